@@ -1,0 +1,46 @@
+# oncofed: two set-up commands, `make demo` and `make test` (see README.md).
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+ONCOFED := $(VENV)/bin/oncofed
+PATIENTS ?= 5000
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: demo test lint typecheck pytest serve bench clean system-deps
+
+$(VENV)/.installed: pyproject.toml requirements.lock
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -c requirements.lock -e '.[dev]'
+	@touch $@
+
+## make demo: install, build the demo network into var/oncofed.sqlite3, serve http://$(HOST):$(PORT)
+demo: $(VENV)/.installed
+	$(ONCOFED) demo --patients $(PATIENTS) --host $(HOST) --port $(PORT)
+
+serve: $(VENV)/.installed
+	$(ONCOFED) serve --host $(HOST) --port $(PORT)
+
+system-deps:
+	@bash scripts/ensure-system-deps.sh
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/ruff format --check src tests benchmarks
+
+typecheck: $(VENV)/.installed
+	$(VENV)/bin/mypy
+
+## make test: lint, type checks, and the whole suite on SQLite and a throw-away PostgreSQL
+pytest: $(VENV)/.installed system-deps
+	bash scripts/with-postgres.sh $(VENV)/bin/python -m pytest $(PYTEST_ARGS)
+
+test: lint typecheck pytest
+
+bench: $(VENV)/.installed
+	$(PY) -m benchmarks.run_all
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Benchmarks: not timed tests. Each writes its figures to docs/BENCHMARKS.md with its command."""

@@ -1,0 +1,187 @@
+"""`oncofed` command line: the same service functions as the web app, with progress bars."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import socket
+import sys
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from oncofed import __version__
+from oncofed import commands as commands_pkg
+from oncofed.config import load_settings
+from oncofed.errors import ConfigError, OncofedError
+from oncofed.store.db import Database
+
+app = typer.Typer(
+    name="oncofed",
+    help="oncofed: trials, matching, quality and trust for a network of comprehensive cancer centres.\n\n"
+    "Start with `oncofed demo` (builds the demo network and serves it on http://127.0.0.1:8000).",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+db_app = typer.Typer(help="Database schema: upgrade, status.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+console = Console()
+err_console = Console(stderr=True, soft_wrap=True)
+
+
+def open_database(upgrade: bool = True) -> Database:
+    """The configured database (DATABASE_URL, or var/oncofed.sqlite3), schema brought up to date."""
+    db = Database(load_settings().database_url)
+    if upgrade:
+        db.upgrade()
+    else:
+        db.check()
+    return db
+
+
+def progress_bar() -> Progress:
+    return Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=False,
+    )
+
+
+def check_port_free(host: str, port: int) -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((host, port))
+        except OSError as exc:
+            raise ConfigError(
+                f"port {port} on {host} is already in use ({exc.strerror})",
+                fix=f"stop the other server or choose another port, e.g. --port {port + 1} (make demo PORT={port + 1})",
+            ) from exc
+
+
+def run_server(db: Database, host: str, port: int) -> None:
+    import uvicorn
+
+    from oncofed.web.app import create_app
+
+    check_port_free(host, port)
+    console.print(
+        f"[bold green]oncofed is serving on http://{host}:{port}[/]  (API docs: http://{host}:{port}/docs; Ctrl+C to stop)"
+    )
+    uvicorn.run(create_app(db), host=host, port=port, log_level="warning")
+
+
+@app.command()
+def demo(
+    patients: int = typer.Option(5000, min=0, help="Number of synthetic patients to generate."),
+    seed: int = typer.Option(42, help="Random seed of the synthetic patients."),
+    force: bool = typer.Option(False, help="Rebuild even when the same demo is already there."),
+    serve: bool = typer.Option(True, "--serve/--no-serve", help="Serve the web app once built."),
+    host: str = typer.Option("127.0.0.1", help="Address to serve on."),
+    port: int = typer.Option(8000, help="Port to serve on."),
+) -> None:
+    """Build the demo network (centres, fictional trials, synthetic patients) and serve it."""
+    from oncofed.services.demo import build_demo
+
+    if serve:
+        check_port_free(host, port)
+    db = open_database()
+    with progress_bar() as progress:
+        task = progress.add_task("synthetic patients", total=patients)
+        report = build_demo(
+            db,
+            patients=patients,
+            seed=seed,
+            force=force,
+            progress=lambda done, total: progress.update(task, completed=done),
+        )
+        progress.update(task, completed=patients)
+    verb = "reused" if report.reused else "built"
+    console.print(
+        f"demo network {verb}: {report.centres} centres, {report.trials} trials, {report.patients} patients "
+        f"in {report.seconds:.1f} s ({db.backend})"
+    )
+    if serve:
+        run_server(db, host, port)
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Address to serve on."),
+    port: int = typer.Option(8000, help="Port to serve on."),
+) -> None:
+    """Serve the web app and the JSON API."""
+    run_server(open_database(), host, port)
+
+
+@app.command()
+def version() -> None:
+    """Print the version."""
+    console.print(__version__)
+
+
+@app.command("centres")
+def centres_cmd(as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table.")) -> None:
+    """List the network's centres."""
+    import json
+
+    from oncofed.services.network import list_centres
+    from oncofed.web.serializers import centre_json
+
+    centres = list_centres(open_database())
+    if as_json:
+        print(json.dumps([centre_json(c) for c in centres], ensure_ascii=False, indent=2))
+        return
+    table = Table("id", "name", "city", "region")
+    for c in centres:
+        table.add_row(c.id, c.name, c.city, c.region)
+    console.print(table)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Create or upgrade the schema to the newest revision."""
+    db = open_database(upgrade=False)
+    db.upgrade()
+    console.print(f"schema up to date ({db.backend}: {', '.join(sorted(db.current_revisions()))})")
+
+
+@db_app.command("status")
+def db_status() -> None:
+    """Show the current schema revision and whether an upgrade is needed."""
+    db = open_database(upgrade=False)
+    current, heads = db.current_revisions(), db.head_revisions()
+    state = "up to date" if current == heads else "needs `oncofed db upgrade`"
+    console.print(f"{db.backend}: current {sorted(current) or 'none'}, newest {sorted(heads)}: {state}")
+
+
+def _register_command_modules() -> None:
+    for info in sorted(pkgutil.iter_modules(commands_pkg.__path__), key=lambda i: i.name):
+        module = importlib.import_module(f"{commands_pkg.__name__}.{info.name}")
+        register = getattr(module, "register", None)
+        if register is not None:
+            register(app)
+
+
+_register_command_modules()
+
+
+def main() -> None:
+    """Entry point: errors become one clear line and a non-zero exit code, never a traceback wall."""
+    try:
+        app()
+    except OncofedError as exc:
+        err_console.print(f"[bold red]error:[/] {exc}", highlight=False)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

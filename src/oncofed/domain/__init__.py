@@ -1,0 +1,33 @@
+"""Pure domain model: dataclasses and logic, importing nothing else from the project."""
+
+from oncofed.domain.actor import Actor, Role
+from oncofed.domain.centre import Centre
+from oncofed.domain.criteria import Atom, Criterion, Section
+from oncofed.domain.geo import GeoPoint, haversine_km
+from oncofed.domain.matching import CriterionVerdict, Evidence, Match, Verdict
+from oncofed.domain.patient import Fact, PatientProfile, Provenance
+from oncofed.domain.trial import Phase, SiteStatus, Trial, TrialSite, TrialStatus, nearest_recruiting_site
+
+__all__ = [
+    "Actor",
+    "Atom",
+    "Centre",
+    "Criterion",
+    "CriterionVerdict",
+    "Evidence",
+    "Fact",
+    "GeoPoint",
+    "Match",
+    "PatientProfile",
+    "Phase",
+    "Provenance",
+    "Role",
+    "Section",
+    "SiteStatus",
+    "Trial",
+    "TrialSite",
+    "TrialStatus",
+    "Verdict",
+    "haversine_km",
+    "nearest_recruiting_site",
+]

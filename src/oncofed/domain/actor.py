@@ -1,0 +1,57 @@
+"""Who is asking: a user with a role and a centre scope. Isolation decisions start here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    PUBLIC = "public"
+    CLINICIAN = "clinician"
+    RESEARCH_STAFF = "research_staff"
+    TRIAL_MANAGER = "trial_manager"
+    QUALITY_MANAGER = "quality_manager"
+    DPO = "dpo"
+    ADMIN = "admin"
+    SYSTEM = "system"
+
+
+# Roles that may read patient-level data, always within their own centre scope.
+PATIENT_LEVEL_ROLES = frozenset({Role.CLINICIAN, Role.RESEARCH_STAFF, Role.SYSTEM})
+# Roles for which patients who object to research use are hidden.
+RESEARCH_ROLES = frozenset({Role.RESEARCH_STAFF})
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The caller of a repository method. `centre_ids` empty means no patient-level scope."""
+
+    user_id: str
+    role: Role
+    centre_ids: frozenset[str] = field(default_factory=frozenset)
+    purpose: str = "care"
+
+    @classmethod
+    def system(cls, purpose: str = "system") -> Actor:
+        """The platform itself (imports, demo build): every centre, for internal jobs only."""
+        return cls(user_id="system", role=Role.SYSTEM, centre_ids=frozenset({"*"}), purpose=purpose)
+
+    @classmethod
+    def public(cls) -> Actor:
+        return cls(user_id="anonymous", role=Role.PUBLIC)
+
+    @property
+    def all_centres(self) -> bool:
+        return "*" in self.centre_ids
+
+    def may_read_patients_of(self, centre_id: str) -> bool:
+        """True when this actor may see patient-level records of `centre_id`."""
+        if self.role not in PATIENT_LEVEL_ROLES:
+            return False
+        return self.all_centres or centre_id in self.centre_ids
+
+    @property
+    def hides_research_objectors(self) -> bool:
+        """Patients objecting to research use never appear for research purposes."""
+        return self.role in RESEARCH_ROLES or self.purpose == "research"

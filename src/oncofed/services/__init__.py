@@ -1,0 +1,1 @@
+"""One module per user job. Plain functions over a Database / Session, returning domain objects."""

@@ -1,0 +1,1 @@
+"""Adapters to the operational store: SQLAlchemy models, repositories, Alembic migrations."""

@@ -1,0 +1,1 @@
+"""The project's own demo data: a seeded, fictional network (no external files)."""

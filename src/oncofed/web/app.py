@@ -1,0 +1,114 @@
+"""The FastAPI application: routers discovered from `oncofed/web/routes/`, one module per area."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Awaitable, Callable
+
+from fastapi import FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from swagger_ui_bundle import swagger_ui_path
+
+from oncofed import __version__
+from oncofed.config import load_settings
+from oncofed.errors import InputError, NotFound, OncofedError
+from oncofed.store.db import Database
+from oncofed.web import routes as routes_pkg
+from oncofed.web.i18n import pick_language, translate
+from oncofed.web.templating import render
+
+STATIC_DIR = __file__.rsplit("/", 1)[0] + "/static"
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+        "script-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Permissions-Policy": "geolocation=(), camera=(), microphone=()",
+}
+
+
+def _wants_html(request: Request) -> bool:
+    return not request.url.path.startswith("/api") and "text/html" in request.headers.get("accept", "")
+
+
+def create_app(db: Database | None = None) -> FastAPI:
+    app = FastAPI(
+        title="oncofed",
+        version=__version__,
+        description="Trials, matching, quality and trust for a network of comprehensive cancer centres.",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    app.state.db = db or Database(load_settings().database_url)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.mount("/static-swagger", StaticFiles(directory=swagger_ui_path), name="static-swagger")
+
+    @app.middleware("http")
+    async def language_and_headers(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        request.state.lang = pick_language(
+            request.query_params.get("lang"),
+            request.cookies.get("lang"),
+            request.headers.get("accept-language"),
+        )
+        response = await call_next(request)
+        for key, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(key, value)
+        if request.query_params.get("lang") in ("en", "fr"):
+            response.set_cookie(
+                "lang", request.state.lang, samesite="lax", httponly=True, max_age=3600 * 24 * 365
+            )
+        return response
+
+    def _error(request: Request, status: int, message: str, fix: str | None = None) -> Response:
+        if _wants_html(request):
+            title = translate(request.state.lang, "error_not_found" if status == 404 else "error_generic")
+            return render(request, "error.html", status_code=status, title=title, message=message, fix=fix)
+        body: dict[str, object] = {"detail": message}
+        if fix:
+            body["fix"] = fix
+        return JSONResponse(body, status_code=status)
+
+    @app.exception_handler(NotFound)
+    async def not_found(request: Request, exc: NotFound) -> Response:
+        return _error(request, 404, exc.message, exc.fix)
+
+    @app.exception_handler(InputError)
+    async def bad_input(request: Request, exc: InputError) -> Response:
+        return _error(request, 422, exc.message, exc.fix)
+
+    @app.exception_handler(OncofedError)
+    async def oncofed_error(request: Request, exc: OncofedError) -> Response:
+        return _error(request, 400, exc.message, exc.fix)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 404 and _wants_html(request):
+            return _error(request, 404, f"no page at {request.url.path}")
+        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg')}" for e in exc.errors()
+        )
+        return JSONResponse(
+            {"detail": f"invalid request: {problems}", "errors": exc.errors()}, status_code=422
+        )
+
+    for info in sorted(pkgutil.iter_modules(routes_pkg.__path__), key=lambda i: i.name):
+        module = importlib.import_module(f"{routes_pkg.__name__}.{info.name}")
+        router = getattr(module, "router", None)
+        if router is not None:
+            app.include_router(router)
+    return app

@@ -1,0 +1,27 @@
+"""FastAPI dependencies shared by every route: the database, the caller (actor), the language."""
+
+from __future__ import annotations
+
+from fastapi import Request
+
+from oncofed.domain import Actor
+from oncofed.store.db import Database
+
+
+def get_db(request: Request) -> Database:
+    db: Database = request.app.state.db
+    return db
+
+
+def get_actor(request: Request) -> Actor:
+    """The caller. Until authentication lands every request is public; auth replaces this resolver."""
+    resolver = getattr(request.app.state, "actor_resolver", None)
+    if resolver is not None:
+        actor: Actor = resolver(request)
+        return actor
+    return Actor.public()
+
+
+def get_lang(request: Request) -> str:
+    lang: str = getattr(request.state, "lang", "en")
+    return lang

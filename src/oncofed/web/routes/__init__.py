@@ -1,0 +1,1 @@
+"""Route modules, one per area; each exposes `router` and is included by web.app.create_app."""

@@ -1,0 +1,26 @@
+"""Jinja2 templates with the translation function and small formatting helpers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from oncofed import __version__
+from oncofed.web.i18n import translate
+
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+
+
+def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    lang = getattr(request.state, "lang", "en")
+
+    def t(key: str, **params: Any) -> str:
+        return translate(lang, key, **params)
+
+    context.update({"t": t, "lang": lang, "version": __version__, "path": request.url.path})
+    return templates.TemplateResponse(request, template, context, status_code=status_code)

@@ -1,0 +1,208 @@
+"""Shared fixtures: databases on SQLite and PostgreSQL, a demo database, a live server, a browser."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from oncofed.store.db import Database
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_DATA = (ROOT.parent / "shared" / "data").resolve()
+PG_URL = os.environ.get("ONCOFED_TEST_DATABASE_URL")
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    pg = make_url(PG_URL).render_as_string(hide_password=True) if PG_URL else "not configured (tests skip)"
+    return [
+        f"oncofed store tests: SQLite and PostgreSQL at {pg}",
+        f"shared data: {SHARED_DATA if SHARED_DATA.exists() else 'absent (tests that need it skip)'}",
+        f"chromium: {CHROMIUM or 'absent'}",
+    ]
+
+
+def shared_data(*parts: str) -> Path:
+    """A path under ../shared/data, or skip the test with the reason when it is absent."""
+    path = SHARED_DATA.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"reference data not found: {path} (the ../shared/data folder is not on this machine)")
+    return path
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+# --- databases -------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("sqlite-template") / "template.sqlite3"
+    db = Database(f"sqlite:///{path}")
+    db.upgrade()
+    with db.engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_admin_url() -> Iterator[str]:
+    if not PG_URL:
+        if IN_CI:
+            pytest.fail("ONCOFED_TEST_DATABASE_URL is not set in CI: run the suite through `make test`")
+        pytest.skip("PostgreSQL not configured: run `make test` (starts a throw-away cluster)")
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text("DROP DATABASE IF EXISTS oncofed_template"))
+        conn.execute(text("CREATE DATABASE oncofed_template"))
+    template_url = make_url(PG_URL).set(database="oncofed_template").render_as_string(hide_password=False)
+    db = Database(template_url)
+    db.upgrade()
+    db.dispose()
+    admin.dispose()
+    yield PG_URL
+
+
+def _new_pg_database(admin_url: str) -> str:
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE oncofed_template'))
+    admin.dispose()
+    return make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+
+
+def _drop_pg_database(admin_url: str, url: str) -> None:
+    name = make_url(url).database
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path) -> Iterator[Database]:
+    """An empty, fully migrated database: runs each test once on SQLite and once on PostgreSQL."""
+    if request.param == "sqlite":
+        path = tmp_path / "oncofed.sqlite3"
+        shutil.copy(sqlite_template, path)
+        database = Database(f"sqlite:///{path}")
+        yield database
+        database.dispose()
+    else:
+        admin_url = request.getfixturevalue("pg_admin_url")
+        url = _new_pg_database(admin_url)
+        database = Database(url)
+        yield database
+        database.dispose()
+        _drop_pg_database(admin_url, url)
+
+
+@pytest.fixture
+def sqlite_db(tmp_path: Path, sqlite_template: Path) -> Iterator[Database]:
+    path = tmp_path / "oncofed.sqlite3"
+    shutil.copy(sqlite_template, path)
+    database = Database(f"sqlite:///{path}")
+    yield database
+    database.dispose()
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Database:
+    """A small demo network (300 synthetic patients) on SQLite, shared read-only by page tests."""
+    from oncofed.services.demo import build_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
+    database = Database(f"sqlite:///{path}")
+    build_demo(database, patients=300, seed=42)
+    return database
+
+
+# --- live server and browser -----------------------------------------------------------------
+
+
+class LiveServer:
+    def __init__(self, base_url: str, server: object, thread: threading.Thread) -> None:
+        self.base_url = base_url
+        self._server = server
+        self._thread = thread
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+
+@pytest.fixture(scope="session")
+def live_server(demo_db: Database) -> Iterator[LiveServer]:
+    """The web app served by uvicorn on a free local port, over the session's demo database."""
+    import uvicorn
+
+    from oncofed.web.app import create_app
+
+    port = free_port()
+    config = uvicorn.Config(create_app(demo_db), host="127.0.0.1", port=port, log_level="warning")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("uvicorn did not start within 30 s")
+        time.sleep(0.05)
+    yield LiveServer(f"http://127.0.0.1:{port}", server, thread)
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Headless Debian Chromium driven by Playwright (never `playwright install`)."""
+    if not CHROMIUM:
+        if IN_CI:
+            pytest.fail("chromium is missing in CI: `make test` installs Debian's chromium package")
+        pytest.skip("Debian chromium not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-dev-shm-usage",
+            ],
+        )
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: object) -> Iterator[object]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")  # type: ignore[attr-defined]
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+SCREENSHOTS = ROOT / "docs" / "screenshots"
