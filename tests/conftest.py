@@ -206,3 +206,32 @@ def page(browser: object) -> Iterator[object]:
 
 
 SCREENSHOTS = ROOT / "docs" / "screenshots"
+
+
+# --- in-process API client as a given actor ---------------------------------------------------
+
+
+@pytest.fixture
+def client_as():
+    """`client_as(db, actor)` -> a FastAPI TestClient whose every request is made as `actor`.
+
+    Until authentication exists this sets `app.state.actor_resolver`; with authentication it
+    remains the way to test authorisation rules without logging in.
+    """
+    from fastapi.testclient import TestClient
+
+    from oncofed.web.app import create_app
+
+    clients = []
+
+    def make(database: Database, actor=None):  # type: ignore[no-untyped-def]
+        app = create_app(database)
+        if actor is not None:
+            app.state.actor_resolver = lambda request: actor
+        client = TestClient(app)
+        clients.append(client)
+        return client
+
+    yield make
+    for c in clients:
+        c.close()

@@ -11,6 +11,7 @@ from fastapi.templating import Jinja2Templates
 
 from oncofed import __version__
 from oncofed.web.i18n import translate
+from oncofed.web.nav import nav_items
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
@@ -22,5 +23,11 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
     def t(key: str, **params: Any) -> str:
         return translate(lang, key, **params)
 
-    context.update({"t": t, "lang": lang, "version": __version__, "path": request.url.path})
+    actor = context.get("actor")
+    if actor is None:
+        from oncofed.web.deps import get_actor
+
+        actor = get_actor(request)
+    context.setdefault("nav_items", nav_items(request, actor))
+    context.update({"t": t, "lang": lang, "version": __version__, "path": request.url.path, "actor": actor})
     return templates.TemplateResponse(request, template, context, status_code=status_code)
