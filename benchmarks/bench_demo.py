@@ -36,7 +36,9 @@ def main() -> None:
         rows.append((n, report.trials, seconds, n / seconds, reuse))
         print(f"{n} patients: {seconds:.2f} s ({n / seconds:.0f} patients/s), re-run {reuse * 1000:.0f} ms")
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    body = "| patients | trials | build (s) | patients/s | re-run, reused (ms) |\n|---:|---:|---:|---:|---:|\n"
+    body = (
+        "| patients | trials | build (s) | patients/s | re-run, reused (ms) |\n|---:|---:|---:|---:|---:|\n"
+    )
     body += "\n".join(f"| {n:,} | {t} | {s:.2f} | {r:,.0f} | {u * 1000:.0f} |" for n, t, s, r, u in rows)
     body += f"\n\nTarget: 5,000 patients in under 60 s on this 2-core machine. Peak memory of the run: {peak_mb:.0f} MB."
     body += " Storage: SQLite (WAL), fresh file per size, schema migrations included in the time."
