@@ -6,6 +6,7 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy import delete
@@ -64,6 +65,9 @@ def build_demo(
         repo = TrialRepository(s)
         for t in trials:
             repo.upsert(t, content_hash=f"demo-{seed}")
+        from oncofed.services.recruitment_seed import seed_enrolment_history
+
+        seed_enrolment_history(s, trials, until=date.today(), seed=seed)
     done = 0
     batch: list[dict[str, Any]] = []
     with db.session() as s:

@@ -1,0 +1,453 @@
+"""Pre-screening: a trial's candidates at one centre, ranked by the matching evaluator.
+
+Results are stored per (trial, patient) with the patient's `updated_at` and a hash of the
+record, plus a hash of the trial's criteria. A refresh re-evaluates only the pairs whose patient
+changed (or is new), unless the trial's criteria changed, in which case every pair at the centre
+is re-evaluated. Pre-screening is research use: objectors and deceased patients never appear,
+whatever the caller's role, and every patient read goes through the actor-scoped repository.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, cast
+
+from sqlalchemy import Select, delete, insert, select
+from sqlalchemy.orm import Session
+
+from oncofed.domain import Actor, PatientProfile, Trial
+from oncofed.domain.matching import CriterionVerdict, Verdict
+from oncofed.errors import NotFound, OncofedError
+from oncofed.store.db import Database
+from oncofed.store.mapping import patient_to_domain
+from oncofed.store.models import PatientRow
+from oncofed.store.models_prescreen import (
+    PrescreenResultRow,
+    PrescreenRunRow,
+    PrescreenVisitRow,
+    ScreeningCandidateRow,
+)
+from oncofed.store.repositories import CentreRepository, PatientRepository, TrialRepository
+
+ELIGIBILITY_ORDER = {"eligible": 0, "possible": 1, "not_eligible": 2}
+CANDIDATE = ("eligible", "possible")
+LOAD_BATCH = 5000
+
+# One function per trial: the evaluator's verdicts, one list per patient (same order).
+Evaluator = Callable[[Trial, Sequence[PatientProfile]], list[list[CriterionVerdict]]]
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+@dataclass(frozen=True)
+class Assessment:
+    eligibility: str
+    score: float
+    n_met: int
+    n_unknown: int
+    n_not_met: int
+    to_check: list[str]
+    blocking: list[str]
+
+
+@dataclass
+class RefreshReport:
+    trial_id: str
+    centre_id: str
+    patients: int
+    evaluated: int
+    removed: int
+    new_candidates: int
+    full: bool
+    seconds: float
+
+
+@dataclass
+class Candidate:
+    patient_id: str
+    display_name: str
+    eligibility: str
+    score: float
+    to_check: list[str]
+    blocking: list[str]
+    status: str
+    version: int
+    reason: str
+    note: str
+    updated_by: str
+    updated_at: datetime | None
+    is_new: bool
+
+
+@dataclass
+class PrescreenList:
+    trial: Trial
+    centre_id: str
+    centre_name: str
+    candidates: list[Candidate]
+    last_visit_at: datetime | None
+    refresh: RefreshReport | None
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+# --- the evaluator dependency (issue 6), behind one function ---------------------------------
+
+
+def _candidate_verdicts(trial: Trial, patients: Sequence[PatientProfile]) -> list[list[CriterionVerdict]]:
+    """The matching engine's verdicts (issue 6) for each patient on `trial`: the vectorised
+    evaluator when the engine has one, else its per-patient evaluator. Never our own rules."""
+    try:
+        from oncofed.matching.criteria_source import trial_criteria
+        from oncofed.matching.evaluate import evaluate_criteria
+    except ImportError as exc:
+        raise OncofedError(
+            "the matching evaluator (oncofed.matching) is not available in this installation",
+            fix="install a version of oncofed that includes the matching engine to pre-screen",
+        ) from exc
+    criteria = trial_criteria(trial)
+    try:
+        from oncofed.matching.vectorised import (  # type: ignore[import-not-found,unused-ignore]
+            evaluate_trial_over_patients,
+        )
+    except ImportError:
+        return [evaluate_criteria(criteria, p) for p in patients]
+    return cast(list[list[CriterionVerdict]], evaluate_trial_over_patients(criteria, list(patients)))
+
+
+def _criteria_fingerprint(trial: Trial) -> str:
+    """The parsed criteria (so a new parser version also re-evaluates), or the raw fields."""
+    try:
+        from oncofed.matching.criteria_source import trial_criteria
+    except ImportError:
+        return ""
+    return repr(trial_criteria(trial))
+
+
+def _check_texts(cv: CriterionVerdict) -> list[str]:
+    try:
+        from oncofed.matching.evaluate import checks_of
+    except ImportError:
+        return []
+    return checks_of(cv)
+
+
+def assess(verdicts: Sequence[CriterionVerdict]) -> Assessment:
+    """Eligible / possibly eligible (with what to check) / not eligible (with what blocks).
+
+    Criteria that patient data can never decide (consent, willingness, investigator judgement)
+    are listed to check at the visit but do not lower the category, or no one would ever be
+    "eligible"."""
+    met = unknown = not_met = 0
+    to_check: list[str] = []
+    blocking: list[str] = []
+    for cv in verdicts:
+        label = f"{cv.criterion.section.value[:3]} {cv.criterion.index}: {cv.criterion.text}"[:240]
+        if cv.verdict is Verdict.NOT_MET:
+            not_met += 1
+            blocking.append(label)
+        elif cv.verdict is Verdict.UNKNOWN:
+            checks = _check_texts(cv)
+            to_check.append(f"{label} (check: {'; '.join(checks)})"[:300] if checks else label)
+            if cv.criterion.evaluable:
+                unknown += 1
+        else:
+            met += 1
+    decided = met + unknown + not_met
+    score = met / decided if decided else 0.0
+    eligibility = "not_eligible" if not_met else ("possible" if unknown else "eligible")
+    return Assessment(eligibility, round(score, 4), met, unknown, not_met, to_check, blocking)
+
+
+# --- hashes and scoped patient reads ---------------------------------------------------------
+
+
+def trial_criteria_hash(trial: Trial) -> str:
+    """What the evaluator reads from a trial: a change re-evaluates every pair of that trial."""
+    payload = [trial.eligibility_text, trial.min_age_years, trial.max_age_years, trial.sex]
+    payload += [trial.extra.get("oncotree"), _criteria_fingerprint(trial)]
+    return hashlib.sha1(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def patient_record_hash(row: Any) -> str:
+    payload = [row.sex, row.birth_date, row.age_years, row.primary_cancer, row.stage, row.ecog, row.facts]
+    return hashlib.sha1(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def research_actor(actor: Actor) -> Actor:
+    """Pre-screening is research use: objectors are hidden for every role."""
+    return dataclasses.replace(actor, purpose="research")
+
+
+class PrescreenPatients(PatientRepository):
+    """The actor-scoped patient repository with the two reads pre-screening needs."""
+
+    def living_ids(self, centre_id: str) -> Select[Any]:
+        stmt = self._scoped(select(PatientRow.id)).where(PatientRow.centre_id == centre_id)
+        return stmt.where(PatientRow.deceased.is_(False))
+
+    def stamps(self, centre_id: str) -> dict[str, datetime | None]:
+        base = cast(Select[Any], select(PatientRow.id, PatientRow.updated_at))
+        stmt = self._scoped(base).where(PatientRow.centre_id == centre_id, PatientRow.deceased.is_(False))
+        return {pid: at for pid, at in self.session.execute(stmt)}
+
+    def rows(self, ids: Sequence[str]) -> list[Any]:
+        out: list[Any] = []
+        table = PatientRow.__table__
+        for i in range(0, len(ids), LOAD_BATCH):
+            chunk = list(ids[i : i + LOAD_BATCH])
+            stmt = self._scoped(select(table)).where(PatientRow.id.in_(chunk))
+            out.extend(self.session.execute(stmt))
+        return out
+
+
+def _check_centre(session: Session, actor: Actor, trial: Trial, centre_id: str) -> str:
+    centre = CentreRepository(session).get(centre_id)
+    if not actor.may_read_patients_of(centre_id):
+        raise NotFound(
+            f"no centre {centre_id!r} in your scope",
+            fix="pre-screen only the centres you work for (ask an administrator for access)",
+        )
+    if not any(s.centre_id == centre_id for s in trial.sites):
+        raise NotFound(
+            f"trial {trial.id} has no site at {centre.name}",
+            fix=f"choose one of its centres: {', '.join(s.centre_id for s in trial.sites if s.centre_id)}",
+        )
+    return centre.name
+
+
+# --- refresh (incremental) -------------------------------------------------------------------
+
+
+def refresh_prescreen(
+    db: Database,
+    trial_id: str,
+    centre_id: str,
+    actor: Actor,
+    *,
+    evaluator: Evaluator | None = None,
+    force: bool = False,
+) -> RefreshReport:
+    """Bring the stored results of `trial_id` at `centre_id` up to date; evaluate only what changed."""
+    started = time.perf_counter()
+    evaluate = evaluator or _candidate_verdicts
+    actor = research_actor(actor)
+    now = utcnow()
+    with db.session() as s:
+        trial = TrialRepository(s).get(trial_id)
+        _check_centre(s, actor, trial, centre_id)
+        thash = trial_criteria_hash(trial)
+        run = s.get(PrescreenRunRow, (trial_id, centre_id))
+        full = force or run is None or run.trial_hash != thash
+        repo = PrescreenPatients(s, actor)
+        stamps = repo.stamps(centre_id)
+        stored = {
+            r.patient_id: (
+                r.patient_updated_at,
+                r.patient_hash,
+                r.eligibility,
+                r.first_seen_at,
+                r.became_candidate_at,
+            )
+            for r in s.execute(
+                select(
+                    PrescreenResultRow.patient_id,
+                    PrescreenResultRow.patient_updated_at,
+                    PrescreenResultRow.patient_hash,
+                    PrescreenResultRow.eligibility,
+                    PrescreenResultRow.first_seen_at,
+                    PrescreenResultRow.became_candidate_at,
+                ).where(PrescreenResultRow.trial_id == trial_id, PrescreenResultRow.centre_id == centre_id)
+            )
+        }
+        gone = [pid for pid in stored if pid not in stamps]
+        if full:
+            todo = list(stamps)
+        else:
+            # updated_at narrows the set; the record hash (checked below) decides, because
+            # SQLite's CURRENT_TIMESTAMP has one-second resolution.
+            recent = run.computed_at if run else now
+            todo = [
+                pid
+                for pid, at in stamps.items()
+                if pid not in stored or at != stored[pid][0] or (at is not None and at >= recent)
+            ]
+        rows = repo.rows(todo) if todo else []
+        hashes = {r.id: patient_record_hash(r) for r in rows}
+        if not full:
+            rows = [r for r in rows if r.id not in stored or stored[r.id][1] != hashes[r.id]]
+        profiles = [patient_to_domain(cast(PatientRow, r)) for r in rows]
+        verdicts = evaluate(trial, profiles) if profiles else []
+        if len(verdicts) != len(profiles):
+            raise OncofedError(
+                f"the evaluator returned {len(verdicts)} results for {len(profiles)} patients",
+                fix="report this as a bug of the matching engine",
+            )
+        new_candidates = 0
+        values: list[dict[str, Any]] = []
+        for row, vs in zip(rows, verdicts, strict=True):
+            a = assess(vs)
+            before = stored.get(row.id)
+            became = None
+            if a.eligibility in CANDIDATE and (before is None or before[2] not in CANDIDATE):
+                became = now
+                new_candidates += 1
+            elif before is not None and a.eligibility in CANDIDATE:
+                became = before[4]  # still a candidate: keep the date it first became one
+            values.append(
+                {
+                    "trial_id": trial_id,
+                    "patient_id": row.id,
+                    "centre_id": centre_id,
+                    "eligibility": a.eligibility,
+                    "score": a.score,
+                    "n_met": a.n_met,
+                    "n_unknown": a.n_unknown,
+                    "n_not_met": a.n_not_met,
+                    "to_check": a.to_check,
+                    "blocking": a.blocking,
+                    "patient_hash": hashes[row.id],
+                    "patient_updated_at": row.updated_at,
+                    "trial_hash": thash,
+                    "computed_at": now,
+                    "first_seen_at": before[3] if before else now,
+                    "became_candidate_at": became,
+                }
+            )
+        stale = gone + [v["patient_id"] for v in values]
+        for i in range(0, len(stale), LOAD_BATCH):
+            s.execute(
+                delete(PrescreenResultRow).where(
+                    PrescreenResultRow.trial_id == trial_id,
+                    PrescreenResultRow.patient_id.in_(stale[i : i + LOAD_BATCH]),
+                )
+            )
+        if values:
+            s.execute(insert(PrescreenResultRow), values)
+        seconds = time.perf_counter() - started
+        if run is None:
+            s.add(
+                PrescreenRunRow(
+                    trial_id=trial_id,
+                    centre_id=centre_id,
+                    trial_hash=thash,
+                    computed_at=now,
+                    evaluated=len(values),
+                    seconds=seconds,
+                )
+            )
+        else:
+            run.trial_hash, run.computed_at, run.evaluated, run.seconds = thash, now, len(values), seconds
+    report = RefreshReport(
+        trial_id, centre_id, len(stamps), len(values), len(gone), new_candidates, full, seconds
+    )
+    if new_candidates:
+        from oncofed.services.prescreen_notify import notify_new_candidates
+
+        notify_new_candidates(db, trial_id, centre_id, new_candidates)
+    return report
+
+
+# --- the list a research nurse works from ----------------------------------------------------
+
+
+def prescreen_list(
+    db: Database,
+    trial_id: str,
+    centre_id: str,
+    actor: Actor,
+    *,
+    refresh: bool = True,
+    mark_visit: bool = True,
+    evaluator: Evaluator | None = None,
+    include_not_eligible: bool = True,
+) -> PrescreenList:
+    """The ranked candidates, their screening status, and which are new since the user's last visit."""
+    report = refresh_prescreen(db, trial_id, centre_id, actor, evaluator=evaluator) if refresh else None
+    ractor = research_actor(actor)
+    with db.session() as s:
+        trial = TrialRepository(s).get(trial_id)
+        centre_name = _check_centre(s, ractor, trial, centre_id)
+        visible = PrescreenPatients(s, ractor).living_ids(centre_id)
+        stmt = (
+            select(PrescreenResultRow, ScreeningCandidateRow, PatientRow.display_name)
+            .join(PatientRow, PatientRow.id == PrescreenResultRow.patient_id)
+            .outerjoin(
+                ScreeningCandidateRow,
+                (ScreeningCandidateRow.trial_id == PrescreenResultRow.trial_id)
+                & (ScreeningCandidateRow.patient_id == PrescreenResultRow.patient_id),
+            )
+            .where(
+                PrescreenResultRow.trial_id == trial_id,
+                PrescreenResultRow.centre_id == centre_id,
+                PrescreenResultRow.patient_id.in_(visible),
+            )
+        )
+        if not include_not_eligible:
+            stmt = stmt.where(PrescreenResultRow.eligibility.in_(CANDIDATE))
+        visit = s.get(PrescreenVisitRow, (actor.user_id, trial_id, centre_id))
+        last = visit.last_visit_at if visit else None
+        candidates = []
+        for res, cand, name in s.execute(stmt):
+            became = res.became_candidate_at
+            candidates.append(
+                Candidate(
+                    patient_id=res.patient_id,
+                    display_name=name or "",
+                    eligibility=res.eligibility,
+                    score=res.score,
+                    to_check=list(res.to_check or []),
+                    blocking=list(res.blocking or []),
+                    status=cand.status if cand else "new",
+                    version=cand.version if cand else 0,
+                    reason=cand.reason if cand else "",
+                    note=cand.note if cand else "",
+                    updated_by=cand.updated_by if cand else "",
+                    updated_at=cand.updated_at if cand else None,
+                    is_new=became is not None and (last is None or became > last),
+                )
+            )
+        if mark_visit:
+            if visit is None:
+                s.add(
+                    PrescreenVisitRow(
+                        user_id=actor.user_id, trial_id=trial_id, centre_id=centre_id, last_visit_at=utcnow()
+                    )
+                )
+            else:
+                visit.last_visit_at = utcnow()
+    candidates.sort(key=lambda c: (ELIGIBILITY_ORDER[c.eligibility], -c.score, len(c.to_check), c.patient_id))
+    counts = {k: sum(1 for c in candidates if c.eligibility == k) for k in ELIGIBILITY_ORDER}
+    counts["new"] = sum(1 for c in candidates if c.is_new)
+    return PrescreenList(trial, centre_id, centre_name, candidates, last, report, counts)
+
+
+def prescreen_index(db: Database, actor: Actor) -> list[dict[str, Any]]:
+    """The (trial, centre) pairs the actor can pre-screen: recruiting trials at their centres."""
+    out: list[dict[str, Any]] = []
+    with db.session() as s:
+        centres = {c.id: c for c in CentreRepository(s).list() if actor.may_read_patients_of(c.id)}
+        runs = {(r.trial_id, r.centre_id): r for r in s.scalars(select(PrescreenRunRow))}
+        for trial in TrialRepository(s).list():
+            for site in trial.sites:
+                if site.centre_id in centres and site.status.is_recruiting:
+                    run = runs.get((trial.id, site.centre_id))
+                    out.append(
+                        {
+                            "trial_id": trial.id,
+                            "title": trial.title,
+                            "centre_id": site.centre_id,
+                            "centre": centres[site.centre_id].name,
+                            "last_computed_at": run.computed_at.isoformat(timespec="seconds")
+                            if run
+                            else None,
+                        }
+                    )
+    return out
