@@ -1,0 +1,123 @@
+"""The evaluator: each criterion of a trial decided against one patient, with evidence.
+
+For every atom (see docs/DEVELOPING.md, "criterion atoms") `atoms.EVALUATORS` decides whether the
+statement holds for the patient (True / False / unknown). Atoms combine within a criterion with
+AND, except atoms sharing `attributes["group"]`, which are alternatives (OR); three-valued (Kleene)
+logic keeps unknowns honest. The section then gives the verdict: an inclusion that holds is `met`,
+an exclusion that holds is `not_met`, and anything undecided is `unknown` with what to check.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from oncofed.domain import Atom, Criterion, CriterionVerdict, Evidence, PatientProfile, Section, Verdict
+from oncofed.matching.atoms import EVALUATORS, AtomResult, unknown
+from oncofed.matching.facts import PatientView
+
+
+@dataclass(frozen=True)
+class AtomEvidence(Evidence):
+    """Evidence for one atom: the fact used (with provenance), the atom, and what to check if unknown."""
+
+    atom: Atom | None = None
+    holds: bool | None = None
+    check: str = ""
+
+
+def evaluate_atom(atom: Atom, view: PatientView, day: date) -> AtomResult:
+    """Whether the atom's statement holds for the patient (negation and hypotheticals applied)."""
+    if atom.hypothetical:
+        return unknown(f"hypothetical condition: {atom.text or atom.kind}", "hypothetical statement")
+    fn = EVALUATORS.get(atom.kind)
+    if fn is None:
+        return unknown(f"{atom.text or atom.kind} (kind {atom.kind!r} not evaluated automatically)")
+    try:
+        result = fn(atom, view, day)
+    except (TypeError, ValueError) as exc:  # a malformed atom is unknown, never a crash
+        return unknown(f"{atom.text or atom.kind}", f"could not evaluate atom: {exc}")
+    if atom.negated and result.holds is not None:
+        return AtomResult(not result.holds, f"not ({result.explanation})", result.fact, result.check)
+    return result
+
+
+def _and(values: Sequence[bool | None]) -> bool | None:
+    if any(v is False for v in values):
+        return False
+    return None if any(v is None for v in values) else True
+
+
+def _or(values: Sequence[bool | None]) -> bool | None:
+    if any(v is True for v in values):
+        return True
+    return None if any(v is None for v in values) else False
+
+
+def combine(atoms: Sequence[Atom], holds: Sequence[bool | None]) -> bool | None:
+    """AND over atoms, OR within atoms sharing `attributes["group"]` (Kleene three-valued logic)."""
+    groups: dict[object, list[bool | None]] = {}
+    plain: list[bool | None] = []
+    for atom, h in zip(atoms, holds, strict=True):
+        group = atom.attributes.get("group") if atom.attributes else None
+        if group is None:
+            plain.append(h)
+        else:
+            groups.setdefault(group, []).append(h)
+    return _and(plain + [_or(v) for v in groups.values()])
+
+
+def section_verdict(section: Section, holds: bool | None) -> Verdict:
+    if holds is None:
+        return Verdict.UNKNOWN
+    if section is Section.INCLUSION:
+        return Verdict.MET if holds else Verdict.NOT_MET
+    return Verdict.NOT_MET if holds else Verdict.MET
+
+
+def evaluate_criterion(
+    criterion: Criterion, view: PatientView, day: date, cache: dict[int, AtomResult] | None = None
+) -> CriterionVerdict:
+    """One criterion's verdict with an `AtomEvidence` per atom. `cache` (keyed by atom identity)
+    lets a caller evaluating many trials for one patient reuse results of shared atoms."""
+    if not criterion.atoms:
+        ev = AtomEvidence("criterion not computable from the text: check it by reading", check=criterion.text)
+        return CriterionVerdict(criterion, Verdict.UNKNOWN, (ev,))
+    results: list[AtomResult] = []
+    for atom in criterion.atoms:
+        if cache is None:
+            results.append(evaluate_atom(atom, view, day))
+            continue
+        key = id(atom)
+        hit = cache.get(key)
+        if hit is None:
+            hit = cache[key] = evaluate_atom(atom, view, day)
+        results.append(hit)
+    holds = combine(criterion.atoms, [r.holds for r in results])
+    evidence = tuple(
+        AtomEvidence(r.explanation, r.fact, atom=a, holds=r.holds, check=r.check)
+        for a, r in zip(criterion.atoms, results, strict=True)
+    )
+    return CriterionVerdict(criterion, section_verdict(criterion.section, holds), evidence)
+
+
+def evaluate_criteria(
+    criteria: Sequence[Criterion], profile: PatientProfile | PatientView, day: date | None = None
+) -> list[CriterionVerdict]:
+    """Every criterion decided for `profile` as of `day` (today by default)."""
+    view = profile if isinstance(profile, PatientView) else PatientView.of(profile)
+    on = day or date.today()
+    cache: dict[int, AtomResult] = {}
+    return [evaluate_criterion(c, view, on, cache) for c in criteria]
+
+
+def checks_of(verdict: CriterionVerdict) -> list[str]:
+    """What to check to decide an unknown criterion (atoms that are unknown)."""
+    if verdict.verdict is not Verdict.UNKNOWN:
+        return []
+    out = []
+    for ev in verdict.evidence:
+        if isinstance(ev, AtomEvidence) and ev.holds is None and ev.check and ev.check not in out:
+            out.append(ev.check)
+    return out

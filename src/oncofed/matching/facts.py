@@ -1,0 +1,175 @@
+"""A patient's facts indexed once for evaluation (by kind and by code), with the derived values
+the evaluator needs: age on a day, ECOG/Karnofsky with conversion, lines of therapy."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from oncofed.domain import Fact, PatientProfile, Provenance
+from oncofed.matching.vocab import ECOG_TO_KARNOFSKY, karnofsky_to_ecog, marker_key
+
+STAGE_RE = re.compile(r"^\s*(?:STAGE\s*)?(IV|III|II|I|0)([A-C]?\d?)", re.IGNORECASE)
+ADVANCED_SETTINGS = {"metastatic", "advanced", "locally_advanced", "recurrent", "palliative", ""}
+
+
+def parse_stage(value: str | None) -> tuple[str, str] | None:
+    """("III", "B") for "IIIB" / "Stage IIIB"; None when not a stage group."""
+    if not value:
+        return None
+    m = STAGE_RE.match(str(value).upper())
+    return (m.group(1), m.group(2)) if m else None
+
+
+def fact_date(fact: Fact, key: str = "end") -> date | None:
+    """The fact's end date (attributes[key], ISO text or date) or else its `when`."""
+    raw = fact.attributes.get(key)
+    if isinstance(raw, date):
+        return raw
+    if isinstance(raw, str) and raw:
+        try:
+            return date.fromisoformat(raw[:10])
+        except ValueError:
+            pass
+    return fact.when
+
+
+def as_float(value: Any) -> float | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    m = re.search(r"-?\d+(?:[.,]\d+)?", str(value))
+    return float(m.group(0).replace(",", ".")) if m else None
+
+
+@dataclass
+class PatientView:
+    """Read-only index over one profile; build once, evaluate many atoms."""
+
+    profile: PatientProfile
+    by_kind: dict[str, list[Fact]] = field(default_factory=dict)
+    column_fact: dict[str, Fact] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, profile: PatientProfile) -> PatientView:
+        view = cls(profile)
+        for f in profile.facts:
+            view.by_kind.setdefault(f.kind, []).append(f)
+        src = Provenance("patient record", profile.id)
+        if profile.sex:
+            view.column_fact["sex"] = Fact("sex", value=profile.sex, display=profile.sex, provenance=src)
+        if profile.birth_date or profile.age_years is not None:
+            view.column_fact["age"] = Fact(
+                "age",
+                value=profile.age_years,
+                when=profile.birth_date,
+                display=f"born {profile.birth_date}" if profile.birth_date else f"{profile.age_years} years",
+                provenance=src,
+            )
+        return view
+
+    def facts(self, kind: str) -> list[Fact]:
+        return self.by_kind.get(kind, [])
+
+    def positive(self, kind: str, code: str | None = None) -> list[Fact]:
+        return [
+            f
+            for f in self.facts(kind)
+            if not f.negated and (code is None or (f.code or "").lower() == code.lower())
+        ]
+
+    def negative(self, kind: str, code: str | None = None) -> list[Fact]:
+        return [
+            f
+            for f in self.facts(kind)
+            if f.negated and (code is None or (f.code or "").lower() == code.lower())
+        ]
+
+    # --- derived values -------------------------------------------------------------------
+
+    def primary_cancer(self) -> tuple[str | None, Fact | None]:
+        fact = next(iter(self.positive("primary_cancer")), None)
+        code = (fact.code if fact else None) or self.profile.primary_cancer
+        if fact is None and code:
+            fact = Fact("primary_cancer", code=code, display=code, provenance=Provenance("patient record"))
+        return code, fact
+
+    def stage(self) -> tuple[str | None, Fact | None]:
+        fact = next(iter(self.positive("stage")), None)
+        value = (str(fact.value or fact.code) if fact else None) or self.profile.stage
+        if fact is None and value:
+            fact = Fact("stage", code=value, value=value, provenance=Provenance("patient record"))
+        return value, fact
+
+    def is_metastatic(self) -> tuple[bool | None, Fact | None]:
+        """True (stage IV, a metastasis, or status metastatic), False when a non-IV stage is recorded
+        and nothing says metastatic, else None."""
+        for f in self.positive("disease_status"):
+            if (f.code or "").lower() in ("metastatic", "stage_iv"):
+                return True, f
+        mets = self.positive("metastasis")
+        if mets:
+            return True, mets[0]
+        value, fact = self.stage()
+        parsed = parse_stage(value)
+        if parsed:
+            return parsed[0] == "IV", fact
+        return None, None
+
+    def ecog_range(self) -> tuple[int, int, Fact | None]:
+        """(low, high) ECOG grade, exact when recorded, a range when converted; (-1, -1) if unknown."""
+        fact = next(iter(self.positive("ecog")), None)
+        value = as_float(fact.value) if fact else None
+        if value is None and self.profile.ecog is not None:
+            value = float(self.profile.ecog)
+            fact = Fact("ecog", value=self.profile.ecog, provenance=Provenance("patient record"))
+        if value is not None:
+            return int(value), int(value), fact
+        kps_fact = next(iter(self.positive("karnofsky")), None)
+        kps = as_float(kps_fact.value) if kps_fact else None
+        if kps is not None:
+            grade = karnofsky_to_ecog(kps)
+            return grade, grade, kps_fact
+        return -1, -1, None
+
+    def karnofsky_range(self) -> tuple[float, float, Fact | None]:
+        fact = next(iter(self.positive("karnofsky")), None)
+        kps = as_float(fact.value) if fact else None
+        if kps is not None:
+            return kps, kps, fact
+        low, high, ecog_fact = self.ecog_range()
+        if ecog_fact is not None and ecog_fact.kind == "ecog" and low in ECOG_TO_KARNOFSKY:
+            lo, hi = ECOG_TO_KARNOFSKY[low]
+            return float(lo), float(hi), ecog_fact
+        return float("nan"), float("nan"), None
+
+    def biomarkers(self, code: str) -> list[Fact]:
+        key = marker_key(code)
+        return [f for f in self.facts("biomarker") if marker_key(f.code) == key]
+
+    def treatments(self) -> list[Fact]:
+        return self.positive("treatment")
+
+    def prior_lines(self) -> tuple[int | None, Fact | None]:
+        """Lines of systemic therapy for advanced disease: the highest recorded line number
+        among advanced-setting treatments (0 when only adjuvant treatment is recorded)."""
+        explicit = next(iter(self.positive("prior_lines")), None)
+        if explicit is not None and as_float(explicit.value) is not None:
+            return int(as_float(explicit.value) or 0), explicit
+        treatments = self.treatments()
+        if not treatments:
+            return None, None
+        best: tuple[int, Fact | None] = (0, treatments[0])
+        for f in treatments:
+            setting = str(f.attributes.get("setting", "")).lower()
+            if setting not in ADVANCED_SETTINGS:
+                continue
+            line = as_float(f.attributes.get("line"))
+            if line is None:
+                return None, f  # an advanced-setting treatment without its line number: cannot count
+            if int(line) > best[0]:
+                best = (int(line), f)
+        return best
