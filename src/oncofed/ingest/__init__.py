@@ -1,0 +1,1 @@
+"""Importers: registries, FHIR, CSV, ... into the domain model."""

@@ -1,0 +1,263 @@
+"""What every trial parser shares: parsed items, record errors, ages, dates, text, hashing."""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from oncofed.domain import Trial
+
+# Formats that cannot be streamed record by record (one XML/YAML/FHIR document) are refused above
+# this size with a clear error instead of being loaded whole into memory.
+MAX_DOCUMENT_BYTES = 256 * 1024 * 1024
+# One JSON line (NDJSON / JSONL) larger than this is rejected without being read into memory.
+MAX_LINE_BYTES = 64 * 1024 * 1024
+NCT_RE = re.compile(r"^NCT\d{8}$")
+
+
+class RecordError(Exception):
+    """A record cannot be imported: names the field and the reason (the caller adds file and record)."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"{field}: {reason}")
+        self.field = field
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Rejection:
+    file: str
+    record: str
+    field: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.record}:{self.field}: {self.reason}"
+
+
+@dataclass
+class Parsed:
+    """One item a parser yields: a trial, or the reason its record was rejected."""
+
+    record: str
+    trial: Trial | None = None
+    error: RecordError | None = None
+    skipped: str = ""  # not a record at all (e.g. a repeated CSV header): reported, never silent
+    warnings: list[str] = field(default_factory=list)
+
+
+def file_error(record: str, field: str, reason: str) -> Parsed:
+    return Parsed(record=record, error=RecordError(field, reason))
+
+
+def check_size(path: Path, what: str) -> None:
+    size = path.stat().st_size
+    if size > MAX_DOCUMENT_BYTES:
+        raise RecordError(
+            "(file)",
+            f"{size / 1e6:.0f} MB is too large for one {what} document (limit {MAX_DOCUMENT_BYTES / 1e6:.0f} MB); "
+            "split it, or use ClinicalTrials.gov JSON / NDJSON which are streamed",
+        )
+
+
+def read_text(path: Path, what: str) -> str:
+    check_size(path, what)
+    raw = path.read_bytes()
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise RecordError(
+            "(encoding)", f"not valid UTF-8 at byte {exc.start}; re-encode the file as UTF-8"
+        ) from exc
+
+
+_AGE_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([A-Za-z]+)?\s*$")
+_AGE_UNITS = {
+    "year": 1.0,
+    "years": 1.0,
+    "yr": 1.0,
+    "yrs": 1.0,
+    "y": 1.0,
+    "month": 1 / 12,
+    "months": 1 / 12,
+    "week": 7 / 365.25,
+    "weeks": 7 / 365.25,
+    "day": 1 / 365.25,
+    "days": 1 / 365.25,
+    "hour": 1 / 8766,
+    "hours": 1 / 8766,
+    "minute": 1 / 525960,
+    "minutes": 1 / 525960,
+}
+_NO_LIMIT = {"", "N/A", "NA", "NONE", "NOT APPLICABLE", "NO LIMIT"}
+
+
+def parse_age(value: Any, field: str) -> float | None:
+    """ "18 Years" -> 18.0, "6 Months" -> 0.5, "N/A" or empty -> None (no limit); anything else is an error."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise RecordError(field, f"age {value!r} is not '<number> <unit>' like '18 Years'")
+    if isinstance(value, int | float):
+        return float(value)
+    text = str(value).strip()
+    if text.upper() in _NO_LIMIT:
+        return None
+    m = _AGE_RE.match(text)
+    if not m:
+        raise RecordError(
+            field, f"age {text!r} is not '<number> <unit>' like '18 Years', '6 Months' or 'N/A'"
+        )
+    unit = (m.group(2) or "years").lower()
+    if unit not in _AGE_UNITS:
+        raise RecordError(
+            field, f"age {text!r} has an unknown unit {unit!r} (years, months, weeks, days, hours)"
+        )
+    return round(float(m.group(1)) * _AGE_UNITS[unit], 4)
+
+
+_DATE_FORMATS = ("%Y-%m-%d", "%Y-%m", "%Y", "%B %d, %Y", "%B %Y", "%b %d, %Y", "%b %Y", "%d %B %Y")
+
+
+def parse_date(value: Any, field: str) -> date | None:
+    """ISO dates ("2015-08", "2015-08-12", timestamps) and ClinicalTrials.gov legacy text ("August 2015")."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    if "T" in text and text[:4].isdigit():
+        text = text.split("T", 1)[0]
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise RecordError(
+        field, f"date {text!r} is not a date (expected e.g. 2015-08-12, 2015-08 or 'August 2015')"
+    )
+
+
+def parse_int(value: Any, field: str) -> int | None:
+    if value is None or value == "":
+        return None
+    try:
+        number = float(str(value).strip())
+    except ValueError as exc:
+        raise RecordError(field, f"{value!r} is not a number") from exc
+    if number != number or number < 0 or number > 10**9:
+        raise RecordError(field, f"{value!r} is not a plausible count")
+    return int(number)
+
+
+def as_list(value: Any) -> list[Any]:
+    """A list from a list, a scalar, None, or a stringified Python list ("['a', 'b']", as in TrialGPT files)."""
+    if value is None or value == "":
+        return []
+    if isinstance(value, list | tuple):
+        return list(value)
+    if isinstance(value, str) and value.startswith("[") and value.endswith("]"):
+        try:
+            parsed = ast.literal_eval(value)
+        except (ValueError, SyntaxError, MemoryError, RecursionError):
+            return [value]
+        if isinstance(parsed, list | tuple):
+            return list(parsed)
+    return [value]
+
+
+def text_list(value: Any) -> tuple[str, ...]:
+    out: list[str] = []
+    for item in as_list(value):
+        s = str(item).strip() if item is not None else ""
+        if s and s not in out:
+            out.append(s)
+    return tuple(out)
+
+
+def text(value: Any) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        value = str(value)
+    return value.strip()
+
+
+def dedent_block(value: Any) -> str:
+    """Legacy XML text blocks are indented by 6-10 spaces: strip the common indentation per line."""
+    s = text(value)
+    lines = [line.strip() for line in s.splitlines()]
+    out = "\n".join(lines)
+    return re.sub(r"\n{3,}", "\n\n", out).strip()
+
+
+def require_id(value: Any, field: str, *, nct: bool = False) -> str:
+    s = text(value)
+    if not s:
+        raise RecordError(
+            field, "no trial id" + (" (NCT number)" if nct else "") + "; every record needs one"
+        )
+    if nct and not NCT_RE.match(s.upper()):
+        raise RecordError(field, f"{s!r} is not an NCT number (NCT followed by 8 digits)")
+    if len(s) > 64:
+        raise RecordError(field, f"id {s[:20]!r}... is longer than 64 characters")
+    return s.upper() if nct else s
+
+
+def jsonable(value: Any) -> Any:
+    """A JSON-compatible copy (YAML gives dates; keep everything else exactly as the source had it)."""
+    return json.loads(json.dumps(value, default=str, ensure_ascii=False))
+
+
+def trial_content_hash(trial: Trial) -> str:
+    data = asdict(trial)
+    extra = dict(data.get("extra") or {})
+    extra.pop("import", None)
+    data["extra"] = extra
+    blob = json.dumps(data, sort_keys=True, default=str, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def iter_json_lines(path: Path) -> Iterator[tuple[int, bytes | RecordError]]:
+    """Lines of an NDJSON file as bytes, without ever reading an over-long line into memory."""
+    with path.open("rb") as fh:
+        lineno = 0
+        while True:
+            line = fh.readline(MAX_LINE_BYTES + 1)
+            if not line:
+                return
+            lineno += 1
+            if len(line) > MAX_LINE_BYTES and not line.endswith(b"\n"):
+                # Skip to the end of this over-long line in bounded chunks.
+                while True:
+                    chunk = fh.readline(MAX_LINE_BYTES)
+                    if not chunk or chunk.endswith(b"\n"):
+                        break
+                yield lineno, RecordError("(line)", f"line longer than {MAX_LINE_BYTES // 2**20} MB")
+                continue
+            if line.strip():
+                yield lineno, line
+
+
+def load_json_line(line: bytes) -> Any:
+    try:
+        s = line.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise RecordError("(encoding)", f"not valid UTF-8 at byte {exc.start}; re-encode as UTF-8") from exc
+    try:
+        return json.loads(s)
+    except json.JSONDecodeError as exc:
+        raise RecordError("(json)", f"invalid JSON: {exc.msg} at column {exc.colno}") from exc
+    except RecursionError as exc:
+        raise RecordError("(json)", "JSON nested too deeply") from exc

@@ -1,0 +1,189 @@
+"""Detect a trial file's format from its content (never from its name) and return its reader."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import ijson
+
+from oncofed.ingest.trials import aact_csv, beir, ctgov_json, ctgov_xml, ctml, fhir, nli4ct
+from oncofed.ingest.trials.common import (
+    MAX_LINE_BYTES,
+    Parsed,
+    RecordError,
+    iter_json_lines,
+    load_json_line,
+)
+
+Reader = Callable[[Path], Iterator[Parsed]]
+SCAN_EVENTS = 200_000
+
+
+@dataclass
+class Detected:
+    format: str  # e.g. "ctgov-v2-page"; "" when the file is skipped or unreadable
+    reader: Reader | None = None
+    skip: str = ""  # why this file holds no trial records (reported, explained)
+    error: RecordError | None = None  # the file cannot be read at all
+
+
+def _shape(path: Path) -> tuple[str, set[str], set[str]]:
+    """Root type ("object"/"array"), root keys (or first item's keys) and the first child's keys,
+    from a bounded streaming scan (a huge file is never loaded to be classified)."""
+    root = ""
+    keys: set[str] = set()
+    child: set[str] = set()
+    first_key: str | None = None
+    with path.open("rb") as fh:
+        for i, (prefix, event, value) in enumerate(ijson.parse(fh)):
+            if i == 0:
+                root = {"start_map": "object", "start_array": "array"}.get(event, "scalar")
+                if root == "scalar":
+                    break
+            if root == "object" and event == "map_key" and prefix == "":
+                keys.add(value)
+                first_key = first_key or value
+            elif root == "object" and event == "map_key" and prefix == first_key:
+                child.add(value)
+            elif root == "array" and event == "map_key" and prefix == "item":
+                keys.add(value)
+            elif root == "array" and event == "end_map" and prefix == "item":
+                break
+            if i > SCAN_EVENTS and keys:
+                break
+    return root, keys, child
+
+
+def _classify_json(root: str, keys: set[str], child: set[str], lines: bool) -> Detected:
+    if "protocolSection" in keys:
+        if lines:
+            return Detected("ctgov-v2-ndjson", ctgov_json.iter_ndjson)
+        prefix = "item" if root == "array" else ""
+        return Detected(
+            f"ctgov-v2-{'array' if prefix else 'study'}", lambda p: ctgov_json.iter_stream(p, prefix)
+        )
+    if "studies" in keys and root == "object":
+        return Detected("ctgov-v2-page", lambda p: ctgov_json.iter_stream(p, "studies.item"))
+    if "resourceType" in keys:
+        if lines:
+            return Detected("fhir-ndjson", _fhir_lines)
+        return Detected("fhir-r4", fhir.iter_records)
+    if keys & {"treatment_list", "protocol_no"}:
+        return Detected("ctml-json", ctml.iter_records)
+    if "Clinical Trial ID" in keys:
+        return Detected("nli4ct", nli4ct.iter_records)
+    if "_id" in keys and keys & {"title", "metadata"} and lines:
+        return Detected("beir-corpus", beir.iter_corpus)
+    if "patient_id" in keys and any(k.isdigit() for k in keys):
+        return Detected("trialgpt-retrieved", beir.iter_retrieved)
+    if "_id" in keys and "text" in keys:
+        return Detected("", skip="patient cases (BEIR queries: `_id` and `text`), not trial records")
+    if (
+        root == "object"
+        and child & {"raw", "gpt-4-turbo", "patient", "summary"}
+        and not keys & {"title", "eligibility"}
+    ):
+        return Detected("", skip="patient cases keyed by id (TrialGPT queries), not trial records")
+    return Detected(
+        "",
+        error=RecordError(
+            "(format)",
+            "unrecognised JSON layout; expected ClinicalTrials.gov v2, FHIR ResearchStudy, CTML, BEIR/TrialGPT or NLI4CT",
+        ),
+    )
+
+
+def _fhir_lines(path: Path) -> Iterator[Parsed]:
+    for lineno, line in iter_json_lines(path):
+        if isinstance(line, RecordError):
+            yield Parsed(record=f"line {lineno}", error=line)
+            continue
+        try:
+            resource = load_json_line(line)
+        except RecordError as exc:
+            yield Parsed(record=f"line {lineno}", error=exc)
+            continue
+        for parsed in fhir.iter_records(path, resource):
+            parsed.record = f"line {lineno} {parsed.record}"
+            yield parsed
+
+
+def _first_line_object(path: Path) -> tuple[Any, bool]:
+    """The first line parsed alone (None if it is not a complete JSON value), and whether more follows."""
+    with path.open("rb") as fh:
+        first = fh.readline(MAX_LINE_BYTES)
+        while not first.strip() and first:
+            first = fh.readline(MAX_LINE_BYTES)
+        rest = fh.read(4096).strip()
+    try:
+        value = json.loads(first.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        return None, bool(rest)
+    return value, bool(rest)
+
+
+def detect(path: Path) -> Detected:
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as fh:
+            head = fh.read(65536)
+    except OSError as exc:
+        return Detected("", error=RecordError("(file)", f"cannot read: {exc.strerror}"))
+    if size == 0 or not head.strip():
+        return Detected("", skip="empty file")
+    body = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if body.startswith(b"<"):
+        return Detected("ctgov-xml", ctgov_xml.iter_records)
+    if body.startswith((b"{", b"[")):
+        first, more = _first_line_object(path)
+        if isinstance(first, dict) and more:
+            keys = set(first)
+            if keys & {"treatment_list", "protocol_no"}:
+                return Detected("ctml-json", ctml.iter_records)  # concatenated CTML documents
+            child = (
+                set(next(iter(first.values())))
+                if first and isinstance(next(iter(first.values())), dict)
+                else set()
+            )
+            return _classify_json("object", keys, child, lines=True)
+        try:
+            root, keys, child = _shape(path)
+        except (ijson.JSONError, ijson.IncompleteJSONError, UnicodeDecodeError, RecursionError) as exc:
+            reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
+            kind = "(encoding)" if "utf" in reason.lower() else "(json)"
+            return Detected("", error=RecordError(kind, f"truncated or invalid JSON: {reason}"))
+        if root == "array" and not keys:
+            return Detected("", skip="empty JSON array")
+        return _classify_json(root, keys, child, lines=False)
+    try:
+        head_text = head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 4:
+            return Detected(
+                "",
+                error=RecordError("(encoding)", f"not valid UTF-8 at byte {exc.start}; re-encode as UTF-8"),
+            )
+        head_text = head[: exc.start].decode("utf-8")
+    first_line = head_text.lstrip("\ufeff").splitlines()[0].lower() if head_text.strip() else ""
+    if "nct_id" in first_line and "," in first_line:
+        return Detected("aact-csv", aact_csv.iter_records)
+    lines = [x.strip() for x in head_text.splitlines() if x.strip()][:200]
+    if lines and all(re.match(r"^NCT\d+$", x.upper()) for x in lines):
+        return Detected(
+            "",
+            skip="a list of NCT ids without trial content (fetch the studies from ClinicalTrials.gov first)",
+        )
+    if re.search(r"^\s*(protocol_no|treatment_list|nct_id)\s*:", head_text, re.M):
+        return Detected("ctml-yaml", ctml.iter_records)
+    return Detected(
+        "",
+        error=RecordError(
+            "(format)",
+            "unrecognised file; expected ClinicalTrials.gov JSON/NDJSON/XML, FHIR, CTML YAML/JSON, BEIR JSONL, NLI4CT or AACT CSV",
+        ),
+    )

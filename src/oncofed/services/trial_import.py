@@ -1,0 +1,377 @@
+"""Import trial files: detect the format, parse record by record, map sites to centres, store.
+
+One database transaction per file. A broken record is rejected (`file:record:field: reason`) and the
+rest of the file imported; with `strict=True` a file with any rejected record imports nothing.
+Idempotent: each trial remembers the content hashes it was built from, so the same record again is
+`unchanged`; a different version is `updated` (an older `last_update` from the same source is kept
+out). When several sources describe one trial, the richer source wins (ClinicalTrials.gov JSON >
+legacy XML > FHIR > CTML > AACT / NLI4CT > BEIR / TrialGPT) and poorer ones only fill gaps."""
+
+from __future__ import annotations
+
+import glob
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from oncofed.domain import Trial
+from oncofed.errors import InputError
+from oncofed.ingest.trials import Rejection, detect, trial_content_hash
+from oncofed.ingest.trials.sites import SiteMapper
+from oncofed.store.db import Database
+from oncofed.store.models import TrialRow, TrialSiteRow
+from oncofed.store.repositories import CentreRepository, TrialRepository
+
+SOURCE_RANK = {
+    "ctgov": 6,
+    "ctgov-xml": 5,
+    "fhir": 4,
+    "ctml": 3,
+    "aact": 2,
+    "nli4ct": 2,
+    "beir": 1,
+    "trialgpt": 1,
+}
+MAX_SEEN_HASHES = 32
+BATCH = 500
+
+
+@dataclass
+class FileReport:
+    path: str
+    format: str = ""
+    imported: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: list[Rejection] = field(default_factory=list)
+    skipped: str = ""  # the whole file holds no trial records, and why
+    skipped_records: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    rolled_back: bool = False  # --strict and a record was rejected: nothing from this file was kept
+
+    @property
+    def records(self) -> int:
+        return self.imported + self.updated + self.unchanged + len(self.rejected)
+
+
+@dataclass
+class ImportReport:
+    files: list[FileReport] = field(default_factory=list)
+
+    def total(self, name: str) -> int:
+        if name == "rejected":
+            return sum(len(f.rejected) for f in self.files)
+        return sum(int(getattr(f, name)) for f in self.files)
+
+    @property
+    def rejections(self) -> list[Rejection]:
+        return [r for f in self.files for r in f.rejected]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "imported": self.total("imported"),
+            "updated": self.total("updated"),
+            "unchanged": self.total("unchanged"),
+            "rejected": self.total("rejected"),
+            "rejections": [str(r) for r in self.rejections],
+            "files": [
+                {
+                    "path": f.path,
+                    "format": f.format,
+                    "imported": f.imported,
+                    "updated": f.updated,
+                    "unchanged": f.unchanged,
+                    "rejected": [str(r) for r in f.rejected],
+                    "skipped": f.skipped,
+                    "skipped_records": f.skipped_records,
+                    "warnings": f.warnings,
+                    "rolled_back": f.rolled_back,
+                }
+                for f in self.files
+            ],
+        }
+
+
+def expand_paths(paths: Sequence[str]) -> list[Path]:
+    """Files from paths, directories (recursively) and glob patterns, sorted, each once."""
+    out: list[Path] = []
+    for raw in paths:
+        matches = (
+            [Path(m) for m in sorted(glob.glob(raw, recursive=True))] if glob.has_magic(raw) else [Path(raw)]
+        )
+        if not matches:
+            raise InputError(f"no file matches {raw!r}", file=raw, fix="check the path or the glob pattern")
+        for p in matches:
+            if p.is_dir():
+                out += sorted(x for x in p.rglob("*") if x.is_file() and not x.name.startswith("."))
+            elif p.is_file():
+                out.append(p)
+            else:
+                raise InputError("no such file or directory", file=str(p), fix="check the path")
+    return list(dict.fromkeys(out))
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _merge_into(base: Trial, extra_source: Trial) -> Trial:
+    """`base` with its empty fields filled from `extra_source` and extra keys it lacks."""
+    updates: dict[str, Any] = {}
+    for f in fields(Trial):
+        if f.name in ("id", "source", "extra", "fictional"):
+            continue
+        if getattr(base, f.name) in (None, "", (), []) and getattr(extra_source, f.name) not in (
+            None,
+            "",
+            (),
+            [],
+        ):
+            updates[f.name] = getattr(extra_source, f.name)
+    extra = {**{k: v for k, v in extra_source.extra.items() if k != "import"}, **base.extra}
+    return replace(base, **updates, extra=extra)
+
+
+def _with_seen(trial: Trial, seen: list[str]) -> Trial:
+    trial.extra = {**trial.extra, "import": {"hashes": seen[-MAX_SEEN_HASHES:]}}
+    return trial
+
+
+def _row_values(t: Trial, content_hash: str) -> dict[str, Any]:
+    return {
+        "id": t.id,
+        "source": t.source,
+        "title": t.title,
+        "official_title": t.official_title,
+        "acronym": t.acronym,
+        "brief_summary": t.brief_summary,
+        "other_ids": list(t.other_ids),
+        "status": t.status.value,
+        "phases": [p.value for p in t.phases],
+        "study_type": t.study_type,
+        "conditions": list(t.conditions),
+        "keywords": list(t.keywords),
+        "interventions": list(t.interventions),
+        "eligibility_text": t.eligibility_text,
+        "min_age_years": t.min_age_years,
+        "max_age_years": t.max_age_years,
+        "sex": t.sex,
+        "healthy_volunteers": t.healthy_volunteers,
+        "enrolment": t.enrolment,
+        "start_date": t.start_date,
+        "completion_date": t.completion_date,
+        "last_update": t.last_update,
+        "sponsor": t.sponsor,
+        "collaborators": list(t.collaborators),
+        "fictional": t.fictional,
+        "extra": t.extra,
+        "content_hash": content_hash,
+    }
+
+
+def _site_values(t: Trial) -> list[dict[str, Any]]:
+    return [
+        {
+            "trial_id": t.id,
+            "centre_id": s.centre_id,
+            "facility": s.facility[:300],
+            "status": s.status.value,
+            "city": s.city[:100],
+            "country": s.country[:100],
+            "postcode": s.postcode[:16],
+            "latitude": s.latitude,
+            "longitude": s.longitude,
+            "target_enrolment": s.target_enrolment,
+            "contact": s.contact[:300],
+        }
+        for s in t.sites
+    ]
+
+
+class _Writer:
+    """Stores trials of one file in batches: new trials by bulk INSERT, known ones through the repository."""
+
+    def __init__(self, session: Session, report: FileReport) -> None:
+        self.session = session
+        self.repo = TrialRepository(session)
+        self.report = report
+        self.pending: list[tuple[Trial, str]] = []
+
+    def add(self, trial: Trial, content_hash: str) -> None:
+        if any(t.id == trial.id for t, _ in self.pending):
+            self.flush()
+        self.pending.append((trial, content_hash))
+        if len(self.pending) >= BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        batch, self.pending = self.pending, []
+        ids = [t.id for t, _ in batch]
+        known = {
+            r.id: r
+            for r in self.session.execute(
+                select(TrialRow.id, TrialRow.source, TrialRow.last_update, TrialRow.extra).where(
+                    TrialRow.id.in_(ids)
+                )
+            )
+        }
+        new_rows, new_sites = [], []
+        for trial, h in batch:
+            row = known.get(trial.id)
+            if row is None:
+                _with_seen(trial, [h])
+                new_rows.append(_row_values(trial, h))
+                new_sites += _site_values(trial)
+                self.report.imported += 1
+                continue
+            self._update(trial, h, row)
+        if new_rows:
+            self.session.execute(insert(TrialRow), new_rows)
+        if new_sites:
+            self.session.execute(insert(TrialSiteRow), new_sites)
+
+    def _update(self, trial: Trial, h: str, row: Any) -> None:
+        seen = list(((row.extra or {}).get("import") or {}).get("hashes") or [])
+        if h in seen:
+            self.report.unchanged += 1
+            return
+        if (
+            row.source == trial.source
+            and row.last_update is not None
+            and trial.last_update is not None
+            and trial.last_update < row.last_update
+        ):
+            self.report.unchanged += 1
+            self.report.warnings.append(
+                f"{trial.id}: last update {trial.last_update} is older than the stored {row.last_update}: kept the stored version"
+            )
+            return
+        stored = self.repo.get(trial.id)
+        if SOURCE_RANK.get(trial.source, 0) < SOURCE_RANK.get(row.source, 0):
+            merged = _merge_into(stored, trial)  # a poorer source only fills gaps
+        else:
+            merged = _merge_into(trial, stored) if trial.source != row.source else trial
+            merged = replace(
+                merged, extra={**{k: v for k, v in stored.extra.items() if k != "import"}, **trial.extra}
+            )
+        new_hash = trial_content_hash(merged)
+        self.repo.upsert(_with_seen(merged, [*seen, h, new_hash]), new_hash)
+        if new_hash == trial_content_hash(stored):
+            self.report.unchanged += 1
+        else:
+            self.report.updated += 1
+        self.session.flush()
+
+
+def import_file(
+    db: Database,
+    path: Path,
+    mapper: SiteMapper,
+    *,
+    strict: bool = False,
+    on_record: Callable[[int], None] | None = None,
+) -> FileReport:
+    report = FileReport(path=str(path))
+    found = detect(path)
+    report.format = found.format
+    if found.skip:
+        report.skipped = found.skip
+        return report
+    if found.error is not None or found.reader is None:
+        err = found.error
+        report.rejected.append(
+            Rejection(
+                str(path), "(file)", err.field if err else "(format)", err.reason if err else "unreadable"
+            )
+        )
+        return report
+    try:
+        with db.session() as session:
+            writer = _Writer(session, report)
+            for parsed in _guarded(found.reader, path):
+                if on_record is not None:
+                    on_record(1)
+                report.warnings += [f"{parsed.record}: {w}" for w in parsed.warnings]
+                if parsed.skipped:
+                    report.skipped_records.append(f"{path}:{parsed.record}: {parsed.skipped}")
+                    continue
+                if parsed.error is not None or parsed.trial is None:
+                    e = parsed.error
+                    report.rejected.append(
+                        Rejection(
+                            str(path),
+                            parsed.record,
+                            e.field if e else "(record)",
+                            e.reason if e else "no trial",
+                        )
+                    )
+                    if strict:
+                        raise _Rollback
+                    continue
+                trial = mapper.map_trial(parsed.trial)
+                writer.add(trial, trial_content_hash(trial))
+            writer.flush()
+    except _Rollback:
+        report.rolled_back = True
+        report.imported = report.updated = report.unchanged = 0
+        # --strict: keep reading (nothing is written) so that every bad record is listed.
+        for parsed in _guarded(found.reader, path):
+            if parsed.error is not None and not any(r.record == parsed.record for r in report.rejected):
+                report.rejected.append(
+                    Rejection(str(path), parsed.record, parsed.error.field, parsed.error.reason)
+                )
+    return report
+
+
+def _guarded(reader: Callable[[Path], Iterator[Any]], path: Path) -> Iterator[Any]:
+    """A reader whose unexpected failures (deep nesting, I/O) become one rejection, never a crash."""
+    from oncofed.ingest.trials.common import Parsed, RecordError
+
+    n = 0
+    try:
+        for parsed in reader(path):
+            n += 1
+            yield parsed
+    except (RecursionError, MemoryError) as exc:
+        yield Parsed(
+            record=f"#{n + 1}",
+            error=RecordError("(document)", f"too deeply nested or too large ({type(exc).__name__})"),
+        )
+    except OSError as exc:
+        yield Parsed(record=f"#{n + 1}", error=RecordError("(file)", f"read error: {exc.strerror or exc}"))
+
+
+def site_mapper(db: Database, alias_files: Iterable[Path] = ()) -> SiteMapper:
+    with db.session() as s:
+        centres = CentreRepository(s).list()
+    if not centres:
+        from oncofed.services.network import load_centres, network_centres
+
+        load_centres(db)
+        centres = network_centres()
+    return SiteMapper(centres, alias_files)
+
+
+def import_trials(
+    db: Database,
+    paths: Sequence[str | Path],
+    *,
+    strict: bool = False,
+    alias_files: Iterable[Path] = (),
+    on_file: Callable[[Path, int, int], None] | None = None,
+    on_record: Callable[[int], None] | None = None,
+) -> ImportReport:
+    files = expand_paths([str(p) for p in paths])
+    mapper = site_mapper(db, alias_files)
+    report = ImportReport()
+    for i, path in enumerate(files):
+        if on_file is not None:
+            on_file(path, i, len(files))
+        report.files.append(import_file(db, path, mapper, strict=strict, on_record=on_record))
+    return report
