@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from oncofed.domain import Actor, Centre, PatientProfile, Trial
 from oncofed.errors import NotFound
+from oncofed.store import audit
 from oncofed.store.mapping import (
     centre_to_domain,
     centre_to_row,
@@ -153,6 +154,7 @@ class PatientRepository:
             raise NotFound(
                 f"no patient {patient_id!r} in your centres", fix="check the id and your centre scope"
             )
+        self._audit("patient.read", [row])
         return patient_to_domain(row)
 
     def list(
@@ -163,7 +165,15 @@ class PatientRepository:
             stmt = stmt.where(PatientRow.centre_id == centre_id)
         if limit is not None:
             stmt = stmt.limit(limit).offset(offset)
-        return [patient_to_domain(r) for r in self.session.scalars(stmt)]
+        rows = list(self.session.scalars(stmt))
+        self._audit("patient.list", rows)
+        return [patient_to_domain(r) for r in rows]
+
+    def _audit(self, action: str, rows: Sequence[PatientRow]) -> None:
+        """Record this read in the audit log (store/audit.py); internal system jobs are not recorded."""
+        if rows and audit.audited(self.actor):
+            patients = [(r.id, r.centre_id) for r in rows]
+            audit.record_read(self.session, audit.event_for(self.actor, action, patients=patients))
 
     def count(self, *, centre_id: str | None = None) -> int:
         stmt = self._scoped(select(func.count()).select_from(PatientRow))

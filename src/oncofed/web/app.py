@@ -17,6 +17,7 @@ from oncofed import __version__
 from oncofed.config import load_settings
 from oncofed.errors import InputError, NotFound, OncofedError
 from oncofed.store.db import Database
+from oncofed.web import auth
 from oncofed.web import routes as routes_pkg
 from oncofed.web.i18n import pick_language, translate
 from oncofed.web.templating import render
@@ -51,6 +52,7 @@ def create_app(db: Database | None = None) -> FastAPI:
     app.state.db = db or Database(load_settings().database_url)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.mount("/static-swagger", StaticFiles(directory=swagger_ui_path), name="static-swagger")
+    auth.install(app)  # actor resolver (session cookie / bearer token), app-wide CSRF check, audit context
 
     @app.middleware("http")
     async def language_and_headers(

@@ -1,0 +1,278 @@
+"""Accounts: users with a role and a centre scope, argon2 password hashes, browser sessions and
+bearer tokens for scripts. The web layer (`web/auth.py`) and `oncofed users ...` call these."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from oncofed.domain.actor import Actor, Role
+from oncofed.errors import InputError, NotFound
+from oncofed.store.db import Database
+from oncofed.store.models import CentreRow
+from oncofed.store.models_trust import ApiTokenRow, SessionRow, UserRow
+
+SESSION_HOURS = 12
+TOKEN_PREFIX = "ofd_"
+MIN_PASSWORD = 10
+# Roles bound to exactly the centres they work for; the others see network aggregates only.
+CENTRE_ROLES = frozenset({Role.CLINICIAN, Role.RESEARCH_STAFF})
+ACCOUNT_ROLES = tuple(r for r in Role if r not in (Role.PUBLIC, Role.SYSTEM))
+PURPOSE = {
+    Role.CLINICIAN: "care",
+    Role.RESEARCH_STAFF: "research",
+    Role.TRIAL_MANAGER: "feasibility",
+    Role.QUALITY_MANAGER: "quality",
+    Role.DPO: "audit",
+    Role.ADMIN: "administration",
+}
+
+_hasher = PasswordHasher()  # argon2id with the library's recommended parameters (RFC 9106 low-memory)
+_DUMMY_HASH = _hasher.hash("not a password: equalises the time of unknown-user logins")
+
+
+@dataclass(frozen=True)
+class User:
+    id: str
+    username: str
+    display_name: str
+    role: Role
+    centre_ids: tuple[str, ...]
+    disabled: bool
+    created_at: datetime
+    last_login_at: datetime | None
+
+    def actor(self) -> Actor:
+        return Actor(
+            user_id=self.username,
+            role=self.role,
+            centre_ids=frozenset(self.centre_ids),
+            purpose=PURPOSE.get(self.role, self.role.value),
+        )
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _sha256(raw: str) -> str:
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+def _user(row: UserRow) -> User:
+    return User(
+        id=row.id,
+        username=row.username,
+        display_name=row.display_name or row.username,
+        role=Role(row.role),
+        centre_ids=tuple(row.centre_ids or ()),
+        disabled=row.disabled,
+        created_at=row.created_at,
+        last_login_at=row.last_login_at,
+    )
+
+
+def parse_role(value: str) -> Role:
+    try:
+        role = Role(value.strip().lower())
+    except ValueError:
+        role = None
+    if role is None or role not in ACCOUNT_ROLES:
+        raise InputError(
+            f"unknown role {value!r}",
+            field="role",
+            fix=f"use one of: {', '.join(r.value for r in ACCOUNT_ROLES)}",
+        )
+    return role
+
+
+def _check_scope(s: Session, role: Role, centre_ids: list[str]) -> None:
+    if role in CENTRE_ROLES and not centre_ids:
+        raise InputError(
+            f"a {role.value} account needs its centre", field="centre", fix="add --centre CENTRE_ID"
+        )
+    if role not in CENTRE_ROLES and centre_ids:
+        raise InputError(
+            f"a {role.value} account sees network aggregates only and takes no centre",
+            field="centre",
+            fix="drop --centre",
+        )
+    known = set(s.scalars(select(CentreRow.id).where(CentreRow.id.in_(centre_ids))))
+    for cid in centre_ids:
+        if cid not in known:
+            raise InputError(f"no centre {cid!r}", field="centre", fix="list centres with `oncofed centres`")
+
+
+def hash_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD:
+        raise InputError(
+            f"password too short ({len(password)} characters)",
+            field="password",
+            fix=f"use at least {MIN_PASSWORD} characters",
+        )
+    return _hasher.hash(password)
+
+
+def add_user(
+    db: Database,
+    username: str,
+    role: str | Role,
+    password: str,
+    *,
+    centre_ids: list[str] | None = None,
+    display_name: str = "",
+    exist_ok: bool = False,
+) -> User:
+    """Create an account (or, with `exist_ok`, return the existing one unchanged)."""
+    username = username.strip()
+    if not username or len(username) > 100 or any(ch.isspace() for ch in username):
+        raise InputError(
+            f"invalid username {username!r}", field="username", fix="one word, at most 100 characters"
+        )
+    role = parse_role(role) if isinstance(role, str) else role
+    centres = list(dict.fromkeys(centre_ids or []))
+    with db.session() as s:
+        existing = s.scalar(select(UserRow).where(UserRow.username == username))
+        if existing is not None:
+            if exist_ok:
+                return _user(existing)
+            raise InputError(f"user {username!r} already exists", field="username", fix="choose another name")
+        _check_scope(s, role, centres)
+        row = UserRow(
+            id=uuid.uuid4().hex,
+            username=username,
+            display_name=display_name or username,
+            role=role.value,
+            centre_ids=centres,
+            password_hash=hash_password(password),
+            disabled=False,
+            created_at=_now(),
+        )
+        s.add(row)
+        s.flush()
+        return _user(row)
+
+
+def list_users(db: Database) -> list[User]:
+    with db.session() as s:
+        return [_user(r) for r in s.scalars(select(UserRow).order_by(UserRow.role, UserRow.username))]
+
+
+def get_user(db: Database, username: str) -> User:
+    with db.session() as s:
+        row = s.scalar(select(UserRow).where(UserRow.username == username))
+        if row is None:
+            raise NotFound(f"no user {username!r}", fix="list accounts with `oncofed users list`")
+        return _user(row)
+
+
+def set_disabled(db: Database, username: str, disabled: bool = True) -> User:
+    """Disable (or re-enable) an account; disabling ends its sessions and revokes its tokens."""
+    with db.session() as s:
+        row = s.scalar(select(UserRow).where(UserRow.username == username))
+        if row is None:
+            raise NotFound(f"no user {username!r}", fix="list accounts with `oncofed users list`")
+        row.disabled = disabled
+        if disabled:
+            s.execute(delete(SessionRow).where(SessionRow.user_id == row.id))
+            for tok in s.scalars(select(ApiTokenRow).where(ApiTokenRow.user_id == row.id)):
+                tok.revoked = True
+        return _user(row)
+
+
+def authenticate(db: Database, username: str, password: str) -> User | None:
+    """The user when `password` is right and the account enabled; None otherwise (same work either way)."""
+    with db.session() as s:
+        row = s.scalar(select(UserRow).where(UserRow.username == username.strip()))
+        stored = row.password_hash if row is not None else _DUMMY_HASH
+        try:
+            _hasher.verify(stored, password)
+        except (VerificationError, InvalidHashError):
+            return None
+        if row is None or row.disabled:
+            return None
+        if _hasher.check_needs_rehash(row.password_hash):
+            row.password_hash = _hasher.hash(password)
+        row.last_login_at = _now()
+        return _user(row)
+
+
+def start_session(db: Database, user: User) -> tuple[str, str]:
+    """A new browser session for `user`: (cookie value, CSRF token). Only a hash of the cookie is kept."""
+    raw, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+    now = _now()
+    with db.session() as s:
+        s.execute(delete(SessionRow).where(SessionRow.expires_at < now))
+        s.add(
+            SessionRow(
+                token_hash=_sha256(raw),
+                user_id=user.id,
+                csrf_token=csrf,
+                created_at=now,
+                expires_at=now + timedelta(hours=SESSION_HOURS),
+            )
+        )
+    return raw, csrf
+
+
+def session_user(db: Database, raw: str) -> tuple[User, str] | None:
+    """(user, CSRF token) of a live session cookie, or None."""
+    with db.session() as s:
+        found = s.execute(
+            select(UserRow, SessionRow.csrf_token)
+            .join(SessionRow, SessionRow.user_id == UserRow.id)
+            .where(SessionRow.token_hash == _sha256(raw), SessionRow.expires_at > _now())
+        ).first()
+        if found is None or found[0].disabled:
+            return None
+        return _user(found[0]), str(found[1])
+
+
+def end_session(db: Database, raw: str) -> None:
+    with db.session() as s:
+        s.execute(delete(SessionRow).where(SessionRow.token_hash == _sha256(raw)))
+
+
+def issue_token(db: Database, username: str, name: str = "", days: int | None = 90) -> str:
+    """A new bearer token for `username`'s scripts, shown once (only its hash is stored)."""
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    now = _now()
+    with db.session() as s:
+        row = s.scalar(select(UserRow).where(UserRow.username == username))
+        if row is None:
+            raise NotFound(f"no user {username!r}", fix="list accounts with `oncofed users list`")
+        if row.disabled:
+            raise InputError(f"user {username!r} is disabled", fix="re-enable it with `oncofed users enable`")
+        s.add(
+            ApiTokenRow(
+                token_hash=_sha256(raw),
+                user_id=row.id,
+                name=name,
+                created_at=now,
+                expires_at=now + timedelta(days=days) if days else None,
+                revoked=False,
+            )
+        )
+    return raw
+
+
+def token_user(db: Database, raw: str) -> User | None:
+    with db.session() as s:
+        found = s.execute(
+            select(UserRow, ApiTokenRow.expires_at)
+            .join(ApiTokenRow, ApiTokenRow.user_id == UserRow.id)
+            .where(ApiTokenRow.token_hash == _sha256(raw), ApiTokenRow.revoked.is_(False))
+        ).first()
+        if found is None or found[0].disabled:
+            return None
+        if found[1] is not None and found[1] < _now():
+            return None
+        return _user(found[0])

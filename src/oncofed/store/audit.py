@@ -1,0 +1,196 @@
+"""The audit log: every read of patient-level data, append-only and hash-chained.
+
+Reads are recorded by `PatientRepository` (one place) through `record_read`: the event is queued
+on the SQLAlchemy session and appended when that session's transaction ends, in its own short
+transaction (so a long request never holds the log's lock, and SQLite never sees two writers in
+one request). Each row stores `hash = sha256(prev_hash + canonical(row))`; `verify_chain` recomputes
+the chain and the head kept in `meta`, so an edited, inserted or deleted row is detected. The table
+has no update or delete API here, and database triggers refuse UPDATE and DELETE.
+
+Internal jobs run as the system actor and are not recorded (a demo build would flood the log);
+a feasibility query is recorded once, as the aggregate question it is.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import hashlib
+import json
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, event, insert, select, text
+from sqlalchemy.orm import Session
+
+from oncofed.domain.actor import Actor, Role
+from oncofed.store.models_trust import AuditRow
+
+GENESIS = "0" * 64
+HEAD_KEY = "audit_head"
+HASHED_FIELDS = (
+    "seq",
+    "at",
+    "user_id",
+    "role",
+    "actor_centres",
+    "purpose",
+    "action",
+    "centre_ids",
+    "patient_ids",
+    "n_records",
+    "detail",
+)
+_PENDING = "oncofed_audit_pending"
+_LOCK = threading.Lock()
+_PG_LOCK_ID = 80080008
+
+# What the caller is doing (e.g. "GET /api/patients/x"); set by the web layer per request.
+audit_context: contextvars.ContextVar[str] = contextvars.ContextVar("oncofed_audit_context", default="")
+
+
+@dataclass
+class AuditEvent:
+    user_id: str
+    role: str
+    actor_centres: str
+    purpose: str
+    action: str
+    centre_ids: str = ""
+    patient_ids: str = ""
+    n_records: int = 0
+    detail: str = ""
+    at: str = field(default_factory=lambda: datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"))
+
+
+def audited(actor: Actor) -> bool:
+    """Whether reads by `actor` are recorded: everyone but the platform's own internal jobs."""
+    return actor.role is not Role.SYSTEM
+
+
+def event_for(
+    actor: Actor,
+    action: str,
+    *,
+    patients: Sequence[tuple[str, str]] = (),
+    detail: str = "",
+) -> AuditEvent:
+    """An event for `actor` reading `patients` given as (patient_id, centre_id) pairs."""
+    context = audit_context.get()
+    return AuditEvent(
+        user_id=actor.user_id,
+        role=actor.role.value,
+        actor_centres=" ".join(sorted(actor.centre_ids)),
+        purpose=actor.purpose,
+        action=action,
+        centre_ids=" ".join(sorted({c for _, c in patients})),
+        patient_ids=" ".join(p for p, _ in patients),
+        n_records=len(patients),
+        detail=" | ".join(x for x in (context, detail) if x),
+    )
+
+
+def record_read(session: Session, event_: AuditEvent) -> None:
+    """Queue `event_`; it is appended when the session's current transaction ends."""
+    session.info.setdefault(_PENDING, []).append(event_)
+
+
+def canonical(values: dict[str, Any]) -> str:
+    return json.dumps({k: values[k] for k in HASHED_FIELDS}, sort_keys=True, separators=(",", ":"))
+
+
+def row_hash(prev_hash: str, values: dict[str, Any]) -> str:
+    return hashlib.sha256((prev_hash + canonical(values)).encode("utf-8")).hexdigest()
+
+
+def _engine_of(bind: Engine | Connection) -> Engine:
+    return bind.engine if isinstance(bind, Connection) else bind
+
+
+def append(bind: Engine | Connection, events: Iterable[AuditEvent]) -> int:
+    """Append `events` to the chain in one short transaction holding the log's lock."""
+    events = list(events)
+    if not events:
+        return 0
+    engine = _engine_of(bind)
+    with _LOCK:
+        if engine.dialect.name == "sqlite":
+            with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+                try:
+                    _append_on(conn, events)
+                except BaseException:
+                    conn.exec_driver_sql("ROLLBACK")
+                    raise
+                conn.exec_driver_sql("COMMIT")
+        else:
+            with engine.begin() as conn:
+                conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_ID})
+                _append_on(conn, events)
+    return len(events)
+
+
+def _append_on(conn: Connection, events: list[AuditEvent]) -> None:
+    last = conn.execute(select(AuditRow.seq, AuditRow.hash).order_by(AuditRow.seq.desc()).limit(1)).first()
+    seq, prev = (int(last[0]), str(last[1])) if last else (0, GENESIS)
+    rows = []
+    for ev in events:
+        seq += 1
+        values = {**ev.__dict__, "seq": seq}
+        h = row_hash(prev, values)
+        rows.append({**values, "prev_hash": prev, "hash": h})
+        prev = h
+    conn.execute(insert(AuditRow), rows)
+    head = f"{seq}:{prev}"
+    updated = conn.execute(text("UPDATE meta SET value = :v WHERE key = :k"), {"v": head, "k": HEAD_KEY})
+    if not updated.rowcount:
+        conn.execute(text("INSERT INTO meta (key, value) VALUES (:k, :v)"), {"k": HEAD_KEY, "v": head})
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _flush_pending(session: Session, transaction: Any) -> None:
+    if transaction.parent is not None:
+        return
+    pending: list[AuditEvent] | None = session.info.pop(_PENDING, None)
+    if pending:
+        append(session.get_bind(), pending)
+
+
+@dataclass
+class VerifyReport:
+    rows: int
+    ok: bool
+    problems: list[str]
+
+
+def verify_chain(bind: Engine | Connection, limit_problems: int = 20) -> VerifyReport:
+    """Recompute every row's hash and the links between rows, and compare with the stored head."""
+    engine = _engine_of(bind)
+    problems: list[str] = []
+    prev, expected_seq, n = GENESIS, 1, 0
+    cols = [getattr(AuditRow, c) for c in (*HASHED_FIELDS, "prev_hash", "hash")]
+    with engine.connect() as conn:
+        for r in conn.execute(select(*cols).order_by(AuditRow.seq)).mappings():
+            n += 1
+            values = dict(r)
+            if values["seq"] != expected_seq:
+                problems.append(
+                    f"row {expected_seq}: missing (next row is {values['seq']}): rows were deleted"
+                )
+            if values["prev_hash"] != prev:
+                problems.append(
+                    f"row {values['seq']}: does not follow the previous row (deleted or inserted row)"
+                )
+            if row_hash(values["prev_hash"], values) != values["hash"]:
+                problems.append(f"row {values['seq']}: content does not match its hash (edited row)")
+            prev, expected_seq = values["hash"], int(values["seq"]) + 1
+        head = conn.execute(text("SELECT value FROM meta WHERE key = :k"), {"k": HEAD_KEY}).scalar()
+    if head is not None and head != f"{expected_seq - 1}:{prev}":
+        problems.append(
+            f"the log ends at row {expected_seq - 1} but the recorded head is row {head.split(':')[0]}"
+        )
+    if head is None and n:
+        problems.append("rows exist but no head was recorded")
+    return VerifyReport(rows=n, ok=not problems, problems=problems[:limit_problems])

@@ -1,0 +1,212 @@
+"""Who is calling, and CSRF protection, for every route.
+
+- `resolve_actor` (installed as `app.state.actor_resolver`, read by `deps.get_actor`): a bearer
+  token (`Authorization: Bearer ofd_...`, for scripts) or the session cookie -> the user's `Actor`;
+  nobody -> the public actor. An invalid bearer token is a 401, never a silent downgrade.
+- CSRF: a synchroniser token per session (`user_sessions.csrf_token`); before login, a double-submit
+  cookie. `require_csrf` runs on every route (installed as an app-wide dependency) and checks every
+  unsafe request that carries the session cookie: the form field `csrf_token` or the header
+  `X-CSRF-Token` must equal the session's token. Requests without the cookie carry no ambient
+  credential, so there is nothing to forge (the login form checks its own double-submit token).
+  Templates write the field with `{{ csrf_input() }}`; scripts read `<meta name="csrf-token">`.
+- `LoginLimiter`: failed logins per (address, username) and per address, in a sliding window.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import secrets
+import threading
+import time
+from collections import deque
+from typing import Any
+
+from fastapi import Depends, FastAPI, HTTPException, Request
+from jinja2 import pass_context
+from markupsafe import Markup, escape
+from starlette.concurrency import run_in_threadpool
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from oncofed.domain import Actor
+from oncofed.services import accounts
+from oncofed.store.audit import audit_context
+
+SESSION_COOKIE = "oncofed_session"
+CSRF_COOKIE = "oncofed_csrf"
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+
+
+def _db(request: Request) -> Any:
+    return request.app.state.db
+
+
+def resolve_actor(request: Request) -> Actor:
+    """The caller of this request (cached on the request)."""
+    cached: Actor | None = getattr(request.state, "actor", None)
+    if cached is not None:
+        return cached
+    actor = Actor.public()
+    auth = request.headers.get("authorization", "")
+    if auth[:7].lower() == "bearer ":
+        user = accounts.token_user(_db(request), auth[7:].strip())
+        if user is None:
+            raise HTTPException(
+                401, "invalid, expired or revoked API token", headers={"WWW-Authenticate": "Bearer"}
+            )
+        actor = user.actor()
+        request.state.user = user
+    elif raw := request.cookies.get(SESSION_COOKIE):
+        found = accounts.session_user(_db(request), raw)
+        if found is not None:
+            request.state.user, request.state.session_csrf = found
+            actor = found[0].actor()
+    request.state.actor = actor
+    return actor
+
+
+def current_user(request: Request) -> accounts.User | None:
+    resolve_actor(request)
+    return getattr(request.state, "user", None)
+
+
+def csrf_token(request: Request) -> str:
+    """The token a form of this page must send back: the session's, or the pre-login cookie's."""
+    if SESSION_COOKIE in request.cookies:
+        with contextlib.suppress(HTTPException):  # an invalid bearer token is reported by the route
+            resolve_actor(request)
+        session_token: str | None = getattr(request.state, "session_csrf", None)
+        if session_token:
+            return session_token
+    token: str | None = getattr(request.state, "csrf_cookie", None)
+    if not token:
+        token = request.state.csrf_cookie = secrets.token_urlsafe(32)
+        request.state.csrf_cookie_new = True
+    return token
+
+
+def csrf_matches(request: Request, sent: str | None) -> bool:
+    expected = csrf_token(request)
+    return bool(sent) and secrets.compare_digest(str(sent), expected)
+
+
+async def require_csrf(request: Request) -> None:
+    """App-wide dependency (usable explicitly too: `dependencies=[Depends(require_csrf)]`)."""
+    if request.method in SAFE_METHODS or SESSION_COOKIE not in request.cookies:
+        return
+    sent = request.headers.get(CSRF_HEADER)
+    content_type = request.headers.get("content-type", "")
+    if not sent and content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+        form = await request.form()
+        value = form.get(CSRF_FIELD)
+        sent = value if isinstance(value, str) else None
+    if not await run_in_threadpool(csrf_matches, request, sent):
+        raise HTTPException(403, "CSRF token missing or wrong: reload the page and submit the form again")
+
+
+@pass_context
+def _csrf_input(context: Any) -> Markup:
+    token = csrf_token(context["request"])
+    return Markup(f'<input type="hidden" name="{CSRF_FIELD}" value="{escape(token)}">')
+
+
+@pass_context
+def _csrf_meta(context: Any) -> str:
+    return csrf_token(context["request"])
+
+
+class CsrfCookieAndAuditContext:
+    """ASGI middleware: reads the pre-login CSRF cookie (setting one when a page issued a new token)
+    and tells the audit log which request is reading patient data."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        state = scope.setdefault("state", {})
+        request = Request(scope)
+        state["csrf_cookie"] = request.cookies.get(CSRF_COOKIE)
+        secure = scope.get("scheme") == "https"
+
+        async def send_with_cookie(message: Message) -> None:
+            if message["type"] == "http.response.start" and state.get("csrf_cookie_new"):
+                cookie = (
+                    f"{CSRF_COOKIE}={state['csrf_cookie']}; Path=/; HttpOnly; SameSite=Lax; Max-Age=86400"
+                    + ("; Secure" if secure else "")
+                )
+                message.setdefault("headers", []).append((b"set-cookie", cookie.encode("latin-1")))
+            await send(message)
+
+        token = audit_context.set(f"{scope['method']} {scope['path']}")
+        try:
+            await self.app(scope, receive, send_with_cookie)
+        finally:
+            audit_context.reset(token)
+
+
+class LoginLimiter:
+    """Failed logins in a sliding window: at most `per_user` per (address, username) and `per_address`
+    per address. In memory, per process (one uvicorn worker by default); a success clears the pair."""
+
+    def __init__(self, per_user: int = 5, per_address: int = 30, window_s: float = 900.0) -> None:
+        self.per_user, self.per_address, self.window = per_user, per_address, window_s
+        self._fails: dict[tuple[str, str], deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def _recent(self, key: tuple[str, str], now: float) -> deque[float]:
+        q = self._fails.setdefault(key, deque())
+        while q and q[0] <= now - self.window:
+            q.popleft()
+        return q
+
+    def retry_after(self, address: str, username: str) -> int:
+        """Seconds to wait before the next attempt; 0 when an attempt is allowed now."""
+        now = time.monotonic()
+        with self._lock:
+            waits = []
+            for key, limit in (
+                ((address, username.lower()), self.per_user),
+                ((address, ""), self.per_address),
+            ):
+                q = self._recent(key, now)
+                if len(q) >= limit:
+                    waits.append(int(q[len(q) - limit] + self.window - now) + 1)
+            return max(waits, default=0)
+
+    def failed(self, address: str, username: str) -> None:
+        now = time.monotonic()
+        with self._lock:
+            self._recent((address, username.lower()), now).append(now)
+            self._recent((address, ""), now).append(now)
+
+    def succeeded(self, address: str, username: str) -> None:
+        with self._lock:
+            self._fails.pop((address, username.lower()), None)
+
+
+def set_session_cookie(response: Any, request: Request, raw: str) -> None:
+    response.set_cookie(
+        SESSION_COOKIE,
+        raw,
+        max_age=accounts.SESSION_HOURS * 3600,
+        path="/",
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+    )
+
+
+def install(app: FastAPI) -> None:
+    """Wire authentication into `app` (called by create_app before the routers are included)."""
+    from oncofed.web.templating import templates
+
+    app.state.actor_resolver = resolve_actor
+    app.state.login_limiter = LoginLimiter()
+    app.router.dependencies.append(Depends(require_csrf))
+    app.add_middleware(CsrfCookieAndAuditContext)
+    templates.env.globals["csrf_input"] = _csrf_input
+    templates.env.globals["csrf_token"] = _csrf_meta

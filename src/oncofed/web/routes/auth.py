@@ -1,0 +1,109 @@
+"""Log in, log out, and "who am I" (the JSON twin for scripts holding a bearer token)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from oncofed.domain import Actor, Role
+from oncofed.services import accounts
+from oncofed.store.db import Database
+from oncofed.web import auth
+from oncofed.web.deps import get_actor, get_db
+from oncofed.web.templating import render
+
+router = APIRouter()
+
+# Where each role lands after logging in (the first of these pages that exists).
+LANDING = {
+    Role.CLINICIAN: ("/patients", "/prescreen"),
+    Role.RESEARCH_STAFF: ("/prescreen", "/patients"),
+    Role.TRIAL_MANAGER: ("/feasibility", "/recruitment"),
+    Role.QUALITY_MANAGER: ("/quality",),
+    Role.DPO: ("/audit",),
+}
+
+
+def _safe_next(value: str | None) -> str | None:
+    """Only same-site paths: no scheme, no `//host`, no backslash tricks."""
+    if value and value.startswith("/") and not value.startswith(("//", "/\\")) and "\n" not in value:
+        return value
+    return None
+
+
+def _landing(request: Request, role: Role) -> str:
+    paths = {getattr(r, "path", None) for r in request.app.routes}
+    return next((p for p in LANDING.get(role, ()) if p in paths), "/")
+
+
+def _login_page(request: Request, status: int = 200, error: str | None = None, **extra: Any) -> HTMLResponse:
+    response = render(
+        request,
+        "login.html",
+        status_code=status,
+        error=error,
+        next=_safe_next(request.query_params.get("next")) or "",
+        actor=Actor.public(),
+        **extra,
+    )
+    return response
+
+
+@router.get("/login", response_class=HTMLResponse, include_in_schema=False)
+def login_page(request: Request) -> HTMLResponse:
+    return _login_page(request)
+
+
+@router.post("/login", include_in_schema=False)
+def login(
+    request: Request,
+    username: str = Form(..., max_length=100),
+    password: str = Form(..., max_length=1000),
+    csrf_token: str = Form(""),
+    next: str = Form(""),
+    db: Database = Depends(get_db),
+) -> Response:
+    if not auth.csrf_matches(request, csrf_token):
+        return _login_page(request, 403, "login_error_csrf")
+    limiter: auth.LoginLimiter = request.app.state.login_limiter
+    address = request.client.host if request.client else "?"
+    wait = limiter.retry_after(address, username)
+    if wait:
+        response = _login_page(request, 429, "login_error_rate", wait=wait)
+        response.headers["Retry-After"] = str(wait)
+        return response
+    user = accounts.authenticate(db, username, password)
+    if user is None:
+        limiter.failed(address, username)
+        return _login_page(request, 401, "login_error_credentials")
+    limiter.succeeded(address, username)
+    raw, _ = accounts.start_session(db, user)
+    target = _safe_next(next) or _landing(request, user.role)
+    redirect = RedirectResponse(target, status_code=303)
+    auth.set_session_cookie(redirect, request, raw)
+    return redirect
+
+
+@router.post("/logout", include_in_schema=False)
+async def logout(request: Request, db: Database = Depends(get_db)) -> Response:
+    """Ends the session (the app-wide CSRF check has already verified the form's token)."""
+    raw = request.cookies.get(auth.SESSION_COOKIE)
+    if raw:
+        await run_in_threadpool(accounts.end_session, db, raw)
+    response = RedirectResponse("/", status_code=303)
+    response.delete_cookie(auth.SESSION_COOKIE, path="/")
+    return response
+
+
+@router.get("/api/me", tags=["accounts"], summary="Who the caller is: role, centre scope, purpose")
+def me(actor: Actor = Depends(get_actor)) -> dict[str, Any]:
+    return {
+        "user": actor.user_id,
+        "role": actor.role.value,
+        "centre_ids": sorted(actor.centre_ids),
+        "purpose": actor.purpose,
+        "authenticated": actor.role is not Role.PUBLIC,
+    }
