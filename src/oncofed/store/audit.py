@@ -194,3 +194,52 @@ def verify_chain(bind: Engine | Connection, limit_problems: int = 20) -> VerifyR
     if head is None and n:
         problems.append("rows exist but no head was recorded")
     return VerifyReport(rows=n, ok=not problems, problems=problems[:limit_problems])
+
+
+AUDIT_COLUMNS = [
+    "seq",
+    "at",
+    "user_id",
+    "role",
+    "actor_centres",
+    "purpose",
+    "action",
+    "centre_ids",
+    "patient_ids",
+    "n_records",
+    "detail",
+    "hash",
+]
+
+
+def search(
+    bind: Engine | Connection,
+    *,
+    user: str | None = None,
+    patient: str | None = None,
+    centre: str | None = None,
+    action: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    limit: int | None = 500,
+) -> list[dict[str, Any]]:
+    """Entries newest first. `patient` and `centre` match one id in the space-separated lists;
+    `since`/`until` are ISO dates or timestamps (UTC), `until` inclusive of that day."""
+    stmt = select(*[getattr(AuditRow, c) for c in AUDIT_COLUMNS]).order_by(AuditRow.seq.desc())
+    if user:
+        stmt = stmt.where(AuditRow.user_id == user)
+    if action:
+        stmt = stmt.where(AuditRow.action == action)
+    if patient:
+        padded = " " + AuditRow.patient_ids + " "
+        stmt = stmt.where(padded.contains(f" {patient} ", autoescape=True))
+    if centre:
+        stmt = stmt.where((" " + AuditRow.centre_ids + " ").contains(f" {centre} ", autoescape=True))
+    if since:
+        stmt = stmt.where(AuditRow.at >= since)
+    if until:
+        stmt = stmt.where(AuditRow.at <= (until + "T99" if len(until) == 10 else until))
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    with _engine_of(bind).connect() as conn:
+        return [dict(r) for r in conn.execute(stmt).mappings()]

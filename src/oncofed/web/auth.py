@@ -27,9 +27,10 @@ from markupsafe import Markup, escape
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from oncofed.domain import Actor
+from oncofed.domain import Actor, Role
 from oncofed.services import accounts
 from oncofed.store.audit import audit_context
+from oncofed.web.deps import get_actor
 
 SESSION_COOKIE = "oncofed_session"
 CSRF_COOKIE = "oncofed_csrf"
@@ -210,3 +211,23 @@ def install(app: FastAPI) -> None:
     app.add_middleware(CsrfCookieAndAuditContext)
     templates.env.globals["csrf_input"] = _csrf_input
     templates.env.globals["csrf_token"] = _csrf_meta
+
+
+def require_roles(*roles: Role) -> Any:
+    """Dependency for routes limited to some roles: `actor: Actor = Depends(require_roles(Role.DPO))`.
+    Nobody logged in -> 401 (pages redirect to /login); another role -> 403. The route's existence is
+    public, so 403 tells nothing; patient records themselves answer 404 (see PatientRepository)."""
+    allowed = frozenset(roles)
+
+    def dependency(request: Request, actor: Actor = Depends(get_actor)) -> Actor:
+        if actor.role in allowed:
+            return actor
+        if actor.role is Role.PUBLIC:
+            if not request.url.path.startswith("/api") and request.method == "GET":
+                raise HTTPException(
+                    303, "log in first", headers={"Location": f"/login?next={request.url.path}"}
+                )
+            raise HTTPException(401, "log in first", headers={"WWW-Authenticate": "Bearer"})
+        raise HTTPException(403, f"not available to the {actor.role.value} role")
+
+    return dependency

@@ -1,0 +1,72 @@
+"""`oncofed audit verify|list`: check the hash chain, search and export the audit log."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+from rich.table import Table
+
+
+def register(app: typer.Typer) -> None:
+    audit_app = typer.Typer(
+        help="Audit log of patient-data reads: verify the chain, search, export.", no_args_is_help=True
+    )
+    app.add_typer(audit_app, name="audit")
+
+    @audit_app.command("verify")
+    def verify() -> None:
+        """Recompute every row's hash and link; exit 1 when a row was edited, inserted or deleted."""
+        from oncofed.cli import console, err_console, open_database
+        from oncofed.store.audit import verify_chain
+
+        report = verify_chain(open_database().engine)
+        if report.ok:
+            console.print(f"[green]audit chain intact[/]: {report.rows} rows")
+            return
+        err_console.print(f"[bold red]audit chain broken[/] ({report.rows} rows):")
+        for problem in report.problems:
+            err_console.print(f"  - {problem}")
+        sys.exit(1)
+
+    @audit_app.command("list")
+    def list_(
+        user: str = typer.Option(None, help="Only this user."),
+        patient: str = typer.Option(None, help="Only reads of this patient id."),
+        centre: str = typer.Option(None, help="Only reads of this centre's records."),
+        since: str = typer.Option(None, help="From this date (YYYY-MM-DD, UTC)."),
+        until: str = typer.Option(None, help="To this date (inclusive)."),
+        limit: int = typer.Option(50, min=1, help="At most this many entries, newest first."),
+        csv: bool = typer.Option(False, "--csv", help="Print CSV (all columns) instead of a table."),
+    ) -> None:
+        """Search the log, newest first."""
+        from oncofed.cli import console, open_database
+        from oncofed.store.audit import AUDIT_COLUMNS, search
+        from oncofed.web.csv_export import to_csv
+
+        rows = search(
+            open_database().engine,
+            user=user,
+            patient=patient,
+            centre=centre,
+            since=since,
+            until=until,
+            limit=limit,
+        )
+        if csv:
+            sys.stdout.write(to_csv(rows, AUDIT_COLUMNS))
+            return
+        table = Table("#", "at", "user", "role", "purpose", "action", "centres", "records", "request")
+        for r in rows:
+            table.add_row(
+                str(r["seq"]),
+                r["at"],
+                r["user_id"],
+                r["role"],
+                r["purpose"],
+                r["action"],
+                r["centre_ids"],
+                str(r["n_records"]),
+                r["detail"],
+            )
+        console.print(table)

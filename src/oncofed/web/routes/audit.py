@@ -1,0 +1,78 @@
+"""The audit log for the data-protection officer: search, CSV export, chain verification."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from oncofed.domain import Actor, Role
+from oncofed.store import audit
+from oncofed.store.db import Database
+from oncofed.web.auth import require_roles
+from oncofed.web.csv_export import csv_response
+from oncofed.web.deps import get_db
+from oncofed.web.templating import render
+
+router = APIRouter()
+AUDIT_ROLES = (Role.DPO, Role.ADMIN)
+DATE = r"^\d{4}-\d{2}-\d{2}([T ][0-9:.]+Z?)?$"
+
+
+def _filters(
+    user: str | None = Query(None, max_length=100),
+    patient: str | None = Query(None, max_length=64),
+    centre: str | None = Query(None, max_length=64),
+    action: str | None = Query(None, max_length=64),
+    since: str | None = Query(None, pattern=DATE),
+    until: str | None = Query(None, pattern=DATE),
+) -> dict[str, str]:
+    values = {
+        "user": user,
+        "patient": patient,
+        "centre": centre,
+        "action": action,
+        "since": since,
+        "until": until,
+    }
+    return {k: v.strip() for k, v in values.items() if v and v.strip()}
+
+
+@router.get(
+    "/api/audit",
+    tags=["audit"],
+    summary="Search the audit log (data-protection officer; CSV with format=csv)",
+)
+def api_audit(
+    db: Database = Depends(get_db),
+    actor: Actor = Depends(require_roles(*AUDIT_ROLES)),
+    filters: dict[str, str] = Depends(_filters),
+    limit: int = Query(500, ge=1, le=100_000),
+    format: str = Query("json", pattern="^(json|csv)$"),
+) -> Any:
+    rows = audit.search(db.engine, limit=limit, **filters)
+    if format == "csv":
+        return csv_response(rows, audit.AUDIT_COLUMNS, "audit.csv")
+    return {"count": len(rows), "filters": filters, "entries": rows}
+
+
+@router.get("/api/audit/verify", tags=["audit"], summary="Recompute the audit log's hash chain")
+def api_audit_verify(
+    db: Database = Depends(get_db), actor: Actor = Depends(require_roles(*AUDIT_ROLES))
+) -> dict[str, Any]:
+    report = audit.verify_chain(db.engine)
+    return {"ok": report.ok, "rows": report.rows, "problems": report.problems}
+
+
+@router.get("/audit", response_class=HTMLResponse, include_in_schema=False)
+def audit_page(
+    request: Request,
+    db: Database = Depends(get_db),
+    actor: Actor = Depends(require_roles(*AUDIT_ROLES)),
+    filters: dict[str, str] = Depends(_filters),
+) -> Response:
+    rows = audit.search(db.engine, limit=500, **filters)
+    report = audit.verify_chain(db.engine)
+    query = "&".join(f"{k}={v}" for k, v in filters.items())
+    return render(request, "audit.html", actor=actor, rows=rows, filters=filters, report=report, query=query)
