@@ -1,0 +1,330 @@
+"""The evaluator over many patients at once (trial -> candidate patients), for pre-screening.
+
+Usage (the pre-screening service calls exactly this)::
+
+    batch = PatientBatch.from_profiles(PatientRepository(session, actor).list(centre_id=c, limit=None), day)
+    result = evaluate_trial_over_patients(criteria, batch)   # criteria: Sequence[Criterion]
+    result.verdicts          # int8 array (criteria x patients): 0 not_met, 1 unknown, 2 met
+    result.met, result.not_met, result.unknown   # per-patient counts
+    result.eligible          # bool per patient: every criterion met
+    result.possible          # bool per patient: nothing blocks (only met or unknown)
+    result.score             # TrialGPT-style eligibility score per patient (see matching/rank.py)
+
+Semantics are those of `matching/evaluate.py`, by construction: numeric atoms (age, ECOG,
+Karnofsky, labs, prior lines) are compared on numpy columns extracted once per batch with the
+same rules; cancer type, sex and stage are decided once per distinct value; every other atom is
+decided by the scalar evaluator once per (distinct atom, patient) and cached in the batch, so
+atoms shared by many trials cost one pass. No Python loop runs per (trial, patient) pair for the
+numeric kinds. Patients objecting to research use never reach a batch built through
+`PatientRepository(session, actor)` for a research actor (the repository hides them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+
+import numpy as np
+
+from oncofed.domain import Atom, Criterion, PatientProfile, Section
+from oncofed.matching.atoms import AtomResult, cancer_type, sex, stage
+from oncofed.matching.evaluate import evaluate_atom
+from oncofed.matching.facts import PatientView, as_float
+from oncofed.matching.vocab import canonical_threshold, lab_uln
+
+FALSE, UNKNOWN, TRUE = np.int8(0), np.int8(1), np.int8(2)
+NOT_MET, MET = FALSE, TRUE
+
+
+def _tri(result: bool | None) -> np.int8:
+    return UNKNOWN if result is None else (TRUE if result else FALSE)
+
+
+def _cmp(op: str, left: np.ndarray, right: float | np.ndarray) -> np.ndarray:
+    with np.errstate(invalid="ignore"):
+        if op == ">=":
+            return np.asarray(left >= right)
+        if op == ">":
+            return np.asarray(left > right)
+        if op == "<=":
+            return np.asarray(left <= right)
+        if op == "<":
+            return np.asarray(left < right)
+        if op in ("==", "="):
+            return np.asarray(left == right)
+        if op == "!=":
+            return np.asarray(left != right)
+    raise ValueError(f"operator {op!r} is not numeric")
+
+
+def compare_range_columns(op: str, low: np.ndarray, high: np.ndarray, value: object) -> np.ndarray:
+    """Vectorised `atoms.compare_range`: decided where the whole [low, high] range agrees."""
+    known = ~np.isnan(low)
+    out = np.full(low.shape, UNKNOWN, dtype=np.int8)
+    if op == "in":
+        raw = value if isinstance(value, (list, tuple, set)) else [value]
+        values = [f for f in (as_float(v) for v in raw) if f is not None]
+        exact = known & (low == high)
+        hit = np.isin(low, values)
+        inside = np.zeros(low.shape, dtype=bool)
+        for v in values:
+            inside |= (low <= v) & (v <= high)
+        out[exact] = np.where(hit[exact], TRUE, FALSE)
+        ranged = known & ~exact & ~inside
+        out[ranged] = FALSE
+        return out
+    target = as_float(value)
+    if target is None:
+        return out
+    a, b = _cmp(op, low, target), _cmp(op, high, target)
+    decided = known & (a == b)
+    out[decided] = np.where(a[decided], TRUE, FALSE)
+    return out
+
+
+@dataclass
+class PatientBatch:
+    """Columns of many patients, extracted once; atom columns are cached as they are computed."""
+
+    ids: list[str]
+    views: list[PatientView]
+    day: date
+    age: np.ndarray
+    ecog_low: np.ndarray
+    ecog_high: np.ndarray
+    kps_low: np.ndarray
+    kps_high: np.ndarray
+    lines: np.ndarray
+    cancer: np.ndarray
+    sex: np.ndarray
+    stage: np.ndarray
+    _labs: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=dict)
+    _atoms: dict[tuple[object, ...], np.ndarray] = field(default_factory=dict)
+
+    @classmethod
+    def from_profiles(cls, profiles: Sequence[PatientProfile], day: date | None = None) -> PatientBatch:
+        on = day or date.today()
+        views = [PatientView.of(p) for p in profiles]
+        n = len(views)
+        age, lines = np.full(n, np.nan), np.full(n, np.nan)
+        ecog_lo, ecog_hi, kps_lo, kps_hi = (np.full(n, np.nan) for _ in range(4))
+        cancer, sex_col, stage_col = (np.empty(n, dtype=object) for _ in range(3))
+        for i, v in enumerate(views):
+            years = v.profile.age_on(on)
+            age[i] = np.nan if years is None else years
+            lo, hi, fact = v.ecog_range()
+            if fact is not None:
+                ecog_lo[i], ecog_hi[i] = lo, hi
+            klo, khi, _ = v.karnofsky_range()
+            kps_lo[i], kps_hi[i] = klo, khi
+            count, _ = v.prior_lines()
+            lines[i] = np.nan if count is None else count
+            cancer[i] = (v.primary_cancer()[0] or "").upper()
+            sex_col[i] = (v.profile.sex or "").upper()
+            stage_col[i] = v.stage()[0] or ""
+        return cls(
+            [p.id for p in profiles],
+            views,
+            on,
+            age,
+            ecog_lo,
+            ecog_hi,
+            kps_lo,
+            kps_hi,
+            lines,
+            cancer,
+            sex_col,
+            stage_col,
+        )
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def lab(self, analyte: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(value, ULN, day number of the latest value) per patient; NaN where missing."""
+        if analyte not in self._labs:
+            n = len(self)
+            value, uln, when = np.full(n, np.nan), np.full(n, np.nan), np.full(n, np.nan)
+            default_uln = lab_uln(analyte)
+            for i, v in enumerate(self.views):
+                facts = sorted(v.positive("lab", analyte), key=lambda f: f.when or date.min, reverse=True)
+                if not facts:
+                    continue
+                f = facts[0]
+                x = as_float(f.value)
+                value[i] = np.nan if x is None else x
+                u = as_float(f.attributes.get("uln")) or default_uln
+                uln[i] = np.nan if u is None else u
+                when[i] = np.nan if f.when is None else f.when.toordinal()
+            self._labs[analyte] = (value, uln, when)
+        return self._labs[analyte]
+
+    def by_value(self, column: np.ndarray, decide: Callable[[str], np.int8]) -> np.ndarray:
+        """Decide once per distinct value of a categorical column, then broadcast."""
+        keys, inverse = np.unique(column.astype(str), return_inverse=True)
+        decided = np.array([decide(str(k)) for k in keys], dtype=np.int8)
+        return decided[inverse]
+
+
+def _signature(atom: Atom) -> tuple[object, ...]:
+    attrs = tuple(sorted((k, repr(v)) for k, v in (atom.attributes or {}).items() if k != "group"))
+    return (
+        atom.kind,
+        atom.operator,
+        repr(atom.value),
+        atom.unit,
+        atom.code,
+        atom.negated,
+        atom.hypothetical,
+        atom.window_days,
+        attrs,
+    )
+
+
+def _lab_column(atom: Atom, batch: PatientBatch) -> np.ndarray:
+    analyte = (atom.code or "").lower()
+    value, uln, when = batch.lab(analyte)
+    out = np.full(len(batch), UNKNOWN, dtype=np.int8)
+    target = as_float(atom.value)
+    if target is None:
+        return out
+    if (atom.unit or "").replace(" ", "").lower() in ("xuln", "×uln", "uln"):
+        threshold: float | np.ndarray = target * uln
+    else:
+        converted = canonical_threshold(analyte, target, atom.unit)
+        if converted is None:
+            return out
+        threshold = converted
+    known = ~np.isnan(value) & ~np.isnan(threshold)
+    if atom.window_days is not None:
+        known &= when >= (batch.day - timedelta(days=atom.window_days)).toordinal()
+    holds = _cmp(atom.operator, value, threshold)
+    out[known] = np.where(holds[known], TRUE, FALSE)
+    return out
+
+
+def _scalar_by_value(
+    fn: Callable[[Atom, PatientView, date], AtomResult], column: np.ndarray, atom: Atom, batch: PatientBatch
+) -> np.ndarray:
+    """For atoms that depend on one patient field only: evaluate once per distinct value."""
+    first: dict[str, int] = {}
+    for i, key in enumerate(column.astype(str)):
+        first.setdefault(key, i)
+    return batch.by_value(column, lambda k: _tri(fn(atom, batch.views[first[k]], batch.day).holds))
+
+
+def atom_column(atom: Atom, batch: PatientBatch) -> np.ndarray:
+    """Tri-valued column (0 false, 1 unknown, 2 true) of `atom` over the batch, cached by signature."""
+    key = _signature(atom)
+    cached = batch._atoms.get(key)
+    if cached is not None:
+        return cached
+    if atom.hypothetical or len(batch) == 0:
+        col = np.full(len(batch), UNKNOWN, dtype=np.int8)
+    else:
+        kind = atom.kind
+        try:
+            if kind == "age" and as_float(atom.value) is not None:
+                col = compare_range_columns(atom.operator, batch.age, batch.age, atom.value)
+            elif kind == "ecog":
+                col = compare_range_columns(atom.operator, batch.ecog_low, batch.ecog_high, atom.value)
+            elif kind == "karnofsky":
+                col = compare_range_columns(atom.operator, batch.kps_low, batch.kps_high, atom.value)
+            elif kind == "prior_lines" and as_float(atom.value) is not None:
+                col = compare_range_columns(atom.operator, batch.lines, batch.lines, atom.value)
+            elif kind == "lab":
+                col = _lab_column(atom, batch)
+            elif kind in ("cancer_type", "sex", "stage"):
+                fn, column = {
+                    "cancer_type": (cancer_type, batch.cancer),
+                    "sex": (sex, batch.sex),
+                    "stage": (stage, batch.stage),
+                }[kind]
+                col = _scalar_by_value(
+                    fn, column, replace(atom, negated=False), batch
+                )
+            else:
+                col = np.fromiter(
+                    (_tri(evaluate_atom(atom, v, batch.day).holds) for v in batch.views),
+                    dtype=np.int8,
+                    count=len(batch),
+                )
+                batch._atoms[key] = col
+                return col  # evaluate_atom already applied negation
+        except (TypeError, ValueError):
+            col = np.full(len(batch), UNKNOWN, dtype=np.int8)
+        if atom.negated:
+            col = (TRUE - col).astype(np.int8)
+    batch._atoms[key] = col
+    return col
+
+
+def criterion_holds(criterion: Criterion, batch: PatientBatch) -> np.ndarray:
+    """AND over atoms (min), OR within `attributes["group"]` (max): Kleene logic on 0/1/2."""
+    if not criterion.atoms:
+        return np.full(len(batch), UNKNOWN, dtype=np.int8)
+    groups: dict[object, np.ndarray] = {}
+    result = np.full(len(batch), TRUE, dtype=np.int8)
+    for atom in criterion.atoms:
+        col = atom_column(atom, batch)
+        group = atom.attributes.get("group") if atom.attributes else None
+        if group is None:
+            result = np.minimum(result, col)
+        else:
+            groups[group] = np.maximum(groups[group], col) if group in groups else col
+    for col in groups.values():
+        result = np.minimum(result, col)
+    return result
+
+
+@dataclass
+class BatchVerdicts:
+    patient_ids: list[str]
+    criteria: tuple[Criterion, ...]
+    verdicts: np.ndarray  # (criteria, patients): 0 not_met, 1 unknown, 2 met
+
+    @property
+    def met(self) -> np.ndarray:
+        return np.asarray((self.verdicts == MET).sum(axis=0))
+
+    @property
+    def not_met(self) -> np.ndarray:
+        return np.asarray((self.verdicts == NOT_MET).sum(axis=0))
+
+    @property
+    def unknown(self) -> np.ndarray:
+        return np.asarray((self.verdicts == UNKNOWN).sum(axis=0))
+
+    @property
+    def eligible(self) -> np.ndarray:
+        return np.asarray((self.verdicts == MET).all(axis=0))
+
+    @property
+    def possible(self) -> np.ndarray:
+        return np.asarray(~(self.verdicts == NOT_MET).any(axis=0))
+
+    @property
+    def score(self) -> np.ndarray:
+        """TrialGPT-style eligibility score, as `rank.eligibility_score` for one patient."""
+        n = len(self.criteria)
+        if n == 0:
+            return np.zeros(len(self.patient_ids))
+        inclusion = np.array([c.section is Section.INCLUSION for c in self.criteria])
+        blocked = self.verdicts == NOT_MET
+        score = self.met / n
+        score = score - blocked[inclusion].any(axis=0) - blocked[~inclusion].any(axis=0)
+        return np.asarray(score, dtype=float)
+
+
+def evaluate_trial_over_patients(
+    criteria: Sequence[Criterion], batch: PatientBatch, day: date | None = None
+) -> BatchVerdicts:
+    """Every criterion of one trial for every patient of `batch` (as of the batch's day)."""
+    if day is not None and day != batch.day:
+        raise ValueError(f"the batch was built for {batch.day}, not {day}: build it for that day")
+    rows = np.empty((len(criteria), len(batch)), dtype=np.int8)
+    for k, c in enumerate(criteria):
+        holds = criterion_holds(c, batch)
+        rows[k] = holds if c.section is Section.INCLUSION else TRUE - holds
+    return BatchVerdicts(batch.ids, tuple(criteria), rows)

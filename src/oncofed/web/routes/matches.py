@@ -1,0 +1,71 @@
+"""A patient's matching trials: the page `/patients/{id}/matches` and its JSON/CSV twin.
+
+Patient data is read through `PatientRepository(session, actor)`: a patient outside the caller's
+centres is "not found" (404), never "forbidden".
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from oncofed.domain import Actor
+from oncofed.matching.explain import (
+    CHECK_COLUMNS,
+    CRITERIA_COLUMNS,
+    TRIAL_COLUMNS,
+    check_rows,
+    criteria_rows,
+    trial_rows,
+)
+from oncofed.services.match import match_stored_patient, report_json
+from oncofed.store.db import Database
+from oncofed.web.csv_export import csv_response
+from oncofed.web.deps import get_actor, get_db
+from oncofed.web.templating import render
+
+router = APIRouter()
+
+
+def _report(db: Database, actor: Actor, patient_id: str, limit: int, day: date | None) -> dict[str, Any]:
+    return report_json(match_stored_patient(db, actor, patient_id, day=day, limit=limit))
+
+
+@router.get(
+    "/api/patients/{patient_id}/matches",
+    tags=["matching"],
+    summary="Open trials for a patient, ranked, each criterion met / not met / unknown with evidence",
+)
+def api_patient_matches(
+    patient_id: str,
+    db: Database = Depends(get_db),
+    actor: Actor = Depends(get_actor),
+    limit: int = Query(20, ge=1, le=200, description="How many trials"),
+    day: date | None = Query(None, description="Evaluate as of this day (default today)"),
+    format: str = Query("json", pattern="^(json|csv)$"),
+    table: str = Query("trials", pattern="^(trials|criteria|checks)$", description="Which table as CSV"),
+) -> Any:
+    data = _report(db, actor, patient_id, limit, day)
+    if format == "csv":
+        if table == "criteria":
+            return csv_response(criteria_rows(data), CRITERIA_COLUMNS, f"{patient_id}-criteria.csv")
+        if table == "checks":
+            return csv_response(check_rows(data), CHECK_COLUMNS, f"{patient_id}-checks.csv")
+        return csv_response(trial_rows(data), TRIAL_COLUMNS, f"{patient_id}-matches.csv")
+    return data
+
+
+@router.get("/patients/{patient_id}/matches", response_class=HTMLResponse, include_in_schema=False)
+def patient_matches_page(
+    request: Request,
+    patient_id: str,
+    db: Database = Depends(get_db),
+    actor: Actor = Depends(get_actor),
+    limit: int = Query(20, ge=1, le=200),
+    day: date | None = Query(None),
+) -> Response:
+    data = _report(db, actor, patient_id, limit, day)
+    return render(request, "matches.html", data=data, patient_id=patient_id, actor=actor)

@@ -1,0 +1,120 @@
+"""The vectorised evaluator gives exactly the scalar evaluator's verdicts, over many patients."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pytest
+
+from oncofed.domain import Actor, Atom, Criterion, PatientProfile, Role, Section, Verdict
+from oncofed.matching.evaluate import evaluate_criteria
+from oncofed.matching.vectorised import PatientBatch, evaluate_trial_over_patients
+from oncofed.services.network import network_centres
+from oncofed.store.db import Database
+from oncofed.store.mapping import patient_to_domain
+from oncofed.store.models import PatientRow
+from oncofed.store.repositories import PatientRepository
+from oncofed.synthetic.patients import generate_patients
+
+DAY = date(2026, 11, 1)
+CODE = {Verdict.NOT_MET: 0, Verdict.UNKNOWN: 1, Verdict.MET: 2}
+
+
+@pytest.fixture(scope="module")
+def profiles() -> list[PatientProfile]:
+    rows = generate_patients(network_centres(), 400, seed=11)
+    return [patient_to_domain(PatientRow(**r)) for r in rows]
+
+
+def c(section: Section, *atoms: Atom) -> Criterion:
+    return Criterion(section, 0, " ".join(a.kind for a in atoms), atoms=atoms)
+
+
+I, E = Section.INCLUSION, Section.EXCLUSION
+G = {"group": "g"}
+CRITERIA = [
+    c(I, Atom("age", ">=", 18.0)),
+    c(I, Atom("age", "<=", 70.0)),
+    c(I, Atom("sex", "==", "FEMALE")),
+    c(I, Atom("cancer_type", "in", ["NSCLC"])),
+    c(I, Atom("cancer_type", "in", ["LUNG", "BREAST"])),
+    c(I, Atom("stage", "in", ["IV"])),
+    c(I, Atom("stage", "in", ["III", "IV"])),
+    c(I, Atom("ecog", "<=", 1)),
+    c(I, Atom("ecog", "in", [0, 1, 2])),
+    c(I, Atom("karnofsky", ">=", 70)),
+    c(I, Atom("lab", ">=", 1.5, unit="10^9/L", code="anc")),
+    c(I, Atom("lab", ">=", 100, code="platelets")),
+    c(I, Atom("lab", "<=", 1.5, unit="x ULN", code="bilirubin")),
+    c(I, Atom("lab", "<=", 2.5, unit="x ULN", code="ast")),
+    c(I, Atom("lab", ">=", 50, code="creatinine_clearance", window_days=14)),
+    c(I, Atom("lab", ">=", 50, code="lvef")),
+    c(I, Atom("lab", ">=", 90, unit="g/L", code="hemoglobin")),
+    c(I, Atom("prior_lines", "<=", 1)),
+    c(E, Atom("prior_lines", ">=", 3)),
+    c(E, Atom("prior_therapy", "present", code="pembrolizumab")),
+    c(
+        E,
+        Atom("prior_therapy", "present", code="platinum", attributes={"class": "platinum"}, window_days=180),
+    ),
+    c(
+        I,
+        Atom("biomarker", "present", "L858R", code="EGFR", attributes=G),
+        Atom("biomarker", "present", "exon 19 deletion", code="EGFR", attributes=G),
+    ),
+    c(I, Atom("biomarker", "==", "positive", code="HER2")),
+    c(I, Atom("biomarker", ">=", 50, code="PD-L1", attributes={"scale": "tps"})),
+    c(E, Atom("brain_metastases", "present", attributes={"status": "active"})),
+    c(E, Atom("infection", "present", code="hepatitis_b")),
+    c(E, Atom("comorbidity", "present", code="autoimmune_disease")),
+    c(E, Atom("pregnancy", "present")),
+    c(I, Atom("disease_setting", "present", code="metastatic")),
+    c(I, Atom("non_evaluable", "present", code="consent")),
+    c(I, Atom("ecog", "<=", 1, negated=True)),
+    c(E, Atom("cancer_type", "in", ["BRCA"], negated=True), Atom("age", ">=", 75.0)),
+    Criterion(I, 9, "unparsed"),
+]
+
+
+def test_vectorised_verdicts_equal_scalar_verdicts(profiles: list[PatientProfile]) -> None:
+    batch = PatientBatch.from_profiles(profiles, DAY)
+    result = evaluate_trial_over_patients(CRITERIA, batch)
+    assert result.verdicts.shape == (len(CRITERIA), len(profiles))
+    for j, p in enumerate(profiles):
+        scalar = [CODE[v.verdict] for v in evaluate_criteria(CRITERIA, p, DAY)]
+        assert result.verdicts[:, j].tolist() == scalar, p.id
+    # every verdict occurs somewhere (the test is not vacuous)
+    for k in (0, 1, 2):
+        assert (result.verdicts == k).any()
+
+
+def test_per_patient_summaries(profiles: list[PatientProfile]) -> None:
+    batch = PatientBatch.from_profiles(profiles, DAY)
+    crit = [
+        c(I, Atom("age", ">=", 18.0)),
+        c(I, Atom("ecog", "<=", 1)),
+        c(E, Atom("infection", "present", code="hiv")),
+    ]
+    r = evaluate_trial_over_patients(crit, batch)
+    assert (r.met + r.not_met + r.unknown == 3).all()
+    ecog = np.array([p.ecog for p in profiles])
+    assert not r.possible[ecog > 1].any()
+    assert (r.score[ecog > 1] < 0).all()
+    assert not r.eligible.any()  # nobody has an HIV status recorded negative: the exclusion stays unknown
+
+
+def test_research_actors_never_see_objecting_patients(db: Database) -> None:
+    from oncofed.services.demo import build_demo
+
+    build_demo(db, patients=120, seed=5)
+    research = Actor("r1", Role.RESEARCH_STAFF, frozenset({"*"}), purpose="research")
+    with db.session() as s:
+        everyone = PatientRepository(s, Actor.system()).list(limit=None)
+        visible = PatientRepository(s, research).list(limit=None)
+    objecting = {p.id for p in everyone if p.research_objection}
+    assert objecting, "the demo should contain objecting patients"
+    batch = PatientBatch.from_profiles(visible, DAY)
+    result = evaluate_trial_over_patients([c(I, Atom("age", ">=", 18.0))], batch)
+    assert not objecting & set(result.patient_ids)
+    assert len(result.patient_ids) == len(everyone) - len(objecting)
