@@ -374,4 +374,8 @@ def import_trials(
         if on_file is not None:
             on_file(path, i, len(files))
         report.files.append(import_file(db, path, mapper, strict=strict, on_record=on_record))
+    if report.total("imported") or report.total("updated"):
+        from oncofed.services.trial_search import bump_version
+
+        bump_version(db)
     return report

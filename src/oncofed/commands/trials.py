@@ -1,0 +1,170 @@
+"""`oncofed import trials PATH...` and `oncofed trials search|show`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+
+def import_group(app: typer.Typer) -> typer.Typer:
+    """The shared `oncofed import` group (other areas add `import patients`, ...): reuse it if it exists."""
+    for group in app.registered_groups:
+        if group.name == "import" and group.typer_instance is not None:
+            return group.typer_instance
+    group_app = typer.Typer(help="Import records (trials, patients, ...) from files.", no_args_is_help=True)
+    app.add_typer(group_app, name="import")
+    return group_app
+
+
+def register(app: typer.Typer) -> None:
+    imports = import_group(app)
+    trials_app = typer.Typer(help="The trial registry: search, show.", no_args_is_help=True)
+    app.add_typer(trials_app, name="trials")
+
+    @imports.command("trials")
+    def import_trials_cmd(
+        paths: list[str] = typer.Argument(..., help="Files, directories (recursive) or glob patterns."),
+        strict: bool = typer.Option(False, "--strict", help="Import nothing from a file with a bad record."),
+        aliases: list[Path] = typer.Option(
+            [], "--aliases", help="Extra centre aliases (YAML, like resources/trials/site_aliases.yaml)."
+        ),
+        as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+    ) -> None:
+        """Import trials: ClinicalTrials.gov v2 JSON/NDJSON, legacy XML, FHIR ResearchStudy, CTML, BEIR/TrialGPT, NLI4CT, AACT CSV."""
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        from oncofed.cli import console, err_console, open_database
+        from oncofed.services.trial_import import expand_paths, import_trials
+
+        db = open_database()
+        files = expand_paths(paths)
+        with Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[records]:,} records · {task.fields[name]}"),
+            TimeElapsedColumn(),
+            console=err_console,
+            disable=as_json and not err_console.is_terminal,
+        ) as progress:
+            task = progress.add_task("trial files", total=len(files), records=0, name="")
+            count = [0]
+
+            def on_file(path: Path, i: int, n: int) -> None:
+                progress.update(task, completed=i, name=path.name)
+
+            def on_record(k: int) -> None:
+                count[0] += k
+                if count[0] % 200 == 0:
+                    progress.update(task, records=count[0])
+
+            report = import_trials(
+                db, files, strict=strict, alias_files=aliases, on_file=on_file, on_record=on_record
+            )
+            progress.update(task, completed=len(files), records=count[0], name="done")
+        if as_json:
+            print(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
+        else:
+            _print_report(console, report)
+        if report.total("rejected"):
+            raise typer.Exit(1)
+
+    @trials_app.command("search")
+    def search_cmd(
+        q: str = typer.Argument("", help="Full text over title, conditions, interventions, eligibility."),
+        status: list[str] = typer.Option(
+            [], "--status", help="RECRUITING, NOT_YET_RECRUITING, ... (repeatable)"
+        ),
+        phase: list[str] = typer.Option(
+            [], "--phase", help="PHASE1 .. PHASE4, EARLY_PHASE1, NA (repeatable)"
+        ),
+        condition: str = typer.Option("", help="Condition contains this text."),
+        centre: str = typer.Option("", help="Run at this centre (id, see `oncofed centres`)."),
+        sex: str = typer.Option("", help="FEMALE or MALE: trials that admit this sex."),
+        age: float | None = typer.Option(None, help="Trials that admit this age (years)."),
+        city: str = typer.Option("", help="Place for distances: a city."),
+        lat: float | None = typer.Option(None, help="Place for distances: latitude."),
+        lon: float | None = typer.Option(None, help="Place for distances: longitude."),
+        within: float | None = typer.Option(
+            None, "--within", help="Only trials recruiting within this many km."
+        ),
+        sort: str = typer.Option(
+            "", help="relevance or distance (default: relevance with text, else distance)."
+        ),
+        page: int = typer.Option(1, min=1),
+        per_page: int = typer.Option(20, min=1, max=500),
+        as_json: bool = typer.Option(False, "--json", help="Print JSON (the same as /api/trials)."),
+    ) -> None:
+        """Search the trial registry."""
+        from rich.table import Table
+
+        from oncofed.cli import console, open_database
+        from oncofed.services.trial_search import TrialQuery, search_trials
+        from oncofed.web.trial_json import search_json
+
+        query = TrialQuery(q=q, status=status, phase=phase, condition=condition, centre=centre, sex=sex, age=age,
+                           city=city, lat=lat, lon=lon, within_km=within, sort=sort, page=page, per_page=per_page)  # fmt: skip
+        result = search_trials(open_database(), query)
+        data = search_json(result)
+        if as_json:
+            print(json.dumps(data, ensure_ascii=False, indent=2))
+            return
+        table = Table("id", "title", "status", "phase", "score", "km", "nearest recruiting site")
+        for r in data["results"]:
+            site = r.get("nearest_site") or {}
+            table.add_row(r["id"], r["title"][:70], r["status"], ", ".join(r["phases"]),
+                          "" if r["score"] is None else f"{r['score']:.2f}",
+                          "" if r["distance_km"] is None else f"{r['distance_km']:.0f}",
+                          site.get("facility", ""))  # fmt: skip
+        console.print(table)
+        console.print(
+            f"{data['total']} trials · page {data['page']} of {data['pages']} · sorted by {data['sort']}"
+        )
+
+    @trials_app.command("show")
+    def show_cmd(trial_id: str = typer.Argument(...), as_json: bool = typer.Option(False, "--json")) -> None:
+        """One trial: eligibility split into inclusion/exclusion, and its sites."""
+        from oncofed.cli import console, open_database
+        from oncofed.services.trial_search import get_trial
+        from oncofed.web.trial_json import trial_detail_json
+
+        data = trial_detail_json(get_trial(open_database(), trial_id))
+        if as_json:
+            print(json.dumps(data, ensure_ascii=False, indent=2))
+            return
+        console.print(
+            f"[bold]{data['id']}[/] {data['title']} · {data['status']} · {', '.join(data['phases'])}"
+        )
+        for section in ("inclusion", "exclusion"):
+            console.print(f"[bold]{section.capitalize()}[/]")
+            for line in data["eligibility"][section]:
+                console.print(f"  • {line}", highlight=False)
+        console.print(
+            f"{len(data['sites'])} sites, {sum(1 for s in data['sites'] if s['centre_id'])} in the network"
+        )
+
+
+def _print_report(console: object, report: object) -> None:
+    from rich.console import Console
+
+    from oncofed.services.trial_import import ImportReport
+
+    assert isinstance(console, Console) and isinstance(report, ImportReport)
+    for f in report.files:
+        if f.skipped:
+            console.print(f"[dim]{f.path}: skipped, {f.skipped}[/]", highlight=False)
+        for s in f.skipped_records:
+            console.print(f"[dim]{s}: not a record, skipped[/]", highlight=False)
+        for w in f.warnings:
+            console.print(f"[yellow]{f.path}:{w}[/]", highlight=False)
+        if f.rolled_back:
+            console.print(f"[red]{f.path}: --strict, nothing imported from this file[/]", highlight=False)
+    for r in report.rejections:
+        console.print(f"[red]rejected[/] {r}", highlight=False)
+    console.print(
+        f"[bold]{report.total('imported')} imported, {report.total('updated')} updated, "
+        f"{report.total('unchanged')} unchanged, {report.total('rejected')} rejected[/] "
+        f"({len(report.files)} files)"
+    )
