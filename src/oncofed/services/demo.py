@@ -86,4 +86,7 @@ def build_demo(
             if progress:
                 progress(done, patients)
         MetaRepository(s).set("demo", demo_signature(patients, seed))
+    from oncofed.services.quality_demo import seed_quality_demo
+
+    seed_quality_demo(db, seed=seed)
     return DemoReport(n_centres, len(trials), done, time.perf_counter() - started)

@@ -1,0 +1,359 @@
+"""Quality indicators for the network: import care-pathway events (every rejected row reported),
+compute every indicator with DuckDB over the store or a Parquet file, and compare centres honestly."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+from sqlalchemy import delete, func, insert, select
+
+from oncofed.errors import InputError
+from oncofed.quality import engine
+from oncofed.quality.analysis import MIN_PUBLISHED, IndicatorResult, analyse
+from oncofed.quality.events import COLUMNS, REJECT_REASONS
+from oncofed.quality.funnel import mean_ci
+from oncofed.quality.indicators import Indicator, load_indicators
+from oncofed.store.db import Database
+from oncofed.store.models import CentreRow, PatientRow
+from oncofed.store.models_quality import QualityEventRow, QualityRejectRow
+
+BATCH = 5000
+EXAMPLES = 5
+TYPES = [pa.string(), pa.string(), pa.string(), pa.date32(), pa.string(), pa.float64()]
+
+
+@dataclass
+class ImportReport:
+    source: str
+    total: int
+    accepted: int
+    rejected: dict[str, int]
+    examples: list[dict[str, Any]]
+    checks_skipped: list[str] = field(default_factory=list)
+
+    @property
+    def rejected_total(self) -> int:
+        return sum(self.rejected.values())
+
+
+@dataclass
+class QualityRun:
+    """Every indicator computed over one source for one period."""
+
+    source: str
+    period_from: str
+    period_to: str
+    trend_unit: str
+    results: list[IndicatorResult]
+    rejects: dict[str, Any]
+    events: int
+    survey_items: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+
+    def result(self, indicator_id: str) -> IndicatorResult:
+        from oncofed.errors import NotFound
+
+        for r in self.results:
+            if r.indicator.id == indicator_id:
+                return r
+        raise NotFound(f"no indicator {indicator_id!r}", fix="see /api/quality/indicators for the list")
+
+
+def _read_file_sql(path: Path) -> str:
+    if not path.exists():
+        raise InputError("file not found", file=str(path), fix="check the path")
+    literal = str(path).replace("'", "''")
+    suffix = path.suffix.lower()
+    if suffix == ".parquet":
+        return f"SELECT * FROM read_parquet('{literal}')"
+    if suffix in (".csv", ".txt"):
+        return f"SELECT * FROM read_csv('{literal}', all_varchar = true, header = true)"
+    raise InputError(f"unsupported file type {suffix!r}", file=str(path), fix="give a .csv or .parquet file")
+
+
+def _check_columns(con: Any, relation_sql: str, source: str) -> None:
+    names = [d[0] for d in con.execute(f"SELECT * FROM ({relation_sql}) LIMIT 0").description]
+    missing = [c for c in COLUMNS if c not in names]
+    if missing:
+        raise InputError(
+            f"missing column(s) {', '.join(missing)}",
+            file=source,
+            field=missing[0],
+            fix=f"the header must hold {', '.join(COLUMNS)} (detail and value may be empty)",
+        )
+
+
+def _known_patients(db: Database) -> pa.Table:
+    with db.session() as s:
+        rows = s.execute(select(PatientRow.id, PatientRow.centre_id)).all()
+    return pa.table(
+        {"patient_id": pa.array([r[0] for r in rows], pa.string()), "centre_id": [r[1] for r in rows]}
+    )
+
+
+def _known_centres(db: Database) -> list[str]:
+    with db.session() as s:
+        return [r[0] for r in s.execute(select(CentreRow.id)).all()]
+
+
+def load_store_events(db: Database) -> pa.Table:
+    """The store's (already validated) events as Arrow, read through SQLAlchemy."""
+    with db.session() as s:
+        table = load_store_events_in(s)
+    if table is None:
+        return pa.table({c: pa.array([], t) for c, t in zip(COLUMNS, TYPES, strict=True)})
+    return table
+
+
+def import_events(
+    db: Database, data: Path | pa.Table, source: str | None = None, *, replace: bool = False
+) -> ImportReport:
+    """Check and store events in one transaction. Rejected rows are stored with their reason
+    (they appear on every indicator page); `replace` first removes the same source's rows."""
+    label = source or (data.name if isinstance(data, Path) else "table")
+    con = engine.connect()
+    if isinstance(data, Path):
+        relation = _read_file_sql(data)
+    else:
+        con.register("incoming", data)
+        relation = "SELECT * FROM incoming"
+    _check_columns(con, relation, label)
+    with db.session() as s:
+        if replace:
+            s.execute(delete(QualityEventRow).where(QualityEventRow.source == label))
+            s.execute(delete(QualityRejectRow).where(QualityRejectRow.source == label))
+            s.flush()
+        stored = load_store_events_in(s)
+        engine.register_raw(con, relation, stored)
+        checked = engine.validate(con, _known_patients(db), _known_centres(db))
+        accepted = checked.accepted.to_pylist()
+        for start in range(0, len(accepted), BATCH):
+            chunk = [{**r, "source": label} for r in accepted[start : start + BATCH]]
+            s.execute(insert(QualityEventRow), chunk)
+        for start in range(0, len(checked.rejected), BATCH):
+            s.execute(
+                insert(QualityRejectRow),
+                [{**r, "source": label} for r in checked.rejected[start : start + BATCH]],
+            )
+    _CACHE.clear()
+    return ImportReport(
+        label,
+        checked.total,
+        checked.accepted.num_rows,
+        checked.counts,
+        checked.rejected[:EXAMPLES],
+        checked.checks_skipped,
+    )
+
+
+def load_store_events_in(session: Any) -> pa.Table | None:
+    rows = session.execute(select(*[getattr(QualityEventRow, c) for c in COLUMNS])).all()
+    if not rows:
+        return None
+    arrays = list(zip(*rows, strict=True))
+    return pa.table({c: pa.array(list(a), t) for c, a, t in zip(COLUMNS, arrays, TYPES, strict=True)})
+
+
+def reject_summary(db: Database, examples: int = EXAMPLES) -> dict[str, Any]:
+    """Counts per reason and a few examples of each, from the store's import log."""
+    with db.session() as s:
+        counts = dict(
+            s.execute(select(QualityRejectRow.reason, func.count()).group_by(QualityRejectRow.reason)).all()
+        )
+        out: dict[str, Any] = {"total": int(sum(counts.values())), "reasons": []}
+        for reason in REJECT_REASONS:
+            if not counts.get(reason):
+                continue
+            rows = s.scalars(
+                select(QualityRejectRow)
+                .where(QualityRejectRow.reason == reason)
+                .order_by(QualityRejectRow.id)
+                .limit(examples)
+            ).all()
+            out["reasons"].append(
+                {
+                    "reason": reason,
+                    "count": int(counts[reason]),
+                    "examples": [
+                        {
+                            "source": r.source,
+                            "row": r.row_number,
+                            "patient_id": r.patient_id,
+                            "event": r.event,
+                            "event_date": r.event_date,
+                            "detail": r.detail,
+                        }
+                        for r in rows
+                    ],
+                }
+            )
+    return out
+
+
+def list_rejects(db: Database, limit: int = 10000) -> list[dict[str, Any]]:
+    with db.session() as s:
+        rows = s.scalars(select(QualityRejectRow).order_by(QualityRejectRow.id).limit(limit)).all()
+        return [
+            {
+                "source": r.source,
+                "row": r.row_number,
+                "reason": r.reason,
+                "detail": r.detail,
+                "patient_id": r.patient_id,
+                "centre_id": r.centre_id,
+                "event": r.event,
+                "event_date": r.event_date,
+            }
+            for r in rows
+        ]
+
+
+def compute_over_table(
+    clean: pa.Table,
+    *,
+    source: str,
+    trend: str = "month",
+    adjustment: str = "auto",
+    period_to: str | None = None,
+    months: int = 12,
+    centre_ids: list[str] | None = None,
+    rejects: dict[str, Any] | None = None,
+    indicators: tuple[Indicator, ...] | None = None,
+    con: Any = None,
+) -> QualityRun:
+    """Every indicator over clean events (already validated) held in Arrow."""
+    con = con or engine.connect()
+    con.register("clean_events", clean)
+    return _compute(
+        con, source, trend, adjustment, period_to, months, centre_ids, rejects, indicators, clean.num_rows
+    )
+
+
+def _compute(
+    con: Any,
+    source: str,
+    trend: str,
+    adjustment: str,
+    period_to: str | None,
+    months: int,
+    centre_ids: list[str] | None,
+    rejects: dict[str, Any] | None,
+    indicators: tuple[Indicator, ...] | None,
+    events: int,
+) -> QualityRun:
+    engine.prepare_pathways(con)
+    last = period_to or engine.latest_month(con) or date.today().strftime("%Y-%m")
+    first = engine.shift_month(last, -(months - 1))
+    results = [
+        analyse(
+            ind, engine.aggregate(con, ind, first, last, trend), first, last, trend, adjustment, centre_ids
+        )
+        for ind in (indicators or load_indicators())
+    ]
+    surveys = {}
+    for centre_id, item, n, mean, sd in con.execute(
+        "SELECT centre_id, item, COUNT(*), AVG(score), stddev_samp(score) FROM surveys "
+        "WHERE month >= ? AND month <= ? GROUP BY GROUPING SETS ((centre_id, item), (item))",
+        [first, last],
+    ).fetchall():
+        low, high = mean_ci(float(mean), float(sd or 0.0), int(n))
+        surveys[(centre_id or "", str(item))] = {
+            "n": int(n),
+            "mean": float(mean),
+            "ci_low": None if n < 2 else low,
+            "ci_high": None if n < 2 else high,
+            "published": int(n) >= MIN_PUBLISHED,
+        }
+    return QualityRun(
+        source, first, last, trend, results, rejects or {"total": 0, "reasons": []}, events, surveys
+    )
+
+
+def compute_over_parquet(
+    path: Path,
+    patients: Path | None = None,
+    *,
+    trend: str = "month",
+    adjustment: str = "auto",
+    months: int = 12,
+    threads: int | None = None,
+) -> QualityRun:
+    """Validate then compute straight over a Parquet (or CSV) file of events, out of the store."""
+    con = engine.connect(threads)
+    relation = _read_file_sql(path)
+    _check_columns(con, relation, str(path))
+    engine.register_raw(con, relation)
+    known = None
+    centres = None
+    if patients is not None:
+        known = con.sql(f"SELECT patient_id, centre_id FROM ({_read_file_sql(patients)})").to_arrow_table()
+        centres = sorted({str(c) for c in known.column("centre_id").to_pylist()})
+    checked = engine.validate(con, known, centres, keep_rejected_rows=1000)
+    rejects = {
+        "total": sum(checked.counts.values()),
+        "skipped_checks": checked.checks_skipped,
+        "reasons": [
+            {
+                "reason": reason,
+                "count": checked.counts[reason],
+                "examples": [r for r in checked.rejected if r["reason"] == reason][:EXAMPLES],
+            }
+            for reason in REJECT_REASONS
+            if checked.counts.get(reason)
+        ],
+    }
+    con.register("clean_events", checked.accepted)
+    return _compute(
+        con, str(path), trend, adjustment, None, months, centres, rejects, None, checked.accepted.num_rows
+    )
+
+
+_CACHE: dict[tuple[Any, ...], QualityRun] = {}
+_LOCK = threading.Lock()
+
+
+def store_signature(db: Database) -> tuple[Any, ...]:
+    with db.session() as s:
+        n, last = s.execute(select(func.count(), func.max(QualityEventRow.id))).one()
+        r = s.scalar(select(func.count()).select_from(QualityRejectRow))
+    return (db.url, int(n or 0), int(last or 0), int(r or 0))
+
+
+def compute_over_store(db: Database, trend: str = "month", adjustment: str = "auto") -> QualityRun:
+    """Every indicator over the store's events (cached until the events change)."""
+    key = (*store_signature(db), trend, adjustment)
+    with _LOCK:
+        if key in _CACHE:
+            return _CACHE[key]
+        run = compute_over_table(
+            load_store_events(db),
+            source="store",
+            trend=trend,
+            adjustment=adjustment,
+            centre_ids=None,
+            rejects=reject_summary(db),
+        )
+        if len(_CACHE) > 16:
+            _CACHE.clear()
+        _CACHE[key] = run
+        return run
+
+
+def generate_demo_events(db: Database, seed: int = 42, dirty: float = 0.002) -> ImportReport:
+    """Events for the demo network's patients, imported through the importer (source 'synthetic',
+    replacing the previous demo events) so the demo's bad rows are reported like real ones."""
+    from oncofed.synthetic.quality_events import generate_events
+
+    with db.session() as s:
+        rows = s.execute(select(PatientRow.id, PatientRow.centre_id).order_by(PatientRow.id)).all()
+    centre_ids = sorted({r[1] for r in rows} | set(_known_centres(db)))
+    index = {c: i for i, c in enumerate(centre_ids)}
+    ids = np.array([r[0] for r in rows], dtype=object)
+    centres = np.array([index[r[1]] for r in rows], dtype=np.int32)
+    table = generate_events(ids, centres, centre_ids, seed=seed, dirty=dirty if len(rows) else 0.0)
+    return import_events(db, table, source="synthetic", replace=True)
