@@ -15,14 +15,16 @@ import json
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from types import SimpleNamespace
 from typing import Any, cast
 
+import numpy as np
 from sqlalchemy import Select, delete, insert, select
 from sqlalchemy.orm import Session
 
-from oncofed.domain import Actor, PatientProfile, Trial
-from oncofed.domain.matching import CriterionVerdict, Verdict
+from oncofed.domain import Actor, Criterion, PatientProfile, Trial
+from oncofed.domain.matching import Verdict
 from oncofed.errors import NotFound, OncofedError
 from oncofed.store.db import Database
 from oncofed.store.mapping import patient_to_domain
@@ -40,7 +42,7 @@ CANDIDATE = ("eligible", "possible")
 LOAD_BATCH = 5000
 
 # One function per trial: the evaluator's verdicts, one list per patient (same order).
-Evaluator = Callable[[Trial, Sequence[PatientProfile]], list[list[CriterionVerdict]]]
+Evaluator = Callable[[Trial, Sequence[PatientProfile]], "VerdictMatrix"]
 
 
 def utcnow() -> datetime:
@@ -100,26 +102,41 @@ class PrescreenList:
 
 # --- the evaluator dependency (issue 6), behind one function ---------------------------------
 
+NOT_MET, UNKNOWN, MET = 0, 1, 2
 
-def _candidate_verdicts(trial: Trial, patients: Sequence[PatientProfile]) -> list[list[CriterionVerdict]]:
-    """The matching engine's verdicts (issue 6) for each patient on `trial`: the vectorised
-    evaluator when the engine has one, else its per-patient evaluator. Never our own rules."""
+
+@dataclass(frozen=True)
+class VerdictMatrix:
+    """The evaluator's answer for one trial over many patients: criteria x patients, int8 codes
+    0 not met (blocks), 1 unknown, 2 met (the layout of `matching.vectorised.BatchVerdicts`)."""
+
+    criteria: tuple[Criterion, ...]
+    verdicts: np.ndarray
+
+
+def _candidate_verdicts(trial: Trial, patients: Sequence[PatientProfile]) -> VerdictMatrix:
+    """The matching engine's verdicts (issue 6) for `patients` on `trial`: its vectorised
+    evaluator, or its per-patient evaluator if the vectorised one is absent. Never our own rules."""
     try:
         from oncofed.matching.criteria_source import trial_criteria
-        from oncofed.matching.evaluate import evaluate_criteria
     except ImportError as exc:
         raise OncofedError(
             "the matching evaluator (oncofed.matching) is not available in this installation",
             fix="install a version of oncofed that includes the matching engine to pre-screen",
         ) from exc
-    criteria = trial_criteria(trial)
+    criteria = tuple(trial_criteria(trial))
     try:
-        from oncofed.matching.vectorised import (  # type: ignore[import-not-found,unused-ignore]
-            evaluate_trial_over_patients,
-        )
+        from oncofed.matching.vectorised import PatientBatch, evaluate_trial_over_patients
     except ImportError:
-        return [evaluate_criteria(criteria, p) for p in patients]
-    return cast(list[list[CriterionVerdict]], evaluate_trial_over_patients(criteria, list(patients)))
+        from oncofed.matching.evaluate import evaluate_criteria
+
+        code = {Verdict.NOT_MET: NOT_MET, Verdict.UNKNOWN: UNKNOWN, Verdict.MET: MET}
+        matrix = np.array(
+            [[code[cv.verdict] for cv in evaluate_criteria(criteria, p)] for p in patients], dtype=np.int8
+        ).reshape(len(patients), len(criteria))
+        return VerdictMatrix(criteria, matrix.T)
+    result = evaluate_trial_over_patients(criteria, PatientBatch.from_profiles(patients))
+    return VerdictMatrix(tuple(result.criteria), result.verdicts)
 
 
 def _criteria_fingerprint(trial: Trial) -> str:
@@ -131,39 +148,43 @@ def _criteria_fingerprint(trial: Trial) -> str:
     return repr(trial_criteria(trial))
 
 
-def _check_texts(cv: CriterionVerdict) -> list[str]:
-    try:
-        from oncofed.matching.evaluate import checks_of
-    except ImportError:
-        return []
-    return checks_of(cv)
+def assess(matrix: VerdictMatrix) -> list[Assessment]:
+    """Eligible / possibly eligible (with what to check) / not eligible (with what blocks), per patient.
 
-
-def assess(verdicts: Sequence[CriterionVerdict]) -> Assessment:
-    """Eligible / possibly eligible (with what to check) / not eligible (with what blocks).
-
-    Criteria that patient data can never decide (consent, willingness, investigator judgement)
-    are listed to check at the visit but do not lower the category, or no one would ever be
-    "eligible"."""
-    met = unknown = not_met = 0
-    to_check: list[str] = []
-    blocking: list[str] = []
-    for cv in verdicts:
-        label = f"{cv.criterion.section.value[:3]} {cv.criterion.index}: {cv.criterion.text}"[:240]
-        if cv.verdict is Verdict.NOT_MET:
-            not_met += 1
-            blocking.append(label)
-        elif cv.verdict is Verdict.UNKNOWN:
-            checks = _check_texts(cv)
-            to_check.append(f"{label} (check: {'; '.join(checks)})"[:300] if checks else label)
-            if cv.criterion.evaluable:
-                unknown += 1
-        else:
-            met += 1
+    Criteria that patient data can never decide (consent, willingness, investigator judgement:
+    no evaluable atom) are listed to check at the visit but do not lower the category, or no one
+    would ever be "eligible". Counting is vectorised; only the texts are gathered per patient."""
+    v = matrix.verdicts
+    n_patients = v.shape[1] if v.ndim == 2 else 0
+    if not matrix.criteria:
+        return [
+            Assessment("possible", 0.0, 0, 0, 0, ["no computable criterion: read the protocol"], [])
+        ] * n_patients
+    labels = [f"{c.section.value[:3]} {c.index}: {c.text}"[:240] for c in matrix.criteria]
+    evaluable = np.array([c.evaluable for c in matrix.criteria])
+    met = (v == MET).sum(axis=0)
+    not_met = (v == NOT_MET).sum(axis=0)
+    unknown_all = v == UNKNOWN
+    unknown = (unknown_all & evaluable[:, None]).sum(axis=0)
     decided = met + unknown + not_met
-    score = met / decided if decided else 0.0
-    eligibility = "not_eligible" if not_met else ("possible" if unknown else "eligible")
-    return Assessment(eligibility, round(score, 4), met, unknown, not_met, to_check, blocking)
+    score = np.where(decided > 0, met / np.maximum(decided, 1), 0.0)
+    out: list[Assessment] = []
+    for j in range(n_patients):
+        blocking = [labels[k] for k in np.flatnonzero(v[:, j] == NOT_MET)]
+        to_check = [labels[k] for k in np.flatnonzero(unknown_all[:, j])]
+        eligibility = "not_eligible" if not_met[j] else ("possible" if unknown[j] else "eligible")
+        out.append(
+            Assessment(
+                eligibility,
+                round(float(score[j]), 4),
+                int(met[j]),
+                int(unknown[j]),
+                int(not_met[j]),
+                to_check,
+                blocking,
+            )
+        )
+    return out
 
 
 # --- hashes and scoped patient reads ---------------------------------------------------------
@@ -172,7 +193,8 @@ def assess(verdicts: Sequence[CriterionVerdict]) -> Assessment:
 def trial_criteria_hash(trial: Trial) -> str:
     """What the evaluator reads from a trial: a change re-evaluates every pair of that trial."""
     payload = [trial.eligibility_text, trial.min_age_years, trial.max_age_years, trial.sex]
-    payload += [trial.extra.get("oncotree"), _criteria_fingerprint(trial)]
+    # the day too: ages and washout windows move with it, so results are re-evaluated daily
+    payload += [trial.extra.get("oncotree"), _criteria_fingerprint(trial), date.today().isoformat()]
     return hashlib.sha1(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
 
@@ -205,7 +227,14 @@ class PrescreenPatients(PatientRepository):
             chunk = list(ids[i : i + LOAD_BATCH])
             stmt = self._scoped(select(table)).where(PatientRow.id.in_(chunk))
             out.extend(self.session.execute(stmt))
+        self.audit("prescreen.evaluate", out)
         return out
+
+    def audit(self, action: str, rows: Sequence[Any]) -> None:
+        """Record the read in the audit log (trust area) when the repository provides one."""
+        record = getattr(self, "_audit", None)
+        if record is not None and rows:
+            record(action, rows)
 
 
 def _check_centre(session: Session, actor: Actor, trial: Trial, centre_id: str) -> str:
@@ -284,16 +313,15 @@ def refresh_prescreen(
         if not full:
             rows = [r for r in rows if r.id not in stored or stored[r.id][1] != hashes[r.id]]
         profiles = [patient_to_domain(cast(PatientRow, r)) for r in rows]
-        verdicts = evaluate(trial, profiles) if profiles else []
-        if len(verdicts) != len(profiles):
+        assessments = assess(evaluate(trial, profiles)) if profiles else []
+        if len(assessments) != len(profiles):
             raise OncofedError(
-                f"the evaluator returned {len(verdicts)} results for {len(profiles)} patients",
+                f"the evaluator returned {len(assessments)} results for {len(profiles)} patients",
                 fix="report this as a bug of the matching engine",
             )
         new_candidates = 0
         values: list[dict[str, Any]] = []
-        for row, vs in zip(rows, verdicts, strict=True):
-            a = assess(vs)
+        for row, a in zip(rows, assessments, strict=True):
             before = stored.get(row.id)
             became = None
             if a.eligibility in CANDIDATE and (before is None or before[2] not in CANDIDATE):
@@ -414,6 +442,10 @@ def prescreen_list(
                     is_new=became is not None and (last is None or became > last),
                 )
             )
+        repo = PrescreenPatients(s, ractor)
+        repo.audit(
+            "prescreen.list", [SimpleNamespace(id=c.patient_id, centre_id=centre_id) for c in candidates]
+        )
         if mark_visit:
             if visit is None:
                 s.add(

@@ -190,7 +190,7 @@ def change_status(
         raise InputError("no candidate selected", field="patient_id", fix="tick at least one candidate")
     if len(note) > 2000:
         raise InputError("the note is longer than 2,000 characters", field="note", fix="shorten it")
-    problems: list[str] = []
+    problems: list[tuple[str, OncofedError]] = []
     try:
         with db.session() as s:
             rows = []
@@ -199,20 +199,21 @@ def change_status(
                     with s.begin_nested():
                         rows.append(_apply(s, actor, trial_id, ch, target, reason, note))
                 except (InputError, NotFound, ScreeningConflict) as exc:
-                    problems.append(f"{ch.patient_id}: {exc}")
+                    problems.append((ch.patient_id, exc))
             if problems:
                 raise _Abort()
             s.flush()
             states = [_state(r) for r in rows]
     except _Abort:
-        first = problems[0]
-        kind = ScreeningConflict if "changed by someone else" in " ".join(problems) else InputError
-        head = (
-            first
-            if len(problems) == 1
-            else f"{len(problems)} candidates refused, nothing changed: " + "; ".join(problems)
-        )
-        raise kind(head, fix="fix the candidates listed, then try again") from None
+        if len(problems) == 1:
+            raise problems[0][1] from None
+        conflict = any(isinstance(e, ScreeningConflict) for _, e in problems)
+        listed = "; ".join(f"{pid}: {e.message}" for pid, e in problems)
+        kind = ScreeningConflict if conflict else InputError
+        raise kind(
+            f"{len(problems)} of {len(changes)} candidates refused, nothing changed: {listed}",
+            fix="reload the list or untick the candidates listed, then apply again",
+        ) from None
     except (StaleDataError, IntegrityError) as exc:
         raise ScreeningConflict(
             "another person saved this candidate at the same moment",

@@ -1,0 +1,138 @@
+"""`oncofed prescreen TRIAL --centre C` and `oncofed recruitment TRIAL`: the same services as the web."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import sys
+from datetime import date
+
+import typer
+from rich.table import Table
+
+from oncofed.domain import Actor, Role
+from oncofed.web.csv_export import to_csv
+
+
+def _cli_actor(centre: str) -> Actor:
+    """The person at the terminal, acting for research at one centre (objectors hidden)."""
+    return Actor(
+        user_id=f"cli:{getpass.getuser()}",
+        role=Role.SYSTEM,
+        centre_ids=frozenset({centre}),
+        purpose="research",
+    )
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("prescreen")
+    def prescreen_cmd(
+        trial: str = typer.Argument(..., help="Trial id, e.g. DEMO-0001."),
+        centre: str = typer.Option(..., "--centre", "-c", help="Centre id, e.g. gustave-roussy."),
+        as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+        as_csv: bool = typer.Option(False, "--csv", help="Print CSV."),
+        candidates_only: bool = typer.Option(False, "--candidates-only", help="Hide not-eligible patients."),
+        limit: int = typer.Option(50, help="Rows in the table view (JSON/CSV print all)."),
+    ) -> None:
+        """Pre-screen a trial at a centre: eligible, possibly eligible (what to check), not eligible (why)."""
+        from oncofed.cli import console, err_console, open_database
+        from oncofed.services.prescreen import prescreen_list
+        from oncofed.web.prescreen_views import PRESCREEN_COLUMNS, candidate_json, refresh_json
+
+        db = open_database()
+        with err_console.status(f"pre-screening {trial} at {centre}..."):
+            result = prescreen_list(
+                db, trial, centre, _cli_actor(centre), include_not_eligible=not candidates_only
+            )
+        rows = [candidate_json(c, i) for i, c in enumerate(result.candidates, start=1)]
+        if as_json:
+            payload = {
+                "trial_id": trial,
+                "centre_id": centre,
+                "counts": result.counts,
+                "refresh": refresh_json(result.refresh),
+                "candidates": rows,
+            }
+            print(json.dumps(payload, ensure_ascii=False, indent=2))
+            return
+        if as_csv:
+            sys.stdout.write(to_csv(rows, PRESCREEN_COLUMNS))
+            return
+        r = result.refresh
+        if r:
+            mode = "full" if r.full else "incremental"
+            err_console.print(
+                f"{r.patients} patients at {result.centre_name}; {r.evaluated} evaluated ({mode}) "
+                f"in {r.seconds * 1000:.0f} ms; {r.new_candidates} new candidate(s)"
+            )
+        c = result.counts
+        console.print(
+            f"[bold]{trial}[/] at {result.centre_name}: eligible {c['eligible']}, possibly eligible "
+            f"{c['possible']}, not eligible {c['not_eligible']}"
+        )
+        table = Table("#", "patient", "eligibility", "score", "status", "to check / blocking")
+        for row in rows[:limit]:
+            detail = row["to_check"] if row["eligibility"] != "not_eligible" else row["blocking"]
+            table.add_row(
+                str(row["rank"]),
+                row["patient_id"] + (" (new)" if row["is_new"] else ""),
+                row["eligibility"],
+                f"{row['score']:.2f}",
+                row["status"],
+                "; ".join(detail)[:120],
+            )
+        console.print(table)
+
+    @app.command("recruitment")
+    def recruitment_cmd(
+        trial: str = typer.Argument(..., help="Trial id, e.g. DEMO-0001."),
+        as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+        as_csv: bool = typer.Option(False, "--csv", help="Print the per-site table as CSV."),
+        as_of: str = typer.Option("", help="Date of the projection (YYYY-MM-DD), default today."),
+    ) -> None:
+        """Enrolment per site against targets, and the projected completion date with its interval."""
+        from oncofed.cli import console, err_console, open_database
+        from oncofed.errors import InputError
+        from oncofed.services.recruitment import recruitment_json, trial_recruitment
+
+        try:
+            day = date.fromisoformat(as_of) if as_of else None
+        except ValueError as exc:
+            raise InputError(f"{as_of!r} is not a date", field="--as-of", fix="use YYYY-MM-DD") from exc
+        r = trial_recruitment(open_database(), trial, day)
+        payload = recruitment_json(r)
+        if as_json:
+            print(json.dumps(payload, ensure_ascii=False, indent=2))
+            return
+        if as_csv:
+            cols = list(payload["site_progress"][0]) if payload["site_progress"] else ["site"]
+            sys.stdout.write(to_csv(payload["site_progress"], cols))
+            return
+        target = payload["target"] if payload["target"] is not None else "no target"
+        console.print(f"[bold]{trial}[/] {r.trial.title}")
+        console.print(
+            f"enrolled {payload['enrolled']} / {target} ({payload['target_source']}) as of {payload['as_of']}"
+        )
+        if payload["projected_completion"]:
+            console.print(
+                f"projected completion {payload['projected_completion']} "
+                f"(90% interval {payload['projected_low']} to {payload['projected_high'] or 'beyond 100 years'}); "
+                f"planned {payload['planned_completion']}; rate {payload['rate_per_month']}/month"
+            )
+        elif payload["projection_note"]:
+            console.print(f"projection: {payload['projection_note']}")
+        table = Table("site", "status", "enrolled", "target", "expected now", "P(reach target)", "behind")
+        for s in payload["site_progress"]:
+            table.add_row(
+                s["site"],
+                s["status"],
+                str(s["enrolled"]),
+                str(s["target"] or "-"),
+                str(s["expected_by_now"] or "-"),
+                "-" if s["p_reach_target"] is None else f"{s['p_reach_target']:.0%}",
+                "[red]behind[/]" if s["behind"] else "",
+            )
+        console.print(table)
+        for w in payload["warnings"]:
+            err_console.print(f"[yellow]note:[/] {w}")
+        err_console.print(f"model: {payload['model']}")

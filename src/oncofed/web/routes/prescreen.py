@@ -1,0 +1,327 @@
+"""Pre-screening pages and API: candidate lists per (trial, centre), the screening workflow,
+the screening log with CONSORT-style counts, and new-candidate notifications."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from pydantic import BaseModel, Field
+
+from oncofed.domain import Actor
+from oncofed.errors import InputError, NotFound
+from oncofed.services.prescreen import prescreen_index, prescreen_list
+from oncofed.services.prescreen_notify import mark_read, notifications_for, subscribe
+from oncofed.services.screening import (
+    LOG_COLUMNS,
+    ScreeningConflict,
+    StatusChange,
+    allowed_next,
+    change_status,
+    reasons_for,
+    screening_log,
+    workflow,
+)
+from oncofed.store.db import Database
+from oncofed.web.csv_export import csv_response
+from oncofed.web.deps import get_actor, get_db
+from oncofed.web.prescreen_views import PRESCREEN_COLUMNS, candidate_json, refresh_json
+from oncofed.web.templating import render
+
+router = APIRouter()
+FORMAT = Query("json", pattern="^(json|csv)$")
+SHOW = ("all", "new", "eligible", "possible", "not_eligible")
+
+
+class StatusRequest(BaseModel):
+    """One status for one or many candidates, each with the version the user saw (0 = never screened)."""
+
+    status: str
+    candidates: list[dict[str, Any]] = Field(description='[{"patient_id": "...", "version": 0}, ...]')
+    reason: str = ""
+    note: str = ""
+
+
+class SubscriptionRequest(BaseModel):
+    centre_id: str
+    email: str
+    trial_id: str = ""
+
+
+def _list_payload(
+    db: Database, trial_id: str, centre_id: str, actor: Actor, **kw: Any
+) -> tuple[Any, dict[str, Any]]:
+    result = prescreen_list(db, trial_id, centre_id, actor, **kw)
+    rows = [candidate_json(c, i) for i, c in enumerate(result.candidates, start=1)]
+    return result, {
+        "trial_id": trial_id,
+        "trial_title": result.trial.title,
+        "centre_id": centre_id,
+        "centre": result.centre_name,
+        "last_visit_at": result.last_visit_at.isoformat(timespec="seconds") if result.last_visit_at else None,
+        "counts": result.counts,
+        "refresh": refresh_json(result.refresh),
+        "candidates": rows,
+    }
+
+
+def _error_json(exc: Exception, status: int) -> JSONResponse:
+    body: dict[str, Any] = {"detail": getattr(exc, "message", str(exc))}
+    if getattr(exc, "fix", None):
+        body["fix"] = exc.fix  # type: ignore[attr-defined]
+    return JSONResponse(body, status_code=status)
+
+
+# --- API -----------------------------------------------------------------------------------
+
+
+@router.get("/api/prescreen", tags=["prescreen"], summary="Trials you can pre-screen at your centres")
+def api_index(db: Database = Depends(get_db), actor: Actor = Depends(get_actor), format: str = FORMAT) -> Any:
+    rows = prescreen_index(db, actor)
+    if format == "csv":
+        return csv_response(
+            rows, ["trial_id", "title", "centre_id", "centre", "last_computed_at"], "prescreen.csv"
+        )
+    return {"count": len(rows), "lists": rows}
+
+
+@router.get("/api/prescreen/notifications", tags=["prescreen"], summary="New-candidate notifications for you")
+def api_notifications(
+    db: Database = Depends(get_db),
+    actor: Actor = Depends(get_actor),
+    unread: bool = False,
+    format: str = FORMAT,
+) -> Any:
+    rows = notifications_for(db, actor, unread_only=unread)
+    if format == "csv":
+        cols = ["id", "created_at", "trial_id", "centre_id", "count", "message", "read", "emailed"]
+        return csv_response(rows, cols, "notifications.csv")
+    return {"count": len(rows), "notifications": rows}
+
+
+@router.post("/api/prescreen/notifications/{notification_id}/read", tags=["prescreen"])
+def api_mark_read(
+    notification_id: int, db: Database = Depends(get_db), actor: Actor = Depends(get_actor)
+) -> Any:
+    mark_read(db, actor, notification_id)
+    return {"id": notification_id, "read": True}
+
+
+@router.post(
+    "/api/prescreen/subscriptions", tags=["prescreen"], summary="E-mail me new candidates at a centre"
+)
+def api_subscribe(
+    body: SubscriptionRequest, db: Database = Depends(get_db), actor: Actor = Depends(get_actor)
+) -> Any:
+    sid = subscribe(db, actor, body.centre_id, body.email, body.trial_id)
+    return {"id": sid, "centre_id": body.centre_id, "trial_id": body.trial_id, "email": body.email}
+
+
+@router.get(
+    "/api/prescreen/{trial_id}/{centre_id}", tags=["prescreen"], summary="Ranked candidates (refreshed)"
+)
+def api_list(
+    trial_id: str,
+    centre_id: str,
+    db: Database = Depends(get_db),
+    actor: Actor = Depends(get_actor),
+    format: str = FORMAT,
+    refresh: bool = True,
+    mark_visit: bool = False,
+    show: str = Query("all", pattern="^(all|new|eligible|possible|not_eligible)$"),
+) -> Any:
+    _, payload = _list_payload(db, trial_id, centre_id, actor, refresh=refresh, mark_visit=mark_visit)
+    payload["candidates"] = _filter(payload["candidates"], show)
+    if format == "csv":
+        return csv_response(payload["candidates"], PRESCREEN_COLUMNS, f"prescreen-{trial_id}-{centre_id}.csv")
+    return payload
+
+
+@router.post(
+    "/api/prescreen/{trial_id}/{centre_id}/status", tags=["prescreen"], summary="Change screening status"
+)
+def api_status(
+    trial_id: str,
+    centre_id: str,
+    body: StatusRequest,
+    db: Database = Depends(get_db),
+    actor: Actor = Depends(get_actor),
+) -> Any:
+    try:
+        changes = [StatusChange(str(c["patient_id"]), int(c.get("version", 0))) for c in body.candidates]
+    except (KeyError, TypeError, ValueError) as exc:
+        raise InputError(
+            "each candidate needs patient_id and version",
+            field="candidates",
+            fix='[{"patient_id": "...", "version": 0}]',
+        ) from exc
+    try:
+        states = change_status(db, actor, trial_id, changes, body.status, reason=body.reason, note=body.note)
+    except ScreeningConflict as exc:
+        return _error_json(exc, 409)
+    return {"updated": [s.__dict__ for s in states]}
+
+
+@router.get(
+    "/api/prescreen/{trial_id}/{centre_id}/log", tags=["prescreen"], summary="Screening log + CONSORT counts"
+)
+def api_log(
+    trial_id: str,
+    centre_id: str,
+    db: Database = Depends(get_db),
+    actor: Actor = Depends(get_actor),
+    format: str = FORMAT,
+) -> Any:
+    log = screening_log(db, actor, trial_id, centre_id)
+    if format == "csv":
+        return csv_response(
+            _log_csv_rows(log),
+            ["record", "measure", "value", *LOG_COLUMNS],
+            f"screening-log-{trial_id}-{centre_id}.csv",
+        )
+    return log
+
+
+def _log_csv_rows(log: dict[str, Any]) -> list[dict[str, Any]]:
+    """One file: the CONSORT-style counts, the reasons for non-inclusion, then every event."""
+    rows: list[dict[str, Any]] = [
+        {"record": "count", "measure": k, "value": v} for k, v in log["counts"].items()
+    ]
+    rows += [
+        {"record": "not_included", "measure": k, "value": v} for k, v in log["reasons_not_included"].items()
+    ]
+    rows += [{"record": "event", **e} for e in log["events"]]
+    return rows
+
+
+def _filter(rows: list[dict[str, Any]], show: str) -> list[dict[str, Any]]:
+    if show == "new":
+        return [r for r in rows if r["is_new"]]
+    if show in ("eligible", "possible", "not_eligible"):
+        return [r for r in rows if r["eligibility"] == show]
+    return rows
+
+
+# --- pages ---------------------------------------------------------------------------------
+
+
+@router.get("/prescreen", response_class=HTMLResponse, include_in_schema=False)
+def index_page(
+    request: Request, db: Database = Depends(get_db), actor: Actor = Depends(get_actor)
+) -> Response:
+    lists = prescreen_index(db, actor)
+    notes = notifications_for(db, actor, unread_only=True)
+    return render(request, "prescreen_index.html", lists=lists, notifications=notes, actor=actor)
+
+
+def _render_list(
+    request: Request,
+    db: Database,
+    actor: Actor,
+    trial_id: str,
+    centre_id: str,
+    show: str,
+    *,
+    error: str = "",
+    fix: str = "",
+    status_code: int = 200,
+    refresh: bool = True,
+    mark_visit: bool = True,
+) -> Response:
+    result, payload = _list_payload(db, trial_id, centre_id, actor, refresh=refresh, mark_visit=mark_visit)
+    rows = _filter(payload["candidates"], show if show in SHOW else "all")
+    return render(
+        request,
+        "prescreen_list.html",
+        status_code=status_code,
+        payload=payload,
+        rows=rows,
+        show=show,
+        statuses=workflow()["statuses"],
+        next_of={s: allowed_next(s) for s in workflow()["statuses"]},
+        reasons={k: reasons_for(k) for k in workflow()["reason_required"]},
+        message=request.query_params.get("msg", ""),
+        error=error,
+        fix=fix,
+        actor=actor,
+    )
+
+
+@router.get("/prescreen/{trial_id}/{centre_id}", response_class=HTMLResponse, include_in_schema=False)
+def list_page(
+    request: Request,
+    trial_id: str,
+    centre_id: str,
+    show: str = "all",
+    db: Database = Depends(get_db),
+    actor: Actor = Depends(get_actor),
+) -> Response:
+    return _render_list(request, db, actor, trial_id, centre_id, show)
+
+
+@router.post("/prescreen/{trial_id}/{centre_id}/status", response_class=HTMLResponse, include_in_schema=False)
+def status_form(
+    request: Request,
+    trial_id: str,
+    centre_id: str,
+    pick: list[str] = Form(default=[]),
+    status: str = Form(...),
+    reason: str = Form(""),
+    note: str = Form(""),
+    show: str = Form("all"),
+    db: Database = Depends(get_db),
+    actor: Actor = Depends(get_actor),
+) -> Response:
+    changes = []
+    for item in pick:
+        pid, _, version = item.rpartition(":")
+        changes.append(StatusChange(pid, int(version) if version.isdigit() else -1))
+    try:
+        states = change_status(db, actor, trial_id, changes, status, reason=reason, note=note)
+    except ScreeningConflict as exc:
+        return _render_list(
+            request,
+            db,
+            actor,
+            trial_id,
+            centre_id,
+            show,
+            error=exc.message,
+            fix=exc.fix or "",
+            status_code=409,
+            refresh=False,
+            mark_visit=False,
+        )
+    except (InputError, NotFound) as exc:
+        code = 422 if isinstance(exc, InputError) else 404
+        return _render_list(
+            request,
+            db,
+            actor,
+            trial_id,
+            centre_id,
+            show,
+            error=exc.message,
+            fix=exc.fix or "",
+            status_code=code,
+            refresh=False,
+            mark_visit=False,
+        )
+    msg = f"{len(states)} candidate(s) set to {status}"
+    url = request.url_for("list_page", trial_id=trial_id, centre_id=centre_id).include_query_params(
+        msg=msg, show=show
+    )
+    return RedirectResponse(str(url.path) + "?" + str(url.query), status_code=303)
+
+
+@router.get("/prescreen/{trial_id}/{centre_id}/log", response_class=HTMLResponse, include_in_schema=False)
+def log_page(
+    request: Request,
+    trial_id: str,
+    centre_id: str,
+    db: Database = Depends(get_db),
+    actor: Actor = Depends(get_actor),
+) -> Response:
+    log = screening_log(db, actor, trial_id, centre_id)
+    return render(request, "prescreen_log.html", log=log, actor=actor)
