@@ -1,0 +1,83 @@
+"""`oncofed import patients PATH...`: FHIR/mCODE bundles, MatchMiner records, flat CSV, notes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+
+def import_group(app: typer.Typer) -> typer.Typer:
+    """The shared `oncofed import` group (created by whichever area registers first)."""
+    for info in app.registered_groups:
+        if info.name == "import" and info.typer_instance is not None:
+            return info.typer_instance
+    group = typer.Typer(help="Import records: patients, trials, ...", no_args_is_help=True)
+    app.add_typer(group, name="import")
+    return group
+
+
+def register(app: typer.Typer) -> None:
+    group = import_group(app)
+
+    @group.command("patients")
+    def import_patients_cmd(
+        paths: list[Path] = typer.Argument(
+            ...,
+            help="Files or folders: FHIR Bundles (.json/.ndjson), MatchMiner (.json/.ejson/.csv), flat CSV, notes (.jsonl/.txt).",
+        ),
+        centre: str = typer.Option(
+            None, "--centre", "-c", help="Centre id for every record (otherwise the record's own)."
+        ),
+        report_path: Path = typer.Option(
+            None, "--report", help="Write every warning and rejection to this CSV file."
+        ),
+        max_mb: float = typer.Option(100, "--max-mb", help="Refuse single files above this size (MB)."),
+        as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+        show: int = typer.Option(20, help="How many issues to print (all are in --report)."),
+    ) -> None:
+        """Import patient records; prints imported / updated / rejected and each problem found."""
+        from oncofed.cli import console, err_console, open_database, progress_bar
+        from oncofed.domain import Actor
+        from oncofed.services.patients import dumps_report, import_patients
+
+        db = open_database()
+        with progress_bar() as progress:
+            task = progress.add_task("patient files", total=None)
+
+            def tick(done: int, total: int, report: object) -> None:
+                progress.update(task, completed=done, total=total)
+
+            report = import_patients(
+                db, paths, centre=centre, actor=Actor.system("import"), max_mb=max_mb, progress=tick
+            )
+            progress.update(task, completed=report.files, total=report.files)
+        if report_path:
+            report.write_issues_csv(report_path)
+        if as_json:
+            print(dumps_report(report))
+            return
+        table = Table("imported", "updated", "rejected", "warnings", "files", "seconds")
+        table.add_row(
+            *(
+                str(x)
+                for x in (
+                    report.imported,
+                    report.updated,
+                    report.rejected,
+                    report.warnings,
+                    report.files,
+                    f"{report.seconds:.1f}",
+                )
+            )
+        )
+        console.print(table)
+        for issue in report.issues[:show]:
+            style = "red" if issue.severity == "error" else "yellow"
+            err_console.print(f"[{style}]{escape(issue.describe())}[/]", highlight=False)
+        if len(report.issues) > show:
+            err_console.print(f"... {len(report.issues) - show} more (use --report issues.csv)")
+        if report.rejected and not (report.imported or report.updated):
+            raise typer.Exit(1)

@@ -1,0 +1,1 @@
+"""Patient importers: FHIR/mCODE Bundles, MatchMiner records, flat CSV, clinical notes."""

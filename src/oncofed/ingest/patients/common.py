@@ -1,0 +1,332 @@
+"""Shared pieces of the patient importers: issues, parsed records, vocabularies, conversions.
+
+Every importer yields `ParsedRecord`s: a `PatientProfile` built from one source record (a FHIR
+Bundle, a MatchMiner clinical record and its genomic rows, the rows of one patient in a flat CSV,
+one note), plus the `Issue`s met on the way. A record with an `error` issue is rejected as a
+whole; `warning`s name a field that was left out while the rest of the record was kept.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from oncofed.domain import Fact, PatientProfile, Provenance
+from oncofed.resources import load_tsv, load_yaml
+
+TODAY_LIMIT_YEARS = 130  # a birth date older than this is impossible
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem met while reading a record: where (file, record, resource, field), why, and the fix."""
+
+    file: str
+    record: str
+    resource: str
+    field: str
+    reason: str
+    fix: str
+    severity: str = "warning"  # "warning": field left out, record kept; "error": record rejected
+
+    def describe(self) -> str:
+        where = ":".join(p for p in (self.file, self.record, self.resource, self.field) if p)
+        return f"{self.severity}: {where}: {self.reason} — {self.fix}"
+
+    def as_dict(self) -> dict[str, str]:
+        return {
+            "severity": self.severity,
+            "file": self.file,
+            "record": self.record,
+            "resource": self.resource,
+            "field": self.field,
+            "reason": self.reason,
+            "fix": self.fix,
+        }
+
+
+@dataclass
+class ParsedRecord:
+    """One patient read from a source, with what went wrong. `profile` is None when rejected."""
+
+    file: str
+    record: str
+    profile: PatientProfile | None
+    issues: list[Issue] = field(default_factory=list)
+    source: str = ""  # importer: fhir, matchminer, csv, note
+    local_id: str = ""  # the patient's id in the source (store id is `<centre>-<local id>`)
+    centre_hint: str = ""  # a centre named by the record itself (used when --centre is not given)
+
+    @property
+    def rejected(self) -> bool:
+        return self.profile is None or any(i.severity == "error" for i in self.issues)
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "warning"]
+
+
+class Collector:
+    """Collects the issues of one record with its file and record id filled in."""
+
+    def __init__(self, file: str, record: str) -> None:
+        self.file = file
+        self.record = record
+        self.issues: list[Issue] = []
+
+    def warn(self, resource: str, field_name: str, reason: str, fix: str) -> None:
+        self.issues.append(Issue(self.file, self.record, resource, field_name, reason, fix))
+
+    def error(self, resource: str, field_name: str, reason: str, fix: str) -> None:
+        self.issues.append(Issue(self.file, self.record, resource, field_name, reason, fix, "error"))
+
+
+# --- vocabularies ------------------------------------------------------------------------------
+
+
+@functools.cache
+def codes() -> dict[str, Any]:
+    data: dict[str, Any] = load_yaml("patients/codes.yaml")
+    return data
+
+
+@functools.cache
+def note_vocab() -> dict[str, Any]:
+    data: dict[str, Any] = load_yaml("vocab/notes_patient.yaml")
+    return data
+
+
+def _norm_name(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", name.lower()).strip()
+
+
+@functools.cache
+def oncotree() -> tuple[dict[str, dict[str, str]], dict[str, str]]:
+    """(code -> row, normalised name or alias -> code)."""
+    by_code: dict[str, dict[str, str]] = {}
+    by_name: dict[str, str] = {}
+    for row in load_tsv("patients/oncotree.tsv"):
+        by_code[row["code"]] = row
+        by_name.setdefault(_norm_name(row["name"]), row["code"])
+        for alias in (row.get("aliases") or "").split("|"):
+            if alias.strip():
+                by_name.setdefault(_norm_name(alias), row["code"])
+        by_name.setdefault(row["code"].lower(), row["code"])
+    return by_code, by_name
+
+
+def oncotree_code(name_or_code: str) -> str | None:
+    by_code, by_name = oncotree()
+    text = (name_or_code or "").strip()
+    if text.upper() in by_code:
+        return text.upper()
+    return by_name.get(_norm_name(text))
+
+
+def oncotree_name(code: str) -> str:
+    row = oncotree()[0].get(code)
+    return row["name"] if row else code
+
+
+@functools.cache
+def labs() -> dict[str, dict[str, str]]:
+    return {row["analyte"]: row for row in load_tsv("labs.tsv")}
+
+
+@functools.cache
+def lab_by_loinc() -> dict[str, str]:
+    out = {row["loinc"]: analyte for analyte, row in labs().items()}
+    out.update(codes()["lab_loinc"])
+    return out
+
+
+@functools.cache
+def drugs() -> tuple[dict[str, str], dict[str, str]]:
+    """(name or brand, lower case -> INN, INN -> class)."""
+    names: dict[str, str] = {}
+    classes: dict[str, str] = {}
+    for inn, (klass, *aliases) in note_vocab()["drugs"].items():
+        classes[inn] = klass
+        names[inn] = inn
+        for alias in aliases:
+            names[alias.lower()] = inn
+    return names, classes
+
+
+@functools.cache
+def _drug_pattern() -> re.Pattern[str]:
+    names = sorted(drugs()[0], key=len, reverse=True)  # longest first: "trastuzumab deruxtecan"
+    return re.compile(r"(?<![a-z0-9])(" + "|".join(re.escape(n) for n in names) + r")(?![a-z0-9])")
+
+
+def drug_from_text(text: str) -> str | None:
+    """The INN named in a medication display ("Paclitaxel 100 MG Injection" -> paclitaxel)."""
+    found = [m.group(1) for m in _drug_pattern().finditer(text.lower())]
+    if not found:
+        return None
+    return drugs()[0][max(found, key=len)]
+
+
+def drug_class(inn: str) -> str | None:
+    return drugs()[1].get(inn)
+
+
+# --- conversions ---------------------------------------------------------------------------------
+
+
+class ConversionError(ValueError):
+    """A value that cannot be brought to the canonical unit."""
+
+
+def _unit_key(unit: str | None) -> str:
+    return (unit or "").strip().lower().replace(" ", "").replace("μ", "µ").replace("×", "x")
+
+
+def convert_lab(analyte: str, value: float, unit: str | None) -> tuple[float, str]:
+    """`value unit` in the canonical unit of labs.tsv; raises ConversionError when it does not convert."""
+    table: dict[str, float] = codes()["lab_units"].get(analyte, {})
+    canonical = labs()[analyte]["unit"]
+    key = _unit_key(unit)
+    if key == _unit_key(canonical):
+        return float(value), canonical
+    factor = {k.replace(" ", ""): v for k, v in table.items()}.get(key)
+    if factor is None:
+        raise ConversionError(
+            f"unit {unit!r} of {analyte} does not convert to {canonical!r}"
+            f" (known: {', '.join(sorted(table)) or canonical})"
+        )
+    return round(float(value) * float(factor), 4), canonical
+
+
+def ecog_from_karnofsky(kps: int) -> int:
+    table: dict[int, int] = codes()["performance"]["karnofsky_to_ecog"]
+    nearest = min(table, key=lambda k: (abs(k - kps), -k))
+    return table[nearest]
+
+
+def karnofsky_from_ecog(ecog: int) -> int:
+    return int(codes()["performance"]["ecog_to_karnofsky"][ecog])
+
+
+def valid_ecog(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return int(number) if number.is_integer() and 0 <= number <= 5 else None
+
+
+def valid_karnofsky(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return int(number) if number.is_integer() and 0 <= number <= 100 and number % 10 == 0 else None
+
+
+def parse_date(value: Any, *, today: date | None = None, birth: bool = False) -> date:
+    """A calendar date from ISO text, a datetime or a date; raises ValueError when impossible."""
+    if isinstance(value, datetime):
+        day = value.date()
+    elif isinstance(value, date):
+        day = value
+    elif isinstance(value, str) and value.strip():
+        text = value.strip()
+        if re.fullmatch(r"\d{4}", text):
+            text += "-01-01"
+        elif re.fullmatch(r"\d{4}-\d{2}", text):
+            text += "-01"
+        try:
+            day = date.fromisoformat(text[:10])
+        except ValueError as exc:
+            raise ValueError(f"{value!r} is not a date (YYYY-MM-DD)") from exc
+    else:
+        raise ValueError(f"{value!r} is not a date (YYYY-MM-DD)")
+    today = today or date.today()
+    if day > today:
+        raise ValueError(f"{day.isoformat()} is in the future")
+    if birth and day.year < today.year - TODAY_LIMIT_YEARS:
+        raise ValueError(f"birth date {day.isoformat()} is more than {TODAY_LIMIT_YEARS} years ago")
+    return day
+
+
+def age_on(birth: date, day: date) -> int:
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+# --- building profiles -----------------------------------------------------------------------------
+
+
+def patient_id(centre_id: str, local_id: str) -> str:
+    """The store id of a patient: `<centre>-<local id>`, hashed when longer than the column (64)."""
+    local = re.sub(r"[^A-Za-z0-9._-]+", "_", local_id.strip()) or "unknown"
+    pid = f"{centre_id}-{local}"
+    if len(pid) > 64:
+        pid = f"{centre_id}-h{hashlib.sha1(local_id.encode()).hexdigest()[:20]}"
+    return pid[:64]
+
+
+def fact(kind: str, source: str, record: str, **fields: Any) -> Fact:
+    span = fields.pop("span", None)
+    note_id = fields.pop("note_id", None)
+    attributes = {k: v for k, v in (fields.pop("attributes", None) or {}).items() if v not in (None, "")}
+    return Fact(
+        kind=kind, provenance=Provenance(source, record, span, note_id), attributes=attributes, **fields
+    )
+
+
+def finish_profile(profile: PatientProfile, *, today: date | None = None) -> PatientProfile:
+    """Fill the patient-level columns from the facts (first fact of each kind wins)."""
+    today = today or date.today()
+    if profile.birth_date is not None:
+        profile.age_years = float(age_on(profile.birth_date, today))
+    if profile.primary_cancer is None and (f := profile.first("primary_cancer")) and not f.negated:
+        profile.primary_cancer = f.code
+    if profile.stage is None and (f := profile.first("stage")):
+        profile.stage = f.code
+    if profile.ecog is None:
+        ecogs = [f for f in profile.facts_of("ecog") if not f.negated and isinstance(f.value, int)]
+        if ecogs:
+            latest = max(ecogs, key=lambda f: f.when or date.min)
+            profile.ecog = int(latest.value)
+    return profile
+
+
+def add_performance_conversions(profile: PatientProfile) -> None:
+    """ECOG from Karnofsky (and the reverse) when only one scale was recorded."""
+    has_ecog = bool(profile.facts_of("ecog"))
+    has_kps = bool(profile.facts_of("karnofsky"))
+    if has_kps and not has_ecog:
+        for f in profile.facts_of("karnofsky"):
+            ecog = ecog_from_karnofsky(int(f.value))
+            profile.facts.append(
+                Fact(
+                    "ecog",
+                    value=ecog,
+                    display=f"ECOG {ecog} (from Karnofsky {f.value})",
+                    when=f.when,
+                    provenance=f.provenance,
+                    attributes={"converted_from": "karnofsky", "karnofsky": f.value},
+                )
+            )
+    elif has_ecog and not has_kps:
+        for f in profile.facts_of("ecog"):
+            kps = karnofsky_from_ecog(int(f.value))
+            profile.facts.append(
+                Fact(
+                    "karnofsky",
+                    value=kps,
+                    display=f"Karnofsky {kps} (from ECOG {f.value})",
+                    when=f.when,
+                    provenance=f.provenance,
+                    attributes={"converted_from": "ecog", "ecog": f.value},
+                )
+            )

@@ -1,0 +1,349 @@
+"""FHIR R4 Bundles with mCODE profiles -> patient profiles, via the `fhir.resources` (R4B) models.
+
+Each resource is validated with its `fhir.resources` model. A field that fails validation is
+reported (file, resource, field, reason, fix), removed, and the resource validated again, so the
+good part of a record still imports. Only the elements the importer reads are validated (the
+narrative, identifiers and other unused elements are not): that keeps import fast and means a
+problem in an element we ignore never costs a patient.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from fhir.resources.R4B import get_fhir_model_class
+from pydantic import ValidationError
+
+from oncofed.domain import PatientProfile
+from oncofed.ingest.patients.common import (
+    Collector,
+    ParsedRecord,
+    add_performance_conversions,
+    codes,
+    finish_profile,
+)
+from oncofed.ingest.patients.fhir_extract import Extractor
+
+ACCEPTED_BUNDLE_TYPES = {"collection", "transaction", "batch", "document", "searchset", "message"}
+READ_ELEMENTS: dict[str, set[str]] = {
+    "Patient": {
+        "gender",
+        "birthDate",
+        "deceasedBoolean",
+        "deceasedDateTime",
+        "address",
+        "managingOrganization",
+    },
+    "Condition": {
+        "code",
+        "bodySite",
+        "stage",
+        "onsetDateTime",
+        "onsetPeriod",
+        "recordedDate",
+        "clinicalStatus",
+        "verificationStatus",
+        "extension",
+        "subject",
+    },
+    "Observation": {
+        "status",
+        "code",
+        "subject",
+        "component",
+        "interpretation",
+        "effectiveDateTime",
+        "effectivePeriod",
+        "issued",
+        "valueQuantity",
+        "valueCodeableConcept",
+        "valueInteger",
+        "valueString",
+        "valueBoolean",
+        "valueRatio",
+        "valueRange",
+    },
+    "MedicationStatement": {
+        "status",
+        "medicationCodeableConcept",
+        "medicationReference",
+        "subject",
+        "effectiveDateTime",
+        "effectivePeriod",
+    },
+    "MedicationRequest": {
+        "status",
+        "intent",
+        "medicationCodeableConcept",
+        "medicationReference",
+        "subject",
+        "authoredOn",
+    },
+    "MedicationAdministration": {
+        "status",
+        "medicationCodeableConcept",
+        "medicationReference",
+        "subject",
+        "effectiveDateTime",
+        "effectivePeriod",
+    },
+    "Procedure": {"status", "code", "subject", "performedDateTime", "performedPeriod", "bodySite"},
+    "Consent": {"status", "scope", "category", "patient", "provision", "policyRule"},
+}
+ALWAYS_READ = {"resourceType", "id", "meta"}
+VALUE_ORDER = [
+    "valueCodeableConcept",
+    "valueQuantity",
+    "valueInteger",
+    "valueString",
+    "valueBoolean",
+    "valueRatio",
+    "valueRange",
+]
+
+
+def _loc_text(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _drop(data: dict[str, Any], loc: tuple[Any, ...]) -> bool:
+    """Remove the element at `loc` (list items by index); True when something was removed."""
+    node: Any = data
+    for part in loc[:-1]:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            return False
+    last = loc[-1] if loc else None
+    if isinstance(node, dict) and last in node:
+        del node[last]
+        return True
+    if isinstance(node, list) and isinstance(last, int) and last < len(node):
+        node.pop(last)
+        return True
+    return False
+
+
+def validate_resource(raw: dict[str, Any], issues: Collector) -> Any | None:
+    """The `fhir.resources` model of `raw`, bad fields dropped and reported; None when unusable."""
+    rtype = raw.get("resourceType", "")
+    rid = f"{rtype}/{raw.get('id', '?')}"
+    keep = READ_ELEMENTS.get(rtype, set()) | ALWAYS_READ
+    data = {k: copy.deepcopy(v) for k, v in raw.items() if k in keep}
+    model = get_fhir_model_class(rtype)
+    for _attempt in range(12):
+        try:
+            return model.model_validate(data)
+        except ValidationError as exc:
+            progressed = False
+            for err in exc.errors():
+                loc = tuple(p for p in err["loc"] if p != "__root__")
+                if not loc:
+                    values = [k for k in VALUE_ORDER if k in data]
+                    if len(values) > 1:
+                        for extra in values[1:]:
+                            del data[extra]
+                        issues.warn(
+                            rid,
+                            "value[x]",
+                            f"several values ({', '.join(values)}); FHIR allows one",
+                            f"kept {values[0]}; send one value[x] per Observation",
+                        )
+                        progressed = True
+                        break
+                    issues.warn(
+                        rid, "", f"invalid resource: {err['msg']}", "fix the resource; it was left out"
+                    )
+                    return None
+                if _drop(data, loc):
+                    got = err.get("input")
+                    shown = json.dumps(got)[:60] if not isinstance(got, dict) else "{...}"
+                    issues.warn(
+                        rid,
+                        _loc_text(loc),
+                        f"{err['msg']} (got {shown})",
+                        "left out; correct this element at the source",
+                    )
+                    progressed = True
+            if not progressed:
+                issues.warn(rid, "", "invalid resource", "fix the resource; it was left out")
+                return None
+    issues.warn(rid, "", "too many invalid elements", "fix the resource; it was left out")
+    return None
+
+
+def _unknown_systems(raw: Any, rid: str, issues: Collector, known: frozenset[str], path: str = "") -> None:
+    if isinstance(raw, dict):
+        system = raw.get("system")
+        if (
+            isinstance(system, str)
+            and "code" in raw
+            and "coding" in path
+            and system not in known
+            and not system.startswith(("http://terminology.hl7.org/CodeSystem/", "http://hl7.org/fhir/"))
+        ):
+            issues.warn(
+                rid,
+                path,
+                f"unknown code system {system!r} (code {raw.get('code')!r})",
+                "use SNOMED CT, LOINC, RxNorm, HGNC, ICD-10 or ICD-O-3 codings",
+            )
+        for key, value in raw.items():
+            if key not in ("text", "meta", "identifier", "extension"):
+                _unknown_systems(value, rid, issues, known, f"{path}.{key}" if path else key)
+    elif isinstance(raw, list):
+        for i, item in enumerate(raw):
+            _unknown_systems(item, rid, issues, known, f"{path}[{i}]")
+
+
+def parse_bundle(bundle: Any, *, file: str, index: int = 0) -> list[ParsedRecord]:
+    """The patients of one Bundle (usually one); rejections and warnings are in the records."""
+    record = f"bundle {index}" if index else "bundle"
+    issues = Collector(file, record)
+    if not isinstance(bundle, dict) or bundle.get("resourceType") != "Bundle":
+        got = bundle.get("resourceType") if isinstance(bundle, dict) else type(bundle).__name__
+        issues.error(
+            "", "resourceType", f"expected a FHIR Bundle, got {got!r}", "export one Bundle per patient"
+        )
+        return [ParsedRecord(file, record, None, issues.issues)]
+    btype = bundle.get("type")
+    if btype not in ACCEPTED_BUNDLE_TYPES:
+        issues.error(
+            "Bundle",
+            "type",
+            f"Bundle type {btype!r} does not carry patient records",
+            f"send a Bundle of type {', '.join(sorted(ACCEPTED_BUNDLE_TYPES))}",
+        )
+        return [ParsedRecord(file, record, None, issues.issues)]
+    entries = bundle.get("entry")
+    if not isinstance(entries, list):
+        issues.error("Bundle", "entry", "the Bundle has no entries", "add the patient's resources as entries")
+        return [ParsedRecord(file, record, None, issues.issues)]
+    known = frozenset(codes()["known_systems"])
+    resources: list[dict[str, Any]] = []
+    seen: dict[tuple[str, str], dict[str, Any]] = {}
+    for i, entry in enumerate(entries):
+        raw = entry.get("resource") if isinstance(entry, dict) else None
+        if not isinstance(raw, dict) or not isinstance(raw.get("resourceType"), str):
+            url = entry.get("fullUrl", "") if isinstance(entry, dict) else ""
+            issues.warn(f"entry[{i}]", "resource", f"entry {url} has no resource", "remove or fill the entry")
+            continue
+        key = (raw["resourceType"], str(raw.get("id", f"#{i}")))
+        if key in seen:
+            if seen[key] != raw:
+                issues.warn(
+                    f"{key[0]}/{key[1]}",
+                    "id",
+                    "two different resources share this id",
+                    "kept the first; give each resource its own id",
+                )
+            continue
+        seen[key] = raw
+        resources.append(raw)
+    patients = [r for r in resources if r["resourceType"] == "Patient"]
+    if not patients:
+        issues.error(
+            "Bundle", "entry", "no Patient resource in the Bundle", "add the Patient the records belong to"
+        )
+        return [ParsedRecord(file, record, None, issues.issues)]
+    out = []
+    for patient in patients:
+        pid = str(patient.get("id") or "")
+        sub = Collector(file, pid or record)
+        sub.issues.extend(issues.issues)
+        own = _resources_of(patient, patients, resources, bundle, sub)
+        profile = PatientProfile(id="", centre_id="")
+        extractor = Extractor(profile, source=f"fhir:{file}", issues=sub)
+        for raw in own:
+            rid = f"{raw['resourceType']}/{raw.get('id', '?')}"
+            if raw["resourceType"] not in READ_ELEMENTS:
+                continue
+            _unknown_systems(
+                {k: v for k, v in raw.items() if k in READ_ELEMENTS[raw["resourceType"]]}, rid, sub, known
+            )
+            model = validate_resource(raw, sub)
+            if model is not None:
+                extractor.add(model)
+        extractor.finish()
+        add_performance_conversions(profile)
+        finish_profile(profile)
+        out.append(ParsedRecord(file, pid or record, profile, sub.issues, source="fhir", **_hints(extractor)))
+    return out
+
+
+def _hints(extractor: Extractor) -> dict[str, Any]:
+    return {"local_id": extractor.local_id, "centre_hint": extractor.centre_hint}
+
+
+def _resources_of(
+    patient: dict[str, Any],
+    patients: list[dict[str, Any]],
+    resources: list[dict[str, Any]],
+    bundle: dict[str, Any],
+    issues: Collector,
+) -> list[dict[str, Any]]:
+    """The resources of `patient`: all of them when the Bundle has one patient."""
+    if len(patients) == 1:
+        return resources
+    pid = str(patient.get("id"))
+    refs = {f"Patient/{pid}", f"urn:uuid:{pid}"}
+    for entry in bundle.get("entry", []):
+        if isinstance(entry, dict) and entry.get("resource") is patient and entry.get("fullUrl"):
+            refs.add(str(entry["fullUrl"]))
+    out = []
+    for raw in resources:
+        if raw is patient:
+            out.append(raw)
+            continue
+        ref = raw.get("subject") or raw.get("patient") or {}
+        if isinstance(ref, dict) and ref.get("reference") in refs:
+            out.append(raw)
+    return out
+
+
+def parse_file(path: Path, *, max_bytes: int) -> Iterator[ParsedRecord]:
+    """Bundles in a .json file (one Bundle, or a list of Bundles) or .ndjson file (one per line)."""
+    name = path.name
+    size = path.stat().st_size
+    if size > max_bytes:
+        issue = Collector(name, "file")
+        issue.error(
+            "",
+            "",
+            f"file is {size / 1e6:.0f} MB, above the {max_bytes / 1e6:.0f} MB limit for one import file",
+            "export one Bundle per patient (or NDJSON, one Bundle per line), or raise --max-mb",
+        )
+        yield ParsedRecord(name, "file", None, issue.issues)
+        return
+    if path.suffix.lower() == ".ndjson":
+        with path.open(encoding="utf-8", errors="replace") as fh:
+            for n, line in enumerate(fh, start=1):
+                if line.strip():
+                    yield from _parse_text(line, name, n)
+        return
+    yield from _parse_text(path.read_text(encoding="utf-8", errors="replace"), name, 0)
+
+
+def _parse_text(text: str, name: str, index: int) -> Iterator[ParsedRecord]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        record = f"line {index}" if index else "file"
+        issue = Collector(name, record)
+        issue.error(
+            "", "", f"invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", "fix the JSON syntax"
+        )
+        yield ParsedRecord(name, record, None, issue.issues)
+        return
+    if isinstance(data, list):
+        for i, item in enumerate(data, start=1):
+            yield from parse_bundle(item, file=name, index=i)
+    else:
+        yield from parse_bundle(data, file=name, index=index)

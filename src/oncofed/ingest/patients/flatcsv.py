@@ -1,0 +1,274 @@
+"""The flat patient CSV layout: one row per fact (see docs/PATIENT_IMPORT.md and the template
+`resources/templates/patients_template.csv`). Rows of one patient are grouped by `patient_id`;
+a bad cell is reported and its row left out, the rest of the patient is kept."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from oncofed.domain import GeoPoint, PatientProfile
+from oncofed.ingest.patients.common import (
+    Collector,
+    ConversionError,
+    ParsedRecord,
+    add_performance_conversions,
+    convert_lab,
+    drug_class,
+    drug_from_text,
+    fact,
+    finish_profile,
+    lab_by_loinc,
+    labs,
+    oncotree_code,
+    oncotree_name,
+    parse_date,
+    valid_ecog,
+    valid_karnofsky,
+)
+
+COLUMNS = [
+    "patient_id",
+    "centre",
+    "kind",
+    "code",
+    "value",
+    "unit",
+    "date",
+    "negated",
+    "display",
+    "attributes",
+]
+REQUIRED = {"patient_id", "kind"}
+PATIENT_KINDS = {"sex", "birth_date", "age", "home", "research_objection", "deceased", "name"}
+FACT_KINDS = {
+    "primary_cancer",
+    "stage",
+    "disease_status",
+    "metastasis",
+    "biomarker",
+    "ecog",
+    "karnofsky",
+    "treatment",
+    "lab",
+    "comorbidity",
+    "pregnancy",
+    "smoking",
+    "allergy",
+    "prior_malignancy",
+    "infection",
+}
+TRUE = {"1", "true", "yes", "y", "oui", "vrai"}
+
+
+def is_flat_csv(header: list[str]) -> bool:
+    return {h.strip().lower() for h in header} >= REQUIRED
+
+
+def _attributes(text: str) -> dict[str, Any]:
+    """`{"class": "platinum"}` (JSON) or `class=platinum; line=1`."""
+    text = (text or "").strip()
+    if not text:
+        return {}
+    if text.startswith("{"):
+        data = json.loads(text)
+        if not isinstance(data, dict):
+            raise ValueError("attributes must be a JSON object")
+        return data
+    out: dict[str, Any] = {}
+    for part in text.split(";"):
+        if "=" not in part:
+            raise ValueError(f"attribute {part.strip()!r} is not key=value")
+        key, value = part.split("=", 1)
+        out[key.strip()] = int(value) if value.strip().isdigit() else value.strip()
+    return out
+
+
+def parse_file(path: Path) -> Iterator[ParsedRecord]:
+    name = path.name
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        reader = csv.DictReader(fh)
+        header = [h.strip().lower() for h in reader.fieldnames or []]
+        missing = REQUIRED - set(header)
+        if missing:
+            c = Collector(name, "header")
+            c.error(
+                "",
+                ", ".join(sorted(missing)),
+                "required column missing",
+                f"use the columns {', '.join(COLUMNS)}",
+            )
+            yield ParsedRecord(name, "header", None, c.issues, source="csv")
+            return
+        groups: dict[str, list[tuple[int, dict[str, str]]]] = {}
+        for n, raw in enumerate(reader, start=2):
+            row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items() if k}
+            groups.setdefault(row.get("patient_id", ""), []).append((n, row))
+    for pid, rows in groups.items():
+        yield _patient(name, pid, rows)
+
+
+def _patient(file: str, pid: str, rows: list[tuple[int, dict[str, str]]]) -> ParsedRecord:
+    issues = Collector(file, f"patient {pid}" if pid else f"row {rows[0][0]}")
+    if not pid:
+        issues.error(
+            "", "patient_id", f"{len(rows)} row(s) without patient_id", "fill patient_id on every row"
+        )
+        return ParsedRecord(file, issues.record, None, issues.issues, source="csv")
+    p = PatientProfile(id="", centre_id="")
+    centre = ""
+    source = f"csv:{file}"
+    for n, row in rows:
+        rec = f"row {n}"
+        centre = centre or row.get("centre", "")
+        try:
+            _row(p, row, source, rec)
+        except (ValueError, ConversionError, KeyError) as exc:
+            issues.warn(rec, row.get("kind", ""), str(exc), "correct the row; it was left out")
+    add_performance_conversions(p)
+    finish_profile(p)
+    return ParsedRecord(file, issues.record, p, issues.issues, source="csv", local_id=pid, centre_hint=centre)
+
+
+def _row(p: PatientProfile, row: dict[str, str], source: str, rec: str) -> None:
+    kind = row.get("kind", "").lower()
+    code, value, unit = row.get("code", ""), row.get("value", ""), row.get("unit", "")
+    when = parse_date(row["date"]) if row.get("date") else None
+    negated = row.get("negated", "").lower() in TRUE
+    attrs = _attributes(row.get("attributes", ""))
+    display = row.get("display", "")
+    if kind not in PATIENT_KINDS | FACT_KINDS:
+        raise ValueError(f"unknown kind {kind!r} (known: {', '.join(sorted(PATIENT_KINDS | FACT_KINDS))})")
+    if kind == "name":
+        p.display_name = value
+        return
+    if kind == "sex":
+        sex = value.upper()[:1]
+        if sex not in ("F", "M"):
+            raise ValueError(f"sex {value!r} is not F/M")
+        p.sex = "FEMALE" if sex == "F" else "MALE"
+        p.facts.append(fact("sex", source, rec, code=p.sex, value=p.sex, display=p.sex.lower()))
+    elif kind == "birth_date":
+        p.birth_date = parse_date(value, birth=True)
+        p.facts.append(fact("birth_date", source, rec, value=p.birth_date.isoformat(), display="birth date"))
+    elif kind == "age":
+        age = float(value)
+        if not 0 <= age <= 130:
+            raise ValueError(f"age {value} is not 0..130")
+        p.age_years = age
+        p.facts.append(fact("age", source, rec, value=age, unit="years", display=f"{age:g} years"))
+    elif kind == "home":
+        p.home_city = value
+        if "latitude" in attrs and "longitude" in attrs:
+            p.home = GeoPoint(float(attrs["latitude"]), float(attrs["longitude"]))
+        p.facts.append(
+            fact(
+                "home",
+                source,
+                rec,
+                code=code,
+                value=value,
+                display=f"{code} {value}".strip(),
+                attributes=attrs,
+            )
+        )
+    elif kind in ("research_objection", "deceased"):
+        flag = value.lower() in TRUE
+        setattr(p, kind, flag)
+        if flag:
+            p.facts.append(fact(kind, source, rec, value=True, display=kind.replace("_", " ")))
+    elif kind == "primary_cancer":
+        onco = oncotree_code(code or value)
+        if onco is None:
+            raise ValueError(f"{code or value!r} is not an OncoTree code or name")
+        p.facts.append(
+            fact(
+                kind,
+                source,
+                rec,
+                code=onco,
+                display=display or oncotree_name(onco),
+                when=when,
+                negated=negated,
+                attributes=attrs,
+            )
+        )
+    elif kind in ("ecog", "karnofsky"):
+        score = valid_ecog(value) if kind == "ecog" else valid_karnofsky(value)
+        if score is None:
+            raise ValueError(f"{kind} {value!r} is out of range")
+        p.facts.append(
+            fact(
+                kind,
+                source,
+                rec,
+                value=score,
+                display=f"{kind.upper() if kind == 'ecog' else 'Karnofsky'} {score}",
+                when=when,
+            )
+        )
+    elif kind == "lab":
+        analyte = code.lower() if code.lower() in labs() else lab_by_loinc().get(code)
+        if analyte is None:
+            raise ValueError(f"lab {code!r} is not an analyte of labs.tsv or a known LOINC code")
+        number, canonical = convert_lab(analyte, float(value), unit)
+        attrs.setdefault("loinc", labs()[analyte]["loinc"])
+        if unit and unit != canonical:
+            attrs["source_unit"] = unit
+        p.facts.append(
+            fact(
+                "lab",
+                source,
+                rec,
+                code=analyte,
+                value=number,
+                unit=canonical,
+                display=display or labs()[analyte]["display"],
+                when=when,
+                attributes=attrs,
+            )
+        )
+    elif kind == "treatment":
+        inn = drug_from_text(code or value) or (code or value).lower()
+        attrs.setdefault("class", drug_class(inn))
+        if "end" in attrs:
+            attrs["end"] = parse_date(str(attrs["end"]))
+        p.facts.append(
+            fact(
+                "treatment",
+                source,
+                rec,
+                code=inn,
+                display=display or inn,
+                when=when,
+                negated=negated,
+                attributes=attrs,
+            )
+        )
+    else:
+        typed: Any = value
+        try:
+            typed = float(value) if value and value.replace(".", "", 1).isdigit() else value
+            if isinstance(typed, float) and typed.is_integer():
+                typed = int(typed)
+        except ValueError:
+            typed = value
+        if kind == "stage":
+            code = code or value
+        p.facts.append(
+            fact(
+                kind,
+                source,
+                rec,
+                code=code or None,
+                value=typed if value else None,
+                unit=unit or None,
+                display=display or f"{code} {value}".strip(),
+                when=when,
+                negated=negated,
+                attributes=attrs,
+            )
+        )

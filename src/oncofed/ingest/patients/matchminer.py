@@ -1,0 +1,389 @@
+"""MatchMiner clinical and genomic records (JSON, CSV, MongoDB extended JSON) -> patient profiles.
+
+Clinical and genomic records usually come in separate files; every file of one import is read
+first, then genomic rows are joined to their clinical record by `CLINICAL_ID` (the clinical
+`_id`) or `SAMPLE_ID`. Field names follow the MatchMiner data model (matchminer-engine docs).
+Fields the importer does not map are kept on the profile as `record_field` facts, never dropped.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections.abc import Iterable, Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from oncofed.domain import PatientProfile
+from oncofed.ingest.patients.common import (
+    Collector,
+    ParsedRecord,
+    fact,
+    finish_profile,
+    oncotree_code,
+    oncotree_name,
+    parse_date,
+)
+
+GENOMIC_KEYS = {
+    "CLINICAL_ID",
+    "VARIANT_CATEGORY",
+    "HARMONIZED_HUGO_SYMBOL",
+    "TRUE_HUGO_SYMBOL",
+    "GENOMIC_KEY",
+}
+CLINICAL_USED = {
+    "_id",
+    "SAMPLE_ID",
+    "MRN",
+    "FIRST",
+    "LAST",
+    "GENDER",
+    "BIRTH_DATE",
+    "BIRTH_DATE_INT",
+    "ONCOTREE_PRIMARY_DIAGNOSIS_NAME",
+    "VITAL_STATUS",
+    "REPORT_DATE",
+    "MMR_STATUS",
+    "TUMOR_MUTATIONAL_BURDEN_PER_MEGABASE",
+    "PANEL_VERSION",
+    "_updated",
+}
+GENOMIC_USED = {
+    "_id",
+    "CLINICAL_ID",
+    "SAMPLE_ID",
+    "FIRST",
+    "LAST",
+    "VARIANT_CATEGORY",
+    "HARMONIZED_HUGO_SYMBOL",
+    "TRUE_HUGO_SYMBOL",
+    "HARMONIZED_PROTEIN_CHANGE",
+    "TRUE_PROTEIN_CHANGE",
+    "HARMONIZED_VARIANT_CLASSIFICATION",
+    "TRUE_VARIANT_CLASSIFICATION",
+    "CNV_CALL",
+    "STRUCTURAL_VARIANT_TYPE",
+    "HARMONIZED_LEFT_PARTNER_GENE",
+    "HARMONIZED_RIGHT_PARTNER_GENE",
+    "STRUCTURAL_VARIANT_COMMENT",
+    "MMR_STATUS",
+    "WILDTYPE",
+}
+NO_DIAGNOSIS = {
+    "",
+    "na",
+    "diagnosis pending",
+    "diagnosis pending - new",
+    "diagnosis unavailable",
+    "no oncotree node found",
+}
+SIGNATURES = ("APOBEC_STATUS", "POLE_STATUS", "TOBACCO_STATUS", "UVA_STATUS", "TEMOZOLOMIDE_STATUS")
+
+
+def is_matchminer_csv(header: list[str]) -> bool:
+    return "SAMPLE_ID" in header
+
+
+def ejson_value(value: Any) -> Any:
+    """MongoDB extended JSON -> plain values ({"$oid"} -> str, {"$date"} -> datetime)."""
+    if isinstance(value, dict):
+        if "$oid" in value:
+            return str(value["$oid"])
+        if "$date" in value:
+            raw = value["$date"]
+            if isinstance(raw, dict) and "$numberLong" in raw:
+                raw = int(raw["$numberLong"])
+            if isinstance(raw, (int, float)):
+                return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(milliseconds=raw)
+            return datetime.fromisoformat(str(raw).replace("Z", "+00:00"))
+        if "$numberLong" in value or "$numberInt" in value or "$numberDouble" in value:
+            return float(next(iter(value.values())))
+    return value
+
+
+def _records_of(path: Path, issues: Collector) -> list[dict[str, Any]]:
+    if path.suffix.lower() == ".csv":
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            return [{k: (v if v != "" else None) for k, v in row.items() if k} for row in csv.DictReader(fh)]
+    try:
+        data = json.loads(path.read_text(encoding="utf-8", errors="replace"))
+    except json.JSONDecodeError as exc:
+        issues.error("", "", f"invalid JSON: {exc.msg} at line {exc.lineno}", "fix the JSON syntax")
+        return []
+    rows = data if isinstance(data, list) else [data]
+    out = []
+    for i, row in enumerate(rows):
+        if isinstance(row, dict):
+            out.append({k: ejson_value(v) for k, v in row.items()})
+        else:
+            issues.error(f"record {i + 1}", "", "not a JSON object", "each record must be an object")
+    return out
+
+
+def _is_genomic(path: Path, row: dict[str, Any]) -> bool:
+    return bool(GENOMIC_KEYS & row.keys()) or "genomic" in path.name.lower()
+
+
+def parse_files(paths: Iterable[Path]) -> Iterator[ParsedRecord]:
+    clinical: list[tuple[str, int, dict[str, Any]]] = []
+    genomic: list[tuple[str, int, dict[str, Any]]] = []
+    for path in paths:
+        file_issues = Collector(path.name, "file")
+        rows = _records_of(path, file_issues)
+        for issue in file_issues.issues:
+            yield ParsedRecord(path.name, issue.resource or "file", None, [issue], source="matchminer")
+        for n, row in enumerate(rows, start=1):
+            (genomic if _is_genomic(path, row) else clinical).append((path.name, n, row))
+    by_key: dict[str, list[tuple[str, int, dict[str, Any]]]] = {}
+    for item in genomic:
+        row = item[2]
+        key = str(row.get("CLINICAL_ID") or row.get("SAMPLE_ID") or "")
+        by_key.setdefault(key, []).append(item)
+    used: set[str] = set()
+    for file, n, row in clinical:
+        keys = [str(row.get("_id") or ""), str(row.get("SAMPLE_ID") or "")]
+        linked: list[tuple[str, int, dict[str, Any]]] = []
+        for key in keys:
+            if key and key in by_key and key not in used:
+                linked.extend(by_key[key])
+                used.add(key)
+        yield _clinical(file, n, row, linked)
+    for key, items in by_key.items():
+        if key not in used:
+            file, n, _ = items[0]
+            issues = Collector(file, f"row {n}")
+            issues.error(
+                "genomic",
+                "CLINICAL_ID" if key else "SAMPLE_ID",
+                f"{len(items)} genomic record(s) for sample {key or '(none)'} without a clinical record",
+                "import the clinical file together with the genomic file",
+            )
+            yield ParsedRecord(file, f"sample {key}", None, issues.issues, source="matchminer")
+
+
+def _clinical(
+    file: str, n: int, row: dict[str, Any], genomic: list[tuple[str, int, dict[str, Any]]]
+) -> ParsedRecord:
+    sample = str(row.get("SAMPLE_ID") or "").strip()
+    issues = Collector(file, f"row {n}" + (f" (sample {sample})" if sample else ""))
+    if not sample:
+        issues.error("clinical", "SAMPLE_ID", "missing sample id", "every MatchMiner record needs SAMPLE_ID")
+        return ParsedRecord(file, f"row {n}", None, issues.issues, source="matchminer")
+    source, rec = f"matchminer:{file}", f"row {n}"
+    p = PatientProfile(id="", centre_id="")
+    names = " ".join(str(row[k]).strip().title() for k in ("FIRST", "LAST") if row.get(k))
+    p.display_name = names or (f"MRN {row['MRN']}" if row.get("MRN") else f"sample {sample}")
+    gender = str(row.get("GENDER") or "").strip().lower()
+    if gender in ("female", "male", "f", "m"):
+        p.sex = "FEMALE" if gender.startswith("f") else "MALE"
+        p.facts.append(fact("sex", source, rec, code=p.sex, value=p.sex, display=gender))
+    elif gender:
+        issues.warn(
+            "clinical", "GENDER", f"gender {row['GENDER']!r} is not Female/Male", "record Female or Male"
+        )
+    if row.get("BIRTH_DATE") not in (None, ""):
+        try:
+            p.birth_date = parse_date(row["BIRTH_DATE"], birth=True)
+            p.facts.append(
+                fact("birth_date", source, rec, value=p.birth_date.isoformat(), display="birth date")
+            )
+        except ValueError as exc:
+            issues.warn("clinical", "BIRTH_DATE", str(exc), "send BIRTH_DATE as YYYY-MM-DD")
+    else:
+        issues.warn(
+            "clinical", "BIRTH_DATE", "birth date missing", "add BIRTH_DATE (age criteria stay unknown)"
+        )
+    report: date | None = None
+    if row.get("REPORT_DATE") not in (None, ""):
+        try:
+            report = parse_date(row["REPORT_DATE"])
+        except ValueError as exc:
+            issues.warn("clinical", "REPORT_DATE", str(exc), "send REPORT_DATE as YYYY-MM-DD")
+    diagnosis = str(row.get("ONCOTREE_PRIMARY_DIAGNOSIS_NAME") or "").strip()
+    if diagnosis.lower() not in NO_DIAGNOSIS:
+        code = oncotree_code(diagnosis)
+        if code is None:
+            issues.warn(
+                "clinical",
+                "ONCOTREE_PRIMARY_DIAGNOSIS_NAME",
+                f"{diagnosis!r} is not in the OncoTree list",
+                "kept by name; use an OncoTree name or code",
+            )
+        p.facts.append(
+            fact(
+                "primary_cancer",
+                source,
+                rec,
+                code=code,
+                display=oncotree_name(code) if code else diagnosis,
+                attributes={"oncotree_name": diagnosis},
+            )
+        )
+    elif "ONCOTREE_PRIMARY_DIAGNOSIS_NAME" in row:
+        issues.warn(
+            "clinical",
+            "ONCOTREE_PRIMARY_DIAGNOSIS_NAME",
+            f"no diagnosis ({diagnosis or 'empty'})",
+            "add the OncoTree diagnosis",
+        )
+    if str(row.get("VITAL_STATUS") or "").lower() == "deceased":
+        p.deceased = True
+        p.facts.append(fact("deceased", source, rec, value=True, display="deceased"))
+    _mmr(p, row.get("MMR_STATUS"), source, rec, report)
+    tmb = row.get("TUMOR_MUTATIONAL_BURDEN_PER_MEGABASE")
+    if tmb not in (None, ""):
+        try:
+            p.facts.append(
+                fact(
+                    "biomarker",
+                    source,
+                    rec,
+                    code="TMB",
+                    value=float(tmb),
+                    unit="mut/Mb",
+                    display=f"TMB {float(tmb):g} mut/Mb",
+                    when=report,
+                    attributes={"kind": "tmb"},
+                )
+            )
+        except (TypeError, ValueError):
+            issues.warn(
+                "clinical",
+                "TUMOR_MUTATIONAL_BURDEN_PER_MEGABASE",
+                f"{tmb!r} is not a number",
+                "send mutations per megabase as a number",
+            )
+    _keep_unused(p, row, CLINICAL_USED, source, rec)
+    for g_file, g_n, g_row in genomic:
+        _genomic(
+            p, g_row, f"matchminer:{g_file}", f"row {g_n}", report, Collector(g_file, f"row {g_n}"), issues
+        )
+    finish_profile(p)
+    return ParsedRecord(file, issues.record, p, issues.issues, source="matchminer", local_id=sample)
+
+
+def _keep_unused(p: PatientProfile, row: dict[str, Any], used: set[str], source: str, rec: str) -> None:
+    for key, value in row.items():
+        if key not in used and value not in (None, ""):
+            p.facts.append(
+                fact("record_field", source, rec, code=key, value=str(value), display=f"{key} = {value}")
+            )
+
+
+def _mmr(p: PatientProfile, status: Any, source: str, rec: str, when: date | None) -> None:
+    text = str(status or "").lower()
+    value = "dMMR" if "deficient" in text or "msi-h" in text else ("pMMR" if "proficient" in text else None)
+    if value:
+        p.facts.append(
+            fact(
+                "biomarker",
+                source,
+                rec,
+                code="MMR",
+                value=value,
+                display=f"MMR {status}",
+                when=when,
+                attributes={"kind": "mmr", "reported": status},
+            )
+        )
+
+
+def _genomic(
+    p: PatientProfile,
+    row: dict[str, Any],
+    source: str,
+    rec: str,
+    when: date | None,
+    _c: Collector,
+    issues: Collector,
+) -> None:
+    category = str(row.get("VARIANT_CATEGORY") or "").upper()
+    gene = str(row.get("HARMONIZED_HUGO_SYMBOL") or row.get("TRUE_HUGO_SYMBOL") or "").strip()
+    before = len(p.facts)
+    if category == "MUTATION" and gene:
+        change = str(row.get("HARMONIZED_PROTEIN_CHANGE") or row.get("TRUE_PROTEIN_CHANGE") or "")
+        value = re.sub(r"^p\.", "", change) or "mutation"
+        klass = row.get("HARMONIZED_VARIANT_CLASSIFICATION") or row.get("TRUE_VARIANT_CLASSIFICATION")
+        p.facts.append(
+            fact(
+                "biomarker",
+                source,
+                rec,
+                code=gene,
+                value=value,
+                display=f"{gene} {value}",
+                when=when,
+                attributes={"kind": "mutation", "classification": klass},
+            )
+        )
+    elif category == "CNV" and gene:
+        call = str(row.get("CNV_CALL") or "").strip()
+        kind = "deletion" if "deletion" in call.lower() else "amplification"
+        value = "amplification" if "amplification" in call.lower() else call.lower() or kind
+        p.facts.append(
+            fact(
+                "biomarker",
+                source,
+                rec,
+                code=gene,
+                value=value,
+                display=f"{gene} {call}",
+                when=when,
+                attributes={"kind": kind, "cnv_call": call},
+            )
+        )
+    elif category == "SV":
+        left = str(row.get("HARMONIZED_LEFT_PARTNER_GENE") or "").strip()
+        right = str(row.get("HARMONIZED_RIGHT_PARTNER_GENE") or "").strip()
+        partners = [g for g in (left, right) if g]
+        code = gene or (partners[0] if partners else "")
+        if code:
+            value = (
+                "-".join(partners) if len(partners) == 2 else (row.get("STRUCTURAL_VARIANT_TYPE") or "fusion")
+            )
+            p.facts.append(
+                fact(
+                    "biomarker",
+                    source,
+                    rec,
+                    code=code,
+                    value=value,
+                    display=f"{code} {value}",
+                    when=when,
+                    attributes={
+                        "kind": "fusion",
+                        "sv_type": row.get("STRUCTURAL_VARIANT_TYPE"),
+                        "comment": row.get("STRUCTURAL_VARIANT_COMMENT"),
+                    },
+                )
+            )
+    elif category == "SIGNATURE":
+        _mmr(p, row.get("MMR_STATUS"), source, rec, when)
+        for key in SIGNATURES:
+            if row.get(key):
+                name = key.removesuffix("_STATUS")
+                p.facts.append(
+                    fact(
+                        "biomarker",
+                        source,
+                        rec,
+                        code=f"{name} signature",
+                        value=str(row[key]).lower(),
+                        display=f"{name} signature {row[key]}",
+                        when=when,
+                        attributes={"kind": "signature"},
+                    )
+                )
+    if len(p.facts) == before:
+        mapped = {k for k in row if k in GENOMIC_USED}
+        if mapped - {"_id", "CLINICAL_ID", "SAMPLE_ID", "FIRST", "LAST"} or category:
+            issues.warn(
+                "genomic " + rec,
+                "VARIANT_CATEGORY",
+                f"genomic record {category or '(no category)'} without a usable gene or status",
+                "send HARMONIZED_HUGO_SYMBOL with the variant",
+            )
+    _keep_unused(p, row, GENOMIC_USED | {"MRN", "BIRTH_DATE"}, source, rec)

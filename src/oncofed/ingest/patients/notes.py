@@ -1,0 +1,365 @@
+"""Clinical notes (free text) -> facts with character spans, negation-aware.
+
+Targets (cancers, metastatic sites, biomarkers, drugs, comorbidities, smoking, pregnancy) come from
+ONE data file, `resources/vocab/notes_patient.yaml`, loaded into medspaCy's TargetMatcher; negation,
+history, hypothetical and family context come from medspaCy's ConText with its default rules
+("no evidence of brain metastases", "denies smoking", "mother had breast cancer"). Numbers with a
+fixed shape (age, ECOG, Karnofsky, stage, PD-L1 %, variants after a gene) are read by the regular
+expressions below, inside the sentence of their mention.
+
+The criteria engine (src/oncofed/criteria) was not published when this was written; when its
+vocabulary API lands, the target rules here are meant to be merged into it.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from oncofed.domain import PatientProfile
+from oncofed.ingest.patients.common import (
+    Collector,
+    ParsedRecord,
+    add_performance_conversions,
+    drug_class,
+    fact,
+    finish_profile,
+    note_vocab,
+    oncotree_name,
+    valid_ecog,
+    valid_karnofsky,
+)
+
+AGE_RE = re.compile(
+    r"\b(\d{1,3})[- ](?:year|yr)s?[- ]old\b|\b(\d{1,3})\s*(?:yo|y/o|y\.o\.)\b|\baged?\s+(\d{1,3})\b|^\s*(\d{1,3})\s*(?:M|F|yo [MF])\b",
+    re.I,
+)
+SEX_WORDS = {
+    "woman": "FEMALE", "female": "FEMALE", "lady": "FEMALE", "girl": "FEMALE", "mother": None, "she": "FEMALE",
+    "man": "MALE", "male": "MALE", "gentleman": "MALE", "boy": "MALE", "he": "MALE",
+}  # fmt: skip
+SEX_RE = re.compile(
+    r"\b(woman|female|lady|girl|man|male|gentleman|boy|she|he)\b|^\s*\d{1,3}\s*([MF])\b", re.I
+)
+ECOG_RE = re.compile(
+    r"\bECOG(?:\s+performance\s+status)?(?:\s+(?:PS|score))?\s*(?:of|is|was|=|:)?\s*([0-5])\b", re.I
+)
+KPS_RE = re.compile(
+    r"\b(?:Karnofsky|KPS)(?:\s+performance\s+(?:status|score))?\s*(?:of|is|was|=|:)?\s*(\d{2,3})\s*%?", re.I
+)
+STAGE_RE = re.compile(r"\bstage\s+(IV|III|II|I|[0-4])([ABC]?)\b", re.I)
+VARIANT_RE = re.compile(
+    r"^[\s:-]*(?:\(|,)?\s*(?:p\.)?([A-Z]\d{2,4}(?:[A-Z*]|fs|del)|exon\s*\d+\s*(?:deletion|insertion|del|ins|skipping|mutation)|"
+    r"T790M|ITD|amplification|amplified|fusion|rearrangement|rearranged|mutation|mutated|mutant|positive|negative|wild[- ]?type|"
+    r"(?:gene\s+)?(?:mutation|amplification))",
+    re.I,
+)
+STATUS_RE = re.compile(
+    r"^[\s:/-]*(?:receptor\s*)?(?:status\s*)?(?:is\s*|was\s*)?(\+|-|positive|negative|pos\b|neg\b|[0-3]\+|high|low|overexpress\w*|amplified|not amplified|"
+    r"deficient|proficient|stable)|^[\s:]*(?:TPS|CPS|expression|score)?\s*(?:of\s*)?(?:>|≥|>=|<)?\s*(\d{1,3})\s*%",
+    re.I,
+)
+NEGATIVE_STATUS = {
+    "-",
+    "negative",
+    "neg",
+    "not amplified",
+    "proficient",
+    "stable",
+    "wild-type",
+    "wildtype",
+    "wild type",
+}
+
+
+@functools.cache
+def _nlp() -> Any:
+    import spacy
+    from medspacy.target_matcher import TargetRule
+
+    vocab = note_vocab()
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    rules: list[Any] = []
+
+    def add(phrases: list[str], label: str, **meta: Any) -> None:
+        for phrase in phrases:
+            rules.append(TargetRule(str(phrase), label, metadata=dict(meta)))
+
+    for code, phrases in vocab["cancers"].items():
+        add(phrases, "CANCER", code=code)
+    for site, phrases in vocab["metastasis_phrases"].items():
+        add(phrases, "METASTASIS", code=site)
+        word = site.replace("_", " ")
+        add(
+            [
+                f"metastatic to the {word}",
+                f"metastases to the {word}",
+                f"metastatic to {word}",
+                f"{word} metastasis",
+            ],
+            "METASTASIS",
+            code=site,
+        )
+    add(vocab["leptomeningeal"], "LEPTOMENINGEAL")
+    for code, phrases in vocab["disease_status"].items():
+        add(phrases, "STATUS", code=code)
+    for gene in vocab["genes"]:
+        add([gene], "GENE", code=gene)
+    for code, phrases in vocab["markers"].items():
+        add(phrases, "MARKER", code=code)
+    for inn, (_klass, *aliases) in vocab["drugs"].items():
+        add([inn, *aliases], "DRUG", code=inn)
+    for code, phrases in vocab["comorbidities"].items():
+        add(phrases, "COMORBIDITY", code=code)
+    add(vocab["smoking"], "SMOKING")
+    add(vocab["pregnancy"], "PREGNANCY")
+    matcher: Any = nlp.add_pipe("medspacy_target_matcher")
+    matcher.add(rules)
+    nlp.add_pipe("medspacy_context")
+    return nlp
+
+
+def extract(text: str, note_id: str, source: str) -> PatientProfile:
+    """The facts of one note, each with its character span."""
+    p = PatientProfile(id="", centre_id="")
+    rec = note_id
+
+    def add(kind: str, start: int, end: int, **fields: Any) -> None:
+        p.facts.append(fact(kind, source, rec, span=(start, end), note_id=note_id, **fields))
+
+    if m := AGE_RE.search(text):
+        age = int(next(g for g in m.groups() if g))
+        if 0 <= age <= 120:
+            p.age_years = float(age)
+            add("age", m.start(), m.end(), value=age, unit="years", display=f"{age} years")
+    for m in SEX_RE.finditer(text[:400]):
+        word = (m.group(1) or m.group(2) or "").lower()
+        sex = {"m": "MALE", "f": "FEMALE"}.get(word) or SEX_WORDS.get(word)
+        if sex:
+            p.sex = sex
+            add("sex", m.start(), m.end(), code=sex, value=sex, display=m.group(0).strip())
+            break
+    for m in ECOG_RE.finditer(text):
+        if (score := valid_ecog(m.group(1))) is not None:
+            add("ecog", m.start(), m.end(), value=score, display=f"ECOG {score}")
+    for m in KPS_RE.finditer(text):
+        if (score := valid_karnofsky(m.group(1))) is not None:
+            add("karnofsky", m.start(), m.end(), value=score, display=f"Karnofsky {score}")
+    if m := STAGE_RE.search(text):
+        roman = {"0": "0", "1": "I", "2": "II", "3": "III", "4": "IV"}
+        group = roman.get(m.group(1), m.group(1).upper()) + m.group(2).upper()
+        add("stage", m.start(), m.end(), code=group, value=group, display=f"Stage {group}")
+    doc = _nlp()(text)
+    seen: set[tuple[str, str | None, bool]] = set()
+    primary_done = False
+    for ent in doc.ents:
+        if ent._.is_family or ent._.is_hypothetical:
+            continue
+        meta = ent._.target_rule.metadata or {}
+        code = str(meta.get("code") or "")
+        neg = bool(ent._.is_negated)
+        hist = bool(ent._.is_historical)
+        s, e = ent.start_char, ent.end_char
+        label = ent.label_
+        key = (label, code, neg)
+        if label == "CANCER":
+            if not neg and not primary_done:
+                primary_done = True
+                add(
+                    "primary_cancer",
+                    s,
+                    e,
+                    code=code,
+                    display=oncotree_name(code),
+                    attributes={"text": ent.text},
+                )
+            continue
+        if label in ("GENE", "MARKER"):
+            _biomarker(text, ent, code, neg, add, seen)
+            continue
+        if key in seen:
+            continue
+        seen.add(key)
+        if label == "METASTASIS":
+            attrs = {"status": "any"} if code == "brain" else None
+            add("metastasis", s, e, code=code, display=ent.text, negated=neg, attributes=attrs)
+            if not neg and ("STATUS", "metastatic", False) not in seen:
+                seen.add(("STATUS", "metastatic", False))
+                add("disease_status", s, e, code="metastatic", display=ent.text)
+        elif label == "LEPTOMENINGEAL":
+            add("metastasis", s, e, code="leptomeninges", display=ent.text, negated=neg)
+        elif label == "STATUS":
+            add("disease_status", s, e, code=code, display=ent.text, negated=neg)
+        elif label == "DRUG":
+            add(
+                "treatment",
+                s,
+                e,
+                code=code,
+                display=ent.text,
+                negated=neg,
+                attributes={"class": drug_class(code), "historical": hist or None},
+            )
+        elif label == "COMORBIDITY":
+            add(
+                "comorbidity",
+                s,
+                e,
+                code=code,
+                display=ent.text,
+                negated=neg,
+                attributes={"historical": hist or None},
+            )
+        elif label == "SMOKING":
+            value = (
+                "former"
+                if hist or re.search(r"\b(former|quit|ex-?smoker|history of)\b", ent.sent.text, re.I)
+                else "current"
+            )
+            add(
+                "smoking",
+                s,
+                e,
+                code="tobacco",
+                value=None if neg else value,
+                display=ent.sent.text.strip()[:80],
+                negated=neg,
+            )
+        elif label == "PREGNANCY":
+            add("pregnancy", s, e, value="pregnant", display=ent.text, negated=neg)
+    add_performance_conversions(p)
+    return finish_profile(p)
+
+
+def _biomarker(text: str, ent: Any, code: str, neg: bool, add: Any, seen: set[Any]) -> None:
+    """A gene or marker with the variant or status written right after it."""
+    after = text[ent.end_char : min(len(text), ent.end_char + 40)]
+    s, e = ent.start_char, ent.end_char
+    if ent.label_ == "GENE":
+        m = VARIANT_RE.match(after)
+        found = m.group(1) if m else None
+        if found is None:
+            before = text[max(0, ent.start_char - 25) : ent.start_char].lower()
+            if not re.search(
+                r"(mutation|mutated|mutant|variant|amplification|fusion|rearrangement|positive)\s*(in|of|for)?\s*$",
+                before + " ",
+            ):
+                return
+            found = "mutation"
+        value: Any = found
+        end = e + m.end(1) if m else e
+        low = value.lower()
+        kind = (
+            "amplification"
+            if low.startswith("amplif")
+            else "fusion"
+            if low in ("fusion", "rearrangement", "rearranged")
+            else "mutation"
+        )
+        negative = low in NEGATIVE_STATUS or low.startswith("wild")
+        if (
+            low
+            in (
+                "mutation",
+                "mutated",
+                "mutant",
+                "positive",
+                "amplified",
+                "amplification",
+                "fusion",
+                "rearranged",
+                "rearrangement",
+            )
+            or negative
+        ):
+            value = kind
+        gene = "HER2" if code == "ERBB2" else code
+        key = ("GENE", gene, value, neg or negative)
+        if key not in seen:
+            seen.add(key)
+            add(
+                "biomarker",
+                s,
+                end,
+                code=gene,
+                value=value,
+                display=text[s:end],
+                negated=neg or negative,
+                attributes={"kind": kind},
+            )
+        return
+    m = STATUS_RE.match(after)
+    if not m:
+        return
+    end = e + m.end()
+    if m.group(2):
+        value = int(m.group(2))
+        kind = "tps" if code == "PD-L1" else "ihc"
+        unit = "%"
+    else:
+        raw = m.group(1).lower()
+        unit = None
+        kind = {"MSI": "msi", "MMR": "mmr", "TMB": "tmb"}.get(code, "ihc")
+        value = (
+            "positive" if raw in ("+", "pos") or raw.startswith("overexpress") or raw == "amplified" else raw
+        )
+        value = "negative" if raw in ("-", "neg") else value
+        if code == "MSI" and value in ("high", "positive"):
+            value = "MSI-H"
+        if code == "MMR" and value == "deficient":
+            value = "dMMR"
+    key = ("MARKER", code, value, neg)
+    if key not in seen:
+        seen.add(key)
+        add(
+            "biomarker",
+            s,
+            end,
+            code=code,
+            value=value,
+            unit=unit,
+            display=text[s:end],
+            negated=neg,
+            attributes={"kind": kind},
+        )
+
+
+def read_notes(path: Path) -> Iterator[tuple[str, str]]:
+    """(note id, text) from BEIR-style JSONL ({"_id", "text"}) or one note per .txt file."""
+    if path.suffix.lower() == ".txt":
+        yield path.stem, path.read_text(encoding="utf-8", errors="replace")
+        return
+    with path.open(encoding="utf-8", errors="replace") as fh:
+        for n, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as exc:
+                yield f"line {n}", f"\x00invalid JSON: {exc.msg}"
+                continue
+            if not isinstance(obj, dict):
+                yield f"line {n}", "\x00not a JSON object"
+                continue
+            yield str(obj.get("_id") or obj.get("id") or f"line {n}"), str(obj.get("text") or "")
+
+
+def parse_file(path: Path) -> Iterator[ParsedRecord]:
+    for note_id, text in read_notes(path):
+        issues = Collector(path.name, note_id)
+        if text.startswith("\x00") or not text.strip():
+            issues.error(
+                "note",
+                "text",
+                text[1:] if text else "empty note",
+                "one JSON object per line with _id and text",
+            )
+            yield ParsedRecord(path.name, note_id, None, issues.issues, source="note")
+            continue
+        profile = extract(text, note_id, f"note:{path.name}")
+        yield ParsedRecord(path.name, note_id, profile, issues.issues, source="note", local_id=note_id)

@@ -1,0 +1,283 @@
+"""Patient import and patient views: the job functions behind `oncofed import patients` and /patients.
+
+Writes go through `PatientRepository(session, actor)`, each record in its own savepoint: a
+record is written whole or not at all, and every rejected record is reported with the reason.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from oncofed.domain import Actor, Centre, PatientProfile
+from oncofed.errors import InputError
+from oncofed.ingest.patients import fhir, flatcsv, matchminer, notes
+from oncofed.ingest.patients.common import Collector, Issue, ParsedRecord, patient_id
+from oncofed.services.network import load_centres
+from oncofed.store.db import Database
+from oncofed.store.repositories import CentreRepository, PatientRepository
+
+DEFAULT_MAX_MB = 100
+COMMIT_EVERY = 500
+JSON_SUFFIXES = {".json", ".ndjson", ".ejson"}
+NOTE_SUFFIXES = {".jsonl", ".txt"}
+
+
+@dataclass
+class ImportReport:
+    imported: int = 0
+    updated: int = 0
+    rejected: int = 0
+    files: int = 0
+    seconds: float = 0.0
+    issues: list[Issue] = field(default_factory=list)
+    patient_ids: list[str] = field(default_factory=list)
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for i in self.issues if i.severity == "warning")
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "imported": self.imported,
+            "updated": self.updated,
+            "rejected": self.rejected,
+            "warnings": self.warnings,
+            "files": self.files,
+            "seconds": round(self.seconds, 3),
+            "issues": [i.as_dict() for i in self.issues],
+        }
+
+    def write_issues_csv(self, path: Path) -> None:
+        with path.open("w", encoding="utf-8", newline="") as fh:
+            writer = csv.DictWriter(
+                fh, fieldnames=["severity", "file", "record", "resource", "field", "reason", "fix"]
+            )
+            writer.writeheader()
+            for issue in self.issues:
+                writer.writerow(issue.as_dict())
+
+
+def expand_paths(paths: Iterable[Path]) -> list[Path]:
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            out.extend(
+                sorted(
+                    p
+                    for p in path.rglob("*")
+                    if p.is_file() and p.suffix.lower() in JSON_SUFFIXES | NOTE_SUFFIXES | {".csv"}
+                )
+            )
+        elif path.exists():
+            out.append(path)
+        else:
+            raise InputError("file not found", file=str(path), fix="check the path")
+    return out
+
+
+def _looks_like_fhir(path: Path) -> bool:
+    with path.open("rb") as fh:
+        head = fh.read(4096)
+    return b'"resourceType"' in head
+
+
+def read_records(paths: list[Path], *, max_mb: float = DEFAULT_MAX_MB) -> Iterator[tuple[Path, ParsedRecord]]:
+    """Every record of every file, each importer chosen from the file's content."""
+    max_bytes = int(max_mb * 1_000_000)
+    mm_files: list[Path] = []
+    for path in paths:
+        suffix = path.suffix.lower()
+        if suffix in NOTE_SUFFIXES:
+            yield from ((path, r) for r in notes.parse_file(path))
+        elif suffix in (".json", ".ndjson") and _looks_like_fhir(path):
+            yield from ((path, r) for r in fhir.parse_file(path, max_bytes=max_bytes))
+        elif suffix in JSON_SUFFIXES:
+            if path.stat().st_size > max_bytes:
+                c = Collector(path.name, "file")
+                c.error(
+                    "", "", f"file is above the {max_mb:g} MB limit", "split the export or raise --max-mb"
+                )
+                yield path, ParsedRecord(path.name, "file", None, c.issues)
+            else:
+                mm_files.append(path)
+        elif suffix == ".csv":
+            with path.open(encoding="utf-8-sig", newline="") as fh:
+                header = next(csv.reader(fh), [])
+            if flatcsv.is_flat_csv(header):
+                yield from ((path, r) for r in flatcsv.parse_file(path))
+            elif matchminer.is_matchminer_csv(header):
+                mm_files.append(path)
+            else:
+                c = Collector(path.name, "header")
+                c.error(
+                    "",
+                    "",
+                    f"unknown CSV layout (columns {', '.join(header[:8])})",
+                    "use the flat layout of docs/PATIENT_IMPORT.md or MatchMiner columns",
+                )
+                yield path, ParsedRecord(path.name, "header", None, c.issues)
+        else:
+            c = Collector(path.name, "file")
+            c.error(
+                "",
+                "",
+                f"unsupported file type {suffix or '(none)'}",
+                "send .json/.ndjson (FHIR, MatchMiner), .ejson, .csv, .jsonl or .txt (notes)",
+            )
+            yield path, ParsedRecord(path.name, "file", None, c.issues)
+    if mm_files:
+        by_name = {p.name: p for p in mm_files}
+        for r in matchminer.parse_files(mm_files):
+            yield by_name.get(r.file, mm_files[0]), r
+
+
+class CentreResolver:
+    """The centre of a record: the --centre option, or a centre named by the record (id, name, alias)."""
+
+    def __init__(self, centres: list[Centre], default: str | None) -> None:
+        self.names: dict[str, str] = {}
+        for c in centres:
+            for name in (c.id, c.name, c.short_name, *c.aliases):
+                if name:
+                    self.names[name.strip().lower()] = c.id
+        self.default = None
+        if default:
+            self.default = self.names.get(default.strip().lower())
+            if self.default is None:
+                raise InputError(
+                    f"unknown centre {default!r}", field="--centre", fix="list centres with `oncofed centres`"
+                )
+
+    def __call__(self, hint: str) -> str | None:
+        if self.default:
+            return self.default
+        return self.names.get(hint.strip().lower()) if hint else None
+
+
+def import_patients(
+    db: Database,
+    paths: Iterable[Path],
+    *,
+    centre: str | None = None,
+    actor: Actor | None = None,
+    max_mb: float = DEFAULT_MAX_MB,
+    progress: Callable[[int, int, ImportReport], None] | None = None,
+) -> ImportReport:
+    """Import every patient record of `paths`; a report of imported / updated / rejected."""
+    started = time.perf_counter()
+    actor = actor or Actor.system("import")
+    files = expand_paths(paths)
+    report = ImportReport(files=len(files))
+    with db.session() as s:
+        centres = CentreRepository(s).list()
+    if not centres:
+        load_centres(db)
+        with db.session() as s:
+            centres = CentreRepository(s).list()
+    resolve = CentreResolver(centres, centre)
+    done_files: set[Path] = set()
+    session_cm = db.session()
+    session = session_cm.__enter__()
+    try:
+        repo = PatientRepository(session, actor)
+        pending = 0
+        for path, record in read_records(files, max_mb=max_mb):
+            report.issues.extend(record.issues)
+            if record.profile is not None and not record.rejected:
+                _store(record, repo, session, resolve, report)
+                pending += 1
+            else:
+                report.rejected += 1
+            if pending >= COMMIT_EVERY:
+                session.commit()
+                pending = 0
+            if path not in done_files:
+                done_files.add(path)
+            if progress:
+                progress(len(done_files), len(files), report)
+        session_cm.__exit__(None, None, None)
+    except BaseException as exc:
+        session_cm.__exit__(type(exc), exc, exc.__traceback__)
+        raise
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _store(
+    record: ParsedRecord,
+    repo: PatientRepository,
+    session: object,
+    resolve: CentreResolver,
+    report: ImportReport,
+) -> None:
+    profile = record.profile
+    assert profile is not None
+    issues = Collector(record.file, record.record)
+    centre_id = resolve(record.centre_hint)
+    if centre_id is None:
+        issues.error(
+            "",
+            "centre",
+            "no centre for this record"
+            + (f" ({record.centre_hint!r} is unknown)" if record.centre_hint else ""),
+            "pass --centre, or name the centre in the record",
+        )
+    elif not record.local_id:
+        issues.error("", "id", "the record has no patient id", "give every patient an id in its source")
+    if issues.issues:
+        report.issues.extend(issues.issues)
+        report.rejected += 1
+        return
+    assert centre_id is not None
+    profile.centre_id = centre_id
+    profile.id = patient_id(centre_id, record.local_id)
+    if not profile.display_name:
+        profile.display_name = record.local_id[:200]
+    try:
+        with session.begin_nested():  # type: ignore[attr-defined]
+            new = repo.upsert(profile, source=record.source or "import")
+    except Exception as exc:  # one bad record never stops the import: reported, nothing written
+        issues.error(
+            "",
+            "",
+            f"not stored: {type(exc).__name__}: {str(exc)[:200]}",
+            "correct the record and import it again",
+        )
+        report.issues.extend(issues.issues)
+        report.rejected += 1
+        return
+    report.patient_ids.append(profile.id)
+    if new:
+        report.imported += 1
+    else:
+        report.updated += 1
+
+
+def profile_json(p: PatientProfile) -> dict[str, object]:
+    from oncofed.store.mapping import fact_to_json
+
+    return {
+        "id": p.id,
+        "centre_id": p.centre_id,
+        "display_name": p.display_name,
+        "sex": p.sex,
+        "birth_date": p.birth_date.isoformat() if p.birth_date else None,
+        "age_years": p.age_years,
+        "primary_cancer": p.primary_cancer,
+        "stage": p.stage,
+        "ecog": p.ecog,
+        "home_city": p.home_city,
+        "home": {"latitude": p.home.latitude, "longitude": p.home.longitude} if p.home else None,
+        "research_objection": p.research_objection,
+        "deceased": p.deceased,
+        "facts": [fact_to_json(f) for f in p.facts],
+    }
+
+
+def dumps_report(report: ImportReport) -> str:
+    return json.dumps(report.as_dict(), ensure_ascii=False, indent=2)
