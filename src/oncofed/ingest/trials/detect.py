@@ -40,22 +40,28 @@ def _shape(path: Path) -> tuple[str, set[str], set[str]]:
     child: set[str] = set()
     first_key: str | None = None
     with path.open("rb") as fh:
-        for i, (prefix, event, value) in enumerate(ijson.parse(fh)):
-            if i == 0:
-                root = {"start_map": "object", "start_array": "array"}.get(event, "scalar")
-                if root == "scalar":
+        try:
+            events = enumerate(ijson.parse(fh))
+            for i, (prefix, event, value) in events:
+                if i == 0:
+                    root = {"start_map": "object", "start_array": "array"}.get(event, "scalar")
+                    if root == "scalar":
+                        break
+                if root == "object" and event == "map_key" and prefix == "":
+                    keys.add(value)
+                    first_key = first_key or value
+                elif root == "object" and event == "map_key" and prefix == first_key:
+                    child.add(value)
+                elif root == "array" and event == "map_key" and prefix == "item":
+                    keys.add(value)
+                elif root == "array" and event == "end_map" and prefix == "item":
                     break
-            if root == "object" and event == "map_key" and prefix == "":
-                keys.add(value)
-                first_key = first_key or value
-            elif root == "object" and event == "map_key" and prefix == first_key:
-                child.add(value)
-            elif root == "array" and event == "map_key" and prefix == "item":
-                keys.add(value)
-            elif root == "array" and event == "end_map" and prefix == "item":
-                break
-            if i > SCAN_EVENTS and keys:
-                break
+                if i > SCAN_EVENTS and keys:
+                    break
+        except (ijson.JSONError, ijson.IncompleteJSONError):
+            if not keys:
+                raise  # a truncated file whose layout cannot even be seen; the reader reports the break
+
     return root, keys, child
 
 
