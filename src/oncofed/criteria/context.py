@@ -1,0 +1,157 @@
+"""Negation, historical, hypothetical and uncertainty context with medspaCy's ConText.
+
+Public API (the patient-profile extractor reuses it on clinical notes):
+
+    modifiers(text, spans) -> list[Context]          # one Context per (start, end) character span
+    modifiers_many(items) -> list[list[Context]]     # batched with nlp.pipe: [(text, spans), ...]
+    pipeline() -> spacy.Language                     # the loaded pipeline (cached once per process)
+
+`Context(negated, historical, hypothetical, uncertain, family, triggers)`; `triggers` lists the
+(category, start, end) character spans of the ConText modifiers that apply (for evidence display).
+
+Rules: medspaCy's default ConText rules plus `resources/vocab/context_rules.json` (criteria wording:
+"no prior", "naive to", "negative pregnancy test", "history of", "if", ...). The pipeline is a blank
+English tokenizer + ConText only: the targets are the caller's spans (put in a span group so they may
+overlap), and each text is one sentence, so no sentence splitter or target matcher runs.
+
+Speed: ConText is only run on texts that contain at least one trigger word (`has_trigger`), because
+most criteria carry none and spaCy's per-document overhead would otherwise dominate (200 trials/s target).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from oncofed.resources import resource_path
+
+os.environ.setdefault("LOGURU_LEVEL", "WARNING")
+
+GROUP = "oncofed_targets"
+
+
+@dataclass(frozen=True)
+class Context:
+    negated: bool = False
+    historical: bool = False
+    hypothetical: bool = False
+    uncertain: bool = False
+    family: bool = False
+    triggers: tuple[tuple[str, int, int], ...] = field(default_factory=tuple)
+
+
+NO_CONTEXT = Context()
+
+
+@functools.cache
+def _rules() -> list[Any]:
+    from medspacy.context import ConTextRule
+
+    with resource_path("vocab/context_rules.json").open(encoding="utf-8") as fh:
+        data = json.load(fh)
+    return [ConTextRule(**r) for r in data["context_rules"]]
+
+
+@functools.cache
+def pipeline() -> Any:
+    """Blank English tokenizer + medspaCy ConText (default rules + oncofed rules); loaded once."""
+    import spacy
+    from medspacy.context import ConText  # noqa: F401  (registers the factory)
+
+    nlp = spacy.blank("en")
+    ctx = nlp.add_pipe(
+        "medspacy_context", config={"input_span_type": "group", "span_group_name": GROUP, "rules": "default"}
+    )
+    ctx.add(_rules())
+    return nlp
+
+
+@functools.cache
+def _trigger_re() -> re.Pattern[str]:
+    """A regex of every literal/pattern word that can start a ConText modifier (cheap pre-filter)."""
+    words: set[str] = set()
+    ctx = pipeline().get_pipe("medspacy_context")
+    for rule in ctx.rules:
+        if rule.category == "TERMINATE":
+            continue
+        if rule.pattern:
+            first = rule.pattern[0] if isinstance(rule.pattern, list) else None
+            lower = first.get("LOWER") if isinstance(first, dict) else None
+            if isinstance(lower, str):
+                words.add(lower)
+            elif isinstance(lower, dict):
+                words.update(w for w in lower.get("IN", []) if isinstance(w, str))
+            else:
+                words.update(rule.literal.lower().split()[:1])
+        else:
+            words.update(rule.literal.lower().split()[:1])
+    alternation = "|".join(sorted((re.escape(w) for w in words if w), key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{alternation})(?![\w])|\bnon-|\bun\w+ed\b", re.IGNORECASE)
+
+
+def has_trigger(text: str) -> bool:
+    return bool(_trigger_re().search(text))
+
+
+def _doc(nlp: Any, text: str, spans: Sequence[tuple[int, int]]) -> Any:
+    doc = nlp.make_doc(text)
+    for i, token in enumerate(doc):
+        token.is_sent_start = i == 0  # one criterion = one sentence (no splitter needed)
+    targets = []
+    for start, end in spans:
+        span = doc.char_span(start, end, label="TARGET", alignment_mode="expand")
+        targets.append(span)
+    doc.spans[GROUP] = [s for s in targets if s is not None]
+    return doc, targets
+
+
+def _read(span: Any) -> Context:
+    if span is None:
+        return NO_CONTEXT
+    triggers = []
+    flags = {
+        "NEGATED_EXISTENCE": False,
+        "HISTORICAL": False,
+        "HYPOTHETICAL": False,
+        "POSSIBLE_EXISTENCE": False,
+        "FAMILY": False,
+    }
+    for mod in span._.modifiers:
+        if mod.category in flags:
+            flags[mod.category] = True
+        s, e = mod.modifier_span
+        triggers.append((mod.category, span.doc[s].idx, span.doc[e - 1].idx + len(span.doc[e - 1])))
+    return Context(
+        negated=flags["NEGATED_EXISTENCE"],
+        historical=flags["HISTORICAL"],
+        hypothetical=flags["HYPOTHETICAL"],
+        uncertain=flags["POSSIBLE_EXISTENCE"],
+        family=flags["FAMILY"],
+        triggers=tuple(triggers),
+    )
+
+
+def modifiers_many(items: Iterable[tuple[str, Sequence[tuple[int, int]]]]) -> list[list[Context]]:
+    """ConText for each (text, spans) item; texts without any trigger word skip the pipeline."""
+    items = list(items)
+    out: list[list[Context]] = [[NO_CONTEXT] * len(spans) for _, spans in items]
+    todo = [i for i, (text, spans) in enumerate(items) if spans and has_trigger(text)]
+    if not todo:
+        return out
+    nlp = pipeline()
+    ctx = nlp.get_pipe("medspacy_context")
+    for i in todo:
+        text, spans = items[i]
+        doc, targets = _doc(nlp, text, spans)
+        ctx(doc)
+        out[i] = [_read(t) for t in targets]
+    return out
+
+
+def modifiers(text: str, spans: Sequence[tuple[int, int]]) -> list[Context]:
+    return modifiers_many([(text, spans)])[0]

@@ -1,0 +1,349 @@
+"""Typed atoms of one criterion, per the atom contract in docs/DEVELOPING.md.
+
+Rules are vocabulary look-ups (`oncofed.criteria.vocab`) plus patterns for numbers, operators and
+units; spans are offsets into the criterion text. Negation / historical / hypothetical context is
+added afterwards by medspaCy's ConText (`oncofed.criteria.context`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import Any
+
+from oncofed.criteria import vocab
+from oncofed.criteria.numbers import NUM, OP, find_window, num_of, op_of
+from oncofed.criteria.units import ULN, to_canonical
+from oncofed.domain.criteria import Atom
+
+I = re.IGNORECASE  # noqa: E741
+
+
+def _atom(kind: str, op: str, span: tuple[int, int], text: str, **kw: Any) -> Atom:
+    return Atom(kind=kind, operator=op, span=span, text=text[span[0] : span[1]], **kw)
+
+
+# --- age and sex -------------------------------------------------------------------------------
+
+_YEARS = r"(?:years?|yrs?|y/o|y\.?o\.?)"
+_AGE_KEY = re.compile(r"\b(?:age[ds]?|old|older|adults?|years\s+of\s+age|birthday)\b", I)
+_AGE_RANGE = re.compile(
+    rf"(?:between\s+)?(?P<a>{NUM})\s*(?:{_YEARS}\s*)?(?:-|–|to|and)\s*(?P<b>{NUM})\s*{_YEARS}", I
+)
+_AGE_OP = re.compile(rf"(?P<op>{OP})\s*(?P<n>{NUM})\s*(?:{_YEARS}|(?=\s*$)|(?=\s*[,;.)]))", I)
+_AGE_KEYOP = re.compile(rf"\bage[ds]?\b[^.;\d]{{0,25}}?(?P<op>{OP})\s*(?P<n>{NUM})", I)
+_AGE_OLDER = re.compile(
+    rf"(?P<n>{NUM})\s*{_YEARS}(?:\s+of\s+age|\s+old)?(?:\s*,)?\s+(?:or|and)\s+(?P<dir>older|over|above|greater|more|up|younger|less|under|below)",
+    I,
+)
+_AGED_N = re.compile(rf"\baged?\s*(?:of\s*)?(?:≥|>=)?\s*(?P<n>{NUM})\s*\+", I)
+
+
+def age_atoms(text: str) -> list[Atom]:
+    if not _AGE_KEY.search(text) and not re.search(rf"{NUM}\s*{_YEARS}", text, I):
+        return []
+    if not _AGE_KEY.search(text):
+        return []
+    out: list[Atom] = []
+    taken: list[tuple[int, int]] = []
+    for m in _AGE_RANGE.finditer(text):
+        a, b = num_of(m.group("a")), num_of(m.group("b"))
+        if a is not None and b is not None and 0 < a < b <= 120:
+            out.append(_atom("age", ">=", m.span(), text, value=a, unit="years"))
+            out.append(_atom("age", "<=", m.span(), text, value=b, unit="years"))
+            taken.append(m.span())
+    for rx in (_AGE_OLDER, _AGE_KEYOP, _AGE_OP, _AGED_N):
+        for m in rx.finditer(text):
+            if any(s <= m.start() < e for s, e in taken):
+                continue
+            n = num_of(m.group("n"))
+            if n is None or not 0 < n <= 120:
+                continue
+            if rx is _AGE_OLDER:
+                op = (
+                    ">="
+                    if m.group("dir").lower() in ("older", "over", "above", "greater", "more", "up")
+                    else "<="
+                )
+            elif rx is _AGED_N:
+                op = ">="
+            else:
+                op = op_of(m.group("op")) or ">="
+            if (
+                rx is _AGE_OP
+                and not re.search(_YEARS, m.group(0), I)
+                and not re.search(r"\bage", text[: m.start()], I)
+            ):
+                continue
+            out.append(_atom("age", op, m.span(), text, value=n, unit="years"))
+            taken.append(m.span())
+    return out
+
+
+_FEMALE = re.compile(r"\b(?:females?|women|woman|postmenopausal|pre-?menopausal|girls?)\b", I)
+_MALE = re.compile(r"\b(?:males?|men|man|boys?)\b", I)
+_NOT_SEX = re.compile(
+    r"child-?\s*bearing|wocbp|pregnan|contracepti|partner|lactat|breast-?\s*feeding|sexually|fertile|sterili|menopaus|birth\s+control",
+    I,
+)
+
+
+def sex_atoms(text: str) -> list[Atom]:
+    f, m = _FEMALE.search(text), _MALE.search(text)
+    if (
+        bool(f) == bool(m)
+        or _NOT_SEX.search(text)
+        and not re.search(r"\bpostmenopausal\s+wom[ae]n\b", text, I)
+    ):
+        return []
+    hit = f or m
+    assert hit is not None
+    return [_atom("sex", "==", hit.span(), text, value="FEMALE" if f else "MALE")]
+
+
+# --- pregnancy, breastfeeding, contraception, non-evaluable ----------------------------------------
+
+_PREG = re.compile(r"\bpregnan(?:t|cy|cies)\b", I)
+_BF = re.compile(r"\b(?:breast-?\s*feeding|lactating|lactation|nursing)\b", I)
+_CONTRA = re.compile(
+    r"\b(?:contracepti\w*|birth\s+control|abstinen\w*|barrier\s+method|effective\s+method)\b", I
+)
+_NON_EVAL = [
+    ("consent", re.compile(r"\b(?:informed\s+consent|consent\s+form|sign(?:ed)?\s+(?:an?\s+)?(?:written\s+)?consent|consent)\b", I)),
+    ("investigator_judgement", re.compile(r"\b(?:opinion|judge?ment|discretion)\s+of\s+(?:the\s+)?(?:treating\s+)?(?:investigator|physician|doctor)|investigator'?s?\s+(?:opinion|judge?ment|discretion)|(?:considered|deemed|judged)\s+(?:\w+\s+){0,3}by\s+the\s+(?:investigator|physician)", I)),
+    ("willingness", re.compile(r"\b(?:willing(?:ness)?|unwilling|able\s+and\s+willing|agrees?\s+to|comply|compliance|adhere|able\s+to\s+(?:understand|swallow|attend)|unable\s+to\s+(?:comply|understand)|follow-?up\s+visits?)\b", I)),
+    ("other", re.compile(r"\b(?:participat\w+\s+in\s+(?:an)?other\s+(?:clinical\s+)?(?:study|trial)|enrolled\s+in\s+(?:an)?other|geographic\w*|legal(?:ly)?\s+(?:incapacit|guardian)|incarcerat\w+|prisoner)", I)),
+]  # fmt: skip
+
+
+def reproduction_atoms(text: str) -> list[Atom]:
+    out: list[Atom] = []
+    contra = _CONTRA.search(text)
+    for m in _PREG.finditer(text):
+        # "pregnancy test" / "during pregnancy" in a contraception clause is not a pregnancy statement
+        if contra and not re.search(r"pregnant|negative|positive|test", text[m.start() : m.end() + 20], I):
+            continue
+        out.append(_atom("pregnancy", "present", m.span(), text))
+        break
+    for m in _BF.finditer(text):
+        out.append(_atom("breastfeeding", "present", m.span(), text))
+        break
+    if contra:
+        out.append(
+            _atom(
+                "non_evaluable",
+                "present",
+                contra.span(),
+                text,
+                code="willingness",
+                attributes={"topic": "contraception"},
+            )
+        )
+    return out
+
+
+def non_evaluable_atoms(text: str) -> list[Atom]:
+    out = []
+    for code, rx in _NON_EVAL:
+        m = rx.search(text)
+        if m:
+            out.append(_atom("non_evaluable", "present", m.span(), text, code=code))
+    return out
+
+
+# --- performance status, life expectancy ---------------------------------------------------------
+
+_ECOG = re.compile(
+    r"\b(?:ecog|eastern\s+cooperative\s+oncology\s+group|zubrod|who\s+performance|who\s+ps|who|performance\s+status|ps)\b",
+    I,
+)
+_KPS = re.compile(r"\b(?:karnofsky|kps|lansky)\b", I)
+_PS_VALUE = re.compile(
+    rf"(?P<op>{OP})?\s*(?P<a>[0-4])(?:\s*(?P<sep>-|–|to|or|and|,|/|through)\s*(?P<b>[0-4])(?:\s*(?:,|or)\s*(?P<c>[0-4]))?)?(?![\d.%])",
+    I,
+)
+
+
+def performance_atoms(text: str) -> list[Atom]:
+    out: list[Atom] = []
+    for m in _KPS.finditer(text):
+        tail = text[m.end() : m.end() + 60]
+        v = re.search(
+            rf"(?P<op>{OP})?\s*(?P<n>\d{{2,3}})\s*%?(?:\s*(?:or\s+(?:higher|greater|more|above)|and\s+above))?",
+            tail,
+            I,
+        )
+        if v:
+            n = int(v.group("n"))
+            op = op_of(v.group("op")) if v.group("op") else ">="
+            if op == ">":
+                n, op = n + 10, ">="
+            elif op not in (">=",):
+                op = op or ">="
+            span = (m.start(), m.end() + v.end())
+            out.append(_atom("karnofsky", op, span, text, value=n))
+            break
+    for m in _ECOG.finditer(text):
+        word = m.group(0).lower()
+        tail = text[m.end() : m.end() + 60]
+        if word in ("who", "ps") and not re.match(
+            r"\s*(?:performance|ps|status|score|of|grade|[≤<0-4])", tail, I
+        ):
+            continue
+        tail_cut = re.split(r"(?i)\bkarnofsky|\bkps\b|\blansky", tail)[0]
+        tail_cut = re.sub(
+            r"(?i)^(?:\s*\(?[a-z]+\)?)*?\s*(?:performance\s+)?(?:status|score|ps|scale)?\s*(?:\(ps\))?\s*(?:of|:|=|is|must\s+be|grade|between)?",
+            "",
+            tail_cut,
+            count=1,
+        )
+        v = _PS_VALUE.search(tail_cut)
+        if not v or v.start() > 25:
+            continue
+        a = int(v.group("a"))
+        b = int(v.group("b")) if v.group("b") else None
+        op_word = op_of(v.group("op")) if v.group("op") else None
+        span = (m.start(), m.end() + (len(tail) - len(tail_cut)) + v.end())
+        attrs = {"scale": "who"} if "who" in word else {}
+        if op_word in ("<=", "<"):
+            value = a if op_word == "<=" else a - 1
+            out.append(_atom("ecog", "<=", span, text, value=value, attributes=attrs))
+        elif op_word in (">=", ">"):
+            out.append(
+                _atom("ecog", ">=", span, text, value=a if op_word == ">=" else a + 1, attributes=attrs)
+            )
+        elif b is not None:
+            values = sorted({a, b, *([int(v.group("c"))] if v.group("c") else [])})
+            if v.group("sep") in ("-", "–", "to", "through"):
+                values = list(range(a, b + 1))
+            if values[0] == 0:
+                out.append(_atom("ecog", "<=", span, text, value=values[-1], attributes=attrs))
+            else:
+                out.append(_atom("ecog", "in", span, text, value=values, attributes=attrs))
+        else:
+            out.append(
+                _atom(
+                    "ecog",
+                    "<=" if a <= 2 and re.search(r"\bor\s+(?:less|lower|better)", tail, I) else "in",
+                    span,
+                    text,
+                    value=a if re.search(r"\bor\s+(?:less|lower|better)", tail, I) else [a],
+                    attributes=attrs,
+                )
+            )
+        break
+    return out
+
+
+_LIFE = re.compile(
+    rf"\blife\s+expectancy\b[^.;\d]{{0,40}}?(?P<op>{OP})?\s*(?P<n>{NUM})\s*(?P<u>weeks?|wks?|months?|years?)",
+    I,
+)
+
+
+def life_expectancy_atoms(text: str) -> list[Atom]:
+    m = _LIFE.search(text)
+    if not m:
+        return []
+    n = num_of(m.group("n"))
+    if n is None:
+        return []
+    unit = m.group("u").lower()
+    weeks = n if unit.startswith("w") else n * 52 / 12 if unit.startswith("m") else n * 52
+    op = op_of(m.group("op")) if m.group("op") else ">="
+    return [
+        _atom(
+            "life_expectancy",
+            ">=" if op in (">=", ">", None) else op,
+            m.span(),
+            text,
+            value=round(weeks, 1),
+            unit="weeks",
+        )
+    ]
+
+
+# --- laboratory thresholds -----------------------------------------------------------------------
+
+_UNIT = (
+    r"(?:x|×|\*|times)?\s*(?:10\s*(?:\^|\*\*|e)?\s*[0-9⁹]+\s*/\s*[lL]|10\s*[⁹³]\s*/\s*[lL]"
+    r"|(?:cells|cell)?\s*/\s*(?:mm\s*\^?\s*3|mm³|µl|μl|ul|mcl|microliter|cubic\s+millimeter)"
+    r"|g\s*/\s*dl|g\s*/\s*l|mg\s*/\s*dl|[µμu]mol\s*/\s*l|mcmol\s*/\s*l|mmol\s*/\s*l|ml\s*/\s*min(?:\s*/\s*1\.73\s*m\s*\^?\s*2|\s*per\s*1\.73\s*m2)?"
+    r"|k\s*/\s*[µμu]l|iu\s*/\s*l|u\s*/\s*l|%|msec|ms)"
+)
+_ULN = r"(?:x|×|\*|times)?\s*(?:the\s+)?(?:institutional\s+)?(?:uln|upper\s+limits?\s+of\s+(?:the\s+)?(?:institutional\s+)?normal(?:\s+range)?|upper\s+normal\s+limit|n\b)"
+_THRESH = re.compile(
+    rf"(?P<op>{OP})\s*(?P<n>{NUM})?\s*(?:(?P<uln>{_ULN})|(?P<unit>{_UNIT}))?",
+    I,
+)
+_WNL = re.compile(r"\b(?:within\s+(?:the\s+)?normal\s+(?:limits|range)|wnl|normal)\b", I)
+
+
+def lab_atoms(text: str) -> list[Atom]:
+    mentions = vocab.find_lab_analytes(text)
+    out: list[Atom] = []
+    pending: list[vocab.Mention] = []
+    for i, mention in enumerate(mentions):
+        nxt = mentions[i + 1].start if i + 1 < len(mentions) else len(text)
+        window = text[mention.end : min(nxt, mention.end + 90)]
+        m = _THRESH.search(window)
+        if m and m.group("n") is None and not m.group("uln"):
+            m = None
+        if m is None or m.start() > 45:
+            if re.fullmatch(r"\s*(?:\([^)]*\)\s*)?(?:/|,|and|or|&)\s*", window):
+                pending.append(mention)  # "AST/ALT <= 2.5 x ULN": shares the next threshold
+                continue
+            wnl = _WNL.search(window)
+            if wnl and wnl.start() < 30:
+                for target in [*pending, mention]:
+                    out.append(
+                        _atom(
+                            "lab",
+                            "<=",
+                            (target.start, mention.end + wnl.end()),
+                            text,
+                            value=1.0,
+                            unit=ULN,
+                            code=target.code,
+                        )
+                    )
+            pending = []
+            continue
+        op = op_of(m.group("op")) or "<="
+        n = num_of(m.group("n")) if m.group("n") else 1.0
+        if n is None:
+            pending = []
+            continue
+        raw_unit = "x ULN" if m.group("uln") else (m.group("unit") or None)
+        for target in [*pending, mention]:
+            value, unit = to_canonical(target.code, n, raw_unit)
+            span = (target.start, mention.end + m.end())
+            out.append(
+                _atom(
+                    "lab",
+                    op,
+                    span,
+                    text,
+                    value=value,
+                    unit=unit,
+                    code=target.code,
+                    attributes={"raw": text[mention.end + m.start() : mention.end + m.end()].strip()},
+                )
+            )
+        pending = []
+    return out
+
+
+def with_window(atoms: list[Atom], text: str) -> list[Atom]:
+    """Attach a time window ("within 4 weeks", "28 days prior to") to the atoms that take one."""
+    found = find_window(text)
+    if not found:
+        return atoms
+    days, span = found
+    kinds = {"prior_therapy", "prior_malignancy", "comorbidity", "infection", "brain_metastases"}
+    out = []
+    for a in atoms:
+        if a.kind in kinds and a.window_days is None:
+            a = replace(a, window_days=days, attributes={**a.attributes, "window_span": list(span)})
+        out.append(a)
+    return out

@@ -1,0 +1,620 @@
+"""Disease, biomarker, therapy and condition atoms of one criterion (see `extract.py` for the rest)."""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from oncofed.criteria import vocab
+from oncofed.criteria.extract import _atom
+from oncofed.criteria.numbers import NUM, OP, num_of, op_of
+from oncofed.domain.criteria import Atom
+from oncofed.resources import load_tsv
+
+I = re.IGNORECASE  # noqa: E741
+
+# --- prior malignancy, cancer type, stage, setting -----------------------------------------------
+
+_PRIOR_MALIG = re.compile(
+    r"\b(?:(?:other|another|second|prior|previous|concurrent|concomitant|additional|secondary|separate|history\s+of\s+(?:an?\s+)?(?:other\s+)?)\s+"
+    r"(?:primary\s+|active\s+|invasive\s+|malignant\s+)?(?:malignan\w+|cancers?|neoplasms?|tumou?rs?|carcinomas?)"
+    r"|(?:malignan\w+)\s+(?:other\s+than|within|in\s+the\s+(?:past|last))"
+    r"|history\s+of\s+(?:a\s+)?malignan\w+|other\s+active\s+malignan\w+)",
+    I,
+)
+_EXCEPT = re.compile(
+    r"\b(?:except|other\s+than|excluding|with\s+the\s+exception\s+of|apart\s+from|unless|besides)\b", I
+)
+_YEARS_WINDOW = re.compile(
+    rf"\b(?:within|in)\s+(?:the\s+)?(?:(?:last|past|previous|preceding|prior)\s+)?(?P<n>{NUM})\s*(?P<u>years?|months?)",
+    I,
+)
+
+
+def cancer_atoms(text: str) -> list[Atom]:
+    out: list[Atom] = []
+    prior = _PRIOR_MALIG.search(text)
+    mentions = vocab.find_cancer_types(text)
+    exceptions: list[str] = []
+    if prior:
+        exc = _EXCEPT.search(text, prior.start())
+        attrs: dict[str, object] = {}
+        w = _YEARS_WINDOW.search(text)
+        window = None
+        if w and num_of(w.group("n")) is not None:
+            n = num_of(w.group("n")) or 0
+            window = int(n * (365 if w.group("u").lower().startswith("y") else 30))
+        if exc:
+            exceptions = [m.code for m in mentions if m.start > exc.start()]
+            carcinoma = re.findall(
+                r"(?:carcinoma|cancer)\s+in\s+situ|in\s+situ\s+\w+|basal\s+cell|squamous\s+cell\s+(?:skin|carcinoma\s+of\s+the\s+skin)|non-?melanoma(?:tous)?\s+skin",
+                text[exc.start() :],
+                I,
+            )
+            attrs["exceptions"] = sorted(set(exceptions)) + [c.lower() for c in carcinoma]
+        out.append(
+            _atom("prior_malignancy", "present", prior.span(), text, window_days=window, attributes=attrs)
+        )
+        mentions = [
+            m
+            for m in mentions
+            if not (exc and m.start > exc.start()) and not (prior.start() <= m.start < prior.end() + 3)
+        ]
+    if mentions:
+        group = "cancer" if len(mentions) > 1 else None
+        for m in mentions:
+            if re.match(r"[\s-]*metasta", text[m.end : m.end + 12], I):
+                continue
+            if m.code in ("LYMPH",) and re.search(r"lymph\s*node|lymphocyte", m.text, I):
+                continue
+            attrs2 = {"group": group} if group else {}
+            out.append(
+                _atom(
+                    "cancer_type",
+                    "in",
+                    (m.start, m.end),
+                    text,
+                    code=m.code,
+                    value=[m.code],
+                    attributes=attrs2,
+                )
+            )
+    return out
+
+
+_STAGE = re.compile(
+    r"\bstages?\s*(?P<groups>(?:(?:IV|I{1,3}|[0-4])[A-D]?\d?)(?:\s*(?:-|–|to|through|or|and|,|/|and/or)\s*(?:stage\s*)?(?:IV|I{1,3}|[0-4])[A-D]?\d?)*)(?![a-z])",
+    I,
+)
+_ROMAN = {
+    "0": "0",
+    "1": "I",
+    "2": "II",
+    "3": "III",
+    "4": "IV",
+    "i": "I",
+    "ii": "II",
+    "iii": "III",
+    "iv": "IV",
+}
+_ORDER = [
+    "0",
+    "I",
+    "IA",
+    "IB",
+    "IC",
+    "II",
+    "IIA",
+    "IIB",
+    "IIC",
+    "III",
+    "IIIA",
+    "IIIB",
+    "IIIC",
+    "IIID",
+    "IV",
+    "IVA",
+    "IVB",
+    "IVC",
+]
+
+
+def _stage_norm(tok: str) -> str:
+    m = re.fullmatch(r"(IV|I{1,3}|[0-4])([A-D]?)\d?", tok.strip(), I)
+    if not m:
+        return tok.upper()
+    return _ROMAN.get(m.group(1).lower(), m.group(1).upper()) + m.group(2).upper()
+
+
+def stage_atoms(text: str) -> list[Atom]:
+    out = []
+    for m in _STAGE.finditer(text):
+        parts = re.split(r"\s*(-|–|to|through|or|and/or|and|,|/)\s*(?:stage\s*)?", m.group("groups"), flags=I)
+        groups: list[str] = []
+        prev_range = False
+        for p in parts:
+            if p.lower() in ("-", "–", "to", "through"):
+                prev_range = True
+                continue
+            if p.lower() in ("or", "and", ",", "/", "and/or", ""):
+                continue
+            g = _stage_norm(p)
+            if prev_range and groups and groups[-1] in _ORDER and g in _ORDER:
+                lo, hi = _ORDER.index(groups[-1]), _ORDER.index(g)
+                groups += [x for x in _ORDER[lo + 1 : hi + 1] if len(x) <= len(g) or x.startswith(g)]
+            else:
+                groups.append(g)
+            prev_range = False
+        if groups:
+            out.append(_atom("stage", "in", m.span(), text, value=list(dict.fromkeys(groups))))
+    return out
+
+
+_SETTINGS = [
+    ("locally_advanced", r"locally[\s-]+advanced"),
+    ("metastatic", r"metastatic|metastasi[sz]ed|advanced\s*/\s*metastatic|stage\s+iv\b"),
+    ("unresectable", r"unresectable|non-?resectable|inoperable|not\s+(?:be\s+)?amenable\s+to\s+(?:curative\s+)?(?:surgery|resection|surgical)|not\s+(?:a\s+)?candidates?\s+for\s+(?:curative\s+)?(?:surgery|resection)"),
+    ("recurrent", r"recurrent|recurred|recurrence"),
+    ("refractory", r"refractory|resistant\s+to|progress\w*\s+(?:on|after|following|during)"),
+    ("relapsed", r"relapsed|relapse"),
+    ("newly_diagnosed", r"newly[\s-]+diagnosed|new\s+diagnosis|de\s+novo"),
+    ("first_line", r"first[\s-]+line|1st[\s-]+line|front[\s-]?line"),
+    ("adjuvant", r"(?<!neo)(?<!neo-)adjuvant"),
+    ("neoadjuvant", r"neo-?adjuvant|pre-?operative\s+(?:systemic\s+)?(?:therapy|chemotherapy|treatment)"),
+    ("maintenance", r"maintenance"),
+]  # fmt: skip
+_SETTING_RES = [(code, re.compile(rf"\b(?:{p})\b", I)) for code, p in _SETTINGS]
+
+
+def setting_atoms(text: str) -> list[Atom]:
+    out = []
+    for code, rx in _SETTING_RES:
+        m = rx.search(text)
+        if m:
+            out.append(_atom("disease_setting", "present", m.span(), text, code=code))
+    return out
+
+
+# --- biomarkers --------------------------------------------------------------------------------
+
+_VARIANT = re.compile(
+    r"\b(?P<v>[ACDEFGHIKLMNPQRSTVWY]\d{2,4}(?:[ACDEFGHIKLMNPQRSTVWY*X]|fs|del|ins|dup)\w{0,6})\b"
+)
+_EXON = re.compile(
+    r"\bexon\s*(?P<n>\d{1,2})\s*(?P<kind>deletions?|del\b|insertions?|ins\b|skipping|mutations?|alterations?)|\bex(?P<n2>\d{1,2})\s*(?P<k2>del|ins)\b",
+    I,
+)
+_FUSION_GENES = {"ALK", "ROS1", "RET", "NTRK", "NRG1", "FGFR2", "FGFR3"}
+_CUES = [
+    ("amplification", r"amplif\w*|copy\s+number\s+gain|overexpress\w*"),
+    ("fusion", r"fusions?|rearrange\w*|translocations?|re-arrange\w*"),
+    ("deletion", r"(?<!exon\s\d\d\s)(?:homozygous\s+)?deletions?|loss"),
+    ("mutation", r"mutations?|mutated|mutant|alterations?|altered|variants?|pathogenic|activating|sensitizing|sensitising|positive|\+|aberrations?|driver"),
+    ("absent", r"wild[\s-]*type|wt\b|negative|-neg|non-?mutated|no\s+(?:known\s+)?(?:\w+\s+)?(?:mutation|alteration)"),
+]  # fmt: skip
+_CUE_RES = [(k, re.compile(rf"^[\s/(),-]{{0,3}}(?:\w+[\s-]){{0,3}}?(?:{p})", I)) for k, p in _CUES]
+_STATUS = re.compile(
+    r"^[\s:-]*(?:status\s*)?(?:(?:by|on)\s+)?(?:ihc\s*)?(?P<s>positive|negative|pos\b|neg\b|\+(?!\d)|-(?=\s|$|/|,|\))|low|ultra-?low|high|zero|0(?!\.)\b|[0-3]\s*\+|overexpress\w*|amplified|expressing|expression)",
+    I,
+)
+_PDL1 = re.compile(
+    rf"(?P<scale>tps|tumou?r\s+proportion\s+score|cps|combined\s+positive\s+score|expression|staining)?[^.;]{{0,30}}?(?P<op>{OP})\s*(?P<n>{NUM})\s*(?P<pct>%)?",
+    I,
+)
+_TMB = re.compile(rf"(?P<op>{OP})\s*(?P<n>{NUM})\s*(?:mut(?:ations)?\s*/\s*mb|mutations\s+per\s+megabase)", I)
+
+
+def _marker_status(gene: str, tail: str) -> tuple[str, str, object, dict[str, object]] | None:
+    m = _STATUS.search(tail)
+    if not m:
+        return None
+    s = m.group("s").lower().replace(" ", "")
+    attrs: dict[str, object] = {"alteration": "status"}
+    if re.fullmatch(r"[0-3]\+|zero|0", s):
+        value: object = "0" if s in ("zero", "0") else s
+        attrs["alteration"] = "ihc"
+    elif s in (
+        "positive",
+        "pos",
+        "+",
+        "overexpressed",
+        "overexpression",
+        "amplified",
+        "expressing",
+        "expression",
+    ):
+        value = "positive"
+    elif s in ("negative", "neg", "-"):
+        value = "negative"
+    else:
+        value = s.replace("ultra-low", "ultralow")
+    return ("==", s, value, attrs)
+
+
+def biomarker_atoms(text: str, drug_spans: list[tuple[int, int]]) -> list[Atom]:
+    out: list[Atom] = []
+    lower = text.lower()
+    if re.search(r"\btriple[\s-]*negative\b|\btnbc\b", lower):
+        m = re.search(r"triple[\s-]*negative|tnbc", lower)
+        assert m is not None
+        for marker in ("ER", "PR", "HER2"):
+            out.append(
+                _atom(
+                    "biomarker",
+                    "==",
+                    m.span(),
+                    text,
+                    code=marker,
+                    value="negative",
+                    attributes={"alteration": "status"},
+                )
+            )
+    for m in re.finditer(
+        r"\b(?:msi-?h(?:igh)?|microsatellite[\s-]+instab\w*[\s-]*(?:high|\(msi-?h\))?|msi\s+high)\b", lower
+    ):
+        out.append(
+            _atom(
+                "biomarker",
+                "==",
+                m.span(),
+                text,
+                code="MSI",
+                value="MSI-H",
+                attributes={"alteration": "status"},
+            )
+        )
+    for m in re.finditer(
+        r"\b(?:dmmr|mmr[\s-]*deficien\w*|mismatch[\s-]+repair[\s-]*(?:\(mmr\)\s*)?deficien\w*|deficient\s+mismatch\s+repair)\b",
+        lower,
+    ):
+        out.append(
+            _atom(
+                "biomarker",
+                "==",
+                m.span(),
+                text,
+                code="MMR",
+                value="dMMR",
+                attributes={"alteration": "status"},
+            )
+        )
+    for m in re.finditer(
+        r"\b(?:mss|microsatellite[\s-]+stable|pmmr|mismatch[\s-]+repair[\s-]+proficient)\b", lower
+    ):
+        code = "MMR" if "mmr" in m.group(0) or "proficient" in m.group(0) else "MSI"
+        out.append(
+            _atom(
+                "biomarker",
+                "==",
+                m.span(),
+                text,
+                code=code,
+                value="pMMR" if code == "MMR" else "MSS",
+                attributes={"alteration": "status"},
+            )
+        )
+    taken = [a.span for a in out if a.span]
+    for g in vocab.find_genes(text):
+        if any(s <= g.start < e for s, e in drug_spans) or any(
+            s <= g.start < e for s, e in taken if s is not None
+        ):
+            continue
+        tail = text[g.end : g.end + 60]
+        code = g.code
+        if code in ("MSI", "MMR"):
+            continue
+        if code == "TMB":
+            t = _TMB.search(text, g.end, g.end + 60)
+            if t:
+                out.append(
+                    _atom(
+                        "biomarker",
+                        op_of(t.group("op")) or ">=",
+                        (g.start, t.end()),
+                        text,
+                        code="TMB",
+                        value=num_of(t.group("n")),
+                        unit="mut/Mb",
+                        attributes={"alteration": "status"},
+                    )
+                )
+            elif re.match(r"[\s-]*(?:high|h\b)", tail, I) or g.text.lower().endswith(("high", "-h")):
+                out.append(
+                    _atom(
+                        "biomarker",
+                        "==",
+                        (g.start, g.end),
+                        text,
+                        code="TMB",
+                        value="high",
+                        attributes={"alteration": "status"},
+                    )
+                )
+            continue
+        if code == "PD-L1":
+            p = _PDL1.search(tail)
+            if p and p.start() < 40 and num_of(p.group("n")) is not None:
+                scale = (p.group("scale") or "").lower()
+                sc = (
+                    "cps"
+                    if scale.startswith(("cps", "comb"))
+                    else "tps"
+                    if scale.startswith(("tps", "tum")) or p.group("pct")
+                    else None
+                )
+                attrs = {"alteration": "ihc", **({"scale": sc} if sc else {})}
+                out.append(
+                    _atom(
+                        "biomarker",
+                        op_of(p.group("op")) or ">=",
+                        (g.start, g.end + p.end()),
+                        text,
+                        code="PD-L1",
+                        value=num_of(p.group("n")),
+                        unit="%" if p.group("pct") else None,
+                        attributes=attrs,
+                    )
+                )
+                continue
+        if code in ("HER2", "ER", "PR", "HR", "PD-L1", "HRD"):
+            st = _marker_status(code, tail)
+            if (
+                st is None
+                and code in ("ER", "PR")
+                and re.match(r"\s*(?:and|/|or|and/or)\s*(?:PR|ER|progesterone|estrogen)", tail, I)
+            ):
+                nxt = re.search(r"(?:PR|ER|receptors?)\b", tail)
+                st = _marker_status(code, tail[nxt.end() :]) if nxt else None
+            if st is None:
+                continue
+            op, _, value, attrs = st
+            span = (g.start, g.end + (_STATUS.search(tail).end() if _STATUS.search(tail) else 0))  # type: ignore[union-attr]
+            if code == "HR":
+                for marker in ("ER", "PR"):
+                    out.append(
+                        _atom(
+                            "biomarker",
+                            op,
+                            span,
+                            text,
+                            code=marker,
+                            value=value,
+                            attributes={**attrs, "group": "hr"} if value == "positive" else attrs,
+                        )
+                    )
+            else:
+                out.append(_atom("biomarker", op, span, text, code=code, value=value, attributes=attrs))
+            continue
+        out.extend(_gene_atoms(text, g, tail))
+    return out
+
+
+def _gene_atoms(text: str, g: vocab.Mention, tail: str) -> list[Atom]:
+    codes = ["BRCA1", "BRCA2"] if g.code == "BRCA" else [g.code]
+    window = text[g.end : g.end + 50]
+    variant = _VARIANT.search(window)
+    exon = _EXON.search(window)
+    value: object = None
+    alteration = None
+    op = "present"
+    end = g.end
+    if exon:
+        n = exon.group("n") or exon.group("n2")
+        kind = (exon.group("kind") or exon.group("k2") or "").lower()
+        label = (
+            "deletion"
+            if kind.startswith("del")
+            else "insertion"
+            if kind.startswith("ins")
+            else "skipping"
+            if kind.startswith("skip")
+            else "mutation"
+        )
+        value, alteration, op, end = f"exon {n} {label}", "variant", "==", g.end + exon.end()
+        extra = [v.group("v") for v in _VARIANT.finditer(window)]
+        if extra:
+            value, op = [value, *extra], "in"
+            end = max(end, g.end + max(v.end() for v in _VARIANT.finditer(window)))
+    elif variant and variant.start() < 25:
+        vs = [variant.group("v")]
+        for more in _VARIANT.finditer(window, variant.end()):
+            if len(vs) < 6:
+                vs.append(more.group("v"))
+        value, alteration, op, end = (
+            (vs[0] if len(vs) == 1 else vs),
+            "variant",
+            "==" if len(vs) == 1 else "in",
+            g.end + variant.end(),
+        )
+    else:
+        for kind, rx in _CUE_RES:
+            c = rx.search(tail)
+            if c:
+                alteration, end = kind, g.end + c.end()
+                break
+        if alteration is None:
+            # a bare gene name right after "positive"/"mutated" ("positive for EGFR mutation" handled above)
+            before = text[max(0, g.start - 25) : g.start].lower()
+            if re.search(r"(mutat\w*|positive|rearranged|amplified)\s+(?:for\s+)?$", before):
+                alteration = "mutation"
+            else:
+                return []
+        if alteration == "absent":
+            op, alteration = "absent", "mutation"
+        elif (
+            alteration == "mutation"
+            and g.code in _FUSION_GENES
+            and re.match(r"[\s-]*(?:positive|\+|-?rearranged)", tail, I)
+        ):
+            alteration = "fusion"
+    group = "brca" if len(codes) > 1 else None
+    return [
+        _atom(
+            "biomarker",
+            op,
+            (g.start, end),
+            text,
+            code=c,
+            value=value,
+            attributes={"alteration": alteration, **({"group": group} if group else {})},
+        )
+        for c in codes
+    ]
+
+
+# --- therapy -------------------------------------------------------------------------------------
+
+_ALLERGY = re.compile(r"\b(?:hypersensitiv\w*|allerg\w*|intoleran\w*|contraindicat\w*|anaphyla\w*)\b", I)
+_LINES = re.compile(
+    rf"(?:(?P<op>{OP})\s*)?(?P<n>{NUM})(?:\s*(?:-|–|to)\s*(?P<m>{NUM}))?\s*(?P<more>\+|or\s+more|or\s+fewer|or\s+less)?\s*(?:prior\s+|previous\s+|lines?\s+of\s+|systemic\s+|standard\s+|different\s+|chemotherapy\s+|treatment\s+)*(?:lines?|regimens?)\b",
+    I,
+)
+_NAIVE = re.compile(
+    r"\b(?:treatment[\s-]*na[iï]ve|therapy[\s-]*na[iï]ve|chemo(?:therapy)?[\s-]*na[iï]ve|previously\s+untreated|untreated\s+(?:patients|disease|\w+\s+cancer)|na[iï]ve\s+to\s+(?:systemic\s+)?(?:treatment|therapy)|no\s+prior\s+(?:systemic\s+)?(?:therapy|treatment|chemotherapy)(?:\s+for)?)\b",
+    I,
+)
+_NON_THERAPY_CLASSES = {"radiotherapy", "surgery", "stem cell transplant"}
+
+
+def therapy_atoms(text: str) -> tuple[list[Atom], list[tuple[int, int]]]:
+    out: list[Atom] = []
+    spans: list[tuple[int, int]] = []
+    allergy = _ALLERGY.search(text)
+    drugs = vocab.find_drugs(text)
+    classes = vocab.find_drug_classes(text)
+    for d in drugs:
+        spans.append((d.start, d.end))
+        if allergy:
+            continue
+        out.append(
+            _atom(
+                "prior_therapy",
+                "present",
+                (d.start, d.end),
+                text,
+                code=d.code,
+                attributes={"classes": d.attributes.get("classes", [])},
+            )
+        )
+    for c in classes:
+        spans.append((c.start, c.end))
+        if allergy or any(s <= c.start < e or c.start <= s < c.end for s, e in spans[: len(drugs)]):
+            continue
+        out.append(
+            _atom(
+                "prior_therapy", "present", (c.start, c.end), text, code=c.code, attributes={"class": c.code}
+            )
+        )
+    if allergy:
+        out.append(
+            _atom(
+                "comorbidity",
+                "present",
+                allergy.span(),
+                text,
+                code="hypersensitivity",
+                attributes={"drugs": [d.code for d in drugs] + [c.code for c in classes]},
+            )
+        )
+    for m in _LINES.finditer(text):
+        n = num_of(m.group("n"))
+        if n is None or n > 15:
+            continue
+        op = op_of(m.group("op")) if m.group("op") else None
+        more = (m.group("more") or "").lower()
+        if m.group("m"):
+            hi = num_of(m.group("m"))
+            out.append(_atom("prior_lines", ">=", m.span(), text, value=int(n)))
+            if hi is not None:
+                out.append(_atom("prior_lines", "<=", m.span(), text, value=int(hi)))
+            continue
+        if more in ("+", "or more"):
+            op = ">="
+        elif more in ("or fewer", "or less"):
+            op = "<="
+        if op == ">":
+            op, n = ">=", n + 1
+        elif op == "<":
+            op, n = "<=", n - 1
+        out.append(_atom("prior_lines", op or "==", m.span(), text, value=int(n)))
+    m = _NAIVE.search(text)
+    if m:
+        out.append(_atom("treatment_naive", "present", m.span(), text))
+    return out, spans
+
+
+# --- conditions: CNS disease, metastases, measurable disease, infections, comorbidities ------------
+
+_BRAIN = re.compile(
+    r"\b(?:brain|cns|central\s+nervous\s+system|cerebral|intracranial|intra-cranial)\s+(?:metasta\w*|mets|lesions?|involvement|disease|tumou?rs?)\b|\bcns\s+metastas\w*|\bmetasta\w+\s+(?:to|in)\s+the\s+(?:brain|cns|central\s+nervous\s+system)\b",
+    I,
+)
+_LEPTO = re.compile(
+    r"\b(?:leptomeningeal|meningeal\s+carcinomatosis|carcinomatous\s+meningitis|leptomeningeal\s+carcinomatosis)\b",
+    I,
+)
+_MEASURABLE = re.compile(
+    r"\b(?:measurable\s+(?:disease|lesions?|tumou?rs?)|recist(?:\s+v?(?:ersion\s+)?1\.1)?)\b", I
+)
+
+
+@functools.cache
+def _condition_index() -> tuple[vocab.PhraseIndex, dict[str, str]]:
+    entries: dict[str, str] = {}
+    kinds: dict[str, str] = {}
+    for row in load_tsv("vocab/conditions.tsv"):
+        for phrase in [p.strip() for p in row["phrases"].split("|") if p.strip()]:
+            entries.setdefault(phrase, row["kind"] + ":" + row["code"])
+        kinds[row["kind"] + ":" + row["code"]] = row["kind"]
+    return vocab.PhraseIndex(entries), kinds
+
+
+def condition_atoms(text: str) -> list[Atom]:
+    out: list[Atom] = []
+    for m in _BRAIN.finditer(text):
+        around = text[max(0, m.start() - 40) : m.end() + 80].lower()
+        status = "any"
+        if re.search(r"\b(?:stable|treated|asymptomatic)\b", around) and not re.search(
+            r"\buntreated\b", around
+        ):
+            status = "treated_stable"
+        if re.search(r"\buntreated\b", around):
+            status = "untreated"
+        if re.search(r"\bsymptomatic\b", around) and not re.search(r"\basymptomatic\b", around):
+            status = "symptomatic"
+        if re.search(r"\bactive\b", around):
+            status = "active"
+        out.append(_atom("brain_metastases", "present", m.span(), text, attributes={"status": status}))
+        break
+    m = _LEPTO.search(text)
+    if m:
+        out.append(_atom("leptomeningeal_disease", "present", m.span(), text))
+    m = _MEASURABLE.search(text)
+    if m and not re.search(r"non-?measurable", text[max(0, m.start() - 5) : m.end()], I):
+        out.append(_atom("measurable_disease", "present", m.span(), text))
+    hep = re.search(r"\bhepatitis\s+b\s*(?:,|/|or|and|and/or)\s*(?:hepatitis\s+)?c\b", text, I)
+    if hep:
+        c_start = hep.end() - 1
+        out.append(
+            _atom(
+                "infection",
+                "present",
+                (c_start, hep.end()),
+                text,
+                code="hepatitis_c",
+                attributes={"active": bool(re.search(r"\bactive|uncontrolled|chronic\b", text, I))},
+            )
+        )
+    index, kinds = _condition_index()
+    brain_spans = [a.span for a in out if a.span]
+    for c in index.find(text):
+        if any(s <= c.start < e for s, e in brain_spans if s is not None and e is not None):
+            continue
+        kind, code = c.code.split(":", 1)
+        attrs: dict[str, object] = {}
+        if kind == "infection":
+            attrs["active"] = bool(
+                re.search(r"\b(?:active|uncontrolled|acute|chronic|detectable|positive)\b", text, I)
+            )
+        out.append(_atom(kind, "present", (c.start, c.end), text, code=code, attributes=attrs))
+    return out

@@ -1,0 +1,173 @@
+"""Segmentation + extraction + ConText, batched: the criteria engine's entry points."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+
+from oncofed.criteria import context as ctx
+from oncofed.criteria.extract import (
+    age_atoms,
+    lab_atoms,
+    life_expectancy_atoms,
+    non_evaluable_atoms,
+    performance_atoms,
+    reproduction_atoms,
+    sex_atoms,
+    with_window,
+)
+from oncofed.criteria.extract_clinical import (
+    biomarker_atoms,
+    cancer_atoms,
+    condition_atoms,
+    setting_atoms,
+    stage_atoms,
+    therapy_atoms,
+)
+from oncofed.criteria.segment import Segment, segment
+from oncofed.domain.criteria import Atom, Criterion, Section
+
+PARSER_VERSION = "criteria-1"
+MAX_INPUT_CHARS = 2_000_000  # beyond this the text is cut (reported in ParseResult.warnings)
+
+# Atom kinds whose truth depends on context (negation / history / hypothesis); numeric thresholds do not.
+CONTEXT_KINDS = {
+    "pregnancy", "breastfeeding", "cancer_type", "disease_setting", "biomarker", "prior_therapy",
+    "brain_metastases", "leptomeningeal_disease", "metastasis", "measurable_disease", "prior_malignancy",
+    "infection", "comorbidity", "treatment_naive", "stage",
+}  # fmt: skip
+_NEG_PREG_TEST = re.compile(
+    r"negative\s+(?:serum\s+|urine\s+|urinary\s+)?(?:or\s+urine\s+)?(?:pregnancy|beta-?\s*hcg|β-?hcg|hcg)",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class ParseResult:
+    criteria: list[Criterion]
+    warnings: list[str]
+    parser_version: str = PARSER_VERSION
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self.criteria)
+
+    def __len__(self) -> int:
+        return len(self.criteria)
+
+
+def extract_atoms(text: str, heading: str | None = None) -> list[Atom]:
+    """Atoms of one criterion text (no ConText yet); `heading` is a lead-in such as "Age:"."""
+    therapy, drug_spans = therapy_atoms(text)
+    atoms = [
+        *age_atoms(text),
+        *sex_atoms(text),
+        *reproduction_atoms(text),
+        *performance_atoms(text),
+        *life_expectancy_atoms(text),
+        *lab_atoms(text),
+        *cancer_atoms(text),
+        *stage_atoms(text),
+        *setting_atoms(text),
+        *biomarker_atoms(text, drug_spans),
+        *therapy,
+        *condition_atoms(text),
+        *non_evaluable_atoms(text),
+    ]
+    if heading and not [a for a in atoms if a.kind not in ("non_evaluable",)]:
+        # "Age:" / "Hematopoietic:" lead-ins: parse "<heading> <text>" and keep what falls in the text
+        prefix = heading.rstrip(": ") + ": "
+        shifted = []
+        for a in extract_atoms(prefix + text):
+            if a.span and a.span[1] > len(prefix):
+                s = max(0, a.span[0] - len(prefix))
+                shifted.append(
+                    replace(a, span=(s, a.span[1] - len(prefix)), text=text[s : a.span[1] - len(prefix)])
+                )
+        atoms = shifted or atoms
+    if _NEG_PREG_TEST.search(text):
+        atoms = [replace(a, negated=True) if a.kind == "pregnancy" else a for a in atoms]
+    seen: set[tuple[object, ...]] = set()
+    unique = []
+    for a in atoms:
+        key = (a.kind, a.code, a.operator, repr(a.value), a.span)
+        if key not in seen:
+            seen.add(key)
+            unique.append(a)
+    return with_window(unique, text)
+
+
+def _apply_context(items: list[tuple[str, list[Atom]]]) -> list[list[Atom]]:
+    requests = []
+    for text, atoms in items:
+        requests.append((text, [a.span or (0, 0) for a in atoms if a.kind in CONTEXT_KINDS]))
+    results = ctx.modifiers_many(requests)
+    out = []
+    for (_text, atoms), contexts in zip(items, results, strict=True):
+        it = iter(contexts)
+        new = []
+        for a in atoms:
+            if a.kind in CONTEXT_KINDS:
+                c = next(it)
+                if c.triggers:
+                    attrs = dict(a.attributes)
+                    attrs["context"] = [list(t) for t in c.triggers]
+                    if c.uncertain:
+                        attrs["uncertain"] = True
+                    a = replace(
+                        a,
+                        negated=a.negated or c.negated,
+                        historical=c.historical,
+                        hypothetical=c.hypothetical,
+                        attributes=attrs,
+                    )
+            new.append(a)
+        out.append(new)
+    return out
+
+
+def _criteria_of(segments: Sequence[Segment]) -> list[Criterion]:
+    heads = {s.index: s.text for s in segments}
+    items = []
+    for s in segments:
+        heading = None
+        if s.parent_index is not None and heads.get(s.parent_index, "").rstrip().endswith(":"):
+            heading = heads[s.parent_index]
+        elif s.heading:
+            heading = s.heading
+        items.append((s.text, extract_atoms(s.text, heading if heading and len(heading) < 60 else None)))
+    with_context = _apply_context(items)
+    return [
+        Criterion(s.section, s.index, s.text, (s.start, s.end), tuple(atoms), s.parent_index)
+        for s, atoms in zip(segments, with_context, strict=True)
+    ]
+
+
+def parse_eligibility(text: str | None, default_section: Section = Section.INCLUSION) -> ParseResult:
+    """Criteria of an eligibility text; never raises on bad input (empty, HTML, binary, huge)."""
+    return parse_many([text], default_section)[0]
+
+
+def parse_many(
+    texts: Iterable[str | None], default_section: Section = Section.INCLUSION
+) -> list[ParseResult]:
+    results = []
+    for text in texts:
+        warnings = []
+        t = text or ""
+        if not isinstance(t, str):
+            t = str(t)
+        if len(t) > MAX_INPUT_CHARS:
+            warnings.append(f"text cut to {MAX_INPUT_CHARS:,} characters (was {len(t):,})")
+            t = t[:MAX_INPUT_CHARS]
+        criteria = _criteria_of(segment(t, default_section))
+        if not criteria:
+            warnings.append("no criteria found")
+        results.append(ParseResult(criteria, warnings))
+    return results
+
+
+def parse_criterion(text: str, section: Section = Section.INCLUSION, index: int = 0) -> Criterion:
+    """One criterion given on its own (no segmentation)."""
+    atoms = _apply_context([(text, extract_atoms(text))])[0]
+    return Criterion(section, index, text, (0, len(text)), tuple(atoms))

@@ -1,0 +1,232 @@
+"""Segmentation of eligibility text into ordered criteria with section, index, span and parent.
+
+Handles the layouts found in registries: "Inclusion Criteria:" / "Key exclusion criteria" / "INCLUSION
+CRITERIA" headers (also sub-headers such as "Cohort A specific inclusion criteria"), bullets (`*`, `-`,
+`•`, `o`), numbering (`1.`, `1)`, `a.`, `(i)`), nested sub-items (deeper indentation or items after a
+lead-in line ending with ":"), items separated by blank lines, and run-on paragraphs (split into
+sentences or inline "1) ... 2) ..." items).
+
+Spans are character offsets into the original text: `text[seg.start:seg.end] == seg.text`. Cleaning
+(HTML tags, entities, control characters) is done on a same-length copy so offsets never drift.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from oncofed.domain.criteria import Section
+
+MAX_CRITERION_CHARS = 2000  # longer run-on items are split into sentences, then hard-cut
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\ufeff]")
+_TAG = re.compile(r"</?[a-zA-Z][^<>\n]{0,200}>")
+_ENTITY = re.compile(r"&(?:[a-zA-Z]{2,8}|#\d{1,6});")
+_ENTITIES = {"&gt;": ">", "&lt;": "<", "&amp;": "&", "&ge;": "≥", "&le;": "≤", "&nbsp;": " ", "&quot;": '"'}
+
+_HEADER = re.compile(
+    r"^\s*(?:[-*•#]\s*)?(?:\w[\w\s/&,()'+-]{0,60}?\s)?"
+    r"(?P<kind>inclusion|exclusion|eligibility|inclusions|exclusions|included|excluded)"
+    r"(?:\s+(?:criteria|criterion|critera))?\b[^\n]{0,40}?(?::|$)",
+    re.IGNORECASE,
+)
+_BULLET = re.compile(
+    r"^(?P<indent>[ \t]*)(?P<marker>[-*•·‣◦▪●■□➢>–—]|o(?=\s)|\d{1,2}[.)](?!\d)|\(\d{1,2}\)|[a-zA-Z][.)](?=\s)"
+    r"|\([a-zA-Z]\)|\(?[ivxIVX]{1,4}[.)])[ \t]+"
+)
+_SENTENCE_BREAK = re.compile(r"(?<=[.;])\s+(?=[A-Z(])|\s+(?=\d{1,2}\)\s+[A-Z])|\s+(?=\(\d{1,2}\)\s)")
+
+
+@dataclass(frozen=True)
+class Segment:
+    section: Section
+    index: int
+    start: int
+    end: int
+    text: str
+    parent_index: int | None = None
+    heading: str | None = None
+
+
+def clean(text: str) -> str:
+    """Same-length copy of `text` with control characters, HTML tags and entities blanked out."""
+    text = _CONTROL.sub(" ", text)
+    text = _TAG.sub(lambda m: " " * len(m.group(0)), text)
+    return _ENTITY.sub(lambda m: _ENTITIES.get(m.group(0).lower(), " ").ljust(len(m.group(0))), text)
+
+
+def _marker_kind(marker: str) -> str:
+    if marker[0].isdigit() or marker.startswith("(") and marker[1:2].isdigit():
+        return "num"
+    if re.fullmatch(r"\(?[ivxIVX]{1,4}[.)]", marker):
+        return "roman"
+    if marker[0].isalpha() and len(marker) <= 3 and marker != "o":
+        return "alpha"
+    return "bullet:" + marker
+
+
+def _header_section(line: str) -> tuple[Section | None, str] | None:
+    """(section, remainder offset text) when the line is a section header, else None."""
+    stripped = line.strip()
+    if not stripped or len(stripped) > 140:
+        return None
+    m = _HEADER.match(line)
+    if not m:
+        return None
+    head = line[: m.end()]
+    rest = line[m.end() :]
+    lowered = head.lower()
+    if not (
+        "criteri" in lowered
+        or head.rstrip().endswith(":")
+        or re.fullmatch(r"\s*\w+\s*", head)
+        or not rest.strip()
+    ):
+        return None
+    if len(head.strip()) > 90:
+        return None
+    kind = m.group("kind").lower()
+    if rest.strip() and not head.rstrip().endswith(":"):
+        return None
+    section = (
+        Section.EXCLUSION
+        if kind.startswith("exclu")
+        else Section.INCLUSION
+        if kind.startswith("inclu")
+        else None
+    )
+    return section, rest
+
+
+def _split_long(start: int, end: int, text: str) -> list[tuple[int, int]]:
+    """Split a run-on item into sentence-like pieces (offsets into `text`)."""
+    if end - start <= 300:
+        return [(start, end)]
+    pieces: list[tuple[int, int]] = []
+    cursor = start
+    for m in _SENTENCE_BREAK.finditer(text, start, end):
+        if m.start() - cursor >= 15:
+            pieces.append((cursor, m.start()))
+            cursor = m.end()
+    pieces.append((cursor, end))
+    out: list[tuple[int, int]] = []
+    for s, e in pieces:
+        while e - s > MAX_CRITERION_CHARS:
+            cut = text.rfind(" ", s, s + MAX_CRITERION_CHARS)
+            cut = cut if cut > s else s + MAX_CRITERION_CHARS
+            out.append((s, cut))
+            s = cut
+        out.append((s, e))
+    return [(s, e) for s, e in out if text[s:e].strip()]
+
+
+def segment(text: str, default_section: Section = Section.INCLUSION) -> list[Segment]:
+    """Ordered criteria of an eligibility text (possibly empty: "no criteria found")."""
+    work = clean(text or "")
+    section = default_section
+    heading: str | None = None
+    raw: list[dict[str, object]] = []  # items before splitting
+    pos = 0
+    blank_before = True
+    for line in work.split("\n"):
+        line_start = pos
+        pos += len(line) + 1
+        if not line.strip():
+            blank_before = True
+            continue
+        header = _header_section(line)
+        if header is not None:
+            new_section, rest = header
+            if new_section is not None:
+                section = new_section
+            heading = None
+            blank_before = True
+            if not rest.strip():
+                continue
+            offset = line_start + len(line) - len(rest)
+            line, line_start = rest, offset
+        bare = line.strip()
+        if (
+            bare.endswith(":")
+            and len(bare) <= 60
+            and bare.upper() == bare
+            and any(ch.isalpha() for ch in bare)
+        ):
+            heading = bare.rstrip(":").strip()  # "PATIENT CHARACTERISTICS:" (NCI PDQ layout): a heading
+            blank_before = True
+            continue
+        m = _BULLET.match(line)
+        if m:
+            indent = len(m.group("indent").expandtabs(4))
+            kind = _marker_kind(m.group("marker"))
+            content_start = line_start + m.end()
+        else:
+            indent = len(line) - len(line.lstrip())
+            kind = "none"
+            content_start = line_start + indent
+        content_end = line_start + len(line.rstrip())
+        if content_end <= content_start:
+            continue
+        prev = raw[-1] if raw else None
+        if (
+            prev is not None
+            and not m
+            and not blank_before
+            and prev["section"] == section
+            and (work[content_start].islower() or str(work[int(prev["end"]) - 1]) not in ".;:")
+            and prev["kind"] != "none"
+        ):
+            prev["end"] = content_end  # continuation of a wrapped item
+            blank_before = False
+            continue
+        raw.append(
+            {
+                "section": section,
+                "start": content_start,
+                "end": content_end,
+                "indent": indent,
+                "kind": kind,
+                "heading": heading,
+            }
+        )
+        blank_before = False
+    return _assemble(work, text or "", raw)
+
+
+def _assemble(work: str, original: str, raw: list[dict[str, object]]) -> list[Segment]:
+    segments: list[Segment] = []
+    stack: list[tuple[int, str, int, bool]] = []  # (indent, kind, index, is_lead_in)
+    counter = 0  # indices are global over the text (both sections), in reading order
+    last_section: Section | None = None
+    for item in raw:
+        section = item["section"]
+        assert isinstance(section, Section)
+        if section != last_section:
+            stack = []
+            last_section = section
+        indent, kind = int(str(item["indent"])), str(item["kind"])
+        while stack and (
+            indent < stack[-1][0]
+            or (indent == stack[-1][0] and kind == stack[-1][1])
+            or (indent == stack[-1][0] and not stack[-1][3])
+        ):
+            stack.pop()
+        parent = stack[-1][2] if stack else None
+        start, end = int(str(item["start"])), int(str(item["end"]))
+        pieces = _split_long(start, end, work)
+        first_index = None
+        for s, e in pieces:
+            idx = counter
+            counter += 1
+            heading = item.get("heading")
+            segments.append(
+                Segment(
+                    section, idx, s, e, original[s:e], parent, heading if isinstance(heading, str) else None
+                )
+            )
+            if first_index is None:
+                first_index = idx
+        lead_in = work[start:end].rstrip().endswith(":")
+        if first_index is not None:
+            stack.append((indent, kind, first_index, lead_in))
+    return segments

@@ -1,0 +1,253 @@
+"""Vocabulary look-ups shared by the criteria parser and the patient-profile extractor.
+
+The vocabularies are data files under `oncofed/resources/vocab/` (each states its source at the top):
+
+- `oncotree.tsv`: OncoTree codes, names, parents and synonyms;
+- `drugs.tsv`, `drug_classes.tsv`: drugs (lower-case INN) with classes, and class phrases;
+- `genes.tsv`: HGNC symbols and the contract's markers (HER2, ER, PR, PD-L1, MSI, MMR, TMB, HRD);
+- `labs.tsv`: how text names the analytes of `resources/labs.tsv` (units: `oncofed.criteria.units`);
+- `context_rules.json`: ConText rules added to medspaCy's defaults (`oncofed.criteria.context`).
+
+Public API (stable; other engines reuse it):
+
+    find_cancer_types(text) -> list[Mention]      # code = OncoTree code
+    find_drugs(text) -> list[Mention]             # code = INN, attributes["classes"]
+    find_drug_classes(text) -> list[Mention]      # code = class name
+    find_genes(text) -> list[Mention]             # code = HGNC symbol / marker
+    find_lab_analytes(text) -> list[Mention]      # code = analyte id of resources/labs.tsv
+    oncotree_name(code), oncotree_parent(code), oncotree_ancestors(code), oncotree_descendants(code)
+    is_oncotree_subtype(code, ancestor) -> bool   # subtree matching (LUAD under NSCLC)
+    normalize_cancer_type(text) -> str | None     # best OncoTree code of a free-text diagnosis
+    drug_classes(inn) -> tuple[str, ...]
+    normalize_drug(text) -> str | None            # INN of a drug name, brand or code
+
+A `Mention` is (start, end, text, code, attributes) with character offsets into the given text.
+Short all-letter acronyms (<= 4 characters: "HCC", "MET", "ER", "AI") do not match when written
+all in lower case (lab analytes excepted: "ast", "alt", "anc"), so English words ("met", "all", "ai") are not taken for them.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from oncofed.resources import load_tsv
+
+VOCAB = "vocab/"
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int
+    end: int
+    text: str
+    code: str
+    attributes: dict[str, Any] = field(default_factory=dict)
+
+
+def _is_acronym(phrase: str) -> bool:
+    return len(phrase) <= 4 and phrase.replace("-", "").isalpha()
+
+
+class PhraseIndex:
+    """Longest-match phrase lookup compiled into two regular expressions (fast on one core)."""
+
+    def __init__(self, entries: dict[str, str], lowercase_acronyms: bool = False) -> None:
+        # entries: lower-case phrase -> code; spaces and hyphens are interchangeable
+        self.entries = {_norm(p): c for p, c in entries.items()}
+        entries = self.entries
+        long = sorted((p for p in entries if not _is_acronym(p)), key=len, reverse=True)
+        short = sorted((p for p in entries if _is_acronym(p)), key=len, reverse=True)
+        self._long = self._compile(long, re.IGNORECASE) if long else None
+        self._short = self._compile(short, re.IGNORECASE) if short else None
+        self.lowercase_acronyms = lowercase_acronyms
+
+    @staticmethod
+    def _compile(phrases: list[str], flags: int) -> re.Pattern[str]:
+        alternation = "|".join(r"[\s\-]+".join(re.escape(part) for part in p.split(" ")) for p in phrases)
+        return re.compile(rf"(?<![\w\-])(?:{alternation})(?![\w])", flags)
+
+    def find(self, text: str) -> list[Mention]:
+        found: list[Mention] = []
+        for pattern in (self._long, self._short):
+            if pattern is None:
+                continue
+            for m in pattern.finditer(text):
+                code = self.entries.get(_norm(m.group(0)))
+                if pattern is self._short and not self.lowercase_acronyms and m.group(0).islower():
+                    continue
+                if code is not None:
+                    found.append(Mention(m.start(), m.end(), m.group(0), code))
+        found.sort(key=lambda x: (x.start, -(x.end - x.start)))
+        kept: list[Mention] = []
+        last_end = -1
+        for mention in found:
+            if mention.start >= last_end:
+                kept.append(mention)
+                last_end = mention.end
+        return kept
+
+
+def _norm(phrase: str) -> str:
+    return re.sub(r"[\s\-]+", " ", phrase.lower()).strip()
+
+
+def _split(value: str | None) -> list[str]:
+    return [v.strip().lower() for v in (value or "").split("|") if v.strip()]
+
+
+# --- OncoTree ----------------------------------------------------------------------------------
+
+
+@functools.cache
+def _oncotree() -> dict[str, dict[str, str]]:
+    return {row["code"]: row for row in load_tsv(VOCAB + "oncotree.tsv")}
+
+
+@functools.cache
+def _cancer_index() -> PhraseIndex:
+    entries: dict[str, str] = {}
+    for code, row in _oncotree().items():
+        if code == "TISSUE":
+            continue
+        names = [] if row["parent"] == "TISSUE" else [row["name"].lower()]  # "Liver", "Lung": tissue words
+        for phrase in [*_split(row["synonyms"]), *names]:
+            entries.setdefault(phrase, code)
+    return PhraseIndex(entries)
+
+
+def oncotree_codes() -> list[str]:
+    return [c for c in _oncotree() if c != "TISSUE"]
+
+
+def oncotree_name(code: str) -> str | None:
+    row = _oncotree().get(code)
+    return row["name"] if row else None
+
+
+def oncotree_parent(code: str) -> str | None:
+    row = _oncotree().get(code)
+    parent = row["parent"] if row else None
+    return parent if parent and parent != "TISSUE" else None
+
+
+def oncotree_ancestors(code: str) -> list[str]:
+    out: list[str] = []
+    parent = oncotree_parent(code)
+    while parent and parent not in out:
+        out.append(parent)
+        parent = oncotree_parent(parent)
+    return out
+
+
+def oncotree_descendants(code: str) -> list[str]:
+    return [c for c in oncotree_codes() if code in oncotree_ancestors(c)]
+
+
+def is_oncotree_subtype(code: str, ancestor: str) -> bool:
+    """True when `code` is `ancestor` or lies in its subtree."""
+    return code == ancestor or ancestor in oncotree_ancestors(code)
+
+
+def find_cancer_types(text: str) -> list[Mention]:
+    return _cancer_index().find(text)
+
+
+def normalize_cancer_type(text: str) -> str | None:
+    """The OncoTree code of a free-text diagnosis (the longest mention), or None."""
+    if text.strip().upper() in _oncotree():
+        return text.strip().upper()
+    mentions = find_cancer_types(text)
+    if not mentions:
+        return None
+    return max(mentions, key=lambda m: m.end - m.start).code
+
+
+# --- drugs -------------------------------------------------------------------------------------
+
+
+@functools.cache
+def _drugs() -> dict[str, tuple[str, ...]]:
+    return {row["drug"]: tuple(_split_keep_case(row["classes"])) for row in load_tsv(VOCAB + "drugs.tsv")}
+
+
+def _split_keep_case(value: str | None) -> list[str]:
+    return [v.strip() for v in (value or "").split("|") if v.strip()]
+
+
+@functools.cache
+def _drug_index() -> PhraseIndex:
+    entries: dict[str, str] = {}
+    for row in load_tsv(VOCAB + "drugs.tsv"):
+        for phrase in [row["drug"], *_split(row["synonyms"])]:
+            entries.setdefault(phrase.lower(), row["drug"])
+    return PhraseIndex(entries)
+
+
+@functools.cache
+def _class_index() -> PhraseIndex:
+    entries: dict[str, str] = {}
+    for row in load_tsv(VOCAB + "drug_classes.tsv"):
+        for phrase in _split(row["phrases"]):
+            entries.setdefault(phrase, row["class"])
+    return PhraseIndex(entries)
+
+
+def drug_classes(inn: str) -> tuple[str, ...]:
+    return _drugs().get(inn, ())
+
+
+def find_drugs(text: str) -> list[Mention]:
+    return [
+        Mention(m.start, m.end, m.text, m.code, {"classes": list(drug_classes(m.code))})
+        for m in _drug_index().find(text)
+    ]
+
+
+def find_drug_classes(text: str) -> list[Mention]:
+    return _class_index().find(text)
+
+
+def normalize_drug(text: str) -> str | None:
+    mentions = find_drugs(text)
+    return mentions[0].code if mentions else None
+
+
+# --- genes and biomarkers ----------------------------------------------------------------------
+
+
+@functools.cache
+def _gene_index() -> PhraseIndex:
+    entries: dict[str, str] = {}
+    for row in load_tsv(VOCAB + "genes.tsv"):
+        for phrase in _split(row["synonyms"]):
+            entries.setdefault(phrase, row["symbol"])
+    return PhraseIndex(entries)
+
+
+def find_genes(text: str) -> list[Mention]:
+    return _gene_index().find(text)
+
+
+# --- laboratory analytes -----------------------------------------------------------------------
+
+
+@functools.cache
+def _lab_index() -> PhraseIndex:
+    entries: dict[str, str] = {}
+    for row in load_tsv(VOCAB + "labs.tsv"):
+        for phrase in _split(row["synonyms"]):
+            entries.setdefault(phrase, row["analyte"])
+    return PhraseIndex(entries, lowercase_acronyms=True)
+
+
+def find_lab_analytes(text: str) -> list[Mention]:
+    return _lab_index().find(text)
+
+
+@functools.cache
+def lab_reference() -> dict[str, dict[str, str]]:
+    """Rows of resources/labs.tsv by analyte (canonical unit, ULN, LLN, LOINC)."""
+    return {row["analyte"]: row for row in load_tsv("labs.tsv")}
