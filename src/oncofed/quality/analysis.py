@@ -127,15 +127,17 @@ def analyse(
                 excluded_net[r["excluded_by"]] = int(r["n"])
             else:
                 excluded_by_centre.setdefault(r["centre_id"], {})[r["excluded_by"]] = int(r["n"])
-    per_centre = {r["centre_id"]: r for r in kept if r["g_centre"] == 0 and r["g_period"] == 1}
+    per_centre: dict[str, dict[str, Any]] = {
+        r["centre_id"]: r for r in kept if r["g_centre"] == 0 and r["g_period"] == 1
+    }
 
     # over-dispersion from every centre with data (published or not), as Spiegelhalter does
     od = None
     if ind.compared and theta is not None and n_net > 0:
         ys, vs = [], []
-        for r in per_centre.values():
-            n = int(r["n"])
-            y = _value(ind.kind, n, int(r["k"] or 0), r["sx"], r["med"])
+        for pc in per_centre.values():
+            n = int(pc["n"])
+            y = _value(ind.kind, n, int(pc["k"] or 0), pc["sx"], pc["med"])
             v = unit_variance(ind, theta, sigma) / n
             if y is not None and v > 0:
                 ys.append(y)
@@ -148,14 +150,14 @@ def analyse(
     ids = sorted(set(per_centre) | set(centre_ids or []) | set(excluded_by_centre))
     figures = []
     for cid in ids:
-        r = per_centre.get(cid)
-        n = int(r["n"]) if r else 0
-        k = int(r["k"] or 0) if r else 0
-        value = _value(ind.kind, n, k, r["sx"] if r else None, r["med"] if r else None)
+        cr = per_centre.get(cid)
+        n = int(cr["n"]) if cr else 0
+        k = int(cr["k"] or 0) if cr else 0
+        value = _value(ind.kind, n, k, cr["sx"] if cr else None, cr["med"] if cr else None)
         if ind.kind == "proportion" and n:
             ci = funnel.proportion_ci(k, n)
         elif ind.kind == "mean" and n:
-            ci = funnel.mean_ci(value or 0.0, _sd(n, r["sx"], r["sxx"]) if r else math.nan, n)
+            ci = funnel.mean_ci(value or 0.0, _sd(n, cr["sx"], cr["sxx"]) if cr else math.nan, n)
         else:
             ci = (math.nan, math.nan)
         limits = limits_at(ind, theta or 0.0, sigma, n, method, od) if theta is not None else {}
@@ -177,8 +179,8 @@ def analyse(
                 beyond_998=beyond,
                 published=published,
                 excluded=excluded_by_centre.get(cid, {}),
-                q1=(r["q1"] if r and ind.kind == "median" else None),
-                q3=(r["q3"] if r and ind.kind == "median" else None),
+                q1=(cr["q1"] if cr and ind.kind == "median" else None),
+                q3=(cr["q3"] if cr and ind.kind == "median" else None),
                 assessment=assessment,
             )
         )

@@ -139,9 +139,9 @@ def trend_svg(
                 f'<polyline class="series" data-series="{escape(key)}" points="{d}" fill="none" stroke="{colours.get(key, "#1d4ed8")}" stroke-width="2"/>'
             )
         label = labels.get("network", "network") if key == "network" else names.get(key, key)
-        for t, (x, y) in zip([t for t in pts if t["value"] is not None], coords, strict=True):
+        for pt, (x, y) in zip([p for p in pts if p["value"] is not None], coords, strict=True):
             out.append(
-                f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{colours.get(key, "#1d4ed8")}"><title>{escape(label)} {escape(str(t["period"]))}: {_fmt(ind.kind, t["value"])} (n={t["n"]})</title></circle>'
+                f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{colours.get(key, "#1d4ed8")}"><title>{escape(label)} {escape(str(pt["period"]))}: {_fmt(ind.kind, pt["value"])} (n={pt["n"]})</title></circle>'
             )
     out.append("</svg>")
     return "\n".join(out)

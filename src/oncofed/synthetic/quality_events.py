@@ -143,11 +143,11 @@ def generate_events(
 
     pidx = np.concatenate([s[0] for s in segments])
     event = np.concatenate(
-        [np.broadcast_to(np.int32(s[1]), s[0].shape) if np.isscalar(s[1]) else s[1] for s in segments]
+        [np.full(s[0].shape, s[1], np.int32) if isinstance(s[1], int) else s[1] for s in segments]
     ).astype(np.int8)
     day = np.concatenate([s[2] for s in segments])
     detail = np.concatenate(
-        [np.broadcast_to(np.int32(s[3]), s[0].shape) if np.isscalar(s[3]) else s[3] for s in segments]
+        [np.full(s[0].shape, s[3], np.int32) if isinstance(s[3], int) else s[3] for s in segments]
     ).astype(np.int8)
     value = np.concatenate([s[4] if s[4] is not None else np.full(s[0].size, np.nan) for s in segments])
     # deaths (6 %) come after the patient's last recorded event

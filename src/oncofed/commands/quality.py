@@ -1,0 +1,194 @@
+"""`oncofed quality generate|import|compute|report|export`: the quality area from the command line."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+
+def register(app: typer.Typer) -> None:
+    quality = typer.Typer(help="Quality indicators, funnel plots, charter and EPiHC.", no_args_is_help=True)
+    app.add_typer(quality, name="quality")
+
+    @quality.command("generate")
+    def generate(
+        events: int = typer.Option(100_000, help="About how many events to write (Parquet mode)."),
+        out: Path = typer.Option(Path("var/quality-events.parquet"), help="Parquet file to write."),
+        seed: int = typer.Option(42, help="Random seed."),
+        centres: int = typer.Option(0, help="Number of synthetic centres (0 = the network's centres)."),
+        dirty: float = typer.Option(0.0, help="Fraction of bad rows of each kind to inject (e.g. 0.001)."),
+        demo: bool = typer.Option(False, "--demo", help="Instead: events for the store's demo patients."),
+    ) -> None:
+        """Write seeded synthetic care-pathway events (and their patients) to Parquet, or to the store."""
+        from oncofed.cli import console, open_database
+
+        if demo:
+            from oncofed.services.quality_demo import seed_quality_demo
+
+            rep = seed_quality_demo(open_database(), seed=seed)
+            console.print(f"{rep.accepted} events stored, {rep.rejected_total} rejected ({rep.rejected})")
+            return
+        from oncofed.services.network import network_centres
+        from oncofed.synthetic.quality_events import generate_network, write_parquet
+
+        ids = [f"C{i + 1:02d}" for i in range(centres)] if centres else [c.id for c in network_centres()]
+        started = time.perf_counter()
+        table, patients = generate_network(events, ids, seed=seed, dirty=dirty)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        write_parquet(table, str(out))
+        patients_path = out.with_name(out.stem + ".patients.parquet")
+        write_parquet(patients, str(patients_path))
+        console.print(
+            f"{table.num_rows:,} events for {patients.num_rows:,} patients in {len(ids)} centres -> {out} "
+            f"(patients: {patients_path}) in {time.perf_counter() - started:.1f} s"
+        )
+
+    @quality.command("import")
+    def import_cmd(
+        path: Path = typer.Argument(
+            ..., help="CSV or Parquet with patient_id, centre_id, event, event_date, detail, value."
+        ),
+        source: str = typer.Option("", help="Source label (default: the file name)."),
+        replace: bool = typer.Option(False, help="Replace the rows previously imported from this source."),
+    ) -> None:
+        """Import events into the store; every rejected row is reported with its reason."""
+        from oncofed.cli import console, open_database
+        from oncofed.services.quality import import_events
+
+        rep = import_events(open_database(), path, source or None, replace=replace)
+        console.print(
+            f"{rep.source}: {rep.total} rows, {rep.accepted} accepted, {rep.rejected_total} rejected"
+        )
+        for reason, n in sorted(rep.rejected.items()):
+            console.print(f"  {reason}: {n}")
+        for ex in rep.examples:
+            console.print(f"  e.g. row {ex['row_number']}: {ex['reason']}: {ex['detail']}")
+
+    @quality.command("compute")
+    def compute(
+        parquet: Path | None = typer.Option(
+            None, help="Compute over this Parquet/CSV file instead of the store."
+        ),
+        patients: Path | None = typer.Option(
+            None, help="Patients file (patient_id, centre_id) for the Parquet mode."
+        ),
+        trend: str = typer.Option("month", help="month or quarter."),
+        adjust: str = typer.Option("auto", help="auto, none, multiplicative or additive."),
+        as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    ) -> None:
+        """Compute every indicator and print the network value and each centre's band."""
+        from oncofed.cli import console, open_database
+        from oncofed.services.quality import compute_over_parquet, compute_over_store
+        from oncofed.web.quality_view import result_json
+
+        started = time.perf_counter()
+        if parquet:
+            if patients is None:
+                guess = parquet.with_name(parquet.stem + ".patients.parquet")
+                patients = guess if guess.exists() else None
+            run = compute_over_parquet(parquet, patients, trend=trend, adjustment=adjust)
+            names: dict[str, str] = {}
+        else:
+            from oncofed.web.quality_view import centre_names
+
+            db = open_database()
+            run = compute_over_store(db, trend=trend, adjustment=adjust)
+            names = centre_names(db)
+        seconds = time.perf_counter() - started
+        if as_json:
+            print(json.dumps([result_json(r, names) for r in run.results], ensure_ascii=False, default=str))
+            return
+        table = Table("indicator", "network", "n", "within", "above", "below", "n<30", "adjustment")
+        for r in run.results:
+            bands = [f.band for f in r.centres]
+            v = r.network["value"]
+            shown = (
+                "-" if v is None else (f"{100 * v:.1f} %" if r.indicator.kind == "proportion" else f"{v:.1f}")
+            )
+            table.add_row(
+                r.indicator.id,
+                shown,
+                str(r.network["n"]),
+                *(str(bands.count(b)) for b in ("within", "above", "below")),
+                str(bands.count("small_sample")),
+                r.adjustment,
+            )
+        console.print(table)
+        console.print(
+            f"{run.events:,} events, {run.period_from} to {run.period_to}, {run.rejects.get('total', 0)} rejected rows, "
+            f"{seconds:.2f} s"
+        )
+
+    @quality.command("report")
+    def report(
+        centre: str = typer.Argument(..., help="Centre id (see `oncofed centres`)."),
+        out: Path = typer.Option(Path("quality-report.html"), help="HTML file to write (prints well)."),
+        lang: str = typer.Option("en", help="en or fr."),
+    ) -> None:
+        """Write a centre's printable quality report (indicators, charter evidence, EPiHC)."""
+        from fastapi.testclient import TestClient
+
+        from oncofed.cli import console, open_database
+        from oncofed.errors import NotFound
+        from oncofed.web.app import create_app
+
+        with TestClient(create_app(open_database())) as client:
+            resp = client.get(
+                f"/quality/centres/{centre}/report?lang={lang}", headers={"accept": "text/html"}
+            )
+        if resp.status_code == 404:
+            raise NotFound(f"no centre {centre!r}", fix="see `oncofed centres`")
+        css = Path(__file__).resolve().parents[1] / "web" / "static"
+        html = resp.text.replace(
+            '<link rel="stylesheet" href="/static/quality-print.css" media="print">',
+            f'<style media="print">{(css / "quality-print.css").read_text()}</style>',
+        ).replace(
+            '<link rel="stylesheet" href="/static/style.css">',
+            f"<style>{(css / 'style.css').read_text()}</style>",
+        )
+        out.write_text(html, encoding="utf-8")
+        console.print(f"report for {centre} -> {out}")
+
+    @quality.command("export")
+    def export(
+        out: Path = typer.Option(Path("var/quality-export"), help="Folder to write CSV, JSON and SVG into."),
+    ) -> None:
+        """Export every indicator's data (CSV + JSON), funnel and trend charts (SVG), rejected rows."""
+        from oncofed.cli import console, open_database
+        from oncofed.quality.svg import funnel_svg, trend_svg
+        from oncofed.services.quality import compute_over_store, list_rejects
+        from oncofed.web.csv_export import to_csv
+        from oncofed.web.quality_view import (
+            CENTRE_COLUMNS,
+            TREND_COLUMNS,
+            centre_names,
+            centre_rows,
+            chart_labels,
+            result_json,
+        )
+
+        db = open_database()
+        run = compute_over_store(db)
+        names = centre_names(db)
+        out.mkdir(parents=True, exist_ok=True)
+        for r in run.results:
+            rid = r.indicator.id
+            (out / f"{rid}.json").write_text(
+                json.dumps(result_json(r, names), ensure_ascii=False, indent=1, default=str)
+            )
+            (out / f"{rid}.csv").write_text(to_csv(centre_rows(r, names), CENTRE_COLUMNS))
+            trend_rows = [
+                {"indicator_id": rid, **t, "value": t["value"] if t["published"] else None} for t in r.trend
+            ]
+            (out / f"{rid}-trend.csv").write_text(to_csv(trend_rows, TREND_COLUMNS))
+            labels = chart_labels(r, "en")
+            if r.indicator.compared:
+                (out / f"{rid}-funnel.svg").write_text(funnel_svg(r, names, labels))
+            (out / f"{rid}-trend.svg").write_text(trend_svg(r, None, names, labels))
+        cols = ["source", "row", "reason", "detail", "patient_id", "centre_id", "event", "event_date"]
+        (out / "rejected-rows.csv").write_text(to_csv(list_rejects(db, limit=10**9), cols))
+        console.print(f"{len(run.results)} indicators exported to {out}")
