@@ -160,7 +160,7 @@ def test_wrong_encoding_is_rejected_with_file_record_field(sqlite_db: Database, 
 
 
 def test_xml_bomb_is_refused_and_database_unchanged(sqlite_db: Database, tmp_path: Path) -> None:
-    ents = "".join(f'<!ENTITY lol{i} "{"&lol%d;" % (i - 1) * 10}">' for i in range(1, 10))
+    ents = "".join(f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10))
     bomb = f'<?xml version="1.0"?><!DOCTYPE clinical_study [<!ENTITY lol0 "lol">{ents}]><clinical_study><brief_title>&lol9;</brief_title></clinical_study>'
     path = tmp_path / "bomb.xml"
     path.write_text(bomb, encoding="utf-8")

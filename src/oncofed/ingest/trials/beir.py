@@ -13,9 +13,9 @@ from oncofed.ingest.trials.common import (
     Parsed,
     RecordError,
     iter_json_lines,
+    load_json_document,
     load_json_line,
     parse_int,
-    read_text,
     require_id,
     text,
     text_list,
@@ -89,9 +89,11 @@ def iter_corpus(path: Path) -> Iterator[Parsed]:
 def iter_retrieved(path: Path, data: Any | None = None) -> Iterator[Parsed]:
     """TrialGPT retrieved trials: `{"patient_id", "patient", "0": [trial...], "1": [...], ...}` (or a list)."""
     if data is None:
-        import json
-
-        data = json.loads(read_text(path, "TrialGPT JSON"))
+        try:
+            data = load_json_document(path, "TrialGPT JSON")
+        except RecordError as exc:
+            yield Parsed(record="#1", error=exc)
+            return
     patients = data if isinstance(data, list) else [data]
     for p_index, patient in enumerate(patients):
         if not isinstance(patient, dict):

@@ -261,3 +261,16 @@ def load_json_line(line: bytes) -> Any:
         raise RecordError("(json)", f"invalid JSON: {exc.msg} at column {exc.colno}") from exc
     except RecursionError as exc:
         raise RecordError("(json)", "JSON nested too deeply") from exc
+
+
+def load_json_document(path: Path, what: str) -> Any:
+    """One whole JSON document (size-capped), or RecordError naming what is wrong."""
+    body = read_text(path, what)
+    try:
+        return json.loads(body)
+    except json.JSONDecodeError as exc:
+        raise RecordError(
+            "(json)", f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
+        ) from exc
+    except RecursionError as exc:
+        raise RecordError("(json)", "JSON nested too deeply") from exc

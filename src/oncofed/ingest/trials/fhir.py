@@ -7,7 +7,6 @@ the mCODE matching service examples, or the contained Group's text)."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,7 +14,15 @@ from typing import Any
 from pydantic import ValidationError
 
 from oncofed.domain import Phase, Trial, TrialSite, TrialStatus
-from oncofed.ingest.trials.common import NCT_RE, Parsed, RecordError, parse_date, read_text, require_id, text
+from oncofed.ingest.trials.common import (
+    NCT_RE,
+    Parsed,
+    RecordError,
+    load_json_document,
+    parse_date,
+    require_id,
+    text,
+)
 
 SOURCE = "fhir"
 USED_CONTAINED = {"Location", "Group", "Organization"}
@@ -145,11 +152,9 @@ def study_to_trial(resource: Any, bundle_index: dict[str, Any] | None = None) ->
 def iter_records(path: Path, data: Any | None = None) -> Iterator[Parsed]:
     if data is None:
         try:
-            data = json.loads(read_text(path, "FHIR"))
-        except json.JSONDecodeError as exc:
-            yield Parsed(
-                record="#1", error=RecordError("(json)", f"invalid JSON at line {exc.lineno}: {exc.msg}")
-            )
+            data = load_json_document(path, "FHIR")
+        except RecordError as exc:
+            yield Parsed(record="#1", error=exc)
             return
     if isinstance(data, dict) and data.get("resourceType") == "Bundle":
         entries = [e for e in data.get("entry") or [] if isinstance(e, dict)]

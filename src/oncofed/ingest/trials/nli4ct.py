@@ -3,14 +3,21 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from oncofed.domain import Trial
-from oncofed.ingest.trials.common import Parsed, RecordError, as_list, read_text, require_id, text, text_list
+from oncofed.ingest.trials.common import (
+    Parsed,
+    RecordError,
+    as_list,
+    load_json_document,
+    require_id,
+    text,
+    text_list,
+)
 
 SOURCE = "nli4ct"
 _ARM_HEADER = re.compile(r"^\s*INTERVENTION\s+\d+\s*:\s*$", re.IGNORECASE)
@@ -51,7 +58,11 @@ def record_to_trial(doc: Any) -> Trial:
 
 def iter_records(path: Path, data: Any | None = None) -> Iterator[Parsed]:
     if data is None:
-        data = json.loads(read_text(path, "NLI4CT JSON"))
+        try:
+            data = load_json_document(path, "NLI4CT JSON")
+        except RecordError as exc:
+            yield Parsed(record="#1", error=exc)
+            return
     docs = data if isinstance(data, list) else [data]
     for i, doc in enumerate(docs, 1):
         label = f"#{i}" + (f" {text(doc.get('Clinical Trial ID'))}" if isinstance(doc, dict) else "")
