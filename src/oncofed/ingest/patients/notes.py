@@ -233,6 +233,10 @@ def extract(text: str, note_id: str, source: str) -> PatientProfile:
         elif label == "PREGNANCY":
             add("pregnancy", s, e, value="pregnant", display=ent.text, negated=neg)
     add_performance_conversions(p)
+    # the note itself, so the patient page can show each fact's span in its text
+    p.facts.append(
+        fact("note", source, rec, code=note_id, value=text, display=f"note {note_id}", note_id=note_id)
+    )
     return finish_profile(p)
 
 

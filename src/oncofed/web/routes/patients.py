@@ -1,0 +1,189 @@
+"""Centre staff's patients: `/patients` (the caller's centres, paginated, CSV) and `/patients/{id}`
+(the profile grouped by kind, each fact with its provenance), with their JSON twins under /api.
+
+Every read goes through `PatientRepository(session, actor)`: a patient of another centre is
+"not found" (404), never "forbidden".
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, Response
+from markupsafe import Markup, escape
+
+from oncofed.domain import Actor, PatientProfile
+from oncofed.services.patients import profile_json
+from oncofed.store.db import Database
+from oncofed.store.repositories import PatientRepository
+from oncofed.web.csv_export import csv_response
+from oncofed.web.deps import get_actor, get_db
+from oncofed.web.templating import render
+
+router = APIRouter()
+
+LIST_COLUMNS = [
+    "id",
+    "centre_id",
+    "display_name",
+    "sex",
+    "age_years",
+    "primary_cancer",
+    "stage",
+    "ecog",
+    "facts",
+]
+FACT_COLUMNS = [
+    "kind",
+    "code",
+    "value",
+    "unit",
+    "display",
+    "when",
+    "negated",
+    "source",
+    "record",
+    "span",
+    "note_id",
+]
+KIND_ORDER = [
+    "sex", "birth_date", "age", "home", "primary_cancer", "stage", "disease_status", "metastasis", "biomarker",
+    "ecog", "karnofsky", "treatment", "lab", "comorbidity", "pregnancy", "smoking", "research_objection", "deceased",
+]  # fmt: skip
+
+
+def _row(p: PatientProfile) -> dict[str, Any]:
+    return {
+        "id": p.id,
+        "centre_id": p.centre_id,
+        "display_name": p.display_name,
+        "sex": p.sex,
+        "age_years": p.age_on(date.today()),
+        "primary_cancer": p.primary_cancer,
+        "stage": p.stage,
+        "ecog": p.ecog,
+        "facts": len(p.facts),
+    }
+
+
+def _list(db: Database, actor: Actor, page: int, size: int) -> dict[str, Any]:
+    with db.session() as s:
+        repo = PatientRepository(s, actor)
+        total = repo.count()
+        patients = repo.list(limit=size, offset=(page - 1) * size)
+    return {"total": total, "page": page, "size": size, "patients": [_row(p) for p in patients]}
+
+
+def provenance_text(fact: dict[str, Any]) -> str:
+    parts = [fact.get("source", "")]
+    if fact.get("record"):
+        parts.append(str(fact["record"]))
+    if fact.get("span"):
+        parts.append(f"chars {fact['span'][0]}-{fact['span'][1]}")
+    return " · ".join(p for p in parts if p)
+
+
+def marked_note(text: str, spans: list[tuple[int, int, str]]) -> Markup:
+    """The note's text with each fact's span in a <mark id="span-S-E"> (overlaps: the first wins)."""
+    out: list[str] = []
+    pos = 0
+    for start, end, title in sorted(spans):
+        if start < pos or end > len(text):
+            continue
+        out.append(str(escape(text[pos:start])))
+        out.append(f'<mark id="span-{start}-{end}" title="{escape(title)}">{escape(text[start:end])}</mark>')
+        pos = end
+    out.append(str(escape(text[pos:])))
+    return Markup("".join(out))
+
+
+def notes_of(facts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    out = []
+    for note in (f for f in facts if f["kind"] == "note"):
+        spans = [
+            (int(f["span"][0]), int(f["span"][1]), f"{f['kind']}: {f.get('display') or f.get('code') or ''}")
+            for f in facts
+            if f.get("span") and f.get("note_id") == note.get("code") and f["kind"] != "note"
+        ]
+        out.append(
+            {
+                "id": note.get("code"),
+                "source": note.get("source"),
+                "html": marked_note(str(note.get("value") or ""), spans),
+            }
+        )
+    return out
+
+
+def grouped(facts: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for f in facts:
+        if f["kind"] == "note":
+            continue
+        groups.setdefault(f["kind"], []).append({**f, "provenance": provenance_text(f)})
+    order = {k: i for i, k in enumerate(KIND_ORDER)}
+    return sorted(groups.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0]))
+
+
+@router.get(
+    "/api/patients",
+    tags=["patients"],
+    summary="Patients of the caller's centres (paginated; CSV with format=csv)",
+)
+def api_patients(
+    db: Database = Depends(get_db),
+    actor: Actor = Depends(get_actor),
+    page: int = Query(1, ge=1),
+    size: int = Query(50, ge=1, le=1000),
+    format: str = Query("json", pattern="^(json|csv)$"),
+) -> Any:
+    data = _list(db, actor, page, size)
+    if format == "csv":
+        return csv_response(data["patients"], LIST_COLUMNS, "patients.csv")
+    return data
+
+
+@router.get(
+    "/api/patients/{patient_id}",
+    tags=["patients"],
+    summary="One patient's profile: every fact with its provenance",
+)
+def api_patient(
+    patient_id: str,
+    db: Database = Depends(get_db),
+    actor: Actor = Depends(get_actor),
+    format: str = Query("json", pattern="^(json|csv)$"),
+) -> Any:
+    with db.session() as s:
+        profile = PatientRepository(s, actor).get(patient_id)
+    data = profile_json(profile)
+    if format == "csv":
+        rows = [{**f, "span": "-".join(map(str, f.get("span") or []))} for f in data["facts"]]  # type: ignore[attr-defined]
+        return csv_response(rows, FACT_COLUMNS, f"{patient_id}-facts.csv")
+    return data
+
+
+@router.get("/patients", response_class=HTMLResponse, include_in_schema=False)
+def patients_page(
+    request: Request,
+    db: Database = Depends(get_db),
+    actor: Actor = Depends(get_actor),
+    page: int = Query(1, ge=1),
+    size: int = Query(50, ge=1, le=500),
+) -> Response:
+    data = _list(db, actor, page, size)
+    pages = max(1, -(-data["total"] // size))
+    return render(request, "patients.html", data=data, pages=pages, actor=actor)
+
+
+@router.get("/patients/{patient_id}", response_class=HTMLResponse, include_in_schema=False)
+def patient_page(
+    request: Request, patient_id: str, db: Database = Depends(get_db), actor: Actor = Depends(get_actor)
+) -> Response:
+    with db.session() as s:
+        profile = PatientRepository(s, actor).get(patient_id)
+    data = profile_json(profile)
+    facts: list[dict[str, Any]] = data["facts"]  # type: ignore[assignment]
+    return render(request, "patient.html", p=data, groups=grouped(facts), notes=notes_of(facts), actor=actor)

@@ -1,0 +1,222 @@
+"""`oncofed import patients`: each importer end to end into the store (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from oncofed.domain import Actor, Role
+from oncofed.errors import InputError, NotFound
+from oncofed.ingest.patients import fhir, flatcsv
+from oncofed.resources import resource_path
+from oncofed.services.patients import import_patients
+from oncofed.store.db import Database
+from oncofed.store.repositories import PatientRepository
+from tests.conftest import shared_data
+
+TEMPLATE = resource_path("templates/patients_template.csv")
+
+
+def test_flat_csv_template_imports_with_expected_facts(db: Database) -> None:
+    report = import_patients(db, [TEMPLATE], centre="curie")
+    assert (report.imported, report.updated, report.rejected) == (2, 0, 0)
+    assert report.warnings == 0, [i.describe() for i in report.issues]
+    with db.session() as s:
+        p = PatientRepository(s, Actor.system()).get("curie-P0001")
+    assert (p.sex, p.birth_date.isoformat(), p.primary_cancer, p.stage, p.ecog) == (
+        "FEMALE",
+        "1961-03-14",
+        "LUAD",
+        "IV",
+        1,
+    )
+    labs = {f.code: (f.value, f.unit) for f in p.facts if f.kind == "lab"}
+    assert labs["creatinine"] == (pytest.approx(1.0, abs=0.01), "mg/dL")  # 88.4 umol/L converted
+    assert labs["hemoglobin"] == (12.1, "g/dL")
+    brain = [f for f in p.facts if f.kind == "metastasis" and f.code == "brain"][0]
+    assert brain.negated
+    egfr = [f for f in p.facts if f.kind == "biomarker" and f.code == "EGFR"][0]
+    assert (egfr.value, egfr.attributes["kind"]) == ("L858R", "mutation")
+    osimertinib = [f for f in p.facts if f.kind == "treatment"][0]
+    assert osimertinib.attributes["class"] == "EGFR TKI" and osimertinib.attributes["line"] == 1
+    assert all(f.provenance.record.startswith("row ") for f in p.facts)
+    again = import_patients(db, [TEMPLATE], centre="curie")
+    assert (again.imported, again.updated) == (0, 2)
+
+
+def test_flat_csv_bad_rows_are_reported_rest_kept(tmp_path: Path, db: Database) -> None:
+    path = tmp_path / "p.csv"
+    path.write_text(
+        "patient_id,kind,code,value,unit,date\n"
+        "A1,sex,,F,,\n"
+        "A1,lab,hemoglobin,12,furlongs,\n"
+        "A1,ecog,,7,,\n"
+        "A1,birth_date,,1960-02-30,,\n"
+        "A1,teleportation,,yes,,\n"
+        ",sex,,M,,\n"
+    )
+    report = import_patients(db, [path], centre="curie")
+    assert (report.imported, report.rejected) == (1, 1)
+    reasons = " | ".join(i.reason for i in report.issues)
+    assert (
+        "does not convert" in reasons
+        and "ecog '7'" in reasons
+        and "unknown kind" in reasons
+        and "not a date" in reasons
+    )
+    assert {i.record for i in report.issues if i.severity == "warning"} == {"patient A1"}
+
+
+@pytest.mark.shared_data
+def test_all_mcode_bundles_and_matchminer_patients_import(db: Database) -> None:
+    report = import_patients(
+        db,
+        [shared_data("fhir", "mcode"), shared_data("matchminer", "patients", "json")],
+        centre="gustave-roussy",
+    )
+    # 7 files: 6 patients (three bundles are the same Synthea patient -> 1 new + 2 updates), 1 rejected
+    assert (report.imported, report.updated, report.rejected) == (6, 2, 1)
+    assert any("no Patient" in i.reason for i in report.issues if i.severity == "error")
+    with db.session() as s:
+        repo = PatientRepository(s, Actor.system())
+        assert repo.count() == 6
+        p = repo.get("gustave-roussy-mCODETrialMatchingPatientExample01")
+        assert (p.primary_cancer, p.stage, p.ecog) == ("IDC", "IV", 1)
+        assert repo.get("gustave-roussy-11-22-3333").birth_date.isoformat() == "2019-10-27"
+
+
+def test_centre_from_option_or_record(tmp_path: Path, db: Database) -> None:
+    path = tmp_path / "c.csv"
+    path.write_text("patient_id,centre,kind,value\nB1,Institut Curie,sex,M\nB2,nowhere,sex,F\nB3,,sex,F\n")
+    report = import_patients(db, [path])
+    assert (report.imported, report.rejected) == (1, 2)
+    with db.session() as s:
+        assert PatientRepository(s, Actor.system()).get("curie-B1").sex == "MALE"
+    with pytest.raises(InputError):
+        import_patients(db, [path], centre="atlantis")
+
+
+def test_import_respects_actor_scope(tmp_path: Path, db: Database) -> None:
+    path = tmp_path / "c.csv"
+    path.write_text("patient_id,kind,value\nC1,sex,M\n")
+    clinician = Actor("doc", Role.CLINICIAN, frozenset({"curie"}))
+    report = import_patients(db, [path], centre="bergonie", actor=clinician)
+    assert report.rejected == 1 and "not stored" in report.issues[-1].reason
+    with db.session() as s, pytest.raises(NotFound):
+        PatientRepository(s, Actor.system()).get("bergonie-C1")
+
+
+@pytest.mark.shared_data
+def test_cli_import_patients(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from oncofed.cli import app
+
+    monkeypatch.setenv("ONCOFED_VAR_DIR", str(tmp_path))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    issues = tmp_path / "issues.csv"
+    result = CliRunner().invoke(
+        app,
+        [
+            "import",
+            "patients",
+            str(shared_data("fhir", "mcode")),
+            "--centre",
+            "curie",
+            "--report",
+            str(issues),
+            "--json",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout[result.stdout.index("{") :])
+    assert (data["imported"], data["updated"], data["rejected"]) == (4, 2, 1)
+    assert "Patient" in issues.read_text() and "birthDate" in issues.read_text()
+
+
+# --- property tests: parsers never crash, whatever they are given -------------------------------
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=5)
+    ),
+    max_leaves=25,
+)
+resource_types = st.sampled_from(
+    ["Patient", "Observation", "Condition", "MedicationStatement", "Procedure", "Consent", "Foo"]
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    btype=st.sampled_from(["collection", "transaction", "history", None]),
+    resources=st.lists(
+        st.fixed_dictionaries(
+            {"resourceType": resource_types},
+            optional={
+                "id": st.text(max_size=8),
+                "gender": json_values,
+                "birthDate": json_values,
+                "code": json_values,
+                "valueInteger": json_values,
+                "valueQuantity": json_values,
+                "component": json_values,
+                "stage": json_values,
+                "effectiveDateTime": json_values,
+            },
+        ),
+        max_size=5,
+    ),
+)
+def test_fhir_bundles_never_crash(btype: str | None, resources: list[dict[str, object]]) -> None:
+    bundle = {"resourceType": "Bundle", "type": btype, "entry": [{"resource": r} for r in resources]}
+    for record in fhir.parse_bundle(bundle, file="h.json"):
+        assert record.rejected == (
+            record.profile is None or any(i.severity == "error" for i in record.issues)
+        )
+        for issue in record.issues:
+            assert issue.reason and issue.fix
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.sampled_from(["P1", "P2", ""]),
+            st.sampled_from(
+                [
+                    "sex",
+                    "lab",
+                    "ecog",
+                    "karnofsky",
+                    "birth_date",
+                    "treatment",
+                    "primary_cancer",
+                    "biomarker",
+                    "x",
+                ]
+            ),
+            st.text(max_size=12),
+            st.text(max_size=12),
+            st.text(max_size=8),
+            st.text(max_size=12),
+        ),
+        max_size=8,
+    )
+)
+def test_flat_csv_never_crashes(
+    tmp_path_factory: pytest.TempPathFactory, rows: list[tuple[str, ...]]
+) -> None:
+    import csv
+
+    path = tmp_path_factory.mktemp("h") / "p.csv"
+    with path.open("w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["patient_id", "kind", "code", "value", "unit", "date"])
+        w.writerows(rows)
+    for record in flatcsv.parse_file(path):
+        assert record.rejected or record.profile is not None
