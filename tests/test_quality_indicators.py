@@ -60,7 +60,7 @@ def hand_built_pathways() -> list[dict]:
 def events_of(paths: list[dict]) -> list[dict]:
     rows = []
     for p in paths:
-        e = lambda ev, day, detail=None, value=None: rows.append(  # noqa: E731
+        e = lambda ev, day, detail=None, value=None, p=p: rows.append(  # noqa: E731
             {
                 "patient_id": p["pid"],
                 "centre_id": p["centre"],
