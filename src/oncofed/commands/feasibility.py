@@ -1,0 +1,66 @@
+"""`oncofed feasibility --trial ID | --criteria FILE`: disclosure-controlled counts per centre."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import sys
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("feasibility")
+    def feasibility(
+        trial: str = typer.Option(
+            None, "--trial", help="Trial id (its registry fields and parsed criteria)."
+        ),
+        criteria: Path = typer.Option(
+            None,
+            "--criteria",
+            help="Criteria file (YAML/JSON; format in oncofed/federation/criteria_spec.py).",
+        ),
+        as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+        csv: bool = typer.Option(False, "--csv", help="Print CSV."),
+    ) -> None:
+        """Per centre: patients meeting / possibly meeting the criteria (10 or fewer suppressed, noised above)."""
+        from oncofed.cli import console, open_database
+        from oncofed.domain import Actor
+        from oncofed.errors import InputError
+        from oncofed.federation.criteria_spec import load_spec
+        from oncofed.federation.feasibility import CSV_COLUMNS, Question, run_feasibility, trial_question
+        from oncofed.web.csv_export import to_csv
+
+        if (trial is None) == (criteria is None):
+            raise InputError(
+                "give either --trial ID or --criteria FILE", fix="e.g. oncofed feasibility --trial DEMO-0001"
+            )
+        db = open_database()
+        if trial:
+            question = trial_question(db, trial)
+        else:
+            name, items = load_spec(criteria)
+            question = Question(name, items)
+        actor = Actor.system(purpose="feasibility")
+        actor = Actor(f"cli:{getpass.getuser()}", actor.role, actor.centre_ids, actor.purpose)
+        with console.status("counting in each centre's partition..."):
+            result = run_feasibility(db, actor, question)
+        if as_json:
+            print(json.dumps(result.as_json(), indent=2, ensure_ascii=False))
+            return
+        if csv:
+            sys.stdout.write(to_csv(result.csv_rows(), CSV_COLUMNS))
+            return
+        table = Table("centre", "meet the criteria", "possibly (missing data)", title=question.name)
+        for row in result.csv_rows():
+            table.add_row(row["centre"], str(row["met"]), str(row["possible"]))
+        console.print(table)
+        if question.not_counted:
+            console.print(
+                f"[dim]{len(question.not_counted)} criteria not decidable from patient data (not counted).[/]"
+            )
+        console.print(
+            "[dim]1..10 shown as '10 or fewer'; larger counts carry stored noise (sd 1.33, at most 3).[/]"
+        )

@@ -1,0 +1,1 @@
+"""Network questions answered inside each centre's partition, disclosing only controlled aggregates."""

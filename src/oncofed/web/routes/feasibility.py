@@ -1,0 +1,135 @@
+"""Feasibility for trial managers: page, JSON (GET ?trial= or POST criteria) and CSV."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Body, Depends, Form, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, Response
+from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
+
+from oncofed.domain import Actor, Role
+from oncofed.errors import InputError
+from oncofed.federation.criteria_spec import parse_spec, parse_text
+from oncofed.federation.feasibility import (
+    CSV_COLUMNS,
+    BudgetExceeded,
+    FeasibilityResult,
+    Question,
+    run_feasibility,
+    trial_question,
+)
+from oncofed.store.db import Database
+from oncofed.store.repositories import TrialRepository
+from oncofed.web.auth import require_roles
+from oncofed.web.csv_export import csv_response
+from oncofed.web.deps import get_db
+from oncofed.web.templating import render
+
+router = APIRouter()
+ROLES = (Role.TRIAL_MANAGER, Role.ADMIN)
+EXAMPLE = """name: HER2-positive metastatic breast cancer, fit
+inclusion:
+  - age: ">= 18"
+  - cancer_type: [BRCA]
+  - stage: [IV]
+  - biomarker: {gene: HER2, value: positive}
+  - ecog: "<= 1"
+exclusion:
+  - metastasis: brain
+"""
+
+
+class FeasibilityRequest(BaseModel):
+    trial_id: str | None = Field(
+        None, max_length=64, description="A trial id: its registry fields and parsed criteria."
+    )
+    criteria: dict[str, Any] | None = Field(
+        None, description="A criteria document (name, inclusion, exclusion), see federation/criteria_spec.py."
+    )
+
+
+def _run(db: Database, actor: Actor, question: Question) -> FeasibilityResult:
+    try:
+        return run_feasibility(db, actor, question)
+    except BudgetExceeded as exc:
+        raise HTTPException(429, str(exc)) from exc
+
+
+@router.get(
+    "/api/feasibility", tags=["feasibility"], summary="Counts per centre for a trial (trial managers)"
+)
+def api_feasibility_trial(
+    trial: str = Query(..., max_length=64),
+    format: str = Query("json", pattern="^(json|csv)$"),
+    db: Database = Depends(get_db),
+    actor: Actor = Depends(require_roles(*ROLES)),
+) -> Any:
+    result = _run(db, actor, trial_question(db, trial))
+    if format == "csv":
+        return csv_response(result.csv_rows(), CSV_COLUMNS, f"feasibility-{trial}.csv")
+    return result.as_json()
+
+
+@router.post(
+    "/api/feasibility", tags=["feasibility"], summary="Counts per centre for a trial or a criteria document"
+)
+def api_feasibility(
+    request_body: FeasibilityRequest = Body(...),
+    db: Database = Depends(get_db),
+    actor: Actor = Depends(require_roles(*ROLES)),
+) -> dict[str, Any]:
+    if (request_body.trial_id is None) == (request_body.criteria is None):
+        raise InputError(
+            "give either trial_id or criteria", field="body", fix='e.g. {"trial_id": "DEMO-0001"}'
+        )
+    if request_body.trial_id:
+        question = trial_question(db, request_body.trial_id)
+    else:
+        question = Question(*parse_spec(request_body.criteria, "request body"))
+    return _run(db, actor, question).as_json()
+
+
+def _page(request: Request, db: Database, actor: Actor, trial: str | None, spec: str | None) -> HTMLResponse:
+    with db.session() as s:
+        trials = [(t.id, t.title) for t in TrialRepository(s).list()]
+    result, error = None, None
+    try:
+        if spec and spec.strip():
+            result = _run(db, actor, Question(*parse_text(spec, "criteria")))
+        elif trial:
+            result = _run(db, actor, trial_question(db, trial))
+    except InputError as exc:
+        error = str(exc)
+    return render(
+        request,
+        "feasibility.html",
+        actor=actor,
+        trials=trials,
+        trial=trial or "",
+        spec=spec or EXAMPLE,
+        result=result.as_json() if result else None,
+        error=error,
+    )
+
+
+@router.get("/feasibility", response_class=HTMLResponse, include_in_schema=False)
+def feasibility_page(
+    request: Request,
+    trial: str | None = Query(None, max_length=64),
+    db: Database = Depends(get_db),
+    actor: Actor = Depends(require_roles(*ROLES)),
+) -> Response:
+    return _page(request, db, actor, trial, None)
+
+
+@router.post("/feasibility", response_class=HTMLResponse, include_in_schema=False)
+async def feasibility_form(
+    request: Request,
+    trial: str = Form("", max_length=64),
+    spec: str = Form("", max_length=20_000),
+    db: Database = Depends(get_db),
+    actor: Actor = Depends(require_roles(*ROLES)),
+) -> Response:
+    return await run_in_threadpool(_page, request, db, actor, trial or None, spec or None)
