@@ -41,7 +41,7 @@ ELIGIBILITY_ORDER = {"eligible": 0, "possible": 1, "not_eligible": 2}
 CANDIDATE = ("eligible", "possible")
 LOAD_BATCH = 5000
 
-# One function per trial: the evaluator's verdicts, one list per patient (same order).
+# The evaluator's verdicts for one trial over a batch of patients (same order).
 Evaluator = Callable[[Trial, Sequence[PatientProfile]], "VerdictMatrix"]
 
 
@@ -148,6 +148,18 @@ def _criteria_fingerprint(trial: Trial) -> str:
     return repr(trial_criteria(trial))
 
 
+@dataclass(frozen=True)
+class PrescreenEngine:
+    """The matching engine as pre-screening uses it: verdicts, and a fingerprint of what it reads
+    from a trial (a change of fingerprint re-evaluates every pair of that trial)."""
+
+    evaluate: Evaluator = _candidate_verdicts
+    fingerprint: Callable[[Trial], str] = _criteria_fingerprint
+
+
+DEFAULT_ENGINE = PrescreenEngine()
+
+
 def assess(matrix: VerdictMatrix) -> list[Assessment]:
     """Eligible / possibly eligible (with what to check) / not eligible (with what blocks), per patient.
 
@@ -190,11 +202,11 @@ def assess(matrix: VerdictMatrix) -> list[Assessment]:
 # --- hashes and scoped patient reads ---------------------------------------------------------
 
 
-def trial_criteria_hash(trial: Trial) -> str:
+def trial_criteria_hash(trial: Trial, engine: PrescreenEngine = DEFAULT_ENGINE) -> str:
     """What the evaluator reads from a trial: a change re-evaluates every pair of that trial."""
     payload = [trial.eligibility_text, trial.min_age_years, trial.max_age_years, trial.sex]
     # the day too: ages and washout windows move with it, so results are re-evaluated daily
-    payload += [trial.extra.get("oncotree"), _criteria_fingerprint(trial), date.today().isoformat()]
+    payload += [trial.extra.get("oncotree"), engine.fingerprint(trial), date.today().isoformat()]
     return hashlib.sha1(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
 
@@ -261,18 +273,18 @@ def refresh_prescreen(
     centre_id: str,
     actor: Actor,
     *,
-    evaluator: Evaluator | None = None,
+    engine: PrescreenEngine | None = None,
     force: bool = False,
 ) -> RefreshReport:
     """Bring the stored results of `trial_id` at `centre_id` up to date; evaluate only what changed."""
     started = time.perf_counter()
-    evaluate = evaluator or _candidate_verdicts
+    engine = engine or DEFAULT_ENGINE
     actor = research_actor(actor)
     now = utcnow()
     with db.session() as s:
         trial = TrialRepository(s).get(trial_id)
         _check_centre(s, actor, trial, centre_id)
-        thash = trial_criteria_hash(trial)
+        thash = trial_criteria_hash(trial, engine)
         run = s.get(PrescreenRunRow, (trial_id, centre_id))
         full = force or run is None or run.trial_hash != thash
         repo = PrescreenPatients(s, actor)
@@ -300,20 +312,24 @@ def refresh_prescreen(
         if full:
             todo = list(stamps)
         else:
-            # updated_at narrows the set; the record hash (checked below) decides, because
-            # SQLite's CURRENT_TIMESTAMP has one-second resolution.
-            recent = run.computed_at if run else now
+            # updated_at (the database's own clock) narrows the set and the record hash decides:
+            # SQLite's CURRENT_TIMESTAMP has one-second resolution, so a record updated in the same
+            # second as the newest stamp already seen is re-hashed too (a handful of rows).
+            seen = [v[0] for v in stored.values() if v[0] is not None]
+            watermark = max(seen) if seen else None
             todo = [
                 pid
                 for pid, at in stamps.items()
-                if pid not in stored or at != stored[pid][0] or (at is not None and at >= recent)
+                if pid not in stored
+                or at != stored[pid][0]
+                or (at is not None and watermark is not None and at >= watermark)
             ]
         rows = repo.rows(todo) if todo else []
         hashes = {r.id: patient_record_hash(r) for r in rows}
         if not full:
             rows = [r for r in rows if r.id not in stored or stored[r.id][1] != hashes[r.id]]
         profiles = [patient_to_domain(cast(PatientRow, r)) for r in rows]
-        assessments = assess(evaluate(trial, profiles)) if profiles else []
+        assessments = assess(engine.evaluate(trial, profiles)) if profiles else []
         if len(assessments) != len(profiles):
             raise OncofedError(
                 f"the evaluator returned {len(assessments)} results for {len(profiles)} patients",
@@ -394,11 +410,11 @@ def prescreen_list(
     *,
     refresh: bool = True,
     mark_visit: bool = True,
-    evaluator: Evaluator | None = None,
+    engine: PrescreenEngine | None = None,
     include_not_eligible: bool = True,
 ) -> PrescreenList:
     """The ranked candidates, their screening status, and which are new since the user's last visit."""
-    report = refresh_prescreen(db, trial_id, centre_id, actor, evaluator=evaluator) if refresh else None
+    report = refresh_prescreen(db, trial_id, centre_id, actor, engine=engine) if refresh else None
     ractor = research_actor(actor)
     with db.session() as s:
         trial = TrialRepository(s).get(trial_id)

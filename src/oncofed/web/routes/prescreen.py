@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from oncofed.domain import Actor
 from oncofed.errors import InputError, NotFound
-from oncofed.services.prescreen import prescreen_index, prescreen_list
+from oncofed.services.prescreen import PrescreenEngine, prescreen_index, prescreen_list
 from oncofed.services.prescreen_notify import mark_read, notifications_for, subscribe
 from oncofed.services.screening import (
     LOG_COLUMNS,
@@ -49,10 +49,16 @@ class SubscriptionRequest(BaseModel):
     trial_id: str = ""
 
 
+def _engine(request: Request) -> PrescreenEngine | None:
+    """The matching engine to use: the default one, unless the app was given another (tests, plug-ins)."""
+    engine: PrescreenEngine | None = getattr(request.app.state, "prescreen_engine", None)
+    return engine
+
+
 def _list_payload(
-    db: Database, trial_id: str, centre_id: str, actor: Actor, **kw: Any
+    request: Request, db: Database, trial_id: str, centre_id: str, actor: Actor, **kw: Any
 ) -> tuple[Any, dict[str, Any]]:
-    result = prescreen_list(db, trial_id, centre_id, actor, **kw)
+    result = prescreen_list(db, trial_id, centre_id, actor, engine=_engine(request), **kw)
     rows = [candidate_json(c, i) for i, c in enumerate(result.candidates, start=1)]
     return result, {
         "trial_id": trial_id,
@@ -122,6 +128,7 @@ def api_subscribe(
     "/api/prescreen/{trial_id}/{centre_id}", tags=["prescreen"], summary="Ranked candidates (refreshed)"
 )
 def api_list(
+    request: Request,
     trial_id: str,
     centre_id: str,
     db: Database = Depends(get_db),
@@ -131,7 +138,9 @@ def api_list(
     mark_visit: bool = False,
     show: str = Query("all", pattern="^(all|new|eligible|possible|not_eligible)$"),
 ) -> Any:
-    _, payload = _list_payload(db, trial_id, centre_id, actor, refresh=refresh, mark_visit=mark_visit)
+    _, payload = _list_payload(
+        request, db, trial_id, centre_id, actor, refresh=refresh, mark_visit=mark_visit
+    )
     payload["candidates"] = _filter(payload["candidates"], show)
     if format == "csv":
         return csv_response(payload["candidates"], PRESCREEN_COLUMNS, f"prescreen-{trial_id}-{centre_id}.csv")
@@ -229,7 +238,9 @@ def _render_list(
     refresh: bool = True,
     mark_visit: bool = True,
 ) -> Response:
-    result, payload = _list_payload(db, trial_id, centre_id, actor, refresh=refresh, mark_visit=mark_visit)
+    result, payload = _list_payload(
+        request, db, trial_id, centre_id, actor, refresh=refresh, mark_visit=mark_visit
+    )
     rows = _filter(payload["candidates"], show if show in SHOW else "all")
     return render(
         request,
