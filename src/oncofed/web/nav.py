@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import Request
+from fastapi.routing import iter_route_contexts
 
 from oncofed.domain import Actor
 
@@ -18,8 +21,14 @@ NAV_ENTRIES: list[tuple[str, str, frozenset[str]]] = [
 ]
 
 
+def app_paths(app: Any) -> set[str]:
+    """Every route path of `app`, including routes of included routers (FastAPI >= 0.16x keeps those
+    inside `_IncludedRouter` entries of `app.routes`, so `r.path` alone misses them)."""
+    return {str(rc.path) for rc in iter_route_contexts(app.routes) if rc.path}
+
+
 def nav_items(request: Request, actor: Actor | None) -> list[dict[str, str]]:
-    paths = {getattr(r, "path", None) for r in request.app.routes}
+    paths = app_paths(request.app)
     role = actor.role.value if actor else "public"
     return [
         {"href": path, "label": key}

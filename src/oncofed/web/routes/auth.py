@@ -13,6 +13,7 @@ from oncofed.services import accounts
 from oncofed.store.db import Database
 from oncofed.web import auth
 from oncofed.web.deps import get_actor, get_db
+from oncofed.web.nav import app_paths
 from oncofed.web.templating import render
 
 router = APIRouter()
@@ -35,7 +36,7 @@ def _safe_next(value: str | None) -> str | None:
 
 
 def _landing(request: Request, role: Role) -> str:
-    paths = {getattr(r, "path", None) for r in request.app.routes}
+    paths = app_paths(request.app)
     return next((p for p in LANDING.get(role, ()) if p in paths), "/")
 
 
