@@ -135,7 +135,8 @@ def _criteria_of(segments: Sequence[Segment]) -> list[Criterion]:
             heading = heads[s.parent_index]
         elif s.heading:
             heading = s.heading
-        items.append((s.text, extract_atoms(s.text, heading if heading and len(heading) < 60 else None)))
+        body = s.clean_text or s.text
+        items.append((body, extract_atoms(body, heading if heading and len(heading) < 60 else None)))
     with_context = _apply_context(items)
     return [
         Criterion(s.section, s.index, s.text, (s.start, s.end), tuple(atoms), s.parent_index)

@@ -46,13 +46,22 @@ class Segment:
     text: str
     parent_index: int | None = None
     heading: str | None = None
+    clean_text: str = ""  # same length as `text`: HTML and control characters blanked (for extraction)
 
 
 def clean(text: str) -> str:
     """Same-length copy of `text` with control characters, HTML tags and entities blanked out."""
     text = _CONTROL.sub(" ", text)
-    text = _TAG.sub(lambda m: " " * len(m.group(0)), text)
-    return _ENTITY.sub(lambda m: _ENTITIES.get(m.group(0).lower(), " ").ljust(len(m.group(0))), text)
+    text = _TAG.sub(_blank_tag, text)
+    return _ENTITY.sub(lambda m: _ENTITIES.get(m.group(0).lower(), " ").rjust(len(m.group(0))), text)
+
+
+def _blank_tag(m: re.Match[str]) -> str:
+    """Block-level tags (<li>, <br>, <p>, <div>, <tr>) become a line break, others blanks (same length)."""
+    tag = m.group(0)
+    if re.match(r"</?(?:li|br|p|div|tr|ul|ol|h\d)\b", tag, re.IGNORECASE):
+        return "\n" + " " * (len(tag) - 1)
+    return " " * len(tag)
 
 
 def _marker_kind(marker: str) -> str:
@@ -221,7 +230,14 @@ def _assemble(work: str, original: str, raw: list[dict[str, object]]) -> list[Se
             heading = item.get("heading")
             segments.append(
                 Segment(
-                    section, idx, s, e, original[s:e], parent, heading if isinstance(heading, str) else None
+                    section,
+                    idx,
+                    s,
+                    e,
+                    original[s:e],
+                    parent,
+                    heading if isinstance(heading, str) else None,
+                    work[s:e],
                 )
             )
             if first_index is None:
