@@ -109,9 +109,10 @@ def _state(row: ScreeningCandidateRow) -> CandidateState:
     )
 
 
-def _apply(
-    s: Session, actor: Actor, trial_id: str, change: StatusChange, target: str, reason: str, note: str
-) -> ScreeningCandidateRow:
+def _check(
+    s: Session, actor: Actor, trial_id: str, change: StatusChange, target: str, reason: str
+) -> tuple[PrescreenResultRow, ScreeningCandidateRow | None, str]:
+    """Everything that can refuse a change, without writing anything."""
     ractor = research_actor(actor)
     result = s.get(PrescreenResultRow, (trial_id, change.patient_id))
     visible = (
@@ -140,10 +141,23 @@ def _apply(
             fix="reload the list, check their change, then apply yours again if it still makes sense",
         )
     check_transition(current, target, reason)
+    return result, row, current
+
+
+def _write(
+    s: Session,
+    actor: Actor,
+    trial_id: str,
+    checked: tuple[PrescreenResultRow, ScreeningCandidateRow | None, str],
+    target: str,
+    reason: str,
+    note: str,
+) -> ScreeningCandidateRow:
+    result, row, current = checked
     now = utcnow()
     if row is None:
         row = ScreeningCandidateRow(
-            trial_id=trial_id, patient_id=change.patient_id, centre_id=result.centre_id, updated_at=now
+            trial_id=trial_id, patient_id=result.patient_id, centre_id=result.centre_id, updated_at=now
         )
         s.add(row)
     row.status, row.reason, row.note = target, reason if target in ("not_eligible", "declined") else "", note
@@ -151,7 +165,7 @@ def _apply(
     s.add(
         ScreeningEventRow(
             trial_id=trial_id,
-            patient_id=change.patient_id,
+            patient_id=result.patient_id,
             centre_id=result.centre_id,
             from_status=current,
             to_status=target,
@@ -168,7 +182,7 @@ def _apply(
                 site_key=result.centre_id,
                 centre_id=result.centre_id,
                 enrolled_on=now.date(),
-                patient_id=change.patient_id,
+                patient_id=result.patient_id,
                 source="screening",
             )
         )
@@ -190,18 +204,19 @@ def change_status(
         raise InputError("no candidate selected", field="patient_id", fix="tick at least one candidate")
     if len(note) > 2000:
         raise InputError("the note is longer than 2,000 characters", field="note", fix="shorten it")
+    changes = list({c.patient_id: c for c in changes}.values())  # a candidate ticked twice counts once
     problems: list[tuple[str, OncofedError]] = []
     try:
-        with db.session() as s:
-            rows = []
-            for ch in changes:
+        with db.session() as s, s.no_autoflush:
+            checked = []
+            for ch in changes:  # check every candidate first: nothing is written if one is refused
                 try:
-                    with s.begin_nested():
-                        rows.append(_apply(s, actor, trial_id, ch, target, reason, note))
+                    checked.append(_check(s, actor, trial_id, ch, target, reason))
                 except (InputError, NotFound, ScreeningConflict) as exc:
                     problems.append((ch.patient_id, exc))
             if problems:
                 raise _Abort()
+            rows = [_write(s, actor, trial_id, c, target, reason, note) for c in checked]
             s.flush()
             states = [_state(r) for r in rows]
     except _Abort:
