@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import threading
+from datetime import timedelta
 
 import pytest
 
 from oncofed.domain import Actor, Role
 from oncofed.errors import NotFound
+from oncofed.services import prescreen
 from oncofed.services.prescreen import prescreen_list, refresh_prescreen
 from oncofed.services.prescreen_notify import notifications_for, subscribe
 from oncofed.store.db import Database
@@ -62,10 +64,15 @@ def test_a_change_of_the_trial_criteria_re_evaluates_every_pair(db: Database) ->
     assert report.full and report.evaluated == 5
 
 
-def test_new_candidates_are_flagged_per_user_since_their_last_visit(db: Database) -> None:
+def test_new_candidates_are_flagged_per_user_since_their_last_visit(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
     a, _ = build_network(db)
     first = prescreen_list(db, TRIAL_ID, a, nurse(a), engine=FAKE_ENGINE)
     assert {c.patient_id for c in first.candidates if c.is_new} == {"A-1", "A-2", "A-4"}
+    same_session = prescreen_list(db, TRIAL_ID, a, nurse(a), engine=FAKE_ENGINE)
+    assert {c.patient_id for c in same_session.candidates if c.is_new} == {"A-1", "A-2", "A-4"}
+    monkeypatch.setattr(prescreen, "VISIT_SESSION", timedelta(0))  # the user comes back later
     second = prescreen_list(db, TRIAL_ID, a, nurse(a), engine=FAKE_ENGINE)
     assert not any(c.is_new for c in second.candidates)
     update_patient(db, "A-3", ecog=0)  # becomes a candidate

@@ -15,7 +15,7 @@ import json
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any, cast
 
@@ -40,6 +40,7 @@ from oncofed.store.repositories import CentreRepository, PatientRepository, Tria
 ELIGIBILITY_ORDER = {"eligible": 0, "possible": 1, "not_eligible": 2}
 CANDIDATE = ("eligible", "possible")
 LOAD_BATCH = 5000
+VISIT_SESSION = timedelta(minutes=30)
 
 # The evaluator's verdicts for one trial over a batch of patients (same order).
 Evaluator = Callable[[Trial, Sequence[PatientProfile]], "VerdictMatrix"]
@@ -437,7 +438,13 @@ def prescreen_list(
         if not include_not_eligible:
             stmt = stmt.where(PrescreenResultRow.eligibility.in_(CANDIDATE))
         visit = s.get(PrescreenVisitRow, (actor.user_id, trial_id, centre_id))
-        last = visit.last_visit_at if visit else None
+        now = utcnow()
+        # a visit is a working session: flags stay put while the user filters and screens, and
+        # the reference moves on once they come back after VISIT_SESSION away
+        new_session = visit is None or now - visit.last_visit_at > VISIT_SESSION
+        last: datetime | None = None
+        if visit is not None:
+            last = visit.last_visit_at if new_session else visit.session_since
         candidates = []
         for res, cand, name in s.execute(stmt):
             became = res.became_candidate_at
@@ -466,11 +473,17 @@ def prescreen_list(
             if visit is None:
                 s.add(
                     PrescreenVisitRow(
-                        user_id=actor.user_id, trial_id=trial_id, centre_id=centre_id, last_visit_at=utcnow()
+                        user_id=actor.user_id,
+                        trial_id=trial_id,
+                        centre_id=centre_id,
+                        last_visit_at=now,
+                        session_since=None,
                     )
                 )
             else:
-                visit.last_visit_at = utcnow()
+                if new_session:
+                    visit.session_since = visit.last_visit_at
+                visit.last_visit_at = now
     candidates.sort(key=lambda c: (ELIGIBILITY_ORDER[c.eligibility], -c.score, len(c.to_check), c.patient_id))
     counts = {k: sum(1 for c in candidates if c.eligibility == k) for k in ELIGIBILITY_ORDER}
     counts["new"] = sum(1 for c in candidates if c.is_new)

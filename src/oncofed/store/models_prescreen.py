@@ -82,6 +82,8 @@ class PrescreenVisitRow(Base):
     trial_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     centre_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     last_visit_at: Mapped[datetime] = mapped_column(DateTime)
+    # the reference of the current working session (the previous session's last page load)
+    session_since: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
 
 
 class PrescreenRunRow(Base):
