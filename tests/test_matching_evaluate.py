@@ -311,3 +311,16 @@ def test_evidence_names_the_fact_and_its_provenance() -> None:
 
 def test_criterion_without_atoms_is_unknown() -> None:
     assert verdict(Criterion(Section.INCLUSION, 3, "Adequate organ function"), patient()) is Verdict.UNKNOWN
+
+
+def test_prior_therapy_class_from_the_drug_vocabulary_and_combined_classes() -> None:
+    p = patient(facts=[Fact("treatment", "nivolumab", attributes={"line": 1, "setting": "metastatic"})])
+    assert (
+        holds(
+            Atom("prior_therapy", "present", code="anti-PD-1/PD-L1", attributes={"class": "anti-PD-1/PD-L1"}),
+            p,
+        )
+        is True
+    )
+    assert holds(Atom("prior_therapy", "present", code="immune checkpoint inhibitor"), p) is True
+    assert holds(Atom("prior_therapy", "present", code="CDK4/6 inhibitor"), p) is False

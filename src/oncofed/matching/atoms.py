@@ -13,6 +13,8 @@ from oncofed.domain import Atom, Fact
 from oncofed.matching.facts import PatientView, as_float, fact_date, parse_stage
 from oncofed.matching.vocab import (
     canonical_threshold,
+    class_alternatives,
+    drug_classes,
     has_oncotree_hierarchy,
     lab_uln,
     marker_key,
@@ -325,11 +327,14 @@ def lab(atom: Atom, v: PatientView, day: date) -> AtomResult:
 
 
 def _treatment_matches(f: Fact, code: str, klass: str | None) -> bool:
+    """Same drug, or the drug belongs to the wanted class (record's class or the drug vocabulary)."""
     wanted = norm_text(code)
-    if norm_text(f.code or "") == wanted:
+    drug = norm_text(f.code or "")
+    if drug == wanted:
         return True
-    fclass = norm_text(f.attributes.get("class", ""))
-    return bool(fclass) and fclass in {wanted, norm_text(klass or "")}
+    wanted_classes = class_alternatives(code) | (class_alternatives(klass) if klass else set())
+    classes = {norm_text(f.attributes.get("class", ""))} | set(drug_classes(drug))
+    return bool(wanted_classes & (classes - {""}))
 
 
 def prior_therapy(atom: Atom, v: PatientView, day: date) -> AtomResult:

@@ -11,6 +11,8 @@ import importlib
 from collections.abc import Callable
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from oncofed.domain import Atom, Criterion, Section, Trial
 
 Parser = Callable[[str], Any]
@@ -61,16 +63,49 @@ def _registry(n: int, text: str, atom: Atom) -> Criterion:
     return Criterion(Section.INCLUSION, -(n + 1), text, atoms=(atom,))
 
 
-def parsed_criteria(trial: Trial) -> list[Criterion]:
-    """The criteria engine's parse of the eligibility text ([] while the engine is absent)."""
+_MEMO: dict[str, tuple[Criterion, ...]] = {}
+_MEMO_MAX = 50_000
+
+
+def _parse_text(text: str) -> tuple[Criterion, ...]:
     parser = eligibility_parser()
-    if parser is None or not trial.eligibility_text.strip():
-        return []
-    result = parser(trial.eligibility_text)
+    if parser is None:
+        return ()
+    result = parser(text)
     items = getattr(result, "criteria", result) or []
-    return [c for c in items if isinstance(c, Criterion)]
+    return tuple(c for c in items if isinstance(c, Criterion))
 
 
-def trial_criteria(trial: Trial) -> list[Criterion]:
+def _from_db_cache(db: Any, text: str) -> tuple[Criterion, ...] | None:
+    try:
+        from oncofed.criteria.cache import cached_parse
+    except ImportError:
+        return None
+    try:
+        return tuple(cached_parse(db, text)[0])
+    except SQLAlchemyError:  # e.g. the cache table is not migrated yet: parse without it
+        return None
+
+
+def parsed_criteria(trial: Trial, db: Any = None) -> list[Criterion]:
+    """The criteria engine's parse of the eligibility text ([] while the engine is absent).
+
+    Parses are memoised in-process by text and, given `db`, kept in the criteria engine's parse
+    cache table, so each distinct text is parsed once (at index time, never per query).
+    """
+    text = trial.eligibility_text
+    if eligibility_parser() is None or not text.strip():
+        return []
+    hit = _from_db_cache(db, text) if db is not None else None  # parses and stores on a miss
+    if hit is None:
+        hit = _MEMO.get(text)
+    if hit is None:
+        hit = _parse_text(text)
+    if len(_MEMO) < _MEMO_MAX:
+        _MEMO[text] = hit
+    return list(hit)
+
+
+def trial_criteria(trial: Trial, db: Any = None) -> list[Criterion]:
     """Everything the matcher evaluates for `trial`: registry fields first, then parsed text."""
-    return registry_criteria(trial) + parsed_criteria(trial)
+    return registry_criteria(trial) + parsed_criteria(trial, db)

@@ -140,3 +140,35 @@ def marker_key(code: str | None) -> str:
 def norm_text(value: object) -> str:
     """Lower-case text with spaces, hyphens and underscores collapsed (for variant/class names)."""
     return re.sub(r"[\s_\-]+", " ", str(value).strip().lower())
+
+
+DRUG_FILES = ("vocab/drugs.tsv",)
+
+
+@functools.cache
+def _drug_class_table() -> dict[str, tuple[str, ...]]:
+    for name in DRUG_FILES:
+        if resource_path(name).exists():
+            return {
+                norm_text(row["drug"]): tuple(
+                    norm_text(c) for c in (row.get("classes") or "").split("|") if c.strip()
+                )
+                for row in load_tsv(name)
+            }
+    return {}
+
+
+def drug_classes(drug: str) -> tuple[str, ...]:
+    """Classes of a drug (lower-case INN) from the criteria vocabulary (`vocab/drugs.tsv`), if present."""
+    return _drug_class_table().get(norm_text(drug), ())
+
+
+def class_alternatives(klass: str) -> set[str]:
+    """ "anti-PD-1/PD-L1" -> {"anti pd 1/pd l1", "anti pd 1", "anti pd l1"} (normalised)."""
+    out = {norm_text(klass)}
+    if "/" in klass:
+        head, *rest = klass.split("/")
+        out.add(norm_text(head))
+        prefix = "anti-" if head.lower().startswith("anti") else ""
+        out.update(norm_text(prefix + r if prefix and not r.lower().startswith("anti") else r) for r in rest)
+    return out

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 
 from oncofed.domain import Actor, GeoPoint, PatientProfile, TrialStatus
 from oncofed.errors import InputError
-from oncofed.matching.criteria_source import eligibility_parser
+from oncofed.matching.criteria_source import eligibility_parser, trial_criteria
 from oncofed.matching.pipeline import DEFAULT_LIMIT, MatchReport, match_patient
 from oncofed.matching.retrieve import TrialIndex
 from oncofed.store.db import Database
@@ -42,7 +42,7 @@ def trial_index(db: Database) -> TrialIndex:
             if cached and cached[0] == signature:
                 return cached[1]
             trials = TrialRepository(s).list(status=TrialStatus.RECRUITING.value)
-            index = TrialIndex(trials)
+            index = TrialIndex(trials, criteria_of=lambda t: trial_criteria(t, db))
             _CACHE[key] = (signature, index)
             return index
 
