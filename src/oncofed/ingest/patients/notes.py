@@ -38,13 +38,13 @@ AGE_RE = re.compile(
     r"\b(\d{1,3})[- ](?:year|yr)s?[- ]old\b|\b(\d{1,3})\s*(?:yo|y/o|y\.o\.)\b|\baged?\s+(\d{1,3})\b|^\s*(\d{1,3})\s*(?:M|F|yo [MF])\b",
     re.I,
 )
+MONTHS_RE = re.compile(r"\b(\d{1,2})[- ]months?[- ]old\b", re.I)
 SEX_WORDS = {
     "woman": "FEMALE", "female": "FEMALE", "lady": "FEMALE", "girl": "FEMALE", "mother": None, "she": "FEMALE",
     "man": "MALE", "male": "MALE", "gentleman": "MALE", "boy": "MALE", "he": "MALE",
 }  # fmt: skip
-SEX_RE = re.compile(
-    r"\b(woman|female|lady|girl|man|male|gentleman|boy|she|he)\b|^\s*\d{1,3}\s*([MF])\b", re.I
-)
+SEX_RE = re.compile(r"\b(woman|female|lady|girl|man|male|gentleman|boy|she|he)\b", re.I)
+SEX_LETTER_RE = re.compile(r"\b\d{1,3}\s*(?:yo|y/o|y\.o\.|year[- ]old)?\s*([MF])\b")  # "74M", "60 yo M"
 ECOG_RE = re.compile(
     r"\bECOG(?:\s+performance\s+status)?(?:\s+(?:PS|score))?\s*(?:of|is|was|=|:)?\s*([0-5])\b", re.I
 )
@@ -79,6 +79,7 @@ NEGATIVE_STATUS = {
 @functools.cache
 def _nlp() -> Any:
     import spacy
+    from medspacy.context import ConTextRule
     from medspacy.target_matcher import TargetRule
 
     vocab = note_vocab()
@@ -120,7 +121,10 @@ def _nlp() -> Any:
     add(vocab["pregnancy"], "PREGNANCY")
     matcher: Any = nlp.add_pipe("medspacy_target_matcher")
     matcher.add(rules)
-    nlp.add_pipe("medspacy_context")
+    context: Any = nlp.add_pipe("medspacy_context")
+    context.add(
+        [ConTextRule(str(r), "NEGATED_EXISTENCE", direction="FORWARD") for r in vocab.get("negations", [])]
+    )
     return nlp
 
 
@@ -132,13 +136,25 @@ def extract(text: str, note_id: str, source: str) -> PatientProfile:
     def add(kind: str, start: int, end: int, **fields: Any) -> None:
         p.facts.append(fact(kind, source, rec, span=(start, end), note_id=note_id, **fields))
 
-    if m := AGE_RE.search(text):
+    if months := MONTHS_RE.search(text[:200]):
+        age_m = int(months.group(1))
+        add(
+            "age",
+            months.start(),
+            months.end(),
+            value=round(age_m / 12, 2),
+            unit="years",
+            display=months.group(0),
+        )
+        p.age_years = round(age_m / 12, 2)
+    elif m := AGE_RE.search(text):
         age = int(next(g for g in m.groups() if g))
         if 0 <= age <= 120:
             p.age_years = float(age)
             add("age", m.start(), m.end(), value=age, unit="years", display=f"{age} years")
-    for m in SEX_RE.finditer(text[:400]):
-        word = (m.group(1) or m.group(2) or "").lower()
+    letter = SEX_LETTER_RE.search(text[:200])
+    for m in [letter] if letter else SEX_RE.finditer(text[:400]):
+        word = m.group(1).lower()
         sex = {"m": "MALE", "f": "FEMALE"}.get(word) or SEX_WORDS.get(word)
         if sex:
             p.sex = sex
