@@ -17,6 +17,14 @@ from oncofed.web.app import create_app
 PASSWORD = "correct horse battery"
 
 
+@pytest.fixture(autouse=True)
+def cheap_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """argon2's cheapest profile in tests (2 shared cores); the hash format is the same argon2id."""
+    from argon2 import PasswordHasher, profiles
+
+    monkeypatch.setattr(accounts, "_hasher", PasswordHasher.from_parameters(profiles.CHEAPEST))
+
+
 def _csrf(html: str) -> str:
     found = re.search(r'name="csrf_token" value="([^"]+)"', html)
     assert found, "no csrf_input() in the page"
@@ -119,14 +127,14 @@ def test_session_cookie_is_secure_over_https(web_db: Database) -> None:
     response = _login(client, "tom")
     cookies = [v for k, v in response.headers.multi_items() if k == "set-cookie"]
     assert cookies and all("Secure" in c for c in cookies)
-    assert response.headers["location"] == "/"
+    assert response.headers["location"] == "/feasibility"  # a trial manager's landing page
 
 
 def test_login_redirects_only_to_local_paths(web_db: Database) -> None:
     client = TestClient(create_app(web_db))
-    assert _login(client, "tom", next="https://evil.example/").headers["location"] == "/"
+    assert _login(client, "tom", next="https://evil.example/").headers["location"] == "/feasibility"
     client = TestClient(create_app(web_db))
-    assert _login(client, "tom", next="//evil.example/").headers["location"] == "/"
+    assert _login(client, "tom", next="//evil.example/").headers["location"] == "/feasibility"
     client = TestClient(create_app(web_db))
     assert _login(client, "tom", next="/centres/curie").headers["location"] == "/centres/curie"
 

@@ -107,6 +107,10 @@ def demo(
         f"demo network {verb}: {report.centres} centres, {report.trials} trials, {report.patients} patients "
         f"in {report.seconds:.1f} s ({db.backend})"
     )
+    from oncofed.services.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
+
+    accounts = ", ".join(f"{name} ({role.value})" for name, role, _, _ in DEMO_ACCOUNTS)
+    console.print(f"demo accounts (password [bold]{DEMO_PASSWORD}[/]): {accounts}; log in at /login")
     if serve:
         run_server(db, host, port)
 

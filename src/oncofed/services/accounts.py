@@ -36,7 +36,13 @@ PURPOSE = {
 }
 
 _hasher = PasswordHasher()  # argon2id with the library's recommended parameters (RFC 9106 low-memory)
-_DUMMY_HASH = _hasher.hash("not a password: equalises the time of unknown-user logins")
+_dummy_hash: dict[str, str] = {}  # one hash to verify against for unknown users (same work as a real login)
+
+
+def _dummy() -> str:
+    if "h" not in _dummy_hash:
+        _dummy_hash["h"] = _hasher.hash("not a password: equalises the time of unknown-user logins")
+    return _dummy_hash["h"]
 
 
 @dataclass(frozen=True)
@@ -130,6 +136,7 @@ def add_user(
     centre_ids: list[str] | None = None,
     display_name: str = "",
     exist_ok: bool = False,
+    password_hash: str | None = None,
 ) -> User:
     """Create an account (or, with `exist_ok`, return the existing one unchanged)."""
     username = username.strip()
@@ -152,7 +159,7 @@ def add_user(
             display_name=display_name or username,
             role=role.value,
             centre_ids=centres,
-            password_hash=hash_password(password),
+            password_hash=password_hash or hash_password(password),
             disabled=False,
             created_at=_now(),
         )
@@ -192,7 +199,7 @@ def authenticate(db: Database, username: str, password: str) -> User | None:
     """The user when `password` is right and the account enabled; None otherwise (same work either way)."""
     with db.session() as s:
         row = s.scalar(select(UserRow).where(UserRow.username == username.strip()))
-        stored = row.password_hash if row is not None else _DUMMY_HASH
+        stored = row.password_hash if row is not None else _dummy()
         try:
             _hasher.verify(stored, password)
         except (VerificationError, InvalidHashError):
@@ -276,3 +283,45 @@ def token_user(db: Database, raw: str) -> User | None:
         if found[1] is not None and found[1] < _now():
             return None
         return _user(found[0])
+
+
+# --- demo accounts (`oncofed demo`) ----------------------------------------------------------
+
+DEMO_PASSWORD = "oncofed-demo"  # documented in README/SECURITY.md; demo databases only
+DEMO_CENTRES = ("curie", "gustave-roussy")
+DEMO_ACCOUNTS: list[tuple[str, Role, tuple[str, ...], str]] = [
+    *(
+        account
+        for centre in DEMO_CENTRES
+        for account in (
+            (f"clin-{centre}", Role.CLINICIAN, (centre,), f"Clinician, {centre}"),
+            (f"arc-{centre}", Role.RESEARCH_STAFF, (centre,), f"Research nurse, {centre}"),
+        )
+    ),
+    ("trials", Role.TRIAL_MANAGER, (), "Trial manager (network)"),
+    ("quality", Role.QUALITY_MANAGER, (), "Quality manager (network)"),
+    ("dpo", Role.DPO, (), "Data-protection officer"),
+    ("admin", Role.ADMIN, (), "Administrator"),
+]
+
+
+def ensure_demo_accounts(db: Database) -> list[User]:
+    """The demo accounts (password `DEMO_PASSWORD`), created once; existing ones are left as they are.
+    They share one argon2 hash of the published demo password (one hash instead of eight)."""
+    existing = {u.username: u for u in list_users(db)}
+    if all(name in existing for name, *_ in DEMO_ACCOUNTS):
+        return [existing[name] for name, *_ in DEMO_ACCOUNTS]
+    hashed = hash_password(DEMO_PASSWORD)
+    return [
+        add_user(
+            db,
+            name,
+            role,
+            DEMO_PASSWORD,
+            centre_ids=list(centres),
+            display_name=label,
+            exist_ok=True,
+            password_hash=hashed,
+        )
+        for name, role, centres, label in DEMO_ACCOUNTS
+    ]

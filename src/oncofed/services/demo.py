@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import delete
 
 from oncofed.domain import Actor
+from oncofed.services.accounts import ensure_demo_accounts
 from oncofed.services.network import load_centres, network_centres
 from oncofed.store.db import Database
 from oncofed.store.models import PatientRow, TrialRow, TrialSiteRow
@@ -51,6 +52,7 @@ def build_demo(
     if existing == demo_signature(patients, seed) and not force:
         with db.session() as s:
             n_trials = TrialRepository(s).count()
+        ensure_demo_accounts(db)
         return DemoReport(
             len(network_centres()), n_trials, patients, time.perf_counter() - started, reused=True
         )
@@ -89,4 +91,5 @@ def build_demo(
     from oncofed.services.quality_demo import seed_quality_demo
 
     seed_quality_demo(db, seed=seed)
+    ensure_demo_accounts(db)
     return DemoReport(n_centres, len(trials), done, time.perf_counter() - started)
