@@ -29,34 +29,40 @@ def _in_list(values: tuple[str, ...]) -> str:
 VALIDATE_SQL = f"""
 CREATE OR REPLACE TEMP TABLE checked AS
 WITH typed AS (
-  SELECT row_number, stored, patient_id, centre_id, event, event_date_text, detail, value_text,
-         TRY_CAST(event_date_text AS DATE) AS event_date, TRY_CAST(value_text AS DOUBLE) AS value
+  SELECT row_number, stored, patient_id, centre_id, event, event_date_raw, detail, value_raw,
+         TRY_CAST(event_date_raw AS DATE) AS event_date, TRY_CAST(value_raw AS DOUBLE) AS value
   FROM raw_events
+), dups AS (
+  -- hash aggregation (cheaper than a window over every row): the first row of each repeated key
+  SELECT patient_id, event, event_date, coalesce(detail, '') AS d, coalesce(value, -1) AS v,
+         MIN(row_number) AS first_row  -- stored rows are numbered -1: they come first
+  FROM typed GROUP BY ALL HAVING COUNT(*) > 1
 ), first_pass AS (
   SELECT t.*,
     CASE
       WHEN t.event IS NULL OR t.event NOT IN ({_in_list(EVENT_TYPES)}) THEN 'invalid_value'
       WHEN t.event_date IS NULL THEN 'invalid_value'
-      WHEN t.value_text IS NOT NULL AND trim(t.value_text) <> '' AND t.value IS NULL THEN 'invalid_value'
+      WHEN t.value_raw IS NOT NULL AND trim(CAST(t.value_raw AS VARCHAR)) <> '' AND t.value IS NULL
+        THEN 'invalid_value'
       WHEN t.patient_id IS NULL OR (NOT $skip_patients AND kp.patient_id IS NULL) THEN 'unknown_patient'
       WHEN t.centre_id IS NULL OR (NOT $skip_centres AND kc.centre_id IS NULL) THEN 'unknown_centre'
-      WHEN ROW_NUMBER() OVER (
-        PARTITION BY t.patient_id, t.event, t.event_date, coalesce(t.detail, ''), coalesce(t.value, -1)
-        ORDER BY t.stored DESC, t.row_number) > 1 THEN 'duplicate'
+      WHEN dp.first_row IS NOT NULL AND dp.first_row <> t.row_number THEN 'duplicate'
       WHEN t.event = 'survey' AND (t.value IS NULL OR t.value < {SURVEY_MIN} OR t.value > {SURVEY_MAX})
         THEN 'survey_out_of_range'
     END AS reason
   FROM typed t
   LEFT JOIN known_patients kp ON kp.patient_id = t.patient_id
   LEFT JOIN known_centres kc ON kc.centre_id = t.centre_id
+  LEFT JOIN dups dp ON dp.patient_id = t.patient_id AND dp.event = t.event AND dp.event_date = t.event_date
+    AND dp.d = coalesce(t.detail, '') AND dp.v = coalesce(t.value, -1)
 ), bounds AS (
   SELECT patient_id,
     MIN(CASE WHEN event = 'diagnosis' THEN event_date END) AS diagnosis_date,
     MIN(CASE WHEN event = 'death' THEN event_date END) AS death_date
   FROM first_pass WHERE reason IS NULL GROUP BY patient_id
 )
-SELECT f.row_number, f.stored, f.patient_id, f.centre_id, f.event, f.event_date, f.event_date_text,
-  f.detail, f.value, f.value_text,
+SELECT f.row_number, f.stored, f.patient_id, f.centre_id, f.event, f.event_date,
+  CAST(f.event_date_raw AS VARCHAR) AS event_date_text, f.detail, f.value, CAST(f.value_raw AS VARCHAR) AS value_text,
   COALESCE(f.reason,
     CASE
       WHEN f.event IN ({_in_list(TREATMENT_EVENTS)}) AND f.event_date < b.diagnosis_date THEN 'negative_delay'
@@ -86,10 +92,11 @@ CASE reason
 
 @dataclass
 class Validation:
-    """Outcome of checking a batch: accepted rows (Arrow) and every rejected row with its reason."""
+    """Outcome of checking a batch: the number of accepted rows (view `accepted_events` in the
+    connection) and every rejected row with its reason."""
 
     total: int
-    accepted: pa.Table
+    accepted: int
     rejected: list[dict[str, Any]]
     counts: dict[str, int] = field(default_factory=dict)
     checks_skipped: list[str] = field(default_factory=list)
@@ -123,10 +130,11 @@ def validate(
         ).fetchall()
     )
     total = con.execute("SELECT COUNT(*) FROM checked WHERE NOT stored").fetchall()[0][0]
-    accepted = con.sql(
-        "SELECT patient_id, centre_id, event, event_date, detail, value FROM checked "
-        "WHERE NOT stored AND reason IS NULL ORDER BY row_number"
-    ).to_arrow_table()
+    con.execute(
+        "CREATE OR REPLACE TEMP VIEW accepted_events AS SELECT patient_id, centre_id, event, event_date, "
+        "detail, value FROM checked WHERE NOT stored AND reason IS NULL"
+    )
+    accepted = int(con.execute("SELECT COUNT(*) FROM accepted_events").fetchall()[0][0])
     limit = "" if keep_rejected_rows is None else f"LIMIT {int(keep_rejected_rows)}"
     cur = con.execute(
         f"SELECT row_number, reason, {DETAIL_SQL} AS detail_text, coalesce(patient_id, ''), coalesce(centre_id, ''), "
@@ -139,28 +147,29 @@ def validate(
 
 
 def register_raw(con: duckdb.DuckDBPyConnection, relation_sql: str, stored: pa.Table | None = None) -> None:
-    """Create `raw_events` (text columns + row_number + stored) from a SELECT over the new rows."""
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE raw_events AS SELECT "
-        "CAST(row_number() OVER () AS BIGINT) AS row_number, FALSE AS stored, "
+    """Create the view `raw_events` (row_number, stored, patient_id, centre_id, event,
+    event_date_raw, detail, value_raw) over the new rows (typed or text) and the stored ones."""
+    new = (
+        "SELECT CAST(row_number() OVER () AS BIGINT) AS row_number, FALSE AS stored, "
         "CAST(patient_id AS VARCHAR) AS patient_id, CAST(centre_id AS VARCHAR) AS centre_id, "
-        "CAST(event AS VARCHAR) AS event, CAST(event_date AS VARCHAR) AS event_date_text, "
-        "CAST(detail AS VARCHAR) AS detail, CAST(value AS VARCHAR) AS value_text "
+        "CAST(event AS VARCHAR) AS event, event_date AS event_date_raw, "
+        "CAST(detail AS VARCHAR) AS detail, value AS value_raw "
         f"FROM ({relation_sql})"
     )
     if stored is not None and stored.num_rows:
         con.register("stored_events", stored)
-        con.execute(
-            "INSERT INTO raw_events SELECT -1, TRUE, patient_id, centre_id, event, CAST(event_date AS VARCHAR), "
-            "detail, CAST(value AS VARCHAR) FROM stored_events"
+        new += (
+            " UNION ALL BY NAME SELECT CAST(-1 AS BIGINT) AS row_number, TRUE AS stored, patient_id, centre_id, "
+            "event, event_date AS event_date_raw, detail, value AS value_raw FROM stored_events"
         )
+    con.execute(f"CREATE OR REPLACE TEMP VIEW raw_events AS {new}")
 
 
 def prepare_pathways(con: duckdb.DuckDBPyConnection, clean_relation: str = "clean_events") -> None:
     """Materialise `ev`, `pathways` and `surveys` from the clean events relation."""
-    con.execute(f"CREATE OR REPLACE TEMP TABLE ev AS {events_sql('duckdb', clean_relation)}")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW ev AS {events_sql('duckdb', clean_relation)}")
     con.execute(f"CREATE OR REPLACE TEMP TABLE pathways AS {pathways_sql('duckdb')}")
-    con.execute(f"CREATE OR REPLACE TEMP TABLE surveys AS {surveys_sql()}")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE surveys AS {surveys_sql('duckdb', clean_relation)}")
 
 
 def latest_month(con: duckdb.DuckDBPyConnection) -> str | None:

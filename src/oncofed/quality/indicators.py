@@ -143,18 +143,16 @@ def _d(dialect: str, name: str, **kw: str) -> str:
 
 
 def events_sql(dialect: str = "duckdb", source: str = "clean_events") -> str:
-    """Events with integer day numbers and month/quarter keys (the only dialect-specific step)."""
+    """Events with integer day numbers (the only per-event dialect-specific step)."""
     return (
-        "SELECT patient_id, centre_id, event, detail, value, "
-        f"{_d(dialect, 'day', col='event_date')} AS day, "
-        f"{_d(dialect, 'month', col='event_date')} AS month, "
-        f"{_d(dialect, 'quarter', col='event_date')} AS quarter "
-        f"FROM {source}"
+        "SELECT patient_id, centre_id, event, event_date, detail, value, "
+        f"{_d(dialect, 'day', col='event_date')} AS day FROM {source}"
     )
 
 
 def pathways_sql(dialect: str = "duckdb", source: str = "ev") -> str:
-    """One row per patient: diagnosis centre, day, month, quarter, and the first day of each step."""
+    """One row per patient: diagnosis centre, day, month, quarter, and the first day of each step.
+    Month and quarter keys are formatted once per patient (not once per event)."""
     first = {
         "mdt_day": "event = 'mdt_review'",
         "care_plan_day": "event = 'care_plan'",
@@ -163,22 +161,24 @@ def pathways_sql(dialect: str = "duckdb", source: str = "ev") -> str:
         "supportive_day": "event = 'supportive_care'",
         "death_day": "event = 'death'",
     }
-    cols = ",\n  ".join(f"MIN(CASE WHEN {cond} THEN day END) AS {name}" for name, cond in first.items())
+    cols = ",\n    ".join(f"MIN(CASE WHEN {cond} THEN day END) AS {name}" for name, cond in first.items())
     return (
-        "SELECT patient_id,\n"
-        "  MIN(CASE WHEN event = 'diagnosis' THEN centre_id END) AS centre_id,\n"
-        "  MIN(CASE WHEN event = 'diagnosis' THEN day END) AS diagnosis_day,\n"
-        "  MIN(CASE WHEN event = 'diagnosis' THEN month END) AS month,\n"
-        "  MIN(CASE WHEN event = 'diagnosis' THEN quarter END) AS quarter,\n"
-        f"  {cols}\n"
-        f"FROM {source} GROUP BY patient_id"
+        f"SELECT p.*, {_d(dialect, 'month', col='diagnosis_date')} AS month, "
+        f"{_d(dialect, 'quarter', col='diagnosis_date')} AS quarter FROM (\n"
+        "  SELECT patient_id,\n"
+        "    MIN(CASE WHEN event = 'diagnosis' THEN centre_id END) AS centre_id,\n"
+        "    MIN(CASE WHEN event = 'diagnosis' THEN day END) AS diagnosis_day,\n"
+        "    MIN(CASE WHEN event = 'diagnosis' THEN event_date END) AS diagnosis_date,\n"
+        f"    {cols}\n"
+        f"  FROM {source} GROUP BY patient_id) p"
     )
 
 
-def surveys_sql(source: str = "ev") -> str:
+def surveys_sql(dialect: str = "duckdb", source: str = "clean_events") -> str:
     return (
-        "SELECT patient_id, centre_id, month, quarter, detail AS item, value AS score "
-        f"FROM {source} WHERE event = 'survey'"
+        "SELECT patient_id, centre_id, "
+        f"{_d(dialect, 'month', col='event_date')} AS month, {_d(dialect, 'quarter', col='event_date')} AS quarter, "
+        f"detail AS item, value AS score FROM {source} WHERE event = 'survey'"
     )
 
 

@@ -131,7 +131,7 @@ def import_events(
         stored = load_store_events_in(s)
         engine.register_raw(con, relation, stored)
         checked = engine.validate(con, _known_patients(db), _known_centres(db))
-        accepted = checked.accepted.to_pylist()
+        accepted = con.sql("SELECT * FROM accepted_events ORDER BY patient_id").to_arrow_table().to_pylist()
         for start in range(0, len(accepted), BATCH):
             chunk = [{**r, "source": label} for r in accepted[start : start + BATCH]]
             s.execute(insert(QualityEventRow), chunk)
@@ -144,7 +144,7 @@ def import_events(
     return ImportReport(
         label,
         checked.total,
-        checked.accepted.num_rows,
+        checked.accepted,
         checked.counts,
         checked.rejected[:EXAMPLES],
         checked.checks_skipped,
@@ -214,7 +214,7 @@ def list_rejects(db: Database, limit: int = 10000) -> list[dict[str, Any]]:
 
 
 def compute_over_table(
-    clean: pa.Table,
+    clean: pa.Table | None,
     *,
     source: str,
     trend: str = "month",
@@ -226,11 +226,16 @@ def compute_over_table(
     indicators: tuple[Indicator, ...] | None = None,
     con: Any = None,
 ) -> QualityRun:
-    """Every indicator over clean events (already validated) held in Arrow."""
+    """Every indicator over clean (already validated) events: an Arrow table, or (None) the
+    `clean_events` relation already defined in `con`."""
     con = con or engine.connect()
-    con.register("clean_events", clean)
+    if clean is not None:
+        con.register("clean_events", clean)
+        events = clean.num_rows
+    else:
+        events = int(con.execute("SELECT COUNT(*) FROM clean_events").fetchall()[0][0])
     return _compute(
-        con, source, trend, adjustment, period_to, months, centre_ids, rejects, indicators, clean.num_rows
+        con, source, trend, adjustment, period_to, months, centre_ids, rejects, indicators, events
     )
 
 
@@ -292,7 +297,10 @@ def compute_over_parquet(
     centres = None
     if patients is not None:
         known = con.sql(f"SELECT patient_id, centre_id FROM ({_read_file_sql(patients)})").to_arrow_table()
-        centres = sorted({str(c) for c in known.column("centre_id").to_pylist()})
+        con.register("known_input", known)
+        centres = [
+            str(r[0]) for r in con.execute("SELECT DISTINCT centre_id FROM known_input ORDER BY 1").fetchall()
+        ]
     checked = engine.validate(con, known, centres, keep_rejected_rows=1000)
     rejects = {
         "total": sum(checked.counts.values()),
@@ -307,10 +315,8 @@ def compute_over_parquet(
             if checked.counts.get(reason)
         ],
     }
-    con.register("clean_events", checked.accepted)
-    return _compute(
-        con, str(path), trend, adjustment, None, months, centres, rejects, None, checked.accepted.num_rows
-    )
+    con.execute("CREATE OR REPLACE TEMP VIEW clean_events AS SELECT * FROM accepted_events")
+    return _compute(con, str(path), trend, adjustment, None, months, centres, rejects, None, checked.accepted)
 
 
 _CACHE: dict[tuple[Any, ...], QualityRun] = {}

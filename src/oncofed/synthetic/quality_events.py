@@ -257,7 +257,7 @@ def generate_network(
     """A network-sized run: about `n_events` events and the matching patient list
     (patient_id, centre_id). Centre volumes differ (gamma-distributed weights)."""
     rng = np.random.default_rng(seed + 2)
-    n_patients = max(1, int(n_events / EVENTS_PER_PATIENT))
+    n_patients = max(1, int(n_events / EVENTS_PER_PATIENT * 1.03))  # a little more, then trimmed
     weights = rng.gamma(2.0, 1.0, len(centre_ids))
     centres = rng.choice(len(centre_ids), n_patients, p=weights / weights.sum()).astype(np.int32)
     ids = np.char.add("SYN-", np.char.zfill(np.arange(n_patients).astype("U9"), 8)).astype(object)
