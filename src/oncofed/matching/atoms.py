@@ -5,7 +5,6 @@ docs/DEVELOPING.md; `non_evaluable` and unrecognised kinds are always unknown, n
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -17,7 +16,6 @@ from oncofed.matching.vocab import (
     drug_classes,
     has_oncotree_hierarchy,
     lab_uln,
-    marker_key,
     norm_text,
     oncotree_is_within,
 )
@@ -387,94 +385,17 @@ def treatment_naive(atom: Atom, v: PatientView, day: date) -> AtomResult:
     return unknown("prior systemic therapy (treatment-naive?)")
 
 
-# --- biomarkers -----------------------------------------------------------------------------
-
-HER2_STATUS = {"3+": "positive", "2+": None, "1+": "negative", "0": "negative"}
-HER2_LOW = {"1+": True, "2+": True, "0": False, "3+": False}
-
-
-def _status_of(f: Fact) -> str:
-    return norm_text(f.value if f.value is not None else ("negative" if f.negated else "positive"))
-
-
-def _biomarker_value_matches(f: Fact, wanted: str, code: str) -> bool | None:
-    got = _status_of(f)
-    want = norm_text(wanted)
-    if marker_key(code) == "HER2" and got in HER2_STATUS:
-        if want in ("positive", "negative"):
-            status = HER2_STATUS[got]
-            return None if status is None else status == want
-        if want == "low":
-            return HER2_LOW[got] if got != "2+" else None
-    if want in ("positive", "present", "detected", "mutated", "altered"):
-        return got not in ("negative", "absent", "not detected", "wild type", "wildtype", "unmethylated")
-    if want in ("negative", "wild type", "wildtype", "not detected"):
-        return got in ("negative", "absent", "not detected", "wild type", "wildtype")
-    return want == got or want in got or got in want
-
-
-def biomarker(atom: Atom, v: PatientView, day: date) -> AtomResult:
-    code = atom.code or ""
-    facts = v.biomarkers(code)
-    alteration = str(atom.attributes.get("alteration") or "").lower()
-    scale = str(atom.attributes.get("scale") or "").lower()
-    if scale:
-        facts = [f for f in facts if str(f.attributes.get("kind", "")).lower() in (scale, "")]
-    if not facts:
-        what = f"{code} {scale.upper()}".strip() if scale else code
-        return unknown(f"biomarker test: {what}" + (f" ({atom.value})" if atom.value else ""))
-    op = atom.operator
-    if op in (">=", ">", "<=", "<"):
-        f = facts[0]
-        value = as_float(f.value)
-        if value is None:
-            return unknown(f"{code} numeric result", fact=f)
-        return AtomResult(compare(op, value, float(atom.value)), f"{code} {value:g}{f.unit or ''}", f)
-    wanted = atom.value if isinstance(atom.value, (list, tuple, set)) else [atom.value]
-    wanted = [w for w in wanted if w not in (None, "")]
-    results: list[tuple[bool | None, Fact]] = []
-    for f in facts:
-        if f.negated:
-            results.append((False, f))
-            continue
-        fkind = str(f.attributes.get("kind", "")).lower()
-        if alteration in ("mutation", "amplification", "fusion", "deletion") and fkind not in (
-            alteration,
-            "",
-            "variant",
-        ):
-            if alteration == "deletion" and "deletion" in _status_of(f):
-                pass
-            else:
-                results.append((False, f))
-                continue
-        if not wanted:
-            results.append((_biomarker_value_matches(f, "positive", code), f))
-        else:
-            per = [_biomarker_value_matches(f, str(w), code) for w in wanted]
-            results.append((True if True in per else (None if None in per else False), f))
-    found = next(((r, f) for r, f in results if r), None) or next(
-        ((r, f) for r, f in results if r is None), None
-    )
-    holds, f = found if found else (False, results[0][1])
-    if holds is None:
-        return unknown(f"{code} confirmatory test (e.g. ISH)", f"{code} {f.value}: undecided", f)
-    if op in ("absent", "!="):
-        holds = not holds
-    got = f.value if f.value is not None else ("negative" if f.negated else "")
-    asked = f" (criterion: {', '.join(map(str, wanted))})" if wanted else ""
-    return AtomResult(holds, f"{code} {got}{asked}".strip(), f)
-
-
 # --- comorbidities --------------------------------------------------------------------------
 
 
 def comorbidity(atom: Atom, v: PatientView, day: date) -> AtomResult:
-    code = (atom.code or str(atom.value or "")).lower()
+    code = (atom.code or ("prior_malignancy" if atom.kind == "prior_malignancy" else "")).lower()
+    if not code:  # "any infection": no single record decides it
+        return unknown(f"history: {atom.text or atom.kind.replace('_', ' ')}")
     label = code.replace("_", " ")
-    for kind in ("comorbidity", atom.kind):
-        pos = v.positive(kind, code) if code else v.positive(kind)
-        neg = v.negative(kind, code) if code else v.negative(kind)
+    for kind in dict.fromkeys(("comorbidity", atom.kind)):
+        pos = v.positive(kind, code)
+        neg = v.negative(kind, code)
         if pos or neg:
             result = _presence(kind, code or None, v, day, atom, f"history: {label}")
             if atom.kind == "infection" and result.holds and atom.attributes.get("active"):
@@ -488,30 +409,3 @@ def comorbidity(atom: Atom, v: PatientView, day: date) -> AtomResult:
 def non_evaluable(atom: Atom, v: PatientView, day: date) -> AtomResult:
     what = (atom.code or "other").replace("_", " ")
     return unknown(f"{what}: to be confirmed by the investigator", "cannot be decided from patient data")
-
-
-EVALUATORS: dict[str, Callable[[Atom, PatientView, date], AtomResult]] = {
-    "age": age,
-    "sex": sex,
-    "pregnancy": pregnancy,
-    "breastfeeding": pregnancy,
-    "cancer_type": cancer_type,
-    "stage": stage,
-    "disease_setting": disease_setting,
-    "biomarker": biomarker,
-    "ecog": ecog,
-    "karnofsky": karnofsky,
-    "prior_therapy": prior_therapy,
-    "prior_lines": prior_lines,
-    "treatment_naive": treatment_naive,
-    "lab": lab,
-    "brain_metastases": brain_metastases,
-    "leptomeningeal_disease": leptomeningeal,
-    "metastasis": metastasis,
-    "measurable_disease": measurable_disease,
-    "life_expectancy": life_expectancy,
-    "prior_malignancy": comorbidity,
-    "infection": comorbidity,
-    "comorbidity": comorbidity,
-    "non_evaluable": non_evaluable,
-}

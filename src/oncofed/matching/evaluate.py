@@ -9,13 +9,42 @@ an exclusion that holds is `not_met`, and anything undecided is `unknown` with w
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from oncofed.domain import Atom, Criterion, CriterionVerdict, Evidence, PatientProfile, Section, Verdict
-from oncofed.matching.atoms import EVALUATORS, AtomResult, unknown
+from oncofed.matching import atoms as A
+from oncofed.matching.atoms import AtomResult, unknown
+from oncofed.matching.biomarkers import biomarker
 from oncofed.matching.facts import PatientView
+
+# The evaluator of each atom kind (docs/DEVELOPING.md); kinds not listed are unknown.
+EVALUATORS: dict[str, Callable[[Atom, PatientView, date], AtomResult]] = {
+    "age": A.age,
+    "sex": A.sex,
+    "pregnancy": A.pregnancy,
+    "breastfeeding": A.pregnancy,
+    "cancer_type": A.cancer_type,
+    "stage": A.stage,
+    "disease_setting": A.disease_setting,
+    "biomarker": biomarker,
+    "ecog": A.ecog,
+    "karnofsky": A.karnofsky,
+    "prior_therapy": A.prior_therapy,
+    "prior_lines": A.prior_lines,
+    "treatment_naive": A.treatment_naive,
+    "lab": A.lab,
+    "brain_metastases": A.brain_metastases,
+    "leptomeningeal_disease": A.leptomeningeal,
+    "metastasis": A.metastasis,
+    "measurable_disease": A.measurable_disease,
+    "life_expectancy": A.life_expectancy,
+    "prior_malignancy": A.comorbidity,
+    "infection": A.comorbidity,
+    "comorbidity": A.comorbidity,
+    "non_evaluable": A.non_evaluable,
+}
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,76 @@
+"""What a clinician sees: the patient match page in headless Chromium."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from oncofed.domain import Actor, Role
+from oncofed.store.db import Database
+from oncofed.store.repositories import PatientRepository
+from tests.conftest import SCREENSHOTS, LiveServer, free_port
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def patient_and_server(demo_db: Database) -> Iterator[tuple[str, LiveServer]]:
+    """A server whose every request is made by a clinician of one patient's centre."""
+    import uvicorn
+
+    from oncofed.web.app import create_app
+
+    with demo_db.session() as s:
+        patients = PatientRepository(s, Actor.system()).list(limit=None)
+    # a metastatic patient with a home address makes the richest page
+    patient = next(p for p in patients if p.stage == "IV" and p.home is not None)
+    actor = Actor("dr-test", Role.CLINICIAN, frozenset({patient.centre_id}))
+    app = create_app(demo_db)
+    app.state.actor_resolver = lambda request: actor
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("uvicorn did not start within 30 s")
+        time.sleep(0.05)
+    yield patient.id, LiveServer(f"http://127.0.0.1:{port}", server, thread)
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+def test_match_page_ranks_trials_expands_criteria_and_lists_what_to_check(
+    patient_and_server: tuple[str, LiveServer], page: Any
+) -> None:
+    pid, server = patient_and_server
+    page.set_default_timeout(60_000)
+    page.goto(server.url(f"/patients/{pid}/matches"))
+    assert pid in page.locator("h1").inner_text()
+    trials = page.locator("details.match")
+    assert trials.count() > 0
+    # the first trial is open with its criteria table; verdicts are shown with evidence
+    first_table = trials.first.locator("table.criteria")
+    assert first_table.is_visible()
+    assert first_table.locator("tbody tr").count() > 0
+    verdicts = set(first_table.locator(".verdict").all_inner_texts())
+    assert verdicts <= {"met", "not met", "unknown"} and verdicts
+    assert "km" in trials.first.locator("summary .site").inner_text()
+    # a person opens the second trial: its table appears
+    if trials.count() > 1:
+        second = trials.nth(1)
+        assert not second.locator("table.criteria").is_visible()
+        second.locator("summary").click()
+        assert second.locator("table.criteria").is_visible()
+    assert page.locator("h2#next").is_visible()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "matches.png"), full_page=True)
+    # the JSON twin is one click away and agrees on the first trial
+    first_id = trials.first.get_attribute("data-trial-id")
+    data = page.request.get(server.url(f"/api/patients/{pid}/matches")).json()
+    assert data["matches"][0]["trial_id"] == first_id
