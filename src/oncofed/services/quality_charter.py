@@ -178,6 +178,8 @@ def save_assessment(
     when: date | None = None
     if isinstance(review_date, date):
         when = review_date
+    elif review_date is not None and not isinstance(review_date, str):
+        raise InputError("review date must be text", field="review_date", fix="use YYYY-MM-DD")
     elif review_date:
         try:
             when = date.fromisoformat(review_date)
