@@ -65,7 +65,7 @@ def funnel_svg(result: IndicatorResult, names: dict[str, str], labels: dict[str,
         x = sx(t)
         out.append(f'<text x="{x:.1f}" y="{H - MB + 16}" text-anchor="middle" font-size="11">{int(t)}</text>')
     out.append(
-        f'<text x="{(ML + W - MR) / 2}" y="{H - 12}" text-anchor="middle" font-size="12">{escape(labels.get("x", "n"))}</text>'
+        f'<text x="{W - MR}" y="{H - 12}" text-anchor="end" font-size="12">{escape(labels.get("x", "n"))}</text>'
     )
     for key, dash, colour in (("95", "6 4", "#6b7280"), ("998", "2 3", "#111827")):
         for side in ("lower", "upper"):
@@ -91,12 +91,12 @@ def funnel_svg(result: IndicatorResult, names: dict[str, str], labels: dict[str,
             f"<title>{name}: {_fmt(ind.kind, f.value)} (n={f.n}, {escape(labels.get('band_' + f.band, f.band))})</title></circle>"
         )
     legend = [("95", labels.get("limit95", "95 %"), "6 4"), ("998", labels.get("limit998", "99.8 %"), "2 3")]
-    for i, (_, text, dash) in enumerate(legend):
-        y = MT + 14 + i * 16
+    for i, (_, text, dash) in enumerate(legend):  # legend under the plot, left of the axis title
+        x, y = ML + i * 130, H - 14
         out.append(
-            f'<line x1="{W - MR - 150}" x2="{W - MR - 120}" y1="{y}" y2="{y}" stroke="#111827" stroke-dasharray="{dash}"/>'
+            f'<line x1="{x}" x2="{x + 28}" y1="{y}" y2="{y}" stroke="#111827" stroke-dasharray="{dash}"/>'
         )
-        out.append(f'<text x="{W - MR - 114}" y="{y + 4}" font-size="11">{escape(text)}</text>')
+        out.append(f'<text x="{x + 34}" y="{y + 4}" font-size="11">{escape(text)}</text>')
     out.append("</svg>")
     return "\n".join(out)
 
