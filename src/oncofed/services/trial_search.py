@@ -21,6 +21,7 @@ import numpy as np
 import Stemmer
 from bm25s.tokenization import Tokenized
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from oncofed.domain import GeoPoint, Trial, TrialStatus
 from oncofed.domain.geo import EARTH_RADIUS_KM
@@ -28,6 +29,7 @@ from oncofed.errors import InputError
 from oncofed.ingest.trials.sites import normalise
 from oncofed.resources import load_tsv, load_yaml
 from oncofed.store.db import Database
+from oncofed.store.mapping import trial_to_domain
 from oncofed.store.models import MetaRow, TrialRow, TrialSiteRow
 from oncofed.store.repositories import TrialRepository
 
@@ -297,15 +299,19 @@ def search_trials(db: Database, query: TrialQuery) -> SearchResult:
     page_idx = order[start : start + query.per_page]
     hits = []
     with db.session() as s:
-        repo = TrialRepository(s)
         site_rows = {}
         if site is not None and len(page_idx):
             wanted_sites = [int(site[i]) for i in page_idx if site[i] >= 0]
             site_rows = {
                 r.id: r for r in s.scalars(select(TrialSiteRow).where(TrialSiteRow.id.in_(wanted_sites)))
             }
+        page_ids = [index.ids[i] for i in page_idx]
+        rows = s.scalars(
+            select(TrialRow).where(TrialRow.id.in_(page_ids)).options(selectinload(TrialRow.sites))
+        )
+        trials = {r.id: trial_to_domain(r) for r in rows}
         for i in page_idx:
-            trial = repo.get(index.ids[i])
+            trial = trials[index.ids[i]]
             nearest = None
             if site is not None and site[i] >= 0 and int(site[i]) in site_rows:
                 r = site_rows[int(site[i])]
