@@ -1,0 +1,79 @@
+"""`oncofed eval rank` / `oncofed eval score`: patient-to-trial ranking on public formats (BEIR in, TREC out)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from oncofed.errors import InputError
+
+
+def rank_cmd(
+    queries: Path = typer.Option(..., "--queries", help="BEIR queries.jsonl (the patient notes)."),
+    corpus: Path = typer.Option(..., "--corpus", help="BEIR corpus.jsonl (the trials)."),
+    pool: Path | None = typer.Option(
+        None, "--pool", help="qrels TSV: rank for each query only the trials listed for it."
+    ),
+    out: Path = typer.Option(..., "--out", help="TREC run file to write."),
+    method: str = typer.Option(
+        "hybrid", "--method", help="hybrid (BM25 + dense + demographics), bm25, dense or random."
+    ),
+    top: int = typer.Option(1000, "--top", min=1, help="Trials kept per query."),
+) -> None:
+    """Rank the corpus (or each query's pool) for every query; write a TREC run."""
+    from oncofed.matching.ranking import METHODS, TrialIndex, beir
+
+    if method not in METHODS:
+        raise InputError(f"unknown --method {method!r}", fix=f"choose one of {', '.join(METHODS)}")
+    qs = beir.read_queries(queries)
+    docs = beir.read_corpus(corpus)
+    pools = None
+    if pool is not None:
+        qrels = beir.read_qrels(pool)
+        known = {d["_id"] for d in docs}
+        pools = {q: [d for d in ids if d in known] for q, ids in beir.pools_from_qrels(qrels).items()}
+        missing = {q["_id"] for q in qs} - set(pools)
+        if len(missing) == len(qs):
+            raise InputError(
+                "no query of --queries has a pool in --pool",
+                file=str(pool),
+                fix="use the qrels of the same set",
+            )
+    index = TrialIndex(docs)
+    notes = {q["_id"]: q["text"] for q in qs}
+    run = index.rank_many(notes, pools, method)
+    run = {q: ranked[:top] for q, ranked in run.items() if ranked}
+    rows = beir.write_run(out, run, tag=f"oncofed-{method}")
+    Console(stderr=True).print(f"{len(run)} queries, {rows} rows -> {out}")
+
+
+def score_cmd(
+    run: Path = typer.Option(..., "--run", help="TREC run file."),
+    qrels: Path = typer.Option(..., "--qrels", help="BEIR qrels TSV."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """nDCG@10, P@10 and R-precision of a run against qrels."""
+    from oncofed.matching.ranking import beir
+
+    scores = beir.score_run(beir.read_run(run), beir.read_qrels(qrels))
+    if as_json:
+        print(json.dumps(scores))
+        return
+    table = Table("measure", "value")
+    for name, value in scores.items():
+        table.add_row(name, f"{value:.4f}")
+    Console().print(table)
+
+
+def register(app: typer.Typer) -> None:
+    # `eval` is shared with other areas (e.g. `eval criteria`): join the group if it exists.
+    eval_app = next((g.typer_instance for g in app.registered_groups if g.name == "eval"), None)
+    if eval_app is None:
+        eval_app = typer.Typer(help="Evaluations against reference data.", no_args_is_help=True)
+        app.add_typer(eval_app, name="eval")
+    eval_app.command("rank")(rank_cmd)
+    eval_app.command("score")(score_cmd)
