@@ -42,7 +42,7 @@ WITH typed AS (
     CASE
       WHEN t.event IS NULL OR t.event NOT IN ({_in_list(EVENT_TYPES)}) THEN 'invalid_value'
       WHEN t.event_date IS NULL THEN 'invalid_value'
-      WHEN t.value_raw IS NOT NULL AND trim(CAST(t.value_raw AS VARCHAR)) <> '' AND t.value IS NULL
+      WHEN t.value IS NULL AND t.value_raw IS NOT NULL AND trim(CAST(t.value_raw AS VARCHAR)) <> ''
         THEN 'invalid_value'
       WHEN t.patient_id IS NULL OR (NOT $skip_patients AND kp.patient_id IS NULL) THEN 'unknown_patient'
       WHEN t.centre_id IS NULL OR (NOT $skip_centres AND kc.centre_id IS NULL) THEN 'unknown_centre'
@@ -62,7 +62,7 @@ WITH typed AS (
   FROM first_pass WHERE reason IS NULL GROUP BY patient_id
 )
 SELECT f.row_number, f.stored, f.patient_id, f.centre_id, f.event, f.event_date,
-  CAST(f.event_date_raw AS VARCHAR) AS event_date_text, f.detail, f.value, CAST(f.value_raw AS VARCHAR) AS value_text,
+  f.event_date_raw, f.detail, f.value, f.value_raw,
   COALESCE(f.reason,
     CASE
       WHEN f.event IN ({_in_list(TREATMENT_EVENTS)}) AND f.event_date < b.diagnosis_date THEN 'negative_delay'
@@ -137,8 +137,10 @@ def validate(
     accepted = int(con.execute("SELECT COUNT(*) FROM accepted_events").fetchall()[0][0])
     limit = "" if keep_rejected_rows is None else f"LIMIT {int(keep_rejected_rows)}"
     cur = con.execute(
+        "WITH r AS (SELECT *, CAST(event_date_raw AS VARCHAR) AS event_date_text, "
+        "CAST(value_raw AS VARCHAR) AS value_text FROM checked WHERE NOT stored AND reason IS NOT NULL) "
         f"SELECT row_number, reason, {DETAIL_SQL} AS detail_text, coalesce(patient_id, ''), coalesce(centre_id, ''), "
-        f"coalesce(event, ''), coalesce(event_date_text, '') FROM checked WHERE NOT stored AND reason IS NOT NULL "
+        f"coalesce(event, ''), coalesce(event_date_text, '') FROM r "
         f"ORDER BY row_number {limit}"
     )
     keys = ("row_number", "reason", "detail", "patient_id", "centre_id", "event", "event_date")
