@@ -13,19 +13,31 @@ import dataclasses
 import hashlib
 import json
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any, cast
 
-import numpy as np
-from sqlalchemy import Select, delete, insert, select
+from sqlalchemy import Select, Table, delete, func, insert, select
 from sqlalchemy.orm import Session
 
-from oncofed.domain import Actor, Criterion, PatientProfile, Trial
-from oncofed.domain.matching import Verdict
+from oncofed.domain import Actor, Trial
 from oncofed.errors import NotFound, OncofedError
+from oncofed.services.prescreen_engine import (  # noqa: F401  (re-exported: the seam's public names)
+    CANDIDATE,
+    DEFAULT_ENGINE,
+    MET,
+    NOT_MET,
+    UNKNOWN,
+    Assessment,
+    Evaluator,
+    PrescreenEngine,
+    VerdictMatrix,
+    _candidate_verdicts,
+    _criteria_fingerprint,
+    assess,
+)
 from oncofed.store.db import Database
 from oncofed.store.mapping import patient_to_domain
 from oncofed.store.models import PatientRow
@@ -38,27 +50,12 @@ from oncofed.store.models_prescreen import (
 from oncofed.store.repositories import CentreRepository, PatientRepository, TrialRepository
 
 ELIGIBILITY_ORDER = {"eligible": 0, "possible": 1, "not_eligible": 2}
-CANDIDATE = ("eligible", "possible")
 LOAD_BATCH = 5000
 VISIT_SESSION = timedelta(minutes=30)
-
-# The evaluator's verdicts for one trial over a batch of patients (same order).
-Evaluator = Callable[[Trial, Sequence[PatientProfile]], "VerdictMatrix"]
 
 
 def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
-
-
-@dataclass(frozen=True)
-class Assessment:
-    eligibility: str
-    score: float
-    n_met: int
-    n_unknown: int
-    n_not_met: int
-    to_check: list[str]
-    blocking: list[str]
 
 
 @dataclass
@@ -101,105 +98,6 @@ class PrescreenList:
     counts: dict[str, int] = field(default_factory=dict)
 
 
-# --- the evaluator dependency (issue 6), behind one function ---------------------------------
-
-NOT_MET, UNKNOWN, MET = 0, 1, 2
-
-
-@dataclass(frozen=True)
-class VerdictMatrix:
-    """The evaluator's answer for one trial over many patients: criteria x patients, int8 codes
-    0 not met (blocks), 1 unknown, 2 met (the layout of `matching.vectorised.BatchVerdicts`)."""
-
-    criteria: tuple[Criterion, ...]
-    verdicts: np.ndarray
-
-
-def _candidate_verdicts(trial: Trial, patients: Sequence[PatientProfile]) -> VerdictMatrix:
-    """The matching engine's verdicts (issue 6) for `patients` on `trial`: its vectorised
-    evaluator, or its per-patient evaluator if the vectorised one is absent. Never our own rules."""
-    try:
-        from oncofed.matching.criteria_source import trial_criteria
-    except ImportError as exc:
-        raise OncofedError(
-            "the matching evaluator (oncofed.matching) is not available in this installation",
-            fix="install a version of oncofed that includes the matching engine to pre-screen",
-        ) from exc
-    criteria = tuple(trial_criteria(trial))
-    try:
-        from oncofed.matching.vectorised import PatientBatch, evaluate_trial_over_patients
-    except ImportError:
-        from oncofed.matching.evaluate import evaluate_criteria
-
-        code = {Verdict.NOT_MET: NOT_MET, Verdict.UNKNOWN: UNKNOWN, Verdict.MET: MET}
-        matrix = np.array(
-            [[code[cv.verdict] for cv in evaluate_criteria(criteria, p)] for p in patients], dtype=np.int8
-        ).reshape(len(patients), len(criteria))
-        return VerdictMatrix(criteria, matrix.T)
-    result = evaluate_trial_over_patients(criteria, PatientBatch.from_profiles(patients))
-    return VerdictMatrix(tuple(result.criteria), result.verdicts)
-
-
-def _criteria_fingerprint(trial: Trial) -> str:
-    """The parsed criteria (so a new parser version also re-evaluates), or the raw fields."""
-    try:
-        from oncofed.matching.criteria_source import trial_criteria
-    except ImportError:
-        return ""
-    return repr(trial_criteria(trial))
-
-
-@dataclass(frozen=True)
-class PrescreenEngine:
-    """The matching engine as pre-screening uses it: verdicts, and a fingerprint of what it reads
-    from a trial (a change of fingerprint re-evaluates every pair of that trial)."""
-
-    evaluate: Evaluator = _candidate_verdicts
-    fingerprint: Callable[[Trial], str] = _criteria_fingerprint
-
-
-DEFAULT_ENGINE = PrescreenEngine()
-
-
-def assess(matrix: VerdictMatrix) -> list[Assessment]:
-    """Eligible / possibly eligible (with what to check) / not eligible (with what blocks), per patient.
-
-    Criteria that patient data can never decide (consent, willingness, investigator judgement:
-    no evaluable atom) are listed to check at the visit but do not lower the category, or no one
-    would ever be "eligible". Counting is vectorised; only the texts are gathered per patient."""
-    v = matrix.verdicts
-    n_patients = v.shape[1] if v.ndim == 2 else 0
-    if not matrix.criteria:
-        return [
-            Assessment("possible", 0.0, 0, 0, 0, ["no computable criterion: read the protocol"], [])
-        ] * n_patients
-    labels = [f"{c.section.value[:3]} {c.index}: {c.text}"[:240] for c in matrix.criteria]
-    evaluable = np.array([c.evaluable for c in matrix.criteria])
-    met = (v == MET).sum(axis=0)
-    not_met = (v == NOT_MET).sum(axis=0)
-    unknown_all = v == UNKNOWN
-    unknown = (unknown_all & evaluable[:, None]).sum(axis=0)
-    decided = met + unknown + not_met
-    score = np.where(decided > 0, met / np.maximum(decided, 1), 0.0)
-    out: list[Assessment] = []
-    for j in range(n_patients):
-        blocking = [labels[k] for k in np.flatnonzero(v[:, j] == NOT_MET)]
-        to_check = [labels[k] for k in np.flatnonzero(unknown_all[:, j])]
-        eligibility = "not_eligible" if not_met[j] else ("possible" if unknown[j] else "eligible")
-        out.append(
-            Assessment(
-                eligibility,
-                round(float(score[j]), 4),
-                int(met[j]),
-                int(unknown[j]),
-                int(not_met[j]),
-                to_check,
-                blocking,
-            )
-        )
-    return out
-
-
 # --- hashes and scoped patient reads ---------------------------------------------------------
 
 
@@ -212,8 +110,10 @@ def trial_criteria_hash(trial: Trial, engine: PrescreenEngine = DEFAULT_ENGINE) 
 
 
 def patient_record_hash(row: Any) -> str:
-    payload = [row.sex, row.birth_date, row.age_years, row.primary_cancer, row.stage, row.ecog, row.facts]
-    return hashlib.sha1(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+    """What the evaluator reads from a patient record. `repr` of the decoded JSON is stable (key
+    order is the stored order) and several times faster than a sorted json.dumps."""
+    payload = (row.sex, row.birth_date, row.age_years, row.primary_cancer, row.stage, row.ecog, row.facts)
+    return hashlib.sha1(repr(payload).encode()).hexdigest()
 
 
 def research_actor(actor: Actor) -> Actor:
@@ -228,9 +128,12 @@ class PrescreenPatients(PatientRepository):
         stmt = self._scoped(select(PatientRow.id)).where(PatientRow.centre_id == centre_id)
         return stmt.where(PatientRow.deceased.is_(False))
 
-    def stamps(self, centre_id: str) -> dict[str, datetime | None]:
+    def stamps(self, centre_id: str, since: datetime | None = None) -> dict[str, datetime | None]:
+        """id -> updated_at of the centre's living patients (only those updated at/after `since`)."""
         base = cast(Select[Any], select(PatientRow.id, PatientRow.updated_at))
         stmt = self._scoped(base).where(PatientRow.centre_id == centre_id, PatientRow.deceased.is_(False))
+        if since is not None:
+            stmt = stmt.where(PatientRow.updated_at >= since)
         return {pid: at for pid, at in self.session.execute(stmt)}
 
     def rows(self, ids: Sequence[str]) -> list[Any]:
@@ -277,7 +180,15 @@ def refresh_prescreen(
     engine: PrescreenEngine | None = None,
     force: bool = False,
 ) -> RefreshReport:
-    """Bring the stored results of `trial_id` at `centre_id` up to date; evaluate only what changed."""
+    """Bring the stored results of `trial_id` at `centre_id` up to date; evaluate only what changed.
+
+    Full pass (first run, trial criteria or day changed, `force`): every living, non-objecting
+    patient of the centre. Incremental pass: only patients whose `updated_at` (the database's own
+    clock) is at or after the newest stamp already evaluated, i.e. new or changed records; among
+    those the record hash decides (SQLite's CURRENT_TIMESTAMP has one-second resolution, so a
+    record touched in the same second is re-hashed, not missed). Patients who object, die or are
+    deleted after evaluation are hidden at read time (and deleted rows cascade); the next full
+    pass removes their stale rows."""
     started = time.perf_counter()
     engine = engine or DEFAULT_ENGINE
     actor = research_actor(actor)
@@ -289,43 +200,34 @@ def refresh_prescreen(
         run = s.get(PrescreenRunRow, (trial_id, centre_id))
         full = force or run is None or run.trial_hash != thash
         repo = PrescreenPatients(s, actor)
-        stamps = repo.stamps(centre_id)
-        stored = {
-            r.patient_id: (
-                r.patient_updated_at,
-                r.patient_hash,
-                r.eligibility,
-                r.first_seen_at,
-                r.became_candidate_at,
-            )
-            for r in s.execute(
-                select(
-                    PrescreenResultRow.patient_id,
-                    PrescreenResultRow.patient_updated_at,
-                    PrescreenResultRow.patient_hash,
-                    PrescreenResultRow.eligibility,
-                    PrescreenResultRow.first_seen_at,
-                    PrescreenResultRow.became_candidate_at,
-                ).where(PrescreenResultRow.trial_id == trial_id, PrescreenResultRow.centre_id == centre_id)
-            )
-        }
-        gone = [pid for pid in stored if pid not in stamps]
+        mine = (PrescreenResultRow.trial_id == trial_id) & (PrescreenResultRow.centre_id == centre_id)
+        watermark = (
+            None if full else s.scalar(select(func.max(PrescreenResultRow.patient_updated_at)).where(mine))
+        )
+        # one second earlier: SQLite compares these as text, and CURRENT_TIMESTAMP ("...:03") sorts
+        # before the same instant written by Python ("...:03.000000")
+        since = watermark - timedelta(seconds=1) if watermark is not None else None
+        if not full and watermark is None:
+            since = None  # nothing stored yet for a known run: look at everyone
+        stamps = repo.stamps(centre_id, since=since)
+        stored_stmt = select(
+            PrescreenResultRow.patient_id,
+            PrescreenResultRow.patient_updated_at,
+            PrescreenResultRow.patient_hash,
+            PrescreenResultRow.eligibility,
+            PrescreenResultRow.first_seen_at,
+            PrescreenResultRow.became_candidate_at,
+        ).where(mine)
         if full:
-            todo = list(stamps)
+            stored = {r[0]: tuple(r[1:]) for r in s.execute(stored_stmt)}
         else:
-            # updated_at (the database's own clock) narrows the set and the record hash decides:
-            # SQLite's CURRENT_TIMESTAMP has one-second resolution, so a record updated in the same
-            # second as the newest stamp already seen is re-hashed too (a handful of rows).
-            seen = [v[0] for v in stored.values() if v[0] is not None]
-            watermark = max(seen) if seen else None
-            todo = [
-                pid
-                for pid, at in stamps.items()
-                if pid not in stored
-                or at != stored[pid][0]
-                or (at is not None and watermark is not None and at >= watermark)
-            ]
-        rows = repo.rows(todo) if todo else []
+            stored = {}
+            ids = list(stamps)
+            for k in range(0, len(ids), LOAD_BATCH):
+                chunk = stored_stmt.where(PrescreenResultRow.patient_id.in_(ids[k : k + LOAD_BATCH]))
+                stored.update({r[0]: tuple(r[1:]) for r in s.execute(chunk)})
+        gone = [pid for pid in stored if pid not in stamps] if full else []
+        rows = repo.rows(list(stamps)) if stamps else []
         hashes = {r.id: patient_record_hash(r) for r in rows}
         if not full:
             rows = [r for r in rows if r.id not in stored or stored[r.id][1] != hashes[r.id]]
@@ -340,7 +242,7 @@ def refresh_prescreen(
         values: list[dict[str, Any]] = []
         for row, a in zip(rows, assessments, strict=True):
             before = stored.get(row.id)
-            became = None
+            became: Any = None
             if a.eligibility in CANDIDATE and (before is None or before[2] not in CANDIDATE):
                 became = now
                 new_candidates += 1
@@ -356,7 +258,8 @@ def refresh_prescreen(
                     "n_met": a.n_met,
                     "n_unknown": a.n_unknown,
                     "n_not_met": a.n_not_met,
-                    "to_check": a.to_check,
+                    # what to check matters for candidates; what blocks, for the others
+                    "to_check": a.to_check if a.eligibility in CANDIDATE else [],
                     "blocking": a.blocking,
                     "patient_hash": hashes[row.id],
                     "patient_updated_at": row.updated_at,
@@ -366,16 +269,19 @@ def refresh_prescreen(
                     "became_candidate_at": became,
                 }
             )
-        stale = gone + [v["patient_id"] for v in values]
-        for i in range(0, len(stale), LOAD_BATCH):
+        stale = gone + [v["patient_id"] for v in values if v["patient_id"] in stored]
+        table = cast(Table, PrescreenResultRow.__table__)
+        for k in range(0, len(stale), LOAD_BATCH):
             s.execute(
-                delete(PrescreenResultRow).where(
-                    PrescreenResultRow.trial_id == trial_id,
-                    PrescreenResultRow.patient_id.in_(stale[i : i + LOAD_BATCH]),
+                delete(table).where(
+                    table.c.trial_id == trial_id, table.c.patient_id.in_(stale[k : k + LOAD_BATCH])
                 )
             )
         if values:
-            s.execute(insert(PrescreenResultRow), values)
+            s.execute(insert(table), values)  # Core executemany: no ORM bookkeeping per row
+        total = (
+            len(stamps) if full else int(s.scalar(select(func.count()).select_from(table).where(mine)) or 0)
+        )
         seconds = time.perf_counter() - started
         if run is None:
             s.add(
@@ -390,9 +296,7 @@ def refresh_prescreen(
             )
         else:
             run.trial_hash, run.computed_at, run.evaluated, run.seconds = thash, now, len(values), seconds
-    report = RefreshReport(
-        trial_id, centre_id, len(stamps), len(values), len(gone), new_candidates, full, seconds
-    )
+    report = RefreshReport(trial_id, centre_id, total, len(values), len(gone), new_candidates, full, seconds)
     if new_candidates:
         from oncofed.services.prescreen_notify import notify_new_candidates
 
