@@ -72,6 +72,9 @@ def indicator_page(
         trend=trend,
         adjust=adjust,
         centre=centre,
+        exclusion_labels={
+            e.id: e.label.get(lang, e.label.get("en", e.id)) for e in result.indicator.exclusions
+        },
     )
 
 
