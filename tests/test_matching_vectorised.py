@@ -73,6 +73,18 @@ CRITERIA = [
     c(I, Atom("non_evaluable", "present", code="consent")),
     c(I, Atom("ecog", "<=", 1, negated=True)),
     c(E, Atom("cancer_type", "in", ["BRCA"], negated=True), Atom("age", ">=", 75.0)),
+    c(I, Atom("measurable_disease", "present")),
+    c(E, Atom("leptomeningeal_disease", "present")),
+    c(I, Atom("treatment_naive", "present")),
+    c(I, Atom("disease_setting", "present", code="first_line")),
+    c(E, Atom("prior_malignancy", "present", window_days=3 * 365)),
+    c(I, Atom("metastasis", "present", code="liver")),
+    c(I, Atom("life_expectancy", ">=", 12)),
+    c(I, Atom("astrology", "present")),
+    c(E, Atom("biomarker", "present", code="BRAF", negated=True)),
+    c(I, Atom("biomarker", "==", "low", code="ERBB2")),
+    c(E, Atom("prior_therapy", "present", code="anti-PD-1/PD-L1", attributes={"class": "anti-PD-1/PD-L1"})),
+    c(I, Atom("age", ">=", 18.0, hypothetical=True)),
     Criterion(I, 9, "unparsed"),
 ]
 
@@ -118,3 +130,15 @@ def test_research_actors_never_see_objecting_patients(db: Database) -> None:
     result = evaluate_trial_over_patients([c(I, Atom("age", ">=", 18.0))], batch)
     assert not objecting & set(result.patient_ids)
     assert len(result.patient_ids) == len(everyone) - len(objecting)
+
+
+def test_fast_ranking_path_gives_the_full_evaluators_verdicts(profiles: list[PatientProfile]) -> None:
+    from oncofed.matching.evaluate import compile_plan, quick_verdict
+    from oncofed.matching.facts import PatientView
+
+    plans = [compile_plan(c) for c in CRITERIA]
+    for p in profiles[:150]:
+        view = PatientView.of(p)
+        cache: dict[int, object] = {}
+        fast = [quick_verdict(plan, view, DAY, cache) for plan in plans]  # type: ignore[arg-type]
+        assert fast == [CODE[v.verdict] for v in evaluate_criteria(CRITERIA, p, DAY)], p.id

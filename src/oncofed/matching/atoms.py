@@ -291,10 +291,9 @@ def karnofsky(atom: Atom, v: PatientView, day: date) -> AtomResult:
 
 def lab(atom: Atom, v: PatientView, day: date) -> AtomResult:
     analyte = (atom.code or "").lower()
-    facts = sorted(v.positive("lab", analyte), key=lambda f: f.when or date.min, reverse=True)
-    if not facts:
+    f = v.latest_lab(analyte)
+    if f is None:
         return unknown(f"laboratory value: {analyte}")
-    f = facts[0]
     value = as_float(f.value)
     if value is None:
         return unknown(f"laboratory value: {analyte}", f"{analyte} recorded without a number", f)

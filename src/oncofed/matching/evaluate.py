@@ -150,3 +150,56 @@ def checks_of(verdict: CriterionVerdict) -> list[str]:
         if isinstance(ev, AtomEvidence) and ev.holds is None and ev.check and ev.check not in out:
             out.append(ev.check)
     return out
+
+
+# --- fast path: verdict codes only (no evidence), for ranking many candidate trials -----------
+
+TRI = {True: 2, None: 1, False: 0}
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A criterion compiled once (at index time): its ungrouped atoms and its OR groups."""
+
+    inclusion: bool
+    plain: tuple[Atom, ...]
+    groups: tuple[tuple[Atom, ...], ...]
+
+
+def compile_plan(criterion: Criterion) -> Plan:
+    groups: dict[object, list[Atom]] = {}
+    plain: list[Atom] = []
+    for atom in criterion.atoms:
+        group = atom.attributes.get("group") if atom.attributes else None
+        if group is None:
+            plain.append(atom)
+        else:
+            groups.setdefault(group, []).append(atom)
+    return Plan(
+        criterion.section is Section.INCLUSION, tuple(plain), tuple(tuple(g) for g in groups.values())
+    )
+
+
+def quick_verdict(plan: Plan, view: PatientView, day: date, cache: dict[int, AtomResult]) -> int:
+    """The criterion's verdict as 0 (not met), 1 (unknown) or 2 (met); same logic as
+    `evaluate_criterion`, without building evidence. `cache` is shared with it (by atom identity)."""
+    if not plan.plain and not plan.groups:
+        return 1
+
+    def tri(atom: Atom) -> int:
+        hit = cache.get(id(atom))
+        if hit is None:
+            hit = cache[id(atom)] = evaluate_atom(atom, view, day)
+        return TRI[hit.holds]
+
+    holds = 2
+    for atom in plan.plain:
+        holds = min(holds, tri(atom))
+        if holds == 0:
+            break
+    if holds:
+        for group in plan.groups:
+            holds = min(holds, max(tri(a) for a in group))
+            if holds == 0:
+                break
+    return holds if plan.inclusion else 2 - holds

@@ -52,6 +52,7 @@ class PatientView:
     profile: PatientProfile
     by_kind: dict[str, list[Fact]] = field(default_factory=dict)
     column_fact: dict[str, Fact] = field(default_factory=dict)
+    _latest_lab: dict[str, Fact | None] = field(default_factory=dict)
 
     @classmethod
     def of(cls, profile: PatientProfile) -> PatientView:
@@ -80,6 +81,13 @@ class PatientView:
             for f in self.facts(kind)
             if not f.negated and (code is None or (f.code or "").lower() == code.lower())
         ]
+
+    def latest_lab(self, analyte: str) -> Fact | None:
+        """The most recent value of a laboratory analyte (cached: labs are read by many criteria)."""
+        if analyte not in self._latest_lab:
+            facts = self.positive("lab", analyte)
+            self._latest_lab[analyte] = max(facts, key=lambda f: f.when or date.min) if facts else None
+        return self._latest_lab[analyte]
 
     def negative(self, kind: str, code: str | None = None) -> list[Fact]:
         return [

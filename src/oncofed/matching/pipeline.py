@@ -8,9 +8,9 @@ from datetime import date
 
 from oncofed.domain import Match, PatientProfile, Trial, nearest_recruiting_site
 from oncofed.matching.atoms import AtomResult
-from oncofed.matching.evaluate import evaluate_criterion
+from oncofed.matching.evaluate import evaluate_criterion, quick_verdict
 from oncofed.matching.facts import PatientView
-from oncofed.matching.rank import CheckItem, combined_score, sort_key, what_to_check
+from oncofed.matching.rank import RELEVANCE_WEIGHT, CheckItem, eligibility_score_codes, what_to_check
 from oncofed.matching.retrieve import TrialIndex
 
 DEFAULT_LIMIT = 20
@@ -53,22 +53,25 @@ def match_patient(
     pool = index.candidates(profile, on, max(limit, candidates), extra_text)
     top_relevance = max((score for _, score in pool), default=0.0) or 1.0
     cache: dict[int, AtomResult] = {}
-    scored: list[tuple[tuple[int, float], int, Match]] = []
+    # phase 1: verdict codes of every candidate's criteria (no evidence objects), score, rank
+    scored: list[tuple[int, float, int, float]] = []
     for i, relevance in pool:
         entry = index.entries[i]
-        verdicts = [evaluate_criterion(c, view, on, cache) for c in entry.criteria]
-        score = combined_score(verdicts, relevance / top_relevance)
-        match = Match(entry.trial.id, profile.id, verdicts, relevance=relevance, score=score)
-        scored.append((sort_key(verdicts, score), i, match))
-    scored.sort(key=lambda item: (-item[0][0], -item[0][1], item[1]))
+        codes = [quick_verdict(plan, view, on, cache) for plan in entry.plans]
+        score = eligibility_score_codes(entry.inclusion, codes) + RELEVANCE_WEIGHT * relevance / top_relevance
+        scored.append((0 if 0 in codes else 1, score, i, relevance))
+    scored.sort(key=lambda item: (-item[0], -item[1], item[2]))
+    # phase 2: full criterion tables with evidence, for the trials returned only
     results: list[RankedTrial] = []
-    for rank, (_, i, match) in enumerate(scored[:limit], start=1):
-        trial = index.entries[i].trial
+    for rank, (_, score, i, relevance) in enumerate(scored[:limit], start=1):
+        entry = index.entries[i]
+        verdicts = [evaluate_criterion(c, view, on, cache) for c in entry.criteria]
+        match = Match(entry.trial.id, profile.id, verdicts, relevance=relevance, score=score)
         if profile.home is not None:
-            nearest = nearest_recruiting_site(trial, profile.home)
+            nearest = nearest_recruiting_site(entry.trial, profile.home)
             if nearest is not None:
                 match.nearest_site, match.distance_km = nearest
-        results.append(RankedTrial(trial, match, rank))
+        results.append(RankedTrial(entry.trial, match, rank))
     checks = what_to_check([(r.trial.id, r.match.verdicts) for r in results])
     from oncofed.matching.criteria_source import eligibility_parser
 

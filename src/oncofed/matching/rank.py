@@ -29,6 +29,18 @@ def eligibility_score(verdicts: Sequence[CriterionVerdict]) -> float:
     return score
 
 
+def eligibility_score_codes(inclusion: Sequence[bool], codes: Sequence[int]) -> float:
+    """`eligibility_score` on verdict codes (0 not met, 1 unknown, 2 met) and section flags."""
+    if not codes:
+        return 0.0
+    score = sum(1 for c in codes if c == 2) / len(codes)
+    if any(c == 0 and inc for inc, c in zip(inclusion, codes, strict=True)):
+        score -= 1.0
+    if any(c == 0 and not inc for inc, c in zip(inclusion, codes, strict=True)):
+        score -= 1.0
+    return score
+
+
 def combined_score(verdicts: Sequence[CriterionVerdict], relevance_norm: float) -> float:
     return eligibility_score(verdicts) + RELEVANCE_WEIGHT * relevance_norm
 

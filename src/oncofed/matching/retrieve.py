@@ -17,6 +17,7 @@ import Stemmer
 
 from oncofed.domain import Criterion, PatientProfile, Section, Trial
 from oncofed.matching.criteria_source import trial_criteria
+from oncofed.matching.evaluate import Plan, compile_plan
 from oncofed.matching.vocab import oncotree_lineage
 
 SEX_CODE = {"FEMALE": 1, "MALE": 2}
@@ -28,6 +29,8 @@ class IndexedTrial:
     trial: Trial
     criteria: tuple[Criterion, ...]
     cancer_codes: tuple[str, ...]
+    plans: tuple[Plan, ...] = ()
+    inclusion: tuple[bool, ...] = ()
 
 
 def trial_text(trial: Trial) -> str:
@@ -87,7 +90,9 @@ class TrialIndex:
             if not t.status.is_recruiting:  # NOT_YET_RECRUITING and the rest never enter the index
                 continue
             criteria = tuple(criteria_of(t))
-            entries.append(IndexedTrial(t, criteria, trial_cancer_codes(t, criteria)))
+            plans = tuple(compile_plan(c) for c in criteria)
+            inclusion = tuple(p.inclusion for p in plans)
+            entries.append(IndexedTrial(t, criteria, trial_cancer_codes(t, criteria), plans, inclusion))
         self.entries = entries
         n = len(entries)
         self.min_age = np.array([e.trial.min_age_years or np.nan for e in entries], dtype=float)

@@ -27,11 +27,11 @@ from datetime import date, timedelta
 
 import numpy as np
 
-from oncofed.domain import Atom, Criterion, PatientProfile, Section
+from oncofed.domain import Atom, Criterion, Fact, PatientProfile, Section
 from oncofed.matching.atoms import AtomResult, cancer_type, sex, stage
-from oncofed.matching.evaluate import evaluate_atom
+from oncofed.matching.evaluate import EVALUATORS, evaluate_atom
 from oncofed.matching.facts import PatientView, as_float
-from oncofed.matching.vocab import canonical_threshold, lab_uln
+from oncofed.matching.vocab import canonical_threshold, lab_uln, marker_key
 
 FALSE, UNKNOWN, TRUE = np.int8(0), np.int8(1), np.int8(2)
 NOT_MET, MET = FALSE, TRUE
@@ -101,6 +101,7 @@ class PatientBatch:
     stage: np.ndarray
     _labs: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=dict)
     _atoms: dict[tuple[object, ...], np.ndarray] = field(default_factory=dict)
+    _keys: dict[tuple[object, ...], tuple[np.ndarray, list[int]]] = field(default_factory=dict)
 
     @classmethod
     def from_profiles(cls, profiles: Sequence[PatientProfile], day: date | None = None) -> PatientBatch:
@@ -148,10 +149,9 @@ class PatientBatch:
             value, uln, when = np.full(n, np.nan), np.full(n, np.nan), np.full(n, np.nan)
             default_uln = lab_uln(analyte)
             for i, v in enumerate(self.views):
-                facts = sorted(v.positive("lab", analyte), key=lambda f: f.when or date.min, reverse=True)
-                if not facts:
+                f = v.latest_lab(analyte)
+                if f is None:
                     continue
-                f = facts[0]
                 x = as_float(f.value)
                 value[i] = np.nan if x is None else x
                 u = as_float(f.attributes.get("uln")) or default_uln
@@ -159,6 +159,25 @@ class PatientBatch:
                 when[i] = np.nan if f.when is None else f.when.toordinal()
             self._labs[analyte] = (value, uln, when)
         return self._labs[analyte]
+
+    def keys(
+        self, name: str, kinds: tuple[str, ...], fields: tuple[str, ...], code: str | None, dates: bool
+    ) -> tuple[np.ndarray, list[int]]:
+        """(index of each patient's key, one representative patient per distinct key), cached."""
+        cache_key = (name, code, dates)
+        if cache_key not in self._keys:
+            seen: dict[tuple[object, ...], int] = {}
+            inverse = np.empty(len(self), dtype=np.int64)
+            reps: list[int] = []
+            for i, v in enumerate(self.views):
+                k = _patient_key(v, kinds, fields, code, dates)
+                j = seen.get(k)
+                if j is None:
+                    j = seen[k] = len(reps)
+                    reps.append(i)
+                inverse[i] = j
+            self._keys[cache_key] = (inverse, reps)
+        return self._keys[cache_key]
 
     def by_value(self, column: np.ndarray, decide: Callable[[str], np.int8]) -> np.ndarray:
         """Decide once per distinct value of a categorical column, then broadcast."""
@@ -180,6 +199,60 @@ def _signature(atom: Atom) -> tuple[object, ...]:
         atom.window_days,
         attrs,
     )
+
+
+# Atom kinds decided by the scalar evaluator once per distinct patient "key": the facts (and
+# profile fields) that evaluator reads for that kind. Patients with equal keys get equal results.
+KEYED_KINDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "biomarker": (("biomarker",), ()),
+    "prior_therapy": (("treatment",), ()),
+    "treatment_naive": (("treatment",), ()),
+    "disease_setting": (("disease_status", "metastasis", "stage", "treatment", "prior_lines"), ("stage",)),
+    "brain_metastases": (("metastasis", "disease_status", "stage"), ("stage",)),
+    "metastasis": (("metastasis", "disease_status", "stage"), ("stage",)),
+    "leptomeningeal_disease": (("metastasis", "comorbidity", "disease_status", "stage"), ("stage",)),
+    "measurable_disease": (("measurable_disease", "disease_status"), ()),
+    "comorbidity": (("comorbidity",), ()),
+    "infection": (("comorbidity", "infection"), ()),
+    "prior_malignancy": (("comorbidity", "prior_malignancy"), ()),
+    "pregnancy": (("pregnancy",), ("sex",)),
+    "breastfeeding": (("breastfeeding",), ("sex",)),
+    "life_expectancy": (("life_expectancy",), ()),
+    "non_evaluable": ((), ()),
+}
+DATE_ATTRIBUTES = ("end",)
+
+
+def _fact_key(f: Fact, dates: bool) -> tuple[object, ...]:
+    attrs = tuple(sorted((k, repr(v)) for k, v in f.attributes.items() if dates or k not in DATE_ATTRIBUTES))
+    return (
+        f.kind,
+        (f.code or "").lower(),
+        repr(f.value),
+        f.unit,
+        f.negated,
+        attrs,
+        f.when if dates else None,
+    )
+
+
+def _patient_key(
+    v: PatientView, kinds: tuple[str, ...], fields: tuple[str, ...], code: str | None, dates: bool
+) -> tuple[object, ...]:
+    facts: list[Fact] = []
+    for kind in kinds:
+        facts.extend(v.biomarkers(code) if kind == "biomarker" and code is not None else v.facts(kind))
+    return (tuple(sorted(_fact_key(f, dates) for f in facts)), tuple(getattr(v.profile, n) for n in fields))
+
+
+def _keyed_column(atom: Atom, batch: PatientBatch) -> np.ndarray:
+    kinds, fields = KEYED_KINDS[atom.kind]
+    code = marker_key(atom.code) if atom.kind == "biomarker" else None
+    inverse, reps = batch.keys(atom.kind, kinds, fields, code, atom.window_days is not None)
+    decided = np.array(
+        [_tri(evaluate_atom(atom, batch.views[r], batch.day).holds) for r in reps], dtype=np.int8
+    )
+    return decided[inverse]
 
 
 def _lab_column(atom: Atom, batch: PatientBatch) -> np.ndarray:
@@ -241,9 +314,16 @@ def atom_column(atom: Atom, batch: PatientBatch) -> np.ndarray:
                     "sex": (sex, batch.sex),
                     "stage": (stage, batch.stage),
                 }[kind]
-                col = _scalar_by_value(
-                    fn, column, replace(atom, negated=False), batch
-                )
+                col = _scalar_by_value(fn, column, replace(atom, negated=False), batch)
+            elif kind in KEYED_KINDS or kind not in EVALUATORS:
+                if kind not in EVALUATORS:  # unknown kinds read nothing: one evaluation decides all
+                    col = np.full(
+                        len(batch), _tri(evaluate_atom(atom, batch.views[0], batch.day).holds), np.int8
+                    )
+                else:
+                    col = _keyed_column(atom, batch)
+                batch._atoms[key] = col
+                return col  # evaluate_atom already applied negation
             else:
                 col = np.fromiter(
                     (_tri(evaluate_atom(atom, v, batch.day).holds) for v in batch.views),

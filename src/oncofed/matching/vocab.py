@@ -127,6 +127,7 @@ def canonical_threshold(analyte: str, value: float, unit: str | None) -> float |
     return value * factor if factor is not None else None
 
 
+@functools.cache
 def _norm_unit(unit: str) -> str:
     return re.sub(r"\s+", "", unit.strip().lower().replace("x10", "10").replace("×10", "10"))
 

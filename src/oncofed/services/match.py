@@ -7,6 +7,7 @@ rebuilt when the trials change.
 
 from __future__ import annotations
 
+import gc
 import json
 import threading
 from datetime import date
@@ -44,6 +45,10 @@ def trial_index(db: Database) -> TrialIndex:
             trials = TrialRepository(s).list(status=TrialStatus.RECRUITING.value)
             index = TrialIndex(trials, criteria_of=lambda t: trial_criteria(t, db))
             _CACHE[key] = (signature, index)
+            # The index is long-lived and large (every criterion atom of every open trial): move it
+            # out of the cyclic GC's generations so full collections do not walk it on each request.
+            gc.collect()
+            gc.freeze()
             return index
 
 
