@@ -45,7 +45,12 @@ def test_trial_matching_patient_01_every_field() -> None:
         ("ESR1", "mutation"), ("PIK3CA", "mutation"),
     }  # fmt: skip
     treatments = {f.code: f for f in facts(r, "treatment")}
-    assert set(treatments) == {"leuprorelin", "fulvestrant", "abemaciclib", "ribociclib"}
+    assert set(treatments) == {
+        "leuprolide",
+        "fulvestrant",
+        "abemaciclib",
+        "ribociclib",
+    }  # INN as in the shared drug vocabulary
     assert treatments["fulvestrant"].attributes["records"] == 2  # two statements, one treatment
     assert treatments["abemaciclib"].attributes["class"] == "CDK4/6 inhibitor"
     kps = facts(r, "karnofsky")[0]

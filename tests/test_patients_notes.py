@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from oncofed.ingest.patients.common import oncotree
+from oncofed.criteria import vocab
+from oncofed.ingest.patients.common import oncotree_lookup
 from oncofed.ingest.patients.notes import extract, parse_file
 from tests.conftest import shared_data
 
@@ -63,18 +64,15 @@ def _matches(expected: str, facts: list[tuple[str, str | None, object, bool]]) -
     parts = expected.removeprefix("not ").split(" ", 2)
     kind, code = parts[0], parts[1]
     value = parts[2] if len(parts) > 2 else None
-    by_code, _ = oncotree()
     for k, c, v, n in facts:
         if k != kind or n != negated or (value is not None and str(v) != value):
             continue
         if c == code:
             return True
         if kind == "primary_cancer" and c:  # an ancestor of the expected code: right, less specific
-            node = by_code.get(code)
-            while node and node["parent"] in by_code:
-                if node["parent"] == c:
-                    return True
-                node = by_code[node["parent"]]
+            shared = oncotree_lookup(code)[0] or ""
+            if c == shared or c in vocab.oncotree_ancestors(shared):
+                return True
     return False
 
 

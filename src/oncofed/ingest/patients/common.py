@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from oncofed.criteria import vocab
 from oncofed.domain import Fact, PatientProfile, Provenance
 from oncofed.resources import load_tsv, load_yaml
 
@@ -105,30 +106,49 @@ def _norm_name(name: str) -> str:
 
 
 @functools.cache
-def oncotree() -> tuple[dict[str, dict[str, str]], dict[str, str]]:
-    """(code -> row, normalised name or alias -> code)."""
+def oncotree_extra() -> tuple[dict[str, dict[str, str]], dict[str, str]]:
+    """OncoTree codes the shared vocabulary lacks: (code -> row, normalised name or alias -> code)."""
     by_code: dict[str, dict[str, str]] = {}
     by_name: dict[str, str] = {}
-    for row in load_tsv("patients/oncotree.tsv"):
+    for row in load_tsv("patients/oncotree_extra.tsv"):
         by_code[row["code"]] = row
-        by_name.setdefault(_norm_name(row["name"]), row["code"])
-        for alias in (row.get("aliases") or "").split("|"):
-            if alias.strip():
-                by_name.setdefault(_norm_name(alias), row["code"])
-        by_name.setdefault(row["code"].lower(), row["code"])
+        for name in [row["name"], *(row.get("aliases") or "").split("|")]:
+            if name.strip():
+                by_name.setdefault(_norm_name(name), row["code"])
     return by_code, by_name
 
 
-def oncotree_code(name_or_code: str) -> str | None:
-    by_code, by_name = oncotree()
+def oncotree_lookup(name_or_code: str) -> tuple[str | None, str | None]:
+    """(code in the shared OncoTree vocabulary, more specific code when only the extra list has it).
+
+    The shared vocabulary (`oncofed.criteria.vocab`, also used by the matcher) is asked first; a
+    name only in `oncotree_extra.tsv` maps to its nearest ancestor present in the shared tree.
+    """
     text = (name_or_code or "").strip()
-    if text.upper() in by_code:
-        return text.upper()
-    return by_name.get(_norm_name(text))
+    if not text:
+        return None, None
+    shared = set(vocab.oncotree_codes())
+    extra, extra_names = oncotree_extra()
+    if text.upper() in shared:
+        return text.upper(), None
+    code = vocab.normalize_cancer_type(text)
+    if code is not None:
+        return code, None
+    specific = text.upper() if text.upper() in extra else extra_names.get(_norm_name(text))
+    node = specific
+    while node is not None and node not in shared:
+        node = extra[node]["parent"] if node in extra else None
+    return node, specific
+
+
+def oncotree_code(name_or_code: str) -> str | None:
+    return oncotree_lookup(name_or_code)[0]
 
 
 def oncotree_name(code: str) -> str:
-    row = oncotree()[0].get(code)
+    if name := vocab.oncotree_name(code):
+        return name
+    row = oncotree_extra()[0].get(code)
     return row["name"] if row else code
 
 
@@ -144,35 +164,14 @@ def lab_by_loinc() -> dict[str, str]:
     return out
 
 
-@functools.cache
-def drugs() -> tuple[dict[str, str], dict[str, str]]:
-    """(name or brand, lower case -> INN, INN -> class)."""
-    names: dict[str, str] = {}
-    classes: dict[str, str] = {}
-    for inn, (klass, *aliases) in note_vocab()["drugs"].items():
-        classes[inn] = klass
-        names[inn] = inn
-        for alias in aliases:
-            names[alias.lower()] = inn
-    return names, classes
-
-
-@functools.cache
-def _drug_pattern() -> re.Pattern[str]:
-    names = sorted(drugs()[0], key=len, reverse=True)  # longest first: "trastuzumab deruxtecan"
-    return re.compile(r"(?<![a-z0-9])(" + "|".join(re.escape(n) for n in names) + r")(?![a-z0-9])")
-
-
 def drug_from_text(text: str) -> str | None:
     """The INN named in a medication display ("Paclitaxel 100 MG Injection" -> paclitaxel)."""
-    found = [m.group(1) for m in _drug_pattern().finditer(text.lower())]
-    if not found:
-        return None
-    return drugs()[0][max(found, key=len)]
+    return vocab.normalize_drug(text)
 
 
 def drug_class(inn: str) -> str | None:
-    return drugs()[1].get(inn)
+    classes = vocab.drug_classes(inn)
+    return classes[0] if classes else None
 
 
 # --- conversions ---------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from oncofed.ingest.patients.common import (
     fact,
     lab_by_loinc,
     labs,
-    oncotree_code,
+    oncotree_lookup,
     oncotree_name,
     parse_date,
     valid_ecog,
@@ -198,8 +198,8 @@ class Extractor:
             return
         if "primary-cancer-condition" not in profiles and code not in self.cfg["snomed_primary"]:
             return  # a comorbidity without a code we use: not read
-        onco = self.cfg["snomed_primary"].get(code) or oncotree_code(display)
-        attrs: dict[str, Any] = {"snomed": code}
+        onco, specific = oncotree_lookup(self.cfg["snomed_primary"].get(code) or display)
+        attrs: dict[str, Any] = {"snomed": code, "oncotree_specific": specific}
         for c in codings(m.code):
             if c.system in ICD10:
                 attrs["icd10"] = c.code

@@ -23,7 +23,7 @@ from oncofed.ingest.patients.common import (
     finish_profile,
     lab_by_loinc,
     labs,
-    oncotree_code,
+    oncotree_lookup,
     oncotree_name,
     parse_date,
     valid_ecog,
@@ -181,9 +181,11 @@ def _row(p: PatientProfile, row: dict[str, str], source: str, rec: str) -> None:
         if flag:
             p.facts.append(fact(kind, source, rec, value=True, display=kind.replace("_", " ")))
     elif kind == "primary_cancer":
-        onco = oncotree_code(code or value)
+        onco, specific = oncotree_lookup(code or value)
         if onco is None:
             raise ValueError(f"{code or value!r} is not an OncoTree code or name")
+        if specific:
+            attrs["oncotree_specific"] = specific
         p.facts.append(
             fact(
                 kind,

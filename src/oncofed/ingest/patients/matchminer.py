@@ -22,7 +22,7 @@ from oncofed.ingest.patients.common import (
     ParsedRecord,
     fact,
     finish_profile,
-    oncotree_code,
+    oncotree_lookup,
     oncotree_name,
     parse_date,
 )
@@ -204,7 +204,7 @@ def _clinical(
             issues.warn("clinical", "REPORT_DATE", str(exc), "send REPORT_DATE as YYYY-MM-DD")
     diagnosis = str(row.get("ONCOTREE_PRIMARY_DIAGNOSIS_NAME") or "").strip()
     if diagnosis.lower() not in NO_DIAGNOSIS:
-        code = oncotree_code(diagnosis)
+        code, specific = oncotree_lookup(diagnosis)
         if code is None:
             issues.warn(
                 "clinical",
@@ -219,7 +219,7 @@ def _clinical(
                 rec,
                 code=code,
                 display=oncotree_name(code) if code else diagnosis,
-                attributes={"oncotree_name": diagnosis},
+                attributes={"oncotree_name": diagnosis, "oncotree_specific": specific},
             )
         )
     elif "ONCOTREE_PRIMARY_DIAGNOSIS_NAME" in row:

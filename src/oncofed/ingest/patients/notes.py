@@ -1,14 +1,12 @@
 """Clinical notes (free text) -> facts with character spans, negation-aware.
 
-Targets (cancers, metastatic sites, biomarkers, drugs, comorbidities, smoking, pregnancy) come from
-ONE data file, `resources/vocab/notes_patient.yaml`, loaded into medspaCy's TargetMatcher; negation,
-history, hypothetical and family context come from medspaCy's ConText with its default rules
-("no evidence of brain metastases", "denies smoking", "mother had breast cancer"). Numbers with a
-fixed shape (age, ECOG, Karnofsky, stage, PD-L1 %, variants after a gene) are read by the regular
-expressions below, inside the sentence of their mention.
-
-The criteria engine (src/oncofed/criteria) was not published when this was written; when its
-vocabulary API lands, the target rules here are meant to be merged into it.
+Reuses the criteria engine: cancers (OncoTree), drugs (INN + classes) and genes/markers come from
+`oncofed.criteria.vocab`, conditions and metastatic sites from its `vocab/conditions.tsv`, and
+negation / history / hypothetical / family context from `oncofed.criteria.context` (medspaCy ConText,
+default rules + the engine's rules), run sentence by sentence. Only what notes say and criteria do not
+("no evidence of brain metastases", "denies smoking", "htn", "tobacco abuse") is in ONE data file,
+`resources/vocab/notes_patient.yaml`. Numbers with a fixed shape (age, ECOG, Karnofsky, stage,
+PD-L1 %, the variant after a gene) are read by the regular expressions below.
 """
 
 from __future__ import annotations
@@ -17,9 +15,12 @@ import functools
 import json
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from oncofed.criteria import context
+from oncofed.criteria import vocab as shared_vocab
 from oncofed.domain import PatientProfile
 from oncofed.ingest.patients.common import (
     Collector,
@@ -33,6 +34,7 @@ from oncofed.ingest.patients.common import (
     valid_ecog,
     valid_karnofsky,
 )
+from oncofed.resources import load_tsv
 
 AGE_RE = re.compile(
     r"\b(\d{1,3})[- ](?:year|yr)s?[- ]old\b|\b(\d{1,3})\s*(?:yo|y/o|y\.o\.)\b|\baged?\s+(\d{1,3})\b|^\s*(\d{1,3})\s*(?:M|F|yo [MF])\b",
@@ -63,6 +65,7 @@ STATUS_RE = re.compile(
     r"deficient|proficient|stable)|^[\s:]*(?:TPS|CPS|expression|score)?\s*(?:of\s*)?(?:>|≥|>=|<)?\s*(\d{1,3})\s*%",
     re.I,
 )
+MARKERS = {"ER", "PR", "HER2", "PD-L1", "MSI", "MMR", "TMB", "HRD"}
 NEGATIVE_STATUS = {
     "-",
     "negative",
@@ -76,56 +79,110 @@ NEGATIVE_STATUS = {
 }
 
 
+@dataclass(frozen=True)
+class Target:
+    """A mention in a note with its ConText (from `oncofed.criteria.context`)."""
+
+    label_: str
+    code: str
+    start_char: int
+    end_char: int
+    text: str
+    sent: str
+    negated: bool = False
+    historical: bool = False
+    hypothetical: bool = False
+    family: bool = False
+
+
 @functools.cache
-def _nlp() -> Any:
-    import spacy
-    from medspacy.context import ConTextRule
-    from medspacy.target_matcher import TargetRule
+def _note_index() -> shared_vocab.PhraseIndex:
+    """Note-only targets (metastatic sites, disease status, conditions, smoking, pregnancy).
 
-    vocab = note_vocab()
-    nlp = spacy.blank("en")
-    nlp.add_pipe("sentencizer")
-    rules: list[Any] = []
-
-    def add(phrases: list[str], label: str, **meta: Any) -> None:
-        for phrase in phrases:
-            rules.append(TargetRule(str(phrase), label, metadata=dict(meta)))
-
-    for code, phrases in vocab["cancers"].items():
-        add(phrases, "CANCER", code=code)
-    for site, phrases in vocab["metastasis_phrases"].items():
-        add(phrases, "METASTASIS", code=site)
+    Conditions come from the criteria engine's `vocab/conditions.tsv` first, then the note-only
+    phrases of `vocab/notes_patient.yaml` (abbreviations common in notes: htn, copd, ckd, ...).
+    """
+    nv = note_vocab()
+    entries: dict[str, str] = {}
+    for row in load_tsv("vocab/conditions.tsv"):
+        label = "METASTASIS" if row["kind"] == "metastasis" else "COMORBIDITY"
+        for phrase in row["phrases"].split("|"):
+            if phrase.strip():
+                entries.setdefault(phrase.strip(), f"{label}:{row['code']}")
+    for site, phrases in nv["metastasis_phrases"].items():
         word = site.replace("_", " ")
-        add(
-            [
-                f"metastatic to the {word}",
-                f"metastases to the {word}",
-                f"metastatic to {word}",
-                f"{word} metastasis",
-            ],
-            "METASTASIS",
-            code=site,
-        )
-    add(vocab["leptomeningeal"], "LEPTOMENINGEAL")
-    for code, phrases in vocab["disease_status"].items():
-        add(phrases, "STATUS", code=code)
-    for gene in vocab["genes"]:
-        add([gene], "GENE", code=gene)
-    for code, phrases in vocab["markers"].items():
-        add(phrases, "MARKER", code=code)
-    for inn, (_klass, *aliases) in vocab["drugs"].items():
-        add([inn, *aliases], "DRUG", code=inn)
-    for code, phrases in vocab["comorbidities"].items():
-        add(phrases, "COMORBIDITY", code=code)
-    add(vocab["smoking"], "SMOKING")
-    add(vocab["pregnancy"], "PREGNANCY")
-    matcher: Any = nlp.add_pipe("medspacy_target_matcher")
-    matcher.add(rules)
-    context: Any = nlp.add_pipe("medspacy_context")
-    context.add(
-        [ConTextRule(str(r), "NEGATED_EXISTENCE", direction="FORWARD") for r in vocab.get("negations", [])]
+        generated = [
+            f"metastatic to the {word}",
+            f"metastases to the {word}",
+            f"metastatic to {word}",
+            f"{word} metastasis",
+        ]
+        for phrase in [*phrases, *generated]:
+            entries.setdefault(phrase, f"METASTASIS:{site}")
+    for phrase in nv["leptomeningeal"]:
+        entries.setdefault(phrase, "METASTASIS:leptomeninges")
+    for code, phrases in nv["disease_status"].items():
+        for phrase in phrases:
+            entries.setdefault(phrase, f"STATUS:{code}")
+    for code, phrases in nv["comorbidities"].items():
+        for phrase in phrases:
+            entries.setdefault(phrase, f"COMORBIDITY:{code}")
+    for phrase in nv["smoking"]:
+        entries.setdefault(phrase, "SMOKING:tobacco")
+    for phrase in nv["pregnancy"]:
+        entries.setdefault(phrase, "PREGNANCY:pregnant")
+    return shared_vocab.PhraseIndex(entries, lowercase_acronyms=True)
+
+
+@functools.cache
+def _note_cues() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    nv = note_vocab()
+
+    def words(key: str) -> re.Pattern[str]:
+        return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in nv[key]) + r")(?![\w-])")
+
+    return words("negations"), words("family"), words("terminators")
+
+
+SENTENCE_RE = re.compile(r"[^.!?\n]+(?:[.!?]+(?=\s|$)|\n|$)")
+
+
+def targets(text: str) -> list[Target]:
+    """Cancers, drugs and genes from the criteria engine's vocabularies, note-only targets from
+    `_note_index`, each with negation / history / family context from `oncofed.criteria.context`."""
+    found: list[tuple[int, int, str, str]] = []
+    found += [(m.start, m.end, "CANCER", m.code) for m in shared_vocab.find_cancer_types(text)]
+    found += [(m.start, m.end, "DRUG", m.code) for m in shared_vocab.find_drugs(text)]
+    found += [(m.start, m.end, "GENE", m.code) for m in shared_vocab.find_genes(text)]
+    for m in _note_index().find(text):
+        label, code = m.code.split(":", 1)
+        found.append((m.start, m.end, label, code))
+    kept: list[tuple[int, int, str, str]] = []
+    end_of_kept = -1
+    for item in sorted(found, key=lambda t: (t[0], -(t[1] - t[0]))):  # longest mention wins an overlap
+        if item[0] >= end_of_kept:
+            kept.append(item)
+            end_of_kept = item[1]
+    sentences = [(m.start(), m.end()) for m in SENTENCE_RE.finditer(text) if m.group(0).strip()]
+    by_sentence: dict[tuple[int, int], list[tuple[int, int, str, str]]] = {}
+    for item in kept:
+        sent = next(((a, b) for a, b in sentences if a <= item[0] < b), (0, len(text)))
+        by_sentence.setdefault(sent, []).append(item)
+    keys = list(by_sentence)
+    contexts = context.modifiers_many(
+        [(text[a:b], [(s - a, min(e, b) - a) for s, e, _, _ in by_sentence[(a, b)]]) for a, b in keys]
     )
-    return nlp
+    neg_re, family_re, stop_re = _note_cues()
+    out = []
+    for (a, b), ctxs in zip(keys, contexts, strict=True):
+        for (s, e, label, code), c in zip(by_sentence[(a, b)], ctxs, strict=True):
+            before = stop_re.split(text[a:s].lower())[-1]
+            negated = c.negated or bool(neg_re.search(before))
+            family = c.family or bool(family_re.search(before))
+            out.append(
+                Target(label, code, s, e, text[s:e], text[a:b], negated, c.historical, c.hypothetical, family)
+            )
+    return sorted(out, key=lambda t: t.start_char)
 
 
 def extract(text: str, note_id: str, source: str) -> PatientProfile:
@@ -170,16 +227,14 @@ def extract(text: str, note_id: str, source: str) -> PatientProfile:
         roman = {"0": "0", "1": "I", "2": "II", "3": "III", "4": "IV"}
         group = roman.get(m.group(1), m.group(1).upper()) + m.group(2).upper()
         add("stage", m.start(), m.end(), code=group, value=group, display=f"Stage {group}")
-    doc = _nlp()(text)
     seen: set[tuple[str, str | None, bool]] = set()
     primary_done = False
-    for ent in doc.ents:
-        if ent._.is_family or ent._.is_hypothetical:
+    for ent in targets(text):
+        if ent.family or ent.hypothetical:
             continue
-        meta = ent._.target_rule.metadata or {}
-        code = str(meta.get("code") or "")
-        neg = bool(ent._.is_negated)
-        hist = bool(ent._.is_historical)
+        code = ent.code
+        neg = ent.negated
+        hist = ent.historical
         s, e = ent.start_char, ent.end_char
         label = ent.label_
         key = (label, code, neg)
@@ -195,7 +250,7 @@ def extract(text: str, note_id: str, source: str) -> PatientProfile:
                     attributes={"text": ent.text},
                 )
             continue
-        if label in ("GENE", "MARKER"):
+        if label == "GENE":
             _biomarker(text, ent, code, neg, add, seen)
             continue
         if key in seen:
@@ -234,7 +289,7 @@ def extract(text: str, note_id: str, source: str) -> PatientProfile:
         elif label == "SMOKING":
             value = (
                 "former"
-                if hist or re.search(r"\b(former|quit|ex-?smoker|history of)\b", ent.sent.text, re.I)
+                if hist or re.search(r"\b(former|quit|ex-?smoker|history of)\b", ent.sent, re.I)
                 else "current"
             )
             add(
@@ -243,7 +298,7 @@ def extract(text: str, note_id: str, source: str) -> PatientProfile:
                 e,
                 code="tobacco",
                 value=None if neg else value,
-                display=ent.sent.text.strip()[:80],
+                display=ent.sent.strip()[:80],
                 negated=neg,
             )
         elif label == "PREGNANCY":
@@ -260,7 +315,7 @@ def _biomarker(text: str, ent: Any, code: str, neg: bool, add: Any, seen: set[An
     """A gene or marker with the variant or status written right after it."""
     after = text[ent.end_char : min(len(text), ent.end_char + 40)]
     s, e = ent.start_char, ent.end_char
-    if ent.label_ == "GENE":
+    if code not in MARKERS:
         m = VARIANT_RE.match(after)
         found = m.group(1) if m else None
         if found is None:
@@ -333,7 +388,7 @@ def _biomarker(text: str, ent: Any, code: str, neg: bool, add: Any, seen: set[An
             value = "MSI-H"
         if code == "MMR" and value == "deficient":
             value = "dMMR"
-    key = ("MARKER", code, value, neg)
+    key = ("GENE", code, value, neg)
     if key not in seen:
         seen.add(key)
         add(
