@@ -172,10 +172,10 @@ def score(pairs: Iterable[tuple[list[Entity], list[Entity]]]) -> dict[str, dict[
     for name, by in counts.items():
         out[name] = {}
         for key, (tp, npred, ngold) in by.items():
-            p = tp / npred if npred else 0.0
-            r = tp / ngold if ngold else 0.0
-            f = 2 * p * r / (p + r) if p + r else 0.0
-            out[name][key] = {"precision": p, "recall": r, "f1": f, "gold": ngold, "predicted": npred}
+            prec = tp / npred if npred else 0.0
+            rec = tp / ngold if ngold else 0.0
+            f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+            out[name][key] = {"precision": prec, "recall": rec, "f1": f1, "gold": ngold, "predicted": npred}
     return out
 
 

@@ -9,7 +9,7 @@ Public API (the patient-profile extractor reuses it on clinical notes):
 `Context(negated, historical, hypothetical, uncertain, family, triggers)`; `triggers` lists the
 (category, start, end) character spans of the ConText modifiers that apply (for evidence display).
 
-Rules: medspaCy's default ConText rules plus `resources/vocab/context_rules.json` (criteria wording:
+Rules: medspaCy's default ConText phrase rules (see `_default_literal_rules`) plus `resources/vocab/context_rules.json` (criteria wording:
 "no prior", "naive to", "negative pregnancy test", "history of", "if", ...). The pipeline is a blank
 English tokenizer + ConText only: the targets are the caller's spans (put in a span group so they may
 overlap), and each text is one sentence, so no sentence splitter or target matcher runs.
@@ -26,6 +26,7 @@ import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from oncofed.resources import resource_path
@@ -58,6 +59,23 @@ def _rules() -> list[Any]:
 
 
 @functools.cache
+def _default_literal_rules() -> list[Any]:
+    """medspaCy's default ConText rules that are plain phrases (matched by spaCy's PhraseMatcher).
+
+    The default token-pattern rules (55 of 102, written for clinical notes: "adequate to rule out",
+    "not been ruled out"...) are left out: spaCy's token Matcher over them cost ~3 ms per criterion,
+    20 times the rest of the parse, and criteria wording is covered by our own phrase rules.
+    """
+    import medspacy
+    from medspacy.context import ConTextRule
+
+    path = Path(medspacy.__file__).resolve().parents[1] / "resources" / "en" / "context_rules.json"
+    with path.open(encoding="utf-8") as fh:
+        data = json.load(fh)
+    return [ConTextRule(**r) for r in data["context_rules"] if not r.get("pattern")]
+
+
+@functools.cache
 def pipeline() -> Any:
     """Blank English tokenizer + medspaCy ConText (default rules + oncofed rules); loaded once."""
     import spacy
@@ -65,9 +83,9 @@ def pipeline() -> Any:
 
     nlp = spacy.blank("en")
     ctx = nlp.add_pipe(
-        "medspacy_context", config={"input_span_type": "group", "span_group_name": GROUP, "rules": "default"}
+        "medspacy_context", config={"input_span_type": "group", "span_group_name": GROUP, "rules": None}
     )
-    ctx.add(_rules())
+    ctx.add(_default_literal_rules() + _rules())  # type: ignore[attr-defined]
     return nlp
 
 
@@ -98,19 +116,7 @@ def has_trigger(text: str) -> bool:
     return bool(_trigger_re().search(text))
 
 
-def _doc(nlp: Any, text: str, spans: Sequence[tuple[int, int]]) -> Any:
-    doc = nlp.make_doc(text)
-    for i, token in enumerate(doc):
-        token.is_sent_start = i == 0  # one criterion = one sentence (no splitter needed)
-    targets = []
-    for start, end in spans:
-        span = doc.char_span(start, end, label="TARGET", alignment_mode="expand")
-        targets.append(span)
-    doc.spans[GROUP] = [s for s in targets if s is not None]
-    return doc, targets
-
-
-def _read(span: Any) -> Context:
+def _read(span: Any, base: int = 0) -> Context:
     if span is None:
         return NO_CONTEXT
     triggers = []
@@ -125,7 +131,9 @@ def _read(span: Any) -> Context:
         if mod.category in flags:
             flags[mod.category] = True
         s, e = mod.modifier_span
-        triggers.append((mod.category, span.doc[s].idx, span.doc[e - 1].idx + len(span.doc[e - 1])))
+        triggers.append(
+            (mod.category, span.doc[s].idx - base, span.doc[e - 1].idx + len(span.doc[e - 1]) - base)
+        )
     return Context(
         negated=flags["NEGATED_EXISTENCE"],
         historical=flags["HISTORICAL"],
@@ -137,7 +145,12 @@ def _read(span: Any) -> Context:
 
 
 def modifiers_many(items: Iterable[tuple[str, Sequence[tuple[int, int]]]]) -> list[list[Context]]:
-    """ConText for each (text, spans) item; texts without any trigger word skip the pipeline."""
+    """ConText for each (text, spans) item; texts without any trigger word skip the pipeline.
+
+    The texts that need ConText are joined into one Doc, each text one sentence (ConText never looks
+    across a sentence), so spaCy's per-Doc overhead is paid once per 25 criteria (more would make ConText's modifier-target graph grow
+    quadratically).
+    """
     items = list(items)
     out: list[list[Context]] = [[NO_CONTEXT] * len(spans) for _, spans in items]
     todo = [i for i, (text, spans) in enumerate(items) if spans and has_trigger(text)]
@@ -145,11 +158,34 @@ def modifiers_many(items: Iterable[tuple[str, Sequence[tuple[int, int]]]]) -> li
         return out
     nlp = pipeline()
     ctx = nlp.get_pipe("medspacy_context")
-    for i in todo:
-        text, spans = items[i]
-        doc, targets = _doc(nlp, text, spans)
+    for chunk_start in range(0, len(todo), 25):
+        chunk = todo[chunk_start : chunk_start + 25]
+        offsets = []
+        parts = []
+        pos = 0
+        for i in chunk:
+            text = items[i][0].replace("\n", " ")
+            offsets.append(pos)
+            parts.append(text)
+            pos += len(text) + 2
+        doc = nlp.make_doc("\n\n".join(parts))
+        starts = set(offsets)
+        for token in doc:
+            token.is_sent_start = token.idx in starts or token.i == 0
+        targets_of = []
+        group = []
+        for i, base in zip(chunk, offsets, strict=True):
+            targets = []
+            for start, end in items[i][1]:
+                span = doc.char_span(base + start, base + end, label="TARGET", alignment_mode="expand")
+                targets.append(span)
+                if span is not None:
+                    group.append(span)
+            targets_of.append((i, base, targets))
+        doc.spans[GROUP] = group
         ctx(doc)
-        out[i] = [_read(t) for t in targets]
+        for i, base, targets in targets_of:
+            out[i] = [_read(t, base) for t in targets]
     return out
 
 

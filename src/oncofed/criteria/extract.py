@@ -159,7 +159,7 @@ _ECOG = re.compile(
 )
 _KPS = re.compile(r"\b(?:karnofsky|kps|lansky)\b", I)
 _PS_VALUE = re.compile(
-    rf"(?P<op>{OP})?\s*(?P<a>[0-4])(?:\s*(?P<sep>-|–|to|or|and|,|/|through)\s*(?P<b>[0-4])(?:\s*(?:,|or)\s*(?P<c>[0-4]))?)?(?![\d.%])",
+    rf"(?P<op>{OP})?\s*(?P<a>[0-4])(?:\s*(?P<sep>-|–|to|or|and|,|/|through)\s*(?P<b>[0-4])(?:\s*,?\s*(?:or|and)?\s*(?P<c>[0-4])(?!\d|\.\d|%))?)?(?!\d|\.\d|%)",
     I,
 )
 
@@ -183,7 +183,10 @@ def performance_atoms(text: str) -> list[Atom]:
             span = (m.start(), m.end() + v.end())
             out.append(_atom("karnofsky", op, span, text, value=n))
             break
+    last_end = -1
     for m in _ECOG.finditer(text):
+        if m.start() < last_end:
+            continue
         word = m.group(0).lower()
         tail = text[m.end() : m.end() + 60]
         if word in ("who", "ps") and not re.match(
@@ -192,10 +195,12 @@ def performance_atoms(text: str) -> list[Atom]:
             continue
         tail_cut = re.split(r"(?i)\bkarnofsky|\bkps\b|\blansky", tail)[0]
         tail_cut = re.sub(
-            r"(?i)^(?:\s*\(?[a-z]+\)?)*?\s*(?:performance\s+)?(?:status|score|ps|scale)?\s*(?:\(ps\))?\s*(?:of|:|=|is|must\s+be|grade|between)?",
+            r"^(?:\s*\)|\s*\(\s*(?:ecog|who|zubrod|ps|appendix\s*\w+)\s*\)|\s*(?:ecog|who|zubrod)\b|\s*performance"
+            r"|\s*status|\s*score|\s*scale|\s*\(ps\)|\s*ps\b|\s*of\b|\s*[:=]|\s*is\b|\s*must\s+be|\s*grade|\s*between)*",
             "",
             tail_cut,
             count=1,
+            flags=re.IGNORECASE,
         )
         v = _PS_VALUE.search(tail_cut)
         if not v or v.start() > 25:
@@ -205,7 +210,9 @@ def performance_atoms(text: str) -> list[Atom]:
         op_word = op_of(v.group("op")) if v.group("op") else None
         span = (m.start(), m.end() + (len(tail) - len(tail_cut)) + v.end())
         attrs = {"scale": "who"} if "who" in word else {}
-        if op_word in ("<=", "<"):
+        if op_word in ("<=", "<") and b is not None and a == 0:
+            out.append(_atom("ecog", "<=", span, text, value=b, attributes=attrs))  # "≤0-2"
+        elif op_word in ("<=", "<"):
             value = a if op_word == "<=" else a - 1
             out.append(_atom("ecog", "<=", span, text, value=value, attributes=attrs))
         elif op_word in (">=", ">"):
@@ -231,7 +238,12 @@ def performance_atoms(text: str) -> list[Atom]:
                     attributes=attrs,
                 )
             )
-        break
+        last_end = span[1]
+    ecog = [a for a in out if a.kind == "ecog"]
+    if len(ecog) > 1:  # per-cohort thresholds ("0-1; for MCL patients 0-2"): alternatives
+        out = [
+            replace(a, attributes={**a.attributes, "group": "ecog"}) if a.kind == "ecog" else a for a in out
+        ]
     return out
 
 
@@ -336,6 +348,11 @@ def lab_atoms(text: str) -> list[Atom]:
 
 def with_window(atoms: list[Atom], text: str) -> list[Atom]:
     """Attach a time window ("within 4 weeks", "28 days prior to") to the atoms that take one."""
+    if not atoms or not any(
+        a.kind in ("prior_therapy", "prior_malignancy", "comorbidity", "infection", "brain_metastases")
+        for a in atoms
+    ):
+        return atoms
     found = find_window(text)
     if not found:
         return atoms

@@ -33,7 +33,9 @@ _YEARS_WINDOW = re.compile(
 
 def cancer_atoms(text: str) -> list[Atom]:
     out: list[Atom] = []
-    prior = _PRIOR_MALIG.search(text)
+    low = text.lower()
+    gate = any(w in low for w in ("malignan", "cancer", "neoplasm", "tumo", "carcinoma"))
+    prior = _PRIOR_MALIG.search(text) if gate else None
     mentions = vocab.find_cancer_types(text)
     exceptions: list[str] = []
     if prior:
@@ -164,11 +166,20 @@ _SETTINGS = [
     ("maintenance", r"maintenance"),
 ]  # fmt: skip
 _SETTING_RES = [(code, re.compile(rf"\b(?:{p})\b", I)) for code, p in _SETTINGS]
+_SETTING_GATES = {
+    "locally_advanced": ("locally",), "metastatic": ("metasta", "stage"), "unresectable": ("resect", "operable", "amenable", "candidate"),
+    "recurrent": ("recur",), "refractory": ("refractory", "resistant", "progress"), "relapsed": ("relapse",),
+    "newly_diagnosed": ("newly", "new diagnosis", "de novo"), "first_line": ("first", "1st", "front"),
+    "adjuvant": ("adjuvant",), "neoadjuvant": ("adjuvant", "operative"), "maintenance": ("maintenance",),
+}  # fmt: skip
 
 
 def setting_atoms(text: str) -> list[Atom]:
     out = []
+    low = text.lower()
     for code, rx in _SETTING_RES:
+        if not any(w in low for w in _SETTING_GATES[code]):
+            continue
         m = rx.search(text)
         if m:
             out.append(_atom("disease_setting", "present", m.span(), text, code=code))
@@ -234,6 +245,11 @@ def _marker_status(gene: str, tail: str) -> tuple[str, str, object, dict[str, ob
 def biomarker_atoms(text: str, drug_spans: list[tuple[int, int]]) -> list[Atom]:
     out: list[Atom] = []
     lower = text.lower()
+    genes = vocab.find_genes(text)
+    if not genes and not any(
+        w in lower for w in ("triple", "tnbc", "msi", "microsatellite", "mmr", "mismatch", "mss")
+    ):
+        return out
     if re.search(r"\btriple[\s-]*negative\b|\btnbc\b", lower):
         m = re.search(r"triple[\s-]*negative|tnbc", lower)
         assert m is not None
@@ -294,7 +310,7 @@ def biomarker_atoms(text: str, drug_spans: list[tuple[int, int]]) -> list[Atom]:
             )
         )
     taken = [a.span for a in out if a.span]
-    for g in vocab.find_genes(text):
+    for g in genes:
         if any(s <= g.start < e for s, e in drug_spans) or any(
             s <= g.start < e for s, e in taken if s is not None
         ):
@@ -367,7 +383,7 @@ def biomarker_atoms(text: str, drug_spans: list[tuple[int, int]]) -> list[Atom]:
                 st = _marker_status(code, tail[nxt.end() :]) if nxt else None
             if st is None:
                 continue
-            op, _, value, attrs = st
+            op, _, value, attrs2 = st
             span = (g.start, g.end + (_STATUS.search(tail).end() if _STATUS.search(tail) else 0))  # type: ignore[union-attr]
             if code == "HR":
                 for marker in ("ER", "PR"):
@@ -379,11 +395,11 @@ def biomarker_atoms(text: str, drug_spans: list[tuple[int, int]]) -> list[Atom]:
                             text,
                             code=marker,
                             value=value,
-                            attributes={**attrs, "group": "hr"} if value == "positive" else attrs,
+                            attributes={**attrs2, "group": "hr"} if value == "positive" else attrs2,
                         )
                     )
             else:
-                out.append(_atom("biomarker", op, span, text, code=code, value=value, attributes=attrs))
+                out.append(_atom("biomarker", op, span, text, code=code, value=value, attributes=attrs2))
             continue
         out.extend(_gene_atoms(text, g, tail))
     return out
@@ -479,7 +495,12 @@ _NON_THERAPY_CLASSES = {"radiotherapy", "surgery", "stem cell transplant"}
 def therapy_atoms(text: str) -> tuple[list[Atom], list[tuple[int, int]]]:
     out: list[Atom] = []
     spans: list[tuple[int, int]] = []
-    allergy = _ALLERGY.search(text)
+    low = text.lower()
+    allergy = (
+        _ALLERGY.search(text)
+        if any(w in low for w in ("sensitiv", "allerg", "intoleran", "contraindic", "anaphyla"))
+        else None
+    )
     drugs = vocab.find_drugs(text)
     classes = vocab.find_drug_classes(text)
     for d in drugs:
@@ -516,7 +537,7 @@ def therapy_atoms(text: str) -> tuple[list[Atom], list[tuple[int, int]]]:
                 attributes={"drugs": [d.code for d in drugs] + [c.code for c in classes]},
             )
         )
-    for m in _LINES.finditer(text):
+    for m in _LINES.finditer(text) if ("line" in low or "regimen" in low) else ():
         n = num_of(m.group("n"))
         if n is None or n > 15:
             continue
@@ -537,9 +558,11 @@ def therapy_atoms(text: str) -> tuple[list[Atom], list[tuple[int, int]]]:
         elif op == "<":
             op, n = "<=", n - 1
         out.append(_atom("prior_lines", op or "==", m.span(), text, value=int(n)))
-    m = _NAIVE.search(text)
-    if m:
-        out.append(_atom("treatment_naive", "present", m.span(), text))
+    naive = (
+        _NAIVE.search(text) if any(w in low for w in ("naive", "naïve", "untreated", "no prior")) else None
+    )
+    if naive:
+        out.append(_atom("treatment_naive", "present", naive.span(), text))
     return out, spans
 
 
@@ -571,7 +594,9 @@ def _condition_index() -> tuple[vocab.PhraseIndex, dict[str, str]]:
 
 def condition_atoms(text: str) -> list[Atom]:
     out: list[Atom] = []
-    for m in _BRAIN.finditer(text):
+    low = text.lower()
+    brain_gate = any(w in low for w in ("brain", "cns", "central nervous", "cerebral", "cranial"))
+    for m in _BRAIN.finditer(text) if brain_gate else ():
         around = text[max(0, m.start() - 40) : m.end() + 80].lower()
         status = "any"
         if re.search(r"\b(?:stable|treated|asymptomatic)\b", around) and not re.search(
@@ -586,13 +611,17 @@ def condition_atoms(text: str) -> list[Atom]:
             status = "active"
         out.append(_atom("brain_metastases", "present", m.span(), text, attributes={"status": status}))
         break
-    m = _LEPTO.search(text)
-    if m:
-        out.append(_atom("leptomeningeal_disease", "present", m.span(), text))
-    m = _MEASURABLE.search(text)
-    if m and not re.search(r"non-?measurable", text[max(0, m.start() - 5) : m.end()], I):
-        out.append(_atom("measurable_disease", "present", m.span(), text))
-    hep = re.search(r"\bhepatitis\s+b\s*(?:,|/|or|and|and/or)\s*(?:hepatitis\s+)?c\b", text, I)
+    lepto = _LEPTO.search(text) if ("lepto" in low or "mening" in low) else None
+    if lepto:
+        out.append(_atom("leptomeningeal_disease", "present", lepto.span(), text))
+    meas = _MEASURABLE.search(text) if ("measurable" in low or "recist" in low) else None
+    if meas and not re.search(r"non-?measurable", text[max(0, meas.start() - 5) : meas.end()], I):
+        out.append(_atom("measurable_disease", "present", meas.span(), text))
+    hep = (
+        None
+        if "hepatitis" not in low
+        else re.search(r"\bhepatitis\s+b\s*(?:,|/|or|and|and/or)\s*(?:hepatitis\s+)?c\b", text, I)
+    )
     if hep:
         c_start = hep.end() - 1
         out.append(

@@ -182,7 +182,7 @@ def segment(text: str, default_section: Section = Section.INCLUSION) -> list[Seg
             and not m
             and not blank_before
             and prev["section"] == section
-            and (work[content_start].islower() or str(work[int(prev["end"]) - 1]) not in ".;:")
+            and (work[content_start].islower() or str(work[int(str(prev["end"])) - 1]) not in ".;:")
             and prev["kind"] != "none"
         ):
             prev["end"] = content_end  # continuation of a wrapped item

@@ -51,42 +51,72 @@ def _is_acronym(phrase: str) -> bool:
     return len(phrase) <= 4 and phrase.replace("-", "").isalpha()
 
 
+_TOKEN = re.compile(r"[^\W_]+|[^\w\s\-]")
+
+
+@functools.lru_cache(maxsize=4096)
+def _tokens(text: str) -> tuple[tuple[str, int, int], ...]:
+    """(lower-case token, start, end); hyphens and spaces separate tokens and are dropped."""
+    return tuple((m.group(0).lower(), m.start(), m.end()) for m in _TOKEN.finditer(text))
+
+
+def _key(phrase: str) -> tuple[str, ...]:
+    return tuple(t for t, _, _ in _tokens(phrase))
+
+
 class PhraseIndex:
-    """Longest-match phrase lookup compiled into two regular expressions (fast on one core)."""
+    """Longest-match phrase lookup over token n-grams (a dict probe per token and length).
+
+    Hand-written rather than spaCy's PhraseMatcher because it needs no Doc: criteria are scanned by
+    a dozen vocabularies each, and building spaCy Docs for that would cost more than the matching.
+    """
 
     def __init__(self, entries: dict[str, str], lowercase_acronyms: bool = False) -> None:
         # entries: lower-case phrase -> code; spaces and hyphens are interchangeable
-        self.entries = {_norm(p): c for p, c in entries.items()}
-        entries = self.entries
-        long = sorted((p for p in entries if not _is_acronym(p)), key=len, reverse=True)
-        short = sorted((p for p in entries if _is_acronym(p)), key=len, reverse=True)
-        self._long = self._compile(long, re.IGNORECASE) if long else None
-        self._short = self._compile(short, re.IGNORECASE) if short else None
+        self.entries: dict[tuple[str, ...], str] = {}
+        self.acronyms: set[tuple[str, ...]] = set()
+        for phrase, code in entries.items():
+            key = _key(phrase)
+            if key:
+                self.entries.setdefault(key, code)
+                if _is_acronym(phrase):
+                    self.acronyms.add(key)
+        self.max_len = max((len(k) for k in self.entries), default=0)
+        self.first = {k[0] for k in self.entries}
+        self.prefixes = {k[:n] for k in self.entries for n in range(1, len(k) + 1)}
         self.lowercase_acronyms = lowercase_acronyms
 
-    @staticmethod
-    def _compile(phrases: list[str], flags: int) -> re.Pattern[str]:
-        alternation = "|".join(r"[\s\-]+".join(re.escape(part) for part in p.split(" ")) for p in phrases)
-        return re.compile(rf"(?<![\w\-])(?:{alternation})(?![\w])", flags)
-
     def find(self, text: str) -> list[Mention]:
-        found: list[Mention] = []
-        for pattern in (self._long, self._short):
-            if pattern is None:
-                continue
-            for m in pattern.finditer(text):
-                code = self.entries.get(_norm(m.group(0)))
-                if pattern is self._short and not self.lowercase_acronyms and m.group(0).islower():
-                    continue
-                if code is not None:
-                    found.append(Mention(m.start(), m.end(), m.group(0), code))
-        found.sort(key=lambda x: (x.start, -(x.end - x.start)))
+        toks = _tokens(text)
         kept: list[Mention] = []
-        last_end = -1
-        for mention in found:
-            if mention.start >= last_end:
-                kept.append(mention)
-                last_end = mention.end
+        i, n = 0, len(toks)
+        while i < n:
+            if toks[i][0] not in self.first:
+                i += 1
+                continue
+            start = toks[i][1]
+            if start > 0 and text[start - 1] == "-" and start > 1 and text[start - 2].isalnum():
+                i += 1  # inside a hyphenated word ("anti-HER2" is not a HER2 mention)
+                continue
+            hit = None
+            key: tuple[str, ...] = ()
+            for length in range(1, min(self.max_len, n - i) + 1):
+                key = (*key, toks[i + length - 1][0])
+                if key not in self.prefixes:
+                    break
+                code = self.entries.get(key)
+                if code is None:
+                    continue
+                end = toks[i + length - 1][2]
+                surface = text[start:end]
+                if key in self.acronyms and not self.lowercase_acronyms and surface.islower():
+                    continue
+                hit = (length, Mention(start, end, surface, code))  # keep extending: longest match wins
+            if hit:
+                kept.append(hit[1])
+                i += hit[0]
+            else:
+                i += 1
         return kept
 
 

@@ -1,0 +1,99 @@
+"""Criteria engine: speed (trials/s, p50/p95 per trial, peak memory), coverage on real oncology text,
+and brat span agreement with Chia and LCT.
+
+Run: .venv/bin/python -m benchmarks.bench_criteria
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.report import ROOT, write_section
+
+os.environ.setdefault("LOGURU_LEVEL", "WARNING")
+
+from oncofed.criteria import brat, parse_many  # noqa: E402
+from oncofed.criteria.evaluate import coverage, nli4ct_texts, oncology99_texts  # noqa: E402
+
+DATA = ROOT.parent / "shared" / "data"
+
+
+def main() -> None:
+    body = []
+    onco = DATA / "trials" / "oncology-active-99"
+    nli = DATA / "trials" / "nli4ct-breast-cancer"
+    if not onco.exists():
+        write_section(
+            "criteria", "Criteria engine (issue 4)", "python -m benchmarks.bench_criteria", "data not found"
+        )
+        return
+    texts = [t for _, t in oncology99_texts(onco)] + [t for _, t in nli4ct_texts(nli)][:400]
+    parse_many(texts[:5])  # warm-up (pipeline load)
+    times = []
+    started = time.perf_counter()
+    n_crit = 0
+    for t in texts:
+        t0 = time.perf_counter()
+        n_crit += len(parse_many([t])[0].criteria)
+        times.append(time.perf_counter() - t0)
+    total = time.perf_counter() - started
+    q = statistics.quantiles(times, n=20)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    body.append("### Speed (one core, one trial at a time)\n")
+    body.append(
+        "| trials | criteria/trial | trials/s | p50 ms/trial | p95 ms/trial | peak memory MB |\n|---:|---:|---:|---:|---:|---:|"
+    )
+    body.append(
+        f"| {len(texts)} | {n_crit / len(texts):.1f} | {len(texts) / total:.1f} | {statistics.median(times) * 1000:.1f} | {q[18] * 1000:.1f} | {peak:.0f} |"
+    )
+    body.append("\nTarget: 200 trials/s. **Not met yet** when trials/s above is below 200.\n")
+    body.append("### Coverage (`oncofed eval criteria`)\n")
+    body.append(
+        "| corpus | trials | criteria | >= 1 typed atom | fully structured | top kinds (share of criteria) |\n|---|---:|---:|---:|---:|---|"
+    )
+    for name, loader, folder in (
+        ("nli4ct-breast-cancer", nli4ct_texts, nli),
+        ("oncology-active-99", oncology99_texts, onco),
+    ):
+        r = coverage(list(loader(folder)))
+        kinds = ", ".join(f"{k} {v:.1%}" for k, v in list(r["by_kind"].items())[:10])  # type: ignore[union-attr]
+        body.append(
+            f"| {name} | {r['trials']} | {r['criteria']} | {r['with_typed_atom']:.1%} | {r['fully_structured']:.1%} | {kinds} |"
+        )
+    body.append("\n### Span agreement (`oncofed eval criteria --brat IN --out OUT`)\n")
+    for name, folder in (
+        ("Chia (dev part)", DATA / "criteria" / "chia-dev"),
+        ("LCT", DATA / "criteria" / "lct"),
+    ):
+        if not folder.exists():
+            body.append(f"{name}: data not found\n")
+            continue
+        with tempfile.TemporaryDirectory() as tmp:
+            n, scores = brat.export_and_score(folder, Path(tmp))
+        body.append(f"**{name}** ({n} files)\n")
+        body.append(
+            "| type | gold | exact P | exact R | exact F1 | overlap P | overlap R | overlap F1 |\n|---|---:|---:|---:|---:|---:|---:|---:|"
+        )
+        for t in [*brat.TYPES, "ALL"]:
+            if scores and t in scores:
+                e, o = scores[t]["exact"], scores[t]["overlap"]
+                body.append(
+                    f"| {t} | {int(o['gold'])} | {e['precision']:.3f} | {e['recall']:.3f} | {e['f1']:.3f} | {o['precision']:.3f} | {o['recall']:.3f} | {o['f1']:.3f} |"
+                )
+        body.append("")
+    body.append(
+        "LCT types are mapped onto the eight export types (see `oncofed/criteria/brat.py`, `LCT_MAP`)."
+    )
+    write_section(
+        "criteria", "Criteria engine (issue 4)", "python -m benchmarks.bench_criteria", "\n".join(body)
+    )
+    print("\n".join(body))
+
+
+if __name__ == "__main__":
+    main()
