@@ -369,3 +369,42 @@ def test_cli_json_lines_and_csv_patients(tmp_path: Path) -> None:
         timeout=120,
     )
     assert out.returncode != 0 and "not valid JSON" in out.stderr
+
+
+def _diagnosis_trial(diagnosis: str) -> dict[str, Any]:
+    return {
+        "protocol_no": "T-1",
+        "nct_id": "NCT00000001",
+        "status": "Open to Accrual",
+        "treatment_list": {
+            "step": [
+                {
+                    "step_code": "1",
+                    "arm": [
+                        {
+                            "arm_code": "A",
+                            "arm_internal_id": 1,
+                            "arm_suspended": "N",
+                            "match": [{"clinical": {"oncotree_primary_diagnosis": diagnosis}}],
+                        }
+                    ],
+                }
+            ]
+        },
+    }
+
+
+@pytest.mark.parametrize("use_file", [True, False])
+def test_solid_liquid_subtrees_and_negation(use_file: bool, oncotree: dict[str, list[str]]) -> None:
+    # _SOLID_ holds every non-haematological type; _LIQUID_ the lymphoid and myeloid ones; "!" negates.
+    from oncofed.matching.ctml.engine import oncotree_from_vocabulary
+
+    tree = oncotree if use_file else oncotree_from_vocabulary()  # the project's own smaller tree as fallback
+    clinical = [
+        patient("luad", ONCOTREE_PRIMARY_DIAGNOSIS_NAME="Lung Adenocarcinoma"),
+        patient("aml", ONCOTREE_PRIMARY_DIAGNOSIS_NAME="Acute Myeloid Leukemia"),
+    ]
+    assert [s for s, _, _ in run(_diagnosis_trial("_SOLID_"), clinical, [], tree)] == ["luad"]
+    assert [s for s, _, _ in run(_diagnosis_trial("_LIQUID_"), clinical, [], tree)] == ["aml"]
+    assert [s for s, _, _ in run(_diagnosis_trial("Lung"), clinical, [], tree)] == ["luad"]
+    assert [s for s, _, _ in run(_diagnosis_trial("!Lung"), clinical, [], tree)] == ["aml"]

@@ -252,12 +252,40 @@ def load_oncotree(path: str | Path | None = None) -> dict[str, list[str]]:
     """OncoTree node name -> names of the node and its whole subtree (`_SOLID_`, `_LIQUID_` too)."""
     p = Path(path) if path else default_oncotree_path()
     if p is None:
-        return {}
+        return oncotree_from_vocabulary()
     try:
         raw = json.loads(Path(p).read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as exc:
         raise InputError(f"cannot read the OncoTree mapping ({exc})", file=str(p)) from exc
     return {k: (sorted(v) if isinstance(v, list) else [v]) for k, v in raw.items()}
+
+
+def oncotree_from_vocabulary() -> dict[str, list[str]]:
+    """Fallback when MatchMiner's mapping file is absent: subtrees from the project's own (smaller)
+    OncoTree vocabulary (`resources/vocab/oncotree.tsv`); `_LIQUID_` = Lymphoid + Myeloid, `_SOLID_` = the rest."""
+    from oncofed.resources import load_tsv
+
+    try:
+        rows = load_tsv("vocab/oncotree.tsv")
+    except (OSError, ValueError):
+        return {}
+    name = {r["code"]: r["name"] for r in rows}
+    children: dict[str, list[str]] = {}
+    for r in rows:
+        if r.get("parent"):
+            children.setdefault(r["parent"], []).append(r["code"])
+
+    def subtree(code: str) -> list[str]:
+        out = [code]
+        for c in children.get(code, []):
+            out.extend(subtree(c))
+        return out
+
+    mapping = {name[c]: sorted({name[x] for x in subtree(c)}) for c in name if c != "TISSUE"}
+    liquid = {x for t in ("LYMPH", "MYELOID") if t in name for x in subtree(t)}
+    mapping["_LIQUID_"] = sorted(name[x] for x in liquid)
+    mapping["_SOLID_"] = sorted(name[x] for x in name if x not in liquid and x != "TISSUE")
+    return mapping
 
 
 # --------------------------------------------------------------------------------------- criteria
