@@ -408,3 +408,24 @@ def test_solid_liquid_subtrees_and_negation(use_file: bool, oncotree: dict[str, 
     assert [s for s, _, _ in run(_diagnosis_trial("_LIQUID_"), clinical, [], tree)] == ["aml"]
     assert [s for s, _, _ in run(_diagnosis_trial("Lung"), clinical, [], tree)] == ["luad"]
     assert [s for s, _, _ in run(_diagnosis_trial("!Lung"), clinical, [], tree)] == ["aml"]
+
+
+def test_closed_dose_level_only_with_include_closed(oncotree: dict[str, list[str]]) -> None:
+    # closed_dose: step = EGFR In_Frame_Del + >=18 + Lung (subtree); ARM 1 = same + Non-Small Cell Lung
+    # Cancer; LEVEL 1 (level_suspended: Y) = same + Pleuropulmonary Blastoma (in the Lung subtree, not
+    # in NSCLC). A PPB patient with the deletion: step always, LEVEL 1 only with include_closed.
+    clinical = [
+        patient("ppb", ONCOTREE_PRIMARY_DIAGNOSIS_NAME="Pleuropulmonary Blastoma", BIRTH_DATE_INT=19600101)
+    ]
+    genomic = [mutation("ppb", "EGFR", "p.E746_A750del", TRUE_VARIANT_CLASSIFICATION="In_Frame_Del")]
+    doc = trial("closed_dose.json")
+    assert run(doc, clinical, genomic, oncotree) == [("ppb", "step", "1")]
+    assert run(doc, clinical, genomic, oncotree, include_closed=True) == [
+        ("ppb", "dose", "LEVEL 1"),
+        ("ppb", "step", "1"),
+    ]
+    # all_closed: nothing unless include_closed (every arm and the dose level are suspended)
+    assert run(trial("all_closed.json"), clinical, genomic, oncotree) == []
+    assert ("ppb", "dose", "LEVEL 1") in run(
+        trial("all_closed.json"), clinical, genomic, oncotree, include_closed=True
+    )
