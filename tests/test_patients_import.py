@@ -220,3 +220,38 @@ def test_flat_csv_never_crashes(
         w.writerows(rows)
     for record in flatcsv.parse_file(path):
         assert record.rejected or record.profile is not None
+
+
+def test_failed_batch_insert_falls_back_to_one_record_at_a_time(
+    tmp_path: Path, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "p.csv"
+    path.write_text("patient_id,kind,value\nD1,sex,F\nD2,sex,M\nD3,sex,F\n")
+
+    def broken(self: PatientRepository, profiles: object, source: str = "") -> int:
+        raise RuntimeError("bulk insert refused")
+
+    monkeypatch.setattr(PatientRepository, "add_many", broken)
+    report = import_patients(db, [path], centre="icm")
+    assert (report.imported, report.rejected) == (3, 0)
+    with db.session() as s:
+        assert PatientRepository(s, Actor.system()).count() == 3
+
+
+def test_same_local_id_in_two_centres_is_two_patients(tmp_path: Path, db: Database) -> None:
+    path = tmp_path / "p.csv"
+    path.write_text("patient_id,centre,kind,value\n1,curie,sex,F\n1,icm,sex,M\n")
+    report = import_patients(db, [path])
+    assert report.imported == 2
+    with db.session() as s:
+        repo = PatientRepository(s, Actor.system())
+        assert (repo.get("curie-1").sex, repo.get("icm-1").sex) == ("FEMALE", "MALE")
+
+
+def test_research_objection_hidden_from_research_staff(db: Database, client_as) -> None:  # type: ignore[no-untyped-def]
+    import_patients(db, [TEMPLATE], centre="curie")
+    research = client_as(db, Actor("rs", Role.RESEARCH_STAFF, frozenset({"curie"})))
+    assert [p["id"] for p in research.get("/api/patients").json()["patients"]] == ["curie-P0001"]
+    assert research.get("/api/patients/curie-P0002").status_code == 404
+    clinician = client_as(db, Actor("dr", Role.CLINICIAN, frozenset({"curie"})))
+    assert clinician.get("/api/patients/curie-P0002").json()["research_objection"] is True

@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy.orm import Session
+
 from oncofed.domain import Actor, Centre, PatientProfile
 from oncofed.errors import InputError
 from oncofed.ingest.patients import fhir, flatcsv, matchminer, notes
@@ -181,81 +183,108 @@ def import_patients(
             centres = CentreRepository(s).list()
     resolve = CentreResolver(centres, centre)
     done_files: set[Path] = set()
-    session_cm = db.session()
-    session = session_cm.__enter__()
-    try:
-        repo = PatientRepository(session, actor)
-        pending = 0
+    with db.session() as session:
+        writer = _Writer(session, PatientRepository(session, actor), resolve, report)
         for path, record in read_records(files, max_mb=max_mb):
             report.issues.extend(record.issues)
             if record.profile is not None and not record.rejected:
-                _store(record, repo, session, resolve, report)
-                pending += 1
+                writer.add(record)
             else:
                 report.rejected += 1
-            if pending >= COMMIT_EVERY:
-                session.commit()
-                pending = 0
-            if path not in done_files:
-                done_files.add(path)
+            done_files.add(path)
             if progress:
                 progress(len(done_files), len(files), report)
-        session_cm.__exit__(None, None, None)
-    except BaseException as exc:
-        session_cm.__exit__(type(exc), exc, exc.__traceback__)
-        raise
+        writer.flush()
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _store(
-    record: ParsedRecord,
-    repo: PatientRepository,
-    session: object,
-    resolve: CentreResolver,
-    report: ImportReport,
-) -> None:
-    profile = record.profile
-    assert profile is not None
-    issues = Collector(record.file, record.record)
-    centre_id = resolve(record.centre_hint)
-    if centre_id is None:
-        issues.error(
-            "",
-            "centre",
-            "no centre for this record"
-            + (f" ({record.centre_hint!r} is unknown)" if record.centre_hint else ""),
-            "pass --centre, or name the centre in the record",
-        )
-    elif not record.local_id:
-        issues.error("", "id", "the record has no patient id", "give every patient an id in its source")
-    if issues.issues:
-        report.issues.extend(issues.issues)
-        report.rejected += 1
-        return
-    assert centre_id is not None
-    profile.centre_id = centre_id
-    profile.id = patient_id(centre_id, record.local_id)
-    if not profile.display_name:
-        profile.display_name = record.local_id[:200]
-    try:
-        with session.begin_nested():  # type: ignore[attr-defined]
-            new = repo.upsert(profile, source=record.source or "import")
-    except Exception as exc:  # one bad record never stops the import: reported, nothing written
-        issues.error(
-            "",
-            "",
-            f"not stored: {type(exc).__name__}: {str(exc)[:200]}",
-            "correct the record and import it again",
-        )
-        report.issues.extend(issues.issues)
-        report.rejected += 1
-        return
-    report.patient_ids.append(profile.id)
-    if new:
-        report.imported += 1
-    else:
-        report.updated += 1
+class _Writer:
+    """Writes parsed records in batches: new patients in one INSERT, known ones one by one.
+
+    A batch whose INSERT fails is written again record by record, each in its own savepoint, so a
+    bad record is rejected alone and reported; nothing is ever written partially.
+    """
+
+    def __init__(
+        self, session: Session, repo: PatientRepository, resolve: CentreResolver, report: ImportReport
+    ) -> None:
+        self.session, self.repo, self.resolve, self.report = session, repo, resolve, report
+        self.batch: dict[str, tuple[ParsedRecord, PatientProfile]] = {}
+
+    def add(self, record: ParsedRecord) -> None:
+        profile = record.profile
+        assert profile is not None
+        issues = Collector(record.file, record.record)
+        centre_id = self.resolve(record.centre_hint)
+        if centre_id is None:
+            unknown = f" ({record.centre_hint!r} is unknown)" if record.centre_hint else ""
+            issues.error(
+                "",
+                "centre",
+                "no centre for this record" + unknown,
+                "pass --centre, or name the centre in the record",
+            )
+        elif not record.local_id:
+            issues.error("", "id", "the record has no patient id", "give every patient an id in its source")
+        if issues.issues or centre_id is None:
+            self.report.issues.extend(issues.issues)
+            self.report.rejected += 1
+            return
+        profile.centre_id = centre_id
+        profile.id = patient_id(centre_id, record.local_id)
+        if not profile.display_name:
+            profile.display_name = record.local_id[:200]
+        if profile.id in self.batch:  # the same patient twice in a row of files: keep the order of writes
+            self.flush()
+        self.batch[profile.id] = (record, profile)
+        if len(self.batch) >= COMMIT_EVERY:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.batch:
+            return
+        items = list(self.batch.values())
+        self.batch = {}
+        existing = self.repo.existing_ids(p.id for _, p in items)
+        new = [(r, p) for r, p in items if p.id not in existing]
+        by_source: dict[str, list[PatientProfile]] = {}
+        for r, p in new:
+            by_source.setdefault(r.source or "import", []).append(p)
+        try:
+            with self.session.begin_nested():
+                for source, profiles in by_source.items():
+                    self.repo.add_many(profiles, source=source)
+            for _, p in new:
+                self.report.imported += 1
+                self.report.patient_ids.append(p.id)
+            one_by_one = [(r, p) for r, p in items if p.id in existing]
+        except Exception:  # a bad record in the batch: find it by writing each record alone
+            one_by_one = items
+        for record, profile in one_by_one:
+            self._one(record, profile)
+        self.session.commit()
+
+    def _one(self, record: ParsedRecord, profile: PatientProfile) -> None:
+        try:
+            with self.session.begin_nested():
+                new = self.repo.upsert(profile, source=record.source or "import")
+        except Exception as exc:  # reported, nothing of this record written
+            issues = Collector(record.file, record.record)
+            issues.error(
+                "",
+                "",
+                f"not stored: {type(exc).__name__}: {str(exc)[:200]}",
+                "correct the record and import it again",
+            )
+            self.report.issues.extend(issues.issues)
+            self.report.rejected += 1
+            return
+        self.report.patient_ids.append(profile.id)
+        if new:
+            self.report.imported += 1
+        else:
+            self.report.updated += 1
 
 
 def profile_json(p: PatientProfile) -> dict[str, object]:

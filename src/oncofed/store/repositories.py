@@ -218,6 +218,13 @@ class PatientRepository:
         row.updated_at = func.now()
         return False
 
+    def existing_ids(self, ids: Iterable[str]) -> set[str]:
+        """Which of `ids` are stored in the actor's scope (bulk imports: insert the rest in one go)."""
+        wanted = sorted(set(ids))
+        if not wanted:
+            return set()
+        return set(self.session.scalars(self._scoped(select(PatientRow.id).where(PatientRow.id.in_(wanted)))))
+
     def counts_by_centre(self) -> dict[str, int]:
         """Aggregate counts per centre (no patient-level data) for network views."""
         stmt = select(PatientRow.centre_id, func.count()).group_by(PatientRow.centre_id)

@@ -136,12 +136,16 @@ def validate_resource(raw: dict[str, Any], issues: Collector) -> Any | None:
     rtype = raw.get("resourceType", "")
     rid = f"{rtype}/{raw.get('id', '?')}"
     keep = READ_ELEMENTS.get(rtype, set()) | ALWAYS_READ
-    data = {k: copy.deepcopy(v) for k, v in raw.items() if k in keep}
+    data = {k: v for k, v in raw.items() if k in keep}  # validation does not modify its input
     model = get_fhir_model_class(rtype)
+    copied = False
     for _attempt in range(12):
         try:
             return model.model_validate(data)
         except ValidationError as exc:
+            if not copied:  # bad elements are dropped from a private copy, never from the caller's data
+                data = copy.deepcopy(data)
+                copied = True
             progressed = False
             for err in exc.errors():
                 loc = tuple(p for p in err["loc"] if p != "__root__")

@@ -1,6 +1,7 @@
 """The flat patient CSV layout: one row per fact (see docs/PATIENT_IMPORT.md and the template
 `resources/templates/patients_template.csv`). Rows of one patient are grouped by `patient_id`;
-a bad cell is reported and its row left out, the rest of the patient is kept."""
+a bad cell is reported and its row left out, the rest of the patient is kept. Rows of one patient
+are grouped by (centre, patient_id): when the centre column is used, fill it on every row."""
 
 from __future__ import annotations
 
@@ -103,11 +104,11 @@ def parse_file(path: Path) -> Iterator[ParsedRecord]:
             )
             yield ParsedRecord(name, "header", None, c.issues, source="csv")
             return
-        groups: dict[str, list[tuple[int, dict[str, str]]]] = {}
+        groups: dict[tuple[str, str], list[tuple[int, dict[str, str]]]] = {}
         for n, raw in enumerate(reader, start=2):
             row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items() if k}
-            groups.setdefault(row.get("patient_id", ""), []).append((n, row))
-    for pid, rows in groups.items():
+            groups.setdefault((row.get("centre", ""), row.get("patient_id", "")), []).append((n, row))
+    for (_centre, pid), rows in groups.items():
         yield _patient(name, pid, rows)
 
 
