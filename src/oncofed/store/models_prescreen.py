@@ -36,7 +36,11 @@ class PrescreenResultRow(Base):
     first_seen_at: Mapped[datetime] = mapped_column(DateTime)
     became_candidate_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
 
-    __table_args__ = (Index("ix_prescreen_results_trial_centre", "trial_id", "centre_id"),)
+    __table_args__ = (
+        Index("ix_prescreen_results_trial_centre", "trial_id", "centre_id"),
+        # the incremental refresh's watermark (max patient_updated_at) read from the index alone
+        Index("ix_prescreen_results_watermark", "trial_id", "centre_id", "patient_updated_at"),
+    )
 
 
 class ScreeningCandidateRow(Base):
