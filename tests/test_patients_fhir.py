@@ -209,3 +209,24 @@ def test_invalid_json_and_huge_file(tmp_path: Path) -> None:
     )
     r = list(parse_file(big, max_bytes=1000))[0]
     assert r.rejected and "above the" in r.issues[0].reason and "NDJSON" in r.issues[0].fix
+
+
+def test_ndjson_is_streamed_and_workers_give_the_same_records(tmp_path: Path) -> None:
+    bundles = [json.loads(p.read_text()) for p in sorted(shared_data("fhir", "mcode").glob("*.json"))]
+    path = tmp_path / "all.ndjson"
+    lines = [json.dumps(b) for b in bundles] + [
+        "{oops",
+        json.dumps({"resourceType": "Bundle", "type": "collection", "entry": [{"fullUrl": "x" * 500}]}),
+    ]
+    path.write_text("\n".join(lines) + "\n")
+    serial = list(parse_file(path, max_bytes=400))  # every real bundle line is above 400 bytes
+    assert all(r.rejected for r in serial) and "line 1 is" in serial[0].issues[0].reason
+    one = list(parse_file(path, max_bytes=MAX))
+    two = list(parse_file(path, max_bytes=MAX, jobs=2))
+    assert [(r.record, r.rejected, len(r.issues)) for r in one] == [
+        (r.record, r.rejected, len(r.issues)) for r in two
+    ]
+    assert [r.profile.facts for r in one if r.profile] == [r.profile.facts for r in two if r.profile]
+    assert sum(not r.rejected for r in one) == 6 and any(
+        "invalid JSON" in r.issues[0].reason for r in one if r.rejected
+    )

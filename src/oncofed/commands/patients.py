@@ -35,6 +35,7 @@ def register(app: typer.Typer) -> None:
             None, "--report", help="Write every warning and rejection to this CSV file."
         ),
         max_mb: float = typer.Option(100, "--max-mb", help="Refuse single files above this size (MB)."),
+        jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes parsing FHIR Bundles."),
         as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
         show: int = typer.Option(20, help="How many issues to print (all are in --report)."),
     ) -> None:
@@ -51,7 +52,13 @@ def register(app: typer.Typer) -> None:
                 progress.update(task, completed=done, total=total)
 
             report = import_patients(
-                db, paths, centre=centre, actor=Actor.system("import"), max_mb=max_mb, progress=tick
+                db,
+                paths,
+                centre=centre,
+                actor=Actor.system("import"),
+                max_mb=max_mb,
+                jobs=jobs,
+                progress=tick,
             )
             progress.update(task, completed=report.files, total=report.files)
         if report_path:

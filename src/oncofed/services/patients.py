@@ -88,16 +88,19 @@ def _looks_like_fhir(path: Path) -> bool:
     return b'"resourceType"' in head
 
 
-def read_records(paths: list[Path], *, max_mb: float = DEFAULT_MAX_MB) -> Iterator[tuple[Path, ParsedRecord]]:
+def read_records(
+    paths: list[Path], *, max_mb: float = DEFAULT_MAX_MB, jobs: int = 1
+) -> Iterator[tuple[Path, ParsedRecord]]:
     """Every record of every file, each importer chosen from the file's content."""
     max_bytes = int(max_mb * 1_000_000)
     mm_files: list[Path] = []
+    fhir_files: list[Path] = []
     for path in paths:
         suffix = path.suffix.lower()
         if suffix in NOTE_SUFFIXES:
             yield from ((path, r) for r in notes.parse_file(path))
         elif suffix in (".json", ".ndjson") and _looks_like_fhir(path):
-            yield from ((path, r) for r in fhir.parse_file(path, max_bytes=max_bytes))
+            fhir_files.append(path)
         elif suffix in JSON_SUFFIXES:
             if path.stat().st_size > max_bytes:
                 c = Collector(path.name, "file")
@@ -132,6 +135,11 @@ def read_records(paths: list[Path], *, max_mb: float = DEFAULT_MAX_MB) -> Iterat
                 "send .json/.ndjson (FHIR, MatchMiner), .ejson, .csv, .jsonl or .txt (notes)",
             )
             yield path, ParsedRecord(path.name, "file", None, c.issues)
+    if fhir_files:  # one stream over every FHIR file, so worker processes stay busy across files
+        by_fhir_name = {p.name: p for p in fhir_files}
+        items = (item for p in fhir_files for item in fhir.bundle_texts(p, max_bytes=max_bytes))
+        for r in fhir.parse_items(items, jobs=jobs):
+            yield by_fhir_name.get(r.file, fhir_files[0]), r
     if mm_files:
         by_name = {p.name: p for p in mm_files}
         for r in matchminer.parse_files(mm_files):
@@ -168,6 +176,7 @@ def import_patients(
     centre: str | None = None,
     actor: Actor | None = None,
     max_mb: float = DEFAULT_MAX_MB,
+    jobs: int = 1,
     progress: Callable[[int, int, ImportReport], None] | None = None,
 ) -> ImportReport:
     """Import every patient record of `paths`; a report of imported / updated / rejected."""
@@ -185,7 +194,7 @@ def import_patients(
     done_files: set[Path] = set()
     with db.session() as session:
         writer = _Writer(session, PatientRepository(session, actor), resolve, report)
-        for path, record in read_records(files, max_mb=max_mb):
+        for path, record in read_records(files, max_mb=max_mb, jobs=jobs):
             report.issues.extend(record.issues)
             if record.profile is not None and not record.rejected:
                 writer.add(record)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -312,27 +312,75 @@ def _resources_of(
     return out
 
 
-def parse_file(path: Path, *, max_bytes: int) -> Iterator[ParsedRecord]:
-    """Bundles in a .json file (one Bundle, or a list of Bundles) or .ndjson file (one per line)."""
+Item = ParsedRecord | tuple[str, int, str]  # a ready rejection, or (file name, line/index, JSON text)
+
+
+def _too_big(name: str, record: str, size: int, max_bytes: int) -> ParsedRecord:
+    issue = Collector(name, record)
+    issue.error(
+        "",
+        "",
+        f"{record} is {size / 1e6:.0f} MB, above the {max_bytes / 1e6:.0f} MB limit for one Bundle",
+        "export one Bundle per patient (NDJSON: one Bundle per line is streamed), or raise --max-mb",
+    )
+    return ParsedRecord(name, record, None, issue.issues)
+
+
+def bundle_texts(path: Path, *, max_bytes: int) -> Iterator[Item]:
+    """The Bundle texts of a file: a .json file whole (refused above `max_bytes`), a .ndjson file
+    streamed line by line (any size; each line refused above `max_bytes`)."""
     name = path.name
-    size = path.stat().st_size
-    if size > max_bytes:
-        issue = Collector(name, "file")
-        issue.error(
-            "",
-            "",
-            f"file is {size / 1e6:.0f} MB, above the {max_bytes / 1e6:.0f} MB limit for one import file",
-            "export one Bundle per patient (or NDJSON, one Bundle per line), or raise --max-mb",
-        )
-        yield ParsedRecord(name, "file", None, issue.issues)
-        return
     if path.suffix.lower() == ".ndjson":
         with path.open(encoding="utf-8", errors="replace") as fh:
             for n, line in enumerate(fh, start=1):
-                if line.strip():
-                    yield from _parse_text(line, name, n)
+                if len(line) > max_bytes:
+                    yield _too_big(name, f"line {n}", len(line), max_bytes)
+                elif line.strip():
+                    yield (name, n, line)
         return
-    yield from _parse_text(path.read_text(encoding="utf-8", errors="replace"), name, 0)
+    size = path.stat().st_size
+    if size > max_bytes:
+        yield _too_big(name, "file", size, max_bytes)
+        return
+    yield (name, 0, path.read_text(encoding="utf-8", errors="replace"))
+
+
+def _parse_items(items: list[Item]) -> list[ParsedRecord]:
+    out: list[ParsedRecord] = []
+    for item in items:
+        out.extend([item] if isinstance(item, ParsedRecord) else _parse_text(item[2], item[0], item[1]))
+    return out
+
+
+def parse_items(items: Iterable[Item], *, jobs: int = 1, chunk: int = 64) -> Iterator[ParsedRecord]:
+    """Parse Bundle texts, in `jobs` worker processes when > 1 (validation is CPU-bound); the
+    records come out in input order and at most 2 x jobs chunks are in flight (bounded memory)."""
+    if jobs <= 1:
+        for item in items:
+            yield from _parse_items([item])
+        return
+    from collections import deque
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        pending: deque[Future[list[ParsedRecord]]] = deque()
+        batch: list[Item] = []
+        for item in items:
+            batch.append(item)
+            if len(batch) >= chunk:
+                pending.append(pool.submit(_parse_items, batch))
+                batch = []
+                if len(pending) >= 2 * jobs:
+                    yield from pending.popleft().result()
+        if batch:
+            pending.append(pool.submit(_parse_items, batch))
+        while pending:
+            yield from pending.popleft().result()
+
+
+def parse_file(path: Path, *, max_bytes: int, jobs: int = 1) -> Iterator[ParsedRecord]:
+    """Bundles in a .json file (one Bundle, or a list of Bundles) or .ndjson file (one per line)."""
+    yield from parse_items(bundle_texts(path, max_bytes=max_bytes), jobs=jobs)
 
 
 def _parse_text(text: str, name: str, index: int) -> Iterator[ParsedRecord]:
