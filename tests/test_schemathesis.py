@@ -1,0 +1,66 @@
+"""Property-based API tests from the OpenAPI schema (schemathesis), in process over ASGI, as several
+roles, a bounded number of examples per operation: no request may produce a server error (issue 8)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, given, settings
+
+from oncofed.domain import Actor, Role
+from oncofed.store.db import Database
+from oncofed.web.app import create_app
+
+EXAMPLES = 5
+# research staff and the DPO take the same code paths as the clinician and the trial manager here;
+# tests/test_route_roles.py tries every role on every route
+ROLES = {
+    "public": Actor.public(),
+    "clinician": Actor("claire", Role.CLINICIAN, frozenset({"curie"}), "care"),
+    "trial_manager": Actor("tom", Role.TRIAL_MANAGER, purpose="feasibility"),
+}
+
+
+@pytest.fixture(scope="module")
+def api_db(demo_db: Database, tmp_path_factory: pytest.TempPathFactory) -> Database:
+    """A copy of the demo network: generated requests may write (statuses, assessments)."""
+    with demo_db.engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    target = tmp_path_factory.mktemp("schemathesis") / "api.sqlite3"
+    shutil.copy(Path(demo_db.engine.url.database or ""), target)
+    return Database(f"sqlite:///{target}")
+
+
+@pytest.mark.parametrize("role", sorted(ROLES))
+def test_generated_requests_never_cause_a_server_error(api_db: Database, role: str) -> None:
+    app = create_app(api_db)
+    actor = ROLES[role]
+    app.state.actor_resolver = lambda request: actor
+    schema = schemathesis.openapi.from_asgi("/api/openapi.json", app)
+    failures: list[str] = []
+    operations = 0
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        operations += 1
+
+        @settings(
+            max_examples=EXAMPLES,
+            deadline=None,
+            database=None,
+            derandomize=True,
+            suppress_health_check=list(HealthCheck),
+        )
+        @given(case=operation.as_strategy())
+        def run(case: schemathesis.Case) -> None:
+            response = case.call(timeout=300)  # generous: 2 shared cores
+            if response.status_code >= 500:
+                failures.append(
+                    f"{case.method} {case.formatted_path} -> {response.status_code}: {response.text[:200]}"
+                )
+
+        run()
+    assert operations >= 20
+    assert not failures, failures[:5]
