@@ -36,8 +36,19 @@ _CONDITION_KINDS = {
     "pregnancy", "breastfeeding", "cancer_type", "brain_metastases", "leptomeningeal_disease", "metastasis",
     "measurable_disease", "prior_malignancy", "infection", "comorbidity",
 }  # fmt: skip
-_PROCEDURE_CLASSES = {"radiotherapy", "surgery", "stem cell transplant"}
-_MEASUREMENT_KINDS = {"lab", "ecog", "karnofsky", "biomarker", "life_expectancy"}
+_MEASUREMENT_KINDS = {"lab", "ecog", "karnofsky", "biomarker"}
+_PROCEDURE_WORDS = re.compile(
+    r"therap|surg|radiat|radio|transplant|resection|ectomy|srs|sbrt|wbrt|asct|hsct", re.I
+)
+
+
+def _value(text: str, s: int, e: int) -> Entity:
+    """A Value entity without leading "of"/"is"/"be" and surrounding blanks ("of 0-2" -> "0-2")."""
+    m = re.match(r"\s*(?:(?:of|is|was|be|must\s+be|:)\s+)*", text[s:e])
+    s += m.end() if m else 0
+    while e > s and text[e - 1] in " \t\n.,;":
+        e -= 1
+    return Entity("Value", s, e, text[s:e])
 
 
 @dataclass(frozen=True)
@@ -64,28 +75,29 @@ def atom_entities(c: Criterion, offset: int = 0) -> list[Entity]:
     out: list[Entity] = []
     text = c.text
     for a in c.atoms:
-        if not a.span or a.kind == "non_evaluable":
+        if not a.span or a.kind in ("non_evaluable", "stage", "measurable_disease", "disease_setting"):
             continue
         s, e = a.span
         if a.kind in _CONDITION_KINDS:
             out.append(Entity("Condition", s, e, text[s:e]))
         elif a.kind == "prior_therapy":
-            cls = a.attributes.get("class")
-            out.append(Entity("Procedure" if cls in _PROCEDURE_CLASSES else "Drug", s, e, text[s:e]))
-        elif a.kind in ("age", "sex"):
-            if a.kind == "sex":
-                out.append(Entity("Person", s, e, text[s:e]))
-            else:
-                out.append(Entity("Value", s, e, text[s:e]))
+            generic = a.attributes.get("class") and _PROCEDURE_WORDS.search(text[s:e])
+            out.append(Entity("Procedure" if generic else "Drug", s, e, text[s:e]))
+        elif a.kind == "sex":
+            out.append(Entity("Person", s, e, text[s:e]))
+        elif a.kind in ("age", "life_expectancy"):
+            out.append(_value(text, s, e))
+        elif a.kind == "lab" and "analyte_span" in a.attributes:
+            ms, me = a.attributes["analyte_span"]
+            out.append(Entity("Measurement", ms, me, text[ms:me]))
+            vs, ve = a.attributes.get("value_span", (me, e))
+            out.append(_value(text, vs, ve))
         elif a.kind in _MEASUREMENT_KINDS:
             ce = _concept_end(a) or e
             if ce > s:
                 out.append(Entity("Measurement", s, ce, text[s:ce].rstrip()))
-            vs = ce + (len(text[ce:e]) - len(text[ce:e].lstrip()))
-            if e > vs and a.kind != "biomarker":
-                out.append(Entity("Value", vs, e, text[vs:e]))
-        elif a.kind in ("stage",):
-            out.append(Entity("Value", s, e, text[s:e]))
+            if e > ce and a.kind != "biomarker":
+                out.append(_value(text, ce, e))
         window = a.attributes.get("window_span")
         if isinstance(window, list) and len(window) == 2:
             out.append(Entity("Temporal", window[0], window[1], text[window[0] : window[1]]))

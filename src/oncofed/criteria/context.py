@@ -34,6 +34,7 @@ from oncofed.resources import resource_path
 os.environ.setdefault("LOGURU_LEVEL", "WARNING")
 
 GROUP = "oncofed_targets"
+CHUNK = 4  # texts per Doc: fewer Docs vs ConText's modifier x target checks (4 measured fastest)
 
 
 @dataclass(frozen=True)
@@ -148,7 +149,7 @@ def modifiers_many(items: Iterable[tuple[str, Sequence[tuple[int, int]]]]) -> li
     """ConText for each (text, spans) item; texts without any trigger word skip the pipeline.
 
     The texts that need ConText are joined into one Doc, each text one sentence (ConText never looks
-    across a sentence), so spaCy's per-Doc overhead is paid once per 25 criteria (more would make ConText's modifier-target graph grow
+    across a sentence), so spaCy's per-Doc overhead is paid once per CHUNK criteria (more would make ConText's modifier-target graph grow
     quadratically).
     """
     items = list(items)
@@ -158,8 +159,8 @@ def modifiers_many(items: Iterable[tuple[str, Sequence[tuple[int, int]]]]) -> li
         return out
     nlp = pipeline()
     ctx = nlp.get_pipe("medspacy_context")
-    for chunk_start in range(0, len(todo), 25):
-        chunk = todo[chunk_start : chunk_start + 25]
+    for chunk_start in range(0, len(todo), CHUNK):
+        chunk = todo[chunk_start : chunk_start + CHUNK]
         offsets = []
         parts = []
         pos = 0
@@ -170,7 +171,7 @@ def modifiers_many(items: Iterable[tuple[str, Sequence[tuple[int, int]]]]) -> li
             pos += len(text) + 2
         doc = nlp.make_doc("\n\n".join(parts))
         starts = set(offsets)
-        for token in doc:
+        for token in doc:  # a sentence per text; other tokens explicitly not starts
             token.is_sent_start = token.idx in starts or token.i == 0
         targets_of = []
         group = []

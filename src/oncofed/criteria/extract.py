@@ -339,11 +339,18 @@ def lab_atoms(text: str) -> list[Atom]:
                     value=value,
                     unit=unit,
                     code=target.code,
-                    attributes={"raw": text[mention.end + m.start() : mention.end + m.end()].strip()},
+                    attributes=_lab_attrs(text, target, mention.end + m.start(), mention.end + m.end()),
                 )
             )
         pending = []
     return out
+
+
+def _lab_attrs(text: str, target: vocab.Mention, vs: int, ve: int) -> dict[str, Any]:
+    raw = text[vs:ve]
+    vs += len(raw) - len(raw.lstrip())
+    ve -= len(raw) - len(raw.rstrip())
+    return {"raw": raw.strip(), "analyte_span": [target.start, target.end], "value_span": [vs, ve]}
 
 
 def with_window(atoms: list[Atom], text: str) -> list[Atom]:
