@@ -879,6 +879,15 @@ def run_ctml_match(
     from oncofed.matching.ctml.loader import load_patients, load_trials
 
     trials = load_trials(trials_path)
+    # the same trial given twice (e.g. as YAML and as JSON in one directory) is matched once
+    seen: set[str] = set()
+    unique = []
+    for t in trials:
+        key = json.dumps(t, sort_keys=True, default=str)
+        if key not in seen:
+            seen.add(key)
+            unique.append(t)
+    trials = unique
     clinical = load_patients(clinical_path)
     genomic = load_patients(genomic_path) if genomic_path else []
     patients = index_patients(clinical, genomic)
