@@ -174,3 +174,22 @@ def test_the_real_matching_engine_drives_pre_screening(sqlite_db: Database) -> N
     assert {c.patient_id for c in result.candidates} == {"A-1", "A-2", "A-3", "A-4", "A-5"}
     assert all(c.eligibility in ("eligible", "possible", "not_eligible") for c in result.candidates)
     assert result.refresh is not None and result.refresh.evaluated == 5
+
+
+def test_opening_the_list_reads_its_notifications_and_staff_can_subscribe(db: Database, client_as) -> None:  # type: ignore[no-untyped-def]
+    a, _ = build_network(db)
+    client = client_as(db, nurse(a))
+    client.app.state.prescreen_engine = FAKE_ENGINE
+    client.get(f"/api/prescreen/{TRIAL_ID}/{a}")  # computes: 3 new candidates
+    unread = client.get("/api/prescreen/notifications?unread=true").json()
+    assert unread["count"] == 1 and unread["notifications"][0]["count"] == 3
+    index = client.get("/prescreen", headers={"accept": "text/html"})
+    assert f"/prescreen/{TRIAL_ID}/{a}?show=new" in index.text
+    client.get(f"/prescreen/{TRIAL_ID}/{a}", headers={"accept": "text/html"})
+    assert client.get("/api/prescreen/notifications?unread=true").json()["count"] == 0
+    ok = client.post(
+        f"/prescreen/{TRIAL_ID}/{a}/subscribe", data={"email": "nurse@centre.example"}, follow_redirects=False
+    )
+    assert ok.status_code == 303 and "e-mailed" in ok.headers["location"]
+    bad = client.post(f"/prescreen/{TRIAL_ID}/{a}/subscribe", data={"email": "not-an-address"})
+    assert bad.status_code == 422 and "is not an e-mail address" in bad.text

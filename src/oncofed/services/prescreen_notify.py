@@ -170,3 +170,21 @@ def subscribe(db: Database, actor: Actor, centre_id: str, email: str, trial_id: 
         s.add(row)
         s.flush()
         return row.id
+
+
+def mark_read_for(db: Database, actor: Actor, trial_id: str, centre_id: str) -> int:
+    """Opening a list reads its notifications: mark them read for this user; returns how many."""
+    if not actor.may_read_patients_of(centre_id):
+        return 0
+    done = 0
+    with db.session() as s:
+        rows = s.scalars(
+            select(NotificationRow).where(
+                NotificationRow.trial_id == trial_id, NotificationRow.centre_id == centre_id
+            )
+        )
+        for row in rows:
+            if actor.user_id not in (row.read_by or []):
+                row.read_by = [*(row.read_by or []), actor.user_id]
+                done += 1
+    return done

@@ -4,6 +4,7 @@ the screening log with CONSORT-style counts, and new-candidate notifications."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -12,7 +13,7 @@ from pydantic import BaseModel, Field
 from oncofed.domain import Actor
 from oncofed.errors import InputError, NotFound
 from oncofed.services.prescreen import PrescreenEngine, prescreen_index, prescreen_list
-from oncofed.services.prescreen_notify import mark_read, notifications_for, subscribe
+from oncofed.services.prescreen_notify import mark_read, mark_read_for, notifications_for, subscribe
 from oncofed.services.screening import (
     LOG_COLUMNS,
     ScreeningConflict,
@@ -268,7 +269,38 @@ def list_page(
     db: Database = Depends(get_db),
     actor: Actor = Depends(get_actor),
 ) -> Response:
-    return _render_list(request, db, actor, trial_id, centre_id, show)
+    response = _render_list(request, db, actor, trial_id, centre_id, show)
+    mark_read_for(db, actor, trial_id, centre_id)  # the list is what the notifications pointed to
+    return response
+
+
+@router.post("/prescreen/{trial_id}/{centre_id}/subscribe", include_in_schema=False)
+def subscribe_form(
+    request: Request,
+    trial_id: str,
+    centre_id: str,
+    email: str = Form(...),
+    db: Database = Depends(get_db),
+    actor: Actor = Depends(get_actor),
+) -> Response:
+    try:
+        subscribe(db, actor, centre_id, email, trial_id)
+    except InputError as exc:
+        return _render_list(
+            request,
+            db,
+            actor,
+            trial_id,
+            centre_id,
+            "all",
+            error=exc.message,
+            fix=exc.fix or "",
+            status_code=422,
+            refresh=False,
+            mark_visit=False,
+        )
+    url = f"/prescreen/{trial_id}/{centre_id}?msg=" + quote(f"new candidates will be e-mailed to {email}")
+    return RedirectResponse(url, status_code=303)
 
 
 @router.post("/prescreen/{trial_id}/{centre_id}/status", response_class=HTMLResponse, include_in_schema=False)
