@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from oncofed.ingest.trials import detect
 from oncofed.ingest.trials.common import Parsed
 from oncofed.ingest.trials.sites import SiteMapper
-from oncofed.services.network import network_centres
+from oncofed.services.network import load_centres, network_centres
 from oncofed.services.trial_import import import_file
 from oncofed.store.db import Database
 from tests.trial_samples import location, study
@@ -123,6 +123,7 @@ def test_strict_import_of_mutated_file_is_all_or_nothing(
         db_path = Path(tmp) / "db.sqlite3"
         shutil.copy(sqlite_template, db_path)
         db = Database(f"sqlite:///{db_path}")
+        load_centres(db)  # MAPPER links sites to these centres (trial_sites.centre_id is a foreign key)
         try:
             path = Path(tmp) / name
             path.write_bytes(mutate(SEEDS[name], data))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import tracemalloc
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -230,3 +231,31 @@ def test_large_page_is_streamed_not_loaded(tmp_path: Path) -> None:
     tracemalloc.stop()
     assert n == 1500
     assert peak < size / 10, f"peak {peak / 1e6:.1f} MB for a {size / 1e6:.0f} MB file: not streamed"
+
+
+def test_content_hash_equals_the_canonical_asdict_hash() -> None:
+    """The fast hash must give the very bytes of the former `asdict` one: stored hashes stay valid."""
+    import hashlib
+    from dataclasses import asdict
+    from datetime import date
+
+    from oncofed.domain import Phase, Trial, TrialSite, TrialStatus
+    from oncofed.ingest.trials import trial_content_hash
+
+    def reference(trial: Trial) -> str:
+        data = asdict(trial)
+        data["extra"] = {k: v for k, v in data["extra"].items() if k != "import"}
+        blob = json.dumps(data, sort_keys=True, default=str, ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+    site = TrialSite("Centre Léon Bérard", TrialStatus.RECRUITING, "leon-berard", "Lyon", latitude=45.7)
+    trial = Trial(
+        id="NCT01234567", title="Étude", status=TrialStatus.RECRUITING, phases=(Phase.PHASE2,),
+        conditions=("Breast Cancer",), start_date=date(2020, 5, 1), min_age_years=18.0, sites=[site],
+        extra={"ctml": {"match": [{"and": [1, None, "x"]}]}, "site": site, "import": {"hashes": ["a"]}},
+    )  # fmt: skip
+    assert trial_content_hash(trial) == reference(trial)
+    trial.extra["import"] = {"hashes": ["b", "c"]}
+    assert trial_content_hash(trial) == reference(trial)
+    trial.sites = []
+    assert trial_content_hash(trial) != reference(replace(trial, sites=[site]))

@@ -37,7 +37,7 @@ SOURCE_RANK = {
     "trialgpt": 1,
 }
 MAX_SEEN_HASHES = 32
-BATCH = 500
+BATCH = 1000
 
 
 @dataclass
@@ -200,11 +200,13 @@ class _Writer:
         self.repo = TrialRepository(session)
         self.report = report
         self.pending: list[tuple[Trial, str]] = []
+        self.pending_ids: set[str] = set()
 
     def add(self, trial: Trial, content_hash: str) -> None:
-        if any(t.id == trial.id for t, _ in self.pending):
+        if trial.id in self.pending_ids:  # the same trial twice in one batch: store the first one first
             self.flush()
         self.pending.append((trial, content_hash))
+        self.pending_ids.add(trial.id)
         if len(self.pending) >= BATCH:
             self.flush()
 
@@ -212,6 +214,7 @@ class _Writer:
         if not self.pending:
             return
         batch, self.pending = self.pending, []
+        self.pending_ids = set()
         ids = [t.id for t, _ in batch]
         known = {
             r.id: r
@@ -231,10 +234,12 @@ class _Writer:
                 self.report.imported += 1
                 continue
             self._update(trial, h, row)
+        # Core INSERTs on the tables (one DBAPI executemany each), not the ORM bulk path: the ORM path
+        # re-processed every parameter set and fetched generated site ids one row at a time.
         if new_rows:
-            self.session.execute(insert(TrialRow), new_rows)
+            self.session.execute(insert(TrialRow.metadata.tables["trials"]), new_rows)
         if new_sites:
-            self.session.execute(insert(TrialSiteRow), new_sites)
+            self.session.execute(insert(TrialSiteRow.metadata.tables["trial_sites"]), new_sites)
 
     def _update(self, trial: Trial, h: str, row: Any) -> None:
         seen = list(((row.extra or {}).get("import") or {}).get("hashes") or [])

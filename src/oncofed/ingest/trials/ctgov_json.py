@@ -5,6 +5,7 @@ never loaded whole; NDJSON is read line by line with a bounded line length."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,16 @@ def _float(value: Any, field: str) -> float | None:
         raise RecordError(field, f"{value!r} is not a number") from exc
 
 
+@functools.lru_cache(maxsize=1024)
+def _cached_status(value: str) -> TrialStatus:
+    return TrialStatus.parse(value)
+
+
+def _status(value: Any) -> TrialStatus:
+    """`TrialStatus.parse`, memoised for strings: it rebuilds its alias table on every call."""
+    return _cached_status(value) if isinstance(value, str) else TrialStatus.parse(value)
+
+
 def _sex(value: Any) -> str:
     s = text(value).upper()
     return s if s in ("FEMALE", "MALE") else "ALL"
@@ -81,7 +92,7 @@ def study_to_trial(study: Any) -> Trial:
         sites.append(
             TrialSite(
                 facility=text(loc.get("facility")) or text(loc.get("city")) or "(unnamed site)",
-                status=TrialStatus.parse(loc.get("status")),
+                status=_status(loc.get("status")),
                 city=text(loc.get("city")),
                 country=text(loc.get("country")),
                 postcode=text(loc.get("zip"))[:16],
@@ -102,7 +113,7 @@ def study_to_trial(study: Any) -> Trial:
         acronym=text(ident.get("acronym"))[:100],
         brief_summary=text(_get(ps, "descriptionModule", "briefSummary")),
         other_ids=tuple(dict.fromkeys(o for o in other if o and o != nct)),
-        status=TrialStatus.parse(status_mod.get("overallStatus")),
+        status=_status(status_mod.get("overallStatus")),
         phases=Phase.parse_many(phases if isinstance(phases, list) else text(phases) or None),
         study_type=text(design.get("studyType")),
         conditions=text_list(cond.get("conditions")),

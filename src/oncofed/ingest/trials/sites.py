@@ -9,6 +9,7 @@ Every other site stays an external facility. Aliases and extra cities come from 
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -24,6 +25,7 @@ from oncofed.resources import load_tsv, load_yaml
 FRANCE = {"", "france", "fr", "fra"}
 
 
+@functools.lru_cache(maxsize=131_072)  # registries repeat the same facilities, cities and countries
 def normalise(name: str) -> str:
     s = unicodedata.normalize("NFKD", name or "")
     s = "".join(c for c in s if not unicodedata.combining(c)).lower().replace("œ", "oe")
@@ -59,6 +61,7 @@ def load_alias_file(path: Path) -> dict[str, dict[str, list[str]]]:
 class SiteMapper:
     def __init__(self, centres: Sequence[Centre], alias_files: Iterable[Path] = ()) -> None:
         self.centres = {c.id: c for c in centres}
+        self._memo: dict[tuple[str, str, str], str | None] = {}
         extra = [load_yaml("trials/site_aliases.yaml")] + [load_alias_file(p) for p in alias_files]
         self.exact: dict[str, str] = {}
         self.long_names: list[tuple[str, str]] = []  # (normalised multi-word name, centre id)
@@ -91,6 +94,15 @@ class SiteMapper:
             )
 
     def centre_for(self, facility: str, city: str = "", country: str = "") -> str | None:
+        key = (facility, city, country)
+        if key in self._memo:
+            return self._memo[key]
+        if len(self._memo) > 200_000:  # bounded: a registry has far fewer distinct sites than that
+            self._memo.clear()
+        cid = self._memo[key] = self._centre_for(facility, city, country)
+        return cid
+
+    def _centre_for(self, facility: str, city: str, country: str) -> str | None:
         if normalise(country) not in FRANCE:
             return None
         fac, town = normalise(facility), normalise(city)
