@@ -169,15 +169,19 @@ def bench_one_patient(
     gc.collect()
     gc.freeze()  # as services.match.trial_index does: full GCs would otherwise walk the whole index
     queries = patients(n_queries, seed=123)
-    times, counts, n_criteria = [], [], []
+    times, cpu, counts, n_criteria = [], [], [], []
     for p in queries:
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         report = match_patient(index, p, day=DAY, limit=20)
         times.append((time.perf_counter() - t0) * 1000)
+        cpu.append((time.process_time() - c0) * 1000)
         counts.append(report.candidates)
         n_criteria.append(sum(len(r.match.verdicts) for r in report.results))
     times.sort()
+    cpu.sort()
     return {
+        "cpu_p50": statistics.median(cpu),
+        "cpu_p95": cpu[int(0.95 * (len(cpu) - 1))],
         "trials": len(index),
         "generate_s": gen,
         "index_s": build,
@@ -197,7 +201,7 @@ def bench_batch(n_patients: int, n_trials: int, bases: list[tuple[Trial, list[Cr
     t0 = time.perf_counter()
     batch = PatientBatch.from_profiles(profiles, DAY)
     columns = time.perf_counter() - t0
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     eligible = possible = pairs = verdicts = 0
     for t in trials:
         r = evaluate_trial_over_patients(criteria[t.id], batch)
@@ -206,6 +210,7 @@ def bench_batch(n_patients: int, n_trials: int, bases: list[tuple[Trial, list[Cr
         pairs += len(batch)
         verdicts += r.verdicts.size
     evaluate = time.perf_counter() - t0
+    evaluate_cpu = time.process_time() - c0
     # side by side: the scalar evaluator per (patient, trial) pair on a sample, extrapolated
     sample_p, sample_t = profiles[:200], trials[:20]
     t0 = time.perf_counter()
@@ -219,6 +224,7 @@ def bench_batch(n_patients: int, n_trials: int, bases: list[tuple[Trial, list[Cr
         "columns_s": columns,
         "evaluate_s": evaluate,
         "total_s": columns + evaluate,
+        "evaluate_cpu_s": evaluate_cpu,
         "pairs": pairs,
         "verdicts": verdicts,
         "eligible": eligible,

@@ -85,6 +85,10 @@ CRITERIA = [
     c(I, Atom("biomarker", "==", "low", code="ERBB2")),
     c(E, Atom("prior_therapy", "present", code="anti-PD-1/PD-L1", attributes={"class": "anti-PD-1/PD-L1"})),
     c(I, Atom("age", ">=", 18.0, hypothetical=True)),
+    c(E, Atom("age", "<", 65.0, negated=True)),
+    c(E, Atom("lab", "<", 1.0, code="anc", negated=True)),
+    c(I, Atom("lab", "<=", 3, unit="x ULN", code="alt")),
+    c(E, Atom("prior_therapy", "absent", code="taxane", attributes={"class": "taxane"}, window_days=365)),
     Criterion(I, 9, "unparsed"),
 ]
 

@@ -323,7 +323,7 @@ def lab(atom: Atom, v: PatientView, day: date) -> AtomResult:
 # --- treatment history ---------------------------------------------------------------------
 
 
-def _treatment_matches(f: Fact, code: str, klass: str | None) -> bool:
+def treatment_matches(f: Fact, code: str, klass: str | None) -> bool:
     """Same drug, or the drug belongs to the wanted class (record's class or the drug vocabulary)."""
     wanted = norm_text(code)
     drug = norm_text(f.code or "")
@@ -338,8 +338,8 @@ def prior_therapy(atom: Atom, v: PatientView, day: date) -> AtomResult:
     code = atom.code or str(atom.value or "")
     klass = atom.attributes.get("class")
     label = klass or code
-    negs = [f for f in v.negative("treatment") if _treatment_matches(f, code, klass)]
-    hits = [f for f in v.treatments() if _treatment_matches(f, code, klass)]
+    negs = [f for f in v.negative("treatment") if treatment_matches(f, code, klass)]
+    hits = [f for f in v.treatments() if treatment_matches(f, code, klass)]
     if hits:
         if atom.window_days is None:
             holds = True

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from oncofed.domain import Atom, Criterion, CriterionVerdict, Evidence, PatientProfile, Section, Verdict
 from oncofed.matching import atoms as A
 from oncofed.matching.atoms import AtomResult, unknown
 from oncofed.matching.biomarkers import biomarker
-from oncofed.matching.facts import PatientView
+from oncofed.matching.facts import PatientView, as_float
+from oncofed.matching.vocab import canonical_threshold, lab_uln
 
 # The evaluator of each atom kind (docs/DEVELOPING.md); kinds not listed are unknown.
 EVALUATORS: dict[str, Callable[[Atom, PatientView, date], AtomResult]] = {
@@ -189,6 +190,9 @@ def quick_verdict(plan: Plan, view: PatientView, day: date, cache: dict[int, Ato
     def tri(atom: Atom) -> int:
         hit = cache.get(id(atom))
         if hit is None:
+            fast = _fast_tri(atom, view, day)
+            if fast is not None:
+                return fast
             hit = cache[id(atom)] = evaluate_atom(atom, view, day)
         return TRI[hit.holds]
 
@@ -203,3 +207,45 @@ def quick_verdict(plan: Plan, view: PatientView, day: date, cache: dict[int, Ato
             if holds == 0:
                 break
     return holds if plan.inclusion else 2 - holds
+
+
+def _fast_tri(atom: Atom, view: PatientView, day: date) -> int | None:
+    """Holds (0/1/2) for the common numeric kinds without building explanations, exactly as their
+    evaluators in `atoms.py` decide it; None for every other kind (the full evaluator is used)."""
+    if atom.hypothetical or atom.operator not in (">=", ">", "<=", "<"):
+        return None
+    target = as_float(atom.value)
+    if target is None:
+        return None
+    kind = atom.kind
+    if kind == "age":
+        years = view.profile.age_on(day)
+        if years is None:
+            return _flip(atom, 1)
+        return _flip(atom, 2 if A.compare(atom.operator, years, float(atom.value)) else 0)
+    if kind == "lab":
+        analyte = (atom.code or "").lower()
+        f = view.latest_lab(analyte)
+        value = as_float(f.value) if f is not None else None
+        if f is None or value is None:
+            return _flip(atom, 1)
+        if atom.window_days is not None and (
+            f.when is None or f.when < day - timedelta(days=atom.window_days)
+        ):
+            return _flip(atom, 1)
+        if (atom.unit or "").replace(" ", "").lower() in ("xuln", "×uln", "uln"):
+            uln = as_float(f.attributes.get("uln")) or lab_uln(analyte)
+            if uln is None:
+                return _flip(atom, 1)
+            threshold = target * uln
+        else:
+            converted = canonical_threshold(analyte, target, atom.unit)
+            if converted is None:
+                return _flip(atom, 1)
+            threshold = converted
+        return _flip(atom, 2 if A.compare(atom.operator, value, threshold) else 0)
+    return None
+
+
+def _flip(atom: Atom, tri: int) -> int:
+    return 2 - tri if atom.negated else tri

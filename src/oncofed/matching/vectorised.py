@@ -28,9 +28,9 @@ from datetime import date, timedelta
 import numpy as np
 
 from oncofed.domain import Atom, Criterion, Fact, PatientProfile, Section
-from oncofed.matching.atoms import AtomResult, cancer_type, sex, stage
+from oncofed.matching.atoms import AtomResult, cancer_type, sex, stage, treatment_matches
 from oncofed.matching.evaluate import EVALUATORS, evaluate_atom
-from oncofed.matching.facts import PatientView, as_float
+from oncofed.matching.facts import PatientView, as_float, fact_date
 from oncofed.matching.vocab import canonical_threshold, lab_uln, marker_key
 
 FALSE, UNKNOWN, TRUE = np.int8(0), np.int8(1), np.int8(2)
@@ -102,6 +102,8 @@ class PatientBatch:
     _labs: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=dict)
     _atoms: dict[tuple[object, ...], np.ndarray] = field(default_factory=dict)
     _keys: dict[tuple[object, ...], tuple[np.ndarray, list[int]]] = field(default_factory=dict)
+    _treatments: TreatmentTable | None = None
+    _values: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=dict)
 
     @classmethod
     def from_profiles(cls, profiles: Sequence[PatientProfile], day: date | None = None) -> PatientBatch:
@@ -160,6 +162,11 @@ class PatientBatch:
             self._labs[analyte] = (value, uln, when)
         return self._labs[analyte]
 
+    def treatment_table(self) -> TreatmentTable:
+        if self._treatments is None:
+            self._treatments = _treatment_table(self)
+        return self._treatments
+
     def keys(
         self, name: str, kinds: tuple[str, ...], fields: tuple[str, ...], code: str | None, dates: bool
     ) -> tuple[np.ndarray, list[int]]:
@@ -170,7 +177,9 @@ class PatientBatch:
             inverse = np.empty(len(self), dtype=np.int64)
             reps: list[int] = []
             for i, v in enumerate(self.views):
-                k = _patient_key(v, kinds, fields, code, dates)
+                k = _patient_key(
+                    v, kinds, fields, code, dates, KEY_ATTRIBUTES.get(name.replace("_no_lines", ""))
+                )
                 j = seen.get(k)
                 if j is None:
                     j = seen[k] = len(reps)
@@ -179,10 +188,14 @@ class PatientBatch:
             self._keys[cache_key] = (inverse, reps)
         return self._keys[cache_key]
 
-    def by_value(self, column: np.ndarray, decide: Callable[[str], np.int8]) -> np.ndarray:
-        """Decide once per distinct value of a categorical column, then broadcast."""
-        keys, inverse = np.unique(column.astype(str), return_inverse=True)
-        decided = np.array([decide(str(k)) for k in keys], dtype=np.int8)
+    def by_value(self, column: np.ndarray, decide: Callable[[str, int], np.int8]) -> np.ndarray:
+        """Decide once per distinct value of a categorical column (given a patient having it), then broadcast."""
+        cached = self._values.get(id(column))
+        if cached is None:
+            keys, first, inverse = np.unique(column.astype(str), return_index=True, return_inverse=True)
+            cached = self._values[id(column)] = (keys, first, inverse)
+        keys, first, inverse = cached
+        decided = np.array([decide(str(k), int(i)) for k, i in zip(keys, first, strict=True)], dtype=np.int8)
         return decided[inverse]
 
 
@@ -223,8 +236,31 @@ KEYED_KINDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 DATE_ATTRIBUTES = ("end",)
 
 
-def _fact_key(f: Fact, dates: bool) -> tuple[object, ...]:
-    attrs = tuple(sorted((k, repr(v)) for k, v in f.attributes.items() if dates or k not in DATE_ATTRIBUTES))
+# For these atom kinds only some attributes of the facts matter (fewer distinct patient keys).
+KEY_ATTRIBUTES: dict[str, tuple[str, ...]] = {
+    "treatment_naive": (),
+    "disease_setting": ("line", "setting"),
+    "brain_metastases": ("status",),
+    "metastasis": ("status",),
+    "leptomeningeal_disease": ("status",),
+    "comorbidity": ("active",),
+    "infection": ("active",),
+    "prior_malignancy": ("active",),
+    "biomarker": ("kind",),
+    "pregnancy": (),
+    "breastfeeding": (),
+}
+
+
+def _fact_key(f: Fact, dates: bool, only: tuple[str, ...] | None = None) -> tuple[object, ...]:
+    attrs = tuple(
+        sorted(
+            (k, repr(v))
+            for k, v in f.attributes.items()
+            if (dates or k not in DATE_ATTRIBUTES)
+            and (only is None or k in only or (dates and k in DATE_ATTRIBUTES))
+        )
+    )
     return (
         f.kind,
         (f.code or "").lower(),
@@ -237,22 +273,103 @@ def _fact_key(f: Fact, dates: bool) -> tuple[object, ...]:
 
 
 def _patient_key(
-    v: PatientView, kinds: tuple[str, ...], fields: tuple[str, ...], code: str | None, dates: bool
+    v: PatientView,
+    kinds: tuple[str, ...],
+    fields: tuple[str, ...],
+    code: str | None,
+    dates: bool,
+    only: tuple[str, ...] | None = None,
 ) -> tuple[object, ...]:
     facts: list[Fact] = []
     for kind in kinds:
         facts.extend(v.biomarkers(code) if kind == "biomarker" and code is not None else v.facts(kind))
-    return (tuple(sorted(_fact_key(f, dates) for f in facts)), tuple(getattr(v.profile, n) for n in fields))
+    return (
+        tuple(sorted(_fact_key(f, dates, only) for f in facts)),
+        tuple(getattr(v.profile, n) for n in fields),
+    )
 
 
 def _keyed_column(atom: Atom, batch: PatientBatch) -> np.ndarray:
     kinds, fields = KEYED_KINDS[atom.kind]
     code = marker_key(atom.code) if atom.kind == "biomarker" else None
-    inverse, reps = batch.keys(atom.kind, kinds, fields, code, atom.window_days is not None)
+    name = atom.kind
+    if name == "disease_setting" and (atom.code or "").lower() not in ("first_line", "treatment_naive"):
+        kinds, name = (
+            tuple(k for k in kinds if k not in ("treatment", "prior_lines")),
+            "disease_setting_no_lines",
+        )
+    inverse, reps = batch.keys(name, kinds, fields, code, atom.window_days is not None)
     decided = np.array(
         [_tri(evaluate_atom(atom, batch.views[r], batch.day).holds) for r in reps], dtype=np.int8
     )
     return decided[inverse]
+
+
+@dataclass
+class TreatmentTable:
+    """Every treatment fact of the batch as rows: patient, distinct (drug, class) pair, negated, end day."""
+
+    patient: np.ndarray
+    pair: np.ndarray
+    negated: np.ndarray
+    end: np.ndarray
+    pairs: list[Fact]  # one representative fact per distinct (drug, class)
+    any_positive: np.ndarray
+
+
+def _treatment_table(batch: PatientBatch) -> TreatmentTable:
+    patient, pair, negated, end = [], [], [], []
+    seen: dict[tuple[str, str], int] = {}
+    reps: list[Fact] = []
+    for i, v in enumerate(batch.views):
+        for f in v.facts("treatment"):
+            key = ((f.code or "").lower(), str(f.attributes.get("class", "")).lower())
+            j = seen.get(key)
+            if j is None:
+                j = seen[key] = len(reps)
+                reps.append(f)
+            d = fact_date(f)
+            patient.append(i)
+            pair.append(j)
+            negated.append(f.negated)
+            end.append(np.nan if d is None else d.toordinal())
+    p = np.array(patient, dtype=np.int64)
+    neg = np.array(negated, dtype=bool)
+    any_pos = np.bincount(p[~neg], minlength=len(batch)) > 0 if len(p) else np.zeros(len(batch), dtype=bool)
+    return TreatmentTable(p, np.array(pair, dtype=np.int64), neg, np.array(end, dtype=float), reps, any_pos)
+
+
+def _therapy_column(atom: Atom, batch: PatientBatch) -> np.ndarray:
+    """Vectorised `atoms.prior_therapy` (before negation): matching is decided once per distinct
+    (drug, class) pair, then rows are reduced per patient with numpy."""
+    table = batch.treatment_table()
+    n = len(batch)
+    code = atom.code or str(atom.value or "")
+    klass = atom.attributes.get("class")
+    match_pair = np.array([treatment_matches(f, code, klass) for f in table.pairs], dtype=bool)
+    row_match = match_pair[table.pair] if len(table.pair) else np.zeros(0, dtype=bool)
+    hit = row_match & ~table.negated
+    any_hit = np.bincount(table.patient[hit], minlength=n) > 0
+    any_neg = np.bincount(table.patient[row_match & table.negated], minlength=n) > 0
+    absent = atom.operator == "absent"
+    if atom.window_days is None:
+        holds_hit = np.full(n, TRUE, dtype=np.int8)
+    else:
+        cutoff = (batch.day - timedelta(days=atom.window_days)).toordinal()
+        with np.errstate(invalid="ignore"):
+            inside = hit & (table.end >= cutoff)
+        undated = hit & np.isnan(table.end)
+        any_inside = np.bincount(table.patient[inside], minlength=n) > 0
+        any_undated = np.bincount(table.patient[undated], minlength=n) > 0
+        holds_hit = np.where(any_inside, TRUE, np.where(any_undated, UNKNOWN, FALSE)).astype(np.int8)
+    if absent:
+        holds_hit = np.where(holds_hit == UNKNOWN, UNKNOWN, TRUE - holds_hit).astype(np.int8)
+    no_hit = TRUE if absent else FALSE
+    out = np.full(n, UNKNOWN, dtype=np.int8)
+    out[table.any_positive] = no_hit
+    out[any_neg] = no_hit
+    out[any_hit] = holds_hit[any_hit]
+    return out
 
 
 def _lab_column(atom: Atom, batch: PatientBatch) -> np.ndarray:
@@ -281,10 +398,7 @@ def _scalar_by_value(
     fn: Callable[[Atom, PatientView, date], AtomResult], column: np.ndarray, atom: Atom, batch: PatientBatch
 ) -> np.ndarray:
     """For atoms that depend on one patient field only: evaluate once per distinct value."""
-    first: dict[str, int] = {}
-    for i, key in enumerate(column.astype(str)):
-        first.setdefault(key, i)
-    return batch.by_value(column, lambda k: _tri(fn(atom, batch.views[first[k]], batch.day).holds))
+    return batch.by_value(column, lambda _k, i: _tri(fn(atom, batch.views[i], batch.day).holds))
 
 
 def atom_column(atom: Atom, batch: PatientBatch) -> np.ndarray:
@@ -308,6 +422,8 @@ def atom_column(atom: Atom, batch: PatientBatch) -> np.ndarray:
                 col = compare_range_columns(atom.operator, batch.lines, batch.lines, atom.value)
             elif kind == "lab":
                 col = _lab_column(atom, batch)
+            elif kind == "prior_therapy":
+                col = _therapy_column(atom, batch)
             elif kind in ("cancer_type", "sex", "stage"):
                 fn, column = {
                     "cancer_type": (cancer_type, batch.cancer),

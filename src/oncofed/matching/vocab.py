@@ -138,9 +138,17 @@ def marker_key(code: str | None) -> str:
     return MARKER_ALIASES.get(key, key)
 
 
+_SEPARATORS = re.compile(r"[\s_\-]+")
+
+
 def norm_text(value: object) -> str:
     """Lower-case text with spaces, hyphens and underscores collapsed (for variant/class names)."""
-    return re.sub(r"[\s_\-]+", " ", str(value).strip().lower())
+    return _norm_str(value if isinstance(value, str) else str(value))
+
+
+@functools.lru_cache(maxsize=65536)
+def _norm_str(value: str) -> str:
+    return _SEPARATORS.sub(" ", value.strip().lower())
 
 
 DRUG_FILES = ("vocab/drugs.tsv",)
@@ -159,12 +167,14 @@ def _drug_class_table() -> dict[str, tuple[str, ...]]:
     return {}
 
 
+@functools.lru_cache(maxsize=65536)
 def drug_classes(drug: str) -> tuple[str, ...]:
     """Classes of a drug (lower-case INN) from the criteria vocabulary (`vocab/drugs.tsv`), if present."""
     return _drug_class_table().get(norm_text(drug), ())
 
 
-def class_alternatives(klass: str) -> set[str]:
+@functools.lru_cache(maxsize=4096)
+def class_alternatives(klass: str) -> frozenset[str]:
     """ "anti-PD-1/PD-L1" -> {"anti pd 1/pd l1", "anti pd 1", "anti pd l1"} (normalised)."""
     out = {norm_text(klass)}
     if "/" in klass:
@@ -172,4 +182,4 @@ def class_alternatives(klass: str) -> set[str]:
         out.add(norm_text(head))
         prefix = "anti-" if head.lower().startswith("anti") else ""
         out.update(norm_text(prefix + r if prefix and not r.lower().startswith("anti") else r) for r in rest)
-    return out
+    return frozenset(out)
