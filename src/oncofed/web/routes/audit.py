@@ -17,7 +17,7 @@ from oncofed.web.templating import render
 
 router = APIRouter()
 AUDIT_ROLES = (Role.DPO, Role.ADMIN)
-DATE = r"^\d{4}-\d{2}-\d{2}([T ][0-9:.]+Z?)?$"
+DATE = r"^(\d{4}-\d{2}-\d{2}([T ][0-9:.]+Z?)?)?$"  # empty: no filter (the page form sends every field)
 
 
 def _filters(

@@ -29,15 +29,14 @@ from oncofed.web.templating import render
 
 router = APIRouter()
 ROLES = (Role.TRIAL_MANAGER, Role.ADMIN)
-EXAMPLE = """name: HER2-positive metastatic breast cancer, fit
+EXAMPLE = """name: Advanced breast cancer, fit, HER2 not positive
 inclusion:
   - age: ">= 18"
   - cancer_type: [BRCA]
-  - stage: [IV]
-  - biomarker: {gene: HER2, value: positive}
+  - stage: [III, IV]
   - ecog: "<= 1"
 exclusion:
-  - metastasis: brain
+  - biomarker: {gene: HER2, value: positive}
 """
 
 

@@ -1,0 +1,94 @@
+"""Log in, role-specific navigation, audit and feasibility pages in headless Chromium (issue 8)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from oncofed.services.accounts import DEMO_PASSWORD
+from tests.conftest import SCREENSHOTS, LiveServer
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def new_page(browser: Any) -> Iterator[Any]:
+    contexts = []
+
+    def make() -> Any:
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for c in contexts:
+        c.close()
+
+
+def log_in(page: Any, live_server: LiveServer, username: str, password: str = DEMO_PASSWORD) -> None:
+    page.goto(live_server.url("/login"))
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("#login-form button[type=submit]")
+    page.wait_for_load_state()
+
+
+def nav_links(page: Any) -> list[str]:
+    return [a.get_attribute("href") for a in page.locator("header nav a").all()]
+
+
+def test_login_page_and_clinician_navigation(live_server: LiveServer, new_page: Any) -> None:
+    page = new_page()
+    page.goto(live_server.url("/"))
+    assert "/patients" not in nav_links(page) and "/audit" not in nav_links(page)
+    page.click("#login-link")
+    page.wait_for_url("**/login")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "login.png"))
+    log_in(page, live_server, "clin-curie", "not the password")
+    assert "Wrong username or password" in page.locator("#login-error").inner_text()
+    log_in(page, live_server, "clin-curie")
+    assert page.url.endswith("/patients")
+    assert page.locator("#who .user").inner_text() == "clin-curie"
+    assert page.locator("#who .role").inner_text() == "clinician"
+    links = nav_links(page)
+    assert "/patients" in links and "/prescreen" in links
+    assert "/audit" not in links and "/feasibility" not in links
+    page.screenshot(path=str(SCREENSHOTS / "clinician-navigation.png"))
+    page.click("#logout")
+    page.wait_for_load_state()
+    assert page.locator("#login-link").is_visible() and "/patients" not in nav_links(page)
+
+
+def test_dpo_sees_the_audit_log_of_the_clinicians_reads(live_server: LiveServer, new_page: Any) -> None:
+    clinician = new_page()
+    log_in(clinician, live_server, "clin-gustave-roussy")
+    clinician.goto(live_server.url("/api/patients?size=3"))  # a read to find in the log
+    dpo = new_page()
+    log_in(dpo, live_server, "dpo")
+    assert dpo.url.endswith("/audit")
+    links = nav_links(dpo)
+    assert "/audit" in links and "/patients" not in links
+    assert "Chain verified" in dpo.locator("#chain").inner_text()
+    dpo.fill("input[name=user]", "clin-gustave-roussy")
+    dpo.click("form.inline button[type=submit]")
+    dpo.wait_for_load_state()
+    assert dpo.locator("table#audit tbody tr").count() >= 1
+    assert "clin-gustave-roussy" in dpo.locator("table#audit tbody").inner_text()
+    dpo.screenshot(path=str(SCREENSHOTS / "audit.png"), full_page=True)
+
+
+def test_trial_manager_runs_a_feasibility_count(live_server: LiveServer, new_page: Any) -> None:
+    page = new_page()
+    log_in(page, live_server, "trials")
+    assert page.url.endswith("/feasibility")
+    links = nav_links(page)
+    assert "/feasibility" in links and "/patients" not in links and "/audit" not in links
+    page.click("#run-spec")  # the example criteria shown in the form
+    page.wait_for_load_state()
+    assert page.locator("table#feasibility tbody tr").count() == 19
+    table = page.locator("table#feasibility").inner_text()
+    assert "10 or fewer" in table or "0 (none)" in table
+    page.screenshot(path=str(SCREENSHOTS / "feasibility.png"), full_page=True)
