@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from oncofed.criteria import vocab
+from oncofed.criteria import units, vocab
 from oncofed.domain import Fact, PatientProfile, Provenance
 from oncofed.resources import load_tsv, load_yaml
 
@@ -186,19 +186,22 @@ def _unit_key(unit: str | None) -> str:
 
 
 def convert_lab(analyte: str, value: float, unit: str | None) -> tuple[float, str]:
-    """`value unit` in the canonical unit of labs.tsv; raises ConversionError when it does not convert."""
-    table: dict[str, float] = codes()["lab_units"].get(analyte, {})
+    """`value unit` in the canonical unit of labs.tsv, with the criteria engine's conversions
+    (`oncofed.criteria.units`) plus the UCUM spellings of codes.yaml; raises ConversionError when it
+    does not convert (a missing unit is never guessed for a patient's result)."""
     canonical = labs()[analyte]["unit"]
     key = _unit_key(unit)
-    if key == _unit_key(canonical):
-        return float(value), canonical
-    factor = {k.replace(" ", ""): v for k, v in table.items()}.get(key)
-    if factor is None:
-        raise ConversionError(
-            f"unit {unit!r} of {analyte} does not convert to {canonical!r}"
-            f" (known: {', '.join(sorted(table)) or canonical})"
-        )
-    return round(float(value) * float(factor), 4), canonical
+    extra: dict[str, float] = codes()["lab_units_extra"].get(analyte, {})
+    if key in extra:
+        return round(float(value) * float(extra[key]), 4), canonical
+    if not key:
+        if not canonical:
+            return float(value), canonical
+        raise ConversionError(f"{analyte} {value} has no unit (expected {canonical})")
+    converted, got = units.to_canonical(analyte, float(value), unit)
+    if (got or "") != canonical:
+        raise ConversionError(f"unit {unit!r} of {analyte} does not convert to {canonical!r}")
+    return converted, canonical
 
 
 def ecog_from_karnofsky(kps: int) -> int:
