@@ -14,7 +14,9 @@ def test_criteria_page_highlights_atoms(page, live_server, demo_db) -> None:  # 
 
     with demo_db.session() as session:
         trial_id = session.query(TrialRow.id).first()[0]
-    page.goto(live_server.url(f"/trials/{trial_id}/criteria"))
+    page.goto(live_server.url(f"/trials/{trial_id}"))
+    page.click("#parsed-criteria")
+    page.wait_for_url(f"**/trials/{trial_id}/criteria")
     assert page.locator("mark.atom").count() > 0
     assert page.locator("#criteria-inclusion li").count() > 0
     shots = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
