@@ -136,12 +136,12 @@ def profile_from_json(data: Any, path: Path) -> PatientProfile:
 
 
 def note_profile_extractor() -> Any:
-    """The profile engine's note extractor (`oncofed.profile.profile_from_note`), when installed."""
+    """The profile engine's note extractor (`text -> PatientProfile`), when installed."""
     try:
-        from oncofed import profile as profile_engine
+        from oncofed.ingest.patients.notes import extract
     except ImportError:
         return None
-    return getattr(profile_engine, "profile_from_note", None)
+    return lambda text, note_id: extract(text, note_id, "note")
 
 
 def load_patient_file(path: Path) -> tuple[PatientProfile, str]:
@@ -165,10 +165,9 @@ def load_patient_file(path: Path) -> tuple[PatientProfile, str]:
         return profile_from_json(data, path), ""
     extractor = note_profile_extractor()
     if extractor is not None:
-        profile = extractor(text)
+        profile = extractor(text, path.name)
         if isinstance(profile, PatientProfile):
-            if not profile.id:
-                profile.id = path.stem
+            profile.id = profile.id or path.stem
             return profile, text
     # No extractor: the note is used for relevance only; every criterion stays unknown.
     return PatientProfile(id=path.stem, centre_id=""), text
