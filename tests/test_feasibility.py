@@ -243,3 +243,23 @@ def test_feasibility_cli(tmp_path, monkeypatch) -> None:  # type: ignore[no-unty
     assert "curie" in out.output and "10 or fewer" not in out.output.split("curie")[1].splitlines()[0]
     bad = CliRunner().invoke(app, ["feasibility"])
     assert bad.exit_code != 0
+
+
+def test_vectorised_and_per_patient_evaluation_agree_on_demo_trials(demo_db: Database) -> None:
+    from oncofed.store.repositories import TrialRepository
+
+    with demo_db.session() as s:
+        trial_ids = [t.id for t in TrialRepository(s).list(limit=6)]
+        profiles = [
+            p
+            for p in PatientRepository(s, feasibility.partition_actor("curie")).list(
+                centre_id="curie", limit=None
+            )
+            if not p.deceased
+        ]
+    assert profiles
+    for trial_id in trial_ids:
+        criteria = feasibility.trial_question(demo_db, trial_id).counted
+        fast = feasibility.criteria_classifier(criteria)(profiles)
+        slow = feasibility.predicate_classifier(feasibility.criteria_predicate(criteria))(profiles)
+        assert fast == slow, trial_id
