@@ -31,65 +31,65 @@ def c(section: Section, *atoms: Atom) -> Criterion:
     return Criterion(section, 0, " ".join(a.kind for a in atoms), atoms=atoms)
 
 
-I, E = Section.INCLUSION, Section.EXCLUSION
+INC, EXC = Section.INCLUSION, Section.EXCLUSION
 G = {"group": "g"}
 CRITERIA = [
-    c(I, Atom("age", ">=", 18.0)),
-    c(I, Atom("age", "<=", 70.0)),
-    c(I, Atom("sex", "==", "FEMALE")),
-    c(I, Atom("cancer_type", "in", ["NSCLC"])),
-    c(I, Atom("cancer_type", "in", ["LUNG", "BREAST"])),
-    c(I, Atom("stage", "in", ["IV"])),
-    c(I, Atom("stage", "in", ["III", "IV"])),
-    c(I, Atom("ecog", "<=", 1)),
-    c(I, Atom("ecog", "in", [0, 1, 2])),
-    c(I, Atom("karnofsky", ">=", 70)),
-    c(I, Atom("lab", ">=", 1.5, unit="10^9/L", code="anc")),
-    c(I, Atom("lab", ">=", 100, code="platelets")),
-    c(I, Atom("lab", "<=", 1.5, unit="x ULN", code="bilirubin")),
-    c(I, Atom("lab", "<=", 2.5, unit="x ULN", code="ast")),
-    c(I, Atom("lab", ">=", 50, code="creatinine_clearance", window_days=14)),
-    c(I, Atom("lab", ">=", 50, code="lvef")),
-    c(I, Atom("lab", ">=", 90, unit="g/L", code="hemoglobin")),
-    c(I, Atom("prior_lines", "<=", 1)),
-    c(E, Atom("prior_lines", ">=", 3)),
-    c(E, Atom("prior_therapy", "present", code="pembrolizumab")),
+    c(INC, Atom("age", ">=", 18.0)),
+    c(INC, Atom("age", "<=", 70.0)),
+    c(INC, Atom("sex", "==", "FEMALE")),
+    c(INC, Atom("cancer_type", "in", ["NSCLC"])),
+    c(INC, Atom("cancer_type", "in", ["LUNG", "BREAST"])),
+    c(INC, Atom("stage", "in", ["IV"])),
+    c(INC, Atom("stage", "in", ["III", "IV"])),
+    c(INC, Atom("ecog", "<=", 1)),
+    c(INC, Atom("ecog", "in", [0, 1, 2])),
+    c(INC, Atom("karnofsky", ">=", 70)),
+    c(INC, Atom("lab", ">=", 1.5, unit="10^9/L", code="anc")),
+    c(INC, Atom("lab", ">=", 100, code="platelets")),
+    c(INC, Atom("lab", "<=", 1.5, unit="x ULN", code="bilirubin")),
+    c(INC, Atom("lab", "<=", 2.5, unit="x ULN", code="ast")),
+    c(INC, Atom("lab", ">=", 50, code="creatinine_clearance", window_days=14)),
+    c(INC, Atom("lab", ">=", 50, code="lvef")),
+    c(INC, Atom("lab", ">=", 90, unit="g/L", code="hemoglobin")),
+    c(INC, Atom("prior_lines", "<=", 1)),
+    c(EXC, Atom("prior_lines", ">=", 3)),
+    c(EXC, Atom("prior_therapy", "present", code="pembrolizumab")),
     c(
-        E,
+        EXC,
         Atom("prior_therapy", "present", code="platinum", attributes={"class": "platinum"}, window_days=180),
     ),
     c(
-        I,
+        INC,
         Atom("biomarker", "present", "L858R", code="EGFR", attributes=G),
         Atom("biomarker", "present", "exon 19 deletion", code="EGFR", attributes=G),
     ),
-    c(I, Atom("biomarker", "==", "positive", code="HER2")),
-    c(I, Atom("biomarker", ">=", 50, code="PD-L1", attributes={"scale": "tps"})),
-    c(E, Atom("brain_metastases", "present", attributes={"status": "active"})),
-    c(E, Atom("infection", "present", code="hepatitis_b")),
-    c(E, Atom("comorbidity", "present", code="autoimmune_disease")),
-    c(E, Atom("pregnancy", "present")),
-    c(I, Atom("disease_setting", "present", code="metastatic")),
-    c(I, Atom("non_evaluable", "present", code="consent")),
-    c(I, Atom("ecog", "<=", 1, negated=True)),
-    c(E, Atom("cancer_type", "in", ["BRCA"], negated=True), Atom("age", ">=", 75.0)),
-    c(I, Atom("measurable_disease", "present")),
-    c(E, Atom("leptomeningeal_disease", "present")),
-    c(I, Atom("treatment_naive", "present")),
-    c(I, Atom("disease_setting", "present", code="first_line")),
-    c(E, Atom("prior_malignancy", "present", window_days=3 * 365)),
-    c(I, Atom("metastasis", "present", code="liver")),
-    c(I, Atom("life_expectancy", ">=", 12)),
-    c(I, Atom("astrology", "present")),
-    c(E, Atom("biomarker", "present", code="BRAF", negated=True)),
-    c(I, Atom("biomarker", "==", "low", code="ERBB2")),
-    c(E, Atom("prior_therapy", "present", code="anti-PD-1/PD-L1", attributes={"class": "anti-PD-1/PD-L1"})),
-    c(I, Atom("age", ">=", 18.0, hypothetical=True)),
-    c(E, Atom("age", "<", 65.0, negated=True)),
-    c(E, Atom("lab", "<", 1.0, code="anc", negated=True)),
-    c(I, Atom("lab", "<=", 3, unit="x ULN", code="alt")),
-    c(E, Atom("prior_therapy", "absent", code="taxane", attributes={"class": "taxane"}, window_days=365)),
-    Criterion(I, 9, "unparsed"),
+    c(INC, Atom("biomarker", "==", "positive", code="HER2")),
+    c(INC, Atom("biomarker", ">=", 50, code="PD-L1", attributes={"scale": "tps"})),
+    c(EXC, Atom("brain_metastases", "present", attributes={"status": "active"})),
+    c(EXC, Atom("infection", "present", code="hepatitis_b")),
+    c(EXC, Atom("comorbidity", "present", code="autoimmune_disease")),
+    c(EXC, Atom("pregnancy", "present")),
+    c(INC, Atom("disease_setting", "present", code="metastatic")),
+    c(INC, Atom("non_evaluable", "present", code="consent")),
+    c(INC, Atom("ecog", "<=", 1, negated=True)),
+    c(EXC, Atom("cancer_type", "in", ["BRCA"], negated=True), Atom("age", ">=", 75.0)),
+    c(INC, Atom("measurable_disease", "present")),
+    c(EXC, Atom("leptomeningeal_disease", "present")),
+    c(INC, Atom("treatment_naive", "present")),
+    c(INC, Atom("disease_setting", "present", code="first_line")),
+    c(EXC, Atom("prior_malignancy", "present", window_days=3 * 365)),
+    c(INC, Atom("metastasis", "present", code="liver")),
+    c(INC, Atom("life_expectancy", ">=", 12)),
+    c(INC, Atom("astrology", "present")),
+    c(EXC, Atom("biomarker", "present", code="BRAF", negated=True)),
+    c(INC, Atom("biomarker", "==", "low", code="ERBB2")),
+    c(EXC, Atom("prior_therapy", "present", code="anti-PD-1/PD-L1", attributes={"class": "anti-PD-1/PD-L1"})),
+    c(INC, Atom("age", ">=", 18.0, hypothetical=True)),
+    c(EXC, Atom("age", "<", 65.0, negated=True)),
+    c(EXC, Atom("lab", "<", 1.0, code="anc", negated=True)),
+    c(INC, Atom("lab", "<=", 3, unit="x ULN", code="alt")),
+    c(EXC, Atom("prior_therapy", "absent", code="taxane", attributes={"class": "taxane"}, window_days=365)),
+    Criterion(INC, 9, "unparsed"),
 ]
 
 
@@ -108,9 +108,9 @@ def test_vectorised_verdicts_equal_scalar_verdicts(profiles: list[PatientProfile
 def test_per_patient_summaries(profiles: list[PatientProfile]) -> None:
     batch = PatientBatch.from_profiles(profiles, DAY)
     crit = [
-        c(I, Atom("age", ">=", 18.0)),
-        c(I, Atom("ecog", "<=", 1)),
-        c(E, Atom("infection", "present", code="hiv")),
+        c(INC, Atom("age", ">=", 18.0)),
+        c(INC, Atom("ecog", "<=", 1)),
+        c(EXC, Atom("infection", "present", code="hiv")),
     ]
     r = evaluate_trial_over_patients(crit, batch)
     assert (r.met + r.not_met + r.unknown == 3).all()
@@ -131,7 +131,7 @@ def test_research_actors_never_see_objecting_patients(db: Database) -> None:
     objecting = {p.id for p in everyone if p.research_objection}
     assert objecting, "the demo should contain objecting patients"
     batch = PatientBatch.from_profiles(visible, DAY)
-    result = evaluate_trial_over_patients([c(I, Atom("age", ">=", 18.0))], batch)
+    result = evaluate_trial_over_patients([c(INC, Atom("age", ">=", 18.0))], batch)
     assert not objecting & set(result.patient_ids)
     assert len(result.patient_ids) == len(everyone) - len(objecting)
 
