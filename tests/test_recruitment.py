@@ -116,10 +116,16 @@ def test_recruitment_api_pages_and_csv(db: Database, client_as) -> None:  # type
     assert {s["centre_id"] for s in sites} == {a, b}
     cum = client.get(f"/api/recruitment/{TRIAL_ID}?format=csv&table=cumulative").text.splitlines()
     assert cum[0] == "date,enrolled" and cum[-1].endswith(",3")
+    monthly = list(
+        csv.DictReader(io.StringIO(client.get(f"/api/recruitment/{TRIAL_ID}?format=csv&table=monthly").text))
+    )
+    assert sum(int(m["enrolled"]) for m in monthly) == 3 and monthly[-1]["cumulative"] == "3"
+    assert data["site_progress"][0]["monthly"] or data["site_progress"][1]["monthly"]
     svg = client.get(f"/api/recruitment/{TRIAL_ID}/chart.svg")
     assert svg.headers["content-type"].startswith("image/svg+xml") and 'class="enrolled"' in svg.text
     page = client.get(f"/recruitment/{TRIAL_ID}", headers={"accept": "text/html"})
     assert page.status_code == 200 and "<svg" in page.text and "Poisson" in page.text
+    assert page.text.count('class="spark"') == 2  # one time series per site
     net = client.get("/api/recruitment?format=csv").text.splitlines()
     assert net[0].startswith("trial_id,title,status,enrolled,target") and any(
         TRIAL_ID in line for line in net

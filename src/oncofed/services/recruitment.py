@@ -291,7 +291,21 @@ def site_json(s: SiteProgress) -> dict[str, Any]:
         "behind": s.behind,
         "p_reach_target": round(s.p_reach_target, 3) if s.p_reach_target is not None else None,
         "rate_per_month": s.rate_per_month,
+        "monthly": dict(sorted(s.monthly.items())),
     }
+
+
+def monthly_rows(r: TrialRecruitment) -> list[dict[str, Any]]:
+    """Enrolment per site and month, with each site's running total (the per-site time series)."""
+    rows: list[dict[str, Any]] = []
+    for s in r.sites:
+        total = 0
+        for month, n in sorted(s.monthly.items()):
+            total += n
+            rows.append(
+                {"site": s.name, "centre_id": s.centre_id, "month": month, "enrolled": n, "cumulative": total}
+            )
+    return rows
 
 
 def recruitment_json(r: TrialRecruitment) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from oncofed.services.prescreen import Candidate, RefreshReport
-from oncofed.services.recruitment import TrialRecruitment
+from oncofed.services.recruitment import SiteProgress, TrialRecruitment
 
 PRESCREEN_COLUMNS = [
     "rank",
@@ -147,3 +147,25 @@ def recruitment_svg(r: TrialRecruitment, width: int = 760, height: int = 320) ->
     )
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+def site_sparkline(site: SiteProgress, r: TrialRecruitment, width: int = 160, height: int = 28) -> Markup:
+    """One site's cumulative enrolment by month since the trial started, with its target as a rule."""
+    start = r.trial.start_date or r.as_of - timedelta(days=365)
+    months = max(1, (r.as_of.year - start.year) * 12 + r.as_of.month - start.month + 1)
+    top = max(site.target or 0, site.enrolled, 1)
+    points, total = [], 0
+    for i in range(months):
+        y, m = divmod(start.month - 1 + i, 12)
+        total += site.monthly.get(f"{start.year + y:04d}-{m + 1:02d}", 0)
+        px = 2 + (width - 4) * i / max(1, months - 1)
+        points.append(f"{px:.1f},{height - 2 - (height - 4) * total / top:.1f}")
+    rule = ""
+    if site.target:
+        ty = height - 2 - (height - 4) * site.target / top
+        rule = f'<line class="target" x1="0" x2="{width}" y1="{ty:.1f}" y2="{ty:.1f}"/>'
+    return Markup(
+        f'<svg class="spark" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
+        f'aria-label="{escape(site.name)}: {site.enrolled} enrolled">{rule}'
+        f'<polyline class="enrolled" points="{" ".join(points)}"/></svg>'
+    )

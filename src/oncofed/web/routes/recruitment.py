@@ -10,11 +10,17 @@ from fastapi.responses import HTMLResponse, Response
 
 from oncofed.domain import Actor, Role
 from oncofed.errors import InputError, NotFound
-from oncofed.services.recruitment import MODEL, network_recruitment, recruitment_json, trial_recruitment
+from oncofed.services.recruitment import (
+    MODEL,
+    monthly_rows,
+    network_recruitment,
+    recruitment_json,
+    trial_recruitment,
+)
 from oncofed.store.db import Database
 from oncofed.web.csv_export import csv_response
 from oncofed.web.deps import get_actor, get_db
-from oncofed.web.prescreen_views import recruitment_svg
+from oncofed.web.prescreen_views import recruitment_svg, site_sparkline
 from oncofed.web.templating import render
 
 router = APIRouter()
@@ -88,11 +94,15 @@ def api_trial(
     actor: Actor = Depends(get_actor),
     format: str = FORMAT,
     as_of: str = "",
-    table: str = Query("sites", pattern="^(sites|cumulative)$"),
+    table: str = Query("sites", pattern="^(sites|cumulative|monthly)$"),
 ) -> Any:
     _staff_only(actor)
-    payload = recruitment_json(trial_recruitment(db, trial_id, _as_of(as_of)))
+    r = trial_recruitment(db, trial_id, _as_of(as_of))
+    payload = recruitment_json(r)
     if format == "csv":
+        if table == "monthly":
+            cols = ["site", "centre_id", "month", "enrolled", "cumulative"]
+            return csv_response(monthly_rows(r), cols, f"recruitment-{trial_id}-monthly.csv")
         if table == "cumulative":
             return csv_response(
                 payload["cumulative"], ["date", "enrolled"], f"recruitment-{trial_id}-cumulative.csv"
@@ -137,5 +147,6 @@ def trial_page(
         r=r,
         payload=recruitment_json(r),
         chart=recruitment_svg(r),
+        sparks={s.site_key: site_sparkline(s, r) for s in r.sites},
         actor=actor,
     )
