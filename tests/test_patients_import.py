@@ -255,3 +255,21 @@ def test_research_objection_hidden_from_research_staff(db: Database, client_as) 
     assert research.get("/api/patients/curie-P0002").status_code == 404
     clinician = client_as(db, Actor("dr", Role.CLINICIAN, frozenset({"curie"})))
     assert clinician.get("/api/patients/curie-P0002").json()["research_objection"] is True
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    content=st.binary(max_size=300)
+    | st.sampled_from(
+        [b"\xff\xfe,patient_id,kind\n\x00", b'{"resourceType": "Bundle"', b'[{"SAMPLE_ID": {"$date": "x"}}]']
+    ),
+    suffix=st.sampled_from([".csv", ".json", ".ndjson", ".ejson", ".jsonl", ".txt", ".xml"]),
+)
+def test_any_bytes_give_a_report_never_a_crash(
+    sqlite_db: Database, tmp_path_factory: pytest.TempPathFactory, content: bytes, suffix: str
+) -> None:
+    path = tmp_path_factory.mktemp("bytes") / f"f{suffix}"
+    path.write_bytes(content)
+    report = import_patients(sqlite_db, [path], centre="curie")
+    assert report.imported + report.updated + report.rejected >= 0
+    assert all(i.reason and i.fix for i in report.issues)

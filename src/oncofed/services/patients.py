@@ -111,8 +111,12 @@ def read_records(
             else:
                 mm_files.append(path)
         elif suffix == ".csv":
-            with path.open(encoding="utf-8-sig", newline="") as fh:
-                header = next(csv.reader(fh), [])
+            try:
+                with path.open(encoding="utf-8-sig", newline="") as fh:
+                    header = next(csv.reader(fh), [])
+            except (UnicodeDecodeError, csv.Error) as exc:
+                yield path, flatcsv.unreadable(path.name, exc)
+                continue
             if flatcsv.is_flat_csv(header):
                 yield from ((path, r) for r in flatcsv.parse_file(path))
             elif matchminer.is_matchminer_csv(header):

@@ -88,7 +88,7 @@ def _attributes(text: str) -> dict[str, Any]:
     return out
 
 
-def parse_file(path: Path) -> Iterator[ParsedRecord]:
+def _read_groups(path: Path) -> dict[tuple[str, str], list[tuple[int, dict[str, str]]]] | ParsedRecord:
     name = path.name
     with path.open(encoding="utf-8-sig", newline="") as fh:
         reader = csv.DictReader(fh)
@@ -102,12 +102,32 @@ def parse_file(path: Path) -> Iterator[ParsedRecord]:
                 "required column missing",
                 f"use the columns {', '.join(COLUMNS)}",
             )
-            yield ParsedRecord(name, "header", None, c.issues, source="csv")
-            return
+            return ParsedRecord(name, "header", None, c.issues, source="csv")
         groups: dict[tuple[str, str], list[tuple[int, dict[str, str]]]] = {}
         for n, raw in enumerate(reader, start=2):
             row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items() if k}
             groups.setdefault((row.get("centre", ""), row.get("patient_id", "")), []).append((n, row))
+    return groups
+
+
+def unreadable(name: str, exc: Exception) -> ParsedRecord:
+    """The rejection of a CSV file that is not UTF-8 text or not CSV at all."""
+    c = Collector(name, "file")
+    reason = "not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else f"not a readable CSV file ({exc})"
+    c.error("", "", reason, "save the file as CSV, UTF-8 encoded (comma-separated, header on line 1)")
+    return ParsedRecord(name, "file", None, c.issues, source="csv")
+
+
+def parse_file(path: Path) -> Iterator[ParsedRecord]:
+    name = path.name
+    try:
+        groups = _read_groups(path)
+    except (UnicodeDecodeError, csv.Error) as exc:
+        yield unreadable(name, exc)
+        return
+    if isinstance(groups, ParsedRecord):
+        yield groups
+        return
     for (_centre, pid), rows in groups.items():
         yield _patient(name, pid, rows)
 

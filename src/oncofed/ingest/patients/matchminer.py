@@ -88,7 +88,15 @@ def is_matchminer_csv(header: list[str]) -> bool:
 
 
 def ejson_value(value: Any) -> Any:
-    """MongoDB extended JSON -> plain values ({"$oid"} -> str, {"$date"} -> datetime)."""
+    """MongoDB extended JSON -> plain values ({"$oid"} -> str, {"$date"} -> datetime); a malformed
+    wrapper is returned as it is (the field's check then reports it)."""
+    try:
+        return _ejson_value(value)
+    except (ValueError, TypeError, OverflowError, StopIteration):
+        return value
+
+
+def _ejson_value(value: Any) -> Any:
     if isinstance(value, dict):
         if "$oid" in value:
             return str(value["$oid"])
@@ -106,8 +114,19 @@ def ejson_value(value: Any) -> Any:
 
 def _records_of(path: Path, issues: Collector) -> list[dict[str, Any]]:
     if path.suffix.lower() == ".csv":
-        with path.open(encoding="utf-8-sig", newline="") as fh:
-            return [{k: (v if v != "" else None) for k, v in row.items() if k} for row in csv.DictReader(fh)]
+        try:
+            with path.open(encoding="utf-8-sig", newline="") as fh:
+                return [
+                    {k: (v if v != "" else None) for k, v in row.items() if k} for row in csv.DictReader(fh)
+                ]
+        except (UnicodeDecodeError, csv.Error) as exc:
+            reason = (
+                "not UTF-8 text"
+                if isinstance(exc, UnicodeDecodeError)
+                else f"not a readable CSV file ({exc})"
+            )
+            issues.error("", "", reason, "save the file as CSV, UTF-8 encoded")
+            return []
     try:
         data = json.loads(path.read_text(encoding="utf-8", errors="replace"))
     except json.JSONDecodeError as exc:
