@@ -77,6 +77,10 @@ def test_epihc_is_editable_only_by_the_centre_quality_manager(sqlite_db: Databas
     )
     assert form.status_code == 303
     rows = {p["principle_id"]: p for p in public.get("/api/quality/epihc/curie").json()["principles"]}
+    first_saved = rows["environment"]["updated_at"]
+    time.sleep(1.1)
+    qm.put("/api/quality/epihc/curie/environment", json={"score": 4, "evidence": "ISO 14001 audit"})
+    assert public.get("/api/quality/epihc/curie").json()["principles"][4]["updated_at"] > first_saved
     assert rows["staff"]["score"] == 2 and rows["environment"]["evidence"] == "ISO 14001 audit"
     assert len(rows) == 10
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from oncofed.domain import Actor
 from oncofed.domain.actor import Role
@@ -201,4 +201,5 @@ def save_assessment(
         row.action_plan = action_plan.strip()[:5000]
         row.review_date = when
         row.updated_by = actor.user_id
+        row.updated_at = func.now()  # type: ignore[assignment]
     return next(a for a in assessments(db, centre_id) if a.principle_id == principle_id)
