@@ -137,6 +137,11 @@ def test_login_redirects_only_to_local_paths(web_db: Database) -> None:
     assert _login(client, "tom", next="//evil.example/").headers["location"] == "/feasibility"
     client = TestClient(create_app(web_db))
     assert _login(client, "tom", next="/centres/curie").headers["location"] == "/centres/curie"
+    client = TestClient(create_app(web_db))
+    failed = _login(client, "tom", "wrong password", next="/centres/curie")
+    assert (
+        failed.status_code == 401 and 'name="next" value="/centres/curie"' in failed.text
+    )  # kept for the retry
 
 
 def test_login_rate_limit(web_db: Database) -> None:

@@ -51,3 +51,18 @@ def test_login_page_has_a_csrf_field_and_no_autocomplete_leak(demo_db: Database,
     assert 'name="csrf_token"' in page.text and 'autocomplete="current-password"' in page.text
     cookie = page.headers.get("set-cookie", "")
     assert "oncofed_csrf=" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_every_post_form_in_the_templates_sends_the_csrf_token() -> None:
+    """The app-wide CSRF check refuses a logged-in POST without the token: every form must carry it."""
+    from oncofed.web.templating import TEMPLATES_DIR
+
+    missing = []
+    for path in sorted(TEMPLATES_DIR.rglob("*.html")):
+        text = path.read_text(encoding="utf-8")
+        for form in re.findall(
+            r"<form\b[^>]*method=\"post\"[^>]*>.*?</form>", text, re.IGNORECASE | re.DOTALL
+        ):
+            if "csrf_input()" not in form:
+                missing.append(f"{path.name}: {form[:80]}")
+    assert not missing, missing

@@ -40,17 +40,11 @@ def _landing(request: Request, role: Role) -> str:
     return next((p for p in LANDING.get(role, ()) if p in paths), "/")
 
 
-def _login_page(request: Request, status: int = 200, error: str | None = None, **extra: Any) -> HTMLResponse:
-    response = render(
-        request,
-        "login.html",
-        status_code=status,
-        error=error,
-        next=_safe_next(request.query_params.get("next")) or "",
-        actor=Actor.public(),
-        **extra,
-    )
-    return response
+def _login_page(
+    request: Request, status: int = 200, error: str | None = None, next_path: str | None = None, **extra: Any
+) -> HTMLResponse:
+    target = _safe_next(next_path if next_path is not None else request.query_params.get("next"))
+    return render(request, "login.html", status_code=status, error=error, next=target or "", **extra)
 
 
 @router.get("/login", response_class=HTMLResponse, include_in_schema=False)
@@ -68,18 +62,18 @@ def login(
     db: Database = Depends(get_db),
 ) -> Response:
     if not auth.csrf_matches(request, csrf_token):
-        return _login_page(request, 403, "login_error_csrf")
+        return _login_page(request, 403, "login_error_csrf", next)
     limiter: auth.LoginLimiter = request.app.state.login_limiter
     address = request.client.host if request.client else "?"
     wait = limiter.retry_after(address, username)
     if wait:
-        response = _login_page(request, 429, "login_error_rate", wait=wait)
+        response = _login_page(request, 429, "login_error_rate", next, wait=wait)
         response.headers["Retry-After"] = str(wait)
         return response
     user = accounts.authenticate(db, username, password)
     if user is None:
         limiter.failed(address, username)
-        return _login_page(request, 401, "login_error_credentials")
+        return _login_page(request, 401, "login_error_credentials", next)
     limiter.succeeded(address, username)
     raw, _ = accounts.start_session(db, user)
     target = _safe_next(next) or _landing(request, user.role)
