@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from oncofed.domain import Actor, Role
 from oncofed.store.db import Database
@@ -198,3 +200,30 @@ def test_sparse_note_still_ranks_trials(demo: Database, tmp_path: Path) -> None:
     profile, text = load_patient_file(note)
     report = match_profile(demo, profile, limit=3, text=text)
     assert len(report.results) == 3
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=12),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=12,
+)
+PROFILE_KEYS = st.sampled_from(
+    ["id", "sex", "birth_date", "age_years", "ecog", "home", "latitude", "longitude", "facts", "stage"]
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.dictionaries(PROFILE_KEYS, JSON_VALUES, max_size=6) | JSON_VALUES)
+def test_any_json_profile_is_a_profile_or_a_clear_input_error(tmp_path: Path, data: object) -> None:
+    from oncofed.domain import PatientProfile
+    from oncofed.errors import InputError
+    from oncofed.services.match import load_patient_file
+
+    f = tmp_path / "fuzz.json"
+    f.write_text(json.dumps(data))
+    try:
+        profile, _ = load_patient_file(f)
+    except InputError as exc:
+        assert "fuzz.json" in str(exc)
+    else:
+        assert isinstance(profile, PatientProfile)

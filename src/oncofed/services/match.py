@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import json
+import math
 import threading
 from datetime import date
 from pathlib import Path
@@ -86,18 +87,49 @@ def _date(value: Any, path: Path, name: str) -> date | None:
         ) from None
 
 
+def _text(data: dict[str, Any], name: str, path: Path) -> str | None:
+    value = data.get(name)
+    if value is None or value == "":
+        return None
+    if not isinstance(value, (str, int)) or isinstance(value, bool):
+        raise InputError(
+            f"expected text, got {type(value).__name__}",
+            file=str(path),
+            field=name,
+            fix=f"write {name} as a string",
+        )
+    return str(value)
+
+
+def _number(data: dict[str, Any], name: str, path: Path) -> float | None:
+    value = data.get(name)
+    if value is None or value == "":
+        return None
+    try:
+        if isinstance(value, bool):
+            raise ValueError
+        number = float(value)
+        if not math.isfinite(number):
+            raise ValueError
+        return number
+    except (TypeError, ValueError):
+        raise InputError(
+            f"{value!r} is not a number", file=str(path), field=name, fix="write a number"
+        ) from None
+
+
 def profile_from_json(data: Any, path: Path) -> PatientProfile:
     """A profile in the store's layout: patient fields plus `facts` as in docs/DEVELOPING.md."""
     if not isinstance(data, dict):
         raise InputError(
             "expected one JSON object (a patient profile)", file=str(path), fix="see docs/DEVELOPING.md"
         )
-    facts = data.get("facts", [])
+    facts = data.get("facts") or []
     if not isinstance(facts, list):
         raise InputError("must be a list of facts", file=str(path), field="facts", fix="write facts: [...]")
     parsed = []
     for i, raw in enumerate(facts):
-        if not isinstance(raw, dict) or not raw.get("kind"):
+        if not isinstance(raw, dict) or not raw.get("kind") or not isinstance(raw.get("kind"), str):
             raise InputError(
                 "a fact needs a 'kind'",
                 file=str(path),
@@ -107,31 +139,39 @@ def profile_from_json(data: Any, path: Path) -> PatientProfile:
             )
         try:
             parsed.append(fact_from_json(raw))
-        except (ValueError, TypeError) as exc:
+        except (ValueError, TypeError, KeyError, AttributeError, IndexError) as exc:
             raise InputError(
-                str(exc), file=str(path), record=f"facts[{i}]", fix="fix the fact's fields"
+                f"unreadable fact ({exc})",
+                file=str(path),
+                record=f"facts[{i}]",
+                fix="fix the fact's fields (see docs/DEVELOPING.md)",
             ) from None
     home = data.get("home") or {}
-    lat, lon = home.get("latitude", data.get("latitude")), home.get("longitude", data.get("longitude"))
+    if not isinstance(home, dict):
+        raise InputError(
+            "expected {latitude, longitude}", file=str(path), field="home", fix="write home as an object"
+        )
+    lat = _number(home, "latitude", path) if "latitude" in home else _number(data, "latitude", path)
+    lon = _number(home, "longitude", path) if "longitude" in home else _number(data, "longitude", path)
     try:
-        point = GeoPoint(float(lat), float(lon)) if lat is not None and lon is not None else None
-        ecog = int(data["ecog"]) if data.get("ecog") is not None else None
-        age = float(data["age_years"]) if data.get("age_years") is not None else None
-    except (TypeError, ValueError) as exc:
-        raise InputError(str(exc), file=str(path), field="home/ecog/age_years", fix="use numbers") from None
+        point = GeoPoint(lat, lon) if lat is not None and lon is not None else None
+    except ValueError as exc:
+        raise InputError(str(exc), file=str(path), field="home", fix="use decimal degrees") from None
+    ecog = _number(data, "ecog", path)
+    sex = _text(data, "sex", path)
     return PatientProfile(
-        id=str(data.get("id") or path.stem),
-        centre_id=str(data.get("centre_id") or ""),
-        sex=(str(data["sex"]).upper() if data.get("sex") else None),
+        id=_text(data, "id", path) or path.stem,
+        centre_id=_text(data, "centre_id", path) or "",
+        sex=sex.upper() if sex else None,
         birth_date=_date(data.get("birth_date"), path, "birth_date"),
-        age_years=age,
-        primary_cancer=data.get("primary_cancer"),
-        stage=data.get("stage"),
-        ecog=ecog,
+        age_years=_number(data, "age_years", path),
+        primary_cancer=_text(data, "primary_cancer", path),
+        stage=_text(data, "stage", path),
+        ecog=int(ecog) if ecog is not None else None,
         home=point,
-        home_city=str(data.get("home_city", "")),
+        home_city=_text(data, "home_city", path) or "",
         facts=parsed,
-        display_name=str(data.get("display_name", "")),
+        display_name=_text(data, "display_name", path) or "",
     )
 
 
