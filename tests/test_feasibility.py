@@ -263,3 +263,16 @@ def test_vectorised_and_per_patient_evaluation_agree_on_demo_trials(demo_db: Dat
         fast = feasibility.criteria_classifier(criteria)(profiles)
         slow = feasibility.predicate_classifier(feasibility.criteria_predicate(criteria))(profiles)
         assert fast == slow, trial_id
+
+
+def test_stored_noise_and_counts_on_both_databases(db: Database) -> None:
+    load_centres(db)
+    add(db, "curie", 30)
+    first = ask(db)["curie"]["met"]
+    assert first["noised"] and 27 <= first["value"] <= 33
+    assert ask(db)["curie"]["met"] == first
+    with db.session() as s:
+        ids = frozenset(f"x{i}" for i in range(40))
+        once = disclosure.disclose(s, "icm", ids)
+    with db.session() as s:
+        assert disclosure.disclose(s, "icm", ids) == once
