@@ -60,6 +60,11 @@ def _tokens(text: str) -> tuple[tuple[str, int, int], ...]:
     return tuple((m.group(0).lower(), m.start(), m.end()) for m in _TOKEN.finditer(text))
 
 
+@functools.lru_cache(maxsize=4096)
+def _token_set(text: str) -> frozenset[str]:
+    return frozenset(t for t, _, _ in _tokens(text))
+
+
 def _key(phrase: str) -> tuple[str, ...]:
     return tuple(t for t, _, _ in _tokens(phrase))
 
@@ -89,6 +94,8 @@ class PhraseIndex:
     def find(self, text: str) -> list[Mention]:
         toks = _tokens(text)
         kept: list[Mention] = []
+        if self.first.isdisjoint(_token_set(text)):
+            return kept
         i, n = 0, len(toks)
         while i < n:
             if toks[i][0] not in self.first:
