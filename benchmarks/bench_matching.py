@@ -121,7 +121,11 @@ def variant(
         3,
     )
     trial = replace(base, id=f"SYN-{i:06d}", title=f"{base.title} ({' '.join(words)} {i})", sites=chosen)
-    new = [replace(c, atoms=tuple(_perturb(a, rng) for a in c.atoms)) for c in criteria]
+    new = []
+    for c in criteria:
+        atoms = tuple(_perturb(a, rng) for a in c.atoms)
+        changed = any(a is not b for a, b in zip(atoms, c.atoms, strict=True))
+        new.append(replace(c, atoms=atoms) if changed else c)  # unchanged criteria stay shared
     return trial, new
 
 
@@ -162,9 +166,11 @@ def bench_one_patient(
     t0 = time.perf_counter()
     trials, criteria = synthetic(n_trials, bases)
     gen = time.perf_counter() - t0
+    print(f"{len(trials)} synthetic trials in {gen:.0f} s", flush=True)
     t0 = time.perf_counter()
     index = TrialIndex(trials, criteria_of=lambda t: criteria[t.id])
     build = time.perf_counter() - t0
+    print(f"index built in {build:.0f} s", flush=True)
     del trials
     gc.collect()
     gc.freeze()  # as services.match.trial_index does: full GCs would otherwise walk the whole index
@@ -248,8 +254,9 @@ def main() -> None:
     parse_s = time.perf_counter() - t0
     n_corpus = len(corpus_trials())
     parsed = sum(1 for _, cs in bases if any(c.index >= 0 for c in cs))
+    print(f"{len(bases)} base trials parsed in {parse_s:.0f} s", flush=True)
     one = bench_one_patient(args.trials, args.queries, bases)
-    print(json.dumps(one, indent=1))
+    print(json.dumps(one, indent=1), flush=True)
     gc.collect()
     batch = bench_batch(args.patients, args.batch_trials, bases)
     print(json.dumps(batch, indent=1))
