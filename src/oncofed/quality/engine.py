@@ -51,8 +51,8 @@ WITH typed AS (
         THEN 'survey_out_of_range'
     END AS reason
   FROM typed t
-  LEFT JOIN known_patients kp ON kp.patient_id = t.patient_id
-  LEFT JOIN known_centres kc ON kc.centre_id = t.centre_id
+  LEFT JOIN (SELECT DISTINCT patient_id FROM known_patients) kp ON kp.patient_id = t.patient_id
+  LEFT JOIN (SELECT DISTINCT centre_id FROM known_centres) kc ON kc.centre_id = t.centre_id
   LEFT JOIN dups dp ON dp.patient_id = t.patient_id AND dp.event = t.event AND dp.event_date = t.event_date
     AND dp.d = coalesce(t.detail, '') AND dp.v = coalesce(t.value, -1)
 ), bounds AS (
