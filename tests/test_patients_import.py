@@ -273,3 +273,15 @@ def test_any_bytes_give_a_report_never_a_crash(
     report = import_patients(sqlite_db, [path], centre="curie")
     assert report.imported + report.updated + report.rejected >= 0
     assert all(i.reason and i.fix for i in report.issues)
+
+
+def test_home_city_or_postcode_is_placed(tmp_path: Path, db: Database) -> None:
+    path = tmp_path / "h.csv"
+    path.write_text("patient_id,kind,code,value\nH1,home,,Lyon\nH2,home,33000,\nH3,home,,Atlantis\n")
+    import_patients(db, [path], centre="curie")
+    with db.session() as s:
+        repo = PatientRepository(s, Actor.system())
+        lyon, bordeaux, nowhere = (repo.get(f"curie-{h}") for h in ("H1", "H2", "H3"))
+    assert lyon.home is not None and round(lyon.home.latitude, 1) == 45.8
+    assert bordeaux.home is not None and round(bordeaux.home.longitude, 0) == -1
+    assert nowhere.home is None

@@ -16,7 +16,7 @@ from datetime import date, datetime
 from typing import Any
 
 from oncofed.criteria import units, vocab
-from oncofed.domain import Fact, PatientProfile, Provenance
+from oncofed.domain import Fact, GeoPoint, PatientProfile, Provenance
 from oncofed.resources import load_tsv, load_yaml
 
 TODAY_LIMIT_YEARS = 130  # a birth date older than this is impossible
@@ -285,9 +285,39 @@ def fact(kind: str, source: str, record: str, **fields: Any) -> Fact:
     )
 
 
+@functools.cache
+def _cities() -> tuple[dict[str, GeoPoint], dict[str, GeoPoint]]:
+    """(normalised city name -> point, postcode department (2 digits) -> point of its first city)."""
+    by_name: dict[str, GeoPoint] = {}
+    by_dept: dict[str, GeoPoint] = {}
+    for row in load_tsv("cities.tsv"):
+        point = GeoPoint(float(row["latitude"]), float(row["longitude"]))
+        by_name.setdefault(_norm_name(row["name"]), point)
+        by_dept.setdefault(row["postcode"][:2], point)
+    return by_name, by_dept
+
+
+def home_point(city: str, postcode: str = "") -> GeoPoint | None:
+    """Coordinates of a home given as a city (or, failing that, a French postcode's department)."""
+    by_name, by_dept = _cities()
+    point = by_name.get(_norm_name(city)) if city else None
+    if point is None and re.fullmatch(r"\d{5}", postcode.strip()):
+        point = by_dept.get(postcode.strip()[:2])
+    return point
+
+
 def finish_profile(profile: PatientProfile, *, today: date | None = None) -> PatientProfile:
-    """Fill the patient-level columns from the facts (first fact of each kind wins)."""
+    """Fill the patient-level columns from the facts (first fact of each kind wins); a home given
+    only as a city or postcode is placed with `resources/cities.tsv`."""
     today = today or date.today()
+    home = profile.first("home")
+    french = home is not None and str(home.attributes.get("country") or "FR").upper() in (
+        "FR",
+        "FRA",
+        "FRANCE",
+    )
+    if profile.home is None and home is not None and french:  # the gazetteer is French
+        profile.home = home_point(str(home.value or profile.home_city), str(home.code or ""))
     if profile.birth_date is not None:
         profile.age_years = float(age_on(profile.birth_date, today))
     if profile.primary_cancer is None and (f := profile.first("primary_cancer")) and not f.negated:

@@ -92,6 +92,7 @@ class Extractor(ObservationFacts):
                     code=str(address.postalCode or ""),
                     value=self.p.home_city,
                     display=" ".join(str(x) for x in (address.postalCode, address.city) if x),
+                    attributes={"country": address.country},
                 )
             break
         org = m.managingOrganization
