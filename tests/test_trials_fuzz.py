@@ -138,3 +138,11 @@ def test_strict_import_of_mutated_file_is_all_or_nothing(
                 assert stored == report.imported
         finally:
             db.dispose()
+
+
+def test_a_file_of_byte_order_marks_is_refused_not_a_crash(tmp_path: Path) -> None:
+    for name in ("bom.csv", "bom.json", "bom.txt"):
+        path = tmp_path / name
+        path.write_bytes(b"\xef\xbb\xbf\xef\xbb\xbf")
+        found = detect(path)
+        assert found.reader is None and (found.skip or found.error is not None)

@@ -259,3 +259,23 @@ def test_content_hash_equals_the_canonical_asdict_hash() -> None:
     assert trial_content_hash(trial) == reference(trial)
     trial.sites = []
     assert trial_content_hash(trial) != reference(replace(trial, sites=[site]))
+
+
+def test_batched_update_rewrites_rows_and_sites_on_both_databases(db: Database, tmp_path: Path) -> None:
+    load_centres(db)
+    lyon, paris = location("Centre Leon Berard", "Lyon"), location("Institut Curie", "Paris")
+    v1 = [
+        study(nct=f"NCT0900000{i}", title=f"T{i}", locations=[lyon], last_update="2024-01-01")
+        for i in (1, 2, 3)
+    ]
+    assert import_trials(db, [write_page(tmp_path / "v1.json", v1)]).total("imported") == 3
+    v2 = [study(nct="NCT09000001", title="T1 amended", locations=[paris, lyon], last_update="2024-02-01"), v1[1],
+          study(nct="NCT09000003", title="T3", locations=[], last_update="2024-02-01")]  # fmt: skip
+    report = import_trials(db, [write_page(tmp_path / "v2.json", v2)])
+    assert (report.total("updated"), report.total("unchanged"), report.total("imported")) == (2, 1, 0)
+    with db.session() as s:
+        repo = TrialRepository(s)
+        t1, t2, t3 = (repo.get(f"NCT0900000{i}") for i in (1, 2, 3))
+    assert t1.title == "T1 amended" and [x.centre_id for x in t1.sites] == ["curie", "leon-berard"]
+    assert [x.centre_id for x in t2.sites] == ["leon-berard"] and t3.sites == []
+    assert import_trials(db, [write_page(tmp_path / "v2.json", v2)]).total("unchanged") == 3

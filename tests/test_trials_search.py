@@ -15,6 +15,12 @@ from tests.trial_samples import location, study, write_page
 LYON, PARIS = (45.764, 4.8357), (48.8566, 2.3522)
 
 
+@pytest.fixture(autouse=True)
+def _index_under_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """PostgreSQL search indexes are saved under ONCOFED_VAR_DIR: keep the tests' out of var/."""
+    monkeypatch.setenv("ONCOFED_VAR_DIR", str(tmp_path / "var"))
+
+
 @pytest.fixture
 def registry(db: Database, tmp_path: Path) -> Database:
     load_centres(db)
@@ -100,13 +106,15 @@ def test_trial_page_and_api_split_eligibility_and_show_sites(registry: Database,
 
 
 def test_search_page_over_real_http(live_server) -> None:  # type: ignore[no-untyped-def]
-    r = httpx.get(
-        live_server.url("/api/trials"), params={"city": "Lyon", "within_km": 100, "status": "RECRUITING"}
+    r = httpx.get(  # generous client timeout: the first query builds the index on a busy shared machine
+        live_server.url("/api/trials"),
+        params={"city": "Lyon", "within_km": 100, "status": "RECRUITING"},
+        timeout=120,
     )
     assert r.status_code == 200
     data = r.json()
     assert data["total"] > 0 and all(x["distance_km"] <= 100 for x in data["results"])
-    html = httpx.get(live_server.url("/trials"), params={"city": "Lyon", "within_km": 100})
+    html = httpx.get(live_server.url("/trials"), params={"city": "Lyon", "within_km": 100}, timeout=120)
     assert html.status_code == 200 and 'id="trial-results"' in html.text
 
 
@@ -129,3 +137,28 @@ def test_search_and_trial_page_in_chromium(live_server, page) -> None:  # type: 
     assert page.locator("#inclusion li").count() >= 1
     assert page.locator("svg.france .point.highlight").count() >= 1
     page.screenshot(path=str(SCREENSHOTS / "trial-page.png"), full_page=True)
+
+
+def test_saved_index_is_reused_by_a_new_process_and_replaced_after_an_import(
+    registry: Database, tmp_path: Path
+) -> None:
+    from oncofed.services import trial_index
+    from oncofed.services.trial_search import TrialQuery, search_trials
+
+    query = TrialQuery(q="cancer", city="Lyon", within_km=500, sort="distance")
+    before = search_trials(registry, query)
+    folder = trial_index.index_dir(registry)
+    assert folder is not None and len(list(folder.iterdir())) == 1
+    saved = next(folder.iterdir())
+    trial_index._cache.clear()  # as a new process finds it: it must load the saved copy, not rebuild
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(trial_index.TrialIndex, "__init__", lambda self, db: pytest.fail("index rebuilt"))
+        again = search_trials(registry, query)
+    assert [(h.trial.id, h.distance_km, h.score) for h in again.hits] == [
+        (h.trial.id, h.distance_km, h.score) for h in before.hits
+    ]
+    assert again.total == before.total == 3
+    import_trials(registry, [write_page(tmp_path / "more.json", [study(nct="NCT09000009", title="Breast cancer",
+                  locations=[location("Centre Leon Berard", "Lyon")])])])  # fmt: skip
+    assert search_trials(registry, query).total == 4
+    assert [p.name for p in folder.iterdir()] != [saved.name] and len(list(folder.iterdir())) == 1

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from oncofed.domain import Trial
@@ -23,8 +23,9 @@ from oncofed.errors import InputError
 from oncofed.ingest.trials import Rejection, detect, trial_content_hash
 from oncofed.ingest.trials.sites import SiteMapper
 from oncofed.store.db import Database
+from oncofed.store.mapping import site_to_domain, trial_to_domain
 from oncofed.store.models import TrialRow, TrialSiteRow
-from oncofed.store.repositories import CentreRepository, TrialRepository
+from oncofed.store.repositories import CentreRepository
 
 SOURCE_RANK = {
     "ctgov": 6,
@@ -193,11 +194,10 @@ def _site_values(t: Trial) -> list[dict[str, Any]]:
 
 
 class _Writer:
-    """Stores trials of one file in batches: new trials by bulk INSERT, known ones through the repository."""
+    """Stores trials of one file in batches: new trials by bulk INSERT, known ones by bulk UPDATE."""
 
     def __init__(self, session: Session, report: FileReport) -> None:
         self.session = session
-        self.repo = TrialRepository(session)
         self.report = report
         self.pending: list[tuple[Trial, str]] = []
         self.pending_ids: set[str] = set()
@@ -224,7 +224,7 @@ class _Writer:
                 )
             )
         }
-        new_rows, new_sites = [], []
+        new_rows, new_sites, stored = [], [], []
         for trial, h in batch:
             row = known.get(trial.id)
             if row is None:
@@ -232,8 +232,9 @@ class _Writer:
                 new_rows.append(_row_values(trial, h))
                 new_sites += _site_values(trial)
                 self.report.imported += 1
-                continue
-            self._update(trial, h, row)
+            else:
+                stored.append((trial, h, row))
+        self._update(stored)
         # Core INSERTs on the tables (one DBAPI executemany each), not the ORM bulk path: the ORM path
         # re-processed every parameter set and fetched generated site ids one row at a time.
         if new_rows:
@@ -241,37 +242,68 @@ class _Writer:
         if new_sites:
             self.session.execute(insert(TrialSiteRow.metadata.tables["trial_sites"]), new_sites)
 
-    def _update(self, trial: Trial, h: str, row: Any) -> None:
-        seen = list(((row.extra or {}).get("import") or {}).get("hashes") or [])
-        if h in seen:
-            self.report.unchanged += 1
+    def _update(self, known: list[tuple[Trial, str, Any]]) -> None:
+        """Trials already stored: unchanged, kept (older), or merged and rewritten in one batch:
+        one query loads the stored versions, one executemany UPDATE rewrites the rows, their sites
+        are deleted and re-inserted in one statement each (it was one ORM load + flush per study)."""
+        todo = []
+        for trial, h, row in known:
+            seen = list(((row.extra or {}).get("import") or {}).get("hashes") or [])
+            if h in seen:
+                self.report.unchanged += 1
+            elif (
+                row.source == trial.source
+                and row.last_update is not None
+                and trial.last_update is not None
+                and trial.last_update < row.last_update
+            ):
+                self.report.unchanged += 1
+                self.report.warnings.append(
+                    f"{trial.id}: last update {trial.last_update} is older than the stored {row.last_update}: kept the stored version"
+                )
+            else:
+                todo.append((trial, h, row, seen))
+        if not todo:
             return
-        if (
-            row.source == trial.source
-            and row.last_update is not None
-            and trial.last_update is not None
-            and trial.last_update < row.last_update
-        ):
-            self.report.unchanged += 1
-            self.report.warnings.append(
-                f"{trial.id}: last update {trial.last_update} is older than the stored {row.last_update}: kept the stored version"
-            )
-            return
-        stored = self.repo.get(trial.id)
-        if SOURCE_RANK.get(trial.source, 0) < SOURCE_RANK.get(row.source, 0):
-            merged = _merge_into(stored, trial)  # a poorer source only fills gaps
-        else:
-            merged = _merge_into(trial, stored) if trial.source != row.source else trial
-            merged = replace(
-                merged, extra={**{k: v for k, v in stored.extra.items() if k != "import"}, **trial.extra}
-            )
-        new_hash = trial_content_hash(merged)
-        self.repo.upsert(_with_seen(merged, [*seen, h, new_hash]), new_hash)
-        if new_hash == trial_content_hash(stored):
-            self.report.unchanged += 1
-        else:
-            self.report.updated += 1
-        self.session.flush()
+        stored_by_id = _stored_trials(self.session, [t.id for t, *_ in todo])
+        values, sites = [], []
+        for trial, h, row, seen in todo:
+            stored = stored_by_id[trial.id]
+            if SOURCE_RANK.get(trial.source, 0) < SOURCE_RANK.get(row.source, 0):
+                merged = _merge_into(stored, trial)  # a poorer source only fills gaps
+            else:
+                merged = _merge_into(trial, stored) if trial.source != row.source else trial
+                merged = replace(
+                    merged, extra={**{k: v for k, v in stored.extra.items() if k != "import"}, **trial.extra}
+                )
+            new_hash = trial_content_hash(merged)
+            _with_seen(merged, [*seen, h, new_hash])
+            values.append({"b_id": merged.id, **_row_values(merged, new_hash)})
+            sites += _site_values(merged)
+            if new_hash == trial_content_hash(stored):
+                self.report.unchanged += 1
+            else:
+                self.report.updated += 1
+        trials_t, sites_t = TrialRow.metadata.tables["trials"], TrialRow.metadata.tables["trial_sites"]
+        self.session.execute(delete(sites_t).where(sites_t.c.trial_id.in_([v["b_id"] for v in values])))
+        stmt = update(trials_t).where(trials_t.c.id == bindparam("b_id")).values(updated_at=func.now())
+        self.session.execute(stmt, values)
+        if sites:
+            self.session.execute(insert(sites_t), sites)
+
+
+def _stored_trials(session: Session, ids: list[str]) -> dict[str, Trial]:
+    """Stored trials with their sites, by id, in two Core queries (no ORM identity map)."""
+    trials_t, sites_t = TrialRow.metadata.tables["trials"], TrialRow.metadata.tables["trial_sites"]
+    sites: dict[str, list[Any]] = {tid: [] for tid in ids}
+    for r in session.execute(select(sites_t).where(sites_t.c.trial_id.in_(ids)).order_by(sites_t.c.id)):
+        sites[r.trial_id].append(r)
+    out = {}
+    for row in session.execute(select(trials_t).where(trials_t.c.id.in_(ids))):
+        trial = trial_to_domain(row, with_sites=False)  # type: ignore[arg-type]  # a Core row has the same attributes
+        trial.sites = [site_to_domain(r) for r in sites[row.id]]  # type: ignore[arg-type]
+        out[row.id] = trial
+    return out
 
 
 def import_file(

@@ -175,7 +175,7 @@ def detect(path: Path) -> Detected:
                 error=RecordError("(encoding)", f"not valid UTF-8 at byte {exc.start}; re-encode as UTF-8"),
             )
         head_text = head[: exc.start].decode("utf-8")
-    first_line = head_text.lstrip("\ufeff").splitlines()[0].lower() if head_text.strip() else ""
+    first_line = (head_text.lstrip("\ufeff").splitlines() or [""])[0].lower()  # a lone BOM has no line
     if "nct_id" in first_line and "," in first_line:
         return Detected("aact-csv", aact_csv.iter_records)
     lines = [x.strip() for x in head_text.splitlines() if x.strip()][:200]
