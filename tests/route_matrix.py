@@ -219,11 +219,13 @@ def forbidden_ids(world: World, role: str, cls: str | None) -> set[str]:
     return world.all_ids
 
 
-def request(client: TestClient, route: Route, params: dict[str, str]) -> Any:
+def request(
+    client: TestClient, route: Route, params: dict[str, str], query: dict[str, str] | None = None
+) -> Any:
     path = route.path.format(**params)
     headers = {"accept": "text/html" if not route.in_schema else "application/json"}
     if route.method in SAFE:
-        return client.request(route.method, path, headers=headers)
+        return client.request(route.method, path, headers=headers, params=query)
     if route.in_schema:
         return client.request(route.method, path, headers=headers, json={})
     return client.request(route.method, path, headers=headers, data={})

@@ -134,3 +134,21 @@ def test_outcome_table_is_documented(outcomes: list[Outcome]) -> None:
     text = (Path(__file__).resolve().parents[1] / "docs" / "SECURITY.md").read_text(encoding="utf-8")
     for cls in {o.route.cls for o in outcomes}:
         assert str(cls) in text
+
+
+def test_objecting_patient_is_absent_from_every_research_export(
+    outcomes: list[Outcome], world: World
+) -> None:
+    """CSV exports (`?format=csv`) of every patient-level list, as research staff of the objector's centre."""
+    from tests.route_matrix import client_for, request
+
+    client = client_for(world.db, ROLES["research_staff"])
+    tried = 0
+    for route in sorted(
+        {o.route for o in outcomes if o.route.cls == PATIENT and o.route.method in SAFE}, key=str
+    ):
+        params = world.params(route.path, own=True)
+        response = request(client, route, params, query={"format": "csv"})
+        tried += response.status_code == 200
+        assert world.objector not in response.text, f"{route.path} (csv) shows the objecting patient"
+    assert tried >= 3
