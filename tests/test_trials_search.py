@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import httpx
@@ -162,3 +163,25 @@ def test_saved_index_is_reused_by_a_new_process_and_replaced_after_an_import(
                   locations=[location("Centre Leon Berard", "Lyon")])])])  # fmt: skip
     assert search_trials(registry, query).total == 4
     assert [p.name for p in folder.iterdir()] != [saved.name] and len(list(folder.iterdir())) == 1
+
+
+def test_cli_import_saves_the_index_and_search_uses_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from oncofed.cli import app
+    from oncofed.services import trial_index
+
+    db_file = tmp_path / "cli.sqlite3"
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{db_file}")
+    page = write_page(tmp_path / "p.json", [study(locations=[location("Centre Leon Berard", "Lyon")])])
+    runner = CliRunner()
+    out = runner.invoke(app, ["import", "trials", str(page)])
+    assert out.exit_code == 0, out.output
+    assert len(list(Path(f"{db_file}.trial-index").iterdir())) == 1  # built and saved by the import
+    trial_index._cache.clear()
+    monkeypatch.setattr(trial_index.TrialIndex, "__init__", lambda self, db: pytest.fail("index rebuilt"))
+    found = runner.invoke(app, ["trials", "search", "--city", "Lyon", "--within", "30", "--json"])
+    assert found.exit_code == 0, found.output
+    assert [r["id"] for r in json.loads(found.stdout)["results"]] == ["NCT09000001"]

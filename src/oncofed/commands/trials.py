@@ -64,6 +64,12 @@ def register(app: typer.Typer) -> None:
                 db, files, strict=strict, alias_files=aliases, on_file=on_file, on_record=on_record
             )
             progress.update(task, completed=len(files), records=count[0], name="done")
+        if report.total("imported") or report.total("updated"):
+            from oncofed.services.trial_index import get_index
+
+            # Build and save the search index now, so that the first search (CLI or web) loads it.
+            with err_console.status("building the search index", spinner="dots"):
+                get_index(db)
         if as_json:
             print(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
         else:
