@@ -94,7 +94,7 @@ def quality_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     from oncofed.web.app import create_app
 
     db = Database(f"sqlite:///{tmp_path_factory.mktemp('qdemo') / 'q.sqlite3'}")
-    build_demo(db, patients=2500, seed=42)
+    build_demo(db, patients=1500, seed=42)
     app = create_app(db)
     app.state.actor_resolver = lambda request: QM
     port = free_port()
