@@ -14,9 +14,14 @@ def test_criteria_page_highlights_atoms(page, live_server, demo_db) -> None:  # 
 
     with demo_db.session() as session:
         trial_id = session.query(TrialRow.id).first()[0]
+    from oncofed.criteria import parse_eligibility
+
+    parse_eligibility("ECOG 0-1")  # load spaCy/medspaCy once (the server runs in this process)
     page.goto(live_server.url(f"/trials/{trial_id}"))
-    page.click("#parsed-criteria")
-    page.wait_for_url(f"**/trials/{trial_id}/criteria")
+    link = page.locator("#parsed-criteria")
+    assert link.get_attribute("href") == f"/trials/{trial_id}/criteria"
+    link.click(timeout=120_000)
+    page.wait_for_url(f"**/trials/{trial_id}/criteria", timeout=120_000)
     assert page.locator("mark.atom").count() > 0
     assert page.locator("#criteria-inclusion li").count() > 0
     shots = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
