@@ -42,7 +42,20 @@ _AGED_N = re.compile(rf"\baged?\s*(?:of\s*)?(?:≥|>=)?\s*(?P<n>{NUM})\s*\+", I)
 def age_atoms(text: str) -> list[Atom]:
     if not _AGE_KEY.search(text) and not re.search(rf"{NUM}\s*{_YEARS}", text, I):
         return []
-    if not _AGE_KEY.search(text):
+    if not _AGE_KEY.search(text) and not (
+        # "Female patient who is >= 18 yrs and <= 70 yrs": bare years with a person word, no time context
+        re.search(
+            r"\b(?:patients?|subjects?|participants?|females?|males?|men|women|persons?|individuals?)\b",
+            text,
+            I,
+        )
+        and re.search(rf"{OP}\s*{NUM}\s*{_YEARS}", text, I)
+        and not re.search(
+            r"\b(?:since|ago|prior|within|after|before|diagnos\w*|follow|surviv\w*|expectancy|free|history|duration)\b",
+            text,
+            I,
+        )
+    ):
         return []
     out: list[Atom] = []
     taken: list[tuple[int, int]] = []

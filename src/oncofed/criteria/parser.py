@@ -45,7 +45,7 @@ _NEG_PREG_TEST = re.compile(
 
 # Cheap keyword gates: an extractor's regular expressions only run when one of its words occurs
 # (most criteria concern one or two topics; this keeps the parse near 0.1 ms per criterion).
-_AGE_WORDS = ("age", "year", "old", "adult")
+_AGE_WORDS = ("age", "year", "yr", "old", "adult")
 _SEX_WORDS = ("male", "men", "woman", "women", "girl", "boy", "menopaus", "man ")
 _REPRO_WORDS = (
     "pregnan",
@@ -117,7 +117,16 @@ def extract_atoms(text: str, heading: str | None = None) -> list[Atom]:
     seen: set[tuple[object, ...]] = set()
     unique = []
     for a in atoms:
-        key = (a.kind, a.code, a.operator, repr(a.value), a.span)
+        # the same statement twice ("HIV ... (HIV 1/2 antibodies)") is kept once, at its first mention
+        key = (
+            a.kind,
+            a.code,
+            a.operator,
+            repr(a.value),
+            a.unit,
+            a.negated,
+            repr(sorted(a.attributes.items(), key=str)),
+        )
         if key not in seen:
             seen.add(key)
             unique.append(a)
