@@ -27,7 +27,8 @@ def patient_and_server(demo_db: Database) -> Iterator[tuple[str, LiveServer]]:
     with demo_db.session() as s:
         patients = PatientRepository(s, Actor.system()).list(limit=None)
     # a metastatic patient with a home address makes the richest page
-    patient = next(p for p in patients if p.stage == "IV" and p.home is not None)
+    rich = [p for p in patients if p.stage == "IV" and p.home is not None]
+    patient = next((p for p in rich if p.primary_cancer in ("BRCA", "NSCLC")), rich[0])
     actor = Actor("dr-test", Role.CLINICIAN, frozenset({patient.centre_id}))
     app = create_app(demo_db)
     app.state.actor_resolver = lambda request: actor
