@@ -330,5 +330,8 @@ def test_prior_malignancy_reads_its_own_record_not_another_comorbidity() -> None
     pm = Atom("prior_malignancy", "present", window_days=3 * 365)
     other = Fact("comorbidity", "autoimmune_disease", when=date(2026, 1, 1))
     assert holds(pm, patient(facts=[other])) is None
-    assert holds(pm, patient(facts=[other, Fact("comorbidity", "prior_malignancy", when=date(2025, 1, 1))])) is True
+    assert (
+        holds(pm, patient(facts=[other, Fact("comorbidity", "prior_malignancy", when=date(2025, 1, 1))]))
+        is True
+    )
     assert holds(pm, patient(facts=[Fact("comorbidity", "prior_malignancy", when=date(2015, 1, 1))])) is False
