@@ -117,7 +117,7 @@ def main() -> None:
 **Route x role matrix** (`tests/route_matrix.py`, the same engine as `tests/test_route_roles.py`):
 {summary} The full outcome table is in docs/SECURITY.md.
 
-**Open findings in other areas** (tolerated by the tests, listed in `tests/route_matrix.py` and `tests/fuzzing.py`): {len(OPEN_FINDINGS)} route(s) for F1, still open: {"yes" if open_leaks else "no"}; importer crashes F2 (quality events) and F3 (patients), counted as "known" below.
+**Open findings in other areas** (tolerated by the tests, listed in `tests/route_matrix.py` and `tests/fuzzing.py`): {len(OPEN_FINDINGS)} route(s) for F1, still open: {"yes" if open_leaks else "no"}; importer crashes F2 (quality events), counted as "known" below (F3, patients, was fixed).
 
 **Importer fuzzing** (`tests/fuzzing.py`: mutated seed files and random bytes, end to end into the store, derandomised):
 
