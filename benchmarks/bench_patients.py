@@ -33,12 +33,33 @@ def synthetic_bundles(n: int) -> list[dict]:
     out = []
     for i in range(n):
         b = copy.deepcopy(real[i % len(real)])
+        renamed: dict[str, str] = {}
         for e in b["entry"]:
             r = e.get("resource")
             if r and "id" in r:
-                r["id"] = f"{r['id'][:40]}-{i}"
+                renamed[str(r["id"])] = r["id"] = f"{r['id'][:40]}-{i}"
+        _rename_references(b, renamed)
         out.append(b)
     return out
+
+
+def _rename_references(node: object, renamed: dict[str, str]) -> None:
+    """References follow the new ids, so each synthetic patient's references are its own (the
+    importer caches validated coded elements; references must not repeat across patients here
+    more than they would in a real network)."""
+    if isinstance(node, dict):
+        ref = node.get("reference")
+        if isinstance(ref, str) and "/" in ref:
+            kind, _, rid = ref.rpartition("/")
+            if rid in renamed:
+                node["reference"] = f"{kind}/{renamed[rid]}"
+        elif isinstance(ref, str) and ref.startswith("urn:uuid:") and ref[9:] in renamed:
+            node["reference"] = f"urn:uuid:{renamed[ref[9:]]}"
+        for v in node.values():
+            _rename_references(v, renamed)
+    elif isinstance(node, list):
+        for v in node:
+            _rename_references(v, renamed)
 
 
 def write_network_csv(path: Path, n: int) -> int:

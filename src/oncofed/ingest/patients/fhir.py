@@ -9,14 +9,10 @@ problem in an element we ignore never costs a patient.
 
 from __future__ import annotations
 
-import copy
 import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
-
-from fhir.resources.R4B import get_fhir_model_class
-from pydantic import ValidationError
 
 from oncofed.domain import PatientProfile
 from oncofed.ingest.patients.common import (
@@ -27,184 +23,11 @@ from oncofed.ingest.patients.common import (
     finish_profile,
 )
 from oncofed.ingest.patients.fhir_extract import Extractor
+from oncofed.ingest.patients.fhir_validate import READ_ELEMENTS, unknown_systems, validate_resource
+
+__all__ = ["READ_ELEMENTS", "parse_bundle", "parse_file", "parse_items", "validate_resource"]
 
 ACCEPTED_BUNDLE_TYPES = {"collection", "transaction", "batch", "document", "searchset", "message"}
-READ_ELEMENTS: dict[str, set[str]] = {
-    "Patient": {
-        "gender",
-        "birthDate",
-        "deceasedBoolean",
-        "deceasedDateTime",
-        "address",
-        "managingOrganization",
-    },
-    "Condition": {
-        "code",
-        "bodySite",
-        "stage",
-        "onsetDateTime",
-        "onsetPeriod",
-        "recordedDate",
-        "clinicalStatus",
-        "verificationStatus",
-        "extension",
-        "subject",
-    },
-    "Observation": {
-        "status",
-        "code",
-        "subject",
-        "component",
-        "interpretation",
-        "effectiveDateTime",
-        "effectivePeriod",
-        "issued",
-        "valueQuantity",
-        "valueCodeableConcept",
-        "valueInteger",
-        "valueString",
-        "valueBoolean",
-        "valueRatio",
-        "valueRange",
-    },
-    "MedicationStatement": {
-        "status",
-        "medicationCodeableConcept",
-        "medicationReference",
-        "subject",
-        "effectiveDateTime",
-        "effectivePeriod",
-    },
-    "MedicationRequest": {
-        "status",
-        "intent",
-        "medicationCodeableConcept",
-        "medicationReference",
-        "subject",
-        "authoredOn",
-    },
-    "MedicationAdministration": {
-        "status",
-        "medicationCodeableConcept",
-        "medicationReference",
-        "subject",
-        "effectiveDateTime",
-        "effectivePeriod",
-    },
-    "Procedure": {"status", "code", "subject", "performedDateTime", "performedPeriod", "bodySite"},
-    "Consent": {"status", "scope", "category", "patient", "provision", "policyRule"},
-}
-ALWAYS_READ = {"resourceType", "id", "meta"}
-VALUE_ORDER = [
-    "valueCodeableConcept",
-    "valueQuantity",
-    "valueInteger",
-    "valueString",
-    "valueBoolean",
-    "valueRatio",
-    "valueRange",
-]
-
-
-def _loc_text(loc: tuple[Any, ...]) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
-def _drop(data: dict[str, Any], loc: tuple[Any, ...]) -> bool:
-    """Remove the element at `loc` (list items by index); True when something was removed."""
-    node: Any = data
-    for part in loc[:-1]:
-        try:
-            node = node[part]
-        except (KeyError, IndexError, TypeError):
-            return False
-    last = loc[-1] if loc else None
-    if isinstance(node, dict) and last in node:
-        del node[last]
-        return True
-    if isinstance(node, list) and isinstance(last, int) and last < len(node):
-        node.pop(last)
-        return True
-    return False
-
-
-def validate_resource(raw: dict[str, Any], issues: Collector) -> Any | None:
-    """The `fhir.resources` model of `raw`, bad fields dropped and reported; None when unusable."""
-    rtype = raw.get("resourceType", "")
-    rid = f"{rtype}/{raw.get('id', '?')}"
-    keep = READ_ELEMENTS.get(rtype, set()) | ALWAYS_READ
-    data = {k: v for k, v in raw.items() if k in keep}  # validation does not modify its input
-    model = get_fhir_model_class(rtype)
-    copied = False
-    for _attempt in range(12):
-        try:
-            return model.model_validate(data)
-        except ValidationError as exc:
-            if not copied:  # bad elements are dropped from a private copy, never from the caller's data
-                data = copy.deepcopy(data)
-                copied = True
-            progressed = False
-            for err in exc.errors():
-                loc = tuple(p for p in err["loc"] if p != "__root__")
-                if not loc:
-                    values = [k for k in VALUE_ORDER if k in data]
-                    if len(values) > 1:
-                        for extra in values[1:]:
-                            del data[extra]
-                        issues.warn(
-                            rid,
-                            "value[x]",
-                            f"several values ({', '.join(values)}); FHIR allows one",
-                            f"kept {values[0]}; send one value[x] per Observation",
-                        )
-                        progressed = True
-                        break
-                    issues.warn(
-                        rid, "", f"invalid resource: {err['msg']}", "fix the resource; it was left out"
-                    )
-                    return None
-                if _drop(data, loc):
-                    got = err.get("input")
-                    shown = json.dumps(got)[:60] if not isinstance(got, dict) else "{...}"
-                    issues.warn(
-                        rid,
-                        _loc_text(loc),
-                        f"{err['msg']} (got {shown})",
-                        "left out; correct this element at the source",
-                    )
-                    progressed = True
-            if not progressed:
-                issues.warn(rid, "", "invalid resource", "fix the resource; it was left out")
-                return None
-    issues.warn(rid, "", "too many invalid elements", "fix the resource; it was left out")
-    return None
-
-
-def _unknown_systems(raw: Any, rid: str, issues: Collector, known: frozenset[str], path: str = "") -> None:
-    if isinstance(raw, dict):
-        system = raw.get("system")
-        if (
-            isinstance(system, str)
-            and "code" in raw
-            and "coding" in path
-            and system not in known
-            and not system.startswith(("http://terminology.hl7.org/CodeSystem/", "http://hl7.org/fhir/"))
-        ):
-            issues.warn(
-                rid,
-                path,
-                f"unknown code system {system!r} (code {raw.get('code')!r})",
-                "use SNOMED CT, LOINC, RxNorm, HGNC, ICD-10 or ICD-O-3 codings",
-            )
-        for key, value in raw.items():
-            if key not in ("text", "meta", "identifier", "extension"):
-                _unknown_systems(value, rid, issues, known, f"{path}.{key}" if path else key)
-    elif isinstance(raw, list):
-        for i, item in enumerate(raw):
-            _unknown_systems(item, rid, issues, known, f"{path}[{i}]")
 
 
 def parse_bundle(bundle: Any, *, file: str, index: int = 0) -> list[ParsedRecord]:
@@ -266,12 +89,9 @@ def parse_bundle(bundle: Any, *, file: str, index: int = 0) -> list[ParsedRecord
         profile = PatientProfile(id="", centre_id="")
         extractor = Extractor(profile, source=f"fhir:{file}", issues=sub)
         for raw in own:
-            rid = f"{raw['resourceType']}/{raw.get('id', '?')}"
             if raw["resourceType"] not in READ_ELEMENTS:
                 continue
-            _unknown_systems(
-                {k: v for k, v in raw.items() if k in READ_ELEMENTS[raw["resourceType"]]}, rid, sub, known
-            )
+            unknown_systems(raw, f"{raw['resourceType']}/{raw.get('id', '?')}", sub, known)
             model = validate_resource(raw, sub)
             if model is not None:
                 extractor.add(model)
