@@ -163,40 +163,29 @@ QUALITY_CSV = (
 
 
 def importers() -> dict[str, tuple[Callable[[Database, Path], Any], dict[str, bytes], list[str]]]:
-    """name -> (run, seeds, tables written) for every importer present in the code base."""
-    out: dict[str, tuple[Callable[[Database, Path], Any], dict[str, bytes], list[str]]] = {}
-    try:
-        from oncofed.services.trial_import import import_trials
-        from tests.test_trials_fuzz import SEEDS as TRIAL_SEEDS
+    """name -> (run, seeds, tables written) for every importer of the code base."""
+    from oncofed.services.patients import import_patients
+    from oncofed.services.quality import import_events
+    from oncofed.services.trial_import import import_trials
+    from tests.test_trials_fuzz import SEEDS as TRIAL_SEEDS
 
-        out["trials"] = (
+    return {
+        "trials": (
             lambda db, path: import_trials(db, [path]),
             {k: v.encode() for k, v in TRIAL_SEEDS.items()},
             ["trials", "trial_sites"],
-        )
-    except ImportError:
-        pass
-    try:
-        from oncofed.services.patients import import_patients
-
-        out["patients"] = (
+        ),
+        "patients": (
             lambda db, path: import_patients(db, [path], centre="curie"),
             {"patients.csv": FLAT_CSV, **_shared_seeds()},
             ["patients"],
-        )
-    except ImportError:
-        pass
-    try:
-        from oncofed.services.quality import import_events
-
-        out["quality events"] = (
+        ),
+        "quality events": (
             lambda db, path: import_events(db, path),
             {"events.csv": QUALITY_CSV},
             ["quality_events", "quality_rejects"],
-        )
-    except ImportError:
-        pass
-    return out
+        ),
+    }
 
 
 def _shared_seeds() -> dict[str, bytes]:

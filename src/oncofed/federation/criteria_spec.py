@@ -59,7 +59,7 @@ KEYS = (
 
 
 class SpecError(InputError):
-    pass
+    """A criteria file or document that cannot be read, naming the item and the fix."""
 
 
 def _where(file: str, section: str, index: int, key: str) -> dict[str, Any]:

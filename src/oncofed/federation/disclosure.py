@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import secrets
@@ -67,11 +68,8 @@ def _secret(session: Session) -> bytes:
     meta = MetaRepository(session)
     value = meta.get(SECRET_KEY)
     if value is None:
-        try:
-            with session.begin_nested():
-                meta.set(SECRET_KEY, secrets.token_hex(32))
-        except IntegrityError:  # another process created it first
-            pass
+        with contextlib.suppress(IntegrityError), session.begin_nested():  # or another process did first
+            meta.set(SECRET_KEY, secrets.token_hex(32))
         value = meta.get(SECRET_KEY)
     assert value is not None
     return bytes.fromhex(value)

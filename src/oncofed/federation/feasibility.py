@@ -38,7 +38,7 @@ DAILY_BUDGET = 200
 
 
 class BudgetExceeded(OncofedError):
-    pass
+    """The caller asked more feasibility questions today than their budget allows."""
 
 
 @dataclass

@@ -67,11 +67,6 @@ def resolve_actor(request: Request) -> Actor:
     return actor
 
 
-def current_user(request: Request) -> accounts.User | None:
-    resolve_actor(request)
-    return getattr(request.state, "user", None)
-
-
 def csrf_token(request: Request) -> str:
     """The token a form of this page must send back: the session's, or the pre-login cookie's."""
     if SESSION_COOKIE in request.cookies:
