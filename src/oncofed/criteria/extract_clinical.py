@@ -451,7 +451,10 @@ def _gene_atoms(text: str, g: vocab.Mention, tail: str) -> list[Atom]:
         if alteration is None:
             # a bare gene name right after "positive"/"mutated" ("positive for EGFR mutation" handled above)
             before = text[max(0, g.start - 25) : g.start].lower()
-            if re.search(r"(mutat\w*|positive|rearranged|amplified)\s+(?:for\s+)?$", before):
+            if re.search(
+                r"(mutat\w*|positive|rearranged|amplified|alterations?|variants?)\s+(?:for\s+|in\s+(?:the\s+)?|of\s+(?:the\s+)?)?$",
+                before,
+            ):
                 alteration = "mutation"
             else:
                 return []

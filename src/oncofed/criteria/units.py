@@ -47,6 +47,7 @@ def normalize_unit(unit: str | None) -> str | None:
         return ULN
     u = u.replace("µ", "u").replace("μ", "u").replace("mcl", "ul").replace("mcmol", "umol")
     u = u.replace("microliter", "ul").replace("micromol", "umol").replace("cubic millimeter", "mm3")
+    u = u.replace("milliseconds", "ms").replace("millisecond", "ms")
     u = u.replace("liter", "l").replace("litre", "l").replace("iu", "u").replace("msec", "ms")
     u = u.replace("×", "x").replace("*", "^").replace("³", "3").replace("⁹", "9").replace("²", "2")
     u = re.sub(r"\s+", "", u)
