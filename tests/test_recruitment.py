@@ -61,7 +61,8 @@ def test_sites_behind_target_are_flagged(db: Database) -> None:
     r = trial_recruitment(db, TRIAL_ID, AS_OF)
     sites = {s.site_key: s for s in r.sites}
     assert not sites[a].behind and sites[b].behind
-    assert sites[b].p_reach_target is not None and sites[b].p_reach_target < 0.05
+    p_reach = sites[b].p_reach_target
+    assert p_reach is not None and p_reach < 0.05
     assert r.enrolled == len(range(5, 500, 9)) + 2 and r.target == 100
     assert r.projection.median and r.projection.low and r.projection.high
     assert r.projection.low <= r.projection.median <= r.projection.high
