@@ -12,12 +12,13 @@ from __future__ import annotations
 import argparse
 import copy
 import json
+import os
 import tempfile
 import time
 from pathlib import Path
 
 from benchmarks.report import write_section
-from oncofed.ingest.patients import fhir
+from oncofed.ingest.patients import fhir, fhir_validate
 from oncofed.ingest.patients.notes import extract
 from oncofed.services.patients import import_patients
 from oncofed.store.db import Database
@@ -127,10 +128,19 @@ def main() -> None:
         )
         return
     bundles = synthetic_bundles(args.bundles)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     n_patients = sum(len(fhir.parse_bundle(b, file="synthetic.json")) for b in bundles)
     fhir_rate = len(bundles) / (time.perf_counter() - started)
-    print(f"FHIR: {fhir_rate:.0f} bundles/s ({n_patients} patients)")
+    fhir_cpu = len(bundles) / (time.process_time() - cpu)
+    hits, misses = fhir_validate.stats["hits"], fhir_validate.stats["misses"]
+    print(f"FHIR: {fhir_rate:.0f} bundles/s wall, {fhir_cpu:.0f}/s CPU ({n_patients} patients)")
+    fhir_validate.ENABLED = False  # worst case: every coded element distinct, nothing reused
+    cold = bundles[: max(1, len(bundles) // 4)]
+    cpu = time.process_time()
+    sum(len(fhir.parse_bundle(b, file="synthetic.json")) for b in cold)
+    fhir_cold_cpu = len(cold) / (time.process_time() - cpu)
+    fhir_validate.ENABLED = True
+    print(f"FHIR, element cache off: {fhir_cold_cpu:.0f} bundles/s CPU")
     texts = [("synthetic.json", i, json.dumps(b)) for i, b in enumerate(bundles, start=1)]
     started = time.perf_counter()
     sum(1 for _ in fhir.parse_items(texts, jobs=2))
@@ -164,26 +174,38 @@ def main() -> None:
         rows = write_network_csv(path, args.patients)
         db = Database(f"sqlite:///{Path(tmp) / 'bench.sqlite3'}")
         db.upgrade()
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         report = import_patients(db, [path])
         seconds = time.perf_counter() - started
+        cpu_seconds = time.process_time() - cpu
         db.dispose()
     stored = report.imported + report.updated
     projected = seconds / max(1, stored) * 200_000
+    projected_cpu = cpu_seconds / max(1, stored) * 200_000
     print(
-        f"network import: {stored} patients ({rows} CSV rows) in {seconds:.1f} s; 200,000 -> {projected / 60:.1f} min"
+        f"network import: {stored} patients ({rows} CSV rows) in {seconds:.1f} s (CPU {cpu_seconds:.1f} s); "
+        f"200,000 -> {projected / 60:.1f} min wall, {projected_cpu / 60:.1f} min CPU"
     )
     body = (
         "| measure | result | target |\n|---|---:|---:|\n"
-        f"| FHIR/mCODE bundles parsed + validated (one process) | {fhir_rate:,.0f} bundles/s | 500/s |\n"
+        f"| FHIR/mCODE bundles parsed + validated (one process), wall clock | {fhir_rate:,.0f} bundles/s | 500/s |\n"
+        f"| same, CPU time of the process (one core's speed) | {fhir_cpu:,.0f} bundles/s | 500/s |\n"
+        f"| same, CPU time, element cache off (every coded element distinct) | {fhir_cold_cpu:,.0f} bundles/s | |\n"
         f"| same, `--jobs 2` (2 worker processes, JSON decoding included) | {fhir_rate_2:,.0f} bundles/s | 500/s |\n"
         f"| notes -> facts (one core, model loaded) | {notes_rate:,.0f} notes/s | 100/s |\n"
         f"| notes model load (once per process) | {load:.1f} s | |\n"
-        f"| synthetic network, {stored:,} patients as flat CSV ({rows:,} rows), parse + store in SQLite | {seconds:.1f} s | |\n"
-        f"| 200,000 patients, extrapolated linearly from the line above | {projected / 60:.1f} min | < 10 min |\n\n"
+        f"| synthetic network, {stored:,} patients as flat CSV ({rows:,} rows), parse + store in SQLite | {seconds:.1f} s wall, {cpu_seconds:.1f} s CPU | |\n"
+        f"| 200,000 patients, extrapolated linearly from the line above | {projected / 60:.1f} min wall, {projected_cpu / 60:.1f} min CPU | < 10 min |\n\n"
         "TREC 2021 + 2022 notes (125; many are not cancer patients): share of notes with each fact extracted\n\n"
         "| fact | share |\n|---|---:|\n"
         + "".join(f"| {k} | {v:.0%} |\n" for k, v in share.items())
+        + f"\nLoad average at the end of the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores shared with other "
+        "engineers, so wall times are inflated; CPU time is the better figure of one core's speed. "
+        f"FHIR element cache: {hits:,} hits, {misses:,} misses (each distinct CodeableConcept, Coding, Meta, "
+        "Extension or Reference is validated once by fhir.resources; references are renamed per synthetic "
+        "patient, so they do not repeat across patients). Extrapolation to 200,000 is linear: the import "
+        "writes batches of 500 new patients, one INSERT each, so its cost per patient does not grow with the "
+        "store (measured: 1,000 vs 5,000 patients give the same per-patient CPU time within noise).\n"
         + f"\nSynthetic bundles: the {len(list((DATA / 'fhir' / 'mcode').glob('*.json')))} real mCODE bundles with new ids, "
         "cycled. Hand-checked accuracy on 50 notes is asserted in tests/test_patients_notes.py (gold file tests/gold/notes_gold.yaml)."
     )

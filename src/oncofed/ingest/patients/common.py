@@ -234,6 +234,21 @@ def valid_karnofsky(value: Any) -> int | None:
     return int(number) if number.is_integer() and 0 <= number <= 100 and number % 10 == 0 else None
 
 
+@functools.lru_cache(maxsize=65_536)
+def _iso_day(value: str) -> date:
+    """The calendar date of ISO text (YYYY, YYYY-MM or YYYY-MM-DD...); cached, as the same dates
+    repeat across a file (a ValueError is not cached and is raised again)."""
+    text = value.strip()
+    if re.fullmatch(r"\d{4}", text):
+        text += "-01-01"
+    elif re.fullmatch(r"\d{4}-\d{2}", text):
+        text += "-01"
+    try:
+        return date.fromisoformat(text[:10])
+    except ValueError as exc:
+        raise ValueError(f"{value!r} is not a date (YYYY-MM-DD)") from exc
+
+
 def parse_date(value: Any, *, today: date | None = None, birth: bool = False) -> date:
     """A calendar date from ISO text, a datetime or a date; raises ValueError when impossible."""
     if isinstance(value, datetime):
@@ -241,15 +256,7 @@ def parse_date(value: Any, *, today: date | None = None, birth: bool = False) ->
     elif isinstance(value, date):
         day = value
     elif isinstance(value, str) and value.strip():
-        text = value.strip()
-        if re.fullmatch(r"\d{4}", text):
-            text += "-01-01"
-        elif re.fullmatch(r"\d{4}-\d{2}", text):
-            text += "-01"
-        try:
-            day = date.fromisoformat(text[:10])
-        except ValueError as exc:
-            raise ValueError(f"{value!r} is not a date (YYYY-MM-DD)") from exc
+        day = _iso_day(value)
     else:
         raise ValueError(f"{value!r} is not a date (YYYY-MM-DD)")
     today = today or date.today()

@@ -91,8 +91,8 @@ def _attributes(text: str) -> dict[str, Any]:
 def _read_groups(path: Path) -> dict[tuple[str, str], list[tuple[int, dict[str, str]]]] | ParsedRecord:
     name = path.name
     with path.open(encoding="utf-8-sig", newline="") as fh:
-        reader = csv.DictReader(fh)
-        header = [h.strip().lower() for h in reader.fieldnames or []]
+        reader = csv.reader(fh)
+        header = [h.strip().lower() for h in next(reader, [])]
         missing = REQUIRED - set(header)
         if missing:
             c = Collector(name, "header")
@@ -104,8 +104,21 @@ def _read_groups(path: Path) -> dict[tuple[str, str], list[tuple[int, dict[str, 
             )
             return ParsedRecord(name, "header", None, c.issues, source="csv")
         groups: dict[tuple[str, str], list[tuple[int, dict[str, str]]]] = {}
-        for n, raw in enumerate(reader, start=2):
-            row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items() if k}
+        # csv.reader + one zip per row (what csv.DictReader does, minus its per-row overhead): blank
+        # lines skipped, short rows padded with "", cells beyond the header and unnamed columns ignored
+        named = [(i, h) for i, h in enumerate(header) if h]
+        names = [h for _, h in named]
+        pad = [""] * len(header)
+        simple = [i for i, _ in named] == list(range(len(named)))
+        n = 1
+        for values in reader:
+            if not values:
+                continue
+            n += 1
+            if len(values) < len(header):
+                values = values + pad[len(values) :]
+            cells = values if simple else [values[i] for i, _ in named]
+            row = dict(zip(names, [v.strip() for v in cells], strict=False))
             groups.setdefault((row.get("centre", ""), row.get("patient_id", "")), []).append((n, row))
     return groups
 

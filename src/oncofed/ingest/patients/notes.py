@@ -431,7 +431,7 @@ def parse_file(path: Path) -> Iterator[ParsedRecord]:
             issues.error(
                 "note",
                 "text",
-                text[1:] if text else "empty note",
+                (text[1:].strip() if text.startswith("\x00") else "") or "empty note",
                 "one JSON object per line with _id and text",
             )
             yield ParsedRecord(path.name, note_id, None, issues.issues, source="note")
