@@ -185,3 +185,15 @@ def test_cli_import_saves_the_index_and_search_uses_it(
     found = runner.invoke(app, ["trials", "search", "--city", "Lyon", "--within", "30", "--json"])
     assert found.exit_code == 0, found.output
     assert [r["id"] for r in json.loads(found.stdout)["results"]] == ["NCT09000001"]
+
+
+def test_saved_indexes_of_server_databases_are_bounded(tmp_path: Path) -> None:
+    import os
+
+    from oncofed.services.trial_index import _prune
+
+    for i in range(7):
+        (tmp_path / f"db{i}").mkdir()
+        os.utime(tmp_path / f"db{i}", (1_000_000 + i, 1_000_000 + i))
+    _prune(tmp_path, keep=4)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["db3", "db4", "db5", "db6"]

@@ -277,8 +277,8 @@ def _load_or_build(db: Database, key: str) -> TrialIndex:
             index = TrialIndex.load(folder)
             if index.key == key:
                 return index
-        except (OSError, ValueError, KeyError, TypeError):
-            pass  # unreadable or stale files: rebuild below and replace them
+        except Exception:  # noqa: BLE001 - unreadable, stale or half-deleted files: rebuild and replace them
+            pass
         shutil.rmtree(folder, ignore_errors=True)
     index = TrialIndex(db)
     index.key = key
@@ -289,9 +289,20 @@ def _load_or_build(db: Database, key: str) -> TrialIndex:
                 if old.name != folder.name and not old.name.startswith(".tmp-"):
                     shutil.rmtree(old, ignore_errors=True)
             index.save(folder)
+            if db.engine.url.get_backend_name() != "sqlite":  # under var/: keep the 4 most recent databases
+                _prune(root.parent, keep=4)
         except OSError:
             pass  # a read-only disk only costs the next process a rebuild
     return index
+
+
+def _prune(parent: Path, keep: int) -> None:
+    """Remove all but the `keep` most recently written database folders (test runs create many)."""
+    folders = sorted(
+        (p for p in parent.iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime, reverse=True
+    )
+    for old in folders[keep:]:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def get_index(db: Database) -> TrialIndex:
