@@ -98,6 +98,9 @@ def atom_entities(c: Criterion, offset: int = 0) -> list[Entity]:
                 out.append(Entity("Measurement", s, ce, text[s:ce].rstrip()))
             if e > ce and a.kind != "biomarker":
                 out.append(_value(text, ce, e))
+        if a.kind in _CONDITION_KINDS or a.kind == "prior_therapy":
+            for extra in a.attributes.get("also_spans", []) or []:  # the same statement, mentioned again
+                out.append(Entity(out[-1].type, extra[0], extra[1], text[extra[0] : extra[1]]))
         window = a.attributes.get("window_span")
         if isinstance(window, list) and len(window) == 2:
             out.append(Entity("Temporal", window[0], window[1], text[window[0] : window[1]]))

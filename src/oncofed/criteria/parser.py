@@ -114,8 +114,8 @@ def extract_atoms(text: str, heading: str | None = None) -> list[Atom]:
         atoms = shifted or atoms
     if _NEG_PREG_TEST.search(text):
         atoms = [replace(a, negated=True) if a.kind == "pregnancy" else a for a in atoms]
-    seen: set[tuple[object, ...]] = set()
-    unique = []
+    seen: dict[tuple[object, ...], int] = {}  # statement -> position in `unique`
+    unique: list[Atom] = []
     for a in atoms:
         # the same statement twice ("HIV ... (HIV 1/2 antibodies)") is kept once, at its first mention
         key = (
@@ -128,8 +128,12 @@ def extract_atoms(text: str, heading: str | None = None) -> list[Atom]:
             repr(sorted(a.attributes.items(), key=str)),
         )
         if key not in seen:
-            seen.add(key)
+            seen[key] = len(unique)
             unique.append(a)
+        elif a.span and a.span != unique[seen[key]].span:
+            first = unique[seen[key]]
+            more = [*first.attributes.get("also_spans", []), list(a.span)]
+            unique[seen[key]] = replace(first, attributes={**first.attributes, "also_spans": more})
     return with_window(unique, text)
 
 
