@@ -111,4 +111,7 @@ class PatientRow(Base):
     source: Mapped[str] = mapped_column(String(64), default="")
     updated_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
 
-    __table_args__ = (Index("ix_patients_centre_cancer", "centre_id", "primary_cancer"),)
+    __table_args__ = (
+        Index("ix_patients_centre_cancer", "centre_id", "primary_cancer"),
+        Index("ix_patients_centre_updated", "centre_id", "updated_at"),  # pre-screening refresh
+    )
