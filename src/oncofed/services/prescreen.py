@@ -10,10 +10,12 @@ whatever the caller's role, and every patient read goes through the actor-scoped
 from __future__ import annotations
 
 import dataclasses
+import gc
 import hashlib
 import json
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
@@ -171,6 +173,21 @@ def _check_centre(session: Session, actor: Actor, trial: Trial, centre_id: str) 
 # --- refresh (incremental) -------------------------------------------------------------------
 
 
+@contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """Reading a centre allocates ~15 small objects per patient fact and keeps them alive: CPython's
+    generational collector would rescan that growing heap again and again (measured: more than half
+    of the reading time at 5,000 patients, worse as the centre grows). Nothing here builds cycles
+    that must be freed before the end, so the cyclic collector waits until the pass is done."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def refresh_prescreen(
     db: Database,
     trial_id: str,
@@ -193,7 +210,7 @@ def refresh_prescreen(
     engine = engine or DEFAULT_ENGINE
     actor = research_actor(actor)
     now = utcnow()
-    with db.session() as s:
+    with _no_cyclic_gc(), db.session() as s:
         trial = TrialRepository(s).get(trial_id)
         _check_centre(s, actor, trial, centre_id)
         thash = trial_criteria_hash(trial, engine)
