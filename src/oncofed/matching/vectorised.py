@@ -104,6 +104,8 @@ class PatientBatch:
     _keys: dict[tuple[object, ...], tuple[np.ndarray, list[int]]] = field(default_factory=dict)
     _treatments: TreatmentTable | None = None
     _values: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=dict)
+    _all_labs: dict[str, dict[int, Fact]] | None = None
+    _kind_keys: dict[tuple[object, ...], list[tuple[object, ...]]] = field(default_factory=dict)
 
     @classmethod
     def from_profiles(cls, profiles: Sequence[PatientProfile], day: date | None = None) -> PatientBatch:
@@ -150,10 +152,7 @@ class PatientBatch:
             n = len(self)
             value, uln, when = np.full(n, np.nan), np.full(n, np.nan), np.full(n, np.nan)
             default_uln = lab_uln(analyte)
-            for i, v in enumerate(self.views):
-                f = v.latest_lab(analyte)
-                if f is None:
-                    continue
+            for i, f in self._latest_labs().get(analyte.lower(), {}).items():
                 x = as_float(f.value)
                 value[i] = np.nan if x is None else x
                 u = as_float(f.attributes.get("uln")) or default_uln
@@ -161,6 +160,22 @@ class PatientBatch:
                 when[i] = np.nan if f.when is None else f.when.toordinal()
             self._labs[analyte] = (value, uln, when)
         return self._labs[analyte]
+
+    def _latest_labs(self) -> dict[str, dict[int, Fact]]:
+        """analyte (lower case) -> patient index -> latest positive lab fact: `PatientView.latest_lab`
+        for every analyte in one pass over the batch's lab facts (first of equal dates kept, as max())."""
+        if self._all_labs is None:
+            latest: dict[str, dict[int, Fact]] = {}
+            for i, v in enumerate(self.views):
+                for f in v.facts("lab"):
+                    if f.negated:
+                        continue
+                    per = latest.setdefault((f.code or "").lower(), {})
+                    best = per.get(i)
+                    if best is None or (f.when or date.min) > (best.when or date.min):
+                        per[i] = f
+            self._all_labs = latest
+        return self._all_labs
 
     def treatment_table(self) -> TreatmentTable:
         if self._treatments is None:
@@ -171,15 +186,18 @@ class PatientBatch:
         self, name: str, kinds: tuple[str, ...], fields: tuple[str, ...], code: str | None, dates: bool
     ) -> tuple[np.ndarray, list[int]]:
         """(index of each patient's key, one representative patient per distinct key), cached."""
-        cache_key = (name, code, dates)
+        only = KEY_ATTRIBUTES.get(name.replace("_no_lines", ""))
+        cache_key = (kinds, fields, code, dates, only)
         if cache_key not in self._keys:
             seen: dict[tuple[object, ...], int] = {}
             inverse = np.empty(len(self), dtype=np.int64)
             reps: list[int] = []
-            for i, v in enumerate(self.views):
-                k = _patient_key(
-                    v, kinds, fields, code, dates, KEY_ATTRIBUTES.get(name.replace("_no_lines", ""))
-                )
+            # a patient's key: the sorted fact keys of each kind in turn (every fact key starts with
+            # its kind, so this splits patients exactly as one sorted tuple over all kinds would)
+            per_kind = [self.kind_keys(kind, code, dates, only) for kind in kinds]
+            profile_fields = [[getattr(v.profile, n) for v in self.views] for n in fields]
+            for i in range(len(self)):
+                k = (tuple(col[i] for col in per_kind), tuple(col[i] for col in profile_fields))
                 j = seen.get(k)
                 if j is None:
                     j = seen[k] = len(reps)
@@ -187,6 +205,26 @@ class PatientBatch:
                 inverse[i] = j
             self._keys[cache_key] = (inverse, reps)
         return self._keys[cache_key]
+
+    def kind_keys(
+        self, kind: str, code: str | None, dates: bool, only: tuple[str, ...] | None
+    ) -> list[tuple[object, ...]]:
+        """Per patient: the sorted keys of its facts of `kind` (biomarkers of `code` only), cached."""
+        cache_key = (kind, code if kind == "biomarker" else None, dates, only)
+        cached = self._kind_keys.get(cache_key)
+        if cached is None:
+            cached = self._kind_keys[cache_key] = [
+                tuple(
+                    sorted(
+                        _fact_key(f, dates, only)
+                        for f in (
+                            v.biomarkers(code) if kind == "biomarker" and code is not None else v.facts(kind)
+                        )
+                    )
+                )
+                for v in self.views
+            ]
+        return cached
 
     def by_value(self, column: np.ndarray, decide: Callable[[str, int], np.int8]) -> np.ndarray:
         """Decide once per distinct value of a categorical column (given a patient having it), then broadcast."""
