@@ -32,12 +32,7 @@ from oncofed.store.db import Database
 
 # Crashes found by this harness in another area's importer, reported there (docs/SECURITY.md, "Open
 # findings"): (importer, text in the traceback). Tolerated by the test, still counted in the figures.
-OPEN_FINDINGS: dict[tuple[str, str], str] = {
-    (
-        "quality events",
-        "InvalidInputException",
-    ): "F2: a non-UTF-8 or malformed CSV raises DuckDB's error, not an InputError",
-}
+OPEN_FINDINGS: dict[tuple[str, str], str] = {}  # F2 (quality events importer) fixed
 SYNTAX = [
     b"{",
     b"}",

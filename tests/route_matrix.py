@@ -74,10 +74,7 @@ SAFE = {"GET", "HEAD"}
 # Known exposures found by this matrix, owned by another area and reported there (docs/SECURITY.md,
 # "Open findings"). Listed so the suite stays usable while they are fixed; any exposure not listed
 # fails the test. Remove an entry once fixed (benchmarks/bench_trust.py reports whether each is still open).
-OPEN_FINDINGS: dict[tuple[str, str], str] = {
-    ("GET", "/api/quality/indicators"): "F1: rejected-row examples carry patient ids (quality area)",
-    ("GET", "/api/quality/rejects"): "F1: rejected rows carry patient ids and event dates (quality area)",
-}
+OPEN_FINDINGS: dict[tuple[str, str], str] = {}  # F1 (quality rejects) fixed: enforced again
 
 HOME, OTHER = "curie", "gustave-roussy"
 ROLES: dict[str, Actor] = {

@@ -44,8 +44,9 @@ def test_public_pages_and_their_twins(demo_db: Database, client_as) -> None:  # 
     svg = client.get("/api/quality/indicators/trial_inclusion/funnel.svg")
     assert svg.headers["content-type"].startswith("image/svg+xml") and "limit-998" in svg.text
     assert client.get("/api/quality/indicators/trial_inclusion/trend?format=csv").status_code == 200
-    rejects = client.get("/api/quality/rejects").json()
-    assert rejects["count"] > 0 and {r["reason"] for r in rejects["rows"]} >= {"duplicate", "unknown_patient"}
+    rejects = client.get("/api/quality/rejects").json()  # public: counts only (docs/SECURITY.md, F1)
+    assert rejects["total"] > 0 and set(rejects["by_reason"]) >= {"duplicate", "unknown_patient"}
+    assert rejects["rows"] == []
     page = client.get("/quality/indicators/trial_inclusion", headers=html).text
     assert 'data-reason="survey_out_of_range"' in page  # the exclusion report is on the indicator page
     assert client.get("/api/quality/indicators/nope").status_code == 404

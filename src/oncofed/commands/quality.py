@@ -159,8 +159,9 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Export every indicator's data (CSV + JSON), funnel and trend charts (SVG), rejected rows."""
         from oncofed.cli import console, open_database
+        from oncofed.domain import Actor
         from oncofed.quality.svg import funnel_svg, trend_svg
-        from oncofed.services.quality import compute_over_store, list_rejects
+        from oncofed.services.quality import REJECT_COLUMNS, compute_over_store, list_rejects
         from oncofed.web.csv_export import to_csv
         from oncofed.web.quality_view import (
             CENTRE_COLUMNS,
@@ -189,6 +190,6 @@ def register(app: typer.Typer) -> None:
             if r.indicator.compared:
                 (out / f"{rid}-funnel.svg").write_text(funnel_svg(r, names, labels))
             (out / f"{rid}-trend.svg").write_text(trend_svg(r, None, names, labels))
-        cols = ["source", "row", "reason", "detail", "patient_id", "centre_id", "event", "event_date"]
-        (out / "rejected-rows.csv").write_text(to_csv(list_rejects(db, limit=10**9), cols))
+        rows = list_rejects(db, Actor.system(), limit=10**9)  # file + row number, no patient id (F1)
+        (out / "rejected-rows.csv").write_text(to_csv(rows, REJECT_COLUMNS))
         console.print(f"{len(run.results)} indicators exported to {out}")

@@ -4,11 +4,14 @@ compute every indicator with DuckDB over the store or a Parquet file, and compar
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import numpy as np
 import pyarrow as pa
 from sqlalchemy import delete, func, insert, select
@@ -19,12 +22,17 @@ from oncofed.quality.analysis import MIN_PUBLISHED, IndicatorResult, analyse
 from oncofed.quality.events import COLUMNS, REJECT_REASONS
 from oncofed.quality.funnel import mean_ci
 from oncofed.quality.indicators import Indicator, load_indicators
+from oncofed.services.quality_rejects import (  # noqa: F401 (re-exported: routes, CLI)
+    EXAMPLES,
+    REJECT_COLUMNS,
+    list_rejects,
+    reject_summary,
+)
 from oncofed.store.db import Database
 from oncofed.store.models import CentreRow, PatientRow
 from oncofed.store.models_quality import QualityEventRow, QualityRejectRow
 
 BATCH = 5000
-EXAMPLES = 5
 TYPES = [pa.string(), pa.string(), pa.string(), pa.date32(), pa.string(), pa.float64()]
 
 
@@ -76,6 +84,28 @@ def _read_file_sql(path: Path) -> str:
     raise InputError(f"unsupported file type {suffix!r}", file=str(path), fix="give a .csv or .parquet file")
 
 
+@contextmanager
+def _readable(source: str) -> Iterator[None]:
+    """DuckDB's errors on a file it cannot read (not UTF-8, ragged or unquoted CSV, a broken Parquet)
+    become one clear error naming the file; raised before the store's transaction commits, so nothing
+    from the file is written."""
+    try:
+        yield
+    except duckdb.Error as exc:
+        text = str(exc)
+        first = text.strip().splitlines()[0][:300] if text.strip() else type(exc).__name__
+        if "unicode" in text.lower() or "utf-8" in text.lower() or "utf8" in text.lower():
+            problem, fix = "the file is not UTF-8 text", "save it as a UTF-8 encoded CSV (or Parquet)"
+        else:
+            problem = f"the file cannot be read as a table ({first})"
+            fix = (
+                "give a comma-separated file with the header "
+                f"{','.join(COLUMNS)}, the same number of fields on every line and quotes closed, "
+                "or a valid Parquet file"
+            )
+        raise InputError(f"{problem}; nothing was imported", file=source, fix=fix) from exc
+
+
 def _check_columns(con: Any, relation_sql: str, source: str) -> None:
     names = [d[0] for d in con.execute(f"SELECT * FROM ({relation_sql}) LIMIT 0").description]
     missing = [c for c in COLUMNS if c not in names]
@@ -116,30 +146,34 @@ def import_events(
     """Check and store events in one transaction. Rejected rows are stored with their reason
     (they appear on every indicator page); `replace` first removes the same source's rows."""
     label = source or (data.name if isinstance(data, Path) else "table")
-    con = engine.connect()
-    if isinstance(data, Path):
-        relation = _read_file_sql(data)
-    else:
-        con.register("incoming", data)
-        relation = "SELECT * FROM incoming"
-    _check_columns(con, relation, label)
-    with db.session() as s:
-        if replace:
-            s.execute(delete(QualityEventRow).where(QualityEventRow.source == label))
-            s.execute(delete(QualityRejectRow).where(QualityRejectRow.source == label))
-            s.flush()
-        stored = load_store_events_in(s)
-        engine.register_raw(con, relation, stored)
-        checked = engine.validate(con, _known_patients(db), _known_centres(db))
-        accepted = con.sql("SELECT * FROM accepted_events ORDER BY patient_id").to_arrow_table().to_pylist()
-        for start in range(0, len(accepted), BATCH):
-            chunk = [{**r, "source": label} for r in accepted[start : start + BATCH]]
-            s.execute(insert(QualityEventRow), chunk)
-        for start in range(0, len(checked.rejected), BATCH):
-            s.execute(
-                insert(QualityRejectRow),
-                [{**r, "source": label} for r in checked.rejected[start : start + BATCH]],
+    where = str(data) if isinstance(data, Path) else label  # errors name the file itself
+    with _readable(where):
+        con = engine.connect()
+        if isinstance(data, Path):
+            relation = _read_file_sql(data)
+        else:
+            con.register("incoming", data)
+            relation = "SELECT * FROM incoming"
+        _check_columns(con, relation, where)
+        with db.session() as s:
+            if replace:
+                s.execute(delete(QualityEventRow).where(QualityEventRow.source == label))
+                s.execute(delete(QualityRejectRow).where(QualityRejectRow.source == label))
+                s.flush()
+            stored = load_store_events_in(s)
+            engine.register_raw(con, relation, stored)
+            checked = engine.validate(con, _known_patients(db), _known_centres(db))
+            accepted = (
+                con.sql("SELECT * FROM accepted_events ORDER BY patient_id").to_arrow_table().to_pylist()
             )
+            for start in range(0, len(accepted), BATCH):
+                chunk = [{**r, "source": label} for r in accepted[start : start + BATCH]]
+                s.execute(insert(QualityEventRow), chunk)
+            for start in range(0, len(checked.rejected), BATCH):
+                s.execute(
+                    insert(QualityRejectRow),
+                    [{**r, "source": label} for r in checked.rejected[start : start + BATCH]],
+                )
     _CACHE.clear()
     return ImportReport(
         label,
@@ -157,60 +191,6 @@ def load_store_events_in(session: Any) -> pa.Table | None:
         return None
     arrays = list(zip(*rows, strict=True))
     return pa.table({c: pa.array(list(a), t) for c, a, t in zip(COLUMNS, arrays, TYPES, strict=True)})
-
-
-def reject_summary(db: Database, examples: int = EXAMPLES) -> dict[str, Any]:
-    """Counts per reason and a few examples of each, from the store's import log."""
-    with db.session() as s:
-        counts = dict(
-            s.execute(select(QualityRejectRow.reason, func.count()).group_by(QualityRejectRow.reason)).all()
-        )
-        out: dict[str, Any] = {"total": int(sum(counts.values())), "reasons": []}
-        for reason in REJECT_REASONS:
-            if not counts.get(reason):
-                continue
-            rows = s.scalars(
-                select(QualityRejectRow)
-                .where(QualityRejectRow.reason == reason)
-                .order_by(QualityRejectRow.id)
-                .limit(examples)
-            ).all()
-            out["reasons"].append(
-                {
-                    "reason": reason,
-                    "count": int(counts[reason]),
-                    "examples": [
-                        {
-                            "source": r.source,
-                            "row": r.row_number,
-                            "patient_id": r.patient_id,
-                            "event": r.event,
-                            "event_date": r.event_date,
-                            "detail": r.detail,
-                        }
-                        for r in rows
-                    ],
-                }
-            )
-    return out
-
-
-def list_rejects(db: Database, limit: int = 10000) -> list[dict[str, Any]]:
-    with db.session() as s:
-        rows = s.scalars(select(QualityRejectRow).order_by(QualityRejectRow.id).limit(limit)).all()
-        return [
-            {
-                "source": r.source,
-                "row": r.row_number,
-                "reason": r.reason,
-                "detail": r.detail,
-                "patient_id": r.patient_id,
-                "centre_id": r.centre_id,
-                "event": r.event,
-                "event_date": r.event_date,
-            }
-            for r in rows
-        ]
 
 
 def compute_over_table(
@@ -289,34 +269,40 @@ def compute_over_parquet(
     threads: int | None = None,
 ) -> QualityRun:
     """Validate then compute straight over a Parquet (or CSV) file of events, out of the store."""
-    con = engine.connect(threads)
-    relation = _read_file_sql(path)
-    _check_columns(con, relation, str(path))
-    engine.register_raw(con, relation)
-    known = None
-    centres = None
-    if patients is not None:
-        known = con.sql(f"SELECT patient_id, centre_id FROM ({_read_file_sql(patients)})").to_arrow_table()
-        con.register("known_input", known)
-        centres = [
-            str(r[0]) for r in con.execute("SELECT DISTINCT centre_id FROM known_input ORDER BY 1").fetchall()
-        ]
-    checked = engine.validate(con, known, centres, keep_rejected_rows=1000)
-    rejects = {
-        "total": sum(checked.counts.values()),
-        "skipped_checks": checked.checks_skipped,
-        "reasons": [
-            {
-                "reason": reason,
-                "count": checked.counts[reason],
-                "examples": [r for r in checked.rejected if r["reason"] == reason][:EXAMPLES],
-            }
-            for reason in REJECT_REASONS
-            if checked.counts.get(reason)
-        ],
-    }
-    con.execute("CREATE OR REPLACE TEMP VIEW clean_events AS SELECT * FROM accepted_events")
-    return _compute(con, str(path), trend, adjustment, None, months, centres, rejects, None, checked.accepted)
+    with _readable(str(path)):
+        con = engine.connect(threads)
+        relation = _read_file_sql(path)
+        _check_columns(con, relation, str(path))
+        engine.register_raw(con, relation)
+        known = None
+        centres = None
+        if patients is not None:
+            known = con.sql(
+                f"SELECT patient_id, centre_id FROM ({_read_file_sql(patients)})"
+            ).to_arrow_table()
+            con.register("known_input", known)
+            centres = [
+                str(r[0])
+                for r in con.execute("SELECT DISTINCT centre_id FROM known_input ORDER BY 1").fetchall()
+            ]
+        checked = engine.validate(con, known, centres, keep_rejected_rows=1000)
+        rejects = {
+            "total": sum(checked.counts.values()),
+            "skipped_checks": checked.checks_skipped,
+            "reasons": [
+                {
+                    "reason": reason,
+                    "count": checked.counts[reason],
+                    "examples": [r for r in checked.rejected if r["reason"] == reason][:EXAMPLES],
+                }
+                for reason in REJECT_REASONS
+                if checked.counts.get(reason)
+            ],
+        }
+        con.execute("CREATE OR REPLACE TEMP VIEW clean_events AS SELECT * FROM accepted_events")
+        return _compute(
+            con, str(path), trend, adjustment, None, months, centres, rejects, None, checked.accepted
+        )
 
 
 _CACHE: dict[tuple[Any, ...], QualityRun] = {}

@@ -9,7 +9,7 @@ from fastapi.responses import Response
 
 from oncofed.domain import Actor
 from oncofed.quality.svg import funnel_svg, trend_svg
-from oncofed.services.quality import compute_over_store, list_rejects
+from oncofed.services.quality import REJECT_COLUMNS, compute_over_store, list_rejects, reject_summary
 from oncofed.services.quality_charter import Forbidden, assessments, charter_matrix, save_assessment
 from oncofed.store.db import Database
 from oncofed.web.csv_export import csv_response
@@ -35,7 +35,11 @@ def run_for(db: Database, trend: str = "month", adjustment: str = "auto") -> Any
 
 @router.get("/api/quality/indicators", tags=["quality"], summary="Every indicator with each centre's band")
 def api_indicators(
-    db: Database = Depends(get_db), format: str = FMT, trend: str = TREND, adjust: str = ADJ
+    db: Database = Depends(get_db),
+    actor: Actor = Depends(get_actor),
+    format: str = FMT,
+    trend: str = TREND,
+    adjust: str = ADJ,
 ) -> Any:
     run = run_for(db, trend, adjust)
     names = centre_names(db)
@@ -45,7 +49,7 @@ def api_indicators(
     return {
         "period": {"from": run.period_from, "to": run.period_to},
         "events": run.events,
-        "rejected": run.rejects,
+        "rejected": reject_summary(db, actor=actor),  # counts, no patient-level data (F1)
         "indicators": [result_json(r, names) for r in run.results],
     }
 
@@ -105,13 +109,26 @@ def api_trend_svg(
     return Response(svg, media_type="image/svg+xml")
 
 
-@router.get("/api/quality/rejects", tags=["quality"], summary="Every rejected event row with its reason")
-def api_rejects(db: Database = Depends(get_db), format: str = FMT) -> Any:
-    rows = list_rejects(db)
-    cols = ["source", "row", "reason", "detail", "patient_id", "centre_id", "event", "event_date"]
+@router.get(
+    "/api/quality/rejects",
+    tags=["quality"],
+    summary="Rejected event rows: counts per reason and centre; file and row number for those who fix them",
+)
+def api_rejects(db: Database = Depends(get_db), actor: Actor = Depends(get_actor), format: str = FMT) -> Any:
+    """Never a patient id or an event date (docs/SECURITY.md, F1). Everyone gets the counts per
+    reason and per centre; quality managers and administrators (every centre) and a centre's own
+    clinicians and research staff (their centre) also get each row's file and row number."""
+    rows = list_rejects(db, actor)
     if format == "csv":
-        return csv_response(rows, cols, "quality-rejected-rows.csv")
-    return {"count": len(rows), "rows": rows}
+        return csv_response(rows, REJECT_COLUMNS, "quality-rejected-rows.csv")
+    summary = reject_summary(db, actor=actor)
+    return {
+        "total": summary["total"],
+        "by_reason": {r["reason"]: r["count"] for r in summary["reasons"]},
+        "by_centre": summary["by_centre"],
+        "count": len(rows),
+        "rows": rows,
+    }
 
 
 @router.get("/api/quality/charter", tags=["quality"], summary="Charter: centre x commitment evidence")
