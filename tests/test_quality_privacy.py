@@ -27,8 +27,10 @@ BAD = (
     "ghost-a-000077,A,diagnosis,2025-03-03,,\n"  # unknown patient (row 5)
     "pat-a-000002,A,radiotherapy,2025-02-14,,\n"  # before diagnosis (row 6)
     "pat-b-000001,B,survey,2025-05-17,overall,140\n"  # survey score out of range (row 7)
+    "2025-06-09,pat-a-000001,A,,,\n"  # shifted columns: id in the centre column, a date (row 8)
 )
-SECRETS = [*PATIENTS, "ghost-a-000077", "2025-02-14", "2025-05-17", "2025-03-03"]
+SECRETS = [*PATIENTS, "ghost-a-000077", "2025-02-14", "2025-05-17", "2025-03-03", "2025-06-09"]
+ALL = {("A", 5), ("A", 6), ("B", 7), ("(not readable)", 8)}
 
 
 def _seed(db: Database) -> None:
@@ -64,7 +66,12 @@ def imported(sqlite_db: Database, tmp_path: Path) -> Database:
     path = tmp_path / "events-2025.csv"
     path.write_text(HEADER + GOOD + BAD)
     rep = import_events(sqlite_db, path)
-    assert rep.rejected == {"unknown_patient": 1, "negative_delay": 1, "survey_out_of_range": 1}
+    assert rep.rejected == {
+        "unknown_patient": 1,
+        "negative_delay": 1,
+        "survey_out_of_range": 1,
+        "invalid_value": 1,
+    }
     return sqlite_db
 
 
@@ -82,8 +89,8 @@ LOCATED = {
     "public": set(),
     "trial_manager": set(),
     "dpo": set(),
-    "quality_manager": {("A", 5), ("A", 6), ("B", 7)},
-    "admin": {("A", 5), ("A", 6), ("B", 7)},
+    "quality_manager": ALL,
+    "admin": ALL,
     "clinician_a": {("A", 5), ("A", 6)},
     "research_b": {("B", 7)},
 }
@@ -107,19 +114,25 @@ def test_rejected_rows_never_show_a_patient_id_or_date(imported: Database, clien
         shown = [s for s in SECRETS if s in response.text]
         assert not shown, f"{path} shows {shown} to {role}"
     rejects = responses["/api/quality/rejects"].json()
-    assert rejects["total"] == 3
-    assert rejects["by_reason"] == {"unknown_patient": 1, "negative_delay": 1, "survey_out_of_range": 1}
+    assert rejects["total"] == 4
+    assert rejects["by_reason"] == {
+        "invalid_value": 1,
+        "unknown_patient": 1,
+        "negative_delay": 1,
+        "survey_out_of_range": 1,
+    }
     assert {(c["centre_id"], c["reason"], c["count"]) for c in rejects["by_centre"]} == {
         ("A", "unknown_patient", 1),
         ("A", "negative_delay", 1),
         ("B", "survey_out_of_range", 1),
+        ("(not readable)", "invalid_value", 1),
     }
     assert {(r["centre_id"], r["row"]) for r in rejects["rows"]} == LOCATED[role]
     assert all(r["source"] == "events-2025.csv" and r["reason"] and r["event"] for r in rejects["rows"])
     examples = [
         e for r in responses["/api/quality/indicators"].json()["rejected"]["reasons"] for e in r["examples"]
     ]
-    assert len(examples) == 3 and all("patient_id" not in e and "event_date" not in e for e in examples)
+    assert len(examples) == 4 and all("patient_id" not in e and "event_date" not in e for e in examples)
     assert {e["centre_id"] for e in examples if "row" in e} == {c for c, _ in LOCATED[role]}
 
 

@@ -8,8 +8,9 @@ from typing import Any
 from sqlalchemy import func, select
 
 from oncofed.domain import Actor, Role
-from oncofed.quality.events import REJECT_REASONS
+from oncofed.quality.events import EVENT_TYPES, REJECT_REASONS
 from oncofed.store.db import Database
+from oncofed.store.models import CentreRow
 from oncofed.store.models_quality import QualityRejectRow
 
 EXAMPLES = 5
@@ -43,12 +44,26 @@ def may_locate_rejects(actor: Actor, centre_id: str | None) -> bool:
     return False
 
 
-def _safe_row(r: QualityRejectRow, locate: bool) -> dict[str, Any]:
+UNREADABLE = "(not readable)"
+
+
+def _centres(session: Any) -> set[str]:
+    return set(session.scalars(select(CentreRow.id)).all())
+
+
+def _centre(value: str | None, centres: set[str]) -> str:
+    # the columns of a rejected row are as the file gave them: shown only when they are vocabulary
+    # (a network centre, an event type), since a shifted column could hold an id or a date
+    return value if value in centres else UNREADABLE
+
+
+def _safe_row(r: QualityRejectRow, locate: bool, centres: set[str]) -> dict[str, Any]:
+    event = r.event if r.event in EVENT_TYPES else None
     row: dict[str, Any] = {
         "reason": r.reason,
-        "detail": safe_detail(r.reason, r.event),
-        "centre_id": r.centre_id or "",
-        "event": r.event or "",
+        "detail": safe_detail(r.reason, event),
+        "centre_id": _centre(r.centre_id, centres),
+        "event": event or UNREADABLE,
     }
     if locate:
         row = {"source": r.source, "row": r.row_number, **row}
@@ -59,19 +74,24 @@ def reject_summary(db: Database, examples: int = EXAMPLES, actor: Actor | None =
     """Counts per reason and per centre, and a few examples of each reason without patient-level
     data (source file and row number only for `actor`s who may locate the row; none without one)."""
     with db.session() as s:
+        centres = _centres(s)
         counts = dict(
             s.execute(select(QualityRejectRow.reason, func.count()).group_by(QualityRejectRow.reason)).all()
         )
-        by_centre = s.execute(
-            select(QualityRejectRow.centre_id, QualityRejectRow.reason, func.count())
-            .group_by(QualityRejectRow.centre_id, QualityRejectRow.reason)
-            .order_by(QualityRejectRow.centre_id, QualityRejectRow.reason)
-        ).all()
+        per_centre: dict[tuple[str, str], int] = {}
+        for c, reason, n in s.execute(
+            select(QualityRejectRow.centre_id, QualityRejectRow.reason, func.count()).group_by(
+                QualityRejectRow.centre_id, QualityRejectRow.reason
+            )
+        ).all():
+            key = (_centre(c, centres), str(reason))
+            per_centre[key] = per_centre.get(key, 0) + int(n)
         out: dict[str, Any] = {
             "total": int(sum(counts.values())),
             "reasons": [],
             "by_centre": [
-                {"centre_id": c or "", "reason": reason, "count": int(n)} for c, reason, n in by_centre
+                {"centre_id": c, "reason": reason, "count": n}
+                for (c, reason), n in sorted(per_centre.items())
             ],
         }
         for reason in REJECT_REASONS:
@@ -88,7 +108,7 @@ def reject_summary(db: Database, examples: int = EXAMPLES, actor: Actor | None =
                     "reason": reason,
                     "count": int(counts[reason]),
                     "examples": [
-                        _safe_row(r, actor is not None and may_locate_rejects(actor, r.centre_id))
+                        _safe_row(r, actor is not None and may_locate_rejects(actor, r.centre_id), centres)
                         for r in rows
                     ],
                 }
@@ -105,4 +125,5 @@ def list_rejects(db: Database, actor: Actor, limit: int = 10000) -> list[dict[st
     elif not may_locate_rejects(actor, None):
         return []
     with db.session() as s:
-        return [_safe_row(r, True) for r in s.scalars(stmt).all()]
+        centres = _centres(s)
+        return [_safe_row(r, True, centres) for r in s.scalars(stmt).all()]
