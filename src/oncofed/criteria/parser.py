@@ -25,10 +25,11 @@ from oncofed.criteria.extract_clinical import (
     stage_atoms,
     therapy_atoms,
 )
+from oncofed.criteria.logic import relate
 from oncofed.criteria.segment import Segment, segment
 from oncofed.domain.criteria import Atom, Criterion, Section
 
-PARSER_VERSION = "criteria-1"
+PARSER_VERSION = "criteria-2"
 MAX_INPUT_CHARS = 2_000_000  # beyond this the text is cut (reported in ParseResult.warnings)
 
 # Atom kinds whose truth depends on context (negation / history / hypothesis); numeric thresholds do not.
@@ -143,7 +144,7 @@ def _apply_context(items: list[tuple[str, list[Atom]]]) -> list[list[Atom]]:
         requests.append((text, [a.span or (0, 0) for a in atoms if a.kind in CONTEXT_KINDS]))
     results = ctx.modifiers_many(requests)
     out = []
-    for (_text, atoms), contexts in zip(items, results, strict=True):
+    for (text, atoms), contexts in zip(items, results, strict=True):
         it = iter(contexts)
         new = []
         for a in atoms:
@@ -162,7 +163,7 @@ def _apply_context(items: list[tuple[str, list[Atom]]]) -> list[list[Atom]]:
                         attributes=attrs,
                     )
             new.append(a)
-        out.append(new)
+        out.append(relate(new, text))
     return out
 
 
