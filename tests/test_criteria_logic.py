@@ -105,3 +105,32 @@ def test_matcher_verdicts_of_the_fixed_criteria() -> None:
     crits = [parse_criterion(t, Section.INCLUSION, i) for i, t in enumerate(texts)]
     verdicts = evaluate_criteria(crits, profile, date(2026, 1, 1))
     assert [v.verdict.value for v in verdicts] == ["met", "met"]
+
+
+def test_compound_modifiers_and_head_nouns_join_the_alternatives() -> None:
+    la = [
+        a
+        for a in _atoms("Locally advanced unresectable or metastatic disease")
+        if a.kind == "disease_setting"
+    ]
+    assert {a.code for a in la} == {"locally_advanced", "unresectable", "metastatic"}
+    assert len({a.attributes.get("group") for a in la}) == 1 and la[0].attributes.get("group")
+    text = (
+        "Known active hepatitis B or hepatitis C infection, or known HIV infection with detectable viral load"
+    )
+    inf = _atoms(text)
+    assert {a.code for a in inf} == {"hepatitis_b", "hepatitis_c", "hiv"}  # no extra "infection" atom
+    assert len({a.attributes.get("group") for a in inf}) == 1 and inf[0].attributes.get("group")
+
+
+def test_setting_goes_to_the_therapy_it_qualifies_only() -> None:
+    atoms = _atoms("Prior PARP inhibitor maintenance with progression during treatment")
+    parp = [a for a in atoms if a.kind == "prior_therapy"]
+    assert parp[0].attributes["setting"] == ["maintenance"]
+    assert all(a.code != "maintenance" for a in atoms if a.kind == "disease_setting")
+    two = _atoms(
+        "No prior chemotherapy for metastatic disease; prior adjuvant therapy completed > 6 months ago"
+    )
+    chemo = [a for a in two if a.kind == "prior_therapy"][0]
+    assert chemo.attributes["setting"] == ["metastatic"]
+    assert not [a for a in two if a.kind == "disease_setting"]

@@ -48,7 +48,10 @@ _THERAPY_WORD = re.compile(
 _PRIOR_BEFORE = re.compile(
     r"\b(?:prior|previous(?:ly)?|received|receipt\s+of|history\s+of)\b[^.;:]{0,40}$", re.I
 )
-_OR_GAP = re.compile(r"^\s*(?:,\s*)?(?:(?:and\s*/\s*|/)?or|/)\s*$", re.I)
+_OR_GAP = re.compile(
+    r"^\s*(?:(?:infections?|disease|cancers?|carcinomas?|tumou?rs?|metastas[ie]s)\s*)?(?:,\s*)?(?:(?:and\s*/\s*|/)?or|/)\s*(?:(?:known|active|documented|confirmed|chronic|any|an?|history\s+of)\s+)*$",
+    re.I,
+)
 _COMMA_GAP = re.compile(r"^\s*,\s*$")
 
 
@@ -69,60 +72,117 @@ def drop_incidental(atoms: list[Atom], text: str) -> list[Atom]:
     ]
 
 
-def _therapy_setting(a: Atom, text: str, therapies: list[Atom]) -> bool:
-    """Whether the `disease_setting` atom `a` qualifies a therapy rather than the patient."""
+_TRAILING_CODES = {"adjuvant", "neoadjuvant", "maintenance"}
+_BEFORE_THERAPY_CODES = {"adjuvant", "neoadjuvant", "first_line", "maintenance", "metastatic"}
+
+
+def _therapy_targets(a: Atom, text: str, therapies: list[Atom]) -> list[Atom] | None:
+    """The therapy atoms the `disease_setting` atom `a` qualifies (None: it is about the patient)."""
     if not a.span:
-        return False
+        return None
     s, e = a.span
-    for t in therapies:
-        if t.span and t.span[1] <= s and _SETTING_AFTER.match(text[t.span[1] : s]):
-            return True
+    before = [
+        t
+        for t in therapies
+        if t.span
+        and t.span[1] <= s
+        and (
+            _SETTING_AFTER.match(text[t.span[1] : s])
+            or (
+                a.code in _TRAILING_CODES and text[t.span[1] : s].strip() == ""
+            )  # "PARP inhibitor maintenance"
+        )
+    ]
+    if before:  # "chemotherapy for metastatic disease"
+        end = max(t.span[1] for t in before if t.span)
+        return [t for t in therapies if t.span and t.span[1] == end or t.kind == "treatment_naive"]
     # "prior adjuvant chemotherapy", "previous neoadjuvant or adjuvant therapy"
-    return bool(_THERAPY_WORD.match(text[e : e + 40]) and _PRIOR_BEFORE.search(text[max(0, s - 50) : s]))
+    if (
+        a.code in _BEFORE_THERAPY_CODES
+        and _THERAPY_WORD.match(text[e : e + 40])
+        and _PRIOR_BEFORE.search(text[max(0, s - 50) : s])
+    ):
+        return [t for t in therapies if t.span and e <= t.span[0] <= e + 40]
+    return None
 
 
 def therapy_settings(atoms: list[Atom], text: str) -> list[Atom]:
     therapies = [a for a in atoms if a.kind in _THERAPY_KINDS]
-    moved = [a for a in atoms if a.kind == "disease_setting" and _therapy_setting(a, text, therapies)]
+    settings: dict[int, list[str]] = {}  # id(therapy atom) -> its setting codes
+    moved: set[int] = set()
+    for a in atoms:
+        if a.kind != "disease_setting":
+            continue
+        targets = _therapy_targets(a, text, therapies)
+        if targets is None:
+            continue
+        moved.add(id(a))
+        for t in targets:
+            settings.setdefault(id(t), []).append(str(a.code))
     if not moved:
         return atoms
-    codes = list(dict.fromkeys(str(a.code) for a in moved))
     out = []
     for a in atoms:
-        if any(a is m for m in moved):
+        if id(a) in moved:
             continue
-        if a.kind in _THERAPY_KINDS:
+        if id(a) in settings:
+            codes = list(dict.fromkeys(settings[id(a)]))
             a = replace(a, attributes={**a.attributes, "setting": codes})
         out.append(a)
     return out
 
 
-def _joined_by_or(text: str, a: Atom, b: Atom, has_or: bool) -> bool:
-    assert a.span and b.span
-    gap = text[a.span[1] : b.span[0]]
-    if b.span[0] < a.span[1]:  # overlapping evidence ("ECOG 0-1 or Karnofsky >= 70")
-        gap = text[a.span[0] : b.span[0]]
-        return bool(re.search(r"\s(?:or|and/or)\s*$", gap, re.I))
-    return bool(_OR_GAP.match(gap) or (has_or and _COMMA_GAP.match(gap)))
+def _spans(a: Atom) -> list[tuple[int, int]]:
+    """The atom's evidence span and its repeated mentions (`attributes["also_spans"]`)."""
+    out = [a.span] if a.span else []
+    for sp in a.attributes.get("also_spans", ()) if a.attributes else ():
+        out.append((int(sp[0]), int(sp[1])))
+    return out
+
+
+def _linked(text: str, a: tuple[int, int], b: tuple[int, int], has_or: bool) -> str | None:
+    """ "or" when spans `a` < `b` are alternatives, "compound" when only blank joins them."""
+    if b[0] < a[1]:  # overlapping evidence ("ECOG 0-1 or Karnofsky >= 70")
+        return "or" if re.search(r"\s(?:or|and/or)\s*$", text[a[0] : b[0]], re.I) else None
+    gap = text[a[1] : b[0]]
+    if _OR_GAP.match(gap) or (has_or and _COMMA_GAP.match(gap)):
+        return "or"
+    return "compound" if gap.strip(" -") == "" else None
+
+
+def _drop_head_nouns(atoms: list[Atom], text: str) -> list[Atom]:
+    """ "hepatitis C infection": the generic `active_infection` on the head noun is the same mention."""
+    ends = {a.span[1] for a in atoms if a.kind == "infection" and a.code != "active_infection" and a.span}
+    ends |= {e for a in atoms if a.kind == "infection" for _s, e in _spans(a)}
+    return [
+        a
+        for a in atoms
+        if not (
+            a.code == "active_infection"
+            and a.span
+            and any(e <= a.span[0] and text[e : a.span[0]].strip() == "" for e in ends)
+        )
+    ]
 
 
 def or_groups(atoms: list[Atom], text: str) -> list[Atom]:
-    spanned = sorted((a.span, i) for i, a in enumerate(atoms) if a.span)
-    if len(spanned) < 2 or not re.search(r"\bor\b|/", text, re.I):
+    if len(atoms) < 2 or not re.search(r"\bor\b|/", text, re.I):
         return atoms
+    spanned = sorted((sp, i) for i, a in enumerate(atoms) for sp in _spans(a))
     # chains of adjacent atoms joined by "or" (a comma counts inside a list that ends with "or")
     links: list[tuple[int, int]] = []
-    for (_sa, i), (_sb, j) in zip(spanned, spanned[1:], strict=False):
+    compounds: list[tuple[int, int]] = []
+    for (sa, i), (sb, j) in zip(spanned, spanned[1:], strict=False):
         a, b = atoms[i], atoms[j]
-        if a.negated and b.negated:
+        if i == j or a.negated != b.negated or "non_evaluable" in (a.kind, b.kind):
             continue
-        if a.negated != b.negated or a.kind == "non_evaluable" or b.kind == "non_evaluable":
-            continue
-        assert a.span and b.span
-        tail = text[b.span[1] : b.span[1] + 80]
+        tail = text[sb[1] : sb[1] + 80]
         has_or = bool(re.match(r"^[^.;:]*?,?\s*(?:and/)?or\b", tail, re.I))
-        if _joined_by_or(text, a, b, has_or):
+        how = _linked(text, sa, sb, has_or)
+        if how == "or" and not (a.negated and b.negated):  # "no A or B" is "no A and no B"
             links.append((i, j))
+        elif how == "compound" and a.kind == b.kind:
+            compounds.append((i, j))
     if not links:
         return atoms
     parent = list(range(len(atoms)))
@@ -133,6 +193,10 @@ def or_groups(atoms: list[Atom], text: str) -> list[Atom]:
             x = parent[x]
         return x
 
+    # "locally advanced unresectable or metastatic": the compound's modifiers join the alternatives
+    # (a flat AND-of-ORs cannot say "(A and B) or C"; "A or B or C" is the closer reading)
+    linked = {k for pair in links for k in pair}
+    links += [(i, j) for i, j in compounds if i in linked or j in linked]
     first_of_group: dict[object, int] = {}
     for i, a in enumerate(atoms):  # members of an existing group ("cancer", "hr", ...) stay together
         g = a.attributes.get("group") if a.attributes else None
@@ -159,4 +223,5 @@ def or_groups(atoms: list[Atom], text: str) -> list[Atom]:
 
 def relate(atoms: list[Atom], text: str) -> list[Atom]:
     """The three rules above, in order, on one criterion's atoms (after ConText)."""
-    return or_groups(therapy_settings(drop_incidental(atoms, text), text), text)
+    atoms = _drop_head_nouns(drop_incidental(atoms, text), text)
+    return or_groups(therapy_settings(atoms, text), text)
