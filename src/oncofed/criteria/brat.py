@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from oncofed.criteria.brat_spans import generic_spans
 from oncofed.criteria.parser import parse_many
 from oncofed.domain.criteria import Atom, Criterion, Section
 
@@ -118,14 +119,29 @@ def text_entities(text: str, section: Section) -> list[Entity]:
     result = parse_many([text], section)[0]
     out: list[Entity] = []
     for c in result.criteria:
-        out.extend(atom_entities(c, c.span[0] if c.span else 0))
+        offset = c.span[0] if c.span else 0
+        ents = atom_entities(c, offset)
+        # generic mentions no atom states (brat_spans): added where no entity of the type overlaps
+        taken: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for x in ents:
+            taken[x.type].append((x.start, x.end))
+        spans = sorted(generic_spans(c.text), key=lambda t: (t[1], t[1] - t[2]))
+        for etype, s, e in spans:
+            s, e = s + offset, e + offset
+            if e <= s or any(s < te and ts < e for ts, te in taken[etype]):
+                continue
+            taken[etype].append((s, e))
+            ents.append(Entity(etype, s, e, text[s:e]))
+        out.extend(ents)
     return out
 
 
 def write_ann(entities: Iterable[Entity], path: Path) -> None:
     lines = []
     for i, e in enumerate(sorted(entities, key=lambda x: (x.start, x.end, x.type)), start=1):
-        lines.append(f"T{i}\t{e.type} {e.start} {e.end}\t{e.text.replace(chr(10), ' ')}")
+        lines.append(
+            f"T{i}\t{e.type} {e.start} {e.end}\t{e.text.replace(chr(13), ' ').replace(chr(10), ' ')}"
+        )
     path.write_text("\n".join(lines) + ("\n" if lines else ""), encoding="utf-8")
 
 
@@ -206,7 +222,9 @@ def export_and_score(
         rel = txt.relative_to(in_dir)
         target = out_dir / rel.with_suffix(".ann")
         target.parent.mkdir(parents=True, exist_ok=True)
-        text = txt.read_text(encoding="utf-8", errors="replace")
+        # newline="": brat offsets count "\r\n" as two characters (Chia's files have CRLF line ends)
+        with txt.open(encoding="utf-8", errors="replace", newline="") as fh:
+            text = fh.read()
         pred = text_entities(text, section_of(txt))
         write_ann(pred, target)
         n += 1

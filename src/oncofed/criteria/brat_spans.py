@@ -1,0 +1,154 @@
+"""Generic brat spans of a criterion, beside the atom entities of `brat.py`.
+
+Atoms cover what the matcher evaluates; an annotated corpus (Chia, LCT) marks every mention of its
+entity types, most of which no atom states (a comorbidity outside the vocabulary, "at screening",
+"1.5 x ULN" of an unknown analyte). These rules add such spans from general wording, never from the
+annotated files: temporal expressions and temporal qualifiers, comparator + number (+ unit) values,
+negation cues, person words (age, sex, life stage), procedure terms, measurement names (the lab
+vocabulary plus common clinical scores), and condition noun phrases recognised by medical
+morphology (…itis, …oma, …pathy, disease, syndrome, failure…) or as the head after "history of",
+"diagnosis of". Boundaries follow the Chia guideline (Kury et al., Sci Data 2020): entities are
+minimal noun phrases with their modifiers, without articles, and the comparator belongs to Value.
+A generic span is dropped where an atom entity of the same type already overlaps it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from oncofed.criteria import vocab
+
+_NUMW = r"(?:\d+(?:[.,]\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty)"
+_UNIT_T = r"(?:hours?|hrs?|days?|weeks?|wks?|months?|mos?|years?|yrs?)"
+_ANCHOR = (
+    r"(?:(?:the\s+)?(?:start|first\s+dose|initiation|beginning|day\s+1)\s+of\s+(?:the\s+)?(?:study\s+)?"
+    r"(?:treatment|therapy|drug|medication)|(?:the\s+)?(?:study\s+)?(?:entry|enrol+ment|registration|"
+    r"randomi[sz]ation|screening|inclusion|baseline|treatment|start|day\s+1|first\s+dose|surgery))"
+)
+TEMPORAL = re.compile(
+    rf"\b(?:(?:within|in|during|for|over|at\s+least|at\s+most|less\s+than|more\s+than|greater\s+than|"
+    rf"up\s+to|after|before|minimum\s+of|last)\s+(?:the\s+)?(?:last\s+|past\s+|previous\s+|prior\s+|preceding\s+)?)?"
+    rf"{_NUMW}(?:\s*(?:-|to|–)\s*{_NUMW})?\s*{_UNIT_T}\b"
+    rf"(?:\s+(?:prior\s+to|before|after|of|from|following|preceding)\s+{_ANCHOR}|\s+ago)?"
+    rf"|\b(?:prior\s+to|before|at\s+the\s+time\s+of|at|during)\s+{_ANCHOR}"
+    r"|\b(?:previous(?:ly)?|current(?:ly)?|prior|recent(?:ly)?|ongoing|concomitant|concurrent(?:ly)?|past|"
+    r"pre-existing|preexisting|at\s+screening|at\s+baseline|during\s+the\s+(?:study|trial)(?:\s+period)?)\b",
+    re.I,
+)
+_CMP = (
+    r"(?:[<>≤≥]=?|=<|=>|=|greater\s+than(?:\s+or\s+equal\s+to)?|less\s+than(?:\s+or\s+equal\s+to)?|more\s+than|"
+    r"at\s+least|no\s+more\s+than|not\s+more\s+than|no\s+less\s+than|up\s+to|above|below|over|under|"
+    r"exceeding|higher\s+than|lower\s+than|between|equal\s+to|≧|≦)"
+)
+_UNIT_V = (
+    r"(?:%|x\s*(?:the\s+)?(?:uln|lln|upper\s+limit\s+of\s+normal(?:\s+\(uln\))?|institutional\s+uln)|×\s*uln|"
+    r"mg/d[lL]|g/d[lL]|g/[lL]|mg/[lL]|µmol/[lL]|umol/[lL]|mmol/[lL]|m[lL]/min(?:/1\.73\s*m2)?|mm\s*hg|mmhg|"
+    r"kg/m2|kg/m²|kg|mg|ms(?:ec)?|cells?/(?:mm3|µ[lL]|u[lL])|/mm3|/µ[lL]|/u[lL]|x\s*10\^?\d+\s*/\s*[lL]|"
+    r"(?:10\^?9|10\^?3)\s*/\s*[lL]|iu/[lL]|u/[lL]|ng/m[lL]|years?|cm|mm|grade\s*\d)"
+)
+VALUE = re.compile(
+    rf"(?:{_CMP}\s*)?(?<![\w.])\d+(?:[.,]\d+)?(?:\s*(?:-|–|to|and)\s*\d+(?:[.,]\d+)?)?\s*{_UNIT_V}?"
+    rf"(?:\s+or\s+(?:more|less|greater|higher|lower|above|below))?(?![\w/])",
+    re.I,
+)
+NEGATION = re.compile(
+    r"\b(?:no|not|without|never|none|absence\s+of|free\s+of|lack\s+of|cannot|unable\s+to|non|neither|nor|"
+    r"negative\s+for|excluding|except)\b",
+    re.I,
+)
+PERSON = re.compile(
+    r"\b(?:aged?|years?\s+(?:of\s+age|old)|males?|females?|men|women|woman|man|boys?|girls?|children|child|"
+    r"adults?|adolescents?|pediatric|paediatric|infants?|elderly|subjects?\s+aged|postmenopausal|"
+    r"premenopausal|childbearing\s+potential|child-bearing\s+potential)\b",
+    re.I,
+)
+PROCEDURE = re.compile(
+    r"\b(?:(?:major\s+|minor\s+|prior\s+|previous\s+)?surgery|surgical\s+(?:procedure|resection)s?|resections?|"
+    r"\w*ectomy|\w*otomy|\w*plasty|radiotherapy|radiation(?:\s+therapy)?|(?:chemo|immuno|hormon\w*|"
+    r"endocrine|targeted|systemic|biologic(?:al)?|cell)\s*therap(?:y|ies)|chemotherapy|chemoradiation|"
+    r"transplant(?:ation)?s?|biops(?:y|ies)|dialysis|transfusions?|ablation|embolization|intubation|"
+    r"(?:ct|mri|pet)\s*(?:scans?)?|scans?|imaging|endoscopy|colonoscopy|catheteri[sz]ation|ventilation|"
+    r"angioplasty|stent(?:ing)?|ecg|electrocardiogram|echocardiogram|mammogram|biopsies|brachytherapy|"
+    r"stem\s+cell\s+transplant(?:ation)?)\b",
+    re.I,
+)
+MEASUREMENT = re.compile(
+    r"\b(?:ecog(?:\s+performance\s+status)?|karnofsky(?:\s+performance\s+status)?|performance\s+status|"
+    r"(?:left\s+ventricular\s+)?ejection\s+fraction|lvef|qtc?(?:\s+interval)?|blood\s+pressure|"
+    r"body\s+mass\s+index|bmi|body\s+weight|weight|height|hba1c|glycated\s+hemoglobin|"
+    r"(?:serum|plasma|fasting)\s+\w+|\w+\s+levels?|\w+\s+count|gfr|egfr|clearance|heart\s+rate|"
+    r"oxygen\s+saturation|spo2|fev1|dlco|mmse|psa|ca-?125|cea|viral\s+load|cd4(?:\+)?(?:\s+count)?|"
+    r"(?:\w+\s+)?scores?)\b",
+    re.I,
+)
+_MORPH = (
+    r"\w+(?:itis|osis|emia|aemia|oma|omas|pathy|plasia|algia|iasis|ectasis|trophy|megaly|uria|"
+    r"penia|cytosis|rrhea|rrhoea|rrhage|sclerosis)"
+    r"|(?:disease|disorder|syndrome|infection|failure|insufficiency|cancer|carcinoma|tumou?r|neoplasm|"
+    r"malignancy|malignancies|metastas[ie]s|lesions?|deficiency|dysfunction|hypertension|diabetes|"
+    r"asthma|stroke|infarction|fracture|ulcer|bleeding|hemorrhage|haemorrhage|thrombosis|embolism|"
+    r"arrhythmia|angina|pneumonia|hepatitis|cirrhosis|allergy|hypersensitivity|depression|dementia|"
+    r"epilepsy|seizures?|obesity|pregnan(?:t|cy)|lactating|breast-?feeding|illness|injury|pain|"
+    r"toxicity|toxicities|neuropathy|effusion|edema|oedema|anemia|anaemia)"
+)
+_ADJ = r"(?:[a-z][\w'-]*\s+){0,3}?"
+_STOP_ADJ = re.compile(
+    r"^(?:the|a|an|any|other|and|or|of|with|without|no|not|known|history|patients?|subjects?|who|have|has|"
+    r"had|must|be|is|are|in|on|for|to|by|as|at|from|their|his|her|prior|previous|current|active|ongoing|"
+    r"recent|concomitant|within|than|evidence|diagnosis|diagnosed|presence|documented|confirmed|"
+    r"significant|clinically)$",
+    re.I,
+)
+CONDITION = re.compile(
+    rf"\b{_ADJ}(?:{_MORPH})\b(?:\s+of\s+the\s+\w+|\s+(?:type\s+)?(?:[12]|i{{1,2}})\b)?", re.I
+)
+_HEAD = re.compile(
+    r"\b(?:history\s+of|diagnosis\s+of|diagnosed\s+with|evidence\s+of|presence\s+of|suffering\s+from)\s+"
+    r"(?:an?\s+|the\s+|any\s+|known\s+)?(?P<np>[a-z][\w'-]*(?:\s+(?!or\b|and\b|with\b|within\b|in\b|of\b|"
+    r"that\b|who\b|which\b|requiring\b|including\b|except\b)[a-z][\w'-]*){0,3})",
+    re.I,
+)
+
+
+def _trim_condition(text: str, s: int, e: int) -> tuple[int, int] | None:
+    """Drop leading function words / qualifiers Chia keeps outside the Condition ("history of")."""
+    words = list(re.finditer(r"\S+", text[s:e]))
+    while words and _STOP_ADJ.match(words[0].group(0).strip(",;:()")):
+        words.pop(0)
+    if not words:
+        return None
+    return s + words[0].start(), s + words[-1].end()
+
+
+def generic_spans(text: str) -> Iterator[tuple[str, int, int]]:
+    """(type, start, end) of generic mentions in one criterion text."""
+    temporal = []
+    for m in TEMPORAL.finditer(text):
+        temporal.append(m.span())
+        yield "Temporal", m.start(), m.end()
+    for m in VALUE.finditer(text):
+        s, e = m.span()
+        while e > s and text[e - 1] in " \t.,;":
+            e -= 1
+        # a duration belongs to Temporal; a bare list number ("1.") is no value
+        if any(ts <= s and e <= te for ts, te in temporal) or re.fullmatch(r"\d{1,2}", text[s:e]):
+            continue
+        yield "Value", s, e
+    for rx, kind in ((NEGATION, "Negation"), (PERSON, "Person"), (PROCEDURE, "Procedure")):
+        for m in rx.finditer(text):
+            yield kind, m.start(), m.end()
+    for mention in vocab.find_lab_analytes(text):
+        yield "Measurement", mention.start, mention.end
+    for m in MEASUREMENT.finditer(text):
+        yield "Measurement", m.start(), m.end()
+    for mention in vocab.find_drugs(text):
+        yield "Drug", mention.start, mention.end
+    for m in CONDITION.finditer(text):
+        span = _trim_condition(text, *m.span())
+        if span:
+            yield "Condition", *span
+    for m in _HEAD.finditer(text):
+        span = _trim_condition(text, m.start("np"), m.end("np"))
+        if span:
+            yield "Condition", *span
