@@ -82,6 +82,20 @@ MEASUREMENT = re.compile(
     r"(?:\w+\s+)?scores?)\b",
     re.I,
 )
+# drug names by INN stem (WHO "Use of stems in the selection of INNs") and common drug-class words
+DRUG = re.compile(
+    r"\b(?:[a-z]+(?:mab|nib|parib|ciclib|lisib|rafenib|platin|taxel|rubicin|mustine|fosfamide|tecan|"
+    r"parin|statin|pril|sartan|olol|azole|conazole|cillin|mycin|micin|floxacin|cycline|vir|lukast|prazole|"
+    r"dipine|gliptin|glutide|gliflozin|formin|sone|solone|olone|azepam|azolam|triptyline|oxetine|traline|"
+    r"profen|fenac|coxib|grel|xaban|gatran|tidine|setron|limus|sporine|trexate|dronate|caine|pam|"
+    r"barbital|buterol|oterol)|aspirin|insulin|warfarin|coumadin|heparin|morphine|acetaminophen|paracetamol|"
+    r"(?:systemic\s+)?(?:cortico)?steroids?|antibiotics?|anticoagulants?|antiplatelets?|nsaids?|opioids?|"
+    r"antidepressants?|antipsychotics?|anticonvulsants?|antiepileptics?|immunosuppressants?|"
+    r"immunosuppressive\s+(?:drugs?|agents?|medications?)|vaccines?|chemotherapeutic\s+agents?|"
+    r"bisphosphonates?|diuretics?|antihypertensives?|hormone\s+replacement\s+therapy|oral\s+contraceptives?|"
+    r"(?:study|investigational|concomitant)\s+(?:drugs?|medications?|products?|agents?))\b",
+    re.I,
+)
 _MORPH = (
     r"\w+(?:itis|osis|emia|aemia|oma|omas|pathy|plasia|algia|iasis|ectasis|trophy|megaly|uria|"
     r"penia|cytosis|rrhea|rrhoea|rrhage|sclerosis)"
@@ -144,6 +158,8 @@ def generic_spans(text: str) -> Iterator[tuple[str, int, int]]:
         yield "Measurement", m.start(), m.end()
     for mention in vocab.find_drugs(text):
         yield "Drug", mention.start, mention.end
+    for m in DRUG.finditer(text):
+        yield "Drug", m.start(), m.end()
     for m in CONDITION.finditer(text):
         span = _trim_condition(text, *m.span())
         if span:
