@@ -152,8 +152,9 @@ def _linked(text: str, a: tuple[int, int], b: tuple[int, int], has_or: bool) -> 
 
 def _drop_head_nouns(atoms: list[Atom], text: str) -> list[Atom]:
     """ "hepatitis C infection": the generic `active_infection` on the head noun is the same mention."""
-    ends = {a.span[1] for a in atoms if a.kind == "infection" and a.code != "active_infection" and a.span}
-    ends |= {e for a in atoms if a.kind == "infection" for _s, e in _spans(a)}
+    if not any(a.code == "active_infection" for a in atoms):
+        return atoms
+    ends = {e for a in atoms if a.kind == "infection" and a.code != "active_infection" for _s, e in _spans(a)}
     return [
         a
         for a in atoms
