@@ -50,12 +50,20 @@ class Timer:
 
 def _patch_reads(timer: Timer) -> None:
     original = prescreen.PrescreenPatients.rows
+    original_centre = prescreen.PrescreenPatients.centre_rows
     original_conv = prescreen.patient_to_domain
 
     def rows(self: Any, ids: Sequence[str]) -> list[Any]:
         started = time.perf_counter()
         try:
             return original(self, ids)
+        finally:
+            timer.read += time.perf_counter() - started
+
+    def centre_rows(self: Any, centre_id: str) -> list[Any]:
+        started = time.perf_counter()
+        try:
+            return original_centre(self, centre_id)
         finally:
             timer.read += time.perf_counter() - started
 
@@ -67,6 +75,7 @@ def _patch_reads(timer: Timer) -> None:
             timer.read += time.perf_counter() - started
 
     prescreen.PrescreenPatients.rows = rows  # type: ignore[method-assign]
+    prescreen.PrescreenPatients.centre_rows = centre_rows  # type: ignore[method-assign]
     prescreen.patient_to_domain = conv  # type: ignore[assignment]
 
 

@@ -148,6 +148,16 @@ class PrescreenPatients(PatientRepository):
         self.audit("prescreen.evaluate", out)
         return out
 
+    def centre_rows(self, centre_id: str) -> list[Any]:
+        """Every living patient record of the centre the actor may see, in one scoped query (a full
+        pass reads the whole centre: one scan instead of thousands of primary-key look-ups)."""
+        stmt = self._scoped(select(PatientRow.__table__)).where(
+            PatientRow.centre_id == centre_id, PatientRow.deceased.is_(False)
+        )
+        out = list(self.session.execute(stmt))
+        self.audit("prescreen.evaluate", out)
+        return out
+
     def audit(self, action: str, rows: Sequence[Any]) -> None:
         """Record the read in the audit log (trust area) when the repository provides one."""
         record = getattr(self, "_audit", None)
@@ -226,7 +236,12 @@ def refresh_prescreen(
         since = watermark - timedelta(seconds=1) if watermark is not None else None
         if not full and watermark is None:
             since = None  # nothing stored yet for a known run: look at everyone
-        stamps = repo.stamps(centre_id, since=since)
+        if full:  # the whole centre is read anyway: its stamps come with the records
+            rows = repo.centre_rows(centre_id)
+            stamps = {r.id: r.updated_at for r in rows}
+        else:
+            stamps = repo.stamps(centre_id, since=since)
+            rows = repo.rows(list(stamps)) if stamps else []
         stored_stmt = select(
             PrescreenResultRow.patient_id,
             PrescreenResultRow.patient_updated_at,
@@ -244,7 +259,6 @@ def refresh_prescreen(
                 chunk = stored_stmt.where(PrescreenResultRow.patient_id.in_(ids[k : k + LOAD_BATCH]))
                 stored.update({r[0]: tuple(r[1:]) for r in s.execute(chunk)})
         gone = [pid for pid in stored if pid not in stamps] if full else []
-        rows = repo.rows(list(stamps)) if stamps else []
         hashes = {r.id: patient_record_hash(r) for r in rows}
         if not full:
             rows = [r for r in rows if r.id not in stored or stored[r.id][1] != hashes[r.id]]
