@@ -8,6 +8,7 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 criteria_app = typer.Typer(
@@ -23,7 +24,10 @@ def _atom_line(a: dict) -> str:  # type: ignore[type-arg]
     unit = f" {a['unit']}" if a.get("unit") else ""
     code = f"{a['code']} " if a.get("code") else ""
     window = f" within {a['window_days']} d" if a.get("window_days") else ""
-    return f"{a['kind']}: {code}{a['operator']} {value}{unit}{window}{flags}".strip()
+    attrs = a.get("attributes") or {}
+    setting = f" (setting: {', '.join(attrs['setting'])})" if attrs.get("setting") else ""
+    group = f" [or: {attrs['group']}]" if attrs.get("group") else ""
+    return f"{a['kind']}: {code}{a['operator']} {value}{unit}{window}{setting}{flags}{group}".strip()
 
 
 @criteria_app.command("parse")
@@ -69,8 +73,8 @@ def _print(payload: list[dict], as_json: bool, warnings: list[str]) -> None:  # 
         table.add_row(
             str(c["index"]),
             c["section"],
-            c["text"][:160],
-            "\n".join(_atom_line(a) for a in c["atoms"]) or "-",
+            escape(c["text"][:160]),
+            escape("\n".join(_atom_line(a) for a in c["atoms"])) or "-",  # "[negated]" is no markup
         )
     console.print(table)
     for w in warnings:
