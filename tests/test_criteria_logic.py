@@ -134,3 +134,12 @@ def test_setting_goes_to_the_therapy_it_qualifies_only() -> None:
     chemo = [a for a in two if a.kind == "prior_therapy"][0]
     assert chemo.attributes["setting"] == ["metastatic"]
     assert not [a for a in two if a.kind == "disease_setting"]
+
+
+def test_slash_receptor_profile_is_not_alternatives() -> None:
+    atoms = _atoms("HR+/HER2- advanced breast cancer")
+    her2 = [a for a in atoms if a.kind == "biomarker" and a.code == "HER2"]
+    hr = [a for a in atoms if a.kind == "biomarker" and a.code in ("ER", "PR")]
+    assert her2 and hr and her2[0].attributes.get("group") != hr[0].attributes.get("group")
+    both = _atoms("Pregnant/lactating women")
+    assert len({a.attributes.get("group") for a in both}) == 1 and both[0].attributes.get("group")

@@ -180,6 +180,8 @@ def or_groups(atoms: list[Atom], text: str) -> list[Atom]:
         tail = text[sb[1] : sb[1] + 80]
         has_or = bool(re.match(r"^[^.;:]*?,?\s*(?:and/)?or\b", tail, re.I))
         how = _linked(text, sa, sb, has_or)
+        if how == "or" and "biomarker" in (a.kind, b.kind) and text[sa[1] : sb[0]].strip() == "/":
+            how = None  # "HR+/HER2-" is a receptor profile (AND), not alternatives
         if how == "or" and not (a.negated and b.negated):  # "no A or B" is "no A and no B"
             links.append((i, j))
         elif how == "compound" and a.kind == b.kind:
