@@ -66,7 +66,7 @@ def main() -> None:
         + ", ".join(f"{k} {v}" for k, v in sorted(labels.items()))
         + f". Server errors: {labels.get('error 500', 0)}. Patient ids shown to a role that may not see them: "
         f"{len(leaks)} responses on {len(open_leaks)} routes"
-        + (f" ({', '.join(f'`{m} {p}`' for m, p in open_leaks)}: open finding F1)" if open_leaks else "")
+        + (f" ({', '.join(f'`{m} {p}`' for m, p in open_leaks)}: leak, to fix)" if open_leaks else "")
         + f". Audit coverage: {audited}/{len(reads)} patient-level reads that returned patient data wrote an "
         f"audit record ({len(patient_routes)} patient-level routes)."
     )
@@ -117,7 +117,7 @@ def main() -> None:
 **Route x role matrix** (`tests/route_matrix.py`, the same engine as `tests/test_route_roles.py`):
 {summary} The full outcome table is in docs/SECURITY.md.
 
-**Open findings in other areas** (tolerated by the tests, listed in `tests/route_matrix.py` and `tests/fuzzing.py`): {len(OPEN_FINDINGS)} route(s) for F1, still open: {"yes" if open_leaks else "no"}; importer crashes F2 (quality events), counted as "known" below (F3, patients, was fixed).
+**Open findings tolerated by the tests** (listed in `tests/route_matrix.py` and `tests/fuzzing.py`): {len(OPEN_FINDINGS)} route(s); patient-id leaks found in this run: {"yes" if open_leaks else "none"}. F1 (quality rejects), F2 (quality importer crash) and F3 (patient importer crash) are fixed: see docs/SECURITY.md.
 
 **Importer fuzzing** (`tests/fuzzing.py`: mutated seed files and random bytes, end to end into the store, derandomised):
 
