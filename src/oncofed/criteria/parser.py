@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -67,19 +66,8 @@ _NON_EVAL_WORDS = (
 )  # fmt: skip
 
 
-@functools.cache
-def _gate(words: tuple[str, ...]) -> re.Pattern[str]:
-    # one compiled alternation per gate: a single C-level scan instead of a Python `in` per word
-    # (same answer as `any(w in low for w in words)`: plain substrings, no word boundaries)
-    return re.compile("|".join(re.escape(w) for w in words))
-
-
 def _has(low: str, words: tuple[str, ...]) -> bool:
-    return _gate(words).search(low) is not None
-
-
-ATOMS_MEMO_SIZE = 50_000  # criteria texts kept (bounded: a long-lived server parses many trials)
-_ATOMS_MEMO: dict[tuple[str, str | None], tuple[Atom, ...]] = {}
+    return any(w in low for w in words)
 
 
 @dataclass(frozen=True)
@@ -181,26 +169,19 @@ def _apply_context(items: list[tuple[str, list[Atom]]]) -> list[list[Atom]]:
 
 def _criteria_of(segments: Sequence[Segment]) -> list[Criterion]:
     heads = {s.index: s.text for s in segments}
-    keys: list[tuple[str, str | None]] = []
+    items = []
     for s in segments:
         heading = None
         if s.parent_index is not None and heads.get(s.parent_index, "").rstrip().endswith(":"):
             heading = heads[s.parent_index]
         elif s.heading:
             heading = s.heading
-        keys.append((s.clean_text or s.text, heading if heading and len(heading) < 60 else None))
-    # A criterion's atoms depend only on (body, lead-in): boilerplate recurring within and across
-    # trials is extracted and put through ConText once (atoms are frozen; nothing mutates them).
-    found = {k: _ATOMS_MEMO[k] for k in keys if k in _ATOMS_MEMO}
-    missing = [k for k in dict.fromkeys(keys) if k not in found]
-    items = [(body, extract_atoms(body, heading)) for body, heading in missing]
-    for k, atoms in zip(missing, _apply_context(items), strict=True):
-        found[k] = tuple(atoms)
-        if len(_ATOMS_MEMO) < ATOMS_MEMO_SIZE:
-            _ATOMS_MEMO[k] = found[k]
+        body = s.clean_text or s.text
+        items.append((body, extract_atoms(body, heading if heading and len(heading) < 60 else None)))
+    with_context = _apply_context(items)
     return [
-        Criterion(s.section, s.index, s.text, (s.start, s.end), found[k], s.parent_index)
-        for s, k in zip(segments, keys, strict=True)
+        Criterion(s.section, s.index, s.text, (s.start, s.end), tuple(atoms), s.parent_index)
+        for s, atoms in zip(segments, with_context, strict=True)
     ]
 
 
