@@ -59,16 +59,15 @@ def biomarker(atom: Atom, v: PatientView, day: date) -> AtomResult:
             results.append((False, f))
             continue
         fkind = str(f.attributes.get("kind", "")).lower()
-        if alteration in ("mutation", "amplification", "fusion", "deletion") and fkind not in (
+        other_kind = alteration in ("mutation", "amplification", "fusion", "deletion") and fkind not in (
             alteration,
             "",
             "variant",
-        ):
-            if alteration == "deletion" and "deletion" in _status_of(f):
-                pass
-            else:
-                results.append((False, f))
-                continue
+        )
+        # a deletion may be recorded as a status ("homozygous deletion") on a fact of another kind
+        if other_kind and not (alteration == "deletion" and "deletion" in _status_of(f)):
+            results.append((False, f))
+            continue
         if not wanted:
             results.append((_biomarker_value_matches(f, "positive", code), f))
         else:

@@ -196,20 +196,7 @@ def verify_chain(bind: Engine | Connection, limit_problems: int = 20) -> VerifyR
     return VerifyReport(rows=n, ok=not problems, problems=problems[:limit_problems])
 
 
-AUDIT_COLUMNS = [
-    "seq",
-    "at",
-    "user_id",
-    "role",
-    "actor_centres",
-    "purpose",
-    "action",
-    "centre_ids",
-    "patient_ids",
-    "n_records",
-    "detail",
-    "hash",
-]
+AUDIT_COLUMNS = [*HASHED_FIELDS, "hash"]
 
 
 def search(

@@ -341,31 +341,22 @@ def finish_profile(profile: PatientProfile, *, today: date | None = None) -> Pat
 
 def add_performance_conversions(profile: PatientProfile) -> None:
     """ECOG from Karnofsky (and the reverse) when only one scale was recorded."""
-    has_ecog = bool(profile.facts_of("ecog"))
-    has_kps = bool(profile.facts_of("karnofsky"))
-    if has_kps and not has_ecog:
-        for f in profile.facts_of("karnofsky"):
-            ecog = ecog_from_karnofsky(int(f.value))
-            profile.facts.append(
-                Fact(
-                    "ecog",
-                    value=ecog,
-                    display=f"ECOG {ecog} (from Karnofsky {f.value})",
-                    when=f.when,
-                    provenance=f.provenance,
-                    attributes={"converted_from": "karnofsky", "karnofsky": f.value},
-                )
+    scales = {"ecog": ("ECOG", ecog_from_karnofsky), "karnofsky": ("Karnofsky", karnofsky_from_ecog)}
+    recorded = [kind for kind in scales if profile.facts_of(kind)]
+    if len(recorded) != 1:
+        return
+    source = recorded[0]
+    target = "karnofsky" if source == "ecog" else "ecog"
+    label, convert = scales[target]
+    for f in profile.facts_of(source):
+        value = convert(int(f.value))
+        profile.facts.append(
+            Fact(
+                target,
+                value=value,
+                display=f"{label} {value} (from {scales[source][0]} {f.value})",
+                when=f.when,
+                provenance=f.provenance,
+                attributes={"converted_from": source, source: f.value},
             )
-    elif has_ecog and not has_kps:
-        for f in profile.facts_of("ecog"):
-            kps = karnofsky_from_ecog(int(f.value))
-            profile.facts.append(
-                Fact(
-                    "karnofsky",
-                    value=kps,
-                    display=f"Karnofsky {kps} (from ECOG {f.value})",
-                    when=f.when,
-                    provenance=f.provenance,
-                    attributes={"converted_from": "ecog", "ecog": f.value},
-                )
-            )
+        )

@@ -322,22 +322,8 @@ def status_form(
         changes.append(StatusChange(pid, int(version) if version.isdigit() else -1))
     try:
         states = change_status(db, actor, trial_id, changes, status, reason=reason, note=note)
-    except ScreeningConflict as exc:
-        return _render_list(
-            request,
-            db,
-            actor,
-            trial_id,
-            centre_id,
-            show,
-            error=exc.message,
-            fix=exc.fix or "",
-            status_code=409,
-            refresh=False,
-            mark_visit=False,
-        )
-    except (InputError, NotFound) as exc:
-        code = 422 if isinstance(exc, InputError) else 404
+    except (ScreeningConflict, InputError, NotFound) as exc:
+        code = 409 if isinstance(exc, ScreeningConflict) else 422 if isinstance(exc, InputError) else 404
         return _render_list(
             request,
             db,
