@@ -21,7 +21,7 @@ numeric kinds. Patients objecting to research use never reach a batch built thro
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
@@ -146,6 +146,10 @@ class PatientBatch:
     def __len__(self) -> int:
         return len(self.ids)
 
+    def prefetch(self, indices: Iterable[int]) -> None:
+        """Make `views[i]` cheap for these patients (a batch built from stored features loads the
+        records it needs in one query; this batch already holds every view)."""
+
     def lab(self, analyte: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(value, ULN, day number of the latest value) per patient; NaN where missing."""
         if analyte not in self._labs:
@@ -233,6 +237,7 @@ class PatientBatch:
             keys, first, inverse = np.unique(column.astype(str), return_index=True, return_inverse=True)
             cached = self._values[id(column)] = (keys, first, inverse)
         keys, first, inverse = cached
+        self.prefetch(first)
         decided = np.array([decide(str(k), int(i)) for k, i in zip(keys, first, strict=True)], dtype=np.int8)
         return decided[inverse]
 
@@ -337,6 +342,7 @@ def _keyed_column(atom: Atom, batch: PatientBatch) -> np.ndarray:
             "disease_setting_no_lines",
         )
     inverse, reps = batch.keys(name, kinds, fields, code, atom.window_days is not None)
+    batch.prefetch(reps)
     decided = np.array(
         [_tri(evaluate_atom(atom, batch.views[r], batch.day).holds) for r in reps], dtype=np.int8
     )
@@ -479,6 +485,7 @@ def atom_column(atom: Atom, batch: PatientBatch) -> np.ndarray:
                 batch._atoms[key] = col
                 return col  # evaluate_atom already applied negation
             else:
+                batch.prefetch(range(len(batch)))
                 col = np.fromiter(
                     (_tri(evaluate_atom(atom, v, batch.day).holds) for v in batch.views),
                     dtype=np.int8,

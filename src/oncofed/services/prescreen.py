@@ -26,22 +26,25 @@ from sqlalchemy.orm import Session
 
 from oncofed.domain import Actor, Trial
 from oncofed.errors import NotFound, OncofedError
+from oncofed.matching.features import BatchProfiles, FeatureBatch
+from oncofed.services.match_index import MatchIndex
 from oncofed.services.prescreen_engine import (  # noqa: F401  (re-exported: the seam's public names)
     CANDIDATE,
     DEFAULT_ENGINE,
     MET,
     NOT_MET,
     UNKNOWN,
-    Assessment,
+    Assessments,
     Evaluator,
     PrescreenEngine,
     VerdictMatrix,
     _candidate_verdicts,
     _criteria_fingerprint,
     assess,
+    criteria_texts,
+    criterion_labels,
 )
 from oncofed.store.db import Database
-from oncofed.store.mapping import patient_to_domain
 from oncofed.store.models import PatientRow
 from oncofed.store.models_prescreen import (
     PrescreenResultRow,
@@ -111,13 +114,6 @@ def trial_criteria_hash(trial: Trial, engine: PrescreenEngine = DEFAULT_ENGINE) 
     return hashlib.sha1(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def patient_record_hash(row: Any) -> str:
-    """What the evaluator reads from a patient record. `repr` of the decoded JSON is stable (key
-    order is the stored order) and several times faster than a sorted json.dumps."""
-    payload = (row.sex, row.birth_date, row.age_years, row.primary_cancer, row.stage, row.ecog, row.facts)
-    return hashlib.sha1(repr(payload).encode()).hexdigest()
-
-
 def research_actor(actor: Actor) -> Actor:
     """Pre-screening is research use: objectors are hidden for every role."""
     return dataclasses.replace(actor, purpose="research")
@@ -130,33 +126,15 @@ class PrescreenPatients(PatientRepository):
         stmt = self._scoped(select(PatientRow.id)).where(PatientRow.centre_id == centre_id)
         return stmt.where(PatientRow.deceased.is_(False))
 
-    def stamps(self, centre_id: str, since: datetime | None = None) -> dict[str, datetime | None]:
-        """id -> updated_at of the centre's living patients (only those updated at/after `since`)."""
-        base = cast(Select[Any], select(PatientRow.id, PatientRow.updated_at))
+    def stamps(
+        self, centre_id: str, since: datetime | None = None
+    ) -> dict[str, tuple[datetime | None, str | None]]:
+        """id -> (updated_at, record hash) of the centre's living patients (updated at/after `since`)."""
+        base = cast(Select[Any], select(PatientRow.id, PatientRow.updated_at, PatientRow.record_hash))
         stmt = self._scoped(base).where(PatientRow.centre_id == centre_id, PatientRow.deceased.is_(False))
         if since is not None:
             stmt = stmt.where(PatientRow.updated_at >= since)
-        return {pid: at for pid, at in self.session.execute(stmt)}
-
-    def rows(self, ids: Sequence[str]) -> list[Any]:
-        out: list[Any] = []
-        table = PatientRow.__table__
-        for i in range(0, len(ids), LOAD_BATCH):
-            chunk = list(ids[i : i + LOAD_BATCH])
-            stmt = self._scoped(select(table)).where(PatientRow.id.in_(chunk))
-            out.extend(self.session.execute(stmt))
-        self.audit("prescreen.evaluate", out)
-        return out
-
-    def centre_rows(self, centre_id: str) -> list[Any]:
-        """Every living patient record of the centre the actor may see, in one scoped query (a full
-        pass reads the whole centre: one scan instead of thousands of primary-key look-ups)."""
-        stmt = self._scoped(select(PatientRow.__table__)).where(
-            PatientRow.centre_id == centre_id, PatientRow.deceased.is_(False)
-        )
-        out = list(self.session.execute(stmt))
-        self.audit("prescreen.evaluate", out)
-        return out
+        return {pid: (at, rhash) for pid, at, rhash in self.session.execute(stmt)}
 
     def audit(self, action: str, rows: Sequence[Any]) -> None:
         """Record the read in the audit log (trust area) when the repository provides one."""
@@ -210,12 +188,13 @@ def refresh_prescreen(
     """Bring the stored results of `trial_id` at `centre_id` up to date; evaluate only what changed.
 
     Full pass (first run, trial criteria or day changed, `force`): every living, non-objecting
-    patient of the centre. Incremental pass: only patients whose `updated_at` (the database's own
-    clock) is at or after the newest stamp already evaluated, i.e. new or changed records; among
-    those the record hash decides (SQLite's CURRENT_TIMESTAMP has one-second resolution, so a
-    record touched in the same second is re-hashed, not missed). Patients who object, die or are
-    deleted after evaluation are hidden at read time (and deleted rows cascade); the next full
-    pass removes their stale rows."""
+    patient of the centre, read from the match index (services/match_index.py: a few hundred bytes
+    of evaluator features per patient, recomputed first for records that changed since). Incremental
+    pass: only patients whose `updated_at` (the database's own clock) is at or after the newest stamp
+    already evaluated, i.e. new or changed records; among those the record hash decides (SQLite's
+    CURRENT_TIMESTAMP has one-second resolution, so a record touched in the same second is
+    re-hashed, not missed). Patients who object, die or are deleted after evaluation are hidden at
+    read time (and deleted rows cascade); the next full pass removes their stale rows."""
     started = time.perf_counter()
     engine = engine or DEFAULT_ENGINE
     actor = research_actor(actor)
@@ -227,21 +206,8 @@ def refresh_prescreen(
         run = s.get(PrescreenRunRow, (trial_id, centre_id))
         full = force or run is None or run.trial_hash != thash
         repo = PrescreenPatients(s, actor)
+        index = MatchIndex(s, actor)
         mine = (PrescreenResultRow.trial_id == trial_id) & (PrescreenResultRow.centre_id == centre_id)
-        watermark = (
-            None if full else s.scalar(select(func.max(PrescreenResultRow.patient_updated_at)).where(mine))
-        )
-        # one second earlier: SQLite compares these as text, and CURRENT_TIMESTAMP ("...:03") sorts
-        # before the same instant written by Python ("...:03.000000")
-        since = watermark - timedelta(seconds=1) if watermark is not None else None
-        if not full and watermark is None:
-            since = None  # nothing stored yet for a known run: look at everyone
-        if full:  # the whole centre is read anyway: its stamps come with the records
-            rows = repo.centre_rows(centre_id)
-            stamps = {r.id: r.updated_at for r in rows}
-        else:
-            stamps = repo.stamps(centre_id, since=since)
-            rows = repo.rows(list(stamps)) if stamps else []
         stored_stmt = select(
             PrescreenResultRow.patient_id,
             PrescreenResultRow.patient_updated_at,
@@ -250,57 +216,75 @@ def refresh_prescreen(
             PrescreenResultRow.first_seen_at,
             PrescreenResultRow.became_candidate_at,
         ).where(mine)
+        stored: dict[str, tuple[Any, ...]] = {}
         if full:
+            data = index.read(centre_id=centre_id, action="prescreen.evaluate")
             stored = {r[0]: tuple(r[1:]) for r in s.execute(stored_stmt)}
+            visible = set(data.ids)
+            gone = [pid for pid in stored if pid not in visible]
         else:
-            stored = {}
+            watermark = s.scalar(select(func.max(PrescreenResultRow.patient_updated_at)).where(mine))
+            # one second earlier: SQLite compares these as text, and CURRENT_TIMESTAMP ("...:03")
+            # sorts before the same instant written by Python ("...:03.000000")
+            since = watermark - timedelta(seconds=1) if watermark is not None else None
+            stamps = repo.stamps(centre_id, since=since)
             ids = list(stamps)
             for k in range(0, len(ids), LOAD_BATCH):
                 chunk = stored_stmt.where(PrescreenResultRow.patient_id.in_(ids[k : k + LOAD_BATCH]))
                 stored.update({r[0]: tuple(r[1:]) for r in s.execute(chunk)})
-        gone = [pid for pid in stored if pid not in stamps] if full else []
-        hashes = {r.id: patient_record_hash(r) for r in rows}
-        if not full:
-            rows = [r for r in rows if r.id not in stored or stored[r.id][1] != hashes[r.id]]
-        profiles = [patient_to_domain(cast(PatientRow, r)) for r in rows]
-        assessments = assess(engine.evaluate(trial, profiles)) if profiles else []
-        if len(assessments) != len(profiles):
+            changed = [
+                pid
+                for pid, (_, rhash) in stamps.items()
+                if rhash is None or pid not in stored or stored[pid][1] != rhash
+            ]
+            data = index.read(centre_id=centre_id, ids=changed, action="prescreen.evaluate")
+            gone = []
+        evaluated = len(data)
+        matrix = None
+        if evaluated:
+            batch = FeatureBatch.from_columns(
+                data.ids, data.columns, lambda idx: index.profiles([data.ids[i] for i in idx])
+            )
+            matrix = engine.evaluate(trial, BatchProfiles(batch))
+        a = assess(matrix) if matrix is not None else None
+        if a is not None and len(a) != evaluated:
             raise OncofedError(
-                f"the evaluator returned {len(assessments)} results for {len(profiles)} patients",
+                f"the evaluator returned {len(a)} results for {evaluated} patients",
                 fix="report this as a bug of the matching engine",
             )
         new_candidates = 0
         values: list[dict[str, Any]] = []
-        for row, a in zip(rows, assessments, strict=True):
-            before = stored.get(row.id)
-            became: Any = None
-            if a.eligibility in CANDIDATE and (before is None or before[2] not in CANDIDATE):
-                became = now
-                new_candidates += 1
-            elif before is not None and a.eligibility in CANDIDATE:
-                became = before[4]  # still a candidate: keep the date it first became one
-            values.append(
-                {
-                    "trial_id": trial_id,
-                    "patient_id": row.id,
-                    "centre_id": centre_id,
-                    "eligibility": a.eligibility,
-                    "score": a.score,
-                    "n_met": a.n_met,
-                    "n_unknown": a.n_unknown,
-                    "n_not_met": a.n_not_met,
-                    # what to check matters for candidates; what blocks, for the others
-                    "to_check": a.to_check if a.eligibility in CANDIDATE else [],
-                    "blocking": a.blocking,
-                    "patient_hash": hashes[row.id],
-                    "patient_updated_at": row.updated_at,
-                    "trial_hash": thash,
-                    "computed_at": now,
-                    "first_seen_at": before[3] if before else now,
-                    "became_candidate_at": became,
-                }
-            )
-        stale = gone + [v["patient_id"] for v in values if v["patient_id"] in stored]
+        if a is not None:
+            for j, pid in enumerate(data.ids):
+                eligibility = a.eligibility[j]
+                before = stored.get(pid)
+                became: Any = None
+                if eligibility in CANDIDATE:
+                    if before is None or before[2] not in CANDIDATE:
+                        became = now
+                        new_candidates += 1
+                    else:
+                        became = before[4]  # still a candidate: keep the date it first became one
+                values.append(
+                    {
+                        "trial_id": trial_id,
+                        "patient_id": pid,
+                        "centre_id": centre_id,
+                        "eligibility": eligibility,
+                        "score": a.score[j],
+                        "n_met": a.n_met[j],
+                        "n_unknown": a.n_unknown[j],
+                        "n_not_met": a.n_not_met[j],
+                        "verdicts": a.verdicts[j],
+                        "patient_hash": data.record_hashes[j],
+                        "patient_updated_at": data.updated_at[j],
+                        "trial_hash": thash,
+                        "computed_at": now,
+                        "first_seen_at": before[3] if before else now,
+                        "became_candidate_at": became,
+                    }
+                )
+        stale = gone + [pid for pid in data.ids if pid in stored]
         table = cast(Table, PrescreenResultRow.__table__)
         for k in range(0, len(stale), LOAD_BATCH):
             s.execute(
@@ -310,23 +294,16 @@ def refresh_prescreen(
             )
         if values:
             s.execute(insert(table), values)  # Core executemany: no ORM bookkeeping per row
-        total = (
-            len(stamps) if full else int(s.scalar(select(func.count()).select_from(table).where(mine)) or 0)
-        )
+        total = len(data) if full else int(s.scalar(select(func.count()).select_from(table).where(mine)) or 0)
         seconds = time.perf_counter() - started
         if run is None:
-            s.add(
-                PrescreenRunRow(
-                    trial_id=trial_id,
-                    centre_id=centre_id,
-                    trial_hash=thash,
-                    computed_at=now,
-                    evaluated=len(values),
-                    seconds=seconds,
-                )
-            )
-        else:
-            run.trial_hash, run.computed_at, run.evaluated, run.seconds = thash, now, len(values), seconds
+            run = PrescreenRunRow(trial_id=trial_id, centre_id=centre_id)
+            s.add(run)
+        run.trial_hash, run.computed_at, run.evaluated, run.seconds = thash, now, len(values), seconds
+        if matrix is not None:
+            run.labels = criterion_labels(matrix)
+        elif full:
+            run.labels = []
     report = RefreshReport(trial_id, centre_id, total, len(values), len(gone), new_candidates, full, seconds)
     if new_candidates:
         from oncofed.services.prescreen_notify import notify_new_candidates
@@ -380,17 +357,20 @@ def prescreen_list(
         last: datetime | None = None
         if visit is not None:
             last = visit.last_visit_at if new_session else visit.session_since
+        run = s.get(PrescreenRunRow, (trial_id, centre_id))
+        labels = run.labels if run is not None else None
         candidates = []
         for res, cand, name in s.execute(stmt):
             became = res.became_candidate_at
+            to_check, blocking = criteria_texts(res.verdicts, labels, res.eligibility)
             candidates.append(
                 Candidate(
                     patient_id=res.patient_id,
                     display_name=name or "",
                     eligibility=res.eligibility,
                     score=res.score,
-                    to_check=list(res.to_check or []),
-                    blocking=list(res.blocking or []),
+                    to_check=to_check,
+                    blocking=blocking,
                     status=cand.status if cand else "new",
                     version=cand.version if cand else 0,
                     reason=cand.reason if cand else "",

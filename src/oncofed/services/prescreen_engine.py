@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -17,17 +18,6 @@ from oncofed.errors import OncofedError
 CANDIDATE = ("eligible", "possible")
 # The evaluator's verdicts for one trial over a batch of patients (same order).
 Evaluator = Callable[[Trial, Sequence[PatientProfile]], "VerdictMatrix"]
-
-
-@dataclass(frozen=True)
-class Assessment:
-    eligibility: str
-    score: float
-    n_met: int
-    n_unknown: int
-    n_not_met: int
-    to_check: list[str]
-    blocking: list[str]
 
 
 NOT_MET, UNKNOWN, MET = 0, 1, 2
@@ -55,7 +45,7 @@ def _candidate_verdicts(trial: Trial, patients: Sequence[PatientProfile]) -> Ver
     criteria = _criteria_of(trial, trial_criteria)
     try:
         from oncofed.matching.vectorised import PatientBatch, evaluate_trial_over_patients
-    except ImportError:
+    except ImportError:  # pragma: no cover - an installation without the vectorised evaluator
         from oncofed.matching.evaluate import evaluate_criteria
 
         code = {Verdict.NOT_MET: NOT_MET, Verdict.UNKNOWN: UNKNOWN, Verdict.MET: MET}
@@ -63,7 +53,12 @@ def _candidate_verdicts(trial: Trial, patients: Sequence[PatientProfile]) -> Ver
             [[code[cv.verdict] for cv in evaluate_criteria(criteria, p)] for p in patients], dtype=np.int8
         ).reshape(len(patients), len(criteria))
         return VerdictMatrix(criteria, matrix.T)
-    result = evaluate_trial_over_patients(criteria, PatientBatch.from_profiles(patients))
+    # pre-screening hands over its patients as a batch built from the match index (BatchProfiles):
+    # evaluate that directly instead of loading every record
+    batch = getattr(patients, "batch", None)
+    if not isinstance(batch, PatientBatch):
+        batch = PatientBatch.from_profiles(patients)
+    result = evaluate_trial_over_patients(criteria, batch)
     return VerdictMatrix(tuple(result.criteria), result.verdicts)
 
 
@@ -103,40 +98,77 @@ class PrescreenEngine:
 DEFAULT_ENGINE = PrescreenEngine()
 
 
-def assess(matrix: VerdictMatrix) -> list[Assessment]:
+NO_CRITERION = "no computable criterion: read the protocol"
+
+
+def criterion_labels(matrix: VerdictMatrix) -> list[list[Any]]:
+    """[label, evaluable] per criterion, in verdict order (stored once per run)."""
+    return [[f"{c.section.value[:3]} {c.index}: {c.text}"[:240], c.evaluable] for c in matrix.criteria]
+
+
+@dataclass(frozen=True)
+class Assessments:
+    """Per patient, as columns: eligible / possibly eligible / not eligible, the score, the counts
+    and the verdict codes (one character per criterion: 0 not met, 1 unknown, 2 met)."""
+
+    eligibility: list[str]
+    score: list[float]
+    n_met: list[int]
+    n_unknown: list[int]
+    n_not_met: list[int]
+    verdicts: list[str]
+
+    def __len__(self) -> int:
+        return len(self.eligibility)
+
+
+def assess(matrix: VerdictMatrix) -> Assessments:
     """Eligible / possibly eligible (with what to check) / not eligible (with what blocks), per patient.
 
     Criteria that patient data can never decide (consent, willingness, investigator judgement:
     no evaluable atom) are listed to check at the visit but do not lower the category, or no one
-    would ever be "eligible". Counting is vectorised; only the texts are gathered per patient."""
+    would ever be "eligible". Vectorised: no Python work per (patient, criterion)."""
     v = matrix.verdicts
     n_patients = v.shape[1] if v.ndim == 2 else 0
     if not matrix.criteria:
-        return [
-            Assessment("possible", 0.0, 0, 0, 0, ["no computable criterion: read the protocol"], [])
-        ] * n_patients
-    labels = [f"{c.section.value[:3]} {c.index}: {c.text}"[:240] for c in matrix.criteria]
+        return Assessments(
+            ["possible"] * n_patients,
+            [0.0] * n_patients,
+            [0] * n_patients,
+            [0] * n_patients,
+            [0] * n_patients,
+            [""] * n_patients,
+        )
     evaluable = np.array([c.evaluable for c in matrix.criteria])
     met = (v == MET).sum(axis=0)
     not_met = (v == NOT_MET).sum(axis=0)
-    unknown_all = v == UNKNOWN
-    unknown = (unknown_all & evaluable[:, None]).sum(axis=0)
+    unknown = ((v == UNKNOWN) & evaluable[:, None]).sum(axis=0)
     decided = met + unknown + not_met
-    score = np.where(decided > 0, met / np.maximum(decided, 1), 0.0)
-    out: list[Assessment] = []
-    for j in range(n_patients):
-        blocking = [labels[k] for k in np.flatnonzero(v[:, j] == NOT_MET)]
-        to_check = [labels[k] for k in np.flatnonzero(unknown_all[:, j])]
-        eligibility = "not_eligible" if not_met[j] else ("possible" if unknown[j] else "eligible")
-        out.append(
-            Assessment(
-                eligibility,
-                round(float(score[j]), 4),
-                int(met[j]),
-                int(unknown[j]),
-                int(not_met[j]),
-                to_check,
-                blocking,
-            )
-        )
-    return out
+    score = np.round(np.where(decided > 0, met / np.maximum(decided, 1), 0.0), 4)
+    labels = np.array(["eligible", "possible", "not_eligible"], dtype=object)
+    eligibility = labels[np.where(not_met > 0, 2, np.where(unknown > 0, 1, 0))]
+    # one byte per criterion ('0', '1', '2'), each patient's row read as one fixed-width string
+    codes = np.ascontiguousarray((v.T + ord("0")).astype(np.uint8))
+    verdicts = codes.view(f"S{codes.shape[1]}").ravel().astype(str).tolist() if n_patients else []
+    return Assessments(
+        eligibility.tolist(),
+        score.tolist(),
+        met.tolist(),
+        unknown.tolist(),
+        not_met.tolist(),
+        verdicts,
+    )
+
+
+def criteria_texts(
+    verdicts: str, labels: list[list[Any]] | None, eligibility: str
+) -> tuple[list[str], list[str]]:
+    """(what to check, what blocks) of one stored result: what to check matters for candidates,
+    what blocks for the others."""
+    if not labels:
+        return ([NO_CRITERION] if eligibility in CANDIDATE else []), []
+    to_check = (
+        [labels[k][0] for k, ch in enumerate(verdicts) if ch == "1"] if eligibility in CANDIDATE else []
+    )
+    blocking = [labels[k][0] for k, ch in enumerate(verdicts) if ch == "0"]
+    return to_check, blocking

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 from typing import Any
 
@@ -201,23 +202,55 @@ def patient_to_domain(row: PatientRow) -> PatientProfile:
     )
 
 
+RECORD_HASH_FIELDS = ("sex", "birth_date", "age_years", "primary_cancer", "stage", "ecog", "facts")
+
+
+def record_hash(values: Any) -> str:
+    """Hash of what the matching evaluator reads from a patient record (a row dict or a row
+    object). Stored with the record on every write: derived rows keep the hash they were built
+    from, so equality means "still valid". `repr` of the JSON-ready facts is stable (their key
+    order is the order `fact_to_json` writes and the database keeps) and far cheaper than a
+    sorted json.dumps; a spurious difference would only cost one recomputation."""
+    get = values.get if isinstance(values, dict) else lambda k: getattr(values, k)
+    birth = get("birth_date")
+    age = get("age_years")
+    ecog = get("ecog")
+    payload = (
+        get("sex"),
+        birth.isoformat() if isinstance(birth, date) else birth,
+        None if age is None else float(age),
+        get("primary_cancer"),
+        get("stage"),
+        None if ecog is None else int(ecog),
+        get("facts") or [],
+    )
+    return hashlib.sha1(repr(payload).encode()).hexdigest()
+
+
+def with_record_hash(row: dict[str, Any]) -> dict[str, Any]:
+    """The row dict with its `record_hash` (bulk inserts of rows built elsewhere)."""
+    return row if row.get("record_hash") else {**row, "record_hash": record_hash(row)}
+
+
 def patient_to_row_dict(p: PatientProfile, source: str = "") -> dict[str, Any]:
     """A plain dict for bulk inserts (fast path) as well as ORM construction."""
-    return {
-        "id": p.id,
-        "centre_id": p.centre_id,
-        "display_name": p.display_name,
-        "sex": p.sex,
-        "birth_date": p.birth_date,
-        "age_years": p.age_years,
-        "primary_cancer": p.primary_cancer,
-        "stage": p.stage,
-        "ecog": p.ecog,
-        "home_city": p.home_city,
-        "latitude": p.home.latitude if p.home else None,
-        "longitude": p.home.longitude if p.home else None,
-        "research_objection": p.research_objection,
-        "deceased": p.deceased,
-        "facts": [fact_to_json(f) for f in p.facts],
-        "source": source,
-    }
+    return with_record_hash(
+        {
+            "id": p.id,
+            "centre_id": p.centre_id,
+            "display_name": p.display_name,
+            "sex": p.sex,
+            "birth_date": p.birth_date,
+            "age_years": p.age_years,
+            "primary_cancer": p.primary_cancer,
+            "stage": p.stage,
+            "ecog": p.ecog,
+            "home_city": p.home_city,
+            "latitude": p.home.latitude if p.home else None,
+            "longitude": p.home.longitude if p.home else None,
+            "research_objection": p.research_objection,
+            "deceased": p.deceased,
+            "facts": [fact_to_json(f) for f in p.facts],
+            "source": source,
+        }
+    )

@@ -110,6 +110,9 @@ class PatientRow(Base):
     facts: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     source: Mapped[str] = mapped_column(String(64), default="")
     updated_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+    # hash of what the matching evaluator reads (mapping.record_hash): set on every write, so
+    # derived rows (match features, pre-screening results) know exactly when they are stale
+    record_hash: Mapped[str | None] = mapped_column(String(40), nullable=True)
 
     __table_args__ = (
         Index("ix_patients_centre_cancer", "centre_id", "primary_cancer"),

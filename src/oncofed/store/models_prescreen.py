@@ -27,8 +27,8 @@ class PrescreenResultRow(Base):
     n_met: Mapped[int] = mapped_column(Integer, default=0)
     n_unknown: Mapped[int] = mapped_column(Integer, default=0)
     n_not_met: Mapped[int] = mapped_column(Integer, default=0)
-    to_check: Mapped[list[str]] = mapped_column(JSON, default=list)  # unknown criteria (text)
-    blocking: Mapped[list[str]] = mapped_column(JSON, default=list)  # blocking criteria (text)
+    # one character per criterion of the run's `labels`: 0 not met (blocks), 1 unknown, 2 met
+    verdicts: Mapped[str] = mapped_column(Text, default="")
     patient_hash: Mapped[str] = mapped_column(String(40))
     patient_updated_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     trial_hash: Mapped[str] = mapped_column(String(40))
@@ -100,6 +100,8 @@ class PrescreenRunRow(Base):
     computed_at: Mapped[datetime] = mapped_column(DateTime)
     evaluated: Mapped[int] = mapped_column(Integer, default=0)
     seconds: Mapped[float] = mapped_column(Float, default=0.0)
+    # the criteria the results' `verdicts` refer to: [[label, evaluable], ...] in verdict order
+    labels: Mapped[list[Any] | None] = mapped_column(JSON, nullable=True)
 
 
 class EnrolmentRow(Base):

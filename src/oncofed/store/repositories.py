@@ -20,6 +20,7 @@ from oncofed.store.mapping import (
     patient_to_row_dict,
     trial_to_domain,
     trial_to_row,
+    with_record_hash,
 )
 from oncofed.store.models import CentreRow, MetaRow, PatientRow, TrialRow
 
@@ -198,7 +199,7 @@ class PatientRepository:
         """Bulk-insert rows already in the store layout (see mapping.patient_to_row_dict)."""
         self._check_writable(str(r["centre_id"]) for r in rows)
         if rows:
-            self.session.execute(insert(PatientRow), list(rows))
+            self.session.execute(insert(PatientRow), [with_record_hash(r) for r in rows])
         return len(rows)
 
     def upsert(self, profile: PatientProfile, source: str = "") -> bool:

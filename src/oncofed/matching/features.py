@@ -1,0 +1,407 @@
+"""What the evaluator reads from one patient record, computed once per version of the record.
+
+Pre-screening evaluates one trial over a whole centre (50,000 patients and more). Decoding every
+record's facts and building a profile per patient costs far more than the evaluation itself
+(measured: ~0.3 ms per patient, most of it JSON decoding and object allocation). The evaluator
+only needs, per patient:
+
+- a handful of numbers and codes (age, ECOG/Karnofsky ranges, lines of therapy, cancer type,
+  sex, stage),
+- the latest value of each laboratory analyte,
+- the treatment rows (drug, class, negated, end day),
+- for every "keyed" atom kind (see `vectorised.KEYED_KINDS`), a digest of the facts that kind
+  reads: patients with equal digests get equal verdicts, so the scalar evaluator runs once per
+  distinct digest, on a representative patient loaded on demand.
+
+`features_of(profile)` computes these (the store keeps them in `patient_match_features`, keyed by
+the record's content hash, so a stale row is never used) and `FeatureBatch` is a `PatientBatch`
+built from them, giving by construction the same verdicts (asserted by property tests against
+`PatientBatch.from_profiles` and the per-patient evaluator).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from oncofed.domain import Fact, PatientProfile
+from oncofed.matching.facts import PatientView, as_float, fact_date
+from oncofed.matching.vectorised import (
+    DATE_ATTRIBUTES,
+    KEY_ATTRIBUTES,
+    KEYED_KINDS,
+    PatientBatch,
+    TreatmentTable,
+    _fact_key,
+)
+from oncofed.matching.vocab import MARKER_ALIASES, lab_uln, marker_key
+
+Variant = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...] | None, bool]  # kinds, fields, only, dates
+
+
+def _variants() -> list[Variant]:
+    """Every (kinds, profile fields, attributes kept, dates) combination `PatientBatch.keys` can be
+    asked for, biomarkers excepted (those are per marker, see `markers`)."""
+    out: set[Variant] = set()
+    for name, (kinds, fields) in KEYED_KINDS.items():
+        if name == "biomarker":
+            continue
+        names = [(name, kinds)]
+        if name == "disease_setting":
+            names.append((name, tuple(k for k in kinds if k not in ("treatment", "prior_lines"))))
+        for base, ks in names:
+            for dates in (False, True):
+                out.add((ks, fields, KEY_ATTRIBUTES.get(base), dates))
+    return sorted(out, key=repr)
+
+
+VARIANTS: list[Variant] = _variants()
+VARIANT_INDEX = {v: i for i, v in enumerate(VARIANTS)}
+BIOMARKER_ONLY = KEY_ATTRIBUTES.get("biomarker")
+DIGEST_CHARS = 12  # 9 bytes (72 bits) of BLAKE2b in URL-safe base64: collisions are not a practical risk
+
+
+def _version() -> str:
+    """Changes whenever what a stored row is made of may change (the code that derives it, the
+    key layout, the biomarker aliases), so rows from another version are recomputed, never reused."""
+    here = Path(__file__).parent
+    sources = b"".join((here / name).read_bytes() for name in ("features.py", "facts.py", "vectorised.py"))
+    layout = repr((VARIANTS, KEY_ATTRIBUTES, KEYED_KINDS, DATE_ATTRIBUTES, DIGEST_CHARS, MARKER_ALIASES))
+    return hashlib.sha1(sources + layout.encode()).hexdigest()[:16]
+
+
+FEATURE_VERSION = _version()
+
+
+def _digest(key: object) -> str:
+    raw = hashlib.blake2b(repr(key).encode(), digest_size=9).digest()
+    return base64.urlsafe_b64encode(raw).decode()
+
+
+EMPTY_MARKER = {dates: _digest((((),), ())) for dates in (False, True)}
+
+
+@dataclass(frozen=True)
+class PatientFeatures:
+    """The evaluator's view of one record (see the module docstring). Text fields are JSON."""
+
+    birth_year: int | None
+    birth_md: int | None  # month * 100 + day
+    age_years: float | None
+    ecog_low: float | None
+    ecog_high: float | None
+    kps_low: float | None
+    kps_high: float | None
+    lines: float | None
+    cancer: str
+    sex: str
+    stage: str
+    keys: str  # one digest per VARIANTS entry, DIGEST_CHARS each
+    markers: str  # JSON {marker key: [digest without dates, digest with dates]}
+    labs: str  # JSON {analyte: [value, uln or null, day ordinal or null]} (latest positive value)
+    treatments: str  # JSON [[code, has class, class, negated, end day ordinal or null], ...]
+
+    def as_row(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in FEATURE_COLUMNS}
+
+
+FEATURE_COLUMNS = tuple(PatientFeatures.__dataclass_fields__)
+
+
+def _nan_to_none(x: float | None) -> float | None:
+    return None if x is None or x != x else float(x)
+
+
+def features_of(profile: PatientProfile) -> PatientFeatures:
+    v = PatientView.of(profile)
+    lo, hi, fact = v.ecog_range()
+    klo, khi, _ = v.karnofsky_range()
+    count, _ = v.prior_lines()
+    # per (kind, dates, only): the sorted fact keys, shared by the variants that read that kind
+    memo: dict[tuple[str, bool, tuple[str, ...] | None], tuple[object, ...]] = {}
+
+    def kind_key(kind: str, dates: bool, only: tuple[str, ...] | None) -> tuple[object, ...]:
+        k = (kind, dates, only)
+        if k not in memo:
+            memo[k] = tuple(sorted(_fact_key(f, dates, only) for f in v.facts(kind)))
+        return memo[k]
+
+    digests = []
+    for kinds, fields, only, dates in VARIANTS:
+        key = (
+            tuple(kind_key(kind, dates, only) for kind in kinds),
+            tuple(getattr(profile, n) for n in fields),
+        )
+        digests.append(_digest(key))
+    markers: dict[str, list[Fact]] = {}
+    for f in v.facts("biomarker"):
+        markers.setdefault(marker_key(f.code), []).append(f)
+    marker_digests = {
+        code: [
+            _digest(((tuple(sorted(_fact_key(f, dates, BIOMARKER_ONLY) for f in facts)),), ()))
+            for dates in (False, True)
+        ]
+        for code, facts in markers.items()
+    }
+    latest: dict[str, Fact] = {}
+    for f in v.facts("lab"):  # as PatientBatch._latest_labs: first of equal dates kept
+        if f.negated:
+            continue
+        code = (f.code or "").lower()
+        best = latest.get(code)
+        if best is None or (f.when or date.min) > (best.when or date.min):
+            latest[code] = f
+    labs = {
+        code: [as_float(f.value), as_float(f.attributes.get("uln")), f.when.toordinal() if f.when else None]
+        for code, f in latest.items()
+    }
+    treatments = []
+    for f in v.facts("treatment"):
+        end = fact_date(f)
+        has_class = "class" in f.attributes
+        treatments.append(
+            [f.code, has_class, f.attributes.get("class"), f.negated, end.toordinal() if end else None]
+        )
+    birth = profile.birth_date
+    return PatientFeatures(
+        birth_year=birth.year if birth else None,
+        birth_md=birth.month * 100 + birth.day if birth else None,
+        age_years=profile.age_years,
+        ecog_low=float(lo) if fact is not None else None,
+        ecog_high=float(hi) if fact is not None else None,
+        kps_low=_nan_to_none(klo),
+        kps_high=_nan_to_none(khi),
+        lines=None if count is None else float(count),
+        cancer=(v.primary_cancer()[0] or "").upper(),
+        sex=(profile.sex or "").upper(),
+        stage=v.stage()[0] or "",
+        keys="".join(digests),
+        markers=json.dumps(marker_digests, separators=(",", ":")) if marker_digests else "",
+        labs=json.dumps(labs, separators=(",", ":")) if labs else "",
+        treatments=json.dumps(treatments, separators=(",", ":"), default=str) if treatments else "",
+    )
+
+
+# --- a batch built from stored features ----------------------------------------------------------
+
+
+class LazyViews(Sequence[PatientView]):
+    """Patient views loaded on demand (only representatives of distinct keys are ever needed)."""
+
+    def __init__(self, n: int, load: Callable[[list[int]], list[PatientProfile]]) -> None:
+        self._n = n
+        self._load = load
+        self._cache: dict[int, PatientView] = {}
+
+    def __len__(self) -> int:
+        return self._n
+
+    def prefetch(self, indices: Iterable[int]) -> None:
+        missing = sorted({int(i) for i in indices} - self._cache.keys())
+        if missing:
+            for i, profile in zip(missing, self._load(missing), strict=True):
+                self._cache[i] = PatientView.of(profile)
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(self._n))]
+        k = int(i)
+        if k < 0:
+            k += self._n
+        if k not in self._cache:
+            self.prefetch([k])
+        return self._cache[k]
+
+    def __iter__(self) -> Iterator[PatientView]:
+        self.prefetch(range(self._n))
+        return (self._cache[k] for k in range(self._n))
+
+    @property
+    def loaded(self) -> int:
+        return len(self._cache)
+
+
+def _floats(values: Sequence[Any]) -> np.ndarray:
+    return np.array(values, dtype=float) if len(values) else np.zeros(0)
+
+
+@dataclass
+class FeatureBatch(PatientBatch):
+    """A `PatientBatch` whose columns come from stored `PatientFeatures` (see the module docstring)."""
+
+    feature_keys: list[str] = field(default_factory=list)
+    feature_markers: list[str] = field(default_factory=list)
+    feature_labs: list[str] = field(default_factory=list)
+    feature_treatments: list[str] = field(default_factory=list)
+    _lab_rows: list[dict[str, list[Any]]] | None = None
+
+    @classmethod
+    def from_features(
+        cls,
+        ids: Sequence[str],
+        features: Sequence[PatientFeatures],
+        load: Callable[[list[int]], list[PatientProfile]],
+        day: date | None = None,
+    ) -> FeatureBatch:
+        columns = {name: [getattr(f, name) for f in features] for name in FEATURE_COLUMNS}
+        return cls.from_columns(ids, columns, load, day)
+
+    @classmethod
+    def from_columns(
+        cls,
+        ids: Sequence[str],
+        columns: Mapping[str, Sequence[Any]],
+        load: Callable[[list[int]], list[PatientProfile]],
+        day: date | None = None,
+    ) -> FeatureBatch:
+        """`columns`: FEATURE_COLUMNS -> one value per patient (as stored); `load(indices)` returns
+        the full profiles of those patients (scoped and audited by the caller)."""
+        on = day or date.today()
+        n = len(ids)
+        by = _floats(columns["birth_year"])
+        bmd = _floats(columns["birth_md"])
+        given_age = _floats(columns["age_years"])
+        with np.errstate(invalid="ignore"):
+            years = on.year - by - ((on.month * 100 + on.day) < bmd)
+        age = np.where(np.isnan(by), given_age, years) if n else np.zeros(0)
+
+        def text(name: str) -> np.ndarray:
+            col = np.empty(n, dtype=object)
+            col[:] = list(columns[name])
+            return col
+
+        return cls(
+            ids=list(ids),
+            views=LazyViews(n, load),  # type: ignore[arg-type]
+            day=on,
+            age=age,
+            ecog_low=_floats(columns["ecog_low"]),
+            ecog_high=_floats(columns["ecog_high"]),
+            kps_low=_floats(columns["kps_low"]),
+            kps_high=_floats(columns["kps_high"]),
+            lines=_floats(columns["lines"]),
+            cancer=text("cancer"),
+            sex=text("sex"),
+            stage=text("stage"),
+            feature_keys=list(columns["keys"]),
+            feature_markers=list(columns["markers"]),
+            feature_labs=list(columns["labs"]),
+            feature_treatments=list(columns["treatments"]),
+        )
+
+    def prefetch(self, indices: Iterable[int]) -> None:
+        views = self.views
+        if isinstance(views, LazyViews):
+            views.prefetch(indices)
+
+    def lab(self, analyte: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        if analyte not in self._labs:
+            n = len(self)
+            value, uln, when = np.full(n, np.nan), np.full(n, np.nan), np.full(n, np.nan)
+            default_uln = lab_uln(analyte)
+            code = analyte.lower()
+            for i, raw in enumerate(self._decoded_labs()):
+                entry = raw.get(code)
+                if entry is None:
+                    continue
+                x, u, day = entry
+                value[i] = np.nan if x is None else x
+                u = u or default_uln
+                uln[i] = np.nan if u is None else u
+                when[i] = np.nan if day is None else day
+            self._labs[analyte] = (value, uln, when)
+        return self._labs[analyte]
+
+    def _decoded_labs(self) -> list[dict[str, list[Any]]]:
+        if self._lab_rows is None:
+            self._lab_rows = [json.loads(s) if s else {} for s in self.feature_labs]
+        return self._lab_rows
+
+    def treatment_table(self) -> TreatmentTable:
+        if self._treatments is None:
+            patient, pair, negated, end = [], [], [], []
+            seen: dict[tuple[str, str], int] = {}
+            reps: list[Fact] = []
+            for i, raw in enumerate(self.feature_treatments):
+                if not raw:
+                    continue
+                for code, has_class, klass, neg, end_day in json.loads(raw):
+                    key = ((code or "").lower(), str(klass if has_class else "").lower())
+                    j = seen.get(key)
+                    if j is None:
+                        j = seen[key] = len(reps)
+                        reps.append(
+                            Fact("treatment", code=code, attributes={"class": klass} if has_class else {})
+                        )
+                    patient.append(i)
+                    pair.append(j)
+                    negated.append(bool(neg))
+                    end.append(np.nan if end_day is None else end_day)
+            p = np.array(patient, dtype=np.int64)
+            neg_a = np.array(negated, dtype=bool)
+            any_pos = (
+                np.bincount(p[~neg_a], minlength=len(self)) > 0 if len(p) else np.zeros(len(self), dtype=bool)
+            )
+            self._treatments = TreatmentTable(
+                p, np.array(pair, dtype=np.int64), neg_a, np.array(end, dtype=float), reps, any_pos
+            )
+        return self._treatments
+
+    def keys(
+        self, name: str, kinds: tuple[str, ...], fields: tuple[str, ...], code: str | None, dates: bool
+    ) -> tuple[np.ndarray, list[int]]:
+        only = KEY_ATTRIBUTES.get(name.replace("_no_lines", ""))
+        cache_key = (kinds, fields, code, dates, only)
+        if cache_key in self._keys:
+            return self._keys[cache_key]
+        if kinds == ("biomarker",) and not fields and code is not None and only == BIOMARKER_ONLY:
+            empty = EMPTY_MARKER[dates]
+            slot = 1 if dates else 0
+            wanted = marker_key(code)  # as PatientView.biomarkers(code)
+            decoded = [json.loads(s) if s else {} for s in self.feature_markers]
+            digests = [m[wanted][slot] if wanted in m else empty for m in decoded]
+        else:
+            index = VARIANT_INDEX.get((kinds, fields, only, dates))
+            if index is None:  # a combination the stored features do not cover: read every record
+                self.prefetch(range(len(self)))
+                return super().keys(name, kinds, fields, code, dates)
+            a, b = index * DIGEST_CHARS, (index + 1) * DIGEST_CHARS
+            digests = [s[a:b] for s in self.feature_keys]
+        seen: dict[str, int] = {}
+        inverse = np.empty(len(self), dtype=np.int64)
+        reps: list[int] = []
+        for i, d in enumerate(digests):
+            j = seen.get(d)
+            if j is None:
+                j = seen[d] = len(reps)
+                reps.append(i)
+            inverse[i] = j
+        self._keys[cache_key] = (inverse, reps)
+        return inverse, reps
+
+
+class BatchProfiles(Sequence[PatientProfile]):
+    """A batch's patients seen as profiles (loaded on access), carrying the batch itself so that
+    an evaluator that knows batches (`vectorised`) uses the stored features instead."""
+
+    def __init__(self, batch: PatientBatch) -> None:
+        self.batch = batch
+
+    def __len__(self) -> int:
+        return len(self.batch)
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        return self.batch.views[i].profile
+
+    def __iter__(self) -> Iterator[PatientProfile]:
+        return (v.profile for v in self.batch.views)

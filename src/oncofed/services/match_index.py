@@ -1,0 +1,199 @@
+"""The match index: what the evaluator reads from each patient record (matching/features.py),
+stored in `patient_match_features` and read through the actor-scoped patient repository.
+
+A stored row is used only when its `record_hash` equals the patient's current one (set on every
+write, see `store.mapping.record_hash`) and its `version` equals the running code's; otherwise the
+record is read in full, its features recomputed and stored, within the caller's transaction. So
+the index can be built ahead of time (`refresh_match_index`, run after imports and by the demo)
+but is never trusted when stale.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import Select, Table, bindparam, delete, insert, select, update
+
+from oncofed.domain import Actor, PatientProfile
+from oncofed.matching.features import FEATURE_COLUMNS, FEATURE_VERSION, features_of
+from oncofed.store import audit
+from oncofed.store.db import Database
+from oncofed.store.mapping import patient_to_domain, record_hash
+from oncofed.store.models import PatientRow
+from oncofed.store.models_matchindex import PatientMatchFeaturesRow
+from oncofed.store.repositories import PatientRepository
+
+CHUNK = 5000
+F = PatientMatchFeaturesRow
+
+
+@dataclass
+class IndexedPatients:
+    """Living patients in scope with their stamps and stored features, as columns (same order)."""
+
+    ids: list[str]
+    centre_ids: list[str]
+    updated_at: list[datetime | None]
+    record_hashes: list[str]
+    columns: dict[str, Sequence[Any]]
+    rebuilt: int  # records whose features were (re)computed by this read
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+class MatchIndex(PatientRepository):
+    """Scoped reads of the match index (the repository's centre isolation and objection rules)."""
+
+    def _base(self) -> Select[Any]:
+        cols = [getattr(F, name) for name in FEATURE_COLUMNS]
+        stmt = select(
+            PatientRow.id,
+            PatientRow.centre_id,
+            PatientRow.updated_at,
+            PatientRow.record_hash,
+            F.record_hash,
+            F.version,
+            *cols,
+        ).outerjoin(F, F.patient_id == PatientRow.id)
+        return self._scoped(cast(Select[Any], stmt)).where(PatientRow.deceased.is_(False))
+
+    def read(
+        self, *, centre_id: str | None = None, ids: Sequence[str] | None = None, action: str = "match.read"
+    ) -> IndexedPatients:
+        """Features of the living patients of `centre_id` (or of `ids`), fresh ones computed first."""
+        rows: list[Any] = []
+        if ids is None:
+            stmt = self._base()
+            if centre_id is not None:
+                stmt = stmt.where(PatientRow.centre_id == centre_id)
+            rows = list(self.session.execute(stmt))
+        else:
+            wanted = list(ids)
+            for k in range(0, len(wanted), CHUNK):
+                stmt = self._base().where(PatientRow.id.in_(wanted[k : k + CHUNK]))
+                if centre_id is not None:
+                    stmt = stmt.where(PatientRow.centre_id == centre_id)
+                rows.extend(self.session.execute(stmt))
+        stale = [
+            i
+            for i, r in enumerate(rows)
+            if r[3] is None or r[4] != r[3] or r[5] != FEATURE_VERSION  # no hash, other hash, other code
+        ]
+        n = len(rows)
+        columns: list[list[Any]] = (
+            [list(c) for c in zip(*rows, strict=True)]
+            if rows
+            else [[] for _ in range(6 + len(FEATURE_COLUMNS))]
+        )
+        if stale:
+            fresh = self._rebuild([rows[i][0] for i in stale])
+            for i in stale:
+                hash_, values = fresh[rows[i][0]]
+                columns[3][i] = hash_
+                for k, name in enumerate(FEATURE_COLUMNS):
+                    columns[6 + k][i] = values[name]
+        if n and audit.audited(self.actor):
+            pairs = list(zip(columns[0], columns[1], strict=True))
+            audit.record_read(self.session, audit.event_for(self.actor, action, patients=pairs))
+        return IndexedPatients(
+            ids=columns[0],
+            centre_ids=columns[1],
+            updated_at=columns[2],
+            record_hashes=columns[3],
+            columns={name: columns[6 + k] for k, name in enumerate(FEATURE_COLUMNS)},
+            rebuilt=len(stale),
+        )
+
+    def profiles(self, ids: Sequence[str]) -> list[PatientProfile]:
+        """Full records of `ids` (in that order), for the few representatives the evaluator reads
+        in full; the read itself was audited with the index read that led to it."""
+        table = cast(Table, PatientRow.__table__)
+        found: dict[str, PatientProfile] = {}
+        wanted = list(ids)
+        for k in range(0, len(wanted), CHUNK):
+            stmt = self._scoped(select(table)).where(table.c.id.in_(wanted[k : k + CHUNK]))
+            for row in self.session.execute(stmt):
+                found[row.id] = patient_to_domain(cast(PatientRow, row))
+        return [found[i] for i in wanted]
+
+    def _rebuild(self, ids: list[str]) -> dict[str, tuple[str, dict[str, Any]]]:
+        """Recompute and store the features of `ids` (already known to be in scope)."""
+        table = cast(Table, PatientRow.__table__)
+        ftable = cast(Table, F.__table__)
+        out: dict[str, tuple[str, dict[str, Any]]] = {}
+        for k in range(0, len(ids), CHUNK):
+            chunk = ids[k : k + CHUNK]
+            values: list[dict[str, Any]] = []
+            missing_hash: list[dict[str, Any]] = []
+            for row in self.session.execute(self._scoped(select(table)).where(table.c.id.in_(chunk))):
+                hash_ = row.record_hash
+                if hash_ is None:
+                    hash_ = record_hash(row)
+                    missing_hash.append({"b_id": row.id, "b_hash": hash_})
+                feats = features_of(patient_to_domain(cast(PatientRow, row))).as_row()
+                out[row.id] = (hash_, feats)
+                values.append(
+                    {"patient_id": row.id, "record_hash": hash_, "version": FEATURE_VERSION, **feats}
+                )
+            if missing_hash:  # records written before hashes existed: hash them once (no new stamp)
+                self.session.execute(
+                    update(table)
+                    .where(table.c.id == bindparam("b_id"))
+                    .values(record_hash=bindparam("b_hash")),
+                    missing_hash,
+                )
+            self.session.execute(delete(ftable).where(ftable.c.patient_id.in_(chunk)))
+            if values:
+                self.session.execute(insert(ftable), values)
+        return out
+
+    def stale_ids(self, centre_id: str | None = None) -> list[str]:
+        """Living patients in scope whose stored features are missing or stale."""
+        stmt = (
+            select(PatientRow.id)
+            .outerjoin(F, F.patient_id == PatientRow.id)
+            .where(
+                PatientRow.deceased.is_(False),
+                PatientRow.record_hash.is_(None)
+                | F.record_hash.is_(None)
+                | (F.record_hash != PatientRow.record_hash)
+                | (F.version != FEATURE_VERSION),
+            )
+        )
+        stmt = self._scoped(cast(Select[Any], stmt))
+        if centre_id is not None:
+            stmt = stmt.where(PatientRow.centre_id == centre_id)
+        return list(self.session.scalars(stmt))
+
+    def rebuild(self, ids: Sequence[str]) -> int:
+        ids = list(ids)
+        for k in range(0, len(ids), CHUNK):
+            self._rebuild(ids[k : k + CHUNK])
+        return len(ids)
+
+
+def refresh_match_index(
+    db: Database,
+    actor: Actor,
+    centre_ids: Sequence[str] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """Bring the stored features of these centres (default: every centre in scope) up to date;
+    returns how many records were recomputed. Run after imports so that the first pre-screening
+    of a trial does not pay for it. `progress(done, total)` is called after each chunk."""
+    with db.session() as s:
+        index = MatchIndex(s, actor)
+        ids: list[str] = []
+        for centre_id in centre_ids if centre_ids is not None else [None]:
+            ids.extend(index.stale_ids(centre_id))
+    done = 0
+    for k in range(0, len(ids), CHUNK):  # one transaction per chunk: progress survives an interruption
+        with db.session() as s:
+            done += MatchIndex(s, actor).rebuild(ids[k : k + CHUNK])
+        if progress is not None:
+            progress(done, len(ids))
+    return done
