@@ -21,6 +21,7 @@ most criteria carry none and spaCy's per-document overhead would otherwise domin
 from __future__ import annotations
 
 import functools
+import gc
 import json
 import os
 import re
@@ -91,6 +92,12 @@ def pipeline() -> Any:
         "medspacy_context", config={"input_span_type": "group", "span_group_name": GROUP, "rules": None}
     )
     ctx.add(_default_literal_rules() + _rules())  # type: ignore[attr-defined]
+    # Importing spaCy + medspaCy leaves ~300,000 long-lived objects (modules, functions, registries)
+    # in the cyclic GC's oldest generation; each full collection during a parse run walked them all
+    # (one full pass cost ~0.3 s, ~10% of parsing 500 trials). They live as long as the process,
+    # so they are moved out of the GC's generations once loaded (as services.match does for its index).
+    gc.collect()
+    gc.freeze()
     return nlp
 
 
@@ -169,6 +176,9 @@ def modifiers_many(items: Iterable[tuple[str, Sequence[tuple[int, int]]]]) -> li
             todo.append(i)
     if not todo:
         return out
+    import numpy
+    from spacy.attrs import IDX, SENT_START
+
     nlp = pipeline()
     ctx = nlp.get_pipe("medspacy_context")
     for chunk_start in range(0, len(todo), CHUNK):
@@ -182,9 +192,13 @@ def modifiers_many(items: Iterable[tuple[str, Sequence[tuple[int, int]]]]) -> li
             parts.append(text)
             pos += len(text) + 2
         doc = nlp.make_doc("\n\n".join(parts))
-        starts = set(offsets)
-        for token in doc:  # a sentence per text; other tokens explicitly not starts
-            token.is_sent_start = token.idx in starts or token.i == 0
+        if len(doc):
+            # a sentence per text, other tokens explicitly not starts (SENT_START 1 / -1); one
+            # array write instead of the per-token `is_sent_start` setter (~7x faster per Doc)
+            starts = set(offsets)
+            sent = numpy.array([1 if i in starts else -1 for i in doc.to_array(IDX).tolist()])
+            sent[0] = 1
+            doc.from_array([SENT_START], sent.astype(numpy.uint64))
         targets_of = []
         group = []
         for i, base in zip(chunk, offsets, strict=True):
