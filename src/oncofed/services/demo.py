@@ -88,6 +88,9 @@ def build_demo(
             if progress:
                 progress(done, patients)
         MetaRepository(s).set("demo", demo_signature(patients, seed))
+    from oncofed.services.match_index import refresh_match_index
+
+    refresh_match_index(db, Actor.system("demo build"))  # pre-screening reads these features
     from oncofed.services.quality_demo import seed_quality_demo
 
     seed_quality_demo(db, seed=seed)

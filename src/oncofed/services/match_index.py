@@ -196,4 +196,6 @@ def refresh_match_index(
             done += MatchIndex(s, actor).rebuild(ids[k : k + CHUNK])
         if progress is not None:
             progress(done, len(ids))
+    if done:
+        db.analyze()  # after a bulk rebuild: the planner's statistics (see Database.analyze)
     return done

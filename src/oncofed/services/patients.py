@@ -36,6 +36,7 @@ class ImportReport:
     rejected: int = 0
     files: int = 0
     seconds: float = 0.0
+    indexed: int = 0  # records whose match features were (re)computed after the import
     issues: list[Issue] = field(default_factory=list)
     patient_ids: list[str] = field(default_factory=list)
 
@@ -51,6 +52,7 @@ class ImportReport:
             "warnings": self.warnings,
             "files": self.files,
             "seconds": round(self.seconds, 3),
+            "indexed": self.indexed,
             "issues": [i.as_dict() for i in self.issues],
         }
 
@@ -182,8 +184,11 @@ def import_patients(
     max_mb: float = DEFAULT_MAX_MB,
     jobs: int = 1,
     progress: Callable[[int, int, ImportReport], None] | None = None,
+    index: bool = True,
 ) -> ImportReport:
-    """Import every patient record of `paths`; a report of imported / updated / rejected."""
+    """Import every patient record of `paths`; a report of imported / updated / rejected.
+    With `index`, the match index (services/match_index.py) is brought up to date afterwards, so
+    the next pre-screening reads stored features instead of recomputing them."""
     started = time.perf_counter()
     actor = actor or Actor.system("import")
     files = expand_paths(paths)
@@ -208,6 +213,10 @@ def import_patients(
             if progress:
                 progress(len(done_files), len(files), report)
         writer.flush()
+    if index and (report.imported or report.updated):
+        from oncofed.services.match_index import refresh_match_index
+
+        report.indexed = refresh_match_index(db, Actor.system("match index"))
     report.seconds = time.perf_counter() - started
     return report
 

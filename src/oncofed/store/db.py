@@ -135,5 +135,14 @@ class Database:
         finally:
             session.close()
 
+    def analyze(self) -> None:
+        """Refresh the query planner's statistics after bulk writes. Without them SQLite guesses
+        that a centre holds ~10 patients and reads a whole centre to find a few hundred records
+        by id (measured 10x slower at 50,000 patients); PostgreSQL's autovacuum would get there
+        eventually, an explicit ANALYZE gets there now (SQLite reads only the indexes: measured
+        0.06 s at 50,000 patients; a sampled `analysis_limit` pass gave estimates too rough to help)."""
+        with self.engine.begin() as conn:
+            conn.exec_driver_sql("ANALYZE")
+
     def dispose(self) -> None:
         self.engine.dispose()

@@ -25,6 +25,11 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("patients", schema=None) as batch_op:
         batch_op.add_column(sa.Column("record_hash", sa.String(length=40), nullable=True))
+        batch_op.create_index(
+            "ix_patients_scope",
+            ["centre_id", "deceased", "research_objection", "id", "updated_at", "record_hash"],
+            unique=False,
+        )
     op.create_table(
         "patient_match_features",
         sa.Column("patient_id", sa.String(length=64), nullable=False),
@@ -69,4 +74,5 @@ def downgrade() -> None:
         batch_op.drop_column("verdicts")
     op.drop_table("patient_match_features")
     with op.batch_alter_table("patients", schema=None) as batch_op:
+        batch_op.drop_index("ix_patients_scope")
         batch_op.drop_column("record_hash")
