@@ -69,7 +69,9 @@ def _vary(p: PatientProfile, data: st.DataObject) -> PatientProfile:
             extra.append(dataclasses.replace(f, when=f.when + shift, value=value, attributes=attrs))
         if f.kind == "treatment" and data.draw(st.booleans()):
             attrs = {k: v for k, v in f.attributes.items() if k not in ("class", "end")}
-            extra.append(dataclasses.replace(f, when=None, attributes=attrs, negated=data.draw(st.booleans())))
+            extra.append(
+                dataclasses.replace(f, when=None, attributes=attrs, negated=data.draw(st.booleans()))
+            )
         if f.kind == "biomarker" and data.draw(st.booleans()):
             extra.append(dataclasses.replace(f, code=(f.code or "").lower(), negated=True))
     birth = p.birth_date if data.draw(st.booleans()) else None
