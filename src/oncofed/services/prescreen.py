@@ -21,7 +21,7 @@ from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any, cast
 
-from sqlalchemy import Select, Table, delete, func, insert, select
+from sqlalchemy import Select, Table, delete, func, select
 from sqlalchemy.orm import Session
 
 from oncofed.domain import Actor, Trial
@@ -44,6 +44,7 @@ from oncofed.services.prescreen_engine import (  # noqa: F401  (re-exported: the
     criteria_texts,
     criterion_labels,
 )
+from oncofed.store.bulk import bulk_insert
 from oncofed.store.db import Database
 from oncofed.store.models import PatientRow
 from oncofed.store.models_prescreen import (
@@ -54,6 +55,23 @@ from oncofed.store.models_prescreen import (
 )
 from oncofed.store.repositories import CentreRepository, PatientRepository, TrialRepository
 
+RESULT_COLUMNS = (
+    "trial_id",
+    "patient_id",
+    "centre_id",
+    "eligibility",
+    "score",
+    "n_met",
+    "n_unknown",
+    "n_not_met",
+    "verdicts",
+    "patient_hash",
+    "patient_updated_at",
+    "trial_hash",
+    "computed_at",
+    "first_seen_at",
+    "became_candidate_at",
+)
 ELIGIBILITY_ORDER = {"eligible": 0, "possible": 1, "not_eligible": 2}
 LOAD_BATCH = 5000
 VISIT_SESSION = timedelta(minutes=30)
@@ -253,7 +271,7 @@ def refresh_prescreen(
                 fix="report this as a bug of the matching engine",
             )
         new_candidates = 0
-        values: list[dict[str, Any]] = []
+        values: list[tuple[Any, ...]] = []
         if a is not None:
             for j, pid in enumerate(data.ids):
                 eligibility = a.eligibility[j]
@@ -266,25 +284,25 @@ def refresh_prescreen(
                     else:
                         became = before[4]  # still a candidate: keep the date it first became one
                 values.append(
-                    {
-                        "trial_id": trial_id,
-                        "patient_id": pid,
-                        "centre_id": centre_id,
-                        "eligibility": eligibility,
-                        "score": a.score[j],
-                        "n_met": a.n_met[j],
-                        "n_unknown": a.n_unknown[j],
-                        "n_not_met": a.n_not_met[j],
-                        "verdicts": a.verdicts[j],
-                        "patient_hash": data.record_hashes[j],
-                        "patient_updated_at": data.updated_at[j],
-                        "trial_hash": thash,
-                        "computed_at": now,
-                        "first_seen_at": before[3] if before else now,
-                        "became_candidate_at": became,
-                    }
+                    (
+                        trial_id,
+                        pid,
+                        centre_id,
+                        eligibility,
+                        a.score[j],
+                        a.n_met[j],
+                        a.n_unknown[j],
+                        a.n_not_met[j],
+                        a.verdicts[j],
+                        data.record_hashes[j],
+                        data.updated_at[j],
+                        thash,
+                        now,
+                        before[3] if before else now,
+                        became,
+                    )
                 )
-        stale = gone + [pid for pid in data.ids if pid in stored]
+        stale = gone + [pid for pid in data.ids if pid in stored] if stored else gone
         table = cast(Table, PrescreenResultRow.__table__)
         for k in range(0, len(stale), LOAD_BATCH):
             s.execute(
@@ -292,8 +310,7 @@ def refresh_prescreen(
                     table.c.trial_id == trial_id, table.c.patient_id.in_(stale[k : k + LOAD_BATCH])
                 )
             )
-        if values:
-            s.execute(insert(table), values)  # Core executemany: no ORM bookkeeping per row
+        bulk_insert(s, table, RESULT_COLUMNS, values)
         total = len(data) if full else int(s.scalar(select(func.count()).select_from(table).where(mine)) or 0)
         seconds = time.perf_counter() - started
         if run is None:
