@@ -66,3 +66,17 @@ def test_prescreen_and_recruitment_commands(tmp_path: Path, monkeypatch: pytest.
     assert sites.stdout.splitlines()[0].startswith("site,centre_id,status,target,enrolled")
     bad = runner.invoke(cli.app, ["recruitment", TRIAL_ID, "--as-of", "soon"])
     assert bad.exit_code != 0 and "YYYY-MM-DD" in str(bad.exception)
+
+
+def test_match_index_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    url = f"sqlite:///{tmp_path / 'idx.sqlite3'}"
+    db = Database(url)
+    a, _ = build_network(db)
+    db.dispose()
+    monkeypatch.setenv("DATABASE_URL", url)
+    runner = CliRunner()
+    first = runner.invoke(cli.app, ["match-index", "--centre", a, "--json"])
+    assert first.exit_code == 0, first.output
+    assert json.loads(first.stdout)["recomputed"] == 6  # centre A: 7 patients, one deceased
+    again = runner.invoke(cli.app, ["match-index"])
+    assert again.exit_code == 0 and "2 records recomputed" in again.stdout  # centre B's two

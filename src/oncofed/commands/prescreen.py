@@ -136,3 +136,44 @@ def register(app: typer.Typer) -> None:
         for w in payload["warnings"]:
             err_console.print(f"[yellow]note:[/] {w}")
         err_console.print(f"model: {payload['model']}")
+
+    @app.command("match-index")
+    def match_index_cmd(
+        centre: list[str] = typer.Option(
+            [], "--centre", "-c", help="Centre id (repeatable); default: every centre."
+        ),
+        as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+    ) -> None:
+        """Bring the match index up to date: what the evaluator reads from each patient record,
+        recomputed for records that changed (importers and the demo do this after writing; run it
+        after an upgrade or a raw SQL load so the next pre-screening does not pay for it)."""
+        import time
+
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        from oncofed.cli import console, err_console, open_database
+        from oncofed.services.match_index import refresh_match_index
+
+        db = open_database()
+        started = time.perf_counter()
+        with Progress(
+            TextColumn("[bold]match index"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err_console,
+            disable=as_json and not err_console.is_terminal,
+        ) as progress:
+            task = progress.add_task("records", total=None)
+
+            def on_chunk(done: int, total: int) -> None:
+                progress.update(task, completed=done, total=total)
+
+            rebuilt = refresh_match_index(
+                db, Actor.system("cli match-index"), centre_ids=centre or None, progress=on_chunk
+            )
+        seconds = round(time.perf_counter() - started, 2)
+        if as_json:
+            print(json.dumps({"recomputed": rebuilt, "seconds": seconds}))
+        else:
+            console.print(f"{rebuilt:,} records recomputed in {seconds} s (the others were up to date)")
