@@ -89,7 +89,9 @@ def pipeline() -> Any:
 
     nlp = spacy.blank("en")
     ctx = nlp.add_pipe(
-        "medspacy_context", config={"input_span_type": "group", "span_group_name": GROUP, "rules": None}
+        "medspacy_context",
+        # span_attrs None: no `is_negated`-style span attributes are set (`_read` uses `_.modifiers`)
+        config={"input_span_type": "group", "span_group_name": GROUP, "rules": None, "span_attrs": None},
     )
     ctx.add(_default_literal_rules() + _rules())  # type: ignore[attr-defined]
     # Importing spaCy + medspaCy leaves ~300,000 long-lived objects (modules, functions, registries)
@@ -126,6 +128,83 @@ def _trigger_re() -> re.Pattern[str]:
 
 def has_trigger(text: str) -> bool:
     return bool(_trigger_re().search(text))
+
+
+@functools.cache
+def _phrase_words() -> tuple[tuple[str, tuple[str, ...], str], ...] | None:
+    """(longest token, other tokens, direction) of every rule whose modifiers can apply to a target.
+
+    The tokens are lower-case, tokenised as medspaCy builds the PhraseMatcher pattern (the
+    pipeline's tokenizer). TERMINATE / PSEUDO modifiers never apply to a target
+    (`ConTextModifier.modifies`). None when rules cannot be checked by substring tests (token-pattern
+    rules, non-ASCII tokens).
+    """
+    nlp = pipeline()
+    out: set[tuple[str, tuple[str, ...], str]] = set()
+    for rule in nlp.get_pipe("medspacy_context").rules:
+        direction = rule.direction.upper()
+        if direction in ("TERMINATE", "PSEUDO"):
+            continue
+        if rule.pattern:
+            return None
+        words = sorted({t.lower_ for t in nlp.tokenizer(rule.literal)}, key=len, reverse=True)
+        if not words or not all(w.isascii() for w in words):
+            return None
+        out.add((words[0], tuple(words[1:]), direction))
+    return tuple(sorted(out))
+
+
+_SPACE, _NON_SPACE = re.compile(r"\s"), re.compile(r"\S")
+
+
+def _token_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """Character bounds of the spaCy tokens a target `[start, end)` expands to.
+
+    spaCy's tokenizer never puts whitespace and other characters in one token, so the tokens that
+    hold the span's first and last characters stop where that character's run of (non-)whitespace
+    stops (`\\s` is `str.isspace`, as in spaCy).
+    """
+    after = (_NON_SPACE if text[end - 1].isspace() else _SPACE).search(text, end)
+    first_space = text[start].isspace()
+    s = start
+    while s > 0 and text[s - 1].isspace() == first_space:
+        s -= 1
+    return s, after.start() if after else len(text)
+
+
+def may_have_modifier(text: str, spans: Sequence[tuple[int, int]]) -> bool:
+    """False when ConText cannot modify any of the target `spans` of the one-sentence `text`.
+
+    A necessary condition, checked with substring tests instead of building a spaCy Doc: spaCy's
+    PhraseMatcher (attr LOWER) only matches a rule whose every token occurs in the lower-cased
+    text; a FORWARD modifier only reaches targets that end after it, a BACKWARD one targets that
+    start before it (medspaCy's scopes, `ConTextModifier.modifies`).
+    """
+    rules = _phrase_words()
+    if rules is None:
+        return True
+    low = text.lower()
+    # positions are compared only when lower-casing kept every offset and every span is proper
+    ordered = len(low) == len(text) and all(0 <= s < e <= len(text) for s, e in spans)
+    first_start = last_end = 0
+    if ordered:
+        bounds = [_token_bounds(text, s, e) for s, e in spans]
+        first_start = min(b[0] for b in bounds)
+        last_end = max(b[1] for b in bounds)
+    for key, rest, direction in rules:
+        if ordered and direction == "FORWARD":
+            at = low.find(key)
+            if at < 0 or at >= last_end:
+                continue
+        elif ordered and direction == "BACKWARD":
+            at = low.rfind(key)
+            if at < first_start:  # also when absent (-1)
+                continue
+        elif key not in low:
+            continue
+        if all(w in low for w in rest):
+            return True
+    return False
 
 
 def _read(span: Any, base: int = 0) -> Context:
@@ -172,7 +251,7 @@ def modifiers_many(items: Iterable[tuple[str, Sequence[tuple[int, int]]]]) -> li
         hit = _MEMO.get((text, tuple(spans)))
         if hit is not None:
             out[i] = list(hit)  # boilerplate criteria recur across trials: same text, same answer
-        else:
+        elif may_have_modifier(text, spans):  # else no rule can modify a target: nothing to apply
             todo.append(i)
     if not todo:
         return out
