@@ -174,9 +174,17 @@ _SETTING_GATES = {
 }  # fmt: skip
 
 
+_SETTING_WORDS = tuple(dict.fromkeys(w for words in _SETTING_GATES.values() for w in words))
+
+
 def setting_atoms(text: str) -> list[Atom]:
-    out = []
+    out: list[Atom] = []
     low = text.lower()
+    for w in _SETTING_WORDS:  # one pass over all gate words first: most criteria name no setting
+        if w in low:
+            break
+    else:
+        return out
     for code, rx in _SETTING_RES:
         if not any(w in low for w in _SETTING_GATES[code]):
             continue

@@ -67,7 +67,10 @@ _NON_EVAL_WORDS = (
 
 
 def _has(low: str, words: tuple[str, ...]) -> bool:
-    return any(w in low for w in words)
+    for w in words:  # noqa: SIM110  (a plain loop: ~25% cheaper than any(<generator>); ~5 per criterion)
+        if w in low:
+            return True
+    return False
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ all in lower case (lab analytes excepted: "ast", "alt", "anc"), so English words
 from __future__ import annotations
 
 import functools
+import operator
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -52,17 +53,30 @@ def _is_acronym(phrase: str) -> bool:
 
 
 _TOKEN = re.compile(r"[^\W_]+|[^\w\s\-]")
+_ASCII_TOKEN = re.compile(r"[a-z0-9]+|[^a-z0-9_\s\-]")  # `_TOKEN` on lower-case ASCII text
 
 
 @functools.lru_cache(maxsize=4096)
 def _tokens(text: str) -> tuple[tuple[str, int, int], ...]:
     """(lower-case token, start, end); hyphens and spaces separate tokens and are dropped."""
+    if text.isascii():
+        # ASCII text (nearly all criteria): lower-casing is per character, so the tokens and offsets
+        # are those of `_TOKEN` on the lower-cased text, found by `_ASCII_TOKEN` (the same classes
+        # restricted to ASCII, ~35% faster than Unicode category tests) and turned into tuples by
+        # C-level map/zip instead of a Python loop; tokenising runs on every criterion.
+        found = list(_ASCII_TOKEN.finditer(text.lower()))
+        return tuple(
+            zip(map(re.Match.group, found), map(re.Match.start, found), map(re.Match.end, found), strict=True)
+        )
     return tuple((m.group(0).lower(), m.start(), m.end()) for m in _TOKEN.finditer(text))
 
 
 @functools.lru_cache(maxsize=4096)
 def _token_set(text: str) -> frozenset[str]:
-    return frozenset(t for t, _, _ in _tokens(text))
+    return frozenset(map(_FIRST, _tokens(text)))
+
+
+_FIRST = operator.itemgetter(0)
 
 
 def _key(phrase: str) -> tuple[str, ...]:
