@@ -70,14 +70,14 @@ class MatchIndex(PatientRepository):
             stmt = self._base()
             if centre_id is not None:
                 stmt = stmt.where(PatientRow.centre_id == centre_id)
-            rows = list(self.session.connection().execute(stmt))  # Core: no ORM row bookkeeping
+            rows = list(self.session.connection().execute(stmt).all())  # Core, one fetchall
         else:
             wanted = list(ids)
             for k in range(0, len(wanted), CHUNK):
                 stmt = self._base().where(PatientRow.id.in_(wanted[k : k + CHUNK]))
                 if centre_id is not None:
                     stmt = stmt.where(PatientRow.centre_id == centre_id)
-                rows.extend(self.session.connection().execute(stmt))
+                rows.extend(self.session.connection().execute(stmt).all())
         stale = [
             i
             for i, r in enumerate(rows)
@@ -116,7 +116,7 @@ class MatchIndex(PatientRepository):
         wanted = list(ids)
         for k in range(0, len(wanted), CHUNK):
             stmt = self._scoped(select(table)).where(table.c.id.in_(wanted[k : k + CHUNK]))
-            for row in self.session.connection().execute(stmt):
+            for row in self.session.connection().execute(stmt).all():
                 found[row.id] = patient_to_domain(cast(PatientRow, row))
         return [found[i] for i in wanted]
 

@@ -39,12 +39,15 @@ def bulk_insert(
     if session.get_bind().dialect.name != "sqlite":
         session.execute(insert(table), [dict(zip(columns, row, strict=True)) for row in rows])
         return
-    convert = [_is_temporal(table, name) for name in columns]
     names = ", ".join(f'"{c}"' for c in columns)
     sql = f'INSERT INTO "{table.name}" ({names}) VALUES ({", ".join("?" * len(columns))})'
-    prepared = [
-        tuple(_sqlite_value(v) if c else v for v, c in zip(row, convert, strict=True)) for row in rows
-    ]
+    # column by column: only date/time columns are converted, each distinct value once
+    cols: list[Sequence[Any]] = list(zip(*rows, strict=True))
+    for k, name in enumerate(columns):
+        if _is_temporal(table, name):
+            memo: dict[Any, Any] = {}
+            cols[k] = [memo[v] if v in memo else memo.setdefault(v, _sqlite_value(v)) for v in cols[k]]
+    prepared = list(zip(*cols, strict=True))
     session.connection().exec_driver_sql(sql, prepared)
 
 
