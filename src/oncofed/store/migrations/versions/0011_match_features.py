@@ -56,6 +56,7 @@ def upgrade() -> None:
     op.execute("DELETE FROM prescreen_results")
     op.execute("DELETE FROM prescreen_runs")
     with op.batch_alter_table("prescreen_results", schema=None) as batch_op:
+        batch_op.drop_index("ix_prescreen_results_trial_centre")  # a prefix of ix_..._watermark
         batch_op.add_column(sa.Column("verdicts", sa.Text(), nullable=False, server_default=""))
         batch_op.drop_column("to_check")
         batch_op.drop_column("blocking")
@@ -72,6 +73,7 @@ def downgrade() -> None:
         batch_op.add_column(sa.Column("blocking", sa.JSON(), nullable=False, server_default="[]"))
         batch_op.add_column(sa.Column("to_check", sa.JSON(), nullable=False, server_default="[]"))
         batch_op.drop_column("verdicts")
+        batch_op.create_index("ix_prescreen_results_trial_centre", ["trial_id", "centre_id"], unique=False)
     op.drop_table("patient_match_features")
     with op.batch_alter_table("patients", schema=None) as batch_op:
         batch_op.drop_index("ix_patients_scope")
