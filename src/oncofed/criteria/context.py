@@ -131,8 +131,8 @@ def has_trigger(text: str) -> bool:
 
 
 @functools.cache
-def _phrase_words() -> tuple[tuple[str, tuple[str, ...], str], ...] | None:
-    """(longest token, other tokens, direction) of every rule whose modifiers can apply to a target.
+def _phrase_words() -> dict[str, tuple[tuple[tuple[str, ...], str], ...]] | None:
+    """Longest token -> (other tokens, direction) of the rules whose modifiers can apply to a target.
 
     The tokens are lower-case, tokenised as medspaCy builds the PhraseMatcher pattern (the
     pipeline's tokenizer). TERMINATE / PSEUDO modifiers never apply to a target
@@ -140,7 +140,7 @@ def _phrase_words() -> tuple[tuple[str, tuple[str, ...], str], ...] | None:
     rules, non-ASCII tokens).
     """
     nlp = pipeline()
-    out: set[tuple[str, tuple[str, ...], str]] = set()
+    out: dict[str, set[tuple[tuple[str, ...], str]]] = {}
     for rule in nlp.get_pipe("medspacy_context").rules:
         direction = rule.direction.upper()
         if direction in ("TERMINATE", "PSEUDO"):
@@ -150,8 +150,8 @@ def _phrase_words() -> tuple[tuple[str, tuple[str, ...], str], ...] | None:
         words = sorted({t.lower_ for t in nlp.tokenizer(rule.literal)}, key=len, reverse=True)
         if not words or not all(w.isascii() for w in words):
             return None
-        out.add((words[0], tuple(words[1:]), direction))
-    return tuple(sorted(out))
+        out.setdefault(words[0], set()).add((tuple(words[1:]), direction))
+    return {key: tuple(sorted(rules)) for key, rules in sorted(out.items())}
 
 
 _SPACE, _NON_SPACE = re.compile(r"\s"), re.compile(r"\S")
@@ -191,19 +191,17 @@ def may_have_modifier(text: str, spans: Sequence[tuple[int, int]]) -> bool:
         bounds = [_token_bounds(text, s, e) for s, e in spans]
         first_start = min(b[0] for b in bounds)
         last_end = max(b[1] for b in bounds)
-    for key, rest, direction in rules:
-        if ordered and direction == "FORWARD":
-            at = low.find(key)
-            if at < 0 or at >= last_end:
-                continue
-        elif ordered and direction == "BACKWARD":
-            at = low.rfind(key)
-            if at < first_start:  # also when absent (-1)
-                continue
-        elif key not in low:
+    for key, key_rules in rules.items():
+        first = low.find(key)
+        if first < 0:
             continue
-        if all(w in low for w in rest):
-            return True
+        for rest, direction in key_rules:
+            if ordered and direction == "FORWARD" and first >= last_end:
+                continue
+            if ordered and direction == "BACKWARD" and low.rfind(key) < first_start:
+                continue
+            if all(w in low for w in rest):
+                return True
     return False
 
 

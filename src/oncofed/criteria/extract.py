@@ -19,6 +19,14 @@ from oncofed.domain.criteria import Atom
 I = re.IGNORECASE  # noqa: E741
 
 
+def has_any(low: str, words: tuple[str, ...]) -> bool:
+    """Whether one of `words` occurs in `low` (the keyword gates that spare most criteria a regex)."""
+    for w in words:  # noqa: SIM110  (a plain loop: ~25% cheaper than any(<generator>), run ~15x per criterion)
+        if w in low:
+            return True
+    return False
+
+
 def _atom(kind: str, op: str, span: tuple[int, int], text: str, **kw: Any) -> Atom:
     return Atom(kind=kind, operator=op, span=span, text=text[span[0] : span[1]], **kw)
 

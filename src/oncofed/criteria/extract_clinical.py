@@ -6,7 +6,7 @@ import functools
 import re
 
 from oncofed.criteria import vocab
-from oncofed.criteria.extract import _atom
+from oncofed.criteria.extract import _atom, has_any
 from oncofed.criteria.numbers import NUM, OP, num_of, op_of
 from oncofed.domain.criteria import Atom
 from oncofed.resources import load_tsv
@@ -34,7 +34,7 @@ _YEARS_WINDOW = re.compile(
 def cancer_atoms(text: str) -> list[Atom]:
     out: list[Atom] = []
     low = text.lower()
-    gate = any(w in low for w in ("malignan", "cancer", "neoplasm", "tumo", "carcinoma"))
+    gate = has_any(low, ("malignan", "cancer", "neoplasm", "tumo", "carcinoma"))
     prior = _PRIOR_MALIG.search(text) if gate else None
     mentions = vocab.find_cancer_types(text)
     exceptions: list[str] = []
@@ -180,13 +180,10 @@ _SETTING_WORDS = tuple(dict.fromkeys(w for words in _SETTING_GATES.values() for 
 def setting_atoms(text: str) -> list[Atom]:
     out: list[Atom] = []
     low = text.lower()
-    for w in _SETTING_WORDS:  # one pass over all gate words first: most criteria name no setting
-        if w in low:
-            break
-    else:
+    if not has_any(low, _SETTING_WORDS):  # one pass over all gate words first: most criteria name none
         return out
     for code, rx in _SETTING_RES:
-        if not any(w in low for w in _SETTING_GATES[code]):
+        if not has_any(low, _SETTING_GATES[code]):
             continue
         m = rx.search(text)
         if m:
@@ -254,8 +251,8 @@ def biomarker_atoms(text: str, drug_spans: list[tuple[int, int]]) -> list[Atom]:
     out: list[Atom] = []
     lower = text.lower()
     genes = vocab.find_genes(text)
-    if not genes and not any(
-        w in lower for w in ("triple", "tnbc", "msi", "microsatellite", "mmr", "mismatch", "mss")
+    if not genes and not has_any(
+        lower, ("triple", "tnbc", "msi", "microsatellite", "mmr", "mismatch", "mss")
     ):
         return out
     if re.search(r"\btriple[\s-]*negative\b|\btnbc\b", lower):
@@ -509,7 +506,7 @@ def therapy_atoms(text: str) -> tuple[list[Atom], list[tuple[int, int]]]:
     low = text.lower()
     allergy = (
         _ALLERGY.search(text)
-        if any(w in low for w in ("sensitiv", "allerg", "intoleran", "contraindic", "anaphyla"))
+        if has_any(low, ("sensitiv", "allerg", "intoleran", "contraindic", "anaphyla"))
         else None
     )
     drugs = vocab.find_drugs(text)
@@ -569,9 +566,7 @@ def therapy_atoms(text: str) -> tuple[list[Atom], list[tuple[int, int]]]:
         elif op == "<":
             op, n = "<=", n - 1
         out.append(_atom("prior_lines", op or "==", m.span(), text, value=int(n)))
-    naive = (
-        _NAIVE.search(text) if any(w in low for w in ("naive", "naïve", "untreated", "no prior")) else None
-    )
+    naive = _NAIVE.search(text) if has_any(low, ("naive", "naïve", "untreated", "no prior")) else None
     if naive:
         out.append(_atom("treatment_naive", "present", naive.span(), text))
     return out, spans
@@ -606,7 +601,7 @@ def _condition_index() -> tuple[vocab.PhraseIndex, dict[str, str]]:
 def condition_atoms(text: str) -> list[Atom]:
     out: list[Atom] = []
     low = text.lower()
-    brain_gate = any(w in low for w in ("brain", "cns", "central nervous", "cerebral", "cranial"))
+    brain_gate = has_any(low, ("brain", "cns", "central nervous", "cerebral", "cranial"))
     for m in _BRAIN.finditer(text) if brain_gate else ():
         around = text[max(0, m.start() - 40) : m.end() + 80].lower()
         status = "any"
