@@ -67,8 +67,6 @@ RESULT_COLUMNS = (
     "verdicts",
     "patient_hash",
     "patient_updated_at",
-    "trial_hash",
-    "computed_at",
     "first_seen_at",
     "became_candidate_at",
 )
@@ -296,8 +294,6 @@ def refresh_prescreen(
                         a.verdicts[j],
                         data.record_hashes[j],
                         data.updated_at[j],
-                        thash,
-                        now,
                         before[3] if before else now,
                         became,
                     )

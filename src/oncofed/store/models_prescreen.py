@@ -31,8 +31,7 @@ class PrescreenResultRow(Base):
     verdicts: Mapped[str] = mapped_column(Text, default="")
     patient_hash: Mapped[str] = mapped_column(String(40))
     patient_updated_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
-    trial_hash: Mapped[str] = mapped_column(String(40))
-    computed_at: Mapped[datetime] = mapped_column(DateTime)
+    # (the trial hash and computation time are the run's: prescreen_runs)
     first_seen_at: Mapped[datetime] = mapped_column(DateTime)
     became_candidate_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
 

@@ -4,7 +4,8 @@
   existing rows keep NULL until the next pre-screening computes it (rows with NULL are recomputed).
 - patient_match_features: the evaluator's view of each record (matching/features.py).
 - prescreen_results: one verdict character per criterion instead of two JSON lists of criterion
-  texts per row (the texts are stored once per run in prescreen_runs.labels). Existing results are
+  texts per row (the texts are stored once per run in prescreen_runs.labels); the trial hash and
+  computation time, the run's, are no longer repeated per row. Existing results are
   deleted with their runs: the next visit recomputes them (a full pass, as after a trial change).
 
 Revision ID: 0011_match_features
@@ -58,6 +59,8 @@ def upgrade() -> None:
     with op.batch_alter_table("prescreen_results", schema=None) as batch_op:
         batch_op.drop_index("ix_prescreen_results_trial_centre")  # a prefix of ix_..._watermark
         batch_op.add_column(sa.Column("verdicts", sa.Text(), nullable=False, server_default=""))
+        batch_op.drop_column("trial_hash")  # the run's (prescreen_runs), not repeated per result
+        batch_op.drop_column("computed_at")
         batch_op.drop_column("to_check")
         batch_op.drop_column("blocking")
     with op.batch_alter_table("prescreen_runs", schema=None) as batch_op:
@@ -73,6 +76,12 @@ def downgrade() -> None:
         batch_op.add_column(sa.Column("blocking", sa.JSON(), nullable=False, server_default="[]"))
         batch_op.add_column(sa.Column("to_check", sa.JSON(), nullable=False, server_default="[]"))
         batch_op.drop_column("verdicts")
+        batch_op.add_column(sa.Column("trial_hash", sa.String(length=40), nullable=False, server_default=""))
+        batch_op.add_column(
+            sa.Column(
+                "computed_at", sa.DateTime(), nullable=False, server_default=sa.text("CURRENT_TIMESTAMP")
+            )
+        )
         batch_op.create_index("ix_prescreen_results_trial_centre", ["trial_id", "centre_id"], unique=False)
     op.drop_table("patient_match_features")
     with op.batch_alter_table("patients", schema=None) as batch_op:
