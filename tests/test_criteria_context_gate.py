@@ -13,8 +13,11 @@ from oncofed.criteria import context
 
 _PIPE = context.pipeline()
 _LITERALS = sorted({r.literal for r in _PIPE.get_pipe("medspacy_context").rules})
+# words that hide rule tokens ("know", "nodes", "for/or"), tokenizer special cases that split a word
+# into rule tokens ("cannot" -> "can" + "not", "isnt"), affixes next to letters ("5in", "US$", "'s")
 _WORDS = ["cancer", "HIV", "infection", "brain", "metastases", "prior", "chemotherapy", "nodes",
-          "cannot", "know", "another", "(", ")", ",", ".", "-", ":", "/", "1.5", "x", "ULN"]  # fmt: skip
+          "cannot", "Cannot", "isnt", "dont", "know", "another", "for/or", "5in", "US$", "'s", "(",
+          ")", ",", ".", "-", ":", "/", "1.5", "x", "ULN"]  # fmt: skip
 _SEPARATORS = [" ", "  ", "-", "\n", " \t", ""]
 
 
@@ -51,7 +54,7 @@ def _texts(draw: st.DrawFn) -> tuple[str, list[tuple[int, int]]]:
     return text, spans
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_texts())
 def test_pre_check_never_skips_a_modified_target(item: tuple[str, list[tuple[int, int]]]) -> None:
     text, spans = item

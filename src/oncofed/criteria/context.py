@@ -130,28 +130,53 @@ def has_trigger(text: str) -> bool:
     return bool(_trigger_re().search(text))
 
 
-@functools.cache
-def _phrase_words() -> dict[str, tuple[tuple[tuple[str, ...], str], ...]] | None:
-    """Longest token -> (other tokens, direction) of the rules whose modifiers can apply to a target.
+_Rules = dict[str, tuple[tuple[re.Pattern[str], re.Pattern[str], str], ...]]
 
-    The tokens are lower-case, tokenised as medspaCy builds the PhraseMatcher pattern (the
-    pipeline's tokenizer). TERMINATE / PSEUDO modifiers never apply to a target
-    (`ConTextModifier.modifies`). None when rules cannot be checked by substring tests (token-pattern
-    rules, non-ASCII tokens).
+
+@functools.cache
+def _phrase_words() -> tuple[_Rules, tuple[str, ...]] | None:
+    """Rules whose modifiers can apply to a target, by longest token, and the special cases that split words.
+
+    Each rule: (phrase, phrase between word boundaries, direction). The tokens are lower-case,
+    tokenised as medspaCy builds the PhraseMatcher pattern (the pipeline's tokenizer); in a Doc,
+    consecutive tokens are separated by nothing or one space (more whitespace is a token of its
+    own; a newline becomes a space before spaCy sees the text), so a match is the tokens joined by
+    at most one whitespace character. spaCy's English affix rules never split between two letters,
+    so a match is also not inside a run of letters, except in a tokenizer special case that yields
+    one of the rule tokens ("cannot" -> "can" + "not"): those are returned, lower-cased, and a text
+    holding one is checked without the boundaries. TERMINATE / PSEUDO modifiers never apply to a
+    target (`ConTextModifier.modifies`). None when the rules cannot be checked this way
+    (token-pattern rules, non-ASCII tokens).
     """
+    from spacy.attrs import ORTH
+
     nlp = pipeline()
-    out: dict[str, set[tuple[tuple[str, ...], str]]] = {}
+    out: dict[str, dict[str, tuple[re.Pattern[str], re.Pattern[str], str]]] = {}
+    tokens: set[str] = set()
     for rule in nlp.get_pipe("medspacy_context").rules:
         direction = rule.direction.upper()
         if direction in ("TERMINATE", "PSEUDO"):
             continue
         if rule.pattern:
             return None
-        words = sorted({t.lower_ for t in nlp.tokenizer(rule.literal)}, key=len, reverse=True)
+        words = [t.lower_ for t in nlp.tokenizer(rule.literal)]
         if not words or not all(w.isascii() for w in words):
             return None
-        out.setdefault(words[0], set()).add((tuple(words[1:]), direction))
-    return {key: tuple(sorted(rules)) for key, rules in sorted(out.items())}
+        tokens.update(words)
+        phrase = r"\s?".join(re.escape(w) for w in words)
+        bounded = phrase + (r"(?![a-z])" if words[-1][-1:].isalpha() else "")
+        if words[0][:1].isalpha():  # the look-behind after the first letter keeps a literal prefix
+            first = re.escape(words[0][0])
+            bounded = first + rf"(?<![a-z]{first})" + bounded[len(first) :]
+        rules = out.setdefault(max(words, key=len), {})
+        rules[phrase + " " + direction] = (re.compile(phrase), re.compile(bounded), direction)
+    specials = {
+        case.lower()
+        for case, parts in nlp.tokenizer.rules.items()
+        if len(parts) > 1 and any(str(part[ORTH]).lower() in tokens for part in parts)
+    }
+    by_key = {key: tuple(rules[k] for k in sorted(rules)) for key, rules in sorted(out.items())}
+    return by_key, tuple(sorted(specials))
 
 
 _SPACE, _NON_SPACE = re.compile(r"\s"), re.compile(r"\S")
@@ -175,34 +200,41 @@ def _token_bounds(text: str, start: int, end: int) -> tuple[int, int]:
 def may_have_modifier(text: str, spans: Sequence[tuple[int, int]]) -> bool:
     """False when ConText cannot modify any of the target `spans` of the one-sentence `text`.
 
-    A necessary condition, checked with substring tests instead of building a spaCy Doc: spaCy's
-    PhraseMatcher (attr LOWER) only matches a rule whose every token occurs in the lower-cased
-    text; a FORWARD modifier only reaches targets that end after it, a BACKWARD one targets that
-    start before it (medspaCy's scopes, `ConTextModifier.modifies`).
+    A necessary condition, checked on the lower-cased text instead of building a spaCy Doc: spaCy's
+    PhraseMatcher (attr LOWER) only matches a rule where its tokens occur in a row (`_phrase_words`);
+    a FORWARD modifier only reaches targets that end after it, a BACKWARD one targets that start
+    before it (medspaCy's scopes, `ConTextModifier.modifies`).
     """
-    rules = _phrase_words()
-    if rules is None:
+    found_rules = _phrase_words()
+    if found_rules is None:
         return True
+    rules, specials = found_rules
     low = text.lower()
     # positions are compared only when lower-casing kept every offset and every span is proper
     ordered = len(low) == len(text) and all(0 <= s < e <= len(text) for s, e in spans)
-    first_start = last_end = 0
-    if ordered:
-        bounds = [_token_bounds(text, s, e) for s, e in spans]
-        first_start = min(b[0] for b in bounds)
-        last_end = max(b[1] for b in bounds)
+    bounds: list[int] = []  # first target start, last target end (computed when first needed)
+
+    def hit(phrase: re.Pattern[str], direction: str) -> bool:
+        if not ordered or direction not in ("FORWARD", "BACKWARD"):
+            return phrase.search(low) is not None
+        if not bounds:
+            widened = [_token_bounds(text, s, e) for s, e in spans]
+            bounds.extend((min(b[0] for b in widened), max(b[1] for b in widened)))
+        if direction == "FORWARD":  # a match that starts before the last target's end
+            m = phrase.search(low)
+            return m is not None and m.start() < bounds[1]
+        return phrase.search(low, bounds[0]) is not None  # BACKWARD: at/after the first target's start
+
+    loose_hit = False
     for key, key_rules in rules.items():
-        first = low.find(key)
-        if first < 0:
+        if key not in low:  # cheap first test: the rule's longest token
             continue
-        for rest, direction in key_rules:
-            if ordered and direction == "FORWARD" and first >= last_end:
-                continue
-            if ordered and direction == "BACKWARD" and low.rfind(key) < first_start:
-                continue
-            if all(w in low for w in rest):
+        for loose, strict, direction in key_rules:
+            if hit(strict, direction):
                 return True
-    return False
+            loose_hit = loose_hit or hit(loose, direction)
+    # a match inside a run of letters counts only where a tokenizer special case splits the run
+    return loose_hit and any(case in low for case in specials)
 
 
 def _read(span: Any, base: int = 0) -> Context:
