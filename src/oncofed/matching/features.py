@@ -39,14 +39,19 @@ from oncofed.matching.facts import PatientView, as_float, fact_date
 from oncofed.matching.vectorised import (
     DATE_ATTRIBUTES,
     KEY_ATTRIBUTES,
+    KEY_CODES,
     KEYED_KINDS,
     PatientBatch,
     TreatmentTable,
     _fact_key,
+    kind_facts,
 )
 from oncofed.matching.vocab import MARKER_ALIASES, lab_uln, marker_key
 
-Variant = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...] | None, bool]  # kinds, fields, only, dates
+# kinds, profile fields, attributes kept, dates, codes kept per kind (see vectorised.KEY_CODES)
+Variant = tuple[
+    tuple[str, ...], tuple[str, ...], tuple[str, ...] | None, bool, tuple[tuple[str, tuple[str, ...]], ...]
+]
 
 
 def _variants() -> list[Variant]:
@@ -60,8 +65,9 @@ def _variants() -> list[Variant]:
         if name == "disease_setting":
             names.append((name, tuple(k for k in kinds if k not in ("treatment", "prior_lines"))))
         for base, ks in names:
+            codes = tuple(sorted(KEY_CODES.get(base, {}).items()))
             for dates in (False, True):
-                out.add((ks, fields, KEY_ATTRIBUTES.get(base), dates))
+                out.add((ks, fields, KEY_ATTRIBUTES.get(base), dates, codes))
     return sorted(out, key=repr)
 
 
@@ -124,19 +130,22 @@ def features_of(profile: PatientProfile) -> PatientFeatures:
     lo, hi, fact = v.ecog_range()
     klo, khi, _ = v.karnofsky_range()
     count, _ = v.prior_lines()
-    # per (kind, dates, only): the sorted fact keys, shared by the variants that read that kind
-    memo: dict[tuple[str, bool, tuple[str, ...] | None], tuple[object, ...]] = {}
+    # per (kind, dates, only, codes): the sorted fact keys, shared by the variants that read that kind
+    memo: dict[tuple[object, ...], tuple[object, ...]] = {}
 
-    def kind_key(kind: str, dates: bool, only: tuple[str, ...] | None) -> tuple[object, ...]:
-        k = (kind, dates, only)
+    def kind_key(
+        kind: str, dates: bool, only: tuple[str, ...] | None, restrict: tuple[str, ...] | None
+    ) -> tuple[object, ...]:
+        k = (kind, dates, only, restrict)
         if k not in memo:
-            memo[k] = tuple(sorted(_fact_key(f, dates, only) for f in v.facts(kind)))
+            memo[k] = tuple(sorted(_fact_key(f, dates, only) for f in kind_facts(v, kind, None, restrict)))
         return memo[k]
 
     digests = []
-    for kinds, fields, only, dates in VARIANTS:
+    for kinds, fields, only, dates, codes in VARIANTS:
+        restrict = dict(codes)
         key = (
-            tuple(kind_key(kind, dates, only) for kind in kinds),
+            tuple(kind_key(kind, dates, only, restrict.get(kind)) for kind in kinds),
             tuple(getattr(profile, n) for n in fields),
         )
         digests.append(_digest(key))
@@ -199,9 +208,11 @@ def _version() -> str:
     here = Path(__file__).parent
     sources = (here / "facts.py").read_bytes()
     sources += "".join(
-        inspect.getsource(f) for f in (features_of, _fact_key, _digest, PatientFeatures)
+        inspect.getsource(f) for f in (features_of, _fact_key, kind_facts, _digest, PatientFeatures)
     ).encode()
-    layout = repr((VARIANTS, KEY_ATTRIBUTES, KEYED_KINDS, DATE_ATTRIBUTES, DIGEST_CHARS, MARKER_ALIASES))
+    layout = repr(
+        (VARIANTS, KEY_ATTRIBUTES, KEY_CODES, KEYED_KINDS, DATE_ATTRIBUTES, DIGEST_CHARS, MARKER_ALIASES)
+    )
     return hashlib.sha1(sources + layout.encode()).hexdigest()[:16]
 
 
@@ -417,7 +428,8 @@ class FeatureBatch(PatientBatch):
         self, name: str, kinds: tuple[str, ...], fields: tuple[str, ...], code: str | None, dates: bool
     ) -> tuple[np.ndarray, list[int]]:
         only = KEY_ATTRIBUTES.get(name.replace("_no_lines", ""))
-        cache_key = (kinds, fields, code, dates, only)
+        codes = tuple(sorted(KEY_CODES.get(name.replace("_no_lines", ""), {}).items()))
+        cache_key = (kinds, fields, code, dates, only, codes)
         if cache_key in self._keys:
             return self._keys[cache_key]
         if kinds == ("biomarker",) and not fields and code is not None and only == BIOMARKER_ONLY:
@@ -427,7 +439,7 @@ class FeatureBatch(PatientBatch):
             decoded = _decode_all(self.feature_markers, {})
             digests = [m[wanted][slot] if wanted in m else empty for m in decoded]
         else:
-            index = VARIANT_INDEX.get((kinds, fields, only, dates))
+            index = VARIANT_INDEX.get((kinds, fields, only, dates, codes))
             if index is None:  # a combination the stored features do not cover: read every record
                 self.prefetch(range(len(self)))
                 return super().keys(name, kinds, fields, code, dates)

@@ -191,14 +191,15 @@ class PatientBatch:
     ) -> tuple[np.ndarray, list[int]]:
         """(index of each patient's key, one representative patient per distinct key), cached."""
         only = KEY_ATTRIBUTES.get(name.replace("_no_lines", ""))
-        cache_key = (kinds, fields, code, dates, only)
+        codes = KEY_CODES.get(name.replace("_no_lines", ""), {})
+        cache_key = (kinds, fields, code, dates, only, tuple(sorted(codes.items())))
         if cache_key not in self._keys:
             seen: dict[tuple[object, ...], int] = {}
             inverse = np.empty(len(self), dtype=np.int64)
             reps: list[int] = []
             # a patient's key: the sorted fact keys of each kind in turn (every fact key starts with
             # its kind, so this splits patients exactly as one sorted tuple over all kinds would)
-            per_kind = [self.kind_keys(kind, code, dates, only) for kind in kinds]
+            per_kind = [self.kind_keys(kind, code, dates, only, codes.get(kind)) for kind in kinds]
             profile_fields = [[getattr(v.profile, n) for v in self.views] for n in fields]
             for i in range(len(self)):
                 k = (tuple(col[i] for col in per_kind), tuple(col[i] for col in profile_fields))
@@ -211,21 +212,20 @@ class PatientBatch:
         return self._keys[cache_key]
 
     def kind_keys(
-        self, kind: str, code: str | None, dates: bool, only: tuple[str, ...] | None
+        self,
+        kind: str,
+        code: str | None,
+        dates: bool,
+        only: tuple[str, ...] | None,
+        restrict: tuple[str, ...] | None = None,
     ) -> list[tuple[object, ...]]:
-        """Per patient: the sorted keys of its facts of `kind` (biomarkers of `code` only), cached."""
-        cache_key = (kind, code if kind == "biomarker" else None, dates, only)
+        """Per patient: the sorted keys of its facts of `kind` (biomarkers of `code` only; only the
+        codes in `restrict` when given), cached."""
+        cache_key = (kind, code if kind == "biomarker" else None, dates, only, restrict)
         cached = self._kind_keys.get(cache_key)
         if cached is None:
             cached = self._kind_keys[cache_key] = [
-                tuple(
-                    sorted(
-                        _fact_key(f, dates, only)
-                        for f in (
-                            v.biomarkers(code) if kind == "biomarker" and code is not None else v.facts(kind)
-                        )
-                    )
-                )
+                tuple(sorted(_fact_key(f, dates, only) for f in kind_facts(v, kind, code, restrict)))
                 for v in self.views
             ]
         return cached
@@ -277,6 +277,21 @@ KEYED_KINDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "non_evaluable": ((), ()),
 }
 DATE_ATTRIBUTES = ("end",)
+
+# For these atom kinds, of some fact kinds they read only facts with these codes (lower case) matter:
+# the evaluator of leptomeningeal disease looks at comorbidities only for these two codes (without
+# this, every distinct set of comorbidities would be a distinct key: ~800 per centre of 50,000).
+KEY_CODES: dict[str, dict[str, tuple[str, ...]]] = {
+    "leptomeningeal_disease": {"comorbidity": ("leptomeningeal", "leptomeningeal_disease")},
+}
+
+
+def kind_facts(v: PatientView, kind: str, code: str | None, restrict: tuple[str, ...] | None) -> list[Fact]:
+    """The facts of `kind` a patient key is made of (see PatientBatch.kind_keys)."""
+    facts = v.biomarkers(code) if kind == "biomarker" and code is not None else v.facts(kind)
+    if restrict is not None:
+        facts = [f for f in facts if (f.code or "").lower() in restrict]
+    return facts
 
 
 # For these atom kinds only some attributes of the facts matter (fewer distinct patient keys).
