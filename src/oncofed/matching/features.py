@@ -46,7 +46,7 @@ from oncofed.matching.vectorised import (
     _fact_key,
     kind_facts,
 )
-from oncofed.matching.vocab import MARKER_ALIASES, lab_uln, marker_key
+from oncofed.matching.vocab import MARKER_ALIASES, lab_table, lab_uln, marker_key
 
 # kinds, profile fields, attributes kept, dates, codes kept per kind (see vectorised.KEY_CODES)
 Variant = tuple[
@@ -91,6 +91,12 @@ def _digest(key: object) -> str:
     return hit
 
 
+LAB_SLOTS: tuple[str, ...] = tuple(lab_table())  # the lab vocabulary (resources/vocab/labs.tsv)
+LAB_SLOT = {code: k for k, code in enumerate(LAB_SLOTS)}
+LAB_BLOCK_BYTES = len(LAB_SLOTS) * 4 * 8
+_EMPTY_BLOCK = np.full((len(LAB_SLOTS), 4), np.nan)
+_EMPTY_BLOCK[:, 3] = 0.0
+EMPTY_LAB_BLOCK = _EMPTY_BLOCK.tobytes()
 EMPTY_MARKER = {dates: _digest((((),), ())) for dates in (False, True)}
 
 
@@ -111,7 +117,8 @@ class PatientFeatures:
     stage: str
     keys: str  # one digest per VARIANTS entry, DIGEST_CHARS each
     markers: str  # JSON {marker key: [digest without dates, digest with dates]}
-    labs: str  # JSON [analyte, value, ULN or null, day ordinal or null, ...] (latest positive value)
+    labs: str  # JSON [analyte, value, ULN or null, day ordinal or null, ...] for analytes outside LAB_SLOTS
+    lab_block: bytes  # LAB_SLOTS x (value, ULN, day ordinal, present) float64, NaN where missing
     treatments: str  # JSON [pair key, code, has class, class, negated, end day ordinal or null, ...]
 
     def as_row(self) -> dict[str, Any]:
@@ -167,14 +174,18 @@ def features_of(profile: PatientProfile) -> PatientFeatures:
         best = latest.get(code)
         if best is None or (f.when or date.min) > (best.when or date.min):
             latest[code] = f
-    labs: list[Any] = []  # flat: analyte, value, ULN, day, analyte, ... (decoded in bulk, see FeatureBatch)
+    # the vocabulary's analytes as one float64 block (value, ULN, day, 1.0) per slot, NaN where
+    # absent: a whole centre's labs become one numpy array without decoding anything
+    block = np.full((len(LAB_SLOTS), 4), np.nan)
+    block[:, 3] = 0.0
+    labs: list[Any] = []  # other analytes, flat: analyte, value, ULN, day, analyte, ...
     for code, f in latest.items():
-        labs += [
-            code,
-            as_float(f.value),
-            as_float(f.attributes.get("uln")),
-            f.when.toordinal() if f.when else None,
-        ]
+        entry = [as_float(f.value), as_float(f.attributes.get("uln")), f.when.toordinal() if f.when else None]
+        slot = LAB_SLOT.get(code)
+        if slot is None:
+            labs += [code, *entry]
+        else:
+            block[slot] = [np.nan if x is None else x for x in entry] + [1.0]
     treatments: list[Any] = []  # flat: pair key, code, has class, class, negated, end day, ...
     for f in v.facts("treatment"):
         end = fact_date(f)
@@ -198,6 +209,7 @@ def features_of(profile: PatientProfile) -> PatientFeatures:
         keys="".join(digests),
         markers=json.dumps(marker_digests, separators=(",", ":")) if marker_digests else "",
         labs=json.dumps(labs, separators=(",", ":")) if labs else "",
+        lab_block=block.tobytes() if len(latest) > len(labs) // 4 else b"",
         treatments=json.dumps(treatments, separators=(",", ":"), default=str) if treatments else "",
     )
 
@@ -280,6 +292,7 @@ class FeatureBatch(PatientBatch):
     feature_keys: list[str] = field(default_factory=list)
     feature_markers: list[str] = field(default_factory=list)
     feature_labs: list[str] = field(default_factory=list)
+    feature_lab_blocks: list[bytes] = field(default_factory=list)
     feature_treatments: list[str] = field(default_factory=list)
     _lab_rows: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] | None = None
     _kmat: np.ndarray | None = None
@@ -335,6 +348,7 @@ class FeatureBatch(PatientBatch):
             feature_keys=list(columns["keys"]),
             feature_markers=list(columns["markers"]),
             feature_labs=list(columns["labs"]),
+            feature_lab_blocks=list(columns["lab_block"]),
             feature_treatments=list(columns["treatments"]),
         )
 
@@ -372,28 +386,38 @@ class FeatureBatch(PatientBatch):
         return self._labs[analyte]
 
     def _lab_columns(self) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
-        """analyte -> (value, stored ULN, day, has an entry) columns, NaN where missing. The flat
-        per-patient lists are concatenated and split by stride: no Python loop per lab value."""
+        """analyte -> (value, stored ULN, day, has an entry) columns, NaN where missing: the
+        vocabulary's analytes straight from the stored float64 blocks, the others from the flat
+        JSON lists (concatenated and split by stride: no Python loop per lab value)."""
         if self._lab_rows is None:
             n = len(self)
-            decoded = _decode_all(self.feature_labs, [])
-            counts = np.fromiter((len(x) // 4 for x in decoded), dtype=np.int64, count=n)
-            flat = list(chain.from_iterable(decoded))
-            patient = np.repeat(np.arange(n, dtype=np.int64), counts)
-            codes = flat[0::4]
-            values = np.array(flat[1::4], dtype=float)  # None -> NaN
-            ulns = np.array(flat[2::4], dtype=float)
-            days = np.array(flat[3::4], dtype=float)
-            ids = {c: k for k, c in enumerate(set(codes))}
-            code_id = np.fromiter(map(ids.__getitem__, codes), dtype=np.int64, count=len(codes))
-            cols: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = {}
-            for code, k in ids.items():
-                rows = code_id == k
-                at = patient[rows]
-                value, uln, when = np.full(n, np.nan), np.full(n, np.nan), np.full(n, np.nan)
-                present = np.zeros(n, dtype=bool)
-                value[at], uln[at], when[at], present[at] = values[rows], ulns[rows], days[rows], True
-                cols[code] = (value, uln, when, present)
+            joined = b"".join(
+                b if b is not None and len(b) == LAB_BLOCK_BYTES else EMPTY_LAB_BLOCK
+                for b in self.feature_lab_blocks
+            )
+            blocks = np.frombuffer(joined, dtype=np.float64).reshape(n, len(LAB_SLOTS), 4)
+            cols: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = {
+                code: (blocks[:, k, 0], blocks[:, k, 1], blocks[:, k, 2], blocks[:, k, 3] == 1.0)
+                for code, k in LAB_SLOT.items()
+            }
+            if any(self.feature_labs):
+                decoded = _decode_all(self.feature_labs, [])
+                counts = np.fromiter((len(x) // 4 for x in decoded), dtype=np.int64, count=n)
+                flat = list(chain.from_iterable(decoded))
+                patient = np.repeat(np.arange(n, dtype=np.int64), counts)
+                codes = flat[0::4]
+                values = np.array(flat[1::4], dtype=float)  # None -> NaN
+                ulns = np.array(flat[2::4], dtype=float)
+                days = np.array(flat[3::4], dtype=float)
+                ids = {c: k for k, c in enumerate(set(codes))}
+                code_id = np.fromiter(map(ids.__getitem__, codes), dtype=np.int64, count=len(codes))
+                for code, k in ids.items():
+                    rows = code_id == k
+                    at = patient[rows]
+                    value, uln, when = np.full(n, np.nan), np.full(n, np.nan), np.full(n, np.nan)
+                    present = np.zeros(n, dtype=bool)
+                    value[at], uln[at], when[at], present[at] = values[rows], ulns[rows], days[rows], True
+                    cols[code] = (value, uln, when, present)
             self._lab_rows = cols
         return self._lab_rows
 

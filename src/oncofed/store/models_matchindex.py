@@ -5,7 +5,7 @@ equals the patient's and its `version` equals the running code's; otherwise it i
 
 from __future__ import annotations
 
-from sqlalchemy import Float, ForeignKey, Integer, String, Text
+from sqlalchemy import Float, ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from oncofed.store.models import Base
@@ -30,4 +30,5 @@ class PatientMatchFeaturesRow(Base):
     keys: Mapped[str] = mapped_column(Text, default="")
     markers: Mapped[str] = mapped_column(Text, default="")
     labs: Mapped[str] = mapped_column(Text, default="")
+    lab_block: Mapped[bytes] = mapped_column(LargeBinary, default=b"")
     treatments: Mapped[str] = mapped_column(Text, default="")

@@ -50,6 +50,7 @@ def upgrade() -> None:
         sa.Column("keys", sa.Text(), nullable=False),
         sa.Column("markers", sa.Text(), nullable=False),
         sa.Column("labs", sa.Text(), nullable=False),
+        sa.Column("lab_block", sa.LargeBinary(), nullable=False),
         sa.Column("treatments", sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(["patient_id"], ["patients.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("patient_id"),
