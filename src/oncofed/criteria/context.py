@@ -14,8 +14,10 @@ Rules: medspaCy's default ConText phrase rules (see `_default_literal_rules`) pl
 English tokenizer + ConText only: the targets are the caller's spans (put in a span group so they may
 overlap), and each text is one sentence, so no sentence splitter or target matcher runs.
 
-Speed: ConText is only run on texts that contain at least one trigger word (`has_trigger`), because
-most criteria carry none and spaCy's per-document overhead would otherwise dominate (200 trials/s target).
+Speed: ConText is only run on texts that contain at least one trigger word (`has_trigger`) and where
+some rule phrase can reach a target (`may_have_modifier`, a necessary condition checked on the text,
+property-tested against ConText itself), because most criteria carry none and building spaCy Docs would
+otherwise dominate (200 trials/s target); the pipeline's import-time objects are frozen out of the GC.
 """
 
 from __future__ import annotations
