@@ -45,10 +45,12 @@ _AGE_OLDER = re.compile(
     I,
 )
 _AGED_N = re.compile(rf"\baged?\s*(?:of\s*)?(?:≥|>=)?\s*(?P<n>{NUM})\s*\+", I)
+_YEARS_WORD = re.compile(_YEARS, I)  # cheap necessary test of _NUM_YEARS (numbers tried at every position)
+_NUM_YEARS = re.compile(rf"{NUM}\s*{_YEARS}", I)
 
 
 def age_atoms(text: str) -> list[Atom]:
-    if not _AGE_KEY.search(text) and not re.search(rf"{NUM}\s*{_YEARS}", text, I):
+    if not _AGE_KEY.search(text) and not (_YEARS_WORD.search(text) and _NUM_YEARS.search(text)):
         return []
     if not _AGE_KEY.search(text) and not (
         # "Female patient who is >= 18 yrs and <= 70 yrs": bare years with a person word, no time context

@@ -71,8 +71,15 @@ WINDOW = re.compile(
 )
 
 
+# Every branch of WINDOW holds a time unit that ends a word: a cheaper necessary test first (WINDOW
+# tries its number alternatives at every word start)
+_UNIT_WORD = re.compile(rf"{TIME_UNIT}\b", re.IGNORECASE)
+
+
 def find_window(text: str) -> tuple[int, tuple[int, int]] | None:
     """(days, span) of the first time window ("within 4 weeks", "28 days prior to")."""
+    if not _UNIT_WORD.search(text):
+        return None
     m = WINDOW.search(text)
     if not m:
         return None
