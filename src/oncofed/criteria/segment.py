@@ -79,6 +79,10 @@ def _header_section(line: str) -> tuple[Section | None, str] | None:
     stripped = line.strip()
     if not stripped or len(stripped) > 140:
         return None
+    if line.isascii():  # _HEADER needs "inclu"/"exclu"/"eligibility" (ASCII: same as ignoring case)
+        low = line.lower()
+        if "clu" not in low and "eligibility" not in low:
+            return None
     m = _HEADER.match(line)
     if not m:
         return None
