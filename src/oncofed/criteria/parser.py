@@ -113,7 +113,8 @@ def extract_atoms(text: str, heading: str | None = None) -> list[Atom]:
                     replace(a, span=(s, a.span[1] - len(prefix)), text=text[s : a.span[1] - len(prefix)])
                 )
         atoms = shifted or atoms
-    if _NEG_PREG_TEST.search(text):
+    # the regex starts with "negative": on ASCII text a plain substring test says when it cannot match
+    if ("negative" in low or not text.isascii()) and _NEG_PREG_TEST.search(text):
         atoms = [replace(a, negated=True) if a.kind == "pregnancy" else a for a in atoms]
     if len(atoms) < 2:  # nothing to merge
         return with_window(atoms, text)
