@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 from sqlalchemy import select, update
 
-from oncofed.domain import Actor
+from oncofed.domain import Actor, Atom, Criterion, Fact, Section
 from oncofed.domain.matching import Verdict
 from oncofed.matching.criteria_source import trial_criteria
 from oncofed.matching.evaluate import evaluate_criteria
-from oncofed.matching.features import features_of
+from oncofed.matching.features import FeatureBatch, features_of
+from oncofed.matching.vectorised import PatientBatch, evaluate_trial_over_patients
 from oncofed.services.match_index import MatchIndex, refresh_match_index
 from oncofed.services.prescreen import prescreen_list, refresh_prescreen, research_actor
 from oncofed.store.db import Database
@@ -22,6 +24,7 @@ from oncofed.store.repositories import PatientRepository, TrialRepository
 from tests.prescreen_fixtures import TRIAL_ID, build_network, nurse, update_patient
 
 LIVING = 8  # build_network: 9 patients, one deceased
+DAY = date(2026, 11, 1)
 
 
 def test_built_once_then_only_changed_records(db: Database) -> None:
@@ -78,3 +81,30 @@ def test_prescreen_through_the_index_equals_the_per_patient_evaluator(db: Databa
             assert row.verdicts == want, pid
     listed = {c.patient_id: c for c in prescreen_list(db, TRIAL_ID, a, nurse(a), refresh=False).candidates}
     assert listed["A-2"].eligibility == "not_eligible" and any("ECOG" in b for b in listed["A-2"].blocking)
+
+
+def test_stored_lab_block_round_trips_on_both_databases(db: Database) -> None:
+    """The float64 lab block (LargeBinary) read back from the store gives the evaluator's lab verdicts."""
+    a, _ = build_network(db)
+    update_patient(
+        db,
+        "A-1",
+        facts=[Fact("lab", "anc", value=2.0, when=date(2026, 10, 1)), Fact("lab", "bilirubin", value=1.0)],
+    )
+    update_patient(db, "A-2", facts=[Fact("lab", "anc", value=0.9, when=date(2026, 10, 1))])
+    atoms = (Atom("lab", ">=", 1.5, code="anc"), Atom("lab", "<=", 1.5, unit="x ULN", code="bilirubin"))
+    criteria = [Criterion(Section.INCLUSION, k, a.code or "", atoms=(a,)) for k, a in enumerate(atoms)]
+    with db.session() as s:
+        index = MatchIndex(s, research_actor(nurse(a)))
+        data = index.read(centre_id=a)
+        batch = FeatureBatch.from_columns(
+            data.ids, data.columns, lambda idx: index.profiles([data.ids[i] for i in idx]), DAY
+        )
+        profiles = index.profiles(data.ids)
+    got = evaluate_trial_over_patients(criteria, batch).verdicts
+    want = evaluate_trial_over_patients(criteria, PatientBatch.from_profiles(profiles, DAY)).verdicts
+    assert np.array_equal(got, want)
+    by_id = dict(zip(data.ids, got.T.tolist(), strict=True))
+    assert (
+        by_id["A-1"] == [2, 2] and by_id["A-2"][0] == 0
+    )  # ANC 2.0 met, 0.9 not; bilirubin 1.0 <= 1.5 x 1.2 (default ULN)
