@@ -296,6 +296,7 @@ class FeatureBatch(PatientBatch):
     feature_treatments: list[str] = field(default_factory=list)
     _lab_rows: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] | None = None
     _kmat: np.ndarray | None = None
+    _marker_rows: list[dict[str, list[str]]] | None = None
 
     @classmethod
     def from_features(
@@ -460,7 +461,9 @@ class FeatureBatch(PatientBatch):
             empty = EMPTY_MARKER[dates]
             slot = 1 if dates else 0
             wanted = marker_key(code)  # as PatientView.biomarkers(code)
-            decoded = _decode_all(self.feature_markers, {})
+            if self._marker_rows is None:  # decoded once, for every biomarker atom of the batch
+                self._marker_rows = _decode_all(self.feature_markers, {})
+            decoded = self._marker_rows
             digests = [m[wanted][slot] if wanted in m else empty for m in decoded]
         else:
             index = VARIANT_INDEX.get((kinds, fields, only, dates, codes))

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Select, Table, bindparam, delete, insert, select, update
+from sqlalchemy import ColumnElement, Select, Table, bindparam, delete, insert, select, update
 
 from oncofed.domain import Actor, PatientProfile
 from oncofed.matching.features import FEATURE_COLUMNS, FEATURE_VERSION, features_of
@@ -45,6 +45,17 @@ class IndexedPatients:
         return len(self.ids)
 
 
+def _stale() -> ColumnElement[bool]:
+    """A stored row is stale when the record has no hash yet, or the row is missing, was built from
+    another version of the record, or by another version of the code (FEATURE_VERSION)."""
+    return (
+        PatientRow.record_hash.is_(None)
+        | F.record_hash.is_(None)
+        | (F.record_hash != PatientRow.record_hash)
+        | (F.version != FEATURE_VERSION)
+    )
+
+
 class MatchIndex(PatientRepository):
     """Scoped reads of the match index (the repository's centre isolation and objection rules)."""
 
@@ -55,8 +66,7 @@ class MatchIndex(PatientRepository):
             PatientRow.centre_id,
             PatientRow.updated_at,
             PatientRow.record_hash,
-            F.record_hash,
-            F.version,
+            _stale().label("stale"),
             *cols,
         ).outerjoin(F, F.patient_id == PatientRow.id)
         return self._scoped(cast(Select[Any], stmt)).where(PatientRow.deceased.is_(False))
@@ -78,24 +88,21 @@ class MatchIndex(PatientRepository):
                 if centre_id is not None:
                     stmt = stmt.where(PatientRow.centre_id == centre_id)
                 rows.extend(self.session.connection().execute(stmt).all())
-        stale = [
-            i
-            for i, r in enumerate(rows)
-            if r[3] is None or r[4] != r[3] or r[5] != FEATURE_VERSION  # no hash, other hash, other code
-        ]
+        stale = [i for i, r in enumerate(rows) if r[4]]
         n = len(rows)
+        first = 5  # the feature columns follow id, centre, stamp, hash, stale
         columns: list[list[Any]] = (
             [list(c) for c in zip(*rows, strict=True)]
             if rows
-            else [[] for _ in range(6 + len(FEATURE_COLUMNS))]
+            else [[] for _ in range(first + len(FEATURE_COLUMNS))]
         )
         if stale:
-            fresh = self._rebuild([rows[i][0] for i in stale])
+            fresh = self.rebuild([rows[i][0] for i in stale])
             for i in stale:
                 hash_, values = fresh[rows[i][0]]
                 columns[3][i] = hash_
                 for k, name in enumerate(FEATURE_COLUMNS):
-                    columns[6 + k][i] = values[name]
+                    columns[first + k][i] = values[name]
         if n and audit.audited(self.actor):
             pairs = list(zip(columns[0], columns[1], strict=True))
             audit.record_read(self.session, audit.event_for(self.actor, action, patients=pairs))
@@ -104,7 +111,7 @@ class MatchIndex(PatientRepository):
             centre_ids=columns[1],
             updated_at=columns[2],
             record_hashes=columns[3],
-            columns={name: columns[6 + k] for k, name in enumerate(FEATURE_COLUMNS)},
+            columns={name: columns[first + k] for k, name in enumerate(FEATURE_COLUMNS)},
             rebuilt=len(stale),
         )
 
@@ -120,8 +127,9 @@ class MatchIndex(PatientRepository):
                 found[row.id] = patient_to_domain(cast(PatientRow, row))
         return [found[i] for i in wanted]
 
-    def _rebuild(self, ids: list[str]) -> dict[str, tuple[str, dict[str, Any]]]:
-        """Recompute and store the features of `ids` (already known to be in scope)."""
+    def rebuild(self, ids: Sequence[str]) -> dict[str, tuple[str, dict[str, Any]]]:
+        """Recompute and store the features of `ids` (those in scope): id -> (record hash, features)."""
+        ids = list(ids)
         table = cast(Table, PatientRow.__table__)
         ftable = cast(Table, F.__table__)
         out: dict[str, tuple[str, dict[str, Any]]] = {}
@@ -156,24 +164,12 @@ class MatchIndex(PatientRepository):
         stmt = (
             select(PatientRow.id)
             .outerjoin(F, F.patient_id == PatientRow.id)
-            .where(
-                PatientRow.deceased.is_(False),
-                PatientRow.record_hash.is_(None)
-                | F.record_hash.is_(None)
-                | (F.record_hash != PatientRow.record_hash)
-                | (F.version != FEATURE_VERSION),
-            )
+            .where(PatientRow.deceased.is_(False), _stale())
         )
         stmt = self._scoped(cast(Select[Any], stmt))
         if centre_id is not None:
             stmt = stmt.where(PatientRow.centre_id == centre_id)
         return list(self.session.scalars(stmt))
-
-    def rebuild(self, ids: Sequence[str]) -> int:
-        ids = list(ids)
-        for k in range(0, len(ids), CHUNK):
-            self._rebuild(ids[k : k + CHUNK])
-        return len(ids)
 
 
 def refresh_match_index(
@@ -193,7 +189,7 @@ def refresh_match_index(
     done = 0
     for k in range(0, len(ids), CHUNK):  # one transaction per chunk: progress survives an interruption
         with db.session() as s:
-            done += MatchIndex(s, actor).rebuild(ids[k : k + CHUNK])
+            done += len(MatchIndex(s, actor).rebuild(ids[k : k + CHUNK]))
         if progress is not None:
             progress(done, len(ids))
     if done:
