@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from oncofed.criteria.caseless import Caseless, compile_i
 from oncofed.resources import resource_path
 
 os.environ.setdefault("LOGURU_LEVEL", "WARNING")
@@ -106,7 +107,7 @@ def pipeline() -> Any:
 
 
 @functools.cache
-def _trigger_re() -> re.Pattern[str]:
+def _trigger_re() -> Caseless:
     """A regex of every literal/pattern word that can start a ConText modifier (cheap pre-filter)."""
     words: set[str] = set()
     ctx = pipeline().get_pipe("medspacy_context")
@@ -125,7 +126,7 @@ def _trigger_re() -> re.Pattern[str]:
         else:
             words.update(rule.literal.lower().split()[:1])
     alternation = "|".join(sorted((re.escape(w) for w in words if w), key=len, reverse=True))
-    return re.compile(rf"(?<![\w-])(?:{alternation})(?![\w])|\bnon-|\bun\w+ed\b", re.IGNORECASE)
+    return compile_i(rf"(?<![\w-])(?:{alternation})(?![\w])|\bnon-|\bun\w+ed\b")
 
 
 def has_trigger(text: str) -> bool:

@@ -12,6 +12,7 @@ from dataclasses import replace
 from typing import Any
 
 from oncofed.criteria import vocab
+from oncofed.criteria.caseless import compile_i
 from oncofed.criteria.numbers import NUM, OP, find_window, num_of, op_of
 from oncofed.criteria.units import ULN, to_canonical
 from oncofed.domain.criteria import Atom
@@ -34,19 +35,31 @@ def _atom(kind: str, op: str, span: tuple[int, int], text: str, **kw: Any) -> At
 # --- age and sex -------------------------------------------------------------------------------
 
 _YEARS = r"(?:years?|yrs?|y/o|y\.?o\.?)"
-_AGE_KEY = re.compile(r"\b(?:age[ds]?|old|older|adults?|years\s+of\s+age|birthday)\b", I)
-_AGE_RANGE = re.compile(
-    rf"(?:between\s+)?(?P<a>{NUM})\s*(?:{_YEARS}\s*)?(?:-|–|to|and)\s*(?P<b>{NUM})\s*{_YEARS}", I
+_AGE_KEY = compile_i(r"\b(?:age[ds]?|old|older|adults?|years\s+of\s+age|birthday)\b")
+_AGE_RANGE = compile_i(
+    rf"(?:between\s+)?(?P<a>{NUM})\s*(?:{_YEARS}\s*)?(?:-|–|to|and)\s*(?P<b>{NUM})\s*{_YEARS}"
 )
-_AGE_OP = re.compile(rf"(?P<op>{OP})\s*(?P<n>{NUM})\s*(?:{_YEARS}|(?=\s*$)|(?=\s*[,;.)]))", I)
-_AGE_KEYOP = re.compile(rf"\bage[ds]?\b[^.;\d]{{0,25}}?(?P<op>{OP})\s*(?P<n>{NUM})", I)
-_AGE_OLDER = re.compile(
+_AGE_OP = compile_i(rf"(?P<op>{OP})\s*(?P<n>{NUM})\s*(?:{_YEARS}|(?=\s*$)|(?=\s*[,;.)]))")
+_AGE_KEYOP = compile_i(rf"\bage[ds]?\b[^.;\d]{{0,25}}?(?P<op>{OP})\s*(?P<n>{NUM})")
+_AGE_OLDER = compile_i(
     rf"(?P<n>{NUM})\s*{_YEARS}(?:\s+of\s+age|\s+old)?(?:\s*,)?\s+(?:or|and)\s+(?P<dir>older|over|above|greater|more|up|younger|less|under|below)",
-    I,
 )
-_AGED_N = re.compile(rf"\baged?\s*(?:of\s*)?(?:≥|>=)?\s*(?P<n>{NUM})\s*\+", I)
-_YEARS_WORD = re.compile(_YEARS, I)  # cheap necessary test of _NUM_YEARS (numbers tried at every position)
-_NUM_YEARS = re.compile(rf"{NUM}\s*{_YEARS}", I)
+_AGED_N = compile_i(rf"\baged?\s*(?:of\s*)?(?:≥|>=)?\s*(?P<n>{NUM})\s*\+")
+_YEARS_WORD = compile_i(_YEARS)  # cheap necessary test of _NUM_YEARS (numbers tried at every position)
+_NUM_YEARS = compile_i(rf"{NUM}\s*{_YEARS}")
+
+
+_PERSON_WORD = compile_i(
+    r"\b(?:patients?|subjects?|participants?|females?|males?|men|women|persons?|individuals?)\b"
+)
+_TIME_CONTEXT = compile_i(
+    r"\b(?:since|ago|prior|within|after|before|diagnos\w*|follow|surviv\w*|expectancy|free|history|duration)\b"
+)
+_OP_NUM_YEARS = compile_i(rf"{OP}\s*{NUM}\s*{_YEARS}")
+_AGE_WORD = compile_i(r"\bage")
+_POSTMENO_WOMEN = compile_i(r"\bpostmenopausal\s+wom[ae]n\b")
+_PREG_TEST_NEAR = compile_i(r"pregnant|negative|positive|test")
+_OR_BETTER = compile_i(r"\bor\s+(?:less|lower|better)")
 
 
 def age_atoms(text: str) -> list[Atom]:
@@ -54,17 +67,7 @@ def age_atoms(text: str) -> list[Atom]:
         return []
     if not _AGE_KEY.search(text) and not (
         # "Female patient who is >= 18 yrs and <= 70 yrs": bare years with a person word, no time context
-        re.search(
-            r"\b(?:patients?|subjects?|participants?|females?|males?|men|women|persons?|individuals?)\b",
-            text,
-            I,
-        )
-        and re.search(rf"{OP}\s*{NUM}\s*{_YEARS}", text, I)
-        and not re.search(
-            r"\b(?:since|ago|prior|within|after|before|diagnos\w*|follow|surviv\w*|expectancy|free|history|duration)\b",
-            text,
-            I,
-        )
+        _PERSON_WORD.search(text) and _OP_NUM_YEARS.search(text) and not _TIME_CONTEXT.search(text)
     ):
         return []
     out: list[Atom] = []
@@ -94,8 +97,8 @@ def age_atoms(text: str) -> list[Atom]:
                 op = op_of(m.group("op")) or ">="
             if (
                 rx is _AGE_OP
-                and not re.search(_YEARS, m.group(0), I)
-                and not re.search(r"\bage", text[: m.start()], I)
+                and not _YEARS_WORD.search(m.group(0))
+                and not _AGE_WORD.search(text[: m.start()])
             ):
                 continue
             out.append(_atom("age", op, m.span(), text, value=n, unit="years"))
@@ -103,21 +106,16 @@ def age_atoms(text: str) -> list[Atom]:
     return out
 
 
-_FEMALE = re.compile(r"\b(?:females?|women|woman|postmenopausal|pre-?menopausal|girls?)\b", I)
-_MALE = re.compile(r"\b(?:males?|men|man|boys?)\b", I)
-_NOT_SEX = re.compile(
+_FEMALE = compile_i(r"\b(?:females?|women|woman|postmenopausal|pre-?menopausal|girls?)\b")
+_MALE = compile_i(r"\b(?:males?|men|man|boys?)\b")
+_NOT_SEX = compile_i(
     r"child-?\s*bearing|wocbp|pregnan|contracepti|partner|lactat|breast-?\s*feeding|sexually|fertile|sterili|menopaus|birth\s+control",
-    I,
 )
 
 
 def sex_atoms(text: str) -> list[Atom]:
     f, m = _FEMALE.search(text), _MALE.search(text)
-    if (
-        bool(f) == bool(m)
-        or _NOT_SEX.search(text)
-        and not re.search(r"\bpostmenopausal\s+wom[ae]n\b", text, I)
-    ):
+    if bool(f) == bool(m) or _NOT_SEX.search(text) and not _POSTMENO_WOMEN.search(text):
         return []
     hit = f or m
     assert hit is not None
@@ -126,16 +124,14 @@ def sex_atoms(text: str) -> list[Atom]:
 
 # --- pregnancy, breastfeeding, contraception, non-evaluable ----------------------------------------
 
-_PREG = re.compile(r"\bpregnan(?:t|cy|cies)\b", I)
-_BF = re.compile(r"\b(?:breast-?\s*feeding|lactating|lactation|nursing)\b", I)
-_CONTRA = re.compile(
-    r"\b(?:contracepti\w*|birth\s+control|abstinen\w*|barrier\s+method|effective\s+method)\b", I
-)
+_PREG = compile_i(r"\bpregnan(?:t|cy|cies)\b")
+_BF = compile_i(r"\b(?:breast-?\s*feeding|lactating|lactation|nursing)\b")
+_CONTRA = compile_i(r"\b(?:contracepti\w*|birth\s+control|abstinen\w*|barrier\s+method|effective\s+method)\b")
 _NON_EVAL = [
-    ("consent", re.compile(r"\b(?:informed\s+consent|consent\s+form|sign(?:ed)?\s+(?:an?\s+)?(?:written\s+)?consent|consent)\b", I)),
-    ("investigator_judgement", re.compile(r"\b(?:opinion|judge?ment|discretion)\s+of\s+(?:the\s+)?(?:treating\s+)?(?:investigator|physician|doctor)|investigator'?s?\s+(?:opinion|judge?ment|discretion)|(?:considered|deemed|judged)\s+(?:\w+\s+){0,3}by\s+the\s+(?:investigator|physician)", I)),
-    ("willingness", re.compile(r"\b(?:willing(?:ness)?|unwilling|able\s+and\s+willing|agrees?\s+to|comply|compliance|adhere|able\s+to\s+(?:understand|swallow|attend)|unable\s+to\s+(?:comply|understand)|follow-?up\s+visits?)\b", I)),
-    ("other", re.compile(r"\b(?:participat\w+\s+in\s+(?:an)?other\s+(?:clinical\s+)?(?:study|trial)|enrolled\s+in\s+(?:an)?other|geographic\w*|legal(?:ly)?\s+(?:incapacit|guardian)|incarcerat\w+|prisoner)", I)),
+    ("consent", compile_i(r"\b(?:informed\s+consent|consent\s+form|sign(?:ed)?\s+(?:an?\s+)?(?:written\s+)?consent|consent)\b")),
+    ("investigator_judgement", compile_i(r"\b(?:opinion|judge?ment|discretion)\s+of\s+(?:the\s+)?(?:treating\s+)?(?:investigator|physician|doctor)|investigator'?s?\s+(?:opinion|judge?ment|discretion)|(?:considered|deemed|judged)\s+(?:\w+\s+){0,3}by\s+the\s+(?:investigator|physician)")),
+    ("willingness", compile_i(r"\b(?:willing(?:ness)?|unwilling|able\s+and\s+willing|agrees?\s+to|comply|compliance|adhere|able\s+to\s+(?:understand|swallow|attend)|unable\s+to\s+(?:comply|understand)|follow-?up\s+visits?)\b")),
+    ("other", compile_i(r"\b(?:participat\w+\s+in\s+(?:an)?other\s+(?:clinical\s+)?(?:study|trial)|enrolled\s+in\s+(?:an)?other|geographic\w*|legal(?:ly)?\s+(?:incapacit|guardian)|incarcerat\w+|prisoner)")),
 ]  # fmt: skip
 
 
@@ -144,7 +140,7 @@ def reproduction_atoms(text: str) -> list[Atom]:
     contra = _CONTRA.search(text)
     for m in _PREG.finditer(text):
         # "pregnancy test" / "during pregnancy" in a contraception clause is not a pregnancy statement
-        if contra and not re.search(r"pregnant|negative|positive|test", text[m.start() : m.end() + 20], I):
+        if contra and not _PREG_TEST_NEAR.search(text[m.start() : m.end() + 20]):
             continue
         out.append(_atom("pregnancy", "present", m.span(), text))
         break
@@ -176,14 +172,12 @@ def non_evaluable_atoms(text: str) -> list[Atom]:
 
 # --- performance status, life expectancy ---------------------------------------------------------
 
-_ECOG = re.compile(
+_ECOG = compile_i(
     r"\b(?:ecog|eastern\s+cooperative\s+oncology\s+group|zubrod|who\s+performance|who\s+ps|who|performance\s+status|ps)\b",
-    I,
 )
-_KPS = re.compile(r"\b(?:karnofsky|kps|lansky)\b", I)
-_PS_VALUE = re.compile(
+_KPS = compile_i(r"\b(?:karnofsky|kps|lansky)\b")
+_PS_VALUE = compile_i(
     rf"(?P<op>{OP})?\s*(?P<a>[0-4])(?:\s*(?P<sep>-|–|to|or|and|,|/|through)\s*(?P<b>[0-4])(?:\s*,?\s*(?:or|and)?\s*(?P<c>[0-4])(?!\d|\.\d|%))?)?(?!\d|\.\d|%)",
-    I,
 )
 
 
@@ -254,10 +248,10 @@ def performance_atoms(text: str) -> list[Atom]:
             out.append(
                 _atom(
                     "ecog",
-                    "<=" if a <= 2 and re.search(r"\bor\s+(?:less|lower|better)", tail, I) else "in",
+                    "<=" if a <= 2 and _OR_BETTER.search(tail) else "in",
                     span,
                     text,
-                    value=a if re.search(r"\bor\s+(?:less|lower|better)", tail, I) else [a],
+                    value=a if _OR_BETTER.search(tail) else [a],
                     attributes=attrs,
                 )
             )
@@ -270,9 +264,8 @@ def performance_atoms(text: str) -> list[Atom]:
     return out
 
 
-_LIFE = re.compile(
+_LIFE = compile_i(
     rf"\blife\s+expectancy\b[^.;\d]{{0,40}}?(?P<op>{OP})?\s*(?P<n>{NUM})\s*(?P<u>weeks?|wks?|months?|years?)",
-    I,
 )
 
 
@@ -307,11 +300,10 @@ _UNIT = (
     r"|k\s*/\s*[µμu]l|iu\s*/\s*l|u\s*/\s*l|%|milliseconds?|msec|ms)"
 )
 _ULN = r"(?:x|×|\*|times)?\s*(?:the\s+)?(?:institutional\s+)?(?:uln|upper\s+limits?\s+of\s+(?:the\s+)?(?:institutional\s+)?normal(?:\s+range)?|upper\s+normal\s+limit|n\b)"
-_THRESH = re.compile(
+_THRESH = compile_i(
     rf"(?P<op>{OP})\s*(?:\(\s*[<>≤≥=/]+\s*\)\s*)?(?P<n>{NUM})?\s*(?:(?P<uln>{_ULN})|(?P<unit>{_UNIT}))?",
-    I,
 )
-_WNL = re.compile(r"\b(?:within\s+(?:the\s+)?normal\s+(?:limits|range)|wnl|normal)\b", I)
+_WNL = compile_i(r"\b(?:within\s+(?:the\s+)?normal\s+(?:limits|range)|wnl|normal)\b")
 
 
 def lab_atoms(text: str) -> list[Atom]:

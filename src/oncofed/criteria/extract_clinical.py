@@ -6,6 +6,7 @@ import functools
 import re
 
 from oncofed.criteria import vocab
+from oncofed.criteria.caseless import compile_i
 from oncofed.criteria.extract import _atom, has_any
 from oncofed.criteria.numbers import NUM, OP, num_of, op_of
 from oncofed.domain.criteria import Atom
@@ -15,20 +16,22 @@ I = re.IGNORECASE  # noqa: E741
 
 # --- prior malignancy, cancer type, stage, setting -----------------------------------------------
 
-_PRIOR_MALIG = re.compile(
+_PRIOR_MALIG = compile_i(
     r"\b(?:(?:other|another|second|prior|previous|concurrent|concomitant|additional|secondary|separate|history\s+of\s+(?:an?\s+)?(?:other\s+)?)\s+"
     r"(?:primary\s+|active\s+|invasive\s+|malignant\s+)?(?:malignan\w+|cancers?|neoplasms?|tumou?rs?|carcinomas?)"
     r"|(?:malignan\w+)\s+(?:other\s+than|within|in\s+the\s+(?:past|last))"
     r"|history\s+of\s+(?:a\s+)?malignan\w+|other\s+active\s+malignan\w+)",
-    I,
 )
-_EXCEPT = re.compile(
-    r"\b(?:except|other\s+than|excluding|with\s+the\s+exception\s+of|apart\s+from|unless|besides)\b", I
+_EXCEPT = compile_i(
+    r"\b(?:except|other\s+than|excluding|with\s+the\s+exception\s+of|apart\s+from|unless|besides)\b"
 )
-_YEARS_WINDOW = re.compile(
+_YEARS_WINDOW = compile_i(
     rf"\b(?:within|in)\s+(?:the\s+)?(?:(?:last|past|previous|preceding|prior)\s+)?(?P<n>{NUM})\s*(?P<u>years?|months?)",
-    I,
 )
+
+
+_METASTA_AFTER = compile_i(r"[\s-]*metasta")
+_LYMPH_NODE = compile_i(r"lymph\s*node|lymphocyte")
 
 
 def cancer_atoms(text: str) -> list[Atom]:
@@ -65,9 +68,9 @@ def cancer_atoms(text: str) -> list[Atom]:
     if mentions:
         group = "cancer" if len(mentions) > 1 else None
         for m in mentions:
-            if re.match(r"[\s-]*metasta", text[m.end : m.end + 12], I):
+            if _METASTA_AFTER.match(text[m.end : m.end + 12]):
                 continue
-            if m.code in ("LYMPH",) and re.search(r"lymph\s*node|lymphocyte", m.text, I):
+            if m.code in ("LYMPH",) and _LYMPH_NODE.search(m.text):
                 continue
             attrs2 = {"group": group} if group else {}
             out.append(
@@ -84,9 +87,8 @@ def cancer_atoms(text: str) -> list[Atom]:
     return out
 
 
-_STAGE = re.compile(
+_STAGE = compile_i(
     r"\bstages?\s*(?P<groups>(?:(?:IV|I{1,3}|[0-4])[A-D]?\d?)(?:\s*(?:-|–|to|through|or|and|,|/|and/or)\s*(?:stage\s*)?(?:IV|I{1,3}|[0-4])[A-D]?\d?)*)(?![a-z])",
-    I,
 )
 _ROMAN = {
     "0": "0",
@@ -165,7 +167,7 @@ _SETTINGS = [
     ("neoadjuvant", r"neo-?adjuvant|pre-?operative\s+(?:systemic\s+)?(?:therapy|chemotherapy|treatment)"),
     ("maintenance", r"maintenance"),
 ]  # fmt: skip
-_SETTING_RES = [(code, re.compile(rf"\b(?:{p})\b", I)) for code, p in _SETTINGS]
+_SETTING_RES = [(code, compile_i(rf"\b(?:{p})\b")) for code, p in _SETTINGS]
 _SETTING_GATES = {
     "locally_advanced": ("locally",), "metastatic": ("metasta", "stage"), "unresectable": ("resect", "operable", "amenable", "candidate"),
     "recurrent": ("recur",), "refractory": ("refractory", "resistant", "progress"), "relapsed": ("relapse",),
@@ -196,9 +198,8 @@ def setting_atoms(text: str) -> list[Atom]:
 _VARIANT = re.compile(
     r"\b(?P<v>[ACDEFGHIKLMNPQRSTVWY]\d{2,4}(?:[ACDEFGHIKLMNPQRSTVWY*X]|fs|del|ins|dup)\w{0,6})\b"
 )
-_EXON = re.compile(
+_EXON = compile_i(
     r"\bexon\s*(?P<n>\d{1,2})\s*(?P<kind>deletions?|del\b|insertions?|ins\b|skipping|mutations?|alterations?)|\bex(?P<n2>\d{1,2})\s*(?P<k2>del|ins)\b",
-    I,
 )
 _FUSION_GENES = {"ALK", "ROS1", "RET", "NTRK", "NRG1", "FGFR2", "FGFR3"}
 _CUES = [
@@ -208,16 +209,14 @@ _CUES = [
     ("mutation", r"mutations?|mutated|mutant|alterations?|altered|variants?|pathogenic|activating|sensitizing|sensitising|positive|\+|aberrations?|driver"),
     ("absent", r"wild[\s-]*type|wt\b|negative|-neg|non-?mutated|no\s+(?:known\s+)?(?:\w+\s+)?(?:mutation|alteration)"),
 ]  # fmt: skip
-_CUE_RES = [(k, re.compile(rf"^[\s/(),-]{{0,3}}(?:\w+[\s-]){{0,3}}?(?:{p})", I)) for k, p in _CUES]
-_STATUS = re.compile(
+_CUE_RES = [(k, compile_i(rf"^[\s/(),-]{{0,3}}(?:\w+[\s-]){{0,3}}?(?:{p})")) for k, p in _CUES]
+_STATUS = compile_i(
     r"^[\s:-]*(?:status\s*)?(?:(?:by|on)\s+)?(?:ihc\s*)?(?P<s>positive|negative|pos\b|neg\b|\+(?!\d)|-(?=\s|$|/|,|\))|low|ultra-?low|high|zero|0(?!\.)\b|[0-3]\s*\+|overexpress\w*|amplified|expressing|expression)",
-    I,
 )
-_PDL1 = re.compile(
+_PDL1 = compile_i(
     rf"(?P<scale>tps|tumou?r\s+proportion\s+score|cps|combined\s+positive\s+score|expression|staining)?[^.;]{{0,30}}?(?P<op>{OP})\s*(?P<n>{NUM})\s*(?P<pct>%)?",
-    I,
 )
-_TMB = re.compile(rf"(?P<op>{OP})\s*(?P<n>{NUM})\s*(?:mut(?:ations)?\s*/\s*mb|mutations\s+per\s+megabase)", I)
+_TMB = compile_i(rf"(?P<op>{OP})\s*(?P<n>{NUM})\s*(?:mut(?:ations)?\s*/\s*mb|mutations\s+per\s+megabase)")
 
 
 def _marker_status(gene: str, tail: str) -> tuple[str, str, object, dict[str, object]] | None:
@@ -488,14 +487,12 @@ def _gene_atoms(text: str, g: vocab.Mention, tail: str) -> list[Atom]:
 
 # --- therapy -------------------------------------------------------------------------------------
 
-_ALLERGY = re.compile(r"\b(?:hypersensitiv\w*|allerg\w*|intoleran\w*|contraindicat\w*|anaphyla\w*)\b", I)
-_LINES = re.compile(
+_ALLERGY = compile_i(r"\b(?:hypersensitiv\w*|allerg\w*|intoleran\w*|contraindicat\w*|anaphyla\w*)\b")
+_LINES = compile_i(
     rf"(?:(?P<op>{OP})\s*)?(?P<n>{NUM})(?:\s*(?:-|–|to)\s*(?P<m>{NUM}))?\s*(?P<more>\+|or\s+more|or\s+fewer|or\s+less)?\s*(?:prior\s+|previous\s+|lines?\s+of\s+|systemic\s+|standard\s+|different\s+|chemotherapy\s+|treatment\s+)*(?:lines?|regimens?)\b",
-    I,
 )
-_NAIVE = re.compile(
+_NAIVE = compile_i(
     r"\b(?:treatment[\s-]*na[iï]ve|therapy[\s-]*na[iï]ve|chemo(?:therapy)?[\s-]*na[iï]ve|previously\s+untreated|untreated\s+(?:patients|disease|\w+\s+cancer)|na[iï]ve\s+to\s+(?:systemic\s+)?(?:treatment|therapy)|no\s+prior\s+(?:systemic\s+)?(?:therapy|treatment|chemotherapy)(?:\s+for)?)\b",
-    I,
 )
 _NON_THERAPY_CLASSES = {"radiotherapy", "surgery", "stem cell transplant"}
 
@@ -574,17 +571,21 @@ def therapy_atoms(text: str) -> tuple[list[Atom], list[tuple[int, int]]]:
 
 # --- conditions: CNS disease, metastases, measurable disease, infections, comorbidities ------------
 
-_BRAIN = re.compile(
+_BRAIN = compile_i(
     r"\b(?:brain|cns|central\s+nervous\s+system|cerebral|intracranial|intra-cranial)\s+(?:metasta\w*|mets|lesions?|involvement|disease|tumou?rs?)\b|\bcns\s+metastas\w*|\bmetasta\w+\s+(?:to|in)\s+the\s+(?:brain|cns|central\s+nervous\s+system)\b",
-    I,
 )
-_LEPTO = re.compile(
+_LEPTO = compile_i(
     r"\b(?:leptomeningeal|meningeal\s+carcinomatosis|carcinomatous\s+meningitis|leptomeningeal\s+carcinomatosis)\b",
-    I,
 )
-_MEASURABLE = re.compile(
-    r"\b(?:measurable\s+(?:disease|lesions?|tumou?rs?)|recist(?:\s+v?(?:ersion\s+)?1\.1)?)\b", I
+_MEASURABLE = compile_i(
+    r"\b(?:measurable\s+(?:disease|lesions?|tumou?rs?)|recist(?:\s+v?(?:ersion\s+)?1\.1)?)\b"
 )
+
+
+_NON_MEASURABLE = compile_i(r"non-?measurable")
+_HEP_B_AND_C = compile_i(r"\bhepatitis\s+b\s*(?:,|/|or|and|and/or)\s*(?:hepatitis\s+)?c\b")
+_ACTIVE_HEP = compile_i(r"\bactive|uncontrolled|chronic\b")
+_ACTIVE_INFECTION = compile_i(r"\b(?:active|uncontrolled|acute|chronic|detectable|positive)\b")
 
 
 @functools.cache
@@ -621,13 +622,9 @@ def condition_atoms(text: str) -> list[Atom]:
     if lepto:
         out.append(_atom("leptomeningeal_disease", "present", lepto.span(), text))
     meas = _MEASURABLE.search(text) if ("measurable" in low or "recist" in low) else None
-    if meas and not re.search(r"non-?measurable", text[max(0, meas.start() - 5) : meas.end()], I):
+    if meas and not _NON_MEASURABLE.search(text[max(0, meas.start() - 5) : meas.end()]):
         out.append(_atom("measurable_disease", "present", meas.span(), text))
-    hep = (
-        None
-        if "hepatitis" not in low
-        else re.search(r"\bhepatitis\s+b\s*(?:,|/|or|and|and/or)\s*(?:hepatitis\s+)?c\b", text, I)
-    )
+    hep = None if "hepatitis" not in low else _HEP_B_AND_C.search(text)
     if hep:
         c_start = hep.end() - 1
         out.append(
@@ -637,7 +634,7 @@ def condition_atoms(text: str) -> list[Atom]:
                 (c_start, hep.end()),
                 text,
                 code="hepatitis_c",
-                attributes={"active": bool(re.search(r"\bactive|uncontrolled|chronic\b", text, I))},
+                attributes={"active": bool(_ACTIVE_HEP.search(text))},
             )
         )
     index, kinds = _condition_index()
@@ -648,8 +645,6 @@ def condition_atoms(text: str) -> list[Atom]:
         kind, code = c.code.split(":", 1)
         attrs: dict[str, object] = {}
         if kind == "infection":
-            attrs["active"] = bool(
-                re.search(r"\b(?:active|uncontrolled|acute|chronic|detectable|positive)\b", text, I)
-            )
+            attrs["active"] = bool(_ACTIVE_INFECTION.search(text))
         out.append(_atom(kind, "present", (c.start, c.end), text, code=code, attributes=attrs))
     return out

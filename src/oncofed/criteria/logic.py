@@ -22,35 +22,30 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from oncofed.criteria.caseless import compile_i
 from oncofed.domain.criteria import Atom
 
 _INCIDENTAL = {"consent", "investigator_judgement"}
 _THERAPY_KINDS = {"prior_therapy", "treatment_naive", "prior_lines"}
-_ANCHOR_BEFORE = re.compile(
+_ANCHOR_BEFORE = compile_i(
     r"(?:\b(?:time|date|day|days|weeks?|months?|prior\s+to|before|after|following|until|at|since|of)\s+"
     r"(?:the\s+)?(?:time\s+of\s+)?(?:(?:signing|signature\s+of|signed|obtaining|providing|giving)\s+)?"
     r"(?:the\s+|an?\s+)?(?:written\s+)?(?:study\s+)?)$",
-    re.I,
 )
 # between a therapy and its setting: "chemotherapy [regimen] for [the] | in the | given for ..."
-_SETTING_AFTER = re.compile(
+_SETTING_AFTER = compile_i(
     r"^\s*(?:\([^)]{0,40}\)\s*)?(?:of\s+)?(?:(?:systemic\s+)?(?:regimens?|agents?|therapy|treatments?|lines?|drugs?)\s+)?"
     r"(?:(?:given|administered|received|used)\s+)?(?:for|in|as)\s+(?:the\s+|an?\s+|their\s+)?"
     r"(?:(?:recurrent|locally|advanced|newly|unresectable|or|and|/|,)\s*){0,4}$",
-    re.I,
 )
-_THERAPY_WORD = re.compile(
+_THERAPY_WORD = compile_i(
     r"^[\s/-]*(?:(?:or|and|and/or)\s+\w+\s+)?(?:systemic\s+|endocrine\s+|hormonal\s+)?"
     r"(?:chemo\w*|therap\w*|treatments?|regimens?|radio\w*|immuno\w*|endocrine|hormon\w*|systemic|"
     r"surgery|trastuzumab|platinum|taxane|anthracycline|agents?)\b",
-    re.I,
 )
-_PRIOR_BEFORE = re.compile(
-    r"\b(?:prior|previous(?:ly)?|received|receipt\s+of|history\s+of)\b[^.;:]{0,40}$", re.I
-)
-_OR_GAP = re.compile(
+_PRIOR_BEFORE = compile_i(r"\b(?:prior|previous(?:ly)?|received|receipt\s+of|history\s+of)\b[^.;:]{0,40}$")
+_OR_GAP = compile_i(
     r"^\s*(?:(?:infections?|disease|cancers?|carcinomas?|tumou?rs?|metastas[ie]s)\s*)?(?:,\s*)?(?:(?:and\s*/\s*|/)?or|/)\s*(?:(?:known|active|documented|confirmed|chronic|any|an?|history\s+of)\s+)*$",
-    re.I,
 )
 _COMMA_GAP = re.compile(r"^\s*,\s*$")
 
@@ -140,10 +135,15 @@ def _spans(a: Atom) -> list[tuple[int, int]]:
     return out
 
 
+_OR_END = compile_i(r"\s(?:or|and/or)\s*$")
+_OR_WORD = compile_i(r"\bor\b|/")
+_OR_AHEAD = compile_i(r"^[^.;:]*?,?\s*(?:and/)?or\b")
+
+
 def _linked(text: str, a: tuple[int, int], b: tuple[int, int], has_or: bool) -> str | None:
     """ "or" when spans `a` < `b` are alternatives, "compound" when only blank joins them."""
     if b[0] < a[1]:  # overlapping evidence ("ECOG 0-1 or Karnofsky >= 70")
-        return "or" if re.search(r"\s(?:or|and/or)\s*$", text[a[0] : b[0]], re.I) else None
+        return "or" if _OR_END.search(text[a[0] : b[0]]) else None
     gap = text[a[1] : b[0]]
     if _OR_GAP.match(gap) or (has_or and _COMMA_GAP.match(gap)):
         return "or"
@@ -167,7 +167,7 @@ def _drop_head_nouns(atoms: list[Atom], text: str) -> list[Atom]:
 
 
 def or_groups(atoms: list[Atom], text: str) -> list[Atom]:
-    if len(atoms) < 2 or not re.search(r"\bor\b|/", text, re.I):
+    if len(atoms) < 2 or not _OR_WORD.search(text):
         return atoms
     spanned = sorted((sp, i) for i, a in enumerate(atoms) for sp in _spans(a))
     # chains of adjacent atoms joined by "or" (a comma counts inside a list that ends with "or")
@@ -178,7 +178,7 @@ def or_groups(atoms: list[Atom], text: str) -> list[Atom]:
         if i == j or a.negated != b.negated or "non_evaluable" in (a.kind, b.kind):
             continue
         tail = text[sb[1] : sb[1] + 80]
-        has_or = bool(re.match(r"^[^.;:]*?,?\s*(?:and/)?or\b", tail, re.I))
+        has_or = bool(_OR_AHEAD.match(tail))
         how = _linked(text, sa, sb, has_or)
         if how == "or" and "biomarker" in (a.kind, b.kind) and text[sa[1] : sb[0]].strip() == "/":
             how = None  # "HR+/HER2-" is a receptor profile (AND), not alternatives

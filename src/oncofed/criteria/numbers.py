@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from oncofed.criteria.caseless import compile_i
+
 WORD_NUMBERS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "eighteen": 18, "twenty": 20,
@@ -25,7 +27,7 @@ _OPS: list[tuple[str, str]] = [
     (r"less\s+than|lower\s+than|fewer\s+than|below|under|<", "<"),
 ]  # fmt: skip
 OP = "(?:" + "|".join(p for p, _ in _OPS) + ")"
-_OP_RES = [(re.compile(p, re.IGNORECASE), op) for p, op in _OPS]
+_OP_RES = [(compile_i(p), op) for p, op in _OPS]
 
 UNITS_TIME = {"day": 1, "week": 7, "month": 30, "year": 365, "wk": 7, "mo": 30, "yr": 365, "d": 1, "hour": 0}
 TIME_UNIT = r"(?:days?|weeks?|wks?|months?|mos?|years?|yrs?|hours?)"
@@ -63,17 +65,16 @@ def days_of(value: float, unit: str) -> int | None:
     return None
 
 
-WINDOW = re.compile(
+WINDOW = compile_i(
     rf"\b(?:within|in|during)\s+(?:the\s+)?(?:(?:last|past|previous|prior|preceding)\s+)?(?P<n>{NUM})\s*(?P<u>{TIME_UNIT})\b"
     rf"|\b(?P<n2>{NUM})\s*(?P<u2>{TIME_UNIT})\s+(?:or\s+less\s+)?(?:prior\s+to|before|preceding|of)\b"
     rf"|\b(?:last|past|previous)\s+(?P<n3>{NUM})\s*(?P<u3>{TIME_UNIT})\b",
-    re.IGNORECASE,
 )
 
 
 # Every branch of WINDOW holds a time unit that ends a word: a cheaper necessary test first (WINDOW
 # tries its number alternatives at every word start)
-_UNIT_WORD = re.compile(rf"{TIME_UNIT}\b", re.IGNORECASE)
+_UNIT_WORD = compile_i(rf"{TIME_UNIT}\b")
 
 
 def find_window(text: str) -> tuple[int, tuple[int, int]] | None:

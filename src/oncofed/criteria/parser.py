@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from oncofed.criteria import context as ctx
+from oncofed.criteria.caseless import compile_i
 from oncofed.criteria.extract import (
     age_atoms,
     has_any,
@@ -39,9 +39,8 @@ CONTEXT_KINDS = {
     "brain_metastases", "leptomeningeal_disease", "metastasis", "measurable_disease", "prior_malignancy",
     "infection", "comorbidity", "treatment_naive", "stage",
 }  # fmt: skip
-_NEG_PREG_TEST = re.compile(
+_NEG_PREG_TEST = compile_i(
     r"negative\s+(?:serum\s+|urine\s+|urinary\s+)?(?:or\s+urine\s+)?(?:pregnancy|beta-?\s*hcg|β-?hcg|hcg)",
-    re.I,
 )
 
 

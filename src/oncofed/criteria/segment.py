@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from oncofed.criteria.caseless import compile_i
 from oncofed.domain.criteria import Section
 
 MAX_CRITERION_CHARS = 2000  # longer run-on items are split into sentences, then hard-cut
@@ -24,11 +25,10 @@ _TAG = re.compile(r"</?[a-zA-Z][^<>\n]{0,200}>")
 _ENTITY = re.compile(r"&(?:[a-zA-Z]{2,8}|#\d{1,6});")
 _ENTITIES = {"&gt;": ">", "&lt;": "<", "&amp;": "&", "&ge;": "≥", "&le;": "≤", "&nbsp;": " ", "&quot;": '"'}
 
-_HEADER = re.compile(
+_HEADER = compile_i(
     r"^\s*(?:[-*•#]\s*)?(?:\w[\w\s/&,()'+-]{0,60}?\s)?"
     r"(?P<kind>inclusion|exclusion|eligibility|inclusions|exclusions|included|excluded)"
     r"(?:\s+(?:criteria|criterion|critera))?\b[^\n]{0,40}?(?::|$)",
-    re.IGNORECASE,
 )
 _BULLET = re.compile(
     r"^(?P<indent>[ \t]*)(?P<marker>[-*•·‣◦▪●■□➢>–—]|o(?=\s)|\d{1,2}[.)](?!\d)|\(\d{1,2}\)|[a-zA-Z][.)](?=\s)"
