@@ -22,6 +22,18 @@ def test_ascii_tokens_match_the_general_tokeniser(text: str) -> None:
     assert vocab._tokens(text) == general
 
 
+@settings(max_examples=500, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from("aZ09 -_.,/(≥µéÉİßﬁ\u212a\u0301\n\t"), max_size=60)
+    | st.text(max_size=60)
+)
+def test_any_text_tokens_match_the_general_tokeniser(text: str) -> None:
+    general = _general(text)
+    words, starts, ends, word_set = vocab._scan.__wrapped__(text)
+    assert tuple(zip(words, starts, ends, strict=True)) == general
+    assert word_set == frozenset(t for t, _, _ in general)
+
+
 def test_non_ascii_text_keeps_the_general_path() -> None:
     text = "HER2-positive Ménétrier's disease_x ≥ 1.5 × ULN"
     assert vocab._tokens(text) == _general(text)

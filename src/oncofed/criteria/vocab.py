@@ -53,27 +53,29 @@ def _is_acronym(phrase: str) -> bool:
 
 
 _TOKEN = re.compile(r"[^\W_]+|[^\w\s\-]")
-_ASCII_SPLIT = re.compile(r"([a-z0-9]+|[^a-z0-9_\s\-])")  # `_TOKEN` on lower-case ASCII text, captured
+_SPLIT = re.compile(f"({_TOKEN.pattern})")  # `_TOKEN`, captured: `re.split` keeps the tokens
+_ASCII_SPLIT = re.compile(r"([a-z0-9]+|[^a-z0-9_\s\-])")  # `_SPLIT` on lower-case ASCII text
 
 
 @functools.lru_cache(maxsize=4096)
 def _scan(text: str) -> tuple[tuple[str, ...], tuple[int, ...], tuple[int, ...], frozenset[str]]:
-    """Lower-case tokens of `text`, their starts and ends, and their set (hyphens and spaces separate
-    tokens and are dropped). Every vocabulary scans the same criterion, so this is computed once.
+    """Lower-case tokens of `text` (`_TOKEN`'s matches), their starts and ends, and their set; hyphens
+    and spaces separate tokens and are dropped. Every vocabulary scans the same criterion, so this is
+    computed once.
 
-    ASCII text (nearly all criteria): lower-casing is per character, so the tokens and offsets are those
-    of `_TOKEN` on the lower-cased text. `re.split` with a capturing group returns separators and
-    tokens alternately; their running lengths give every offset, all in C (about 2x cheaper than
-    building a tuple per match).
+    `re.split` with a capturing group returns separators and tokens alternately; their running
+    lengths give every offset, all in C (about 2x cheaper than a tuple per match). ASCII text (nearly
+    all criteria) is split lower-cased, as lower-casing ASCII is per character and keeps offsets;
+    other text is split as written and each token lower-cased (lower-casing may change a length).
     """
     if text.isascii():
         parts = _ASCII_SPLIT.split(text.lower())  # [sep, token, sep, token, ..., sep]
-        bounds = list(itertools.accumulate(map(len, parts)))
         words = tuple(parts[1::2])
-        return words, tuple(bounds[0:-1:2]), tuple(bounds[1::2]), frozenset(words)
-    found = [(m.group(0).lower(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
-    words = tuple(t for t, _, _ in found)
-    return words, tuple(s for _, s, _ in found), tuple(e for _, _, e in found), frozenset(words)
+    else:
+        parts = _SPLIT.split(text)
+        words = tuple(map(str.lower, parts[1::2]))
+    bounds = list(itertools.accumulate(map(len, parts)))
+    return words, tuple(bounds[0:-1:2]), tuple(bounds[1::2]), frozenset(words)
 
 
 def _tokens(text: str) -> tuple[tuple[str, int, int], ...]:
