@@ -26,13 +26,33 @@ from oncofed.criteria.evaluate import coverage, nli4ct_texts, oncology99_texts  
 DATA = ROOT.parent / "shared" / "data"
 
 
-RUNS = 3  # fresh processes: the ConText memo starts empty each time, as for a new worker
+RUNS = 3  # fresh processes: the parser's memos start empty each time, as for a new worker
+
+
+def reference_loop() -> float:
+    """CPU seconds of a fixed pure-Python loop (string, dict and regex work like the parser's).
+
+    Timed in every speed run so that rates measured on different days can be compared: this shared
+    machine's speed drifts by 20% or more between sessions (the same commit gave 188 and 242 trials/s).
+    """
+    import re
+
+    rx = re.compile(r"\b(?:ecog|karnofsky)\s*(?P<n>\d+)")
+    started = time.process_time()
+    seen: dict[str, int] = {}
+    for i in range(200_000):
+        text = f"patient {i} ecog {i % 5} platelets {i * 7 % 400}"
+        m = rx.search(text)
+        key = text[:12].lower()
+        seen[key] = seen.get(key, 0) + (len(m.group("n")) if m else 0)
+    return time.process_time() - started
 
 
 def speed_pass(onco: Path, nli: Path) -> dict[str, object]:
     """One pass over the benchmark texts, one trial at a time, in this (fresh) process."""
     texts = [t for _, t in oncology99_texts(onco)] + [t for _, t in nli4ct_texts(nli)][:400]
     parse_many(texts[:5])  # warm-up (pipeline load)
+    reference = reference_loop()
     times: list[float] = []
     cpu_times: list[float] = []
     started = time.perf_counter()
@@ -51,6 +71,7 @@ def speed_pass(onco: Path, nli: Path) -> dict[str, object]:
         "cpu_times": cpu_times,
         "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "load": os.getloadavg()[0],
+        "reference": reference,
     }
 
 
@@ -89,6 +110,7 @@ def main() -> None:
     per = int(median["criteria"]) / n_trials
     cpu_rates = ", ".join(f"{n_trials / float(r['cpu']):.1f}" for r in runs)
     wall_rates = ", ".join(f"{n_trials / float(r['wall']):.1f}" for r in runs)
+    references = ", ".join(f"{float(r['reference']) * 1000:.0f}" for r in runs)
     body.append("### Speed (one core, one trial at a time)\n")
     body.append(
         "| clock (median of the runs) | trials | criteria/trial | trials/s | p50 ms/trial | p95 ms/trial | peak memory MB | trials/s of each run |"
@@ -108,6 +130,11 @@ def main() -> None:
         "one after the other; the row is the run of median CPU time (a single run varies by +-10% on this "
         f"machine). Highest load average seen: {load:.1f} on 2 cores shared with other engineers, so wall time "
         "is inflated; CPU time is the better figure of one core's speed. Target: 200 trials/s on one core.\n"
+    )
+    body.append(
+        f"Machine reference: a fixed pure-Python loop (`reference_loop`) took {references} ms of CPU in the "
+        "three runs. This machine's speed drifts between sessions (the same commit gave 188 and 242 "
+        "trials/s on two days), so compare rates across days in proportion to this figure.\n"
     )
     body.append("### Coverage (`oncofed eval criteria`)\n")
     body.append(
