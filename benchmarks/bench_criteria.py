@@ -126,7 +126,7 @@ def main() -> None:
     )
     body.append(
         f"\nTexts: the 99 oncology-active-99 trials then 400 NLI4CT breast-cancer trials, parsed one trial at a "
-        f"time (the ConText memo of boilerplate criteria warms up during the run), {RUNS} runs in fresh processes "
+        f"time (the memos of boilerplate criteria and their ConText fill up during the run), {RUNS} runs in fresh processes "
         "one after the other; the row is the run of median CPU time (a single run varies by +-10% on this "
         f"machine). Highest load average seen: {load:.1f} on 2 cores shared with other engineers, so wall time "
         "is inflated; CPU time is the better figure of one core's speed. Target: 200 trials/s on one core.\n"
