@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Select, Table, bindparam, delete, insert, select, update
+from sqlalchemy import ColumnElement, Select, Table, bindparam, select, update
 
 from oncofed.domain import Actor, PatientProfile
 from oncofed.matching.features import FEATURE_COLUMNS, FEATURE_VERSION, features_of
 from oncofed.store import audit
+from oncofed.store.bulk import upsert
 from oncofed.store.db import Database
 from oncofed.store.mapping import patient_to_domain, record_hash
 from oncofed.store.models import PatientRow
@@ -129,7 +130,7 @@ class MatchIndex(PatientRepository):
 
     def rebuild(self, ids: Sequence[str]) -> dict[str, tuple[str, dict[str, Any]]]:
         """Recompute and store the features of `ids` (those in scope): id -> (record hash, features)."""
-        ids = list(ids)
+        ids = sorted(set(ids))  # one order for every writer: two PostgreSQL upserts cannot deadlock
         table = cast(Table, PatientRow.__table__)
         ftable = cast(Table, F.__table__)
         out: dict[str, tuple[str, dict[str, Any]]] = {}
@@ -154,9 +155,7 @@ class MatchIndex(PatientRepository):
                     .values(record_hash=bindparam("b_hash")),
                     missing_hash,
                 )
-            self.session.execute(delete(ftable).where(ftable.c.patient_id.in_(chunk)))
-            if values:
-                self.session.execute(insert(ftable), values)
+            upsert(self.session, ftable, ["patient_id"], values)  # another reader may rebuild them too
         return out
 
     def stale_ids(self, centre_id: str | None = None) -> list[str]:

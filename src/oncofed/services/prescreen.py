@@ -44,6 +44,7 @@ from oncofed.services.prescreen_engine import (  # noqa: F401  (re-exported: the
     criteria_texts,
     criterion_labels,
 )
+from oncofed.store import locks
 from oncofed.store.bulk import bulk_insert
 from oncofed.store.db import Database
 from oncofed.store.models import PatientRow
@@ -216,6 +217,9 @@ def refresh_prescreen(
     actor = research_actor(actor)
     now = utcnow()
     with _no_cyclic_gc(), db.session() as s:
+        # two refreshes of one list at once (two nurses, two tabs): the second waits for the first
+        # and then sees its rows, instead of inserting the same rows again
+        locks.hold(s, f"prescreen:{trial_id}:{centre_id}")
         trial = TrialRepository(s).get(trial_id)
         _check_centre(s, actor, trial, centre_id)
         thash = trial_criteria_hash(trial, engine)

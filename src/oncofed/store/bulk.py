@@ -56,3 +56,25 @@ def _is_temporal(table: Table, name: str) -> bool:
         return table.c[name].type.python_type in (date, datetime)
     except NotImplementedError:
         return False
+
+
+def upsert(session: Session, table: Table, key: Sequence[str], rows: Sequence[dict[str, Any]]) -> None:
+    """INSERT `rows`, or UPDATE the row already stored under the same `key` columns.
+
+    For rows that two transactions may write at once (two readers rebuilding the same stale match
+    index rows): with a delete-then-insert the second writer's INSERT fails on the key the first one
+    committed meanwhile; `INSERT ... ON CONFLICT DO UPDATE` (PostgreSQL and SQLite >= 3.24) waits for
+    the first and then updates its row.
+    """
+    if not rows:
+        return
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert  # type: ignore[assignment]
+    else:
+        raise ValueError(f"upsert is not written for {dialect}")
+    stmt = dialect_insert(table)
+    changed = {c: stmt.excluded[c] for c in rows[0] if c not in key}
+    session.execute(stmt.on_conflict_do_update(index_elements=list(key), set_=changed), list(rows))
