@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from oncofed.criteria.brat import export_and_score, read_ann
-from oncofed.criteria.brat_spans import generic_spans
+from oncofed.criteria.brat import export_and_score, read_ann, text_entities
+from oncofed.criteria.brat_spans import abbreviation_end, extend_left, generic_spans
+from oncofed.domain.criteria import Section
 
 
 def _spans(text: str) -> set[tuple[str, str]]:
@@ -39,3 +40,23 @@ def test_brat_offsets_count_crlf(tmp_path: Path) -> None:
     pred = read_ann(tmp_path / "out" / "T1_inc.ann")
     assert all(text[p.start : p.end].replace("\r\n", " ") == p.text for p in pred)
     assert scores["Condition"]["overlap"]["recall"] == 1.0
+
+
+def test_procedure_heads_and_modifiers() -> None:
+    text = "Prior cardiac surgery, bilateral oophorectomy or MRI scan; no percutaneous coronary intervention (PCI)"
+    ents = {(e.type, e.text) for e in text_entities(text, Section.EXCLUSION)}
+    assert ("Procedure", "cardiac surgery") in ents  # modifier kept, temporal qualifier "Prior" left out
+    assert ("Procedure", "bilateral oophorectomy") in ents
+    assert ("Procedure", "MRI scan") in ents
+    assert ("Procedure", "percutaneous coronary intervention (PCI)") in ents
+    assert ("Procedure", "PCI") not in ents
+    assert ("Procedure", "surgery") not in ents
+
+
+def test_extend_left_stops_at_function_words_and_lines() -> None:
+    text = "patients who had major cardiac surgery\nliver transplant"
+    s = text.index("surgery")
+    assert text[extend_left(text, s) : s] == "major cardiac "
+    assert extend_left(text, text.index("transplant"), max_words=2) == text.index("liver")
+    assert extend_left("no surgery", 3) == 3
+    assert abbreviation_end("body mass index (BMI) > 30", 15) == 21

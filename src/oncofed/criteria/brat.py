@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from oncofed.criteria.brat_spans import generic_spans
+from oncofed.criteria.brat_spans import abbreviation_end, extend_left, generic_spans
 from oncofed.criteria.parser import parse_many
 from oncofed.domain.criteria import Atom, Criterion, Section
 
@@ -132,7 +132,27 @@ def text_entities(text: str, section: Section) -> list[Entity]:
                 continue
             taken[etype].append((s, e))
             ents.append(Entity(etype, s, e, text[s:e]))
-        out.extend(ents)
+        out.extend(_refine(text, ents))
+    return out
+
+
+def _refine(text: str, ents: list[Entity]) -> list[Entity]:
+    """Chia span conventions applied to every entity: a procedure keeps its modifiers, a name keeps
+    its parenthesised abbreviation (and the abbreviation is then no entity of its own)."""
+    spans: dict[tuple[str, int, int], None] = {}
+    for x in ents:
+        s, e = x.start, x.end
+        if x.type == "Procedure":
+            s = extend_left(text, s)
+            e = abbreviation_end(text, e)
+        spans[(x.type, s, e)] = None
+    keep = list(spans)
+    widened = [k for k in keep if k[2] > k[1]]
+    out = []
+    for t, s, e in keep:
+        if any(t == t2 and s2 <= s and e <= e2 and (s2, e2) != (s, e) for t2, s2, e2 in widened):
+            continue
+        out.append(Entity(t, s, e, text[s:e]))
     return out
 
 

@@ -68,7 +68,9 @@ PROCEDURE = re.compile(
     r"\w*ectomy|\w*otomy|\w*plasty|radiotherapy|radiation(?:\s+therapy)?|(?:chemo|immuno|hormon\w*|"
     r"endocrine|targeted|systemic|biologic(?:al)?|cell)\s*therap(?:y|ies)|chemotherapy|chemoradiation|"
     r"transplant(?:ation)?s?|biops(?:y|ies)|dialysis|transfusions?|ablation|embolization|intubation|"
-    r"(?:ct|mri|pet)\s*(?:scans?)?|scans?|imaging|endoscopy|colonoscopy|catheteri[sz]ation|ventilation|"
+    r"(?:ct|mri|pet)(?:\s*scans?)?|scans?|imaging|\w*scop(?:y|ies)|\w*graph(?:y|ies)|catheteri[sz]ation|ventilation|"
+    r"\w*ostom(?:y|ies)|\w*dialysis|revasculari[sz]ation|implantation|ultrasound|an(?:a)?esthesia|vaccinations?|"
+    r"hospitali[sz]ations?|(?:physical\s+)?examinations?|interventions?|punctures?|infusions?|irradiation|"
     r"angioplasty|stent(?:ing)?|ecg|electrocardiogram|echocardiogram|mammogram|biopsies|brachytherapy|"
     r"stem\s+cell\s+transplant(?:ation)?)\b",
     re.I,
@@ -168,3 +170,36 @@ def generic_spans(text: str) -> Iterator[tuple[str, int, int]]:
         span = _trim_condition(text, m.start("np"), m.end("np"))
         if span:
             yield "Condition", *span
+
+
+# Chia bounds a procedure with its modifiers ("bilateral oophorectomy", "liver transplant", "cardiac
+# surgery"): up to two words before the head, stopping at function words, verbs and qualifiers that
+# Chia types apart (Temporal "prior", Negation "no", Person "women").
+_LEFT_WORD = re.compile(r"([A-Za-z][\w'-]*)[ \t]+$")
+_NOT_MODIFIER = re.compile(
+    r"^(?:the|a|an|any|all|other|and|or|of|with|without|no|not|non|for|to|by|as|at|in|on|from|into|under|"
+    r"after|before|during|since|than|this|that|these|those|their|his|her|its|who|which|is|are|was|were|be|"
+    r"been|has|have|had|must|may|will|can|should|would|could|prior|previous|previously|recent|recently|"
+    r"current|currently|ongoing|concomitant|concurrent|planned|scheduled|history|patients?|subjects?|"
+    r"participants?|women|men|requiring|required|requires?|undergo(?:ne|ing|es)?|underwent|receiv\w*|"
+    r"treated|treatment|including|such|per|via|following|within|due|either|both|also|only|further|"
+    r"last|one|two|three|more|less|least|first|second|any|same|known|[a-z]*ly)$",
+    re.I,
+)
+_ABBREV = re.compile(r"[ \t]*\(([A-Za-z][A-Za-z0-9/+-]{1,9})\)")
+
+
+def extend_left(text: str, s: int, max_words: int = 2) -> int:
+    """Start of a head noun's span widened over up to `max_words` modifier words on the same line."""
+    for _ in range(max_words):
+        m = _LEFT_WORD.search(text, max(0, s - 40), s)
+        if not m or m.end() != s or _NOT_MODIFIER.match(m.group(1)) or m.group(1)[0].isdigit():
+            break
+        s = m.start(1)
+    return s
+
+
+def abbreviation_end(text: str, e: int) -> int:
+    """End of a name's span widened over a following parenthesised abbreviation ("body mass index (BMI)")."""
+    m = _ABBREV.match(text, e)
+    return m.end() if m else e
