@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from oncofed.criteria.brat import export_and_score, read_ann, text_entities
-from oncofed.criteria.brat_spans import abbreviation_end, extend_left, generic_spans
+from oncofed.criteria.brat_spans import abbreviation_end, drug_bounds, extend_left, generic_spans, is_age
 from oncofed.domain.criteria import Section
 
 
@@ -60,3 +60,17 @@ def test_extend_left_stops_at_function_words_and_lines() -> None:
     assert extend_left(text, text.index("transplant"), max_words=2) == text.index("liver")
     assert extend_left("no surgery", 3) == 3
     assert abbreviation_end("body mass index (BMI) > 30", 15) == 21
+
+
+def test_drug_names_and_ages() -> None:
+    text = "Women aged 18 years or older on oral corticosteroids, doxorubicin hydrochloride or statins within 6 months"
+    ents = {(e.type, e.text) for e in text_entities(text, Section.INCLUSION)}
+    assert ("Drug", "oral corticosteroids") in ents
+    assert ("Drug", "doxorubicin hydrochloride") in ents
+    assert ("Drug", "statins") in ents  # INN stem, plural
+    assert ("Drug", "ticagrelor") in _spans("use of ticagrelor")
+    assert not any(t == "Temporal" and "18" in x for t, x in ents)  # an age, not a time window
+    assert ("Temporal", "within 6 months") in ents
+    assert is_age("patients aged 18 years", 16, 24) and not is_age("for 3 years", 4, 11)
+    assert drug_bounds("live vaccines", 5, 13) == (0, 13)
+    assert not any(t == "Drug" for t, _ in _spans("history of heart disease except cases of increase"))

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from oncofed.criteria.brat_spans import abbreviation_end, extend_left, generic_spans
+from oncofed.criteria.brat_spans import abbreviation_end, drug_bounds, extend_left, generic_spans, is_age
 from oncofed.criteria.parser import parse_many
 from oncofed.domain.criteria import Atom, Criterion, Section
 
@@ -145,6 +145,10 @@ def _refine(text: str, ents: list[Entity]) -> list[Entity]:
         if x.type == "Procedure":
             s = extend_left(text, s)
             e = abbreviation_end(text, e)
+        elif x.type == "Drug":
+            s, e = drug_bounds(text, s, e)
+        elif x.type == "Temporal" and is_age(text, s, e):
+            continue
         spans[(x.type, s, e)] = None
     keep = list(spans)
     widened = [k for k in keep if k[2] > k[1]]

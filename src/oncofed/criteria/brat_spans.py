@@ -90,8 +90,13 @@ DRUG = re.compile(
     r"parin|statin|pril|sartan|olol|azole|conazole|cillin|mycin|micin|floxacin|cycline|vir|lukast|prazole|"
     r"dipine|gliptin|glutide|gliflozin|formin|sone|solone|olone|azepam|azolam|triptyline|oxetine|traline|"
     r"profen|fenac|coxib|grel|xaban|gatran|tidine|setron|limus|sporine|trexate|dronate|caine|pam|"
-    r"barbital|buterol|oterol)|aspirin|insulin|warfarin|coumadin|heparin|morphine|acetaminophen|paracetamol|"
-    r"(?:systemic\s+)?(?:cortico)?steroids?|antibiotics?|anticoagulants?|antiplatelets?|nsaids?|opioids?|"
+    r"barbital|buterol|oterol|grelor|azepine|apine|etine|toin|darone|zolamide|vudine|fovir|prost|mantine|glitazone|"
+    r"fibrate|orphine|fentanil|codone|oxacin|bactam|penem|cef\w*|thiazide|semide|thyroxine|estradiol|"
+    r"gestrel|terone|tropium|dronate|ximab|zumab|umab|parinux|quine|tadine|butin|ampin|ifene|"
+    r"trozole|lutamide|relin|relix|vaptan|tegravir|navir|previr|asvir|buvir|mivir)s?|aspirin|insulin|warfarin|coumadin|heparin|morphine|acetaminophen|paracetamol|"
+    r"(?:(?:anti\w+|hypoglyc(?:a)?emic|cytotoxic|immunosuppressive|antiretroviral|antiviral)\s+"
+    r"(?:drugs?|medications?|agents?))|"
+    r"statins?|(?:systemic\s+)?(?:cortico)?steroids?|antibiotics?|anticoagulants?|antiplatelets?|nsaids?|opioids?|"
     r"antidepressants?|antipsychotics?|anticonvulsants?|antiepileptics?|immunosuppressants?|"
     r"immunosuppressive\s+(?:drugs?|agents?|medications?)|vaccines?|chemotherapeutic\s+agents?|"
     r"bisphosphonates?|diuretics?|antihypertensives?|hormone\s+replacement\s+therapy|oral\s+contraceptives?|"
@@ -203,3 +208,39 @@ def abbreviation_end(text: str, e: int) -> int:
     """End of a name's span widened over a following parenthesised abbreviation ("body mass index (BMI)")."""
     m = _ABBREV.match(text, e)
     return m.end() if m else e
+
+
+# a drug name keeps its route / formulation adjectives and its salt ("oral corticosteroids",
+# "live vaccines", "doxorubicin hydrochloride"): INN + salt names as in the WHO INN lists
+_DRUG_LEFT = re.compile(
+    r"(?:(?:oral|systemic|topical|inhaled|intravenous|iv|parenteral|intramuscular|subcutaneous|"
+    r"intranasal|transdermal|tricyclic|live|live-attenuated|attenuated|inactivated|long-acting|"
+    r"short-acting|low-dose|high-dose|low[- ]molecular[- ]weight|unfractionated)[ \t]+)+$",
+    re.I,
+)
+_DRUG_RIGHT = re.compile(
+    r"[ \t]+(?:hydrochloride|hcl|sulfate|sulphate|sodium|acetate|citrate|mesylate|maleate|tartrate|"
+    r"phosphate|besylate|fumarate|succinate|bromide|calcium|dihydrochloride|tosylate)\b|[ \t]+(?:drugs?|medications?|agents?)\b",
+    re.I,
+)
+
+
+def drug_bounds(text: str, s: int, e: int) -> tuple[int, int]:
+    """A drug span widened over its route / formulation adjectives and a following salt name."""
+    m = _DRUG_LEFT.search(text, max(0, s - 60), s)
+    if m and m.end() == s:
+        s = m.start()
+    m = _DRUG_RIGHT.match(text, e)
+    return s, (m.end() if m else e)
+
+
+_AGE_CONTEXT = re.compile(r"\b(?:age[ds]?|old|older|younger|adults?|birthday)\b", re.I)
+
+
+def is_age(text: str, s: int, e: int) -> bool:
+    """A duration in years that states an age ("aged 18 years or older"): a Value for Chia, not Temporal."""
+    if not re.search(r"(?:years?|yrs?)\s*$", text[s:e], re.I):
+        return False
+    before = text[max(0, s - 40) : s].rsplit("\n", 1)[-1]
+    after = text[e : e + 15].split("\n", 1)[0]
+    return bool(_AGE_CONTEXT.search(before) or _AGE_CONTEXT.search(after))
