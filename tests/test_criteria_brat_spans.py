@@ -5,7 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from oncofed.criteria.brat import export_and_score, read_ann, text_entities
-from oncofed.criteria.brat_spans import abbreviation_end, drug_bounds, extend_left, generic_spans, is_age
+from oncofed.criteria.brat_spans import (
+    MEASUREMENT_VOCAB,
+    abbreviation_end,
+    drug_bounds,
+    extend_left,
+    generic_spans,
+    is_age,
+)
 from oncofed.domain.criteria import Section
 
 
@@ -74,3 +81,13 @@ def test_drug_names_and_ages() -> None:
     assert is_age("patients aged 18 years", 16, 24) and not is_age("for 3 years", 4, 11)
     assert drug_bounds("live vaccines", 5, 13) == (0, 13)
     assert not any(t == "Drug" for t, _ in _spans("history of heart disease except cases of increase"))
+
+
+def test_measurement_names_from_the_vocabulary_file() -> None:
+    got = _spans("Systolic blood pressure > 160 mmHg, NYHA class III-IV or Child-Pugh B; HbsAg positive")
+    assert ("Measurement", "Systolic blood pressure") in got
+    assert ("Measurement", "NYHA class") in got
+    assert ("Measurement", "Child-Pugh") in got
+    assert ("Measurement", "HbsAg") in got
+    assert ("Measurement", "fasting plasma glucose level") in _spans("fasting plasma glucose level < 7")
+    assert not MEASUREMENT_VOCAB.search("stage IV disease of any grade")

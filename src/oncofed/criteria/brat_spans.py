@@ -161,6 +161,8 @@ def generic_spans(text: str) -> Iterator[tuple[str, int, int]]:
             yield kind, m.start(), m.end()
     for mention in vocab.find_lab_analytes(text):
         yield "Measurement", mention.start, mention.end
+    for m in MEASUREMENT_VOCAB.finditer(text):
+        yield "Measurement", m.start(), m.end()
     for m in MEASUREMENT.finditer(text):
         yield "Measurement", m.start(), m.end()
     for mention in vocab.find_drugs(text):
@@ -244,3 +246,20 @@ def is_age(text: str, s: int, e: int) -> bool:
     before = text[max(0, s - 40) : s].rsplit("\n", 1)[-1]
     after = text[e : e + 15].split("\n", 1)[0]
     return bool(_AGE_CONTEXT.search(before) or _AGE_CONTEXT.search(after))
+
+
+def _load_measurements() -> re.Pattern[str]:
+    from importlib import resources
+
+    raw = (resources.files("oncofed.resources") / "vocab" / "measurements_brat.txt").read_text("utf-8")
+    names = sorted({ln.strip() for ln in raw.splitlines() if ln.strip() and not ln.startswith("#")}, key=len)
+    alts = "|".join(re.escape(n).replace(r"\ ", r"[\s-]+") for n in reversed(names))
+    # modifiers Chia keeps inside the span; "level(s)" / "value(s)" after the name
+    return re.compile(
+        rf"\b(?:(?:systolic|diastolic|fasting|resting|serum|plasma|urine|urinary|total|baseline)\s+)?(?:{alts})"
+        r"(?:\s+(?:levels?|values?|concentrations?))?(?![\w/-])",
+        re.I,
+    )
+
+
+MEASUREMENT_VOCAB = _load_measurements()
