@@ -8,6 +8,7 @@ from oncofed.criteria.brat import export_and_score, read_ann, text_entities
 from oncofed.criteria.brat_spans import (
     MEASUREMENT_VOCAB,
     abbreviation_end,
+    condition_bounds,
     drug_bounds,
     extend_left,
     generic_spans,
@@ -91,3 +92,15 @@ def test_measurement_names_from_the_vocabulary_file() -> None:
     assert ("Measurement", "HbsAg") in got
     assert ("Measurement", "fasting plasma glucose level") in _spans("fasting plasma glucose level < 7")
     assert not MEASUREMENT_VOCAB.search("stage IV disease of any grade")
+
+
+def test_condition_bounds_and_negation_cue() -> None:
+    text = "uncontrolled hypertension or pulmonary hypertension; absence of gastrointestinal bleeding"
+    h = text.index("uncontrolled")
+    assert condition_bounds(text, h, h + len("uncontrolled hypertension")) == (h + 13, h + 25)
+    p = text.index("hypertension", h + 25)
+    s, e = condition_bounds(text, p, p + len("hypertension"))
+    assert text[s:e] == "pulmonary hypertension"
+    s, e = condition_bounds("chronic bleeding", 8, 16)
+    assert s == 8  # a course word is not widened over
+    assert ("Negation", "absence") in _spans(text)

@@ -16,7 +16,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from oncofed.criteria.brat_spans import abbreviation_end, drug_bounds, extend_left, generic_spans, is_age
+from oncofed.criteria.brat_spans import (
+    abbreviation_end,
+    condition_bounds,
+    drug_bounds,
+    extend_left,
+    generic_spans,
+    is_age,
+)
 from oncofed.criteria.parser import parse_many
 from oncofed.domain.criteria import Atom, Criterion, Section
 
@@ -147,6 +154,8 @@ def _refine(text: str, ents: list[Entity]) -> list[Entity]:
             e = abbreviation_end(text, e)
         elif x.type == "Drug":
             s, e = drug_bounds(text, s, e)
+        elif x.type == "Condition":
+            s, e = condition_bounds(text, s, e)
         elif x.type == "Temporal" and is_age(text, s, e):
             continue
         spans[(x.type, s, e)] = None

@@ -53,7 +53,7 @@ VALUE = re.compile(
     re.I,
 )
 NEGATION = re.compile(
-    r"\b(?:no|not|without|never|none|absence\s+of|free\s+of|lack\s+of|cannot|unable\s+to|non|neither|nor|"
+    r"\b(?:no|not|without|never|none|absence(?=\s+of)|free\s+of|lack\s+of|cannot|unable\s+to|non|neither|nor|"
     r"negative\s+for|excluding|except)\b",
     re.I,
 )
@@ -263,3 +263,36 @@ def _load_measurements() -> re.Pattern[str]:
 
 
 MEASUREMENT_VOCAB = _load_measurements()
+
+
+# Chia types severity / control / activity words as Qualifier, apart from the Condition they modify
+# ("uncontrolled hypertension" -> Qualifier + Condition "hypertension"); other modifiers stay inside
+# ("pulmonary hypertension", "chronic liver disease").
+_QUALIFIER = re.compile(
+    r"(?:uncontrolled|controlled|active|severe|mild|moderate|significant|clinically|serious|stable|unstable|"
+    r"symptomatic|asymptomatic|untreated|treated|progressive|poorly|well|major|minor|known|suspected|"
+    r"documented|confirmed|existing|relevant|important|other|any|recurrent)",
+    re.I,
+)
+_QUALIFIER_WORD = re.compile(rf"^{_QUALIFIER.pattern}$", re.I)
+_LEADING_QUALIFIERS = re.compile(rf"(?:{_QUALIFIER.pattern}[ \t]+)+", re.I)
+
+
+# relational adjectives (organ, site, kind: "pulmonary", "gastrointestinal", "allergic") are part of a
+# condition's name in both Chia and LCT; course words ("acute", "chronic") are not in LCT, so left out
+_ORGAN_ADJ = re.compile(r"^(?!acute$|chronic$)[a-z-]+(?:ic|al|ary|ar|ous|eal|ial)$", re.I)
+
+
+def condition_bounds(text: str, s: int, e: int) -> tuple[int, int]:
+    """A condition span without leading qualifiers, widened over relational adjectives before it."""
+    m = _LEADING_QUALIFIERS.match(text, s, e)
+    if m and m.end() < e:
+        return m.end(), e
+    for _ in range(2):
+        w = _LEFT_WORD.search(text, max(0, s - 40), s)
+        if not w or w.end() != s or _NOT_MODIFIER.match(w.group(1)) or _QUALIFIER_WORD.match(w.group(1)):
+            break
+        if not _ORGAN_ADJ.match(w.group(1)):
+            break
+        s = w.start(1)
+    return s, e
