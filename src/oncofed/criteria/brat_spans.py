@@ -85,15 +85,31 @@ MEASUREMENT = re.compile(
     re.I,
 )
 # drug names by INN stem (WHO "Use of stems in the selection of INNs") and common drug-class words
+_INN_STEM_TEXT = (
+    "mab nib parib ciclib lisib rafenib platin taxel rubicin mustine fosfamide tecan parin statin pril sartan "
+    "olol azole conazole cillin mycin micin floxacin cycline vir lukast prazole dipine gliptin glutide "
+    "gliflozin formin sone solone olone azepam azolam triptyline oxetine traline profen fenac coxib grel "
+    "xaban gatran tidine setron limus sporine trexate dronate caine pam barbital buterol oterol grelor "
+    "azepine apine etine toin darone zolamide vudine fovir prost mantine glitazone fibrate orphine fentanil "
+    "codone oxacin bactam penem thiazide semide thyroxine estradiol gestrel terone tropium ximab zumab umab "
+    "parinux quine tadine butin ampin ifene trozole lutamide relin relix vaptan tegravir navir previr asvir "
+    "buvir mivir"
+)
+_INN_STEMS = _INN_STEM_TEXT.split()
+_STEM_ENDS = tuple(_INN_STEMS) + tuple(st + "s" for st in _INN_STEMS)
+_WORD = re.compile(r"\b[a-z][a-z]{3,}\b", re.I)
+
+
+def _stem_drugs(text: str) -> Iterator[tuple[int, int]]:
+    """Words ending in an INN stem (singular or plural) after at least one letter ("ticagrelor", "statins")."""
+    for m in _WORD.finditer(text):
+        w = m.group(0).lower()
+        if w.endswith(_STEM_ENDS) and any(w.endswith(st) and len(w) > len(st) for st in _STEM_ENDS):
+            yield m.span()
+
+
 DRUG = re.compile(
-    r"\b(?:[a-z]+(?:mab|nib|parib|ciclib|lisib|rafenib|platin|taxel|rubicin|mustine|fosfamide|tecan|"
-    r"parin|statin|pril|sartan|olol|azole|conazole|cillin|mycin|micin|floxacin|cycline|vir|lukast|prazole|"
-    r"dipine|gliptin|glutide|gliflozin|formin|sone|solone|olone|azepam|azolam|triptyline|oxetine|traline|"
-    r"profen|fenac|coxib|grel|xaban|gatran|tidine|setron|limus|sporine|trexate|dronate|caine|pam|"
-    r"barbital|buterol|oterol|grelor|azepine|apine|etine|toin|darone|zolamide|vudine|fovir|prost|mantine|glitazone|"
-    r"fibrate|orphine|fentanil|codone|oxacin|bactam|penem|cef\w*|thiazide|semide|thyroxine|estradiol|"
-    r"gestrel|terone|tropium|dronate|ximab|zumab|umab|parinux|quine|tadine|butin|ampin|ifene|"
-    r"trozole|lutamide|relin|relix|vaptan|tegravir|navir|previr|asvir|buvir|mivir)s?|aspirin|insulin|warfarin|coumadin|heparin|morphine|acetaminophen|paracetamol|"
+    r"\b(?:cef[a-z]+|aspirin|insulin|warfarin|coumadin|heparin|morphine|acetaminophen|paracetamol|"
     r"(?:(?:anti\w+|hypoglyc(?:a)?emic|cytotoxic|immunosuppressive|antiretroviral|antiviral)\s+"
     r"(?:drugs?|medications?|agents?))|"
     r"statins?|(?:systemic\s+)?(?:cortico)?steroids?|antibiotics?|anticoagulants?|antiplatelets?|nsaids?|opioids?|"
@@ -169,6 +185,8 @@ def generic_spans(text: str) -> Iterator[tuple[str, int, int]]:
         yield "Drug", mention.start, mention.end
     for m in DRUG.finditer(text):
         yield "Drug", m.start(), m.end()
+    for s, e in _stem_drugs(text):
+        yield "Drug", s, e
     for m in CONDITION.finditer(text):
         span = _trim_condition(text, *m.span())
         if span:
