@@ -104,3 +104,12 @@ def test_condition_bounds_and_negation_cue() -> None:
     s, e = condition_bounds("chronic bleeding", 8, 16)
     assert s == 8  # a course word is not widened over
     assert ("Negation", "absence") in _spans(text)
+
+
+def test_temporal_extent() -> None:
+    got = _spans(
+        "on a stable dose for at least 3 months; within 30 days prior to Visit 1; at the screening visit"
+    )
+    assert ("Temporal", "for at least 3 months") in got
+    assert ("Temporal", "within 30 days prior to Visit 1") in got
+    assert ("Temporal", "at the screening visit") in got

@@ -24,11 +24,13 @@ _UNIT_T = r"(?:hours?|hrs?|days?|weeks?|wks?|months?|mos?|years?|yrs?)"
 _ANCHOR = (
     r"(?:(?:the\s+)?(?:start|first\s+dose|initiation|beginning|day\s+1)\s+of\s+(?:the\s+)?(?:study\s+)?"
     r"(?:treatment|therapy|drug|medication)|(?:the\s+)?(?:study\s+)?(?:entry|enrol+ment|registration|"
-    r"randomi[sz]ation|screening|inclusion|baseline|treatment|start|day\s+1|first\s+dose|surgery))"
+    r"randomi[sz]ation|screening|inclusion|baseline|treatment|start|day\s+1|first\s+dose|surgery)"
+    r"(?:\s+(?:visit|period))?|visit\s+\d+)"
 )
 TEMPORAL = re.compile(
-    rf"\b(?:(?:within|in|during|for|over|at\s+least|at\s+most|less\s+than|more\s+than|greater\s+than|"
-    rf"up\s+to|after|before|minimum\s+of|last)\s+(?:the\s+)?(?:last\s+|past\s+|previous\s+|prior\s+|preceding\s+)?)?"
+    rf"(?:\b(?:for\s+)?(?:within|in|during|for|over|at\s+least|at\s+most|less\s+than|more\s+than|greater\s+than|"
+    rf"up\s+to|after|before|minimum\s+of|last)\s+(?:the\s+)?(?:last\s+|past\s+|previous\s+|prior\s+|preceding\s+)?"
+    rf"|\b)"
     rf"{_NUMW}(?:\s*(?:-|to|–)\s*{_NUMW})?\s*{_UNIT_T}\b"
     rf"(?:\s+(?:prior\s+to|before|after|of|from|following|preceding)\s+{_ANCHOR}|\s+ago)?"
     rf"|\b(?:prior\s+to|before|at\s+the\s+time\s+of|at|during)\s+{_ANCHOR}"
