@@ -59,6 +59,11 @@ def test_procedure_heads_and_modifiers() -> None:
     assert ("Procedure", "percutaneous coronary intervention (PCI)") in ents
     assert ("Procedure", "PCI") not in ents
     assert ("Procedure", "surgery") not in ents
+    got = {
+        (e.type, e.text)
+        for e in text_entities("on nocturnal oxygen therapy or systemic treatment", Section.EXCLUSION)
+    }
+    assert ("Procedure", "nocturnal oxygen therapy") in got and ("Procedure", "systemic treatment") in got
 
 
 def test_extend_left_stops_at_function_words_and_lines() -> None:

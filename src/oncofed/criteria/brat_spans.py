@@ -74,7 +74,7 @@ PROCEDURE = re.compile(
     r"\w*ostom(?:y|ies)|\w*dialysis|revasculari[sz]ation|implantation|ultrasound|an(?:a)?esthesia|vaccinations?|"
     r"hospitali[sz]ations?|(?:physical\s+)?examinations?|interventions?|punctures?|infusions?|irradiation|"
     r"angioplasty|stent(?:ing)?|ecg|electrocardiogram|echocardiogram|mammogram|biopsies|brachytherapy|"
-    r"stem\s+cell\s+transplant(?:ation)?)\b",
+    r"stem\s+cell\s+transplant(?:ation)?|treatments?|therap(?:y|ies))\b",
     re.I,
 )
 MEASUREMENT = re.compile(
