@@ -13,6 +13,7 @@ from oncofed.criteria.brat_spans import (
     extend_left,
     generic_spans,
     is_age,
+    value_start,
 )
 from oncofed.domain.criteria import Section
 
@@ -118,3 +119,13 @@ def test_temporal_extent() -> None:
     assert ("Temporal", "for at least 3 months") in got
     assert ("Temporal", "within 30 days prior to Visit 1") in got
     assert ("Temporal", "at the screening visit") in got
+
+
+def test_value_bounds_and_units() -> None:
+    got = _spans("heart rate >90 bpm, FSH > 40 mIU/mL, FEV1 <40% predicted, score <or=6")
+    assert ("Value", ">90 bpm") in got
+    assert ("Value", "> 40 mIU/mL") in got
+    assert ("Value", "<40% predicted") in got
+    assert ("Value", "<or=6") in got
+    assert value_start("Age >18", 0, 7) == 4
+    assert value_start("greater than 2", 0, 14) == 0

@@ -23,6 +23,7 @@ from oncofed.criteria.brat_spans import (
     extend_left,
     generic_spans,
     is_age,
+    value_start,
 )
 from oncofed.criteria.parser import parse_many
 from oncofed.domain.criteria import Atom, Criterion, Section
@@ -156,6 +157,8 @@ def _refine(text: str, ents: list[Entity]) -> list[Entity]:
             s, e = drug_bounds(text, s, e)
         elif x.type == "Condition":
             s, e = condition_bounds(text, s, e)
+        elif x.type == "Value":
+            s = value_start(text, s, e)
         elif x.type == "Temporal" and is_age(text, s, e):
             continue
         spans[(x.type, s, e)] = None

@@ -39,18 +39,19 @@ TEMPORAL = re.compile(
     re.I,
 )
 _CMP = (
-    r"(?:[<>≤≥]=?|=<|=>|=|greater\s+than(?:\s+or\s+equal\s+to)?|less\s+than(?:\s+or\s+equal\s+to)?|more\s+than|"
+    r"(?:[<>]\s*or\s*=|[<>]/=|[<>≤≥]=?|=<|=>|=|greater\s+than(?:\s+or\s+equal\s+to)?|less\s+than(?:\s+or\s+equal\s+to)?|more\s+than|"
     r"at\s+least|no\s+more\s+than|not\s+more\s+than|no\s+less\s+than|up\s+to|above|below|over|under|"
     r"exceeding|higher\s+than|lower\s+than|between|equal\s+to|≧|≦)"
 )
 _UNIT_V = (
-    r"(?:%|x\s*(?:the\s+)?(?:uln|lln|upper\s+limit\s+of\s+normal(?:\s+\(uln\))?|institutional\s+uln)|×\s*uln|"
+    r"(?:%(?:\s+(?:of\s+)?predicted(?:\s+normal)?)?|x\s*(?:the\s+)?(?:uln|lln|unl|upper\s+limit\s+of\s+normal(?:\s+\(uln\))?|institutional\s+uln)|×\s*uln|"
     r"mg/d[lL]|g/d[lL]|g/[lL]|mg/[lL]|µmol/[lL]|umol/[lL]|mmol/[lL]|m[lL]/min(?:/1\.73\s*m2)?|mm\s*hg|mmhg|"
+    r"mg/day|mg/kg|[mµunp]mol/[lL]|m?iu/m[lL]|bpm|beats?\s*(?:/|per)\s*min(?:ute)?|m[lL]/minute|°\s*[cf]|"
     r"kg/m2|kg/m²|kg|mg|ms(?:ec)?|cells?/(?:mm3|µ[lL]|u[lL])|/mm3|/µ[lL]|/u[lL]|x\s*10\^?\d+\s*/\s*[lL]|"
     r"(?:10\^?9|10\^?3)\s*/\s*[lL]|iu/[lL]|u/[lL]|ng/m[lL]|years?|cm|mm|grade\s*\d)"
 )
 VALUE = re.compile(
-    rf"(?:{_CMP}\s*)?(?<![\w.])\d+(?:[.,]\d+)?(?:\s*(?:-|–|to|and)\s*\d+(?:[.,]\d+)?)?\s*{_UNIT_V}?"
+    rf"(?:{_CMP}\s*)?(?<![\w.])\d+(?:[.,]\d+)?(?:/\d+)?(?:\s*(?:-|–|to|and)\s*\d+(?:[.,]\d+)?)?\s*{_UNIT_V}?"
     rf"(?:\s+or\s+(?:more|less|greater|higher|lower|above|below))?(?![\w/])",
     re.I,
 )
@@ -316,3 +317,15 @@ def condition_bounds(text: str, s: int, e: int) -> tuple[int, int]:
             break
         s = w.start(1)
     return s, e
+
+
+_VALUE_LEAD = re.compile(
+    r"(?:(?!(?:greater|less|more|at|no|not|up|above|below|over|under|between|equal|higher|lower|exceeding)\b)"
+    r"[A-Za-z]+[ \t]*:?[ \t]*)+"
+)
+
+
+def value_start(text: str, s: int, e: int) -> int:
+    """Start of a Value without the name words before its comparator ("Age >18" -> ">18")."""
+    m = _VALUE_LEAD.match(text, s, e)
+    return m.end() if m and m.end() < e else s
