@@ -129,3 +129,10 @@ def test_value_bounds_and_units() -> None:
     assert ("Value", "<or=6") in got
     assert value_start("Age >18", 0, 7) == 4
     assert value_start("greater than 2", 0, 14) == 0
+
+
+def test_person_words() -> None:
+    got = _spans("Men or women 18 years old or older, 65 years of age, not of child-bearing potential")
+    assert {("Person", "Men"), ("Person", "women"), ("Person", "old"), ("Person", "age")} <= got
+    assert not any(t == "Person" and "child" in x for t, x in got)
+    assert ("Person", "years old") not in got

@@ -116,7 +116,7 @@ def atom_entities(c: Criterion, offset: int = 0) -> list[Entity]:
         for trig in a.attributes.get("context", []) or []:
             if trig[0] == "NEGATED_EXISTENCE":
                 out.append(Entity("Negation", trig[1], trig[2], text[trig[1] : trig[2]]))
-    age = re.search(r"\b(?:age[ds]?|years\s+old)\b", text, re.I)
+    age = re.search(r"\b(?:age[ds]?|(?<=years\s)old)\b", text, re.I)
     if age and any(a.kind == "age" for a in c.atoms):
         out.append(Entity("Person", age.start(), age.end(), age.group(0)))
     unique = {(x.type, x.start, x.end): x for x in out if x.end > x.start}

@@ -61,9 +61,8 @@ NEGATION = re.compile(
     re.I,
 )
 PERSON = re.compile(
-    r"\b(?:aged?|years?\s+(?:of\s+age|old)|males?|females?|men|women|woman|man|boys?|girls?|children|child|"
-    r"adults?|adolescents?|pediatric|paediatric|infants?|elderly|subjects?\s+aged|postmenopausal|"
-    r"premenopausal|childbearing\s+potential|child-bearing\s+potential)\b",
+    r"\b(?:age[ds]?|(?<=years\s)old|(?<=year\s)old|males?|females?|men|women|woman|man|boys?|girls?|children|"
+    r"child(?!-)|adults?|adolescents?|pediatric|paediatric|infants?|elderly|postmenopausal|premenopausal)\b",
     re.I,
 )
 PROCEDURE = re.compile(
