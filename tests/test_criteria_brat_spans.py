@@ -136,3 +136,17 @@ def test_person_words() -> None:
     assert {("Person", "Men"), ("Person", "women"), ("Person", "old"), ("Person", "age")} <= got
     assert not any(t == "Person" and "child" in x for t, x in got)
     assert ("Person", "years old") not in got
+
+
+def test_condition_heads_by_morphology() -> None:
+    got = _spans(
+        "schizophrenia, claustrophobia, ventricular tachycardia, septic shock or any medical condition"
+    )
+    for name in (
+        "schizophrenia",
+        "claustrophobia",
+        "ventricular tachycardia",
+        "septic shock",
+        "medical condition",
+    ):
+        assert ("Condition", name) in got, name

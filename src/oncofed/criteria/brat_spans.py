@@ -123,13 +123,16 @@ DRUG = re.compile(
 )
 _MORPH = (
     r"\w+(?:itis|osis|emia|aemia|oma|omas|pathy|plasia|algia|iasis|ectasis|trophy|megaly|uria|"
-    r"penia|cytosis|rrhea|rrhoea|rrhage|sclerosis)"
+    r"penia|cytosis|rrhea|rrhoea|rrhage|sclerosis|phrenia|phobia|cardia|thyroidism|tension|plegia|paresis)"
     r"|(?:disease|disorder|syndrome|infection|failure|insufficiency|cancer|carcinoma|tumou?r|neoplasm|"
     r"malignancy|malignancies|metastas[ie]s|lesions?|deficiency|dysfunction|hypertension|diabetes|"
     r"asthma|stroke|infarction|fracture|ulcer|bleeding|hemorrhage|haemorrhage|thrombosis|embolism|"
     r"arrhythmia|angina|pneumonia|hepatitis|cirrhosis|allergy|hypersensitivity|depression|dementia|"
     r"epilepsy|seizures?|obesity|pregnan(?:t|cy)|lactating|breast-?feeding|illness|injury|pain|"
-    r"toxicity|toxicities|neuropathy|effusion|edema|oedema|anemia|anaemia)"
+    r"toxicity|toxicities|neuropathy|effusion|edema|oedema|anemia|anaemia|shock|trauma|sepsis|ascites|"
+    r"vomiting|nausea|delirium|impairment|instability|obstruction|apnea|apnoea|anxiety|inflammation|"
+    r"aneurysms?|exacerbations?|disabilit(?:y|ies)|retardation|abuse|dependence|addiction|conditions?|"
+    r"complications?|comorbidit(?:y|ies)|contra-?indications?|symptoms?|child[- ]?bearing\s+potential)"
 )
 _ADJ = r"(?:[a-z][\w'-]*\s+){0,3}?"
 _STOP_ADJ = re.compile(
