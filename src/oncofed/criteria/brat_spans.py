@@ -67,11 +67,12 @@ PERSON = re.compile(
 )
 PROCEDURE = re.compile(
     r"\b(?:(?:major\s+|minor\s+|prior\s+|previous\s+)?surgery|surgical\s+(?:procedure|resection)s?|resections?|"
-    r"\w*ectomy|\w*otomy|\w*plasty|radiotherapy|radiation(?:\s+therapy)?|(?:chemo|immuno|hormon\w*|"
+    r"\w+\b(?:(?<=ectomy)|(?<=otomy)|(?<=plasty)|(?<=scopy)|(?<=scopies)|(?<=graphy)|(?<=graphies)|(?<=ostomy)|"
+    r"(?<=ostomies)|(?<=dialysis))|radiotherapy|radiation(?:\s+therapy)?|(?:chemo|immuno|hormon\w*|"
     r"endocrine|targeted|systemic|biologic(?:al)?|cell)\s*therap(?:y|ies)|chemotherapy|chemoradiation|"
     r"transplant(?:ation)?s?|biops(?:y|ies)|dialysis|transfusions?|ablation|embolization|intubation|"
-    r"(?:ct|mri|pet)(?:\s*scans?)?|scans?|imaging|\w*scop(?:y|ies)|\w*graph(?:y|ies)|catheteri[sz]ation|ventilation|"
-    r"\w*ostom(?:y|ies)|\w*dialysis|revasculari[sz]ation|implantation|ultrasound|an(?:a)?esthesia|vaccinations?|"
+    r"(?:ct|mri|pet)(?:\s*scans?)?|scans?|imaging|catheteri[sz]ation|ventilation|"
+    r"revasculari[sz]ation|implantation|ultrasound|an(?:a)?esthesia|vaccinations?|"
     r"hospitali[sz]ations?|(?:physical\s+)?examinations?|interventions?|punctures?|infusions?|irradiation|"
     r"angioplasty|stent(?:ing)?|ecg|electrocardiogram|echocardiogram|mammogram|biopsies|brachytherapy|"
     r"stem\s+cell\s+transplant(?:ation)?|treatments?|therap(?:y|ies))\b",
@@ -121,9 +122,14 @@ DRUG = re.compile(
     r"(?:study|investigational|concomitant)\s+(?:drugs?|medications?|products?|agents?))\b",
     re.I,
 )
+_MORPH_SUFFIXES = (
+    "itis osis emia aemia oma omas pathy plasia algia iasis ectasis trophy megaly uria penia cytosis rrhea "
+    "rrhoea rrhage sclerosis phrenia phobia cardia thyroidism tension plegia paresis"
+)
+# a word ending in a suffix, after at least one character: the whole word first, then one fixed-width
+# look-behind per suffix (a "\w+(?:suffixes)" alternation is retried at every letter: slower)
 _MORPH = (
-    r"\w+(?:itis|osis|emia|aemia|oma|omas|pathy|plasia|algia|iasis|ectasis|trophy|megaly|uria|"
-    r"penia|cytosis|rrhea|rrhoea|rrhage|sclerosis|phrenia|phobia|cardia|thyroidism|tension|plegia|paresis)"
+    r"\w+\b(?:" + "|".join(f"(?<=\\w{x})" for x in _MORPH_SUFFIXES.split()) + ")"
     r"|(?:disease|disorder|syndrome|infection|failure|insufficiency|cancer|carcinoma|tumou?r|neoplasm|"
     r"malignancy|malignancies|metastas[ie]s|lesions?|deficiency|dysfunction|hypertension|diabetes|"
     r"asthma|stroke|infarction|fracture|ulcer|bleeding|hemorrhage|haemorrhage|thrombosis|embolism|"
