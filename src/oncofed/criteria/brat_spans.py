@@ -138,7 +138,8 @@ _MORPH = (
     r"toxicity|toxicities|neuropathy|effusion|edema|oedema|anemia|anaemia|shock|trauma|sepsis|ascites|"
     r"vomiting|nausea|delirium|impairment|instability|obstruction|apnea|apnoea|anxiety|inflammation|"
     r"aneurysms?|exacerbations?|disabilit(?:y|ies)|retardation|abuse|dependence|addiction|conditions?|"
-    r"complications?|comorbidit(?:y|ies)|contra-?indications?|symptoms?|child[- ]?bearing\s+potential)"
+    r"complications?|comorbidit(?:y|ies)|contra-?indications?|symptoms?|child[- ]?bearing\s+potential|"
+    r"reactions?|tendency|diabetes\s+mellitus)s?"
 )
 _ADJ = r"(?:[a-z][\w'-]*\s+){0,3}?"
 _STOP_ADJ = re.compile(
