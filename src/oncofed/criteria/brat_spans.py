@@ -139,7 +139,7 @@ _MORPH = (
     r"vomiting|nausea|delirium|impairment|instability|obstruction|apnea|apnoea|anxiety|inflammation|"
     r"aneurysms?|exacerbations?|disabilit(?:y|ies)|retardation|abuse|dependence|addiction|conditions?|"
     r"complications?|comorbidit(?:y|ies)|contra-?indications?|symptoms?|child[- ]?bearing\s+potential|"
-    r"reactions?|tendency|diabetes\s+mellitus)s?"
+    r"reactions?|tendency|diabetes\s+mellitus|healthy|smokers?|smoking|obese)s?"
 )
 _ADJ = r"(?:[a-z][\w'-]*\s+){0,3}?"
 _STOP_ADJ = re.compile(
