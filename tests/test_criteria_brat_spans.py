@@ -110,6 +110,7 @@ def test_condition_bounds_and_negation_cue() -> None:
     s, e = condition_bounds("chronic bleeding", 8, 16)
     assert s == 8  # a course word is not widened over
     assert ("Negation", "absence") in _spans(text)
+    assert not any(t == "Negation" for t, _ in _spans("diseases including but not limited to asthma"))
 
 
 def test_temporal_extent() -> None:

@@ -56,7 +56,7 @@ VALUE = re.compile(
     re.I,
 )
 NEGATION = re.compile(
-    r"\b(?:no|not|without|never|none|absence(?=\s+of)|free\s+of|lack\s+of|cannot|unable\s+to|non|neither|nor|"
+    r"\b(?:no|not(?!\s+limited\b)|without|never|none|absence(?=\s+of)|free\s+of|lack\s+of|cannot|unable\s+to|non|neither|nor|"
     r"negative\s+for|excluding|except)\b",
     re.I,
 )
