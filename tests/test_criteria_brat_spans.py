@@ -83,6 +83,8 @@ def test_drug_names_and_ages() -> None:
     assert ("Drug", "doxorubicin hydrochloride") in ents
     assert ("Drug", "statins") in ents  # INN stem, plural
     assert ("Drug", "ticagrelor") in _spans("use of ticagrelor")
+    classes = _spans("on beta-blockers, proton pump inhibitors or analgesics")
+    assert {("Drug", "beta-blockers"), ("Drug", "proton pump inhibitors"), ("Drug", "analgesics")} <= classes
     assert not any(t == "Temporal" and "18" in x for t, x in ents)  # an age, not a time window
     assert ("Temporal", "within 6 months") in ents
     assert is_age("patients aged 18 years", 16, 24) and not is_age("for 3 years", 4, 11)

@@ -118,7 +118,12 @@ DRUG = re.compile(
     r"statins?|(?:systemic\s+)?(?:cortico)?steroids?|antibiotics?|anticoagulants?|antiplatelets?|nsaids?|opioids?|"
     r"antidepressants?|antipsychotics?|anticonvulsants?|antiepileptics?|immunosuppressants?|"
     r"immunosuppressive\s+(?:drugs?|agents?|medications?)|vaccines?|chemotherapeutic\s+agents?|"
-    r"bisphosphonates?|diuretics?|antihypertensives?|hormone\s+replacement\s+therapy|oral\s+contraceptives?|"
+    r"bisphosphonates?|diuretics?|antihypertensives?|analgesics?|an(?:a)?esthetics?|beta[- ]blockers?|"
+    r"ace[- ]inhibitors?|calcium[- ]channel\s+blockers?|nitrates|sulfonamides|antihistamines?|antiemetics?|"
+    r"laxatives?|sedatives?|hypnotics?|benzodiazepines?|antiarrhythmics?|antifungals?|antivirals?|"
+    r"antiretrovirals?|antimalarials?|estrogens?|oestrogens?|progestins?|progestogens?|androgens?|"
+    r"glucocorticoids?|thrombolytics?|vasopressors?|inotropes?|proton[- ]pump\s+inhibitors?|ppis?|ssris?|"
+    r"maois?|triptans?|hormone\s+replacement\s+therapy|oral\s+contraceptives?|"
     r"(?:study|investigational|concomitant)\s+(?:drugs?|medications?|products?|agents?))\b",
     re.I,
 )
