@@ -109,6 +109,8 @@ def test_condition_bounds_and_negation_cue() -> None:
     p = text.index("hypertension", h + 25)
     s, e = condition_bounds(text, p, p + len("hypertension"))
     assert text[s:e] == "pulmonary hypertension"
+    w = "women of childbearing potential"
+    assert condition_bounds(w, 0, len(w)) == (9, len(w))  # the person word is Person, apart
     s, e = condition_bounds("chronic bleeding", 8, 16)
     assert s == 8  # a course word is not widened over
     assert ("Negation", "absence") in _spans(text)

@@ -310,7 +310,10 @@ _QUALIFIER = re.compile(
     re.I,
 )
 _QUALIFIER_WORD = re.compile(rf"^{_QUALIFIER.pattern}$", re.I)
-_LEADING_QUALIFIERS = re.compile(rf"(?:{_QUALIFIER.pattern}[ \t]+)+", re.I)
+_LEADING_QUALIFIERS = re.compile(
+    rf"(?:(?:women|woman|females?|men|males?|patients?|subjects?)[ \t]+(?:of[ \t]+)?|{_QUALIFIER.pattern}[ \t]+)+",
+    re.I,
+)
 
 
 # relational adjectives (organ, site, kind: "pulmonary", "gastrointestinal", "allergic") are part of a
