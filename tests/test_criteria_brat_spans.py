@@ -65,6 +65,9 @@ def test_procedure_heads_and_modifiers() -> None:
         for e in text_entities("on nocturnal oxygen therapy or systemic treatment", Section.EXCLUSION)
     }
     assert ("Procedure", "nocturnal oxygen therapy") in got and ("Procedure", "systemic treatment") in got
+    assert {("Procedure", "psychotherapy"), ("Procedure", "paracentesis")} <= _spans(
+        "psychotherapy or paracentesis"
+    )
 
 
 def test_extend_left_stops_at_function_words_and_lines() -> None:

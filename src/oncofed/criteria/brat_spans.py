@@ -68,7 +68,7 @@ PERSON = re.compile(
 PROCEDURE = re.compile(
     r"\b(?:(?:major\s+|minor\s+|prior\s+|previous\s+)?surgery|surgical\s+(?:procedure|resection)s?|resections?|"
     r"\w+\b(?:(?<=ectomy)|(?<=otomy)|(?<=plasty)|(?<=scopy)|(?<=scopies)|(?<=graphy)|(?<=graphies)|(?<=ostomy)|"
-    r"(?<=ostomies)|(?<=dialysis))|radiotherapy|radiation(?:\s+therapy)?|(?:chemo|immuno|hormon\w*|"
+    r"(?<=ostomies)|(?<=dialysis)|(?<=therapy)|(?<=therapies)|(?<=centesis)|(?<=pexy)|(?<=rrhaphy))|radiotherapy|radiation(?:\s+therapy)?|(?:chemo|immuno|hormon\w*|"
     r"endocrine|targeted|systemic|biologic(?:al)?|cell)\s*therap(?:y|ies)|chemotherapy|chemoradiation|"
     r"transplant(?:ation)?s?|biops(?:y|ies)|dialysis|transfusions?|ablation|embolization|intubation|"
     r"(?:ct|mri|pet)(?:\s*scans?)?|scans?|imaging|catheteri[sz]ation|ventilation|"
