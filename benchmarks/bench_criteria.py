@@ -1,11 +1,12 @@
 """Criteria engine: speed (trials/s, p50/p95 per trial, peak memory), coverage on real oncology text,
 and brat span agreement with Chia and LCT.
 
-Run: .venv/bin/python -m benchmarks.bench_criteria
+Run: .venv/bin/python -m benchmarks.bench_criteria [--baseline REV]  (REV: a commit to time side by side)
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import resource
@@ -29,30 +30,10 @@ DATA = ROOT.parent / "shared" / "data"
 RUNS = 3  # fresh processes: the parser's memos start empty each time, as for a new worker
 
 
-def reference_loop() -> float:
-    """CPU seconds of a fixed pure-Python loop (string, dict and regex work like the parser's).
-
-    Timed in every speed run so that rates measured on different days can be compared: this shared
-    machine's speed drifts by 20% or more between sessions (the same commit gave 188 and 242 trials/s).
-    """
-    import re
-
-    rx = re.compile(r"\b(?:ecog|karnofsky)\s*(?P<n>\d+)")
-    started = time.process_time()
-    seen: dict[str, int] = {}
-    for i in range(200_000):
-        text = f"patient {i} ecog {i % 5} platelets {i * 7 % 400}"
-        m = rx.search(text)
-        key = text[:12].lower()
-        seen[key] = seen.get(key, 0) + (len(m.group("n")) if m else 0)
-    return time.process_time() - started
-
-
 def speed_pass(onco: Path, nli: Path) -> dict[str, object]:
     """One pass over the benchmark texts, one trial at a time, in this (fresh) process."""
     texts = [t for _, t in oncology99_texts(onco)] + [t for _, t in nli4ct_texts(nli)][:400]
     parse_many(texts[:5])  # warm-up (pipeline load)
-    reference = reference_loop()
     times: list[float] = []
     cpu_times: list[float] = []
     started = time.perf_counter()
@@ -71,32 +52,62 @@ def speed_pass(onco: Path, nli: Path) -> dict[str, object]:
         "cpu_times": cpu_times,
         "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "load": os.getloadavg()[0],
-        "reference": reference,
     }
+
+
+def _speed_run(onco: Path, nli: Path, src: Path | None = None) -> dict[str, object]:
+    """One speed pass in a fresh process; `src` is another checkout's `src` folder (a baseline)."""
+    env = dict(os.environ)
+    if src is not None:
+        env["PYTHONPATH"] = str(src) + os.pathsep + env.get("PYTHONPATH", "")
+    out = subprocess.run(
+        [sys.executable, "-m", "benchmarks.bench_criteria", "--speed-pass", str(onco), str(nli)],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+    )
+    result: dict[str, object] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
+
+
+def _baseline_src(rev: str, tmp: Path) -> Path:
+    """The `src` folder of commit `rev`, exported with `git archive` (no checkout is touched)."""
+    archive = subprocess.run(["git", "archive", rev, "src"], check=True, capture_output=True, cwd=ROOT)
+    subprocess.run(["tar", "-x", "-C", str(tmp)], input=archive.stdout, check=True)
+    return tmp / "src"
 
 
 def main() -> None:
     if "--speed-pass" in sys.argv:  # the child process of one speed run
         print(json.dumps(speed_pass(Path(sys.argv[-2]), Path(sys.argv[-1]))))
         return
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument(
+        "--baseline",
+        metavar="REV",
+        help="also time commit REV, alternating fresh processes with this code (a speed ratio that "
+        "the machine's drift between runs does not distort)",
+    )
+    args = parser.parse_args()
+    command = "python -m benchmarks.bench_criteria" + (
+        f" --baseline {args.baseline}" if args.baseline else ""
+    )
     body = []
     onco = DATA / "trials" / "oncology-active-99"
     nli = DATA / "trials" / "nli4ct-breast-cancer"
     if not onco.exists():
-        write_section(
-            "criteria", "Criteria engine (issue 4)", "python -m benchmarks.bench_criteria", "data not found"
-        )
+        write_section("criteria", "Criteria engine (issue 4)", command, "data not found")
         return
     runs = []
-    for _ in range(RUNS):
-        out = subprocess.run(
-            [sys.executable, "-m", "benchmarks.bench_criteria", "--speed-pass", str(onco), str(nli)],
-            check=True,
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-        )
-        runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    base_runs = []
+    with tempfile.TemporaryDirectory() as tmp:
+        base_src = _baseline_src(args.baseline, Path(tmp)) if args.baseline else None
+        for _ in range(RUNS):
+            if base_src is not None:
+                base_runs.append(_speed_run(onco, nli, base_src))
+            runs.append(_speed_run(onco, nli))
     runs.sort(key=lambda r: float(r["cpu"]))
     median = runs[len(runs) // 2]
     n_trials = int(median["trials"])
@@ -110,7 +121,6 @@ def main() -> None:
     per = int(median["criteria"]) / n_trials
     cpu_rates = ", ".join(f"{n_trials / float(r['cpu']):.1f}" for r in runs)
     wall_rates = ", ".join(f"{n_trials / float(r['wall']):.1f}" for r in runs)
-    references = ", ".join(f"{float(r['reference']) * 1000:.0f}" for r in runs)
     body.append("### Speed (one core, one trial at a time)\n")
     body.append(
         "| clock (median of the runs) | trials | criteria/trial | trials/s | p50 ms/trial | p95 ms/trial | peak memory MB | trials/s of each run |"
@@ -132,10 +142,19 @@ def main() -> None:
         "is inflated; CPU time is the better figure of one core's speed. Target: 200 trials/s on one core.\n"
     )
     body.append(
-        f"Machine reference: a fixed pure-Python loop (`reference_loop`) took {references} ms of CPU in the "
-        "three runs. This machine's speed drifts between sessions (the same commit gave 188 and 242 "
-        "trials/s on two days), so compare rates across days in proportion to this figure.\n"
+        "This machine's speed drifts by 15-25% between sessions and within one (a fixed pure-Python loop "
+        "timed alongside did not follow the drift), so a rate from another day is no baseline: "
+        "`--baseline REV` times commit REV in fresh processes alternating with this code's.\n"
     )
+    if base_runs:
+        base_rates = sorted(n_trials / float(r["cpu"]) for r in base_runs)
+        rates = sorted(n_trials / float(r["cpu"]) for r in runs)
+        body.append(
+            f"Side by side with commit `{args.baseline}` (runs alternating): baseline "
+            f"{', '.join(f'{x:.1f}' for x in base_rates)} trials/s CPU (median {base_rates[len(base_rates) // 2]:.1f}), "
+            f"this code {', '.join(f'{x:.1f}' for x in rates)} (median {rates[len(rates) // 2]:.1f}): "
+            f"**{rates[len(rates) // 2] / base_rates[len(base_rates) // 2]:.2f}x**.\n"
+        )
     body.append("### Coverage (`oncofed eval criteria`)\n")
     body.append(
         "| corpus | trials | criteria | >= 1 typed atom | fully structured | top kinds (share of criteria) |\n|---|---:|---:|---:|---:|---|"
@@ -173,9 +192,7 @@ def main() -> None:
     body.append(
         "LCT types are mapped onto the eight export types (see `oncofed/criteria/brat.py`, `LCT_MAP`)."
     )
-    write_section(
-        "criteria", "Criteria engine (issue 4)", "python -m benchmarks.bench_criteria", "\n".join(body)
-    )
+    write_section("criteria", "Criteria engine (issue 4)", command, "\n".join(body))
     print("\n".join(body))
 
 
