@@ -67,3 +67,37 @@ def test_memo_is_bounded_and_evicts_oldest(monkeypatch: pytest.MonkeyPatch) -> N
     ]
     assert _atoms(TRIAL) == fresh
     parser._ATOMS_MEMO.clear()
+
+
+def test_memo_shared_by_threads_stays_bounded_and_correct(monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    parser._ATOMS_MEMO.clear()
+    monkeypatch.setattr(parser, "ATOMS_MEMO_SIZE", 4)
+    fresh = _atoms(TRIAL)
+    texts = [TRIAL.replace("18 years", f"{18 + k} years") for k in range(30)]
+    errors: list[BaseException] = []
+
+    def work(chunk: list[str]) -> None:
+        try:
+            for text in chunk:
+                parse_eligibility(text)
+            assert _atoms(TRIAL) == fresh
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(texts[k::3],)) for k in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert not errors, errors
+    assert len(parser._ATOMS_MEMO) <= 4
+    parser._ATOMS_MEMO.clear()
+
+
+def test_memo_size_zero_stores_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    parser._ATOMS_MEMO.clear()
+    monkeypatch.setattr(parser, "ATOMS_MEMO_SIZE", 0)
+    fresh = _atoms(TRIAL)
+    assert len(parser._ATOMS_MEMO) == 0 and _atoms(TRIAL) == fresh

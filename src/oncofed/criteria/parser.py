@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
@@ -176,6 +177,7 @@ def _apply_context(items: list[tuple[str, list[Atom]]]) -> list[list[Atom]]:
 # first when full (dicts keep insertion order), so a long-running worker keeps recent boilerplate.
 ATOMS_MEMO_SIZE = 20_000
 _ATOMS_MEMO: dict[tuple[str, str | None], tuple[Atom, ...]] = {}
+_ATOMS_MEMO_LOCK = threading.Lock()  # web workers parse in threads: eviction + insert as one step
 
 
 def _criteria_of(segments: Sequence[Segment]) -> list[Criterion]:
@@ -200,9 +202,11 @@ def _criteria_of(segments: Sequence[Segment]) -> list[Criterion]:
             items.append((body, extract_atoms(*key)))
     for i, atoms in zip(todo, _apply_context(items), strict=True):
         found[i] = done = tuple(atoms)
-        if len(_ATOMS_MEMO) >= ATOMS_MEMO_SIZE:
-            del _ATOMS_MEMO[next(iter(_ATOMS_MEMO))]
-        _ATOMS_MEMO[keys[i]] = done
+        with _ATOMS_MEMO_LOCK:
+            while _ATOMS_MEMO and len(_ATOMS_MEMO) >= ATOMS_MEMO_SIZE:
+                del _ATOMS_MEMO[next(iter(_ATOMS_MEMO))]
+            if ATOMS_MEMO_SIZE > 0:
+                _ATOMS_MEMO[keys[i]] = done
     return [
         Criterion(s.section, s.index, s.text, (s.start, s.end), atoms or (), s.parent_index)
         for s, atoms in zip(segments, found, strict=True)
