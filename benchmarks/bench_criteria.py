@@ -142,7 +142,7 @@ def main() -> None:
         "is inflated; CPU time is the better figure of one core's speed. Target: 200 trials/s on one core.\n"
     )
     body.append(
-        "This machine's speed drifts by 15-25% between sessions and within one (a fixed pure-Python loop "
+        "This machine's speed drifts by up to 40% between sessions and within one (a fixed pure-Python loop "
         "timed alongside did not follow the drift), so a rate from another day is no baseline: "
         "`--baseline REV` times commit REV in fresh processes alternating with this code's.\n"
     )
