@@ -28,7 +28,7 @@ from __future__ import annotations
 import functools
 import re
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from re import _constants as sre_c  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any
@@ -154,18 +154,15 @@ class Caseless:
             return None
         return self.plain.match(text, start, endpos) or self.plain.search(text, pos, endpos)
 
-    def _anchored(self, method: Callable[..., Any], text: str, pos: int, endpos: int) -> Any:
-        if self.lowered is not None and text.isascii() and self._start(text, pos, endpos) is None:
-            return None  # no match anywhere, so none at `pos` either
-        return method(text, pos, endpos)
+    def _absent(self, text: str, pos: int, endpos: int) -> bool:
+        """True when the lowered search proves that nothing matches from `pos` on."""
+        return self.lowered is not None and text.isascii() and self._start(text, pos, endpos) is None
 
     def match(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
-        result: re.Match[str] | None = self._anchored(self.plain.match, text, pos, endpos)
-        return result
+        return None if self._absent(text, pos, endpos) else self.plain.match(text, pos, endpos)
 
     def fullmatch(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
-        result: re.Match[str] | None = self._anchored(self.plain.fullmatch, text, pos, endpos)
-        return result
+        return None if self._absent(text, pos, endpos) else self.plain.fullmatch(text, pos, endpos)
 
     def finditer(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> Iterator[re.Match[str]]:
         if self.lowered is None or not text.isascii():
@@ -175,14 +172,10 @@ class Caseless:
         return iter(()) if start is None else self.plain.finditer(text, start, endpos)
 
     def findall(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> list[Any]:
-        if self.lowered is not None and text.isascii() and self._start(text, pos, endpos) is None:
-            return []
-        return self.plain.findall(text, pos, endpos)
+        return [] if self._absent(text, pos, endpos) else self.plain.findall(text, pos, endpos)
 
     def sub(self, repl: Any, text: str, count: int = 0) -> str:
-        if self.lowered is not None and text.isascii() and self._start(text, 0, sys.maxsize) is None:
-            return text
-        return self.plain.sub(repl, text, count)
+        return text if self._absent(text, 0, sys.maxsize) else self.plain.sub(repl, text, count)
 
     def split(self, text: str, maxsplit: int = 0) -> list[str | Any]:
         return self.plain.split(text, maxsplit)

@@ -26,6 +26,7 @@ from sqlalchemy import Connection, Engine, event, insert, select, text
 from sqlalchemy.orm import Session
 
 from oncofed.domain.actor import Actor, Role
+from oncofed.store import locks
 from oncofed.store.models_trust import AuditRow
 
 GENESIS = "0" * 64
@@ -45,7 +46,7 @@ HASHED_FIELDS = (
 )
 _PENDING = "oncofed_audit_pending"
 _LOCK = threading.Lock()
-_PG_LOCK_ID = 80080008
+AUDIT_LOCK = "audit-chain"  # writers' lock of the chain (store/locks.py)
 
 # What the caller is doing (e.g. "GET /api/patients/x"); set by the web layer per request.
 audit_context: contextvars.ContextVar[str] = contextvars.ContextVar("oncofed_audit_context", default="")
@@ -118,7 +119,7 @@ def append(bind: Engine | Connection, events: Iterable[AuditEvent]) -> int:
     with _LOCK:
         if engine.dialect.name == "sqlite":
             with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-                conn.exec_driver_sql("BEGIN IMMEDIATE")
+                locks.hold(conn, AUDIT_LOCK)  # BEGIN IMMEDIATE: the chain's head is read, then written
                 try:
                     _append_on(conn, events)
                 except BaseException:
@@ -127,7 +128,7 @@ def append(bind: Engine | Connection, events: Iterable[AuditEvent]) -> int:
                 conn.exec_driver_sql("COMMIT")
         else:
             with engine.begin() as conn:
-                conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_ID})
+                locks.hold(conn, AUDIT_LOCK)
                 _append_on(conn, events)
     return len(events)
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 from sqlalchemy.orm import Session
 
 
@@ -22,9 +22,9 @@ def lock_key(name: str) -> int:
     return int.from_bytes(hashlib.blake2b(name.encode("utf-8"), digest_size=8).digest(), "big", signed=True)
 
 
-def hold(session: Session, name: str) -> None:
-    """Hold the writers' lock `name` until `session`'s transaction ends; call it before the first read."""
-    conn = session.connection()
+def hold(on: Session | Connection, name: str) -> None:
+    """Hold the writers' lock `name` until the transaction of `on` ends; call it before the first read."""
+    conn = on.connection() if isinstance(on, Session) else on
     dialect = conn.dialect.name
     if dialect == "postgresql":
         conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": lock_key(name)})
