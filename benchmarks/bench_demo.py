@@ -12,8 +12,8 @@ import time
 from pathlib import Path
 
 from benchmarks.report import write_section
-from oncofed.services.demo import build_demo
 from oncofed.store.db import Database
+from oncofed.synthetic.demo import build_demo
 
 
 def main() -> None:

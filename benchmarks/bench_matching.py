@@ -33,7 +33,7 @@ from oncofed.matching.evaluate import evaluate_criteria
 from oncofed.matching.pipeline import match_patient
 from oncofed.matching.retrieve import TrialIndex
 from oncofed.matching.vectorised import PatientBatch, evaluate_trial_over_patients
-from oncofed.services.network import network_centres
+from oncofed.services.network.centres import network_centres
 from oncofed.store.mapping import patient_to_domain
 from oncofed.store.models import PatientRow
 from oncofed.synthetic.patients import generate_patients

@@ -20,7 +20,7 @@ from pathlib import Path
 from benchmarks.report import write_section
 from oncofed.ingest.patients import fhir, fhir_validate
 from oncofed.ingest.patients.notes import extract
-from oncofed.services.patients import import_patients
+from oncofed.services.patients.records import import_patients
 from oncofed.store.db import Database
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -68,7 +68,7 @@ def write_network_csv(path: Path, n: int) -> int:
     import csv
 
     from oncofed.ingest.patients.flatcsv import COLUMNS
-    from oncofed.services.network import network_centres
+    from oncofed.services.network.centres import network_centres
     from oncofed.synthetic.patients import generate_patients
 
     rows = 0

@@ -26,10 +26,10 @@ from typing import Any
 
 from benchmarks.report import write_section
 from oncofed.domain import Actor, PatientProfile, Role, Trial, TrialSite, TrialStatus
-from oncofed.services import prescreen
-from oncofed.services.match_index import MatchIndex, refresh_match_index
-from oncofed.services.network import load_centres, network_centres
-from oncofed.services.prescreen import PrescreenEngine, VerdictMatrix, refresh_prescreen
+from oncofed.services.matching.match_index import MatchIndex, refresh_match_index
+from oncofed.services.network.centres import load_centres, network_centres
+from oncofed.services.prescreen import lists as prescreen
+from oncofed.services.prescreen.lists import PrescreenEngine, VerdictMatrix, refresh_prescreen
 from oncofed.store.db import Database
 from oncofed.store.repositories import PatientRepository, TrialRepository
 from oncofed.synthetic.patients import generate_patients
@@ -97,7 +97,7 @@ def run(n: int, centre_ids: list[str], url: str | None) -> dict[str, Any]:
         started = time.perf_counter()
         trial = build(db, n, centre_ids)
         build_s = time.perf_counter() - started
-        # what an import does after writing records (services/patients.py, demo): the match index
+        # what an import does after writing records (services/patients/records.py, demo): the match index
         started = time.perf_counter()
         indexed = refresh_match_index(db, Actor.system("benchmark"))
         index_s = time.perf_counter() - started
@@ -179,7 +179,7 @@ def main() -> None:
         f"\nTargets (issue 9): one centre of 50,000 patients < 2 s, the network of 500,000 < 20 s, an incremental "
         f"update after one patient changes < 100 ms. Storage: SQLite (WAL), fresh file; trial {TRIAL_ID} given a site "
         "at every centre; evaluation by the matching engine (issue 6) with the criteria parser warmed up first. "
-        "The full pre-screen includes reading every patient's stored match features (services/match_index.py: "
+        "The full pre-screen includes reading every patient's stored match features (services/matching/match_index.py: "
         "what the evaluator reads from a record, kept per record content hash and built once after an import, "
         "timed in the last column), evaluating (full records are read only for one representative patient per "
         "distinct key), and writing one result row per (trial, patient); the incremental refresh compares stamps "

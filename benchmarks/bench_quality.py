@@ -52,7 +52,7 @@ def step_generate(events: int, centres: int, out: Path) -> dict[str, float]:
 
 def step_compute(path: Path, validate: bool) -> dict[str, float]:
     from oncofed.quality import engine
-    from oncofed.services.quality import compute_over_parquet, compute_over_table
+    from oncofed.services.quality.indicators import compute_over_parquet, compute_over_table
 
     started = time.perf_counter()
     cpu0 = _cpu_s()
@@ -80,9 +80,9 @@ def step_compute(path: Path, validate: bool) -> dict[str, float]:
 
 
 def step_demo_events(patients: int) -> dict[str, float]:
-    from oncofed.services.demo import build_demo
-    from oncofed.services.quality import generate_demo_events
     from oncofed.store.db import Database
+    from oncofed.synthetic.demo import build_demo
+    from oncofed.synthetic.quality_demo import generate_demo_events
 
     with tempfile.TemporaryDirectory() as tmp:
         db = Database(f"sqlite:///{Path(tmp) / 'demo.sqlite3'}")

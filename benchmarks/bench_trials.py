@@ -37,7 +37,7 @@ STATUSES = ["RECRUITING"] * 6 + ["NOT_YET_RECRUITING", "ACTIVE_NOT_RECRUITING", 
 
 
 def generate(path: Path, n: int, seed: int = 7) -> None:
-    from oncofed.services.network import network_centres
+    from oncofed.services.network.centres import network_centres
 
     rng = random.Random(seed)
     base = json.loads(SAMPLE.read_text(encoding="utf-8"))["protocolSection"]
@@ -75,10 +75,10 @@ def main() -> None:
         print(f"data not found: {SAMPLE} (the ../shared/data folder is not on this machine)")
         return
     from oncofed.resources import load_tsv
-    from oncofed.services import trial_index
-    from oncofed.services.network import load_centres
-    from oncofed.services.trial_import import import_trials
-    from oncofed.services.trial_search import TrialQuery, get_index, search_trials
+    from oncofed.services.network.centres import load_centres
+    from oncofed.services.trials import index as trial_index
+    from oncofed.services.trials.importing import import_trials
+    from oncofed.services.trials.search import TrialQuery, get_index, search_trials
     from oncofed.store.db import Database
 
     with tempfile.TemporaryDirectory() as tmp:

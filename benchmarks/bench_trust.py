@@ -18,14 +18,14 @@ from tests import fuzzing
 from tests.route_matrix import OPEN_FINDINGS, PATIENT, ROLES, make_world, markdown_table, run_matrix
 
 from benchmarks.report import ROOT, write_section
+from oncofed.criteria.feasibility_spec import parse_text
 from oncofed.domain import Actor, Role
-from oncofed.federation import disclosure
-from oncofed.federation.criteria_spec import parse_text
-from oncofed.federation.feasibility import Question, run_feasibility, trial_question
-from oncofed.services.demo import build_demo
-from oncofed.services.network import load_centres
+from oncofed.services.feasibility import disclosure
+from oncofed.services.feasibility.counts import Question, run_feasibility, trial_question
+from oncofed.services.network.centres import load_centres
 from oncofed.store.db import Database
 from oncofed.store.repositories import TrialRepository
+from oncofed.synthetic.demo import build_demo
 
 SECURITY_MD = ROOT / "docs" / "SECURITY.md"
 BEGIN, END = "<!-- BEGIN route-matrix -->", "<!-- END route-matrix -->"
@@ -104,7 +104,7 @@ def main() -> None:
     noise_counts = Counter(noises)
 
     # --- argon2 ----------------------------------------------------------------------------------
-    from oncofed.services import accounts
+    from oncofed.services.accounts import users as accounts
 
     t0 = time.perf_counter()
     h = accounts.hash_password("a long enough password")

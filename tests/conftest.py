@@ -126,7 +126,7 @@ def sqlite_db(tmp_path: Path, sqlite_template: Path) -> Iterator[Database]:
 @pytest.fixture(scope="session")
 def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Database:
     """A small demo network (300 synthetic patients) on SQLite, shared read-only by page tests."""
-    from oncofed.services.demo import build_demo
+    from oncofed.synthetic.demo import build_demo
 
     path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
     database = Database(f"sqlite:///{path}")

@@ -159,9 +159,9 @@ QUALITY_CSV = (
 
 def importers() -> dict[str, tuple[Callable[[Database, Path], Any], dict[str, bytes], list[str]]]:
     """name -> (run, seeds, tables written) for every importer of the code base."""
-    from oncofed.services.patients import import_patients
-    from oncofed.services.quality import import_events
-    from oncofed.services.trial_import import import_trials
+    from oncofed.services.patients.records import import_patients
+    from oncofed.services.quality.indicators import import_events
+    from oncofed.services.trials.importing import import_trials
     from tests.test_trials_fuzz import SEEDS as TRIAL_SEEDS
 
     return {

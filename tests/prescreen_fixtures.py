@@ -22,8 +22,8 @@ from oncofed.domain import (
     TrialSite,
     TrialStatus,
 )
-from oncofed.services.network import load_centres, network_centres
-from oncofed.services.prescreen import MET, NOT_MET, UNKNOWN, PrescreenEngine, VerdictMatrix
+from oncofed.services.network.centres import load_centres, network_centres
+from oncofed.services.prescreen.lists import MET, NOT_MET, UNKNOWN, PrescreenEngine, VerdictMatrix
 from oncofed.store.db import Database
 from oncofed.store.repositories import PatientRepository, TrialRepository
 

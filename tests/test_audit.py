@@ -10,7 +10,7 @@ from sqlalchemy.exc import DatabaseError
 
 from oncofed.domain import Actor, PatientProfile, Role
 from oncofed.errors import NotFound
-from oncofed.services.network import load_centres
+from oncofed.services.network.centres import load_centres
 from oncofed.store import audit
 from oncofed.store.db import Database
 from oncofed.store.repositories import PatientRepository

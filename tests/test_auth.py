@@ -9,8 +9,8 @@ from fastapi.testclient import TestClient
 
 from oncofed.domain import Actor, Role
 from oncofed.errors import InputError
-from oncofed.services import accounts
-from oncofed.services.network import load_centres
+from oncofed.services.accounts import users as accounts
+from oncofed.services.network.centres import load_centres
 from oncofed.store.db import Database
 from oncofed.web.app import create_app
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from oncofed.services.network import network_centres
+from oncofed.services.network.centres import network_centres
 from tests.conftest import SCREENSHOTS, LiveServer
 
 pytestmark = pytest.mark.browser

@@ -12,7 +12,7 @@ import pytest
 
 from oncofed.domain import Actor, Role
 from oncofed.resources import resource_path
-from oncofed.services.patients import import_patients
+from oncofed.services.patients.records import import_patients
 from oncofed.store.db import Database
 from tests.conftest import SCREENSHOTS, free_port
 

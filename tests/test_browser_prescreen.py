@@ -26,9 +26,9 @@ def prescreen_server(tmp_path: Path, sqlite_template: Path) -> Iterator[tuple[Li
 
     import uvicorn
 
-    from oncofed.services import accounts
-    from oncofed.services.recruitment_seed import seed_enrolment_history
+    from oncofed.services.accounts import users as accounts
     from oncofed.store.repositories import TrialRepository
+    from oncofed.synthetic.recruitment import seed_enrolment_history
     from oncofed.web.app import create_app
 
     path = tmp_path / "browser.sqlite3"
@@ -94,7 +94,7 @@ def test_research_nurse_goes_from_new_candidates_to_an_exported_screening_log(pa
 
     # a colleague changed A-1 in the meantime: the nurse's stale form gets a clear conflict
     page.goto(live.url(f"/prescreen/{TRIAL_ID}/{centre}?show=eligible"))
-    from oncofed.services.screening import StatusChange, change_status
+    from oncofed.services.prescreen.screening import StatusChange, change_status
     from tests.prescreen_fixtures import nurse
 
     change_status(db, nurse(centre, "colleague"), TRIAL_ID, [StatusChange("A-1", 1)], "eligible")

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from oncofed.services.accounts import DEMO_PASSWORD
+from oncofed.services.accounts.users import DEMO_PASSWORD
 from tests.conftest import SCREENSHOTS, LiveServer
 
 pytestmark = pytest.mark.browser

@@ -15,10 +15,10 @@ import pytest
 from sqlalchemy import func, select
 
 from oncofed.domain import Actor
-from oncofed.services import match_index as match_index_module
-from oncofed.services import prescreen as prescreen_module
-from oncofed.services.match_index import MatchIndex, refresh_match_index
-from oncofed.services.prescreen import refresh_prescreen, research_actor
+from oncofed.services.matching import match_index as match_index_module
+from oncofed.services.matching.match_index import MatchIndex, refresh_match_index
+from oncofed.services.prescreen import lists as prescreen_module
+from oncofed.services.prescreen.lists import refresh_prescreen, research_actor
 from oncofed.store.db import Database
 from oncofed.store.models_matchindex import PatientMatchFeaturesRow
 from oncofed.store.models_prescreen import PrescreenResultRow, PrescreenRunRow

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from oncofed.domain import Actor, Role
-from oncofed.services.demo import build_demo
-from oncofed.services.network import network_centres
+from oncofed.services.network.centres import network_centres
 from oncofed.store.db import Database
 from oncofed.store.repositories import PatientRepository, TrialRepository
+from oncofed.synthetic.demo import build_demo
 
 
 def test_demo_builds_then_is_reused(db: Database) -> None:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from oncofed.criteria.feasibility_spec import SpecError, parse_text
 from oncofed.domain import Actor, PatientProfile, Role
-from oncofed.federation import disclosure, feasibility
-from oncofed.federation.criteria_spec import SpecError, parse_text
-from oncofed.federation.feasibility import Question, run_feasibility
-from oncofed.services.network import load_centres
+from oncofed.services.feasibility import counts as feasibility
+from oncofed.services.feasibility import disclosure
+from oncofed.services.feasibility.counts import Question, run_feasibility
+from oncofed.services.network.centres import load_centres
 from oncofed.store.db import Database
 from oncofed.store.models_trust import FeasibilityNoiseRow
 from oncofed.store.repositories import PatientRepository

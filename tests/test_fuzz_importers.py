@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from oncofed.services.network import load_centres
+from oncofed.services.network.centres import load_centres
 from oncofed.store.db import Database
 from tests.fuzzing import fuzz_importer, importers
 

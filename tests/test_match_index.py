@@ -1,4 +1,4 @@
-"""The match index (services/match_index.py): built once per record version, never used stale,
+"""The match index (services/matching/match_index.py): built once per record version, never used stale,
 and pre-screening through it gives the per-patient evaluator's verdicts, on both databases."""
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from oncofed.matching.criteria_source import trial_criteria
 from oncofed.matching.evaluate import evaluate_criteria
 from oncofed.matching.features import FeatureBatch, features_of
 from oncofed.matching.vectorised import PatientBatch, evaluate_trial_over_patients
-from oncofed.services.match_index import MatchIndex, refresh_match_index
-from oncofed.services.prescreen import prescreen_list, refresh_prescreen, research_actor
+from oncofed.services.matching.match_index import MatchIndex, refresh_match_index
+from oncofed.services.prescreen.lists import prescreen_list, refresh_prescreen, research_actor
 from oncofed.store.db import Database
 from oncofed.store.models import PatientRow
 from oncofed.store.models_matchindex import PatientMatchFeaturesRow

@@ -10,7 +10,7 @@ import pytest
 from oncofed.domain import Actor, Atom, Criterion, PatientProfile, Role, Section, Verdict
 from oncofed.matching.evaluate import evaluate_criteria
 from oncofed.matching.vectorised import PatientBatch, evaluate_trial_over_patients
-from oncofed.services.network import network_centres
+from oncofed.services.network.centres import network_centres
 from oncofed.store.db import Database
 from oncofed.store.mapping import patient_to_domain
 from oncofed.store.models import PatientRow
@@ -121,7 +121,7 @@ def test_per_patient_summaries(profiles: list[PatientProfile]) -> None:
 
 
 def test_research_actors_never_see_objecting_patients(db: Database) -> None:
-    from oncofed.services.demo import build_demo
+    from oncofed.synthetic.demo import build_demo
 
     build_demo(db, patients=120, seed=5)
     research = Actor("r1", Role.RESEARCH_STAFF, frozenset({"*"}), purpose="research")

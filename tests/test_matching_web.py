@@ -28,7 +28,7 @@ def demo(demo_db: Database) -> Database:
 @pytest.fixture
 def small_network(db: Database) -> Database:
     """Centres, a few open trials and a handful of patients, on SQLite and PostgreSQL."""
-    from oncofed.services.network import load_centres, network_centres
+    from oncofed.services.network.centres import load_centres, network_centres
     from oncofed.store.repositories import TrialRepository
     from oncofed.synthetic.patients import generate_patients
     from oncofed.synthetic.trials import build_demo_trials
@@ -127,7 +127,7 @@ def cli_var(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert out.returncode == 0, out.stderr
     # parse the trials' criteria in this process (the parser is already loaded here) into the
     # database's parse cache, so each CLI run below does not load the NLP pipeline again
-    from oncofed.services.match import trial_index
+    from oncofed.services.matching.match import trial_index
 
     database = Database(f"sqlite:///{var / 'oncofed.sqlite3'}")
     trial_index(database)
@@ -174,7 +174,7 @@ def test_cli_bad_input_is_one_clear_line_and_non_zero(cli_var: Path, tmp_path: P
 
 def test_profile_files_with_bad_fields_name_the_record_and_field(tmp_path: Path) -> None:
     from oncofed.errors import InputError
-    from oncofed.services.match import load_patient_file
+    from oncofed.services.matching.match import load_patient_file
 
     bad = tmp_path / "p.json"
     for content, expected in (
@@ -192,7 +192,7 @@ def test_profile_files_with_bad_fields_name_the_record_and_field(tmp_path: Path)
 
 
 def test_sparse_note_still_ranks_trials(demo: Database, tmp_path: Path) -> None:
-    from oncofed.services.match import load_patient_file, match_profile
+    from oncofed.services.matching.match import load_patient_file, match_profile
 
     note = tmp_path / "note.txt"
     note.write_text("Woman with metastatic breast cancer, HER2 positive.")
@@ -216,7 +216,7 @@ PROFILE_KEYS = st.sampled_from(
 def test_any_json_profile_is_a_profile_or_a_clear_input_error(tmp_path: Path, data: object) -> None:
     from oncofed.domain import PatientProfile
     from oncofed.errors import InputError
-    from oncofed.services.match import load_patient_file
+    from oncofed.services.matching.match import load_patient_file
 
     f = tmp_path / "fuzz.json"
     f.write_text(json.dumps(data))

@@ -14,7 +14,7 @@ from oncofed.domain import Actor, Role
 from oncofed.errors import InputError, NotFound
 from oncofed.ingest.patients import fhir, flatcsv
 from oncofed.resources import resource_path
-from oncofed.services.patients import import_patients
+from oncofed.services.patients.records import import_patients
 from oncofed.store.db import Database
 from oncofed.store.repositories import PatientRepository
 from tests.conftest import shared_data

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from oncofed.domain import Actor, Role
 from oncofed.resources import resource_path
-from oncofed.services.patients import import_patients
+from oncofed.services.patients.records import import_patients
 from oncofed.store.db import Database
 
 NOTE = "A 63-year-old woman with metastatic breast cancer, ER positive, HER2 negative. No evidence of brain metastases. She denies smoking."

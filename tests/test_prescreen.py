@@ -10,9 +10,9 @@ import pytest
 
 from oncofed.domain import Actor, Role
 from oncofed.errors import NotFound
-from oncofed.services import prescreen
-from oncofed.services.prescreen import prescreen_list, refresh_prescreen
-from oncofed.services.prescreen_notify import notifications_for, subscribe
+from oncofed.services.prescreen import lists as prescreen
+from oncofed.services.prescreen.lists import prescreen_list, refresh_prescreen
+from oncofed.services.prescreen.notify import notifications_for, subscribe
 from oncofed.store.db import Database
 from oncofed.store.repositories import TrialRepository
 from tests.prescreen_fixtures import FAKE_ENGINE, TRIAL_ID, build_network, nurse, update_patient

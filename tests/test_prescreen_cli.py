@@ -13,7 +13,7 @@ from sqlalchemy import insert
 from typer.testing import CliRunner
 
 from oncofed import cli
-from oncofed.services import prescreen
+from oncofed.services.prescreen import lists as prescreen
 from oncofed.store.db import Database
 from oncofed.store.models_prescreen import EnrolmentRow
 from tests.prescreen_fixtures import FAKE_ENGINE, TRIAL_ID, build_network

@@ -12,7 +12,7 @@ import pytest
 
 from oncofed.errors import InputError
 from oncofed.quality.events import COLUMNS
-from oncofed.services.quality import compute_over_store, compute_over_table, import_events
+from oncofed.services.quality.indicators import compute_over_store, compute_over_table, import_events
 from oncofed.store.db import Database
 from oncofed.store.models import CentreRow, PatientRow
 

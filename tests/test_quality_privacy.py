@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from oncofed.domain import Actor
 from oncofed.domain.actor import Role
 from oncofed.errors import InputError
-from oncofed.services.quality import import_events
+from oncofed.services.quality.indicators import import_events
 from oncofed.store.db import Database
 from oncofed.store.models import CentreRow, PatientRow
 from oncofed.store.models_quality import QualityEventRow, QualityRejectRow

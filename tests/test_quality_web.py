@@ -53,7 +53,7 @@ def test_public_pages_and_their_twins(demo_db: Database, client_as) -> None:  # 
 
 
 def test_epihc_is_editable_only_by_the_centre_quality_manager(sqlite_db: Database, client_as) -> None:  # type: ignore[no-untyped-def]
-    from oncofed.services.network import load_centres
+    from oncofed.services.network.centres import load_centres
 
     load_centres(sqlite_db)
     public = client_as(sqlite_db)
@@ -91,7 +91,7 @@ def quality_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A demo network big enough for a readable funnel, served as Curie's quality manager."""
     import uvicorn
 
-    from oncofed.services.demo import build_demo
+    from oncofed.synthetic.demo import build_demo
     from oncofed.web.app import create_app
 
     db = Database(f"sqlite:///{tmp_path_factory.mktemp('qdemo') / 'q.sqlite3'}")

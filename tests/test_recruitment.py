@@ -10,11 +10,11 @@ import numpy as np
 from sqlalchemy import insert
 
 from oncofed.domain import Actor, Role
-from oncofed.services.recruitment import network_recruitment, project, trial_recruitment
-from oncofed.services.recruitment_seed import seed_enrolment_history
+from oncofed.services.recruitment.projections import network_recruitment, project, trial_recruitment
 from oncofed.store.db import Database
 from oncofed.store.models_prescreen import EnrolmentRow
 from oncofed.store.repositories import TrialRepository
+from oncofed.synthetic.recruitment import seed_enrolment_history
 from tests.prescreen_fixtures import TRIAL_ID, build_network, centres
 
 AS_OF = date(2026, 6, 30)
@@ -86,7 +86,7 @@ def test_overall_target_falls_back_to_the_sum_of_site_targets(db: Database) -> N
 
 
 def test_seeded_demo_history_gives_real_projections(sqlite_db: Database) -> None:
-    from oncofed.services.network import load_centres, network_centres
+    from oncofed.services.network.centres import load_centres, network_centres
     from oncofed.synthetic.trials import build_demo_trials
 
     load_centres(sqlite_db)

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from oncofed.errors import InputError, NotFound
-from oncofed.services.prescreen import refresh_prescreen
-from oncofed.services.screening import ScreeningConflict, StatusChange, change_status, screening_log
+from oncofed.services.prescreen.lists import refresh_prescreen
+from oncofed.services.prescreen.screening import ScreeningConflict, StatusChange, change_status, screening_log
 from oncofed.store.db import Database
 from oncofed.store.models_prescreen import EnrolmentRow
 from tests.prescreen_fixtures import FAKE_ENGINE, TRIAL_ID, build_network, nurse

@@ -19,7 +19,7 @@ from oncofed.domain import (
     TrialStatus,
 )
 from oncofed.errors import NotFound
-from oncofed.services.network import load_centres
+from oncofed.services.network.centres import load_centres
 from oncofed.store.db import Database
 from oncofed.store.repositories import CentreRepository, PatientRepository, TrialRepository
 

@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from oncofed.ingest.trials import detect
 from oncofed.ingest.trials.common import Parsed
 from oncofed.ingest.trials.sites import SiteMapper
-from oncofed.services.network import load_centres, network_centres
-from oncofed.services.trial_import import import_file
+from oncofed.services.network.centres import load_centres, network_centres
+from oncofed.services.trials.importing import import_file
 from oncofed.store.db import Database
 from tests.trial_samples import location, study
 

@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 
 from oncofed.ingest.trials import RecordError, detect, parse_age
 from oncofed.ingest.trials.sites import SiteMapper
-from oncofed.services.network import load_centres, network_centres
-from oncofed.services.trial_import import import_trials
+from oncofed.services.network.centres import load_centres, network_centres
+from oncofed.services.trials.importing import import_trials
 from oncofed.store.db import Database
 from oncofed.store.models import TrialRow
 from oncofed.store.repositories import TrialRepository

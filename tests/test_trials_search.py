@@ -8,8 +8,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from oncofed.services.network import load_centres
-from oncofed.services.trial_import import import_trials
+from oncofed.services.network.centres import load_centres
+from oncofed.services.trials.importing import import_trials
 from oncofed.store.db import Database
 from tests.trial_samples import location, study, write_page
 
@@ -143,8 +143,8 @@ def test_search_and_trial_page_in_chromium(live_server, page) -> None:  # type: 
 def test_saved_index_is_reused_by_a_new_process_and_replaced_after_an_import(
     registry: Database, tmp_path: Path
 ) -> None:
-    from oncofed.services import trial_index
-    from oncofed.services.trial_search import TrialQuery, search_trials
+    from oncofed.services.trials import index as trial_index
+    from oncofed.services.trials.search import TrialQuery, search_trials
 
     query = TrialQuery(q="cancer", city="Lyon", within_km=500, sort="distance")
     before = search_trials(registry, query)
@@ -171,7 +171,7 @@ def test_cli_import_saves_the_index_and_search_uses_it(
     from typer.testing import CliRunner
 
     from oncofed.cli import app
-    from oncofed.services import trial_index
+    from oncofed.services.trials import index as trial_index
 
     db_file = tmp_path / "cli.sqlite3"
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{db_file}")
@@ -190,7 +190,7 @@ def test_cli_import_saves_the_index_and_search_uses_it(
 def test_saved_indexes_of_server_databases_are_bounded(tmp_path: Path) -> None:
     import os
 
-    from oncofed.services.trial_index import _prune
+    from oncofed.services.trials.index import _prune
 
     for i in range(7):
         (tmp_path / f"db{i}").mkdir()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import httpx
 
-from oncofed.services.network import network_centres
+from oncofed.services.network.centres import network_centres
 from tests.conftest import LiveServer, free_port
 
 

@@ -8,13 +8,11 @@ import socket
 import sys
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from oncofed import __version__
 from oncofed import commands as commands_pkg
-from oncofed.config import load_settings
+from oncofed.commands.common import console, err_console, open_database, progress_bar  # noqa: F401  (re-used by tests)
 from oncofed.errors import ConfigError, OncofedError
 from oncofed.store.db import Database
 
@@ -28,29 +26,6 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Database schema: upgrade, status.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
-console = Console()
-err_console = Console(stderr=True, soft_wrap=True)
-
-
-def open_database(upgrade: bool = True) -> Database:
-    """The configured database (DATABASE_URL, or var/oncofed.sqlite3), schema brought up to date."""
-    db = Database(load_settings().database_url)
-    if upgrade:
-        db.upgrade()
-    else:
-        db.check()
-    return db
-
-
-def progress_bar() -> Progress:
-    return Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err_console,
-        transient=False,
-    )
 
 
 def check_port_free(host: str, port: int) -> None:
@@ -87,7 +62,7 @@ def demo(
     port: int = typer.Option(8000, help="Port to serve on."),
 ) -> None:
     """Build the demo network (centres, fictional trials, synthetic patients) and serve it."""
-    from oncofed.services.demo import build_demo
+    from oncofed.synthetic.demo import build_demo
 
     if serve:
         check_port_free(host, port)
@@ -107,7 +82,7 @@ def demo(
         f"demo network {verb}: {report.centres} centres, {report.trials} trials, {report.patients} patients "
         f"in {report.seconds:.1f} s ({db.backend})"
     )
-    from oncofed.services.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
+    from oncofed.services.accounts.users import DEMO_ACCOUNTS, DEMO_PASSWORD
 
     accounts = ", ".join(f"{name} ({role.value})" for name, role, _, _ in DEMO_ACCOUNTS)
     console.print(f"demo accounts (password [bold]{DEMO_PASSWORD}[/]): {accounts}; log in at /login")
@@ -135,8 +110,8 @@ def centres_cmd(as_json: bool = typer.Option(False, "--json", help="Print JSON i
     """List the network's centres."""
     import json
 
-    from oncofed.services.network import list_centres
-    from oncofed.web.serializers import centre_json
+    from oncofed.presenters.common import centre_json
+    from oncofed.services.network.centres import list_centres
 
     centres = list_centres(open_database())
     if as_json:

@@ -17,7 +17,7 @@ def register(app: typer.Typer) -> None:
     @audit_app.command("verify")
     def verify() -> None:
         """Recompute every row's hash and link; exit 1 when a row was edited, inserted or deleted."""
-        from oncofed.cli import console, err_console, open_database
+        from oncofed.commands.common import console, err_console, open_database
         from oncofed.store.audit import verify_chain
 
         report = verify_chain(open_database().engine)
@@ -40,9 +40,9 @@ def register(app: typer.Typer) -> None:
         csv: bool = typer.Option(False, "--csv", help="Print CSV (all columns) instead of a table."),
     ) -> None:
         """Search the log, newest first."""
-        from oncofed.cli import console, open_database
+        from oncofed.commands.common import console, open_database
+        from oncofed.presenters.csv import to_csv
         from oncofed.store.audit import AUDIT_COLUMNS, search
-        from oncofed.web.csv_export import to_csv
 
         rows = search(
             open_database().engine,

@@ -44,7 +44,7 @@ def parse_cmd(
     elif Path(source).is_file():
         text = Path(source).read_text(encoding="utf-8", errors="replace")
     else:
-        from oncofed.cli import open_database
+        from oncofed.commands.common import open_database
         from oncofed.criteria.cache import cached_parse
         from oncofed.store.models import TrialRow
 

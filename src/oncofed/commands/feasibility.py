@@ -20,18 +20,18 @@ def register(app: typer.Typer) -> None:
         criteria: Path = typer.Option(
             None,
             "--criteria",
-            help="Criteria file (YAML/JSON; format in oncofed/federation/criteria_spec.py).",
+            help="Criteria file (YAML/JSON; format in oncofed/criteria/feasibility_spec.py).",
         ),
         as_json: bool = typer.Option(False, "--json", help="Print JSON."),
         csv: bool = typer.Option(False, "--csv", help="Print CSV."),
     ) -> None:
         """Per centre: patients meeting / possibly meeting the criteria (10 or fewer suppressed, noised above)."""
-        from oncofed.cli import console, open_database
+        from oncofed.commands.common import console, open_database
+        from oncofed.criteria.feasibility_spec import load_spec
         from oncofed.domain import Actor
         from oncofed.errors import InputError
-        from oncofed.federation.criteria_spec import load_spec
-        from oncofed.federation.feasibility import CSV_COLUMNS, Question, run_feasibility, trial_question
-        from oncofed.web.csv_export import to_csv
+        from oncofed.presenters.csv import to_csv
+        from oncofed.services.feasibility.counts import CSV_COLUMNS, Question, run_feasibility, trial_question
 
         if (trial is None) == (criteria is None):
             raise InputError(

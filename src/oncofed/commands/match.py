@@ -23,10 +23,15 @@ def register(app: typer.Typer) -> None:
         details: bool = typer.Option(False, "--details", help="Also print each trial's criterion table."),
     ) -> None:
         """Rank the open trials for a patient, criterion by criterion, with the nearest recruiting site."""
-        from oncofed.cli import console, open_database
+        from oncofed.commands.common import console, open_database
         from oncofed.domain import Actor
         from oncofed.errors import InputError
-        from oncofed.services.match import load_patient_file, match_profile, match_stored_patient, report_json
+        from oncofed.services.matching.match import (
+            load_patient_file,
+            match_profile,
+            match_stored_patient,
+            report_json,
+        )
 
         try:
             on = date.fromisoformat(day) if day else None

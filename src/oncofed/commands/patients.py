@@ -40,9 +40,9 @@ def register(app: typer.Typer) -> None:
         show: int = typer.Option(20, help="How many issues to print (all are in --report)."),
     ) -> None:
         """Import patient records; prints imported / updated / rejected and each problem found."""
-        from oncofed.cli import console, err_console, open_database, progress_bar
+        from oncofed.commands.common import console, err_console, open_database, progress_bar
         from oncofed.domain import Actor
-        from oncofed.services.patients import dumps_report, import_patients
+        from oncofed.services.patients.records import dumps_report, import_patients
 
         db = open_database()
         with progress_bar() as progress:

@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 
 from oncofed.domain import Actor, Role
-from oncofed.web.csv_export import to_csv
+from oncofed.presenters.csv import to_csv
 
 
 def _cli_actor(centre: str) -> Actor:
@@ -35,9 +35,9 @@ def register(app: typer.Typer) -> None:
         limit: int = typer.Option(50, help="Rows in the table view (JSON/CSV print all)."),
     ) -> None:
         """Pre-screen a trial at a centre: eligible, possibly eligible (what to check), not eligible (why)."""
-        from oncofed.cli import console, err_console, open_database
-        from oncofed.services.prescreen import prescreen_list
-        from oncofed.web.prescreen_views import PRESCREEN_COLUMNS, candidate_json, refresh_json
+        from oncofed.commands.common import console, err_console, open_database
+        from oncofed.presenters.prescreen import PRESCREEN_COLUMNS, candidate_json, refresh_json
+        from oncofed.services.prescreen.lists import prescreen_list
 
         db = open_database()
         with err_console.status(f"pre-screening {trial} at {centre}..."):
@@ -91,9 +91,9 @@ def register(app: typer.Typer) -> None:
         as_of: str = typer.Option("", help="Date of the projection (YYYY-MM-DD), default today."),
     ) -> None:
         """Enrolment per site against targets, and the projected completion date with its interval."""
-        from oncofed.cli import console, err_console, open_database
+        from oncofed.commands.common import console, err_console, open_database
         from oncofed.errors import InputError
-        from oncofed.services.recruitment import recruitment_json, trial_recruitment
+        from oncofed.services.recruitment.projections import recruitment_json, trial_recruitment
 
         try:
             day = date.fromisoformat(as_of) if as_of else None
@@ -151,8 +151,8 @@ def register(app: typer.Typer) -> None:
 
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-        from oncofed.cli import console, err_console, open_database
-        from oncofed.services.match_index import refresh_match_index
+        from oncofed.commands.common import console, err_console, open_database
+        from oncofed.services.matching.match_index import refresh_match_index
 
         db = open_database()
         started = time.perf_counter()

@@ -24,15 +24,15 @@ def register(app: typer.Typer) -> None:
         demo: bool = typer.Option(False, "--demo", help="Instead: events for the store's demo patients."),
     ) -> None:
         """Write seeded synthetic care-pathway events (and their patients) to Parquet, or to the store."""
-        from oncofed.cli import console, open_database
+        from oncofed.commands.common import console, open_database
 
         if demo:
-            from oncofed.services.quality_demo import seed_quality_demo
+            from oncofed.synthetic.quality_demo import seed_quality_demo
 
             rep = seed_quality_demo(open_database(), seed=seed)
             console.print(f"{rep.accepted} events stored, {rep.rejected_total} rejected ({rep.rejected})")
             return
-        from oncofed.services.network import network_centres
+        from oncofed.services.network.centres import network_centres
         from oncofed.synthetic.quality_events import generate_network, write_parquet
 
         ids = [f"C{i + 1:02d}" for i in range(centres)] if centres else [c.id for c in network_centres()]
@@ -56,8 +56,8 @@ def register(app: typer.Typer) -> None:
         replace: bool = typer.Option(False, help="Replace the rows previously imported from this source."),
     ) -> None:
         """Import events into the store; every rejected row is reported with its reason."""
-        from oncofed.cli import console, open_database
-        from oncofed.services.quality import import_events
+        from oncofed.commands.common import console, open_database
+        from oncofed.services.quality.indicators import import_events
 
         rep = import_events(open_database(), path, source or None, replace=replace)
         console.print(
@@ -81,9 +81,9 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help="Print JSON."),
     ) -> None:
         """Compute every indicator and print the network value and each centre's band."""
-        from oncofed.cli import console, open_database
-        from oncofed.services.quality import compute_over_parquet, compute_over_store
-        from oncofed.web.quality_view import result_json
+        from oncofed.commands.common import console, open_database
+        from oncofed.presenters.quality import result_json
+        from oncofed.services.quality.indicators import compute_over_parquet, compute_over_store
 
         started = time.perf_counter()
         if parquet:
@@ -93,7 +93,7 @@ def register(app: typer.Typer) -> None:
             run = compute_over_parquet(parquet, patients, trend=trend, adjustment=adjust)
             names: dict[str, str] = {}
         else:
-            from oncofed.web.quality_view import centre_names
+            from oncofed.presenters.quality import centre_names
 
             db = open_database()
             run = compute_over_store(db, trend=trend, adjustment=adjust)
@@ -130,26 +130,10 @@ def register(app: typer.Typer) -> None:
         lang: str = typer.Option("en", help="en or fr."),
     ) -> None:
         """Write a centre's printable quality report (indicators, charter evidence, EPiHC)."""
-        from fastapi.testclient import TestClient
+        from oncofed.commands.common import console, open_database
+        from oncofed.presenters.quality_report import centre_report_document
 
-        from oncofed.cli import console, open_database
-        from oncofed.errors import NotFound
-        from oncofed.web.app import create_app
-
-        with TestClient(create_app(open_database())) as client:
-            resp = client.get(
-                f"/quality/centres/{centre}/report?lang={lang}", headers={"accept": "text/html"}
-            )
-        if resp.status_code == 404:
-            raise NotFound(f"no centre {centre!r}", fix="see `oncofed centres`")
-        css = Path(__file__).resolve().parents[1] / "web" / "static"
-        html = resp.text.replace(
-            '<link rel="stylesheet" href="/static/quality-print.css" media="print">',
-            f'<style media="print">{(css / "quality-print.css").read_text()}</style>',
-        ).replace(
-            '<link rel="stylesheet" href="/static/style.css">',
-            f"<style>{(css / 'style.css').read_text()}</style>",
-        )
+        html = centre_report_document(open_database(), centre, lang, fix="see `oncofed centres`")
         out.write_text(html, encoding="utf-8")
         console.print(f"report for {centre} -> {out}")
 
@@ -158,12 +142,10 @@ def register(app: typer.Typer) -> None:
         out: Path = typer.Option(Path("var/quality-export"), help="Folder to write CSV, JSON and SVG into."),
     ) -> None:
         """Export every indicator's data (CSV + JSON), funnel and trend charts (SVG), rejected rows."""
-        from oncofed.cli import console, open_database
+        from oncofed.commands.common import console, open_database
         from oncofed.domain import Actor
-        from oncofed.quality.svg import funnel_svg, trend_svg
-        from oncofed.services.quality import REJECT_COLUMNS, compute_over_store, list_rejects
-        from oncofed.web.csv_export import to_csv
-        from oncofed.web.quality_view import (
+        from oncofed.presenters.csv import to_csv
+        from oncofed.presenters.quality import (
             CENTRE_COLUMNS,
             TREND_COLUMNS,
             centre_names,
@@ -171,6 +153,8 @@ def register(app: typer.Typer) -> None:
             chart_labels,
             result_json,
         )
+        from oncofed.quality.svg import funnel_svg, trend_svg
+        from oncofed.services.quality.indicators import REJECT_COLUMNS, compute_over_store, list_rejects
 
         db = open_database()
         run = compute_over_store(db)

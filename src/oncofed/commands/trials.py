@@ -35,8 +35,8 @@ def register(app: typer.Typer) -> None:
         """Import trials: ClinicalTrials.gov v2 JSON/NDJSON, legacy XML, FHIR ResearchStudy, CTML, BEIR/TrialGPT, NLI4CT, AACT CSV."""
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-        from oncofed.cli import console, err_console, open_database
-        from oncofed.services.trial_import import expand_paths, import_trials
+        from oncofed.commands.common import console, err_console, open_database
+        from oncofed.services.trials.importing import expand_paths, import_trials
 
         db = open_database()
         files = expand_paths(paths)
@@ -65,7 +65,7 @@ def register(app: typer.Typer) -> None:
             )
             progress.update(task, completed=len(files), records=count[0], name="done")
         if report.total("imported") or report.total("updated"):
-            from oncofed.services.trial_index import get_index
+            from oncofed.services.trials.index import get_index
 
             # Build and save the search index now, so that the first search (CLI or web) loads it.
             with err_console.status("building the search index", spinner="dots"):
@@ -106,9 +106,9 @@ def register(app: typer.Typer) -> None:
         """Search the trial registry."""
         from rich.table import Table
 
-        from oncofed.cli import console, open_database
-        from oncofed.services.trial_search import TrialQuery, search_trials
-        from oncofed.web.trial_json import search_json
+        from oncofed.commands.common import console, open_database
+        from oncofed.presenters.trials import search_json
+        from oncofed.services.trials.search import TrialQuery, search_trials
 
         query = TrialQuery(q=q, status=status, phase=phase, condition=condition, centre=centre, sex=sex, age=age,
                            city=city, lat=lat, lon=lon, within_km=within, sort=sort, page=page, per_page=per_page)  # fmt: skip
@@ -132,9 +132,9 @@ def register(app: typer.Typer) -> None:
     @trials_app.command("show")
     def show_cmd(trial_id: str = typer.Argument(...), as_json: bool = typer.Option(False, "--json")) -> None:
         """One trial: eligibility split into inclusion/exclusion, and its sites."""
-        from oncofed.cli import console, open_database
-        from oncofed.services.trial_search import get_trial
-        from oncofed.web.trial_json import trial_detail_json
+        from oncofed.commands.common import console, open_database
+        from oncofed.presenters.trials import trial_detail_json
+        from oncofed.services.trials.search import get_trial
 
         data = trial_detail_json(get_trial(open_database(), trial_id))
         if as_json:
@@ -155,7 +155,7 @@ def register(app: typer.Typer) -> None:
 def _print_report(console: object, report: object) -> None:
     from rich.console import Console
 
-    from oncofed.services.trial_import import ImportReport
+    from oncofed.services.trials.importing import ImportReport
 
     assert isinstance(console, Console) and isinstance(report, ImportReport)
     for f in report.files:

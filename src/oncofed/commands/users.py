@@ -29,8 +29,8 @@ def register(app: typer.Typer) -> None:
         ),
     ) -> None:
         """Create an account."""
-        from oncofed.cli import console, open_database
-        from oncofed.services.accounts import add_user
+        from oncofed.commands.common import console, open_database
+        from oncofed.services.accounts.users import add_user
 
         user = add_user(open_database(), username, role, password, centre_ids=centre, display_name=name)
         scope = ", ".join(user.centre_ids) or "network aggregates"
@@ -39,8 +39,8 @@ def register(app: typer.Typer) -> None:
     @users.command("list")
     def list_(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
         """List accounts (never passwords)."""
-        from oncofed.cli import console, open_database
-        from oncofed.services.accounts import list_users
+        from oncofed.commands.common import console, open_database
+        from oncofed.services.accounts.users import list_users
 
         rows = list_users(open_database())
         if as_json:
@@ -76,8 +76,8 @@ def register(app: typer.Typer) -> None:
     @users.command("disable")
     def disable(username: str) -> None:
         """Disable an account: ends its sessions and revokes its API tokens."""
-        from oncofed.cli import console, open_database
-        from oncofed.services.accounts import set_disabled
+        from oncofed.commands.common import console, open_database
+        from oncofed.services.accounts.users import set_disabled
 
         set_disabled(open_database(), username, True)
         console.print(f"user [bold]{username}[/] disabled; sessions ended, API tokens revoked")
@@ -85,8 +85,8 @@ def register(app: typer.Typer) -> None:
     @users.command("enable")
     def enable(username: str) -> None:
         """Re-enable a disabled account (its old tokens stay revoked)."""
-        from oncofed.cli import console, open_database
-        from oncofed.services.accounts import set_disabled
+        from oncofed.commands.common import console, open_database
+        from oncofed.services.accounts.users import set_disabled
 
         set_disabled(open_database(), username, False)
         console.print(f"user [bold]{username}[/] enabled")
@@ -98,8 +98,8 @@ def register(app: typer.Typer) -> None:
         days: int = typer.Option(90, min=0, help="Days of validity (0: no expiry)."),
     ) -> None:
         """Issue an API token (Authorization: Bearer ...); printed once, only its hash is stored."""
-        from oncofed.cli import err_console, open_database
-        from oncofed.services.accounts import issue_token
+        from oncofed.commands.common import err_console, open_database
+        from oncofed.services.accounts.users import issue_token
 
         raw = issue_token(open_database(), username, name=name, days=days or None)
         err_console.print(

@@ -119,7 +119,7 @@ def _atoms_for(key: str, raw: Any, where: dict[str, Any]) -> list[Atom]:
         return [Atom("metastasis", "present", code=str(raw).strip().lower(), text=text)]
     if not isinstance(raw, Mapping):
         raise SpecError(
-            f"{key} needs a mapping", fix="see the format in federation/criteria_spec.py", **where
+            f"{key} needs a mapping", fix="see the format in criteria/feasibility_spec.py", **where
         )
     if key == "biomarker":
         gene = str(raw.get("gene") or "").strip()

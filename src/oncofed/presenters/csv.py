@@ -1,4 +1,5 @@
-"""CSV export of any table: same rows as the JSON twin, as a download."""
+"""CSV text of any table: the same rows as the JSON twin (the web wraps it as a download,
+the CLI prints or writes it)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,6 @@ import csv
 import io
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
-
-from fastapi.responses import Response
 
 
 def to_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> str:
@@ -19,11 +18,3 @@ def to_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> str:
             {k: ("; ".join(map(str, v)) if isinstance(v, (list, tuple)) else v) for k, v in row.items()}
         )
     return buf.getvalue()
-
-
-def csv_response(rows: Iterable[Mapping[str, Any]], columns: Sequence[str], filename: str) -> Response:
-    return Response(
-        content=to_csv(rows, columns),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )

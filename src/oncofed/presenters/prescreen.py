@@ -12,8 +12,8 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from oncofed.services.prescreen import Candidate, RefreshReport
-from oncofed.services.recruitment import SiteProgress, TrialRecruitment
+from oncofed.services.prescreen.lists import Candidate, RefreshReport
+from oncofed.services.recruitment.projections import SiteProgress, TrialRecruitment
 
 PRESCREEN_COLUMNS = [
     "rank",

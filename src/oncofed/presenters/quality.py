@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from oncofed.presenters.i18n import translate
 from oncofed.quality.analysis import IndicatorResult
-from oncofed.services.network import list_centres
+from oncofed.services.network.centres import list_centres
 from oncofed.store.db import Database
-from oncofed.web.i18n import translate
 
 CENTRE_COLUMNS = [
     "indicator_id",

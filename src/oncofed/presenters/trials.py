@@ -7,8 +7,8 @@ import re
 from typing import Any
 
 from oncofed.domain import Trial
-from oncofed.services.trial_search import SearchResult
-from oncofed.web.serializers import site_json, trial_summary_json
+from oncofed.presenters.common import site_json, trial_summary_json
+from oncofed.services.trials.search import SearchResult
 
 _HEADING = re.compile(r"^\s*(?:key\s+)?(inclusion|exclusion)\s+criteria\s*:?\s*(.*)$", re.IGNORECASE)
 _BULLET = re.compile(r"^\s*(?:[*\-•·]|\d{1,2}[.)])\s+")

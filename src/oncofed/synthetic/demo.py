@@ -12,8 +12,8 @@ from typing import Any
 from sqlalchemy import delete
 
 from oncofed.domain import Actor
-from oncofed.services.accounts import ensure_demo_accounts
-from oncofed.services.network import load_centres, network_centres
+from oncofed.services.accounts.users import ensure_demo_accounts
+from oncofed.services.network.centres import load_centres, network_centres
 from oncofed.store.db import Database
 from oncofed.store.models import PatientRow, TrialRow, TrialSiteRow
 from oncofed.store.repositories import MetaRepository, PatientRepository, TrialRepository
@@ -67,7 +67,7 @@ def build_demo(
         repo = TrialRepository(s)
         for t in trials:
             repo.upsert(t, content_hash=f"demo-{seed}")
-        from oncofed.services.recruitment_seed import seed_enrolment_history
+        from oncofed.synthetic.recruitment import seed_enrolment_history
 
         seed_enrolment_history(s, trials, until=date.today(), seed=seed)
     done = 0
@@ -88,10 +88,10 @@ def build_demo(
             if progress:
                 progress(done, patients)
         MetaRepository(s).set("demo", demo_signature(patients, seed))
-    from oncofed.services.match_index import refresh_match_index
+    from oncofed.services.matching.match_index import refresh_match_index
 
     refresh_match_index(db, Actor.system("demo build"))  # pre-screening reads these features
-    from oncofed.services.quality_demo import seed_quality_demo
+    from oncofed.synthetic.quality_demo import seed_quality_demo
 
     seed_quality_demo(db, seed=seed)
     ensure_demo_accounts(db)

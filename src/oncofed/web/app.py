@@ -16,10 +16,10 @@ from swagger_ui_bundle import swagger_ui_path
 from oncofed import __version__
 from oncofed.config import load_settings
 from oncofed.errors import InputError, NotFound, OncofedError
+from oncofed.presenters.i18n import pick_language, translate
 from oncofed.store.db import Database
 from oncofed.web import auth
 from oncofed.web import routes as routes_pkg
-from oncofed.web.i18n import pick_language, translate
 from oncofed.web.templating import render
 
 STATIC_DIR = __file__.rsplit("/", 1)[0] + "/static"

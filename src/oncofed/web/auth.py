@@ -28,7 +28,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from oncofed.domain import Actor, Role
-from oncofed.services import accounts
+from oncofed.services.accounts import users as accounts
 from oncofed.store.audit import audit_context
 from oncofed.web.deps import get_actor
 

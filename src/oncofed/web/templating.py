@@ -10,11 +10,13 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from oncofed import __version__
-from oncofed.web.i18n import translate
+from oncofed.presenters.documents import TEMPLATES_DIR as DOCUMENT_TEMPLATES_DIR
+from oncofed.presenters.i18n import translate
 from oncofed.web.nav import nav_items
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
-templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+# the web's own templates, then the document templates it shares with the CLI (presenters/templates)
+templates = Jinja2Templates(directory=[str(TEMPLATES_DIR), str(DOCUMENT_TEMPLATES_DIR)])
 
 
 def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:

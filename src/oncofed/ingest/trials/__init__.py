@@ -1,7 +1,7 @@
 """Trial importers: one module per registry format, `detect` picks the reader from the content.
 
 Every reader yields `Parsed` items (a `Trial`, or a `RecordError` naming the field), one record at a
-time; `oncofed.services.trial_import` maps sites to centres and stores them, one transaction per file."""
+time; `oncofed.services.trials.importing` maps sites to centres and stores them, one transaction per file."""
 
 from oncofed.ingest.trials.common import Parsed, RecordError, Rejection, parse_age, trial_content_hash
 from oncofed.ingest.trials.detect import Detected, detect

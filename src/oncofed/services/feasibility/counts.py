@@ -22,10 +22,10 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from oncofed.criteria.feasibility_spec import criteria_fingerprint
 from oncofed.domain import Actor, Criterion, PatientProfile, Role, Verdict
 from oncofed.errors import OncofedError
-from oncofed.federation import disclosure
-from oncofed.federation.criteria_spec import criteria_fingerprint
+from oncofed.services.feasibility import disclosure
 from oncofed.store import audit
 from oncofed.store.db import Database
 from oncofed.store.models_trust import AuditRow

@@ -19,7 +19,7 @@ from oncofed.domain import Actor, Centre, PatientProfile
 from oncofed.errors import InputError
 from oncofed.ingest.patients import fhir, flatcsv, matchminer, notes
 from oncofed.ingest.patients.common import Collector, Issue, ParsedRecord, patient_id
-from oncofed.services.network import load_centres
+from oncofed.services.network.centres import load_centres
 from oncofed.store.db import Database
 from oncofed.store.repositories import CentreRepository, PatientRepository
 
@@ -187,7 +187,7 @@ def import_patients(
     index: bool = True,
 ) -> ImportReport:
     """Import every patient record of `paths`; a report of imported / updated / rejected.
-    With `index`, the match index (services/match_index.py) is brought up to date afterwards, so
+    With `index`, the match index (services/matching/match_index.py) is brought up to date afterwards, so
     the next pre-screening reads stored features instead of recomputing them."""
     started = time.perf_counter()
     actor = actor or Actor.system("import")
@@ -214,7 +214,7 @@ def import_patients(
                 progress(len(done_files), len(files), report)
         writer.flush()
     if index and (report.imported or report.updated):
-        from oncofed.services.match_index import refresh_match_index
+        from oncofed.services.matching.match_index import refresh_match_index
 
         report.indexed = refresh_match_index(db, Actor.system("match index"))
     report.seconds = time.perf_counter() - started

@@ -27,8 +27,8 @@ from sqlalchemy.orm import Session
 from oncofed.domain import Actor, Trial
 from oncofed.errors import NotFound, OncofedError
 from oncofed.matching.features import BatchProfiles, FeatureBatch
-from oncofed.services.match_index import MatchIndex
-from oncofed.services.prescreen_engine import (  # noqa: F401  (re-exported: the seam's public names)
+from oncofed.services.matching.match_index import MatchIndex
+from oncofed.services.prescreen.engine import (  # noqa: F401  (re-exported: the seam's public names)
     CANDIDATE,
     DEFAULT_ENGINE,
     MET,
@@ -205,7 +205,7 @@ def refresh_prescreen(
     """Bring the stored results of `trial_id` at `centre_id` up to date; evaluate only what changed.
 
     Full pass (first run, trial criteria or day changed, `force`): every living, non-objecting
-    patient of the centre, read from the match index (services/match_index.py: a few hundred bytes
+    patient of the centre, read from the match index (services/matching/match_index.py: a few hundred bytes
     of evaluator features per patient, recomputed first for records that changed since). Incremental
     pass: only patients whose `updated_at` (the database's own clock) is at or after the newest stamp
     already evaluated, i.e. new or changed records; among those the record hash decides (SQLite's
@@ -323,7 +323,7 @@ def refresh_prescreen(
             run.labels = []
     report = RefreshReport(trial_id, centre_id, total, len(values), len(gone), new_candidates, full, seconds)
     if new_candidates:
-        from oncofed.services.prescreen_notify import notify_new_candidates
+        from oncofed.services.prescreen.notify import notify_new_candidates
 
         notify_new_candidates(db, trial_id, centre_id, new_candidates)
     return report

@@ -12,7 +12,7 @@ from oncofed.domain import Actor
 from oncofed.domain.actor import Role
 from oncofed.errors import InputError, NotFound, OncofedError
 from oncofed.resources import load_yaml
-from oncofed.services.quality import QualityRun
+from oncofed.services.quality.indicators import QualityRun
 from oncofed.store.db import Database
 from oncofed.store.models import CentreRow
 from oncofed.store.models_quality import EpihcAssessmentRow

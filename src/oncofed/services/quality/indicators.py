@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-import numpy as np
 import pyarrow as pa
 from sqlalchemy import delete, func, insert, select
 
@@ -22,7 +21,7 @@ from oncofed.quality.analysis import MIN_PUBLISHED, IndicatorResult, analyse
 from oncofed.quality.events import COLUMNS, REJECT_REASONS
 from oncofed.quality.funnel import mean_ci
 from oncofed.quality.indicators import Indicator, load_indicators
-from oncofed.services.quality_rejects import (  # noqa: F401 (re-exported: routes, CLI)
+from oncofed.services.quality.rejects import (  # noqa: F401 (re-exported: routes, CLI)
     EXAMPLES,
     REJECT_COLUMNS,
     list_rejects,
@@ -126,7 +125,7 @@ def _known_patients(db: Database) -> pa.Table:
     )
 
 
-def _known_centres(db: Database) -> list[str]:
+def known_centres(db: Database) -> list[str]:
     with db.session() as s:
         return [r[0] for r in s.execute(select(CentreRow.id)).all()]
 
@@ -162,7 +161,7 @@ def import_events(
                 s.flush()
             stored = load_store_events_in(s)
             engine.register_raw(con, relation, stored)
-            checked = engine.validate(con, _known_patients(db), _known_centres(db))
+            checked = engine.validate(con, _known_patients(db), known_centres(db))
             accepted = (
                 con.sql("SELECT * FROM accepted_events ORDER BY patient_id").to_arrow_table().to_pylist()
             )
@@ -334,18 +333,3 @@ def compute_over_store(db: Database, trend: str = "month", adjustment: str = "au
             _CACHE.clear()
         _CACHE[key] = run
         return run
-
-
-def generate_demo_events(db: Database, seed: int = 42, dirty: float = 0.002) -> ImportReport:
-    """Events for the demo network's patients, imported through the importer (source 'synthetic',
-    replacing the previous demo events) so the demo's bad rows are reported like real ones."""
-    from oncofed.synthetic.quality_events import generate_events
-
-    with db.session() as s:
-        rows = s.execute(select(PatientRow.id, PatientRow.centre_id).order_by(PatientRow.id)).all()
-    centre_ids = sorted({r[1] for r in rows} | set(_known_centres(db)))
-    index = {c: i for i, c in enumerate(centre_ids)}
-    ids = np.array([r[0] for r in rows], dtype=object)
-    centres = np.array([index[r[1]] for r in rows], dtype=np.int32)
-    table = generate_events(ids, centres, centre_ids, seed=seed, dirty=dirty if len(rows) else 0.0)
-    return import_events(db, table, source="synthetic", replace=True)

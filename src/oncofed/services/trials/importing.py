@@ -388,7 +388,7 @@ def site_mapper(db: Database, alias_files: Iterable[Path] = ()) -> SiteMapper:
     with db.session() as s:
         centres = CentreRepository(s).list()
     if not centres:
-        from oncofed.services.network import load_centres, network_centres
+        from oncofed.services.network.centres import load_centres, network_centres
 
         load_centres(db)
         centres = network_centres()
@@ -412,7 +412,7 @@ def import_trials(
             on_file(path, i, len(files))
         report.files.append(import_file(db, path, mapper, strict=strict, on_record=on_record))
     if report.total("imported") or report.total("updated"):
-        from oncofed.services.trial_search import bump_version
+        from oncofed.services.trials.search import bump_version
 
         bump_version(db)
     return report

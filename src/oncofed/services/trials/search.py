@@ -23,7 +23,7 @@ from oncofed.domain import GeoPoint, Trial, TrialSite, TrialStatus
 from oncofed.errors import InputError
 from oncofed.ingest.trials.sites import normalise
 from oncofed.resources import load_tsv, load_yaml
-from oncofed.services.trial_index import TrialIndex, bump_version, get_index
+from oncofed.services.trials.index import TrialIndex, bump_version, get_index
 from oncofed.store.db import Database
 from oncofed.store.mapping import trial_to_domain
 from oncofed.store.models import TrialRow, TrialSiteRow

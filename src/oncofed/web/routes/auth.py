@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from oncofed.domain import Actor, Role
-from oncofed.services import accounts
+from oncofed.services.accounts import users as accounts
 from oncofed.store.db import Database
 from oncofed.web import auth
 from oncofed.web.deps import get_actor, get_db

@@ -8,12 +8,12 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from oncofed.domain import Actor, Centre
-from oncofed.services.network import centre_summary, list_centres
+from oncofed.presenters.common import centre_json, site_json, trial_summary_json
+from oncofed.services.network.centres import centre_summary, list_centres
 from oncofed.store.db import Database
 from oncofed.web.csv_export import csv_response
 from oncofed.web.deps import get_actor, get_db
 from oncofed.web.mapview import france_map
-from oncofed.web.serializers import centre_json, site_json, trial_summary_json
 from oncofed.web.templating import render
 
 router = APIRouter()

@@ -9,10 +9,10 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
+from oncofed.criteria.feasibility_spec import parse_spec, parse_text
 from oncofed.domain import Actor, Role
 from oncofed.errors import InputError
-from oncofed.federation.criteria_spec import parse_spec, parse_text
-from oncofed.federation.feasibility import (
+from oncofed.services.feasibility.counts import (
     CSV_COLUMNS,
     BudgetExceeded,
     FeasibilityResult,
@@ -45,7 +45,8 @@ class FeasibilityRequest(BaseModel):
         None, max_length=64, description="A trial id: its registry fields and parsed criteria."
     )
     criteria: dict[str, Any] | None = Field(
-        None, description="A criteria document (name, inclusion, exclusion), see federation/criteria_spec.py."
+        None,
+        description="A criteria document (name, inclusion, exclusion), see criteria/feasibility_spec.py.",
     )
 
 

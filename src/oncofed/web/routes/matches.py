@@ -21,7 +21,7 @@ from oncofed.matching.explain import (
     criteria_rows,
     trial_rows,
 )
-from oncofed.services.match import match_stored_patient, report_json
+from oncofed.services.matching.match import match_stored_patient, report_json
 from oncofed.store.db import Database
 from oncofed.web.csv_export import csv_response
 from oncofed.web.deps import get_actor, get_db

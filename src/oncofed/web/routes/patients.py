@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup, escape
 
 from oncofed.domain import Actor, PatientProfile
-from oncofed.services.patients import profile_json
+from oncofed.services.patients.records import profile_json
 from oncofed.store.db import Database
 from oncofed.store.repositories import PatientRepository
 from oncofed.web.csv_export import csv_response

@@ -12,9 +12,10 @@ from pydantic import BaseModel, Field
 
 from oncofed.domain import Actor
 from oncofed.errors import InputError, NotFound
-from oncofed.services.prescreen import PrescreenEngine, prescreen_index, prescreen_list
-from oncofed.services.prescreen_notify import mark_read, mark_read_for, notifications_for, subscribe
-from oncofed.services.screening import (
+from oncofed.presenters.prescreen import PRESCREEN_COLUMNS, candidate_json, refresh_json
+from oncofed.services.prescreen.lists import PrescreenEngine, prescreen_index, prescreen_list
+from oncofed.services.prescreen.notify import mark_read, mark_read_for, notifications_for, subscribe
+from oncofed.services.prescreen.screening import (
     LOG_COLUMNS,
     ScreeningConflict,
     StatusChange,
@@ -27,7 +28,6 @@ from oncofed.services.screening import (
 from oncofed.store.db import Database
 from oncofed.web.csv_export import csv_response
 from oncofed.web.deps import get_actor, get_db
-from oncofed.web.prescreen_views import PRESCREEN_COLUMNS, candidate_json, refresh_json
 from oncofed.web.templating import render
 
 router = APIRouter()

@@ -8,13 +8,7 @@ from fastapi import APIRouter, Body, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
 
 from oncofed.domain import Actor
-from oncofed.quality.svg import funnel_svg, trend_svg
-from oncofed.services.quality import REJECT_COLUMNS, compute_over_store, list_rejects, reject_summary
-from oncofed.services.quality_charter import Forbidden, assessments, charter_matrix, save_assessment
-from oncofed.store.db import Database
-from oncofed.web.csv_export import csv_response
-from oncofed.web.deps import get_actor, get_db, get_lang
-from oncofed.web.quality_view import (
+from oncofed.presenters.quality import (
     CENTRE_COLUMNS,
     TREND_COLUMNS,
     centre_names,
@@ -22,6 +16,17 @@ from oncofed.web.quality_view import (
     chart_labels,
     result_json,
 )
+from oncofed.quality.svg import funnel_svg, trend_svg
+from oncofed.services.quality.charter import Forbidden, assessments, charter_matrix, save_assessment
+from oncofed.services.quality.indicators import (
+    REJECT_COLUMNS,
+    compute_over_store,
+    list_rejects,
+    reject_summary,
+)
+from oncofed.store.db import Database
+from oncofed.web.csv_export import csv_response
+from oncofed.web.deps import get_actor, get_db, get_lang
 
 router = APIRouter()
 FMT = Query("json", pattern="^(json|csv)$")

@@ -10,9 +10,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from oncofed.domain import Actor
 from oncofed.errors import NotFound
+from oncofed.presenters.quality import centre_names, chart_labels, result_json
+from oncofed.presenters.quality_report import centre_report as centre_report_content
 from oncofed.quality.svg import funnel_svg, trend_svg
-from oncofed.services.quality import compute_over_store
-from oncofed.services.quality_charter import (
+from oncofed.services.quality.charter import (
     Forbidden,
     assessments,
     centre_evidence,
@@ -22,9 +23,9 @@ from oncofed.services.quality_charter import (
     may_edit,
     save_assessment,
 )
+from oncofed.services.quality.indicators import compute_over_store
 from oncofed.store.db import Database
 from oncofed.web.deps import get_actor, get_db, get_lang
-from oncofed.web.quality_view import centre_names, chart_labels, result_json
 from oncofed.web.templating import render
 
 router = APIRouter()
@@ -152,22 +153,4 @@ async def epihc_post(
 
 @router.get("/quality/centres/{centre_id}/report", response_class=HTMLResponse, include_in_schema=False)
 def centre_report(request: Request, centre_id: str, db: Database = Depends(get_db)) -> HTMLResponse:
-    names = centre_names(db)
-    if centre_id not in names:
-        raise NotFound(f"no centre {centre_id!r}", fix="see /quality")
-    run = compute_over_store(db)
-    items = []
-    for r in run.results:
-        data = result_json(r, names)
-        fig = next((c for c in data["centres"] if c["centre_id"] == centre_id), None)
-        items.append({"r": r, "data": data, "fig": fig})
-    return render(
-        request,
-        "quality_report.html",
-        centre_id=centre_id,
-        names=names,
-        run=run,
-        items=items,
-        evidence=centre_evidence(run, centre_id),
-        epihc_rows=assessments(db, centre_id),
-    )
+    return render(request, "quality_report.html", **centre_report_content(db, centre_id))

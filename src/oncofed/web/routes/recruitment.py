@@ -10,7 +10,8 @@ from fastapi.responses import HTMLResponse, Response
 
 from oncofed.domain import Actor, Role
 from oncofed.errors import InputError, NotFound
-from oncofed.services.recruitment import (
+from oncofed.presenters.prescreen import recruitment_svg, site_sparkline
+from oncofed.services.recruitment.projections import (
     MODEL,
     monthly_rows,
     network_recruitment,
@@ -20,7 +21,6 @@ from oncofed.services.recruitment import (
 from oncofed.store.db import Database
 from oncofed.web.csv_export import csv_response
 from oncofed.web.deps import get_actor, get_db
-from oncofed.web.prescreen_views import recruitment_svg, site_sparkline
 from oncofed.web.templating import render
 
 router = APIRouter()

@@ -9,14 +9,14 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from oncofed.services.network import list_centres
-from oncofed.services.trial_search import TrialQuery, get_trial, search_trials
+from oncofed.presenters.trials import search_json, trial_detail_json
+from oncofed.services.network.centres import list_centres
+from oncofed.services.trials.search import TrialQuery, get_trial, search_trials
 from oncofed.store.db import Database
 from oncofed.web.csv_export import csv_response
 from oncofed.web.deps import get_db
 from oncofed.web.mapview import MapPoint, france_map, project
 from oncofed.web.templating import render
-from oncofed.web.trial_json import search_json, trial_detail_json
 
 router = APIRouter()
 

@@ -1,0 +1,52 @@
+"""Printable documents (a centre's quality report, ...) rendered from the same templates by the web
+page and the CLI, without a web server: one Jinja environment over `presenters/templates/`, the
+translation function, and the print style sheets inlined so the file stands alone."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from oncofed.presenters.i18n import translate
+
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+_STYLE_DIR = Path(__file__).resolve().parents[1] / "web" / "static"
+
+
+@functools.cache
+def _environment() -> Environment:
+    return Environment(
+        loader=FileSystemLoader(str(TEMPLATES_DIR)),
+        autoescape=select_autoescape(["html"]),
+        trim_blocks=False,
+    )
+
+
+def _styles(names: tuple[str, ...]) -> str:
+    return "\n".join(
+        (_STYLE_DIR / n).read_text(encoding="utf-8") for n in names if (_STYLE_DIR / n).is_file()
+    )
+
+
+def render_document(body_template: str, lang: str, title: str, **context: Any) -> str:
+    """A complete HTML document: `body_template` inside `document.html`, styles inlined."""
+
+    def t(key: str, **params: Any) -> str:
+        return translate(lang, key, **params)
+
+    return (
+        _environment()
+        .get_template("document.html")
+        .render(
+            body_template=body_template,
+            title=title,
+            styles=_styles(("style.css", "quality.css")),
+            print_styles=_styles(("quality-print.css",)),
+            t=t,
+            lang=lang,
+            **context,
+        )
+    )
