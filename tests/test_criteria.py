@@ -6,7 +6,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from oncofed.criteria import parse_criterion, parse_eligibility
-from oncofed.criteria.cache import cached_parse
 from oncofed.criteria.segment import segment
 from oncofed.criteria.units import to_canonical
 from oncofed.criteria.vocab import is_oncotree_subtype, normalize_cancer_type, normalize_drug
@@ -88,11 +87,25 @@ def test_bad_inputs() -> None:
     assert parse_eligibility("\x01\x02\x03" * 1000).criteria == []
 
 
-def test_parse_cache_by_text_hash(db) -> None:
-    first, hit1 = cached_parse(db, TEXT)
-    second, hit2 = cached_parse(db, TEXT)
-    assert not hit1 and hit2
-    assert first == second
+def test_parse_stored_by_text_hash_and_parser_version(db) -> None:
+    """A text parsed once is stored; a new process (empty memo) reads it back instead of parsing."""
+    from oncofed.criteria.parser import PARSER_VERSION
+    from oncofed.services.trials import criteria as criteria_service
+    from oncofed.store.criteria_cache import load_parsed, text_hash
+
+    criteria_service._MEMO.clear()
+    first = criteria_service.criteria_of_text(TEXT, db)
+    assert load_parsed(db, [text_hash(TEXT)], PARSER_VERSION)[text_hash(TEXT)] == first
+    assert load_parsed(db, [text_hash(TEXT)], "another-version") == {}
+    criteria_service._MEMO.clear()
+    calls = []
+    real = criteria_service.parse_eligibility
+    criteria_service.parse_eligibility = lambda text: calls.append(text) or real(text)  # type: ignore[assignment]
+    try:
+        second = criteria_service.criteria_of_text(TEXT, db)
+    finally:
+        criteria_service.parse_eligibility = real  # type: ignore[assignment]
+    assert second == first and calls == []
 
 
 def test_parse_api(client_as, demo_db) -> None:

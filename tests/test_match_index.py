@@ -10,12 +10,12 @@ from sqlalchemy import select, update
 
 from oncofed.domain import Actor, Atom, Criterion, Fact, Section
 from oncofed.domain.matching import Verdict
-from oncofed.matching.criteria_source import trial_criteria
 from oncofed.matching.evaluate import evaluate_criteria
 from oncofed.matching.features import FeatureBatch, features_of
 from oncofed.matching.vectorised import PatientBatch, evaluate_trial_over_patients
 from oncofed.services.matching.match_index import MatchIndex, refresh_match_index
 from oncofed.services.prescreen.lists import prescreen_list, refresh_prescreen, research_actor
+from oncofed.services.trials.criteria import trial_criteria
 from oncofed.store.db import Database
 from oncofed.store.models import PatientRow
 from oncofed.store.models_matchindex import PatientMatchFeaturesRow

@@ -12,10 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from oncofed.domain import PatientProfile, Trial, Verdict
-from oncofed.matching.criteria_source import trial_criteria
 from oncofed.matching.evaluate import evaluate_criteria
 from oncofed.matching.vectorised import PatientBatch, evaluate_trial_over_patients
 from oncofed.services.network.centres import network_centres
+from oncofed.services.trials.criteria import trial_criteria
 from oncofed.store.mapping import patient_to_domain
 from oncofed.store.models import PatientRow
 from oncofed.synthetic.patients import generate_patients

@@ -45,7 +45,7 @@ def parse_cmd(
         text = Path(source).read_text(encoding="utf-8", errors="replace")
     else:
         from oncofed.commands.common import open_database
-        from oncofed.criteria.cache import cached_parse
+        from oncofed.services.trials.criteria import criteria_of_text
         from oncofed.store.models import TrialRow
 
         db = open_database()
@@ -57,7 +57,7 @@ def parse_cmd(
                 f"[red]no trial '{source}' in the store and no such file[/] (give a trial id, a file or '-')"
             )
             raise typer.Exit(2)
-        criteria, _hit = cached_parse(db, text)
+        criteria = criteria_of_text(text, db)
         payload = [criterion_json(c) for c in criteria]
         return _print(payload, as_json, [])
     result = parse_eligibility(text)
@@ -136,6 +136,21 @@ def eval_criteria(
             f"[bold]{name}[/]: {r['trials']} trials, {r['criteria']} criteria, "
             f"{r['with_typed_atom']:.1%} with a typed atom, {r['fully_structured']:.1%} fully structured"
         )
+
+
+@criteria_app.command("reparse")
+def reparse_cmd() -> None:
+    """Parse every stored trial whose eligibility text this parser version has not parsed yet
+    (after an upgrade of the criteria engine; imports do it for the trials they bring)."""
+    from oncofed.commands.common import open_database, progress_bar
+    from oncofed.criteria.parser import PARSER_VERSION
+    from oncofed.services.trials.criteria import reparse
+
+    db = open_database()
+    with progress_bar() as progress:
+        task = progress.add_task(f"parsing with {PARSER_VERSION}", total=None)
+        n = reparse(db, lambda done, total: progress.update(task, completed=done, total=total))
+    console.print(f"{n} eligibility text(s) parsed and stored with parser {PARSER_VERSION}")
 
 
 def register(app: typer.Typer) -> None:

@@ -60,8 +60,19 @@ def register(app: typer.Typer) -> None:
                 if count[0] % 200 == 0:
                     progress.update(task, records=count[0])
 
+            parse_task = progress.add_task("criteria parsed", total=None, records=0, name="", visible=False)
+
+            def on_parse(done: int, total: int) -> None:
+                progress.update(parse_task, completed=done, total=total, visible=True)
+
             report = import_trials(
-                db, files, strict=strict, alias_files=aliases, on_file=on_file, on_record=on_record
+                db,
+                files,
+                strict=strict,
+                alias_files=aliases,
+                on_file=on_file,
+                on_record=on_record,
+                on_parse=on_parse,
             )
             progress.update(task, completed=len(files), records=count[0], name="done")
         if report.total("imported") or report.total("updated"):

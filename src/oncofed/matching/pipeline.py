@@ -32,7 +32,7 @@ class MatchReport:
     checks: list[CheckItem] = field(default_factory=list)
     open_trials: int = 0
     candidates: int = 0
-    parser_available: bool = False
+    parser_available: bool = True
 
 
 def match_patient(
@@ -73,8 +73,6 @@ def match_patient(
                 match.nearest_site, match.distance_km = nearest
         results.append(RankedTrial(entry.trial, match, rank))
     checks = what_to_check([(r.trial.id, r.match.verdicts) for r in results])
-    from oncofed.matching.criteria_source import eligibility_parser
-
     return MatchReport(
         patient=profile,
         day=on,
@@ -82,5 +80,4 @@ def match_patient(
         checks=checks,
         open_trials=len(index),
         candidates=len(pool),
-        parser_available=eligibility_parser() is not None,
     )

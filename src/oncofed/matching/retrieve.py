@@ -17,7 +17,7 @@ import numpy as np
 import Stemmer
 
 from oncofed.domain import Criterion, PatientProfile, Section, Trial
-from oncofed.matching.criteria_source import trial_criteria
+from oncofed.matching.criteria_source import registry_criteria
 from oncofed.matching.evaluate import Plan, compile_plan
 from oncofed.matching.vocab import oncotree_lineage
 
@@ -84,7 +84,7 @@ class TrialIndex:
     def __init__(
         self,
         trials: Iterable[Trial],
-        criteria_of: Callable[[Trial], list[Criterion]] = trial_criteria,
+        criteria_of: Callable[[Trial], list[Criterion]] = registry_criteria,
     ) -> None:
         enabled = gc.isenabled()
         gc.disable()  # a bulk build allocates millions of small objects: no cyclic GC passes meanwhile

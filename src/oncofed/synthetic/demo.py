@@ -89,7 +89,9 @@ def build_demo(
                 progress(done, patients)
         MetaRepository(s).set("demo", demo_signature(patients, seed))
     from oncofed.services.matching.match_index import refresh_match_index
+    from oncofed.services.trials.criteria import reparse
 
+    reparse(db)  # the trials' criteria are parsed once, at import, like any imported trial
     refresh_match_index(db, Actor.system("demo build"))  # pre-screening reads these features
     from oncofed.synthetic.quality_demo import seed_quality_demo
 

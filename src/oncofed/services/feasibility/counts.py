@@ -61,11 +61,11 @@ class Question:
 
 
 def trial_question(db: Database, trial_id: str) -> Question:
-    from oncofed.matching.criteria_source import trial_criteria
+    from oncofed.services.trials.criteria import trial_criteria
 
     with db.session() as s:
         trial = TrialRepository(s).get(trial_id)
-    return Question(f"{trial.id}: {trial.title}", trial_criteria(trial), trial_id=trial.id)
+    return Question(f"{trial.id}: {trial.title}", trial_criteria(trial, db), trial_id=trial.id)
 
 
 def criteria_predicate(criteria: Sequence[Criterion], day: date | None = None) -> Predicate:

@@ -17,11 +17,12 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from oncofed.criteria.parser import PARSER_VERSION
 from oncofed.domain import Actor, GeoPoint, PatientProfile, TrialStatus
 from oncofed.errors import InputError
-from oncofed.matching.criteria_source import eligibility_parser, trial_criteria
 from oncofed.matching.pipeline import DEFAULT_LIMIT, MatchReport, match_patient
 from oncofed.matching.retrieve import TrialIndex
+from oncofed.services.trials.criteria import criteria_by_trial
 from oncofed.store.db import Database
 from oncofed.store.mapping import fact_from_json
 from oncofed.store.models import TrialRow
@@ -37,14 +38,15 @@ def trial_index(db: Database) -> TrialIndex:
         count, last = s.execute(
             select(func.count(), func.max(TrialRow.updated_at)).select_from(TrialRow)
         ).one()
-        signature = (int(count or 0), str(last), eligibility_parser() is not None)
+        signature = (int(count or 0), str(last), PARSER_VERSION)
         key = str(db.engine.url)
         with _LOCK:
             cached = _CACHE.get(key)
             if cached and cached[0] == signature:
                 return cached[1]
             trials = TrialRepository(s).list(status=TrialStatus.RECRUITING.value)
-            index = TrialIndex(trials, criteria_of=lambda t: trial_criteria(t, db))
+            criteria = criteria_by_trial(trials, db)
+            index = TrialIndex(trials, criteria_of=lambda t: criteria[t.id])
             _CACHE[key] = (signature, index)
             # The index is long-lived and large (every criterion atom of every open trial): move it
             # out of the cyclic GC's generations so full collections do not walk it on each request.

@@ -4,7 +4,6 @@ from a trial, and the per-patient assessment (eligible / possibly eligible / not
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -12,8 +11,8 @@ from typing import Any
 import numpy as np
 
 from oncofed.domain import Criterion, PatientProfile, Trial
-from oncofed.domain.matching import Verdict
-from oncofed.errors import OncofedError
+from oncofed.matching.vectorised import PatientBatch, evaluate_trial_over_patients
+from oncofed.services.trials.criteria import trial_criteria
 
 CANDIDATE = ("eligible", "possible")
 # The evaluator's verdicts for one trial over a batch of patients (same order).
@@ -33,26 +32,9 @@ class VerdictMatrix:
 
 
 def _candidate_verdicts(trial: Trial, patients: Sequence[PatientProfile]) -> VerdictMatrix:
-    """The matching engine's verdicts (issue 6) for `patients` on `trial`: its vectorised
-    evaluator, or its per-patient evaluator if the vectorised one is absent. Never our own rules."""
-    try:
-        from oncofed.matching.criteria_source import trial_criteria
-    except ImportError as exc:
-        raise OncofedError(
-            "the matching evaluator (oncofed.matching) is not available in this installation",
-            fix="install a version of oncofed that includes the matching engine to pre-screen",
-        ) from exc
-    criteria = _criteria_of(trial, trial_criteria)
-    try:
-        from oncofed.matching.vectorised import PatientBatch, evaluate_trial_over_patients
-    except ImportError:  # pragma: no cover - an installation without the vectorised evaluator
-        from oncofed.matching.evaluate import evaluate_criteria
-
-        code = {Verdict.NOT_MET: NOT_MET, Verdict.UNKNOWN: UNKNOWN, Verdict.MET: MET}
-        matrix = np.array(
-            [[code[cv.verdict] for cv in evaluate_criteria(criteria, p)] for p in patients], dtype=np.int8
-        ).reshape(len(patients), len(criteria))
-        return VerdictMatrix(criteria, matrix.T)
+    """The matching engine's verdicts for `patients` on `trial`: its vectorised evaluator (the
+    same rules as the per-patient one, tested equivalent). Never our own rules."""
+    criteria = tuple(trial_criteria(trial))
     # pre-screening hands over its patients as a batch built from the match index (BatchProfiles):
     # evaluate that directly instead of loading every record
     batch = getattr(patients, "batch", None)
@@ -62,28 +44,9 @@ def _candidate_verdicts(trial: Trial, patients: Sequence[PatientProfile]) -> Ver
     return VerdictMatrix(tuple(result.criteria), result.verdicts)
 
 
-_CRITERIA_CACHE: dict[str, tuple[Criterion, ...]] = {}
-
-
-def _criteria_of(trial: Trial, parse: Callable[[Trial], Sequence[Criterion]]) -> tuple[Criterion, ...]:
-    """The trial's criteria, parsed once per version of the trial (parsing costs far more than
-    the incremental refresh it would otherwise dominate)."""
-    key = repr(dataclasses.replace(trial, sites=[]))
-    hit = _CRITERIA_CACHE.get(key)
-    if hit is None:
-        if len(_CRITERIA_CACHE) >= 512:
-            _CRITERIA_CACHE.clear()
-        hit = _CRITERIA_CACHE[key] = tuple(parse(trial))
-    return hit
-
-
 def _criteria_fingerprint(trial: Trial) -> str:
     """The parsed criteria (so a new parser version also re-evaluates), or the raw fields."""
-    try:
-        from oncofed.matching.criteria_source import trial_criteria
-    except ImportError:
-        return ""
-    return repr(_criteria_of(trial, trial_criteria))
+    return repr(tuple(trial_criteria(trial)))
 
 
 @dataclass(frozen=True)

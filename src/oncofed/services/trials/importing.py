@@ -62,6 +62,7 @@ class FileReport:
 @dataclass
 class ImportReport:
     files: list[FileReport] = field(default_factory=list)
+    parsed: int = 0  # eligibility texts parsed (new or changed) after the import
 
     def total(self, name: str) -> int:
         if name == "rejected":
@@ -79,6 +80,7 @@ class ImportReport:
             "unchanged": self.total("unchanged"),
             "rejected": self.total("rejected"),
             "rejections": [str(r) for r in self.rejections],
+            "criteria_parsed": self.parsed,
             "files": [
                 {
                     "path": f.path,
@@ -403,7 +405,10 @@ def import_trials(
     alias_files: Iterable[Path] = (),
     on_file: Callable[[Path, int, int], None] | None = None,
     on_record: Callable[[int], None] | None = None,
+    on_parse: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
+    """Import trial files, then parse the eligibility text of every new or changed trial once
+    (stored by text hash; `on_parse(done, total)` follows the parsing)."""
     files = expand_paths([str(p) for p in paths])
     mapper = site_mapper(db, alias_files)
     report = ImportReport()
@@ -415,4 +420,7 @@ def import_trials(
         from oncofed.services.trials.search import bump_version
 
         bump_version(db)
+        from oncofed.services.trials.criteria import reparse
+
+        report.parsed = reparse(db, on_parse)
     return report

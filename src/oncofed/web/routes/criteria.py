@@ -9,9 +9,9 @@ from fastapi.responses import HTMLResponse
 from markupsafe import Markup, escape
 
 from oncofed.criteria import parse_eligibility
-from oncofed.criteria.cache import cached_parse
 from oncofed.criteria.serialize import criterion_json
 from oncofed.domain.criteria import Criterion
+from oncofed.services.trials.criteria import criteria_of_text
 from oncofed.store.db import Database
 from oncofed.store.models import TrialRow
 from oncofed.web.csv_export import csv_response
@@ -44,7 +44,7 @@ def _trial_criteria(db: Database, trial_id: str) -> tuple[TrialRow, list[Criteri
         if row is None:
             raise HTTPException(404, f"no trial {trial_id}")
         session.expunge(row)
-    criteria, _ = cached_parse(db, row.eligibility_text or "")
+    criteria = criteria_of_text(row.eligibility_text or "", db)
     return row, criteria
 
 
