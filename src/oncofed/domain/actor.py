@@ -13,12 +13,16 @@ class Role(StrEnum):
     TRIAL_MANAGER = "trial_manager"
     QUALITY_MANAGER = "quality_manager"
     DPO = "dpo"
+    FEDERATION_HR = "federation_hr"  # the collective agreement: grid, costing, every centre (issue 21)
+    CENTRE_HR = "centre_hr"  # one centre's staff records and costing, own centre only (issue 21)
     ADMIN = "admin"
     SYSTEM = "system"
 
 
 # Roles that may read patient-level data, always within their own centre scope.
 PATIENT_LEVEL_ROLES = frozenset({Role.CLINICIAN, Role.RESEARCH_STAFF, Role.SYSTEM})
+# Roles that may read staff records (personal data), centre HR within its own centres only.
+STAFF_LEVEL_ROLES = frozenset({Role.FEDERATION_HR, Role.CENTRE_HR, Role.SYSTEM})
 # Roles for which patients who object to research use are hidden.
 RESEARCH_ROLES = frozenset({Role.RESEARCH_STAFF})
 

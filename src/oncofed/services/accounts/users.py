@@ -24,7 +24,7 @@ SESSION_HOURS = 12
 TOKEN_PREFIX = "ofd_"
 MIN_PASSWORD = 10
 # Roles bound to exactly the centres they work for; the others see network aggregates only.
-CENTRE_ROLES = frozenset({Role.CLINICIAN, Role.RESEARCH_STAFF})
+CENTRE_ROLES = frozenset({Role.CLINICIAN, Role.RESEARCH_STAFF, Role.CENTRE_HR})
 ACCOUNT_ROLES = tuple(r for r in Role if r not in (Role.PUBLIC, Role.SYSTEM))
 PURPOSE = {
     Role.CLINICIAN: "care",
@@ -32,6 +32,8 @@ PURPOSE = {
     Role.TRIAL_MANAGER: "feasibility",
     Role.QUALITY_MANAGER: "quality",
     Role.DPO: "audit",
+    Role.FEDERATION_HR: "human resources",
+    Role.CENTRE_HR: "human resources",
     Role.ADMIN: "administration",
 }
 
@@ -296,11 +298,13 @@ DEMO_ACCOUNTS: list[tuple[str, Role, tuple[str, ...], str]] = [
         for account in (
             (f"clin-{centre}", Role.CLINICIAN, (centre,), f"Clinician, {centre}"),
             (f"arc-{centre}", Role.RESEARCH_STAFF, (centre,), f"Research nurse, {centre}"),
+            (f"hr-{centre}", Role.CENTRE_HR, (centre,), f"Human resources, {centre}"),
         )
     ),
     ("trials", Role.TRIAL_MANAGER, (), "Trial manager (network)"),
     ("quality", Role.QUALITY_MANAGER, (), "Quality manager (network)"),
     ("dpo", Role.DPO, (), "Data-protection officer"),
+    ("hr", Role.FEDERATION_HR, (), "Human resources (federation: collective agreement)"),
     ("admin", Role.ADMIN, (), "Administrator"),
 ]
 

@@ -25,6 +25,8 @@ LANDING = {
     Role.TRIAL_MANAGER: ("/feasibility", "/recruitment"),
     Role.QUALITY_MANAGER: ("/quality",),
     Role.DPO: ("/audit",),
+    Role.FEDERATION_HR: ("/federation",),
+    Role.CENTRE_HR: ("/federation",),
 }
 
 
