@@ -1,0 +1,1 @@
+"""Running oncofed in production: backups and restores, table digests, the Spark path."""
