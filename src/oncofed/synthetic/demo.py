@@ -97,4 +97,7 @@ def build_demo(
 
     seed_quality_demo(db, seed=seed)
     ensure_demo_accounts(db)
+    from oncofed.synthetic.federation_ops import seed_federation_ops_demo
+
+    seed_federation_ops_demo(db, seed=seed)  # pay grid, staff, carbon activity, patient travel (issue 21)
     return DemoReport(n_centres, len(trials), done, time.perf_counter() - started)

@@ -234,113 +234,113 @@ def _split(items: list[Any], match: Any, day: date, make: Any) -> tuple[list[Any
 
 def apply_proposal(grid: Grid, proposal: Proposal) -> Grid:
     """The grid as it would be with `proposal` signed (InputError when a change does not fit)."""
-    day, src = proposal.effective, proposal.source or proposal.name
-    pvs, levels = list(grid.point_values), list(grid.levels)
-    steps, allowances = list(grid.steps), list(grid.allowances)
+    state = {
+        "point_values": list(grid.point_values),
+        "levels": list(grid.levels),
+        "steps": list(grid.steps),
+        "allowances": list(grid.allowances),
+    }
     codes = set(grid.family_codes())
-    for i, ch in enumerate(proposal.changes):
-        record = f"changes[{i}]"
-        if ch.family not in ("", ALL_FAMILIES) and ch.family not in codes:
-            raise InputError(
-                f"unknown family {ch.family!r}",
-                file=src,
-                record=record,
-                field="family",
-                fix=f"use one of {', '.join(sorted(codes))}",
-            )
-        if ch.kind == "point_value":
-            pvs, cur = _split(
-                pvs,
-                lambda p: True,
-                day,
-                lambda old, per: PointValue(
-                    _new_value(old.value if old else None, ch, "the point value", src, record), per
-                ),
-            )
-        elif ch.kind == "coefficient":
-            key = (ch.family, ch.level)
-            levels, cur = _split(
-                levels,
-                lambda lv: (lv.family, lv.level) == key,
-                day,
-                lambda old, per: LevelCoefficient(
-                    ch.family,
-                    ch.level,
-                    _new_value(
-                        old.coefficient if old else None, ch, f"level {ch.family}/{ch.level}", src, record
-                    ),
-                    per,
-                ),
-            )
-        elif ch.kind == "step":
-            key2 = (ch.family, ch.after_years)
-            steps, cur = _split(
-                steps,
-                lambda s: (s.family, s.after_years) == key2,
-                day,
-                lambda old, per: ExperienceStep(
-                    ch.family,
-                    int(ch.after_years or 0),
-                    _new_value(old.points if old else None, ch, "this step", src, record),
-                    per,
-                ),
-            )
-        elif ch.kind == "move_step":
-            key3 = (ch.family, ch.after_years)
-            steps, cur = _split(
-                steps, lambda s: (s.family, s.after_years) == key3, day, lambda old, per: None
-            )
-            if cur is None:
-                raise InputError(
-                    f"no step after {ch.after_years} years for {ch.family} on {day}",
-                    file=src,
-                    record=record,
-                    field="after_years",
-                    fix="check the grid in force on the proposal's date",
-                )
-            if any(
-                s.family == ch.family and s.after_years == ch.to_years and s.period.contains(day)
-                for s in steps
-            ):
-                raise InputError(
-                    f"a step after {ch.to_years} years already exists for {ch.family}",
-                    file=src,
-                    record=record,
-                    field="to_years",
-                    fix="change that step's points instead",
-                )
-            steps.append(
-                ExperienceStep(ch.family, int(ch.to_years or 0), cur.points, Period(day, cur.period.end))
-            )
-        elif ch.kind == "allowance":
-            key4 = (ch.code, ch.family)
-
-            def make(old: Allowance | None, per: Period, ch: Change = ch, record: str = record) -> Allowance:
-                kind = ch.allowance_kind or (old.kind if old else None)
-                if kind is None:
-                    raise InputError(
-                        "a new allowance needs its allowance_kind",
-                        file=src,
-                        record=record,
-                        fix=f"use one of {', '.join(k.value for k in AllowanceKind)}",
-                    )
-                value = _new_value(old.value if old else None, ch, f"allowance {ch.code}", src, record)
-                return Allowance(
-                    ch.code,
-                    old.name_en if old else ch.name_en,
-                    old.name_fr if old else ch.name_fr,
-                    ch.family,
-                    kind,
-                    value,
-                    per,
-                )
-
-            allowances, cur = _split(allowances, lambda a: (a.code, a.family) == key4, day, make)
+    for i, change in enumerate(proposal.changes):
+        _apply_change(state, change, f"changes[{i}]", proposal, codes)
     return dataclasses.replace(
         grid,
         name=f"{grid.name} + {proposal.name}",
-        point_values=tuple(sorted(pvs, key=lambda p: p.period.start)),
-        levels=tuple(levels),
-        steps=tuple(steps),
-        allowances=tuple(allowances),
+        point_values=tuple(sorted(state["point_values"], key=lambda p: p.period.start)),
+        levels=tuple(state["levels"]),
+        steps=tuple(state["steps"]),
+        allowances=tuple(state["allowances"]),
     )
+
+
+def _apply_change(
+    state: dict[str, list[Any]], ch: Change, record: str, proposal: Proposal, codes: set[str]
+) -> None:
+    day, src = proposal.effective, proposal.source or proposal.name
+    if ch.family not in ("", ALL_FAMILIES) and ch.family not in codes:
+        raise InputError(
+            f"unknown family {ch.family!r}",
+            file=src,
+            record=record,
+            field="family",
+            fix=f"use one of {', '.join(sorted(codes))}",
+        )
+
+    def value(old: float | None, what: str) -> float:
+        return _new_value(old, ch, what, src, record)
+
+    if ch.kind == "point_value":
+        state["point_values"], _ = _split(
+            state["point_values"],
+            lambda p: True,
+            day,
+            lambda old, per: PointValue(value(old.value if old else None, "the point value"), per),
+        )
+    elif ch.kind == "coefficient":
+        state["levels"], _ = _split(
+            state["levels"],
+            lambda lv: (lv.family, lv.level) == (ch.family, ch.level),
+            day,
+            lambda old, per: LevelCoefficient(
+                ch.family,
+                ch.level,
+                value(old.coefficient if old else None, f"level {ch.family}/{ch.level}"),
+                per,
+            ),
+        )
+    elif ch.kind == "step":
+        state["steps"], _ = _split(
+            state["steps"],
+            lambda s: (s.family, s.after_years) == (ch.family, ch.after_years),
+            day,
+            lambda old, per: ExperienceStep(
+                ch.family, int(ch.after_years or 0), value(old.points if old else None, "this step"), per
+            ),
+        )
+    elif ch.kind == "move_step":
+        state["steps"], cur = _split(
+            state["steps"],
+            lambda s: (s.family, s.after_years) == (ch.family, ch.after_years),
+            day,
+            lambda old, per: None,
+        )
+        if cur is None:
+            raise InputError(
+                f"no step after {ch.after_years} years for {ch.family} on {day}",
+                file=src,
+                record=record,
+                field="after_years",
+                fix="check the grid in force on the proposal's date",
+            )
+        if any(
+            s.family == ch.family and s.after_years == ch.to_years and s.period.contains(day)
+            for s in state["steps"]
+        ):
+            raise InputError(
+                f"a step after {ch.to_years} years already exists for {ch.family}",
+                file=src,
+                record=record,
+                field="to_years",
+                fix="change that step's points instead",
+            )
+        state["steps"].append(
+            ExperienceStep(ch.family, int(ch.to_years or 0), cur.points, Period(day, cur.period.end))
+        )
+    elif ch.kind == "allowance":
+
+        def make(old: Allowance | None, per: Period) -> Allowance:
+            kind = ch.allowance_kind or (old.kind if old else None)
+            if kind is None:
+                raise InputError(
+                    "a new allowance needs its allowance_kind",
+                    file=src,
+                    record=record,
+                    fix=f"use one of {', '.join(k.value for k in AllowanceKind)}",
+                )
+            amount = value(old.value if old else None, f"allowance {ch.code}")
+            names = (old.name_en, old.name_fr) if old else (ch.name_en, ch.name_fr)
+            return Allowance(ch.code, names[0], names[1], ch.family, kind, amount, per)
+
+        state["allowances"], _ = _split(
+            state["allowances"], lambda a: (a.code, a.family) == (ch.code, ch.family), day, make
+        )

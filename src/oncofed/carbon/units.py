@@ -1,0 +1,73 @@
+"""Activity units against factor units, with pint (a maintained units library) rather than a
+hand-written table: kWh vs MWh, t vs kg, mL vs L, k€ vs € are converted; kWh vs kg is refused
+with both dimensions named, never silently summed."""
+
+from __future__ import annotations
+
+import functools
+
+import pint
+
+from oncofed.errors import InputError
+
+ALIASES = {
+    "m3": "m**3",
+    "€": "EUR",
+    "eur": "EUR",
+    "euro": "EUR",
+    "euros": "EUR",
+    "k€": "kEUR",
+    "keur": "kEUR",
+    "pkm": "km",
+    "passenger_km": "km",
+    "passenger.km": "km",
+    "p.km": "km",
+    "litre": "L",
+    "liter": "L",
+    "l": "L",
+}
+DIMENSIONS = {"kWh": "energy", "kg": "mass", "L": "volume", "km": "distance", "EUR": "money"}
+
+
+@functools.cache
+def registry() -> pint.UnitRegistry:
+    reg = pint.UnitRegistry()
+    reg.define("EUR = [currency]")
+    return reg
+
+
+def canonical(unit: str) -> str:
+    text = unit.strip()
+    return ALIASES.get(text, ALIASES.get(text.lower(), text))
+
+
+def _dimension(units: pint.Unit) -> str:
+    reg = registry()
+    dim = reg.get_dimensionality(units)
+    for example, name in DIMENSIONS.items():
+        if reg.get_dimensionality(example) == dim:
+            return name
+    return str(dim)
+
+
+@functools.cache
+def conversion(from_unit: str, to_unit: str) -> float:
+    """The multiplier taking a quantity in `from_unit` to `to_unit` (InputError when they differ in kind)."""
+    reg = registry()
+    try:
+        src, dst = reg.parse_units(canonical(from_unit)), reg.parse_units(canonical(to_unit))
+    except (pint.errors.UndefinedUnitError, AttributeError, TypeError, ValueError, AssertionError) as exc:
+        bad = from_unit
+        raise InputError(
+            f"unknown unit {bad!r}",
+            field="unit",
+            fix="use kWh, MWh, kg, t, L, m3, km, EUR or k€ (the factor's unit or a convertible one)",
+        ) from exc
+    try:
+        return float(reg.Quantity(1.0, src).to(dst).magnitude)
+    except pint.errors.DimensionalityError as exc:
+        raise InputError(
+            f"unit {from_unit!r} ({_dimension(src)}) does not match the factor's unit {to_unit!r} ({_dimension(dst)})",
+            field="unit",
+            fix=f"give the quantity in {to_unit} or a unit convertible to it",
+        ) from exc

@@ -1,0 +1,1 @@
+"""Sustainability jobs (issue 21): emission factors, activity data, footprints, patient travel."""

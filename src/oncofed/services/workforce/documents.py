@@ -1,0 +1,40 @@
+"""Read a YAML or JSON document (grid, proposal) from a file or text, with a clear error."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from oncofed.errors import InputError
+
+MAX_BYTES = 2_000_000
+
+
+def read_document(path: Path) -> Any:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", file=str(path), fix="check the path") from exc
+    if len(raw) > MAX_BYTES:
+        raise InputError(
+            f"{len(raw)} bytes is too large for a grid or proposal", file=str(path), fix="check the file"
+        )
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError("not UTF-8 text", file=str(path), fix="save the file as UTF-8") from exc
+    return parse_document(text, str(path))
+
+
+def parse_document(text: str, source: str) -> Any:
+    """YAML (JSON is YAML too); dates stay ISO strings or dates, both accepted by the parsers."""
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        where = getattr(exc, "problem_mark", None)
+        line = f" (line {where.line + 1})" if where is not None else ""
+        raise InputError(
+            f"not valid YAML or JSON{line}", file=source, fix="check the indentation and quotes"
+        ) from exc
