@@ -1,28 +1,39 @@
-"""Candidate retrieval over open trials: BM25 (bm25s) over title, conditions, interventions and
-criteria text, plus hard filters (RECRUITING only, age, sex, cancer type by OncoTree subtree).
+"""Candidate retrieval and the relevance signals of the one ranker, over the one trial index.
 
-Criteria are parsed once, when the index is built, so a query only scores and filters arrays.
+`TrialIndex` holds the trials a patient can be matched to (open ones only, unless told otherwise),
+their pre-parsed criteria and compiled plans, the hard-filter arrays (age, sex, cancer type by
+OncoTree subtree) and the text index of `matching/ranking/index.py` (shared with search when the
+service passes it), with the dense layer of `matching/ranking/dense.py` on top when enabled.
+
+First stage: hard filters, then the best `limit` trials by reciprocal rank fusion of two BM25 runs,
+the patient text (a note, or a stored record written as a case summary) and the generated keyword
+query (diagnosis, stage, biomarkers, ...). Second stage (`relevance`): the ranker's relevance signals
+on those candidates (BM25 of both, dense similarity, sentence-passage MaxSim, population mismatch)
+combined by `ranking.ranker.combine`. Criteria are parsed before the index is built, so a query only
+scores and filters arrays.
 """
 
 from __future__ import annotations
 
 import gc
-import re
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-import bm25s
 import numpy as np
-import Stemmer
 
 from oncofed.domain import Criterion, PatientProfile, Section, Trial
 from oncofed.matching.criteria_source import registry_criteria
 from oncofed.matching.evaluate import Plan, compile_plan
+from oncofed.matching.ranking.demographics import Demographics, Population, mismatch, trial_population
+from oncofed.matching.ranking.dense import DenseIndex, Progress
+from oncofed.matching.ranking.index import TextIndex, trial_document
+from oncofed.matching.ranking.query import keyword_query, profile_text
+from oncofed.matching.ranking.ranker import DECISIVE_KINDS, WEIGHTS, Signals, Weights, combine, rrf
 from oncofed.matching.vocab import oncotree_lineage
 
 SEX_CODE = {"FEMALE": 1, "MALE": 2}
-_STEMMER = Stemmer.Stemmer("english")
 
 
 @dataclass(frozen=True)
@@ -32,13 +43,13 @@ class IndexedTrial:
     cancer_codes: tuple[str, ...]
     plans: tuple[Plan, ...] = ()
     inclusion: tuple[bool, ...] = ()
+    decisive: tuple[bool, ...] = ()  # criteria on cancer type, biomarker or line of therapy
+    population: Population = Population()
 
 
 def trial_text(trial: Trial) -> str:
-    """The text BM25 sees for a trial: title, conditions, interventions, keywords, criteria."""
-    parts = [trial.title, trial.official_title, " ".join(trial.conditions), " ".join(trial.interventions)]
-    parts += [" ".join(trial.keywords), trial.brief_summary, trial.eligibility_text]
-    return "\n".join(p for p in parts if p)
+    """The text BM25 sees for a trial (the one index's document, `ranking.index.trial_document`)."""
+    return trial_document(trial)
 
 
 def trial_cancer_codes(trial: Trial, criteria: Sequence[Criterion]) -> tuple[str, ...]:
@@ -56,58 +67,73 @@ def trial_cancer_codes(trial: Trial, criteria: Sequence[Criterion]) -> tuple[str
     return tuple(codes)
 
 
-def tokenize(texts: list[str]) -> bm25s.tokenization.Tokenized:
-    return bm25s.tokenize(texts, stopwords="en", stemmer=_STEMMER, show_progress=False)
-
-
 def profile_query(profile: PatientProfile, extra_text: str = "") -> str:
-    """A keyword query for a patient: diagnosis, stage, disease status, biomarkers, metastases."""
-    words: list[str] = []
-    for f in profile.facts:
-        if f.negated:
-            continue
-        if f.kind in ("primary_cancer", "disease_status", "metastasis"):
-            words += [f.display or "", f.code or ""]
-        elif f.kind == "biomarker":
-            words += [f.code or "", str(f.value or "")]
-        elif f.kind == "stage":
-            words.append(f"stage {f.value or f.code}")
-    if profile.primary_cancer:
-        words.append(profile.primary_cancer)
-    words.append(extra_text)
-    return re.sub(r"\s+", " ", " ".join(w for w in words if w)).strip()
+    """The generated keyword query of a patient, followed by `extra_text` (kept for callers)."""
+    return " ".join(p for p in (keyword_query(profile), extra_text.strip()) if p)
+
+
+def patient_demographics(profile: PatientProfile, day: date) -> Demographics:
+    sex = {"FEMALE": "female", "MALE": "male"}.get((profile.sex or "").upper())
+    return Demographics(profile.age_on(day), sex)
 
 
 class TrialIndex:
-    """Open trials with their pre-parsed criteria, a BM25 index and hard-filter arrays."""
+    """Matchable trials with their pre-parsed criteria, hard-filter arrays and the text index.
+
+    `text` / `text_positions`: a text index built elsewhere (the search index over every trial) and
+    where each trial of this index sits in it; without them an index of these trials is built.
+    `open_only`: only RECRUITING trials enter (the product); False for benchmark corpora.
+    `dense`: add the dense layer (embeddings computed on first use, see `dense_index`).
+    """
 
     def __init__(
         self,
         trials: Iterable[Trial],
         criteria_of: Callable[[Trial], list[Criterion]] = registry_criteria,
+        *,
+        text: TextIndex | None = None,
+        text_positions: Callable[[Trial], int] | None = None,
+        open_only: bool = True,
+        dense: bool = False,
     ) -> None:
         enabled = gc.isenabled()
         gc.disable()  # a bulk build allocates millions of small objects: no cyclic GC passes meanwhile
         try:
-            self._build(trials, criteria_of)
+            self._build(trials, criteria_of, open_only)
         finally:
             if enabled:
                 gc.enable()
+        if text is not None and text_positions is not None:
+            self.text = text
+            self.text_pos = np.array([text_positions(e.trial) for e in self.entries], dtype=np.int64)
+        else:
+            self.text = TextIndex.of_trials([e.trial for e in self.entries])
+            self.text_pos = np.arange(len(self.entries), dtype=np.int64)
+        self.use_dense = dense
+        self._dense: DenseIndex | None = None
+        self._dense_lock = threading.Lock()
 
-    def _build(self, trials: Iterable[Trial], criteria_of: Callable[[Trial], list[Criterion]]) -> None:
+    def _build(
+        self, trials: Iterable[Trial], criteria_of: Callable[[Trial], list[Criterion]], open_only: bool
+    ) -> None:
         entries: list[IndexedTrial] = []
         compiled: dict[int, Plan] = {}  # criteria shared between trials compile once
         for t in trials:
-            if not t.status.is_recruiting:  # NOT_YET_RECRUITING and the rest never enter the index
+            if open_only and not t.status.is_recruiting:  # NOT_YET_RECRUITING and the rest never enter
                 continue
             criteria = tuple(criteria_of(t))
             plans = tuple(
                 compiled.get(id(c)) or compiled.setdefault(id(c), compile_plan(c)) for c in criteria
             )
             inclusion = tuple(p.inclusion for p in plans)
-            entries.append(IndexedTrial(t, criteria, trial_cancer_codes(t, criteria), plans, inclusion))
+            decisive = tuple(any(a.kind in DECISIVE_KINDS for a in c.atoms) for c in criteria)
+            entries.append(
+                IndexedTrial(
+                    t, criteria, trial_cancer_codes(t, criteria), plans, inclusion, decisive,
+                    trial_population(trial_document(t)),
+                )
+            )  # fmt: skip
         self.entries = entries
-        n = len(entries)
         self.min_age = np.array([e.trial.min_age_years or np.nan for e in entries], dtype=float)
         self.max_age = np.array([e.trial.max_age_years or np.nan for e in entries], dtype=float)
         self.sex = np.array([SEX_CODE.get((e.trial.sex or "").upper(), 0) for e in entries], dtype=np.int8)
@@ -119,27 +145,27 @@ class TrialIndex:
                 self._by_code.setdefault(code, []).append(i)
                 for ancestor in oncotree_lineage(code)[1:]:
                     self._by_ancestor.setdefault(ancestor, []).append(i)
-        self.bm25: bm25s.BM25 | None = None
-        self.vocab: dict[str, int] = {}
-        if n:
-            tokens = tokenize([trial_text(e.trial) for e in entries])
-            self.vocab = dict(tokens.vocab)
-            self.bm25 = bm25s.BM25()
-            self.bm25.index(tokens, show_progress=False)
+        self.position = {e.trial.id: i for i, e in enumerate(entries)}
 
     def __len__(self) -> int:
         return len(self.entries)
 
-    def relevance(self, query: str) -> np.ndarray:
-        """BM25 score of every open trial for `query` (zeros when the query has no known word)."""
-        scores = np.zeros(len(self.entries), dtype=np.float32)
-        if self.bm25 is None or not query.strip():
-            return scores
-        words = tokenize([query]).vocab
-        known = [w for w in words if w in self.vocab]
-        if not known:
-            return scores
-        return np.asarray(self.bm25.get_scores(known), dtype=np.float32)
+    # --- the dense layer ---------------------------------------------------------------------
+    def dense_index(self, progress: Progress | None = None) -> DenseIndex | None:
+        """The embeddings of every trial (computed once, on first use), or None when disabled."""
+        if not self.use_dense:
+            return None
+        with self._dense_lock:
+            if self._dense is None:
+                self._dense = DenseIndex([e.trial for e in self.entries], progress=progress)
+            return self._dense
+
+    # --- first stage -------------------------------------------------------------------------
+    def bm25(self, query: str) -> np.ndarray:
+        """BM25 score of every trial of this index for `query`, from the one text index."""
+        if not len(self.entries):
+            return np.zeros(0, dtype=np.float32)
+        return self.text.scores(query)[self.text_pos]
 
     def hard_filter(self, profile: PatientProfile, day: date) -> np.ndarray:
         """Trials the patient is not ruled out of by age, sex or cancer type (unknown data passes)."""
@@ -164,13 +190,58 @@ class TrialIndex:
         return mask
 
     def candidates(
-        self, profile: PatientProfile, day: date, limit: int, extra_text: str = ""
+        self,
+        profile: PatientProfile,
+        day: date,
+        limit: int,
+        extra_text: str = "",
+        pool: Sequence[str] | None = None,
     ) -> list[tuple[int, float]]:
-        """Up to `limit` (index, BM25 score) pairs passing the hard filters, best first."""
-        scores = self.relevance(profile_query(profile, extra_text))
-        idx = np.flatnonzero(self.hard_filter(profile, day))
+        """Up to `limit` (index, BM25 score of the patient text) pairs passing the hard filters
+        (and in `pool`, trial ids, when given), best first by fusion of the two BM25 runs."""
+        text = extra_text.strip() or profile_text(profile, day)
+        scores = self.bm25(text)
+        query = keyword_query(profile)
+        keywords = self.bm25(query) if query else np.zeros_like(scores)
+        mask = self.hard_filter(profile, day)
+        if pool is not None:
+            inside = np.zeros(len(self.entries), dtype=bool)
+            inside[[self.position[p] for p in pool if p in self.position]] = True
+            mask &= inside
+        idx = np.flatnonzero(mask)
+        fused = rrf(scores[idx], keywords[idx])
         if len(idx) > limit:
-            top = np.argpartition(-scores[idx], limit - 1)[:limit]
-            idx = idx[top]
-        order = idx[np.lexsort((idx, -scores[idx]))]
-        return [(int(i), float(scores[i])) for i in order]
+            top = np.argpartition(-fused, limit - 1)[:limit]
+            idx, fused = idx[top], fused[top]
+        order = np.lexsort((idx, -fused))
+        return [(int(idx[o]), float(scores[idx[o]])) for o in order]
+
+    # --- second stage ------------------------------------------------------------------------
+    def signals(
+        self, positions: Sequence[int], profile: PatientProfile, day: date, extra_text: str = ""
+    ) -> Signals:
+        """The ranker's relevance signals for the candidates at `positions` (eligibility apart)."""
+        pos = np.asarray(positions, dtype=np.int64)
+        text = extra_text.strip() or profile_text(profile, day)
+        query = keyword_query(profile)
+        bm25 = self.bm25(text)[pos] if pos.size else np.zeros(0, np.float32)
+        keywords = self.bm25(query)[pos] if pos.size and query else np.zeros(pos.size, np.float32)
+        who = patient_demographics(profile, day)
+        demo = np.array([mismatch(who, self.entries[i].population) for i in pos], dtype=np.float32)
+        signals = Signals(bm25=bm25, query=keywords, demographics=demo)
+        dense = self.dense_index()
+        if dense is not None and pos.size:
+            whole, parts = dense.query(text)
+            signals.dense, signals.passages = dense.features(whole, parts, pos)
+        return signals
+
+    def relevance(
+        self,
+        positions: Sequence[int],
+        profile: PatientProfile,
+        day: date,
+        extra_text: str = "",
+        weights: Weights = WEIGHTS,
+    ) -> np.ndarray:
+        """The ranker's relevance of each candidate (z-scored signals combined, no eligibility)."""
+        return combine(self.signals(positions, profile, day, extra_text), weights)

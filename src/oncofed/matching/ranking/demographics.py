@@ -103,40 +103,67 @@ def _years(n: str, unit: str) -> float:
     )
 
 
-def mismatch(patient: Demographics, trial_text: str) -> float:
-    """How plainly the trial's population excludes this patient: 0 (nothing says so) .. 1."""
-    penalty = 0.0
+@dataclass(frozen=True)
+class Population:
+    """Who a trial is for, as far as its text says (read once per trial, at index time)."""
+
+    sex_field: str | None = None  # "female" / "male" from a `Gender:` / `Sex:` field
+    women_words: int = 0
+    men_words: int = 0
+    min_age: float | None = None  # from `Minimum age:` / `Maximum age:` fields
+    max_age: float | None = None
+    age_range: tuple[float, float] | None = None  # "aged 18 to 65" (when there is no age field)
+    at_least: float | None = None  # "aged at least 18" (when there is no age field)
+    paediatric_words: int = 0
+    adult_words: int = 0
+
+
+def trial_population(trial_text: str) -> Population:
+    """The population a trial text describes (see the module docstring)."""
     text = trial_text
+    g = _GENDER_FIELD.search(text)
+    sex_field = g.group(1).lower() if g and g.group(1).lower() in ("female", "male") else None
+    lo = _MIN_AGE.search(text)
+    hi = _MAX_AGE.search(text)
+    r = _RANGE.search(text) if not lo and not hi else None
+    a = _AT_LEAST.search(text) if not lo and not hi else None
+    return Population(
+        sex_field=sex_field,
+        women_words=0 if g else len(_WOMEN_ONLY.findall(text)),
+        men_words=0 if g else len(_MEN_ONLY.findall(text)),
+        min_age=_years(*lo.groups()) if lo else None,
+        max_age=_years(*hi.groups()) if hi else None,
+        age_range=(float(r.group(1)), float(r.group(2))) if r else None,
+        at_least=float(a.group(1)) if a else None,
+        paediatric_words=len(_PAEDIATRIC.findall(text)) if not lo and not hi else 0,
+        adult_words=len(_ADULT.findall(text)) if not lo and not hi else 0,
+    )
+
+
+def mismatch(patient: Demographics, trial: str | Population) -> float:
+    """How plainly the trial's population excludes this patient: 0 (nothing says so) .. 1."""
+    pop = trial_population(trial) if isinstance(trial, str) else trial
+    penalty = 0.0
     if patient.sex is not None:
-        g = _GENDER_FIELD.search(text)
-        if g and g.group(1).lower() in ("female", "male") and g.group(1).lower() != patient.sex:
-            penalty = max(penalty, 1.0)
-        elif not g:
-            women = len(_WOMEN_ONLY.findall(text))
-            men = len(_MEN_ONLY.findall(text))
-            if patient.sex == "male" and women >= 2 and men == 0:
+        if pop.sex_field is not None and pop.sex_field != patient.sex:
+            penalty = 1.0
+        elif pop.sex_field is None:
+            if patient.sex == "male" and pop.women_words >= 2 and pop.men_words == 0:
                 penalty = max(penalty, 0.5)
-            if patient.sex == "female" and men >= 2 and women == 0:
+            if patient.sex == "female" and pop.men_words >= 2 and pop.women_words == 0:
                 penalty = max(penalty, 0.5)
     if patient.age is not None:
         age = patient.age
-        lo = _MIN_AGE.search(text)
-        hi = _MAX_AGE.search(text)
-        if lo and age < _years(*lo.groups()):
+        if pop.min_age is not None and age < pop.min_age:
             penalty = max(penalty, 1.0)
-        if hi and age > _years(*hi.groups()):
+        if pop.max_age is not None and age > pop.max_age:
             penalty = max(penalty, 1.0)
-        if not lo and not hi:
-            r = _RANGE.search(text)
-            if r and not (float(r.group(1)) <= age <= float(r.group(2))):
-                penalty = max(penalty, 0.7)
-            a = _AT_LEAST.search(text)
-            if a and age < float(a.group(1)):
-                penalty = max(penalty, 0.7)
-            paed = len(_PAEDIATRIC.findall(text))
-            adult = len(_ADULT.findall(text))
-            if age >= 18 and paed >= 2 and adult == 0:
-                penalty = max(penalty, 0.5)
-            if age < 16 and adult >= 1 and paed == 0:
-                penalty = max(penalty, 0.5)
+        if pop.age_range is not None and not (pop.age_range[0] <= age <= pop.age_range[1]):
+            penalty = max(penalty, 0.7)
+        if pop.at_least is not None and age < pop.at_least:
+            penalty = max(penalty, 0.7)
+        if age >= 18 and pop.paediatric_words >= 2 and pop.adult_words == 0:
+            penalty = max(penalty, 0.5)
+        if age < 16 and pop.adult_words >= 1 and pop.paediatric_words == 0:
+            penalty = max(penalty, 0.5)
     return penalty

@@ -1,71 +1,39 @@
-"""The in-memory search index over every trial: numpy arrays for the filters, a BM25 (bm25s) index of
-the text, and the recruiting sites' coordinates sorted by latitude for distance queries.
+"""The in-memory search index over every trial: numpy arrays for the filters, the one trial text index
+(`matching/ranking/index.py`: one tokeniser, one document per trial, BM25 by bm25s) and the recruiting
+sites' coordinates sorted by latitude for distance queries.
 
-Built once per registry version (the `trials_version` meta key bumped by imports, plus the row
-count) and kept per database URL. Why not SQLite FTS5 / PostgreSQL tsvector or DuckDB: the search
-must behave the same on both databases (same BM25 scores, same stemming), and the distance filter
-is a vectorised haversine over numpy arrays either way; bm25s gives the scoring in one sparse
-product. Profiled costs that shaped this file (20,000 trials, 2 busy cores): tokenising was a
-per-token Python loop (now: regex once per document, each distinct token stemmed once and mapped
-to its vocabulary id through a dict, stop words dropped); the distance filter computed the
-haversine of every site and sorted them all (now: a latitude band by binary search, then only the
-sites of trials still in the running)."""
+Built once per registry version (`registry_key`: the `trials_version` meta key bumped by imports,
+the row count and the last update) and kept per database URL; the match index (services/matching)
+is built on the same key and scores text through this index's `text`. Why not SQLite FTS5 /
+PostgreSQL tsvector or DuckDB: the search must behave the same on both databases (same BM25 scores,
+same stemming), and the distance filter is a vectorised haversine over numpy arrays either way;
+bm25s gives the scoring in one sparse product. Profiled costs that shaped this file (20,000 trials,
+2 busy cores): tokenising (see `ranking/index.py`); the distance filter computed the haversine of
+every site and sorted them all (now: a latitude band by binary search, then only the sites of trials
+still in the running)."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import os
-import re
 import shutil
 import threading
 import uuid
 from pathlib import Path
 
-import bm25s
 import numpy as np
-import Stemmer
-from bm25s.tokenization import Tokenized
 from sqlalchemy import func, select
 
 from oncofed.domain import GeoPoint, TrialStatus
 from oncofed.domain.geo import EARTH_RADIUS_KM
+from oncofed.matching.ranking.index import MAX_INDEXED_CHARS, TextIndex, Tokenizer, document_of
 from oncofed.store.db import Database
 from oncofed.store.models import MetaRow, TrialRow, TrialSiteRow
 
-MAX_INDEXED_CHARS = 20_000  # eligibility text beyond this is not indexed (keeps 100k trials in memory)
-_TOKEN = re.compile(r"\w\w+")  # = r"\b\w\w+\b" (greedy runs of word characters), without the \b checks
-_STOP = set(bm25s.stopwords.STOPWORDS_EN)
+__all__ = ["MAX_INDEXED_CHARS", "TrialIndex", "Tokenizer", "bump_version", "get_index", "registry_key"]
 STATUS_CODES = {s.value: i for i, s in enumerate(TrialStatus)}
 KM_PER_DEGREE = np.pi * EARTH_RADIUS_KM / 180
-
-
-class Tokenizer:
-    """Lower-case words of 2+ characters, English stop words dropped, Snowball-stemmed.
-
-    `ids()` maps a text straight to vocabulary ids: each distinct surface token is stemmed once."""
-
-    def __init__(self) -> None:
-        self.stemmer = Stemmer.Stemmer("english")
-        self.stem_of: dict[str, str] = {}
-        self.vocab: dict[str, int] = {}
-        self.id_of: dict[str, int] = {}  # surface token -> vocabulary id, -1 for a stop word
-
-    def _stem(self, tok: str) -> str:
-        stem = self.stem_of.get(tok)
-        if stem is None:
-            stem = self.stem_of[tok] = self.stemmer.stemWord(tok)
-        return stem
-
-    def __call__(self, text: str) -> list[str]:
-        return [self._stem(t) for t in _TOKEN.findall(text.lower()) if t not in _STOP]
-
-    def ids(self, text: str) -> list[int]:
-        toks = _TOKEN.findall(text.lower())
-        id_of = self.id_of
-        for tok in set(toks).difference(id_of):
-            id_of[tok] = -1 if tok in _STOP else self.vocab.setdefault(self._stem(tok), len(self.vocab))
-        return [i for i in map(id_of.__getitem__, toks) if i >= 0]
 
 
 class TrialIndex:
@@ -73,16 +41,16 @@ class TrialIndex:
 
     def __init__(self, db: Database) -> None:
         self.key = ""  # the registry version this index was built from (see `get_index`)
-        self.tokenizer = Tokenizer()
         ids: list[str] = []
         status, sex, min_age, max_age, conditions, phases = [], [], [], [], [], []
-        docs: list[list[int]] = []
+        docs: list[str] = []
         with db.session() as s:
             rows = s.execute(
                 select(
                     TrialRow.id, TrialRow.status, TrialRow.sex, TrialRow.min_age_years, TrialRow.max_age_years,
                     TrialRow.conditions, TrialRow.phases, TrialRow.title, TrialRow.interventions,
-                    TrialRow.keywords, TrialRow.eligibility_text, TrialRow.acronym,
+                    TrialRow.keywords, TrialRow.eligibility_text, TrialRow.acronym, TrialRow.official_title,
+                    TrialRow.brief_summary,
                 ).order_by(TrialRow.id).execution_options(yield_per=2000)
             )  # fmt: skip
             for r in rows:
@@ -93,11 +61,18 @@ class TrialIndex:
                 max_age.append(np.nan if r.max_age_years is None else r.max_age_years)
                 conditions.append(" | ".join(r.conditions or []).lower())
                 phases.append(frozenset(r.phases or []))
-                text = " ".join(
-                    [r.title, r.acronym or "", " ".join(r.conditions or []), " ".join(r.interventions or []),
-                     " ".join(r.keywords or []), (r.eligibility_text or "")[:MAX_INDEXED_CHARS]]
-                )  # fmt: skip
-                docs.append(self.tokenizer.ids(text))
+                docs.append(
+                    document_of(
+                        title=r.title,
+                        acronym=r.acronym or "",
+                        official_title=r.official_title or "",
+                        conditions=r.conditions or [],
+                        interventions=r.interventions or [],
+                        keywords=r.keywords or [],
+                        brief_summary=r.brief_summary or "",
+                        eligibility_text=r.eligibility_text or "",
+                    )
+                )
             site_trial, site_lat, site_lon, site_row = [], [], [], []
             centre_of: dict[str, set[int]] = {}
             position = {tid: i for i, tid in enumerate(ids)}
@@ -141,10 +116,7 @@ class TrialIndex:
         self.s_lon = np.radians(np.array(site_lon, dtype=float)[by_lat])
         self.s_trial = np.array(site_trial, dtype=np.int64)[by_lat]
         self.s_row = np.array(site_row, dtype=np.int64)[by_lat]
-        self.bm25: bm25s.BM25 | None = None
-        if self.n:
-            self.bm25 = bm25s.BM25()
-            self.bm25.index(Tokenized(ids=docs, vocab=self.tokenizer.vocab), show_progress=False)
+        self.text = TextIndex(ids, docs)
 
     _ARRAYS = ("status", "sex", "min_age", "max_age", "s_lat_deg", "s_lat", "s_lon", "s_trial", "s_row")
 
@@ -164,8 +136,7 @@ class TrialIndex:
                 "centre_of": {c: sorted(v) for c, v in self.centre_of.items()},
             }
             (tmp / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
-            if self.bm25 is not None:
-                self.bm25.save(str(tmp / "bm25"), show_progress=False)
+            self.text.save(tmp)
             os.replace(tmp, path)
         except OSError:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -187,12 +158,8 @@ class TrialIndex:
         index.conditions = meta["conditions"]
         index.phases = [frozenset(p) for p in meta["phases"]]
         index.centre_of = {c: set(v) for c, v in meta["centre_of"].items()}
-        index.tokenizer = Tokenizer()
-        index.bm25 = None
-        if (path / "bm25").is_dir():
-            index.bm25 = bm25s.BM25.load(str(path / "bm25"), show_progress=False)
-            index.tokenizer.vocab = dict(index.bm25.vocab_dict)
-        if index.n != len(index.status) or (index.bm25 is None) != (index.n == 0):
+        index.text = TextIndex.load(path, index.ids)
+        if index.n != len(index.status):
             raise ValueError(f"inconsistent index files in {path}")
         return index
 
@@ -201,10 +168,7 @@ class TrialIndex:
         return np.isin(self.status, np.array(codes, dtype=np.int8))
 
     def scores(self, q: str) -> np.ndarray:
-        tokens = [t for t in self.tokenizer(q) if t in self.tokenizer.vocab]
-        if self.bm25 is None or not tokens:
-            return np.zeros(self.n)
-        return np.asarray(self.bm25.get_scores(tokens), dtype=float)
+        return self.text.scores(q).astype(float)
 
     def nearest(
         self, origin: GeoPoint, within_km: float | None = None, among: np.ndarray | None = None
@@ -305,11 +269,20 @@ def _prune(parent: Path, keep: int) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def get_index(db: Database) -> TrialIndex:
+def registry_key(db: Database) -> str:
+    """The registry version: trial count, the `trials_version` bumped by imports, the last update.
+
+    The one staleness key of the trial indexes (search here, match in services/matching)."""
     with db.session() as s:
-        count = s.scalar(select(func.count()).select_from(TrialRow))
+        count, last = s.execute(
+            select(func.count(), func.max(TrialRow.updated_at)).select_from(TrialRow)
+        ).one()
         version = s.scalar(select(MetaRow.value).where(MetaRow.key == "trials_version"))
-    key = f"{count}:{version}"
+    return f"{int(count or 0)}:{version}:{last}"
+
+
+def get_index(db: Database) -> TrialIndex:
+    key = registry_key(db)
     with _lock:
         cached = _cache.get(db.url)
         if cached is None or cached.key != key:

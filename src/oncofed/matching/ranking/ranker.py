@@ -1,0 +1,140 @@
+"""The one ranker: topical relevance plus criterion outcomes, for `oncofed match` (CLI, page, API),
+pre-screening order and `oncofed eval rank`.
+
+For one patient and the candidate trials (after the hard filters of `matching/retrieve.py`):
+
+    score = w_bm25 z(BM25 of the patient text) + w_query z(BM25 of the generated keyword query)
+          + w_dense z(dense similarity) + w_passages z(sentence-passage MaxSim, the reranker)
+          - w_demographics x (how plainly the trial's population excludes the patient)
+          + eligibility(outcomes)
+
+z() standardises a signal over the candidates, so the weights are comparable across signals and
+sets. `eligibility` aggregates criterion outcomes as TrialGPT does (Jin et al., Nat. Commun. 2024),
+without a language model: a violated criterion pushes the trial down, an unknown costs less (a share
+of the trial's evaluated criteria), a satisfied inclusion on cancer type / histology, biomarker or
+line of therapy (decisive criteria) pulls it up; a trial without parsed criteria is `not_evaluated`
+and ranks on relevance alone. The weights are round numbers chosen by leave-one-set-out
+cross-validation over five judged sets (benchmarks/bench_ranking.py; docs/BENCHMARKS.md "ranking").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+# criterion outcome codes, as `matching.evaluate.quick_verdict` returns them
+VIOLATED, UNKNOWN, SATISFIED, NOT_APPLICABLE = 0, 1, 2, 3
+DECISIVE_KINDS = frozenset({"cancer_type", "biomarker", "prior_lines"})
+
+
+@dataclass(frozen=True)
+class Weights:
+    bm25: float = 1.0
+    query: float = 0.25
+    dense: float = 1.0
+    passages: float = 1.0
+    demographics: float = 1.0
+    violated: float = 0.5
+    unknown: float = 0.0
+    decisive: float = 0.0
+
+    def lexical(self) -> Weights:
+        """The same weights without the dense layer (model not installed, or switched off)."""
+        return replace(self, dense=0.0, passages=0.0)
+
+
+WEIGHTS = Weights()
+
+
+def zscore(x: np.ndarray) -> np.ndarray:
+    if x.size == 0:
+        return x.astype(np.float32)
+    sd = float(x.std())
+    return ((x - float(x.mean())) / sd).astype(np.float32) if sd > 1e-9 else np.zeros(x.shape, np.float32)
+
+
+def rrf(*scores: np.ndarray, k: int = 60) -> np.ndarray:
+    """Reciprocal rank fusion (Cormack et al. 2009) of score arrays over the same items."""
+    if not scores or scores[0].size == 0:
+        return np.zeros(0, dtype=np.float32)
+    fused = np.zeros(scores[0].size, dtype=np.float64)
+    for s in scores:
+        rank = np.empty(s.size, dtype=np.float64)
+        rank[np.argsort(-s, kind="stable")] = np.arange(1, s.size + 1)
+        fused += 1.0 / (k + rank)
+    return fused.astype(np.float32)
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    """A trial's criterion outcomes for one patient, summed up for ranking."""
+
+    evaluated: int = 0  # criteria with an outcome other than not_applicable
+    violated: int = 0
+    unknown: int = 0
+    satisfied: int = 0
+    decisive: int = 0  # satisfied inclusions on cancer type, biomarker or line of therapy
+
+    @property
+    def not_evaluated(self) -> bool:
+        return self.evaluated == 0
+
+
+def eligibility_of(
+    codes: Sequence[int], inclusion: Sequence[bool], decisive: Sequence[bool] | None = None
+) -> Eligibility:
+    """Count a trial's outcome codes (0 violated, 1 unknown, 2 satisfied, 3 not applicable)."""
+    violated = unknown = satisfied = pulled = 0
+    for n, code in enumerate(codes):
+        if code == VIOLATED:
+            violated += 1
+        elif code == UNKNOWN:
+            unknown += 1
+        elif code == SATISFIED:
+            satisfied += 1
+            if decisive is not None and decisive[n] and inclusion[n]:
+                pulled += 1
+    return Eligibility(violated + unknown + satisfied, violated, unknown, satisfied, pulled)
+
+
+def eligibility_adjustment(e: Eligibility, weights: Weights = WEIGHTS) -> float:
+    """What the criterion outcomes add to a trial's score (0 for a trial not evaluated)."""
+    if e.not_evaluated:
+        return 0.0
+    score = -weights.violated if e.violated else 0.0
+    score -= weights.unknown * e.unknown / e.evaluated
+    return score + (weights.decisive if e.decisive else 0.0)
+
+
+@dataclass
+class Signals:
+    """Raw relevance signals of the candidates, one array each (same order)."""
+
+    bm25: np.ndarray
+    query: np.ndarray
+    demographics: np.ndarray
+    dense: np.ndarray | None = None
+    passages: np.ndarray | None = None
+    eligibility: list[Eligibility] = field(default_factory=list)
+
+
+def combine(signals: Signals, weights: Weights = WEIGHTS) -> np.ndarray:
+    """The ranker's score of every candidate (higher is better)."""
+    if signals.dense is None or signals.passages is None:
+        weights = weights.lexical()
+    score = weights.bm25 * zscore(signals.bm25) + weights.query * zscore(signals.query)
+    if signals.dense is not None and weights.dense:
+        score += weights.dense * zscore(signals.dense)
+    if signals.passages is not None and weights.passages:
+        score += weights.passages * zscore(signals.passages)
+    score -= weights.demographics * signals.demographics.astype(np.float32)
+    if signals.eligibility:
+        score += np.array([eligibility_adjustment(e, weights) for e in signals.eligibility], np.float32)
+    return score.astype(np.float32)
+
+
+def order(scores: np.ndarray, tiebreak: np.ndarray) -> np.ndarray:
+    """Positions best first; equal scores by `tiebreak` (ascending), so the order is reproducible."""
+    return np.lexsort((tiebreak, -scores))
