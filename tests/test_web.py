@@ -9,9 +9,10 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
 from oncofed.services.network.centres import network_centres
-from tests.conftest import LiveServer, free_port
+from tests.conftest import SCREENSHOTS, LiveServer, free_port
 
 
 def test_server_process_serves_home_page_and_api(tmp_path: Path) -> None:
@@ -92,8 +93,8 @@ def test_security_headers_and_offline_docs(live_server: LiveServer) -> None:
     assert home.headers["x-content-type-options"] == "nosniff"
     docs = httpx.get(live_server.url("/docs"))
     assert docs.status_code == 200
-    assert "cdn" not in docs.text.lower() and "/static-swagger/swagger-ui-bundle.js" in docs.text
-    assert httpx.get(live_server.url("/static-swagger/swagger-ui-bundle.js")).status_code == 200
+    assert "cdn" not in docs.text.lower() and "/static/swagger-ui/swagger-ui-bundle.js" in docs.text
+    assert httpx.get(live_server.url("/static/swagger-ui/swagger-ui-bundle.js")).status_code == 200
     schema = httpx.get(live_server.url("/api/openapi.json")).json()
     assert "/api/centres" in schema["paths"]
 
@@ -103,3 +104,14 @@ def test_french_text_on_request(live_server: LiveServer) -> None:
     assert "Les centres du réseau" in fr.text and 'lang="fr"' in fr.text
     en = httpx.get(live_server.url("/"), headers={"accept-language": "en-GB"})
     assert "The network&#39;s centres" in en.text
+
+
+@pytest.mark.browser
+def test_api_docs_render_openapi_31_offline(live_server: LiveServer, page) -> None:
+    """Swagger UI 5 renders FastAPI's OpenAPI 3.1 schema (4.x said "Unable to render this definition")."""
+    page.goto(live_server.url("/docs"))
+    page.wait_for_selector(".opblock-tag", timeout=20000)
+    body = page.inner_text("body")
+    assert "Unable to render this definition" not in body
+    assert "/api/centres" in body or page.locator(".opblock-tag").count() > 3
+    page.screenshot(path=str(SCREENSHOTS / "api-docs.png"))

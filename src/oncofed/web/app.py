@@ -11,7 +11,6 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from swagger_ui_bundle import swagger_ui_path
 
 from oncofed import __version__
 from oncofed.config import load_settings
@@ -51,7 +50,6 @@ def create_app(db: Database | None = None) -> FastAPI:
     )
     app.state.db = db or Database(load_settings().database_url)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    app.mount("/static-swagger", StaticFiles(directory=swagger_ui_path), name="static-swagger")
     auth.install(app)  # actor resolver (session cookie / bearer token), app-wide CSRF check, audit context
 
     @app.middleware("http")
