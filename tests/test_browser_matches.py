@@ -59,8 +59,12 @@ def test_match_page_ranks_trials_expands_criteria_and_lists_what_to_check(
     first_table = trials.first.locator("table.criteria")
     assert first_table.is_visible()
     assert first_table.locator("tbody tr").count() > 0
-    verdicts = set(first_table.locator(".verdict").all_inner_texts())
-    assert verdicts <= {"met", "not met", "unknown"} and verdicts
+    # outcomes in patient terms, evidence as plain sentences (never logic such as "not (...)")
+    outcomes = set(first_table.locator(".outcome").all_inner_texts())
+    wording = {"met ✓", "not met ✗", "does not apply ✓", "applies ✗", "not applicable", "unknown — to check"}
+    assert outcomes and outcomes <= wording | {"to be confirmed by the investigator"}
+    evidence = first_table.locator("td.evidence").all_inner_texts()
+    assert evidence and all(e.strip() and "not (" not in e for e in evidence)
     assert "km" in trials.first.locator("summary .site").inner_text()
     # a person opens the second trial: its table appears
     if trials.count() > 1:

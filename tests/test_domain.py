@@ -9,9 +9,10 @@ import pytest
 from oncofed.domain import (
     Actor,
     Criterion,
-    CriterionVerdict,
+    CriterionOutcome,
     GeoPoint,
     Match,
+    Outcome,
     PatientProfile,
     Phase,
     Role,
@@ -19,7 +20,7 @@ from oncofed.domain import (
     Trial,
     TrialSite,
     TrialStatus,
-    Verdict,
+    TrialVerdict,
     haversine_km,
     nearest_recruiting_site,
 )
@@ -125,16 +126,12 @@ def test_clinician_sees_only_own_centre_and_public_sees_no_patient() -> None:
     assert not clinician.hides_research_objectors
 
 
-def test_match_eligibility_from_verdicts() -> None:
-    c = Criterion(Section.INCLUSION, 0, "Age >= 18")
-    eligible = Match("T", "P", [CriterionVerdict(c, Verdict.MET)])
-    possible = Match("T", "P", [CriterionVerdict(c, Verdict.MET), CriterionVerdict(c, Verdict.UNKNOWN)])
-    blocked = Match("T", "P", [CriterionVerdict(c, Verdict.UNKNOWN), CriterionVerdict(c, Verdict.NOT_MET)])
-    assert (eligible.eligibility, possible.eligibility, blocked.eligibility) == (
-        "eligible",
-        "possible",
-        "not_eligible",
-    )
+def test_match_counts_outcomes_and_a_violated_outcome_blocks() -> None:
+    c = Criterion(Section.EXCLUSION, 0, "HIV")
+    m = Match("T", "P", [CriterionOutcome(c, Outcome.SATISFIED), CriterionOutcome(c, Outcome.VIOLATED)])
+    assert m.counts[Outcome.SATISFIED] == 1 and m.counts[Outcome.VIOLATED] == 1
+    assert [o.blocks for o in m.outcomes] == [False, True]
+    assert m.verdict is TrialVerdict.NOT_EVALUATED  # a bare Match is never eligible by default
 
 
 def test_patient_age_on_a_day() -> None:

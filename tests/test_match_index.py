@@ -9,9 +9,9 @@ import numpy as np
 from sqlalchemy import select, update
 
 from oncofed.domain import Actor, Atom, Criterion, Fact, Section
-from oncofed.domain.matching import Verdict
-from oncofed.matching.evaluate import evaluate_criteria
+from oncofed.matching.assess import assess_trial
 from oncofed.matching.features import FeatureBatch, features_of
+from oncofed.matching.outcomes import OUTCOME_CODE
 from oncofed.matching.vectorised import PatientBatch, evaluate_trial_over_patients
 from oncofed.services.matching.match_index import MatchIndex, refresh_match_index
 from oncofed.services.prescreen.lists import prescreen_list, refresh_prescreen, research_actor
@@ -67,7 +67,6 @@ def test_prescreen_through_the_index_equals_the_per_patient_evaluator(db: Databa
     refresh_prescreen(db, TRIAL_ID, a, nurse(a))
     update_patient(db, "A-2", ecog=2)  # incremental pass: features recomputed for this record only
     refresh_prescreen(db, TRIAL_ID, a, nurse(a))
-    code = {Verdict.NOT_MET: "0", Verdict.UNKNOWN: "1", Verdict.MET: "2"}
     with db.session() as s:
         trial = TrialRepository(s).get(TRIAL_ID)
         criteria = trial_criteria(trial)
@@ -76,7 +75,8 @@ def test_prescreen_through_the_index_equals_the_per_patient_evaluator(db: Databa
         assert set(stored) == {"A-1", "A-2", "A-3", "A-4", "A-5"}
         for pid, row in stored.items():
             want = "".join(
-                code[cv.verdict] for cv in evaluate_criteria(criteria, repo.get(pid), date.today())
+                str(OUTCOME_CODE[o.outcome])
+                for o in assess_trial(criteria, repo.get(pid), date.today()).outcomes
             )
             assert row.verdicts == want, pid
     listed = {c.patient_id: c for c in prescreen_list(db, TRIAL_ID, a, nurse(a), refresh=False).candidates}

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from oncofed.domain import Atom, Criterion, Fact, PatientProfile, Provenance, Section, Verdict
+from oncofed.domain import Atom, Criterion, Fact, Outcome, PatientProfile, Provenance, Section
 from oncofed.matching.evaluate import AtomEvidence, evaluate_atom, evaluate_criteria
 from oncofed.matching.facts import PatientView
 
@@ -31,8 +31,8 @@ def exc(*atoms: Atom) -> Criterion:
     return Criterion(Section.EXCLUSION, 1, "exclusion", atoms=atoms)
 
 
-def verdict(c: Criterion, p: PatientProfile) -> Verdict:
-    return evaluate_criteria([c], p, DAY)[0].verdict
+def verdict(c: Criterion, p: PatientProfile) -> Outcome:
+    return evaluate_criteria([c], p, DAY)[0].outcome
 
 
 def test_age_uses_birth_date_on_the_evaluation_day() -> None:
@@ -206,9 +206,8 @@ def test_prior_therapy_by_drug_class_and_window() -> None:
         holds(Atom("prior_therapy", "present", code="anti-PD-1", attributes={"class": "anti-PD-1"}), p)
         is True
     )
-    assert (
-        holds(Atom("prior_therapy", "present", code="docetaxel"), p) is False
-    )  # history recorded, not listed
+    listed = evaluate_atom(Atom("prior_therapy", "present", code="docetaxel"), PatientView.of(p), DAY)
+    assert listed.holds is False and listed.presumed  # history recorded, not listed: a presumption
     assert holds(Atom("prior_therapy", "present", code="pembrolizumab", window_days=28), p) is True
     assert holds(Atom("prior_therapy", "present", code="pembrolizumab", window_days=7), p) is False
     assert holds(Atom("prior_therapy", "present", code="docetaxel"), patient()) is None  # no history at all
@@ -268,41 +267,41 @@ def test_non_evaluable_and_unknown_kinds_are_never_guessed() -> None:
     full = patient(sex="FEMALE", ecog=0, birth_date=date(1960, 1, 1), primary_cancer="BRCA")
     assert holds(Atom("non_evaluable", "present", code="consent"), full) is None
     assert holds(Atom("astrology", "present"), full) is None
-    assert verdict(inc(Atom("non_evaluable", "present", code="consent")), full) is Verdict.UNKNOWN
+    assert verdict(inc(Atom("non_evaluable", "present", code="consent")), full) is Outcome.UNKNOWN
 
 
 def test_sections_turn_holding_into_verdicts() -> None:
     p = patient(ecog=2, facts=[Fact("comorbidity", "hiv")])
-    assert verdict(inc(Atom("ecog", "<=", 2)), p) is Verdict.MET
-    assert verdict(inc(Atom("ecog", "<=", 1)), p) is Verdict.NOT_MET
+    assert verdict(inc(Atom("ecog", "<=", 2)), p) is Outcome.SATISFIED
+    assert verdict(inc(Atom("ecog", "<=", 1)), p) is Outcome.VIOLATED
     assert (
-        verdict(exc(Atom("infection", "present", code="hiv")), p) is Verdict.NOT_MET
+        verdict(exc(Atom("infection", "present", code="hiv")), p) is Outcome.VIOLATED
     )  # the exclusion applies
-    assert verdict(exc(Atom("infection", "present", code="hepatitis_b")), p) is Verdict.UNKNOWN
-    assert verdict(exc(Atom("ecog", ">=", 3)), p) is Verdict.MET  # clear of the exclusion
+    assert verdict(exc(Atom("infection", "present", code="hepatitis_b")), p) is Outcome.UNKNOWN
+    assert verdict(exc(Atom("ecog", ">=", 3)), p) is Outcome.SATISFIED  # clear of the exclusion
 
 
 def test_groups_are_alternatives_and_atoms_otherwise_combine_with_and() -> None:
     egfr = Fact("biomarker", "EGFR", "L858R")
     ex19 = Atom("biomarker", "present", "exon 19 deletion", code="EGFR", attributes={"group": "g"})
     l858r = Atom("biomarker", "present", "L858R", code="EGFR", attributes={"group": "g"})
-    assert verdict(inc(ex19, l858r), patient(facts=[egfr])) is Verdict.MET
-    assert verdict(inc(ex19, l858r, Atom("ecog", "<=", 1)), patient(ecog=2, facts=[egfr])) is Verdict.NOT_MET
-    assert verdict(inc(ex19, l858r, Atom("ecog", "<=", 1)), patient(facts=[egfr])) is Verdict.UNKNOWN
+    assert verdict(inc(ex19, l858r), patient(facts=[egfr])) is Outcome.SATISFIED
+    assert verdict(inc(ex19, l858r, Atom("ecog", "<=", 1)), patient(ecog=2, facts=[egfr])) is Outcome.VIOLATED
+    assert verdict(inc(ex19, l858r, Atom("ecog", "<=", 1)), patient(facts=[egfr])) is Outcome.UNKNOWN
     # a negated atom: "no prior platinum"
     no_platinum = Atom(
         "prior_therapy", "present", code="platinum", attributes={"class": "platinum"}, negated=True
     )
     assert (
         verdict(inc(no_platinum), patient(facts=[treatment("cisplatin", "platinum", "2025-01-01")]))
-        is Verdict.NOT_MET
+        is Outcome.VIOLATED
     )
 
 
 def test_evidence_names_the_fact_and_its_provenance() -> None:
     p = patient(facts=[lab("anc", 0.9, "10^9/L")])
     cv = evaluate_criteria([inc(Atom("lab", ">=", 1.5, code="anc"))], p, DAY)[0]
-    assert cv.verdict is Verdict.NOT_MET
+    assert cv.outcome is Outcome.VIOLATED
     ev = cv.evidence[0]
     assert isinstance(ev, AtomEvidence) and ev.fact is not None
     assert ev.fact.provenance.describe() == "fhir:Observation/42"
@@ -310,7 +309,7 @@ def test_evidence_names_the_fact_and_its_provenance() -> None:
 
 
 def test_criterion_without_atoms_is_unknown() -> None:
-    assert verdict(Criterion(Section.INCLUSION, 3, "Adequate organ function"), patient()) is Verdict.UNKNOWN
+    assert verdict(Criterion(Section.INCLUSION, 3, "Adequate organ function"), patient()) is Outcome.UNKNOWN
 
 
 def test_prior_therapy_class_from_the_drug_vocabulary_and_combined_classes() -> None:

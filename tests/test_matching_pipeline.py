@@ -10,18 +10,20 @@ from hypothesis import strategies as st
 from oncofed.domain import (
     Atom,
     Criterion,
-    CriterionVerdict,
+    CriterionOutcome,
     Fact,
     GeoPoint,
+    Outcome,
     PatientProfile,
     Section,
     Trial,
     TrialSite,
     TrialStatus,
-    Verdict,
+    TrialVerdict,
 )
+from oncofed.matching.outcomes import EXCLUDED, NOT_APPLICABLE, SATISFIED, UNDECIDED, VIOLATED
 from oncofed.matching.pipeline import match_patient
-from oncofed.matching.rank import combined_score, sort_key, what_to_check
+from oncofed.matching.rank import trial_score, what_to_check
 from oncofed.matching.retrieve import TrialIndex
 
 DAY = date(2026, 11, 1)
@@ -115,7 +117,7 @@ def test_violated_exclusion_ranks_below_only_unknowns_and_eligible_first() -> No
     idx = index([trial("T-EXCL"), trial("T-UNK"), trial("T-OK")])
     report = match_patient(idx, lung_patient(), day=DAY)
     assert [r.trial.id for r in report.results] == ["T-OK", "T-UNK", "T-EXCL"]
-    assert [r.match.eligibility for r in report.results] == ["eligible", "possible", "not_eligible"]
+    assert [r.match.verdict.value for r in report.results] == ["eligible", "unknown", "excluded"]
     assert report.checks and "KRAS" in report.checks[0].check and report.checks[0].trial_ids == ["T-UNK"]
 
 
@@ -132,7 +134,7 @@ def test_patient_with_almost_no_data_gets_trials_with_unknowns() -> None:
     idx = index([trial("T-EXCL"), trial("T-UNK"), trial("T-OK")])
     report = match_patient(idx, PatientProfile(id="empty", centre_id=""), day=DAY)
     assert len(report.results) == 3
-    assert all(r.match.eligibility == "possible" for r in report.results)
+    assert all(r.match.verdict is TrialVerdict.UNKNOWN for r in report.results)
     assert all(r.match.nearest_site is None for r in report.results)  # no home: no distance, no error
 
 
@@ -145,41 +147,49 @@ def test_bm25_relevance_orders_otherwise_equal_trials() -> None:
     assert report.results[0].match.relevance > report.results[1].match.relevance
 
 
-VERDICT = st.sampled_from(list(Verdict))
+CODE = st.sampled_from([VIOLATED, UNDECIDED, SATISFIED, NOT_APPLICABLE])
 SECTION = st.sampled_from(list(Section))
-
-
-def cv(section: Section, v: Verdict) -> CriterionVerdict:
-    return CriterionVerdict(Criterion(section, 0, "c"), v)
 
 
 @settings(max_examples=200, deadline=None)
 @given(
-    blocked=st.lists(st.tuples(SECTION, VERDICT), min_size=0, max_size=12),
-    open_=st.lists(
-        st.tuples(SECTION, st.sampled_from([Verdict.MET, Verdict.UNKNOWN])), min_size=0, max_size=12
-    ),
+    blocked=st.lists(st.tuples(SECTION, CODE), min_size=0, max_size=12),
+    open_=st.lists(st.tuples(SECTION, st.sampled_from([SATISFIED, UNDECIDED, NOT_APPLICABLE])), max_size=12),
     rel_a=st.floats(0, 1),
     rel_b=st.floats(0, 1),
     which=SECTION,
 )
-def test_any_blocking_trial_ranks_below_any_trial_with_only_met_or_unknown(
-    blocked: list[tuple[Section, Verdict]],
-    open_: list[tuple[Section, Verdict]],
+def test_any_excluded_trial_scores_below_any_trial_that_is_not_excluded(
+    blocked: list[tuple[Section, int]],
+    open_: list[tuple[Section, int]],
     rel_a: float,
     rel_b: float,
     which: Section,
 ) -> None:
-    a = [cv(s, v) for s, v in blocked] + [cv(which, Verdict.NOT_MET)]
-    b = [cv(s, v) for s, v in open_]
-    assert sort_key(a, combined_score(a, rel_a)) < sort_key(b, combined_score(b, rel_b))
+    a = blocked + [(which, VIOLATED)]
+    score_a = trial_score([c for _, c in a], [s is Section.INCLUSION for s, _ in a], EXCLUDED, rel_a)
+    verdict_b = 2 if all(c != UNDECIDED for _, c in open_) else 1
+    score_b = trial_score([c for _, c in open_], [s is Section.INCLUSION for s, _ in open_], verdict_b, rel_b)
+    assert score_a < score_b
+
+
+def co(text: str, outcome: Outcome, checks: tuple[str, ...] = ()) -> CriterionOutcome:
+    return CriterionOutcome(Criterion(Section.INCLUSION, 1, text), outcome, checks=checks)
 
 
 def test_what_to_check_prefers_the_last_open_question_of_a_trial() -> None:
-    u1 = CriterionVerdict(Criterion(Section.INCLUSION, 1, "KRAS status"), Verdict.UNKNOWN)
-    u2 = CriterionVerdict(Criterion(Section.INCLUSION, 2, "brain MRI"), Verdict.UNKNOWN)
-    u3 = CriterionVerdict(Criterion(Section.INCLUSION, 3, "hepatitis B"), Verdict.UNKNOWN)
-    items = what_to_check([("A", [u1]), ("B", [u2, u3]), ("C", [u1, cv(Section.EXCLUSION, Verdict.NOT_MET)])])
-    assert items[0].check == "KRAS status" and items[0].trial_ids == [
-        "A"
-    ]  # C is blocked: deciding cannot help
+    u1 = co("KRAS status", Outcome.UNKNOWN, ("KRAS status",))
+    u2 = co("brain MRI", Outcome.UNKNOWN, ("brain MRI",))
+    u3 = co("hepatitis B", Outcome.UNKNOWN, ("hepatitis B",))
+    consent = CriterionOutcome(Criterion(Section.INCLUSION, 4, "consent"), Outcome.UNKNOWN, investigator=True)
+    unread = co("Adequate organ function", Outcome.UNKNOWN)
+    items = what_to_check(
+        [
+            ("A", TrialVerdict.UNKNOWN, [u1, consent]),
+            ("B", TrialVerdict.UNKNOWN, [u2, u3, unread]),
+            ("C", TrialVerdict.EXCLUDED, [u1, co("x", Outcome.VIOLATED)]),
+        ]
+    )
+    assert items[0].check == "KRAS status" and items[0].trial_ids == ["A"]  # C is excluded: cannot help
+    assert "read: Adequate organ function" in [i.check for i in items]  # an unread criterion is a check too
+    assert all("investigator" not in i.check and i.check != "consent" for i in items)  # checked at the visit

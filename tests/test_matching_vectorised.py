@@ -7,8 +7,9 @@ from datetime import date
 import numpy as np
 import pytest
 
-from oncofed.domain import Actor, Atom, Criterion, PatientProfile, Role, Section, Verdict
-from oncofed.matching.evaluate import evaluate_criteria
+from oncofed.domain import Actor, Atom, Criterion, PatientProfile, Role, Section
+from oncofed.matching.assess import assess_trial
+from oncofed.matching.outcomes import OUTCOME_CODE, VERDICTS
 from oncofed.matching.vectorised import PatientBatch, evaluate_trial_over_patients
 from oncofed.services.network.centres import network_centres
 from oncofed.store.db import Database
@@ -18,7 +19,12 @@ from oncofed.store.repositories import PatientRepository
 from oncofed.synthetic.patients import generate_patients
 
 DAY = date(2026, 11, 1)
-CODE = {Verdict.NOT_MET: 0, Verdict.UNKNOWN: 1, Verdict.MET: 2}
+
+
+def scalar(criteria: list[Criterion], p: PatientProfile) -> tuple[list[int], int]:
+    """The per-patient evaluator's outcome codes (cohorts resolved) and trial verdict code."""
+    a = assess_trial(criteria, p, DAY)
+    return [OUTCOME_CODE[o.outcome] for o in a.outcomes], VERDICTS.index(a.verdict)
 
 
 @pytest.fixture(scope="module")
@@ -90,19 +96,61 @@ CRITERIA = [
     c(INC, Atom("lab", "<=", 3, unit="x ULN", code="alt")),
     c(EXC, Atom("prior_therapy", "absent", code="taxane", attributes={"class": "taxane"}, window_days=365)),
     Criterion(INC, 9, "unparsed"),
+    # conditions: "ALT <= 3 x ULN, or <= 5 x ULN if liver metastases"; "women: not pregnant"
+    c(
+        INC,
+        Atom("lab", "<=", 3, unit="x ULN", code="alt", attributes={"group": "alt"}),
+        Atom(
+            "lab",
+            "<=",
+            5,
+            unit="x ULN",
+            code="alt",
+            attributes={"group": "alt"},
+            condition=(Atom("metastasis", "present", code="liver"),),
+        ),
+    ),
+    c(INC, Atom("ecog", "<=", 1, condition=(Atom("age", ">=", 70.0),))),
+    Criterion(
+        INC,
+        10,
+        "women: not pregnant",
+        atoms=(Atom("pregnancy", "present", negated=True),),
+        condition=(Atom("sex", "==", "FEMALE"),),
+    ),
+    Criterion(
+        EXC,
+        11,
+        "if brain metastases: untreated",
+        atoms=(Atom("brain_metastases", "present", attributes={"status": "untreated"}),),
+        condition=(Atom("brain_metastases", "present"),),
+    ),
+]
+# a trial with cohorts: common criteria, a lung cohort and a breast cohort
+COHORTS = [
+    c(INC, Atom("age", ">=", 18.0)),
+    Criterion(INC, 1, "NSCLC", atoms=(Atom("cancer_type", "in", ["NSCLC"]),), cohort="A: lung"),
+    Criterion(INC, 2, "ECOG 0-1", atoms=(Atom("ecog", "<=", 1),), cohort="A: lung"),
+    Criterion(INC, 3, "breast", atoms=(Atom("cancer_type", "in", ["BRCA"]),), cohort="B: breast"),
+    Criterion(EXC, 4, "HIV", atoms=(Atom("infection", "present", code="hiv"),), cohort="B: breast"),
 ]
 
 
-def test_vectorised_verdicts_equal_scalar_verdicts(profiles: list[PatientProfile]) -> None:
+def test_vectorised_outcomes_equal_scalar_outcomes(profiles: list[PatientProfile]) -> None:
     batch = PatientBatch.from_profiles(profiles, DAY)
+    for criteria in (CRITERIA, COHORTS):
+        result = evaluate_trial_over_patients(criteria, batch)
+        assert result.verdicts.shape == (len(criteria), len(profiles))
+        for j, p in enumerate(profiles):
+            codes, verdict = scalar(criteria, p)
+            assert result.verdicts[:, j].tolist() == codes, p.id
+            assert int(result.trial_verdict[j]) == verdict, p.id
+    # every outcome occurs somewhere (the test is not vacuous), cohorts resolve both ways
     result = evaluate_trial_over_patients(CRITERIA, batch)
-    assert result.verdicts.shape == (len(CRITERIA), len(profiles))
-    for j, p in enumerate(profiles):
-        scalar = [CODE[v.verdict] for v in evaluate_criteria(CRITERIA, p, DAY)]
-        assert result.verdicts[:, j].tolist() == scalar, p.id
-    # every verdict occurs somewhere (the test is not vacuous)
-    for k in (0, 1, 2):
+    for k in (0, 1, 2, 3):
         assert (result.verdicts == k).any()
+    cohorts = evaluate_trial_over_patients(COHORTS, batch)
+    assert set(cohorts.cohort.tolist()) >= {0, 1}
 
 
 def test_per_patient_summaries(profiles: list[PatientProfile]) -> None:
@@ -113,7 +161,7 @@ def test_per_patient_summaries(profiles: list[PatientProfile]) -> None:
         c(EXC, Atom("infection", "present", code="hiv")),
     ]
     r = evaluate_trial_over_patients(crit, batch)
-    assert (r.met + r.not_met + r.unknown == 3).all()
+    assert (r.met + r.not_met + r.unknown == 3).all()  # no condition, no cohort: nothing not applicable
     ecog = np.array([p.ecog for p in profiles])
     assert not r.possible[ecog > 1].any()
     assert (r.score[ecog > 1] < 0).all()
@@ -136,13 +184,16 @@ def test_research_actors_never_see_objecting_patients(db: Database) -> None:
     assert len(result.patient_ids) == len(everyone) - len(objecting)
 
 
-def test_fast_ranking_path_gives_the_full_evaluators_verdicts(profiles: list[PatientProfile]) -> None:
-    from oncofed.matching.evaluate import compile_plan, quick_verdict
+def test_fast_ranking_path_gives_the_full_evaluators_outcomes(profiles: list[PatientProfile]) -> None:
+    from oncofed.matching.assess import quick_assess
+    from oncofed.matching.evaluate import compile_plan
     from oncofed.matching.facts import PatientView
+    from oncofed.matching.outcomes import cohort_plan
 
-    plans = [compile_plan(c) for c in CRITERIA]
-    for p in profiles[:150]:
-        view = PatientView.of(p)
-        cache: dict[int, object] = {}
-        fast = [quick_verdict(plan, view, DAY, cache) for plan in plans]  # type: ignore[arg-type]
-        assert fast == [CODE[v.verdict] for v in evaluate_criteria(CRITERIA, p, DAY)], p.id
+    for criteria in (CRITERIA, COHORTS):
+        plans = [compile_plan(c) for c in criteria]
+        cplan = cohort_plan(plans)
+        for p in profiles[:150]:
+            cache: dict[int, object] = {}
+            fast, verdict = quick_assess(plans, cplan, PatientView.of(p), DAY, cache)  # type: ignore[arg-type]
+            assert (fast.tolist(), verdict) == scalar(criteria, p), p.id

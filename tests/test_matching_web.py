@@ -62,9 +62,13 @@ def test_api_returns_ranked_trials_with_criteria_sites_and_checks(demo: Database
     assert ranks == sorted(ranks)
     first = data["matches"][0]
     assert first["status"] == "RECRUITING"
-    assert first["criteria"] and {c["verdict"] for c in first["criteria"]} <= {"met", "not_met", "unknown"}
-    ev = first["criteria"][0]["evidence"][0]
-    assert ev["explanation"] and "provenance" in (ev["fact"] or {"provenance": 1})
+    assert first["verdict"] in ("eligible", "excluded", "unknown", "not_evaluated")
+    outcomes = {c["outcome"] for c in first["criteria"]}
+    assert first["criteria"] and outcomes <= {"satisfied", "violated", "unknown", "not_applicable"}
+    for c in first["criteria"]:  # a plain sentence, never logic ("not (...)")
+        assert c["evidence"] and "not (" not in c["evidence"] and c["label"]
+    detail = first["criteria"][0]["details"][0]
+    assert detail["explanation"] and "provenance" in (detail["fact"] or {"provenance": 1})
     site = first["nearest_site"]
     assert site is None or (site["status"] == "RECRUITING" and site["distance_km"] >= 0)
 
@@ -72,7 +76,7 @@ def test_api_returns_ranked_trials_with_criteria_sites_and_checks(demo: Database
 def test_csv_exports_of_each_table(demo: Database, client_as: Any) -> None:
     pid, centre = a_patient(demo)
     client = client_as(demo, clinician(centre))
-    for table, column in (("trials", "trial_id"), ("criteria", "verdict"), ("checks", "check")):
+    for table, column in (("trials", "trial_id"), ("criteria", "outcome"), ("checks", "check")):
         r = client.get(f"/api/patients/{pid}/matches?format=csv&table={table}")
         assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
         header = next(csv.reader(io.StringIO(r.text)))

@@ -11,8 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from oncofed.domain import PatientProfile, Trial, Verdict
-from oncofed.matching.evaluate import evaluate_criteria
+from oncofed.domain import PatientProfile, Trial
+from oncofed.matching.assess import assess_trial
+from oncofed.matching.outcomes import OUTCOME_CODE
 from oncofed.matching.vectorised import PatientBatch, evaluate_trial_over_patients
 from oncofed.services.network.centres import network_centres
 from oncofed.services.trials.criteria import trial_criteria
@@ -22,7 +23,6 @@ from oncofed.synthetic.patients import generate_patients
 from oncofed.synthetic.trials import build_demo_trials
 
 DAY = date(2026, 11, 1)
-CODE = {Verdict.NOT_MET: 0, Verdict.UNKNOWN: 1, Verdict.MET: 2}
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +37,7 @@ def trials() -> list[Trial]:
 
 def _per_patient(trial: Trial, patients: list[PatientProfile]) -> np.ndarray:
     criteria = trial_criteria(trial)
-    rows = [[CODE[cv.verdict] for cv in evaluate_criteria(criteria, p, DAY)] for p in patients]
+    rows = [[OUTCOME_CODE[o.outcome] for o in assess_trial(criteria, p, DAY).outcomes] for p in patients]
     return np.array(rows, dtype=np.int8).reshape(len(patients), len(criteria)).T
 
 

@@ -26,11 +26,11 @@ def register(app: typer.Typer) -> None:
         from oncofed.commands.common import console, open_database
         from oncofed.domain import Actor
         from oncofed.errors import InputError
+        from oncofed.presenters.matching import report_to_dict
         from oncofed.services.matching.match import (
             load_patient_file,
             match_profile,
             match_stored_patient,
-            report_json,
         )
 
         try:
@@ -46,7 +46,7 @@ def register(app: typer.Typer) -> None:
             if any(ch in target for ch in "/\\") or path.suffix.lower() in (".json", ".txt", ".md"):
                 raise InputError("no such file", file=target, fix="check the path, or give a patient id")
             report = match_stored_patient(db, Actor.system(purpose="care"), target, day=on, limit=limit)
-        data = report_json(report)
+        data = report_to_dict(report)
         if as_json:
             print(json.dumps(data, ensure_ascii=False, indent=2))
             return
@@ -64,42 +64,46 @@ def _print_report(console: object, data: dict[str, object], details: bool) -> No
         f"[bold]{p['id']}[/] · {p.get('primary_cancer') or 'cancer type unknown'} · age {p.get('age_years')} · "
         f"{data['open_trials']} open trials, {data['candidates']} candidates, evaluated on {data['day']}"
     )
-    if not data["criteria_parser"]:
-        console.print(
-            "[yellow]criteria engine not installed: only registry fields (age, sex, condition) evaluated[/]"
-        )
-    table = Table("#", "trial", "eligibility", "met", "not met", "unknown", "nearest recruiting site", "km")
+    table = Table(
+        "#", "trial", "verdict", "satisfied", "violated", "unknown", "n/a", "nearest recruiting site", "km"
+    )
     matches = data["matches"]
     assert isinstance(matches, list)
+    style = {"eligible": "green", "excluded": "red", "unknown": "yellow", "not_evaluated": "dim"}
     for m in matches:
         site = m["nearest_site"] or {}
         c = m["counts"]
+        verdict = m["verdict_label"] + (f" ({m['cohort']})" if m["cohort"] else "")
         table.add_row(
             str(m["rank"]),
             f"{m['trial_id']} {m['title'][:60]}",
-            m["eligibility"].replace("_", " "),
-            str(c["met"]),
-            str(c["not_met"]),
+            f"[{style[m['verdict']]}]{verdict}[/]",
+            str(c["satisfied"]),
+            str(c["violated"]),
             str(c["unknown"]),
+            str(c["not_applicable"]),
             f"{site.get('facility', '—')} {site.get('city', '')}".strip(),
             "" if site.get("distance_km") is None else f"{site['distance_km']:.0f}",
         )
     console.print(table)
     if details:
         for m in matches:
-            t = Table("section", "verdict", "criterion", "evidence", title=f"{m['trial_id']} criteria")
+            title = f"{m['trial_id']}: {m['verdict_label']}" + (
+                f", cohort {m['cohort']}" if m["cohort"] else ""
+            )
+            t = Table("section", "outcome", "criterion", "evidence (source)", title=title)
             for cr in m["criteria"]:
-                t.add_row(
-                    cr["section"],
-                    cr["verdict"],
-                    cr["text"][:80],
-                    "; ".join(e["explanation"] for e in cr["evidence"])[:120],
-                )
+                source = f" [{'; '.join(cr['sources'])}]" if cr["sources"] else ""
+                t.add_row(cr["section"], cr["label"], cr["text"][:90], (cr["evidence"] + source)[:200])
             console.print(t)
     checks = data["checks"]
     assert isinstance(checks, list)
     if checks:
-        ct = Table("what to check next", "trials", title="Unknowns that would most change eligibility")
+        ct = Table(
+            "what to check next",
+            "trials",
+            title="Unknowns that would most change the verdicts, most decisive first",
+        )
         for item in checks:
             ct.add_row(item["check"], ", ".join(item["trials"][:6]))
         console.print(ct)

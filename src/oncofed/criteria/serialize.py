@@ -21,6 +21,7 @@ def atom_json(a: Atom) -> dict[str, Any]:
         "hypothetical": a.hypothetical,
         "window_days": a.window_days,
         "attributes": a.attributes,
+        **({"condition": [atom_json(c) for c in a.condition]} if a.condition else {}),
     }
 
 
@@ -33,6 +34,8 @@ def criterion_json(c: Criterion) -> dict[str, Any]:
         "span": list(c.span) if c.span else None,
         "evaluable": c.evaluable,
         "atoms": [atom_json(a) for a in c.atoms],
+        "condition": [atom_json(a) for a in c.condition],
+        "cohort": c.cohort,
     }
 
 
@@ -50,6 +53,7 @@ def atom_from_json(d: dict[str, Any]) -> Atom:
         hypothetical=bool(d.get("hypothetical")),
         window_days=d.get("window_days"),
         attributes=d.get("attributes") or {},
+        condition=tuple(atom_from_json(c) for c in d.get("condition") or ()),
     )
 
 
@@ -61,4 +65,6 @@ def criterion_from_json(d: dict[str, Any]) -> Criterion:
         span=tuple(d["span"]) if d.get("span") else None,  # type: ignore[arg-type]
         atoms=tuple(atom_from_json(a) for a in d.get("atoms", [])),
         parent_index=d.get("parent_index"),
+        condition=tuple(atom_from_json(a) for a in d.get("condition") or ()),
+        cohort=d.get("cohort"),
     )

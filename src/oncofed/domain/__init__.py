@@ -4,7 +4,7 @@ from oncofed.domain.actor import Actor, Role
 from oncofed.domain.centre import Centre
 from oncofed.domain.criteria import Atom, Criterion, Section
 from oncofed.domain.geo import GeoPoint, haversine_km
-from oncofed.domain.matching import CriterionVerdict, Evidence, Match, Verdict
+from oncofed.domain.matching import CriterionOutcome, Evidence, Match, Outcome, TrialVerdict
 from oncofed.domain.patient import Fact, PatientProfile, Provenance
 from oncofed.domain.trial import Phase, SiteStatus, Trial, TrialSite, TrialStatus, nearest_recruiting_site
 
@@ -13,11 +13,12 @@ __all__ = [
     "Atom",
     "Centre",
     "Criterion",
-    "CriterionVerdict",
+    "CriterionOutcome",
     "Evidence",
     "Fact",
     "GeoPoint",
     "Match",
+    "Outcome",
     "PatientProfile",
     "Phase",
     "Provenance",
@@ -27,7 +28,7 @@ __all__ = [
     "Trial",
     "TrialSite",
     "TrialStatus",
-    "Verdict",
+    "TrialVerdict",
     "haversine_km",
     "nearest_recruiting_site",
 ]

@@ -19,6 +19,9 @@ class Atom:
     kind: e.g. "age", "sex", "cancer_type", "biomarker", "ecog", "lab", "prior_therapy",
     "brain_metastases", "pregnancy", "non_evaluable". operator: one of
     ">=", ">", "<=", "<", "==", "!=", "in", "present", "absent".
+    `condition`: atoms that must all hold for this atom to state anything ("<= 5 x ULN *if liver
+    metastases*"): inside an OR group the atom then reads "condition and statement", alone
+    "if condition then statement".
     """
 
     kind: str
@@ -33,16 +36,23 @@ class Atom:
     hypothetical: bool = False
     window_days: int | None = None
     attributes: dict[str, Any] = field(default_factory=dict)
+    condition: tuple[Atom, ...] = ()
 
 
 @dataclass(frozen=True)
 class Criterion:
+    """One criterion line. `condition`: atoms that must all hold for the criterion to apply
+    ("Women of childbearing potential must ..."; false: the outcome is `not_applicable`).
+    `cohort`: the cohort / part / arm heading it belongs to (None: it applies to every cohort)."""
+
     section: Section
     index: int
     text: str
     span: tuple[int, int] | None = None
     atoms: tuple[Atom, ...] = ()
     parent_index: int | None = None
+    condition: tuple[Atom, ...] = ()
+    cohort: str | None = None
 
     @property
     def evaluable(self) -> bool:

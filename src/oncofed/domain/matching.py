@@ -1,4 +1,18 @@
-"""Results of matching: a verdict per criterion, with the evidence behind it."""
+"""Results of matching, in patient terms: an outcome per criterion, a verdict per trial, evidence.
+
+The contract (docs/MATCHING.md, "Outcome model"):
+
+- A criterion's `Outcome` says what the criterion means for this patient, whatever its section:
+  `satisfied` (an inclusion met, or an exclusion that does not apply), `violated` (an inclusion not
+  met, or an exclusion that applies: it stands against the patient), `unknown` (the data does not
+  decide it: the evidence says what to check) or `not_applicable` (a conditional criterion whose
+  condition does not hold, a criterion for the other sex, a criterion of another cohort).
+- A trial's `TrialVerdict`: `excluded` when some criterion is violated in every cohort, `eligible`
+  when nothing is violated or unknown in at least one cohort (criteria only an investigator can
+  decide, such as consent, never block), `unknown` otherwise, `not_evaluated` when the trial has no
+  parsed criteria (never `eligible` by default).
+- Evidence is a plain sentence with its source (the fact used and where it came from).
+"""
 
 from __future__ import annotations
 
@@ -10,61 +24,73 @@ from oncofed.domain.patient import Fact
 from oncofed.domain.trial import TrialSite
 
 
-class Verdict(StrEnum):
-    """A verdict on a criterion as an eligibility requirement.
+class Outcome(StrEnum):
+    """A criterion's outcome for one patient, in patient terms whatever the section."""
 
-    For an exclusion criterion, `met` means the patient is clear of it (the requirement holds)
-    and `not_met` means the exclusion applies.
-    """
-
-    MET = "met"
-    NOT_MET = "not_met"
+    SATISFIED = "satisfied"
+    VIOLATED = "violated"
     UNKNOWN = "unknown"
+    NOT_APPLICABLE = "not_applicable"
+
+
+class TrialVerdict(StrEnum):
+    """A trial's verdict for one patient (see the module docstring)."""
+
+    ELIGIBLE = "eligible"
+    EXCLUDED = "excluded"
+    UNKNOWN = "unknown"
+    NOT_EVALUATED = "not_evaluated"
 
 
 @dataclass(frozen=True)
 class Evidence:
-    """Why a verdict was given: the patient fact used (with its provenance) and an explanation."""
+    """Why an outcome was given: a plain sentence, the patient fact used (with its provenance)."""
 
     explanation: str
     fact: Fact | None = None
 
 
 @dataclass(frozen=True)
-class CriterionVerdict:
+class CriterionOutcome:
+    """One criterion's outcome for one patient, with the evidence behind it.
+
+    `sentence` is the plain-language reason shown to a clinician; `checks` what would decide an
+    unknown; `investigator` is True when only the investigator can decide it (consent, opinion):
+    such a criterion is `unknown` but never keeps a trial from `eligible`.
+    """
+
     criterion: Criterion
-    verdict: Verdict
+    outcome: Outcome
     evidence: tuple[Evidence, ...] = ()
+    sentence: str = ""
+    checks: tuple[str, ...] = ()
+    investigator: bool = False
 
     @property
     def blocks(self) -> bool:
-        """True when this verdict makes the patient ineligible (unmet inclusion or met exclusion)."""
-        return self.verdict is Verdict.NOT_MET
+        """True when this outcome makes the patient ineligible (for its cohort)."""
+        return self.outcome is Outcome.VIOLATED
 
 
 @dataclass
 class Match:
+    """One trial for one patient: the criterion outcomes (cohorts resolved), the trial verdict, and
+    `cohort`, the cohort the patient was assessed in (None for a trial without cohorts)."""
+
     trial_id: str
     patient_id: str
-    verdicts: list[CriterionVerdict] = field(default_factory=list)
+    outcomes: list[CriterionOutcome] = field(default_factory=list)
+    verdict: TrialVerdict = TrialVerdict.NOT_EVALUATED
+    cohort: str | None = None
     relevance: float = 0.0
     score: float = 0.0
     nearest_site: TrialSite | None = None
     distance_km: float | None = None
+    reason: str = ""
 
     @property
-    def counts(self) -> dict[Verdict, int]:
-        out = {v: 0 for v in Verdict}
-        for cv in self.verdicts:
-            out[cv.verdict] += 1
+    def counts(self) -> dict[Outcome, int]:
+        out = {o: 0 for o in Outcome}
+        for co in self.outcomes:
+            out[co.outcome] += 1
         return out
-
-    @property
-    def eligibility(self) -> str:
-        """ "eligible" (all met), "possible" (only unknowns besides met), or "not_eligible"."""
-        c = self.counts
-        if c[Verdict.NOT_MET]:
-            return "not_eligible"
-        if c[Verdict.UNKNOWN]:
-            return "possible"
-        return "eligible"

@@ -8,65 +8,45 @@ import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from oncofed.criteria.vocab import oncotree_name
 from oncofed.domain import Atom, Fact
 from oncofed.matching.facts import PatientView, as_float, fact_date, parse_stage
+from oncofed.matching.numeric import compare, compare_range, lab_threshold, record_uln, threshold_words
+from oncofed.matching.outcomes import tri_of
 from oncofed.matching.vocab import (
-    canonical_threshold,
     class_alternatives,
     drug_classes,
     has_oncotree_hierarchy,
-    lab_uln,
     norm_text,
     oncotree_is_within,
 )
 
+__all__ = ["AtomResult", "compare", "compare_range", "unknown"]
+
 
 @dataclass(frozen=True)
 class AtomResult:
+    """Whether an atom's statement holds for the patient: True, False or None (unknown), with a plain
+    sentence, the fact used and, for unknowns, what to check. `presumed`: decided only because a
+    record taken as complete does not list something (see `outcomes`: it never excludes)."""
+
     holds: bool | None
     explanation: str
     fact: Fact | None = None
     check: str = ""  # for unknowns: the data that would decide it
+    presumed: bool = False
+
+    @property
+    def tri(self) -> int:
+        return tri_of(self.holds, self.presumed)
 
 
 def unknown(check: str, explanation: str = "", fact: Fact | None = None) -> AtomResult:
-    return AtomResult(None, explanation or f"no data: {check}", fact, check)
-
-
-def compare(op: str, left: float, right: float) -> bool:
-    if op == ">=":
-        return left >= right
-    if op == ">":
-        return left > right
-    if op == "<=":
-        return left <= right
-    if op == "<":
-        return left < right
-    if op in ("==", "="):
-        return left == right
-    if op == "!=":
-        return left != right
-    raise ValueError(f"operator {op!r} is not numeric")
-
-
-def compare_range(op: str, low: float, high: float, value: object) -> bool | None:
-    """Compare a patient value known to lie in [low, high]: decided only if the whole range agrees."""
-    if op == "in":
-        raw = value if isinstance(value, (list, tuple, set)) else [value]
-        values = {f for f in (as_float(v) for v in raw) if f is not None}
-        if low == high:
-            return low in values
-        inside = [v for v in values if low <= v <= high]
-        return None if inside else False
-    target = as_float(value)
-    if target is None:
-        return None
-    a, b = compare(op, low, target), compare(op, high, target)
-    return a if a == b else None
+    return AtomResult(None, explanation or f"not recorded: {check}", fact, check)
 
 
 def _numeric_text(op: str, value: object, unit: str | None = "") -> str:
-    return f"{op} {value}{' ' + unit if unit else ''}"
+    return threshold_words(op, value, unit)
 
 
 def _within(day: date, when: date | None, window_days: int | None) -> bool | None:
@@ -81,6 +61,11 @@ def _within(day: date, when: date | None, window_days: int | None) -> bool | Non
 # --- demographics --------------------------------------------------------------------------
 
 
+def _cancer_name(code: str) -> str:
+    name = oncotree_name(code.upper())
+    return f"{name} ({code})" if name else code
+
+
 def age(atom: Atom, v: PatientView, day: date) -> AtomResult:
     years = v.profile.age_on(day)
     fact = v.column_fact.get("age")
@@ -88,7 +73,7 @@ def age(atom: Atom, v: PatientView, day: date) -> AtomResult:
         return unknown("date of birth or age")
     holds = compare(atom.operator, years, float(atom.value))
     return AtomResult(
-        holds, f"age {years:.0f} years on {day} ({_numeric_text(atom.operator, atom.value)})", fact
+        holds, f"aged {years:.0f} on {day} (criterion: {_numeric_text(atom.operator, atom.value)})", fact
     )
 
 
@@ -96,19 +81,35 @@ def sex(atom: Atom, v: PatientView, day: date) -> AtomResult:
     if not v.profile.sex:
         return unknown("sex")
     holds = v.profile.sex.upper() == str(atom.value).upper()
-    return AtomResult(holds, f"sex {v.profile.sex}", v.column_fact.get("sex"))
+    return AtomResult(holds, f"{v.profile.sex.lower()} patient", v.column_fact.get("sex"))
 
 
 def pregnancy(atom: Atom, v: PatientView, day: date) -> AtomResult:
     kind = atom.kind
+    what = "pregnant" if kind == "pregnancy" else "breastfeeding"
     if (v.profile.sex or "").upper() == "MALE":
-        return AtomResult(False, f"male patient: {kind} does not apply", v.column_fact.get("sex"))
+        return AtomResult(False, f"male patient: cannot be {what}", v.column_fact.get("sex"))
     pos, neg = v.positive(kind), v.negative(kind)
     if pos:
-        return AtomResult(True, f"{kind} recorded: {pos[0].display or pos[0].value}", pos[0])
+        return AtomResult(True, f"recorded as {what}", pos[0])
     if neg:
-        return AtomResult(False, f"{kind} excluded: {neg[0].display or 'negative'}", neg[0])
+        return AtomResult(False, f"recorded as not {what}", neg[0])
     return unknown("pregnancy test" if kind == "pregnancy" else "breastfeeding status")
+
+
+def childbearing_potential(atom: Atom, v: PatientView, day: date) -> AtomResult:
+    """A woman of childbearing potential: no for a man, a postmenopausal or sterile woman."""
+    if (v.profile.sex or "").upper() == "MALE":
+        return AtomResult(False, "male patient", v.column_fact.get("sex"))
+    for f in v.facts("menopausal_status") + v.facts("childbearing_potential"):
+        code = (f.code or str(f.value or "")).lower()
+        if f.kind == "childbearing_potential":
+            return AtomResult(not f.negated, f"{'' if not f.negated else 'not '}of childbearing potential", f)
+        if not f.negated and code in ("postmenopausal", "post-menopausal", "surgically_sterile", "sterile"):
+            return AtomResult(False, f"{code.replace('_', ' ')}: not of childbearing potential", f)
+        if not f.negated and code in ("premenopausal", "pre-menopausal", "perimenopausal"):
+            return AtomResult(True, f"{code}: of childbearing potential", f)
+    return unknown("childbearing potential (menopausal status)")
 
 
 # --- disease -------------------------------------------------------------------------------
@@ -119,18 +120,20 @@ def cancer_type(atom: Atom, v: PatientView, day: date) -> AtomResult:
     codes = tuple(str(c) for c in (raw if isinstance(raw, (list, tuple, set)) else [raw]) if c)
     code, fact = v.primary_cancer()
     if not code:
-        return unknown("primary cancer diagnosis (OncoTree code)")
+        return unknown("primary cancer diagnosis")
     if not codes:
         return unknown("criterion names no cancer type code", fact=fact)
     holds = oncotree_is_within(code, codes)
-    how = "OncoTree subtree" if has_oncotree_hierarchy() else "exact code (no OncoTree hierarchy loaded)"
+    wanted = " or ".join(_cancer_name(c) for c in codes)
+    how = "" if has_oncotree_hierarchy() else " (exact codes compared: no OncoTree hierarchy loaded)"
     if holds is None:
         return unknown(
-            f"{code} subtype ({', '.join(codes)}?)", f"{code} is broader than {', '.join(codes)}", fact
+            f"{_cancer_name(code)} subtype ({wanted}?)",
+            f"{_cancer_name(code)} is broader than {wanted}",
+            fact,
         )
-    return AtomResult(
-        holds, f"primary cancer {code} {'within' if holds else 'not within'} {', '.join(codes)} ({how})", fact
-    )
+    relation = "is a" if holds else "is not a"
+    return AtomResult(holds, f"primary cancer {_cancer_name(code)} {relation} {wanted}{how}", fact)
 
 
 def stage(atom: Atom, v: PatientView, day: date) -> AtomResult:
@@ -139,56 +142,72 @@ def stage(atom: Atom, v: PatientView, day: date) -> AtomResult:
     if patient is None:
         return unknown("stage group")
     wanted = atom.value if isinstance(atom.value, (list, tuple, set)) else [atom.value]
+    shown = ", ".join(map(str, wanted))
     undecided = False
     for w in wanted:
         target = parse_stage(str(w))
         if target is None or target[0] != patient[0]:
             continue
         if not target[1] or patient[1].startswith(target[1]):
-            return AtomResult(True, f"stage {value} in {', '.join(map(str, wanted))}", fact)
+            return AtomResult(True, f"stage {value} (criterion: {shown})", fact)
         if not patient[1]:
             undecided = True
     if undecided:
         return unknown(f"stage sub-group (recorded {value})", fact=fact)
-    return AtomResult(False, f"stage {value} not in {', '.join(map(str, wanted))}", fact)
+    return AtomResult(False, f"stage {value} (criterion: {shown})", fact)
 
 
 def disease_setting(atom: Atom, v: PatientView, day: date) -> AtomResult:
     setting = (atom.code or str(atom.value or "")).lower()
+    words = setting.replace("_", " ")
     for f in v.positive("disease_status"):
         if (f.code or "").lower() == setting:
-            return AtomResult(True, f"disease status {setting}", f)
+            return AtomResult(True, f"{words} disease recorded", f)
     for f in v.negative("disease_status"):
         if (f.code or "").lower() == setting:
-            return AtomResult(False, f"disease status: not {setting}", f)
+            return AtomResult(False, f"recorded as not {words}", f)
     if setting == "metastatic":
         holds, fact = v.is_metastatic()
         if holds is not None:
             return AtomResult(
-                holds, "metastatic disease" if holds else "no metastatic disease recorded (stage)", fact
+                holds, "metastatic disease" if holds else "no metastatic disease (stage recorded)", fact
             )
+    if setting in ("locally_advanced", "unresectable", "advanced"):
+        holds, fact = v.is_metastatic()
+        if holds and setting == "advanced":
+            return AtomResult(True, "metastatic (advanced) disease", fact)
     if setting in ("first_line", "treatment_naive"):
         lines, fact = v.prior_lines()
         if lines is not None:
-            return AtomResult(lines == 0, f"{lines} prior line(s) for advanced disease", fact)
-    return unknown(f"disease setting: {setting.replace('_', ' ')}")
+            return AtomResult(lines == 0, f"{lines} prior line(s) of therapy for advanced disease", fact)
+    return unknown(f"disease setting: {words}")
 
 
 def _presence(kind: str, code: str | None, v: PatientView, day: date, atom: Atom, check: str) -> AtomResult:
     """Generic present/absent fact lookup with an optional time window."""
+    label = (code or kind).replace("_", " ")
     pos = v.positive(kind, code)
     if pos:
         f = pos[0]
+        shown = f.display or label
         inside = _within(day, fact_date(f), atom.window_days)
         if inside is None:
-            return unknown(f"date of {f.display or code} (within {atom.window_days} days?)", fact=f)
+            return unknown(f"date of {shown} (within {atom.window_days} days?)", fact=f)
         if inside:
-            return AtomResult(True, f"{kind} {f.display or code} recorded", f)
-        return AtomResult(False, f"{f.display or code} is older than {atom.window_days} days", f)
+            return AtomResult(True, f"{shown} recorded", f)
+        return AtomResult(False, f"{shown} recorded, more than {atom.window_days} days ago", f)
     neg = v.negative(kind, code)
     if neg:
-        return AtomResult(False, f"{kind} {code or ''} explicitly absent".strip(), neg[0])
+        return AtomResult(False, f"no {label} (recorded)", neg[0])
     return unknown(check)
+
+
+_BRAIN_STATUS = {
+    "active": ({"active", "untreated", "symptomatic", "progressing"}, {"treated_stable"}),
+    "untreated": ({"untreated"}, {"treated_stable"}),
+    "symptomatic": ({"symptomatic"}, {"treated_stable"}),
+    "treated_stable": ({"treated_stable"}, {"active", "untreated", "symptomatic", "progressing"}),
+}
 
 
 def brain_metastases(atom: Atom, v: PatientView, day: date) -> AtomResult:
@@ -197,38 +216,36 @@ def brain_metastases(atom: Atom, v: PatientView, day: date) -> AtomResult:
     if pos:
         f = pos[0]
         status = str(f.attributes.get("status") or "").lower()
+        shown = status.replace("_", " and ")
         if wanted == "any":
-            return AtomResult(True, f"brain metastases ({status or 'status not recorded'})", f)
+            return AtomResult(True, f"brain metastases recorded{' (' + shown + ')' if status else ''}", f)
         if not status:
-            return unknown("brain metastases status (active, treated and stable?)", fact=f)
-        table = {
-            "active": ({"active", "untreated", "symptomatic", "progressing"}, {"treated_stable"}),
-            "untreated": ({"untreated"}, {"treated_stable"}),
-            "symptomatic": ({"symptomatic"}, {"treated_stable"}),
-            "treated_stable": ({"treated_stable"}, {"active", "untreated", "symptomatic", "progressing"}),
-        }
-        yes, no = table.get(wanted, ({wanted}, set()))
+            return unknown("brain metastases status (active, or treated and stable?)", fact=f)
+        yes, no = _BRAIN_STATUS.get(wanted, ({wanted}, set()))
         if status in yes:
-            return AtomResult(True, f"brain metastases {status}", f)
+            return AtomResult(True, f"brain metastases {shown}", f)
         if status in no:
-            return AtomResult(False, f"brain metastases {status} (criterion: {wanted})", f)
-        return unknown(f"whether brain metastases ({status}) are {wanted}", fact=f)
+            return AtomResult(False, f"brain metastases {shown}, not {wanted.replace('_', ' and ')}", f)
+        return unknown(f"whether the brain metastases ({shown}) are {wanted.replace('_', ' ')}", fact=f)
     neg = v.negative("metastasis", "brain")
     if neg:
-        return AtomResult(False, "no brain metastases", neg[0])
+        return AtomResult(False, "no brain metastases (recorded)", neg[0])
     metastatic, fact = v.is_metastatic()
     if metastatic is False:
-        return AtomResult(False, "no distant metastasis recorded (non-metastatic stage)", fact)
+        return AtomResult(False, "no distant metastasis (non-metastatic stage recorded)", fact)
     return unknown("brain imaging (brain metastases?)")
 
 
 def metastasis(atom: Atom, v: PatientView, day: date) -> AtomResult:
     site = (atom.code or str(atom.value or "")).lower()
-    result = _presence("metastasis", site or None, v, day, atom, f"imaging: {site} metastases")
+    words = site.replace("_", " ")
+    result = _presence("metastasis", site or None, v, day, atom, f"imaging: {words} metastases")
+    if result.holds is True:
+        return AtomResult(True, f"{words} metastases recorded", result.fact)
     if result.holds is None and not v.facts("metastasis"):
         metastatic, fact = v.is_metastatic()
         if metastatic is False:
-            return AtomResult(False, "no distant metastasis recorded (non-metastatic stage)", fact)
+            return AtomResult(False, "no distant metastasis (non-metastatic stage recorded)", fact)
     return result
 
 
@@ -238,10 +255,10 @@ def leptomeningeal(atom: Atom, v: PatientView, day: date) -> AtomResult:
             if v.positive(kind, code):
                 return AtomResult(True, "leptomeningeal disease recorded", v.positive(kind, code)[0])
             if v.negative(kind, code):
-                return AtomResult(False, "no leptomeningeal disease", v.negative(kind, code)[0])
+                return AtomResult(False, "no leptomeningeal disease (recorded)", v.negative(kind, code)[0])
     metastatic, fact = v.is_metastatic()
     if metastatic is False:
-        return AtomResult(False, "no distant metastasis recorded (non-metastatic stage)", fact)
+        return AtomResult(False, "no distant metastasis (non-metastatic stage recorded)", fact)
     return unknown("leptomeningeal disease (MRI / CSF)")
 
 
@@ -273,9 +290,11 @@ def ecog(atom: Atom, v: PatientView, day: date) -> AtomResult:
         return unknown("ECOG performance status")
     holds = compare_range(atom.operator, low, high, atom.value)
     src = f" (converted from Karnofsky {fact.value})" if fact.kind == "karnofsky" else ""
+    wanted = atom.value if atom.operator != "in" else " or ".join(map(str, atom.value))
+    criterion = _numeric_text(atom.operator, wanted) if atom.operator != "in" else wanted
     if holds is None:
-        return unknown("ECOG performance status", f"ECOG {low}-{high}{src} undecided", fact)
-    return AtomResult(holds, f"ECOG {low}{src} ({_numeric_text(atom.operator, atom.value)})", fact)
+        return unknown("ECOG performance status", f"ECOG {low}-{high}{src}: undecided", fact)
+    return AtomResult(holds, f"ECOG {low}{src} (criterion: ECOG {criterion})", fact)
 
 
 def karnofsky(atom: Atom, v: PatientView, day: date) -> AtomResult:
@@ -285,39 +304,37 @@ def karnofsky(atom: Atom, v: PatientView, day: date) -> AtomResult:
     holds = compare_range(atom.operator, low, high, atom.value)
     shown = f"{low:.0f}" if low == high else f"{low:.0f}-{high:.0f} (from ECOG {fact.value})"
     if holds is None:
-        return unknown("Karnofsky performance status", f"Karnofsky {shown} undecided", fact)
-    return AtomResult(holds, f"Karnofsky {shown} ({_numeric_text(atom.operator, atom.value)})", fact)
+        return unknown("Karnofsky performance status", f"Karnofsky {shown}: undecided", fact)
+    return AtomResult(
+        holds, f"Karnofsky {shown} (criterion: {_numeric_text(atom.operator, atom.value)})", fact
+    )
 
 
 def lab(atom: Atom, v: PatientView, day: date) -> AtomResult:
     analyte = (atom.code or "").lower()
+    name = analyte.upper() if len(analyte) <= 4 else analyte.replace("_", " ")
     f = v.latest_lab(analyte)
     if f is None:
-        return unknown(f"laboratory value: {analyte}")
+        return unknown(f"laboratory value: {name}")
     value = as_float(f.value)
     if value is None:
-        return unknown(f"laboratory value: {analyte}", f"{analyte} recorded without a number", f)
+        return unknown(f"laboratory value: {name}", f"{name} recorded without a number", f)
     if atom.window_days is not None and _within(day, f.when, atom.window_days) is not True:
-        return unknown(
-            f"recent {analyte} (within {atom.window_days} days)", f"latest {analyte} from {f.when}", f
-        )
-    target = as_float(atom.value)
-    if target is None:
-        return unknown(f"criterion threshold for {analyte}", fact=f)
-    if (atom.unit or "").replace(" ", "").lower() in ("xuln", "×uln", "uln"):
-        uln = as_float(f.attributes.get("uln")) or lab_uln(analyte)
-        if uln is None:
-            return unknown(f"upper limit of normal for {analyte}", fact=f)
-        threshold = target * uln
-        shown = f"{atom.operator} {target:g} x ULN ({threshold:g} {f.unit or ''})"
-    else:
-        converted = canonical_threshold(analyte, target, atom.unit)
-        if converted is None:
-            return unknown(f"{analyte} in a comparable unit (criterion in {atom.unit})", fact=f)
-        threshold = converted
-        shown = _numeric_text(atom.operator, f"{threshold:g}", f.unit)
+        return unknown(f"recent {name} (within {atom.window_days} days)", f"latest {name} from {f.when}", f)
+    uln = record_uln(f.attributes.get("uln"), analyte)
+    threshold = lab_threshold(analyte, atom.value, atom.unit, uln)
+    if threshold is None:
+        if as_float(atom.value) is None:
+            return unknown(f"criterion threshold for {name}", fact=f)
+        return unknown(f"{name} in a comparable unit (criterion in {atom.unit})", fact=f)
     holds = compare(atom.operator, value, threshold)
-    return AtomResult(holds, f"{analyte} {value:g} {f.unit or ''} ({shown}) on {f.when}", f)
+    limit = _numeric_text(atom.operator, atom.value, atom.unit)
+    if atom.unit and "uln" in atom.unit.lower():
+        limit += f" = {threshold:g} {f.unit or ''}".rstrip()
+    when = f" on {f.when}" if f.when else ""
+    return AtomResult(
+        holds, f"{name} {value:g} {f.unit or ''}{when} (criterion: {limit})".replace("  ", " "), f
+    )
 
 
 # --- treatment history ---------------------------------------------------------------------
@@ -332,6 +349,12 @@ def treatment_matches(f: Fact, code: str, klass: str | None) -> bool:
     wanted_classes = class_alternatives(code) | (class_alternatives(klass) if klass else set())
     classes = {norm_text(f.attributes.get("class", ""))} | set(drug_classes(drug))
     return bool(wanted_classes & (classes - {""}))
+
+
+def _treatment_words(f: Fact) -> str:
+    klass = f.attributes.get("class", "")
+    end = fact_date(f)
+    return f"received {f.code}{f' ({klass})' if klass else ''}{f', last given {end}' if end else ''}"
 
 
 def prior_therapy(atom: Atom, v: PatientView, day: date) -> AtomResult:
@@ -353,17 +376,24 @@ def prior_therapy(atom: Atom, v: PatientView, day: date) -> AtomResult:
                 return unknown(f"end date of {label} (within {atom.window_days} days?)", fact=hits[0])
             else:
                 holds, f = False, hits[0]
+        words = _treatment_words(f)
+        if atom.window_days is not None and not holds:
+            words += f" (more than {atom.window_days} days ago)"
         holds = holds if atom.operator != "absent" else not holds
-        return AtomResult(
-            holds, f"received {f.code} ({f.attributes.get('class', '')}) ended {fact_date(f)}", f
-        )
+        return AtomResult(holds, words, f)
     if negs:
-        return AtomResult(atom.operator == "absent", f"no prior {label} (explicit)", negs[0])
+        return AtomResult(atom.operator == "absent", f"no prior {label} (recorded)", negs[0])
     if v.treatments():
-        # A recorded treatment history is taken as complete for the drugs it lists.
+        # A recorded treatment history is taken as complete for the drugs it lists, as a presumption:
+        # it may satisfy a criterion, never violate one (see matching/outcomes.py).
         n = len(v.treatments())
+        listed = ", ".join(sorted({str(t.code) for t in v.treatments()})[:4])
         return AtomResult(
-            atom.operator == "absent", f"{label} not among {n} recorded treatments", v.treatments()[0]
+            atom.operator == "absent",
+            f"{label} not among the {n} recorded treatment(s) ({listed})",
+            v.treatments()[0],
+            f"prior treatments ({label}?)",
+            presumed=True,
         )
     return unknown(f"prior treatments ({label}?)")
 
@@ -373,14 +403,18 @@ def prior_lines(atom: Atom, v: PatientView, day: date) -> AtomResult:
     if lines is None:
         return unknown("number of prior lines of systemic therapy for advanced disease", fact=fact)
     holds = compare(atom.operator, lines, float(atom.value))
-    return AtomResult(holds, f"{lines} prior line(s) for advanced disease", fact)
+    return AtomResult(
+        holds,
+        f"{lines} prior line(s) for advanced disease (criterion: {_numeric_text(atom.operator, atom.value)})",
+        fact,
+    )
 
 
 def treatment_naive(atom: Atom, v: PatientView, day: date) -> AtomResult:
     if v.treatments():
-        return AtomResult(False, f"{len(v.treatments())} prior treatment(s) recorded", v.treatments()[0])
+        return AtomResult(False, _treatment_words(v.treatments()[0]), v.treatments()[0])
     if v.negative("treatment"):
-        return AtomResult(True, "no prior systemic therapy (explicit)", v.negative("treatment")[0])
+        return AtomResult(True, "no prior systemic therapy (recorded)", v.negative("treatment")[0])
     return unknown("prior systemic therapy (treatment-naive?)")
 
 
@@ -407,4 +441,4 @@ def comorbidity(atom: Atom, v: PatientView, day: date) -> AtomResult:
 
 def non_evaluable(atom: Atom, v: PatientView, day: date) -> AtomResult:
     what = (atom.code or "other").replace("_", " ")
-    return unknown(f"{what}: to be confirmed by the investigator", "cannot be decided from patient data")
+    return unknown(f"{what}: to be confirmed by the investigator", "to be confirmed by the investigator")

@@ -36,6 +36,7 @@ import numpy as np
 
 from oncofed.domain import Fact, PatientProfile
 from oncofed.matching.facts import PatientView, as_float, fact_date
+from oncofed.matching.numeric import record_uln_column
 from oncofed.matching.vectorised import (
     DATE_ATTRIBUTES,
     KEY_ATTRIBUTES,
@@ -46,7 +47,7 @@ from oncofed.matching.vectorised import (
     _fact_key,
     kind_facts,
 )
-from oncofed.matching.vocab import MARKER_ALIASES, lab_table, lab_uln, marker_key
+from oncofed.matching.vocab import MARKER_ALIASES, lab_table, marker_key
 
 # kinds, profile fields, attributes kept, dates, codes kept per kind (see vectorised.KEY_CODES)
 Variant = tuple[
@@ -378,11 +379,7 @@ class FeatureBatch(PatientBatch):
                 value, uln, when = np.full(n, np.nan), np.full(n, np.nan), np.full(n, np.nan)
             else:
                 value, uln_raw, when, present = raw
-                default_uln = lab_uln(analyte)
-                fallback = np.nan if default_uln is None else float(default_uln)
-                # as PatientBatch.lab: the record's ULN unless missing or zero, else the default
-                uln = np.where(np.isnan(uln_raw) | (uln_raw == 0), fallback, uln_raw)
-                uln = np.where(present, uln, np.nan)
+                uln = record_uln_column(uln_raw, present, analyte)  # the rule of numeric.py
             self._labs[analyte] = (value, uln, when)
         return self._labs[analyte]
 

@@ -1,16 +1,21 @@
-"""Patient -> trials: retrieve open candidates, evaluate every criterion, rank, locate the nearest
+"""Patient -> trials: retrieve open candidates, assess every criterion, rank, locate the nearest
 recruiting site. `match_patient(index, profile)` is the whole pipeline; build the `TrialIndex` once."""
 
 from __future__ import annotations
 
+import weakref
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 from oncofed.domain import Match, PatientProfile, Trial, nearest_recruiting_site
+from oncofed.matching.assess import assess_trial, quick_assess
 from oncofed.matching.atoms import AtomResult
-from oncofed.matching.evaluate import evaluate_criterion, quick_verdict
 from oncofed.matching.facts import PatientView
-from oncofed.matching.rank import RELEVANCE_WEIGHT, CheckItem, eligibility_score_codes, what_to_check
+from oncofed.matching.outcomes import EXCLUDED, CohortPlan, cohort_plan
+from oncofed.matching.rank import CheckItem, trial_score, what_to_check
+from oncofed.matching.ranking.ranker import WEIGHTS, Weights
 from oncofed.matching.retrieve import TrialIndex
 
 DEFAULT_LIMIT = 20
@@ -32,7 +37,61 @@ class MatchReport:
     checks: list[CheckItem] = field(default_factory=list)
     open_trials: int = 0
     candidates: int = 0
-    parser_available: bool = True
+    parser_available: bool = False
+
+
+_COHORTS: weakref.WeakKeyDictionary[TrialIndex, list[CohortPlan | None]] = weakref.WeakKeyDictionary()
+
+
+def cohorts_of(index: TrialIndex, i: int) -> CohortPlan:
+    """The cohort plan of the index's trial `i`, built once per index."""
+    plans = _COHORTS.get(index)
+    if plans is None:
+        plans = _COHORTS[index] = [None] * len(index.entries)
+    hit = plans[i]
+    if hit is None:
+        hit = plans[i] = cohort_plan(index.entries[i].plans)
+    return hit
+
+
+class Scored(NamedTuple):
+    """A candidate trial ranked by `rank_candidates`."""
+
+    position: int  # in the index
+    score: float  # the ranker's score (relevance + eligibility), higher is better
+    relevance: float  # BM25 of the patient text (what the pages show as relevance)
+    verdict: int  # trial verdict code (outcomes.EXCLUDED, ...)
+
+
+def rank_candidates(
+    index: TrialIndex,
+    profile: PatientProfile,
+    day: date,
+    *,
+    candidates: int = DEFAULT_CANDIDATES,
+    extra_text: str = "",
+    pool: Sequence[str] | None = None,
+    weights: Weights = WEIGHTS,
+    cache: dict[int, AtomResult] | None = None,
+) -> list[Scored]:
+    """The one ranker (`matching/ranking/ranker.py`): hard filters and first stage, relevance
+    signals, criterion outcomes, `trial_score`; best first. `oncofed match` and `oncofed eval rank`
+    both rank with this function, so they give the same order for the same patient and trials."""
+    view = PatientView.of(profile)
+    memo: dict[int, AtomResult] = {} if cache is None else cache
+    first = index.candidates(profile, day, candidates, extra_text, pool)
+    positions = [i for i, _ in first]
+    relevance = index.relevance(positions, profile, day, extra_text, weights)
+    scored: list[Scored] = []
+    for n, (i, bm25) in enumerate(first):
+        entry = index.entries[i]
+        codes, verdict = quick_assess(entry.plans, cohorts_of(index, i), view, day, memo)
+        score = trial_score(
+            codes.tolist(), entry.inclusion, verdict, float(relevance[n]), decisive=entry.decisive, weights=weights
+        )
+        scored.append(Scored(i, score, bm25, verdict))
+    scored.sort(key=lambda s: (-s.score, s.position))
+    return scored
 
 
 def match_patient(
@@ -46,38 +105,36 @@ def match_patient(
 ) -> MatchReport:
     """The `limit` best open trials for `profile`, each with its full criterion table.
 
-    A profile with almost no data still gets trials, ranked with `unknown` verdicts.
+    A profile with almost no data still gets trials, ranked with `unknown` outcomes.
     """
     on = day or date.today()
     view = PatientView.of(profile)
-    pool = index.candidates(profile, on, max(limit, candidates), extra_text)
-    top_relevance = max((score for _, score in pool), default=0.0) or 1.0
     cache: dict[int, AtomResult] = {}
-    # phase 1: verdict codes of every candidate's criteria (no evidence objects), score, rank
-    scored: list[tuple[int, float, int, float]] = []
-    for i, relevance in pool:
-        entry = index.entries[i]
-        codes = [quick_verdict(plan, view, on, cache) for plan in entry.plans]
-        score = eligibility_score_codes(entry.inclusion, codes) + RELEVANCE_WEIGHT * relevance / top_relevance
-        scored.append((0 if 0 in codes else 1, score, i, relevance))
-    scored.sort(key=lambda item: (-item[0], -item[1], item[2]))
+    # phase 1: the one ranker over the candidates (outcome codes without evidence objects)
+    scored = rank_candidates(
+        index, profile, on, candidates=max(limit, candidates), extra_text=extra_text, cache=cache
+    )
     # phase 2: full criterion tables with evidence, for the trials returned only
     results: list[RankedTrial] = []
-    for rank, (_, score, i, relevance) in enumerate(scored[:limit], start=1):
+    for rank, (i, score, relevance, _) in enumerate(scored[:limit], start=1):
         entry = index.entries[i]
-        verdicts = [evaluate_criterion(c, view, on, cache) for c in entry.criteria]
-        match = Match(entry.trial.id, profile.id, verdicts, relevance=relevance, score=score)
+        a = assess_trial(entry.criteria, view, on, cache, entry.plans)
+        match = Match(
+            entry.trial.id, profile.id, a.outcomes, a.verdict, a.cohort, relevance=relevance, score=score,
+            reason=a.reason,
+        )  # fmt: skip
         if profile.home is not None:
             nearest = nearest_recruiting_site(entry.trial, profile.home)
             if nearest is not None:
                 match.nearest_site, match.distance_km = nearest
         results.append(RankedTrial(entry.trial, match, rank))
-    checks = what_to_check([(r.trial.id, r.match.verdicts) for r in results])
+    checks = what_to_check([(r.trial.id, r.match.verdict, r.match.outcomes) for r in results])
     return MatchReport(
         patient=profile,
         day=on,
         results=results,
         checks=checks,
         open_trials=len(index),
-        candidates=len(pool),
+        candidates=len(scored),
+        parser_available=True,
     )

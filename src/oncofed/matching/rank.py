@@ -1,9 +1,11 @@
-"""Ranking that combines eligibility and relevance, and the "what to check next" list.
+"""The trial score (ONE function: the match pipeline, pre-screening and `oncofed eval verdicts` call
+it) and the "what to check next" list.
 
-Eligibility follows TrialGPT's aggregate (Jin et al., Nature Communications 2024): the share of
-criteria met, minus 1 if any inclusion is not met and minus 1 if any exclusion applies. Relevance
-(BM25, normalised to 0..1 over the candidates) adds at most RELEVANCE_WEIGHT. Trials with a blocking
-verdict always sort after trials without one, whatever their relevance.
+Score: TrialGPT's aggregate (Jin et al., Nature Communications 2024) on outcomes in patient terms:
+the share of decided-or-open criteria that are satisfied (not-applicable ones left out), minus 1 if
+an inclusion is violated and minus 1 if an exclusion applies, plus at most RELEVANCE_WEIGHT of
+normalised relevance; an excluded trial scores 2 lower still, so it always sorts after every trial
+that is not excluded. Higher = more likely eligible, comparable across trials for one patient.
 """
 
 from __future__ import annotations
@@ -11,44 +13,28 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from oncofed.domain import CriterionVerdict, Section, Verdict
-from oncofed.matching.evaluate import checks_of
-
-RELEVANCE_WEIGHT = 0.5
-
-
-def eligibility_score(verdicts: Sequence[CriterionVerdict]) -> float:
-    if not verdicts:
-        return 0.0
-    met = sum(1 for v in verdicts if v.verdict is Verdict.MET)
-    score = met / len(verdicts)
-    if any(v.verdict is Verdict.NOT_MET and v.criterion.section is Section.INCLUSION for v in verdicts):
-        score -= 1.0
-    if any(v.verdict is Verdict.NOT_MET and v.criterion.section is Section.EXCLUSION for v in verdicts):
-        score -= 1.0
-    return score
+from oncofed.domain import CriterionOutcome, Outcome, TrialVerdict
+from oncofed.matching.outcomes import EXCLUDED
+from oncofed.matching.ranking.ranker import WEIGHTS, Weights, eligibility_adjustment, eligibility_of
 
 
-def eligibility_score_codes(inclusion: Sequence[bool], codes: Sequence[int]) -> float:
-    """`eligibility_score` on verdict codes (0 not met, 1 unknown, 2 met) and section flags."""
-    if not codes:
-        return 0.0
-    score = sum(1 for c in codes if c == 2) / len(codes)
-    if any(c == 0 and inc for inc, c in zip(inclusion, codes, strict=True)):
-        score -= 1.0
-    if any(c == 0 and not inc for inc, c in zip(inclusion, codes, strict=True)):
-        score -= 1.0
-    return score
 
-
-def combined_score(verdicts: Sequence[CriterionVerdict], relevance_norm: float) -> float:
-    return eligibility_score(verdicts) + RELEVANCE_WEIGHT * relevance_norm
-
-
-def sort_key(verdicts: Sequence[CriterionVerdict], score: float) -> tuple[int, float]:
-    """Higher is better: (no blocking verdict, combined score)."""
-    blocked = any(v.verdict is Verdict.NOT_MET for v in verdicts)
-    return (0 if blocked else 1, score)
+def trial_score(
+    codes: Sequence[int],
+    inclusion: Sequence[bool],
+    verdict: int,
+    relevance: float = 0.0,
+    *,
+    decisive: Sequence[bool] | None = None,
+    weights: Weights = WEIGHTS,
+) -> float:
+    """The trial's score for one patient: `relevance` (the ranker's combined relevance of this
+    candidate, 0 when there is none) plus what its criterion outcomes add (`ranking.ranker`:
+    excluded pushes down, unknowns cost less, decisive satisfied inclusions pull up). `codes` are
+    the outcome codes (cohorts resolved), `inclusion` each criterion's section, `verdict` the trial
+    verdict code, `decisive` which criteria are on cancer type, biomarker or line of therapy."""
+    e = eligibility_of(codes, inclusion, decisive, excluded=verdict == EXCLUDED)
+    return relevance + eligibility_adjustment(e, weights)
 
 
 @dataclass
@@ -62,24 +48,26 @@ class CheckItem:
 
 
 def what_to_check(
-    ranked: Sequence[tuple[str, Sequence[CriterionVerdict]]], limit: int = 10
+    ranked: Sequence[tuple[str, TrialVerdict, Sequence[CriterionOutcome]]], limit: int = 10
 ) -> list[CheckItem]:
-    """Unknowns that would most change eligibility across the ranked trials.
+    """The unknowns of the listed trials that would most change their verdicts, most decisive first.
 
-    Only trials not already blocked count (deciding an unknown cannot rescue a blocked trial); a
-    trial contributes 1/(its number of unknown criteria), so an item that is the last open question
-    of a trial weighs most; higher-ranked trials weigh a little more (1/sqrt(rank)).
+    Excluded trials do not count (deciding an unknown cannot rescue them), nor criteria only the
+    investigator can decide (consent, opinion: checked at the visit). A trial contributes
+    1/(its number of open criteria) to each of its items, so the last open question of a trial
+    weighs most; higher-ranked trials weigh a little more (1/sqrt(rank)). A criterion the parser
+    could not read becomes "read: <criterion>".
     """
     items: dict[str, CheckItem] = {}
-    for rank, (trial_id, verdicts) in enumerate(ranked, start=1):
-        if any(v.verdict is Verdict.NOT_MET for v in verdicts):
+    for rank, (trial_id, verdict, outcomes) in enumerate(ranked, start=1):
+        if verdict is TrialVerdict.EXCLUDED:
             continue
-        unknowns = [v for v in verdicts if v.verdict is Verdict.UNKNOWN]
+        unknowns = [o for o in outcomes if o.outcome is Outcome.UNKNOWN and not o.investigator]
         if not unknowns:
             continue
         share = 1.0 / len(unknowns) / rank**0.5
-        for v in unknowns:
-            for check in checks_of(v) or [v.criterion.text]:
+        for o in unknowns:
+            for check in list(o.checks) or [f"read: {o.criterion.text.strip()[:160]}"]:
                 item = items.setdefault(check, CheckItem(check))
                 item.weight += share
                 item.criteria += 1

@@ -4,15 +4,18 @@ Usage (the pre-screening service calls exactly this)::
 
     batch = PatientBatch.from_profiles(PatientRepository(session, actor).list(centre_id=c, limit=None), day)
     result = evaluate_trial_over_patients(criteria, batch)   # criteria: Sequence[Criterion]
-    result.verdicts          # int8 array (criteria x patients): 0 not_met, 1 unknown, 2 met
-    result.met, result.not_met, result.unknown   # per-patient counts
-    result.eligible          # bool per patient: every criterion met
-    result.possible          # bool per patient: nothing blocks (only met or unknown)
-    result.score             # TrialGPT-style eligibility score per patient (see matching/rank.py)
+    result.verdicts          # int8 (criteria x patients), cohorts resolved: 0 violated, 1 unknown,
+                             # 2 satisfied, 3 not applicable (codes of matching/outcomes.py)
+    result.trial_verdict     # int8 per patient: 0 excluded, 1 unknown, 2 eligible, 3 not evaluated
+    result.met, result.not_met, result.unknown   # per-patient counts (satisfied, violated, unknown)
+    result.eligible          # bool per patient: trial verdict eligible
+    result.possible          # bool per patient: not excluded
+    result.score             # the trial score per patient (matching/rank.py, the same function)
 
-Semantics are those of `matching/evaluate.py`, by construction: numeric atoms (age, ECOG,
-Karnofsky, labs, prior lines) are compared on numpy columns extracted once per batch with the
-same rules; cancer type, sex and stage are decided once per distinct value; every other atom is
+Semantics are those of `matching/evaluate.py`, by construction: atom truth values combine into
+outcomes and trial verdicts through the same functions (`matching/outcomes.py`); numeric atoms
+(age, ECOG, Karnofsky, labs, prior lines) are compared on numpy columns extracted once per batch
+with the same rules (`matching/numeric.py`); cancer type, sex and stage are decided once per distinct value; every other atom is
 decided by the scalar evaluator once per (distinct atom, patient) and cached in the batch, so
 atoms shared by many trials cost one pass. No Python loop runs per (trial, patient) pair for the
 numeric kinds. Patients objecting to research use never reach a batch built through
@@ -31,56 +34,37 @@ from oncofed.domain import Atom, Criterion, Fact, PatientProfile, Section
 from oncofed.matching.atoms import AtomResult, cancer_type, sex, stage, treatment_matches
 from oncofed.matching.evaluate import EVALUATORS, evaluate_atom
 from oncofed.matching.facts import PatientView, as_float, fact_date
-from oncofed.matching.vocab import canonical_threshold, lab_uln, marker_key
+from oncofed.matching.numeric import compare, compare_range_column, lab_threshold, record_uln
+from oncofed.matching.outcomes import ELIGIBLE as _ELIGIBLE
+from oncofed.matching.outcomes import EXCLUDED as _EXCLUDED
+from oncofed.matching.outcomes import (
+    NOT_APPLICABLE,
+    SATISFIED,
+    UNDECIDED,
+    VIOLATED,
+    cohort_plan,
+    compile_plan,
+    condition_value,
+    outcome_column,
+    resolve,
+    statement,
+)
+from oncofed.matching.vocab import marker_key
 
-FALSE, UNKNOWN, TRUE = np.int8(0), np.int8(1), np.int8(2)
-NOT_MET, MET = FALSE, TRUE
+# atom truth values (matching/outcomes.py): FALSE 0, PRESUMED_FALSE 1, UNKNOWN 2, PRESUMED_TRUE 3, TRUE 4
+FALSE, PRESUMED_FALSE, UNKNOWN, PRESUMED_TRUE, TRUE = (np.int8(k) for k in range(5))
+# criterion outcome codes in `BatchVerdicts.verdicts`
+NOT_MET, MET, NA = np.int8(VIOLATED), np.int8(SATISFIED), np.int8(NOT_APPLICABLE)
 
 
-def _tri(result: bool | None) -> np.int8:
-    return UNKNOWN if result is None else (TRUE if result else FALSE)
-
-
-def _cmp(op: str, left: np.ndarray, right: float | np.ndarray) -> np.ndarray:
-    with np.errstate(invalid="ignore"):
-        if op == ">=":
-            return np.asarray(left >= right)
-        if op == ">":
-            return np.asarray(left > right)
-        if op == "<=":
-            return np.asarray(left <= right)
-        if op == "<":
-            return np.asarray(left < right)
-        if op in ("==", "="):
-            return np.asarray(left == right)
-        if op == "!=":
-            return np.asarray(left != right)
-    raise ValueError(f"operator {op!r} is not numeric")
+def _tri(result: AtomResult) -> np.int8:
+    return np.int8(result.tri)
 
 
 def compare_range_columns(op: str, low: np.ndarray, high: np.ndarray, value: object) -> np.ndarray:
-    """Vectorised `atoms.compare_range`: decided where the whole [low, high] range agrees."""
-    known = ~np.isnan(low)
-    out = np.full(low.shape, UNKNOWN, dtype=np.int8)
-    if op == "in":
-        raw = value if isinstance(value, (list, tuple, set)) else [value]
-        values = [f for f in (as_float(v) for v in raw) if f is not None]
-        exact = known & (low == high)
-        hit = np.isin(low, values)
-        inside = np.zeros(low.shape, dtype=bool)
-        for v in values:
-            inside |= (low <= v) & (v <= high)
-        out[exact] = np.where(hit[exact], TRUE, FALSE)
-        ranged = known & ~exact & ~inside
-        out[ranged] = FALSE
-        return out
-    target = as_float(value)
-    if target is None:
-        return out
-    a, b = _cmp(op, low, target), _cmp(op, high, target)
-    decided = known & (a == b)
-    out[decided] = np.where(a[decided], TRUE, FALSE)
-    return out
+    """Truth values of `numeric.compare_range` over columns (decided where the whole range agrees)."""
+    decided = compare_range_column(op, low, high, value)
+    return np.where(decided < 0, UNKNOWN, np.where(decided > 0, TRUE, FALSE)).astype(np.int8)
 
 
 @dataclass
@@ -155,11 +139,10 @@ class PatientBatch:
         if analyte not in self._labs:
             n = len(self)
             value, uln, when = np.full(n, np.nan), np.full(n, np.nan), np.full(n, np.nan)
-            default_uln = lab_uln(analyte)
             for i, f in self._latest_labs().get(analyte.lower(), {}).items():
                 x = as_float(f.value)
                 value[i] = np.nan if x is None else x
-                u = as_float(f.attributes.get("uln")) or default_uln
+                u = record_uln(f.attributes.get("uln"), analyte)
                 uln[i] = np.nan if u is None else u
                 when[i] = np.nan if f.when is None else f.when.toordinal()
             self._labs[analyte] = (value, uln, when)
@@ -358,9 +341,7 @@ def _keyed_column(atom: Atom, batch: PatientBatch) -> np.ndarray:
         )
     inverse, reps = batch.keys(name, kinds, fields, code, atom.window_days is not None)
     batch.prefetch(reps)
-    decided = np.array(
-        [_tri(evaluate_atom(atom, batch.views[r], batch.day).holds) for r in reps], dtype=np.int8
-    )
+    decided = np.array([_tri(evaluate_atom(atom, batch.views[r], batch.day)) for r in reps], dtype=np.int8)
     return decided[inverse]
 
 
@@ -422,10 +403,12 @@ def _therapy_column(atom: Atom, batch: PatientBatch) -> np.ndarray:
         any_undated = np.bincount(table.patient[undated], minlength=n) > 0
         holds_hit = np.where(any_inside, TRUE, np.where(any_undated, UNKNOWN, FALSE)).astype(np.int8)
     if absent:
-        holds_hit = np.where(holds_hit == UNKNOWN, UNKNOWN, TRUE - holds_hit).astype(np.int8)
+        holds_hit = (TRUE - holds_hit).astype(np.int8)
+    # as atoms.prior_therapy: an explicit "no X" decides; a history not listing X is a presumption
     no_hit = TRUE if absent else FALSE
+    presumed = PRESUMED_TRUE if absent else PRESUMED_FALSE
     out = np.full(n, UNKNOWN, dtype=np.int8)
-    out[table.any_positive] = no_hit
+    out[table.any_positive] = presumed
     out[any_neg] = no_hit
     out[any_hit] = holds_hit[any_hit]
     return out
@@ -435,20 +418,13 @@ def _lab_column(atom: Atom, batch: PatientBatch) -> np.ndarray:
     analyte = (atom.code or "").lower()
     value, uln, when = batch.lab(analyte)
     out = np.full(len(batch), UNKNOWN, dtype=np.int8)
-    target = as_float(atom.value)
-    if target is None:
+    threshold = lab_threshold(analyte, atom.value, atom.unit, uln)
+    if threshold is None:
         return out
-    if (atom.unit or "").replace(" ", "").lower() in ("xuln", "×uln", "uln"):
-        threshold: float | np.ndarray = target * uln
-    else:
-        converted = canonical_threshold(analyte, target, atom.unit)
-        if converted is None:
-            return out
-        threshold = converted
     known = ~np.isnan(value) & ~np.isnan(threshold)
     if atom.window_days is not None:
         known &= when >= (batch.day - timedelta(days=atom.window_days)).toordinal()
-    holds = _cmp(atom.operator, value, threshold)
+    holds = compare(atom.operator, value, threshold)
     out[known] = np.where(holds[known], TRUE, FALSE)
     return out
 
@@ -457,7 +433,7 @@ def _scalar_by_value(
     fn: Callable[[Atom, PatientView, date], AtomResult], column: np.ndarray, atom: Atom, batch: PatientBatch
 ) -> np.ndarray:
     """For atoms that depend on one patient field only: evaluate once per distinct value."""
-    return batch.by_value(column, lambda _k, i: _tri(fn(atom, batch.views[i], batch.day).holds))
+    return batch.by_value(column, lambda _k, i: _tri(fn(atom, batch.views[i], batch.day)))
 
 
 def atom_column(atom: Atom, batch: PatientBatch) -> np.ndarray:
@@ -492,9 +468,7 @@ def atom_column(atom: Atom, batch: PatientBatch) -> np.ndarray:
                 col = _scalar_by_value(fn, column, replace(atom, negated=False), batch)
             elif kind in KEYED_KINDS or kind not in EVALUATORS:
                 if kind not in EVALUATORS:  # unknown kinds read nothing: one evaluation decides all
-                    col = np.full(
-                        len(batch), _tri(evaluate_atom(atom, batch.views[0], batch.day).holds), np.int8
-                    )
+                    col = np.full(len(batch), _tri(evaluate_atom(atom, batch.views[0], batch.day)), np.int8)
                 else:
                     col = _keyed_column(atom, batch)
                 batch._atoms[key] = col
@@ -502,7 +476,7 @@ def atom_column(atom: Atom, batch: PatientBatch) -> np.ndarray:
             else:
                 batch.prefetch(range(len(batch)))
                 col = np.fromiter(
-                    (_tri(evaluate_atom(atom, v, batch.day).holds) for v in batch.views),
+                    (_tri(evaluate_atom(atom, v, batch.day)) for v in batch.views),
                     dtype=np.int8,
                     count=len(batch),
                 )
@@ -516,29 +490,35 @@ def atom_column(atom: Atom, batch: PatientBatch) -> np.ndarray:
     return col
 
 
-def criterion_holds(criterion: Criterion, batch: PatientBatch) -> np.ndarray:
-    """AND over atoms (min), OR within `attributes["group"]` (max): Kleene logic on 0/1/2."""
-    if not criterion.atoms:
-        return np.full(len(batch), UNKNOWN, dtype=np.int8)
-    groups: dict[object, np.ndarray] = {}
-    result = np.full(len(batch), TRUE, dtype=np.int8)
-    for atom in criterion.atoms:
-        col = atom_column(atom, batch)
-        group = atom.attributes.get("group") if atom.attributes else None
-        if group is None:
-            result = np.minimum(result, col)
-        else:
-            groups[group] = np.maximum(groups[group], col) if group in groups else col
-    for col in groups.values():
-        result = np.minimum(result, col)
-    return result
+def criterion_outcomes(criterion: Criterion, batch: PatientBatch) -> np.ndarray:
+    """The criterion's outcome code per patient: `outcomes.statement` and its condition over atom
+    columns (np.minimum / np.maximum: the same function the per-patient evaluator runs on ints)."""
+    plan = compile_plan(criterion)
+    n = len(batch)
+
+    def value(atom: Atom) -> np.ndarray:
+        return atom_column(atom, batch)
+
+    holds = np.broadcast_to(np.asarray(statement(plan, value, np.minimum, np.maximum), dtype=np.int8), (n,))
+    cond = None
+    if plan.condition:
+        cond = np.broadcast_to(
+            np.asarray(condition_value(plan.condition, value, np.minimum), dtype=np.int8), (n,)
+        )
+    return outcome_column(plan, holds, cond)
 
 
 @dataclass
 class BatchVerdicts:
+    """One trial over a batch: outcome codes (criteria x patients, cohorts resolved), the trial
+    verdict code and the cohort index (-1: none) per patient, and the scores."""
+
     patient_ids: list[str]
     criteria: tuple[Criterion, ...]
-    verdicts: np.ndarray  # (criteria, patients): 0 not_met, 1 unknown, 2 met
+    verdicts: np.ndarray
+    trial_verdict: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int8))
+    cohort: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    cohorts: tuple[str, ...] = ()
 
     @property
     def met(self) -> np.ndarray:
@@ -550,27 +530,31 @@ class BatchVerdicts:
 
     @property
     def unknown(self) -> np.ndarray:
-        return np.asarray((self.verdicts == UNKNOWN).sum(axis=0))
+        return np.asarray((self.verdicts == UNDECIDED).sum(axis=0))
 
     @property
     def eligible(self) -> np.ndarray:
-        return np.asarray((self.verdicts == MET).all(axis=0))
+        return np.asarray(self.trial_verdict == _ELIGIBLE)
 
     @property
     def possible(self) -> np.ndarray:
-        return np.asarray(~(self.verdicts == NOT_MET).any(axis=0))
+        return np.asarray(self.trial_verdict != _EXCLUDED)
 
     @property
     def score(self) -> np.ndarray:
-        """TrialGPT-style eligibility score, as `rank.eligibility_score` for one patient."""
-        n = len(self.criteria)
-        if n == 0:
+        """The trial score per patient: `rank.trial_score` (one function) for each patient."""
+        from oncofed.matching.rank import trial_score
+
+        if not self.criteria:
             return np.zeros(len(self.patient_ids))
-        inclusion = np.array([c.section is Section.INCLUSION for c in self.criteria])
-        blocked = self.verdicts == NOT_MET
-        score = self.met / n
-        score = score - blocked[inclusion].any(axis=0) - blocked[~inclusion].any(axis=0)
-        return np.asarray(score, dtype=float)
+        inclusion = [c.section is Section.INCLUSION for c in self.criteria]
+        return np.array(
+            [
+                trial_score(self.verdicts[:, j].tolist(), inclusion, int(self.trial_verdict[j]))
+                for j in range(len(self.patient_ids))
+            ],
+            dtype=float,
+        )
 
 
 def evaluate_trial_over_patients(
@@ -581,6 +565,7 @@ def evaluate_trial_over_patients(
         raise ValueError(f"the batch was built for {batch.day}, not {day}: build it for that day")
     rows = np.empty((len(criteria), len(batch)), dtype=np.int8)
     for k, c in enumerate(criteria):
-        holds = criterion_holds(c, batch)
-        rows[k] = holds if c.section is Section.INCLUSION else TRUE - holds
-    return BatchVerdicts(batch.ids, tuple(criteria), rows)
+        rows[k] = criterion_outcomes(c, batch)
+    plan = cohort_plan([compile_plan(c) for c in criteria])
+    res = resolve(rows, plan)
+    return BatchVerdicts(batch.ids, tuple(criteria), res.codes, res.verdict, res.cohort, plan.labels)

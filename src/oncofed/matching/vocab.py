@@ -1,9 +1,8 @@
 """Vocabularies the evaluator needs: OncoTree ancestry, laboratory units and limits, drug names.
 
-The OncoTree hierarchy comes from the criteria engine's vocabulary (`resources/vocab/oncotree.tsv`,
-else the profile engine's `resources/patients/oncotree.tsv`). Fallback when neither file is present:
-codes are compared exactly (a LUAD patient then does not match an NSCLC-only criterion); the
-evidence says so, so a person knows the comparison was exact.
+The OncoTree hierarchy comes from `oncofed.criteria.oncotree` (the one reader of the OncoTree files).
+Should the hierarchy be empty, codes are compared exactly (a LUAD patient then does not match an
+NSCLC-only criterion); the evidence says so, so a person knows the comparison was exact.
 """
 
 from __future__ import annotations
@@ -11,9 +10,9 @@ from __future__ import annotations
 import functools
 import re
 
+from oncofed.criteria import oncotree
 from oncofed.resources import load_tsv, resource_path
 
-ONCOTREE_FILES = ("vocab/oncotree.tsv", "patients/oncotree.tsv")
 # Marker aliases: the same marker under its HGNC symbol and its usual clinical name.
 MARKER_ALIASES = {"ERBB2": "HER2", "CD274": "PD-L1", "PDL1": "PD-L1", "ESR": "ER", "PGR": "PR"}
 # Karnofsky <-> ECOG (Oken et al., Am J Clin Oncol 1982; the usual published correspondence).
@@ -33,32 +32,12 @@ def karnofsky_to_ecog(kps: float) -> int:
     return 4 if kps > 0 else 5
 
 
-@functools.cache
 def oncotree_parents() -> dict[str, str]:
-    """code -> parent code, from the first OncoTree vocabulary file found (empty if none)."""
-    for name in ONCOTREE_FILES:
-        if not resource_path(name).exists():
-            continue
-        parents: dict[str, str] = {}
-        for row in load_tsv(name):
-            code = (row.get("code") or "").strip().upper()
-            if code and code not in parents:
-                parents[code] = (row.get("parent") or "").strip().upper()
-        if parents:
-            return parents
-    return {}
+    """code -> parent code of the shared OncoTree (`oncofed.criteria.oncotree`, the one reader)."""
+    return oncotree.parents()
 
 
-@functools.cache
-def oncotree_lineage(code: str) -> tuple[str, ...]:
-    """The code and its ancestors, nearest first (just the code when the hierarchy is unknown)."""
-    parents = oncotree_parents()
-    out = [code.upper()]
-    seen = {out[0]}
-    while (parent := parents.get(out[-1])) and parent not in seen:
-        out.append(parent)
-        seen.add(parent)
-    return tuple(out)
+oncotree_lineage = oncotree.lineage  # the code and its ancestors, nearest first
 
 
 def oncotree_is_within(patient_code: str, criterion_codes: tuple[str, ...]) -> bool | None:
@@ -93,43 +72,6 @@ def lab_uln(analyte: str) -> float | None:
 
 def lab_unit(analyte: str) -> str:
     return (lab_table().get(analyte) or {}).get("unit", "")
-
-
-# Conversions of a threshold written in another common unit into labs.tsv's canonical unit
-# (factor multiplies the written value). Sources: SI/conventional conversion factors
-# (bilirubin 17.1 umol/L per mg/dL, creatinine 88.4 umol/L per mg/dL, albumin/haemoglobin g/L = 10 g/dL).
-UNIT_FACTORS: dict[tuple[str, str], float] = {
-    ("anc", "/mm3"): 1e-3,
-    ("anc", "/ul"): 1e-3,
-    ("anc", "cells/mm3"): 1e-3,
-    ("anc", "10^3/ul"): 1.0,
-    ("platelets", "/mm3"): 1e-3,
-    ("platelets", "/ul"): 1e-3,
-    ("platelets", "10^3/ul"): 1.0,
-    ("hemoglobin", "g/l"): 0.1,
-    ("hemoglobin", "mmol/l"): 1.611,
-    ("albumin", "g/l"): 0.1,
-    ("bilirubin", "umol/l"): 1 / 17.1,
-    ("bilirubin", "µmol/l"): 1 / 17.1,
-    ("creatinine", "umol/l"): 1 / 88.4,
-    ("creatinine", "µmol/l"): 1 / 88.4,
-    ("creatinine_clearance", "ml/min/1.73m2"): 1.0,
-    ("egfr", "ml/min"): 1.0,
-}
-
-
-def canonical_threshold(analyte: str, value: float, unit: str | None) -> float | None:
-    """`value` expressed in the analyte's canonical unit, or None when the unit is not convertible."""
-    canonical = lab_unit(analyte)
-    if not unit or _norm_unit(unit) == _norm_unit(canonical):
-        return value
-    factor = UNIT_FACTORS.get((analyte, _norm_unit(unit)))
-    return value * factor if factor is not None else None
-
-
-@functools.cache
-def _norm_unit(unit: str) -> str:
-    return re.sub(r"\s+", "", unit.strip().lower().replace("x10", "10").replace("×10", "10"))
 
 
 def marker_key(code: str | None) -> str:

@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from oncofed.criteria.feasibility_spec import criteria_fingerprint
-from oncofed.domain import Actor, Criterion, PatientProfile, Role, Verdict
+from oncofed.domain import Actor, Criterion, PatientProfile, Role, TrialVerdict
 from oncofed.errors import OncofedError
 from oncofed.services.feasibility import disclosure
 from oncofed.store import audit
@@ -69,14 +69,15 @@ def trial_question(db: Database, trial_id: str) -> Question:
 
 
 def criteria_predicate(criteria: Sequence[Criterion], day: date | None = None) -> Predicate:
-    """The matcher's verdicts folded into one outcome per patient (one patient at a time)."""
-    from oncofed.matching.evaluate import evaluate_criteria
+    """The matcher's trial verdict as one outcome per patient (one patient at a time): eligible ->
+    met, excluded -> not met, anything else (unknown, not evaluated) -> possible."""
+    from oncofed.matching.assess import assess_trial
 
     def predicate(profile: PatientProfile) -> str:
-        verdicts = [v.verdict for v in evaluate_criteria(criteria, profile, day)]
-        if Verdict.NOT_MET in verdicts:
+        verdict = assess_trial(criteria, profile, day).verdict
+        if verdict is TrialVerdict.EXCLUDED:
             return NOT_MET
-        return MET if all(v is Verdict.MET for v in verdicts) else POSSIBLE
+        return MET if verdict is TrialVerdict.ELIGIBLE else POSSIBLE
 
     return predicate
 

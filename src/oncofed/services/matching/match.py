@@ -213,12 +213,3 @@ def load_patient_file(path: Path) -> tuple[PatientProfile, str]:
             return profile, text
     # No extractor: the note is used for relevance only; every criterion stays unknown.
     return PatientProfile(id=path.stem, centre_id=""), text
-
-
-# --- shapes for JSON and CSV --------------------------------------------------------------
-
-
-def report_json(report: MatchReport) -> dict[str, Any]:
-    from oncofed.matching.explain import report_to_dict
-
-    return report_to_dict(report)

@@ -13,15 +13,16 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from oncofed.domain import Actor
-from oncofed.matching.explain import (
+from oncofed.presenters.matching import (
     CHECK_COLUMNS,
     CRITERIA_COLUMNS,
     TRIAL_COLUMNS,
     check_rows,
     criteria_rows,
+    report_to_dict,
     trial_rows,
 )
-from oncofed.services.matching.match import match_stored_patient, report_json
+from oncofed.services.matching.match import match_stored_patient
 from oncofed.store.db import Database
 from oncofed.web.csv_export import csv_response
 from oncofed.web.deps import get_actor, get_db
@@ -30,16 +31,23 @@ from oncofed.web.templating import render
 router = APIRouter()
 
 
-def _report(db: Database, actor: Actor, patient_id: str, limit: int, day: date | None) -> dict[str, Any]:
-    return report_json(match_stored_patient(db, actor, patient_id, day=day, limit=limit))
+def _report(
+    db: Database, actor: Actor, patient_id: str, limit: int, day: date | None, lang: str = "en"
+) -> dict[str, Any]:
+    return report_to_dict(match_stored_patient(db, actor, patient_id, day=day, limit=limit), lang)
 
 
 @router.get(
     "/api/patients/{patient_id}/matches",
     tags=["matching"],
-    summary="Open trials for a patient, ranked, each criterion met / not met / unknown with evidence",
+    summary=(
+        "Open trials for a patient, ranked, with a verdict per trial (eligible / excluded / unknown / "
+        "not evaluated) and each criterion's outcome (satisfied / violated / unknown / not applicable) "
+        "with plain evidence and its source"
+    ),
 )
 def api_patient_matches(
+    request: Request,
     patient_id: str,
     db: Database = Depends(get_db),
     actor: Actor = Depends(get_actor),
@@ -48,7 +56,7 @@ def api_patient_matches(
     format: str = Query("json", pattern="^(json|csv)$"),
     table: str = Query("trials", pattern="^(trials|criteria|checks)$", description="Which table as CSV"),
 ) -> Any:
-    data = _report(db, actor, patient_id, limit, day)
+    data = _report(db, actor, patient_id, limit, day, getattr(request.state, "lang", "en"))
     if format == "csv":
         if table == "criteria":
             return csv_response(criteria_rows(data), CRITERIA_COLUMNS, f"{patient_id}-criteria.csv")
@@ -67,5 +75,5 @@ def patient_matches_page(
     limit: int = Query(20, ge=1, le=200),
     day: date | None = Query(None),
 ) -> Response:
-    data = _report(db, actor, patient_id, limit, day)
+    data = _report(db, actor, patient_id, limit, day, getattr(request.state, "lang", "en"))
     return render(request, "matches.html", data=data, patient_id=patient_id, actor=actor)

@@ -1,0 +1,87 @@
+"""One trial for one patient: every criterion's outcome, cohorts resolved, and the trial verdict.
+
+`assess_trial` (with evidence, for what is shown) and `quick_assess` (codes only, for ranking many
+candidates) give the same verdict: both resolve cohorts with `outcomes.resolve`, the function the
+vectorised evaluator uses too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+import numpy as np
+
+from oncofed.domain import Criterion, CriterionOutcome, Outcome, PatientProfile, TrialVerdict
+from oncofed.matching.atoms import AtomResult
+from oncofed.matching.evaluate import evaluate_criterion, quick_outcome
+from oncofed.matching.facts import PatientView
+from oncofed.matching.outcomes import (
+    NOT_EVALUATED,
+    OUTCOME_CODE,
+    CohortPlan,
+    Plan,
+    cohort_plan,
+    compile_plan,
+    resolve,
+    verdict_of,
+)
+
+NOT_EVALUATED_REASON = "no eligibility criteria could be read from this trial's text: read the protocol"
+
+
+@dataclass
+class TrialAssessment:
+    """The criterion outcomes (cohorts resolved), the verdict, the cohort the patient was assessed in
+    (None: no cohorts, or excluded from every cohort) and, for `not_evaluated`, the reason."""
+
+    outcomes: list[CriterionOutcome] = field(default_factory=list)
+    verdict: TrialVerdict = TrialVerdict.NOT_EVALUATED
+    cohort: str | None = None
+    reason: str = ""
+
+
+def _cohort_sentence(c: Criterion, chosen: str | None) -> str:
+    return f"Criterion of cohort “{c.cohort}”; the patient is assessed in cohort “{chosen}”."
+
+
+def assess_trial(
+    criteria: Sequence[Criterion],
+    profile: PatientProfile | PatientView,
+    day: date | None = None,
+    cache: dict[int, AtomResult] | None = None,
+    plans: Sequence[Plan] | None = None,
+) -> TrialAssessment:
+    """Every criterion with evidence, the cohort and the trial verdict."""
+    view = profile if isinstance(profile, PatientView) else PatientView.of(profile)
+    on = day or date.today()
+    memo: dict[int, AtomResult] = {} if cache is None else cache
+    raw = [evaluate_criterion(c, view, on, memo) for c in criteria]
+    cplan = cohort_plan(plans if plans is not None else [compile_plan(c) for c in criteria])
+    codes = np.array([OUTCOME_CODE[o.outcome] for o in raw], dtype=np.int8)
+    res = resolve(codes, cplan)
+    verdict_code = int(res.verdict[0])
+    chosen = cplan.labels[int(res.cohort[0])] if res.cohort[0] >= 0 else None
+    outcomes = []
+    for k, o in enumerate(raw):
+        if res.codes[k, 0] != codes[k]:  # another cohort's criterion
+            o = replace(
+                o, outcome=Outcome.NOT_APPLICABLE, sentence=_cohort_sentence(o.criterion, chosen), checks=()
+            )
+        outcomes.append(o)
+    reason = NOT_EVALUATED_REASON if verdict_code == NOT_EVALUATED else ""
+    return TrialAssessment(outcomes, verdict_of(verdict_code), chosen, reason)
+
+
+def quick_assess(
+    plans: Sequence[Plan],
+    cplan: CohortPlan,
+    view: PatientView,
+    day: date,
+    cache: dict[int, AtomResult],
+) -> tuple[np.ndarray, int]:
+    """(resolved outcome codes, verdict code) without evidence; same result as `assess_trial`."""
+    codes = np.fromiter((quick_outcome(p, view, day, cache) for p in plans), dtype=np.int8, count=len(plans))
+    res = resolve(codes, cplan)
+    return res.codes[:, 0], int(res.verdict[0])

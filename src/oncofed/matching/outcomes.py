@@ -1,0 +1,235 @@
+"""From atom truth values to criterion outcomes and trial verdicts: ONE implementation, used by the
+per-patient evaluator (Python ints) and by the vectorised one (numpy columns over many patients).
+
+Truth values are five, ordered so that AND is `min`, OR is `max` and NOT is `4 - x`:
+
+    FALSE 0 · PRESUMED_FALSE 1 · UNKNOWN 2 · PRESUMED_TRUE 3 · TRUE 4
+
+"Presumed" values come from the absence of a record in a history taken as complete (a drug that a
+recorded treatment history does not list). A presumption may satisfy a criterion but never violates
+one: one wrong exclusion hides a trial from a patient, so "not found in the record" is never a
+reason to exclude (it is `unknown`, with what to check).
+
+Criterion outcome codes: VIOLATED 0 · UNDECIDED 1 (`unknown`) · SATISFIED 2 · NOT_APPLICABLE 3.
+Trial verdict codes: EXCLUDED 0 · UNSURE 1 (`unknown`) · ELIGIBLE 2 · NOT_EVALUATED 3.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from oncofed.domain import Atom, Criterion, Outcome, Section, TrialVerdict
+
+FALSE, PRESUMED_FALSE, UNKNOWN, PRESUMED_TRUE, TRUE = 0, 1, 2, 3, 4
+VIOLATED, UNDECIDED, SATISFIED, NOT_APPLICABLE = 0, 1, 2, 3
+EXCLUDED, UNSURE, ELIGIBLE, NOT_EVALUATED = 0, 1, 2, 3
+
+OUTCOMES = (Outcome.VIOLATED, Outcome.UNKNOWN, Outcome.SATISFIED, Outcome.NOT_APPLICABLE)
+OUTCOME_CODE = {o: k for k, o in enumerate(OUTCOMES)}
+VERDICTS = (TrialVerdict.EXCLUDED, TrialVerdict.UNKNOWN, TrialVerdict.ELIGIBLE, TrialVerdict.NOT_EVALUATED)
+
+# the criterion's statement (truth value 0..4) -> its outcome, per section: presumptions never violate
+INCLUSION_OUTCOME = (VIOLATED, UNDECIDED, UNDECIDED, SATISFIED, SATISFIED)
+EXCLUSION_OUTCOME = (SATISFIED, SATISFIED, UNDECIDED, UNDECIDED, VIOLATED)
+# the criterion's condition (truth value 0..4) x the outcome of its statement -> the outcome
+CONDITIONED = (
+    (NOT_APPLICABLE,) * 4,  # condition false: the criterion does not apply
+    (NOT_APPLICABLE,) * 4,  # presumed false ("patients previously treated with X": X not recorded)
+    (UNDECIDED, UNDECIDED, SATISFIED, NOT_APPLICABLE),  # unknown: only a satisfied statement stands
+    (VIOLATED, UNDECIDED, SATISFIED, NOT_APPLICABLE),
+    (VIOLATED, UNDECIDED, SATISFIED, NOT_APPLICABLE),
+)
+_INCLUSION = np.array(INCLUSION_OUTCOME, dtype=np.int8)
+_EXCLUSION = np.array(EXCLUSION_OUTCOME, dtype=np.int8)
+_CONDITIONED = np.array(CONDITIONED, dtype=np.int8)
+
+
+def and_tri(a: int, b: int) -> int:
+    """AND of two truth values (per patient; numpy columns use np.minimum)."""
+    return a if a < b else b
+
+
+def or_tri(a: int, b: int) -> int:
+    """OR of two truth values (per patient; numpy columns use np.maximum)."""
+    return a if a > b else b
+
+
+def tri_of(holds: bool | None, presumed: bool = False) -> int:
+    """The truth value of a decided (True/False) or undecided (None) statement."""
+    if holds is None:
+        return UNKNOWN
+    if holds:
+        return PRESUMED_TRUE if presumed else TRUE
+    return PRESUMED_FALSE if presumed else FALSE
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A criterion compiled once (at index time): its ungrouped atoms, its OR groups, its condition."""
+
+    inclusion: bool
+    plain: tuple[Atom, ...]
+    groups: tuple[tuple[Atom, ...], ...]
+    condition: tuple[Atom, ...] = ()
+    investigator: bool = False  # only atoms no record can decide (consent, opinion): never blocks
+    cohort: str | None = None
+    registry: bool = False  # from the registry's structured fields, not the eligibility text
+
+
+def compile_plan(criterion: Criterion) -> Plan:
+    groups: dict[object, list[Atom]] = {}
+    plain: list[Atom] = []
+    for atom in criterion.atoms:
+        group = atom.attributes.get("group") if atom.attributes else None
+        if group is None:
+            plain.append(atom)
+        else:
+            groups.setdefault(group, []).append(atom)
+    return Plan(
+        criterion.section is Section.INCLUSION,
+        tuple(plain),
+        tuple(tuple(g) for g in groups.values()),
+        criterion.condition,
+        bool(criterion.atoms) and not criterion.evaluable,
+        criterion.cohort,
+        criterion.index < 0,
+    )
+
+
+def statement(
+    plan: Plan, value: Callable[[Atom], Any], and_: Callable[[Any, Any], Any], or_: Callable[[Any, Any], Any]
+) -> Any:
+    """The truth value of the criterion's statement: AND over the plain atoms and over the OR groups.
+
+    `value(atom)` is an atom's truth value (an int, or a numpy column); `and_`/`or_` are `min`/`max`
+    (or `np.minimum`/`np.maximum`). An atom with a condition reads "condition and statement" inside
+    an OR group and "if condition then statement" alone. Python ints stop at the first FALSE.
+    """
+    if not plan.plain and not plan.groups:
+        return UNKNOWN
+    acc: Any = TRUE
+    for atom in plan.plain:
+        acc = and_(acc, _term(atom, value, and_, or_, grouped=False))
+        if acc is FALSE or (type(acc) is int and acc == FALSE):
+            return FALSE
+    for group in plan.groups:
+        alt: Any = FALSE
+        for atom in group:
+            alt = or_(alt, _term(atom, value, and_, or_, grouped=True))
+        acc = and_(acc, alt)
+        if type(acc) is int and acc == FALSE:
+            return FALSE
+    return acc
+
+
+def condition_value(
+    atoms: Sequence[Atom], value: Callable[[Atom], Any], and_: Callable[[Any, Any], Any]
+) -> Any:
+    acc: Any = TRUE
+    for atom in atoms:
+        acc = and_(acc, value(atom))
+    return acc
+
+
+def _term(atom: Atom, value: Callable[[Atom], Any], and_: Any, or_: Any, grouped: bool) -> Any:
+    v = value(atom)
+    if not atom.condition:
+        return v
+    c = condition_value(atom.condition, value, and_)
+    return and_(c, v) if grouped else or_(TRUE - c, v)
+
+
+def outcome_code(plan: Plan, holds: int, condition: int | None = None) -> int:
+    """One patient's outcome code for the criterion (statement value `holds`, condition value)."""
+    code = (INCLUSION_OUTCOME if plan.inclusion else EXCLUSION_OUTCOME)[holds]
+    return code if condition is None else CONDITIONED[condition][code]
+
+
+def outcome_column(plan: Plan, holds: np.ndarray, condition: np.ndarray | None = None) -> np.ndarray:
+    """`outcome_code` over a column of patients (same tables)."""
+    codes = (_INCLUSION if plan.inclusion else _EXCLUSION)[holds]
+    return codes if condition is None else _CONDITIONED[condition, codes]
+
+
+# --- cohorts and the trial verdict ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CohortPlan:
+    """A trial's criteria as cohorts: `member[k]` the cohort index of criterion k (-1: every cohort);
+    `blocking[k]` whether an unknown there keeps the trial from `eligible` (not investigator-only)."""
+
+    labels: tuple[str, ...]
+    member: np.ndarray
+    blocking: np.ndarray
+    registry: np.ndarray
+    parsed: bool
+
+
+def cohort_plan(plans: Sequence[Plan]) -> CohortPlan:
+    labels: list[str] = []
+    member = np.full(len(plans), -1, dtype=np.int64)
+    for k, p in enumerate(plans):
+        if p.cohort is not None:
+            if p.cohort not in labels:
+                labels.append(p.cohort)
+            member[k] = labels.index(p.cohort)
+    registry = np.array([p.registry for p in plans], dtype=bool)
+    blocking = np.array([not p.investigator for p in plans], dtype=bool)
+    return CohortPlan(tuple(labels), member, blocking, registry, bool(len(plans)) and not registry.all())
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """Outcome codes with cohorts resolved (criteria of cohorts other than the patient's best one are
+    NOT_APPLICABLE unless the trial is excluded in every cohort), the verdict code and the cohort
+    index (-1: none) per patient."""
+
+    codes: np.ndarray
+    verdict: np.ndarray
+    cohort: np.ndarray
+
+
+def _status(violated: np.ndarray, unknown: np.ndarray) -> np.ndarray:
+    return np.where(violated, EXCLUDED, np.where(unknown, UNSURE, ELIGIBLE)).astype(np.int8)
+
+
+def resolve(codes: np.ndarray, plan: CohortPlan) -> Resolution:
+    """The trial verdict of each patient from its criteria x patients outcome codes (see module doc)."""
+    codes = np.asarray(codes, dtype=np.int8)
+    if codes.ndim == 1:  # one patient
+        codes = codes[:, None]
+    n = codes.shape[1]
+    none = np.full(n, -1, dtype=np.int64)
+    violated = codes == VIOLATED
+    unknown = (codes == UNDECIDED) & plan.blocking[:, None]
+    if not plan.parsed:  # registry fields only: a violated one still excludes, else not evaluated
+        verdict = np.where(violated.any(axis=0), EXCLUDED, NOT_EVALUATED).astype(np.int8)
+        return Resolution(codes, verdict, none)
+    if not plan.labels:
+        return Resolution(codes, _status(violated.any(axis=0), unknown.any(axis=0)), none)
+    common = plan.member == -1
+    base_v, base_u = violated[common].any(axis=0), unknown[common].any(axis=0)
+    statuses, ranks = [], []
+    for k in range(len(plan.labels)):
+        rows = plan.member == k
+        v_k, u_k = violated[rows].sum(axis=0), unknown[rows].sum(axis=0)
+        status = _status(base_v | (v_k > 0), base_u | (u_k > 0))
+        statuses.append(status)
+        # best cohort: highest status, then fewest violated, then fewest unknown criteria (first wins)
+        ranks.append(status.astype(np.int64) * 1_000_000 - v_k * 1000 - u_k)
+    best = np.argmax(np.vstack(ranks), axis=0)
+    verdict = np.vstack(statuses)[best, np.arange(n)]
+    resolved = codes.copy()
+    keep = verdict != EXCLUDED  # excluded in every cohort: every violation stays visible
+    other = (plan.member[:, None] >= 0) & (plan.member[:, None] != best[None, :]) & keep[None, :]
+    resolved[other] = NOT_APPLICABLE
+    return Resolution(resolved, verdict.astype(np.int8), np.where(keep, best, -1))
+
+
+def verdict_of(code: int) -> TrialVerdict:
+    return VERDICTS[int(code)]

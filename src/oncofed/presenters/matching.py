@@ -1,0 +1,264 @@
+"""A match report as plain data: the JSON twin of the match page, what `oncofed match` prints, and the
+rows of its CSV exports. Outcomes are worded in patient terms ("met / not met" for inclusions,
+"does not apply ✓ / applies ✗" for exclusions, "not applicable", "unknown — to check").
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from oncofed.domain import CriterionOutcome, Fact, Outcome, Section, TrialVerdict
+from oncofed.matching.evidence import AtomEvidence
+from oncofed.matching.pipeline import MatchReport, RankedTrial
+from oncofed.presenters.i18n import translate
+
+TRIAL_COLUMNS = [
+    "rank",
+    "trial_id",
+    "title",
+    "verdict",
+    "cohort",
+    "score",
+    "relevance",
+    "satisfied",
+    "violated",
+    "unknown",
+    "not_applicable",
+    "nearest_site",
+    "nearest_city",
+    "distance_km",
+]
+CRITERIA_COLUMNS = [
+    "rank",
+    "trial_id",
+    "section",
+    "index",
+    "cohort",
+    "outcome",
+    "criterion",
+    "evidence",
+    "source",
+    "check",
+]
+CHECK_COLUMNS = ["check", "weight", "trials", "criteria"]
+
+
+def outcome_key(section: Section | str, outcome: Outcome | str, investigator: bool = False) -> str:
+    """The i18n key of an outcome's wording (resources/i18n/*/matching.yaml)."""
+    o = Outcome(outcome)
+    if o is Outcome.UNKNOWN:
+        return "match_o_investigator" if investigator else "match_o_unknown"
+    if o is Outcome.NOT_APPLICABLE:
+        return "match_o_not_applicable"
+    return f"match_o_{Section(section).value}_{o.value}"
+
+
+def outcome_label(
+    section: Section | str, outcome: Outcome | str, investigator: bool = False, lang: str = "en"
+) -> str:
+    return translate(lang, outcome_key(section, outcome, investigator))
+
+
+def _value(v: Any) -> Any:
+    if isinstance(v, date):
+        return v.isoformat()
+    if isinstance(v, (tuple, set)):
+        return list(v)
+    return v
+
+
+def fact_dict(f: Fact) -> dict[str, Any]:
+    p = f.provenance
+    return {
+        "kind": f.kind,
+        "code": f.code,
+        "value": _value(f.value) if f.kind != "note" else None,
+        "unit": f.unit,
+        "display": f.display,
+        "when": _value(f.when),
+        "negated": f.negated,
+        "provenance": {
+            "source": p.source,
+            "record": p.record,
+            "span": list(p.span) if p.span else None,
+            "note_id": p.note_id,
+            "text": p.describe(),
+        },
+    }
+
+
+def _atom_dict(ev: AtomEvidence) -> dict[str, Any]:
+    a = ev.atom
+    return {
+        "role": ev.role,
+        "explanation": ev.explanation,
+        "holds": ev.holds,
+        "presumed": ev.tri in (1, 3),
+        "check": ev.check or None,
+        "source": ev.source or None,
+        "fact": fact_dict(ev.fact) if ev.fact else None,
+        "atom": (
+            {
+                "kind": a.kind,
+                "operator": a.operator,
+                "value": _value(a.value),
+                "unit": a.unit,
+                "code": a.code,
+                "text": a.text,
+                "negated": a.negated,
+            }
+            if a
+            else None
+        ),
+    }
+
+
+def outcome_dict(co: CriterionOutcome, lang: str = "en") -> dict[str, Any]:
+    c = co.criterion
+    details = [_atom_dict(e) for e in co.evidence if isinstance(e, AtomEvidence)]
+    sources = list(dict.fromkeys(d["source"] for d in details if d["source"]))
+    return {
+        "section": c.section.value,
+        "index": c.index,
+        "origin": "registry" if c.index < 0 else "eligibility text",
+        "text": c.text,
+        "span": list(c.span) if c.span else None,
+        "cohort": c.cohort,
+        "outcome": co.outcome.value,
+        "label": outcome_label(c.section, co.outcome, co.investigator, lang),
+        "label_key": outcome_key(c.section, co.outcome, co.investigator),
+        "investigator": co.investigator,
+        "evidence": co.sentence,
+        "sources": sources,
+        "checks": list(co.checks) if co.outcome is Outcome.UNKNOWN else [],
+        "details": details,
+    }
+
+
+def _order(outcomes: list[CriterionOutcome]) -> list[CriterionOutcome]:
+    """Most decisive first: violated, unknown (data to check before investigator-only), satisfied,
+    not applicable; the criteria's own order within each group."""
+    rank = {Outcome.VIOLATED: 0, Outcome.UNKNOWN: 1, Outcome.SATISFIED: 3, Outcome.NOT_APPLICABLE: 4}
+    return sorted(outcomes, key=lambda o: rank[o.outcome] + (1 if o.investigator else 0))
+
+
+def ranked_dict(r: RankedTrial, lang: str = "en") -> dict[str, Any]:
+    m, t = r.match, r.trial
+    counts = m.counts
+    site = m.nearest_site
+    return {
+        "rank": r.rank,
+        "trial_id": t.id,
+        "title": t.title,
+        "status": t.status.value,
+        "phases": [p.value for p in t.phases],
+        "conditions": list(t.conditions),
+        "fictional": t.fictional,
+        "score": round(m.score, 4),
+        "relevance": round(m.relevance, 4),
+        "verdict": m.verdict.value,
+        "verdict_label": translate(lang, f"match_verdict_{m.verdict.value}"),
+        "cohort": m.cohort,
+        "reason": m.reason or None,
+        "counts": {o.value: counts[o] for o in Outcome},
+        "nearest_site": (
+            {
+                "facility": site.facility,
+                "city": site.city,
+                "centre_id": site.centre_id,
+                "status": site.status.value,
+                "distance_km": round(m.distance_km, 1) if m.distance_km is not None else None,
+            }
+            if site
+            else None
+        ),
+        "criteria": [outcome_dict(o, lang) for o in _order(m.outcomes)],
+    }
+
+
+def report_to_dict(report: MatchReport, lang: str = "en") -> dict[str, Any]:
+    p = report.patient
+    return {
+        "patient": {
+            "id": p.id,
+            "centre_id": p.centre_id,
+            "sex": p.sex,
+            "age_years": p.age_on(report.day),
+            "primary_cancer": p.primary_cancer,
+            "stage": p.stage,
+            "ecog": p.ecog,
+            "home_city": p.home_city,
+            "has_home": p.home is not None,
+            "facts": len(p.facts),
+        },
+        "day": report.day.isoformat(),
+        "open_trials": report.open_trials,
+        "candidates": report.candidates,
+        "criteria_parser": report.parser_available,
+        "matches": [ranked_dict(r, lang) for r in report.results],
+        "checks": [
+            {"check": c.check, "weight": round(c.weight, 3), "trials": c.trial_ids, "criteria": c.criteria}
+            for c in report.checks
+        ],
+    }
+
+
+def trial_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
+    rows = []
+    for m in data["matches"]:
+        site = m["nearest_site"] or {}
+        rows.append(
+            {
+                "rank": m["rank"],
+                "trial_id": m["trial_id"],
+                "title": m["title"],
+                "verdict": m["verdict"],
+                "cohort": m["cohort"],
+                "score": m["score"],
+                "relevance": m["relevance"],
+                **m["counts"],
+                "nearest_site": site.get("facility"),
+                "nearest_city": site.get("city"),
+                "distance_km": site.get("distance_km"),
+            }
+        )
+    return rows
+
+
+def criteria_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
+    rows = []
+    for m in data["matches"]:
+        for c in m["criteria"]:
+            rows.append(
+                {
+                    "rank": m["rank"],
+                    "trial_id": m["trial_id"],
+                    "section": c["section"],
+                    "index": c["index"],
+                    "cohort": c["cohort"],
+                    "outcome": c["outcome"],
+                    "criterion": c["text"],
+                    "evidence": c["evidence"],
+                    "source": " | ".join(c["sources"]),
+                    "check": " | ".join(c["checks"]),
+                }
+            )
+    return rows
+
+
+def check_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
+    return [dict(c) for c in data["checks"]]
+
+
+__all__ = [
+    "CHECK_COLUMNS",
+    "CRITERIA_COLUMNS",
+    "TRIAL_COLUMNS",
+    "TrialVerdict",
+    "check_rows",
+    "criteria_rows",
+    "outcome_dict",
+    "report_to_dict",
+    "trial_rows",
+]
