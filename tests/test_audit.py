@@ -66,14 +66,23 @@ def test_reads_are_recorded_with_who_what_when_purpose(db: Database) -> None:
     finally:
         audit.audit_context.reset(token)
     with db.session() as s, pytest.raises(NotFound):
-        PatientRepository(s, CLINICIAN).get(
-            "gustave-roussy-0001"
-        )  # other centre: nothing read, nothing recorded
+        PatientRepository(s, CLINICIAN).get("gustave-roussy-0001")  # other centre: nothing read...
+    with db.session() as s, pytest.raises(NotFound):
+        PatientRepository(s, CLINICIAN).get("nobody-0001")  # an id that exists nowhere: not an attempt
     with db.session() as s:
         PatientRepository(s, CLINICIAN).list(limit=None)
     rows = audit.search(db.engine)
-    assert [r["action"] for r in rows] == ["patient.list", "patient.read"]
-    read = rows[1]
+    # ... but the refused attempt is a security event (issue 17), written although the request failed
+    assert [r["action"] for r in rows] == ["patient.list", "security.refused", "patient.read"]
+    refused = rows[1]
+    assert (refused["patient_ids"], refused["centre_ids"], refused["n_records"]) == (
+        "gustave-roussy-0001",
+        "gustave-roussy",
+        0,
+    )
+    assert "outside the caller's centres" in refused["detail"]
+    assert [r["seq"] for r in audit.search(db.engine, security=True)] == [2]
+    read = rows[2]
     assert (read["user_id"], read["role"], read["actor_centres"], read["purpose"]) == (
         "claire",
         "clinician",
@@ -83,7 +92,7 @@ def test_reads_are_recorded_with_who_what_when_purpose(db: Database) -> None:
     assert (read["patient_ids"], read["centre_ids"], read["n_records"]) == ("curie-0001", "curie", 1)
     assert read["detail"] == "GET /api/patients/curie-0001" and read["at"].endswith("Z")
     assert rows[0]["n_records"] == 6 and rows[0]["centre_ids"] == "curie"
-    assert [r["seq"] for r in audit.search(db.engine, patient="curie-0001")] == [2, 1]
+    assert [r["seq"] for r in audit.search(db.engine, patient="curie-0001")] == [3, 1]
     assert audit.search(db.engine, patient="curie-000") == []  # whole ids only
     assert audit.verify_chain(db.engine).ok
 

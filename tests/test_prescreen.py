@@ -107,9 +107,11 @@ def test_api_isolation_with_client_as(db: Database, client_as) -> None:  # type:
     a, b = build_network(db)
     client = client_as(db, nurse(a))
     client.app.state.prescreen_engine = FAKE_ENGINE
-    ok = client.get(f"/api/prescreen/{TRIAL_ID}/{a}")
+    assert client.get(f"/api/prescreen/{TRIAL_ID}/{a}").json()["stale"] is True  # a GET computes nothing
+    ok = client.post(f"/api/prescreen/{TRIAL_ID}/{a}/refresh")
     assert ok.status_code == 200
     assert {c["patient_id"] for c in ok.json()["candidates"]} == {"A-1", "A-2", "A-3", "A-4", "A-5"}
+    assert client.get(f"/api/prescreen/{TRIAL_ID}/{a}").json()["candidates"] == ok.json()["candidates"]
     other = client.get(f"/api/prescreen/{TRIAL_ID}/{b}")
     assert other.status_code == 404 and "B-1" not in other.text
     csv = client.get(f"/api/prescreen/{TRIAL_ID}/{a}?format=csv&show=new")
@@ -180,12 +182,15 @@ def test_opening_the_list_reads_its_notifications_and_staff_can_subscribe(db: Da
     a, _ = build_network(db)
     client = client_as(db, nurse(a))
     client.app.state.prescreen_engine = FAKE_ENGINE
-    client.get(f"/api/prescreen/{TRIAL_ID}/{a}")  # computes: 3 new candidates
+    refresh_prescreen(db, TRIAL_ID, a, nurse(a), engine=FAKE_ENGINE)  # computes: 3 new candidates
     unread = client.get("/api/prescreen/notifications?unread=true").json()
     assert unread["count"] == 1 and unread["notifications"][0]["count"] == 3
     index = client.get("/prescreen", headers={"accept": "text/html"})
     assert f"/prescreen/{TRIAL_ID}/{a}?show=new" in index.text
-    client.get(f"/prescreen/{TRIAL_ID}/{a}", headers={"accept": "text/html"})
+    client.get(f"/prescreen/{TRIAL_ID}/{a}", headers={"accept": "text/html"})  # a GET changes nothing
+    assert client.get("/api/prescreen/notifications?unread=true").json()["count"] == 1
+    done = client.post(f"/prescreen/{TRIAL_ID}/{a}/refresh", data={"show": "new"}, follow_redirects=False)
+    assert done.status_code == 303 and done.headers["location"].endswith("?show=new&refreshed=1")
     assert client.get("/api/prescreen/notifications?unread=true").json()["count"] == 0
     ok = client.post(
         f"/prescreen/{TRIAL_ID}/{a}/subscribe", data={"email": "nurse@centre.example"}, follow_redirects=False

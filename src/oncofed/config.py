@@ -13,6 +13,9 @@ DEFAULT_VAR_DIR = Path("var")
 class Settings:
     database_url: str
     var_dir: Path
+    # addresses of reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed; empty (the
+    # default): the socket's peer is the client, whatever the headers say
+    trusted_proxies: tuple[str, ...] = ()
 
     @property
     def is_sqlite(self) -> bool:
@@ -24,7 +27,18 @@ def default_sqlite_url(var_dir: Path) -> str:
 
 
 def load_settings() -> Settings:
-    """Read `ONCOFED_VAR_DIR` and `DATABASE_URL` (SQLite file under var/ by default)."""
+    """Read `ONCOFED_VAR_DIR`, `DATABASE_URL` (SQLite file under var/ by default) and
+    `ONCOFED_TRUSTED_PROXIES` (comma-separated addresses or networks of reverse proxies; none by default)."""
     var_dir = Path(os.environ.get("ONCOFED_VAR_DIR", str(DEFAULT_VAR_DIR)))
     url = os.environ.get("DATABASE_URL") or default_sqlite_url(var_dir)
-    return Settings(database_url=url, var_dir=var_dir)
+    proxies = tuple(p.strip() for p in os.environ.get("ONCOFED_TRUSTED_PROXIES", "").split(",") if p.strip())
+    return Settings(database_url=url, var_dir=var_dir, trusted_proxies=proxies)
+
+
+def proxy_options(settings: Settings) -> dict[str, object]:
+    """uvicorn's options for forwarded headers. uvicorn believes X-Forwarded-For from 127.0.0.1 unless
+    told otherwise, so anyone on the machine (or a proxy passing the header through) could pick the
+    client address the login limiter counts; oncofed turns that off unless proxies are configured."""
+    if not settings.trusted_proxies:
+        return {"proxy_headers": False}
+    return {"proxy_headers": True, "forwarded_allow_ips": ",".join(settings.trusted_proxies)}

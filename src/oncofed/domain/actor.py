@@ -25,6 +25,8 @@ PATIENT_LEVEL_ROLES = frozenset({Role.CLINICIAN, Role.RESEARCH_STAFF, Role.SYSTE
 STAFF_LEVEL_ROLES = frozenset({Role.FEDERATION_HR, Role.CENTRE_HR, Role.SYSTEM})
 # Roles for which patients who object to research use are hidden.
 RESEARCH_ROLES = frozenset({Role.RESEARCH_STAFF})
+# user_id prefix of a person acting from the command line (the OS user follows)
+OPERATOR_PREFIX = "cli:"
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,22 @@ class Actor:
     def system(cls, purpose: str = "system") -> Actor:
         """The platform itself (imports, demo build): every centre, for internal jobs only."""
         return cls(user_id="system", role=Role.SYSTEM, centre_ids=frozenset({"*"}), purpose=purpose)
+
+    @classmethod
+    def operator(cls, os_user: str, purpose: str, centre_ids: frozenset[str] | None = None) -> Actor:
+        """A person at the command line (`oncofed match`, `oncofed prescreen`, ...): the platform's
+        reach (every centre unless narrowed), but named after the OS user and audited like anyone."""
+        return cls(
+            user_id=OPERATOR_PREFIX + os_user,
+            role=Role.SYSTEM,
+            centre_ids=centre_ids if centre_ids is not None else frozenset({"*"}),
+            purpose=purpose,
+        )
+
+    @property
+    def is_internal_job(self) -> bool:
+        """The platform's own jobs (imports, demo build, index refresh): the only reads not audited."""
+        return self.role is Role.SYSTEM and not self.user_id.startswith(OPERATOR_PREFIX)
 
     @classmethod
     def public(cls) -> Actor:

@@ -1,5 +1,12 @@
 """CSV text of any table: the same rows as the JSON twin (the web wraps it as a download,
-the CLI prints or writes it)."""
+the CLI prints or writes it).
+
+Every cell goes through `neutralise`: a text cell that a spreadsheet would read as a formula
+(OWASP "CSV injection": a first character among `= + - @`, tab or carriage return) is prefixed
+with a single quote, so `=HYPERLINK(...)` typed into a screening note, a trial title or a patient
+name is shown as text, never evaluated. Numbers stay numbers (`-3` as an int is not a formula).
+The csv module quotes separators, quotes and line breaks itself.
+"""
 
 from __future__ import annotations
 
@@ -8,13 +15,23 @@ import io
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+# OWASP CSV injection: https://owasp.org/www-community/attacks/CSV_Injection
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: Any) -> Any:
+    """The cell as written to the file: lists joined with "; ", formula-like text made inert."""
+    if isinstance(value, (list, tuple)):
+        value = "; ".join(map(str, value))
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
 
 def to_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> str:
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow(
-            {k: ("; ".join(map(str, v)) if isinstance(v, (list, tuple)) else v) for k, v in row.items()}
-        )
+        writer.writerow({k: neutralise(v) for k, v in row.items()})
     return buf.getvalue()

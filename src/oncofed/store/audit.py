@@ -7,8 +7,11 @@ one request). Each row stores `hash = sha256(prev_hash + canonical(row))`; `veri
 the chain and the head kept in `meta`, so an edited, inserted or deleted row is detected. The table
 has no update or delete API here, and database triggers refuse UPDATE and DELETE.
 
-Internal jobs run as the system actor and are not recorded (a demo build would flood the log);
-a feasibility query is recorded once, as the aggregate question it is.
+Internal jobs run as the system actor and are not recorded (a demo build would flood the log); a
+person at the command line is an operator actor (`cli:<OS user>`) and is recorded like anyone. A
+feasibility query is recorded once, as the aggregate question it is. Refused attempts (another
+centre's patient, a centre outside the caller's scope) and lockouts are security events
+(`security.*`), recorded even though the request fails, for the DPO to list.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, event, insert, select, text
 from sqlalchemy.orm import Session
 
-from oncofed.domain.actor import Actor, Role
+from oncofed.domain.actor import Actor
 from oncofed.store import locks
 from oncofed.store.models_trust import AuditRow
 
@@ -66,9 +69,13 @@ class AuditEvent:
     at: str = field(default_factory=lambda: datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"))
 
 
+SECURITY_PREFIX = "security."  # actions of refused attempts and lockouts (the DPO's security events)
+
+
 def audited(actor: Actor) -> bool:
-    """Whether reads by `actor` are recorded: everyone but the platform's own internal jobs."""
-    return actor.role is not Role.SYSTEM
+    """Whether reads by `actor` are recorded: everyone (people at the command line included) but
+    the platform's own internal jobs."""
+    return not actor.is_internal_job
 
 
 def event_for(
@@ -94,8 +101,46 @@ def event_for(
 
 
 def record_read(session: Session, event_: AuditEvent) -> None:
-    """Queue `event_`; it is appended when the session's current transaction ends."""
+    """Queue `event_`; it is appended when the session's current transaction ends (committed or
+    rolled back: a refused request still leaves its trace)."""
     session.info.setdefault(_PENDING, []).append(event_)
+
+
+def security_event(
+    actor: Actor,
+    what: str,
+    *,
+    patients: Sequence[tuple[str, str]] = (),
+    centres: Sequence[str] = (),
+    detail: str = "",
+) -> AuditEvent:
+    """A refused attempt or a lockout (`security.<what>`): who tried what, on which records or
+    centres. `n_records` is 0: nothing was returned."""
+    ev = event_for(actor, SECURITY_PREFIX + what, patients=patients, detail=detail)
+    ev.n_records = 0
+    if centres and not patients:
+        ev.centre_ids = " ".join(sorted(set(centres)))
+    return ev
+
+
+def record_security(
+    on: Session | Engine | Connection,
+    actor: Actor,
+    what: str,
+    *,
+    patients: Sequence[tuple[str, str]] = (),
+    centres: Sequence[str] = (),
+    detail: str = "",
+) -> None:
+    """Record a security event: queued on a session (written when its transaction ends, even on
+    rollback), or appended at once through an engine. Internal jobs are not recorded."""
+    if not audited(actor):
+        return
+    ev = security_event(actor, what, patients=patients, centres=centres, detail=detail)
+    if isinstance(on, Session):
+        record_read(on, ev)
+    else:
+        append(on, [ev])
 
 
 def canonical(values: dict[str, Any]) -> str:
@@ -207,17 +252,21 @@ def search(
     patient: str | None = None,
     centre: str | None = None,
     action: str | None = None,
+    security: bool = False,
     since: str | None = None,
     until: str | None = None,
     limit: int | None = 500,
 ) -> list[dict[str, Any]]:
     """Entries newest first. `patient` and `centre` match one id in the space-separated lists;
-    `since`/`until` are ISO dates or timestamps (UTC), `until` inclusive of that day."""
+    `security` keeps refused attempts and lockouts only; `since`/`until` are ISO dates or timestamps
+    (UTC), `until` inclusive of that day."""
     stmt = select(*[getattr(AuditRow, c) for c in AUDIT_COLUMNS]).order_by(AuditRow.seq.desc())
     if user:
         stmt = stmt.where(AuditRow.user_id == user)
     if action:
         stmt = stmt.where(AuditRow.action == action)
+    if security:
+        stmt = stmt.where(AuditRow.action.startswith(SECURITY_PREFIX, autoescape=True))
     if patient:
         padded = " " + AuditRow.patient_ids + " "
         stmt = stmt.where(padded.contains(f" {patient} ", autoescape=True))

@@ -152,6 +152,7 @@ class PatientRepository:
     def get(self, patient_id: str) -> PatientProfile:
         row = self.session.scalar(self._scoped(select(PatientRow).where(PatientRow.id == patient_id)))
         if row is None:
+            self.refused("patient.read", patient_id)
             raise NotFound(
                 f"no patient {patient_id!r} in your centres", fix="check the id and your centre scope"
             )
@@ -175,6 +176,27 @@ class PatientRepository:
         if rows and audit.audited(self.actor):
             patients = [(r.id, r.centre_id) for r in rows]
             audit.record_read(self.session, audit.event_for(self.actor, action, patients=patients))
+
+    def refused(self, what: str, patient_id: str) -> None:
+        """A read of a patient who exists but is outside the caller's scope (another centre, no
+        patient-level role, or hidden by objection): a security event in the audit log, written
+        even though the request ends in "not found". Ids that exist nowhere are not recorded."""
+        if not audit.audited(self.actor):
+            return
+        found = self.session.execute(
+            select(PatientRow.centre_id, PatientRow.research_objection).where(PatientRow.id == patient_id)
+        ).first()
+        if found is None:
+            return
+        centre_id, objection = found
+        why = (
+            "objects to research use"
+            if objection and self.actor.may_read_patients_of(centre_id)
+            else "outside the caller's centres"
+        )
+        audit.record_security(
+            self.session, self.actor, "refused", patients=[(patient_id, centre_id)], detail=f"{what}: {why}"
+        )
 
     def count(self, *, centre_id: str | None = None) -> int:
         stmt = self._scoped(select(func.count()).select_from(PatientRow))

@@ -9,7 +9,8 @@
   `X-CSRF-Token` must equal the session's token. Requests without the cookie carry no ambient
   credential, so there is nothing to forge (the login form checks its own double-submit token).
   Templates write the field with `{{ csrf_input() }}`; scripts read `<meta name="csrf-token">`.
-- `LoginLimiter`: failed logins per (address, username) and per address, in a sliding window.
+- `LoginLimiter`: failed logins per (address, account), per address and per account, in a sliding
+  window, accounts keyed by their canonical username.
 """
 
 from __future__ import annotations
@@ -49,12 +50,21 @@ def resolve_actor(request: Request) -> Actor:
     if cached is not None:
         return cached
     actor = Actor.public()
-    auth = request.headers.get("authorization", "")
-    if auth[:7].lower() == "bearer ":
-        user = accounts.token_user(_db(request), auth[7:].strip())
+    auth = request.headers.get("authorization")
+    if auth is not None:
+        # any Authorization header is a claim to be someone: one that is not `Bearer <token>` is
+        # refused (401), never read as "no credentials" (the public role)
+        scheme, _, raw_token = auth.strip().partition(" ")
+        user = (
+            accounts.token_user(_db(request), raw_token.strip())
+            if scheme.lower() == "bearer" and raw_token.strip()
+            else None
+        )
         if user is None:
             raise HTTPException(
-                401, "invalid, expired or revoked API token", headers={"WWW-Authenticate": "Bearer"}
+                401,
+                "invalid, expired or revoked API token (send `Authorization: Bearer ofd_...`)",
+                headers={"WWW-Authenticate": "Bearer"},
             )
         actor = user.actor()
         request.state.user = user
@@ -85,6 +95,13 @@ def csrf_token(request: Request) -> str:
 def csrf_matches(request: Request, sent: str | None) -> bool:
     expected = csrf_token(request)
     return bool(sent) and secrets.compare_digest(str(sent), expected)
+
+
+async def check_credentials(request: Request) -> None:
+    """App-wide: a request carrying an `Authorization` header is resolved on every route, so a bad
+    or malformed credential is a 401 even on public pages (never silently served as the public)."""
+    if "authorization" in request.headers:
+        await run_in_threadpool(get_actor, request)
 
 
 async def require_csrf(request: Request) -> None:
@@ -145,11 +162,19 @@ class CsrfCookieAndAuditContext:
 
 
 class LoginLimiter:
-    """Failed logins in a sliding window: at most `per_user` per (address, username) and `per_address`
-    per address. In memory, per process (one uvicorn worker by default); a success clears the pair."""
+    """Failed logins in a sliding window: at most `per_user` per (address, account), `per_address` per
+    address and `per_account` per account from any address. Accounts are keyed by
+    `accounts.canonical_username`, the same form authentication looks up, so " admin", "ADMIN" or
+    "admin\t" share the lock of "admin". The address is the socket's peer unless the server was told
+    to trust a proxy (`ONCOFED_TRUSTED_PROXIES`, off by default), so a forged `X-Forwarded-For` does not
+    make a new address. In memory, per process (one uvicorn worker by default); a success clears the
+    (address, account) pair only."""
 
-    def __init__(self, per_user: int = 5, per_address: int = 30, window_s: float = 900.0) -> None:
-        self.per_user, self.per_address, self.window = per_user, per_address, window_s
+    def __init__(
+        self, per_user: int = 5, per_address: int = 30, per_account: int = 20, window_s: float = 900.0
+    ) -> None:
+        self.per_user, self.per_address, self.per_account = per_user, per_address, per_account
+        self.window = window_s
         self._fails: dict[tuple[str, str], deque[float]] = {}
         self._lock = threading.Lock()
 
@@ -159,15 +184,20 @@ class LoginLimiter:
             q.popleft()
         return q
 
+    def _keys(self, address: str, username: str) -> list[tuple[tuple[str, str], int]]:
+        name = accounts.canonical_username(username)
+        return [
+            ((address, name), self.per_user),
+            ((address, ""), self.per_address),
+            (("*", name), self.per_account),
+        ]
+
     def retry_after(self, address: str, username: str) -> int:
         """Seconds to wait before the next attempt; 0 when an attempt is allowed now."""
         now = time.monotonic()
         with self._lock:
             waits = []
-            for key, limit in (
-                ((address, username.lower()), self.per_user),
-                ((address, ""), self.per_address),
-            ):
+            for key, limit in self._keys(address, username):
                 q = self._recent(key, now)
                 if len(q) >= limit:
                     waits.append(int(q[len(q) - limit] + self.window - now) + 1)
@@ -176,12 +206,12 @@ class LoginLimiter:
     def failed(self, address: str, username: str) -> None:
         now = time.monotonic()
         with self._lock:
-            self._recent((address, username.lower()), now).append(now)
-            self._recent((address, ""), now).append(now)
+            for key, _ in self._keys(address, username):
+                self._recent(key, now).append(now)
 
     def succeeded(self, address: str, username: str) -> None:
         with self._lock:
-            self._fails.pop((address, username.lower()), None)
+            self._fails.pop((address, accounts.canonical_username(username)), None)
 
 
 def set_session_cookie(response: Any, request: Request, raw: str) -> None:
@@ -202,6 +232,7 @@ def install(app: FastAPI) -> None:
 
     app.state.actor_resolver = resolve_actor
     app.state.login_limiter = LoginLimiter()
+    app.router.dependencies.append(Depends(check_credentials))
     app.router.dependencies.append(Depends(require_csrf))
     app.add_middleware(CsrfCookieAndAuditContext)
     templates.env.globals["csrf_input"] = _csrf_input

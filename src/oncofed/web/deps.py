@@ -7,6 +7,11 @@ from fastapi import Request
 from oncofed.domain import Actor
 from oncofed.store.db import Database
 
+# Bounds of paging and id parameters: offset = (page - 1) * size must stay a 64-bit integer for
+# SQLite and PostgreSQL, or a huge page number becomes a server error instead of an empty page.
+MAX_PAGE = 1_000_000
+MAX_ID = 2**63 - 1
+
 
 def get_db(request: Request) -> Database:
     db: Database = request.app.state.db

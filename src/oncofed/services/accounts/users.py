@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import unicodedata
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from oncofed.domain.actor import Actor, Role
@@ -25,6 +26,9 @@ TOKEN_PREFIX = "ofd_"
 MIN_PASSWORD = 10
 # Roles bound to exactly the centres they work for; the others see network aggregates only.
 CENTRE_ROLES = frozenset({Role.CLINICIAN, Role.RESEARCH_STAFF, Role.CENTRE_HR})
+# Roles that may be bound to centres or not: a quality manager with a centre edits that centre's
+# EPiHC self-assessment; without one, they see the network's quality figures only.
+OPTIONAL_CENTRE_ROLES = frozenset({Role.QUALITY_MANAGER})
 ACCOUNT_ROLES = tuple(r for r in Role if r not in (Role.PUBLIC, Role.SYSTEM))
 PURPOSE = {
     Role.CLINICIAN: "care",
@@ -88,6 +92,14 @@ def _user(row: UserRow) -> User:
     )
 
 
+def canonical_username(raw: str) -> str:
+    """The one form of a username used to look an account up AND to count failed logins: Unicode
+    NFKC (full-width letters fold to ASCII), surrounding whitespace removed, case-folded. Before,
+    the limiter keyed on `lower()` and authentication on `strip()`, so " admin" or "admin\t" logged
+    in past a locked "admin"; now every variant is the same account and the same counter."""
+    return unicodedata.normalize("NFKC", raw).strip().casefold()
+
+
 def parse_role(value: str) -> Role:
     try:
         role = Role(value.strip().lower())
@@ -107,7 +119,7 @@ def _check_scope(s: Session, role: Role, centre_ids: list[str]) -> None:
         raise InputError(
             f"a {role.value} account needs its centre", field="centre", fix="add --centre CENTRE_ID"
         )
-    if role not in CENTRE_ROLES and centre_ids:
+    if role not in CENTRE_ROLES | OPTIONAL_CENTRE_ROLES and centre_ids:
         raise InputError(
             f"a {role.value} account sees network aggregates only and takes no centre",
             field="centre",
@@ -140,8 +152,9 @@ def add_user(
     exist_ok: bool = False,
     password_hash: str | None = None,
 ) -> User:
-    """Create an account (or, with `exist_ok`, return the existing one unchanged)."""
-    username = username.strip()
+    """Create an account (or, with `exist_ok`, return the existing one unchanged). The username is
+    stored in its canonical form (`canonical_username`), so two accounts never differ by case."""
+    username = canonical_username(username)
     if not username or len(username) > 100 or any(ch.isspace() for ch in username):
         raise InputError(
             f"invalid username {username!r}", field="username", fix="one word, at most 100 characters"
@@ -149,7 +162,7 @@ def add_user(
     role = parse_role(role) if isinstance(role, str) else role
     centres = list(dict.fromkeys(centre_ids or []))
     with db.session() as s:
-        existing = s.scalar(select(UserRow).where(UserRow.username == username))
+        existing = _by_name(s, username)
         if existing is not None:
             if exist_ok:
                 return _user(existing)
@@ -175,9 +188,14 @@ def list_users(db: Database) -> list[User]:
         return [_user(r) for r in s.scalars(select(UserRow).order_by(UserRow.role, UserRow.username))]
 
 
+def _by_name(s: Session, username: str) -> UserRow | None:
+    """The account of `username` in any variant (case, spaces, full-width letters)."""
+    return s.scalar(select(UserRow).where(func.lower(UserRow.username) == canonical_username(username)))
+
+
 def get_user(db: Database, username: str) -> User:
     with db.session() as s:
-        row = s.scalar(select(UserRow).where(UserRow.username == username))
+        row = _by_name(s, username)
         if row is None:
             raise NotFound(f"no user {username!r}", fix="list accounts with `oncofed users list`")
         return _user(row)
@@ -186,7 +204,7 @@ def get_user(db: Database, username: str) -> User:
 def set_disabled(db: Database, username: str, disabled: bool = True) -> User:
     """Disable (or re-enable) an account; disabling ends its sessions and revokes its tokens."""
     with db.session() as s:
-        row = s.scalar(select(UserRow).where(UserRow.username == username))
+        row = _by_name(s, username)
         if row is None:
             raise NotFound(f"no user {username!r}", fix="list accounts with `oncofed users list`")
         row.disabled = disabled
@@ -200,7 +218,7 @@ def set_disabled(db: Database, username: str, disabled: bool = True) -> User:
 def authenticate(db: Database, username: str, password: str) -> User | None:
     """The user when `password` is right and the account enabled; None otherwise (same work either way)."""
     with db.session() as s:
-        row = s.scalar(select(UserRow).where(UserRow.username == username.strip()))
+        row = _by_name(s, username)
         stored = row.password_hash if row is not None else _dummy()
         try:
             _hasher.verify(stored, password)
@@ -255,7 +273,7 @@ def issue_token(db: Database, username: str, name: str = "", days: int | None = 
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     now = _now()
     with db.session() as s:
-        row = s.scalar(select(UserRow).where(UserRow.username == username))
+        row = _by_name(s, username)
         if row is None:
             raise NotFound(f"no user {username!r}", fix="list accounts with `oncofed users list`")
         if row.disabled:
@@ -303,6 +321,12 @@ DEMO_ACCOUNTS: list[tuple[str, Role, tuple[str, ...], str]] = [
     ),
     ("trials", Role.TRIAL_MANAGER, (), "Trial manager (network)"),
     ("quality", Role.QUALITY_MANAGER, (), "Quality manager (network)"),
+    (
+        "quality-curie",
+        Role.QUALITY_MANAGER,
+        ("curie",),
+        "Quality manager, curie (edits its EPiHC self-assessment)",
+    ),
     ("dpo", Role.DPO, (), "Data-protection officer"),
     ("hr", Role.FEDERATION_HR, (), "Human resources (federation: collective agreement)"),
     ("admin", Role.ADMIN, (), "Administrator"),

@@ -44,7 +44,7 @@ from oncofed.services.prescreen.engine import (  # noqa: F401  (re-exported: the
     criteria_texts,
     criterion_labels,
 )
-from oncofed.store import locks
+from oncofed.store import audit, locks
 from oncofed.store.bulk import bulk_insert
 from oncofed.store.db import Database
 from oncofed.store.models import PatientRow
@@ -118,6 +118,8 @@ class PrescreenList:
     last_visit_at: datetime | None
     refresh: RefreshReport | None
     counts: dict[str, int] = field(default_factory=dict)
+    computed_at: datetime | None = None  # when the stored results were last brought up to date
+    stale: bool = True  # never computed, or computed for other criteria or another day: refresh (POST)
 
 
 # --- hashes and scoped patient reads ---------------------------------------------------------
@@ -160,9 +162,18 @@ class PrescreenPatients(PatientRepository):
             record(action, rows)
 
 
+def refuse_centre(session: Session, actor: Actor, centre_id: str, what: str) -> None:
+    """A centre outside the caller's scope was asked for: a security event for the DPO (written even
+    though the request ends in "not found")."""
+    audit.record_security(
+        session, actor, "refused", centres=[centre_id], detail=f"{what}: centre outside the caller's scope"
+    )
+
+
 def _check_centre(session: Session, actor: Actor, trial: Trial, centre_id: str) -> str:
     centre = CentreRepository(session).get(centre_id)
     if not actor.may_read_patients_of(centre_id):
+        refuse_centre(session, actor, centre_id, f"pre-screening of {trial.id}")
         raise NotFound(
             f"no centre {centre_id!r} in your scope",
             fix="pre-screen only the centres you work for (ask an administrator for access)",
@@ -376,6 +387,8 @@ def prescreen_list(
             last = visit.last_visit_at if new_session else visit.session_since
         run = s.get(PrescreenRunRow, (trial_id, centre_id))
         labels = run.labels if run is not None else None
+        computed_at = run.computed_at if run is not None else None
+        stale = run is None or run.trial_hash != trial_criteria_hash(trial, engine or DEFAULT_ENGINE)
         candidates = []
         for res, cand, name in s.execute(stmt):
             became = res.became_candidate_at
@@ -419,7 +432,7 @@ def prescreen_list(
     candidates.sort(key=lambda c: (ELIGIBILITY_ORDER[c.eligibility], -c.score, len(c.to_check), c.patient_id))
     counts = {k: sum(1 for c in candidates if c.eligibility == k) for k in ELIGIBILITY_ORDER}
     counts["new"] = sum(1 for c in candidates if c.is_new)
-    return PrescreenList(trial, centre_id, centre_name, candidates, last, report, counts)
+    return PrescreenList(trial, centre_id, centre_name, candidates, last, report, counts, computed_at, stale)
 
 
 def prescreen_index(db: Database, actor: Actor) -> list[dict[str, Any]]:

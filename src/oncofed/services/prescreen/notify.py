@@ -20,7 +20,7 @@ from sqlalchemy import or_, select
 
 from oncofed.domain import Actor
 from oncofed.errors import ConfigError, InputError, NotFound
-from oncofed.services.prescreen.lists import utcnow
+from oncofed.services.prescreen.lists import refuse_centre, utcnow
 from oncofed.store.db import Database
 from oncofed.store.models_prescreen import NotificationRow, NotificationSubscriptionRow
 
@@ -162,6 +162,8 @@ def subscribe(db: Database, actor: Actor, centre_id: str, email: str, trial_id: 
             f"{email!r} is not an e-mail address", field="email", fix="e.g. nurse@centre.example"
         )
     if not actor.may_read_patients_of(centre_id):
+        with db.session() as s:
+            refuse_centre(s, actor, centre_id, "new-candidate alerts")
         raise NotFound(f"no centre {centre_id!r} in your scope", fix="subscribe to your own centres only")
     with db.session() as s:
         row = NotificationSubscriptionRow(

@@ -11,6 +11,7 @@ import functools
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import select
@@ -21,7 +22,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from oncofed.domain import Actor
 from oncofed.errors import InputError, NotFound, OncofedError
 from oncofed.resources import load_yaml
-from oncofed.services.prescreen.lists import PrescreenPatients, research_actor, utcnow
+from oncofed.services.prescreen.lists import PrescreenPatients, refuse_centre, research_actor, utcnow
 from oncofed.store.db import Database
 from oncofed.store.models import PatientRow
 from oncofed.store.models_prescreen import (
@@ -110,13 +111,21 @@ def _state(row: ScreeningCandidateRow) -> CandidateState:
 
 
 def _check(
-    s: Session, actor: Actor, trial_id: str, change: StatusChange, target: str, reason: str
+    s: Session,
+    actor: Actor,
+    trial_id: str,
+    change: StatusChange,
+    target: str,
+    reason: str,
+    centre_id: str | None = None,
 ) -> tuple[PrescreenResultRow, ScreeningCandidateRow | None, str]:
-    """Everything that can refuse a change, without writing anything."""
+    """Everything that can refuse a change, without writing anything. With `centre_id` (the list the
+    request's path names), a candidate of another centre's list is refused like an unknown one."""
     ractor = research_actor(actor)
     result = s.get(PrescreenResultRow, (trial_id, change.patient_id))
     visible = (
         result is not None
+        and (centre_id is None or result.centre_id == centre_id)
         and s.scalar(
             PrescreenPatients(s, ractor)
             .living_ids(result.centre_id)
@@ -125,6 +134,8 @@ def _check(
         is not None
     )
     if result is None or not visible:
+        if result is not None:
+            PrescreenPatients(s, ractor).refused(f"screening status of {trial_id}", change.patient_id)
         raise NotFound(
             f"no pre-screened candidate {change.patient_id!r} for trial {trial_id}",
             fix="open the trial's pre-screening list at your centre first",
@@ -198,8 +209,14 @@ def change_status(
     *,
     reason: str = "",
     note: str = "",
+    centre_id: str | None = None,
 ) -> list[CandidateState]:
-    """Apply one status to one or many candidates: all or nothing, every problem reported."""
+    """Apply one status to one or many candidates: all or nothing, every problem reported. The web
+    passes the `centre_id` of its path: candidates must belong to that centre's list."""
+    if centre_id is not None and not research_actor(actor).may_read_patients_of(centre_id):
+        with db.session() as s:
+            refuse_centre(s, actor, centre_id, f"screening status of {trial_id}")
+        raise NotFound(f"no centre {centre_id!r} in your scope", fix="screen only your own centres' lists")
     if not changes:
         raise InputError("no candidate selected", field="patient_id", fix="tick at least one candidate")
     if len(note) > 2000:
@@ -211,7 +228,7 @@ def change_status(
             checked = []
             for ch in changes:  # check every candidate first: nothing is written if one is refused
                 try:
-                    checked.append(_check(s, actor, trial_id, ch, target, reason))
+                    checked.append(_check(s, actor, trial_id, ch, target, reason, centre_id))
                 except (InputError, NotFound, ScreeningConflict) as exc:
                     problems.append((ch.patient_id, exc))
             if problems:
@@ -261,9 +278,12 @@ def screening_log(db: Database, actor: Actor, trial_id: str, centre_id: str) -> 
     """Every status change at a centre for a trial, plus the CONSORT-style flow of counts."""
     ractor = research_actor(actor)
     if not ractor.may_read_patients_of(centre_id):
+        with db.session() as s:
+            refuse_centre(s, actor, centre_id, f"screening log of {trial_id}")
         raise NotFound(f"no centre {centre_id!r} in your scope", fix="export only your own centres' logs")
     with db.session() as s:
-        visible = PrescreenPatients(s, ractor).living_ids(centre_id)
+        repo = PrescreenPatients(s, ractor)
+        visible = repo.living_ids(centre_id)
         events = list(
             s.scalars(
                 select(ScreeningEventRow)
@@ -294,6 +314,9 @@ def screening_log(db: Database, actor: Actor, trial_id: str, centre_id: str) -> 
                 )
             )
         }
+        # the log shows patient ids and free-text notes: one audit record naming every patient in it
+        shown = dict.fromkeys(e.patient_id for e in events)
+        repo.audit("prescreen.log", [SimpleNamespace(id=pid, centre_id=centre_id) for pid in shown])
     reached: dict[str, set[str]] = {}
     for e in events:
         reached.setdefault(e.patient_id, set()).add(e.to_status)

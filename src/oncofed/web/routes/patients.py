@@ -19,7 +19,7 @@ from oncofed.services.patients.records import profile_json
 from oncofed.store.db import Database
 from oncofed.store.repositories import PatientRepository
 from oncofed.web.csv_export import csv_response
-from oncofed.web.deps import get_actor, get_db
+from oncofed.web.deps import MAX_PAGE, get_actor, get_db
 from oncofed.web.templating import render
 
 router = APIRouter()
@@ -135,7 +135,7 @@ def grouped(facts: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]
 def api_patients(
     db: Database = Depends(get_db),
     actor: Actor = Depends(get_actor),
-    page: int = Query(1, ge=1),
+    page: int = Query(1, ge=1, le=MAX_PAGE),
     size: int = Query(50, ge=1, le=1000),
     format: str = Query("json", pattern="^(json|csv)$"),
 ) -> Any:
@@ -170,7 +170,7 @@ def patients_page(
     request: Request,
     db: Database = Depends(get_db),
     actor: Actor = Depends(get_actor),
-    page: int = Query(1, ge=1),
+    page: int = Query(1, ge=1, le=MAX_PAGE),
     size: int = Query(50, ge=1, le=500),
 ) -> Response:
     data = _list(db, actor, page, size)

@@ -4,9 +4,9 @@ the screening log with CONSORT-style counts, and new-candidate notifications."""
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
@@ -27,7 +27,7 @@ from oncofed.services.prescreen.screening import (
 )
 from oncofed.store.db import Database
 from oncofed.web.csv_export import csv_response
-from oncofed.web.deps import get_actor, get_db
+from oncofed.web.deps import MAX_ID, get_actor, get_db
 from oncofed.web.templating import render
 
 router = APIRouter()
@@ -67,10 +67,20 @@ def _list_payload(
         "centre_id": centre_id,
         "centre": result.centre_name,
         "last_visit_at": result.last_visit_at.isoformat(timespec="seconds") if result.last_visit_at else None,
+        "computed_at": result.computed_at.isoformat(timespec="seconds") if result.computed_at else None,
+        "stale": result.stale,
         "counts": result.counts,
         "refresh": refresh_json(result.refresh),
         "candidates": rows,
     }
+
+
+def _refresh(request: Request, db: Database, actor: Actor, trial_id: str, centre_id: str) -> dict[str, Any]:
+    """POST only: re-evaluate what changed, remember this visit (the "new" flags move on), and mark
+    the list's notifications read. A GET never does any of this (no state change on a safe method)."""
+    _, payload = _list_payload(request, db, trial_id, centre_id, actor, refresh=True, mark_visit=True)
+    mark_read_for(db, actor, trial_id, centre_id)
+    return payload
 
 
 def _error_json(exc: Exception, status: int) -> JSONResponse:
@@ -109,7 +119,9 @@ def api_notifications(
 
 @router.post("/api/prescreen/notifications/{notification_id}/read", tags=["prescreen"])
 def api_mark_read(
-    notification_id: int, db: Database = Depends(get_db), actor: Actor = Depends(get_actor)
+    notification_id: int = Path(..., ge=1, le=MAX_ID),
+    db: Database = Depends(get_db),
+    actor: Actor = Depends(get_actor),
 ) -> Any:
     mark_read(db, actor, notification_id)
     return {"id": notification_id, "read": True}
@@ -126,7 +138,9 @@ def api_subscribe(
 
 
 @router.get(
-    "/api/prescreen/{trial_id}/{centre_id}", tags=["prescreen"], summary="Ranked candidates (refreshed)"
+    "/api/prescreen/{trial_id}/{centre_id}",
+    tags=["prescreen"],
+    summary="Ranked candidates as last computed (read only; POST .../refresh to bring them up to date)",
 )
 def api_list(
     request: Request,
@@ -135,17 +149,28 @@ def api_list(
     db: Database = Depends(get_db),
     actor: Actor = Depends(get_actor),
     format: str = FORMAT,
-    refresh: bool = True,
-    mark_visit: bool = False,
     show: str = Query("all", pattern="^(all|new|eligible|possible|not_eligible)$"),
 ) -> Any:
-    _, payload = _list_payload(
-        request, db, trial_id, centre_id, actor, refresh=refresh, mark_visit=mark_visit
-    )
+    _, payload = _list_payload(request, db, trial_id, centre_id, actor, refresh=False, mark_visit=False)
     payload["candidates"] = _filter(payload["candidates"], show)
     if format == "csv":
         return csv_response(payload["candidates"], PRESCREEN_COLUMNS, f"prescreen-{trial_id}-{centre_id}.csv")
     return payload
+
+
+@router.post(
+    "/api/prescreen/{trial_id}/{centre_id}/refresh",
+    tags=["prescreen"],
+    summary="Re-evaluate changed records, mark this visit and the list's notifications read",
+)
+def api_refresh(
+    request: Request,
+    trial_id: str,
+    centre_id: str,
+    db: Database = Depends(get_db),
+    actor: Actor = Depends(get_actor),
+) -> Any:
+    return _refresh(request, db, actor, trial_id, centre_id)
 
 
 @router.post(
@@ -167,7 +192,9 @@ def api_status(
             fix='[{"patient_id": "...", "version": 0}]',
         ) from exc
     try:
-        states = change_status(db, actor, trial_id, changes, body.status, reason=body.reason, note=body.note)
+        states = change_status(
+            db, actor, trial_id, changes, body.status, reason=body.reason, note=body.note, centre_id=centre_id
+        )
     except ScreeningConflict as exc:
         return _error_json(exc, 409)
     return {"updated": [s.__dict__ for s in states]}
@@ -236,8 +263,8 @@ def _render_list(
     error: str = "",
     fix: str = "",
     status_code: int = 200,
-    refresh: bool = True,
-    mark_visit: bool = True,
+    refresh: bool = False,
+    mark_visit: bool = False,
 ) -> Response:
     result, payload = _list_payload(
         request, db, trial_id, centre_id, actor, refresh=refresh, mark_visit=mark_visit
@@ -269,9 +296,23 @@ def list_page(
     db: Database = Depends(get_db),
     actor: Actor = Depends(get_actor),
 ) -> Response:
-    response = _render_list(request, db, actor, trial_id, centre_id, show)
-    mark_read_for(db, actor, trial_id, centre_id)  # the list is what the notifications pointed to
-    return response
+    """The list as last computed; the page's refresh form (sent by prescreen.js when the results are
+    stale) brings it up to date with a POST."""
+    return _render_list(request, db, actor, trial_id, centre_id, show, refresh=False, mark_visit=False)
+
+
+@router.post("/prescreen/{trial_id}/{centre_id}/refresh", include_in_schema=False)
+def refresh_form(
+    request: Request,
+    trial_id: str,
+    centre_id: str,
+    show: str = Form("all", max_length=20),
+    db: Database = Depends(get_db),
+    actor: Actor = Depends(get_actor),
+) -> Response:
+    _refresh(request, db, actor, trial_id, centre_id)
+    query = urlencode({"show": show if show in SHOW else "all", "refreshed": "1"})
+    return RedirectResponse(f"/prescreen/{quote(trial_id)}/{quote(centre_id)}?{query}", status_code=303)
 
 
 @router.post("/prescreen/{trial_id}/{centre_id}/subscribe", include_in_schema=False)
@@ -319,9 +360,11 @@ def status_form(
     changes = []
     for item in pick:
         pid, _, version = item.rpartition(":")
-        changes.append(StatusChange(pid, int(version) if version.isdigit() else -1))
+        changes.append(StatusChange(pid, int(version) if version.isdigit() and len(version) < 10 else -1))
     try:
-        states = change_status(db, actor, trial_id, changes, status, reason=reason, note=note)
+        states = change_status(
+            db, actor, trial_id, changes, status, reason=reason, note=note, centre_id=centre_id
+        )
     except (ScreeningConflict, InputError, NotFound) as exc:
         code = 409 if isinstance(exc, ScreeningConflict) else 422 if isinstance(exc, InputError) else 404
         return _render_list(

@@ -3,9 +3,9 @@ self-assessment (form for the centre's quality managers) and the printable per-c
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs
+from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from oncofed.domain import Actor
@@ -125,29 +125,25 @@ def epihc_page(
 
 
 @router.post("/quality/epihc/{centre_id}/{principle_id}", include_in_schema=False)
-async def epihc_post(
-    request: Request,
+def epihc_post(
     centre_id: str,
     principle_id: str,
+    score: str = Form("", max_length=10),
+    evidence: str = Form("", max_length=5000),
+    action_plan: str = Form("", max_length=5000),
+    review_date: str = Form("", max_length=32),
     db: Database = Depends(get_db),
     actor: Actor = Depends(get_actor),
 ) -> Response:
-    form = {k: v[0] for k, v in parse_qs((await request.body()).decode("utf-8")).items()}
+    """The form fields are parsed once by FastAPI (the app-wide CSRF check has read the same form:
+    reading the raw body again here was the "Stream consumed" error that broke every save)."""
     try:
-        save_assessment(
-            db,
-            actor,
-            centre_id,
-            principle_id,
-            form.get("score", ""),
-            form.get("evidence", ""),
-            form.get("action_plan", ""),
-            form.get("review_date") or None,
-        )
+        save_assessment(db, actor, centre_id, principle_id, score, evidence, action_plan, review_date or None)
     except Forbidden as exc:
         raise HTTPException(status_code=403, detail=str(exc)) from exc
     return RedirectResponse(
-        f"/quality/epihc/{centre_id}?saved={principle_id}#{principle_id}", status_code=303
+        f"/quality/epihc/{quote(centre_id)}?saved={quote(principle_id)}#{quote(principle_id)}",
+        status_code=303,
     )
 
 

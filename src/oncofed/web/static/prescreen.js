@@ -23,4 +23,8 @@
     else if (reason.selectedOptions.length && reason.selectedOptions[0].hidden) { reason.value = ""; }
   }
   if (status) { status.addEventListener("change", sync); sync(); }
+  // Results never computed, or computed for other criteria or another day: bring them up to date
+  // with the refresh form (a POST: opening the page with a GET changes nothing on the server).
+  var refresh = document.getElementById("refresh-form");
+  if (refresh && refresh.getAttribute("data-auto") === "1") { refresh.submit(); }
 })();
