@@ -40,16 +40,19 @@ def check_port_free(host: str, port: int) -> None:
             ) from exc
 
 
-def run_server(db: Database, host: str, port: int) -> None:
-    import uvicorn
-
-    from oncofed.web.app import create_app
+def run_server(db: Database, host: str, port: int, workers: int = 1, access_log: str = "-") -> None:
+    """Serve with `workers` uvicorn processes (web/server.py: pools sized from the number of workers,
+    JSON access log without patient data in URLs, liveness/readiness under /api/health)."""
+    from oncofed.config import load_settings, proxy_options
+    from oncofed.web.server import run
 
     check_port_free(host, port)
     console.print(
-        f"[bold green]oncofed is serving on http://{host}:{port}[/]  (API docs: http://{host}:{port}/docs; Ctrl+C to stop)"
+        f"[bold green]oncofed is serving on http://{host}:{port}[/] with {workers} worker(s)  "
+        f"(API docs: http://{host}:{port}/docs; Ctrl+C to stop)"
     )
-    uvicorn.run(create_app(db), host=host, port=port, log_level="warning")
+    db.dispose()  # each worker opens its own pool
+    run(host, port, workers, access_log, **proxy_options(load_settings()))
 
 
 @app.command()
@@ -94,9 +97,13 @@ def demo(
 def serve(
     host: str = typer.Option("127.0.0.1", help="Address to serve on."),
     port: int = typer.Option(8000, help="Port to serve on."),
+    workers: int = typer.Option(1, min=1, max=64, help="Worker processes (each with a pool sized from N)."),
+    access_log: str = typer.Option(
+        "-", "--access-log", help="JSON access log: '-' (stderr), a file path, or 'off'."
+    ),
 ) -> None:
-    """Serve the web app and the JSON API."""
-    run_server(open_database(), host, port)
+    """Serve the web app and the JSON API (see docs/OPERATIONS.md)."""
+    run_server(open_database(), host, port, workers, access_log)
 
 
 @app.command()

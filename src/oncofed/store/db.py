@@ -31,8 +31,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cur.close()
 
 
-def make_engine(url: str) -> Engine:
-    """Create an engine for `url`, preparing the SQLite file's folder, with one clear error on failure."""
+def make_engine(url: str, pool: dict[str, int] | None = None) -> Engine:
+    """Create an engine for `url`, preparing the SQLite file's folder, with one clear error on failure.
+    `pool`: QueuePool sizes (`pool_size`, `max_overflow`, `pool_timeout`), e.g. from `serve --workers`."""
+    pool = dict(pool or {})
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
@@ -43,7 +45,9 @@ def make_engine(url: str) -> Engine:
     backend = parsed.get_backend_name()
     if backend == "sqlite":
         database = parsed.database or ""
-        if database and database != ":memory:":
+        if not database or database == ":memory:":
+            pool = {}  # one connection held by SQLAlchemy's singleton pool: no pool sizes apply
+        else:
             folder = Path(database).resolve().parent
             try:
                 folder.mkdir(parents=True, exist_ok=True)
@@ -57,13 +61,13 @@ def make_engine(url: str) -> Engine:
                     f"the database folder {folder} is not writable",
                     fix="make it writable or set ONCOFED_VAR_DIR / DATABASE_URL to a writable place",
                 )
-        engine = create_engine(url, connect_args={"timeout": 30})
+        engine = create_engine(url, connect_args={"timeout": 30}, **pool)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     if backend == "postgresql":
         if parsed.drivername == "postgresql":
             parsed = parsed.set(drivername="postgresql+psycopg")
-        return create_engine(parsed, pool_pre_ping=True)
+        return create_engine(parsed, pool_pre_ping=True, **pool)
     raise ConfigError(
         f"unsupported database {backend!r} in DATABASE_URL",
         fix="use sqlite:///PATH or postgresql+psycopg://...",
@@ -80,9 +84,9 @@ def alembic_config(url: str) -> Config:
 class Database:
     """One database: an engine plus a session factory. Sessions are units of work."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, pool: dict[str, int] | None = None) -> None:
         self.url = url
-        self.engine = make_engine(url)
+        self.engine = make_engine(url, pool)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @property
