@@ -1,0 +1,171 @@
+"""`oncofed staff import|headcount|compliance|imports`: payroll exports per centre (issue 21).
+Staff records are personal data: the CLI reads them as federation HR, or as a centre's HR with
+--centre, under the shell user's name, and every read is in the audit log."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from oncofed.commands.grid import centre_names, hr_actor
+
+staff_app = typer.Typer(
+    help="Staff records per centre: payroll imports, headcount, grid-minimum check.", no_args_is_help=True
+)
+
+
+@staff_app.command("import")
+def import_cmd(
+    path: Path = typer.Argument(
+        ..., help="Payroll CSV export (template: oncofed/resources/workforce/staff_template.csv)."
+    ),
+    centre: str = typer.Option(
+        ..., "--centre", help="The centre this export belongs to (its staff are replaced)."
+    ),
+    as_of: str = typer.Option(None, "--as-of", help="Date of the export (YYYY-MM-DD; default today)."),
+    partial: bool = typer.Option(
+        False, "--partial", help="Import the valid rows even if some are rejected (the rejects are recorded)."
+    ),
+    report: Path = typer.Option(None, "--report", help="Write every rejected row to this CSV."),
+) -> None:
+    """Replace a centre's staff records with its payroll export; every rejected row is named."""
+    from oncofed.commands.common import console, open_database
+    from oncofed.errors import InputError
+    from oncofed.presenters.csv import to_csv
+    from oncofed.services.workforce.staff import import_payroll_file
+
+    day = date.fromisoformat(as_of) if as_of else date.today()
+    try:
+        result = import_payroll_file(open_database(), hr_actor(centre), path, centre, day, partial=partial)
+    except InputError:
+        if report is not None:
+            console.print("[dim]nothing imported; run with --partial to keep the valid rows[/]")
+        raise
+    if report is not None and result.rejects:
+        report.write_text(
+            to_csv([r.as_dict() for r in result.rejects], ["line", "record", "field", "reason", "fix"]),
+            encoding="utf-8",
+        )
+    console.print(
+        f"{centre}: {result.imported} staff records imported from {result.rows} rows, {len(result.rejects)} problem(s)"
+        + (f" (written to {report})" if report is not None and result.rejects else "")
+    )
+    for r in result.rejects[:20]:
+        console.print(f"  [yellow]{r}[/]")
+
+
+@staff_app.command("headcount")
+def headcount_cmd(
+    centre: str = typer.Option(None, "--centre", help="One centre (as its HR)."),
+    as_json: bool = typer.Option(False, "--json"),
+    csv: bool = typer.Option(False, "--csv"),
+) -> None:
+    """Staff and FTE per centre, family and level."""
+    from oncofed.commands.common import console, open_database
+    from oncofed.presenters.csv import to_csv
+    from oncofed.presenters.workforce import HEADCOUNT_COLUMNS, with_names
+    from oncofed.services.workforce.staff import headcount
+
+    db = open_database()
+    rows = with_names(headcount(db, hr_actor(centre), centre), centre_names(db))
+    if as_json:
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    if csv:
+        sys.stdout.write(to_csv(rows, HEADCOUNT_COLUMNS))
+        return
+    table = Table("centre", "family", "level", "staff", "FTE")
+    for r in rows:
+        table.add_row(r["centre"], r["family"], r["level"], str(r["staff"]), f"{r['fte']:.1f}")
+    console.print(table)
+
+
+@staff_app.command("compliance")
+def compliance_cmd(
+    centre: str = typer.Option(
+        None, "--centre", help="One centre, as its HR: lists the employees paid under the grid minimum."
+    ),
+    on: str = typer.Option(
+        None, "--on", help="Check against the grid in force on this date (default: each export's date)."
+    ),
+    as_json: bool = typer.Option(False, "--json"),
+    csv: bool = typer.Option(
+        False, "--csv", help="CSV of the flagged employees (with --centre) or of the counts."
+    ),
+) -> None:
+    """Employees paid under the grid minimum: counts per centre; the list itself for one centre's HR."""
+    from oncofed.commands.common import console, open_database
+    from oncofed.presenters.csv import to_csv
+    from oncofed.presenters.workforce import COMPLIANCE_COLUMNS, FLAGGED_COLUMNS, with_names
+    from oncofed.services.workforce.staff import compliance
+
+    db = open_database()
+    data = compliance(db, hr_actor(centre), date.fromisoformat(on) if on else None, centre)
+    data["centres"] = with_names(data["centres"], centre_names(db))
+    if as_json:
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    if csv:
+        sys.stdout.write(
+            to_csv(data["flagged"], FLAGGED_COLUMNS)
+            if centre
+            else to_csv(data["centres"], COMPLIANCE_COLUMNS)
+        )
+        return
+    table = Table("centre", "on", "staff", "under the minimum", "monthly shortfall (EUR)", title=data["grid"])
+    for r in data["centres"]:
+        table.add_row(
+            r["centre"], r["on"], str(r["staff"]), str(r["below_minimum"]), f"{r['shortfall_monthly']:,.2f}"
+        )
+    console.print(table)
+    if data["flagged"]:
+        flagged = Table(
+            "staff id",
+            "family",
+            "level",
+            "FTE",
+            "paid",
+            "minimum",
+            "gap",
+            title="paid under the grid minimum",
+        )
+        for f in data["flagged"]:
+            flagged.add_row(
+                f["staff_id"],
+                f["family"],
+                f["level"],
+                f"{f['fte']:g}",
+                f"{f['gross_monthly']:,.2f}",
+                f"{f['minimum_monthly']:,.2f}",
+                f"{f['gap_monthly']:,.2f}",
+            )
+        console.print(flagged)
+
+
+@staff_app.command("imports")
+def imports_cmd() -> None:
+    """The payroll imports (per centre: file, date, rows kept and rejected, by whom)."""
+    from oncofed.commands.common import console, open_database
+    from oncofed.services.workforce.staff import imports
+
+    table = Table("id", "centre", "as of", "rows", "rejected", "file", "by")
+    for r in imports(open_database(), hr_actor()):
+        table.add_row(
+            str(r["id"]),
+            r["centre_id"],
+            r["as_of"],
+            str(r["rows"]),
+            str(r["rejected"]),
+            r["source_file"],
+            r["imported_by"],
+        )
+    console.print(table)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(staff_app, name="staff")
