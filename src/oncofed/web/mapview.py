@@ -1,81 +1,22 @@
-"""A schematic SVG map of metropolitan France with points (centres, sites). No tiles, no CDN."""
+"""An SVG map of metropolitan France (outline, regions, departements) with points (centres, sites) and
+distance circles. The geography ships with the project (`resources/geo/france.json`, IGN ADMIN EXPRESS via
+france-geojson, Licence Ouverte / Etalab 2.0, simplified by `scripts/build_map_data.py`): no tiles, no CDN."""
 
 from __future__ import annotations
 
+import functools
+import json
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from oncofed.domain import Centre
-
-# Schematic outline of metropolitan France and Corsica as (longitude, latitude) vertices, hand-simplified
-# from public coastline/border shapes to ~60 points: enough to place centres, not for navigation.
-FRANCE_OUTLINE = [
-    (2.54, 51.09),
-    (1.58, 50.87),
-    (1.62, 50.35),
-    (1.45, 50.12),
-    (0.2, 49.7),
-    (0.07, 49.5),
-    (-0.2, 49.3),
-    (-1.1, 49.38),
-    (-1.26, 49.7),
-    (-1.94, 49.72),
-    (-1.57, 48.75),
-    (-2.0, 48.64),
-    (-3.0, 48.8),
-    (-4.0, 48.7),
-    (-4.77, 48.5),
-    (-4.3, 48.1),
-    (-4.5, 47.95),
-    (-3.5, 47.7),
-    (-2.5, 47.3),
-    (-2.2, 47.1),
-    (-1.9, 46.7),
-    (-1.2, 46.2),
-    (-1.1, 45.6),
-    (-1.25, 44.6),
-    (-1.45, 43.5),
-    (-1.78, 43.37),
-    (-1.0, 43.0),
-    (0.0, 42.7),
-    (0.7, 42.85),
-    (1.7, 42.5),
-    (3.17, 42.43),
-    (3.05, 43.0),
-    (3.3, 43.25),
-    (4.0, 43.5),
-    (4.8, 43.35),
-    (5.4, 43.2),
-    (6.2, 43.1),
-    (6.9, 43.4),
-    (7.5, 43.78),
-    (7.65, 44.15),
-    (6.9, 44.4),
-    (7.0, 45.0),
-    (6.8, 45.15),
-    (7.1, 45.85),
-    (6.8, 46.4),
-    (6.1, 46.15),
-    (6.1, 46.6),
-    (7.0, 47.5),
-    (7.6, 47.6),
-    (7.55, 48.0),
-    (8.2, 48.97),
-    (7.5, 49.15),
-    (6.7, 49.2),
-    (6.4, 49.47),
-    (5.8, 49.55),
-    (4.85, 50.15),
-    (4.2, 49.97),
-    (3.7, 50.3),
-    (3.1, 50.78),
-]
-CORSICA_OUTLINE = [(9.4, 43.0), (9.56, 42.15), (9.2, 41.38), (8.6, 41.9), (8.75, 42.6)]
+from oncofed.resources import resource_path
 
 LON_MIN, LON_MAX, LAT_MIN, LAT_MAX = -5.3, 9.9, 41.2, 51.3
-SCALE = 40.0
+SCALE = 40.0  # SVG units per degree of latitude
 COS_LAT = math.cos(math.radians(46.5))
+KM_PER_DEGREE_LAT = 111.2
 
 
 def project(longitude: float, latitude: float) -> tuple[float, float]:
@@ -83,6 +24,11 @@ def project(longitude: float, latitude: float) -> tuple[float, float]:
     x = (longitude - LON_MIN) * COS_LAT * SCALE
     y = (LAT_MAX - latitude) * SCALE
     return round(x, 1), round(y, 1)
+
+
+def in_frame(longitude: float, latitude: float) -> bool:
+    """True when the point falls on the map (metropolitan France and its borders)."""
+    return LON_MIN <= longitude <= LON_MAX and LAT_MIN <= latitude <= LAT_MAX
 
 
 @dataclass
@@ -96,23 +42,66 @@ class MapPoint:
     highlight: bool = False
 
 
+@dataclass(frozen=True)
+class Area:
+    code: str
+    name: str
+    path: str  # SVG path data
+
+
+@dataclass(frozen=True)
+class Circle:
+    x: float
+    y: float
+    r: float
+    label: str
+
+
 @dataclass
 class MapView:
     width: float
     height: float
-    outline: str
-    corsica: str
+    outline: tuple[Area, ...]
+    regions: tuple[Area, ...]
+    departements: tuple[Area, ...]
     points: list[MapPoint]
+    circles: list[Circle] = field(default_factory=list)
+    source: str = ""
 
 
-def _path(points: Sequence[tuple[float, float]]) -> str:
-    return " ".join(f"{x},{y}" for x, y in (project(lon, lat) for lon, lat in points))
+def _path(rings: Sequence[Sequence[Sequence[float]]]) -> str:
+    parts = []
+    for ring in rings:
+        xy = [project(lon, lat) for lon, lat in ring]
+        parts.append("M" + " L".join(f"{x},{y}" for x, y in xy) + " Z")
+    return " ".join(parts)
+
+
+@functools.cache
+def _geography() -> tuple[tuple[Area, ...], tuple[Area, ...], tuple[Area, ...], str]:
+    data = json.loads(resource_path("geo/france.json").read_text(encoding="utf-8"))
+
+    def areas(name: str) -> tuple[Area, ...]:
+        return tuple(Area(f["code"], f["name"], _path(f["rings"])) for f in data[name])
+
+    return areas("outline"), areas("regions"), areas("departements"), str(data.get("source", ""))
+
+
+def distance_circle(longitude: float, latitude: float, km: float, label: str = "") -> Circle:
+    """A circle of `km` around a point (radius from the latitude scale; the projection's error across
+    a few hundred kilometres is small at this size)."""
+    x, y = project(longitude, latitude)
+    return Circle(x, y, round(km / KM_PER_DEGREE_LAT * SCALE, 1), label)
 
 
 def france_map(
-    centres: Sequence[Centre], highlight: str | None = None, extra: Sequence[MapPoint] = ()
+    centres: Sequence[Centre],
+    highlight: str | None = None,
+    extra: Sequence[MapPoint] = (),
+    circles: Sequence[Circle] = (),
 ) -> MapView:
     width, height = project(LON_MAX, LAT_MIN)
+    outline, regions, departements, source = _geography()
     points = [
         MapPoint(
             id=c.id,
@@ -124,4 +113,4 @@ def france_map(
         )
         for c in centres
     ]
-    return MapView(width, height, _path(FRANCE_OUTLINE), _path(CORSICA_OUTLINE), points + list(extra))
+    return MapView(width, height, outline, regions, departements, points + list(extra), list(circles), source)

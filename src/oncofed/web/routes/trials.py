@@ -15,7 +15,7 @@ from oncofed.services.trials.search import TrialQuery, get_trial, search_trials
 from oncofed.store.db import Database
 from oncofed.web.csv_export import csv_response
 from oncofed.web.deps import MAX_PAGE, get_db
-from oncofed.web.mapview import MapPoint, france_map, project
+from oncofed.web.mapview import MapPoint, distance_circle, france_map, in_frame, project
 from oncofed.web.templating import render
 
 router = APIRouter()
@@ -113,11 +113,17 @@ def trial_page(request: Request, trial_id: str, db: Database = Depends(get_db)) 
     for i, s in enumerate(trial.sites):
         if s.centre_id or s.latitude is None or s.longitude is None:
             continue
-        if not (41.0 <= s.latitude <= 51.5 and -5.5 <= s.longitude <= 10.0):
-            continue  # the schematic map shows metropolitan France only
+        if not in_frame(s.longitude, s.latitude):
+            continue  # the map shows metropolitan France only
         x, y = project(s.longitude, s.latitude)
         extra.append(MapPoint(id=f"site-{i}", label=f"{s.facility} ({s.city})", x=x, y=y, kind="external"))
-    view = france_map(centres, extra=extra)
+    circles = [
+        distance_circle(c.longitude, c.latitude, km, f"{c.display_name}: {km} km")
+        for c in centres
+        if c.id in in_network
+        for km in (50, 100, 200)
+    ]
+    view = france_map(centres, extra=extra, circles=circles)
     for p in view.points:
         if p.id in in_network:
             p.highlight = True
