@@ -32,7 +32,7 @@ def _rings(geometry: dict) -> list[list[list[float]]]:  # type: ignore[type-arg]
 
 def _features(name: str, path: Path) -> list[dict]:  # type: ignore[type-arg]
     data = json.loads(path.read_text(encoding="utf-8"))
-    features = data["features"] if "features" in data else [data]
+    features = data.get("features", [data])
     out = []
     for f in features:
         geom = shape(f["geometry"]).simplify(TOLERANCE[name], preserve_topology=True)
