@@ -18,8 +18,8 @@ from tests import fuzzing
 from tests.route_matrix import OPEN_FINDINGS, PATIENT, ROLES, make_world, markdown_table, run_matrix
 
 from benchmarks.report import ROOT, write_section
-from oncofed.criteria.feasibility_spec import parse_text
 from oncofed.domain import Actor, Role
+from oncofed.ingest.feasibility_spec import parse_text
 from oncofed.services.feasibility import disclosure
 from oncofed.services.feasibility.counts import Question, run_feasibility, trial_question
 from oncofed.services.network.centres import load_centres

@@ -17,15 +17,8 @@ from typing import Any
 
 import pytest
 
-from oncofed.matching.ctml import (
-    CtmlMatcher,
-    expand_paths,
-    extract_match_clauses,
-    index_patients,
-    load_oncotree,
-    load_patients,
-    load_trials,
-)
+from oncofed.ingest.ctml_files import load_oncotree_mapping, load_patients, load_trials
+from oncofed.matching.ctml import CtmlMatcher, expand_paths, extract_match_clauses, index_patients
 from tests.conftest import shared_data
 
 pytestmark = pytest.mark.shared_data
@@ -43,7 +36,7 @@ def trial(name: str) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def oncotree() -> dict[str, list[str]]:
-    return load_oncotree(mm("ref", "oncotree_mapping.json"))
+    return load_oncotree_mapping(mm("ref", "oncotree_mapping.json"))
 
 
 @pytest.fixture(scope="module")
@@ -397,9 +390,9 @@ def _diagnosis_trial(diagnosis: str) -> dict[str, Any]:
 @pytest.mark.parametrize("use_file", [True, False])
 def test_solid_liquid_subtrees_and_negation(use_file: bool, oncotree: dict[str, list[str]]) -> None:
     # _SOLID_ holds every non-haematological type; _LIQUID_ the lymphoid and myeloid ones; "!" negates.
-    from oncofed.matching.ctml.engine import oncotree_from_vocabulary
+    from oncofed.criteria.oncotree import ctml_subtrees
 
-    tree = oncotree if use_file else oncotree_from_vocabulary()  # the project's own smaller tree as fallback
+    tree = oncotree if use_file else ctml_subtrees()  # the project's own smaller tree (the default)
     clinical = [
         patient("luad", ONCOTREE_PRIMARY_DIAGNOSIS_NAME="Lung Adenocarcinoma"),
         patient("aml", ONCOTREE_PRIMARY_DIAGNOSIS_NAME="Acute Myeloid Leukemia"),

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from oncofed.criteria.feasibility_spec import SpecError, parse_text
+from oncofed.criteria.feasibility_spec import SpecError
+from oncofed.ingest.feasibility_spec import parse_text
 from oncofed.domain import Actor, PatientProfile, Role
 from oncofed.services.feasibility import counts as feasibility
 from oncofed.services.feasibility import disclosure

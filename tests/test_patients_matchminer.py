@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from oncofed.ingest.patients.matchminer import ejson_value, parse_files
+from oncofed.ingest.extjson import decode
+from oncofed.ingest.patients.matchminer import parse_files
 from tests.conftest import shared_data
 
 pytestmark = pytest.mark.shared_data
@@ -68,8 +69,8 @@ def test_extended_json_seed_joins_genomic_rows() -> None:
 
 
 def test_numberlong_dates_and_orphans(tmp_path: Path) -> None:
-    assert ejson_value({"$date": {"$numberLong": "-816652800000"}}).date().isoformat() == "1944-02-15"
-    assert ejson_value({"$date": "1975-02-14T00:00:00Z"}).date().isoformat() == "1975-02-14"
+    assert decode({"$date": {"$numberLong": "-816652800000"}}).date().isoformat() == "1944-02-15"
+    assert decode({"$date": "1975-02-14T00:00:00Z"}).date().isoformat() == "1975-02-14"
     genomic = tmp_path / "genomic.json"
     genomic.write_text(
         json.dumps([{"SAMPLE_ID": "S9", "VARIANT_CATEGORY": "MUTATION", "HARMONIZED_HUGO_SYMBOL": "BRAF"}])
@@ -95,3 +96,22 @@ def test_numberlong_dates_and_orphans(tmp_path: Path) -> None:
     good = next(r for r in out if r.local_id == "S1")
     assert {i.field for i in good.issues} == {"BIRTH_DATE", "GENDER", "ONCOTREE_PRIMARY_DIAGNOSIS_NAME"}
     assert good.profile.primary_cancer is None and good.profile.facts[0].display == "Made Up Tumour"
+
+
+def test_malformed_extended_json_rejects_the_record_naming_the_field(tmp_path: Path) -> None:
+    clinical = tmp_path / "clinical.ejson"
+    clinical.write_text(
+        json.dumps(
+            [
+                {"SAMPLE_ID": "BAD", "BIRTH_DATE": {"$date": {"$numberLong": "12x"}}},
+                {"SAMPLE_ID": "OK", "BIRTH_DATE": {"$date": {"$numberLong": "344044800000"}}},
+            ]
+        )
+    )
+    out = list(parse_files([clinical]))
+    bad = [i for r in out for i in r.issues if i.severity == "error"]
+    assert len(bad) == 1 and bad[0].resource == "record 1"
+    assert bad[0].field == "BIRTH_DATE.$date.$numberLong" and "'12x' is not an integer" in bad[0].reason
+    good = next(r for r in out if r.local_id == "OK")
+    assert not good.rejected and good.profile.birth_date.isoformat() == "1980-11-26"
+    assert good.record == "row 2 (sample OK)"  # record numbers stay those of the file

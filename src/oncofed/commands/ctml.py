@@ -1,4 +1,5 @@
-"""`oncofed ctml match`: structured genomic matching of CTML trials (MatchMiner semantics)."""
+"""`oncofed ctml match` (files, or the registry's CTML trials) and `oncofed ctml patient ID` (a stored
+patient against the registry's CTML trials): MatchMiner semantics."""
 
 from __future__ import annotations
 
@@ -19,7 +20,11 @@ ctml_app = typer.Typer(
 
 @ctml_app.command("match")
 def match_cmd(
-    trials: Path = typer.Option(..., "--trials", help="CTML trial file or directory (JSON or YAML)."),
+    trials: Path | None = typer.Option(
+        None,
+        "--trials",
+        help="CTML trial file or directory (JSON or YAML); default: the CTML trials imported in the registry.",
+    ),
     clinical: Path = typer.Option(
         ..., "--clinical", help="Clinical records: JSON, extended JSON, JSON lines or CSV."
     ),
@@ -33,7 +38,7 @@ def match_cmd(
     oncotree: Path | None = typer.Option(
         None,
         "--oncotree",
-        help="OncoTree name mapping (JSON: node -> subtree names); default: found automatically.",
+        help="MatchMiner's oncotree_mapping.json (name -> subtree names); default: the project's OncoTree.",
     ),
     as_of: str | None = typer.Option(
         None, "--as-of", help="Date ages are computed at (YYYY-MM-DD); default today."
@@ -41,18 +46,15 @@ def match_cmd(
     as_json: bool = typer.Option(False, "--json", help="One JSON object per match and line."),
 ) -> None:
     """Match CTML trials against clinical and genomic records; print one line per match."""
-    from oncofed.matching.ctml import run_ctml_match
+    from oncofed.commands.common import open_database
+    from oncofed.services.matching.ctml import match_files
 
-    when = None
-    if as_of:
-        try:
-            when = date.fromisoformat(as_of)
-        except ValueError as exc:
-            raise InputError(f"--as-of {as_of!r} is not a date", fix="write YYYY-MM-DD") from exc
-    matches = run_ctml_match(
+    when = _day(as_of)
+    matches = match_files(
         trials,
         clinical,
         genomic,
+        db=open_database() if trials is None else None,
         include_closed=include_closed,
         include_deceased=include_deceased,
         oncotree_path=oncotree,
@@ -75,6 +77,73 @@ def match_cmd(
         )
         table.add_row(m.protocol_no, m.nct_id or "", m.sample_id, m.match_level, str(m.code), reasons)
     console.print(table)
+
+
+@ctml_app.command("patient")
+def patient_cmd(
+    patient_id: str = typer.Argument(..., help="A patient id of the store."),
+    include_closed: bool = typer.Option(
+        False,
+        "--include-closed",
+        help="Also show matches in closed trials and suspended arms or dose levels.",
+    ),
+    as_of: str | None = typer.Option(None, "--as-of", help="Date ages are computed at (YYYY-MM-DD)."),
+    as_json: bool = typer.Option(False, "--json", help="The whole report as JSON."),
+    as_csv: bool = typer.Option(False, "--csv", help="One CSV row per trial, level and criterion."),
+) -> None:
+    """A stored patient's CTML matches against the registry's CTML trials: trial, arm, and why."""
+    from oncofed.commands.common import open_database
+    from oncofed.domain import Actor
+    from oncofed.presenters.csv import to_csv
+    from oncofed.presenters.ctml import CSV_COLUMNS, csv_rows, report_json
+    from oncofed.services.matching.ctml import patient_ctml_report
+
+    report = patient_ctml_report(
+        open_database(),
+        Actor.system(purpose="care"),
+        patient_id,
+        include_closed=include_closed,
+        as_of=_day(as_of),
+    )
+    data = report_json(report)
+    if as_json:
+        print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+        return
+    if as_csv:
+        print(to_csv(csv_rows(data), CSV_COLUMNS), end="")
+        return
+    console = Console()
+    p = data["patient"]
+    console.print(
+        f"[bold]{p['id']}[/] · {p['diagnosis'] or 'no diagnosis'} · {len(data['genomic'])} genomic records · "
+        f"{len(data['trials'])} of {data['trials_searched']} CTML trials match"
+        + (" · deceased: not matched (MatchMiner skips deceased patients)" if p["deceased"] else "")
+    )
+    table = Table("trial", "level", "code", "open", "criteria matched")
+    for t in data["trials"]:
+        for a in t["arms"]:
+            reasons = "; ".join(
+                f"{c['kind']}: {c['trial_value']}"
+                + (f" ({c['patient_value']})" if c["patient_value"] else "")
+                for c in a["criteria"]
+            )
+            table.add_row(
+                f"{t['protocol_no']} {t['nct_id'] or ''}",
+                a["level"],
+                a["code"],
+                "yes" if a["open"] else "closed",
+                reasons,
+            )
+    console.print(table)
+
+
+def _day(text: str | None) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise InputError(f"--as-of {text!r} is not a date", fix="write YYYY-MM-DD") from exc
 
 
 def register(app: typer.Typer) -> None:

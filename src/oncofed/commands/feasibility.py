@@ -27,7 +27,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Per centre: patients meeting / possibly meeting the criteria (10 or fewer suppressed, noised above)."""
         from oncofed.commands.common import console, open_database
-        from oncofed.criteria.feasibility_spec import load_spec
+        from oncofed.ingest.feasibility_spec import load_spec
         from oncofed.domain import Actor
         from oncofed.errors import InputError
         from oncofed.presenters.csv import to_csv

@@ -20,7 +20,9 @@ exclusion:                      # a patient for whom an item holds is not counte
   - prior_therapy: {class: EGFR TKI}
 ```
 
-Other atom kinds of the contract in docs/DEVELOPING.md can be written directly:
+The engine receives the parsed document (`parse_spec(data)`); files and texts are read by
+`oncofed.ingest.feasibility_spec` (guarded YAML loader). Other atom kinds of the contract in
+docs/DEVELOPING.md can be written directly:
 `- atom: {kind: comorbidity, operator: present, code: hiv}`. Errors name the file, the item and
 the fix. The same YAML is accepted as JSON (`--criteria FILE.json`, `POST /api/feasibility`).
 """
@@ -34,8 +36,6 @@ from collections.abc import Mapping
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from oncofed.domain import Atom, Criterion, Section
 from oncofed.errors import InputError
@@ -218,24 +218,6 @@ def parse_spec(data: Any, file: str = "<criteria>") -> tuple[str, list[Criterion
     if not criteria:
         raise SpecError("no criteria", file=file, fix="add at least one inclusion or exclusion item")
     return str(data.get("name") or Path(file).stem), criteria
-
-
-def load_spec(path: Path) -> tuple[str, list[Criterion]]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise SpecError(f"cannot read: {exc.strerror}", file=str(path), fix="check the path") from exc
-    return parse_text(text, str(path))
-
-
-def parse_text(text: str, file: str = "<criteria>") -> tuple[str, list[Criterion]]:
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise SpecError(
-            f"not valid YAML/JSON: {exc}", file=file, fix="check the indentation and quotes"
-        ) from exc
-    return parse_spec(data, file)
 
 
 def criteria_fingerprint(criteria: list[Criterion]) -> str:

@@ -34,6 +34,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from oncofed.criteria import oncotree
 from oncofed.resources import load_tsv
 
 VOCAB = "vocab/"
@@ -156,9 +157,8 @@ def _split(value: str | None) -> list[str]:
 # --- OncoTree ----------------------------------------------------------------------------------
 
 
-@functools.cache
 def _oncotree() -> dict[str, dict[str, str]]:
-    return {row["code"]: row for row in load_tsv(VOCAB + "oncotree.tsv")}
+    return oncotree.shared_rows()  # the one OncoTree reader: `oncofed.criteria.oncotree`
 
 
 @functools.cache
@@ -173,19 +173,9 @@ def _cancer_index() -> PhraseIndex:
     return PhraseIndex(entries)
 
 
-def oncotree_codes() -> list[str]:
-    return [c for c in _oncotree() if c != "TISSUE"]
-
-
-def oncotree_name(code: str) -> str | None:
-    row = _oncotree().get(code)
-    return row["name"] if row else None
-
-
-def oncotree_parent(code: str) -> str | None:
-    row = _oncotree().get(code)
-    parent = row["parent"] if row else None
-    return parent if parent and parent != "TISSUE" else None
+oncotree_codes = oncotree.shared_codes
+oncotree_name = oncotree.shared_name
+oncotree_parent = oncotree.shared_parent
 
 
 def oncotree_ancestors(code: str) -> list[str]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from oncofed.criteria import units, vocab
+from oncofed.criteria import oncotree, units, vocab
 from oncofed.domain import Fact, GeoPoint, PatientProfile, Provenance
 from oncofed.resources import load_tsv, load_yaml
 
@@ -107,14 +107,16 @@ def _norm_name(name: str) -> str:
 
 @functools.cache
 def oncotree_extra() -> tuple[dict[str, dict[str, str]], dict[str, str]]:
-    """OncoTree codes the shared vocabulary lacks: (code -> row, normalised name or alias -> code)."""
+    """OncoTree codes the shared vocabulary lacks: (code -> row, normalised name or alias -> code),
+    from the one OncoTree reader (`oncofed.criteria.oncotree`)."""
     by_code: dict[str, dict[str, str]] = {}
     by_name: dict[str, str] = {}
-    for row in load_tsv("patients/oncotree_extra.tsv"):
-        by_code[row["code"]] = row
-        for name in [row["name"], *(row.get("aliases") or "").split("|")]:
-            if name.strip():
-                by_name.setdefault(_norm_name(name), row["code"])
+    for node in oncotree.nodes().values():
+        if node.shared:
+            continue
+        by_code[node.code] = {"code": node.code, "name": node.name, "parent": node.parent}
+        for name in [node.name, *node.synonyms]:
+            by_name.setdefault(_norm_name(name), node.code)
     return by_code, by_name
 
 

@@ -12,11 +12,12 @@ import csv
 import json
 import re
 from collections.abc import Iterable, Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from oncofed.domain import PatientProfile
+from oncofed.ingest import extjson
 from oncofed.ingest.patients.common import (
     Collector,
     ParsedRecord,
@@ -87,37 +88,14 @@ def is_matchminer_csv(header: list[str]) -> bool:
     return "SAMPLE_ID" in header
 
 
-def ejson_value(value: Any) -> Any:
-    """MongoDB extended JSON -> plain values ({"$oid"} -> str, {"$date"} -> datetime); a malformed
-    wrapper is returned as it is (the field's check then reports it)."""
-    try:
-        return _ejson_value(value)
-    except (ValueError, TypeError, OverflowError, StopIteration):
-        return value
-
-
-def _ejson_value(value: Any) -> Any:
-    if isinstance(value, dict):
-        if "$oid" in value:
-            return str(value["$oid"])
-        if "$date" in value:
-            raw = value["$date"]
-            if isinstance(raw, dict) and "$numberLong" in raw:
-                raw = int(raw["$numberLong"])
-            if isinstance(raw, (int, float)):
-                return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(milliseconds=raw)
-            return datetime.fromisoformat(str(raw).replace("Z", "+00:00"))
-        if "$numberLong" in value or "$numberInt" in value or "$numberDouble" in value:
-            return float(next(iter(value.values())))
-    return value
-
-
-def _records_of(path: Path, issues: Collector) -> list[dict[str, Any]]:
+def _records_of(path: Path, issues: Collector) -> list[tuple[int, dict[str, Any]]]:
+    """(record number in the file, record) of every readable record; the others are issues."""
     if path.suffix.lower() == ".csv":
         try:
             with path.open(encoding="utf-8-sig", newline="") as fh:
                 return [
-                    {k: (v if v != "" else None) for k, v in row.items() if k} for row in csv.DictReader(fh)
+                    (n, {k: (v if v != "" else None) for k, v in row.items() if k})
+                    for n, row in enumerate(csv.DictReader(fh), start=1)
                 ]
         except (UnicodeDecodeError, csv.Error) as exc:
             reason = (
@@ -135,10 +113,13 @@ def _records_of(path: Path, issues: Collector) -> list[dict[str, Any]]:
     rows = data if isinstance(data, list) else [data]
     out = []
     for i, row in enumerate(rows):
-        if isinstance(row, dict):
-            out.append({k: ejson_value(v) for k, v in row.items()})
-        else:
+        if not isinstance(row, dict):
             issues.error(f"record {i + 1}", "", "not a JSON object", "each record must be an object")
+            continue
+        try:
+            out.append((i + 1, {k: extjson.decode(v, str(k)) for k, v in row.items()}))
+        except extjson.ExtJsonError as exc:  # a malformed $date / $oid / $number...: the record is refused
+            issues.error(f"record {i + 1}", exc.field, exc.reason, exc.fix)
     return out
 
 
@@ -154,7 +135,7 @@ def parse_files(paths: Iterable[Path]) -> Iterator[ParsedRecord]:
         rows = _records_of(path, file_issues)
         for issue in file_issues.issues:
             yield ParsedRecord(path.name, issue.resource or "file", None, [issue], source="matchminer")
-        for n, row in enumerate(rows, start=1):
+        for n, row in rows:
             (genomic if _is_genomic(path, row) else clinical).append((path.name, n, row))
     by_key: dict[str, list[tuple[str, int, dict[str, Any]]]] = {}
     for item in genomic:

@@ -5,14 +5,14 @@ plus a flat list of arm and dose-level statuses in `Trial.extra["ctml_arms"]`.""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from oncofed.domain import Phase, Trial, TrialSite, TrialStatus
+from oncofed.errors import InputError
+from oncofed.ingest import extjson
+from oncofed.ingest.documents import split_documents
 from oncofed.ingest.trials.common import (
     Parsed,
     RecordError,
@@ -24,12 +24,12 @@ from oncofed.ingest.trials.common import (
 )
 
 SOURCE = "ctml"
-MAX_NODES = 500_000  # YAML aliases can make a small file expand into a huge tree ("billion laughs")
+MAX_NODES = 500_000  # a trial document larger than this (JSON too) is refused
 
 
 def bounded_copy(value: Any, budget: list[int] | None = None) -> Any:
-    """A JSON-compatible deep copy that refuses trees larger than MAX_NODES (shared YAML aliases
-    are copied, so an alias bomb is caught here instead of exhausting memory later)."""
+    """A JSON-compatible deep copy that refuses trees larger than MAX_NODES (YAML alias bombs are
+    already refused by `ingest.safe_yaml`; this bounds what one stored trial may hold)."""
     budget = budget if budget is not None else [MAX_NODES]
     budget[0] -= 1
     if budget[0] < 0:
@@ -104,6 +104,10 @@ def _status(doc: dict[str, Any]) -> TrialStatus:
 def doc_to_trial(doc: Any) -> Trial:
     if not isinstance(doc, dict):
         raise RecordError("(document)", f"expected a CTML trial object, got {type(doc).__name__}")
+    try:
+        doc = extjson.decode(doc)  # {"$oid"}, {"$date"}, {"$numberInt"}... of a MongoDB export
+    except extjson.ExtJsonError as exc:
+        raise RecordError(exc.field, f"{exc.reason} — {exc.fix}") from None
     raw = bounded_copy(doc)
     nct = text(doc.get("nct_id"))
     protocol = text(doc.get("protocol_no"))
@@ -153,36 +157,14 @@ def doc_to_trial(doc: Any) -> Trial:
 
 
 def load_documents(path: Path) -> list[Any]:
-    """Every CTML document in the file (YAML multi-document, JSON, concatenated JSON objects, array)."""
+    """Every CTML document in the file (YAML multi-document, JSON, concatenated JSON objects, array);
+    YAML through the guarded loader (alias bombs and oversized files refused)."""
     body = read_text(path, "CTML")
-    stripped = body.lstrip()
-    docs: list[Any] = []
-    if stripped.startswith(("{", "[")):
-        decoder = json.JSONDecoder()
-        pos = len(body) - len(stripped)
-        try:
-            while pos < len(body):
-                value, pos = decoder.raw_decode(body, pos)
-                docs.extend(value if isinstance(value, list) else [value])
-                while pos < len(body) and body[pos].isspace():
-                    pos += 1
-        except json.JSONDecodeError as exc:
-            raise RecordError(
-                "(json)", f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
-            ) from exc
-        except RecursionError as exc:
-            raise RecordError("(json)", "JSON nested too deeply") from exc
-        return docs
     try:
-        for value in yaml.safe_load_all(body):
-            if value is None:
-                continue
-            docs.extend(value if isinstance(value, list) else [value])
-    except yaml.YAMLError as exc:
-        raise RecordError("(yaml)", f"invalid YAML: {str(exc).splitlines()[0]}") from exc
-    except RecursionError as exc:
-        raise RecordError("(yaml)", "YAML nested too deeply") from exc
-    return docs
+        return split_documents(body, path.name)
+    except InputError as exc:
+        field = "(json)" if body.lstrip().startswith(("{", "[")) else "(yaml)"
+        raise RecordError(field, exc.reason + (f" — {exc.fix}" if exc.fix else "")) from None
 
 
 def iter_records(path: Path) -> Iterator[Parsed]:

@@ -16,10 +16,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-import yaml
-
 from oncofed.domain import Centre, Trial, TrialSite
 from oncofed.errors import InputError
+from oncofed.ingest import safe_yaml
 from oncofed.resources import load_tsv, load_yaml
 
 FRANCE = {"", "france", "fr", "fra"}
@@ -37,8 +36,8 @@ def normalise(name: str) -> str:
 
 def load_alias_file(path: Path) -> dict[str, dict[str, list[str]]]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        data = safe_yaml.load(path.read_text(encoding="utf-8"), source=str(path)) or {}
+    except (OSError, UnicodeDecodeError) as exc:
         raise InputError(
             f"cannot read the alias file: {exc}",
             file=str(path),

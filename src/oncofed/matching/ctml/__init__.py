@@ -1,29 +1,21 @@
-"""Structured genomic matching of CTML trials with MatchMiner's semantics.
+"""Structured genomic matching of CTML trials with MatchMiner's semantics (see `engine`).
 
-Use `run_ctml_match(trials_path, clinical_path, genomic_path, include_closed=False)` or, with
-records already in memory, `CtmlMatcher(index_patients(clinical, genomic)).match_trials(trials)`.
-The semantics are described in `oncofed.matching.ctml.engine`; the command is `oncofed ctml match`.
+The matcher receives values: CTML trial documents (dicts, from files through
+`oncofed.ingest.ctml_files` or from the store through `oncofed.services.matching.ctml`) and
+MatchMiner clinical + genomic records: `CtmlMatcher(index_patients(clinical, genomic)).match_trials(trials)`.
+The commands are `oncofed ctml match` and `oncofed ctml patient`.
 """
 
-from oncofed.matching.ctml.engine import (
-    CtmlMatch,
-    CtmlMatcher,
-    expand_paths,
-    extract_match_clauses,
-    index_patients,
-    load_oncotree,
-    run_ctml_match,
-)
-from oncofed.matching.ctml.loader import load_patients, load_trials
+from oncofed.matching.ctml.engine import CtmlMatch, CtmlMatcher, Patients, index_patients
+from oncofed.matching.ctml.trees import MatchClause, expand_paths, extract_match_clauses, trial_is_open
 
 __all__ = [
     "CtmlMatch",
     "CtmlMatcher",
+    "MatchClause",
+    "Patients",
     "expand_paths",
     "extract_match_clauses",
     "index_patients",
-    "load_oncotree",
-    "load_patients",
-    "load_trials",
-    "run_ctml_match",
+    "trial_is_open",
 ]

@@ -9,9 +9,10 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from oncofed.criteria.feasibility_spec import parse_spec, parse_text
+from oncofed.criteria.feasibility_spec import parse_spec
 from oncofed.domain import Actor, Role
 from oncofed.errors import InputError
+from oncofed.ingest.feasibility_spec import parse_text
 from oncofed.services.feasibility.counts import (
     CSV_COLUMNS,
     BudgetExceeded,
