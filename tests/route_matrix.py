@@ -31,6 +31,7 @@ STAFF = "staff aggregates"  # recruitment figures: any logged-in role, never pat
 AUDIT = "audit (DPO)"
 FEASIBILITY = "feasibility (trial managers)"
 SESSION = "session"  # log in / log out / who am I
+HR = "federation HR"  # pay grid, staff records, costing: federation and centre HR only (issue 21)
 
 # (prefix, class): first match wins; "/x" covers "/x" and "/x/...". Add new areas here.
 PREFIX_CLASSES: list[tuple[str, str]] = [
@@ -63,12 +64,17 @@ PREFIX_CLASSES: list[tuple[str, str]] = [
     ("/login", SESSION),
     ("/logout", SESSION),
     ("/api/me", SESSION),
+    ("/api/federation", HR),
+    ("/federation", HR),
+    ("/api/sustainability", PUBLIC),
+    ("/sustainability", PUBLIC),
 ]
 EXACT_CLASSES = {"/": PUBLIC}
 # Who may use a gated class (others are refused: 401/403, or a redirect to /login for pages).
 GATED = {
     AUDIT: {Role.DPO, Role.ADMIN},
     FEASIBILITY: {Role.TRIAL_MANAGER, Role.ADMIN},
+    HR: {Role.FEDERATION_HR, Role.CENTRE_HR},
 }
 SAFE = {"GET", "HEAD"}
 # Known exposures found by this matrix, owned by another area and reported there (docs/SECURITY.md,
@@ -85,6 +91,8 @@ ROLES: dict[str, Actor] = {
     "quality_manager": Actor("quinn", Role.QUALITY_MANAGER, purpose="quality"),
     "dpo": Actor("dora", Role.DPO, purpose="audit"),
     "admin": Actor("ada", Role.ADMIN, purpose="administration"),
+    "federation_hr": Actor("fiona", Role.FEDERATION_HR, purpose="human resources"),
+    "centre_hr": Actor("henri", Role.CENTRE_HR, frozenset({HOME}), "human resources"),
 }
 PATIENT_ID = re.compile(r"[a-z][a-z0-9-]*-\d{6}")
 
@@ -266,7 +274,7 @@ def outcome_table(outcomes: list[Outcome]) -> list[tuple[str, str, str, dict[str
     for o in outcomes:
         row = table.setdefault((o.route.cls or "?", o.route.method, o.route.path), {})
         row[o.role] = o.label if o.probe == "other centre" else f"{row.get(o.role, '')} / {o.label}"
-    order = {cls: i for i, cls in enumerate([PATIENT, AUDIT, FEASIBILITY, STAFF, PUBLIC, SESSION])}
+    order = {cls: i for i, cls in enumerate([PATIENT, AUDIT, FEASIBILITY, HR, STAFF, PUBLIC, SESSION])}
     return sorted(
         ((c, m, p, r) for (c, m, p), r in table.items()), key=lambda x: (order.get(x[0], 99), x[2], x[1])
     )
