@@ -206,3 +206,13 @@ class DenseIndex:
         out = np.full(positions.size, -1.0, dtype=np.float32)
         np.maximum.at(out, owner, best)
         return dense, out
+
+    def subset(self, rows: np.ndarray) -> DenseIndex:
+        """An index whose trial k has the embeddings of this index's trial `rows[k]` (passages shared)."""
+        out = DenseIndex.__new__(DenseIndex)
+        out.embedder = self.embedder
+        out.docs = self.docs[rows]
+        out.passages = self.passages
+        out.counts = self.counts[rows]
+        out.start = self.start[rows]
+        return out

@@ -36,9 +36,10 @@ class Weights:
     dense: float = 1.0
     passages: float = 1.0
     demographics: float = 1.0
-    violated: float = 0.5
-    unknown: float = 0.0
-    decisive: float = 0.0
+    violated: float = 0.5  # an excluded trial (a criterion violated in every cohort)
+    unknown: float = 0.25  # x the share of evaluated criteria that are unknown
+    decisive: float = 0.0  # a satisfied inclusion on cancer type, biomarker or line of therapy
+    satisfied: float = 0.0  # x the share of evaluated criteria that are satisfied
 
     def lexical(self) -> Weights:
         """The same weights without the dense layer (model not installed, or switched off)."""
@@ -76,6 +77,7 @@ class Eligibility:
     unknown: int = 0
     satisfied: int = 0
     decisive: int = 0  # satisfied inclusions on cancer type, biomarker or line of therapy
+    excluded: bool = False  # the trial verdict: violated in every cohort
 
     @property
     def not_evaluated(self) -> bool:
@@ -83,9 +85,13 @@ class Eligibility:
 
 
 def eligibility_of(
-    codes: Sequence[int], inclusion: Sequence[bool], decisive: Sequence[bool] | None = None
+    codes: Sequence[int],
+    inclusion: Sequence[bool],
+    decisive: Sequence[bool] | None = None,
+    excluded: bool | None = None,
 ) -> Eligibility:
-    """Count a trial's outcome codes (0 violated, 1 unknown, 2 satisfied, 3 not applicable)."""
+    """Count a trial's outcome codes (0 violated, 1 unknown, 2 satisfied, 3 not applicable);
+    `excluded` is the trial verdict when cohorts were resolved (else: any criterion violated)."""
     violated = unknown = satisfied = pulled = 0
     for n, code in enumerate(codes):
         if code == VIOLATED:
@@ -96,15 +102,17 @@ def eligibility_of(
             satisfied += 1
             if decisive is not None and decisive[n] and inclusion[n]:
                 pulled += 1
-    return Eligibility(violated + unknown + satisfied, violated, unknown, satisfied, pulled)
+    out = excluded if excluded is not None else violated > 0
+    return Eligibility(violated + unknown + satisfied, violated, unknown, satisfied, pulled, out)
 
 
 def eligibility_adjustment(e: Eligibility, weights: Weights = WEIGHTS) -> float:
     """What the criterion outcomes add to a trial's score (0 for a trial not evaluated)."""
     if e.not_evaluated:
         return 0.0
-    score = -weights.violated if e.violated else 0.0
+    score = -weights.violated if e.excluded else 0.0
     score -= weights.unknown * e.unknown / e.evaluated
+    score += weights.satisfied * e.satisfied / e.evaluated
     return score + (weights.decisive if e.decisive else 0.0)
 
 
