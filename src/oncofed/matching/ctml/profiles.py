@@ -5,7 +5,8 @@ Only what the profile states is written: no birth date -> no `BIRTH_DATE` (age c
 as in MatchMiner); a negated biomarker ("no EGFR mutation") is an absence, not a record; facts of
 other kinds (IHC, PD-L1 scores) have no CTML genomic field and are left out. The diagnosis is the
 OncoTree *name* CTML trials are written with: the name the record came with when it was a
-MatchMiner record, else the most specific code's name (`oncofed.criteria.oncotree`).
+MatchMiner record (so a stored patient matches exactly what its own records match), else the most
+specific code's name (`oncofed.criteria.oncotree`).
 """
 
 from __future__ import annotations
@@ -73,8 +74,8 @@ def diagnosis_name(profile: PatientProfile) -> str | None:
     fact = next((f for f in profile.facts if f.kind == "primary_cancer" and not f.negated), None)
     if fact is not None:
         given = fact.attributes.get("oncotree_name")
-        if isinstance(given, str) and given.strip() and oncotree.code_by_name().get(given.strip().lower()):
-            return given.strip()
+        if isinstance(given, str) and given.strip():
+            return given.strip()  # what MatchMiner itself would compare, known to our tree or not
         for code in (fact.attributes.get("oncotree_specific"), fact.code):
             if isinstance(code, str) and (name := oncotree.name(code.upper())):
                 return name
