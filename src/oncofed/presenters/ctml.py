@@ -63,7 +63,8 @@ def criterion_rows(reasons: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _text(value: Any) -> str:
-    return "" if value is None else str(value)
+    text = "" if value is None else str(value)
+    return text.removesuffix("T00:00:00")  # a birth date is a day
 
 
 def _variants(records: Any) -> str:
