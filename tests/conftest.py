@@ -22,6 +22,9 @@ SHARED_DATA = (ROOT.parent / "shared" / "data").resolve()
 PG_URL = os.environ.get("ONCOFED_TEST_DATABASE_URL")
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+# The ranker's dense layer (a sentence-embedding model on CPU) is off in the suite to keep it fast;
+# tests/test_ranking.py switches it on where it is under test.
+os.environ.setdefault("ONCOFED_RERANK", "off")
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:

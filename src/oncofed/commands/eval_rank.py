@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.progress import Progress
 from rich.table import Table
 
 from oncofed.errors import InputError
@@ -20,15 +22,20 @@ def rank_cmd(
     ),
     out: Path = typer.Option(..., "--out", help="TREC run file to write."),
     method: str = typer.Option(
-        "hybrid", "--method", help="hybrid (BM25 + dense + demographics), bm25, dense or random."
+        "ranker",
+        "--method",
+        help="ranker (the product's ranker, as `oncofed match`), bm25, dense or random (baselines).",
     ),
     top: int = typer.Option(1000, "--top", min=1, help="Trials kept per query."),
+    day: str | None = typer.Option(None, "--day", help="Evaluation day YYYY-MM-DD (default today)."),
 ) -> None:
-    """Rank the corpus (or each query's pool) for every query; write a TREC run."""
-    from oncofed.matching.ranking import METHODS, TrialIndex, beir
+    """Rank the corpus (or each query's pool) for every query with the product's ranker; write a TREC run."""
+    from oncofed.matching.ranking import beir
+    from oncofed.services.matching.evaluation import METHODS, corpus_index, rank_notes
 
     if method not in METHODS:
         raise InputError(f"unknown --method {method!r}", fix=f"choose one of {', '.join(METHODS)}")
+    on = _day(day)
     qs = beir.read_queries(queries)
     docs = beir.read_corpus(corpus)
     pools = None
@@ -43,12 +50,34 @@ def rank_cmd(
                 file=str(pool),
                 fix="use the qrels of the same set",
             )
-    index = TrialIndex(docs)
-    notes = {q["_id"]: q["text"] for q in qs}
-    run = index.rank_many(notes, pools, method)
+    console = Console(stderr=True)
+    with Progress(console=console, transient=True) as bar:
+        task = bar.add_task("parsing trial criteria", total=None)
+        index = corpus_index(docs, progress=lambda n, total: bar.update(task, completed=n, total=total))
+        if method in ("ranker", "dense") and index.use_dense:
+            task = bar.add_task("embedding trials", total=None)
+            index.dense_index(progress=lambda n, total: bar.update(task, completed=n, total=total))
+        task = bar.add_task("ranking", total=len(qs))
+        notes = {q["_id"]: q["text"] for q in qs}
+        run = rank_notes(
+            index, notes, pools, method=method, day=on,
+            progress=lambda n, total: bar.update(task, completed=n, total=total),
+        )  # fmt: skip
     run = {q: ranked[:top] for q, ranked in run.items() if ranked}
     rows = beir.write_run(out, run, tag=f"oncofed-{method}")
-    Console(stderr=True).print(f"{len(run)} queries, {rows} rows -> {out}")
+    layer = (
+        "with the dense reranker" if index.use_dense else "lexical only (ONCOFED_RERANK=off or model missing)"
+    )
+    console.print(f"{len(run)} queries, {rows} rows -> {out} ({method}, {layer})")
+
+
+def _day(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"{value!r} is not a date", field="--day", fix="write YYYY-MM-DD") from None
 
 
 def score_cmd(

@@ -15,17 +15,16 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
-
 from oncofed.criteria.parser import PARSER_VERSION
 from oncofed.domain import Actor, GeoPoint, PatientProfile, TrialStatus
 from oncofed.errors import InputError
 from oncofed.matching.pipeline import DEFAULT_LIMIT, MatchReport, match_patient
 from oncofed.matching.retrieve import TrialIndex
+from oncofed.services.matching.dense import prepare_dense, rerank_enabled
 from oncofed.services.trials.criteria import criteria_by_trial
+from oncofed.services.trials.index import get_index, registry_key
 from oncofed.store.db import Database
 from oncofed.store.mapping import fact_from_json
-from oncofed.store.models import TrialRow
 from oncofed.store.repositories import PatientRepository, TrialRepository
 
 _CACHE: dict[str, tuple[tuple[Any, ...], TrialIndex]] = {}
@@ -33,26 +32,31 @@ _LOCK = threading.Lock()
 
 
 def trial_index(db: Database) -> TrialIndex:
-    """The open-trial index of `db`, rebuilt only when trials changed (count, last update, parser)."""
-    with db.session() as s:
-        count, last = s.execute(
-            select(func.count(), func.max(TrialRow.updated_at)).select_from(TrialRow)
-        ).one()
-        signature = (int(count or 0), str(last), PARSER_VERSION)
-        key = str(db.engine.url)
-        with _LOCK:
-            cached = _CACHE.get(key)
-            if cached and cached[0] == signature:
-                return cached[1]
+    """The open-trial index of `db`, rebuilt only when the registry changed (`registry_key`, the one
+    staleness key of the trial indexes), the parser's version or the dense layer's switch. Its text
+    is scored by the search index of the same registry version (one tokeniser, one BM25)."""
+    signature = (registry_key(db), PARSER_VERSION, rerank_enabled())
+    key = str(db.engine.url)
+    with _LOCK:
+        cached = _CACHE.get(key)
+        if cached and cached[0] == signature:
+            return cached[1]
+        search = get_index(db)
+        position = {tid: i for i, tid in enumerate(search.ids)}
+        with db.session() as s:
             trials = TrialRepository(s).list(status=TrialStatus.RECRUITING.value)
-            criteria = criteria_by_trial(trials, db)
-            index = TrialIndex(trials, criteria_of=lambda t: criteria[t.id])
-            _CACHE[key] = (signature, index)
-            # The index is long-lived and large (every criterion atom of every open trial): move it
-            # out of the cyclic GC's generations so full collections do not walk it on each request.
-            gc.collect()
-            gc.freeze()
-            return index
+        criteria = criteria_by_trial(trials, db)
+        index = TrialIndex(
+            trials, criteria_of=lambda t: criteria[t.id], text=search.text,
+            text_positions=lambda t: position[t.id], dense=signature[2],
+        )  # fmt: skip
+        prepare_dense(index, db)
+        _CACHE[key] = (signature, index)
+        # The index is long-lived and large (every criterion atom of every open trial): move it
+        # out of the cyclic GC's generations so full collections do not walk it on each request.
+        gc.collect()
+        gc.freeze()
+        return index
 
 
 def match_stored_patient(
