@@ -1,4 +1,4 @@
-"""Feasibility counts: partitions, objection, disclosure control, and the attacks that must fail (issue 8)."""
+"""Feasibility counts: partitions, objection, disclosure control, and the attacks that must fail (issues 8, 17)."""
 
 from __future__ import annotations
 
@@ -6,14 +6,14 @@ import pytest
 from sqlalchemy import select
 
 from oncofed.criteria.feasibility_spec import SpecError
-from oncofed.ingest.feasibility_spec import parse_text
 from oncofed.domain import Actor, PatientProfile, Role
+from oncofed.ingest.feasibility_spec import parse_text
 from oncofed.services.feasibility import counts as feasibility
 from oncofed.services.feasibility import disclosure
 from oncofed.services.feasibility.counts import Question, run_feasibility
 from oncofed.services.network.centres import load_centres
 from oncofed.store.db import Database
-from oncofed.store.models_trust import FeasibilityNoiseRow
+from oncofed.store.models_trust import FeasibilityQuestionRow
 from oncofed.store.repositories import PatientRepository
 
 TM = Actor("tom", Role.TRIAL_MANAGER, purpose="feasibility")
@@ -38,13 +38,23 @@ def add(db: Database, centre: str, n: int, start: int = 0, **fields: object) -> 
     return [p.id for p in profiles]
 
 
-def ask(db: Database, text: str = BREAST) -> dict[str, dict[str, object]]:
-    result = run_feasibility(db, TM, Question(*parse_text(text))).as_json()
+def ask(db: Database, text: str = BREAST, actor: Actor = TM) -> dict[str, dict[str, object]]:
+    result = run_feasibility(db, actor, Question(*parse_text(text))).as_json()
     return {c["centre_id"]: c for c in result["centres"]} | {"network": result["network"]}
 
 
 @pytest.fixture
-def net(sqlite_db: Database) -> Database:
+def precise(monkeypatch: pytest.MonkeyPatch) -> disclosure.Policy:
+    """A policy with almost no noise (scale 0.1) and a large budget: the functional tests below check
+    what is counted; tests/test_trust_feasibility.py attacks the default policy."""
+    monkeypatch.setenv("ONCOFED_FEASIBILITY_SCALE", "0.1")
+    monkeypatch.setenv("ONCOFED_FEASIBILITY_EPSILON", "1000")
+    monkeypatch.setenv("ONCOFED_FEASIBILITY_DIFFERENCING_LIMIT", "1000")
+    return disclosure.policy()
+
+
+@pytest.fixture
+def net(sqlite_db: Database, precise: disclosure.Policy) -> Database:
     load_centres(sqlite_db)
     add(sqlite_db, "curie", 40)
     add(sqlite_db, "gustave-roussy", 4)
@@ -55,22 +65,11 @@ def net(sqlite_db: Database) -> Database:
 def test_counts_per_centre_partition_with_disclosure_control(net: Database) -> None:
     out = ask(net)
     curie = out["curie"]["met"]
-    assert curie["noised"] and not curie["suppressed"] and 37 <= curie["value"] <= 43 and curie["value"] >= 11
-    assert out["gustave-roussy"]["met"] == {
-        "value": None,
-        "suppressed": True,
-        "zero": False,
-        "noised": False,
-        "label": "10 or fewer",
-    }
-    assert out["bergonie"]["met"] == {
-        "value": 0,
-        "suppressed": False,
-        "zero": True,
-        "noised": False,
-        "label": "0",
-    }
-    assert out["curie"]["possible"]["zero"]
+    assert curie == {"value": 40, "suppressed": False, "noised": True, "label": "40"}  # rounded to 5
+    suppressed = {"value": None, "suppressed": True, "noised": True, "label": "10 or fewer"}
+    assert out["gustave-roussy"]["met"] == suppressed
+    assert out["bergonie"]["met"] == suppressed  # a true zero is inside the band too (issue 17)
+    assert out["curie"]["possible"] == suppressed
 
 
 def test_objectors_deceased_and_other_criteria_are_not_counted(net: Database) -> None:
@@ -78,12 +77,12 @@ def test_objectors_deceased_and_other_criteria_are_not_counted(net: Database) ->
     add(net, "curie", 30, start=1000, objection=True)
     add(net, "curie", 30, start=2000, deceased=True)
     add(net, "curie", 30, start=3000, sex="MALE")
-    assert ask(net)["curie"]["met"]["value"] == base  # same set of patients -> the same stored noise too
+    assert ask(net, BREAST + "  - age: '>= 0'\n")["curie"]["met"]["value"] == base == 40
 
 
 def test_unknown_data_counts_as_possible(net: Database) -> None:
     out = ask(net, "inclusion:\n  - cancer_type: [BRCA]\n  - ecog: '<= 1'\n")  # no ECOG recorded
-    assert out["curie"]["met"]["zero"] and 37 <= out["curie"]["possible"]["value"] <= 43
+    assert out["curie"]["met"]["suppressed"] and out["curie"]["possible"]["value"] == 40
 
 
 def test_any_predicate_can_be_plugged_in(net: Database) -> None:
@@ -92,7 +91,7 @@ def test_any_predicate_can_be_plugged_in(net: Database) -> None:
 
     result = run_feasibility(net, TM, Question(*parse_text(BREAST)), predicate=even).as_json()
     curie = next(c for c in result["centres"] if c["centre_id"] == "curie")
-    assert 17 <= curie["met"]["value"] <= 23 and 17 <= curie["possible"]["value"] <= 23
+    assert curie["met"]["value"] == 20 and curie["possible"]["value"] == 20
 
 
 def test_only_trial_managers_and_admins_ask(net: Database) -> None:
@@ -101,23 +100,24 @@ def test_only_trial_managers_and_admins_ask(net: Database) -> None:
             run_feasibility(net, Actor("x", role, frozenset({"curie"})), Question(*parse_text(BREAST)))
 
 
-# --- attacks ---------------------------------------------------------------------------------
+# --- attacks (more in tests/test_trust_feasibility.py) -----------------------------------------
 
 
-def test_attack_repeating_the_question_cannot_average_the_noise(net: Database) -> None:
+def test_attack_repeating_the_question_returns_the_recorded_answer_for_free(net: Database) -> None:
+    """The same question again the same day: the answer recorded the first time, no budget spent;
+    a reworded question is a new question: fresh noise, and it spends budget."""
     add(net, "curie", 200, start=5000)
-    answers = {ask(net)["curie"]["met"]["value"] for _ in range(25)}
-    assert len(answers) == 1
-    # rewording the question (same patients selected) does not draw new noise either
-    reworded = [
-        "inclusion:\n  - sex: FEMALE\n  - cancer_type: [BRCA]\n",
-        "inclusion:\n  - cancer_type: [BRCA]\n  - sex: FEMALE\n  - age: '>= 0'\n",
-        "inclusion:\n  - cancer_type: [BRCA]\nexclusion:\n  - sex: MALE\n",
-    ]
-    assert {ask(net, q)["curie"]["met"]["value"] for q in reworded} == answers
-    with net.session() as s:
-        stored = s.scalars(select(FeasibilityNoiseRow).where(FeasibilityNoiseRow.centre_id == "curie")).all()
-    assert len(stored) == 1 and abs(stored[0].noise) <= disclosure.NOISE_CLAMP
+    first = run_feasibility(net, TM, Question(*parse_text(BREAST)))
+    assert first.budget_state is not None and not first.repeat
+    again = [run_feasibility(net, TM, Question(*parse_text(BREAST))) for _ in range(5)]
+    assert all(r.repeat and r.as_json()["centres"] == first.as_json()["centres"] for r in again)
+    assert {r.budget_state.questions for r in again if r.budget_state} == {1}
+    reworded = run_feasibility(
+        net,
+        TM,
+        Question(*parse_text("inclusion:\n  - sex: FEMALE\n  - cancer_type: [BRCA]\n  - age: '>= 0'\n")),
+    )
+    assert not reworded.repeat and reworded.budget_state and reworded.budget_state.questions == 2
 
 
 def test_attack_total_minus_visible_cells_reveals_nothing(net: Database) -> None:
@@ -125,60 +125,16 @@ def test_attack_total_minus_visible_cells_reveals_nothing(net: Database) -> None
     visible = sum(
         c["met"]["value"] or 0 for k, c in first.items() if k != "network" and not c["met"]["suppressed"]
     )
-    assert first["network"]["met"]["value"] == visible and first["network"]["met"]["suppressed_cells"] == 1
-    # the suppressed cell changes from 4 to 9 patients: every number disclosed stays the same
+    assert first["network"]["met"]["value"] == visible and first["network"]["met"]["suppressed_cells"] == 18
+    # the suppressed cell changes from 4 to 9 patients: the recorded answer of today does not move
     add(net, "gustave-roussy", 5, start=100)
     assert ask(net) == first
-
-
-def test_attack_differencing_two_overlapping_queries(net: Database) -> None:
-    """Q1 selects a set; Q2 the same set minus one target patient (by age). Q1 - Q2 would say
-    whether the target is in the data; with noise drawn per set it says 1 far less often."""
-    from sqlalchemy import delete
-
-    from oncofed.store.models import PatientRow
-
-    diffs = []
-    for k in range(12):
-        add(net, "curie", 30, start=10_000 + k * 100, cancer="PAAD", age=50)
-        target_age = 71 + k * 0.01
-        with net.session() as s:
-            target = PatientProfile(
-                id=f"curie-t{k}", centre_id="curie", sex="FEMALE", age_years=target_age, primary_cancer="PAAD"
-            )
-            PatientRepository(s, Actor.system("test")).add_many([target])
-        q1 = ask(net, f"inclusion:\n  - cancer_type: [PAAD]\n  - age: {{min: 50, max: {target_age}}}\n")
-        q2 = ask(
-            net, f"inclusion:\n  - cancer_type: [PAAD]\n  - age: {{min: 50, max: {target_age - 0.001}}}\n"
-        )
-        diffs.append(q1["curie"]["met"]["value"] - q2["curie"]["met"]["value"])
-        with net.session() as s:  # the next round asks about new patients
-            s.execute(delete(PatientRow).where(PatientRow.primary_cancer == "PAAD"))
-    assert len(set(diffs)) > 1, f"every difference was {diffs[0]}: the noise did not hide the target"
-    # the same attack on the disclosure mechanism, many times over: how often does Q1 - Q2 == 1?
-    with net.session() as s:
-        hits = 0
-        for k in range(300):
-            others = frozenset(f"p{k}-{i}" for i in range(30))
-            q1 = disclosure.disclose(s, "curie", others | {f"target{k}"}).value
-            q2 = disclosure.disclose(s, "curie", others).value
-            assert q1 is not None and q2 is not None
-            hits += q1 - q2 == 1
-    assert hits < 150, f"the difference revealed the target exactly in {hits}/300 attacks"
 
 
 def test_attack_differencing_small_sets_hits_suppression(net: Database) -> None:
     add(net, "curie", 8, start=20_000, cancer="MEL")
     out = ask(net, "inclusion:\n  - cancer_type: [MEL]\n")
     assert out["curie"]["met"]["suppressed"] and out["curie"]["met"]["value"] is None
-
-
-def test_daily_question_budget(net: Database, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(feasibility, "DAILY_BUDGET", 3)
-    for _ in range(3):
-        ask(net)
-    with pytest.raises(feasibility.BudgetExceeded, match="budget 3"):
-        ask(net)
 
 
 def test_spec_errors_name_the_item_and_the_fix() -> None:
@@ -193,16 +149,22 @@ def test_spec_errors_name_the_item_and_the_fix() -> None:
         parse_text("inclusion: [\n")
 
 
-def test_feasibility_api_page_csv_and_roles(net: Database, client_as) -> None:  # type: ignore[no-untyped-def]
+def test_feasibility_api_page_csv_and_roles(net: Database, client_as, precise) -> None:  # type: ignore[no-untyped-def]
     tm = client_as(net, TM)
     body = {"criteria": {"name": "breast", "inclusion": [{"cancer_type": ["BRCA"]}]}}
     data = tm.post("/api/feasibility", json=body).json()
     assert {c["centre_id"]: c["met"]["label"] for c in data["centres"]}["gustave-roussy"] == "10 or fewer"
-    assert data["disclosure"] == {"threshold": 10, "noise_sd": 1.33, "noise_clamp": 3}
+    assert data["disclosure"] == precise.as_json() and data["budget"]["questions_asked"] == 1
     assert tm.post("/api/feasibility", json={}).status_code == 422
     assert tm.post("/api/feasibility", json={"criteria": {"inclusion": [{"age": "old"}]}}).status_code == 422
     page = tm.post("/feasibility", data={"spec": BREAST}, headers={"accept": "text/html"})
     assert page.status_code == 200 and "10 or fewer" in page.text and 'id="feasibility"' in page.text
+    assert 'id="budget"' in page.text and 'id="policy"' in page.text
+    # a GET of the page counts nothing (no budget spent): the trial is only preselected
+    before = tm.post("/api/feasibility", json=body).json()["budget"]["questions_asked"]  # a repeat: free
+    shown = tm.get("/feasibility?trial=x", headers={"accept": "text/html"})
+    assert shown.status_code == 200 and 'id="feasibility"' not in shown.text
+    assert tm.post("/api/feasibility", json=body).json()["budget"]["questions_asked"] == before == 2
     for role in (Role.CLINICIAN, Role.RESEARCH_STAFF, Role.DPO, Role.QUALITY_MANAGER):
         assert (
             client_as(net, Actor("x", role, frozenset({"curie"})))
@@ -227,7 +189,7 @@ def test_feasibility_for_a_demo_trial(demo_db: Database, client_as) -> None:  # 
     assert csv.text.strip().splitlines()[-1].startswith("network,")
 
 
-def test_feasibility_cli(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_feasibility_cli(tmp_path, monkeypatch, precise) -> None:  # type: ignore[no-untyped-def]
     from typer.testing import CliRunner
 
     from oncofed.cli import app
@@ -242,7 +204,8 @@ def test_feasibility_cli(tmp_path, monkeypatch) -> None:  # type: ignore[no-unty
     spec.write_text(BREAST)
     out = CliRunner().invoke(app, ["feasibility", "--criteria", str(spec), "--csv"])
     assert out.exit_code == 0, out.output
-    assert "curie" in out.output and "10 or fewer" not in out.output.split("curie")[1].splitlines()[0]
+    curie = next(line for line in out.output.splitlines() if line.startswith("curie,"))
+    assert curie.split(",")[2:4] == ["15", "False"]
     bad = CliRunner().invoke(app, ["feasibility"])
     assert bad.exit_code != 0
 
@@ -267,14 +230,15 @@ def test_vectorised_and_per_patient_evaluation_agree_on_demo_trials(demo_db: Dat
         assert fast == slow, trial_id
 
 
-def test_stored_noise_and_counts_on_both_databases(db: Database) -> None:
+def test_budget_ledger_and_repeats_on_both_databases(db: Database, precise: disclosure.Policy) -> None:
     load_centres(db)
     add(db, "curie", 30)
     first = ask(db)["curie"]["met"]
-    assert first["noised"] and 27 <= first["value"] <= 33
-    assert ask(db)["curie"]["met"] == first
+    assert first == {"value": 30, "suppressed": False, "noised": True, "label": "30"}
+    assert ask(db)["curie"]["met"] == first  # a repeat today: the recorded answer
     with db.session() as s:
-        ids = frozenset(f"x{i}" for i in range(40))
-        once = disclosure.disclose(s, "icm", ids)
-    with db.session() as s:
-        assert disclosure.disclose(s, "icm", ids) == once
+        rows = s.scalars(select(FeasibilityQuestionRow)).all()
+    assert [(r.user_id, r.epsilon, r.differencing) for r in rows] == [
+        ("tom", precise.epsilon_per_question, False)
+    ]
+    assert rows[0].answer and rows[0].answer["centres"]

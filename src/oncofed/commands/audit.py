@@ -10,7 +10,8 @@ from rich.table import Table
 
 def register(app: typer.Typer) -> None:
     audit_app = typer.Typer(
-        help="Audit log of patient-data reads: verify the chain, search, export.", no_args_is_help=True
+        help="Audit log of patient-data reads and security events: verify the chain, search, export, lift a lockout.",
+        no_args_is_help=True,
     )
     app.add_typer(audit_app, name="audit")
 
@@ -38,6 +39,9 @@ def register(app: typer.Typer) -> None:
         until: str = typer.Option(None, help="To this date (inclusive)."),
         limit: int = typer.Option(50, min=1, help="At most this many entries, newest first."),
         csv: bool = typer.Option(False, "--csv", help="Print CSV (all columns) instead of a table."),
+        security: bool = typer.Option(
+            False, "--security", help="Security events only: refused attempts, feasibility lockouts."
+        ),
     ) -> None:
         """Search the log, newest first."""
         from oncofed.commands.common import console, open_database
@@ -52,11 +56,14 @@ def register(app: typer.Typer) -> None:
             since=since,
             until=until,
             limit=limit,
+            security=security,
         )
         if csv:
             sys.stdout.write(to_csv(rows, AUDIT_COLUMNS))
             return
-        table = Table("#", "at", "user", "role", "purpose", "action", "centres", "records", "request")
+        table = Table(
+            "#", "at", "user", "role", "purpose", "action", "centres", "records", "patients", "request"
+        )
         for r in rows:
             table.add_row(
                 str(r["seq"]),
@@ -67,6 +74,22 @@ def register(app: typer.Typer) -> None:
                 r["action"],
                 r["centre_ids"],
                 str(r["n_records"]),
+                r["patient_ids"][:60],
                 r["detail"],
             )
         console.print(table)
+
+    @audit_app.command("unlock")
+    def unlock(user: str = typer.Argument(..., help="The user locked out of feasibility questions.")) -> None:
+        """Lift a feasibility lockout (differencing pattern) after review; recorded in the audit log."""
+        import getpass
+
+        from oncofed.commands.common import console, err_console, open_database
+        from oncofed.domain import Actor
+        from oncofed.services.feasibility.budget import lift_lockout
+
+        n = lift_lockout(open_database(), Actor.operator(getpass.getuser(), "audit"), user)
+        if not n:
+            err_console.print(f"{user} has no active feasibility lockout")
+            sys.exit(1)
+        console.print(f"lifted {n} feasibility lockout(s) of {user} (recorded in the audit log)")

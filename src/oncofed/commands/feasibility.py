@@ -25,13 +25,15 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help="Print JSON."),
         csv: bool = typer.Option(False, "--csv", help="Print CSV."),
     ) -> None:
-        """Per centre: patients meeting / possibly meeting the criteria (10 or fewer suppressed, noised above)."""
+        """Per centre: patients meeting / possibly meeting the criteria (noised; 10 or fewer suppressed).
+        Spends the OS user's privacy budget (cli:USER), like a trial manager's; see docs/SECURITY.md."""
         from oncofed.commands.common import console, open_database
-        from oncofed.ingest.feasibility_spec import load_spec
         from oncofed.domain import Actor
         from oncofed.errors import InputError
+        from oncofed.ingest.feasibility_spec import load_spec
         from oncofed.presenters.csv import to_csv
         from oncofed.services.feasibility.counts import CSV_COLUMNS, Question, run_feasibility, trial_question
+        from oncofed.services.feasibility.disclosure import ROUNDING, THRESHOLD
 
         if (trial is None) == (criteria is None):
             raise InputError(
@@ -43,8 +45,8 @@ def register(app: typer.Typer) -> None:
         else:
             name, items = load_spec(criteria)
             question = Question(name, items)
-        actor = Actor.system(purpose="feasibility")
-        actor = Actor(f"cli:{getpass.getuser()}", actor.role, actor.centre_ids, actor.purpose)
+        # the person at the terminal: audited, and spending their own privacy budget
+        actor = Actor.operator(getpass.getuser(), "feasibility")
         with console.status("counting in each centre's partition..."):
             result = run_feasibility(db, actor, question)
         if as_json:
@@ -61,6 +63,14 @@ def register(app: typer.Typer) -> None:
             console.print(
                 f"[dim]{len(question.not_counted)} criteria not decidable from patient data (not counted).[/]"
             )
+        p, b = result.policy, result.budget_state
         console.print(
-            "[dim]1..10 shown as '10 or fewer'; larger counts carry stored noise (sd 1.33, at most 3).[/]"
+            f"[dim]each count: true count + discrete Laplace noise (sd {p.scale * 2**0.5:.1f}); noised counts "
+            f"of {THRESHOLD} or less (zero included) shown as '{THRESHOLD} or fewer', others rounded to "
+            f"{ROUNDING}.[/]"
         )
+        if b is not None:
+            console.print(
+                f"[dim]{'repeat of a question asked today: no budget spent; ' if result.repeat else ''}"
+                f"privacy budget: {b.questions_left} question(s) left over {p.period_days} days ({b.user_id}).[/]"
+            )

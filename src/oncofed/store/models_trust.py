@@ -1,10 +1,12 @@
-"""Trust tables: accounts, sessions, API tokens, the hash-chained audit log, stored feasibility noise."""
+"""Trust tables: accounts, sessions, API tokens, the hash-chained audit log, the feasibility budget
+ledger and lockouts."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from oncofed.store.models import Base
@@ -66,13 +68,37 @@ class AuditRow(Base):
     hash: Mapped[str] = mapped_column(String(64))
 
 
-class FeasibilityNoiseRow(Base):
-    """The noise drawn once for one (result key, centre): a repeated question gets the same answer."""
+class FeasibilityQuestionRow(Base):
+    """One feasibility question that spent privacy budget (the ledger of `services/feasibility/budget.py`):
+    who, when, how much epsilon, what was asked (fingerprint and the per-criterion signature used to
+    detect differencing), whether it was one criterion away from an earlier question, and the released
+    answer (a repeat of the same question by the same user on the same day returns it, free)."""
 
-    __tablename__ = "feasibility_noise"
-    key: Mapped[str] = mapped_column(String(64), primary_key=True)  # HMAC of (centre, matching patient set)
-    centre_id: Mapped[str] = mapped_column(String(64))
-    noise: Mapped[int] = mapped_column(Integer)
-    created_at: Mapped[datetime] = mapped_column(DateTime)
+    __tablename__ = "feasibility_questions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[str] = mapped_column(String(64))
+    asked_at: Mapped[datetime] = mapped_column(DateTime)
+    day: Mapped[str] = mapped_column(String(10))  # UTC day of the question (YYYY-MM-DD)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    epsilon: Mapped[float] = mapped_column(Float)
+    signature: Mapped[list[str]] = mapped_column(JSON, default=list)  # one key per counted criterion
+    differencing: Mapped[bool] = mapped_column(
+        Boolean, default=False
+    )  # one criterion away from an earlier one
+    answer: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
 
-    __table_args__ = (Index("ix_feasibility_noise_centre", "centre_id"),)
+    __table_args__ = (Index("ix_feasibility_questions_user_at", "user_id", "asked_at"),)
+
+
+class FeasibilityLockoutRow(Base):
+    """A user locked out of feasibility questions (too many questions one criterion apart), until a
+    date or until the data-protection officer lifts it (`lifted_at`)."""
+
+    __tablename__ = "feasibility_lockouts"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[str] = mapped_column(String(64), index=True)
+    locked_at: Mapped[datetime] = mapped_column(DateTime)
+    until: Mapped[datetime] = mapped_column(DateTime)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    lifted_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    lifted_by: Mapped[str] = mapped_column(String(64), default="")

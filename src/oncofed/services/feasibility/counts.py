@@ -1,16 +1,17 @@
 """Feasibility: per centre, how many distinct patients could enter a trial, disclosing only
-controlled counts (see `disclosure.py`).
+differentially private, banded and rounded counts within a per-user privacy budget (see
+`disclosure.py`, `budget.py`, docs/SECURITY.md).
 
 Each centre is counted inside its own partition: a repository scoped to that one centre, for
 research purposes (patients objecting to research use are never read), deceased patients left out.
 A patient is classified by any `Predicate` returning "met", "possible" or "not_met"; by default the
 matcher's vectorised evaluator (`matching.vectorised`, same semantics as `matching.evaluate`) runs
-over the whole partition, so feasibility uses the same semantics as matching and pre-screening. Criteria that patient data cannot decide (consent,
-investigator judgement, text the criteria engine could not compute) are listed, not counted.
+over the whole partition, so feasibility uses the same semantics as matching and pre-screening.
+Criteria that patient data cannot decide (consent, investigator judgement, text the criteria engine
+could not compute) are listed, not counted.
 
-Every question is one audit entry (who asked what, when), and each user has a daily budget of
-questions: noise cannot stop an adversary who asks unlimited differently-built questions that
-differ by one patient, so the number of questions is bounded and each is on record.
+Every question is one audit entry (who asked what, when) and, unless it repeats a question the same
+user asked today, spends privacy budget; a lockout for a differencing pattern is a security event.
 """
 
 from __future__ import annotations
@@ -20,25 +21,18 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
-
 from oncofed.criteria.feasibility_spec import criteria_fingerprint
 from oncofed.domain import Actor, Criterion, PatientProfile, Role, TrialVerdict
 from oncofed.errors import OncofedError
-from oncofed.services.feasibility import disclosure
+from oncofed.services.feasibility import budget, disclosure
+from oncofed.services.feasibility.budget import BudgetExceeded, LockedOut  # noqa: F401  (re-exported)
 from oncofed.store import audit
 from oncofed.store.db import Database
-from oncofed.store.models_trust import AuditRow
 from oncofed.store.repositories import CentreRepository, PatientRepository, TrialRepository
 
 MET, POSSIBLE, NOT_MET = "met", "possible", "not_met"
 Predicate = Callable[[PatientProfile], str]
 FEASIBILITY_ROLES = frozenset({Role.TRIAL_MANAGER, Role.ADMIN, Role.SYSTEM})
-DAILY_BUDGET = 200
-
-
-class BudgetExceeded(OncofedError):
-    """The caller asked more feasibility questions today than their budget allows."""
 
 
 @dataclass
@@ -154,6 +148,9 @@ class FeasibilityResult:
     question: Question
     centres: list[CentreCount] = field(default_factory=list)
     asked_at: str = ""
+    policy: disclosure.Policy = field(default_factory=disclosure.Policy)
+    budget_state: budget.BudgetState | None = None
+    repeat: bool = False  # the same question asked earlier today by the same user: its recorded answer
 
     @property
     def total_met(self) -> disclosure.NetworkTotal:
@@ -163,28 +160,29 @@ class FeasibilityResult:
     def total_possible(self) -> disclosure.NetworkTotal:
         return disclosure.network_total(c.possible for c in self.centres)
 
+    def cells_json(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "centre_id": c.centre_id,
+                "centre": c.centre_name,
+                "met": c.met.as_json(),
+                "possible": c.possible.as_json(),
+            }
+            for c in self.centres
+        ]
+
     def as_json(self) -> dict[str, Any]:
         return {
             "question": self.question.name,
             "trial_id": self.question.trial_id,
             "fingerprint": self.question.fingerprint,
             "asked_at": self.asked_at,
+            "repeat": self.repeat,
             "criteria_counted": [f"{c.section.value}: {c.text}" for c in self.question.counted],
             "criteria_not_counted": [f"{c.section.value}: {c.text}" for c in self.question.not_counted],
-            "disclosure": {
-                "threshold": disclosure.THRESHOLD,
-                "noise_sd": disclosure.NOISE_SD,
-                "noise_clamp": disclosure.NOISE_CLAMP,
-            },
-            "centres": [
-                {
-                    "centre_id": c.centre_id,
-                    "centre": c.centre_name,
-                    "met": c.met.as_json(),
-                    "possible": c.possible.as_json(),
-                }
-                for c in self.centres
-            ],
+            "disclosure": self.policy.as_json(),
+            "budget": self.budget_state.as_json() if self.budget_state else None,
+            "centres": self.cells_json(),
             "network": {"met": self.total_met.as_json(), "possible": self.total_possible.as_json()},
         }
 
@@ -216,43 +214,68 @@ class FeasibilityResult:
 CSV_COLUMNS = ["centre_id", "centre", "met", "met_suppressed", "possible", "possible_suppressed"]
 
 
-def _check_budget(db: Database, actor: Actor) -> None:
-    if actor.role is Role.SYSTEM:
-        return
-    today = datetime.now(UTC).strftime("%Y-%m-%d")
-    with db.engine.connect() as conn:
-        asked = conn.scalar(
-            select(func.count())
-            .select_from(AuditRow)
-            .where(AuditRow.user_id == actor.user_id, AuditRow.action == "feasibility", AuditRow.at >= today)
+def _recorded(question: Question, answer: dict[str, Any]) -> list[CentreCount]:
+    return [
+        CentreCount(
+            c["centre_id"],
+            c["centre"],
+            disclosure.DisclosedCount.from_json(c["met"]),
+            disclosure.DisclosedCount.from_json(c["possible"]),
         )
-    if int(asked or 0) >= DAILY_BUDGET:
-        raise BudgetExceeded(
-            f"{actor.user_id} asked {asked} feasibility questions today (budget {DAILY_BUDGET})",
-            fix="ask again tomorrow, or ask the data-protection officer to review the need",
-        )
+        for c in answer.get("centres", [])
+    ]
 
 
 def run_feasibility(
-    db: Database, actor: Actor, question: Question, predicate: Predicate | None = None
+    db: Database,
+    actor: Actor,
+    question: Question,
+    predicate: Predicate | None = None,
+    policy: disclosure.Policy | None = None,
 ) -> FeasibilityResult:
-    """Count `question` in every centre's partition and disclose the controlled counts."""
+    """Count `question` in every centre's partition and disclose the noised, banded counts, after the
+    budget admitted it (`BudgetExceeded` / `LockedOut` otherwise). Internal jobs of the platform do not
+    spend budget; people at the command line do, under their OS user."""
     if actor.role not in FEASIBILITY_ROLES:
         raise OncofedError(f"feasibility counts are for trial managers, not the {actor.role.value} role")
-    _check_budget(db, actor)
+    policy = policy or disclosure.policy()
+    detail = f"{question.name} [{question.fingerprint}]"
+    charge: budget.Charge | None = None
+    try:
+        if not actor.is_internal_job:
+            charge = budget.reserve(db, actor, question.fingerprint, question.counted, policy)
+    except BudgetExceeded as exc:
+        if not (isinstance(exc, LockedOut) and exc.new):  # a new lockout is recorded where it is made
+            what = "feasibility_locked_out" if isinstance(exc, LockedOut) else "feasibility_budget"
+            audit.record_security(db.engine, actor, what, detail=f"refused: {detail}")
+        raise
+    result = FeasibilityResult(
+        question,
+        asked_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        policy=policy,
+        budget_state=charge.state if charge else None,
+    )
+    if charge is not None and charge.repeat_answer is not None:
+        result.centres = _recorded(question, charge.repeat_answer)
+        result.asked_at = str(charge.repeat_answer.get("asked_at", result.asked_at))
+        result.repeat = True
+        audit.append(db.engine, [audit.event_for(actor, "feasibility", detail=f"{detail} (repeat)")])
+        return result
     classify = predicate_classifier(predicate) if predicate else criteria_classifier(question.counted)
-    result = FeasibilityResult(question, asked_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
     with db.session() as s:
-        for centre in CentreRepository(s).list():
+        centres = CentreRepository(s).list()
+        counts: list[int] = []
+        for centre in centres:
             met, possible = classify_centre(s, centre.id, classify)
-            result.centres.append(
-                CentreCount(
-                    centre.id,
-                    centre.short_name or centre.name,
-                    disclosure.disclose(s, centre.id, met),
-                    disclosure.disclose(s, centre.id, possible),
-                )
-            )
-        detail = f"{question.name} [{question.fingerprint}]"
+            counts += [len(met), len(possible)]
+        cells = disclosure.disclose_all(counts, policy.scale)
+        result.centres = [
+            CentreCount(c.id, c.short_name or c.name, cells[2 * i], cells[2 * i + 1])
+            for i, c in enumerate(centres)
+        ]
         audit.record_read(s, audit.event_for(actor, "feasibility", detail=detail))
+    if charge is not None and charge.question_id is not None:
+        budget.record_answer(
+            db, charge.question_id, {"asked_at": result.asked_at, "centres": result.cells_json()}
+        )
     return result

@@ -1,48 +1,132 @@
-"""Disclosure control of per-centre counts (i2b2/SHRINE practice, PCORnet/OHDSI thresholds).
+"""Disclosure policy of per-centre feasibility counts: differential privacy with a budget, then the
+suppression band and rounding of i2b2/SHRINE, OHDSI and PCORnet practice (see docs/SECURITY.md).
 
-- 0 is a true zero and is shown as such (`zero: true`): a suppressed cell must not look like 0.
-- 1..10 is shown as "10 or fewer" (`suppressed: true`, no number).
-- above 10: the count plus a noise drawn once from a Gaussian (sd 1.33), rounded and clamped to
-  +/-3, never shown below 11 (which would betray a noisy count). The noise is stored per
-  (centre, set of patients counted), keyed by an HMAC with a per-database secret: asking again, or
-  asking any differently-worded question that selects the same patients, returns the same answer,
-  so repetition cannot average the noise away; and a count that changes over time because one patient
-  was added gets fresh noise, so "before minus after" does not reveal that patient exactly.
-- the network total adds the shown (noised) counts only, and says how many centres were suppressed
-  (with the range their patients could add): total minus the visible cells is exactly 0, so no
-  suppressed cell can be recovered by subtraction.
+One question releases, for every centre, two counts (patients who meet the criteria, patients who
+possibly meet them). A patient record is in one centre and in at most one of the two counts, so adding
+or removing one record moves the whole vector by 1 in L1 norm: one draw of OpenDP's discrete Laplace
+mechanism over the vector (scale `b`) is `1/b`-differentially private for the question as a whole
+(privacy unit: one patient record). Everything shown is computed from the noised vector only
+(post-processing keeps the guarantee):
+
+- a noised count of 10 or less is shown as "10 or fewer": the band covers 0, so a true zero is never
+  shown as such (a "0" next to "10 or fewer" told an attacker which questions selected nobody), and
+  the decision is made on the noised count, so the band's edge says nothing exact either;
+- above the band the noised count is rounded to the nearest 5;
+- the network total adds the shown cells only and says how many were suppressed.
+
+The noise is fresh for every question: noise stored per set of patients (the former scheme) answered
+two questions identically exactly when they selected the same patients, which tells whether a target
+is in a set with certainty. Averaging is bounded instead by the budget (`budget.py`): each question
+spends `epsilon_per_question` of the user's `epsilon_per_period`, and a repeat of the same question on
+the same day returns its recorded answer without spending. OpenDP samples the noise exactly (no
+floating-point leak of the Laplace sampler) from the operating system's randomness.
 """
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
-import hmac
-import secrets
-from collections.abc import Iterable
+import functools
+import os
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from oncofed.errors import ConfigError
 
-from oncofed.store.models_trust import FeasibilityNoiseRow
-from oncofed.store.repositories import MetaRepository
+THRESHOLD = 10  # noised counts up to this are shown as "10 or fewer"
+ROUNDING = 5  # noised counts above the band are rounded to a multiple of this
+MECHANISM = "discrete Laplace (OpenDP make_laplace over the per-centre count vector, L1 sensitivity 1)"
 
-THRESHOLD = 10
-NOISE_SD = 1.33
-NOISE_CLAMP = 3
-SECRET_KEY = "feasibility_secret"
-_rng = secrets.SystemRandom()
+
+@dataclass(frozen=True)
+class Policy:
+    """The numbers of the disclosure policy. Defaults: scale 5 (each shown count has a noise standard
+    deviation of about 7), 0.2 epsilon per question, 5.0 per user per 30 days (25 questions), and a
+    lockout when a user asks more than 10 questions each one criterion away from an earlier one."""
+
+    scale: float = 5.0
+    epsilon_per_period: float = 5.0
+    period_days: int = 30
+    differencing_limit: int = 10
+
+    @property
+    def epsilon_per_question(self) -> float:
+        return epsilon_of(self.scale)
+
+    @property
+    def questions_per_period(self) -> int:
+        return int(self.epsilon_per_period / self.epsilon_per_question + 1e-9)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "mechanism": MECHANISM,
+            "scale": self.scale,
+            "noise_sd": round(self.scale * 2**0.5, 2),
+            "threshold": THRESHOLD,
+            "rounding": ROUNDING,
+            "epsilon_per_question": round(self.epsilon_per_question, 6),
+            "epsilon_per_period": self.epsilon_per_period,
+            "period_days": self.period_days,
+            "questions_per_period": self.questions_per_period,
+            "differencing_limit": self.differencing_limit,
+        }
+
+
+def _env_number(name: str, default: float, low: float, high: float) -> float:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} is not a number", fix=f"e.g. {name}={default:g}") from None
+    if not low <= value <= high:
+        raise ConfigError(f"{name}={raw} is out of range", fix=f"use a value between {low:g} and {high:g}")
+    return value
+
+
+def policy() -> Policy:
+    """The policy in force: the defaults, or the operator's `ONCOFED_FEASIBILITY_SCALE`,
+    `ONCOFED_FEASIBILITY_EPSILON` (per period), `ONCOFED_FEASIBILITY_PERIOD_DAYS` and
+    `ONCOFED_FEASIBILITY_DIFFERENCING_LIMIT` (see docs/SECURITY.md before changing them)."""
+    d = Policy()
+    return Policy(
+        scale=_env_number("ONCOFED_FEASIBILITY_SCALE", d.scale, 0.1, 1000),
+        epsilon_per_period=_env_number("ONCOFED_FEASIBILITY_EPSILON", d.epsilon_per_period, 0.01, 1000),
+        period_days=int(_env_number("ONCOFED_FEASIBILITY_PERIOD_DAYS", d.period_days, 1, 3660)),
+        differencing_limit=int(
+            _env_number("ONCOFED_FEASIBILITY_DIFFERENCING_LIMIT", d.differencing_limit, 0, 10_000)
+        ),
+    )
+
+
+@functools.cache
+def _measurement(scale: float) -> Any:
+    """OpenDP's discrete Laplace over integer vectors (L1 distance), for one scale."""
+    import opendp.prelude as dp
+
+    # "contrib": OpenDP's label for components not yet vetted by its committee (make_laplace is one);
+    # the library still proves the privacy map that `epsilon_of` reads
+    dp.enable_features("contrib")
+    return dp.m.make_laplace(dp.vector_domain(dp.atom_domain(T=int)), dp.l1_distance(T=int), scale=scale)
+
+
+def epsilon_of(scale: float) -> float:
+    """The epsilon OpenDP's privacy map gives one release at `scale` when one record moves the vector by 1."""
+    return float(_measurement(scale).map(1))
+
+
+def noised(counts: Sequence[int], scale: float) -> list[int]:
+    """`counts` plus discrete Laplace noise, one draw of the mechanism over the whole vector."""
+    if not counts:
+        return []
+    return [int(v) for v in _measurement(scale)([int(c) for c in counts])]
 
 
 @dataclass(frozen=True)
 class DisclosedCount:
     value: int | None  # None when suppressed
     suppressed: bool = False
-    zero: bool = False
-    noised: bool = False
+    noised: bool = True
 
     @property
     def label(self) -> str:
@@ -54,63 +138,31 @@ class DisclosedCount:
         return {
             "value": self.value,
             "suppressed": self.suppressed,
-            "zero": self.zero,
             "noised": self.noised,
             "label": self.label,
         }
 
-
-def draw_noise() -> int:
-    return max(-NOISE_CLAMP, min(NOISE_CLAMP, round(_rng.gauss(0.0, NOISE_SD))))
-
-
-def _secret(session: Session) -> bytes:
-    meta = MetaRepository(session)
-    value = meta.get(SECRET_KEY)
-    if value is None:
-        with contextlib.suppress(IntegrityError), session.begin_nested():  # or another process did first
-            meta.set(SECRET_KEY, secrets.token_hex(32))
-        value = meta.get(SECRET_KEY)
-    assert value is not None
-    return bytes.fromhex(value)
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> DisclosedCount:
+        value = data.get("value")
+        return cls(
+            int(value) if value is not None else None,
+            bool(data.get("suppressed")),
+            bool(data.get("noised", True)),
+        )
 
 
-def result_key(secret: bytes, centre_id: str, patient_ids: Iterable[str]) -> str:
-    message = centre_id + "\n" + "\n".join(sorted(patient_ids))
-    return hmac.new(secret, message.encode("utf-8"), hashlib.sha256).hexdigest()
-
-
-def stored_noise(session: Session, centre_id: str, patient_ids: Iterable[str]) -> int:
-    """The noise for this (centre, set of patients): drawn once, then always the same."""
-    key = result_key(_secret(session), centre_id, patient_ids)
-    existing = session.scalar(select(FeasibilityNoiseRow.noise).where(FeasibilityNoiseRow.key == key))
-    if existing is not None:
-        return int(existing)
-    noise = draw_noise()
-    try:
-        with session.begin_nested():
-            session.add(
-                FeasibilityNoiseRow(
-                    key=key,
-                    centre_id=centre_id,
-                    noise=noise,
-                    created_at=datetime.now(UTC).replace(tzinfo=None),
-                )
-            )
-    except IntegrityError:  # drawn concurrently by another request: use that one
-        stored = session.scalar(select(FeasibilityNoiseRow.noise).where(FeasibilityNoiseRow.key == key))
-        assert stored is not None
-        return int(stored)
-    return noise
-
-
-def disclose(session: Session, centre_id: str, patient_ids: frozenset[str]) -> DisclosedCount:
-    n = len(patient_ids)
-    if n == 0:
-        return DisclosedCount(0, zero=True)
-    if n <= THRESHOLD:
+def shown(noised_count: int) -> DisclosedCount:
+    """What a noised count looks like once published: the band, else rounded to ROUNDING."""
+    rounded = ROUNDING * round(noised_count / ROUNDING)
+    if rounded <= THRESHOLD:
         return DisclosedCount(None, suppressed=True)
-    return DisclosedCount(max(THRESHOLD + 1, n + stored_noise(session, centre_id, patient_ids)), noised=True)
+    return DisclosedCount(int(rounded))
+
+
+def disclose_all(counts: Sequence[int], scale: float) -> list[DisclosedCount]:
+    """Every cell of one question: one draw of the mechanism over the vector, then the band and rounding."""
+    return [shown(v) for v in noised(counts, scale)]
 
 
 @dataclass(frozen=True)
@@ -120,8 +172,8 @@ class NetworkTotal:
 
     @property
     def range(self) -> tuple[int, int]:
-        """Where the true total of the shown cells plus the suppressed ones could lie (noise aside)."""
-        return self.value + self.suppressed_cells, self.value + THRESHOLD * self.suppressed_cells
+        """Where the total of the shown cells plus the suppressed ones could lie (noise aside)."""
+        return self.value, self.value + THRESHOLD * self.suppressed_cells
 
     def as_json(self) -> dict[str, object]:
         low, high = self.range
@@ -130,7 +182,7 @@ class NetworkTotal:
             "suppressed_cells": self.suppressed_cells,
             "range_with_suppressed": [low, high],
             "label": str(self.value)
-            + (f" + {self.suppressed_cells} x (1..{THRESHOLD})" if self.suppressed_cells else ""),
+            + (f" + {self.suppressed_cells} x ({THRESHOLD} or fewer)" if self.suppressed_cells else ""),
         }
 
 

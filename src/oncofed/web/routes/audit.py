@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
@@ -27,6 +28,7 @@ def _filters(
     action: str | None = Query(None, max_length=64),
     since: str | None = Query(None, pattern=DATE),
     until: str | None = Query(None, pattern=DATE),
+    security: str | None = Query(None, pattern="^(|1|true|on)$", description="Security events only"),
 ) -> dict[str, str]:
     values = {
         "user": user,
@@ -35,8 +37,15 @@ def _filters(
         "action": action,
         "since": since,
         "until": until,
+        "security": "1" if security else None,
     }
     return {k: v.strip() for k, v in values.items() if v and v.strip()}
+
+
+def _search(db: Database, filters: dict[str, str], limit: int) -> list[dict[str, Any]]:
+    """`security=1`: refused attempts (another centre's patient or list) and feasibility lockouts only."""
+    args = {k: v for k, v in filters.items() if k != "security"}
+    return audit.search(db.engine, limit=limit, security="security" in filters, **args)
 
 
 @router.get(
@@ -51,7 +60,7 @@ def api_audit(
     limit: int = Query(500, ge=1, le=100_000),
     format: str = Query("json", pattern="^(json|csv)$"),
 ) -> Any:
-    rows = audit.search(db.engine, limit=limit, **filters)
+    rows = _search(db, filters, limit)
     if format == "csv":
         return csv_response(rows, audit.AUDIT_COLUMNS, "audit.csv")
     return {"count": len(rows), "filters": filters, "entries": rows}
@@ -72,7 +81,7 @@ def audit_page(
     actor: Actor = Depends(require_roles(*AUDIT_ROLES)),
     filters: dict[str, str] = Depends(_filters),
 ) -> Response:
-    rows = audit.search(db.engine, limit=500, **filters)
+    rows = _search(db, filters, 500)
     report = audit.verify_chain(db.engine)
-    query = "&".join(f"{k}={v}" for k, v in filters.items())
+    query = urlencode(filters)
     return render(request, "audit.html", actor=actor, rows=rows, filters=filters, report=report, query=query)

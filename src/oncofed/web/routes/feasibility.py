@@ -1,4 +1,6 @@
-"""Feasibility for trial managers: page, JSON (GET ?trial= or POST criteria) and CSV."""
+"""Feasibility for trial managers: page, JSON (GET ?trial= or POST criteria) and CSV. Every question
+spends privacy budget (a repeat of today's question excepted): refused with 429 once spent or locked
+out. The page counts only on POST; its GET shows the form and the budget left."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from oncofed.criteria.feasibility_spec import parse_spec
 from oncofed.domain import Actor, Role
 from oncofed.errors import InputError
 from oncofed.ingest.feasibility_spec import parse_text
+from oncofed.services.feasibility import budget, disclosure
 from oncofed.services.feasibility.counts import (
     CSV_COLUMNS,
     BudgetExceeded,
@@ -92,26 +95,38 @@ def api_feasibility(
     return _run(db, actor, question).as_json()
 
 
-def _page(request: Request, db: Database, actor: Actor, trial: str | None, spec: str | None) -> HTMLResponse:
+def _page(
+    request: Request, db: Database, actor: Actor, trial: str | None, spec: str | None, *, run: bool
+) -> HTMLResponse:
+    """The form, and with `run` (a POST: a question spends privacy budget) the answer."""
     with db.session() as s:
         trials = [(t.id, t.title) for t in TrialRepository(s).list()]
-    result, error = None, None
+    result, error, status = None, None, 200
     try:
-        if spec and spec.strip():
-            result = _run(db, actor, Question(*parse_text(spec, "criteria")))
-        elif trial:
-            result = _run(db, actor, trial_question(db, trial))
+        if run and spec and spec.strip():
+            result = run_feasibility(db, actor, Question(*parse_text(spec, "criteria")))
+        elif run and trial:
+            result = run_feasibility(db, actor, trial_question(db, trial))
+    except BudgetExceeded as exc:
+        error, status = str(exc), 429
     except InputError as exc:
-        error = str(exc)
+        error, status = str(exc), 422
+    policy = disclosure.policy()
+    left = result.budget_state if result is not None else None
+    if left is None and not actor.is_internal_job:
+        left = budget.state(db, actor.user_id, policy)
     return render(
         request,
         "feasibility.html",
+        status_code=status,
         actor=actor,
         trials=trials,
         trial=trial or "",
         spec=spec or EXAMPLE,
         result=result.as_json() if result else None,
         error=error,
+        policy=policy.as_json(),
+        budget=left.as_json() if left is not None else None,
     )
 
 
@@ -122,7 +137,8 @@ def feasibility_page(
     db: Database = Depends(get_db),
     actor: Actor = Depends(require_roles(*ROLES)),
 ) -> Response:
-    return _page(request, db, actor, trial, None)
+    """The form (a trial in `?trial=` is preselected, not counted: a GET spends no budget)."""
+    return _page(request, db, actor, trial, None, run=False)
 
 
 @router.post("/feasibility", response_class=HTMLResponse, include_in_schema=False)
@@ -133,4 +149,4 @@ async def feasibility_form(
     db: Database = Depends(get_db),
     actor: Actor = Depends(require_roles(*ROLES)),
 ) -> Response:
-    return await run_in_threadpool(_page, request, db, actor, trial or None, spec or None)
+    return await run_in_threadpool(_page, request, db, actor, trial or None, spec or None, run=True)
