@@ -100,4 +100,7 @@ def build_demo(
     from oncofed.synthetic.federation_ops import seed_federation_ops_demo
 
     seed_federation_ops_demo(db, seed=seed)  # pay grid, staff, carbon activity, patient travel (issue 21)
+    from oncofed.synthetic.boards import seed_boards_demo
+
+    seed_boards_demo(db, seed=seed)  # tumour boards: a year of meetings, cases, decisions (issue 19)
     return DemoReport(n_centres, len(trials), done, time.perf_counter() - started)

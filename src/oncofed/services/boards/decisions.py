@@ -1,0 +1,404 @@
+"""Decisions: the proposal (words and structured setting), the specialties present, and for every
+candidate trial "proposed" or "not proposed" with a reason from the list. A proposed trial puts the
+patient on the trial's pre-screening list at the patient's centre (the screening workflow of
+services/prescreen); not-proposed reasons reach trial managers as screen failures. The coordinator
+signs the record; a signed record never changes (its SHA-256 is kept)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm.exc import StaleDataError
+
+from oncofed.domain import Actor
+from oncofed.errors import InputError, NotFound, OncofedError
+from oncofed.services.boards.access import audit_cases, get_case, require_board_staff, trail, utcnow
+from oncofed.services.boards.vocabulary import check_code, check_codes, label, vocabulary
+from oncofed.store.db import Database
+from oncofed.store.models import TrialRow
+from oncofed.store.models_boards import BoardRow, CaseRow, MeetingRow, TrialDecisionRow
+from oncofed.store.models_prescreen import NotificationRow, ScreeningCandidateRow
+
+
+class DecisionConflict(OncofedError):
+    """Someone else changed the case since it was opened (HTTP 409)."""
+
+
+@dataclass(frozen=True)
+class TrialChoice:
+    trial_id: str
+    proposed: bool
+    reason: str = ""
+    criterion: str = ""
+    note: str = ""
+
+
+def _check_choices(
+    candidates: list[dict[str, Any]], choices: list[TrialChoice], settings: list[str]
+) -> dict[str, TrialChoice]:
+    card = {c["trial_id"]: c for c in candidates}
+    by_trial: dict[str, TrialChoice] = {}
+    for ch in choices:
+        if ch.trial_id not in card:
+            raise InputError(
+                f"trial {ch.trial_id} is not a candidate of this case",
+                field="trials",
+                fix=f"decide on the card's trials: {', '.join(card) or 'none'}",
+            )
+        if ch.trial_id in by_trial:
+            raise InputError(
+                f"trial {ch.trial_id} is decided twice", field="trials", fix="give one decision per trial"
+            )
+        by_trial[ch.trial_id] = ch
+        if ch.proposed:
+            continue
+        field = f"trials.{ch.trial_id}.reason"
+        if not ch.reason:
+            raise InputError(
+                f"trial {ch.trial_id} is not proposed but no reason is given",
+                field=field,
+                fix=f"choose one of: {', '.join(vocabulary()['not_proposed_reasons'])}",
+            )
+        check_code("not_proposed_reasons", ch.reason, field)
+        needs = vocabulary()["not_proposed_reasons"][ch.reason].get("needs")
+        if needs == "criterion" and not ch.criterion.strip():
+            raise InputError(
+                f"trial {ch.trial_id}: 'not eligible' needs the criterion",
+                field=f"trials.{ch.trial_id}.criterion",
+                fix="name the criterion the patient does not meet",
+            )
+        if needs == "note" and not ch.note.strip():
+            raise InputError(
+                f"trial {ch.trial_id}: 'other' needs a note",
+                field=f"trials.{ch.trial_id}.note",
+                fix="say why in the note",
+            )
+    missing = [t for t in card if t not in by_trial]
+    if missing:
+        raise InputError(
+            f"no decision for candidate trial(s) {', '.join(missing)}",
+            field="trials",
+            fix="mark each candidate trial proposed, or not proposed with a reason",
+        )
+    proposed = [t for t, ch in by_trial.items() if ch.proposed]
+    if proposed and "trial" not in settings:
+        raise InputError(
+            f"trial(s) {', '.join(proposed)} proposed but the setting 'trial' is not ticked",
+            field="settings",
+            fix="tick 'trial' in the setting",
+        )
+    if "trial" in settings and not proposed:
+        raise InputError(
+            "the setting 'trial' is ticked but no trial is proposed",
+            field="settings",
+            fix="propose a candidate trial or untick 'trial'",
+        )
+    for ch in choices:
+        for text, name, limit in ((ch.criterion, "criterion", 1000), (ch.note, "note", 2000)):
+            if len(text) > limit:
+                raise InputError(
+                    f"trial {ch.trial_id}: the {name} is longer than {limit} characters",
+                    field=f"trials.{ch.trial_id}.{name}",
+                    fix="shorten it",
+                )
+    return by_trial
+
+
+def _site_for(candidate: dict[str, Any], patient_centre: str) -> str:
+    """The patient's own centre when the trial recruits there, else the nearest recruiting site."""
+    if patient_centre in (candidate.get("network_sites") or []):
+        return patient_centre
+    return str(candidate.get("site_centre_id") or "")
+
+
+def record_decision(
+    db: Database,
+    actor: Actor,
+    case_id: int,
+    *,
+    proposal: str,
+    settings: list[str],
+    specialties: list[str],
+    trials: list[TrialChoice],
+    version: int | None = None,
+) -> dict[str, Any]:
+    """Check everything first, then write the decision in one transaction (nothing half-saved), then
+    put the patient on the pre-screening list of each proposed trial. Returns the screening outcome."""
+    proposal = (proposal or "").strip()
+    if not proposal:
+        raise InputError("the proposal is empty", field="proposal", fix="write the treatment plan in words")
+    if len(proposal) > 8000:
+        raise InputError("the proposal is longer than 8,000 characters", field="proposal", fix="shorten it")
+    specialties = check_codes("specialties", specialties, "specialties", required=True)
+    settings = check_codes("settings", settings, "settings", required=True)
+    proposed: list[tuple[str, str]] = []
+    try:
+        with db.session() as s:
+            case, board = get_case(s, actor, case_id, "board.decision")
+            require_board_staff(s, actor, board, "board.decision")
+            if case.status == "signed":
+                raise InputError(
+                    f"the record of case {case_id} is signed",
+                    field="case",
+                    fix="put the patient on the agenda again (a new case) to change the decision",
+                )
+            if case.status not in ("frozen", "decided"):
+                raise InputError(
+                    f"case {case_id} is {case.status}: its card is not frozen yet",
+                    field="case",
+                    fix="freeze the meeting's agenda first",
+                )
+            if version is not None and version != case.version:
+                raise DecisionConflict(
+                    f"case {case_id} was changed by {case.decided_by or 'someone'} since you opened it",
+                    fix="reload the case, check the change, then decide again",
+                )
+            choices = _check_choices(list(case.candidates or []), trials, settings)
+            cands = {c["trial_id"]: c for c in case.candidates or []}
+            s.execute(delete(TrialDecisionRow).where(TrialDecisionRow.case_id == case_id))
+            for tid, ch in choices.items():
+                site = _site_for(cands[tid], case.patient_centre_id) if ch.proposed else ""
+                s.add(
+                    TrialDecisionRow(
+                        case_id=case_id,
+                        trial_id=tid,
+                        proposed=ch.proposed,
+                        reason="" if ch.proposed else ch.reason,
+                        criterion="" if ch.proposed else ch.criterion.strip(),
+                        note=ch.note.strip(),
+                        site_centre_id=site,
+                        screening="pending" if ch.proposed else "",
+                    )
+                )
+                if ch.proposed:
+                    proposed.append((tid, site))
+            again = case.status == "decided"
+            case.proposal, case.settings, case.specialties = proposal, settings, specialties
+            case.n_specialties, case.n_proposed = len(specialties), len(proposed)
+            case.decided_by, case.decided_at, case.status = actor.user_id, utcnow(), "decided"
+            trail(
+                s,
+                case,
+                actor,
+                "decision changed" if again else "decided",
+                f"{', '.join(settings)}; {len(specialties)} specialties; proposed: {', '.join(t for t, _ in proposed) or 'none'}",
+            )
+            board_name, patient_id, patient_centre = board.name, case.patient_id, case.patient_centre_id
+    except StaleDataError as exc:
+        raise DecisionConflict(
+            "another person saved this case at the same moment", fix="reload the case and decide again"
+        ) from exc
+    outcome = {tid: enter_screening(db, actor, case_id, tid) for tid, _ in proposed}
+    return {
+        "case_id": case_id,
+        "status": "decided",
+        "board": board_name,
+        "patient_id": patient_id,
+        "patient_centre_id": patient_centre,
+        "screening": outcome,
+    }
+
+
+def enter_screening(db: Database, actor: Actor, case_id: int, trial_id: str) -> dict[str, str]:
+    """Put the patient of a case on the pre-screening list of a proposed trial (status `flagged`
+    with a note naming the board), or tell the centres concerned when the actor cannot:
+    the referring centre for a recourse case, the recruiting site for a trial not open at the
+    patient's centre (counts only, never the patient's identifiers)."""
+    from oncofed.services.prescreen.lists import refresh_prescreen
+    from oncofed.services.prescreen.screening import ScreeningConflict, StatusChange, change_status
+
+    with db.session() as s:
+        case, board = get_case(s, actor, case_id, "board.screening")
+        row = s.get(TrialDecisionRow, (case_id, trial_id))
+        if row is None or not row.proposed:
+            raise NotFound(
+                f"trial {trial_id} was not proposed for case {case_id}", fix="record the decision first"
+            )
+        site, pcentre, pid = row.site_centre_id, case.patient_centre_id, case.patient_id
+        when = case.meeting_day.isoformat() if case.meeting_day else ""
+        board_name = board.name
+    note = f"Proposed by the tumour board {board_name} on {when} (case {case_id})"
+    status, detail = "pending", ""
+    if site == pcentre and actor.may_read_patients_of(pcentre):
+        try:
+            refresh_prescreen(db, trial_id, pcentre, actor)
+            with db.session() as s:
+                cand = s.get(ScreeningCandidateRow, (trial_id, pid))
+                current, version = (cand.status, cand.version) if cand else ("new", 0)
+            if current == "new":
+                change_status(
+                    db, actor, trial_id, [StatusChange(pid, version)], "flagged", note=note, centre_id=pcentre
+                )
+                status, detail = "listed", f"flagged on the pre-screening list of {trial_id} at {pcentre}"
+            else:
+                status, detail = "already_listed", f"already on the list as {current!r}"
+        except (NotFound, InputError, ScreeningConflict) as exc:
+            status, detail = "not_listed", exc.message
+    else:
+        target = pcentre if site == pcentre else site
+        if not target:
+            status, detail = "no_site", "no recruiting site of the network: see the trial's contacts"
+        else:
+            msg = (
+                f"The tumour board {board_name} proposed trial {trial_id} for one of your patients (case {case_id}): put them on the pre-screening list from the case page"
+                if target == pcentre
+                else f"The tumour board {board_name} proposed trial {trial_id} for a patient of another centre (case {case_id}); the referring team will contact you"
+            )
+            with db.session() as s:
+                s.add(
+                    NotificationRow(
+                        centre_id=target,
+                        trial_id=trial_id,
+                        kind="board_proposal",
+                        count=1,
+                        message=msg,
+                        created_at=utcnow(),
+                        read_by=[],
+                        emailed_to=[],
+                        extra={"case_id": case_id},
+                    )
+                )
+            status = "referring_centre_told" if target == pcentre else "site_told"
+            detail = f"notification sent to {target}"
+    with db.session() as s:
+        row = s.get(TrialDecisionRow, (case_id, trial_id))
+        case = s.get(CaseRow, case_id)
+        if row is not None and case is not None:
+            row.screening, row.screening_detail = status, detail
+            trail(s, case, actor, "pre-screening", f"{trial_id}: {status} ({detail})")
+    return {"status": status, "detail": detail}
+
+
+def record_content(case: dict[str, Any]) -> dict[str, Any]:
+    """What the signed record attests (the SHA-256 is computed over this, canonical JSON)."""
+    keys = (
+        "case_id",
+        "kind",
+        "question",
+        "patient",
+        "summary",
+        "proposal",
+        "settings",
+        "specialties",
+        "decided_by",
+        "decided_at",
+    )
+    out = {k: case.get(k) for k in keys}
+    out["board"] = case["board"]["name"]
+    out["meeting"] = case["meeting"]["scheduled_for"] if case.get("meeting") else None
+    out["trials"] = [
+        {
+            "trial_id": c["trial_id"],
+            "verdict": c["verdict"],
+            "to_check": [x["criterion"] for x in c["to_check"]],
+            "decision": c.get("decision"),
+        }
+        for c in case.get("candidates") or []
+    ]
+    return out
+
+
+def record_sha256(case: dict[str, Any]) -> str:
+    blob = json.dumps(record_content(case), sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def sign_record(db: Database, actor: Actor, case_id: int, *, signer: str | None = None) -> str:
+    """The coordinator signs the record (`signer`: the coordinator's username when an operator signs
+    from the command line). Returns the record's SHA-256."""
+    from oncofed.services.boards.cases import case_json
+
+    with db.session() as s:
+        case, board = get_case(s, actor, case_id, "board.sign")
+        who = signer or actor.user_id
+        if who != board.coordinator or (signer is not None and not actor.user_id.startswith("cli:")):
+            raise NotFound(
+                f"no record of case {case_id} for you to sign",
+                fix=f"the board's coordinator ({board.coordinator}) signs its records",
+            )
+        if case.status != "decided":
+            fix = "it is already signed" if case.status == "signed" else "record the decision first"
+            raise InputError(f"case {case_id} is {case.status}", field="case", fix=fix)
+        digest = record_sha256(case_json(s, actor, case, board))
+        case.signed_by, case.signed_at, case.status, case.record_sha256 = who, utcnow(), "signed", digest
+        trail(s, case, actor, "signed", f"by {who}; record SHA-256 {digest}")
+        audit_cases(s, actor, "board.record.sign", [case])
+        if case.meeting_id is not None:
+            s.flush()
+            left = s.scalar(
+                select(func.count())
+                .select_from(CaseRow)
+                .where(CaseRow.meeting_id == case.meeting_id, CaseRow.status != "signed")
+            )
+            meeting = s.get(MeetingRow, case.meeting_id)
+            if meeting is not None and not left:
+                meeting.status = "closed"
+        return digest
+
+
+SCREEN_FAILURE_COLUMNS = [
+    "trial_id",
+    "title",
+    "board_centre_id",
+    "reason",
+    "reason_label",
+    "criterion",
+    "cases",
+]
+
+
+def screen_failures(db: Database, *, trial_id: str | None = None, lang: str = "en") -> dict[str, Any]:
+    """Why boards did not propose each trial: counts per (trial, centre, reason, criterion), never a
+    patient; and per trial how often it was a candidate and how often proposed."""
+    with db.session() as s:
+        stmt = (
+            select(
+                TrialDecisionRow.trial_id,
+                BoardRow.centre_id,
+                TrialDecisionRow.proposed,
+                TrialDecisionRow.reason,
+                TrialDecisionRow.criterion,
+            )
+            .join(CaseRow, CaseRow.id == TrialDecisionRow.case_id)
+            .join(BoardRow, BoardRow.id == CaseRow.board_id)
+        )
+        if trial_id:
+            stmt = stmt.where(TrialDecisionRow.trial_id == trial_id)
+        rows = s.execute(stmt).all()
+        titles = dict(
+            s.execute(select(TrialRow.id, TrialRow.title).where(TrialRow.id.in_({r[0] for r in rows}))).all()
+        )
+    failures: Counter[tuple[str, str, str, str]] = Counter()
+    totals: dict[str, Counter[str]] = {}
+    for tid, centre, proposed, reason, criterion in rows:
+        totals.setdefault(tid, Counter())["proposed" if proposed else "not_proposed"] += 1
+        if not proposed:
+            failures[(tid, centre, reason, criterion if reason == "not_eligible" else "")] += 1
+    out = [
+        {
+            "trial_id": t,
+            "title": titles.get(t, ""),
+            "board_centre_id": c,
+            "reason": r,
+            "reason_label": label("not_proposed_reasons", r, lang),
+            "criterion": k,
+            "cases": n,
+        }
+        for (t, c, r, k), n in sorted(failures.items(), key=lambda x: (x[0][0], -x[1], x[0][1:]))
+    ]
+    trials = [
+        {
+            "trial_id": t,
+            "title": titles.get(t, ""),
+            "candidate": sum(c.values()),
+            "proposed": c["proposed"],
+            "not_proposed": c["not_proposed"],
+        }
+        for t, c in sorted(totals.items())
+    ]
+    return {"trials": trials, "failures": out}
