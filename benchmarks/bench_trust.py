@@ -100,7 +100,8 @@ def main() -> None:
     t0 = time.perf_counter()
     run_feasibility(demo, tm, Question(*parse_text("inclusion:\n  - cancer_type: [BRCA]\n  - sex: FEMALE\n")))
     spec_s = time.perf_counter() - t0
-    noises = [disclosure.draw_noise() for _ in range(100_000)]
+    policy = disclosure.policy()
+    noises = disclosure.noised([0] * 100_000, policy.scale)
     noise_counts = Counter(noises)
 
     # --- argon2 ----------------------------------------------------------------------------------
@@ -127,8 +128,10 @@ def main() -> None:
 
 **Feasibility** over {args.patients} patients, 19 centres: {statistics.median(times):.2f} s median per trial question
 ({len(times)} demo trials, registry fields + parsed criteria through the matcher's evaluator), {spec_s:.2f} s for a
-two-criterion file. Noise: {len(noises)} draws, sd {statistics.pstdev(noises):.2f} (target 1.33 before rounding and
-clamping), range [{min(noises)}, {max(noises)}], share of zeros {noise_counts[0] / len(noises):.2f}.
+two-criterion file. Noise (OpenDP discrete Laplace, scale {policy.scale:g}): {len(noises)} draws, sd
+{statistics.pstdev(noises):.2f} (target {policy.scale * 2**0.5:.2f} before the band and rounding), range
+[{min(noises)}, {max(noises)}], share of zeros {noise_counts[0] / len(noises):.2f}. The attacks on these counts:
+section "Trust: feasibility attacks" (`python -m benchmarks.bench_trust_attacks`).
 
 **argon2id** (argon2-cffi defaults, RFC 9106 low-memory profile): hash {hash_s * 1000:.0f} ms, verify {verify_s * 1000:.0f} ms.
 """
