@@ -34,7 +34,12 @@ from oncofed.matching.ranking.ranker import (
     eligibility_of,
     rrf,
 )
-from oncofed.services.matching.evaluation import beir_trial, corpus_index, note_profile, rank_notes
+from oncofed.services.matching.evaluation import (
+    beir_trial,
+    corpus_index,
+    note_profile,
+    rank_notes,
+)
 
 DAY = date(2026, 11, 1)
 TRIALS = [
@@ -281,4 +286,5 @@ def test_match_and_eval_rank_give_the_same_order(tmp_path: Path) -> None:
     # no trial has a registry age or sex limit: both rank all five, in the same order, HER2 breast first
     assert matched == ranked and ranked[0] == "T-BREAST" and len(ranked) == len(TRIALS)
     assert "dense reranker" in res.stderr  # the model was on in both runs
+    assert "without criteria: not_evaluated" in res.stderr and "T-PED" in res.stderr
     assert trial_document(beir_trial(TRIALS[0])).startswith("Pembrolizumab in metastatic melanoma")

@@ -31,7 +31,7 @@ def rank_cmd(
 ) -> None:
     """Rank the corpus (or each query's pool) for every query with the product's ranker; write a TREC run."""
     from oncofed.matching.ranking import beir
-    from oncofed.services.matching.evaluation import METHODS, corpus_index, rank_notes
+    from oncofed.services.matching.evaluation import METHODS, corpus_index, not_evaluated, rank_notes
 
     if method not in METHODS:
         raise InputError(f"unknown --method {method!r}", fix=f"choose one of {', '.join(METHODS)}")
@@ -59,9 +59,10 @@ def rank_cmd(
             index.dense_index(progress=lambda n, total: bar.update(task, completed=n, total=total))
         task = bar.add_task("ranking", total=len(qs))
         notes = {q["_id"]: q["text"] for q in qs}
+        no_diagnosis: list[str] = []
         run = rank_notes(
             index, notes, pools, method=method, day=on,
-            progress=lambda n, total: bar.update(task, completed=n, total=total),
+            progress=lambda n, total: bar.update(task, completed=n, total=total), no_diagnosis=no_diagnosis,
         )  # fmt: skip
     run = {q: ranked[:top] for q, ranked in run.items() if ranked}
     rows = beir.write_run(out, run, tag=f"oncofed-{method}")
@@ -69,6 +70,19 @@ def rank_cmd(
         "with the dense reranker" if index.use_dense else "lexical only (ONCOFED_RERANK=off or model missing)"
     )
     console.print(f"{len(run)} queries, {rows} rows -> {out} ({method}, {layer})")
+    if no_diagnosis:
+        console.print(
+            f"{len(no_diagnosis)} note(s) with no recognisable diagnosis, ranked on relevance "
+            f"(criterion outcomes mostly unknown): {', '.join(no_diagnosis[:10])}"
+            + (" ..." if len(no_diagnosis) > 10 else "")
+        )
+    bare = not_evaluated(index)
+    if bare:
+        console.print(
+            f"{len(bare)} trial(s) without criteria: not_evaluated, ranked on text only: "
+            + ", ".join(bare[:10])
+            + (" ..." if len(bare) > 10 else "")
+        )
 
 
 def _day(value: str | None) -> date | None:

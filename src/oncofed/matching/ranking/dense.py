@@ -159,6 +159,8 @@ class EmbeddingMemo:
 
 
 MEMO = EmbeddingMemo()
+_QUERIES: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
+_QUERY_LOCK = threading.Lock()
 
 
 class DenseIndex:
@@ -187,10 +189,23 @@ class DenseIndex:
         self.passages = memo.get_many(flat, self.embedder, lambda d, t: step(d, t, len(docs)))
 
     def query(self, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """The embeddings of a patient text: the whole text (1 x d) and its sentences (k x d)."""
+        """The embeddings of a patient text: the whole text (1 x d) and its sentences (k x d).
+
+        Kept for the last 1,024 texts: a patient's page, its JSON twin and its CSV export rank the
+        same text, and encoding it is most of a query's time on CPU."""
+        key = (self.embedder.name, text)
+        with _QUERY_LOCK:
+            hit = _QUERIES.get(key)
+        if hit is not None:
+            return hit
         parts = sentences(text)
         vecs = self.embedder.embed([text, *parts]) if text.strip() else np.zeros((1, DIM), np.float32)
-        return vecs[:1], vecs[1:]
+        out = (vecs[:1], vecs[1:])
+        with _QUERY_LOCK:
+            _QUERIES[key] = out
+            while len(_QUERIES) > 1024:
+                _QUERIES.pop(next(iter(_QUERIES)))
+        return out
 
     def features(
         self, whole: np.ndarray, parts: np.ndarray, positions: np.ndarray

@@ -80,8 +80,11 @@ def rank_notes(
     day: date | None = None,
     weights: Weights = WEIGHTS,
     progress: Progress | None = None,
+    no_diagnosis: list[str] | None = None,
 ) -> Run:
-    """For each note: its pool (or every trial), best first, as (trial id, score)."""
+    """For each note: its pool (or every trial), best first, as (trial id, score). The ids of notes
+    in which the note reader found no diagnosis are appended to `no_diagnosis` (they are ranked on
+    relevance; their criterion outcomes are mostly unknown)."""
     if method not in METHODS:
         raise InputError(f"unknown method {method!r}", fix=f"choose one of {', '.join(METHODS)}")
     on = day or date.today()
@@ -90,7 +93,7 @@ def rank_notes(
         pool = None if pools is None else [p for p in pools.get(qid, ()) if p in index.position]
         ids = [e.trial.id for e in index.entries] if pool is None else pool
         if ids:
-            run[qid] = _rank_one(index, qid, note, ids, pool, method, on, weights)
+            run[qid] = _rank_one(index, qid, note, ids, pool, method, on, weights, no_diagnosis)
         if progress is not None:
             progress(n, len(notes))
     return run
@@ -105,6 +108,7 @@ def _rank_one(
     method: str,
     on: date,
     weights: Weights,
+    no_diagnosis: list[str] | None,
 ) -> list[tuple[str, float]]:
     if method == "random":
         return _random(note, ids)
@@ -121,6 +125,8 @@ def _rank_one(
         scores = dense.features(whole, np.zeros((0, whole.shape[1]), np.float32), positions)[0]
     else:
         profile = note_profile(qid, note)
+        if no_diagnosis is not None and not any(f.kind == "primary_cancer" for f in profile.facts):
+            no_diagnosis.append(qid)
         scored = rank_candidates(
             index, profile, on, candidates=max(DEFAULT_CANDIDATES, len(ids)), extra_text=note,
             pool=pool, weights=weights,
@@ -128,3 +134,8 @@ def _rank_one(
         return [(index.entries[s.position].trial.id, s.score) for s in scored]
     order = np.lexsort((positions, -scores))
     return [(ids[o], float(scores[o])) for o in order]
+
+
+def not_evaluated(index: TrialIndex) -> list[str]:
+    """Trials with no criterion to evaluate (no parsed criteria, no registry limits): ranked on text."""
+    return [e.trial.id for e in index.entries if not e.criteria]
