@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from oncofed.domain.workforce import StaffRecord
 from oncofed.errors import InputError
@@ -187,3 +189,20 @@ def test_grid_minimum_flags_only_pay_under_it() -> None:
     under, minimum = below_minimum(grid, StaffColumns.from_records(STAFF), date(2025, 1, 1))
     assert under.tolist() == [True, False, False]
     assert minimum.tolist() == pytest.approx([2000.0, 1300.0, 1600.0])
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.text(max_size=200)
+    | st.builds(
+        lambda d: f"name: x\neffective: {d}\nchanges:\n  - {{kind: point_value, percent: 1}}\n",
+        st.text(max_size=12),
+    )
+)
+def test_any_proposal_text_gives_a_proposal_or_a_clear_error(text: str) -> None:
+    from oncofed.services.workforce.costing import proposal_from_text
+
+    try:
+        apply_proposal(parse_grid(GRID, "hand"), proposal_from_text(text, "fuzz.yaml"))
+    except InputError as exc:
+        assert "fuzz.yaml" in str(exc) or "hand" in str(exc)

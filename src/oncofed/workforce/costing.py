@@ -79,32 +79,77 @@ class StaffColumns:
         fte: Sequence[float],
         gross: Sequence[float],
     ) -> StaffColumns:
-        centres, c_idx = np.unique(np.asarray(centre, dtype=object).astype(str), return_inverse=True)
-        families, f_idx = np.unique(np.asarray(family, dtype=object).astype(str), return_inverse=True)
-        keys = np.char.add(np.char.add(np.asarray(family, dtype=str), "\x1f"), np.asarray(level, dtype=str))
-        level_keys, l_idx = (
-            np.unique(keys, return_inverse=True)
-            if len(keys)
-            else (np.array([], dtype=str), np.array([], dtype=np.int64))
+        return cls.from_parts(
+            centre, family, level, [d.year for d in hire], [d.month * 100 + d.day for d in hire], fte, gross
         )
-        hire_arr = np.asarray(hire, dtype="datetime64[D]")
-        years = hire_arr.astype("datetime64[Y]")
-        months = hire_arr.astype("datetime64[M]")
-        hire_year = years.astype(np.int64) + 1970
-        hire_month = (months - years.astype("datetime64[M]")).astype(np.int64) + 1
-        hire_day = (hire_arr - months.astype("datetime64[D]")).astype(np.int64) + 1
+
+    @classmethod
+    def from_iso(
+        cls,
+        centre: Sequence[str],
+        family: Sequence[str],
+        level: Sequence[str],
+        hire_iso: Sequence[str],
+        fte: Sequence[float],
+        gross: Sequence[float],
+    ) -> StaffColumns:
+        """Columns with hire dates as ISO text (YYYY-MM-DD), parsed by numpy in C."""
+        hire = (
+            np.asarray(hire_iso, dtype="datetime64[D]")
+            if len(hire_iso)
+            else np.zeros(0, dtype="datetime64[D]")
+        )
+        years = hire.astype("datetime64[Y]")
+        months = hire.astype("datetime64[M]")
+        month = (months - years.astype("datetime64[M]")).astype(np.int64) + 1
+        day = (hire - months.astype("datetime64[D]")).astype(np.int64) + 1
+        return cls.from_parts(
+            centre, family, level, years.astype(np.int64) + 1970, month * 100 + day, fte, gross
+        )
+
+    @classmethod
+    def from_parts(
+        cls,
+        centre: Sequence[str],
+        family: Sequence[str],
+        level: Sequence[str],
+        hire_year: Sequence[int],
+        hire_md: Sequence[int],
+        fte: Sequence[float],
+        gross: Sequence[float],
+    ) -> StaffColumns:
+        """Columns from plain sequences (hire date as year and month * 100 + day, as the store reads it)."""
+        centres, c_idx = _encode(centre)
+        families, f_idx = _encode(family)
+        levels, lv_idx = _encode(level)
+        pair = f_idx.astype(np.int64) * max(len(levels), 1) + lv_idx
+        pairs, l_idx = np.unique(pair, return_inverse=True)
+        level_keys = [
+            (families[int(p) // max(len(levels), 1)], levels[int(p) % max(len(levels), 1)]) for p in pairs
+        ]
         return cls(
-            tuple(str(c) for c in centres),
-            tuple(str(f) for f in families),
-            tuple(tuple(str(k).split("\x1f", 1)) for k in level_keys),  # type: ignore[misc]
-            c_idx.astype(np.int32),
-            f_idx.astype(np.int32),
+            tuple(centres),
+            tuple(families),
+            tuple(level_keys),
+            c_idx,
+            f_idx,
             l_idx.astype(np.int32),
-            hire_year,
-            hire_month * 100 + hire_day,
+            np.asarray(hire_year, dtype=np.int64),
+            np.asarray(hire_md, dtype=np.int64),
             np.asarray(fte, dtype=np.float64),
             np.asarray(gross, dtype=np.float64),
         )
+
+
+def _encode(values: Sequence[str]) -> tuple[list[str], np.ndarray]:
+    """(sorted distinct values, the index of each value), sorted in C (np.unique on fixed-width text)."""
+    if not len(values):
+        return [], np.zeros(0, dtype=np.int32)
+    labels, idx = np.unique(np.asarray(values, dtype=str), return_inverse=True)
+    return [str(x) for x in labels], idx.astype(np.int32)
+
+
+MAX_YEARS = 80  # experience beyond this uses the highest step (lookup table width)
 
 
 def experience_years(staff: StaffColumns, day: date) -> np.ndarray:
@@ -113,7 +158,22 @@ def experience_years(staff: StaffColumns, day: date) -> np.ndarray:
     return np.maximum(years, 0)
 
 
-def base_monthly(grid: Grid, staff: StaffColumns, day: date) -> tuple[np.ndarray, float]:
+def _step_table(grid: Grid, staff: StaffColumns, day: date) -> np.ndarray:
+    """Extra points per (family, completed years 0..MAX_YEARS) on `day`: the highest step reached
+    (a family's own steps replace the all-families step of the same years)."""
+    steps = grid.steps_on(day)
+    table = np.zeros((len(staff.families), MAX_YEARS + 1))
+    for f_idx, fam in enumerate(staff.families):
+        own = {s.after_years: s.points for s in steps if s.family == ALL_FAMILIES}
+        own.update({s.after_years: s.points for s in steps if s.family == fam})
+        for after in sorted(own):
+            table[f_idx, min(after, MAX_YEARS) :] = own[after]
+    return table
+
+
+def base_monthly(
+    grid: Grid, staff: StaffColumns, day: date, years: np.ndarray | None = None
+) -> tuple[np.ndarray, float]:
     """(full-time base pay per employee on `day`, the point value): (coefficient + step) x point."""
     pv = grid.point_value_on(day)
     if pv is None:
@@ -133,25 +193,17 @@ def base_monthly(grid: Grid, staff: StaffColumns, day: date) -> tuple[np.ndarray
             field="level",
             fix="add these levels to the grid, or correct the staff records",
         )
-    points = table[staff.level] if len(staff) else np.zeros(0)
-    years = experience_years(staff, day)
-    steps = grid.steps_on(day)
-    for f_idx, fam in enumerate(staff.families):
-        own = {s.after_years: s.points for s in steps if s.family == ALL_FAMILIES}
-        own.update({s.after_years: s.points for s in steps if s.family == fam})
-        if not own:
-            continue
-        thresholds = np.array(sorted(own), dtype=np.int64)
-        pts = np.array([own[t] for t in thresholds], dtype=np.float64)
-        mask = staff.family == f_idx
-        k = np.searchsorted(thresholds, years[mask], side="right") - 1
-        points[mask] += np.where(k >= 0, pts[np.maximum(k, 0)], 0.0)
-    return points * pv, pv
+    if years is None:
+        years = experience_years(staff, day)
+    steps = _step_table(grid, staff, day)[staff.family, np.minimum(years, MAX_YEARS)]
+    return (table[staff.level] + steps) * pv, pv
 
 
-def grid_pay_monthly(grid: Grid, staff: StaffColumns, day: date) -> np.ndarray:
+def grid_pay_monthly(
+    grid: Grid, staff: StaffColumns, day: date, years: np.ndarray | None = None
+) -> np.ndarray:
     """Grid pay for the month of `day` per employee at their FTE: base plus allowances."""
-    base, pv = base_monthly(grid, staff, day)
+    base, pv = base_monthly(grid, staff, day, years)
     fixed = np.zeros(len(staff.families))
     percent = np.zeros(len(staff.families))
     for a in grid.allowances_on(day):
@@ -167,6 +219,8 @@ def grid_pay_monthly(grid: Grid, staff: StaffColumns, day: date) -> np.ndarray:
                 fixed[i] += a.value * pv
             else:
                 percent[i] += a.value
+    if not percent.any():
+        return (base + fixed[staff.family]) * staff.fte
     full_time = base * (1.0 + percent[staff.family] / 100.0) + fixed[staff.family]
     return full_time * staff.fte
 
@@ -184,14 +238,16 @@ def cost_proposal(
     n_fam = len(staff.families)
     groups = staff.centre.astype(np.int64) * n_fam + staff.family
     size = len(staff.centres) * n_fam
-    delta = np.zeros(size)
-    baseline = np.zeros(size)
+    before = np.zeros(len(staff))
+    after = np.zeros(len(staff))
     for m in range(proposal.months):
         day = add_months(proposal.effective, m)
-        before = grid_pay_monthly(grid, staff, day)
-        after = grid_pay_monthly(proposed, staff, day)
-        delta += np.bincount(groups, weights=after - before, minlength=size)
-        baseline += np.bincount(groups, weights=before, minlength=size)
+        years = experience_years(staff, day)  # shared by both grids
+        before += grid_pay_monthly(grid, staff, day, years)
+        after += grid_pay_monthly(proposed, staff, day, years)
+    # per employee over the window first, then one sum per (centre, family)
+    delta = np.bincount(groups, weights=after - before, minlength=size)
+    baseline = np.bincount(groups, weights=before, minlength=size)
     heads = np.bincount(groups, minlength=size)
     ftes = np.bincount(groups, weights=staff.fte, minlength=size)
     lines = []

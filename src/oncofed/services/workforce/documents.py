@@ -12,6 +12,17 @@ from oncofed.errors import InputError
 MAX_BYTES = 2_000_000
 
 
+class _Loader(yaml.SafeLoader):
+    """Safe YAML without implicit timestamps: a date stays text until the grid or proposal parser
+    reads it, so "2026-02-30" is reported against its field instead of failing inside PyYAML."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    key: [r for r in resolvers if r[0] != "tag:yaml.org,2002:timestamp"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def read_document(path: Path) -> Any:
     try:
         raw = path.read_bytes()
@@ -29,9 +40,9 @@ def read_document(path: Path) -> Any:
 
 
 def parse_document(text: str, source: str) -> Any:
-    """YAML (JSON is YAML too); dates stay ISO strings or dates, both accepted by the parsers."""
+    """YAML (JSON is YAML too); dates stay ISO text, checked by the parsers with the field named."""
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         where = getattr(exc, "problem_mark", None)
         line = f" (line {where.line + 1})" if where is not None else ""

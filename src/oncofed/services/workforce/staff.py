@@ -6,6 +6,8 @@ centre only, federation HR every centre, other roles nothing; reads are audited.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -102,13 +104,29 @@ def import_payroll_file(
     return import_payroll(db, actor, raw, str(path), centre_id, as_of, partial=partial)
 
 
+_COLUMNS_CACHE: OrderedDict[tuple[Any, ...], StaffColumns] = OrderedDict()
+_CACHE_SIZE = 4
+_CACHE_LOCK = threading.Lock()
+
+
 def staff_columns(db: Database, actor: Actor, purpose: str, centre_id: str | None = None) -> StaffColumns:
+    """The visible staff as columns. Negotiators cost many proposals over one payroll snapshot, so
+    the columns (no ids, no names) are kept for the last few (scope, newest import) keys; a new
+    import changes the key. Every call still writes its audit record."""
     with db.session() as s:
         repo = StaffRepository(s, actor)
         if centre_id is not None:
             repo.check_centre(centre_id)
+        key = (str(db.url), *repo.snapshot_key(centre_id))
+        with _CACHE_LOCK:
+            cached = _COLUMNS_CACHE.get(key)
+            if cached is not None:
+                _COLUMNS_CACHE.move_to_end(key)
+        if cached is not None:
+            repo.record_aggregate(list(cached.centres), len(cached), purpose)
+            return cached
         cols = repo.columns(centre_id=centre_id, purpose=purpose)
-    return StaffColumns.from_lists(
+    staff = StaffColumns.from_iso(
         cols["centre_id"],
         cols["family"],
         cols["level"],
@@ -116,6 +134,11 @@ def staff_columns(db: Database, actor: Actor, purpose: str, centre_id: str | Non
         cols["fte"],
         cols["gross_monthly"],
     )
+    with _CACHE_LOCK:
+        _COLUMNS_CACHE[key] = staff
+        while len(_COLUMNS_CACHE) > _CACHE_SIZE:
+            _COLUMNS_CACHE.popitem(last=False)
+    return staff
 
 
 def headcount(db: Database, actor: Actor, centre_id: str | None = None) -> list[dict[str, Any]]:
