@@ -79,6 +79,10 @@ def register(app: typer.Typer) -> None:
         trend: str = typer.Option("month", help="month or quarter."),
         adjust: str = typer.Option("auto", help="auto, none, multiplicative or additive."),
         as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+        engine: str = typer.Option(
+            "duckdb", help="duckdb (one machine) or spark (Spark SQL, the same definitions; extra [spark])."
+        ),
+        spark_master: str = typer.Option("", help="Spark master (default local[2] or ONCOFED_SPARK_MASTER)."),
     ) -> None:
         """Compute every indicator and print the network value and each centre's band."""
         from oncofed.commands.common import console, open_database
@@ -86,12 +90,27 @@ def register(app: typer.Typer) -> None:
         from oncofed.services.quality.indicators import compute_over_parquet, compute_over_store
 
         started = time.perf_counter()
-        if parquet:
+        if engine not in ("duckdb", "spark"):
+            raise typer.BadParameter("duckdb or spark", param_hint="--engine")
+        if engine == "spark":
+            from oncofed.presenters.quality import centre_names
+            from oncofed.services.operations.spark import spark_session
+            from oncofed.services.quality.spark import compute_on_spark, compute_store_on_spark
+
+            spark = spark_session(spark_master or None)
+            if parquet:
+                run = compute_on_spark(spark, parquet, trend=trend, adjustment=adjust)
+                names: dict[str, str] = {}
+            else:
+                db = open_database()
+                run = compute_store_on_spark(db, spark, trend=trend, adjustment=adjust)
+                names = centre_names(db)
+        elif parquet:
             if patients is None:
                 guess = parquet.with_name(parquet.stem + ".patients.parquet")
                 patients = guess if guess.exists() else None
             run = compute_over_parquet(parquet, patients, trend=trend, adjustment=adjust)
-            names: dict[str, str] = {}
+            names = {}
         else:
             from oncofed.presenters.quality import centre_names
 

@@ -188,7 +188,8 @@ def indicator_sql(
     """Aggregates per (centre), (centre, period), (network) and (network, period), split by exclusion.
 
     Columns: centre_id, period, excluded_by ('' = kept), n, k (numerator), sx, sxx, med, q1, q3,
-    g_centre, g_period (GROUPING() flags: 1 = rolled up).
+    g_centre, g_period (GROUPING() flags: 1 = rolled up). Rows come in one order on every engine
+    (the analysis sums floats in row order: the same order gives the same last bits).
     """
     if trend not in ("month", "quarter"):
         raise ValueError("trend must be month or quarter")
@@ -208,4 +209,5 @@ SELECT centre_id, period, excluded_by, COUNT(*) AS n, SUM(hit) AS k, SUM(x) AS s
   GROUPING(centre_id) AS g_centre, GROUPING(period) AS g_period
 FROM base
 GROUP BY GROUPING SETS ((centre_id, excluded_by), (centre_id, period, excluded_by), (excluded_by), (period, excluded_by))
+ORDER BY g_centre, g_period, centre_id NULLS FIRST, period NULLS FIRST, excluded_by
 """
