@@ -123,7 +123,8 @@ def patient_cmd(
     for t in data["trials"]:
         for a in t["arms"]:
             reasons = "; ".join(
-                f"{c['kind']}: {c['trial_value']}"
+                f"{c['kind']}: "
+                + (f"not {str(c['trial_value']).lstrip('!')}" if c["exclusion"] else str(c["trial_value"]))
                 + (f" ({c['patient_value']})" if c["patient_value"] else "")
                 for c in a["criteria"]
             )
