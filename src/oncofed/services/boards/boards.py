@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -245,8 +245,15 @@ def meeting_json(m: MeetingRow, n_cases: int) -> dict[str, Any]:
 
 def create_meeting(db: Database, actor: Actor, board_id: int, when: datetime) -> int:
     """A meeting of the board; a meeting in the past is refused (a record dates what happened)."""
-    if when.tzinfo is not None:
-        when = when.astimezone(tz=None).replace(tzinfo=None)
+    try:
+        if when.tzinfo is not None:
+            when = when.astimezone(UTC).replace(tzinfo=None)
+    except (OverflowError, ValueError) as exc:
+        raise InputError(
+            "the date and time are out of range",
+            field="scheduled_for",
+            fix="give a date within the next years",
+        ) from exc
     if when < utcnow():
         raise InputError(
             f"the meeting on {when:%Y-%m-%d %H:%M} is in the past",

@@ -1,0 +1,322 @@
+"""Tumour-board pages (issue 19): boards, a board, a meeting's agenda, a case card with its decision
+form, the printable record (HTML and PDF), screen failures. Forms post here and redirect back."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Form, Path, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from oncofed.domain import Actor
+from oncofed.errors import InputError, NotFound, OncofedError
+from oncofed.presenters.boards import labels, record_context, record_pdf, record_title
+from oncofed.presenters.documents import render_document
+from oncofed.services.boards.boards import board_detail, create_meeting, list_boards, meeting_detail
+from oncofed.services.boards.cards import freeze_meeting
+from oncofed.services.boards.cases import add_case, case_detail, schedule_case
+from oncofed.services.boards.decisions import TrialChoice, record_decision, screen_failures, sign_record
+from oncofed.services.boards.reopen import scan_events
+from oncofed.store.db import Database
+from oncofed.web.deps import MAX_ID, get_db, get_lang
+from oncofed.web.routes.boards import board_user, safe_when, trial_manager
+from oncofed.web.templating import render
+
+router = APIRouter()
+
+
+def _refused(request: Request, exc: OncofedError, back: str) -> Response:
+    code = 404 if isinstance(exc, NotFound) else 422 if isinstance(exc, InputError) else 409
+    from oncofed.presenters.i18n import translate
+
+    title = translate(getattr(request.state, "lang", "en"), "b_error")
+    return render(
+        request,
+        "error.html",
+        status_code=code,
+        title=title,
+        message=exc.message,
+        fix=(exc.fix or "") + f" — {back}",
+    )
+
+
+def _back(url: str, msg: str = "") -> RedirectResponse:
+    return RedirectResponse(url + (("?msg=" + quote(msg)) if msg else ""), status_code=303)
+
+
+@router.get("/boards", response_class=HTMLResponse, include_in_schema=False)
+def boards_page(
+    request: Request,
+    centre: str | None = Query(None, max_length=64),
+    db: Database = Depends(get_db),
+    actor: Actor = Depends(board_user),
+    lang: str = Depends(get_lang),
+) -> Response:
+    rows = list_boards(db, actor, centre_id=centre, lang=lang)
+    return render(
+        request, "boards_index.html", boards=rows, actor=actor, message=request.query_params.get("msg", "")
+    )
+
+
+@router.post("/boards/scan", include_in_schema=False)
+def scan_form(
+    request: Request, db: Database = Depends(get_db), actor: Actor = Depends(board_user)
+) -> Response:
+    events = scan_events(db, actor)
+    from oncofed.presenters.i18n import translate
+
+    return _back("/boards", translate(getattr(request.state, "lang", "en"), "b_scan_done", count=len(events)))
+
+
+@router.get("/boards/screen-failures", response_class=HTMLResponse, include_in_schema=False)
+def screen_failures_page(
+    request: Request,
+    trial: str | None = Query(None, max_length=64),
+    db: Database = Depends(get_db),
+    actor: Actor = Depends(trial_manager),
+    lang: str = Depends(get_lang),
+) -> Response:
+    return render(
+        request,
+        "boards_screen_failures.html",
+        data=screen_failures(db, trial_id=trial, lang=lang),
+        trial=trial or "",
+        actor=actor,
+    )
+
+
+@router.get("/boards/meetings/{meeting_id}", response_class=HTMLResponse, include_in_schema=False)
+def meeting_page(
+    request: Request,
+    meeting_id: int = Path(..., ge=1, le=MAX_ID),
+    db: Database = Depends(get_db),
+    actor: Actor = Depends(board_user),
+    lang: str = Depends(get_lang),
+) -> Response:
+    data = meeting_detail(db, actor, meeting_id, lang=lang)
+    return render(
+        request, "board_meeting.html", data=data, actor=actor, message=request.query_params.get("msg", "")
+    )
+
+
+@router.post("/boards/meetings/{meeting_id}/freeze", include_in_schema=False)
+def freeze_form(
+    request: Request,
+    meeting_id: int = Path(..., ge=1, le=MAX_ID),
+    db: Database = Depends(get_db),
+    actor: Actor = Depends(board_user),
+) -> Response:
+    back = f"/boards/meetings/{meeting_id}"
+    try:
+        r = freeze_meeting(db, actor, meeting_id)
+    except OncofedError as exc:
+        return _refused(request, exc, back)
+    from oncofed.presenters.i18n import translate
+
+    msg = translate(
+        getattr(request.state, "lang", "en"),
+        "b_frozen_report",
+        cases=r.cases,
+        seconds=f"{r.seconds:.1f}",
+        candidates=r.candidates,
+        new=r.new_trials,
+    )
+    return _back(back, msg)
+
+
+@router.get("/boards/cases/{case_id}", response_class=HTMLResponse, include_in_schema=False)
+def case_page(
+    request: Request,
+    case_id: int = Path(..., ge=1, le=MAX_ID),
+    db: Database = Depends(get_db),
+    actor: Actor = Depends(board_user),
+    lang: str = Depends(get_lang),
+) -> Response:
+    case = case_detail(db, actor, case_id, lang=lang)
+    return render(
+        request,
+        "board_case.html",
+        case=case,
+        lab=labels(lang),
+        actor=actor,
+        message=request.query_params.get("msg", ""),
+    )
+
+
+def _choices(form: Any, case: dict[str, Any]) -> list[TrialChoice]:
+    out = []
+    for c in case["candidates"]:
+        tid = c["trial_id"]
+        answer = str(form.get(f"p_{tid}", ""))
+        if answer not in ("yes", "no"):
+            continue  # the service names the trials left without a decision
+        out.append(
+            TrialChoice(
+                tid,
+                answer == "yes",
+                str(form.get(f"r_{tid}", "")),
+                str(form.get(f"c_{tid}", "")),
+                str(form.get(f"n_{tid}", "")),
+            )
+        )
+    return out
+
+
+@router.post("/boards/cases/{case_id}/decision", include_in_schema=False)
+async def decision_form(
+    request: Request,
+    case_id: int = Path(..., ge=1, le=MAX_ID),
+    db: Database = Depends(get_db),
+    actor: Actor = Depends(board_user),
+    lang: str = Depends(get_lang),
+) -> Response:
+    form = await request.form()
+    back = f"/boards/cases/{case_id}"
+    try:
+        case = await run_in_threadpool(case_detail, db, actor, case_id, lang=lang)
+        version = str(form.get("version", ""))
+        await run_in_threadpool(
+            lambda: record_decision(
+                db,
+                actor,
+                case_id,
+                proposal=str(form.get("proposal", "")),
+                settings=[str(x) for x in form.getlist("settings")],
+                specialties=[str(x) for x in form.getlist("specialties")],
+                trials=_choices(form, case),
+                version=int(version) if version.isdigit() and len(version) < 12 else None,
+            )
+        )
+    except OncofedError as exc:
+        return _refused(request, exc, back)
+    from oncofed.presenters.i18n import translate
+
+    return _back(back, translate(lang, "b_saved"))
+
+
+@router.post("/boards/cases/{case_id}/sign", include_in_schema=False)
+def sign_form(
+    request: Request,
+    case_id: int = Path(..., ge=1, le=MAX_ID),
+    db: Database = Depends(get_db),
+    actor: Actor = Depends(board_user),
+) -> Response:
+    back = f"/boards/cases/{case_id}"
+    try:
+        sign_record(db, actor, case_id)
+    except OncofedError as exc:
+        return _refused(request, exc, back)
+    return _back(back)
+
+
+@router.post("/boards/cases/{case_id}/schedule", include_in_schema=False)
+def schedule_form(
+    request: Request,
+    case_id: int = Path(..., ge=1, le=MAX_ID),
+    meeting_id: int = Form(..., ge=1, le=MAX_ID),
+    db: Database = Depends(get_db),
+    actor: Actor = Depends(board_user),
+) -> Response:
+    try:
+        schedule_case(db, actor, case_id, meeting_id)
+    except OncofedError as exc:
+        return _refused(request, exc, f"/boards/cases/{case_id}")
+    return _back(f"/boards/meetings/{meeting_id}")
+
+
+@router.get("/boards/cases/{case_id}/record", response_class=HTMLResponse, include_in_schema=False)
+def record_page(
+    case_id: int = Path(..., ge=1, le=MAX_ID),
+    db: Database = Depends(get_db),
+    actor: Actor = Depends(board_user),
+    lang: str = Depends(get_lang),
+) -> Response:
+    case = case_detail(db, actor, case_id, lang=lang)
+    return HTMLResponse(
+        render_document(
+            "board_record_body.html", lang, record_title(case, lang), **record_context(case, lang)
+        )
+    )
+
+
+@router.get("/boards/cases/{case_id}/record.pdf", include_in_schema=False)
+def record_pdf_page(
+    case_id: int = Path(..., ge=1, le=MAX_ID),
+    db: Database = Depends(get_db),
+    actor: Actor = Depends(board_user),
+    lang: str = Depends(get_lang),
+) -> Response:
+    case = case_detail(db, actor, case_id, lang=lang)
+    html = render_document(
+        "board_record_body.html", lang, record_title(case, lang), **record_context(case, lang)
+    )
+    return Response(
+        record_pdf(html),
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="rcp-case-{case_id}.pdf"'},
+    )
+
+
+@router.get("/boards/{board_id}", response_class=HTMLResponse, include_in_schema=False)
+def board_page(
+    request: Request,
+    board_id: int = Path(..., ge=1, le=MAX_ID),
+    db: Database = Depends(get_db),
+    actor: Actor = Depends(board_user),
+    lang: str = Depends(get_lang),
+) -> Response:
+    data = board_detail(db, actor, board_id, lang=lang)
+    return render(
+        request,
+        "board.html",
+        data=data,
+        lab=labels(lang),
+        actor=actor,
+        message=request.query_params.get("msg", ""),
+    )
+
+
+@router.post("/boards/{board_id}/meetings", include_in_schema=False)
+def meeting_form(
+    request: Request,
+    board_id: int = Path(..., ge=1, le=MAX_ID),
+    scheduled_for: str = Form(..., max_length=40),
+    db: Database = Depends(get_db),
+    actor: Actor = Depends(board_user),
+) -> Response:
+    back = f"/boards/{board_id}"
+    try:
+        try:
+            when = datetime.fromisoformat(scheduled_for)
+        except ValueError as exc:
+            raise InputError(
+                f"{scheduled_for!r} is not a date and time",
+                field="scheduled_for",
+                fix="write YYYY-MM-DDTHH:MM",
+            ) from exc
+        mid = create_meeting(db, actor, board_id, safe_when(when))
+    except OncofedError as exc:
+        return _refused(request, exc, back)
+    return _back(f"/boards/meetings/{mid}")
+
+
+@router.post("/boards/{board_id}/cases", include_in_schema=False)
+def case_form(
+    request: Request,
+    board_id: int = Path(..., ge=1, le=MAX_ID),
+    patient_id: str = Form(..., max_length=64),
+    kind: str = Form(..., max_length=16),
+    question: str = Form("", max_length=4000),
+    meeting_id: str = Form("", max_length=20),
+    db: Database = Depends(get_db),
+    actor: Actor = Depends(board_user),
+) -> Response:
+    try:
+        mid = int(meeting_id) if meeting_id.isdigit() and len(meeting_id) < 18 else None
+        cid = add_case(db, actor, board_id, patient_id.strip(), kind, question, meeting_id=mid)
+    except OncofedError as exc:
+        return _refused(request, exc, f"/boards/{board_id}")
+    return _back(f"/boards/cases/{cid}")
