@@ -14,6 +14,7 @@ CSV import of that year (every row checked, units converted with pint). Median o
 from __future__ import annotations
 
 import argparse
+import functools
 import statistics
 import tempfile
 import time
@@ -60,11 +61,11 @@ def costing_rows(db: Database, per_centre: int, centres: list[str]) -> list[str]
     rows = []
     for k, name in enumerate(("point_plus_1pct", "nurses_new_step")):
         proposal = proposal_from_file(resource_path(f"workforce/proposals/{name}.yaml"))
-        e_med, e_min, e_max, result = timed(lambda p=proposal: cost_proposal(grid, staff, p))
+        e_med, e_min, e_max, result = timed(functools.partial(cost_proposal, grid, staff, proposal))
         if k == 0:
             staff_columns_cache.clear()  # the first costing after an import reads the staff from the database
-            first, *_ = timed(lambda p=proposal: cost(db, fed, p), runs=1)
-        s_med, s_min, s_max, _ = timed(lambda p=proposal: cost(db, fed, p))
+            first, *_ = timed(functools.partial(cost, db, fed, proposal), runs=1)
+        s_med, s_min, s_max, _ = timed(functools.partial(cost, db, fed, proposal))
         total = sum(ln.total for ln in result.lines)
         rows.append(
             f"| {len(centres)} x {per_centre:,} = {len(staff):,} | {proposal.name} | {e_med:.3f} ({e_min:.3f}-{e_max:.3f}) | "

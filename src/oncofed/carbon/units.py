@@ -31,7 +31,7 @@ DIMENSIONS = {"kWh": "energy", "kg": "mass", "L": "volume", "km": "distance", "E
 
 @functools.cache
 def registry() -> pint.UnitRegistry:
-    reg = pint.UnitRegistry()
+    reg: pint.UnitRegistry = pint.UnitRegistry()
     reg.define("EUR = [currency]")
     return reg
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.table import Table
@@ -53,7 +54,7 @@ def factors_list(
 
     db = open_database()
     fs = factor_set(db, version)
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "category": f.category,
             "item": f.item,

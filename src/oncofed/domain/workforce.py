@@ -122,10 +122,9 @@ class Grid:
 
     def change_dates(self) -> list[date]:
         """Every date on which some component starts or stops (the grid's versions)."""
-        days: set[date] = set()
-        for item in (*self.point_values, *self.levels, *self.steps, *self.allowances):
-            days.add(item.period.start)
-        return sorted(days)
+        periods: list[Period] = [x.period for x in self.point_values] + [x.period for x in self.levels]
+        periods += [x.period for x in self.steps] + [x.period for x in self.allowances]
+        return sorted({p.start for p in periods})
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, String, cast, delete, func, insert, select
+from sqlalchemy import String, cast, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from oncofed.domain.actor import STAFF_LEVEL_ROLES, Actor, Role
@@ -40,7 +40,7 @@ class StaffRepository:
             return False
         return _all_centres(self.actor) or centre_id in self.actor.centre_ids
 
-    def _scoped(self, stmt: Select[Any]) -> Select[Any]:
+    def _scoped(self, stmt: Any) -> Any:  # a Select of any columns
         if self.actor.role not in STAFF_LEVEL_ROLES:
             return stmt.where(StaffRecordRow.staff_id.is_(None))
         if not _all_centres(self.actor):

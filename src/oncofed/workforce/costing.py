@@ -113,8 +113,8 @@ class StaffColumns:
         centre: Sequence[str],
         family: Sequence[str],
         level: Sequence[str],
-        hire_year: Sequence[int],
-        hire_md: Sequence[int],
+        hire_year: Sequence[int] | np.ndarray,
+        hire_md: Sequence[int] | np.ndarray,
         fte: Sequence[float],
         gross: Sequence[float],
     ) -> StaffColumns:

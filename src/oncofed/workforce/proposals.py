@@ -234,7 +234,7 @@ def _split(items: list[Any], match: Any, day: date, make: Any) -> tuple[list[Any
 
 def apply_proposal(grid: Grid, proposal: Proposal) -> Grid:
     """The grid as it would be with `proposal` signed (InputError when a change does not fit)."""
-    state = {
+    state: dict[str, list[Any]] = {
         "point_values": list(grid.point_values),
         "levels": list(grid.levels),
         "steps": list(grid.steps),
