@@ -35,6 +35,10 @@ HR = "federation HR"  # pay grid, staff records, costing: federation and centre 
 
 # (prefix, class): first match wins; "/x" covers "/x" and "/x/...". Add new areas here.
 PREFIX_CLASSES: list[tuple[str, str]] = [
+    ("/api/boards/screen-failures", STAFF),  # tumour boards: counts per trial and reason, no patient
+    ("/boards/screen-failures", STAFF),
+    ("/api/boards", PATIENT),
+    ("/boards", PATIENT),
     ("/api/patients", PATIENT),
     ("/patients", PATIENT),
     ("/api/prescreen", PATIENT),

@@ -255,7 +255,7 @@ def seed_boards_demo(db: Database, seed: int = 42) -> dict[str, int]:
                     settings.append("supportive")
                 signed = rng.random() < 0.97
                 decided_at = datetime.combine(on, time(15, 30))
-                case = {
+                case: dict[str, Any] = {
                     "board_id": board_id,
                     "meeting_id": meeting_for(board_id, on),
                     "patient_id": prof.id,
@@ -334,26 +334,26 @@ def seed_boards_demo(db: Database, seed: int = 42) -> dict[str, int]:
             ids += [r[0] for r in result]
         for case_id, (case, chosen, included) in zip(ids, cases, strict=True):
             pcentre = case["patient_centre_id"]
-            for c, proposed, reason, crit in chosen:
+            for c, is_proposed, reason, crit in chosen:
                 site = (
                     (pcentre if pcentre in c["network_sites"] else c["site_centre_id"] or "")
-                    if proposed
+                    if is_proposed
                     else ""
                 )
                 decisions.append(
                     {
                         "case_id": case_id,
                         "trial_id": c["trial_id"],
-                        "proposed": proposed,
+                        "proposed": is_proposed,
                         "reason": reason,
                         "criterion": crit,
                         "note": "Demo: see the patient's file." if reason == "other" else "",
                         "site_centre_id": site,
-                        "screening": "history" if proposed else "",
-                        "screening_detail": "demo history" if proposed else "",
+                        "screening": "history" if is_proposed else "",
+                        "screening_detail": "demo history" if is_proposed else "",
                     }
                 )
-                if proposed and included is not None and site:
+                if is_proposed and included is not None and site:
                     enrolments.append(
                         {
                             "trial_id": c["trial_id"],

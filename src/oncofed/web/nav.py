@@ -14,6 +14,8 @@ NAV_ENTRIES: list[tuple[str, str, frozenset[str]]] = [
     ("/trials", "nav_trials", frozenset()),
     ("/patients", "nav_patients", frozenset({"clinician", "research_staff", "admin"})),
     ("/prescreen", "nav_prescreen", frozenset({"research_staff", "clinician", "admin"})),
+    ("/boards", "nav_boards", frozenset({"clinician", "research_staff", "admin"})),
+    ("/boards/screen-failures", "nav_board_failures", frozenset({"trial_manager"})),
     ("/recruitment", "nav_recruitment", frozenset({"trial_manager", "research_staff", "admin"})),
     ("/feasibility", "nav_feasibility", frozenset({"trial_manager", "admin"})),
     ("/quality", "nav_quality", frozenset()),

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, false, or_, select
+from sqlalchemy import and_, false, or_, select
 from sqlalchemy.orm import Session
 
 from oncofed.domain import Actor
@@ -26,9 +26,9 @@ def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def visible_cases(actor: Actor) -> Select[Any]:
+def visible_cases(actor: Actor) -> Any:
     """Cases the actor may see, joined with their board (CaseRow, BoardRow)."""
-    stmt = (
+    stmt: Any = (
         select(CaseRow, BoardRow)
         .join(BoardRow, BoardRow.id == CaseRow.board_id)
         .join(PatientRow, PatientRow.id == CaseRow.patient_id)

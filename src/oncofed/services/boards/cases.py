@@ -242,10 +242,15 @@ def case_detail(db: Database, actor: Actor, case_id: int, *, lang: str = "en") -
         return case_json(s, actor, case, board, lang=lang)
 
 
-def patient_boards(db: Database, actor: Actor, patient_id: str, *, lang: str = "en") -> list[dict[str, Any]]:
-    """The patient's cases at every board, newest first (for the patient's page)."""
+def patient_boards(
+    db: Database, actor: Actor, patient_id: str, *, lang: str = "en", already_read: bool = False
+) -> list[dict[str, Any]]:
+    """The patient's cases at every board, newest first (for the patient's page). The record is read
+    through the actor-scoped repository (audited; not found outside the actor's centres) unless the
+    caller has just done so (`already_read`: the patient's page)."""
     with db.session() as s:
-        PatientRepository(s, actor).get(patient_id)  # audited; not found outside the actor's centres
+        if not already_read:
+            PatientRepository(s, actor).get(patient_id)
         names = _centre_names(s)
         rows = list(
             s.execute(

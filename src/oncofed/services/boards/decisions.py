@@ -267,10 +267,10 @@ def enter_screening(db: Database, actor: Actor, case_id: int, trial_id: str) -> 
             detail = f"notification sent to {target}"
     with db.session() as s:
         row = s.get(TrialDecisionRow, (case_id, trial_id))
-        case = s.get(CaseRow, case_id)
-        if row is not None and case is not None:
+        done = s.get(CaseRow, case_id)
+        if row is not None and done is not None:
             row.screening, row.screening_detail = status, detail
-            trail(s, case, actor, "pre-screening", f"{trial_id}: {status} ({detail})")
+            trail(s, done, actor, "pre-screening", f"{trial_id}: {status} ({detail})")
     return {"status": status, "detail": detail}
 
 

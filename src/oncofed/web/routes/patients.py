@@ -186,4 +186,9 @@ def patient_page(
         profile = PatientRepository(s, actor).get(patient_id)
     data = profile_json(profile)
     facts: list[dict[str, Any]] = data["facts"]  # type: ignore[assignment]
-    return render(request, "patient.html", p=data, groups=grouped(facts), notes=notes_of(facts), actor=actor)
+    from oncofed.services.boards.cases import patient_boards  # the patient's tumour boards (issue 19)
+
+    boards = patient_boards(db, actor, patient_id, lang=request.state.lang, already_read=True)
+    return render(
+        request, "patient.html", p=data, groups=grouped(facts), notes=notes_of(facts), boards=boards, actor=actor
+    )
