@@ -190,5 +190,11 @@ def patient_page(
 
     boards = patient_boards(db, actor, patient_id, lang=request.state.lang, already_read=True)
     return render(
-        request, "patient.html", p=data, groups=grouped(facts), notes=notes_of(facts), boards=boards, actor=actor
+        request,
+        "patient.html",
+        p=data,
+        groups=grouped(facts),
+        notes=notes_of(facts),
+        boards=boards,
+        actor=actor,
     )
