@@ -162,6 +162,7 @@ def importers() -> dict[str, tuple[Callable[[Database, Path], Any], dict[str, by
     from oncofed.services.patients.records import import_patients
     from oncofed.services.quality.indicators import import_events
     from oncofed.services.trials.importing import import_trials
+    from tests.federation_fuzz import federation_importers  # issue 21: payroll, carbon activity, factors
     from tests.test_trials_fuzz import SEEDS as TRIAL_SEEDS
 
     return {
@@ -180,6 +181,7 @@ def importers() -> dict[str, tuple[Callable[[Database, Path], Any], dict[str, by
             {"events.csv": QUALITY_CSV},
             ["quality_events", "quality_rejects"],
         ),
+        **federation_importers(),
     }
 
 
