@@ -174,6 +174,16 @@ class NoteScore:
     misses: list[Fact] = field(default_factory=list)
 
 
+def _identity(f: Fact) -> tuple[Any, ...]:
+    return (
+        f["kind"],
+        _norm(f.get("code")),
+        str(f.get("value")),
+        _norm(f.get("unit")),
+        bool(f.get("negated")),
+    )
+
+
 def score_note(
     note: dict[str, Any], predicted: Iterable[Fact], lineage: Callable[[str, str], bool]
 ) -> NoteScore:
@@ -188,8 +198,9 @@ def score_note(
         if hit is not None:
             used[hit] = True
             # a predicted duplicate of the same fact is not a second error
+            same = _identity(preds[hit])
             for j, p in enumerate(preds):
-                if not used[j] and matches(g, p, lineage):
+                if not used[j] and _identity(p) == same:
                     used[j] = True
         if g.get("optional"):
             continue

@@ -18,7 +18,9 @@ GOLD = Path(__file__).parent / "gold" / "notes_gold.yaml"
 
 def kinds(text: str) -> list[tuple[str, str | None, object, bool]]:
     return [
-        (f.kind, f.code, f.value, f.negated) for f in extract(text, "n1", "note:t").facts if f.kind != "note"
+        (f.kind, f.code, f.value, f.negated)
+        for f in extract(text, "n1", "note:t").facts
+        if f.kind not in ("note", "note_mention", "note_unread")
     ]
 
 

@@ -1,0 +1,236 @@
+"""The facts of one note, each with its character span (contract: docs/DEVELOPING.md, patient facts).
+
+Besides the facts about the patient, two kinds keep what a clinician should see on the page:
+`note_mention` (a drug, cancer or condition the note names that is not the patient's history: a trial
+drug, a plan, an allergy, a relative's disease; `attributes.scope` says which) and `note_unread` (a
+sentence with a clinical signal that gave no fact). The matcher reads neither.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import re
+from typing import Any
+
+from oncofed.criteria import vocab as shared_vocab
+from oncofed.criteria.caseless import Caseless, compile_i
+from oncofed.domain import Fact, PatientProfile
+from oncofed.ingest.patients.common import (
+    add_performance_conversions,
+    fact,
+    finish_profile,
+    note_vocab,
+    oncotree_name,
+)
+from oncofed.ingest.patients.notes import biomarkers, labs, mentions, scopes, sites, therapy, unread, values
+from oncofed.ingest.patients.notes.mentions import Target
+from oncofed.ingest.patients.notes.text import clauses, containing, sentences, words_re
+
+SUPPRESSED = {"hepatitis", "alcoholic_liver_disease", "metabolic_liver_disease"}  # wording guards, not codes
+VALUE_KEYED = {"lab", "biomarker", "ecog", "karnofsky", "life_expectancy", "prior_lines", "age", "sex"}
+MENTIONED = {"CANCER", "DRUG", "CLASS", "REGIMEN", "GENE", "COMORBIDITY", "METASTASIS", "SITE", "LESION"}
+_ADVANCED = compile_i(r"\b(?:metasta\w*|stage\s+iv|advanced|widespread)\b")
+_NEGATED_BEFORE = re.compile(r"(?:\bno\b|\bnot\b|\bwithout\b|\bnon-?|\bfree of\b)[^.;]{0,30}$", re.I)
+_COMPLICATION = re.compile(
+    r"^\s*(?:complications?|retinopathy|neuropathy|nephropathy|ketoacidosis|foot|ulcers?)\b", re.I
+)
+_PREGNANCY_TEST = re.compile(r"test|hcg", re.I)
+_POSITIVE_AFTER = re.compile(r"^[\s:]*(?:(?:was|is|were|came\s+back)\s+)?(?:positive|pos\b|\+)", re.I)
+_NOT_BREASTFEEDING = re.compile(r"^\s*(?:home|facility|staff|care|assistant)\b", re.I)
+_FORMER = re.compile(r"\b(former|quit|ex-?smoker|history of|used to)\b", re.I)
+
+
+@functools.cache
+def _res() -> tuple[Caseless, dict[str, Caseless], set[str]]:
+    nv = note_vocab()
+    types = {name: words_re(words) for name, words in nv["diabetes_type"].items()}
+    return words_re(scopes.rules()["cancer_context"]), types, set(nv["status_needs_cancer_context"])
+
+
+def extract(text: str, note_id: str, source: str) -> PatientProfile:
+    """The facts of one note, each with its character span and provenance."""
+    p = PatientProfile(id="", centre_id="")
+    facts: list[Fact] = []
+
+    def add(kind: str, start: int, end: int, **fields: Any) -> None:
+        facts.append(fact(kind, source, note_id, span=(start, end), note_id=note_id, **fields))
+
+    p.age_years, p.sex = values.age_and_sex(text, add)
+    note_scopes = scopes.note_scopes(text)
+    values.performance(text, add, note_scopes)
+    values.life_expectancy(text, add, note_scopes)
+    for lab in labs.lab_values(text, note_scopes):
+        add(
+            "lab",
+            lab.start,
+            lab.end,
+            code=lab.analyte,
+            value=lab.value,
+            unit=lab.unit,
+            display=text[lab.start : lab.end],
+            attributes=lab.attributes,
+        )
+    advanced = any(
+        not _NEGATED_BEFORE.search(text[max(0, m.start() - 40) : m.start()]) for m in _ADVANCED.finditer(text)
+    )
+    cancers = shared_vocab.find_cancer_types(text)  # the primary's organ: a lesion there is not a metastasis
+    tissue = sites.primary_tissue(cancers[0].code if cancers else None)
+    found = mentions.targets(
+        text, [(s, e, "SITE", site) for s, e, site in sites.site_spans(text, advanced, tissue)]
+    )
+    primary = _first_cancer(found)
+    if primary is not None:
+        add(
+            "primary_cancer",
+            primary.start,
+            primary.end,
+            code=primary.code,
+            display=oncotree_name(primary.code),
+            attributes={"text": primary.text},
+        )
+    implied = values.stage(
+        text, add, note_scopes, [(t.start, t.end) for t in found if t.label == "CANCER" and t.scope is None]
+    )
+    for t in found:
+        if t.scope is not None:
+            if t.label in MENTIONED:
+                add(
+                    "note_mention",
+                    t.start,
+                    t.end,
+                    code=t.code,
+                    display=f"{t.text} ({t.scope})",
+                    attributes={"scope": t.scope, "label": t.label.lower()},
+                )
+            continue
+        _fact_of(text, t, add, advanced, tissue)
+    biomarkers.read(text, [t for t in found if t.label == "GENE"], add, note_scopes.scope_of)
+    given = therapy.treatments(text, found)
+    for g in given:
+        add(
+            "treatment",
+            g.start,
+            g.end,
+            code=g.code,
+            display=g.display,
+            negated=g.negated,
+            attributes=g.attributes,
+        )
+    if (lines := therapy.prior_lines(text, given, note_scopes.scope_of)) is not None:
+        count, start, end, how = lines
+        add(
+            "prior_lines",
+            start,
+            end,
+            value=count,
+            display=text[start:end],
+            attributes={"setting": "metastatic", "read": how},
+        )
+    for item in implied:  # TNM: M0 is "not metastatic", M1 "metastatic"
+        add(
+            "disease_status",
+            item["start"],
+            item["end"],
+            code="metastatic",
+            negated=item["negated"],
+            display=item["display"],
+        )
+    kept = _dedupe(facts)
+    read_spans = [f.provenance.span for f in kept if f.provenance.span and f.kind not in ("age", "sex")]
+    for s, e in unread.unread_sentences(text, read_spans, note_scopes):  # type: ignore[arg-type]
+        kept.append(
+            fact("note_unread", source, note_id, span=(s, e), note_id=note_id, display=text[s:e][:160])
+        )
+    p.facts = kept
+    add_performance_conversions(p)
+    p.facts.append(
+        fact("note", source, note_id, code=note_id, value=text, display=f"note {note_id}", note_id=note_id)
+    )
+    return finish_profile(p)
+
+
+def _first_cancer(found: list[Target]) -> Target | None:
+    return next((t for t in found if t.label == "CANCER" and not t.negated and t.scope is None), None)
+
+
+def _fact_of(text: str, t: Target, add: Any, advanced: bool, tissue: str | None) -> None:
+    """The fact of one mention outside any not-history scope (cancers, genes, treatments: elsewhere)."""
+    cancer_words, diabetes_types, needs_context = _res()
+    s, e, neg = t.start, t.end, t.negated
+    if t.label == "STATUS":
+        if t.code in needs_context:
+            clause = containing(clauses(text), s) or containing(sentences(text), s) or (s, e)
+            near = " ".join(text[clause[0] : s].split()[-2:] + ["|"] + text[e : clause[1]].split()[:4])
+            if not cancer_words.search(near):
+                return  # "recurrent UTIs", "recurrent laryngeal nerve": the status of something else
+        if re.search(r"\bnon[- ]?$", text[max(0, s - 4) : s], re.I):
+            neg = True  # "non-metastatic", "non-measurable"
+        add("disease_status", s, e, code=t.code, display=t.text, negated=neg)
+    elif t.label in ("METASTASIS", "SITE", "LESION", "LEPTO"):
+        site = "leptomeninges" if t.label == "LEPTO" else t.code
+        if t.label == "LESION" and (
+            not advanced or (tissue and note_vocab()["site_tissue"].get(site) == tissue)
+        ):
+            return
+        attrs = {"status": sites.brain_status(text, s)} if site == "brain" else None
+        add("metastasis", s, e, code=site, display=t.text, negated=neg, attributes=attrs)
+        if not neg and site != "lymph_node":
+            add("disease_status", s, e, code="metastatic", display=t.text)
+    elif t.label == "COMORBIDITY":
+        for code in t.code.split("+"):
+            if code in SUPPRESSED:
+                continue
+            value = None
+            if code == "diabetes":
+                if t.text.lower().startswith("diabetic") and _COMPLICATION.match(text[e : e + 20]):
+                    continue  # "no diabetic complications" says nothing of diabetes itself
+                around = text[max(0, s - 12) : e + 10]
+                value = next(
+                    (name for name, pattern in diabetes_types.items() if pattern.search(around)), None
+                )
+            add(
+                "comorbidity",
+                s,
+                e,
+                code=code,
+                value=value,
+                display=t.text,
+                negated=neg,
+                attributes={"historical": t.historical or None},
+            )
+    elif t.label in ("SMOKING", "SMOKING_NEVER"):
+        neg = neg or t.label == "SMOKING_NEVER"
+        sentence = text[slice(*(containing(sentences(text), s) or (s, e)))]
+        value = None if neg else "former" if t.historical or _FORMER.search(sentence) else "current"
+        add("smoking", s, e, code="tobacco", value=value, display=sentence.strip()[:80], negated=neg)
+    elif t.label == "PREGNANCY":
+        if scopes.time_anchor(text, s):
+            return  # "after an uncomplicated pregnancy", "prior to her pregnancy": a time, not a status
+        if _PREGNANCY_TEST.search(t.text) and not neg and not _POSITIVE_AFTER.match(text[e : e + 20]):
+            return  # a pregnancy test without its result
+        add("pregnancy", s, e, value="pregnant", display=t.text, negated=neg)
+    elif t.label == "BREASTFEEDING" and not _NOT_BREASTFEEDING.match(text[e : e + 12]):
+        add("breastfeeding", s, e, value="breastfeeding", display=t.text, negated=neg)
+
+
+def _dedupe(facts: list[Fact]) -> list[Fact]:
+    """One fact per (kind, code, negation[, value]); the first mention keeps its span, a later one
+    fills a value or attributes the first did not have."""
+    out: dict[tuple[Any, ...], Fact] = {}
+    for f in facts:
+        value_key = str(f.value).lower() if f.kind in VALUE_KEYED else None
+        scope = f.attributes.get("scope") if f.kind == "note_mention" else None
+        key = (f.kind, (f.code or "").lower(), f.negated, value_key, scope)
+        first = out.get(key)
+        if first is None:
+            out[key] = f
+            continue
+        merged = {
+            **{k: v for k, v in f.attributes.items() if v is not None},
+            **{k: v for k, v in first.attributes.items() if v is not None},
+        }
+        out[key] = dataclasses.replace(
+            first, value=first.value if first.value is not None else f.value, attributes=merged
+        )
+    return list(out.values())

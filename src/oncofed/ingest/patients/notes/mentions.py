@@ -1,0 +1,226 @@
+"""Mentions in a note (cancers, drugs, drug classes, regimens, genes, conditions, sites...) with context.
+
+Vocabularies: the criteria engine's (`oncofed.criteria.vocab`: OncoTree, drugs, drug classes, genes;
+`vocab/conditions.tsv`) plus the note-only wording of `vocab/notes_patient.yaml`,
+`vocab/notes_regimens.tsv` and `vocab/notes_drugs_extra.tsv`. Context: medspaCy ConText
+(`oncofed.criteria.context`, the engine's rules) run clause by clause, the note-only cue lists, and
+the scopes of `scopes.py` (trial, plan, allergy).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from oncofed.criteria import context
+from oncofed.criteria import vocab as shared_vocab
+from oncofed.ingest.patients.common import note_vocab
+from oncofed.ingest.patients.notes import scopes
+from oncofed.ingest.patients.notes.text import any_between, clauses, containing, last_before, sentences
+from oncofed.resources import load_tsv
+
+INFECTIONS = {"hiv", "hepatitis_b", "hepatitis_c", "hepatitis", "tuberculosis", "covid_19"}
+BACKWARD_NEGATION = {"COMORBIDITY", "PREGNANCY", "BREASTFEEDING"}
+THERAPY = {"DRUG", "CLASS", "REGIMEN"}
+_RECEIVED = re.compile(r"\b(?:respon\w*|tolerat\w*|benefit\w*|progress\w*\s+on)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Target:
+    """A mention with its context. `scope`: trial, plan, allergy, family or hypothetical when the
+    mention is not about the patient's own history (None otherwise)."""
+
+    label: str
+    code: str
+    start: int
+    end: int
+    text: str
+    negated: bool = False
+    historical: bool = False
+    hypothetical: bool = False
+    family: bool = False
+    scope: str | None = None
+
+
+def _entries(mapping: dict[str, list[str]], label: str, out: dict[str, str]) -> None:
+    for code, phrases in (mapping or {}).items():
+        for phrase in phrases:
+            out.setdefault(phrase.lower(), f"{label}:{code}")
+
+
+@functools.cache
+def _note_index() -> shared_vocab.PhraseIndex:
+    """Note-only targets; conditions of the criteria engine's `vocab/conditions.tsv` included (with
+    plural forms), note wording of `vocab/notes_patient.yaml` first."""
+    nv = note_vocab()
+    entries: dict[str, str] = {}
+    _entries(nv["metastasis_phrases"], "METASTASIS", entries)
+    _entries(nv["lesion_phrases"], "LESION", entries)
+    _entries({"leptomeninges": nv["leptomeningeal"]}, "LEPTO", entries)
+    _entries(nv["comorbidities"], "COMORBIDITY", entries)
+    _entries({"diabetes": nv["diabetes_abbreviations"]}, "COMORBIDITY", entries)
+    _entries(nv["disease_status"], "STATUS", entries)
+    _entries({"tobacco": nv["smoking"]}, "SMOKING", entries)
+    _entries({"tobacco": nv["smoking_never"]}, "SMOKING_NEVER", entries)
+    _entries({"pregnant": nv["pregnancy"]}, "PREGNANCY", entries)
+    _entries({"breastfeeding": nv["breastfeeding"]}, "BREASTFEEDING", entries)
+    _entries(nv["therapy_phrases"], "CLASS", entries)
+    _entries(nv["gene_phrases"], "GENE", entries)
+    for row in load_tsv("vocab/conditions.tsv"):
+        label = "METASTASIS" if row["kind"] == "metastasis" else "COMORBIDITY"
+        for phrase in (p.strip() for p in row["phrases"].split("|")):
+            if phrase:
+                entries.setdefault(phrase, f"{label}:{row['code']}")
+                if label == "COMORBIDITY" and not phrase.endswith("s"):
+                    entries.setdefault(phrase + "s", f"{label}:{row['code']}")
+    for row in load_tsv("vocab/notes_regimens.tsv"):
+        entries.setdefault(row["phrase"], f"REGIMEN:{row['phrase']}")
+    for row in load_tsv("vocab/notes_drugs_extra.tsv"):
+        for phrase in [row["drug"], *row["synonyms"].split("|")]:
+            if phrase.strip():
+                entries.setdefault(phrase.strip().lower(), f"DRUG:{row['drug']}")
+    return shared_vocab.PhraseIndex(entries, lowercase_acronyms=True)
+
+
+@functools.cache
+def regimens() -> dict[str, tuple[list[str], bool]]:
+    """Regimen abbreviation -> (its drugs, whether it needs a therapy cue nearby)."""
+    return {
+        r["phrase"]: (r["drugs"].split("|"), r["needs_cue"] == "1")
+        for r in load_tsv("vocab/notes_regimens.tsv")
+    }
+
+
+@functools.cache
+def extra_drug_classes() -> dict[str, str]:
+    return {r["drug"]: r["classes"].split("|")[0] for r in load_tsv("vocab/notes_drugs_extra.tsv")}
+
+
+_THERAPY_CUE = re.compile(
+    r"(?:cycles?|courses?|doses?)\s+of\s*$|(?:received|treated with|treatment with|therapy with|started on|on)\s*$|"
+    r"^\s*(?:x\s*\d|\d+\s*cycles|therapy|regimen|chemotherapy|cycles?)",
+    re.I,
+)
+
+
+def _regimen_ok(text: str, start: int, end: int, code: str) -> bool:
+    drugs, needs_cue = regimens()[code]
+    if not needs_cue:
+        return True
+    return bool(
+        _THERAPY_CUE.search(text[max(0, start - 25) : start]) or _THERAPY_CUE.search(text[end : end + 20])
+    )
+
+
+def _raw_mentions(
+    text: str, extra: Sequence[tuple[int, int, str, str]] = ()
+) -> list[tuple[int, int, str, str]]:
+    found: list[tuple[int, int, str, str]] = list(extra)
+    for m in _note_index().find(text):  # note wording first: it wins a tie with the shared vocabularies
+        label, code = m.code.split(":", 1)
+        if label == "REGIMEN" and not _regimen_ok(text, m.start, m.end, code):
+            continue
+        found.append((m.start, m.end, label, code))
+    found += [(m.start, m.end, "CANCER", m.code) for m in shared_vocab.find_cancer_types(text)]
+    found += [(m.start, m.end, "DRUG", m.code) for m in shared_vocab.find_drugs(text)]
+    found += [(m.start, m.end, "CLASS", m.code) for m in shared_vocab.find_drug_classes(text)]
+    genes = [f for f in found if f[2] == "GENE"] + [
+        (m.start, m.end, "GENE", m.code) for m in shared_vocab.find_genes(text)
+    ]
+    # genes are resolved apart: "HER2-positive breast cancer" is a cancer and a HER2 status
+    kept = sorted(_longest([f for f in found if f[2] != "GENE"]) + _longest(genes))
+    out: list[tuple[int, int, str, str]] = []
+    for item in kept:
+        prev = out[-1] if out else None
+        if (
+            prev
+            and text[prev[1] : item[0]].strip() == "("
+            and text[item[1] : item[1] + 1] == ")"
+            and prev[2] == item[2]
+        ):
+            continue  # "EGFR tyrosine kinase inhibitor (TKI)": the abbreviation restates the mention
+        gap = text[prev[1] : item[0]] if prev else ""
+        if (
+            prev
+            and item[2:] == ("COMORBIDITY", "active_infection")
+            and prev[2] == "COMORBIDITY"
+            and prev[3] in INFECTIONS | {"hepatitis_b+hepatitis_c"}
+            and len(gap) <= 2
+        ):
+            continue  # "hepatitis C infections" is hepatitis C, not another infection
+        out.append(item)
+    return out
+
+
+def _longest(found: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str, str]]:
+    kept: list[tuple[int, int, str, str]] = []
+    end_of_kept = -1
+    for item in sorted(found, key=lambda t: (t[0], -(t[1] - t[0]))):  # longest mention wins an overlap
+        if item[0] >= end_of_kept:
+            kept.append(item)
+            end_of_kept = item[1]
+    return kept
+
+
+def _context_negated(text: str, c: context.Context, a: int, s: int, e: int) -> bool:
+    """ConText's negation, with a trigger written after the mention ("..., now resolved") counted only
+    within four words of it: its scope otherwise runs back over a whole list of findings."""
+    if not c.negated:
+        return False
+    for category, ts, _te in c.triggers:
+        if category != "NEGATED_EXISTENCE":
+            continue
+        if a + ts < s or len(text[e : a + ts].split()) <= 4:
+            return True
+    return False
+
+
+def targets(text: str, extra: Sequence[tuple[int, int, str, str]] = ()) -> list[Target]:
+    """Every mention of `text` with negation, history, family, hypothetical context and scope;
+    `extra`: (start, end, label, code) mentions found by other readers (metastatic sites)."""
+    mentions = _raw_mentions(text, extra)
+    if not mentions:
+        return []
+    clause_spans = clauses(text)
+    sentence_spans = sentences(text)
+    by_clause: dict[tuple[int, int], list[tuple[int, int, str, str]]] = {}
+    for item in mentions:
+        clause = containing(clause_spans, item[0]) or containing(sentence_spans, item[0]) or (0, len(text))
+        by_clause.setdefault(clause, []).append(item)
+    keys = list(by_clause)
+    ctxs = context.modifiers_many(
+        [(text[a:b], [(s - a, min(e, b) - a) for s, e, _, _ in by_clause[(a, b)]]) for a, b in keys]
+    )
+    cues = scopes.cues(text)
+    family_cues = cues["family"]
+    note_scopes = scopes.note_scopes(text)
+    out = []
+    for (a, b), found_ctx in zip(keys, ctxs, strict=True):
+        sentence = containing(sentence_spans, a) or (a, b)
+        for (s, e, label, code), c in zip(by_clause[(a, b)], found_ctx, strict=True):
+            since = last_before(cues["stop"], a, s)  # the clause from its last terminator (but, ;) on
+            negated = _context_negated(text, c, a, s, e) or any_between(cues["negation"], since, s)
+            if negated and label in THERAPY and _RECEIVED.search(text, since, s):
+                negated = False  # "had not responded to taxanes": the taxanes were given
+            if not negated and label in BACKWARD_NEGATION:
+                negated = scopes.negative_after(text, e, b)
+            if negated and (
+                scopes.time_anchor(text, s) or (label == "STATUS" and scopes.setting_anchor(text, s))
+            ):
+                negated = (
+                    False  # "no UTI prior to her pregnancy"; "no chemotherapy for her metastatic disease"
+                )
+            family = c.family or any_between(family_cues, last_before(cues["stop"], sentence[0], s), s)
+            scope = note_scopes.scope_of(s)
+            if scope == "allergy" and label not in THERAPY:
+                scope = None  # "no hypersensitivity to X, no history of HIV": HIV is the patient's
+            if scope is None and family:
+                scope = "family"
+            elif scope is None and c.hypothetical:
+                scope = "hypothetical"
+            out.append(
+                Target(label, code, s, e, text[s:e], negated, c.historical, c.hypothetical, family, scope)
+            )
+    return sorted(out, key=lambda t: t.start)

@@ -1,0 +1,151 @@
+"""The parts of a note that are not the patient's history, and note-only negation rules.
+
+Scopes (cues in `resources/vocab/notes_scopes.yaml`, applied as ConText does: a cue opens a scope
+forward to the end of its sentence, or backward to the start of its clause):
+
+- `trial`: a trial or study description ("a phase II trial of pembrolizumab");
+- `plan`: plans, options, recommendations ("she was offered a radical hysterectomy");
+- `allergy`: drugs after "hypersensitivity to" / "allergic to" are not treatments received.
+
+A relative's history (`family`) and hypotheticals come from ConText and the cue lists of
+`vocab/notes_patient.yaml` (see `mentions.py`). The other rules here decide negation where a
+note's wording differs from criteria: a result after the finding ("HIV negative", "hepatitis B and C
+tests were negative"), a time anchor ("no UTI prior to her pregnancy": she is pregnant), and a
+disease status qualifying a therapy ("no chemotherapy for her metastatic disease": metastatic).
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from oncofed.criteria.caseless import Caseless, compile_i
+from oncofed.ingest.patients.common import note_vocab
+from oncofed.ingest.patients.notes.text import Cues, any_between, clauses, containing, sentences
+from oncofed.resources import load_yaml
+
+
+@functools.cache
+def rules() -> dict[str, Any]:
+    data: dict[str, Any] = load_yaml("vocab/notes_scopes.yaml")
+    return data
+
+
+@functools.cache
+def _cues() -> tuple[Cues, Cues]:
+    """(every cue of a note, by category; the "took part in no trial" wording, searched when needed)."""
+    r, nv = rules(), note_vocab()
+    every = Cues(
+        {
+            "pseudo": nv["family_pseudo"],
+            "trial": r["trial"]["cues"],
+            "plan": r["plan"]["forward"],
+            "plan_back": r["plan"]["backward"],
+            "allergy": r["allergy"]["forward"],
+            "negation": nv["negations"],
+            "family": nv["family"],
+            "stop": nv["terminators"],
+        }
+    )
+    return every, Cues({"trial_not": r["trial"]["not_when"]})
+
+
+@functools.lru_cache(maxsize=256)
+def cues(text: str) -> dict[str, list[tuple[int, int]]]:
+    """Cue positions of a note by category (scopes here; negation, family, terminators for `mentions`)."""
+    return _cues()[0].find(text)
+
+
+@dataclass(frozen=True)
+class NoteScopes:
+    """Scopes of one note: sorted (start, end, name) character spans."""
+
+    spans: tuple[tuple[int, int, str], ...]
+
+    def scope_of(self, start: int) -> str | None:
+        """The scope holding character `start` (the innermost, i.e. latest-opened), or None."""
+        i = bisect.bisect_right(self.spans, (start, float("inf"), "")) - 1
+        found = None
+        while i >= 0:
+            s, e, name = self.spans[i]
+            if s <= start < e:
+                found = found or name
+            i -= 1
+        return found
+
+
+@functools.lru_cache(maxsize=256)
+def note_scopes(text: str) -> NoteScopes:
+    """The trial / plan / allergy scopes of `text`."""
+    found = cues(text)
+    if not (found["trial"] or found["plan"] or found["plan_back"] or found["allergy"]):
+        return NoteScopes(())
+    sents, clause_spans, stops = sentences(text), clauses(text), found["stop"]
+    trial_not = _cues()[1].find(text)["trial_not"] if found["trial"] else []
+
+    def sentence_end(pos: int) -> int:
+        sent = containing(sents, pos) or (pos, len(text))
+        i = bisect.bisect_left(stops, (pos, -1))
+        return stops[i][0] if i < len(stops) and stops[i][0] < sent[1] else sent[1]
+
+    out: list[tuple[int, int, str]] = []
+    opened: set[tuple[str, tuple[int, int] | None]] = set()
+    for s, _ in found["trial"]:
+        clause = containing(clause_spans, s) or (s, s)
+        sent = containing(sents, s)
+        if ("trial", sent) in opened or any_between(trial_not, clause[0], s):
+            continue  # "had not participated in any other clinical trials": the patient's history
+        opened.add(("trial", sent))
+        out.append((s, sentence_end(s), "trial"))
+    for s, _ in found["plan"]:
+        sent = containing(sents, s)
+        if ("plan", sent) not in opened:
+            opened.add(("plan", sent))
+            out.append((s, sentence_end(s), "plan"))
+    for s, e in found["plan_back"]:
+        clause = containing(clause_spans, s) or (s, e)
+        out.append((clause[0], e, "plan"))
+    for _, e in found["allergy"]:
+        clause = containing(clause_spans, e - 1) or (e, e)
+        out.append((e, clause[1], "allergy"))
+    return NoteScopes(tuple(sorted(out)))
+
+
+_AFTER_NEGATIVE = re.compile(
+    r"^(?:\s*(?:,|/|and|or|&)\s*[\w-]{1,12}){0,3}"
+    r"(?:\s+(?:virus|infection|serology|serologies|tests?|testing|antibod(?:y|ies)|antigen|screen(?:ing)?|status|"
+    r"results?|rna|dna|pcr|viral\s+load|surface\s+antigen)){0,2}"
+    r"\s*[:=]?\s*(?:(?:was|were|is|are|came\s+back|returned|tested|has\s+been|have\s+been)\s+)?"
+    r"(?:negative|neg|non-?reactive|not\s+detected|undetectable)\b",
+    re.I,
+)
+
+
+def negative_after(text: str, end: int, limit: int) -> bool:
+    """True when the result written after a finding is negative ("HIV negative", "HBsAg: neg",
+    "hepatitis B and C tests were negative"); `limit` is the end of the finding's clause."""
+    return bool(_AFTER_NEGATIVE.match(text[end : min(limit, end + 60)]))
+
+
+@functools.cache
+def _anchor_res() -> tuple[Caseless, Caseless]:
+    r = rules()
+
+    def tail(words: list[str]) -> Caseless:
+        body = "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
+        return compile_i(rf"(?<![\w-])(?:{body})\s+(?:(?:her|his|the|their|a|an)\s+)?$")
+
+    return tail(r["time_anchors"]), tail(r["setting_anchors"])
+
+
+def time_anchor(text: str, start: int) -> bool:
+    """The mention right after "prior to / after / since ..." marks a time, not a finding."""
+    return bool(_anchor_res()[0].search(text[max(0, start - 30) : start]))
+
+
+def setting_anchor(text: str, start: int) -> bool:
+    """A disease status right after "for her / in the" qualifies a therapy ("... for her metastatic disease")."""
+    return bool(_anchor_res()[1].search(text[max(0, start - 20) : start]))

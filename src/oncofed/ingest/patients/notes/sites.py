@@ -1,0 +1,89 @@
+"""Metastatic sites as notes write them, beyond fixed phrases ("liver metastases"):
+
+- after a metastasis word: "metastasized to her liver", "spread to the liver and lungs",
+  "metastatic lesions in her liver and lungs", "metastases were limited to the bones and lungs";
+- a lesion at a site ("a lesion in her liver", "liver lesions"): a metastasis only when the note says
+  the disease is metastatic or advanced and the site is not the primary cancer's own organ;
+- brain metastases carry a status when the words before them give one ("symptomatic", "treated and stable").
+
+Negation comes from the ConText reading of the site word's clause (`mentions.targets` is run on the
+site spans found here), so "no brain involvement" and "no evidence of CNS metastases" are negated.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from oncofed.criteria import vocab as shared_vocab
+from oncofed.criteria.caseless import Caseless, compile_i
+from oncofed.ingest.patients.common import note_vocab
+from oncofed.ingest.patients.notes.text import words_re
+
+_DET = r"(?:(?:the|her|his|their|both|multiple|several|bilateral|left|right)\s+)*"
+
+
+@functools.cache
+def _site_words() -> tuple[Caseless, dict[str, str]]:
+    by_word = {w.lower(): site for site, words in note_vocab()["site_words"].items() for w in words}
+    return words_re(list(by_word)), by_word
+
+
+@functools.cache
+def _patterns() -> tuple[Caseless, Caseless]:
+    sites, _ = _site_words()
+    site = sites.pattern
+    listed = rf"{site}(?:\s*(?:,|and|or|&)\s*{_DET}{site})*"
+    after_metastasis = compile_i(
+        r"\b(?:metastas[ie]s|metastasi[sz]ed|metastatic(?:\s+(?:lesions?|disease|deposits|foci|nodules))?|spread|mets)"
+        rf"(?:\s+(?:were|was|are|is|had))?(?:\s+(?:limited|confined|mainly|only|predominantly))?\s+"
+        rf"(?:to|in|into|involving|within|throughout)\s+{_DET}({listed})"
+    )
+    lesion = compile_i(
+        rf"\b(?:measurable\s+)?(?:tumou?r\s+)?(?:lesions?|masses|mass|nodules?|deposits)\s+(?:in|of|involving|within)\s+{_DET}({listed})"
+    )
+    return after_metastasis, lesion
+
+
+def site_spans(text: str, advanced: bool, primary_tissue: str | None) -> list[tuple[int, int, str]]:
+    """(start, end, site) of each site word read as a metastasis by the patterns above."""
+    low = text.lower()
+    if not any(w in low for w in ("metasta", "spread", "mets", "lesion", "mass", "nodul", "deposit")):
+        return []
+    sites_re, by_word = _site_words()
+    after_metastasis, lesion = _patterns()
+    tissues: dict[str, str] = note_vocab()["site_tissue"]
+    out: list[tuple[int, int, str]] = []
+    for pattern, needs_context in ((after_metastasis, False), (lesion, True)):
+        if needs_context and not advanced:
+            continue
+        for m in pattern.finditer(text):
+            for w in sites_re.finditer(text, m.start(1), m.end(1)):
+                site = by_word[re.sub(r"[\s-]+", " ", w.group(0).lower())]
+                if needs_context and primary_tissue and tissues.get(site) == primary_tissue:
+                    continue  # a lesion in the primary's own organ is the primary
+                out.append((w.start(), w.end(), site))
+    return out
+
+
+def primary_tissue(code: str | None) -> str | None:
+    """The OncoTree tissue of a cancer code (LUNG for NSCLC)."""
+    if not code:
+        return None
+    chain = [code, *shared_vocab.oncotree_ancestors(code)]
+    return chain[-1] if chain else None
+
+
+@functools.cache
+def _status_res() -> list[tuple[str, Caseless]]:
+    return [(status, words_re(words)) for status, words in note_vocab()["brain_status"].items()]
+
+
+def brain_status(text: str, start: int) -> str:
+    """ "symptomatic", "untreated", "active", "treated_stable" from the words right before a brain
+    metastasis mention, else "any"."""
+    before = text[max(0, start - 30) : start]
+    for status, pattern in _status_res():
+        if pattern.search(before):
+            return status
+    return "any"

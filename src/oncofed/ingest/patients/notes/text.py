@@ -1,0 +1,118 @@
+"""Sentences and clauses of a clinical note, as character spans of the note's text.
+
+A sentence ends at a line break, or at `.`, `!`, `?` followed by white space (so "0.9 mg/dL" and
+"p.V600E" stay whole). A clause is the unit of negation scope: sentences are cut at ";", around a
+parenthesis, and before ", and / but / while / whereas" that starts a new subject ("no cardiac
+issues, and her hypertension was controlled": the "no" does not reach "hypertension").
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import re
+from dataclasses import dataclass
+
+from oncofed.criteria.caseless import Caseless, compile_i
+
+_LINE = re.compile(r"[^\n]+")
+_SENT_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=\S)")
+_CLAUSE_CUT = re.compile(
+    r";|\(|\)|,\s*(?:and|but|while|whereas|although|though)\s+(?=[A-Z]|(?:she|he|her|his|they|their|there|it|this|the patient)\b)"
+    r"|\s+and\s+(?=(?:his|her|she|he|their|they)\s)|\s+but\s+|\bhowever\b"
+)
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int] | None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return (start, end) if end > start else None
+
+
+@functools.lru_cache(maxsize=256)
+def sentences(text: str) -> tuple[tuple[int, int], ...]:
+    """(start, end) of each sentence, in order, trimmed of white space."""
+    out: list[tuple[int, int]] = []
+    for line in _LINE.finditer(text):
+        pos = line.start()
+        for cut in _SENT_END.finditer(text, line.start(), line.end()):
+            if (span := _trimmed(text, pos, cut.start())) is not None:
+                out.append(span)
+            pos = cut.end()
+        if (span := _trimmed(text, pos, line.end())) is not None:
+            out.append(span)
+    return tuple(out)
+
+
+@functools.lru_cache(maxsize=256)
+def clauses(text: str) -> tuple[tuple[int, int], ...]:
+    """(start, end) of each clause, in order; every clause lies inside one sentence."""
+    out: list[tuple[int, int]] = []
+    for s, e in sentences(text):
+        pos = s
+        for cut in _CLAUSE_CUT.finditer(text, s, e):
+            if (span := _trimmed(text, pos, cut.start())) is not None:
+                out.append(span)
+            pos = cut.end()
+        if (span := _trimmed(text, pos, e)) is not None:
+            out.append(span)
+    return tuple(out)
+
+
+def containing(spans: tuple[tuple[int, int], ...], pos: int) -> tuple[int, int] | None:
+    """The span of `spans` (sorted, disjoint) that holds character `pos`, or None."""
+    i = bisect.bisect_right(spans, (pos, float("inf"))) - 1
+    if i >= 0 and spans[i][0] <= pos < spans[i][1]:
+        return spans[i]
+    return None
+
+
+class Cues:
+    """Positions of cue phrases in a note, by category, found with the criteria engine's token index
+    (one scan of the note, shared by every vocabulary) rather than regular expressions of many
+    alternatives. Categories share one index: where cues overlap the longest wins ("by his parents"
+    is a pseudo-cue, so its "parents" is no family cue)."""
+
+    def __init__(self, categories: dict[str, list[str]]) -> None:
+        from oncofed.criteria.vocab import PhraseIndex
+
+        entries: dict[str, str] = {}
+        for name, phrases in categories.items():
+            for phrase in phrases:
+                if phrase.strip():
+                    entries.setdefault(phrase.strip().lower(), name)
+        self.names = tuple(categories)
+        self.index = PhraseIndex(entries, lowercase_acronyms=True)
+
+    def find(self, text: str) -> dict[str, list[tuple[int, int]]]:
+        out: dict[str, list[tuple[int, int]]] = {name: [] for name in self.names}
+        for m in self.index.find(text):
+            out[m.code].append((m.start, m.end))
+        return out
+
+
+def any_between(positions: list[tuple[int, int]], lo: int, hi: int) -> bool:
+    """True when a (start, end) of the sorted `positions` starts in [lo, hi)."""
+    i = bisect.bisect_left(positions, (lo, -1))
+    return i < len(positions) and positions[i][0] < hi
+
+
+def last_before(positions: list[tuple[int, int]], lo: int, hi: int) -> int:
+    """The end of the last position starting in [lo, hi), else `lo`."""
+    i = bisect.bisect_left(positions, (hi, -1)) - 1
+    return positions[i][1] if i >= 0 and positions[i][0] >= lo else lo
+
+
+def words_re(phrases: list[str] | tuple[str, ...]) -> Caseless:
+    """A case-insensitive pattern matching any of `phrases` as whole words (longest first)."""
+    parts = sorted({p.strip().lower() for p in phrases if p.strip()}, key=len, reverse=True)
+    body = "|".join(r"[\s-]+".join(map(re.escape, p.split())) for p in parts)
+    return compile_i(rf"(?<![\w-])(?:{body})(?![\w])")

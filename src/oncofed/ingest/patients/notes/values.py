@@ -1,0 +1,172 @@
+"""Values with a fixed shape read from a note: age, sex, ECOG / WHO / Karnofsky, stage and TNM,
+life expectancy. Each reader calls `add(kind, start, end, **fields)` with the span it read."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable
+from typing import Any
+
+from oncofed.criteria.caseless import Caseless, compile_i
+from oncofed.ingest.patients.common import valid_ecog, valid_karnofsky
+from oncofed.ingest.patients.notes.scopes import NoteScopes, rules
+from oncofed.ingest.patients.notes.text import containing, sentences, words_re
+
+Add = Callable[..., None]
+
+AGE_RE = compile_i(
+    r"\b(\d{1,3})[- ](?:year|yr)s?[- ]old\b|\b(\d{1,3})\s*(?:yo|y/o|y\.o\.)\b|\baged?\s+(\d{1,3})\b|^\s*(\d{1,3})\s*(?:m|f|yo [mf])\b"
+)
+MONTHS_RE = compile_i(r"\b(\d{1,2})[- ]months?[- ]old\b")
+SEX_WORDS = {
+    "woman": "FEMALE", "female": "FEMALE", "lady": "FEMALE", "girl": "FEMALE", "she": "FEMALE",
+    "man": "MALE", "male": "MALE", "gentleman": "MALE", "boy": "MALE", "he": "MALE",
+    "her": "FEMALE", "his": "MALE", "him": "MALE",
+}  # fmt: skip
+SEX_RE = compile_i(r"\b(woman|female|lady|girl|man|male|gentleman|boy|she|he)\b")
+SEX_PRONOUN_RE = compile_i(r"\b(his|him|her)\b")
+SEX_LETTER_RE = re.compile(r"\b\d{1,3}\s*(?:yo|y/o|y\.o\.|year[- ]old)?\s*([MF])\b")  # "74M", "60 yo M"
+ECOG_RE = re.compile(
+    r"\b(ECOG|WHO|Zubrod)\)?(?:\s+performance\s+(?:status|score))?(?:\s*\((?:PS|ECOG)\))?(?:\s+(?:PS|score))?"
+    r"\s*(?:of|is|was|=|:)?\s*([0-5])\b(?!\s*(?:[-–]|to|or)\s*\d)",
+    re.I,
+)
+KPS_RE = re.compile(
+    r"\b(?:Karnofsky|KPS)(?:\s+performance\s+(?:status|score))?\s*(?:of|is|was|=|:)?\s*(\d{2,3})\s*%?(?!\s*[-–]\s*\d)",
+    re.I,
+)
+STAGE_RE = re.compile(r"\bstage\s+(IV|III|II|I|[0-4])([ABC]?)(?![\w-])", re.I)
+TNM_RE = re.compile(r"\b([cpy]{0,2})T([0-4][a-d]?|is|x)\s*N([0-3][a-c]?|x)\s*M([01][a-c]?|x)\b")
+LIFE_RE = re.compile(
+    r"\b(?:life\s+expectancy|expected\s+survival(?:\s+time)?|survival\s+expectancy|expected\s+to\s+live)"
+    r"(?:\s+(?:of|was|is|estimated\s+at))?\s*(?:(more\s+than|greater\s+than|over|longer\s+than|at\s+least|>|≥)\s*)?"
+    r"(\d+(?:\.\d+)?)\s*(weeks?|months?|years?)\b",
+    re.I,
+)
+WEEKS_PER = {"week": 1.0, "month": 4.35, "year": 52.18}
+
+
+def age_and_sex(text: str, add: Add) -> tuple[float | None, str | None]:
+    """The patient's age (years; months as a fraction) and sex, from the opening of the note."""
+    age: float | None = None
+    sex: str | None = None
+    if months := MONTHS_RE.search(text[:200]):
+        age = round(int(months.group(1)) / 12, 2)
+        add("age", months.start(), months.end(), value=age, unit="years", display=months.group(0))
+    elif m := AGE_RE.search(text, 0, 300) or AGE_RE.search(text):
+        years = int(next(g for g in m.groups() if g))
+        if 0 <= years <= 120:
+            age = float(years)
+            add("age", m.start(), m.end(), value=years, unit="years", display=f"{years} years")
+    letter = SEX_LETTER_RE.search(text[:200])
+    candidates = (
+        [letter] if letter else [*SEX_RE.finditer(text[:400])] or [*SEX_PRONOUN_RE.finditer(text[:400])]
+    )
+    for m in candidates:
+        word = m.group(1).lower()
+        sex = {"m": "MALE", "f": "FEMALE"}.get(word) or SEX_WORDS.get(word)
+        if sex:
+            add("sex", m.start(), m.end(), code=sex, value=sex, display=m.group(0).strip())
+            break
+    return age, sex
+
+
+def performance(text: str, add: Add, note_scopes: NoteScopes) -> None:
+    low = text.lower()
+    if not any(w in low for w in ("ecog", "who", "zubrod", "karnofsky", "kps")):
+        return
+    for m in ECOG_RE.finditer(text):
+        if note_scopes.scope_of(m.start()) is None and (score := valid_ecog(m.group(2))) is not None:
+            scale = m.group(1).upper()
+            attrs = {"scale": scale} if scale != "ECOG" else None
+            add("ecog", m.start(), m.end(), value=score, display=f"{scale} {score}", attributes=attrs)
+    for m in KPS_RE.finditer(text):
+        if note_scopes.scope_of(m.start()) is None and (score := valid_karnofsky(m.group(1))) is not None:
+            add("karnofsky", m.start(), m.end(), value=score, display=f"Karnofsky {score}")
+
+
+@functools.cache
+def _stage_res() -> tuple[Caseless, Caseless]:
+    r = rules()
+    return words_re(r["non_cancer_stages"]), words_re(r["cancer_context"])
+
+
+def stage(
+    text: str, add: Add, note_scopes: NoteScopes, cancer_spans: list[tuple[int, int]]
+) -> list[dict[str, Any]]:
+    """Cancer stage groups and TNM; a "stage" of another scale (Hoehn-Yahr, Tanner, CKD...) or in a
+    sentence that names no cancer is not read. Returns the status facts TNM implies (M0 / M1)."""
+    if "stage" not in text.lower() and not TNM_RE.search(text):
+        return []
+    non_cancer, cancer_words = _stage_res()
+    sents = sentences(text)
+    stage_facts = []
+    for m in STAGE_RE.finditer(text):
+        sent = containing(sents, m.start()) or (0, len(text))
+        if note_scopes.scope_of(m.start()) is not None or non_cancer.search(
+            text[max(sent[0], m.start() - 30) : m.start()]
+        ):
+            continue
+        named = any(sent[0] <= s < sent[1] for s, _ in cancer_spans) or cancer_words.search(
+            text, sent[0], sent[1]
+        )
+        if not named:
+            continue
+        roman = {"0": "0", "1": "I", "2": "II", "3": "III", "4": "IV"}
+        group = roman.get(m.group(1), m.group(1).upper()) + m.group(2).upper()
+        stage_facts.append({"start": m.start(), "end": m.end(), "group": group})
+        break
+    implied: list[dict[str, Any]] = []
+    tnm = next((m for m in TNM_RE.finditer(text) if note_scopes.scope_of(m.start()) is None), None)
+    attrs = None
+    if tnm:
+        attrs = {
+            "t": f"T{tnm.group(2)}",
+            "n": f"N{tnm.group(3)}",
+            "m": f"M{tnm.group(4)}",
+            "tnm": tnm.group(0),
+        }
+        if tnm.group(4).startswith(("0", "1")):
+            implied.append(
+                {
+                    "start": tnm.start(),
+                    "end": tnm.end(),
+                    "negated": tnm.group(4).startswith("0"),
+                    "display": tnm.group(0),
+                }
+            )
+    if stage_facts:
+        f = stage_facts[0]
+        add(
+            "stage",
+            f["start"],
+            f["end"],
+            code=f["group"],
+            value=f["group"],
+            display=f"Stage {f['group']}",
+            attributes=attrs,
+        )
+    elif tnm and attrs:
+        add("tnm", tnm.start(), tnm.end(), value=tnm.group(0), display=tnm.group(0), attributes=attrs)
+    return implied
+
+
+def life_expectancy(text: str, add: Add, note_scopes: NoteScopes) -> None:
+    low = text.lower()
+    if "expect" not in low and "survival" not in low:
+        return
+    for m in LIFE_RE.finditer(text):
+        if note_scopes.scope_of(m.start()) is not None:
+            continue
+        weeks = round(float(m.group(2)) * WEEKS_PER[m.group(3).lower().rstrip("s")], 1)
+        operator = ">=" if m.group(1) else "=="
+        add(
+            "life_expectancy",
+            m.start(),
+            m.end(),
+            value=weeks,
+            unit="weeks",
+            display=m.group(0),
+            attributes={"operator": operator},
+        )
