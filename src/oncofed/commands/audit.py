@@ -82,13 +82,11 @@ def register(app: typer.Typer) -> None:
     @audit_app.command("unlock")
     def unlock(user: str = typer.Argument(..., help="The user locked out of feasibility questions.")) -> None:
         """Lift a feasibility lockout (differencing pattern) after review; recorded in the audit log."""
-        import getpass
-
         from oncofed.commands.common import console, err_console, open_database
-        from oncofed.domain import Actor
+        from oncofed.commands.operator import operator
         from oncofed.services.feasibility.budget import lift_lockout
 
-        n = lift_lockout(open_database(), Actor.operator(getpass.getuser(), "audit"), user)
+        n = lift_lockout(open_database(), operator("audit", f"audit unlock {user}"), user)
         if not n:
             err_console.print(f"{user} has no active feasibility lockout")
             sys.exit(1)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import json
 import sys
 from pathlib import Path
@@ -28,7 +27,7 @@ def register(app: typer.Typer) -> None:
         """Per centre: patients meeting / possibly meeting the criteria (noised; 10 or fewer suppressed).
         Spends the OS user's privacy budget (cli:USER), like a trial manager's; see docs/SECURITY.md."""
         from oncofed.commands.common import console, open_database
-        from oncofed.domain import Actor
+        from oncofed.commands.operator import operator
         from oncofed.errors import InputError
         from oncofed.ingest.feasibility_spec import load_spec
         from oncofed.presenters.csv import to_csv
@@ -46,7 +45,7 @@ def register(app: typer.Typer) -> None:
             name, items = load_spec(criteria)
             question = Question(name, items)
         # the person at the terminal: audited, and spending their own privacy budget
-        actor = Actor.operator(getpass.getuser(), "feasibility")
+        actor = operator("feasibility", f"feasibility {question.name}")
         with console.status("counting in each centre's partition..."):
             result = run_feasibility(db, actor, question)
         if as_json:

@@ -24,7 +24,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Rank the open trials for a patient, criterion by criterion, with the nearest recruiting site."""
         from oncofed.commands.common import console, open_database
-        from oncofed.domain import Actor
+        from oncofed.commands.operator import operator
         from oncofed.errors import InputError
         from oncofed.presenters.matching import report_to_dict
         from oncofed.services.matching.match import (
@@ -45,7 +45,11 @@ def register(app: typer.Typer) -> None:
         else:
             if any(ch in target for ch in "/\\") or path.suffix.lower() in (".json", ".txt", ".md"):
                 raise InputError("no such file", file=target, fix="check the path, or give a patient id")
-            report = match_stored_patient(db, Actor.system(purpose="care"), target, day=on, limit=limit)
+            # the person at the terminal, audited as cli:<OS user> (every centre: the CLI runs where the
+            # database is)
+            report = match_stored_patient(
+                db, operator("care", f"match {target}"), target, day=on, limit=limit
+            )
         data = report_to_dict(report)
         if as_json:
             print(json.dumps(data, ensure_ascii=False, indent=2))

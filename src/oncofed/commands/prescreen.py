@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import json
 import sys
 from datetime import date
@@ -10,18 +9,16 @@ from datetime import date
 import typer
 from rich.table import Table
 
-from oncofed.domain import Actor, Role
+from oncofed.domain import Actor
 from oncofed.presenters.csv import to_csv
 
 
-def _cli_actor(centre: str) -> Actor:
-    """The person at the terminal, acting for research at one centre (objectors hidden)."""
-    return Actor(
-        user_id=f"cli:{getpass.getuser()}",
-        role=Role.SYSTEM,
-        centre_ids=frozenset({centre}),
-        purpose="research",
-    )
+def _cli_actor(trial: str, centre: str) -> Actor:
+    """The person at the terminal, acting for research at one centre (objectors hidden), audited as
+    cli:<OS user> with the command line as the request."""
+    from oncofed.commands.operator import operator
+
+    return operator("research", f"prescreen {trial} --centre {centre}", frozenset({centre}))
 
 
 def register(app: typer.Typer) -> None:
@@ -42,7 +39,7 @@ def register(app: typer.Typer) -> None:
         db = open_database()
         with err_console.status(f"pre-screening {trial} at {centre}..."):
             result = prescreen_list(
-                db, trial, centre, _cli_actor(centre), include_not_eligible=not candidates_only
+                db, trial, centre, _cli_actor(trial, centre), include_not_eligible=not candidates_only
             )
         rows = [candidate_json(c, i) for i, c in enumerate(result.candidates, start=1)]
         if as_json:

@@ -189,11 +189,11 @@ class PatientRepository:
         if found is None:
             return
         centre_id, objection = found
-        why = (
-            "objects to research use"
-            if objection and self.actor.may_read_patients_of(centre_id)
-            else "outside the caller's centres"
-        )
+        in_scope = self.actor.may_read_patients_of(centre_id)
+        hidden = objection and self.actor.hides_research_objectors
+        if in_scope and not hidden:
+            return  # visible to the caller: not a refusal (the request failed for another reason)
+        why = "objects to research use" if in_scope else "outside the caller's centres"
         audit.record_security(
             self.session, self.actor, "refused", patients=[(patient_id, centre_id)], detail=f"{what}: {why}"
         )

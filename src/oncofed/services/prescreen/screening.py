@@ -134,8 +134,7 @@ def _check(
         is not None
     )
     if result is None or not visible:
-        if result is not None:
-            PrescreenPatients(s, ractor).refused(f"screening status of {trial_id}", change.patient_id)
+        PrescreenPatients(s, ractor).refused(f"screening status of {trial_id}", change.patient_id)
         raise NotFound(
             f"no pre-screened candidate {change.patient_id!r} for trial {trial_id}",
             fix="open the trial's pre-screening list at your centre first",
