@@ -1,0 +1,379 @@
+"""`oncofed boards ...`: tumour boards (RCP) from the command line, through the same services and
+presenters as /boards. The person at the terminal is an operator, audited like anyone."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.table import Table
+
+from oncofed.domain import Actor
+
+
+def _actor(centre: str | None) -> Actor:
+    return Actor.operator(getpass.getuser(), "care", frozenset({centre}) if centre else None)
+
+
+def _emit(payload: Any, as_json: bool) -> bool:
+    if as_json:
+        print(json.dumps(payload, ensure_ascii=False, indent=2, default=str))
+    return as_json
+
+
+def _fail(exc: Exception) -> None:
+    from oncofed.commands.common import err_console
+
+    message = getattr(exc, "message", str(exc))
+    fix = getattr(exc, "fix", None)
+    err_console.print(f"[red]refused:[/] {message}" + (f"\n[bold]fix:[/] {fix}" if fix else ""))
+    raise typer.Exit(2)
+
+
+def register(app: typer.Typer) -> None:  # noqa: C901 - one command group
+    boards = typer.Typer(
+        help="Tumour boards (RCP): meetings, case cards, decisions, records.", no_args_is_help=True
+    )
+    app.add_typer(boards, name="boards")
+    centre_opt = typer.Option(None, "--centre", "-c", help="Act for this centre only.")
+
+    @boards.command("list")
+    def list_cmd(
+        centre: str | None = centre_opt,
+        as_json: bool = typer.Option(False, "--json"),
+        as_csv: bool = typer.Option(False, "--csv"),
+    ) -> None:
+        """Boards of the network with their next meeting."""
+        from oncofed.commands.common import console, open_database
+        from oncofed.presenters.boards import BOARD_COLUMNS
+        from oncofed.presenters.csv import to_csv
+        from oncofed.services.boards.boards import list_boards
+
+        rows = list_boards(open_database(), _actor(centre), centre_id=centre)
+        if _emit(rows, as_json):
+            return
+        if as_csv:
+            sys.stdout.write(to_csv(rows, BOARD_COLUMNS))
+            return
+        table = Table("id", "board", "centre", "site", "next meeting", "waiting")
+        for r in rows:
+            table.add_row(
+                str(r["id"]),
+                r["name"] + (" (recourse)" if r["accepts_recourse"] else ""),
+                r["centre_id"],
+                r["site"],
+                r["next_meeting"] or "",
+                str(r["waiting"] or ""),
+            )
+        console.print(table)
+
+    @boards.command("create")
+    def create_cmd(
+        centre: str = typer.Option(..., "--centre", "-c"),
+        site: str = typer.Option(
+            ..., help="Cancer site: breast, thoracic, digestive, ... (resources/boards/vocabulary.yaml)."
+        ),
+        name: str = typer.Option(...),
+        coordinator: str = typer.Option(..., help="Username of the coordinator who signs the records."),
+        recourse: bool = typer.Option(False, "--recourse", help="Takes recourse cases from other centres."),
+        member: list[str] = typer.Option([], help="'Name:specialty' (repeat)."),
+    ) -> None:
+        """Create a board."""
+        from oncofed.commands.common import console, open_database
+        from oncofed.errors import OncofedError
+        from oncofed.services.boards.boards import Member, create_board
+
+        try:
+            members = [Member(*m.rsplit(":", 1)) for m in member]
+        except TypeError:
+            _fail(ValueError("--member must be 'Name:specialty'"))
+        try:
+            bid = create_board(
+                open_database(),
+                _actor(centre),
+                centre,
+                site,
+                name,
+                coordinator,
+                accepts_recourse=recourse,
+                members=members,
+            )
+        except OncofedError as exc:
+            _fail(exc)
+        console.print(f"board {bid} created")
+
+    @boards.command("meeting")
+    def meeting_cmd(
+        board_id: int,
+        when: str = typer.Option(..., help="YYYY-MM-DDTHH:MM (never in the past)."),
+        centre: str | None = centre_opt,
+    ) -> None:
+        """Plan a meeting of a board."""
+        from oncofed.commands.common import console, open_database
+        from oncofed.errors import OncofedError
+        from oncofed.services.boards.boards import create_meeting
+
+        try:
+            mid = create_meeting(open_database(), _actor(centre), board_id, datetime.fromisoformat(when))
+        except ValueError:
+            _fail(ValueError(f"{when!r} is not a date and time: write YYYY-MM-DDTHH:MM"))
+        except OncofedError as exc:
+            _fail(exc)
+        console.print(f"meeting {mid} planned")
+
+    @boards.command("add")
+    def add_cmd(
+        board_id: int,
+        patient: str,
+        kind: str = typer.Option(
+            "new_case", help="new_case, progression, new_line, new_biomarker, recourse."
+        ),
+        question: str = typer.Option(""),
+        meeting: int | None = typer.Option(None, help="Meeting id (else the case waits)."),
+        centre: str | None = centre_opt,
+    ) -> None:
+        """Put a patient on a board's agenda (another centre's board: --kind recourse)."""
+        from oncofed.commands.common import console, open_database
+        from oncofed.errors import OncofedError
+        from oncofed.services.boards.cases import add_case
+
+        try:
+            cid = add_case(
+                open_database(), _actor(centre), board_id, patient, kind, question, meeting_id=meeting
+            )
+        except OncofedError as exc:
+            _fail(exc)
+        console.print(f"case {cid} added")
+
+    @boards.command("agenda")
+    def agenda_cmd(
+        meeting_id: int,
+        centre: str | None = centre_opt,
+        as_json: bool = typer.Option(False, "--json"),
+        as_csv: bool = typer.Option(False, "--csv"),
+    ) -> None:
+        """A meeting's agenda."""
+        from oncofed.commands.common import console, open_database
+        from oncofed.errors import OncofedError
+        from oncofed.presenters.boards import CASE_COLUMNS
+        from oncofed.presenters.csv import to_csv
+        from oncofed.services.boards.boards import meeting_detail
+
+        try:
+            data = meeting_detail(open_database(), _actor(centre), meeting_id)
+        except OncofedError as exc:
+            _fail(exc)
+        if _emit(data, as_json):
+            return
+        if as_csv:
+            sys.stdout.write(to_csv(data["cases"], CASE_COLUMNS))
+            return
+        console.print(
+            f"[bold]{data['board']['name']}[/] {data['meeting']['scheduled_for']} ({data['meeting']['status']})"
+        )
+        table = Table("case", "patient", "kind", "status", "candidates", "question")
+        for c in data["cases"]:
+            table.add_row(
+                str(c["case_id"]),
+                c["patient_id"] or f"recourse from {c['patient_centre']}",
+                c["kind"],
+                c["status"],
+                str(c["n_candidates"]),
+                c["question"],
+            )
+        console.print(table)
+
+    @boards.command("freeze")
+    def freeze_cmd(meeting_id: int, centre: str | None = centre_opt) -> None:
+        """Freeze a meeting's agenda: re-match every case and build the case cards."""
+        from oncofed.commands.common import console, err_console, open_database
+        from oncofed.errors import OncofedError
+        from oncofed.services.boards.cards import freeze_meeting
+
+        try:
+            with err_console.status(f"re-matching the cases of meeting {meeting_id}..."):
+                r = freeze_meeting(open_database(), _actor(centre), meeting_id)
+        except OncofedError as exc:
+            _fail(exc)
+        console.print(
+            f"{r.cases} case(s) re-matched in {r.seconds:.2f} s (matching {r.match_seconds:.2f} s): {r.candidates} candidate trial(s), {r.new_trials} new"
+        )
+
+    @boards.command("case")
+    def case_cmd(
+        case_id: int,
+        centre: str | None = centre_opt,
+        as_json: bool = typer.Option(False, "--json"),
+        as_csv: bool = typer.Option(False, "--csv"),
+    ) -> None:
+        """A case card: the patient summary, the candidate trials (criteria to check), the decision."""
+        from oncofed.commands.common import console, open_database
+        from oncofed.errors import OncofedError
+        from oncofed.presenters.boards import CANDIDATE_COLUMNS, candidate_rows
+        from oncofed.presenters.csv import to_csv
+        from oncofed.services.boards.cases import case_detail
+
+        try:
+            data = case_detail(open_database(), _actor(centre), case_id)
+        except OncofedError as exc:
+            _fail(exc)
+        if _emit(data, as_json):
+            return
+        if as_csv:
+            sys.stdout.write(to_csv(candidate_rows(data), CANDIDATE_COLUMNS))
+            return
+        console.print(
+            f"[bold]case {case_id}[/] {data['patient_id'] or 'recourse'} · {data['kind']} · {data['status']}"
+        )
+        for c in data["candidates"]:
+            d = c.get("decision") or {}
+            flag = " [yellow](new)[/]" if c["new"] else ""
+            console.print(
+                f"- {c['trial_id']}{flag} {c['verdict']}: {len(c['to_check'])} to check; decision: {d.get('proposed', '-')} {d.get('reason', '')}"
+            )
+        if data["decided_at"]:
+            console.print(
+                f"proposal: {data['proposal']} ({', '.join(data['settings'])}); {len(data['specialties'])} specialties"
+            )
+
+    @boards.command("decide")
+    def decide_cmd(
+        case_id: int,
+        file: Path = typer.Option(
+            ...,
+            "--file",
+            help="JSON: {proposal, settings, specialties, trials: [{trial_id, proposed, reason, criterion, note}]}",
+        ),
+        centre: str | None = centre_opt,
+    ) -> None:
+        """Record a decision from a JSON file (the API's body)."""
+        from oncofed.commands.common import console, open_database
+        from oncofed.errors import InputError, OncofedError
+        from oncofed.services.boards.decisions import TrialChoice, record_decision
+
+        try:
+            try:
+                body = json.loads(file.read_text(encoding="utf-8"))
+                trials = [
+                    TrialChoice(
+                        str(t["trial_id"]),
+                        bool(t["proposed"]),
+                        str(t.get("reason", "")),
+                        str(t.get("criterion", "")),
+                        str(t.get("note", "")),
+                    )
+                    for t in body.get("trials") or []
+                ]
+                proposal, settings, specialties = (
+                    str(body.get("proposal", "")),
+                    list(body.get("settings") or []),
+                    list(body.get("specialties") or []),
+                )
+            except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+                raise InputError(
+                    f"cannot read the decision ({exc})",
+                    file=str(file),
+                    fix="write {proposal, settings, specialties, trials} as JSON",
+                ) from exc
+            out = record_decision(
+                open_database(),
+                _actor(centre),
+                case_id,
+                proposal=proposal,
+                settings=settings,
+                specialties=specialties,
+                trials=trials,
+            )
+        except OncofedError as exc:
+            _fail(exc)
+        console.print(
+            f"case {case_id} decided; pre-screening: "
+            + (", ".join(f"{k}: {v['status']}" for k, v in out["screening"].items()) or "no trial proposed")
+        )
+
+    @boards.command("sign")
+    def sign_cmd(
+        case_id: int,
+        as_user: str = typer.Option(..., "--as", help="The board coordinator's username."),
+        centre: str | None = centre_opt,
+    ) -> None:
+        """Sign a decided record as the board's coordinator."""
+        from oncofed.commands.common import console, open_database
+        from oncofed.errors import OncofedError
+        from oncofed.services.boards.decisions import sign_record
+
+        try:
+            digest = sign_record(open_database(), _actor(centre), case_id, signer=as_user)
+        except OncofedError as exc:
+            _fail(exc)
+        console.print(f"case {case_id} signed by {as_user}; record SHA-256 {digest}")
+
+    @boards.command("record")
+    def record_cmd(
+        case_id: int,
+        pdf: Path | None = typer.Option(None, "--pdf", help="Write the record as PDF here."),
+        html: Path | None = typer.Option(None, "--html", help="Write the record as HTML here."),
+        lang: str = typer.Option("en", help="en or fr."),
+        centre: str | None = centre_opt,
+    ) -> None:
+        """The RCP record of a case (the same document as the page and its PDF)."""
+        from oncofed.commands.common import console, open_database
+        from oncofed.errors import OncofedError
+        from oncofed.presenters.boards import record_document, record_pdf
+
+        try:
+            doc = record_document(
+                open_database(), _actor(centre), case_id, lang if lang in ("en", "fr") else "en"
+            )
+        except OncofedError as exc:
+            _fail(exc)
+        if html:
+            html.write_text(doc, encoding="utf-8")
+            console.print(f"wrote {html}")
+        if pdf:
+            pdf.write_bytes(record_pdf(doc))
+            console.print(f"wrote {pdf}")
+        if not (html or pdf):
+            sys.stdout.write(doc)
+
+    @boards.command("scan")
+    def scan_cmd(centre: str | None = centre_opt) -> None:
+        """Re-open cases after progression, a new line or a new biomarker in the record."""
+        from oncofed.commands.common import console, open_database
+        from oncofed.services.boards.reopen import scan_events
+
+        events = scan_events(open_database(), _actor(centre))
+        for e in events:
+            console.print(
+                f"case {e.case_id} ({e.kind}) for {e.patient_id}: {e.reason}; new trials: {', '.join(e.new_trials) or 'none'}"
+            )
+        console.print(f"{len(events)} case(s) re-opened")
+
+    @boards.command("screen-failures")
+    def failures_cmd(
+        trial: str | None = typer.Option(None),
+        as_json: bool = typer.Option(False, "--json"),
+        as_csv: bool = typer.Option(False, "--csv"),
+    ) -> None:
+        """Why boards did not propose trials (counts per trial, centre, reason, criterion)."""
+        from oncofed.commands.common import console, open_database
+        from oncofed.presenters.csv import to_csv
+        from oncofed.services.boards.decisions import SCREEN_FAILURE_COLUMNS, screen_failures
+
+        data = screen_failures(open_database(), trial_id=trial)
+        if _emit(data, as_json):
+            return
+        if as_csv:
+            sys.stdout.write(to_csv(data["failures"], SCREEN_FAILURE_COLUMNS))
+            return
+        table = Table("trial", "centre", "reason", "criterion", "cases")
+        for r in data["failures"][:60]:
+            table.add_row(
+                r["trial_id"], r["board_centre_id"], r["reason"], r["criterion"][:70], str(r["cases"])
+            )
+        console.print(table)
