@@ -65,45 +65,48 @@ def compute_travel(
             t for t in TrialRepository(s).list(status=TrialStatus.RECRUITING.value) if t.recruiting_sites()
         ]
     criteria = criteria_by_trial(trials, db)
-    results: dict[str, dict[str, Any]] = {}
+    # each centre's patients are read inside that centre's partition; the evaluation then runs once
+    # per trial over all of them (one vectorised batch: the per-call cost dominates, not the size)
+    per_centre: dict[str, CentreTravel] = {}
+    profiles = []
     for k, centre in enumerate(centres):
         origin = GeoPoint(centre.latitude, centre.longitude)
         with db.session() as s:
-            profiles = [
+            mine = [
                 p
                 for p in PatientRepository(s, partition_actor(centre.id)).list(
                     centre_id=centre.id, limit=None
                 )
                 if p.home is not None and not p.deceased and not p.research_objection
             ]
-        ct = CentreTravel(
-            centre.id, len(profiles), [haversine_km(p.home, origin) for p in profiles if p.home]
+        per_centre[centre.id] = CentreTravel(
+            centre.id, len(mine), [haversine_km(p.home, origin) for p in mine if p.home]
         )
-        if profiles:
-            batch = PatientBatch.from_profiles(profiles)
-            homes = {p.id: p.home for p in profiles}
-            for trial in trials:
-                first = next((site for site in trial.recruiting_sites() if site.location is not None), None)
-                if first is None or first.location is None:
-                    continue
-                result = evaluate_trial_over_patients(criteria[trial.id], batch)
-                for pid in np.asarray(result.patient_ids, dtype=object)[
-                    np.asarray(result.possible, dtype=bool)
-                ]:
-                    home = homes[str(pid)]
-                    if home is None:
-                        continue
-                    nearest = nearest_recruiting_site(trial, home)
-                    if nearest is None:
-                        continue
-                    d_first = haversine_km(home, first.location)
-                    ct.pairs += 1
-                    ct.km_first_site += d_first
-                    ct.km_nearest_site += nearest[1]
-                    ct.pairs_closer += nearest[1] < d_first - 1e-9
-        results[centre.id] = figures(ct, kg_per_km, fs.version)
+        profiles.extend(mine)
         if progress:
-            progress(k + 1, len(centres))
+            progress(k + 1, len(centres) + 1)
+    if profiles:
+        batch = PatientBatch.from_profiles(profiles)
+        homes = {p.id: (p.home, p.centre_id) for p in profiles}
+        for trial in trials:
+            first = next((site for site in trial.recruiting_sites() if site.location is not None), None)
+            if first is None or first.location is None:
+                continue
+            result = evaluate_trial_over_patients(criteria[trial.id], batch)
+            for pid in np.asarray(result.patient_ids, dtype=object)[np.asarray(result.possible, dtype=bool)]:
+                home, centre_id = homes[str(pid)]
+                nearest = nearest_recruiting_site(trial, home) if home is not None else None
+                if home is None or nearest is None:
+                    continue
+                d_first = haversine_km(home, first.location)
+                ct = per_centre[centre_id]
+                ct.pairs += 1
+                ct.km_first_site += d_first
+                ct.km_nearest_site += nearest[1]
+                ct.pairs_closer += nearest[1] < d_first - 1e-9
+    if progress:
+        progress(len(centres) + 1, len(centres) + 1)
+    results = {c: figures(ct, kg_per_km, fs.version) for c, ct in per_centre.items()}
     now = datetime.now(UTC).replace(tzinfo=None)
     with db.session() as s:
         s.execute(delete(CarbonTravelRow))
