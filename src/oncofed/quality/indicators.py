@@ -17,7 +17,7 @@ from oncofed.errors import InputError
 from oncofed.resources import load_yaml, resource_path
 
 KINDS = ("proportion", "mean", "median")
-UNITS = ("pathways", "surveys")
+UNITS = ("pathways", "surveys", "board_cases", "board_pathways")  # board units: quality/boards.py (issue 19)
 
 DIALECTS: dict[str, dict[str, str]] = {
     "duckdb": {

@@ -18,6 +18,7 @@ from sqlalchemy import delete, func, insert, select
 from oncofed.errors import InputError
 from oncofed.quality import engine
 from oncofed.quality.analysis import MIN_PUBLISHED, IndicatorResult, analyse
+from oncofed.quality.boards import prepare_board_units
 from oncofed.quality.events import COLUMNS, REJECT_REASONS
 from oncofed.quality.funnel import mean_ci
 from oncofed.quality.indicators import Indicator, load_indicators
@@ -231,6 +232,7 @@ def _compute(
     events: int,
 ) -> QualityRun:
     engine.prepare_pathways(con)
+    prepare_board_units(con)  # tumour-board records (issue 19): empty unless registered
     last = period_to or engine.latest_month(con) or date.today().strftime("%Y-%m")
     first = engine.shift_month(last, -(months - 1))
     results = [
@@ -317,10 +319,14 @@ def store_signature(db: Database) -> tuple[Any, ...]:
 
 def compute_over_store(db: Database, trend: str = "month", adjustment: str = "auto") -> QualityRun:
     """Every indicator over the store's events (cached until the events change)."""
-    key = (*store_signature(db), trend, adjustment)
+    from oncofed.services.boards.indicators import board_signature, register_board_records
+
+    key = (*store_signature(db), *board_signature(db), trend, adjustment)
     with _LOCK:
         if key in _CACHE:
             return _CACHE[key]
+        con = engine.connect()
+        register_board_records(con, db)  # the tumour-board records' indicators (issue 19)
         run = compute_over_table(
             load_store_events(db),
             source="store",
@@ -328,6 +334,7 @@ def compute_over_store(db: Database, trend: str = "month", adjustment: str = "au
             adjustment=adjustment,
             centre_ids=None,
             rejects=reject_summary(db),
+            con=con,
         )
         if len(_CACHE) > 16:
             _CACHE.clear()
