@@ -117,7 +117,12 @@ def _shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
 
 def test_quality_pages_in_headless_chromium(quality_server: str, page) -> None:  # type: ignore[no-untyped-def]
     page.goto(quality_server + "/quality")
-    assert page.locator("#indicators tbody tr").count() == 7
+    from oncofed.quality.boards import load_board_indicators  # the demo has tumour-board records (issue 19)
+    from oncofed.quality.indicators import load_indicators
+
+    assert page.locator("#indicators tbody tr").count() == len(load_indicators()) + len(
+        load_board_indicators()
+    )
     _shot(page, "quality-index.png")
 
     page.goto(quality_server + "/quality/indicators/mdt_before_treatment")

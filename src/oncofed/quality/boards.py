@@ -17,9 +17,24 @@ n_specialties, n_candidates, n_proposed, signed)`, `clean_board_proposals(case_i
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
-from oncofed.quality.indicators import DIALECTS
+from oncofed.quality.indicators import DIALECTS, Indicator, parse_indicator
+from oncofed.resources import load_yaml, resource_path
+
+
+@functools.cache
+def load_board_indicators() -> tuple[Indicator, ...]:
+    """The indicators over the board units (`resources/indicators/boards/*.yaml`): computed where the
+    records are (the store), not over a file of care-pathway events alone."""
+    folder = resource_path("indicators/boards")
+    found = [
+        parse_indicator(load_yaml(f"indicators/boards/{p.name}"), p.name)
+        for p in sorted(folder.glob("*.yaml"))
+    ]
+    return tuple(sorted(found, key=lambda i: (i.order, i.id)))
+
 
 RELATIONS = {
     "clean_board_cases": (

@@ -18,7 +18,7 @@ from sqlalchemy import delete, func, insert, select
 from oncofed.errors import InputError
 from oncofed.quality import engine
 from oncofed.quality.analysis import MIN_PUBLISHED, IndicatorResult, analyse
-from oncofed.quality.boards import prepare_board_units
+from oncofed.quality.boards import load_board_indicators, prepare_board_units
 from oncofed.quality.events import COLUMNS, REJECT_REASONS
 from oncofed.quality.funnel import mean_ci
 from oncofed.quality.indicators import Indicator, load_indicators
@@ -334,6 +334,7 @@ def compute_over_store(db: Database, trend: str = "month", adjustment: str = "au
             adjustment=adjustment,
             centre_ids=None,
             rejects=reject_summary(db),
+            indicators=load_indicators() + load_board_indicators(),
             con=con,
         )
         if len(_CACHE) > 16:
