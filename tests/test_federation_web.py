@@ -140,3 +140,40 @@ def test_public_sustainability_json_csv_beges_and_travel(demo_db: Database, clie
     )
     assert client.get("/api/sustainability/factors?format=csv").text.count("AR6") >= 3
     assert client.get("/api/sustainability?year=1999").json()["centres"] == []
+
+
+@pytest.mark.parametrize("actor", [FED, CURIE_HR], ids=["federation_hr", "centre_hr"])
+def test_generated_requests_to_hr_and_carbon_routes_never_fail(demo_db: Database, tmp_path: Any, actor: Actor) -> None:
+    """schemathesis over /api/federation and /api/sustainability as the HR roles (the suite-wide
+    schemathesis test runs as roles that are refused here)."""
+    import shutil
+    from pathlib import Path
+
+    import schemathesis
+    from hypothesis import HealthCheck, given, settings
+
+    from oncofed.web.app import create_app
+
+    with demo_db.engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    shutil.copy(Path(demo_db.engine.url.database or ""), tmp_path / "api.sqlite3")
+    app = create_app(Database(f"sqlite:///{tmp_path / 'api.sqlite3'}"))
+    app.state.actor_resolver = lambda request: actor
+    schema = schemathesis.openapi.from_asgi("/api/openapi.json", app)
+    failures: list[str] = []
+    tried = 0
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        if not operation.path.startswith(("/api/federation", "/api/sustainability")):
+            continue
+        tried += 1
+
+        @settings(max_examples=6, deadline=None, database=None, derandomize=True, suppress_health_check=list(HealthCheck))
+        @given(case=operation.as_strategy())
+        def run(case: Any) -> None:
+            response = case.call()
+            if response.status_code >= 500:
+                failures.append(f"{case.method} {case.formatted_path} {case.query}: {response.status_code}")
+
+        run()
+    assert tried >= 12 and not failures, failures[:5]

@@ -37,6 +37,7 @@ from oncofed.services.workforce.costing import (
 from oncofed.services.workforce.grids import current_grid, grid_on
 from oncofed.services.workforce.staff import compliance, headcount, imports
 from oncofed.store.db import Database
+from oncofed.store.models import CentreRow
 from oncofed.store.workforce_repository import StaffRepository
 from oncofed.web.auth import require_roles
 from oncofed.web.csv_export import csv_response
@@ -74,8 +75,14 @@ def _rate(value: str) -> float | None:
 
 
 def _centre_scope(db: Database, actor: Actor, centre_id: str) -> None:
+    """NotFound for a centre that does not exist or is outside the actor's scope (same answer)."""
     with db.session() as s:
         StaffRepository(s, actor).check_centre(centre_id)
+        if s.get(CentreRow, centre_id) is None:
+            raise NotFound(
+                f"no staff records of centre {centre_id!r} in your scope",
+                fix="choose one of your own centres",
+            )
 
 
 def _centre_of(actor: Actor) -> str | None:

@@ -4,6 +4,7 @@ the BEGES-style export and patient travel (aggregates only, small cells suppress
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -49,6 +50,11 @@ FACTOR_COLUMNS = [
     "uncertainty_pct",
     "source",
 ]
+
+
+def ascii_filename(name: str) -> str:
+    """A download name safe in a Content-Disposition header (a version name may be any text)."""
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", name)
 
 
 def _names(db: Database) -> dict[str, str]:
@@ -166,7 +172,7 @@ def api_factors(factors: str | None = FACTORS, format: str = FORMAT, db: Databas
     fs = factor_set(db, factors)
     rows = [f.__dict__ for f in fs.factors.values()]
     if format == "csv":
-        return csv_response(rows, FACTOR_COLUMNS, f"factors-{fs.version}.csv")
+        return csv_response(rows, FACTOR_COLUMNS, ascii_filename(f"factors-{fs.version}.csv"))
     return {"version": fs.version, "name": fs.name, "tables": factor_sets(db), "factors": rows}
 
 
