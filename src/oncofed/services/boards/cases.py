@@ -196,6 +196,16 @@ def trial_decisions(s: Any, case_id: int) -> list[dict[str, Any]]:
     ]
 
 
+def _summary(actor: Actor, case: CaseRow, snapshot: dict[str, Any]) -> list[dict[str, Any]]:
+    """The card's facts; for a recourse board, sources keep their file and line but never name the
+    patient (provenance records often quote the local patient id)."""
+    rows = summary_rows(snapshot)
+    if not shows_patient(actor, case):
+        for r in rows:
+            r["provenance"] = r["provenance"].replace(case.patient_id, "(patient)")
+    return rows
+
+
 def case_json(s: Any, actor: Actor, case: CaseRow, board: BoardRow, *, lang: str = "en") -> dict[str, Any]:
     """Everything the case page, its JSON twin and the record show (audited by the caller)."""
     names = _centre_names(s)
@@ -211,7 +221,7 @@ def case_json(s: Any, actor: Actor, case: CaseRow, board: BoardRow, *, lang: str
             "patient": {
                 k: v for k, v in (snapshot.get("patient") or {}).items() if k not in ("latitude", "longitude")
             },
-            "summary": summary_rows(snapshot),
+            "summary": _summary(actor, case, snapshot),
             "summary_taken_at": snapshot.get("taken_at"),
             "summary_taken_by": snapshot.get("taken_by"),
             "candidates": [{**c, "decision": by_trial.get(c["trial_id"])} for c in case.candidates or []],
