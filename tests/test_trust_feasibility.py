@@ -51,9 +51,9 @@ def security_events(db: Database, user: str) -> list[str]:
 def test_the_probes_90_pairs_are_stopped_and_the_lockout_is_audited(net: Database) -> None:
     """P = any_of(X, age >= a), Q = age >= a AND NOT X for a = 0..89 (180 questions, under the old
     200/day): on bef02d6 every pair was answered and the mean of P - Q was the suppressed count."""
-    policy = disclosure.policy()
     result = p_minus_q(net, attacker(), naive_pairs(90))
-    assert result.refused.startswith("LockedOut"), result.refused
+    assert result.refused.startswith("LockedOut"), f"{result.answered_pairs} pairs answered, {result}"
+    policy = disclosure.policy()
     # each question after the first of its kind is one criterion away from the previous one
     assert result.asked <= policy.differencing_limit + 3 and result.answered_pairs < 90
     assert "security.feasibility_lockout" in security_events(net, attacker().user_id)

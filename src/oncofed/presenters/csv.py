@@ -5,7 +5,8 @@ Every cell goes through `neutralise`: a text cell that a spreadsheet would read 
 (OWASP "CSV injection": a first character among `= + - @`, tab or carriage return) is prefixed
 with a single quote, so `=HYPERLINK(...)` typed into a screening note, a trial title or a patient
 name is shown as text, never evaluated. Numbers stay numbers (`-3` as an int is not a formula).
-The csv module quotes separators, quotes and line breaks itself.
+The csv module quotes separators, quotes and line breaks itself (carriage returns inside a cell are
+written as line feeds, which it quotes).
 """
 
 from __future__ import annotations
@@ -23,8 +24,11 @@ def neutralise(value: Any) -> Any:
     """The cell as written to the file: lists joined with "; ", formula-like text made inert."""
     if isinstance(value, (list, tuple)):
         value = "; ".join(map(str, value))
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
+    if isinstance(value, str):
+        if value.startswith(FORMULA_PREFIXES):
+            value = "'" + value
+        if "\r" in value:  # line breaks as LF: the writer quotes those (its line terminator), not a bare CR
+            value = value.replace("\r\n", "\n").replace("\r", "\n")
     return value
 
 
