@@ -104,7 +104,7 @@ def test_matcher_verdicts_of_the_fixed_criteria() -> None:
     ]
     crits = [parse_criterion(t, Section.INCLUSION, i) for i, t in enumerate(texts)]
     verdicts = evaluate_criteria(crits, profile, date(2026, 1, 1))
-    assert [v.verdict.value for v in verdicts] == ["met", "met"]
+    assert [v.outcome.value for v in verdicts] == ["satisfied", "satisfied"]
 
 
 def test_compound_modifiers_and_head_nouns_join_the_alternatives() -> None:

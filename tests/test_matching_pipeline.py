@@ -155,21 +155,16 @@ SECTION = st.sampled_from(list(Section))
 @given(
     blocked=st.lists(st.tuples(SECTION, CODE), min_size=0, max_size=12),
     open_=st.lists(st.tuples(SECTION, st.sampled_from([SATISFIED, UNDECIDED, NOT_APPLICABLE])), max_size=12),
-    rel_a=st.floats(0, 1),
-    rel_b=st.floats(0, 1),
+    rel=st.floats(0, 1),
     which=SECTION,
 )
-def test_any_excluded_trial_scores_below_any_trial_that_is_not_excluded(
-    blocked: list[tuple[Section, int]],
-    open_: list[tuple[Section, int]],
-    rel_a: float,
-    rel_b: float,
-    which: Section,
+def test_at_equal_relevance_an_excluded_trial_scores_below_one_that_is_not(
+    blocked: list[tuple[Section, int]], open_: list[tuple[Section, int]], rel: float, which: Section
 ) -> None:
     a = blocked + [(which, VIOLATED)]
-    score_a = trial_score([c for _, c in a], [s is Section.INCLUSION for s, _ in a], EXCLUDED, rel_a)
+    score_a = trial_score([c for _, c in a], [s is Section.INCLUSION for s, _ in a], EXCLUDED, rel)
     verdict_b = 2 if all(c != UNDECIDED for _, c in open_) else 1
-    score_b = trial_score([c for _, c in open_], [s is Section.INCLUSION for s, _ in open_], verdict_b, rel_b)
+    score_b = trial_score([c for _, c in open_], [s is Section.INCLUSION for s, _ in open_], verdict_b, rel)
     assert score_a < score_b
 
 

@@ -113,7 +113,20 @@ _NOT_SEX = compile_i(
 )
 
 
+# "Women who ...", "Female subjects of childbearing potential must ...", "Men must ...": the sex is who
+# the criterion is about (a condition, see criteria/logic.py), not a requirement
+_SEX_SUBJECT = compile_i(
+    r"^\W*(?:all\s+|any\s+)?(?P<sex>females?|males?|women|woman|men|man)\b(?:\s+(?:patients?|subjects?|participants?))?"
+    r"(?=\s*(?:who|with|of|that|whose|having|in|must|should|shall|are|is|will|need|agree|using|taking|receiving)\b)"
+)
+
+
 def sex_atoms(text: str) -> list[Atom]:
+    subject = _SEX_SUBJECT.match(text)
+    if subject:
+        word = subject.group("sex").lower()
+        value = "MALE" if word in ("male", "males", "men", "man") else "FEMALE"
+        return [_atom("sex", "==", subject.span("sex"), text, value=value, attributes={"subject": True})]
     f, m = _FEMALE.search(text), _MALE.search(text)
     if bool(f) == bool(m) or _NOT_SEX.search(text) and not _POSTMENO_WOMEN.search(text):
         return []
@@ -135,8 +148,21 @@ _NON_EVAL = [
 ]  # fmt: skip
 
 
+_CHILDBEARING = compile_i(
+    r"\b(?:child-?\s*bearing|reproductive|procreative)\s+potential\b|\bwocbp\b|\bable\s+to\s+(?:become|get)\s+pregnant\b"
+    r"|\bpotential\s+to\s+(?:become|get)\s+pregnant\b"
+)
+# "abstains from breastfeeding", "non-lactating": the statement is the absence
+_ABSTAIN = compile_i(
+    r"(?:\b(?:abstain\w*|refrain\w*|avoid\w*|stop\w*|discontinu\w*)\s+(?:from\s+)?(?:\w+\s+){0,2}|\bnon-?)$"
+)
+
+
 def reproduction_atoms(text: str) -> list[Atom]:
     out: list[Atom] = []
+    for m in _CHILDBEARING.finditer(text):
+        out.append(_atom("childbearing_potential", "present", m.span(), text))
+        break
     contra = _CONTRA.search(text)
     for m in _PREG.finditer(text):
         # "pregnancy test" / "during pregnancy" in a contraception clause is not a pregnancy statement
@@ -145,7 +171,8 @@ def reproduction_atoms(text: str) -> list[Atom]:
         out.append(_atom("pregnancy", "present", m.span(), text))
         break
     for m in _BF.finditer(text):
-        out.append(_atom("breastfeeding", "present", m.span(), text))
+        abstain = bool(_ABSTAIN.search(text[max(0, m.start() - 40) : m.start()]))
+        out.append(_atom("breastfeeding", "present", m.span(), text, negated=abstain))
         break
     if contra:
         out.append(
@@ -177,8 +204,9 @@ _ECOG = compile_i(
 )
 _KPS = compile_i(r"\b(?:karnofsky|kps|lansky)\b")
 _PS_VALUE = compile_i(
-    rf"(?P<op>{OP})?\s*(?P<a>[0-4])(?:\s*(?P<sep>-|–|to|or|and|,|/|through)\s*(?P<b>[0-4])(?:\s*,?\s*(?:or|and)?\s*(?P<c>[0-4])(?!\d|\.\d|%))?)?(?!\d|\.\d|%)",
+    rf"(?P<op>{OP})?\s*(?<![\d.])(?P<a>[0-4])(?:\s*(?P<sep>,?\s*(?:or|and)|-|–|to|,|/|through)\s*(?P<b>[0-4])(?:\s*,?\s*(?:or|and)?\s*(?P<c>[0-4])(?!\d|\.\d|%))?)?(?!\d|\.\d|%)",
 )
+_KPS_BEFORE = compile_i(r"(?:karnofsky|kps|lansky)[\s/()-]*$")
 
 
 def performance_atoms(text: str) -> list[Atom]:
@@ -204,6 +232,8 @@ def performance_atoms(text: str) -> list[Atom]:
     for m in _ECOG.finditer(text):
         if m.start() < last_end:
             continue
+        if _KPS_BEFORE.search(text[max(0, m.start() - 20) : m.start()]):
+            continue  # "Karnofsky performance status 70": not an ECOG statement
         word = m.group(0).lower()
         tail = text[m.end() : m.end() + 60]
         if word in ("who", "ps") and not re.match(
@@ -238,7 +268,7 @@ def performance_atoms(text: str) -> list[Atom]:
             )
         elif b is not None:
             values = sorted({a, b, *([int(v.group("c"))] if v.group("c") else [])})
-            if v.group("sep") in ("-", "–", "to", "through"):
+            if v.group("sep").strip() in ("-", "–", "to", "through"):
                 values = list(range(a, b + 1))
             if values[0] == 0:
                 out.append(_atom("ecog", "<=", span, text, value=values[-1], attributes=attrs))

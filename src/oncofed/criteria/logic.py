@@ -225,6 +225,9 @@ def or_groups(atoms: list[Atom], text: str) -> list[Atom]:
 
 
 def relate(atoms: list[Atom], text: str) -> list[Atom]:
-    """The three rules above, in order, on one criterion's atoms (after ConText)."""
+    """The rules above, then the conditions of `criteria/conditions.py`, on one criterion's atoms
+    (after ConText)."""
+    from oncofed.criteria.conditions import conditions
+
     atoms = _drop_head_nouns(drop_incidental(atoms, text), text)
-    return or_groups(therapy_settings(atoms, text), text)
+    return conditions(or_groups(therapy_settings(atoms, text), text), text)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 
 from oncofed.criteria import context as ctx
 from oncofed.criteria.caseless import compile_i
+from oncofed.criteria.conditions import CONDITION, ROLE
 from oncofed.criteria.extract import (
     age_atoms,
     has_any,
@@ -29,20 +30,28 @@ from oncofed.criteria.extract_clinical import (
 )
 from oncofed.criteria.logic import relate
 from oncofed.criteria.segment import Segment, segment
+from oncofed.criteria.structure import organise
 from oncofed.domain.criteria import Atom, Criterion, Section
 
-PARSER_VERSION = "criteria-2"
+PARSER_VERSION = "criteria-3"
 MAX_INPUT_CHARS = 2_000_000  # beyond this the text is cut (reported in ParseResult.warnings)
 
 # Atom kinds whose truth depends on context (negation / history / hypothesis); numeric thresholds do not.
 CONTEXT_KINDS = {
     "pregnancy", "breastfeeding", "cancer_type", "disease_setting", "biomarker", "prior_therapy",
     "brain_metastases", "leptomeningeal_disease", "metastasis", "measurable_disease", "prior_malignancy",
-    "infection", "comorbidity", "treatment_naive", "stage",
+    "infection", "comorbidity", "treatment_naive", "stage", "childbearing_potential",
 }  # fmt: skip
+# a negative pregnancy test required: "negative urine or serum pregnancy test", "serum β-hCG ... negative"
 _NEG_PREG_TEST = compile_i(
-    r"negative\s+(?:serum\s+|urine\s+|urinary\s+)?(?:or\s+urine\s+)?(?:pregnancy|beta-?\s*hcg|β-?hcg|hcg)",
+    r"negative\s+(?:[\w-]+\s+){0,4}?(?:pregnancy|beta-?\s*hcg|β-?hcg|hcg)"
+    r"|(?:pregnancy|hcg)\s+tests?\s+(?:[\w-]+\s+){0,4}?negative",
 )
+# infection tests required negative: "seronegative for HIV", "HBsAg negative", "negative for hepatitis B"
+_SERONEGATIVE_BEFORE = compile_i(
+    r"(?:\bsero-?negative|\bnegative\s+(?:tests?\s+|results?\s+|serology\s+)?for)\s+(?:[\w-]+\s+){0,3}$"
+)
+_NEGATIVE_AFTER = compile_i(r"^[\s\w()/-]{0,25}?\b(?:sero-?negative|negative|neg)\b")
 
 
 # Cheap keyword gates: an extractor's regular expressions only run when one of its words occurs
@@ -116,6 +125,8 @@ def extract_atoms(text: str, heading: str | None = None) -> list[Atom]:
     # the regex starts with "negative": on ASCII text a plain substring test says when it cannot match
     if ("negative" in low or not text.isascii()) and _NEG_PREG_TEST.search(text):
         atoms = [replace(a, negated=True) if a.kind == "pregnancy" else a for a in atoms]
+    if "neg" in low or not text.isascii():
+        atoms = [_seronegative(a, text) if a.kind == "infection" else a for a in atoms]
     if len(atoms) < 2:  # nothing to merge
         return with_window(atoms, text)
     seen: dict[tuple[object, ...], int] = {}  # statement -> position in `unique`
@@ -139,6 +150,18 @@ def extract_atoms(text: str, heading: str | None = None) -> list[Atom]:
             more = [*first.attributes.get("also_spans", []), list(a.span)]
             unique[seen[key]] = replace(first, attributes={**first.attributes, "also_spans": more})
     return with_window(unique, text)
+
+
+def _seronegative(atom: Atom, text: str) -> Atom:
+    """An infection required negative ("Seronegative for HIV antibody", "HBsAg negative") is negated."""
+    if atom.negated or not atom.span:
+        return atom
+    before, after = text[max(0, atom.span[0] - 40) : atom.span[0]], text[atom.span[1] : atom.span[1] + 30]
+    if _SERONEGATIVE_BEFORE.search(before) or (
+        _NEGATIVE_AFTER.match(after) and "positive" not in after.lower()
+    ):
+        return replace(atom, negated=True, attributes={**atom.attributes, "required_negative": True})
+    return atom
 
 
 def _apply_context(items: list[tuple[str, list[Atom]]]) -> list[list[Atom]]:
@@ -207,10 +230,26 @@ def _criteria_of(segments: Sequence[Segment]) -> list[Criterion]:
                 del _ATOMS_MEMO[next(iter(_ATOMS_MEMO))]
             if ATOMS_MEMO_SIZE > 0:
                 _ATOMS_MEMO[keys[i]] = done
-    return [
-        Criterion(s.section, s.index, s.text, (s.start, s.end), atoms or (), s.parent_index)
+    criteria = [
+        criterion(s.section, s.index, s.text, (s.start, s.end), atoms or (), s.parent_index)
         for s, atoms in zip(segments, found, strict=True)
     ]
+    return organise(criteria, [s.cohort_hint for s in segments])
+
+
+def criterion(
+    section: Section,
+    index: int,
+    text: str,
+    span: tuple[int, int] | None,
+    atoms: Sequence[Atom],
+    parent_index: int | None = None,
+) -> Criterion:
+    """A criterion from its atoms: those marked as its condition (`criteria/conditions.py`) go to
+    `Criterion.condition`, the others state what it asks."""
+    statement = tuple(a for a in atoms if not (a.attributes and a.attributes.get(ROLE) == CONDITION))
+    condition = tuple(a for a in atoms if a.attributes and a.attributes.get(ROLE) == CONDITION)
+    return Criterion(section, index, text, span, statement, parent_index, condition)
 
 
 def parse_eligibility(text: str | None, default_section: Section = Section.INCLUSION) -> ParseResult:
@@ -238,6 +277,6 @@ def parse_many(
 
 
 def parse_criterion(text: str, section: Section = Section.INCLUSION, index: int = 0) -> Criterion:
-    """One criterion given on its own (no segmentation)."""
+    """One criterion given on its own (no segmentation, no trial structure)."""
     atoms = _apply_context([(text, extract_atoms(text))])[0]
-    return Criterion(section, index, text, (0, len(text)), tuple(atoms))
+    return criterion(section, index, text, (0, len(text)), atoms)

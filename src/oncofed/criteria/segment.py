@@ -47,6 +47,7 @@ class Segment:
     parent_index: int | None = None
     heading: str | None = None
     clean_text: str = ""  # same length as `text`: HTML and control characters blanked (for extraction)
+    cohort_hint: str | None = None  # the qualifier of the section header above ("Cohort A specific ...")
 
 
 def clean(text: str) -> str:
@@ -72,6 +73,26 @@ def _marker_kind(marker: str) -> str:
     if marker[0].isalpha() and len(marker) <= 3 and marker != "o":
         return "alpha"
     return "bullet:" + marker
+
+
+# words that qualify a section header without naming a cohort ("Key inclusion criteria")
+_PLAIN_QUALIFIERS = compile_i(
+    r"^(?:(?:key|main|general|additional|other|further|major|minor|principal|common|all|study|patient|"
+    r"participant|subject|selected|specific|important|basic|core|standard|overall|eligibility|the|and|or|&|"
+    r"[-*•#:(),\d.]+)\s*)*$"
+)
+
+
+def header_qualifier(line: str) -> str | None:
+    """ "Cohort A" for "Cohort A specific inclusion criteria:", None for "Key inclusion criteria"."""
+    m = _HEADER.match(line)
+    if not m:
+        return None
+    head = line[: m.start("kind")].strip(" \t:-–*•#")
+    head = re.sub(r"(?i)[\s-]*specific$", "", head).strip(" \t:-–,")
+    if not head or _PLAIN_QUALIFIERS.match(head):
+        return None
+    return head
 
 
 def _header_section(line: str) -> tuple[Section | None, str] | None:
@@ -138,6 +159,7 @@ def segment(text: str, default_section: Section = Section.INCLUSION) -> list[Seg
     work = clean(text or "")
     section = default_section
     heading: str | None = None
+    cohort_hint: str | None = None
     raw: list[dict[str, object]] = []  # items before splitting
     pos = 0
     blank_before = True
@@ -152,6 +174,7 @@ def segment(text: str, default_section: Section = Section.INCLUSION) -> list[Seg
             new_section, rest = header
             if new_section is not None:
                 section = new_section
+            cohort_hint = header_qualifier(line)
             heading = None
             blank_before = True
             if not rest.strip():
@@ -200,6 +223,7 @@ def segment(text: str, default_section: Section = Section.INCLUSION) -> list[Seg
                 "indent": indent,
                 "kind": kind,
                 "heading": heading,
+                "cohort_hint": cohort_hint,
             }
         )
         blank_before = False
@@ -222,6 +246,9 @@ def _assemble(work: str, original: str, raw: list[dict[str, object]]) -> list[Se
             indent < stack[-1][0]
             or (indent == stack[-1][0] and kind == stack[-1][1])
             or (indent == stack[-1][0] and not stack[-1][3])
+            # an unmarked line is never nested under an unmarked line that leads into nothing
+            # (registry text: the first line lost its indentation, the others kept one space)
+            or (kind == "none" and stack[-1][1] == "none" and not stack[-1][3])
         ):
             stack.pop()
         parent = stack[-1][2] if stack else None
@@ -232,6 +259,7 @@ def _assemble(work: str, original: str, raw: list[dict[str, object]]) -> list[Se
             idx = counter
             counter += 1
             heading = item.get("heading")
+            hint = item.get("cohort_hint")
             segments.append(
                 Segment(
                     section,
@@ -242,6 +270,7 @@ def _assemble(work: str, original: str, raw: list[dict[str, object]]) -> list[Se
                     parent,
                     heading if isinstance(heading, str) else None,
                     work[s:e],
+                    hint if isinstance(hint, str) else None,
                 )
             )
             if first_index is None:

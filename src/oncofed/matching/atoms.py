@@ -133,6 +133,12 @@ def cancer_type(atom: Atom, v: PatientView, day: date) -> AtomResult:
             fact,
         )
     relation = "is a" if holds else "is not a"
+    if holds and atom.attributes.get("qualified"):  # "bilateral breast cancer" in a breast cancer trial
+        return unknown(
+            f"whether the cancer is what the criterion says: “{atom.text or wanted}”",
+            f"primary cancer {_cancer_name(code)}: whether it is “{atom.text or wanted}” is not recorded",
+            fact,
+        )
     return AtomResult(holds, f"primary cancer {_cancer_name(code)} {relation} {wanted}{how}", fact)
 
 
@@ -158,6 +164,14 @@ def stage(atom: Atom, v: PatientView, day: date) -> AtomResult:
 
 
 def disease_setting(atom: Atom, v: PatientView, day: date) -> AtomResult:
+    result = _disease_setting(atom, v, day)
+    if result.holds and atom.attributes.get("qualified"):  # "extensive metastatic disease" in an exclusion
+        words = (atom.code or "").replace("_", " ")
+        return unknown(f"whether the {words} disease is what the criterion says", fact=result.fact)
+    return result
+
+
+def _disease_setting(atom: Atom, v: PatientView, day: date) -> AtomResult:
     setting = (atom.code or str(atom.value or "")).lower()
     words = setting.replace("_", " ")
     for f in v.positive("disease_status"):
@@ -357,6 +371,23 @@ def _treatment_words(f: Fact) -> str:
     return f"received {f.code}{f' ({klass})' if klass else ''}{f', last given {end}' if end else ''}"
 
 
+# Treatments a history of anticancer drugs says nothing about: radiotherapy, surgery, transplants,
+# supportive and concomitant drugs are recorded elsewhere, if at all, so their absence is no evidence.
+NOT_PRESUMABLE = frozenset(
+    norm_text(x)
+    for x in (
+        "radiotherapy", "radiation", "surgery", "stem cell transplant", "transplant", "investigational agent",
+        "corticosteroid", "steroid", "immunosuppressive therapy", "immunosuppressant", "anticoagulant",
+        "vaccine", "live vaccine", "bone-modifying agent", "growth factor", "blood transfusion", "other",
+    )
+)  # fmt: skip
+
+
+def presumable(code: str, klass: str | None) -> bool:
+    """Whether a recorded treatment history may be presumed complete for this drug or class."""
+    return not ({norm_text(code), norm_text(klass or "")} & NOT_PRESUMABLE)
+
+
 def prior_therapy(atom: Atom, v: PatientView, day: date) -> AtomResult:
     code = atom.code or str(atom.value or "")
     klass = atom.attributes.get("class")
@@ -383,9 +414,9 @@ def prior_therapy(atom: Atom, v: PatientView, day: date) -> AtomResult:
         return AtomResult(holds, words, f)
     if negs:
         return AtomResult(atom.operator == "absent", f"no prior {label} (recorded)", negs[0])
-    if v.treatments():
-        # A recorded treatment history is taken as complete for the drugs it lists, as a presumption:
-        # it may satisfy a criterion, never violate one (see matching/outcomes.py).
+    if v.treatments() and presumable(code, klass):
+        # A recorded treatment history is taken as complete for the anticancer drugs it lists, as a
+        # presumption: it may satisfy a criterion, never violate one (see matching/outcomes.py).
         n = len(v.treatments())
         listed = ", ".join(sorted({str(t.code) for t in v.treatments()})[:4])
         return AtomResult(
@@ -426,17 +457,54 @@ def comorbidity(atom: Atom, v: PatientView, day: date) -> AtomResult:
     if not code:  # "any infection": no single record decides it
         return unknown(f"history: {atom.text or atom.kind.replace('_', ' ')}")
     label = code.replace("_", " ")
+    qualifier = str(atom.attributes.get("qualifier") or "")
     for kind in dict.fromkeys(("comorbidity", atom.kind)):
         pos = v.positive(kind, code)
         neg = v.negative(kind, code)
         if pos or neg:
             result = _presence(kind, code or None, v, day, atom, f"history: {label}")
+            if result.holds and qualifier and pos:
+                return _qualified_condition(pos[0], label, qualifier)
             if atom.kind == "infection" and result.holds and atom.attributes.get("active"):
                 active = pos[0].attributes.get("active") if pos else None
                 if active is False:
                     return AtomResult(False, f"{label}: not active", pos[0])
             return result
     return unknown(f"history: {label or atom.kind.replace('_', ' ')}")
+
+
+_MILD = (
+    "controlled",
+    "well controlled",
+    "stable",
+    "resolved",
+    "mild",
+    "asymptomatic",
+    "inactive",
+    "remission",
+)
+
+
+def _qualified_condition(f: Fact, label: str, qualifier: str) -> AtomResult:
+    """A recorded condition against "uncontrolled / clinically significant / active ... <condition>":
+    decided by what the record says of it (`attributes["status"]` or `["controlled"]`), else unknown."""
+    status = str(f.attributes.get("status") or "").lower().replace("_", " ")
+    controlled = f.attributes.get("controlled")
+    if controlled is False or (status and status == qualifier):
+        return AtomResult(True, f"{f.display or label} recorded as {status or 'not controlled'}", f)
+    if controlled is True or status in _MILD:
+        return AtomResult(
+            False, f"{f.display or label} recorded as {status or 'controlled'}, not {qualifier}", f
+        )
+    return unknown(
+        f"whether the {label} is {qualifier}", f"{f.display or label} recorded, {qualifier} or not unknown", f
+    )
+
+
+def permission(atom: Atom, v: PatientView, day: date) -> AtomResult:
+    """A permission or a definition never restricts eligibility (the criterion is not applicable)."""
+    what = "a definition" if atom.code == "definition" else "a permission"
+    return AtomResult(False, f"{what}, not a requirement: it never excludes")
 
 
 def non_evaluable(atom: Atom, v: PatientView, day: date) -> AtomResult:

@@ -70,6 +70,7 @@ EVALUATORS: dict[str, Callable[[Atom, PatientView, date], AtomResult]] = {
     "infection": A.comorbidity,
     "comorbidity": A.comorbidity,
     "non_evaluable": A.non_evaluable,
+    "permission": A.permission,
 }
 
 

@@ -104,6 +104,8 @@ def sentence(
         dict.fromkeys(e.check for e in evidence if e.tri in (PRESUMED_FALSE, 2, PRESUMED_TRUE) and e.check)
     )
     if code == NOT_APPLICABLE:
+        if any(e.atom is not None and e.atom.kind == "permission" for e in conditions):
+            return _cap(conditions[0].explanation) + ".", ()
         false = [e.explanation for e in conditions if e.tri in (FALSE, PRESUMED_FALSE)]
         why = _join(false) or "its condition does not hold"
         lead = f"Applies only {condition_text}" if condition_text else "Does not apply to this patient"

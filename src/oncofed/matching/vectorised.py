@@ -31,7 +31,7 @@ from datetime import date, timedelta
 import numpy as np
 
 from oncofed.domain import Atom, Criterion, Fact, PatientProfile, Section
-from oncofed.matching.atoms import AtomResult, cancer_type, sex, stage, treatment_matches
+from oncofed.matching.atoms import AtomResult, cancer_type, presumable, sex, stage, treatment_matches
 from oncofed.matching.evaluate import EVALUATORS, evaluate_atom
 from oncofed.matching.facts import PatientView, as_float, fact_date
 from oncofed.matching.numeric import compare, compare_range_column, lab_threshold, record_uln
@@ -258,6 +258,8 @@ KEYED_KINDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "breastfeeding": (("breastfeeding",), ("sex",)),
     "life_expectancy": (("life_expectancy",), ()),
     "non_evaluable": ((), ()),
+    "permission": ((), ()),
+    "childbearing_potential": (("menopausal_status", "childbearing_potential"), ("sex",)),
 }
 DATE_ATTRIBUTES = ("end",)
 
@@ -284,9 +286,9 @@ KEY_ATTRIBUTES: dict[str, tuple[str, ...]] = {
     "brain_metastases": ("status",),
     "metastasis": ("status",),
     "leptomeningeal_disease": ("status",),
-    "comorbidity": ("active",),
-    "infection": ("active",),
-    "prior_malignancy": ("active",),
+    "comorbidity": ("active", "status", "controlled"),
+    "infection": ("active", "status", "controlled"),
+    "prior_malignancy": ("active", "status", "controlled"),
     "biomarker": ("kind",),
     "pregnancy": (),
     "breastfeeding": (),
@@ -408,7 +410,8 @@ def _therapy_column(atom: Atom, batch: PatientBatch) -> np.ndarray:
     no_hit = TRUE if absent else FALSE
     presumed = PRESUMED_TRUE if absent else PRESUMED_FALSE
     out = np.full(n, UNKNOWN, dtype=np.int8)
-    out[table.any_positive] = presumed
+    if presumable(code, klass):
+        out[table.any_positive] = presumed
     out[any_neg] = no_hit
     out[any_hit] = holds_hit[any_hit]
     return out

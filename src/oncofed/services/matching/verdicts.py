@@ -139,7 +139,7 @@ def evaluate_pairs(
         view = PatientView.of(profile)
         # the ranker's relevance of each paired trial for this note (comparable across its trials)
         known = list(dict.fromkeys(position[p.corpus_id] for p in pairs if p.corpus_id in position))
-        scores = index.relevance(known, profile, on, text) if known else []
+        scores: Any = index.relevance(known, profile, on, text) if known else []
         relevance = {index.entries[k].trial.id: float(r) for k, r in zip(known, scores, strict=True)}
         cache: dict[int, AtomResult] = {}
         for p in pairs:

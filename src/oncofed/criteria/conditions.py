@@ -1,0 +1,276 @@
+"""When a criterion applies, and what it does not ask: conditions, permissions, exceptions.
+
+Run on one criterion's atoms after ConText and the relations of `logic.py`. Atoms marked
+`attributes["role"] = "condition"` become the criterion's `condition` (the parser moves them):
+the criterion is `not_applicable` when its condition is false (docs/MATCHING.md, "Outcome model").
+
+1. **Permissions and definitions are not requirements.** "Prior EGFR TKI is allowed", "Subjects with
+   hypothyroidism ... will not be excluded", "There is no limit on the number of prior regimens",
+   "HER2-positive is defined as IHC 3+": the atoms of such a sentence are dropped; a criterion left
+   with nothing becomes one `permission` atom as its condition (never applies, never excludes).
+   "Treated and stable brain metastases are allowed" next to "brain metastases" makes the latter
+   `status = active`.
+2. **Exceptions**: atoms inside "except / other than / excluding / with the exception of" are
+   carve-outs, not requirements: they are dropped unless negated (ConText already reads "excluding
+   glioblastoma" in an inclusion as "not glioblastoma").
+3. **Who the criterion is about** is a condition: the subject before a modal verb ("HER2-positive
+   gastric cancer *must* have received ...", "Patients with GIST must ..."), a sex subject ("Women who
+   are ...", "Male patients must ..."), childbearing potential; a criterion only about pregnancy or
+   breastfeeding applies to women.
+4. **Conditional clauses** ("if liver metastases", "for patients with Gilbert's syndrome", "unless",
+   "due to"): the threshold they govern gets `Atom.condition` and becomes an alternative of the
+   plain threshold ("<= 2.5 x ULN, or <= 5 x ULN if liver metastases"); when the governed threshold
+   could not be read, an undecidable alternative under the condition keeps the patient with the
+   condition `unknown` instead of excluded. At the start of the criterion, the clause is the
+   criterion's condition.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from oncofed.criteria.caseless import compile_i
+from oncofed.domain.criteria import Atom
+
+ROLE = "role"
+CONDITION = "condition"
+_PERMIT = compile_i(
+    r"\b(?:(?:is|are|will\s+be|be|being|were)\s+(?:also\s+)?(?:allowed|permitted|acceptable|"
+    r"eligible(?!\s+(?:only|for\s+(?:this|the)\s+(?:study|trial))))"
+    r"|may\s+(?:be\s+)?(?:enrolled|included|participate|enter|eligible|have\s+(?:received|had))"
+    r"|can\s+(?:be\s+)?(?:enrolled|included|participate)"
+    r"|(?:will|do|does|are|is|shall)\s+not\s+(?:be\s+)?(?:excluded|an?\s+exclusion|exclude)"
+    r"|no\s+limit\s+(?:on|to)|(?:is|are)\s+not\s+(?:required|mandatory))\b"
+)
+_PROHIBIT = compile_i(r"\bnot\s+(?:be\s+)?(?:allowed|permitted|acceptable|eligible)\b|\bonly\b")
+_DEFINITION = compile_i(r"^\W*(?:note\s*:\s*)?[\w+/(),.' -]{1,60}?\s+(?:is|are)\s+defined\s+(?:as|by)\b")
+_SENTENCE = re.compile(r"[^.;]+(?:[.;]|$)")
+_PAREN = re.compile(r"\([^()]*\)")
+_EXCEPT = compile_i(
+    r"\b(?:except(?:\s+for)?|other\s+than|excluding|with\s+the\s+exception\s+of|apart\s+from|besides)\b"
+)
+_MODAL = compile_i(
+    r"\b(?:must|should|shall|needs?\s+to|(?:is|are)\s+required\s+to|(?:has|have)\s+to|"
+    r"will\s+(?:need|be\s+required|have)\s+to)\b"
+)
+_SUBJECT_KINDS = {
+    "cancer_type", "biomarker", "disease_setting", "stage", "metastasis", "brain_metastases", "sex",
+    "childbearing_potential", "comorbidity", "infection", "prior_therapy", "treatment_naive", "age",
+    "leptomeningeal_disease",
+}  # fmt: skip
+_IF = compile_i(
+    r"\bif\b|\bwhen\b|\bin\s+(?:the\s+)?(?:case|presence|setting)\s+of\b"
+    r"|\b(?:for|in)\s+(?:patients?|participants?|subjects?|those|cases?)\s+(?:with|who\s+have|having)\b"
+    r"|\bwith\s+(?:known\s+|documented\s+)?(?:liver|hepatic|bone)\s+(?:metastas[ie]s|involvement)\b"
+    r"|\b(?:due|secondary|attributable|related)\s+to\b"
+    r"|\bexcept\s+(?:for\s+|in\s+)?(?:patients?|participants?|subjects?|those)\s+with\b|\bunless\b"
+)
+_CONDITION_KINDS = {
+    "metastasis", "brain_metastases", "comorbidity", "cancer_type", "biomarker", "infection",
+    "disease_setting", "sex", "prior_therapy", "leptomeningeal_disease", "childbearing_potential",
+}  # fmt: skip
+_GOVERNED_KINDS = {"lab", "ecog", "karnofsky", "age", "prior_lines", "life_expectancy"}
+_CLAUSE_END = re.compile(r"[);]|\.(?:\s|$)|,\s*or\b|\s\bor\s+(?:[<>≤≥=]|less|greater|more)")
+_CLAUSE_START = re.compile(r"[(;]|\.\s|\bor\b")
+_REPRODUCTIVE = {"pregnancy", "breastfeeding"}
+_THRESHOLD = compile_i(r"[<>≤≥]|\b(?:uln|times|x\s*uln|upper\s+limit|mg/dl|µmol|umol|g/dl|/l)\b")
+
+
+def _in(atom: Atom, start: int, end: int) -> bool:
+    return bool(atom.span) and start <= atom.span[0] < end  # type: ignore[index]
+
+
+def _as_condition(atom: Atom) -> Atom:
+    return replace(atom, hypothetical=False, attributes={**atom.attributes, ROLE: CONDITION})
+
+
+def _is_condition(atom: Atom) -> bool:
+    return bool(atom.attributes) and atom.attributes.get(ROLE) == CONDITION
+
+
+def permission_atom(text: str, code: str, about: list[Atom] | None = None) -> Atom:
+    """The one atom of a permission / definition criterion; `attributes["permits"]` says what it is about."""
+    permits = [
+        {"kind": a.kind, "code": a.code, "operator": a.operator, "value": a.value} for a in about or ()
+    ]
+    return Atom("permission", "present", code=code, span=(0, len(text)), text=text.strip()[:200],
+                attributes={ROLE: CONDITION, "permits": permits})  # fmt: skip
+
+
+def permissions(atoms: list[Atom], text: str) -> list[Atom]:
+    """Rule 1: permission and definition sentences are not requirements."""
+    if _DEFINITION.search(text):
+        return [permission_atom(text, "definition", atoms)]
+    if not _PERMIT.search(text):
+        return atoms
+    spans = []
+    # clauses: each parenthesis, then each sentence of what is left ("No active brain metastases
+    # (treated and stable brain metastases are allowed)": only the parenthesis is a permission)
+    parens = [m.span() for m in _PAREN.finditer(text)]
+    for s, e in parens:
+        if _PERMIT.search(text, s, e) and not _PROHIBIT.search(text, s, e):
+            spans.append((s, e))
+    outside = _PAREN.sub(lambda m: " " * len(m.group(0)), text)
+    for m in _SENTENCE.finditer(outside):
+        sentence = m.group(0)
+        if _PERMIT.search(sentence) and not _PROHIBIT.search(sentence):
+            spans.append(m.span())
+    if not spans:
+        return atoms
+    inside = [a for a in atoms if any(_in(a, s, e) for s, e in spans)]
+    kept = [a for a in atoms if a not in inside]
+    if not any(not _is_condition(a) for a in kept):
+        return [permission_atom(text, "permission", atoms)]
+    if any(a.kind == "brain_metastases" for a in inside):  # "... treated, stable ones are allowed"
+        kept = [_active_brain(a) for a in kept]
+    return kept
+
+
+def _active_brain(a: Atom) -> Atom:
+    if a.kind == "brain_metastases" and str(a.attributes.get("status") or "any") == "any":
+        return replace(a, attributes={**a.attributes, "status": "active"})
+    return a
+
+
+def exceptions(atoms: list[Atom], text: str) -> list[Atom]:
+    """Rule 2: carve-outs ("except basal cell carcinoma") are not requirements."""
+    m = _EXCEPT.search(text)
+    if not m or len(atoms) < 2 or _IF.match(text, m.start()):
+        return atoms
+    end = _CLAUSE_END.search(text, m.end())
+    stop = end.start() if end else len(text)
+    carved = [a for a in atoms if _in(a, m.end(), stop) and not a.negated and not _is_condition(a)]
+    rest = [a for a in atoms if a not in carved]
+    if not carved or not any(not _is_condition(a) for a in rest):
+        return atoms
+    if any(a.kind == "brain_metastases" for a in carved):
+        rest = [_active_brain(a) for a in rest]
+    return rest
+
+
+def subjects(atoms: list[Atom], text: str) -> list[Atom]:
+    """Rule 3: who the criterion is about is its condition."""
+    out = []
+    modal = _MODAL.search(text)
+    for a in atoms:
+        if (
+            a.kind == "childbearing_potential"
+            or (a.kind == "sex" and a.attributes.get("subject"))
+            or (
+                modal is not None
+                and a.span
+                and a.span[1] <= modal.start()
+                and a.kind in _SUBJECT_KINDS
+                and not _is_condition(a)
+            )
+        ):
+            a = _as_condition(a)
+        out.append(a)
+    statement = [a for a in out if not _is_condition(a)]
+    if (
+        statement
+        and all(a.kind in _REPRODUCTIVE for a in statement)
+        and not any(a.kind == "sex" for a in out if _is_condition(a))
+    ):
+        out.append(Atom("sex", "==", "FEMALE", text="women", attributes={ROLE: CONDITION, "implicit": True}))
+    return out
+
+
+def conditional_clauses(atoms: list[Atom], text: str) -> list[Atom]:
+    """Rule 4: "if ...", "for patients with ...", "unless ..." clauses (see module docstring)."""
+    if not _IF.search(text):
+        return atoms
+    out = list(atoms)
+    lead = len(text) - len(text.lstrip(" -*•\t"))
+    for m in list(_IF.finditer(text)):
+        end_m = _CLAUSE_END.search(text, m.end())
+        end = end_m.start() if end_m else len(text)
+        cond = [
+            a for a in out if _in(a, m.start(), end) and a.kind in _CONDITION_KINDS and not _is_condition(a)
+        ]
+        if not cond:
+            continue
+        cond_end = max(a.span[1] for a in cond if a.span)
+        if m.start() <= lead + 2:  # "For patients with liver metastases, ..." opens the criterion
+            out = [_as_condition(a) if a in cond else a for a in out]
+            continue
+        starts = [x.end() for x in _CLAUSE_START.finditer(text, 0, m.start())]
+        begin = max(starts) if starts else 0
+        governed = [a for a in out if a.kind in _GOVERNED_KINDS and a not in cond and a.span
+                    and (begin <= a.span[0] < m.start() or cond_end <= a.span[0] < end)]  # fmt: skip
+        plain = [a for a in out if a.kind in _GOVERNED_KINDS and a not in cond and a not in governed]
+        ifs = tuple(replace(a, hypothetical=False) for a in cond)
+        if not governed and not plain and not _THRESHOLD.search(text, begin, end):
+            continue  # not about a threshold ("... except for patients receiving trastuzumab"): left as is
+        out = [a for a in out if a not in cond]
+        if governed:
+            new = []
+            for a in out:
+                if a in governed:
+                    twin = next((p for p in plain if p.kind == a.kind and p.code == a.code), None)
+                    group = (
+                        twin.attributes.get("group") if twin else None
+                    ) or f"if{m.start()}{a.code or a.kind}"
+                    attrs = {**a.attributes, "group": group} if twin else dict(a.attributes)
+                    a = replace(a, condition=ifs, attributes=attrs)
+                elif a in plain and any(g.kind == a.kind and g.code == a.code for g in governed):
+                    g = next(g for g in governed if g.kind == a.kind and g.code == a.code)
+                    group = a.attributes.get("group") or f"if{m.start()}{g.code or g.kind}"
+                    a = replace(a, attributes={**a.attributes, "group": group})
+                new.append(a)
+            out = new
+        elif plain:  # the governed threshold was not read: an undecidable alternative under the condition
+            new = []
+            for a in out:
+                if a in plain:
+                    group = a.attributes.get("group") or f"if{m.start()}{a.code or a.kind}"
+                    a = replace(a, attributes={**a.attributes, "group": group})
+                    new.append(a)
+                    if not any(x.attributes.get("group") == group and x.condition for x in new[:-1]):
+                        new.append(Atom("non_evaluable", "present", code="conditional_threshold",
+                                        span=(begin, end), text=text[begin:end].strip(), condition=ifs,
+                                        attributes={"group": group}))  # fmt: skip
+                else:
+                    new.append(a)
+            out = new
+    return out
+
+
+_SEVERITY = compile_i(
+    r"\b(?P<q>uncontrolled|poorly[\s-]+controlled|not\s+(?:well[\s-]+)?controlled|non-?controlled|inadequately[\s-]+controlled|"
+    r"unstable|symptomatic|clinically\s+(?:significant|relevant|important)|significant|severe|serious|active|"
+    r"untreated|progressive|progressing|decompensated|requiring\s+(?:treatment|therapy))\b[^.;,]{0,30}$"
+)
+_SEVERITY_IN = compile_i(
+    r"\b(?P<q>uncontrolled|poorly[\s-]+controlled|non-?controlled|inadequately[\s-]+controlled|unstable|"
+    r"symptomatic|clinically\s+significant|severe|serious|decompensated)\b"
+)
+_SEVERITY_KINDS = {"comorbidity", "infection"}
+
+
+def severities(atoms: list[Atom], text: str) -> list[Atom]:
+    """A condition named with its severity ("uncontrolled hypertension", "clinically significant liver
+    disease") states more than its presence: `attributes["qualifier"]` (the evaluator asks for it)."""
+    out = []
+    for a in atoms:
+        if a.kind in _SEVERITY_KINDS and a.span and not a.attributes.get("qualifier"):
+            # before the mention, in the same clause, or inside it ("uncontrolled hypertension" is one term)
+            m = _SEVERITY.search(text[max(0, a.span[0] - 50) : a.span[0]]) or _SEVERITY_IN.search(
+                text[a.span[0] : a.span[1]]
+            )
+            if m and not (a.kind == "infection" and m.group("q").lower() == "active"):
+                q = re.sub(r"\s+", " ", m.group("q").lower())
+                a = replace(a, attributes={**a.attributes, "qualifier": q})
+        out.append(a)
+    return out
+
+
+def conditions(atoms: list[Atom], text: str) -> list[Atom]:
+    """The four rules above, in order, then the severity qualifiers."""
+    atoms = permissions(atoms, text)
+    if len(atoms) == 1 and atoms[0].kind == "permission":
+        return atoms
+    atoms = exceptions(atoms, text)
+    atoms = conditional_clauses(atoms, text)
+    return severities(subjects(atoms, text), text)

@@ -1,0 +1,239 @@
+"""The structure of a trial's criteria list: headings, fragments, cohorts, "one of the following".
+
+Run on a parsed trial (all its criteria, reading order), after each criterion's atoms are known:
+
+1. **Headings and fragments are not criteria.** A lead-in line ending with ":" ("Hematologic:",
+   "Adequate organ function as follows:"), a sub-header ("Part 1: Dose Escalation Cohort Specific
+   inclusion criteria:"), a bare fragment (":" , "Key :", "Note: This") is dropped; what it says is
+   carried by the lines under it.
+2. **Cohorts, parts, arms, groups are alternatives.** A heading naming a cohort ("Cohort A", "Part B",
+   "Expansion Cohort 3", "Group 1:", "For Colorectal (CRC):", "HER2-Expressing Gastric Cancer-Specific
+   inclusion criteria", "For participants who have somatic BRCAm breast cancer:") gives its label to
+   the lines under it until the next cohort heading or a heading for every cohort ("For all
+   participants:"); an inline prefix ("Group 1: TNBC who ...") labels its own line. Nested labels are
+   joined with " — " ("Part B — TNBC"): a line labelled "Part B" applies to every "Part B — ..." cohort.
+   A population heading that itself carries atoms ("For TNBC:", "HER2-POSITIVE:") stays as a criterion
+   of its cohort (it is the cohort's requirement).
+3. **"One of the following"** (inclusion): the options under such a lead-in (nested lines, or a run of
+   lines with an upper-case label such as "HER2-POSITIVE: ...") are alternatives: each becomes a
+   sub-cohort of the current cohort.
+4. **Exclusions that name the trial's own disease are qualified**: "Bilateral breast cancer", "rare
+   histological type", "history of breast cancer" in a breast cancer trial cannot mean the disease
+   itself; such `cancer_type` / `disease_setting` atoms get `attributes["qualified"]` and the evaluator
+   answers unknown (to check) instead of "applies".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+
+from oncofed.criteria import vocab
+from oncofed.criteria.caseless import compile_i
+from oncofed.domain.criteria import Atom, Criterion, Section
+
+JOIN = " — "
+_COHORT_WORD = compile_i(
+    r"\b(?:cohorts?|parts?|arms?|groups?|baskets?|strat(?:um|a)|sub-?stud(?:y|ies)|modules?|"
+    r"(?:dose[\s-]+)?(?:expansion|escalation|extension)|phase\s+(?:[0-9]+[ab]?|i{1,3}v?[ab]?)\b)"
+)
+_FOR_ALL = compile_i(
+    r"^\W*(?:for\s+)?(?:all|every|each)\s+(?:participants?|patients?|subjects?|cohorts?|parts?|arms?|groups?)\b"
+)
+_SECTION_TAIL = compile_i(
+    r"^(?P<q>.*?)(?:[\s-]*specific)?\s*\b(?:inclusion|exclusion|eligibility)\s+criteri(?:a|on)\b\s*:?\s*$"
+)
+_PLAIN = compile_i(
+    r"^(?:(?:key|main|general|additional|other|further|common|all|study|specific|[-:*•#(),.\d]+)\s*)*$"
+)
+_INLINE = compile_i(
+    r"^\W*(?P<label>(?:(?:dose[\s-]+)?(?:expansion|escalation|extension)\s+)?"
+    r"(?:cohort|part|arm|group|stratum|module)\s*[\w.]{1,6}(?:\s*\([^)]{0,40}\))?"
+    r"|phase\s+(?:[0-9]+[ab]?|i{1,3}v?[ab]?)\s+part"
+    r"|for\s+(?:the\s+)?(?:dose[\s-]+)?(?:expansion|escalation|extension)\s+(?:phase|part|cohort)s?)"
+    r"\s*[:\-–]\s*(?=\S)"
+)
+_POPULATION_LEAD = compile_i(
+    r"^\W*(?:for\s+(?:the\s+)?(?:patients?|participants?|subjects?|those)?\s*(?:with|who\s+have|who\s+are|in)?\b|"
+    r"(?:patients?|participants?|subjects?)\s+with\b)"
+)
+_ONE_OF = compile_i(r"\b(?:(?:one|any|either)\s+of\s+the\s+following|at\s+least\s+one\s+of)\b")
+_CAPS_LABEL = re.compile(r"^\W*(?P<label>[A-Z0-9][A-Z0-9 +/&-]{2,40}[A-Z0-9+])\s*[:(]")
+_WORD = re.compile(r"[A-Za-z]{3,}")
+_VERB = compile_i(r"\b(?:must|should|have|has|had|be|is|are|was|were|with|without|who|received|receive)\b")
+_QUALIFIER = compile_i(
+    r"\b(?:bilateral|sequential|synchronous|metachronous|contralateral|inflammatory|occult|rare|"
+    r"other\s+than|history\s+of|prior|previous|another|second|secondary|concurrent|recurrent|"
+    r"non-?operable|inoperable|male|histolog\w+\s+type)\b"
+)
+_POPULATION_KINDS = {"cancer_type", "biomarker", "disease_setting", "stage"}
+
+
+def _bare(text: str) -> str:
+    return text.strip().strip("*•-–").strip()
+
+
+def _label(text: str) -> str:
+    out = re.sub(r"(?i)^\W*for\s+(?:the\s+)?", "", _bare(text)).rstrip(" :.-–")
+    out = re.sub(r"(?i)[\s-]*specific$", "", out)
+    return re.sub(r"\s+", " ", out).strip() or _bare(text)
+
+
+def _is_fragment(text: str) -> bool:
+    bare = _bare(text)
+    words = _WORD.findall(bare)
+    return (
+        not words
+        or (len(words) <= 2 and bare.rstrip().endswith(":") and len(bare) < 16)
+        or bool(re.fullmatch(r"(?i)\W*(?:key|note|notes|and|or)\W*(?:\w{1,5})?\W*", bare))
+    )
+
+
+def _heading(c: Criterion) -> tuple[str, str | None] | None:
+    """("cohort", label) | ("all", None) | ("leadin", None) | ("one_of", None) | ("plain", None) when the
+    criterion is a heading, else None."""
+    bare = _bare(c.text)
+    m = _SECTION_TAIL.match(bare)
+    if m:
+        qualifier = m.group("q").strip(" :-–,")
+        if not qualifier or _PLAIN.match(qualifier):
+            return ("plain", None)
+        return ("cohort", _label(qualifier))
+    colon = bare.endswith(":")
+    short = len(bare) <= 120
+    if colon and short:
+        if _FOR_ALL.search(bare) or len(_COHORT_WORD.findall(bare)) >= 2 and re.search(r",|\band\b", bare):
+            return ("all", None)  # "dose escalation, expansion, and extension:" heads every part
+        if _ONE_OF.search(bare):
+            return ("one_of", None)
+        populational = bool(c.atoms) and all(a.kind in _POPULATION_KINDS for a in c.atoms)
+        if _COHORT_WORD.search(bare) or _POPULATION_LEAD.search(bare) or populational:
+            return ("cohort", _label(bare))
+        return ("leadin", None)
+    # "For Part A", "Dose expansion Cohort - TNBC": a short cohort line without verb or colon
+    if len(bare) <= 60 and _COHORT_WORD.search(bare) and not _VERB.search(bare) and not c.atoms:
+        return ("cohort", _label(bare))
+    return None
+
+
+def organise(criteria: Sequence[Criterion], hints: Sequence[str | None] | None = None) -> list[Criterion]:
+    """The criteria with headings and fragments removed, cohorts labelled, own-disease exclusions
+    qualified (see the module docstring). `hints[k]`: the cohort named by the section header above
+    criterion k (the segmenter's `cohort_hint`), if any."""
+    out: list[Criterion] = []
+    section: Section | None = None
+    last_hint: str | None = None
+    top: str | None = None  # the cohort of the section header or of a "Part ..." heading
+    sub: str | None = None  # a population cohort under it
+    options: tuple[str, int] | None = None  # (label of the "one of" cohort, options so far)
+    option_parent: int | None = None
+    for k, c in enumerate(criteria):
+        hint = hints[k] if hints is not None else None
+        if c.section is not section or hint != last_hint:
+            section, last_hint = c.section, hint
+            top, sub, options, option_parent = (_label(hint) if hint else None), None, None, None
+        if c.index < 0:  # registry fields: never a heading, never a cohort
+            out.append(c)
+            continue
+        if _is_fragment(c.text):
+            continue
+        head = _heading(c)
+        if head is not None:
+            kind, label = head
+            options, option_parent = None, None
+            if kind == "all":
+                top = sub = None
+            elif kind == "cohort" and label:
+                if _COHORT_WORD.search(label) and not _POPULATION_LEAD.search(c.text):
+                    top, sub = label, None
+                else:
+                    sub = label
+                if any(a.kind != "non_evaluable" for a in c.atoms):
+                    out.append(replace(c, cohort=_join(top, sub)))
+            if kind == "one_of" and c.section is Section.INCLUSION:
+                options, option_parent = (_join(top, sub) or "", 0), c.index
+            if (
+                kind in ("leadin", "one_of")
+                and len(_bare(c.text)) > 60
+                and any(a.kind != "non_evaluable" for a in c.atoms)
+            ):  # a long lead-in that states something itself ("No active cardiac disease ..., including:")
+                out.append(replace(c, cohort=_join(top, sub)))
+            continue
+        cohort = _join(top, sub)
+        inline = _INLINE.match(c.text)
+        if inline:
+            cohort = _join(top, _label(inline.group("label")))
+        elif options is not None:
+            caps = _CAPS_LABEL.match(c.text)
+            nested = c.parent_index is not None and c.parent_index == option_parent
+            if nested or caps:
+                label, n = options
+                n += 1
+                options = (label, n)
+                name = _label(caps.group("label")) if caps else f"option {n}"
+                cohort = _join(label or None, name)
+            else:
+                options, option_parent = None, None
+        out.append(replace(c, cohort=cohort) if cohort != c.cohort else c)
+    return qualify_own_disease(out)
+
+
+def _join(a: str | None, b: str | None) -> str | None:
+    if a and b:
+        return f"{a}{JOIN}{b}"
+    return a or b
+
+
+def _codes(atom: Atom) -> list[str]:
+    raw = atom.value if atom.value is not None else atom.code
+    return [str(c).upper() for c in (raw if isinstance(raw, (list, tuple, set)) else [raw]) if c]
+
+
+def _related(code: str, others: set[str]) -> bool:
+    lineage = {code, *vocab.oncotree_ancestors(code)}
+    return bool(lineage & others) or any(code in vocab.oncotree_ancestors(o) for o in others)
+
+
+def qualify_own_disease(criteria: list[Criterion]) -> list[Criterion]:
+    """Mark exclusion `cancer_type` / `disease_setting` atoms that name the trial's own disease or
+    carry a qualifier ("bilateral", "history of", "another") as `qualified` (see module docstring)."""
+    included: set[str] = set()
+    settings: set[str] = set()
+    for c in criteria:
+        if c.section is Section.INCLUSION:
+            for a in c.atoms:
+                if a.kind == "cancer_type" and not a.negated:
+                    included.update(_codes(a))
+                elif a.kind == "disease_setting" and not a.negated and a.code:
+                    settings.add(a.code)
+    out = []
+    for c in criteria:
+        if c.section is Section.EXCLUSION and any(
+            a.kind in ("cancer_type", "disease_setting") for a in c.atoms
+        ):
+            # the trial's own disease is neutral next to another statement ("HER2-positive breast
+            # cancer" in a breast trial: the HER2 status decides); alone it must be qualified
+            alone = all(a.kind in _POPULATION_KINDS - {"biomarker"} for a in c.atoms)
+            atoms = tuple(
+                _qualified(a, c.text, included if alone else set(), settings if alone else set())
+                for a in c.atoms
+            )
+            if atoms != c.atoms:
+                c = replace(c, atoms=atoms)
+        out.append(c)
+    return out
+
+
+def _qualified(a: Atom, text: str, included: set[str], settings: set[str]) -> Atom:
+    if a.negated or a.attributes.get("qualified"):
+        return a
+    before = text[max(0, (a.span or (0, 0))[0] - 60) : (a.span or (0, 0))[0]]
+    own = False
+    if a.kind == "cancer_type":
+        own = any(_related(code, included) for code in _codes(a))
+    elif a.kind == "disease_setting":
+        own = bool(a.code) and a.code in settings
+    if own or _QUALIFIER.search(before) or (a.kind == "cancer_type" and _QUALIFIER.search(a.text)):
+        return replace(a, attributes={**a.attributes, "qualified": True})
+    return a
