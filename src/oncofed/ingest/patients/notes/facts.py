@@ -100,7 +100,7 @@ def extract(text: str, note_id: str, source: str) -> PatientProfile:
                     t.start,
                     t.end,
                     code=t.code,
-                    display=f"{t.text} ({t.scope})",
+                    display=t.text,
                     attributes={"scope": t.scope, "label": t.label.lower()},
                 )
             continue

@@ -164,13 +164,16 @@ def _longest(found: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str
     return kept
 
 
-def _context_negated(text: str, c: context.Context, a: int, s: int, e: int) -> bool:
+def _context_negated(
+    text: str, c: context.Context, a: int, s: int, e: int, qualifiers: list[tuple[int, int]]
+) -> bool:
     """ConText's negation, with a trigger written after the mention ("..., now resolved") counted only
-    within four words of it: its scope otherwise runs back over a whole list of findings."""
+    within four words of it (its scope otherwise runs back over a whole list of findings), and a
+    trigger that only negates a qualifier ("without complications") not counted."""
     if not c.negated:
         return False
     for category, ts, _te in c.triggers:
-        if category != "NEGATED_EXISTENCE":
+        if category != "NEGATED_EXISTENCE" or any(q0 <= a + ts < q1 for q0, q1 in qualifiers):
             continue
         if a + ts < s or len(text[e : a + ts].split()) <= 4:
             return True
@@ -201,7 +204,9 @@ def targets(text: str, extra: Sequence[tuple[int, int, str, str]] = ()) -> list[
         sentence = containing(sentence_spans, a) or (a, b)
         for (s, e, label, code), c in zip(by_clause[(a, b)], found_ctx, strict=True):
             since = last_before(cues["stop"], a, s)  # the clause from its last terminator (but, ;) on
-            negated = _context_negated(text, c, a, s, e) or any_between(cues["negation"], since, s)
+            negated = _context_negated(text, c, a, s, e, cues["qualifier"]) or any_between(
+                cues["negation"], since, s
+            )
             if negated and label in THERAPY and _RECEIVED.search(text, since, s):
                 negated = False  # "had not responded to taxanes": the taxanes were given
             if not negated and label in BACKWARD_NEGATION:

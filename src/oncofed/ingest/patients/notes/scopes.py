@@ -48,6 +48,7 @@ def _cues() -> tuple[Cues, Cues]:
             "negation": nv["negations"],
             "family": nv["family"],
             "stop": nv["terminators"],
+            "qualifier": r["qualifier_negations"],
         }
     )
     return every, Cues({"trial_not": r["trial"]["not_when"]})
@@ -105,9 +106,9 @@ def note_scopes(text: str) -> NoteScopes:
         if ("plan", sent) not in opened:
             opened.add(("plan", sent))
             out.append((s, sentence_end(s), "plan"))
-    for s, e in found["plan_back"]:
+    for s, e in found["plan_back"]:  # "chemotherapy is planned", "she is scheduled for surgery": the clause
         clause = containing(clause_spans, s) or (s, e)
-        out.append((clause[0], e, "plan"))
+        out.append((clause[0], max(e, clause[1]), "plan"))
     for _, e in found["allergy"]:
         clause = containing(clause_spans, e - 1) or (e, e)
         out.append((e, clause[1], "allergy"))
