@@ -35,16 +35,16 @@ def build_network(db: Database, patients: int = 400) -> None:
     with db.session() as s:
         repo = TrialRepository(s)
         for trial in build_demo_trials(centres, seed=7):
-            if not any(site.centre_id == HOME for site in trial.sites):
-                site = TrialSite(
-                    facility=home.name,
-                    status=TrialStatus.RECRUITING,
-                    centre_id=HOME,
-                    city=home.city,
-                    latitude=home.latitude,
-                    longitude=home.longitude,
-                )
-                trial = dataclasses.replace(trial, sites=[*trial.sites, site])
+            others = [site for site in trial.sites if site.centre_id != HOME]  # Curie recruits for all
+            site = TrialSite(
+                facility=home.name,
+                status=TrialStatus.RECRUITING,
+                centre_id=HOME,
+                city=home.city,
+                latitude=home.latitude,
+                longitude=home.longitude,
+            )
+            trial = dataclasses.replace(trial, sites=[*others, site])
             repo.upsert(trial)
     with db.session() as s:
         PatientRepository(s, Actor.system("test")).add_rows(
@@ -92,3 +92,27 @@ def board_with_meeting(
     )
     meeting = create_meeting(db, actor, board, utcnow() + timedelta(days=3))
     return board, meeting
+
+
+def add_home_sites(db: Database) -> None:
+    """Give every recruiting trial a recruiting site at Curie (a copy of the demo network only)."""
+    from oncofed.store.models import CentreRow, TrialRow, TrialSiteRow
+
+    with db.session() as s:
+        home = s.get(CentreRow, HOME)
+        for row in s.scalars(select(TrialSiteRow).where(TrialSiteRow.centre_id == HOME)):
+            row.status = "RECRUITING"
+        have = set(s.scalars(select(TrialSiteRow.trial_id).where(TrialSiteRow.centre_id == HOME)))
+        for tid in s.scalars(select(TrialRow.id).where(TrialRow.status == "RECRUITING")):
+            if tid not in have:
+                s.add(
+                    TrialSiteRow(
+                        trial_id=tid,
+                        centre_id=HOME,
+                        facility=home.name,
+                        status="RECRUITING",
+                        city=home.city,
+                        latitude=home.latitude,
+                        longitude=home.longitude,
+                    )
+                )
