@@ -1,0 +1,1 @@
+"""Load test (issue 22): a Locust user mix against `oncofed serve` on loopback."""
