@@ -13,7 +13,6 @@ import functools
 import re
 from typing import Any
 
-from oncofed.criteria import vocab as shared_vocab
 from oncofed.criteria.caseless import Caseless, compile_i
 from oncofed.domain import Fact, PatientProfile
 from oncofed.ingest.patients.common import (
@@ -74,7 +73,7 @@ def extract(text: str, note_id: str, source: str) -> PatientProfile:
     advanced = any(
         not _NEGATED_BEFORE.search(text[max(0, m.start() - 40) : m.start()]) for m in _ADVANCED.finditer(text)
     )
-    cancers = shared_vocab.find_cancer_types(text)  # the primary's organ: a lesion there is not a metastasis
+    cancers = mentions.cancer_mentions(text)  # the primary's organ: a lesion there is not a metastasis
     tissue = sites.primary_tissue(cancers[0].code if cancers else None)
     found = mentions.targets(
         text, [(s, e, "SITE", site) for s, e, site in sites.site_spans(text, advanced, tissue)]

@@ -84,6 +84,12 @@ def _note_index() -> shared_vocab.PhraseIndex:
     return shared_vocab.PhraseIndex(entries, lowercase_acronyms=True)
 
 
+@functools.lru_cache(maxsize=16)
+def cancer_mentions(text: str) -> list[shared_vocab.Mention]:
+    """The criteria engine's cancer mentions of a note (asked twice per note: cached)."""
+    return shared_vocab.find_cancer_types(text)
+
+
 @functools.cache
 def regimens() -> dict[str, tuple[list[str], bool]]:
     """Regimen abbreviation -> (its drugs, whether it needs a therapy cue nearby)."""
@@ -123,7 +129,7 @@ def _raw_mentions(
         if label == "REGIMEN" and not _regimen_ok(text, m.start, m.end, code):
             continue
         found.append((m.start, m.end, label, code))
-    found += [(m.start, m.end, "CANCER", m.code) for m in shared_vocab.find_cancer_types(text)]
+    found += [(m.start, m.end, "CANCER", m.code) for m in cancer_mentions(text)]
     found += [(m.start, m.end, "DRUG", m.code) for m in shared_vocab.find_drugs(text)]
     found += [(m.start, m.end, "CLASS", m.code) for m in shared_vocab.find_drug_classes(text)]
     genes = [f for f in found if f[2] == "GENE"] + [

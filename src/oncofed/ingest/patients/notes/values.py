@@ -59,16 +59,13 @@ def age_and_sex(text: str, add: Add) -> tuple[float | None, str | None]:
         if 0 <= years <= 120:
             age = float(years)
             add("age", m.start(), m.end(), value=years, unit="years", display=f"{years} years")
-    letter = SEX_LETTER_RE.search(text[:200])
-    candidates = (
-        [letter] if letter else [*SEX_RE.finditer(text[:400])] or [*SEX_PRONOUN_RE.finditer(text[:400])]
-    )
-    for m in candidates:
+    opening = text[:400]
+    m = SEX_LETTER_RE.search(opening, 0, 200) or SEX_RE.search(opening) or SEX_PRONOUN_RE.search(opening)
+    if m:
         word = m.group(1).lower()
         sex = {"m": "MALE", "f": "FEMALE"}.get(word) or SEX_WORDS.get(word)
         if sex:
             add("sex", m.start(), m.end(), code=sex, value=sex, display=m.group(0).strip())
-            break
     return age, sex
 
 
