@@ -34,8 +34,10 @@ def register(app: typer.Typer) -> None:
     def prescreen_network(
         trials: list[str] = typer.Argument(..., help="Trial ids (see `oncofed trials search`)."),
         engine: str = typer.Option("local", help="local (this process) or spark (extra [spark])."),
-        patients: Path | None = typer.Option(
-            None, help="Patients Parquet in the export layout (default: exported from the store now)."
+        patients: str = typer.Option(
+            "",
+            help="Patients Parquet in the export layout: a path, or for Spark a URI (hdfs://, s3a://); "
+            "default: exported from the store now.",
         ),
         out: Path | None = typer.Option(None, help="Write every (trial, patient) row: .parquet or .csv."),
         partitions: int = typer.Option(0, min=0, help="Spark partitions (0: one per centre)."),
@@ -65,8 +67,8 @@ def register(app: typer.Typer) -> None:
         started = time.perf_counter()
         criteria = network_trials(db, trials)
         with tempfile.TemporaryDirectory(prefix="oncofed-network-") as tmp:
-            source = patients
-            if source is None:
+            source: Path | str = patients
+            if not patients:
                 source = Path(tmp) / "patients.parquet"
                 with console.status("exporting the patients (research use)"):
                     export_patients(db, _operator(trials), source)
@@ -77,7 +79,7 @@ def register(app: typer.Typer) -> None:
                     spark = spark_session(spark_master or None)
                     run = run_on_spark(spark, source, criteria, day, partitions or None)
                 else:
-                    run = run_local(source, criteria, day)
+                    run = run_local(Path(source), criteria, day)
         if out is not None:
             if out.suffix.lower() == ".csv":
                 pacsv.write_csv(run.results, out)

@@ -214,7 +214,11 @@ def run_local(patients: Path, trials: Sequence[TrialCriteria], day: date) -> Net
 
 
 def run_on_spark(
-    spark: Any, patients: Path, trials: Sequence[TrialCriteria], day: date, partitions: int | None = None
+    spark: Any,
+    patients: Path | str,
+    trials: Sequence[TrialCriteria],
+    day: date,
+    partitions: int | None = None,
 ) -> NetworkRun:
     """Spark: the patients' Parquet partitioned by centre (`partitions` of them, default one per
     centre), each partition evaluated by `evaluate_partition` on an executor."""

@@ -47,9 +47,11 @@ def export_store_events(db: Database, path: Path) -> int:
     return int(table.num_rows)
 
 
-def register_events(spark: Any, path: Path) -> int:
+def register_events(spark: Any, path: Path | str) -> int:
     """Read the Parquet events as the view `clean_events`, after checking they are clean."""
-    if not Path(path).exists():
+    if (
+        "://" not in str(path) and not Path(path).exists()
+    ):  # a cluster URI (hdfs://, s3a://) is Spark's to find
         raise InputError("file not found", file=str(path), fix="check the path")
     df = spark.read.parquet(str(path))
     missing = [c for c in COLUMNS if c not in df.columns]
@@ -108,7 +110,7 @@ def _plain(row: dict[str, Any]) -> dict[str, Any]:
 
 def compute_on_spark(
     spark: Any,
-    path: Path,
+    path: Path | str,
     *,
     source: str | None = None,
     trend: str = "month",

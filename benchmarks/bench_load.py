@@ -1,0 +1,178 @@
+"""Load: the Locust user mix (benchmarks/load/locustfile.py) against `oncofed serve --workers N` on
+PostgreSQL with the 50,000-patient demo, at 50 and 200 concurrent users; p50/p95/p99 per request
+type, throughput and errors. Targets (issue 22), at 50 users: pages p95 < 300 ms, match page
+p95 < 1 s, 0 errors.
+
+Run: .venv/bin/python -m benchmarks.bench_load [--patients 50000] [--users 50 200] [--seconds 60]
+     [--workers 2] [--database-url URL]
+
+Without --database-url the benchmark starts its own PostgreSQL cluster (Debian's postgresql, on a
+free loopback port, durable settings: fsync and synchronous_commit on, unlike the test suite's
+throw-away cluster) and removes it at the end. Locust runs on the same 2 cores as the server and the
+database: every figure includes that competition. Loopback only; each run stops by itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+from tests.conftest import free_port
+from tests.server_process import ServerProcess
+
+from benchmarks.load.runner import LoadResult, prepare_plan, run_locust
+from benchmarks.report import write_section
+from oncofed.store.db import Database
+from oncofed.synthetic.demo import build_demo
+
+MATCH_PAGE = "GET /patients/{patient_id}/matches (match page)"
+
+
+@contextmanager
+def postgres_cluster() -> Iterator[str]:
+    """A PostgreSQL cluster of our own with durable settings; yields an admin URL."""
+    pg_bin = sorted(Path("/usr/lib/postgresql").glob("*/bin"))[-1]
+    work = Path(tempfile.mkdtemp(prefix="oncofed-load-pg-"))
+    work.chmod(0o755)
+    run_as: list[str] = []
+    if os.geteuid() == 0:  # initdb refuses root
+        subprocess.run(["id", "postgres"], check=True, capture_output=True)
+        shutil.chown(work, "postgres")
+        run_as = ["runuser", "-u", "postgres", "--"]
+    port = free_port()
+    data = work / "data"
+    subprocess.run([*run_as, str(pg_bin / "initdb"), "-D", str(data), "-U", "app", "--auth=trust", "-E", "UTF8",
+                    "--locale=C.UTF-8"], check=True, capture_output=True)  # fmt: skip
+    options = (
+        f"-p {port} -k {work} -c listen_addresses=127.0.0.1 -c max_connections=200 -c shared_buffers=512MB"
+    )
+    subprocess.run([*run_as, str(pg_bin / "pg_ctl"), "-D", str(data), "-l", str(work / "pg.log"), "-w", "-o",
+                    options, "start"], check=True, capture_output=True)  # fmt: skip
+    try:
+        yield f"postgresql+psycopg://app@127.0.0.1:{port}/postgres"
+    finally:
+        subprocess.run(
+            [*run_as, str(pg_bin / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"], capture_output=True
+        )
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def database_for(admin_url: str, patients: int) -> str:
+    name = f"oncofed_load_{patients}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        if not conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).scalar():
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return admin_url.rsplit("/", 1)[0] + f"/{name}"
+
+
+def table(result: LoadResult) -> str:
+    lines = [
+        f"**{result.users} users**, {result.seconds} s: {result.requests:,} requests, "
+        f"{result.rps:.1f} requests/s, {result.failures} errors",
+        "",
+        "| request type | requests | errors | p50 (ms) | p95 (ms) | p99 (ms) | mean (ms) |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for s in result.by_request:
+        lines.append(
+            f"| `{s.name}` | {s.requests:,} | {s.failures} | {s.p50:.0f} | {s.p95:.0f} | {s.p99:.0f} | {s.mean:.0f} |"
+        )
+    if result.failures_detail:
+        lines.append("")
+        lines.append(
+            "Errors: "
+            + "; ".join(
+                f"{f.get('Name')}: {f.get('Error', '')[:120]} x{f.get('Occurrences')}"
+                for f in result.failures_detail[:5]
+            )
+        )
+    return "\n".join(lines)
+
+
+def verdict(result: LoadResult) -> str:
+    pages = [s for s in result.by_request if s.name != MATCH_PAGE and s.requests]
+    worst = max(pages, key=lambda s: s.p95)
+    match = next((s for s in result.by_request if s.name == MATCH_PAGE), None)
+    ok_pages = worst.p95 < 300
+    ok_match = match is not None and match.p95 < 1000
+    return (
+        f"At {result.users} users: slowest other request type p95 {worst.p95:.0f} ms (`{worst.name}`; target < 300 ms: "
+        f"{'met' if ok_pages else 'NOT met'}); match page p95 {match.p95 if match else float('nan'):.0f} ms "
+        f"(target < 1 s: {'met' if ok_match else 'NOT met'}); errors {result.failures} "
+        f"(target 0: {'met' if result.failures == 0 else 'NOT met'})."
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--patients", type=int, default=50_000)
+    parser.add_argument("--users", type=int, nargs="+", default=[50, 200])
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--warmup", type=int, default=30, help="Seconds of unmeasured traffic first.")
+    parser.add_argument("--database-url", default="")
+    parser.add_argument("--no-write", action="store_true", help="Print, do not write docs/BENCHMARKS.md.")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="oncofed-load-") as tmp:
+        cluster = postgres_cluster() if not args.database_url else None
+        admin = cluster.__enter__() if cluster else args.database_url
+        try:
+            url = database_for(admin, args.patients) if cluster else admin
+            db = Database(url)
+            started = time.perf_counter()
+            report = build_demo(db, patients=args.patients, seed=42)
+            build_s = time.perf_counter() - started
+            plan = Path(tmp) / "plan.json"
+            prepare_plan(db, plan)
+            db.dispose()
+            results = []
+            for users in args.users:
+                with ServerProcess(url, workers=args.workers) as server:
+                    # warm-up, not measured: each worker loads the criteria parser, the trial index and
+                    # the ranker's model on its first requests
+                    run_locust(
+                        server.base_url, plan, 8, args.warmup, Path(tmp) / f"warm{users}", spawn_rate=8
+                    )
+                    res = run_locust(server.base_url, plan, users, args.seconds, Path(tmp) / f"u{users}")
+                results.append(res)
+                print(table(res), "\n", verdict(res), "\n", flush=True)
+        finally:
+            if cluster:
+                cluster.__exit__(None, None, None)
+
+    body = "\n\n".join(
+        [
+            f"Demo network on PostgreSQL 15 (own cluster, durable settings): {report.patients:,} patients, "
+            f"{report.trials} trials ({'reused' if report.reused else f'built in {build_s:.0f} s'}). "
+            f"`oncofed serve --workers {args.workers}` (pools sized from the workers), Locust "
+            f"{args.seconds} s per run after {args.warmup} s of unmeasured warm-up traffic (8 users) on a "
+            "freshly started server, users spawned over the first 10 s, 1-3 s think time per user; the mix: "
+            "clinicians (match pages, patient pages; weight 4), research nurses (pre-screening list page and "
+            "JSON, status changes with the version they saw; 3), public (registry search and trial pages; 4), "
+            "trial managers (feasibility questions; 1); every user logs in through the form first "
+            "(argon2). Percentiles are Locust's (bucketed to 2 significant digits above 100 ms). Locust, the "
+            "server and PostgreSQL share the machine's 2 cores.",
+            *[table(r) + "\n\n" + verdict(r) for r in results],
+        ]
+    )
+    command = "python -m benchmarks.bench_load" + (
+        f" --patients {args.patients}" if args.patients != 50_000 else ""
+    )
+    if not args.no_write:
+        write_section("load", "Load: PostgreSQL under concurrent users (issue 22)", command, body)
+    print(body)
+
+
+if __name__ == "__main__":
+    main()
