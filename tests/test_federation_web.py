@@ -89,7 +89,7 @@ def test_costing_json_csv_compare_and_printable_page(as_fed: Any, as_curie: Any)
         both["network"]["b_total"] - both["network"]["a_total"], abs=0.02
     )
     csv = as_fed.get("/api/federation/costing?proposal=1&format=csv").text.splitlines()
-    assert csv[0].startswith("centre_id,centre,family,staff") and len(csv) == 1 + 19 * 6
+    assert csv[0].startswith("centre_id,centre,family,family_en,family_fr,staff") and len(csv) == 1 + 19 * 6
     own = as_curie.get("/api/federation/costing?proposal=1").json()
     assert [c["centre_id"] for c in own["centres"]] == ["curie"]
     page = as_fed.get("/federation/costing/print?a=1&b=2", headers={"accept": "text/html"})

@@ -26,6 +26,8 @@ COSTING_COLUMNS = [
     "centre_id",
     "centre",
     "family",
+    "family_en",
+    "family_fr",
     "staff",
     "fte",
     "baseline_gross",
@@ -107,6 +109,12 @@ def proposal_json(p: Proposal) -> dict[str, Any]:
 
 def costing_json(costing: Any, names: Mapping[str, str]) -> dict[str, Any]:
     r = costing.result
+    families = getattr(costing, "family_names", {})
+
+    def named(row: dict[str, Any]) -> dict[str, Any]:
+        en, fr = families.get(row["family"], (row["family"], row["family"]))
+        return {**row, "family_en": en, "family_fr": fr}
+
     total = CostLine("*", "*")
     for ln in r.lines:
         total.staff += ln.staff
@@ -127,8 +135,10 @@ def costing_json(costing: Any, names: Mapping[str, str]) -> dict[str, Any]:
         "staff_counted": r.staff_counted,
         "network": _line(total, names),
         "centres": _sum(r.lines, "centre_id", "centre", names),
-        "families": _sum(r.lines, "family", "family", names),
-        "lines": sorted((_line(ln, names) for ln in r.lines), key=lambda x: (x["centre"], x["family"])),
+        "families": [named(f) for f in _sum(r.lines, "family", "family", names)],
+        "lines": sorted(
+            (named(_line(ln, names)) for ln in r.lines), key=lambda x: (x["centre"], x["family"])
+        ),
     }
 
 

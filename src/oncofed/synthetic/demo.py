@@ -53,6 +53,9 @@ def build_demo(
         with db.session() as s:
             n_trials = TrialRepository(s).count()
         ensure_demo_accounts(db)
+        from oncofed.synthetic.federation_ops import seed_federation_ops_demo
+
+        seed_federation_ops_demo(db, seed=seed, travel=False)  # a demo built before issue 21: what is missing
         return DemoReport(
             len(network_centres()), n_trials, patients, time.perf_counter() - started, reused=True
         )

@@ -11,13 +11,14 @@ from oncofed.domain import Actor
 from oncofed.resources import resource_path
 from oncofed.services.network.centres import network_centres
 from oncofed.store.db import Database
-from oncofed.store.models_carbon import CarbonActivityRow
+from oncofed.store.models_carbon import CarbonActivityRow, CarbonTravelRow
 from oncofed.store.models_workforce import PayProposalRow, StaffRecordRow
 
 EXAMPLE_PROPOSALS = ("workforce/proposals/point_plus_1pct.yaml", "workforce/proposals/nurses_new_step.yaml")
 
 
-def seed_federation_ops_demo(db: Database, seed: int = 42) -> None:
+def seed_federation_ops_demo(db: Database, seed: int = 42, *, travel: bool = True) -> None:
+    """`travel=False` (a reused demo): computed only when never computed."""
     from oncofed.services.sustainability.travel import compute_travel
     from oncofed.services.workforce.costing import save_proposal
     from oncofed.synthetic.carbon import seed_carbon_demo
@@ -28,6 +29,7 @@ def seed_federation_ops_demo(db: Database, seed: int = 42) -> None:
         has_staff = bool(s.scalar(select(func.count()).select_from(StaffRecordRow)))
         has_activity = bool(s.scalar(select(func.count()).select_from(CarbonActivityRow)))
         has_proposals = bool(s.scalar(select(func.count()).select_from(PayProposalRow)))
+        has_travel = bool(s.scalar(select(func.count()).select_from(CarbonTravelRow)))
     if not has_staff:
         seed_workforce_demo(db, ids, seed=seed)
     if not has_proposals:
@@ -40,4 +42,5 @@ def seed_federation_ops_demo(db: Database, seed: int = 42) -> None:
             )
     if not has_activity:
         seed_carbon_demo(db, ids, seed=seed)
-    compute_travel(db, Actor.system("demo build"))  # the patients were (re)built: always recomputed
+    if travel or not has_travel:
+        compute_travel(db, Actor.system("demo build"))  # after a (re)build the patients are new: recomputed

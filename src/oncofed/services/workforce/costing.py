@@ -4,7 +4,7 @@ aggregate through `StaffRepository`: centre HR costs its own centre, federation 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,7 @@ class Costing:
     result: CostingResult
     grid_name: str
     grid_fictional: bool
+    family_names: dict[str, tuple[str, str]] = field(default_factory=dict)  # code -> (en, fr)
 
 
 def proposal_from_file(path: Path) -> Proposal:
@@ -58,7 +59,8 @@ def cost(
             fix="import the centres' payroll exports first (`oncofed staff import`)",
         )
     result = cost_proposal(revision.grid, staff, proposal, employer_rate)
-    return Costing(result, revision.grid.name, revision.grid.fictional)
+    names = {f.code: (f.name_en, f.name_fr) for f in revision.grid.families}
+    return Costing(result, revision.grid.name, revision.grid.fictional, names)
 
 
 def save_proposal(db: Database, actor: Actor, text: str, source: str = "proposal") -> Proposal:
