@@ -231,6 +231,7 @@ def centre_page(
         posts=post_names(lang),
         factor_table=report.factors.version,
         synthetic=_synthetic(db),
+        chart=scope_bars_svg([{**r, "centre": str(r["year"])} for r in rows], "total_t", "tCO2e"),
     )
 
 
