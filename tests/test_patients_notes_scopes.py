@@ -145,3 +145,17 @@ def test_recurrent_only_describes_the_cancer() -> None:
     )
     got = facts("A 60-year-old man with recurrent ovarian cancer.")
     assert ("recurrent", False) in {(f.code, f.negated) for f in got if f.kind == "disease_status"}
+
+
+def test_a_reason_ends_a_plan_or_negation_scope() -> None:
+    text = "Not a candidate for immunotherapy due to a history of lupus. No chemotherapy because of her cirrhosis."
+    got = keys(text, "comorbidity")
+    assert ("autoimmune_disease", False) in got and ("liver_disease", False) in got
+    assert ("chemotherapy", True) in keys(text, "treatment")
+    assert mentions(text)["immune checkpoint inhibitor"] == "plan"
+
+
+def test_serology_abbreviations_after_the_virus() -> None:
+    got = keys("HCV Ab negative. HBsAg negative. HIV-1/2 antibody: negative.", "comorbidity")
+    assert ("hepatitis_c", True) in got and ("hepatitis_b", True) in got and ("hiv", True) in got
+    assert not any(not negated for _, negated in got)

@@ -31,6 +31,8 @@ def labs(text: str) -> dict[str, tuple[float, str | None]]:
         ("LVEF of 60%.", "lvef", 60.0, "%"),
         ("QTcF 455 msec.", "qtc", 455.0, "ms"),
         ("INR: 1.1", "inr", 1.1, ""),
+        ("Cr 1.3 mg/dL, plt 180K.", "platelets", 180.0, "10^9/L"),
+        ("Cr 1.3 mg/dL, plt 180K.", "creatinine", 1.3, "mg/dL"),
     ],
 )
 def test_lab_values_are_converted_to_the_canonical_unit(
@@ -118,6 +120,12 @@ def test_prior_lines_and_setting() -> None:
 def test_regimens_expand_to_their_drugs_and_ambiguous_acronyms_need_a_therapy_cue() -> None:
     got = {f.code for f in facts("Marginal zone lymphoma treated with R-CHOP x 6 cycles.", "treatment")}
     assert got == {"rituximab", "cyclophosphamide", "doxorubicin", "vincristine", "prednisone"}
+    neoadjuvant = facts("Breast cancer treated with neoadjuvant AC-T.", "treatment")
+    assert {(f.code, f.attributes.get("setting")) for f in neoadjuvant} == {
+        ("doxorubicin", "neoadjuvant"),
+        ("cyclophosphamide", "neoadjuvant"),
+        ("paclitaxel", "neoadjuvant"),
+    }
     assert facts("The PCR test for influenza was negative.", "treatment") == []
     assert {f.code for f in facts("He received four cycles of PCR.", "treatment")} == {
         "pentostatin",

@@ -41,7 +41,7 @@ _UNIT = compile_i(
     r"|(?:x|×)\s*10[3-9]\s*/\s*l"
     r"|per\s+(?:mm3|mm³|µl|μl|ul|mcl)|(?:cells\s*)?/\s*(?:cu\.?\s*mm|mm3|mm³|µl|μl|ul|mcl)"
     r"|(?:g|gm|mg|µg|ug|mmol|µmol|umol|μmol)\s*/\s*(?:dl|l)|(?:iu|u)\s*/\s*l"
-    r"|ml\s*/\s*min(?:ute)?(?:\s*/\s*1\.73\s*m(?:2|²))?|msec|ms|%|k\s*/\s*(?:µl|ul))(?![a-z])"
+    r"|ml\s*/\s*min(?:ute)?(?:\s*/\s*1\.73\s*m(?:2|²))?|msec|ms|%|k\s*/\s*(?:µl|ul)|k)(?![a-z])"
 )
 _NOT_TOTAL = compile_i(r"(?:direct|indirect|conjugated|unconjugated)\s*$")
 _GROUP_GAP = re.compile(r"^\s*(?:,|/|&|and|or|\s)+\s*$", re.I)

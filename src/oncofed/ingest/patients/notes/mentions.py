@@ -170,18 +170,28 @@ def _longest(found: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str
     return kept
 
 
-def _context_negated(
-    text: str, c: context.Context, a: int, s: int, e: int, qualifiers: list[tuple[int, int]]
+def _applies(
+    text: str,
+    c: context.Context,
+    category: str,
+    span: tuple[int, int, int],
+    stops: list[tuple[int, int]],
+    qualifiers: list[tuple[int, int]],
 ) -> bool:
-    """ConText's negation, with a trigger written after the mention ("..., now resolved") counted only
-    within four words of it (its scope otherwise runs back over a whole list of findings), and a
-    trigger that only negates a qualifier ("without complications") not counted."""
-    if not c.negated:
-        return False
-    for category, ts, _te in c.triggers:
-        if category != "NEGATED_EXISTENCE" or any(q0 <= a + ts < q1 for q0, q1 in qualifiers):
+    """Whether a ConText modifier of `category` applies to the mention at `span` = (clause start,
+    start, end), with the note's own limits on ConText's sentence-wide scopes: a trigger before the
+    mention stops at a terminator or a reason ("not a candidate for X due to lupus": lupus is
+    history); a trigger after it ("..., now resolved") reaches four words back at most; a negation
+    of a qualifier ("without complications") negates nothing else."""
+    a, s, e = span
+    for cat, ts, te in c.triggers:
+        start, end = a + ts, a + te
+        if cat != category or any(q0 <= start < q1 for q0, q1 in qualifiers):
             continue
-        if a + ts < s or len(text[e : a + ts].split()) <= 4:
+        if start < s:
+            if not any_between(stops, end, s):
+                return True
+        elif len(text[e:start].split()) <= 4:
             return True
     return False
 
@@ -204,34 +214,36 @@ def targets(text: str, extra: Sequence[tuple[int, int, str, str]] = ()) -> list[
     )
     cues = scopes.cues(text)
     family_cues = cues["family"]
+    stops = sorted(cues["stop"] + cues["reason"])
     note_scopes = scopes.note_scopes(text)
     out = []
     for (a, b), found_ctx in zip(keys, ctxs, strict=True):
         sentence = containing(sentence_spans, a) or (a, b)
         for (s, e, label, code), c in zip(by_clause[(a, b)], found_ctx, strict=True):
-            since = last_before(cues["stop"], a, s)  # the clause from its last terminator (but, ;) on
-            negated = _context_negated(text, c, a, s, e, cues["qualifier"]) or any_between(
-                cues["negation"], since, s
-            )
+            span = (a, s, e)
+            since = last_before(stops, a, s)  # the clause from its last terminator (but, ;, due to) on
+            negated = _applies(text, c, "NEGATED_EXISTENCE", span, stops, cues["qualifier"])
+            negated = negated or any_between(cues["negation"], since, s)
             if negated and label in THERAPY and _RECEIVED.search(text, since, s):
                 negated = False  # "had not responded to taxanes": the taxanes were given
             if not negated and label in BACKWARD_NEGATION:
                 negated = scopes.negative_after(text, e, b)
-            if negated and (
-                scopes.time_anchor(text, s) or (label == "STATUS" and scopes.setting_anchor(text, s))
-            ):
+            anchored = scopes.time_anchor(text, s) or (label == "STATUS" and scopes.setting_anchor(text, s))
+            if negated and anchored:
                 negated = (
                     False  # "no UTI prior to her pregnancy"; "no chemotherapy for her metastatic disease"
                 )
-            family = c.family or any_between(family_cues, last_before(cues["stop"], sentence[0], s), s)
+            family = _applies(text, c, "FAMILY", span, stops, [])
+            family = family or any_between(family_cues, last_before(stops, sentence[0], s), s)
+            hypothetical = _applies(text, c, "HYPOTHETICAL", span, stops, [])
             scope = note_scopes.scope_of(s)
             if scope == "allergy" and label not in THERAPY:
                 scope = None  # "no hypersensitivity to X, no history of HIV": HIV is the patient's
             if scope is None and family:
                 scope = "family"
-            elif scope is None and c.hypothetical:
+            elif scope is None and hypothetical:
                 scope = "hypothetical"
             out.append(
-                Target(label, code, s, e, text[s:e], negated, c.historical, c.hypothetical, family, scope)
+                Target(label, code, s, e, text[s:e], negated, c.historical, hypothetical, family, scope)
             )
     return sorted(out, key=lambda t: t.start)

@@ -49,6 +49,7 @@ def _cues() -> tuple[Cues, Cues]:
             "family": nv["family"],
             "stop": nv["terminators"],
             "qualifier": r["qualifier_negations"],
+            "reason": r["scope_stops"],
         }
     )
     return every, Cues({"trial_not": r["trial"]["not_when"]})
@@ -84,7 +85,8 @@ def note_scopes(text: str) -> NoteScopes:
     found = cues(text)
     if not (found["trial"] or found["plan"] or found["plan_back"] or found["allergy"]):
         return NoteScopes(())
-    sents, clause_spans, stops = sentences(text), clauses(text), found["stop"]
+    sents, clause_spans = sentences(text), clauses(text)
+    stops = sorted(found["stop"] + found["reason"])
     trial_not = _cues()[1].find(text)["trial_not"] if found["trial"] else []
 
     def sentence_end(pos: int) -> int:
@@ -117,8 +119,8 @@ def note_scopes(text: str) -> NoteScopes:
 
 _AFTER_NEGATIVE = re.compile(
     r"^(?:\s*(?:,|/|and|or|&)\s*[\w-]{1,12}){0,3}"
-    r"(?:\s+(?:virus|infection|serology|serologies|tests?|testing|antibod(?:y|ies)|antigen|screen(?:ing)?|status|"
-    r"results?|rna|dna|pcr|viral\s+load|surface\s+antigen)){0,2}"
+    r"(?:\s+(?:virus|infection|serology|serologies|tests?|testing|antibod(?:y|ies)|antigen|ab|ag|igg|igm|screen(?:ing)?|"
+    r"status|results?|rna|dna|pcr|viral\s+load|surface\s+antigen|core\s+antibody)){0,2}"
     r"\s*[:=]?\s*(?:(?:was|were|is|are|came\s+back|returned|tested|has\s+been|have\s+been)\s+)?"
     r"(?:negative|neg|non-?reactive|not\s+detected|undetectable)\b",
     re.I,

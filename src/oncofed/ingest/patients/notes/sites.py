@@ -1,6 +1,7 @@
 """Metastatic sites as notes write them, beyond fixed phrases ("liver metastases"):
 
 - after a metastasis word: "metastasized to her liver", "spread to the liver and lungs",
+  "metastatic breast cancer to bone and liver",
   "metastatic lesions in her liver and lungs", "metastases were limited to the bones and lungs";
 - a lesion at a site ("a lesion in her liver", "liver lesions"): a metastasis only when the note says
   the disease is metastatic or advanced and the site is not the primary cancer's own organ;
@@ -35,7 +36,7 @@ def _patterns() -> tuple[Caseless, Caseless]:
     site = sites.pattern
     listed = rf"{site}(?:\s*(?:,|and|or|&)\s*{_DET}{site})*"
     after_metastasis = compile_i(
-        r"\b(?:metastas[ie]s|metastasi[sz]ed|metastatic(?:\s+(?:lesions?|disease|deposits|foci|nodules))?|spread|mets)"
+        r"\b(?:metastas[ie]s|metastasi[sz]ed|metastatic(?:\s+(?:lesions?|disease|deposits|foci|nodules)|(?:\s+[\w/+-]+){1,4}?(?=\s+to\s))?|spread|mets)"
         rf"(?:\s+(?:were|was|are|is|had))?(?:\s+(?:limited|confined|mainly|only|predominantly))?\s+"
         rf"(?:to|in|into|involving|within|throughout)\s+{_DET}({listed})"
     )

@@ -131,7 +131,7 @@ def treatments(text: str, found: list[Target]) -> list[Given]:
             continue  # "knee surgery", "cataracts s/p surgery": not a cancer treatment
         if t.negated and WINDOW_RE.search(text, clause[0], clause[1]):
             continue  # "no radiotherapy in the past month": an absence limited in time
-        setting = _setting(text, t, clause)
+        setting = None if t.code in ("surgery", "corticosteroid") else _setting(text, t, clause)
         line = ORDINAL_RE.search(text, clause[0], clause[1])
         for code, klass in _codes(t):
             attrs: dict[str, Any] = {"class": klass, "setting": setting, "historical": t.historical or None}
