@@ -51,6 +51,8 @@ PREFIX_CLASSES: list[tuple[str, str]] = [
     ("/notes", PATIENT),
     ("/api/audit", AUDIT),
     ("/audit", AUDIT),
+    ("/api/operations", AUDIT),  # installation checks: administrator and DPO (issue 22)
+    ("/operations", AUDIT),
     ("/api/feasibility", FEASIBILITY),
     ("/feasibility", FEASIBILITY),
     ("/api/recruitment", STAFF),

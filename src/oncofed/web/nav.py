@@ -20,6 +20,7 @@ NAV_ENTRIES: list[tuple[str, str, frozenset[str]]] = [
     ("/feasibility", "nav_feasibility", frozenset({"trial_manager", "admin"})),
     ("/quality", "nav_quality", frozenset()),
     ("/audit", "nav_audit", frozenset({"dpo", "admin"})),
+    ("/operations", "nav_operations", frozenset({"dpo", "admin"})),
     ("/federation", "nav_federation", frozenset({"federation_hr", "centre_hr"})),
     ("/sustainability", "nav_sustainability", frozenset()),
 ]

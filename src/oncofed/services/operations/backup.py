@@ -34,6 +34,7 @@ from sqlalchemy.engine import URL, make_url
 from oncofed import __version__
 from oncofed.errors import ConfigError, InputError, StoreError
 from oncofed.services.operations.digests import TableDigest, differences, table_digests
+from oncofed.services.operations.status import record_backup
 from oncofed.store.audit import HEAD_KEY, verify_chain
 from oncofed.store.db import Database
 
@@ -154,6 +155,18 @@ def backup(db: Database, path: Path, *, overwrite: bool = False) -> Manifest:
         tables={n: {"rows": d.rows, "sha256": d.sha256} for n, d in tables.items()},
     )
     manifest_path(path).write_text(json.dumps(asdict(manifest), indent=2) + "\n", encoding="utf-8")
+    record_backup(
+        db,
+        {
+            "created_at": manifest.created_at,
+            "file": str(path.resolve()),
+            "sha256": manifest.sha256,
+            "bytes": manifest.bytes,
+            "tables": len(manifest.tables),
+            "rows": sum(int(t["rows"]) for t in manifest.tables.values()),
+            "audit_head": manifest.audit_head,
+        },
+    )
     return manifest
 
 
