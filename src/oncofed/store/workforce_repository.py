@@ -117,9 +117,11 @@ class StaffRepository:
 
     def snapshot_key(self, centre_id: str | None = None) -> tuple[Any, ...]:
         """Identifies the visible staff data: the scope and the newest import (a new import changes it)."""
-        newest = self.session.scalar(select(func.max(StaffImportRow.id)))
+        newest = self.session.execute(
+            select(StaffImportRow.id, StaffImportRow.imported_at).order_by(StaffImportRow.id.desc()).limit(1)
+        ).first()  # id and time: a database rebuilt at the same path restarts its ids, not its clock
         scope = "*" if _all_centres(self.actor) else tuple(sorted(self.actor.centre_ids))
-        return (self.actor.role in STAFF_LEVEL_ROLES, scope, centre_id, newest)
+        return (self.actor.role in STAFF_LEVEL_ROLES, scope, centre_id, tuple(newest) if newest else None)
 
     def count_by_centre(self) -> dict[str, int]:
         stmt = self._scoped(select(StaffRecordRow.centre_id, func.count()).group_by(StaffRecordRow.centre_id))
