@@ -1,0 +1,81 @@
+"""The sponsor's site-milestone file: one line per trial site, one column per milestone.
+
+    trial_id,site,selection,contract,approval,opening,first_inclusion,closing
+    DEMO-0001,curie,2024-01-15,2024-03-02,2024-02-20,2024-04-10,2024-05-03,
+
+`site` is a centre id, a centre's name or alias, or the facility name of a site off the network;
+dates are YYYY-MM-DD (or DD/MM/YYYY, as French spreadsheets write them); an empty cell means not
+reached yet. Every row problem is named by line, column and fix (the service checks trials and
+sites against the registry, and the order of the milestones)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+
+from oncofed.ingest import tabular
+from oncofed.research.activation import MILESTONES
+
+REQUIRED = ("trial_id", "site")
+FRENCH_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+
+
+@dataclass
+class MilestoneLine:
+    line: int
+    trial_id: str
+    site: str
+    dates: dict[str, date] = field(default_factory=dict)
+
+
+def parse_date(value: str) -> date:
+    found = FRENCH_DATE.match(value)
+    if found:
+        return date(int(found.group(3)), int(found.group(2)), int(found.group(1)))
+    return date.fromisoformat(value)
+
+
+def read(text: str, source: str) -> Iterator[MilestoneLine | tabular.Reject]:
+    for line, row in tabular.rows(text, source, REQUIRED, MILESTONES):
+        if "__error__" in row:
+            yield tabular.Reject(
+                line, "(row)", row["__error__"], "one value per column (quote values holding commas)"
+            )
+            continue
+        trial, site = row.get("trial_id", ""), row.get("site", "")
+        if not trial:
+            yield tabular.Reject(line, "trial_id", "empty", "give the trial's id (NCT number or registry id)")
+            continue
+        if not site:
+            yield tabular.Reject(
+                line, "site", "empty", "give a centre id (oncofed centres) or the site's facility name", trial
+            )
+            continue
+        if not any(m in row for m in MILESTONES):
+            yield tabular.Reject(
+                line, "(header)", "no milestone column", f"add columns among: {', '.join(MILESTONES)}", trial
+            )
+            return
+        out = MilestoneLine(line, trial, site)
+        bad = None
+        for m in MILESTONES:
+            value = row.get(m, "")
+            if not value:
+                continue
+            try:
+                out.dates[m] = parse_date(value)
+            except ValueError:
+                bad = tabular.Reject(
+                    line, m, f"{value!r} is not a date", "write YYYY-MM-DD (or DD/MM/YYYY)", trial
+                )
+                break
+        if bad is not None:
+            yield bad
+        elif not out.dates:
+            yield tabular.Reject(
+                line, "(row)", "no milestone date", "fill at least one milestone date", trial
+            )
+        else:
+            yield out
