@@ -96,6 +96,10 @@ def test_metastatic_sites_as_notes_write_them() -> None:
         ("lymph_node", False),
         ("adrenal_gland", False),
     }
+    assert sites("ER+ metastatic breast cancer to bone and liver.") == {("bone", False), ("liver", False)}
+    assert sites("NSCLC with progression to the adrenal gland.") == {("adrenal_gland", False)}
+    assert sites("Hepatocellular carcinoma with progression in the liver.") == set()  # the primary's organ
+    assert sites("Colorectal cancer with liver-only metastases.") == {("liver", False)}
     assert sites("Metastatic breast cancer with a 3 cm lesion in her liver.") == {("liver", False)}
     assert sites("Lung adenocarcinoma with lesions in both lungs, stage IV.") == set()  # the primary's organ
     assert sites("Breast cancer, a lesion in her liver (no metastatic disease).") == set()  # not advanced
@@ -113,6 +117,9 @@ def test_prior_lines_and_setting() -> None:
     assert by["trastuzumab"].attributes["setting"] == "adjuvant"
     assert by["capecitabine"].attributes["setting"] == "metastatic"
     assert [f.value for f in facts(text, "prior_lines")] == [3]
+    assert [
+        f.value for f in facts("Ovarian cancer, s/p 4 prior lines including carboplatin.", "prior_lines")
+    ] == [4]
     counted = "First-line carboplatin for metastatic disease. She then received docetaxel."
     assert [f.value for f in facts(counted, "prior_lines")] == [2]
 
@@ -142,6 +149,17 @@ def test_treatment_classes_and_generic_negations() -> None:
     assert {("anti-PD-1", True), ("anti-PD-L1", True)} <= {
         (f.code, f.negated) for f in facts(targeted, "treatment")
     }
+
+
+def test_chemoradiation_is_both_and_declined_therapy_is_not_received() -> None:
+    got = {(f.code, f.negated) for f in facts("NSCLC treated with concurrent chemoradiation.", "treatment")}
+    assert got == {("chemotherapy", False), ("radiotherapy", False)}
+    assert facts("She declined chemotherapy and would like to avoid radiotherapy.", "treatment") == []
+
+
+def test_mismatch_repair_and_microsatellite_statuses() -> None:
+    got = {(f.code, f.value) for f in facts("Colorectal adenocarcinoma, MSI-H/dMMR.", "biomarker")}
+    assert got == {("MSI", "MSI-H"), ("MMR", "dMMR")}
 
 
 def test_windowed_absence_is_not_read_as_never() -> None:

@@ -88,9 +88,18 @@ def read(text: str, genes: list[Target], add: Add, scope_of: Callable[[int], str
                     _marker_status(member, code, shared, last.end, add, seen)
 
 
+_WORD_STATUS = {
+    "msi-h": "MSI-H", "msi-high": "MSI-H", "microsatellite instability-high": "MSI-H", "mss": "MSS",
+    "microsatellite stable": "MSS", "dmmr": "dMMR", "pmmr": "pMMR", "mismatch repair deficient": "dMMR",
+    "mismatch repair-deficient": "dMMR", "mismatch repair deficiency": "dMMR", "tmb-high": "high", "tmb-h": "high",
+}  # fmt: skip
+
+
 def _own_status(t: Target) -> str | None:
-    """The status written in the mention itself ("ER-positive", "er+"), if any."""
+    """The status written in the mention itself ("ER-positive", "er+", "MSI-H", "dMMR"), if any."""
     low = t.text.lower()
+    if low in _WORD_STATUS:
+        return _WORD_STATUS[low]
     if low.endswith(("positive", "+")):
         return "positive"
     if low.endswith(("negative", "-")):
@@ -101,7 +110,8 @@ def _own_status(t: Target) -> str | None:
 def _one(text: str, t: Target, code: str, add: Add, seen: set[Any]) -> str | None:
     after = text[t.end : min(len(text), t.end + 40)]
     if code in MARKERS and (own := _own_status(t)) is not None:
-        _add(add, seen, code, own, None, t.start, t.end, "ihc", t.negated)
+        kind = {"MSI": "msi", "MMR": "mmr", "TMB": "tmb"}.get(code, "ihc")
+        _add(add, seen, code, own, None, t.start, t.end, kind, t.negated, t.text)
         return own
     if code in MARKERS:
         m = STATUS_RE.match(after)
@@ -174,6 +184,7 @@ def _add(
     end: int,
     kind: str,
     negated: bool,
+    display: str = "",
 ) -> None:
     key = (code, str(value).lower(), negated)
     if key in seen:
@@ -187,5 +198,6 @@ def _add(
         value=value,
         unit=unit,
         negated=negated,
+        display=display or f"{code} {value}",
         attributes={"kind": kind},
     )

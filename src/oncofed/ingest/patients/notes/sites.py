@@ -1,7 +1,7 @@
 """Metastatic sites as notes write them, beyond fixed phrases ("liver metastases"):
 
 - after a metastasis word: "metastasized to her liver", "spread to the liver and lungs",
-  "metastatic breast cancer to bone and liver",
+  "metastatic breast cancer to bone and liver", "progression to the adrenal gland", "liver-only metastases";
   "metastatic lesions in her liver and lungs", "metastases were limited to the bones and lungs";
 - a lesion at a site ("a lesion in her liver", "liver lesions"): a metastasis only when the note says
   the disease is metastatic or advanced and the site is not the primary cancer's own organ;
@@ -31,38 +31,64 @@ def _site_words() -> tuple[Caseless, dict[str, str]]:
 
 
 @functools.cache
-def _patterns() -> tuple[Caseless, Caseless]:
+def _patterns() -> list[tuple[Caseless, bool, bool]]:
+    """(pattern whose group 1 lists sites, needs an advanced disease, skips the primary's organ)."""
     sites, _ = _site_words()
     site = sites.pattern
     listed = rf"{site}(?:\s*(?:,|and|or|&)\s*{_DET}{site})*"
-    after_metastasis = compile_i(
-        r"\b(?:metastas[ie]s|metastasi[sz]ed|metastatic(?:\s+(?:lesions?|disease|deposits|foci|nodules)|(?:\s+[\w/+-]+){1,4}?(?=\s+to\s))?|spread|mets)"
-        rf"(?:\s+(?:were|was|are|is|had))?(?:\s+(?:limited|confined|mainly|only|predominantly))?\s+"
+    tail = (
+        r"(?:\s+(?:were|was|are|is|had))?(?:\s+(?:limited|confined|mainly|only|predominantly))?\s+"
         rf"(?:to|in|into|involving|within|throughout)\s+{_DET}({listed})"
     )
+    after_metastasis = compile_i(
+        r"\b(?:metastas[ie]s|metastasi[sz]ed|metastatic(?:\s+(?:lesions?|disease|deposits|foci|nodules)|"
+        r"(?:\s+[\w/+-]+){1,4}?(?=\s+to\s))?|spread|mets)" + tail
+    )
+    after_progression = compile_i(r"\b(?:progression|progressed|recurrence|recurred|relapsed?)" + tail)
     lesion = compile_i(
         rf"\b(?:measurable\s+)?(?:tumou?r\s+)?(?:lesions?|masses|mass|nodules?|deposits)\s+(?:in|of|involving|within)\s+{_DET}({listed})"
     )
-    return after_metastasis, lesion
+    only = compile_i(rf"\b({site})[\s-]+only\s+(?:metastases|metastatic\s+disease|disease|metastasis)\b")
+    return [
+        (after_metastasis, False, False),
+        (only, False, False),
+        (after_progression, False, True),
+        (lesion, True, True),
+    ]
+
+
+_CUES = (
+    "metasta",
+    "spread",
+    "mets",
+    "lesion",
+    "mass",
+    "nodul",
+    "deposit",
+    "progress",
+    "recur",
+    "relaps",
+    "only",
+)
 
 
 def site_spans(text: str, advanced: bool, primary_tissue: str | None) -> list[tuple[int, int, str]]:
-    """(start, end, site) of each site word read as a metastasis by the patterns above."""
+    """(start, end, site) of each site word read as a metastasis by the patterns above: a lesion only
+    in an advanced disease; a lesion or a progression in the primary's own organ is the primary."""
     low = text.lower()
-    if not any(w in low for w in ("metasta", "spread", "mets", "lesion", "mass", "nodul", "deposit")):
+    if not any(w in low for w in _CUES):
         return []
     sites_re, by_word = _site_words()
-    after_metastasis, lesion = _patterns()
     tissues: dict[str, str] = note_vocab()["site_tissue"]
     out: list[tuple[int, int, str]] = []
-    for pattern, needs_context in ((after_metastasis, False), (lesion, True)):
-        if needs_context and not advanced:
+    for pattern, needs_advanced, not_primary in _patterns():
+        if needs_advanced and not advanced:
             continue
         for m in pattern.finditer(text):
             for w in sites_re.finditer(text, m.start(1), m.end(1)):
                 site = by_word[re.sub(r"[\s-]+", " ", w.group(0).lower())]
-                if needs_context and primary_tissue and tissues.get(site) == primary_tissue:
-                    continue  # a lesion in the primary's own organ is the primary
+                if not_primary and primary_tissue and tissues.get(site) == primary_tissue:
+                    continue
                 out.append((w.start(), w.end(), site))
     return out
 

@@ -40,8 +40,8 @@ ORDINALS = {
     "5th": 5,
 }
 LINES_RE = compile_i(
-    r"\b(one|two|three|four|five|six|seven|eight|\d{1,2})\s+(?:prior\s+|previous\s+|earlier\s+)?lines?\s+of\s+"
-    r"(?:[\w-]+\s+){0,2}?(?:therapy|therapies|treatments?|chemotherapy|regimens?)\b"
+    r"\b(one|two|three|four|five|six|seven|eight|\d{1,2})\s+(?:(?:prior|previous|earlier)\s+lines?\b|lines?\s+of\s+"
+    r"(?:[\w-]+\s+){0,2}?(?:therapy|therapies|treatments?|chemotherapy|regimens?)\b)"
 )
 ORDINAL_RE = compile_i(r"\b(first|second|third|fourth|fifth|1st|2nd|3rd|4th|5th)[- ]line\b")
 SEQUENCE_RE = re.compile(
@@ -108,7 +108,7 @@ def _codes(t: Target) -> list[tuple[str, str | None]]:
         return [(d, drug_class(d) or extra_drug_classes().get(d)) for d in regimens()[t.code][0]]
     if t.label == "DRUG":
         return [(t.code, drug_class(t.code) or extra_drug_classes().get(t.code))]
-    return [(t.code, t.code)]
+    return [(code, code) for code in t.code.split("+")]  # "chemoradiation": chemotherapy and radiotherapy
 
 
 def treatments(text: str, found: list[Target]) -> list[Given]:
