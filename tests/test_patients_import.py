@@ -60,7 +60,14 @@ def test_flat_csv_bad_rows_are_reported_rest_kept(tmp_path: Path, db: Database) 
         "A1,teleportation,,yes,,\n"
         ",sex,,M,,\n"
     )
-    report = import_patients(db, [path], centre="curie")
+    refused = import_patients(db, [path], centre="curie")  # all or nothing per file (issue 17)
+    assert (refused.imported, refused.rejected, refused.kept_out, refused.files_refused) == (
+        0,
+        1,
+        1,
+        ["p.csv"],
+    )
+    report = import_patients(db, [path], centre="curie", partial=True)
     assert (report.imported, report.rejected) == (1, 1)
     reasons = " | ".join(i.reason for i in report.issues)
     assert (
@@ -93,7 +100,8 @@ def test_all_mcode_bundles_and_matchminer_patients_import(db: Database) -> None:
 def test_centre_from_option_or_record(tmp_path: Path, db: Database) -> None:
     path = tmp_path / "c.csv"
     path.write_text("patient_id,centre,kind,value\nB1,Institut Curie,sex,M\nB2,nowhere,sex,F\nB3,,sex,F\n")
-    report = import_patients(db, [path])
+    assert import_patients(db, [path]).imported == 0  # all or nothing per file (issue 17)
+    report = import_patients(db, [path], partial=True)
     assert (report.imported, report.rejected) == (1, 2)
     with db.session() as s:
         assert PatientRepository(s, Actor.system()).get("curie-B1").sex == "MALE"
@@ -131,7 +139,7 @@ def test_cli_import_patients(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
             "--json",
         ],
     )
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # something was rejected (issue 17)
     data = json.loads(result.stdout[result.stdout.index("{") :])
     assert (data["imported"], data["updated"], data["rejected"]) == (4, 2, 1)
     assert "Patient" in issues.read_text() and "birthDate" in issues.read_text()

@@ -144,7 +144,9 @@ def test_truncated_json_imports_complete_studies_and_names_the_break(
     full = json.dumps({"studies": [study(nct=f"NCT0900000{i}") for i in range(1, 4)]})
     path = tmp_path / "page.json"
     path.write_text(full[: len(full) - 300], encoding="utf-8")
-    report = import_trials(sqlite_db, [path])
+    cut = import_trials(sqlite_db, [path])  # by default a cut page keeps nothing (issue 17)
+    assert cut.total("imported") == 0 and cut.files[0].rolled_back and trial_count(sqlite_db) == 0
+    report = import_trials(sqlite_db, [path], strict=False)  # --partial: the complete studies
     assert report.total("imported") == 2
     [rej] = report.rejections
     assert str(rej).startswith(f"{path}:#3:(json): truncated or invalid JSON")
@@ -155,7 +157,8 @@ def test_wrong_encoding_is_rejected_with_file_record_field(sqlite_db: Database, 
     bad = json.dumps(study(nct="NCT09000002", title="Étude")).replace("\\u00c9", "É").encode("latin-1")
     path = tmp_path / "latin1.ndjson"
     path.write_bytes(good.encode() + bad + b"\n")
-    report = import_trials(sqlite_db, [path])
+    assert import_trials(sqlite_db, [path]).total("imported") == 0  # all or nothing (issue 17)
+    report = import_trials(sqlite_db, [path], strict=False)
     assert report.total("imported") == 1
     [rej] = report.rejections
     assert rej.record == "line 2" and rej.field == "(encoding)" and "UTF-8" in rej.reason
@@ -179,7 +182,7 @@ def test_study_without_nct_id_and_age_eighteen(sqlite_db: Database, tmp_path: Pa
         tmp_path / "mixed.ndjson",
         [study(nct="NCT09000001"), no_id, study(nct="NCT09000003", min_age="eighteen")],
     )
-    report = import_trials(sqlite_db, [path])
+    report = import_trials(sqlite_db, [path], strict=False)
     assert [str(r) for r in report.rejections] == [
         f"{path}:line 2:protocolSection.identificationModule.nctId: no trial id (NCT number); every record needs one",
         f"{path}:line 3 NCT09000003:eligibilityModule.minimumAge: age 'eighteen' is not '<number> <unit>' like '18 Years', '6 Months' or 'N/A'",
@@ -191,7 +194,7 @@ def test_strict_imports_nothing_from_a_file_with_a_bad_record(db: Database, tmp_
     path = write_ndjson(tmp_path / "strict.ndjson", [study(nct="NCT09000001"), study(nct="NCT09000002", min_age="eighteen"),
                                                      study(nct="NCT09000003", min_age="x")])  # fmt: skip
     good = write_ndjson(tmp_path / "good.ndjson", [study(nct="NCT09000009")])
-    report = import_trials(db, [path, good], strict=True)
+    report = import_trials(db, [path, good])  # the default since issue 17
     assert report.files[0].rolled_back and report.files[0].imported == 0
     assert len(report.files[0].rejected) == 2  # every bad record is still listed
     assert report.files[1].imported == 1
@@ -206,7 +209,7 @@ def test_over_long_line_is_rejected_without_loading_it(
     monkeypatch.setattr(common, "MAX_LINE_BYTES", 4096)
     big = study(nct="NCT09000002", title="x" * 10_000)
     path = write_ndjson(tmp_path / "long.ndjson", [study(nct="NCT09000001"), big, study(nct="NCT09000003")])
-    report = import_trials(sqlite_db, [path])
+    report = import_trials(sqlite_db, [path], strict=False)
     assert report.total("imported") == 2
     assert [r.field for r in report.rejections] == ["(line)"]
 

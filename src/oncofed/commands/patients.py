@@ -38,8 +38,15 @@ def register(app: typer.Typer) -> None:
         jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes parsing FHIR Bundles."),
         as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
         show: int = typer.Option(20, help="How many issues to print (all are in --report)."),
+        partial: bool = typer.Option(
+            False,
+            "--partial",
+            help="Keep the valid records of a file that has rejected ones (default: such a file imports nothing).",
+        ),
     ) -> None:
-        """Import patient records; prints imported / updated / rejected and each problem found."""
+        """Import patient records; prints imported / updated / rejected and each problem found.
+        All or nothing per file (a file with any rejected record imports nothing, unless --partial);
+        exits 1 when anything was rejected."""
         from oncofed.commands.common import console, err_console, open_database, progress_bar
         from oncofed.domain import Actor
         from oncofed.services.patients.records import dumps_report, import_patients
@@ -59,12 +66,20 @@ def register(app: typer.Typer) -> None:
                 max_mb=max_mb,
                 jobs=jobs,
                 progress=tick,
+                partial=partial,
             )
             progress.update(task, completed=report.files, total=report.files)
         if report_path:
-            report.write_issues_csv(report_path)
+            from oncofed.presenters.csv import to_csv
+            from oncofed.services.patients.records import ISSUE_COLUMNS
+
+            report_path.write_text(
+                to_csv([i.as_dict() for i in report.issues], ISSUE_COLUMNS), encoding="utf-8"
+            )
         if as_json:
             print(dumps_report(report))
+            if report.rejected:
+                raise typer.Exit(1)
             return
         table = Table("imported", "updated", "rejected", "warnings", "files", "seconds")
         table.add_row(
@@ -86,5 +101,12 @@ def register(app: typer.Typer) -> None:
             err_console.print(f"[{style}]{escape(issue.describe())}[/]", highlight=False)
         if len(report.issues) > show:
             err_console.print(f"... {len(report.issues) - show} more (use --report issues.csv)")
-        if report.rejected and not (report.imported or report.updated):
+        for name in report.files_refused:
+            err_console.print(
+                f"[red]{escape(name)}: nothing imported (a record was rejected; fix it, or use --partial)[/]",
+                highlight=False,
+            )
+        if report.kept_out:
+            err_console.print(f"{report.kept_out} valid record(s) of those files were not written")
+        if report.rejected:
             raise typer.Exit(1)

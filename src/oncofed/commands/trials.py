@@ -26,7 +26,17 @@ def register(app: typer.Typer) -> None:
     @imports.command("trials")
     def import_trials_cmd(
         paths: list[str] = typer.Argument(..., help="Files, directories (recursive) or glob patterns."),
-        strict: bool = typer.Option(False, "--strict", help="Import nothing from a file with a bad record."),
+        partial: bool = typer.Option(
+            False,
+            "--partial",
+            help="Keep the valid records of a file that has bad ones (default: such a file imports nothing).",
+        ),
+        strict: bool = typer.Option(
+            False,
+            "--strict",
+            hidden=True,
+            help="The default now (all or nothing per file); kept for scripts.",
+        ),
         aliases: list[Path] = typer.Option(
             [], "--aliases", help="Extra centre aliases (YAML, like resources/trials/site_aliases.yaml)."
         ),
@@ -68,7 +78,7 @@ def register(app: typer.Typer) -> None:
             report = import_trials(
                 db,
                 files,
-                strict=strict,
+                strict=strict or not partial,
                 alias_files=aliases,
                 on_file=on_file,
                 on_record=on_record,
@@ -177,7 +187,10 @@ def _print_report(console: object, report: object) -> None:
         for w in f.warnings:
             console.print(f"[yellow]{f.path}:{w}[/]", highlight=False)
         if f.rolled_back:
-            console.print(f"[red]{f.path}: --strict, nothing imported from this file[/]", highlight=False)
+            console.print(
+                f"[red]{f.path}: nothing imported from this file (a record was rejected; fix it, or use --partial)[/]",
+                highlight=False,
+            )
     for r in report.rejections:
         console.print(f"[red]rejected[/] {r}", highlight=False)
     console.print(

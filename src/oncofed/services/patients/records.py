@@ -1,11 +1,15 @@
 """Patient import and patient views: the job functions behind `oncofed import patients` and /patients.
 
-Writes go through `PatientRepository(session, actor)`, each record in its own savepoint: a
-record is written whole or not at all, and every rejected record is reported with the reason.
+Writes go through `PatientRepository(session, actor)`. An import is all or nothing per file (issue 17):
+the whole run is one transaction, so an import that is killed leaves nothing; a file with any rejected
+record (including a file that is not UTF-8, with the offset of the first bad byte, and a record with no
+usable fact) contributes nothing and is reported, the other files are imported. `partial=True` (CLI
+`--partial`) keeps the valid records of such files deliberately. Every rejected record is reported.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import json
 import time
@@ -20,11 +24,12 @@ from oncofed.errors import InputError
 from oncofed.ingest.patients import fhir, flatcsv, matchminer, notes
 from oncofed.ingest.patients.common import Collector, Issue, ParsedRecord, patient_id
 from oncofed.services.network.centres import load_centres
+from oncofed.store import locks
 from oncofed.store.db import Database
 from oncofed.store.repositories import CentreRepository, PatientRepository
 
 DEFAULT_MAX_MB = 100
-COMMIT_EVERY = 500
+COMMIT_EVERY = 500  # records per INSERT batch (all in the run's one transaction)
 JSON_SUFFIXES = {".json", ".ndjson", ".ejson"}
 NOTE_SUFFIXES = {".jsonl", ".txt"}
 
@@ -39,6 +44,10 @@ class ImportReport:
     indexed: int = 0  # records whose match features were (re)computed after the import
     issues: list[Issue] = field(default_factory=list)
     patient_ids: list[str] = field(default_factory=list)
+    files_refused: list[str] = field(default_factory=list)  # files with a rejected record: nothing kept
+    kept_out: int = 0  # valid records of refused files, not written
+    rejected_by_file: dict[str, int] = field(default_factory=dict)
+    accepted_by_file: dict[str, int] = field(default_factory=dict)
 
     @property
     def warnings(self) -> int:
@@ -53,17 +62,13 @@ class ImportReport:
             "files": self.files,
             "seconds": round(self.seconds, 3),
             "indexed": self.indexed,
+            "files_refused": self.files_refused,
+            "kept_out": self.kept_out,
             "issues": [i.as_dict() for i in self.issues],
         }
 
-    def write_issues_csv(self, path: Path) -> None:
-        with path.open("w", encoding="utf-8", newline="") as fh:
-            writer = csv.DictWriter(
-                fh, fieldnames=["severity", "file", "record", "resource", "field", "reason", "fix"]
-            )
-            writer.writeheader()
-            for issue in self.issues:
-                writer.writerow(issue.as_dict())
+
+ISSUE_COLUMNS = ["severity", "file", "record", "resource", "field", "reason", "fix"]
 
 
 def expand_paths(paths: Iterable[Path]) -> list[Path]:
@@ -90,6 +95,43 @@ def _looks_like_fhir(path: Path) -> bool:
     return b'"resourceType"' in head
 
 
+def first_non_utf8(path: Path, chunk: int = 1 << 20) -> tuple[int, str] | None:
+    """(byte offset, reason) of the first byte that is not UTF-8, or None: the whole file is read
+    (incrementally) before any parser sees it, so no reader can silently replace a byte."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    offset = 0
+    with path.open("rb") as fh:
+        while True:
+            block = fh.read(chunk)
+            try:
+                decoder.decode(block, final=not block)
+            except UnicodeDecodeError as exc:
+                return offset - len(decoder.getstate()[0]) + exc.start, exc.reason
+            if not block:
+                return None
+            offset += len(block)
+
+
+def _encoding_rejection(path: Path) -> ParsedRecord | None:
+    found = first_non_utf8(path)
+    if found is None:
+        return None
+    offset, reason = found
+    c = Collector(path.name, "file")
+    c.error(
+        "",
+        "",
+        f"not UTF-8 text: byte {offset} ({reason}); nothing of this file was read",
+        "re-encode the file as UTF-8 (e.g. iconv -f latin1 -t utf-8) and import it again",
+    )
+    return ParsedRecord(path.name, "file", None, c.issues)
+
+
+def usable(profile: PatientProfile) -> bool:
+    """A record says something about the patient: at least one fact beyond unmapped source fields."""
+    return any(f.kind != "record_field" for f in profile.facts)
+
+
 def read_records(
     paths: list[Path], *, max_mb: float = DEFAULT_MAX_MB, jobs: int = 1
 ) -> Iterator[tuple[Path, ParsedRecord]]:
@@ -99,6 +141,9 @@ def read_records(
     fhir_files: list[Path] = []
     for path in paths:
         suffix = path.suffix.lower()
+        if (refused := _encoding_rejection(path)) is not None:
+            yield path, refused
+            continue
         if suffix in NOTE_SUFFIXES:
             yield from ((path, r) for r in notes.parse_file(path))
         elif suffix in (".json", ".ndjson") and _looks_like_fhir(path):
@@ -175,6 +220,10 @@ class CentreResolver:
         return self.names.get(hint.strip().lower()) if hint else None
 
 
+class _Refused(Exception):
+    """Some files had rejected records: the run's transaction is rolled back, the clean files redone."""
+
+
 def import_patients(
     db: Database,
     paths: Iterable[Path],
@@ -185,14 +234,16 @@ def import_patients(
     jobs: int = 1,
     progress: Callable[[int, int, ImportReport], None] | None = None,
     index: bool = True,
+    partial: bool = False,
 ) -> ImportReport:
     """Import every patient record of `paths`; a report of imported / updated / rejected.
-    With `index`, the match index (services/matching/match_index.py) is brought up to date afterwards, so
-    the next pre-screening reads stored features instead of recomputing them."""
+    All or nothing per file unless `partial`: the run writes in one transaction; when a file had a
+    rejected record, the transaction is rolled back and the files without any are written again
+    (parsed twice in that case only). With `index`, the match index (services/matching/match_index.py)
+    is brought up to date afterwards, so the next pre-screening reads stored features."""
     started = time.perf_counter()
     actor = actor or Actor.system("import")
     files = expand_paths(paths)
-    report = ImportReport(files=len(files))
     with db.session() as s:
         centres = CentreRepository(s).list()
     if not centres:
@@ -200,25 +251,64 @@ def import_patients(
         with db.session() as s:
             centres = CentreRepository(s).list()
     resolve = CentreResolver(centres, centre)
-    done_files: set[Path] = set()
-    with db.session() as session:
-        writer = _Writer(session, PatientRepository(session, actor), resolve, report)
-        for path, record in read_records(files, max_mb=max_mb, jobs=jobs):
-            report.issues.extend(record.issues)
-            if record.profile is not None and not record.rejected:
-                writer.add(record)
-            else:
-                report.rejected += 1
-            done_files.add(path)
-            if progress:
-                progress(len(done_files), len(files), report)
-        writer.flush()
+    refused: dict[str, ImportReport] = {}  # file name -> what the first pass found in it
+    todo = files
+    while True:
+        report = ImportReport(files=len(files))
+        try:
+            failed = _write_files(db, todo, actor, resolve, report, max_mb, jobs, progress, partial)
+            break
+        except _Refused as exc:
+            failed, first = exc.args
+            refused.update({name: first for name in failed})
+            todo = [p for p in todo if p.name not in failed]
+    for name, first in refused.items():  # every rejection of the refused files, and what was kept out
+        report.files_refused.append(name)
+        report.issues.extend(i for i in first.issues if i.file == name)
+        report.rejected += first.rejected_by_file.get(name, 0)
+        report.kept_out += first.accepted_by_file.get(name, 0)
     if index and (report.imported or report.updated):
         from oncofed.services.matching.match_index import refresh_match_index
 
         report.indexed = refresh_match_index(db, Actor.system("match index"))
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _write_files(
+    db: Database,
+    files: list[Path],
+    actor: Actor,
+    resolve: CentreResolver,
+    report: ImportReport,
+    max_mb: float,
+    jobs: int,
+    progress: Callable[[int, int, ImportReport], None] | None,
+    partial: bool,
+) -> set[str]:
+    """Write every record of `files` in one transaction; the names of the files with a rejected
+    record. Unless `partial`, any such file rolls everything back (`_Refused`)."""
+    done_files: set[Path] = set()
+    with db.session() as session:
+        # one transaction from the first statement: on SQLite a SAVEPOINT opened outside a transaction
+        # commits on release, so the batches' savepoints would each commit; this also makes two imports
+        # wait for each other (on SQLite, other writers wait while an import runs: one writer at a time)
+        locks.hold(session, "patient-import")
+        writer = _Writer(session, PatientRepository(session, actor), resolve, report)
+        for path, record in read_records(files, max_mb=max_mb, jobs=jobs):
+            report.issues.extend(record.issues)
+            if record.profile is not None and not record.rejected:
+                writer.add(record)
+            else:
+                writer.reject(record.file)
+            done_files.add(path)
+            if progress:
+                progress(len(done_files), len(files), report)
+        writer.flush()
+        if writer.failed and not partial:
+            session.rollback()
+            raise _Refused(writer.failed, report)
+    return writer.failed
 
 
 class _Writer:
@@ -233,6 +323,15 @@ class _Writer:
     ) -> None:
         self.session, self.repo, self.resolve, self.report = session, repo, resolve, report
         self.batch: dict[str, tuple[ParsedRecord, PatientProfile]] = {}
+        self.failed: set[str] = set()  # names of files with a rejected record
+
+    def reject(self, file: str) -> None:
+        self.report.rejected += 1
+        self.report.rejected_by_file[file] = self.report.rejected_by_file.get(file, 0) + 1
+        self.failed.add(file)
+
+    def _accepted(self, file: str) -> None:
+        self.report.accepted_by_file[file] = self.report.accepted_by_file.get(file, 0) + 1
 
     def add(self, record: ParsedRecord) -> None:
         profile = record.profile
@@ -249,9 +348,16 @@ class _Writer:
             )
         elif not record.local_id:
             issues.error("", "id", "the record has no patient id", "give every patient an id in its source")
+        elif not usable(profile):
+            issues.error(
+                "",
+                "",
+                "no usable fact: nothing about the patient could be read (only an id)",
+                "check the rows of this patient (kind, code, value), or leave the record out",
+            )
         if issues.issues or centre_id is None:
             self.report.issues.extend(issues.issues)
-            self.report.rejected += 1
+            self.reject(record.file)
             return
         profile.centre_id = centre_id
         profile.id = patient_id(centre_id, record.local_id)
@@ -277,15 +383,16 @@ class _Writer:
             with self.session.begin_nested():
                 for source, profiles in by_source.items():
                     self.repo.add_many(profiles, source=source)
-            for _, p in new:
+            for r, p in new:
                 self.report.imported += 1
                 self.report.patient_ids.append(p.id)
+                self._accepted(r.file)
             one_by_one = [(r, p) for r, p in items if p.id in existing]
         except Exception:  # a bad record in the batch: find it by writing each record alone
             one_by_one = items
         for record, profile in one_by_one:
             self._one(record, profile)
-        self.session.commit()
+        self.session.flush()  # no commit here: the run is one transaction (a killed import leaves nothing)
 
     def _one(self, record: ParsedRecord, profile: PatientProfile) -> None:
         try:
@@ -300,8 +407,9 @@ class _Writer:
                 "correct the record and import it again",
             )
             self.report.issues.extend(issues.issues)
-            self.report.rejected += 1
+            self.reject(record.file)
             return
+        self._accepted(record.file)
         self.report.patient_ids.append(profile.id)
         if new:
             self.report.imported += 1

@@ -1,7 +1,9 @@
 """Import trial files: detect the format, parse record by record, map sites to centres, store.
 
-One database transaction per file. A broken record is rejected (`file:record:field: reason`) and the
-rest of the file imported; with `strict=True` a file with any rejected record imports nothing.
+One database transaction per file, all or nothing (issue 17): a file with any rejected record
+(`file:record:field: reason`, every one listed), a file cut short (a truncated ClinicalTrials.gov page
+keeps no study before the cut) or an import killed half-way leaves nothing of that file; files already
+done stay. With `strict=False` (CLI `--partial`) the valid records of such a file are kept deliberately.
 Idempotent: each trial remembers the content hashes it was built from, so the same record again is
 `unchanged`; a different version is `updated` (an older `last_update` from the same source is kept
 out). When several sources describe one trial, the richer source wins (ClinicalTrials.gov JSON >
@@ -52,7 +54,7 @@ class FileReport:
     skipped: str = ""  # the whole file holds no trial records, and why
     skipped_records: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    rolled_back: bool = False  # --strict and a record was rejected: nothing from this file was kept
+    rolled_back: bool = False  # a record was rejected (not --partial): nothing from this file was kept
 
     @property
     def records(self) -> int:
@@ -313,7 +315,7 @@ def import_file(
     path: Path,
     mapper: SiteMapper,
     *,
-    strict: bool = False,
+    strict: bool = True,
     on_record: Callable[[int], None] | None = None,
 ) -> FileReport:
     report = FileReport(path=str(path))
@@ -359,7 +361,7 @@ def import_file(
     except _Rollback:
         report.rolled_back = True
         report.imported = report.updated = report.unchanged = 0
-        # --strict: keep reading (nothing is written) so that every bad record is listed.
+        # all or nothing: keep reading (nothing is written) so that every bad record is listed
         for parsed in _guarded(found.reader, path):
             if parsed.error is not None and not any(r.record == parsed.record for r in report.rejected):
                 report.rejected.append(
@@ -401,7 +403,7 @@ def import_trials(
     db: Database,
     paths: Sequence[str | Path],
     *,
-    strict: bool = False,
+    strict: bool = True,
     alias_files: Iterable[Path] = (),
     on_file: Callable[[Path, int, int], None] | None = None,
     on_record: Callable[[int], None] | None = None,
