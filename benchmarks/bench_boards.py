@@ -242,7 +242,9 @@ def bench_indicators(folder: Path, n_cases: int, n_centres: int) -> dict[str, An
     for name, table in tables.items():
         con.register(name, table)
     w1 = time.perf_counter()
-    run = compute_over_table(events, source="bench", indicators=load_board_indicators(), con=con, months=60)
+    run = compute_over_table(
+        events, source="bench", indicators=load_board_indicators(), con=con, months=60, trend="quarter"
+    )
     computed = time.perf_counter() - w1
     total, cpu = time.perf_counter() - w0, _cpu() - c0
     published = {r.indicator.id: sum(1 for c in r.centres if c.band != "small_sample") for r in run.results}
@@ -298,7 +300,7 @@ proposed trials, {ind["enrolments"]:,} enrolments; {ind["events"]:,} care-pathwa
 | step | seconds |
 |---|---:|
 | read the records from the store (SQLite, three queries into Arrow) | {ind["load"]:.2f} |
-| the six board indicators in DuckDB (units, aggregates, funnel limits) over {ind["period"]} | {ind["compute"]:.2f} |
+| the six board indicators in DuckDB (units, aggregates, funnel limits; trend by quarter) over {ind["period"]} | {ind["compute"]:.2f} |
 | total (target < 10 s) | {ind["total"]:.2f} ({"met" if ind["total"] < 10 else "not met"}) |
 | CPU of this process | {ind["cpu"]:.2f} |
 

@@ -48,14 +48,18 @@ RELATIONS = {
 
 def board_cases_sql(dialect: str = "duckdb") -> str:
     d = DIALECTS[dialect]
+    materialized = "MATERIALIZED " if dialect == "duckdb" else ""
+    # proposals meet their case first (one row per proposed trial), then the enrolments on both keys:
+    # left to itself the planner joined proposals and enrolments on the trial alone (150 M rows)
     return f"""
-WITH inc AS (
-  SELECT p.case_id, MIN(e.enrolled_on) AS inclusion_date
-  FROM clean_board_proposals p
-  JOIN clean_board_cases c ON c.case_id = p.case_id
-  JOIN clean_board_enrolments e ON e.patient_id = c.patient_id AND e.trial_id = p.trial_id
-   AND e.enrolled_on >= c.meeting_day
-  GROUP BY p.case_id
+WITH prop AS {materialized}(
+  SELECT p.case_id, p.trial_id, c.patient_id, c.meeting_day
+  FROM clean_board_proposals p JOIN clean_board_cases c ON c.case_id = p.case_id
+), inc AS (
+  SELECT prop.case_id, MIN(e.enrolled_on) AS inclusion_date
+  FROM prop JOIN clean_board_enrolments e ON e.patient_id = prop.patient_id AND e.trial_id = prop.trial_id
+  WHERE e.enrolled_on >= prop.meeting_day
+  GROUP BY prop.case_id
 )
 SELECT c.case_id, c.centre_id, c.patient_id, c.kind, c.signed, c.n_specialties, c.n_candidates, c.n_proposed,
   {d["day"].format(col="c.meeting_day")} AS meeting_day,
