@@ -472,3 +472,11 @@ def _upcoming(
                     )
                     n += 1
     return n
+
+
+def ensure_boards_demo(db: Database, seed: int = 42) -> None:
+    """A demo built before the boards existed (reused by `oncofed demo`): add them once."""
+    with db.session() as s:
+        if s.scalar(select(BoardRow.id).limit(1)) is not None:
+            return
+    seed_boards_demo(db, seed=seed)

@@ -56,6 +56,9 @@ def build_demo(
         from oncofed.synthetic.federation_ops import seed_federation_ops_demo
 
         seed_federation_ops_demo(db, seed=seed, travel=False)  # a demo built before issue 21: what is missing
+        from oncofed.synthetic.boards import ensure_boards_demo
+
+        ensure_boards_demo(db, seed=seed)  # a demo built before issue 19: its boards
         return DemoReport(
             len(network_centres()), n_trials, patients, time.perf_counter() - started, reused=True
         )
