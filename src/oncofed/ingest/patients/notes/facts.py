@@ -8,13 +8,12 @@ sentence with a clinical signal that gave no fact). The matcher reads neither.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import re
 from typing import Any
 
 from oncofed.criteria.caseless import Caseless, compile_i
-from oncofed.domain import Fact, PatientProfile
+from oncofed.domain import PatientProfile
 from oncofed.ingest.patients.common import (
     add_performance_conversions,
     fact,
@@ -27,6 +26,7 @@ from oncofed.ingest.patients.notes.mentions import Target
 from oncofed.ingest.patients.notes.text import clauses, containing, sentences, words_re
 
 SUPPRESSED = {"hepatitis", "alcoholic_liver_disease", "metabolic_liver_disease"}  # wording guards, not codes
+Pending = tuple[str, int, int, dict[str, Any]]  # kind, start, end, the fields of the Fact
 VALUE_KEYED = {"lab", "biomarker", "ecog", "karnofsky", "life_expectancy", "prior_lines", "age", "sex"}
 MENTIONED = {"CANCER", "DRUG", "CLASS", "REGIMEN", "GENE", "COMORBIDITY", "METASTASIS", "SITE", "LESION"}
 _ADVANCED = compile_i(r"\b(?:metasta\w*|stage\s+iv|advanced|widespread)\b")
@@ -50,10 +50,10 @@ def _res() -> tuple[Caseless, dict[str, Caseless], set[str]]:
 def extract(text: str, note_id: str, source: str) -> PatientProfile:
     """The facts of one note, each with its character span and provenance."""
     p = PatientProfile(id="", centre_id="")
-    facts: list[Fact] = []
+    pending: list[Pending] = []
 
     def add(kind: str, start: int, end: int, **fields: Any) -> None:
-        facts.append(fact(kind, source, note_id, span=(start, end), note_id=note_id, **fields))
+        pending.append((kind, start, end, fields))  # Facts are built once, after de-duplication
 
     p.age_years, p.sex = values.age_and_sex(text, add)
     note_scopes = scopes.note_scopes(text)
@@ -135,7 +135,9 @@ def extract(text: str, note_id: str, source: str) -> PatientProfile:
             negated=item["negated"],
             display=item["display"],
         )
-    kept = _dedupe(facts)
+    kept = [
+        fact(kind, source, note_id, span=(a, b), note_id=note_id, **f) for kind, a, b, f in _dedupe(pending)
+    ]
     read_spans = [f.provenance.span for f in kept if f.provenance.span and f.kind not in ("age", "sex")]
     for s, e in unread.unread_sentences(text, read_spans, note_scopes):  # type: ignore[arg-type]
         kept.append(
@@ -213,23 +215,25 @@ def _fact_of(text: str, t: Target, add: Any, advanced: bool, tissue: str | None)
         add("breastfeeding", s, e, value="breastfeeding", display=t.text, negated=neg)
 
 
-def _dedupe(facts: list[Fact]) -> list[Fact]:
+def _dedupe(pending: list[Pending]) -> list[Pending]:
     """One fact per (kind, code, negation[, value]); the first mention keeps its span, a later one
     fills a value or attributes the first did not have."""
-    out: dict[tuple[Any, ...], Fact] = {}
-    for f in facts:
-        value_key = str(f.value).lower() if f.kind in VALUE_KEYED else None
-        scope = f.attributes.get("scope") if f.kind == "note_mention" else None
-        key = (f.kind, (f.code or "").lower(), f.negated, value_key, scope)
+    out: dict[tuple[Any, ...], Pending] = {}
+    for item in pending:
+        kind, _, _, f = item
+        attrs = f.get("attributes") or {}
+        value_key = str(f.get("value")).lower() if kind in VALUE_KEYED else None
+        scope = attrs.get("scope") if kind == "note_mention" else None
+        key = (kind, (f.get("code") or "").lower(), bool(f.get("negated")), value_key, scope)
         first = out.get(key)
         if first is None:
-            out[key] = f
+            out[key] = item
             continue
+        first_fields = first[3]
         merged = {
-            **{k: v for k, v in f.attributes.items() if v is not None},
-            **{k: v for k, v in first.attributes.items() if v is not None},
+            **{k: v for k, v in attrs.items() if v is not None},
+            **{k: v for k, v in (first_fields.get("attributes") or {}).items() if v is not None},
         }
-        out[key] = dataclasses.replace(
-            first, value=first.value if first.value is not None else f.value, attributes=merged
-        )
+        value = first_fields.get("value") if first_fields.get("value") is not None else f.get("value")
+        out[key] = (first[0], first[1], first[2], {**first_fields, "value": value, "attributes": merged})
     return list(out.values())

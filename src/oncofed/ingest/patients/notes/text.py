@@ -30,11 +30,12 @@ class Span:
 
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int] | None:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return (start, end) if end > start else None
+    part = text[start:end]
+    stripped = part.strip()
+    if not stripped:
+        return None
+    first = start + len(part) - len(part.lstrip())
+    return first, first + len(stripped)
 
 
 @functools.lru_cache(maxsize=256)

@@ -8,6 +8,7 @@ facts, so what the extractor did not understand is not silently lost.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 
@@ -33,15 +34,25 @@ def unread_sentences(
     text: str, read_spans: list[tuple[int, int]], note_scopes: NoteScopes
 ) -> list[tuple[int, int]]:
     """(start, end) of each sentence worth a look that gave no fact."""
-    out = []
     covered = sorted(read_spans)
-    for s, e in sentences(text):
-        if any(a < e and b > s for a, b in covered):
-            continue
-        if note_scopes.scope_of(s) is not None:
-            continue
-        if _signals().search(text, s, e) or (
-            _NUMBER_UNIT.search(text, s, e) and not _vitals().search(text, s, e)
-        ):
-            out.append((s, e))
-    return out
+    todo = [
+        (s, e)
+        for s, e in sentences(text)
+        if not any(a < e and b > s for a, b in covered) and note_scopes.scope_of(s) is None
+    ]
+    if not todo:
+        return []
+    # each pattern searched once over the note (lower-casing the note once), then placed in sentences
+    signals = [m.start() for m in _signals().finditer(text)]
+    numbers = [m.start() for m in _NUMBER_UNIT.finditer(text)]
+    vitals = [m.start() for m in _vitals().finditer(text)]
+
+    def inside(positions: list[int], s: int, e: int) -> bool:
+        i = bisect.bisect_left(positions, s)
+        return i < len(positions) and positions[i] < e
+
+    return [
+        (s, e)
+        for s, e in todo
+        if inside(signals, s, e) or (inside(numbers, s, e) and not inside(vitals, s, e))
+    ]
