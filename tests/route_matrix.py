@@ -72,6 +72,12 @@ PREFIX_CLASSES: list[tuple[str, str]] = [
     ("/api/me", SESSION),
     ("/api/federation", HR),
     ("/federation", HR),
+    ("/api/research/portfolio", STAFF),  # the sponsor's trials: sites, milestones, counts (issue 20)
+    ("/research/portfolio", STAFF),
+    ("/api/research/affiliations", STAFF),  # the affiliation review queue (bibliographic, no patient)
+    ("/research/affiliations", STAFF),
+    ("/api/research", PUBLIC),  # inclusion rate per centre, publications: public aggregates
+    ("/research", PUBLIC),
     ("/api/sustainability", PUBLIC),
     ("/sustainability", PUBLIC),
 ]

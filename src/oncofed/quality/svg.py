@@ -42,6 +42,7 @@ def funnel_svg(result: IndicatorResult, names: dict[str, str], labels: dict[str,
     ]
     theta = result.network["value"]
     ys = vals + [v for v in lims if v is not None] + ([theta] if theta is not None else [])
+    ys += [ind.target] if ind.target is not None else []  # a reference line (e.g. OECI 10%) stays in view
     lo, hi = (min(ys), max(ys)) if ys else (0.0, 1.0)
     pad = (hi - lo) * 0.08 or 0.05
     lo, hi = lo - pad, hi + pad
@@ -80,6 +81,17 @@ def funnel_svg(result: IndicatorResult, names: dict[str, str], labels: dict[str,
         y = sy(theta)
         out.append(
             f'<line class="network" x1="{ML}" x2="{W - MR}" y1="{y:.1f}" y2="{y:.1f}" stroke="#111827"/>'
+        )
+    if ind.target is not None:  # the indicator's reference value, drawn and labelled
+        y = sy(ind.target)
+        text = f"{labels.get('target', 'target')} {_fmt(ind.kind, ind.target)}"
+        out.append(
+            f'<line class="target" x1="{ML}" x2="{W - MR}" y1="{y:.1f}" y2="{y:.1f}" stroke="#15803d" '
+            f'stroke-width="1.5" stroke-dasharray="10 4"><title>{escape(text)}</title></line>'
+        )
+        out.append(
+            f'<text class="target-label" x="{W - MR - 4}" y="{y - 4:.1f}" text-anchor="end" font-size="11" '
+            f'fill="#15803d">{escape(text)}</text>'
         )
     for f in pts:
         assert f.value is not None

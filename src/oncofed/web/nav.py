@@ -23,6 +23,7 @@ NAV_ENTRIES: list[tuple[str, str, frozenset[str]]] = [
     ("/operations", "nav_operations", frozenset({"dpo", "admin"})),
     ("/federation", "nav_federation", frozenset({"federation_hr", "centre_hr"})),
     ("/sustainability", "nav_sustainability", frozenset()),
+    ("/research", "nav_research", frozenset()),
 ]
 
 

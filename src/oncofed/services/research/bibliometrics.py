@@ -305,3 +305,20 @@ def affiliations(db: Database, *, status: str = "review", page: int = 1, size: i
 
 def trial_papers(db: Database, trial_id: str) -> list[dict[str, Any]]:
     return list(papers(db, trial_id=trial_id, size=200)["papers"])
+
+
+def papers_per_year(db: Database) -> list[dict[str, Any]]:
+    """Papers with at least one network centre, and all papers imported, per year."""
+    with db.session() as s:
+        total = dict(s.execute(select(PublicationRow.year, func.count()).group_by(PublicationRow.year)).all())
+        network = dict(
+            s.execute(
+                select(
+                    PublicationCentreRow.year, func.count(func.distinct(PublicationCentreRow.publication_id))
+                ).group_by(PublicationCentreRow.year)
+            ).all()
+        )
+    return [
+        {"year": y, "papers": int(total[y]), "network_papers": int(network.get(y, 0))}
+        for y in sorted((y for y in total if y is not None), reverse=True)
+    ]
