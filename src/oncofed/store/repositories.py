@@ -120,6 +120,9 @@ class TrialRepository:
             trial_to_row(trial, row)
             row.content_hash = content_hash
             row.updated_at = func.now()
+        from oncofed.store.trial_setup import apply_setups
+
+        apply_setups(self.session, row)  # the network's local set-up survives a re-import (issue 18)
 
     def content_hash(self, trial_id: str) -> str | None:
         return self.session.scalar(select(TrialRow.content_hash).where(TrialRow.id == trial_id))

@@ -1,0 +1,82 @@
+"""A centre named the way people name it: "Gustave Roussy", "institut bergonie", "curie", "Dijon".
+
+Case, accents, hyphens and punctuation are ignored; ids, names, short names, aliases and (when only
+one centre stands there) the city are accepted. A name that matches nothing is an error listing the
+nearest names (difflib: the standard library's fuzzy matcher, enough for twenty centres)."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+
+from oncofed.domain import Centre
+from oncofed.errors import InputError
+from oncofed.store.db import Database
+from oncofed.store.repositories import CentreRepository
+
+
+def fold(text: str) -> str:
+    """Lower case, no accents, words separated by one space: 'Centre Léon-Bérard' -> 'centre leon berard'."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    return " ".join(re.findall(r"[a-z0-9]+", plain))
+
+
+def _names(centres: list[Centre]) -> dict[str, set[str]]:
+    """Folded name -> centre ids carrying it (a city shared by two centres maps to both)."""
+    out: dict[str, set[str]] = {}
+    for c in centres:
+        for name in (c.id, c.name, c.short_name, *c.aliases, c.city):
+            if name:
+                out.setdefault(fold(name), set()).add(c.id)
+    return out
+
+
+def find_centre(centres: list[Centre], text: str, *, field: str = "--centre") -> Centre:
+    """The one centre `text` names, or an InputError naming the closest candidates."""
+    by_id = {c.id: c for c in centres}
+    if text in by_id:
+        return by_id[text]
+    names = _names(centres)
+    key = fold(text)
+    ids = names.get(key, set())
+    if not ids and key:  # a unique name that contains the words typed ("roussy", "leon berard")
+        containing = {
+            cid for name, cids in names.items() if re.search(rf"\b{re.escape(key)}\b", name) for cid in cids
+        }
+        ids = containing if len(containing) == 1 else set()
+    if len(ids) == 1:
+        return by_id[next(iter(ids))]
+    if len(ids) > 1:
+        listed = ", ".join(f"{by_id[i].name} ({i})" for i in sorted(ids))
+        raise InputError(
+            f"{text!r} names several centres: {listed}", field=field, fix="give the centre's id or full name"
+        )
+    close = difflib.get_close_matches(key, list(names), n=3, cutoff=0.6)
+    suggestions = sorted({cid for name in close for cid in names[name]})
+    fix = (
+        "did you mean " + " or ".join(f"{by_id[i].name!r} ({i})" for i in suggestions) + "?"
+        if suggestions
+        else "list the centres with `oncofed centres` (ids, names and cities are accepted)"
+    )
+    raise InputError(f"no centre named {text!r}", field=field, fix=fix)
+
+
+def resolve_centre(db: Database, text: str, *, field: str = "--centre") -> Centre:
+    with db.session() as s:
+        centres = CentreRepository(s).list()
+    if not centres:
+        from oncofed.services.network.centres import load_centres
+
+        load_centres(db)
+        with db.session() as s:
+            centres = CentreRepository(s).list()
+    return find_centre(centres, text, field=field)
+
+
+def resolve_centre_id(db: Database, text: str | None, *, field: str = "--centre") -> str | None:
+    """The id of the centre `text` names (None stays None)."""
+    if text is None or text == "":
+        return None
+    return resolve_centre(db, text, field=field).id
