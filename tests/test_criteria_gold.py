@@ -26,6 +26,7 @@ def _all_atoms(c):  # type: ignore[no-untyped-def]
     from types import SimpleNamespace
 
     out = [*c.atoms, *c.condition]
+    out += [SimpleNamespace(**a.attributes["about"]) for a in c.atoms if "about" in a.attributes]
     out += [x for a in c.atoms for x in a.condition]
     for a in c.condition:
         out += [SimpleNamespace(**p) for p in a.attributes.get("permits", ())]
@@ -46,14 +47,23 @@ def test_gold_set() -> None:
         texts[("oncology-active-99", tid)] = text
     keys = sorted({(e["corpus"], e["trial"]) for e in entries})
     parsed = dict(zip(keys, parse_many(texts[k] for k in keys), strict=True))
+    from oncofed.criteria.segment import segment
+
     failures = []
+    headings = 0
     for e in entries:
         criteria = {c.index: c for c in parsed[(e["corpus"], e["trial"])].criteria}
         c = criteria.get(e["index"])
-        assert c is not None and hashlib.sha1(c.text.encode()).hexdigest()[:12] == e["sha1"], e
+        if c is None:  # a heading ("For participants who have ...:") is no criterion since issue 15
+            seg = {s.index: s for s in segment(texts[(e["corpus"], e["trial"])])}[e["index"]]
+            assert seg.text.rstrip().endswith(":"), e
+            headings += 1
+            continue
+        assert hashlib.sha1(c.text.encode()).hexdigest()[:12] == e["sha1"], e
         for exp in e["expect"]:
             if not any(_matches(a, exp) for a in _all_atoms(c)):
                 failures.append((e["trial"], e["index"], exp, c.text[:120]))
+    assert headings <= 3  # a handful of gold lines became headings, no more
     rate = 1 - len(failures) / sum(len(e["expect"]) for e in entries)
     # Every expectation should hold; the recorded pass rate is reported in docs/BENCHMARKS.md.
     assert rate >= 1.0, f"gold pass rate {rate:.1%}; failures: {failures[:20]}"

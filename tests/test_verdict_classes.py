@@ -103,9 +103,14 @@ def test_who_a_criterion_is_about_is_its_condition() -> None:
     c = parse("- Patients with gastrointestinal stromal tumors (GIST) must have failed imatinib")
     assert outcome(c, patient(primary_cancer="BRCA"), "GIST") is Outcome.NOT_APPLICABLE
     assert outcome(c, patient(primary_cancer="GIST"), "GIST") is Outcome.UNKNOWN
-    women = parse("- Age >= 18", "- Women who are currently menstruating will be deferred")
-    assert outcome(women, MALE, "menstruating") is Outcome.NOT_APPLICABLE
-    assert outcome(women, FEMALE, "menstruating") is Outcome.UNKNOWN  # never "applies" for every woman
+    women = parse(
+        "- Age >= 18",
+        "- Women who have undergone a hysterectomy\n- Women who are currently menstruating will be deferred",
+    )
+    assert outcome(women, MALE, "hysterectomy") is Outcome.NOT_APPLICABLE
+    assert outcome(women, FEMALE, "hysterectomy") is Outcome.UNKNOWN  # never "applies" to every woman
+    # a deferral is a procedure, not an exclusion
+    assert outcome(women, FEMALE, "menstruating") is Outcome.NOT_APPLICABLE
 
 
 def test_exceptions_and_permissions_never_exclude() -> None:

@@ -38,14 +38,31 @@ CONDITION = "condition"
 _PERMIT = compile_i(
     r"\b(?:(?:is|are|will\s+be|be|being|were)\s+(?:also\s+)?(?:allowed|permitted|acceptable|"
     r"eligible(?!\s+(?:only|for\s+(?:this|the)\s+(?:study|trial))))"
+    r"|(?:can|may|will)\s+(?:also\s+)?be\s+(?:considered\s+)?(?:eligible|enrolled|included|allowed)"
     r"|may\s+(?:be\s+)?(?:enrolled|included|participate|enter|eligible|have\s+(?:received|had))"
     r"|can\s+(?:be\s+)?(?:enrolled|included|participate)"
     r"|(?:will|do|does|are|is|shall)\s+not\s+(?:be\s+)?(?:excluded|an?\s+exclusion|exclude)"
     r"|no\s+limit\s+(?:on|to)|(?:is|are)\s+not\s+(?:required|mandatory))\b"
 )
+# "A female participant is eligible to participate if she ...": a requirement phrased as eligibility
+_ELIGIBLE_IF = compile_i(
+    r"\b(?:patients?|participants?|subjects?|women|men|she|he|they)\s+(?:is|are)\s+eligible\b[^.;]{0,30}?\b(?:if|only|provided|when)\b"
+)
+# "Patients who are HIV seropositive can have decreased immune competence and thus ...": a rationale
+_RATIONALE = compile_i(
+    r"\b(?:can|could|may|might)\s+(?:have|be|experience|cause|lead|result|increase|decrease|interfere)\b"
+    r"[^.;]{0,120}\b(?:thus|therefore|hence|because|so\s+that)\b"
+)
 _PROHIBIT = compile_i(r"\bnot\s+(?:be\s+)?(?:allowed|permitted|acceptable|eligible)\b|\bonly\b")
 _DEFINITION = compile_i(r"^\W*(?:note\s*:\s*)?[\w+/(),.' -]{1,60}?\s+(?:is|are)\s+defined\s+(?:as|by)\b")
 _SENTENCE = re.compile(r"[^.;]+(?:[.;]|$)")
+_PROCEDURE = compile_i(
+    r"\bwill\s+be\s+(?:advised|asked|instructed|deferred|rescheduled|contacted|reminded|offered)\b"
+    r"|\bwill\s+become\s+eligible\b|\bshould\s+return\b"
+)
+_TREATED = compile_i(
+    r"\b(?:treated|cured|resolved|undetectable|sustained\s+virolog\w+|in\s+remission|controlled)\b"
+)
 _PAREN = re.compile(r"\([^()]*\)")
 _EXCEPT = compile_i(
     r"\b(?:except(?:\s+for)?|other\s+than|excluding|with\s+the\s+exception\s+of|apart\s+from|besides)\b"
@@ -102,7 +119,11 @@ def permissions(atoms: list[Atom], text: str) -> list[Atom]:
     """Rule 1: permission and definition sentences are not requirements."""
     if _DEFINITION.search(text):
         return [permission_atom(text, "definition", atoms)]
-    if not _PERMIT.search(text):
+    if _PROCEDURE.search(text) and not any(a.kind in ("lab", "ecog", "karnofsky", "age") for a in atoms):
+        return [permission_atom(text, "procedure", atoms)]  # "will be advised to return after ..."
+    if _RATIONALE.search(text):
+        return [permission_atom(text, "rationale", atoms)]
+    if not _PERMIT.search(text) or _ELIGIBLE_IF.search(text):
         return atoms
     spans = []
     # clauses: each parenthesis, then each sentence of what is left ("No active brain metastases
@@ -124,7 +145,19 @@ def permissions(atoms: list[Atom], text: str) -> list[Atom]:
         return [permission_atom(text, "permission", atoms)]
     if any(a.kind == "brain_metastases" for a in inside):  # "... treated, stable ones are allowed"
         kept = [_active_brain(a) for a in kept]
+    for s, e in spans:  # "hepatitis B or C (if treated with undetectable viral load: eligible)"
+        if _TREATED.search(text, s, e):
+            before = [a for a in kept if a.span and a.span[1] <= s]
+            if before:
+                last = max(before, key=lambda a: a.span[1] if a.span else 0)
+                kept = [_needs_activity(a) if a is last else a for a in kept]
     return kept
+
+
+def _needs_activity(a: Atom) -> Atom:
+    if a.kind in ("infection", "comorbidity", "prior_malignancy") and not a.attributes.get("qualifier"):
+        return replace(a, attributes={**a.attributes, "qualifier": "active"})
+    return a
 
 
 def _active_brain(a: Atom) -> Atom:
@@ -140,7 +173,12 @@ def exceptions(atoms: list[Atom], text: str) -> list[Atom]:
         return atoms
     end = _CLAUSE_END.search(text, m.end())
     stop = end.start() if end else len(text)
-    carved = [a for a in atoms if _in(a, m.end(), stop) and not a.negated and not _is_condition(a)]
+    # "excluding glioblastoma" in an inclusion is a negated cancer type: a restriction, kept
+    carved = [
+        a
+        for a in atoms
+        if _in(a, m.end(), stop) and not _is_condition(a) and not (a.negated and a.kind == "cancer_type")
+    ]
     rest = [a for a in atoms if a not in carved]
     if not carved or not any(not _is_condition(a) for a in rest):
         return atoms
@@ -247,6 +285,28 @@ _SEVERITY_IN = compile_i(
     r"symptomatic|clinically\s+significant|severe|serious|decompensated)\b"
 )
 _SEVERITY_KINDS = {"comorbidity", "infection"}
+_ASYMPTOMATIC = compile_i(r"\basymptomatic\b")
+
+
+_SEVERITY_AFTER = compile_i(
+    r"^[^.;]{0,40}?\b(?:requiring|that\s+requires?|needing|not\s+(?:well\s+)?controlled|grade\s*(?:[≥>]=?\s*)?[2-4]|with\s+an?\s+(?:estimated\s+)?size"
+    r"|of\s+any\s+size|[>≥]\s*\d|more\s+than\s+\d)"
+)
+
+
+def _mentions(a: Atom) -> list[tuple[int, int]]:
+    out = [a.span] if a.span else []
+    return out + [(int(x[0]), int(x[1])) for x in a.attributes.get("also_spans", ())]
+
+
+def _severity(text: str, span: tuple[int, int]) -> str | None:
+    """The severity a mention is named with (before it, inside it, or right after it), if any."""
+    m = _SEVERITY.search(text[max(0, span[0] - 50) : span[0]]) or _SEVERITY_IN.search(text[span[0] : span[1]])
+    if m:
+        return re.sub(r"\s+", " ", m.group("q").lower())
+    if _ASYMPTOMATIC.search(text[max(0, span[0] - 20) : span[1]]):
+        return "symptomatic"  # "asymptomatic X with size > 200 mL": what makes it exclude is stated apart
+    return "as specified in the criterion" if _SEVERITY_AFTER.match(text[span[1] : span[1] + 60]) else None
 
 
 def severities(atoms: list[Atom], text: str) -> list[Atom]:
@@ -255,11 +315,82 @@ def severities(atoms: list[Atom], text: str) -> list[Atom]:
     out = []
     for a in atoms:
         if a.kind in _SEVERITY_KINDS and a.span and not a.attributes.get("qualifier"):
-            # before the mention, in the same clause, or inside it ("uncontrolled hypertension" is one term)
-            m = _SEVERITY.search(text[max(0, a.span[0] - 50) : a.span[0]]) or _SEVERITY_IN.search(
-                text[a.span[0] : a.span[1]]
-            )
-            if m and not (a.kind == "infection" and m.group("q").lower() == "active"):
+            found = [q for q in (_severity(text, sp) for sp in _mentions(a)) if q]
+            if found and not (a.kind == "infection" and found[0] == "active"):
+                a = replace(a, attributes={**a.attributes, "qualifier": found[0]})
+        out.append(a)
+    return out
+
+
+_SEX_AFTER = compile_i(r"[^<>≤≥;]{0,25}?\(?\s*(?:for\s+|in\s+)?(?P<sex>females?|males?|women|men)\b")
+
+
+def sex_thresholds(atoms: list[Atom], text: str) -> list[Atom]:
+    """ "QTcF < 450 ms (male) or < 470 ms (female)": a threshold followed by a sex applies to that sex."""
+    out = []
+    for a in atoms:
+        if a.kind == "lab" and a.span and not a.condition:
+            m = _SEX_AFTER.match(text, a.span[1])
+            if m:
+                word = m.group("sex").lower()
+                value = "MALE" if word.startswith(("male", "men")) else "FEMALE"
+                sex = Atom("sex", "==", value, text=m.group("sex"), span=m.span("sex"))
+                a = replace(a, condition=(sex,))
+        out.append(a)
+    return out
+
+
+_THERAPY_QUALIFIER = compile_i(
+    r"\b(?P<q>whole[\s-]+brain|cranial|craniospinal|thoracic|chest|mediastinal|pelvic|abdominal|extended[\s-]+field|"
+    r"chronic|long[\s-]+term|continuous|daily|high[\s-]+dose|myeloablative)\b[^.;,]{0,25}$"
+)
+_THERAPY_SITE_AFTER = compile_i(
+    r"^[^.;]{0,20}?\bto\s+(?:the\s+)?(?P<q>brain|chest|pelvis|abdomen|[>≥]\s*\d+\s*%\s+of\s+(?:the\s+)?bone\s+marrow)"
+)
+
+
+_CURRENT = compile_i(
+    r"\b(?:currently|current|concurrent(?:ly)?|concomitant(?:ly)?|ongoing|receiving|is\s+on|are\s+on|on\s+treatment\s+with|"
+    r"during\s+the\s+study|while\s+on)\b[^.;]{0,40}$"
+)
+_OPTION_BEFORE = compile_i(
+    r"\b(?:candidates?|eligible|suitable|fit|unfit|ineligible|amenable)\s+(?:to\s+(?:receive|undergo)\s+|for\s+)(?:[\w-]+\s+){0,3}$"
+)
+_OPTION_AFTER = compile_i(
+    r"^[\w\s/()-]{0,30}?\b(?:is|are|be|being)\s+(?:(?:currently|not|potentially)\s+)?(?:available|indicated|planned|"
+    r"offered|recommended|appropriate|contraindicated|an?\s+option)\b"
+)
+
+
+def therapy_tense(atoms: list[Atom], text: str) -> list[Atom]:
+    """A therapy that is current ("currently receiving steroids", "concomitant use of chemotherapy") is
+    `attributes["current"]`; one named as an option ("curative therapy is available", "candidate for
+    paclitaxel") is no part of the patient's history: the investigator judges it (non_evaluable)."""
+    out = []
+    for a in atoms:
+        if a.kind == "prior_therapy" and a.span:
+            if _OPTION_BEFORE.search(text[max(0, a.span[0] - 50) : a.span[0]]) or _OPTION_AFTER.match(
+                text[a.span[1] : a.span[1] + 60]
+            ):
+                about = {"kind": a.kind, "code": a.code, "operator": a.operator, "value": a.value}
+                a = Atom("non_evaluable", "present", code="investigator_judgement", span=a.span, text=a.text,
+                         attributes={"about": about})  # fmt: skip
+            elif _CURRENT.search(text[max(0, a.span[0] - 50) : a.span[0]]):
+                a = replace(a, attributes={**a.attributes, "current": True})
+        out.append(a)
+    return out
+
+
+def therapy_qualifiers(atoms: list[Atom], text: str) -> list[Atom]:
+    """ "Whole brain radiotherapy", "chronic treatment with steroids", "radiation to > 25% of bone
+    marrow": a record of the therapy alone does not say it was that one (`attributes["qualifier"]`)."""
+    out = []
+    for a in atoms:
+        if a.kind == "prior_therapy" and a.span and not a.attributes.get("qualifier"):
+            m = _THERAPY_QUALIFIER.search(
+                text[max(0, a.span[0] - 40) : a.span[0]]
+            ) or _THERAPY_SITE_AFTER.match(text[a.span[1] : a.span[1] + 60])
+            if m:
                 q = re.sub(r"\s+", " ", m.group("q").lower())
                 a = replace(a, attributes={**a.attributes, "qualifier": q})
         out.append(a)
@@ -272,5 +403,5 @@ def conditions(atoms: list[Atom], text: str) -> list[Atom]:
     if len(atoms) == 1 and atoms[0].kind == "permission":
         return atoms
     atoms = exceptions(atoms, text)
-    atoms = conditional_clauses(atoms, text)
-    return severities(subjects(atoms, text), text)
+    atoms = sex_thresholds(conditional_clauses(atoms, text), text)
+    return therapy_tense(therapy_qualifiers(severities(subjects(atoms, text), text), text), text)

@@ -226,7 +226,12 @@ def performance_atoms(text: str) -> list[Atom]:
             elif op not in (">=",):
                 op = op or ">="
             span = (m.start(), m.end() + v.end())
-            out.append(_atom("karnofsky", op, span, text, value=n))
+            implicit = not v.group("op") and not re.search(
+                r"(?i)or\s+(?:higher|greater|more|above)|and\s+above", v.group(0)
+            )
+            out.append(
+                _atom("karnofsky", op, span, text, value=n, attributes={"implicit": True} if implicit else {})
+            )
             break
     last_end = -1
     for m in _ECOG.finditer(text):
@@ -275,14 +280,15 @@ def performance_atoms(text: str) -> list[Atom]:
             else:
                 out.append(_atom("ecog", "in", span, text, value=values, attributes=attrs))
         else:
+            better = bool(_OR_BETTER.search(tail))
             out.append(
                 _atom(
                     "ecog",
-                    "<=" if a <= 2 and _OR_BETTER.search(tail) else "in",
+                    "<=" if a <= 2 and better else "in",
                     span,
                     text,
-                    value=a if _OR_BETTER.search(tail) else [a],
-                    attributes=attrs,
+                    value=a if better else [a],
+                    attributes={**attrs, "implicit": True} if not better else attrs,
                 )
             )
         last_end = span[1]
@@ -329,11 +335,14 @@ _UNIT = (
     r"|g\s*/\s*dl|g\s*/\s*l|mg\s*/\s*dl|[µμu]mol\s*/\s*l|mcmol\s*/\s*l|mmol\s*/\s*l|ml\s*/\s*min(?:\s*/\s*1\.73\s*m\s*\^?\s*2|\s*per\s*1\.73\s*m2)?"
     r"|k\s*/\s*[µμu]l|iu\s*/\s*l|u\s*/\s*l|%|milliseconds?|msec|ms)"
 )
-_ULN = r"(?:x|×|\*|times)?\s*(?:the\s+)?(?:institutional\s+)?(?:uln|upper\s+limits?\s+of\s+(?:the\s+)?(?:institutional\s+)?normal(?:\s+range)?|upper\s+normal\s+limit|n\b)"
+_ULN = r"(?:x|×|\*|times)?\s*(?:the\s+)?(?:institutional\s+)?(?:uln|upper\s+limits?\s+of\s+(?:the\s+)?(?:institutional\s+)?normal(?:\s+range)?|upper\s+normal\s+limit|(?:standard|normal)\s+range|n\b)"
 _THRESH = compile_i(
     rf"(?P<op>{OP})\s*(?:\(\s*[<>≤≥=/]+\s*\)\s*)?(?P<n>{NUM})?\s*(?:(?P<uln>{_ULN})|(?P<unit>{_UNIT}))?",
 )
 _WNL = compile_i(r"\b(?:within\s+(?:the\s+)?normal\s+(?:limits|range)|wnl|normal)\b")
+
+
+_ULN_ONLY = {"ast", "alt"}
 
 
 def lab_atoms(text: str) -> list[Atom]:
@@ -373,6 +382,8 @@ def lab_atoms(text: str) -> list[Atom]:
             continue
         raw_unit = "x ULN" if m.group("uln") else (m.group("unit") or None)
         for target in [*pending, mention]:
+            if raw_unit is None and target.code in _ULN_ONLY and n <= 10:
+                raw_unit = "x ULN"  # "AST <= 2.5": transaminases are never limited to a few U/L
             value, unit = to_canonical(target.code, n, raw_unit)
             span = (target.start, mention.end + m.end())
             out.append(

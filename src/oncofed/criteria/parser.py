@@ -51,6 +51,7 @@ _NEG_PREG_TEST = compile_i(
 _SERONEGATIVE_BEFORE = compile_i(
     r"(?:\bsero-?negative|\bnegative\s+(?:tests?\s+|results?\s+|serology\s+)?for)\s+(?:[\w-]+\s+){0,3}$"
 )
+_NON = compile_i(r"\bnon[-\s]?$")
 _NEGATIVE_AFTER = compile_i(r"^[\s\w()/-]{0,25}?\b(?:sero-?negative|negative|neg)\b")
 
 
@@ -127,6 +128,16 @@ def extract_atoms(text: str, heading: str | None = None) -> list[Atom]:
         atoms = [replace(a, negated=True) if a.kind == "pregnancy" else a for a in atoms]
     if "neg" in low or not text.isascii():
         atoms = [_seronegative(a, text) if a.kind == "infection" else a for a in atoms]
+    if "non" in low or not text.isascii():  # "non MSI-H", "non-BRCA-mutated": the marker is absent
+        atoms = [
+            replace(a, negated=True)
+            if a.kind == "biomarker"
+            and a.span
+            and not a.negated
+            and _NON.search(text[max(0, a.span[0] - 5) : a.span[0]])
+            else a
+            for a in atoms
+        ]
     if len(atoms) < 2:  # nothing to merge
         return with_window(atoms, text)
     seen: dict[tuple[object, ...], int] = {}  # statement -> position in `unique`

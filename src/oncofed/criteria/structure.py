@@ -34,18 +34,32 @@ from oncofed.criteria.caseless import compile_i
 from oncofed.domain.criteria import Atom, Criterion, Section
 
 JOIN = " — "
+# cohort words by rank: a part of the study (1) holds cohorts / arms / groups (2), which hold
+# populations (3, headings naming a cancer or a marker): a heading replaces its rank and those below
+_PART_WORD = compile_i(
+    r"\b(?:parts?|sub-?stud(?:y|ies)|modules?|(?:dose[\s-]+)?(?:expansion|escalation|extension)|"
+    r"phase\s+(?:[0-9]+[ab]?|i{1,3}v?[ab]?)\b)"
+)
+_GROUP_WORD = compile_i(r"\b(?:cohorts?|arms?|groups?|baskets?|strat(?:um|a))\b")
 _COHORT_WORD = compile_i(
     r"\b(?:cohorts?|parts?|arms?|groups?|baskets?|strat(?:um|a)|sub-?stud(?:y|ies)|modules?|"
     r"(?:dose[\s-]+)?(?:expansion|escalation|extension)|phase\s+(?:[0-9]+[ab]?|i{1,3}v?[ab]?)\b)"
 )
+_ALL = compile_i(
+    r"\(?\s*(?:for\s+)?(?:all|every|each|both)\s+(?:cohorts?|parts?|arms?|groups?|phases?)\s*\)?"
+)
 _FOR_ALL = compile_i(
-    r"^\W*(?:for\s+)?(?:all|every|each)\s+(?:participants?|patients?|subjects?|cohorts?|parts?|arms?|groups?)\b"
+    r"^\W*(?:for\s+)?(?:all|every|each|both)\s+(?:participants?|patients?|subjects?|cohorts?|parts?|arms?|groups?)\b"
 )
 _SECTION_TAIL = compile_i(
     r"^(?P<q>.*?)(?:[\s-]*specific)?\s*\b(?:inclusion|exclusion|eligibility)\s+criteri(?:a|on)\b\s*:?\s*$"
 )
+# qualifiers of a section header that name no cohort: sequential steps of one study are all required
 _PLAIN = compile_i(
-    r"^(?:(?:key|main|general|additional|other|further|common|all|study|specific|[-:*•#(),.\d]+)\s*)*$"
+    r"^(?:(?:key|main|general|additional|other|further|common|all|study|specific|"
+    r"procurement|treatment|registration|pre-?registration|randomi[sz]ation|enrol+ment|screening|step|"
+    r"infusion|re-?treatment|apheresis|leukapheresis|lymphodepletion|surgery|biopsy|"
+    r"[-:*•#(),.\d]+)\s*)*$"
 )
 _INLINE = compile_i(
     r"^\W*(?P<label>(?:(?:dose[\s-]+)?(?:expansion|escalation|extension)\s+)?"
@@ -54,11 +68,19 @@ _INLINE = compile_i(
     r"|for\s+(?:the\s+)?(?:dose[\s-]+)?(?:expansion|escalation|extension)\s+(?:phase|part|cohort)s?)"
     r"\s*[:\-–]\s*(?=\S)"
 )
+_INLINE_SUFFIX = compile_i(r"\((?P<label>(?:cohort|arm|group|stratum)\s+[\w.-]{1,4})\)")
 _POPULATION_LEAD = compile_i(
     r"^\W*(?:for\s+(?:the\s+)?(?:patients?|participants?|subjects?|those)?\s*(?:with|who\s+have|who\s+are|in)?\b|"
     r"(?:patients?|participants?|subjects?)\s+with\b)"
 )
-_ONE_OF = compile_i(r"\b(?:(?:one|any|either)\s+of\s+the\s+following|at\s+least\s+one\s+of)\b")
+_FOLLOWING = compile_i(r"\bthe\s+following\b|\bas\s+follows\b|\bbelow\b")
+_ONE_OF = compile_i(
+    r"\b(?:(?:one|any|either)\s+of\s+the\s+following|at\s+least\s+one\s+of|of\s+the\s+following\s+"
+    r"(?:sub-?types?|types?|histolog\w+|categories|groups|cohorts|diseases|tumou?r\s+types?))\b"
+)
+_FOR_WHOM = compile_i(
+    r"^\W*for\s+(?:the\s+)?(?:patients?|participants?|subjects?|those)\s+(?:with|who|whose|in)\b"
+)
 _CAPS_LABEL = re.compile(r"^\W*(?P<label>[A-Z0-9][A-Z0-9 +/&-]{2,40}[A-Z0-9+])\s*[:(]")
 _WORD = re.compile(r"[A-Za-z]{3,}")
 _VERB = compile_i(r"\b(?:must|should|have|has|had|be|is|are|was|were|with|without|who|received|receive)\b")
@@ -70,12 +92,18 @@ _QUALIFIER = compile_i(
 _POPULATION_KINDS = {"cancer_type", "biomarker", "disease_setting", "stage"}
 
 
+def _rank(label: str) -> int:
+    if _GROUP_WORD.search(label):
+        return 2
+    return 1 if _PART_WORD.search(label) else 3
+
+
 def _bare(text: str) -> str:
     return text.strip().strip("*•-–").strip()
 
 
 def _label(text: str) -> str:
-    out = re.sub(r"(?i)^\W*for\s+(?:the\s+)?", "", _bare(text)).rstrip(" :.-–")
+    out = _ALL.sub("", re.sub(r"(?i)^\W*for\s+(?:the\s+)?", "", _bare(text))).rstrip(" :.-–")
     out = re.sub(r"(?i)[\s-]*specific$", "", out)
     return re.sub(r"\s+", " ", out).strip() or _bare(text)
 
@@ -90,49 +118,60 @@ def _is_fragment(text: str) -> bool:
     )
 
 
-def _heading(c: Criterion) -> tuple[str, str | None] | None:
-    """("cohort", label) | ("all", None) | ("leadin", None) | ("one_of", None) | ("plain", None) when the
-    criterion is a heading, else None."""
+def _heading(c: Criterion) -> tuple[str, str | None, int] | None:
+    """(kind, label, rank) when the criterion is a heading, else None; kind is "cohort", "all",
+    "leadin", "one_of" or "plain"."""
     bare = _bare(c.text)
     m = _SECTION_TAIL.match(bare)
     if m:
         qualifier = m.group("q").strip(" :-–,")
         if not qualifier or _PLAIN.match(qualifier):
-            return ("plain", None)
-        return ("cohort", _label(qualifier))
+            return ("plain", None, 0)
+        label = _label(qualifier)
+        return ("cohort", label, min(_rank(label), 2))
     colon = bare.endswith(":")
-    short = len(bare) <= 120
-    if colon and short:
+    if colon and (len(bare) <= 120 or (len(bare) <= 300 and _FOR_WHOM.search(bare))):
         if _FOR_ALL.search(bare) or len(_COHORT_WORD.findall(bare)) >= 2 and re.search(r",|\band\b", bare):
-            return ("all", None)  # "dose escalation, expansion, and extension:" heads every part
+            return ("all", None, 0)  # "dose escalation, expansion, and extension:" heads every part
         if _ONE_OF.search(bare):
-            return ("one_of", None)
-        populational = bool(c.atoms) and all(a.kind in _POPULATION_KINDS for a in c.atoms)
-        if _COHORT_WORD.search(bare) or _POPULATION_LEAD.search(bare) or populational:
-            return ("cohort", _label(bare))
-        return ("leadin", None)
+            return ("one_of", None, 0)
+        if _FOLLOWING.search(bare):
+            return ("leadin", None, 0)
+        populational = any(a.kind in _POPULATION_KINDS for a in c.atoms) and all(
+            a.kind in _POPULATION_KINDS for a in c.atoms
+        )
+        if _COHORT_WORD.search(bare) or populational or _FOR_WHOM.search(bare):
+            label = _label(bare)
+            return ("cohort", label, _rank(label) if _COHORT_WORD.search(bare) else 3)
+        return ("leadin", None, 0)
     # "For Part A", "Dose expansion Cohort - TNBC": a short cohort line without verb or colon
     if len(bare) <= 60 and _COHORT_WORD.search(bare) and not _VERB.search(bare) and not c.atoms:
-        return ("cohort", _label(bare))
+        label = _label(bare)
+        return ("cohort", label, _rank(label))
     return None
 
 
 def organise(criteria: Sequence[Criterion], hints: Sequence[str | None] | None = None) -> list[Criterion]:
-    """The criteria with headings and fragments removed, cohorts labelled, own-disease exclusions
-    qualified (see the module docstring). `hints[k]`: the cohort named by the section header above
-    criterion k (the segmenter's `cohort_hint`), if any."""
+    """The criteria with headings and fragments removed, cohorts labelled, section rules applied and
+    own-disease exclusions qualified (see the module docstring). `hints[k]`: the cohort named by the
+    section header above criterion k (the segmenter's `cohort_hint`), if any."""
     out: list[Criterion] = []
     section: Section | None = None
     last_hint: str | None = None
-    top: str | None = None  # the cohort of the section header or of a "Part ..." heading
-    sub: str | None = None  # a population cohort under it
+    stack: list[tuple[int, str]] = []  # (rank, label) of the headings in force
+    inline_prev: list[tuple[int, str]] = []  # inline labels of the previous line ("Phase II part: ...")
     options: tuple[str, int] | None = None  # (label of the "one of" cohort, options so far)
     option_parent: int | None = None
+
+    def current() -> str | None:
+        return JOIN.join(label for _, label in stack) or None
+
     for k, c in enumerate(criteria):
         hint = hints[k] if hints is not None else None
         if c.section is not section or hint != last_hint:
             section, last_hint = c.section, hint
-            top, sub, options, option_parent = (_label(hint) if hint else None), None, None, None
+            stack = [(min(_rank(_label(hint)), 2), _label(hint))] if hint else []
+            options, option_parent, inline_prev = None, None, []
         if c.index < 0:  # registry fields: never a heading, never a cohort
             out.append(c)
             continue
@@ -140,43 +179,71 @@ def organise(criteria: Sequence[Criterion], hints: Sequence[str | None] | None =
             continue
         head = _heading(c)
         if head is not None:
-            kind, label = head
-            options, option_parent = None, None
+            kind, label, rank = head
+            options, option_parent, inline_prev = None, None, []
             if kind == "all":
-                top = sub = None
+                stack = []
             elif kind == "cohort" and label:
-                if _COHORT_WORD.search(label) and not _POPULATION_LEAD.search(c.text):
-                    top, sub = label, None
-                else:
-                    sub = label
+                stack = [(r, x) for r, x in stack if r < rank] + [(rank, label)]
                 if any(a.kind != "non_evaluable" for a in c.atoms):
-                    out.append(replace(c, cohort=_join(top, sub)))
+                    out.append(replace(c, cohort=current()))
             if kind == "one_of" and c.section is Section.INCLUSION:
-                options, option_parent = (_join(top, sub) or "", 0), c.index
+                options, option_parent = (current() or "", 0), c.index
             if (
                 kind in ("leadin", "one_of")
                 and len(_bare(c.text)) > 60
                 and any(a.kind != "non_evaluable" for a in c.atoms)
             ):  # a long lead-in that states something itself ("No active cardiac disease ..., including:")
-                out.append(replace(c, cohort=_join(top, sub)))
+                out.append(replace(c, cohort=current()))
             continue
-        cohort = _join(top, sub)
+        cohort = current()
         inline = _INLINE.match(c.text)
-        if inline:
-            cohort = _join(top, _label(inline.group("label")))
-        elif options is not None:
-            caps = _CAPS_LABEL.match(c.text)
-            nested = c.parent_index is not None and c.parent_index == option_parent
-            if nested or caps:
-                label, n = options
-                n += 1
-                options = (label, n)
-                name = _label(caps.group("label")) if caps else f"option {n}"
-                cohort = _join(label or None, name)
-            else:
-                options, option_parent = None, None
+        suffix = _INLINE_SUFFIX.search(c.text)
+        if inline or suffix:
+            label = _label(inline.group("label")) if inline else _label(suffix.group("label"))  # type: ignore[union-attr]
+            rank = _rank(label)
+            inline_prev = [(r, x) for r, x in inline_prev if r < rank] + [(rank, label)]
+            cohort = JOIN.join([x for _, x in stack] + [x for _, x in inline_prev])
+            options = None
+        else:
+            inline_prev = []
+            if options is not None:
+                caps = _CAPS_LABEL.match(c.text)
+                nested = c.parent_index is not None and c.parent_index == option_parent
+                if nested or caps:
+                    label, n = options
+                    n += 1
+                    options = (label, n)
+                    name = _label(caps.group("label")) if caps else f"option {n}"
+                    cohort = _join(label or None, name)
+                else:
+                    options, option_parent = None, None
         out.append(replace(c, cohort=cohort) if cohort != c.cohort else c)
-    return qualify_own_disease(out)
+    return qualify_own_disease([section_rules(c) for c in out])
+
+
+_IMPLICIT_KINDS = {"ecog", "karnofsky"}
+
+
+def section_rules(c: Criterion) -> Criterion:
+    """What a statement means depends on its section. In an exclusion, a sex is whom it is about
+    (a condition: no trial excludes a whole sex by naming it), and a performance score written without
+    its comparison ("Karnofsky performance status of 60": the sign was lost) is ambiguous."""
+    if c.section is not Section.EXCLUSION:
+        return c
+    sexes = [a for a in c.atoms if a.kind == "sex"]
+    implicit = [a for a in c.atoms if a.kind in _IMPLICIT_KINDS and a.attributes.get("implicit")]
+    if not sexes and not implicit:
+        return c
+    atoms = tuple(
+        replace(a, attributes={**a.attributes, "ambiguous": True}) if a in implicit else a
+        for a in c.atoms
+        if a not in sexes
+    )
+    condition = c.condition + tuple(
+        replace(a, attributes={**a.attributes, "role": "condition"}) for a in sexes
+    )
+    return replace(c, atoms=atoms, condition=condition)
 
 
 def _join(a: str | None, b: str | None) -> str | None:

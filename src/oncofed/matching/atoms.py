@@ -16,6 +16,7 @@ from oncofed.matching.outcomes import tri_of
 from oncofed.matching.vocab import (
     class_alternatives,
     drug_classes,
+    generic_names_of,
     has_oncotree_hierarchy,
     norm_text,
     oncotree_is_within,
@@ -361,8 +362,8 @@ def treatment_matches(f: Fact, code: str, klass: str | None) -> bool:
     if drug == wanted:
         return True
     wanted_classes = class_alternatives(code) | (class_alternatives(klass) if klass else set())
-    classes = {norm_text(f.attributes.get("class", ""))} | set(drug_classes(drug))
-    return bool(wanted_classes & (classes - {""}))
+    classes = frozenset(({norm_text(f.attributes.get("class", ""))} | set(drug_classes(drug))) - {""})
+    return bool(wanted_classes & (classes | generic_names_of(classes)))
 
 
 def _treatment_words(f: Fact) -> str:
@@ -388,6 +389,12 @@ def presumable(code: str, klass: str | None) -> bool:
     return not ({norm_text(code), norm_text(klass or "")} & NOT_PRESUMABLE)
 
 
+def _says(f: Fact, qualifier: str) -> bool:
+    """Whether a treatment record states the qualifier (its code, `site` or `qualifier` attributes)."""
+    words = " ".join(str(x) for x in (f.code, f.attributes.get("site"), f.attributes.get("qualifier")) if x)
+    return norm_text(qualifier) in norm_text(words)
+
+
 def prior_therapy(atom: Atom, v: PatientView, day: date) -> AtomResult:
     code = atom.code or str(atom.value or "")
     klass = atom.attributes.get("class")
@@ -408,6 +415,15 @@ def prior_therapy(atom: Atom, v: PatientView, day: date) -> AtomResult:
             else:
                 holds, f = False, hits[0]
         words = _treatment_words(f)
+        if holds and atom.attributes.get("current"):  # "currently receiving": a past course is not current
+            if all(h.attributes.get("historical") for h in hits):
+                return AtomResult(atom.operator == "absent", f"{words} (in the past, not current)", f)
+            return unknown(
+                f"whether {label} is current", f"{words}; whether it is ongoing is not recorded", f
+            )
+        qualifier = str(atom.attributes.get("qualifier") or "")
+        if holds and qualifier and not _says(f, qualifier):  # "whole brain radiotherapy" vs "radiotherapy"
+            return unknown(f"whether the {label} was {qualifier}", f"{words}; {qualifier} not recorded", f)
         if atom.window_days is not None and not holds:
             words += f" (more than {atom.window_days} days ago)"
         holds = holds if atom.operator != "absent" else not holds
@@ -503,7 +519,9 @@ def _qualified_condition(f: Fact, label: str, qualifier: str) -> AtomResult:
 
 def permission(atom: Atom, v: PatientView, day: date) -> AtomResult:
     """A permission or a definition never restricts eligibility (the criterion is not applicable)."""
-    what = "a definition" if atom.code == "definition" else "a permission"
+    what = {"definition": "a definition", "procedure": "a procedure", "rationale": "an explanation"}.get(
+        str(atom.code), "a permission"
+    )
     return AtomResult(False, f"{what}, not a requirement: it never excludes")
 
 

@@ -80,6 +80,10 @@ def evaluate_atom(atom: Atom, view: PatientView, day: date) -> AtomResult:
     Negation flips the truth value only: the explanation still describes the patient's fact."""
     if atom.hypothetical:
         return unknown(f"hypothetical condition: {atom.text or atom.kind}", "hypothetical statement")
+    if atom.attributes.get("ambiguous"):  # e.g. a score whose comparison sign the registry text lost
+        return unknown(
+            f"read the criterion: “{atom.text}” (its comparison is not stated)", "ambiguous wording"
+        )
     fn = EVALUATORS.get(atom.kind)
     if fn is None:
         return unknown(f"{atom.text or atom.kind} (kind {atom.kind!r} not evaluated automatically)")
@@ -168,7 +172,7 @@ def quick_outcome(plan: Plan, view: PatientView, day: date, cache: dict[int, Ato
 def _fast_tri(atom: Atom, view: PatientView, day: date) -> int | None:
     """Truth value of the common numeric kinds without building explanations, exactly as their
     evaluators in `atoms.py` decide it (same rules, `numeric.py`); None for every other kind."""
-    if atom.hypothetical or atom.operator not in NUMERIC_OPERATORS:
+    if atom.hypothetical or atom.operator not in NUMERIC_OPERATORS or atom.attributes.get("ambiguous"):
         return None
     if as_float(atom.value) is None:
         return None

@@ -158,10 +158,15 @@ def outcome_column(plan: Plan, holds: np.ndarray, condition: np.ndarray | None =
 # --- cohorts and the trial verdict ----------------------------------------------------------------
 
 
+COHORT_JOIN = " — "  # nested cohort labels: "Part B — TNBC" (see criteria/structure.py)
+
+
 @dataclass(frozen=True)
 class CohortPlan:
-    """A trial's criteria as cohorts: `member[k]` the cohort index of criterion k (-1: every cohort);
-    `blocking[k]` whether an unknown there keeps the trial from `eligible` (not investigator-only)."""
+    """A trial's criteria as cohorts: `labels` are the leaf cohorts; `member[k, j]` says whether
+    criterion k applies in cohort j (criteria without cohort apply everywhere; a label applies to
+    itself and to the cohorts nested under it, "Part B" to "Part B — TNBC"); `blocking[k]` whether an
+    unknown there keeps the trial from `eligible` (not investigator-only)."""
 
     labels: tuple[str, ...]
     member: np.ndarray
@@ -169,18 +174,25 @@ class CohortPlan:
     registry: np.ndarray
     parsed: bool
 
+    @property
+    def common(self) -> np.ndarray:
+        return np.asarray(self.member.all(axis=1)) if self.labels else np.ones(len(self.blocking), dtype=bool)
+
+
+def _applies(label: str, leaf: str) -> bool:
+    return leaf == label or leaf.startswith(label + COHORT_JOIN)
+
 
 def cohort_plan(plans: Sequence[Plan]) -> CohortPlan:
-    labels: list[str] = []
-    member = np.full(len(plans), -1, dtype=np.int64)
+    named = list(dict.fromkeys(p.cohort for p in plans if p.cohort is not None))
+    leaves = tuple(x for x in named if not any(y != x and _applies(x, y) for y in named))
+    member = np.ones((len(plans), len(leaves)), dtype=bool)
     for k, p in enumerate(plans):
         if p.cohort is not None:
-            if p.cohort not in labels:
-                labels.append(p.cohort)
-            member[k] = labels.index(p.cohort)
+            member[k] = [_applies(p.cohort, leaf) for leaf in leaves]
     registry = np.array([p.registry for p in plans], dtype=bool)
     blocking = np.array([not p.investigator for p in plans], dtype=bool)
-    return CohortPlan(tuple(labels), member, blocking, registry, bool(len(plans)) and not registry.all())
+    return CohortPlan(leaves, member, blocking, registry, bool(len(plans)) and not registry.all())
 
 
 @dataclass(frozen=True)
@@ -212,21 +224,19 @@ def resolve(codes: np.ndarray, plan: CohortPlan) -> Resolution:
         return Resolution(codes, verdict, none)
     if not plan.labels:
         return Resolution(codes, _status(violated.any(axis=0), unknown.any(axis=0)), none)
-    common = plan.member == -1
-    base_v, base_u = violated[common].any(axis=0), unknown[common].any(axis=0)
     statuses, ranks = [], []
-    for k in range(len(plan.labels)):
-        rows = plan.member == k
-        v_k, u_k = violated[rows].sum(axis=0), unknown[rows].sum(axis=0)
-        status = _status(base_v | (v_k > 0), base_u | (u_k > 0))
+    for j in range(len(plan.labels)):
+        rows = plan.member[:, j]
+        v_j, u_j = violated[rows].sum(axis=0), unknown[rows].sum(axis=0)
+        status = _status(v_j > 0, u_j > 0)
         statuses.append(status)
         # best cohort: highest status, then fewest violated, then fewest unknown criteria (first wins)
-        ranks.append(status.astype(np.int64) * 1_000_000 - v_k * 1000 - u_k)
+        ranks.append(status.astype(np.int64) * 1_000_000 - v_j * 1000 - u_j)
     best = np.argmax(np.vstack(ranks), axis=0)
     verdict = np.vstack(statuses)[best, np.arange(n)]
     resolved = codes.copy()
     keep = verdict != EXCLUDED  # excluded in every cohort: every violation stays visible
-    other = (plan.member[:, None] >= 0) & (plan.member[:, None] != best[None, :]) & keep[None, :]
+    other = ~plan.member[:, best] & keep[None, :]  # criteria that do not apply in the chosen cohort
     resolved[other] = NOT_APPLICABLE
     return Resolution(resolved, verdict.astype(np.int8), np.where(keep, best, -1))
 

@@ -445,7 +445,7 @@ def atom_column(atom: Atom, batch: PatientBatch) -> np.ndarray:
     cached = batch._atoms.get(key)
     if cached is not None:
         return cached
-    if atom.hypothetical or len(batch) == 0:
+    if atom.hypothetical or atom.attributes.get("ambiguous") or len(batch) == 0:
         col = np.full(len(batch), UNKNOWN, dtype=np.int8)
     else:
         kind = atom.kind
@@ -460,7 +460,11 @@ def atom_column(atom: Atom, batch: PatientBatch) -> np.ndarray:
                 col = compare_range_columns(atom.operator, batch.lines, batch.lines, atom.value)
             elif kind == "lab":
                 col = _lab_column(atom, batch)
-            elif kind == "prior_therapy":
+            elif (
+                kind == "prior_therapy"
+                and not atom.attributes.get("qualifier")
+                and not atom.attributes.get("current")
+            ):
                 col = _therapy_column(atom, batch)
             elif kind in ("cancer_type", "sex", "stage"):
                 fn, column = {

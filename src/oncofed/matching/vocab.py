@@ -115,6 +115,34 @@ def drug_classes(drug: str) -> tuple[str, ...]:
     return _drug_class_table().get(norm_text(drug), ())
 
 
+@functools.cache
+def _therapy_groups() -> tuple[dict[str, frozenset[str]], frozenset[str]]:
+    """generic name -> drug classes it covers (resources/vocab/therapy_groups.tsv); the names that
+    cover every anticancer drug ('*')."""
+    if not resource_path("vocab/therapy_groups.tsv").exists():
+        return {}, frozenset()
+    covers: dict[str, frozenset[str]] = {}
+    everything: set[str] = set()
+    for row in load_tsv("vocab/therapy_groups.tsv"):
+        names = [norm_text(n) for n in (row.get("names") or "").split("|") if n.strip()]
+        classes = frozenset(norm_text(c) for c in (row.get("classes") or "").split("|") if c.strip())
+        for name in names:
+            if classes == {"*"}:
+                everything.add(name)
+            else:
+                covers[name] = covers.get(name, frozenset()) | classes
+    return covers, frozenset(everything)
+
+
+@functools.lru_cache(maxsize=4096)
+def generic_names_of(classes: frozenset[str]) -> frozenset[str]:
+    """The generic therapy names ("chemotherapy", "systemic therapy") a drug with these classes falls
+    under; every drug of the anticancer vocabulary is a systemic anticancer therapy."""
+    covers, everything = _therapy_groups()
+    out = {name for name, covered in covers.items() if classes & covered}
+    return frozenset(out | (everything if classes else frozenset()))
+
+
 @functools.lru_cache(maxsize=4096)
 def class_alternatives(klass: str) -> frozenset[str]:
     """ "anti-PD-1/PD-L1" -> {"anti pd 1/pd l1", "anti pd 1", "anti pd l1"} (normalised)."""
