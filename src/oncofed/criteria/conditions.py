@@ -369,13 +369,14 @@ def therapy_tense(atoms: list[Atom], text: str) -> list[Atom]:
     out = []
     for a in atoms:
         if a.kind == "prior_therapy" and a.span:
-            if _OPTION_BEFORE.search(text[max(0, a.span[0] - 50) : a.span[0]]) or _OPTION_AFTER.match(
-                text[a.span[1] : a.span[1] + 60]
+            start, end = a.span
+            if _OPTION_BEFORE.search(text[max(0, start - 50) : start]) or _OPTION_AFTER.match(
+                text[end : end + 60]
             ):
                 about = {"kind": a.kind, "code": a.code, "operator": a.operator, "value": a.value}
                 a = Atom("non_evaluable", "present", code="investigator_judgement", span=a.span, text=a.text,
                          attributes={"about": about})  # fmt: skip
-            elif _CURRENT.search(text[max(0, a.span[0] - 50) : a.span[0]]):
+            elif _CURRENT.search(text[max(0, start - 50) : start]):
                 a = replace(a, attributes={**a.attributes, "current": True})
         out.append(a)
     return out
