@@ -24,6 +24,7 @@ import statistics
 import time
 from dataclasses import dataclass, fields
 from datetime import date
+from pathlib import Path
 
 import numpy as np
 
@@ -153,9 +154,11 @@ def fmt(values: np.ndarray) -> str:
 
 
 def grid() -> list[Weights]:
+    """Every combination of GRID whose outcome terms keep the ranker's promise: at equal relevance an
+    excluded trial scores below any trial that is not (violated > unknown + satisfied + decisive)."""
     names = [f.name for f in fields(Weights)]
-    combos = itertools.product(*(GRID[n] for n in names))
-    return [Weights(*c) for c in combos if c[names.index("unknown")] < c[names.index("violated")]]
+    combos = (Weights(*c) for c in itertools.product(*(GRID[n] for n in names)))
+    return [w for w in combos if w.violated > w.unknown + w.satisfied + w.decisive]
 
 
 def quality() -> tuple[str, dict[str, object]]:
@@ -282,10 +285,13 @@ def main() -> None:
     parser.add_argument("--no-speed", action="store_true")
     parser.add_argument("--trials", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=100)
+    parser.add_argument(
+        "--cache", type=Path, default=None, help="keep the signals in this file (analysis only)"
+    )
     args = parser.parse_args()
     if not rerank_enabled():
         print("note: the dense layer is off (ONCOFED_RERANK=off or the model is missing)")
-    body, extra = quality()
+    body, extra = quality(args.cache)
     parts = [body, own_trial(extra.get("onco"))]
     if not args.no_speed:
         parts.append(speed(args.trials, args.queries))

@@ -1,11 +1,11 @@
 """The trial score (ONE function: the match pipeline, pre-screening and `oncofed eval verdicts` call
 it) and the "what to check next" list.
 
-Score: TrialGPT's aggregate (Jin et al., Nature Communications 2024) on outcomes in patient terms:
-the share of decided-or-open criteria that are satisfied (not-applicable ones left out), minus 1 if
-an inclusion is violated and minus 1 if an exclusion applies, plus at most RELEVANCE_WEIGHT of
-normalised relevance; an excluded trial scores 2 lower still, so it always sorts after every trial
-that is not excluded. Higher = more likely eligible, comparable across trials for one patient.
+Score: the ranker's relevance of the trial for this patient (0 where there is none, as in
+pre-screening) plus what the criterion outcomes add, TrialGPT-style but without a language model
+(`matching/ranking/ranker.py`): an excluded trial is pushed down, unknowns cost less than a
+violation, satisfied decisive inclusions (cancer type, biomarker, line of therapy) pull up. Higher =
+a better match; the weights are chosen by cross-validation (docs/BENCHMARKS.md, "ranking").
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from oncofed.domain import CriterionOutcome, Outcome, TrialVerdict
 from oncofed.matching.outcomes import EXCLUDED
 from oncofed.matching.ranking.ranker import WEIGHTS, Weights, eligibility_adjustment, eligibility_of
-
 
 
 def trial_score(

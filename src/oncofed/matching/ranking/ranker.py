@@ -31,10 +31,14 @@ DECISIVE_KINDS = frozenset({"cancer_type", "biomarker", "prior_lines"})
 
 @dataclass(frozen=True)
 class Weights:
+    """Weights of the ranker's terms. The defaults (`WEIGHTS`) are the setting of the benchmark's
+    grid (round numbers) with the best mean nDCG@10 over the six judged sets; held out one set at a
+    time, the setting chosen on the other five is what docs/BENCHMARKS.md ("ranking") reports."""
+
     bm25: float = 1.0
-    query: float = 0.25
+    query: float = 0.0  # the keyword query still chooses the candidates (first stage)
     dense: float = 1.0
-    passages: float = 1.0
+    passages: float = 0.5
     demographics: float = 1.0
     violated: float = 0.5  # an excluded trial (a criterion violated in every cohort)
     unknown: float = 0.25  # x the share of evaluated criteria that are unknown
