@@ -59,6 +59,9 @@ def build_demo(
         from oncofed.synthetic.boards import ensure_boards_demo
 
         ensure_boards_demo(db, seed=seed)  # a demo built before issue 19: its boards
+        from oncofed.synthetic.research import ensure_research_demo
+
+        ensure_research_demo(db, seed=seed)  # a demo built before issue 20: portfolio, bibliography
         return DemoReport(
             len(network_centres()), n_trials, patients, time.perf_counter() - started, reused=True
         )
@@ -109,4 +112,7 @@ def build_demo(
     from oncofed.synthetic.boards import seed_boards_demo
 
     seed_boards_demo(db, seed=seed)  # tumour boards: a year of meetings, cases, decisions (issue 19)
+    from oncofed.synthetic.research import seed_research_demo
+
+    seed_research_demo(db, seed=seed)  # sponsored trials' milestones, a synthetic bibliography (issue 20)
     return DemoReport(n_centres, len(trials), done, time.perf_counter() - started)

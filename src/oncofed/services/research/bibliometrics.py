@@ -4,10 +4,12 @@ left for review. Public aggregates; the review queue is for the research office.
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from oncofed.research.network import copublication_edges
 from oncofed.store.db import Database
@@ -22,6 +24,7 @@ from oncofed.store.models_research import (
 )
 
 TOP_JOURNALS = 3
+NCT_ID = re.compile(r"^NCT\d{8}$")
 CENTRE_YEAR_COLUMNS = [
     "centre_id",
     "centre",
@@ -143,6 +146,24 @@ def copublication(db: Database, names: dict[str, str], *, year: int | None = Non
             for (a, b), n in sorted(edges.items(), key=lambda kv: (-kv[1], kv[0]))
         ],
     }
+
+
+def trial_aliases(s: Session, trial_id: str) -> list[str]:
+    """The NCT numbers a registry trial is also known by (`other_ids`)."""
+    row = s.get(TrialRow, trial_id)
+    return [x for x in (row.other_ids if row is not None else []) if NCT_ID.match(str(x))]
+
+
+def registry_ids(s: Session, ncts: set[str]) -> dict[str, str]:
+    """NCT number -> registry trial id: the trial itself, or a trial listing it among its other ids."""
+    out = {t: t for t in s.scalars(select(TrialRow.id).where(TrialRow.id.in_(ncts)))}
+    missing = ncts - set(out)
+    if missing:
+        for tid, others in s.execute(select(TrialRow.id, TrialRow.other_ids)):
+            for x in others or []:
+                if x in missing:
+                    out.setdefault(str(x), tid)
+    return out
 
 
 PAPER_COLUMNS = [
