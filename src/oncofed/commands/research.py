@@ -1,0 +1,267 @@
+"""`oncofed research import|report|sponsor|review`: the network as sponsor and research producer
+(issue 20): site milestones, publications (PubMed XML, OpenAlex JSON), inclusion rate per centre."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.table import Table
+
+research_app = typer.Typer(
+    help="Sponsor portfolio, trial inclusion rate per centre, publications and their attribution.",
+    no_args_is_help=True,
+)
+REPORTS = ("portfolio", "trial", "inclusion", "publications", "journals", "network", "papers", "affiliations")
+
+
+def _actor() -> Any:
+    import getpass
+
+    from oncofed.domain import Actor
+
+    return Actor.operator(getpass.getuser(), purpose="research")
+
+
+def _emit(
+    rows: list[dict[str, Any]], columns: list[str], as_json: bool, as_csv: bool, payload: Any, title: str
+) -> None:
+    from oncofed.commands.common import console
+    from oncofed.presenters.csv import to_csv
+
+    if as_json:
+        sys.stdout.write(json.dumps(payload, indent=2, default=str) + "\n")
+        return
+    if as_csv:
+        sys.stdout.write(to_csv(rows, columns))
+        return
+    table = Table(title=title)
+    for c in columns:
+        table.add_column(c)
+    for r in rows:
+        table.add_row(*["" if r.get(c) is None else str(r.get(c)) for c in columns])
+    console.print(table)
+
+
+@research_app.command("import")
+def import_cmd(
+    paths: list[Path] = typer.Argument(
+        ..., help="PubMed XML (efetch), OpenAlex works JSON, or a milestone CSV."
+    ),
+    strict: bool = typer.Option(
+        False, "--strict", help="Milestone CSV: one refused row refuses the whole file."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the import report as JSON."),
+) -> None:
+    """Import publications (attributed to centres by affiliation; unknown ones listed for review) or
+    site milestones (every trial named is flagged as sponsored). The format is told by the content."""
+    from oncofed.commands.common import console, err_console, open_database, progress_bar
+    from oncofed.services.research.publications import import_publications
+    from oncofed.services.research.sponsor import import_milestones
+
+    db = open_database()
+    reports: list[dict[str, Any]] = []
+    refused = 0
+    for path in paths:
+        if not path.exists():
+            from oncofed.errors import InputError
+
+            raise InputError("file not found", file=str(path), fix="check the path")
+        head = path.read_bytes()[:2048].lstrip(b"\xef\xbb\xbf \t\r\n")
+        if head.startswith((b"<", b"{", b"[")):
+            with progress_bar() as bar:
+                task = bar.add_task(f"publications {path.name}", total=None)
+                report = import_publications(db, [path], progress=lambda n, t=task: bar.advance(t, n))
+            data = report.as_json()
+            refused += len(report.rejected)
+            if not as_json:
+                console.print(
+                    f"{path.name}: {report.read} read, {report.imported} imported, {report.updated} updated, "
+                    f"{report.unchanged} unchanged, {len(report.rejected)} refused, {len(report.skipped)} skipped; "
+                    f"{report.new_affiliations} new affiliations, {report.to_review} to review "
+                    f"(oncofed research report affiliations) — {report.seconds} s"
+                )
+                for r in report.rejected[:20]:
+                    err_console.print(f"  refused {r['file']}:{r['record']}:{r['field']}: {r['reason']}")
+                for r in report.skipped[:10]:
+                    err_console.print(f"  skipped {r['file']}:{r['record']}: {r['reason']}")
+        else:
+            mreport = import_milestones(db, _actor(), path, strict=strict)
+            data = mreport.as_json()
+            refused += len(mreport.rejected)
+            if not as_json:
+                console.print(
+                    f"{path.name}: {mreport.rows} site rows, {mreport.milestones} milestones stored; "
+                    f"{len(mreport.trials_flagged)} trial(s) flagged as sponsored; {len(mreport.rejected)} row(s) refused"
+                )
+                for rej in mreport.rejected[:30]:
+                    err_console.print(f"  refused {path.name}:{rej}")
+        reports.append(data)
+    if as_json:
+        sys.stdout.write(json.dumps(reports, indent=2, default=str) + "\n")
+    if refused:
+        raise typer.Exit(1)
+
+
+@research_app.command("report")
+def report_cmd(
+    what: str = typer.Argument("publications", help=f"One of: {', '.join(REPORTS)}."),
+    trial: str = typer.Option(None, "--trial", help="The trial (report `trial`)."),
+    year: int = typer.Option(None, "--year", help="One year (inclusion, publications, journals, network)."),
+    centre: str = typer.Option(None, "--centre", help="One centre id (publications, journals, papers)."),
+    status: str = typer.Option(
+        "review", "--status", help="Affiliations: review, matched, external or reviewed."
+    ),
+    table_name: str = typer.Option(
+        "sites", "--table", help="Report `trial`: sites, steps, months or screen_failures."
+    ),
+    as_json: bool = typer.Option(False, "--json"),
+    as_csv: bool = typer.Option(False, "--csv"),
+) -> None:
+    """Print a research report as a table, CSV or JSON (the same figures as the /research pages)."""
+    from oncofed.commands.common import open_database
+    from oncofed.errors import InputError
+    from oncofed.services.network.centres import list_centres
+    from oncofed.services.research import bibliometrics as biblio
+
+    if what not in REPORTS:
+        raise InputError(f"unknown report {what!r}", field="what", fix=f"use one of: {', '.join(REPORTS)}")
+    db = open_database()
+    names = {c.id: c.short_name or c.name for c in list_centres(db)}
+    if what == "portfolio":
+        from oncofed.services.research.portfolio import PORTFOLIO_COLUMNS, portfolio
+
+        data = portfolio(db)
+        _emit(
+            data["trials"],
+            PORTFOLIO_COLUMNS,
+            as_json,
+            as_csv,
+            data,
+            f"portfolio (slowest step: {data['slowest_step']})",
+        )
+    elif what == "trial":
+        if not trial:
+            raise InputError("which trial?", field="--trial", fix="give --trial TRIAL_ID")
+        from oncofed.services.research import portfolio as pf
+        from oncofed.services.research.screen_failures import COLUMNS, screen_failures
+
+        data = pf.trial_portfolio(db, trial)
+        failures = screen_failures(db, trial)
+        tables = {
+            "sites": (data["sites"], pf.SITE_COLUMNS),
+            "steps": (data["steps"], pf.STEP_COLUMNS),
+            "months": (data["months"], pf.MONTH_COLUMNS),
+            "screen_failures": (failures["rows"], COLUMNS),
+        }
+        if table_name not in tables:
+            raise InputError(
+                f"unknown table {table_name!r}", field="--table", fix=f"use one of: {', '.join(tables)}"
+            )
+        rows, cols = tables[table_name]
+        _emit(rows, cols, as_json, as_csv, {**data, "screen_failures": failures}, f"{trial}: {table_name}")
+    elif what == "inclusion":
+        from oncofed.services.research.inclusion import (
+            COLUMNS_OUT,
+            inclusion_results,
+            inclusion_rows,
+            network_rows,
+        )
+
+        years, results = inclusion_results(db)
+        chosen = {y: r for y, r in results.items() if year is None or y == year}
+        if year is not None and not chosen:
+            raise InputError(f"no new patients in {year}", field="--year", fix=f"years with data: {years}")
+        rows = inclusion_rows(chosen, names)
+        _emit(
+            rows,
+            COLUMNS_OUT,
+            as_json,
+            as_csv,
+            {"network": network_rows(chosen), "centres": rows},
+            "inclusion rate (OECI 10%)",
+        )
+    elif what == "publications":
+        rows = biblio.centre_year_table(db, names, year=year, centre_id=centre)
+        _emit(rows, biblio.CENTRE_YEAR_COLUMNS, as_json, as_csv, rows, "publications per centre and year")
+    elif what == "journals":
+        rows = biblio.journals(db, centre_id=centre, year=year)
+        _emit(rows, ["journal", "papers"], as_json, as_csv, rows, "journals")
+    elif what == "network":
+        data = biblio.copublication(db, names, year=year)
+        _emit(
+            data["edges"],
+            ["centre_a", "centre_b", "papers"],
+            as_json,
+            as_csv,
+            data,
+            "co-publications between centres",
+        )
+    elif what == "papers":
+        data = biblio.papers(db, centre_id=centre, year=year, size=10_000)
+        _emit(biblio.paper_csv_rows(data["papers"]), biblio.PAPER_COLUMNS, as_json, as_csv, data, "papers")
+    else:
+        data = biblio.affiliations(db, status=status, size=10_000)
+        counts = biblio.affiliation_counts(db)
+        _emit(
+            data["affiliations"],
+            biblio.REVIEW_COLUMNS,
+            as_json,
+            as_csv,
+            {**data, "counts": counts},
+            f"affiliations: {status} ({counts['review']} to review of {counts['total']})",
+        )
+
+
+@research_app.command("sponsor")
+def sponsor_cmd(
+    trials: list[str] = typer.Argument(None, help="Trial ids to flag (or unflag with --off)."),
+    off: bool = typer.Option(False, "--off", help="Remove the sponsored flag."),
+    from_registry: list[str] = typer.Option(
+        None,
+        "--from-registry",
+        help="Flag every trial whose registry lead sponsor is this name (repeatable) or a centre.",
+    ),
+) -> None:
+    """Flag trials as sponsored by the network (by id, or from the registry's lead sponsor)."""
+    from oncofed.commands.common import console, open_database
+    from oncofed.services.research.sponsor import flag_from_registry, set_sponsored
+
+    db = open_database()
+    actor = _actor()
+    for tid in trials or []:
+        changed = set_sponsored(db, actor, tid, not off)
+        console.print(f"{tid}: {'unflagged' if off else 'flagged'}" + ("" if changed else " (no change)"))
+    if from_registry:
+        added = flag_from_registry(db, actor, from_registry)
+        console.print(
+            f"{len(added)} trial(s) flagged from the registry's lead sponsor: {', '.join(added[:20])}"
+        )
+
+
+@research_app.command("review")
+def review_cmd(
+    affiliation_id: int = typer.Argument(
+        ..., help="The affiliation's id (oncofed research report affiliations)."
+    ),
+    centres: list[str] = typer.Option(None, "--centre", help="A centre it names (repeatable)."),
+    external: bool = typer.Option(False, "--external", help="It names no network centre."),
+) -> None:
+    """Decide an affiliation left for review; the decision is kept for every later import."""
+    from oncofed.commands.common import console, open_database
+    from oncofed.errors import InputError
+    from oncofed.services.research.publications import review_affiliation
+
+    if bool(centres) == external:
+        raise InputError("give --centre C (repeatable) or --external", fix="one decision per affiliation")
+    out = review_affiliation(open_database(), _actor(), affiliation_id, [] if external else list(centres))
+    console.print(
+        f"affiliation {affiliation_id}: {out['status']} {' '.join(out['centre_ids'])}; {out['papers']} paper(s) re-attributed"
+    )
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(research_app, name="research")
