@@ -74,7 +74,11 @@ def import_cmd(
         if head.startswith((b"<", b"{", b"[")):
             with progress_bar() as bar:
                 task = bar.add_task(f"publications {path.name}", total=None)
-                report = import_publications(db, [path], progress=lambda n, t=task: bar.advance(t, n))
+
+                def advance(n: int, t: Any = task, b: Any = bar) -> None:
+                    b.advance(t, n)
+
+                report = import_publications(db, [path], progress=advance)
             data = report.as_json()
             refused += len(report.rejected)
             if not as_json:
