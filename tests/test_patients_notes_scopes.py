@@ -159,3 +159,19 @@ def test_serology_abbreviations_after_the_virus() -> None:
     got = keys("HCV Ab negative. HBsAg negative. HIV-1/2 antibody: negative.", "comorbidity")
     assert ("hepatitis_c", True) in got and ("hepatitis_b", True) in got and ("hiv", True) in got
     assert not any(not negated for _, negated in got)
+
+
+def test_plan_family_and_allergy_sections() -> None:
+    text = (
+        "72F with metastatic colon cancer.\n"
+        "Meds: capecitabine.\n"
+        "Allergies: oxaliplatin (anaphylaxis).\n"
+        "Family history: mother with breast cancer.\n"
+        "Plan: start FOLFIRI + bevacizumab.\n"
+        "Labs: Hgb 10.1 g/dL."
+    )
+    assert keys(text, "treatment") == {("capecitabine", False)}
+    found = mentions(text)
+    assert found["oxaliplatin"] == "allergy" and found["BRCA"] == "family"
+    assert found["folfiri"] == "plan" and found["bevacizumab"] == "plan"
+    assert [f.value for f in facts(text) if f.kind == "lab"] == [10.1]  # the section after the plan is read

@@ -78,11 +78,35 @@ class NoteScopes:
         return found
 
 
+@functools.cache
+def _headings() -> tuple[re.Pattern[str], dict[str, str], re.Pattern[str]]:
+    by_word = {w.lower(): name for name, words in rules()["headings"].items() for w in words}
+    body = "|".join(sorted((re.escape(w) for w in by_word), key=len, reverse=True))
+    heading = re.compile(rf"^[ \t*#-]*({body})[ \t]*:", re.I | re.M)
+    any_heading = re.compile(r"^[ \t*#-]*[A-Za-z][\w /&-]{0,40}:|^[ \t]*$", re.M)
+    return heading, by_word, any_heading
+
+
+def _section_scopes(text: str) -> list[tuple[int, int, str]]:
+    """Scopes of "Plan:", "Family history:", "Allergies:" sections, to the next heading or blank line."""
+    if ":" not in text:
+        return []
+    heading, by_word, any_heading = _headings()
+    out = []
+    for m in heading.finditer(text):
+        line_end = text.find("\n", m.end())
+        nxt = any_heading.search(text, line_end + 1) if line_end >= 0 else None
+        end = len(text) if line_end < 0 else (nxt.start() if nxt else len(text))
+        out.append((m.end(), end, by_word[m.group(1).lower()]))
+    return out
+
+
 @functools.lru_cache(maxsize=256)
 def note_scopes(text: str) -> NoteScopes:
-    """The trial / plan / allergy scopes of `text`."""
+    """The trial / plan / allergy scopes of `text` (and family sections)."""
     found = cues(text)
-    if not (found["trial"] or found["plan"] or found["plan_back"] or found["allergy"]):
+    sections = _section_scopes(text)
+    if not (found["trial"] or found["plan"] or found["plan_back"] or found["allergy"] or sections):
         return NoteScopes(())
     sents, clause_spans = sentences(text), clauses(text)
     stops = sorted(found["stop"] + found["reason"])
@@ -93,7 +117,7 @@ def note_scopes(text: str) -> NoteScopes:
         i = bisect.bisect_left(stops, (pos, -1))
         return stops[i][0] if i < len(stops) and stops[i][0] < sent[1] else sent[1]
 
-    out: list[tuple[int, int, str]] = []
+    out: list[tuple[int, int, str]] = list(sections)
     opened: set[tuple[str, tuple[int, int] | None]] = set()
     for s, _ in found["trial"]:
         clause = containing(clause_spans, s) or (s, s)
