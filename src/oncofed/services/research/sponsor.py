@@ -212,6 +212,7 @@ def import_milestones(
                 )
                 continue
             accepted.append((x, where))
+        report.rejected.sort(key=lambda r: r.line)  # in file order
         if strict and report.rejected:
             raise InputError(
                 f"{len(report.rejected)} row(s) refused; nothing was imported (--strict): {report.rejected[0]}",
