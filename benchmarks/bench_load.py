@@ -37,10 +37,12 @@ MATCH_PAGE = "GET /patients/{patient_id}/matches (match page)"
 
 
 @contextmanager
-def postgres_cluster() -> Iterator[str]:
-    """A PostgreSQL cluster of our own with durable settings; yields an admin URL."""
+def postgres_cluster(keep: Path | None = None) -> Iterator[str]:
+    """A PostgreSQL cluster of our own with durable settings; yields an admin URL. With `keep`, the
+    cluster lives in that folder and is kept (a second run reuses the demo already built there)."""
     pg_bin = sorted(Path("/usr/lib/postgresql").glob("*/bin"))[-1]
-    work = Path(tempfile.mkdtemp(prefix="oncofed-load-pg-"))
+    work = keep or Path(tempfile.mkdtemp(prefix="oncofed-load-pg-"))
+    work.mkdir(parents=True, exist_ok=True)
     work.chmod(0o755)
     run_as: list[str] = []
     if os.geteuid() == 0:  # initdb refuses root
@@ -49,8 +51,9 @@ def postgres_cluster() -> Iterator[str]:
         run_as = ["runuser", "-u", "postgres", "--"]
     port = free_port()
     data = work / "data"
-    subprocess.run([*run_as, str(pg_bin / "initdb"), "-D", str(data), "-U", "app", "--auth=trust", "-E", "UTF8",
-                    "--locale=C.UTF-8"], check=True, capture_output=True)  # fmt: skip
+    if not data.exists():
+        subprocess.run([*run_as, str(pg_bin / "initdb"), "-D", str(data), "-U", "app", "--auth=trust", "-E", "UTF8",
+                        "--locale=C.UTF-8"], check=True, capture_output=True)  # fmt: skip
     options = (
         f"-p {port} -k {work} -c listen_addresses=127.0.0.1 -c max_connections=200 -c shared_buffers=512MB"
     )
@@ -62,7 +65,8 @@ def postgres_cluster() -> Iterator[str]:
         subprocess.run(
             [*run_as, str(pg_bin / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"], capture_output=True
         )
-        shutil.rmtree(work, ignore_errors=True)
+        if keep is None:
+            shutil.rmtree(work, ignore_errors=True)
 
 
 def database_for(admin_url: str, patients: int) -> str:
@@ -121,11 +125,15 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--warmup", type=int, default=30, help="Seconds of unmeasured traffic first.")
     parser.add_argument("--database-url", default="")
+    parser.add_argument(
+        "--cluster-dir", default="", help="Keep the PostgreSQL cluster here (reused next time)."
+    )
     parser.add_argument("--no-write", action="store_true", help="Print, do not write docs/BENCHMARKS.md.")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="oncofed-load-") as tmp:
-        cluster = postgres_cluster() if not args.database_url else None
+        keep = Path(args.cluster_dir) if args.cluster_dir else None
+        cluster = postgres_cluster(keep) if not args.database_url else None
         admin = cluster.__enter__() if cluster else args.database_url
         try:
             url = database_for(admin, args.patients) if cluster else admin
@@ -137,6 +145,7 @@ def main() -> None:
             prepare_plan(db, plan)
             db.dispose()
             results = []
+            loads: dict[int, tuple[float, float]] = {}
             for users in args.users:
                 with ServerProcess(url, workers=args.workers) as server:
                     # warm-up, not measured: each worker loads the criteria parser, the trial index and
@@ -144,7 +153,9 @@ def main() -> None:
                     run_locust(
                         server.base_url, plan, 8, args.warmup, Path(tmp) / f"warm{users}", spawn_rate=8
                     )
+                    load_before = os.getloadavg()[0]
                     res = run_locust(server.base_url, plan, users, args.seconds, Path(tmp) / f"u{users}")
+                    loads[users] = (load_before, os.getloadavg()[0])
                 results.append(res)
                 print(table(res), "\n", verdict(res), "\n", flush=True)
         finally:
@@ -163,7 +174,12 @@ def main() -> None:
             "trial managers (feasibility questions; 1); every user logs in through the form first "
             "(argon2). Percentiles are Locust's (bucketed to 2 significant digits above 100 ms). Locust, the "
             "server and PostgreSQL share the machine's 2 cores.",
-            *[table(r) + "\n\n" + verdict(r) for r in results],
+            *[
+                table(r)
+                + f"\n\nMachine load average (1 min) before / after this run: {loads[r.users][0]:.1f} / "
+                f"{loads[r.users][1]:.1f} on 2 cores (other engineers' work included).\n\n" + verdict(r)
+                for r in results
+            ],
         ]
     )
     command = "python -m benchmarks.bench_load" + (

@@ -25,6 +25,7 @@ ENV_CONNECTIONS = "ONCOFED_DB_CONNECTIONS"
 ENV_ACCESS_LOG = "ONCOFED_ACCESS_LOG"
 DEFAULT_CONNECTIONS = {"postgresql": 80, "sqlite": 32}
 POOL_TIMEOUT = 30
+WORKER_HEALTHCHECK_S = 60
 
 
 def pool_for(workers: int, backend: str, budget: int | None = None) -> dict[str, int]:
@@ -80,5 +81,9 @@ def run(host: str, port: int, workers: int = 1, access_log: str = "-", **uvicorn
         log_level="warning",
         access_log=False,  # uvicorn's line holds the raw path and query: ours (web/access_log.py) does not
         timeout_graceful_shutdown=20,
+        # the supervisor kills a worker that does not answer its ping in time; the ping competes for
+        # the GIL with the worker's request threads, and on a saturated machine 5 s (uvicorn's
+        # default) killed busy, healthy workers mid-request (seen in the load test at 200 users)
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_S,
         **uvicorn_options,
     )
