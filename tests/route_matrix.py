@@ -53,6 +53,8 @@ PREFIX_CLASSES: list[tuple[str, str]] = [
     ("/audit", AUDIT),
     ("/api/operations", AUDIT),  # installation checks: administrator and DPO (issue 22)
     ("/operations", AUDIT),
+    ("/api/trial-setup", FEASIBILITY),  # opening trials at centres: trial managers (issue 18)
+    ("/trial-setup", FEASIBILITY),
     ("/api/feasibility", FEASIBILITY),
     ("/feasibility", FEASIBILITY),
     ("/api/recruitment", STAFF),

@@ -31,6 +31,7 @@ def site_json(s: TrialSite) -> dict[str, Any]:
         "latitude": s.latitude,
         "longitude": s.longitude,
         "target_enrolment": s.target_enrolment,
+        "contact": s.contact,
     }
 
 

@@ -15,11 +15,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from oncofed import __version__
 from oncofed.config import load_settings
 from oncofed.errors import InputError, NotFound, OncofedError
-from oncofed.presenters.i18n import pick_language, translate
+from oncofed.presenters.i18n import pick_language
 from oncofed.store.db import Database
 from oncofed.web import auth
 from oncofed.web import routes as routes_pkg
-from oncofed.web.templating import render
+from oncofed.web.errors import error_page
 
 STATIC_DIR = __file__.rsplit("/", 1)[0] + "/static"
 
@@ -70,10 +70,15 @@ def create_app(db: Database | None = None) -> FastAPI:
             )
         return response
 
-    def _error(request: Request, status: int, message: str, fix: str | None = None) -> Response:
+    def _error(
+        request: Request,
+        status: int,
+        message: str,
+        fix: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Response:
         if _wants_html(request):
-            title = translate(request.state.lang, "error_not_found" if status == 404 else "error_generic")
-            return render(request, "error.html", status_code=status, title=title, message=message, fix=fix)
+            return error_page(request, status, message, fix, headers)
         body: dict[str, object] = {"detail": message}
         if fix:
             body["fix"] = fix
@@ -95,7 +100,25 @@ def create_app(db: Database | None = None) -> FastAPI:
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if exc.status_code == 404 and _wants_html(request):
             return _error(request, 404, f"no page at {request.url.path}")
+        if exc.status_code >= 400 and _wants_html(request):  # 401, 403, 405...: a page, not raw JSON
+            return _error(request, exc.status_code, str(exc.detail), headers=exc.headers)
         return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+
+    @app.exception_handler(Exception)
+    async def server_error(request: Request, exc: Exception) -> Response:
+        """A bug: logged with a reference the person can quote; a page for browsers, JSON otherwise."""
+        import logging
+        import secrets
+
+        reference = secrets.token_hex(4)
+        logging.getLogger("oncofed.web").exception("unhandled error %s on %s", reference, request.url.path)
+        if not hasattr(request.state, "lang"):
+            request.state.lang = pick_language(
+                None, request.cookies.get("lang"), request.headers.get("accept-language")
+            )
+        if _wants_html(request):
+            return error_page(request, 500, "", None, None, reference=reference)
+        return JSONResponse({"detail": f"internal error (reference {reference})"}, status_code=500)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:

@@ -19,6 +19,33 @@ TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 templates = Jinja2Templates(directory=[str(TEMPLATES_DIR), str(DOCUMENT_TEMPLATES_DIR)])
 
 
+def locale_formatters(lang: str) -> dict[str, Any]:
+    """`num(1234.5)` -> "1,234.5" / "1 234,5" and `day("2026-03-01")` -> "1 Mar 2026" / "1 mars 2026" (Babel)."""
+    from datetime import date, datetime
+
+    from babel.dates import format_date
+    from babel.numbers import format_decimal
+
+    def num(value: Any, digits: int | None = None) -> str:
+        if value is None or value == "":
+            return ""
+        fmt = None if digits is None else "#,##0" + ("." + "0" * digits if digits else "")
+        return str(format_decimal(value, format=fmt, locale=lang))
+
+    def day(value: Any) -> str:
+        if not value:
+            return ""
+        if isinstance(value, str):
+            try:
+                value = datetime.fromisoformat(value)
+            except ValueError:
+                return value
+        when = value.date() if isinstance(value, datetime) else value
+        return str(format_date(when, format="medium", locale=lang)) if isinstance(when, date) else str(value)
+
+    return {"num": num, "day": day}
+
+
 def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
     lang = getattr(request.state, "lang", "en")
 
@@ -32,4 +59,5 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
         actor = get_actor(request)
     context.setdefault("nav_items", nav_items(request, actor))
     context.update({"t": t, "lang": lang, "version": __version__, "path": request.url.path, "actor": actor})
+    context.update(locale_formatters(lang))
     return templates.TemplateResponse(request, template, context, status_code=status_code)

@@ -98,7 +98,12 @@ def study_to_trial(study: Any) -> Trial:
                 postcode=text(loc.get("zip"))[:16],
                 latitude=lat,
                 longitude=lon,
-                contact=text(contacts[0].get("name")) if contacts else "",
+                # what ClinicalTrials.gov shows for a location: the first contact's name, phone, e-mail
+                contact=" · ".join(
+                    p for p in (text(contacts[0].get(k)) for k in ("name", "phone", "email")) if p
+                )[:300]
+                if contacts
+                else "",
             )
         )
     phases = design.get("phases")

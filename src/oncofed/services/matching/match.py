@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from oncofed.criteria.parser import PARSER_VERSION
-from oncofed.domain import Actor, GeoPoint, PatientProfile, TrialStatus
+from oncofed.domain import Actor, GeoPoint, PatientProfile, TrialStatus, nearest_recruiting_site
 from oncofed.errors import InputError
 from oncofed.matching.pipeline import DEFAULT_LIMIT, MatchReport, match_patient
 from oncofed.matching.retrieve import TrialIndex
@@ -25,6 +25,7 @@ from oncofed.services.trials.criteria import criteria_by_trial
 from oncofed.services.trials.index import get_index, registry_key
 from oncofed.store.db import Database
 from oncofed.store.mapping import fact_from_json
+from oncofed.store.models import CentreRow
 from oncofed.store.repositories import PatientRepository, TrialRepository
 
 _CACHE: dict[str, tuple[tuple[Any, ...], TrialIndex]] = {}
@@ -65,7 +66,15 @@ def match_stored_patient(
     """Match a patient of the store, seen through `actor` (NotFound outside the actor's scope)."""
     with db.session() as s:
         profile = PatientRepository(s, actor).get(patient_id)
-    return match_patient(trial_index(db), profile, day=day, limit=limit)
+        centre = s.get(CentreRow, profile.centre_id) if profile.home is None else None
+    report = match_patient(trial_index(db), profile, day=day, limit=limit)
+    if centre is not None:  # no address known: distances from the patient's treating centre (issue 18)
+        origin = GeoPoint(centre.latitude, centre.longitude)
+        for r in report.results:
+            nearest = nearest_recruiting_site(r.trial, origin)
+            if nearest is not None:
+                r.match.nearest_site, r.match.distance_km = nearest
+    return report
 
 
 def match_profile(

@@ -134,6 +134,8 @@ def notifications_for(db: Database, actor: Actor, *, unread_only: bool = False) 
                     "centre_id": r.centre_id,
                     "count": r.count,
                     "message": r.message,
+                    "kind": r.kind,
+                    "referred_by": str((r.extra or {}).get("referred_by", "")),
                     "created_at": r.created_at.isoformat(timespec="seconds"),
                     "read": read,
                     "emailed": bool(r.emailed_to),

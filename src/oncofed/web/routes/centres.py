@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from oncofed.domain import Actor, Centre
+from oncofed.domain import Actor, Centre, Role
 from oncofed.presenters.common import centre_json, site_json, trial_summary_json
 from oncofed.services.network.centres import centre_summary, list_centres
 from oncofed.store.db import Database
@@ -22,7 +22,11 @@ CENTRE_COLUMNS = ["id", "name", "short_name", "city", "postcode", "region", "lat
 
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
-def home(request: Request, db: Database = Depends(get_db)) -> HTMLResponse:
+def home(request: Request, db: Database = Depends(get_db), actor: Actor = Depends(get_actor)) -> HTMLResponse:
+    if actor.role not in (Role.PUBLIC, Role.SYSTEM):  # each role lands on its own page (issue 18)
+        from oncofed.web.landing import landing_context
+
+        return render(request, "landing.html", home=landing_context(db, actor), actor=actor)
     centres = list_centres(db)
     return render(request, "home.html", centres=centres, map=france_map(centres))
 

@@ -75,5 +75,12 @@ def patient_matches_page(
     limit: int = Query(20, ge=1, le=200),
     day: date | None = Query(None),
 ) -> Response:
+    from oncofed.services.patients.search import resolve_patient_id
+
+    patient_id = resolve_patient_id(db, actor, patient_id)  # the source record's id works too
     data = _report(db, actor, patient_id, limit, day, getattr(request.state, "lang", "en"))
-    return render(request, "matches.html", data=data, patient_id=patient_id, actor=actor)
+    from oncofed.web.workday import match_workday  # issue 18: referral forms, "not open" explanations
+
+    return render(
+        request, "matches.html", data=data, patient_id=patient_id, actor=actor, wd=match_workday(db, data)
+    )

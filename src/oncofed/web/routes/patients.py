@@ -11,16 +11,18 @@ from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup, escape
 
 from oncofed.domain import Actor, PatientProfile
 from oncofed.services.patients.records import profile_json
+from oncofed.services.patients.search import SEARCH_COLUMNS, PatientQuery, resolve_patient_id, search_patients
 from oncofed.store.db import Database
 from oncofed.store.repositories import PatientRepository
 from oncofed.web.csv_export import csv_response
 from oncofed.web.deps import MAX_PAGE, get_actor, get_db
 from oncofed.web.templating import render
+from oncofed.web.workday import patient_workday
 
 router = APIRouter()
 
@@ -68,12 +70,24 @@ def _row(p: PatientProfile) -> dict[str, Any]:
     }
 
 
-def _list(db: Database, actor: Actor, page: int, size: int) -> dict[str, Any]:
-    with db.session() as s:
-        repo = PatientRepository(s, actor)
-        total = repo.count()
-        patients = repo.list(limit=size, offset=(page - 1) * size)
-    return {"total": total, "page": page, "size": size, "patients": [_row(p) for p in patients]}
+def _list(
+    db: Database, actor: Actor, page: int, size: int, query: PatientQuery | None = None
+) -> dict[str, Any]:
+    """One page of the caller's patients, searched (services/patients/search.py) when a filter is given."""
+    from dataclasses import replace
+
+    return search_patients(db, actor, replace(query or PatientQuery(), page=page, size=size))
+
+
+def patient_query(
+    q: str = Query("", max_length=200, description="Id (store or original) or name"),
+    cancer: str = Query("", max_length=100, description="OncoTree code or name (subtypes included)"),
+    stage: str = Query("", max_length=10, description="Stage group, e.g. IV (IVA, IVB too)"),
+    gene: str = Query("", max_length=40, description="Gene or marker, e.g. EGFR, HER2"),
+    variant: str = Query("", max_length=80, description="Variant or status, e.g. L858R, amplification"),
+    centre: str = Query("", max_length=64, description="One of your centres"),
+) -> PatientQuery:
+    return PatientQuery(q=q, cancer=cancer, stage=stage, gene=gene, variant=variant, centre=centre)
 
 
 def provenance_text(fact: dict[str, Any]) -> str:
@@ -119,10 +133,10 @@ def notes_of(facts: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def grouped(facts: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
     groups: dict[str, list[dict[str, Any]]] = {}
-    for f in facts:
+    for i, f in enumerate(facts):  # the index in the record: what a correction names
         if f["kind"] == "note":
             continue
-        groups.setdefault(f["kind"], []).append({**f, "provenance": provenance_text(f)})
+        groups.setdefault(f["kind"], []).append({**f, "provenance": provenance_text(f), "index": i})
     order = {k: i for i, k in enumerate(KIND_ORDER)}
     return sorted(groups.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0]))
 
@@ -136,12 +150,14 @@ def api_patients(
     db: Database = Depends(get_db),
     actor: Actor = Depends(get_actor),
     page: int = Query(1, ge=1, le=MAX_PAGE),
-    size: int = Query(50, ge=1, le=1000),
+    size: int = Query(50, ge=1, le=500),
     format: str = Query("json", pattern="^(json|csv)$"),
+    query: PatientQuery = Depends(patient_query),
 ) -> Any:
-    data = _list(db, actor, page, size)
+    data = _list(db, actor, page, size, query)
     if format == "csv":
-        return csv_response(data["patients"], LIST_COLUMNS, "patients.csv")
+        rows = [{**p, "biomarkers": "; ".join(p["biomarkers"])} for p in data["patients"]]
+        return csv_response(rows, SEARCH_COLUMNS, "patients.csv")
     return data
 
 
@@ -156,6 +172,7 @@ def api_patient(
     actor: Actor = Depends(get_actor),
     format: str = Query("json", pattern="^(json|csv)$"),
 ) -> Any:
+    patient_id = resolve_patient_id(db, actor, patient_id)  # the source record's id works too
     with db.session() as s:
         profile = PatientRepository(s, actor).get(patient_id)
     data = profile_json(profile)
@@ -172,16 +189,37 @@ def patients_page(
     actor: Actor = Depends(get_actor),
     page: int = Query(1, ge=1, le=MAX_PAGE),
     size: int = Query(50, ge=1, le=500),
+    query: PatientQuery = Depends(patient_query),
 ) -> Response:
-    data = _list(db, actor, page, size)
+    from urllib.parse import urlencode
+
+    from oncofed.errors import InputError
+
+    error = None
+    try:
+        data = _list(db, actor, page, size, query)
+    except InputError as exc:
+        error, data = exc, {"total": 0, "page": 1, "size": size, "patients": []}
     pages = max(1, -(-data["total"] // size))
-    return render(request, "patients.html", data=data, pages=pages, actor=actor)
+    params = {k: v for k, v in vars(query).items() if v and k not in ("page", "size")}
+
+    def page_url(n: int) -> str:
+        return "/patients?" + urlencode({**params, "page": n, "size": size})
+
+    return render(
+        request, "patients.html", data=data, pages=pages, actor=actor, query=query, page_url=page_url,
+        api_query=urlencode({**params, "page": page, "size": size}), error=error,
+        status_code=422 if error else 200,
+    )  # fmt: skip
 
 
 @router.get("/patients/{patient_id}", response_class=HTMLResponse, include_in_schema=False)
 def patient_page(
     request: Request, patient_id: str, db: Database = Depends(get_db), actor: Actor = Depends(get_actor)
 ) -> Response:
+    resolved = resolve_patient_id(db, actor, patient_id)
+    if resolved != patient_id:  # the source record's id: the patient's page under its store id
+        return RedirectResponse(f"/patients/{resolved}", status_code=303)
     with db.session() as s:
         profile = PatientRepository(s, actor).get(patient_id)
     data = profile_json(profile)
@@ -197,4 +235,5 @@ def patient_page(
         notes=notes_of(facts),
         boards=boards,
         actor=actor,
+        workday=patient_workday(db, actor, patient_id, facts, request.query_params.get("correct")),
     )

@@ -15,6 +15,15 @@ from oncofed.errors import InputError, NotFound
 from oncofed.presenters.prescreen import PRESCREEN_COLUMNS, candidate_json, refresh_json
 from oncofed.services.prescreen.lists import PrescreenEngine, prescreen_index, prescreen_list
 from oncofed.services.prescreen.notify import mark_read, mark_read_for, notifications_for, subscribe
+from oncofed.services.prescreen.paging import (
+    SHOW_TO_TAB,
+    SORTS,
+    TABS,
+    ListQuery,
+    index_counts,
+    list_page,
+    words_text,
+)
 from oncofed.services.prescreen.screening import (
     LOG_COLUMNS,
     ScreeningConflict,
@@ -27,7 +36,7 @@ from oncofed.services.prescreen.screening import (
 )
 from oncofed.store.db import Database
 from oncofed.web.csv_export import csv_response
-from oncofed.web.deps import MAX_ID, get_actor, get_db
+from oncofed.web.deps import MAX_ID, MAX_PAGE, get_actor, get_db
 from oncofed.web.templating import render
 
 router = APIRouter()
@@ -78,8 +87,12 @@ def _list_payload(
 def _refresh(request: Request, db: Database, actor: Actor, trial_id: str, centre_id: str) -> dict[str, Any]:
     """POST only: re-evaluate what changed, remember this visit (the "new" flags move on), and mark
     the list's notifications read. A GET never does any of this (no state change on a safe method)."""
-    _, payload = _list_payload(request, db, trial_id, centre_id, actor, refresh=True, mark_visit=True)
+    _, done = _list_payload(request, db, trial_id, centre_id, actor, refresh=True, mark_visit=True)
     mark_read_for(db, actor, trial_id, centre_id)
+    # the answer is the list's first page (all tabs' counts, every candidate of tab "all" on a page of 50),
+    # in the shape of GET /api/prescreen/{trial}/{centre}, plus what the refresh did
+    payload = list_page(db, trial_id, centre_id, actor, ListQuery(tab="all"), engine=_engine(request))
+    payload["refresh"] = done["refresh"]
     return payload
 
 
@@ -95,11 +108,9 @@ def _error_json(exc: Exception, status: int) -> JSONResponse:
 
 @router.get("/api/prescreen", tags=["prescreen"], summary="Trials you can pre-screen at your centres")
 def api_index(db: Database = Depends(get_db), actor: Actor = Depends(get_actor), format: str = FORMAT) -> Any:
-    rows = prescreen_index(db, actor)
+    rows = _index_rows(db, actor)
     if format == "csv":
-        return csv_response(
-            rows, ["trial_id", "title", "centre_id", "centre", "last_computed_at"], "prescreen.csv"
-        )
+        return csv_response(rows, INDEX_COLUMNS, "prescreen.csv")
     return {"count": len(rows), "lists": rows}
 
 
@@ -140,7 +151,10 @@ def api_subscribe(
 @router.get(
     "/api/prescreen/{trial_id}/{centre_id}",
     tags=["prescreen"],
-    summary="Ranked candidates as last computed (read only; POST .../refresh to bring them up to date)",
+    summary=(
+        "Ranked candidates as last computed, one page at a time (read only; POST .../refresh to bring them "
+        "up to date). tab: candidates (eligible or possibly eligible), eligible, possible, new, blocked, all"
+    ),
 )
 def api_list(
     request: Request,
@@ -149,12 +163,26 @@ def api_list(
     db: Database = Depends(get_db),
     actor: Actor = Depends(get_actor),
     format: str = FORMAT,
-    show: str = Query("all", pattern="^(all|new|eligible|possible|not_eligible)$"),
+    show: str = Query(
+        "all", pattern="^(all|new|eligible|possible|not_eligible)$", description="(older name of tab)"
+    ),
+    tab: str = Query("", pattern="^(|candidates|eligible|possible|new|blocked|all)$"),
+    sort: str = Query("rank", pattern="^(rank|score|patient|status|updated)$"),
+    status: str = Query("", max_length=20, description="screening status: new, pending, flagged, ..."),
+    q: str = Query("", max_length=100, description="patient id or name contains"),
+    page: int = Query(1, ge=1, le=MAX_PAGE),
+    size: int = Query(50, ge=1, le=500),
 ) -> Any:
-    _, payload = _list_payload(request, db, trial_id, centre_id, actor, refresh=False, mark_visit=False)
-    payload["candidates"] = _filter(payload["candidates"], show)
+    query = ListQuery(tab or SHOW_TO_TAB[show], sort, status, q, page, size)
+    payload = list_page(
+        db, trial_id, centre_id, actor, query, engine=_engine(request), everything=format == "csv"
+    )
     if format == "csv":
-        return csv_response(payload["candidates"], PRESCREEN_COLUMNS, f"prescreen-{trial_id}-{centre_id}.csv")
+        rows = [
+            {**c, "to_check": words_text(c["to_check"]), "blocking": words_text(c["blocking"])}
+            for c in payload["candidates"]
+        ]
+        return csv_response(rows, PRESCREEN_COLUMNS, f"prescreen-{trial_id}-{centre_id}.csv")
     return payload
 
 
@@ -232,14 +260,6 @@ def _log_csv_rows(log: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
-def _filter(rows: list[dict[str, Any]], show: str) -> list[dict[str, Any]]:
-    if show == "new":
-        return [r for r in rows if r["is_new"]]
-    if show in ("eligible", "possible", "not_eligible"):
-        return [r for r in rows if r["eligibility"] == show]
-    return rows
-
-
 # --- pages ---------------------------------------------------------------------------------
 
 
@@ -247,7 +267,7 @@ def _filter(rows: list[dict[str, Any]], show: str) -> list[dict[str, Any]]:
 def index_page(
     request: Request, db: Database = Depends(get_db), actor: Actor = Depends(get_actor)
 ) -> Response:
-    lists = prescreen_index(db, actor)
+    lists = _index_rows(db, actor)
     notes = notifications_for(db, actor, unread_only=True)
     return render(request, "prescreen_index.html", lists=lists, notifications=notes, actor=actor)
 
@@ -258,25 +278,32 @@ def _render_list(
     actor: Actor,
     trial_id: str,
     centre_id: str,
-    show: str,
+    query: ListQuery,
     *,
     error: str = "",
     fix: str = "",
     status_code: int = 200,
-    refresh: bool = False,
-    mark_visit: bool = False,
 ) -> Response:
-    result, payload = _list_payload(
-        request, db, trial_id, centre_id, actor, refresh=refresh, mark_visit=mark_visit
-    )
-    rows = _filter(payload["candidates"], show if show in SHOW else "all")
+    payload = list_page(db, trial_id, centre_id, actor, query, engine=_engine(request))
+
+    def url(**changes: Any) -> str:
+        params = {"tab": query.tab, "sort": query.sort, "status": query.status, "q": query.q, "size": query.size,
+                  "page": payload["page"]}  # fmt: skip
+        params.update(changes)
+        kept = {k: v for k, v in params.items() if v not in ("", None) and not (k == "page" and v == 1)}
+        return f"/prescreen/{quote(trial_id)}/{quote(centre_id)}?" + urlencode(kept)
+
     return render(
         request,
         "prescreen_list.html",
         status_code=status_code,
         payload=payload,
-        rows=rows,
-        show=show,
+        rows=payload["candidates"],
+        show=query.tab,
+        query=query,
+        url=url,
+        tabs=TABS,
+        sorts=SORTS,
         statuses=workflow()["statuses"],
         next_of={s: allowed_next(s) for s in workflow()["statuses"]},
         reasons={k: reasons_for(k) for k in workflow()["reason_required"]},
@@ -287,18 +314,32 @@ def _render_list(
     )
 
 
+def _list_query(show: str, tab: str, sort: str, status: str, q: str, page: int, size: int) -> ListQuery:
+    """The page's query: `tab` (default: the plausible candidates), or the older `show` names."""
+    chosen = tab if tab in TABS else SHOW_TO_TAB.get(show, "candidates") if show else "candidates"
+    return ListQuery(chosen, sort if sort in SORTS else "rank", status[:20], q[:100], page, size)
+
+
 @router.get("/prescreen/{trial_id}/{centre_id}", response_class=HTMLResponse, include_in_schema=False)
-def list_page(
+def list_page_html(
     request: Request,
     trial_id: str,
     centre_id: str,
-    show: str = "all",
+    show: str = Query("", max_length=20),
+    tab: str = Query("", max_length=20),
+    sort: str = Query("rank", max_length=20),
+    status: str = Query("", max_length=20),
+    q: str = Query("", max_length=100),
+    page: int = Query(1, ge=1, le=MAX_PAGE),
+    size: int = Query(50, ge=1, le=500),
     db: Database = Depends(get_db),
     actor: Actor = Depends(get_actor),
 ) -> Response:
-    """The list as last computed; the page's refresh form (sent by prescreen.js when the results are
-    stale) brings it up to date with a POST."""
-    return _render_list(request, db, actor, trial_id, centre_id, show, refresh=False, mark_visit=False)
+    """One page of the list as last computed; the page's refresh form (sent by prescreen.js when the
+    results are stale) brings it up to date with a POST."""
+    return _render_list(
+        request, db, actor, trial_id, centre_id, _list_query(show, tab, sort, status, q, page, size)
+    )
 
 
 @router.post("/prescreen/{trial_id}/{centre_id}/refresh", include_in_schema=False)
@@ -307,11 +348,15 @@ def refresh_form(
     trial_id: str,
     centre_id: str,
     show: str = Form("all", max_length=20),
+    tab: str = Form("", max_length=20),
     db: Database = Depends(get_db),
     actor: Actor = Depends(get_actor),
 ) -> Response:
     _refresh(request, db, actor, trial_id, centre_id)
-    query = urlencode({"show": show if show in SHOW else "all", "refreshed": "1"})
+    if tab in TABS:
+        query = urlencode({"tab": tab, "refreshed": "1"})
+    else:
+        query = urlencode({"show": show if show in SHOW else "all", "refreshed": "1"})
     return RedirectResponse(f"/prescreen/{quote(trial_id)}/{quote(centre_id)}?{query}", status_code=303)
 
 
@@ -333,12 +378,10 @@ def subscribe_form(
             actor,
             trial_id,
             centre_id,
-            "all",
+            ListQuery(),
             error=exc.message,
             fix=exc.fix or "",
             status_code=422,
-            refresh=False,
-            mark_visit=False,
         )
     url = f"/prescreen/{trial_id}/{centre_id}?msg=" + quote(f"new candidates will be e-mailed to {email}")
     return RedirectResponse(url, status_code=303)
@@ -353,10 +396,17 @@ def status_form(
     status: str = Form(...),
     reason: str = Form(""),
     note: str = Form(""),
-    show: str = Form("all"),
+    show: str = Form(""),
+    tab: str = Form("", max_length=20),
+    sort: str = Form("rank", max_length=20),
+    filter_status: str = Form("", max_length=20),
+    q: str = Form("", max_length=100),
+    page: int = Form(1, ge=1, le=MAX_PAGE),
+    size: int = Form(50, ge=1, le=500),
     db: Database = Depends(get_db),
     actor: Actor = Depends(get_actor),
 ) -> Response:
+    query = _list_query(show, tab, sort, filter_status, q, page, size)
     changes = []
     for item in pick:
         pid, _, version = item.rpartition(":")
@@ -373,18 +423,16 @@ def status_form(
             actor,
             trial_id,
             centre_id,
-            show,
+            query,
             error=exc.message,
             fix=exc.fix or "",
             status_code=code,
-            refresh=False,
-            mark_visit=False,
         )
     msg = f"{len(states)} candidate(s) set to {status}"
-    url = request.url_for("list_page", trial_id=trial_id, centre_id=centre_id).include_query_params(
-        msg=msg, show=show
-    )
-    return RedirectResponse(str(url.path) + "?" + str(url.query), status_code=303)
+    kept = {"tab": query.tab, "sort": query.sort, "status": query.status, "q": query.q, "page": query.page,
+            "size": query.size, "msg": msg}  # fmt: skip
+    params = urlencode({k: v for k, v in kept.items() if v not in ("", None)})
+    return RedirectResponse(f"/prescreen/{quote(trial_id)}/{quote(centre_id)}?{params}", status_code=303)
 
 
 @router.get("/prescreen/{trial_id}/{centre_id}/log", response_class=HTMLResponse, include_in_schema=False)
@@ -397,3 +445,17 @@ def log_page(
 ) -> Response:
     log = screening_log(db, actor, trial_id, centre_id)
     return render(request, "prescreen_log.html", log=log, actor=actor)
+
+
+INDEX_COLUMNS = ["trial_id", "title", "centre_id", "centre", "last_computed_at", "candidates", "eligible",
+                 "to_screen", "flagged", "blocked"]  # fmt: skip
+
+
+def _index_rows(db: Database, actor: Actor) -> list[dict[str, Any]]:
+    """The lists the caller can work on, each with its counts (as last computed)."""
+    rows = prescreen_index(db, actor)
+    counts = index_counts(db, actor, [(r["trial_id"], r["centre_id"]) for r in rows])
+    empty = {"candidates": 0, "eligible": 0, "blocked": 0, "to_screen": 0, "flagged": 0}
+    out = [{**r, **counts.get((r["trial_id"], r["centre_id"]), empty)} for r in rows]
+    out.sort(key=lambda r: (-r["to_screen"], -r["candidates"], r["title"]))
+    return out

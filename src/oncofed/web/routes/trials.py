@@ -127,4 +127,6 @@ def trial_page(request: Request, trial_id: str, db: Database = Depends(get_db)) 
     for p in view.points:
         if p.id in in_network:
             p.highlight = True
-    return render(request, "trial.html", trial=trial, data=data, map=view, in_network=sorted(in_network))
+    recruiting_here = [s.centre_id for s in trial.sites if s.centre_id and s.status.is_recruiting]
+    return render(request, "trial.html", trial=trial, data=data, map=view, in_network=sorted(in_network),
+                  open_in_network=recruiting_here)  # fmt: skip

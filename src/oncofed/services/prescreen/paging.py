@@ -1,0 +1,256 @@
+"""A pre-screening list as a research nurse works it at scale: one page at a time, sorted and
+filtered in the database (a 5,000-candidate list never travels whole), counts for every tab in one
+grouped query, and each criterion in words (section + text, never "inc -2").
+
+Tabs: `candidates` (default: the plausible ones, eligible or possibly eligible: the hard filters,
+sex, age and cancer type among them, already applied), `eligible`, `possible`, `new` (candidates
+since the user's last visit), `blocked` (not eligible: what blocks is listed), `all`. A GET reads
+only: the visit is marked by the refresh (POST), as before.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from types import SimpleNamespace
+from typing import Any
+
+from sqlalchemy import Select, case, func, select
+
+from oncofed.domain import Actor
+from oncofed.errors import InputError
+from oncofed.services.prescreen.engine import CANDIDATE, DEFAULT_ENGINE, PrescreenEngine, criteria_texts
+from oncofed.services.prescreen.lists import (
+    VISIT_SESSION,
+    PrescreenPatients,
+    _check_centre,
+    research_actor,
+    trial_criteria_hash,
+    utcnow,
+)
+from oncofed.store.db import Database
+from oncofed.store.models import PatientRow
+from oncofed.store.models_prescreen import (
+    PrescreenResultRow,
+    PrescreenRunRow,
+    PrescreenVisitRow,
+    ScreeningCandidateRow,
+)
+from oncofed.store.repositories import TrialRepository
+
+TABS = ("candidates", "eligible", "possible", "new", "blocked", "all")
+SORTS = ("rank", "score", "patient", "status", "updated")
+SHOW_TO_TAB = {
+    "all": "all",
+    "new": "new",
+    "eligible": "eligible",
+    "possible": "possible",
+    "not_eligible": "blocked",
+}
+MAX_SIZE = 500
+LABEL_RE = re.compile(r"^(inc|exc|inclusion|exclusion)\s+(-?\d+):\s*(.*)$", re.S)
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    tab: str = "candidates"
+    sort: str = "rank"
+    status: str = ""  # screening status filter (new, pending, flagged, ...)
+    q: str = ""  # patient id or name contains
+    page: int = 1
+    size: int = 50
+
+    def checked(self) -> ListQuery:
+        if self.tab not in TABS:
+            raise InputError(f"no tab {self.tab!r}", field="tab", fix="one of " + ", ".join(TABS))
+        if self.sort not in SORTS:
+            raise InputError(f"cannot sort by {self.sort!r}", field="sort", fix="one of " + ", ".join(SORTS))
+        if not 1 <= self.size <= MAX_SIZE:
+            raise InputError(f"page size {self.size}", field="size", fix=f"between 1 and {MAX_SIZE}")
+        return self
+
+
+def criterion_words(label: str) -> dict[str, str]:
+    """A stored criterion label ("inc 3: ECOG 0-1", "inc -2: age >= 18") as section and text:
+    negative indexes are the registry's own fields (age, sex), not a line of the eligibility text."""
+    m = LABEL_RE.match(label)
+    if not m:
+        return {"section": "criterion", "text": label}
+    kind, index, text = m.groups()
+    section = "registry" if int(index) < 0 else ("inclusion" if kind.startswith("inc") else "exclusion")
+    return {"section": section, "text": text}
+
+
+def _last_visit(s: Any, actor: Actor, trial_id: str, centre_id: str) -> datetime | None:
+    visit = s.get(PrescreenVisitRow, (actor.user_id, trial_id, centre_id))
+    if visit is None:
+        return None
+    new_session = utcnow() - visit.last_visit_at > VISIT_SESSION
+    return visit.last_visit_at if new_session else visit.session_since
+
+
+def _order(stmt: Select[Any], sort: str, status: Any) -> Select[Any]:
+    r = PrescreenResultRow
+    elig = case((r.eligibility == "eligible", 0), (r.eligibility == "possible", 1), else_=2)
+    rank = (elig, r.score.desc(), r.n_unknown, r.patient_id)
+    if sort == "score":
+        return stmt.order_by(r.score.desc(), r.patient_id)
+    if sort == "patient":
+        return stmt.order_by(r.patient_id)
+    if sort == "status":
+        return stmt.order_by(status, *rank)
+    if sort == "updated":
+        return stmt.order_by(ScreeningCandidateRow.updated_at.desc().nulls_last(), *rank)
+    return stmt.order_by(*rank)
+
+
+def list_page(
+    db: Database,
+    trial_id: str,
+    centre_id: str,
+    actor: Actor,
+    query: ListQuery,
+    *,
+    engine: PrescreenEngine | None = None,
+    everything: bool = False,
+) -> dict[str, Any]:
+    """One page of the list (or every row of the tab with `everything`, for CSV) with the counts."""
+    query = query.checked()
+    ractor = research_actor(actor)
+    r, c = PrescreenResultRow, ScreeningCandidateRow
+    with db.session() as s:
+        trial = TrialRepository(s).get(trial_id)
+        centre_name = _check_centre(s, ractor, trial, centre_id)
+        visible = PrescreenPatients(s, ractor).living_ids(centre_id)
+        last = _last_visit(s, actor, trial_id, centre_id)
+        run = s.get(PrescreenRunRow, (trial_id, centre_id))
+        labels = run.labels if run is not None else None
+        stale = run is None or run.trial_hash != trial_criteria_hash(trial, engine or DEFAULT_ENGINE)
+        status = func.coalesce(c.status, "new")
+        base = (
+            select(r, c, PatientRow.display_name)
+            .join(PatientRow, PatientRow.id == r.patient_id)
+            .outerjoin(c, (c.trial_id == r.trial_id) & (c.patient_id == r.patient_id))
+            .where(r.trial_id == trial_id, r.centre_id == centre_id, r.patient_id.in_(visible))
+        )
+        is_new = r.became_candidate_at.is_not(None) & r.eligibility.in_(CANDIDATE)
+        if last is not None:
+            is_new = is_new & (r.became_candidate_at > last)
+        # counts of every tab (and of each screening status within the current tab), one query each
+        counted = base.with_only_columns(
+            r.eligibility, func.count(), func.sum(case((is_new, 1), else_=0))
+        ).group_by(r.eligibility)
+        counts = {"eligible": 0, "possible": 0, "blocked": 0, "new": 0}
+        for eligibility, n, n_new in s.execute(counted):
+            counts["blocked" if eligibility == "not_eligible" else eligibility] += int(n)
+            counts["new"] += int(n_new or 0)
+        counts["candidates"] = counts["eligible"] + counts["possible"]
+        counts["all"] = counts["candidates"] + counts["blocked"]
+        stmt = base
+        if query.tab == "candidates":
+            stmt = stmt.where(r.eligibility.in_(CANDIDATE))
+        elif query.tab in ("eligible", "possible"):
+            stmt = stmt.where(r.eligibility == query.tab)
+        elif query.tab == "blocked":
+            stmt = stmt.where(r.eligibility == "not_eligible")
+        elif query.tab == "new":
+            stmt = stmt.where(is_new)
+        statuses = {
+            st: int(n) for st, n in s.execute(stmt.with_only_columns(status, func.count()).group_by(status))
+        }
+        if query.status:
+            stmt = stmt.where(status == query.status)
+        if query.q.strip():
+            like = f"%{query.q.strip().lower()}%"
+            stmt = stmt.where(
+                func.lower(r.patient_id).like(like) | func.lower(PatientRow.display_name).like(like)
+            )
+        total = int(s.scalar(stmt.with_only_columns(func.count()).order_by(None)) or 0)
+        stmt = _order(stmt, query.sort, status)
+        offset = 0
+        if not everything:
+            pages = max(1, -(-total // query.size))
+            page = min(query.page, pages)
+            offset = (page - 1) * query.size
+            stmt = stmt.limit(query.size).offset(offset)
+        rows = []
+        for n, (res, cand, name) in enumerate(s.execute(stmt), start=offset + 1):
+            to_check, blocking = criteria_texts(res.verdicts, labels, res.eligibility)
+            became = res.became_candidate_at
+            rows.append(
+                {
+                    "rank": n,
+                    "patient_id": res.patient_id,
+                    "display_name": name or "",
+                    "eligibility": res.eligibility,
+                    "score": res.score,
+                    "is_new": res.eligibility in CANDIDATE
+                    and became is not None
+                    and (last is None or became > last),
+                    "to_check": [criterion_words(x) for x in to_check],
+                    "blocking": [criterion_words(x) for x in blocking],
+                    "status": cand.status if cand else "new",
+                    "version": cand.version if cand else 0,
+                    "reason": cand.reason if cand else "",
+                    "note": cand.note if cand else "",
+                    "updated_by": cand.updated_by if cand else "",
+                    "updated_at": cand.updated_at.isoformat(timespec="seconds") if cand else None,
+                }  # fmt: skip
+            )
+        PrescreenPatients(s, ractor).audit(
+            "prescreen.list", [SimpleNamespace(id=x["patient_id"], centre_id=centre_id) for x in rows]
+        )
+        computed_at = run.computed_at if run is not None else None
+    pages = max(1, -(-total // query.size))
+    return {
+        "trial_id": trial_id, "trial_title": trial.title, "centre_id": centre_id, "centre": centre_name,
+        "last_visit_at": last.isoformat(timespec="seconds") if last else None,
+        "computed_at": computed_at.isoformat(timespec="seconds") if computed_at else None, "stale": stale,
+        "tab": query.tab, "sort": query.sort, "status": query.status, "q": query.q,
+        "page": min(query.page, pages), "size": query.size, "pages": pages, "total": total,
+        "counts": counts, "statuses": statuses, "candidates": rows,
+    }  # fmt: skip
+
+
+def words_text(items: list[dict[str, str]]) -> str:
+    """Criteria in words for a CSV cell: "inclusion: ECOG 0-1 | registry: age >= 18"."""
+    return " | ".join(f"{i['section']}: {i['text']}" for i in items)
+
+
+def index_counts(
+    db: Database, actor: Actor, pairs: list[tuple[str, str]]
+) -> dict[tuple[str, str], dict[str, int]]:
+    """Per (trial, centre) of the index: candidates, eligible, blocked, new-to-screen (status new) and
+    flagged (referred) counts, in one grouped query over the stored results."""
+    if not pairs:
+        return {}
+    ractor = research_actor(actor)
+    r, c = PrescreenResultRow, ScreeningCandidateRow
+    trials = sorted({t for t, _ in pairs})
+    centres = sorted({cid for _, cid in pairs})
+    out: dict[tuple[str, str], dict[str, int]] = {}
+    with db.session() as s:
+        repo = PrescreenPatients(s, ractor)
+        status = func.coalesce(c.status, "new")
+        for centre_id in centres:
+            visible = repo.living_ids(centre_id)
+            stmt = (
+                select(r.trial_id, r.eligibility, status, func.count())
+                .outerjoin(c, (c.trial_id == r.trial_id) & (c.patient_id == r.patient_id))
+                .where(r.centre_id == centre_id, r.trial_id.in_(trials), r.patient_id.in_(visible))
+                .group_by(r.trial_id, r.eligibility, status)
+            )
+            for trial_id, eligibility, st, n in s.execute(stmt):
+                cell = out.setdefault(
+                    (trial_id, centre_id),
+                    {"candidates": 0, "eligible": 0, "blocked": 0, "to_screen": 0, "flagged": 0},
+                )
+                if eligibility in CANDIDATE:
+                    cell["candidates"] += n
+                    cell["to_screen"] += n if st == "new" else 0
+                else:
+                    cell["blocked"] += n
+                cell["eligible"] += n if eligibility == "eligible" else 0
+                cell["flagged"] += n if st == "flagged" else 0
+    return out
