@@ -21,6 +21,7 @@ import threading
 import time
 from collections import deque
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, HTTPException, Request
 from jinja2 import pass_context
@@ -94,7 +95,8 @@ def csrf_token(request: Request) -> str:
 
 def csrf_matches(request: Request, sent: str | None) -> bool:
     expected = csrf_token(request)
-    return bool(sent) and secrets.compare_digest(str(sent), expected)
+    # as bytes: compare_digest refuses str with non-ASCII characters (a forged token was a 500)
+    return bool(sent) and secrets.compare_digest(str(sent).encode("utf-8"), expected.encode("utf-8"))
 
 
 async def check_credentials(request: Request) -> None:
@@ -250,9 +252,9 @@ def require_roles(*roles: Role) -> Any:
             return actor
         if actor.role is Role.PUBLIC:
             if not request.url.path.startswith("/api") and request.method == "GET":
-                raise HTTPException(
-                    303, "log in first", headers={"Location": f"/login?next={request.url.path}"}
-                )
+                # quoted: a header is latin-1, and a path with other characters was a 500
+                target = quote(request.url.path, safe="/")
+                raise HTTPException(303, "log in first", headers={"Location": f"/login?next={target}"})
             raise HTTPException(401, "log in first", headers={"WWW-Authenticate": "Bearer"})
         raise HTTPException(403, f"not available to the {actor.role.value} role")
 
