@@ -206,3 +206,21 @@ def test_sentences_not_understood_are_kept_for_the_page() -> None:
     text = "A 50-year-old woman with breast cancer. Ki-67 was 30% on the core biopsy. She likes gardening."
     unread = [f.display for f in extract(text, "n1", "note:t").facts if f.kind == "note_unread"]
     assert unread == ["Ki-67 was 30% on the core biopsy."]
+
+
+def test_clinic_letter_shorthand() -> None:
+    text = (
+        "57 y/o M, metastatic adenocarcinoma of the sigmoid colon, RAS/BRAF wt, MSS/pMMR. "
+        "1L FOLFOX-bevacizumab -> PD; 2L FOLFIRI-panitumumab -> PD; 3L regorafenib. Anti-PD-1 naive."
+    )
+    assert [f.code for f in facts(text, "primary_cancer")] == ["COAD"]
+    markers = {(f.code, f.value, f.negated) for f in facts(text, "biomarker")}
+    assert {("KRAS", "mutation", True), ("NRAS", "mutation", True), ("BRAF", "mutation", True)} <= markers
+    given = {f.code: f for f in facts(text, "treatment")}
+    assert given["bevacizumab"].attributes["line"] == 1 and given["panitumumab"].attributes["line"] == 2
+    assert given["anti-PD-1"].negated
+    assert [f.value for f in facts(text, "prior_lines")] == [3]
+    assert [f.code for f in facts("68 y/o M, oral cavity SCC, s/p glossectomy.", "primary_cancer")] == [
+        "HNSC"
+    ]
+    assert facts("Cholecystectomy in 2010.", "treatment") == []  # a surgery, not for a cancer

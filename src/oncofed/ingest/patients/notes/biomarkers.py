@@ -18,7 +18,7 @@ Add = Callable[..., None]
 
 VARIANT_RE = re.compile(
     r"^[\s:-]*(?:\(|,)?\s*(?:p\.)?([A-Z]\d{2,4}(?:[A-Z*]|fs|del)|exon\s*\d+\s*(?:deletion|insertion|del|ins|skipping|mutation)|"
-    r"T790M|ITD|amplification|amplified|fusion|rearrangement|rearranged|mutation|mutated|mutant|positive|negative|wild[- ]?type|"
+    r"T790M|ITD|amplification|amplified|fusion|rearrangement|rearranged|mutation|mutated|mutant|positive|negative|wild[- ]?type|wt\b|"
     r"(?:gene\s+)?(?:mutation|amplification))",
     re.I,
 )
@@ -31,6 +31,7 @@ STATUS_RE = re.compile(
 )
 MARKERS = {"ER", "PR", "HER2", "PD-L1", "MSI", "MMR", "TMB", "HRD", "AR"}
 NEGATIVE_STATUS = {
+    "wt",
     "-",
     "negative",
     "neg",
@@ -81,6 +82,7 @@ def read(text: str, genes: list[Target], add: Add, scope_of: Callable[[int], str
                 _one(text, member, code, add, seen)
         last = members[-1]
         shared = STATUS_RE.match(text[last.end : last.end + 40]) if len(members) > 1 else None
+        _share_variant(text, members, add, seen)
         for member in members[:-1]:
             own = STATUS_RE.match(text[member.end : member.end + 40]) or _own_status(member)
             for code in member.code.split("+"):
@@ -93,6 +95,37 @@ _WORD_STATUS = {
     "microsatellite stable": "MSS", "dmmr": "dMMR", "pmmr": "pMMR", "mismatch repair deficient": "dMMR",
     "mismatch repair-deficient": "dMMR", "mismatch repair deficiency": "dMMR", "tmb-high": "high", "tmb-h": "high",
 }  # fmt: skip
+
+
+_SHARED_VARIANTS = NEGATIVE_STATUS | {"mutated", "mutant", "mutation"}
+
+
+def _share_variant(text: str, members: list[Target], add: Add, seen: set[Any]) -> None:
+    """Genes of a list share the variant status written after the last ("RAS/BRAF wt")."""
+    last = members[-1]
+    tail = VARIANT_RE.match(text[last.end : last.end + 40]) if len(members) > 1 else None
+    low = tail.group(1).lower() if tail else ""
+    if tail is None or not (low in _SHARED_VARIANTS or low.startswith("wild")):
+        return
+    negative = low in NEGATIVE_STATUS or low.startswith("wild")
+    end = last.end + tail.end(1)
+    for member in members[:-1]:
+        if member.scope or VARIANT_RE.match(text[member.end : member.end + 40]):
+            continue
+        for code in member.code.split("+"):
+            if code not in MARKERS:
+                _add(
+                    add,
+                    seen,
+                    code,
+                    "mutation",
+                    None,
+                    member.start,
+                    end,
+                    "mutation",
+                    member.negated or negative,
+                    text[member.start : end],
+                )
 
 
 def _own_status(t: Target) -> str | None:

@@ -90,6 +90,60 @@ def cancer_mentions(text: str) -> list[shared_vocab.Mention]:
     return shared_vocab.find_cancer_types(text)
 
 
+_HISTOLOGY_OF = re.compile(
+    r"\b((?:squamous\s+cell\s+|small\s+cell\s+|invasive\s+|ductal\s+)?(?:adeno)?carcinoma|cancer)\s+of\s+(?:the\s+)?"
+    r"((?:[A-Za-z-]+\s+){0,2}[A-Za-z-]+)",
+    re.I,
+)
+_SCC = re.compile(r"\b((?:[A-Za-z]+\s+)?[A-Za-z]+)\s+(SCC|SqCC)\b")
+
+
+def _composed_cancers(text: str) -> list[tuple[int, int, str, str]]:
+    """Cancers written around a qualifier the vocabularies do not list: "adenocarcinoma of the sigmoid
+    colon" (tried as "... of the colon"), "oral cavity SCC" (as "oral cavity squamous cell carcinoma")."""
+    from oncofed.ingest.patients.common import oncotree_lookup
+
+    out: list[tuple[int, int, str, str]] = []
+    low = text.lower()
+    if " of " in low:
+        for m in _HISTOLOGY_OF.finditer(text):
+            words = m.group(2).split()
+            for k in range(1, len(words)):  # k = 0 is the plain phrase, already a vocabulary mention if known
+                shared, _ = oncotree_lookup(f"{m.group(1)} of the {' '.join(words[k:])}")
+                if shared:
+                    out.append((m.start(), m.end(), "CANCER", shared))
+                    break
+    if "scc" in low:
+        for m in _SCC.finditer(text):
+            for k in (0, 1):
+                site = " ".join(m.group(1).split()[k:])
+                shared, _ = oncotree_lookup(f"{site} squamous cell carcinoma") if site else (None, None)
+                if shared:
+                    out.append((m.start() + m.group(0).find(site), m.end(), "CANCER", shared))
+                    break
+    return out
+
+
+_ECTOMY = re.compile(r"\b[a-z]{3,}ectom(?:y|ies)\b", re.I)  # glossectomy, hemicolectomy: a surgery
+_NAIVE_AFTER = re.compile(r"[\s-]*(?:treatment[\s-]+|therapy[\s-]+)?na[iï]ve\b", re.I)
+_AFTER_HYPHEN = re.compile(r"(?<=[A-Za-z0-9])-([A-Za-z][A-Za-z0-9]{3,})")
+
+
+def _hyphen_joined_drugs(text: str) -> list[tuple[int, int, str, str]]:
+    """Drugs joined by a hyphen ("FOLFIRI-panitumumab", "carboplatin-pemetrexed"), which the shared index
+    skips after a hyphen (so that "anti-HER2" is no HER2)."""
+    out: list[tuple[int, int, str, str]] = []
+    if "-" not in text:
+        return out
+    for m in _AFTER_HYPHEN.finditer(text):
+        if text[max(0, m.start() - 4) : m.start()].lower().endswith(("anti", "non", "post", "pre")):
+            continue
+        found = shared_vocab.find_drugs(m.group(1))
+        if found and found[0].start == 0 and found[0].end == len(m.group(1)):
+            out.append((m.start(1), m.end(1), "DRUG", found[0].code))
+    return out
+
+
 @functools.cache
 def regimens() -> dict[str, tuple[list[str], bool]]:
     """Regimen abbreviation -> (its drugs, whether it needs a therapy cue nearby)."""
@@ -130,7 +184,10 @@ def _raw_mentions(
             continue
         found.append((m.start, m.end, label, code))
     found += [(m.start, m.end, "CANCER", m.code) for m in cancer_mentions(text)]
+    found += _composed_cancers(text)
     found += [(m.start, m.end, "DRUG", m.code) for m in shared_vocab.find_drugs(text)]
+    found += _hyphen_joined_drugs(text)
+    found += [(m.start(), m.end(), "CLASS", "surgery") for m in _ECTOMY.finditer(text)]
     found += [(m.start, m.end, "CLASS", m.code) for m in shared_vocab.find_drug_classes(text)]
     genes = [f for f in found if f[2] == "GENE"] + [
         (m.start, m.end, "GENE", m.code) for m in shared_vocab.find_genes(text)
@@ -228,6 +285,8 @@ def targets(text: str, extra: Sequence[tuple[int, int, str, str]] = ()) -> list[
                 negated = False  # "had not responded to taxanes": the taxanes were given
             if not negated and label in BACKWARD_NEGATION:
                 negated = scopes.negative_after(text, e, b)
+            if not negated and label in THERAPY and _NAIVE_AFTER.match(text, e, b):
+                negated = True  # "anti-PD-1 naive", "platinum-naive"
             anchored = scopes.time_anchor(text, s) or (label == "STATUS" and scopes.setting_anchor(text, s))
             if negated and anchored:
                 negated = (

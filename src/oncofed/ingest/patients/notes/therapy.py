@@ -43,7 +43,7 @@ LINES_RE = compile_i(
     r"\b(one|two|three|four|five|six|seven|eight|\d{1,2})\s+(?:(?:prior|previous|earlier)\s+lines?\b|lines?\s+of\s+"
     r"(?:[\w-]+\s+){0,2}?(?:therapy|therapies|treatments?|chemotherapy|regimens?)\b)"
 )
-ORDINAL_RE = compile_i(r"\b(first|second|third|fourth|fifth|1st|2nd|3rd|4th|5th)[- ]line\b")
+ORDINAL_RE = compile_i(r"\b(?:(first|second|third|fourth|fifth|1st|2nd|3rd|4th|5th)[- ]line|([1-5])l)\b")
 SEQUENCE_RE = re.compile(
     r"\b(?:then|subsequently|thereafter|switched\s+to|followed\s+by|after\s+progression|upon\s+progression)\b",
     re.I,
@@ -136,7 +136,7 @@ def treatments(text: str, found: list[Target]) -> list[Given]:
         for code, klass in _codes(t):
             attrs: dict[str, Any] = {"class": klass, "setting": setting, "historical": t.historical or None}
             if line and not t.negated:
-                attrs["line"] = ORDINALS[line.group(1).lower()]
+                attrs["line"] = ORDINALS[line.group(1).lower()] if line.group(1) else int(line.group(2))
             if t.label == "REGIMEN":
                 attrs["regimen"] = t.text
             out.append(Given(code, t.start, t.end, t.negated, attrs, t.text))
