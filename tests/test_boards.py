@@ -38,6 +38,11 @@ from tests.boards_fixtures import (
 SPECIALTIES = ["medical_oncology", "surgery", "pathology"]
 
 
+def signed_day(db: Database, case_id: int) -> date:
+    with db.session() as s:
+        return s.get(CaseRow, case_id).meeting_day
+
+
 def _decide_all(case: dict, *, propose_first: bool = True) -> list[TrialChoice]:
     out = []
     for k, c in enumerate(case["candidates"]):
@@ -105,6 +110,23 @@ def test_a_meeting_end_to_end_puts_the_proposed_trial_on_the_pre_screening_list(
         )
     boards = patient_boards(db, CLIN, patients[0])
     assert boards[0]["proposed_trials"] == [proposed] and boards[0]["status"] == "signed"
+    from oncofed.services.boards.indicators import board_records
+
+    records = board_records(db)  # what the quality module reads, on both databases
+    assert records["clean_board_cases"].to_pylist() == [
+        {
+            "case_id": cases[0],
+            "centre_id": HOME,
+            "patient_id": patients[0],
+            "kind": "new_case",
+            "meeting_day": signed_day(db, cases[0]),
+            "n_specialties": 3,
+            "n_candidates": len(card["candidates"]),
+            "n_proposed": 1,
+            "signed": True,
+        }
+    ]
+    assert records["clean_board_proposals"].to_pylist() == [{"case_id": cases[0], "trial_id": proposed}]
     failures = screen_failures(db)
     assert all("patient" not in k for row in failures["failures"] for k in row)
     assert next(t for t in failures["trials"] if t["trial_id"] == proposed)["proposed"] == 1
