@@ -92,3 +92,43 @@ def test_trial_manager_runs_a_feasibility_count(live_server: LiveServer, new_pag
     table = page.locator("table#feasibility").inner_text()
     assert "10 or fewer" in table or "0 (none)" in table
     page.screenshot(path=str(SCREENSHOTS / "feasibility.png"), full_page=True)
+
+
+def test_dpo_lists_a_refused_cross_centre_read_and_the_trial_manager_sees_the_budget(
+    live_server: LiveServer, new_page: Any, demo_db: Any
+) -> None:
+    """Issue 17: a clinician's try at another centre's patient is a security event the DPO finds with
+    one tick; the feasibility page shows the privacy budget left and counts only on POST."""
+    from sqlalchemy import select
+
+    from oncofed.store.models import PatientRow, TrialRow
+
+    with demo_db.session() as s:
+        other = s.scalar(select(PatientRow.id).where(PatientRow.centre_id == "gustave-roussy").limit(1))
+        trial = s.scalar(select(TrialRow.id).order_by(TrialRow.id).limit(1))
+    clinician = new_page()
+    log_in(clinician, live_server, "clin-curie")
+    response = clinician.goto(live_server.url(f"/patients/{other}"))
+    assert response is not None and response.status == 404
+    dpo = new_page()
+    log_in(dpo, live_server, "dpo")
+    dpo.check("#security-only")
+    dpo.fill("input[name=user]", "clin-curie")
+    dpo.click("form.inline button[type=submit]")
+    dpo.wait_for_load_state()
+    rows = dpo.locator("table#audit tbody tr.security-event")
+    assert rows.count() >= 1 and str(other) in rows.first.inner_text()
+    assert "security.refused" in rows.first.inner_text()
+    dpo.screenshot(path=str(SCREENSHOTS / "audit-security-events.png"), full_page=True)
+    tm = new_page()
+    log_in(tm, live_server, "trials")
+    budget = tm.locator("#budget").inner_text()
+    assert "question(s) left" in budget
+    tm.goto(live_server.url(f"/feasibility?trial={trial}"))  # a GET: preselected, not counted
+    assert tm.locator("table#feasibility").count() == 0
+    tm.click("#run-trial")
+    tm.wait_for_load_state()
+    assert tm.locator("table#feasibility tbody tr").count() == 19
+    assert "10 or fewer" in tm.locator("table#feasibility").inner_text()
+    assert tm.locator("#policy").is_visible()
+    tm.screenshot(path=str(SCREENSHOTS / "feasibility-budget.png"), full_page=True)
