@@ -103,14 +103,24 @@ def publications_page(
     if centre and centre not in names:
         raise NotFound(f"no centre {centre!r}", fix="see /api/centres")
     network = biblio.copublication(db, names, year=year)
+    years = biblio.years_with_papers(db)
+    shown = year if year is not None else (years[-1] if years else None)  # the detail of one year
+    every_year = biblio.centre_year_table(db, names, centre_id=centre)
+    pivot: dict[str, dict[str, Any]] = {}
+    for r in every_year:
+        pivot.setdefault(r["centre_id"], {"centre": r["centre"], "years": {}})["years"][r["year"]] = r[
+            "papers"
+        ]
     return render(
         request,
         "research_publications.html",
         year=year,
+        shown_year=shown,
         centre=centre,
         names=names,
-        years=biblio.years_with_papers(db),
-        rows=biblio.centre_year_table(db, names, year=year, centre_id=centre),
+        years=years,
+        pivot=pivot,
+        rows=[r for r in every_year if r["year"] == shown],
         journals=biblio.journals(db, centre_id=centre, year=year, limit=15),
         network_svg=Markup(copublication_svg(network, list_centres(db), get_lang(request))),
         edges=network["edges"][:15],
