@@ -47,10 +47,24 @@ def register(app: typer.Typer) -> None:
                 raise InputError("no such file", file=target, fix="check the path, or give a patient id")
             # the person at the terminal, audited as cli:<OS user> (every centre: the CLI runs where the
             # database is)
-            report = match_stored_patient(
-                db, operator("care", f"match {target}"), target, day=on, limit=limit
-            )
+            from oncofed.services.patients.search import resolve_patient_id
+
+            actor = operator("care", f"match {target}")
+            # the source record's id works too (the store prefixes it with the centre, issue 18)
+            report = match_stored_patient(db, actor, resolve_patient_id(db, actor, target), day=on, limit=limit)
         data = report_to_dict(report)
+        if not data["open_trials"]:  # say why nothing can match (issue 18)
+            from oncofed.commands.common import err_console
+            from oncofed.presenters.i18n import translate
+            from oncofed.services.trials.setup import explain_no_open_trial, registry_overview
+
+            overview = registry_overview(db)
+            key, params = explain_no_open_trial(overview)
+            data["why_no_open_trial"] = translate("en", key, **params) if key else None
+            if key:
+                err_console.print(
+                    f"[yellow]{data['why_no_open_trial']}[/] (`oncofed trials open TRIAL --centre ...`)"
+                )
         if as_json:
             print(json.dumps(data, ensure_ascii=False, indent=2))
             return

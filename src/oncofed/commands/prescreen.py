@@ -25,7 +25,9 @@ def register(app: typer.Typer) -> None:
     @app.command("prescreen")
     def prescreen_cmd(
         trial: str = typer.Argument(..., help="Trial id, e.g. DEMO-0001."),
-        centre: str = typer.Option(..., "--centre", "-c", help="Centre id, e.g. gustave-roussy."),
+        centre: str = typer.Option(
+            ..., "--centre", "-c", help="Centre id or name, e.g. gustave-roussy or 'Gustave Roussy'."
+        ),
         as_json: bool = typer.Option(False, "--json", help="Print JSON."),
         as_csv: bool = typer.Option(False, "--csv", help="Print CSV."),
         candidates_only: bool = typer.Option(False, "--candidates-only", help="Hide not-eligible patients."),
@@ -34,9 +36,11 @@ def register(app: typer.Typer) -> None:
         """Pre-screen a trial at a centre: eligible, possibly eligible (what to check), not eligible (why)."""
         from oncofed.commands.common import console, err_console, open_database
         from oncofed.presenters.prescreen import PRESCREEN_COLUMNS, candidate_json, refresh_json
+        from oncofed.services.network.names import resolve_centre
         from oncofed.services.prescreen.lists import prescreen_list
 
         db = open_database()
+        centre = resolve_centre(db, centre).id  # names too: "Gustave Roussy", "leon berard" (issue 18)
         with err_console.status(f"pre-screening {trial} at {centre}..."):
             result = prescreen_list(
                 db, trial, centre, _cli_actor(trial, centre), include_not_eligible=not candidates_only

@@ -54,12 +54,25 @@ def register(app: typer.Typer) -> None:
         ),
         source: str = typer.Option("", help="Source label (default: the file name)."),
         replace: bool = typer.Option(False, help="Replace the rows previously imported from this source."),
+        patients: Path | None = typer.Option(
+            None,
+            help="Patients file (patient_id, centre_id) to add first; default: <file>.patients.parquet when present "
+            "(what `quality generate` writes).",
+        ),
     ) -> None:
         """Import events into the store; every rejected row is reported with its reason."""
         from oncofed.commands.common import console, open_database
         from oncofed.services.quality.indicators import import_events
+        from oncofed.services.quality.roster import companion_roster, import_roster
 
-        rep = import_events(open_database(), path, source or None, replace=replace)
+        db = open_database()
+        roster = patients or companion_roster(path)
+        if roster is not None:
+            added = import_roster(db, roster)
+            console.print(
+                f"{roster}: {added.rows} patients, {added.added} added, {added.present} already in the store"
+            )
+        rep = import_events(db, path, source or None, replace=replace)
         console.print(
             f"{rep.source}: {rep.total} rows, {rep.accepted} accepted, {rep.rejected_total} rejected"
         )

@@ -65,7 +65,25 @@ def _shape(path: Path) -> tuple[str, set[str], set[str]]:
     return root, keys, child
 
 
+PATIENT_KEYS = {"SAMPLE_ID", "ONCOTREE_PRIMARY_DIAGNOSIS_NAME", "TRUE_HUGO_SYMBOL", "MRN", "BIRTH_DATE"}
+PATIENTS_FIX = (
+    "this is a patient file: import it with `oncofed import patients FILE` (trials: `oncofed import trials`)"
+)
+
+
+def _patient_file(reason: str) -> Detected:
+    """A patient file given to the trial importer: an error (non-zero exit), not "0 imported"."""
+    return Detected("", error=RecordError("(format)", f"{reason}, not trial records; {PATIENTS_FIX}"))
+
+
+def _fhir_patients(head: bytes) -> bool:
+    """A FHIR Bundle or resource of patient records (Patient, Condition...) with no ResearchStudy."""
+    return re.search(rb'"resourceType"\s*:\s*"Patient"', head) is not None and b'"ResearchStudy"' not in head
+
+
 def _classify_json(root: str, keys: set[str], child: set[str], lines: bool) -> Detected:
+    if keys & PATIENT_KEYS and not keys & {"protocol_no", "treatment_list", "protocolSection"}:
+        return _patient_file("MatchMiner patient records (clinical or genomic)")
     if "protocolSection" in keys:
         if lines:
             return Detected("ctgov-v2-ndjson", ctgov_json.iter_ndjson)
@@ -157,6 +175,8 @@ def detect(path: Path) -> Detected:
                 else set()
             )
             return _classify_json("object", keys, child, lines=True)
+        if _fhir_patients(head):
+            return _patient_file("a FHIR Bundle of patient records (Patient, Condition, Observation...)")
         try:
             root, keys, child = _shape(path)
         except (ijson.JSONError, ijson.IncompleteJSONError, UnicodeDecodeError, RecursionError) as exc:
@@ -178,6 +198,8 @@ def detect(path: Path) -> Detected:
     first_line = (head_text.lstrip("\ufeff").splitlines() or [""])[0].lower()  # a lone BOM has no line
     if "nct_id" in first_line and "," in first_line:
         return Detected("aact-csv", aact_csv.iter_records)
+    if re.match(r"^\W*(patient_id|sample_id|mrn)\W*[,;\t]", first_line):
+        return _patient_file("a table of patient records (patient_id / SAMPLE_ID columns)")
     lines = [x.strip() for x in head_text.splitlines() if x.strip()][:200]
     if lines and all(re.match(r"^NCT\d+$", x.upper()) for x in lines):
         return Detected(

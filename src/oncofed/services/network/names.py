@@ -54,7 +54,15 @@ def find_centre(centres: list[Centre], text: str, *, field: str = "--centre") ->
             f"{text!r} names several centres: {listed}", field=field, fix="give the centre's id or full name"
         )
     close = difflib.get_close_matches(key, list(names), n=3, cutoff=0.6)
-    suggestions = sorted({cid for name in close for cid in names[name]})
+    words: dict[str, set[str]] = {}  # each word of a name too: "roussi" -> "roussy"
+    for name, cids in names.items():
+        for word in name.split():
+            if len(word) > 3:
+                words.setdefault(word, set()).update(cids)
+    close_words = difflib.get_close_matches(key, list(words), n=3, cutoff=0.75)
+    suggestions = sorted(
+        {cid for name in close for cid in names[name]} | {cid for w in close_words for cid in words[w]}
+    )
     fix = (
         "did you mean " + " or ".join(f"{by_id[i].name!r} ({i})" for i in suggestions) + "?"
         if suggestions

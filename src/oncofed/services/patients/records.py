@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from oncofed.domain import Actor, Centre, PatientProfile
 from oncofed.errors import InputError
+from oncofed.ingest.kinds import trial_file_format
 from oncofed.ingest.patients import fhir, flatcsv, matchminer, notes
 from oncofed.ingest.patients.common import Collector, Issue, ParsedRecord, patient_id
 from oncofed.services.network.centres import load_centres
@@ -143,6 +144,16 @@ def read_records(
         suffix = path.suffix.lower()
         if (refused := _encoding_rejection(path)) is not None:
             yield path, refused
+            continue
+        if (kind := trial_file_format(path)) is not None:  # a trial file: say which command (issue 18)
+            c = Collector(path.name, "file")
+            c.error(
+                "",
+                "",
+                f"a file of trials ({kind}), not patient records",
+                "import it with `oncofed import trials FILE`",
+            )
+            yield path, ParsedRecord(path.name, "file", None, c.issues)
             continue
         if suffix in NOTE_SUFFIXES:
             yield from ((path, r) for r in notes.parse_file(path))

@@ -1,0 +1,278 @@
+"""`oncofed patients list|search|show|correct|refer` and `oncofed trials open|setup` (issue 18):
+the same service functions as the pages, as the person at the terminal (audited as cli:<OS user>).
+Centres are accepted by id or by name ("Gustave Roussy", case and accents ignored)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+
+import typer
+
+
+def _group(app: typer.Typer, name: str, help_text: str) -> typer.Typer:
+    for info in app.registered_groups:
+        if info.name == name and info.typer_instance is not None:
+            return info.typer_instance
+    group = typer.Typer(help=help_text, no_args_is_help=True)
+    app.add_typer(group, name=name)
+    return group
+
+
+def _print_patients(data: dict[str, object], as_json: bool, as_csv: bool) -> None:
+    from rich.table import Table
+
+    from oncofed.commands.common import console
+    from oncofed.presenters.csv import to_csv
+    from oncofed.services.patients.search import SEARCH_COLUMNS
+
+    rows = data["patients"]
+    assert isinstance(rows, list)
+    if as_json:
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    if as_csv:
+        sys.stdout.write(
+            to_csv([{**r, "biomarkers": "; ".join(r["biomarkers"])} for r in rows], SEARCH_COLUMNS)
+        )
+        return
+    table = Table("id", "original id", "centre", "sex", "age", "cancer", "stage", "ECOG", "biomarkers")
+    for r in rows:
+        age = "" if r["age_years"] is None else f"{r['age_years']:.0f}"
+        table.add_row(r["id"], r["original_id"], r["centre_id"], r["sex"] or "", age, r["primary_cancer"] or "",
+                      r["stage"] or "", "" if r["ecog"] is None else str(r["ecog"]), ", ".join(r["biomarkers"]))  # fmt: skip
+    console.print(table)
+    pages = max(1, -(-int(data["total"]) // int(data["size"])))  # type: ignore[call-overload]
+    console.print(f"{data['total']} patients · page {data['page']} of {pages}")
+
+
+def register(app: typer.Typer) -> None:
+    patients = _group(app, "patients", "Patients of the store: list, search, show, correct a fact, refer.")
+    trials = _group(app, "trials", "The trial registry.")
+
+    def _query(q: str, cancer: str, stage: str, gene: str, variant: str, centre: str, page: int, size: int):  # type: ignore[no-untyped-def]
+        from oncofed.commands.common import open_database
+        from oncofed.commands.operator import operator
+        from oncofed.services.network.names import resolve_centre_id
+        from oncofed.services.patients.search import PatientQuery, search_patients
+
+        db = open_database()
+        centre_id = resolve_centre_id(db, centre) or ""
+        actor = operator("care", f"patients search {q}".strip())
+        query = PatientQuery(q, cancer, stage, gene, variant, centre_id, page, size)
+        return search_patients(db, actor, query)
+
+    @patients.command("list")
+    def list_cmd(
+        centre: str = typer.Option("", "--centre", "-c", help="Centre id or name."),
+        page: int = typer.Option(1, min=1),
+        size: int = typer.Option(50, min=1, max=500),
+        as_json: bool = typer.Option(False, "--json"),
+        as_csv: bool = typer.Option(False, "--csv"),
+    ) -> None:
+        """List patients (a page at a time), with their original ids."""
+        _print_patients(_query("", "", "", "", "", centre, page, size), as_json, as_csv)
+
+    @patients.command("search")
+    def search_cmd(
+        q: str = typer.Argument("", help="Id (the store's or the source record's) or name."),
+        cancer: str = typer.Option("", help="OncoTree code or name (subtypes included), e.g. BRCA, NSCLC."),
+        stage: str = typer.Option("", help="Stage group, e.g. IV (IVA, IVB too)."),
+        gene: str = typer.Option("", help="Gene or marker, e.g. EGFR, ERBB2, HER2."),
+        variant: str = typer.Option("", help="Variant or status, e.g. L858R, amplification, positive."),
+        centre: str = typer.Option("", "--centre", "-c", help="Centre id or name."),
+        page: int = typer.Option(1, min=1),
+        size: int = typer.Option(50, min=1, max=500),
+        as_json: bool = typer.Option(False, "--json"),
+        as_csv: bool = typer.Option(False, "--csv"),
+    ) -> None:
+        """Search patients by id, name, cancer type, stage, gene and variant."""
+        _print_patients(_query(q, cancer, stage, gene, variant, centre, page, size), as_json, as_csv)
+
+    @patients.command("show")
+    def show_cmd(
+        patient: str = typer.Argument(..., help="Store id or the source record's id."),
+        as_json: bool = typer.Option(False, "--json"),
+    ) -> None:
+        """One patient: every fact with its source (numbered: `patients correct --fact N`)."""
+        from rich.table import Table
+
+        from oncofed.commands.common import console, open_database
+        from oncofed.commands.operator import operator
+        from oncofed.services.patients.records import profile_json
+        from oncofed.services.patients.search import resolve_patient_id
+        from oncofed.store.repositories import PatientRepository
+
+        db = open_database()
+        actor = operator("care", f"patients show {patient}")
+        pid = resolve_patient_id(db, actor, patient)
+        with db.session() as s:
+            data = profile_json(PatientRepository(s, actor).get(pid))
+        if as_json:
+            print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+            return
+        console.print(f"[bold]{data['id']}[/] · {data['centre_id']} · {data['sex'] or ''} · {data['primary_cancer'] or ''} "
+                      f"· stage {data['stage'] or '?'} · ECOG {data['ecog'] if data['ecog'] is not None else '?'}")  # fmt: skip
+        table = Table("#", "kind", "code", "value", "source")
+        facts = data["facts"]
+        assert isinstance(facts, list)
+        for i, f in enumerate(facts):
+            if f["kind"] == "note":
+                continue
+            value = f"{'not ' if f.get('negated') else ''}{f.get('value', '')} {f.get('unit') or ''}".strip()
+            table.add_row(str(i), f["kind"], str(f.get("code") or ""), value[:60], f.get("source", ""))
+        console.print(table)
+
+    @patients.command("correct")
+    def correct_cmd(
+        patient: str = typer.Argument(..., help="Store id or the source record's id."),
+        kind: str = typer.Option(..., help="Fact kind: biomarker, stage, ecog, primary_cancer, lab, ..."),
+        reason: str = typer.Option(..., help="Why (audited), e.g. 'pathology report of 12 March'."),
+        fact: int = typer.Option(
+            -1, "--fact", help="Number of the fact to replace (see `patients show`); default: add."
+        ),
+        code: str = typer.Option("", help="Code: gene, OncoTree code, analyte, site..."),
+        value: str = typer.Option("", help="Value: 3+, L858R, IV, 1, ..."),
+        unit: str = typer.Option("", help="Unit (labs)."),
+        negated: bool = typer.Option(False, "--absent", help="The fact is explicitly absent."),
+        as_json: bool = typer.Option(False, "--json"),
+    ) -> None:
+        """Correct or add a fact (provenance 'corrected by', audited), then match the patient again."""
+        from oncofed.commands.common import console, open_database
+        from oncofed.commands.operator import operator
+        from oncofed.presenters.matching import report_to_dict
+        from oncofed.services.matching.match import match_stored_patient
+        from oncofed.services.patients.corrections import FactInput, correct_fact
+        from oncofed.services.patients.search import resolve_patient_id
+
+        db = open_database()
+        actor = operator("care", f"patients correct {patient}")
+        pid = resolve_patient_id(db, actor, patient)
+        done = correct_fact(db, actor, pid, FactInput(kind, code, value, unit, negated), reason,
+                            index=None if fact < 0 else fact)  # fmt: skip
+        matches = report_to_dict(match_stored_patient(db, actor, pid, limit=10))["matches"]
+        if as_json:
+            print(
+                json.dumps(
+                    {"correction": done, "matches": matches}, ensure_ascii=False, indent=2, default=str
+                )
+            )
+            return
+        console.print(f"correction {done['id']} saved ({done['action']} {done['kind']}); matched again:")
+        for m in matches:
+            console.print(
+                f"  {m['rank']:>2} {m['trial_id']} {m['verdict_label']}  {m['title'][:70]}", highlight=False
+            )
+
+    @patients.command("refer")
+    def refer_cmd(
+        patient: str = typer.Argument(..., help="Store id or the source record's id."),
+        trial: str = typer.Argument(..., help="Trial id."),
+        site: str = typer.Option(..., "--site", help="The recruiting network centre (id or name)."),
+        note: str = typer.Option("", help="A note for the site's research team."),
+    ) -> None:
+        """Refer the patient to a trial at a site: its pre-screening list (same centre) and its research staff."""
+        from oncofed.commands.common import console, open_database
+        from oncofed.commands.operator import operator
+        from oncofed.services.network.names import resolve_centre
+        from oncofed.services.patients.search import resolve_patient_id
+        from oncofed.services.prescreen.referrals import refer_patient
+
+        db = open_database()
+        actor = operator("care", f"patients refer {patient} {trial}")
+        done = refer_patient(
+            db,
+            actor,
+            resolve_patient_id(db, actor, patient),
+            trial,
+            resolve_centre(db, site, field="--site").id,
+            note,
+        )
+        console.print(f"referred {done['patient_id']} to {trial} at {done['site']}"
+                      + (f" (pre-screening status: {done['screening_status']})" if done["screening_status"] else ""))  # fmt: skip
+
+    @trials.command("open")
+    def open_cmd(
+        trial: str = typer.Argument(..., help="Trial id (an imported trial)."),
+        centre: str = typer.Option(
+            ..., "--centre", "-c", help="Network centre: id or name ('Gustave Roussy')."
+        ),
+        pi: str = typer.Option("", "--pi", help="Principal investigator at this centre."),
+        contact_name: str = typer.Option(
+            "", "--contact", help="Contact name (research nurse, trial office)."
+        ),
+        email: str = typer.Option("", "--email", help="Contact e-mail."),
+        phone: str = typer.Option("", "--phone", help="Contact phone."),
+        target: int = typer.Option(0, min=0, help="Patients to enrol at this centre (0 = none set)."),
+        opening_date: str = typer.Option(
+            "", "--opening-date", help="YYYY-MM-DD (default today when recruiting)."
+        ),
+        status: str = typer.Option(
+            "RECRUITING", help="Local status: RECRUITING, NOT_YET_RECRUITING, SUSPENDED, ..."
+        ),
+        as_json: bool = typer.Option(False, "--json"),
+    ) -> None:
+        """Open (or update, close) an imported trial at a network centre."""
+        from oncofed.commands.common import console, open_database
+        from oncofed.commands.operator import operator
+        from oncofed.errors import InputError
+        from oncofed.services.trials.setup import SiteSetup, open_trial
+
+        try:
+            opening = date.fromisoformat(opening_date) if opening_date else None
+        except ValueError:
+            raise InputError(
+                f"{opening_date!r} is not a date", field="--opening-date", fix="YYYY-MM-DD"
+            ) from None
+        db = open_database()
+        actor = operator("trial set-up", f"trials open {trial} --centre {centre}")
+        done = open_trial(
+            db,
+            actor,
+            trial,
+            SiteSetup(centre, status, pi, contact_name, email, phone, target or None, opening),
+        )
+        if as_json:
+            print(json.dumps(done, ensure_ascii=False, indent=2))
+            return
+        console.print(f"{trial} at {done['centre']}: {done['local_status'].lower().replace('_', ' ')}"
+                      f" · PI {done['principal_investigator'] or '—'} · target {done['target'] or '—'}")  # fmt: skip
+
+    @trials.command("setup")
+    def setup_cmd(
+        trial: str = typer.Argument("", help="One trial (default: every trial)."),
+        as_json: bool = typer.Option(False, "--json"),
+        as_csv: bool = typer.Option(False, "--csv"),
+    ) -> None:
+        """Trials' set-up at network centres, and the trials still to open."""
+        from rich.table import Table
+
+        from oncofed.commands.common import console, open_database
+        from oncofed.presenters.csv import to_csv
+        from oncofed.services.trials.setup import (
+            SETUP_COLUMNS,
+            list_setups,
+            registry_overview,
+            trials_to_set_up,
+        )
+
+        db = open_database()
+        rows = list_setups(db, trial or None)
+        if as_csv:
+            sys.stdout.write(to_csv(rows, SETUP_COLUMNS))
+            return
+        if as_json:
+            print(json.dumps({"setups": rows, "to_set_up": trials_to_set_up(db), "registry": registry_overview(db)},
+                             ensure_ascii=False, indent=2))  # fmt: skip
+            return
+        table = Table("trial", "centre", "status", "PI", "contact", "target", "opened")
+        for r in rows:
+            contact = " · ".join(x for x in (r["contact_name"], r["contact_phone"], r["contact_email"]) if x)
+            table.add_row(r["trial_id"], r["centre"], r["local_status"], r["principal_investigator"], contact,
+                          str(r["target"] or ""), r["opening_date"] or "")  # fmt: skip
+        console.print(table)
+        o = registry_overview(db)
+        console.print(
+            f"{o['trials']} trials, {o['recruiting']} recruiting, {o['recruiting_at_network_centre']} at a network centre"
+        )

@@ -1,0 +1,67 @@
+"""The patients file written next to generated quality events (`<events>.patients.parquet`: patient_id,
+centre_id), imported before the events so `quality generate` then `quality import` works (issue 18:
+it rejected every row as an unknown patient). Patients already in the store are left as they are;
+a centre the store does not know is an error naming the row and the fix."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow.parquet as pq
+from sqlalchemy import select
+
+from oncofed.domain import Actor, PatientProfile
+from oncofed.errors import InputError
+from oncofed.store.db import Database
+from oncofed.store.models import CentreRow
+from oncofed.store.repositories import PatientRepository
+
+SOURCE = "quality-roster"
+
+
+@dataclass
+class RosterReport:
+    path: str
+    rows: int
+    added: int
+    present: int
+
+
+def companion_roster(events: Path) -> Path | None:
+    """`x.parquet` -> `x.patients.parquet` when that file exists."""
+    guess = events.with_name(events.stem + ".patients.parquet")
+    return guess if guess.exists() else None
+
+
+def import_roster(db: Database, path: Path) -> RosterReport:
+    """Add the roster's patients that the store does not have (one transaction)."""
+    try:
+        table = pq.read_table(path, columns=["patient_id", "centre_id"])
+    except (OSError, KeyError, ValueError) as exc:
+        raise InputError(
+            f"not a patients file ({exc})", file=str(path), fix="a Parquet file with patient_id and centre_id"
+        ) from None
+    rows = table.to_pylist()
+    with db.session() as s:
+        centres = set(s.scalars(select(CentreRow.id)))
+        for i, r in enumerate(rows, start=1):
+            if not r["patient_id"]:
+                raise InputError("empty patient id", file=str(path), record=f"row {i}", field="patient_id",
+                                 fix="give every patient an id")  # fmt: skip
+            if r["centre_id"] not in centres:
+                raise InputError(
+                    f"centre {r['centre_id']!r} is not in the store", file=str(path), record=f"row {i}",
+                    field="centre_id", fix="generate with the network's centres (`quality generate` without --centres)",
+                )  # fmt: skip
+        repo = PatientRepository(s, Actor.system("quality roster import"))
+        present = repo.existing_ids(r["patient_id"] for r in rows)
+        new = [
+            PatientProfile(id=r["patient_id"], centre_id=r["centre_id"], display_name=r["patient_id"])
+            for r in rows
+            if r["patient_id"] not in present
+        ]
+        new = list({p.id: p for p in new}.values())
+        for k in range(0, len(new), 2000):
+            repo.add_many(new[k : k + 2000], source=SOURCE)
+    return RosterReport(str(path), len(rows), len(new), len(present))
