@@ -56,6 +56,7 @@ def _note_index() -> shared_vocab.PhraseIndex:
     plural forms), note wording of `vocab/notes_patient.yaml` first."""
     nv = note_vocab()
     entries: dict[str, str] = {}
+    _entries(nv["cancer_phrases"], "CANCER", entries)
     _entries(nv["metastasis_phrases"], "METASTASIS", entries)
     _entries(nv["lesion_phrases"], "LESION", entries)
     _entries({"leptomeninges": nv["leptomeningeal"]}, "LEPTO", entries)
