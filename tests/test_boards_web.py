@@ -157,3 +157,39 @@ def test_cli_lists_boards_and_writes_the_record_pdf(
     assert pdf.read_bytes().startswith(b"%PDF-")
     out = runner.invoke(app, ["boards", "meeting", "1", "--when", "2001-01-01T10:00", "--centre", "curie"])
     assert out.exit_code == 2 and "in the past" in out.output
+
+
+def test_a_recourse_request_through_the_pages_reaches_the_expert_board_without_identity(
+    web_db: Database, client_as
+) -> None:  # type: ignore[no-untyped-def]
+    expert_actor = Actor("clin-lb", Role.CLINICIAN, frozenset({"leon-berard"}), "care")
+    with web_db.session() as s:
+        sarcoma = s.scalar(
+            select(BoardRow.id).where(BoardRow.centre_id == "leon-berard", BoardRow.site == "sarcoma")
+        )
+        busy = set(s.scalars(select(CaseRow.patient_id).where(CaseRow.board_id == sarcoma)))
+        mine = next(
+            p
+            for p in s.scalars(select(CaseRow.patient_id).where(CaseRow.patient_centre_id == "curie"))
+            if p not in busy
+        )
+    clin = client_as(web_db, CLIN)
+    r = clin.post(
+        f"/boards/{sarcoma}/cases",
+        data={"patient_id": mine, "kind": "recourse", "question": "expert opinion"},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303, r.text
+    case_id = int(r.headers["location"].rsplit("/", 1)[1])
+    expert = client_as(web_db, expert_actor)
+    page = expert.get(f"/boards/{sarcoma}", headers={"accept": "text/html"}).text
+    assert f"/boards/cases/{case_id}/schedule" in page and mine not in page
+    when = (utcnow() + timedelta(days=5)).isoformat(timespec="minutes")
+    meeting = expert.post(f"/api/boards/{sarcoma}/meetings", json={"scheduled_for": when}).json()["id"]
+    r = expert.post(
+        f"/boards/cases/{case_id}/schedule", data={"meeting_id": str(meeting)}, follow_redirects=False
+    )
+    assert r.status_code == 303
+    agenda = expert.get(f"/api/boards/meetings/{meeting}").json()["cases"]
+    assert [(c["case_id"], c["patient_id"], c["kind"]) for c in agenda] == [(case_id, None, "recourse")]
+    assert clin.get(f"/api/boards/cases/{case_id}").json()["patient_id"] == mine
