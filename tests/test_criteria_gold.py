@@ -27,6 +27,7 @@ def _all_atoms(c):  # type: ignore[no-untyped-def]
 
     out = [*c.atoms, *c.condition]
     out += [SimpleNamespace(**a.attributes["about"]) for a in c.atoms if "about" in a.attributes]
+    out += [SimpleNamespace(**t) for a in c.atoms for t in a.attributes.get("target", ())]
     out += [x for a in c.atoms for x in a.condition]
     for a in c.condition:
         out += [SimpleNamespace(**p) for p in a.attributes.get("permits", ())]

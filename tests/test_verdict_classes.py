@@ -218,3 +218,44 @@ def test_qualified_exclusions_ask_for_the_qualifier() -> None:
     )
     assert outcome(c, bad, "hypertension") is Outcome.VIOLATED
     same_in_batch(c, [p, bad, patient(primary_cancer="LUAD")])
+
+
+def test_exclusions_written_as_requirements_and_sex_specific_limits() -> None:
+    c = parse(
+        "- Age >= 18",
+        "- Patients must not have known human immunodeficiency virus (HIV) infection.\n"
+        "- QTc interval > 450 msec (males) or > 470 msec (females)",
+    )
+    hiv = patient(facts=[Fact("comorbidity", "hiv", provenance=SRC)])
+    assert outcome(c, hiv, "HIV") is Outcome.VIOLATED  # "must not have" under exclusions excludes HIV
+    woman_460 = patient(sex="FEMALE", facts=[lab("qtc", 460, "ms")])
+    man_460 = patient(sex="MALE", facts=[lab("qtc", 460, "ms")])
+    assert outcome(c, woman_460, "QTc") is not Outcome.VIOLATED
+    assert outcome(c, man_460, "QTc") is Outcome.VIOLATED
+    same_in_batch(c, [hiv, woman_460, man_460, patient()])
+
+
+def test_counts_current_therapy_and_or_led_alternatives() -> None:
+    c = parse(
+        "- No more than two prior anti-HER2 therapies for metastatic disease",
+        "- Currently receiving corticosteroids",
+    )
+    two = patient(facts=[treatment("trastuzumab", "anti-HER2"), treatment("pertuzumab", "anti-HER2")])
+    past = Fact(
+        "treatment",
+        "dexamethasone",
+        provenance=SRC,
+        attributes={"class": "corticosteroid", "historical": True},
+    )
+    assert outcome(c, two, "anti-HER2") is Outcome.SATISFIED  # a count, not "no prior anti-HER2"
+    assert (
+        outcome(c, patient(facts=[past]), "corticosteroids") is Outcome.SATISFIED
+    )  # a past course is not current
+    alternatives = parse(
+        "- Relapsed neuroblastoma\n- OR relapsed osteosarcoma\n- OR metastatic uveal melanoma\n- Life expectancy of at least 12 weeks"
+    )
+    a = assess(alternatives, patient(primary_cancer="UM", stage="IV"))
+    assert a.verdict is not TrialVerdict.EXCLUDED and a.cohort and "alternative 3" in a.cohort
+    life = next(o for o in a.outcomes if "Life expectancy" in o.criterion.text)
+    assert life.outcome is Outcome.UNKNOWN  # common to every alternative
+    same_in_batch(c, [two, patient(facts=[past]), patient()])

@@ -38,7 +38,8 @@ CONDITION = "condition"
 _PERMIT = compile_i(
     r"\b(?:(?:is|are|will\s+be|be|being|were)\s+(?:also\s+)?(?:allowed|permitted|acceptable|"
     r"eligible(?!\s+(?:only|for\s+(?:this|the)\s+(?:study|trial))))"
-    r"|(?:can|may|will)\s+(?:also\s+)?be\s+(?:considered\s+)?(?:eligible|enrolled|included|allowed)"
+    r"|(?:can|could|may|might|will)\s+(?:also\s+)?be\s+(?:considered\s+)?(?:eligible|enrolled|included|allowed)"
+    r"|\bconsider\s+(?:patients?|participants?|including|enrolling)"
     r"|may\s+(?:be\s+)?(?:enrolled|included|participate|enter|eligible|have\s+(?:received|had))"
     r"|can\s+(?:be\s+)?(?:enrolled|included|participate)"
     r"|(?:will|do|does|are|is|shall)\s+not\s+(?:be\s+)?(?:excluded|an?\s+exclusion|exclude)"
@@ -179,12 +180,23 @@ def exceptions(atoms: list[Atom], text: str) -> list[Atom]:
         for a in atoms
         if _in(a, m.end(), stop) and not _is_condition(a) and not (a.negated and a.kind == "cancer_type")
     ]
-    rest = [a for a in atoms if a not in carved]
+    rest = [_unnegate_by(a, m.start(), m.end()) for a in atoms if a not in carved]
     if not carved or not any(not _is_condition(a) for a in rest):
-        return atoms
+        return rest if carved == [] else atoms
     if any(a.kind == "brain_metastases" for a in carved):
         rest = [_active_brain(a) for a in rest]
     return rest
+
+
+def _unnegate_by(a: Atom, start: int, end: int) -> Atom:
+    """An atom negated only by the "except / excluding" keyword (ConText reached past the carve-out:
+    "solid tumors, excluding glioblastoma) that is advanced or metastatic") is not negated."""
+    if not a.negated or a.kind == "cancer_type":
+        return a
+    triggers = [t for t in a.attributes.get("context", ()) if t and str(t[0]).upper().startswith("NEG")]
+    if triggers and all(start <= int(t[1]) < end + 1 for t in triggers):
+        return replace(a, negated=False)
+    return a
 
 
 def subjects(atoms: list[Atom], text: str) -> list[Atom]:
@@ -355,11 +367,37 @@ _CURRENT = compile_i(
 )
 _OPTION_BEFORE = compile_i(
     r"\b(?:candidates?|eligible|suitable|fit|unfit|ineligible|amenable)\s+(?:to\s+(?:receive|undergo)\s+|for\s+)(?:[\w-]+\s+){0,3}$"
+    r"|\b(?:patients?|participants?|subjects?|who\s+(?:are|is))\s+(?:requiring|require[sd]?|needing|in\s+need\s+of|"
+    r"scheduled\s+for|planned\s+for|awaiting)\s+(?:[\w-]+\s+){0,2}$"
 )
 _OPTION_AFTER = compile_i(
     r"^[\w\s/()-]{0,30}?\b(?:is|are|be|being)\s+(?:(?:currently|not|potentially)\s+)?(?:available|indicated|planned|"
     r"offered|recommended|appropriate|contraindicated|an?\s+option)\b"
 )
+
+
+_FOR_CANCER = compile_i(r"\bfor\s+(?:their|the|this|his|her)?\s*(?:current|present|primary|underlying)?\s*$")
+
+
+def therapy_targets(atoms: list[Atom], text: str) -> list[Atom]:
+    """ "No prior chemotherapy ... for their current breast cancer": the cancer names the therapy's
+    target (`attributes["target"]` of the therapy atoms), no requirement of its own (negated by the
+    "no", it would exclude every breast cancer patient)."""
+    if not any(a.kind == "prior_therapy" for a in atoms):
+        return atoms
+    targets = [
+        a
+        for a in atoms
+        if a.kind == "cancer_type" and a.span and _FOR_CANCER.search(text[max(0, a.span[0] - 40) : a.span[0]])
+    ]
+    if not targets:
+        return atoms
+    target = [{"kind": t.kind, "code": t.code, "operator": t.operator, "value": t.value} for t in targets]
+    return [
+        replace(a, attributes={**a.attributes, "target": target}) if a.kind == "prior_therapy" else a
+        for a in atoms
+        if a not in targets
+    ]
 
 
 def therapy_tense(atoms: list[Atom], text: str) -> list[Atom]:
@@ -398,6 +436,29 @@ def therapy_qualifiers(atoms: list[Atom], text: str) -> list[Atom]:
     return out
 
 
+_AT_MOST = compile_i(
+    r"\b(?:no\s+more\s+than|not\s+more\s+than|up\s+to|at\s+most|a\s+maximum\s+of|maximum\s+of|fewer\s+than|less\s+than)\s+"
+    r"(?P<n>\d+|one|two|three|four|five|six)\b[^.;]{0,25}$"
+)
+_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+
+
+def therapy_counts(atoms: list[Atom], text: str) -> list[Atom]:
+    """ "No more than two prior anti-HER2 therapies": a count, not "no prior anti-HER2" (`attributes
+    ["at_most"]`: the evaluator counts the distinct drugs recorded)."""
+    out = []
+    for a in atoms:
+        if a.kind == "prior_therapy" and a.span:
+            m = _AT_MOST.search(text[max(0, a.span[0] - 50) : a.span[0]])
+            if m:
+                n = _NUMBERS.get(m.group("n").lower()) or int(m.group("n"))
+                if m.group(0).lower().startswith(("fewer", "less")):
+                    n -= 1
+                a = replace(a, negated=False, attributes={**a.attributes, "at_most": n})
+        out.append(a)
+    return out
+
+
 def conditions(atoms: list[Atom], text: str) -> list[Atom]:
     """The four rules above, in order, then the severity qualifiers."""
     atoms = permissions(atoms, text)
@@ -405,4 +466,5 @@ def conditions(atoms: list[Atom], text: str) -> list[Atom]:
         return atoms
     atoms = exceptions(atoms, text)
     atoms = sex_thresholds(conditional_clauses(atoms, text), text)
-    return therapy_tense(therapy_qualifiers(severities(subjects(atoms, text), text), text), text)
+    atoms = therapy_targets(therapy_tense(therapy_qualifiers(severities(atoms, text), text), text), text)
+    return therapy_counts(subjects(atoms, text), text)

@@ -34,7 +34,7 @@ _ANCHOR_BEFORE = compile_i(
 )
 # between a therapy and its setting: "chemotherapy [regimen] for [the] | in the | given for ..."
 _SETTING_AFTER = compile_i(
-    r"^\s*(?:\([^)]{0,40}\)\s*)?(?:of\s+)?(?:(?:systemic\s+)?(?:regimens?|agents?|therapy|treatments?|lines?|drugs?)\s+)?"
+    r"^\s*(?:\([^)]{0,40}\)\s*)?(?:of\s+)?(?:(?:systemic\s+)?(?:regimens?|agents?|therap(?:y|ies)|treatments?|lines?|drugs?)\s+)?"
     r"(?:(?:given|administered|received|used)\s+)?(?:for|in|as)\s+(?:the\s+|an?\s+|their\s+)?"
     r"(?:(?:recurrent|locally|advanced|newly|unresectable|or|and|/|,)\s*){0,4}$",
 )
@@ -161,7 +161,7 @@ def _drop_head_nouns(atoms: list[Atom], text: str) -> list[Atom]:
         if not (
             a.code == "active_infection"
             and a.span
-            and any(e <= a.span[0] and text[e : a.span[0]].strip() == "" for e in ends)
+            and any(e <= a.span[0] and text[e : a.span[0]].strip(" )]") == "" for e in ends)
         )
     ]
 

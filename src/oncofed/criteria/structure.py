@@ -90,6 +90,11 @@ _QUALIFIER = compile_i(
     r"non-?operable|inoperable|male|histolog\w+\s+type)\b"
 )
 _POPULATION_KINDS = {"cancer_type", "biomarker", "disease_setting", "stage"}
+_DISEASE_KINDS = {"cancer_type", "disease_setting", "stage"}
+_OR_LEAD = re.compile(r"^\W*(?:OR|Or|or)\b\s+(?=\S)")
+_MUST_NOT = compile_i(
+    r"\b(?:must|should|may|can|shall|will)\s*(?:not|n't)\b|\bcannot\b|\b(?:is|are)\s+not\s+(?:allowed|permitted)\s+to\b"
+)
 
 
 def _rank(label: str) -> int:
@@ -122,6 +127,8 @@ def _heading(c: Criterion) -> tuple[str, str | None, int] | None:
     """(kind, label, rank) when the criterion is a heading, else None; kind is "cohort", "all",
     "leadin", "one_of" or "plain"."""
     bare = _bare(c.text)
+    if _INLINE_SUFFIX.search(bare) and not _SECTION_TAIL.match(bare):
+        return None  # "or Non clear-cell renal carcinoma (cohort O):" is one cohort's line
     m = _SECTION_TAIL.match(bare)
     if m:
         qualifier = m.group("q").strip(" :-–,")
@@ -162,12 +169,15 @@ def organise(criteria: Sequence[Criterion], hints: Sequence[str | None] | None =
     inline_prev: list[tuple[int, str]] = []  # inline labels of the previous line ("Phase II part: ...")
     options: tuple[str, int] | None = None  # (label of the "one of" cohort, options so far)
     option_parent: int | None = None
+    or_run: tuple[str | None, int, int] | None = None  # "OR" alternatives: base cohort, count, first line
 
     def current() -> str | None:
         return JOIN.join(label for _, label in stack) or None
 
     for k, c in enumerate(criteria):
         hint = hints[k] if hints is not None else None
+        if hint and _PLAIN.match(hint):  # "Procurement inclusion criteria": a step, not a cohort
+            hint = None
         if c.section is not section or hint != last_hint:
             section, last_hint = c.section, hint
             stack = [(min(_rank(_label(hint)), 2), _label(hint))] if hint else []
@@ -185,8 +195,8 @@ def organise(criteria: Sequence[Criterion], hints: Sequence[str | None] | None =
                 stack = []
             elif kind == "cohort" and label:
                 stack = [(r, x) for r, x in stack if r < rank] + [(rank, label)]
-                if any(a.kind != "non_evaluable" for a in c.atoms):
-                    out.append(replace(c, cohort=current()))
+                if c.section is Section.INCLUSION and any(a.kind != "non_evaluable" for a in c.atoms):
+                    out.append(replace(c, cohort=current()))  # "For TNBC:" is the cohort's requirement
             if kind == "one_of" and c.section is Section.INCLUSION:
                 options, option_parent = (current() or "", 0), c.index
             if (
@@ -197,6 +207,30 @@ def organise(criteria: Sequence[Criterion], hints: Sequence[str | None] | None =
                 out.append(replace(c, cohort=current()))
             continue
         cohort = current()
+        if _OR_LEAD.match(c.text) and c.section is Section.INCLUSION and out:
+            # "OR relapsed osteosarcoma ...": this line and the disease lines before it are alternatives
+            if or_run is None:
+                base = current()
+                first = len(out)
+                while (
+                    first > 0
+                    and out[first - 1].section is c.section
+                    and out[first - 1].cohort == base
+                    and (any(a.kind in _DISEASE_KINDS for a in out[first - 1].atoms))
+                ):
+                    first -= 1
+                if first < len(out):
+                    run = out[first].index
+                    for j in range(first, len(out)):
+                        out[j] = replace(out[j], cohort=_join(base, f"alternative 1 of line {run}"))
+                    or_run = (base, 1, run)
+            if or_run is not None:
+                base, n, run = or_run
+                or_run = (base, n + 1, run)
+                out.append(replace(c, cohort=_join(base, f"alternative {n + 1} of line {run}")))
+                continue
+        else:
+            or_run = None
         inline = _INLINE.match(c.text)
         suffix = _INLINE_SUFFIX.search(c.text)
         if inline or suffix:
@@ -231,6 +265,12 @@ def section_rules(c: Criterion) -> Criterion:
     its comparison ("Karnofsky performance status of 60": the sign was lost) is ambiguous."""
     if c.section is not Section.EXCLUSION:
         return c
+    if _MUST_NOT.search(c.text) and c.atoms and all(a.negated for a in c.atoms if a.kind != "non_evaluable"):
+        # "Patients must not have known HIV infection" under exclusions: it excludes HIV (the "not"
+        # belongs to the requirement style, not to the condition)
+        c = replace(
+            c, atoms=tuple(replace(a, negated=False) if a.kind != "non_evaluable" else a for a in c.atoms)
+        )
     sexes = [a for a in c.atoms if a.kind == "sex"]
     implicit = [a for a in c.atoms if a.kind in _IMPLICIT_KINDS and a.attributes.get("implicit")]
     if not sexes and not implicit:
@@ -267,6 +307,8 @@ def qualify_own_disease(criteria: list[Criterion]) -> list[Criterion]:
     carry a qualifier ("bilateral", "history of", "another") as `qualified` (see module docstring)."""
     included: set[str] = set()
     settings: set[str] = set()
+    population = {_signature(a) for c in criteria if c.section is Section.INCLUSION for a in c.atoms
+                  if a.kind in _POPULATION_KINDS and not a.negated}  # fmt: skip
     for c in criteria:
         if c.section is Section.INCLUSION:
             for a in c.atoms:
@@ -281,7 +323,9 @@ def qualify_own_disease(criteria: list[Criterion]) -> list[Criterion]:
         ):
             # the trial's own disease is neutral next to another statement ("HER2-positive breast
             # cancer" in a breast trial: the HER2 status decides); alone it must be qualified
-            alone = all(a.kind in _POPULATION_KINDS - {"biomarker"} for a in c.atoms)
+            alone = all(a.kind in _POPULATION_KINDS - {"biomarker"} for a in c.atoms) or all(
+                _signature(a) in population for a in c.atoms
+            )  # "Triple negative breast cancer was not surgically removed" in a TNBC trial
             atoms = tuple(
                 _qualified(a, c.text, included if alone else set(), settings if alone else set())
                 for a in c.atoms
@@ -292,11 +336,17 @@ def qualify_own_disease(criteria: list[Criterion]) -> list[Criterion]:
     return out
 
 
+def _signature(a: Atom) -> tuple[str, str, str]:
+    return (a.kind, str(a.code or ""), repr(a.value))
+
+
 def _qualified(a: Atom, text: str, included: set[str], settings: set[str]) -> Atom:
     if a.negated or a.attributes.get("qualified"):
         return a
     before = text[max(0, (a.span or (0, 0))[0] - 60) : (a.span or (0, 0))[0]]
     own = False
+    if a.kind == "biomarker" and (included or settings):
+        own = True  # the criterion restates the trial's own population (see qualify_own_disease)
     if a.kind == "cancer_type":
         own = any(_related(code, included) for code in _codes(a))
     elif a.kind == "disease_setting":

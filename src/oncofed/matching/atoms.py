@@ -401,6 +401,22 @@ def prior_therapy(atom: Atom, v: PatientView, day: date) -> AtomResult:
     label = klass or code
     negs = [f for f in v.negative("treatment") if treatment_matches(f, code, klass)]
     hits = [f for f in v.treatments() if treatment_matches(f, code, klass)]
+    at_most = atom.attributes.get("at_most")
+    if at_most is not None:  # "no more than two prior anti-HER2 therapies": distinct drugs recorded
+        drugs = sorted({str(h.code) for h in hits})
+        if len(drugs) <= int(at_most) and (hits or negs or v.treatments()):
+            return AtomResult(
+                True,
+                f"{len(drugs)} {label} recorded ({', '.join(drugs) or 'none'}), at most {at_most}",
+                hits[0] if hits else None,
+            )
+        if not hits and not negs:
+            return unknown(f"prior treatments ({label}?)")
+        return unknown(
+            f"number of prior {label} therapies (at most {at_most})",
+            f"{len(drugs)} {label} drugs recorded",
+            hits[0],
+        )
     if hits:
         if atom.window_days is None:
             holds = True

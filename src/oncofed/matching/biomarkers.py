@@ -83,4 +83,6 @@ def biomarker(atom: Atom, v: PatientView, day: date) -> AtomResult:
         holds = not holds
     got = f.value if f.value is not None else ("negative" if f.negated else "")
     asked = f" (criterion: {', '.join(map(str, wanted))})" if wanted else ""
+    if holds and atom.attributes.get("qualified"):  # an exclusion restating the trial's own population
+        return unknown(f"whether this applies: “{atom.text}”", f"{code} {got}: the criterion asks more", f)
     return AtomResult(holds, f"{code} {got}{asked}".strip(), f)

@@ -107,19 +107,20 @@ def statement(
 
     `value(atom)` is an atom's truth value (an int, or a numpy column); `and_`/`or_` are `min`/`max`
     (or `np.minimum`/`np.maximum`). An atom with a condition reads "condition and statement" inside
-    an OR group and "if condition then statement" alone. Python ints stop at the first FALSE.
+    an OR group or in an exclusion ("QTc > 450 ms in men" excludes men only), "if condition then
+    statement" alone in an inclusion. Python ints stop at the first FALSE.
     """
     if not plan.plain and not plan.groups:
         return UNKNOWN
     acc: Any = TRUE
     for atom in plan.plain:
-        acc = and_(acc, _term(atom, value, and_, or_, grouped=False))
+        acc = and_(acc, _term(atom, value, and_, or_, False, plan.inclusion))
         if acc is FALSE or (type(acc) is int and acc == FALSE):
             return FALSE
     for group in plan.groups:
         alt: Any = FALSE
         for atom in group:
-            alt = or_(alt, _term(atom, value, and_, or_, grouped=True))
+            alt = or_(alt, _term(atom, value, and_, or_, True, plan.inclusion))
         acc = and_(acc, alt)
         if type(acc) is int and acc == FALSE:
             return FALSE
@@ -135,12 +136,14 @@ def condition_value(
     return acc
 
 
-def _term(atom: Atom, value: Callable[[Atom], Any], and_: Any, or_: Any, grouped: bool) -> Any:
+def _term(
+    atom: Atom, value: Callable[[Atom], Any], and_: Any, or_: Any, grouped: bool, inclusion: bool
+) -> Any:
     v = value(atom)
     if not atom.condition:
         return v
     c = condition_value(atom.condition, value, and_)
-    return and_(c, v) if grouped else or_(TRUE - c, v)
+    return and_(c, v) if grouped or not inclusion else or_(TRUE - c, v)
 
 
 def outcome_code(plan: Plan, holds: int, condition: int | None = None) -> int:

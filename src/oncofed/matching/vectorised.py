@@ -464,6 +464,7 @@ def atom_column(atom: Atom, batch: PatientBatch) -> np.ndarray:
                 kind == "prior_therapy"
                 and not atom.attributes.get("qualifier")
                 and not atom.attributes.get("current")
+                and atom.attributes.get("at_most") is None
             ):
                 col = _therapy_column(atom, batch)
             elif kind in ("cancer_type", "sex", "stage"):
