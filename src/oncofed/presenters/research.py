@@ -74,7 +74,7 @@ def copublication_svg(data: dict[str, Any], centres: list[Centre], lang: str) ->
 def activation_svg(steps: list[dict[str, Any]], lang: str, slowest: str | None) -> str:
     """Median days of each step (bar) with its interquartile range (whisker)."""
     rows = [s for s in steps if s["median"] is not None]
-    w, row_h, left = 640, 34, 220
+    w, row_h, left = 760, 34, 330
     h = 30 + row_h * max(len(rows), 1)
     top = max([float(s["q3"] or s["median"]) for s in rows] + [1.0])
     scale = (w - left - 40) / top

@@ -42,7 +42,7 @@ STATUSES = (MATCHED, REVIEW, EXTERNAL)
 def affiliation_key(text: str) -> str:
     """The identity of an affiliation string: its normalised words (case, accents, punctuation and
     e-mail addresses do not make a new affiliation), hashed to a fixed width."""
-    return hashlib.sha1(normalise(EMAIL.sub(" ", text)).encode()).hexdigest()
+    return hashlib.sha1(normalise(EMAIL.sub(" ", text) if "@" in text else text).encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -129,7 +129,7 @@ class AffiliationMatcher:
             )
 
     def match(self, text: str) -> AffiliationMatch:
-        clean = EMAIL.sub(" ", text or "")
+        clean = EMAIL.sub(" ", text) if "@" in (text or "") else (text or "")
         parts = [p for p in re.split(r";|\s\|\s", clean) if p.strip()] or [""]
         countries = [self.countries.find(p) for p in parts]
         last_known = next((c for c in reversed(countries) if c), "")

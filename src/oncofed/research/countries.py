@@ -20,6 +20,7 @@ from oncofed.research.text import normalise
 from oncofed.resources import load_yaml
 
 MAX_NAME_WORDS = 6
+_DIGIT = re.compile(r"\d").search
 _ZIP_STATE = re.compile(r"\b([A-Z]{2})\s+\d{5}(?:-\d{4})?\b")
 _TRAILING_CODES = re.compile(r"(?:\b[a-z]{0,2}\s*\d[\d ]*\b|\bcedex\b|\bbp\b)", re.I)
 # bare e-mail addresses and "Electronic address:" notes end many PubMed affiliations
@@ -66,7 +67,7 @@ class CountryFinder:
         self.cities = {normalise(c) for c in french_cities if c}
 
     def find(self, text: str) -> str:
-        text = EMAIL.sub(" ", text or "").strip().rstrip(".;, ")
+        text = (EMAIL.sub(" ", text) if "@" in (text or "") else (text or "")).strip().rstrip(".;, ")
         if not text:
             return ""
         segments = [s for s in re.split(r"[,;]", text) if s.strip()]
@@ -85,7 +86,7 @@ class CountryFinder:
     def _tail(self, segment: str) -> str:
         words = normalise(segment).split()
         # drop postcodes and the like at the end ("France 75005", "UK SW3 6JJ" keeps "uk")
-        while words and any(ch.isdigit() for ch in words[-1]):
+        while words and _DIGIT(words[-1]):
             words.pop()
         for n in range(min(MAX_NAME_WORDS, len(words)), 0, -1):
             code = self.names.get(" ".join(words[-n:]))

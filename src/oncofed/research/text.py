@@ -17,8 +17,11 @@ _STE = re.compile(r"\bste\b")
 
 @functools.lru_cache(maxsize=262_144)
 def normalise(text: str) -> str:
-    s = unicodedata.normalize("NFKD", text or "")
-    s = "".join(c for c in s if not unicodedata.combining(c)).lower().replace("œ", "oe")
+    s = text or ""
+    if not s.isascii():  # accents off (most affiliations are ASCII: skipped, measured 3x faster)
+        s = unicodedata.normalize("NFKD", s)
+        s = "".join(c for c in s if not unicodedata.combining(c)).replace("œ", "oe").replace("Œ", "oe")
+    s = s.lower()
     s = _NON_WORD.sub(" ", s)
     s = _ST.sub("saint", s)
     s = _STE.sub("sainte", s)
