@@ -254,3 +254,59 @@ def test_the_pubmed_reader_never_crashes_on_odd_text(
     path.write_text(body, encoding="utf-8")
     for item in pubmed.iter_records(path):
         assert item.publication is not None or item.error or item.skipped
+
+
+JSONISH = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    JSONISH,
+    st.sampled_from(
+        ["title", "publication_year", "authorships", "ids", "primary_location", "abstract_inverted_index"]
+    ),
+)
+def test_the_openalex_reader_refuses_odd_works_by_field_and_never_crashes(value: object, key: str) -> None:
+    from oncofed.ingest.publications.openalex import RecordError, work_to_record
+
+    work = {"id": "https://openalex.org/W123", "title": "A title", key: value}
+    try:
+        rec = work_to_record(work)
+    except RecordError as exc:
+        assert exc.field and exc.reason
+    else:
+        assert rec.openalex_id == "W123" and rec.title
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=12), min_size=2, max_size=8
+    )
+)
+def test_the_milestone_reader_names_every_bad_row(cells: list[str]) -> None:
+    from oncofed.ingest import tabular
+    from oncofed.ingest.publications.milestones import MilestoneLine, read
+
+    text = (
+        "trial_id,site,selection,opening\n"
+        + ",".join(c.replace(",", " ").replace("\n", " ") for c in cells[:4])
+        + "\n"
+    )
+    try:
+        items = list(read(text, "m.csv"))
+    except Exception as exc:  # only a header problem may stop the file, as an InputError naming it
+        from oncofed.errors import InputError
+
+        assert isinstance(exc, InputError)
+        return
+    for item in items:
+        assert isinstance(item, MilestoneLine) or (
+            isinstance(item, tabular.Reject) and item.field and item.fix
+        )
