@@ -127,14 +127,14 @@ def test_session_cookie_is_secure_over_https(web_db: Database) -> None:
     response = _login(client, "tom")
     cookies = [v for k, v in response.headers.multi_items() if k == "set-cookie"]
     assert cookies and all("Secure" in c for c in cookies)
-    assert response.headers["location"] == "/feasibility"  # a trial manager's landing page
+    assert response.headers["location"] == "/"  # a trial manager's landing page (per role, issue 18)
 
 
 def test_login_redirects_only_to_local_paths(web_db: Database) -> None:
     client = TestClient(create_app(web_db))
-    assert _login(client, "tom", next="https://evil.example/").headers["location"] == "/feasibility"
+    assert _login(client, "tom", next="https://evil.example/").headers["location"] == "/"
     client = TestClient(create_app(web_db))
-    assert _login(client, "tom", next="//evil.example/").headers["location"] == "/feasibility"
+    assert _login(client, "tom", next="//evil.example/").headers["location"] == "/"
     client = TestClient(create_app(web_db))
     assert _login(client, "tom", next="/centres/curie").headers["location"] == "/centres/curie"
     client = TestClient(create_app(web_db))

@@ -19,12 +19,16 @@ from oncofed.web.templating import render
 router = APIRouter()
 
 # Where each role lands after logging in (the first of these pages that exists).
+# "/" is each role's own landing page (web/landing.py, issue 18): a clinician's patients and new
+# matches, research staff's queues, a trial manager's recruitment and trials to open, the quality
+# manager's indicators, the DPO's audit log; HR roles go to the pay grid.
 LANDING = {
-    Role.CLINICIAN: ("/patients", "/prescreen"),
-    Role.RESEARCH_STAFF: ("/prescreen", "/patients"),
-    Role.TRIAL_MANAGER: ("/feasibility", "/recruitment"),
-    Role.QUALITY_MANAGER: ("/quality",),
-    Role.DPO: ("/audit",),
+    Role.CLINICIAN: ("/",),
+    Role.RESEARCH_STAFF: ("/",),
+    Role.TRIAL_MANAGER: ("/",),
+    Role.QUALITY_MANAGER: ("/",),
+    Role.DPO: ("/",),
+    Role.ADMIN: ("/",),
     Role.FEDERATION_HR: ("/federation",),
     Role.CENTRE_HR: ("/federation",),
 }

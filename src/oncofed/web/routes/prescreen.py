@@ -428,7 +428,10 @@ def status_form(
             fix=exc.fix or "",
             status_code=code,
         )
-    msg = f"{len(states)} candidate(s) set to {status}"
+    from oncofed.presenters.i18n import translate
+
+    lang = getattr(request.state, "lang", "en")
+    msg = translate(lang, "wd_ps_done", n=len(states), status=translate(lang, f"st_{status}"))
     kept = {"tab": query.tab, "sort": query.sort, "status": query.status, "q": query.q, "page": query.page,
             "size": query.size, "msg": msg}  # fmt: skip
     params = urlencode({k: v for k, v in kept.items() if v not in ("", None)})
