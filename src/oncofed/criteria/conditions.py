@@ -43,7 +43,9 @@ _PERMIT = compile_i(
     r"|may\s+(?:be\s+)?(?:enrolled|included|participate|enter|eligible|have\s+(?:received|had))"
     r"|can\s+(?:be\s+)?(?:enrolled|included|participate)"
     r"|(?:will|do|does|are|is|shall)\s+not\s+(?:be\s+)?(?:excluded|an?\s+exclusion|exclude)"
-    r"|no\s+limit\s+(?:on|to)|(?:is|are)\s+not\s+(?:required|mandatory))\b"
+    r"|no\s+limit\s+(?:on|to)|(?:is|are)\s+not\s+(?:required|mandatory)"
+    r"|(?:will\s+be|is|are)\s+(?:considered|counted)\s+(?:as\s+)?(?:\d+|one|a|an)\s+(?:line|regimen)"
+    r"|counts?\s+as\s+(?:\d+|one|a)\s+line)\b"
 )
 # "A female participant is eligible to participate if she ...": a requirement phrased as eligibility
 _ELIGIBLE_IF = compile_i(
@@ -78,7 +80,7 @@ _SUBJECT_KINDS = {
     "leptomeningeal_disease",
 }  # fmt: skip
 _IF = compile_i(
-    r"\bif\b|\bwhen\b|\bin\s+(?:the\s+)?(?:case|presence|setting)\s+of\b"
+    r"\bif\b|\bwhen\b|\bin\s+(?:the\s+)?(?:case|presence|setting|absence)\s+of\b"
     r"|\b(?:for|in)\s+(?:patients?|participants?|subjects?|those|cases?)\s+(?:with|who\s+have|having)\b"
     r"|\bwith\s+(?:known\s+|documented\s+)?(?:liver|hepatic|bone)\s+(?:metastas[ie]s|involvement)\b"
     r"|\b(?:due|secondary|attributable|related)\s+to\b"
@@ -90,7 +92,7 @@ _CONDITION_KINDS = {
 }  # fmt: skip
 _GOVERNED_KINDS = {"lab", "ecog", "karnofsky", "age", "prior_lines", "life_expectancy"}
 _CLAUSE_END = re.compile(r"[);]|\.(?:\s|$)|,\s*or\b|\s\bor\s+(?:[<>≤≥=]|less|greater|more)")
-_CLAUSE_START = re.compile(r"[(;]|\.\s|\bor\b")
+_CLAUSE_START = re.compile(r"[(;]|\.\s|\bor\b|\bwhile\b|\bwhereas\b")
 _REPRODUCTIVE = {"pregnancy", "breastfeeding"}
 _THRESHOLD = compile_i(r"[<>≤≥]|\b(?:uln|times|x\s*uln|upper\s+limit|mg/dl|µmol|umol|g/dl|/l)\b")
 
@@ -199,6 +201,10 @@ def _unnegate_by(a: Atom, start: int, end: int) -> Atom:
     return a
 
 
+_THEIR = compile_i(r"\b(?:their|his|her)\s+(?:[\w-]+\s+)?$")
+_PRESUPPOSED_KINDS = {"brain_metastases", "metastasis", "leptomeningeal_disease", "comorbidity", "infection"}
+
+
 def subjects(atoms: list[Atom], text: str) -> list[Atom]:
     """Rule 3: who the criterion is about is its condition."""
     out = []
@@ -214,6 +220,12 @@ def subjects(atoms: list[Atom], text: str) -> list[Atom]:
                 and a.kind in _SUBJECT_KINDS
                 and not _is_condition(a)
             )
+            # "treatment of their CNS disease": for the patients who have it
+            or (
+                a.kind in _PRESUPPOSED_KINDS
+                and a.span
+                and _THEIR.search(text[max(0, a.span[0] - 20) : a.span[0]])
+            )
         ):
             a = _as_condition(a)
         out.append(a)
@@ -227,21 +239,35 @@ def subjects(atoms: list[Atom], text: str) -> list[Atom]:
     return out
 
 
+def _negated_within(a: Atom, start: int, end: int) -> bool:
+    """Whether the atom's negation comes from inside the clause ("if no liver metastases"), not from
+    another mention ("... in the absence of liver metastases, ... in the presence of liver metastases")."""
+    if not a.negated:
+        return False
+    triggers = [t for t in a.attributes.get("context", ()) if t and str(t[0]).upper().startswith("NEG")]
+    return not triggers or any(start <= int(t[1]) < end for t in triggers)
+
+
 def conditional_clauses(atoms: list[Atom], text: str) -> list[Atom]:
     """Rule 4: "if ...", "for patients with ...", "unless ..." clauses (see module docstring)."""
     if not _IF.search(text):
         return atoms
     out = list(atoms)
+    pool = list(atoms)  # a condition atom serves every clause that mentions it
     lead = len(text) - len(text.lstrip(" -*•\t"))
     for m in list(_IF.finditer(text)):
         end_m = _CLAUSE_END.search(text, m.end())
         end = end_m.start() if end_m else len(text)
         cond = [
-            a for a in out if _in(a, m.start(), end) and a.kind in _CONDITION_KINDS and not _is_condition(a)
+            a
+            for a in pool
+            if any(m.start() <= sp[0] < end for sp in _mentions(a))
+            and a.kind in _CONDITION_KINDS
+            and not _is_condition(a)
         ]
         if not cond:
             continue
-        cond_end = max(a.span[1] for a in cond if a.span)
+        cond_end = max(sp[1] for a in cond for sp in _mentions(a) if m.start() <= sp[0] < end)
         if m.start() <= lead + 2:  # "For patients with liver metastases, ..." opens the criterion
             out = [_as_condition(a) if a in cond else a for a in out]
             continue
@@ -250,7 +276,7 @@ def conditional_clauses(atoms: list[Atom], text: str) -> list[Atom]:
         governed = [a for a in out if a.kind in _GOVERNED_KINDS and a not in cond and a.span
                     and (begin <= a.span[0] < m.start() or cond_end <= a.span[0] < end)]  # fmt: skip
         plain = [a for a in out if a.kind in _GOVERNED_KINDS and a not in cond and a not in governed]
-        ifs = tuple(replace(a, hypothetical=False) for a in cond)
+        ifs = tuple(replace(a, hypothetical=False, negated=_negated_within(a, m.start(), end)) for a in cond)
         if not governed and not plain and not _THRESHOLD.search(text, begin, end):
             continue  # not about a threshold ("... except for patients receiving trastuzumab"): left as is
         out = [a for a in out if a not in cond]
@@ -388,7 +414,9 @@ def therapy_targets(atoms: list[Atom], text: str) -> list[Atom]:
     targets = [
         a
         for a in atoms
-        if a.kind == "cancer_type" and a.span and _FOR_CANCER.search(text[max(0, a.span[0] - 40) : a.span[0]])
+        if a.kind in ("cancer_type", "brain_metastases", "metastasis")
+        and a.span
+        and _FOR_CANCER.search(text[max(0, a.span[0] - 40) : a.span[0]])
     ]
     if not targets:
         return atoms
@@ -397,6 +425,26 @@ def therapy_targets(atoms: list[Atom], text: str) -> list[Atom]:
         replace(a, attributes={**a.attributes, "target": target}) if a.kind == "prior_therapy" else a
         for a in atoms
         if a not in targets
+    ]
+
+
+_LINE_REFERENCE = compile_i(
+    r"^[\s-]*(?:or\s+(?:second|third|2nd|3rd)[\s-]*line\s+)?(?:treatments?|therap(?:y|ies)|regimens?|chemo\w*)\b"
+)
+
+
+def line_references(atoms: list[Atom], text: str) -> list[Atom]:
+    """ "response to first- or second-line treatment": a reference to a past therapy, not a requirement
+    that the patient be in the first-line setting."""
+    return [
+        a
+        for a in atoms
+        if not (
+            a.kind == "disease_setting"
+            and a.code == "first_line"
+            and a.span
+            and _LINE_REFERENCE.match(text[a.span[1] :])
+        )
     ]
 
 
@@ -467,4 +515,4 @@ def conditions(atoms: list[Atom], text: str) -> list[Atom]:
     atoms = exceptions(atoms, text)
     atoms = sex_thresholds(conditional_clauses(atoms, text), text)
     atoms = therapy_targets(therapy_tense(therapy_qualifiers(severities(atoms, text), text), text), text)
-    return therapy_counts(subjects(atoms, text), text)
+    return therapy_counts(subjects(line_references(atoms, text), text), text)

@@ -175,6 +175,27 @@ def _seronegative(atom: Atom, text: str) -> Atom:
     return atom
 
 
+_NOT_NEGATION = compile_i(r"^(?:free|any\s+other|other)$")
+_FREE_COMPOUND = compile_i(
+    r"(?:disease|progression|recurrence|relapse|event|metastasis|tumou?r|symptom|treatment)[\s-]*$"
+)
+
+
+def _false_negation(text: str, triggers: Sequence[Sequence[object]]) -> bool:
+    """Whether every negation trigger is a false one: "disease-free survival", "any other diseases"."""
+    negations = [t for t in triggers if str(t[0]).upper().startswith("NEG")]
+    if not negations:
+        return False
+    for t in negations:
+        start, end = int(str(t[1])), int(str(t[2]))
+        word = text[start:end]
+        if not _NOT_NEGATION.match(word):
+            return False
+        if word.lower() == "free" and not _FREE_COMPOUND.search(text[max(0, start - 15) : start]):
+            return False
+    return True
+
+
 def _apply_context(items: list[tuple[str, list[Atom]]]) -> list[list[Atom]]:
     requests = []
     for text, atoms in items:
@@ -192,9 +213,10 @@ def _apply_context(items: list[tuple[str, list[Atom]]]) -> list[list[Atom]]:
                     attrs["context"] = [list(t) for t in c.triggers]
                     if c.uncertain:
                         attrs["uncertain"] = True
+                    negated = c.negated and not _false_negation(text, c.triggers)
                     a = replace(
                         a,
-                        negated=a.negated or c.negated,
+                        negated=a.negated or negated,
                         historical=c.historical,
                         hypothetical=c.hypothetical,
                         attributes=attrs,
