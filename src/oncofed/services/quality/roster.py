@@ -44,6 +44,12 @@ def import_roster(db: Database, path: Path) -> RosterReport:
         ) from None
     rows = table.to_pylist()
     with db.session() as s:
+        empty = s.scalar(select(CentreRow.id).limit(1)) is None
+    if empty:  # a new store: the network's centres first (as the patient importer does)
+        from oncofed.services.network.centres import load_centres
+
+        load_centres(db)
+    with db.session() as s:
         centres = set(s.scalars(select(CentreRow.id)))
         for i, r in enumerate(rows, start=1):
             if not r["patient_id"]:
