@@ -4,6 +4,8 @@ keep getting JSON (web/app.py decides who is a browser)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
@@ -33,7 +35,7 @@ def error_page(
     status: int,
     message: str,
     fix: str | None,
-    headers: dict[str, str] | None,
+    headers: Mapping[str, str] | None,
     *,
     reference: str = "",
 ) -> HTMLResponse:

@@ -63,7 +63,7 @@ def _new_matches(db: Database, actor: Actor, limit: int = 12) -> list[dict[str, 
             )  # fmt: skip
             for pid, tid, elig, at, title in s.execute(stmt):
                 out.append({"patient_id": pid, "trial_id": tid, "title": title, "eligibility": elig,
-                            "since": at.isoformat(timespec="seconds"), "centre_id": centre_id})  # fmt: skip
+                            "since": at.isoformat(timespec="seconds") if at else None, "centre_id": centre_id})  # fmt: skip
         from types import SimpleNamespace
 
         repo.audit(

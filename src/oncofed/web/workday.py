@@ -44,7 +44,7 @@ def patient_workday(
 def match_workday(db: Database, data: dict[str, Any]) -> dict[str, Any]:
     """Per matched trial: its recruiting network sites (for referrals); and why nothing is open."""
     trial_ids = [m["trial_id"] for m in data["matches"]]
-    sites: dict[str, list[dict[str, str]]] = {tid: [] for tid in trial_ids}
+    sites: dict[str, list[dict[str, Any]]] = {tid: [] for tid in trial_ids}
     with db.session() as s:
         rows = s.execute(
             select(TrialSiteRow.trial_id, TrialSiteRow.centre_id, CentreRow.name, TrialSiteRow.contact)
@@ -55,7 +55,8 @@ def match_workday(db: Database, data: dict[str, Any]) -> dict[str, Any]:
         for tid, cid, name, contact in rows:
             sites[tid].append({"centre_id": cid, "name": name, "contact": contact})
         centre = s.get(CentreRow, data["patient"]["centre_id"])
-    why_key, why = ("", {})
+    why_key: str = ""
+    why: dict[str, Any] = {}
     if not data["open_trials"]:
         why_key, why = explain_no_open_trial(registry_overview(db))
     return {

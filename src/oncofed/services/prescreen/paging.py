@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Select, case, func, select
 
@@ -128,11 +128,12 @@ def list_page(
         labels = run.labels if run is not None else None
         stale = run is None or run.trial_hash != trial_criteria_hash(trial, engine or DEFAULT_ENGINE)
         status = func.coalesce(c.status, "new")
-        base = (
+        base = cast(
+            Select[Any],
             select(r, c, PatientRow.display_name)
             .join(PatientRow, PatientRow.id == r.patient_id)
             .outerjoin(c, (c.trial_id == r.trial_id) & (c.patient_id == r.patient_id))
-            .where(r.trial_id == trial_id, r.centre_id == centre_id, r.patient_id.in_(visible))
+            .where(r.trial_id == trial_id, r.centre_id == centre_id, r.patient_id.in_(visible)),
         )
         is_new = r.became_candidate_at.is_not(None) & r.eligibility.in_(CANDIDATE)
         if last is not None:
@@ -147,7 +148,7 @@ def list_page(
             counts["new"] += int(n_new or 0)
         counts["candidates"] = counts["eligible"] + counts["possible"]
         counts["all"] = counts["candidates"] + counts["blocked"]
-        stmt = base
+        stmt: Select[Any] = base
         if query.tab == "candidates":
             stmt = stmt.where(r.eligibility.in_(CANDIDATE))
         elif query.tab in ("eligible", "possible"):
