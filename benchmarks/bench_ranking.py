@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import pickle
 import statistics
 import time
 from dataclasses import dataclass, fields
@@ -161,18 +162,25 @@ def grid() -> list[Weights]:
     return [w for w in combos if w.violated > w.unknown + w.satisfied + w.decisive]
 
 
-def quality() -> tuple[str, dict[str, object]]:
+def quality(cache: Path | None = None) -> tuple[str, dict[str, object]]:
     sets = all_sets()
     if not sets:
         return "Data not found under ../shared/data: nothing measured.", {}
     feats: dict[str, list[Query]] = {}
     indexes = {}
+    if cache is not None and cache.is_file():  # iterating on the analysis only (never for published figures)
+        feats = pickle.loads(cache.read_bytes())
     for s in sets:
         t0 = time.perf_counter()
+        if s.name in feats:
+            indexes[s.name] = corpus_index(s.docs)
+            continue
         feats[s.name], indexes[s.name] = extract(s)
         print(
             f"{s.name}: {len(feats[s.name])} queries, signals in {time.perf_counter() - t0:.0f} s", flush=True
         )
+    if cache is not None:
+        cache.write_bytes(pickle.dumps(feats))
     settings = grid()
     t0 = time.perf_counter()
     ndcg = {n: np.array([per_query(qs, w)[:, 0].mean() for w in settings]) for n, qs in feats.items()}
