@@ -106,7 +106,7 @@ def _composed_cancers(text: str) -> list[tuple[int, int, str, str]]:
 
     out: list[tuple[int, int, str, str]] = []
     low = text.lower()
-    if " of " in low:
+    if "carcinoma of" in low or "cancer of" in low:
         for m in _HISTOLOGY_OF.finditer(text):
             words = m.group(2).split()
             for k in range(1, len(words)):  # k = 0 is the plain phrase, already a vocabulary mention if known
@@ -139,10 +139,16 @@ def _hyphen_joined_drugs(text: str) -> list[tuple[int, int, str, str]]:
     for m in _AFTER_HYPHEN.finditer(text):
         if text[max(0, m.start() - 4) : m.start()].lower().endswith(("anti", "non", "post", "pre")):
             continue
-        found = shared_vocab.find_drugs(m.group(1))
-        if found and found[0].start == 0 and found[0].end == len(m.group(1)):
-            out.append((m.start(1), m.end(1), "DRUG", found[0].code))
+        if code := _drug_word(m.group(1).lower()):
+            out.append((m.start(1), m.end(1), "DRUG", code))
     return out
+
+
+@functools.lru_cache(maxsize=4096)
+def _drug_word(word: str) -> str | None:
+    """The INN of a single word that is a drug name, else None."""
+    found = shared_vocab.find_drugs(word)
+    return found[0].code if found and found[0].start == 0 and found[0].end == len(word) else None
 
 
 @functools.cache
@@ -188,7 +194,8 @@ def _raw_mentions(
     found += _composed_cancers(text)
     found += [(m.start, m.end, "DRUG", m.code) for m in shared_vocab.find_drugs(text)]
     found += _hyphen_joined_drugs(text)
-    found += [(m.start(), m.end(), "CLASS", "surgery") for m in _ECTOMY.finditer(text)]
+    if "ectom" in text.lower():
+        found += [(m.start(), m.end(), "CLASS", "surgery") for m in _ECTOMY.finditer(text)]
     found += [(m.start, m.end, "CLASS", m.code) for m in shared_vocab.find_drug_classes(text)]
     genes = [f for f in found if f[2] == "GENE"] + [
         (m.start, m.end, "GENE", m.code) for m in shared_vocab.find_genes(text)
@@ -236,7 +243,7 @@ def _applies(
     stops: list[tuple[int, int]],
     qualifiers: list[tuple[int, int]],
 ) -> bool:
-    """Whether a ConText modifier of `category` applies to the mention at `span` = (clause start,
+    """Whether a ConText modifier of `category` applies to the mention at `span` = (sentence start,
     start, end), with the note's own limits on ConText's sentence-wide scopes: a trigger before the
     mention stops at a terminator or a reason ("not a candidate for X due to lupus": lupus is
     history); a trigger after it ("..., now resolved") reaches four words back at most; a negation
@@ -249,7 +256,7 @@ def _applies(
         if start < s:
             if not any_between(stops, end, s):
                 return True
-        elif len(text[e:start].split()) <= 4:
+        elif len(text[e:start].split()) <= 4 and not any_between(stops, e, start):
             return True
     return False
 
@@ -262,40 +269,52 @@ def targets(text: str, extra: Sequence[tuple[int, int, str, str]] = ()) -> list[
         return []
     clause_spans = clauses(text)
     sentence_spans = sentences(text)
-    by_clause: dict[tuple[int, int], list[tuple[int, int, str, str]]] = {}
+    note_scopes = scopes.note_scopes(text)
+    by_sentence: dict[tuple[int, int], list[tuple[int, int, str, str]]] = {}
     for item in mentions:
-        clause = containing(clause_spans, item[0]) or containing(sentence_spans, item[0]) or (0, len(text))
-        by_clause.setdefault(clause, []).append(item)
-    keys = list(by_clause)
-    ctxs = context.modifiers_many(
-        [(text[a:b], [(s - a, min(e, b) - a) for s, e, _, _ in by_clause[(a, b)]]) for a, b in keys]
+        sentence = containing(sentence_spans, item[0]) or (0, len(text))
+        by_sentence.setdefault(sentence, []).append(item)
+    keys = list(by_sentence)
+
+    def needs_context(item: tuple[int, int, str, str]) -> bool:
+        scope = note_scopes.scope_of(item[0])  # a trial or plan mention is no history, negated or not
+        return scope is None or (scope == "allergy" and item[2] not in THERAPY)
+
+    # ConText reads whole sentences (as many spaCy Docs as before issue 15); its modifiers are then
+    # limited to the mention's clause by `_applies`, with the clause starts as stops
+    asked = {key: [i for i in by_sentence[key] if needs_context(i)] for key in keys}
+    answers = context.modifiers_many(
+        [(text[a:b], [(s - a, min(e, b) - a) for s, e, _, _ in asked[(a, b)]]) for a, b in keys]
     )
     cues = scopes.cues(text)
-    family_cues = cues["family"]
     stops = sorted(cues["stop"] + cues["reason"])
-    note_scopes = scopes.note_scopes(text)
+    sentence_starts = {a for a, _ in sentence_spans}
+    clause_stops = sorted(stops + [(c, c) for c, _ in clause_spans if c not in sentence_starts])
     out = []
-    for (a, b), found_ctx in zip(keys, ctxs, strict=True):
-        sentence = containing(sentence_spans, a) or (a, b)
-        for (s, e, label, code), c in zip(by_clause[(a, b)], found_ctx, strict=True):
+    for (a, b), answer in zip(keys, answers, strict=True):
+        by_item = dict(zip(asked[(a, b)], answer, strict=True))
+        for s, e, label, code in by_sentence[(a, b)]:
+            c = by_item.get((s, e, label, code), context.NO_CONTEXT)
+            clause_end = (containing(clause_spans, s) or (a, b))[1]
             span = (a, s, e)
-            since = last_before(stops, a, s)  # the clause from its last terminator (but, ;, due to) on
-            negated = _applies(text, c, "NEGATED_EXISTENCE", span, stops, cues["qualifier"])
+            since = last_before(clause_stops, a, s)  # the clause from its last terminator (but, ;, due to) on
+            negated = _applies(text, c, "NEGATED_EXISTENCE", span, clause_stops, cues["qualifier"])
             negated = negated or any_between(cues["negation"], since, s)
             if negated and label in THERAPY and _RECEIVED.search(text, since, s):
                 negated = False  # "had not responded to taxanes": the taxanes were given
             if not negated and label in BACKWARD_NEGATION:
-                negated = scopes.negative_after(text, e, b)
-            if not negated and label in THERAPY and _NAIVE_AFTER.match(text, e, b):
+                negated = scopes.negative_after(text, e, clause_end)
+            if not negated and label in THERAPY and _NAIVE_AFTER.match(text, e, clause_end):
                 negated = True  # "anti-PD-1 naive", "platinum-naive"
             anchored = scopes.time_anchor(text, s) or (label == "STATUS" and scopes.setting_anchor(text, s))
             if negated and anchored:
                 negated = (
                     False  # "no UTI prior to her pregnancy"; "no chemotherapy for her metastatic disease"
                 )
+            # a relative stays the subject across clauses ("her husband has cancer and he receives ...")
             family = _applies(text, c, "FAMILY", span, stops, [])
-            family = family or any_between(family_cues, last_before(stops, sentence[0], s), s)
-            hypothetical = _applies(text, c, "HYPOTHETICAL", span, stops, [])
+            family = family or any_between(cues["family"], last_before(stops, a, s), s)
+            hypothetical = _applies(text, c, "HYPOTHETICAL", span, clause_stops, [])
             scope = note_scopes.scope_of(s)
             if scope == "allergy" and label not in THERAPY:
                 scope = None  # "no hypersensitivity to X, no history of HIV": HIV is the patient's

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -21,6 +22,9 @@ _CLAUSE_CUT = re.compile(
     r";|\(|\)|,\s*(?:and|but|while|whereas|although|though)\s+(?=[A-Z]|(?:she|he|her|his|they|their|there|it|this|the patient)\b)"
     r"|\s+and\s+(?=(?:his|her|she|he|their|they)\s)|\s+but\s+|\bhowever\b"
 )
+
+
+_CUT_WORDS = (" and ", "but", "owever", " while ", "whereas", "though ")
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,10 @@ def clauses(text: str) -> tuple[tuple[int, int], ...]:
     out: list[tuple[int, int]] = []
     for s, e in sentences(text):
         pos = s
+        part = text[s:e]
+        if not any(c in part for c in ";()") and not any(w in part for w in _CUT_WORDS):
+            out.append((s, e))  # nothing to cut at (checked in C before running the pattern)
+            continue
         for cut in _CLAUSE_CUT.finditer(text, s, e):
             if (span := _trimmed(text, pos, cut.start())) is not None:
                 out.append(span)
@@ -76,27 +84,66 @@ def containing(spans: tuple[tuple[int, int], ...], pos: int) -> tuple[int, int] 
     return None
 
 
+_TOKEN = re.compile(r"[^\W_]+|[^\w\s\-]")  # as `oncofed.criteria.vocab`: hyphens and spaces separate
+
+
+def tokens(text: str) -> tuple[tuple[str, ...], tuple[int, ...], tuple[int, ...]]:
+    """Lower-case tokens of `text` with their starts and ends: the vocabularies' own scan
+    (`oncofed.criteria.vocab._scan`, cached and shared by every vocabulary, see docs/DEVELOPING.md)."""
+    from oncofed.criteria.vocab import _scan
+
+    words, starts, ends, _ = _scan(text)
+    return words, starts, ends
+
+
 class Cues:
-    """Positions of cue phrases in a note, by category, found with the criteria engine's token index
-    (one scan of the note, shared by every vocabulary) rather than regular expressions of many
-    alternatives. Categories share one index: where cues overlap the longest wins ("by his parents"
-    is a pseudo-cue, so its "parents" is no family cue)."""
+    """Positions of cue phrases in a note, by category. Token matching as the criteria engine's
+    `PhraseIndex` does (longest match, left to right, not right after "word-"), but a phrase is only
+    tried where its first two tokens occur together: cue lists start with common words ("the trial",
+    "no known", "is planned"), which made the general index try a third of all positions. Categories
+    share one index: where cues overlap the longest wins ("by his parents" is a pseudo-cue, so its
+    "parents" is no family cue)."""
 
     def __init__(self, categories: dict[str, list[str]]) -> None:
-        from oncofed.criteria.vocab import PhraseIndex
-
-        entries: dict[str, str] = {}
+        self.names = tuple(categories)
+        self.entries: dict[tuple[str, ...], str] = {}
         for name, phrases in categories.items():
             for phrase in phrases:
-                if phrase.strip():
-                    entries.setdefault(phrase.strip().lower(), name)
-        self.names = tuple(categories)
-        self.index = PhraseIndex(entries, lowercase_acronyms=True)
+                key = tuple(m.group(0).lower() for m in _TOKEN.finditer(phrase))
+                if key:
+                    self.entries.setdefault(key, name)
+        self.single = {k[0] for k in self.entries if len(k) == 1}
+        self.pairs = {k[:2] for k in self.entries if len(k) >= 2}
+        self.prefixes = {k[:n] for k in self.entries for n in range(1, len(k) + 1)}
+        self.max_len = max((len(k) for k in self.entries), default=0)
 
     def find(self, text: str) -> dict[str, list[tuple[int, int]]]:
         out: dict[str, list[tuple[int, int]]] = {name: [] for name in self.names}
-        for m in self.index.find(text):
-            out[m.code].append((m.start, m.end))
+        words, starts, ends = tokens(text)
+        n = len(words)
+        candidates = set(itertools.compress(range(n), map(self.single.__contains__, words)))
+        candidates.update(
+            itertools.compress(
+                range(n - 1), map(self.pairs.__contains__, zip(words, words[1:], strict=False))
+            )
+        )
+        free = 0
+        for i in sorted(candidates):
+            if i < free:
+                continue
+            start = starts[i]
+            if start > 1 and text[start - 1] == "-" and text[start - 2].isalnum():
+                continue
+            hit: tuple[int, str] | None = None
+            for length in range(1, min(self.max_len, n - i) + 1):
+                key = words[i : i + length]
+                if key not in self.prefixes:
+                    break
+                if (name := self.entries.get(key)) is not None:
+                    hit = (length, name)
+            if hit:
+                out[hit[1]].append((start, ends[i + hit[0] - 1]))
+                free = i + hit[0]
         return out
 
 

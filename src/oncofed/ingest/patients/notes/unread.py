@@ -10,42 +10,44 @@ from __future__ import annotations
 
 import bisect
 import functools
-import re
 
-from oncofed.criteria.caseless import Caseless, compile_i
+from oncofed.criteria.caseless import compile_i
 from oncofed.ingest.patients.notes.scopes import NoteScopes, rules
-from oncofed.ingest.patients.notes.text import sentences, words_re
+from oncofed.ingest.patients.notes.text import sentences, tokens
 
 _NUMBER_UNIT = compile_i(r"\d\s*(?:%|mg|g/|mmol|µmol|umol|/mm|/u?l|x\s*10|iu|u/l|ng|pg|cm|mm\b)")
 
 
 @functools.cache
-def _signals() -> Caseless:
-    words = sorted((re.escape(w.lower()) for w in rules()["unread_signals"]), key=len, reverse=True)
-    return compile_i(r"(?<![a-z])(?:" + "|".join(words) + ")")
-
-
-@functools.cache
-def _vitals() -> Caseless:
-    return words_re(rules()["unread_vitals"])
+def _word_lists() -> tuple[tuple[str, ...], frozenset[str]]:
+    """(signal word prefixes, vital-sign words): single words, as tokens of the note are tested."""
+    r = rules()
+    signals = tuple(w.lower() for w in r["unread_signals"] if " " not in w and "/" not in w)
+    return signals, frozenset(w.lower() for w in r["unread_vitals"] if " " not in w)
 
 
 def unread_sentences(
     text: str, read_spans: list[tuple[int, int]], note_scopes: NoteScopes
 ) -> list[tuple[int, int]]:
     """(start, end) of each sentence worth a look that gave no fact."""
-    covered = sorted(read_spans)
-    todo = [
-        (s, e)
-        for s, e in sentences(text)
-        if not any(a < e and b > s for a, b in covered) and note_scopes.scope_of(s) is None
-    ]
+    spans = sentences(text)
+    starts = [s for s, _ in spans]
+    covered: set[int] = set()
+    for a, b in read_spans:  # every sentence a fact's span touches
+        i = max(0, bisect.bisect_right(starts, a) - 1)
+        while i < len(spans) and spans[i][0] < b:
+            if spans[i][1] > a:
+                covered.add(i)
+            i += 1
+    todo = [(s, e) for i, (s, e) in enumerate(spans) if i not in covered and note_scopes.scope_of(s) is None]
     if not todo:
         return []
-    # each pattern searched once over the note (lower-casing the note once), then placed in sentences
-    signals = [m.start() for m in _signals().finditer(text)]
+    # one pass over the note's tokens (prefix tests in C), then placed in sentences
+    prefixes, vital_words = _word_lists()
+    words, token_starts, _ = tokens(text)
+    signals = [s for w, s in zip(words, token_starts, strict=True) if w.startswith(prefixes)]
+    vitals = [s for w, s in zip(words, token_starts, strict=True) if w in vital_words]
     numbers = [m.start() for m in _NUMBER_UNIT.finditer(text)]
-    vitals = [m.start() for m in _vitals().finditer(text)]
 
     def inside(positions: list[int], s: int, e: int) -> bool:
         i = bisect.bisect_left(positions, s)
