@@ -71,7 +71,7 @@ def score_affiliations() -> tuple[str, dict[str, float]]:
     n = len(rows)
     pairs = sum(len(set((r["centres"] or "").split())) for r in rows)
     body = [
-        f"{n} hand-labelled affiliations (`{GOLD.relative_to(GOLD.parents[2])}`; provenance in its header), "
+        f"{n} hand-labelled affiliations (`{GOLD.relative_to(GOLD.parents[3])}`; provenance in its header), "
         f"{pairs} (affiliation, centre) pairs in the labels, {sum(1 for r in rows if not (r['centres'] or '').strip())} naming no network centre.",
         "",
         "| measure | value [95% Wilson interval] |",
