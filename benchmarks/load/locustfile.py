@@ -59,6 +59,8 @@ class Clinician(Staff):
         self.centre = random.choice(PLAN["centres"])
         self.patients = PLAN["patients"][self.centre]
         self.login(f"clin-{self.centre}")
+        self.patient_page()  # a consultation: the record first, then its matching trials
+        self.match_page()
 
     @task(5)
     def match_page(self) -> None:
@@ -89,6 +91,8 @@ class ResearchNurse(Staff):
         self.trial, self.centre = pair["trial_id"], pair["centre_id"]
         self.login(f"arc-{self.centre}")
         self.base = f"/api/prescreen/{self.trial}/{self.centre}"
+        self.list_page()  # the list first, then work on its candidates
+        self.change_status()
 
     @task(3)
     def list_page(self) -> None:
@@ -129,6 +133,9 @@ class Public(HttpUser):
     weight = 4
     wait_time = between(1, 3)
 
+    def on_start(self) -> None:
+        self.search_page()
+
     @task(3)
     def search_page(self) -> None:
         self.client.get("/trials", params={"q": random.choice(PLAN["queries"])}, name="GET /trials?q=")
@@ -166,3 +173,16 @@ class TrialManager(Staff):
         ) as r:
             if r.status_code == 429:
                 r.failure("feasibility budget spent")
+
+
+# A fixed number of users per class instead of weights (the small CI run: every class present):
+# ONCOFED_LOAD_FIXED="clinicians,nurses,public,trial managers", e.g. "3,3,3,1". In a function: Locust
+# takes every module-level name bound to a user class for a user class of its own.
+def _fix_counts(spec: str) -> None:
+    counts = [int(x) for x in spec.split(",")]
+    for cls, n in zip((Clinician, ResearchNurse, Public, TrialManager), counts, strict=True):
+        cls.fixed_count = n
+
+
+if os.environ.get("ONCOFED_LOAD_FIXED"):
+    _fix_counts(os.environ["ONCOFED_LOAD_FIXED"])

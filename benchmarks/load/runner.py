@@ -86,9 +86,16 @@ class LoadResult:
 
 
 def run_locust(
-    base_url: str, plan: Path, users: int, seconds: int, out_prefix: Path, spawn_rate: float | None = None
+    base_url: str,
+    plan: Path,
+    users: int,
+    seconds: int,
+    out_prefix: Path,
+    spawn_rate: float | None = None,
+    fixed: tuple[int, int, int, int] | None = None,
 ) -> LoadResult:
-    """Locust headless against `base_url` (loopback only), `users` users for `seconds` seconds."""
+    """Locust headless against `base_url` (loopback only), `users` users for `seconds` seconds;
+    `fixed`: exactly this many clinicians, nurses, public users and trial managers (else weights)."""
     host = urlparse(base_url).hostname or ""
     if host not in LOOPBACK:
         raise ValueError(f"the load test only targets this machine (loopback), not {host!r}")
@@ -99,6 +106,8 @@ def run_locust(
         "--host", base_url, "--csv", str(out_prefix), "--loglevel", "WARNING",
     ]  # fmt: skip
     env = {**os.environ, "ONCOFED_LOAD_PLAN": str(plan)}
+    if fixed:
+        env["ONCOFED_LOAD_FIXED"] = ",".join(str(n) for n in fixed)
     subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=seconds + 180, check=False)
     return read_stats(out_prefix, users, seconds)
 
