@@ -54,7 +54,7 @@ def test_prescreen_and_recruitment_commands(tmp_path: Path, monkeypatch: pytest.
     table = runner.invoke(cli.app, ["prescreen", TRIAL_ID, "--centre", a, "--candidates-only"])
     assert table.exit_code == 0 and "A-3" not in table.stdout and "A-1" in table.stdout
     wrong = run(["prescreen", TRIAL_ID, "--centre", "nowhere"], env=env, cwd=tmp_path)
-    assert wrong.returncode == 2 and "no centre with id 'nowhere'" in wrong.stderr
+    assert wrong.returncode == 2 and "no centre named 'nowhere'" in wrong.stderr
     assert "Traceback" not in wrong.stderr
     rec = run(["recruitment", TRIAL_ID, "--json"], env=env, cwd=tmp_path)
     data = json.loads(rec.stdout)
