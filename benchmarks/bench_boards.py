@@ -8,6 +8,7 @@ Run: .venv/bin/python -m benchmarks.bench_boards [--patients 5000] [--cases 5000
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import statistics
 import tempfile
@@ -125,9 +126,8 @@ def _synthetic_records(n_cases: int, n_centres: int, seed: int = 7) -> dict[str,
 def _fill_store(db: Any, n_cases: int, n_centres: int) -> dict[str, int]:
     """500,000 patients (one case each), boards at every centre, decisions and enrolments, written
     with executemany straight to SQLite (the ORM would take minutes for this many rows)."""
-    from oncofed.services.network.centres import load_centres
-
     from oncofed.domain import Trial, TrialStatus
+    from oncofed.services.network.centres import load_centres
     from oncofed.store.repositories import TrialRepository
 
     load_centres(db)
@@ -306,7 +306,8 @@ proposed trials, {ind["enrolments"]:,} enrolments; {ind["events"]:,} care-pathwa
 
 Centres published (not below the small-n rule of 30) per indicator: {", ".join(f"{k} {v}" for k, v in ind["published"].items())}.
 Writing the synthetic store took {ind["fill"]:.1f} s (not timed above). The pathway events are generated in memory: loading
-them from the store is the quality module's own cost, measured in its section. The machine is shared (2 cores): figures are noisy.
+them from the store is the quality module's own cost, measured in its section. The machine is shared (2 cores): figures are noisy
+(load average at the end of the run: {os.getloadavg()[0]:.1f}); compare wall and CPU time.
 """
     write_section("boards", "Tumour boards (issue 19)", "python -m benchmarks.bench_boards", body)
     print(body)
