@@ -141,7 +141,7 @@ def register(app: typer.Typer) -> None:
     @app.command("match-index")
     def match_index_cmd(
         centre: list[str] = typer.Option(
-            [], "--centre", "-c", help="Centre id (repeatable); default: every centre."
+            [], "--centre", "-c", help="Centre id or name (repeatable); default: every centre."
         ),
         as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
     ) -> None:
@@ -154,8 +154,10 @@ def register(app: typer.Typer) -> None:
 
         from oncofed.commands.common import console, err_console, open_database
         from oncofed.services.matching.match_index import refresh_match_index
+        from oncofed.services.network.names import resolve_centre
 
         db = open_database()
+        centre = [resolve_centre(db, c).id for c in centre]  # ids or names
         started = time.perf_counter()
         with Progress(
             TextColumn("[bold]match index"),

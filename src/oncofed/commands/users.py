@@ -21,7 +21,7 @@ def register(app: typer.Typer) -> None:
             ..., help="clinician, research_staff, trial_manager, quality_manager, dpo or admin."
         ),
         centre: list[str] = typer.Option(
-            [], "--centre", help="Centre id (clinician and research staff; repeat for several)."
+            [], "--centre", help="Centre id or name (clinician and research staff; repeat for several)."
         ),
         name: str = typer.Option("", help="Display name."),
         password: str = typer.Option(
@@ -31,8 +31,11 @@ def register(app: typer.Typer) -> None:
         """Create an account."""
         from oncofed.commands.common import console, open_database
         from oncofed.services.accounts.users import add_user
+        from oncofed.services.network.names import resolve_centre
 
-        user = add_user(open_database(), username, role, password, centre_ids=centre, display_name=name)
+        db = open_database()
+        centre_ids = [resolve_centre(db, c).id for c in centre]  # ids or names ("Gustave Roussy")
+        user = add_user(db, username, role, password, centre_ids=centre_ids, display_name=name)
         scope = ", ".join(user.centre_ids) or "network aggregates"
         console.print(f"user [bold]{user.username}[/] created: {user.role.value} ({scope})")
 
