@@ -3,7 +3,6 @@ presenters as /boards. The person at the terminal is an operator, audited like a
 
 from __future__ import annotations
 
-import getpass
 import json
 import sys
 from datetime import datetime
@@ -17,7 +16,10 @@ from oncofed.domain import Actor
 
 
 def _actor(centre: str | None) -> Actor:
-    return Actor.operator(getpass.getuser(), "care", frozenset({centre}) if centre else None)
+    """The person at the terminal (commands/operator.py): audited, the command line as the request."""
+    from oncofed.commands.operator import operator
+
+    return operator("care", " ".join(sys.argv[1:]) or "boards", frozenset({centre}) if centre else None)
 
 
 def _emit(payload: Any, as_json: bool) -> bool:
