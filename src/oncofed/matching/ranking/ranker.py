@@ -32,8 +32,11 @@ DECISIVE_KINDS = frozenset({"cancer_type", "biomarker", "prior_lines"})
 @dataclass(frozen=True)
 class Weights:
     """Weights of the ranker's terms. The defaults (`WEIGHTS`) are the setting of the benchmark's
-    grid (round numbers) with the best mean nDCG@10 over the six judged sets; held out one set at a
-    time, the setting chosen on the other five is what docs/BENCHMARKS.md ("ranking") reports."""
+    grid (round numbers) with the best mean nDCG@10 over the six judged sets in the run of
+    2026-12-05 23:01 (commit 31d5588); the latest run's best is printed beside it in
+    docs/BENCHMARKS.md ("ranking"; it differed by `query` 0.25, within the intervals, after the note
+    reader changed). The honest estimate is the held-out one: each set scored with the setting
+    chosen on the other five."""
 
     bm25: float = 1.0
     query: float = 0.0  # the keyword query still chooses the candidates (first stage)
