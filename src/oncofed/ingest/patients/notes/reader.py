@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from oncofed.ingest.patients.common import Collector, ParsedRecord
-from oncofed.ingest.patients.notes.facts import extract
+from oncofed.ingest.patients.notes.french import extract
 
 
 def read_notes(path: Path) -> Iterator[tuple[str, str]]:

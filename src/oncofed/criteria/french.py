@@ -1,0 +1,445 @@
+"""French clinical text -> the English wording the engines read, with every offset kept (issue 23).
+
+    rewrite(text, scope) -> Rewritten        # scope "notes" or "criteria"; English lines untouched
+    Rewritten.text                           # English wording of the French lines
+    Rewritten.to_source(start, end)          # a span of `.text` -> the span of the original text
+    parse_french(text, parse) -> criteria    # the parser's one call: French criteria, same atoms
+
+Why a front-end and not a second pipeline: the English extractors (criteria atoms, note facts) encode
+the project's reading rules (conditions, cohorts, scopes, ConText); a French copy of each would drift
+from them. French wording is therefore normalised into the phrasing those rules read (vocabulary from
+`resources/vocab/fr/*`, each file with its source), the English engine runs, and every span is mapped
+back to the French text, so evidence quotes the clinician's own words.
+
+What was kept from EDS-NLP (AP-HP, BSD-3-Clause; evaluated in docs/BENCHMARKS.md, "French"): its cue
+lists for negation, hypothesis, family, history and reported speech (`resources/vocab/fr/rules.yaml`
+says which). Not its pipeline: edsnlp 0.23 needs spaCy >= 3.8.7 and numpy 2, the project is pinned to
+spaCy 3.7.5 / numpy 1.26 by medspaCy, and its qualifiers alone cost ~1.6 ms per note, the whole French
+budget (500 notes/s).
+
+Matching is accent- and case-insensitive (a note without accents reads the same: "metastases
+hepatiques"), except rules and phrases written with capitals ("G/L" is not "g/L", "N" is the ULN);
+a plural "s"/"x" is ignored. Rules (regular expressions) claim their spans first; the phrase lexicon
+(longest match, token by token) fills the rest. Words nothing knows stay as written.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from oncofed.criteria.language import FRENCH, TextLanguage, detect
+from oncofed.criteria.vocab import _scan
+from oncofed.resources import load_tsv, load_yaml
+
+SCOPES = ("notes", "criteria")
+
+
+def _fold_char(c: str) -> str:
+    base = unicodedata.normalize("NFD", c)[0]
+    return base if base.isascii() and len(c) == 1 else c
+
+
+@functools.cache
+def _fold_table() -> dict[int, str]:
+    table: dict[int, str] = {}
+    for code in range(0xC0, 0x250):
+        c = chr(code)
+        folded = _fold_char(c)
+        if folded != c:
+            table[code] = folded
+    table.update({ord("’"): "'", ord("‘"): "'", ord("«"): '"', ord("»"): '"', 0xA0: " ", 0x202F: " "})
+    return table
+
+
+def fold(text: str) -> str:
+    """`text` without accents, same length (é -> e, œ kept), typographic quotes and spaces plain."""
+    return text.translate(_fold_table())
+
+
+def _key_word(word: str) -> str:
+    return word[:-1] if len(word) > 3 and word[-1] in "sx" else word
+
+
+def _key(phrase: str) -> tuple[str, ...]:
+    words, _, _, _ = _scan(fold(phrase))
+    return tuple(_key_word(w) for w in words)
+
+
+@dataclass(frozen=True)
+class _Entry:
+    english: str
+    case: str | None  # the phrase as written when it must match its case ("PS", "RT"), else None
+
+
+class Lexicon:
+    """French phrase -> English phrase, longest match over tokens (folded, plural-insensitive)."""
+
+    def __init__(self, pairs: list[tuple[str, str]]) -> None:
+        self.entries: dict[tuple[str, ...], list[_Entry]] = {}
+        for french, english in pairs:
+            key = _key(french)
+            if not key:
+                continue
+            # a short acronym written in capitals ("PS", "RT", "EP", "VIH") must be so written in the text
+            compact = french.replace("-", "").replace(" ", "")
+            case = fold(french) if compact.isupper() and compact.isalpha() and len(compact) <= 4 else None
+            self.entries.setdefault(key, []).append(_Entry(english, case))
+        self.prefixes = {k[:n] for k in self.entries for n in range(1, len(k) + 1)}
+        self.first = {k[0] for k in self.entries}
+        self.max_len = max((len(k) for k in self.entries), default=0)
+
+    def find(self, folded: str, lo: int, hi: int, taken: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
+        """(start, end, English) of the longest phrases in folded[lo:hi] outside the `taken` spans."""
+        words, starts, ends, word_set = _scan(folded)
+        out: list[tuple[int, int, str]] = []
+        if not self.first.intersection(_key_word(w) for w in word_set):
+            return out
+        keys = [_key_word(w) for w in words]
+        i = bisect.bisect_left(starts, lo)
+        n = len(words)
+        free_from = 0
+        while i < n and starts[i] < hi:
+            if starts[i] < free_from or _inside(taken, starts[i]):
+                i += 1
+                continue
+            best: tuple[int, str] | None = None
+            for length in range(1, min(self.max_len, n - i) + 1):
+                if ends[i + length - 1] > hi:
+                    break
+                key = tuple(keys[i : i + length])
+                if key not in self.prefixes:
+                    break
+                for entry in self.entries.get(key, ()):
+                    span = folded[starts[i] : ends[i + length - 1]]
+                    if entry.case is None or " ".join(span.split()) == " ".join(entry.case.split()):
+                        best = (length, entry.english)
+                        break
+            if best is None:
+                i += 1
+                continue
+            end = ends[i + best[0] - 1]
+            if any(s < end and starts[i] < e for s, e in taken):
+                i += 1
+                continue
+            out.append((starts[i], end, best[1]))
+            free_from = end
+            i += best[0]
+        return out
+
+
+def _inside(spans: list[tuple[int, int]], pos: int) -> bool:
+    k = bisect.bisect_right(spans, (pos, float("inf"))) - 1
+    return k >= 0 and spans[k][0] <= pos < spans[k][1]
+
+
+@dataclass(frozen=True)
+class _Rule:
+    name: str
+    pattern: re.Pattern[str]
+    english: str | None  # a template (\1, \g<name>) or None for a function rule
+    function: str | None
+    case: bool
+
+
+@dataclass(frozen=True)
+class Rewritten:
+    """The English wording of a text and the map back to it. `edits`: (source start, source end,
+    start, end) of each replaced piece, in order; elsewhere characters are the source's, shifted."""
+
+    source: str
+    text: str
+    edits: tuple[tuple[int, int, int, int], ...]
+    language: TextLanguage
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.edits)
+
+    def _locate(self, pos: int, *, end: bool) -> int:
+        starts = [e[2] for e in self.edits]
+        k = (bisect.bisect_left(starts, pos) if end else bisect.bisect_right(starts, pos)) - 1
+        if k < 0:
+            return pos
+        s0, s1, d0, d1 = self.edits[k]
+        if (end and pos <= d1) or (not end and pos < d1):
+            return s1 if end else s0
+        return pos - d1 + s1
+
+    def to_source(self, start: int, end: int) -> tuple[int, int]:
+        """The span of the original text that the span [start, end) of `.text` was written from."""
+        a = self._locate(start, end=False)
+        b = self._locate(end, end=True) if end > start else a
+        return a, max(a, b)
+
+
+@functools.cache
+def _lexicon(scope: str) -> Lexicon:
+    pairs: list[tuple[str, str]] = []
+    for row in load_tsv("vocab/fr/terms.tsv"):
+        if row["scope"] in ("both", scope):
+            pairs.append((row["french"], row["english"]))
+    names = _cancer_english()
+    for row in load_tsv("vocab/fr/cancers.tsv"):
+        pairs.append((row["french"], names[row["oncotree"]]))
+    for row in load_tsv("vocab/fr/drugs.tsv"):
+        pairs.append((row["french"], row["inn"]))
+    for row in load_tsv("vocab/drugs.tsv"):  # French INN: "cisplatine", "létrozole" (accents are folded)
+        inn = row["drug"]
+        if inn[-1:].isalpha() and inn[-1] not in "aeiouy" and " " not in inn:
+            pairs.append((inn + "e", inn))
+    return Lexicon(pairs)
+
+
+@functools.cache
+def _cancer_english() -> dict[str, str]:
+    """OncoTree code -> an English phrase the criteria vocabulary reads as that code."""
+    out: dict[str, str] = {}
+    for row in load_tsv("vocab/oncotree.tsv"):
+        synonyms = [s for s in row["synonyms"].split("|") if s.strip()]
+        out[row["code"]] = synonyms[0] if synonyms else row["name"].lower()
+    return out
+
+
+@functools.cache
+def _rules(scope: str) -> tuple[re.Pattern[str] | None, dict[str, _Rule]]:
+    """The rules of `scope` as one alternation (a named group per rule, case-insensitive unless `case`)."""
+    data = load_yaml("vocab/fr/rules.yaml")
+    sites = "|".join(sorted((re.escape(fold(k)) for k in data["site_adjectives"]), key=len, reverse=True))
+    rules: dict[str, _Rule] = {}
+    parts = []
+    for k, spec in enumerate(data["rules"]):
+        if spec.get("scope", "both") not in ("both", scope):
+            continue
+        case = bool(spec.get("case"))
+        body = fold(spec["pattern"].replace("{SITES}", sites)).replace("(?m)", "")
+        name = f"r{k}"
+        flags = re.M | (0 if case else re.I)
+        rules[name] = _Rule(name, re.compile(body, flags), spec.get("english"), spec.get("function"), case)
+        plain = re.sub(r"\(\?P<\w+>", "(?:", body)  # the rule's own groups are read from its fullmatch
+        parts.append(f"(?P<{name}>{plain})" if case else f"(?P<{name}>(?i:{plain}))")
+    return (re.compile("|".join(parts), re.M) if parts else None), rules
+
+
+def _rule_matches(folded: str, spans: list[tuple[int, int]], scope: str) -> list[tuple[int, int, str]]:
+    """(start, end, English) of the rules' matches in the French spans (leftmost first, no overlap)."""
+    pattern, rules = _rules(scope)
+    found: list[tuple[int, int, str]] = []
+    if pattern is None:
+        return found
+    for lo, hi in spans:
+        for m in pattern.finditer(folded, lo, hi):
+            if m.end() == m.start():
+                continue
+            rule = rules[m.lastgroup or ""]
+            inner = rule.pattern.match(folded, m.start(), hi)  # not fullmatch: lookaheads read on
+            if inner is None or inner.end() != m.end():
+                continue
+            function = FUNCTIONS[rule.function] if rule.function else None
+            english = function(inner, folded) if function else inner.expand(rule.english or "")
+            if english is not None:
+                found.append((m.start(), m.end(), english))
+    return found
+
+
+def rewrite(text: str, scope: str = "notes", language: TextLanguage | None = None) -> Rewritten:
+    """The English wording of the French lines of `text` (English lines are left as they are)."""
+    language = language or detect(text)
+    spans = language.spans(FRENCH)
+    if not spans:
+        return Rewritten(text, text, (), language)
+    folded = fold(text)
+    claimed = _rule_matches(folded, spans, scope)
+    taken = [(s, e) for s, e, _ in claimed]
+    pieces = sorted(claimed + [p for lo, hi in spans for p in _lexicon(scope).find(folded, lo, hi, taken)])
+    out: list[str] = []
+    edits: list[tuple[int, int, int, int]] = []
+    pos = length = 0
+    for s, e, english in pieces:
+        if english == text[s:e]:
+            continue
+        out.append(text[pos:s])
+        length += s - pos
+        out.append(english)
+        edits.append((s, e, length, length + len(english)))
+        length += len(english)
+        pos = e
+    out.append(text[pos:])
+    return Rewritten(text, "".join(out), tuple(edits), language)
+
+
+# ---- function rules: replacements computed from the match (data in rules.yaml / terms.tsv) ----
+
+
+@functools.cache
+def _sites() -> dict[str, str]:
+    return {fold(k): v for k, v in load_yaml("vocab/fr/rules.yaml")["site_adjectives"].items()}
+
+
+def _metastasis_sites(m: re.Match[str], folded: str) -> str | None:
+    """ "métastases hépatiques et osseuses" -> "metastases to the liver and bone"."""
+    sites = _sites()
+    words = re.findall(r"[a-z]+", m.group("sites").lower())
+    names = [sites.get(_key_word(w)) or sites.get(w) for w in words if w not in ("et", "ou")]
+    if not names or any(n is None for n in names):
+        return None
+    lead = (
+        "metastasis"
+        if m.group("head").rstrip().lower().endswith(("metastase", "lesion", "localisation"))
+        else "metastases"
+    )
+    unique = list(dict.fromkeys(str(n) for n in names))
+    if len(unique) == 1:
+        return f"{unique[0]} {lead}"  # "liver metastases", a phrase of the notes and criteria vocabularies
+    return f"{lead} to the " + ", ".join(unique[:-1]) + " and " + unique[-1]
+
+
+def _thousands(m: re.Match[str], folded: str) -> str:
+    return re.sub(r"[ \u00a0\u202f.]", "", m.group(0))
+
+
+def _decimal(m: re.Match[str], folded: str) -> str:
+    return m.group(0).replace(",", ".")
+
+
+def _uln(m: re.Match[str], folded: str) -> str:
+    return f"{m.group('n').replace(',', '.')} x ULN"
+
+
+_SCORE_SEP = re.compile(r"\s*(?:,|ou|-|a)\s*")
+
+
+def _performance(m: re.Match[str], folded: str) -> str:
+    """ "PS OMS 0, 1 ou 2" -> "WHO PS 0, 1 or 2"; "OMS 0-1" -> "WHO PS 0-1"."""
+    value = m.group("v").lower()
+    scores = _SCORE_SEP.split(value)
+    if len(scores) == 2 and re.search(r"-|\ba\b", value):
+        return f"WHO PS {scores[0]}-{scores[1]}"
+    if len(scores) > 1:
+        return "WHO PS " + ", ".join(scores[:-1]) + " or " + scores[-1]
+    return f"WHO PS {value}"
+
+
+_NOT_AGE_BEFORE = re.compile(
+    r"(?:depuis|pendant|durant|il y a|a l'age de|a l'age d|en|sur|pour|apres|avant|dans les|>|<|≥|≤|=|plus de|moins de|de plus de|de moins de)\s*$"
+)
+
+
+def _years(m: re.Match[str], folded: str) -> str:
+    """ "58 ans" -> "58-year-old" where it gives an age; "depuis 10 ans", "≥ 18 ans" -> "10 years"."""
+    before = folded[max(0, m.start() - 14) : m.start()].lower()
+    if _NOT_AGE_BEFORE.search(before) or folded[m.end() : m.end() + 3].lower().strip().startswith(
+        ("d'", "de")
+    ):
+        return f"{m.group(1)} years"
+    return f"{m.group(1)}-year-old"
+
+
+_PROPOSAL = re.compile(
+    r"propos|a discuter|indication|decision|essai|inclusion|debuter|debut|programm|prevu|discut"
+)
+
+
+def _tumour_board(m: re.Match[str], folded: str) -> str:
+    """ "RCP du 12/03/2024 :" opening a line with a proposal is the plan's heading; else a mention."""
+    line_start = folded.rfind("\n", 0, m.start()) + 1
+    line_end = folded.find("\n", m.end())
+    rest = folded[m.end() : len(folded) if line_end < 0 else line_end].lower()
+    if not folded[line_start : m.start()].strip(" \t*#-") and _PROPOSAL.search(rest):
+        return "Plan:"
+    return "tumour board:"
+
+
+_QUALIFIERS = {
+    "non traitee": "untreated", "traitee et stable": "treated and stable", "traitee": "treated",
+    "stable": "stable", "symptomatique": "symptomatic", "asymptomatique": "asymptomatic",
+    "evolutive": "progressing", "active": "active",
+}  # fmt: skip
+
+
+def _brain_status(m: re.Match[str], folded: str) -> str:
+    """ "métastases cérébrales traitées et stables" -> "treated and stable brain metastases"."""
+    parts = re.split(r"\s+ou\s+", m.group("q").lower())
+    words = []
+    for part in parts:
+        key = re.sub(r"(?<=e)s\b|s(?=\s)", "", " ".join(part.split()))
+        words.append(_QUALIFIERS.get(key) or _QUALIFIERS.get(key.rstrip("s")) or part)
+    head = "metastasis" if m.group("head").strip().lower().endswith("metastase") else "metastases"
+    return f"{' or '.join(words)} brain {head}"
+
+
+_ORDINALS = {"1": "first", "2": "second", "3": "third", "4": "fourth", "5": "fifth"}
+
+
+def _ordinal_line(m: re.Match[str], folded: str) -> str | None:
+    word = _ORDINALS.get(m.group(1))
+    return f"{word}-line" if word else None
+
+
+FUNCTIONS: dict[str, Callable[[re.Match[str], str], str | None]] = {
+    "metastasis_sites": _metastasis_sites,
+    "thousands": _thousands,
+    "decimal": _decimal,
+    "uln": _uln,
+    "performance": _performance,
+    "years": _years,
+    "tumour_board": _tumour_board,
+    "brain_status": _brain_status,
+    "ordinal_line": _ordinal_line,
+}
+
+
+# ---- the criteria parser's French front-end ----
+
+
+def parse_french(text: str, parse: Callable[[str], list[Any]]) -> list[Any]:
+    """`parse(text)`, or for a text with French lines: `parse` of its English wording with every
+    criterion's span, text and atom spans mapped back to the French text (same atoms otherwise)."""
+    language = detect(text)
+    if language.language != FRENCH and not language.mixed:
+        return parse(text)
+    rw = rewrite(text, "criteria", language)
+    if not rw.changed:
+        return parse(text)
+    return [_restore_criterion(rw, c) for c in parse(rw.text)]
+
+
+def _restore_criterion(rw: Rewritten, c: Any) -> Any:
+    if not c.span:
+        return c
+    start, end = c.span
+    src = rw.to_source(start, end)
+    french = rw.source[src[0] : src[1]]
+
+    def atom(a: Any) -> Any:
+        fields: dict[str, Any] = {"condition": tuple(atom(x) for x in a.condition)} if a.condition else {}
+        if a.span:
+            s, e = rw.to_source(start + a.span[0], start + a.span[1])
+            s, e = max(0, s - src[0]), max(0, e - src[0])
+            fields.update(span=(s, e), text=french[s:e])
+        if a.attributes and ("also_spans" in a.attributes or "context" in a.attributes):
+            attrs = dict(a.attributes)
+            if "also_spans" in attrs:
+                attrs["also_spans"] = [_rel(rw, start, src[0], sp) for sp in attrs["also_spans"]]
+            if "context" in attrs:
+                attrs["context"] = [[t[0], *_rel(rw, start, src[0], t[1:3])] for t in attrs["context"]]
+            fields["attributes"] = attrs
+        return replace(a, **fields)
+
+    return replace(
+        c,
+        span=src,
+        text=french,
+        atoms=tuple(atom(a) for a in c.atoms),
+        condition=tuple(atom(a) for a in c.condition),
+    )
+
+
+def _rel(rw: Rewritten, start: int, src_start: int, span: Any) -> list[int]:
+    s, e = rw.to_source(start + int(span[0]), start + int(span[1]))
+    return [max(0, s - src_start), max(0, e - src_start)]

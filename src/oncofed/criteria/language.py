@@ -1,0 +1,269 @@
+"""The language (English or French) of a clinical note or an eligibility text, line by line.
+
+    detect(text) -> TextLanguage      # the text's language, and each line's (mixed notes)
+
+Why this shape (issue 23):
+- The identifier is `py3langid` (langid.py's naive Bayes model over byte n-grams, BSD-3, ~0.7 MB,
+  offline, restricted here to English and French). Kept at 0.2.2 because later releases need numpy 2
+  (the project stays on numpy 1.26 for medspaCy). `lingua-language-detector` was checked and left out:
+  a 96 MB wheel. `fasttext-langdetect` downloads its model at run time (no network here). EDS-NLP has no
+  language identifier.
+- langid.py walks the text byte by byte in Python (~0.3 ms per 100 characters). Most lines of a
+  note say their language through function words ("de", "pas", "avec" / "the", "with", "was"), so a
+  small stop-word count decides a line when it is clear-cut (two or more words of one language and none
+  of the other) and the model arbitrates the others; a text with no French word and no French accent at
+  all is English without asking the model (English is the platform's default, and English notes must
+  not pay for French). Lines too short to tell ("ANC 3.9, Plt 250 G/L", "KPS 70") take the text's language.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+ENGLISH, FRENCH = "en", "fr"
+# Function words (and a few clinical words) that are words of one language and not of the other.
+FRENCH_WORDS = frozenset(
+    [
+        "de",
+        "des",
+        "du",
+        "le",
+        "la",
+        "les",
+        "et",
+        "avec",
+        "sans",
+        "pas",
+        "une",
+        "est",
+        "sont",
+        "pour",
+        "dans",
+        "sur",
+        "au",
+        "aux",
+        "par",
+        "ans",
+        "chez",
+        "sous",
+        "lors",
+        "mais",
+        "ou",
+        "ne",
+        "qu",
+        "que",
+        "qui",
+        "elle",
+        "ont",
+        "été",
+        "cette",
+        "ces",
+        "son",
+        "sa",
+        "ses",
+        "leur",
+        "puis",
+        "selon",
+        "après",
+        "avant",
+        "aucun",
+        "aucune",
+        "absence",
+        "patiente",
+        "traitement",
+        "traitée",
+        "traité",
+        "reçu",
+        "prévu",
+        "bilan",
+        "être",
+        "fait",
+        "faite",
+        "lui",
+        "il",
+        "nous",
+        "mois",
+        "semaines",
+        "jours",
+        "d",
+        "n",
+        "qu",
+        "atcd",
+        "rcp",
+        "cure",
+        "cures",
+        "ligne",
+        "lignes",
+        "métastases",
+        "métastase",
+        "sein",
+        "poumon",
+        "côlon",
+        "foie",
+        "os",
+        "tabac",
+        "sevré",
+        "fumeur",
+        "enceinte",
+        "négatif",
+        "négative",
+        "positif",
+        "positive",
+        "examen",
+        "stade",
+    ]
+)
+ENGLISH_WORDS = (
+    frozenset(
+        [
+            "the",
+            "of",
+            "and",
+            "with",
+            "without",
+            "no",
+            "not",
+            "was",
+            "were",
+            "is",
+            "are",
+            "has",
+            "had",
+            "have",
+            "her",
+            "his",
+            "she",
+            "he",
+            "in",
+            "on",
+            "for",
+            "to",
+            "at",
+            "by",
+            "from",
+            "this",
+            "that",
+            "which",
+            "who",
+            "history",
+            "received",
+            "years",
+            "old",
+            "prior",
+            "after",
+            "denies",
+            "denied",
+            "since",
+            "then",
+            "patient's",
+            "treated",
+            "started",
+            "weeks",
+            "months",
+            "days",
+            "left",
+            "right",
+            "breast",
+            "lung",
+            "liver",
+            "bone",
+            "negative",
+            "positive",
+            "smoker",
+            "pregnant",
+            "stage",
+        ]
+        # words that are also French ("patient", "cancer", "stage" is English only) are in neither list
+    )
+    - FRENCH_WORDS
+)
+_WORD = re.compile(r"[^\W\d_]+")
+_FRENCH_LETTERS = re.compile(r"[àâçéèêëîïôûùüÿœÀÂÇÉÈÊËÎÏÔÛÙÜŸŒ]")
+_LINE = re.compile(r"[^\n]+")
+MIN_MODEL_PROBABILITY = 0.8
+
+
+@dataclass(frozen=True)
+class LineLanguage:
+    start: int
+    end: int
+    language: str
+    decided_by: str  # "words" (stop-word count), "model" (py3langid), "text" (the text's language)
+
+
+@dataclass(frozen=True)
+class TextLanguage:
+    language: str
+    lines: tuple[LineLanguage, ...] = ()
+
+    @property
+    def mixed(self) -> bool:
+        return len({line.language for line in self.lines}) > 1
+
+    def spans(self, language: str) -> list[tuple[int, int]]:
+        """(start, end) of the lines in `language`, adjacent lines merged."""
+        out: list[tuple[int, int]] = []
+        for line in self.lines:
+            if line.language != language:
+                continue
+            if out and out[-1][1] >= line.start - 1:
+                out[-1] = (out[-1][0], line.end)
+            else:
+                out.append((line.start, line.end))
+        return out
+
+
+@functools.cache
+def _identifier():  # type: ignore[no-untyped-def]
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    ident = LanguageIdentifier.from_pickled_model(MODEL_FILE, norm_probs=True)
+    ident.set_languages([ENGLISH, FRENCH])
+    return ident
+
+
+def model_language(text: str) -> tuple[str, float]:
+    """(language, probability) by py3langid alone, English or French."""
+    language, probability = _identifier().classify(text)
+    return str(language), float(probability)
+
+
+def _counts(words: list[str]) -> tuple[int, int]:
+    return sum(w in FRENCH_WORDS for w in words), sum(w in ENGLISH_WORDS for w in words)
+
+
+def detect(text: str) -> TextLanguage:
+    """The language of `text` and of each of its lines (English unless French is shown)."""
+    if not _FRENCH_LETTERS.search(text):
+        low = text.lower()
+        if FRENCH_WORDS.isdisjoint(_WORD.findall(low)):
+            return TextLanguage(ENGLISH, (LineLanguage(0, len(text), ENGLISH, "words"),) if text else ())
+    decided: list[tuple[int, int, str | None, str]] = []
+    fr_total = en_total = 0
+    for m in _LINE.finditer(text):
+        line = m.group(0)
+        words = _WORD.findall(line.lower())
+        fr, en = _counts(words)
+        fr += len(_FRENCH_LETTERS.findall(line)) > 0
+        fr_total, en_total = fr_total + fr, en_total + en
+        if fr >= 2 and en == 0:
+            decided.append((m.start(), m.end(), FRENCH, "words"))
+        elif en >= 2 and fr == 0:
+            decided.append((m.start(), m.end(), ENGLISH, "words"))
+        elif len(words) >= 3:
+            language, probability = model_language(line)
+            ok = probability >= MIN_MODEL_PROBABILITY
+            decided.append((m.start(), m.end(), language if ok else None, "model"))
+        else:
+            decided.append((m.start(), m.end(), None, "text"))
+    known = [(e - s, lang) for s, e, lang, _ in decided if lang]
+    fr_chars = sum(n for n, lang in known if lang == FRENCH)
+    en_chars = sum(n for n, lang in known if lang == ENGLISH)
+    if fr_chars == en_chars:
+        whole = FRENCH if fr_total > en_total else ENGLISH
+    else:
+        whole = FRENCH if fr_chars > en_chars else ENGLISH
+    lines = tuple(LineLanguage(s, e, lang or whole, how if lang else "text") for s, e, lang, how in decided)
+    return TextLanguage(whole, lines)
