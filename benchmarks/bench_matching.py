@@ -182,7 +182,7 @@ def bench_one_patient(
         times.append((time.perf_counter() - t0) * 1000)
         cpu.append((time.process_time() - c0) * 1000)
         counts.append(report.candidates)
-        n_criteria.append(sum(len(r.match.verdicts) for r in report.results))
+        n_criteria.append(sum(len(r.match.outcomes) for r in report.results))
     times.sort()
     cpu.sort()
     return {
@@ -291,7 +291,7 @@ numeric thresholds perturbed by ±15 % (age, labs) or ±1 (ECOG, lines).
 | total | {batch["total_s"]:.1f} s | < 60 s | {ok(batch["total_s"] < 60)} |
 | scalar evaluator per pair, extrapolated from 200 x 20 pairs | {batch["scalar_extrapolated_s"]:.0f} s | | ratio {batch["scalar_extrapolated_s"] / max(batch["total_s"], 1e-9):.0f}x |
 | distinct atom columns computed | {batch["distinct_atoms"]:,} | | |
-| (patient, trial) pairs eligible / possible (no blocking verdict) | {batch["eligible"]:,} / {batch["possible"]:,} of {batch["pairs"]:,} | | |
+| (patient, trial) pairs eligible / not excluded (trial verdict) | {batch["eligible"]:,} / {batch["possible"]:,} of {batch["pairs"]:,} | | |
 
 Peak RSS {max(one["rss_mb"], batch["rss_mb"]):.0f} MB. Latencies include retrieval, hard filters, evaluation of every
 candidate's criteria, ranking, nearest site and the "what to check next" list; they exclude loading trials from the

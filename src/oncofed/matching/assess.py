@@ -18,8 +18,13 @@ from oncofed.matching.atoms import AtomResult
 from oncofed.matching.evaluate import evaluate_criterion, quick_outcome
 from oncofed.matching.facts import PatientView
 from oncofed.matching.outcomes import (
+    ELIGIBLE,
+    EXCLUDED,
     NOT_EVALUATED,
     OUTCOME_CODE,
+    UNDECIDED,
+    UNSURE,
+    VIOLATED,
     CohortPlan,
     Plan,
     cohort_plan,
@@ -81,7 +86,17 @@ def quick_assess(
     day: date,
     cache: dict[int, AtomResult],
 ) -> tuple[np.ndarray, int]:
-    """(resolved outcome codes, verdict code) without evidence; same result as `assess_trial`."""
-    codes = np.fromiter((quick_outcome(p, view, day, cache) for p in plans), dtype=np.int8, count=len(plans))
-    res = resolve(codes, cplan)
+    """(resolved outcome codes, verdict code) without evidence; same result as `assess_trial` (tested):
+    a trial without cohorts takes the trivial case of `outcomes.resolve` without numpy."""
+    values = [quick_outcome(p, view, day, cache) for p in plans]
+    if not cplan.labels and cplan.parsed:
+        verdict = ELIGIBLE
+        for code, blocking in zip(values, cplan.blocking, strict=True):
+            if code == VIOLATED:
+                verdict = EXCLUDED
+                break
+            if code == UNDECIDED and blocking:
+                verdict = UNSURE
+        return np.array(values, dtype=np.int8), verdict
+    res = resolve(np.array(values, dtype=np.int8), cplan)
     return res.codes[:, 0], int(res.verdict[0])

@@ -5,7 +5,7 @@ docs/DEVELOPING.md; `non_evaluable` and unrecognised kinds are always unknown, n
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from oncofed.criteria.vocab import oncotree_name
@@ -36,10 +36,10 @@ class AtomResult:
     fact: Fact | None = None
     check: str = ""  # for unknowns: the data that would decide it
     presumed: bool = False
+    tri: int = field(init=False, repr=False, compare=False)  # the truth value (outcomes.py), computed once
 
-    @property
-    def tri(self) -> int:
-        return tri_of(self.holds, self.presumed)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "tri", tri_of(self.holds, self.presumed))
 
 
 def unknown(check: str, explanation: str = "", fact: Fact | None = None) -> AtomResult:

@@ -155,13 +155,21 @@ def quick_outcome(plan: Plan, view: PatientView, day: date, cache: dict[int, Ato
     """The criterion's outcome code (see `outcomes`); same logic as `evaluate_criterion`, without
     building evidence. `cache` is shared with it (by atom identity)."""
 
+    tris = view.tri_cache
+
     def tri(atom: Atom) -> int:
-        hit = cache.get(id(atom))
+        key = id(atom)
+        value = tris.get(key)
+        if value is not None:
+            return value
+        hit = cache.get(key)
         if hit is None:
             fast = _fast_tri(atom, view, day)
             if fast is not None:
+                tris[key] = fast
                 return fast
-            hit = cache[id(atom)] = evaluate_atom(atom, view, day)
+            hit = cache[key] = evaluate_atom(atom, view, day)
+        tris[key] = hit.tri
         return hit.tri
 
     holds = statement(plan, tri, and_tri, or_tri)
@@ -172,31 +180,32 @@ def quick_outcome(plan: Plan, view: PatientView, day: date, cache: dict[int, Ato
 def _fast_tri(atom: Atom, view: PatientView, day: date) -> int | None:
     """Truth value of the common numeric kinds without building explanations, exactly as their
     evaluators in `atoms.py` decide it (same rules, `numeric.py`); None for every other kind."""
+    kind = atom.kind
+    if kind != "age" and kind != "lab":
+        return None
     if atom.hypothetical or atom.operator not in NUMERIC_OPERATORS or atom.attributes.get("ambiguous"):
         return None
-    if as_float(atom.value) is None:
+    target = atom.value if type(atom.value) is float else as_float(atom.value)
+    if target is None:
         return None
-    kind = atom.kind
     if kind == "age":
         years = view.profile.age_on(day)
         if years is None:
             return UNKNOWN
-        return _flip(atom, TRUE if compare(atom.operator, years, float(atom.value)) else 0)
-    if kind == "lab":
-        analyte = (atom.code or "").lower()
-        f = view.latest_lab(analyte)
-        value = as_float(f.value) if f is not None else None
-        if f is None or value is None:
-            return UNKNOWN
-        if atom.window_days is not None and A._within(day, f.when, atom.window_days) is not True:
-            return UNKNOWN
-        threshold = lab_threshold(
-            analyte, atom.value, atom.unit, record_uln(f.attributes.get("uln"), analyte)
-        )
-        if threshold is None:
-            return UNKNOWN
-        return _flip(atom, TRUE if compare(atom.operator, value, threshold) else 0)
-    return None
+        return _flip(atom, TRUE if compare(atom.operator, years, float(target)) else 0)
+    analyte = (atom.code or "").lower()
+    f = view.latest_lab(analyte)
+    if f is None:
+        return UNKNOWN
+    value = f.value if type(f.value) is float else as_float(f.value)
+    if value is None:
+        return UNKNOWN
+    if atom.window_days is not None and A._within(day, f.when, atom.window_days) is not True:
+        return UNKNOWN
+    threshold = lab_threshold(analyte, target, atom.unit, record_uln(f.attributes.get("uln"), analyte))
+    if threshold is None:
+        return UNKNOWN
+    return _flip(atom, TRUE if compare(atom.operator, value, threshold) else 0)
 
 
 def _flip(atom: Atom, tri: int) -> int:

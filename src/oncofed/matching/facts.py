@@ -53,6 +53,8 @@ class PatientView:
     by_kind: dict[str, list[Fact]] = field(default_factory=dict)
     column_fact: dict[str, Fact] = field(default_factory=dict)
     _latest_lab: dict[str, Fact | None] = field(default_factory=dict)
+    # truth value of each atom (by identity) for this patient on one evaluation day: the ranking fast path
+    tri_cache: dict[int, int] = field(default_factory=dict)
 
     @classmethod
     def of(cls, profile: PatientProfile) -> PatientView:

@@ -46,6 +46,8 @@ def compare(op: str, left: Any, right: Any) -> Any:
     fn = OPERATORS.get(op)
     if fn is None:
         raise ValueError(f"operator {op!r} is not numeric")
+    if type(left) is float and type(right) is float:
+        return fn(left, right)
     if isinstance(left, np.ndarray) or isinstance(right, np.ndarray):
         with np.errstate(invalid="ignore"):
             return np.asarray(fn(left, right))
@@ -55,6 +57,7 @@ def compare(op: str, left: Any, right: Any) -> Any:
 # --- laboratory thresholds -------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=1024)
 def is_uln(unit: str | None) -> bool:
     """Whether a criterion's unit is a multiple of the upper limit of normal ("x ULN")."""
     return (unit or "").replace(" ", "").lower() in ("xuln", "×uln", "uln")
@@ -98,7 +101,7 @@ def canonical_threshold(analyte: str, value: float, unit: str | None) -> float |
 def lab_threshold(analyte: str, value: Any, unit: str | None, uln: Any) -> Any:
     """The criterion's threshold in the record's (canonical) unit: `value x uln` for "x ULN" (`uln`
     a float or a column), else the value converted; None when it cannot be expressed."""
-    target = as_float(value)
+    target = value if type(value) is float else as_float(value)
     if target is None:
         return None
     if is_uln(unit):
