@@ -75,21 +75,22 @@ def _key(phrase: str) -> tuple[str, ...]:
 class _Entry:
     english: str
     case: str | None  # the phrase as written when it must match its case ("PS", "RT"), else None
+    compound: bool  # may match inside a hyphenated word (drug names: "FOLFOX-bévacizumab"); words may not
 
 
 class Lexicon:
     """French phrase -> English phrase, longest match over tokens (folded, plural-insensitive)."""
 
-    def __init__(self, pairs: list[tuple[str, str]]) -> None:
+    def __init__(self, pairs: list[tuple[str, str]], names: list[tuple[str, str]] = ()) -> None:  # type: ignore[assignment]
         self.entries: dict[tuple[str, ...], list[_Entry]] = {}
-        for french, english in pairs:
+        for (french, english), compound in [*((p, False) for p in pairs), *((p, True) for p in names)]:
             key = _key(french)
             if not key:
                 continue
             # a short acronym written in capitals ("PS", "RT", "EP", "VIH") must be so written in the text
             compact = french.replace("-", "").replace(" ", "")
             case = fold(french) if compact.isupper() and compact.isalpha() and len(compact) <= 4 else None
-            self.entries.setdefault(key, []).append(_Entry(english, case))
+            self.entries.setdefault(key, []).append(_Entry(english, case, compound))
         self.prefixes = {k[:n] for k in self.entries for n in range(1, len(k) + 1)}
         self.first = {k[0] for k in self.entries}
         self.max_len = max((len(k) for k in self.entries), default=0)
@@ -115,9 +116,14 @@ class Lexicon:
                 key = tuple(keys[i : i + length])
                 if key not in self.prefixes:
                     break
+                a, b = starts[i], ends[i + length - 1]
+                inside = (a > 1 and folded[a - 1] == "-" and folded[a - 2].isalnum()) or (
+                    b + 1 < len(folded) and folded[b] == "-" and folded[b + 1].isalnum()
+                )  # "sous-cutané": "sous" is part of a word here
                 for entry in self.entries.get(key, ()):
-                    span = folded[starts[i] : ends[i + length - 1]]
-                    if entry.case is None or " ".join(span.split()) == " ".join(entry.case.split()):
+                    if inside and not entry.compound:
+                        continue
+                    if entry.case is None or " ".join(folded[a:b].split()) == " ".join(entry.case.split()):
                         best = (length, entry.english)
                         break
             if best is None:
@@ -184,16 +190,15 @@ def _lexicon(scope: str) -> Lexicon:
     for row in load_tsv("vocab/fr/terms.tsv"):
         if row["scope"] in ("both", scope):
             pairs.append((row["french"], row["english"]))
-    names = _cancer_english()
-    for row in load_tsv("vocab/fr/cancers.tsv"):
-        pairs.append((row["french"], names[row["oncotree"]]))
-    for row in load_tsv("vocab/fr/drugs.tsv"):
-        pairs.append((row["french"], row["inn"]))
-    for row in load_tsv("vocab/drugs.tsv"):  # French INN: "cisplatine", "létrozole" (accents are folded)
-        inn = row["drug"]
+    english_names = _cancer_english()
+    names = [(row["french"], english_names[row["oncotree"]]) for row in load_tsv("vocab/fr/cancers.tsv")]
+    names += [(row["french"], row["inn"]) for row in load_tsv("vocab/fr/drugs.tsv")]
+    for row in load_tsv("vocab/drugs.tsv"):  # INN written the French way: accents ("atézolizumab" is
+        inn = row["drug"]  # folded to the INN) or a final "e" ("cisplatine", "létrozole")
+        names.append((inn, inn))
         if inn[-1:].isalpha() and inn[-1] not in "aeiouy" and " " not in inn:
-            pairs.append((inn + "e", inn))
-    return Lexicon(pairs)
+            names.append((inn + "e", inn))
+    return Lexicon(pairs, names)
 
 
 @functools.cache
