@@ -11,8 +11,9 @@ Why this shape (issue 23):
 - langid.py walks the text byte by byte in Python (~0.3 ms per 100 characters). Most lines of a
   note say their language through function words ("de", "pas", "avec" / "the", "with", "was"), so a
   small stop-word count decides a line when it is clear-cut (two or more words of one language and none
-  of the other) and the model arbitrates the others; a text with no French word and no French accent at
-  all is English without asking the model (English is the platform's default, and English notes must
+  of the other) and the model arbitrates the others that have a word of either language (it never makes a
+  line French without a French word: it reads "Absolute neutrophil count >= 1,500/mcL" as French); a text
+  with no French word and no French accent at all is English without asking the model (English is the platform's default, and English notes must
   not pay for French). Lines too short to tell ("ANC 3.9, Plt 250 G/L", "KPS 70") take the text's language.
 """
 
@@ -52,7 +53,6 @@ FRENCH_WORDS = frozenset(
         "mais",
         "ou",
         "ne",
-        "qu",
         "que",
         "qui",
         "elle",
@@ -87,9 +87,6 @@ FRENCH_WORDS = frozenset(
         "mois",
         "semaines",
         "jours",
-        "d",
-        "n",
-        "qu",
         "atcd",
         "rcp",
         "cure",
@@ -110,7 +107,6 @@ FRENCH_WORDS = frozenset(
         "négatif",
         "négative",
         "positif",
-        "positive",
         "examen",
         "stade",
     ]
@@ -157,7 +153,6 @@ ENGLISH_WORDS = (
             "denied",
             "since",
             "then",
-            "patient's",
             "treated",
             "started",
             "weeks",
@@ -169,17 +164,19 @@ ENGLISH_WORDS = (
             "lung",
             "liver",
             "bone",
-            "negative",
-            "positive",
             "smoker",
             "pregnant",
             "stage",
         ]
-        # words that are also French ("patient", "cancer", "stage" is English only) are in neither list
     )
     - FRENCH_WORDS
-)
+)  # words of both ("patient", "cancer", "positive") count for neither
 _WORD = re.compile(r"[^\W\d_]+")
+_ELISION = re.compile(r"(?<![\w'’])(?:[dlnjs]|qu)['’](?=\w)", re.I)  # d'un, l'essai, n'a, qu'il
+# French or Latin phrases of English medical writing: no evidence of French
+_LOANS = re.compile(
+    r"\b(?:de novo|in situ|peau d['’]orange|en bloc|caf[ée][ -]au[ -]lait|per se|et al|vis-[àa]-vis)\b", re.I
+)
 _FRENCH_LETTERS = re.compile(r"[àâçéèêëîïôûùüÿœÀÂÇÉÈÊËÎÏÔÛÙÜŸŒ]")
 _LINE = re.compile(r"[^\n]+")
 MIN_MODEL_PROBABILITY = 0.8
@@ -236,25 +233,28 @@ def _counts(words: list[str]) -> tuple[int, int]:
 
 def detect(text: str) -> TextLanguage:
     """The language of `text` and of each of its lines (English unless French is shown)."""
-    if not _FRENCH_LETTERS.search(text):
+    if not _FRENCH_LETTERS.search(text) and not _ELISION.search(text):
         low = text.lower()
         if FRENCH_WORDS.isdisjoint(_WORD.findall(low)):
             return TextLanguage(ENGLISH, (LineLanguage(0, len(text), ENGLISH, "words"),) if text else ())
     decided: list[tuple[int, int, str | None, str]] = []
     fr_total = en_total = 0
     for m in _LINE.finditer(text):
-        line = m.group(0)
+        line = _LOANS.sub(" ", m.group(0))
         words = _WORD.findall(line.lower())
         fr, en = _counts(words)
-        fr += len(_FRENCH_LETTERS.findall(line)) > 0
+        fr += (_FRENCH_LETTERS.search(line) is not None) + len(_ELISION.findall(line))
         fr_total, en_total = fr_total + fr, en_total + en
         if fr >= 2 and en == 0:
             decided.append((m.start(), m.end(), FRENCH, "words"))
         elif en >= 2 and fr == 0:
             decided.append((m.start(), m.end(), ENGLISH, "words"))
-        elif len(words) >= 3:
+        elif (fr or en) and len(words) >= 3:
             language, probability = model_language(line)
-            ok = probability >= MIN_MODEL_PROBABILITY
+            # the model alone never makes a line French (or English) that has no word of that language:
+            # it reads "Absolute neutrophil count >= 1,500/mcL" as French
+            mine, other = (fr, en) if language == FRENCH else (en, fr)
+            ok = probability >= MIN_MODEL_PROBABILITY and mine > 0 and mine >= other
             decided.append((m.start(), m.end(), language if ok else None, "model"))
         else:
             decided.append((m.start(), m.end(), None, "text"))

@@ -28,6 +28,7 @@ from oncofed.criteria.extract_clinical import (
     stage_atoms,
     therapy_atoms,
 )
+from oncofed.criteria.french import parse_french
 from oncofed.criteria.logic import relate
 from oncofed.criteria.segment import Segment, segment
 from oncofed.criteria.structure import organise
@@ -302,7 +303,8 @@ def parse_many(
         if len(t) > MAX_INPUT_CHARS:
             warnings.append(f"text cut to {MAX_INPUT_CHARS:,} characters (was {len(t):,})")
             t = t[:MAX_INPUT_CHARS]
-        criteria = _criteria_of(segment(t, default_section))
+        # French lines are parsed in the English wording (criteria/french.py), spans kept in the French text
+        criteria = parse_french(t, lambda s: _criteria_of(segment(s, default_section)))
         if not criteria:
             warnings.append("no criteria found")
         results.append(ParseResult(criteria, warnings))
