@@ -18,13 +18,18 @@ facts are exactly the English reader's.
 
 from __future__ import annotations
 
+import functools
+import re
 from dataclasses import replace
 
-from oncofed.criteria.french import Rewritten, rewrite
+from oncofed.criteria.french import Rewritten, fold, rewrite
 from oncofed.criteria.language import ENGLISH, FRENCH, TextLanguage, detect
 from oncofed.domain import PatientProfile
 from oncofed.domain.patient import Fact
+from oncofed.ingest.patients.common import fact
 from oncofed.ingest.patients.notes import facts
+from oncofed.ingest.patients.notes.text import sentences
+from oncofed.resources import load_yaml
 
 # display strings that name a concept (kept in English, as for an English note), not a quote of the text
 _LABEL_KINDS = {"ecog", "karnofsky", "stage", "age"}
@@ -44,7 +49,34 @@ def extract(text: str, note_id: str, source: str) -> PatientProfile:
     rw = rewrite(text, "notes", language)
     profile = facts.extract(rw.text, note_id, source)
     profile.facts = [_restored(f, rw) for f in profile.facts]
+    profile.facts += _french_unread(profile.facts, rw, language, note_id, source)
     return _labelled(profile, language)
+
+
+@functools.cache
+def _signals() -> tuple[str, ...]:
+    return tuple(load_yaml("vocab/fr/rules.yaml")["unread_signals"])
+
+
+def _french_unread(
+    found: list[Fact], rw: Rewritten, language: TextLanguage, note_id: str, source: str
+) -> list[Fact]:
+    """French sentences with a French clinical signal word that gave no fact and no mention (the English
+    reader's own pass only knows English signal words); quoted as written."""
+    spans = [f.provenance.span for f in found if f.provenance.span and f.kind not in ("age", "sex")]
+    french = language.spans(FRENCH)
+    out = []
+    for s, e in sentences(rw.source):
+        if not any(a <= s < b for a, b in french) or any(a < e and s < b for a, b in spans):  # type: ignore[misc]
+            continue
+        words = re.findall(r"[^\W\d_]+", fold(rw.source[s:e]).lower())
+        if any(w.startswith(_signals()) for w in words):
+            out.append(
+                fact(
+                    "note_unread", source, note_id, span=(s, e), note_id=note_id, display=rw.source[s:e][:160]
+                )
+            )
+    return out
 
 
 def _restored(f: Fact, rw: Rewritten) -> Fact:

@@ -1,0 +1,112 @@
+"""The match page of a patient imported from a French note (issue 23), in headless Chromium: the criteria
+of a trial written in French are explained with the note's French words as evidence, and the patient
+page lists the French sentences that were not understood."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from oncofed.domain import Actor, Role
+from oncofed.services.patients.records import import_patients
+from oncofed.services.trials.importing import import_trials
+from oncofed.store.db import Database
+from tests.conftest import SCREENSHOTS, free_port
+
+pytestmark = pytest.mark.browser
+
+NOTE = (
+    "Consultation d'oncologie thoracique du 18/03/2024. Patiente de 58 ans, non-fumeuse.\n"
+    "Adénocarcinome pulmonaire (CBNPC) stade IV, métastases osseuses, EGFR/ALK négatifs.\n"
+    "1re ligne carboplatine/pémétrexed x4 cures -> progression 01/2024.\n"
+    "PS OMS 1. Pas de métastase cérébrale. Sérologie VIH négative.\n"
+    "PNN 3,1 G/L, plaquettes 245 G/L, créatinine 71 µmol/L, ASAT 1,2 x LSN.\n"
+    "Prélèvement tumoral : cellularité à réévaluer par l'anatomopathologiste."
+)
+ELIGIBILITY = (
+    "Critères d'inclusion :\n"
+    "- Âge ≥ 18 ans\n"
+    "- Cancer bronchique non à petites cellules de stade IV confirmé histologiquement\n"
+    "- PS OMS 0 ou 1\n"
+    "- PNN ≥ 1,5 G/L et plaquettes ≥ 100 G/L\n"
+    "Critères de non-inclusion :\n"
+    "- Métastases cérébrales symptomatiques ou non traitées\n"
+    "- Infection par le VIH\n"
+    "- Femme enceinte ou allaitante"
+)
+
+
+def _study() -> dict[str, Any]:
+    return {
+        "protocolSection": {
+            "identificationModule": {
+                "nctId": "NCT09990023",
+                "briefTitle": "[Fictional] Essai de phase II, CBNPC",
+            },
+            "statusModule": {"overallStatus": "RECRUITING"},
+            "conditionsModule": {"conditions": ["Non-small Cell Lung Cancer"]},
+            "eligibilityModule": {"eligibilityCriteria": ELIGIBILITY, "sex": "ALL", "minimumAge": "18 Years"},
+            "contactsLocationsModule": {
+                "locations": [
+                    {
+                        "facility": "Institut Curie",
+                        "city": "Paris",
+                        "country": "France",
+                        "status": "RECRUITING",
+                        "geoPoint": {"lat": 48.8449, "lon": 2.3400},
+                    }
+                ]
+            },
+        }
+    }
+
+
+@pytest.fixture
+def french_server(sqlite_db: Database, tmp_path: Path) -> Iterator[str]:
+    import uvicorn
+
+    from oncofed.web.app import create_app
+
+    study = tmp_path / "NCT09990023.json"
+    study.write_text(json.dumps(_study(), ensure_ascii=False), encoding="utf-8")
+    import_trials(sqlite_db, [study])
+    notes = tmp_path / "notes.jsonl"
+    notes.write_text(json.dumps({"_id": "fr-1", "text": NOTE}, ensure_ascii=False) + "\n", encoding="utf-8")
+    import_patients(sqlite_db, [notes], centre="curie")
+    app = create_app(sqlite_db)
+    app.state.actor_resolver = lambda request: Actor("dr-curie", Role.CLINICIAN, frozenset({"curie"}))
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+def test_match_page_of_a_french_note_patient_quotes_the_french_note(french_server: str, page: Any) -> None:
+    page.goto(french_server + "/patients/curie-fr-1/matches?lang=fr")
+    body = page.locator("main").inner_text()
+    assert "NCT09990023" in body
+    rows = page.locator("tr", has_text="Métastases cérébrales symptomatiques").all_inner_texts()
+    assert rows and "métastase cérébrale" in rows[0]  # the note's own French words as evidence
+    labs = page.locator("tr", has_text="PNN ≥ 1,5 G/L").all_inner_texts()
+    assert labs and "PNN 3,1 G/L" in labs[0]
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "match-french-note.png"), full_page=True)
+
+
+def test_patient_page_of_a_french_note_lists_what_was_not_understood(french_server: str, page: Any) -> None:
+    page.goto(french_server + "/patients/curie-fr-1?lang=fr")
+    unread = page.locator("section#kind-note_unread").inner_text()
+    assert "cellularité à réévaluer" in unread
+    assert "carboplatin" in page.locator("section#kind-treatment").inner_text()
