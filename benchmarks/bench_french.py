@@ -1,0 +1,300 @@
+"""French notes and criteria (issue 23): French against English on parallel notes, in one run.
+
+    .venv/bin/python -m benchmarks.bench_french [--rounds 5] [--eds-python /tmp/venv-eds/bin/python] [--no-write]
+
+- Facts: the 27 eligible notes of the verdict dev set, English and their French twins, scored against one
+  gold (`benchmarks/data/verdicts-dev-fr/facts-gold.jsonl`, labelled from the English text; the rules of
+  `benchmarks/data/notes-facts-gold/README.md`); recall and precision per language, a 95 % bootstrap
+  interval over notes, and the paired recall difference (French - English) with its interval.
+- Verdicts: `oncofed eval verdicts`'s pipeline on the English dev set and on its French twin
+  (`benchmarks/data/verdicts-dev-fr/`, same pairs, same corpus), side by side: eligible notes not
+  excluded, failures excluded with the named criterion, balanced accuracy, intervals over trials, folds.
+- Speed: notes -> facts on one core (CPU time), the 102 French notes and their 102 English twins,
+  alternating rounds in one process.
+- EDS-NLP (optional, `--eds-python`): its negation / hypothesis / family qualifiers on the mentions the
+  French front-end read, in its own venv (`benchmarks/eds_qualifiers.py`), agreement and CPU time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from benchmarks.bench_verdicts import bootstrap, ensure_corpus, near_miss_items, rates
+from benchmarks.notes_gold import KINDS, NoteScore, same_lineage, score_note, summarise
+from benchmarks.report import ROOT, write_section
+
+DATA = ROOT.parent / "shared" / "data"
+EN = ROOT / "benchmarks" / "data" / "verdicts-dev"
+FR = ROOT / "benchmarks" / "data" / "verdicts-dev-fr"
+GOLD = FR / "facts-gold.jsonl"
+VAR = ROOT / "var" / "bench-verdicts"
+DAY = date(2026, 12, 1)
+COMMAND = ".venv/bin/python -m benchmarks.bench_french --eds-python /tmp/venv-eds/bin/python"
+TITLE = "French notes and criteria (issue 23)"
+
+
+def _queries(folder: Path) -> dict[str, str]:
+    lines = (folder / "queries.jsonl").read_text(encoding="utf-8").splitlines()
+    return {q["_id"]: q["text"] for q in map(json.loads, filter(None, lines))}
+
+
+def _fact_dicts(text: str, note_id: str) -> list[dict[str, Any]]:
+    from oncofed.ingest.patients.notes import extract
+
+    return [
+        {"kind": f.kind, "code": f.code, "value": f.value, "unit": f.unit, "negated": f.negated,
+         "attributes": f.attributes}
+        for f in extract(text, note_id, "note").facts
+    ]  # fmt: skip
+
+
+def facts_section(en: dict[str, str], fr: dict[str, str]) -> tuple[str, dict[str, Any]]:
+    gold = [json.loads(x) for x in GOLD.read_text(encoding="utf-8").splitlines() if x.strip()]
+    scores: dict[str, list[NoteScore]] = {"en": [], "fr": []}
+    for note in gold:
+        scores["en"].append(score_note(note, _fact_dicts(en[note["id"]], note["id"]), same_lineage))
+        scores["fr"].append(score_note(note, _fact_dicts(fr[note["french"]], note["french"]), same_lineage))
+    sums = {lang: summarise(s, KINDS) for lang, s in scores.items()}
+
+    def recall(sample: list[int], lang: str) -> float:
+        tp = sum(sum(scores[lang][i].tp.values()) for i in sample)
+        fn = sum(sum(scores[lang][i].fn.values()) for i in sample)
+        return tp / (tp + fn) if tp + fn else float("nan")
+
+    rng = random.Random(23)
+    n = len(gold)
+    diffs = sorted(
+        recall(s, "fr") - recall(s, "en") for s in ([rng.randrange(n) for _ in range(n)] for _ in range(2000))
+    )
+    low, high = diffs[50], diffs[1949]
+    rows = ["| kind | gold facts | English P / R | French P / R |", "|---|---:|---|---|"]
+    for kind in [*KINDS, "ALL"]:
+        e, f = sums["en"][kind], sums["fr"][kind]
+        if not (e["tp"] + e["fn"]) and not (e["fp"] or f["fp"]):
+            continue
+        name = "**all kinds**" if kind == "ALL" else kind
+        rows.append(
+            f"| {name} | {e['tp'] + e['fn']} | {e['p']:.2f} / {e['r']:.2f} | {f['p']:.2f} / {f['r']:.2f} |"
+        )
+    e, f = sums["en"]["ALL"], sums["fr"]["ALL"]
+    not_history = {lang: sum(x.not_history for x in s) for lang, s in scores.items()}
+    text = "\n".join(
+        [
+            f"{n} parallel notes (the eligible notes of the dev set and their French twins), "
+            f"{sum(len(g['facts']) for g in gold)} gold facts "
+            f"({sum(bool(x.get('optional')) for g in gold for x in g['facts'])} optional), "
+            f"{sum(len(g['not_facts']) for g in gold)} statements that must not become facts.",
+            "",
+            "| measure | English | French |",
+            "|---|---:|---:|",
+            f"| recall, all kinds (95 % CI of F1) | {e['r']:.3f} | {f['r']:.3f} |",
+            f"| precision | {e['p']:.3f} | {f['p']:.3f} |",
+            f"| F1 (95 % CI over notes) | {e['f1']:.3f} ({e['f1_low']:.2f}-{e['f1_high']:.2f}) | "
+            f"{f['f1']:.3f} ({f['f1_low']:.2f}-{f['f1_high']:.2f}) |",
+            f"| plans, trial drugs, relatives read as facts | {not_history['en']} | {not_history['fr']} |",
+            "",
+            f"Recall French - English: **{100 * (f['r'] - e['r']):+.1f} points** "
+            f"(paired bootstrap over notes, 95 %: {100 * low:+.1f} to {100 * high:+.1f}); target: within 10 points.",
+            "",
+            "Per kind:",
+            "",
+            "\n".join(rows),
+        ]
+    )
+    return text, {"en": e, "fr": f, "diff": (f["r"] - e["r"], low, high)}
+
+
+def verdicts_section(corpus: Path) -> tuple[str, dict[str, Any]]:
+    from oncofed.services.matching import verdicts as V
+
+    out: dict[str, Any] = {}
+    lines_by: dict[str, list[dict[str, Any]]] = {}
+    for lang, folder in (("en", EN), ("fr", FR)):
+        inputs = V.load_inputs(folder / "queries.jsonl", corpus, folder / "pairs.tsv")
+        lines = V.evaluate_pairs(inputs, DAY)
+        V.write_lines(VAR / f"dev-{lang}.jsonl", lines)
+        expected = {
+            (r["query-id"], r["corpus-id"]): r
+            for r in map(json.loads, (folder / "expected.jsonl").read_text(encoding="utf-8").splitlines())
+        }
+        items = near_miss_items(lines, expected)
+        out[lang] = {"rates": rates(items), "ci": bootstrap(items), "items": items}
+        lines_by[lang] = lines
+    en_verdicts = {(x["query-id"], x["corpus-id"]): x["verdict"] for x in lines_by["en"]}
+    same = sum(en_verdicts.get((x["query-id"][3:], x["corpus-id"])) == x["verdict"] for x in lines_by["fr"])
+    rows = [
+        "| measure | English (95 % CI over trials) | French (95 % CI) | French - English |",
+        "|---|---|---|---:|",
+    ]
+    for key, label in (
+        ("eligible_kept", "eligible notes not excluded"),
+        ("failure_named", "failures excluded with the named criterion violated"),
+        ("failure_excluded", "failures excluded"),
+        ("balanced", "balanced accuracy (excluded vs not)"),
+    ):
+        e, f = out["en"]["rates"][key], out["fr"]["rates"][key]
+        ce, cf = out["en"]["ci"].get(key), out["fr"]["ci"].get(key)
+        rows.append(
+            f"| {label} | {100 * e:.1f} % [{100 * ce[0]:.0f}-{100 * ce[1]:.0f}] | "
+            f"{100 * f:.1f} % [{100 * cf[0]:.0f}-{100 * cf[1]:.0f}] | {100 * (f - e):+.1f} |"
+        )
+    folds = sorted({i["fold"] for i in out["en"]["items"]})
+    fold_rows = ["| fold | English balanced | French balanced |", "|---|---:|---:|"]
+    for k in folds:
+        e = rates([i for i in out["en"]["items"] if i["fold"] == k])["balanced"]
+        f = rates([i for i in out["fr"]["items"] if i["fold"] == k])["balanced"]
+        fold_rows.append(f"| {k} | {e:.3f} | {f:.3f} |")
+    text = "\n".join(
+        [
+            f"{len(lines_by['fr'])} pairs per language (102 labelled, 36 unlabelled), the same corpus and pairs; "
+            f"the same verdict for {same} of {len(lines_by['fr'])} pairs.",
+            "",
+            "\n".join(rows),
+            "",
+            "Per fold (folds by trial, as in the dev set):",
+            "",
+            "\n".join(fold_rows),
+        ]
+    )
+    return text, out
+
+
+def speed_section(en: dict[str, str], fr: dict[str, str], rounds: int) -> tuple[str, dict[str, Any]]:
+    from oncofed.ingest.patients.notes import extract
+
+    en_texts = [en[k] for k in sorted(en)]
+    fr_texts = [fr[k] for k in sorted(fr)]
+    for t in en_texts + fr_texts:  # warm the vocabularies and ConText once
+        extract(t, "warm", "note")
+    rates_: dict[str, list[float]] = {"en": [], "fr": []}
+    repeat = 5
+    for _ in range(rounds):
+        for lang, texts in (("en", en_texts), ("fr", fr_texts)):
+            # distinct texts each time: the readers cache per text, a repeated note would be free
+            batch = [f"{t}\n(copy {k})" for k in range(repeat) for t in texts]
+            started = time.process_time()
+            for i, t in enumerate(batch):
+                extract(t, f"n{i}", "note")
+            rates_[lang].append(len(batch) / (time.process_time() - started))
+    med = {lang: statistics.median(v) for lang, v in rates_.items()}
+    paired = statistics.median(f / e for e, f in zip(rates_["en"], rates_["fr"], strict=True))
+    text = "\n".join(
+        [
+            "| notes -> facts, one core (CPU time, median of "
+            f"{rounds} rounds of {repeat * len(fr_texts)} notes) | English twins | French |",
+            "|---|---:|---:|",
+            f"| notes/s | {med['en']:,.0f} | **{med['fr']:,.0f}** |",
+            f"| French / English, median of the paired rounds | 1 | {paired:.2f}x |",
+            "",
+            f"Target: at least 500 French notes/s on one core. Load average at the end: {os.getloadavg()[0]:.1f} "
+            f"on {os.cpu_count()} cores shared with other engineers.",
+        ]
+    )
+    return text, {"rates": med, "paired": paired}
+
+
+def eds_section(fr: dict[str, str], eds_python: Path) -> str:
+    """EDS-NLP's qualifiers on the mentions the French front-end read (negated or not)."""
+    from oncofed.ingest.patients.notes import extract
+
+    items, ours = [], {}
+    for qid, text in sorted(fr.items()):
+        facts = [
+            f
+            for f in extract(text, qid, "note").facts
+            if f.kind in ("comorbidity", "metastasis", "treatment", "pregnancy") and f.provenance.span
+        ]
+        spans = sorted({f.provenance.span for f in facts})  # type: ignore[type-var]
+        items.append({"id": qid, "text": text, "spans": [list(s) for s in spans]})  # type: ignore[arg-type]
+        for f in facts:
+            ours[(qid, f"{f.provenance.span[0]}:{f.provenance.span[1]}")] = f.negated  # type: ignore[index]
+    done = subprocess.run(
+        [str(eds_python), str(ROOT / "benchmarks" / "eds_qualifiers.py")],
+        input="".join(json.dumps(i, ensure_ascii=False) + "\n" for i in items),
+        capture_output=True, text=True, check=False, env={**os.environ, "LOGURU_LEVEL": "ERROR"},
+    )  # fmt: skip
+    if done.returncode:
+        return f"EDS-NLP run failed ({eds_python}): {done.stderr.strip()[-300:]}"
+    lines = [json.loads(x) for x in done.stdout.splitlines() if x.strip()]
+    timing = lines.pop()
+    agree = total = both_neg = ours_only = eds_only = 0
+    for line in lines:
+        for key, flags in line["flags"].items():
+            mine = ours.get((line["id"], key))
+            if mine is None:
+                continue
+            total += 1
+            agree += mine == flags["negation"]
+            both_neg += mine and flags["negation"]
+            ours_only += mine and not flags["negation"]
+            eds_only += flags["negation"] and not mine
+    version = subprocess.run(
+        [str(eds_python), "-c", "import edsnlp, spacy, numpy; print(edsnlp.__version__, spacy.__version__, numpy.__version__)"],
+        capture_output=True, text=True, check=False,
+    ).stdout.split()  # fmt: skip
+    per_note = 1000 * timing["cpu_s"] / max(1, timing["notes"])
+    return "\n".join(
+        [
+            f"EDS-NLP {version[0] if version else '?'} (spaCy {version[1] if len(version) > 1 else '?'}, numpy "
+            f"{version[2] if len(version) > 2 else '?'}) in its own venv: it installs offline from PyPI, its rule "
+            "pipes (negation, hypothesis, family, history, reported speech, dates, TNM, quantities, comorbidities, "
+            "drugs, CIM-10) need no model download; it cannot share oncofed's venv (spaCy >= 3.8.7 and numpy 2 "
+            "against medspaCy's spaCy 3.7.5 / numpy 1.26).",
+            "",
+            "| on the mentions the French front-end read in the 102 French notes | value |",
+            "|---|---:|",
+            f"| mentions compared | {total} |",
+            f"| same negation (EDS-NLP `negation` vs the front-end) | {agree} ({100 * agree / max(1, total):.1f} %) |",
+            f"| negated by both / by the front-end only / by EDS-NLP only | {both_neg} / {ours_only} / {eds_only} |",
+            f"| EDS-NLP qualifiers alone, CPU per note (sentences, normalizer, 4 qualifiers) | {per_note:.2f} ms |",
+            "",
+            "Kept from EDS-NLP: its French cue lists (negation, hypothesis, family, history), rewritten into the "
+            "English cues the notes reader's ConText already scopes (`resources/vocab/fr/rules.yaml`). Not kept: "
+            "its pipeline (its qualifiers alone take most of the 2 ms per note that 500 notes/s allow, and it "
+            "needs another spaCy and numpy).",
+        ]
+    )
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--eds-python", type=Path, default=None)
+    ap.add_argument("--no-write", action="store_true")
+    args = ap.parse_args()
+    en, fr = _queries(EN), _queries(FR)
+    body = []
+    facts_text, _ = facts_section(en, fr)
+    body += ["### Facts from parallel notes", facts_text]
+    if DATA.exists():
+        VAR.mkdir(parents=True, exist_ok=True)
+        corpus = VAR / "verdicts-corpus.jsonl"
+        ensure_corpus(corpus)
+        verdict_text, _ = verdicts_section(corpus)
+        body += ["### Verdicts on the parallel dev set (`oncofed eval verdicts` pipeline)", verdict_text]
+    else:
+        body += ["### Verdicts", "data not found: ../shared/data (the trials of the dev set)"]
+    speed_text, _ = speed_section(en, fr, args.rounds)
+    body += ["### Speed", speed_text]
+    if args.eds_python and args.eds_python.exists():
+        body += ["### EDS-NLP, evaluated", eds_section(fr, args.eds_python)]
+    else:
+        body += ["### EDS-NLP", "not run (give `--eds-python` a venv with edsnlp installed)"]
+    text = "\n\n".join(body)
+    print(text)
+    if not args.no_write:
+        write_section("french", TITLE, COMMAND, text)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
