@@ -50,7 +50,7 @@ def test_login_page_and_clinician_navigation(live_server: LiveServer, new_page: 
     log_in(page, live_server, "clin-curie", "not the password")
     assert "Wrong username or password" in page.locator("#login-error").inner_text()
     log_in(page, live_server, "clin-curie")
-    assert page.url.endswith("/patients")
+    assert page.url.endswith("/")  # each role lands on its own home page (issue 18)
     assert page.locator("#who .user").inner_text() == "clin-curie"
     assert page.locator("#who .role").inner_text() == "clinician"
     links = nav_links(page)
@@ -68,7 +68,8 @@ def test_dpo_sees_the_audit_log_of_the_clinicians_reads(live_server: LiveServer,
     clinician.goto(live_server.url("/api/patients?size=3"))  # a read to find in the log
     dpo = new_page()
     log_in(dpo, live_server, "dpo")
-    assert dpo.url.endswith("/audit")
+    assert dpo.url.endswith("/")
+    dpo.goto(live_server.url("/audit"))
     links = nav_links(dpo)
     assert "/audit" in links and "/patients" not in links
     assert "Chain verified" in dpo.locator("#chain").inner_text()
@@ -83,7 +84,8 @@ def test_dpo_sees_the_audit_log_of_the_clinicians_reads(live_server: LiveServer,
 def test_trial_manager_runs_a_feasibility_count(live_server: LiveServer, new_page: Any) -> None:
     page = new_page()
     log_in(page, live_server, "trials")
-    assert page.url.endswith("/feasibility")
+    assert page.url.endswith("/")
+    page.goto(live_server.url("/feasibility"))
     links = nav_links(page)
     assert "/feasibility" in links and "/patients" not in links and "/audit" not in links
     page.click("#run-spec")  # the example criteria shown in the form
@@ -112,6 +114,7 @@ def test_dpo_lists_a_refused_cross_centre_read_and_the_trial_manager_sees_the_bu
     assert response is not None and response.status == 404
     dpo = new_page()
     log_in(dpo, live_server, "dpo")
+    dpo.goto(live_server.url("/audit"))
     dpo.check("#security-only")
     dpo.fill("input[name=user]", "clin-curie")
     dpo.click("form.inline button[type=submit]")
@@ -122,6 +125,7 @@ def test_dpo_lists_a_refused_cross_centre_read_and_the_trial_manager_sees_the_bu
     dpo.screenshot(path=str(SCREENSHOTS / "audit-security-events.png"), full_page=True)
     tm = new_page()
     log_in(tm, live_server, "trials")
+    tm.goto(live_server.url("/feasibility"))
     budget = tm.locator("#budget").inner_text()
     assert "question(s) left" in budget
     tm.goto(live_server.url(f"/feasibility?trial={trial}"))  # a GET: preselected, not counted
