@@ -12,7 +12,7 @@ from rich.table import Table
 
 from oncofed import __version__
 from oncofed import commands as commands_pkg
-from oncofed.commands.common import console, err_console, open_database, progress_bar  # noqa: F401  (re-used by tests)
+from oncofed.commands.common import cells, console, err_console, escape, open_database, progress_bar  # noqa: F401  (re-used by tests)
 from oncofed.errors import ConfigError, OncofedError
 from oncofed.store.db import Database
 
@@ -126,7 +126,7 @@ def centres_cmd(as_json: bool = typer.Option(False, "--json", help="Print JSON i
         return
     table = Table("id", "name", "city", "region")
     for c in centres:
-        table.add_row(c.id, c.name, c.city, c.region)
+        table.add_row(*cells(c.id, c.name, c.city, c.region))
     console.print(table)
 
 
@@ -163,7 +163,7 @@ def main() -> None:
     try:
         app()
     except OncofedError as exc:
-        err_console.print(f"[bold red]error:[/] {exc}", highlight=False)
+        err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
         sys.exit(2)
     except KeyboardInterrupt:
         sys.exit(130)

@@ -18,7 +18,7 @@ def register(app: typer.Typer) -> None:
     @audit_app.command("verify")
     def verify() -> None:
         """Recompute every row's hash and link; exit 1 when a row was edited, inserted or deleted."""
-        from oncofed.commands.common import console, err_console, open_database
+        from oncofed.commands.common import console, err_console, escape, open_database
         from oncofed.store.audit import verify_chain
 
         report = verify_chain(open_database().engine)
@@ -27,7 +27,7 @@ def register(app: typer.Typer) -> None:
             return
         err_console.print(f"[bold red]audit chain broken[/] ({report.rows} rows):")
         for problem in report.problems:
-            err_console.print(f"  - {problem}")
+            err_console.print(f"  - {escape(problem)}")
         sys.exit(1)
 
     @audit_app.command("list")
@@ -35,6 +35,9 @@ def register(app: typer.Typer) -> None:
         user: str = typer.Option(None, help="Only this user."),
         patient: str = typer.Option(None, help="Only reads of this patient id."),
         centre: str = typer.Option(None, help="Only reads of this centre's records."),
+        action: str = typer.Option(
+            None, help="Only this action, e.g. feasibility (each question with the criteria it counted)."
+        ),
         since: str = typer.Option(None, help="From this date (YYYY-MM-DD, UTC)."),
         until: str = typer.Option(None, help="To this date (inclusive)."),
         limit: int = typer.Option(50, min=1, help="At most this many entries, newest first."),
@@ -44,7 +47,7 @@ def register(app: typer.Typer) -> None:
         ),
     ) -> None:
         """Search the log, newest first."""
-        from oncofed.commands.common import console, open_database
+        from oncofed.commands.common import cells, console, open_database
         from oncofed.presenters.csv import to_csv
         from oncofed.store.audit import AUDIT_COLUMNS, search
 
@@ -53,6 +56,7 @@ def register(app: typer.Typer) -> None:
             user=user,
             patient=patient,
             centre=centre,
+            action=action,
             since=since,
             until=until,
             limit=limit,
@@ -66,28 +70,32 @@ def register(app: typer.Typer) -> None:
         )
         for r in rows:
             table.add_row(
-                str(r["seq"]),
-                r["at"],
-                r["user_id"],
-                r["role"],
-                r["purpose"],
-                r["action"],
-                r["centre_ids"],
-                str(r["n_records"]),
-                r["patient_ids"][:60],
-                r["detail"],
+                *cells(
+                    r["seq"],
+                    r["at"],
+                    r["user_id"],
+                    r["role"],
+                    r["purpose"],
+                    r["action"],
+                    r["centre_ids"],
+                    r["n_records"],
+                    r["patient_ids"][:60],
+                    r["detail"],
+                )
             )
         console.print(table)
 
     @audit_app.command("unlock")
     def unlock(user: str = typer.Argument(..., help="The user locked out of feasibility questions.")) -> None:
-        """Lift a feasibility lockout (differencing pattern) after review; recorded in the audit log."""
-        from oncofed.commands.common import console, err_console, open_database
+        """Lift a feasibility lockout (differencing pattern) after review (`oncofed audit list --user USER
+        --action feasibility` lists the user's questions with the criteria each counted); recorded in the
+        audit log. Exit 1 when the user has no active lockout; an unknown user is an error."""
+        from oncofed.commands.common import console, err_console, escape, open_database
         from oncofed.commands.operator import operator
         from oncofed.services.feasibility.budget import lift_lockout
 
         n = lift_lockout(open_database(), operator("audit", f"audit unlock {user}"), user)
         if not n:
-            err_console.print(f"{user} has no active feasibility lockout")
+            err_console.print(f"{escape(user)} has no active feasibility lockout", highlight=False)
             sys.exit(1)
-        console.print(f"lifted {n} feasibility lockout(s) of {user} (recorded in the audit log)")
+        console.print(f"lifted {n} feasibility lockout(s) of {escape(user)} (recorded in the audit log)")

@@ -12,6 +12,7 @@ from typing import Any
 import typer
 from rich.table import Table
 
+from oncofed.commands.common import cells, escape
 from oncofed.domain import Actor
 
 
@@ -33,7 +34,9 @@ def _fail(exc: Exception) -> None:
 
     message = getattr(exc, "message", str(exc))
     fix = getattr(exc, "fix", None)
-    err_console.print(f"[red]refused:[/] {message}" + (f"\n[bold]fix:[/] {fix}" if fix else ""))
+    err_console.print(
+        f"[red]refused:[/] {escape(message)}" + (f"\n[bold]fix:[/] {escape(fix)}" if fix else "")
+    )
     raise typer.Exit(2)
 
 
@@ -65,12 +68,14 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - one command group
         table = Table("id", "board", "centre", "site", "next meeting", "waiting")
         for r in rows:
             table.add_row(
-                str(r["id"]),
-                r["name"] + (" (recourse)" if r["accepts_recourse"] else ""),
-                r["centre_id"],
-                r["site"],
-                r["next_meeting"] or "",
-                str(r["waiting"] or ""),
+                *cells(
+                    str(r["id"]),
+                    r["name"] + (" (recourse)" if r["accepts_recourse"] else ""),
+                    r["centre_id"],
+                    r["site"],
+                    r["next_meeting"] or "",
+                    str(r["waiting"] or ""),
+                )
             )
         console.print(table)
 
@@ -176,17 +181,19 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - one command group
             sys.stdout.write(to_csv(data["cases"], CASE_COLUMNS))
             return
         console.print(
-            f"[bold]{data['board']['name']}[/] {data['meeting']['scheduled_for']} ({data['meeting']['status']})"
+            f"[bold]{escape(data['board']['name'])}[/] {data['meeting']['scheduled_for']} ({data['meeting']['status']})"
         )
         table = Table("case", "patient", "kind", "status", "candidates", "question")
         for c in data["cases"]:
             table.add_row(
-                str(c["case_id"]),
-                c["patient_id"] or f"recourse from {c['patient_centre']}",
-                c["kind"],
-                c["status"],
-                str(c["n_candidates"]),
-                c["question"],
+                *cells(
+                    str(c["case_id"]),
+                    c["patient_id"] or f"recourse from {c['patient_centre']}",
+                    c["kind"],
+                    c["status"],
+                    str(c["n_candidates"]),
+                    c["question"],
+                )
             )
         console.print(table)
 
@@ -236,11 +243,15 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - one command group
             d = c.get("decision") or {}
             flag = " [yellow](new)[/]" if c["new"] else ""
             console.print(
-                f"- {c['trial_id']}{flag} {c['verdict']}: {len(c['to_check'])} to check; decision: {d.get('proposed', '-')} {d.get('reason', '')}"
+                escape(
+                    f"- {c['trial_id']}{flag} {c['verdict']}: {len(c['to_check'])} to check; decision: {d.get('proposed', '-')} {d.get('reason', '')}"
+                )
             )
         if data["decided_at"]:
             console.print(
-                f"proposal: {data['proposal']} ({', '.join(data['settings'])}); {len(data['specialties'])} specialties"
+                escape(
+                    f"proposal: {data['proposal']} ({', '.join(data['settings'])}); {len(data['specialties'])} specialties"
+                )
             )
 
     @boards.command("decide")
@@ -352,7 +363,9 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - one command group
         events = scan_events(open_database(), _actor(centre))
         for e in events:
             console.print(
-                f"case {e.case_id} ({e.kind}) for {e.patient_id}: {e.reason}; new trials: {', '.join(e.new_trials) or 'none'}"
+                escape(
+                    f"case {e.case_id} ({e.kind}) for {e.patient_id}: {e.reason}; new trials: {', '.join(e.new_trials) or 'none'}"
+                )
             )
         console.print(f"{len(events)} case(s) re-opened")
 
@@ -376,6 +389,6 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - one command group
         table = Table("trial", "centre", "reason", "criterion", "cases")
         for r in data["failures"][:60]:
             table.add_row(
-                r["trial_id"], r["board_centre_id"], r["reason"], r["criterion"][:70], str(r["cases"])
+                *cells(r["trial_id"], r["board_centre_id"], r["reason"], r["criterion"][:70], str(r["cases"]))
             )
         console.print(table)

@@ -11,6 +11,7 @@ from typing import Any
 import typer
 from rich.table import Table
 
+from oncofed.commands.common import cells, escape
 from oncofed.commands.grid import centre_names
 
 carbon_app = typer.Typer(
@@ -38,7 +39,7 @@ def factors_load(
     from oncofed.services.workforce.grids import cli_user
 
     fs = load_factor_file(open_database(), path, cli_user(), version=version, name=name, replace=replace)
-    console.print(f"emission factors {fs.version!r} loaded: {len(fs.factors)} factors ({fs.name})")
+    console.print(escape(f"emission factors {fs.version!r} loaded: {len(fs.factors)} factors ({fs.name})"))
 
 
 @factors_app.command("list")
@@ -81,7 +82,7 @@ def factors_list(
         "version", "name", "file", "loaded at", title="factor tables (the newest is used by default)"
     )
     for t in factor_sets(db):
-        tables.add_row(t["version"], t["name"], t["source_file"], t["loaded_at"])
+        tables.add_row(*cells(t["version"], t["name"], t["source_file"], t["loaded_at"]))
     console.print(tables)
     table = Table(
         "category",
@@ -96,14 +97,16 @@ def factors_list(
     )
     for r in rows:
         table.add_row(
-            r["category"],
-            r["item"],
-            f"{r['kgco2e_per_unit']:g}",
-            r["unit"],
-            str(r["scope"]),
-            r["beges_post"],
-            f"{r['uncertainty_pct']:g}",
-            r["source"],
+            *cells(
+                r["category"],
+                r["item"],
+                f"{r['kgco2e_per_unit']:g}",
+                r["unit"],
+                str(r["scope"]),
+                r["beges_post"],
+                f"{r['uncertainty_pct']:g}",
+                r["source"],
+            )
         )
     console.print(table)
 
@@ -184,16 +187,18 @@ def footprint_cmd(
     )
     for r in rows:
         table.add_row(
-            r["centre"],
-            str(r["year"]),
-            f"{r['total_t']:,.0f}",
-            f"{r['uncertainty_t']:,.0f}",
-            f"{r['scope1_t']:,.0f}",
-            f"{r['scope2_t']:,.0f}",
-            f"{r['scope3_t']:,.0f}",
-            str(r["kg_per_stay"] or "—"),
-            str(r["t_per_bed"] or "—"),
-            "yes" if r["complete"] else "NO: " + "; ".join(r["problems"]),
+            *cells(
+                r["centre"],
+                str(r["year"]),
+                f"{r['total_t']:,.0f}",
+                f"{r['uncertainty_t']:,.0f}",
+                f"{r['scope1_t']:,.0f}",
+                f"{r['scope2_t']:,.0f}",
+                f"{r['scope3_t']:,.0f}",
+                str(r["kg_per_stay"] or "—"),
+                str(r["t_per_bed"] or "—"),
+                "yes" if r["complete"] else "NO: " + "; ".join(r["problems"]),
+            )
         )
     console.print(table)
 
@@ -293,14 +298,16 @@ def travel_cmd(
 
     for r in rows:
         table.add_row(
-            r["centre"],
-            fmt(r["patients"]),
-            fmt(r["km_home_median"]),
-            fmt(r["pairs"]),
-            fmt(r["km_first_site"]),
-            fmt(r["km_nearest_site"]),
-            fmt(r["km_saved"]),
-            fmt(r["kgco2e_saved_per_visit"]),
+            *cells(
+                r["centre"],
+                fmt(r["patients"]),
+                fmt(r["km_home_median"]),
+                fmt(r["pairs"]),
+                fmt(r["km_first_site"]),
+                fmt(r["km_nearest_site"]),
+                fmt(r["km_saved"]),
+                fmt(r["kgco2e_saved_per_visit"]),
+            )
         )
     console.print(table)
 

@@ -1,15 +1,57 @@
-"""What every command shares: the consoles, the configured database, the progress bar."""
+"""What every command shares: the consoles, the configured database, the progress bar.
+
+The consoles never turn data into emoji (`emoji=False`: "row 10:x:" stays ":x:", not an emoji). Rich
+markup is for the command's own styling only: data printed inside a markup string goes through
+`escape` (re-exported here, rich.markup.escape), so "[bold]" or "[/x]" in a file or a record is printed
+as written. Libraries' own progress bars and chatter (transformers' "Loading weights", Hugging Face
+Hub downloads, PyRuSH's logging) are silenced for every command: the CLI shows its own Rich bars."""
 
 from __future__ import annotations
 
+import os
+
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from oncofed.config import load_settings
 from oncofed.store.db import Database
 
-console = Console()
-err_console = Console(stderr=True, soft_wrap=True)
+__all__ = [
+    "cells", "console", "err_console", "escape", "new_console", "open_database", "progress_bar", "quiet_libraries",
+]  # fmt: skip
+
+
+def cells(*values: object) -> list[str]:
+    """Table cells from data, printed as written (markup escaped; None -> "")."""
+    return [escape("" if v is None else str(v)) for v in values]
+
+
+def new_console(*, stderr: bool = False, soft_wrap: bool = False) -> Console:
+    """A console for a command's output: no emoji codes, no highlighting of data as code."""
+    return Console(stderr=stderr, soft_wrap=soft_wrap, emoji=False)
+
+
+def quiet_libraries() -> None:
+    """No progress bars or info chatter from model-loading libraries (read when they are imported;
+    set here before any command imports them; a user's own setting wins)."""
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")  # huggingface_hub and transformers' tqdm
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    os.environ.setdefault("TRANSFORMERS_NO_ADVISORY_WARNINGS", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    os.environ.setdefault("LOGURU_LEVEL", "WARNING")  # PyRuSH (medspaCy's sentence splitter)
+    import sys
+
+    if "transformers" in sys.modules:  # already imported (a test, a plugin): switch its bars off too
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()
+        hf_logging.set_verbosity_error()
+
+
+quiet_libraries()
+console = new_console()
+err_console = new_console(stderr=True, soft_wrap=True)
 
 
 def open_database(upgrade: bool = True) -> Database:

@@ -7,14 +7,15 @@ import sys
 from pathlib import Path
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+
+from oncofed.commands.common import cells, new_console
 
 criteria_app = typer.Typer(
     help="Eligibility criteria engine: parse free text into typed atoms.", no_args_is_help=True
 )
-console = Console()
+console = new_console()
 SHARED = Path(__file__).resolve().parents[3].parent / "shared" / "data"
 
 
@@ -54,7 +55,7 @@ def parse_cmd(
             text = row.eligibility_text if row is not None else None
         if text is None:
             console.print(
-                f"[red]no trial '{source}' in the store and no such file[/] (give a trial id, a file or '-')"
+                f"[red]no trial '{escape(source)}' in the store and no such file[/] (give a trial id, a file or '-')"
             )
             raise typer.Exit(2)
         criteria = criteria_of_text(text, db)
@@ -78,7 +79,7 @@ def _print(payload: list[dict], as_json: bool, warnings: list[str]) -> None:  # 
         )
     console.print(table)
     for w in warnings:
-        console.print(f"[yellow]{w}[/]")
+        console.print(f"[yellow]{escape(w)}[/]")
 
 
 def eval_criteria(
@@ -98,13 +99,13 @@ def eval_criteria(
             console.print("[red]--out is required with --brat[/]")
             raise typer.Exit(2)
         if not brat.is_dir():
-            console.print(f"[red]{brat} is not a folder[/]")
+            console.print(f"[red]{escape(str(brat))} is not a folder[/]")
             raise typer.Exit(2)
         n, scores = brat_mod.export_and_score(brat, out)
         if as_json:
             print(json.dumps({"files": n, "scores": scores}, indent=2))
             return
-        console.print(f"{n} files exported to {out}")
+        console.print(f"{n} files exported to {escape(str(out))}")
         if scores:
             table = Table(
                 "type", "gold", "exact P", "exact R", "exact F1", "overlap P", "overlap R", "overlap F1"
@@ -114,10 +115,12 @@ def eval_criteria(
                     continue
                 e, o = scores[t]["exact"], scores[t]["overlap"]
                 table.add_row(
-                    t,
-                    str(int(o["gold"])),
-                    *(f"{e[k]:.3f}" for k in ("precision", "recall", "f1")),
-                    *(f"{o[k]:.3f}" for k in ("precision", "recall", "f1")),
+                    *cells(
+                        t,
+                        str(int(o["gold"])),
+                        *(f"{e[k]:.3f}" for k in ("precision", "recall", "f1")),
+                        *(f"{o[k]:.3f}" for k in ("precision", "recall", "f1")),
+                    )
                 )
             console.print(table)
         return
@@ -125,7 +128,7 @@ def eval_criteria(
     for name, loader in (("nli4ct-breast-cancer", nli4ct_texts), ("oncology-active-99", oncology99_texts)):
         folder = data / "trials" / name
         if not folder.exists():
-            console.print(f"[yellow]data not found: {folder}[/]")
+            console.print(f"[yellow]data not found: {escape(str(folder))}[/]")
             continue
         results[name] = coverage(list(loader(folder)))
     if as_json:

@@ -8,7 +8,6 @@ from datetime import date
 from pathlib import Path
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from oncofed.errors import InputError
@@ -64,7 +63,8 @@ def match_cmd(
         for m in matches:
             print(json.dumps(m.as_json(), ensure_ascii=False, default=str))
         return
-    console = Console()
+    from oncofed.commands.common import cells, console
+
     table = Table(
         "protocol_no", "nct_id", "sample_id", "level", "code", "reasons", title=f"{len(matches)} matches"
     )
@@ -75,7 +75,7 @@ def match_cmd(
             else r["alteration"]
             for r in m.reasons
         )
-        table.add_row(m.protocol_no, m.nct_id or "", m.sample_id, m.match_level, str(m.code), reasons)
+        table.add_row(*cells(m.protocol_no, m.nct_id, m.sample_id, m.match_level, m.code, reasons))
     console.print(table)
 
 
@@ -112,10 +112,11 @@ def patient_cmd(
     if as_csv:
         print(to_csv(csv_rows(data), CSV_COLUMNS), end="")
         return
-    console = Console()
+    from oncofed.commands.common import cells, console, escape
+
     p = data["patient"]
     console.print(
-        f"[bold]{p['id']}[/] · {p['diagnosis'] or 'no diagnosis'} · {len(data['genomic'])} genomic records · "
+        f"[bold]{escape(p['id'])}[/] · {escape(p['diagnosis'] or 'no diagnosis')} · {len(data['genomic'])} genomic records · "
         f"{len(data['trials'])} of {data['trials_searched']} CTML trials match"
         + (" · deceased: not matched (MatchMiner skips deceased patients)" if p["deceased"] else "")
     )
@@ -129,11 +130,13 @@ def patient_cmd(
                 for c in a["criteria"]
             )
             table.add_row(
-                f"{t['protocol_no']} {t['nct_id'] or ''}",
-                a["level"],
-                a["code"],
-                "yes" if a["open"] else "closed",
-                reasons,
+                *cells(
+                    f"{t['protocol_no']} {t['nct_id'] or ''}",
+                    a["level"],
+                    a["code"],
+                    "yes" if a["open"] else "closed",
+                    reasons,
+                )
             )
     console.print(table)
 

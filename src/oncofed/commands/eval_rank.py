@@ -7,10 +7,10 @@ from datetime import date
 from pathlib import Path
 
 import typer
-from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
+from oncofed.commands.common import cells, escape
 from oncofed.errors import InputError
 
 
@@ -50,7 +50,9 @@ def rank_cmd(
                 file=str(pool),
                 fix="use the qrels of the same set",
             )
-    console = Console(stderr=True)
+    from oncofed.commands.common import new_console
+
+    console = new_console(stderr=True)
     with Progress(console=console, transient=True) as bar:
         task = bar.add_task("parsing trial criteria", total=None)
         index = corpus_index(docs, progress=lambda n, total: bar.update(task, completed=n, total=total))
@@ -69,18 +71,18 @@ def rank_cmd(
     layer = (
         "with the dense reranker" if index.use_dense else "lexical only (ONCOFED_RERANK=off or model missing)"
     )
-    console.print(f"{len(run)} queries, {rows} rows -> {out} ({method}, {layer})")
+    console.print(f"{len(run)} queries, {rows} rows -> {escape(str(out))} ({method}, {layer})")
     if no_diagnosis:
         console.print(
             f"{len(no_diagnosis)} note(s) with no recognisable diagnosis, ranked on relevance "
-            f"(criterion outcomes mostly unknown): {', '.join(no_diagnosis[:10])}"
+            f"(criterion outcomes mostly unknown): {escape(', '.join(no_diagnosis[:10]))}"
             + (" ..." if len(no_diagnosis) > 10 else "")
         )
     bare = not_evaluated(index)
     if bare:
         console.print(
             f"{len(bare)} trial(s) without criteria: not_evaluated, ranked on text only: "
-            + ", ".join(bare[:10])
+            + escape(", ".join(bare[:10]))
             + (" ..." if len(bare) > 10 else "")
         )
 
@@ -108,8 +110,10 @@ def score_cmd(
         return
     table = Table("measure", "value")
     for name, value in scores.items():
-        table.add_row(name, f"{value:.4f}")
-    Console().print(table)
+        table.add_row(*cells(name, f"{value:.4f}"))
+    from oncofed.commands.common import console
+
+    console.print(table)
 
 
 def register(app: typer.Typer) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 
 import typer
 
+from oncofed.commands.common import cells
 from oncofed.errors import InputError
 
 
@@ -54,7 +55,7 @@ def verdicts_cmd(
         return
     table = Table("measure", "value", title=f"{written} pairs -> {out}")
     for name, value in _rows(summary):
-        table.add_row(name, value)
+        table.add_row(*cells(name, value))
     console.print(table)
 
 

@@ -26,7 +26,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Per centre: patients meeting / possibly meeting the criteria (noised; 10 or fewer suppressed).
         Spends the OS user's privacy budget (cli:USER), like a trial manager's; see docs/SECURITY.md."""
-        from oncofed.commands.common import console, open_database
+        from oncofed.commands.common import cells, console, escape, open_database
         from oncofed.commands.operator import operator
         from oncofed.errors import InputError
         from oncofed.ingest.feasibility_spec import load_spec
@@ -54,9 +54,9 @@ def register(app: typer.Typer) -> None:
         if csv:
             sys.stdout.write(to_csv(result.csv_rows(), CSV_COLUMNS))
             return
-        table = Table("centre", "meet the criteria", "possibly (missing data)", title=question.name)
+        table = Table("centre", "meet the criteria", "possibly (missing data)", title=escape(question.name))
         for row in result.csv_rows():
-            table.add_row(row["centre"], str(row["met"]), str(row["possible"]))
+            table.add_row(*cells(row["centre"], row["met"], row["possible"]))
         console.print(table)
         if question.not_counted:
             console.print(

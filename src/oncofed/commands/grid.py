@@ -11,6 +11,8 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
+from oncofed.commands.common import cells
+
 grid_app = typer.Typer(
     help="The pay grid (collective agreement) and negotiation costing.", no_args_is_help=True
 )
@@ -89,24 +91,28 @@ def show(
     table = Table("family", "level", "coefficient", "base pay / month (FTE 1)", title=title)
     for lv in view["levels"]:
         table.add_row(
-            lv["family"],
-            lv["level"],
-            f"{lv['coefficient']:g}",
-            f"{lv['base_monthly']:,.2f}" if lv["base_monthly"] else "—",
+            *cells(
+                lv["family"],
+                lv["level"],
+                f"{lv['coefficient']:g}",
+                f"{lv['base_monthly']:,.2f}" if lv["base_monthly"] else "—",
+            )
         )
     console.print(table)
     steps = Table("family", "after (years)", "points", "per month", title="experience steps")
     for s in view["steps"]:
         steps.add_row(
-            s["family"],
-            str(s["after_years"]),
-            f"{s['points']:g}",
-            f"{s['monthly']:,.2f}" if s["monthly"] else "—",
+            *cells(
+                s["family"],
+                str(s["after_years"]),
+                f"{s['points']:g}",
+                f"{s['monthly']:,.2f}" if s["monthly"] else "—",
+            )
         )
     console.print(steps)
     allowances = Table("code", "name", "family", "kind", "value", title="allowances")
     for a in view["allowances"]:
-        allowances.add_row(a["code"], a["name_en"], a["family"], a["kind"], f"{a['value']:g}")
+        allowances.add_row(*cells(a["code"], a["name_en"], a["family"], a["kind"], f"{a['value']:g}"))
     console.print(allowances)
 
 
@@ -119,12 +125,14 @@ def revisions() -> None:
     table = Table("revision", "name", "fictional", "file", "loaded at", "by")
     for r in grid_revisions(open_database()):
         table.add_row(
-            str(r["id"]),
-            r["name"],
-            "yes" if r["fictional"] else "",
-            r["source_file"],
-            r["loaded_at"].isoformat(timespec="seconds"),
-            r["loaded_by"],
+            *cells(
+                str(r["id"]),
+                r["name"],
+                "yes" if r["fictional"] else "",
+                r["source_file"],
+                r["loaded_at"].isoformat(timespec="seconds"),
+                r["loaded_by"],
+            )
         )
     console.print(table)
 
@@ -153,7 +161,7 @@ def proposals(
         console.print(f"saved: {p.name}")
     table = Table("id", "name", "effective", "changes")
     for pid, p in saved_proposals(db):
-        table.add_row(str(pid), p.name, p.effective.isoformat(), ", ".join(c.kind for c in p.changes))
+        table.add_row(*cells(str(pid), p.name, p.effective.isoformat(), ", ".join(c.kind for c in p.changes)))
     console.print(table)
 
 
@@ -212,14 +220,16 @@ def cost(
     )
     for r in [*rows, {**data["network"], "centre": "NETWORK", "family": ""}]:
         table.add_row(
-            r["centre"],
-            *([r["family"]] if by_family else []),
-            str(r["staff"]),
-            f"{r['fte']:,.1f}",
-            f"{r['gross_delta']:,.0f}",
-            f"{r['employer_delta']:,.0f}",
-            f"{r['total']:,.0f}",
-            f"{r['percent']:.2f}" if r["percent"] is not None else "—",
+            *cells(
+                r["centre"],
+                *([r["family"]] if by_family else []),
+                str(r["staff"]),
+                f"{r['fte']:,.1f}",
+                f"{r['gross_delta']:,.0f}",
+                f"{r['employer_delta']:,.0f}",
+                f"{r['total']:,.0f}",
+                f"{r['percent']:.2f}" if r["percent"] is not None else "—",
+            )
         )
     console.print(table)
 
@@ -265,11 +275,13 @@ def compare(
     )
     for r in [*data["centres"], {**data["network"], "centre": "NETWORK"}]:
         table.add_row(
-            r["centre"],
-            str(r["staff"]),
-            f"{r['a_total']:,.0f}",
-            f"{r['b_total']:,.0f}",
-            f"{r['difference']:,.0f}",
+            *cells(
+                r["centre"],
+                str(r["staff"]),
+                f"{r['a_total']:,.0f}",
+                f"{r['b_total']:,.0f}",
+                f"{r['difference']:,.0f}",
+            )
         )
     console.print(table)
 

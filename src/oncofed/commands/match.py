@@ -23,7 +23,7 @@ def register(app: typer.Typer) -> None:
         details: bool = typer.Option(False, "--details", help="Also print each trial's criterion table."),
     ) -> None:
         """Rank the open trials for a patient, criterion by criterion, with the nearest recruiting site."""
-        from oncofed.commands.common import console, open_database
+        from oncofed.commands.common import console, escape, open_database
         from oncofed.commands.operator import operator
         from oncofed.errors import InputError
         from oncofed.presenters.matching import report_to_dict
@@ -51,7 +51,9 @@ def register(app: typer.Typer) -> None:
 
             actor = operator("care", f"match {target}")
             # the source record's id works too (the store prefixes it with the centre, issue 18)
-            report = match_stored_patient(db, actor, resolve_patient_id(db, actor, target), day=on, limit=limit)
+            report = match_stored_patient(
+                db, actor, resolve_patient_id(db, actor, target), day=on, limit=limit
+            )
         data = report_to_dict(report)
         if not data["open_trials"]:  # say why nothing can match (issue 18)
             from oncofed.commands.common import err_console
@@ -63,7 +65,7 @@ def register(app: typer.Typer) -> None:
             data["why_no_open_trial"] = translate("en", key, **params) if key else None
             if key:
                 err_console.print(
-                    f"[yellow]{data['why_no_open_trial']}[/] (`oncofed trials open TRIAL --centre ...`)"
+                    f"[yellow]{escape(str(data['why_no_open_trial']))}[/] (`oncofed trials open TRIAL --centre ...`)"
                 )
         if as_json:
             print(json.dumps(data, ensure_ascii=False, indent=2))
@@ -75,11 +77,14 @@ def _print_report(console: object, data: dict[str, object], details: bool) -> No
     from rich.console import Console
     from rich.table import Table
 
+    from oncofed.commands.common import cells, escape
+
     assert isinstance(console, Console)
     p = data["patient"]
     assert isinstance(p, dict)
     console.print(
-        f"[bold]{p['id']}[/] · {p.get('primary_cancer') or 'cancer type unknown'} · age {p.get('age_years')} · "
+        f"[bold]{escape(str(p['id']))}[/] · {escape(p.get('primary_cancer') or 'cancer type unknown')} · "
+        f"age {'unknown' if p.get('age_years') is None else p.get('age_years')} · "
         f"{data['open_trials']} open trials, {data['candidates']} candidates, evaluated on {data['day']}"
     )
     table = Table(
@@ -92,27 +97,31 @@ def _print_report(console: object, data: dict[str, object], details: bool) -> No
         site = m["nearest_site"] or {}
         c = m["counts"]
         verdict = m["verdict_label"] + (f" ({m['cohort']})" if m["cohort"] else "")
-        table.add_row(
-            str(m["rank"]),
+        row = cells(
+            m["rank"],
             f"{m['trial_id']} {m['title'][:60]}",
-            f"[{style[m['verdict']]}]{verdict}[/]",
-            str(c["satisfied"]),
-            str(c["violated"]),
-            str(c["unknown"]),
-            str(c["not_applicable"]),
+            verdict,
+            c["satisfied"],
+            c["violated"],
+            c["unknown"],
+            c["not_applicable"],
             f"{site.get('facility', '—')} {site.get('city', '')}".strip(),
             "" if site.get("distance_km") is None else f"{site['distance_km']:.0f}",
         )
+        row[2] = f"[{style[m['verdict']]}]{row[2]}[/]"
+        table.add_row(*row)
     console.print(table)
     if details:
         for m in matches:
             title = f"{m['trial_id']}: {m['verdict_label']}" + (
                 f", cohort {m['cohort']}" if m["cohort"] else ""
             )
-            t = Table("section", "outcome", "criterion", "evidence (source)", title=title)
+            t = Table("section", "outcome", "criterion", "evidence (source)", title=escape(title))
             for cr in m["criteria"]:
                 source = f" [{'; '.join(cr['sources'])}]" if cr["sources"] else ""
-                t.add_row(cr["section"], cr["label"], cr["text"][:90], (cr["evidence"] + source)[:200])
+                t.add_row(
+                    *cells(cr["section"], cr["label"], cr["text"][:90], (cr["evidence"] + source)[:200])
+                )
             console.print(t)
     checks = data["checks"]
     assert isinstance(checks, list)
@@ -123,5 +132,5 @@ def _print_report(console: object, data: dict[str, object], details: bool) -> No
             title="Unknowns that would most change the verdicts, most decisive first",
         )
         for item in checks:
-            ct.add_row(item["check"], ", ".join(item["trials"][:6]))
+            ct.add_row(*cells(item["check"], ", ".join(item["trials"][:6])))
         console.print(ct)

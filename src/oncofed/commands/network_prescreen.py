@@ -10,6 +10,7 @@ from pathlib import Path
 
 import typer
 
+from oncofed.commands.common import cells
 from oncofed.domain import Actor
 
 
@@ -88,7 +89,13 @@ def register(app: typer.Typer) -> None:
         table = Table("trial", "centre", "eligible", "possible", "not eligible")
         for c in run.counts():
             table.add_row(
-                c["trial_id"], c["centre_id"], str(c["eligible"]), str(c["possible"]), str(c["not_eligible"])
+                *cells(
+                    c["trial_id"],
+                    c["centre_id"],
+                    str(c["eligible"]),
+                    str(c["possible"]),
+                    str(c["not_eligible"]),
+                )
             )
         console.print(table)
         console.print(

@@ -8,6 +8,8 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from oncofed.commands.common import cells
+
 
 def import_group(app: typer.Typer) -> typer.Typer:
     """The shared `oncofed import` group (created by whichever area registers first)."""
@@ -49,18 +51,19 @@ def register(app: typer.Typer) -> None:
         exits 1 when anything was rejected."""
         from oncofed.commands.common import console, err_console, open_database, progress_bar
         from oncofed.domain import Actor
-        from oncofed.services.patients.records import dumps_report, import_patients
+        from oncofed.services.patients.records import dumps_report, expand_paths, import_patients
 
+        files = expand_paths(paths)  # a missing file is an error before any progress bar is drawn
         db = open_database()
         with progress_bar() as progress:
-            task = progress.add_task("patient files", total=None)
+            task = progress.add_task("patient files", total=len(files))
 
             def tick(done: int, total: int, report: object) -> None:
                 progress.update(task, completed=done, total=total)
 
             report = import_patients(
                 db,
-                paths,
+                files,
                 centre=centre,
                 actor=Actor.system("import"),
                 max_mb=max_mb,
@@ -83,15 +86,17 @@ def register(app: typer.Typer) -> None:
             return
         table = Table("imported", "updated", "rejected", "warnings", "files", "seconds")
         table.add_row(
-            *(
-                str(x)
-                for x in (
-                    report.imported,
-                    report.updated,
-                    report.rejected,
-                    report.warnings,
-                    report.files,
-                    f"{report.seconds:.1f}",
+            *cells(
+                *(
+                    str(x)
+                    for x in (
+                        report.imported,
+                        report.updated,
+                        report.rejected,
+                        report.warnings,
+                        report.files,
+                        f"{report.seconds:.1f}",
+                    )
                 )
             )
         )

@@ -9,6 +9,7 @@ from datetime import date
 import typer
 from rich.table import Table
 
+from oncofed.commands.common import cells, escape
 from oncofed.domain import Actor
 from oncofed.presenters.csv import to_csv
 
@@ -75,12 +76,14 @@ def register(app: typer.Typer) -> None:
         for row in rows[:limit]:
             detail = row["to_check"] if row["eligibility"] != "not_eligible" else row["blocking"]
             table.add_row(
-                str(row["rank"]),
-                row["patient_id"] + (" (new)" if row["is_new"] else ""),
-                row["eligibility"],
-                f"{row['score']:.2f}",
-                row["status"],
-                "; ".join(detail)[:120],
+                *cells(
+                    str(row["rank"]),
+                    row["patient_id"] + (" (new)" if row["is_new"] else ""),
+                    row["eligibility"],
+                    f"{row['score']:.2f}",
+                    row["status"],
+                    "; ".join(detail)[:120],
+                )
             )
         console.print(table)
 
@@ -110,7 +113,7 @@ def register(app: typer.Typer) -> None:
             sys.stdout.write(to_csv(payload["site_progress"], cols))
             return
         target = payload["target"] if payload["target"] is not None else "no target"
-        console.print(f"[bold]{trial}[/] {r.trial.title}")
+        console.print(f"[bold]{escape(trial)}[/] {escape(r.trial.title)}")
         console.print(
             f"enrolled {payload['enrolled']} / {target} ({payload['target_source']}) as of {payload['as_of']}"
         )
@@ -125,8 +128,7 @@ def register(app: typer.Typer) -> None:
         table = Table("site", "status", "enrolled", "target", "expected now", "P(reach target)", "behind")
         for s in payload["site_progress"]:
             table.add_row(
-                s["site"],
-                s["status"],
+                *cells(s["site"], s["status"]),
                 str(s["enrolled"]),
                 str(s["target"] or "-"),
                 str(s["expected_by_now"] or "-"),
@@ -135,7 +137,7 @@ def register(app: typer.Typer) -> None:
             )
         console.print(table)
         for w in payload["warnings"]:
-            err_console.print(f"[yellow]note:[/] {w}")
+            err_console.print(f"[yellow]note:[/] {escape(str(w))}")
         err_console.print(f"model: {payload['model']}")
 
     @app.command("match-index")

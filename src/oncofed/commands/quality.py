@@ -9,6 +9,8 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
+from oncofed.commands.common import cells, escape
+
 
 def register(app: typer.Typer) -> None:
     quality = typer.Typer(help="Quality indicators, funnel plots, charter and EPiHC.", no_args_is_help=True)
@@ -30,7 +32,9 @@ def register(app: typer.Typer) -> None:
             from oncofed.synthetic.quality_demo import seed_quality_demo
 
             rep = seed_quality_demo(open_database(), seed=seed)
-            console.print(f"{rep.accepted} events stored, {rep.rejected_total} rejected ({rep.rejected})")
+            console.print(
+                escape(f"{rep.accepted} events stored, {rep.rejected_total} rejected ({rep.rejected})")
+            )
             return
         from oncofed.services.network.centres import network_centres
         from oncofed.synthetic.quality_events import generate_network, write_parquet
@@ -77,9 +81,9 @@ def register(app: typer.Typer) -> None:
             f"{rep.source}: {rep.total} rows, {rep.accepted} accepted, {rep.rejected_total} rejected"
         )
         for reason, n in sorted(rep.rejected.items()):
-            console.print(f"  {reason}: {n}")
+            console.print(escape(f"  {reason}: {n}"))
         for ex in rep.examples:
-            console.print(f"  e.g. row {ex['row_number']}: {ex['reason']}: {ex['detail']}")
+            console.print(escape(f"  e.g. row {ex['row_number']}: {ex['reason']}: {ex['detail']}"))
 
     @quality.command("compute")
     def compute(
@@ -142,12 +146,14 @@ def register(app: typer.Typer) -> None:
                 "-" if v is None else (f"{100 * v:.1f} %" if r.indicator.kind == "proportion" else f"{v:.1f}")
             )
             table.add_row(
-                r.indicator.id,
-                shown,
-                str(r.network["n"]),
-                *(str(bands.count(b)) for b in ("within", "above", "below")),
-                str(bands.count("small_sample")),
-                r.adjustment,
+                *cells(
+                    r.indicator.id,
+                    shown,
+                    str(r.network["n"]),
+                    *(str(bands.count(b)) for b in ("within", "above", "below")),
+                    str(bands.count("small_sample")),
+                    r.adjustment,
+                )
             )
         console.print(table)
         console.print(

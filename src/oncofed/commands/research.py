@@ -11,6 +11,8 @@ from typing import Any
 import typer
 from rich.table import Table
 
+from oncofed.commands.common import cells, escape
+
 research_app = typer.Typer(
     help="Sponsor portfolio, trial inclusion rate per centre, publications and their attribution.",
     no_args_is_help=True,
@@ -42,7 +44,7 @@ def _emit(
     for c in columns:
         table.add_column(c)
     for r in rows:
-        table.add_row(*["" if r.get(c) is None else str(r.get(c)) for c in columns])
+        table.add_row(*cells(*["" if r.get(c) is None else str(r.get(c)) for c in columns]))
     console.print(table)
 
 
@@ -89,9 +91,11 @@ def import_cmd(
                     f"(oncofed research report affiliations) — {report.seconds} s"
                 )
                 for r in report.rejected[:20]:
-                    err_console.print(f"  refused {r['file']}:{r['record']}:{r['field']}: {r['reason']}")
+                    err_console.print(
+                        escape(f"  refused {r['file']}:{r['record']}:{r['field']}: {r['reason']}")
+                    )
                 for r in report.skipped[:10]:
-                    err_console.print(f"  skipped {r['file']}:{r['record']}: {r['reason']}")
+                    err_console.print(escape(f"  skipped {r['file']}:{r['record']}: {r['reason']}"))
         else:
             mreport = import_milestones(db, _actor(), path, strict=strict)
             data = mreport.as_json()
@@ -102,7 +106,7 @@ def import_cmd(
                     f"{len(mreport.trials_flagged)} trial(s) flagged as sponsored; {len(mreport.rejected)} row(s) refused"
                 )
                 for rej in mreport.rejected[:30]:
-                    err_console.print(f"  refused {path.name}:{rej}")
+                    err_console.print(escape(f"  refused {path.name}:{rej}"))
         reports.append(data)
     if as_json:
         sys.stdout.write(json.dumps(reports, indent=2, default=str) + "\n")
@@ -113,7 +117,10 @@ def import_cmd(
 @research_app.command("report")
 def report_cmd(
     what: str = typer.Argument("publications", help=f"One of: {', '.join(REPORTS)}."),
-    trial: str = typer.Option(None, "--trial", help="The trial (report `trial`)."),
+    trial_id: str = typer.Argument(
+        None, metavar="[TRIAL]", help="The trial of report `trial` (`research report trial NCT01234567`)."
+    ),
+    trial: str = typer.Option(None, "--trial", help="The trial of report `trial` (same as TRIAL)."),
     year: int = typer.Option(None, "--year", help="One year (inclusion, publications, journals, network)."),
     centre: str = typer.Option(None, "--centre", help="One centre id (publications, journals, papers)."),
     status: str = typer.Option(
@@ -133,6 +140,15 @@ def report_cmd(
 
     if what not in REPORTS:
         raise InputError(f"unknown report {what!r}", field="what", fix=f"use one of: {', '.join(REPORTS)}")
+    if trial_id and what != "trial":
+        raise InputError(
+            f"report {what!r} takes no trial (got {trial_id!r})",
+            field="TRIAL",
+            fix=f"oncofed research report trial {trial_id}, or drop {trial_id!r}",
+        )
+    if trial_id and trial and trial_id != trial:
+        raise InputError(f"two trials: {trial_id!r} and --trial {trial!r}", field="--trial", fix="give one")
+    trial = trial or trial_id
     db = open_database()
     names = {c.id: c.short_name or c.name for c in list_centres(db)}
     if what == "portfolio":
@@ -149,7 +165,7 @@ def report_cmd(
         )
     elif what == "trial":
         if not trial:
-            raise InputError("which trial?", field="--trial", fix="give --trial TRIAL_ID")
+            raise InputError("which trial?", field="TRIAL", fix="oncofed research report trial TRIAL_ID")
         from oncofed.services.research import portfolio as pf
         from oncofed.services.research.screen_failures import COLUMNS, screen_failures
 

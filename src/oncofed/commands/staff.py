@@ -12,6 +12,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
+from oncofed.commands.common import cells, escape
 from oncofed.commands.grid import centre_names, hr_actor
 
 staff_app = typer.Typer(
@@ -56,7 +57,7 @@ def import_cmd(
         + (f" (written to {report})" if report is not None and result.rejects else "")
     )
     for r in result.rejects[:20]:
-        console.print(f"  [yellow]{r}[/]")
+        console.print(f"  [yellow]{escape(str(r))}[/]")
 
 
 @staff_app.command("headcount")
@@ -81,7 +82,7 @@ def headcount_cmd(
         return
     table = Table("centre", "family", "level", "staff", "FTE")
     for r in rows:
-        table.add_row(r["centre"], r["family"], r["level"], str(r["staff"]), f"{r['fte']:.1f}")
+        table.add_row(*cells(r["centre"], r["family"], r["level"], str(r["staff"]), f"{r['fte']:.1f}"))
     console.print(table)
 
 
@@ -120,7 +121,13 @@ def compliance_cmd(
     table = Table("centre", "on", "staff", "under the minimum", "monthly shortfall (EUR)", title=data["grid"])
     for r in data["centres"]:
         table.add_row(
-            r["centre"], r["on"], str(r["staff"]), str(r["below_minimum"]), f"{r['shortfall_monthly']:,.2f}"
+            *cells(
+                r["centre"],
+                r["on"],
+                str(r["staff"]),
+                str(r["below_minimum"]),
+                f"{r['shortfall_monthly']:,.2f}",
+            )
         )
     console.print(table)
     if data["flagged"]:
@@ -136,13 +143,15 @@ def compliance_cmd(
         )
         for f in data["flagged"]:
             flagged.add_row(
-                f["staff_id"],
-                f["family"],
-                f["level"],
-                f"{f['fte']:g}",
-                f"{f['gross_monthly']:,.2f}",
-                f"{f['minimum_monthly']:,.2f}",
-                f"{f['gap_monthly']:,.2f}",
+                *cells(
+                    f["staff_id"],
+                    f["family"],
+                    f["level"],
+                    f"{f['fte']:g}",
+                    f"{f['gross_monthly']:,.2f}",
+                    f"{f['minimum_monthly']:,.2f}",
+                    f"{f['gap_monthly']:,.2f}",
+                )
             )
         console.print(flagged)
 
@@ -156,13 +165,15 @@ def imports_cmd() -> None:
     table = Table("id", "centre", "as of", "rows", "rejected", "file", "by")
     for r in imports(open_database(), hr_actor()):
         table.add_row(
-            str(r["id"]),
-            r["centre_id"],
-            r["as_of"],
-            str(r["rows"]),
-            str(r["rejected"]),
-            r["source_file"],
-            r["imported_by"],
+            *cells(
+                str(r["id"]),
+                r["centre_id"],
+                r["as_of"],
+                str(r["rows"]),
+                str(r["rejected"]),
+                r["source_file"],
+                r["imported_by"],
+            )
         )
     console.print(table)
 

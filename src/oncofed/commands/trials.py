@@ -45,7 +45,7 @@ def register(app: typer.Typer) -> None:
         """Import trials: ClinicalTrials.gov v2 JSON/NDJSON, legacy XML, FHIR ResearchStudy, CTML, BEIR/TrialGPT, NLI4CT, AACT CSV."""
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-        from oncofed.commands.common import console, err_console, open_database
+        from oncofed.commands.common import console, err_console, escape, open_database
         from oncofed.services.trials.importing import expand_paths, import_trials
 
         db = open_database()
@@ -63,7 +63,7 @@ def register(app: typer.Typer) -> None:
             count = [0]
 
             def on_file(path: Path, i: int, n: int) -> None:
-                progress.update(task, completed=i, name=path.name)
+                progress.update(task, completed=i, name=escape(path.name))
 
             def on_record(k: int) -> None:
                 count[0] += k
@@ -127,7 +127,7 @@ def register(app: typer.Typer) -> None:
         """Search the trial registry."""
         from rich.table import Table
 
-        from oncofed.commands.common import console, open_database
+        from oncofed.commands.common import cells, console, open_database
         from oncofed.presenters.trials import search_json
         from oncofed.services.trials.search import TrialQuery, search_trials
 
@@ -141,10 +141,10 @@ def register(app: typer.Typer) -> None:
         table = Table("id", "title", "status", "phase", "score", "km", "nearest recruiting site")
         for r in data["results"]:
             site = r.get("nearest_site") or {}
-            table.add_row(r["id"], r["title"][:70], r["status"], ", ".join(r["phases"]),
-                          "" if r["score"] is None else f"{r['score']:.2f}",
-                          "" if r["distance_km"] is None else f"{r['distance_km']:.0f}",
-                          site.get("facility", ""))  # fmt: skip
+            table.add_row(*cells(r["id"], r["title"][:70], r["status"], ", ".join(r["phases"]),
+                                 "" if r["score"] is None else f"{r['score']:.2f}",
+                                 "" if r["distance_km"] is None else f"{r['distance_km']:.0f}",
+                                 site.get("facility", "")))  # fmt: skip
         console.print(table)
         console.print(
             f"{data['total']} trials · page {data['page']} of {data['pages']} · sorted by {data['sort']}"
@@ -153,7 +153,7 @@ def register(app: typer.Typer) -> None:
     @trials_app.command("show")
     def show_cmd(trial_id: str = typer.Argument(...), as_json: bool = typer.Option(False, "--json")) -> None:
         """One trial: eligibility split into inclusion/exclusion, and its sites."""
-        from oncofed.commands.common import console, open_database
+        from oncofed.commands.common import console, escape, open_database
         from oncofed.presenters.trials import trial_detail_json
         from oncofed.services.trials.search import get_trial
 
@@ -162,12 +162,12 @@ def register(app: typer.Typer) -> None:
             print(json.dumps(data, ensure_ascii=False, indent=2))
             return
         console.print(
-            f"[bold]{data['id']}[/] {data['title']} · {data['status']} · {', '.join(data['phases'])}"
+            f"[bold]{escape(data['id'])}[/] {escape(data['title'])} · {data['status']} · {', '.join(data['phases'])}"
         )
         for section in ("inclusion", "exclusion"):
             console.print(f"[bold]{section.capitalize()}[/]")
             for line in data["eligibility"][section]:
-                console.print(f"  • {line}", highlight=False)
+                console.print(f"  • {escape(line)}", highlight=False)
         console.print(
             f"{len(data['sites'])} sites, {sum(1 for s in data['sites'] if s['centre_id'])} in the network"
         )
@@ -176,23 +176,24 @@ def register(app: typer.Typer) -> None:
 def _print_report(console: object, report: object) -> None:
     from rich.console import Console
 
+    from oncofed.commands.common import escape
     from oncofed.services.trials.importing import ImportReport
 
     assert isinstance(console, Console) and isinstance(report, ImportReport)
     for f in report.files:
         if f.skipped:
-            console.print(f"[dim]{f.path}: skipped, {f.skipped}[/]", highlight=False)
+            console.print(f"[dim]{escape(f'{f.path}: skipped, {f.skipped}')}[/]", highlight=False)
         for s in f.skipped_records:
-            console.print(f"[dim]{s}: not a record, skipped[/]", highlight=False)
+            console.print(f"[dim]{escape(str(s))}: not a record, skipped[/]", highlight=False)
         for w in f.warnings:
-            console.print(f"[yellow]{f.path}:{w}[/]", highlight=False)
+            console.print(f"[yellow]{escape(f'{f.path}:{w}')}[/]", highlight=False)
         if f.rolled_back:
             console.print(
-                f"[red]{f.path}: nothing imported from this file (a record was rejected; fix it, or use --partial)[/]",
+                f"[red]{escape(str(f.path))}: nothing imported from this file (a record was rejected; fix it, or use --partial)[/]",
                 highlight=False,
             )
     for r in report.rejections:
-        console.print(f"[red]rejected[/] {r}", highlight=False)
+        console.print(f"[red]rejected[/] {escape(str(r))}", highlight=False)
     console.print(
         f"[bold]{report.total('imported')} imported, {report.total('updated')} updated, "
         f"{report.total('unchanged')} unchanged, {report.total('rejected')} rejected[/] "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 
 import typer
 from rich.table import Table
@@ -14,35 +15,54 @@ def register(app: typer.Typer) -> None:
     )
     app.add_typer(users, name="users")
 
+    from oncofed.services.accounts.users import ACCOUNT_ROLES  # the roles an account can have
+
     @users.command("add")
     def add(
         username: str = typer.Argument(..., help="Login name (one word)."),
-        role: str = typer.Option(
-            ..., help="clinician, research_staff, trial_manager, quality_manager, dpo or admin."
-        ),
+        role: str = typer.Option(..., help=f"One of: {', '.join(r.value for r in ACCOUNT_ROLES)}."),
         centre: list[str] = typer.Option(
             [], "--centre", help="Centre id or name (clinician and research staff; repeat for several)."
         ),
         name: str = typer.Option("", help="Display name."),
-        password: str = typer.Option(
-            ..., prompt=True, hide_input=True, confirmation_prompt=True, help="At least 10 characters."
+        password_stdin: bool = typer.Option(
+            False, "--password-stdin", help="Read the password from standard input (for scripts)."
+        ),
+        password: str | None = typer.Option(
+            None,
+            "--password",
+            help="Discouraged: the password stays in the shell's history. Without it (and without "
+            "--password-stdin) the password is asked, hidden, twice.",
         ),
     ) -> None:
-        """Create an account."""
-        from oncofed.commands.common import console, open_database
+        """Create an account (at least 10 characters of password, asked hidden unless --password-stdin)."""
+        from oncofed.commands.common import console, err_console, escape, open_database
+        from oncofed.errors import InputError
         from oncofed.services.accounts.users import add_user
         from oncofed.services.network.names import resolve_centre
 
+        if password_stdin and password is not None:
+            raise InputError("give --password-stdin or --password, not both", field="--password")
+        if password_stdin:
+            password = sys.stdin.readline().rstrip("\r\n")
+        elif password is not None:
+            err_console.print(
+                "[yellow]warning:[/] --password leaves the password in your shell's history; next time omit "
+                "it (you will be asked, hidden) or pipe it with --password-stdin",
+                highlight=False,
+            )
+        else:
+            password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
         db = open_database()
         centre_ids = [resolve_centre(db, c).id for c in centre]  # ids or names ("Gustave Roussy")
         user = add_user(db, username, role, password, centre_ids=centre_ids, display_name=name)
         scope = ", ".join(user.centre_ids) or "network aggregates"
-        console.print(f"user [bold]{user.username}[/] created: {user.role.value} ({scope})")
+        console.print(f"user [bold]{escape(user.username)}[/] created: {user.role.value} ({escape(scope)})")
 
     @users.command("list")
     def list_(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
         """List accounts (never passwords)."""
-        from oncofed.commands.common import console, open_database
+        from oncofed.commands.common import cells, console, open_database
         from oncofed.services.accounts.users import list_users
 
         rows = list_users(open_database())
@@ -67,32 +87,34 @@ def register(app: typer.Typer) -> None:
         table = Table("username", "name", "role", "centres", "state", "last login")
         for u in rows:
             table.add_row(
-                u.username,
-                u.display_name,
-                u.role.value,
-                " ".join(u.centre_ids),
-                "disabled" if u.disabled else "active",
-                u.last_login_at.strftime("%Y-%m-%d %H:%M") if u.last_login_at else "",
+                *cells(
+                    u.username,
+                    u.display_name,
+                    u.role.value,
+                    " ".join(u.centre_ids),
+                    "disabled" if u.disabled else "active",
+                    u.last_login_at.strftime("%Y-%m-%d %H:%M") if u.last_login_at else "",
+                )
             )
         console.print(table)
 
     @users.command("disable")
     def disable(username: str) -> None:
         """Disable an account: ends its sessions and revokes its API tokens."""
-        from oncofed.commands.common import console, open_database
+        from oncofed.commands.common import console, escape, open_database
         from oncofed.services.accounts.users import set_disabled
 
         set_disabled(open_database(), username, True)
-        console.print(f"user [bold]{username}[/] disabled; sessions ended, API tokens revoked")
+        console.print(f"user [bold]{escape(username)}[/] disabled; sessions ended, API tokens revoked")
 
     @users.command("enable")
     def enable(username: str) -> None:
         """Re-enable a disabled account (its old tokens stay revoked)."""
-        from oncofed.commands.common import console, open_database
+        from oncofed.commands.common import console, escape, open_database
         from oncofed.services.accounts.users import set_disabled
 
         set_disabled(open_database(), username, False)
-        console.print(f"user [bold]{username}[/] enabled")
+        console.print(f"user [bold]{escape(username)}[/] enabled")
 
     @users.command("token")
     def token(
@@ -101,11 +123,11 @@ def register(app: typer.Typer) -> None:
         days: int = typer.Option(90, min=0, help="Days of validity (0: no expiry)."),
     ) -> None:
         """Issue an API token (Authorization: Bearer ...); printed once, only its hash is stored."""
-        from oncofed.commands.common import err_console, open_database
+        from oncofed.commands.common import err_console, escape, open_database
         from oncofed.services.accounts.users import issue_token
 
         raw = issue_token(open_database(), username, name=name, days=days or None)
         err_console.print(
-            f"API token for {username} (shown once; send it as `Authorization: Bearer <token>`):"
+            f"API token for {escape(username)} (shown once; send it as `Authorization: Bearer <token>`):"
         )
         print(raw)

@@ -23,7 +23,7 @@ def _group(app: typer.Typer, name: str, help_text: str) -> typer.Typer:
 def _print_patients(data: dict[str, object], as_json: bool, as_csv: bool) -> None:
     from rich.table import Table
 
-    from oncofed.commands.common import console
+    from oncofed.commands.common import cells, console
     from oncofed.presenters.csv import to_csv
     from oncofed.services.patients.search import SEARCH_COLUMNS
 
@@ -40,8 +40,8 @@ def _print_patients(data: dict[str, object], as_json: bool, as_csv: bool) -> Non
     table = Table("id", "original id", "centre", "sex", "age", "cancer", "stage", "ECOG", "biomarkers")
     for r in rows:
         age = "" if r["age_years"] is None else f"{r['age_years']:.0f}"
-        table.add_row(r["id"], r["original_id"], r["centre_id"], r["sex"] or "", age, r["primary_cancer"] or "",
-                      r["stage"] or "", "" if r["ecog"] is None else str(r["ecog"]), ", ".join(r["biomarkers"]))  # fmt: skip
+        table.add_row(*cells(r["id"], r["original_id"], r["centre_id"], r["sex"], age, r["primary_cancer"],
+                             r["stage"], r["ecog"], ", ".join(r["biomarkers"])))  # fmt: skip
     console.print(table)
     pages = max(1, -(-int(data["total"]) // int(data["size"])))  # type: ignore[call-overload]
     console.print(f"{data['total']} patients · page {data['page']} of {pages}")
@@ -98,7 +98,7 @@ def register(app: typer.Typer) -> None:
         """One patient: every fact with its source (numbered: `patients correct --fact N`)."""
         from rich.table import Table
 
-        from oncofed.commands.common import console, open_database
+        from oncofed.commands.common import cells, console, escape, open_database
         from oncofed.commands.operator import operator
         from oncofed.services.patients.records import profile_json
         from oncofed.services.patients.search import resolve_patient_id
@@ -112,8 +112,10 @@ def register(app: typer.Typer) -> None:
         if as_json:
             print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
             return
-        console.print(f"[bold]{data['id']}[/] · {data['centre_id']} · {data['sex'] or ''} · {data['primary_cancer'] or ''} "
-                      f"· stage {data['stage'] or '?'} · ECOG {data['ecog'] if data['ecog'] is not None else '?'}")  # fmt: skip
+        age = "?" if data["age_years"] is None else data["age_years"]
+        console.print(f"[bold]{escape(str(data['id']))}[/] · {escape(str(data['centre_id']))} · {data['sex'] or ''} · "
+                      f"age {age} · {escape(str(data['primary_cancer'] or ''))} "
+                      f"· stage {escape(str(data['stage'] or '?'))} · ECOG {data['ecog'] if data['ecog'] is not None else '?'}")  # fmt: skip
         table = Table("#", "kind", "code", "value", "source")
         facts = data["facts"]
         assert isinstance(facts, list)
@@ -121,7 +123,7 @@ def register(app: typer.Typer) -> None:
             if f["kind"] == "note":
                 continue
             value = f"{'not ' if f.get('negated') else ''}{f.get('value', '')} {f.get('unit') or ''}".strip()
-            table.add_row(str(i), f["kind"], str(f.get("code") or ""), value[:60], f.get("source", ""))
+            table.add_row(*cells(i, f["kind"], f.get("code"), value[:60], f.get("source", "")))
         console.print(table)
 
     @patients.command("correct")
@@ -139,7 +141,7 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json"),
     ) -> None:
         """Correct or add a fact (provenance 'corrected by', audited), then match the patient again."""
-        from oncofed.commands.common import console, open_database
+        from oncofed.commands.common import console, escape, open_database
         from oncofed.commands.operator import operator
         from oncofed.presenters.matching import report_to_dict
         from oncofed.services.matching.match import match_stored_patient
@@ -159,10 +161,13 @@ def register(app: typer.Typer) -> None:
                 )
             )
             return
-        console.print(f"correction {done['id']} saved ({done['action']} {done['kind']}); matched again:")
+        console.print(
+            escape(f"correction {done['id']} saved ({done['action']} {done['kind']}); matched again:")
+        )
         for m in matches:
             console.print(
-                f"  {m['rank']:>2} {m['trial_id']} {m['verdict_label']}  {m['title'][:70]}", highlight=False
+                escape(f"  {m['rank']:>2} {m['trial_id']} {m['verdict_label']}  {m['title'][:70]}"),
+                highlight=False,
             )
 
     @patients.command("refer")
@@ -173,7 +178,7 @@ def register(app: typer.Typer) -> None:
         note: str = typer.Option("", help="A note for the site's research team."),
     ) -> None:
         """Refer the patient to a trial at a site: its pre-screening list (same centre) and its research staff."""
-        from oncofed.commands.common import console, open_database
+        from oncofed.commands.common import console, escape, open_database
         from oncofed.commands.operator import operator
         from oncofed.services.network.names import resolve_centre
         from oncofed.services.patients.search import resolve_patient_id
@@ -189,8 +194,8 @@ def register(app: typer.Typer) -> None:
             resolve_centre(db, site, field="--site").id,
             note,
         )
-        console.print(f"referred {done['patient_id']} to {trial} at {done['site']}"
-                      + (f" (pre-screening status: {done['screening_status']})" if done["screening_status"] else ""))  # fmt: skip
+        console.print(escape(f"referred {done['patient_id']} to {trial} at {done['site']}"
+                      + (f" (pre-screening status: {done['screening_status']})" if done["screening_status"] else "")))  # fmt: skip
 
     @trials.command("open")
     def open_cmd(
@@ -214,7 +219,7 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json"),
     ) -> None:
         """Open (or update, close) an imported trial at a network centre."""
-        from oncofed.commands.common import console, open_database
+        from oncofed.commands.common import console, escape, open_database
         from oncofed.commands.operator import operator
         from oncofed.errors import InputError
         from oncofed.services.trials.setup import SiteSetup, open_trial
@@ -236,8 +241,8 @@ def register(app: typer.Typer) -> None:
         if as_json:
             print(json.dumps(done, ensure_ascii=False, indent=2))
             return
-        console.print(f"{trial} at {done['centre']}: {done['local_status'].lower().replace('_', ' ')}"
-                      f" · PI {done['principal_investigator'] or '—'} · target {done['target'] or '—'}")  # fmt: skip
+        console.print(escape(f"{trial} at {done['centre']}: {done['local_status'].lower().replace('_', ' ')}"
+                      f" · PI {done['principal_investigator'] or '—'} · target {done['target'] or '—'}"))  # fmt: skip
 
     @trials.command("setup")
     def setup_cmd(
@@ -248,7 +253,7 @@ def register(app: typer.Typer) -> None:
         """Trials' set-up at network centres, and the trials still to open."""
         from rich.table import Table
 
-        from oncofed.commands.common import console, open_database
+        from oncofed.commands.common import cells, console, open_database
         from oncofed.presenters.csv import to_csv
         from oncofed.services.trials.setup import (
             SETUP_COLUMNS,
@@ -269,8 +274,8 @@ def register(app: typer.Typer) -> None:
         table = Table("trial", "centre", "status", "PI", "contact", "target", "opened")
         for r in rows:
             contact = " · ".join(x for x in (r["contact_name"], r["contact_phone"], r["contact_email"]) if x)
-            table.add_row(r["trial_id"], r["centre"], r["local_status"], r["principal_investigator"], contact,
-                          str(r["target"] or ""), r["opening_date"] or "")  # fmt: skip
+            table.add_row(*cells(r["trial_id"], r["centre"], r["local_status"], r["principal_investigator"], contact,
+                                 r["target"], r["opening_date"]))  # fmt: skip
         console.print(table)
         o = registry_overview(db)
         console.print(

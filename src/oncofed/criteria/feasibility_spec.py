@@ -5,7 +5,7 @@ name: EGFR-mutant lung adenocarcinoma after platinum   # free text
 inclusion:                      # every item is one criterion; keys inside an item combine with AND
   - age: ">= 18"                # or {min: 18, max: 75}
   - sex: FEMALE                 # FEMALE | MALE
-  - cancer_type: [LUAD]         # OncoTree codes (subtypes match when the OncoTree hierarchy is loaded)
+  - cancer_type: [LUAD]         # OncoTree codes or names ("Breast cancer" -> BREAST); subtypes match
   - stage: [IIIB, IIIC, IV]     # "III" also matches IIIA/IIIB/IIIC
   - ecog: "<= 1"                # or a list of values [0, 1]
   - biomarker: {gene: EGFR, value: [L858R, exon 19 deletion]}   # no value: any positive result
@@ -25,6 +25,12 @@ The engine receives the parsed document (`parse_spec(data)`); files and texts ar
 docs/DEVELOPING.md can be written directly:
 `- atom: {kind: comorbidity, operator: present, code: hiv}`. Errors name the file, the item and
 the fix. The same YAML is accepted as JSON (`--criteria FILE.json`, `POST /api/feasibility`).
+
+Every value is resolved against the project's vocabularies (`criteria.feasibility_terms`): cancer
+types, stages, genes, sites, drugs, classes and analytes that no vocabulary knows are refused here,
+with the closest known values, before any privacy budget is spent (a value that matches nobody would
+count nobody and still cost a question). Each atom's text is the resolved value ("cancer_type:
+BREAST (Breast)"), so the answer, the audit log and the fingerprint show what was counted.
 """
 
 from __future__ import annotations
@@ -37,6 +43,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from oncofed.criteria import feasibility_terms as terms
 from oncofed.domain import Atom, Criterion, Section
 from oncofed.errors import InputError
 
@@ -56,10 +63,25 @@ KEYS = (
     "atom",
     "any_of",
 )
+# the atom kinds of the contract in docs/DEVELOPING.md that `atom:` may name
+ATOM_KINDS = (
+    "age", "sex", "pregnancy", "breastfeeding", "childbearing_potential", "cancer_type", "stage",
+    "disease_setting", "biomarker", "ecog", "karnofsky", "prior_therapy", "prior_lines", "treatment_naive",
+    "lab", "brain_metastases", "leptomeningeal_disease", "metastasis", "measurable_disease",
+    "life_expectancy", "prior_malignancy", "infection", "comorbidity",
+)  # fmt: skip
 
 
 class SpecError(InputError):
     """A criteria file or document that cannot be read, naming the item and the fix."""
+
+
+def _resolve(resolver: Any, value: Any, where: dict[str, Any]) -> str:
+    """A vocabulary's canonical value, or a SpecError naming the field and the closest values."""
+    try:
+        return str(resolver(str(value).strip()))
+    except terms.UnknownTerm as exc:
+        raise SpecError(str(exc), fix=exc.fix, **where) from None
 
 
 def _where(file: str, section: str, index: int, key: str) -> dict[str, Any]:
@@ -106,7 +128,13 @@ def _atoms_for(key: str, raw: Any, where: dict[str, Any]) -> list[Atom]:
         values = [str(v).strip() for v in _as_list(raw) if str(v).strip()]
         if not values:
             raise SpecError(f"{key} needs at least one value", fix="e.g. [LUAD]", **where)
-        return [Atom(key, "in", [v.upper() for v in values], text=text)]
+        if key == "cancer_type":
+            codes = list(dict.fromkeys(_resolve(terms.resolve_cancer_type, v, where) for v in values))
+            shown = ", ".join(terms.cancer_label(c) for c in codes)
+        else:
+            codes = list(dict.fromkeys(_resolve(terms.resolve_stage, v, where) for v in values))
+            shown = ", ".join(codes)
+        return [Atom(key, "in", codes, text=f"{key}: {shown}")]
     if key == "ecog":
         if isinstance(raw, list):
             return [Atom("ecog", "in", [int(_op_value(v, where)[1]) for v in raw], text=text)]
@@ -116,7 +144,12 @@ def _atoms_for(key: str, raw: Any, where: dict[str, Any]) -> list[Atom]:
         op, value = _op_value(raw, where, ">=")
         return [Atom("prior_lines", op, int(value), text=text)]
     if key == "metastasis":
-        return [Atom("metastasis", "present", code=str(raw).strip().lower(), text=text)]
+        if isinstance(raw, (list, tuple, Mapping)):
+            raise SpecError(
+                "metastasis takes one site", fix="e.g. metastasis: liver (several sites: any_of)", **where
+            )
+        site = _resolve(terms.resolve_site, raw, where)
+        return [Atom("metastasis", "present", code=site, text=f"metastasis: {site}")]
     if not isinstance(raw, Mapping):
         raise SpecError(
             f"{key} needs a mapping", fix="see the format in criteria/feasibility_spec.py", **where
@@ -127,6 +160,8 @@ def _atoms_for(key: str, raw: Any, where: dict[str, Any]) -> list[Atom]:
             raise SpecError(
                 "biomarker needs a gene or marker", fix="e.g. {gene: EGFR, value: L858R}", **where
             )
+        gene = _resolve(terms.resolve_gene, gene, {**where, "field": f"{key}.gene"})
+        text = f"{key}: " + json.dumps({**dict(raw), "gene": gene}, ensure_ascii=False, default=str)
         attrs = {k: raw[k] for k in ("alteration", "scale") if raw.get(k)}
         if raw.get("op") in (">=", "<=", ">", "<"):
             return [Atom("biomarker", raw["op"], float(raw["value"]), code=gene, attributes=attrs, text=text)]
@@ -145,6 +180,15 @@ def _atoms_for(key: str, raw: Any, where: dict[str, Any]) -> list[Atom]:
         klass, drug = raw.get("class"), raw.get("drug")
         if not (klass or drug):
             raise SpecError("prior_therapy needs a class or a drug", fix="e.g. {class: platinum}", **where)
+        if klass:
+            klass = _resolve(terms.resolve_drug_class, klass, {**where, "field": f"{key}.class"})
+        if drug:
+            drug = _resolve(terms.resolve_drug, drug, {**where, "field": f"{key}.drug"})
+        text = f"{key}: " + json.dumps(
+            {**dict(raw), **({"class": klass} if klass else {}), **({"drug": drug} if drug else {})},
+            ensure_ascii=False,
+            default=str,
+        )
         op = "absent" if raw.get("absent") else "present"
         attrs = {"class": str(klass)} if klass else {}
         window = raw.get("within_days")
@@ -160,13 +204,42 @@ def _atoms_for(key: str, raw: Any, where: dict[str, Any]) -> list[Atom]:
             raise SpecError(
                 "lab needs analyte, op and value", fix="e.g. {analyte: anc, op: '>=', value: 1.5}", **where
             )
-        return [Atom("lab", op, float(raw["value"]), unit=raw.get("unit"), code=analyte, text=text)]
+        analyte = _resolve(terms.resolve_analyte, analyte, {**where, "field": f"{key}.analyte"})
+        value = _op_value(raw["value"], {**where, "field": f"{key}.value"})[1]
+        text = f"lab: {analyte} {op} {value:g}" + (f" {raw['unit']}" if raw.get("unit") else "")
+        return [Atom("lab", op, value, unit=raw.get("unit"), code=analyte, text=text)]
     if key == "atom":
-        try:
-            return [Atom(**{**dict(raw), "text": text})]
-        except TypeError as exc:
-            raise SpecError(f"not an atom: {exc}", fix="fields as in docs/DEVELOPING.md", **where) from exc
+        return [_checked_atom(raw, text, where)]
     raise SpecError(f"unknown key {key!r}", fix=f"use one of: {', '.join(KEYS)}", **where)
+
+
+def _checked_atom(raw: Mapping[str, Any], text: str, where: dict[str, Any]) -> Atom:
+    """An atom written directly: a kind of the contract, its vocabulary values resolved."""
+    fields = dict(raw)
+    kind = str(fields.get("kind") or "")
+    if kind not in ATOM_KINDS:
+        raise SpecError(f"unknown atom kind {kind!r}", fix=f"use one of: {', '.join(ATOM_KINDS)}", **where)
+    code = fields.get("code")
+    resolver = {
+        "cancer_type": terms.resolve_cancer_type,
+        "biomarker": terms.resolve_gene,
+        "metastasis": terms.resolve_site,
+        "lab": terms.resolve_analyte,
+    }.get(kind)
+    if kind == "prior_therapy" and code:
+        klass = (fields.get("attributes") or {}).get("class")
+        resolver = terms.resolve_drug_class if klass else terms.resolve_drug
+    if resolver is not None and code:
+        fields["code"] = _resolve(resolver, code, {**where, "field": "atom.code"})
+    if kind in ("cancer_type", "stage") and fields.get("value") is not None:
+        one = terms.resolve_cancer_type if kind == "cancer_type" else terms.resolve_stage
+        fields["value"] = [
+            _resolve(one, v, {**where, "field": "atom.value"}) for v in _as_list(fields["value"])
+        ]
+    try:
+        return Atom(**{**fields, "text": f"atom: {json.dumps(fields, ensure_ascii=False, default=str)}"})
+    except TypeError as exc:
+        raise SpecError(f"not an atom: {exc}", fix="fields as in docs/DEVELOPING.md", **where) from exc
 
 
 def _criterion(section: Section, index: int, item: Any, file: str) -> Criterion:
@@ -174,9 +247,11 @@ def _criterion(section: Section, index: int, item: Any, file: str) -> Criterion:
     if not isinstance(item, Mapping) or not item:
         raise SpecError("each item must be a mapping such as {age: '>= 18'}", **_where(file, name, index, ""))
     atoms: list[Atom] = []
+    parts: list[str] = []  # the criterion's text: each key's resolved text, an any_of as "any of (A or B)"
     for key, raw in item.items():
         where = _where(file, name, index, str(key))
         if key == "any_of":
+            alternatives: list[str] = []
             # the matcher ORs atoms sharing attributes["group"]: one group per any_of, one atom per alternative
             for alt in _as_list(raw):
                 alt_atoms = [
@@ -194,9 +269,13 @@ def _criterion(section: Section, index: int, item: Any, file: str) -> Criterion:
                 atoms.append(
                     Atom(**{**asdict(a), "attributes": {**a.attributes, "group": f"any_of-{index}"}})
                 )
+                alternatives.append(a.text)
+            parts.append(f"any of ({' or '.join(alternatives)})")
             continue
-        atoms.extend(_atoms_for(str(key), raw, where))
-    text = "; ".join(dict.fromkeys(a.text for a in atoms))
+        found = _atoms_for(str(key), raw, where)
+        atoms.extend(found)
+        parts.extend(a.text for a in found)
+    text = "; ".join(dict.fromkeys(parts))
     return Criterion(section, index, text, atoms=tuple(atoms))
 
 
@@ -210,11 +289,27 @@ def parse_spec(data: Any, file: str = "<criteria>") -> tuple[str, list[Criterion
             f"unknown top-level keys {sorted(unknown)}", file=file, fix="use name, inclusion, exclusion"
         )
     criteria: list[Criterion] = []
+    problems: list[SpecError] = []  # every unknown value of the document at once, not one per attempt
     for section in (Section.INCLUSION, Section.EXCLUSION):
         items = data.get(section.value) or []
         if not isinstance(items, list):
             raise SpecError(f"{section.value} must be a list", file=file)
-        criteria.extend(_criterion(section, i, item, file) for i, item in enumerate(items))
+        for i, item in enumerate(items):
+            try:
+                criteria.append(_criterion(section, i, item, file))
+            except SpecError as exc:
+                problems.append(exc)
+    if len(problems) == 1:
+        raise problems[0]
+    if problems:
+        raise SpecError(
+            f"{len(problems)} problems: "
+            + "; ".join(
+                f"{p.record}:{p.field}: {p.reason}" + (f" ({p.fix})" if p.fix else "") for p in problems
+            ),
+            file=file,
+            fix="correct each value named above",
+        )
     if not criteria:
         raise SpecError("no criteria", file=file, fix="add at least one inclusion or exclusion item")
     return str(data.get("name") or Path(file).stem), criteria
@@ -230,3 +325,8 @@ def criteria_fingerprint(criteria: list[Criterion]) -> str:
         for c in criteria
     ]
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def describe(criteria: list[Criterion]) -> str:
+    """What a question counts, criterion by criterion, as resolved (for the audit log: no patient data)."""
+    return " | ".join(f"{c.section.value}: {c.text}" for c in criteria)

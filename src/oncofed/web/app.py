@@ -122,6 +122,11 @@ def create_app(db: Database | None = None) -> FastAPI:
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        if _wants_html(request):  # a page: what to correct, in the user's language (web/validation.py)
+            from oncofed.web.validation import page_message
+
+            message, fix = page_message(getattr(request.state, "lang", "en"), exc.errors())
+            return error_page(request, 422, message, fix, None)
         problems = "; ".join(
             f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg')}" for e in exc.errors()
         )

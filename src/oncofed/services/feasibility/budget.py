@@ -13,7 +13,7 @@ differencing (many questions one criterion apart) that locks the user out and te
 - Differencing: a question whose criteria differ from an earlier question of the period by exactly one
   criterion (one added, removed, or the same kind of criterion with another value) is a "differencing
   step". Past `policy.differencing_limit` steps in the period the user is locked out until the end of
-  the period (or until the DPO lifts it: `oncofed feasibility unlock USER`), and the lockout is a
+  the period (or until the DPO lifts it: `oncofed audit unlock USER`), and the lockout is a
   security event of the audit log. It catches the sweeps of the probe (an age threshold moved one year
   at a time, P/Q pairs moved along one criterion); an attacker who varies every question differently
   is bounded by the budget alone, which is what docs/SECURITY.md measures.
@@ -32,7 +32,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from oncofed.domain import Actor, Criterion
-from oncofed.errors import OncofedError
+from oncofed.errors import NotFound, OncofedError
 from oncofed.services.feasibility.disclosure import Policy
 from oncofed.store import audit, locks
 from oncofed.store.db import Database
@@ -199,9 +199,15 @@ class Charge:
 
 
 def reserve(
-    db: Database, actor: Actor, fingerprint: str, criteria: Sequence[Criterion], policy: Policy
+    db: Database,
+    actor: Actor,
+    fingerprint: str,
+    criteria: Sequence[Criterion],
+    policy: Policy,
+    asked: str = "",
 ) -> Charge:
-    """Admit one question of `actor` or refuse it, atomically: lockout, repeat, budget, differencing."""
+    """Admit one question of `actor` or refuse it, atomically: lockout, repeat, budget, differencing.
+    `asked` (what the question counts) goes into the lockout's audit record for the DPO's review."""
     user = actor.user_id
     now = utcnow()
     day = now.strftime("%Y-%m-%d")
@@ -241,7 +247,10 @@ def reserve(
                 FeasibilityLockoutRow(user_id=user, locked_at=now, until=until, reason=reason, lifted_by="")
             )
             audit.record_security(
-                s, actor, "feasibility_lockout", detail=f"{reason}; locked until {until:%Y-%m-%d}"
+                s,
+                actor,
+                "feasibility_lockout",
+                detail=f"{reason}; locked until {until:%Y-%m-%d}" + (f"; refused: {asked}" if asked else ""),
             )
             s.commit()  # the lockout and its audit record stay, the question is refused
             locked = LockedOut(
@@ -274,9 +283,18 @@ def record_answer(db: Database, question_id: int, answer: dict[str, Any]) -> Non
 
 
 def lift_lockout(db: Database, actor: Actor, user_id: str) -> int:
-    """The DPO (or an administrator) lifts a user's lockouts; recorded in the audit log."""
+    """The DPO (or an administrator) lifts a user's lockouts; recorded in the audit log. A user who is
+    neither an account nor anyone who asked a feasibility question is `NotFound` (a typo, not "no
+    lockout")."""
     now = utcnow()
     with db.session() as s:
+        if not _known_user(s, user_id):
+            raise NotFound(
+                f"no user {user_id!r}: no account of that name, and nobody of that name asked a feasibility "
+                "question",
+                fix="check the name: `oncofed users list`, or the user column of `oncofed audit list "
+                "--action feasibility` (command-line users are cli:NAME)",
+            )
         rows = list(
             s.scalars(
                 select(FeasibilityLockoutRow).where(
@@ -291,3 +309,15 @@ def lift_lockout(db: Database, actor: Actor, user_id: str) -> int:
         if rows:
             audit.record_security(s, actor, "feasibility_unlock", detail=f"lockout of {user_id} lifted")
     return len(rows)
+
+
+def _known_user(s: Session, user_id: str) -> bool:
+    from oncofed.services.accounts.users import canonical_username
+    from oncofed.store.models_trust import UserRow
+
+    if s.scalar(select(UserRow.id).where(UserRow.username == canonical_username(user_id)).limit(1)):
+        return True
+    for model in (FeasibilityQuestionRow, FeasibilityLockoutRow):
+        if s.scalar(select(model.id).where(model.user_id == user_id).limit(1)) is not None:
+            return True
+    return False

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from oncofed.criteria.feasibility_spec import criteria_fingerprint
+from oncofed.criteria.feasibility_spec import criteria_fingerprint, describe
 from oncofed.domain import Actor, Criterion, PatientProfile, Role, TrialVerdict
 from oncofed.errors import OncofedError
 from oncofed.services.feasibility import budget, disclosure
@@ -52,6 +52,18 @@ class Question:
     @property
     def fingerprint(self) -> str:
         return criteria_fingerprint(self.counted)
+
+    @property
+    def asked(self) -> str:
+        """What is counted, for the audit log (the DPO reviews questions before lifting a lockout): a
+        trial's id (its criteria are on its page), or the criteria as resolved. No patient data."""
+        if self.trial_id:
+            return f"trial {self.trial_id} ({len(self.counted)} criteria counted)"
+        return describe(self.counted)
+
+    @property
+    def audit_detail(self) -> str:
+        return f"{self.name!r} [{self.fingerprint}] asks: {self.asked}"
 
 
 def trial_question(db: Database, trial_id: str) -> Question:
@@ -176,6 +188,7 @@ class FeasibilityResult:
             "question": self.question.name,
             "trial_id": self.question.trial_id,
             "fingerprint": self.question.fingerprint,
+            "asks": self.question.asked,
             "asked_at": self.asked_at,
             "repeat": self.repeat,
             "criteria_counted": [f"{c.section.value}: {c.text}" for c in self.question.counted],
@@ -239,11 +252,11 @@ def run_feasibility(
     if actor.role not in FEASIBILITY_ROLES:
         raise OncofedError(f"feasibility counts are for trial managers, not the {actor.role.value} role")
     policy = policy or disclosure.policy()
-    detail = f"{question.name} [{question.fingerprint}]"
+    detail = question.audit_detail
     charge: budget.Charge | None = None
     try:
         if not actor.is_internal_job:
-            charge = budget.reserve(db, actor, question.fingerprint, question.counted, policy)
+            charge = budget.reserve(db, actor, question.fingerprint, question.counted, policy, asked=detail)
     except BudgetExceeded as exc:
         if not (isinstance(exc, LockedOut) and exc.new):  # a new lockout is recorded where it is made
             what = "feasibility_locked_out" if isinstance(exc, LockedOut) else "feasibility_budget"

@@ -116,7 +116,10 @@ def open_trial(db: Database, actor: Actor, trial_id: str, setup: SiteSetup) -> d
     with db.session() as s:
         row = s.get(TrialRow, trial_id, options=[selectinload(TrialRow.sites)])
         if row is None:
-            raise NotFound(f"no trial with id {trial_id!r}", fix="search the registry (/trials) for its id")
+            raise NotFound(
+                f"no trial with id {trial_id!r}",
+                fix="find its id with `oncofed trials search WORDS` (on the web: the trial registry page)",
+            )
         status = _validate(setup, registry_status(row))
         found = s.get(TrialSiteSetupRow, (trial_id, centre.id))
         if found is None:
