@@ -97,7 +97,7 @@ def facts_section(en: dict[str, str], fr: dict[str, str]) -> tuple[str, dict[str
             "",
             "| measure | English | French |",
             "|---|---:|---:|",
-            f"| recall, all kinds (95 % CI of F1) | {e['r']:.3f} | {f['r']:.3f} |",
+            f"| recall, all kinds | {e['r']:.3f} | {f['r']:.3f} |",
             f"| precision | {e['p']:.3f} | {f['p']:.3f} |",
             f"| F1 (95 % CI over notes) | {e['f1']:.3f} ({e['f1_low']:.2f}-{e['f1_high']:.2f}) | "
             f"{f['f1']:.3f} ({f['f1_low']:.2f}-{f['f1_high']:.2f}) |",
