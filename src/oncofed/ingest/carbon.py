@@ -18,7 +18,7 @@ from collections.abc import Collection, Mapping
 from oncofed.carbon.units import conversion
 from oncofed.domain.carbon import CATEGORIES, NORMALISER, NORMALISER_ITEMS, Activity, EmissionFactor
 from oncofed.errors import InputError
-from oncofed.ingest.tabular import Reject, number, rows
+from oncofed.ingest.tabular import Reject, checked_rows, summary
 
 FACTOR_COLUMNS = ("category", "item", "name_en", "unit", "kgco2e_per_unit", "scope", "beges_post", "source")
 FACTOR_OPTIONAL = ("name_fr", "uncertainty_pct")
@@ -28,9 +28,9 @@ MAX_SHOWN = 15
 
 
 def _refuse(rejects: list[Reject], source: str, what: str, fix: str) -> None:
-    shown = "; ".join(str(r) for r in rejects[:MAX_SHOWN])
-    more = f"; and {len(rejects) - MAX_SHOWN} more" if len(rejects) > MAX_SHOWN else ""
-    raise InputError(f"{len(rejects)} problem(s), {what}: {shown}{more}", file=source, fix=fix)
+    raise InputError(
+        f"{len(rejects)} problem(s), {what}: {summary(rejects, MAX_SHOWN)}", file=source, fix=fix
+    )
 
 
 def table_header(text: str) -> dict[str, str]:
@@ -47,79 +47,47 @@ def read_factors(text: str, source: str) -> list[EmissionFactor]:
     factors: list[EmissionFactor] = []
     rejects: list[Reject] = []
     seen: dict[tuple[str, str], int] = {}
-    for line, row in rows(text, source, FACTOR_COLUMNS, FACTOR_OPTIONAL):
-        if "__error__" in row:
-            rejects.append(Reject(line, "*", row["__error__"], "quote values that contain the delimiter"))
+    for row in checked_rows(text, source, FACTOR_COLUMNS, FACTOR_OPTIONAL):
+        if not row.ok:
+            rejects.extend(row.problems)
             continue
-        rec = f"{row['category']}/{row['item']}"
-        bad: list[Reject] = []
+        line = row.line
+        row.record = f"{row['category']}/{row['item']}"
         if row["category"] not in CATEGORIES:
-            bad.append(
-                Reject(
-                    line,
-                    "category",
-                    f"unknown category {row['category']!r}",
-                    f"use one of {', '.join(CATEGORIES)}",
-                    rec,
-                )
+            row.reject(
+                "category", f"unknown category {row['category']!r}", f"use one of {', '.join(CATEGORIES)}"
             )
         if not row["item"]:
-            bad.append(Reject(line, "item", "missing", "name the item, e.g. electricity", rec))
+            row.reject("item", "missing", "name the item, e.g. electricity")
         elif (row["category"], row["item"]) in seen:
-            bad.append(
-                Reject(
-                    line,
-                    "item",
-                    f"duplicate of line {seen[(row['category'], row['item'])]}",
-                    "one factor per item",
-                    rec,
-                )
+            row.reject(
+                "item", f"duplicate of line {seen[(row['category'], row['item'])]}", "one factor per item"
             )
         else:
             seen[(row["category"], row["item"])] = line
         if not row["source"]:
-            bad.append(
-                Reject(
-                    line,
-                    "source",
-                    "missing",
-                    "every factor must name its source (publication, table and version)",
-                    rec,
-                )
+            row.reject(
+                "source", "missing", "every factor must name its source (publication, table and version)"
             )
         try:
             conversion(row["unit"], row["unit"])
         except InputError:
-            bad.append(
-                Reject(line, "unit", f"unknown unit {row['unit']!r}", "use kWh, kg, t, L, m3, km or EUR", rec)
-            )
-        value = _number(row["kgco2e_per_unit"], line, "kgco2e_per_unit", rec, bad)
+            row.reject("unit", f"unknown unit {row['unit']!r}", "use kWh, kg, t, L, m3, km or EUR")
+        value = row.number("kgco2e_per_unit")
         if value is not None and value < 0:
-            bad.append(
-                Reject(
-                    line,
-                    "kgco2e_per_unit",
-                    f"{value:g} is negative",
-                    "emission factors are >= 0 (report removals apart)",
-                    rec,
-                )
+            row.reject(
+                "kgco2e_per_unit",
+                f"{value:g} is negative",
+                "emission factors are >= 0 (report removals apart)",
             )
         scope = row["scope"].strip()
         if scope not in ("1", "2", "3"):
-            bad.append(Reject(line, "scope", f"{scope!r}", "use 1, 2 or 3 (GHG Protocol)", rec))
+            row.reject("scope", f"{scope!r}", "use 1, 2 or 3 (GHG Protocol)")
         if not POST.match(row["beges_post"]):
-            bad.append(
-                Reject(
-                    line,
-                    "beges_post",
-                    f"{row['beges_post']!r}",
-                    "use a BEGES post such as 1.1, 2.1, 3.4, 4.1",
-                    rec,
-                )
-            )
-        unc = _number(row.get("uncertainty_pct") or "0", line, "uncertainty_pct", rec, bad)
-        if bad:
-            rejects.extend(bad)
+            row.reject("beges_post", f"{row['beges_post']!r}", "use a BEGES post such as 1.1, 2.1, 3.4, 4.1")
+        unc = row.number("uncertainty_pct", "0")
+        if not row.ok:
+            rejects.extend(row.problems)
             continue
         factors.append(
             EmissionFactor(
@@ -159,95 +127,59 @@ def read_activities(
     out: list[Activity] = []
     rejects: list[Reject] = []
     seen: dict[tuple[str, int, str, str], int] = {}
-    for line, row in rows(text, source, ACTIVITY_COLUMNS):
-        if "__error__" in row:
-            rejects.append(Reject(line, "*", row["__error__"], "quote values that contain the delimiter"))
+    for row in checked_rows(text, source, ACTIVITY_COLUMNS):
+        if not row.ok:
+            rejects.extend(row.problems)
             continue
-        rec = f"{row['centre']} {row['year']} {row['category']}/{row['item']}"
-        bad: list[Reject] = []
+        line = row.line
+        row.record = f"{row['centre']} {row['year']} {row['category']}/{row['item']}"
         if row["centre"] not in centres:
-            bad.append(
-                Reject(
-                    line,
-                    "centre",
-                    f"unknown centre {row['centre']!r}",
-                    "use the centre ids of `oncofed centres`",
-                    rec,
-                )
+            row.reject(
+                "centre", f"unknown centre {row['centre']!r}", "use the centre ids of `oncofed centres`"
             )
         year = int(row["year"]) if row["year"].isdigit() else None
         if year is None or not years[0] <= year <= years[1]:
-            bad.append(
-                Reject(
-                    line, "year", f"{row['year']!r}", f"give the year as YYYY ({years[0]}-{years[1]})", rec
-                )
-            )
-        quantity = _number(row["quantity"], line, "quantity", rec, bad)
+            row.reject("year", f"{row['year']!r}", f"give the year as YYYY ({years[0]}-{years[1]})")
+        quantity = row.number("quantity")
         if quantity is not None and quantity < 0:
-            bad.append(
-                Reject(
-                    line,
-                    "quantity",
-                    f"{quantity:g} is negative",
-                    "quantities are >= 0 (a correction goes in a corrected file)",
-                    rec,
-                )
+            row.reject(
+                "quantity",
+                f"{quantity:g} is negative",
+                "quantities are >= 0 (a correction goes in a corrected file)",
             )
         cat, item, unit = row["category"], row["item"], row["unit"]
         if cat == NORMALISER:
             if item not in NORMALISER_ITEMS:
-                bad.append(Reject(line, "item", f"unknown activity item {item!r}", "use stays or beds", rec))
+                row.reject("item", f"unknown activity item {item!r}", "use stays or beds")
             elif unit.lower().rstrip("s") != NORMALISER_ITEMS[item]:
-                bad.append(
-                    Reject(
-                        line,
-                        "unit",
-                        f"{unit!r}",
-                        f"give {item} as a count, unit {NORMALISER_ITEMS[item]}",
-                        rec,
-                    )
-                )
+                row.reject("unit", f"{unit!r}", f"give {item} as a count, unit {NORMALISER_ITEMS[item]}")
         elif cat not in CATEGORIES:
-            bad.append(
-                Reject(
-                    line,
-                    "category",
-                    f"unknown category {cat!r}",
-                    f"use one of {', '.join((*CATEGORIES, NORMALISER))}",
-                    rec,
-                )
+            row.reject(
+                "category", f"unknown category {cat!r}", f"use one of {', '.join((*CATEGORIES, NORMALISER))}"
             )
         elif (cat, item) not in factors:
             known = sorted(i for c, i in factors if c == cat)
-            bad.append(
-                Reject(
-                    line,
-                    "item",
-                    f"no emission factor for {cat}/{item} in the table in use",
-                    f"use one of {', '.join(known)} or load a table that has it",
-                    rec,
-                )
+            row.reject(
+                "item",
+                f"no emission factor for {cat}/{item} in the table in use",
+                f"use one of {', '.join(known)} or load a table that has it",
             )
         else:
             try:
                 conversion(unit, factors[(cat, item)].unit)
             except InputError as exc:
-                bad.append(Reject(line, "unit", exc.reason, exc.fix or "", rec))
+                row.reject("unit", exc.reason, exc.fix or "")
         if year is not None:
             key = (row["centre"], year, cat, item)
             if key in seen:
-                bad.append(
-                    Reject(
-                        line,
-                        "item",
-                        f"same centre, year and item as line {seen[key]}",
-                        "give one total per item and year (sum them before, in one unit)",
-                        rec,
-                    )
+                row.reject(
+                    "item",
+                    f"same centre, year and item as line {seen[key]}",
+                    "give one total per item and year (sum them before, in one unit)",
                 )
             seen[key] = line
-        if bad:
-            rejects.extend(bad)
+        if not row.ok:
+            rejects.extend(row.problems)
             continue
         out.append(Activity(row["centre"], int(year or 0), cat, item, float(quantity or 0.0), unit, line))
     if rejects:
@@ -260,15 +192,3 @@ def read_activities(
     if not out:
         raise InputError("no activity row", file=source, fix="see resources/carbon/activity_template.csv")
     return out
-
-
-def _number(value: str, line: int, field: str, rec: str, bad: list[Reject]) -> float | None:
-    try:
-        return number(value)
-    except ValueError:
-        bad.append(
-            Reject(
-                line, field, f"{value!r} is not a number", "write digits with '.' or ',' as decimal mark", rec
-            )
-        )
-        return None

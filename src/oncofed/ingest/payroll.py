@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from oncofed.domain.workforce import Grid
-from oncofed.ingest.tabular import Reject, number, rows
+from oncofed.ingest.tabular import Reject, checked_rows
 
 REQUIRED = ("staff_id", "family", "level", "hire_date", "fte", "gross_monthly")
 OPTIONAL = ("centre",)
@@ -29,103 +29,63 @@ def read_payroll(
     good: list[dict[str, Any]] = []
     rejects: list[Reject] = []
     seen: dict[str, int] = {}
-    for line, row in rows(text, source, REQUIRED, OPTIONAL):
-        if "__error__" in row:
-            rejects.append(
-                Reject(line, "*", row["__error__"], "check the delimiters and quotes of this line")
-            )
+    for row in checked_rows(
+        text, source, REQUIRED, OPTIONAL, malformed_fix="check the delimiters and quotes of this line"
+    ):
+        if not row.ok:
+            rejects.extend(row.problems)
             continue
-        sid = row["staff_id"]
-        problems: list[Reject] = []
+        line = row.line
+        sid = row.record = row["staff_id"]
         if not STAFF_ID.match(sid):
-            problems.append(
-                Reject(
-                    line,
-                    "staff_id",
-                    f"{sid!r} is not a pseudonymised id",
-                    "use letters, digits, '.', '_' or '-' (no names)",
-                    sid,
-                )
+            row.reject(
+                "staff_id",
+                f"{sid!r} is not a pseudonymised id",
+                "use letters, digits, '.', '_' or '-' (no names)",
             )
         elif sid in seen:
-            problems.append(
-                Reject(line, "staff_id", f"duplicate of line {seen[sid]}", "one row per employee", sid)
-            )
+            row.reject("staff_id", f"duplicate of line {seen[sid]}", "one row per employee")
         else:
             seen[sid] = line
         if row.get("centre") and row["centre"] != centre_id:
-            problems.append(
-                Reject(
-                    line,
-                    "centre",
-                    f"{row['centre']!r} is not the centre imported ({centre_id})",
-                    "import each centre's export separately",
-                    sid,
-                )
+            row.reject(
+                "centre",
+                f"{row['centre']!r} is not the centre imported ({centre_id})",
+                "import each centre's export separately",
             )
         fam, lvl = row["family"], row["level"]
         if fam not in families:
-            problems.append(
-                Reject(
-                    line,
-                    "family",
-                    f"unknown family {fam!r}",
-                    f"use one of {', '.join(sorted(families))}",
-                    sid,
-                )
-            )
+            row.reject("family", f"unknown family {fam!r}", f"use one of {', '.join(sorted(families))}")
         elif (fam, lvl) not in levels:
             known = sorted(lv for f, lv in levels if f == fam)
-            problems.append(
-                Reject(
-                    line,
-                    "level",
-                    f"unknown level {lvl!r} for {fam} on {as_of}",
-                    f"use one of {', '.join(known)} or update the grid",
-                    sid,
-                )
+            row.reject(
+                "level",
+                f"unknown level {lvl!r} for {fam} on {as_of}",
+                f"use one of {', '.join(known)} or update the grid",
             )
         try:
             hired = date.fromisoformat(row["hire_date"])
             if hired > as_of:
-                problems.append(
-                    Reject(
-                        line,
-                        "hire_date",
-                        f"{hired} is after the export date {as_of}",
-                        "check the date or the --as-of date",
-                        sid,
-                    )
+                row.reject(
+                    "hire_date",
+                    f"{hired} is after the export date {as_of}",
+                    "check the date or the --as-of date",
                 )
         except ValueError:
             hired = None
-            problems.append(
-                Reject(line, "hire_date", f"{row['hire_date']!r} is not a date", "use YYYY-MM-DD", sid)
-            )
-        fte = _num(row["fte"], line, "fte", sid, problems)
+            row.reject("hire_date", f"{row['hire_date']!r} is not a date", "use YYYY-MM-DD")
+        fte = row.number("fte")
         if fte is not None and not 0 < fte <= MAX_FTE:
-            problems.append(
-                Reject(
-                    line,
-                    "fte",
-                    f"{fte:g} is outside 0-{MAX_FTE:g}",
-                    "give the full-time equivalent, e.g. 0.8",
-                    sid,
-                )
-            )
-        gross = _num(row["gross_monthly"], line, "gross_monthly", sid, problems)
+            row.reject("fte", f"{fte:g} is outside 0-{MAX_FTE:g}", "give the full-time equivalent, e.g. 0.8")
+        gross = row.number("gross_monthly")
         if gross is not None and gross <= 0:
-            problems.append(
-                Reject(
-                    line,
-                    "gross_monthly",
-                    f"{gross:g} is not a positive amount",
-                    "give the monthly gross base pay in euros",
-                    sid,
-                )
+            row.reject(
+                "gross_monthly",
+                f"{gross:g} is not a positive amount",
+                "give the monthly gross base pay in euros",
             )
-        if problems:
-            rejects.extend(problems)
+        if not row.ok:
+            rejects.extend(row.problems)
             continue
         good.append(
             {
@@ -138,15 +98,3 @@ def read_payroll(
             }
         )
     return good, rejects
-
-
-def _num(value: str, line: int, field: str, sid: str, problems: list[Reject]) -> float | None:
-    try:
-        return number(value)
-    except ValueError:
-        problems.append(
-            Reject(
-                line, field, f"{value!r} is not a number", "write digits with '.' or ',' as decimal mark", sid
-            )
-        )
-        return None

@@ -1,12 +1,14 @@
-"""Small CSV exports (payroll, carbon activity data, emission factors): decoding, delimiter,
-header checks and numbers written the French way ("2 450,50"), each problem named by line."""
+"""Small CSV exports (payroll, carbon activity data, emission factors, research milestones): the one
+validate-and-reject reader. Decoding, delimiter, header checks, numbers written the French way
+("2 450,50"); every problem of a row is a `Reject` naming line, record, field and fix (`checked_rows`
+hands each row with its `RowCheck`), so a reader reports every rejected row, never only the first."""
 
 from __future__ import annotations
 
 import csv
 import io
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from oncofed.errors import InputError
 
@@ -32,6 +34,68 @@ class Reject:
 
     def __str__(self) -> str:
         return f"line {self.line}{f' ({self.record})' if self.record else ''}: {self.field}: {self.reason} — {self.fix}"
+
+
+MALFORMED_FIX = "quote values that contain the delimiter"
+NUMBER_FIX = "write digits with '.' or ',' as decimal mark"
+
+
+@dataclass
+class RowCheck:
+    """One data row and the problems found in it so far (empty: the row is accepted)."""
+
+    line: int
+    values: dict[str, str]
+    record: str = ""  # what names the row in a message (an id, "centre year item")
+    problems: list[Reject] = field(default_factory=list)
+
+    def __getitem__(self, column: str) -> str:
+        return self.values[column]
+
+    def get(self, column: str, default: str = "") -> str:
+        return self.values.get(column) or default
+
+    def reject(self, column: str, reason: str, fix: str) -> None:
+        self.problems.append(Reject(self.line, column, reason, fix, self.record))
+
+    def number(self, column: str, default: str = "") -> float | None:
+        """The column read by `number`, or None with a reject naming the value."""
+        value = self.get(column, default)
+        try:
+            return number(value)
+        except ValueError:
+            self.reject(column, f"{value!r} is not a number", NUMBER_FIX)
+            return None
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def checked_rows(
+    text: str,
+    source: str,
+    required: Sequence[str],
+    optional: Sequence[str] = (),
+    *,
+    malformed_field: str = "*",
+    malformed_fix: str = MALFORMED_FIX,
+) -> Iterator[RowCheck]:
+    """Each data row with its check; a row with the wrong number of values comes with its reject
+    already (`ok` false, no values): the caller adds its own checks and keeps `problems`."""
+    for line, values in rows(text, source, required, optional):
+        if "__error__" in values:
+            yield RowCheck(
+                line, {}, problems=[Reject(line, malformed_field, values["__error__"], malformed_fix)]
+            )
+        else:
+            yield RowCheck(line, values)
+
+
+def summary(rejects: Sequence[Reject], limit: int) -> str:
+    """The first `limit` rejects in one line, and how many more."""
+    shown = "; ".join(str(r) for r in rejects[:limit])
+    return shown + (f"; and {len(rejects) - limit} more" if len(rejects) > limit else "")
 
 
 def decode(raw: bytes, source: str) -> str:

@@ -38,41 +38,43 @@ def parse_date(value: str) -> date:
 
 
 def read(text: str, source: str) -> Iterator[MilestoneLine | tabular.Reject]:
-    for line, row in tabular.rows(text, source, REQUIRED, MILESTONES):
-        if "__error__" in row:
-            yield tabular.Reject(
-                line, "(row)", row["__error__"], "one value per column (quote values holding commas)"
-            )
+    for row in tabular.checked_rows(
+        text,
+        source,
+        REQUIRED,
+        MILESTONES,
+        malformed_field="(row)",
+        malformed_fix="one value per column (quote values holding commas)",
+    ):
+        if not row.ok:
+            yield from row.problems
             continue
-        trial, site = row.get("trial_id", ""), row.get("site", "")
+        line, trial, site = row.line, row.get("trial_id"), row.get("site")
+        row.record = trial
         if not trial:
-            yield tabular.Reject(line, "trial_id", "empty", "give the trial's id (NCT number or registry id)")
-            continue
-        if not site:
-            yield tabular.Reject(
-                line, "site", "empty", "give a centre id (oncofed centres) or the site's facility name", trial
-            )
-            continue
-        if not any(m in row for m in MILESTONES):
+            row.reject("trial_id", "empty", "give the trial's id (NCT number or registry id)")
+        elif not site:
+            row.reject("site", "empty", "give a centre id (oncofed centres) or the site's facility name")
+        elif not any(m in row.values for m in MILESTONES):
             yield tabular.Reject(
                 line, "(header)", "no milestone column", f"add columns among: {', '.join(MILESTONES)}", trial
             )
             return
+        if not row.ok:
+            yield from row.problems
+            continue
         out = MilestoneLine(line, trial, site)
-        bad = None
         for m in MILESTONES:
-            value = row.get(m, "")
+            value = row.get(m)
             if not value:
                 continue
             try:
                 out.dates[m] = parse_date(value)
             except ValueError:
-                bad = tabular.Reject(
-                    line, m, f"{value!r} is not a date", "write YYYY-MM-DD (or DD/MM/YYYY)", trial
-                )
+                row.reject(m, f"{value!r} is not a date", "write YYYY-MM-DD (or DD/MM/YYYY)")
                 break
-        if bad is not None:
-            yield bad
+        if not row.ok:
+            yield from row.problems
         elif not out.dates:
             yield tabular.Reject(
                 line, "(row)", "no milestone date", "fill at least one milestone date", trial

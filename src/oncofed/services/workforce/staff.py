@@ -18,7 +18,7 @@ import numpy as np
 from oncofed.domain import Actor
 from oncofed.errors import InputError
 from oncofed.ingest.payroll import read_payroll
-from oncofed.ingest.tabular import Reject, decode
+from oncofed.ingest.tabular import Reject, decode, summary
 from oncofed.services.workforce.grids import current_grid, now
 from oncofed.store.db import Database
 from oncofed.store.models_workforce import StaffImportRow
@@ -65,10 +65,9 @@ def import_payroll(
     n_rows = len(good) + len({r.line for r in rejects})
     report = StaffImportReport(centre_id, source, as_of, n_rows, 0, rejects)
     if rejects and not partial:
-        shown = "; ".join(str(r) for r in rejects[:MAX_REJECTS_SHOWN])
-        more = f"; and {len(rejects) - MAX_REJECTS_SHOWN} more" if len(rejects) > MAX_REJECTS_SHOWN else ""
         raise InputError(
-            f"{len(rejects)} problem(s) in {len({r.line for r in rejects})} row(s), nothing imported: {shown}{more}",
+            f"{len(rejects)} problem(s) in {len({r.line for r in rejects})} row(s), nothing imported: "
+            + summary(rejects, MAX_REJECTS_SHOWN),
             file=source,
             fix="correct these rows, or import the valid rows only with --partial (the rejects are recorded)",
         )
