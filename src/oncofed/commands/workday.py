@@ -108,11 +108,15 @@ def register(app: typer.Typer) -> None:
         actor = operator("care", f"patients show {patient}")
         pid = resolve_patient_id(db, actor, patient)
         with db.session() as s:
-            data = profile_json(PatientRepository(s, actor).get(pid))
+            profile = PatientRepository(s, actor).get(pid)
+            data = profile_json(profile)
         if as_json:
             print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
             return
-        age = "?" if data["age_years"] is None else data["age_years"]
+        from oncofed.domain.patient import whole_years
+
+        years = whole_years(profile.age_on(date.today()))
+        age = "?" if years is None else years
         console.print(f"[bold]{escape(str(data['id']))}[/] · {escape(str(data['centre_id']))} · {data['sex'] or ''} · "
                       f"age {age} · {escape(str(data['primary_cancer'] or ''))} "
                       f"· stage {escape(str(data['stage'] or '?'))} · ECOG {data['ecog'] if data['ecog'] is not None else '?'}")  # fmt: skip

@@ -80,3 +80,11 @@ class PatientProfile:
             if f.kind == kind and (code is None or (f.code or "").upper() == code.upper()):
                 return f
         return None
+
+
+def whole_years(age: float | None) -> int | float | None:
+    """An age as people read it: whole years as an int (52, not 52.0: a birth date, or a source that
+    gives years); a fractional age from the source stays as it is. The evaluator keeps floats."""
+    if age is None or not float(age).is_integer():
+        return age
+    return int(age)

@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from oncofed.domain import CriterionOutcome, Fact, Outcome, Section, TrialVerdict
+from oncofed.domain.patient import whole_years
 from oncofed.matching.evidence import AtomEvidence
 from oncofed.matching.pipeline import MatchReport, RankedTrial
 from oncofed.presenters.i18n import translate
@@ -184,7 +185,7 @@ def report_to_dict(report: MatchReport, lang: str = "en") -> dict[str, Any]:
             "id": p.id,
             "centre_id": p.centre_id,
             "sex": p.sex,
-            "age_years": p.age_on(report.day),
+            "age_years": whole_years(p.age_on(report.day)),
             "primary_cancer": p.primary_cancer,
             "stage": p.stage,
             "ecog": p.ecog,

@@ -20,6 +20,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from oncofed.domain import Actor, Centre, PatientProfile
+from oncofed.domain.patient import whole_years
 from oncofed.errors import InputError
 from oncofed.ingest.kinds import trial_file_format
 from oncofed.ingest.patients import fhir, flatcsv, matchminer, notes
@@ -437,7 +438,7 @@ def profile_json(p: PatientProfile) -> dict[str, object]:
         "display_name": p.display_name,
         "sex": p.sex,
         "birth_date": p.birth_date.isoformat() if p.birth_date else None,
-        "age_years": p.age_years,
+        "age_years": whole_years(p.age_years),
         "primary_cancer": p.primary_cancer,
         "stage": p.stage,
         "ecog": p.ecog,

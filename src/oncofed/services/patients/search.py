@@ -16,6 +16,7 @@ from sqlalchemy import Select, String, cast, func, or_, select
 
 from oncofed.criteria import oncotree
 from oncofed.domain import Actor
+from oncofed.domain.patient import whole_years
 from oncofed.errors import InputError, NotFound
 from oncofed.ingest.patients.common import patient_id as store_patient_id
 from oncofed.store.db import Database
@@ -205,7 +206,7 @@ def _row(r: PatientRow) -> dict[str, Any]:
         "centre_id": r.centre_id,
         "display_name": r.display_name,
         "sex": r.sex,
-        "age_years": age,
+        "age_years": whole_years(age),
         "primary_cancer": r.primary_cancer,
         "cancer_name": oncotree.name(r.primary_cancer) if r.primary_cancer else None,
         "stage": r.stage,

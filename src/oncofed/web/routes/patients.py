@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup, escape
 
 from oncofed.domain import Actor, PatientProfile
+from oncofed.domain.patient import whole_years
 from oncofed.services.patients.records import profile_json
 from oncofed.services.patients.search import SEARCH_COLUMNS, PatientQuery, resolve_patient_id, search_patients
 from oncofed.store.db import Database
@@ -62,7 +63,7 @@ def _row(p: PatientProfile) -> dict[str, Any]:
         "centre_id": p.centre_id,
         "display_name": p.display_name,
         "sex": p.sex,
-        "age_years": p.age_on(date.today()),
+        "age_years": whole_years(p.age_on(date.today())),
         "primary_cancer": p.primary_cancer,
         "stage": p.stage,
         "ecog": p.ecog,
