@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from oncofed.matching.ranking import beir
+from oncofed.ingest import beir_trec
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data"
@@ -49,8 +49,8 @@ def _set(
     name: str, title: str, queries: Path, docs: list[dict[str, Any]], qrels: Path, pooled: bool
 ) -> RankingSet:
     known = {d["_id"] for d in docs}
-    judged = _restrict(beir.read_qrels(qrels), known)
-    notes = {q["_id"]: q["text"] for q in beir.read_queries(queries) if q["_id"] in judged}
+    judged = _restrict(beir_trec.read_qrels(qrels), known)
+    notes = {q["_id"]: q["text"] for q in beir_trec.read_queries(queries) if q["_id"] in judged}
     return RankingSet(name, title, notes, docs, {q: judged[q] for q in notes}, pooled)
 
 
@@ -58,7 +58,7 @@ def birco() -> RankingSet | None:
     d = DATA / "birco-clinical-trial-dev"
     if not d.is_dir():
         return None
-    docs = beir.read_corpus(d / "corpus.jsonl")
+    docs = beir_trec.read_corpus(d / "corpus.jsonl")
     return _set("birco", "BIRCO dev (9, pooled)", d / "queries.jsonl", docs, d / "qrels" / "test.tsv", True)
 
 
@@ -67,7 +67,7 @@ def sigir() -> RankingSet | None:
     if not corpus.is_file():
         return None
     t = DATA / "sigir-topics"
-    return _set("sigir", "SIGIR vs 101 judged trials", t / "queries.jsonl", beir.read_corpus(corpus),
+    return _set("sigir", "SIGIR vs 101 judged trials", t / "queries.jsonl", beir_trec.read_corpus(corpus),
                 t / "qrels" / "test.tsv", False)  # fmt: skip
 
 
@@ -75,10 +75,11 @@ def onco() -> RankingSet | None:
     g = DATA / "trials" / "oncology-active-99" / "GS_data"
     if not g.is_dir():
         return None
-    docs = beir.read_corpus(g / "GS_100_trials" / "100_trials_corpus.jsonl")
+    docs = beir_trec.read_corpus(g / "GS_100_trials" / "100_trials_corpus.jsonl")
     known = {d["_id"] for d in docs}
     queries = {
-        q["_id"]: q["text"] for q in beir.read_queries(g / "synthetic_patient_cases_random_30_modified.jsonl")
+        q["_id"]: q["text"]
+        for q in beir_trec.read_queries(g / "synthetic_patient_cases_random_30_modified.jsonl")
     }
     qrels = {q: {q[2:]: 2} for q in queries if q[2:] in known}  # P_<NCT>: written from trial <NCT>
     return RankingSet(
@@ -107,7 +108,7 @@ def trec(year: str) -> RankingSet | None:
         {f.split("_")[0] for f in os.listdir(chia_dir) if f.endswith(".txt")} if chia_dir.is_dir() else set()
     )
     nli = {f[:-5] for f in os.listdir(nli_dir) if f.endswith(".json")} if nli_dir.is_dir() else set()
-    judged = _restrict(beir.read_qrels(topics / "qrels" / "test.tsv"), chia | nli)
+    judged = _restrict(beir_trec.read_qrels(topics / "qrels" / "test.tsv"), chia | nli)
     ids = sorted({d for g in judged.values() for d in g})
     docs = [nli4ct_trial(nli_dir / f"{d}.json") if d in nli else _chia_doc(chia_dir, d) for d in ids]
     return _set(f"trec{year}", f"TREC {year} judged pairs (pooled)", topics / "queries.jsonl", docs,
@@ -122,7 +123,7 @@ def nearmiss() -> RankingSet | None:
     with tempfile.TemporaryDirectory(prefix="oncofed-devset-") as tmp:
         corpus = Path(tmp) / "corpus.jsonl"
         build(DATA, corpus, only=devset_trial_ids())
-        docs = beir.read_corpus(corpus)
+        docs = beir_trec.read_corpus(corpus)
     return _set("nearmiss", "verdict near-miss dev set (pooled)", DEVSET / "queries.jsonl", docs,
                 DEVSET / "pairs.tsv", True)  # fmt: skip
 

@@ -16,7 +16,7 @@ import pytest
 
 from oncofed.domain import TrialStatus
 from oncofed.errors import InputError
-from oncofed.matching.ranking import beir
+from oncofed.ingest import beir_trec
 from oncofed.matching.ranking.demographics import (
     Demographics,
     mismatch,
@@ -219,14 +219,14 @@ def test_beir_readers_reject_malformed_files(tmp_path: Path) -> None:
     bad = tmp_path / "corpus.jsonl"
     bad.write_text('{"_id": "a", "text": "x"}\n{"_id": "b"}\n')
     with pytest.raises(InputError, match="missing field 'text'"):
-        beir.read_corpus(bad)
+        beir_trec.read_corpus(bad)
     bad.write_text('{"_id": "a", "text": "x"}\nnot json\n')
     with pytest.raises(InputError, match="line 2"):
-        beir.read_corpus(bad)
+        beir_trec.read_corpus(bad)
     run = tmp_path / "run.trec"
     run.write_text("q1 Q0 d1 1 2.0 x\nq1 Q0 d1 2 1.0 x\n")
     with pytest.raises(InputError, match="duplicate"):
-        beir.read_run(run)
+        beir_trec.read_run(run)
 
 
 def test_notes_without_diagnosis_and_trials_without_criteria_still_rank() -> None:

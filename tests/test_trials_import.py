@@ -204,9 +204,9 @@ def test_strict_imports_nothing_from_a_file_with_a_bad_record(db: Database, tmp_
 def test_over_long_line_is_rejected_without_loading_it(
     sqlite_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from oncofed.ingest.trials import common
+    from oncofed.ingest import jsonl  # the one guarded JSONL reader holds the line limit
 
-    monkeypatch.setattr(common, "MAX_LINE_BYTES", 4096)
+    monkeypatch.setattr(jsonl, "MAX_LINE_BYTES", 4096)
     big = study(nct="NCT09000002", title="x" * 10_000)
     path = write_ndjson(tmp_path / "long.ndjson", [study(nct="NCT09000001"), big, study(nct="NCT09000003")])
     report = import_trials(sqlite_db, [path], strict=False)

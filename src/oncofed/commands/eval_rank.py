@@ -30,17 +30,18 @@ def rank_cmd(
     day: str | None = typer.Option(None, "--day", help="Evaluation day YYYY-MM-DD (default today)."),
 ) -> None:
     """Rank the corpus (or each query's pool) for every query with the product's ranker; write a TREC run."""
+    from oncofed.ingest import beir_trec
     from oncofed.matching.ranking import beir
     from oncofed.services.matching.evaluation import METHODS, corpus_index, not_evaluated, rank_notes
 
     if method not in METHODS:
         raise InputError(f"unknown --method {method!r}", fix=f"choose one of {', '.join(METHODS)}")
     on = _day(day)
-    qs = beir.read_queries(queries)
-    docs = beir.read_corpus(corpus)
+    qs = beir_trec.read_queries(queries)
+    docs = beir_trec.read_corpus(corpus)
     pools = None
     if pool is not None:
-        qrels = beir.read_qrels(pool)
+        qrels = beir_trec.read_qrels(pool)
         known = {d["_id"] for d in docs}
         pools = {q: [d for d in ids if d in known] for q, ids in beir.pools_from_qrels(qrels).items()}
         missing = {q["_id"] for q in qs} - set(pools)
@@ -67,7 +68,7 @@ def rank_cmd(
             progress=lambda n, total: bar.update(task, completed=n, total=total), no_diagnosis=no_diagnosis,
         )  # fmt: skip
     run = {q: ranked[:top] for q, ranked in run.items() if ranked}
-    rows = beir.write_run(out, run, tag=f"oncofed-{method}")
+    rows = beir_trec.write_run(out, run, tag=f"oncofed-{method}")
     layer = (
         "with the dense reranker" if index.use_dense else "lexical only (ONCOFED_RERANK=off or model missing)"
     )
@@ -102,9 +103,10 @@ def score_cmd(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """nDCG@10, P@10 and R-precision of a run against qrels."""
+    from oncofed.ingest import beir_trec
     from oncofed.matching.ranking import beir
 
-    scores = beir.score_run(beir.read_run(run), beir.read_qrels(qrels))
+    scores = beir.score_run(beir_trec.read_run(run), beir_trec.read_qrels(qrels))
     if as_json:
         print(json.dumps(scores))
         return

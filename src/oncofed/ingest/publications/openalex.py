@@ -13,22 +13,17 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from oncofed.ingest import jsonl
+from oncofed.ingest.errors import RecordError
+from oncofed.ingest.jsonl import MAX_LINE_BYTES
 from oncofed.ingest.publications import ParsedPublication
 from oncofed.research.records import Author, PublicationRecord
 
 SOURCE = "openalex"
 MAX_DOCUMENT_BYTES = 256 * 1024 * 1024
-MAX_LINE_BYTES = 64 * 1024 * 1024
 WORK_ID = re.compile(r"^(?:https?://openalex\.org/)?(W\d{1,12})$", re.I)
 PMID = re.compile(r"(\d{1,12})/?$")
 COUNTRY = re.compile(r"^[A-Z]{2}$")
-
-
-class RecordError(Exception):
-    def __init__(self, field: str, reason: str) -> None:
-        super().__init__(f"{field}: {reason}")
-        self.field = field
-        self.reason = reason
 
 
 def _str(value: Any) -> str:
@@ -140,25 +135,13 @@ def iter_records(path: Path) -> Iterator[ParsedPublication]:
         lines = False
     n = 0
     if lines:
-        with path.open("rb") as fh:
-            for line_no, raw in enumerate(iter(lambda: fh.readline(MAX_LINE_BYTES + 1), b""), start=1):
-                if not raw.strip():
-                    continue
-                if len(raw) > MAX_LINE_BYTES:
-                    yield ParsedPublication(
-                        record=f"line {line_no}", field="(line)", error="longer than 64 MB"
-                    )
-                    return
-                try:
-                    doc = json.loads(raw)
-                except (ValueError, UnicodeDecodeError) as exc:
-                    yield ParsedPublication(
-                        record=f"line {line_no}", field="(json)", error=f"not JSON: {exc}"
-                    )
-                    continue
-                for work in _works(doc):
-                    n += 1
-                    yield _one(work, f"line {line_no}")
+        for line_no, doc in jsonl.iter_values(path):
+            if isinstance(doc, RecordError):
+                yield ParsedPublication(record=f"line {line_no}", field=doc.field, error=doc.reason)
+                continue
+            for work in _works(doc):
+                n += 1
+                yield _one(work, f"line {line_no}")
         return
     if size > MAX_DOCUMENT_BYTES:
         yield ParsedPublication(

@@ -23,6 +23,7 @@ from xml.etree.ElementTree import Element, ParseError
 import defusedxml.ElementTree as DET
 from defusedxml import DefusedXmlException
 
+from oncofed.ingest.errors import RecordError
 from oncofed.ingest.publications import ParsedPublication
 from oncofed.research.records import Author, PublicationRecord
 
@@ -35,13 +36,6 @@ MONTHS = {
 }
 PMID_RE = re.compile(r"^\d{1,12}$")
 NCT_RE = re.compile(r"^NCT\d{8}$")
-
-
-class RecordError(Exception):
-    def __init__(self, field: str, reason: str) -> None:
-        super().__init__(f"{field}: {reason}")
-        self.field = field
-        self.reason = reason
 
 
 def _text(el: Element | None) -> str:

@@ -7,7 +7,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from oncofed.domain import Trial
-from oncofed.ingest.trials.common import Parsed, RecordError, dedent_block, require_id, text
+from oncofed.ingest.errors import RecordError
+from oncofed.ingest.trials.common import Parsed, dedent_block, require_id, text
 
 SOURCE = "aact"
 ID_COLUMNS = ("nct_id", "#nct_id")

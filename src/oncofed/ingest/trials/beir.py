@@ -9,17 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from oncofed.domain import Phase, Trial
-from oncofed.ingest.trials.common import (
-    Parsed,
-    RecordError,
-    iter_json_lines,
-    load_json_document,
-    load_json_line,
-    parse_int,
-    require_id,
-    text,
-    text_list,
-)
+from oncofed.ingest import jsonl
+from oncofed.ingest.errors import RecordError
+from oncofed.ingest.trials.common import Parsed, load_json_document, parse_int, require_id, text, text_list
 
 SOURCE_CORPUS = "beir"
 SOURCE_RETRIEVED = "trialgpt"
@@ -72,13 +64,12 @@ def corpus_record_to_trial(doc: Any) -> Trial:
 
 
 def iter_corpus(path: Path) -> Iterator[Parsed]:
-    for lineno, line in iter_json_lines(path):
-        if isinstance(line, RecordError):
-            yield Parsed(record=f"line {lineno}", error=line)
-            continue
+    for lineno, doc in jsonl.iter_values(path):
         label = f"line {lineno}"
+        if isinstance(doc, RecordError):
+            yield Parsed(record=label, error=doc)
+            continue
         try:
-            doc = load_json_line(line)
             if isinstance(doc, dict) and isinstance(doc.get("_id"), str):
                 label += f" {doc['_id']}"
             yield Parsed(record=label, trial=corpus_record_to_trial(doc))

@@ -6,29 +6,18 @@ import ast
 import hashlib
 import json
 import re
-from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from oncofed.domain import Trial
+from oncofed.ingest.errors import RecordError
 
 # Formats that cannot be streamed record by record (one XML/YAML/FHIR document) are refused above
 # this size with a clear error instead of being loaded whole into memory.
 MAX_DOCUMENT_BYTES = 256 * 1024 * 1024
-# One JSON line (NDJSON / JSONL) larger than this is rejected without being read into memory.
-MAX_LINE_BYTES = 64 * 1024 * 1024
 NCT_RE = re.compile(r"^NCT\d{8}$")
-
-
-class RecordError(Exception):
-    """A record cannot be imported: names the field and the reason (the caller adds file and record)."""
-
-    def __init__(self, field: str, reason: str) -> None:
-        super().__init__(f"{field}: {reason}")
-        self.field = field
-        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -249,40 +238,6 @@ def trial_content_hash(trial: Trial) -> str:
     data["extra"] = extra
     blob = json.dumps(data, sort_keys=True, default=_json_default, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
-
-
-def iter_json_lines(path: Path) -> Iterator[tuple[int, bytes | RecordError]]:
-    """Lines of an NDJSON file as bytes, without ever reading an over-long line into memory."""
-    with path.open("rb") as fh:
-        lineno = 0
-        while True:
-            line = fh.readline(MAX_LINE_BYTES + 1)
-            if not line:
-                return
-            lineno += 1
-            if len(line) > MAX_LINE_BYTES and not line.endswith(b"\n"):
-                # Skip to the end of this over-long line in bounded chunks.
-                while True:
-                    chunk = fh.readline(MAX_LINE_BYTES)
-                    if not chunk or chunk.endswith(b"\n"):
-                        break
-                yield lineno, RecordError("(line)", f"line longer than {MAX_LINE_BYTES // 2**20} MB")
-                continue
-            if line.strip():
-                yield lineno, line
-
-
-def load_json_line(line: bytes) -> Any:
-    try:
-        s = line.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise RecordError("(encoding)", f"not valid UTF-8 at byte {exc.start}; re-encode as UTF-8") from exc
-    try:
-        return json.loads(s)
-    except json.JSONDecodeError as exc:
-        raise RecordError("(json)", f"invalid JSON: {exc.msg} at column {exc.colno}") from exc
-    except RecursionError as exc:
-        raise RecordError("(json)", "JSON nested too deeply") from exc
 
 
 def load_json_document(path: Path, what: str) -> Any:

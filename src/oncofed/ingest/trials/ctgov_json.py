@@ -13,18 +13,9 @@ from typing import Any
 import ijson
 
 from oncofed.domain import Phase, Trial, TrialSite, TrialStatus
-from oncofed.ingest.trials.common import (
-    Parsed,
-    RecordError,
-    iter_json_lines,
-    load_json_line,
-    parse_age,
-    parse_date,
-    parse_int,
-    require_id,
-    text,
-    text_list,
-)
+from oncofed.ingest import jsonl
+from oncofed.ingest.errors import RecordError
+from oncofed.ingest.trials.common import Parsed, parse_age, parse_date, parse_int, require_id, text, text_list
 
 SOURCE = "ctgov"
 
@@ -180,13 +171,8 @@ def iter_stream(path: Path, prefix: str) -> Iterator[Parsed]:
 
 
 def iter_ndjson(path: Path) -> Iterator[Parsed]:
-    for lineno, line in iter_json_lines(path):
-        if isinstance(line, RecordError):
-            yield Parsed(record=f"line {lineno}", error=line)
-            continue
-        try:
-            study = load_json_line(line)
-        except RecordError as exc:
-            yield Parsed(record=f"line {lineno}", error=exc)
-            continue
-        yield _convert(study, f"line {lineno}")
+    for lineno, study in jsonl.iter_values(path):
+        if isinstance(study, RecordError):
+            yield Parsed(record=f"line {lineno}", error=study)
+        else:
+            yield _convert(study, f"line {lineno}")

@@ -13,9 +13,9 @@ import defusedxml.ElementTree as DET
 from defusedxml import DefusedXmlException
 
 from oncofed.domain import Phase, Trial, TrialSite, TrialStatus
+from oncofed.ingest.errors import RecordError
 from oncofed.ingest.trials.common import (
     Parsed,
-    RecordError,
     dedent_block,
     parse_age,
     parse_date,

@@ -13,15 +13,8 @@ from oncofed.domain import Phase, Trial, TrialSite, TrialStatus
 from oncofed.errors import InputError
 from oncofed.ingest import extjson
 from oncofed.ingest.documents import split_documents
-from oncofed.ingest.trials.common import (
-    Parsed,
-    RecordError,
-    parse_date,
-    read_text,
-    require_id,
-    text,
-    text_list,
-)
+from oncofed.ingest.errors import RecordError
+from oncofed.ingest.trials.common import Parsed, parse_date, read_text, require_id, text, text_list
 
 SOURCE = "ctml"
 MAX_NODES = 500_000  # a trial document larger than this (JSON too) is refused

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -11,14 +10,11 @@ from typing import Any
 
 import ijson
 
+from oncofed.ingest import jsonl
+from oncofed.ingest.errors import RecordError
+from oncofed.ingest.jsonl import MAX_LINE_BYTES
 from oncofed.ingest.trials import aact_csv, beir, ctgov_json, ctgov_xml, ctml, fhir, nli4ct
-from oncofed.ingest.trials.common import (
-    MAX_LINE_BYTES,
-    Parsed,
-    RecordError,
-    iter_json_lines,
-    load_json_line,
-)
+from oncofed.ingest.trials.common import Parsed
 
 Reader = Callable[[Path], Iterator[Parsed]]
 SCAN_EVENTS = 200_000
@@ -123,14 +119,9 @@ def _classify_json(root: str, keys: set[str], child: set[str], lines: bool) -> D
 
 
 def _fhir_lines(path: Path) -> Iterator[Parsed]:
-    for lineno, line in iter_json_lines(path):
-        if isinstance(line, RecordError):
-            yield Parsed(record=f"line {lineno}", error=line)
-            continue
-        try:
-            resource = load_json_line(line)
-        except RecordError as exc:
-            yield Parsed(record=f"line {lineno}", error=exc)
+    for lineno, resource in jsonl.iter_values(path):
+        if isinstance(resource, RecordError):
+            yield Parsed(record=f"line {lineno}", error=resource)
             continue
         for parsed in fhir.iter_records(path, resource):
             parsed.record = f"line {lineno} {parsed.record}"
@@ -145,8 +136,8 @@ def _first_line_object(path: Path) -> tuple[Any, bool]:
             first = fh.readline(MAX_LINE_BYTES)
         rest = fh.read(4096).strip()
     try:
-        value = json.loads(first.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        value = jsonl.decode_line(first)
+    except RecordError:
         return None, bool(rest)
     return value, bool(rest)
 

@@ -14,15 +14,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from oncofed.domain import Phase, Trial, TrialSite, TrialStatus
-from oncofed.ingest.trials.common import (
-    NCT_RE,
-    Parsed,
-    RecordError,
-    load_json_document,
-    parse_date,
-    require_id,
-    text,
-)
+from oncofed.ingest.errors import RecordError
+from oncofed.ingest.trials.common import NCT_RE, Parsed, load_json_document, parse_date, require_id, text
 
 SOURCE = "fhir"
 USED_CONTAINED = {"Location", "Group", "Organization"}

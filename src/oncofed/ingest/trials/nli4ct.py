@@ -9,15 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from oncofed.domain import Trial
-from oncofed.ingest.trials.common import (
-    Parsed,
-    RecordError,
-    as_list,
-    load_json_document,
-    require_id,
-    text,
-    text_list,
-)
+from oncofed.ingest.errors import RecordError
+from oncofed.ingest.trials.common import Parsed, as_list, load_json_document, require_id, text, text_list
 
 SOURCE = "nli4ct"
 _ARM_HEADER = re.compile(r"^\s*INTERVENTION\s+\d+\s*:\s*$", re.IGNORECASE)

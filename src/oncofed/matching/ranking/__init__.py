@@ -8,7 +8,8 @@
 - `ranker`: the weights and how relevance signals and criterion outcomes combine into one score
   (`matching.rank.trial_score`, `matching.pipeline.rank_candidates`).
 - `demographics`: age and sex read from a note, the population a trial text describes.
-- `beir`: BEIR queries / corpus / qrels readers, TREC runs, nDCG@10 / P@10 / R-prec with ir-measures.
+- `beir`: nDCG@10 / P@10 / R-prec of TREC runs against qrels with ir-measures (the BEIR / TREC
+  files themselves are read and written by `oncofed.ingest.beir_trec`).
 Commands: `oncofed eval rank`, `oncofed eval score`.
 """
 

@@ -20,9 +20,9 @@ import numpy as np
 
 from oncofed.domain import PatientProfile, Trial
 from oncofed.errors import InputError
+from oncofed.ingest.errors import RecordError
 from oncofed.ingest.patients.notes import extract
 from oncofed.ingest.trials.beir import corpus_record_to_trial
-from oncofed.ingest.trials.common import RecordError
 from oncofed.matching.pipeline import DEFAULT_CANDIDATES, rank_candidates
 from oncofed.matching.ranking.ranker import WEIGHTS, Weights
 from oncofed.matching.retrieve import TrialIndex

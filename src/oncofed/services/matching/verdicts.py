@@ -24,15 +24,14 @@ from pathlib import Path
 from typing import Any
 
 from oncofed.domain import Outcome, PatientProfile, Section, Trial, TrialStatus, TrialVerdict
-from oncofed.errors import InputError
+from oncofed.ingest import beir_trec, jsonl
+from oncofed.ingest.errors import RecordError
 from oncofed.ingest.trials.beir import corpus_record_to_trial, eligibility_from
-from oncofed.ingest.trials.common import RecordError
 from oncofed.matching.assess import assess_trial
 from oncofed.matching.atoms import AtomResult
 from oncofed.matching.facts import PatientView
 from oncofed.matching.outcomes import OUTCOME_CODE, VERDICTS, compile_plan
 from oncofed.matching.rank import trial_score
-from oncofed.matching.ranking import beir
 from oncofed.matching.retrieve import TrialIndex
 from oncofed.services.trials.criteria import criteria_by_trial
 
@@ -74,12 +73,12 @@ def trial_of_document(doc: dict[str, Any]) -> Trial:
 
 def load_inputs(queries: Path, corpus: Path, pairs: Path) -> VerdictInputs:
     """Read the three files; malformed files raise `InputError` naming the line and the fix."""
-    qs = {q["_id"]: str(q.get("text") or "") for q in beir.read_queries(queries)}
-    qrels = beir.read_qrels(pairs)
+    qs = {q["_id"]: str(q.get("text") or "") for q in beir_trec.read_queries(queries)}
+    qrels = beir_trec.read_qrels(pairs)
     wanted = {did for per in qrels.values() for did in per}
     trials: dict[str, Trial] = {}
     errors: dict[str, str] = {}
-    for doc in beir.read_corpus(corpus):
+    for doc in beir_trec.read_corpus(corpus):
         if doc["_id"] not in wanted:
             continue
         try:
@@ -200,19 +199,11 @@ def write_lines(path: Path, lines: Iterable[dict[str, Any]]) -> int:
 
 def read_expected(path: Path) -> dict[tuple[str, str], dict[str, Any]]:
     """expected.jsonl of the dev set: per (query-id, corpus-id), the label and the failing criterion."""
-    out: dict[tuple[str, str], dict[str, Any]] = {}
-    for n, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not raw.strip():
-            continue
-        try:
-            row = json.loads(raw)
-            out[(str(row["query-id"]), str(row["corpus-id"]))] = row
-        except (json.JSONDecodeError, KeyError, TypeError) as exc:
-            raise InputError(
-                f"not an expected-verdict line ({exc})", file=str(path), record=f"line {n}",
-                fix='one JSON object per line with "query-id", "corpus-id", "label", "failing_criterion"',
-            ) from None  # fmt: skip
-    return out
+    rows = jsonl.read_objects(
+        path, what="expected-verdicts", need=("query-id", "corpus-id"), empty_ok=True,
+        fix='one JSON object per line with "query-id", "corpus-id", "label", "failing_criterion"',
+    )  # fmt: skip
+    return {(str(row["query-id"]), str(row["corpus-id"])): row for row in rows}
 
 
 def _norm(text: str) -> str:

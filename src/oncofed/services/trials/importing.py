@@ -372,7 +372,8 @@ def import_file(
 
 def _guarded(reader: Callable[[Path], Iterator[Any]], path: Path) -> Iterator[Any]:
     """A reader whose unexpected failures (deep nesting, I/O) become one rejection, never a crash."""
-    from oncofed.ingest.trials.common import Parsed, RecordError
+    from oncofed.ingest.errors import RecordError
+    from oncofed.ingest.trials.common import Parsed
 
     n = 0
     try:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 
+from oncofed.ingest import jsonl
+from oncofed.ingest.errors import RecordError
 from oncofed.ingest.patients.common import Collector, ParsedRecord
 from oncofed.ingest.patients.notes.french import extract
 
@@ -15,19 +16,11 @@ def read_notes(path: Path) -> Iterator[tuple[str, str]]:
     if path.suffix.lower() == ".txt":
         yield path.stem, path.read_text(encoding="utf-8", errors="replace")
         return
-    with path.open(encoding="utf-8", errors="replace") as fh:
-        for n, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield f"line {n}", f"\x00invalid JSON: {exc.msg}"
-                continue
-            if not isinstance(obj, dict):
-                yield f"line {n}", "\x00not a JSON object"
-                continue
-            yield str(obj.get("_id") or obj.get("id") or f"line {n}"), str(obj.get("text") or "")
+    for n, obj in jsonl.iter_objects(path):  # the one guarded JSONL reader (ingest/jsonl.py)
+        if isinstance(obj, RecordError):
+            yield f"line {n}", f"\x00{obj.reason}"
+            continue
+        yield str(obj.get("_id") or obj.get("id") or f"line {n}"), str(obj.get("text") or "")
 
 
 def parse_file(path: Path) -> Iterator[ParsedRecord]:
