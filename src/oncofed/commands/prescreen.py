@@ -42,7 +42,7 @@ def register(app: typer.Typer) -> None:
 
         db = open_database()
         centre = resolve_centre(db, centre).id  # names too: "Gustave Roussy", "leon berard" (issue 18)
-        with err_console.status(f"pre-screening {trial} at {centre}..."):
+        with err_console.status(escape(f"pre-screening {trial} at {centre}...")):
             result = prescreen_list(
                 db, trial, centre, _cli_actor(trial, centre), include_not_eligible=not candidates_only
             )
