@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import Request
+from typing import Annotated
+
+from fastapi import Depends, Path, Request
 
 from oncofed.domain import Actor
 from oncofed.store.db import Database
@@ -30,3 +32,9 @@ def get_actor(request: Request) -> Actor:
 def get_lang(request: Request) -> str:
     lang: str = getattr(request.state, "lang", "en")
     return lang
+
+
+# Parameter types shared by routes (one declaration of the bounds, used as `db: Db`, `case_id: RowId`).
+Db = Annotated[Database, Depends(get_db)]
+Lang = Annotated[str, Depends(get_lang)]
+RowId = Annotated[int, Path(ge=1, le=MAX_ID)]

@@ -46,6 +46,16 @@ def list_centres(db: Database) -> list[Centre]:
         return CentreRepository(s).list()
 
 
+def stored_centres(db: Database) -> list[Centre]:
+    """The store's centres; a new (empty) store gets the network's reference centres first, so an
+    import or a name lookup on a fresh database finds them."""
+    centres = list_centres(db)
+    if not centres:
+        load_centres(db)
+        centres = list_centres(db)
+    return centres
+
+
 @dataclass
 class CentreSummary:
     centre: Centre

@@ -13,7 +13,6 @@ import unicodedata
 from oncofed.domain import Centre
 from oncofed.errors import InputError
 from oncofed.store.db import Database
-from oncofed.store.repositories import CentreRepository
 
 
 def fold(text: str) -> str:
@@ -72,15 +71,9 @@ def find_centre(centres: list[Centre], text: str, *, field: str = "--centre") ->
 
 
 def resolve_centre(db: Database, text: str, *, field: str = "--centre") -> Centre:
-    with db.session() as s:
-        centres = CentreRepository(s).list()
-    if not centres:
-        from oncofed.services.network.centres import load_centres
+    from oncofed.services.network.centres import stored_centres
 
-        load_centres(db)
-        with db.session() as s:
-            centres = CentreRepository(s).list()
-    return find_centre(centres, text, field=field)
+    return find_centre(stored_centres(db), text, field=field)
 
 
 def resolve_centre_id(db: Database, text: str | None, *, field: str = "--centre") -> str | None:

@@ -25,10 +25,10 @@ from oncofed.errors import InputError
 from oncofed.ingest.kinds import trial_file_format
 from oncofed.ingest.patients import fhir, flatcsv, matchminer, notes
 from oncofed.ingest.patients.common import Collector, Issue, ParsedRecord, patient_id
-from oncofed.services.network.centres import load_centres
+from oncofed.services.network.centres import stored_centres
 from oncofed.store import locks
 from oncofed.store.db import Database
-from oncofed.store.repositories import CentreRepository, PatientRepository
+from oncofed.store.repositories import PatientRepository
 
 DEFAULT_MAX_MB = 100
 COMMIT_EVERY = 500  # records per INSERT batch (all in the run's one transaction)
@@ -256,13 +256,7 @@ def import_patients(
     started = time.perf_counter()
     actor = actor or Actor.system("import")
     files = expand_paths(paths)
-    with db.session() as s:
-        centres = CentreRepository(s).list()
-    if not centres:
-        load_centres(db)
-        with db.session() as s:
-            centres = CentreRepository(s).list()
-    resolve = CentreResolver(centres, centre)
+    resolve = CentreResolver(stored_centres(db), centre)
     refused: dict[str, ImportReport] = {}  # file name -> what the first pass found in it
     todo = files
     while True:

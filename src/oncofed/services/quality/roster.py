@@ -9,12 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow.parquet as pq
-from sqlalchemy import select
 
 from oncofed.domain import Actor, PatientProfile
 from oncofed.errors import InputError
 from oncofed.store.db import Database
-from oncofed.store.models import CentreRow
 from oncofed.store.repositories import PatientRepository
 
 SOURCE = "quality-roster"
@@ -43,14 +41,10 @@ def import_roster(db: Database, path: Path) -> RosterReport:
             f"not a patients file ({exc})", file=str(path), fix="a Parquet file with patient_id and centre_id"
         ) from None
     rows = table.to_pylist()
-    with db.session() as s:
-        empty = s.scalar(select(CentreRow.id).limit(1)) is None
-    if empty:  # a new store: the network's centres first (as the patient importer does)
-        from oncofed.services.network.centres import load_centres
+    from oncofed.services.network.centres import stored_centres
 
-        load_centres(db)
+    centres = {c.id for c in stored_centres(db)}  # a new store: the network's centres first
     with db.session() as s:
-        centres = set(s.scalars(select(CentreRow.id)))
         for i, r in enumerate(rows, start=1):
             if not r["patient_id"]:
                 raise InputError("empty patient id", file=str(path), record=f"row {i}", field="patient_id",

@@ -27,7 +27,6 @@ from oncofed.ingest.trials.sites import SiteMapper
 from oncofed.store.db import Database
 from oncofed.store.mapping import site_to_domain, trial_to_domain
 from oncofed.store.models import TrialRow, TrialSiteRow
-from oncofed.store.repositories import CentreRepository
 
 SOURCE_RANK = {
     "ctgov": 6,
@@ -390,14 +389,9 @@ def _guarded(reader: Callable[[Path], Iterator[Any]], path: Path) -> Iterator[An
 
 
 def site_mapper(db: Database, alias_files: Iterable[Path] = ()) -> SiteMapper:
-    with db.session() as s:
-        centres = CentreRepository(s).list()
-    if not centres:
-        from oncofed.services.network.centres import load_centres, network_centres
+    from oncofed.services.network.centres import stored_centres
 
-        load_centres(db)
-        centres = network_centres()
-    return SiteMapper(centres, alias_files)
+    return SiteMapper(stored_centres(db), alias_files)
 
 
 def import_trials(

@@ -5,14 +5,13 @@ Pages are in `boards_pages.py`; both call services/boards and presenters/boards.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from oncofed.domain import Actor, Role
-from oncofed.errors import InputError
 from oncofed.presenters.boards import (
     BOARD_COLUMNS,
     CANDIDATE_COLUMNS,
@@ -44,16 +43,18 @@ from oncofed.services.boards.decisions import (
     sign_record,
 )
 from oncofed.services.boards.reopen import scan_events
-from oncofed.store.db import Database
 from oncofed.web.auth import require_roles
 from oncofed.web.csv_export import csv_response
-from oncofed.web.deps import MAX_ID, get_db, get_lang
+from oncofed.web.deps import MAX_ID, Db, Lang, RowId
 
 router = APIRouter()
 FORMAT = Query("json", pattern="^(json|csv)$")
 BOARD_ROLES = (Role.CLINICIAN, Role.RESEARCH_STAFF, Role.ADMIN, Role.SYSTEM)
 board_user = require_roles(*BOARD_ROLES)
 trial_manager = require_roles(Role.TRIAL_MANAGER, Role.ADMIN)
+BoardUser = Annotated[Actor, Depends(board_user)]
+TrialManager = Annotated[Actor, Depends(trial_manager)]
+Key = Annotated[str, Path(max_length=64)]
 TEXT = Field(max_length=200)
 
 
@@ -111,27 +112,11 @@ def to_choices(items: list[TrialChoiceIn]) -> list[TrialChoice]:
     return [TrialChoice(i.trial_id, i.proposed, i.reason, i.criterion, i.note) for i in items]
 
 
-def safe_when(value: datetime) -> datetime:
-    """A naive UTC datetime (clients may send an offset); an out-of-range instant is bad input."""
-    try:
-        if value.tzinfo is not None:
-            from datetime import UTC
-
-            value = value.astimezone(UTC).replace(tzinfo=None)
-    except (OverflowError, ValueError) as exc:
-        raise InputError(
-            "the date and time are out of range",
-            field="scheduled_for",
-            fix="give a date within the next years",
-        ) from exc
-    return value
-
-
 @router.get("/api/boards", tags=["boards"], summary="Tumour boards of the network")
 def api_boards(
-    db: Database = Depends(get_db),
-    actor: Actor = Depends(board_user),
-    lang: str = Depends(get_lang),
+    db: Db,
+    actor: BoardUser,
+    lang: Lang,
     centre: str | None = Query(None, max_length=64),
     format: str = FORMAT,
 ) -> Any:
@@ -144,9 +129,7 @@ def api_boards(
 @router.post(
     "/api/boards", tags=["boards"], summary="Create a board (clinicians of its centre, administrators)"
 )
-def api_create_board(
-    body: BoardIn, db: Database = Depends(get_db), actor: Actor = Depends(board_user)
-) -> Any:
+def api_create_board(body: BoardIn, db: Db, actor: BoardUser) -> Any:
     members = [Member(m.name, m.specialty, m.username) for m in body.members]
     bid = create_board(
         db,
@@ -167,9 +150,9 @@ def api_create_board(
     summary="Why boards did not propose each trial (counts, no patient)",
 )
 def api_screen_failures(
-    db: Database = Depends(get_db),
-    actor: Actor = Depends(trial_manager),
-    lang: str = Depends(get_lang),
+    db: Db,
+    actor: TrialManager,
+    lang: Lang,
     trial: str | None = Query(None, max_length=64),
     format: str = FORMAT,
 ) -> Any:
@@ -184,17 +167,17 @@ def api_screen_failures(
     tags=["boards"],
     summary="Re-open cases after progression, a new line or a new biomarker",
 )
-def api_scan(db: Database = Depends(get_db), actor: Actor = Depends(board_user)) -> Any:
+def api_scan(db: Db, actor: BoardUser) -> Any:
     events = scan_events(db, actor)
     return {"reopened": [e.__dict__ | {"new_trials": list(e.new_trials)} for e in events]}
 
 
 @router.get("/api/boards/patients/{patient_id}", tags=["boards"], summary="A patient's boards and decisions")
 def api_patient_boards(
-    patient_id: str = Path(..., max_length=64),
-    db: Database = Depends(get_db),
-    actor: Actor = Depends(board_user),
-    lang: str = Depends(get_lang),
+    patient_id: Key,
+    db: Db,
+    actor: BoardUser,
+    lang: Lang,
     format: str = FORMAT,
 ) -> Any:
     rows = patient_boards(db, actor, patient_id, lang=lang)
@@ -205,10 +188,10 @@ def api_patient_boards(
 
 @router.get("/api/boards/meetings/{meeting_id}", tags=["boards"], summary="A meeting and its agenda")
 def api_meeting(
-    meeting_id: int = Path(..., ge=1, le=MAX_ID),
-    db: Database = Depends(get_db),
-    actor: Actor = Depends(board_user),
-    lang: str = Depends(get_lang),
+    meeting_id: RowId,
+    db: Db,
+    actor: BoardUser,
+    lang: Lang,
     format: str = FORMAT,
 ) -> Any:
     data = meeting_detail(db, actor, meeting_id, lang=lang)
@@ -223,9 +206,9 @@ def api_meeting(
     summary="Freeze the agenda: re-match every case, build the cards",
 )
 def api_freeze(
-    meeting_id: int = Path(..., ge=1, le=MAX_ID),
-    db: Database = Depends(get_db),
-    actor: Actor = Depends(board_user),
+    meeting_id: RowId,
+    db: Db,
+    actor: BoardUser,
 ) -> Any:
     return freeze_meeting(db, actor, meeting_id).__dict__
 
@@ -236,10 +219,10 @@ def api_freeze(
     summary="A case card (patient summary, candidate trials, decision, trail)",
 )
 def api_case(
-    case_id: int = Path(..., ge=1, le=MAX_ID),
-    db: Database = Depends(get_db),
-    actor: Actor = Depends(board_user),
-    lang: str = Depends(get_lang),
+    case_id: RowId,
+    db: Db,
+    actor: BoardUser,
+    lang: Lang,
     format: str = FORMAT,
     table: str = Query("candidates", pattern="^(candidates|facts|events)$"),
 ) -> Any:
@@ -260,9 +243,9 @@ def api_case(
 )
 def api_schedule(
     body: ScheduleIn,
-    case_id: int = Path(..., ge=1, le=MAX_ID),
-    db: Database = Depends(get_db),
-    actor: Actor = Depends(board_user),
+    case_id: RowId,
+    db: Db,
+    actor: BoardUser,
 ) -> Any:
     schedule_case(db, actor, case_id, body.meeting_id)
     return {"case_id": case_id, "meeting_id": body.meeting_id, "status": "scheduled"}
@@ -271,9 +254,9 @@ def api_schedule(
 @router.post("/api/boards/cases/{case_id}/decision", tags=["boards"], summary="Record the board's decision")
 def api_decision(
     body: DecisionIn,
-    case_id: int = Path(..., ge=1, le=MAX_ID),
-    db: Database = Depends(get_db),
-    actor: Actor = Depends(board_user),
+    case_id: RowId,
+    db: Db,
+    actor: BoardUser,
 ) -> Any:
     try:
         return record_decision(
@@ -294,9 +277,9 @@ def api_decision(
     "/api/boards/cases/{case_id}/sign", tags=["boards"], summary="Sign the record (the board's coordinator)"
 )
 def api_sign(
-    case_id: int = Path(..., ge=1, le=MAX_ID),
-    db: Database = Depends(get_db),
-    actor: Actor = Depends(board_user),
+    case_id: RowId,
+    db: Db,
+    actor: BoardUser,
 ) -> Any:
     return {"case_id": case_id, "status": "signed", "record_sha256": sign_record(db, actor, case_id)}
 
@@ -307,10 +290,10 @@ def api_sign(
     summary="Put the patient on a proposed trial's pre-screening list",
 )
 def api_screening(
-    case_id: int = Path(..., ge=1, le=MAX_ID),
-    trial_id: str = Path(..., max_length=64),
-    db: Database = Depends(get_db),
-    actor: Actor = Depends(board_user),
+    case_id: RowId,
+    trial_id: Key,
+    db: Db,
+    actor: BoardUser,
 ) -> Any:
     return {"case_id": case_id, "trial_id": trial_id, **enter_screening(db, actor, case_id, trial_id)}
 
@@ -321,10 +304,10 @@ def api_screening(
     summary="A board: members, meetings, cases waiting for a meeting",
 )
 def api_board(
-    board_id: int = Path(..., ge=1, le=MAX_ID),
-    db: Database = Depends(get_db),
-    actor: Actor = Depends(board_user),
-    lang: str = Depends(get_lang),
+    board_id: RowId,
+    db: Db,
+    actor: BoardUser,
+    lang: Lang,
     format: str = FORMAT,
     table: str = Query("meetings", pattern="^(meetings|waiting|members)$"),
 ) -> Any:
@@ -342,9 +325,9 @@ def api_board(
 @router.post("/api/boards/{board_id}/members", tags=["boards"], summary="Add a member")
 def api_add_member(
     body: MemberIn,
-    board_id: int = Path(..., ge=1, le=MAX_ID),
-    db: Database = Depends(get_db),
-    actor: Actor = Depends(board_user),
+    board_id: RowId,
+    db: Db,
+    actor: BoardUser,
 ) -> Any:
     add_member(db, actor, board_id, Member(body.name, body.specialty, body.username))
     return {"board_id": board_id, "added": body.name}
@@ -353,11 +336,11 @@ def api_add_member(
 @router.post("/api/boards/{board_id}/meetings", tags=["boards"], summary="Plan a meeting (never in the past)")
 def api_create_meeting(
     body: MeetingIn,
-    board_id: int = Path(..., ge=1, le=MAX_ID),
-    db: Database = Depends(get_db),
-    actor: Actor = Depends(board_user),
+    board_id: RowId,
+    db: Db,
+    actor: BoardUser,
 ) -> Any:
-    return {"id": create_meeting(db, actor, board_id, safe_when(body.scheduled_for))}
+    return {"id": create_meeting(db, actor, board_id, body.scheduled_for)}
 
 
 @router.post(
@@ -368,9 +351,9 @@ def api_create_meeting(
 def api_add_case(
     body: CaseIn,
     request: Request,
-    board_id: int = Path(..., ge=1, le=MAX_ID),
-    db: Database = Depends(get_db),
-    actor: Actor = Depends(board_user),
+    board_id: RowId,
+    db: Db,
+    actor: BoardUser,
 ) -> Any:
     cid = add_case(db, actor, board_id, body.patient_id, body.kind, body.question, meeting_id=body.meeting_id)
     return {"id": cid}

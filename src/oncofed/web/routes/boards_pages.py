@@ -3,41 +3,43 @@ form, the printable record (HTML and PDF), screen failures. Forms post here and 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Form, Path, Query, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from oncofed.domain import Actor
 from oncofed.errors import InputError, NotFound, OncofedError
 from oncofed.presenters.boards import labels, record_context, record_pdf, record_title
 from oncofed.presenters.documents import render_document
+from oncofed.presenters.i18n import translate
 from oncofed.services.boards.boards import board_detail, create_meeting, list_boards, meeting_detail
 from oncofed.services.boards.cards import freeze_meeting
 from oncofed.services.boards.cases import add_case, case_detail, schedule_case
 from oncofed.services.boards.decisions import TrialChoice, record_decision, screen_failures, sign_record
 from oncofed.services.boards.reopen import scan_events
-from oncofed.store.db import Database
-from oncofed.web.deps import MAX_ID, get_db, get_lang
-from oncofed.web.routes.boards import board_user, safe_when, trial_manager
+from oncofed.web.deps import MAX_ID, Db, Lang, RowId
+from oncofed.web.routes.boards import BoardUser, TrialManager
 from oncofed.web.templating import render
 
 router = APIRouter()
 
 
+def _say(request: Request, key: str, **values: Any) -> str:
+    """A message in the caller's language (shown on the page a form returns to)."""
+    return translate(getattr(request.state, "lang", "en"), key, **values)
+
+
 def _refused(request: Request, exc: OncofedError, back: str) -> Response:
     code = 404 if isinstance(exc, NotFound) else 422 if isinstance(exc, InputError) else 409
-    from oncofed.presenters.i18n import translate
-
-    title = translate(getattr(request.state, "lang", "en"), "b_error")
     return render(
         request,
         "error.html",
         status_code=code,
-        title=title,
+        title=_say(request, "b_error"),
         message=exc.message,
         fix=(exc.fix or "") + f" — {back}",
     )
@@ -47,77 +49,75 @@ def _back(url: str, msg: str = "") -> RedirectResponse:
     return RedirectResponse(url + (("?msg=" + quote(msg)) if msg else ""), status_code=303)
 
 
+def _posted(
+    request: Request, back: str, action: Callable[[], Any], to: Callable[[Any], str], msg: str = ""
+) -> Response:
+    """A form's action: the page `to(result)` (with `msg`) when it succeeds, else the refusal
+    naming the page to go back to."""
+    try:
+        result = action()
+    except OncofedError as exc:
+        return _refused(request, exc, back)
+    return _back(to(result), msg)
+
+
+def _page(request: Request, template: str, actor: Any, **context: Any) -> Response:
+    """A board page with the message a form left (`?msg=`)."""
+    return render(request, template, actor=actor, message=request.query_params.get("msg", ""), **context)
+
+
+def _record_html(db: Db, actor: Any, case_id: int, lang: str) -> str:
+    case = case_detail(db, actor, case_id, lang=lang)
+    return render_document(
+        "board_record_body.html", lang, record_title(case, lang), **record_context(case, lang)
+    )
+
+
 @router.get("/boards", response_class=HTMLResponse, include_in_schema=False)
 def boards_page(
     request: Request,
+    db: Db,
+    actor: BoardUser,
+    lang: Lang,
     centre: str | None = Query(None, max_length=64),
-    db: Database = Depends(get_db),
-    actor: Actor = Depends(board_user),
-    lang: str = Depends(get_lang),
 ) -> Response:
-    rows = list_boards(db, actor, centre_id=centre, lang=lang)
-    return render(
-        request, "boards_index.html", boards=rows, actor=actor, message=request.query_params.get("msg", "")
+    return _page(
+        request, "boards_index.html", actor, boards=list_boards(db, actor, centre_id=centre, lang=lang)
     )
 
 
 @router.post("/boards/scan", include_in_schema=False)
-def scan_form(
-    request: Request, db: Database = Depends(get_db), actor: Actor = Depends(board_user)
-) -> Response:
+def scan_form(request: Request, db: Db, actor: BoardUser) -> Response:
     events = scan_events(db, actor)
-    from oncofed.presenters.i18n import translate
-
-    return _back("/boards", translate(getattr(request.state, "lang", "en"), "b_scan_done", count=len(events)))
+    return _back("/boards", _say(request, "b_scan_done", count=len(events)))
 
 
 @router.get("/boards/screen-failures", response_class=HTMLResponse, include_in_schema=False)
 def screen_failures_page(
     request: Request,
+    db: Db,
+    actor: TrialManager,
+    lang: Lang,
     trial: str | None = Query(None, max_length=64),
-    db: Database = Depends(get_db),
-    actor: Actor = Depends(trial_manager),
-    lang: str = Depends(get_lang),
 ) -> Response:
-    return render(
-        request,
-        "boards_screen_failures.html",
-        data=screen_failures(db, trial_id=trial, lang=lang),
-        trial=trial or "",
-        actor=actor,
-    )
+    data = screen_failures(db, trial_id=trial, lang=lang)
+    return render(request, "boards_screen_failures.html", data=data, trial=trial or "", actor=actor)
 
 
 @router.get("/boards/meetings/{meeting_id}", response_class=HTMLResponse, include_in_schema=False)
-def meeting_page(
-    request: Request,
-    meeting_id: int = Path(..., ge=1, le=MAX_ID),
-    db: Database = Depends(get_db),
-    actor: Actor = Depends(board_user),
-    lang: str = Depends(get_lang),
-) -> Response:
-    data = meeting_detail(db, actor, meeting_id, lang=lang)
-    return render(
-        request, "board_meeting.html", data=data, actor=actor, message=request.query_params.get("msg", "")
-    )
+def meeting_page(request: Request, meeting_id: RowId, db: Db, actor: BoardUser, lang: Lang) -> Response:
+    return _page(request, "board_meeting.html", actor, data=meeting_detail(db, actor, meeting_id, lang=lang))
 
 
 @router.post("/boards/meetings/{meeting_id}/freeze", include_in_schema=False)
-def freeze_form(
-    request: Request,
-    meeting_id: int = Path(..., ge=1, le=MAX_ID),
-    db: Database = Depends(get_db),
-    actor: Actor = Depends(board_user),
-) -> Response:
+def freeze_form(request: Request, meeting_id: RowId, db: Db, actor: BoardUser) -> Response:
     back = f"/boards/meetings/{meeting_id}"
     try:
         r = freeze_meeting(db, actor, meeting_id)
     except OncofedError as exc:
         return _refused(request, exc, back)
-    from oncofed.presenters.i18n import translate
-
-    msg = translate(
-        getattr(request.state, "lang", "en"),
+    msg = _say(
+        request,
         "b_frozen_report",
         cases=r.cases,
         seconds=f"{r.seconds:.1f}",
@@ -128,22 +128,9 @@ def freeze_form(
 
 
 @router.get("/boards/cases/{case_id}", response_class=HTMLResponse, include_in_schema=False)
-def case_page(
-    request: Request,
-    case_id: int = Path(..., ge=1, le=MAX_ID),
-    db: Database = Depends(get_db),
-    actor: Actor = Depends(board_user),
-    lang: str = Depends(get_lang),
-) -> Response:
+def case_page(request: Request, case_id: RowId, db: Db, actor: BoardUser, lang: Lang) -> Response:
     case = case_detail(db, actor, case_id, lang=lang)
-    return render(
-        request,
-        "board_case.html",
-        case=case,
-        lab=labels(lang),
-        actor=actor,
-        message=request.query_params.get("msg", ""),
-    )
+    return _page(request, "board_case.html", actor, case=case, lab=labels(lang))
 
 
 def _choices(form: Any, case: dict[str, Any]) -> list[TrialChoice]:
@@ -166,13 +153,7 @@ def _choices(form: Any, case: dict[str, Any]) -> list[TrialChoice]:
 
 
 @router.post("/boards/cases/{case_id}/decision", include_in_schema=False)
-async def decision_form(
-    request: Request,
-    case_id: int = Path(..., ge=1, le=MAX_ID),
-    db: Database = Depends(get_db),
-    actor: Actor = Depends(board_user),
-    lang: str = Depends(get_lang),
-) -> Response:
+async def decision_form(request: Request, case_id: RowId, db: Db, actor: BoardUser, lang: Lang) -> Response:
     form = await request.form()
     back = f"/boards/cases/{case_id}"
     try:
@@ -192,131 +173,92 @@ async def decision_form(
         )
     except OncofedError as exc:
         return _refused(request, exc, back)
-    from oncofed.presenters.i18n import translate
-
     return _back(back, translate(lang, "b_saved"))
 
 
 @router.post("/boards/cases/{case_id}/sign", include_in_schema=False)
-def sign_form(
-    request: Request,
-    case_id: int = Path(..., ge=1, le=MAX_ID),
-    db: Database = Depends(get_db),
-    actor: Actor = Depends(board_user),
-) -> Response:
+def sign_form(request: Request, case_id: RowId, db: Db, actor: BoardUser) -> Response:
     back = f"/boards/cases/{case_id}"
-    try:
-        sign_record(db, actor, case_id)
-    except OncofedError as exc:
-        return _refused(request, exc, back)
-    return _back(back)
+    return _posted(request, back, lambda: sign_record(db, actor, case_id), lambda _: back)
 
 
 @router.post("/boards/cases/{case_id}/schedule", include_in_schema=False)
 def schedule_form(
     request: Request,
-    case_id: int = Path(..., ge=1, le=MAX_ID),
+    case_id: RowId,
+    db: Db,
+    actor: BoardUser,
     meeting_id: int = Form(..., ge=1, le=MAX_ID),
-    db: Database = Depends(get_db),
-    actor: Actor = Depends(board_user),
 ) -> Response:
-    try:
-        schedule_case(db, actor, case_id, meeting_id)
-    except OncofedError as exc:
-        return _refused(request, exc, f"/boards/cases/{case_id}")
-    return _back(f"/boards/meetings/{meeting_id}")
+    return _posted(
+        request,
+        f"/boards/cases/{case_id}",
+        lambda: schedule_case(db, actor, case_id, meeting_id),
+        lambda _: f"/boards/meetings/{meeting_id}",
+    )
 
 
 @router.get("/boards/cases/{case_id}/record", response_class=HTMLResponse, include_in_schema=False)
-def record_page(
-    case_id: int = Path(..., ge=1, le=MAX_ID),
-    db: Database = Depends(get_db),
-    actor: Actor = Depends(board_user),
-    lang: str = Depends(get_lang),
-) -> Response:
-    case = case_detail(db, actor, case_id, lang=lang)
-    return HTMLResponse(
-        render_document(
-            "board_record_body.html", lang, record_title(case, lang), **record_context(case, lang)
-        )
-    )
+def record_page(case_id: RowId, db: Db, actor: BoardUser, lang: Lang) -> Response:
+    return HTMLResponse(_record_html(db, actor, case_id, lang))
 
 
 @router.get("/boards/cases/{case_id}/record.pdf", include_in_schema=False)
-def record_pdf_page(
-    case_id: int = Path(..., ge=1, le=MAX_ID),
-    db: Database = Depends(get_db),
-    actor: Actor = Depends(board_user),
-    lang: str = Depends(get_lang),
-) -> Response:
-    case = case_detail(db, actor, case_id, lang=lang)
-    html = render_document(
-        "board_record_body.html", lang, record_title(case, lang), **record_context(case, lang)
-    )
+def record_pdf_page(case_id: RowId, db: Db, actor: BoardUser, lang: Lang) -> Response:
     return Response(
-        record_pdf(html),
+        record_pdf(_record_html(db, actor, case_id, lang)),
         media_type="application/pdf",
         headers={"Content-Disposition": f'inline; filename="rcp-case-{case_id}.pdf"'},
     )
 
 
 @router.get("/boards/{board_id}", response_class=HTMLResponse, include_in_schema=False)
-def board_page(
-    request: Request,
-    board_id: int = Path(..., ge=1, le=MAX_ID),
-    db: Database = Depends(get_db),
-    actor: Actor = Depends(board_user),
-    lang: str = Depends(get_lang),
-) -> Response:
+def board_page(request: Request, board_id: RowId, db: Db, actor: BoardUser, lang: Lang) -> Response:
     data = board_detail(db, actor, board_id, lang=lang)
-    return render(
-        request,
-        "board.html",
-        data=data,
-        lab=labels(lang),
-        actor=actor,
-        message=request.query_params.get("msg", ""),
-    )
+    return _page(request, "board.html", actor, data=data, lab=labels(lang))
+
+
+def _when(text: str) -> datetime:
+    """The date and time typed in the form (the service checks it is to come)."""
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise InputError(
+            f"{text!r} is not a date and time", field="scheduled_for", fix="write YYYY-MM-DDTHH:MM"
+        ) from exc
 
 
 @router.post("/boards/{board_id}/meetings", include_in_schema=False)
 def meeting_form(
     request: Request,
-    board_id: int = Path(..., ge=1, le=MAX_ID),
+    board_id: RowId,
+    db: Db,
+    actor: BoardUser,
     scheduled_for: str = Form(..., max_length=40),
-    db: Database = Depends(get_db),
-    actor: Actor = Depends(board_user),
 ) -> Response:
-    back = f"/boards/{board_id}"
-    try:
-        try:
-            when = datetime.fromisoformat(scheduled_for)
-        except ValueError as exc:
-            raise InputError(
-                f"{scheduled_for!r} is not a date and time",
-                field="scheduled_for",
-                fix="write YYYY-MM-DDTHH:MM",
-            ) from exc
-        mid = create_meeting(db, actor, board_id, safe_when(when))
-    except OncofedError as exc:
-        return _refused(request, exc, back)
-    return _back(f"/boards/meetings/{mid}")
+    return _posted(
+        request,
+        f"/boards/{board_id}",
+        lambda: create_meeting(db, actor, board_id, _when(scheduled_for)),
+        lambda mid: f"/boards/meetings/{mid}",
+    )
 
 
 @router.post("/boards/{board_id}/cases", include_in_schema=False)
 def case_form(
     request: Request,
-    board_id: int = Path(..., ge=1, le=MAX_ID),
+    board_id: RowId,
+    db: Db,
+    actor: BoardUser,
     patient_id: str = Form(..., max_length=64),
     kind: str = Form(..., max_length=16),
     question: str = Form("", max_length=4000),
     meeting_id: str = Form("", max_length=20),
-    db: Database = Depends(get_db),
-    actor: Actor = Depends(board_user),
 ) -> Response:
-    try:
-        mid = int(meeting_id) if meeting_id.isdigit() and len(meeting_id) < 18 else None
-        cid = add_case(db, actor, board_id, patient_id.strip(), kind, question, meeting_id=mid)
-    except OncofedError as exc:
-        return _refused(request, exc, f"/boards/{board_id}")
-    return _back(f"/boards/cases/{cid}")
+    mid = int(meeting_id) if meeting_id.isdigit() and len(meeting_id) < 18 else None
+    return _posted(
+        request,
+        f"/boards/{board_id}",
+        lambda: add_case(db, actor, board_id, patient_id.strip(), kind, question, meeting_id=mid),
+        lambda cid: f"/boards/cases/{cid}",
+    )
