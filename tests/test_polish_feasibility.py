@@ -4,10 +4,13 @@ records what each question counted, so the DPO can review questions before lifti
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
@@ -215,3 +218,37 @@ def test_audit_cli_lists_feasibility_questions_and_refuses_an_unknown_user(
     assert nobody.exit_code != 0 and "no user 'nobody'" in str(nobody.exception)
     known = CliRunner().invoke(app, ["audit", "unlock", TM.user_id])  # asked, but not locked out
     assert known.exit_code == 1 and "has no active feasibility lockout" in known.output
+
+
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=12),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=12,
+)
+_keys = st.sampled_from(["age", "sex", "cancer_type", "stage", "ecog", "biomarker", "prior_therapy",
+                         "prior_lines", "lab", "metastasis", "atom", "any_of", "other"])  # fmt: skip
+_atom = st.fixed_dictionaries(
+    {
+        "kind": st.sampled_from(
+            ["cancer_type", "stage", "biomarker", "prior_therapy", "metastasis", "lab", "x"]
+        ),
+        "operator": st.sampled_from(["present", "in", ">="]),
+        "code": st.text(max_size=8) | _json,
+        "value": _json,
+        "attributes": _json,
+    }
+)
+_items = st.dictionaries(_keys, _json, min_size=1, max_size=3) | st.fixed_dictionaries({"atom": _atom})
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.fixed_dictionaries(
+        {"inclusion": st.lists(_items, max_size=3), "exclusion": st.lists(_items, max_size=2)}
+    )
+)
+def test_any_document_is_read_or_refused_with_a_spec_error(doc: dict[str, Any]) -> None:
+    """Whatever a client posts, the reader answers with criteria or a SpecError (a 422 naming the
+    field), never another exception (a 500)."""
+    with contextlib.suppress(SpecError):
+        parse_spec(doc, "fuzz")

@@ -219,6 +219,13 @@ def _checked_atom(raw: Mapping[str, Any], text: str, where: dict[str, Any]) -> A
     kind = str(fields.get("kind") or "")
     if kind not in ATOM_KINDS:
         raise SpecError(f"unknown atom kind {kind!r}", fix=f"use one of: {', '.join(ATOM_KINDS)}", **where)
+    if not isinstance(fields.get("attributes") or {}, Mapping):
+        raise SpecError(
+            "atom attributes must be a mapping", fix="e.g. attributes: {class: platinum}", **where
+        )
+    if fields.get("condition"):
+        raise SpecError("an atom's condition cannot be written here", fix="drop condition", **where)
+    fields.pop("condition", None)
     code = fields.get("code")
     resolver = {
         "cancer_type": terms.resolve_cancer_type,
