@@ -22,12 +22,14 @@ def _matches(atom, exp: dict) -> bool:  # type: ignore[no-untyped-def]
 
 def _all_atoms(c):  # type: ignore[no-untyped-def]
     """What the parser read in a criterion: its statement, its condition and the atoms' conditions, and
-    what a permission or a definition is about (issue 15 moved those out of the statement)."""
+    what a permission or a definition is about, or a time anchor names (issue 15 moved those out of the
+    statement)."""
     from types import SimpleNamespace
 
     out = [*c.atoms, *c.condition]
     out += [SimpleNamespace(**a.attributes["about"]) for a in c.atoms if "about" in a.attributes]
     out += [SimpleNamespace(**t) for a in c.atoms for t in a.attributes.get("target", ())]
+    out += [SimpleNamespace(**t) for a in c.atoms for t in a.attributes.get("anchors", ())]
     out += [x for a in c.atoms for x in a.condition]
     for a in c.condition:
         out += [SimpleNamespace(**p) for p in a.attributes.get("permits", ())]

@@ -40,11 +40,6 @@ def outcome_of(crit: list[Criterion], p: PatientProfile, words: str) -> Outcome:
 # --- wrong clinical output (criteria engine / evaluator: issue 15's area) ----------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="QA: 'No other previous treatment for primary breast cancer' is parsed as a negated "
-    "cancer_type atom, so every breast-cancer patient is excluded (NCT02535221); criteria engine",
-)
 def test_no_other_previous_treatment_is_not_the_absence_of_the_cancer() -> None:
     crit = criteria(
         "Histologically confirmed breast cancer\n\nNo other previous treatment for primary breast cancer"
@@ -52,11 +47,6 @@ def test_no_other_previous_treatment_is_not_the_absence_of_the_cancer() -> None:
     assert outcome_of(crit, patient(BREAST), "No other previous treatment") != Outcome.VIOLATED
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="QA: a list of alternatives read as its first items only: a stage I invasive ductal "
-    "carcinoma, named in the list, is 'not met' (NCT03596073 excludes the patient written from it)",
-)
 def test_an_invasive_stage_i_alternative_in_the_list_is_met() -> None:
     crit = criteria(
         "Patients diagnosed with benign breast lesions (papilloma and sclerosing lesion), flat "
@@ -68,11 +58,6 @@ def test_an_invasive_stage_i_alternative_in_the_list_is_met() -> None:
     assert outcome_of(crit, p, "benign breast lesions") != Outcome.VIOLATED
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="QA: a trailing 'inclusion criteria for Stage 1 Cross-over Period:' block is read as the "
-    "main population's inclusion, so first-stage patients are excluded (NCT03500380, own patient)",
-)
 def test_cross_over_period_criteria_do_not_exclude_first_stage_patients() -> None:
     crit = criteria(
         "HER2-positive metastatic breast cancer",
@@ -90,12 +75,6 @@ def test_cross_over_period_criteria_do_not_exclude_first_stage_patients() -> Non
     assert assess_trial(crit, p, DAY).verdict != TrialVerdict.EXCLUDED
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="QA: an exclusion-section label 'For cohorts A, B (...)' becomes a cohort of its own that "
-    "the patient is 'assessed in', so every inclusion criterion is not applicable (NCT02448420 ranks "
-    "first with no inclusion checked); matching/assess.py cohort resolution",
-)
 def test_an_exclusion_section_cohort_label_does_not_void_the_inclusions() -> None:
     text = (
         "Inclusion Criteria:\n\nCohorts A and B (Recruitment Closed)\n\nAge 18 years or older\n\n"
@@ -108,12 +87,6 @@ def test_an_exclusion_section_cohort_label_does_not_void_the_inclusions() -> Non
     assert any(o.outcome != Outcome.NOT_APPLICABLE for o in inclusions)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="QA: the drug in a time anchor ('within 3 weeks prior to first dose of ipilimumab') is "
-    "read as the subject: a live-vaccine exclusion 'does not apply' because ipilimumab is not among "
-    "the treatments (NCT03546686); criteria engine",
-)
 def test_a_live_vaccine_exclusion_is_not_cleared_by_the_anchor_drug() -> None:
     crit = criteria(
         "Breast cancer",

@@ -393,6 +393,7 @@ _CURRENT = compile_i(
 )
 _OPTION_BEFORE = compile_i(
     r"\b(?:candidates?|eligible|suitable|fit|unfit|ineligible|amenable)\s+(?:to\s+(?:receive|undergo)\s+|for\s+)(?:[\w-]+\s+){0,3}$"
+    r"|\b(?:will|to)\s+(?:\w+\s+)?(?:receive|undergo|be\s+treated\s+with|start)\s+(?:[\w-]+\s+){0,3}$"
     r"|\b(?:patients?|participants?|subjects?|who\s+(?:are|is))\s+(?:requiring|require[sd]?|needing|in\s+need\s+of|"
     r"scheduled\s+for|planned\s+for|awaiting)\s+(?:[\w-]+\s+){0,2}$"
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+from dataclasses import replace
 
 from oncofed.criteria import vocab
 from oncofed.criteria.caseless import compile_i
@@ -151,6 +152,10 @@ def stage_atoms(text: str) -> list[Atom]:
             prev_range = False
         if groups:
             out.append(_atom("stage", "in", m.span(), text, value=list(dict.fromkeys(groups))))
+    if (
+        len(out) > 1
+    ):  # a patient has one stage: stages named apart are alternatives ("stage 0 ..., stage I-II")
+        out = [replace(a, attributes={**a.attributes, "group": "stage"}) for a in out]
     return out
 
 
@@ -495,6 +500,12 @@ _NAIVE = compile_i(
     r"\b(?:treatment[\s-]*na[iï]ve|therapy[\s-]*na[iï]ve|chemo(?:therapy)?[\s-]*na[iï]ve|previously\s+untreated|untreated\s+(?:patients|disease|\w+\s+cancer)|na[iï]ve\s+to\s+(?:systemic\s+)?(?:treatment|therapy)|no\s+prior\s+(?:systemic\s+)?(?:therapy|treatment|chemotherapy)(?:\s+for)?)\b",
 )
 _NON_THERAPY_CLASSES = {"radiotherapy", "surgery", "stem cell transplant"}
+ANCHOR = "anchor"  # a drug named as the time anchor: no statement of the criterion (criteria/logic.py)
+_ANCHOR_DRUG = compile_i(
+    r"(?:\b(?:prior\s+to|before|after|following|since|until|preceding)\s+|\bwithin\s+\d+\s+\w+\s+of\s+)(?:the\s+|their\s+)?"
+    r"(?:(?:first|initial|1st)\s+(?:dose|doses|administration|infusion|cycle|day)\s+of\s+|day\s+1\s+of\s+|"
+    r"(?:starting|initiating|initiation\s+of|start\s+of|beginning)\s+)(?:the\s+)?(?:study\s+(?:drugs?\s+)?)?$"
+)
 
 
 def therapy_atoms(text: str) -> tuple[list[Atom], list[tuple[int, int]]]:
@@ -508,29 +519,30 @@ def therapy_atoms(text: str) -> tuple[list[Atom], list[tuple[int, int]]]:
     )
     drugs = vocab.find_drugs(text)
     classes = vocab.find_drug_classes(text)
+    anchored: list[tuple[int, int]] = []
+    if drugs or classes:  # "within 3 weeks prior to first dose of ipilimumab": a time anchor (logic.py)
+        anchored = [
+            (m.start, m.end)
+            for m in (*drugs, *classes)
+            if _ANCHOR_DRUG.search(text[max(0, m.start - 80) : m.start])
+        ]
     for d in drugs:
         spans.append((d.start, d.end))
         if allergy:
             continue
-        out.append(
-            _atom(
-                "prior_therapy",
-                "present",
-                (d.start, d.end),
-                text,
-                code=d.code,
-                attributes={"classes": d.attributes.get("classes", [])},
-            )
-        )
+        attrs: dict[str, object] = {"classes": d.attributes.get("classes", [])}
+        if (d.start, d.end) in anchored:
+            attrs[ANCHOR] = True
+        out.append(_atom("prior_therapy", "present", (d.start, d.end), text, code=d.code, attributes=attrs))
     for c in classes:
         spans.append((c.start, c.end))
         if allergy or any(s <= c.start < e or c.start <= s < c.end for s, e in spans[: len(drugs)]):
             continue
-        out.append(
-            _atom(
-                "prior_therapy", "present", (c.start, c.end), text, code=c.code, attributes={"class": c.code}
-            )
-        )
+        cattrs: dict[str, object] = {
+            "class": c.code,
+            **({ANCHOR: True} if (c.start, c.end) in anchored else {}),
+        }
+        out.append(_atom("prior_therapy", "present", (c.start, c.end), text, code=c.code, attributes=cattrs))
     if allergy:
         out.append(
             _atom(

@@ -15,6 +15,8 @@ Three general rules, each fixing a way a literal reading of the atoms gives a wr
 3. Alternatives. Atoms whose evidence spans are joined only by "or" / "and/or" / "," (with an
    "or" in the list) are alternatives and share `attributes["group"]` (docs/DEVELOPING.md), except
    when both are negated ("no HIV or hepatitis B" is "no HIV and no hepatitis B": AND is right).
+4. Lists of alternatives: the items after "any of the following" (and, after "including any of the
+   following", the heading they illustrate) share one group.
 """
 
 from __future__ import annotations
@@ -98,6 +100,17 @@ def _therapy_targets(a: Atom, text: str, therapies: list[Atom]) -> list[Atom] | 
         and _PRIOR_BEFORE.search(text[max(0, s - 50) : s])
     ):
         return [t for t in therapies if t.span and e <= t.span[0] <= e + 40]
+    # "no neoadjuvant chemotherapy", "adjuvant endocrine therapy": the word right before a therapy names it
+    adjacent = [
+        t
+        for t in therapies
+        if a.code in _BEFORE_THERAPY_CODES
+        and t.span
+        and t.span[0] >= e
+        and text[e : t.span[0]].strip(" -") == ""
+    ]
+    if adjacent:
+        return adjacent
     return None
 
 
@@ -224,10 +237,48 @@ def or_groups(atoms: list[Atom], text: str) -> list[Atom]:
     return out
 
 
+_ANY_OF = compile_i(r"\b(?:any|one|either|at\s+least\s+one)\s+of\s+the\s+following\b")
+_INCLUDING = compile_i(r"\b(?:including|such\s+as|e\.g\.|defined\s+as|as\s+evidenced\s+by|i\.e\.)\W*$")
+_NOT_GROUPED = {"non_evaluable", "permission"}
+
+
+def any_of_the_following(atoms: list[Atom], text: str) -> list[Atom]:
+    """ "Impaired cardiac function including any of the following: long QT; QTc > 450 ms; ...": the
+    items of the list (and the heading they illustrate) are alternatives, one group."""
+    m = _ANY_OF.search(text) if "following" in text.lower() else None
+    if not m:
+        return atoms
+    heading = bool(_INCLUDING.search(text[max(0, m.start() - 30) : m.start()]))
+    members = [
+        i
+        for i, a in enumerate(atoms)
+        if a.kind not in _NOT_GROUPED
+        and not (a.attributes and a.attributes.get("role") == "condition")
+        and a.span
+        and (heading or a.span[0] >= m.end())
+    ]
+    if len(members) < 2:
+        return atoms
+    return [
+        replace(a, attributes={**a.attributes, "group": "any_of"}) if i in members else a
+        for i, a in enumerate(atoms)
+    ]
+
+
 def relate(atoms: list[Atom], text: str) -> list[Atom]:
     """The rules above, then the conditions of `criteria/conditions.py`, on one criterion's atoms
-    (after ConText)."""
+    (after ConText); a list introduced by "any of the following" is one group of alternatives."""
     from oncofed.criteria.conditions import conditions
 
-    atoms = _drop_head_nouns(drop_incidental(atoms, text), text)
-    return conditions(or_groups(therapy_settings(atoms, text), text), text)
+    atoms = _drop_head_nouns(drop_incidental(anchors(atoms), text), text)
+    return any_of_the_following(conditions(or_groups(therapy_settings(atoms, text), text), text), text)
+
+
+def anchors(atoms: list[Atom]) -> list[Atom]:
+    """A drug named as a time anchor ("within 3 weeks prior to the first dose of ipilimumab") is not
+    what the criterion is about: no atom of its own, kept as `attributes["anchors"]` of the others."""
+    anchored = [a for a in atoms if a.attributes and a.attributes.get("anchor")]
+    if not anchored:
+        return atoms
+    about = [{"kind": a.kind, "code": a.code, "operator": a.operator, "value": a.value} for a in anchored]
+    return [replace(a, attributes={**a.attributes, "anchors": about}) for a in atoms if a not in anchored]

@@ -83,6 +83,11 @@ _PLAIN_QUALIFIERS = compile_i(
 )
 
 
+_AFTER_CRITERIA = compile_i(
+    r"^\w+\s+(?:criteria|criterion|critera)\s+(?:for|in|of)\s+(?:the\s+)?(?P<q>[^:\n]{2,60}?)\s*:?\s*$"
+)
+
+
 def header_qualifier(line: str) -> str | None:
     """ "Cohort A" for "Cohort A specific inclusion criteria:", None for "Key inclusion criteria"."""
     m = _HEADER.match(line)
@@ -90,6 +95,9 @@ def header_qualifier(line: str) -> str | None:
         return None
     head = line[: m.start("kind")].strip(" \t:-–*•#")
     head = re.sub(r"(?i)[\s-]*specific$", "", head).strip(" \t:-–,")
+    if not head:  # "Inclusion criteria for Stage 1 Cross-over Period:": the qualifier comes after
+        tail = _AFTER_CRITERIA.match(line[m.start("kind") :])
+        head = tail.group("q").strip(" \t:-–,") if tail else ""
     if not head or _PLAIN_QUALIFIERS.match(head):
         return None
     return head

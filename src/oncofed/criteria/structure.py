@@ -118,7 +118,12 @@ def _is_fragment(text: str) -> bool:
     words = _WORD.findall(bare)
     return (
         not words
-        or (len(words) <= 2 and bare.rstrip().endswith(":") and len(bare) < 16)
+        or (
+            len(words) <= 2
+            and bare.rstrip().endswith(":")
+            and len(bare) < 16
+            and not _COHORT_WORD.search(bare)
+        )
         or bool(re.fullmatch(r"(?i)\W*(?:key|note|notes|and|or)\W*(?:\w{1,5})?\W*", bare))
     )
 
@@ -318,6 +323,13 @@ def qualify_own_disease(criteria: list[Criterion]) -> list[Criterion]:
                     settings.add(a.code)
     out = []
     for c in criteria:
+        if c.section is Section.INCLUSION and any(a.kind == "cancer_type" and a.negated for a in c.atoms):
+            # "No other previous treatment for primary breast cancer" in a breast cancer trial cannot
+            # ask for the absence of the trial's own disease: unknown, never "not met" (a strict subtype
+            # stays a restriction: "glioma, excluding glioblastoma")
+            atoms = tuple(_own_negated(a, included) for a in c.atoms)
+            if atoms != c.atoms:
+                c = replace(c, atoms=atoms)
         if c.section is Section.EXCLUSION and any(
             a.kind in ("cancer_type", "disease_setting") for a in c.atoms
         ):
@@ -334,6 +346,16 @@ def qualify_own_disease(criteria: list[Criterion]) -> list[Criterion]:
                 c = replace(c, atoms=atoms)
         out.append(c)
     return out
+
+
+def _own_negated(a: Atom, included: set[str]) -> Atom:
+    if a.kind != "cancer_type" or not a.negated or a.attributes.get("qualified"):
+        return a
+    codes = _codes(a)
+    own = any(
+        code in included or any(code in vocab.oncotree_ancestors(i) for i in included) for code in codes
+    )
+    return replace(a, attributes={**a.attributes, "qualified": True}) if own else a
 
 
 def _signature(a: Atom) -> tuple[str, str, str]:

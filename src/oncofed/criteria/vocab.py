@@ -197,7 +197,37 @@ def is_oncotree_subtype(code: str, ancestor: str) -> bool:
 
 
 def find_cancer_types(text: str) -> list[Mention]:
-    return _cancer_index().find(text)
+    found = _cancer_index().find(text)
+    if " and " in text or " or " in text or "/" in text:
+        found = _coordinated(text, found)
+    return found
+
+
+# "invasive ductal and lobular carcinoma", "ductal/lobular carcinoma": two cancers sharing their words
+_COORDINATED = re.compile(
+    r"\b(?P<pre>(?:[A-Za-z-]+\s+){0,2}?)(?P<a>[A-Za-z-]{3,})\s*(?:,?\s*(?:and/or|and|or)\s+|/)\s*"
+    r"(?P<b>[A-Za-z-]{3,})\s+(?P<noun>(?:adeno)?carcinomas?|cancers?|tumou?rs?|neoplasms?)\b"
+)
+
+
+def _coordinated(text: str, found: list[Mention]) -> list[Mention]:
+    """Mentions of coordinated cancer names the index cannot see whole: each conjunct is tried as
+    "<shared words> <conjunct> <noun>" ("invasive ductal carcinoma", "invasive lobular carcinoma")."""
+    added: list[Mention] = []
+    index = _cancer_index()
+    for m in _COORDINATED.finditer(text):
+        pre, noun = m.group("pre"), m.group("noun")
+        for side in ("a", "b"):
+            start, end = m.span(side)
+            if any(f.start <= start < f.end for f in found):
+                continue
+            for k in range(len(pre.split()) + 1):
+                words = " ".join([*pre.split()[k:], m.group(side), noun])
+                hits = [h for h in index.find(words) if h.start == 0 and h.end == len(words)]
+                if hits:
+                    added.append(Mention(start, end, text[start:end], hits[0].code, dict(hits[0].attributes)))
+                    break
+    return sorted([*found, *added], key=lambda x: x.start) if added else found
 
 
 def normalize_cancer_type(text: str) -> str | None:

@@ -16,6 +16,7 @@ Trial verdict codes: EXCLUDED 0 · UNSURE 1 (`unknown`) · ELIGIBLE 2 · NOT_EVA
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -182,20 +183,71 @@ class CohortPlan:
         return np.asarray(self.member.all(axis=1)) if self.labels else np.ones(len(self.blocking), dtype=bool)
 
 
+MAIN_PERIOD = "main study period"
+# periods a patient enters from this study (cross-over, extension, continuation, re-treatment): never the
+# population of a new patient
+_LATER_PERIOD = re.compile(
+    r"cross-?\s?over|open[\s-]+label\s+extension|extension\s+(?:period|phase|study|stage)|continuation|"
+    r"re-?\s?treatment|re-?\s?challenge|roll-?\s?over",
+    re.IGNORECASE,
+)
+_PLURAL = re.compile(r"\b(cohort|arm|part|group|stratum|module|basket)s\b")
+_SEPARATOR = re.compile(r"\s*(?:,|&|\+|/|\band\b|\bor\b)\s*")
+
+
+def cohort_key(label: str) -> str:
+    """A cohort label as compared: case, plurals, "for", and list separators do not matter ("Cohorts A
+    and B (Recruitment Closed)" is "For cohorts A, B (Recruitment Closed)")."""
+    out = []
+    for part in label.split(COHORT_JOIN):
+        x = re.sub(r"^\W*for\s+(?:the\s+)?", "", part.strip().lower())
+        x = _SEPARATOR.sub(",", _PLURAL.sub(r"\1", x))
+        out.append(re.sub(r"\s+", " ", x).strip(" :.-–,"))
+    return COHORT_JOIN.join(out)
+
+
 def _applies(label: str, leaf: str) -> bool:
     return leaf == label or leaf.startswith(label + COHORT_JOIN)
 
 
 def cohort_plan(plans: Sequence[Plan]) -> CohortPlan:
-    named = list(dict.fromkeys(p.cohort for p in plans if p.cohort is not None))
-    leaves = tuple(x for x in named if not any(y != x and _applies(x, y) for y in named))
+    """Leaf cohorts and which criteria apply in each (see `CohortPlan`). Labels are compared by
+    `cohort_key`; a label only exclusion criteria use, naming no inclusion cohort, does not make a
+    cohort of its own (its criteria apply in every cohort); cohorts of a later study period (cross-over,
+    extension) are no population for a new patient: with other cohorts they are none of the leaves,
+    alone they sit beside the main study period (the common criteria only)."""
+    keys = [cohort_key(p.cohort) if p.cohort is not None else None for p in plans]
+    named = list(dict.fromkeys(k for k in keys if k is not None))
+    shown = {}
+    for p, k in zip(plans, keys, strict=True):
+        if k is not None:
+            shown.setdefault(k, p.cohort)
+    included = {k for p, k in zip(plans, keys, strict=True) if k is not None and p.inclusion}
+    if included:  # exclusion-only labels: resolved against the inclusion cohorts, else common
+        keys = [
+            k if k is None or not _orphan(k, included) or p.inclusion else None
+            for p, k in zip(plans, keys, strict=True)
+        ]
+        named = [k for k in named if k in set(keys)]
+    later = {k for k in named if _LATER_PERIOD.search(k)}
+    regular = [k for k in named if k not in later]
+    candidates = regular if regular else named
+    leaves = [x for x in candidates if not any(y != x and _applies(x, y) for y in candidates)]
+    if later and not regular:
+        leaves.append(MAIN_PERIOD)
     member = np.ones((len(plans), len(leaves)), dtype=bool)
-    for k, p in enumerate(plans):
-        if p.cohort is not None:
-            member[k] = [_applies(p.cohort, leaf) for leaf in leaves]
+    for k, key in enumerate(keys):
+        if key is not None:
+            member[k] = [leaf != MAIN_PERIOD and _applies(key, leaf) for leaf in leaves]
     registry = np.array([p.registry for p in plans], dtype=bool)
     blocking = np.array([not p.investigator for p in plans], dtype=bool)
-    return CohortPlan(leaves, member, blocking, registry, bool(len(plans)) and not registry.all())
+    labels = tuple(shown.get(x, x) or x for x in leaves)
+    return CohortPlan(labels, member, blocking, registry, bool(len(plans)) and not registry.all())
+
+
+def _orphan(key: str, included: set[str]) -> bool:
+    """Whether an exclusion's cohort label names none of the inclusion cohorts (nor a part of one)."""
+    return not any(_applies(key, k) or _applies(k, key) for k in included)
 
 
 @dataclass(frozen=True)

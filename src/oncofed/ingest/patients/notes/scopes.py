@@ -88,15 +88,20 @@ def _headings() -> tuple[re.Pattern[str], dict[str, str], re.Pattern[str]]:
 
 
 def _section_scopes(text: str) -> list[tuple[int, int, str]]:
-    """Scopes of "Plan:", "Family history:", "Allergies:" sections, to the next heading or blank line."""
+    """Scopes of "Plan:", "Family history:", "Allergies:" sections: a heading alone on its line opens the
+    lines under it, to the next heading or blank line; a heading with text after it on its line ("Plan:
+    start pembrolizumab.") is that line only (the next lines of a one-line-per-topic note are history)."""
     if ":" not in text:
         return []
     heading, by_word, any_heading = _headings()
     out = []
     for m in heading.finditer(text):
         line_end = text.find("\n", m.end())
-        nxt = any_heading.search(text, line_end + 1) if line_end >= 0 else None
-        end = len(text) if line_end < 0 else (nxt.start() if nxt else len(text))
+        if text[m.end() : len(text) if line_end < 0 else line_end].strip():
+            end = len(text) if line_end < 0 else line_end
+        else:
+            nxt = any_heading.search(text, line_end + 1) if line_end >= 0 else None
+            end = len(text) if line_end < 0 else (nxt.start() if nxt else len(text))
         out.append((m.end(), end, by_word[m.group(1).lower()]))
     return out
 

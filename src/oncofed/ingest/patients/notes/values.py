@@ -32,6 +32,8 @@ ECOG_RE = re.compile(
     r"\s*(?:of|is|was|=|:)?\s*([0-5])\b(?!\s*(?:[-–]|to|or)\s*\d)",
     re.I,
 )
+# "PS 2 (ECOG)", "PS 1": a performance status written without its scale first is ECOG / WHO (the same scale)
+PS_RE = re.compile(r"\bPS\s*(?:of|is|was|=|:)?\s*([0-4])\b(?!\s*(?:[-–]|to|or)\s*\d)(?:\s*\((ECOG|WHO)\))?")
 KPS_RE = re.compile(
     r"\b(?:Karnofsky|KPS)(?:\s+performance\s+(?:status|score))?\s*(?:of|is|was|=|:)?\s*(\d{2,3})\s*%?(?!\s*[-–]\s*\d)",
     re.I,
@@ -71,13 +73,21 @@ def age_and_sex(text: str, add: Add) -> tuple[float | None, str | None]:
 
 def performance(text: str, add: Add, note_scopes: NoteScopes) -> None:
     low = text.lower()
-    if not any(w in low for w in ("ecog", "who", "zubrod", "karnofsky", "kps")):
+    if not any(w in low for w in ("ecog", "who", "zubrod", "karnofsky", "kps", "ps")):
         return
     for m in ECOG_RE.finditer(text):
         if note_scopes.scope_of(m.start()) is None and (score := valid_ecog(m.group(2))) is not None:
             scale = m.group(1).upper()
             attrs = {"scale": scale} if scale != "ECOG" else None
             add("ecog", m.start(), m.end(), value=score, display=f"{scale} {score}", attributes=attrs)
+    if "ps" in low:
+        for m in PS_RE.finditer(text):
+            if ECOG_RE.search(text, max(0, m.start() - 12), m.end()) or note_scopes.scope_of(m.start()):
+                continue  # "ECOG PS 1" is read above
+            if (score := valid_ecog(m.group(1))) is not None:
+                scale = (m.group(2) or "ECOG").upper()
+                attrs = {"scale": scale} if scale != "ECOG" else None
+                add("ecog", m.start(), m.end(), value=score, display=f"{scale} {score}", attributes=attrs)
     for m in KPS_RE.finditer(text):
         if note_scopes.scope_of(m.start()) is None and (score := valid_karnofsky(m.group(1))) is not None:
             add("karnofsky", m.start(), m.end(), value=score, display=f"Karnofsky {score}")
