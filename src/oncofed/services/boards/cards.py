@@ -17,7 +17,7 @@ from oncofed.errors import InputError
 from oncofed.matching.pipeline import MatchReport
 from oncofed.services.boards.access import require_board_staff, trail, utcnow
 from oncofed.services.boards.boards import get_meeting
-from oncofed.services.matching.match import match_profile
+from oncofed.services.matching.match import match_profile, prepare_stored_profiles
 from oncofed.store.db import Database
 from oncofed.store.mapping import fact_from_json, fact_to_json
 from oncofed.store.models import PatientRow
@@ -195,8 +195,12 @@ def freeze_meeting(db: Database, actor: Actor, meeting_id: int, *, scan: bool = 
         )
         on = meeting.scheduled_for.date()
         now = utcnow()
-        for case in cases:
-            profile, rhash = card_profile(s, actor, case)
+        cards = [card_profile(s, actor, case) for case in cases]
+        t0 = time.perf_counter()
+        # the agenda's texts encoded in one batch (or read back from the store) before the matches
+        prepare_stored_profiles(db, s, [profile for profile, _ in cards], on)
+        match_seconds += time.perf_counter() - t0
+        for case, (profile, rhash) in zip(cases, cards, strict=True):
             t0 = time.perf_counter()
             cands = match_case(db, profile, on)
             match_seconds += time.perf_counter() - t0

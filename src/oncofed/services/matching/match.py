@@ -15,12 +15,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from oncofed.criteria.parser import PARSER_VERSION
 from oncofed.domain import Actor, GeoPoint, PatientProfile, TrialStatus, nearest_recruiting_site
 from oncofed.errors import InputError
 from oncofed.matching.pipeline import DEFAULT_LIMIT, MatchReport, match_patient
-from oncofed.matching.retrieve import TrialIndex
-from oncofed.services.matching.dense import prepare_dense, rerank_enabled
+from oncofed.matching.retrieve import TrialIndex, patient_text
+from oncofed.services.matching.dense import prepare_dense, prepare_patient_texts, rerank_enabled
 from oncofed.services.trials.criteria import criteria_by_trial
 from oncofed.services.trials.index import get_index, registry_key
 from oncofed.store.db import Database
@@ -64,10 +66,13 @@ def match_stored_patient(
     db: Database, actor: Actor, patient_id: str, *, day: date | None = None, limit: int = DEFAULT_LIMIT
 ) -> MatchReport:
     """Match a patient of the store, seen through `actor` (NotFound outside the actor's scope)."""
+    index = trial_index(db)
     with db.session() as s:
         profile = PatientRepository(s, actor).get(patient_id)
         centre = s.get(CentreRow, profile.centre_id) if profile.home is None else None
-    report = match_patient(trial_index(db), profile, day=day, limit=limit)
+        # the record's text vectors: stored with the patient, encoded once per version of the text
+        prepare_patient_texts(s, index, [(profile.id, patient_text(profile, day or date.today()))])
+    report = match_patient(index, profile, day=day, limit=limit)
     if centre is not None:  # no address known: distances from the patient's treating centre (issue 18)
         origin = GeoPoint(centre.latitude, centre.longitude)
         for r in report.results:
@@ -75,6 +80,17 @@ def match_stored_patient(
             if nearest is not None:
                 r.match.nearest_site, r.match.distance_km = nearest
     return report
+
+
+def prepare_stored_profiles(
+    db: Database, session: Session, profiles: list[PatientProfile], day: date
+) -> None:
+    """Encode the texts of stored patients about to be matched for `day` in one batch (a board's
+    agenda), reusing the vectors stored with each patient; `profiles` were read through the actor-
+    scoped repository (or a referral's card) in `session`, the caller's unit of work."""
+    if profiles:
+        index = trial_index(db)
+        prepare_patient_texts(session, index, [(p.id, patient_text(p, day)) for p in profiles])
 
 
 def match_profile(
