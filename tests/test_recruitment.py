@@ -10,6 +10,7 @@ import numpy as np
 from sqlalchemy import insert
 
 from oncofed.domain import Actor, Role
+from oncofed.presenters.recruitment import summary_json
 from oncofed.services.recruitment.projections import network_recruitment, project, trial_recruitment
 from oncofed.store.db import Database
 from oncofed.store.models_prescreen import EnrolmentRow
@@ -97,7 +98,7 @@ def test_seeded_demo_history_gives_real_projections(sqlite_db: Database) -> None
             repo.upsert(t)
         written = seed_enrolment_history(s, trials, until=date(2026, 11, 1), seed=42)
     assert written > 1000
-    rows = network_recruitment(sqlite_db, date(2026, 11, 1))
+    rows = [summary_json(r) for r in network_recruitment(sqlite_db, date(2026, 11, 1))]
     recruiting = [r for r in rows if r["status"] == "RECRUITING" and r["enrolled"]]
     assert len(recruiting) > 20
     assert sum(1 for r in recruiting if r["projected_completion"]) >= len(recruiting) - 2

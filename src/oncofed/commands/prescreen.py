@@ -97,7 +97,8 @@ def register(app: typer.Typer) -> None:
         """Enrolment per site against targets, and the projected completion date with its interval."""
         from oncofed.commands.common import console, err_console, open_database
         from oncofed.errors import InputError
-        from oncofed.services.recruitment.projections import recruitment_json, trial_recruitment
+        from oncofed.presenters.recruitment import recruitment_json
+        from oncofed.services.recruitment.projections import trial_recruitment
 
         try:
             day = date.fromisoformat(as_of) if as_of else None

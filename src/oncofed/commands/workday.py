@@ -100,7 +100,7 @@ def register(app: typer.Typer) -> None:
 
         from oncofed.commands.common import cells, console, escape, open_database
         from oncofed.commands.operator import operator
-        from oncofed.services.patients.records import profile_json
+        from oncofed.presenters.patients import profile_json
         from oncofed.services.patients.search import resolve_patient_id
         from oncofed.store.repositories import PatientRepository
 

@@ -90,10 +90,11 @@ def landing_context(db: Database, actor: Actor) -> dict[str, Any]:
         out["queues"] = _index_rows(db, actor)[:15]
         out["notifications"] = notifications_for(db, actor, unread_only=True)[:10]
     elif role is Role.TRIAL_MANAGER:
+        from oncofed.presenters.recruitment import summary_json
         from oncofed.services.recruitment.projections import network_recruitment
         from oncofed.services.trials.setup import registry_overview, trials_to_set_up
 
-        rows = network_recruitment(db)
+        rows = [summary_json(t) for t in network_recruitment(db)]
         rows.sort(
             key=lambda r: (-(r["sites_behind"] or 0), r["percent"] if r["percent"] is not None else 1e9)
         )

@@ -20,7 +20,6 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from oncofed.domain import Actor, Centre, PatientProfile
-from oncofed.domain.patient import whole_years
 from oncofed.errors import InputError
 from oncofed.ingest.kinds import trial_file_format
 from oncofed.ingest.patients import fhir, flatcsv, matchminer, notes
@@ -421,27 +420,6 @@ class _Writer:
             self.report.imported += 1
         else:
             self.report.updated += 1
-
-
-def profile_json(p: PatientProfile) -> dict[str, object]:
-    from oncofed.store.mapping import fact_to_json
-
-    return {
-        "id": p.id,
-        "centre_id": p.centre_id,
-        "display_name": p.display_name,
-        "sex": p.sex,
-        "birth_date": p.birth_date.isoformat() if p.birth_date else None,
-        "age_years": whole_years(p.age_years),
-        "primary_cancer": p.primary_cancer,
-        "stage": p.stage,
-        "ecog": p.ecog,
-        "home_city": p.home_city,
-        "home": {"latitude": p.home.latitude, "longitude": p.home.longitude} if p.home else None,
-        "research_objection": p.research_objection,
-        "deceased": p.deceased,
-        "facts": [fact_to_json(f) for f in p.facts],
-    }
 
 
 def dumps_report(report: ImportReport) -> str:

@@ -17,7 +17,6 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
 
 from scipy import stats
 from sqlalchemy import select
@@ -239,8 +238,9 @@ def _site_progress(
     )
 
 
-def network_recruitment(db: Database, as_of: date | None = None) -> list[dict[str, Any]]:
-    """One line per trial with enrolment (aggregates only), for the trial manager's network view."""
+def network_recruitment(db: Database, as_of: date | None = None) -> list[TrialRecruitment]:
+    """Each trial that recruits or has enrolments (aggregates only), for the trial manager's network
+    view (`presenters.recruitment.summary_json` gives its line)."""
     as_of = as_of or date.today()
     with db.session() as s:
         ids = [t.id for t in TrialRepository(s).list()]
@@ -253,67 +253,5 @@ def network_recruitment(db: Database, as_of: date | None = None) -> list[dict[st
             and trial_id not in with_enrolments
         ):
             continue
-        out.append(summary_json(r))
+        out.append(r)
     return out
-
-
-def summary_json(r: TrialRecruitment) -> dict[str, Any]:
-    p = r.projection
-    return {
-        "trial_id": r.trial.id,
-        "title": r.trial.title,
-        "status": r.trial.status.value,
-        "enrolled": r.enrolled,
-        "target": r.target,
-        "target_source": r.target_source,
-        "percent": round(100 * r.enrolled / r.target, 1) if r.target else None,
-        "sites": len(r.sites),
-        "sites_behind": sum(1 for s in r.sites if s.behind),
-        "rate_per_month": p.rate_per_month,
-        "projected_completion": p.median.isoformat() if p.median else None,
-        "projected_low": p.low.isoformat() if p.low else None,
-        "projected_high": p.high.isoformat() if p.high else None,
-        "planned_completion": r.trial.completion_date.isoformat() if r.trial.completion_date else None,
-        "projection_note": p.note,
-    }
-
-
-def site_json(s: SiteProgress) -> dict[str, Any]:
-    return {
-        "site": s.name,
-        "centre_id": s.centre_id,
-        "status": s.status,
-        "target": s.target,
-        "enrolled": s.enrolled,
-        "percent": round(100 * s.enrolled / s.target, 1) if s.target else None,
-        "first_enrolment": s.first_enrolment.isoformat() if s.first_enrolment else None,
-        "expected_by_now": s.expected_by_now,
-        "behind": s.behind,
-        "p_reach_target": round(s.p_reach_target, 3) if s.p_reach_target is not None else None,
-        "rate_per_month": s.rate_per_month,
-        "monthly": dict(sorted(s.monthly.items())),
-    }
-
-
-def monthly_rows(r: TrialRecruitment) -> list[dict[str, Any]]:
-    """Enrolment per site and month, with each site's running total (the per-site time series)."""
-    rows: list[dict[str, Any]] = []
-    for s in r.sites:
-        total = 0
-        for month, n in sorted(s.monthly.items()):
-            total += n
-            rows.append(
-                {"site": s.name, "centre_id": s.centre_id, "month": month, "enrolled": n, "cumulative": total}
-            )
-    return rows
-
-
-def recruitment_json(r: TrialRecruitment) -> dict[str, Any]:
-    return {
-        **summary_json(r),
-        "as_of": r.as_of.isoformat(),
-        "model": r.model,
-        "warnings": r.warnings,
-        "site_progress": [site_json(s) for s in r.sites],
-        "cumulative": [{"date": d.isoformat(), "enrolled": n} for d, n in r.cumulative],
-    }

@@ -8,6 +8,13 @@ from fastapi import APIRouter, Body, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
 
 from oncofed.domain import Actor
+from oncofed.presenters.charter import (
+    CHARTER_COLUMNS,
+    EPIHC_COLUMNS,
+    assessment_csv_rows,
+    assessment_json,
+    charter_rows,
+)
 from oncofed.presenters.quality import (
     CENTRE_COLUMNS,
     TREND_COLUMNS,
@@ -141,48 +148,15 @@ def api_charter(db: Database = Depends(get_db), format: str = FMT) -> Any:
     names = centre_names(db)
     matrix = charter_matrix(run_for(db), sorted(names))
     if format == "csv":
-        rows = [
-            {"centre_id": row["centre_id"], "commitment": c["id"], **c["summary"]}
-            for row in matrix
-            for c in row["commitments"]
-        ]
-        return csv_response(
-            rows,
-            ["centre_id", "commitment", "items", "within", "above", "below", "better", "worse"],
-            "charter.csv",
-        )
+        return csv_response(charter_rows(matrix), CHARTER_COLUMNS, "charter.csv")
     return {"example_wording": True, "matrix": matrix}
-
-
-def _assessment_json(a: Any) -> dict[str, Any]:
-    return {
-        "principle_id": a.principle_id,
-        "title": a.title,
-        "score": a.score,
-        "evidence": a.evidence,
-        "action_plan": a.action_plan,
-        "review_date": a.review_date.isoformat() if a.review_date else None,
-        "updated_by": a.updated_by,
-        "updated_at": a.updated_at,
-    }
 
 
 @router.get("/api/quality/epihc/{centre_id}", tags=["quality"], summary="A centre's EPiHC self-assessment")
 def api_epihc(centre_id: str, db: Database = Depends(get_db), format: str = FMT) -> Any:
-    rows = [_assessment_json(a) for a in assessments(db, centre_id)]
+    rows = [assessment_json(a) for a in assessments(db, centre_id)]
     if format == "csv":
-        flat = [{**r, "title": r["title"].get("en", "")} for r in rows]
-        cols = [
-            "principle_id",
-            "title",
-            "score",
-            "evidence",
-            "action_plan",
-            "review_date",
-            "updated_by",
-            "updated_at",
-        ]
-        return csv_response(flat, cols, f"epihc-{centre_id}.csv")
+        return csv_response(assessment_csv_rows(rows), EPIHC_COLUMNS, f"epihc-{centre_id}.csv")
     return {"centre_id": centre_id, "example_wording": True, "principles": rows}
 
 
@@ -207,4 +181,4 @@ def api_epihc_put(
         )
     except Forbidden as exc:
         raise HTTPException(status_code=403, detail=str(exc)) from exc
-    return _assessment_json(a)
+    return assessment_json(a)

@@ -10,14 +10,16 @@ from fastapi.responses import HTMLResponse, Response
 
 from oncofed.domain import Actor, Role
 from oncofed.errors import InputError, NotFound
-from oncofed.presenters.prescreen import recruitment_svg, site_sparkline
-from oncofed.services.recruitment.projections import (
-    MODEL,
+from oncofed.presenters.recruitment import (
+    NETWORK_COLUMNS,
+    SITE_COLUMNS,
     monthly_rows,
-    network_recruitment,
     recruitment_json,
-    trial_recruitment,
+    recruitment_svg,
+    site_sparkline,
+    summary_json,
 )
+from oncofed.services.recruitment.projections import MODEL, network_recruitment, trial_recruitment
 from oncofed.store.db import Database
 from oncofed.web.csv_export import csv_response
 from oncofed.web.deps import get_actor, get_db
@@ -25,36 +27,6 @@ from oncofed.web.templating import render
 
 router = APIRouter()
 FORMAT = Query("json", pattern="^(json|csv)$")
-NETWORK_COLUMNS = [
-    "trial_id",
-    "title",
-    "status",
-    "enrolled",
-    "target",
-    "target_source",
-    "percent",
-    "sites",
-    "sites_behind",
-    "rate_per_month",
-    "projected_completion",
-    "projected_low",
-    "projected_high",
-    "planned_completion",
-    "projection_note",
-]
-SITE_COLUMNS = [
-    "site",
-    "centre_id",
-    "status",
-    "target",
-    "enrolled",
-    "percent",
-    "first_enrolment",
-    "expected_by_now",
-    "behind",
-    "p_reach_target",
-    "rate_per_month",
-]
 
 
 def _staff_only(actor: Actor) -> None:
@@ -79,7 +51,7 @@ def api_network(
     db: Database = Depends(get_db), actor: Actor = Depends(get_actor), format: str = FORMAT, as_of: str = ""
 ) -> Any:
     _staff_only(actor)
-    rows = network_recruitment(db, _as_of(as_of))
+    rows = [summary_json(t) for t in network_recruitment(db, _as_of(as_of))]
     if format == "csv":
         return csv_response(rows, NETWORK_COLUMNS, "recruitment.csv")
     return {"model": MODEL, "count": len(rows), "trials": rows}
@@ -127,7 +99,7 @@ def network_page(
     request: Request, db: Database = Depends(get_db), actor: Actor = Depends(get_actor)
 ) -> Response:
     _staff_only(actor)
-    rows = network_recruitment(db)
+    rows = [summary_json(t) for t in network_recruitment(db)]
     return render(request, "recruitment_index.html", rows=rows, model=MODEL, actor=actor)
 
 
