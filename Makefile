@@ -8,7 +8,7 @@ PATIENTS ?= 5000
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test lint typecheck pytest serve bench clean system-deps
+.PHONY: demo test lint typecheck pytest serve bench clean system-deps i18n
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,13 @@ pytest: $(VENV)/.installed system-deps
 	bash scripts/with-postgres.sh $(VENV)/bin/python -m pytest $(PYTEST_ARGS)
 
 test: lint typecheck pytest
+
+## make i18n: extract every translatable text (templates, Python) and update the catalogues (docs/DEVELOPING.md)
+LOCALE := src/oncofed/resources/locale
+i18n: $(VENV)/.installed
+	$(VENV)/bin/pybabel -q extract -F babel.cfg -k NP_:1c,2 --add-comments=TRANSLATORS: --no-location \
+		--project=oncofed --version=0.1.0 --copyright-holder="the oncofed contributors" -o $(LOCALE)/oncofed.pot .
+	$(VENV)/bin/pybabel -q update -i $(LOCALE)/oncofed.pot -d $(LOCALE) -D oncofed --ignore-obsolete
 
 bench: $(VENV)/.installed
 	$(PY) -m benchmarks.run_all

@@ -57,12 +57,12 @@ def register(app: typer.Typer) -> None:
         data = report_to_dict(report)
         if not data["open_trials"]:  # say why nothing can match (issue 18)
             from oncofed.commands.common import err_console
-            from oncofed.presenters.i18n import translate
+            from oncofed.presenters.i18n import translator
             from oncofed.services.trials.setup import explain_no_open_trial, registry_overview
 
             overview = registry_overview(db)
             key, params = explain_no_open_trial(overview)
-            data["why_no_open_trial"] = translate("en", key, **params) if key else None
+            data["why_no_open_trial"] = translator("en").label("wd_why", key, **params) if key else None
             if key:
                 err_console.print(
                     f"[yellow]{escape(str(data['why_no_open_trial']))}[/] (`oncofed trials open TRIAL --centre ...`)"

@@ -8,7 +8,7 @@ from typing import Any
 
 from oncofed.domain import Actor
 from oncofed.presenters.documents import render_document
-from oncofed.presenters.i18n import translate
+from oncofed.presenters.i18n import translator
 from oncofed.services.boards.cases import case_detail
 from oncofed.services.boards.vocabulary import label, vocabulary
 from oncofed.store.db import Database
@@ -116,7 +116,7 @@ def record_context(case: dict[str, Any], lang: str) -> dict[str, Any]:
 
 
 def record_title(case: dict[str, Any], lang: str) -> str:
-    return f"{translate(lang, 'b_record')} · {case['board']['name']} · {translate(lang, 'b_case')} {case['case_id']}"
+    return f"{translator(lang).gettext('RCP record')} · {case['board']['name']} · {translator(lang).gettext('Case')} {case['case_id']}"
 
 
 def record_document(db: Database, actor: Actor, case_id: int, lang: str) -> str:

@@ -1,6 +1,6 @@
 """Printable documents (a centre's quality report, ...) rendered from the same templates by the web
 page and the CLI, without a web server: one Jinja environment over `presenters/templates/`, the
-translation function, and the print style sheets inlined so the file stands alone."""
+gettext catalogues, and the print style sheets inlined so the file stands alone."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from oncofed.presenters.i18n import translate
+from oncofed.presenters.i18n import install_gettext
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 _STYLE_DIR = Path(__file__).resolve().parents[1] / "web" / "static"
@@ -18,11 +18,13 @@ _STYLE_DIR = Path(__file__).resolve().parents[1] / "web" / "static"
 
 @functools.cache
 def _environment() -> Environment:
-    return Environment(
+    env = Environment(
         loader=FileSystemLoader(str(TEMPLATES_DIR)),
         autoescape=select_autoescape(["html"]),
         trim_blocks=False,
     )
+    install_gettext(env)  # the same catalogues as the web pages, in the language of `lang`
+    return env
 
 
 def _styles(names: tuple[str, ...]) -> str:
@@ -34,9 +36,6 @@ def _styles(names: tuple[str, ...]) -> str:
 def render_document(body_template: str, lang: str, title: str, **context: Any) -> str:
     """A complete HTML document: `body_template` inside `document.html`, styles inlined."""
 
-    def t(key: str, **params: Any) -> str:
-        return translate(lang, key, **params)
-
     return (
         _environment()
         .get_template("document.html")
@@ -45,7 +44,6 @@ def render_document(body_template: str, lang: str, title: str, **context: Any) -
             title=title,
             styles=_styles(("style.css", "quality.css")),
             print_styles=_styles(("quality-print.css",)),
-            t=t,
             lang=lang,
             **context,
         )

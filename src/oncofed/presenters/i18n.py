@@ -1,32 +1,150 @@
-"""French and English UI text, held as YAML under resources/i18n/<lang>/*.yaml (one file per area)."""
+"""French and English UI text: gettext catalogues managed with Babel (docs/DEVELOPING.md, "Translations").
+
+The source text is English and is the message id; `resources/locale/<lang>/LC_MESSAGES/oncofed.po`
+holds each language's translations (msgctxt where one English text needs two French ones, plural
+forms with ngettext). The `.po` file is compiled in memory at first use, so a fresh clone needs no
+build step. Placeholders are Python's `%(name)s`, as in Jinja2's i18n extension ("newstyle"
+gettext, which always formats), so a literal per cent sign is written `%%` in a message id.
+
+Templates: `_('Text')`, `_('%(n)s centres', n=n)`, `pgettext('context', 'Text')`,
+`ngettext('%(num)s case', '%(num)s cases', n)`, `label('group', code)` for a code's words
+(`presenters/labels.py`), `num(x, digits)` and `day(d)` for numbers and dates. Python: `translator(lang).gettext(...)` (same names) and `N_('Text')` /
+`NP_('context', 'Text')` to mark text that is translated later.
+"""
 
 from __future__ import annotations
 
 import functools
+import io
+from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
-import yaml
+from babel.dates import format_date
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+from babel.support import Translations
+from jinja2 import Environment, pass_context
+from jinja2.runtime import Context
+from markupsafe import escape
 
 from oncofed.resources import resource_path
 
 LANGUAGES = ("en", "fr")
 DEFAULT_LANGUAGE = "en"
+DOMAIN = "oncofed"
+# the Babel locale of numbers and dates: the UI's English is British ("centre", "tumour")
+FORMAT_LOCALES = {"en": "en_GB", "fr": "fr_FR"}
+# a message as code holds it: English text, or (msgctxt, English text)
+Message = str | tuple[str, str]
+
+
+def N_(message: str) -> str:
+    """Marks English text for extraction (`pybabel extract`); it is translated where it is shown."""
+    return message
+
+
+def NP_(context: str, message: str) -> tuple[str, str]:
+    """Like `N_`, with a message context (`pybabel extract -k NP_:1c,2`)."""
+    return (context, message)
+
+
+def catalogue_path(lang: str) -> Path:
+    return resource_path(f"locale/{lang}/LC_MESSAGES/{DOMAIN}.po")
 
 
 @functools.cache
-def catalogue(lang: str) -> dict[str, str]:
-    folder = resource_path(f"i18n/{lang}")
-    out: dict[str, str] = {}
-    for path in sorted(folder.glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        out.update({str(k): str(v) for k, v in data.items()})
-    return out
+def translations(lang: str) -> Translations:
+    """The compiled catalogue of `lang` (the `.po` file compiled in memory; fuzzy entries left out,
+    as `pybabel compile` does). An unknown language gets English."""
+    if lang not in LANGUAGES:
+        lang = DEFAULT_LANGUAGE
+    with catalogue_path(lang).open("rb") as fh:
+        catalog = read_po(fh, locale=lang, domain=DOMAIN)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog)
+    compiled.seek(0)
+    return Translations(compiled, domain=DOMAIN)
+
+
+class Translator:
+    """One language's text: the gettext functions, formatting `%(name)s` placeholders with `params`."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+        self._t = translations(self.lang)
+
+    def gettext(self, message: str, /, **params: Any) -> str:
+        return self._t.gettext(message) % params
+
+    def pgettext(self, context: str, message: str, /, **params: Any) -> str:
+        return str(self._t.pgettext(context, message)) % params
+
+    def ngettext(self, singular: str, plural: str, n: int, /, **params: Any) -> str:
+        params.setdefault("num", n)
+        return self._t.ngettext(singular, plural, n) % params
+
+    def npgettext(self, context: str, singular: str, plural: str, n: int, /, **params: Any) -> str:
+        params.setdefault("num", n)
+        return str(self._t.npgettext(context, singular, plural, n)) % params
+
+    def message(self, message: Message, /, **params: Any) -> str:
+        """A message held by code (`N_` / `NP_`)."""
+        if isinstance(message, tuple):
+            return self.pgettext(message[0], message[1], **params)
+        return self.gettext(message, **params)
+
+    def label(self, group: str, code: Any, /, **params: Any) -> str:
+        """The words for `code` in `group` (`presenters/labels.py`: statuses, roles, bands, ...);
+        a code the group does not know is shown as it is."""
+        from oncofed.presenters.labels import LABELS
+
+        message = LABELS.get(group, {}).get(str(code))
+        return str(code) if message is None else self.message(message, **params)
+
+    def number(self, value: Any, digits: int | None = None) -> str:
+        """`1234.5` -> "1,234.5" / "1 234,5" (Babel); `digits` fixes the decimals; None or "" -> ""."""
+        if value is None or value == "":
+            return ""
+        fmt = None if digits is None else "#,##0" + ("." + "0" * digits if digits else "")
+        return str(format_decimal(value, format=fmt, locale=FORMAT_LOCALES[self.lang]))
+
+    def day(self, value: Any) -> str:
+        """A date (or ISO text) -> "5 Dec 2026" / "5 déc. 2026" (Babel's medium format)."""
+        if not value:
+            return ""
+        if isinstance(value, str):
+            try:
+                value = datetime.fromisoformat(value)
+            except ValueError:
+                return value
+        when = value.date() if isinstance(value, datetime) else value
+        return (
+            str(format_date(when, format="medium", locale=FORMAT_LOCALES[self.lang]))
+            if isinstance(when, date)
+            else str(value)
+        )
+
+    def legacy(self, key: str, /, **params: Any) -> str:
+        """A former YAML key (`t('key')`), for code not converted yet: see `presenters/i18n_legacy.py`."""
+        try:
+            from oncofed.presenters.i18n_legacy import KEYS
+        except ImportError:  # every call site converted: the module is gone
+            return key
+        message = KEYS.get(key)
+        return key if message is None else self.message(message, **params)
+
+
+@functools.cache
+def translator(lang: str) -> Translator:
+    return Translator(lang)
 
 
 def translate(lang: str, key: str, **params: Any) -> str:
-    """The text for `key` in `lang`, falling back to English, then to the key itself."""
-    text = catalogue(lang).get(key) or catalogue(DEFAULT_LANGUAGE).get(key) or key
-    return text.format(**params) if params else text
+    """Deprecated: a former YAML key's text. Write `translator(lang).gettext('English text')`;
+    `scripts/i18n_convert.py` converts remaining calls."""
+    return translator(lang).legacy(key, **params)
 
 
 def pick_language(query_lang: str | None, cookie_lang: str | None, accept_language: str | None) -> str:
@@ -39,3 +157,68 @@ def pick_language(query_lang: str | None, cookie_lang: str | None, accept_langua
             if code in LANGUAGES:
                 return code
     return DEFAULT_LANGUAGE
+
+
+# Jinja2: the i18n extension's gettext callables look the language up in the template's context
+# (`lang`); Jinja's "newstyle" wrapper then formats `%(name)s` with escaped values.
+def _context_translator(context: Context) -> Translator:
+    return translator(str(context.get("lang") or DEFAULT_LANGUAGE))
+
+
+def _as_template_text(context: Context, text: str) -> Any:
+    # the translation is text, not HTML: escape it before the wrapper marks it safe
+    return escape(text) if context.eval_ctx.autoescape else text
+
+
+@pass_context
+def _gettext(context: Context, message: str) -> Any:
+    return _as_template_text(context, _context_translator(context)._t.gettext(message))
+
+
+@pass_context
+def _pgettext(context: Context, msgctxt: str, message: str) -> Any:
+    return _as_template_text(context, str(_context_translator(context)._t.pgettext(msgctxt, message)))
+
+
+@pass_context
+def _ngettext(context: Context, singular: str, plural: str, n: int) -> Any:
+    return _as_template_text(context, _context_translator(context)._t.ngettext(singular, plural, n))
+
+
+@pass_context
+def _npgettext(context: Context, msgctxt: str, singular: str, plural: str, n: int) -> Any:
+    text = str(_context_translator(context)._t.npgettext(msgctxt, singular, plural, n))
+    return _as_template_text(context, text)
+
+
+@pass_context
+def _label(context: Context, group: str, code: Any, **params: Any) -> str:
+    return _context_translator(context).label(group, code, **params)
+
+
+@pass_context
+def _num(context: Context, value: Any, digits: int | None = None) -> str:
+    return _context_translator(context).number(value, digits)
+
+
+@pass_context
+def _day(context: Context, value: Any) -> str:
+    return _context_translator(context).day(value)
+
+
+@pass_context
+def _legacy(context: Context, key: str, **params: Any) -> str:
+    return _context_translator(context).legacy(key, **params)
+
+
+def install_gettext(env: Environment) -> None:
+    """Jinja2's i18n extension with the catalogues, `label(group, code)`, `num(x, digits)` and `day(d)`
+    (Babel's locale-aware numbers and dates), and the former `t('key')`."""
+    env.add_extension("jinja2.ext.i18n")
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=_gettext, ngettext=_ngettext, newstyle=True, pgettext=_pgettext, npgettext=_npgettext
+    )
+    env.globals["label"] = _label
+    env.globals["num"] = _num
+    env.globals["day"] = _day
+    env.globals["t"] = _legacy

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from oncofed.presenters.i18n import translate
+from oncofed.presenters.i18n import translator
 from oncofed.quality.analysis import IndicatorResult
 from oncofed.services.network.centres import list_centres
 from oncofed.store.db import Database
@@ -98,12 +98,12 @@ def centre_rows(r: IndicatorResult, names: dict[str, str]) -> list[dict[str, Any
 
 def chart_labels(r: IndicatorResult, lang: str) -> dict[str, str]:
     keys = ("band_within", "band_above", "band_below", "band_small_sample", "band_not_compared")
-    labels = {k: translate(lang, f"q_{k}") for k in keys}
+    labels = {k: translator(lang).label("q_band", k.removeprefix("band_")) for k in keys}
     labels.update(
         title=r.indicator.t("title", lang),
-        x=translate(lang, "q_funnel_x"),
-        limit95=translate(lang, "q_limit95"),
-        limit998=translate(lang, "q_limit998"),
-        network=translate(lang, "q_network"),
+        x=translator(lang).gettext("Patients in the denominator (volume)"),
+        limit95=translator(lang).gettext("95 %% limits"),
+        limit998=translator(lang).gettext("99.8 %% limits"),
+        network=translator(lang).gettext("network"),
     )
     return labels

@@ -7,7 +7,7 @@ from typing import Any
 
 from oncofed.errors import NotFound
 from oncofed.presenters.documents import render_document
-from oncofed.presenters.i18n import translate
+from oncofed.presenters.i18n import translator
 from oncofed.presenters.quality import centre_names, result_json
 from oncofed.services.quality.charter import assessments, centre_evidence
 from oncofed.services.quality.indicators import compute_over_store
@@ -38,5 +38,5 @@ def centre_report(db: Database, centre_id: str, *, fix: str = "see /quality") ->
 def centre_report_document(db: Database, centre_id: str, lang: str, *, fix: str = "see /quality") -> str:
     """The report as a standalone HTML document (styles inlined): prints well, opens offline."""
     content = centre_report(db, centre_id, fix=fix)
-    title = f"{translate(lang, 'q_report')} · {content['names'][centre_id]}"
+    title = f"{translator(lang).gettext('Quality report')} · {content['names'][centre_id]}"
     return render_document("quality_report_body.html", lang, title, **content)

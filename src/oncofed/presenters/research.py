@@ -8,7 +8,7 @@ from html import escape
 from typing import Any
 
 from oncofed.domain import Centre
-from oncofed.presenters.i18n import translate
+from oncofed.presenters.i18n import translator
 from oncofed.presenters.quality import chart_labels
 from oncofed.quality.analysis import IndicatorResult
 from oncofed.quality.svg import funnel_svg
@@ -20,7 +20,7 @@ NET_W, NET_H = 760, 620
 def inclusion_funnel_svg(result: IndicatorResult, names: dict[str, str], lang: str) -> str:
     labels = chart_labels(result, lang)
     labels["title"] = f"{result.indicator.t('title', lang)} — {result.period_from[:4]}"
-    labels["target"] = translate(lang, "r_oeci_line")
+    labels["target"] = translator(lang).gettext("OECI reference")
     return funnel_svg(result, names, labels)
 
 
@@ -33,7 +33,9 @@ def copublication_svg(data: dict[str, Any], centres: list[Centre], lang: str) ->
     names = {n["centre_id"]: n["centre"] for n in data["nodes"]}
     top_edge = max([e["papers"] for e in data["edges"]] + [1])
     top_node = max(list(papers.values()) + [1])
-    title = translate(lang, "r_network_title") + (f" — {data['year']}" if data.get("year") else "")
+    title = translator(lang).gettext("Co-publication network between centres") + (
+        f" — {data['year']}" if data.get("year") else ""
+    )
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {NET_W} {NET_H}" width="{NET_W}" height="{NET_H}" '
         f'role="img" aria-labelledby="copub-title" class="chart copublication" data-edges="{len(data["edges"])}">',
@@ -45,8 +47,11 @@ def copublication_svg(data: dict[str, Any], centres: list[Centre], lang: str) ->
         if a is None or b is None:
             continue
         width = 1 + 9 * e["papers"] / top_edge
-        text = translate(
-            lang, "r_edge_title", a=names.get(e["a"], e["a"]), b=names.get(e["b"], e["b"]), n=e["papers"]
+        text = translator(lang).gettext(
+            "%(a)s – %(b)s: %(n)s papers together",
+            a=names.get(e["a"], e["a"]),
+            b=names.get(e["b"], e["b"]),
+            n=e["papers"],
         )
         out.append(
             f'<line class="edge" data-a="{escape(e["a"])}" data-b="{escape(e["b"])}" data-papers="{e["papers"]}" '
@@ -64,7 +69,7 @@ def copublication_svg(data: dict[str, Any], centres: list[Centre], lang: str) ->
         out.append(
             f'<g class="node" data-centre="{escape(cid)}" data-papers="{n}">'
             f'<circle cx="{p.x:.1f}" cy="{p.y:.1f}" r="{r:.1f}" fill="#0f766e" stroke="#fff">'
-            f"<title>{escape(translate(lang, 'r_node_title', centre=label, n=n))}</title></circle>"
+            f"<title>{escape(translator(lang).gettext('%(centre)s: %(n)s papers', centre=label, n=n))}</title></circle>"
             f'<text x="{lx:.1f}" y="{ly:.1f}" text-anchor="{anchor}" font-size="12">{escape(label)}</text></g>'
         )
     out.append("</svg>")
@@ -80,12 +85,12 @@ def activation_svg(steps: list[dict[str, Any]], lang: str, slowest: str | None) 
     scale = (w - left - 40) / top
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" '
-        f'class="chart activation"><title>{escape(translate(lang, "r_activation_chart"))}</title>'
+        f'class="chart activation"><title>{escape(translator(lang).gettext("Median days per activation step, with quartiles"))}</title>'
     ]
     for i, s in enumerate(rows):
         y = 15 + i * row_h
         colour = "#c2410c" if s["step"] == slowest else "#1d4ed8"
-        name = translate(lang, f"r_step_{s['step']}")
+        name = translator(lang).label("r_step", s["step"])
         out.append(
             f'<text x="{left - 8}" y="{y + 17}" text-anchor="end" font-size="12">{escape(name)}</text>'
         )

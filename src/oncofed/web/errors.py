@@ -9,20 +9,50 @@ from collections.abc import Mapping
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
+from oncofed.presenters.i18n import N_
 from oncofed.web.templating import render
 
-# the area of a path -> (i18n key of the help line, where to go): what to do when something there fails
+# the area of a path -> (the help line, where to go): what to do when something there fails
 AREAS: list[tuple[str, str, str]] = [
-    ("/patients", "wd_err_help_patients", "/patients"),
-    ("/prescreen", "wd_err_help_prescreen", "/prescreen"),
-    ("/trial-setup", "wd_err_help_setup", "/trial-setup"),
-    ("/trials", "wd_err_help_trials", "/trials"),
-    ("/centres", "wd_err_help_centres", "/centres"),
-    ("/quality", "wd_err_help_quality", "/quality"),
-    ("/recruitment", "wd_err_help_recruitment", "/recruitment"),
-    ("/boards", "wd_err_help_boards", "/boards"),
+    ("/patients", N_("Search your patients"), "/patients"),
+    ("/prescreen", N_("Back to your pre-screening lists"), "/prescreen"),
+    ("/trial-setup", N_("Back to trial set-up"), "/trial-setup"),
+    ("/trials", N_("Search the trial registry"), "/trials"),
+    ("/centres", N_("See the network's centres"), "/centres"),
+    ("/quality", N_("Back to the quality indicators"), "/quality"),
+    ("/recruitment", N_("Back to recruitment"), "/recruitment"),
+    ("/boards", N_("Back to the tumour boards"), "/boards"),
 ]
-KNOWN = {401, 403, 404, 405, 409, 422, 500}
+# status -> (title, what happened and what to do)
+TEXTS = {
+    401: (N_("Please sign in"), N_("This page is for the network's staff: sign in to open it.")),
+    403: (
+        N_("Not available to your role"),
+        N_(
+            "Your role (%(role)s) cannot open this page. Sign in with an account that has the right role, or ask your centre's administrator."
+        ),
+    ),
+    404: (
+        N_("Page not found"),
+        N_("Nothing here at %(path)s: the link may be old, or the record is not in your centres."),
+    ),
+    405: (
+        N_("Not possible here"),
+        N_("This address cannot be used that way: go back and use the page's buttons."),
+    ),
+    409: (
+        N_("Someone changed this meanwhile"),
+        N_("Reload the page, check the other change, then try again."),
+    ),
+    422: (N_("Please check what you entered"), N_("Something in the request cannot be used:")),
+    500: (
+        N_("Something went wrong on our side"),
+        N_(
+            "The error was recorded. Try again in a moment; if it happens again, tell your administrator and quote the reference below."
+        ),
+    ),
+}
+KNOWN = set(TEXTS)
 
 
 def _is_command_advice(text: str | None) -> bool:
@@ -40,10 +70,10 @@ def error_page(
     reference: str = "",
 ) -> HTMLResponse:
     code = status if status in KNOWN else (500 if status >= 500 else 422)
-    help_key, help_href = "wd_err_help_home", "/"
-    for prefix, key, href in AREAS:
+    help_text, help_href = N_("Go to your home page"), "/"
+    for prefix, line, href in AREAS:
         if request.url.path == prefix or request.url.path.startswith(prefix + "/"):
-            help_key, help_href = key, href
+            help_text, help_href = line, href
             break
     # a 404's and a 500's own text is technical (often English, sometimes a command): the page says it
     # in the user's words; bad input (422, 400, 409) keeps the message, which names the field and the fix
@@ -53,11 +83,11 @@ def error_page(
         "error.html",
         status_code=status,
         code=code,
-        title_key=f"wd_err_{code}_title",
-        text_key=f"wd_err_{code}_text",
+        title_text=TEXTS[code][0],
+        error_text=TEXTS[code][1],
         message=shown,
         fix=None if _is_command_advice(fix) or code not in (400, 409, 422) else fix,
-        help_key=help_key,
+        help_text=help_text,
         help_href=help_href,
         reference=reference,
         requested=request.url.path,

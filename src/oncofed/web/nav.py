@@ -8,22 +8,23 @@ from fastapi import Request
 from fastapi.routing import iter_route_contexts
 
 from oncofed.domain import Actor
+from oncofed.presenters.i18n import N_
 
-# (path, i18n key, roles that see it; empty = everyone). Order is the display order.
+# (path, label (English, translated in base.html), roles that see it; empty = everyone). Order is the display order.
 NAV_ENTRIES: list[tuple[str, str, frozenset[str]]] = [
-    ("/trials", "nav_trials", frozenset()),
-    ("/patients", "nav_patients", frozenset({"clinician", "research_staff", "admin"})),
-    ("/prescreen", "nav_prescreen", frozenset({"research_staff", "clinician", "admin"})),
-    ("/boards", "nav_boards", frozenset({"clinician", "research_staff", "admin"})),
-    ("/boards/screen-failures", "nav_board_failures", frozenset({"trial_manager"})),
-    ("/recruitment", "nav_recruitment", frozenset({"trial_manager", "research_staff", "admin"})),
-    ("/feasibility", "nav_feasibility", frozenset({"trial_manager", "admin"})),
-    ("/quality", "nav_quality", frozenset()),
-    ("/audit", "nav_audit", frozenset({"dpo", "admin"})),
-    ("/operations", "nav_operations", frozenset({"dpo", "admin"})),
-    ("/federation", "nav_federation", frozenset({"federation_hr", "centre_hr"})),
-    ("/sustainability", "nav_sustainability", frozenset()),
-    ("/research", "nav_research", frozenset()),
+    ("/trials", N_("Trials"), frozenset()),
+    ("/patients", N_("Patients"), frozenset({"clinician", "research_staff", "admin"})),
+    ("/prescreen", N_("Pre-screening"), frozenset({"research_staff", "clinician", "admin"})),
+    ("/boards", N_("Tumour boards"), frozenset({"clinician", "research_staff", "admin"})),
+    ("/boards/screen-failures", N_("Board screen failures"), frozenset({"trial_manager"})),
+    ("/recruitment", N_("Recruitment"), frozenset({"trial_manager", "research_staff", "admin"})),
+    ("/feasibility", N_("Feasibility"), frozenset({"trial_manager", "admin"})),
+    ("/quality", N_("Quality"), frozenset()),
+    ("/audit", N_("Audit"), frozenset({"dpo", "admin"})),
+    ("/operations", N_("Operations"), frozenset({"dpo", "admin"})),
+    ("/federation", N_("Pay grid & staff"), frozenset({"federation_hr", "centre_hr"})),
+    ("/sustainability", N_("Carbon footprint"), frozenset()),
+    ("/research", N_("Research"), frozenset()),
 ]
 
 

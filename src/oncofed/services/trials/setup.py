@@ -210,12 +210,13 @@ def registry_overview(db: Database) -> dict[str, Any]:
 
 
 def explain_no_open_trial(overview: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    """(i18n key, parameters) saying why no trial is open for matching, or ('', {}) when some are."""
+    """(reason code, parameters) saying why no trial is open for matching, or ('', {}) when some are;
+    the words are `label('wd_why', code, **parameters)` (presenters/labels.py)."""
     if overview["recruiting"]:
         return "", {}
     if not overview["trials"]:
-        return "wd_why_no_trials", {}
-    return "wd_why_none_open", {"trials": overview["trials"], "unknown": overview["unknown"]}
+        return "no_trials", {}
+    return "none_open", {"trials": overview["trials"], "unknown": overview["unknown"]}
 
 
 def trials_to_set_up(db: Database, limit: int = 50) -> list[dict[str, Any]]:

@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from oncofed.domain import Actor, Role
+from oncofed.presenters.i18n import N_
 from oncofed.services.accounts import users as accounts
 from oncofed.store.db import Database
 from oncofed.web import auth
@@ -68,18 +69,24 @@ def login(
     db: Database = Depends(get_db),
 ) -> Response:
     if not auth.csrf_matches(request, csrf_token):
-        return _login_page(request, 403, "login_error_csrf", next)
+        return _login_page(request, 403, N_("The form expired. Reload the page and try again."), next)
     limiter: auth.LoginLimiter = request.app.state.login_limiter
     address = request.client.host if request.client else "?"
     wait = limiter.retry_after(address, username)
     if wait:
-        response = _login_page(request, 429, "login_error_rate", next, wait=wait)
+        response = _login_page(
+            request,
+            429,
+            N_("Too many failed attempts: wait %(wait)s seconds and try again."),
+            next,
+            wait=wait,
+        )
         response.headers["Retry-After"] = str(wait)
         return response
     user = accounts.authenticate(db, username, password)
     if user is None:
         limiter.failed(address, username)
-        return _login_page(request, 401, "login_error_credentials", next)
+        return _login_page(request, 401, N_("Wrong username or password, or the account is disabled."), next)
     limiter.succeeded(address, username)
     raw, _ = accounts.start_session(db, user)
     target = _safe_next(next) or _landing(request, user.role)

@@ -428,10 +428,15 @@ def status_form(
             fix=exc.fix or "",
             status_code=code,
         )
-    from oncofed.presenters.i18n import translate
+    from oncofed.presenters.i18n import translator
 
     lang = getattr(request.state, "lang", "en")
-    msg = translate(lang, "wd_ps_done", n=len(states), status=translate(lang, f"st_{status}"))
+    msg = translator(lang).ngettext(
+        "%(num)s candidate set to %(status)s",
+        "%(num)s candidates set to %(status)s",
+        len(states),
+        status=translator(lang).label("st", status),
+    )
     kept = {"tab": query.tab, "sort": query.sort, "status": query.status, "q": query.q, "page": query.page,
             "size": query.size, "msg": msg}  # fmt: skip
     params = urlencode({k: v for k, v in kept.items() if v not in ("", None)})

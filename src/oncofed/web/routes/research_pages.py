@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from oncofed.domain import Actor
 from oncofed.errors import InputError, NotFound, OncofedError
-from oncofed.presenters.i18n import translate
+from oncofed.presenters.i18n import translator
 from oncofed.presenters.research import activation_svg, copublication_svg, inclusion_funnel_svg
 from oncofed.research.activation import MILESTONES
 from oncofed.services.network.centres import list_centres
@@ -63,7 +63,7 @@ def _refused(request: Request, exc: OncofedError, back: str) -> Response:
         request,
         "error.html",
         status_code=code,
-        title=translate(get_lang(request), "r_title"),
+        title=translator(get_lang(request)).gettext("Research and sponsorship"),
         message=exc.message,
         fix=(exc.fix or "") + f" — {back}",
     )
@@ -157,7 +157,7 @@ def sponsor_form(
         set_sponsored(db, actor, trial_id.strip(), action == "flag")
     except OncofedError as exc:
         return _refused(request, exc, "/research/portfolio")
-    return _back("/research/portfolio", translate(get_lang(request), "r_saved"))
+    return _back("/research/portfolio", translator(get_lang(request)).gettext("Saved."))
 
 
 @router.get("/research/portfolio/{trial_id}", response_class=HTMLResponse, include_in_schema=False)
@@ -200,7 +200,7 @@ def milestone_form(
         set_milestone(db, actor, trial_id, site, milestone, day)
     except OncofedError as exc:
         return _refused(request, exc, back)
-    return _back(back, translate(get_lang(request), "r_saved"))
+    return _back(back, translator(get_lang(request)).gettext("Saved."))
 
 
 @router.get("/research/affiliations", response_class=HTMLResponse, include_in_schema=False)
@@ -248,4 +248,4 @@ def review_form(
         review_affiliation(db, actor, affiliation_id, [] if external == "1" else centres)
     except OncofedError as exc:
         return _refused(request, exc, back)
-    return _back(back, translate(get_lang(request), "r_saved"))
+    return _back(back, translator(get_lang(request)).gettext("Saved."))
