@@ -29,9 +29,9 @@ def hr_actor(centre: str | None = None):  # type: ignore[no-untyped-def]
 
 
 def centre_names(db) -> dict[str, str]:  # type: ignore[no-untyped-def]
-    from oncofed.services.network.centres import list_centres
+    from oncofed.services.network.centres import centre_names as names
 
-    return {c.id: c.short_name or c.name for c in list_centres(db)}
+    return names(db, short=True)
 
 
 def _day(value: str | None) -> date:

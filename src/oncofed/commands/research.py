@@ -135,7 +135,7 @@ def report_cmd(
     """Print a research report as a table, CSV or JSON (the same figures as the /research pages)."""
     from oncofed.commands.common import open_database
     from oncofed.errors import InputError
-    from oncofed.services.network.centres import list_centres
+    from oncofed.services.network.centres import centre_names
     from oncofed.services.research import bibliometrics as biblio
 
     if what not in REPORTS:
@@ -150,7 +150,7 @@ def report_cmd(
         raise InputError(f"two trials: {trial_id!r} and --trial {trial!r}", field="--trial", fix="give one")
     trial = trial or trial_id
     db = open_database()
-    names = {c.id: c.short_name or c.name for c in list_centres(db)}
+    names = centre_names(db, short=True)
     if what == "portfolio":
         from oncofed.services.research.portfolio import PORTFOLIO_COLUMNS, portfolio
 

@@ -46,6 +46,11 @@ def list_centres(db: Database) -> list[Centre]:
         return CentreRepository(s).list()
 
 
+def centre_names(db: Database, *, short: bool = False) -> dict[str, str]:
+    """Centre id -> its name for tables, charts and reports (`short`: the short name where it has one)."""
+    return {c.id: (c.short_name or c.name) if short else c.name for c in list_centres(db)}
+
+
 def stored_centres(db: Database) -> list[Centre]:
     """The store's centres; a new (empty) store gets the network's reference centres first, so an
     import or a name lookup on a fresh database finds them."""

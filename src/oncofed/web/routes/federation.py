@@ -26,7 +26,7 @@ from oncofed.presenters.workforce import (
     proposal_json,
     with_names,
 )
-from oncofed.services.network.centres import list_centres
+from oncofed.services.network.centres import centre_names
 from oncofed.services.workforce.costing import (
     cost,
     proposal_from_text,
@@ -47,10 +47,6 @@ from oncofed.web.templating import render
 router = APIRouter()
 HR = require_roles(Role.FEDERATION_HR, Role.CENTRE_HR)
 FORMAT = Query("json", pattern="^(json|csv)$")
-
-
-def _names(db: Database) -> dict[str, str]:
-    return {c.id: c.short_name or c.name for c in list_centres(db)}
 
 
 def _day(value: str) -> date:
@@ -106,7 +102,7 @@ def api_overview(db: Database = Depends(get_db), actor: Actor = Depends(HR)) -> 
 
 def _overview(db: Database, actor: Actor) -> dict[str, Any]:
     rev = current_grid(db)
-    names = _names(db)
+    names = centre_names(db, short=True)
     today = date.today()
     counts = compliance(db, actor, centre_id=_centre_of(actor))
     return {
@@ -139,7 +135,7 @@ def api_grid(
     "/api/federation/staff", tags=["federation"], summary="Headcount and FTE per centre, family and level"
 )
 def api_staff(format: str = FORMAT, db: Database = Depends(get_db), actor: Actor = Depends(HR)) -> Any:
-    rows = with_names(headcount(db, actor, _centre_of(actor)), _names(db))
+    rows = with_names(headcount(db, actor, _centre_of(actor)), centre_names(db, short=True))
     if format == "csv":
         return csv_response(rows, HEADCOUNT_COLUMNS, "headcount.csv")
     return {"rows": rows}
@@ -153,7 +149,7 @@ def api_compliance(
     actor: Actor = Depends(HR),
 ) -> Any:
     data = compliance(db, actor, centre_id=_centre_of(actor))
-    data["centres"] = with_names(data["centres"], _names(db))
+    data["centres"] = with_names(data["centres"], centre_names(db, short=True))
     if format == "csv":
         if table == "flagged":
             return csv_response(data["flagged"], FLAGGED_COLUMNS, "below-grid-minimum.csv")
@@ -192,7 +188,7 @@ class ProposalBody(BaseModel):
 
 
 def _costing(db: Database, actor: Actor, proposal: Any, rate: float | None) -> dict[str, Any]:
-    return costing_json(cost(db, actor, proposal, rate, _centre_of(actor)), _names(db))
+    return costing_json(cost(db, actor, proposal, rate, _centre_of(actor)), centre_names(db, short=True))
 
 
 @router.get(
@@ -255,14 +251,14 @@ def grid_page(
 
 @router.get("/federation/staff", response_class=HTMLResponse, include_in_schema=False)
 def staff_page(request: Request, db: Database = Depends(get_db), actor: Actor = Depends(HR)) -> Response:
-    rows = with_names(headcount(db, actor, _centre_of(actor)), _names(db))
+    rows = with_names(headcount(db, actor, _centre_of(actor)), centre_names(db, short=True))
     return render(request, "federation_staff.html", actor=actor, rows=rows, imports=imports(db, actor))
 
 
 @router.get("/federation/compliance", response_class=HTMLResponse, include_in_schema=False)
 def compliance_page(request: Request, db: Database = Depends(get_db), actor: Actor = Depends(HR)) -> Response:
     data = compliance(db, actor, centre_id=_centre_of(actor))
-    data["centres"] = with_names(data["centres"], _names(db))
+    data["centres"] = with_names(data["centres"], centre_names(db, short=True))
     return render(request, "federation_compliance.html", actor=actor, data=data, centre=None)
 
 
@@ -272,14 +268,14 @@ def centre_page(
 ) -> Response:
     _centre_scope(db, actor, centre_id)
     data = compliance(db, actor, centre_id=centre_id)
-    data["centres"] = with_names(data["centres"], _names(db))
+    data["centres"] = with_names(data["centres"], centre_names(db, short=True))
     return render(
         request,
         "federation_compliance.html",
         actor=actor,
         data=data,
         centre=centre_id,
-        rows=with_names(headcount(db, actor, centre_id), _names(db)),
+        rows=with_names(headcount(db, actor, centre_id), centre_names(db, short=True)),
     )
 
 

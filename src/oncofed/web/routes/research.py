@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 from oncofed.domain import Actor, Role
 from oncofed.errors import InputError, NotFound
 from oncofed.presenters.research import copublication_svg, inclusion_funnel_svg
+from oncofed.services.network.centres import centre_names as network_centre_names
 from oncofed.services.network.centres import list_centres
 from oncofed.services.research import bibliometrics as biblio
 from oncofed.services.research.inclusion import COLUMNS_OUT, inclusion_results, inclusion_rows, network_rows
@@ -47,7 +48,8 @@ research_office = require_roles(Role.TRIAL_MANAGER, Role.QUALITY_MANAGER, Role.A
 
 
 def centre_names(db: Database) -> dict[str, str]:
-    return {c.id: c.short_name or c.name for c in list_centres(db)}
+    """Centres by short name (research tables and charts)."""
+    return network_centre_names(db, short=True)
 
 
 def inclusion_payload(db: Database, year: int | None) -> dict[str, Any]:

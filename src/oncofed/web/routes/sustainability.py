@@ -23,7 +23,7 @@ from oncofed.presenters.carbon import (
     post_names,
     scope_bars_svg,
 )
-from oncofed.services.network.centres import list_centres
+from oncofed.services.network.centres import centre_names
 from oncofed.services.sustainability.activity import years
 from oncofed.services.sustainability.factors import factor_set, factor_sets
 from oncofed.services.sustainability.footprint import FootprintReport, footprint_report
@@ -57,10 +57,6 @@ def ascii_filename(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "_", name)
 
 
-def _names(db: Database) -> dict[str, str]:
-    return {c.id: c.short_name or c.name for c in list_centres(db)}
-
-
 def _synthetic(db: Database) -> bool:
     from sqlalchemy import select
 
@@ -83,14 +79,18 @@ def _network(
     if year is None and known:
         year = known[-1]
         report = footprint_report(db, year=year, version=version)
-    data = comparison_json(report.for_year(year), _names(db)) if year else {"centres": [], "network": {}}
+    data = (
+        comparison_json(report.for_year(year), centre_names(db, short=True))
+        if year
+        else {"centres": [], "network": {}}
+    )
     return report, year, {"year": year, "years": known, "factor_table": report.factors.version, **data}
 
 
 def _centre(
     db: Database, centre_id: str, version: str | None
 ) -> tuple[FootprintReport, list[dict[str, Any]]]:
-    names = _names(db)
+    names = centre_names(db, short=True)
     if centre_id not in names:
         raise NotFound(f"no centre {centre_id!r}", fix="list centres at /api/centres")
     report = footprint_report(db, centre_id=centre_id, version=version)
@@ -157,7 +157,7 @@ def api_beges(
             f"no activity data for {centre_id} in {y}",
             fix=f"years with data: {', '.join(str(r['year']) for r in rows)}",
         )
-    out = beges_rows(cy, _names(db), report.factors.version)
+    out = beges_rows(cy, centre_names(db, short=True), report.factors.version)
     if format == "csv":
         return csv_response(out, BEGES_COLUMNS, f"beges-{centre_id}-{y}.csv")
     return {"centre_id": centre_id, "year": y, "complete": cy.complete, "problems": cy.problems, "posts": out}
@@ -190,7 +190,7 @@ def api_travel(format: str = FORMAT, db: Database = Depends(get_db)) -> Any:
 
 def _travel(db: Database) -> tuple[str | None, list[dict[str, Any]]]:
     computed, figures = stored_travel(db)
-    names = _names(db)
+    names = centre_names(db, short=True)
     rows = [{"centre_id": c, "centre": names.get(c, c), **f} for c, f in figures.items()]
     return (computed.isoformat(timespec="minutes") if computed else None), sorted(
         rows, key=lambda r: r["centre"]
@@ -224,7 +224,7 @@ def centre_page(
         request,
         "sustainability_centre.html",
         centre_id=centre_id,
-        centre=_names(db)[centre_id],
+        centre=centre_names(db, short=True)[centre_id],
         rows=rows,
         lines=lines_json(latest) if latest else [],
         latest=rows[-1] if rows else None,
