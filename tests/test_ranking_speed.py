@@ -170,3 +170,26 @@ def test_a_board_agenda_is_encoded_in_one_batch_before_its_cases_are_matched() -
     assert index.prepare_queries(texts) == 0  # all in memory now
     lexical = TrialIndex([e.trial for e in index.entries], criteria_of=lambda t: [], dense=False)
     assert lexical.prepare_queries(["a text never seen"]) == 0  # the dense layer off: nothing to encode
+
+
+def test_bad_settings_say_what_to_write_and_an_unwritable_models_folder_falls_back_to_pytorch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from oncofed.errors import ConfigError
+    from oncofed.matching.ranking.encoder import default_backend, default_threads
+
+    monkeypatch.setenv("ONCOFED_DENSE_BACKEND", "gpu")
+    with pytest.raises(ConfigError, match="ONCOFED_DENSE_BACKEND='gpu'") as err:
+        default_backend()
+    assert "onnx, torch" in str(err.value)
+    monkeypatch.setenv("ONCOFED_DENSE_THREADS", "two")
+    with pytest.raises(ConfigError, match="ONCOFED_DENSE_THREADS"):
+        default_threads()
+    monkeypatch.delenv("ONCOFED_DENSE_THREADS")
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setattr(dense, "_EMBEDDERS", {})
+    monkeypatch.setattr(dense, "_MODELS_DIR", blocker / "models")
+    with pytest.warns(RuntimeWarning, match="using PyTorch"):
+        fallback = dense.get_embedder("onnx-int8")
+    assert fallback.backend == "torch" and fallback.embed(["a sentence"]).shape == (1, DIM)

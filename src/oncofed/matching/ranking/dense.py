@@ -23,6 +23,7 @@ import hashlib
 import os
 import re
 import threading
+import warnings
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -71,7 +72,18 @@ def get_embedder(backend: str | None = None) -> Embedder:
     chosen = backend or default_backend()
     with _EMBEDDER_LOCK:
         if chosen not in _EMBEDDERS:
-            _EMBEDDERS[chosen] = load_embedder(chosen, models_dir() if chosen != "torch" else None)
+            try:
+                _EMBEDDERS[chosen] = load_embedder(chosen, models_dir() if chosen != "torch" else None)
+            except (OSError, ImportError, RuntimeError) as exc:  # e.g. a read-only var/: rank anyway
+                if chosen == "torch":
+                    raise
+                warnings.warn(
+                    f"the {chosen} dense back end could not be prepared ({exc}); using PyTorch "
+                    "(set ONCOFED_MODELS_DIR to a writable folder)",
+                    RuntimeWarning,
+                    stacklevel=2,
+                )
+                _EMBEDDERS[chosen] = load_embedder("torch", None)
         return _EMBEDDERS[chosen]
 
 

@@ -34,6 +34,8 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from oncofed.errors import ConfigError
+
 DIM = 384
 MODEL_NAME = "all-MiniLM-L6-v2"
 MAX_TOKENS = 256  # the model's max_seq_length (sentence_bert_config.json)
@@ -66,7 +68,10 @@ def default_backend() -> str:
     chosen = os.environ.get("ONCOFED_DENSE_BACKEND", "").strip().lower()
     if chosen:
         if chosen not in BACKENDS:
-            raise ValueError(f"ONCOFED_DENSE_BACKEND={chosen!r}: use one of {', '.join(BACKENDS)}")
+            raise ConfigError(
+                f"ONCOFED_DENSE_BACKEND={chosen!r} is not a dense back end",
+                fix=f"use one of {', '.join(BACKENDS)}, or unset it",
+            )
         return chosen
     return "onnx" if onnx_available() else "torch"
 
@@ -76,8 +81,9 @@ def default_threads() -> int:
     try:
         return max(1, int(raw))
     except ValueError:
-        raise ValueError(
-            f"ONCOFED_DENSE_THREADS={raw!r}: write a whole number of threads (1 is best on 2 shared cores)"
+        raise ConfigError(
+            f"ONCOFED_DENSE_THREADS={raw!r} is not a number of threads",
+            fix="write a whole number (1 is best on 2 shared cores), or unset it",
         ) from None
 
 
