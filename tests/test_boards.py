@@ -16,8 +16,10 @@ from oncofed.services.boards.access import utcnow
 from oncofed.services.boards.boards import create_meeting, meeting_detail
 from oncofed.services.boards.cards import freeze_meeting
 from oncofed.services.boards.cases import add_case, case_detail, patient_boards
-from oncofed.services.boards.decisions import TrialChoice, record_decision, screen_failures, sign_record
+from oncofed.services.boards.decisions import TrialChoice, record_decision
 from oncofed.services.boards.reopen import detect_events, scan_events
+from oncofed.services.boards.screen_failures import screen_failures
+from oncofed.services.boards.signing import sign_record
 from oncofed.store.db import Database
 from oncofed.store.models_boards import CaseRow, TrialDecisionRow
 from oncofed.store.models_prescreen import ScreeningCandidateRow, ScreeningEventRow

@@ -18,8 +18,9 @@ import pytest
 from sqlalchemy import func, select, text
 from typer.testing import CliRunner
 
+from oncofed.ingest.patients.files import first_non_utf8
 from oncofed.services.network.centres import load_centres
-from oncofed.services.patients.records import first_non_utf8, import_patients
+from oncofed.services.patients.records import import_patients
 from oncofed.services.trials.importing import import_trials
 from oncofed.store.db import Database
 from oncofed.store.models import PatientRow, TrialRow

@@ -318,7 +318,7 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - one command group
         """Sign a decided record as the board's coordinator."""
         from oncofed.commands.common import console, open_database
         from oncofed.errors import OncofedError
-        from oncofed.services.boards.decisions import sign_record
+        from oncofed.services.boards.signing import sign_record
 
         try:
             digest = sign_record(open_database(), _actor(centre), case_id, signer=as_user)
@@ -378,7 +378,7 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - one command group
         """Why boards did not propose trials (counts per trial, centre, reason, criterion)."""
         from oncofed.commands.common import console, open_database
         from oncofed.presenters.csv import to_csv
-        from oncofed.services.boards.decisions import SCREEN_FAILURE_COLUMNS, screen_failures
+        from oncofed.services.boards.screen_failures import SCREEN_FAILURE_COLUMNS, screen_failures
 
         data = screen_failures(open_database(), trial_id=trial)
         if _emit(data, as_json):

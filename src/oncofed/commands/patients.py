@@ -51,7 +51,8 @@ def register(app: typer.Typer) -> None:
         exits 1 when anything was rejected."""
         from oncofed.commands.common import console, err_console, open_database, progress_bar
         from oncofed.domain import Actor
-        from oncofed.services.patients.records import dumps_report, expand_paths, import_patients
+        from oncofed.ingest.patients.files import expand_paths
+        from oncofed.services.patients.records import dumps_report, import_patients
 
         files = expand_paths(paths)  # a missing file is an error before any progress bar is drawn
         db = open_database()

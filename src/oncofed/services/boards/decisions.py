@@ -1,27 +1,23 @@
 """Decisions: the proposal (words and structured setting), the specialties present, and for every
 candidate trial "proposed" or "not proposed" with a reason from the list. A proposed trial puts the
 patient on the trial's pre-screening list at the patient's centre (the screening workflow of
-services/prescreen); not-proposed reasons reach trial managers as screen failures. The coordinator
-signs the record; a signed record never changes (its SHA-256 is kept)."""
+services/prescreen); not-proposed reasons reach trial managers as screen failures
+(`screen_failures.py`). The coordinator signs the record (`signing.py`)."""
 
 from __future__ import annotations
 
-import hashlib
-import json
-from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete
 from sqlalchemy.orm.exc import StaleDataError
 
 from oncofed.domain import Actor
 from oncofed.errors import InputError, NotFound, OncofedError
-from oncofed.services.boards.access import audit_cases, get_case, require_board_staff, trail, utcnow
-from oncofed.services.boards.vocabulary import check_code, check_codes, label, vocabulary
+from oncofed.services.boards.access import get_case, require_board_staff, trail, utcnow
+from oncofed.services.boards.vocabulary import check_code, check_codes, vocabulary
 from oncofed.store.db import Database
-from oncofed.store.models import TrialRow
-from oncofed.store.models_boards import BoardRow, CaseRow, MeetingRow, TrialDecisionRow
+from oncofed.store.models_boards import CaseRow, TrialDecisionRow
 from oncofed.store.models_prescreen import NotificationRow, ScreeningCandidateRow
 
 
@@ -272,133 +268,3 @@ def enter_screening(db: Database, actor: Actor, case_id: int, trial_id: str) -> 
             row.screening, row.screening_detail = status, detail
             trail(s, done, actor, "pre-screening", f"{trial_id}: {status} ({detail})")
     return {"status": status, "detail": detail}
-
-
-def record_content(case: dict[str, Any]) -> dict[str, Any]:
-    """What the signed record attests (the SHA-256 is computed over this, canonical JSON)."""
-    keys = (
-        "case_id",
-        "kind",
-        "question",
-        "patient",
-        "summary",
-        "proposal",
-        "settings",
-        "specialties",
-        "decided_by",
-        "decided_at",
-    )
-    out = {k: case.get(k) for k in keys}
-    out["board"] = case["board"]["name"]
-    out["meeting"] = case["meeting"]["scheduled_for"] if case.get("meeting") else None
-    out["trials"] = [
-        {
-            "trial_id": c["trial_id"],
-            "verdict": c["verdict"],
-            "to_check": [x["criterion"] for x in c["to_check"]],
-            "decision": c.get("decision"),
-        }
-        for c in case.get("candidates") or []
-    ]
-    return out
-
-
-def record_sha256(case: dict[str, Any]) -> str:
-    blob = json.dumps(record_content(case), sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(blob.encode()).hexdigest()
-
-
-def sign_record(db: Database, actor: Actor, case_id: int, *, signer: str | None = None) -> str:
-    """The coordinator signs the record (`signer`: the coordinator's username when an operator signs
-    from the command line). Returns the record's SHA-256."""
-    from oncofed.services.boards.cases import case_json
-
-    with db.session() as s:
-        case, board = get_case(s, actor, case_id, "board.sign")
-        who = signer or actor.user_id
-        if who != board.coordinator or (signer is not None and not actor.user_id.startswith("cli:")):
-            raise NotFound(
-                f"no record of case {case_id} for you to sign",
-                fix=f"the board's coordinator ({board.coordinator}) signs its records",
-            )
-        if case.status != "decided":
-            fix = "it is already signed" if case.status == "signed" else "record the decision first"
-            raise InputError(f"case {case_id} is {case.status}", field="case", fix=fix)
-        digest = record_sha256(case_json(s, actor, case, board))
-        case.signed_by, case.signed_at, case.status, case.record_sha256 = who, utcnow(), "signed", digest
-        trail(s, case, actor, "signed", f"by {who}; record SHA-256 {digest}")
-        audit_cases(s, actor, "board.record.sign", [case])
-        if case.meeting_id is not None:
-            s.flush()
-            left = s.scalar(
-                select(func.count())
-                .select_from(CaseRow)
-                .where(CaseRow.meeting_id == case.meeting_id, CaseRow.status != "signed")
-            )
-            meeting = s.get(MeetingRow, case.meeting_id)
-            if meeting is not None and not left:
-                meeting.status = "closed"
-        return digest
-
-
-SCREEN_FAILURE_COLUMNS = [
-    "trial_id",
-    "title",
-    "board_centre_id",
-    "reason",
-    "reason_label",
-    "criterion",
-    "cases",
-]
-
-
-def screen_failures(db: Database, *, trial_id: str | None = None, lang: str = "en") -> dict[str, Any]:
-    """Why boards did not propose each trial: counts per (trial, centre, reason, criterion), never a
-    patient; and per trial how often it was a candidate and how often proposed."""
-    with db.session() as s:
-        stmt = (
-            select(
-                TrialDecisionRow.trial_id,
-                BoardRow.centre_id,
-                TrialDecisionRow.proposed,
-                TrialDecisionRow.reason,
-                TrialDecisionRow.criterion,
-            )
-            .join(CaseRow, CaseRow.id == TrialDecisionRow.case_id)
-            .join(BoardRow, BoardRow.id == CaseRow.board_id)
-        )
-        if trial_id:
-            stmt = stmt.where(TrialDecisionRow.trial_id == trial_id)
-        rows = s.execute(stmt).all()
-        titles = dict(
-            s.execute(select(TrialRow.id, TrialRow.title).where(TrialRow.id.in_({r[0] for r in rows}))).all()
-        )
-    failures: Counter[tuple[str, str, str, str]] = Counter()
-    totals: dict[str, Counter[str]] = {}
-    for tid, centre, proposed, reason, criterion in rows:
-        totals.setdefault(tid, Counter())["proposed" if proposed else "not_proposed"] += 1
-        if not proposed:
-            failures[(tid, centre, reason, criterion if reason == "not_eligible" else "")] += 1
-    out = [
-        {
-            "trial_id": t,
-            "title": titles.get(t, ""),
-            "board_centre_id": c,
-            "reason": r,
-            "reason_label": label("not_proposed_reasons", r, lang),
-            "criterion": k,
-            "cases": n,
-        }
-        for (t, c, r, k), n in sorted(failures.items(), key=lambda x: (x[0][0], -x[1], x[0][1:]))
-    ]
-    trials = [
-        {
-            "trial_id": t,
-            "title": titles.get(t, ""),
-            "candidate": sum(c.values()),
-            "proposed": c["proposed"],
-            "not_proposed": c["not_proposed"],
-        }
-        for t, c in sorted(totals.items())
-    ]
-    return {"trials": trials, "failures": out}

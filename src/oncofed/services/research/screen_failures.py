@@ -87,7 +87,7 @@ def screening_source(db: Database, trial_id: str) -> list[ScreenFailure]:
 
 
 def board_source(db: Database, trial_id: str) -> list[ScreenFailure]:
-    from oncofed.services.boards.decisions import screen_failures
+    from oncofed.services.boards.screen_failures import screen_failures
 
     data = screen_failures(db, trial_id=trial_id)
     return [

@@ -33,16 +33,10 @@ from oncofed.services.boards.boards import (
 )
 from oncofed.services.boards.cards import freeze_meeting
 from oncofed.services.boards.cases import add_case, case_detail, patient_boards, schedule_case
-from oncofed.services.boards.decisions import (
-    SCREEN_FAILURE_COLUMNS,
-    DecisionConflict,
-    TrialChoice,
-    enter_screening,
-    record_decision,
-    screen_failures,
-    sign_record,
-)
+from oncofed.services.boards.decisions import DecisionConflict, TrialChoice, enter_screening, record_decision
 from oncofed.services.boards.reopen import scan_events
+from oncofed.services.boards.screen_failures import SCREEN_FAILURE_COLUMNS, screen_failures
+from oncofed.services.boards.signing import sign_record
 from oncofed.web.auth import require_roles
 from oncofed.web.csv_export import csv_response
 from oncofed.web.deps import MAX_ID, Db, Lang, RowId

@@ -19,8 +19,10 @@ from oncofed.presenters.i18n import translate
 from oncofed.services.boards.boards import board_detail, create_meeting, list_boards, meeting_detail
 from oncofed.services.boards.cards import freeze_meeting
 from oncofed.services.boards.cases import add_case, case_detail, schedule_case
-from oncofed.services.boards.decisions import TrialChoice, record_decision, screen_failures, sign_record
+from oncofed.services.boards.decisions import TrialChoice, record_decision
 from oncofed.services.boards.reopen import scan_events
+from oncofed.services.boards.screen_failures import screen_failures
+from oncofed.services.boards.signing import sign_record
 from oncofed.web.deps import MAX_ID, Db, Lang, RowId
 from oncofed.web.routes.boards import BoardUser, TrialManager
 from oncofed.web.templating import render
