@@ -15,7 +15,7 @@ from starlette.concurrency import run_in_threadpool
 from oncofed.errors import InputError, NotFound, OncofedError
 from oncofed.presenters.boards import labels, record_context, record_pdf, record_title
 from oncofed.presenters.documents import render_document
-from oncofed.presenters.i18n import translate
+from oncofed.presenters.i18n import Translator, translator
 from oncofed.services.boards.boards import board_detail, create_meeting, list_boards, meeting_detail
 from oncofed.services.boards.cards import freeze_meeting
 from oncofed.services.boards.cases import add_case, case_detail, schedule_case
@@ -30,9 +30,9 @@ from oncofed.web.templating import render
 router = APIRouter()
 
 
-def _say(request: Request, key: str, **values: Any) -> str:
-    """A message in the caller's language (shown on the page a form returns to)."""
-    return translate(getattr(request.state, "lang", "en"), key, **values)
+def _text(request: Request) -> Translator:
+    """The caller's language (messages shown on the page a form returns to)."""
+    return translator(getattr(request.state, "lang", "en"))
 
 
 def _refused(request: Request, exc: OncofedError, back: str) -> Response:
@@ -41,7 +41,7 @@ def _refused(request: Request, exc: OncofedError, back: str) -> Response:
         request,
         "error.html",
         status_code=code,
-        title=_say(request, "b_error"),
+        title=_text(request).gettext("The request was refused"),
         message=exc.message,
         fix=(exc.fix or "") + f" — {back}",
     )
@@ -91,7 +91,10 @@ def boards_page(
 @router.post("/boards/scan", include_in_schema=False)
 def scan_form(request: Request, db: Db, actor: BoardUser) -> Response:
     events = scan_events(db, actor)
-    return _back("/boards", _say(request, "b_scan_done", count=len(events)))
+    return _back(
+        "/boards",
+        _text(request).gettext("%(count)s case(s) re-opened by an event in the record.", count=len(events)),
+    )
 
 
 @router.get("/boards/screen-failures", response_class=HTMLResponse, include_in_schema=False)
@@ -118,9 +121,9 @@ def freeze_form(request: Request, meeting_id: RowId, db: Db, actor: BoardUser) -
         r = freeze_meeting(db, actor, meeting_id)
     except OncofedError as exc:
         return _refused(request, exc, back)
-    msg = _say(
-        request,
-        "b_frozen_report",
+    msg = _text(request).gettext(
+        "Agenda frozen: %(cases)s case(s) re-matched in %(seconds)s s, %(candidates)s candidate trial(s), "
+        "%(new)s new since the last discussion.",
         cases=r.cases,
         seconds=f"{r.seconds:.1f}",
         candidates=r.candidates,
@@ -175,7 +178,7 @@ async def decision_form(request: Request, case_id: RowId, db: Db, actor: BoardUs
         )
     except OncofedError as exc:
         return _refused(request, exc, back)
-    return _back(back, translate(lang, "b_saved"))
+    return _back(back, translator(lang).gettext("Saved."))
 
 
 @router.post("/boards/cases/{case_id}/sign", include_in_schema=False)
