@@ -543,6 +543,8 @@ def therapy_atoms(text: str) -> tuple[list[Atom], list[tuple[int, int]]]:
             **({ANCHOR: True} if (c.start, c.end) in anchored else {}),
         }
         out.append(_atom("prior_therapy", "present", (c.start, c.end), text, code=c.code, attributes=cattrs))
+    if not allergy:
+        out += _medication_atoms(text, spans)
     if allergy:
         out.append(
             _atom(
@@ -579,6 +581,32 @@ def therapy_atoms(text: str) -> tuple[list[Atom], list[tuple[int, int]]]:
     if naive:
         out.append(_atom("treatment_naive", "present", naive.span(), text))
     return out, spans
+
+
+def _medication_atoms(text: str, taken: list[tuple[int, int]]) -> list[Atom]:
+    """Concomitant drugs and their classes ("enzyme-inducing anti-epileptic drugs", "warfarin"):
+    `prior_therapy` atoms marked `medication` (decided on the record's medications, never on its
+    anticancer treatments). Drugs named after a class illustrate it ("CYP3A4 inhibitors (e.g.
+    itraconazole)") and are no atoms of their own."""
+    classes = vocab.find_medication_classes(text)
+    drugs = vocab.find_medications(text)
+    if not classes and not drugs:
+        return []
+    out: list[Atom] = []
+    for c in classes:
+        if any(s <= c.start < e for s, e in taken):
+            continue
+        taken.append((c.start, c.end))
+        out.append(_atom("prior_therapy", "present", (c.start, c.end), text, code=c.code,
+                         attributes={"class": c.code, "medication": True}))  # fmt: skip
+    first_class = min((c.start for c in classes), default=len(text))
+    for d in drugs:
+        if d.start > first_class or any(s <= d.start < e for s, e in taken):
+            continue
+        taken.append((d.start, d.end))
+        out.append(_atom("prior_therapy", "present", (d.start, d.end), text, code=d.code,
+                         attributes={"classes": d.attributes["classes"], "medication": True}))  # fmt: skip
+    return out
 
 
 # --- conditions: CNS disease, metastases, measurable disease, infections, comorbidities ------------

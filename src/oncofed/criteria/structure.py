@@ -63,7 +63,8 @@ _PLAIN = compile_i(
 )
 _INLINE = compile_i(
     r"^\W*(?P<label>(?:(?:dose[\s-]+)?(?:expansion|escalation|extension)\s+)?"
-    r"(?:cohort|part|arm|group|stratum|module)\s*[\w.]{1,6}(?:\s*\([^)]{0,40}\))?"
+    r"(?:cohort|part|arm|group|stratum|module)s?\s*[\w.]{1,6}(?:\s*(?:,|&|/|\band\b|\bor\b)\s*[\w.]{1,6}(?=\s*(?:,|&|/|and|or|:|-|–|\()))*"
+    r"(?:\s*\([^)]{0,40}\))?"
     r"|phase\s+(?:[0-9]+[ab]?|i{1,3}v?[ab]?)\s+part"
     r"|for\s+(?:the\s+)?(?:dose[\s-]+)?(?:expansion|escalation|extension)\s+(?:phase|part|cohort)s?)"
     r"\s*[:\-–]\s*(?=\S)"
@@ -92,6 +93,7 @@ _QUALIFIER = compile_i(
 _POPULATION_KINDS = {"cancer_type", "biomarker", "disease_setting", "stage"}
 _DISEASE_KINDS = {"cancer_type", "disease_setting", "stage"}
 _OR_LEAD = re.compile(r"^\W*(?:OR|Or|or)\b\s+(?=\S)")
+_OR_TRAIL = re.compile(r"[\s,;]\s*(?:OR|Or|or|and/or)\s*$")
 _MUST_NOT = compile_i(
     r"\b(?:must|should|may|can|shall|will)\s*(?:not|n't)\b|\bcannot\b|\b(?:is|are)\s+not\s+(?:allowed|permitted)\s+to\b"
 )
@@ -175,6 +177,8 @@ def organise(criteria: Sequence[Criterion], hints: Sequence[str | None] | None =
     options: tuple[str, int] | None = None  # (label of the "one of" cohort, options so far)
     option_parent: int | None = None
     or_run: tuple[str | None, int, int] | None = None  # "OR" alternatives: base cohort, count, first line
+    before_heading: list[tuple[int, str]] = []  # the stack before the last cohort heading
+    inline_block: bool | None = False  # None: right after a cohort heading; True: its lines are labelled
 
     def current() -> str | None:
         return JOIN.join(label for _, label in stack) or None
@@ -186,7 +190,7 @@ def organise(criteria: Sequence[Criterion], hints: Sequence[str | None] | None =
         if c.section is not section or hint != last_hint:
             section, last_hint = c.section, hint
             stack = [(min(_rank(_label(hint)), 2), _label(hint))] if hint else []
-            options, option_parent, inline_prev = None, None, []
+            options, option_parent, inline_prev, inline_block = None, None, [], False
         if c.index < 0:  # registry fields: never a heading, never a cohort
             out.append(c)
             continue
@@ -199,7 +203,9 @@ def organise(criteria: Sequence[Criterion], hints: Sequence[str | None] | None =
             if kind == "all":
                 stack = []
             elif kind == "cohort" and label:
-                stack = [(r, x) for r, x in stack if r < rank] + [(rank, label)]
+                before_heading = [(r, x) for r, x in stack if r < rank]
+                stack = before_heading + [(rank, label)]
+                inline_block = None
                 if c.section is Section.INCLUSION and any(a.kind != "non_evaluable" for a in c.atoms):
                     out.append(replace(c, cohort=current()))  # "For TNBC:" is the cohort's requirement
             if kind == "one_of" and c.section is Section.INCLUSION:
@@ -212,13 +218,25 @@ def organise(criteria: Sequence[Criterion], hints: Sequence[str | None] | None =
                 out.append(replace(c, cohort=current()))
             continue
         cohort = current()
-        if _OR_LEAD.match(c.text) and c.section is Section.INCLUSION and out:
+        # "Has not received prior anti-PD-1 therapy, or" / "Has received ...": a line ending with "or"
+        # and the next one are alternatives
+        run_label = _join(or_run[0], f"alternative {or_run[1]} of line {or_run[2]}") if or_run else None
+        trailing = (
+            c.section is Section.INCLUSION
+            and bool(out)
+            and out[-1].section is c.section
+            and bool(_OR_TRAIL.search(out[-1].text))
+            and out[-1].cohort in (cohort, run_label)
+            and not (_INLINE.match(c.text) or _INLINE_SUFFIX.search(c.text))
+        )
+        if (_OR_LEAD.match(c.text) or trailing) and c.section is Section.INCLUSION and out:
             # "OR relapsed osteosarcoma ...": this line and the disease lines before it are alternatives
             if or_run is None:
                 base = current()
-                first = len(out)
+                first = len(out) - 1 if trailing else len(out)
                 while (
-                    first > 0
+                    not trailing
+                    and first > 0
                     and out[first - 1].section is c.section
                     and out[first - 1].cohort == base
                     and (any(a.kind in _DISEASE_KINDS for a in out[first - 1].atoms))
@@ -238,6 +256,13 @@ def organise(criteria: Sequence[Criterion], hints: Sequence[str | None] | None =
             or_run = None
         inline = _INLINE.match(c.text)
         suffix = _INLINE_SUFFIX.search(c.text)
+        if inline_block is None:
+            inline_block = bool(inline or suffix)
+        elif inline_block and not (inline or suffix):
+            # a heading whose lines each carry their own label ("Expansion:" then "Expansion Cohort 2: ...")
+            # holds those lines only: the first unlabelled line is common again
+            stack, inline_block = before_heading, False
+            cohort = current()
         if inline or suffix:
             label = _label(inline.group("label")) if inline else _label(suffix.group("label"))  # type: ignore[union-attr]
             rank = _rank(label)

@@ -290,6 +290,54 @@ def normalize_drug(text: str) -> str | None:
     return mentions[0].code if mentions else None
 
 
+# --- concomitant (non-anticancer) drugs: vocab/concomitant_drugs.tsv -----------------------------
+
+
+@functools.cache
+def _medications() -> tuple[dict[str, tuple[str, ...]], PhraseIndex, PhraseIndex]:
+    """(drug -> classes, index of drug names, index of class phrases)."""
+    classes: dict[str, tuple[str, ...]] = {}
+    drugs: dict[str, str] = {}
+    names: dict[str, str] = {}
+    for row in load_tsv(VOCAB + "concomitant_drugs.tsv"):
+        if row["kind"] == "drug":
+            classes[row["name"]] = tuple(_split_keep_case(row["classes"]))
+            for phrase in [row["name"], *_split(row["phrases"])]:
+                drugs.setdefault(phrase.lower(), row["name"])
+        else:
+            classes.setdefault(row["name"], ())
+            for phrase in _split(row["phrases"]):
+                names.setdefault(phrase, row["name"])
+    return classes, PhraseIndex(drugs), PhraseIndex(names)
+
+
+def find_medications(text: str) -> list[Mention]:
+    """Concomitant drugs named in `text` (code: lower-case INN, attributes["classes"])."""
+    table, index, _ = _medications()
+    return [
+        Mention(m.start, m.end, m.text, m.code, {"classes": list(table.get(m.code, ()))})
+        for m in index.find(text)
+    ]
+
+
+def find_medication_classes(text: str) -> list[Mention]:
+    """Classes of concomitant drugs named in `text` ("enzyme-inducing anti-epileptic drugs")."""
+    return _medications()[2].find(text)
+
+
+def medication_classes(name: str) -> tuple[str, ...]:
+    """Classes of a concomitant drug (empty for a class name or an unknown drug)."""
+    return _medications()[0].get(name, ())
+
+
+def is_medication(name: str | None) -> bool:
+    """Whether `name` is a concomitant drug or one of their classes (not an anticancer therapy)."""
+    if not name:
+        return False
+    table = _medications()[0]
+    return name in table or any(part in table for part in name.split("/"))
+
+
 # --- genes and biomarkers ----------------------------------------------------------------------
 
 

@@ -8,9 +8,9 @@ import math
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from oncofed.criteria.vocab import oncotree_name
+from oncofed.criteria.vocab import medication_classes, oncotree_name
 from oncofed.domain import Atom, Fact
-from oncofed.matching.facts import PatientView, as_float, fact_date, parse_stage
+from oncofed.matching.facts import PatientView, as_float, fact_date, parse_stage, within
 from oncofed.matching.numeric import compare, compare_range, lab_threshold, record_uln, threshold_words
 from oncofed.matching.outcomes import tri_of
 from oncofed.matching.vocab import (
@@ -203,13 +203,16 @@ def _presence(kind: str, code: str | None, v: PatientView, day: date, atom: Atom
     label = (code or kind).replace("_", " ")
     pos = v.positive(kind, code)
     if pos:
-        f = pos[0]
+        dated = [(within(day, f, atom.window_days, "when"), f) for f in pos]
+        yes = [f for ok, f in dated if ok]
+        if yes:
+            f = yes[0]
+            when = f" on {f.when}" if atom.window_days is not None and f.when else ""
+            return AtomResult(True, f"{f.display or label} recorded{when}", f)
+        f = next((f for ok, f in dated if ok is None), pos[0])
         shown = f.display or label
-        inside = _within(day, fact_date(f), atom.window_days)
-        if inside is None:
+        if any(ok is None for ok, _ in dated):
             return unknown(f"date of {shown} (within {atom.window_days} days?)", fact=f)
-        if inside:
-            return AtomResult(True, f"{shown} recorded", f)
         return AtomResult(False, f"{shown} recorded, more than {atom.window_days} days ago", f)
     neg = v.negative(kind, code)
     if neg:
@@ -395,7 +398,63 @@ def _says(f: Fact, qualifier: str) -> bool:
     return norm_text(qualifier) in norm_text(words)
 
 
+def medication_matches(f: Fact, code: str, klass: str | None) -> bool:
+    """Same concomitant drug, or the drug (or class) recorded belongs to the wanted class."""
+    if norm_text(f.code or "") == norm_text(code):
+        return True
+    wanted = class_alternatives(code) | (class_alternatives(klass) if klass else set())
+    classes = {norm_text(c) for c in (*f.attributes.get("classes", ()), f.attributes.get("class") or "")}
+    classes |= {norm_text(c) for c in medication_classes(str(f.code or ""))}
+    return bool(wanted & (classes - {""}))
+
+
+def medication(atom: Atom, v: PatientView, day: date) -> AtomResult:
+    """A concomitant drug or class ("enzyme-inducing antiepileptic drugs", "anticoagulation"): decided by
+    the medications recorded, never presumed from their absence (a medication list is rarely complete)."""
+    code = atom.code or str(atom.value or "")
+    klass = atom.attributes.get("class")
+    label = klass or code
+    local = "topical" in (atom.text or "").lower()  # a topical drug is no systemic exposure unless asked
+    hits = [
+        f
+        for f in v.positive("medication")
+        if medication_matches(f, code, klass) and (local or f.attributes.get("route") != "topical")
+    ]
+    if hits:
+        if atom.window_days is not None:
+            dated = [
+                (within(day, h, atom.window_days, "when"), h) for h in hits if not h.attributes.get("current")
+            ]
+            if not any(h.attributes.get("current") for h in hits) and not any(ok for ok, _ in dated):
+                if any(ok is None for ok, _ in dated):
+                    return unknown(f"date of {label} (within {atom.window_days} days?)", fact=hits[0])
+                return AtomResult(
+                    atom.operator == "absent",
+                    f"{hits[0].display or hits[0].code}: more than {atom.window_days} days ago",
+                    hits[0],
+                )
+        current = [h for h in hits if h.attributes.get("current")]
+        f = (current or hits)[0]
+        words = f"{'currently on' if current else 'received'} {f.code}{f' ({label})' if norm_text(label) != norm_text(f.code or '') else ''}"
+        if atom.attributes.get("current") and not current:
+            if all(h.attributes.get("current") is False for h in hits):
+                return AtomResult(atom.operator == "absent", f"{words} (in the past, not current)", f)
+            return unknown(
+                f"whether {label} is current", f"{words}; whether it is ongoing is not recorded", f
+            )
+        return AtomResult(atom.operator != "absent", words, f)
+    negs = [f for f in v.negative("medication") if medication_matches(f, code, klass)]
+    if negs:
+        return AtomResult(atom.operator == "absent", f"no {label} (recorded)", negs[0])
+    return unknown(f"current medications ({label}?)")
+
+
+_RT_TYPES = ("whole", "craniospinal", "extended", "total body", "hemibody")
+
+
 def prior_therapy(atom: Atom, v: PatientView, day: date) -> AtomResult:
+    if atom.attributes.get("medication"):
+        return medication(atom, v, day)
     code = atom.code or str(atom.value or "")
     klass = atom.attributes.get("class")
     label = klass or code
@@ -422,7 +481,7 @@ def prior_therapy(atom: Atom, v: PatientView, day: date) -> AtomResult:
             holds = True
             f = hits[0]
         else:
-            inside = [(_within(day, fact_date(h), atom.window_days), h) for h in hits]
+            inside = [(within(day, h, atom.window_days), h) for h in hits]
             yes = [h for ok, h in inside if ok]
             if yes:
                 holds, f = True, yes[0]
@@ -432,14 +491,29 @@ def prior_therapy(atom: Atom, v: PatientView, day: date) -> AtomResult:
                 holds, f = False, hits[0]
         words = _treatment_words(f)
         if holds and atom.attributes.get("current"):  # "currently receiving": a past course is not current
-            if all(h.attributes.get("historical") for h in hits):
+            ongoing = [h for h in hits if h.attributes.get("current")]
+            if ongoing:
+                return AtomResult(
+                    atom.operator != "absent", f"{_treatment_words(ongoing[0])} (current)", ongoing[0]
+                )
+            if all(h.attributes.get("historical") or h.attributes.get("current") is False for h in hits):
                 return AtomResult(atom.operator == "absent", f"{words} (in the past, not current)", f)
             return unknown(
                 f"whether {label} is current", f"{words}; whether it is ongoing is not recorded", f
             )
         qualifier = str(atom.attributes.get("qualifier") or "")
         if holds and qualifier and not _says(f, qualifier):  # "whole brain radiotherapy" vs "radiotherapy"
-            return unknown(f"whether the {label} was {qualifier}", f"{words}; {qualifier} not recorded", f)
+            said = [h for h in hits if _says(h, qualifier)]
+            if said:
+                f, words = said[0], _treatment_words(said[0])
+            elif qualifier.startswith(_RT_TYPES) and all(h.attributes.get("site") for h in hits):
+                # "whole brain" asked, "SRS to 2 lesions" recorded: another kind of radiotherapy
+                sites = "; ".join(sorted({str(h.attributes["site"]) for h in hits}))
+                return AtomResult(atom.operator == "absent", f"{words} ({sites}), not {qualifier}", f)
+            else:
+                return unknown(
+                    f"whether the {label} was {qualifier}", f"{words}; {qualifier} not recorded", f
+                )
         if atom.window_days is not None and not holds:
             words += f" (more than {atom.window_days} days ago)"
         holds = holds if atom.operator != "absent" else not holds
@@ -503,6 +577,70 @@ def comorbidity(atom: Atom, v: PatientView, day: date) -> AtomResult:
                     return AtomResult(False, f"{label}: not active", pos[0])
             return result
     return unknown(f"history: {label or atom.kind.replace('_', ' ')}")
+
+
+# carve-outs of "other malignancy" criteria that a recorded cancer's words may state
+_EXCEPTION_WORDS = {
+    "basal cell": ("basal cell", "bcc"),
+    "in situ": ("in situ", "dcis", "lcis", "cin", "tis"),
+    "non-melanoma": (
+        "basal cell",
+        "bcc",
+        "squamous cell carcinoma of the skin",
+        "cutaneous squamous",
+        "cscc",
+    ),
+    "squamous cell skin": ("squamous cell carcinoma of the skin", "cutaneous squamous", "cscc", "skin scc"),
+}
+
+
+def _excepted(f: Fact, exceptions: list[str]) -> bool:
+    """Whether a recorded other cancer is one the criterion carves out ("except basal cell carcinoma")."""
+    code = str(f.attributes.get("cancer") or "")
+    words = norm_text(
+        " ".join(str(x) for x in (f.attributes.get("text"), oncotree_name(code) if code else "") if x)
+    )
+    for exc in exceptions:
+        e = str(exc)
+        if code and e.isupper() and oncotree_is_within(code, (e,)):
+            return True
+        low = norm_text(e)
+        cues = next((v for k, v in _EXCEPTION_WORDS.items() if k in low), ())
+        if any(norm_text(c) in words for c in cues):
+            return True
+    return False
+
+
+def prior_malignancy(atom: Atom, v: PatientView, day: date) -> AtomResult:
+    """Another malignancy: the record's other cancers (`comorbidity` prior_malignancy, with the cancer
+    read in `attributes["cancer"]`) less the criterion's exceptions, within its window."""
+    recorded = v.positive("comorbidity", "prior_malignancy") + v.positive("prior_malignancy")
+    exceptions = list(atom.attributes.get("exceptions") or ())
+    kept = [f for f in recorded if not _excepted(f, exceptions)]
+    if recorded and not kept:
+        f = recorded[0]
+        return AtomResult(False, f"{f.display or 'other cancer'} recorded: an exception of the criterion", f)
+    if kept:
+        dated = [(within(day, f, atom.window_days, "when"), f) for f in kept]
+        yes = [f for ok, f in dated if ok]
+        if yes:
+            qualifier = str(atom.attributes.get("qualifier") or "")
+            if qualifier:
+                return _qualified_condition(yes[0], "other malignancy", qualifier)
+            when = f" ({yes[0].when})" if atom.window_days is not None and yes[0].when else ""
+            return AtomResult(True, f"other malignancy recorded: {yes[0].display or 'yes'}{when}", yes[0])
+        f = next((f for ok, f in dated if ok is None), kept[0])
+        if any(ok is None for ok, _ in dated):
+            return unknown(
+                f"date of {f.display or 'the other malignancy'} (within {atom.window_days} days?)", fact=f
+            )
+        return AtomResult(
+            False, f"{f.display or 'other malignancy'} recorded, more than {atom.window_days} days ago", f
+        )
+    neg = v.negative("comorbidity", "prior_malignancy") + v.negative("prior_malignancy")
+    if neg:
+        return AtomResult(False, "no other malignancy (recorded)", neg[0])
+    return unknown("history: prior malignancy")
 
 
 _MILD = (

@@ -66,7 +66,7 @@ EVALUATORS: dict[str, Callable[[Atom, PatientView, date], AtomResult]] = {
     "metastasis": A.metastasis,
     "measurable_disease": A.measurable_disease,
     "life_expectancy": A.life_expectancy,
-    "prior_malignancy": A.comorbidity,
+    "prior_malignancy": A.prior_malignancy,
     "infection": A.comorbidity,
     "comorbidity": A.comorbidity,
     "non_evaluable": A.non_evaluable,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from oncofed.domain import Fact, PatientProfile, Provenance
@@ -34,6 +34,36 @@ def fact_date(fact: Fact, key: str = "end") -> date | None:
         except ValueError:
             pass
     return fact.when
+
+
+def fact_range(fact: Fact, key: str = "end") -> tuple[date | None, date | None]:
+    """(earliest, latest) day of the fact's date `key` ("end" of a treatment, else its `when`): a date
+    read as a month or a year is a range (`attributes[key + "_earliest"]`, ISO)."""
+    latest = fact_date(fact, key) if key == "end" else fact.when
+    if latest is None:
+        return None, None
+    raw = fact.attributes.get(f"{key}_earliest")
+    try:
+        earliest = date.fromisoformat(str(raw)[:10]) if raw else latest
+    except ValueError:
+        earliest = latest
+    return min(earliest, latest), latest
+
+
+def within(day: date, fact: Fact, window_days: int | None, key: str = "end") -> bool | None:
+    """Whether the fact's date falls in the `window_days` before `day`: None when undated, or when its
+    range ("06/2023", "2022") straddles the window's start."""
+    if window_days is None:
+        return True
+    earliest, latest = fact_range(fact, key)
+    if latest is None or earliest is None:
+        return None
+    cutoff = day - timedelta(days=window_days)
+    if earliest >= cutoff:
+        return True
+    if latest < cutoff:
+        return False
+    return None
 
 
 def as_float(value: Any) -> float | None:

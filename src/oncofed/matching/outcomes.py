@@ -210,6 +210,20 @@ def _applies(label: str, leaf: str) -> bool:
     return leaf == label or leaf.startswith(label + COHORT_JOIN)
 
 
+_MEMBERS = re.compile(
+    r"^(?P<head>.*\b(?:cohort|arm|part|group|stratum|module|basket))\s*(?P<ids>[\w.]+(?:,[\w.]+)+)$"
+)
+
+
+def _expand(key: str) -> list[str]:
+    """A label naming several cohorts ("expansion cohort 1,3") as the labels of each one."""
+    *outer, last = key.split(COHORT_JOIN)
+    m = _MEMBERS.match(last)
+    if not m:
+        return [key]
+    return [COHORT_JOIN.join([*outer, f"{m.group('head')} {x}"]) for x in m.group("ids").split(",")]
+
+
 def cohort_plan(plans: Sequence[Plan]) -> CohortPlan:
     """Leaf cohorts and which criteria apply in each (see `CohortPlan`). Labels are compared by
     `cohort_key`; a label only exclusion criteria use, naming no inclusion cohort, does not make a
@@ -217,18 +231,20 @@ def cohort_plan(plans: Sequence[Plan]) -> CohortPlan:
     extension) are no population for a new patient: with other cohorts they are none of the leaves,
     alone they sit beside the main study period (the common criteria only)."""
     keys = [cohort_key(p.cohort) if p.cohort is not None else None for p in plans]
-    named = list(dict.fromkeys(k for k in keys if k is not None))
     shown = {}
     for p, k in zip(plans, keys, strict=True):
         if k is not None:
-            shown.setdefault(k, p.cohort)
+            for e in _expand(k):
+                shown.setdefault(e, p.cohort if e == k else e)
+    named = list(dict.fromkeys(e for k in keys if k is not None for e in _expand(k)))
     included = {k for p, k in zip(plans, keys, strict=True) if k is not None and p.inclusion}
     if included:  # exclusion-only labels: resolved against the inclusion cohorts, else common
         keys = [
             k if k is None or not _orphan(k, included) or p.inclusion else None
             for p, k in zip(plans, keys, strict=True)
         ]
-        named = [k for k in named if k in set(keys)]
+        kept = {e for k in keys if k is not None for e in _expand(k)}
+        named = [k for k in named if k in kept]
     later = {k for k in named if _LATER_PERIOD.search(k)}
     regular = [k for k in named if k not in later]
     candidates = regular if regular else named
@@ -238,7 +254,9 @@ def cohort_plan(plans: Sequence[Plan]) -> CohortPlan:
     member = np.ones((len(plans), len(leaves)), dtype=bool)
     for k, key in enumerate(keys):
         if key is not None:
-            member[k] = [leaf != MAIN_PERIOD and _applies(key, leaf) for leaf in leaves]
+            member[k] = [
+                leaf != MAIN_PERIOD and any(_applies(e, leaf) for e in _expand(key)) for leaf in leaves
+            ]
     registry = np.array([p.registry for p in plans], dtype=bool)
     blocking = np.array([not p.investigator for p in plans], dtype=bool)
     labels = tuple(shown.get(x, x) or x for x in leaves)
@@ -247,7 +265,9 @@ def cohort_plan(plans: Sequence[Plan]) -> CohortPlan:
 
 def _orphan(key: str, included: set[str]) -> bool:
     """Whether an exclusion's cohort label names none of the inclusion cohorts (nor a part of one)."""
-    return not any(_applies(key, k) or _applies(k, key) for k in included)
+    return not any(
+        _applies(e, i) or _applies(i, e) for e in _expand(key) for k in included for i in _expand(k)
+    )
 
 
 @dataclass(frozen=True)

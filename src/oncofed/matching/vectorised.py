@@ -244,7 +244,7 @@ def _signature(atom: Atom) -> tuple[object, ...]:
 # profile fields) that evaluator reads for that kind. Patients with equal keys get equal results.
 KEYED_KINDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "biomarker": (("biomarker",), ()),
-    "prior_therapy": (("treatment",), ()),
+    "prior_therapy": (("treatment", "medication"), ()),
     "treatment_naive": (("treatment",), ()),
     "disease_setting": (("disease_status", "metastasis", "stage", "treatment", "prior_lines"), ("stage",)),
     "brain_metastases": (("metastasis", "disease_status", "stage"), ("stage",)),
@@ -261,7 +261,7 @@ KEYED_KINDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "permission": ((), ()),
     "childbearing_potential": (("menopausal_status", "childbearing_potential"), ("sex",)),
 }
-DATE_ATTRIBUTES = ("end",)
+DATE_ATTRIBUTES = ("end", "when_earliest")
 
 # For these atom kinds, of some fact kinds they read only facts with these codes (lower case) matter:
 # the evaluator of leptomeningeal disease looks at comorbidities only for these two codes (without
@@ -288,7 +288,7 @@ KEY_ATTRIBUTES: dict[str, tuple[str, ...]] = {
     "leptomeningeal_disease": ("status",),
     "comorbidity": ("active", "status", "controlled"),
     "infection": ("active", "status", "controlled"),
-    "prior_malignancy": ("active", "status", "controlled"),
+    "prior_malignancy": ("active", "status", "controlled", "cancer", "text"),
     "biomarker": ("kind",),
     "pregnancy": (),
     "breastfeeding": (),
@@ -465,6 +465,7 @@ def atom_column(atom: Atom, batch: PatientBatch) -> np.ndarray:
                 and not atom.attributes.get("qualifier")
                 and not atom.attributes.get("current")
                 and atom.attributes.get("at_most") is None
+                and not atom.attributes.get("medication")
             ):
                 col = _therapy_column(atom, batch)
             elif kind in ("cancer_type", "sex", "stage"):

@@ -134,13 +134,27 @@ def _therapy_groups() -> tuple[dict[str, frozenset[str]], frozenset[str]]:
     return covers, frozenset(everything)
 
 
+# classes that are no systemic anticancer therapy: local treatments, supportive and concomitant drugs
+NOT_SYSTEMIC_CLASSES = frozenset(
+    norm_text(c)
+    for c in (
+        "radiotherapy", "radiation", "surgery", "stem cell transplant", "corticosteroid", "steroid",
+        "immunosuppressive therapy", "live vaccine", "vaccine", "bone-modifying agent", "growth factor",
+        "anticoagulant", "folate analogue", "supportive care",
+    )
+)  # fmt: skip
+
+
 @functools.lru_cache(maxsize=4096)
 def generic_names_of(classes: frozenset[str]) -> frozenset[str]:
     """The generic therapy names ("chemotherapy", "systemic therapy") a drug with these classes falls
-    under; every drug of the anticancer vocabulary is a systemic anticancer therapy."""
+    under; every drug of the anticancer vocabulary is a systemic anticancer therapy, but radiotherapy,
+    surgery, steroids and supportive drugs are not ("not receiving systemic therapy" with
+    dexamethasone)."""
     covers, everything = _therapy_groups()
     out = {name for name, covered in covers.items() if classes & covered}
-    return frozenset(out | (everything if classes else frozenset()))
+    systemic = classes - NOT_SYSTEMIC_CLASSES
+    return frozenset(out | (everything if systemic else frozenset()))
 
 
 @functools.lru_cache(maxsize=4096)

@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 from oncofed.criteria.caseless import Caseless, compile_i
+from oncofed.criteria.vocab import oncotree_ancestors
 from oncofed.domain import PatientProfile
 from oncofed.ingest.patients.common import (
     add_performance_conversions,
@@ -21,7 +22,18 @@ from oncofed.ingest.patients.common import (
     note_vocab,
     oncotree_name,
 )
-from oncofed.ingest.patients.notes import biomarkers, labs, mentions, scopes, sites, therapy, unread, values
+from oncofed.ingest.patients.notes import (
+    biomarkers,
+    dates,
+    labs,
+    mentions,
+    scopes,
+    sites,
+    therapy,
+    unread,
+    values,
+)
+from oncofed.ingest.patients.notes.dates import dated
 from oncofed.ingest.patients.notes.mentions import Target
 from oncofed.ingest.patients.notes.text import clauses, containing, sentences, words_re
 
@@ -88,6 +100,15 @@ def extract(text: str, note_id: str, source: str) -> PatientProfile:
             display=oncotree_name(primary.code),
             attributes={"text": primary.text},
         )
+        for other in _other_cancers(text, primary, found):  # "PMH: melanoma 2022": another malignancy
+            add(
+                "comorbidity",
+                other.start,
+                other.end,
+                code="prior_malignancy",
+                display=other.text,
+                attributes={"cancer": other.code, "text": other.text},
+            )
     implied = values.stage(
         text, add, note_scopes, [(t.start, t.end) for t in found if t.label == "CANCER" and t.scope is None]
     )
@@ -116,6 +137,16 @@ def extract(text: str, note_id: str, source: str) -> PatientProfile:
             negated=g.negated,
             attributes=g.attributes,
         )
+    for g in therapy.medications(text, found):
+        add(
+            "medication",
+            g.start,
+            g.end,
+            code=g.code,
+            display=g.display,
+            negated=g.negated,
+            attributes=g.attributes,
+        )
     if (lines := therapy.prior_lines(text, given, note_scopes.scope_of)) is not None:
         count, start, end, how = lines
         add(
@@ -136,7 +167,8 @@ def extract(text: str, note_id: str, source: str) -> PatientProfile:
             display=item["display"],
         )
     kept = [
-        fact(kind, source, note_id, span=(a, b), note_id=note_id, **f) for kind, a, b, f in _dedupe(pending)
+        fact(kind, source, note_id, span=(a, b), note_id=note_id, **dated(text, kind, a, b, f))
+        for kind, a, b, f in _dedupe(pending)
     ]
     read_spans = [f.provenance.span for f in kept if f.provenance.span and f.kind not in ("age", "sex")]
     for s, e in unread.unread_sentences(text, read_spans, note_scopes):  # type: ignore[arg-type]
@@ -146,9 +178,33 @@ def extract(text: str, note_id: str, source: str) -> PatientProfile:
     p.facts = kept
     add_performance_conversions(p)
     p.facts.append(
-        fact("note", source, note_id, code=note_id, value=text, display=f"note {note_id}", note_id=note_id)
-    )
+        fact("note", source, note_id, code=note_id, value=text, display=f"note {note_id}", note_id=note_id,
+             when=dates.as_of(text))
+    )  # fmt: skip
     return finish_profile(p)
+
+
+def _other_cancers(text: str, primary: Target, found: list[Target]) -> list[Target]:
+    """Cancers of the patient's own history besides the primary: not negated, not a relative's or a
+    plan's, in another sentence than the primary's first mention, and no subtype or parent of it (the
+    primary named again: "NSCLC ... lung adeno")."""
+    sents = sentences(text)
+    first = containing(sents, primary.start)
+    lineage = {primary.code, *oncotree_ancestors(primary.code)}
+    out: list[Target] = []
+    for t in found:
+        if t.label != "CANCER" or t.negated or t.scope is not None or t is primary:
+            continue
+        if (
+            containing(sents, t.start) == first
+            or t.code in lineage
+            or primary.code in oncotree_ancestors(t.code)
+        ):
+            continue
+        if any(o.code == t.code for o in out):
+            continue
+        out.append(t)
+    return out
 
 
 def _first_cancer(found: list[Target]) -> Target | None:

@@ -23,7 +23,7 @@ from oncofed.resources import load_tsv
 
 INFECTIONS = {"hiv", "hepatitis_b", "hepatitis_c", "hepatitis", "tuberculosis", "covid_19"}
 BACKWARD_NEGATION = {"COMORBIDITY", "PREGNANCY", "BREASTFEEDING"}
-THERAPY = {"DRUG", "CLASS", "REGIMEN"}
+THERAPY = {"DRUG", "CLASS", "REGIMEN", "MED", "MEDCLASS"}
 _RECEIVED = re.compile(r"\b(?:respon\w*|tolerat\w*|benefit\w*|progress\w*\s+on)\b", re.I)
 
 
@@ -197,6 +197,8 @@ def _raw_mentions(
     if "ectom" in text.lower():
         found += [(m.start(), m.end(), "CLASS", "surgery") for m in _ECTOMY.finditer(text)]
     found += [(m.start, m.end, "CLASS", m.code) for m in shared_vocab.find_drug_classes(text)]
+    found += [(m.start, m.end, "MED", m.code) for m in shared_vocab.find_medications(text)]
+    found += [(m.start, m.end, "MEDCLASS", m.code) for m in shared_vocab.find_medication_classes(text)]
     genes = [f for f in found if f[2] == "GENE"] + [
         (m.start, m.end, "GENE", m.code) for m in shared_vocab.find_genes(text)
     ]

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from oncofed.criteria.caseless import Caseless, compile_i
+from oncofed.criteria.vocab import medication_classes
 from oncofed.ingest.patients.common import drug_class
 from oncofed.ingest.patients.notes.mentions import Target, extra_drug_classes, regimens
 from oncofed.ingest.patients.notes.scopes import rules
@@ -131,10 +132,17 @@ def treatments(text: str, found: list[Target]) -> list[Given]:
             continue  # "knee surgery", "cataracts s/p surgery": not a cancer treatment
         if t.negated and WINDOW_RE.search(text, clause[0], clause[1]):
             continue  # "no radiotherapy in the past month": an absence limited in time
+        if not t.negated and t.label in ("DRUG", "CLASS") and topical(text, t.start, t.end, clause):
+            continue  # "topical steroids", "5-FU cream": a local medication (see `medications`)
         setting = None if t.code in ("surgery", "corticosteroid") else _setting(text, t, clause)
         line = ORDINAL_RE.search(text, clause[0], clause[1])
+        site = radiotherapy_site(text, t, clause) if t.label == "CLASS" and "radiotherapy" in t.code else None
         for code, klass in _codes(t):
             attrs: dict[str, Any] = {"class": klass, "setting": setting, "historical": t.historical or None}
+            if site and code == "radiotherapy":
+                attrs["site"] = site
+            if not t.negated:
+                attrs["current"] = current_use(text, t.start, t.end, clause)
             if line and not t.negated:
                 attrs["line"] = ORDINALS[line.group(1).lower()] if line.group(1) else int(line.group(2))
             if t.label == "REGIMEN":
@@ -148,6 +156,116 @@ def treatments(text: str, found: list[Target]) -> list[Given]:
             )
     specific = [g for g in out if not g.negated and g.code not in GENERIC]
     return [g for g in out if g.negated or g.code not in GENERIC or not specific]
+
+
+# abbreviations of a radiotherapy that say what it was (criteria ask "whole brain radiotherapy")
+_RT_KINDS = {
+    "wbrt": "whole brain",
+    "whole brain radiotherapy": "whole brain",
+    "srs": "stereotactic radiosurgery",
+    "radiosurgery": "stereotactic radiosurgery",
+    "stereotactic radiosurgery": "stereotactic radiosurgery",
+    "sbrt": "stereotactic body",
+    "pci": "prophylactic cranial",
+}
+_RT_BEFORE = re.compile(r"((?:[A-Za-z][\w-]*\s+){1,3})$")
+_RT_AFTER = re.compile(r"^\s*(?:\d+(?:\.\d+)?\s*gy\S*\s*)?(?:to|of)\s+(?:the\s+)?((?:[a-z-]+\s*){1,3})", re.I)
+_NOT_SITE = {
+    "prior",
+    "previous",
+    "no",
+    "adjuvant",
+    "palliative",
+    "curative",
+    "and",
+    "with",
+    "s/p",
+    "post",
+    "had",
+    "received",
+}
+
+
+def radiotherapy_site(text: str, t: Target, clause: tuple[int, int]) -> str | None:
+    """What a radiotherapy was ("WBRT": whole brain; "chest wall RT"; "RT to the pelvis"), when said."""
+    kind = _RT_KINDS.get(t.text.lower())
+    if kind:
+        return kind
+    before = _RT_BEFORE.search(text[clause[0] : t.start])
+    words = [w for w in (before.group(1).split() if before else []) if w.lower() not in _NOT_SITE]
+    after = _RT_AFTER.match(text[t.end : clause[1]])
+    site = " ".join(words[-3:]) or (after.group(1).strip() if after else "")
+    return site.lower() or None
+
+
+_PAST_USE = re.compile(
+    r"\b(?:stopped|discontinued|previously|formerly|was\s+on|were\s+on|used\s+to|held|weaned|off)\b", re.I
+)
+_CURRENT_BEFORE = re.compile(
+    r"(?:\b(?:on|taking|takes|receiving|started|continues|continuing|currently|current|maintained\s+on)|"
+    r"\bmeds?\s*:|\bmedications?\s*:|\btreatment\s*:)[^.;:]{0,40}$",
+    re.I,
+)
+_CURRENT_AFTER = re.compile(
+    r"^\s*(?:\d+(?:[.,]\d+)?\s*(?:mg|mcg|µg|g|iu|units?|mg/kg)\b|(?:bid|tid|qid|qd|od|daily|prn|qhs|long[- ]term|"
+    r"ongoing|since)\b)",
+    re.I,
+)
+
+
+def current_use(text: str, start: int, end: int, clause: tuple[int, int]) -> bool | None:
+    """Whether a drug is taken now ("on apixaban 5 mg bid", "Meds: itraconazole ..."), was taken in the
+    past ("stopped", "previously on"), or the note does not say (None)."""
+    line_start = text.rfind("\n", 0, start) + 1
+    before = text[max(clause[0], start - 60) : start]
+    if _PAST_USE.search(before) or _PAST_USE.search(text, end, min(clause[1], end + 30)):
+        return False
+    if _CURRENT_BEFORE.search(before) or _CURRENT_BEFORE.search(text[line_start:start]):
+        return True
+    return True if _CURRENT_AFTER.match(text[end : end + 25]) else None
+
+
+_TOPICAL = re.compile(
+    r"\b(?:topical(?:ly)?|cream|ointment|shampoo|gel|lotion|foam|eye[\s-]*drops?|ear[\s-]*drops?|inhal\w+|"
+    r"nasal\s+spray|mouthwash|mouth\s+rinse|suppositor\w+|pessar\w+)\b",
+    re.I,
+)
+
+
+def topical(text: str, start: int, end: int, clause: tuple[int, int]) -> bool:
+    """A drug applied locally ("ketoconazole 2% shampoo", "topical steroids"): no systemic exposure."""
+    return bool(
+        _TOPICAL.search(text, max(clause[0], start - 25), start)
+        or _TOPICAL.search(text, end, min(clause[1], end + 30))
+    )
+
+
+def medications(text: str, found: list[Target]) -> list[Given]:
+    """Concomitant drugs and classes the note names (`medication` facts: never anticancer treatments),
+    with `current` when it says they are taken now ("on phenytoin 100 mg tid")."""
+    clause_spans = clauses(text)
+    out: list[Given] = []
+    for t in found:
+        if t.label not in ("MED", "MEDCLASS") or t.scope is not None:
+            continue
+        clause = containing(clause_spans, t.start) or (t.start, t.end)
+        attrs: dict[str, Any] = {"historical": t.historical or None}
+        if t.label == "MED":
+            attrs["classes"] = list(medication_classes(t.code))
+        else:
+            attrs["class"] = t.code
+        if not t.negated:
+            attrs["current"] = current_use(text, t.start, t.end, clause)
+        if topical(text, t.start, t.end, clause):
+            attrs["route"] = "topical"
+        out.append(Given(t.code, t.start, t.end, t.negated, attrs, t.text))
+    for t in found:  # an anticancer drug or a steroid applied locally is a medication, not a treatment
+        if t.label in ("DRUG", "CLASS") and t.scope is None and not t.negated:
+            clause = containing(clause_spans, t.start) or (t.start, t.end)
+            if topical(text, t.start, t.end, clause):
+                attrs = {"route": "topical", "class": t.code if t.label == "CLASS" else None}
+                out.append(Given(t.code, t.start, t.end, False, attrs, t.text))
+    return out
 
 
 _TARGETING = re.compile(

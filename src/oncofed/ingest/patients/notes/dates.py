@@ -1,0 +1,219 @@
+"""Dates in a note, as clinicians write them, and the date the note speaks from.
+
+    note_date(text) -> DateMention | None      # the visit date of the first line ("Neuro-onc, 15/04/2024")
+    dates(text, as_of) -> list[DateMention]     # every date, relative ones ("6 weeks ago") on `as_of`
+    as_of(text) -> date | None                 # the visit date, else the latest date the note names
+
+A date is a range: "2022" is any day of 2022, "06/2023" any day of June 2023, "15/04/2024" one day.
+A window ("within 3 months") is then decided only when the whole range falls inside or outside it
+(`matching/facts.py: within`). Day-first is read for d/m/y ("05/06/2024" is 5 June), the network's
+convention; a first number above 12 cannot be a month either way.
+
+Hand-written rather than `dateparser`: a note names dates in a handful of shapes, and what matters is
+the precision of each (a year is not a day), which general parsers do not report.
+"""
+
+from __future__ import annotations
+
+import calendar
+import functools
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from oncofed.ingest.patients.notes.text import clauses, containing, sentences
+
+_MONTHS = (
+    {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
+    | {m.lower(): i for i, m in enumerate(calendar.month_abbr) if m}
+    | {"sept": 9}
+)
+_MONTH_WORDS = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_DATE = re.compile(
+    r"(?<![\w/.])(?:"
+    r"(?P<iso_y>(?:19|20)\d\d)-(?P<iso_m>[01]?\d)-(?P<iso_d>[0-3]?\d)"
+    r"|(?P<d>[0-3]?\d)[/.](?P<m>[01]?\d)[/.](?P<y>(?:19|20)?\d\d)"
+    r"|(?P<my_m>[01]?\d)/(?P<my_y>(?:19|20)\d\d)"
+    rf"|(?:(?P<name_d>[0-3]?\d)\s+)?(?P<name_m>{_MONTH_WORDS})\.?\s+(?P<name_y>(?:19|20)\d\d)"
+    r"|(?P<y1>(?:19|20)\d\d)(?:\s*[-–]\s*(?P<y2>(?:19|20)?\d\d))?"
+    r")(?![\w/]|\.\d)",
+    re.IGNORECASE,
+)
+_NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+_AGO = re.compile(
+    r"\b(?P<n>\d{1,3}|a|an|one|two|three|four|five|six)\s*(?P<u>days?|d|weeks?|wks?|w|months?|mo|years?|yrs?|y)\s+ago\b"
+    r"|\blast\s+(?P<last>week|month|year)\b|\b(?P<yesterday>yesterday)\b",
+    re.IGNORECASE,
+)
+_UNIT_DAYS = {"d": 1, "w": 7, "m": 30, "y": 365}
+# a number followed by these is a measure, not a year ("2000 mg", "2015 cells")
+_MEASURE_AFTER = re.compile(
+    r"^\s*(?:mg|mcg|g|ml|ul|µl|iu|u|cells|copies|/|x|%|mm|cm|gy|cgy)\b", re.IGNORECASE
+)
+
+
+@dataclass(frozen=True)
+class DateMention:
+    start: int
+    end: int
+    earliest: date
+    latest: date
+    precision: str  # "day", "month", "year"
+
+
+def _month_range(y: int, m: int) -> tuple[date, date]:
+    return date(y, m, 1), date(y, m, calendar.monthrange(y, m)[1])
+
+
+def _year(raw: str) -> int:
+    y = int(raw)
+    return y + 2000 if y < 100 else y
+
+
+def _absolute(m: re.Match[str], text: str) -> DateMention | None:
+    g = m.groupdict()
+    try:
+        if g["iso_y"]:
+            d = date(int(g["iso_y"]), int(g["iso_m"]), int(g["iso_d"]))
+            return DateMention(m.start(), m.end(), d, d, "day")
+        if g["y"]:
+            first, second = int(g["d"]), int(g["m"])
+            day, month = (first, second) if second <= 12 else (second, first)
+            d = date(_year(g["y"]), month, day)
+            return DateMention(m.start(), m.end(), d, d, "day")
+        if g["my_y"]:
+            lo, hi = _month_range(int(g["my_y"]), int(g["my_m"]))
+            return DateMention(m.start(), m.end(), lo, hi, "month")
+        if g["name_y"]:
+            month = _MONTHS[g["name_m"].lower().rstrip(".")]
+            if g["name_d"]:
+                d = date(int(g["name_y"]), month, int(g["name_d"]))
+                return DateMention(m.start(), m.end(), d, d, "day")
+            lo, hi = _month_range(int(g["name_y"]), month)
+            return DateMention(m.start(), m.end(), lo, hi, "month")
+        if g["y1"]:
+            if _MEASURE_AFTER.match(text[m.end() : m.end() + 8]):
+                return None
+            y1 = int(g["y1"])
+            y2 = y1
+            if g["y2"]:  # "2020-21", "2019-2021"
+                y2 = int(g["y2"]) if len(g["y2"]) == 4 else (y1 // 100) * 100 + int(g["y2"])
+                if not y1 <= y2 <= y1 + 30:
+                    return None
+            return DateMention(m.start(), m.end(), date(y1, 1, 1), date(y2, 12, 31), "year")
+    except ValueError:  # 31/02/2024: not a date
+        return None
+    return None
+
+
+@functools.lru_cache(maxsize=256)
+def _absolute_dates(text: str) -> tuple[DateMention, ...]:
+    if not any(ch.isdigit() for ch in text):
+        return ()
+    out = [d for m in _DATE.finditer(text) if (d := _absolute(m, text)) is not None]
+    today_plus = date.today() + timedelta(days=366)
+    return tuple(d for d in out if date(1900, 1, 1) <= d.earliest <= today_plus)
+
+
+def note_date(text: str) -> DateMention | None:
+    """The visit date: a day or month date on the note's first line."""
+    first = text.split("\n", 1)[0][:120]
+    for d in _absolute_dates(text):
+        if d.start >= len(first):
+            break
+        if d.precision in ("day", "month"):
+            return d
+    return None
+
+
+def as_of(text: str) -> date | None:
+    """The date the note speaks from: its visit date, else the latest date it names (a note is written
+    after everything it reports; a year counts from its first day), else None."""
+    visit = note_date(text)
+    if visit is not None:
+        return visit.latest
+    found = [d.latest if d.precision != "year" else d.earliest for d in _absolute_dates(text)]
+    return max(found) if found else None
+
+
+@functools.lru_cache(maxsize=256)
+def dates(text: str) -> tuple[DateMention, ...]:
+    """Every date of the note in reading order; relative dates ("6 weeks ago") on the note's `as_of`."""
+    out = list(_absolute_dates(text))
+    visit = note_date(text)
+    out = [d for d in out if visit is None or d.start != visit.start]  # the visit date dates no event
+    ref = as_of(text)
+    if ref is not None and ("ago" in text or "last " in text or "yesterday" in text):
+        for m in _AGO.finditer(text):
+            if m.group("yesterday"):
+                d = ref - timedelta(days=1)
+                out.append(DateMention(m.start(), m.end(), d, d, "day"))
+                continue
+            if m.group("last"):
+                n, unit = 1, m.group("last")[0].lower()
+            else:
+                raw = m.group("n").lower()
+                n, unit = (_NUMBER_WORDS.get(raw) or int(raw)), m.group("u")[0].lower()
+            days = n * _UNIT_DAYS[unit]
+            slack = {"d": 0, "w": 3, "m": 15, "y": 182}[unit]  # "6 weeks ago" is about six weeks
+            out.append(
+                DateMention(
+                    m.start(),
+                    m.end(),
+                    ref - timedelta(days=days + slack),
+                    ref - timedelta(days=max(0, days - slack)),
+                    "relative",
+                )
+            )
+    return tuple(sorted(out, key=lambda d: d.start))
+
+
+def in_span(text: str, start: int, end: int) -> list[DateMention]:
+    """The dates of the note that lie in [start, end)."""
+    return [d for d in dates(text) if start <= d.start < end]
+
+
+# where a treatment's dates end: the next line of therapy, "then", a ";" or the sentence end
+_REGION_END = re.compile(r";|\bthen\b|\b[1-9]L\b|\b(?:first|second|third|fourth)[- ]line\b", re.IGNORECASE)
+_DATED_KINDS = {"treatment", "comorbidity", "medication"}
+
+
+def dated(text: str, kind: str, start: int, end: int, fields: dict[str, Any]) -> dict[str, Any]:
+    """`fields` of a fact with the dates the note gives it: a treatment's end (and start) from the dates
+    after it up to the next line of therapy ("09/2023-01/2024", "completed 02/2024", "last dose
+    30/01/2024"), else the sentence's leading date ("2016: mastectomy ..."); an event's date from its
+    clause ("DVT 6 weeks ago", "pneumonitis 11/2021"), whose range keeps its earliest day apart
+    (`when_earliest`, ISO: a window is decided only when the whole range falls in or out of it)."""
+    if kind not in _DATED_KINDS or fields.get("negated") or not any(ch.isdigit() for ch in text):
+        return fields
+    found = dates(text)
+    if not found:
+        return fields
+    sent = containing(sentences(text), start) or (start, end)
+    out = dict(fields)
+    attrs = dict(out.get("attributes") or {})
+    if kind == "treatment":
+        stop = _REGION_END.search(text, end, sent[1])
+        region = [d for d in found if end <= d.start < (stop.start() if stop else sent[1])]
+        if not region:
+            region = [d for d in found if sent[0] <= d.start < start][-1:]
+        if not region:
+            return fields
+        # the latest day the treatment may have ended ("02/2024": 29 February): a treatment's end is
+        # one day for every evaluator (the vectorised one keeps one end day per treatment row)
+        attrs["end"] = max(d.latest for d in region).isoformat()
+        attrs["start"] = min(d.earliest for d in region).isoformat()
+    else:
+        clause = containing(clauses(text), start) or sent
+        near = [d for d in found if clause[0] <= d.start < clause[1]] or [
+            d for d in found if sent[0] <= d.start < sent[1] and abs(d.start - end) <= 40
+        ]
+        if not near:
+            return fields
+        best = min(near, key=lambda d: abs(d.start - end))
+        out["when"] = best.latest
+        if best.earliest != best.latest:
+            attrs["when_earliest"] = best.earliest.isoformat()
+    out["attributes"] = attrs
+    return out
