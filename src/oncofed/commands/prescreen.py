@@ -36,7 +36,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Pre-screen a trial at a centre: eligible, possibly eligible (what to check), not eligible (why)."""
         from oncofed.commands.common import console, err_console, open_database
-        from oncofed.presenters.prescreen import PRESCREEN_COLUMNS, candidate_json, refresh_json
+        from oncofed.presenters.prescreen import PRESCREEN_COLUMNS, list_json
         from oncofed.services.network.names import resolve_centre
         from oncofed.services.prescreen.lists import prescreen_list
 
@@ -46,15 +46,9 @@ def register(app: typer.Typer) -> None:
             result = prescreen_list(
                 db, trial, centre, _cli_actor(trial, centre), include_not_eligible=not candidates_only
             )
-        rows = [candidate_json(c, i) for i, c in enumerate(result.candidates, start=1)]
+        payload = list_json(result)
+        rows = payload["candidates"]
         if as_json:
-            payload = {
-                "trial_id": trial,
-                "centre_id": centre,
-                "counts": result.counts,
-                "refresh": refresh_json(result.refresh),
-                "candidates": rows,
-            }
             print(json.dumps(payload, ensure_ascii=False, indent=2))
             return
         if as_csv:

@@ -34,7 +34,9 @@ def get_lang(request: Request) -> str:
     return lang
 
 
-# Parameter types shared by routes (one declaration of the bounds, used as `db: Db`, `case_id: RowId`).
+# Parameter types shared by routes (one declaration of the bounds, used as `db: Db`, `actor: Caller`,
+# `case_id: RowId`).
 Db = Annotated[Database, Depends(get_db)]
+Caller = Annotated[Actor, Depends(get_actor)]
 Lang = Annotated[str, Depends(get_lang)]
 RowId = Annotated[int, Path(ge=1, le=MAX_ID)]

@@ -85,9 +85,9 @@ def landing_context(db: Database, actor: Actor) -> dict[str, Any]:
         out["referrals"] = referrals_by(db, actor, limit=8)
     elif role is Role.RESEARCH_STAFF:
         from oncofed.services.prescreen.notify import notifications_for
-        from oncofed.web.routes.prescreen import _index_rows
+        from oncofed.services.prescreen.paging import index_with_counts
 
-        out["queues"] = _index_rows(db, actor)[:15]
+        out["queues"] = index_with_counts(db, actor)[:15]
         out["notifications"] = notifications_for(db, actor, unread_only=True)[:10]
     elif role is Role.TRIAL_MANAGER:
         from oncofed.presenters.recruitment import summary_json

@@ -25,6 +25,7 @@ from oncofed.services.prescreen.lists import (
     VISIT_SESSION,
     PrescreenPatients,
     _check_centre,
+    prescreen_index,
     research_actor,
     trial_criteria_hash,
     utcnow,
@@ -254,4 +255,15 @@ def index_counts(
                     cell["blocked"] += n
                 cell["eligible"] += n if eligibility == "eligible" else 0
                 cell["flagged"] += n if st == "flagged" else 0
+    return out
+
+
+def index_with_counts(db: Database, actor: Actor) -> list[dict[str, Any]]:
+    """The lists the caller can work on (`lists.prescreen_index`), each with its counts as last
+    computed, the lists with the most candidates to screen first."""
+    rows = prescreen_index(db, actor)
+    counts = index_counts(db, actor, [(r["trial_id"], r["centre_id"]) for r in rows])
+    empty = {"candidates": 0, "eligible": 0, "blocked": 0, "to_screen": 0, "flagged": 0}
+    out = [{**r, **counts.get((r["trial_id"], r["centre_id"]), empty)} for r in rows]
+    out.sort(key=lambda r: (-r["to_screen"], -r["candidates"], r["title"]))
     return out
