@@ -8,7 +8,6 @@ rebuilt when the trials change.
 from __future__ import annotations
 
 import gc
-import json
 import math
 import threading
 from datetime import date
@@ -20,6 +19,7 @@ from sqlalchemy.orm import Session
 from oncofed.criteria.parser import PARSER_VERSION
 from oncofed.domain import Actor, GeoPoint, PatientProfile, TrialStatus, nearest_recruiting_site
 from oncofed.errors import InputError
+from oncofed.ingest import jsonl
 from oncofed.matching.pipeline import DEFAULT_LIMIT, MatchReport, match_patient
 from oncofed.matching.retrieve import TrialIndex, patient_text
 from oncofed.services.matching.dense import prepare_dense, prepare_patient_texts, rerank_enabled
@@ -224,16 +224,7 @@ def load_patient_file(path: Path) -> tuple[PatientProfile, str]:
     except UnicodeDecodeError:
         raise InputError("not UTF-8 text", file=str(path), fix="save the file as UTF-8") from None
     if path.suffix.lower() == ".json" or text.lstrip().startswith("{"):
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise InputError(
-                f"invalid JSON: {exc.msg}",
-                file=str(path),
-                record=f"line {exc.lineno}",
-                fix="fix the JSON syntax",
-            ) from None
-        return profile_from_json(data, path), ""
+        return profile_from_json(jsonl.parse_document(text, str(path)), path), ""
     extractor = note_profile_extractor()
     if extractor is not None:
         profile = extractor(text, path.name)
