@@ -13,11 +13,12 @@ from pydantic import BaseModel, Field
 
 from oncofed.domain import Actor, Role
 from oncofed.errors import InputError, NotFound
+from oncofed.presenters.inclusion import inclusion_payload, public
 from oncofed.presenters.research import copublication_svg, inclusion_funnel_svg
 from oncofed.services.network.centres import centre_names as network_centre_names
 from oncofed.services.network.centres import list_centres
 from oncofed.services.research import bibliometrics as biblio
-from oncofed.services.research.inclusion import COLUMNS_OUT, inclusion_results, inclusion_rows, network_rows
+from oncofed.services.research.inclusion import COLUMNS_OUT, inclusion_results, network_rows
 from oncofed.services.research.portfolio import (
     MONTH_COLUMNS,
     PORTFOLIO_COLUMNS,
@@ -50,32 +51,6 @@ research_office = require_roles(Role.TRIAL_MANAGER, Role.QUALITY_MANAGER, Role.A
 def centre_names(db: Database) -> dict[str, str]:
     """Centres by short name (research tables and charts)."""
     return network_centre_names(db, short=True)
-
-
-def inclusion_payload(db: Database, year: int | None) -> dict[str, Any]:
-    years, results = inclusion_results(db)
-    names = centre_names(db)
-    chosen = year if year is not None else (years[-1] if years else None)
-    if chosen is not None and chosen not in results:
-        raise NotFound(
-            f"no new patients in {chosen}", fix=f"years with data: {', '.join(map(str, years)) or 'none'}"
-        )
-    rows = inclusion_rows({chosen: results[chosen]} if chosen is not None else {}, names)
-    return {
-        "indicator": "research_inclusion_rate",
-        "year": chosen,
-        "years": years,
-        "oeci_reference": 0.10,
-        "network": network_rows(results),
-        "centres": rows,
-        "overdispersion": results[chosen].overdispersion if chosen is not None else None,
-        "_result": results.get(chosen) if chosen is not None else None,
-        "_names": names,
-    }
-
-
-def public(payload: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in payload.items() if not k.startswith("_")}
 
 
 @router.get(
