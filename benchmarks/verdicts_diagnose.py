@@ -95,7 +95,7 @@ def diagnose(day: date = DAY) -> list[dict[str, Any]]:
         cs = criteria.get(tid, [])
         p = profile(qid)
         twin = profile(qid.rsplit("-", 1)[0] + "-E")
-        a = assess_trial(cs, p, day)
+        a = assess_trial(cs, p, V.note_day(p, day) or day)  # as `oncofed eval verdicts` does
         named = [
             o for o in a.outcomes if quote in _norm(o.criterion.text) and o.criterion.section.value == section
         ]

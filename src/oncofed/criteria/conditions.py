@@ -351,13 +351,32 @@ def severities(atoms: list[Atom], text: str) -> list[Atom]:
     """A condition named with its severity ("uncontrolled hypertension", "clinically significant liver
     disease") states more than its presence: `attributes["qualifier"]` (the evaluator asks for it)."""
     out = []
+    therapies = [t for t in atoms if t.kind == "prior_therapy" and t.span]
     for a in atoms:
         if a.kind in _SEVERITY_KINDS and a.span and not a.attributes.get("qualifier"):
-            found = [q for q in (_severity(text, sp) for sp in _mentions(a)) if q]
-            if found and not (a.kind == "infection" and found[0] == "active"):
-                a = replace(a, attributes={**a.attributes, "qualifier": found[0]})
+            mentions = _mentions(a)
+            named = [(_severity(text, sp), text[sp[0] : sp[1]].lower()) for sp in mentions]
+            found = [q for q, _ in named if q]
+            qualified_words = {w for q, w in named if q}
+            # the same words again ("uncontrolled seizures ..., defined as ... seizures") restate it
+            mentions = [
+                sp for (q, w), sp in zip(named, mentions, strict=True) if q or w not in qualified_words
+            ]
+            # "active major depressive episode, bipolar disorder, ...": a mention named without severity
+            # excludes by itself; "pneumonitis that required steroids": the steroid atom says it
+            requires = _REQUIRES.match(text[a.span[1] : a.span[1] + 40]) and any(
+                t.span and t.span[0] >= a.span[1] for t in therapies
+            )
+            if found and len(found) == len(mentions) and not requires:
+                if not (a.kind == "infection" and found[0] == "active"):
+                    a = replace(a, attributes={**a.attributes, "qualifier": found[0]})
         out.append(a)
     return out
+
+
+_REQUIRES = compile_i(
+    r"^[^.;]{0,12}?\b(?:that\s+)?(?:required|requiring|requires|needing|needed|treated\s+with)\b"
+)
 
 
 _SEX_AFTER = compile_i(r"[^<>≤≥;]{0,25}?\(?\s*(?:for\s+|in\s+)?(?P<sex>females?|males?|women|men)\b")

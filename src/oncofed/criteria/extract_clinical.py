@@ -32,6 +32,10 @@ _YEARS_WINDOW = compile_i(
 
 
 _METASTA_AFTER = compile_i(r"[\s-]*metasta")
+# "non-melanoma skin cancer": basal and squamous cell skin cancers, never melanoma nor every skin cancer
+_NON_MELANOMA = compile_i(
+    r"\bnon-?\s?melanoma(?:tous)?\s+(?:skin\s+)?(?:cancers?|carcinomas?|malignanc\w+)|\bnon-?\s?melanoma(?:tous)?\s+skin\b"
+)
 _LYMPH_NODE = compile_i(r"lymph\s*node|lymphocyte")
 
 
@@ -51,7 +55,12 @@ def cancer_atoms(text: str) -> list[Atom]:
             n = num_of(w.group("n")) or 0
             window = int(n * (365 if w.group("u").lower().startswith("y") else 30))
         if exc:
-            exceptions = [m.code for m in mentions if m.start > exc.start()]
+            non = [m.span() for m in _NON_MELANOMA.finditer(text, exc.start())]
+            exceptions = [
+                m.code
+                for m in mentions
+                if m.start > exc.start() and not any(s <= m.start < e for s, e in non)
+            ] + (["BCC", "CSCC"] if non else [])
             carcinoma = re.findall(
                 r"(?:carcinoma|cancer)\s+in\s+situ|in\s+situ\s+\w+|basal\s+cell|squamous\s+cell\s+(?:skin|carcinoma\s+of\s+the\s+skin)|non-?melanoma(?:tous)?\s+skin",
                 text[exc.start() :],
@@ -494,8 +503,12 @@ def _gene_atoms(text: str, g: vocab.Mention, tail: str) -> list[Atom]:
 
 _ALLERGY = compile_i(r"\b(?:hypersensitiv\w*|allerg\w*|intoleran\w*|contraindicat\w*|anaphyla\w*)\b")
 _LINES = compile_i(
-    rf"(?:(?P<op>{OP})\s*)?(?P<n>{NUM})(?:\s*(?:-|–|to)\s*(?P<m>{NUM}))?\s*(?P<more>\+|or\s+more|or\s+fewer|or\s+less)?\s*(?:prior\s+|previous\s+|lines?\s+of\s+|systemic\s+|standard\s+|different\s+|chemotherapy\s+|treatment\s+)*(?:lines?|regimens?)\b",
+    rf"(?:(?P<op>{OP})\s*)?(?P<n>{NUM})(?:\s*(?:-|–|to)\s*(?P<m>{NUM}))?\s*(?P<more>\+|or\s+more|or\s+fewer|or\s+less)?\s*(?:prior\s+|previous\s+|lines?\s+of\s+|systemic\s+|standard\s+|different\s+|chemotherapy\s+|treatment\s+)*(?:lines?|regimens?)\b"
+    # "at least two prior systemic therapies for advanced disease": a count of prior therapies
+    rf"|(?:(?P<op2>{OP})\s*)?(?P<n2>{NUM})\s*(?P<more2>\+|or\s+more|or\s+fewer|or\s+less)?\s*(?:prior|previous)\s+"
+    r"(?:(?:systemic|anti-?cancer|cytotoxic|standard|different|chemotherapy|treatment)\s+){0,2}(?:therapies|treatments|regimens)\b",
 )
+_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 _NAIVE = compile_i(
     r"\b(?:treatment[\s-]*na[iï]ve|therapy[\s-]*na[iï]ve|chemo(?:therapy)?[\s-]*na[iï]ve|previously\s+untreated|untreated\s+(?:patients|disease|\w+\s+cancer)|na[iï]ve\s+to\s+(?:systemic\s+)?(?:treatment|therapy)|no\s+prior\s+(?:systemic\s+)?(?:therapy|treatment|chemotherapy)(?:\s+for)?)\b",
 )
@@ -556,12 +569,14 @@ def therapy_atoms(text: str) -> tuple[list[Atom], list[tuple[int, int]]]:
                 attributes={"drugs": [d.code for d in drugs] + [c.code for c in classes]},
             )
         )
-    for m in _LINES.finditer(text) if ("line" in low or "regimen" in low) else ():
-        n = num_of(m.group("n"))
+    for m in _LINES.finditer(text) if has_any(low, ("line", "regimen", "therapies", "treatments")) else ():
+        raw_n = m.group("n") or m.group("n2")
+        n = num_of(raw_n) if raw_n.lower() not in _NUMBER_WORDS else _NUMBER_WORDS[raw_n.lower()]
         if n is None or n > 15:
             continue
-        op = op_of(m.group("op")) if m.group("op") else None
-        more = (m.group("more") or "").lower()
+        raw_op = m.group("op") or m.group("op2")
+        op = op_of(raw_op) if raw_op else None
+        more = (m.group("more") or m.group("more2") or "").lower()
         if m.group("m"):
             hi = num_of(m.group("m"))
             out.append(_atom("prior_lines", ">=", m.span(), text, value=int(n)))
@@ -612,7 +627,7 @@ def _medication_atoms(text: str, taken: list[tuple[int, int]]) -> list[Atom]:
 # --- conditions: CNS disease, metastases, measurable disease, infections, comorbidities ------------
 
 _BRAIN = compile_i(
-    r"\b(?:brain|cns|central\s+nervous\s+system|cerebral|intracranial|intra-cranial)\s+(?:metasta\w*|mets|lesions?|involvement|disease|tumou?rs?)\b|\bcns\s+metastas\w*|\bmetasta\w+\s+(?:to|in)\s+the\s+(?:brain|cns|central\s+nervous\s+system)\b",
+    r"\b(?:brain|cns|central\s+nervous\s+system|cerebral|intracranial|intra-cranial)\s+(?:\([a-z]{2,5}\)\s+)?(?:metasta\w*|mets|lesions?|involvement|disease|tumou?rs?)\b|\bcns\s+metastas\w*|\bmetasta\w+\s+(?:to|in)\s+the\s+(?:brain|cns|central\s+nervous\s+system)\b",
 )
 _LEPTO = compile_i(
     r"\b(?:leptomeningeal|meningeal\s+carcinomatosis|carcinomatous\s+meningitis|leptomeningeal\s+carcinomatosis)\b",
@@ -674,7 +689,7 @@ def condition_atoms(text: str) -> list[Atom]:
                 (c_start, hep.end()),
                 text,
                 code="hepatitis_c",
-                attributes={"active": bool(_ACTIVE_HEP.search(text))},
+                attributes={"active": bool(_ACTIVE_HEP.search(text[max(0, hep.start() - 30) : hep.end()]))},
             )
         )
     index, kinds = _condition_index()
@@ -684,7 +699,8 @@ def condition_atoms(text: str) -> list[Atom]:
             continue
         kind, code = c.code.split(":", 1)
         attrs: dict[str, object] = {}
-        if kind == "infection":
-            attrs["active"] = bool(_ACTIVE_INFECTION.search(text))
+        if kind == "infection":  # "known HIV infection, active hepatitis B": "active" is hepatitis B's
+            before = re.split(r"[,;(]", text[max(0, c.start - 30) : c.start])[-1]
+            attrs["active"] = bool(_ACTIVE_INFECTION.search(before + text[c.start : c.end]))
         out.append(_atom(kind, "present", (c.start, c.end), text, code=code, attributes=attrs))
     return out

@@ -38,7 +38,7 @@ _ANCHOR_BEFORE = compile_i(
 _SETTING_AFTER = compile_i(
     r"^\s*(?:\([^)]{0,40}\)\s*)?(?:of\s+)?(?:(?:systemic\s+)?(?:regimens?|agents?|therap(?:y|ies)|treatments?|lines?|drugs?)\s+)?"
     r"(?:(?:given|administered|received|used)\s+)?(?:for|in|as)\s+(?:the\s+|an?\s+|their\s+)?"
-    r"(?:(?:recurrent|locally|advanced|newly|unresectable|or|and|/|,)\s*){0,4}$",
+    r"(?:(?:recurrent|locally|advanced|newly|unresectable|locoregional|or|and|/|,|\()\s*){0,6}$",
 )
 _THERAPY_WORD = compile_i(
     r"^[\s/-]*(?:(?:or|and|and/or)\s+\w+\s+)?(?:systemic\s+|endocrine\s+|hormonal\s+)?"
@@ -47,7 +47,9 @@ _THERAPY_WORD = compile_i(
 )
 _PRIOR_BEFORE = compile_i(r"\b(?:prior|previous(?:ly)?|received|receipt\s+of|history\s+of)\b[^.;:]{0,40}$")
 _OR_GAP = compile_i(
-    r"^\s*(?:(?:infections?|disease|cancers?|carcinomas?|tumou?rs?|metastas[ie]s)\s*)?(?:,\s*)?(?:(?:and\s*/\s*|/)?or|/)\s*(?:(?:known|active|documented|confirmed|chronic|any|an?|history\s+of)\s+)*$",
+    r"^\s*(?:(?:infections?|disease|cancers?|carcinomas?|tumou?rs?|metastas[ie]s|interval)\s*)?(?:,\s*)?(?:(?:and\s*/\s*|/)?or|/)\s*"
+    r"(?:(?:who|that|which)\s+(?:is|are)\s+(?:on|taking|receiving|using)\s+)?"
+    r"(?:(?:known|active|documented|confirmed|chronic|any|an?|history\s+of)\s+)*$",
 )
 _COMMA_GAP = re.compile(r"^\s*,\s*$")
 

@@ -346,6 +346,10 @@ def qualify_own_disease(criteria: list[Criterion]) -> list[Criterion]:
                     included.update(_codes(a))
                 elif a.kind == "disease_setting" and not a.negated and a.code:
                     settings.add(a.code)
+                elif a.kind in ("prior_therapy", "prior_lines") and not a.negated:
+                    settings.update(
+                        str(x) for x in a.attributes.get("setting", ())
+                    )  # "... for metastatic disease"
     out = []
     for c in criteria:
         if c.section is Section.INCLUSION and any(a.kind == "cancer_type" and a.negated for a in c.atoms):

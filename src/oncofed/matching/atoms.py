@@ -133,6 +133,11 @@ def cancer_type(atom: Atom, v: PatientView, day: date) -> AtomResult:
             f"{_cancer_name(code)} is broader than {wanted}",
             fact,
         )
+    if not holds and atom.historical:  # "past history of DCIS": another cancer of the history counts too
+        for f in v.positive("comorbidity", "prior_malignancy"):
+            other = str(f.attributes.get("cancer") or "")
+            if other and oncotree_is_within(other, codes):
+                return AtomResult(True, f"history of {_cancer_name(other)} recorded", f)
     relation = "is a" if holds else "is not a"
     if holds and atom.attributes.get("qualified"):  # "bilateral breast cancer" in a breast cancer trial
         return unknown(
@@ -172,14 +177,18 @@ def disease_setting(atom: Atom, v: PatientView, day: date) -> AtomResult:
     return result
 
 
+_SAME_SETTING = {"recurrent": {"recurrent", "relapsed"}, "relapsed": {"recurrent", "relapsed"}}
+
+
 def _disease_setting(atom: Atom, v: PatientView, day: date) -> AtomResult:
     setting = (atom.code or str(atom.value or "")).lower()
     words = setting.replace("_", " ")
+    same = _SAME_SETTING.get(setting, {setting})  # a relapse is a recurrence
     for f in v.positive("disease_status"):
-        if (f.code or "").lower() == setting:
-            return AtomResult(True, f"{words} disease recorded", f)
+        if (f.code or "").lower() in same:
+            return AtomResult(True, f"{(f.code or words).replace('_', ' ')} disease recorded", f)
     for f in v.negative("disease_status"):
-        if (f.code or "").lower() == setting:
+        if (f.code or "").lower() in same:
             return AtomResult(False, f"recorded as not {words}", f)
     if setting == "metastatic":
         holds, fact = v.is_metastatic()

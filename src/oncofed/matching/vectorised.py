@@ -260,6 +260,8 @@ KEYED_KINDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "non_evaluable": ((), ()),
     "permission": ((), ()),
     "childbearing_potential": (("menopausal_status", "childbearing_potential"), ("sex",)),
+    # "history of DCIS": the primary cancer, or another cancer of the history (atoms.cancer_type)
+    "cancer_type_history": (("primary_cancer", "comorbidity"), ("primary_cancer",)),
 }
 DATE_ATTRIBUTES = ("end", "when_earliest")
 
@@ -268,6 +270,7 @@ DATE_ATTRIBUTES = ("end", "when_earliest")
 # this, every distinct set of comorbidities would be a distinct key: ~800 per centre of 50,000).
 KEY_CODES: dict[str, dict[str, tuple[str, ...]]] = {
     "leptomeningeal_disease": {"comorbidity": ("leptomeningeal", "leptomeningeal_disease")},
+    "cancer_type_history": {"comorbidity": ("prior_malignancy",)},
 }
 
 
@@ -289,6 +292,7 @@ KEY_ATTRIBUTES: dict[str, tuple[str, ...]] = {
     "comorbidity": ("active", "status", "controlled"),
     "infection": ("active", "status", "controlled"),
     "prior_malignancy": ("active", "status", "controlled", "cancer", "text"),
+    "cancer_type_history": ("cancer",),
     "biomarker": ("kind",),
     "pregnancy": (),
     "breastfeeding": (),
@@ -332,10 +336,10 @@ def _patient_key(
     )
 
 
-def _keyed_column(atom: Atom, batch: PatientBatch) -> np.ndarray:
-    kinds, fields = KEYED_KINDS[atom.kind]
+def _keyed_column(atom: Atom, batch: PatientBatch, name: str | None = None) -> np.ndarray:
+    name = name or atom.kind
+    kinds, fields = KEYED_KINDS[name]
     code = marker_key(atom.code) if atom.kind == "biomarker" else None
-    name = atom.kind
     if name == "disease_setting" and (atom.code or "").lower() not in ("first_line", "treatment_naive"):
         kinds, name = (
             tuple(k for k in kinds if k not in ("treatment", "prior_lines")),
@@ -468,6 +472,10 @@ def atom_column(atom: Atom, batch: PatientBatch) -> np.ndarray:
                 and not atom.attributes.get("medication")
             ):
                 col = _therapy_column(atom, batch)
+            elif kind == "cancer_type" and atom.historical:
+                col = _keyed_column(atom, batch, "cancer_type_history")
+                batch._atoms[key] = col
+                return col  # evaluate_atom already applied negation
             elif kind in ("cancer_type", "sex", "stage"):
                 fn, column = {
                     "cancer_type": (cancer_type, batch.cancer),

@@ -98,6 +98,17 @@ def note_profile(text: str, note_id: str) -> PatientProfile:
     return profile
 
 
+def note_day(profile: PatientProfile, day: date | None = None) -> date | None:
+    """The day a note is evaluated on: the date it speaks from (its visit date, else the latest date it
+    names; `ingest/patients/notes/dates.py`), so that "DVT 6 weeks ago" and "within 3 months" are read
+    on one calendar. None when the note names no date (then `--day`, else today). A `day` given
+    explicitly before the note's date does not move it back."""
+    found = next((f.when for f in profile.facts if f.kind == "note" and f.when), None)
+    if found is None:
+        return None
+    return found if day is None or day >= found else day
+
+
 def _line(pair: Pair, verdict: TrialVerdict, score: float, **extra: Any) -> dict[str, Any]:
     return {"query-id": pair.query_id, "corpus-id": pair.corpus_id, "verdict": verdict.value,
             "score": round(score, 6), **extra}  # fmt: skip
@@ -136,13 +147,14 @@ def evaluate_pairs(
         assert text is not None
         profile = note_profile(text, qid)
         view = PatientView.of(profile)
+        note_on = note_day(profile, day) or on
         # the ranker's relevance of each paired trial for this note (comparable across its trials)
         known = list(dict.fromkeys(position[p.corpus_id] for p in pairs if p.corpus_id in position))
-        scores: Any = index.relevance(known, profile, on, text) if known else []
+        scores: Any = index.relevance(known, profile, note_on, text) if known else []
         relevance = {index.entries[k].trial.id: float(r) for k, r in zip(known, scores, strict=True)}
         cache: dict[int, AtomResult] = {}
         for p in pairs:
-            lines[p] = _assess_pair(p, inputs, criteria, plans, view, on, cache, relevance)
+            lines[p] = _assess_pair(p, inputs, criteria, plans, view, note_on, cache, relevance)
             done += 1
             if progress:
                 progress(done, len(inputs.pairs))

@@ -177,6 +177,11 @@ def in_span(text: str, start: int, end: int) -> list[DateMention]:
 # where a treatment's dates end: the next line of therapy, "then", a ";" or the sentence end
 _REGION_END = re.compile(r";|\bthen\b|\b[1-9]L\b|\b(?:first|second|third|fourth)[- ]line\b", re.IGNORECASE)
 _DATED_KINDS = {"treatment", "comorbidity", "medication"}
+# the date after these words is the treatment's end, whatever else the region dates ("PD 03/2024")
+_LAST_DOSE = re.compile(
+    r"\b(?:last\s+(?:dose|cycle|infusion|fraction|administration)|completed|stopped|ended|until|finished)\b[^\d]{0,12}$",
+    re.IGNORECASE,
+)
 
 
 def dated(text: str, kind: str, start: int, end: int, fields: dict[str, Any]) -> dict[str, Any]:
@@ -202,7 +207,8 @@ def dated(text: str, kind: str, start: int, end: int, fields: dict[str, Any]) ->
             return fields
         # the latest day the treatment may have ended ("02/2024": 29 February): a treatment's end is
         # one day for every evaluator (the vectorised one keeps one end day per treatment row)
-        attrs["end"] = max(d.latest for d in region).isoformat()
+        stated = [d for d in region if _LAST_DOSE.search(text, max(sent[0], d.start - 25), d.start)]
+        attrs["end"] = max(d.latest for d in (stated or region)).isoformat()
         attrs["start"] = min(d.earliest for d in region).isoformat()
     else:
         clause = containing(clauses(text), start) or sent

@@ -124,7 +124,7 @@ def extract(text: str, note_id: str, source: str) -> PatientProfile:
                     attributes={"scope": t.scope, "label": t.label.lower()},
                 )
             continue
-        _fact_of(text, t, add, advanced, tissue)
+        _fact_of(text, t, add, advanced, tissue, found)
     biomarkers.read(text, [t for t in found if t.label == "GENE"], add, note_scopes.scope_of)
     given = therapy.treatments(text, found)
     for g in given:
@@ -211,7 +211,14 @@ def _first_cancer(found: list[Target]) -> Target | None:
     return next((t for t in found if t.label == "CANCER" and not t.negated and t.scope is None), None)
 
 
-def _fact_of(text: str, t: Target, add: Any, advanced: bool, tissue: str | None) -> None:
+def _fact_of(
+    text: str,
+    t: Target,
+    add: Any,
+    advanced: bool,
+    tissue: str | None,
+    found: list[Target] = (),  # type: ignore[assignment]
+) -> None:
     """The fact of one mention outside any not-history scope (cancers, genes, treatments: elsewhere)."""
     cancer_words, diabetes_types, needs_context = _res()
     s, e, neg = t.start, t.end, t.negated
@@ -219,7 +226,11 @@ def _fact_of(text: str, t: Target, add: Any, advanced: bool, tissue: str | None)
         if t.code in needs_context:
             clause = containing(clauses(text), s) or containing(sentences(text), s) or (s, e)
             near = " ".join(text[clause[0] : s].split()[-2:] + ["|"] + text[e : clause[1]].split()[:4])
-            if not cancer_words.search(near):
+            named = cancer_words.search(near) or any(
+                c.label == "CANCER" and clause[0] <= c.start < clause[1] and abs(c.end - s) <= 20
+                for c in found
+            )  # "AML relapse"
+            if not named:
                 return  # "recurrent UTIs", "recurrent laryngeal nerve": the status of something else
         if re.search(r"\bnon[- ]?$", text[max(0, s - 4) : s], re.I):
             neg = True  # "non-metastatic", "non-measurable"
@@ -246,6 +257,7 @@ def _fact_of(text: str, t: Target, add: Any, advanced: bool, tissue: str | None)
                 value = next(
                     (name for name, pattern in diabetes_types.items() if pattern.search(around)), None
                 )
+            status = None if neg else condition_status(text, s, e)
             add(
                 "comorbidity",
                 s,
@@ -254,7 +266,11 @@ def _fact_of(text: str, t: Target, add: Any, advanced: bool, tissue: str | None)
                 value=value,
                 display=t.text,
                 negated=neg,
-                attributes={"historical": t.historical or None},
+                attributes={
+                    "historical": t.historical or None,
+                    "status": status,
+                    "controlled": {"controlled": True, "uncontrolled": False}.get(status or ""),
+                },
             )
     elif t.label in ("SMOKING", "SMOKING_NEVER"):
         neg = neg or t.label == "SMOKING_NEVER"
@@ -269,6 +285,33 @@ def _fact_of(text: str, t: Target, add: Any, advanced: bool, tissue: str | None)
         add("pregnancy", s, e, value="pregnant", display=t.text, negated=neg)
     elif t.label == "BREASTFEEDING" and not _NOT_BREASTFEEDING.match(text[e : e + 12]):
         add("breastfeeding", s, e, value="breastfeeding", display=t.text, negated=neg)
+
+
+# what a note says of a condition's course, right before it or in its clause after it (the evaluator
+# reads `status` / `controlled` against "uncontrolled / active / symptomatic ..." criteria)
+_STATUS_WORDS = (
+    ("uncontrolled", r"uncontrolled|poorly[\s-]+controlled|not\s+(?:well[\s-]+)?controlled|refractory"),
+    ("controlled", r"well[\s-]+controlled|controlled|stable\s+on|on\s+treatment"),
+    ("symptomatic", r"symptomatic|dyspno\w+|short(?:ness)?\s+of\s+breath"),
+    ("asymptomatic", r"asymptomatic"),
+    ("resolved", r"resolved|resolution|healed|cured|in\s+remission|remitted"),
+    ("stable", r"stable"),
+    ("active", r"active|ongoing|current|flare|progressing"),
+)
+_STATUS_RES = [(name, compile_i(rf"\b(?:{words})\b")) for name, words in _STATUS_WORDS]
+
+
+def condition_status(text: str, start: int, end: int) -> str | None:
+    """ "Active skin aGVHD", "bipolar I disorder, stable on lithium", "pneumonitis ..., resolved",
+    "pleural effusion ~400 mL, dyspnoeic on exertion": the first status word near the condition."""
+    clause = containing(clauses(text), start) or (start, end)
+    before = text[max(clause[0], start - 25) : start]
+    after = text[end : min(clause[1], end + 80)]
+    for part in (before, after):
+        for name, rx in _STATUS_RES:
+            if rx.search(part):
+                return "symptomatic" if name == "active" and "asymptomatic" in part.lower() else name
+    return None
 
 
 def _dedupe(pending: list[Pending]) -> list[Pending]:

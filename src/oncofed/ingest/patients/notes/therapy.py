@@ -320,11 +320,18 @@ def prior_lines(
         return None
     count, first = max(lines, key=lambda x: x[0])
     sents = sentences(text)
-    start_sent = containing(sents, first.start)
-    later = {
-        containing(sents, g.start) for g in received if g.start > first.end and not g.attributes.get("line")
-    }
-    for sent in sorted(s for s in later if s and s != start_sent):
-        if SEQUENCE_RE.search(text, sent[0], sent[1]):
-            count += 1
+    unnumbered = [g for g in received if g.start > first.end and not g.attributes.get("line")]
+    for sent in sorted({s for g in unnumbered if (s := containing(sents, g.start))}):
+        for cue in SEQUENCE_RE.finditer(text, max(sent[0], first.end), sent[1]):
+            # "then gemcitabine/docetaxel, ifosfamide and dacarbazine": one line per regimen listed
+            stop = _LIST_END.search(text, cue.end(), sent[1])
+            end = stop.start() if stop else sent[1]
+            starts = [g.start for g in unnumbered if cue.end() <= g.start < end]
+            if starts:  # "X and Y" alone may be one combination; "X, Y and Z" is a list
+                commas = text.count(",", min(starts), max(starts))
+                count += 1 + (len(_LIST_SEP.findall(text, min(starts), max(starts))) if commas else 0)
     return count, first.start, first.end, "counted"
+
+
+_LIST_END = re.compile(r";|->|→|\(|\bthen\b|\bfollowed\b", re.I)
+_LIST_SEP = re.compile(r",|\band\b(?!/)")
