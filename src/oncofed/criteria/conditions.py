@@ -367,9 +367,9 @@ def severities(atoms: list[Atom], text: str) -> list[Atom]:
             requires = _REQUIRES.match(text[a.span[1] : a.span[1] + 40]) and any(
                 t.span and t.span[0] >= a.span[1] for t in therapies
             )
-            if found and len(found) == len(mentions) and not requires:
-                if not (a.kind == "infection" and found[0] == "active"):
-                    a = replace(a, attributes={**a.attributes, "qualifier": found[0]})
+            infection_active = a.kind == "infection" and bool(found) and found[0] == "active"
+            if found and len(found) == len(mentions) and not requires and not infection_active:
+                a = replace(a, attributes={**a.attributes, "qualifier": found[0]})
         out.append(a)
     return out
 
