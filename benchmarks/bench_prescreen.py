@@ -29,7 +29,8 @@ from oncofed.domain import Actor, PatientProfile, Role, Trial, TrialSite, TrialS
 from oncofed.services.matching.match_index import MatchIndex, refresh_match_index
 from oncofed.services.network.centres import load_centres, network_centres
 from oncofed.services.prescreen import lists as prescreen
-from oncofed.services.prescreen.lists import PrescreenEngine, VerdictMatrix, refresh_prescreen
+from oncofed.services.prescreen.lists import PrescreenEngine, VerdictMatrix
+from oncofed.services.prescreen.refresh import refresh_prescreen
 from oncofed.store.db import Database
 from oncofed.store.repositories import PatientRepository, TrialRepository
 from oncofed.synthetic.patients import generate_patients

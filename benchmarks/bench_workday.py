@@ -18,8 +18,9 @@ from benchmarks.bench_prescreen import TRIAL_ID, build
 from benchmarks.report import write_section
 from oncofed.domain import Actor, Role
 from oncofed.services.matching.match_index import refresh_match_index
-from oncofed.services.prescreen.lists import prescreen_list, refresh_prescreen
+from oncofed.services.prescreen.lists import prescreen_list
 from oncofed.services.prescreen.paging import ListQuery, list_page
+from oncofed.services.prescreen.refresh import refresh_prescreen
 from oncofed.store.db import Database
 
 CENTRE = "curie"

@@ -17,8 +17,9 @@ from sqlalchemy import func, select
 from oncofed.domain import Actor
 from oncofed.services.matching import match_index as match_index_module
 from oncofed.services.matching.match_index import MatchIndex, refresh_match_index
-from oncofed.services.prescreen import lists as prescreen_module
-from oncofed.services.prescreen.lists import refresh_prescreen, research_actor
+from oncofed.services.prescreen import refresh as prescreen_module  # where refresh_prescreen calls assess
+from oncofed.services.prescreen.access import research_actor
+from oncofed.services.prescreen.refresh import refresh_prescreen
 from oncofed.store.db import Database
 from oncofed.store.models_matchindex import PatientMatchFeaturesRow
 from oncofed.store.models_prescreen import PrescreenResultRow, PrescreenRunRow

@@ -14,7 +14,9 @@ from oncofed.matching.features import FeatureBatch, features_of
 from oncofed.matching.outcomes import OUTCOME_CODE
 from oncofed.matching.vectorised import PatientBatch, evaluate_trial_over_patients
 from oncofed.services.matching.match_index import MatchIndex, refresh_match_index
-from oncofed.services.prescreen.lists import prescreen_list, refresh_prescreen, research_actor
+from oncofed.services.prescreen.access import research_actor
+from oncofed.services.prescreen.lists import prescreen_list
+from oncofed.services.prescreen.refresh import refresh_prescreen
 from oncofed.services.trials.criteria import trial_criteria
 from oncofed.store.db import Database
 from oncofed.store.models import PatientRow

@@ -21,7 +21,7 @@ from sqlalchemy import func, select, text
 
 from oncofed.domain import Actor
 from oncofed.services.accounts.users import get_user, issue_token
-from oncofed.services.prescreen.lists import refresh_prescreen
+from oncofed.services.prescreen.refresh import refresh_prescreen
 from oncofed.store.audit import verify_chain
 from oncofed.store.db import Database
 from oncofed.store.models import PatientRow

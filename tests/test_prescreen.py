@@ -11,8 +11,9 @@ import pytest
 from oncofed.domain import Actor, Role
 from oncofed.errors import NotFound
 from oncofed.services.prescreen import lists as prescreen
-from oncofed.services.prescreen.lists import prescreen_list, refresh_prescreen
+from oncofed.services.prescreen.lists import prescreen_list
 from oncofed.services.prescreen.notify import notifications_for, subscribe
+from oncofed.services.prescreen.refresh import refresh_prescreen
 from oncofed.store.db import Database
 from oncofed.store.repositories import TrialRepository
 from tests.prescreen_fixtures import FAKE_ENGINE, TRIAL_ID, build_network, nurse, update_patient

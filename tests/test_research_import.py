@@ -13,7 +13,7 @@ from sqlalchemy import func, insert, select
 from oncofed.domain import Actor, Role
 from oncofed.errors import InputError, NotFound
 from oncofed.services.network.centres import load_centres
-from oncofed.services.prescreen.lists import refresh_prescreen
+from oncofed.services.prescreen.refresh import refresh_prescreen
 from oncofed.services.prescreen.screening import StatusChange, change_status
 from oncofed.services.research import bibliometrics as biblio
 from oncofed.services.research.inclusion import inclusion_results, inclusion_rows

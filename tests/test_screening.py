@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from oncofed.errors import InputError, NotFound
-from oncofed.services.prescreen.lists import refresh_prescreen
+from oncofed.services.prescreen.refresh import refresh_prescreen
 from oncofed.services.prescreen.screening import ScreeningConflict, StatusChange, change_status, screening_log
 from oncofed.store.db import Database
 from oncofed.store.models_prescreen import EnrolmentRow

@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from oncofed.domain import Actor, Role
-from oncofed.services.prescreen.lists import refresh_prescreen
+from oncofed.services.prescreen.refresh import refresh_prescreen
 from oncofed.services.prescreen.screening import StatusChange, change_status
 from oncofed.store import audit
 from oncofed.store.db import Database

@@ -63,7 +63,7 @@ def test_csv_cells_that_look_like_formulas_are_made_inert() -> None:
 
 
 def test_every_export_neutralises_a_name_a_note_and_a_title(sqlite_db: Database, client_as) -> None:  # type: ignore[no-untyped-def]
-    from oncofed.services.prescreen.lists import refresh_prescreen
+    from oncofed.services.prescreen.refresh import refresh_prescreen
     from oncofed.services.prescreen.screening import StatusChange, change_status
     from tests.prescreen_fixtures import FAKE_ENGINE, TRIAL_ID, build_network, nurse
 

@@ -206,8 +206,8 @@ def test_referral_flags_the_patient_on_the_sites_list_and_notifies_its_research_
 
 
 def test_paged_list_counts_tabs_sorts_and_words(db: Database) -> None:
-    from oncofed.services.prescreen.lists import refresh_prescreen
     from oncofed.services.prescreen.paging import ListQuery, criterion_words, list_page
+    from oncofed.services.prescreen.refresh import refresh_prescreen
 
     a, _ = build_network(db)
     refresh_prescreen(db, TRIAL_ID, a, nurse(a), engine=FAKE_ENGINE)

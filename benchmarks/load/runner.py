@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from oncofed.domain import Actor
 from oncofed.services.accounts.users import DEMO_CENTRES, DEMO_PASSWORD, ensure_demo_accounts
-from oncofed.services.prescreen.lists import refresh_prescreen
+from oncofed.services.prescreen.refresh import refresh_prescreen
 from oncofed.store.db import Database
 from oncofed.store.models import PatientRow
 from oncofed.store.repositories import TrialRepository

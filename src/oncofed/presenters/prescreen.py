@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from oncofed.services.prescreen.lists import Candidate, PrescreenList, RefreshReport
+from oncofed.services.prescreen.lists import Candidate, PrescreenList
 from oncofed.services.prescreen.paging import words_text
+from oncofed.services.prescreen.refresh import RefreshReport
 from oncofed.services.prescreen.screening import LOG_COLUMNS
 
 PRESCREEN_COLUMNS = [

@@ -286,7 +286,7 @@ def _prescreen_some(db: Database, trial_ids: Sequence[str], sites: Sequence[Any]
     """Pre-screen a few sponsored trials at their network sites, so their screen failures per
     criterion show on the portfolio (the pre-screening service itself, as a list page would)."""
     from oncofed.domain import Actor
-    from oncofed.services.prescreen.lists import refresh_prescreen
+    from oncofed.services.prescreen.refresh import refresh_prescreen
 
     for tid in trial_ids:
         for cid in sorted({c for t, c, _ in sites if t == tid and c})[:4]:

@@ -15,8 +15,8 @@ from sqlalchemy import select
 
 from oncofed.domain import Actor, Role
 from oncofed.services.patients.search import SearchablePatients, original_id
+from oncofed.services.prescreen.access import PrescreenPatients, research_actor, utcnow
 from oncofed.services.prescreen.engine import CANDIDATE
-from oncofed.services.prescreen.lists import PrescreenPatients, research_actor, utcnow
 from oncofed.store.db import Database
 from oncofed.store.models import PatientRow, TrialRow
 from oncofed.store.models_prescreen import PrescreenResultRow

@@ -205,7 +205,7 @@ def enter_screening(db: Database, actor: Actor, case_id: int, trial_id: str) -> 
     with a note naming the board), or tell the centres concerned when the actor cannot:
     the referring centre for a recourse case, the recruiting site for a trial not open at the
     patient's centre (counts only, never the patient's identifiers)."""
-    from oncofed.services.prescreen.lists import refresh_prescreen
+    from oncofed.services.prescreen.refresh import refresh_prescreen
     from oncofed.services.prescreen.screening import ScreeningConflict, StatusChange, change_status
 
     with db.session() as s:

@@ -26,7 +26,7 @@ import pyarrow.parquet as pq
 
 from oncofed.domain import Actor, Criterion, PatientProfile
 from oncofed.matching.vectorised import PatientBatch, evaluate_trial_over_patients
-from oncofed.services.prescreen.lists import research_actor
+from oncofed.services.prescreen.access import research_actor
 from oncofed.services.trials.criteria import trial_criteria
 from oncofed.store.db import Database
 from oncofed.store.mapping import fact_from_json, fact_to_json

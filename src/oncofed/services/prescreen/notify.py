@@ -20,7 +20,7 @@ from sqlalchemy import or_, select
 
 from oncofed.domain import Actor
 from oncofed.errors import ConfigError, InputError, NotFound
-from oncofed.services.prescreen.lists import refuse_centre, utcnow
+from oncofed.services.prescreen.access import refuse_centre, utcnow
 from oncofed.store.db import Database
 from oncofed.store.models_prescreen import NotificationRow, NotificationSubscriptionRow
 

@@ -20,16 +20,15 @@ from sqlalchemy import Select, case, func, select
 
 from oncofed.domain import Actor
 from oncofed.errors import InputError
-from oncofed.services.prescreen.engine import CANDIDATE, DEFAULT_ENGINE, PrescreenEngine, criteria_texts
-from oncofed.services.prescreen.lists import (
-    VISIT_SESSION,
+from oncofed.services.prescreen.access import (
     PrescreenPatients,
-    _check_centre,
-    prescreen_index,
+    check_centre,
     research_actor,
     trial_criteria_hash,
     utcnow,
 )
+from oncofed.services.prescreen.engine import CANDIDATE, DEFAULT_ENGINE, PrescreenEngine, criteria_texts
+from oncofed.services.prescreen.lists import VISIT_SESSION, prescreen_index
 from oncofed.store.db import Database
 from oncofed.store.models import PatientRow
 from oncofed.store.models_prescreen import (
@@ -122,7 +121,7 @@ def list_page(
     r, c = PrescreenResultRow, ScreeningCandidateRow
     with db.session() as s:
         trial = TrialRepository(s).get(trial_id)
-        centre_name = _check_centre(s, ractor, trial, centre_id)
+        centre_name = check_centre(s, ractor, trial, centre_id)
         visible = PrescreenPatients(s, ractor).living_ids(centre_id)
         last = _last_visit(s, actor, trial_id, centre_id)
         run = s.get(PrescreenRunRow, (trial_id, centre_id))

@@ -17,9 +17,10 @@ from sqlalchemy import or_, select
 
 from oncofed.domain import Actor, Role, TrialStatus
 from oncofed.errors import InputError, NotFound
+from oncofed.services.prescreen.access import utcnow
 from oncofed.services.prescreen.engine import PrescreenEngine
-from oncofed.services.prescreen.lists import refresh_prescreen, utcnow
 from oncofed.services.prescreen.notify import log, send_email, smtp_settings
+from oncofed.services.prescreen.refresh import refresh_prescreen
 from oncofed.services.prescreen.screening import StatusChange, allowed_next, change_status
 from oncofed.store.db import Database
 from oncofed.store.models import CentreRow, TrialSiteRow

@@ -22,7 +22,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from oncofed.domain import Actor
 from oncofed.errors import InputError, NotFound, OncofedError
 from oncofed.resources import load_yaml
-from oncofed.services.prescreen.lists import PrescreenPatients, refuse_centre, research_actor, utcnow
+from oncofed.services.prescreen.access import PrescreenPatients, refuse_centre, research_actor, utcnow
 from oncofed.store.db import Database
 from oncofed.store.models import PatientRow
 from oncofed.store.models_prescreen import (
