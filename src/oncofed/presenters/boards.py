@@ -116,7 +116,8 @@ def record_context(case: dict[str, Any], lang: str) -> dict[str, Any]:
 
 
 def record_title(case: dict[str, Any], lang: str) -> str:
-    return f"{translator(lang).gettext('RCP record')} · {case['board']['name']} · {translator(lang).gettext('Case')} {case['case_id']}"
+    record, case_word = translator(lang).gettext("RCP record"), translator(lang).gettext("Case")
+    return f"{record} · {case['board']['name']} · {case_word} {case['case_id']}"
 
 
 def record_document(db: Database, actor: Actor, case_id: int, lang: str) -> str:

@@ -126,25 +126,10 @@ class Translator:
             else str(value)
         )
 
-    def legacy(self, key: str, /, **params: Any) -> str:
-        """A former YAML key (`t('key')`), for code not converted yet: see `presenters/i18n_legacy.py`."""
-        try:
-            from oncofed.presenters.i18n_legacy import KEYS
-        except ImportError:  # every call site converted: the module is gone
-            return key
-        message = KEYS.get(key)
-        return key if message is None else self.message(message, **params)
-
 
 @functools.cache
 def translator(lang: str) -> Translator:
     return Translator(lang)
-
-
-def translate(lang: str, key: str, **params: Any) -> str:
-    """Deprecated: a former YAML key's text. Write `translator(lang).gettext('English text')`;
-    `scripts/i18n_convert.py` converts remaining calls."""
-    return translator(lang).legacy(key, **params)
 
 
 def pick_language(query_lang: str | None, cookie_lang: str | None, accept_language: str | None) -> str:
@@ -207,18 +192,36 @@ def _day(context: Context, value: Any) -> str:
 
 
 @pass_context
-def _legacy(context: Context, key: str, **params: Any) -> str:
-    return _context_translator(context).legacy(key, **params)
+def _labels(context: Context, group: str, codes: Any, sep: str = ", ") -> str:
+    tr = _context_translator(context)
+    return sep.join(tr.label(group, code) for code in codes or ())
+
+
+@pass_context
+def _engine_text(context: Context, text: str | None) -> str:
+    from oncofed.presenters.engine_text import say
+
+    return say(_context_translator(context).lang, text)
+
+
+@pass_context
+def _definition(context: Context, sql: str | None) -> str:
+    from oncofed.presenters.quality_definitions import describe
+
+    return describe(_context_translator(context).lang, sql)
 
 
 def install_gettext(env: Environment) -> None:
     """Jinja2's i18n extension with the catalogues, `label(group, code)`, `num(x, digits)` and `day(d)`
-    (Babel's locale-aware numbers and dates), and the former `t('key')`."""
+    (Babel's locale-aware numbers and dates)."""
     env.add_extension("jinja2.ext.i18n")
     env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext=_gettext, ngettext=_ngettext, newstyle=True, pgettext=_pgettext, npgettext=_npgettext
     )
     env.globals["label"] = _label
+    env.globals["labels"] = _labels
+    env.globals["engine_text"] = _engine_text  # an engine's English sentence (presenters/engine_text.py)
+    env.globals["definition"] = _definition  # an indicator's SQL condition in words
     env.globals["num"] = _num
+    env.globals["number"] = _num  # the same, for templates whose own macro is called num
     env.globals["day"] = _day
-    env.globals["t"] = _legacy

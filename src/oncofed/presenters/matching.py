@@ -1,6 +1,7 @@
 """A match report as plain data: the JSON twin of the match page, what `oncofed match` prints, and the
 rows of its CSV exports. Outcomes are worded in patient terms ("met / not met" for inclusions,
-"does not apply ✓ / applies ✗" for exclusions, "not applicable", "unknown — to check").
+"does not apply ✓ / applies ✗" for exclusions, "not applicable", "unknown — to check"). Given a
+language, the words and the engine's evidence sentences are in it (presenters/engine_text.py).
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from oncofed.domain import CriterionOutcome, Fact, Outcome, Section, TrialVerdic
 from oncofed.domain.patient import whole_years
 from oncofed.matching.evidence import AtomEvidence
 from oncofed.matching.pipeline import MatchReport, RankedTrial
-from oncofed.presenters.i18n import translate
+from oncofed.presenters.engine_text import say
+from oncofed.presenters.i18n import translator
 
 TRIAL_COLUMNS = [
     "rank",
@@ -46,19 +48,19 @@ CHECK_COLUMNS = ["check", "weight", "trials", "criteria"]
 
 
 def outcome_key(section: Section | str, outcome: Outcome | str, investigator: bool = False) -> str:
-    """The i18n key of an outcome's wording (resources/i18n/*/matching.yaml)."""
+    """The code of an outcome's wording: `label('match_o', code)` (presenters/labels.py)."""
     o = Outcome(outcome)
     if o is Outcome.UNKNOWN:
-        return "match_o_investigator" if investigator else "match_o_unknown"
+        return "investigator" if investigator else "unknown"
     if o is Outcome.NOT_APPLICABLE:
-        return "match_o_not_applicable"
-    return f"match_o_{Section(section).value}_{o.value}"
+        return "not_applicable"
+    return f"{Section(section).value}_{o.value}"
 
 
 def outcome_label(
     section: Section | str, outcome: Outcome | str, investigator: bool = False, lang: str = "en"
 ) -> str:
-    return translate(lang, outcome_key(section, outcome, investigator))
+    return translator(lang).label("match_o", outcome_key(section, outcome, investigator))
 
 
 def _value(v: Any) -> Any:
@@ -89,15 +91,15 @@ def fact_dict(f: Fact) -> dict[str, Any]:
     }
 
 
-def _atom_dict(ev: AtomEvidence) -> dict[str, Any]:
+def _atom_dict(ev: AtomEvidence, lang: str = "en") -> dict[str, Any]:
     a = ev.atom
     return {
         "role": ev.role,
-        "explanation": ev.explanation,
+        "explanation": say(lang, ev.explanation),
         "holds": ev.holds,
         "presumed": ev.tri in (1, 3),
-        "check": ev.check or None,
-        "source": ev.source or None,
+        "check": say(lang, ev.check) or None,
+        "source": say(lang, ev.source) or None,
         "fact": fact_dict(ev.fact) if ev.fact else None,
         "atom": (
             {
@@ -117,22 +119,22 @@ def _atom_dict(ev: AtomEvidence) -> dict[str, Any]:
 
 def outcome_dict(co: CriterionOutcome, lang: str = "en") -> dict[str, Any]:
     c = co.criterion
-    details = [_atom_dict(e) for e in co.evidence if isinstance(e, AtomEvidence)]
+    details = [_atom_dict(e, lang) for e in co.evidence if isinstance(e, AtomEvidence)]
     sources = list(dict.fromkeys(d["source"] for d in details if d["source"]))
     return {
         "section": c.section.value,
         "index": c.index,
         "origin": "registry" if c.index < 0 else "eligibility text",
-        "text": c.text,
+        "text": say(lang, c.text) if c.index < 0 else c.text,  # the registry's fields are worded here
         "span": list(c.span) if c.span else None,
         "cohort": c.cohort,
         "outcome": co.outcome.value,
         "label": outcome_label(c.section, co.outcome, co.investigator, lang),
         "label_key": outcome_key(c.section, co.outcome, co.investigator),
         "investigator": co.investigator,
-        "evidence": co.sentence,
+        "evidence": say(lang, co.sentence),
         "sources": sources,
-        "checks": list(co.checks) if co.outcome is Outcome.UNKNOWN else [],
+        "checks": [say(lang, c) for c in co.checks] if co.outcome is Outcome.UNKNOWN else [],
         "details": details,
     }
 
@@ -159,7 +161,7 @@ def ranked_dict(r: RankedTrial, lang: str = "en") -> dict[str, Any]:
         "score": round(m.score, 4),
         "relevance": round(m.relevance, 4),
         "verdict": m.verdict.value,
-        "verdict_label": translate(lang, f"match_verdict_{m.verdict.value}"),
+        "verdict_label": translator(lang).label("match_verdict", m.verdict.value),
         "cohort": m.cohort,
         "reason": m.reason or None,
         "counts": {o.value: counts[o] for o in Outcome},
@@ -199,7 +201,12 @@ def report_to_dict(report: MatchReport, lang: str = "en") -> dict[str, Any]:
         "criteria_parser": report.parser_available,
         "matches": [ranked_dict(r, lang) for r in report.results],
         "checks": [
-            {"check": c.check, "weight": round(c.weight, 3), "trials": c.trial_ids, "criteria": c.criteria}
+            {
+                "check": say(lang, c.check),
+                "weight": round(c.weight, 3),
+                "trials": c.trial_ids,
+                "criteria": c.criteria,
+            }
             for c in report.checks
         ],
     }

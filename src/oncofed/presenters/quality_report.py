@@ -38,5 +38,6 @@ def centre_report(db: Database, centre_id: str, *, fix: str = "see /quality") ->
 def centre_report_document(db: Database, centre_id: str, lang: str, *, fix: str = "see /quality") -> str:
     """The report as a standalone HTML document (styles inlined): prints well, opens offline."""
     content = centre_report(db, centre_id, fix=fix)
-    title = f"{translator(lang).gettext('Quality report')} · {content['names'][centre_id]}"
+    report = translator(lang).gettext("Quality report")
+    title = f"{report} · {content['names'][centre_id]}"
     return render_document("quality_report_body.html", lang, title, **content)

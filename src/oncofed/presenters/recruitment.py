@@ -14,6 +14,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from oncofed.presenters.i18n import N_, translator
 from oncofed.services.recruitment.projections import SiteProgress, TrialRecruitment
 
 NETWORK_COLUMNS = [
@@ -114,8 +115,17 @@ def _fmt(d: date) -> str:
     return d.strftime("%Y-%m")
 
 
-def recruitment_svg(r: TrialRecruitment, width: int = 760, height: int = 320) -> Markup:
+def recruitment_svg(r: TrialRecruitment, width: int = 760, height: int = 320, lang: str = "en") -> Markup:
     """Cumulative enrolment, target, projection (median and 90% band), planned completion."""
+    tr = translator(lang)
+    band_message = N_("90%% interval %(low)s to %(high)s")  # the months of the projection's 90% interval
+    median_message = N_("median projection %(date)s")
+    words = {
+        "aria": tr.gettext("cumulative enrolment of %(trial)s", trial=r.trial.id),
+        "target": tr.gettext("target %(n)s", n=tr.number(r.target)) if r.target else "",
+        "planned": tr.gettext("planned end"),
+        "enrolled": tr.gettext("%(n)s enrolled by %(date)s", n=tr.number(r.enrolled), date=tr.day(r.as_of)),
+    }
     left, right, top, bottom = 52, 16, 16, 40
     start = r.trial.start_date or (r.cumulative[0][0] if r.cumulative else r.as_of - timedelta(days=365))
     p = r.projection
@@ -136,7 +146,7 @@ def recruitment_svg(r: TrialRecruitment, width: int = 760, height: int = 320) ->
 
     parts = [
         f'<svg class="recruitment-chart" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-label="cumulative enrolment of {escape(r.trial.id)}" xmlns="http://www.w3.org/2000/svg">'
+        f'aria-label="{escape(words["aria"])}" xmlns="http://www.w3.org/2000/svg">'
     ]
     parts.append(
         f'<rect x="{left}" y="{top}" width="{width - left - right}" height="{height - top - bottom}" class="plot"/>'
@@ -160,23 +170,25 @@ def recruitment_svg(r: TrialRecruitment, width: int = 760, height: int = 320) ->
         high = p.high or end
         band = [(x(r.as_of), y(r.enrolled)), (x(p.low), y(r.target)), (x(min(high, end)), y(r.target))]
         pts = " ".join(f"{a:.1f},{b:.1f}" for a, b in band)
-        parts.append(
-            f'<polygon class="band" points="{pts}"><title>90% interval {_fmt(p.low)} to {_fmt(high)}</title></polygon>'
-        )
+        band_title = tr.gettext(band_message, low=_fmt(p.low), high=_fmt(high))
+        median_title = tr.gettext(median_message, date=tr.day(p.median))
+        parts.append(f'<polygon class="band" points="{pts}"><title>{escape(band_title)}</title></polygon>')
         parts.append(
             f'<line class="projection" x1="{x(r.as_of):.1f}" y1="{y(r.enrolled):.1f}" '
-            f'x2="{x(min(p.median, end)):.1f}" y2="{y(r.target):.1f}"><title>median projection {p.median.isoformat()}</title></line>'
+            f'x2="{x(min(p.median, end)):.1f}" y2="{y(r.target):.1f}"><title>{escape(median_title)}</title></line>'
         )
     if r.target:
         parts.append(
             f'<line class="target" x1="{left}" x2="{width - right}" y1="{y(r.target):.1f}" y2="{y(r.target):.1f}"/>'
         )
-        parts.append(f'<text class="label" x="{left + 4}" y="{y(r.target) - 4:.1f}">target {r.target}</text>')
+        parts.append(
+            f'<text class="label" x="{left + 4}" y="{y(r.target) - 4:.1f}">{escape(words["target"])}</text>'
+        )
     if r.trial.completion_date and r.trial.completion_date <= end:
         xc = x(r.trial.completion_date)
         parts.append(f'<line class="planned" x1="{xc:.1f}" x2="{xc:.1f}" y1="{top}" y2="{height - bottom}"/>')
         parts.append(
-            f'<text class="label" x="{xc - 4:.1f}" y="{top + 12}" text-anchor="end">planned end</text>'
+            f'<text class="label" x="{xc - 4:.1f}" y="{top + 12}" text-anchor="end">{escape(words["planned"])}</text>'
         )
     path = [f"M{x(start):.1f},{y(0):.1f}"]
     last = 0
@@ -185,13 +197,13 @@ def recruitment_svg(r: TrialRecruitment, width: int = 760, height: int = 320) ->
         last = n
     path.append(f"H{x(r.as_of):.1f}V{y(last):.1f}")
     parts.append(
-        f'<path class="enrolled" d="{"".join(path)}"><title>{r.enrolled} enrolled by {r.as_of.isoformat()}</title></path>'
+        f'<path class="enrolled" d="{"".join(path)}"><title>{escape(words["enrolled"])}</title></path>'
     )
     parts.append(
         f'<line class="today" x1="{x(r.as_of):.1f}" x2="{x(r.as_of):.1f}" y1="{top}" y2="{height - bottom}"/>'
     )
     parts.append(
-        f'<text class="label" x="{x(r.as_of) + 4:.1f}" y="{height - bottom - 6}">{r.as_of.isoformat()}</text>'
+        f'<text class="label" x="{x(r.as_of) + 4:.1f}" y="{height - bottom - 6}">{escape(tr.day(r.as_of))}</text>'
     )
     parts.append("</svg>")
     return Markup("".join(parts))

@@ -66,10 +66,11 @@ def copublication_svg(data: dict[str, Any], centres: list[Centre], lang: str) ->
         anchor = "start" if math.cos(p.angle) > 0.2 else ("end" if math.cos(p.angle) < -0.2 else "middle")
         lx = p.x + (r + 6) * math.cos(p.angle)
         ly = p.y - (r + 6) * math.sin(p.angle) + 4
+        node_title = translator(lang).gettext("%(centre)s: %(n)s papers", centre=label, n=n)
         out.append(
             f'<g class="node" data-centre="{escape(cid)}" data-papers="{n}">'
             f'<circle cx="{p.x:.1f}" cy="{p.y:.1f}" r="{r:.1f}" fill="#0f766e" stroke="#fff">'
-            f"<title>{escape(translator(lang).gettext('%(centre)s: %(n)s papers', centre=label, n=n))}</title></circle>"
+            f"<title>{escape(node_title)}</title></circle>"
             f'<text x="{lx:.1f}" y="{ly:.1f}" text-anchor="{anchor}" font-size="12">{escape(label)}</text></g>'
         )
     out.append("</svg>")
@@ -83,9 +84,10 @@ def activation_svg(steps: list[dict[str, Any]], lang: str, slowest: str | None) 
     h = 30 + row_h * max(len(rows), 1)
     top = max([float(s["q3"] or s["median"]) for s in rows] + [1.0])
     scale = (w - left - 40) / top
+    chart_title = translator(lang).gettext("Median days per activation step, with quartiles")
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" '
-        f'class="chart activation"><title>{escape(translator(lang).gettext("Median days per activation step, with quartiles"))}</title>'
+        f'class="chart activation"><title>{escape(chart_title)}</title>'
     ]
     for i, s in enumerate(rows):
         y = 15 + i * row_h

@@ -14,10 +14,12 @@ ML, MR, MT, MB = 64, 24, 24, 52
 BAND_COLOURS = {"within": "#6b7280", "above": "#1d4ed8", "below": "#c2410c", "small_sample": "#d1d5db"}
 
 
-def _fmt(ind_kind: str, v: float | None) -> str:
+def _fmt(ind_kind: str, v: float | None, decimal: str = ".") -> str:
+    """One decimal; `decimal` is the reader's decimal sign (labels["decimal"]: "," in French)."""
     if v is None:
         return "–"
-    return f"{100 * v:.1f} %" if ind_kind == "proportion" else f"{v:.1f}"
+    text = f"{100 * v:.1f}\u202f%" if ind_kind == "proportion" else f"{v:.1f}"
+    return text.replace(".", decimal)
 
 
 def _scale(lo: float, hi: float, a: float, b: float):  # type: ignore[no-untyped-def]
@@ -32,6 +34,7 @@ def _ticks(lo: float, hi: float, count: int = 5) -> list[float]:
 
 def funnel_svg(result: IndicatorResult, names: dict[str, str], labels: dict[str, str]) -> str:
     """Centres by volume (x) and value (y), the network line and 95 % / 99.8 % limits."""
+    dec = labels.get("decimal", ".")
     ind = result.indicator
     pts = [f for f in result.centres if f.value is not None and f.n > 0]
     xs_max = max([f.n for f in pts] + [30]) * 1.1
@@ -60,7 +63,7 @@ def funnel_svg(result: IndicatorResult, names: dict[str, str], labels: dict[str,
         y = sy(t)
         out.append(f'<line x1="{ML}" x2="{W - MR}" y1="{y:.1f}" y2="{y:.1f}" stroke="#f3f4f6"/>')
         out.append(
-            f'<text x="{ML - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11">{_fmt(ind.kind, t)}</text>'
+            f'<text x="{ML - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11">{_fmt(ind.kind, t, dec)}</text>'
         )
     for t in _ticks(0, xs_max):
         x = sx(t)
@@ -84,7 +87,7 @@ def funnel_svg(result: IndicatorResult, names: dict[str, str], labels: dict[str,
         )
     if ind.target is not None:  # the indicator's reference value, drawn and labelled
         y = sy(ind.target)
-        text = f"{labels.get('target', 'target')} {_fmt(ind.kind, ind.target)}"
+        text = f"{labels.get('target', 'target')} {_fmt(ind.kind, ind.target, dec)}"
         out.append(
             f'<line class="target" x1="{ML}" x2="{W - MR}" y1="{y:.1f}" y2="{y:.1f}" stroke="#15803d" '
             f'stroke-width="1.5" stroke-dasharray="10 4"><title>{escape(text)}</title></line>'
@@ -100,7 +103,7 @@ def funnel_svg(result: IndicatorResult, names: dict[str, str], labels: dict[str,
         out.append(
             f'<circle class="centre band-{f.band}" data-centre="{escape(f.centre_id)}" data-band="{f.band}" '
             f'cx="{sx(f.n):.1f}" cy="{sy(f.value):.1f}" r="5" fill="{colour}" stroke="#fff">'
-            f"<title>{name}: {_fmt(ind.kind, f.value)} (n={f.n}, {escape(labels.get('band_' + f.band, f.band))})</title></circle>"
+            f"<title>{name}: {_fmt(ind.kind, f.value, dec)} (n={f.n}, {escape(labels.get('band_' + f.band, f.band))})</title></circle>"
         )
     legend = [("95", labels.get("limit95", "95 %"), "6 4"), ("998", labels.get("limit998", "99.8 %"), "2 3")]
     for i, (_, text, dash) in enumerate(legend):  # legend under the plot, left of the axis title
@@ -117,6 +120,7 @@ def trend_svg(
     result: IndicatorResult, centre_id: str | None, names: dict[str, str], labels: dict[str, str]
 ) -> str:
     """The network's value by period, and one centre's (published periods only)."""
+    dec = labels.get("decimal", ".")
     ind = result.indicator
     periods = sorted({str(t["period"]) for t in result.trend})
     series: dict[str, list[dict[str, Any]]] = {"network": [t for t in result.trend if t["centre_id"] is None]}
@@ -136,7 +140,7 @@ def trend_svg(
     ]
     for t in _ticks(lo, hi):
         out.append(
-            f'<text x="{ML - 6}" y="{sy(t) + 4:.1f}" text-anchor="end" font-size="11">{_fmt(ind.kind, t)}</text>'
+            f'<text x="{ML - 6}" y="{sy(t) + 4:.1f}" text-anchor="end" font-size="11">{_fmt(ind.kind, t, dec)}</text>'
         )
     for p, i in pos.items():
         out.append(
@@ -153,7 +157,7 @@ def trend_svg(
         label = labels.get("network", "network") if key == "network" else names.get(key, key)
         for pt, (x, y) in zip([p for p in pts if p["value"] is not None], coords, strict=True):
             out.append(
-                f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{colours.get(key, "#1d4ed8")}"><title>{escape(label)} {escape(str(pt["period"]))}: {_fmt(ind.kind, pt["value"])} (n={pt["n"]})</title></circle>'
+                f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{colours.get(key, "#1d4ed8")}"><title>{escape(label)} {escape(str(pt["period"]))}: {_fmt(ind.kind, pt["value"], dec)} (n={pt["n"]})</title></circle>'
             )
     out.append("</svg>")
     return "\n".join(out)

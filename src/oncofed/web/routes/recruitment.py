@@ -22,7 +22,7 @@ from oncofed.presenters.recruitment import (
 from oncofed.services.recruitment.projections import MODEL, network_recruitment, trial_recruitment
 from oncofed.store.db import Database
 from oncofed.web.csv_export import csv_response
-from oncofed.web.deps import get_actor, get_db
+from oncofed.web.deps import get_actor, get_db, get_lang
 from oncofed.web.templating import render
 
 router = APIRouter()
@@ -87,10 +87,14 @@ def api_trial(
     "/api/recruitment/{trial_id}/chart.svg", tags=["recruitment"], summary="The recruitment chart (SVG)"
 )
 def api_chart(
-    trial_id: str, db: Database = Depends(get_db), actor: Actor = Depends(get_actor), as_of: str = ""
+    request: Request,
+    trial_id: str,
+    db: Database = Depends(get_db),
+    actor: Actor = Depends(get_actor),
+    as_of: str = "",
 ) -> Response:
     _staff_only(actor)
-    svg = recruitment_svg(trial_recruitment(db, trial_id, _as_of(as_of)))
+    svg = recruitment_svg(trial_recruitment(db, trial_id, _as_of(as_of)), lang=get_lang(request))
     return Response(str(svg), media_type="image/svg+xml")
 
 
@@ -118,7 +122,7 @@ def trial_page(
         "recruitment_trial.html",
         r=r,
         payload=recruitment_json(r),
-        chart=recruitment_svg(r),
+        chart=recruitment_svg(r, lang=get_lang(request)),
         sparks={s.site_key: site_sparkline(s, r) for s in r.sites},
         actor=actor,
     )

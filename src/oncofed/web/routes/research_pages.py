@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from oncofed.domain import Actor
 from oncofed.errors import InputError, NotFound, OncofedError
+from oncofed.presenters.boards import labels as board_labels
 from oncofed.presenters.i18n import translator
 from oncofed.presenters.research import activation_svg, copublication_svg, inclusion_funnel_svg
 from oncofed.research.activation import MILESTONES
@@ -174,6 +175,7 @@ def trial_page(
         data=data,
         chart=Markup(activation_svg(data["steps"], get_lang(request), data["slowest_step"])),
         failures=screen_failures(db, trial_id),
+        board_reasons=board_labels(get_lang(request))["not_proposed_reasons"],
         papers=biblio.trial_papers(db, trial_id),
         milestones=MILESTONES,
         actor=actor,

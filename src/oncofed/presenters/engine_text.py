@@ -1,0 +1,319 @@
+"""Sentences the engines and services write in English (match evidence, what to check, recruitment
+notes), said in the reader's language here, in the presenter: the engines stay language-free.
+
+Each sentence shape the engines write is listed below as an English gettext message whose
+placeholders stand for the variable parts; a sentence is matched against the shapes, and its parts
+are said in turn: `*_list` parts are "; "-separated lists of sentences, `*_phrase` parts are
+sentences, `date*` parts are dates (`day()`), `num*` parts numbers (`num()`), `lab` a laboratory
+analyte; any other part is tried as a catalogue message (vocabulary marked below) and otherwise
+kept as written (drug names, codes, the criterion's own words).
+
+A shape the engines add later is shown in English until it is listed here: the French-page test
+(tests/test_i18n_pages.py) finds it on the demo.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from datetime import date
+
+from oncofed.presenters.i18n import N_, Translator, translator
+
+SHAPES: tuple[str, ...] = (
+    # matching/evidence.py: a criterion's sentence
+    N_("Not computable from the text: read the criterion and check it."),
+    N_("Not decided: %(checks_list)s. Known: %(facts_list)s."),
+    N_("Not decided: %(checks_list)s."),
+    N_("Not decided from the record. Known: %(facts_list)s."),
+    N_("Not decided from the record."),
+    N_("Applies only if %(condition_words)s: %(why_list)s."),
+    N_("Does not apply to this patient: %(why_list)s."),
+    N_("its condition does not hold"),
+    N_("To be confirmed by the investigator."),
+    N_("to be confirmed by the investigator"),
+    N_("Criterion of cohort “%(cohort)s”; the patient is assessed in cohort “%(chosen)s”."),
+    # matching/atoms.py, biomarkers.py, evaluate.py: one atom's explanation or what to check
+    N_("not recorded: %(check_phrase)s"),
+    N_("date of birth or age"),
+    N_("Aged %(num_age)s on %(date)s (criterion: %(limit_phrase)s)"),
+    N_("aged %(num_age)s on %(date)s (criterion: %(limit_phrase)s)"),
+    N_("sex"),
+    N_("Recorded as %(what)s"),
+    N_("recorded as %(what)s"),
+    N_("recorded as not %(what)s"),
+    N_("male patient"),
+    N_("female patient"),
+    N_("of childbearing potential"),
+    N_("not of childbearing potential"),
+    N_("childbearing potential (menopausal status)"),
+    N_("primary cancer diagnosis"),
+    N_("Primary cancer %(cancer)s is a %(wanted)s"),
+    N_("primary cancer %(cancer)s is a %(wanted)s"),
+    N_("Primary cancer %(cancer)s is not a %(wanted)s"),
+    N_("primary cancer %(cancer)s is not a %(wanted)s"),
+    N_("%(cancer)s subtype (%(wanted)s?)"),
+    N_("%(cancer)s is broader than %(wanted)s"),
+    N_("whether the cancer is what the criterion says: “%(text)s”"),
+    N_("stage group"),
+    N_("Stage %(stage)s (criterion: %(wanted)s)"),
+    N_("stage %(stage)s (criterion: %(wanted)s)"),
+    N_("stage sub-group (recorded %(stage)s)"),
+    N_("disease setting: %(setting)s"),
+    N_("whether the %(setting)s disease is what the criterion says"),
+    N_("%(setting)s disease recorded"),
+    N_("Metastatic disease"),
+    N_("metastatic disease"),
+    N_("no metastatic disease (stage recorded)"),
+    N_("metastatic (advanced) disease"),
+    N_("brain imaging (brain metastases?)"),
+    N_("No brain metastases (recorded)"),
+    N_("no brain metastases (recorded)"),
+    N_("brain metastases recorded"),
+    N_("Brain metastases recorded"),
+    N_("brain metastases status (active, or treated and stable?)"),
+    N_("No distant metastasis (non-metastatic stage recorded)"),
+    N_("no distant metastasis (non-metastatic stage recorded)"),
+    N_("imaging: %(site)s metastases"),
+    N_("%(site)s metastases recorded"),
+    N_("leptomeningeal disease (MRI / CSF)"),
+    N_("No leptomeningeal disease (recorded)"),
+    N_("no leptomeningeal disease (recorded)"),
+    N_("leptomeningeal disease recorded"),
+    N_("measurable disease per RECIST 1.1 (baseline imaging)"),
+    N_("Measurable disease recorded"),
+    N_("measurable disease recorded"),
+    N_("life expectancy (clinician estimate)"),
+    N_("Life expectancy %(num_weeks)s weeks"),
+    N_("ECOG performance status"),
+    N_("ECOG %(ecog)s (criterion: ECOG %(limit_phrase)s)"),
+    N_("Karnofsky performance status"),
+    N_("Karnofsky %(karnofsky)s (criterion: %(limit_phrase)s)"),
+    N_("laboratory value: %(lab)s"),
+    N_("%(lab)s recorded without a number"),
+    N_("recent %(lab)s (within %(num_days)s days)"),
+    N_("%(lab)s %(num_value)s %(unit)s on %(date)s (criterion: %(limit_phrase)s)"),
+    N_("%(lab)s %(num_value)s on %(date)s (criterion: %(limit_phrase)s)"),
+    N_("%(lab)s %(num_value)s %(unit)s (criterion: %(limit_phrase)s)"),
+    N_("at least %(num)s x ULN = %(num_limit)s %(unit)s"),
+    N_("at most %(num)s x ULN = %(num_limit)s %(unit)s"),
+    N_("at least %(num)s x ULN"),
+    N_("at most %(num)s x ULN"),
+    N_("at least %(num)s %(unit)s"),
+    N_("at most %(num)s %(unit)s"),
+    N_("above %(num)s %(unit)s"),
+    N_("below %(num)s %(unit)s"),
+    N_("at least %(num)s"),
+    N_("at most %(num)s"),
+    N_("above %(num)s"),
+    N_("below %(num)s"),
+    N_("equal to %(num)s"),
+    N_("Received %(drug)s (%(drug_class)s), last given %(date)s"),
+    N_("received %(drug)s (%(drug_class)s), last given %(date)s"),
+    N_("Received %(drug)s, last given %(date)s"),
+    N_("received %(drug)s, last given %(date)s"),
+    N_("Received %(drug)s (%(drug_class)s)"),
+    N_("received %(drug)s (%(drug_class)s)"),
+    N_("Received %(drug)s"),
+    N_("received %(drug)s"),
+    N_("%(label)s not among the %(num)s recorded treatment(s) (%(listed)s)"),
+    N_("prior treatments (%(label)s?)"),
+    N_("No prior %(label)s (recorded)"),
+    N_("no prior %(label)s (recorded)"),
+    N_("current medications (%(label)s?)"),
+    N_("number of prior lines of systemic therapy for advanced disease"),
+    N_("%(num)s prior line(s) for advanced disease (criterion: %(limit_phrase)s)"),
+    N_("%(num)s prior line(s) of therapy for advanced disease"),
+    N_("No prior systemic therapy (recorded)"),
+    N_("no prior systemic therapy (recorded)"),
+    N_("prior systemic therapy (treatment-naive?)"),
+    N_("history: %(condition)s"),
+    N_("%(condition)s: not active"),
+    N_("No %(label)s (recorded)"),
+    N_("no %(label)s (recorded)"),
+    N_("%(label)s recorded on %(date)s"),
+    N_("%(label)s recorded"),
+    N_("date of %(label)s (within %(num_days)s days?)"),
+    N_("%(label)s recorded, more than %(num_days)s days ago"),
+    N_("biomarker test: %(marker)s"),
+    N_("%(marker)s numeric result"),
+    N_("%(marker)s confirmatory test (e.g. ISH)"),
+    N_("whether this applies: “%(text)s”"),
+    N_("hypothetical condition: %(text)s"),
+    N_("hypothetical statement"),
+    N_("read the criterion: “%(text)s” (its comparison is not stated)"),
+    N_("ambiguous wording"),
+    N_("A permission, not a requirement: it never excludes."),
+    N_("a permission, not a requirement: it never excludes"),
+    # matching/criteria_source.py: criteria the registry's fields state
+    N_("Minimum age %(num)s years (registry field)"),
+    N_("Maximum age %(num)s years (registry field)"),
+    N_("Sex: %(sex)s (registry field)"),
+    N_("Condition: %(condition)s (OncoTree %(codes)s) (registry field)"),
+    # matching/evidence.py: where a fact came from
+    N_("note %(note)s: “%(words)s”"),
+    N_("note %(note)s, characters %(span)s"),
+    N_("patient record"),
+    # research/affiliations.py: why an affiliation is to review
+    N_("names no centre but points at one: %(names)s"),
+    N_("%(name)s without the centre's city"),
+    N_("%(name)s with the country %(country)s"),
+    N_("%(name)s near its city"),
+    N_("a body of the network, not a centre"),
+    # services/prescreen/screening.py: reasons of non-inclusion
+    N_("not eligible by pre-screening (criteria)"),
+    N_("no reason given"),
+    # services/operations/status.py
+    N_("no backup recorded: run `oncofed backup PATH`"),
+    N_("connections in use / this worker's limit"),
+    N_("newest is %(revision)s: run `oncofed db upgrade`"),
+    N_("none"),
+    # services/recruitment/projections.py
+    N_("no enrolment history yet: no projection"),
+    N_("no target: accrual rate only"),
+    N_("the trial has no overall target: the sum of the site targets is used"),
+    N_(
+        "this trial has no enrolment target (neither overall nor per site): progress and projections need "
+        "one; set the trial's planned enrolment or its sites' targets"
+    ),
+    N_("no planned completion date: sites cannot be judged behind schedule"),
+    N_("%(num)s enrolment(s) at %(site)s, which is no longer a site of the trial"),
+    N_("at the current rate the target is reached after the planned completion (%(date)s)"),
+    N_(
+        "Poisson accrual; rate posterior Gamma(1/2 + n, T) from the last 180 days (Jeffreys prior); time to "
+        "the remaining enrolments ~ T x beta-prime(R, 1/2 + n); 5%%-50%%-95%% quantiles."
+    ),
+)
+# words the engines put inside the sentences above (conditions, settings, sexes), translated when shown
+VOCABULARY: tuple[str, ...] = (
+    N_("female"),
+    N_("male"),
+    N_("women"),
+    N_("men"),
+    N_("pregnant"),
+    N_("breastfeeding"),
+    N_("pregnancy"),
+    N_("pregnancy test"),
+    N_("hypersensitivity"),
+    N_("autoimmune disease"),
+    N_("interstitial lung disease"),
+    N_("organ transplant"),
+    N_("prior malignancy"),
+    N_("hepatitis b"),
+    N_("hepatitis c"),
+    N_("hiv"),
+    N_("tuberculosis"),
+    N_("active infection"),
+    N_("myocardial infarction"),
+    N_("peripheral neuropathy"),
+    N_("metastatic"),
+    N_("locally advanced"),
+    N_("unresectable"),
+    N_("recurrent"),
+    N_("refractory"),
+    N_("relapsed"),
+    N_("newly diagnosed"),
+    N_("first line"),
+    N_("adjuvant"),
+    N_("neoadjuvant"),
+    N_("maintenance"),
+    N_("advanced"),
+    N_("liver"),
+    N_("lung"),
+    N_("bone"),
+    N_("brain"),
+    N_("lymph node"),
+    N_("chemotherapy"),
+    N_("systemic therapy"),
+    N_("radiotherapy"),
+    N_("surgery"),
+    N_("corticosteroid"),
+    N_("investigational agent"),
+    N_("stem cell transplant"),
+)
+PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+@functools.cache
+def _shapes() -> list[tuple[re.Pattern[str], str]]:
+    """(regex of the English sentence, its message), the most specific (longest literal text) first."""
+    out = []
+    for message in SHAPES:
+        parts = PLACEHOLDER.split(message)
+        pattern = "".join(
+            re.escape(part.replace("%%", "%")) if i % 2 == 0 else f"(?P<{part}>.+?)"
+            for i, part in enumerate(parts)
+        )
+        literal = sum(len(p) for p in parts[::2])
+        out.append((literal, re.compile(pattern + r"\Z", re.S), message))
+    out.sort(key=lambda x: -x[0])
+    return [(rx, message) for _n, rx, message in out]
+
+
+def say(lang: str, text: str | None) -> str:
+    """`text` (an engine's English sentence) in `lang`; unchanged when it is English that is asked
+    or when no shape matches."""
+    if not text:
+        return ""
+    if lang == "en":
+        return text
+    return _say(translator(lang), text)
+
+
+def _shaped(tr: Translator, text: str) -> str | None:
+    for rx, message in _shapes():
+        m = rx.match(text)
+        if m and not any("; " in v and not k.endswith("_list") for k, v in m.groupdict().items()):
+            params = {name: _part(tr, name, value) for name, value in m.groupdict().items()}
+            return tr.gettext(message, **params)
+    return None
+
+
+def _say(tr: Translator, text: str) -> str:
+    # a decided criterion's sentence is its explanations and a full stop: the shape without the stop
+    # first, so that no placeholder swallows it ("last given 2026-05-20.")
+    if text.endswith(".") and len(text) > 1 and (inner := _shaped(tr, text[:-1])) is not None:
+        return inner + "."
+    if (whole := _shaped(tr, text)) is not None:
+        return whole
+    if text.endswith(".") and len(text) > 1:
+        return _say(tr, text[:-1]) + "."
+    if "; " in text:
+        return "; ".join(_say(tr, part) for part in text.split("; "))
+    return _word(tr, text)
+
+
+def _word(tr: Translator, text: str) -> str:
+    """A vocabulary word or any whole catalogue message; else the text as written."""
+    if "%" in text:
+        return text
+    translated = tr._t.gettext(text)
+    if translated != text:
+        return translated
+    lowered = text[:1].lower() + text[1:]
+    translated = tr._t.gettext(lowered)
+    if translated != lowered:
+        return translated[:1].upper() + translated[1:]
+    return text
+
+
+def _part(tr: Translator, name: str, value: str) -> str:
+    if name.endswith("_list"):
+        return "; ".join(_say(tr, item) for item in value.split("; "))
+    if name.endswith("_phrase"):
+        return _say(tr, value)
+    if name.startswith("num"):
+        try:
+            return tr.number(float(value))
+        except ValueError:
+            return value
+    if name == "condition_words":  # “women” and “childbearing potential”: the criterion's words, joined here
+        return value.replace("” and “", "”" + tr.gettext(" and ") + "“")
+    if name.startswith("date"):
+        return ISO_DATE.sub(lambda m: tr.day(date.fromisoformat(m.group(0))), value)
+    if name == "lab":
+        code = value.lower().replace(" ", "_")
+        known = tr.label("lab", code)
+        return known if known != code else value
+    return _word(tr, value)
