@@ -1,7 +1,8 @@
 """Demo tumour boards: boards per centre and site with fictional members, a year of meetings,
 cases, decisions and signed records consistent with the demo's care-pathway events (each case is
 discussed on the patient's `mdt_review` day; a patient included in a trial had it proposed), a few
-recourse cases to expert boards, and next week's meetings at the demo accounts' centres.
+recourse cases to expert boards, and next week's meetings at the demo accounts' centres (the boards,
+their members and next week's meetings: `board_network.py`).
 
 The past year's case cards are re-matched in one batch by the vectorised evaluator (the same
 outcome rules as the match pipeline, tested equivalent) instead of one pipeline run per case: a
@@ -20,14 +21,12 @@ from sqlalchemy import delete, insert, select
 
 from oncofed.domain import Actor, PatientProfile, TrialStatus, nearest_recruiting_site
 from oncofed.matching.vectorised import PatientBatch, evaluate_trial_over_patients
-from oncofed.services.boards.access import utcnow
 from oncofed.services.boards.cards import snapshot_of
 from oncofed.services.boards.vocabulary import site_for_cancer
 from oncofed.services.trials.criteria import trial_criteria
 from oncofed.store.db import Database
 from oncofed.store.models import CentreRow, PatientRow
 from oncofed.store.models_boards import (
-    BoardMemberRow,
     BoardRow,
     CaseEventRow,
     CaseRow,
@@ -37,55 +36,23 @@ from oncofed.store.models_boards import (
 from oncofed.store.models_prescreen import EnrolmentRow
 from oncofed.store.models_quality import QualityEventRow
 from oncofed.store.repositories import PatientRepository, TrialRepository
+from oncofed.synthetic.board_network import (
+    ACCOUNT_CENTRES,
+    MEMBERS,
+    RECOURSE_BOARDS,
+    SITES,
+    coordinator,
+    create_boards,
+    upcoming_meetings,
+)
 
-SITES = ("breast", "thoracic", "digestive", "gynaecological", "urological", "haematological", "general")
-RECOURSE_BOARDS = {"sarcoma": "leon-berard", "molecular": "gustave-roussy"}
-ACCOUNT_CENTRES = ("curie", "gustave-roussy")  # centres with demo clinician accounts (coordinators)
 FEW_SPECIALTIES_CENTRE = 4  # planted: this centre's records often list fewer than 3 specialties
-MEMBERS = [
-    ("medical_oncology", "Dr Camille Martin"),
-    ("surgery", "Dr Hugo Bernard"),
-    ("radiation_oncology", "Dr Léa Dubois"),
-    ("pathology", "Dr Nina Laurent"),
-    ("radiology", "Dr Paul Moreau"),
-    ("organ_specialist", "Dr Inès Girard"),
-    ("supportive_care", "Dr Jules Roux"),
-    ("nursing", "Mme Sarah Fontaine"),
-]
 PROPOSALS = {
     "surgery": "Surgery first, then re-discussion with the final pathology report.",
     "radiotherapy": "Radiotherapy as discussed, with supportive care follow-up.",
     "systemic": "Systemic therapy per the network's guidelines, response assessment after 3 cycles.",
 }
 BATCH = 2000
-
-
-def _coordinator(centre_id: str, site: str) -> str:
-    return f"clin-{centre_id}" if centre_id in ACCOUNT_CENTRES else f"coord-{centre_id}-{site}"
-
-
-def _create_boards(s: Any, centres: list[str], rng: np.random.Generator) -> dict[tuple[str, str], int]:
-    boards: dict[tuple[str, str], int] = {}
-    now = utcnow()
-    wanted = [(c, site, False) for c in centres for site in SITES]
-    wanted += [(c, site, True) for site, c in RECOURSE_BOARDS.items() if c in centres]
-    for centre_id, site, recourse in wanted:
-        row = BoardRow(
-            centre_id=centre_id,
-            site=site,
-            name=f"RCP {site.replace('_', ' ')} · {centre_id}",
-            coordinator=_coordinator(centre_id, site),
-            accepts_recourse=recourse,
-            created_at=now,
-        )
-        s.add(row)
-        s.flush()
-        boards[(centre_id, site)] = row.id
-        picks = [0, 1, 2, 3, 4] + sorted(rng.choice([5, 6, 7], size=2, replace=False).tolist())
-        for k in picks:
-            spec, name = MEMBERS[k]
-            s.add(BoardMemberRow(board_id=row.id, name=name, specialty=spec, username=""))
-    return boards
 
 
 def _pathway_days(s: Any) -> tuple[dict[str, date], dict[str, date], dict[str, str]]:
@@ -182,7 +149,7 @@ def seed_boards_demo(db: Database, seed: int = 42) -> dict[str, int]:
     with db.session() as s:
         s.execute(delete(BoardRow))
         centres = sorted(s.scalars(select(CentreRow.id)))
-        boards = _create_boards(s, centres, rng)
+        boards = create_boards(s, centres, rng)
         mdt, inclusion, modality = _pathway_days(s)
         profiles = [p for p in PatientRepository(s, actor).list(limit=None) if p.id in mdt and not p.deceased]
         hashes = dict(s.execute(select(PatientRow.id, PatientRow.record_hash)).all())
@@ -282,11 +249,11 @@ def seed_boards_demo(db: Database, seed: int = 42) -> dict[str, int]:
                     ),
                     "settings": settings,
                     "specialties": specs,
-                    "decided_by": _coordinator(board_centre, "x")
+                    "decided_by": coordinator(board_centre, "x")
                     if board_centre in ACCOUNT_CENTRES
                     else "system",
                     "decided_at": decided_at,
-                    "signed_by": _coordinator(board_centre, "x")
+                    "signed_by": coordinator(board_centre, "x")
                     if signed and board_centre in ACCOUNT_CENTRES
                     else ("demo-coordinator" if signed else ""),
                     "signed_at": decided_at + timedelta(days=int(rng.integers(1, 4))) if signed else None,
@@ -403,75 +370,9 @@ def seed_boards_demo(db: Database, seed: int = 42) -> dict[str, int]:
             len(enrolments),
             len(meetings),
         )
-    counts["upcoming"] = _upcoming(db, boards, profiles, rng)
+    counts["upcoming"] = upcoming_meetings(db, boards, profiles, rng)
     counts["boards"] = len(boards)
     return dict(counts)
-
-
-def _upcoming(
-    db: Database, boards: dict[tuple[str, str], int], profiles: list[PatientProfile], rng: np.random.Generator
-) -> int:
-    """Next week's meetings at the demo accounts' centres, each with a few patients on the agenda
-    (progression or a new line after last year's discussion), not frozen yet."""
-    when = datetime.combine(date.today() + timedelta(days=7), time(14, 0))
-    n = 0
-    with db.session() as s:
-        latest = {
-            pid: cid
-            for pid, cid in s.execute(
-                select(CaseRow.patient_id, CaseRow.id).where(CaseRow.kind == "new_case")
-            )
-        }
-        for centre_id in ACCOUNT_CENTRES:
-            for site in ("breast", "thoracic", "digestive"):
-                board_id = boards.get((centre_id, site))
-                if board_id is None:
-                    continue
-                m = MeetingRow(
-                    board_id=board_id,
-                    scheduled_for=when,
-                    status="planned",
-                    created_by=_coordinator(centre_id, site),
-                    created_at=utcnow(),
-                )
-                s.add(m)
-                s.flush()
-                mine = [
-                    p
-                    for p in profiles
-                    if p.centre_id == centre_id and site_for_cancer(p.primary_cancer) == site
-                ][:4]
-                for p in mine:
-                    kind = str(rng.choice(["progression", "new_line"]))
-                    case = CaseRow(
-                        board_id=board_id,
-                        meeting_id=m.id,
-                        patient_id=p.id,
-                        patient_centre_id=centre_id,
-                        kind=kind,
-                        question="Progression on current treatment: next line, trial?"
-                        if kind == "progression"
-                        else "Next line of treatment?",
-                        status="scheduled",
-                        requested_by=_coordinator(centre_id, site),
-                        requested_at=utcnow(),
-                        previous_case_id=latest.get(p.id),
-                        snapshot=snapshot_of(p, "system"),
-                        snapshot_hash="",
-                    )
-                    s.add(case)
-                    s.flush()
-                    s.add(
-                        CaseEventRow(
-                            case_id=case.id,
-                            at=utcnow(),
-                            user_id=case.requested_by,
-                            action="put on agenda",
-                            detail=f"{kind}; meeting {m.id}",
-                        )
-                    )
-                    n += 1
-    return n
 
 
 def ensure_boards_demo(db: Database, seed: int = 42) -> None:
