@@ -43,7 +43,7 @@ _PERMIT = compile_i(
     r"|may\s+(?:be\s+)?(?:enrolled|included|participate|enter|eligible|have\s+(?:received|had))"
     r"|can\s+(?:be\s+)?(?:enrolled|included|participate)"
     r"|(?:will|do|does|are|is|shall)\s+not\s+(?:be\s+)?(?:excluded|an?\s+exclusion|exclude)"
-    r"|no\s+limit\s+(?:on|to)|(?:is|are)\s+not\s+(?:required|mandatory)"
+    r"|no\s+limit\s+(?:on|to)|(?:is|are)\s+not\s+(?:required|mandatory)|(?:is|are)\s+(?:strongly\s+)?recommended"
     r"|(?:will\s+be|is|are)\s+(?:considered|counted)\s+(?:as\s+)?(?:\d+|one|a|an)\s+(?:line|regimen)"
     r"|counts?\s+as\s+(?:\d+|one|a)\s+line)\b"
 )
@@ -176,6 +176,9 @@ def exceptions(atoms: list[Atom], text: str) -> list[Atom]:
         return atoms
     end = _CLAUSE_END.search(text, m.end())
     stop = end.start() if end else len(text)
+    if any(a.kind == "prior_malignancy" for a in atoms):  # "other malignancy except A; B; or C": the list
+        sentence_end = re.search(r"\.(?:\s|$)", text[m.end() :])
+        stop = m.end() + sentence_end.start() if sentence_end else len(text)
     # "excluding glioblastoma" in an inclusion is a negated cancer type: a restriction, kept
     carved = [
         a

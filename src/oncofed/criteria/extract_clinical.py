@@ -168,6 +168,86 @@ def stage_atoms(text: str) -> list[Atom]:
     return out
 
 
+# histology named apart from a cancer ("tumors of squamous or other non-adenocarcinoma histology")
+HISTOLOGY_WORDS = {
+    "squamous": r"squamous(?:[\s-]+cell)?|epidermoid",
+    "adenocarcinoma": r"adenocarcinomas?",
+    "small_cell": r"(?<!non-)(?<!non\s)small[\s-]+cell",
+    "adenoma": r"adenomas?|adenomatous",
+    "neuroendocrine": r"neuroendocrine",
+    "urothelial": r"urothelial|transitional[\s-]+cell",
+}
+_HISTOLOGY = compile_i(
+    r"\b(?P<non>non-?\s?)?(?:" + "|".join(f"(?P<{k}>{v})" for k, v in HISTOLOGY_WORDS.items()) + r")\b"
+)
+_HISTOLOGY_GATE = ("squamous", "epidermoid", "adeno", "small", "neuroendocrine", "urothelial", "transitional")
+
+
+def histology_atoms(text: str, cancers: list[Atom]) -> list[Atom]:
+    """Histology words outside a cancer name: `histology` atoms (code: the family), "non-" negates;
+    several are alternatives (a tumour has one histology)."""
+    if not has_any(text.lower(), _HISTOLOGY_GATE):
+        return []
+    taken = [a.span for a in cancers if a.span]
+    out = []
+    for m in _HISTOLOGY.finditer(text):
+        if any(s <= m.start() < e or m.start() <= s < m.end() for s, e in taken):
+            continue
+        family = next(k for k in HISTOLOGY_WORDS if m.group(k))
+        out.append(_atom("histology", "present", m.span(), text, code=family, negated=bool(m.group("non"))))
+    if len(out) > 1:
+        out = [replace(a, attributes={**a.attributes, "group": "histology"}) for a in out]
+    return out
+
+
+# TNM categories in a criterion ("Stage cT1N0 and cT4b", "cT1N+, M0 or cT2-4a, N0/+, M0"): alternatives
+_TNM_TOKEN = re.compile(
+    r"(?:(?<![\w-])(?P<pre>[cpuy]{1,2})?T(?P<t>[0-4][a-d]?|is|x)(?:\s*[-–]\s*(?P<t2>[0-4])[a-d]?)?"
+    r"|(?<![A-Za-z-])[cpuy]{0,2}N(?P<n>[0-3][a-c]?|x|\+)(?P<nalt>(?:\s*/\s*(?:[0-3]|\+))*)"
+    r"|(?<![A-Za-z-])M(?P<m>[01][a-c]?|x))(?=[\s,;.)/NM]|$)"
+)
+_AT_LEAST_TNM = compile_i(r"\bat\s+least\s*$|[≥>]=?\s*$")
+
+
+def tnm_atoms(text: str) -> list[Atom]:
+    """TNM categories: each T starts an alternative, the N and M after it belong to it; a prefix
+    (c, p, y) or an N is needed ("T790M" is a variant). "at least cT1c" is an ordering: `operator` >=."""
+    if not re.search(r"(?<![\w-])[cpuy]{0,2}[TN][0-4is+]", text):
+        return []
+    tokens = list(_TNM_TOKEN.finditer(text))
+    if not tokens or not any(m.group("pre") or m.group("n") for m in tokens):
+        return []
+    options: list[dict[str, list[str]]] = []
+    current: dict[str, list[str]] | None = None
+    for m in tokens:
+        if m.group("t"):
+            ts = [m.group("t")]
+            if m.group("t2") and m.group("t")[0].isdigit():
+                ts += [str(x) for x in range(int(m.group("t")[0]) + 1, int(m.group("t2")) + 1)]
+            current = {"t": [f"T{t}" for t in ts]}
+            options.append(current)
+        elif m.group("n"):
+            ns = [m.group("n"), *re.findall(r"[0-3]|\+", m.group("nalt") or "")]
+            if current is None or "n" in current:
+                current = {}
+                options.append(current)
+            current["n"] = [f"N{n}" for n in ns]
+        elif m.group("m") and current is not None:
+            current["m"] = [f"M{m.group('m')}"]
+    flat: list[dict[str, str]] = []
+    for opt in options:
+        for t in opt.get("t", [None]):  # type: ignore[list-item]
+            for n in opt.get("n", [None]):  # type: ignore[list-item]
+                one = {k: v for k, v in (("t", t), ("n", n), ("m", (opt.get("m") or [None])[0])) if v}
+                if one:
+                    flat.append(one)
+    if not flat:
+        return []
+    first = tokens[0]
+    op = ">=" if _AT_LEAST_TNM.search(text[max(0, first.start() - 12) : first.start()]) else "in"
+    return [_atom("tnm", op, (first.start(), tokens[-1].end()), text, value=flat)]
+
+
 _SETTINGS = [
     ("locally_advanced", r"locally[\s-]+advanced"),
     ("metastatic", r"metastatic|metastasi[sz]ed|advanced\s*/\s*metastatic|stage\s+iv\b"),
@@ -229,6 +309,9 @@ _STATUS = compile_i(
 )
 _PDL1 = compile_i(
     rf"(?P<scale>tps|tumou?r\s+proportion\s+score|cps|combined\s+positive\s+score|expression|staining)?[^.;]{{0,30}}?(?P<op>{OP})\s*(?P<n>{NUM})\s*(?P<pct>%)?",
+)
+_AMPLIFICATION = compile_i(
+    r"^[\s)(-]*(?:(?:gene|oncogene|\w+)\s+){0,2}?(?:amplification|amplified|gene\s+copy\s+number)"
 )
 _TMB = compile_i(rf"(?P<op>{OP})\s*(?P<n>{NUM})\s*(?:mut(?:ations)?\s*/\s*mb|mutations\s+per\s+megabase)")
 
@@ -400,6 +483,10 @@ def biomarker_atoms(text: str, drug_spans: list[tuple[int, int]]) -> list[Atom]:
                 nxt = re.search(r"(?:PR|ER|receptors?)\b", tail)
                 st = _marker_status(code, tail[nxt.end() :]) if nxt else None
             if st is None:
+                amp = _AMPLIFICATION.match(tail) if code == "HER2" else None
+                if amp:  # "lack of HER2 oncogene amplification": the ISH result
+                    out.append(_atom("biomarker", "present", (g.start, g.end + amp.end()), text, code="HER2",
+                                     attributes={"alteration": "amplification"}))  # fmt: skip
                 continue
             op, _, value, attrs2 = st
             span = (g.start, g.end + (_STATUS.search(tail).end() if _STATUS.search(tail) else 0))  # type: ignore[union-attr]

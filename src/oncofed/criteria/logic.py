@@ -21,7 +21,6 @@ Three general rules, each fixing a way a literal reading of the atoms gives a wr
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
 from oncofed.criteria.caseless import compile_i
@@ -48,10 +47,13 @@ _THERAPY_WORD = compile_i(
 _PRIOR_BEFORE = compile_i(r"\b(?:prior|previous(?:ly)?|received|receipt\s+of|history\s+of)\b[^.;:]{0,40}$")
 _OR_GAP = compile_i(
     r"^\s*(?:(?:infections?|disease|cancers?|carcinomas?|tumou?rs?|metastas[ie]s|interval)\s*)?(?:,\s*)?(?:(?:and\s*/\s*|/)?or|/)\s*"
-    r"(?:(?:who|that|which)\s+(?:is|are)\s+(?:on|taking|receiving|using)\s+)?"
+    r"(?:(?:who|that|which)\s+(?:is|are)\s+(?:on|taking|receiving|using)\s+|with\s+)?"
     r"(?:(?:known|active|documented|confirmed|chronic|any|an?|history\s+of)\s+)*$",
 )
-_COMMA_GAP = re.compile(r"^\s*,\s*$")
+# "HIV infection, active hepatitis B and/or hepatitis C": a comma in a list that ends with "or"
+_COMMA_GAP = compile_i(
+    r"^\s*\)?\s*(?:(?:infections?|disease|cancers?)\s*)?,\s*(?:(?:known|active|documented|confirmed|chronic|any|an?|history\s+of)\s+)*$"
+)
 
 
 def _anchor_consent(atom: Atom, text: str) -> bool:

@@ -24,9 +24,11 @@ from oncofed.criteria.extract_clinical import (
     biomarker_atoms,
     cancer_atoms,
     condition_atoms,
+    histology_atoms,
     setting_atoms,
     stage_atoms,
     therapy_atoms,
+    tnm_atoms,
 )
 from oncofed.criteria.french import parse_french
 from oncofed.criteria.logic import relate
@@ -34,14 +36,14 @@ from oncofed.criteria.segment import Segment, segment
 from oncofed.criteria.structure import organise
 from oncofed.domain.criteria import Atom, Criterion, Section
 
-PARSER_VERSION = "criteria-3"
+PARSER_VERSION = "criteria-4"
 MAX_INPUT_CHARS = 2_000_000  # beyond this the text is cut (reported in ParseResult.warnings)
 
 # Atom kinds whose truth depends on context (negation / history / hypothesis); numeric thresholds do not.
 CONTEXT_KINDS = {
     "pregnancy", "breastfeeding", "cancer_type", "disease_setting", "biomarker", "prior_therapy",
     "brain_metastases", "leptomeningeal_disease", "metastasis", "measurable_disease", "prior_malignancy",
-    "infection", "comorbidity", "treatment_naive", "stage", "childbearing_potential",
+    "infection", "comorbidity", "treatment_naive", "stage", "childbearing_potential", "histology",
 }  # fmt: skip
 # a negative pregnancy test required: "negative urine or serum pregnancy test", "serum β-hCG ... negative"
 _NEG_PREG_TEST = compile_i(
@@ -98,6 +100,7 @@ def extract_atoms(text: str, heading: str | None = None) -> list[Atom]:
     """Atoms of one criterion text (no ConText yet); `heading` is a lead-in such as "Age:"."""
     low = text.lower()
     therapy, drug_spans = therapy_atoms(text)
+    cancers = cancer_atoms(text)
     atoms = [
         *(age_atoms(text) if _has(low, _AGE_WORDS) else ()),
         *(sex_atoms(text) if _has(low, _SEX_WORDS) else ()),
@@ -105,8 +108,10 @@ def extract_atoms(text: str, heading: str | None = None) -> list[Atom]:
         *(performance_atoms(text) if _has(low, _PS_WORDS) else ()),
         *(life_expectancy_atoms(text) if "life" in low else ()),
         *lab_atoms(text),
-        *cancer_atoms(text),
+        *cancers,
+        *histology_atoms(text, cancers),
         *(stage_atoms(text) if "stage" in low else ()),
+        *tnm_atoms(text),
         *setting_atoms(text),
         *biomarker_atoms(text, drug_spans),
         *therapy,

@@ -31,6 +31,7 @@ from dataclasses import replace
 
 from oncofed.criteria import vocab
 from oncofed.criteria.caseless import compile_i
+from oncofed.criteria.logic import or_groups
 from oncofed.domain.criteria import Atom, Criterion, Section
 
 JOIN = " — "
@@ -298,9 +299,9 @@ def section_rules(c: Criterion) -> Criterion:
     if _MUST_NOT.search(c.text) and c.atoms and all(a.negated for a in c.atoms if a.kind != "non_evaluable"):
         # "Patients must not have known HIV infection" under exclusions: it excludes HIV (the "not"
         # belongs to the requirement style, not to the condition)
-        c = replace(
-            c, atoms=tuple(replace(a, negated=False) if a.kind != "non_evaluable" else a for a in c.atoms)
-        )
+        affirmed = [replace(a, negated=False) if a.kind != "non_evaluable" else a for a in c.atoms]
+        # "no A or B" was read as "no A and no B"; affirmed, the list is "A or B" again
+        c = replace(c, atoms=tuple(or_groups(affirmed, c.text)))
     sexes = [a for a in c.atoms if a.kind == "sex"]
     implicit = [a for a in c.atoms if a.kind in _IMPLICIT_KINDS and a.attributes.get("implicit")]
     if not sexes and not implicit:

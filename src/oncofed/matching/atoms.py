@@ -5,6 +5,7 @@ docs/DEVELOPING.md; `non_evaluable` and unrecognised kinds are always unknown, n
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -146,6 +147,84 @@ def cancer_type(atom: Atom, v: PatientView, day: date) -> AtomResult:
             fact,
         )
     return AtomResult(holds, f"primary cancer {_cancer_name(code)} {relation} {wanted}{how}", fact)
+
+
+# words of a diagnosis that name its histology (criteria/extract_clinical.py HISTOLOGY_WORDS)
+_HISTOLOGY_OF = {
+    "squamous": ("squamous", "scc", "sqcc", "epidermoid"),
+    "adenocarcinoma": ("adenocarcinoma", "adeno", "adenoca"),
+    "small_cell": ("small cell", "sclc"),
+    "adenoma": ("adenoma", "adenomas", "adenomatous"),
+    "neuroendocrine": ("neuroendocrine", "carcinoid"),
+    "urothelial": ("urothelial", "transitional cell"),
+}
+
+
+def _histologies(words: str) -> set[str]:
+    low = re.sub(r"[^a-z0-9]+", " ", words.lower())
+    low = f" {low.replace('non small cell', ' ').replace('nsclc', ' ')} "
+    return {k for k, cues in _HISTOLOGY_OF.items() if any(f" {c} " in low for c in cues)}
+
+
+def histology(atom: Atom, v: PatientView, day: date) -> AtomResult:
+    """The histology of the primary cancer, as the diagnosis was written ("oesophageal SCC"), else as its
+    OncoTree name says (a structured record's code); another named histology says no."""
+    code, fact = v.primary_cancer()
+    if not code or fact is None:
+        return unknown("primary cancer diagnosis (histology)")
+    said = (
+        str(fact.attributes.get("text") or "") if fact.attributes.get("text") else oncotree_name(code) or ""
+    )
+    found = _histologies(said)
+    wanted = (atom.code or "").lower()
+    label = wanted.replace("_", " ")
+    if wanted in found:
+        return AtomResult(True, f"{said or code}: {label} histology", fact)
+    if found:
+        return AtomResult(
+            False,
+            f"{said or code}: {', '.join(sorted(found)).replace('_', ' ')} histology, not {label}",
+            fact,
+        )
+    return unknown(f"histology of {said or code} ({label}?)", fact=fact)
+
+
+def tnm(atom: Atom, v: PatientView, day: date) -> AtomResult:
+    """TNM categories: each alternative ({t, n, m}) holds when every category it names is the patient's
+    (T1 covers T1b); a recorded T1 against T1b is undecided."""
+    facts = [f for f in v.positive("tnm") + v.positive("stage") if f.attributes.get("t")]
+    if not facts:
+        return unknown("TNM stage (T, N, M)")
+    f = facts[0]
+    patient = {k: str(f.attributes.get(k) or "").upper() for k in ("t", "n", "m")}
+    shown = " ".join(x for x in patient.values() if x)
+    undecided = False
+    for option in atom.value or ():
+        results = []
+        for k, want in option.items():
+            got, want = patient.get(k, ""), str(want).upper()
+            if not got or got.endswith("X"):
+                results.append(None)
+            elif want.endswith("+"):  # "N+": any nodal involvement
+                results.append(got[1:2] not in ("0", ""))
+            elif atom.operator == ">=" and got[1:2].isdigit() and want[1:2].isdigit():  # "at least cT1c"
+                if got[1] != want[1]:
+                    results.append(got[1] > want[1])
+                else:
+                    results.append(None if not (got[2:] and want[2:]) else got[2:] >= want[2:])
+            elif got.startswith(want):
+                results.append(True)
+            elif want.startswith(got):
+                results.append(None)  # T1 recorded, T1b asked
+            else:
+                results.append(False)
+        if all(r is True for r in results):
+            return AtomResult(True, f"{shown} (criterion: {atom.text})", f)
+        if False not in results:
+            undecided = True
+    if undecided:
+        return unknown(f"TNM categories ({atom.text}?)", f"{shown}: undecided", f)
+    return AtomResult(False, f"{shown} (criterion: {atom.text})", f)
 
 
 def stage(atom: Atom, v: PatientView, day: date) -> AtomResult:

@@ -64,6 +64,14 @@ def biomarker(atom: Atom, v: PatientView, day: date) -> AtomResult:
             "",
             "variant",
         )
+        ish = any(str(x.attributes.get("kind", "")).lower() == "amplification" for x in facts)
+        if other_kind and alteration == "amplification" and marker_key(code) == "HER2" and fkind == "ihc":
+            if ish:  # the ISH result decides, not the IHC score
+                continue
+            # ASCO/CAP: IHC 3+ is amplified, 0 / 1+ is not, 2+ needs the ISH result
+            status = HER2_STATUS.get(_status_of(f), "") if _status_of(f) in HER2_STATUS else _status_of(f)
+            results.append(({"positive": True, "negative": False}.get(str(status)), f))
+            continue
         # a deletion may be recorded as a status ("homozygous deletion") on a fact of another kind
         if other_kind and not (alteration == "deletion" and "deletion" in _status_of(f)):
             results.append((False, f))

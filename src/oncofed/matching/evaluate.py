@@ -53,6 +53,8 @@ EVALUATORS: dict[str, Callable[[Atom, PatientView, date], AtomResult]] = {
     "childbearing_potential": A.childbearing_potential,
     "cancer_type": A.cancer_type,
     "stage": A.stage,
+    "histology": A.histology,
+    "tnm": A.tnm,
     "disease_setting": A.disease_setting,
     "biomarker": biomarker,
     "ecog": A.ecog,

@@ -260,6 +260,8 @@ KEYED_KINDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "non_evaluable": ((), ()),
     "permission": ((), ()),
     "childbearing_potential": (("menopausal_status", "childbearing_potential"), ("sex",)),
+    "histology": (("primary_cancer",), ("primary_cancer",)),
+    "tnm": (("tnm", "stage"), ("stage",)),
     # "history of DCIS": the primary cancer, or another cancer of the history (atoms.cancer_type)
     "cancer_type_history": (("primary_cancer", "comorbidity"), ("primary_cancer",)),
 }
@@ -293,6 +295,8 @@ KEY_ATTRIBUTES: dict[str, tuple[str, ...]] = {
     "infection": ("active", "status", "controlled"),
     "prior_malignancy": ("active", "status", "controlled", "cancer", "text"),
     "cancer_type_history": ("cancer",),
+    "histology": ("text",),
+    "tnm": ("t", "n", "m"),
     "biomarker": ("kind",),
     "pregnancy": (),
     "breastfeeding": (),

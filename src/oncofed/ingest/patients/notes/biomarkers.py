@@ -78,6 +78,8 @@ def read(text: str, genes: list[Target], add: Add, scope_of: Callable[[int], str
         for member in members:
             if member.scope or (member.code == "BRCA" and specific):
                 continue
+            if member.code in ("HER2", "ERBB2"):
+                _ish(text, member, add, seen)
             for code in member.code.split("+"):
                 _one(text, member, code, add, seen)
         last = members[-1]
@@ -126,6 +128,34 @@ def _share_variant(text: str, members: list[Target], add: Add, seen: set[Any]) -
                     member.negated or negative,
                     text[member.start : end],
                 )
+
+
+_ISH = re.compile(
+    r"\b(?:FISH|ISH|SISH|CISH|DISH|DDISH)\b[^.;\n]{0,25}?\b(?P<s>not\s+amplified|non-?amplified|negative|amplified|"
+    r"positive)\b",
+    re.I,
+)
+
+
+def _ish(text: str, t: Target, add: Add, seen: set[Any]) -> None:
+    """ "HER2 IHC 2+ (central), FISH amplified (HER2/CEP17 2.6)": the in situ hybridisation result
+    written after the IHC score is HER2's amplification status."""
+    m = _ISH.search(text, t.end, min(len(text), t.end + 90))
+    if m is None:
+        return
+    negative = m.group("s").lower().replace("-", "").startswith(("not", "non", "neg"))
+    _add(
+        add,
+        seen,
+        "HER2",
+        "amplification",
+        None,
+        t.start,
+        m.end(),
+        "amplification",
+        negative,
+        text[t.start : m.end()],
+    )
 
 
 def _own_status(t: Target) -> str | None:
