@@ -87,7 +87,7 @@ def test_grid_in_french_with_its_versions(live_server: LiveServer, new_page: Any
     page = new_page()
     log_in(page, live_server, "hr")
     page.goto(live_server.url("/federation/grid?on=2024-03-01&lang=fr"))
-    assert page.locator("#point-value").inner_text() == "4.6"
+    assert page.locator("#point-value").inner_text() == "4,6"  # French decimal comma (Babel)
     assert "Grille fictive" in page.locator("#fictional").inner_text()
     assert page.locator("table#levels tbody tr").count() == 16
     page.screenshot(path=str(SCREENSHOTS / "federation-grid-fr.png"), full_page=True)

@@ -82,7 +82,7 @@ def test_research_nurse_goes_from_new_candidates_to_an_exported_screening_log(pa
     page.fill("#note-input", "review at Thursday's tumour board")
     page.click("#apply")
     page.wait_for_selector(".ok")
-    assert "3 candidate(s) set to pending" in page.inner_text(".ok")
+    assert "3 candidates set to pending" in page.inner_text(".ok")
 
     # one is not eligible: the reason list offers only the reasons of that status
     page.goto(live.url(f"/prescreen/{TRIAL_ID}/{centre}?show=possible"))

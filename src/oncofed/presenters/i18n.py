@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import functools
 import io
+import math
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -107,6 +109,15 @@ class Translator:
         """`1234.5` -> "1,234.5" / "1 234,5" (Babel); `digits` fixes the decimals; None or "" -> ""."""
         if value is None or value == "":
             return ""
+        if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+            try:  # a number written as text ("61.0"); anything else is shown as it is
+                value = float(value) if not isinstance(value, bool) else value
+            except (TypeError, ValueError):
+                return str(value)
+            if isinstance(value, bool):
+                return str(value)
+        if isinstance(value, float) and not math.isfinite(value):
+            return str(value)
         fmt = None if digits is None else "#,##0" + ("." + "0" * digits if digits else "")
         return str(format_decimal(value, format=fmt, locale=FORMAT_LOCALES[self.lang]))
 
@@ -192,6 +203,12 @@ def _day(context: Context, value: Any) -> str:
 
 
 @pass_context
+def _colon(context: Context) -> str:
+    """ ": " in English, " : " (a no-break space before the colon) in French typography."""
+    return "\u00a0: " if _context_translator(context).lang == "fr" else ": "
+
+
+@pass_context
 def _labels(context: Context, group: str, codes: Any, sep: str = ", ") -> str:
     tr = _context_translator(context)
     return sep.join(tr.label(group, code) for code in codes or ())
@@ -220,6 +237,7 @@ def install_gettext(env: Environment) -> None:
     )
     env.globals["label"] = _label
     env.globals["labels"] = _labels
+    env.globals["colon"] = _colon
     env.globals["engine_text"] = _engine_text  # an engine's English sentence (presenters/engine_text.py)
     env.globals["definition"] = _definition  # an indicator's SQL condition in words
     env.globals["num"] = _num
