@@ -450,6 +450,9 @@ def write_labels(record: dict[str, tuple[str, str]], prefixes: set[str]) -> None
         lines.append("    },")
     lines.append("}")
     LABELS_PY.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    ruff = ROOT / ".venv" / "bin" / "ruff"
+    if ruff.exists():  # the file as the project formats it (long messages wrapped)
+        subprocess.run([str(ruff), "format", "-q", str(LABELS_PY)], check=False)
 
 
 LEGACY_REF = re.compile(r"""(?<![\w.])(?:t|translate)\(""")
