@@ -618,6 +618,7 @@ def therapy_atoms(text: str) -> tuple[list[Atom], list[tuple[int, int]]]:
         else None
     )
     drugs = vocab.find_drugs(text)
+    drugs += [c for c in vocab.find_drug_codes(text) if not any(d.start <= c.start < d.end for d in drugs)]
     classes = vocab.find_drug_classes(text)
     anchored: list[tuple[int, int]] = []
     if drugs or classes:  # "within 3 weeks prior to first dose of ipilimumab": a time anchor (logic.py)

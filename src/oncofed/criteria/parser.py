@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -202,6 +203,17 @@ def _false_negation(text: str, triggers: Sequence[Sequence[object]]) -> bool:
     return True
 
 
+_ENUMERATOR = re.compile(r"(?:^|\s)\(?\d{1,2}\)\s")
+
+
+def _enumerated_apart(text: str, triggers: Sequence[Sequence[object]], start: int) -> bool:
+    """Whether every negation trigger sits in an earlier item of an inline list ("1) ... 2) ...")."""
+    negations = [t for t in triggers if str(t[0]).upper().startswith("NEG")]
+    return bool(negations) and all(
+        int(str(t[2])) <= start and _ENUMERATOR.search(text, int(str(t[2])), start) for t in negations
+    )
+
+
 def _apply_context(items: list[tuple[str, list[Atom]]]) -> list[list[Atom]]:
     requests = []
     for text, atoms in items:
@@ -220,6 +232,8 @@ def _apply_context(items: list[tuple[str, list[Atom]]]) -> list[list[Atom]]:
                     if c.uncertain:
                         attrs["uncertain"] = True
                     negated = c.negated and not _false_negation(text, c.triggers)
+                    if negated and a.span and _enumerated_apart(text, c.triggers, a.span[0]):
+                        negated = False  # "1) never had intercourse 2) have had a hysterectomy"
                     a = replace(
                         a,
                         negated=a.negated or negated,

@@ -270,15 +270,106 @@ def _class_index() -> PhraseIndex:
     return PhraseIndex(entries)
 
 
+# WHO INN stems of antibody-drug conjugates name their payload ("-vedotin": MMAE, an auristatin); an
+# ADC the vocabulary does not list is still read, with its classes (INN "Pharmacological and Chemical
+# Stems", https://www.who.int/teams/health-product-and-policy-standards/inn)
+ADC_PAYLOADS = {
+    "vedotin": "auristatin", "mafodotin": "auristatin", "emtansine": "maytansinoid", "mertansine": "maytansinoid",
+    "ravtansine": "maytansinoid", "soravtansine": "maytansinoid", "deruxtecan": "topoisomerase inhibitor",
+    "govitecan": "topoisomerase inhibitor", "tirumotecan": "topoisomerase inhibitor", "ozogamicin": "calicheamicin",
+    "tesirine": "pyrrolobenzodiazepine", "talirine": "pyrrolobenzodiazepine",
+}  # fmt: skip
+_ADC = re.compile(rf"\b[a-z]{{3,}}mab\s+(?P<payload>{'|'.join(ADC_PAYLOADS)})\b", re.IGNORECASE)
+# investigational code names ("TAK-788", "MK-3475", "AZD9291"); prefixes that name no drug are skipped
+_CODE_NAME = re.compile(r"(?<![\w/-])(?P<p>[A-Z]{2,5})-?(?P<n>\d{3,6})(?P<s>[A-Z]?)(?![\w/-])")
+_NOT_DRUG_PREFIXES = frozenset(
+    [
+        "CA",
+        "CD",
+        "IL",
+        "HLA",
+        "ICD",
+        "CTCAE",
+        "CEP",
+        "COVID",
+        "SARS",
+        "ISO",
+        "NYHA",
+        "NCT",
+        "EORTC",
+        "RECIST",
+        "HPV",
+        "EBV",
+        "HHV",
+        "BMI",
+        "ECOG",
+        "WHO",
+        "HER",
+        "FIGO",
+        "AJCC",
+        "UICC",
+        "SNOMED",
+        "LOINC",
+        "HGVS",
+        "PD",
+        "GFR",
+        "MRI",
+        "PET",
+        "CT",
+        "LDH",
+        "PSA",
+        "CEA",
+        "AFP",
+        "HCG",
+        "ULN",
+        "AST",
+        "ALT",
+        "INR",
+        "APTT",
+        "QTC",
+        "QTCF",
+        "LVEF",
+        "FEV",
+        "DLCO",
+    ]
+)
+
+
 def drug_classes(inn: str) -> tuple[str, ...]:
-    return _drugs().get(inn, ())
+    found = _drugs().get(inn, ())
+    payload = inn.rsplit(" ", 1)[-1].lower() if " " in inn else ""
+    if payload in ADC_PAYLOADS:
+        extra = ("antibody-drug conjugate", ADC_PAYLOADS[payload])
+        found = (*found, *(c for c in extra if c not in found))
+    return found
 
 
 def find_drugs(text: str) -> list[Mention]:
-    return [
+    found = [
         Mention(m.start, m.end, m.text, m.code, {"classes": list(drug_classes(m.code))})
         for m in _drug_index().find(text)
     ]
+    if "mab " in text.lower():
+        for m in _ADC.finditer(text):
+            if not any(f.start <= m.start() < f.end or m.start() <= f.start < m.end() for f in found):
+                name = " ".join(m.group(0).lower().split())
+                found.append(
+                    Mention(m.start(), m.end(), m.group(0), name, {"classes": list(drug_classes(name))})
+                )
+    return sorted(found, key=lambda x: x.start)
+
+
+def find_drug_codes(text: str) -> list[Mention]:
+    """Investigational code names ("TAK-788", "MK 3475"): code "TAK-788", prefix in upper case."""
+    if not any(ch.isdigit() for ch in text):
+        return []
+    out = []
+    for m in _CODE_NAME.finditer(text):
+        if m.group("p") in _NOT_DRUG_PREFIXES or 1900 <= int(m.group("n")) <= 2099:
+            continue  # "BC-2021": a year
+        code = f"{m.group('p')}-{m.group('n')}{m.group('s')}"
+        out.append(Mention(m.start(), m.end(), m.group(0), code, {"classes": []}))
+    return out
 
 
 def find_drug_classes(text: str) -> list[Mention]:

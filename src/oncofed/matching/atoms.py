@@ -548,6 +548,9 @@ def prior_therapy(atom: Atom, v: PatientView, day: date) -> AtomResult:
     label = klass or code
     negs = [f for f in v.negative("treatment") if treatment_matches(f, code, klass)]
     hits = [f for f in v.treatments() if treatment_matches(f, code, klass)]
+    if code.endswith("ectomy"):  # "total hysterectomy": also a procedure of the history (for fibroids)
+        negs += [f for f in v.negative("procedure") if treatment_matches(f, code, klass)]
+        hits += [f for f in v.positive("procedure") if treatment_matches(f, code, klass)]
     at_most = atom.attributes.get("at_most")
     if at_most is not None:  # "no more than two prior anti-HER2 therapies": distinct drugs recorded
         drugs = sorted({str(h.code) for h in hits})

@@ -244,7 +244,7 @@ def _signature(atom: Atom) -> tuple[object, ...]:
 # profile fields) that evaluator reads for that kind. Patients with equal keys get equal results.
 KEYED_KINDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "biomarker": (("biomarker",), ()),
-    "prior_therapy": (("treatment", "medication"), ()),
+    "prior_therapy": (("treatment", "medication", "procedure"), ()),
     "treatment_naive": (("treatment",), ()),
     "disease_setting": (("disease_status", "metastasis", "stage", "treatment", "prior_lines"), ("stage",)),
     "brain_metastases": (("metastasis", "disease_status", "stage"), ("stage",)),
@@ -474,6 +474,7 @@ def atom_column(atom: Atom, batch: PatientBatch) -> np.ndarray:
                 and not atom.attributes.get("current")
                 and atom.attributes.get("at_most") is None
                 and not atom.attributes.get("medication")
+                and not (atom.code or "").endswith("ectomy")
             ):
                 col = _therapy_column(atom, batch)
             elif kind == "cancer_type" and atom.historical:

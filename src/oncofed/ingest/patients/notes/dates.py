@@ -176,7 +176,7 @@ def in_span(text: str, start: int, end: int) -> list[DateMention]:
 
 # where a treatment's dates end: the next line of therapy, "then", a ";" or the sentence end
 _REGION_END = re.compile(r";|\bthen\b|\b[1-9]L\b|\b(?:first|second|third|fourth)[- ]line\b", re.IGNORECASE)
-_DATED_KINDS = {"treatment", "comorbidity", "medication"}
+_DATED_KINDS = {"treatment", "comorbidity", "medication", "procedure"}
 # the date after these words is the treatment's end, whatever else the region dates ("PD 03/2024")
 _LAST_DOSE = re.compile(
     r"\b(?:last\s+(?:dose|cycle|infusion|fraction|administration)|completed|stopped|ended|until|finished)\b[^\d]{0,12}$",

@@ -128,8 +128,9 @@ def extract(text: str, note_id: str, source: str) -> PatientProfile:
     biomarkers.read(text, [t for t in found if t.label == "GENE"], add, note_scopes.scope_of)
     given = therapy.treatments(text, found)
     for g in given:
+        procedure = bool(g.attributes.pop("procedure", None))
         add(
-            "treatment",
+            "procedure" if procedure else "treatment",
             g.start,
             g.end,
             code=g.code,

@@ -126,6 +126,14 @@ def _composed_cancers(text: str) -> list[tuple[int, int, str, str]]:
 
 
 _ECTOMY = re.compile(r"\b[a-z]{3,}ectom(?:y|ies)\b", re.I)  # glossectomy, hemicolectomy: a surgery
+
+
+def _procedure(word: str) -> str:
+    """ "Hysterectomies" -> "hysterectomy" (the procedure; its class is surgery)."""
+    low = word.lower()
+    return low[: -len("ies")] + "y" if low.endswith("ies") else low
+
+
 _NAIVE_AFTER = re.compile(r"[\s-]*(?:treatment[\s-]+|therapy[\s-]+)?na[iï]ve\b", re.I)
 _AFTER_HYPHEN = re.compile(r"(?<=[A-Za-z0-9])-([A-Za-z][A-Za-z0-9]{3,})")
 
@@ -193,9 +201,11 @@ def _raw_mentions(
     found += [(m.start, m.end, "CANCER", m.code) for m in cancer_mentions(text)]
     found += _composed_cancers(text)
     found += [(m.start, m.end, "DRUG", m.code) for m in shared_vocab.find_drugs(text)]
+    found += [(m.start, m.end, "DRUG", m.code) for m in shared_vocab.find_drug_codes(text)]
     found += _hyphen_joined_drugs(text)
     if "ectom" in text.lower():
-        found += [(m.start(), m.end(), "CLASS", "surgery") for m in _ECTOMY.finditer(text)]
+        # the procedure itself ("hysterectomy"), a surgery (therapy.py gives it the class)
+        found += [(m.start(), m.end(), "CLASS", _procedure(m.group(0))) for m in _ECTOMY.finditer(text)]
     found += [(m.start, m.end, "CLASS", m.code) for m in shared_vocab.find_drug_classes(text)]
     found += [(m.start, m.end, "MED", m.code) for m in shared_vocab.find_medications(text)]
     found += [(m.start, m.end, "MEDCLASS", m.code) for m in shared_vocab.find_medication_classes(text)]

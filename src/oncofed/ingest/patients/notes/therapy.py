@@ -55,6 +55,7 @@ WINDOW_RE = re.compile(
     re.I,
 )
 GENERIC = {"systemic therapy"}
+PROCEDURES = ("ectomy",)  # "hysterectomy", "nephrectomy": surgeries named by the organ removed
 NOT_SYSTEMIC = {
     "surgery",
     "radiotherapy",
@@ -109,7 +110,8 @@ def _codes(t: Target) -> list[tuple[str, str | None]]:
         return [(d, drug_class(d) or extra_drug_classes().get(d)) for d in regimens()[t.code][0]]
     if t.label == "DRUG":
         return [(t.code, drug_class(t.code) or extra_drug_classes().get(t.code))]
-    return [(code, code) for code in t.code.split("+")]  # "chemoradiation": chemotherapy and radiotherapy
+    # "chemoradiation": chemotherapy and radiotherapy; "hysterectomy": a surgery
+    return [(code, "surgery" if code.endswith(PROCEDURES) else code) for code in t.code.split("+")]
 
 
 def treatments(text: str, found: list[Target]) -> list[Given]:
@@ -117,7 +119,9 @@ def treatments(text: str, found: list[Target]) -> list[Given]:
     clause_spans, sents = clauses(text), sentences(text)
     therapies = [t for t in found if t.label in ("DRUG", "CLASS", "REGIMEN") and t.scope is None]
     anticancer_sentences = {
-        containing(sents, t.start) for t in therapies if t.code not in NOT_SYSTEMIC - {"radiotherapy"}
+        containing(sents, t.start)
+        for t in therapies
+        if t.code not in NOT_SYSTEMIC - {"radiotherapy"} and not t.code.endswith(PROCEDURES)
     }
     out: list[Given] = []
     for t in therapies:
@@ -125,10 +129,13 @@ def treatments(text: str, found: list[Target]) -> list[Given]:
         sent = containing(sents, t.start) or clause
         if (
             t.label == "CLASS"
-            and t.code == "surgery"
+            and (t.code == "surgery" or t.code.endswith(PROCEDURES))
             and sent not in anticancer_sentences
             and not _cancer_context().search(text, sent[0], sent[1])
         ):
+            if t.code.endswith(PROCEDURES):  # "hysterectomy for fibroids": a procedure of the history
+                attrs = {"class": "surgery", "procedure": True}
+                out.append(Given(t.code, t.start, t.end, t.negated, attrs, t.text))
             continue  # "knee surgery", "cataracts s/p surgery": not a cancer treatment
         if t.negated and WINDOW_RE.search(text, clause[0], clause[1]):
             continue  # "no radiotherapy in the past month": an absence limited in time
@@ -154,7 +161,9 @@ def treatments(text: str, found: list[Target]) -> list[Given]:
             out.append(
                 Given(target, t.start, t.end, t.negated, {"class": target, "setting": setting}, t.text)
             )
-    specific = [g for g in out if not g.negated and g.code not in GENERIC]
+    specific = [
+        g for g in out if not g.negated and g.code not in GENERIC and not g.attributes.get("procedure")
+    ]
     return [g for g in out if g.negated or g.code not in GENERIC or not specific]
 
 
@@ -314,7 +323,11 @@ def prior_lines(
             continue
         raw = m.group(1).lower()
         return (NUMBERS.get(raw) or int(raw)), m.start(), m.end(), "stated"
-    received = [g for g in given if not g.negated and g.code not in NOT_SYSTEMIC]
+    received = [
+        g
+        for g in given
+        if not g.negated and g.code not in NOT_SYSTEMIC and g.attributes.get("class") not in NOT_SYSTEMIC
+    ]
     lines = [(g.attributes["line"], g) for g in received if g.attributes.get("line")]
     if not lines:
         return None
