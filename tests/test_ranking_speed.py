@@ -91,9 +91,9 @@ def test_patient_texts_are_encoded_once_in_one_batch_and_kept_by_hash() -> None:
             calls.append(len(texts))
             return embedder.embed(texts)
 
-    cache = dense.QueryCache(limit=3)
+    cache, known = dense.QueryCache(limit=3), dense.SentenceCache()
     one_by_one = [embedder.embed([t, *dense.sentences(t)]) if t else None for t in TEXTS]
-    vectors = dense.encode_queries(Counting(), TEXTS, cache=cache)  # type: ignore[arg-type]
+    vectors = dense.encode_queries(Counting(), TEXTS, cache=cache, sentence_cache=known)  # type: ignore[arg-type]
     assert len(calls) == 1  # the whole list in one call
     for (whole, parts), ref, text in zip(vectors, one_by_one, TEXTS, strict=True):
         if not text:
@@ -101,10 +101,13 @@ def test_patient_texts_are_encoded_once_in_one_batch_and_kept_by_hash() -> None:
             continue
         assert parts.shape[0] == len(dense.sentences(text))
         assert ref is not None and np.allclose(np.vstack([whole, parts]), ref, atol=1e-4)
-    again = dense.encode_queries(Counting(), TEXTS[:3], cache=cache)  # type: ignore[arg-type]
+    again = dense.encode_queries(Counting(), TEXTS[:3], cache=cache, sentence_cache=known)  # type: ignore[arg-type]
     assert len(calls) == 1 and all(a[0] is b[0] for a, b in zip(again, vectors, strict=False))
-    dense.encode_queries(Counting(), ["another patient text"], cache=cache)  # type: ignore[arg-type]
-    assert len(calls) == 2 and len(cache) == 3  # bounded: the least recently used text left
+    # a new patient whose case summary shares sentences with earlier ones: only what is new is encoded
+    text = "Another patient. ECOG performance status 1."
+    (whole, parts) = dense.encode_queries(Counting(), [text], cache=cache, sentence_cache=known)[0]  # type: ignore[arg-type]
+    assert calls == [calls[0], 2] and len(cache) == 3  # the whole text and "Another patient."; bounded
+    assert np.allclose(parts[1], vectors[2][0][0], atol=1e-6)  # "ECOG performance status 1." reused
 
 
 def _small_index() -> TrialIndex:
@@ -146,7 +149,9 @@ def test_stored_patient_vectors_are_reused_replaced_on_a_new_text_and_deleted_wi
         assert row.text_hash == dense.query_key(row.model, items[0][1])
     key = dense.query_key(row.model, items[0][1])
     whole, parts = dense.QUERIES.get(key)  # type: ignore[misc]
-    ref_whole, ref_parts = dense.encode_queries(layer.embedder, [items[0][1]], cache=dense.QueryCache())[0]
+    ref_whole, ref_parts = dense.encode_queries(
+        layer.embedder, [items[0][1]], cache=dense.QueryCache(), sentence_cache=dense.SentenceCache()
+    )[0]
     assert np.allclose(whole, ref_whole) and np.allclose(parts, ref_parts)
     # a record change (or a birthday) gives a new text: encoded again, the patient's row replaced
     changed = [(items[0][0], items[0][1] + " Brain metastases.")]

@@ -27,6 +27,7 @@ import warnings
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Generic, TypeVar
 
 import numpy as np
 
@@ -43,6 +44,7 @@ _EXCLUSION_HEAD = re.compile(r"\bexclusion\s+criteria\b", re.IGNORECASE)
 _INCLUSION_HEAD = re.compile(r"^\s*inclusion\s+criteria\s*:?\s*", re.IGNORECASE)
 Progress = Callable[[int, int], None]
 QueryVectors = tuple[np.ndarray, np.ndarray]  # the whole text (1 x d), its sentences (k x d)
+V = TypeVar("V")
 
 _EMBEDDERS: dict[str, Embedder] = {}
 _EMBEDDER_LOCK = threading.Lock()
@@ -92,6 +94,7 @@ def forget_vectors() -> None:
     with _EMBEDDER_LOCK:
         _MEMOS.clear()
     QUERIES.clear()
+    SENTENCES.clear()
 
 
 def dense_available() -> bool:
@@ -187,22 +190,22 @@ def query_key(model: str, text: str) -> str:
     return hashlib.blake2b(f"{model}\n{text}".encode(), digest_size=16).hexdigest()
 
 
-class QueryCache:
-    """Patient-side vectors by `query_key`, least recently used out first (bounded)."""
+class LRUCache(Generic[V]):
+    """Values by key, least recently used out first (bounded), shared by the threads of a process."""
 
-    def __init__(self, limit: int = 4096) -> None:
+    def __init__(self, limit: int) -> None:
         self.limit = limit
-        self.items: OrderedDict[str, QueryVectors] = OrderedDict()
+        self.items: OrderedDict[str, V] = OrderedDict()
         self.lock = threading.Lock()
 
-    def get(self, key: str) -> QueryVectors | None:
+    def get(self, key: str) -> V | None:
         with self.lock:
             hit = self.items.get(key)
             if hit is not None:
                 self.items.move_to_end(key)
             return hit
 
-    def put(self, key: str, value: QueryVectors) -> None:
+    def put(self, key: str, value: V) -> None:
         with self.lock:
             self.items[key] = value
             self.items.move_to_end(key)
@@ -217,38 +220,74 @@ class QueryCache:
         return len(self.items)
 
 
+class QueryCache(LRUCache[QueryVectors]):
+    """Patient-side vectors (whole text and sentences) by `query_key`."""
+
+    def __init__(self, limit: int = 4096) -> None:
+        super().__init__(limit)
+
+
+class SentenceCache(LRUCache[np.ndarray]):
+    """One vector per text (a whole patient text or one of its sentences) by `query_key`. Case
+    summaries are written from templates ("ECOG performance status 1.", "A 63-year-old man."): 3 in 4
+    sentences of a new synthetic patient were seen before, and a sentence's vector depends on the
+    sentence alone (int8 runs one text at a time for that), so it is encoded once per process.
+    20,000 vectors: 30 MB."""
+
+    def __init__(self, limit: int = 20_000) -> None:
+        super().__init__(limit)
+
+
 QUERIES = QueryCache()
+SENTENCES = SentenceCache()
 
 
 def encode_queries(
-    embedder: Embedder, texts: Sequence[str], cache: QueryCache = QUERIES
+    embedder: Embedder,
+    texts: Sequence[str],
+    cache: QueryCache | None = None,
+    sentence_cache: SentenceCache | None = None,
 ) -> list[QueryVectors]:
     """The vectors of patient texts: each whole text (1 x d) and its sentences (k x d), in one batch.
 
-    Texts already in `cache` are not encoded again (a patient's page, its JSON twin and CSV export,
-    a board freeze after the match page). Many patients at once (a board's agenda) share the
-    batches, which the encoder groups by length."""
+    Texts already in `cache` (default `QUERIES`) are not encoded again (a patient's page, its JSON
+    twin and CSV export, a board freeze after the match page); of the others, only the whole texts
+    and sentences not in `sentence_cache` (default `SENTENCES`) are encoded, all in one call (a
+    board's agenda shares the batches, which the encoder groups by length)."""
+    cache = QUERIES if cache is None else cache
+    known = SENTENCES if sentence_cache is None else sentence_cache
     keys = [query_key(embedder.name, t) for t in texts]
     out: dict[str, QueryVectors] = {}
-    todo: dict[str, str] = {}
+    todo: dict[str, list[str]] = {}  # query key -> [whole text, *sentences]
     for key, text in zip(keys, texts, strict=True):
         hit = cache.get(key)
         if hit is not None:
             out[key] = hit
         elif text.strip():
-            todo[key] = text
+            todo[key] = [text, *sentences(text)]
         else:
             out[key] = (np.zeros((1, DIM), np.float32), np.zeros((0, DIM), np.float32))
     if todo:
-        parts = {k: sentences(t) for k, t in todo.items()}
-        flat = [x for k, t in todo.items() for x in (t, *parts[k])]
-        vecs = embedder.embed(flat)
-        at = 0
-        for key in todo:
-            n = 1 + len(parts[key])
-            out[key] = (vecs[at : at + 1], vecs[at + 1 : at + n])
+        vector: dict[str, np.ndarray] = {}
+        missing: dict[str, str] = {}
+        for parts in todo.values():
+            for part in parts:
+                k = query_key(embedder.name, part)
+                if k in vector or k in missing:
+                    continue
+                hit_vec = known.get(k)
+                if hit_vec is None:
+                    missing[k] = part
+                else:
+                    vector[k] = hit_vec
+        if missing:
+            for k, v in zip(missing, embedder.embed(list(missing.values())), strict=True):
+                vector[k] = v
+                known.put(k, v)
+        for key, parts in todo.items():
+            block = np.stack([vector[query_key(embedder.name, part)] for part in parts])
+            out[key] = (block[:1], block[1:])
             cache.put(key, out[key])
-            at += n
     return [out[k] for k in keys]
 
 
