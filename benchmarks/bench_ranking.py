@@ -40,6 +40,7 @@ from oncofed.matching.assess import quick_assess
 from oncofed.matching.facts import PatientView
 from oncofed.matching.outcomes import EXCLUDED
 from oncofed.matching.pipeline import cohorts_of
+from oncofed.matching.rank import EXCLUDED_BELOW
 from oncofed.matching.ranking import beir
 from oncofed.matching.ranking.ranker import WEIGHTS, Weights, eligibility_of, zscore
 from oncofed.services.matching.evaluation import corpus_index, note_profile, rank_notes, rerank_enabled
@@ -125,7 +126,10 @@ def scores(q: Query, w: Weights) -> np.ndarray:
             s = s + getattr(w, name) * q.z[name]
     s = s - w.demographics * q.demographics
     adj = (
-        -w.violated * q.excluded - w.unknown * q.unknown + w.satisfied * q.satisfied + w.decisive * q.decisive
+        -(w.violated + EXCLUDED_BELOW) * q.excluded  # as `rank.trial_score`: an excluded trial goes below
+        - w.unknown * q.unknown
+        + w.satisfied * q.satisfied
+        + w.decisive * q.decisive
     )
     return s + np.where(q.evaluated, adj, 0.0).astype(np.float32)
 

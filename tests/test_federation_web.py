@@ -143,7 +143,9 @@ def test_public_sustainability_json_csv_beges_and_travel(demo_db: Database, clie
 
 
 @pytest.mark.parametrize("actor", [FED, CURIE_HR], ids=["federation_hr", "centre_hr"])
-def test_generated_requests_to_hr_and_carbon_routes_never_fail(demo_db: Database, tmp_path: Any, actor: Actor) -> None:
+def test_generated_requests_to_hr_and_carbon_routes_never_fail(
+    demo_db: Database, tmp_path: Any, actor: Actor
+) -> None:
     """schemathesis over /api/federation and /api/sustainability as the HR roles (the suite-wide
     schemathesis test runs as roles that are refused here)."""
     import shutil
@@ -168,7 +170,13 @@ def test_generated_requests_to_hr_and_carbon_routes_never_fail(demo_db: Database
             continue
         tried += 1
 
-        @settings(max_examples=6, deadline=None, database=None, derandomize=True, suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=6,
+            deadline=None,
+            database=None,
+            derandomize=True,
+            suppress_health_check=list(HealthCheck),
+        )
         @given(case=operation.as_strategy())
         def run(case: Any) -> None:
             response = case.call()

@@ -409,6 +409,7 @@ _THERAPY_SITE_AFTER = compile_i(
 )
 
 
+_THERAPY_QUALIFIER_IN = compile_i(r"\b(?P<q>whole[\s-]+brain|wbrt|craniospinal|extended[\s-]+field)\b")
 _CURRENT = compile_i(
     r"\b(?:currently|current|concurrent(?:ly)?|concomitant(?:ly)?|ongoing|receiving|is\s+on|are\s+on|on\s+treatment\s+with|"
     r"during\s+the\s+study|while\s+on)\b[^.;]{0,40}$"
@@ -497,11 +498,16 @@ def therapy_qualifiers(atoms: list[Atom], text: str) -> list[Atom]:
     out = []
     for a in atoms:
         if a.kind == "prior_therapy" and a.span and not a.attributes.get("qualifier"):
-            m = _THERAPY_QUALIFIER.search(
-                text[max(0, a.span[0] - 40) : a.span[0]]
-            ) or _THERAPY_SITE_AFTER.match(text[a.span[1] : a.span[1] + 60])
+            m = (
+                _THERAPY_QUALIFIER.search(text[max(0, a.span[0] - 40) : a.span[0]])
+                or _THERAPY_SITE_AFTER.match(text[a.span[1] : a.span[1] + 60])
+                or _THERAPY_QUALIFIER_IN.search(
+                    a.text
+                )  # the mention itself: "whole brain radiotherapy", "WBRT"
+            )
             if m:
-                q = re.sub(r"\s+", " ", m.group("q").lower())
+                q = re.sub(r"\s+", " ", m.group("q").lower().replace("-", " "))
+                q = "whole brain" if q == "wbrt" else q
                 a = replace(a, attributes={**a.attributes, "qualifier": q})
         out.append(a)
     return out

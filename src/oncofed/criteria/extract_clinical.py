@@ -235,10 +235,11 @@ def tnm_atoms(text: str) -> list[Atom]:
         elif m.group("m") and current is not None:
             current["m"] = [f"M{m.group('m')}"]
     flat: list[dict[str, str]] = []
+    none: list[str | None] = [None]
     for opt in options:
-        for t in opt.get("t", [None]):  # type: ignore[list-item]
-            for n in opt.get("n", [None]):  # type: ignore[list-item]
-                one = {k: v for k, v in (("t", t), ("n", n), ("m", (opt.get("m") or [None])[0])) if v}
+        for t in opt.get("t") or none:
+            for n in opt.get("n") or none:
+                one = {k: v for k, v in (("t", t), ("n", n), ("m", (opt.get("m") or none)[0])) if v}
                 if one:
                     flat.append(one)
     if not flat:
@@ -647,13 +648,16 @@ def therapy_atoms(text: str) -> tuple[list[Atom], list[tuple[int, int]]]:
     if not allergy:
         out += _medication_atoms(text, spans)
     if allergy:
+        # "contraindications to corticosteroid treatment" is a clinical judgement, no allergy: a record of
+        # no known allergy does not clear it
+        contraindication = allergy.group(0).lower().startswith("contraindic")
         out.append(
             _atom(
                 "comorbidity",
                 "present",
                 allergy.span(),
                 text,
-                code="hypersensitivity",
+                code="contraindication" if contraindication else "hypersensitivity",
                 attributes={"drugs": [d.code for d in drugs] + [c.code for c in classes]},
             )
         )

@@ -269,13 +269,48 @@ def any_of_the_following(atoms: list[Atom], text: str) -> list[Atom]:
     ]
 
 
+def qualified_alternatives(atoms: list[Atom]) -> list[Atom]:
+    """ "lung cancer, melanoma, HER2-amplified breast cancer, or HER2-amplified gastric cancer": a marker
+    written right before one cancer of a list of alternatives qualifies that cancer only (the cancer
+    atom's condition: "breast cancer and HER2 amplified" inside the OR group)."""
+    cancers = [a for a in atoms if a.kind == "cancer_type" and a.span and a.attributes.get("group")]
+    if len(cancers) < 2:
+        return atoms
+    groups = {c.attributes.get("group") for c in cancers}
+    markers = [
+        a for a in atoms if a.kind == "biomarker" and a.span and a.attributes.get("group") in groups | {None}
+    ]
+    attached: dict[int, list[Atom]] = {}
+    used: set[int] = set()
+    for c in cancers:
+        for m in markers:
+            if m.span and c.span and 0 <= c.span[0] - m.span[1] <= 3:
+                attached.setdefault(id(c), []).append(m)
+                used.add(id(m))
+    if not attached:
+        return atoms
+    out = []
+    for a in atoms:
+        if id(a) in used:
+            continue
+        if id(a) in attached:
+            marks = tuple(
+                replace(m, attributes={k: v for k, v in m.attributes.items() if k != "group"})
+                for m in attached[id(a)]
+            )
+            a = replace(a, condition=(*a.condition, *marks))
+        out.append(a)
+    return out
+
+
 def relate(atoms: list[Atom], text: str) -> list[Atom]:
     """The rules above, then the conditions of `criteria/conditions.py`, on one criterion's atoms
     (after ConText); a list introduced by "any of the following" is one group of alternatives."""
     from oncofed.criteria.conditions import conditions
 
     atoms = _drop_head_nouns(drop_incidental(anchors(atoms), text), text)
-    return any_of_the_following(conditions(or_groups(therapy_settings(atoms, text), text), text), text)
+    atoms = conditions(or_groups(therapy_settings(atoms, text), text), text)
+    return qualified_alternatives(any_of_the_following(atoms, text))
 
 
 def anchors(atoms: list[Atom]) -> list[Atom]:

@@ -93,6 +93,7 @@ _QUALIFIER = compile_i(
 )
 _POPULATION_KINDS = {"cancer_type", "biomarker", "disease_setting", "stage"}
 _DISEASE_KINDS = {"cancer_type", "disease_setting", "stage"}
+_NOTE = compile_i(r"^\W*(?:note|notes|nb|n\.b\.|please\s+note|comment|remark)\s*[:.\-–]\s*\S")
 _OR_LEAD = re.compile(r"^\W*(?:OR|Or|or)\b\s+(?=\S)")
 _OR_TRAIL = re.compile(r"[\s,;]\s*(?:OR|Or|or|and/or)\s*$")
 _MUST_NOT = compile_i(
@@ -195,8 +196,8 @@ def organise(criteria: Sequence[Criterion], hints: Sequence[str | None] | None =
         if c.index < 0:  # registry fields: never a heading, never a cohort
             out.append(c)
             continue
-        if _is_fragment(c.text):
-            continue
+        if _is_fragment(c.text) or _NOTE.match(c.text):
+            continue  # "Note: ..." comments on the criteria, it is none
         head = _heading(c)
         if head is not None:
             kind, label, rank = head

@@ -96,6 +96,11 @@ def pregnancy(atom: Atom, v: PatientView, day: date) -> AtomResult:
         return AtomResult(True, f"recorded as {what}", pos[0])
     if neg:
         return AtomResult(False, f"recorded as not {what}", neg[0])
+    potential = childbearing_potential(atom, v, day)
+    if potential.holds is False:  # postmenopausal or sterile: presumed neither pregnant nor breastfeeding
+        return AtomResult(
+            False, f"{potential.explanation}: presumed not {what}", potential.fact, presumed=True
+        )
     return unknown("pregnancy test" if kind == "pregnancy" else "breastfeeding status")
 
 
@@ -140,12 +145,18 @@ def cancer_type(atom: Atom, v: PatientView, day: date) -> AtomResult:
             if other and oncotree_is_within(other, codes):
                 return AtomResult(True, f"history of {_cancer_name(other)} recorded", f)
     relation = "is a" if holds else "is not a"
+    if holds and code.upper() in {c.upper() for c in codes}:  # the same diagnosis: say it once
+        words = f"primary cancer {_cancer_name(code)}{how}"
+        if not atom.attributes.get("qualified"):
+            return AtomResult(True, words, fact)
     if holds and atom.attributes.get("qualified"):  # "bilateral breast cancer" in a breast cancer trial
         return unknown(
             f"whether the cancer is what the criterion says: “{atom.text or wanted}”",
             f"primary cancer {_cancer_name(code)}: whether it is “{atom.text or wanted}” is not recorded",
             fact,
         )
+    if holds:  # "primary cancer Breast Invasive Ductal Carcinoma (IDC), a form of Invasive Breast Carcinoma"
+        return AtomResult(True, f"primary cancer {_cancer_name(code)}, a form of {wanted}{how}", fact)
     return AtomResult(holds, f"primary cancer {_cancer_name(code)} {relation} {wanted}{how}", fact)
 
 
@@ -200,7 +211,7 @@ def tnm(atom: Atom, v: PatientView, day: date) -> AtomResult:
     shown = " ".join(x for x in patient.values() if x)
     undecided = False
     for option in atom.value or ():
-        results = []
+        results: list[bool | None] = []
         for k, want in option.items():
             got, want = patient.get(k, ""), str(want).upper()
             if not got or got.endswith("X"):

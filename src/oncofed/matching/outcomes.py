@@ -231,7 +231,7 @@ def cohort_plan(plans: Sequence[Plan]) -> CohortPlan:
     extension) are no population for a new patient: with other cohorts they are none of the leaves,
     alone they sit beside the main study period (the common criteria only)."""
     keys = [cohort_key(p.cohort) if p.cohort is not None else None for p in plans]
-    shown = {}
+    shown: dict[str, str | None] = {}
     for p, k in zip(plans, keys, strict=True):
         if k is not None:
             for e in _expand(k):
@@ -252,9 +252,9 @@ def cohort_plan(plans: Sequence[Plan]) -> CohortPlan:
     if later and not regular:
         leaves.append(MAIN_PERIOD)
     member = np.ones((len(plans), len(leaves)), dtype=bool)
-    for k, key in enumerate(keys):
+    for row, key in enumerate(keys):
         if key is not None:
-            member[k] = [
+            member[row] = [
                 leaf != MAIN_PERIOD and any(_applies(e, leaf) for e in _expand(key)) for leaf in leaves
             ]
     registry = np.array([p.registry for p in plans], dtype=bool)

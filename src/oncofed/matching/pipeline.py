@@ -13,7 +13,7 @@ from oncofed.domain import Match, PatientProfile, Trial, nearest_recruiting_site
 from oncofed.matching.assess import assess_trial, quick_assess
 from oncofed.matching.atoms import AtomResult
 from oncofed.matching.facts import PatientView
-from oncofed.matching.outcomes import EXCLUDED, CohortPlan, cohort_plan
+from oncofed.matching.outcomes import CohortPlan, cohort_plan
 from oncofed.matching.rank import CheckItem, trial_score, what_to_check
 from oncofed.matching.ranking.ranker import WEIGHTS, Weights
 from oncofed.matching.retrieve import TrialIndex
@@ -87,7 +87,12 @@ def rank_candidates(
         entry = index.entries[i]
         codes, verdict = quick_assess(entry.plans, cohorts_of(index, i), view, day, memo)
         score = trial_score(
-            codes.tolist(), entry.inclusion, verdict, float(relevance[n]), decisive=entry.decisive, weights=weights
+            codes.tolist(),
+            entry.inclusion,
+            verdict,
+            float(relevance[n]),
+            decisive=entry.decisive,
+            weights=weights,
         )
         scored.append(Scored(i, score, bm25, verdict))
     scored.sort(key=lambda s: (-s.score, s.position))

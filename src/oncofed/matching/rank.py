@@ -3,17 +3,20 @@ it) and the "what to check next" list.
 
 Score: the ranker's relevance of the trial for this patient (0 where there is none, as in
 pre-screening) plus what the criterion outcomes add, TrialGPT-style but without a language model
-(`matching/ranking/ranker.py`): an excluded trial is pushed down, unknowns cost less than a
-violation, satisfied decisive inclusions (cancer type, biomarker, line of therapy) pull up. Higher =
-a better match; the weights are chosen by cross-validation (docs/BENCHMARKS.md, "ranking").
+(`matching/ranking/ranker.py`): an excluded trial goes below every trial that is not and has a
+comparable relevance (`EXCLUDED_BELOW`), unknowns cost less than a violation, satisfied decisive inclusions (cancer type,
+biomarker, line of therapy) pull up. Higher = a better match; the weights are chosen by
+cross-validation (docs/BENCHMARKS.md, "ranking"; the order of excluded trials, "ranking-order").
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 
-from oncofed.domain import CriterionOutcome, Outcome, TrialVerdict
+from oncofed.domain import CriterionOutcome, Outcome, PatientProfile, TrialVerdict
 from oncofed.matching.outcomes import EXCLUDED
 from oncofed.matching.ranking.ranker import WEIGHTS, Weights, eligibility_adjustment, eligibility_of
 
@@ -33,7 +36,17 @@ def trial_score(
     the outcome codes (cohorts resolved), `inclusion` each criterion's section, `verdict` the trial
     verdict code, `decisive` which criteria are on cancer type, biomarker or line of therapy."""
     e = eligibility_of(codes, inclusion, decisive, excluded=verdict == EXCLUDED)
-    return relevance + eligibility_adjustment(e, weights)
+    score = relevance + eligibility_adjustment(e, weights)
+    return score - EXCLUDED_BELOW if e.excluded and not e.not_evaluated else score
+
+
+# An excluded trial (a criterion violated in every cohort) goes below every trial that is not and whose
+# relevance is comparable: with the ranker's own penalty (`WEIGHTS.violated`) it loses 2 units of the
+# relevance scale, about one standard deviation of the candidates' relevance (a sum of z-scores: 1.8 to
+# 2.1 on the judged sets of docs/BENCHMARKS.md "ranking-order"). A far more relevant excluded trial may
+# still rank above a barely relevant one; the excluded ones stay listed with the criterion that excludes
+# them. A hard tier (100) was measured too: it costs more nDCG where the verdicts are wrong (same section).
+EXCLUDED_BELOW = 1.5
 
 
 @dataclass
@@ -73,3 +86,20 @@ def what_to_check(
                 if trial_id not in item.trial_ids:
                     item.trial_ids.append(trial_id)
     return sorted(items.values(), key=lambda i: (-i.weight, -len(i.trial_ids), i.check))[:limit]
+
+
+_REPRODUCTIVE = re.compile(r"pregnan|breast-?\s?feeding|childbearing|contracep|menopaus|hcg", re.IGNORECASE)
+REPRODUCTIVE_AGE = 55  # above it a woman is almost always postmenopausal (median menopause: 51 years)
+
+
+def for_patient(items: Sequence[CheckItem], profile: PatientProfile, day: date) -> list[CheckItem]:
+    """The checks ordered by how decisive they are for THIS patient: a pregnancy test or a breastfeeding
+    status weighs a tenth for a man or a woman aged 55 or more (it will hardly decide anything for
+    them; the verdicts keep it as a check), most decisive first."""
+    age = profile.age_on(day)
+    unlikely = (profile.sex or "").upper() == "MALE" or (age is not None and age >= REPRODUCTIVE_AGE)
+    out = []
+    for item in items:
+        weight = item.weight * (0.1 if unlikely and _REPRODUCTIVE.search(item.check) else 1.0)
+        out.append(CheckItem(item.check, weight, list(item.trial_ids), item.criteria))
+    return sorted(out, key=lambda i: (-i.weight, -len(i.trial_ids), i.check))

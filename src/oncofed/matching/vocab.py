@@ -112,7 +112,12 @@ def _drug_class_table() -> dict[str, tuple[str, ...]]:
 @functools.lru_cache(maxsize=65536)
 def drug_classes(drug: str) -> tuple[str, ...]:
     """Classes of a drug (lower-case INN) from the criteria vocabulary (`vocab/drugs.tsv`), if present."""
-    return _drug_class_table().get(norm_text(drug), ())
+    found = _drug_class_table().get(norm_text(drug), ())
+    if not found and " " in drug:  # an antibody-drug conjugate named by its INN payload stem ("-vedotin")
+        from oncofed.criteria.vocab import drug_classes as by_stem
+
+        found = tuple(norm_text(c) for c in by_stem(drug.lower()))
+    return found
 
 
 @functools.cache

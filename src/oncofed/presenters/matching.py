@@ -13,6 +13,7 @@ from oncofed.domain import CriterionOutcome, Fact, Outcome, Section, TrialVerdic
 from oncofed.domain.patient import whole_years
 from oncofed.matching.evidence import AtomEvidence
 from oncofed.matching.pipeline import MatchReport, RankedTrial
+from oncofed.matching.rank import for_patient
 from oncofed.presenters.engine_text import say
 from oncofed.presenters.i18n import translator
 
@@ -207,7 +208,7 @@ def report_to_dict(report: MatchReport, lang: str = "en") -> dict[str, Any]:
                 "trials": c.trial_ids,
                 "criteria": c.criteria,
             }
-            for c in report.checks
+            for c in for_patient(report.checks, p, report.day)  # most decisive for this patient first
         ],
     }
 

@@ -52,7 +52,7 @@ _MODELS_DIR: Path | None = None
 
 
 def use_models_dir(folder: Path | None) -> None:
-    """Where converted models are kept (the service sets `<var>/models`; default: that of the settings)."""
+    """Where converted models are kept in this process (tests; default `models_dir()`'s rule)."""
     global _MODELS_DIR
     _MODELS_DIR = folder
 

@@ -47,6 +47,7 @@ _COMPLICATION = re.compile(
     r"^\s*(?:complications?|retinopathy|neuropathy|nephropathy|ketoacidosis|foot|ulcers?)\b", re.I
 )
 _PREGNANCY_TEST = re.compile(r"test|hcg", re.I)
+_NODES_AFTER = re.compile(r"\s*(?:[\w-]+\s+){0,2}?(?:lymph|nodes?|nodal|ln)\b", re.I)
 _POSITIVE_AFTER = re.compile(r"^[\s:]*(?:(?:was|is|were|came\s+back)\s+)?(?:positive|pos\b|\+)", re.I)
 _NOT_BREASTFEEDING = re.compile(r"^\s*(?:home|facility|staff|care|assistant)\b", re.I)
 _FORMER = re.compile(r"\b(former|quit|ex-?smoker|history of|used to)\b", re.I)
@@ -71,6 +72,7 @@ def extract(text: str, note_id: str, source: str) -> PatientProfile:
     note_scopes = scopes.note_scopes(text)
     values.performance(text, add, note_scopes)
     values.life_expectancy(text, add, note_scopes)
+    values.menopause(text, add, note_scopes)
     for lab in labs.lab_values(text, note_scopes):
         add(
             "lab",
@@ -90,7 +92,7 @@ def extract(text: str, note_id: str, source: str) -> PatientProfile:
     found = mentions.targets(
         text, [(s, e, "SITE", site) for s, e, site in sites.site_spans(text, advanced, tissue)]
     )
-    primary = _first_cancer(found)
+    primary = _refined(_first_cancer(found), found)
     if primary is not None:
         add(
             "primary_cancer",
@@ -167,6 +169,7 @@ def extract(text: str, note_id: str, source: str) -> PatientProfile:
             negated=item["negated"],
             display=item["display"],
         )
+    _stage_from_metastatic(pending)
     kept = [
         fact(kind, source, note_id, span=(a, b), note_id=note_id, **dated(text, kind, a, b, f))
         for kind, a, b, f in _dedupe(pending)
@@ -183,6 +186,22 @@ def extract(text: str, note_id: str, source: str) -> PatientProfile:
              when=dates.as_of(text))
     )  # fmt: skip
     return finish_profile(p)
+
+
+def _stage_from_metastatic(pending: list[Pending]) -> None:
+    """A note that says the cancer is metastatic (a distant site, "metastatic", M1) and gives no stage
+    group: stage IV (AJCC: any M1 is stage IV), marked `inferred`."""
+    if any(kind == "stage" for kind, *_ in pending):
+        return
+    mets = [
+        (a, b, f)
+        for kind, a, b, f in pending
+        if kind == "disease_status" and (f.get("code") or "") == "metastatic" and not f.get("negated")
+    ]
+    if mets:
+        a, b, f = mets[0]
+        pending.append(("stage", a, b, {"code": "IV", "value": "IV", "display": "Stage IV (metastatic)",
+                                        "attributes": {"inferred": "metastatic"}}))  # fmt: skip
 
 
 def _other_cancers(text: str, primary: Target, found: list[Target]) -> list[Target]:
@@ -202,6 +221,8 @@ def _other_cancers(text: str, primary: Target, found: list[Target]) -> list[Targ
             or primary.code in oncotree_ancestors(t.code)
         ):
             continue
+        if _tissue(t.code) == _tissue(primary.code) and not _SPECIFIC.search(t.text):
+            continue  # "oesophageal cancer" before "oesophageal SCC": the same disease named by its organ
         if any(o.code == t.code for o in out):
             continue
         out.append(t)
@@ -210,6 +231,40 @@ def _other_cancers(text: str, primary: Target, found: list[Target]) -> list[Targ
 
 def _first_cancer(found: list[Target]) -> Target | None:
     return next((t for t in found if t.label == "CANCER" and not t.negated and t.scope is None), None)
+
+
+_HISTOLOGY_WORDS = compile_i(
+    r"\b(?:squamous|scc|sqcc|adeno\w*|small[\s-]cell|sclc|nsclc|ductal|lobular|idc|ilc|urothelial|transitional|"
+    r"neuroendocrine|clear[\s-]cell|serous|mucinous|papillary|follicular|melanoma|sarcoma|gist|glioblastoma)\b"
+)
+
+
+_SPECIFIC = compile_i(_HISTOLOGY_WORDS.pattern[:-3] + r"|dcis|lcis|in\s+situ)\b")
+
+
+def _tissue(code: str) -> str:
+    lineage = [code, *oncotree_ancestors(code)]
+    return lineage[-2] if len(lineage) > 1 and lineage[-1] == "TISSUE" else lineage[-1]
+
+
+def _refined(primary: Target | None, found: list[Target]) -> Target | None:
+    """ "Oesophageal cancer: ... biopsy: mid-oesophageal SCC": a diagnosis named by its organ first and
+    by its histology later is the later one (same tissue, more specific words)."""
+    if primary is None or _HISTOLOGY_WORDS.search(primary.text):
+        return primary
+    tissue = _tissue(primary.code)
+    for t in found:
+        if (
+            t.start > primary.start
+            and t.label == "CANCER"
+            and not t.negated
+            and t.scope is None
+            and t.code != primary.code
+            and _tissue(t.code) == tissue
+            and _HISTOLOGY_WORDS.search(t.text)
+        ):
+            return t
+    return primary
 
 
 def _fact_of(
@@ -235,6 +290,8 @@ def _fact_of(
                 return  # "recurrent UTIs", "recurrent laryngeal nerve": the status of something else
         if re.search(r"\bnon[- ]?$", text[max(0, s - 4) : s], re.I):
             neg = True  # "non-metastatic", "non-measurable"
+        if t.code == "metastatic" and _NODES_AFTER.match(text, e):
+            return  # "metastatic axillary lymph nodes": nodal disease, not a distant metastasis
         add("disease_status", s, e, code=t.code, display=t.text, negated=neg)
     elif t.label in ("METASTASIS", "SITE", "LESION", "LEPTO"):
         site = "leptomeninges" if t.label == "LEPTO" else t.code

@@ -134,8 +134,8 @@ def treatments(text: str, found: list[Target]) -> list[Given]:
             and not _cancer_context().search(text, sent[0], sent[1])
         ):
             if t.code.endswith(PROCEDURES):  # "hysterectomy for fibroids": a procedure of the history
-                attrs = {"class": "surgery", "procedure": True}
-                out.append(Given(t.code, t.start, t.end, t.negated, attrs, t.text))
+                procedure: dict[str, Any] = {"class": "surgery", "procedure": True}
+                out.append(Given(t.code, t.start, t.end, t.negated, procedure, t.text))
             continue  # "knee surgery", "cataracts s/p surgery": not a cancer treatment
         if t.negated and WINDOW_RE.search(text, clause[0], clause[1]):
             continue  # "no radiotherapy in the past month": an absence limited in time

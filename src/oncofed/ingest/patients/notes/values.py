@@ -159,6 +159,33 @@ def stage(
     return implied
 
 
+MENOPAUSE_RE = re.compile(
+    r"\b(?P<post>post-?\s?menopausal|postmenopause)\b|\b(?P<pre>pre-?\s?menopausal)\b"
+    r"|\b(?P<peri>peri-?\s?menopausal)\b|\b(?P<sterile>surgically\s+sterile|sterili[sz]ed|tubal\s+ligation)\b",
+    re.I,
+)
+
+
+def menopause(text: str, add: Add, note_scopes: NoteScopes) -> None:
+    """Menopausal status ("63 y/o F, postmenopausal"): what childbearing-potential criteria ask."""
+    if "menopaus" not in text.lower() and "steril" not in text.lower() and "tubal" not in text.lower():
+        return
+    for m in MENOPAUSE_RE.finditer(text):
+        if note_scopes.scope_of(m.start()) is not None:
+            continue
+        if re.search(r"\b(?:not|non|no)\s*-?\s*$", text[max(0, m.start() - 6) : m.start()], re.I):
+            continue
+        code = next(k for k in ("post", "pre", "peri", "sterile") if m.group(k))
+        code = {
+            "post": "postmenopausal",
+            "pre": "premenopausal",
+            "peri": "perimenopausal",
+            "sterile": "surgically_sterile",
+        }[code]
+        add("menopausal_status", m.start(), m.end(), code=code, value=code, display=m.group(0))
+        return
+
+
 def life_expectancy(text: str, add: Add, note_scopes: NoteScopes) -> None:
     low = text.lower()
     if "expect" not in low and "survival" not in low:
