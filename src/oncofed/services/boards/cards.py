@@ -14,10 +14,11 @@ from sqlalchemy.orm import Session
 
 from oncofed.domain import Actor, GeoPoint, PatientProfile
 from oncofed.errors import InputError
-from oncofed.matching.pipeline import MatchReport
+from oncofed.matching.pipeline import MatchReport, match_patient
+from oncofed.matching.retrieve import TrialIndex
 from oncofed.services.boards.access import require_board_staff, trail, utcnow
 from oncofed.services.boards.boards import get_meeting
-from oncofed.services.matching.match import match_profile, prepare_stored_profiles
+from oncofed.services.matching.match import match_profile, prepare_stored_profiles, trial_index
 from oncofed.store.db import Database
 from oncofed.store.mapping import fact_from_json, fact_to_json
 from oncofed.store.models import PatientRow
@@ -121,9 +122,25 @@ def previous_candidates(s: Session, case: CaseRow) -> set[str] | None:
     return {c["trial_id"] for c in (prev.candidates or [])} if prev is not None else None
 
 
-def match_case(db: Database, profile: PatientProfile, on: date) -> list[dict[str, Any]]:
-    report = match_profile(db, profile, day=on, limit=MATCH_LIMIT)
-    return candidates_from_report(report)
+def previous_candidates_of(s: Session, cases: list[CaseRow]) -> dict[int, set[str] | None]:
+    """`previous_candidates` of every case of an agenda in one query, read before any card is
+    written (one `session.get` per case would flush the cards written so far, case after case)."""
+    wanted = {c.previous_case_id for c in cases if c.previous_case_id is not None}
+    found: dict[int, set[str]] = {}
+    if wanted:
+        for cid, cands in s.execute(select(CaseRow.id, CaseRow.candidates).where(CaseRow.id.in_(wanted))):
+            found[cid] = {c["trial_id"] for c in (cands or [])}
+    return {c.id: found.get(c.previous_case_id) if c.previous_case_id is not None else None for c in cases}
+
+
+def match_case(
+    db: Database, profile: PatientProfile, on: date, index: TrialIndex | None = None
+) -> list[dict[str, Any]]:
+    """The case's candidate trials for the meeting day: `match_profile`, on the index given (an agenda
+    takes the open-trial index once instead of checking it is current for every case)."""
+    if index is None:
+        return candidates_from_report(match_profile(db, profile, day=on, limit=MATCH_LIMIT))
+    return candidates_from_report(match_patient(index, profile, day=on, limit=MATCH_LIMIT))
 
 
 def _mark_new(cands: list[dict[str, Any]], previous: set[str] | None) -> list[str]:
@@ -199,12 +216,14 @@ def freeze_meeting(db: Database, actor: Actor, meeting_id: int, *, scan: bool = 
         t0 = time.perf_counter()
         # the agenda's texts encoded in one batch (or read back from the store) before the matches
         prepare_stored_profiles(db, s, [profile for profile, _ in cards], on)
+        index = trial_index(db)  # the same index for the whole agenda
         match_seconds += time.perf_counter() - t0
+        previous = previous_candidates_of(s, cases)
         for case, (profile, rhash) in zip(cases, cards, strict=True):
             t0 = time.perf_counter()
-            cands = match_case(db, profile, on)
+            cands = match_case(db, profile, on, index)
             match_seconds += time.perf_counter() - t0
-            new = _mark_new(cands, previous_candidates(s, case))
+            new = _mark_new(cands, previous[case.id])
             if actor.may_read_patients_of(case.patient_centre_id):
                 case.snapshot, case.snapshot_hash = snapshot_of(profile, actor.user_id), rhash
             case.candidates, case.new_trials = cands, new

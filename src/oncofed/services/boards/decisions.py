@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from oncofed.domain import Actor
@@ -200,6 +200,28 @@ def record_decision(
     }
 
 
+def resume_screenings(db: Database, actor: Actor, case_id: int) -> dict[str, dict[str, str]]:
+    """Finish the pre-screening entries of a decision left `pending` (the process recording it died
+    after the decision was committed, or a step failed): `enter_screening` again for each, which
+    writes nothing twice. Signing the record does this first. Returns the outcome per trial."""
+    with db.session() as s:
+        case, _ = get_case(s, actor, case_id, "board.screening")
+        if case.status not in ("decided", "signed"):
+            return {}
+        pending = list(
+            s.scalars(
+                select(TrialDecisionRow.trial_id)
+                .where(
+                    TrialDecisionRow.case_id == case_id,
+                    TrialDecisionRow.proposed.is_(True),
+                    TrialDecisionRow.screening == "pending",
+                )
+                .order_by(TrialDecisionRow.trial_id)
+            )
+        )
+    return {tid: enter_screening(db, actor, case_id, tid) for tid in pending}
+
+
 def enter_screening(db: Database, actor: Actor, case_id: int, trial_id: str) -> dict[str, str]:
     """Put the patient of a case on the pre-screening list of a proposed trial (status `flagged`
     with a note naming the board), or tell the centres concerned when the actor cannot:
@@ -220,17 +242,22 @@ def enter_screening(db: Database, actor: Actor, case_id: int, trial_id: str) -> 
         board_name = board.name
     note = f"Proposed by the tumour board {board_name} on {when} (case {case_id})"
     status, detail = "pending", ""
+    notice: NotificationRow | None = None
     if site == pcentre and actor.may_read_patients_of(pcentre):
         try:
             refresh_prescreen(db, trial_id, pcentre, actor)
             with db.session() as s:
                 cand = s.get(ScreeningCandidateRow, (trial_id, pid))
                 current, version = (cand.status, cand.version) if cand else ("new", 0)
+                ours = cand is not None and current == "flagged" and cand.note == note
+            listed = f"flagged on the pre-screening list of {trial_id} at {pcentre}"
             if current == "new":
                 change_status(
                     db, actor, trial_id, [StatusChange(pid, version)], "flagged", note=note, centre_id=pcentre
                 )
-                status, detail = "listed", f"flagged on the pre-screening list of {trial_id} at {pcentre}"
+                status, detail = "listed", listed
+            elif ours:  # flagged by this step already, which died before it could record so (a crash)
+                status, detail = "listed", listed
             else:
                 status, detail = "already_listed", f"already on the list as {current!r}"
         except (NotFound, InputError, ScreeningConflict) as exc:
@@ -245,26 +272,25 @@ def enter_screening(db: Database, actor: Actor, case_id: int, trial_id: str) -> 
                 if target == pcentre
                 else f"The tumour board {board_name} proposed trial {trial_id} for a patient of another centre (case {case_id}); the referring team will contact you"
             )
-            with db.session() as s:
-                s.add(
-                    NotificationRow(
-                        centre_id=target,
-                        trial_id=trial_id,
-                        kind="board_proposal",
-                        count=1,
-                        message=msg,
-                        created_at=utcnow(),
-                        read_by=[],
-                        emailed_to=[],
-                        extra={"case_id": case_id},
-                    )
-                )
+            notice = NotificationRow(
+                centre_id=target,
+                trial_id=trial_id,
+                kind="board_proposal",
+                count=1,
+                message=msg,
+                created_at=utcnow(),
+                read_by=[],
+                emailed_to=[],
+                extra={"case_id": case_id},
+            )
             status = "referring_centre_told" if target == pcentre else "site_told"
             detail = f"notification sent to {target}"
-    with db.session() as s:
+    with db.session() as s:  # the notification goes with the outcome it records: a crash sends it once
         row = s.get(TrialDecisionRow, (case_id, trial_id))
         done = s.get(CaseRow, case_id)
         if row is not None and done is not None:
+            if notice is not None:
+                s.add(notice)
             row.screening, row.screening_detail = status, detail
             trail(s, done, actor, "pre-screening", f"{trial_id}: {status} ({detail})")
     return {"status": status, "detail": detail}

@@ -8,12 +8,13 @@ import json
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from oncofed.domain import Actor
 from oncofed.errors import InputError, NotFound
 from oncofed.services.boards.access import audit_cases, get_case, trail, utcnow
 from oncofed.store.db import Database
-from oncofed.store.models_boards import CaseRow, MeetingRow
+from oncofed.store.models_boards import BoardRow, CaseRow, MeetingRow
 
 
 def record_content(case: dict[str, Any]) -> dict[str, Any]:
@@ -50,22 +51,34 @@ def record_sha256(case: dict[str, Any]) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
+def _signable(s: Session, actor: Actor, case_id: int, signer: str | None) -> tuple[CaseRow, BoardRow, str]:
+    """The case, its board and who signs, when the actor may sign its record now."""
+    case, board = get_case(s, actor, case_id, "board.sign")
+    who = signer or actor.user_id
+    if who != board.coordinator or (signer is not None and not actor.user_id.startswith("cli:")):
+        raise NotFound(
+            f"no record of case {case_id} for you to sign",
+            fix=f"the board's coordinator ({board.coordinator}) signs its records",
+        )
+    if case.status != "decided":
+        fix = "it is already signed" if case.status == "signed" else "record the decision first"
+        raise InputError(f"case {case_id} is {case.status}", field="case", fix=fix)
+    return case, board, who
+
+
 def sign_record(db: Database, actor: Actor, case_id: int, *, signer: str | None = None) -> str:
     """The coordinator signs the record (`signer`: the coordinator's username when an operator signs
     from the command line). Returns the record's SHA-256."""
     from oncofed.services.boards.cases import case_json
+    from oncofed.services.boards.decisions import resume_screenings
 
     with db.session() as s:
-        case, board = get_case(s, actor, case_id, "board.sign")
-        who = signer or actor.user_id
-        if who != board.coordinator or (signer is not None and not actor.user_id.startswith("cli:")):
-            raise NotFound(
-                f"no record of case {case_id} for you to sign",
-                fix=f"the board's coordinator ({board.coordinator}) signs its records",
-            )
-        if case.status != "decided":
-            fix = "it is already signed" if case.status == "signed" else "record the decision first"
-            raise InputError(f"case {case_id} is {case.status}", field="case", fix=fix)
+        _signable(s, actor, case_id, signer)
+    # a pre-screening entry left pending (its process died after the decision) is finished first,
+    # so the signed record says where each proposed trial's entry stands
+    resume_screenings(db, actor, case_id)
+    with db.session() as s:
+        case, board, who = _signable(s, actor, case_id, signer)
         digest = record_sha256(case_json(s, actor, case, board))
         case.signed_by, case.signed_at, case.status, case.record_sha256 = who, utcnow(), "signed", digest
         trail(s, case, actor, "signed", f"by {who}; record SHA-256 {digest}")

@@ -1,0 +1,197 @@
+"""Crash safety of the tumour boards (issues 19 and 22), on SQLite and PostgreSQL: a process freezing
+an agenda, recording a board decision or putting a proposed trial on the pre-screening list is killed
+(SIGKILL) right after the database executed one of its writes, before the commit
+(tests/boards_crash_child.py). After each kill: the whole freeze or decision or nothing of it, the
+audit chain verifies, SQLite's integrity check passes, and the interrupted step can be done again
+without anything written twice."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+
+import pytest
+from sqlalchemy import func, select
+
+from oncofed.services.boards.cards import freeze_meeting
+from oncofed.services.boards.cases import add_case, case_detail
+from oncofed.services.boards.decisions import resume_screenings
+from oncofed.services.boards.signing import sign_record
+from oncofed.store.audit import verify_chain
+from oncofed.store.db import Database
+from oncofed.store.models_boards import CaseEventRow, CaseRow, MeetingRow, TrialDecisionRow
+from oncofed.store.models_prescreen import ScreeningCandidateRow, ScreeningEventRow
+from tests.boards_fixtures import CLIN, HOME, board_with_meeting, build_network, patients_with_candidates
+from tests.server_process import ROOT
+
+pytestmark = pytest.mark.timeout(900)
+
+
+def killed_at(db: Database, marker: str, nth: int, *action: str) -> None:
+    """Run the board write in a child process that kills itself after the `nth` `marker` statement."""
+    db.dispose()
+    cmd = [sys.executable, "-m", "tests.boards_crash_child", db.url, marker, str(nth), *action]
+    done = subprocess.run(cmd, cwd=ROOT, env=dict(os.environ), capture_output=True, text=True, timeout=600)
+    assert done.returncode == -signal.SIGKILL, (
+        f"{action[0]} was not killed at {marker!r} #{nth} (exit {done.returncode}): "
+        f"{done.stdout[-300:]} {done.stderr[-2000:]}"
+    )
+    db.dispose()
+
+
+def store_is_sound(db: Database) -> None:
+    chain = verify_chain(db.engine)
+    assert chain.ok, chain.problems
+    if db.backend == "sqlite":
+        with db.engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
+
+
+def events_of(db: Database, case_id: int) -> list[str]:
+    with db.session() as s:
+        return list(
+            s.scalars(
+                select(CaseEventRow.action).where(CaseEventRow.case_id == case_id).order_by(CaseEventRow.id)
+            )
+        )
+
+
+def agenda(db: Database, n: int = 3) -> tuple[int, list[int], list[str]]:
+    build_network(db, patients=200)
+    board, meeting = board_with_meeting(db)
+    patients = patients_with_candidates(db, HOME, n)
+    cases = [add_case(db, CLIN, board, pid, "new_case", meeting_id=meeting) for pid in patients]
+    return meeting, cases, patients
+
+
+# the freeze writes every card, one trail entry per case, then the meeting (one transaction)
+FREEZE_KILLS = [("UPDATE board_cases", 1), ("INSERT INTO board_case_events", 1), ("UPDATE board_meetings", 1)]
+
+
+def test_a_freeze_killed_mid_write_leaves_the_agenda_as_it_was_and_can_be_frozen_again(db: Database) -> None:
+    meeting, cases, _ = agenda(db)
+    for marker, nth in FREEZE_KILLS:
+        killed_at(db, marker, nth, "freeze", str(meeting))
+        with db.session() as s:
+            m = s.get(MeetingRow, meeting)
+            assert m.status == "planned" and m.frozen_at is None, (marker, m.status)
+            rows = list(s.scalars(select(CaseRow).where(CaseRow.meeting_id == meeting)))
+            assert len(rows) == len(cases)
+            for c in rows:  # not one card half-frozen
+                assert (c.status, c.frozen_at, c.n_candidates) == ("scheduled", None, 0), (marker, c.id)
+                assert not c.candidates and c.meeting_day is None
+        assert all(events_of(db, c) == ["put on agenda"] for c in cases), marker
+        store_is_sound(db)
+
+    report = freeze_meeting(db, CLIN, meeting, scan=False)
+    assert report.cases == len(cases) and report.candidates >= len(cases)
+    for c in cases:
+        card = case_detail(db, CLIN, c)
+        assert card["status"] == "frozen" and card["candidates"]
+        assert events_of(db, c) == ["put on agenda", "frozen"]
+    store_is_sound(db)
+
+
+def decision_rows(db: Database, case_id: int) -> dict[str, TrialDecisionRow]:
+    with db.session() as s:
+        rows = list(s.scalars(select(TrialDecisionRow).where(TrialDecisionRow.case_id == case_id)))
+        s.expunge_all()
+    return {r.trial_id: r for r in rows}
+
+
+def listing(db: Database, trial: str, patient: str) -> tuple[str | None, int]:
+    """The patient's status on the trial's pre-screening list and how many status changes it had."""
+    with db.session() as s:
+        cand = s.get(ScreeningCandidateRow, (trial, patient))
+        n = s.scalar(
+            select(func.count())
+            .select_from(ScreeningEventRow)
+            .where(ScreeningEventRow.trial_id == trial, ScreeningEventRow.patient_id == patient)
+        )
+    return (cand.status if cand else None), int(n or 0)
+
+
+# the decision: its trial decisions replaced, then written with the case and its trail entry
+DECISION_KILLS = [
+    ("DELETE FROM board_trial_decisions", 1),
+    ("INSERT INTO board_trial_decisions", 1),
+    ("INSERT INTO board_case_events", 1),
+]
+
+
+def test_a_decision_killed_mid_write_is_whole_or_absent_and_its_pre_screening_entry_resumes_once(
+    db: Database,
+) -> None:
+    meeting, cases, patients = agenda(db, 1)
+    freeze_meeting(db, CLIN, meeting, scan=False)
+    case_id, patient = cases[0], patients[0]
+    cands = case_detail(db, CLIN, case_id)["candidates"]
+    trial = cands[0]["trial_id"]
+    choices = [{"trial_id": trial, "proposed": True}] + [
+        {"trial_id": c["trial_id"], "proposed": False, "reason": "patient_choice"} for c in cands[1:]
+    ]
+
+    # killed inside the decision's transaction: nothing of it
+    for marker, nth in DECISION_KILLS:
+        killed_at(db, marker, nth, "decide", str(case_id), json.dumps(choices))
+        with db.session() as s:
+            case = s.get(CaseRow, case_id)
+            assert (case.status, case.proposal, case.decided_by, case.n_proposed) == ("frozen", "", "", 0), (
+                marker
+            )
+        assert decision_rows(db, case_id) == {}, marker
+        assert events_of(db, case_id) == ["put on agenda", "frozen"], marker
+        assert listing(db, trial, patient) == (None, 0), marker
+        store_is_sound(db)
+
+    # killed after the decision committed, while putting the patient on the pre-screening list:
+    # the whole decision is kept, its pre-screening entry marked pending, the list untouched
+    killed_at(db, "INSERT INTO screening_events", 1, "decide", str(case_id), json.dumps(choices))
+    with db.session() as s:
+        case = s.get(CaseRow, case_id)
+        assert (case.status, case.n_proposed, case.n_specialties) == ("decided", 1, 3)
+    rows = decision_rows(db, case_id)
+    assert set(rows) == {c["trial_id"] for c in cands}
+    assert rows[trial].proposed and rows[trial].screening == "pending"
+    assert all(not r.proposed and r.reason == "patient_choice" for t, r in rows.items() if t != trial)
+    assert events_of(db, case_id) == ["put on agenda", "frozen", "decided"]
+    assert listing(db, trial, patient)[1] == 0
+    store_is_sound(db)
+
+    # the retry is killed once the patient is listed, before the decision row says so
+    killed_at(db, "UPDATE board_trial_decisions", 1, "screening", str(case_id), trial)
+    assert listing(db, trial, patient) == ("flagged", 1)
+    assert decision_rows(db, case_id)[trial].screening == "pending"
+    store_is_sound(db)
+
+    # resumed (as signing the record does first): listed once, the outcome recorded once
+    assert resume_screenings(db, CLIN, case_id)[trial]["status"] == "listed"
+    assert listing(db, trial, patient) == ("flagged", 1)
+    assert decision_rows(db, case_id)[trial].screening == "listed"
+    assert resume_screenings(db, CLIN, case_id) == {}  # nothing left pending
+    sign_record(db, CLIN, case_id)
+    assert events_of(db, case_id) == ["put on agenda", "frozen", "decided", "pre-screening", "signed"]
+    store_is_sound(db)
+
+
+def test_signing_completes_a_pre_screening_entry_left_pending(db: Database) -> None:
+    """The record a coordinator signs shows where each proposed trial's pre-screening entry stands."""
+    meeting, cases, patients = agenda(db, 1)
+    freeze_meeting(db, CLIN, meeting, scan=False)
+    case_id = cases[0]
+    cands = case_detail(db, CLIN, case_id)["candidates"]
+    trial = cands[0]["trial_id"]
+    choices = [{"trial_id": trial, "proposed": True}] + [
+        {"trial_id": c["trial_id"], "proposed": False, "reason": "patient_choice"} for c in cands[1:]
+    ]
+    killed_at(db, "INSERT INTO screening_events", 1, "decide", str(case_id), json.dumps(choices))
+    assert decision_rows(db, case_id)[trial].screening == "pending"
+    sign_record(db, CLIN, case_id)
+    signed = case_detail(db, CLIN, case_id)
+    decided = next(c for c in signed["candidates"] if c["trial_id"] == trial)
+    assert signed["status"] == "signed" and decided["decision"]["screening"] == "listed"
+    assert listing(db, trial, patients[0]) == ("flagged", 1)
+    store_is_sound(db)
