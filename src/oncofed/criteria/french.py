@@ -34,6 +34,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
+from oncofed.criteria.fast_regex import compile_fast
 from oncofed.criteria.language import FRENCH, TextLanguage, detect
 from oncofed.criteria.vocab import _scan
 from oncofed.resources import load_tsv, load_yaml
@@ -97,31 +98,42 @@ class Lexicon:
         self.max_len = max((len(k) for k in self.entries), default=0)
 
     def find(self, folded: str, lo: int, hi: int, taken: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
-        """(start, end, English) of the longest phrases in folded[lo:hi] outside the `taken` spans."""
-        words, starts, ends, word_set = _scan(folded)
+        """(start, end, English) of the longest phrases in folded[lo:hi] outside the `taken` spans (sorted,
+        not overlapping, as `_rule_matches` keeps them)."""
+        words, starts, ends, _ = _scan(folded)
         out: list[tuple[int, int, str]] = []
-        if not self.first.intersection(_key_word(w) for w in word_set):
-            return out
-        keys = [_key_word(w) for w in words]
-        n = len(words)
+        keys = [w[:-1] if len(w) > 3 and w[-1] in "sx" else w for w in words]  # _key_word, inlined
         first = self.first
+        if first.isdisjoint(keys):
+            return out
+        n = len(words)
+        prefixes, entries, max_len = self.prefixes, self.entries, self.max_len
+        taken_starts = [s for s, _ in taken]
+        taken_ends = [e for _, e in taken]  # increasing too: the spans do not overlap
         free_from = 0
         # only tokens that start a phrase are tried (a set probe each, in C)
         for i in itertools.compress(range(n), map(first.__contains__, keys)):
-            if starts[i] < lo or starts[i] >= hi or starts[i] < free_from or _inside(taken, starts[i]):
+            a = starts[i]
+            if a < lo or a >= hi or a < free_from:
+                continue
+            k = bisect.bisect_right(taken_starts, a) - 1
+            if k >= 0 and a < taken_ends[k]:  # inside a rule's match
                 continue
             best: tuple[int, str] | None = None
-            for length in range(1, min(self.max_len, n - i) + 1):
-                if ends[i + length - 1] > hi:
+            for length in range(1, min(max_len, n - i) + 1):
+                b = ends[i + length - 1]
+                if b > hi:
                     break
                 key = tuple(keys[i : i + length])
-                if key not in self.prefixes:
+                if key not in prefixes:
                     break
-                a, b = starts[i], ends[i + length - 1]
+                found = entries.get(key)
+                if not found:
+                    continue
                 inside = (a > 1 and folded[a - 1] == "-" and folded[a - 2].isalnum()) or (
                     b + 1 < len(folded) and folded[b] == "-" and folded[b + 1].isalnum()
                 )  # "sous-cutané": "sous" is part of a word here
-                for entry in self.entries.get(key, ()):
+                for entry in found:
                     if inside and not entry.compound:
                         continue
                     if entry.case is None or " ".join(folded[a:b].split()) == " ".join(entry.case.split()):
@@ -130,9 +142,10 @@ class Lexicon:
             if best is None:
                 continue
             end = ends[i + best[0] - 1]
-            if any(s < end and starts[i] < e for s, e in taken):
+            k = bisect.bisect_left(taken_starts, end) - 1  # the last rule match starting before `end`
+            if k >= 0 and taken_ends[k] > a:  # overlaps a rule's match
                 continue
-            out.append((starts[i], end, best[1]))
+            out.append((a, end, best[1]))
             free_from = end
         return out
 
@@ -226,8 +239,19 @@ def _rules(scope: str) -> tuple[_Rule, ...]:
         body = fold(spec["pattern"].replace("{SITES}", sites)).replace("(?m)", "")
         needs = tuple(fold(n) if case else fold(n).lower() for n in spec.get("needs", ()))
         # plain rules are written in lower case and matched on the lower-cased text (no IGNORECASE)
-        rules.append(_Rule(k, re.compile(body, re.M), spec.get("english"), spec.get("function"), case, needs))
+        pattern = compile_fast(body, re.M)  # re.compile(body, re.M), searched faster (fast_regex.py)
+        rules.append(_Rule(k, pattern, spec.get("english"), spec.get("function"), case, needs))
     return tuple(rules)
+
+
+@functools.cache
+def _needs(scope: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The distinct `needs` strings of the rules of `scope`: of the lower-case rules, of the `case` ones."""
+    rules = _rules(scope)
+    return (
+        frozenset(n for r in rules if not r.case for n in r.needs),
+        frozenset(n for r in rules if r.case for n in r.needs),
+    )
 
 
 def _rule_matches(folded: str, spans: list[tuple[int, int]], scope: str) -> list[tuple[int, int, str]]:
@@ -237,15 +261,19 @@ def _rule_matches(folded: str, spans: list[tuple[int, int]], scope: str) -> list
     if len(lower) != len(folded):  # a character whose lower case is longer: keep offsets
         lower = "".join(c if len(c.lower()) != 1 else c.lower() for c in folded)
     found: list[tuple[int, int, int, str]] = []
+    plain_needs, case_needs = _needs(scope)
+    # each distinct `needs` string is looked up once (rules share them: "pas", "ans", ",")
+    present = {n for n in plain_needs if n in lower}
+    present_case = {n for n in case_needs if n in folded}
     for rule in _rules(scope):
         subject = folded if rule.case else lower
-        if rule.needs and not any(n in subject for n in rule.needs):
+        if rule.needs and (present_case if rule.case else present).isdisjoint(rule.needs):
             continue
+        function = FUNCTIONS[rule.function] if rule.function else None
         for lo, hi in spans:
             for m in rule.pattern.finditer(subject, lo, hi):
                 if m.end() == m.start():
                     continue
-                function = FUNCTIONS[rule.function] if rule.function else None
                 if function is not None:
                     english = function(m, folded)
                 else:
