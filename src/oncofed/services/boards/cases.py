@@ -29,7 +29,7 @@ from oncofed.services.boards.boards import (
     get_meeting,
     meeting_json,
 )
-from oncofed.services.boards.cards import snapshot_of, summary_rows, when_of
+from oncofed.services.boards.cards import prepare_card_text, snapshot_of, summary_rows, when_of
 from oncofed.services.boards.vocabulary import check_code, label
 from oncofed.store.db import Database
 from oncofed.store.models import PatientRow
@@ -130,6 +130,7 @@ def add_case(
         if meeting_id is not None:
             meeting, _ = get_meeting(s, meeting_id)
             _check_meeting_open(meeting, board_id)
+            prepare_card_text(db, s, profile, meeting.scheduled_for.date())
         previous = latest_decided_case(s, patient_id)
         rhash = s.scalar(select(PatientRow.record_hash).where(PatientRow.id == patient_id)) or ""
         case = CaseRow(
