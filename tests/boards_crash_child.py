@@ -4,8 +4,9 @@ database has executed the `nth` statement starting with `marker` (e.g. "UPDATE b
 is in the middle of the write's transaction, before it commits.
 
 Usage: python -m tests.boards_crash_child URL MARKER NTH freeze MEETING_ID
-       python -m tests.boards_crash_child URL MARKER NTH decide CASE_ID CHOICES_JSON
-       python -m tests.boards_crash_child URL MARKER NTH screening CASE_ID TRIAL_ID
+       python -m tests.boards_crash_child URL MARKER NTH decide CASE_ID CHOICES_JSON [USER]
+       python -m tests.boards_crash_child URL MARKER NTH screening CASE_ID TRIAL_ID [USER]
+USER: the clinician writing, `clin-curie` (the default) or `clin-gr` (tests/boards_fixtures.py).
 Exits 0 (and prints "finished") when the marker never came: the caller then knows no kill happened."""
 
 from __future__ import annotations
@@ -39,19 +40,20 @@ def main(argv: list[str]) -> None:
     from oncofed.services.boards.cards import freeze_meeting
     from oncofed.services.boards.decisions import TrialChoice, enter_screening, record_decision
     from oncofed.store.db import Database
-    from tests.boards_fixtures import CLIN
+    from tests.boards_fixtures import CLIN, CLIN_OTHER
 
     url, marker, nth, action, *rest = argv
+    actor = {a.user_id: a for a in (CLIN, CLIN_OTHER)}[rest[2] if len(rest) > 2 else CLIN.user_id]
     db = Database(url)
     kill_after(marker, int(nth))
     if action == "freeze":
-        freeze_meeting(db, CLIN, int(rest[0]), scan=False)
+        freeze_meeting(db, actor, int(rest[0]), scan=False)
     elif action == "decide":
         choices = [TrialChoice(**c) for c in json.loads(rest[1])]
         proposed = any(c.proposed for c in choices)
         record_decision(
             db,
-            CLIN,
+            actor,
             int(rest[0]),
             proposal="Systemic therapy within the trial." if proposed else "Standard systemic therapy.",
             settings=["systemic", "trial"] if proposed else ["systemic"],
@@ -59,7 +61,7 @@ def main(argv: list[str]) -> None:
             trials=choices,
         )
     elif action == "screening":
-        enter_screening(db, CLIN, int(rest[0]), rest[1])
+        enter_screening(db, actor, int(rest[0]), rest[1])
     else:
         raise SystemExit(f"unknown action {action!r}")
     print("finished")

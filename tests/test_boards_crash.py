@@ -17,14 +17,22 @@ import pytest
 from sqlalchemy import func, select
 
 from oncofed.services.boards.cards import freeze_meeting
-from oncofed.services.boards.cases import add_case, case_detail
+from oncofed.services.boards.cases import add_case, case_detail, schedule_case
 from oncofed.services.boards.decisions import resume_screenings
 from oncofed.services.boards.signing import sign_record
 from oncofed.store.audit import verify_chain
 from oncofed.store.db import Database
 from oncofed.store.models_boards import CaseEventRow, CaseRow, MeetingRow, TrialDecisionRow
-from oncofed.store.models_prescreen import ScreeningCandidateRow, ScreeningEventRow
-from tests.boards_fixtures import CLIN, HOME, board_with_meeting, build_network, patients_with_candidates
+from oncofed.store.models_prescreen import NotificationRow, ScreeningCandidateRow, ScreeningEventRow
+from tests.boards_fixtures import (
+    CLIN,
+    CLIN_OTHER,
+    HOME,
+    OTHER,
+    board_with_meeting,
+    build_network,
+    patients_with_candidates,
+)
 from tests.server_process import ROOT
 
 pytestmark = pytest.mark.timeout(900)
@@ -195,3 +203,44 @@ def test_signing_completes_a_pre_screening_entry_left_pending(db: Database) -> N
     assert signed["status"] == "signed" and decided["decision"]["screening"] == "listed"
     assert listing(db, trial, patients[0]) == ("flagged", 1)
     store_is_sound(db)
+
+
+def test_the_referring_centre_is_told_of_a_recourse_proposal_once_whatever_the_crash(db: Database) -> None:
+    """An expert board proposing a trial for another centre's patient tells that centre (a
+    notification); killed between the notification and the outcome it records, nothing is sent, and
+    the resumed step sends it once."""
+    build_network(db, patients=200)
+    expert, meeting = board_with_meeting(db, OTHER, site="sarcoma", recourse=True, actor=CLIN_OTHER)
+    mine = patients_with_candidates(db, HOME, 1)[0]
+    case_id = add_case(db, CLIN, expert, mine, "recourse", "expert opinion?")
+    schedule_case(db, CLIN_OTHER, case_id, meeting)
+    freeze_meeting(db, CLIN_OTHER, meeting, scan=False)
+    cands = case_detail(db, CLIN_OTHER, case_id)["candidates"]
+    trial = cands[0]["trial_id"]
+    choices = [{"trial_id": trial, "proposed": True}] + [
+        {"trial_id": c["trial_id"], "proposed": False, "reason": "patient_choice"} for c in cands[1:]
+    ]
+
+    def told() -> int:
+        with db.session() as s:
+            return int(
+                s.scalar(
+                    select(func.count())
+                    .select_from(NotificationRow)
+                    .where(NotificationRow.kind == "board_proposal", NotificationRow.trial_id == trial)
+                )
+                or 0
+            )
+
+    killed_at(
+        db, "UPDATE board_trial_decisions", 1, "decide", str(case_id), json.dumps(choices), CLIN_OTHER.user_id
+    )
+    assert decision_rows(db, case_id)[trial].screening == "pending"
+    assert told() == 0
+    store_is_sound(db)
+    assert resume_screenings(db, CLIN_OTHER, case_id)[trial]["status"] == "referring_centre_told"
+    assert told() == 1 and resume_screenings(db, CLIN_OTHER, case_id) == {}
+    with db.session() as s:
+        note = s.scalars(select(NotificationRow).where(NotificationRow.trial_id == trial)).one()
+        assert note.centre_id == HOME and mine not in note.message  # counts only, never the patient
+    assert listing(db, trial, mine) == (None, 0)  # isolation: the expert board writes no list of Curie
