@@ -177,3 +177,106 @@ def test_cohort_labels_naming_several_cohorts_and_inline_blocks() -> None:
     )
     naive = note("Melanoma. No prior immunotherapy.")
     assert assess_trial(lines, naive, DAY).verdict is not TrialVerdict.EXCLUDED  # alternatives
+
+
+def _facts(text: str, kind: str) -> list[tuple[object, object, bool]]:
+    return [(f.code, f.value, f.negated) for f in note(text).facts if f.kind == kind]
+
+
+def test_a_negation_after_a_heading_colon_is_kept() -> None:
+    # "X: no Y" is a heading then a negated finding, not a finding "X" negated backwards
+    assert _facts("Neurosurgeon: no brain metastases on MRI.", "metastasis") == [("brain", None, True)]
+    assert _facts("Staging PET-CT: no distant metastasis.", "disease_status") == [("metastatic", None, True)]
+    assert _facts("Bone scan: no bone mets. CT: 2 liver mets.", "metastasis") == [
+        ("bone", None, True),
+        ("liver", None, False),
+    ]
+    # a finding then ": no" / ": none" is still negated
+    assert _facts("Brain metastases: none.", "metastasis") == [("brain", None, True)]
+    assert _facts("Diabetes: no. HTN: yes.", "comorbidity")[0][2] is True
+    c = parse("- Solid tumour", "- Known brain metastases\n- Distant metastatic disease")
+    p = note(
+        "62 y/o M, rectal adenocarcinoma cT3N1.\nMRI: no brain metastases.\nPET-CT: no distant metastasis."
+    )
+    assert outcome(c, p, "brain") is Outcome.SATISFIED
+    assert outcome(c, p, "Distant") is not Outcome.VIOLATED
+
+
+def test_former_smokers_are_read_as_former() -> None:
+    for text in (
+        "Ex-smoker.",
+        "70 y/o M, ex-smoker (quit 2012), 40 PY.",
+        "Ex smoker, COPD.",
+        "Stopped smoking in 2015.",
+    ):
+        assert _facts(text, "smoking") == [("tobacco", "former", False)], text
+    assert _facts("Current smoker, 1 ppd.", "smoking") == [("tobacco", "current", False)]
+    assert _facts("Never smoker.", "smoking") == [("tobacco", None, True)]
+
+
+def test_lansky_play_performance_is_read_on_the_karnofsky_scale() -> None:
+    c = parse("- Karnofsky/Lansky performance score of 60% or more")
+    bedbound = note("7 y/o girl, relapsed Ewing sarcoma. Lansky 30 (in bed most of the day).")
+    playing = note("7 y/o girl, relapsed Ewing sarcoma. Lansky play-performance score 90%.")
+    assert _facts("Lansky 30.", "karnofsky") == [(None, 30, False)]
+    assert outcome(c, bedbound, "Lansky") is Outcome.VIOLATED
+    assert outcome(c, playing, "Lansky") is Outcome.SATISFIED
+    same_in_batch(c, [bedbound, playing], DAY)
+
+
+def test_a_condition_still_active_is_within_any_look_back_window() -> None:
+    c = parse(
+        "- Solid tumour",
+        "- Active autoimmune disease or autoimmune disease requiring treatment in the past 2 years",
+    )
+    active = note(
+        "Seen 03/2024. Breast cancer. Crohn's disease since 2012, active (flare 2024), on infliximab."
+    )
+    resolved = note(
+        "Seen 03/2024. Breast cancer. Rheumatoid arthritis dx 2010, in remission, no treatment since 2015."
+    )
+    assert outcome(c, active, "autoimmune") is Outcome.VIOLATED
+    assert outcome(c, resolved, "autoimmune") is Outcome.SATISFIED
+    same_in_batch(c, [active, resolved], date(2024, 3, 1))
+
+
+def test_acronym_in_parentheses_heading_a_term_and_drug_or_any_other_of_its_class() -> None:
+    c = parse(
+        "- Human epidermal growth factor receptor 2 (HER2) negative advanced gastric cancer",
+        "- Prior treatment with niraparib or any other poly (ADP-ribose) polymerase (PARP) inhibitor\n"
+        "- Prior trastuzumab or other anti-HER2 agents",
+    )
+    her2_pos = note(
+        "Metastatic gastric adenocarcinoma, HER2 IHC 3+. 1L FOLFOX -> PD. Maintenance talazoparib 2023."
+    )
+    her2_neg = note("Metastatic gastric adenocarcinoma, HER2 IHC 0. 1L FOLFOX -> PD. No PARP inhibitor.")
+    assert ("HER2", "0", False) in _facts("ER 90%, PR 5%, HER2 0.", "biomarker")  # IHC 0 without "+"
+    assert outcome(c, her2_pos, "HER2") is Outcome.VIOLATED
+    assert outcome(c, her2_neg, "HER2") is Outcome.SATISFIED
+    assert outcome(c, her2_pos, "PARP") is Outcome.VIOLATED  # another drug of the class
+    assert outcome(c, her2_neg, "PARP") is Outcome.SATISFIED
+    on_tdxd = note("HER2-low gastric cancer. 2L trastuzumab deruxtecan -> PD.")
+    assert outcome(c, on_tdxd, "anti-HER2") is Outcome.VIOLATED
+    same_in_batch(c, [her2_pos, her2_neg, on_tdxd], DAY)
+
+
+def test_primary_brain_tumour_or_brain_metastases_are_alternatives() -> None:
+    c = parse("- Solid tumour", "- Primary CNS tumour or known brain metastases")
+    mets = note("Melanoma, MRI 02/2024: 3 brain mets (largest 9 mm).")
+    clear = note("Melanoma, MRI 02/2024: no brain metastases.")
+    assert outcome(c, mets, "CNS") is Outcome.VIOLATED
+    assert outcome(c, clear, "CNS") is Outcome.SATISFIED
+    same_in_batch(c, [mets, clear], DAY)
+
+
+def test_a_looser_lab_limit_under_a_condition_decides_both_ways() -> None:
+    c = parse("- AST and ALT ≤ 2.5 x ULN (≤ 5 x ULN if liver metastases)")
+    liver = note("Colon cancer, liver mets. AST 3.1x ULN, ALT 2.0x ULN.")
+    lung_only = note("Colon cancer, lung mets, no liver mets. AST 3.1x ULN, ALT 2.0x ULN.")
+    too_high = note("Colon cancer, liver mets. AST 6.5x ULN, ALT 2x ULN.")
+    unknown_sites = note("Colon cancer. AST 3.1x ULN, ALT 1x ULN.")
+    assert outcome(c, liver, "AST") is Outcome.SATISFIED  # the looser limit applies
+    assert outcome(c, lung_only, "AST") is Outcome.VIOLATED
+    assert outcome(c, too_high, "AST") is Outcome.VIOLATED  # above either limit
+    assert outcome(c, unknown_sites, "AST") is Outcome.UNKNOWN  # depends on liver metastases
+    same_in_batch(c, [liver, lung_only, too_high, unknown_sites], DAY)

@@ -306,7 +306,13 @@ def conditional_clauses(atoms: list[Atom], text: str) -> list[Atom]:
                     group = a.attributes.get("group") or f"if{m.start()}{a.code or a.kind}"
                     a = replace(a, attributes={**a.attributes, "group": group})
                     new.append(a)
-                    if not any(x.attributes.get("group") == group and x.condition for x in new[:-1]):
+                    limit = _conditional_limit(a, text, begin, end)
+                    if limit is not None:  # "AST <= 2.5 x ULN (<= 5 x ULN if liver metastases)"
+                        op, value, span = limit
+                        new.append(replace(a, operator=op, value=value, span=span, text=text[span[0] : span[1]],
+                                           condition=ifs, attributes={**a.attributes, "group": group, "value_span": list(span),
+                                                                      "raw": text[span[0] : span[1]]}))  # fmt: skip
+                    elif not any(x.attributes.get("group") == group and x.condition for x in new[:-1]):
                         new.append(Atom("non_evaluable", "present", code="conditional_threshold",
                                         span=(begin, end), text=text[begin:end].strip(), condition=ifs,
                                         attributes={"group": group}))  # fmt: skip
@@ -314,6 +320,27 @@ def conditional_clauses(atoms: list[Atom], text: str) -> list[Atom]:
                     new.append(a)
             out = new
     return out
+
+
+_ULN_LIMIT = compile_i(
+    r"(<=|>=|[<>≤≥])\s*(\d+(?:[.,]\d+)?)\s*(?:x|×|times)\s*(?:the\s+)?(?:uln\b|upper\s+limit\s+of\s+normal)"
+)
+_UPPER = {"<": "<", "<=": "<=", "≤": "<="}
+_LOWER = {">": ">", ">=": ">=", "≥": ">="}
+
+
+def _conditional_limit(a: Atom, text: str, begin: int, end: int) -> tuple[str, float, tuple[int, int]] | None:
+    """The limit a conditional clause sets for a lab read in x ULN ("AST <= 2.5 x ULN (<= 5 x ULN if liver
+    metastases)": <= 5 under the condition): a limit in the same direction, written in x ULN, outside the
+    lab's own evidence; None when the clause gives none."""
+    if a.kind != "lab" or a.unit != "x ULN" or not a.span:
+        return None
+    same = _UPPER if a.operator in ("<", "<=") else _LOWER if a.operator in (">", ">=") else {}
+    for m in _ULN_LIMIT.finditer(text, begin, end):
+        if a.span[0] <= m.start() < a.span[1] or m.group(1) not in same:
+            continue
+        return same[m.group(1)], float(m.group(2).replace(",", ".")), (m.start(), m.end())
+    return None
 
 
 _SEVERITY = compile_i(

@@ -74,6 +74,10 @@ def _default_literal_rules() -> list[Any]:
     The default token-pattern rules (55 of 102, written for clinical notes: "adequate to rule out",
     "not been ruled out"...) are left out: spaCy's token Matcher over them cost ~3 ms per criterion,
     20 times the rest of the parse, and criteria wording is covered by our own phrase rules.
+    The ": no" / ": none" BACKWARD rules ("Fever: no") are left out too: the "no" of "Oncologist: no
+    brain metastases" or "PET-CT: no distant metastasis" opens a FORWARD scope, and the BACKWARD rule,
+    longer, won the overlap and left the finding affirmed. A finding followed by ": no" / ": none"
+    is negated by the notes reader itself (`ingest.patients.notes.mentions`).
     """
     import medspacy
     from medspacy.context import ConTextRule
@@ -81,7 +85,14 @@ def _default_literal_rules() -> list[Any]:
     path = Path(medspacy.__file__).resolve().parents[1] / "resources" / "en" / "context_rules.json"
     with path.open(encoding="utf-8") as fh:
         data = json.load(fh)
-    return [ConTextRule(**r) for r in data["context_rules"] if not r.get("pattern")]
+    return [
+        ConTextRule(**r)
+        for r in data["context_rules"]
+        if not r.get("pattern") and r.get("literal", "").strip() not in _COLON_BACKWARD
+    ]
+
+
+_COLON_BACKWARD = {": no", ": none"}
 
 
 @functools.cache

@@ -721,6 +721,7 @@ def _medication_atoms(text: str, taken: list[tuple[int, int]]) -> list[Atom]:
 _BRAIN = compile_i(
     r"\b(?:brain|cns|central\s+nervous\s+system|cerebral|intracranial|intra-cranial)\s+(?:\([a-z]{2,5}\)\s+)?(?:metasta\w*|mets|lesions?|involvement|disease|tumou?rs?)\b|\bcns\s+metastas\w*|\bmetasta\w+\s+(?:to|in)\s+the\s+(?:brain|cns|central\s+nervous\s+system)\b",
 )
+_PRIMARY_BEFORE = compile_i(r"\bprimary\s+$")
 _LEPTO = compile_i(
     r"\b(?:leptomeningeal|meningeal\s+carcinomatosis|carcinomatous\s+meningitis|leptomeningeal\s+carcinomatosis)\b",
 )
@@ -751,6 +752,10 @@ def condition_atoms(text: str) -> list[Atom]:
     low = text.lower()
     brain_gate = has_any(low, ("brain", "cns", "central nervous", "cerebral", "cranial"))
     for m in _BRAIN.finditer(text) if brain_gate else ():
+        if _PRIMARY_BEFORE.search(text, max(0, m.start() - 12), m.start()) and m.group(0).lower().endswith(
+            ("tumor", "tumour", "tumors", "tumours")
+        ):
+            continue  # "primary brain tumor": a cancer of the brain (cancer_type), not brain metastases
         around = text[max(0, m.start() - 40) : m.end() + 80].lower()
         status = "any"
         if re.search(r"\b(?:stable|treated|asymptomatic)\b", around) and not re.search(

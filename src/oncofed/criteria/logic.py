@@ -152,6 +152,11 @@ def _spans(a: Atom) -> list[tuple[int, int]]:
     return out
 
 
+# "olaparib or with any other polyadenosine ... (PARP) inhibitor", "trastuzumab or other anti-HER2 agents":
+# a named drug then the class it belongs to, whatever long name the class is given before its acronym
+_OR_OTHER = compile_i(
+    r"^\s*,?\s*(?:and/)?or\s+(?:with\s+|to\s+)?(?:any\s+)?other\s+(?:[^\s;.,]+\s+){0,8}[^\s;.,]*$"
+)
 _OR_END = compile_i(r"\s(?:or|and/or)\s*$")
 _OR_WORD = compile_i(r"\bor\b|/")
 _OR_AHEAD = compile_i(r"^[^.;:]*?,?\s*(?:and/)?or\b")
@@ -162,7 +167,7 @@ def _linked(text: str, a: tuple[int, int], b: tuple[int, int], has_or: bool) -> 
     if b[0] < a[1]:  # overlapping evidence ("ECOG 0-1 or Karnofsky >= 70")
         return "or" if _OR_END.search(text[a[0] : b[0]]) else None
     gap = text[a[1] : b[0]]
-    if _OR_GAP.match(gap) or (has_or and _COMMA_GAP.match(gap)):
+    if _OR_GAP.match(gap) or _OR_OTHER.match(gap) or (has_or and _COMMA_GAP.match(gap)):
         return "or"
     return "compound" if gap.strip(" -") == "" else None
 

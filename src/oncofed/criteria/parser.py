@@ -97,8 +97,24 @@ class ParseResult:
         return len(self.criteria)
 
 
+# "polyadenosine ... polymerization (PARP) inhibitor", "Human epidermal growth factor receptor 2 (Her2)
+# negative": an acronym in parentheses heading the term that follows it; the parentheses become spaces
+# (offsets kept) so that the vocabularies read "PARP inhibitor", "Her2 negative"
+_ACRONYM_HEAD = re.compile(
+    r"\(([A-Z](?:[A-Z0-9-]{1,9}|[a-z]{1,3}[0-9]{1,2}))\)(?=[\s-]+(?:inhibitors?|antagonists?|agonists?|blockers?|"
+    r"antibod(?:y|ies)|negative|positive|status|mutations?|mutated|mutant|amplifi\w*|(?:over-?)?expressi\w*|"
+    r"fusions?|rearrange\w*|targeted|directed|alterations?|variants?)\b)"
+)
+
+
+def _acronyms_unwrapped(text: str) -> str:
+    return _ACRONYM_HEAD.sub(lambda m: f" {m.group(1)} ", text)
+
+
 def extract_atoms(text: str, heading: str | None = None) -> list[Atom]:
     """Atoms of one criterion text (no ConText yet); `heading` is a lead-in such as "Age:"."""
+    if "(" in text:
+        text = _acronyms_unwrapped(text)
     low = text.lower()
     therapy, drug_spans = therapy_atoms(text)
     cancers = cancer_atoms(text)

@@ -55,6 +55,10 @@ def within(day: date, fact: Fact, window_days: int | None, key: str = "end") -> 
     range ("06/2023", "2022") straddles the window's start."""
     if window_days is None:
         return True
+    if key == "when" and (
+        fact.attributes.get("status") == "active" or fact.attributes.get("current") is True
+    ):
+        return True  # a condition still active today is within any look-back window, whenever it began
     earliest, latest = fact_range(fact, key)
     if latest is None or earliest is None:
         return None

@@ -25,7 +25,7 @@ VARIANT_RE = re.compile(
 STATUS_RE = re.compile(
     r"^[\s:/-]*(?:\([^()]{1,12}\)\s*)?(?:receptor\s*)?(?:status\s*)?(?:of\s*)?(?:is\s*|was\s*|were\s*)?(?:by\s+)?(?:IHC\s*)?"
     r"(\+|-|positive|negative|positivity|negativity|pos\b|neg\b|[0-3]\+|high|low|overexpress\w*|amplified|not amplified|"
-    r"deficient|proficient|stable)"
+    r"deficient|proficient|stable|0(?![.,]?\d)(?!\s*(?:%|to\b|[-–]\s*\d))(?=\s*(?:[,.;)(/]|\s(?!x\b|mm|cm|mg|g/|%)|$)))"
     r"|^[\s:]*(?:\([^()]{1,12}\)\s*)?(?:TPS|CPS|expression|score)?\s*(?:of\s*)?(>|≥|>=|<|≤)?\s*(\d{1,3})\s*%",
     re.I,
 )

@@ -50,7 +50,7 @@ _PREGNANCY_TEST = re.compile(r"test|hcg", re.I)
 _NODES_AFTER = re.compile(r"\s*(?:[\w-]+\s+){0,2}?(?:lymph|nodes?|nodal|ln)\b", re.I)
 _POSITIVE_AFTER = re.compile(r"^[\s:]*(?:(?:was|is|were|came\s+back)\s+)?(?:positive|pos\b|\+)", re.I)
 _NOT_BREASTFEEDING = re.compile(r"^\s*(?:home|facility|staff|care|assistant)\b", re.I)
-_FORMER = re.compile(r"\b(former|quit|ex-?smoker|history of|used to)\b", re.I)
+_FORMER = re.compile(r"\b(former|quit|ex[- ]?smoker|history of|used to|stopped|gave up)\b", re.I)
 
 
 @functools.cache
@@ -330,10 +330,11 @@ def _fact_of(
                     "controlled": {"controlled": True, "uncontrolled": False}.get(status or ""),
                 },
             )
-    elif t.label in ("SMOKING", "SMOKING_NEVER"):
+    elif t.label in ("SMOKING", "SMOKING_NEVER", "SMOKING_FORMER"):
         neg = neg or t.label == "SMOKING_NEVER"
         sentence = text[slice(*(containing(sentences(text), s) or (s, e)))]
-        value = None if neg else "former" if t.historical or _FORMER.search(sentence) else "current"
+        former = t.label == "SMOKING_FORMER" or t.historical or _FORMER.search(sentence)
+        value = None if neg else "former" if former else "current"
         add("smoking", s, e, code="tobacco", value=value, display=sentence.strip()[:80], negated=neg)
     elif t.label == "PREGNANCY":
         if scopes.time_anchor(text, s):

@@ -24,6 +24,8 @@ from oncofed.resources import load_tsv
 INFECTIONS = {"hiv", "hepatitis_b", "hepatitis_c", "hepatitis", "tuberculosis", "covid_19"}
 BACKWARD_NEGATION = {"COMORBIDITY", "PREGNANCY", "BREASTFEEDING"}
 THERAPY = {"DRUG", "CLASS", "REGIMEN", "MED", "MEDCLASS"}
+# "Brain metastases: none", "Fever: no." (medspaCy's ": no" BACKWARD rule is left out: criteria.context)
+_COLON_NO_AFTER = re.compile(r"\s*:\s*(?:no|none|absent|nil)\s*(?:[.;,)]|$)", re.I)
 _RECEIVED = re.compile(r"\b(?:respon\w*|tolerat\w*|benefit\w*|progress\w*\s+on)\b", re.I)
 
 
@@ -65,6 +67,7 @@ def _note_index() -> shared_vocab.PhraseIndex:
     _entries(nv["disease_status"], "STATUS", entries)
     _entries({"tobacco": nv["smoking"]}, "SMOKING", entries)
     _entries({"tobacco": nv["smoking_never"]}, "SMOKING_NEVER", entries)
+    _entries({"tobacco": nv["smoking_former"]}, "SMOKING_FORMER", entries)
     _entries({"pregnant": nv["pregnancy"]}, "PREGNANCY", entries)
     _entries({"breastfeeding": nv["breastfeeding"]}, "BREASTFEEDING", entries)
     _entries(nv["therapy_phrases"], "CLASS", entries)
@@ -314,6 +317,8 @@ def targets(text: str, extra: Sequence[tuple[int, int, str, str]] = ()) -> list[
             negated = negated or any_between(cues["negation"], since, s)
             if negated and label in THERAPY and _RECEIVED.search(text, since, s):
                 negated = False  # "had not responded to taxanes": the taxanes were given
+            if not negated and _COLON_NO_AFTER.match(text, e, clause_end):
+                negated = True
             if not negated and label in BACKWARD_NEGATION:
                 negated = scopes.negative_after(text, e, clause_end)
             if not negated and label in THERAPY and _NAIVE_AFTER.match(text, e, clause_end):

@@ -35,7 +35,9 @@ ECOG_RE = re.compile(
 # "PS 2 (ECOG)", "PS 1": a performance status written without its scale first is ECOG / WHO (the same scale)
 PS_RE = re.compile(r"\bPS\s*(?:of|is|was|=|:)?\s*([0-4])\b(?!\s*(?:[-–]|to|or)\s*\d)(?:\s*\((ECOG|WHO)\))?")
 KPS_RE = re.compile(
-    r"\b(?:Karnofsky|KPS)(?:\s+performance\s+(?:status|score))?\s*(?:of|is|was|=|:)?\s*(\d{2,3})\s*%?(?!\s*[-–]\s*\d)",
+    # Lansky (play-performance, children) is scored on Karnofsky's 0-100 scale, as criteria pair them
+    r"\b(Karnofsky|KPS|Lansky)(?:\s+play)?(?:[\s-]+performance(?:\s+(?:status|score|scale))?|\s+score)?"
+    r"\s*(?:of|is|was|=|:)?\s*(\d{2,3})\s*%?(?!\s*[-–]\s*\d)",
     re.I,
 )
 STAGE_RE = re.compile(r"\bstage\s+(IV|III|II|I|[0-4])([ABC]?)(?![\w-])", re.I)
@@ -73,7 +75,7 @@ def age_and_sex(text: str, add: Add) -> tuple[float | None, str | None]:
 
 def performance(text: str, add: Add, note_scopes: NoteScopes) -> None:
     low = text.lower()
-    if not any(w in low for w in ("ecog", "who", "zubrod", "karnofsky", "kps", "ps")):
+    if not any(w in low for w in ("ecog", "who", "zubrod", "karnofsky", "kps", "ps", "lansky")):
         return
     for m in ECOG_RE.finditer(text):
         if note_scopes.scope_of(m.start()) is None and (score := valid_ecog(m.group(2))) is not None:
@@ -89,8 +91,11 @@ def performance(text: str, add: Add, note_scopes: NoteScopes) -> None:
                 attrs = {"scale": scale} if scale != "ECOG" else None
                 add("ecog", m.start(), m.end(), value=score, display=f"{scale} {score}", attributes=attrs)
     for m in KPS_RE.finditer(text):
-        if note_scopes.scope_of(m.start()) is None and (score := valid_karnofsky(m.group(1))) is not None:
-            add("karnofsky", m.start(), m.end(), value=score, display=f"Karnofsky {score}")
+        if note_scopes.scope_of(m.start()) is None and (score := valid_karnofsky(m.group(2))) is not None:
+            lansky = m.group(1).lower() == "lansky"
+            attrs = {"scale": "Lansky"} if lansky else None
+            shown = f"Lansky {score}" if lansky else f"Karnofsky {score}"
+            add("karnofsky", m.start(), m.end(), value=score, display=shown, attributes=attrs)
 
 
 @functools.cache
