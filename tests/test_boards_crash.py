@@ -12,7 +12,10 @@ import os
 import signal
 import subprocess
 import sys
+import threading
+import time
 
+import httpx
 import pytest
 from sqlalchemy import func, select
 
@@ -244,3 +247,93 @@ def test_the_referring_centre_is_told_of_a_recourse_proposal_once_whatever_the_c
         note = s.scalars(select(NotificationRow).where(NotificationRow.trial_id == trial)).one()
         assert note.centre_id == HOME and mine not in note.message  # counts only, never the patient
     assert listing(db, trial, mine) == (None, 0)  # isolation: the expert board writes no list of Curie
+
+
+def test_sigkill_of_the_server_while_decisions_are_recorded_loses_no_acknowledged_decision(
+    db: Database,
+) -> None:
+    """The server recording a board's decisions one after the other (as the coordinator clicks through
+    the agenda) is killed after a fixed number of answered decisions, the next one in flight: every
+    answered decision is there whole, every other case is either untouched or decided whole, and the
+    restarted server records the rest."""
+    from oncofed.domain import Role
+    from oncofed.services.accounts.users import add_user, issue_token
+    from tests.server_process import ServerProcess
+
+    meeting, cases, _ = agenda(db, 5)
+    freeze_meeting(db, CLIN, meeting, scan=False)
+    add_user(db, "clin-curie", Role.CLINICIAN, "crash-test-password", centre_ids=[HOME])
+    token = issue_token(db, "clin-curie", name="crash test")
+    bodies: dict[int, dict[str, object]] = {}
+    for c in cases:
+        cands = case_detail(db, CLIN, c)["candidates"]
+        bodies[c] = {
+            "proposal": "Systemic therapy within the trial.",
+            "settings": ["systemic", "trial"],
+            "specialties": ["medical_oncology", "surgery", "pathology"],
+            "trials": [{"trial_id": cands[0]["trial_id"], "proposed": True}]
+            + [{"trial_id": x["trial_id"], "proposed": False, "reason": "patient_choice"} for x in cands[1:]],
+        }
+    acked: list[int] = []
+    errors: list[str] = []
+    db.dispose()
+    server = ServerProcess(db.url).start()
+
+    def decide_all() -> None:
+        with httpx.Client(headers={"Authorization": f"Bearer {token}"}, timeout=60) as client:
+            for c in cases:
+                try:
+                    r = client.post(f"{server.base_url}/api/boards/cases/{c}/decision", json=bodies[c])
+                except httpx.TransportError:
+                    return  # the server died: this decision may or may not have been written
+                if r.status_code != 200:
+                    errors.append(f"{r.status_code} {r.text[:300]}")
+                    return
+                acked.append(c)
+
+    writer = threading.Thread(target=decide_all, daemon=True)
+    try:
+        writer.start()
+        deadline = time.monotonic() + 300
+        while len(acked) < 3:
+            assert time.monotonic() < deadline and writer.is_alive(), ("no progress", errors)
+            time.sleep(0.005)
+        server.kill(signal.SIGKILL)  # the fourth decision in flight
+    finally:
+        server.kill()
+    writer.join(timeout=60)
+    assert not errors and len(acked) in (3, 4), (acked, errors)
+
+    db.dispose()
+    for c in cases:
+        with db.session() as s:
+            status = s.get(CaseRow, c).status
+        rows = decision_rows(db, c)
+        decided_events = events_of(db, c).count("decided")
+        if status == "frozen":  # untouched
+            assert c not in acked and rows == {} and decided_events == 0, c
+        else:  # whole: every candidate decided, one trail entry
+            assert status == "decided" and decided_events == 1, (c, status)
+            assert set(rows) == {t["trial_id"] for t in bodies[c]["trials"]}  # type: ignore[attr-defined]
+            if c in acked:  # answered after its pre-screening entry was made
+                assert all(r.screening != "pending" for r in rows.values() if r.proposed), c
+    store_is_sound(db)
+
+    with ServerProcess(db.url) as again:  # the restarted server records the rest (or resumes them)
+        for c in cases:
+            with db.session() as s:
+                status = s.get(CaseRow, c).status
+            if status == "frozen":
+                r = httpx.post(
+                    f"{again.base_url}/api/boards/cases/{c}/decision",
+                    headers={"Authorization": f"Bearer {token}"},
+                    json=bodies[c],
+                    timeout=60,
+                )
+                assert r.status_code == 200, r.text
+            else:
+                resume_screenings(db, CLIN, c)
+    for c in cases:
+        rows = decision_rows(db, c)
+        assert all(r.screening == "listed" for r in rows.values() if r.proposed), c
+    store_is_sound(db)
