@@ -280,3 +280,26 @@ def test_a_looser_lab_limit_under_a_condition_decides_both_ways() -> None:
     assert outcome(c, too_high, "AST") is Outcome.VIOLATED  # above either limit
     assert outcome(c, unknown_sites, "AST") is Outcome.UNKNOWN  # depends on liver metastases
     same_in_batch(c, [liver, lung_only, too_high, unknown_sites], DAY)
+
+
+def test_activity_and_control_of_a_condition_from_its_measures() -> None:
+    c = parse(
+        "- Solid tumour",
+        "- Active hepatitis B or C infection\n- Poorly controlled diabetes mellitus\n"
+        "- Chronic systemic corticosteroid therapy",
+    )
+    viraemic = note(
+        "Bladder ca. HCV Ab pos, HCV RNA 4.2 x10^6 IU/mL, never treated. T2DM, HbA1c 11.2%.\n"
+        "Steroid-dependent asthma on prednisone 15 mg/d long term."
+    )
+    cured = note(
+        "Bladder ca. HCV treated with sofosbuvir/velpatasvir 2019, SVR12. T2DM on metformin, HbA1c 6.5%.\n"
+        "Dexamethasone 8 mg on the days of chemotherapy."
+    )
+    assert outcome(c, viraemic, "hepatitis") is Outcome.VIOLATED
+    assert outcome(c, cured, "hepatitis") is not Outcome.VIOLATED  # treated, sustained virological response
+    assert outcome(c, viraemic, "diabetes") is Outcome.VIOLATED  # HbA1c >= 9 %
+    assert outcome(c, cured, "diabetes") is Outcome.SATISFIED  # HbA1c <= 7 %
+    assert outcome(c, viraemic, "corticosteroid") is Outcome.VIOLATED
+    assert outcome(c, cured, "corticosteroid") is not Outcome.VIOLATED  # short courses are not chronic
+    same_in_batch(c, [viraemic, cured], DAY)

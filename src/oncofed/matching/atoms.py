@@ -675,8 +675,11 @@ def comorbidity(atom: Atom, v: PatientView, day: date) -> AtomResult:
                 return _qualified_condition(pos[0], label, qualifier)
             if atom.kind == "infection" and result.holds and atom.attributes.get("active"):
                 active = pos[0].attributes.get("active") if pos else None
-                if active is False:
-                    return AtomResult(False, f"{label}: not active", pos[0])
+                status = str(pos[0].attributes.get("status") or "") if pos else ""
+                if active is False or status in ("resolved", "inactive", "remission"):  # "HCV ..., SVR12"
+                    return AtomResult(
+                        False, f"{label}: not active" + (f" ({status})" if status else ""), pos[0]
+                    )
             return result
     return unknown(f"history: {label or atom.kind.replace('_', ' ')}")
 

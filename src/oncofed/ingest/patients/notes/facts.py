@@ -316,6 +316,8 @@ def _fact_of(
                     (name for name, pattern in diabetes_types.items() if pattern.search(around)), None
                 )
             status = None if neg else condition_status(text, s, e)
+            if code == "diabetes" and status is None and not neg:
+                status = glycaemic_control(text, s)
             add(
                 "comorbidity",
                 s,
@@ -353,9 +355,17 @@ _STATUS_WORDS = (
     ("controlled", r"well[\s-]+controlled|controlled|stable\s+on|on\s+treatment"),
     ("symptomatic", r"symptomatic|dyspno\w+|short(?:ness)?\s+of\s+breath"),
     ("asymptomatic", r"asymptomatic"),
-    ("resolved", r"resolved|resolution|healed|cured|in\s+remission|remitted"),
+    (
+        "resolved",
+        r"resolved|resolution|healed|cured|in\s+remission|remitted|svr\d*|sustained\s+virolog\w*\s+response",
+    ),
     ("stable", r"stable"),
-    ("active", r"active|ongoing|current|flare|progressing"),
+    # an infection with a measurable viral load, or never treated, is active ("HCV RNA 2.1 x10^5 IU/mL")
+    (
+        "active",
+        r"active|ongoing|current|flare|progressing|untreated|never\s+treated|viraemi\w*|viremi\w*|detectable|"
+        r"(?:rna|dna|viral\s+load|vl)\s*[:=]?\s*(?:of\s+)?\d[\d.,]*(?:\s*(?:x|×)\s*10\^?\d+|e\d+)?\s*(?:iu|copies|log)",
+    ),
 )
 _STATUS_RES = [(name, compile_i(rf"\b(?:{words})\b")) for name, words in _STATUS_WORDS]
 
@@ -371,6 +381,23 @@ def condition_status(text: str, start: int, end: int) -> str | None:
             if rx.search(part):
                 return "symptomatic" if name == "active" and "asymptomatic" in part.lower() else name
     return None
+
+
+_HBA1C = compile_i(
+    r"\b(?:hba1c|hb\s*a1c|a1c|glyc(?:at|os)ylated\s+ha?emoglobin)\s*(?:of|was|is|=|:)?\s*(\d{1,3}(?:[.,]\d)?)\s*(%|mmol/mol)"
+)
+
+
+def glycaemic_control(text: str, start: int) -> str | None:
+    """Diabetes control from the HbA1c of its sentence: >= 9 % (75 mmol/mol) is poorly controlled (the
+    NCQA/HEDIS "poor control" cut-off), <= 7 % (53 mmol/mol) controlled (the ADA target), between: unsaid."""
+    sent = containing(sentences(text), start) or (start, start)
+    m = _HBA1C.search(text, sent[0], sent[1])
+    if not m:
+        return None
+    value = float(m.group(1).replace(",", "."))
+    high, low = (75.0, 53.0) if m.group(2).lower() == "mmol/mol" else (9.0, 7.0)
+    return "uncontrolled" if value >= high else "controlled" if value <= low else None
 
 
 def _dedupe(pending: list[Pending]) -> list[Pending]:

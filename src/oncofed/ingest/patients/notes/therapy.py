@@ -150,6 +150,8 @@ def treatments(text: str, found: list[Target]) -> list[Given]:
                 attrs["site"] = site
             if not t.negated:
                 attrs["current"] = current_use(text, t.start, t.end, clause)
+                if chronic_use(text, t.start, t.end, clause):
+                    attrs["qualifier"] = "chronic"
             if line and not t.negated:
                 attrs["line"] = ORDINALS[line.group(1).lower()] if line.group(1) else int(line.group(2))
             if t.label == "REGIMEN":
@@ -234,6 +236,22 @@ def current_use(text: str, start: int, end: int, clause: tuple[int, int]) -> boo
     return True if _CURRENT_AFTER.match(text[end : end + 25]) else None
 
 
+_CHRONIC = re.compile(
+    r"\b(?:long[\s-]*term|chronic(?:ally)?|(?:steroid|oxygen)[\s-]*dependent|dependent\s+on|for\s+(?:>\s*|over\s+|more\s+than\s+)?"
+    r"(?:\d+|several|many)\s+(?:months|years))\b",
+    re.I,
+)
+
+
+def chronic_use(text: str, start: int, end: int, clause: tuple[int, int]) -> bool:
+    """A drug taken long term ("prednisolone 10 mg/d long term", "steroid-dependent COPD on prednisolone",
+    "on tacrolimus for 3 years"): the `chronic` of "chronic steroid therapy"."""
+    return bool(
+        _CHRONIC.search(text, max(clause[0], start - 40), start)
+        or _CHRONIC.search(text, end, min(clause[1], end + 40))
+    )
+
+
 _TOPICAL = re.compile(
     r"\b(?:topical(?:ly)?|cream|ointment|shampoo|gel|lotion|foam|eye[\s-]*drops?|ear[\s-]*drops?|inhal\w+|"
     r"nasal\s+spray|mouthwash|mouth\s+rinse|suppositor\w+|pessar\w+)\b",
@@ -265,6 +283,8 @@ def medications(text: str, found: list[Target]) -> list[Given]:
             attrs["class"] = t.code
         if not t.negated:
             attrs["current"] = current_use(text, t.start, t.end, clause)
+            if chronic_use(text, t.start, t.end, clause):
+                attrs["qualifier"] = "chronic"
         if topical(text, t.start, t.end, clause):
             attrs["route"] = "topical"
         out.append(Given(t.code, t.start, t.end, t.negated, attrs, t.text))
