@@ -35,8 +35,10 @@ typecheck: $(VENV)/.installed
 	$(VENV)/bin/mypy
 
 ## make test: lint, type checks, and the whole suite on SQLite and a throw-away PostgreSQL
+# PYTEST_DEBUG_TEMPROOT: this run's temporary folders in a folder of its own, so another pytest run of the same
+# user (pytest keeps only the newest 3 `pytest-N` folders) never deletes the shared demo database under it
 pytest: $(VENV)/.installed system-deps
-	bash scripts/with-postgres.sh $(VENV)/bin/python -m pytest $(PYTEST_ARGS)
+	PYTEST_DEBUG_TEMPROOT=$$(mktemp -d -t oncofed-pytest.XXXXXX) bash scripts/with-postgres.sh $(VENV)/bin/python -m pytest $(PYTEST_ARGS)
 
 test: lint typecheck pytest
 

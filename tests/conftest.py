@@ -56,6 +56,18 @@ def free_port() -> int:
 # --- databases -------------------------------------------------------------------------------
 
 
+@pytest.fixture(autouse=True)
+def _fresh_audit_context() -> Iterator[None]:
+    """Each test starts with no audit request context: a command run in-process by `CliRunner` sets
+    it ("cli: oncofed ...") and, unlike a real process that ends with its command, would leave it to
+    the next test's audit records."""
+    from oncofed.store.audit import audit_context
+
+    token = audit_context.set("")
+    yield
+    audit_context.reset(token)
+
+
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("sqlite-template") / "template.sqlite3"
