@@ -1,6 +1,7 @@
 """French notes and criteria (issue 23): French against English on parallel notes, in one run.
 
     .venv/bin/python -m benchmarks.bench_french [--rounds 5] [--eds-python /tmp/venv-eds/bin/python] [--no-write]
+    .venv/bin/python -m benchmarks.bench_french --speed-only --baseline COMMIT [--rounds 3] [--repeats 4]
 
 - Facts: the 27 eligible notes of the verdict dev set, English and their French twins, scored against one
   gold (`benchmarks/data/verdicts-dev-fr/facts-gold.jsonl`, labelled from the English text; the rules of
@@ -10,7 +11,8 @@
   (`benchmarks/data/verdicts-dev-fr/`, same pairs, same corpus), side by side: eligible notes not
   excluded, failures excluded with the named criterion, balanced accuracy, intervals over trials, folds.
 - Speed: notes -> facts on one core (CPU time), the 102 French notes and their 102 English twins,
-  alternating rounds in one process.
+  alternating rounds in one process. `--speed-only --baseline COMMIT`: the same measure for the code of
+  COMMIT and of HEAD side by side (`benchmarks/french_speed.py`), written in place of the Speed part only.
 - EDS-NLP (optional, `--eds-python`): its negation / hypothesis / family qualifiers on the mentions the
   French front-end read, in its own venv (`benchmarks/eds_qualifiers.py`), agreement and CPU time.
 """
@@ -23,7 +25,6 @@ import os
 import random
 import statistics
 import subprocess
-import sys
 import time
 from datetime import date
 from pathlib import Path
@@ -169,7 +170,11 @@ def verdicts_section(corpus: Path) -> tuple[str, dict[str, Any]]:
     return text, out
 
 
-def speed_section(en: dict[str, str], fr: dict[str, str], rounds: int) -> tuple[str, dict[str, Any]]:
+REPEAT = 5  # distinct copies of each note a round
+
+
+def speed_rates(en: dict[str, str], fr: dict[str, str], rounds: int) -> dict[str, list[float]]:
+    """Notes/s of the English twins and of the French notes, `rounds` alternating rounds, CPU time."""
     from oncofed.ingest.patients.notes import extract
 
     en_texts = [en[k] for k in sorted(en)]
@@ -177,21 +182,25 @@ def speed_section(en: dict[str, str], fr: dict[str, str], rounds: int) -> tuple[
     for t in en_texts + fr_texts:  # warm the vocabularies and ConText once
         extract(t, "warm", "note")
     rates_: dict[str, list[float]] = {"en": [], "fr": []}
-    repeat = 5
     for _ in range(rounds):
         for lang, texts in (("en", en_texts), ("fr", fr_texts)):
             # distinct texts each time: the readers cache per text, a repeated note would be free
-            batch = [f"{t}\n(copy {k})" for k in range(repeat) for t in texts]
+            batch = [f"{t}\n(copy {k})" for k in range(REPEAT) for t in texts]
             started = time.process_time()
             for i, t in enumerate(batch):
                 extract(t, f"n{i}", "note")
             rates_[lang].append(len(batch) / (time.process_time() - started))
+    return rates_
+
+
+def speed_section(en: dict[str, str], fr: dict[str, str], rounds: int) -> tuple[str, dict[str, Any]]:
+    rates_ = speed_rates(en, fr, rounds)
     med = {lang: statistics.median(v) for lang, v in rates_.items()}
     paired = statistics.median(f / e for e, f in zip(rates_["en"], rates_["fr"], strict=True))
     text = "\n".join(
         [
             "| notes -> facts, one core (CPU time, median of "
-            f"{rounds} rounds of {repeat * len(fr_texts)} notes) | English twins | French |",
+            f"{rounds} rounds of {REPEAT * len(fr)} notes) | English twins | French |",
             "|---|---:|---:|",
             f"| notes/s | {med['en']:,.0f} | **{med['fr']:,.0f}** |",
             f"| French / English, median of the paired rounds | 1 | {paired:.2f}x |",
@@ -271,8 +280,31 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--eds-python", type=Path, default=None)
     ap.add_argument("--no-write", action="store_true")
+    ap.add_argument(
+        "--speed-only", action="store_true", help="speed before/after side by side (french_speed.py)"
+    )
+    ap.add_argument("--baseline", default=None, help="with --speed-only: the commit before the change")
+    ap.add_argument("--after", default="HEAD", help="with --speed-only: the commit after the change")
+    ap.add_argument("--repeats", type=int, default=4, help="with --speed-only: worker runs per version")
+    ap.add_argument("--speed-worker", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     en, fr = _queries(EN), _queries(FR)
+    if args.speed_worker:  # one worker of --speed-only: the rates of the oncofed on PYTHONPATH, as JSON
+        import oncofed
+
+        rates_ = speed_rates(en, fr, args.rounds)
+        print(json.dumps({**rates_, "module": oncofed.__file__, "notes": REPEAT * len(fr)}))
+        return
+    if args.speed_only:
+        from benchmarks.french_speed import replace_speed, side_by_side
+
+        if not args.baseline:
+            raise SystemExit("--speed-only needs --baseline COMMIT (the code before the change)")
+        speed = side_by_side(args.baseline, args.after, args.rounds, args.repeats)
+        print(speed)
+        if not args.no_write:
+            replace_speed(speed)
+        return
     body = []
     facts_text, _ = facts_section(en, fr)
     body += ["### Facts from parallel notes", facts_text]
@@ -297,4 +329,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

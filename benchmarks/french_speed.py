@@ -1,0 +1,133 @@
+"""French notes -> facts speed, before and after a change, side by side (issue 23).
+
+    .venv/bin/python -m benchmarks.bench_french --speed-only --baseline 2a73009 [--rounds 3] [--repeats 4]
+
+Both versions are exported from git (`git archive <commit> src`, so uncommitted work in the tree is not
+measured) and run by the same worker (`bench_french --speed-worker`, the loop of `speed_section`: one
+core, CPU time, the 102 French dev notes and their 102 English twins, 5 distinct copies each) in
+alternating subprocesses, before / after / after / before ..., so both see the same load. The
+"### Speed" part of the French section of docs/BENCHMARKS.md is replaced; the other parts keep the
+date and commit of the full run that measured them.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tarfile
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from benchmarks.report import BENCHMARKS_MD, ROOT, machine_line
+
+SECTION = "french"
+
+
+def _short(commit: str) -> str:
+    done = subprocess.run(["git", "rev-parse", "--short", commit], cwd=ROOT, capture_output=True, text=True)
+    if done.returncode:
+        raise SystemExit(f"--baseline/--after: {commit!r} is not a commit of {ROOT} ({done.stderr.strip()})")
+    return done.stdout.strip()
+
+
+def _export(commit: str, into: Path) -> Path:
+    archive = subprocess.run(
+        ["git", "archive", commit, "src"], cwd=ROOT, capture_output=True, check=True
+    ).stdout
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(into, filter="data")
+    return into / "src"
+
+
+def _worker(src: Path, rounds: int) -> dict[str, Any]:
+    env = {**os.environ, "PYTHONPATH": str(src), "LOGURU_LEVEL": "WARNING"}
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks.bench_french", "--speed-worker", "--rounds", str(rounds)],
+        cwd=ROOT, env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    if done.returncode:
+        raise SystemExit(f"speed worker on {src} failed: {done.stderr.strip()[-500:]}")
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    if not str(result["module"]).startswith(str(src)):  # the installed tree was imported instead
+        raise SystemExit(f"speed worker imported {result['module']}, not the export in {src}")
+    return result
+
+
+def side_by_side(baseline: str, after: str, rounds: int, repeats: int) -> str:
+    names = {"before": _short(baseline), "after": _short(after)}
+    load_start = os.getloadavg()[0]
+    runs: dict[str, list[dict[str, Any]]] = {"before": [], "after": []}
+    with tempfile.TemporaryDirectory() as tmp:
+        srcs = {k: _export(commit, Path(tmp) / k) for k, commit in (("before", baseline), ("after", after))}
+        for k in range(repeats):
+            for name in ("before", "after") if k % 2 == 0 else ("after", "before"):
+                runs[name].append(_worker(srcs[name], rounds))
+                print(name, runs[name][-1], file=sys.stderr)
+    load_end = os.getloadavg()[0]
+
+    def median(name: str, lang: str) -> float:
+        return statistics.median(r for run in runs[name] for r in run[lang])
+
+    def paired(name: str) -> float:
+        return statistics.median(
+            f / e for run in runs[name] for e, f in zip(run["en"], run["fr"], strict=True)
+        )
+
+    gain = statistics.median(
+        statistics.median(a["fr"]) / statistics.median(b["fr"])
+        for a, b in zip(runs["after"], runs["before"], strict=True)
+    )
+    notes = len(runs["after"][0]["fr"]) and runs["after"][0]["notes"]
+    lines = [
+        f"Command: `.venv/bin/python -m benchmarks.bench_french --speed-only --baseline {baseline} "
+        f"--rounds {rounds} --repeats {repeats}`",
+        "",
+        machine_line(),
+        "",
+        f"Notes -> facts on one core (CPU time), {notes} notes a round, {rounds} rounds in each of {repeats} "
+        "alternating worker processes per version (both exported from git, the same worker): "
+        "the French dev notes and their English twins.",
+        "",
+        "| version | English twins, notes/s | French, notes/s | French / English (median of paired rounds) |",
+        "|---|---:|---:|---:|",
+    ]
+    for name in ("before", "after"):
+        lines.append(
+            f"| {name} (commit {names[name]}) | {median(name, 'en'):,.0f} | **{median(name, 'fr'):,.0f}** "
+            f"| {paired(name):.2f}x |"
+        )
+    lines += [
+        "",
+        f"French after / before: **{gain:.2f}x** (median over the paired worker runs). Target: at least 500 "
+        f"French notes/s on one core. Load average {load_start:.1f} at the start, {load_end:.1f} at the end, "
+        f"on {os.cpu_count()} cores shared with other engineers (CPU time, yet the figures move with the load: "
+        "compare the rows, measured side by side).",
+        "",
+        "The same French facts before and after, byte for byte: `benchmarks/french_dump.py` (the French and "
+        "English dev notes, their accent-less, upper-case, mixed and per-line variants, 400 cut fragments, "
+        "the English notes of `../shared/data`; languages, rewrites with every offset mapped back, facts, "
+        "criteria), then `cmp`.",
+    ]
+    return "\n".join(lines)
+
+
+def replace_speed(text: str) -> None:
+    """Put `text` in place of the "### Speed" part of the French section of docs/BENCHMARKS.md."""
+    doc = BENCHMARKS_MD.read_text(encoding="utf-8")
+    begin, end = f"<!-- BEGIN {SECTION} -->", f"<!-- END {SECTION} -->"
+    if begin not in doc or end not in doc:
+        raise SystemExit(f"{BENCHMARKS_MD}: no French section to update; run the full benchmark first")
+    head, rest = doc.split(begin, 1)
+    section, tail = rest.split(end, 1)
+    if "\n### Speed\n" not in section:
+        raise SystemExit(f"{BENCHMARKS_MD}: the French section has no '### Speed' part")
+    before, after = section.split("\n### Speed\n", 1)
+    following = after.find("\n### ")
+    kept = after[following:] if following >= 0 else "\n"
+    section = f"{before}\n### Speed\n\n{text.strip()}\n{kept}"
+    BENCHMARKS_MD.write_text(head + begin + section + end + tail, encoding="utf-8")
