@@ -87,3 +87,18 @@ def test_same_matches_on_random_text(text: str, pos: int) -> None:
     for plain, fast in PAIRS:
         assert _found(fast, text) == _found(plain, text), plain.pattern
         assert _found(fast, text, pos) == _found(plain, text, pos), plain.pattern
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["d'", "qu’", "QU'", "l", "s'", "j’", "'", "’", "u", "a", "é", " ", "\n", "_", "9"])
+    )
+)
+def test_elisions_found_from_their_quote_are_the_elisions(parts: list[str]) -> None:
+    from oncofed.criteria.language import _ELISION, _ELISION_QUOTE
+
+    text = "".join(parts)
+    assert [m.start() for m in _ELISION_QUOTE.finditer(text)] == [
+        m.end() - 1 for m in _ELISION.finditer(text)
+    ]
