@@ -1,7 +1,7 @@
 """French notes and criteria (issue 23): French against English on parallel notes, in one run.
 
     .venv/bin/python -m benchmarks.bench_french [--rounds 5] [--eds-python /tmp/venv-eds/bin/python] [--no-write]
-    .venv/bin/python -m benchmarks.bench_french --speed-only --baseline COMMIT [--rounds 3] [--repeats 4]
+    .venv/bin/python -m benchmarks.bench_french --speed-only --baseline COMMIT [--front-end-only] [--rounds 3] [--repeats 4]
 
 - Facts: the 27 eligible notes of the verdict dev set, English and their French twins, scored against one
   gold (`benchmarks/data/verdicts-dev-fr/facts-gold.jsonl`, labelled from the English text; the rules of
@@ -286,6 +286,11 @@ def main() -> None:
     ap.add_argument("--baseline", default=None, help="with --speed-only: the commit before the change")
     ap.add_argument("--after", default="HEAD", help="with --speed-only: the commit after the change")
     ap.add_argument("--repeats", type=int, default=4, help="with --speed-only: worker runs per version")
+    ap.add_argument(
+        "--front-end-only",
+        action="store_true",
+        help="with --speed-only: before = after with the baseline's front-end",
+    )
     ap.add_argument("--speed-worker", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     en, fr = _queries(EN), _queries(FR)
@@ -300,7 +305,7 @@ def main() -> None:
 
         if not args.baseline:
             raise SystemExit("--speed-only needs --baseline COMMIT (the code before the change)")
-        speed = side_by_side(args.baseline, args.after, args.rounds, args.repeats)
+        speed = side_by_side(args.baseline, args.after, args.rounds, args.repeats, args.front_end_only)
         print(speed)
         if not args.no_write:
             replace_speed(speed)

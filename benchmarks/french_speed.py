@@ -1,11 +1,13 @@
 """French notes -> facts speed, before and after a change, side by side (issue 23).
 
-    .venv/bin/python -m benchmarks.bench_french --speed-only --baseline 2a73009 [--rounds 3] [--repeats 4]
+    .venv/bin/python -m benchmarks.bench_french --speed-only --baseline 2a73009 [--front-end-only] [--rounds 3] [--repeats 4]
 
 Both versions are exported from git (`git archive <commit> src`, so uncommitted work in the tree is not
 measured) and run by the same worker (`bench_french --speed-worker`, the loop of `speed_section`: one
 core, CPU time, the 102 French dev notes and their 102 English twins, 5 distinct copies each) in
-alternating subprocesses, before / after / after / before ..., so both see the same load. The
+alternating subprocesses, before / after / after / before ..., so both see the same load. With
+`--front-end-only`, "before" is the "after" export with the French front-end files (FRONT_END) of the
+baseline: the English reader and the engines are the same on both sides, only the front-end differs. The
 "### Speed" part of the French section of docs/BENCHMARKS.md is replaced; the other parts keep the
 date and commit of the full run that measured them.
 """
@@ -15,6 +17,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -35,13 +38,42 @@ def _short(commit: str) -> str:
     return done.stdout.strip()
 
 
-def _export(commit: str, into: Path) -> Path:
+# The French front-end (issue 23): with --front-end-only, "before" is "after" with these as of --baseline
+FRONT_END = (
+    "src/oncofed/criteria/language.py",
+    "src/oncofed/criteria/french.py",
+    "src/oncofed/criteria/fast_regex.py",
+    "src/oncofed/ingest/patients/notes/french.py",
+    "src/oncofed/resources/vocab/fr",
+)
+
+
+def _export(commit: str, into: Path, paths: tuple[str, ...] = ("src",)) -> Path:
     archive = subprocess.run(
-        ["git", "archive", commit, "src"], cwd=ROOT, capture_output=True, check=True
+        ["git", "archive", commit, *paths], cwd=ROOT, capture_output=True, check=True
     ).stdout
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
         tar.extractall(into, filter="data")
     return into / "src"
+
+
+def _with_front_end_of(commit: str, src: Path) -> None:
+    """Replace the French front-end files of the export `src` by those of `commit` (removed if it had none)."""
+    for path in FRONT_END:
+        target = src.parent / path
+        if target.is_dir():
+            shutil.rmtree(target)
+        elif target.exists():
+            target.unlink()
+        listed = subprocess.run(
+            ["git", "ls-tree", "-r", "--name-only", commit, path],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split()
+        if listed:
+            _export(commit, src.parent, (path,))
 
 
 def _worker(src: Path, rounds: int) -> dict[str, Any]:
@@ -58,12 +90,20 @@ def _worker(src: Path, rounds: int) -> dict[str, Any]:
     return result
 
 
-def side_by_side(baseline: str, after: str, rounds: int, repeats: int) -> str:
+def side_by_side(baseline: str, after: str, rounds: int, repeats: int, front_end_only: bool = False) -> str:
     names = {"before": _short(baseline), "after": _short(after)}
+    if front_end_only:
+        names["before"] = f"{names['after']} with the French front-end of {names['before']}"
     load_start = os.getloadavg()[0]
     runs: dict[str, list[dict[str, Any]]] = {"before": [], "after": []}
     with tempfile.TemporaryDirectory() as tmp:
-        srcs = {k: _export(commit, Path(tmp) / k) for k, commit in (("before", baseline), ("after", after))}
+        if front_end_only:  # the same engines and reader on both sides: only the front-end differs
+            srcs = {k: _export(after, Path(tmp) / k) for k in ("before", "after")}
+            _with_front_end_of(baseline, srcs["before"])
+        else:
+            srcs = {
+                k: _export(commit, Path(tmp) / k) for k, commit in (("before", baseline), ("after", after))
+            }
         for k in range(repeats):
             for name in ("before", "after") if k % 2 == 0 else ("after", "before"):
                 runs[name].append(_worker(srcs[name], rounds))
@@ -83,8 +123,9 @@ def side_by_side(baseline: str, after: str, rounds: int, repeats: int) -> str:
         for a, b in zip(runs["after"], runs["before"], strict=True)
     )
     notes = len(runs["after"][0]["fr"]) and runs["after"][0]["notes"]
+    flag = " --front-end-only" if front_end_only else ""
     lines = [
-        f"Command: `.venv/bin/python -m benchmarks.bench_french --speed-only --baseline {baseline} "
+        f"Command: `.venv/bin/python -m benchmarks.bench_french --speed-only --baseline {baseline}{flag} "
         f"--rounds {rounds} --repeats {repeats}`",
         "",
         machine_line(),
