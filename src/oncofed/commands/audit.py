@@ -7,6 +7,8 @@ import sys
 import typer
 from rich.table import Table
 
+from oncofed.commands.common import centre_option
+
 
 def register(app: typer.Typer) -> None:
     audit_app = typer.Typer(
@@ -34,7 +36,9 @@ def register(app: typer.Typer) -> None:
     def list_(
         user: str = typer.Option(None, help="Only this user."),
         patient: str = typer.Option(None, help="Only reads of this patient id."),
-        centre: str = typer.Option(None, help="Only reads of this centre's records."),
+        centre: str = typer.Option(
+            None, help="Only reads of this centre's records (id or name).", callback=centre_option
+        ),
         action: str = typer.Option(
             None, help="Only this action, e.g. feasibility (each question with the criteria it counted)."
         ),

@@ -12,7 +12,7 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from oncofed.commands.common import cells, escape
+from oncofed.commands.common import cells, centre_option, escape
 from oncofed.domain import Actor
 
 
@@ -45,7 +45,9 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - one command group
         help="Tumour boards (RCP): meetings, case cards, decisions, records.", no_args_is_help=True
     )
     app.add_typer(boards, name="boards")
-    centre_opt = typer.Option(None, "--centre", "-c", help="Act for this centre only.")
+    centre_opt = typer.Option(
+        None, "--centre", "-c", help="Act for this centre only (id or name).", callback=centre_option
+    )
 
     @boards.command("list")
     def list_cmd(
@@ -81,7 +83,9 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - one command group
 
     @boards.command("create")
     def create_cmd(
-        centre: str = typer.Option(..., "--centre", "-c"),
+        centre: str = typer.Option(
+            ..., "--centre", "-c", help="The board's centre (id or name).", callback=centre_option
+        ),
         site: str = typer.Option(
             ..., help="Cancer site: breast, thoracic, digestive, ... (resources/boards/vocabulary.yaml)."
         ),

@@ -11,7 +11,7 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from oncofed.commands.common import cells, escape
+from oncofed.commands.common import cells, centre_option, escape
 from oncofed.commands.grid import centre_names
 
 carbon_app = typer.Typer(
@@ -143,7 +143,12 @@ def _year(report, year: int | None) -> int:  # type: ignore[no-untyped-def]
 
 @carbon_app.command("footprint")
 def footprint_cmd(
-    centre: str = typer.Option(None, "--centre", help="One centre: every year (trend) and its lines."),
+    centre: str = typer.Option(
+        None,
+        "--centre",
+        help="One centre (id or name): every year (trend) and its lines.",
+        callback=centre_option,
+    ),
     year: int = typer.Option(None, "--year", help="The year (default: the latest)."),
     factors: str = typer.Option(None, "--factors", help="Factor table version (default: the newest)."),
     as_json: bool = typer.Option(False, "--json"),
@@ -205,7 +210,7 @@ def footprint_cmd(
 
 @carbon_app.command("beges")
 def beges_cmd(
-    centre: str = typer.Argument(..., help="The centre."),
+    centre: str = typer.Argument(..., help="The centre (id or name).", callback=centre_option),
     year: int = typer.Option(None, "--year", help="The year (default: the latest)."),
     factors: str = typer.Option(None, "--factors", help="Factor table version (default: the newest)."),
     out: Path = typer.Option(None, "--out", help="Write the CSV here instead of printing it."),

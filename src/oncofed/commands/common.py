@@ -9,7 +9,9 @@ Hub downloads, PyRuSH's logging) are silenced for every command: the CLI shows i
 from __future__ import annotations
 
 import os
+from typing import Any
 
+import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -18,7 +20,8 @@ from oncofed.config import load_settings
 from oncofed.store.db import Database
 
 __all__ = [
-    "cells", "console", "err_console", "escape", "new_console", "open_database", "progress_bar", "quiet_libraries",
+    "cells", "centre_option", "console", "err_console", "escape", "new_console", "open_database", "progress_bar",
+    "quiet_libraries",
 ]  # fmt: skip
 
 
@@ -73,3 +76,29 @@ def progress_bar() -> Progress:
         console=err_console,
         transient=False,
     )
+
+
+def centre_option(ctx: typer.Context, param: typer.CallbackParam, value: Any) -> Any:
+    """Typer `callback=` of every option or argument that names a centre: an id, a name, a short name,
+    an alias, a city or a close spelling ("Institut Curie", "curie", "Lyon", "gustave roussy") becomes
+    the centre's id (services/network/names.py); an unknown one is an InputError naming the option with
+    the nearest names ("did you mean ...?"), so the command exits non-zero instead of finding nothing.
+    A list option (repeatable) is resolved item by item; an empty value stays as it is."""
+    if (
+        ctx.resilient_parsing
+        or value is None
+        or value == ""
+        or (isinstance(value, list | tuple) and not value)
+    ):
+        return value
+    from oncofed.services.network.names import resolve_centre_id
+
+    is_option = param.param_type_name == "option"  # an argument is named by its metavar: CENTRE
+    field = max(param.opts, key=len) if is_option else (param.metavar or str(param.name)).upper()
+    db = open_database()
+    try:
+        if isinstance(value, list | tuple):
+            return [resolve_centre_id(db, str(v), field=field) for v in value]
+        return resolve_centre_id(db, str(value), field=field)
+    finally:
+        db.dispose()

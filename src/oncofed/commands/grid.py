@@ -11,7 +11,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from oncofed.commands.common import cells
+from oncofed.commands.common import cells, centre_option
 
 grid_app = typer.Typer(
     help="The pay grid (collective agreement) and negotiation costing.", no_args_is_help=True
@@ -179,7 +179,9 @@ def cost(
         "--employer-rate",
         help="Employer contributions as a share of gross pay (default: the proposal's, else the grid's).",
     ),
-    centre: str = typer.Option(None, "--centre", help="Cost one centre only (as that centre's HR)."),
+    centre: str = typer.Option(
+        None, "--centre", help="Cost one centre only, id or name (as its HR).", callback=centre_option
+    ),
     by_family: bool = typer.Option(False, "--by-family", help="Show centre x family lines."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
     csv: bool = typer.Option(False, "--csv", help="Print CSV (centre x family lines)."),
@@ -241,7 +243,9 @@ def compare(
     employer_rate: float = typer.Option(
         None, "--employer-rate", help="Employer contributions for both (share of gross)."
     ),
-    centre: str = typer.Option(None, "--centre", help="One centre only (as that centre's HR)."),
+    centre: str = typer.Option(
+        None, "--centre", help="One centre only, id or name (as its HR).", callback=centre_option
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
     csv: bool = typer.Option(False, "--csv", help="Print CSV."),
 ) -> None:

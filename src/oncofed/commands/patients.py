@@ -8,7 +8,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from oncofed.commands.common import cells
+from oncofed.commands.common import cells, centre_option
 
 
 def import_group(app: typer.Typer) -> typer.Typer:
@@ -31,7 +31,11 @@ def register(app: typer.Typer) -> None:
             help="Files or folders: FHIR Bundles (.json/.ndjson), MatchMiner (.json/.ejson/.csv), flat CSV, notes (.jsonl/.txt).",
         ),
         centre: str = typer.Option(
-            None, "--centre", "-c", help="Centre id for every record (otherwise the record's own)."
+            None,
+            "--centre",
+            "-c",
+            help="Centre (id or name) for every record (otherwise the record's own).",
+            callback=centre_option,
         ),
         report_path: Path = typer.Option(
             None, "--report", help="Write every warning and rejection to this CSV file."

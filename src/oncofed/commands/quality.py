@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from oncofed.commands.common import cells, escape
+from oncofed.commands.common import cells, centre_option, escape
 
 
 def register(app: typer.Typer) -> None:
@@ -163,7 +163,9 @@ def register(app: typer.Typer) -> None:
 
     @quality.command("report")
     def report(
-        centre: str = typer.Argument(..., help="Centre id (see `oncofed centres`)."),
+        centre: str = typer.Argument(
+            ..., help="Centre id or name (see `oncofed centres`).", callback=centre_option
+        ),
         out: Path = typer.Option(Path("quality-report.html"), help="HTML file to write (prints well)."),
         lang: str = typer.Option("en", help="en or fr."),
     ) -> None:

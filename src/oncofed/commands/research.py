@@ -11,7 +11,7 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from oncofed.commands.common import cells, escape
+from oncofed.commands.common import cells, centre_option, escape
 
 research_app = typer.Typer(
     help="Sponsor portfolio, trial inclusion rate per centre, publications and their attribution.",
@@ -122,7 +122,12 @@ def report_cmd(
     ),
     trial: str = typer.Option(None, "--trial", help="The trial of report `trial` (same as TRIAL)."),
     year: int = typer.Option(None, "--year", help="One year (inclusion, publications, journals, network)."),
-    centre: str = typer.Option(None, "--centre", help="One centre id (publications, journals, papers)."),
+    centre: str = typer.Option(
+        None,
+        "--centre",
+        help="One centre, id or name (publications, journals, papers).",
+        callback=centre_option,
+    ),
     status: str = typer.Option(
         "review", "--status", help="Affiliations: review, matched, external or reviewed."
     ),
@@ -267,7 +272,9 @@ def review_cmd(
     affiliation_id: int = typer.Argument(
         ..., help="The affiliation's id (oncofed research report affiliations)."
     ),
-    centres: list[str] = typer.Option(None, "--centre", help="A centre it names (repeatable)."),
+    centres: list[str] = typer.Option(
+        None, "--centre", help="A centre it names, id or name (repeatable).", callback=centre_option
+    ),
     external: bool = typer.Option(False, "--external", help="It names no network centre."),
 ) -> None:
     """Decide an affiliation left for review; the decision is kept for every later import."""

@@ -12,7 +12,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from oncofed.commands.common import cells, escape
+from oncofed.commands.common import cells, centre_option, escape
 from oncofed.commands.grid import centre_names, hr_actor
 
 staff_app = typer.Typer(
@@ -26,7 +26,10 @@ def import_cmd(
         ..., help="Payroll CSV export (template: oncofed/resources/workforce/staff_template.csv)."
     ),
     centre: str = typer.Option(
-        ..., "--centre", help="The centre this export belongs to (its staff are replaced)."
+        ...,
+        "--centre",
+        help="The centre this export belongs to, id or name (its staff are replaced).",
+        callback=centre_option,
     ),
     as_of: str = typer.Option(None, "--as-of", help="Date of the export (YYYY-MM-DD; default today)."),
     partial: bool = typer.Option(
@@ -62,7 +65,9 @@ def import_cmd(
 
 @staff_app.command("headcount")
 def headcount_cmd(
-    centre: str = typer.Option(None, "--centre", help="One centre (as its HR)."),
+    centre: str = typer.Option(
+        None, "--centre", help="One centre, id or name (as its HR).", callback=centre_option
+    ),
     as_json: bool = typer.Option(False, "--json"),
     csv: bool = typer.Option(False, "--csv"),
 ) -> None:
@@ -89,7 +94,10 @@ def headcount_cmd(
 @staff_app.command("compliance")
 def compliance_cmd(
     centre: str = typer.Option(
-        None, "--centre", help="One centre, as its HR: lists the employees paid under the grid minimum."
+        None,
+        "--centre",
+        help="One centre (id or name), as its HR: lists the employees paid under the grid minimum.",
+        callback=centre_option,
     ),
     on: str = typer.Option(
         None, "--on", help="Check against the grid in force on this date (default: each export's date)."

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import typer
 
+from oncofed.commands.common import centre_option
+
 
 def import_group(app: typer.Typer) -> typer.Typer:
     """The shared `oncofed import` group (other areas add `import patients`, ...): reuse it if it exists."""
@@ -108,7 +110,9 @@ def register(app: typer.Typer) -> None:
             [], "--phase", help="PHASE1 .. PHASE4, EARLY_PHASE1, NA (repeatable)"
         ),
         condition: str = typer.Option("", help="Condition contains this text."),
-        centre: str = typer.Option("", help="Run at this centre (id, see `oncofed centres`)."),
+        centre: str = typer.Option(
+            "", help="Run at this centre (id or name, see `oncofed centres`).", callback=centre_option
+        ),
         sex: str = typer.Option("", help="FEMALE or MALE: trials that admit this sex."),
         age: float | None = typer.Option(None, help="Trials that admit this age (years)."),
         city: str = typer.Option("", help="Place for distances: a city."),

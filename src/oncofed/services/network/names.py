@@ -52,22 +52,49 @@ def find_centre(centres: list[Centre], text: str, *, field: str = "--centre") ->
         raise InputError(
             f"{text!r} names several centres: {listed}", field=field, fix="give the centre's id or full name"
         )
-    close = difflib.get_close_matches(key, list(names), n=3, cutoff=0.6)
-    words: dict[str, set[str]] = {}  # each word of a name too: "roussi" -> "roussy"
-    for name, cids in names.items():
-        for word in name.split():
-            if len(word) > 3:
-                words.setdefault(word, set()).update(cids)
-    close_words = difflib.get_close_matches(key, list(words), n=3, cutoff=0.75)
-    suggestions = sorted(
-        {cid for name in close for cid in names[name]} | {cid for w in close_words for cid in words[w]}
-    )
+    suggestions = _suggestions(key, names)
     fix = (
         "did you mean " + " or ".join(f"{by_id[i].name!r} ({i})" for i in suggestions) + "?"
         if suggestions
         else "list the centres with `oncofed centres` (ids, names and cities are accepted)"
     )
     raise InputError(f"no centre named {text!r}", field=field, fix=fix)
+
+
+def _suggestions(key: str, names: dict[str, set[str]], *, most: int = 3) -> list[str]:
+    """The centres `key` is probably a misspelling of, best first: the whole text against each name
+    (difflib ratio >= 0.6), and each typed word against each distinctive word of a name ("roussi" ->
+    "roussy", "institut curi" -> "curie"). Words carried by three centres or more ("institut", "centre",
+    "cancerologie") tell nothing apart and are not compared; only centres scoring within 0.1 of the
+    best are kept, so a near miss names one centre rather than every "Institut"."""
+    scores: dict[str, float] = {}
+
+    def note(cids: set[str], score: float) -> None:
+        for cid in cids:
+            scores[cid] = max(scores.get(cid, 0.0), score)
+
+    for name, cids in names.items():
+        ratio = difflib.SequenceMatcher(None, key, name).ratio()
+        if ratio >= 0.6:
+            note(cids, ratio)
+    words: dict[str, set[str]] = {}
+    for name, cids in names.items():
+        for word in name.split():
+            if len(word) > 3:
+                words.setdefault(word, set()).update(cids)
+    for typed in key.split():
+        if len(typed) <= 3:
+            continue
+        for word, cids in words.items():
+            if len(cids) <= 2:
+                ratio = difflib.SequenceMatcher(None, typed, word).ratio()
+                if ratio >= 0.75:
+                    note(cids, ratio)
+    if not scores:
+        return []
+    best = max(scores.values())
+    ranked = sorted((cid for cid, score in scores.items() if score >= best - 0.1), key=lambda c: -scores[c])
+    return ranked[:most]
 
 
 def resolve_centre(db: Database, text: str, *, field: str = "--centre") -> Centre:
