@@ -2,8 +2,9 @@
 
 Per note, predicted facts (dicts: kind, code, value, unit, negated, attributes) are matched one to
 one with the gold facts by the rules of the gold set's README; optional gold facts neither reward
-nor penalise; predicted facts of kinds the gold does not score, and values converted from another
-scale (`attributes.converted_from`), are ignored. Counts are kept per note so that intervals come
+nor penalise; predicted facts of kinds the gold does not score, values converted from another
+scale (`attributes.converted_from`) and facts inferred from other facts (`attributes.inferred`: stage IV
+from a metastatic note without a stage group; the gold labels what a note states) are ignored. Counts are kept per note so that intervals come
 from a bootstrap over notes.
 """
 
@@ -189,7 +190,11 @@ def score_note(
 ) -> NoteScore:
     out = NoteScore()
     preds = [
-        p for p in predicted if p["kind"] in KINDS and not (p.get("attributes") or {}).get("converted_from")
+        p
+        for p in predicted
+        if p["kind"] in KINDS
+        and not (p.get("attributes") or {}).get("converted_from")
+        and not (p.get("attributes") or {}).get("inferred")
     ]
     used = [False] * len(preds)
     golds = sorted(note["facts"], key=lambda g: bool(g.get("optional")))  # required facts pick first

@@ -303,3 +303,19 @@ def test_activity_and_control_of_a_condition_from_its_measures() -> None:
     assert outcome(c, viraemic, "corticosteroid") is Outcome.VIOLATED
     assert outcome(c, cured, "corticosteroid") is not Outcome.VIOLATED  # short courses are not chronic
     same_in_batch(c, [viraemic, cured], DAY)
+
+
+def test_inflammatory_breast_cancer_is_t4d() -> None:
+    c = parse("- Metastatic breast cancer, ER-positive", "- Inflammatory breast cancer")
+    ibc = note(
+        "67 y/o F, metastatic breast cancer, ER 95%. Inflammatory breast cancer (peau d'orange), dx 2024."
+    )
+    staged = note("67 y/o F, breast IDC cT4dN1M1, ER 95%, bone mets.")
+    not_ibc = note("67 y/o F, breast IDC cT2N1M1, ER 95%, bone mets.")
+    unstaged = note("67 y/o F, metastatic breast cancer, ER 95%.")
+    assert _facts("Mother had inflammatory breast cancer.", "tnm") == []  # a relative's
+    assert outcome(c, ibc, "Inflammatory") is Outcome.VIOLATED
+    assert outcome(c, staged, "Inflammatory") is Outcome.VIOLATED
+    assert outcome(c, not_ibc, "Inflammatory") is Outcome.SATISFIED
+    assert outcome(c, unstaged, "Inflammatory") is Outcome.UNKNOWN
+    same_in_batch(c, [ibc, staged, not_ibc, unstaged], DAY)

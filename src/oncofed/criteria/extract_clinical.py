@@ -209,9 +209,17 @@ _TNM_TOKEN = re.compile(
 _AT_LEAST_TNM = compile_i(r"\bat\s+least\s*$|[≥>]=?\s*$")
 
 
+_INFLAMMATORY = compile_i(
+    r"(?<![\w-])inflammatory\s+(?:breast\s+(?:cancer|carcinoma|disease)|carcinoma\s+of\s+the\s+breast|breast)\b"
+)
+
+
 def tnm_atoms(text: str) -> list[Atom]:
     """TNM categories: each T starts an alternative, the N and M after it belong to it; a prefix
     (c, p, y) or an N is needed ("T790M" is a variant). "at least cT1c" is an ordering: `operator` >=."""
+    if "nflammatory" in text and (m := _INFLAMMATORY.search(text)):
+        # "inflammatory breast cancer" is T4d (AJCC 8th): decided on the TNM of the note
+        return [_atom("tnm", "in", m.span(), text, value=[{"t": "T4d"}], attributes={"read": "inflammatory"})]
     if not re.search(r"(?<![\w-])[cpuy]{0,2}[TN][0-4is+]", text):
         return []
     tokens = list(_TNM_TOKEN.finditer(text))

@@ -135,6 +135,17 @@ def extract_atoms(text: str, heading: str | None = None) -> list[Atom]:
         *condition_atoms(text),
         *(non_evaluable_atoms(text) if _has(low, _NON_EVAL_WORDS) else ()),
     ]
+    inflammatory = next(
+        (a for a in atoms if a.kind == "tnm" and a.attributes.get("read") == "inflammatory"), None
+    )
+    if inflammatory is not None and inflammatory.span:  # "inflammatory breast cancer": T4d of a breast cancer
+        lo, hi = inflammatory.span
+        inside = [
+            a for a in atoms if a.kind == "cancer_type" and a.span and lo <= a.span[0] and a.span[1] <= hi
+        ]
+        atoms = [
+            replace(a, condition=tuple(inside)) if a is inflammatory else a for a in atoms if a not in inside
+        ]
     if heading and not [a for a in atoms if a.kind not in ("non_evaluable",)]:
         # "Age:" / "Hematopoietic:" lead-ins: parse "<heading> <text>" and keep what falls in the text
         prefix = heading.rstrip(": ") + ": "

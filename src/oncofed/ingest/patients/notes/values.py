@@ -10,8 +10,8 @@ from typing import Any
 
 from oncofed.criteria.caseless import Caseless, compile_i
 from oncofed.ingest.patients.common import valid_ecog, valid_karnofsky
-from oncofed.ingest.patients.notes.scopes import NoteScopes, rules
-from oncofed.ingest.patients.notes.text import containing, sentences, words_re
+from oncofed.ingest.patients.notes.scopes import NoteScopes, cues, rules
+from oncofed.ingest.patients.notes.text import any_between, containing, sentences, words_re
 
 Add = Callable[..., None]
 
@@ -109,7 +109,9 @@ def stage(
 ) -> list[dict[str, Any]]:
     """Cancer stage groups and TNM; a "stage" of another scale (Hoehn-Yahr, Tanner, CKD...) or in a
     sentence that names no cancer is not read. Returns the status facts TNM implies (M0 / M1)."""
-    if "stage" not in text.lower() and not TNM_RE.search(text):
+    low = text.lower()
+    inflammatory = _inflammatory(text, note_scopes) if "inflammatory" in low else None
+    if "stage" not in low and not TNM_RE.search(text) and inflammatory is None:
         return []
     non_cancer, cancer_words = _stage_res()
     sents = sentences(text)
@@ -148,6 +150,8 @@ def stage(
                     "display": tnm.group(0),
                 }
             )
+    if attrs is None and inflammatory is not None:
+        attrs = {"t": "T4d", "read": "inflammatory"}
     if stage_facts:
         f = stage_facts[0]
         add(
@@ -161,7 +165,39 @@ def stage(
         )
     elif tnm and attrs:
         add("tnm", tnm.start(), tnm.end(), value=tnm.group(0), display=tnm.group(0), attributes=attrs)
+    elif inflammatory is not None and attrs:  # an inflammatory breast cancer is T4d (AJCC 8th)
+        s, e = inflammatory.span()
+        add(
+            "tnm",
+            s,
+            e,
+            value="T4d",
+            display=inflammatory.group(0),
+            attributes={"t": "T4d", "read": "inflammatory"},
+        )
     return implied
+
+
+# "inflammatory breast cancer", "inflammatory carcinoma of the breast": T4d by definition (AJCC 8th)
+INFLAMMATORY_RE = re.compile(
+    r"(?<![\w-])inflammatory\s+(?:breast\s+(?:cancer|carcinoma|ca)\b|carcinoma\s+of\s+the\s+breast\b|"
+    r"(?:ductal\s+)?carcinoma\b(?=[^.;\n]{0,40}\bbreast))",
+    re.I,
+)
+_NEGATED_BEFORE = re.compile(r"\b(?:no|not|without|non|rule\s+out|r/o)\b[^.;:\n]{0,15}$", re.I)
+
+
+def _inflammatory(text: str, note_scopes: NoteScopes) -> re.Match[str] | None:
+    family = cues(text)["family"]  # "mother had inflammatory breast cancer": a relative's
+    for m in INFLAMMATORY_RE.finditer(text):
+        sent = containing(sentences(text), m.start()) or (0, m.start())
+        if any_between(family, sent[0], m.start()):
+            continue
+        if note_scopes.scope_of(m.start()) is None and not _NEGATED_BEFORE.search(
+            text, max(0, m.start() - 25), m.start()
+        ):
+            return m
+    return None
 
 
 MENOPAUSE_RE = re.compile(
