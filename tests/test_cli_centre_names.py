@@ -137,3 +137,40 @@ def test_the_real_entry_point_prints_one_error_line_and_exits_2(demo_copy: Path,
         "error: --centre: no centre named 'Roussi' — did you mean 'Gustave Roussy' (gustave-roussy)?"
     )
     assert "Traceback" not in out.stderr
+
+
+# the JSON API: a centre query parameter takes a name too; an unknown one is a 422 naming the
+# parameter with the nearest centre (before: an empty 200)
+API = [
+    ("/api/trials?centre={c}", "leon-berard", "Lyon", "Lyonn", "admin"),
+    ("/api/patients?centre={c}", "curie", "Institut Curie", "Curiie", "clinician"),
+    ("/api/audit?centre={c}", "curie", "curie", "Institut Curi", "dpo"),
+    ("/api/boards?centre={c}", "gustave-roussy", "Gustave Roussy", "Roussi", "admin"),
+]
+
+
+@pytest.mark.parametrize(
+    ("url", "centre_id", "name", "misspelt", "role"), API, ids=[a[0].split("?")[0] for a in API]
+)
+def test_the_api_takes_a_centre_name_and_refuses_an_unknown_one(
+    client_as,  # type: ignore[no-untyped-def]
+    demo_copy: Path,
+    url: str,
+    centre_id: str,
+    name: str,
+    misspelt: str,
+    role: str,
+) -> None:
+    from oncofed.domain import Actor, Role
+
+    db = Database(f"sqlite:///{demo_copy}")
+    client = client_as(db, Actor(role, Role(role), frozenset({centre_id}), "care"))
+    by_id = client.get(url.format(c=centre_id))
+    assert by_id.status_code == 200, by_id.text
+    by_name = client.get(url.format(c=name))
+    assert by_name.status_code == 200 and by_name.json() == by_id.json()
+    wrong = client.get(url.format(c=misspelt))
+    assert wrong.status_code == 422
+    assert wrong.json()["detail"] == f"centre: no centre named {misspelt!r}"
+    assert f"({centre_id})" in wrong.json()["fix"]
+    db.dispose()

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from oncofed.domain import Actor, Role
+from oncofed.services.network.names import resolve_centre_id
 from oncofed.store import audit
 from oncofed.store.db import Database
 from oncofed.web.auth import require_roles
@@ -24,12 +25,14 @@ DATE = r"^(\d{4}-\d{2}-\d{2}([T ][0-9:.]+Z?)?)?$"  # empty: no filter (the page 
 def _filters(
     user: str | None = Query(None, max_length=100),
     patient: str | None = Query(None, max_length=64),
-    centre: str | None = Query(None, max_length=64),
+    centre: str | None = Query(None, max_length=200, description="A centre: id, name or city"),
     action: str | None = Query(None, max_length=64),
     since: str | None = Query(None, pattern=DATE),
     until: str | None = Query(None, pattern=DATE),
     security: str | None = Query(None, pattern="^(|1|true|on)$", description="Security events only"),
+    db: Database = Depends(get_db),
 ) -> dict[str, str]:
+    centre = resolve_centre_id(db, (centre or "").strip(), field="centre")  # unknown: 422 naming it
     values = {
         "user": user,
         "patient": patient,

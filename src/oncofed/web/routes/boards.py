@@ -37,6 +37,7 @@ from oncofed.services.boards.decisions import DecisionConflict, TrialChoice, ent
 from oncofed.services.boards.reopen import scan_events
 from oncofed.services.boards.screen_failures import SCREEN_FAILURE_COLUMNS, screen_failures
 from oncofed.services.boards.signing import sign_record
+from oncofed.services.network.names import resolve_centre_id
 from oncofed.web.auth import require_roles
 from oncofed.web.csv_export import csv_response
 from oncofed.web.deps import MAX_ID, Db, Lang, RowId
@@ -111,9 +112,10 @@ def api_boards(
     db: Db,
     actor: BoardUser,
     lang: Lang,
-    centre: str | None = Query(None, max_length=64),
+    centre: str | None = Query(None, max_length=200, description="A centre: id, name or city"),
     format: str = FORMAT,
 ) -> Any:
+    centre = resolve_centre_id(db, (centre or "").strip(), field="centre")  # unknown: 422 naming it
     rows = list_boards(db, actor, centre_id=centre, lang=lang)
     if format == "csv":
         return csv_response(rows, BOARD_COLUMNS, "boards.csv")

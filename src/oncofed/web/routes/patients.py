@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from oncofed.domain import Actor
 from oncofed.presenters.patients import FACT_COLUMNS, grouped, notes_of, profile_json
+from oncofed.services.network.names import resolve_centre_id
 from oncofed.services.patients.search import SEARCH_COLUMNS, PatientQuery, resolve_patient_id, search_patients
 from oncofed.store.db import Database
 from oncofed.store.repositories import PatientRepository
@@ -40,8 +41,10 @@ def patient_query(
     stage: str = Query("", max_length=10, description="Stage group, e.g. IV (IVA, IVB too)"),
     gene: str = Query("", max_length=40, description="Gene or marker, e.g. EGFR, HER2"),
     variant: str = Query("", max_length=80, description="Variant or status, e.g. L858R, amplification"),
-    centre: str = Query("", max_length=64, description="One of your centres"),
+    centre: str = Query("", max_length=200, description="One of your centres: id, name or city"),
+    db: Database = Depends(get_db),
 ) -> PatientQuery:
+    centre = resolve_centre_id(db, centre.strip(), field="centre") or ""  # unknown: 422 naming it
     return PatientQuery(q=q, cancer=cancer, stage=stage, gene=gene, variant=variant, centre=centre)
 
 

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from oncofed.presenters.trials import search_json, trial_detail_json
 from oncofed.services.network.centres import list_centres
+from oncofed.services.network.names import resolve_centre_id
 from oncofed.services.trials.search import TrialQuery, get_trial, search_trials
 from oncofed.store.db import Database
 from oncofed.web.csv_export import csv_response
@@ -44,7 +45,7 @@ def trial_query(
     status: list[str] = Query([], description="Overall status (repeatable), e.g. RECRUITING"),
     phase: list[str] = Query([], description="Phase (repeatable), e.g. PHASE2"),
     condition: str = Query("", description="Condition contains this text"),
-    centre: str = Query("", description="Run at this network centre (id)"),
+    centre: str = Query("", max_length=200, description="Run at this network centre: id, name or city"),
     sex: str = Query("", description="FEMALE or MALE: trials admitting this sex"),
     age: str | None = Query(None, description="Trials admitting this age (years)"),
     city: str = Query("", description="Place for distances: a city"),
@@ -54,7 +55,9 @@ def trial_query(
     sort: str = Query("", pattern="^(|relevance|distance|id)$", description="relevance, distance or id"),
     page: int = Query(1, ge=1, le=MAX_PAGE),
     per_page: int = Query(20, ge=1, le=500),
+    db: Database = Depends(get_db),
 ) -> TrialQuery:
+    centre = resolve_centre_id(db, centre.strip(), field="centre") or ""  # unknown: 422 naming it
     return TrialQuery(
         q=q, status=[s for s in status if s], phase=[p for p in phase if p], condition=condition, centre=centre,
         sex=sex, age=_blank_none(age), city=city, lat=_blank_none(lat), lon=_blank_none(lon),
