@@ -319,3 +319,21 @@ def test_inflammatory_breast_cancer_is_t4d() -> None:
     assert outcome(c, not_ibc, "Inflammatory") is Outcome.SATISFIED
     assert outcome(c, unstaged, "Inflammatory") is Outcome.UNKNOWN
     same_in_batch(c, [ibc, staged, not_ibc, unstaged], DAY)
+
+
+def test_her2_low_is_her2_negative() -> None:
+    c = parse("- HER2-negative metastatic breast cancer", "- HER2-positive disease")
+    low = note("Metastatic breast cancer, ER 90%, HER2-low.")
+    positive = note("Metastatic breast cancer, ER 90%, HER2 3+.")
+    assert outcome(c, low, "HER2-negative") is Outcome.SATISFIED  # ASCO/CAP: HER2-low is HER2-negative
+    assert outcome(c, low, "HER2-positive") is Outcome.SATISFIED  # the exclusion does not apply
+    assert outcome(c, positive, "HER2-negative") is Outcome.VIOLATED
+    same_in_batch(c, [low, positive], DAY)
+
+
+def test_lab_names_restated_by_their_abbreviation_share_the_threshold() -> None:
+    c = parse("- Aspartate aminotransferase (AST) and alanine aminotransferase (ALT) <= 3 x ULN")
+    assert sorted(a.code for a in c[0].atoms if a.kind == "lab") == ["alt", "ast"]
+    high_ast = note("Gastric cancer. AST 4.2x ULN, ALT 1.1x ULN.")
+    assert outcome(c, high_ast, "Aspartate") is Outcome.VIOLATED
+    same_in_batch(c, [high_ast, note("Gastric cancer. AST 1x ULN, ALT 1x ULN.")], DAY)

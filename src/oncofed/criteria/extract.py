@@ -347,6 +347,16 @@ _ULN_ONLY = {"ast", "alt"}
 
 def lab_atoms(text: str) -> list[Atom]:
     mentions = vocab.find_lab_analytes(text)
+    # "aspartate aminotransferase (AST)": the abbreviation restates the name, one mention
+    mentions = [
+        x
+        for i, x in enumerate(mentions)
+        if not (
+            i > 0
+            and mentions[i - 1].code == x.code
+            and re.fullmatch(r"\s*\(\s*", text[mentions[i - 1].end : x.start])
+        )
+    ]
     out: list[Atom] = []
     pending: list[vocab.Mention] = []
     for i, mention in enumerate(mentions):
@@ -356,7 +366,7 @@ def lab_atoms(text: str) -> list[Atom]:
         if m and m.group("n") is None and not m.group("uln"):
             m = None
         if m is None or m.start() > 45:
-            if re.fullmatch(r"\s*(?:\([^)]*\)\s*)?(?:/|,|and|or|&)\s*", window):
+            if re.fullmatch(r"\s*\)?\s*(?:\([^)]*\)\s*)?(?:/|,|and|or|&)\s*", window):
                 pending.append(mention)  # "AST/ALT <= 2.5 x ULN": shares the next threshold
                 continue
             wnl = _WNL.search(window)

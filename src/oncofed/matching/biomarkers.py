@@ -27,6 +27,11 @@ def _biomarker_value_matches(f: Fact, wanted: str, code: str) -> bool | None:
             return None if status is None else status == want
         if want == "low":
             return HER2_LOW[got] if got != "2+" else None
+    if marker_key(code) == "HER2" and got == "low":  # HER2-low (IHC 1+, or 2+ without amplification)
+        if want in ("negative", "low"):  # is HER2-negative (ASCO/CAP): a HER2-negative trial is open to it
+            return True
+        if want == "positive":
+            return False
     if want in ("positive", "present", "detected", "mutated", "altered"):
         return got not in ("negative", "absent", "not detected", "wild type", "wildtype", "unmethylated")
     if want in ("negative", "wild type", "wildtype", "not detected"):
