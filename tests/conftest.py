@@ -56,6 +56,21 @@ def free_port() -> int:
 # --- databases -------------------------------------------------------------------------------
 
 
+def copy_sqlite(source: Database, target: Path) -> Path:
+    """A consistent copy of a live SQLite database through SQLite's backup API (WAL content included).
+
+    Never `shutil.copy` a database this process has open: closing any file descriptor of the file drops
+    every POSIX lock the process's SQLite connections hold on it (sqlite.org/howtocorrupt.html, 2.2),
+    and the shared demo database then fails with "disk I/O error" for later tests."""
+    import sqlite3
+
+    with sqlite3.connect(str(source.engine.url.database)) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    src.close()
+    dst.close()
+    return target
+
+
 @pytest.fixture(autouse=True)
 def _fresh_audit_context() -> Iterator[None]:
     """Each test starts with no audit request context: a command run in-process by `CliRunner` sets

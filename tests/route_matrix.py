@@ -9,7 +9,6 @@ covers is reported as unclassified and fails the test, so a new route cannot ski
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +23,7 @@ from oncofed.store.db import Database
 from oncofed.store.models import PatientRow, TrialSiteRow
 from oncofed.store.models_trust import AuditRow
 from oncofed.web.app import create_app
+from tests.conftest import copy_sqlite
 
 PATIENT = "patient-level"  # patients, their matches, pre-screening lists, notes: centre-scoped roles only
 PUBLIC = "public"  # trials, quality, centres: readable by everyone
@@ -175,11 +175,10 @@ class World:
 
 
 def make_world(demo_db: Database, folder: Path) -> World:
-    source = Path(demo_db.engine.url.database or "")
     with demo_db.engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     target = folder / "matrix.sqlite3"
-    shutil.copy(source, target)
+    copy_sqlite(demo_db, target)
     db = Database(f"sqlite:///{target}")
     with db.session() as s:
         rows = s.execute(select(PatientRow.id, PatientRow.centre_id).order_by(PatientRow.id)).all()

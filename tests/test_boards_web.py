@@ -4,7 +4,6 @@ indicators under /quality, and bad input refused with the field and the fix."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -16,6 +15,7 @@ from oncofed.domain import Actor, Role
 from oncofed.services.boards.access import utcnow
 from oncofed.store.db import Database
 from oncofed.store.models_boards import BoardRow, CaseRow
+from tests.conftest import copy_sqlite
 from tests.route_matrix import PATIENT_ID
 
 CLIN = Actor("clin-curie", Role.CLINICIAN, frozenset({"curie"}), "care")
@@ -27,7 +27,7 @@ def web_db(demo_db: Database, tmp_path_factory: pytest.TempPathFactory) -> Itera
     with demo_db.engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     target = tmp_path_factory.mktemp("boards-web") / "web.sqlite3"
-    shutil.copy(Path(demo_db.engine.url.database or ""), target)
+    copy_sqlite(demo_db, target)
     db = Database(f"sqlite:///{target}")
     yield db
     db.dispose()

@@ -5,12 +5,10 @@ record and its PDF, signs it, and finds the patient flagged on the trial's pre-s
 
 from __future__ import annotations
 
-import shutil
 import threading
 import time
 from collections.abc import Iterator
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -18,7 +16,7 @@ from sqlalchemy import select
 from oncofed.store.db import Database
 from oncofed.store.models_boards import BoardRow
 from tests.boards_fixtures import HOME, add_home_sites, patients_with_candidates
-from tests.conftest import SCREENSHOTS, LiveServer, free_port
+from tests.conftest import SCREENSHOTS, LiveServer, copy_sqlite, free_port
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +31,7 @@ def boards_server(
     with demo_db.engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     target = tmp_path_factory.mktemp("boards-browser") / "boards.sqlite3"
-    shutil.copy(Path(demo_db.engine.url.database or ""), target)
+    copy_sqlite(demo_db, target)
     db = Database(f"sqlite:///{target}")
     add_home_sites(db)
     port = free_port()

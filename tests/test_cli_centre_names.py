@@ -6,7 +6,6 @@ several commands printed an empty result for a name)."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from typer.testing import CliRunner
 from oncofed.cli import app
 from oncofed.errors import InputError
 from oncofed.store.db import Database
+from tests.conftest import copy_sqlite
 from tests.test_cli import run
 
 PROPOSALS = Path(__file__).resolve().parents[1] / "src/oncofed/resources/workforce/proposals"
@@ -58,9 +58,8 @@ def demo_copy(demo_db: Database, tmp_path_factory: pytest.TempPathFactory) -> Pa
     """The session's small demo network, copied: the commands write audit records and boards."""
     with demo_db.engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    source = Path(str(demo_db.engine.url.database))
     path = tmp_path_factory.mktemp("centre-names") / "demo.sqlite3"
-    shutil.copy(source, path)
+    copy_sqlite(demo_db, path)
     return path
 
 

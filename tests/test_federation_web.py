@@ -9,6 +9,7 @@ import pytest
 
 from oncofed.domain import Actor, Role
 from oncofed.store.db import Database
+from tests.conftest import copy_sqlite
 
 FED = Actor("fiona", Role.FEDERATION_HR, purpose="human resources")
 CURIE_HR = Actor("henri", Role.CENTRE_HR, frozenset({"curie"}), "human resources")
@@ -148,8 +149,6 @@ def test_generated_requests_to_hr_and_carbon_routes_never_fail(
 ) -> None:
     """schemathesis over /api/federation and /api/sustainability as the HR roles (the suite-wide
     schemathesis test runs as roles that are refused here)."""
-    import shutil
-    from pathlib import Path
 
     import schemathesis
     from hypothesis import HealthCheck, given, settings
@@ -158,7 +157,7 @@ def test_generated_requests_to_hr_and_carbon_routes_never_fail(
 
     with demo_db.engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    shutil.copy(Path(demo_db.engine.url.database or ""), tmp_path / "api.sqlite3")
+    copy_sqlite(demo_db, tmp_path / "api.sqlite3")
     app = create_app(Database(f"sqlite:///{tmp_path / 'api.sqlite3'}"))
     app.state.actor_resolver = lambda request: actor
     schema = schemathesis.openapi.from_asgi("/api/openapi.json", app)

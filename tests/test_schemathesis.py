@@ -3,9 +3,6 @@ roles, a bounded number of examples per operation: no request may produce a serv
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
@@ -13,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from oncofed.domain import Actor, Role
 from oncofed.store.db import Database
 from oncofed.web.app import create_app
+from tests.conftest import copy_sqlite
 
 EXAMPLES = 5
 # research staff and the DPO take the same code paths as the clinician and the trial manager here;
@@ -30,7 +28,7 @@ def api_db(demo_db: Database, tmp_path_factory: pytest.TempPathFactory) -> Datab
     with demo_db.engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     target = tmp_path_factory.mktemp("schemathesis") / "api.sqlite3"
-    shutil.copy(Path(demo_db.engine.url.database or ""), target)
+    copy_sqlite(demo_db, target)
     return Database(f"sqlite:///{target}")
 
 

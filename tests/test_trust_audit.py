@@ -6,7 +6,6 @@ refused read of another centre's patient left no trace."""
 from __future__ import annotations
 
 import getpass
-import shutil
 from pathlib import Path
 
 import pytest
@@ -18,6 +17,7 @@ from oncofed.services.prescreen.screening import StatusChange, change_status
 from oncofed.store import audit
 from oncofed.store.db import Database
 from oncofed.store.models import PatientRow
+from tests.conftest import copy_sqlite
 from tests.prescreen_fixtures import FAKE_ENGINE, TRIAL_ID, build_network, nurse
 
 
@@ -131,7 +131,7 @@ def test_opening_a_prescreening_list_with_get_changes_nothing(
 def cli_db(demo_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Database:
     with demo_db.engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    shutil.copy(Path(demo_db.engine.url.database or ""), tmp_path / "oncofed.sqlite3")
+    copy_sqlite(demo_db, tmp_path / "oncofed.sqlite3")
     monkeypatch.setenv("ONCOFED_VAR_DIR", str(tmp_path))
     monkeypatch.delenv("DATABASE_URL", raising=False)
     return Database(f"sqlite:///{tmp_path}/oncofed.sqlite3")
