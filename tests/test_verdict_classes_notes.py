@@ -319,6 +319,12 @@ def test_inflammatory_breast_cancer_is_t4d() -> None:
     assert outcome(c, not_ibc, "Inflammatory") is Outcome.SATISFIED
     assert outcome(c, unstaged, "Inflammatory") is Outcome.UNKNOWN
     same_in_batch(c, [ibc, staged, not_ibc, unstaged], DAY)
+    # carved out or an example of a wider category: no T4d requirement
+    wider = parse(
+        "- Clinical T1-T4 (except inflammatory breast cancer)\n- Any T4, including inflammatory breast cancer"
+    )
+    assert not [a for cr in wider for a in cr.atoms if a.kind == "tnm" and a.value == [{"t": "T4d"}]]
+    assert outcome(wider, not_ibc, "T1-T4") is not Outcome.VIOLATED
 
 
 def test_her2_low_is_her2_negative() -> None:

@@ -216,10 +216,24 @@ _INFLAMMATORY = compile_i(
 
 def tnm_atoms(text: str) -> list[Atom]:
     """TNM categories: each T starts an alternative, the N and M after it belong to it; a prefix
-    (c, p, y) or an N is needed ("T790M" is a variant). "at least cT1c" is an ordering: `operator` >=."""
-    if "nflammatory" in text and (m := _INFLAMMATORY.search(text)):
-        # "inflammatory breast cancer" is T4d (AJCC 8th): decided on the TNM of the note
-        return [_atom("tnm", "in", m.span(), text, value=[{"t": "T4d"}], attributes={"read": "inflammatory"})]
+    (c, p, y) or an N is needed ("T790M" is a variant). "at least cT1c" is an ordering: `operator` >=.
+    Without categories, "inflammatory breast cancer" is T4d (AJCC 8th), unless it is carved out."""
+    out = _tnm_categories(text)
+    m = _INFLAMMATORY.search(text) if not out and "nflammatory" in text else None
+    # only where it is the criterion's own category: not "T1-T4 (except inflammatory ...)", "Any T4,
+    # including inflammatory ..." (an example of a wider category)
+    if m and not _T_CATEGORY.search(text) and not _NOT_ITSELF.search(text, max(0, m.start() - 25), m.start()):
+        out = [_atom("tnm", "in", m.span(), text, value=[{"t": "T4d"}], attributes={"read": "inflammatory"})]
+    return out
+
+
+_T_CATEGORY = compile_i(r"(?<![\w-])[cpy]{0,2}t[0-4x]\b")
+_NOT_ITSELF = compile_i(
+    r"\b(?:except|excluding|other\s+than|not|non|without|no|but|including|such\s+as|e\.g\.)\b[^.;]{0,15}$"
+)
+
+
+def _tnm_categories(text: str) -> list[Atom]:
     if not re.search(r"(?<![\w-])[cpuy]{0,2}[TN][0-4is+]", text):
         return []
     tokens = list(_TNM_TOKEN.finditer(text))
