@@ -40,6 +40,30 @@ _DATE = re.compile(
     r")(?![\w/]|\.\d)",
     re.IGNORECASE,
 )
+# Where a date may start (every shape opens with a digit or a month word, after no [\w/.]): `re` scans
+# for a first character in C here, where `_DATE`, opening with a lookbehind, is tried at every position
+_DIGIT_START = re.compile(r"[0-9](?<![\w/.][0-9])")
+_MONTH_START = re.compile(_MONTH_WORDS)  # on the lower-cased text
+
+
+def _date_matches(text: str) -> list[re.Match[str]]:
+    """`_DATE.finditer(text)`, the pattern tried only where a date may start (ASCII text: lower-casing
+    keeps every offset; other text is searched as written)."""
+    if not text.isascii():
+        return list(_DATE.finditer(text))
+    starts = sorted(
+        {m.start() for m in _DIGIT_START.finditer(text)}
+        | {m.start() for m in _MONTH_START.finditer(text.lower())}
+    )
+    out: list[re.Match[str]] = []
+    end = 0
+    for pos in starts:
+        if pos >= end and (m := _DATE.match(text, pos)) is not None:
+            out.append(m)
+            end = m.end()
+    return out
+
+
 _NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 _AGO = re.compile(
     r"\b(?P<n>\d{1,3}|a|an|one|two|three|four|five|six)\s*(?P<u>days?|d|weeks?|wks?|w|months?|mo|years?|yrs?|y)\s+ago\b"
@@ -111,7 +135,7 @@ def _absolute(m: re.Match[str], text: str) -> DateMention | None:
 def _absolute_dates(text: str) -> tuple[DateMention, ...]:
     if not any(ch.isdigit() for ch in text):
         return ()
-    out = [d for m in _DATE.finditer(text) if (d := _absolute(m, text)) is not None]
+    out = [d for m in _date_matches(text) if (d := _absolute(m, text)) is not None]
     today_plus = date.today() + timedelta(days=366)
     return tuple(d for d in out if date(1900, 1, 1) <= d.earliest <= today_plus)
 
