@@ -35,13 +35,13 @@ from oncofed.ingest.patients.notes import (
 )
 from oncofed.ingest.patients.notes.dates import dated
 from oncofed.ingest.patients.notes.mentions import Target
-from oncofed.ingest.patients.notes.text import clauses, containing, sentences, words_re
+from oncofed.ingest.patients.notes.text import clauses, containing, fast_i, sentences, words_re
 
 SUPPRESSED = {"hepatitis", "alcoholic_liver_disease", "metabolic_liver_disease"}  # wording guards, not codes
 Pending = tuple[str, int, int, dict[str, Any]]  # kind, start, end, the fields of the Fact
 VALUE_KEYED = {"lab", "biomarker", "ecog", "karnofsky", "life_expectancy", "prior_lines", "age", "sex"}
 MENTIONED = {"CANCER", "DRUG", "CLASS", "REGIMEN", "GENE", "COMORBIDITY", "METASTASIS", "SITE", "LESION"}
-_ADVANCED = compile_i(r"\b(?:metasta\w*|stage\s+iv|advanced|widespread)\b")
+_ADVANCED = fast_i(r"\b(?:metasta\w*|stage\s+iv|advanced|widespread)\b")
 _NEGATED_BEFORE = re.compile(r"(?:\bno\b|\bnot\b|\bwithout\b|\bnon-?|\bfree of\b)[^.;]{0,30}$", re.I)
 _COMPLICATION = re.compile(
     r"^\s*(?:complications?|retinopathy|neuropathy|nephropathy|ketoacidosis|foot|ulcers?)\b", re.I
@@ -383,7 +383,7 @@ def condition_status(text: str, start: int, end: int) -> str | None:
     return None
 
 
-_HBA1C = compile_i(
+_HBA1C = fast_i(
     r"\b(?:hba1c|hb\s*a1c|a1c|glyc(?:at|os)ylated\s+ha?emoglobin)\s*(?:of|was|is|=|:)?\s*(\d{1,3}(?:[.,]\d)?)\s*(%|mmol/mol)"
 )
 

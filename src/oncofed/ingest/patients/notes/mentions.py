@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from oncofed.criteria import context
 from oncofed.criteria import vocab as shared_vocab
+from oncofed.criteria.fast_regex import compile_fast
 from oncofed.ingest.patients.common import note_vocab
 from oncofed.ingest.patients.notes import scopes
 from oncofed.ingest.patients.notes.text import any_between, clauses, containing, last_before, sentences
@@ -138,7 +139,7 @@ def _procedure(word: str) -> str:
 
 
 _NAIVE_AFTER = re.compile(r"[\s-]*(?:treatment[\s-]+|therapy[\s-]+)?na[iï]ve\b", re.I)
-_AFTER_HYPHEN = re.compile(r"(?<=[A-Za-z0-9])-([A-Za-z][A-Za-z0-9]{3,})")
+_AFTER_HYPHEN = compile_fast(r"(?<=[A-Za-z0-9])-([A-Za-z][A-Za-z0-9]{3,})")
 
 
 def _hyphen_joined_drugs(text: str) -> list[tuple[int, int, str, str]]:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from oncofed.criteria.caseless import Caseless, compile_i
+from oncofed.criteria.fast_regex import compile_fast
 from oncofed.criteria.vocab import medication_classes
 from oncofed.ingest.patients.common import drug_class
 from oncofed.ingest.patients.notes.mentions import Target, extra_drug_classes, regimens
@@ -367,4 +368,4 @@ def prior_lines(
 
 
 _LIST_END = re.compile(r";|->|→|\(|\bthen\b|\bfollowed\b", re.I)
-_LIST_SEP = re.compile(r",|\band\b(?!/)")
+_LIST_SEP = compile_fast(r",|\band\b(?!/)")

@@ -9,31 +9,32 @@ from collections.abc import Callable
 from typing import Any
 
 from oncofed.criteria.caseless import Caseless, compile_i
+from oncofed.criteria.fast_regex import compile_fast
 from oncofed.ingest.patients.common import valid_ecog, valid_karnofsky
 from oncofed.ingest.patients.notes.scopes import NoteScopes, cues, rules
-from oncofed.ingest.patients.notes.text import any_between, containing, sentences, words_re
+from oncofed.ingest.patients.notes.text import any_between, containing, fast_i, sentences, words_re
 
 Add = Callable[..., None]
 
 AGE_RE = compile_i(
     r"\b(\d{1,3})[- ](?:year|yr)s?[- ]old\b|\b(\d{1,3})\s*(?:yo|y/o|y\.o\.)\b|\baged?\s+(\d{1,3})\b|^\s*(\d{1,3})\s*(?:m|f|yo [mf])\b"
 )
-MONTHS_RE = compile_i(r"\b(\d{1,2})[- ]months?[- ]old\b")
+MONTHS_RE = fast_i(r"\b(\d{1,2})[- ]months?[- ]old\b")
 SEX_WORDS = {
     "woman": "FEMALE", "female": "FEMALE", "lady": "FEMALE", "girl": "FEMALE", "she": "FEMALE",
     "man": "MALE", "male": "MALE", "gentleman": "MALE", "boy": "MALE", "he": "MALE",
     "her": "FEMALE", "his": "MALE", "him": "MALE",
 }  # fmt: skip
-SEX_RE = compile_i(r"\b(woman|female|lady|girl|man|male|gentleman|boy|she|he)\b")
-SEX_PRONOUN_RE = compile_i(r"\b(his|him|her)\b")
-SEX_LETTER_RE = re.compile(r"\b\d{1,3}\s*(?:yo|y/o|y\.o\.|year[- ]old)?\s*([MF])\b")  # "74M", "60 yo M"
+SEX_RE = fast_i(r"\b(woman|female|lady|girl|man|male|gentleman|boy|she|he)\b")
+SEX_PRONOUN_RE = fast_i(r"\b(his|him|her)\b")
+SEX_LETTER_RE = compile_fast(r"\b\d{1,3}\s*(?:yo|y/o|y\.o\.|year[- ]old)?\s*([MF])\b")  # "74M", "60 yo M"
 ECOG_RE = re.compile(
     r"\b(ECOG|WHO|Zubrod)\)?(?:\s+performance\s+(?:status|score))?(?:\s*\((?:PS|ECOG)\))?(?:\s+(?:PS|score))?"
     r"\s*(?:of|is|was|=|:)?\s*([0-5])\b(?!\s*(?:[-–]|to|or)\s*\d)",
     re.I,
 )
 # "PS 2 (ECOG)", "PS 1": a performance status written without its scale first is ECOG / WHO (the same scale)
-PS_RE = re.compile(r"\bPS\s*(?:of|is|was|=|:)?\s*([0-4])\b(?!\s*(?:[-–]|to|or)\s*\d)(?:\s*\((ECOG|WHO)\))?")
+PS_RE = compile_fast(r"\bPS\s*(?:of|is|was|=|:)?\s*([0-4])\b(?!\s*(?:[-–]|to|or)\s*\d)(?:\s*\((ECOG|WHO)\))?")
 KPS_RE = re.compile(
     # Lansky (play-performance, children) is scored on Karnofsky's 0-100 scale, as criteria pair them
     r"\b(Karnofsky|KPS|Lansky)(?:\s+play)?(?:[\s-]+performance(?:\s+(?:status|score|scale))?|\s+score)?"
