@@ -43,7 +43,9 @@ _DATE = re.compile(
 # Where a date may start (every shape opens with a digit or a month word, after no [\w/.]): `re` scans
 # for a first character in C here, where `_DATE`, opening with a lookbehind, is tried at every position
 _DIGIT_START = re.compile(r"[0-9](?<![\w/.][0-9])")
-_MONTH_START = re.compile(_MONTH_WORDS)  # on the lower-cased text
+_MONTH_START = re.compile(
+    "|".join(sorted({w[:3] for w in _MONTHS}))
+)  # every month word opens so (lower case)
 
 
 def _date_matches(text: str) -> list[re.Match[str]]:

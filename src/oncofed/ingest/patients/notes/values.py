@@ -28,21 +28,21 @@ SEX_WORDS = {
 SEX_RE = fast_i(r"\b(woman|female|lady|girl|man|male|gentleman|boy|she|he)\b")
 SEX_PRONOUN_RE = fast_i(r"\b(his|him|her)\b")
 SEX_LETTER_RE = compile_fast(r"\b\d{1,3}\s*(?:yo|y/o|y\.o\.|year[- ]old)?\s*([MF])\b")  # "74M", "60 yo M"
-ECOG_RE = re.compile(
-    r"\b(ECOG|WHO|Zubrod)\)?(?:\s+performance\s+(?:status|score))?(?:\s*\((?:PS|ECOG)\))?(?:\s+(?:PS|score))?"
-    r"\s*(?:of|is|was|=|:)?\s*([0-5])\b(?!\s*(?:[-–]|to|or)\s*\d)",
-    re.I,
+# case-insensitive; written in lower case so that the lower-case search is compiled fast (fast_i)
+ECOG_RE = fast_i(
+    r"\b(ecog|who|zubrod)\)?(?:\s+performance\s+(?:status|score))?(?:\s*\((?:ps|ecog)\))?(?:\s+(?:ps|score))?"
+    r"\s*(?:of|is|was|=|:)?\s*([0-5])\b(?!\s*(?:[-–]|to|or)\s*\d)"
 )
 # "PS 2 (ECOG)", "PS 1": a performance status written without its scale first is ECOG / WHO (the same scale)
 PS_RE = compile_fast(r"\bPS\s*(?:of|is|was|=|:)?\s*([0-4])\b(?!\s*(?:[-–]|to|or)\s*\d)(?:\s*\((ECOG|WHO)\))?")
-KPS_RE = re.compile(
+KPS_RE = fast_i(
     # Lansky (play-performance, children) is scored on Karnofsky's 0-100 scale, as criteria pair them
-    r"\b(Karnofsky|KPS|Lansky)(?:\s+play)?(?:[\s-]+performance(?:\s+(?:status|score|scale))?|\s+score)?"
-    r"\s*(?:of|is|was|=|:)?\s*(\d{2,3})\s*%?(?!\s*[-–]\s*\d)",
-    re.I,
+    r"\b(karnofsky|kps|lansky)(?:\s+play)?(?:[\s-]+performance(?:\s+(?:status|score|scale))?|\s+score)?"
+    r"\s*(?:of|is|was|=|:)?\s*(\d{2,3})\s*%?(?!\s*[-–]\s*\d)"
 )
 STAGE_RE = re.compile(r"\bstage\s+(IV|III|II|I|[0-4])([ABC]?)(?![\w-])", re.I)
 TNM_RE = re.compile(r"\b([cpy]{0,2})T([0-4][a-d]?|is|x)\s*N([0-3][a-c]?|x)\s*M([01][a-c]?|x)\b")
+_TNM_CORE = re.compile(r"T(?:[0-4][a-d]?|is|x)\s*N")  # in every TNM_RE match; opens with a literal: fast
 LIFE_RE = re.compile(
     r"\b(?:life\s+expectancy|expected\s+survival(?:\s+time)?|survival\s+expectancy|expected\s+to\s+live)"
     r"(?:\s+(?:of|was|is|estimated\s+at))?\s*(?:(more\s+than|greater\s+than|over|longer\s+than|at\s+least|>|≥)\s*)?"
@@ -112,7 +112,8 @@ def stage(
     sentence that names no cancer is not read. Returns the status facts TNM implies (M0 / M1)."""
     low = text.lower()
     inflammatory = _inflammatory(text, note_scopes) if "inflammatory" in low else None
-    if "stage" not in low and not TNM_RE.search(text) and inflammatory is None:
+    tnm_written = _TNM_CORE.search(text) is not None
+    if "stage" not in low and not (tnm_written and TNM_RE.search(text)) and inflammatory is None:
         return []
     non_cancer, cancer_words = _stage_res()
     sents = sentences(text)
@@ -133,7 +134,11 @@ def stage(
         stage_facts.append({"start": m.start(), "end": m.end(), "group": group})
         break
     implied: list[dict[str, Any]] = []
-    tnm = next((m for m in TNM_RE.finditer(text) if note_scopes.scope_of(m.start()) is None), None)
+    tnm = (
+        next((m for m in TNM_RE.finditer(text) if note_scopes.scope_of(m.start()) is None), None)
+        if tnm_written
+        else None
+    )
     attrs = None
     if tnm:
         attrs = {
