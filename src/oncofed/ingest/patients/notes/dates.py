@@ -42,7 +42,8 @@ _DATE = re.compile(
 )
 # Where a date may start (every shape opens with a digit or a month word, after no [\w/.]): `re` scans
 # for a first character in C here, where `_DATE`, opening with a lookbehind, is tried at every position
-_DIGIT_START = re.compile(r"[0-9](?<![\w/.][0-9])")
+# a date opens with a run of 1, 2 or 4 digits (a day, a month, a year): "250 mg" and "123456" open none
+_DIGIT_START = re.compile(r"[0-9](?<![\w/.][0-9])(?:[0-9]|[0-9]{3})?(?![0-9])")
 _MONTH_START = re.compile(
     "|".join(sorted({w[:3] for w in _MONTHS}))
 )  # every month word opens so (lower case)

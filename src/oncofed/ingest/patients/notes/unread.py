@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 
 from oncofed.criteria.caseless import compile_i
 from oncofed.ingest.patients.notes.scopes import NoteScopes, rules
@@ -45,8 +46,8 @@ def unread_sentences(
     # one pass over the note's tokens (prefix tests in C), then placed in sentences
     prefixes, vital_words = _word_lists()
     words, token_starts, _ = tokens(text)
-    signals = [s for w, s in zip(words, token_starts, strict=True) if w.startswith(prefixes)]
-    vitals = [s for w, s in zip(words, token_starts, strict=True) if w in vital_words]
+    signals = list(itertools.compress(token_starts, map(str.startswith, words, itertools.repeat(prefixes))))
+    vitals = list(itertools.compress(token_starts, map(vital_words.__contains__, words)))
     numbers = [m.start() for m in _NUMBER_UNIT.finditer(text)]
 
     def inside(positions: list[int], s: int, e: int) -> bool:
