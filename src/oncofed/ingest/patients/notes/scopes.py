@@ -68,6 +68,8 @@ class NoteScopes:
 
     def scope_of(self, start: int) -> str | None:
         """The scope holding character `start` (the innermost, i.e. latest-opened), or None."""
+        if not self.spans:
+            return None  # most notes have no trial, plan or allergy scope
         i = bisect.bisect_right(self.spans, (start, float("inf"), "")) - 1
         found = None
         while i >= 0:

@@ -19,7 +19,7 @@ import re
 from oncofed.criteria import vocab as shared_vocab
 from oncofed.criteria.caseless import Caseless, compile_i
 from oncofed.ingest.patients.common import note_vocab
-from oncofed.ingest.patients.notes.text import words_re
+from oncofed.ingest.patients.notes.text import fast_i, words_re
 
 _DET = r"(?:(?:the|her|his|their|both|multiple|several|bilateral|left|right)\s+)*"
 
@@ -31,8 +31,9 @@ def _site_words() -> tuple[Caseless, dict[str, str]]:
 
 
 @functools.cache
-def _patterns() -> list[tuple[Caseless, bool, bool]]:
-    """(pattern whose group 1 lists sites, needs an advanced disease, skips the primary's organ)."""
+def _patterns() -> list[tuple[Caseless, bool, bool, tuple[str, ...]]]:
+    """(pattern whose group 1 lists sites, needs an advanced disease, skips the primary's organ, words one
+    of which every match holds in lower case: the pattern is not tried on an ASCII note without them)."""
     sites, _ = _site_words()
     site = sites.pattern
     listed = rf"{site}(?:\s*(?:,|and|or|&)\s*{_DET}{site})*"
@@ -40,20 +41,20 @@ def _patterns() -> list[tuple[Caseless, bool, bool]]:
         r"(?:\s+(?:were|was|are|is|had))?(?:\s+(?:limited|confined|mainly|only|predominantly))?\s+"
         rf"(?:to|in|into|involving|within|throughout)\s+{_DET}({listed})"
     )
-    after_metastasis = compile_i(
+    after_metastasis = fast_i(
         r"\b(?:metastas[ie]s|metastasi[sz]ed|metastatic(?:\s+(?:lesions?|disease|deposits|foci|nodules)|"
         r"(?:\s+[\w/+-]+){1,4}?(?=\s+to\s))?|spread|mets)" + tail
     )
-    after_progression = compile_i(r"\b(?:progression|progressed|recurrence|recurred|relapsed?)" + tail)
+    after_progression = fast_i(r"\b(?:progression|progressed|recurrence|recurred|relapsed?)" + tail)
     lesion = compile_i(
         rf"\b(?:measurable\s+)?(?:tumou?r\s+)?(?:lesions?|masses|mass|nodules?|deposits)\s+(?:in|of|involving|within)\s+{_DET}({listed})"
     )
     only = compile_i(rf"\b({site})[\s-]+only\s+(?:metastases|metastatic\s+disease|disease|metastasis)\b")
     return [
-        (after_metastasis, False, False),
-        (only, False, False),
-        (after_progression, False, True),
-        (lesion, True, True),
+        (after_metastasis, False, False, ("metasta", "spread", "mets")),
+        (only, False, False, ("only",)),
+        (after_progression, False, True, ("progress", "recur", "relaps")),
+        (lesion, True, True, ("lesion", "mass", "nodul", "deposit")),
     ]
 
 
@@ -81,8 +82,9 @@ def site_spans(text: str, advanced: bool, primary_tissue: str | None) -> list[tu
     sites_re, by_word = _site_words()
     tissues: dict[str, str] = note_vocab()["site_tissue"]
     out: list[tuple[int, int, str]] = []
-    for pattern, needs_advanced, not_primary in _patterns():
-        if needs_advanced and not advanced:
+    ascii_text = text.isascii()  # lower-casing ASCII is exactly what the patterns' IGNORECASE folds
+    for pattern, needs_advanced, not_primary, words in _patterns():
+        if (needs_advanced and not advanced) or (ascii_text and not any(w in low for w in words)):
             continue
         for m in pattern.finditer(text):
             for w in sites_re.finditer(text, m.start(1), m.end(1)):
