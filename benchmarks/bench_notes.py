@@ -166,6 +166,11 @@ def main() -> None:
         ),
         f"Baseline: commit {args.baseline_name} (the extractor before issue 15), run from a git worktree in the same "
         "minutes. Intervals: 95% percentile bootstrap over notes (1,000 resamples).",
+        "Speed is CPU time of the timed pass only: each process first reads a warm-up note and a mixed-language "
+        "line (`benchmarks/notes_dump.py`), so no one-time load falls in the pass. Until commit b18fc02 the "
+        "warm-up was English only and py3langid's language model (~80 ms CPU, loaded by the first note whose "
+        "language words are not decisive) was loaded inside the ~0.3 s pass of the current reader, which read "
+        "about a fifth slower than its per-note cost; the baseline loads no such model.",
     ]
     for half, label in (
         ("A", "Half A (development)"),
