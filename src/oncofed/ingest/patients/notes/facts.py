@@ -60,8 +60,32 @@ def _res() -> tuple[Caseless, dict[str, Caseless], set[str]]:
     return words_re(scopes.rules()["cancer_context"]), types, set(nv["status_needs_cancer_context"])
 
 
+@functools.cache
+def _load() -> None:
+    """Every vocabulary and pattern of the reader, built at the first note (not at the first note that needs
+    one of them), so that each later note costs its own reading only."""
+    biomarkers._status_phrases()
+    _res()
+    labs._note_lab_index()
+    labs._unit_rewrites()
+    mentions._note_index()
+    mentions.regimens()
+    mentions.extra_drug_classes()
+    scopes._cues()
+    scopes._headings()
+    scopes._anchor_res()
+    sites._patterns()
+    sites._status_res()
+    therapy._setting_res()
+    therapy._cancer_context()
+    therapy._class_names()
+    unread._word_lists()
+    values._stage_res()
+
+
 def extract(text: str, note_id: str, source: str) -> PatientProfile:
     """The facts of one note, each with its character span and provenance."""
+    _load()
     p = PatientProfile(id="", centre_id="")
     pending: list[Pending] = []
 
