@@ -1,6 +1,6 @@
 """Notes -> facts quality (per kind P / R / F1 with bootstrap intervals) and speed, side by side with a baseline.
 
-Run: .venv/bin/python -m benchmarks.bench_notes [--baseline-src /tmp/oncofed-notes-base/src] [--rounds 3]
+Run: .venv/bin/python -m benchmarks.bench_notes [--baseline-src /tmp/oncofed-notes-base/src] [--rounds 7]
      [--errors A]   (print the development half's misses and false positives; half B stays unread)
 
 The baseline is another commit's source tree, checked out once with
@@ -122,7 +122,7 @@ def main() -> None:
     parser.add_argument("--baseline-src", type=Path, default=Path("/tmp/oncofed-notes-base/src"))
     parser.add_argument("--baseline-name", default="bef02d6")
     parser.add_argument(
-        "--rounds", type=int, default=3, help="speed runs per tree (fresh processes, alternating)"
+        "--rounds", type=int, default=7, help="speed runs per tree (fresh processes, alternating)"
     )
     parser.add_argument("--errors", choices=["A", "B"], help="print this half's misses and false positives")
     parser.add_argument("--no-write", action="store_true", help="print only; docs/BENCHMARKS.md unchanged")
