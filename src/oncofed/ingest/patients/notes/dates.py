@@ -44,9 +44,12 @@ _DATE = re.compile(
 # for a first character in C here, where `_DATE`, opening with a lookbehind, is tried at every position
 # a date opens with a run of 1, 2 or 4 digits (a day, a month, a year): "250 mg" and "123456" open none
 _DIGIT_START = re.compile(r"[0-9](?<![\w/.][0-9])(?:[0-9]|[0-9]{3})?(?![0-9])")
+_MONTH_OPENINGS = sorted({w[:3] for w in _MONTHS})  # every month word opens so (lower case)
 _MONTH_START = re.compile(
-    "|".join(sorted({w[:3] for w in _MONTHS}))
-)  # every month word opens so (lower case)
+    "(?:{})".format("|".join(_MONTH_OPENINGS))
+    # not after a word character, "/" or "." (as _DATE): the lookbehind is checked after the literal is found
+    + (r"(?<![\w/.]\w{3})" if all(len(w) == 3 for w in _MONTH_OPENINGS) else "")
+)
 
 
 def _date_matches(text: str) -> list[re.Match[str]]:
@@ -54,10 +57,10 @@ def _date_matches(text: str) -> list[re.Match[str]]:
     keeps every offset; other text is searched as written)."""
     if not text.isascii():
         return list(_DATE.finditer(text))
-    starts = sorted(
-        {m.start() for m in _DIGIT_START.finditer(text)}
-        | {m.start() for m in _MONTH_START.finditer(text.lower())}
-    )
+    starts = [m.start() for m in _DIGIT_START.finditer(text)]
+    months = [m.start() for m in _MONTH_START.finditer(text.lower())]
+    if months:  # a digit and a letter never share a position
+        starts = sorted(starts + months)
     out: list[re.Match[str]] = []
     end = 0
     for pos in starts:
@@ -136,7 +139,7 @@ def _absolute(m: re.Match[str], text: str) -> DateMention | None:
 
 @functools.lru_cache(maxsize=256)
 def _absolute_dates(text: str) -> tuple[DateMention, ...]:
-    if not any(ch.isdigit() for ch in text):
+    if not any(map(str.isdigit, text)):
         return ()
     out = [d for m in _date_matches(text) if (d := _absolute(m, text)) is not None]
     today_plus = date.today() + timedelta(days=366)
@@ -217,7 +220,7 @@ def dated(text: str, kind: str, start: int, end: int, fields: dict[str, Any]) ->
     30/01/2024"), else the sentence's leading date ("2016: mastectomy ..."); an event's date from its
     clause ("DVT 6 weeks ago", "pneumonitis 11/2021"), whose range keeps its earliest day apart
     (`when_earliest`, ISO: a window is decided only when the whole range falls in or out of it)."""
-    if kind not in _DATED_KINDS or fields.get("negated") or not any(ch.isdigit() for ch in text):
+    if kind not in _DATED_KINDS or fields.get("negated") or not any(map(str.isdigit, text)):
         return fields
     found = dates(text)
     if not found:
