@@ -31,6 +31,7 @@ from __future__ import annotations
 import functools
 import itertools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -210,12 +211,30 @@ _COORDINATED = re.compile(
 )
 
 
+# Where `_COORDINATED` can match: a match consumes only letters, hyphens, white space, commas and slashes,
+# so it lies inside one run of `_RUN` (word characters too, so that the character after a run is never a
+# word character and `\b` means at the run's end what it means in the whole text), and that run holds
+# one of its nouns (case-sensitive, as in the pattern). Scanning only those runs gives exactly the
+# matches of `_COORDINATED.finditer(text)`, without trying the pattern at every word of the text.
+_RUN = re.compile(r"[\w\s,/-]+")
+_NOUNS = ("carcinoma", "cancer", "tumor", "tumour", "neoplasm")
+
+
+def _coordinated_matches(text: str) -> Iterator[re.Match[str]]:
+    if not any(n in text for n in _NOUNS):
+        return
+    for run in _RUN.finditer(text):
+        chunk = run.group()
+        if any(n in chunk for n in _NOUNS):
+            yield from _COORDINATED.finditer(text, run.start(), run.end())
+
+
 def _coordinated(text: str, found: list[Mention]) -> list[Mention]:
     """Mentions of coordinated cancer names the index cannot see whole: each conjunct is tried as
     "<shared words> <conjunct> <noun>" ("invasive ductal carcinoma", "invasive lobular carcinoma")."""
     added: list[Mention] = []
     index = _cancer_index()
-    for m in _COORDINATED.finditer(text):
+    for m in _coordinated_matches(text):
         pre, noun = m.group("pre"), m.group("noun")
         for side in ("a", "b"):
             start, end = m.span(side)
