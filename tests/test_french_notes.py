@@ -173,3 +173,99 @@ def test_spans_always_map_inside_the_text(text: str) -> None:
     for f in facts_of(rw.source):
         a, b = f.provenance.span
         assert 0 <= a <= b <= len(rw.source)
+
+
+# ---- the wordings of the verdict passes (issue 23, second pass): one class of French wording per test ----
+
+
+def fact_of(text: str, kind: str, code: str | None = None) -> Any:
+    found = [f for f in facts_of(text) if f.kind == kind and (code is None or f.code == code)]
+    assert found, f"no {kind} {code} in {[(f.kind, f.code) for f in facts_of(text)]}"
+    return found[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("Patient de 62 ans, HTA équilibrée sous amlodipine.", "controlled"),
+        ("Patiente de 70 ans, diabète de type 2 mal équilibré, hémoglobine glyquée à 9,4 %.", "uncontrolled"),
+        (
+            "Patient de 55 ans, hypertension artérielle non contrôlée malgré trois traitements.",
+            "uncontrolled",
+        ),
+    ],
+)
+def test_controlled_and_uncontrolled_conditions(text: str, status: str) -> None:
+    controlled = [f.attributes.get("controlled") for f in facts_of(text) if f.kind == "comorbidity"]
+    assert controlled == [status == "controlled"]
+
+
+def test_an_event_n_units_ago_is_dated_like_its_english_twin() -> None:
+    french = (
+        "Consultation du 15/03/2024. Patient de 60 ans. Embolie pulmonaire il y a 2 mois, sous tinzaparine."
+    )
+    english = "Clinic 15/03/2024. 60 y/o M. Pulmonary embolism 2 months ago, on tinzaparin."
+    fr, en = (
+        fact_of(french, "comorbidity", "thromboembolism"),
+        fact_of(english, "comorbidity", "thromboembolism"),
+    )
+    assert fr.when is not None and (fr.when, fr.attributes) == (en.when, en.attributes)
+    assert fact_of(french, "medication", "tinzaparin").attributes.get("current") is True
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "status"),
+    [
+        ("Patiente de 48 ans. Hépatite C chronique, ARN VHC 3,2 x 10^6 UI/mL, jamais traitée.", "hepatitis_c", "active"),
+        ("Patient de 51 ans. Hépatite C traitée en 2017, RVS, charge virale indétectable.", "hepatitis_c", "resolved"),
+        ("Patient de 39 ans, allogreffé. Réactivation du CMV, charge virale 12 000 UI/mL en hausse.", "viral_infection", "active"),
+        ("Patient de 44 ans, allogreffé. GVH aiguë digestive grade III active.", "graft_versus_host_disease", "active"),
+    ],
+)  # fmt: skip
+def test_viral_loads_reactivations_and_gvhd(text: str, code: str, status: str) -> None:
+    assert fact_of(text, "comorbidity", code).attributes.get("status") == status
+
+
+def test_symptoms_effusions_and_psychiatric_history() -> None:
+    effusion = fact_of("Patient de 67 ans. Épanchement pleural gauche, dyspnée d'effort.", "comorbidity")
+    assert (effusion.code, effusion.attributes.get("status")) == ("pleural_effusion", "symptomatic")
+    bipolar = fact_of("Patiente de 35 ans. Trouble bipolaire stabilisé sous valproate.", "comorbidity")
+    assert (bipolar.code, bipolar.attributes.get("controlled")) == ("psychiatric_illness", True)
+
+
+def test_long_term_steroids_and_topical_forms() -> None:
+    steroid = fact_of(
+        "Patient de 72 ans. Corticothérapie au long cours pour une pseudopolyarthrite.", "treatment"
+    )
+    assert steroid.attributes.get("qualifier") == "chronic"
+    cream = fact_of("Patiente de 40 ans. Psoriasis : kétoconazole crème deux fois par semaine.", "medication")
+    assert (cream.code, cream.attributes.get("route")) == ("ketoconazole", "topical")
+
+
+def test_cancer_wordings_keep_their_histology_for_the_engine() -> None:
+    # the matching engine reads a cancer's `attributes.text` for its histology words, in English
+    oesophagus = fact_of(
+        "Patient de 64 ans, carcinome épidermoïde du tiers inférieur de l'œsophage.", "primary_cancer"
+    )
+    assert oesophagus.code == "ESCC" and "squamous" in oesophagus.attributes["text"]
+    mixed = fact_of(
+        "Patiente de 57 ans, carcinome mixte canalaire et lobulaire du sein droit.", "primary_cancer"
+    )
+    assert mixed.code == "MDLC"
+    text = "Patiente de 45 ans, cancer du sein inflammatoire gauche."
+    inflammatory = fact_of(text, "primary_cancer")
+    assert text[slice(*inflammatory.provenance.span)].startswith("cancer du sein inflammatoire")
+    assert fact_of(text, "tnm").attributes.get("read") == "inflammatory"
+    relapse = "Patient de 58 ans. Myélogramme : rechute du myélome, plasmocytose 30 %."
+    assert ("disease_status", "recurrent", False) in keyed(facts_of(relapse))
+
+
+def test_her2_score_0_whole_brain_radiotherapy_and_adnexal_surgery() -> None:
+    her2 = fact_of(
+        "Patiente de 50 ans, carcinome canalaire infiltrant, HER2 score 0, RE 95 %.", "biomarker", "HER2"
+    )
+    assert (her2.value, her2.attributes.get("kind")) == ("0", "ihc")
+    wbrt = fact_of("Patient de 61 ans. Irradiation encéphalique totale 20 Gy en 2022.", "treatment")
+    assert wbrt.attributes.get("site") == "whole brain"
+    surgery = keyed(facts_of("Patiente de 66 ans. Hystérectomie totale et ovariectomie bilatérale en 2010."))
+    assert {("procedure", "hysterectomy", False), ("procedure", "oophorectomy", False)} <= surgery

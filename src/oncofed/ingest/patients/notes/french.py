@@ -99,6 +99,14 @@ def _with(obj: _D, **changes: object) -> _D:
     return new
 
 
+def _engine_reads_text(f: Fact) -> bool:
+    """A cancer's `attributes.text` is read by the matching engine for the words of its histology
+    ("squamous", "adenocarcinoma") and of the criterion's exceptions ("basal cell carcinoma"), in English:
+    it keeps the English wording ("esophageal squamous cell carcinoma" for "carcinome épidermoïde de
+    l'œsophage"); the span and the display still quote the note as written."""
+    return f.kind == "primary_cancer" or (f.kind == "comorbidity" and f.code == "prior_malignancy")
+
+
 def _restored(f: Fact, rw: Rewritten) -> Fact:
     """The fact with its span (and quoted words) in the note as written."""
     if f.kind == "note":
@@ -113,7 +121,7 @@ def _restored(f: Fact, rw: Rewritten) -> Fact:
         fields["display"] = quoted[:160]
     elif f.kind not in _LABEL_KINDS and f.display and f.display == rw.text[span[0] : span[1]]:
         fields["display"] = quoted
-    if f.attributes.get("text") == rw.text[span[0] : span[1]]:
+    if f.attributes.get("text") == rw.text[span[0] : span[1]] and not _engine_reads_text(f):
         fields["attributes"] = {**f.attributes, "text": quoted}
     return _with(f, **fields)
 
