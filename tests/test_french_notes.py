@@ -269,3 +269,15 @@ def test_her2_score_0_whole_brain_radiotherapy_and_adnexal_surgery() -> None:
     assert wbrt.attributes.get("site") == "whole brain"
     surgery = keyed(facts_of("Patiente de 66 ans. Hystérectomie totale et ovariectomie bilatérale en 2010."))
     assert {("procedure", "hysterectomy", False), ("procedure", "oophorectomy", False)} <= surgery
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Patient de 71 ans, adénocarcinome prostatique, sous suppression androgénique par triptoréline depuis 2020.",
+        "Patient de 68 ans, cancer de la prostate sous blocage androgénique complet depuis 2019.",
+    ],
+)
+def test_androgen_deprivation_wordings(text: str) -> None:
+    adt = fact_of(text, "treatment", "androgen deprivation therapy")
+    assert adt.attributes.get("current") is True and not adt.negated
