@@ -175,8 +175,6 @@ class World:
 
 
 def make_world(demo_db: Database, folder: Path) -> World:
-    with demo_db.engine.connect() as conn:
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     target = folder / "matrix.sqlite3"
     copy_sqlite(demo_db, target)
     db = Database(f"sqlite:///{target}")

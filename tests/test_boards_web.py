@@ -24,8 +24,6 @@ TM = Actor("tom", Role.TRIAL_MANAGER, purpose="feasibility")
 
 @pytest.fixture(scope="module")
 def web_db(demo_db: Database, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
-    with demo_db.engine.connect() as conn:
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     target = tmp_path_factory.mktemp("boards-web") / "web.sqlite3"
     copy_sqlite(demo_db, target)
     db = Database(f"sqlite:///{target}")

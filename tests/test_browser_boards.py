@@ -28,8 +28,6 @@ def boards_server(
 
     from oncofed.web.app import create_app
 
-    with demo_db.engine.connect() as conn:
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     target = tmp_path_factory.mktemp("boards-browser") / "boards.sqlite3"
     copy_sqlite(demo_db, target)
     db = Database(f"sqlite:///{target}")

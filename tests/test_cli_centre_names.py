@@ -56,8 +56,6 @@ WRITES = [
 @pytest.fixture(scope="module")
 def demo_copy(demo_db: Database, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The session's small demo network, copied: the commands write audit records and boards."""
-    with demo_db.engine.connect() as conn:
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     path = tmp_path_factory.mktemp("centre-names") / "demo.sqlite3"
     copy_sqlite(demo_db, path)
     return path

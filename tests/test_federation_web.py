@@ -155,8 +155,6 @@ def test_generated_requests_to_hr_and_carbon_routes_never_fail(
 
     from oncofed.web.app import create_app
 
-    with demo_db.engine.connect() as conn:
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     copy_sqlite(demo_db, tmp_path / "api.sqlite3")
     app = create_app(Database(f"sqlite:///{tmp_path / 'api.sqlite3'}"))
     app.state.actor_resolver = lambda request: actor

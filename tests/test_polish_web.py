@@ -5,7 +5,6 @@ measured from and gives long real trial titles the whole width (headless Chromiu
 from __future__ import annotations
 
 import shutil
-import sqlite3
 import threading
 import time
 from collections.abc import Iterator
@@ -20,7 +19,7 @@ from oncofed.domain import Actor, Role
 from oncofed.store.db import Database
 from oncofed.store.repositories import PatientRepository
 from oncofed.web.app import create_app
-from tests.conftest import SCREENSHOTS, LiveServer, free_port
+from tests.conftest import SCREENSHOTS, LiveServer, copy_sqlite, free_port
 
 HTML = {"Accept": "text/html,application/xhtml+xml"}
 LONG_TITLE = (
@@ -82,8 +81,7 @@ def no_home_server(
 
     source = str(demo_db.engine.url.database)
     path = tmp_path_factory.mktemp("nohome") / "demo.sqlite3"
-    with sqlite3.connect(source) as src, sqlite3.connect(path) as dst:
-        src.backup(dst)  # a consistent copy, WAL included
+    copy_sqlite(demo_db, path)
     if Path(source + ".trial-index").exists():  # the saved search index: no need to build it again
         shutil.copytree(source + ".trial-index", str(path) + ".trial-index")
     db = Database(f"sqlite:///{path}")

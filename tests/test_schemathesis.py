@@ -25,8 +25,6 @@ ROLES = {
 @pytest.fixture(scope="module")
 def api_db(demo_db: Database, tmp_path_factory: pytest.TempPathFactory) -> Database:
     """A copy of the demo network: generated requests may write (statuses, assessments)."""
-    with demo_db.engine.connect() as conn:
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     target = tmp_path_factory.mktemp("schemathesis") / "api.sqlite3"
     copy_sqlite(demo_db, target)
     return Database(f"sqlite:///{target}")

@@ -129,8 +129,6 @@ def test_opening_a_prescreening_list_with_get_changes_nothing(
 
 @pytest.fixture
 def cli_db(demo_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Database:
-    with demo_db.engine.connect() as conn:
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     copy_sqlite(demo_db, tmp_path / "oncofed.sqlite3")
     monkeypatch.setenv("ONCOFED_VAR_DIR", str(tmp_path))
     monkeypatch.delenv("DATABASE_URL", raising=False)
