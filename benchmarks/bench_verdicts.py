@@ -35,6 +35,10 @@ ONCO99 = (
     DATA / "trials" / "oncology-active-99" / "GS_data" / "synthetic_patient_cases_random_30_modified.jsonl"
 )
 VAR = ROOT / "var" / "bench-verdicts"
+BLIND = ROOT / "benchmarks" / "data" / "verdicts-blind"
+# The blind set's first score, before any fix it prompted, kept in the text forever (copied by hand from
+# the run that first scored it: the commit it ran at and its rates). None until that run.
+BLIND_FIRST: dict[str, Any] | None = None
 DAY = date(2026, 12, 1)
 BASE_REV = "bef02d6"
 COMMAND = ".venv/bin/python -m benchmarks.bench_verdicts"
@@ -83,7 +87,8 @@ def near_miss_items(
         items.append(
             {
                 "trial": e["corpus-id"],
-                "fold": e["fold"],
+                "fold": e.get("fold", 0),
+                "class": failing.get("class"),
                 "label": e["label"],
                 "excluded": line["verdict"] == "excluded",
                 "named": line["verdict"] == "excluded" and named,
@@ -159,6 +164,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--baseline-tree", type=Path, default=Path("/tmp/oncofed-base"))
     ap.add_argument("--no-baseline", action="store_true")
     ap.add_argument("--no-write", action="store_true", help="print only, do not write docs/BENCHMARKS.md")
+    ap.add_argument(
+        "--blind", type=Path, default=BLIND, help="a blind set in the dev set's layout (scored if present)"
+    )
     args = ap.parse_args(argv)
     if not DATA.exists() or not ONCO99.exists():
         print(f"data not found under {DATA}: nothing measured", file=sys.stderr)
@@ -199,8 +207,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             "seconds": time.perf_counter() - t0,
             "pairs": len(dev) + len(onco),
         }
+        if (args.blind / "queries.jsonl").exists():
+            runs[name]["blind"] = _blind(args.blind, tree, tag, corpus)
+            print(name, "blind", json.dumps(runs[name]["blind"]["rates"]))
         print(name, json.dumps({k: v for k, v in runs[name].items() if k in ("rates", "own", "seconds")}))
     body = _body(runs)
+    if any("blind" in r for r in runs.values()):
+        body += "\n\n" + _blind_body(runs)
     print(body)
     if not args.no_write:
         write_section(
@@ -210,6 +223,86 @@ def main(argv: Sequence[str] | None = None) -> int:
             body,
         )
     return 0
+
+
+def _blind(blind: Path, tree: Path | None, tag: str, default_corpus: Path) -> dict[str, Any]:
+    """The blind set (`benchmarks/data/verdicts-blind/`, same layout as the dev set; its own
+    `corpus.jsonl` if it has one, else the dev set's corpus) scored by one engine."""
+    corpus = blind / "corpus.jsonl" if (blind / "corpus.jsonl").exists() else default_corpus
+    args = (blind / "queries.jsonl", corpus, blind / "pairs.tsv", VAR / f"blind-{tag}.jsonl")
+    lines = current_engine(*args) if tree is None else baseline_engine(tree, *args)
+    rows = (blind / "expected.jsonl").read_text(encoding="utf-8").splitlines()
+    expected = {(r["query-id"], r["corpus-id"]): r for r in (json.loads(x) for x in rows if x.strip())}
+    items = near_miss_items(lines, expected)
+    classes = sorted({str(i["class"]) for i in items if i["label"] == "excluded"})
+    return {
+        "items": items,
+        "rates": rates(items),
+        "ci": bootstrap(items),
+        "trials": len({i["trial"] for i in items}),
+        "classes": {
+            c: (sum(i["named"] for i in items if str(i["class"]) == c and i["label"] == "excluded"),
+                sum(1 for i in items if str(i["class"]) == c and i["label"] == "excluded"))
+            for c in classes
+        },
+        "unknown_ids": sum(1 for x in lines if "is not in the" in str(x.get("reason") or "")),
+    }  # fmt: skip
+
+
+def _blind_body(runs: dict[str, dict[str, Any]]) -> str:
+    names = [n for n in runs if "blind" in runs[n]]
+    now = runs[names[0]]["blind"]
+    items = now["items"]
+    n_elig = sum(1 for i in items if i["label"] == "eligible")
+    n_fail = len(items) - n_elig
+    first = BLIND_FIRST
+    if first is None:
+        from benchmarks.report import machine_line
+
+        commit = machine_line().split("commit ")[1].split(",")[0]
+        first = {
+            "commit": commit,
+            **{k: now["rates"][k] for k in ("eligible_kept", "failure_named", "balanced")},
+        }
+        print("BLIND_FIRST =", json.dumps(first))
+    head = "| measure | " + " | ".join(names) + " | target |\n|---|" + "---|" * (len(names) + 1)
+    rows = [
+        f"| {label} | "
+        + " | ".join(
+            f"{_pct(runs[n]['blind']['rates'][key])} {_ci(runs[n]['blind']['ci'].get(key))}" for n in names
+        )
+        + f" | {target} |"
+        for key, label, target in (
+            ("eligible_kept", f"eligible notes not excluded ({n_elig})", "≥ 90 %"),
+            ("failure_named", f"failures excluded with the named criterion violated ({n_fail})", "≥ 80 %"),
+            ("failure_excluded", "failures excluded (any criterion)", ""),
+            ("balanced", "balanced accuracy", ""),
+        )
+    ]
+    by_class = ", ".join(f"{c} {a}/{b}" for c, (a, b) in now["classes"].items())
+    return "\n".join(
+        [
+            "### Blind set",
+            "",
+            f"`benchmarks/data/verdicts-blind/`: {now['trials']} real trials, {n_elig} eligible notes and {n_fail}"
+            " one-criterion failures, written by another engineer blind to the engine (same layout and rules as the",
+            "dev set). **First scored at commit "
+            f"{first['commit']}, before any fix it prompted: eligible kept {_pct(first['eligible_kept'])}, failures"
+            f" named {_pct(first['failure_named'])}, balanced accuracy {_pct(first['balanced'])}.** That figure is"
+            " the held-out estimate; the table below is the current engine on the same set (after any class fixes"
+            " its misses prompted, so no longer blind).",
+            "",
+            head,
+            *rows,
+            "",
+            f"Failures named by class (this engine): {by_class}."
+            + (
+                f" Pairs naming an id absent from the queries or corpus: {now['unknown_ids']}."
+                if now["unknown_ids"]
+                else ""
+            ),
+        ]
+    )
 
 
 def _body(runs: dict[str, dict[str, Any]]) -> str:

@@ -366,10 +366,102 @@ def _marker_status(gene: str, tail: str) -> tuple[str, str, object, dict[str, ob
     return ("==", s, value, attrs)
 
 
+# a list of genes written once with one alteration ("HRR gene alteration (BRCA1, BRCA2, ATM ...)",
+# "mutation in BRCA1, BRCA2 or PALB2"): alternatives, one group
+_GENE_SEP = compile_i(r"^\s*(?:,|/|;|\bor\b|\band\b|and/or|,\s*(?:or|and)\b)?\s*$")
+_LIST_CUE_BEFORE = compile_i(
+    r"(?:mutat\w*|alterations?|altered|variants?|deleterious|pathogenic|deficien\w*|aberrations?|"
+    r"defects?|genes?)\W{0,4}(?:\w+\W+){0,8}?[(:]?\s*$"
+)
+_LIST_TAIL = compile_i(r"^[\s,]*(?:(?:or|and|etc\.?|among\s+others|\.{3}|…)[\s,]*)*\)?")
+_MARKERS = {"HER2", "ER", "PR", "HR", "PD-L1", "HRD", "MSI", "MMR", "TMB"}
+# "at least 1 of the genes involved in HRR": the HRR panel (olaparib's PROfound list, FDA label 2020)
+HRR_GENES = ("BRCA1", "BRCA2", "ATM", "BARD1", "BRIP1", "CDK12", "CHEK1", "CHEK2", "FANCL", "PALB2",
+             "PPP2R2A", "RAD51B", "RAD51C", "RAD51D", "RAD54L")  # fmt: skip
+_HRR_PANEL = compile_i(
+    r"(?:mutat\w*|alterations?|variants?|deleterious|pathogenic)\W+(?:\w+\W+){0,8}?(?:genes?\s+)?"
+    r"(?:involved\s+in|of|in)\s+(?:the\s+)?(?:hrr|homologous\s+recombination(?:\s+repair)?)(?:\s+(?:pathway|genes?))?\b"
+    r"|\b(?:hrr|homologous\s+recombination(?:\s+repair)?)(?:\s+(?:pathway|related))?\s+genes?\s+"
+    r"(?:mutat\w*|alterations?|altered|variants?|defects?|aberrations?)"
+)
+
+
+def _gene_list_atoms(text: str, genes: list[vocab.Mention]) -> tuple[list[Atom], set[int]]:
+    """Atoms of the gene lists of a criterion (alternatives sharing one alteration) and the starts of
+    the mentions they cover; a list names at least two genes (markers such as HER2 or ER are not
+    listed genes: their status words follow each one)."""
+    out: list[Atom] = []
+    covered: set[int] = set()
+    runs: list[list[vocab.Mention]] = []
+    for g in genes:
+        if g.code in _MARKERS:
+            runs.append([])
+            continue
+        if runs and runs[-1] and _GENE_SEP.match(text[runs[-1][-1].end : g.start]):
+            runs[-1].append(g)
+        else:
+            runs.append([g])
+    for run in runs:
+        if len(run) < 2:
+            continue
+        tail_end = run[-1].end + _LIST_TAIL.match(text[run[-1].end :]).end()  # type: ignore[union-attr]
+        tail = text[tail_end : tail_end + 60]
+        alteration = next((k for k, rx in _CUE_RES if rx.search(tail)), None)
+        if alteration is None and _LIST_CUE_BEFORE.search(text[max(0, run[0].start - 80) : run[0].start]):
+            alteration = "mutation"
+        if alteration is None:
+            continue
+        op = "absent" if alteration == "absent" else "present"
+        # wild-type lists are all required ("KRAS, NRAS and BRAF wild-type"); a negated list is none of
+        # them (criteria.logic.or_groups drops the group of negated "genes" members)
+        extra = {"group": f"genes{run[0].start}"} if op == "present" else {}
+        for g in run:
+            for code in ["BRCA1", "BRCA2"] if g.code == "BRCA" else [g.code]:
+                out.append(_atom("biomarker", op, (g.start, g.end), text, code=code,
+                                 attributes={"alteration": "mutation" if op == "absent" else alteration,
+                                             **extra}))  # fmt: skip
+            covered.add(g.start)
+    return out, covered
+
+
+def _hrr_panel_atoms(text: str, taken: set[int]) -> list[Atom]:
+    """ "Deleterious mutations in at least 1 of the genes involved in HRR (or HRD)": any gene of the
+    panel mutated, or HRD positive when the criterion names it as another alternative."""
+    m = _HRR_PANEL.search(text)
+    if not m or taken:
+        return []
+    group = f"hrr{m.start()}"
+    out = [
+        _atom(
+            "biomarker",
+            "present",
+            m.span(),
+            text,
+            code=code,
+            attributes={"alteration": "mutation", "group": group},
+        )
+        for code in HRR_GENES
+    ]
+    hrd = re.search(
+        r"\bor\s+(?:\w+[\s-]+){0,3}?(?:hrd|homologous\s+recombination\s+deficien\w*)\b", text[m.end() :], re.I
+    )
+    if hrd:
+        span = (m.end() + hrd.start(), m.end() + hrd.end())
+        out.append(_atom("biomarker", "==", span, text, code="HRD", value="positive",
+                         attributes={"alteration": "status", "group": group}))  # fmt: skip
+    return out
+
+
 def biomarker_atoms(text: str, drug_spans: list[tuple[int, int]]) -> list[Atom]:
     out: list[Atom] = []
     lower = text.lower()
     genes = vocab.find_genes(text)
+    listed, covered = _gene_list_atoms(text, genes) if len(genes) > 1 else ([], set())
+    out.extend(listed)
+    panel = _hrr_panel_atoms(text, covered) if "hrr" in lower or "homologous" in lower else []
+    out.extend(panel)
+    if panel:
+        genes = [g for g in genes if g.code != "HRD"]
     if not genes and not has_any(
         lower, ("triple", "tnbc", "msi", "microsatellite", "mmr", "mismatch", "mss")
     ):
@@ -433,10 +525,12 @@ def biomarker_atoms(text: str, drug_spans: list[tuple[int, int]]) -> list[Atom]:
                 attributes={"alteration": "status"},
             )
         )
-    taken = [a.span for a in out if a.span]
+    taken = [a.span for a in out if a.span and a.attributes.get("group") is None]
     for g in genes:
-        if any(s <= g.start < e for s, e in drug_spans) or any(
-            s <= g.start < e for s, e in taken if s is not None
+        if (
+            g.start in covered
+            or any(s <= g.start < e for s, e in drug_spans)
+            or any(s <= g.start < e for s, e in taken if s is not None)
         ):
             continue
         tail = text[g.end : g.end + 60]
@@ -769,11 +863,74 @@ def _condition_index() -> tuple[vocab.PhraseIndex, dict[str, str]]:
     return vocab.PhraseIndex(entries), kinds
 
 
+# counts of lesions: "≤ 3 brain metastases", "one or two intraparenchymal brain metastases", "1-4 brain
+# lesions", "more than 5 lesions overall", "no more than 3 metastatic sites"
+_COUNT_NOUN = (
+    r"(?P<brain>(?:brain|cns|cerebral|intracranial|intraparenchymal)\s+(?:\w+\s+){0,1}?)?"
+    r"(?:(?:distant|metastatic|measurable|target|tumou?r|bone|liver|lung)\s+)?"
+    r"(?P<noun>metastas[ie]s|mets|lesions|sites|metastatic\s+(?:lesions|sites|deposits))\b"
+)
+_COUNT = compile_i(
+    rf"(?:(?P<op>{OP})\s*)?(?P<n>{NUM})\s*(?:(?:-|–|to|or)\s*(?P<m>{NUM})\s*)?"
+    rf"(?:(?:or\s+(?P<more>more|fewer|less))\s+)?(?:\w+\s+){{0,2}}?{_COUNT_NOUN}"
+)
+_COUNT_AFTER = compile_i(r"^\s*(?:in\s+the\s+brain|to\s+the\s+brain|\(brain\)|in\s+the\s+cns)")
+
+
+def count_atoms(text: str) -> list[Atom]:
+    """Counts of metastases or lesions (`metastasis` atoms with `attributes["count"]`, the comparison
+    in operator / value; code "brain" for brain metastases). Decided by a record that counts them
+    (`metastasis` facts with `attributes["count"]`), else unknown: never presence alone."""
+    out: list[Atom] = []
+    for m in _COUNT.finditer(text):
+        n = num_of(m.group("n"))
+        if n is None or n > 50 or n != int(n):
+            continue
+        op = op_of(m.group("op") or "") if m.group("op") else None
+        more = (m.group("more") or "").lower()
+        if m.group("m"):
+            hi = num_of(m.group("m"))
+            if hi is None or hi < n:
+                continue
+            bounds = [(">=", n), ("<=", hi)]
+        elif more:
+            bounds = [(">=" if more == "more" else "<=", n)]
+        elif op:
+            bounds = [(op, n)]
+        elif n >= 1 and re.match(r"\s*(?:\(|only\b|\bor\s+less|\bmaximum)", text[m.end() :]) is None:
+            bounds = (
+                [("==", n)]
+                if text[max(0, m.start() - 12) : m.start()].strip().lower().endswith(("with", "have", "has"))
+                else []
+            )
+        else:
+            bounds = []
+        if not bounds:
+            continue
+        brain = bool(m.group("brain")) or bool(_COUNT_AFTER.match(text[m.end() :]))
+        what = (
+            "brain metastases"
+            if brain
+            else "lesions"
+            if "lesion" in m.group("noun").lower()
+            else "metastases"
+        )
+        for o, v in bounds:
+            out.append(_atom("metastasis", o, m.span(), text, code="brain" if brain else None, value=v,
+                             attributes={"count": what}))  # fmt: skip
+    return out
+
+
 def condition_atoms(text: str) -> list[Atom]:
     out: list[Atom] = []
     low = text.lower()
+    counts = count_atoms(text) if has_any(low, ("metasta", "mets", "lesion", "sites")) else []
+    out.extend(counts)
+    counted = [a.span for a in counts if a.span and a.code == "brain"]
     brain_gate = has_any(low, ("brain", "cns", "central nervous", "cerebral", "cranial"))
     for m in _BRAIN.finditer(text) if brain_gate else ():
+        if any(s <= m.start() < e for s, e in counted):
+            continue  # "≤ 3 brain metastases": the count decides, not the presence
         if _PRIMARY_BEFORE.search(text, max(0, m.start() - 12), m.start()) and m.group(0).lower().endswith(
             ("tumor", "tumour", "tumors", "tumours")
         ):

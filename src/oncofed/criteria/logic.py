@@ -189,6 +189,14 @@ def _drop_head_nouns(atoms: list[Atom], text: str) -> list[Atom]:
 
 
 def or_groups(atoms: list[Atom], text: str) -> list[Atom]:
+    # a gene list or panel written once (criteria.extract_clinical) under a negation ("no EGFR, ALK or
+    # ROS1 alteration", "no HRR gene mutation") is none of them: no alternatives
+    atoms = [
+        replace(a, attributes={k: v for k, v in a.attributes.items() if k != "group"})
+        if a.negated and str(a.attributes.get("group") or "").startswith(("genes", "hrr"))
+        else a
+        for a in atoms
+    ]
     if len(atoms) < 2 or not _OR_WORD.search(text):
         return atoms
     spanned = sorted((sp, i) for i, a in enumerate(atoms) for sp in _spans(a))

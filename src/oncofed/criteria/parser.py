@@ -37,7 +37,7 @@ from oncofed.criteria.segment import Segment, segment
 from oncofed.criteria.structure import organise
 from oncofed.domain.criteria import Atom, Criterion, Section
 
-PARSER_VERSION = "criteria-5"  # issue 15, third pass
+PARSER_VERSION = "criteria-6"  # issue 15, fourth pass
 MAX_INPUT_CHARS = 2_000_000  # beyond this the text is cut (reported in ParseResult.warnings)
 
 # Atom kinds whose truth depends on context (negation / history / hypothesis); numeric thresholds do not.
@@ -314,7 +314,7 @@ def _criteria_of(segments: Sequence[Segment]) -> list[Criterion]:
         criterion(s.section, s.index, s.text, (s.start, s.end), atoms or (), s.parent_index)
         for s, atoms in zip(segments, found, strict=True)
     ]
-    return organise(criteria, [s.cohort_hint for s in segments])
+    return organise(criteria, [s.cohort_hint for s in segments], [s.continues for s in segments])
 
 
 def criterion(

@@ -48,6 +48,7 @@ class Segment:
     heading: str | None = None
     clean_text: str = ""  # same length as `text`: HTML and control characters blanked (for extraction)
     cohort_hint: str | None = None  # the qualifier of the section header above ("Cohort A specific ...")
+    continues: bool = False  # a later sentence of the same run-on item (split by _split_long)
 
 
 def clean(text: str) -> str:
@@ -279,6 +280,7 @@ def _assemble(work: str, original: str, raw: list[dict[str, object]]) -> list[Se
                     heading if isinstance(heading, str) else None,
                     work[s:e],
                     hint if isinstance(hint, str) else None,
+                    first_index is not None,
                 )
             )
             if first_index is None:

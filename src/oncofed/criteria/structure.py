@@ -71,6 +71,13 @@ _INLINE = compile_i(
     r"\s*[:\-–]\s*(?=\S)"
 )
 _INLINE_SUFFIX = compile_i(r"\((?P<label>(?:cohort|arm|group|stratum)\s+[\w.-]{1,4})\)")
+# "For patients in cohort H: subjects with ...": an inline label led by whom it is for
+_INLINE_FOR = compile_i(
+    r"^\W*for\s+(?:the\s+)?(?:patients?|participants?|subjects?)\s+(?:in|of|from|enrolled\s+in|assigned\s+to)\s+"
+    r"(?:the\s+)?(?P<label>(?:cohort|part|arm|group|stratum|module)s?\s*[\w.]{1,6})(?:\s*\([^)]{0,40}\))?\s*[:\-–]\s*(?=\S)"
+)
+_FOR_LEAD = compile_i(r"^\W*for\b")
+_SUFFIX_END = compile_i(r"\((?:cohort|arm|group|stratum)\s+[\w.-]{1,4}\)\W*$")
 _POPULATION_LEAD = compile_i(
     r"^\W*(?:for\s+(?:the\s+)?(?:patients?|participants?|subjects?|those)?\s*(?:with|who\s+have|who\s+are|in)?\b|"
     r"(?:patients?|participants?|subjects?)\s+with\b)"
@@ -137,6 +144,10 @@ def _heading(c: Criterion) -> tuple[str, str | None, int] | None:
     "leadin", "one_of" or "plain"."""
     bare = _bare(c.text)
     if _INLINE_SUFFIX.search(bare) and not _SECTION_TAIL.match(bare):
+        if _FOR_LEAD.match(bare) and (bare.endswith(":") or _SUFFIX_END.search(bare)):
+            # "For patients with urothelial cancer (cohort J):", "For HPV-associated cancer (cohort K),
+            # TMB-high solid tumors (cohort M):": a heading of the cohorts it names
+            return ("cohort", _suffix_label(bare), 2)
         return None  # "or Non clear-cell renal carcinoma (cohort O):" is one cohort's line
     m = _SECTION_TAIL.match(bare)
     if m:
@@ -167,10 +178,59 @@ def _heading(c: Criterion) -> tuple[str, str | None, int] | None:
     return None
 
 
-def organise(criteria: Sequence[Criterion], hints: Sequence[str | None] | None = None) -> list[Criterion]:
+def _suffix_label(text: str) -> str:
+    """The cohorts a line names in parentheses, as one label ("cohort K, M, N"; see `_resolve`)."""
+    labels = [_label(m.group("label")) for m in _INLINE_SUFFIX.finditer(text)]
+    word = labels[0].split()[0]
+    if len(labels) > 1 and all(x.split()[0].lower() == word.lower() for x in labels):
+        return f"{word} " + ", ".join(x.split(None, 1)[1] for x in labels)
+    return ", ".join(labels)
+
+
+def _key(label: str) -> str:
+    x = re.sub(r"^\W*for\s+(?:the\s+)?", "", label.strip().lower())
+    x = re.sub(r"\b(cohort|arm|part|group|stratum|module|basket)s\b", r"\1", x)
+    return re.sub(r"\s+", " ", re.sub(r"\s*(?:,|&|/|\band\b|\bor\b)\s*", ",", x)).strip(" :.-–,")
+
+
+def _members(key: str) -> list[str]:
+    m = re.match(
+        r"^(?P<head>.*\b(?:cohort|arm|part|group|stratum|module|basket))\s*(?P<ids>[\w.]+(?:,[\w.]+)+)$", key
+    )
+    return [f"{m.group('head')} {x}" for x in m.group("ids").split(",")] if m else [key]
+
+
+def _resolve(out: list[Criterion]) -> list[Criterion]:
+    """A bare cohort label ("cohort J", from a later "For ... (cohort J):" heading) that names a cohort
+    listed under an outer heading ("Phase II — cohort J") gets that outer heading, so both are one
+    cohort, not a new one without the list's requirement."""
+    outers: dict[str, set[str]] = {}
+    for c in out:
+        if c.cohort and JOIN in c.cohort:
+            outer, last = c.cohort.rsplit(JOIN, 1)
+            outers.setdefault(_key(last), set()).add(outer)
+    if not outers:
+        return out
+    resolved = []
+    for c in out:
+        if c.cohort and JOIN not in c.cohort:
+            found = [outers.get(m, set()) for m in _members(_key(c.cohort))]
+            heads = set().union(*found)
+            if all(len(f) == 1 for f in found) and len(heads) == 1:
+                c = replace(c, cohort=_join(heads.pop(), c.cohort))
+        resolved.append(c)
+    return resolved
+
+
+def organise(
+    criteria: Sequence[Criterion],
+    hints: Sequence[str | None] | None = None,
+    continued: Sequence[bool] | None = None,
+) -> list[Criterion]:
     """The criteria with headings and fragments removed, cohorts labelled, section rules applied and
     own-disease exclusions qualified (see the module docstring). `hints[k]`: the cohort named by the
-    section header above criterion k (the segmenter's `cohort_hint`), if any."""
+    section header above criterion k (the segmenter's `cohort_hint`), if any; `continued[k]`: criterion
+    k is a later sentence of the same item as k - 1 (an inline label of the item covers it)."""
     out: list[Criterion] = []
     section: Section | None = None
     last_hint: str | None = None
@@ -181,6 +241,7 @@ def organise(criteria: Sequence[Criterion], hints: Sequence[str | None] | None =
     or_run: tuple[str | None, int, int] | None = None  # "OR" alternatives: base cohort, count, first line
     before_heading: list[tuple[int, str]] = []  # the stack before the last cohort heading
     inline_block: bool | None = False  # None: right after a cohort heading; True: its lines are labelled
+    carry: str | None = None  # the inline label of the item whose later sentences follow
 
     def current() -> str | None:
         return JOIN.join(label for _, label in stack) or None
@@ -208,7 +269,11 @@ def organise(criteria: Sequence[Criterion], hints: Sequence[str | None] | None =
                 before_heading = [(r, x) for r, x in stack if r < rank]
                 stack = before_heading + [(rank, label)]
                 inline_block = None
-                if c.section is Section.INCLUSION and any(a.kind != "non_evaluable" for a in c.atoms):
+                if (
+                    c.section is Section.INCLUSION
+                    and any(a.kind != "non_evaluable" for a in c.atoms)
+                    and len(_INLINE_SUFFIX.findall(c.text)) <= 1  # several cohorts' diseases: none required
+                ):
                     out.append(replace(c, cohort=current()))  # "For TNBC:" is the cohort's requirement
             if kind == "one_of" and c.section is Section.INCLUSION:
                 options, option_parent = (current() or "", 0), c.index
@@ -256,8 +321,24 @@ def organise(criteria: Sequence[Criterion], hints: Sequence[str | None] | None =
                 continue
         else:
             or_run = None
-        inline = _INLINE.match(c.text)
+        inline = _INLINE.match(c.text) or _INLINE_FOR.match(c.text)
         suffix = _INLINE_SUFFIX.search(c.text)
+        if continued and continued[k] and not (inline or suffix) and carry is not None:
+            out.append(replace(c, cohort=carry))  # "For cohort H: ... NSCLC. Documented ...": still cohort H
+            continue
+        carry = None
+        if (
+            inline_block
+            and not (inline or suffix)
+            and _OR_LEAD.match(c.text)
+            and c.section is Section.INCLUSION
+        ):
+            # "or GIST (cohort B)", "or neuroendocrine tumours grade 2-3", "or NSCLC (cohort H)": an "or"
+            # line without its label in a run of labelled alternatives is one more alternative
+            name = _label(_OR_LEAD.sub("", c.text))
+            cohort = _join(current(), name[:60].rsplit(" ", 1)[0] if len(name) > 60 else name)
+            out.append(replace(c, cohort=cohort))
+            continue
         if inline_block is None:
             inline_block = bool(inline or suffix)
         elif inline_block and not (inline or suffix):
@@ -284,8 +365,10 @@ def organise(criteria: Sequence[Criterion], hints: Sequence[str | None] | None =
                     cohort = _join(label or None, name)
                 else:
                     options, option_parent = None, None
+        if inline:
+            carry = cohort
         out.append(replace(c, cohort=cohort) if cohort != c.cohort else c)
-    return qualify_own_disease([section_rules(c) for c in out])
+    return qualify_own_disease([section_rules(c) for c in _resolve(out)])
 
 
 _IMPLICIT_KINDS = {"ecog", "karnofsky"}

@@ -353,7 +353,35 @@ def brain_metastases(atom: Atom, v: PatientView, day: date) -> AtomResult:
     return unknown("brain imaging (brain metastases?)")
 
 
+def metastasis_count(atom: Atom, v: PatientView) -> AtomResult:
+    """ "≤ 3 brain metastases", "more than 5 lesions": decided by metastasis facts that count them
+    (`attributes["count"]`); no metastasis at the site recorded (or a non-metastatic stage) is 0."""
+    what = str(atom.attributes.get("count") or "metastases")
+    wanted = _numeric_text(atom.operator, atom.value)
+    site = (atom.code or "").lower() or None
+    pos = v.positive("metastasis", site)
+    counts = [as_float(f.attributes.get("count")) for f in pos]
+    n: float | None = None
+    fact = pos[0] if pos else None
+    if pos and all(c is not None for c in counts):
+        n = sum(c for c in counts if c is not None)
+    elif not pos and site is not None:
+        neg = v.negative("metastasis", site)
+        metastatic, staged = v.is_metastatic() if not v.facts("metastasis") else (None, None)
+        if neg or metastatic is False:
+            n, fact = 0.0, (neg[0] if neg else staged)
+    if n is None:
+        return unknown(
+            f"number of {what} (imaging)", f"number of {what} not recorded (criterion: {wanted})", fact
+        )
+    return AtomResult(
+        compare(atom.operator, n, float(atom.value)), f"{n:.0f} {what} recorded (criterion: {wanted})", fact
+    )
+
+
 def metastasis(atom: Atom, v: PatientView, day: date) -> AtomResult:
+    if atom.attributes.get("count"):
+        return metastasis_count(atom, v)
     site = (atom.code or str(atom.value or "")).lower()
     words = site.replace("_", " ")
     result = _presence("metastasis", site or None, v, day, atom, f"imaging: {words} metastases")

@@ -90,6 +90,19 @@ def _join(items: Sequence[str]) -> str:
     return "; ".join(seen)
 
 
+def _merge_prefixes(items: Sequence[str]) -> list[str]:
+    """Checks of one kind said once: "biomarker test: BRCA1", "biomarker test: ATM" -> "biomarker test:
+    BRCA1, ATM" (a gene list or panel has many alternatives)."""
+    out: dict[str, list[str]] = {}
+    for item in dict.fromkeys(i for i in items if i):
+        head, sep, rest = item.partition(": ")
+        key = head if sep else item
+        out.setdefault(key, [])
+        if sep:
+            out[key].append(rest)
+    return [f"{k}: {', '.join(v)}" if v else k for k, v in out.items()]
+
+
 def sentence(
     inclusion: bool,
     code: int,
@@ -121,7 +134,9 @@ def sentence(
             if e.tri in (FALSE, TRUE) and e.explanation and e.fact is not None
         ]
         missing = _join(
-            [e.check for e in evidence if e.tri in (PRESUMED_FALSE, 2, PRESUMED_TRUE) and e.check]
+            _merge_prefixes(
+                [e.check for e in evidence if e.tri in (PRESUMED_FALSE, 2, PRESUMED_TRUE) and e.check]
+            )
         )
         text = f"Not decided: {missing}." if missing else "Not decided from the record."
         if known:

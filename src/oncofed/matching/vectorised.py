@@ -289,7 +289,7 @@ KEY_ATTRIBUTES: dict[str, tuple[str, ...]] = {
     "treatment_naive": (),
     "disease_setting": ("line", "setting"),
     "brain_metastases": ("status",),
-    "metastasis": ("status",),
+    "metastasis": ("status", "count"),
     "leptomeningeal_disease": ("status",),
     "comorbidity": ("active", "status", "controlled"),
     "infection": ("active", "status", "controlled"),
