@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from oncofed.ingest.patients.notes.lowered import lowerable, lowered
 from oncofed.ingest.patients.notes.text import clauses, containing, sentences
 
 _MONTHS = (
@@ -53,12 +54,13 @@ _MONTH_START = re.compile(
 
 
 def _date_matches(text: str) -> list[re.Match[str]]:
-    """`_DATE.finditer(text)`, the pattern tried only where a date may start (ASCII text: lower-casing
-    keeps every offset; other text is searched as written)."""
-    if not text.isascii():
+    """`_DATE.finditer(text)`, the pattern tried only where a date may start (ASCII text and most French
+    notes, `lowerable`: lower-casing keeps every offset, a month word is ASCII, a digit is 0-9; other text
+    is searched as written)."""
+    if not lowerable(text):
         return list(_DATE.finditer(text))
     starts = [m.start() for m in _DIGIT_START.finditer(text)]
-    months = [m.start() for m in _MONTH_START.finditer(text.lower())]
+    months = [m.start() for m in _MONTH_START.finditer(lowered(text))]
     if months:  # a digit and a letter never share a position
         starts = sorted(starts + months)
     out: list[re.Match[str]] = []

@@ -12,7 +12,7 @@ import functools
 import re
 from typing import Any
 
-from oncofed.criteria.caseless import Caseless, compile_i
+from oncofed.criteria.caseless import Caseless
 from oncofed.criteria.vocab import oncotree_ancestors
 from oncofed.domain import PatientProfile
 from oncofed.ingest.patients.common import (
@@ -34,6 +34,7 @@ from oncofed.ingest.patients.notes import (
     values,
 )
 from oncofed.ingest.patients.notes.dates import dated
+from oncofed.ingest.patients.notes.lowered import compile_i
 from oncofed.ingest.patients.notes.mentions import Target
 from oncofed.ingest.patients.notes.text import clauses, containing, fast_i, sentences, words_re
 

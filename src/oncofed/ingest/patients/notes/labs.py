@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from oncofed.criteria import vocab as shared_vocab
-from oncofed.criteria.caseless import compile_i
 from oncofed.ingest.patients.common import ConversionError, convert_lab, labs, note_vocab
+from oncofed.ingest.patients.notes.lowered import compile_i
 from oncofed.ingest.patients.notes.scopes import NoteScopes
 from oncofed.ingest.patients.notes.text import containing, sentences
 

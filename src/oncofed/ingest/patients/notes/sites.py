@@ -17,8 +17,9 @@ import functools
 import re
 
 from oncofed.criteria import vocab as shared_vocab
-from oncofed.criteria.caseless import Caseless, compile_i
+from oncofed.criteria.caseless import Caseless
 from oncofed.ingest.patients.common import note_vocab
+from oncofed.ingest.patients.notes.lowered import compile_i, lowerable, lowered
 from oncofed.ingest.patients.notes.text import fast_i, words_re
 
 _DET = r"(?:(?:the|her|his|their|both|multiple|several|bilateral|left|right)\s+)*"
@@ -76,15 +77,16 @@ _CUES = (
 def site_spans(text: str, advanced: bool, primary_tissue: str | None) -> list[tuple[int, int, str]]:
     """(start, end, site) of each site word read as a metastasis by the patterns above: a lesion only
     in an advanced disease; a lesion or a progression in the primary's own organ is the primary."""
-    low = text.lower()
+    low = lowered(text)
     if not any(w in low for w in _CUES):
         return []
     sites_re, by_word = _site_words()
     tissues: dict[str, str] = note_vocab()["site_tissue"]
     out: list[tuple[int, int, str]] = []
-    ascii_text = text.isascii()  # lower-casing ASCII is exactly what the patterns' IGNORECASE folds
+    # lower-casing is exactly what the patterns' IGNORECASE folds on ASCII text and on most French notes
+    exact = lowerable(text)
     for pattern, needs_advanced, not_primary, words in _patterns():
-        if (needs_advanced and not advanced) or (ascii_text and not any(w in low for w in words)):
+        if (needs_advanced and not advanced) or (exact and not any(w in low for w in words)):
             continue
         for m in pattern.finditer(text):
             for w in sites_re.finditer(text, m.start(1), m.end(1)):

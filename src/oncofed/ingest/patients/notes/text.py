@@ -14,8 +14,9 @@ import itertools
 import re
 from dataclasses import dataclass
 
-from oncofed.criteria.caseless import Caseless, compile_i
+from oncofed.criteria.caseless import Caseless
 from oncofed.criteria.fast_regex import compile_fast
+from oncofed.ingest.patients.notes.lowered import compile_i
 
 _LINE = re.compile(r"[^\n]+")
 # the cut is after the mark: the pattern starts with the mark (not a lookbehind) so `re` scans for it in C

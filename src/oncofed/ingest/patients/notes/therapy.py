@@ -19,10 +19,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from oncofed.criteria.caseless import Caseless, compile_i
+from oncofed.criteria.caseless import Caseless
 from oncofed.criteria.fast_regex import compile_fast
 from oncofed.criteria.vocab import medication_classes
 from oncofed.ingest.patients.common import drug_class
+from oncofed.ingest.patients.notes.lowered import compile_i
 from oncofed.ingest.patients.notes.mentions import Target, extra_drug_classes, regimens
 from oncofed.ingest.patients.notes.scopes import rules
 from oncofed.ingest.patients.notes.text import clauses, containing, sentences, words_re

@@ -12,7 +12,7 @@ import bisect
 import functools
 import itertools
 
-from oncofed.criteria.caseless import compile_i
+from oncofed.ingest.patients.notes.lowered import compile_i
 from oncofed.ingest.patients.notes.scopes import NoteScopes, rules
 from oncofed.ingest.patients.notes.text import sentences, tokens
 

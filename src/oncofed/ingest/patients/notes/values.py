@@ -8,9 +8,10 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from oncofed.criteria.caseless import Caseless, compile_i
+from oncofed.criteria.caseless import Caseless
 from oncofed.criteria.fast_regex import compile_fast
 from oncofed.ingest.patients.common import valid_ecog, valid_karnofsky
+from oncofed.ingest.patients.notes.lowered import compile_i
 from oncofed.ingest.patients.notes.scopes import NoteScopes, cues, rules
 from oncofed.ingest.patients.notes.text import any_between, containing, fast_i, sentences, words_re
 
