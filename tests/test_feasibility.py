@@ -230,6 +230,44 @@ def test_vectorised_and_per_patient_evaluation_agree_on_demo_trials(demo_db: Dat
         assert fast == slow, trial_id
 
 
+def test_counts_from_the_match_index_equal_counts_from_full_records(demo_db: Database) -> None:
+    """run_feasibility counts from the stored features (issue 22: 50,000 full records per question
+    were most of its cost): the same patients, the same verdicts as reading every record."""
+    from oncofed.store.repositories import CentreRepository, TrialRepository
+
+    with demo_db.session() as s:
+        trial_ids = [t.id for t in TrialRepository(s).list(limit=8)]
+        centres = [c.id for c in CentreRepository(s).list()]
+    some = 0
+    for trial_id in trial_ids:
+        criteria = feasibility.trial_question(demo_db, trial_id).counted
+        full = feasibility.criteria_classifier(criteria)
+        with demo_db.session() as s:
+            for centre in centres:
+                indexed = feasibility.classify_centre_indexed(s, centre, criteria)
+                assert indexed == feasibility.classify_centre(s, centre, full), (trial_id, centre)
+                some += len(indexed[0]) + len(indexed[1])
+    assert some  # not only empty sets
+
+
+def test_counts_from_the_index_see_new_changed_and_objecting_records(net: Database) -> None:
+    """Records the match index has not seen yet (new, changed, now objecting) are counted as they are."""
+    criteria = Question(*parse_text(BREAST)).counted
+    with net.session() as s:
+        assert len(feasibility.classify_centre_indexed(s, "curie", criteria)[0]) == 40
+    add(net, "curie", 5, start=100)  # new records
+    add(net, "curie", 3, start=200, objection=True)
+    with net.session() as s:
+        repo = PatientRepository(s, Actor.system("test"))
+        changed = repo.get("curie-00001")
+        changed.primary_cancer = "LUAD"  # no longer a breast cancer
+        repo.upsert(changed)
+    with net.session() as s:
+        met, _ = feasibility.classify_centre_indexed(s, "curie", criteria)
+        full = feasibility.classify_centre(s, "curie", feasibility.criteria_classifier(criteria))
+    assert len(met) == 44 and "curie-00001" not in met and (met, _) == full
+
+
 def test_budget_ledger_and_repeats_on_both_databases(db: Database, precise: disclosure.Policy) -> None:
     load_centres(db)
     add(db, "curie", 30)

@@ -128,27 +128,32 @@ def list_page(
         labels = run.labels if run is not None else None
         stale = run is None or run.trial_hash != trial_criteria_hash(trial, engine or DEFAULT_ENGINE)
         status = func.coalesce(c.status, "new")
-        base = cast(
+        # The list's rows: visible results of (trial, centre). Each statement joins only what it
+        # reads (a result has at most one screening candidate, primary key (trial, patient), and every
+        # visible id is a patient): at 5,000 results per list the joins were most of the page's cost.
+        mine = (r.trial_id == trial_id, r.centre_id == centre_id, r.patient_id.in_(visible))
+        with_status = cast(
             Select[Any],
-            select(r, c, PatientRow.display_name)
-            .join(PatientRow, PatientRow.id == r.patient_id)
+            select(r.patient_id)
             .outerjoin(c, (c.trial_id == r.trial_id) & (c.patient_id == r.patient_id))
-            .where(r.trial_id == trial_id, r.centre_id == centre_id, r.patient_id.in_(visible)),
+            .where(*mine),
         )
         is_new = r.became_candidate_at.is_not(None) & r.eligibility.in_(CANDIDATE)
         if last is not None:
             is_new = is_new & (r.became_candidate_at > last)
         # counts of every tab (and of each screening status within the current tab), one query each
-        counted = base.with_only_columns(
-            r.eligibility, func.count(), func.sum(case((is_new, 1), else_=0))
-        ).group_by(r.eligibility)
+        counted = (
+            select(r.eligibility, func.count(), func.sum(case((is_new, 1), else_=0)))
+            .where(*mine)
+            .group_by(r.eligibility)
+        )
         counts = {"eligible": 0, "possible": 0, "blocked": 0, "new": 0}
         for eligibility, n, n_new in s.execute(counted):
             counts["blocked" if eligibility == "not_eligible" else eligibility] += int(n)
             counts["new"] += int(n_new or 0)
         counts["candidates"] = counts["eligible"] + counts["possible"]
         counts["all"] = counts["candidates"] + counts["blocked"]
-        stmt: Select[Any] = base
+        stmt: Select[Any] = with_status
         if query.tab == "candidates":
             stmt = stmt.where(r.eligibility.in_(CANDIDATE))
         elif query.tab in ("eligible", "possible"):
@@ -164,7 +169,7 @@ def list_page(
             stmt = stmt.where(status == query.status)
         if query.q.strip():
             like = f"%{query.q.strip().lower()}%"
-            stmt = stmt.where(
+            stmt = stmt.join(PatientRow, PatientRow.id == r.patient_id).where(
                 func.lower(r.patient_id).like(like) | func.lower(PatientRow.display_name).like(like)
             )
         total = int(s.scalar(stmt.with_only_columns(func.count()).order_by(None)) or 0)
@@ -175,8 +180,20 @@ def list_page(
             page = min(query.page, pages)
             offset = (page - 1) * query.size
             stmt = stmt.limit(query.size).offset(offset)
+        # the page's ids in order first, then their rows and names (joined for those ids only)
+        order = list(s.scalars(stmt))
+        named = (
+            select(r, c, PatientRow.display_name)
+            .join(PatientRow, PatientRow.id == r.patient_id)
+            .outerjoin(c, (c.trial_id == r.trial_id) & (c.patient_id == r.patient_id))
+        )
+        found: dict[str, tuple[Any, Any, Any]] = {}
+        for k in range(0, len(order), 5000):  # a whole tab for CSV: in chunks (bound parameters)
+            chunk = named.where(r.trial_id == trial_id, r.patient_id.in_(order[k : k + 5000]))
+            found.update({res.patient_id: (res, cand, name) for res, cand, name in s.execute(chunk)})
+        page_rows = [found[pid] for pid in order]
         rows = []
-        for n, (res, cand, name) in enumerate(s.execute(stmt), start=offset + 1):
+        for n, (res, cand, name) in enumerate(page_rows, start=offset + 1):
             to_check, blocking = criteria_texts(res.verdicts, labels, res.eligibility)
             became = res.became_candidate_at
             rows.append(
