@@ -102,3 +102,51 @@ def test_elisions_found_from_their_quote_are_the_elisions(parts: list[str]) -> N
     assert [m.start() for m in _ELISION_QUOTE.finditer(text)] == [
         m.end() - 1 for m in _ELISION.finditer(text)
     ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "de",
+                "novo",
+                "In",
+                "SITU",
+                "\u017fitu",
+                "peau",
+                "d'",
+                "d’",
+                "orange",
+                "en",
+                "bloc",
+                "café",
+                "CAFE",
+                "au",
+                "lait",
+                "per",
+                "se",
+                "pe",
+                "r",
+                "et",
+                "al",
+                "vis",
+                "à",
+                "a",
+                "-",
+                " ",
+                "\n",
+                "\u0131",
+                "\u0130",
+                "\u212a",
+                "x",
+            ]
+        )  # fmt: skip
+    )
+)
+def test_loans_gate_is_exact(parts: list[str]) -> None:
+    """`_has_loan` (a substring gate before the IGNORECASE pattern) answers as `_LOANS.search` does."""
+    from oncofed.criteria.language import _LOANS, _has_loan
+
+    text = "".join(parts)
+    assert _has_loan(text) == (_LOANS.search(text) is not None)
