@@ -28,7 +28,7 @@ from sqlalchemy import create_engine, text
 from tests.conftest import free_port
 from tests.server_process import ServerProcess
 
-from benchmarks.load.runner import LoadResult, prepare_plan, run_locust
+from benchmarks.load.runner import LoadResult, RequestStats, prepare_plan, run_locust
 from benchmarks.report import write_section
 from oncofed.store.db import Database
 from oncofed.synthetic.demo import build_demo
@@ -79,18 +79,40 @@ def database_for(admin_url: str, patients: int) -> str:
     return admin_url.rsplit("/", 1)[0] + f"/{name}"
 
 
+def _rows(stats: list[RequestStats]) -> list[str]:
+    lines = [
+        "| request type | requests | errors | p50 (ms) | p95 (ms) | p99 (ms) | mean (ms) |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for s in stats:
+        lines.append(
+            f"| `{s.name}` | {s.requests:,} | {s.failures} | {s.p50:.0f} | {s.p95:.0f} | {s.p99:.0f} | {s.mean:.0f} |"
+        )
+    return lines
+
+
 def table(result: LoadResult) -> str:
+    """The whole run (exact percentiles from the samples when there are some, else Locust's), then
+    the steady part once every user has logged in."""
+    whole = result.whole
     lines = [
         f"**{result.users} users**, {result.seconds} s: {result.requests:,} requests, "
         f"{result.rps:.1f} requests/s, {result.failures} errors",
         "",
-        "| request type | requests | errors | p50 (ms) | p95 (ms) | p99 (ms) | mean (ms) |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        "Whole run, ramp-up included:" if whole else "Whole run (Locust's bucketed percentiles):",
+        "",
+        *_rows(whole.by_request if whole else result.by_request),
     ]
-    for s in result.by_request:
-        lines.append(
-            f"| `{s.name}` | {s.requests:,} | {s.failures} | {s.p50:.0f} | {s.p95:.0f} | {s.p99:.0f} | {s.mean:.0f} |"
-        )
+    if result.steady:
+        st = result.steady
+        lines += [
+            "",
+            f"Steady state, requests sent after the ramp-up (every user spawned and logged in, "
+            f"{result.spawned_after:.0f} s into the run): {st.requests:,} requests in {st.seconds:.0f} s, "
+            f"{st.rps:.1f} requests/s, {st.failures} errors:",
+            "",
+            *_rows(st.by_request),
+        ]
     if result.failures_detail:
         lines.append("")
         lines.append(
@@ -103,18 +125,26 @@ def table(result: LoadResult) -> str:
     return "\n".join(lines)
 
 
-def verdict(result: LoadResult) -> str:
-    pages = [s for s in result.by_request if s.name != MATCH_PAGE and s.requests]
+def _verdict(label: str, stats: list[RequestStats], failures: int) -> str:
+    pages = [s for s in stats if s.name != MATCH_PAGE and s.requests]
     worst = max(pages, key=lambda s: s.p95)
-    match = next((s for s in result.by_request if s.name == MATCH_PAGE), None)
+    match = next((s for s in stats if s.name == MATCH_PAGE), None)
     ok_pages = worst.p95 < 300
     ok_match = match is not None and match.p95 < 1000
     return (
-        f"At {result.users} users: slowest other request type p95 {worst.p95:.0f} ms (`{worst.name}`; target < 300 ms: "
+        f"{label}: slowest other request type p95 {worst.p95:.0f} ms (`{worst.name}`; target < 300 ms: "
         f"{'met' if ok_pages else 'NOT met'}); match page p95 {match.p95 if match else float('nan'):.0f} ms "
-        f"(target < 1 s: {'met' if ok_match else 'NOT met'}); errors {result.failures} "
-        f"(target 0: {'met' if result.failures == 0 else 'NOT met'})."
+        f"(target < 1 s: {'met' if ok_match else 'NOT met'}); errors {failures} "
+        f"(target 0: {'met' if failures == 0 else 'NOT met'})."
     )
+
+
+def verdict(result: LoadResult) -> str:
+    whole = result.whole.by_request if result.whole else result.by_request
+    out = _verdict(f"At {result.users} users, whole run", whole, result.failures)
+    if result.steady:
+        out += " " + _verdict("Steady state", result.steady.by_request, result.steady.failures)
+    return out
 
 
 def main() -> None:
@@ -172,8 +202,12 @@ def main() -> None:
             "clinicians (match pages, patient pages; weight 4), research nurses (pre-screening list page and "
             "JSON, status changes with the version they saw; 3), public (registry search and trial pages; 4), "
             "trial managers (feasibility questions; 1); every user logs in through the form first "
-            "(argon2). Percentiles are Locust's (bucketed to 2 significant digits above 100 ms). Locust, the "
-            "server and PostgreSQL share the machine's 2 cores.",
+            "(argon2id with the library's parameters: about 0.2 s of CPU per login, so the ramp-up's logins "
+            "take one of the 2 cores for its 10 s). Percentiles are exact (nearest rank over every "
+            "request's own time, recorded by the locustfile), for the whole run and for the steady state: "
+            "the requests sent once every user was spawned and had logged in. Locust, the server and "
+            "PostgreSQL share the machine's 2 cores. Single requests (one user, no load) before and after "
+            "the changes of issue 22: docs/OPERATIONS.md, section 5.",
             *[
                 table(r)
                 + f"\n\nMachine load average (1 min) before / after this run: {loads[r.users][0]:.1f} / "

@@ -18,10 +18,11 @@ import json
 import os
 import random
 import re
+import time
 from pathlib import Path
 from typing import Any
 
-from locust import HttpUser, between, task
+from locust import HttpUser, between, events, task
 
 PLAN: dict[str, Any] = json.loads(Path(os.environ["ONCOFED_LOAD_PLAN"]).read_text(encoding="utf-8"))
 PASSWORD = PLAN["password"]
@@ -186,3 +187,27 @@ def _fix_counts(spec: str) -> None:
 
 if os.environ.get("ONCOFED_LOAD_FIXED"):
     _fix_counts(os.environ["ONCOFED_LOAD_FIXED"])
+
+
+# Every request's own time (ONCOFED_LOAD_SAMPLES names the file): exact percentiles instead of
+# Locust's buckets, and the figures once every user is spawned (the ramp-up's logins done) apart from
+# those of the whole run (benchmarks/load/runner.py reads it). One line per request:
+# epoch seconds, name, milliseconds, 1 ok / 0 failed; "#spawned" marks the end of the ramp-up.
+def _record_samples(path: str) -> None:
+    out = open(path, "w", encoding="utf-8")  # noqa: SIM115 - open for the whole run, closed at quit
+
+    @events.request.add_listener
+    def _sample(name: str, response_time: float, exception: Any = None, **_: Any) -> None:
+        out.write(f"{time.time():.3f}\t{name}\t{response_time:.1f}\t{0 if exception else 1}\n")
+
+    @events.spawning_complete.add_listener
+    def _spawned(user_count: int, **_: Any) -> None:
+        out.write(f"{time.time():.3f}\t#spawned\t{user_count}\t1\n")
+
+    @events.quitting.add_listener
+    def _close(**_: Any) -> None:
+        out.close()
+
+
+if os.environ.get("ONCOFED_LOAD_SAMPLES"):
+    _record_samples(os.environ["ONCOFED_LOAD_SAMPLES"])

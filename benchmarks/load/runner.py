@@ -9,7 +9,8 @@ import os
 import random
 import subprocess
 import sys
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -75,6 +76,20 @@ class RequestStats:
 
 
 @dataclass
+class Window:
+    """Exact statistics of the requests sent in a part of the run (from the samples file)."""
+
+    seconds: float
+    requests: int
+    failures: int
+    by_request: list[RequestStats]
+
+    @property
+    def rps(self) -> float:
+        return self.requests / self.seconds if self.seconds > 0 else 0.0
+
+
+@dataclass
 class LoadResult:
     users: int
     seconds: int
@@ -83,6 +98,10 @@ class LoadResult:
     rps: float
     by_request: list[RequestStats]
     failures_detail: list[dict[str, str]]
+    whole: Window | None = None  # exact figures of the whole run (Locust's are bucketed)
+    steady: Window | None = None  # once every user was spawned and had logged in
+    spawned_after: float = 0.0  # seconds from the first request to the end of the ramp-up
+    samples: dict[str, list[float]] = field(default_factory=dict)  # name -> ms, whole run
 
 
 def run_locust(
@@ -105,11 +124,70 @@ def run_locust(
         "-u", str(users), "-r", str(rate), "-t", f"{seconds}s", "--stop-timeout", "10",
         "--host", base_url, "--csv", str(out_prefix), "--loglevel", "WARNING",
     ]  # fmt: skip
-    env = {**os.environ, "ONCOFED_LOAD_PLAN": str(plan)}
+    samples = Path(f"{out_prefix}_samples.tsv")
+    env = {**os.environ, "ONCOFED_LOAD_PLAN": str(plan), "ONCOFED_LOAD_SAMPLES": str(samples)}
     if fixed:
         env["ONCOFED_LOAD_FIXED"] = ",".join(str(n) for n in fixed)
     subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=seconds + 180, check=False)
-    return read_stats(out_prefix, users, seconds)
+    result = read_stats(out_prefix, users, seconds)
+    if samples.exists():
+        read_samples(samples, result)
+    return result
+
+
+def _percentile(sorted_ms: list[float], q: float) -> float:
+    """Nearest-rank percentile (the smallest value with at least q % of the values at or below it)."""
+    if not sorted_ms:
+        return 0.0
+    rank = max(1, -(-len(sorted_ms) * q // 100))
+    return sorted_ms[int(rank) - 1]
+
+
+def _window(rows: list[tuple[float, str, float, bool]], seconds: float) -> Window:
+    by: dict[str, list[float]] = defaultdict(list)
+    failed: dict[str, int] = defaultdict(int)
+    for _, name, ms, ok in rows:
+        by[name].append(ms)
+        failed[name] += 0 if ok else 1
+    stats = []
+    for name, values in sorted(by.items()):
+        values.sort()
+        stats.append(
+            RequestStats(
+                name, len(values), failed[name], _percentile(values, 50), _percentile(values, 95),
+                _percentile(values, 99), sum(values) / len(values), len(values) / seconds if seconds else 0.0,
+            )
+        )  # fmt: skip
+    return Window(seconds, len(rows), sum(failed.values()), stats)
+
+
+def read_samples(path: Path, result: LoadResult) -> None:
+    """Exact per-request statistics from the samples file (benchmarks/load/locustfile.py): the whole
+    run, and the requests sent after the ramp-up (every user spawned and logged in: the logins, 0.2 s
+    of argon2 CPU each, fall in the first part)."""
+    rows: list[tuple[float, str, float, bool]] = []
+    spawned = None
+    for line in path.read_text(encoding="utf-8").splitlines():
+        at, name, ms, ok = line.split("\t")
+        if name == "#spawned":
+            spawned = float(at)
+            continue
+        rows.append((float(at), name, float(ms), ok == "1"))
+    if not rows:
+        return
+    start, end = min(r[0] for r in rows), max(r[0] for r in rows)
+    result.whole = _window(rows, max(end - start, 1e-9))
+    result.samples = {s.name: [] for s in result.whole.by_request}
+    for _, name, ms, _ok in rows:
+        result.samples[name].append(ms)
+    if spawned is not None:
+        # the ramp-up ends when every user is spawned and the last one has logged in (users log in
+        # once, in on_start); a line is written when its request ends: those sent earlier are left out
+        ramp_end = max([spawned, *(r[0] for r in rows if r[1] == "POST /login")])
+        after = [r for r in rows if r[0] - r[2] / 1000 >= ramp_end]
+        result.spawned_after = ramp_end - start
+        if after:
+            result.steady = _window(after, max(end - ramp_end, 1e-9))
 
 
 def read_stats(prefix: Path, users: int, seconds: int) -> LoadResult:

@@ -176,15 +176,17 @@ def search_patients(db: Database, actor: Actor, query: PatientQuery) -> dict[str
                 if word:
                     stmt = stmt.where(func.lower(cast(PatientRow.facts, String)).like(f"%{word.lower()}%"))
         stmt = stmt.order_by(PatientRow.id)
+        start = (query.page - 1) * query.size
         if wants_marker:
             ids = [
                 pid for pid, facts in s.execute(stmt) if biomarker_matches(facts, query.gene, query.variant)
             ]
-        else:
-            ids = list(s.scalars(stmt.with_only_columns(PatientRow.id)))
-        total = len(ids)
-        start = (query.page - 1) * query.size
-        page_ids = ids[start : start + query.size]
+            total = len(ids)
+            page_ids = ids[start : start + query.size]
+        else:  # counted and paged in the database (thousands of ids per centre never travel)
+            ids_only = stmt.with_only_columns(PatientRow.id)
+            total = int(s.scalar(ids_only.order_by(None).with_only_columns(func.count())) or 0)
+            page_ids = list(s.scalars(ids_only.limit(query.size).offset(start)))
         rows = list(s.scalars(select(PatientRow).where(PatientRow.id.in_(page_ids)).order_by(PatientRow.id)))
         repo.audit_rows("patient.search", rows)
         out = [_row(r) for r in rows]

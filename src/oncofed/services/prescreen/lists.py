@@ -134,7 +134,7 @@ def prescreen_list(
         run = s.get(PrescreenRunRow, (trial_id, centre_id))
         labels = run.labels if run is not None else None
         computed_at = run.computed_at if run is not None else None
-        stale = run is None or run.trial_hash != trial_criteria_hash(trial, engine)
+        stale = run is None or run.trial_hash != trial_criteria_hash(trial, engine, db)
         candidates = []
         for res, cand, name in s.execute(stmt):
             became = res.became_candidate_at

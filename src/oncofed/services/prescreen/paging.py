@@ -126,7 +126,7 @@ def list_page(
         last = _last_visit(s, actor, trial_id, centre_id)
         run = s.get(PrescreenRunRow, (trial_id, centre_id))
         labels = run.labels if run is not None else None
-        stale = run is None or run.trial_hash != trial_criteria_hash(trial, engine or DEFAULT_ENGINE)
+        stale = run is None or run.trial_hash != trial_criteria_hash(trial, engine or DEFAULT_ENGINE, db)
         status = func.coalesce(c.status, "new")
         # The list's rows: visible results of (trial, centre). Each statement joins only what it
         # reads (a result has at most one screening candidate, primary key (trial, patient), and every
