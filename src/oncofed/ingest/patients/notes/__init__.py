@@ -8,7 +8,8 @@ Modules: `text` (sentences, clauses), `scopes` (what is not the patient's histor
 descriptions, plans, allergies; note-only negation rules), `mentions` (vocabularies + ConText),
 `values` (age, sex, performance status, stage, TNM, life expectancy), `labs`, `sites` (metastatic
 sites), `biomarkers`, `therapy` (treatments with setting, lines), `unread` (sentences a clinician
-would look at that gave no fact), `facts` (the facts of a note), `french` (French and mixed notes). Rules and words are data:
+would look at that gave no fact), `facts` (the facts of a note), `french` (French and mixed notes),
+`lowered` (case-insensitive searches, fast on French notes too). Rules and words are data:
 `resources/vocab/notes_patient.yaml`, `notes_scopes.yaml`, `notes_regimens.tsv`, `notes_drugs_extra.tsv`.
 """
 
