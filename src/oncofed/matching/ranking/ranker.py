@@ -75,6 +75,50 @@ def rrf(*scores: np.ndarray, k: int = 60) -> np.ndarray:
     return fused.astype(np.float32)
 
 
+def _best(s: np.ndarray, m: int) -> np.ndarray:
+    """Positions of the `m` best of `s` in the order of `np.argsort(-s, kind="stable")` (ties by
+    position), through a partition instead of a sort of the whole array."""
+    threshold = np.partition(s, s.size - m)[s.size - m]  # the m-th largest value
+    above = np.flatnonzero(s > threshold)
+    tied = np.flatnonzero(s == threshold)[: m - above.size]
+    chosen = np.concatenate([above, tied])
+    return chosen[np.lexsort((chosen, -s[chosen]))]
+
+
+def rrf_top(a: np.ndarray, b: np.ndarray, limit: int, k: int = 60) -> tuple[np.ndarray, np.ndarray]:
+    """The `limit` best items of `rrf(a, b)`, best first (equal fused scores by position), and their
+    fused scores: the same items and values as ranking the whole of `rrf(a, b)`, without sorting
+    both arrays. Ranks are exact within each array's best `m` (m = 4, then 32 x `limit`); an item
+    outside them in one array is bounded by that array's rank m + 1, and the answer is kept only when
+    every such bound is strictly below the `limit`-th exact fused score; otherwise both arrays are
+    ranked in full (`rrf`). At 100,000 trials two partitions replace two sorts."""
+    n = a.size
+    limit = max(0, min(limit, n))
+    for m in (4 * limit, 32 * limit):
+        if limit == 0 or 2 * m > n:
+            break
+        best_a, best_b = _best(a, m), _best(b, m)
+        rank_a = np.zeros(n, dtype=np.int64)
+        rank_b = np.zeros(n, dtype=np.int64)
+        rank_a[best_a] = np.arange(1, m + 1)
+        rank_b[best_b] = np.arange(1, m + 1)
+        both = best_a[rank_b[best_a] > 0]
+        if both.size < limit:
+            continue
+        exact = (1.0 / (k + rank_a[both]) + 1.0 / (k + rank_b[both])).astype(np.float32)  # as `rrf`
+        order = np.lexsort((both, -exact))[:limit]
+        outside = 1.0 / (k + m + 1)
+        bound = 2 * outside
+        for ranks in (rank_a[best_a[rank_b[best_a] == 0]], rank_b[best_b[rank_a[best_b] == 0]]):
+            if ranks.size:  # among the best of one array only: its rank in the other is > m
+                bound = max(bound, 1.0 / (k + ranks.min()) + outside)
+        if np.float32(bound) < exact[order[-1]]:
+            return both[order], exact[order]
+    fused = rrf(a, b, k=k)
+    top = _best(fused, limit) if limit else np.zeros(0, dtype=np.int64)
+    return top, fused[top]
+
+
 @dataclass(frozen=True)
 class Eligibility:
     """A trial's criterion outcomes for one patient, summed up for ranking."""
