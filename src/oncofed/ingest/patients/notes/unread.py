@@ -43,9 +43,15 @@ def unread_sentences(
     todo = [(s, e) for i, (s, e) in enumerate(spans) if i not in covered and note_scopes.scope_of(s) is None]
     if not todo:
         return []
-    # one pass over the note's tokens (prefix tests in C), then placed in sentences
+    # one pass over the tokens of the sentences left (prefix tests in C), then placed in sentences
     prefixes, vital_words = _word_lists()
-    words, token_starts, _ = tokens(text)
+    all_words, all_starts, _ = tokens(text)
+    words: list[str] = []
+    token_starts: list[int] = []
+    for s, e in todo:  # the tokens starting in a sentence left: the only positions `inside` is asked about
+        i, j = bisect.bisect_left(all_starts, s), bisect.bisect_left(all_starts, e)
+        words += all_words[i:j]
+        token_starts += all_starts[i:j]
     signals = list(itertools.compress(token_starts, map(str.startswith, words, itertools.repeat(prefixes))))
     vitals = list(itertools.compress(token_starts, map(vital_words.__contains__, words)))
     numbers = [m.start() for m in _NUMBER_UNIT.finditer(text)]
