@@ -191,18 +191,8 @@ def quality(
         )
     if cache is not None:
         cache.write_bytes(pickle.dumps(feats))
-    settings = grid()
-    t0 = time.perf_counter()
-    ndcg = {n: np.array([per_query(qs, w)[:, 0].mean() for w in settings]) for n, qs in feats.items()}
-    print(f"{len(settings)} settings x {len(sets)} sets in {time.perf_counter() - t0:.0f} s", flush=True)
-    names = list(feats)
-    best_all = settings[int(np.argmax(np.mean([ndcg[n] for n in names], axis=0)))]
-    rows = []
-    for n, s in zip(names, sets, strict=True):
-        others = np.mean([ndcg[o] for o in names if o != n], axis=0)
-        chosen = settings[int(np.argmax(others))]
-        held = per_query(feats[n], chosen)
-        rows.append((s.title, len(feats[n]), held, chosen))
+    best_all, held_out = loso(feats)
+    rows = [(s.title, len(feats[s.name]), *held_out[s.name]) for s in sets]
     # the product default, through `oncofed eval rank`'s own code path, checked against the signals
     product = {}
     mismatched = 0
@@ -217,6 +207,23 @@ def quality(
         print(f"{s.name}: product nDCG@10 {ir['nDCG@10']:.4f} (ir-measures)", flush=True)
     body = _quality_table(sets, feats, rows, product, best_all, mismatched)
     return body, {"onco": product.get("onco"), "feats": feats}
+
+
+def loso(feats: dict[str, list[Query]]) -> tuple[Weights, dict[str, tuple[np.ndarray, Weights]]]:
+    """Leave-one-set-out: each set's per-query metrics with the grid setting best on the other sets
+    (and that setting); and the setting best on all sets together."""
+    settings = grid()
+    t0 = time.perf_counter()
+    ndcg = {n: np.array([per_query(qs, w)[:, 0].mean() for w in settings]) for n, qs in feats.items()}
+    print(f"{len(settings)} settings x {len(feats)} sets in {time.perf_counter() - t0:.0f} s", flush=True)
+    names = list(feats)
+    best_all = settings[int(np.argmax(np.mean([ndcg[n] for n in names], axis=0)))]
+    out = {}
+    for n in names:
+        others = np.mean([ndcg[o] for o in names if o != n], axis=0)
+        chosen = settings[int(np.argmax(others))]
+        out[n] = (per_query(feats[n], chosen), chosen)
+    return best_all, out
 
 
 def _quality_table(sets, feats, rows, product, best_all, mismatched) -> str:  # type: ignore[no-untyped-def]
@@ -287,6 +294,17 @@ def compare_backends(sets: list[RankingSet]) -> tuple[str, dict[str, list[Query]
         lo, hi = boot(diff)
         lines.append(f"| {s.title} | {fmt(v['torch'])} | {fmt(v['onnx'])} | {fmt(v['onnx-int8'])} | "
                      f"{diff.mean():+.3f} ({lo:+.3f} to {hi:+.3f}) |")  # fmt: skip
+    # the held-out (leave-one-set-out) figure of each back end: what int8 as the default would give
+    held = {b: loso(feats[b])[1] for b in ("onnx", "onnx-int8")}
+    lines += ["", "Held out (leave-one-set-out, each back end's own signals), nDCG@10, and the paired "
+              "difference int8 - float32:", "",
+              "| set | ONNX float32 held out | ONNX int8 held out | int8 - float32 |", "|---|---|---|---|"]  # fmt: skip
+    for s in sets:
+        f32, i8 = held["onnx"][s.name][0][:, 0], held["onnx-int8"][s.name][0][:, 0]
+        lo, hi = boot(i8 - f32)
+        lines.append(
+            f"| {s.title} | {fmt(f32)} | {fmt(i8)} | {(i8 - f32).mean():+.3f} ({lo:+.3f} to {hi:+.3f}) |"
+        )
     forget_vectors()
     return "\n".join(lines), feats.get(default_backend(), {})
 

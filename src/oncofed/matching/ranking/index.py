@@ -88,30 +88,6 @@ def trial_document(trial: Trial) -> str:
     )
 
 
-def sum_columns(
-    data: np.ndarray,
-    indptr: np.ndarray,
-    indices: np.ndarray,
-    num_docs: int,
-    query_tokens_ids: np.ndarray,
-    dtype: np.dtype,
-) -> np.ndarray:
-    """bm25s' `_compute_relevance_from_scores` (the sum of the query tokens' columns of its CSC score
-    matrix) without `np.add.at`: a column lists each document once, so a fancy-indexed `+=` adds the
-    same float32 values in the same order (the same scores, bit for bit), several times faster on
-    100,000 trials. bm25s swaps this method itself for its numba scorer; numba is not installed."""
-    scores = np.zeros(num_docs, dtype=dtype)
-    for token in query_tokens_ids:
-        start, end = indptr[token], indptr[token + 1]
-        scores[indices[start:end]] += data[start:end]
-    return scores
-
-
-def _fast(bm25: bm25s.BM25) -> bm25s.BM25:
-    bm25._compute_relevance_from_scores = sum_columns  # type: ignore[method-assign]
-    return bm25
-
-
 class TextIndex:
     """BM25 over one document per trial; `scores(query)` gives every trial's score, in index order."""
 
@@ -123,7 +99,7 @@ class TextIndex:
             raise ValueError(f"{len(self.ids)} ids but {len(docs)} documents")
         self.bm25: bm25s.BM25 | None = None
         if self.ids:
-            self.bm25 = _fast(bm25s.BM25())
+            self.bm25 = bm25s.BM25()
             self.bm25.index(Tokenized(ids=docs, vocab=self.tokenizer.vocab), show_progress=False)
 
     @classmethod
@@ -152,7 +128,7 @@ class TextIndex:
         index.bm25 = None
         vocab: dict[str, int] = {}
         if (folder / "bm25").is_dir():
-            index.bm25 = _fast(bm25s.BM25.load(str(folder / "bm25"), show_progress=False))
+            index.bm25 = bm25s.BM25.load(str(folder / "bm25"), show_progress=False)
             vocab = dict(index.bm25.vocab_dict)
         index.tokenizer = Tokenizer(vocab)
         if (index.bm25 is None) != (len(index.ids) == 0):

@@ -85,13 +85,19 @@ def _best(s: np.ndarray, m: int) -> np.ndarray:
     return chosen[np.lexsort((chosen, -s[chosen]))]
 
 
+def _rank_of(s: np.ndarray, items: np.ndarray) -> np.ndarray:
+    """The rank of each of `items` in `np.argsort(-s, kind="stable")` (1 = best), by counting."""
+    return np.array([int((s > s[i]).sum()) + int((s[:i] == s[i]).sum()) + 1 for i in items], dtype=np.int64)
+
+
 def rrf_top(a: np.ndarray, b: np.ndarray, limit: int, k: int = 60) -> tuple[np.ndarray, np.ndarray]:
     """The `limit` best items of `rrf(a, b)`, best first (equal fused scores by position), and their
     fused scores: the same items and values as ranking the whole of `rrf(a, b)`, without sorting
     both arrays. Ranks are exact within each array's best `m` (m = 4, then 32 x `limit`); an item
-    outside them in one array is bounded by that array's rank m + 1, and the answer is kept only when
-    every such bound is strictly below the `limit`-th exact fused score; otherwise both arrays are
-    ranked in full (`rrf`). At 100,000 trials two partitions replace two sorts."""
+    among the best of one array only has its rank in the other counted when its bound (that rank
+    > m) could reach the `limit`-th exact fused score (at most 64 such items), and the answer is
+    kept only when every remaining bound is strictly below that score; otherwise both arrays are
+    ranked in full (`rrf`). At 100,000 trials partitions replace two sorts of every trial."""
     n = a.size
     limit = max(0, min(limit, n))
     for m in (4 * limit, 32 * limit):
@@ -106,14 +112,21 @@ def rrf_top(a: np.ndarray, b: np.ndarray, limit: int, k: int = 60) -> tuple[np.n
         if both.size < limit:
             continue
         exact = (1.0 / (k + rank_a[both]) + 1.0 / (k + rank_b[both])).astype(np.float32)  # as `rrf`
-        order = np.lexsort((both, -exact))[:limit]
+        floor = exact[np.lexsort((both, -exact))[limit - 1]]
         outside = 1.0 / (k + m + 1)
-        bound = 2 * outside
-        for ranks in (rank_a[best_a[rank_b[best_a] == 0]], rank_b[best_b[rank_a[best_b] == 0]]):
-            if ranks.size:  # among the best of one array only: its rank in the other is > m
-                bound = max(bound, 1.0 / (k + ranks.min()) + outside)
-        if np.float32(bound) < exact[order[-1]]:
-            return both[order], exact[order]
+        only_a, only_b = best_a[rank_b[best_a] == 0], best_b[rank_a[best_b] == 0]
+        # bounds: their rank in the other array is > m (float32 rounding is monotonic)
+        bound_a = (1.0 / (k + rank_a[only_a]) + outside).astype(np.float32)
+        bound_b = (1.0 / (k + rank_b[only_b]) + outside).astype(np.float32)
+        risky_a, risky_b = only_a[bound_a >= floor], only_b[bound_b >= floor]
+        if risky_a.size + risky_b.size > 64 or np.float32(2 * outside) >= floor:
+            continue
+        rank_b[risky_a] = _rank_of(b, risky_a)
+        rank_a[risky_b] = _rank_of(a, risky_b)
+        pool = np.concatenate([both, risky_a, risky_b])
+        exact = (1.0 / (k + rank_a[pool]) + 1.0 / (k + rank_b[pool])).astype(np.float32)
+        order = np.lexsort((pool, -exact))[:limit]
+        return pool[order], exact[order]
     fused = rrf(a, b, k=k)
     top = _best(fused, limit) if limit else np.zeros(0, dtype=np.int64)
     return top, fused[top]
