@@ -4,7 +4,11 @@ type, throughput and errors. Targets (issue 22), at 50 users: pages p95 < 300 ms
 p95 < 1 s, 0 errors.
 
 Run: .venv/bin/python -m benchmarks.bench_load [--patients 50000] [--users 50 200] [--seconds 60]
-     [--workers 2] [--database-url URL]
+     [--settle 10] [--workers 2] [--database-url URL] [--cluster-dir DIR]
+
+Each run: users spawned over 10 s (each logs in once: argon2), `--settle` seconds for the ramp-up's
+queue to drain, then about `--seconds` of steady state; both the whole run and the steady state are
+reported, with exact percentiles (every request's own time, recorded by the locustfile).
 
 Without --database-url the benchmark starts its own PostgreSQL cluster (Debian's postgresql, on a
 free loopback port, durable settings: fsync and synchronous_commit on, unlike the test suite's
@@ -107,9 +111,9 @@ def table(result: LoadResult) -> str:
         st = result.steady
         lines += [
             "",
-            f"Steady state, requests sent after the ramp-up (every user spawned and logged in, "
-            f"{result.spawned_after:.0f} s into the run): {st.requests:,} requests in {st.seconds:.0f} s, "
-            f"{st.rps:.1f} requests/s, {st.failures} errors:",
+            f"Steady state, requests sent from {result.settle:.0f} s after the ramp-up ended (every user "
+            f"spawned and logged in {result.spawned_after:.0f} s into the run) to the end: "
+            f"{st.requests:,} requests in {st.seconds:.0f} s, {st.rps:.1f} requests/s, {st.failures} errors:",
             "",
             *_rows(st.by_request),
         ]
@@ -151,7 +155,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--patients", type=int, default=50_000)
     parser.add_argument("--users", type=int, nargs="+", default=[50, 200])
-    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--seconds", type=int, default=60, help="Steady state to measure (about).")
+    parser.add_argument(
+        "--settle", type=int, default=10, help="Seconds after the ramp-up left out of the steady state."
+    )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--warmup", type=int, default=30, help="Seconds of unmeasured traffic first.")
     parser.add_argument("--database-url", default="")
@@ -184,7 +191,12 @@ def main() -> None:
                         server.base_url, plan, 8, args.warmup, Path(tmp) / f"warm{users}", spawn_rate=8
                     )
                     load_before = os.getloadavg()[0]
-                    res = run_locust(server.base_url, plan, users, args.seconds, Path(tmp) / f"u{users}")
+                    # the run: the ramp-up (users spawned over 10 s, each logging in), `settle`
+                    # seconds for its queue to drain, then about `seconds` of steady state
+                    length = args.seconds + args.settle + 20
+                    res = run_locust(
+                        server.base_url, plan, users, length, Path(tmp) / f"u{users}", settle=args.settle
+                    )
                     loads[users] = (load_before, os.getloadavg()[0])
                 results.append(res)
                 print(table(res), "\n", verdict(res), "\n", flush=True)
@@ -197,15 +209,17 @@ def main() -> None:
             f"Demo network on PostgreSQL 15 (own cluster, durable settings): {report.patients:,} patients, "
             f"{report.trials} trials ({'reused' if report.reused else f'built in {build_s:.0f} s'}). "
             f"`oncofed serve --workers {args.workers}` (pools sized from the workers), Locust "
-            f"{args.seconds} s per run after {args.warmup} s of unmeasured warm-up traffic (8 users) on a "
-            "freshly started server, users spawned over the first 10 s, 1-3 s think time per user; the mix: "
+            f"{args.seconds + args.settle + 20} s per run after {args.warmup} s of unmeasured warm-up traffic "
+            "(8 users) on a freshly started server, users spawned over the first 10 s, 1-3 s think time per "
+            "user; the mix: "
             "clinicians (match pages, patient pages; weight 4), research nurses (pre-screening list page and "
             "JSON, status changes with the version they saw; 3), public (registry search and trial pages; 4), "
             "trial managers (feasibility questions; 1); every user logs in through the form first "
             "(argon2id with the library's parameters: about 0.2 s of CPU per login, so the ramp-up's logins "
             "take one of the 2 cores for its 10 s). Percentiles are exact (nearest rank over every "
             "request's own time, recorded by the locustfile), for the whole run and for the steady state: "
-            "the requests sent once every user was spawned and had logged in. Locust, the server and "
+            f"the requests sent from {args.settle} s after every user was spawned and had logged in (the "
+            "ramp-up's queue draining) to the end. Locust, the server and "
             "PostgreSQL share the machine's 2 cores. Single requests (one user, no load) before and after "
             "the changes of issue 22: docs/OPERATIONS.md, section 5.",
             *[

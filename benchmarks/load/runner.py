@@ -101,6 +101,7 @@ class LoadResult:
     whole: Window | None = None  # exact figures of the whole run (Locust's are bucketed)
     steady: Window | None = None  # once every user was spawned and had logged in
     spawned_after: float = 0.0  # seconds from the first request to the end of the ramp-up
+    settle: float = 0.0  # seconds after the ramp-up also left out of the steady state
     samples: dict[str, list[float]] = field(default_factory=dict)  # name -> ms, whole run
 
 
@@ -112,9 +113,11 @@ def run_locust(
     out_prefix: Path,
     spawn_rate: float | None = None,
     fixed: tuple[int, int, int, int] | None = None,
+    settle: float = 0.0,
 ) -> LoadResult:
     """Locust headless against `base_url` (loopback only), `users` users for `seconds` seconds;
-    `fixed`: exactly this many clinicians, nurses, public users and trial managers (else weights)."""
+    `fixed`: exactly this many clinicians, nurses, public users and trial managers (else weights);
+    `settle`: seconds after the ramp-up left out of the steady state too (its queue draining)."""
     host = urlparse(base_url).hostname or ""
     if host not in LOOPBACK:
         raise ValueError(f"the load test only targets this machine (loopback), not {host!r}")
@@ -131,7 +134,7 @@ def run_locust(
     subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=seconds + 180, check=False)
     result = read_stats(out_prefix, users, seconds)
     if samples.exists():
-        read_samples(samples, result)
+        read_samples(samples, result, settle)
     return result
 
 
@@ -161,10 +164,10 @@ def _window(rows: list[tuple[float, str, float, bool]], seconds: float) -> Windo
     return Window(seconds, len(rows), sum(failed.values()), stats)
 
 
-def read_samples(path: Path, result: LoadResult) -> None:
+def read_samples(path: Path, result: LoadResult, settle: float = 0.0) -> None:
     """Exact per-request statistics from the samples file (benchmarks/load/locustfile.py): the whole
     run, and the requests sent after the ramp-up (every user spawned and logged in: the logins, 0.2 s
-    of argon2 CPU each, fall in the first part)."""
+    of argon2 CPU each, fall in the first part) and `settle` seconds more."""
     rows: list[tuple[float, str, float, bool]] = []
     spawned = None
     for line in path.read_text(encoding="utf-8").splitlines():
@@ -184,10 +187,12 @@ def read_samples(path: Path, result: LoadResult) -> None:
         # the ramp-up ends when every user is spawned and the last one has logged in (users log in
         # once, in on_start); a line is written when its request ends: those sent earlier are left out
         ramp_end = max([spawned, *(r[0] for r in rows if r[1] == "POST /login")])
-        after = [r for r in rows if r[0] - r[2] / 1000 >= ramp_end]
+        steady_from = ramp_end + settle
+        after = [r for r in rows if r[0] - r[2] / 1000 >= steady_from]
         result.spawned_after = ramp_end - start
+        result.settle = settle
         if after:
-            result.steady = _window(after, max(end - ramp_end, 1e-9))
+            result.steady = _window(after, max(end - steady_from, 1e-9))
 
 
 def read_stats(prefix: Path, users: int, seconds: int) -> LoadResult:

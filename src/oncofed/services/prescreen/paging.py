@@ -141,16 +141,26 @@ def list_page(
         is_new = r.became_candidate_at.is_not(None) & r.eligibility.in_(CANDIDATE)
         if last is not None:
             is_new = is_new & (r.became_candidate_at > last)
-        # counts of every tab (and of each screening status within the current tab), one query each
-        counted = (
-            select(r.eligibility, func.count(), func.sum(case((is_new, 1), else_=0)))
-            .where(*mine)
-            .group_by(r.eligibility)
+        # counts of every tab, and of each screening status within the current tab: one grouped query
+        new_flag = case((is_new, 1), else_=0)
+        grouped = with_status.with_only_columns(r.eligibility, status, new_flag, func.count()).group_by(
+            r.eligibility, status, new_flag
         )
+        in_tab = {
+            "candidates": lambda e, new: e in CANDIDATE,
+            "eligible": lambda e, new: e == "eligible",
+            "possible": lambda e, new: e == "possible",
+            "blocked": lambda e, new: e == "not_eligible",
+            "new": lambda e, new: bool(new),
+            "all": lambda e, new: True,
+        }[query.tab]
         counts = {"eligible": 0, "possible": 0, "blocked": 0, "new": 0}
-        for eligibility, n, n_new in s.execute(counted):
+        statuses: dict[str, int] = {}
+        for eligibility, st, n_new, n in s.execute(grouped):
             counts["blocked" if eligibility == "not_eligible" else eligibility] += int(n)
-            counts["new"] += int(n_new or 0)
+            counts["new"] += int(n) if n_new else 0
+            if in_tab(eligibility, n_new):
+                statuses[st] = statuses.get(st, 0) + int(n)
         counts["candidates"] = counts["eligible"] + counts["possible"]
         counts["all"] = counts["candidates"] + counts["blocked"]
         stmt: Select[Any] = with_status
@@ -162,9 +172,6 @@ def list_page(
             stmt = stmt.where(r.eligibility == "not_eligible")
         elif query.tab == "new":
             stmt = stmt.where(is_new)
-        statuses = {
-            st: int(n) for st, n in s.execute(stmt.with_only_columns(status, func.count()).group_by(status))
-        }
         if query.status:
             stmt = stmt.where(status == query.status)
         if query.q.strip():
@@ -172,7 +179,9 @@ def list_page(
             stmt = stmt.join(PatientRow, PatientRow.id == r.patient_id).where(
                 func.lower(r.patient_id).like(like) | func.lower(PatientRow.display_name).like(like)
             )
-        total = int(s.scalar(stmt.with_only_columns(func.count()).order_by(None)) or 0)
+            total = int(s.scalar(stmt.with_only_columns(func.count()).order_by(None)) or 0)
+        else:  # the tab's rows, of one status when filtered: already counted above
+            total = statuses.get(query.status, 0) if query.status else sum(statuses.values())
         stmt = _order(stmt, query.sort, status)
         offset = 0
         if not everything:
