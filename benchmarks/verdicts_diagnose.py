@@ -1,7 +1,7 @@
 """Where the named failures of the verdict dev set are lost (issue 15, second pass): for each
 one-criterion failure, the stage that failed, tabulated by failure class and by fold.
 
-    .venv/bin/python -m benchmarks.verdicts_diagnose [--folds 0,1,2] [--details]
+    .venv/bin/python -m benchmarks.verdicts_diagnose [--folds 0,1,2] [--details] [--eligible] [--set DIR]
 
 Stages, in the order they are checked:
 - `caught`: excluded with the named criterion violated;
@@ -68,7 +68,10 @@ FACT_TO_ATOM = {
 }
 
 
-def diagnose(day: date = DAY) -> list[dict[str, Any]]:
+def wrong_exclusions(
+    data: Path = DEV, day: date = DAY, folds: set[int] | None = None
+) -> list[dict[str, Any]]:
+    """The eligible notes that are excluded, each with its violated criteria and their evidence."""
     from oncofed.domain import Outcome, TrialVerdict
     from oncofed.matching.assess import assess_trial
     from oncofed.services.matching import verdicts as V
@@ -76,8 +79,40 @@ def diagnose(day: date = DAY) -> list[dict[str, Any]]:
 
     corpus = VAR / "verdicts-corpus.jsonl"
     ensure_corpus(corpus)
-    inputs = V.load_inputs(DEV / "queries.jsonl", corpus, DEV / "pairs.tsv")
-    expected = V.read_expected(DEV / "expected.jsonl")
+    inputs = V.load_inputs(data / "queries.jsonl", corpus, data / "pairs.tsv")
+    expected = V.read_expected(data / "expected.jsonl")
+    criteria = criteria_by_trial(list(inputs.trials.values()))
+    out = []
+    for (qid, tid), e in sorted(expected.items()):
+        if e["label"] != "eligible" or (folds is not None and e.get("fold", 0) not in folds):
+            continue
+        p = V.note_profile(inputs.queries[qid], qid)
+        a = assess_trial(criteria.get(tid, []), p, V.note_day(p, day) or day)
+        if a.verdict is TrialVerdict.EXCLUDED:
+            out.append(
+                {
+                    "query-id": qid,
+                    "fold": e.get("fold", 0),
+                    "violated": [
+                        {"cohort": o.criterion.cohort, "text": o.criterion.text[:160], "evidence": o.sentence}
+                        for o in a.outcomes
+                        if o.outcome is Outcome.VIOLATED
+                    ],
+                }
+            )
+    return out
+
+
+def diagnose(day: date = DAY, data: Path = DEV) -> list[dict[str, Any]]:
+    from oncofed.domain import Outcome, TrialVerdict
+    from oncofed.matching.assess import assess_trial
+    from oncofed.services.matching import verdicts as V
+    from oncofed.services.trials.criteria import criteria_by_trial
+
+    corpus = VAR / "verdicts-corpus.jsonl"
+    ensure_corpus(corpus)
+    inputs = V.load_inputs(data / "queries.jsonl", corpus, data / "pairs.tsv")
+    expected = V.read_expected(data / "expected.jsonl")
     criteria = criteria_by_trial(list(inputs.trials.values()))
     profiles: dict[str, Any] = {}
 
@@ -133,7 +168,7 @@ def diagnose(day: date = DAY) -> list[dict[str, Any]]:
             {
                 "query-id": qid,
                 "trial": tid,
-                "fold": e["fold"],
+                "fold": e.get("fold", 0),
                 "class": failing["class"],
                 "section": section,
                 "quote": failing["quote"],
@@ -184,9 +219,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--folds", default="0,1,2,3,4", help="comma-separated folds to show in details")
     ap.add_argument("--details", action="store_true", help="one JSON line per failure of those folds")
     ap.add_argument("--out", type=Path, help="write every row as JSON lines")
+    ap.add_argument(
+        "--set", type=Path, default=DEV, help="a set in the dev set's layout (default: verdicts-dev)"
+    )
+    ap.add_argument(
+        "--eligible", action="store_true", help="also list the eligible notes excluded (those folds)"
+    )
     args = ap.parse_args(argv)
-    rows = diagnose()
     folds = {int(f) for f in args.folds.split(",")}
+    if args.eligible:
+        for r in wrong_exclusions(args.set, folds=folds):
+            print(json.dumps(r, ensure_ascii=False))
+        print()
+    rows = diagnose(data=args.set)
     print(table(rows, "class"))
     print()
     print(table(rows, "fold"))

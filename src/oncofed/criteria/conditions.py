@@ -438,12 +438,12 @@ _THERAPY_SITE_AFTER = compile_i(
 
 _THERAPY_QUALIFIER_IN = compile_i(r"\b(?P<q>whole[\s-]+brain|wbrt|craniospinal|extended[\s-]+field)\b")
 _CURRENT = compile_i(
-    r"\b(?:currently|current|concurrent(?:ly)?|concomitant(?:ly)?|ongoing|receiving|is\s+on|are\s+on|on\s+treatment\s+with|"
+    r"\b(?:currently|current|concurrent(?:ly)?|concomitant(?:ly)?|ongoing|receiving|taking|is\s+on|are\s+on|on\s+treatment\s+with|"
     r"during\s+the\s+study|while\s+on)\b[^.;]{0,40}$"
 )
 _OPTION_BEFORE = compile_i(
     r"\b(?:candidates?|eligible|suitable|fit|unfit|ineligible|amenable)\s+(?:to\s+(?:receive|undergo)\s+|for\s+)(?:[\w-]+\s+){0,3}$"
-    r"|\b(?:will|to)\s+(?:\w+\s+)?(?:receive|undergo|be\s+treated\s+with|start)\s+(?:[\w-]+\s+){0,3}$"
+    r"|\b(?:will|to)\s+(?:\w+\s+)?(?:receive|undergo|be\s+treated\s+with|start)\s+(?:[\w-]+\s+){0,5}$"
     r"|\b(?:patients?|participants?|subjects?|who\s+(?:are|is))\s+(?:requiring|require[sd]?|needing|in\s+need\s+of|"
     r"scheduled\s+for|planned\s+for|awaiting)\s+(?:[\w-]+\s+){0,2}$"
 )
@@ -499,14 +499,35 @@ def line_references(atoms: list[Atom], text: str) -> list[Atom]:
     ]
 
 
+# "severe exfoliative skin condition requiring systemic treatment": the therapy treats the condition
+_GOVERNED_THERAPY = compile_i(
+    r"\b(?:conditions?|diseases?|disorders?|illness(?:es)?|events?|reactions?|toxicit(?:y|ies)|syndromes?|"
+    r"colitis|pneumonitis|dermatitis|hepatitis|neuropathy|insufficiency|failure)\s+(?:that\s+|which\s+)?"
+    r"(?:has\s+|have\s+|had\s+)?(?:requir\w+|needing|needed|necessitat\w+|treated\s+with)\s+(?:[\w-]+\s+){0,3}$"
+)
+_TREATED_KINDS = {
+    "comorbidity",
+    "infection",
+    "brain_metastases",
+    "leptomeningeal_disease",
+    "prior_malignancy",
+}
+
+
 def therapy_tense(atoms: list[Atom], text: str) -> list[Atom]:
     """A therapy that is current ("currently receiving steroids", "concomitant use of chemotherapy") is
     `attributes["current"]`; one named as an option ("curative therapy is available", "candidate for
-    paclitaxel") is no part of the patient's history: the investigator judges it (non_evaluable)."""
+    paclitaxel") is no part of the patient's history: the investigator judges it (non_evaluable); one
+    that treats a condition the criterion names but the parser cannot read ("skin condition requiring
+    systemic treatment") is no requirement by itself (dropped: the patient's chemotherapy is not it)."""
     out = []
     for a in atoms:
         if a.kind == "prior_therapy" and a.span:
             start, end = a.span
+            if _GOVERNED_THERAPY.search(text[max(0, start - 60) : start]) and not any(
+                c.kind in _TREATED_KINDS and c.span and c.span[0] < start for c in atoms
+            ):
+                continue
             if _OPTION_BEFORE.search(text[max(0, start - 50) : start]) or _OPTION_AFTER.match(
                 text[end : end + 60]
             ):
@@ -532,12 +553,20 @@ def therapy_qualifiers(atoms: list[Atom], text: str) -> list[Atom]:
                     a.text
                 )  # the mention itself: "whole brain radiotherapy", "WBRT"
             )
-            if m:
+            if m and not _OTHER_RT_BEFORE.search(text[max(0, a.span[0] - 60) : a.span[0]]):
                 q = re.sub(r"\s+", " ", m.group("q").lower().replace("-", " "))
                 q = "whole brain" if q == "wbrt" else q
                 a = replace(a, attributes={**a.attributes, "qualifier": q})
         out.append(a)
     return out
+
+
+# "gamma knife/whole brain radiation", "SRS or WBRT": another kind of radiotherapy is an alternative, so
+# the qualifier does not restrict the radiotherapy asked
+_OTHER_RT_BEFORE = compile_i(
+    r"\b(?:gamma[\s-]+knife|srs|sbrt|stereotactic\s+(?:radio\w*|body\s+radio\w*)|radiosurgery|cyberknife)\s*"
+    r"(?:/|,|\bor\b|\band/or\b|\band\b)\s*(?:[\w-]+\s+){0,2}[\w-]*\s*$"
+)
 
 
 _AT_MOST = compile_i(

@@ -431,9 +431,24 @@ def with_window(atoms: list[Atom], text: str) -> list[Atom]:
         return atoms
     days, span = found
     kinds = {"prior_therapy", "prior_malignancy", "comorbidity", "infection", "brain_metastases"}
+    before = text[max(0, span[0] - 25) : span[0]]
+    if _AT_LEAST_BEFORE.search(before) and not re.search(r"(?i)\bwithin\b", before):  # "within ≥ 2 weeks"
+        # "completed adjuvant therapy at least 2 months prior to enrolment": a minimum time since, not a
+        # look-back window (a therapy must have ended before it; atoms.prior_therapy, `min_days`)
+        return [
+            replace(a, attributes={**a.attributes, "min_days": days, "window_span": list(span)})
+            if a.kind == "prior_therapy" and a.window_days is None
+            else a
+            for a in atoms
+        ]
     out = []
     for a in atoms:
         if a.kind in kinds and a.window_days is None:
             a = replace(a, window_days=days, attributes={**a.attributes, "window_span": list(span)})
         out.append(a)
     return out
+
+
+_AT_LEAST_BEFORE = compile_i(
+    r"(?:\bat\s+least|≥|>=|\bmore\s+than|\bgreater\s+than|\b(?:a\s+)?minimum\s+of|\bno\s+less\s+than|>)\s*$"
+)

@@ -39,12 +39,56 @@ _NON_MELANOMA = compile_i(
 _LYMPH_NODE = compile_i(r"lymph\s*node|lymphocyte")
 
 
+# "metastatic colorectal, neuroendocrine, cholangiocarcinoma, melanoma, or breast malignancy": organ
+# adjectives of a list that share its last noun (criteria only: the notes reader keeps its own reading)
+_SHARED_NOUN_LIST = compile_i(
+    r"\b(?P<items>(?:[A-Za-z-]{3,}(?:\s+[A-Za-z-]{3,})?\s*(?:,\s*(?:(?:and/or|or|and)\s+)?|\s(?:and/or|or|and)\s+)){1,8}"
+    r"[A-Za-z-]{3,})\s+(?P<noun>malignanc(?:y|ies)|cancers?|carcinomas?)\b"
+)
+_ITEM_SEP = compile_i(r"\s*(?:,\s*(?:(?:and/or|or|and)\s+)?|\s(?:and/or|or|and)\s+)")
+
+
+def _shared_noun_mentions(text: str, found: list[vocab.Mention]) -> list[vocab.Mention]:
+    added: list[vocab.Mention] = []
+    for m in _SHARED_NOUN_LIST.finditer(text):
+        start = m.start("items")
+        items, cursor = m.group("items"), 0
+        for sep in [*_ITEM_SEP.finditer(items), None]:
+            s, e = start + cursor, start + (sep.start() if sep else len(items))
+            cursor = sep.end() if sep else len(items)
+            word = text[s:e]
+            if not word.strip() or word.startswith("-") or word.lower().startswith("non"):
+                continue  # "non-breast or -ovarian cancers": not these
+            if any(f.start <= s < f.end or s <= f.start < e for f in found + added):
+                continue
+            last = word.split()[-1]
+            tries = [(word, s)] + ([(last, e - len(last))] if last != word else [])
+            hit = next(
+                (
+                    (h, at, w)
+                    for w, at in tries
+                    for noun in ("cancer", m.group("noun"))
+                    for h in vocab.find_cancer_types(f"{w} {noun}")
+                    if h.start == 0 and h.end == len(w) + 1 + len(noun)
+                ),
+                None,
+            )
+            if hit:
+                h, at, w = hit
+                added.append(
+                    vocab.Mention(at, at + len(w), text[at : at + len(w)], h.code, dict(h.attributes))
+                )
+    return sorted([*found, *added], key=lambda x: x.start) if added else found
+
+
 def cancer_atoms(text: str) -> list[Atom]:
     out: list[Atom] = []
     low = text.lower()
     gate = has_any(low, ("malignan", "cancer", "neoplasm", "tumo", "carcinoma"))
     prior = _PRIOR_MALIG.search(text) if gate else None
     mentions = vocab.find_cancer_types(text)
+    if gate and "," in text:
+        mentions = _shared_noun_mentions(text, mentions)
     exceptions: list[str] = []
     if prior:
         exc = _EXCEPT.search(text, prior.start())
@@ -333,6 +377,7 @@ _STATUS = compile_i(
 _PDL1 = compile_i(
     rf"(?P<scale>tps|tumou?r\s+proportion\s+score|cps|combined\s+positive\s+score|expression|staining)?[^.;]{{0,30}}?(?P<op>{OP})\s*(?P<n>{NUM})\s*(?P<pct>%)?",
 )
+_RECEPTOR_PCT = compile_i(rf"^[\s:(]*(?:staining\s+|expression\s+)?(?P<op>{OP})\s*(?P<n>{NUM})\s*%")
 _AMPLIFICATION = compile_i(
     r"^[\s)(-]*(?:(?:gene|oncogene|\w+)\s+){0,2}?(?:amplification|amplified|gene\s+copy\s+number)"
 )
@@ -590,6 +635,12 @@ def biomarker_atoms(text: str, drug_spans: list[tuple[int, int]]) -> list[Atom]:
                     )
                 )
                 continue
+        if code in ("ER", "PR") and (pct := _RECEPTOR_PCT.match(tail)) and num_of(pct.group("n")) is not None:
+            # "ER ≤ 10%", "ER > 10% staining": the trial's own cut-off on the percentage of stained cells
+            out.append(_atom("biomarker", op_of(pct.group("op")) or ">=", (g.start, g.end + pct.end()), text,
+                             code=code, value=num_of(pct.group("n")), unit="%",
+                             attributes={"alteration": "ihc"}))  # fmt: skip
+            continue
         if code in ("HER2", "ER", "PR", "HR", "PD-L1", "HRD"):
             st = _marker_status(code, tail)
             if (
@@ -624,6 +675,9 @@ def biomarker_atoms(text: str, drug_spans: list[tuple[int, int]]) -> list[Atom]:
                 out.append(_atom("biomarker", op, span, text, code=code, value=value, attributes=attrs2))
             continue
         out.extend(_gene_atoms(text, g, tail))
+    cut = {a.code for a in out if a.code in ("ER", "PR") and a.operator in ("<=", "<", ">=", ">")}
+    if cut:  # "ER <= 10 % ... TNBC": the trial's own cut-off decides, not the label's status
+        out = [a for a in out if not (a.code in cut and a.operator == "==")]
     return out
 
 
@@ -710,7 +764,7 @@ _LINES = compile_i(
     rf"(?:(?P<op>{OP})\s*)?(?P<n>{NUM})(?:\s*(?:-|–|to)\s*(?P<m>{NUM}))?\s*(?P<more>\+|or\s+more|or\s+fewer|or\s+less)?\s*(?:prior\s+|previous\s+|lines?\s+of\s+|systemic\s+|standard\s+|different\s+|chemotherapy\s+|treatment\s+)*(?:lines?|regimens?)\b"
     # "at least two prior systemic therapies for advanced disease": a count of prior therapies
     rf"|(?:(?P<op2>{OP})\s*)?(?P<n2>{NUM})\s*(?P<more2>\+|or\s+more|or\s+fewer|or\s+less)?\s*(?:prior|previous)\s+"
-    r"(?:(?:systemic|anti-?cancer|cytotoxic|standard|different|chemotherapy|treatment)\s+){0,2}(?:therapies|treatments|regimens)\b",
+    r"(?:(?:systemic|anti-?cancer|cytotoxic|standard|different|chemotherapy|treatment)\s+){0,2}(?:therapies|treatments|regimens|chemotherapies)\b",
 )
 _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 _NAIVE = compile_i(
@@ -849,6 +903,7 @@ _MEASURABLE = compile_i(
 _NON_MEASURABLE = compile_i(r"non-?measurable")
 _HEP_B_AND_C = compile_i(r"\bhepatitis\s+b\s*(?:,|/|or|and|and/or)\s*(?:hepatitis\s+)?c\b")
 _ACTIVE_HEP = compile_i(r"\bactive|uncontrolled|chronic\b")
+_PAST_INFECTION = compile_i(r"\b(?:previously\s+treated|treated|history\s+of|prior|past|resolved)\b")
 _ACTIVE_INFECTION = compile_i(r"\b(?:active|uncontrolled|acute|chronic|detectable|positive)\b")
 
 
@@ -977,6 +1032,9 @@ def condition_atoms(text: str) -> list[Atom]:
         attrs: dict[str, object] = {}
         if kind == "infection":  # "known HIV infection, active hepatitis B": "active" is hepatitis B's
             before = re.split(r"[,;(]", text[max(0, c.start - 30) : c.start])[-1]
-            attrs["active"] = bool(_ACTIVE_INFECTION.search(before + text[c.start : c.end]))
+            # "acute or previously treated tuberculosis": a treated, past infection counts too
+            attrs["active"] = bool(_ACTIVE_INFECTION.search(before + text[c.start : c.end])) and not (
+                _PAST_INFECTION.search(before)
+            )
         out.append(_atom(kind, "present", (c.start, c.end), text, code=code, attributes=attrs))
     return out

@@ -316,13 +316,66 @@ def qualified_alternatives(atoms: list[Atom]) -> list[Atom]:
     return out
 
 
+# "HER2 positive solid tumors, including but not limited to: head and neck ...; lung cancer; ...": cancers
+# named as examples of a generic category are no requirement (the category, not one of them, is asked)
+_EXAMPLES_OF_GENERIC = compile_i(
+    r"\b(?:solid\s+tumou?rs?|cancers?|malignanc(?:y|ies)|carcinomas?|neoplasms?|tumou?rs?)\b[^.;:]{0,40}?"
+    r"\b(?:including(?:\s+but\s+not\s+limited\s+to)?|such\s+as|e\.\s?g\.?|for\s+(?:example|instance))\W"
+)
+
+
+def examples_of_generic(atoms: list[Atom], text: str) -> list[Atom]:
+    cancers = [a for a in atoms if a.kind == "cancer_type" and a.span and not a.negated]
+    if not cancers:
+        return atoms
+    m = _EXAMPLES_OF_GENERIC.search(text)
+    if not m or any(a.span and a.span[0] < m.end() for a in cancers):  # a named cancer before: it is asked
+        return atoms
+    return [a for a in atoms if a not in cancers]
+
+
+_EXAMPLE_CUE = compile_i(r",?\s*\(?(?:\b(?:such\s+as|for\s+(?:example|instance)|including)\b|\be\.\s?g\.?)")
+_CONDITION_ATOMS = {"comorbidity", "infection"}
+
+
+def examples_as_alternatives(atoms: list[Atom], text: str) -> list[Atom]:
+    """ "Clinically significant immunodeficiency, such as HIV or active hepatitis B or C": a condition
+    named as an example of the condition before it is one more way for the criterion to hold (one group
+    with it), not a second requirement."""
+    conds = [a for a in atoms if a.kind in _CONDITION_ATOMS and a.span]
+    if len(conds) < 2:
+        return atoms
+    members: set[int] = set()
+    for m in _EXAMPLE_CUE.finditer(text):
+        head = [a for a in conds if a.span and a.span[1] <= m.start() and m.start() - a.span[1] <= 3]
+        stop = min(
+            (i for i in (text.find(";", m.end()), text.find(".", m.end())) if i >= 0), default=len(text)
+        )
+        end = stop
+        examples = [
+            a
+            for a in conds
+            if a.span and m.end() <= a.span[0] < end and a.negated == (head[0].negated if head else False)
+        ]
+        if head and examples:
+            members |= {id(a) for a in head + examples}
+    if not members:
+        return atoms
+    chosen = [a for a in atoms if id(a) in members]
+    groups = {a.attributes.get("group") for a in chosen} - {None}
+    if len(groups) > 1:
+        return atoms  # alternatives of their own already: leave them
+    name = groups.pop() if groups else "examples"
+    return [replace(a, attributes={**a.attributes, "group": name}) if id(a) in members else a for a in atoms]
+
+
 def relate(atoms: list[Atom], text: str) -> list[Atom]:
     """The rules above, then the conditions of `criteria/conditions.py`, on one criterion's atoms
     (after ConText); a list introduced by "any of the following" is one group of alternatives."""
     from oncofed.criteria.conditions import conditions
 
-    atoms = _drop_head_nouns(drop_incidental(anchors(atoms), text), text)
-    atoms = conditions(or_groups(therapy_settings(atoms, text), text), text)
+    atoms = examples_of_generic(_drop_head_nouns(drop_incidental(anchors(atoms), text), text), text)
+    atoms = conditions(or_groups(examples_as_alternatives(therapy_settings(atoms, text), text), text), text)
     return qualified_alternatives(any_of_the_following(atoms, text))
 
 

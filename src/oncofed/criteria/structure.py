@@ -200,6 +200,42 @@ def _members(key: str) -> list[str]:
     return [f"{m.group('head')} {x}" for x in m.group("ids").split(",")] if m else [key]
 
 
+def _population_codes(c: Criterion) -> set[str] | None:
+    if c.section is not Section.INCLUSION or c.condition or c.index < 0:
+        return None
+    cancers = [
+        a for a in c.atoms if a.kind == "cancer_type" and not a.negated and not a.attributes.get("qualified")
+    ]
+    return {code for a in cancers for code in _codes(a)} or None
+
+
+def _population_alternatives(out: list[Criterion]) -> list[Criterion]:
+    """Consecutive inclusion lines of one cohort that each ask for a different cancer ("Patients with
+    HER2-negative breast cancer ...", "Patients with soft tissue sarcoma ...") cannot all hold: they are
+    alternatives, each a population of that cohort (a line naming related cancers stays a requirement)."""
+    result = list(out)
+    k = 0
+    while k < len(result):
+        codes = _population_codes(result[k])
+        run = [k]
+        seen = [codes] if codes else []
+        j = k + 1
+        while codes and j < len(result) and result[j].cohort == result[k].cohort:
+            nxt = _population_codes(result[j])
+            if not nxt or any(_related(x, prev) for prev in seen for x in nxt):
+                break
+            seen.append(nxt)
+            run.append(j)
+            j += 1
+        if len(run) > 1:
+            for i in run:
+                c = result[i]
+                name = next(a.text for a in c.atoms if a.kind == "cancer_type" and not a.negated)
+                result[i] = replace(c, cohort=_join(c.cohort, name or f"population {i}"))
+        k = j if len(run) > 1 else k + 1
+    return result
+
+
 def _resolve(out: list[Criterion]) -> list[Criterion]:
     """A bare cohort label ("cohort J", from a later "For ... (cohort J):" heading) that names a cohort
     listed under an outer heading ("Phase II — cohort J") gets that outer heading, so both are one
@@ -368,7 +404,7 @@ def organise(
         if inline:
             carry = cohort
         out.append(replace(c, cohort=cohort) if cohort != c.cohort else c)
-    return qualify_own_disease([section_rules(c) for c in _resolve(out)])
+    return qualify_own_disease([section_rules(c) for c in _resolve(_population_alternatives(out))])
 
 
 _IMPLICIT_KINDS = {"ecog", "karnofsky"}
@@ -377,9 +413,33 @@ _IMPLICIT_KINDS = {"ecog", "karnofsky"}
 def section_rules(c: Criterion) -> Criterion:
     """What a statement means depends on its section. In an exclusion, a sex is whom it is about
     (a condition: no trial excludes a whole sex by naming it), and a performance score written without
-    its comparison ("Karnofsky performance status of 60": the sign was lost) is ambiguous."""
+    its comparison ("Karnofsky performance status of 60": the sign was lost) is ambiguous. In an
+    inclusion, "previously treated brain metastases with ... and not taking steroids" says what patients
+    with treated brain metastases need: the brain metastases are its condition, never a requirement."""
     if c.section is not Section.EXCLUSION:
+        treated = [
+            a
+            for a in c.atoms
+            if a.kind == "brain_metastases" and a.attributes.get("status") == "treated_stable"
+        ]
+        others = [a for a in c.atoms if a.kind not in ("brain_metastases", "non_evaluable")]
+        if c.section is Section.INCLUSION and treated and others and not any(a.negated for a in treated):
+            cond = tuple(
+                replace(a, attributes={**a.attributes, "status": "any", "role": "condition"}) for a in treated
+            )
+            return replace(c, atoms=tuple(others), condition=c.condition + cond)
         return c
+    infections = [a for a in c.atoms if a.kind == "infection" and not a.negated]
+    groups = {a.attributes.get("group") for a in infections}
+    if len(infections) > 1 and (len(groups) > 1 or None in groups):
+        # "known HIV, acute and chronic hepatitis B or C, or treated tuberculosis" under exclusions: any one
+        # of the infections listed excludes (no exclusion asks for all of them at once)
+        name = next(
+            (str(a.attributes["group"]) for a in infections if a.attributes.get("group")), "infections"
+        )
+        c = replace(c, atoms=tuple(
+            replace(a, attributes={**a.attributes, "group": name}) if a in infections else a for a in c.atoms
+        ))  # fmt: skip
     if _MUST_NOT.search(c.text) and c.atoms and all(a.negated for a in c.atoms if a.kind != "non_evaluable"):
         # "Patients must not have known HIV infection" under exclusions: it excludes HIV (the "not"
         # belongs to the requirement style, not to the condition)

@@ -579,6 +579,19 @@ def medication(atom: Atom, v: PatientView, day: date) -> AtomResult:
 _RT_TYPES = ("whole", "craniospinal", "extended", "total body", "hemibody")
 
 
+def ended_before(day: date, f: Fact, days: int) -> bool | None:
+    """Whether a treatment ended at least `days` before `day`: False only when it also started within
+    them; None when undated or when its dates straddle the limit."""
+    cutoff = day - timedelta(days=days)
+    end = fact_date(f)
+    if end is None:
+        return None
+    if end < cutoff:
+        return True
+    start = fact_date(f, "start")
+    return False if start is not None and start >= cutoff else None
+
+
 def prior_therapy(atom: Atom, v: PatientView, day: date) -> AtomResult:
     if atom.attributes.get("medication"):
         return medication(atom, v, day)
@@ -606,6 +619,17 @@ def prior_therapy(atom: Atom, v: PatientView, day: date) -> AtomResult:
             f"{len(drugs)} {label} drugs recorded",
             hits[0],
         )
+    min_days = atom.attributes.get("min_days")
+    if hits and isinstance(min_days, int) and atom.window_days is None:
+        # "completed ... at least 60 days before": a course that ended that long ago; too recent only
+        # when the whole course (its start too) falls in those days (note dates are often months)
+        ended = [(ended_before(day, h, min_days), h) for h in hits]
+        old = [h for ok, h in ended if ok is True]
+        if not old and any(ok is None for ok, _ in ended):
+            return unknown(f"end date of {label} (at least {min_days} days ago?)", fact=hits[0])
+        f = old[0] if old else hits[0]
+        words = _treatment_words(f) + ("" if old else f" (less than {min_days} days ago)")
+        return AtomResult(bool(old) if atom.operator != "absent" else not old, words, f)
     if hits:
         if atom.window_days is None:
             holds = True

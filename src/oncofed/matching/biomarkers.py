@@ -18,9 +18,28 @@ def _status_of(f: Fact) -> str:
     return norm_text(f.value if f.value is not None else ("negative" if f.negated else "positive"))
 
 
+_PERCENT_MARKERS = ("ER", "PR")
+
+
+def _measured(facts: list[Fact], code: str) -> list[Fact]:
+    """ER / PR: a measured percentage is the result; a status read from a label ("TNBC") is not, when
+    both are recorded (a receptor conversion on a later biopsy)."""
+    if marker_key(code) not in _PERCENT_MARKERS:
+        return facts
+    numeric = [f for f in facts if not f.negated and as_float(f.value) is not None]
+    return numeric or facts
+
+
 def _biomarker_value_matches(f: Fact, wanted: str, code: str) -> bool | None:
     got = _status_of(f)
     want = norm_text(wanted)
+    pct = as_float(f.value) if marker_key(code) in _PERCENT_MARKERS else None
+    if pct is not None and want in ("positive", "negative"):
+        # ASCO/CAP 2020: < 1 % of cells stained is negative, > 10 % positive; 1-10 % is "ER-low", which
+        # trials read either way ("TNBC defined as ER <= 10 %"): undecided unless the criterion says
+        if pct < 1 or pct > 10:
+            return (pct > 10) == (want == "positive")
+        return None
     if marker_key(code) == "HER2" and got in HER2_STATUS:
         if want in ("positive", "negative"):
             status = HER2_STATUS[got]
@@ -41,7 +60,7 @@ def _biomarker_value_matches(f: Fact, wanted: str, code: str) -> bool | None:
 
 def biomarker(atom: Atom, v: PatientView, day: date) -> AtomResult:
     code = atom.code or ""
-    facts = v.biomarkers(code)
+    facts = _measured(v.biomarkers(code), code)
     alteration = str(atom.attributes.get("alteration") or "").lower()
     scale = str(atom.attributes.get("scale") or "").lower()
     if scale:
@@ -51,7 +70,7 @@ def biomarker(atom: Atom, v: PatientView, day: date) -> AtomResult:
         return unknown(f"biomarker test: {what}" + (f" ({atom.value})" if atom.value else ""))
     op = atom.operator
     if op in (">=", ">", "<=", "<"):
-        f = facts[0]
+        f = next((x for x in facts if as_float(x.value) is not None), facts[0])
         value = as_float(f.value)
         if value is None:
             return unknown(f"{code} numeric result", fact=f)

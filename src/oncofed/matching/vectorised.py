@@ -31,7 +31,15 @@ from datetime import date, timedelta
 import numpy as np
 
 from oncofed.domain import Atom, Criterion, Fact, PatientProfile, Section
-from oncofed.matching.atoms import AtomResult, cancer_type, presumable, sex, stage, treatment_matches
+from oncofed.matching.atoms import (
+    AtomResult,
+    cancer_type,
+    presumable,
+    prior_therapy,
+    sex,
+    stage,
+    treatment_matches,
+)
 from oncofed.matching.evaluate import EVALUATORS, evaluate_atom
 from oncofed.matching.facts import PatientView, as_float, fact_date
 from oncofed.matching.numeric import compare, compare_range_column, lab_threshold, record_uln
@@ -402,7 +410,13 @@ def _therapy_column(atom: Atom, batch: PatientBatch) -> np.ndarray:
     any_hit = np.bincount(table.patient[hit], minlength=n) > 0
     any_neg = np.bincount(table.patient[row_match & table.negated], minlength=n) > 0
     absent = atom.operator == "absent"
-    if atom.window_days is None:
+    if isinstance(atom.attributes.get("min_days"), int) and atom.window_days is None:
+        # "at least N days since" (rare): atoms.prior_therapy's rule (start and end dates) per patient with a hit
+        holds_hit = np.full(n, UNKNOWN, dtype=np.int8)
+        present = replace(atom, operator="present")
+        for i in np.flatnonzero(any_hit):
+            holds_hit[i] = _tri(prior_therapy(present, batch.views[i], batch.day))
+    elif atom.window_days is None:
         holds_hit = np.full(n, TRUE, dtype=np.int8)
     else:
         cutoff = (batch.day - timedelta(days=atom.window_days)).toordinal()
