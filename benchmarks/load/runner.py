@@ -181,8 +181,8 @@ def read_samples(path: Path, result: LoadResult, settle: float = 0.0) -> None:
     start, end = min(r[0] for r in rows), max(r[0] for r in rows)
     result.whole = _window(rows, max(end - start, 1e-9))
     result.samples = {s.name: [] for s in result.whole.by_request}
-    for _, name, ms, _ok in rows:
-        result.samples[name].append(ms)
+    for row in rows:
+        result.samples[row[1]].append(row[2])
     if spawned is not None:
         # the ramp-up ends when every user is spawned and the last one has logged in (users log in
         # once, in on_start); a line is written when its request ends: those sent earlier are left out
