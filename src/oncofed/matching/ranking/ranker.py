@@ -95,7 +95,7 @@ def rrf_top(a: np.ndarray, b: np.ndarray, limit: int, k: int = 60) -> tuple[np.n
     fused scores: the same items and values as ranking the whole of `rrf(a, b)`, without sorting
     both arrays. Ranks are exact within each array's best `m` (m = 4, then 32 x `limit`); an item
     among the best of one array only has its rank in the other counted when its bound (that rank
-    > m) could reach the `limit`-th exact fused score (at most 64 such items), and the answer is
+    > m) could reach the `limit`-th exact fused score (at most 16 such items), and the answer is
     kept only when every remaining bound is strictly below that score; otherwise both arrays are
     ranked in full (`rrf`). At 100,000 trials partitions replace two sorts of every trial."""
     n = a.size
@@ -119,7 +119,7 @@ def rrf_top(a: np.ndarray, b: np.ndarray, limit: int, k: int = 60) -> tuple[np.n
         bound_a = (1.0 / (k + rank_a[only_a]) + outside).astype(np.float32)
         bound_b = (1.0 / (k + rank_b[only_b]) + outside).astype(np.float32)
         risky_a, risky_b = only_a[bound_a >= floor], only_b[bound_b >= floor]
-        if risky_a.size + risky_b.size > 64 or np.float32(2 * outside) >= floor:
+        if risky_a.size + risky_b.size > 16 or np.float32(2 * outside) >= floor:
             continue
         rank_b[risky_a] = _rank_of(b, risky_a)
         rank_a[risky_b] = _rank_of(a, risky_b)
