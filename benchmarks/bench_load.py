@@ -38,6 +38,7 @@ from oncofed.store.db import Database
 from oncofed.synthetic.demo import build_demo
 
 MATCH_PAGE = "GET /patients/{patient_id}/matches (match page)"
+LOGIN = "POST /login"
 
 
 @contextmanager
@@ -130,16 +131,20 @@ def table(result: LoadResult) -> str:
 
 
 def _verdict(label: str, stats: list[RequestStats], failures: int) -> str:
-    pages = [s for s in stats if s.name != MATCH_PAGE and s.requests]
+    """The targets: every request type but the match page and the login form's POST (argon2 by
+    design, its row is in the table) p95 < 300 ms; the match page p95 < 1 s; no error."""
+    pages = [s for s in stats if s.name not in (MATCH_PAGE, LOGIN) and s.requests]
     worst = max(pages, key=lambda s: s.p95)
     match = next((s for s in stats if s.name == MATCH_PAGE), None)
+    login = next((s for s in stats if s.name == LOGIN and s.requests), None)
     ok_pages = worst.p95 < 300
     ok_match = match is not None and match.p95 < 1000
     return (
         f"{label}: slowest other request type p95 {worst.p95:.0f} ms (`{worst.name}`; target < 300 ms: "
         f"{'met' if ok_pages else 'NOT met'}); match page p95 {match.p95 if match else float('nan'):.0f} ms "
         f"(target < 1 s: {'met' if ok_match else 'NOT met'}); errors {failures} "
-        f"(target 0: {'met' if failures == 0 else 'NOT met'})."
+        f"(target 0: {'met' if failures == 0 else 'NOT met'})"
+        + (f"; logins (argon2, apart) p95 {login.p95:.0f} ms." if login else ".")
     )
 
 
@@ -221,7 +226,9 @@ def main() -> None:
             f"the requests sent from {args.settle} s after every user was spawned and had logged in (the "
             "ramp-up's queue draining) to the end. Locust, the server and "
             "PostgreSQL share the machine's 2 cores. Single requests (one user, no load) before and after "
-            "the changes of issue 22: docs/OPERATIONS.md, section 5.",
+            "the changes of issue 22: docs/OPERATIONS.md, section 5. The page target (p95 < 300 ms) is "
+            "checked on every request type but the match page (< 1 s) and the login form's POST (argon2 "
+            "by design; its figures are in the tables).",
             *[
                 table(r)
                 + f"\n\nMachine load average (1 min) before / after this run: {loads[r.users][0]:.1f} / "
