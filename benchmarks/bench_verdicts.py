@@ -43,6 +43,9 @@ BLIND_FIRST: dict[str, Any] | None = {
     "eligible_kept": 4 / 12,
     "failure_named": 15 / 36,
     "balanced": 0.5416666666666666,
+    # per fold: (eligible kept, failures named); folds 0-1 were read after that score, fold 2 never was
+    "folds": {0: (1 / 4, 4 / 12), 1: (1 / 4, 5 / 12), 2: (2 / 4, 6 / 12)},
+    "read_folds": (0, 1),
 }
 DAY = date(2026, 12, 1)
 BASE_REV = "bef02d6"
@@ -245,6 +248,7 @@ def _blind(blind: Path, tree: Path | None, tag: str, default_corpus: Path) -> di
         "rates": rates(items),
         "ci": bootstrap(items),
         "trials": len({i["trial"] for i in items}),
+        "folds": {f: rates([i for i in items if i["fold"] == f]) for f in sorted({i["fold"] for i in items})},
         "classes": {
             c: (sum(i["named"] for i in items if str(i["class"]) == c and i["label"] == "excluded"),
                 sum(1 for i in items if str(i["class"]) == c and i["label"] == "excluded"))
@@ -285,6 +289,14 @@ def _blind_body(runs: dict[str, dict[str, Any]]) -> str:
         )
     ]
     by_class = ", ".join(f"{c} {a}/{b}" for c, (a, b) in now["classes"].items())
+    first_folds = first.get("folds") or {}
+    read = set(first.get("read_folds") or ())
+    fold_rows = [
+        f"| {f} | {'read after the first score' if f in read else '**never read (still blind)**'} | "
+        + (f"{_pct(first_folds[f][0])} / {_pct(first_folds[f][1])}" if f in first_folds else "")
+        + f" | {_pct(r['eligible_kept'])} / {_pct(r['failure_named'])} |"
+        for f, r in now["folds"].items()
+    ]
     return "\n".join(
         [
             "### Blind set",
@@ -299,6 +311,15 @@ def _blind_body(runs: dict[str, dict[str, Any]]) -> str:
             "",
             head,
             *rows,
+            "",
+            "Per fold (4 trials, 4 eligible notes and 12 failures each; eligible kept / failures named). The misses"
+            " of the folds marked read were diagnosed (`benchmarks/verdicts_diagnose.py --set"
+            " benchmarks/data/verdicts-blind --folds 0,1`) and fixed by class; the other fold was never read, so its"
+            " 'now' figure is still a blind estimate of what those class fixes are worth on new trials:",
+            "",
+            f"| fold | status | first score ({first['commit']}) | now |",
+            "|---|---|---|---|",
+            *fold_rows,
             "",
             f"Failures named by class (this engine): {by_class}."
             + (

@@ -252,3 +252,12 @@ def test_infections_listed_in_an_exclusion_each_exclude() -> None:
     assert outcome(c, tb, "tuberculosis") is Outcome.VIOLATED  # one of the list, treated in the past
     assert outcome(c, clean, "tuberculosis") is not Outcome.VIOLATED
     same_in_batch(c, [tb, clean])
+
+
+def test_distant_metastases_are_metastatic_disease() -> None:
+    c = parse("- Operable breast cancer", "- Known or suspected distant metastases")
+    mets = note("62 y/o F, breast cancer with liver and bone mets (stage IV).")
+    local = note("62 y/o F, breast cancer cT2N1, CT and bone scan: no distant mets (stage IIB).")
+    assert outcome(c, mets, "distant metastases") is Outcome.VIOLATED
+    assert outcome(c, local, "distant metastases") is Outcome.SATISFIED
+    same_in_batch(c, [mets, local])

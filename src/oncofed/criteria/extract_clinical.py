@@ -317,7 +317,7 @@ def _tnm_categories(text: str) -> list[Atom]:
 
 _SETTINGS = [
     ("locally_advanced", r"locally[\s-]+advanced"),
-    ("metastatic", r"metastatic|metastasi[sz]ed|advanced\s*/\s*metastatic|stage\s+iv\b"),
+    ("metastatic", r"metastatic|metastasi[sz]ed|advanced\s*/\s*metastatic|stage\s+iv\b|distant\s+(?:metasta\w+|mets|spread)"),
     ("unresectable", r"unresectable|non-?resectable|inoperable|not\s+(?:be\s+)?amenable\s+to\s+(?:curative\s+)?(?:surgery|resection|surgical)|not\s+(?:a\s+)?candidates?\s+for\s+(?:curative\s+)?(?:surgery|resection)"),
     ("recurrent", r"recurrent|recurred|recurrence"),
     ("refractory", r"refractory|resistant\s+to|progress\w*\s+(?:on|after|following|during)"),
@@ -330,7 +330,7 @@ _SETTINGS = [
 ]  # fmt: skip
 _SETTING_RES = [(code, compile_i(rf"\b(?:{p})\b")) for code, p in _SETTINGS]
 _SETTING_GATES = {
-    "locally_advanced": ("locally",), "metastatic": ("metasta", "stage"), "unresectable": ("resect", "operable", "amenable", "candidate"),
+    "locally_advanced": ("locally",), "metastatic": ("metasta", "stage", "distant"), "unresectable": ("resect", "operable", "amenable", "candidate"),
     "recurrent": ("recur",), "refractory": ("refractory", "resistant", "progress"), "relapsed": ("relapse",),
     "newly_diagnosed": ("newly", "new diagnosis", "de novo"), "first_line": ("first", "1st", "front"),
     "adjuvant": ("adjuvant",), "neoadjuvant": ("adjuvant", "operative"), "maintenance": ("maintenance",),
