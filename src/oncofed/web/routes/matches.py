@@ -26,6 +26,7 @@ from oncofed.services.matching.match import match_stored_patient
 from oncofed.store.db import Database
 from oncofed.web.csv_export import csv_response
 from oncofed.web.deps import get_actor, get_db
+from oncofed.web.plain_json import plain_json
 from oncofed.web.templating import render
 
 router = APIRouter()
@@ -63,7 +64,7 @@ def api_patient_matches(
         if table == "checks":
             return csv_response(check_rows(data), CHECK_COLUMNS, f"{patient_id}-checks.csv")
         return csv_response(trial_rows(data), TRIAL_COLUMNS, f"{patient_id}-matches.csv")
-    return data
+    return plain_json(data)
 
 
 @router.get("/patients/{patient_id}/matches", response_class=HTMLResponse, include_in_schema=False)

@@ -37,6 +37,7 @@ from oncofed.services.prescreen.screening import (
 from oncofed.store.db import Database
 from oncofed.web.csv_export import csv_response
 from oncofed.web.deps import MAX_PAGE, Caller, Db, RowId
+from oncofed.web.plain_json import plain_json
 
 router = APIRouter()
 FORMAT = Query("json", pattern="^(json|csv)$")
@@ -161,7 +162,7 @@ def api_list(
     if format == "csv":
         rows = candidate_csv_rows(payload["candidates"])
         return csv_response(rows, PRESCREEN_COLUMNS, f"prescreen-{trial_id}-{centre_id}.csv")
-    return payload
+    return plain_json(payload)
 
 
 @router.post(
