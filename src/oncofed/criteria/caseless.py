@@ -16,8 +16,26 @@ as without it on `x.lower()` (`_lowerable` checks this on the parsed pattern; ca
 position, so they find the same first start. An upper-case letter in a pattern, a range like `[0-a]`
 (under IGNORECASE it matches "b" because "B" is in it), or a non-ASCII letter that folds onto ASCII
 ("ſ" matches "s") fails the check, and such a pattern keeps the plain IGNORECASE search, as does any
-non-ASCII text. If the anchored re-run ever found nothing, the plain search is used instead, so a
-wrong start could only cost time.
+non-ASCII text, except as follows. If the anchored re-run ever found nothing, the plain search is used
+instead, so a wrong start could only cost time.
+
+Non-ASCII text (French notes and criteria keep accents: "créatinine", "µmol/L", "à J8") takes the
+lowered search too when it stays exact there (`lowerable(text)`, issue 23 speed): each of the text's
+non-ASCII characters x
+
+- lower-cases to one character (offsets kept), not ASCII, not Greek capital sigma (whose lower case
+  depends on the next letter);
+- matches no ASCII character under IGNORECASE (so "ſ", "ı", the Kelvin sign are out);
+- is a word character, a digit, a space exactly when `x.lower()` is; is no digit (`\\d` would find
+  "٣" where `[0-9]` does not); is no capital whose lower case has no case;
+
+and the pattern tests only ASCII characters and characters without case ("≥", "×", "–"; categories such
+as `\\w`, `\\b` are fine), with no back-reference (`Caseless.ascii_tests`). Then each test of the pattern
+gives, on x under IGNORECASE, what it gives on `x.lower()` without the flag: an ASCII literal or range
+matches neither; an uncased literal is compared as written by `re` under IGNORECASE, and only x itself
+lower-cases to it; a category answers the same on both; so both searches take the same path at every
+position, as for ASCII text. tests/test_criteria_caseless.py and tests/test_patients_notes_lowered.py
+compare both searches on such texts.
 
 The standard library has no switch for this (re.ASCII only gains ~20%), and the `regex` package
 would change matching semantics elsewhere; hence this small wrapper.
@@ -116,10 +134,87 @@ def _lowerable(pattern: re.Pattern[str]) -> bool:
         return False
 
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+_ASCII_FOLD = re.compile(r"[\x00-\x7f]", re.IGNORECASE)
+_CATEGORY_TESTS = (re.compile(r"\w"), re.compile(r"\d"), re.compile(r"\s"))
+
+
+def _uncased(c: str) -> bool:
+    """A character without case ("≥", "×", "–"): `re` compares it as written under IGNORECASE."""
+    return c.lower() == c and c.upper() == c
+
+
+@functools.lru_cache(maxsize=4096)
+def _char_ok(x: str) -> bool:
+    """Whether a non-ASCII character `x` of a text keeps the lowered search exact (module docstring)."""
+    low = x.lower()
+    if len(low) != 1 or low.isascii() or x == "\u03a3" or _ASCII_FOLD.match(x) is not None:
+        return False
+    if low != x and _uncased(low):  # a capital whose lower case has no case: none known, checked anyway
+        return False
+    if _CATEGORY_TESTS[1].match(x) is not None:
+        return False
+    return all((rx.match(x) is None) == (rx.match(low) is None) for rx in _CATEGORY_TESTS)
+
+
+@functools.lru_cache(maxsize=64)
+def lowerable(text: str) -> bool:
+    """True when an IGNORECASE search of `text` and a plain search of `text.lower()` agree for every
+    pattern that tests only ASCII characters (ASCII text; or every non-ASCII character is `_char_ok`)."""
+    if text.isascii():
+        return True
+    return all(map(_char_ok, set("".join(_NON_ASCII.findall(text)))))
+
+
+@functools.lru_cache(maxsize=16)
+def lowered(text: str) -> str:
+    """`text.lower()`, once per text (searched by many patterns in turn)."""
+    return text.lower()
+
+
+def _ascii_tests(items: Any) -> bool:
+    """Whether a parsed (sub)pattern tests only ASCII or uncased characters and refers to no group."""
+    for op, av in items:
+        if op in (sre_c.LITERAL, sre_c.NOT_LITERAL):
+            if av > 0x7F and not _uncased(chr(av)):
+                return False
+        elif op is sre_c.IN:
+            for sub_op, sub_av in av:
+                if (sub_op is sre_c.LITERAL and sub_av > 0x7F and not _uncased(chr(sub_av))) or (
+                    sub_op is sre_c.RANGE and sub_av[1] > 0x7F
+                ):
+                    return False
+        elif op is sre_c.SUBPATTERN:
+            if not _ascii_tests(av[3]):
+                return False
+        elif op is sre_c.BRANCH:
+            if not all(_ascii_tests(branch) for branch in av[1]):
+                return False
+        elif op in (sre_c.MAX_REPEAT, sre_c.MIN_REPEAT, sre_c.POSSESSIVE_REPEAT):
+            if not _ascii_tests(av[2]):
+                return False
+        elif op in (sre_c.ASSERT, sre_c.ASSERT_NOT):
+            if not _ascii_tests(av[1]):
+                return False
+        elif op is sre_c.ATOMIC_GROUP:
+            if not _ascii_tests(av):
+                return False
+        elif op not in (sre_c.AT, sre_c.ANY):
+            return False  # a back-reference, or an opcode this check does not know
+    return True
+
+
+def _ascii_pattern(pattern: re.Pattern[str]) -> bool:
+    try:
+        return _ascii_tests(sre_parse.parse(pattern.pattern, pattern.flags))
+    except Exception:  # a parser detail of another Python version: be safe, not fast
+        return False
+
+
 class Caseless:
     """A compiled IGNORECASE pattern with `re.Pattern`'s methods (see the module docstring)."""
 
-    __slots__ = ("plain", "lowered")
+    __slots__ = ("plain", "lowered", "ascii_tests")
 
     def __init__(self, pattern: str | re.Pattern[str], flags: int = 0) -> None:
         plain = pattern if isinstance(pattern, re.Pattern) else re.compile(pattern, flags | re.IGNORECASE)
@@ -127,6 +222,8 @@ class Caseless:
         self.lowered: re.Pattern[str] | None = (
             re.compile(plain.pattern, plain.flags & ~re.IGNORECASE) if _lowerable(plain) else None
         )
+        # also exact on most non-ASCII text (module docstring): the pattern tests only ASCII characters
+        self.ascii_tests = self.lowered is not None and _ascii_pattern(plain)
 
     @property
     def pattern(self) -> str:
@@ -140,14 +237,18 @@ class Caseless:
     def groupindex(self) -> Any:
         return self.plain.groupindex
 
+    def _fast(self, text: str) -> bool:
+        """Whether the lowered search is exact on `text`."""
+        return self.lowered is not None and (text.isascii() or (self.ascii_tests and lowerable(text)))
+
     def _start(self, text: str, pos: int, endpos: int) -> int | None:
-        """Where the first match starts (lowered search); only called on ASCII text."""
+        """Where the first match starts (lowered search); only called where `_fast(text)`."""
         assert self.lowered is not None
-        m = self.lowered.search(text.lower(), pos, endpos)
+        m = self.lowered.search(lowered(text), pos, endpos)
         return None if m is None else m.start()
 
     def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
-        if self.lowered is None or not text.isascii():
+        if not self._fast(text):
             return self.plain.search(text, pos, endpos)
         start = self._start(text, pos, endpos)
         if start is None:
@@ -156,7 +257,7 @@ class Caseless:
 
     def _absent(self, text: str, pos: int, endpos: int) -> bool:
         """True when the lowered search proves that nothing matches from `pos` on."""
-        return self.lowered is not None and text.isascii() and self._start(text, pos, endpos) is None
+        return self._fast(text) and self._start(text, pos, endpos) is None
 
     def match(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
         return None if self._absent(text, pos, endpos) else self.plain.match(text, pos, endpos)
@@ -165,7 +266,7 @@ class Caseless:
         return None if self._absent(text, pos, endpos) else self.plain.fullmatch(text, pos, endpos)
 
     def finditer(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> Iterator[re.Match[str]]:
-        if self.lowered is None or not text.isascii():
+        if not self._fast(text):
             return self.plain.finditer(text, pos, endpos)
         start = self._start(text, pos, endpos)
         # nothing before `start` matches, so the matches from there are the matches from `pos`
@@ -185,5 +286,5 @@ class Caseless:
 
 
 def compile_i(pattern: str, flags: int = 0) -> Caseless:
-    """`re.compile(pattern, flags | re.IGNORECASE)`, searched faster on ASCII text."""
+    """`re.compile(pattern, flags | re.IGNORECASE)`, searched faster on ASCII and most accented text."""
     return Caseless(pattern, flags)

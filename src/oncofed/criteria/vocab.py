@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from oncofed.criteria import oncotree
+from oncofed.criteria.caseless import lowerable, lowered
 from oncofed.resources import load_tsv
 
 VOCAB = "vocab/"
@@ -68,10 +69,16 @@ def _scan(text: str) -> tuple[tuple[str, ...], tuple[int, ...], tuple[int, ...],
     `re.split` with a capturing group returns separators and tokens alternately; their running
     lengths give every offset, all in C (about 2x cheaper than a tuple per match). ASCII text (nearly
     all criteria) is split lower-cased, as lower-casing ASCII is per character and keeps offsets;
-    other text is split as written and each token lower-cased (lower-casing may change a length).
+    so is accented text that `caseless.lowerable` accepts (French notes: each non-ASCII character
+    lower-cases to one character of the same class, so `_SPLIT` cuts the lowered text at the same
+    places, and each token lower-cased is the lowered text's piece); other text is split as written
+    and each token lower-cased (lower-casing may change a length).
     """
     if text.isascii():
         parts = _ASCII_SPLIT.split(text.lower())  # [sep, token, sep, token, ..., sep]
+        words = tuple(parts[1::2])
+    elif lowerable(text):
+        parts = _SPLIT.split(lowered(text))
         words = tuple(parts[1::2])
     else:
         parts = _SPLIT.split(text)
