@@ -185,7 +185,8 @@ def search_patients(db: Database, actor: Actor, query: PatientQuery) -> dict[str
             page_ids = ids[start : start + query.size]
         else:  # counted and paged in the database (thousands of ids per centre never travel)
             ids_only = stmt.with_only_columns(PatientRow.id)
-            total = int(s.scalar(ids_only.order_by(None).with_only_columns(func.count())) or 0)
+            counted = ids_only.order_by(None).with_only_columns(func.count(), maintain_column_froms=True)
+            total = int(s.scalar(counted) or 0)
             page_ids = list(s.scalars(ids_only.limit(query.size).offset(start)))
         rows = list(s.scalars(select(PatientRow).where(PatientRow.id.in_(page_ids)).order_by(PatientRow.id)))
         repo.audit_rows("patient.search", rows)
