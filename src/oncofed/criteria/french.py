@@ -103,16 +103,20 @@ class Lexicon:
             self.entries.setdefault(key, []).append(_Entry(english, case, compound))
         self.prefixes = {k[:n] for k in self.entries for n in range(1, len(k) + 1)}
         self.first = {k[0] for k in self.entries}
+        # the words (folded, lower-case) whose `_key_word` starts a phrase: `find` tests the words
+        # themselves and makes the key of the few that may start one
+        self.first_words = {k for k in self.first if not (len(k) > 3 and k[-1] in "sx")} | {
+            k + c for k in self.first if len(k) >= 3 for c in "sx"
+        }
         self.max_len = max((len(k) for k in self.entries), default=0)
 
     def find(self, folded: str, lo: int, hi: int, taken: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
         """(start, end, English) of the longest phrases in folded[lo:hi] outside the `taken` spans (sorted,
         not overlapping, as `_rule_matches` keeps them)."""
-        words, starts, ends, _ = _scan(folded)
+        words, starts, ends, word_set = _scan(folded)
         out: list[tuple[int, int, str]] = []
-        keys = [w[:-1] if len(w) > 3 and w[-1] in "sx" else w for w in words]  # _key_word, inlined
-        first = self.first
-        if first.isdisjoint(keys):
+        first_words = self.first_words
+        if first_words.isdisjoint(word_set):
             return out
         n = len(words)
         prefixes, entries, max_len = self.prefixes, self.entries, self.max_len
@@ -120,7 +124,7 @@ class Lexicon:
         taken_ends = [e for _, e in taken]  # increasing too: the spans do not overlap
         free_from = 0
         # only tokens that start a phrase are tried (a set probe each, in C)
-        for i in itertools.compress(range(n), map(first.__contains__, keys)):
+        for i in itertools.compress(range(n), map(first_words.__contains__, words)):
             a = starts[i]
             if a < lo or a >= hi or a < free_from:
                 continue
@@ -128,11 +132,13 @@ class Lexicon:
             if k >= 0 and a < taken_ends[k]:  # inside a rule's match
                 continue
             best: tuple[int, str] | None = None
+            key: tuple[str, ...] = ()
             for length in range(1, min(max_len, n - i) + 1):
                 b = ends[i + length - 1]
                 if b > hi:
                     break
-                key = tuple(keys[i : i + length])
+                w = words[i + length - 1]
+                key = (*key, w[:-1] if len(w) > 3 and w[-1] in "sx" else w)  # `_key_word`, inlined
                 if key not in prefixes:
                     break
                 found = entries.get(key)
