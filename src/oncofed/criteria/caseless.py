@@ -248,7 +248,8 @@ class Caseless:
         return None if m is None else m.start()
 
     def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
-        if not self._fast(text):
+        # `_fast(text)`, inlined: the parser and the notes reader call `search` most
+        if self.lowered is None or not (text.isascii() or (self.ascii_tests and lowerable(text))):
             return self.plain.search(text, pos, endpos)
         start = self._start(text, pos, endpos)
         if start is None:
