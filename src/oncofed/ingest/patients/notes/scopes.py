@@ -84,13 +84,15 @@ class NoteScopes:
 def _headings() -> tuple[re.Pattern[str], dict[str, str], re.Pattern[str]]:
     by_word = {w.lower(): name for name, words in rules()["headings"].items() for w in words}
     body = "|".join(sorted((re.escape(w) for w in by_word), key=len, reverse=True))
-    heading = re.compile(rf"^[ \t*#-]*({body})[ \t]*:", re.I | re.M)
+    # at the start of a line, or after the end of a sentence on its line ("… to consent. Plan: palbociclib")
+    heading = re.compile(rf"(?:^[ \t*#-]*|(?<=[.;!?])[ \t]+)({body})[ \t]*:", re.I | re.M)
     any_heading = re.compile(r"^[ \t*#-]*[A-Za-z][\w /&-]{0,40}:|^[ \t]*$", re.M)
     return heading, by_word, any_heading
 
 
 def _section_scopes(text: str) -> list[tuple[int, int, str]]:
-    """Scopes of "Plan:", "Family history:", "Allergies:" sections: a heading alone on its line opens the
+    """Scopes of "Plan:", "Family history:", "Allergies:" sections (a heading starts a line or follows the end
+    of a sentence on it): a heading ending its line opens the
     lines under it, to the next heading or blank line; a heading with text after it on its line ("Plan:
     start pembrolizumab.") is that line only (the next lines of a one-line-per-topic note are history)."""
     if ":" not in text:
