@@ -46,7 +46,11 @@ LINES_RE = compile_i(
     r"\b(one|two|three|four|five|six|seven|eight|\d{1,2})\s+(?:(?:prior|previous|earlier)\s+lines?\b|lines?\s+of\s+"
     r"(?:[\w-]+\s+){0,2}?(?:therapy|therapies|treatments?|chemotherapy|regimens?)\b)"
 )
-ORDINAL_RE = compile_i(r"\b(?:(first|second|third|fourth|fifth|1st|2nd|3rd|4th|5th)[- ]line|([1-5])l)\b")
+# "second-line", "2nd line", "2L", "L2:" (not "L2-L4" or "L2 vertebra", a vertebra)
+ORDINAL_RE = compile_i(
+    r"\b(?:(first|second|third|fourth|fifth|1st|2nd|3rd|4th|5th)[- ]line|([1-5])l|(?<![-–/])l([1-5])"
+    r"(?!\s*[-–/]\s*[ls]?\d)(?!\s*(?:vertebra|spine|body|level|lesion|nerve|root|fracture|mets?\b|metasta)))\b"
+)
 SEQUENCE_RE = re.compile(
     r"\b(?:then|subsequently|thereafter|switched\s+to|followed\s+by|after\s+progression|upon\s+progression)\b",
     re.I,
@@ -144,7 +148,7 @@ def treatments(text: str, found: list[Target]) -> list[Given]:
         if not t.negated and t.label in ("DRUG", "CLASS") and topical(text, t.start, t.end, clause):
             continue  # "topical steroids", "5-FU cream": a local medication (see `medications`)
         setting = None if t.code in ("surgery", "corticosteroid") else _setting(text, t, clause)
-        line = ORDINAL_RE.search(text, clause[0], clause[1])
+        line = _line_of(text, t, clause)
         site = radiotherapy_site(text, t, clause) if t.label == "CLASS" and "radiotherapy" in t.code else None
         for code, klass in _codes(t):
             attrs: dict[str, Any] = {"class": klass, "setting": setting, "historical": t.historical or None}
@@ -155,7 +159,7 @@ def treatments(text: str, found: list[Target]) -> list[Given]:
                 if chronic_use(text, t.start, t.end, clause):
                     attrs["qualifier"] = "chronic"
             if line and not t.negated:
-                attrs["line"] = ORDINALS[line.group(1).lower()] if line.group(1) else int(line.group(2))
+                attrs["line"] = line
             if t.label == "REGIMEN":
                 attrs["regimen"] = t.text
             out.append(Given(code, t.start, t.end, t.negated, attrs, t.text))
@@ -330,6 +334,23 @@ def _targeted(text: str, t: Target, found: list[Target]) -> list[str]:
             out.append(name)
         pos = g.end
     return out
+
+
+def _line_of(text: str, t: Any, clause: tuple[int, int]) -> int | None:
+    """The line of therapy a treatment was given in: the nearest line number written before it in its
+    clause ("1L nab-paclitaxel + pembrolizumab, 2L capecitabine, 3L eribulin": 1, 1, 2, 3), else the
+    first one after it ("capecitabine as second-line")."""
+    before: re.Match[str] | None = None
+    after: re.Match[str] | None = None
+    for found in ORDINAL_RE.finditer(text, clause[0], clause[1]):
+        if found.start() < t.start:
+            before = found
+        elif after is None:
+            after = found
+    m = before or after
+    if m is None:
+        return None
+    return ORDINALS[m.group(1).lower()] if m.group(1) else int(m.group(2) or m.group(3))
 
 
 def prior_lines(

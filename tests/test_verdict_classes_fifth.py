@@ -1,0 +1,54 @@
+"""Issue 15, fifth pass: classes of error of the notes reader found on the blind verdict set's read
+folds (line numbers written "2L", "L2", "third-line" ...), each on small cases written for the class
+(not copied from the sets), also run through the vectorised evaluator."""
+
+from __future__ import annotations
+
+from oncofed.domain import Outcome
+from tests.test_verdict_classes_fourth import note, outcome, parse, same_in_batch
+
+
+def _lines(text: str) -> dict[str, int | None]:
+    return {f.code: f.attributes.get("line") for f in note(text).facts if f.kind == "treatment"}
+
+
+def _prior_lines(text: str) -> int | None:
+    return next((int(f.value) for f in note(text).facts if f.kind == "prior_lines"), None)
+
+
+def test_each_treatment_takes_the_line_number_written_before_it() -> None:
+    text = (
+        "Metastatic gastric adenocarcinoma. Palliative tx: 1L FOLFOX 2022, 2L ramucirumab + paclitaxel 2023, "
+        "3L irinotecan 2024 -> PD."
+    )
+    lines = _lines(text)
+    assert lines["ramucirumab"] == 2 and lines["paclitaxel"] == 2 and lines["irinotecan"] == 3
+    assert _prior_lines(text) == 3
+
+
+def test_line_numbers_written_l1_l2_and_ordinals() -> None:
+    assert _lines("Metastatic NSCLC. L1 carboplatin/pemetrexed 2023; L2: docetaxel 2024.")["docetaxel"] == 2
+    assert _lines("Metastatic melanoma: nivolumab 2nd line, progression 2024.")["nivolumab"] == 2
+    assert _lines("Metastatic CRC: FOLFIRI as third-line 2024.")["irinotecan"] == 3
+
+
+def test_a_vertebra_is_not_a_line_of_therapy() -> None:
+    lines = _lines(
+        "Metastatic breast cancer, bone mets L2-L4 treated with radiotherapy; paclitaxel first-line."
+    )
+    assert lines.get("radiotherapy") is None and lines["paclitaxel"] == 1
+    assert _lines("Metastatic prostate cancer. Radiotherapy to L3 vertebra 2024.").get("radiotherapy") is None
+
+
+def test_at_most_n_prior_lines_is_violated_by_a_numbered_fourth_line() -> None:
+    criteria = parse("No more than 3 prior lines of chemotherapy for metastatic disease.")
+    over = note(
+        "Metastatic ovarian cancer. 1L carboplatin/paclitaxel 2021, 2L PLD 2022, 3L gemcitabine 2023, "
+        "4L topotecan 2024 -> PD. ECOG 1."
+    )
+    within = note(
+        "Metastatic ovarian cancer. 1L carboplatin/paclitaxel 2021, 2L gemcitabine 2023 -> PD. ECOG 1."
+    )
+    assert outcome(criteria, over, "No more than 3") is Outcome.VIOLATED
+    assert outcome(criteria, within, "No more than 3") is not Outcome.VIOLATED
+    same_in_batch(criteria, [over, within])
