@@ -52,3 +52,42 @@ def test_at_most_n_prior_lines_is_violated_by_a_numbered_fourth_line() -> None:
     assert outcome(criteria, over, "No more than 3") is Outcome.VIOLATED
     assert outcome(criteria, within, "No more than 3") is not Outcome.VIOLATED
     same_in_batch(criteria, [over, within])
+
+
+def _metastatic(text: str) -> tuple[set[str], bool | None]:
+    facts = note(text).facts
+    sites = {f.code or "" for f in facts if f.kind == "metastasis" and not f.negated}
+    status = [f.negated for f in facts if f.kind == "disease_status" and f.code == "metastatic"]
+    return sites, (False in status) if status else None
+
+
+def test_lesions_a_biopsy_proved_to_be_the_cancer_are_metastases() -> None:
+    sites, metastatic = _metastatic(
+        "Pancreatic adenocarcinoma of the head, Whipple 2023. MRI 02/2025: two pulmonary nodules, biopsy c/w pancreatic primary."
+    )
+    assert "lung" in sites and metastatic
+    sites, metastatic = _metastatic(
+        "Gastric adenocarcinoma pT2N0M0 resected 2022. CT 2025: new liver lesion, bx = gastric mets."
+    )
+    assert "liver" in sites and metastatic  # a later biopsy-proven lesion wins over the M0 of the staging
+
+
+def test_a_lesion_with_a_benign_or_negative_biopsy_is_not_a_metastasis() -> None:
+    for text in (
+        "Invasive lobular carcinoma R breast. CT 2025: 2 liver lesions, bx = benign hemangioma.",
+        "Invasive lobular carcinoma R breast. CT 2025: liver lesion, biopsy negative for malignancy.",
+        "Invasive lobular carcinoma R breast. CT 2025: liver lesion, bx pending.",
+    ):
+        sites, metastatic = _metastatic(text)
+        assert "liver" not in sites and not metastatic, text
+
+
+def test_a_biopsy_proven_distant_lesion_violates_no_metastatic_disease() -> None:
+    criteria = parse("Histologically confirmed breast cancer.", "Metastatic disease.")
+    spread = note(
+        "Invasive ductal carcinoma L breast, cT2N1. CT 01/2025: 3 liver lesions, bx = breast primary."
+    )
+    local = note("Invasive ductal carcinoma L breast, cT2N1. CT + bone scan 01/2025: no distant mets.")
+    assert outcome(criteria, spread, "Metastatic disease") is Outcome.VIOLATED
+    assert outcome(criteria, local, "Metastatic disease") is not Outcome.VIOLATED
+    same_in_batch(criteria, [spread, local])

@@ -42,7 +42,17 @@ SUPPRESSED = {"hepatitis", "alcoholic_liver_disease", "metabolic_liver_disease"}
 Pending = tuple[str, int, int, dict[str, Any]]  # kind, start, end, the fields of the Fact
 VALUE_KEYED = {"lab", "biomarker", "ecog", "karnofsky", "life_expectancy", "prior_lines", "age", "sex"}
 MENTIONED = {"CANCER", "DRUG", "CLASS", "REGIMEN", "GENE", "COMORBIDITY", "METASTASIS", "SITE", "LESION"}
-_ADVANCED = fast_i(r"\b(?:metasta\w*|stage\s+iv|advanced|widespread)\b")
+_ADVANCED = fast_i(r"\b(?:metasta\w*|mets|stage\s+iv|advanced|widespread)\b")
+# "3 liver lesions, bx = breast primary", "lung nodules, biopsy c/w colorectal mets": lesions a biopsy proved
+# to be the cancer make the disease advanced (a lesion outside the primary's organ is then a metastasis);
+# not "bx = benign", "biopsy negative for malignancy", "bx pending"
+_PROVEN_LESION = re.compile(
+    r"\b(?:lesions?|masses|mass|nodules?|deposits)\b[^.;]{0,40}?\b(?:bx|biops(?:y|ies|ied))\b\s*"
+    r"(?:=|:|-|proven|confirmed|showed|shows|revealed|c/w|consistent\s+with)\s*"
+    r"(?:(?!(?:no|not|neg\w*|benign|without|free|pending)\b)[\w/-]+\s+){0,3}?"
+    r"(?:primary|origin|mets|metasta\w*|carcinoma|adenocarcinoma|malignan\w*|cancer)\b",
+    re.I,
+)
 _NEGATED_BEFORE = re.compile(r"(?:\bno\b|\bnot\b|\bwithout\b|\bnon-?|\bfree of\b)[^.;]{0,30}$", re.I)
 _COMPLICATION = re.compile(
     r"^\s*(?:complications?|retinopathy|neuropathy|nephropathy|ketoacidosis|foot|ulcers?)\b", re.I
@@ -111,7 +121,7 @@ def extract(text: str, note_id: str, source: str) -> PatientProfile:
         )
     advanced = any(
         not _NEGATED_BEFORE.search(text[max(0, m.start() - 40) : m.start()]) for m in _ADVANCED.finditer(text)
-    )
+    ) or bool(_PROVEN_LESION.search(text))
     cancers = mentions.cancer_mentions(text)  # the primary's organ: a lesion there is not a metastasis
     tissue = sites.primary_tissue(cancers[0].code if cancers else None)
     found = mentions.targets(
