@@ -91,3 +91,25 @@ def test_a_biopsy_proven_distant_lesion_violates_no_metastatic_disease() -> None
     assert outcome(criteria, spread, "Metastatic disease") is Outcome.VIOLATED
     assert outcome(criteria, local, "Metastatic disease") is not Outcome.VIOLATED
     same_in_batch(criteria, [spread, local])
+
+
+def _surgeries(text: str) -> dict[str, str]:
+    return {f.code or "": f.kind for f in note(text).facts if f.attributes.get("class") == "surgery"}
+
+
+def test_a_resection_of_the_primary_cancers_organ_is_its_surgery() -> None:
+    assert _surgeries("Sigmoid adenocarcinoma pT3N0. Sigmoid colectomy 05/2023.")["colectomy"] == "treatment"
+    assert _surgeries("NSCLC (adenocarcinoma) RUL pT2aN0. Lobectomy 2022.")["lobectomy"] == "treatment"
+    assert _surgeries("Invasive ductal carcinoma L breast. Mastectomy 2021.")["mastectomy"] == "treatment"
+
+
+def test_a_resection_of_another_organ_stays_a_procedure_of_the_history() -> None:
+    surgeries = _surgeries("Invasive ductal carcinoma L breast. Hysterectomy 2010. Cholecystectomy 2015.")
+    assert surgeries == {"hysterectomy": "procedure", "cholecystectomy": "procedure"}
+
+
+def test_prior_surgery_required_is_met_by_the_resection_of_the_primary() -> None:
+    criteria = parse("Prior surgery for colon cancer.")
+    operated = note("Colon adenocarcinoma pT3N1M0. R hemicolectomy 03/2024. ECOG 0.")
+    assert outcome(criteria, operated, "Prior surgery") is Outcome.SATISFIED
+    same_in_batch(criteria, [operated, note("Colon adenocarcinoma pT3N1M0. Hysterectomy 2010. ECOG 0.")])

@@ -26,6 +26,7 @@ from oncofed.ingest.patients.common import drug_class
 from oncofed.ingest.patients.notes.lowered import compile_i
 from oncofed.ingest.patients.notes.mentions import Target, extra_drug_classes, regimens
 from oncofed.ingest.patients.notes.scopes import rules
+from oncofed.ingest.patients.notes.sites import primary_tissue
 from oncofed.ingest.patients.notes.text import clauses, containing, sentences, words_re
 
 Add = Callable[..., None]
@@ -120,9 +121,48 @@ def _codes(t: Target) -> list[tuple[str, str | None]]:
     return [(code, "surgery" if code.endswith(PROCEDURES) else code) for code in t.code.split("+")]
 
 
+# organ resections by the OncoTree tissue of the cancers they treat: "R hemicolectomy 03/2024" in a colon
+# cancer's note is its surgery even in a sentence that names no cancer (a hysterectomy in a breast cancer's
+# note stays a procedure of the history)
+_RESECTED_TISSUES = {
+    "colectomy": {"BOWEL"},
+    "hemicolectomy": {"BOWEL"},
+    "sigmoidectomy": {"BOWEL"},
+    "proctectomy": {"BOWEL"},
+    "proctocolectomy": {"BOWEL"},
+    "mastectomy": {"BREAST"},
+    "lumpectomy": {"BREAST"},
+    "quadrantectomy": {"BREAST"},
+    "lobectomy": {"LUNG"},
+    "bilobectomy": {"LUNG"},
+    "pneumonectomy": {"LUNG"},
+    "segmentectomy": {"LUNG"},
+    "gastrectomy": {"STOMACH"},
+    "esophagectomy": {"STOMACH"},
+    "oesophagectomy": {"STOMACH"},
+    "pancreatectomy": {"PANCREAS"},
+    "pancreaticoduodenectomy": {"PANCREAS"},
+    "nephrectomy": {"KIDNEY"},
+    "nephroureterectomy": {"KIDNEY", "BLADDER"},
+    "prostatectomy": {"PROSTATE"},
+    "hysterectomy": {"UTERUS", "CERVIX"},
+    "oophorectomy": {"OVARY"},
+    "salpingo-oophorectomy": {"OVARY"},
+    "cystectomy": {"BLADDER"},
+    "hepatectomy": {"LIVER"},
+    "thyroidectomy": {"THYROID"},
+}
+
+
+def _primary_tissue(found: list[Target]) -> str | None:
+    cancer = next((t for t in found if t.label == "CANCER" and not t.negated and t.scope is None), None)
+    return primary_tissue(cancer.code) if cancer else None
+
+
 def treatments(text: str, found: list[Target]) -> list[Given]:
     """The treatments of the note (targets with label DRUG, CLASS, REGIMEN and no scope)."""
     clause_spans, sents = clauses(text), sentences(text)
+    tissue = _primary_tissue(found)
     therapies = [t for t in found if t.label in ("DRUG", "CLASS", "REGIMEN") and t.scope is None]
     anticancer_sentences = {
         containing(sents, t.start)
@@ -138,6 +178,7 @@ def treatments(text: str, found: list[Target]) -> list[Given]:
             and (t.code == "surgery" or t.code.endswith(PROCEDURES))
             and sent not in anticancer_sentences
             and not _cancer_context().search(text, sent[0], sent[1])
+            and not (tissue and tissue in _RESECTED_TISSUES.get(t.code.lower(), ()))
         ):
             if t.code.endswith(PROCEDURES):  # "hysterectomy for fibroids": a procedure of the history
                 procedure: dict[str, Any] = {"class": "surgery", "procedure": True}
