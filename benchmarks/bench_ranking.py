@@ -362,27 +362,30 @@ was about 10x slower here): the reranker is the sentence-passage MaxSim of the p
 SPEED_NOTES = """How to read it. A cold query is the first stage (BM25 of the patient text and of
 the keyword query over every open trial, hard filters, reciprocal rank fusion), the criterion outcomes
 of the 200 candidates (codes only), the encoding of the patient's text (its whole case summary and
-each sentence: the one step of the dense layer that costs, the MaxSim of its sentences against the
+each sentence: the one step of the dense layer that costs; the MaxSim of its sentences against the
 passages of the 200 candidates is about 1 ms), the relevance signals and the 20 full criterion tables
-(the stage table above gives the CPU of each). Since the cold-path change (issue 16, session 3) the
-text is encoded on a worker thread while the caller's thread runs the first stage and the criterion
-outcomes, which need no vector: ONNX Runtime releases the GIL, so on two cores the encoding overlaps
-that Python work (the `inline` row is the same query without the worker); a stored patient's new
-vectors are written to `patient_text_vectors` after the match instead of before it. The fusion of
-the first stage takes the best 800 of each BM25 run by partitions and counts the exact rank of the
-few trials best in one run only, instead of sorting every open trial twice (the same 200 candidates
-in the same order, tested; both runs are ranked in full when the bound does not hold). What did not
-win: bm25s' column sums without `np.add.at` (2.5x slower with numpy 1.26), ONNX Runtime's offline
-transformer fusions (no attention fusion matched the export; no gain), no CPU memory arena (no gain);
-the mean of the sentence vectors in place of the whole text's vector (cosine 0.82 to it: another
-signal) and late chunking (sentence vectors pooled from the whole text's token vectors: cosine 0.68
-to the sentences encoded alone) would halve the encoding but change the ranking, so neither was
-taken. The int8 model halves the encoding again; its held-out quality is side by side with float32's
-in the ranking section ("Dense back ends"). The number of reranked candidates stays 200: the
-MaxSim over them costs about 1 ms; fewer candidates would only save criterion outcomes (about 8 ms
-per 100) at the price of another top 20. Cold runs empty the patient-side vector caches and the BM25
-memo of the query texts (before this change the BM25 memo was kept across the variants of a
-patient, which flattered every variant but the first by one BM25 pass)."""
+(the stage table gives the CPU of each, run one after the other; the cold row's CPU also counts the
+patient view, what to check, the nearest sites and the garbage collector). Encoding the text is half
+of it. Since session 3 the first stage's fusion takes the best 800 (then 6,400) of each BM25 run by
+partitions and counts the exact rank of the few trials best in one run only, instead of sorting
+every open trial twice (the same 200 candidates in the same order, tested; 11 -> 8 ms CPU per query
+on these 100,000 trials). What was measured and not kept: encoding the text on a worker thread while
+the first stage and the criterion outcomes run (ONNX Runtime releases the GIL, but with the second
+core busy with other jobs the wall time was no better: 102 vs 91 ms cold p50 side by side at commit
+36416a0, 77 vs 74 ms on 20,000 trials at load 2, and 4-6 ms more CPU); bm25s' column sums without
+`np.add.at` (2.5x slower with numpy 1.26); ONNX Runtime's offline transformer fusions (no attention
+fusion matched the export; no gain) and no CPU memory arena (no gain); the mean of the sentence
+vectors in place of the whole text's vector (cosine 0.82 to it: another signal) and late chunking
+(sentence vectors pooled from the whole text's token vectors: cosine 0.68 to the sentences encoded
+alone) would halve the encoding but change the ranking. The int8 model halves the encoding; its
+held-out quality is side by side with float32's in the ranking section ("Dense back ends": within
+the intervals on every set, -0.023 to +0.014 paired, none significant, but lower on three of five
+sets), and switching the default model re-embeds every trial of a registry once: it stays opt-in.
+The number of reranked candidates stays 200: the MaxSim over them costs about 1 ms; fewer
+candidates would only save criterion outcomes (about 6 ms per 100) at the price of another top 20.
+Cold runs empty the patient-side vector caches and the BM25 memo of the query texts (until session 3
+the BM25 memo was kept across the variants of a patient, which spared every variant but the first
+its two BM25 passes)."""
 
 
 if __name__ == "__main__":

@@ -8,9 +8,7 @@ Every variant is measured on the same patients in the same run, interleaved pati
 * as shipped before this change: sentence-transformers on PyTorch with torch's default 2 threads, the
   whole text and its sentences in one padded batch (`LegacyEmbedder`);
 * PyTorch, 1 thread, batches by length (`encoder.TorchMiniLM`);
-* ONNX Runtime, the same weights in float32, the text encoded in the caller's thread before the first
-  stage (`inline`, as before the cold-path change) and on a worker thread while the first stage and the
-  criterion outcomes run (`onnx`, the default), and with int8 MatMuls (`onnx-int8`, on the worker too);
+* ONNX Runtime, the same weights in float32 (`onnx`, the default), and with int8 MatMuls (`onnx-int8`);
 * the lexical ranker (dense layer off), what bench_matching measures.
 
 Cold: nothing of the patient's text was encoded before and no BM25 pass of it is kept (the in-memory
@@ -37,11 +35,7 @@ from oncofed.matching.ranking.encoder import DIM, MODEL_NAME, TorchMiniLM
 VARIANTS = (
     ("before", "as shipped before: PyTorch, 2 threads, one padded batch"),
     ("torch", "PyTorch, 1 thread, batches by length"),
-    ("inline", "ONNX Runtime float32, the text encoded before the first stage (as before this change)"),
-    (
-        "onnx",
-        "**ONNX Runtime float32, the same vectors as PyTorch, encoded while the first stage runs (the default)**",
-    ),
+    ("onnx", "**ONNX Runtime float32, the same vectors as PyTorch (the default)**"),
     ("onnx-int8", "ONNX Runtime int8 MatMuls (opt-in: `ONCOFED_DENSE_BACKEND=onnx-int8`)"),
     ("off", "lexical only (`ONCOFED_RERANK=off`)"),
 )
@@ -79,8 +73,7 @@ def _pct(values: list[float], q: float) -> float:
 
 
 def _stages(index: Any, queries: Sequence[Any], day: Any) -> dict[str, list[float]]:
-    """CPU of each stage of a cold query, run one after the other in this thread (what the threads of
-    `match_patient` overlap: the encoding against the first stage and the criterion outcomes)."""
+    """CPU of each stage of a cold query, run one after the other in this thread."""
     from oncofed.matching.assess import assess_trial, quick_assess
     from oncofed.matching.facts import PatientView
     from oncofed.matching.pipeline import DEFAULT_CANDIDATES, cohorts_of
@@ -111,10 +104,10 @@ def _stages(index: Any, queries: Sequence[Any], day: Any) -> dict[str, list[floa
             quick_assess(index.entries[i].plans, cohorts_of(index, i), view, day, memo)
         times.append(time.process_time() - c)
         c = time.process_time()
-        vectors = dense.query(patient_text(p, day))
+        dense.query(patient_text(p, day))  # kept in memory: `relevance` reads it back
         times.append(time.process_time() - c)
         c = time.process_time()
-        index.relevance(pos, p, day, vectors=vectors)
+        index.relevance(pos, p, day)
         times.append(time.process_time() - c)
         c = time.process_time()
         for i in pos[:20]:
@@ -166,17 +159,13 @@ def speed(n_trials: int, n_queries: int) -> str:
     process_sentences = dense_mod.SENTENCES
     for p, text in zip(queries, texts, strict=True):
         for variant, _ in VARIANTS:
-            index.__dict__.pop("encode_ahead", None)
             if variant == "off":
                 index.use_dense = False
             else:
                 index.use_dense = True
-                backend = {"before": "torch", "inline": "onnx"}.get(variant, variant)
-                sub = subsets[backend]
-                sub.embedder = embedders[backend if variant != "before" else "before"]
+                sub = subsets["torch" if variant == "before" else variant]
+                sub.embedder = embedders[variant]
                 index._dense = sub
-            if variant in ("before", "torch", "inline"):  # encoded inline, in the caller's thread
-                index.encode_ahead = lambda text: None  # type: ignore[method-assign]
             dense_mod.QUERIES.clear()  # cold: nothing of this text, nor any sentence, encoded before,
             index._bm25_memo.clear()  # and no BM25 pass of its texts kept from the variant before
             dense_mod.SENTENCES = SentenceCache()
@@ -184,7 +173,7 @@ def speed(n_trials: int, n_queries: int) -> str:
             report = match_patient(index, p, day=MDAY, limit=20)
             stats[variant]["cold"].append((time.perf_counter() - t0) * 1000)
             stats[variant]["cpu"].append((time.process_time() - c0) * 1000)
-            if variant not in ("before", "inline", "off"):  # a new patient in a running server
+            if variant not in ("before", "off"):  # a new patient in a running server
                 dense_mod.QUERIES.clear()
                 dense_mod.SENTENCES = seen[variant]
                 t0 = time.perf_counter()
@@ -193,12 +182,11 @@ def speed(n_trials: int, n_queries: int) -> str:
             t0 = time.perf_counter()
             match_patient(index, p, day=MDAY, limit=20)  # warm: its vectors are in memory now
             stats[variant]["warm"].append((time.perf_counter() - t0) * 1000)
-            if variant not in ("off", "inline"):
+            if variant != "off":
                 t0 = time.perf_counter()
                 encode_queries(embedders[variant], [text], cache=QueryCache(), sentence_cache=SentenceCache())
                 stats[variant]["encode"].append((time.perf_counter() - t0) * 1000)
             assert report.results
-    index.__dict__.pop("encode_ahead", None)
     index._dense = subsets["onnx"]
     subsets["onnx"].embedder = embedders["onnx"]
     index.use_dense = True

@@ -1,38 +1,13 @@
 """The ranker's cold path made cheaper without changing what it returns (issue 16 speed): the first
-stage's reciprocal rank fusion without sorting every trial (the same candidates in the same order),
-and the patient text encoded on another thread while the first stage and the criterion outcomes run
-(the same ranking, the vectors stored with the patient after the match)."""
+stage's reciprocal rank fusion without sorting every trial (the same candidates in the same order)."""
 
 from __future__ import annotations
-
-from datetime import date
 
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from oncofed.domain import Trial, TrialStatus
-from oncofed.matching.pipeline import rank_candidates
-from oncofed.matching.ranking import dense
 from oncofed.matching.ranking.ranker import rrf, rrf_top
-from oncofed.matching.retrieve import TrialIndex, patient_text
-from oncofed.synthetic.patients import generate_patients
-
-DAY = date(2026, 11, 1)
-WORDS = [
-    "breast",
-    "lung",
-    "melanoma",
-    "her2",
-    "egfr",
-    "braf",
-    "metastatic",
-    "stage",
-    "trastuzumab",
-    "pembrolizumab",
-    "ecog",
-    "brain",
-]
 
 
 def _plain(a: np.ndarray, b: np.ndarray, limit: int) -> list[int]:
@@ -88,85 +63,3 @@ def test_rrf_top_takes_the_fast_path_on_correlated_runs_and_is_still_exact() -> 
         ranker.rrf = real  # type: ignore[assignment]
     assert calls == []  # no full ranking of the 40,000
     assert [int(i) for i in top] == _plain(a, b, 200)
-
-
-def _index(n: int = 60) -> TrialIndex:
-    rng = np.random.default_rng(9)
-    trials = [
-        Trial(
-            id=f"T{i:03d}",
-            title=" ".join(rng.choice(WORDS, size=6)),
-            status=TrialStatus.RECRUITING,
-            conditions=(str(rng.choice(["Breast Cancer", "Melanoma", "Lung Cancer"])),),
-            brief_summary=". ".join(" ".join(rng.choice(WORDS, size=8)).capitalize() for _ in range(3)) + ".",
-        )
-        for i in range(n)
-    ]
-    return TrialIndex(trials, criteria_of=lambda t: [], dense=True)
-
-
-def test_the_text_encoded_on_another_thread_gives_the_same_ranking_as_encoded_inline() -> None:
-    from oncofed.services.network.centres import network_centres
-    from oncofed.store.mapping import patient_to_domain
-    from oncofed.store.models import PatientRow
-
-    index = _index()
-    profiles = [patient_to_domain(PatientRow(**r)) for r in generate_patients(network_centres(), 4, seed=11)]
-    for profile in profiles:
-        dense.QUERIES.clear()
-        text = patient_text(profile, DAY)
-        ahead = index.encode_ahead(text)
-        assert ahead is not None and ahead.result() is not None
-        assert index.encode_ahead(text) is None  # in memory now: nothing to start
-        dense.QUERIES.clear()
-        cold = rank_candidates(index, profile, DAY)  # encoded on the worker thread
-        layer = index.dense_index()
-        assert layer is not None and layer.cached(text) is not None
-        inline = index.relevance([s.position for s in cold], profile, DAY, vectors=layer.query(text))
-        warm = rank_candidates(index, profile, DAY)  # the vectors in memory: no thread
-        assert cold == warm
-        assert len(inline) == len(cold)
-    lexical = TrialIndex([e.trial for e in index.entries], criteria_of=lambda t: [], dense=False)
-    assert lexical.encode_ahead("any text") is None
-
-
-def test_a_stored_patient_matched_cold_has_its_vectors_stored_after_the_match(
-    sqlite_db,
-    monkeypatch,  # type: ignore[no-untyped-def]
-) -> None:
-    from sqlalchemy import delete
-
-    from oncofed.domain import Actor
-    from oncofed.services.matching.match import match_stored_patient, trial_index
-    from oncofed.store.models_ranking import PatientTextVectorsRow
-    from oncofed.store.repositories import PatientRepository
-    from tests.boards_fixtures import CLIN, HOME, build_network, patients_with_candidates
-
-    monkeypatch.setenv("ONCOFED_RERANK", "minilm")
-    db = sqlite_db
-    build_network(db, patients=40)
-    pid = patients_with_candidates(db, HOME, 1)[0]
-    with db.session() as s:
-        s.execute(delete(PatientTextVectorsRow))
-    dense.QUERIES.clear()
-    index = trial_index(db)
-    calls: list[str] = []
-    real = index.encode_ahead
-
-    def spy(text: str):  # type: ignore[no-untyped-def]
-        calls.append(text)
-        return real(text)
-
-    monkeypatch.setattr(index, "encode_ahead", spy)
-    cold = match_stored_patient(db, CLIN, pid, day=DAY)
-    with db.session() as s:
-        profile = PatientRepository(s, Actor.system("test")).get(pid)
-        row = s.get(PatientTextVectorsRow, pid)
-        text = patient_text(profile, DAY)
-        assert row is not None and row.text_hash == dense.query_key(row.model, text)
-    assert calls == [text]  # encoded by the match itself, on its worker thread
-    dense.QUERIES.clear()  # another process: read back from the store, nothing encoded
-    again = match_stored_patient(db, CLIN, pid, day=DAY)
-    assert [r.trial.id for r in again.results] == [r.trial.id for r in cold.results]
-    layer = index.dense_index()
-    assert layer is not None and layer.cached(text) is not None

@@ -16,7 +16,7 @@ from oncofed.matching.facts import PatientView
 from oncofed.matching.outcomes import CohortPlan, cohort_plan
 from oncofed.matching.rank import CheckItem, trial_score, what_to_check
 from oncofed.matching.ranking.ranker import WEIGHTS, Weights
-from oncofed.matching.retrieve import TrialIndex, patient_text
+from oncofed.matching.retrieve import TrialIndex
 
 DEFAULT_LIMIT = 20
 DEFAULT_CANDIDATES = 200
@@ -79,19 +79,13 @@ def rank_candidates(
     both rank with this function, so they give the same order for the same patient and trials."""
     view = PatientView.of(profile)
     memo: dict[int, AtomResult] = {} if cache is None else cache
-    # the patient text is encoded on another thread while this one runs the first stage and the
-    # criterion outcomes (neither needs the vectors): on two cores the two overlap
-    ahead = index.encode_ahead(patient_text(profile, day, extra_text))
     first = index.candidates(profile, day, candidates, extra_text, pool)
     positions = [i for i, _ in first]
-    assessed = [
-        quick_assess(index.entries[i].plans, cohorts_of(index, i), view, day, memo) for i in positions
-    ]
-    vectors = ahead.result() if ahead is not None else None
-    relevance = index.relevance(positions, profile, day, extra_text, weights, vectors)
+    relevance = index.relevance(positions, profile, day, extra_text, weights)
     scored: list[Scored] = []
-    for n, ((i, bm25), (codes, verdict)) in enumerate(zip(first, assessed, strict=True)):
+    for n, (i, bm25) in enumerate(first):
         entry = index.entries[i]
+        codes, verdict = quick_assess(entry.plans, cohorts_of(index, i), view, day, memo)
         score = trial_score(
             codes.tolist(),
             entry.inclusion,

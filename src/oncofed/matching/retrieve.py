@@ -19,7 +19,6 @@ import gc
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 
@@ -29,17 +28,13 @@ from oncofed.domain import Criterion, PatientProfile, Section, Trial
 from oncofed.matching.criteria_source import registry_criteria
 from oncofed.matching.evaluate import Plan, compile_plan
 from oncofed.matching.ranking.demographics import Demographics, Population, mismatch, trial_population
-from oncofed.matching.ranking.dense import QUERIES, DenseIndex, Progress, QueryVectors
+from oncofed.matching.ranking.dense import QUERIES, DenseIndex, Progress
 from oncofed.matching.ranking.index import TextIndex, trial_document
 from oncofed.matching.ranking.query import keyword_query, profile_text
 from oncofed.matching.ranking.ranker import DECISIVE_KINDS, WEIGHTS, Signals, Weights, combine, rrf_top
 from oncofed.matching.vocab import oncotree_lineage
 
 SEX_CODE = {"FEMALE": 1, "MALE": 2}
-# Encodes a patient text while the caller's thread runs the first stage and the criterion outcomes:
-# ONNX Runtime releases the GIL, so on two cores the encoding overlaps the Python work (one worker:
-# the model runs one text at a time anyway, `encoder.OnnxMiniLM.lock`).
-_AHEAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="oncofed-encode")
 
 
 @dataclass(frozen=True)
@@ -176,14 +171,6 @@ class TrialIndex:
                 self._dense = DenseIndex([e.trial for e in self.entries], progress=progress)
             return self._dense
 
-    def encode_ahead(self, text: str) -> Future[QueryVectors] | None:
-        """Start encoding a patient text on another thread (its result is for `signals(vectors=)`);
-        None when the dense layer is off or the text's vectors are already in memory."""
-        dense = self.dense_index()
-        if dense is None or dense.cached(text) is not None:
-            return None
-        return _AHEAD.submit(dense.query, text)
-
     # --- first stage -------------------------------------------------------------------------
     def bm25(self, query: str) -> np.ndarray:
         """BM25 score of every trial of this index for `query`, from the one text index (the last
@@ -250,15 +237,9 @@ class TrialIndex:
 
     # --- second stage ------------------------------------------------------------------------
     def signals(
-        self,
-        positions: Sequence[int],
-        profile: PatientProfile,
-        day: date,
-        extra_text: str = "",
-        vectors: QueryVectors | None = None,
+        self, positions: Sequence[int], profile: PatientProfile, day: date, extra_text: str = ""
     ) -> Signals:
-        """The ranker's relevance signals for the candidates at `positions` (eligibility apart);
-        `vectors`: the patient text's, when already encoded (`encode_ahead`)."""
+        """The ranker's relevance signals for the candidates at `positions` (eligibility apart)."""
         pos = np.asarray(positions, dtype=np.int64)
         text = patient_text(profile, day, extra_text)
         query = keyword_query(profile)
@@ -269,7 +250,7 @@ class TrialIndex:
         signals = Signals(bm25=bm25, query=keywords, demographics=demo)
         dense = self.dense_index()
         if dense is not None and pos.size:
-            whole, parts = vectors if vectors is not None else dense.query(text)
+            whole, parts = dense.query(text)
             signals.dense, signals.passages = dense.features(whole, parts, pos)
         return signals
 
@@ -290,7 +271,6 @@ class TrialIndex:
         day: date,
         extra_text: str = "",
         weights: Weights = WEIGHTS,
-        vectors: QueryVectors | None = None,
     ) -> np.ndarray:
         """The ranker's relevance of each candidate (z-scored signals combined, no eligibility)."""
-        return combine(self.signals(positions, profile, day, extra_text, vectors), weights)
+        return combine(self.signals(positions, profile, day, extra_text), weights)

@@ -322,10 +322,6 @@ class DenseIndex:
         for the last 4,096 texts (`QUERIES`)."""
         return encode_queries(self.embedder, [text])[0]
 
-    def cached(self, text: str) -> QueryVectors | None:
-        """The vectors of a patient text when they are in memory (`QUERIES`), else None."""
-        return QUERIES.get(query_key(self.embedder.name, text))
-
     def queries(self, texts: Sequence[str]) -> list[QueryVectors]:
         """`query` of many texts in one batch (a board's agenda)."""
         return encode_queries(self.embedder, texts)

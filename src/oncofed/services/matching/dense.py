@@ -93,11 +93,19 @@ def _unpack(rows: int, data: bytes) -> QueryVectors | None:
     return block[:1], block[1:]
 
 
-def _recall(
-    session: Session, model: str, items: Sequence[tuple[str, str]], counts: dict[str, int]
-) -> tuple[dict[str, tuple[str, str]], dict[str, PatientTextVectorsRow]]:
-    """Put the vectors of `items` in memory from the store where its row has the text's hash; the
-    items still to encode (patient id -> (key, text)) and the rows read."""
+def prepare_patient_texts(
+    session: Session, index: TrialIndex, items: Sequence[tuple[str, str]]
+) -> dict[str, int]:
+    """Make the vectors of stored patients' texts ready before ranking them: `items` are (patient id,
+    the text it is ranked by, `retrieve.patient_text`). In memory already: nothing to do; else the
+    patient's stored row when its text hash matches; else all the rest encoded in ONE batch and
+    stored (one row per patient, replaced). Runs in the caller's unit of work, after the caller has
+    read the patients through the actor-scoped repository. Returns counts: memory, store, encoded."""
+    counts = {"memory": 0, "store": 0, "encoded": 0}
+    dense = index.dense_index()
+    if dense is None or not items:
+        return counts
+    model = dense.embedder.name
     wanted: dict[str, tuple[str, str]] = {}  # patient id -> (key, text); the last text of a patient wins
     for pid, text in items:
         key = query_key(model, text)
@@ -106,7 +114,7 @@ def _recall(
         else:
             wanted[pid] = (key, text)
     if not wanted:
-        return {}, {}
+        return counts
     stored = {
         r.patient_id: r
         for r in session.scalars(
@@ -122,19 +130,12 @@ def _recall(
             counts["store"] += 1
         else:
             encode[pid] = (key, text)
-    return encode, stored
-
-
-def _store(
-    session: Session,
-    model: str,
-    stored: dict[str, PatientTextVectorsRow],
-    fresh: dict[str, tuple[str, QueryVectors]],
-) -> None:
-    """One row per patient (patient id -> (key, vectors)), replaced."""
+    if not encode:
+        return counts
+    fresh = dense.queries([text for _, text in encode.values()])
     try:
         with session.begin_nested():  # another worker stored the same patient meanwhile: keep theirs
-            for pid, (key, vectors) in fresh.items():
+            for (pid, (key, _)), vectors in zip(encode.items(), fresh, strict=True):
                 n, data = _pack(vectors)
                 row = stored.get(pid)
                 if row is None:
@@ -147,61 +148,5 @@ def _store(
                     row.text_hash, row.model, row.rows, row.vectors = key, model, n, data
     except IntegrityError:
         pass  # the vectors stay in memory; storing them is only a cache
-
-
-def prepare_patient_texts(
-    session: Session, index: TrialIndex, items: Sequence[tuple[str, str]]
-) -> dict[str, int]:
-    """Make the vectors of stored patients' texts ready before ranking them: `items` are (patient id,
-    the text it is ranked by, `retrieve.patient_text`). In memory already: nothing to do; else the
-    patient's stored row when its text hash matches; else all the rest encoded in ONE batch and
-    stored (one row per patient, replaced). Runs in the caller's unit of work, after the caller has
-    read the patients through the actor-scoped repository. Returns counts: memory, store, encoded."""
-    counts = {"memory": 0, "store": 0, "encoded": 0}
-    dense = index.dense_index()
-    if dense is None or not items:
-        return counts
-    model = dense.embedder.name
-    encode, stored = _recall(session, model, items, counts)
-    if not encode:
-        return counts
-    fresh = dense.queries([text for _, text in encode.values()])
-    _store(
-        session,
-        model,
-        stored,
-        {pid: (key, v) for (pid, (key, _)), v in zip(encode.items(), fresh, strict=True)},
-    )
     counts["encoded"] = len(encode)
     return counts
-
-
-def recall_patient_text(session: Session, index: TrialIndex, patient_id: str, text: str) -> bool:
-    """One stored patient about to be matched: its text's vectors put in memory from the store when
-    they are there; False when the text is still to encode, which the match then does on another
-    thread while it runs the first stage (`retrieve.TrialIndex.encode_ahead`): store them after it
-    with `store_patient_text`."""
-    dense = index.dense_index()
-    if dense is None:
-        return True
-    counts = {"memory": 0, "store": 0}
-    encode, _ = _recall(session, dense.embedder.name, [(patient_id, text)], counts)
-    return not encode
-
-
-def store_patient_text(session: Session, index: TrialIndex, patient_id: str, text: str) -> bool:
-    """Store the in-memory vectors of a patient's text (encoded by the match) with the patient;
-    False when they are not in memory (evicted meanwhile: the next match encodes them again)."""
-    dense = index.dense_index()
-    if dense is None:
-        return False
-    model = dense.embedder.name
-    key = query_key(model, text)
-    vectors = QUERIES.get(key)
-    if vectors is None:
-        return False
-    row = session.get(PatientTextVectorsRow, patient_id)
-    if row is not None and row.text_hash == key and row.model == model:
-        return True
-    _store(session, model, {patient_id: row} if row is not None else {}, {patient_id: (key, vectors)})
-    return True

@@ -22,13 +22,7 @@ from oncofed.errors import InputError
 from oncofed.ingest import jsonl
 from oncofed.matching.pipeline import DEFAULT_LIMIT, MatchReport, match_patient
 from oncofed.matching.retrieve import TrialIndex, patient_text
-from oncofed.services.matching.dense import (
-    prepare_dense,
-    prepare_patient_texts,
-    recall_patient_text,
-    rerank_enabled,
-    store_patient_text,
-)
+from oncofed.services.matching.dense import prepare_dense, prepare_patient_texts, rerank_enabled
 from oncofed.services.trials.criteria import criteria_by_trial
 from oncofed.services.trials.index import get_index, registry_key
 from oncofed.store.db import Database
@@ -73,17 +67,12 @@ def match_stored_patient(
 ) -> MatchReport:
     """Match a patient of the store, seen through `actor` (NotFound outside the actor's scope)."""
     index = trial_index(db)
-    on = day or date.today()
     with db.session() as s:
         profile = PatientRepository(s, actor).get(patient_id)
         centre = s.get(CentreRow, profile.centre_id) if profile.home is None else None
         # the record's text vectors: stored with the patient, encoded once per version of the text
-        text = patient_text(profile, on)
-        ready = recall_patient_text(s, index, profile.id, text)
-    report = match_patient(index, profile, day=on, limit=limit)  # encodes a new text meanwhile
-    if not ready:
-        with db.session() as s:
-            store_patient_text(s, index, profile.id, text)
+        prepare_patient_texts(s, index, [(profile.id, patient_text(profile, day or date.today()))])
+    report = match_patient(index, profile, day=day, limit=limit)
     if centre is not None:  # no address known: distances from the patient's treating centre (issue 18)
         origin = GeoPoint(centre.latitude, centre.longitude)
         for r in report.results:
