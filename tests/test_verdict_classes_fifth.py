@@ -113,3 +113,40 @@ def test_prior_surgery_required_is_met_by_the_resection_of_the_primary() -> None
     operated = note("Colon adenocarcinoma pT3N1M0. R hemicolectomy 03/2024. ECOG 0.")
     assert outcome(criteria, operated, "Prior surgery") is Outcome.SATISFIED
     same_in_batch(criteria, [operated, note("Colon adenocarcinoma pT3N1M0. Hysterectomy 2010. ECOG 0.")])
+
+
+def _primary(text: str) -> str | None:
+    return next((f.code for f in note(text).facts if f.kind == "primary_cancer"), None)
+
+
+def test_scc_of_an_organ_is_that_organs_squamous_cell_carcinoma() -> None:
+    assert _primary("58 y/o F, persistent SCC of the cervix, FIGO IIB 2023.") == "CESC"
+    assert _primary("66 y/o M, SCC lung, stage IV.") == "LUSC"
+    assert _primary("SCC of the anal canal, T2N0, chemoRT 2024.") == "ANSC"
+    assert _primary("SCC of unknown primary, cervical nodes.") is None
+    recurrent = {
+        f.code
+        for f in note("Recurrent SCC of the cervix, lung mets 2024.").facts
+        if f.kind == "disease_status"
+    }
+    assert "recurrent" in recurrent
+
+
+def test_not_amenable_to_curative_treatment_with_a_therapy_is_no_ban_on_having_had_it() -> None:
+    criteria = parse(
+        "Recurrent squamous cell carcinoma of the cervix that is not amenable to curative treatment with "
+        "surgery and/or radiation therapy."
+    )
+    treated = note("Recurrent SCC of the cervix: cisplatin chemoRT 2022. Recurrence 2023: lung mets.")
+    assert outcome(criteria, treated, "not amenable") is not Outcome.VIOLATED
+    assert not [a for a in criteria[0].atoms if a.kind == "prior_therapy"]
+    same_in_batch(criteria, [treated])
+
+
+def test_histology_words_before_a_cancer_named_by_its_organ_are_its_histology() -> None:
+    criteria = parse("Squamous cell carcinoma or adenocarcinoma of the cervix.")
+    small_cell = note("49 y/o F, small cell neuroendocrine carcinoma of the cervix, FIGO IB3 2024.")
+    squamous = note("49 y/o F, squamous cell carcinoma of the cervix, FIGO IB3 2024.")
+    assert outcome(criteria, small_cell, "Squamous cell") is Outcome.VIOLATED
+    assert outcome(criteria, squamous, "Squamous cell") is Outcome.SATISFIED
+    same_in_batch(criteria, [small_cell, squamous])

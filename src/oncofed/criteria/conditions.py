@@ -443,6 +443,8 @@ _CURRENT = compile_i(
 )
 _OPTION_BEFORE = compile_i(
     r"\b(?:candidates?|eligible|suitable|fit|unfit|ineligible|amenable)\s+(?:to\s+(?:receive|undergo)\s+|for\s+)(?:[\w-]+\s+){0,3}$"
+    r"|\b(?:candidates?|eligible|suitable|amenable)\s+to\s+(?:curative\s+|definitive\s+|local\s+)?(?:treatment|therapy)\s+"
+    r"(?:with|by)\s+(?:[\w/-]+\s+){0,3}$"  # "not amenable to curative treatment with surgery and/or radiation"
     r"|\b(?:will|to)\s+(?:\w+\s+)?(?:receive|undergo|be\s+treated\s+with|start)\s+(?:[\w-]+\s+){0,5}$"
     r"|\b(?:patients?|participants?|subjects?|who\s+(?:are|is))\s+(?:requiring|require[sd]?|needing|in\s+need\s+of|"
     r"scheduled\s+for|planned\s+for|awaiting)\s+(?:[\w-]+\s+){0,2}$"
@@ -528,7 +530,7 @@ def therapy_tense(atoms: list[Atom], text: str) -> list[Atom]:
                 c.kind in _TREATED_KINDS and c.span and c.span[0] < start for c in atoms
             ):
                 continue
-            if _OPTION_BEFORE.search(text[max(0, start - 50) : start]) or _OPTION_AFTER.match(
+            if _OPTION_BEFORE.search(text[max(0, start - 80) : start]) or _OPTION_AFTER.match(
                 text[end : end + 60]
             ):
                 about = {"kind": a.kind, "code": a.code, "operator": a.operator, "value": a.value}

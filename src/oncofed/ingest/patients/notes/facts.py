@@ -135,7 +135,7 @@ def extract(text: str, note_id: str, source: str) -> PatientProfile:
             primary.end,
             code=primary.code,
             display=oncotree_name(primary.code),
-            attributes={"text": primary.text},
+            attributes={"text": _with_histology(text, primary)},
         )
         for other in _other_cancers(text, primary, found):  # "PMH: melanoma 2022": another malignancy
             add(
@@ -264,6 +264,25 @@ def _other_cancers(text: str, primary: Target, found: list[Target]) -> list[Targ
     return out
 
 
+# histology words written right before a cancer the vocabularies name by its organ: "small cell neuroendocrine
+# carcinoma of the cervix" (the vocabulary mention is "carcinoma of the cervix")
+_HISTOLOGY_BEFORE = re.compile(
+    r"(?<![\w-])((?:(?:small|large|squamous|clear|giant|spindle|signet[\s-]ring|neuroendocrine|adeno\w*|serous|"
+    r"mucinous|papillary|endometrioid|urothelial|transitional|undifferentiated|poorly|moderately|well|"
+    r"differentiated|high[\s-]grade|low[\s-]grade|cell)[\s-]+){1,5})$",
+    re.I,
+)
+
+
+def _with_histology(text: str, t: Target) -> str:
+    if not re.match(r"(?:carcinoma|cancer|tumou?r|neoplasm)\b", t.text, re.I):
+        return t.text
+    m = _HISTOLOGY_BEFORE.search(text, max(0, t.start - 60), t.start)
+    if m is None or not _HISTOLOGY_WORDS.search(m.group(1)):
+        return t.text
+    return " ".join(m.group(1).split()) + " " + t.text
+
+
 def _first_cancer(found: list[Target]) -> Target | None:
     return next((t for t in found if t.label == "CANCER" and not t.negated and t.scope is None), None)
 
@@ -318,7 +337,9 @@ def _fact_of(
             clause = containing(clauses(text), s) or containing(sentences(text), s) or (s, e)
             near = " ".join(text[clause[0] : s].split()[-2:] + ["|"] + text[e : clause[1]].split()[:4])
             named = cancer_words.search(near) or any(
-                c.label == "CANCER" and clause[0] <= c.start < clause[1] and abs(c.end - s) <= 20
+                c.label == "CANCER"
+                and clause[0] <= c.start < clause[1]
+                and (abs(c.end - s) <= 20 or 0 <= c.start - e <= 20)
                 for c in found
             )  # "AML relapse"
             if not named:

@@ -101,6 +101,7 @@ _HISTOLOGY_OF = re.compile(
     re.I,
 )
 _SCC = re.compile(r"\b((?:[A-Za-z]+\s+)?[A-Za-z]+)\s+(SCC|SqCC)\b")
+_SCC_OF = re.compile(r"\b(?:SCC|SqCC)\s+(?:of\s+(?:the\s+)?)?((?:[A-Za-z-]+\s+){0,2}[A-Za-z-]+)")
 
 
 def _composed_cancers(text: str) -> list[tuple[int, int, str, str]]:
@@ -125,6 +126,15 @@ def _composed_cancers(text: str) -> list[tuple[int, int, str, str]]:
                 shared, _ = oncotree_lookup(f"{site} squamous cell carcinoma") if site else (None, None)
                 if shared:
                     out.append((m.start() + m.group(0).find(site), m.end(), "CANCER", shared))
+                    break
+        for m in _SCC_OF.finditer(text):  # "SCC of the cervix", "SCC cervix": the site after the abbreviation
+            words = m.group(1).split()
+            for k in range(1, len(words) + 1):
+                site = " ".join(words[:k])
+                shared, _ = oncotree_lookup(f"squamous cell carcinoma of the {site}")
+                shared = shared or oncotree_lookup(f"{site} squamous cell carcinoma")[0]
+                if shared:
+                    out.append((m.start(), m.start(1) + len(site), "CANCER", shared))
                     break
     return out
 
