@@ -4,44 +4,19 @@ written for the class (not copied from the dev set), also run through the vector
 
 from __future__ import annotations
 
-from datetime import date
-
-from oncofed.criteria import parse_eligibility
 from oncofed.domain import Criterion, Outcome, PatientProfile, TrialVerdict
-from oncofed.ingest.patients.notes import extract
-from oncofed.matching.assess import assess_trial
-from oncofed.matching.outcomes import OUTCOME_CODE, VERDICTS
-from oncofed.matching.vectorised import PatientBatch, evaluate_trial_over_patients
+from oncofed.matching.assess import TrialAssessment, assess_trial
 from oncofed.services.matching.verdicts import note_day
-
-DAY = date(2026, 12, 1)
-
-
-def parse(inclusion: str, exclusion: str = "") -> list[Criterion]:
-    text = f"Inclusion Criteria:\n\n{inclusion}\n"
-    if exclusion:
-        text += f"\nExclusion Criteria:\n\n{exclusion}\n"
-    return parse_eligibility(text).criteria
+from tests.test_verdict_classes_notes import DAY, note, outcome, parse
+from tests.test_verdict_classes_notes import same_in_batch as same_in_batch_on
 
 
-def note(text: str) -> PatientProfile:
-    return extract(text, "n", "note")
-
-
-def assess(criteria: list[Criterion], p: PatientProfile):  # type: ignore[no-untyped-def]
+def assess(criteria: list[Criterion], p: PatientProfile) -> TrialAssessment:
     return assess_trial(criteria, p, note_day(p, DAY) or DAY)
 
 
-def outcome(criteria: list[Criterion], p: PatientProfile, words: str) -> Outcome:
-    return next(o.outcome for o in assess(criteria, p).outcomes if words in o.criterion.text)
-
-
 def same_in_batch(criteria: list[Criterion], profiles: list[PatientProfile]) -> None:
-    batch = evaluate_trial_over_patients(criteria, PatientBatch.from_profiles(profiles, DAY))
-    for j, p in enumerate(profiles):
-        a = assess_trial(criteria, p, DAY)
-        assert batch.verdicts[:, j].tolist() == [OUTCOME_CODE[o.outcome] for o in a.outcomes], p.facts
-        assert int(batch.trial_verdict[j]) == VERDICTS.index(a.verdict)
+    same_in_batch_on(criteria, profiles, DAY)
 
 
 BASKET = """Part 2 expansion: histologically confirmed

@@ -7,45 +7,20 @@ trial text, no trial shared with the dev set), not what any engine answers on it
 
 from __future__ import annotations
 
-import csv
 import difflib
-import json
 import re
 from collections import Counter, defaultdict
-from pathlib import Path
 from typing import Any
 
 import pytest
 from benchmarks import verdicts_corpus
 
 from tests.conftest import ROOT, shared_data
+from tests.test_verdicts_devset import CLASSES, DEVSET, _jsonl, _pairs
 
 BLINDSET = ROOT / "benchmarks" / "data" / "verdicts-blind"
-DEVSET = ROOT / "benchmarks" / "data" / "verdicts-dev"
-CLASSES = {
-    "threshold",
-    "histology",
-    "cancer_type",
-    "stage_setting",
-    "biomarker",
-    "line_of_therapy",
-    "prior_therapy",
-    "active_exclusion",
-    "other",
-}
 SOURCES = {"oncology-active-99", "nli4ct-breast-cancer", "sigir-judged-101"}
 QUERY_ID = re.compile(r"^NB-(?P<trial>NCT\d{8})-(?P<case>E|F[1-3])$")
-
-
-def _jsonl(path: Path) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-
-
-def _pairs(path: Path) -> list[tuple[str, str, int]]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        reader = csv.reader(handle, delimiter="\t")
-        assert next(reader) == ["query-id", "corpus-id", "score"], f"{path.name}: header"
-        return [(row[0], row[1], int(row[2])) for row in reader]
 
 
 @pytest.fixture(scope="module")
