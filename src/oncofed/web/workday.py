@@ -9,16 +9,17 @@ from typing import Any
 from sqlalchemy import select
 
 from oncofed.domain import Actor, Role, TrialStatus
-from oncofed.services.patients.corrections import EDITABLE_KINDS, corrections_of
+from oncofed.services.patients.corrections import EDITABLE_KINDS
 from oncofed.services.trials.setup import explain_no_open_trial, registry_overview
 from oncofed.store.db import Database
 from oncofed.store.models import CentreRow, TrialSiteRow
 
 
 def patient_workday(
-    db: Database, actor: Actor, patient_id: str, facts: list[dict[str, Any]], correct: str | None
+    actor: Actor, facts: list[dict[str, Any]], corrections: list[dict[str, Any]], correct: str | None
 ) -> dict[str, Any]:
-    """The correction form (prefilled with fact `correct` when given) and the corrections made."""
+    """The correction form (prefilled with fact `correct` when given) and the corrections made (read
+    with the record, in the same audited access: services/patients/view.py)."""
     can_correct = actor.role in (Role.CLINICIAN, Role.SYSTEM)
     prefill: dict[str, Any] = {"index": "", "kind": "biomarker"}
     if (
@@ -37,7 +38,7 @@ def patient_workday(
         "can_correct": can_correct,
         "kinds": EDITABLE_KINDS,
         "prefill": prefill,
-        "corrections": corrections_of(db, actor, patient_id),
+        "corrections": corrections,
     }
 
 

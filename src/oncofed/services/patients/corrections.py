@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from oncofed.criteria import oncotree
 from oncofed.domain import Actor, Fact, Role
@@ -212,13 +213,19 @@ def _json(r: PatientFactCorrectionRow) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def corrections_in(session: Session, patient_id: str) -> list[dict[str, Any]]:
+    """The corrections of a patient whose record the caller has just read through the repository
+    in `session` (that read is the audited access: services/patients/view.py), newest first."""
+    rows = session.scalars(
+        select(PatientFactCorrectionRow)
+        .where(PatientFactCorrectionRow.patient_id == patient_id)
+        .order_by(PatientFactCorrectionRow.id.desc())
+    )
+    return [_json(r) for r in rows]
+
+
 def corrections_of(db: Database, actor: Actor, patient_id: str) -> list[dict[str, Any]]:
     """The corrections of one patient (the record is read through the repository first: scope, audit)."""
     with db.session() as s:
         profile = PatientRepository(s, actor).get(patient_id)
-        rows = s.scalars(
-            select(PatientFactCorrectionRow)
-            .where(PatientFactCorrectionRow.patient_id == profile.id)
-            .order_by(PatientFactCorrectionRow.id.desc())
-        )
-        return [_json(r) for r in rows]
+        return corrections_in(s, profile.id)

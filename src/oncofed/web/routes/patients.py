@@ -16,6 +16,7 @@ from oncofed.domain import Actor
 from oncofed.presenters.patients import FACT_COLUMNS, grouped, notes_of, profile_json
 from oncofed.services.network.names import resolve_centre_id
 from oncofed.services.patients.search import SEARCH_COLUMNS, PatientQuery, resolve_patient_id, search_patients
+from oncofed.services.patients.view import patient_view
 from oncofed.store.db import Database
 from oncofed.store.repositories import PatientRepository
 from oncofed.web.csv_export import csv_response
@@ -127,9 +128,8 @@ def patient_page(
     resolved = resolve_patient_id(db, actor, patient_id)
     if resolved != patient_id:  # the source record's id: the patient's page under its store id
         return RedirectResponse(f"/patients/{resolved}", status_code=303)
-    with db.session() as s:
-        profile = PatientRepository(s, actor).get(patient_id)
-    data = profile_json(profile)
+    view = patient_view(db, actor, patient_id)  # one audited read: the record and its corrections
+    data = profile_json(view.profile)
     facts: list[dict[str, Any]] = data["facts"]  # type: ignore[assignment]
     from oncofed.services.boards.cases import patient_boards  # the patient's tumour boards (issue 19)
 
@@ -142,5 +142,5 @@ def patient_page(
         notes=notes_of(facts),
         boards=boards,
         actor=actor,
-        workday=patient_workday(db, actor, patient_id, facts, request.query_params.get("correct")),
+        workday=patient_workday(actor, facts, view.corrections, request.query_params.get("correct")),
     )
