@@ -10,7 +10,9 @@ Measures (the dev set is `benchmarks/data/verdicts-dev/`, its corpus built in pl
 - near-miss set: eligible notes not excluded; one-criterion failures excluded with the named failing
   criterion among the violated ones (the README's rule); also "excluded at all";
 - per fold (folds by trial) and a 95 % bootstrap interval over trials (2,000 resamples), because the
-  held-out set is scored elsewhere: the figures must not be read as tuned to these cases.
+  held-out set is scored elsewhere: the figures must not be read as tuned to these cases;
+- every blind set present (`benchmarks/data/verdicts-blind*/`, benchmarks/verdicts_blind.py), each with
+  its own first score on main kept in `FIRST_SCORES`, rates with intervals, and per fold.
 """
 
 from __future__ import annotations
@@ -28,6 +30,9 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.report import ROOT, write_section
+from benchmarks.verdicts_blind import blind_body, blind_sets, first_record
+from benchmarks.verdicts_blind import ci as _ci
+from benchmarks.verdicts_blind import pct as _pct
 
 DATA = ROOT.parent / "shared" / "data"
 DEV = ROOT / "benchmarks" / "data" / "verdicts-dev"
@@ -35,17 +40,21 @@ ONCO99 = (
     DATA / "trials" / "oncology-active-99" / "GS_data" / "synthetic_patient_cases_random_30_modified.jsonl"
 )
 VAR = ROOT / "var" / "bench-verdicts"
-BLIND = ROOT / "benchmarks" / "data" / "verdicts-blind"
-# The blind set's first score, before any fix it prompted, kept in the text forever (copied by hand from
-# the run that first scored it: the commit it ran at and its rates). None until that run.
-BLIND_FIRST: dict[str, Any] | None = {
-    "commit": "8ee2b0c",  # the first run, 2026-12-06 04:31 UTC, before any fix the blind set prompted
-    "eligible_kept": 4 / 12,
-    "failure_named": 15 / 36,
-    "balanced": 0.5416666666666666,
-    # per fold: (eligible kept, failures named); folds 0-1 were read after that score, fold 2 never was
-    "folds": {0: (1 / 4, 4 / 12), 1: (1 / 4, 5 / 12), 2: (2 / 4, 6 / 12)},
-    "read_folds": (0, 1),
+# Each blind set's first score on main, before any fix it prompted, kept in the text forever (copied by
+# hand from the run that first scored it: commit, date, rates). Every `benchmarks/data/verdicts-blind*`
+# set is scored (benchmarks/verdicts_blind.py); a set without a record here is scored as its first run,
+# which prints the record to copy ("FIRST_SCORES[...] = ...").
+FIRST_SCORES: dict[str, dict[str, Any]] = {
+    "verdicts-blind": {
+        "commit": "8ee2b0c",  # the first run, before any fix the blind set prompted
+        "date": "2026-12-06 04:31 UTC",
+        "eligible_kept": 4 / 12,
+        "failure_named": 15 / 36,
+        "balanced": 0.5416666666666666,
+        # per fold: (eligible kept, failures named); folds 0-1 were read after that score, fold 2 never was
+        "folds": {0: (1 / 4, 4 / 12), 1: (1 / 4, 5 / 12), 2: (2 / 4, 6 / 12)},
+        "read_folds": (0, 1),
+    },
 }
 DAY = date(2026, 12, 1)
 BASE_REV = "bef02d6"
@@ -144,14 +153,6 @@ def own_trial(lines: Sequence[dict[str, Any]]) -> tuple[int, int]:
     return sum(1 for x in own if x["verdict"] != "excluded"), len(own)
 
 
-def _pct(v: float) -> str:
-    return f"{100 * v:.1f} %"
-
-
-def _ci(c: tuple[float, float] | None) -> str:
-    return f"[{100 * c[0]:.0f}-{100 * c[1]:.0f} %]" if c else ""
-
-
 def ensure_corpus(path: Path) -> None:
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -173,9 +174,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--no-baseline", action="store_true")
     ap.add_argument("--no-write", action="store_true", help="print only, do not write docs/BENCHMARKS.md")
     ap.add_argument(
-        "--blind", type=Path, default=BLIND, help="a blind set in the dev set's layout (scored if present)"
+        "--blind",
+        type=Path,
+        action="append",
+        help="a blind set in the dev set's layout (repeatable; default: every benchmarks/data/verdicts-blind*)",
     )
     args = ap.parse_args(argv)
+    sets: list[Path] = args.blind or blind_sets()
     if not DATA.exists() or not ONCO99.exists():
         print(f"data not found under {DATA}: nothing measured", file=sys.stderr)
         return 2
@@ -215,13 +220,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             "seconds": time.perf_counter() - t0,
             "pairs": len(dev) + len(onco),
         }
-        if (args.blind / "queries.jsonl").exists():
-            runs[name]["blind"] = _blind(args.blind, tree, tag, corpus)
-            print(name, "blind", json.dumps(runs[name]["blind"]["rates"]))
+        runs[name]["blind"] = {}
+        for blind in sets:
+            runs[name]["blind"][blind.name] = scores = _blind(blind, tree, tag, corpus)
+            print(name, blind.name, json.dumps(scores["rates"]))
         print(name, json.dumps({k: v for k, v in runs[name].items() if k in ("rates", "own", "seconds")}))
     body = _body(runs)
-    if any("blind" in r for r in runs.values()):
-        body += "\n\n" + _blind_body(runs)
+    for blind in sets:
+        body += "\n\n" + _blind_section(blind.name, runs)
     print(body)
     if not args.no_write:
         write_section(
@@ -237,18 +243,20 @@ def _blind(blind: Path, tree: Path | None, tag: str, default_corpus: Path) -> di
     """The blind set (`benchmarks/data/verdicts-blind/`, same layout as the dev set; its own
     `corpus.jsonl` if it has one, else the dev set's corpus) scored by one engine."""
     corpus = blind / "corpus.jsonl" if (blind / "corpus.jsonl").exists() else default_corpus
-    args = (blind / "queries.jsonl", corpus, blind / "pairs.tsv", VAR / f"blind-{tag}.jsonl")
+    args = (blind / "queries.jsonl", corpus, blind / "pairs.tsv", VAR / f"{blind.name}-{tag}.jsonl")
     lines = current_engine(*args) if tree is None else baseline_engine(tree, *args)
     rows = (blind / "expected.jsonl").read_text(encoding="utf-8").splitlines()
     expected = {(r["query-id"], r["corpus-id"]): r for r in (json.loads(x) for x in rows if x.strip())}
     items = near_miss_items(lines, expected)
     classes = sorted({str(i["class"]) for i in items if i["label"] == "excluded"})
+    folds = sorted({i["fold"] for i in items})
     return {
         "items": items,
         "rates": rates(items),
         "ci": bootstrap(items),
         "trials": len({i["trial"] for i in items}),
-        "folds": {f: rates([i for i in items if i["fold"] == f]) for f in sorted({i["fold"] for i in items})},
+        "folds": {f: rates([i for i in items if i["fold"] == f]) for f in folds},
+        "fold_ci": {f: bootstrap([i for i in items if i["fold"] == f]) for f in folds},
         "classes": {
             c: (sum(i["named"] for i in items if str(i["class"]) == c and i["label"] == "excluded"),
                 sum(1 for i in items if str(i["class"]) == c and i["label"] == "excluded"))
@@ -258,77 +266,20 @@ def _blind(blind: Path, tree: Path | None, tag: str, default_corpus: Path) -> di
     }  # fmt: skip
 
 
-def _blind_body(runs: dict[str, dict[str, Any]]) -> str:
-    names = [n for n in runs if "blind" in runs[n]]
-    now = runs[names[0]]["blind"]
-    items = now["items"]
-    n_elig = sum(1 for i in items if i["label"] == "eligible")
-    n_fail = len(items) - n_elig
-    first = BLIND_FIRST
+def _blind_section(name: str, runs: dict[str, dict[str, Any]]) -> str:
+    """Blind set `name`'s section, with its recorded first score; on its first run (no record yet),
+    this run is the first score and the record to copy into FIRST_SCORES is printed."""
+    first = FIRST_SCORES.get(name)
+    this_run: dict[str, Any] = {}
     if first is None:
         from benchmarks.report import machine_line
 
-        commit = machine_line().split("commit ")[1].split(",")[0]
-        first = {
-            "commit": commit,
-            **{k: now["rates"][k] for k in ("eligible_kept", "failure_named", "balanced")},
-        }
-        print("BLIND_FIRST =", json.dumps(first))
-    head = "| measure | " + " | ".join(names) + " | target |\n|---|" + "---|" * (len(names) + 1)
-    rows = [
-        f"| {label} | "
-        + " | ".join(
-            f"{_pct(runs[n]['blind']['rates'][key])} {_ci(runs[n]['blind']['ci'].get(key))}" for n in names
-        )
-        + f" | {target} |"
-        for key, label, target in (
-            ("eligible_kept", f"eligible notes not excluded ({n_elig})", "≥ 90 %"),
-            ("failure_named", f"failures excluded with the named criterion violated ({n_fail})", "≥ 80 %"),
-            ("failure_excluded", "failures excluded (any criterion)", ""),
-            ("balanced", "balanced accuracy", ""),
-        )
-    ]
-    by_class = ", ".join(f"{c} {a}/{b}" for c, (a, b) in now["classes"].items())
-    first_folds = first.get("folds") or {}
-    read = set(first.get("read_folds") or ())
-    fold_rows = [
-        f"| {f} | {'read after the first score' if f in read else '**never read (still blind)**'} | "
-        + (f"{_pct(first_folds[f][0])} / {_pct(first_folds[f][1])}" if f in first_folds else "")
-        + f" | {_pct(r['eligible_kept'])} / {_pct(r['failure_named'])} |"
-        for f, r in now["folds"].items()
-    ]
-    return "\n".join(
-        [
-            "### Blind set",
-            "",
-            f"`benchmarks/data/verdicts-blind/`: {now['trials']} real trials, {n_elig} eligible notes and {n_fail}"
-            " one-criterion failures, written by another engineer blind to the engine (same layout and rules as the",
-            "dev set). **First scored at commit "
-            f"{first['commit']}, before any fix it prompted: eligible kept {_pct(first['eligible_kept'])}, failures"
-            f" named {_pct(first['failure_named'])}, balanced accuracy {_pct(first['balanced'])}.** That figure is"
-            " the held-out estimate; the table below is the current engine on the same set (after any class fixes"
-            " its misses prompted, so no longer blind).",
-            "",
-            head,
-            *rows,
-            "",
-            "Per fold (4 trials, 4 eligible notes and 12 failures each; eligible kept / failures named). The misses"
-            " of the folds marked read were diagnosed (`benchmarks/verdicts_diagnose.py --set"
-            " benchmarks/data/verdicts-blind --folds 0,1`) and fixed by class; the other fold was never read, so its"
-            " 'now' figure is still a blind estimate of what those class fixes are worth on new trials:",
-            "",
-            f"| fold | status | first score ({first['commit']}) | now |",
-            "|---|---|---|---|",
-            *fold_rows,
-            "",
-            f"Failures named by class (this engine): {by_class}."
-            + (
-                f" Pairs naming an id absent from the queries or corpus: {now['unknown_ids']}."
-                if now["unknown_ids"]
-                else ""
-            ),
-        ]
-    )
+        line = machine_line()
+        commit = line.split("commit ")[1].split(",")[0]
+        when = line.strip("_").split(",")[0]
+        this_run = first_record(runs["this engine"]["blind"][name], commit, when)
+        print(f"FIRST_SCORES[{name!r}] =", json.dumps(this_run))
+    return blind_body(name, runs, first, this_run)
 
 
 def _body(runs: dict[str, dict[str, Any]]) -> str:
