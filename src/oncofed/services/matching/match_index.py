@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Select, Table, bindparam, select, update
+from sqlalchemy import ColumnElement, Select, Table, bindparam, case, func, select, update
 
 from oncofed.domain import Actor, PatientProfile
 from oncofed.matching.features import FEATURE_COLUMNS, FEATURE_VERSION, features_of
@@ -169,6 +169,38 @@ class MatchIndex(PatientRepository):
         if centre_id is not None:
             stmt = stmt.where(PatientRow.centre_id == centre_id)
         return list(self.session.scalars(stmt))
+
+
+@dataclass(frozen=True)
+class CentreIndexState:
+    """How many living patients of a centre the match index holds, and how many of their rows are
+    stale (missing, built from another version of the record or by another version of the code)."""
+
+    centre_id: str
+    patients: int
+    stale: int
+
+
+def match_index_state(
+    db: Database, actor: Actor, centre_ids: Sequence[str] | None = None
+) -> list[CentreIndexState]:
+    """Per centre in scope (or of `centre_ids`), living patients and stale rows, by centre id. Counts
+    only: no record is read, so nothing is audited."""
+    stale = func.sum(case((_stale(), 1), else_=0))
+    stmt: Select[Any] = cast(
+        Select[Any],
+        select(PatientRow.centre_id, func.count(), stale)
+        .outerjoin(F, F.patient_id == PatientRow.id)
+        .where(PatientRow.deceased.is_(False))
+        .group_by(PatientRow.centre_id)
+        .order_by(PatientRow.centre_id),
+    )
+    with db.session() as s:
+        stmt = MatchIndex(s, actor)._scoped(stmt)
+        if centre_ids is not None:
+            stmt = stmt.where(PatientRow.centre_id.in_(list(centre_ids)))
+        rows = s.execute(stmt).all()
+    return [CentreIndexState(str(c), int(n), int(k or 0)) for c, n, k in rows]
 
 
 def refresh_match_index(
