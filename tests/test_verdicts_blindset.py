@@ -1,15 +1,18 @@
-"""Integrity of the blind verdict set (benchmarks/data/verdicts-blind).
+"""Integrity of the blind verdict sets (benchmarks/data/verdicts-blind and verdicts-blind2).
 
-The blind set is data the project wrote from trial text alone, never run through the engine; these tests
-check that it stays consistent (ids, labels, folds, one change per failure note, quotes that exist in the
-trial text, no trial shared with the dev set), not what any engine answers on it.
+The blind sets are data the project wrote from trial text alone, never run through the engine; these tests
+check, for each set, that it stays consistent (ids, labels, folds, one change per failure note, quotes that
+exist in the trial text), and that no trial is shared between any two of the three verdict sets (dev, blind,
+blind2), not what any engine answers on them.
 """
 
 from __future__ import annotations
 
 import difflib
+import itertools
 import re
 from collections import Counter, defaultdict
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,27 +21,38 @@ from benchmarks import verdicts_corpus
 from tests.conftest import ROOT, shared_data
 from tests.test_verdicts_devset import CLASSES, DEVSET, _jsonl, _pairs
 
-BLINDSET = ROOT / "benchmarks" / "data" / "verdicts-blind"
+DATA = ROOT / "benchmarks" / "data"
+# each blind set and the prefix of its query ids (NB-<NCT>-E, N2-<NCT>-F1, ...)
+BLINDSETS = {"verdicts-blind": "NB", "verdicts-blind2": "N2"}
 SOURCES = {"oncology-active-99", "nli4ct-breast-cancer", "sigir-judged-101"}
-QUERY_ID = re.compile(r"^NB-(?P<trial>NCT\d{8})-(?P<case>E|F[1-3])$")
+
+
+@pytest.fixture(scope="module", params=sorted(BLINDSETS))
+def blindset(request: pytest.FixtureRequest) -> Path:
+    return DATA / request.param
 
 
 @pytest.fixture(scope="module")
-def queries() -> dict[str, str]:
-    rows = _jsonl(BLINDSET / "queries.jsonl")
+def query_id(blindset: Path) -> re.Pattern[str]:
+    return re.compile(rf"^{BLINDSETS[blindset.name]}-(?P<trial>NCT\d{{8}})-(?P<case>E|F[1-3])$")
+
+
+@pytest.fixture(scope="module")
+def queries(blindset: Path) -> dict[str, str]:
+    rows = _jsonl(blindset / "queries.jsonl")
     ids = [row["_id"] for row in rows]
     assert len(ids) == len(set(ids)), "duplicate query ids"
     return {row["_id"]: row["text"] for row in rows}
 
 
 @pytest.fixture(scope="module")
-def pairs() -> list[tuple[str, str, int]]:
-    return _pairs(BLINDSET / "pairs.tsv")
+def pairs(blindset: Path) -> list[tuple[str, str, int]]:
+    return _pairs(blindset / "pairs.tsv")
 
 
 @pytest.fixture(scope="module")
-def expected() -> list[dict[str, Any]]:
-    return _jsonl(BLINDSET / "expected.jsonl")
+def expected(blindset: Path) -> list[dict[str, Any]]:
+    return _jsonl(blindset / "expected.jsonl")
 
 
 @pytest.fixture(scope="module")
@@ -53,26 +67,33 @@ def _collapse(text: str) -> str:
     return " ".join(text.split())
 
 
-def test_every_query_id_names_its_trial_and_has_a_note(queries: dict[str, str]) -> None:
+def test_every_query_id_names_its_trial_and_has_a_note(
+    queries: dict[str, str], query_id: re.Pattern[str]
+) -> None:
     for qid, text in queries.items():
-        assert QUERY_ID.match(qid), f"{qid}: expected NB-<NCT>-E or NB-<NCT>-F1..F3"
+        assert query_id.match(qid), f"{qid}: expected {query_id.pattern}"
         lines = [line for line in text.splitlines() if line.strip()]
         assert 3 <= len(lines) <= 12, f"{qid}: {len(lines)} lines (write 3-12)"
 
 
-def test_no_trial_of_the_blind_set_is_in_the_dev_set(expected: list[dict[str, Any]]) -> None:
-    dev = {cid for _, cid, score in _pairs(DEVSET / "pairs.tsv") if score > 0}
-    shared = sorted({row["corpus-id"] for row in expected} & dev)
-    assert not shared, f"trials already used in verdicts-dev: {shared}"
+def test_no_trial_is_shared_between_any_two_verdict_sets() -> None:
+    trials = {
+        path.name: {cid for _, cid, score in _pairs(path / "pairs.tsv") if score > 0}
+        for path in [DEVSET, *(DATA / name for name in sorted(BLINDSETS))]
+    }
+    assert all(trials.values()), {name: len(ids) for name, ids in trials.items()}
+    for (one, one_ids), (other, other_ids) in itertools.combinations(trials.items(), 2):
+        shared = sorted(one_ids & other_ids)
+        assert not shared, f"trials used in both {one} and {other}: {shared}"
 
 
 def test_every_pair_names_a_known_note_and_labelled_pairs_are_its_own_trial(
-    queries: dict[str, str], pairs: list[tuple[str, str, int]]
+    queries: dict[str, str], pairs: list[tuple[str, str, int]], query_id: re.Pattern[str]
 ) -> None:
     assert len(set((q, c) for q, c, _ in pairs)) == len(pairs), "duplicate pairs"
     for qid, cid, score in pairs:
         assert qid in queries, f"pairs.tsv names {qid}, which has no note in queries.jsonl"
-        match = QUERY_ID.match(qid)
+        match = query_id.match(qid)
         assert match is not None
         own = match.group("trial")
         assert score in (0, 1, 2), f"{qid} {cid}: score {score}"
