@@ -74,3 +74,22 @@ def test_the_view_service_reads_once_and_refuses_another_centres_patient(db: Dat
         patient_view(db, Actor("dr-b", Role.CLINICIAN, frozenset({"bergonie"})), "curie-P001")
     refused = audit.search(db.engine, patient="curie-P001", security=True)
     assert len(refused) == 1 and refused[0]["user_id"] == "dr-b"
+
+
+def test_one_correction_call_is_one_audit_entry_naming_the_change(db: Database, client_as) -> None:  # type: ignore[no-untyped-def]
+    _one_patient_with_a_correction(db)
+    client = client_as(db, CLINICIAN)
+    before = audit.search(db.engine, patient="curie-P001")
+    body = {"kind": "biomarker", "code": "HER2", "value": "3+", "reason": "FISH: amplified", "index": 0}
+    done = client.post("/api/patients/curie-P001/facts", json=body)
+    assert done.status_code == 200 and done.json()["correction"]["after"]["value"] == "3+"
+    assert isinstance(done.json()["matches"], list)  # re-matched from the correction's own read
+    new = audit.search(db.engine, patient="curie-P001")[: -len(before)]
+    assert [(e["action"], e["detail"]) for e in new] == [
+        ("patient.correct", "POST /api/patients/curie-P001/facts | correct biomarker: FISH: amplified")
+    ]
+    # refused after the record was read (no such fact): that read stays audited, as a read
+    bad = client.post("/api/patients/curie-P001/facts", json={**body, "index": 9})
+    assert bad.status_code == 422
+    newer = audit.search(db.engine, patient="curie-P001")[: -len(before) - 1]
+    assert [e["action"] for e in newer] == ["patient.read"]

@@ -9,6 +9,7 @@ index row of the patient is recomputed at once, so the next match and pre-screen
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -16,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from oncofed.criteria import oncotree
-from oncofed.domain import Actor, Fact, Role
+from oncofed.domain import Actor, Fact, PatientProfile, Role
 from oncofed.domain.patient import Provenance
 from oncofed.errors import InputError
 from oncofed.store import audit
@@ -124,10 +125,39 @@ def build_fact(data: FactInput, actor: Actor, correction_no: int) -> Fact:
     )  # fmt: skip
 
 
+class _CorrectedPatients(PatientRepository):
+    """The repository's scope rules and refusals; its read of the record is held back and recorded as
+    the correction itself (one audit entry per correction: `patient.correct`, naming the change), or as
+    the plain read it was when the correction is refused after it."""
+
+    read: list[PatientRow] | None = None
+
+    def _audit(self, action: str, rows: Sequence[PatientRow]) -> None:
+        self.read = list(rows)
+
+    def record_plain_read(self) -> None:
+        if self.read:
+            super()._audit("patient.read", self.read)
+
+
+@dataclasses.dataclass(frozen=True)
+class Correction:
+    json: dict[str, Any]  # the stored correction (CORRECTION_COLUMNS)
+    profile: PatientProfile  # the record as corrected: re-match it without reading it again
+
+
 def correct_fact(
     db: Database, actor: Actor, patient_id: str, data: FactInput, reason: str, *, index: int | None = None
 ) -> dict[str, Any]:
     """Replace fact number `index` (0-based, as listed by the profile) or add a new one (`index` None)."""
+    return apply_correction(db, actor, patient_id, data, reason, index=index).json
+
+
+def apply_correction(
+    db: Database, actor: Actor, patient_id: str, data: FactInput, reason: str, *, index: int | None = None
+) -> Correction:
+    """`correct_fact`, also returning the corrected record. The record is read once, through the
+    repository, and that access is the correction's one audit entry (`patient.correct`)."""
     if actor.role not in CORRECTING_ROLES:
         raise InputError(
             f"the {actor.role.value} role cannot correct patient records",
@@ -142,67 +172,80 @@ def correct_fact(
             fix="e.g. 'pathology report of 12 March: HER2 3+'",
         )
     with db.session() as s:
-        repo = PatientRepository(s, dataclasses.replace(actor, purpose="care"))
+        repo = _CorrectedPatients(s, dataclasses.replace(actor, purpose="care"))
         profile = repo.get(patient_id)
-        row = s.get(PatientRow, profile.id)
-        assert row is not None
-        number = 1 + len(
-            list(
-                s.scalars(
-                    select(PatientFactCorrectionRow.id).where(
-                        PatientFactCorrectionRow.patient_id == profile.id
-                    )
-                )
-            )
-        )
-        new = build_fact(data, actor, number)
-        before = None
-        facts = list(profile.facts)
-        if index is None:
-            facts.append(new)
-        else:
-            if not 0 <= index < len(facts):
-                raise InputError(
-                    f"the record has no fact number {index}",
-                    field="fact",
-                    fix=f"a number from 0 to {len(facts) - 1}",
-                )
-            before = fact_to_json(facts[index])
-            if facts[index].kind == "note":
-                raise InputError(
-                    "a note is the source text, not a fact", field="fact", fix="add a fact instead"
-                )
-            facts[index] = new
-        profile.facts = facts
-        if new.kind == "primary_cancer":
-            profile.primary_cancer = new.code
-        elif new.kind == "stage":
-            profile.stage = new.code
-        elif new.kind == "ecog":
-            profile.ecog = int(new.value)
-        elif new.kind == "sex":
-            profile.sex = str(new.value)
-        repo.upsert(profile, source=row.source)
-        correction = PatientFactCorrectionRow(
-            patient_id=profile.id, centre_id=profile.centre_id, action="add" if index is None else "correct",
-            before=before, after=fact_to_json(new), reason=reason[:2000], user_id=actor.user_id, at=_utcnow(),
-        )  # fmt: skip
-        s.add(correction)
-        s.flush()
-        audit.record_read(
-            s,
-            audit.event_for(
-                actor,
-                "patient.correct",
-                patients=[(profile.id, profile.centre_id)],
-                detail=f"{correction.action} {new.kind}: {reason[:200]}",
-            ),  # fmt: skip
-        )
-        out = _json(correction)
+        try:
+            out = _apply(s, repo, actor, profile, data, reason, index)
+        except Exception:
+            repo.record_plain_read()  # the record was read, nothing was changed
+            raise
     from oncofed.services.matching.match_index import refresh_match_index
 
     refresh_match_index(db, Actor.system("match index"), centre_ids=[profile.centre_id])
-    return out
+    return Correction(out, profile)
+
+
+def _apply(
+    s: Session,
+    repo: PatientRepository,
+    actor: Actor,
+    profile: PatientProfile,
+    data: FactInput,
+    reason: str,
+    index: int | None,
+) -> dict[str, Any]:
+    """Write the correction of `profile` (read by `repo` in session `s`) and its audit entry."""
+    row = s.get(PatientRow, profile.id)
+    assert row is not None
+    number = 1 + len(
+        list(
+            s.scalars(
+                select(PatientFactCorrectionRow.id).where(PatientFactCorrectionRow.patient_id == profile.id)
+            )
+        )
+    )
+    new = build_fact(data, actor, number)
+    before = None
+    facts = list(profile.facts)
+    if index is None:
+        facts.append(new)
+    else:
+        if not 0 <= index < len(facts):
+            raise InputError(
+                f"the record has no fact number {index}",
+                field="fact",
+                fix=f"a number from 0 to {len(facts) - 1}",
+            )
+        before = fact_to_json(facts[index])
+        if facts[index].kind == "note":
+            raise InputError("a note is the source text, not a fact", field="fact", fix="add a fact instead")
+        facts[index] = new
+    profile.facts = facts
+    if new.kind == "primary_cancer":
+        profile.primary_cancer = new.code
+    elif new.kind == "stage":
+        profile.stage = new.code
+    elif new.kind == "ecog":
+        profile.ecog = int(new.value)
+    elif new.kind == "sex":
+        profile.sex = str(new.value)
+    repo.upsert(profile, source=row.source)
+    correction = PatientFactCorrectionRow(
+        patient_id=profile.id, centre_id=profile.centre_id, action="add" if index is None else "correct",
+        before=before, after=fact_to_json(new), reason=reason[:2000], user_id=actor.user_id, at=_utcnow(),
+    )  # fmt: skip
+    s.add(correction)
+    s.flush()
+    audit.record_read(
+        s,
+        audit.event_for(
+            actor,
+            "patient.correct",
+            patients=[(profile.id, profile.centre_id)],
+            detail=f"{correction.action} {new.kind}: {reason[:200]}",
+        ),  # fmt: skip
+    )
+    return _json(correction)
 
 
 def _json(r: PatientFactCorrectionRow) -> dict[str, Any]:

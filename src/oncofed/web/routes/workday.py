@@ -12,12 +12,18 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
-from oncofed.domain import Actor, Role
+from oncofed.domain import Actor, PatientProfile, Role
 from oncofed.errors import InputError
 from oncofed.presenters.matching import report_to_dict
-from oncofed.services.matching.match import match_stored_patient
+from oncofed.services.matching.match import match_profile
 from oncofed.services.network.centres import list_centres
-from oncofed.services.patients.corrections import CORRECTION_COLUMNS, FactInput, correct_fact, corrections_of
+from oncofed.services.patients.corrections import (
+    CORRECTION_COLUMNS,
+    FactInput,
+    apply_correction,
+    correct_fact,
+    corrections_of,
+)
 from oncofed.services.patients.search import resolve_patient_id
 from oncofed.services.prescreen.referrals import refer_patient
 from oncofed.services.trials.search import get_trial
@@ -75,8 +81,9 @@ def _engine(request: Request) -> Any:
     return getattr(request.app.state, "prescreen_engine", None)
 
 
-def _match_summary(db: Database, actor: Actor, patient_id: str) -> list[dict[str, Any]]:
-    data = report_to_dict(match_stored_patient(db, actor, patient_id, limit=10))
+def _match_summary(db: Database, profile: PatientProfile) -> list[dict[str, Any]]:
+    """The corrected record re-matched, from the correction's own read (one access, one audit entry)."""
+    data = report_to_dict(match_profile(db, profile, limit=10))
     return [
         {"trial_id": m["trial_id"], "verdict": m["verdict"], "counts": m["counts"]} for m in data["matches"]
     ]
@@ -95,8 +102,8 @@ def api_correct(
 ) -> Any:
     patient_id = resolve_patient_id(db, actor, patient_id)
     data = FactInput(body.kind, body.code, body.value, body.unit, body.negated, body.when)
-    correction = correct_fact(db, actor, patient_id, data, body.reason, index=body.index)
-    return {"correction": correction, "matches": _match_summary(db, actor, patient_id)}
+    done = apply_correction(db, actor, patient_id, data, body.reason, index=body.index)
+    return {"correction": done.json, "matches": _match_summary(db, done.profile)}
 
 
 @router.get(
