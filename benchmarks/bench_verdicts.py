@@ -55,6 +55,25 @@ FIRST_SCORES: dict[str, dict[str, Any]] = {
         "folds": {0: (1 / 4, 4 / 12), 1: (1 / 4, 5 / 12), 2: (2 / 4, 6 / 12)},
         "read_folds": (0, 1),
     },
+    "verdicts-blind2": {
+        "commit": "1b4fcc6",  # the first run on main after the set landed (dfa4761), before any fix
+        "date": "2026-12-06 07:22 UTC",
+        "eligible_kept": 6 / 12,
+        "failure_named": 11 / 34,
+        "failure_excluded": 22 / 34,
+        "balanced": 0.5735294117647058,
+        # 95 % bootstrap intervals over trials (2,000 resamples, seed 15)
+        "ci": {
+            "eligible_kept": (0.25, 0.75),
+            "failure_named": (0.18181818181818182, 0.45714285714285713),
+            "failure_excluded": (0.3939393939393939, 0.8611111111111112),
+            "balanced": (0.5080645161290323, 0.6527777777777777),
+        },
+        # per fold: (eligible kept, failures named); intervals (0-100 % / 0-55 %, 0-100 % / 17-67 %,
+        # 0-100 % / 8-33 %); no fold has been read
+        "folds": {0: (0.5, 0.3), 1: (0.5, 0.4166666666666667), 2: (0.5, 0.25)},
+        "read_folds": (),
+    },
 }
 DAY = date(2026, 12, 1)
 BASE_REV = "bef02d6"
