@@ -46,17 +46,21 @@ def first_record(now: dict[str, Any], commit: str, when: str) -> dict[str, Any]:
 
 
 def _fold_sizes(items: list[dict[str, Any]]) -> str:
-    sizes = sorted(
-        {
-            (
-                len({i["trial"] for i in items if i["fold"] == f}),
-                sum(1 for i in items if i["fold"] == f and i["label"] == "eligible"),
-                sum(1 for i in items if i["fold"] == f and i["label"] == "excluded"),
-            )
-            for f in {i["fold"] for i in items}
-        }
+    """ "4 trials, 4 eligible notes and 12 failures each", or fold by fold when they differ."""
+    sizes = {
+        f: (
+            len({i["trial"] for i in items if i["fold"] == f}),
+            sum(1 for i in items if i["fold"] == f and i["label"] == "eligible"),
+            sum(1 for i in items if i["fold"] == f and i["label"] == "excluded"),
+        )
+        for f in sorted({i["fold"] for i in items})
+    }
+    if len(set(sizes.values())) == 1:
+        t, e, x = next(iter(sizes.values()))
+        return f"{t} trials, {e} eligible notes and {x} failures each"
+    return "; ".join(
+        f"fold {f}: {t} trials, {e} eligible notes, {x} failures" for f, (t, e, x) in sizes.items()
     )
-    return "; ".join(f"{t} trials, {e} eligible notes and {x} failures" for t, e, x in sizes)
 
 
 def blind_body(
