@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from oncofed.criteria.fast_regex import compile_fast
+from oncofed.criteria.fast_regex import Searcher, compile_fast, literal_openings
 from oncofed.criteria.french import fold
 
 DEV_FR = Path(__file__).resolve().parents[1] / "benchmarks" / "data" / "verdicts-dev-fr" / "queries.jsonl"
@@ -150,3 +150,52 @@ def test_loans_gate_is_exact(parts: list[str]) -> None:
 
     text = "".join(parts)
     assert _has_loan(text) == (_LOANS.search(text) is not None)
+
+
+SEARCHERS = [(re.compile(s, re.M), Searcher(s, re.M)) for s in [*SOURCES, *_rule_sources()]]
+PIECES = ["pas", "absence", "jamais", "aucun", "de", "d'", "en", "si", "cas", "presence", "meta", "metastases",
+          "mts", "lesion", "hepatiques", "osseuses", "ps", "oms", "ecog", "etat", "general", "statut", "il",
+          "est", "propose", "non", "n'", "a", "ete", "envisage", "s'", "karnofsky", "ik", "1", "0", "70", "%",
+          ",", " ", "  ", "\n", "-", ":", "x"]  # fmt: skip
+
+
+def test_literal_openings_are_the_fixed_strings_every_match_starts_with() -> None:
+    assert literal_openings(r"\b(?:pas|absence|jamais)\s+de", re.M) == ("absence", "jamais", "pas")
+    assert literal_openings(r"\b(?:m[e]tastases?|mts|m[e]tas?)\s", re.M) == (
+        "meta",
+        "mts",
+    )  # "metastase" at "meta"
+    assert literal_openings(r"(?<![\w-])(?:si|en\s+cas)\b", re.M) == ("en", "si")
+    assert literal_openings(r"ml/min/1[.,]73", re.M) == ("ml/min/1,73", "ml/min/1.73")
+    for source in [
+        r"\b(\d{1,3})\s*ans\b",
+        r"\bx|\bpas",
+        r"(?:pas)?\s*de",
+        r"(?:pas|)",
+        r"(?i)\bpas|\babsence",
+    ]:
+        assert literal_openings(source, re.M) is None, source
+    assert Searcher(r"\bpas\s+de", re.M).openings is None  # one opening: re searches for it itself
+    assert sum(s.openings is not None for _, s in SEARCHERS) >= 8  # the French rules with a few openings
+
+
+@pytest.mark.skipif(not DEV_FR.exists(), reason="benchmarks/data/verdicts-dev-fr is absent")
+def test_searcher_finds_what_finditer_finds_on_the_french_dev_notes() -> None:
+    notes = [json.loads(line)["text"] for line in DEV_FR.read_text(encoding="utf-8").splitlines() if line]
+    for text in [fold(n) for n in notes] + [fold(n).lower() for n in notes]:
+        for plain, searcher in SEARCHERS:
+            for pos, endpos in ((0, len(text)), (7, len(text) - 5), (len(text) // 2, len(text))):
+                found = [(m.span(), m.groups()) for m in searcher.finditer(text, pos, endpos)]
+                assert found == [(m.span(), m.groups()) for m in plain.finditer(text, pos, endpos)], (
+                    plain.pattern
+                )
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=30), st.integers(0, 12), st.integers(0, 12))
+def test_searcher_finds_what_finditer_finds_on_random_text(parts: list[str], pos: int, cut: int) -> None:
+    text = "".join(parts)
+    endpos = max(pos, len(text) - cut)
+    for plain, searcher in SEARCHERS:
+        found = [(m.span(), m.groups()) for m in searcher.finditer(text, pos, endpos)]
+        assert found == [(m.span(), m.groups()) for m in plain.finditer(text, pos, endpos)], plain.pattern

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 _parser: Any
@@ -146,3 +146,104 @@ def compile_fast(pattern: str, flags: int = 0) -> re.Pattern[str]:
         return _compiler.compile(_parser.SubPattern(parsed.state, data), flags)  # type: ignore[no-any-return]
     except Exception:  # noqa: BLE001 - the internals changed: the pattern as written is always right
         return re.compile(pattern, flags)
+
+
+# ---- literal openings: candidates found by `str.find`, the pattern matched only there ----
+
+MAX_OPENINGS = 12  # more literal openings than this: searched as compiled
+
+
+def _openings(items: list[Node]) -> tuple[set[str], bool]:
+    """(strings, whole): every match of `items` starts with one of `strings` (zero-width assertions are
+    skipped: the match still checks them); `whole` when each string is a whole match (a fixed text)."""
+    current = {""}
+    for op, av in items:
+        if op is C.AT or (op in (C.ASSERT, C.ASSERT_NOT)):
+            continue  # zero width: consumes nothing
+        if op is C.LITERAL:
+            current = {s + chr(av) for s in current}
+        elif op is C.IN and len(av) <= 3 and all(sub_op is C.LITERAL for sub_op, _ in av):
+            current = {s + chr(c) for s in current for _, c in av}
+        elif op is C.SUBPATTERN and not av[1] and not av[2]:
+            inner, whole = _openings(list(av[3].data))
+            current = {s + t for s in current for t in inner}
+            if not whole:
+                return current, False
+        elif op is C.BRANCH:
+            union: set[str] = set()
+            every = True
+            for alternative in av[1]:
+                inner, whole = _openings(list(alternative.data))
+                union |= inner
+                every = every and whole
+            current = {s + t for s in current for t in union}
+            if not every:
+                return current, False
+        else:
+            return current, False
+        if len(current) > MAX_OPENINGS:
+            return current, False
+    return current, True
+
+
+def literal_openings(pattern: str, flags: int = 0) -> tuple[str, ...] | None:
+    """Strings of two or more characters one of which every match of `pattern` starts with (at most
+    MAX_OPENINGS of them), or None when the pattern has no such opening or may match an empty string."""
+    if _parser is None or flags & (re.IGNORECASE | re.LOCALE | re.VERBOSE):
+        return None
+    try:
+        parsed = _parser.parse(pattern, flags)
+        if parsed.state.flags & (re.IGNORECASE | re.LOCALE) or parsed.getwidth()[0] == 0:
+            return None
+        openings, _ = _openings(list(parsed.data))
+    except Exception:  # noqa: BLE001 - the internals changed: search as compiled
+        return None
+    if not openings or len(openings) > MAX_OPENINGS or min(map(len, openings)) < 2:
+        return None
+    # an opening that starts with another is found where the other is ("metastase" where "meta" is)
+    return tuple(sorted(o for o in openings if not any(o != p and o.startswith(p) for p in openings)))
+
+
+class Searcher:
+    """`pattern.finditer(string, pos, endpos)`, faster for a pattern with a few literal openings.
+
+    `re` finds where a pattern may start by its first character only (`compile_fast`): an alternation
+    of words ("pas|absence|jamais") opens with a set of letters that a French text is full of, and the
+    pattern is tried at each. When every match opens with one of a few fixed strings
+    (`literal_openings`), `str.find` (a fast substring search in C) lists where they occur and the
+    pattern is matched only there: the same matches, leftmost first, each search resuming at the
+    previous match's end (a match is never empty), and `\\b`, lookbehinds and `^` see the whole
+    string in `match` as in `finditer`. tests/test_french_fast_regex.py compares both."""
+
+    __slots__ = ("pattern", "openings")
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self.pattern = compile_fast(pattern, flags)
+        openings = literal_openings(pattern, flags)
+        # one opening: `re` itself searches for a literal prefix as fast, without a Python loop
+        self.openings = openings if openings and len(openings) > 1 else None
+
+    def finditer(self, string: str, pos: int, endpos: int) -> Iterable[re.Match[str]]:
+        openings = self.openings
+        if openings is None:
+            return self.pattern.finditer(string, pos, endpos)
+        places: list[int] = []
+        find = string.find
+        for opening in openings:
+            at = find(opening, pos, endpos)
+            while at >= 0:
+                places.append(at)
+                at = find(opening, at + 1, endpos)
+        if not places:
+            return []
+        places.sort()
+        match = self.pattern.match
+        out = []
+        for at in places:
+            if at < pos:  # inside the previous match (or a second opening at the same place)
+                continue
+            m = match(string, at, endpos)
+            if m is not None:
+                out.append(m)
+                pos = m.end()
+        return out

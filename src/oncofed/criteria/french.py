@@ -34,7 +34,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from oncofed.criteria.fast_regex import compile_fast
+from oncofed.criteria.fast_regex import Searcher
 from oncofed.criteria.language import FRENCH, TextLanguage, detect
 from oncofed.criteria.vocab import _scan
 from oncofed.resources import load_tsv, load_yaml
@@ -167,11 +167,36 @@ class Lexicon:
 @dataclass(frozen=True)
 class _Rule:
     index: int
-    pattern: re.Pattern[str]
+    pattern: Searcher
     english: str | None  # a template (\1, \g<name>) or None for a function rule
     function: str | None
     case: bool
     needs: tuple[str, ...]  # substrings one of which the (folded, lower-cased unless `case`) text must hold
+    template: tuple[tuple[str, int | str | None], ...] | None = None  # `english` parsed (`_parse_template`)
+
+
+_GROUP_REF = re.compile(r"\\(?:(\d+)|g<(\w+)>)")
+
+
+def _parse_template(english: str) -> tuple[tuple[str, int | str | None], ...] | None:
+    """`english` as (text, group) pieces: the text, then the group it refers to (a number, a name, or None
+    at the end); None when it holds an escape other than \\N and \\g<name>. Python 3.11's `Match.expand`
+    parses its template again at every call (`re._parser.parse_template`); the rules' are parsed once."""
+    pieces: list[tuple[str, int | str | None]] = []
+    pos = 0
+    for m in _GROUP_REF.finditer(english):
+        ref = m.group(1) or m.group(2)
+        pieces.append((english[pos : m.start()], int(ref) if ref.isdigit() else ref))
+        pos = m.end()
+    pieces.append((english[pos:], None))
+    if any("\\" in text for text, _ in pieces):
+        return None
+    return tuple(pieces)
+
+
+def _expand(m: re.Match[str], template: tuple[tuple[str, int | str | None], ...]) -> str:
+    """`m.expand(english)` for the parsed template (an unmatched group gives "", as in `expand`)."""
+    return "".join(text + (m.group(ref) or "" if ref is not None else "") for text, ref in template)
 
 
 @dataclass(frozen=True)
@@ -248,8 +273,10 @@ def _rules(scope: str) -> tuple[_Rule, ...]:
         body = fold(spec["pattern"].replace("{SITES}", sites)).replace("(?m)", "")
         needs = tuple(fold(n) if case else fold(n).lower() for n in spec.get("needs", ()))
         # plain rules are written in lower case and matched on the lower-cased text (no IGNORECASE)
-        pattern = compile_fast(body, re.M)  # re.compile(body, re.M), searched faster (fast_regex.py)
-        rules.append(_Rule(k, pattern, spec.get("english"), spec.get("function"), case, needs))
+        pattern = Searcher(body, re.M)  # re.compile(body, re.M), searched faster (fast_regex.py)
+        english = spec.get("english")
+        template = _parse_template(english) if english and "\\" in english else None
+        rules.append(_Rule(k, pattern, english, spec.get("function"), case, needs, template))
     return tuple(rules)
 
 
@@ -283,7 +310,10 @@ def _rule_matches(folded: str, spans: list[tuple[int, int]], scope: str) -> list
                     english = function(m, folded)
                 else:
                     template = rule.english or ""
-                    english = m.expand(template) if "\\" in template else template
+                    if rule.template is not None:
+                        english = _expand(m, rule.template)
+                    else:
+                        english = m.expand(template) if "\\" in template else template
                 if english is not None:
                     found.append((m.start(), -(m.end() - m.start()), rule.index, english))
     found.sort()

@@ -12,7 +12,8 @@ Why this shape (issue 23):
   note say their language through function words ("de", "pas", "avec" / "the", "with", "was"), so a
   small stop-word count decides a line when it is clear-cut (two or more words of one language and none
   of the other) and the model arbitrates the others that have a word of either language (it never makes a
-  line French without a French word: it reads "Absolute neutrophil count >= 1,500/mcL" as French); a text
+  line French without a French word: it reads "Absolute neutrophil count >= 1,500/mcL" as French), and only
+  where its answer can change a line's language (`_ask_model`); a text
   with no French word and no French accent at all is English without asking the model (English is the platform's default, and English notes must
   not pay for French). Lines too short to tell ("ANC 3.9, Plt 250 G/L", "KPS 70") take the text's language.
 """
@@ -280,6 +281,7 @@ def detect(text: str) -> TextLanguage:
         if FRENCH_WORDS.isdisjoint(_WORD.findall(low)):
             return TextLanguage(ENGLISH, (LineLanguage(0, len(text), ENGLISH, "words"),) if text else ())
     decided: list[tuple[int, int, str | None, str]] = []
+    unclear: list[tuple[int, str, int, int]] = []  # (index in `decided`, line, fr, en): for the model
     fr_total = en_total = 0
     # a line's loans and elisions are the text's that lie in the line (they never cross a line end, and
     # their lookarounds read a line end as the end of a lone line): looked for once in the text
@@ -301,14 +303,12 @@ def detect(text: str) -> TextLanguage:
         elif en >= 2 and fr == 0:
             decided.append((m.start(), m.end(), ENGLISH, "words"))
         elif (fr or en) and len(words) >= 3:
-            language, probability = model_language(line)
-            # the model alone never makes a line French (or English) that has no word of that language:
-            # it reads "Absolute neutrophil count >= 1,500/mcL" as French
-            mine, other = (fr, en) if language == FRENCH else (en, fr)
-            ok = probability >= MIN_MODEL_PROBABILITY and mine > 0 and mine >= other
-            decided.append((m.start(), m.end(), language if ok else None, "model"))
+            unclear.append((len(decided), line, fr, en))
+            decided.append((m.start(), m.end(), None, "model"))
         else:
             decided.append((m.start(), m.end(), None, "text"))
+    if unclear:
+        _ask_model(decided, unclear)
     known = [(e - s, lang) for s, e, lang, _ in decided if lang]
     fr_chars = sum(n for n, lang in known if lang == FRENCH)
     en_chars = sum(n for n, lang in known if lang == ENGLISH)
@@ -318,3 +318,49 @@ def detect(text: str) -> TextLanguage:
         whole = FRENCH if fr_chars > en_chars else ENGLISH
     lines = tuple(LineLanguage(s, e, lang or whole, how if lang else "text") for s, e, lang, how in decided)
     return TextLanguage(whole, lines)
+
+
+def _ask_model(
+    decided: list[tuple[int, int, str | None, str]],
+    unclear: list[tuple[int, str, int, int]],
+    shortcut: bool = True,
+) -> None:
+    """Decide the `unclear` lines of `decided` (in place) with the model, where its answer can matter.
+
+    The model alone never makes a line French (or English) that has no word of that language, nor one
+    with more words of the other: a line with more French words than English ones is French or, when
+    the model does not say French, takes the text's language. When the text is French whatever the
+    model says of its unclear lines (more characters in lines French by their words than in the lines
+    English by their words and all unclear lines that could be English), such a line is French either
+    way: it is decided by its words, without the model (which walks the line byte by byte in Python;
+    most lines of a French note that reach the model are such lines: "PNN 3,9 G/L, plaquettes 250 G/L, créatinine 64 µmol/L"). The
+    same holds for English. Every line gets the language it got when the model read all of them."""
+    chars = {FRENCH: 0, ENGLISH: 0}
+    for s, e, lang, _ in decided:
+        if lang:
+            chars[lang] += e - s
+    could = {FRENCH: 0, ENGLISH: 0}  # characters of the unclear lines that the model could make so
+    for k, _, fr, en in unclear:
+        length = decided[k][1] - decided[k][0]
+        if fr >= en:
+            could[FRENCH] += length
+        if en >= fr:
+            could[ENGLISH] += length
+    sure = None
+    if not shortcut:  # (tests: every unclear line to the model)
+        pass
+    elif chars[FRENCH] > chars[ENGLISH] + could[ENGLISH]:
+        sure = FRENCH
+    elif chars[ENGLISH] > chars[FRENCH] + could[FRENCH]:
+        sure = ENGLISH
+    for k, line, fr, en in unclear:
+        s, e, _, _ = decided[k]
+        if (sure == FRENCH and fr > en) or (sure == ENGLISH and en > fr):
+            decided[k] = (s, e, sure, "words")
+            continue
+        language, probability = model_language(line)
+        # the model alone never makes a line French (or English) that has no word of that language:
+        # it reads "Absolute neutrophil count >= 1,500/mcL" as French
+        mine, other = (fr, en) if language == FRENCH else (en, fr)
+        ok = probability >= MIN_MODEL_PROBABILITY and mine > 0 and mine >= other
+        decided[k] = (s, e, language if ok else None, "model")
