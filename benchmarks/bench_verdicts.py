@@ -70,9 +70,10 @@ FIRST_SCORES: dict[str, dict[str, Any]] = {
             "balanced": (0.5080645161290323, 0.6527777777777777),
         },
         # per fold: (eligible kept, failures named); intervals (0-100 % / 0-55 %, 0-100 % / 17-67 %,
-        # 0-100 % / 8-33 %); no fold has been read
+        # 0-100 % / 8-33 %); fold 0 was read after that score (the lead's diagnosis, 07:27 UTC, which set the
+        # verdict guards' classes), folds 1-2 never were
         "folds": {0: (0.5, 0.3), 1: (0.5, 0.4166666666666667), 2: (0.5, 0.25)},
-        "read_folds": (),
+        "read_folds": (0,),
     },
 }
 DAY = date(2026, 12, 1)
