@@ -108,6 +108,7 @@ def pipeline() -> Any:
         config={"input_span_type": "group", "span_group_name": GROUP, "rules": None, "span_attrs": None},
     )
     ctx.add(_default_literal_rules() + _rules())  # type: ignore[attr-defined]
+    _lexemes_lower_only(nlp)
     # Importing spaCy + medspaCy leaves ~300,000 long-lived objects (modules, functions, registries)
     # in the cyclic GC's oldest generation; each full collection during a parse run walked them all
     # (one full pass cost ~0.3 s, ~10% of parsing 500 trials). They live as long as the process,
@@ -115,6 +116,19 @@ def pipeline() -> Any:
     gc.collect()
     gc.freeze()
     return nlp
+
+
+def _lexemes_lower_only(nlp: Any) -> None:
+    """Compute only LOWER, NORM and LANG for each new word the tokenizer meets (spaCy computes ~20
+    lexical attributes, shape, like_url, like_num, is_stop..., in Python, once per new word: about half
+    the tokenizer's time on notes, whose words are mostly new to the process). Nothing here reads the
+    others: ConText's PhraseMatcher matches on LOWER (`phrase_matcher_attr`, all rules are literal:
+    `_phrase_words`), scopes are sentences set by `modifiers_many` (SENT_START), and the pipeline has
+    no other component. Words the vocabulary already held (the rules') keep all their attributes."""
+    from spacy.attrs import LANG, LOWER, NORM
+
+    getters = nlp.vocab.lex_attr_getters
+    nlp.vocab.lex_attr_getters = {attr: getters[attr] for attr in (LOWER, NORM, LANG) if attr in getters}
 
 
 @functools.cache
