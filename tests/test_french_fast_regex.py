@@ -156,7 +156,7 @@ SEARCHERS = [(re.compile(s, re.M), Searcher(s, re.M)) for s in [*SOURCES, *_rule
 PIECES = ["pas", "absence", "jamais", "aucun", "de", "d'", "en", "si", "cas", "presence", "meta", "metastases",
           "mts", "lesion", "hepatiques", "osseuses", "ps", "oms", "ecog", "etat", "general", "statut", "il",
           "est", "propose", "non", "n'", "a", "ete", "envisage", "s'", "karnofsky", "ik", "1", "0", "70", "%",
-          ",", " ", "  ", "\n", "-", ":", "x"]  # fmt: skip
+          ",", " ", "  ", "\n", "-", ":", "x", "plan", "cat", "atcd", "familiaux", "allergie", "*", "#", "\t"]  # fmt: skip
 
 
 def test_literal_openings_are_the_fixed_strings_every_match_starts_with() -> None:
@@ -176,6 +176,8 @@ def test_literal_openings_are_the_fixed_strings_every_match_starts_with() -> Non
     ]:
         assert literal_openings(source, re.M) is None, source
     assert Searcher(r"\bpas\s+de", re.M).openings is None  # one opening: re searches for it itself
+    assert Searcher(r"^(?P<lead>[ \t*#-]*)plan\s*:", re.M).lines  # matched at line starts only
+    assert not Searcher(r"^plan", 0).lines and not Searcher(r"^(?:plan)?", re.M).lines
     assert sum(s.openings is not None for _, s in SEARCHERS) >= 8  # the French rules with a few openings
 
 
@@ -199,3 +201,14 @@ def test_searcher_finds_what_finditer_finds_on_random_text(parts: list[str], pos
     for plain, searcher in SEARCHERS:
         found = [(m.span(), m.groups()) for m in searcher.finditer(text, pos, endpos)]
         assert found == [(m.span(), m.groups()) for m in plain.finditer(text, pos, endpos)], plain.pattern
+
+
+def test_a_line_start_searcher_finds_what_finditer_finds_from_every_position() -> None:
+    source = r"^(?P<lead>[ \t*#-]*)(?:plan|cat)\s*:"
+    plain, searcher = re.compile(source, re.M), Searcher(source, re.M)
+    assert searcher.lines
+    text = "plan: a\nx plan: b\n\n- cat : c\nplan:"
+    for pos in range(len(text) + 1):
+        for endpos in (len(text), len(text) - 1, pos):
+            found = [m.span() for m in searcher.finditer(text, pos, endpos)]
+            assert found == [m.span() for m in plain.finditer(text, pos, endpos)], (pos, endpos)

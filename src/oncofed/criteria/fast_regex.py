@@ -204,8 +204,22 @@ def literal_openings(pattern: str, flags: int = 0) -> tuple[str, ...] | None:
     return tuple(sorted(o for o in openings if not any(o != p and o.startswith(p) for p in openings)))
 
 
+def opens_lines(pattern: str, flags: int = 0) -> bool:
+    """Whether every match of `pattern` starts at a line start (`^` first, MULTILINE) and is never empty."""
+    if _parser is None or not flags & re.MULTILINE or flags & (re.LOCALE | re.VERBOSE):
+        return False
+    try:
+        parsed = _parser.parse(pattern, flags)
+        first = parsed.data[0] if len(parsed.data) else None
+        # `^` is parsed as AT_BEGINNING; the compiler makes it AT_BEGINNING_LINE under MULTILINE
+        return first in ((C.AT, C.AT_BEGINNING), (C.AT, C.AT_BEGINNING_LINE)) and parsed.getwidth()[0] > 0
+    except Exception:  # noqa: BLE001 - the internals changed: search as compiled
+        return False
+
+
 class Searcher:
-    """`pattern.finditer(string, pos, endpos)`, faster for a pattern with a few literal openings.
+    """`pattern.finditer(string, pos, endpos)`, faster for a pattern with a few literal openings or one
+    that starts at line starts.
 
     `re` finds where a pattern may start by its first character only (`compile_fast`): an alternation
     of words ("pas|absence|jamais") opens with a set of letters that a French text is full of, and the
@@ -213,30 +227,41 @@ class Searcher:
     (`literal_openings`), `str.find` (a fast substring search in C) lists where they occur and the
     pattern is matched only there: the same matches, leftmost first, each search resuming at the
     previous match's end (a match is never empty), and `\\b`, lookbehinds and `^` see the whole
-    string in `match` as in `finditer`. tests/test_french_fast_regex.py compares both."""
+    string in `match` as in `finditer`. A pattern opening with `^` (MULTILINE) gets no prefix either and
+    is tried at every position: it is matched at the line starts only (after each newline found by
+    `str.find`). tests/test_french_fast_regex.py compares both."""
 
-    __slots__ = ("pattern", "openings")
+    __slots__ = ("pattern", "openings", "lines")
 
     def __init__(self, pattern: str, flags: int = 0) -> None:
         self.pattern = compile_fast(pattern, flags)
         openings = literal_openings(pattern, flags)
         # one opening: `re` itself searches for a literal prefix as fast, without a Python loop
         self.openings = openings if openings and len(openings) > 1 else None
+        self.lines = self.openings is None and opens_lines(pattern, flags)
 
     def finditer(self, string: str, pos: int, endpos: int) -> Iterable[re.Match[str]]:
         openings = self.openings
-        if openings is None:
-            return self.pattern.finditer(string, pos, endpos)
         places: list[int] = []
         find = string.find
-        for opening in openings:
-            at = find(opening, pos, endpos)
+        if openings is not None:
+            for opening in openings:
+                at = find(opening, pos, endpos)
+                while at >= 0:
+                    places.append(at)
+                    at = find(opening, at + 1, endpos)
+            places.sort()
+        elif self.lines:  # the line starts in [pos, endpos)
+            if pos < endpos and (pos == 0 or string[pos - 1] == "\n"):
+                places.append(pos)
+            at = find("\n", pos, endpos - 1)
             while at >= 0:
-                places.append(at)
-                at = find(opening, at + 1, endpos)
+                places.append(at + 1)
+                at = find("\n", at + 1, endpos - 1)
+        else:
+            return self.pattern.finditer(string, pos, endpos)
         if not places:
             return []
-        places.sort()
         match = self.pattern.match
         out = []
         for at in places:

@@ -101,7 +101,14 @@ class Lexicon:
             compact = french.replace("-", "").replace(" ", "")
             case = fold(french) if compact.isupper() and compact.isalpha() and len(compact) <= 4 else None
             self.entries.setdefault(key, []).append(_Entry(english, case, compound))
-        self.prefixes = {k[:n] for k in self.entries for n in range(1, len(k) + 1)}
+        # the keys as a trie of words (the entries of a key under None): `find` walks it with one dict
+        # look-up a word (was: each key prefix built as a tuple, probed in a set of prefixes, then in `entries`)
+        self.trie: dict[str | None, Any] = {}
+        for k, found in self.entries.items():
+            node = self.trie
+            for word in k:
+                node = node.setdefault(word, {})
+            node[None] = found
         self.first = {k[0] for k in self.entries}
         # the words (folded, lower-case) whose `_key_word` starts a phrase: `find` tests the words
         # themselves and makes the key of the few that may start one
@@ -119,7 +126,7 @@ class Lexicon:
         if first_words.isdisjoint(word_set):
             return out
         n = len(words)
-        prefixes, entries, max_len = self.prefixes, self.entries, self.max_len
+        trie, max_len = self.trie, self.max_len
         taken_starts = [s for s, _ in taken]
         taken_ends = [e for _, e in taken]  # increasing too: the spans do not overlap
         free_from = 0
@@ -132,16 +139,17 @@ class Lexicon:
             if k >= 0 and a < taken_ends[k]:  # inside a rule's match
                 continue
             best: tuple[int, str] | None = None
-            key: tuple[str, ...] = ()
+            node: dict[str | None, Any] = trie
             for length in range(1, min(max_len, n - i) + 1):
                 b = ends[i + length - 1]
                 if b > hi:
                     break
                 w = words[i + length - 1]
-                key = (*key, w[:-1] if len(w) > 3 and w[-1] in "sx" else w)  # `_key_word`, inlined
-                if key not in prefixes:
+                child = node.get(w[:-1] if len(w) > 3 and w[-1] in "sx" else w)  # `_key_word`, inlined
+                if child is None:  # no phrase goes on with this word
                     break
-                found = entries.get(key)
+                node = child
+                found = node.get(None)
                 if not found:
                     continue
                 inside = (a > 1 and folded[a - 1] == "-" and folded[a - 2].isalnum()) or (
