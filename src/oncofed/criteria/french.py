@@ -217,6 +217,7 @@ class Rewritten:
     edits: tuple[tuple[int, int, int, int], ...]
     language: TextLanguage
     starts: tuple[int, ...] = ()  # the edits' start offsets in `text` (for bisection)
+    folded: str = ""  # `fold(source)` when the rewrite computed it, else ""
 
     @property
     def changed(self) -> bool:
@@ -357,7 +358,7 @@ def rewrite(text: str, scope: str = "notes", language: TextLanguage | None = Non
         length += len(english)
         pos = e
     out.append(text[pos:])
-    return Rewritten(text, "".join(out), tuple(edits), language, tuple(e[2] for e in edits))
+    return Rewritten(text, "".join(out), tuple(edits), language, tuple(e[2] for e in edits), folded)
 
 
 # ---- function rules: replacements computed from the match (data in rules.yaml / terms.tsv) ----

@@ -22,7 +22,6 @@ import bisect
 import functools
 import itertools
 import re
-from dataclasses import replace
 from typing import TypeVar
 
 from oncofed.criteria.french import Rewritten, fold, rewrite
@@ -53,9 +52,9 @@ def extract(text: str, note_id: str, source: str) -> PatientProfile:
         return facts.extract(text, note_id, source)  # English: the reader as it is, nothing added
     rw = rewrite(text, "notes", language)
     profile = facts.extract(rw.text, note_id, source)
-    profile.facts = _restored_all(profile.facts, rw)
+    profile.facts = _restored_all(profile.facts, rw)  # the `note` fact labelled with the language too
     profile.facts += _french_unread(profile.facts, rw, language, note_id, source)
-    return _labelled(profile, language)
+    return profile
 
 
 @functools.cache
@@ -72,15 +71,23 @@ def _french_unread(
     span_starts = [a for a, _ in spans]
     reach = list(itertools.accumulate((b for _, b in spans), max))  # the furthest end of spans[:k + 1]
     french = language.spans(FRENCH)
+    french_starts = [a for a, _ in french]
     signals = _signals()
+    # the words of a sentence: `fold(sentence).lower()`'s letter runs, read in the text folded and
+    # lower-cased once (`fold` keeps every offset; `lower` too unless a character grows)
+    folded = rw.folded or fold(rw.source)
+    low = folded.lower()
+    if len(low) != len(folded):
+        low = ""
     out = []
     for s, e in sentences(rw.source):
-        if not any(a <= s < b for a, b in french):
+        k = bisect.bisect_right(french_starts, s) - 1  # the French span starting last at or before s
+        if k < 0 or s >= french[k][1]:
             continue
         k = bisect.bisect_left(span_starts, e) - 1  # the spans starting before the sentence ends
         if k >= 0 and reach[k] > s:  # one of them ends inside it: the sentence gave a fact
             continue
-        words = _LETTERS.findall(fold(rw.source[s:e]).lower())
+        words = _LETTERS.findall(low, s, e) if low else _LETTERS.findall(fold(rw.source[s:e]).lower())
         if any(w.startswith(signals) for w in words):
             out.append(
                 fact(
@@ -107,15 +114,20 @@ def _engine_reads_text(f: Fact) -> bool:
 
 
 def _restored_all(found: list[Fact], rw: Rewritten) -> list[Fact]:
-    """`[_restored(f, rw) for f in found]`, with `Rewritten.to_source` inlined (a French note has ~20 facts:
-    the calls were half of the cost)."""
+    """The facts with their spans (and the words they quote) in the note as written: each span through
+    `Rewritten.to_source`, inlined (a French note has ~20 facts: the calls were half of the cost); a
+    display or `attributes.text` that quoted the rewritten text quotes the note (but concept labels and
+    the English the engine reads); the `note` fact holds the note as written and its language."""
     edits, starts, source, text = rw.edits, rw.starts, rw.source, rw.text
     bisect_left, bisect_right = bisect.bisect_left, bisect.bisect_right
     out = []
     for f in found:
         span = f.provenance.span
-        if f.kind == "note" or not span:
-            out.append(_restored(f, rw))
+        if f.kind == "note":  # the note as written, with its language (was `_labelled`, a pass of its own)
+            out.append(_with(f, value=rw.source, attributes=_note_attributes(f, rw.language)))
+            continue
+        if not span:
+            out.append(f)
             continue
         s, e = span
         k = bisect_right(starts, s) - 1  # `Rewritten._locate(s, end=False)`
@@ -152,34 +164,9 @@ def _restored_all(found: list[Fact], rw: Rewritten) -> list[Fact]:
     return out
 
 
-def _restored(f: Fact, rw: Rewritten) -> Fact:
-    """The fact with its span (and quoted words) in the note as written."""
-    if f.kind == "note":
-        return _with(f, value=rw.source)
-    span = f.provenance.span
-    if not span:
-        return f
-    start, end = rw.to_source(*span)
-    quoted = rw.source[start:end]
-    fields: dict[str, object] = {"provenance": _with(f.provenance, span=(start, end))}
-    if f.kind == "note_unread":
-        fields["display"] = quoted[:160]
-    elif f.kind not in _LABEL_KINDS and f.display and f.display == rw.text[span[0] : span[1]]:
-        fields["display"] = quoted
-    if f.attributes.get("text") == rw.text[span[0] : span[1]] and not _engine_reads_text(f):
-        fields["attributes"] = {**f.attributes, "text": quoted}
-    return _with(f, **fields)
-
-
-def _labelled(profile: PatientProfile, language: TextLanguage) -> PatientProfile:
-    label = language_label(language)
-    out = []
-    for f in profile.facts:
-        if f.kind == "note":
-            attrs = {**f.attributes, "language": label}
-            if language.mixed:
-                attrs["lines"] = {lang: [list(s) for s in language.spans(lang)] for lang in (FRENCH, ENGLISH)}
-            f = replace(f, attributes=attrs)
-        out.append(f)
-    profile.facts = out
-    return profile
+def _note_attributes(f: Fact, language: TextLanguage) -> dict[str, object]:
+    """The `note` fact's attributes with the note's language (and, for a mixed note, its lines)."""
+    attrs: dict[str, object] = {**f.attributes, "language": language_label(language)}
+    if language.mixed:
+        attrs["lines"] = {lang: [list(s) for s in language.spans(lang)] for lang in (FRENCH, ENGLISH)}
+    return attrs
