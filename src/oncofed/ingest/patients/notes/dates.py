@@ -15,7 +15,6 @@ the precision of each (a year is not a day), which general parsers do not report
 
 from __future__ import annotations
 
-import bisect
 import calendar
 import functools
 import re
@@ -202,11 +201,6 @@ def dates(text: str) -> tuple[DateMention, ...]:
     return tuple(sorted(out, key=lambda d: d.start))
 
 
-@functools.lru_cache(maxsize=256)
-def _starts(text: str) -> tuple[int, ...]:
-    return tuple(d.start for d in dates(text))
-
-
 def in_span(text: str, start: int, end: int) -> list[DateMention]:
     """The dates of the note that lie in [start, end)."""
     return [d for d in dates(text) if start <= d.start < end]
@@ -236,16 +230,11 @@ def dated(text: str, kind: str, start: int, end: int, fields: dict[str, Any]) ->
     sent = containing(sentences(text), start) or (start, end)
     out = dict(fields)
     attrs = dict(out.get("attributes") or {})
-    starts = _starts(text)  # `found` is in reading order: a range of positions is a slice of it
-
-    def between(lo: int, hi: int) -> tuple[DateMention, ...]:
-        return found[bisect.bisect_left(starts, lo) : bisect.bisect_left(starts, hi)]
-
     if kind == "treatment":
         stop = _REGION_END.search(text, end, sent[1])
-        region = between(end, stop.start() if stop else sent[1])
+        region = [d for d in found if end <= d.start < (stop.start() if stop else sent[1])]
         if not region:
-            region = between(sent[0], start)[-1:]
+            region = [d for d in found if sent[0] <= d.start < start][-1:]
         if not region:
             return fields
         # the latest day the treatment may have ended ("02/2024": 29 February): a treatment's end is
@@ -255,9 +244,9 @@ def dated(text: str, kind: str, start: int, end: int, fields: dict[str, Any]) ->
         attrs["start"] = min(d.earliest for d in region).isoformat()
     else:
         clause = containing(clauses(text), start) or sent
-        near = between(clause[0], clause[1]) or tuple(
-            d for d in between(sent[0], sent[1]) if abs(d.start - end) <= 40
-        )
+        near = [d for d in found if clause[0] <= d.start < clause[1]] or [
+            d for d in found if sent[0] <= d.start < sent[1] and abs(d.start - end) <= 40
+        ]
         if not near:
             return fields
         best = min(near, key=lambda d: abs(d.start - end))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -120,21 +121,18 @@ class Cues:
                     self.entries.setdefault(key, name)
         self.single = {k[0] for k in self.entries if len(k) == 1}
         self.pairs = {k[:2] for k in self.entries if len(k) >= 2}
-        self.pair_first = {k[0] for k in self.pairs}
         self.prefixes = {k[:n] for k in self.entries for n in range(1, len(k) + 1)}
         self.max_len = max((len(k) for k in self.entries), default=0)
 
     def find(self, text: str) -> dict[str, list[tuple[int, int]]]:
         out: dict[str, list[tuple[int, int]]] = {name: [] for name in self.names}
-        from oncofed.criteria.vocab import _positions_of
-
         words, starts, ends = tokens(text)
         n = len(words)
-        # positions of the words that may open a cue (set intersections in C, `vocab._positions_of`)
-        candidates = set(_positions_of(text, self.single))
-        pairs = self.pairs
+        candidates = set(itertools.compress(range(n), map(self.single.__contains__, words)))
         candidates.update(
-            i for i in _positions_of(text, self.pair_first) if i + 1 < n and (words[i], words[i + 1]) in pairs
+            itertools.compress(
+                range(n - 1), map(self.pairs.__contains__, zip(words, words[1:], strict=False))
+            )
         )
         free = 0
         for i in sorted(candidates):
