@@ -10,6 +10,7 @@ not_applicable (`outcomes.py`, one implementation shared with the vectorised eva
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import date
 
 from oncofed.domain import Atom, Criterion, CriterionOutcome, PatientProfile
@@ -23,6 +24,7 @@ from oncofed.matching.outcomes import (
     OUTCOMES,
     TRUE,
     UNKNOWN,
+    VIOLATED,
     Plan,
     and_tri,
     compile_plan,
@@ -131,6 +133,9 @@ def evaluate_criterion(
     evidence += [_evidence(c, result(c), "condition", view) for c in criterion.condition]
     when = " and ".join(f"“{c.text}”" for c in criterion.condition if c.text)
     text, checks = sentence(plan.inclusion, code, evidence, plan.investigator, f"if {when}" if when else "")
+    if (plan.guarded or plan.capped) and code != VIOLATED and _unguarded(plan, result, cond) == VIOLATED:
+        found, _ = sentence(plan.inclusion, VIOLATED, evidence, plan.investigator, "")
+        text, checks = guarded_sentence(plan, found)
     return CriterionOutcome(criterion, OUTCOMES[code], tuple(evidence), text, checks, plan.investigator)
 
 
@@ -143,6 +148,26 @@ def evaluate_criteria(
     on = day or date.today()
     cache: dict[int, AtomResult] = {}
     return [evaluate_criterion(c, view, on, cache) for c in criteria]
+
+
+def _unguarded(plan: Plan, result: Callable[[Atom], AtomResult], cond: int | None) -> int:
+    """The outcome the criterion would have without the guards of criteria/coverage.py."""
+    bare = replace(plan, capped=frozenset())
+    return outcome_code(
+        bare, int(statement(bare, lambda a: result(a).tri, and_tri, or_tri)), cond, guard=False
+    )
+
+
+def guarded_sentence(plan: Plan, found: str) -> tuple[str, tuple[str, ...]]:
+    """Why a criterion that reads as violated is "unknown" (criteria/coverage.py), the evidence kept."""
+    if plan.scope:
+        why = f"this line is for “{plan.scope}”, a part of the trial that was not recognised"
+        check = f"whether the patient is in {plan.scope}"
+    else:
+        unread = plan.unread or plan.capped_text
+        why = f"only part of the criterion was read (not “{unread}”)"
+        check = f"“{unread}”"
+    return f"Not decided: {why}. {found}", (check,)
 
 
 def checks_of(outcome: CriterionOutcome) -> list[str]:

@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from oncofed.criteria.coverage import names_scope, unread_clause, unread_qualifiers
 from oncofed.domain import Atom, Criterion, Outcome, Section, TrialVerdict
 
 FALSE, PRESUMED_FALSE, UNKNOWN, PRESUMED_TRUE, TRUE = 0, 1, 2, 3, 4
@@ -79,9 +80,21 @@ class Plan:
     investigator: bool = False  # only atoms no record can decide (consent, opinion): never blocks
     cohort: str | None = None
     registry: bool = False  # from the registry's structured fields, not the eligibility text
+    unread: str = ""  # a qualifier of the whole statement no atom read (criteria/coverage.py): never violated
+    scope: str = ""  # the cohort the line names, not recognised (criteria/coverage.py): never violated
+    capped: frozenset[int] = (
+        frozenset()
+    )  # id() of atoms followed by a qualifier no atom read: at most UNKNOWN
+    capped_text: str = ""  # those qualifiers, for the reason shown
+
+    @property
+    def guarded(self) -> bool:
+        """A criterion read in part or for an unrecognised cohort: "unknown" where it would be violated."""
+        return bool(self.unread or self.scope)
 
 
 def compile_plan(criterion: Criterion) -> Plan:
+    qualifiers = unread_qualifiers(criterion)
     groups: dict[object, list[Atom]] = {}
     plain: list[Atom] = []
     for atom in criterion.atoms:
@@ -98,6 +111,10 @@ def compile_plan(criterion: Criterion) -> Plan:
         bool(criterion.atoms) and not criterion.evaluable,
         criterion.cohort,
         criterion.index < 0,
+        unread_clause(criterion),
+        names_scope(criterion),
+        frozenset(id(a) for a, _ in qualifiers),
+        "; ".join(q for _, q in qualifiers),
     )
 
 
@@ -113,19 +130,32 @@ def statement(
     """
     if not plan.plain and not plan.groups:
         return UNKNOWN
+    read = _capped(value, plan.capped, and_) if plan.capped else value
     acc: Any = TRUE
     for atom in plan.plain:
-        acc = and_(acc, _term(atom, value, and_, or_, False, plan.inclusion))
+        acc = and_(acc, _term(atom, read, and_, or_, False, plan.inclusion))
         if acc is FALSE or (type(acc) is int and acc == FALSE):
             return FALSE
     for group in plan.groups:
         alt: Any = FALSE
         for atom in group:
-            alt = or_(alt, _term(atom, value, and_, or_, True, plan.inclusion))
+            alt = or_(alt, _term(atom, read, and_, or_, True, plan.inclusion))
         acc = and_(acc, alt)
         if type(acc) is int and acc == FALSE:
             return FALSE
     return acc
+
+
+def _capped(
+    value: Callable[[Atom], Any], capped: frozenset[int], and_: Callable[[Any, Any], Any]
+) -> Callable[[Atom], Any]:
+    """An atom whose qualifier was not read (`Plan.capped`) shows at most that the criterion may hold."""
+
+    def read(atom: Atom) -> Any:
+        v = value(atom)
+        return and_(v, UNKNOWN) if id(atom) in capped else v
+
+    return read
 
 
 def condition_value(
@@ -147,16 +177,21 @@ def _term(
     return and_(c, v) if grouped or not inclusion else or_(TRUE - c, v)
 
 
-def outcome_code(plan: Plan, holds: int, condition: int | None = None) -> int:
-    """One patient's outcome code for the criterion (statement value `holds`, condition value)."""
+def outcome_code(plan: Plan, holds: int, condition: int | None = None, guard: bool = True) -> int:
+    """One patient's outcome code for the criterion (statement value `holds`, condition value); a
+    guarded plan (`Plan.guarded`) is never violated (`guard=False`: the outcome before that rule)."""
     code = (INCLUSION_OUTCOME if plan.inclusion else EXCLUSION_OUTCOME)[holds]
-    return code if condition is None else CONDITIONED[condition][code]
+    code = code if condition is None else CONDITIONED[condition][code]
+    return UNDECIDED if guard and code == VIOLATED and plan.guarded else code
 
 
 def outcome_column(plan: Plan, holds: np.ndarray, condition: np.ndarray | None = None) -> np.ndarray:
-    """`outcome_code` over a column of patients (same tables)."""
+    """`outcome_code` over a column of patients (same tables, same guard)."""
     codes = (_INCLUSION if plan.inclusion else _EXCLUSION)[holds]
-    return codes if condition is None else _CONDITIONED[condition, codes]
+    codes = codes if condition is None else _CONDITIONED[condition, codes]
+    if plan.guarded:
+        codes = np.where(codes == VIOLATED, np.int8(UNDECIDED), codes).astype(np.int8)
+    return codes
 
 
 # --- cohorts and the trial verdict ----------------------------------------------------------------
@@ -177,6 +212,8 @@ class CohortPlan:
     blocking: np.ndarray
     registry: np.ndarray
     parsed: bool
+    # a line names a cohort the structure reader did not recognise: cohort lines alone never exclude
+    incomplete: bool = False
 
     @property
     def common(self) -> np.ndarray:
@@ -260,7 +297,8 @@ def cohort_plan(plans: Sequence[Plan]) -> CohortPlan:
     registry = np.array([p.registry for p in plans], dtype=bool)
     blocking = np.array([not p.investigator for p in plans], dtype=bool)
     labels = tuple(shown.get(x, x) or x for x in leaves)
-    return CohortPlan(labels, member, blocking, registry, bool(len(plans)) and not registry.all())
+    incomplete = any(p.scope for p in plans)
+    return CohortPlan(labels, member, blocking, registry, bool(len(plans)) and not registry.all(), incomplete)
 
 
 def _orphan(key: str, included: set[str]) -> bool:
@@ -311,6 +349,11 @@ def resolve(codes: np.ndarray, plan: CohortPlan) -> Resolution:
     verdict = np.vstack(statuses)[best, np.arange(n)]
     resolved = codes.copy()
     keep = verdict != EXCLUDED  # excluded in every cohort: every violation stays visible
+    if plan.incomplete:
+        # the trial names a cohort that was not recognised: excluded from every recognised cohort by
+        # cohort lines only, the patient may belong to that one ("unknown / possibly another cohort")
+        common_violated = violated[plan.common].any(axis=0)
+        verdict = np.where(~keep & ~common_violated, UNSURE, verdict)
     other = ~plan.member[:, best] & keep[None, :]  # criteria that do not apply in the chosen cohort
     resolved[other] = NOT_APPLICABLE
     return Resolution(resolved, verdict.astype(np.int8), np.where(keep, best, -1))

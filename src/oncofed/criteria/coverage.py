@@ -1,0 +1,249 @@
+"""How much of a criterion its atoms read, and whether it is scoped to a cohort it was not given.
+
+A "violated" outcome excludes a patient from a trial; it must rest on a criterion read COMPLETELY.
+Two general guards, computed once per criterion from its text and its atoms' spans (the words each
+atom came from, `Atom.span` and the spans its attributes name):
+
+1. **Unread qualifier** (`unread_clause`). The atoms of "Previously treated with a MEK inhibitor and
+   taken off treatment due to treatment related adverse events" read "MEK inhibitor" only: a patient
+   who received trametinib satisfies the part that was read, not the criterion. A clause is *unread*
+   when it follows a read part, is introduced by a word that changes what the read part means, holds
+   content words, and no atom (nor an atom's window, condition or alternative span) covers it:
+   - in an exclusion, a restricting clause: a relative clause ("who", "which", "that", "whose"), a
+     cause ("due to", "because of", "secondary to", "resulting in", "requiring"), an exception
+     ("unless", "except", "other than"), a condition ("if", "when", "while"), "with ..." and a time
+     window ("within", "in the last ...", "during") no atom carries, or "and" followed by a verb
+     ("and taken off treatment": a second condition, not a list of things that each exclude);
+   - in an inclusion, a widening clause only ("unless", "except", "other than", "if", "when", or an
+     "or ..." alternative no atom reads): "Melanoma with a BRAF mutation" is violated by a lung cancer
+     whatever the unread "with ..." says, "ECOG 0-1, or 2 if due to bone pain" is not.
+   Such a criterion is never "violated" (the outcome becomes "unknown", the evidence kept, the
+   reason "only part of the criterion was read").
+2. **Unrecognised scope** (`names_scope`). "Module 5 All: ovarian cancer ..." names the part of the
+   trial it is for; when the structure reader gave it no cohort, it would apply to every patient. It
+   never excludes, and a trial holding such a line cannot exclude a patient by cohort lines alone
+   (see `matching.outcomes.resolve`: "possibly another cohort").
+
+Pure text analysis (an engine: imports `domain` only).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from oncofed.domain import Atom, Criterion, Section
+
+_VERB_AFTER_AND = (
+    r"and\s+(?:(?:is|are|was|were|has|have|had|been|being|not|still|then|subsequently|currently|later)\s+)*"
+    r"(?:[a-z]+ed|[a-z]{3,}ing|taken|given|shown|known|seen|done|undergone|withdrawn|begun|found|"
+    r"held|left|lost|kept|stopped|unable|intolerant)\b"
+)
+# clauses that qualify the whole statement ("... and taken off treatment", "..., unless ...")
+_WHOLE_EXCLUSION = re.compile(
+    r"\b(?:" + _VERB_AFTER_AND + r"|due\s+to|because\s+of|secondary\s+to|resulting\s+in|leading\s+to|"
+    r"unless|except|other\s+than|if|when|while)\b",
+    re.IGNORECASE,
+)
+_WHOLE_INCLUSION = re.compile(r"\b(?:unless|except|other\s+than|if|when)\b", re.IGNORECASE)
+# clauses that qualify the thing named just before them ("infection requiring IV antibiotics",
+# "malignancy that is progressing", "surgery within 28 days")
+_ATTACHED = re.compile(
+    r"\b(?:who|whose|which|that|requiring|with|within|in\s+the\s+(?:last|past|previous|preceding)|during)\b",
+    re.IGNORECASE,
+)
+# where an unread clause ends: the next clause word of any kind, ", or" / ", and" (the next item of a
+# list), a semicolon or a full stop (a bare "or" does not end it: "with an approved or investigational
+# anti-HER2 agent" is one clause)
+_BOUNDARY = re.compile(
+    _WHOLE_EXCLUSION.pattern + "|" + _ATTACHED.pattern + r"|,\s*(?:or|and)\b|;|\.(?:\s|$)", re.IGNORECASE
+)
+_TIME = re.compile(
+    r"^\s*(?:within|in\s+the\s+(?:last|past|previous|preceding)|during)\b|\b\d+\s*(?:days?|weeks?|months?|years?)\b",
+    re.IGNORECASE,
+)
+_APART = re.compile(r";|\.(?:\s|$)|\bor\b", re.IGNORECASE)
+_EXCEPTION = re.compile(r"^\s*(?:unless|except|other\s+than)\b", re.IGNORECASE)
+_PAREN = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+_WORD = re.compile(r"[A-Za-z][A-Za-z-]{2,}")
+_STOP = frozenset(
+    [
+        "the",
+        "any",
+        "all",
+        "other",
+        "such",
+        "this",
+        "these",
+        "those",
+        "his",
+        "her",
+        "their",
+        "its",
+        "one",
+        "are",
+        "was",
+        "were",
+        "has",
+        "have",
+        "had",
+        "been",
+        "being",
+        "not",
+        "from",
+        "for",
+        "and",
+        "per",
+        "patient",
+        "patients",
+        "subject",
+        "subjects",
+        "participant",
+        "participants",
+        "who",
+        "which",
+        "that",
+        "with",
+        "within",
+        "during",
+        "last",
+        "past",
+        "previous",
+        "preceding",
+        "unless",
+        "except",
+        "than",
+        "due",
+        "because",
+        "secondary",
+        "resulting",
+        "leading",
+        "requiring",
+        "when",
+        "while",
+        "also",
+        "either",
+        "both",
+        "each",
+        "more",
+        "less",
+        "least",
+        "most",
+        "whom",
+        "where",
+        "there",
+        "then",
+    ]
+)
+# "Module 5 All:", "Part B:", "Cohort 2 -", "Arm A)": a line that opens with the cohort it is for
+_SCOPE = re.compile(
+    r"^\W*(?:(?:dose[\s-]+)?(?:expansion|escalation)\s+)?(?:cohort|part|arm|module|sub-?study|basket|stratum)"
+    r"\s*[A-Z0-9][\w.]{0,5}\b(?:\s+(?:part\s+)?[A-Z0-9][\w.]{0,5}\b)?(?:\s+all\b)?\s*(?:\([^)]{0,40}\))?\s*[:\-–)]",
+    re.IGNORECASE,
+)
+
+
+def _atoms(c: Criterion) -> Iterator[Atom]:
+    stack = [*c.atoms, *c.condition]
+    while stack:
+        a = stack.pop()
+        yield a
+        stack.extend(a.condition)
+
+
+def _read_spans(c: Criterion) -> list[tuple[int, int]]:
+    """Every stretch of the text an atom (or one of its attributes) came from."""
+    out: list[tuple[int, int]] = []
+    for a in _atoms(c):
+        if a.kind == "non_evaluable":
+            continue
+        if a.span:
+            out.append((a.span[0], a.span[1]))
+        attrs = a.attributes or {}
+        for key in ("window_span", "analyte_span", "value_span"):
+            s = attrs.get(key)
+            if s:
+                out.append((int(s[0]), int(s[1])))
+        for s in attrs.get("also_spans", ()) or ():
+            out.append((int(s[0]), int(s[1])))
+    return out
+
+
+def _has_content(text: str) -> bool:
+    return any(w.lower() not in _STOP for w in _WORD.findall(text))
+
+
+def _clauses(c: Criterion, marker: re.Pattern[str]) -> Iterator[tuple[int, int]]:
+    """(start, end) of each clause `marker` opens after the first read word, with content words and
+    no read word in it (parenthesised examples are not read as clauses)."""
+    spans = _read_spans(c)
+    if not spans or not c.text:
+        return
+    text = _PAREN.sub(lambda m: " " * len(m.group()), c.text)
+    first = min(s for s, _ in spans)
+    for m in marker.finditer(text):
+        if m.start() <= first:  # before anything was read: what leads to the atoms, not a qualifier
+            continue
+        nxt = _BOUNDARY.search(text, m.end())
+        start, end = m.start(), (nxt.start() if nxt else len(text))
+        if _has_content(text[start:end]) and not any(s < end and e > start for s, e in spans):
+            yield start, end
+
+
+def unread_clause(c: Criterion) -> str:
+    """The first clause of `c` qualifying its whole statement that no atom reads ("" if none). See the
+    module docstring; an exception carried by an atom (`exceptions`, `status`) is read."""
+    carried = any({"exceptions", "status"} & set(a.attributes or ()) for a in _atoms(c))
+    marker = _WHOLE_EXCLUSION if c.section is Section.EXCLUSION else _WHOLE_INCLUSION
+    for start, end in _clauses(c, marker):
+        if carried and _EXCEPTION.match(c.text[start:end]):
+            continue
+        return " ".join(c.text[start:end].split())
+    return ""
+
+
+def unread_qualifiers(c: Criterion) -> list[tuple[Atom, str]]:
+    """In an exclusion, each atom every mention of which is directly followed by a clause that
+    qualifies it and that no atom reads ("active infection *requiring intravenous antibiotics*"), with
+    that clause: the atom alone does not show the criterion holds. "Directly": nothing but a few words
+    between them, no ";", full stop or "or" (in "are pregnant or have been pregnant in the last month"
+    the window qualifies the second mention, not the one read); a time window the atom carries
+    (`window_days`) is read."""
+    if c.section is not Section.EXCLUSION:
+        return []
+    mentions: list[tuple[Atom, tuple[int, int]]] = []
+    for a in c.atoms:
+        if a.span and a.kind != "non_evaluable" and not a.negated:
+            mentions.append((a, a.span))
+            mentions += [
+                (a, (int(x[0]), int(x[1]))) for x in (a.attributes or {}).get("also_spans", ()) or ()
+            ]
+    qualified: dict[int, list[str]] = {}
+    seen: set[tuple[int, tuple[int, int]]] = set()
+    for start, end in _clauses(c, _ATTACHED):
+        before = [(a, sp) for a, sp in mentions if sp[1] <= start]
+        if not before:
+            continue
+        atom, span = max(before, key=lambda x: x[1][1])
+        clause = c.text[start:end]
+        if _APART.search(c.text[span[1] : start]) or start - span[1] > 40:
+            continue
+        if atom.window_days is not None and _TIME.search(clause):
+            continue
+        seen.add((id(atom), span))
+        qualified.setdefault(id(atom), []).append(" ".join(clause.split()))
+    out = []
+    for a in c.atoms:
+        spans = [sp for x, sp in mentions if x is a]
+        if id(a) in qualified and all((id(a), sp) in seen for sp in spans):
+            out.append((a, qualified[id(a)][0]))
+    return out
+
+
+def names_scope(c: Criterion) -> str:
+    """The cohort label a line opens with ("Module 5 All"), when the structure reader gave the line no
+    cohort ("" otherwise): a line for one part of the trial read as applying to every patient."""
+    if c.cohort is not None or c.index < 0:
+        return ""
+    m = _SCOPE.match(c.text)
+    return " ".join(m.group().strip(" :-–)").split()) if m else ""
