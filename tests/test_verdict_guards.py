@@ -97,6 +97,25 @@ def test_a_time_window_the_atom_carries_is_read_and_a_later_mention_is_not_the_o
     assert unread_qualifiers(_criterion(p, "Breastfeeding")) == []  # "or" sets the window apart
 
 
+def test_french_lines_keep_their_own_clause_words() -> None:
+    from oncofed.criteria.parser import parse_eligibility
+
+    c = parse_eligibility(
+        "Critères d'inclusion :\n- Adénocarcinome colorectal métastatique\n"
+        "Critères de non-inclusion :\n"
+        "- Traitement antérieur par cetuximab et arrêté en raison d'une toxicité cutanée de grade 3\n"
+        "- Infection active nécessitant des antibiotiques intraveineux, ou infection VIH connue\n"
+        "- Chirurgie majeure dans les 28 jours précédant la première dose\n"
+        "- Antécédent de cancer du site osseux\n"
+    ).criteria
+    assert "arrêté" in unread_clause(_criterion(c, "cetuximab"))
+    assert [q for _, q in unread_qualifiers(_criterion(c, "Infection active"))] == [
+        "nécessitant des antibiotiques intraveineux"
+    ]
+    assert unread_qualifiers(_criterion(c, "Chirurgie")) == []  # the window is the atom's
+    assert unread_clause(_criterion(c, "site osseux")) == ""  # "si" of "site" is no clause word
+
+
 # --- 2. multi-part trials: lines for a part that was not recognised ---------------------------------
 
 

@@ -24,7 +24,9 @@ atom came from, `Atom.span` and the spans its attributes name):
    never excludes, and a trial holding such a line cannot exclude a patient by cohort lines alone
    (see `matching.outcomes.resolve`: "possibly another cohort").
 
-Pure text analysis (an engine: imports `domain` only).
+French lines keep their own words (criteria/french.py parses them with spans in the French text): the
+clause words have their French forms ("et arrêté", "en raison de", "sauf", "nécessitant", "qui",
+"dans les 28 derniers jours" ...). Pure text analysis (an engine: imports `domain` only).
 """
 
 from __future__ import annotations
@@ -38,34 +40,49 @@ _VERB_AFTER_AND = (
     r"and\s+(?:(?:is|are|was|were|has|have|had|been|being|not|still|then|subsequently|currently|later)\s+)*"
     r"(?:[a-z]+ed|[a-z]{3,}ing|taken|given|shown|known|seen|done|undergone|withdrawn|begun|found|"
     r"held|left|lost|kept|stopped|unable|intolerant)\b"
+    # French lines keep their own words (criteria/french.py): "et arrêté", "et ayant", "et n'ayant pas"
+    r"|et\s+(?:(?:a|ont|est|sont|été|n'a|n'ont|n'est|n'ayant|ayant|pas|ensuite|puis)\s+)*"
+    r"(?:\w{2,}(?:é|ée|és|ées|ant)|interrompu\w?|suspendu\w?|contre-indiqu\w+)\b"
 )
 # clauses that qualify the whole statement ("... and taken off treatment", "..., unless ...")
 _WHOLE_EXCLUSION = re.compile(
     r"\b(?:" + _VERB_AFTER_AND + r"|due\s+to|because\s+of|secondary\s+to|resulting\s+in|leading\s+to|"
-    r"unless|except|other\s+than|if|when|while)\b",
+    r"unless|except|other\s+than|if|when|while|"
+    r"(?:en\s+raison|à\s+cause|à\s+l'exception)\s+d(?:e|u|es|['’])|secondaire\s+à|dûe?s?\s+à|entraînant|"
+    r"conduisant\s+à|sauf|excepté|hormis|à\s+moins\s+qu(?:e|['’])|si|lorsqu(?:e|['’])|quand)(?:\b|(?<=['’]))",
     re.IGNORECASE,
 )
-_WHOLE_INCLUSION = re.compile(r"\b(?:unless|except|other\s+than|if|when)\b", re.IGNORECASE)
+_WHOLE_INCLUSION = re.compile(
+    r"\b(?:unless|except|other\s+than|if|when|sauf|à\s+l'exception\s+d(?:e|u|es|['’])|excepté|hormis|"
+    r"à\s+moins\s+qu(?:e|['’])|si|lorsqu(?:e|['’])|quand)(?:\b|(?<=['’]))",
+    re.IGNORECASE,
+)
 # clauses that qualify the thing named just before them ("infection requiring IV antibiotics",
 # "malignancy that is progressing", "surgery within 28 days")
 _ATTACHED = re.compile(
-    r"\b(?:who|whose|which|that|requiring|with|within|in\s+the\s+(?:last|past|previous|preceding)|during)\b",
+    r"\b(?:who|whose|which|that|requiring|with|within|in\s+the\s+(?:last|past|previous|preceding)|during|"
+    r"qui|dont|nécessitant|requérant|avec|dans\s+les\s+(?:\d+\s+)?derni\w*|au\s+cours\s+d(?:e|u|es|['’])|"
+    r"pendant)(?:\b|(?<=['’]))",
     re.IGNORECASE,
 )
 # where an unread clause ends: the next clause word of any kind, ", or" / ", and" (the next item of a
 # list), a semicolon or a full stop (a bare "or" does not end it: "with an approved or investigational
 # anti-HER2 agent" is one clause)
 _BOUNDARY = re.compile(
-    _WHOLE_EXCLUSION.pattern + "|" + _ATTACHED.pattern + r"|,\s*(?:or|and)\b|;|\.(?:\s|$)", re.IGNORECASE
-)
-_TIME = re.compile(
-    r"^\s*(?:within|in\s+the\s+(?:last|past|previous|preceding)|during)\b|\b\d+\s*(?:days?|weeks?|months?|years?)\b",
+    _WHOLE_EXCLUSION.pattern + "|" + _ATTACHED.pattern + r"|,\s*(?:or|and|ou|et)\b|;|\.(?:\s|$)",
     re.IGNORECASE,
 )
-_APART = re.compile(r";|\.(?:\s|$)|\bor\b", re.IGNORECASE)
-_EXCEPTION = re.compile(r"^\s*(?:unless|except|other\s+than)\b", re.IGNORECASE)
+_TIME = re.compile(
+    r"^\s*(?:within|in\s+the\s+(?:last|past|previous|preceding)|during|dans\s+les|au\s+cours|pendant)\b|"
+    r"\b\d+\s*(?:days?|weeks?|months?|years?|jours?|semaines?|mois|ans?|années?)\b",
+    re.IGNORECASE,
+)
+_APART = re.compile(r";|\.(?:\s|$)|\b(?:or|ou)\b", re.IGNORECASE)
+_EXCEPTION = re.compile(
+    r"^\s*(?:unless|except|other\s+than|sauf|à\s+l'exception|excepté|hormis|à\s+moins)", re.IGNORECASE
+)
 _PAREN = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
-_WORD = re.compile(r"[A-Za-z][A-Za-z-]{2,}")
+_WORD = re.compile(r"[^\W\d_]{3,}")
 _STOP = frozenset(
     [
         "the",
@@ -133,6 +150,33 @@ _STOP = frozenset(
         "where",
         "there",
         "then",
+        "les",
+        "des",
+        "une",
+        "est",
+        "sont",
+        "pas",
+        "qui",
+        "dont",
+        "avec",
+        "dans",
+        "pour",
+        "par",
+        "sur",
+        "aux",
+        "ces",
+        "son",
+        "ses",
+        "leur",
+        "leurs",
+        "sauf",
+        "moins",
+        "que",
+        "plus",
+        "été",
+        "être",
+        "patiente",
+        "patientes",
     ]
 )
 # "Module 5 All:", "Part B:", "Cohort 2 -", "Arm A)": a line that opens with the cohort it is for
