@@ -31,6 +31,10 @@ def test_a_trailing_condition_no_atom_reads_turns_violated_into_unknown_with_the
     assert o.outcome is Outcome.UNKNOWN and a.verdict is not TrialVerdict.EXCLUDED
     assert "only part of the criterion was read" in o.sentence and "discontinued" in o.sentence
     assert any(e.fact is not None for e in o.evidence)  # the cetuximab found is kept as evidence
+    from oncofed.presenters.engine_text import say
+
+    french = say("fr", o.sentence)
+    assert french.startswith("Non tranché : le critère n'a été lu qu'en partie") and "discontinued" in french
     same_in_batch(c, [p])
 
 

@@ -32,7 +32,9 @@ clause words have their French forms ("et arrêté", "en raison de", "sauf", "n�
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from oncofed.domain import Atom, Criterion, Section
 
@@ -77,6 +79,8 @@ _TIME = re.compile(
     r"\b\d+\s*(?:days?|weeks?|months?|years?|jours?|semaines?|mois|ans?|années?)\b",
     re.IGNORECASE,
 )
+# what is shown of an unread clause: up to the end of its item of the criterion
+_ITEM_END = re.compile(r",\s*(?:or|and|ou|et)\b|;|\.(?:\s|$)", re.IGNORECASE)
 _APART = re.compile(r";|\.(?:\s|$)|\b(?:or|ou)\b", re.IGNORECASE)
 _EXCEPTION = re.compile(
     r"^\s*(?:unless|except|other\s+than|sauf|à\s+l'exception|excepté|hormis|à\s+moins)", re.IGNORECASE
@@ -213,6 +217,13 @@ def _read_spans(c: Criterion) -> list[tuple[int, int]]:
     return out
 
 
+def _shown(text: str, start: int) -> str:
+    """The unread clause opening at `start` as shown to the reader: to the end of its item."""
+    end = _ITEM_END.search(text, start)
+    words = " ".join(text[start : end.start() if end else len(text)].split())
+    return words if len(words) <= 120 else words[:119].rsplit(" ", 1)[0] + "…"
+
+
 def _has_content(text: str) -> bool:
     return any(w.lower() not in _STOP for w in _WORD.findall(text))
 
@@ -242,7 +253,7 @@ def unread_clause(c: Criterion) -> str:
     for start, end in _clauses(c, marker):
         if carried and _EXCEPTION.match(c.text[start:end]):
             continue
-        return " ".join(c.text[start:end].split())
+        return _shown(c.text, start)
     return ""
 
 
@@ -275,7 +286,7 @@ def unread_qualifiers(c: Criterion) -> list[tuple[Atom, str]]:
         if atom.window_days is not None and _TIME.search(clause):
             continue
         seen.add((id(atom), span))
-        qualified.setdefault(id(atom), []).append(" ".join(clause.split()))
+        qualified.setdefault(id(atom), []).append(_shown(c.text, start))
     out = []
     for a in c.atoms:
         spans = [sp for x, sp in mentions if x is a]
@@ -291,3 +302,32 @@ def names_scope(c: Criterion) -> str:
         return ""
     m = _SCOPE.match(c.text)
     return " ".join(m.group().strip(" :-–)").split()) if m else ""
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """What `unread_clause`, `unread_qualifiers` and `names_scope` say of one criterion."""
+
+    unread: str
+    qualifiers: tuple[tuple[Atom, str], ...]
+    scope: str
+
+
+_SEEN: dict[int, tuple[weakref.ref[Criterion], Coverage]] = {}
+
+
+def coverage(c: Criterion) -> Coverage:
+    """The three guards of `c`, computed once per criterion object (plans are compiled for every
+    patient a criterion is evaluated for: the text is read once, not each time)."""
+    key = id(c)
+    hit = _SEEN.get(key)
+    if hit is not None and hit[0]() is c:
+        return hit[1]
+    out = Coverage(unread_clause(c), tuple(unread_qualifiers(c)), names_scope(c))
+
+    def forget(ref: weakref.ref[Criterion], key: int = key) -> None:
+        if (entry := _SEEN.get(key)) is not None and entry[0] is ref:
+            del _SEEN[key]
+
+    _SEEN[key] = (weakref.ref(c, forget), out)
+    return out

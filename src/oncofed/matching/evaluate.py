@@ -159,15 +159,19 @@ def _unguarded(plan: Plan, result: Callable[[Atom], AtomResult], cond: int | Non
 
 
 def guarded_sentence(plan: Plan, found: str) -> tuple[str, tuple[str, ...]]:
-    """Why a criterion that reads as violated is "unknown" (criteria/coverage.py), the evidence kept."""
+    """Why a criterion that reads as violated is "unknown" (criteria/coverage.py), the evidence kept
+    (sentence shapes listed in presenters/engine_text.py)."""
+    found = found.rstrip(". ")
     if plan.scope:
-        why = f"this line is for “{plan.scope}”, a part of the trial that was not recognised"
-        check = f"whether the patient is in {plan.scope}"
-    else:
-        unread = plan.unread or plan.capped_text
-        why = f"only part of the criterion was read (not “{unread}”)"
-        check = f"“{unread}”"
-    return f"Not decided: {why}. {found}", (check,)
+        return (
+            f"Not decided: this line is for “{plan.scope}”, a part of the trial that was not recognised. "
+            f"Found: {found}.",
+            (f"whether the patient is in {plan.scope}",),
+        )
+    unread = plan.unread or plan.capped_text
+    return f"Not decided: only part of the criterion was read (not “{unread}”). Found: {found}.", (
+        f"“{unread}”",
+    )
 
 
 def checks_of(outcome: CriterionOutcome) -> list[str]:

@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from oncofed.criteria.coverage import names_scope, unread_clause, unread_qualifiers
+from oncofed.criteria.coverage import coverage
 from oncofed.domain import Atom, Criterion, Outcome, Section, TrialVerdict
 
 FALSE, PRESUMED_FALSE, UNKNOWN, PRESUMED_TRUE, TRUE = 0, 1, 2, 3, 4
@@ -94,7 +94,7 @@ class Plan:
 
 
 def compile_plan(criterion: Criterion) -> Plan:
-    qualifiers = unread_qualifiers(criterion)
+    read = coverage(criterion)
     groups: dict[object, list[Atom]] = {}
     plain: list[Atom] = []
     for atom in criterion.atoms:
@@ -111,10 +111,10 @@ def compile_plan(criterion: Criterion) -> Plan:
         bool(criterion.atoms) and not criterion.evaluable,
         criterion.cohort,
         criterion.index < 0,
-        unread_clause(criterion),
-        names_scope(criterion),
-        frozenset(id(a) for a, _ in qualifiers),
-        "; ".join(q for _, q in qualifiers),
+        read.unread,
+        read.scope,
+        frozenset(id(a) for a, _ in read.qualifiers),
+        "; ".join(q for _, q in read.qualifiers),
     )
 
 

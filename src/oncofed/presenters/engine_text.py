@@ -33,6 +33,11 @@ SHAPES: tuple[str, ...] = (
     N_("To be confirmed by the investigator."),
     N_("to be confirmed by the investigator"),
     N_("Criterion of cohort “%(cohort)s”; the patient is assessed in cohort “%(chosen)s”."),
+    N_("Not decided: only part of the criterion was read (not “%(words)s”). Found: %(found_list)s."),
+    N_(
+        "Not decided: this line is for “%(cohort)s”, a part of the trial that was not recognised. Found: %(found_list)s."
+    ),
+    N_("whether the patient is in %(cohort)s"),
     # matching/atoms.py, biomarkers.py, evaluate.py: one atom's explanation or what to check
     N_("not recorded: %(check_phrase)s"),
     N_("date of birth or age"),
