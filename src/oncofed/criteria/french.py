@@ -181,6 +181,8 @@ class _Rule:
     case: bool
     needs: tuple[str, ...]  # substrings one of which the (folded, lower-cased unless `case`) text must hold
     template: tuple[tuple[str, int | str | None], ...] | None = None  # `english` parsed (`_parse_template`)
+    # `needs` as indexes into `_needs(scope)` (a need shared by rules is looked up once)
+    gate: tuple[int, ...] = ()
 
 
 _GROUP_REF = re.compile(r"\\(?:(\d+)|g<(\w+)>)")
@@ -275,6 +277,7 @@ def _rules(scope: str) -> tuple[_Rule, ...]:
     data = load_yaml("vocab/fr/rules.yaml")
     sites = "|".join(sorted((re.escape(fold(k)) for k in data["site_adjectives"]), key=len, reverse=True))
     rules = []
+    distinct: dict[tuple[bool, str], int] = {}  # the order of `_needs(scope)`
     for k, spec in enumerate(data["rules"]):
         if spec.get("scope", "both") not in ("both", scope):
             continue
@@ -285,8 +288,19 @@ def _rules(scope: str) -> tuple[_Rule, ...]:
         pattern = Searcher(body, re.M)  # re.compile(body, re.M), searched faster (fast_regex.py)
         english = spec.get("english")
         template = _parse_template(english) if english and "\\" in english else None
-        rules.append(_Rule(k, pattern, english, spec.get("function"), case, needs, template))
+        gate = tuple(distinct.setdefault((case, n), len(distinct)) for n in needs)
+        rules.append(_Rule(k, pattern, english, spec.get("function"), case, needs, template, gate))
     return tuple(rules)
+
+
+@functools.cache
+def _needs(scope: str) -> tuple[tuple[bool, str], ...]:
+    """The distinct (case, string) needs of the rules of `scope`, in the order their `gate`s index."""
+    distinct: dict[tuple[bool, str], int] = {}
+    for rule in _rules(scope):
+        for n in rule.needs:
+            distinct.setdefault((rule.case, n), len(distinct))
+    return tuple(distinct)
 
 
 def _rule_matches(folded: str, spans: list[tuple[int, int]], scope: str) -> list[tuple[int, int, str]]:
@@ -297,15 +311,16 @@ def _rule_matches(folded: str, spans: list[tuple[int, int]], scope: str) -> list
         lower = "".join(c if len(c.lower()) != 1 else c.lower() for c in folded)
     found: list[tuple[int, int, int, str]] = []
     # each `needs` string is looked for at most once (rules share them: "pas", "ans", ","), and a rule's
-    # look-ups stop at the first one found
-    seen: dict[tuple[bool, str], bool] = {}
+    # look-ups stop at the first one found; a look-up is a list slot (was a dict keyed by a new tuple)
+    needs = _needs(scope)
+    seen: list[bool | None] = [None] * len(needs)
     for rule in _rules(scope):
         subject = folded if rule.case else lower
-        if rule.needs:
-            for needed in rule.needs:
-                hit = seen.get((rule.case, needed))
+        if rule.gate:
+            for i in rule.gate:
+                hit = seen[i]
                 if hit is None:
-                    hit = seen[rule.case, needed] = needed in subject
+                    hit = seen[i] = needs[i][1] in subject
                 if hit:
                     break
             else:
