@@ -82,13 +82,16 @@ _SUBJECT_KINDS = {
 _IF = compile_i(
     r"\bif\b|\bwhen\b|\bin\s+(?:the\s+)?(?:case|presence|setting|absence)\s+of\b"
     r"|\b(?:for|in)\s+(?:patients?|participants?|subjects?|those|cases?)\s+(?:with|who\s+have|having)\b"
+    # "for patients aged 65 or older", "in subjects who are < 18 years": an age says whom the line applies to
+    r"|\b(?:for|in)\s+(?:(?:patients?|participants?|subjects?|those|children|adolescents?|adults?)\s+)?"
+    r"(?:aged?|age[ds]|who\s+are\s+(?:aged|older|younger|over|under|between|[<>≤≥]))\b"
     r"|\bwith\s+(?:known\s+|documented\s+)?(?:liver|hepatic|bone)\s+(?:metastas[ie]s|involvement)\b"
     r"|\b(?:due|secondary|attributable|related)\s+to\b"
     r"|\bexcept\s+(?:for\s+|in\s+)?(?:patients?|participants?|subjects?|those)\s+with\b|\bunless\b"
 )
 _CONDITION_KINDS = {
     "metastasis", "brain_metastases", "comorbidity", "cancer_type", "biomarker", "infection",
-    "disease_setting", "sex", "prior_therapy", "leptomeningeal_disease", "childbearing_potential",
+    "disease_setting", "sex", "prior_therapy", "leptomeningeal_disease", "childbearing_potential", "age",
 }  # fmt: skip
 _GOVERNED_KINDS = {"lab", "ecog", "karnofsky", "age", "prior_lines", "life_expectancy"}
 _CLAUSE_END = re.compile(r"[);]|\.(?:\s|$)|,\s*or\b|\s\bor\s+(?:[<>≤≥=]|less|greater|more)")
@@ -208,14 +211,24 @@ _THEIR = compile_i(r"\b(?:their|his|her)\s+(?:[\w-]+\s+)?$")
 _PRESUPPOSED_KINDS = {"brain_metastases", "metastasis", "leptomeningeal_disease", "comorbidity", "infection"}
 
 
+# "Patients aged 15-17 years weigh >= 50 kg": an age subject followed by what it asks (no modal verb)
+_AGE_SUBJECT = compile_i(
+    r"^\W*(?:all\s+|any\s+)?(?:patients?|participants?|subjects?|children|adolescents?|adults?|those|individuals?)"
+    r"\s+(?:aged?|age[ds]|between|who\s+are)\b[^.;,:]{0,50}?"
+    r"\s(?=(?:weigh\w*|need\w*|requir\w*|(?:has|have)\s+(?:a|an)\s+(?:body\s+)?weight)\b)"
+)
+
+
 def subjects(atoms: list[Atom], text: str) -> list[Atom]:
     """Rule 3: who the criterion is about is its condition."""
     out = []
     modal = _MODAL.search(text)
+    aged = _AGE_SUBJECT.search(text) if "age" in text.lower() else None
     for a in atoms:
         if (
             a.kind == "childbearing_potential"
             or (a.kind == "sex" and a.attributes.get("subject"))
+            or (aged is not None and a.kind == "age" and a.span and a.span[1] <= aged.end())
             or (
                 modal is not None
                 and a.span
@@ -280,6 +293,11 @@ def conditional_clauses(atoms: list[Atom], text: str) -> list[Atom]:
                     and (begin <= a.span[0] < m.start() or cond_end <= a.span[0] < end)]  # fmt: skip
         plain = [a for a in out if a.kind in _GOVERNED_KINDS and a not in cond and a not in governed]
         ifs = tuple(replace(a, hypothetical=False, negated=_negated_within(a, m.start(), end)) for a in cond)
+        if not governed and not plain and all(a.kind == "age" for a in cond):
+            # "Patient, or their guardian (if the patient is < 18 years), is able to consent", "weight >= 40 kg
+            # (if aged 12-17)": the age says whom the line applies to, never what it asks
+            out = [_as_condition(a) if a in cond else a for a in out]
+            continue
         if not governed and not plain and not _THRESHOLD.search(text, begin, end):
             continue  # not about a threshold ("... except for patients receiving trastuzumab"): left as is
         out = [a for a in out if a not in cond]
@@ -594,6 +612,45 @@ def therapy_counts(atoms: list[Atom], text: str) -> list[Atom]:
     return out
 
 
+# "on (a) stable dose of steroids", "stable or decreasing doses of corticosteroids", "... at a stable dose"
+_STABLE_BEFORE = compile_i(
+    r"\bstable(?:\s+(?:or|and|/)\s+(?:decreasing|reduced|tapering|low))?\s+(?:daily\s+|or\s+decreasing\s+)?"
+    r"(?:doses?|dosing|dosages?|regimens?)\s+(?:of\s+|on\s+|with\s+)?(?:[\w-]+\s+){0,3}$"
+)
+_STABLE_AFTER = compile_i(
+    r"^[^.;]{0,40}?\b(?:at|on|with)\s+(?:a\s+|the\s+)?stable\s+(?:daily\s+)?(?:doses?|dosing|dosages?|regimen)"
+)
+
+
+def stable_doses(atoms: list[Atom], text: str) -> list[Atom]:
+    """ "Must be on a stable dose of steroids for 5 days": a stable-dose requirement on a drug applies to the
+    patients taking it (the drug is the condition) and never requires taking it; the stability itself is
+    not computable from the facts (a non-evaluable statement keeps those patients `unknown`)."""
+    if "stable" not in text.lower():
+        return atoms
+    out: list[Atom] = []
+    stable: list[Atom] = []
+    for a in atoms:
+        if (
+            a.kind == "prior_therapy"
+            and not a.negated
+            and not _is_condition(a)
+            and a.span
+            and (
+                _STABLE_BEFORE.search(text[max(0, a.span[0] - 60) : a.span[0]])
+                or _STABLE_AFTER.search(text[a.span[1] : a.span[1] + 80])
+            )
+        ):
+            a = _as_condition(a)
+            stable.append(a)
+        out.append(a)
+    if stable and not any(not _is_condition(a) for a in out):
+        out.append(
+            Atom("non_evaluable", "present", code="stable_dose", span=(0, len(text)), text=text.strip()[:200])
+        )
+    return out
+
+
 def conditions(atoms: list[Atom], text: str) -> list[Atom]:
     """The four rules above, in order, then the severity qualifiers."""
     atoms = permissions(atoms, text)
@@ -602,4 +659,4 @@ def conditions(atoms: list[Atom], text: str) -> list[Atom]:
     atoms = exceptions(atoms, text)
     atoms = sex_thresholds(conditional_clauses(atoms, text), text)
     atoms = therapy_targets(therapy_tense(therapy_qualifiers(severities(atoms, text), text), text), text)
-    return therapy_counts(subjects(line_references(atoms, text), text), text)
+    return stable_doses(therapy_counts(subjects(line_references(atoms, text), text), text), text)

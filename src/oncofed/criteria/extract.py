@@ -37,13 +37,22 @@ def _atom(kind: str, op: str, span: tuple[int, int], text: str, **kw: Any) -> At
 _YEARS = r"(?:years?|yrs?|y/o|y\.?o\.?)"
 _AGE_KEY = compile_i(r"\b(?:age[ds]?|old|older|adults?|years\s+of\s+age|birthday)\b")
 _AGE_RANGE = compile_i(
-    rf"(?:between\s+)?(?P<a>{NUM})\s*(?:{_YEARS}\s*)?(?:-|–|to|and)\s*(?P<b>{NUM})\s*{_YEARS}"
+    rf"(?:between\s+)?(?P<a>{NUM})\s*(?:{_YEARS}\s*)?(?P<sep>-|–|to|and|through|until)\s*(?P<b>{NUM})\s*{_YEARS}"
+    # "Aged 18-75", "age 18 to 70": the age keyword says what the bare range is about
+    rf"|\baged?\s*(?:of\s+|between\s+|from\s+)?(?P<c>{NUM})\s*(?:-|–|to|through)\s*(?P<d>{NUM})\b(?!\s*(?:%|kg|cm|mg|x\b))"
 )
-_AGE_OP = compile_i(rf"(?P<op>{OP})\s*(?P<n>{NUM})\s*(?:{_YEARS}|(?=\s*$)|(?=\s*[,;.)]))")
+_AGE_OP = compile_i(rf"(?P<op>{OP})\s*(?P<n>{NUM})\s*(?:{_YEARS}|(?=\s*$)|(?=\s*[,;.)](?!\d)))")
 _AGE_KEYOP = compile_i(rf"\bage[ds]?\b[^.;\d]{{0,25}}?(?P<op>{OP})\s*(?P<n>{NUM})")
 _AGE_OLDER = compile_i(
-    rf"(?P<n>{NUM})\s*{_YEARS}(?:\s+of\s+age|\s+old)?(?:\s*,)?\s+(?:or|and)\s+(?P<dir>older|over|above|greater|more|up|younger|less|under|below)",
+    rf"(?P<n>{NUM})\s*{_YEARS}(?:\s+of\s+age|\s+old)?(?:\s*,)?\s+(?:or|and)\s+(?P<dir>older|over|above|greater|more|up|younger|less|under|below)"
+    # "15 years and less than or equal to 70 years": the word opens the next bound, not this one's direction
+    r"(?!\s+(?:than|or\s+equal|to\s+\d))",
 )
+# "not older than 75 years", "younger than 70 years", "older than 18 years"
+_AGE_THAN = compile_i(
+    rf"(?P<neg>\b(?:not|no)\s+)?\b(?P<dir>older|younger)\s+than\s+(?P<n>{NUM})\s*(?:{_YEARS})?"
+)
+_OP_BEFORE = compile_i(rf"{OP}\s*$")
 _AGED_N = compile_i(rf"\baged?\s*(?:of\s*)?(?:≥|>=)?\s*(?P<n>{NUM})\s*\+")
 _YEARS_WORD = compile_i(_YEARS)  # cheap necessary test of _NUM_YEARS (numbers tried at every position)
 _NUM_YEARS = compile_i(rf"{NUM}\s*{_YEARS}")
@@ -73,12 +82,17 @@ def age_atoms(text: str) -> list[Atom]:
     out: list[Atom] = []
     taken: list[tuple[int, int]] = []
     for m in _AGE_RANGE.finditer(text):
-        a, b = num_of(m.group("a")), num_of(m.group("b"))
+        a, b = num_of(m.group("a") or m.group("c")), num_of(m.group("b") or m.group("d"))
+        if m.group("a") and (
+            (m.group("sep").lower() == "and" and not m.group(0).lower().startswith("between"))
+            or _OP_BEFORE.search(text[max(0, m.start() - 30) : m.start()])
+        ):
+            continue  # ">= 18 and 75 years or younger": two bounds of their own, not a range "18 and 75"
         if a is not None and b is not None and 0 < a < b <= 120:
             out.append(_atom("age", ">=", m.span(), text, value=a, unit="years"))
             out.append(_atom("age", "<=", m.span(), text, value=b, unit="years"))
             taken.append(m.span())
-    for rx in (_AGE_OLDER, _AGE_KEYOP, _AGE_OP, _AGED_N):
+    for rx in (_AGE_OLDER, _AGE_THAN, _AGE_KEYOP, _AGE_OP, _AGED_N):
         for m in rx.finditer(text):
             if any(s <= m.start() < e for s, e in taken):
                 continue
@@ -93,6 +107,9 @@ def age_atoms(text: str) -> list[Atom]:
                 )
             elif rx is _AGED_N:
                 op = ">="
+            elif rx is _AGE_THAN:
+                older = m.group("dir").lower() == "older"
+                op = (">" if older else "<") if not m.group("neg") else ("<=" if older else ">=")
             else:
                 op = op_of(m.group("op")) or ">="
             if (

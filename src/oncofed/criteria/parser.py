@@ -37,7 +37,7 @@ from oncofed.criteria.segment import Segment, segment
 from oncofed.criteria.structure import organise
 from oncofed.domain.criteria import Atom, Criterion, Section
 
-PARSER_VERSION = "criteria-6"  # issue 15, fourth pass
+PARSER_VERSION = "criteria-7"  # verdict guards, second pass (age ranges, applicability, stable doses)
 MAX_INPUT_CHARS = 2_000_000  # beyond this the text is cut (reported in ParseResult.warnings)
 
 # Atom kinds whose truth depends on context (negation / history / hypothesis); numeric thresholds do not.

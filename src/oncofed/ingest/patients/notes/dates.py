@@ -216,6 +216,28 @@ _LAST_DOSE = re.compile(
 )
 
 
+# a date of an assessment, not of the treatment: "(PD on CT 02/05/2025)", "progression 03/2024", "restaging 06/2024"
+_ASSESSED = re.compile(
+    r"\b(?:PD|progress\w*|relapse\w*|recurren\w*|restag\w*|re-?evaluat\w*|response|imaging|scan|CT|MRI|PET)\b"
+    r"[^\d;]{0,20}$",
+    re.IGNORECASE,
+)
+
+
+def _given_range(text: str, region: list[DateMention], floor: int) -> list[DateMention]:
+    """The dates of a treatment's stated range ("01/2025 to 14/04/2025", "2019-2021") when the region also
+    dates an assessment after it ("(PD on CT 02/05/2025)"): the range end is the last dose, not the scan.
+    Empty when the region names no assessment or no range (then every date of the region counts)."""
+    assessed = [d for d in region if _ASSESSED.search(text, max(floor, d.start - 30), d.start)]
+    given = [d for d in region if d not in assessed]
+    if not assessed or not given:
+        return []
+    ranged = len(given) >= 2 or any(
+        "-" in text[d.start : d.end] or "–" in text[d.start : d.end] for d in given
+    )
+    return given if ranged else []
+
+
 def dated(text: str, kind: str, start: int, end: int, fields: dict[str, Any]) -> dict[str, Any]:
     """`fields` of a fact with the dates the note gives it: a treatment's end (and start) from the dates
     after it up to the next line of therapy ("09/2023-01/2024", "completed 02/2024", "last dose
@@ -239,7 +261,9 @@ def dated(text: str, kind: str, start: int, end: int, fields: dict[str, Any]) ->
             return fields
         # the latest day the treatment may have ended ("02/2024": 29 February): a treatment's end is
         # one day for every evaluator (the vectorised one keeps one end day per treatment row)
+        given = _given_range(text, region, sent[0])
         stated = [d for d in region if _LAST_DOSE.search(text, max(sent[0], d.start - 25), d.start)]
+        stated = stated or given
         attrs["end"] = max(d.latest for d in (stated or region)).isoformat()
         attrs["start"] = min(d.earliest for d in region).isoformat()
     else:
