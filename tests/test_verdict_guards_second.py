@@ -80,6 +80,17 @@ def test_one_sided_bounds_in_words(n: int, bound: str) -> None:
     assert _bounds(text) == [({**_LOWER, **_UPPER}[bound], n)], text
 
 
+def test_after_the_age_keyword_the_unit_may_go_unsaid_but_not_elsewhere() -> None:
+    assert _bounds("Age 18 or older") == [(">=", 18.0)]
+    assert _bounds("Patients aged 65 or over") == [(">=", 65.0)]
+    assert _bounds("Patients aged 18 to 75 years: male or female") == [("<=", 75.0), (">=", 18.0)]
+    assert _bounds("Body surface area of at least 1.5 m2 for patients aged 16-17") == [
+        ("<=", 17.0),
+        (">=", 16.0),
+    ]
+    assert _bounds("Platelets 100 or more, 5 years of follow-up") == []
+
+
 def test_a_patient_inside_a_range_in_words_is_not_excluded_and_one_outside_is() -> None:
     c = parse(
         "- Histologically confirmed acute lymphoblastic leukaemia\n"
@@ -112,6 +123,7 @@ def test_an_age_saying_whom_a_line_applies_to_is_its_condition_in_every_wording(
         "Adolescents aged 12-17 years weigh at least 40 kg at screening": "Adolescents",
         "Patients aged 16-17 years need a body surface area of at least 1.5 m2": "surface",
         "Patients aged 60 years or older must have an ejection fraction of at least 50 %": "ejection",
+        "For participants aged 80 or older, a geriatric assessment is required": "assessment is",
     }
     c = parse("\n".join(f"- {line}" for line in lines))
     for line, words in lines.items():

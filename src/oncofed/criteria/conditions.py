@@ -211,7 +211,8 @@ _THEIR = compile_i(r"\b(?:their|his|her)\s+(?:[\w-]+\s+)?$")
 _PRESUPPOSED_KINDS = {"brain_metastases", "metastasis", "leptomeningeal_disease", "comorbidity", "infection"}
 
 
-# "Patients aged 15-17 years weigh >= 50 kg": an age subject followed by what it asks (no modal verb)
+# "Patients aged 15-17 years weigh >= 50 kg": an age subject followed by what it asks (no modal verb); not
+# a colon ("Patients aged 18 to 75 years: male or female" states the age)
 _AGE_SUBJECT = compile_i(
     r"^\W*(?:all\s+|any\s+)?(?:patients?|participants?|subjects?|children|adolescents?|adults?|those|individuals?)"
     r"\s+(?:aged?|age[ds]|between|who\s+are)\b[^.;,:]{0,50}?"

@@ -44,7 +44,8 @@ _AGE_RANGE = compile_i(
 _AGE_OP = compile_i(rf"(?P<op>{OP})\s*(?P<n>{NUM})\s*(?:{_YEARS}|(?=\s*$)|(?=\s*[,;.)](?!\d)))")
 _AGE_KEYOP = compile_i(rf"\bage[ds]?\b[^.;\d]{{0,25}}?(?P<op>{OP})\s*(?P<n>{NUM})")
 _AGE_OLDER = compile_i(
-    rf"(?P<n>{NUM})\s*{_YEARS}(?:\s+of\s+age|\s+old)?(?:\s*,)?\s+(?:or|and)\s+(?P<dir>older|over|above|greater|more|up|younger|less|under|below)"
+    # "aged 70 or older": after the age keyword the unit may go unsaid
+    rf"(?P<n>{NUM})\s*(?:{_YEARS}|(?<=\bage\s\d\d)|(?<=\baged\s\d\d))(?:\s+of\s+age|\s+old)?(?:\s*,)?\s+(?:or|and)\s+(?P<dir>older|over|above|greater|more|up|younger|less|under|below)"
     # "15 years and less than or equal to 70 years": the word opens the next bound, not this one's direction
     r"(?!\s+(?:than|or\s+equal|to\s+\d))",
 )
