@@ -153,7 +153,9 @@ def side_by_side(baseline: str, after: str, rounds: int, repeats: int, front_end
         "The same French facts before and after, byte for byte: `benchmarks/french_dump.py` (the French and "
         "English dev notes, their accent-less, upper-case, mixed and per-line variants, 400 cut fragments, "
         "the English notes of `../shared/data`; languages, rewrites with every offset mapped back, facts, "
-        "criteria), then `cmp`.",
+        "criteria), then `cmp`; since 1395b11 a line whose language the model can no longer change is "
+        "`decided_by` 'words' (was 'model' or 'text'): its language, and everything else, is unchanged "
+        "(the dumps compared with `decided_by` removed).",
     ]
     return "\n".join(lines)
 
