@@ -49,7 +49,10 @@ def main(out_path: str) -> int:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
-        print("usage: python -m benchmarks.criteria_dump OUT_FILE", file=sys.stderr)
-        raise SystemExit(2)
-    raise SystemExit(main(sys.argv[1]))
+    import argparse
+
+    ap = argparse.ArgumentParser(
+        prog="python -m benchmarks.criteria_dump", description=__doc__.split("\n\n")[0]
+    )
+    ap.add_argument("out", help="the file to write (outside the repository, e.g. /tmp/after.txt)")
+    raise SystemExit(main(ap.parse_args().out))

@@ -21,7 +21,6 @@ from __future__ import annotations
 import json
 import os
 import random
-import sys
 from pathlib import Path
 
 os.environ.setdefault("LOGURU_LEVEL", "WARNING")
@@ -96,4 +95,10 @@ def main(out_path: str) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1]))
+    import argparse
+
+    ap = argparse.ArgumentParser(
+        prog="python -m benchmarks.french_dump", description=__doc__.split("\n\n")[0]
+    )
+    ap.add_argument("out", help="the file to write (outside the repository, e.g. /tmp/after.txt)")
+    raise SystemExit(main(ap.parse_args().out))
