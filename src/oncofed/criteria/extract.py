@@ -206,6 +206,26 @@ def reproduction_atoms(text: str) -> list[Atom]:
     return out
 
 
+# A criterion about the people the patient lives with ("household contacts of immunocompromised people",
+# "close contacts: children < 1 year old"): its ages and conditions are not the patient's own.
+_OTHERS_CONTACT = compile_i(
+    r"\b(?:household|close|family|home)\s+contacts?\b|\bcontacts?\s+(?:at\s+home|in\s+the\s+household)\b"
+    r"|\b(?:lives?|living|resides?|residing)\s+with\s+(?:(?:an?|any|someone|somebody|people|persons?|"
+    r"who|is|are)\s+)*(?:immuno(?:compromised|suppressed|deficient)\s+(?:people|persons?|individuals?|hosts?|"
+    r"family|household|relatives?|members?|child(?:ren)?|partners?)|pregnant\s+(?:women|woman|partners?)|infants?"
+    r"|child(?:ren)?\s+(?:under|<|younger))"
+)
+
+
+def others_contact_atom(text: str, low: str) -> Atom | None:
+    """One non-evaluable atom for a criterion about the patient's contacts, else None (the caller then
+    keeps no other atom: an age or an HIV infection named there is the contact's, never the patient's)."""
+    if not has_any(low, ("contact", "live", "living", "resid")):
+        return None
+    m = _OTHERS_CONTACT.search(text)
+    return _atom("non_evaluable", "present", m.span(), text, code="household_contacts") if m else None
+
+
 def non_evaluable_atoms(text: str) -> list[Atom]:
     out = []
     for code, rx in _NON_EVAL:
@@ -361,6 +381,16 @@ _WNL = compile_i(r"\b(?:within\s+(?:the\s+)?normal\s+(?:limits|range)|wnl|normal
 
 
 _ULN_ONLY = {"ast", "alt"}
+# LVEF has a lower limit of normal only ("LVEF within normal limits", "LVEF out of normal limits", "LVEF
+# below the institutional LLN", "LVEF >= LLN"): read as 50 %, the lowest LLN in common use (protocols and
+# ASE/EACVI 2015: 52 % men, 54 % women), so a patient is only ever found below it when below every
+# institution's limit (a wrong exclusion is worse than a wrong "within limits" near the cut-off)
+LVEF_LLN = 50.0
+_LVEF_NORMAL = compile_i(
+    r"(?:(?P<below>\bout\s*(?:side)?(?:\s+of)?|\bnot\s+within|\bbelow|\bunder|\bless\s+than|\blower\s+than|<|"
+    r"\babnormal)\s*)?(?:the\s+)?(?:institutional\s+)?(?:normal\s+(?:limits?|range|values?)|lower\s+limits?\s+of\s+"
+    r"(?:the\s+)?(?:institutional\s+)?normal|\blln\b|\bwnl\b)"
+)
 
 
 def lab_atoms(text: str) -> list[Atom]:
@@ -380,6 +410,14 @@ def lab_atoms(text: str) -> list[Atom]:
     for i, mention in enumerate(mentions):
         nxt = mentions[i + 1].start if i + 1 < len(mentions) else len(text)
         window = text[mention.end : min(nxt, mention.end + 90)]
+        lvef = _LVEF_NORMAL.search(window) if mention.code == "lvef" else None
+        if lvef and lvef.start() < 45 and not any(c.isdigit() for c in window[: lvef.start()]):
+            for target in [*pending, mention]:
+                op = "<" if lvef.group("below") else ">="
+                span = (target.start, mention.end + lvef.end())
+                out.append(_atom("lab", op, span, text, value=LVEF_LLN, unit="%", code=target.code))
+            pending = []
+            continue
         m = _THRESH.search(window)
         if m and m.group("n") is None and not m.group("uln"):
             m = None

@@ -1,0 +1,178 @@
+"""Issue 15, sixth pass: classes of error found on the blind verdict set's read folds and the notes gold,
+each on small cases written for the class (not copied from the sets), also run through the vectorised
+evaluator."""
+
+from __future__ import annotations
+
+from oncofed.criteria import parse_eligibility
+from oncofed.domain import Outcome, Section
+from tests.test_verdict_classes_fourth import note, outcome, parse, same_in_batch
+
+
+def _atoms(text: str, section: Section = Section.EXCLUSION) -> list[tuple[str, str | None, str, object]]:
+    criteria = parse_eligibility(text, default_section=section).criteria
+    return [(a.kind, a.code, a.operator, a.value) for c in criteria for a in c.atoms]
+
+
+def _facts(text: str, kind: str) -> list[tuple[str | None, bool, dict[str, object]]]:
+    return [(f.code, f.negated, dict(f.attributes)) for f in note(text).facts if f.kind == kind]
+
+
+# --- notes: what was not done, brain metastases by lobe, chemoradiation -----------------------------
+
+
+def test_a_procedure_that_could_not_be_performed_is_not_a_treatment_received() -> None:
+    for text in (
+        "Papillary thyroid cancer with a large neck mass: unable to perform thyroidectomy, s/p neck RT.",
+        "Rectal adenocarcinoma cT4. Could not undergo surgery given his frailty; chemoRT 2024.",
+    ):
+        received = {code for code, negated, _ in _facts(text, "treatment") if not negated}
+        assert not received & {"thyroidectomy", "surgery"}, text
+    done = _facts("Papillary thyroid cancer. Total thyroidectomy 2021, then RAI.", "treatment")
+    assert "thyroidectomy" in {code for code, negated, _ in done if not negated}
+
+
+def test_a_metastasis_named_by_its_brain_lobe_is_a_brain_metastasis() -> None:
+    for text in (
+        "Metastatic NSCLC. Brain: L parietal met resected 2024, MRI stable since.",
+        "Metastatic melanoma; cerebellar metastasis treated with SRS 2023.",
+    ):
+        assert ("brain", False) in {(code, negated) for code, negated, _ in _facts(text, "metastasis")}, text
+    assert ("brain", True) in {
+        (code, negated)
+        for code, negated, _ in _facts("Metastatic NSCLC. No brain mets on MRI.", "metastasis")
+    }
+
+
+def test_any_history_of_brain_metastases_is_violated_by_treated_stable_ones() -> None:
+    criteria = parse(
+        "Metastatic breast cancer.",
+        "Any history of brain metastases or any other active central nervous system disease.",
+    )
+    treated = note("Metastatic breast cancer. Frontal lobe metastasis resected + SRS 2023, MRI 2025 stable.")
+    never = note("Metastatic breast cancer, bone mets. MRI brain 2025: no brain metastases.")
+    assert outcome(criteria, treated, "Any history") is Outcome.VIOLATED
+    assert outcome(criteria, never, "Any history") is Outcome.SATISFIED
+    same_in_batch(criteria, [treated, never])
+    # "active" written before the brain metastases still asks for active ones
+    assert _atoms("Active brain metastases.")[0][:2] == ("brain_metastases", None)
+    active = parse_eligibility("Active brain metastases.", default_section=Section.EXCLUSION)
+    assert active.criteria[0].atoms[0].attributes["status"] == "active"
+
+
+def test_a_bare_count_of_brain_metastases_is_no_presence() -> None:
+    # "3 metastases in the brain" whose comparison sign was lost: a single metastasis must not violate it
+    assert not [a for a in _atoms("4 metastases in the brain.") if a[0] == "brain_metastases"]
+    assert ("metastasis", "brain", ">", 3.0) in _atoms("More than 3 brain metastases.")
+
+
+def test_chemoradiation_without_a_setting_is_no_line_for_advanced_disease() -> None:
+    facts = _facts("Cervical SCC FIGO IIIB 2022 -> cisplatin chemoRT + brachy, CR.", "treatment")
+    settings = {code: attrs.get("setting") for code, negated, attrs in facts if not negated}
+    assert settings["cisplatin"] == "definitive" and settings["radiotherapy"] == "definitive"
+    assert settings.get("chemotherapy") == "definitive"
+    criteria = parse("At least one prior line of systemic therapy for metastatic disease.")
+    naive = note(
+        "Cervical SCC FIGO IIIB 2022 -> cisplatin chemoRT, CR. Lung mets 2024; no systemic therapy since."
+    )
+    treated = note(
+        "Cervical SCC FIGO IIIB 2022 -> cisplatin chemoRT, CR. Lung mets 2024: 1L carboplatin/paclitaxel."
+    )
+    assert outcome(criteria, naive, "At least one") is Outcome.VIOLATED
+    assert outcome(criteria, treated, "At least one") is Outcome.SATISFIED
+    same_in_batch(criteria, [naive, treated])
+    palliative = _facts(
+        "Metastatic NSCLC: palliative chemoradiation to the chest for metastatic disease.", "treatment"
+    )
+    assert {attrs.get("setting") for _, _, attrs in palliative} == {"metastatic"}
+
+
+def test_a_drug_or_a_time_word_before_radiotherapy_is_not_its_site() -> None:
+    for text in (
+        "Anal SCC T2N0: mitomycin chemoRT 2023.",
+        "Cervical SCC 2022: cisplatin chemoRT. Postmenopausal after chemoRT.",
+    ):
+        sites = {attrs.get("site") for code, _, attrs in _facts(text, "treatment") if code == "radiotherapy"}
+        assert sites == {None}, (text, sites)
+    sites = {
+        attrs.get("site")
+        for code, _, attrs in _facts("Breast cancer: whole breast radiotherapy 2022.", "treatment")
+    }
+    assert "whole breast" in sites
+
+
+# --- criteria: household contacts, LVEF limits of normal, appetite stimulants, lead-ins, doses --------
+
+
+def test_a_criterion_about_household_contacts_never_reads_the_patients_own_facts() -> None:
+    for text in (
+        "Household contacts: children < 1 year old, pregnant women or immunocompromised people (HIV, transplant).",
+        "Patients who live with immunocompromised people.",
+    ):
+        assert _atoms(text) == [("non_evaluable", "household_contacts", "present", None)], text
+    assert ("infection", "hiv", "present", None) in _atoms("Patients living with HIV.")
+    criteria = parse(
+        "Soft tissue sarcoma.",
+        "Household contacts who are children < 1 year old or immunocompromised hosts (AIDS, organ transplant).",
+    )
+    hiv = note("Leiomyosarcoma of the thigh, 2023. HIV positive on ART, CD4 600. Lives alone.")
+    assert outcome(criteria, hiv, "Household contact") is Outcome.UNKNOWN
+    same_in_batch(criteria, [hiv])
+
+
+def test_lvef_within_or_out_of_normal_limits_is_read_against_the_lowest_lln() -> None:
+    assert _atoms("LVEF out of normal limits.") == [("lab", "lvef", "<", 50.0)]
+    assert _atoms("LVEF below the institutional lower limit of normal.") == [("lab", "lvef", "<", 50.0)]
+    assert _atoms("LVEF >= LLN by echocardiogram.", Section.INCLUSION) == [("lab", "lvef", ">=", 50.0)]
+    assert _atoms("LVEF within normal limits.", Section.INCLUSION) == [("lab", "lvef", ">=", 50.0)]
+    assert _atoms("LVEF >= 55 % or within normal limits.", Section.INCLUSION)[0] == (
+        "lab",
+        "lvef",
+        ">=",
+        55.0,
+    )
+    assert ("lab", "bilirubin", "<=", 1.0) in _atoms("Bilirubin within normal limits.", Section.INCLUSION)
+    criteria = parse("Sarcoma.", "Cardiac disease: LVEF out of normal limits.")
+    low = note("Leiomyosarcoma, lung mets. LVEF 41% on echo 02/2025.")
+    normal = note("Leiomyosarcoma, lung mets. LVEF 62% on echo 02/2025.")
+    assert outcome(criteria, low, "LVEF out of") is Outcome.VIOLATED
+    assert outcome(criteria, normal, "LVEF out of") is Outcome.SATISFIED
+    same_in_batch(criteria, [low, normal])
+
+
+def test_a_topic_lead_in_is_no_requirement_of_its_own() -> None:
+    assert _atoms("Cardiac disease: myocardial infarction within 6 months.") == [
+        ("comorbidity", "myocardial_infarction", "present", None)
+    ]
+    assert {a[1] for a in _atoms("Infection: active hepatitis B or C.")} == {"hepatitis_b", "hepatitis_c"}
+    # a lead-in with nothing after it is the criterion itself
+    assert ("comorbidity", "cardiovascular_disease", "present", None) in _atoms("Cardiac disease: any.")
+
+
+def test_a_cumulative_dose_limit_is_not_the_receipt_of_the_drug() -> None:
+    for text in (
+        "Prior cumulative doxorubicin dose > 400 mg/m2.",
+        "Prior doxorubicin at a cumulative dose above 360 mg/m2.",
+        "Cumulative dose of anthracyclines in excess of 450 mg/m2.",
+    ):
+        assert [a[:2] for a in _atoms(text)] == [("non_evaluable", "cumulative_dose")], text
+    assert ("prior_therapy", "anthracycline", "present", None) in _atoms("Prior anthracycline therapy.")
+    criteria = parse("Sarcoma.", "Prior cumulative doxorubicin dose > 400 mg/m2.")
+    treated = note("Leiomyosarcoma, lung mets 2023 -> doxorubicin x5 (cum 375 mg/m2).")
+    assert outcome(criteria, treated, "cumulative") is Outcome.UNKNOWN
+    same_in_batch(criteria, [treated])
+
+
+def test_appetite_stimulants_by_name_brand_and_class() -> None:
+    criteria = parse(
+        "Cancer cachexia.",
+        "Currently taking dronabinol (MARINOL®), megestrol acetate (MEGACE®), or any prescription medication "
+        "intended to increase appetite.",
+    )
+    atoms = [a for a in criteria[1].atoms if a.kind == "prior_therapy"]
+    assert len(atoms) == 3 and len({a.attributes.get("group") for a in atoms}) == 1  # alternatives
+    on_it = note("NSCLC with cachexia. Meds: megestrol 160 mg daily for appetite, omeprazole.")
+    none = note("NSCLC with cachexia. Meds: omeprazole. No appetite stimulants.")
+    assert outcome(criteria, on_it, "Currently taking") is Outcome.VIOLATED
+    assert outcome(criteria, none, "Currently taking") is not Outcome.VIOLATED
+    same_in_batch(criteria, [on_it, none])
