@@ -176,3 +176,42 @@ def test_appetite_stimulants_by_name_brand_and_class() -> None:
     assert outcome(criteria, on_it, "Currently taking") is Outcome.VIOLATED
     assert outcome(criteria, none, "Currently taking") is not Outcome.VIOLATED
     same_in_batch(criteria, [on_it, none])
+
+
+# --- notes: adenomas, a past history's cancer -------------------------------------------------------
+
+
+def test_any_adenoma_is_decided_by_the_polyps_histology() -> None:
+    criteria = parse("At least one adenoma removed at screening colonoscopy.")
+    adenoma = note("Screening colonoscopy 2019: 3 polyps removed, histology: tubulovillous adenoma, LGD.")
+    hyperplastic = note("Screening colonoscopy 2019: 2 polyps removed, histology: hyperplastic, no adenoma.")
+    assert outcome(criteria, adenoma, "adenoma") is Outcome.SATISFIED
+    assert outcome(criteria, hyperplastic, "adenoma") is Outcome.VIOLATED
+    same_in_batch(criteria, [adenoma, hyperplastic])
+    # an adenocarcinoma is no adenoma, and a cancer's own histology still decides when there is one
+    crc = _facts("Sigmoid adenocarcinoma pT2N0 on colectomy 2023.", "comorbidity")
+    assert "adenoma" not in {code for code, _, _ in crc}
+
+
+def _primary(text: str) -> tuple[str | None, set[str]]:
+    facts = note(text).facts
+    primary = next((f.code for f in facts if f.kind == "primary_cancer"), None)
+    others = {
+        str(f.attributes.get("cancer")) for f in facts if f.code == "prior_malignancy" and not f.negated
+    }
+    return primary, others
+
+
+def test_a_cancer_under_a_past_history_heading_is_not_the_primary() -> None:
+    assert _primary(
+        "Clinic 02/2025, 66 y/o M. PMH: prostate adenocarcinoma 2012, prostatectomy, PSA undetectable. HTN.\n"
+        "Now: NSCLC adenocarcinoma, stage IV (bone mets) dx 11/2024."
+    ) == ("LUAD", {"PRAD"})
+    assert (
+        _primary(
+            "Past medical history: melanoma of the back 2010, excised. Today: metastatic colon cancer, liver mets."
+        )[0]
+        == "COAD"
+    )
+    # the only cancer of the note stays the primary, even under the heading
+    assert _primary("PMH: breast cancer 2019, lumpectomy + RT. Now liver mets, ER+.")[0] == "BRCA"

@@ -181,6 +181,13 @@ def histology(atom: Atom, v: PatientView, day: date) -> AtomResult:
     """The histology of the primary cancer, as the diagnosis was written ("oesophageal SCC"), else as its
     OncoTree name says (a structured record's code); another named histology says no."""
     code, fact = v.primary_cancer()
+    if (atom.code or "").lower() == "adenoma":  # "any adenoma found on colonoscopy": a benign polyp recorded
+        found_adenoma = v.positive("comorbidity", "adenoma")
+        if found_adenoma:
+            return AtomResult(True, "adenoma recorded", found_adenoma[0])
+        no_adenoma = v.negative("comorbidity", "adenoma")
+        if no_adenoma and not code:
+            return AtomResult(False, "no adenoma (recorded)", no_adenoma[0])
     if not code or fact is None:
         return unknown("primary cancer diagnosis (histology)")
     said = (

@@ -34,7 +34,7 @@ from oncofed.ingest.patients.notes import (
     values,
 )
 from oncofed.ingest.patients.notes.dates import dated
-from oncofed.ingest.patients.notes.lowered import compile_i
+from oncofed.ingest.patients.notes.lowered import compile_i, lowered
 from oncofed.ingest.patients.notes.mentions import Target
 from oncofed.ingest.patients.notes.text import clauses, containing, fast_i, sentences, words_re
 
@@ -127,7 +127,7 @@ def extract(text: str, note_id: str, source: str) -> PatientProfile:
     found = mentions.targets(
         text, [(s, e, "SITE", site) for s, e, site in sites.site_spans(text, advanced, tissue)]
     )
-    primary = _refined(_first_cancer(found), found)
+    primary = _refined(_first_cancer(found, text), found)
     if primary is not None:
         add(
             "primary_cancer",
@@ -283,8 +283,26 @@ def _with_histology(text: str, t: Target) -> str:
     return " ".join(m.group(1).split()) + " " + t.text
 
 
-def _first_cancer(found: list[Target]) -> Target | None:
-    return next((t for t in found if t.label == "CANCER" and not t.negated and t.scope is None), None)
+# "PMH: prostate adenocarcinoma 2015 ... Now: NSCLC stage IV": a cancer in the sentence of a past-history
+# heading is another malignancy of the history when the note names a cancer elsewhere
+_PAST_HISTORY = compile_i(
+    r"\b(?:pmhx?|past\s+(?:medical\s+|oncologic(?:al)?\s+)?history|medical\s+history|other\s+history)\s*:"
+)
+
+
+def _first_cancer(found: list[Target], text: str = "") -> Target | None:
+    cancers = [t for t in found if t.label == "CANCER" and not t.negated and t.scope is None]
+    if len(cancers) > 1 and ("pmh" in lowered(text) or "history" in lowered(text)):
+        sents = sentences(text)
+
+        def past(t: Target) -> bool:
+            sent = containing(sents, t.start) or (t.start, t.start)
+            return bool(_PAST_HISTORY.search(text, sent[0], t.start))
+
+        current = [t for t in cancers if not past(t)]
+        if current:
+            return current[0]
+    return cancers[0] if cancers else None
 
 
 _HISTOLOGY_WORDS = compile_i(
