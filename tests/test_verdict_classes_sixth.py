@@ -215,3 +215,46 @@ def test_a_cancer_under_a_past_history_heading_is_not_the_primary() -> None:
     )
     # the only cancer of the note stays the primary, even under the heading
     assert _primary("PMH: breast cancer 2019, lumpectomy + RT. Now liver mets, ER+.")[0] == "BRCA"
+
+
+# --- weight loss: criteria thresholds over a period, the loss a note gives ----------------------------
+
+
+def _loss(text: str) -> tuple[float, float | None] | None:
+    f = next((f for f in note(text).facts if f.kind == "weight_loss"), None)
+    return (float(f.value), f.attributes.get("months")) if f else None
+
+
+def test_weight_loss_thresholds_and_their_period_are_read_from_criteria() -> None:
+    def atoms(text: str) -> list[tuple[str, object, dict[str, object]]]:
+        criteria = parse_eligibility(text, default_section=Section.INCLUSION).criteria
+        return [
+            (a.operator, a.value, a.attributes) for c in criteria for a in c.atoms if a.kind == "weight_loss"
+        ]
+
+    assert atoms("Unintentional weight loss of more than 5% within the past 3 months.") == [
+        (">", 5.0, {"months": 3.0})
+    ]
+    assert atoms("At least 10% loss of body weight over 6 months.") == [(">=", 10.0, {"months": 6.0})]
+    assert atoms("Weight loss >= 2% from the highest weight.") == [(">=", 2.0, {"months": None})]
+    assert atoms("Weight loss > 10 kg.") == [] and atoms("Body weight >= 40 kg.") == []
+
+
+def test_a_notes_weight_loss_stated_in_percent_kilograms_or_from_the_highest_weight() -> None:
+    assert _loss("Reports 7% weight loss over 3 months, appetite poor.") == (7.0, 3.0)
+    assert _loss("Lost 9 kg in the past 2 months. Weight 81 kg.") == (10.0, 2.0)
+    assert _loss("Wt 57 kg today; usual weight 60 kg.") == (5.0, None)
+    assert _loss("Weight 88.0 kg; highest in last 6 months 90.0 kg.") == (2.2, 6.0)
+    assert _loss("Lost 9 kg over 2 months.") is None  # no weight to relate it to
+    assert _loss("Plan: dietitian, aim for weight loss of 5 kg. Wt 95 kg.") is None
+
+
+def test_weight_loss_criteria_decide_only_where_the_periods_make_it_certain() -> None:
+    criteria = parse("Weight loss of at least 5% in the last 6 months.")
+    lost = note("Pancreatic adenocarcinoma. Lost 6 kg over 3 months; weight now 60 kg.")
+    stable = note("Pancreatic adenocarcinoma. Weight 70.0 kg, highest in last 6 months 71.0 kg.")
+    short = note("Pancreatic adenocarcinoma. 2% weight loss over the past 2 months.")
+    assert outcome(criteria, lost, "Weight loss") is Outcome.SATISFIED  # 9.1 % within 3 of the 6 months
+    assert outcome(criteria, stable, "Weight loss") is Outcome.VIOLATED  # 1.4 % from the 6 months' highest
+    assert outcome(criteria, short, "Weight loss") is Outcome.UNKNOWN  # 2 % in 2 months: 6 months unknown
+    same_in_batch(criteria, [lost, stable, short])

@@ -36,6 +36,7 @@ from oncofed.criteria.french import parse_french
 from oncofed.criteria.logic import relate
 from oncofed.criteria.segment import Segment, segment
 from oncofed.criteria.structure import organise
+from oncofed.criteria.weight import weight_loss_atoms
 from oncofed.domain.criteria import Atom, Criterion, Section
 
 PARSER_VERSION = "criteria-7"  # verdict guards, second pass (age ranges, applicability, stable doses)
@@ -128,6 +129,7 @@ def extract_atoms(text: str, heading: str | None = None) -> list[Atom]:
         *(reproduction_atoms(text) if _has(low, _REPRO_WORDS) else ()),
         *(performance_atoms(text) if _has(low, _PS_WORDS) else ()),
         *(life_expectancy_atoms(text) if "life" in low else ()),
+        *weight_loss_atoms(text, low),
         *lab_atoms(text),
         *cancers,
         *histology_atoms(text, cancers),

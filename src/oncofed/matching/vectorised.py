@@ -265,6 +265,7 @@ KEYED_KINDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "pregnancy": (("pregnancy", "menopausal_status", "childbearing_potential"), ("sex",)),
     "breastfeeding": (("breastfeeding", "menopausal_status", "childbearing_potential"), ("sex",)),
     "life_expectancy": (("life_expectancy",), ()),
+    "weight_loss": (("weight_loss",), ()),
     "non_evaluable": ((), ()),
     "permission": ((), ()),
     "childbearing_potential": (("menopausal_status", "childbearing_potential"), ("sex",)),
