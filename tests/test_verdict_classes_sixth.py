@@ -258,3 +258,30 @@ def test_weight_loss_criteria_decide_only_where_the_periods_make_it_certain() ->
     assert outcome(criteria, stable, "Weight loss") is Outcome.VIOLATED  # 1.4 % from the 6 months' highest
     assert outcome(criteria, short, "Weight loss") is Outcome.UNKNOWN  # 2 % in 2 months: 6 months unknown
     same_in_batch(criteria, [lost, stable, short])
+
+
+# --- exercise: minutes a week ------------------------------------------------------------------------
+
+
+def _exercise(text: str) -> tuple[float, bool] | None:
+    f = next((f for f in note(text).facts if f.kind == "exercise"), None)
+    return (float(f.value), bool(f.attributes.get("at_least"))) if f else None
+
+
+def test_minutes_of_exercise_a_week_are_summed_over_the_activities_a_note_names() -> None:
+    assert _exercise("Cycles 40 min 3 times a week, pilates 50 min/week.") == (170.0, False)
+    assert _exercise("Walks 20 min daily.") == (140.0, False)
+    assert _exercise("Swims 2x/week for 45 min and plays tennis on weekends.") == (90.0, True)
+    assert _exercise("No regular exercise; desk job.") == (0.0, False)
+    assert _exercise("Recommended: brisk walking 30 min daily.") is None  # a recommendation, not her habit
+
+
+def test_exercise_criteria_in_minutes_a_week() -> None:
+    criteria = parse("Less than 90 minutes of moderate exercise per week.")
+    active = note("Breast cancer stage I, 2023. Jogs 3x/week 40 min.")
+    inactive = note("Breast cancer stage I, 2023. Walks 15 min/wk, otherwise sedentary.")
+    partly = note("Breast cancer stage I, 2023. Walks 30 min/wk + gardening weekly.")
+    assert outcome(criteria, active, "Less than 90") is Outcome.VIOLATED
+    assert outcome(criteria, inactive, "Less than 90") is Outcome.SATISFIED
+    assert outcome(criteria, partly, "Less than 90") is Outcome.UNKNOWN  # gardening: minutes unknown
+    same_in_batch(criteria, [active, inactive, partly])

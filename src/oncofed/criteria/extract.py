@@ -206,26 +206,6 @@ def reproduction_atoms(text: str) -> list[Atom]:
     return out
 
 
-# A criterion about the people the patient lives with ("household contacts of immunocompromised people",
-# "close contacts: children < 1 year old"): its ages and conditions are not the patient's own.
-_OTHERS_CONTACT = compile_i(
-    r"\b(?:household|close|family|home)\s+contacts?\b|\bcontacts?\s+(?:at\s+home|in\s+the\s+household)\b"
-    r"|\b(?:lives?|living|resides?|residing)\s+with\s+(?:(?:an?|any|someone|somebody|people|persons?|"
-    r"who|is|are)\s+)*(?:immuno(?:compromised|suppressed|deficient)\s+(?:people|persons?|individuals?|hosts?|"
-    r"family|household|relatives?|members?|child(?:ren)?|partners?)|pregnant\s+(?:women|woman|partners?)|infants?"
-    r"|child(?:ren)?\s+(?:under|<|younger))"
-)
-
-
-def others_contact_atom(text: str, low: str) -> Atom | None:
-    """One non-evaluable atom for a criterion about the patient's contacts, else None (the caller then
-    keeps no other atom: an age or an HIV infection named there is the contact's, never the patient's)."""
-    if not has_any(low, ("contact", "live", "living", "resid")):
-        return None
-    m = _OTHERS_CONTACT.search(text)
-    return _atom("non_evaluable", "present", m.span(), text, code="household_contacts") if m else None
-
-
 def non_evaluable_atoms(text: str) -> list[Atom]:
     out = []
     for code, rx in _NON_EVAL:

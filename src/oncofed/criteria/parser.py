@@ -16,7 +16,6 @@ from oncofed.criteria.extract import (
     lab_atoms,
     life_expectancy_atoms,
     non_evaluable_atoms,
-    others_contact_atom,
     performance_atoms,
     reproduction_atoms,
     sex_atoms,
@@ -34,9 +33,10 @@ from oncofed.criteria.extract_clinical import (
 )
 from oncofed.criteria.french import parse_french
 from oncofed.criteria.logic import relate
+from oncofed.criteria.requirements import cumulative_doses, others_contact_atom, topic_heading_dropped
 from oncofed.criteria.segment import Segment, segment
 from oncofed.criteria.structure import organise
-from oncofed.criteria.weight import weight_loss_atoms
+from oncofed.criteria.weight import exercise_atoms, weight_loss_atoms
 from oncofed.domain.criteria import Atom, Criterion, Section
 
 PARSER_VERSION = "criteria-7"  # verdict guards, second pass (age ranges, applicability, stable doses)
@@ -130,6 +130,7 @@ def extract_atoms(text: str, heading: str | None = None) -> list[Atom]:
         *(performance_atoms(text) if _has(low, _PS_WORDS) else ()),
         *(life_expectancy_atoms(text) if "life" in low else ()),
         *weight_loss_atoms(text, low),
+        *exercise_atoms(text, low),
         *lab_atoms(text),
         *cancers,
         *histology_atoms(text, cancers),
@@ -153,9 +154,9 @@ def extract_atoms(text: str, heading: str | None = None) -> list[Atom]:
             replace(a, condition=tuple(inside)) if a is inflammatory else a for a in atoms if a not in inside
         ]
     if ":" in text[:42]:
-        atoms = _topic_heading_dropped(atoms, text)
+        atoms = topic_heading_dropped(atoms, text)
     if "cumulative" in low:
-        atoms = _cumulative_doses(atoms, text)
+        atoms = cumulative_doses(atoms, text)
     if heading and not [a for a in atoms if a.kind not in ("non_evaluable",)]:
         # "Age:" / "Hematopoietic:" lead-ins: parse "<heading> <text>" and keep what falls in the text
         prefix = heading.rstrip(": ") + ": "
@@ -205,47 +206,6 @@ def extract_atoms(text: str, heading: str | None = None) -> list[Atom]:
             more = [*first.attributes.get("also_spans", []), list(a.span)]
             unique[seen[key]] = replace(first, attributes={**first.attributes, "also_spans": more})
     return with_window(unique, text)
-
-
-# "Cardiac disease: LVEF < 50 %", "Infection: active hepatitis B": a lead-in naming the topic of the
-# items after it (the items say which disease; the topic is no requirement of its own)
-_TOPIC_HEADING = re.compile(r"^\s*[A-Za-z][A-Za-z /-]{2,38}:\s")
-_TOPIC_KINDS = {"comorbidity", "infection"}
-
-
-def _topic_heading_dropped(atoms: list[Atom], text: str) -> list[Atom]:
-    m = _TOPIC_HEADING.match(text)
-    if not m:
-        return atoms
-    end = m.end()
-    if not any(a.span and a.span[0] >= end and a.kind != "non_evaluable" for a in atoms):
-        return atoms
-    return [a for a in atoms if not (a.kind in _TOPIC_KINDS and a.span and a.span[1] <= end)]
-
-
-# "cumulative dose of anthracyclines in excess of 450 mg/m²", "prior cumulative doxorubicin dose > 400":
-# a dose received, not the receipt (records give no cumulative dose: the investigator confirms it)
-_CUMULATIVE_BEFORE = compile_i(r"\bcumulative\s+(?:[\w-]+\s+){0,3}$")
-_CUMULATIVE_AFTER = compile_i(r"^\s*(?:\w+\s+){0,2}(?:cumulative\s+)?(?:total\s+)?dose")
-
-
-def _cumulative_doses(atoms: list[Atom], text: str) -> list[Atom]:
-    out = []
-    for a in atoms:
-        if (
-            a.kind == "prior_therapy"
-            and a.span
-            and (
-                _CUMULATIVE_BEFORE.search(text, max(0, a.span[0] - 40), a.span[0])
-                or _CUMULATIVE_AFTER.match(text[a.span[1] : a.span[1] + 40])
-                and "cumulative" in text[max(0, a.span[0] - 40) : a.span[1] + 40].lower()
-            )
-        ):
-            about = {"kind": a.kind, "code": a.code, "operator": a.operator, "value": a.value}
-            a = Atom("non_evaluable", "present", code="cumulative_dose", span=a.span, text=a.text,
-                     attributes={"about": about})  # fmt: skip
-        out.append(a)
-    return out
 
 
 def _seronegative(atom: Atom, text: str) -> Atom:

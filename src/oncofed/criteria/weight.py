@@ -1,9 +1,10 @@
-"""Weight loss thresholds of eligibility criteria: "weight loss > 10 % in the past 6 months",
+"""Weight loss and exercise thresholds of eligibility criteria. Weight loss: "weight loss > 10 % in the past 6 months",
 "≥ 2 % weight loss from the highest weight in the 6 months prior to screening", "lost more than 5 % of
 body weight within 3 months". One `weight_loss` atom: operator and value in percent of body weight,
 `attributes["months"]` the period the loss is measured over (None when the criterion names none).
 A loss in kilograms or pounds is no percentage of an unknown weight: not read (the criterion stays
-for the investigator)."""
+for the investigator). Exercise: minutes per week ("less than 120 minutes of exercise per week"), one
+`exercise` atom, unit "min/week"."""
 
 from __future__ import annotations
 
@@ -58,4 +59,34 @@ def weight_loss_atoms(text: str, low: str) -> list[Atom]:
                 attributes={"months": months},
             )
         )
+    return out
+
+
+# --- exercise: "less than 120 minutes of exercise per week", "≥ 150 min/week of physical activity" ------
+
+_ACTIVITY = (
+    r"(?:(?:moderate|vigorous|moderate[\s-]+to[\s-]+vigorous|moderate[\s-]+intensity|vigorous[\s-]+intensity|"
+    r"structured|regular|aerobic|recreational|leisure[\s-]+time|self-?reported)\s+)*"
+    r"(?:exercise|physical\s+activity|activity|aerobic\s+activity|walking)"
+)
+_PER_WEEK = r"(?:per|a|each|every|/)\s*(?:week|wk)\b"
+_EXERCISE = compile_i(
+    rf"(?P<op0>{OP})\s*(?P<n0>{NUM})\s*(?:minutes?|mins?)\s+(?:of\s+)?{_ACTIVITY}\s*{_PER_WEEK}"
+    rf"|(?P<op1>{OP})\s*(?P<n1>{NUM})\s*(?:minutes?|mins?)\s*{_PER_WEEK}\s+(?:of\s+)?{_ACTIVITY}"
+    rf"|{_ACTIVITY}\s+(?:of\s+)?(?P<op2>{OP})\s*(?P<n2>{NUM})\s*(?:minutes?|mins?)\s*{_PER_WEEK}"
+)
+
+
+def exercise_atoms(text: str, low: str) -> list[Atom]:
+    """Exercise thresholds in minutes per week (`exercise` atoms, unit "min/week")."""
+    if "min" not in low or not ("week" in low or "wk" in low):
+        return []
+    out: list[Atom] = []
+    for m in _EXERCISE.finditer(text):
+        i = next((i for i in range(3) if m.group(f"n{i}")), None)
+        if i is None:
+            continue
+        op, n = op_of(m.group(f"op{i}")), num_of(m.group(f"n{i}"))
+        if op is not None and n is not None and 0 < n <= 2000:
+            out.append(Atom("exercise", op, value=n, unit="min/week", span=m.span(), text=m.group(0)))
     return out

@@ -33,7 +33,7 @@ from oncofed.matching.outcomes import (
     outcome_code,
     statement,
 )
-from oncofed.matching.weight import weight_loss
+from oncofed.matching.weight import exercise, weight_loss
 
 __all__ = [
     "EVALUATORS",
@@ -72,6 +72,7 @@ EVALUATORS: dict[str, Callable[[Atom, PatientView, date], AtomResult]] = {
     "measurable_disease": A.measurable_disease,
     "life_expectancy": A.life_expectancy,
     "weight_loss": weight_loss,
+    "exercise": exercise,
     "prior_malignancy": A.prior_malignancy,
     "infection": A.comorbidity,
     "comorbidity": A.comorbidity,

@@ -266,6 +266,7 @@ KEYED_KINDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "breastfeeding": (("breastfeeding", "menopausal_status", "childbearing_potential"), ("sex",)),
     "life_expectancy": (("life_expectancy",), ()),
     "weight_loss": (("weight_loss",), ()),
+    "exercise": (("exercise",), ()),
     "non_evaluable": ((), ()),
     "permission": ((), ()),
     "childbearing_potential": (("menopausal_status", "childbearing_potential"), ("sex",)),

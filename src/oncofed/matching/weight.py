@@ -1,4 +1,5 @@
-"""Weight loss criteria ("weight loss > 10 % in the past 6 months") against the loss a record gives: a
+"""Exercise criteria (minutes a week against `exercise` facts: `exercise` below) and weight loss criteria
+("weight loss > 10 % in the past 6 months") against the loss a record gives: a
 `weight_loss` fact (percent of body weight, `attributes["months"]` the period it was measured over).
 
 A loss measured over another period than the criterion's decides only where the periods make it
@@ -42,4 +43,24 @@ def weight_loss(atom: Atom, v: PatientView, day: date) -> AtomResult:
     )
     if not decided:
         return unknown("weight loss over the criterion's period", words, f)
+    return AtomResult(holds, words, f)
+
+
+def exercise(atom: Atom, v: PatientView, day: date) -> AtomResult:
+    """Minutes of exercise a week against the record's (`attributes["at_least"]`: an activity without
+    its duration adds an unknown amount, so only "at or above" is certain)."""
+    facts = v.positive("exercise")
+    threshold = as_float(atom.value)
+    if not facts or threshold is None:
+        return unknown("minutes of exercise per week")
+    f = max(facts, key=lambda x: x.when or date.min)
+    minutes = as_float(f.value)
+    if minutes is None:
+        return unknown("minutes of exercise per week", fact=f)
+    holds = bool(compare(atom.operator, minutes, threshold))
+    at_least = bool(f.attributes.get("at_least"))
+    words = f"exercise {'at least ' if at_least else ''}{minutes:g} min/week (criterion: {atom.operator} {threshold:g})"
+    # more exercise than recorded can only turn "< t" false and "> t" true
+    if at_least and (holds if atom.operator in ("<", "<=") else not holds):
+        return unknown("minutes of exercise per week (an activity without its duration)", words, f)
     return AtomResult(holds, words, f)

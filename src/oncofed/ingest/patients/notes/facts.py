@@ -42,7 +42,7 @@ from oncofed.ingest.patients.notes.text import clauses, containing, fast_i, sent
 SUPPRESSED = {"hepatitis", "alcoholic_liver_disease", "metabolic_liver_disease"}  # wording guards, not codes
 Pending = tuple[str, int, int, dict[str, Any]]  # kind, start, end, the fields of the Fact
 VALUE_KEYED = {
-    "lab", "biomarker", "ecog", "karnofsky", "life_expectancy", "prior_lines", "age", "sex", "weight_loss",
+    "lab", "biomarker", "ecog", "karnofsky", "life_expectancy", "prior_lines", "age", "sex", "weight_loss", "exercise",
 }  # fmt: skip
 MENTIONED = {"CANCER", "DRUG", "CLASS", "REGIMEN", "GENE", "COMORBIDITY", "METASTASIS", "SITE", "LESION"}
 _ADVANCED = fast_i(r"\b(?:metasta\w*|mets|stage\s+iv|advanced|widespread)\b")
@@ -111,6 +111,7 @@ def extract(text: str, note_id: str, source: str) -> PatientProfile:
     values.performance(text, add, note_scopes)
     values.life_expectancy(text, add, note_scopes)
     weight.weight_loss(text, add, note_scopes)
+    weight.exercise(text, add, note_scopes)
     values.menopause(text, add, note_scopes)
     for lab in labs.lab_values(text, note_scopes):
         add(

@@ -1,4 +1,4 @@
-"""Weight loss read from a note, as a percentage of body weight over a period (a `weight_loss` fact:
+"""Weight loss and exercise read from a note. Weight loss: as a percentage of body weight over a period (a `weight_loss` fact:
 value in %, `attributes["months"]` the period, None when the note names none):
 
 - stated: "weight loss of 12 % over 6 months", "lost 8 kg (10 %) in 3 months", "5% weight loss";
@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 from oncofed.ingest.patients.notes.lowered import compile_i, lowered
 from oncofed.ingest.patients.notes.scopes import NoteScopes
+from oncofed.ingest.patients.notes.text import sentences
 
 Add = Callable[..., None]
 
@@ -105,3 +106,80 @@ def _add(add: Add, m: re.Match[str], pct: float, months: float | None) -> None:
             display=m.group(0),
             attributes={"months": months},
         )
+
+
+# --- exercise: minutes per week ------------------------------------------------------------------
+
+_ACTIVITY_WORDS = (
+    "walk", "run", "jog", "swim", "cycl", "bike", "biking", "gym", "exercis", "yoga", "tennis", "hike",
+    "hiking", "danc", "pilates", "workout", "work out", "sport", "aerobic", "physical activity", "garden",
+    "golf", "fitness", "rowing", "skiing",
+)  # fmt: skip
+_ACTIVITY_RE = compile_i(
+    r"\b(?:walk\w*|run(?:s|ning)?|jog\w*|swim\w*|cycl\w*|bik(?:e|es|ing)|gym|exercis\w*|yoga|tennis|hik\w*|"
+    r"danc\w*|pilates|workouts?|work\s+out|sports?|aerobics?|physical\s+activity|garden\w*|golf\w*|fitness|"
+    r"rowing|skiing)\b"
+)
+_PER_WEEK_MIN = compile_i(r"(?P<m>\d{1,3})\s*(?:min|mins|minutes?)\s*(?:/|per|a|each|every)\s*(?:wk|week)\b")
+_PER_DAY_MIN = compile_i(
+    r"(?P<m>\d{1,3})\s*(?:min|mins|minutes?)\s*(?:(?:/|per|a|each|every)\s*(?:d|day)\b|daily)"
+    r"|\b(?:daily|every\s+day)\b[^.;+]{0,20}?(?P<m2>\d{1,3})\s*(?:min|mins|minutes?)\b"
+)
+_TIMES = compile_i(r"(?P<k>\d{1,2})\s*(?:x|times)\s*(?:/|per|a|each|every)?\s*(?:wk|week)\b")
+_MINUTES = compile_i(r"(?P<m>\d{1,3})\s*(?:min|mins|minutes?)\b")
+_NO_EXERCISE = compile_i(
+    r"\b(?:no|not\s+any|does\s+not|doesn't|never)\s+(?:regular\s+|formal\s+|physical\s+)?(?:exercise|exercises|"
+    r"exercising|physical\s+activity)\b"
+)
+_PARTS = re.compile(r"\s*(?:\+|;|,|\band\b|\bplus\b)\s*")
+
+
+def exercise(text: str, add: Add, note_scopes: NoteScopes) -> None:
+    """Minutes of exercise a week (`exercise` fact, unit "min/week"; `attributes["at_least"]` when an
+    activity of the sentence gives no duration): "runs 3x/wk ~50 min + yoga weekly" (150, at least),
+    "walks 30 min daily" (210), "no regular exercise" (0)."""
+    low = lowered(text)
+    if not any(w in low for w in _ACTIVITY_WORDS):
+        return
+    if (none := _NO_EXERCISE.search(text)) and note_scopes.scope_of(none.start()) is None:
+        add("exercise", none.start(), none.end(), value=0.0, unit="min/week", display=none.group(0))
+        return
+    for s, e in sentences(text):
+        first = _ACTIVITY_RE.search(text, s, e)
+        if first is None or note_scopes.scope_of(first.start()) is not None:
+            continue  # "Plan: walk 30 min daily": not what the patient does
+        total, unquantified, start, end = 0.0, False, None, None
+        pos = s
+        for part in [*_PARTS.split(text[s:e])]:
+            lo = text.find(part, pos, e) if part else -1
+            if lo < 0 or not _ACTIVITY_RE.search(part):
+                continue
+            pos = lo + len(part)
+            minutes = _part_minutes(part)
+            if minutes is None:
+                unquantified = True
+                continue
+            total += minutes
+            start, end = (lo if start is None else start), lo + len(part)
+        if start is not None and end is not None:
+            add(
+                "exercise",
+                start,
+                end,
+                value=total,
+                unit="min/week",
+                display=text[start:end],
+                attributes={"at_least": True} if unquantified else {},
+            )
+            return
+
+
+def _part_minutes(part: str) -> float | None:
+    if m := _PER_WEEK_MIN.search(part):
+        return float(m.group("m"))
+    if m := _PER_DAY_MIN.search(part):
+        return 7.0 * float(m.group("m") or m.group("m2"))
+    times, minutes = _TIMES.search(part), _MINUTES.search(part)
+    if times and minutes:
+        return float(times.group("k")) * float(minutes.group("m"))
+    return None
