@@ -191,6 +191,9 @@ def test_any_adenoma_is_decided_by_the_polyps_histology() -> None:
     # an adenocarcinoma is no adenoma, and a cancer's own histology still decides when there is one
     crc = _facts("Sigmoid adenocarcinoma pT2N0 on colectomy 2023.", "comorbidity")
     assert "adenoma" not in {code for code, _, _ in crc}
+    # an adenoma of another organ is a tumour of its own, no bowel polyp
+    for text in ("Acromegaly from a pituitary adenoma, resected 2023.", "Incidental adrenal adenoma on CT."):
+        assert not _facts(text, "comorbidity"), text
 
 
 def _primary(text: str) -> tuple[str | None, set[str]]:

@@ -39,7 +39,12 @@ from oncofed.ingest.patients.notes.lowered import compile_i, lowered
 from oncofed.ingest.patients.notes.mentions import Target
 from oncofed.ingest.patients.notes.text import clauses, containing, fast_i, sentences, words_re
 
-SUPPRESSED = {"hepatitis", "alcoholic_liver_disease", "metabolic_liver_disease"}  # wording guards, not codes
+SUPPRESSED = {
+    "hepatitis",
+    "alcoholic_liver_disease",
+    "metabolic_liver_disease",
+    "organ_adenoma",
+}  # wording guards, not codes
 Pending = tuple[str, int, int, dict[str, Any]]  # kind, start, end, the fields of the Fact
 VALUE_KEYED = {
     "lab", "biomarker", "ecog", "karnofsky", "life_expectancy", "prior_lines", "age", "sex", "weight_loss", "exercise",
