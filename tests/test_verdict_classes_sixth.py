@@ -288,3 +288,21 @@ def test_exercise_criteria_in_minutes_a_week() -> None:
     assert outcome(criteria, inactive, "Less than 90") is Outcome.SATISFIED
     assert outcome(criteria, partly, "Less than 90") is Outcome.UNKNOWN  # gardening: minutes unknown
     same_in_batch(criteria, [active, inactive, partly])
+
+
+def _counts(text: str) -> dict[str, object]:
+    return {f.code or "": f.attributes.get("count") for f in note(text).facts if f.kind == "metastasis"}
+
+
+def test_a_number_written_before_a_metastasis_counts_it() -> None:
+    assert _counts("Metastatic CRC: two liver metastases, 4 lung mets.") == {"liver": 2, "lung": 4}
+    assert _counts("Metastatic NSCLC. MRI: single R frontal met 2.5 cm.") == {"brain": 1}
+    assert _counts("Metastatic melanoma, grade 2 liver mets.") == {"liver": None}
+    criteria = parse("Metastatic colorectal cancer.", "More than 5 metastatic lesions.")
+    many = note("Metastatic colorectal cancer: 6 liver mets and bone mets.")
+    few = note("Metastatic colorectal cancer: 2 liver mets and bone mets.")
+    counted = note("Metastatic colorectal cancer: 2 liver mets, 1 lung met.")
+    assert outcome(criteria, many, "More than 5") is Outcome.VIOLATED  # at least 6 + 1
+    assert outcome(criteria, few, "More than 5") is Outcome.UNKNOWN  # bone lesions not counted
+    assert outcome(criteria, counted, "More than 5") is Outcome.SATISFIED
+    same_in_batch(criteria, [many, few, counted])

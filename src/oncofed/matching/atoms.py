@@ -372,6 +372,12 @@ def metastasis_count(atom: Atom, v: PatientView) -> AtomResult:
     fact = pos[0] if pos else None
     if pos and all(c is not None for c in counts):
         n = sum(c for c in counts if c is not None)
+    elif pos and any(c is not None for c in counts):
+        # "3 lung mets" and bone mets not counted: at least 3 + 1, decided only if the least number decides
+        least = sum(c if c is not None else 1.0 for c in counts)
+        holds = compare(atom.operator, least, float(atom.value))
+        if holds == (atom.operator in (">", ">=")):
+            return AtomResult(holds, f"at least {least:.0f} {what} recorded (criterion: {wanted})", fact)
     elif not pos and site is not None:
         neg = v.negative("metastasis", site)
         metastatic, staged = v.is_metastatic() if not v.facts("metastasis") else (None, None)

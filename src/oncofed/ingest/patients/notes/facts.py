@@ -300,6 +300,30 @@ _PAST_HISTORY = compile_i(
 )
 
 
+# "3 lung mets", "7 bilateral lung mets", "a single R frontal met", "two liver metastases": a number of
+# lesions written right before a metastasis (not "grade 2", "C3", "L4", a date)
+_COUNT_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "single": 1, "solitary": 1, "isolated": 1,
+}  # fmt: skip
+_COUNT_BEFORE = compile_i(
+    r"(?:^|[\s(,;:+])(?<!grade\s)(?<!stage\s)(?<!cycle\s)(?<!level\s)(?:a\s+|an\s+)?"
+    r"(?P<n>\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|single|solitary|isolated)\s+"
+    r"(?:(?:small|smaller|large|larger|new|bilateral|bilat|tiny|subcentimetric|subcentimeter|r|l|right|left|"
+    r"frontal|parietal|occipital|temporal|cerebellar|hepatic|pulmonary|osseous|lytic|sclerotic|"
+    r"intraparenchymal|enhancing|liver|lung|brain|bone|adrenal|cerebral)\s+){0,3}$"
+)
+
+
+def _count_before(text: str, start: int) -> int | None:
+    m = _COUNT_BEFORE.search(text, max(0, start - 60), start)
+    if m is None:
+        return None
+    raw = m.group("n").lower()
+    n = _COUNT_WORDS.get(raw) or (int(raw) if raw.isdigit() else None)
+    return n if n and n <= 30 else None
+
+
 def _first_cancer(found: list[Target], text: str = "") -> Target | None:
     cancers = [t for t in found if t.label == "CANCER" and not t.negated and t.scope is None]
     if len(cancers) > 1 and ("pmh" in lowered(text) or "history" in lowered(text)):
@@ -383,7 +407,9 @@ def _fact_of(
             not advanced or (tissue and note_vocab()["site_tissue"].get(site) == tissue)
         ):
             return
-        attrs = {"status": sites.brain_status(text, s)} if site == "brain" else None
+        attrs: dict[str, Any] | None = {"status": sites.brain_status(text, s)} if site == "brain" else None
+        if not neg and t.label != "LEPTO" and (count := _count_before(text, s)) is not None:
+            attrs = {**(attrs or {}), "count": count}
         add("metastasis", s, e, code=site, display=t.text, negated=neg, attributes=attrs)
         if not neg and site != "lymph_node":
             add("disease_status", s, e, code="metastatic", display=t.text)
