@@ -272,10 +272,12 @@ def _exercise(text: str) -> tuple[float, bool] | None:
 
 
 def test_minutes_of_exercise_a_week_are_summed_over_the_activities_a_note_names() -> None:
-    assert _exercise("Cycles 40 min 3 times a week, pilates 50 min/week.") == (170.0, False)
+    assert _exercise("Cycling 40 min 3 times a week, pilates 50 min/week.") == (170.0, False)
     assert _exercise("Walks 20 min daily.") == (140.0, False)
     assert _exercise("Swims 2x/week for 45 min and plays tennis on weekends.") == (90.0, True)
     assert _exercise("No regular exercise; desk job.") == (0.0, False)
+    assert _exercise("Oxaliplatin 120 min infusion, 6 cycles, 30 min daily walk.") == (210.0, False)
+    assert _exercise("Cisplatin over 60 min daily x 5 days per cycle, 3 cycles.") is None  # no activity
     assert _exercise("Recommended: brisk walking 30 min daily.") is None  # a recommendation, not her habit
 
 

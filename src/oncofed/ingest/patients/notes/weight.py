@@ -59,8 +59,8 @@ def _months(p: str | None, unit: str | None) -> float | None:
 
 def weight_loss(text: str, add: Add, note_scopes: NoteScopes) -> None:
     low = lowered(text)
-    if "weight" not in low and "wt" not in low and "lost" not in low:
-        return
+    if not ("loss" in low or "lost" in low or "losing" in low or "kg" in low):
+        return  # a loss is stated ("loss", "lost") or computed from weights in kg
     currents = [
         m for m in _CURRENT.finditer(text) if not _HIGHEST.match(text, max(0, m.start() - 40), m.end())
     ]
@@ -110,13 +110,14 @@ def _add(add: Add, m: re.Match[str], pct: float, months: float | None) -> None:
 
 # --- exercise: minutes per week ------------------------------------------------------------------
 
+# not "cycles" (of chemotherapy) nor "run" alone: an activity word, the gate of the sentence loop below
 _ACTIVITY_WORDS = (
-    "walk", "run", "jog", "swim", "cycl", "bike", "biking", "gym", "exercis", "yoga", "tennis", "hike",
-    "hiking", "danc", "pilates", "workout", "work out", "sport", "aerobic", "physical activity", "garden",
-    "golf", "fitness", "rowing", "skiing",
+    "walk", "runs", "running", "jog", "swim", "cycling", "bicycl", "bike", "biking", "gym", "exercis", "yoga",
+    "tennis", "hike", "hiking", "danc", "pilates", "workout", "work out", "sport", "aerobic",
+    "physical activity", "garden", "golf", "fitness", "rowing", "skiing",
 )  # fmt: skip
 _ACTIVITY_RE = compile_i(
-    r"\b(?:walk\w*|run(?:s|ning)?|jog\w*|swim\w*|cycl\w*|bik(?:e|es|ing)|gym|exercis\w*|yoga|tennis|hik\w*|"
+    r"\b(?:walk\w*|runs|running|jog\w*|swim\w*|cycling|bicycl\w*|bik(?:e|es|ing)|gym|exercis\w*|yoga|tennis|hik\w*|"
     r"danc\w*|pilates|workouts?|work\s+out|sports?|aerobics?|physical\s+activity|garden\w*|golf\w*|fitness|"
     r"rowing|skiing)\b"
 )
