@@ -132,6 +132,13 @@ def test_lvef_within_or_out_of_normal_limits_is_read_against_the_lowest_lln() ->
         55.0,
     )
     assert ("lab", "bilirubin", "<=", 1.0) in _atoms("Bilirubin within normal limits.", Section.INCLUSION)
+    # the sense must be written, and an LVEF that is the exception of an unread statement decides nothing
+    assert not [a for a in _atoms("LVEF is  institutional lower limit of normal.") if a[1] == "lvef"]
+    unless = parse(
+        "Breast cancer.", "Cardiomegaly on chest x-ray unless echo shows that the LVEF is >= the LLN."
+    )
+    fine = note("Breast cancer, HER2+. Echo 2025: LVEF 62%.")
+    assert outcome(unless, fine, "Cardiomegaly") is not Outcome.VIOLATED
     criteria = parse("Sarcoma.", "Cardiac disease: LVEF out of normal limits.")
     low = note("Leiomyosarcoma, lung mets. LVEF 41% on echo 02/2025.")
     normal = note("Leiomyosarcoma, lung mets. LVEF 62% on echo 02/2025.")
