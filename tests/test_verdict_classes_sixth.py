@@ -111,6 +111,11 @@ def test_a_criterion_about_household_contacts_never_reads_the_patients_own_facts
     ):
         assert _atoms(text) == [("non_evaluable", "household_contacts", "present", None)], text
     assert ("infection", "hiv", "present", None) in _atoms("Patients living with HIV.")
+    # a sentence before the one about the contacts is still about the patient
+    assert _atoms("Known HIV infection. Household contacts of immunocompromised people.") == [
+        ("infection", "hiv", "present", None),
+        ("non_evaluable", "household_contacts", "present", None),
+    ]
     criteria = parse(
         "Soft tissue sarcoma.",
         "Household contacts who are children < 1 year old or immunocompromised hosts (AIDS, organ transplant).",

@@ -120,7 +120,11 @@ def extract_atoms(text: str, heading: str | None = None) -> list[Atom]:
     low = text.lower()
     contacts = others_contact_atom(text, low)
     if contacts is not None:  # "household contacts: children < 1 year old": not the patient's age
-        return [contacts]
+        # "... received a live vaccine within 4 weeks. Avoid close contact with ...": the sentences
+        # before the one about the contacts are still the patient's
+        start = contacts.span[0] if contacts.span else 0
+        stop = max(text.rfind(". ", 0, start), text.rfind(".\n", 0, start))
+        return [*(extract_atoms(text[: stop + 1], heading) if stop > 0 else ()), contacts]
     therapy, drug_spans = therapy_atoms(text)
     cancers = cancer_atoms(text)
     atoms = [
