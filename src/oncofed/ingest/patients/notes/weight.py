@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 from oncofed.ingest.patients.notes.lowered import compile_i, lowered
 from oncofed.ingest.patients.notes.scopes import NoteScopes
-from oncofed.ingest.patients.notes.text import sentences
+from oncofed.ingest.patients.notes.text import containing, sentences
 
 Add = Callable[..., None]
 
@@ -59,13 +59,17 @@ def _months(p: str | None, unit: str | None) -> float | None:
 
 def weight_loss(text: str, add: Add, note_scopes: NoteScopes) -> None:
     low = lowered(text)
-    if not ("loss" in low or "lost" in low or "losing" in low or "kg" in low):
-        return  # a loss is stated ("loss", "lost") or computed from weights in kg
-    currents = [
-        m for m in _CURRENT.finditer(text) if not _HIGHEST.match(text, max(0, m.start() - 40), m.end())
-    ]
+    stated = "loss" in low or "lost" in low or "losing" in low
+    weighed = "kg" in low and ("wt" in low or "weight" in low)  # a current weight: "Wt 70 kg", "weight 70 kg"
+    if not (stated or weighed):
+        return
+    currents = (
+        [m for m in _CURRENT.finditer(text) if not _HIGHEST.match(text, max(0, m.start() - 40), m.end())]
+        if weighed
+        else []
+    )
     current = _num(currents[0].group("w")) if currents else None
-    for m in _STATED.finditer(text):
+    for m in _STATED.finditer(text) if stated else ():
         if note_scopes.scope_of(m.start()) is not None:
             continue
         if m.group("n2"):
@@ -84,7 +88,7 @@ def weight_loss(text: str, add: Add, note_scopes: NoteScopes) -> None:
                 continue
         _add(add, m, pct, months)
         return  # one loss per note: the first stated
-    for h in _HIGHEST.finditer(text):
+    for h in _HIGHEST.finditer(text) if currents else ():
         before = current if currents and currents[0].start() < h.start() else None
         if before is None or note_scopes.scope_of(h.start()) is not None:
             continue
@@ -140,14 +144,22 @@ def exercise(text: str, add: Add, note_scopes: NoteScopes) -> None:
     activity of the sentence gives no duration): "runs 3x/wk ~50 min + yoga weekly" (150, at least),
     "walks 30 min daily" (210), "no regular exercise" (0)."""
     low = lowered(text)
-    if not any(w in low for w in _ACTIVITY_WORDS):
-        return
-    if (none := _NO_EXERCISE.search(text)) and note_scopes.scope_of(none.start()) is None:
-        add("exercise", none.start(), none.end(), value=0.0, unit="min/week", display=none.group(0))
-        return
-    for s, e in sentences(text):
-        first = _ACTIVITY_RE.search(text, s, e)
-        if first is None or note_scopes.scope_of(first.start()) is not None:
+    if "exercis" in low or "physical activity" in low:
+        none = _NO_EXERCISE.search(text)
+        if none and note_scopes.scope_of(none.start()) is None:
+            add("exercise", none.start(), none.end(), value=0.0, unit="min/week", display=none.group(0))
+            return
+    if "min" not in low or not any(w in low for w in _ACTIVITY_WORDS):
+        return  # every duration read below is in minutes, of an activity
+    sents = sentences(text)
+    done: set[tuple[int, int]] = set()
+    for first in _ACTIVITY_RE.finditer(text):
+        sent = containing(sents, first.start())
+        if sent is None or sent in done:
+            continue
+        done.add(sent)
+        s, e = sent
+        if note_scopes.scope_of(first.start()) is not None:
             continue  # "Plan: walk 30 min daily": not what the patient does
         total, unquantified, start, end = 0.0, False, None, None
         pos = s
