@@ -79,9 +79,10 @@ def test_lesion_counts_need_a_count_never_presence_alone() -> None:
         (None, ">", 6.0),
     }
     assert not any(a.kind == "brain_metastases" for x in c for a in x.atoms)  # the count decides
-    two = note("NSCLC, 2 brain mets on MRI 03/2024, treated with SRS. ECOG 1.")
+    two = note("NSCLC, brain mets on MRI 03/2024, treated with SRS. ECOG 1.")
     none = note("NSCLC adenocarcinoma. MRI brain: no brain metastases. ECOG 1.")
-    # today's notes reader records brain metastases without their number: unknown, to check
+    # brain metastases recorded without their number: unknown, to check (a written number is read:
+    # tests/test_verdict_classes_sixth.py)
     assert outcome(c, two, "brain metastases") is Outcome.UNKNOWN
     assert outcome(c, none, "brain metastases") is Outcome.VIOLATED  # no brain metastasis: 0 < 1
     assert outcome(c, two, "metastatic lesions") is Outcome.UNKNOWN  # never "applies" from presence

@@ -361,6 +361,21 @@ _WNL = compile_i(r"\b(?:within\s+(?:the\s+)?normal\s+(?:limits|range)|wnl|normal
 
 
 _ULN_ONLY = {"ast", "alt"}
+# LVEF has a lower limit of normal only ("LVEF within normal limits", "LVEF out of normal limits", "LVEF
+# below the institutional LLN", "LVEF >= LLN"): read as 50 %, the lowest LLN in common use (protocols and
+# ASE/EACVI 2015: 52 % men, 54 % women), so a patient is only ever found below it when below every
+# institution's limit (a wrong exclusion is worse than a wrong "within limits" near the cut-off)
+LVEF_LLN = 50.0
+# the sense must be written: "LVEF is  institutional LLN" (its sign lost) is left undecided
+_LVEF_AT_LEAST = compile_i(
+    r"(?:\bwithin|≥|>=|=>|\bat\s+least|\babove|\bgreater\s+than\s+or\s+equal\s+to|\bnot\s+below|"
+    r"\bno\s+(?:less|lower)\s+than|\bequal\s+to\s+or\s+(?:greater|more|above))\s*(?:the\s+)?(?:institutional\s+)?$"
+)
+_LVEF_NORMAL = compile_i(
+    r"(?:(?P<below>\bout\s*(?:side)?(?:\s+of)?|\bnot\s+within|\bbelow|\bunder|\bless\s+than|\blower\s+than|<|"
+    r"\babnormal)\s*)?(?:the\s+)?(?:institutional\s+)?(?:normal\s+(?:limits?|range|values?)|lower\s+limits?\s+of\s+"
+    r"(?:the\s+)?(?:institutional\s+)?normal|\blln\b|\bwnl\b)"
+)
 
 
 def lab_atoms(text: str) -> list[Atom]:
@@ -380,6 +395,20 @@ def lab_atoms(text: str) -> list[Atom]:
     for i, mention in enumerate(mentions):
         nxt = mentions[i + 1].start if i + 1 < len(mentions) else len(text)
         window = text[mention.end : min(nxt, mention.end + 90)]
+        lvef = _LVEF_NORMAL.search(window) if mention.code == "lvef" else None
+        if (
+            lvef
+            and lvef.start() < 45
+            and (lvef.group("below") or _LVEF_AT_LEAST.search(window[: lvef.start()]))
+            and not any(c.isdigit() for c in window[: lvef.start()])
+            and "unless" not in text[: mention.start].lower()  # the exception of an unread statement
+        ):
+            for target in [*pending, mention]:
+                op = "<" if lvef.group("below") else ">="
+                span = (target.start, mention.end + lvef.end())
+                out.append(_atom("lab", op, span, text, value=LVEF_LLN, unit="%", code=target.code))
+            pending = []
+            continue
         m = _THRESH.search(window)
         if m and m.group("n") is None and not m.group("uln"):
             m = None

@@ -892,6 +892,8 @@ _BRAIN = compile_i(
     r"\b(?:brain|cns|central\s+nervous\s+system|cerebral|intracranial|intra-cranial)\s+(?:\([a-z]{2,5}\)\s+)?(?:metasta\w*|mets|lesions?|involvement|disease|tumou?rs?)\b|\bcns\s+metastas\w*|\bmetasta\w+\s+(?:to|in)\s+the\s+(?:brain|cns|central\s+nervous\s+system)\b",
 )
 _PRIMARY_BEFORE = compile_i(r"\bprimary\s+$")
+_BARE_COUNT_BEFORE = compile_i(r"(?:^|[\s(])\d{1,2}\s+(?:intraparenchymal\s+|distinct\s+|separate\s+)?$")
+_HISTORY_BEFORE = compile_i(r"\b(?:history\s+of|prior|previous|past)\s+(?:known\s+|treated\s+)?$")
 _LEPTO = compile_i(
     r"\b(?:leptomeningeal|meningeal\s+carcinomatosis|carcinomatous\s+meningitis|leptomeningeal\s+carcinomatosis)\b",
 )
@@ -986,6 +988,8 @@ def condition_atoms(text: str) -> list[Atom]:
     for m in _BRAIN.finditer(text) if brain_gate else ():
         if any(s <= m.start() < e for s, e in counted):
             continue  # "≤ 3 brain metastases": the count decides, not the presence
+        if _BARE_COUNT_BEFORE.search(text, max(0, m.start() - 20), m.start()):
+            continue  # "3 metastases in the brain" (its "≥" lost): a count of unknown sense, not the presence
         if _PRIMARY_BEFORE.search(text, max(0, m.start() - 12), m.start()) and m.group(0).lower().endswith(
             ("tumor", "tumour", "tumors", "tumours")
         ):
@@ -1000,7 +1004,10 @@ def condition_atoms(text: str) -> list[Atom]:
             status = "untreated"
         if re.search(r"\bsymptomatic\b", around) and not re.search(r"\basymptomatic\b", around):
             status = "symptomatic"
-        if re.search(r"\bactive\b", around):
+        # "any history of brain metastases or any other active CNS disease": "active" after a history
+        # qualifies what follows; a history of brain metastases is one whatever their status now
+        history = _HISTORY_BEFORE.search(text, max(0, m.start() - 30), m.start())
+        if re.search(r"\bactive\b", text[max(0, m.start() - 40) : m.start()] if history else around):
             status = "active"
         out.append(_atom("brain_metastases", "present", m.span(), text, attributes={"status": status}))
         break

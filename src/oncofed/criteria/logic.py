@@ -48,7 +48,7 @@ _PRIOR_BEFORE = compile_i(r"\b(?:prior|previous(?:ly)?|received|receipt\s+of|his
 _OR_GAP = compile_i(
     r"^\s*(?:(?:infections?|disease|cancers?|carcinomas?|tumou?rs?|metastas[ie]s|interval)\s*)?(?:,\s*)?(?:(?:and\s*/\s*|/)?or|/)\s*"
     r"(?:(?:who|that|which)\s+(?:is|are)\s+(?:on|taking|receiving|using)\s+|with\s+)?"
-    r"(?:(?:known|active|documented|confirmed|chronic|any|an?|history\s+of)\s+)*$",
+    r"(?:(?:known|active|documented|confirmed|chronic|any|an?|history\s+of|prescription)\s+)*$",
 )
 # "HIV infection, active hepatitis B and/or hepatitis C": a comma in a list that ends with "or"
 _COMMA_GAP = compile_i(
@@ -167,6 +167,8 @@ def _linked(text: str, a: tuple[int, int], b: tuple[int, int], has_or: bool) -> 
     if b[0] < a[1]:  # overlapping evidence ("ECOG 0-1 or Karnofsky >= 70")
         return "or" if _OR_END.search(text[a[0] : b[0]]) else None
     gap = text[a[1] : b[0]]
+    if gap[:1] in ("®", "™", ")"):  # "megestrol acetate (MEGACE®), dronabinol (MARINOL®), or ...": a brand
+        gap = gap.lstrip("®™").removeprefix(")")  # name in parentheses closes, the list goes on
     if _OR_GAP.match(gap) or _OR_OTHER.match(gap) or (has_or and _COMMA_GAP.match(gap)):
         return "or"
     return "compound" if gap.strip(" -") == "" else None

@@ -33,11 +33,13 @@ from oncofed.criteria.extract_clinical import (
 )
 from oncofed.criteria.french import parse_french
 from oncofed.criteria.logic import relate
+from oncofed.criteria.requirements import cumulative_doses, others_contact_atom, topic_heading_dropped
 from oncofed.criteria.segment import Segment, segment
 from oncofed.criteria.structure import organise
+from oncofed.criteria.weight import exercise_atoms, weight_loss_atoms
 from oncofed.domain.criteria import Atom, Criterion, Section
 
-PARSER_VERSION = "criteria-7"  # verdict guards, second pass (age ranges, applicability, stable doses)
+PARSER_VERSION = "criteria-8"  # verdict guards second pass (criteria-7), issue 15 sixth pass
 MAX_INPUT_CHARS = 2_000_000  # beyond this the text is cut (reported in ParseResult.warnings)
 
 # Atom kinds whose truth depends on context (negation / history / hypothesis); numeric thresholds do not.
@@ -116,6 +118,13 @@ def extract_atoms(text: str, heading: str | None = None) -> list[Atom]:
     if "(" in text:
         text = _acronyms_unwrapped(text)
     low = text.lower()
+    contacts = others_contact_atom(text, low)
+    if contacts is not None:  # "household contacts: children < 1 year old": not the patient's age
+        # "... received a live vaccine within 4 weeks. Avoid close contact with ...": the sentences
+        # before the one about the contacts are still the patient's
+        start = contacts.span[0] if contacts.span else 0
+        stop = max(text.rfind(". ", 0, start), text.rfind(".\n", 0, start))
+        return [*(extract_atoms(text[: stop + 1], heading) if stop > 0 else ()), contacts]
     therapy, drug_spans = therapy_atoms(text)
     cancers = cancer_atoms(text)
     atoms = [
@@ -124,6 +133,8 @@ def extract_atoms(text: str, heading: str | None = None) -> list[Atom]:
         *(reproduction_atoms(text) if _has(low, _REPRO_WORDS) else ()),
         *(performance_atoms(text) if _has(low, _PS_WORDS) else ()),
         *(life_expectancy_atoms(text) if "life" in low else ()),
+        *weight_loss_atoms(text, low),
+        *exercise_atoms(text, low),
         *lab_atoms(text),
         *cancers,
         *histology_atoms(text, cancers),
@@ -146,6 +157,10 @@ def extract_atoms(text: str, heading: str | None = None) -> list[Atom]:
         atoms = [
             replace(a, condition=tuple(inside)) if a is inflammatory else a for a in atoms if a not in inside
         ]
+    if ":" in text[:42]:
+        atoms = topic_heading_dropped(atoms, text)
+    if "cumulative" in low:
+        atoms = cumulative_doses(atoms, text)
     if heading and not [a for a in atoms if a.kind not in ("non_evaluable",)]:
         # "Age:" / "Hematopoietic:" lead-ins: parse "<heading> <text>" and keep what falls in the text
         prefix = heading.rstrip(": ") + ": "

@@ -181,6 +181,13 @@ def histology(atom: Atom, v: PatientView, day: date) -> AtomResult:
     """The histology of the primary cancer, as the diagnosis was written ("oesophageal SCC"), else as its
     OncoTree name says (a structured record's code); another named histology says no."""
     code, fact = v.primary_cancer()
+    if (atom.code or "").lower() == "adenoma":  # "any adenoma found on colonoscopy": a benign polyp recorded
+        found_adenoma = v.positive("comorbidity", "adenoma")
+        if found_adenoma:
+            return AtomResult(True, "adenoma recorded", found_adenoma[0])
+        no_adenoma = v.negative("comorbidity", "adenoma")
+        if no_adenoma and not code:
+            return AtomResult(False, "no adenoma (recorded)", no_adenoma[0])
     if not code or fact is None:
         return unknown("primary cancer diagnosis (histology)")
     said = (
@@ -365,6 +372,12 @@ def metastasis_count(atom: Atom, v: PatientView) -> AtomResult:
     fact = pos[0] if pos else None
     if pos and all(c is not None for c in counts):
         n = sum(c for c in counts if c is not None)
+    elif pos and any(c is not None for c in counts):
+        # "3 lung mets" and bone mets not counted: at least 3 + 1, decided only if the least number decides
+        least = sum(c if c is not None else 1.0 for c in counts)
+        holds = compare(atom.operator, least, float(atom.value))
+        if holds == (atom.operator in (">", ">=")):
+            return AtomResult(holds, f"at least {least:.0f} {what} recorded (criterion: {wanted})", fact)
     elif not pos and site is not None:
         neg = v.negative("metastasis", site)
         metastatic, staged = v.is_metastatic() if not v.facts("metastasis") else (None, None)

@@ -33,6 +33,7 @@ from oncofed.matching.outcomes import (
     outcome_code,
     statement,
 )
+from oncofed.matching.weight import exercise, weight_loss
 
 __all__ = [
     "EVALUATORS",
@@ -70,6 +71,8 @@ EVALUATORS: dict[str, Callable[[Atom, PatientView, date], AtomResult]] = {
     "metastasis": A.metastasis,
     "measurable_disease": A.measurable_disease,
     "life_expectancy": A.life_expectancy,
+    "weight_loss": weight_loss,
+    "exercise": exercise,
     "prior_malignancy": A.prior_malignancy,
     "infection": A.comorbidity,
     "comorbidity": A.comorbidity,

@@ -265,10 +265,12 @@ KEYED_KINDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "pregnancy": (("pregnancy", "menopausal_status", "childbearing_potential"), ("sex",)),
     "breastfeeding": (("breastfeeding", "menopausal_status", "childbearing_potential"), ("sex",)),
     "life_expectancy": (("life_expectancy",), ()),
+    "weight_loss": (("weight_loss",), ()),
+    "exercise": (("exercise",), ()),
     "non_evaluable": ((), ()),
     "permission": ((), ()),
     "childbearing_potential": (("menopausal_status", "childbearing_potential"), ("sex",)),
-    "histology": (("primary_cancer",), ("primary_cancer",)),
+    "histology": (("primary_cancer", "comorbidity"), ("primary_cancer",)),
     "tnm": (("tnm", "stage"), ("stage",)),
     # "history of DCIS": the primary cancer, or another cancer of the history (atoms.cancer_type)
     "cancer_type_history": (("primary_cancer", "comorbidity"), ("primary_cancer",)),
@@ -281,6 +283,7 @@ DATE_ATTRIBUTES = ("end", "when_earliest")
 KEY_CODES: dict[str, dict[str, tuple[str, ...]]] = {
     "leptomeningeal_disease": {"comorbidity": ("leptomeningeal", "leptomeningeal_disease")},
     "cancer_type_history": {"comorbidity": ("prior_malignancy",)},
+    "histology": {"comorbidity": ("adenoma",)},
 }
 
 

@@ -32,15 +32,23 @@ from oncofed.ingest.patients.notes import (
     therapy,
     unread,
     values,
+    weight,
 )
 from oncofed.ingest.patients.notes.dates import dated
-from oncofed.ingest.patients.notes.lowered import compile_i
+from oncofed.ingest.patients.notes.lowered import compile_i, lowered
 from oncofed.ingest.patients.notes.mentions import Target
 from oncofed.ingest.patients.notes.text import clauses, containing, fast_i, sentences, words_re
 
-SUPPRESSED = {"hepatitis", "alcoholic_liver_disease", "metabolic_liver_disease"}  # wording guards, not codes
+SUPPRESSED = {
+    "hepatitis",
+    "alcoholic_liver_disease",
+    "metabolic_liver_disease",
+    "organ_adenoma",
+}  # wording guards, not codes
 Pending = tuple[str, int, int, dict[str, Any]]  # kind, start, end, the fields of the Fact
-VALUE_KEYED = {"lab", "biomarker", "ecog", "karnofsky", "life_expectancy", "prior_lines", "age", "sex"}
+VALUE_KEYED = {
+    "lab", "biomarker", "ecog", "karnofsky", "life_expectancy", "prior_lines", "age", "sex", "weight_loss", "exercise",
+}  # fmt: skip
 MENTIONED = {"CANCER", "DRUG", "CLASS", "REGIMEN", "GENE", "COMORBIDITY", "METASTASIS", "SITE", "LESION"}
 _ADVANCED = fast_i(r"\b(?:metasta\w*|mets|stage\s+iv|advanced|widespread)\b")
 # "3 liver lesions, bx = breast primary", "lung nodules, biopsy c/w colorectal mets": lesions a biopsy proved
@@ -107,6 +115,8 @@ def extract(text: str, note_id: str, source: str) -> PatientProfile:
     note_scopes = scopes.note_scopes(text)
     values.performance(text, add, note_scopes)
     values.life_expectancy(text, add, note_scopes)
+    weight.weight_loss(text, add, note_scopes)
+    weight.exercise(text, add, note_scopes)
     values.menopause(text, add, note_scopes)
     for lab in labs.lab_values(text, note_scopes):
         add(
@@ -127,7 +137,7 @@ def extract(text: str, note_id: str, source: str) -> PatientProfile:
     found = mentions.targets(
         text, [(s, e, "SITE", site) for s, e, site in sites.site_spans(text, advanced, tissue)]
     )
-    primary = _refined(_first_cancer(found), found)
+    primary = _refined(_first_cancer(found, text), found)
     if primary is not None:
         add(
             "primary_cancer",
@@ -283,8 +293,50 @@ def _with_histology(text: str, t: Target) -> str:
     return " ".join(m.group(1).split()) + " " + t.text
 
 
-def _first_cancer(found: list[Target]) -> Target | None:
-    return next((t for t in found if t.label == "CANCER" and not t.negated and t.scope is None), None)
+# "PMH: prostate adenocarcinoma 2015 ... Now: NSCLC stage IV": a cancer in the sentence of a past-history
+# heading is another malignancy of the history when the note names a cancer elsewhere
+_PAST_HISTORY = compile_i(
+    r"\b(?:pmhx?|past\s+(?:medical\s+|oncologic(?:al)?\s+)?history|medical\s+history|other\s+history)\s*:"
+)
+
+
+# "3 lung mets", "7 bilateral lung mets", "a single R frontal met", "two liver metastases": a number of
+# lesions written right before a metastasis (not "grade 2", "C3", "L4", a date)
+_COUNT_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "single": 1, "solitary": 1, "isolated": 1,
+}  # fmt: skip
+_COUNT_BEFORE = compile_i(
+    r"(?:^|[\s(,;:+])(?<!grade\s)(?<!stage\s)(?<!cycle\s)(?<!level\s)(?:a\s+|an\s+)?"
+    r"(?P<n>\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|single|solitary|isolated)\s+"
+    r"(?:(?:small|smaller|large|larger|new|bilateral|bilat|tiny|subcentimetric|subcentimeter|r|l|right|left|"
+    r"frontal|parietal|occipital|temporal|cerebellar|hepatic|pulmonary|osseous|lytic|sclerotic|"
+    r"intraparenchymal|enhancing|liver|lung|brain|bone|adrenal|cerebral)\s+){0,3}$"
+)
+
+
+def _count_before(text: str, start: int) -> int | None:
+    m = _COUNT_BEFORE.search(text, max(0, start - 60), start)
+    if m is None:
+        return None
+    raw = m.group("n").lower()
+    n = _COUNT_WORDS.get(raw) or (int(raw) if raw.isdigit() else None)
+    return n if n and n <= 30 else None
+
+
+def _first_cancer(found: list[Target], text: str = "") -> Target | None:
+    cancers = [t for t in found if t.label == "CANCER" and not t.negated and t.scope is None]
+    if len(cancers) > 1 and ("pmh" in lowered(text) or "history" in lowered(text)):
+        sents = sentences(text)
+
+        def past(t: Target) -> bool:
+            sent = containing(sents, t.start) or (t.start, t.start)
+            return bool(_PAST_HISTORY.search(text, sent[0], t.start))
+
+        current = [t for t in cancers if not past(t)]
+        if current:
+            return current[0]
+    return cancers[0] if cancers else None
 
 
 _HISTOLOGY_WORDS = compile_i(
@@ -355,7 +407,9 @@ def _fact_of(
             not advanced or (tissue and note_vocab()["site_tissue"].get(site) == tissue)
         ):
             return
-        attrs = {"status": sites.brain_status(text, s)} if site == "brain" else None
+        attrs: dict[str, Any] | None = {"status": sites.brain_status(text, s)} if site == "brain" else None
+        if not neg and t.label != "LEPTO" and (count := _count_before(text, s)) is not None:
+            attrs = {**(attrs or {}), "count": count}
         add("metastasis", s, e, code=site, display=t.text, negated=neg, attributes=attrs)
         if not neg and site != "lymph_node":
             add("disease_status", s, e, code="metastatic", display=t.text)

@@ -169,6 +169,13 @@ def treatments(text: str, found: list[Target]) -> list[Given]:
         for t in therapies
         if t.code not in NOT_SYSTEMIC - {"radiotherapy"} and not t.code.endswith(PROCEDURES)
     }
+    # "cisplatin chemoRT + brachy" with no setting written: concurrent chemoradiation is given with
+    # curative intent (its drug a radiosensitiser), never a line of systemic therapy for advanced disease
+    chemoradiation = {
+        containing(clause_spans, t.start)
+        for t in therapies
+        if t.code == "chemotherapy+radiotherapy" and not t.negated
+    }
     out: list[Given] = []
     for t in therapies:
         clause = containing(clause_spans, t.start) or (t.start, t.end)
@@ -189,6 +196,8 @@ def treatments(text: str, found: list[Target]) -> list[Given]:
         if not t.negated and t.label in ("DRUG", "CLASS") and topical(text, t.start, t.end, clause):
             continue  # "topical steroids", "5-FU cream": a local medication (see `medications`)
         setting = None if t.code in ("surgery", "corticosteroid") else _setting(text, t, clause)
+        if setting is None and not t.negated and clause in chemoradiation and t.code != "corticosteroid":
+            setting = "definitive"
         line = _line_of(text, t, clause)
         site = radiotherapy_site(text, t, clause) if t.label == "CLASS" and "radiotherapy" in t.code else None
         for code, klass in _codes(t):
@@ -241,7 +250,11 @@ _NOT_SITE = {
     "post",
     "had",
     "received",
+    "chemo",
+    "chemotherapy",
 }
+# words that end what came before: "Postmenopausal after chemoRT", "no chemo since chemoRT"
+_SITE_BREAK = {"since", "after", "before", "following", "then", "->", "+", "during", "until"}
 
 
 def radiotherapy_site(text: str, t: Target, clause: tuple[int, int]) -> str | None:
@@ -250,7 +263,12 @@ def radiotherapy_site(text: str, t: Target, clause: tuple[int, int]) -> str | No
     if kind:
         return kind
     before = _RT_BEFORE.search(text[clause[0] : t.start])
-    words = [w for w in (before.group(1).split() if before else []) if w.lower() not in _NOT_SITE]
+    words: list[str] = []
+    for w in before.group(1).split() if before else []:
+        if w.lower() in _SITE_BREAK:
+            words = []
+        elif w.lower() not in _NOT_SITE and not drug_class(w.lower()):  # "cisplatin chemoRT": not a site
+            words.append(w)
     after = _RT_AFTER.match(text[t.end : clause[1]])
     site = " ".join(words[-3:]) or (after.group(1).strip() if after else "")
     return site.lower() or None
