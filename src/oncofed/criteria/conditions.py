@@ -12,7 +12,9 @@ the criterion is `not_applicable` when its condition is false (docs/MATCHING.md,
    `status = active`.
 2. **Exceptions**: atoms inside "except / other than / excluding / with the exception of" are
    carve-outs, not requirements: they are dropped unless negated (ConText already reads "excluding
-   glioblastoma" in an inclusion as "not glioblastoma").
+   glioblastoma" in an inclusion as "not glioblastoma"). **2b.** A criterion whose every atom lies in its
+   exception, its main statement unread ("Cardiomegaly unless LVEF >= 50 %"), states nothing the data can
+   show: the exception's negation is its condition, its statement `non_evaluable` (`exception_only`).
 3. **Who the criterion is about** is a condition: the subject before a modal verb ("HER2-positive
    gastric cancer *must* have received ...", "Patients with GIST must ..."), a sex subject ("Women who
    are ...", "Male patients must ..."), childbearing potential; a criterion only about pregnancy or
@@ -194,6 +196,93 @@ def exceptions(atoms: list[Atom], text: str) -> list[Atom]:
     if any(a.kind == "brain_metastases" for a in carved):
         rest = [_active_brain(a) for a in rest]
     return rest
+
+
+# "X unless Y": the exception's keyword (rule 2b); "excluding" is a restriction, not an exception
+_UNLESS = compile_i(
+    r"\b(?:unless|except(?:\s+(?:for|if|when|in))?|other\s+than|with\s+the\s+exception\s+of|apart\s+from|"
+    r"sauf|à\s+l'exception\s+d(?:e|u|es|['’])|excepté|hormis|à\s+moins\s+qu(?:e|['’]))(?:\b|(?<=['’]))"
+)
+# where the exception ends: a closing parenthesis, a semicolon, a full stop, or a comma opening the main
+# statement ("For all cohorts except cohort 7, the disease is NSCLC")
+_UNLESS_END = compile_i(
+    r"[);]|\.(?:\s|$)|,\s*(?:the|then|patients?|participants?|subjects?|they|she|he|it|this|these|there|"
+    r"must|should|all|any|les?|la|le\s+patient)\b"
+)
+_MAIN_WORD = re.compile(r"[^\W\d_]{3,}")
+_NOT_MAIN = frozenset(
+    [
+        "the",
+        "any",
+        "all",
+        "and",
+        "with",
+        "have",
+        "has",
+        "had",
+        "known",
+        "history",
+        "patient",
+        "patients",
+        "participant",
+        "participants",
+        "subject",
+        "subjects",
+        "who",
+        "are",
+        "were",
+        "documented",
+        "evidence",
+        "presence",
+        "les",
+        "des",
+        "avec",
+        "une",
+        "patient",
+        "patients",
+        "ayant",
+        "antécédents",
+    ]
+)
+
+
+def exception_only(atoms: list[Atom], text: str) -> list[Atom]:
+    """Rule 2b: a criterion whose only atoms are its exception's ("Cardiomegaly or ventricular dysfunction
+    unless LVEF >= 50 %": the main statement was not read) states nothing the patient's data can show.
+    "X unless Y" holds when X holds and Y does not: Y alone can only show the criterion does not apply
+    (its negation becomes the criterion's condition), never that it holds (the statement is one
+    `non_evaluable` atom for X). Several exception atoms are negated together only as alternatives (one OR
+    group: "unless A or B"); otherwise they are dropped and the criterion is left to the investigator."""
+    m = _UNLESS.search(text)
+    statement = [a for a in atoms if not _is_condition(a)]
+    if m is None or not statement or any(not a.span or a.kind == "non_evaluable" for a in statement):
+        return atoms
+    end_m = _UNLESS_END.search(text, m.end())
+    end = end_m.start() if end_m else len(text)
+    if not all(_in(a, m.end(), end) for a in statement) or any(
+        a.negated and a.kind == "cancer_type" for a in statement
+    ):
+        return atoms
+    main = text[: m.start()]
+    if not any(w.lower() not in _NOT_MAIN for w in _MAIN_WORD.findall(main)):
+        return atoms  # nothing before the exception: not an "X unless Y"
+    groups = {a.attributes.get("group") for a in statement}
+    alternatives = len(statement) == 1 or (len(groups) == 1 and None not in groups)
+    unless = [
+        _as_condition(
+            replace(
+                a, negated=not a.negated, attributes={k: v for k, v in a.attributes.items() if k != "group"}
+            )
+        )
+        for a in statement
+        if alternatives
+    ]
+    lead = len(main) - len(main.lstrip(" -*•\t"))
+    shown = " ".join(main.split()).strip(" ,:-([")
+    unread = Atom(
+        "non_evaluable", "present", code="unread_statement", span=(lead, m.start()), text=shown[:200]
+    )
+    return [a for a in atoms if _is_condition(a)] + unless + [unread]
 
 
 def _unnegate_by(a: Atom, start: int, end: int) -> Atom:
@@ -657,7 +746,7 @@ def conditions(atoms: list[Atom], text: str) -> list[Atom]:
     atoms = permissions(atoms, text)
     if len(atoms) == 1 and atoms[0].kind == "permission":
         return atoms
-    atoms = exceptions(atoms, text)
+    atoms = exception_only(exceptions(atoms, text), text)
     atoms = sex_thresholds(conditional_clauses(atoms, text), text)
     atoms = therapy_targets(therapy_tense(therapy_qualifiers(severities(atoms, text), text), text), text)
     return stable_doses(therapy_counts(subjects(line_references(atoms, text), text), text), text)

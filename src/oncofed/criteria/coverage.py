@@ -186,7 +186,10 @@ _STOP = frozenset(
 # "Module 5 All:", "Part B:", "Cohort 2 -", "Arm A)": a line that opens with the cohort it is for
 _SCOPE = re.compile(
     r"^\W*(?:(?:dose[\s-]+)?(?:expansion|escalation)\s+)?(?:cohort|part|arm|module|sub-?study|basket|stratum)"
-    r"\s*[A-Z0-9][\w.]{0,5}\b(?:\s+(?:part\s+)?[A-Z0-9][\w.]{0,5}\b)?(?:\s+all\b)?\s*(?:\([^)]{0,40}\))?\s*[:\-–)]",
+    r"\s*[A-Z0-9][\w.]{0,5}\b(?:\s+(?:part\s+)?[A-Z0-9][\w.]{0,5}\b)?(?:\s+all\b)?"
+    # what kind of part it is ("Module 2 Part B1 Study expansion:", "Cohort 3 dose escalation:")
+    r"(?:\s+(?:study\s+|dose[\s-]+)?(?:expansion|escalation)(?:\s+(?:cohort|phase|part))?)?"
+    r"\s*(?:\([^)]{0,40}\))?\s*[:\-–)]",
     re.IGNORECASE,
 )
 

@@ -105,16 +105,22 @@ class PhraseIndex:
     a dozen vocabularies each, and building spaCy Docs for that would cost more than the matching.
     """
 
-    def __init__(self, entries: dict[str, str], lowercase_acronyms: bool = False) -> None:
+    def __init__(
+        self, entries: dict[str, str], lowercase_acronyms: bool = False, cased_acronyms: int = 0
+    ) -> None:
         # entries: lower-case phrase -> code; spaces and hyphens are interchangeable
         self.entries: dict[tuple[str, ...], str] = {}
         self.acronyms: set[tuple[str, ...]] = set()
+        # keys of at most `cased_acronyms` letters that match only written as acronyms (`_as_acronym`)
+        self.cased: set[tuple[str, ...]] = set()
         for phrase, code in entries.items():
             key = _key(phrase)
             if key:
                 self.entries.setdefault(key, code)
                 if _is_acronym(phrase):
                     self.acronyms.add(key)
+                if "".join(key).isalpha() and len("".join(key)) <= cased_acronyms:
+                    self.cased.add(key)
         self.max_len = max((len(k) for k in self.entries), default=0)
         self.first = {k[0] for k in self.entries}
         self.prefixes = {k[:n] for k in self.entries for n in range(1, len(k) + 1)}
@@ -148,11 +154,22 @@ class PhraseIndex:
                 surface = text[start:end]
                 if key in self.acronyms and not self.lowercase_acronyms and surface.islower():
                     continue
+                if key in self.cased and not _as_acronym(surface):
+                    continue
                 hit = (length, Mention(start, end, surface, code))  # keep extending: longest match wins
             if hit:
                 kept.append(hit[1])
                 free = i + hit[0]
         return kept
+
+
+def _as_acronym(surface: str) -> bool:
+    """Whether a short acronym is written as one ("B-ALL", "AML", "mCRPC", "ccRCC", "pNET"), not as an
+    English word: no word of two letters or more in lower case or capitalised ("B All", "all", "Aml")."""
+    return not any(len(w) > 1 and (w.islower() or w.istitle()) for w in _WORD_RUN.findall(surface))
+
+
+_WORD_RUN = re.compile(r"[^\W\d_]+")
 
 
 def _norm(phrase: str) -> str:
@@ -179,7 +196,9 @@ def _cancer_index() -> PhraseIndex:
         names = [] if row["parent"] == "TISSUE" else [row["name"].lower()]  # "Liver", "Lung": tissue words
         for phrase in [*_split(row["synonyms"]), *names]:
             entries.setdefault(phrase, code)
-    return PhraseIndex(entries)
+    # every cancer-type entry of five letters or fewer is an acronym ("b-all", "aml", "nsclc"): "Part B All"
+    # names a cohort, not B-lymphoblastic leukaemia
+    return PhraseIndex(entries, cased_acronyms=5)
 
 
 oncotree_codes = oncotree.shared_codes
