@@ -346,12 +346,10 @@ def _ask_model(
             could[FRENCH] += length
         if en >= fr:
             could[ENGLISH] += length
-    sure = None
-    if not shortcut:  # (tests: every unclear line to the model)
-        pass
-    elif chars[FRENCH] > chars[ENGLISH] + could[ENGLISH]:
+    sure = None  # without the shortcut (tests), every unclear line goes to the model
+    if shortcut and chars[FRENCH] > chars[ENGLISH] + could[ENGLISH]:
         sure = FRENCH
-    elif chars[ENGLISH] > chars[FRENCH] + could[FRENCH]:
+    elif shortcut and chars[ENGLISH] > chars[FRENCH] + could[FRENCH]:
         sure = ENGLISH
     for k, line, fr, en in unclear:
         s, e, _, _ = decided[k]

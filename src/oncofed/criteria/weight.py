@@ -8,6 +8,8 @@ for the investigator). Exercise: minutes per week ("less than 120 minutes of exe
 
 from __future__ import annotations
 
+import re
+
 from oncofed.criteria.caseless import compile_i
 from oncofed.criteria.numbers import NUM, OP, num_of, op_of
 from oncofed.domain.criteria import Atom
@@ -32,16 +34,21 @@ _PERIOD = compile_i(
 _WORDS = ("weight", "lost", "losing")
 
 
+def _threshold(m: re.Match[str], alternatives: int) -> tuple[str | None, float | None]:
+    """The operator and number of the alternative of `m` that matched (groups `op<i>` / `n<i>`)."""
+    i = next((i for i in range(alternatives) if m.group(f"n{i}")), None)
+    if i is None:
+        return None, None
+    return op_of(m.group(f"op{i}")), num_of(m.group(f"n{i}"))
+
+
 def weight_loss_atoms(text: str, low: str) -> list[Atom]:
     """The weight-loss thresholds of one criterion (`low`: its lower-case text, a cheap gate)."""
     if not any(w in low for w in _WORDS) or "%" not in text:
         return []
     out: list[Atom] = []
     for m in _WEIGHT_LOSS.finditer(text):
-        i = next((i for i in range(4) if m.group(f"n{i}")), None)
-        if i is None:
-            continue
-        op, n = op_of(m.group(f"op{i}")), num_of(m.group(f"n{i}"))
+        op, n = _threshold(m, 4)
         if op is None or n is None or not 0 < n < 100:
             continue
         months: float | None = None
@@ -83,10 +90,7 @@ def exercise_atoms(text: str, low: str) -> list[Atom]:
         return []
     out: list[Atom] = []
     for m in _EXERCISE.finditer(text):
-        i = next((i for i in range(3) if m.group(f"n{i}")), None)
-        if i is None:
-            continue
-        op, n = op_of(m.group(f"op{i}")), num_of(m.group(f"n{i}"))
+        op, n = _threshold(m, 3)
         if op is not None and n is not None and 0 < n <= 2000:
             out.append(Atom("exercise", op, value=n, unit="min/week", span=m.span(), text=m.group(0)))
     return out

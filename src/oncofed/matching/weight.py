@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from oncofed.domain import Atom
+from oncofed.domain import Atom, Fact
 from oncofed.matching.atoms import AtomResult, unknown
 from oncofed.matching.facts import PatientView, as_float
 from oncofed.matching.numeric import compare
@@ -22,15 +22,33 @@ def _period(months: object) -> str:
     return f" over {value:g} months" if value is not None else ""
 
 
-def weight_loss(atom: Atom, v: PatientView, day: date) -> AtomResult:
-    facts = v.positive("weight_loss")
+def _latest(
+    atom: Atom, v: PatientView, kind: str, missing: str, unread: str = ""
+) -> tuple[Fact, float, float] | AtomResult:
+    """The newest positive `kind` fact with its value and the atom's threshold, or the unknown to return
+    (`missing`: no fact or no threshold; `unread`, default `missing`: a fact without a number)."""
+    facts = v.positive(kind)
     threshold = as_float(atom.value)
     if not facts or threshold is None:
-        return unknown("weight loss over the criterion's period (% of body weight)")
+        return unknown(missing)
     f = max(facts, key=lambda x: x.when or date.min)
-    loss = as_float(f.value)
-    if loss is None:
-        return unknown("weight loss (% of body weight)", fact=f)
+    value = as_float(f.value)
+    if value is None:
+        return unknown(unread or missing, fact=f)
+    return f, value, threshold
+
+
+def weight_loss(atom: Atom, v: PatientView, day: date) -> AtomResult:
+    found = _latest(
+        atom,
+        v,
+        "weight_loss",
+        "weight loss over the criterion's period (% of body weight)",
+        "weight loss (% of body weight)",
+    )
+    if isinstance(found, AtomResult):
+        return found
+    f, loss, threshold = found
     holds = bool(compare(atom.operator, loss, threshold))
     had, asked = as_float(f.attributes.get("months")), as_float(atom.attributes.get("months"))
     rising = atom.operator in (">", ">=")  # "loss > 10 %": a longer period can only show more loss
@@ -49,14 +67,10 @@ def weight_loss(atom: Atom, v: PatientView, day: date) -> AtomResult:
 def exercise(atom: Atom, v: PatientView, day: date) -> AtomResult:
     """Minutes of exercise a week against the record's (`attributes["at_least"]`: an activity without
     its duration adds an unknown amount, so only "at or above" is certain)."""
-    facts = v.positive("exercise")
-    threshold = as_float(atom.value)
-    if not facts or threshold is None:
-        return unknown("minutes of exercise per week")
-    f = max(facts, key=lambda x: x.when or date.min)
-    minutes = as_float(f.value)
-    if minutes is None:
-        return unknown("minutes of exercise per week", fact=f)
+    found = _latest(atom, v, "exercise", "minutes of exercise per week")
+    if isinstance(found, AtomResult):
+        return found
+    f, minutes, threshold = found
     holds = bool(compare(atom.operator, minutes, threshold))
     at_least = bool(f.attributes.get("at_least"))
     words = f"exercise {'at least ' if at_least else ''}{minutes:g} min/week (criterion: {atom.operator} {threshold:g})"
