@@ -32,7 +32,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from oncofed.criteria.caseless import Caseless, compile_i
+from oncofed.criteria.caseless import Caseless, compile_i, lowered
+from oncofed.criteria.fast_regex import compile_fast
 from oncofed.resources import resource_path
 
 os.environ.setdefault("LOGURU_LEVEL", "WARNING")
@@ -133,8 +134,8 @@ def _lexemes_lower_only(nlp: Any) -> None:
 
 
 @functools.cache
-def _trigger_re() -> Caseless:
-    """A regex of every literal/pattern word that can start a ConText modifier (cheap pre-filter)."""
+def _trigger_words() -> list[str]:
+    """Every literal/pattern word that can start a ConText modifier (lower-case)."""
     words: set[str] = set()
     ctx = pipeline().get_pipe("medspacy_context")
     for rule in ctx.rules:
@@ -151,12 +152,56 @@ def _trigger_re() -> Caseless:
                 words.update(rule.literal.lower().split()[:1])
         else:
             words.update(rule.literal.lower().split()[:1])
-    alternation = "|".join(sorted((re.escape(w) for w in words if w), key=len, reverse=True))
+    return sorted(w for w in words if w)
+
+
+def _trie_alternation(words: Iterable[str]) -> str:
+    """A regex matching exactly the strings `words`, factored by common prefix ("n(?:aive|e(?:gative|ver)|o...)").
+
+    The same language as the plain alternation "naive|negative|never|no...", so a search finds a match
+    at the same places; `re` tries a plain alternation's ~60 words one by one at each word start, the
+    factored one a first letter then only the words that share it (has_trigger ~1.3x faster)."""
+    trie: dict[str, Any] = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict[str, Any]) -> str:
+        branches = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return emit(trie)
+
+
+@functools.cache
+def _trigger_re() -> Caseless:
+    """A regex of every word that can start a ConText modifier (cheap pre-filter)."""
+    alternation = _trie_alternation(_trigger_words())
     return compile_i(rf"(?<![\w-])(?:{alternation})(?![\w])|\bnon-|\bun\w+ed\b")
 
 
+@functools.cache
+def _trigger_lowered() -> re.Pattern[str] | None:
+    """`_trigger_re()`'s lowered search (`Caseless`) compiled to open with a character set
+    (`fast_regex.compile_fast`: the same matches, found without trying the pattern at every position)."""
+    caseless = _trigger_re()
+    return (
+        None if caseless.lowered is None else compile_fast(caseless.lowered.pattern, caseless.lowered.flags)
+    )
+
+
 def has_trigger(text: str) -> bool:
-    return bool(_trigger_re().search(text))
+    caseless, fast = _trigger_re(), _trigger_lowered()
+    if fast is not None and caseless._fast(
+        text
+    ):  # `Caseless.search` finds a match iff its lowered search does
+        return fast.search(lowered(text)) is not None
+    return caseless.search(text) is not None
 
 
 _Rules = dict[str, tuple[tuple[re.Pattern[str], re.Pattern[str], str], ...]]
@@ -226,13 +271,27 @@ def _token_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     return s, after.start() if after else len(text)
 
 
-def may_have_modifier(text: str, spans: Sequence[tuple[int, int]]) -> bool:
+def rule_keys_in(texts: Iterable[str]) -> tuple[str, ...] | None:
+    """The rule keys (`_phrase_words`) found in any of `texts` lower-cased: `may_have_modifier(text, spans,
+    keys)` of one of them then tests only these (a key absent from all is absent from each: one look-up a
+    key for a note's sentences instead of one a sentence). None when the rules cannot be checked so."""
+    found_rules = _phrase_words()
+    if found_rules is None:
+        return None
+    joined = "\n".join(text.lower() for text in texts)
+    return tuple(key for key in found_rules[0] if key in joined)
+
+
+def may_have_modifier(
+    text: str, spans: Sequence[tuple[int, int]], keys: tuple[str, ...] | None = None
+) -> bool:
     """False when ConText cannot modify any of the target `spans` of the one-sentence `text`.
 
     A necessary condition, checked on the lower-cased text instead of building a spaCy Doc: spaCy's
     PhraseMatcher (attr LOWER) only matches a rule where its tokens occur in a row (`_phrase_words`);
     a FORWARD modifier only reaches targets that end after it, a BACKWARD one targets that start
-    before it (medspaCy's scopes, `ConTextModifier.modifies`).
+    before it (medspaCy's scopes, `ConTextModifier.modifies`). `keys`: `rule_keys_in` of texts
+    that include `text` (the rules of other keys are not looked for).
     """
     found_rules = _phrase_words()
     if found_rules is None:
@@ -255,10 +314,10 @@ def may_have_modifier(text: str, spans: Sequence[tuple[int, int]]) -> bool:
         return phrase.search(low, bounds[0]) is not None  # BACKWARD: at/after the first target's start
 
     loose_hit = False
-    for key, key_rules in rules.items():
+    for key in rules if keys is None else keys:
         if key not in low:  # cheap first test: the rule's longest token
             continue
-        for loose, strict, direction in key_rules:
+        for loose, strict, direction in rules[key]:
             if hit(strict, direction):
                 return True
             loose_hit = loose_hit or hit(loose, direction)
@@ -303,15 +362,18 @@ def modifiers_many(items: Iterable[tuple[str, Sequence[tuple[int, int]]]]) -> li
     """
     items = list(items)
     out: list[list[Context]] = [[NO_CONTEXT] * len(spans) for _, spans in items]
-    todo = []
+    asked = []
     for i, (text, spans) in enumerate(items):
         if not spans or not has_trigger(text):
             continue
         hit = _MEMO.get((text, tuple(spans)))
         if hit is not None:
             out[i] = list(hit)  # boilerplate criteria recur across trials: same text, same answer
-        elif may_have_modifier(text, spans):  # else no rule can modify a target: nothing to apply
-            todo.append(i)
+        else:
+            asked.append(i)
+    keys = rule_keys_in(items[i][0] for i in asked) if len(asked) > 1 else None
+    # else no rule can modify a target: nothing to apply
+    todo = [i for i in asked if may_have_modifier(items[i][0], items[i][1], keys)]
     if not todo:
         return out
     import numpy
