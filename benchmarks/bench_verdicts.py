@@ -75,6 +75,29 @@ FIRST_SCORES: dict[str, dict[str, Any]] = {
         "folds": {0: (0.5, 0.3), 1: (0.5, 0.4166666666666667), 2: (0.5, 0.25)},
         "read_folds": (0, 1),
     },
+    "verdicts-blind3": {
+        "commit": "0b5f644",  # the first run on main after the set landed (0b5f644), before any fix
+        "date": "2026-12-06 10:17 UTC",
+        "eligible_kept": 3 / 12,
+        "failure_named": 17 / 36,
+        "failure_excluded": 31 / 36,
+        "balanced": 0.5555555555555556,
+        # 95 % bootstrap intervals over trials (2,000 resamples, seed 15)
+        "ci": {
+            "eligible_kept": (0.0, 0.5),
+            "failure_named": (0.2777777777777778, 0.6666666666666666),
+            "failure_excluded": (0.7222222222222222, 0.9722222222222222),
+            "balanced": (0.4861111111111111, 0.638888888888889),
+        },
+        # per fold: (eligible kept, failures named); folds 0 and 1 were read after that score (diagnosis of
+        # their misses by the verdict engineers, from 10:20 UTC), fold 2 never was
+        "folds": {
+            0: (0.25, 0.6666666666666666),
+            1: (0.25, 0.6666666666666666),
+            2: (0.25, 0.08333333333333333),
+        },
+        "read_folds": (0, 1),
+    },
 }
 DAY = date(2026, 12, 1)
 BASE_REV = "bef02d6"
