@@ -45,7 +45,7 @@ test: lint typecheck pytest
 ## make i18n: extract every translatable text (templates, Python) and update the catalogues (docs/DEVELOPING.md)
 LOCALE := src/oncofed/resources/locale
 i18n: $(VENV)/.installed
-	$(VENV)/bin/pybabel -q extract -F babel.cfg -k NP_:1c,2 --add-comments=TRANSLATORS: --no-location \
+	$(VENV)/bin/pybabel -q extract -F babel.cfg -k NP_:1c,2 -k NN_:1,2 --add-comments=TRANSLATORS: --no-location \
 		--project=oncofed --version=0.1.0 --copyright-holder="the oncofed contributors" -o $(LOCALE)/oncofed.pot .
 	$(VENV)/bin/pybabel -q update -i $(LOCALE)/oncofed.pot -d $(LOCALE) -D oncofed --ignore-obsolete
 

@@ -8,8 +8,10 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -180,16 +182,14 @@ class LiveServer:
         return self.base_url + path
 
 
-@pytest.fixture(scope="session")
-def live_server(demo_db: Database) -> Iterator[LiveServer]:
-    """The web app served by uvicorn on a free local port, over the session's demo database."""
+@contextmanager
+def serve(app: object) -> Iterator[LiveServer]:
+    """`app` (a FastAPI app) served by uvicorn in a thread on a free local port; stopped on exit.
+    The module fixtures that need their own app (an actor resolver, another database) use it."""
     import uvicorn
 
-    from oncofed.web.app import create_app
-
     port = free_port()
-    config = uvicorn.Config(create_app(demo_db), host="127.0.0.1", port=port, log_level="warning")
-    server = uvicorn.Server(config)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))  # type: ignore[arg-type]
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30
@@ -197,9 +197,20 @@ def live_server(demo_db: Database) -> Iterator[LiveServer]:
         if time.monotonic() > deadline:
             raise RuntimeError("uvicorn did not start within 30 s")
         time.sleep(0.05)
-    yield LiveServer(f"http://127.0.0.1:{port}", server, thread)
-    server.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield LiveServer(f"http://127.0.0.1:{port}", server, thread)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def live_server(demo_db: Database) -> Iterator[LiveServer]:
+    """The web app served by uvicorn on a free local port, over the session's demo database."""
+    from oncofed.web.app import create_app
+
+    with serve(create_app(demo_db)) as server:
+        yield server
 
 
 @pytest.fixture(scope="session")
@@ -236,6 +247,21 @@ def page(browser: object) -> Iterator[object]:
     pg = context.new_page()
     yield pg
     context.close()
+
+
+@pytest.fixture
+def new_page(browser: object) -> Iterator[Callable[[], Any]]:
+    """`new_page()` -> a page in a browser context of its own (one per user signed in at once)."""
+    contexts: list[Any] = []
+
+    def make() -> Any:
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")  # type: ignore[attr-defined]
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for c in contexts:
+        c.close()
 
 
 SCREENSHOTS = ROOT / "docs" / "screenshots"

@@ -5,8 +5,6 @@ record and its PDF, signs it, and finds the patient flagged on the trial's pre-s
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from datetime import date, timedelta
 
@@ -16,7 +14,8 @@ from sqlalchemy import select
 from oncofed.store.db import Database
 from oncofed.store.models_boards import BoardRow
 from tests.boards_fixtures import HOME, add_home_sites, patients_with_candidates
-from tests.conftest import SCREENSHOTS, LiveServer, copy_sqlite, free_port
+from tests.browser_helpers import shot
+from tests.conftest import LiveServer, copy_sqlite, serve
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +23,6 @@ def boards_server(
     demo_db: Database, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[LiveServer, Database]]:
     """A copy of the demo network (the meeting writes), every trial recruiting at Curie too."""
-    import uvicorn
 
     from oncofed.web.app import create_app
 
@@ -32,23 +30,9 @@ def boards_server(
     copy_sqlite(demo_db, target)
     db = Database(f"sqlite:///{target}")
     add_home_sites(db)
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(db), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield LiveServer(f"http://127.0.0.1:{port}", server, thread), db
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serve(create_app(db)) as server:
+        yield server, db
     db.dispose()
-
-
-def _shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
 
 
 @pytest.mark.timeout(900)
@@ -94,7 +78,7 @@ def test_a_board_meeting_end_to_end_in_english_and_french(boards_server, page) -
         assert patient in page.locator("#agenda").inner_text()
         page.click("#freeze")
         page.wait_for_selector("#message")
-        _shot(page, f"boards-agenda-{lang}.png")
+        shot(page, f"boards-agenda-{lang}.png")
         page.click("#agenda a.case-link")
         cards = page.locator("article.trial-card")
         assert cards.count() >= 1
@@ -119,7 +103,7 @@ def test_a_board_meeting_end_to_end_in_english_and_french(boards_server, page) -
         page.click("#save-decision")
         page.wait_for_selector("#message")
         assert words[lang]["proposed"] in page.locator(f"#decision-{first}").inner_text()
-        _shot(page, f"boards-case-{lang}.png")
+        shot(page, f"boards-case-{lang}.png")
         page.click("#sign")
         page.wait_for_selector("#signed")
         assert words[lang]["signed"] in page.locator("#signed").inner_text()
@@ -133,7 +117,7 @@ def test_a_board_meeting_end_to_end_in_english_and_french(boards_server, page) -
         page.click("#record-link")
         assert words[lang]["record"] in page.locator("#board-record h1").inner_text()
         assert first in page.locator("#board-record").inner_text()
-        _shot(page, f"boards-record-{lang}.png")
+        shot(page, f"boards-record-{lang}.png")
         page.goto(live.url(f"/prescreen/{first}/{HOME}?show=all"))
         row = page.locator(f'tr[data-patient="{patient}"]')
         assert row.count() == 1 and "st-flagged" in row.inner_html()

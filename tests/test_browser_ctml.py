@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,7 +15,7 @@ from oncofed.services.patients.records import import_patients
 from oncofed.services.trials.importing import import_trials
 from oncofed.store.db import Database
 from oncofed.store.repositories import PatientRepository
-from tests.conftest import SCREENSHOTS, LiveServer, free_port, shared_data
+from tests.conftest import SCREENSHOTS, LiveServer, serve, shared_data
 
 pytestmark = [pytest.mark.browser, pytest.mark.shared_data]
 CENTRE = "gustave-roussy"
@@ -28,7 +26,6 @@ def ctml_server(
     sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[str, LiveServer]]:
     """The MatchMiner trials and seed patients imported, served to a clinician of their centre."""
-    import uvicorn
 
     from oncofed.web.app import create_app
 
@@ -48,18 +45,8 @@ def ctml_server(
     )
     app = create_app(db)
     app.state.actor_resolver = lambda request: actor
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("uvicorn did not start within 30 s")
-        time.sleep(0.05)
-    yield pid, LiveServer(f"http://127.0.0.1:{port}", server, thread)
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serve(app) as server:
+        yield pid, server
     db.dispose()
 
 

@@ -3,37 +3,14 @@ on the demo network (issue 21). Screenshots go to docs/screenshots/."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from oncofed.services.accounts.users import DEMO_PASSWORD
+from tests.browser_helpers import log_in
 from tests.conftest import SCREENSHOTS, LiveServer
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def new_page(browser: Any) -> Iterator[Any]:
-    contexts = []
-
-    def make() -> Any:
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
-        contexts.append(context)
-        return context.new_page()
-
-    yield make
-    for c in contexts:
-        c.close()
-
-
-def log_in(page: Any, live_server: LiveServer, username: str) -> None:
-    page.goto(live_server.url("/login"))
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("#login-form button[type=submit]")
-    page.wait_for_load_state()
 
 
 def test_federation_hr_costs_two_proposals_side_by_side(live_server: LiveServer, new_page: Any) -> None:

@@ -5,8 +5,6 @@ page lists the French sentences that were not understood."""
 from __future__ import annotations
 
 import json
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,7 +15,7 @@ from oncofed.domain import Actor, Role
 from oncofed.services.patients.records import import_patients
 from oncofed.services.trials.importing import import_trials
 from oncofed.store.db import Database
-from tests.conftest import SCREENSHOTS, free_port
+from tests.conftest import SCREENSHOTS, serve
 
 pytestmark = pytest.mark.browser
 
@@ -69,8 +67,6 @@ def _study() -> dict[str, Any]:
 
 @pytest.fixture
 def french_server(sqlite_db: Database, tmp_path: Path) -> Iterator[str]:
-    import uvicorn
-
     from oncofed.web.app import create_app
 
     study = tmp_path / "NCT09990023.json"
@@ -81,16 +77,8 @@ def french_server(sqlite_db: Database, tmp_path: Path) -> Iterator[str]:
     import_patients(sqlite_db, [notes], centre="curie")
     app = create_app(sqlite_db)
     app.state.actor_resolver = lambda request: Actor("dr-curie", Role.CLINICIAN, frozenset({"curie"}))
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serve(app) as server:
+        yield server.base_url
 
 
 def test_match_page_of_a_french_note_patient_quotes_the_french_note(french_server: str, page: Any) -> None:

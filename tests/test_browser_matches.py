@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -12,7 +10,7 @@ import pytest
 from oncofed.domain import Actor, Role
 from oncofed.store.db import Database
 from oncofed.store.repositories import PatientRepository
-from tests.conftest import SCREENSHOTS, LiveServer, free_port
+from tests.conftest import SCREENSHOTS, LiveServer, serve
 
 pytestmark = pytest.mark.browser
 
@@ -20,7 +18,6 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def patient_and_server(demo_db: Database) -> Iterator[tuple[str, LiveServer]]:
     """A server whose every request is made by a clinician of one patient's centre."""
-    import uvicorn
 
     from oncofed.web.app import create_app
 
@@ -32,18 +29,8 @@ def patient_and_server(demo_db: Database) -> Iterator[tuple[str, LiveServer]]:
     actor = Actor("dr-test", Role.CLINICIAN, frozenset({patient.centre_id}))
     app = create_app(demo_db)
     app.state.actor_resolver = lambda request: actor
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("uvicorn did not start within 30 s")
-        time.sleep(0.05)
-    yield patient.id, LiveServer(f"http://127.0.0.1:{port}", server, thread)
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serve(app) as server:
+        yield patient.id, server
 
 
 def test_match_page_ranks_trials_expands_criteria_and_lists_what_to_check(

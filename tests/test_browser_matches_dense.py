@@ -3,8 +3,6 @@ small registry of six open trials, the packaged MiniLM (int8 ONNX Runtime by def
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
@@ -16,15 +14,13 @@ import pytest
 from oncofed.domain import Actor, Role, TrialStatus
 from oncofed.store.db import Database
 from oncofed.store.repositories import PatientRepository
-from tests.conftest import LiveServer, free_port
+from tests.conftest import LiveServer, serve
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
 def dense_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Database, str, LiveServer]]:
-    import uvicorn
-
     from oncofed.services.network.centres import load_centres, network_centres
     from oncofed.store.repositories import TrialRepository
     from oncofed.synthetic.patients import generate_patients
@@ -45,17 +41,8 @@ def dense_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Dat
         mp.setenv("ONCOFED_RERANK", "minilm")
         app = create_app(db)
         app.state.actor_resolver = lambda request: actor
-        server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=free_port(), log_level="warning"))
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 30
-        while not server.started:
-            if time.monotonic() > deadline:
-                raise RuntimeError("uvicorn did not start within 30 s")
-            time.sleep(0.05)
-        yield db, patient.id, LiveServer(f"http://127.0.0.1:{server.config.port}", server, thread)
-        server.should_exit = True
-        thread.join(timeout=10)
+        with serve(app) as server:
+            yield db, patient.id, server
     db.dispose()
 
 

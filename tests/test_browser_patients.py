@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,7 +12,7 @@ from oncofed.domain import Actor, Role
 from oncofed.resources import resource_path
 from oncofed.services.patients.records import import_patients
 from oncofed.store.db import Database
-from tests.conftest import SCREENSHOTS, free_port
+from tests.conftest import SCREENSHOTS, serve
 
 pytestmark = pytest.mark.browser
 NOTE = (
@@ -25,8 +23,6 @@ NOTE = (
 
 @pytest.fixture
 def clinician_server(sqlite_db: Database, tmp_path: Path) -> Iterator[str]:
-    import uvicorn
-
     from oncofed.web.app import create_app
 
     import_patients(sqlite_db, [resource_path("templates/patients_template.csv")], centre="curie")
@@ -35,16 +31,8 @@ def clinician_server(sqlite_db: Database, tmp_path: Path) -> Iterator[str]:
     import_patients(sqlite_db, [notes], centre="curie")
     app = create_app(sqlite_db)
     app.state.actor_resolver = lambda request: Actor("dr-curie", Role.CLINICIAN, frozenset({"curie"}))
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serve(app) as server:
+        yield server.base_url
 
 
 def test_patient_page_shows_provenance(clinician_server: str, page: Any) -> None:

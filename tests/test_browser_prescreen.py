@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import csv
 import io
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from oncofed.store.db import Database
-from tests.conftest import SCREENSHOTS, LiveServer, free_port
+from tests.browser_helpers import log_in
+from tests.conftest import SCREENSHOTS, LiveServer, serve
 from tests.prescreen_fixtures import FAKE_ENGINE, TRIAL_ID, build_network
 
 PASSWORD = "correct horse battery staple"
@@ -23,8 +22,6 @@ PASSWORD = "correct horse battery staple"
 def prescreen_server(tmp_path: Path, sqlite_template: Path) -> Iterator[tuple[LiveServer, Database, str]]:
     import shutil
     from datetime import date
-
-    import uvicorn
 
     from oncofed.services.accounts import users as accounts
     from oncofed.store.repositories import TrialRepository
@@ -41,32 +38,15 @@ def prescreen_server(tmp_path: Path, sqlite_template: Path) -> Iterator[tuple[Li
     accounts.add_user(db, "manager", "trial_manager", PASSWORD)
     app = create_app(db)
     app.state.prescreen_engine = FAKE_ENGINE  # the stand-in engine of tests/prescreen_fixtures.py
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield LiveServer(f"http://127.0.0.1:{port}", server, thread), db, a
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serve(app) as server:
+        yield server, db, a
     db.dispose()
-
-
-def _login(page, live: LiveServer, username: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(live.url("/login"))
-    page.fill('input[name="username"]', username)
-    page.fill('input[name="password"]', PASSWORD)
-    page.click('#login-form button[type="submit"]')
-    page.wait_for_load_state()
 
 
 def test_research_nurse_goes_from_new_candidates_to_an_exported_screening_log(page, prescreen_server) -> None:  # type: ignore[no-untyped-def]
     live, db, centre = prescreen_server
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    _login(page, live, "nurse")
+    log_in(page, live, "nurse", PASSWORD)
     page.goto(live.url("/prescreen"))
     page.click(f'a[href="/prescreen/{TRIAL_ID}/{centre}"]')
     page.wait_for_selector("#candidates")
@@ -132,7 +112,7 @@ def test_research_nurse_goes_from_new_candidates_to_an_exported_screening_log(pa
 
 def test_trial_manager_sees_recruitment_against_targets(page, prescreen_server) -> None:  # type: ignore[no-untyped-def]
     live, _, _ = prescreen_server
-    _login(page, live, "manager")
+    log_in(page, live, "manager", PASSWORD)
     page.goto(live.url("/recruitment"))
     page.click(f'a[href="/recruitment/{TRIAL_ID}"]')
     page.wait_for_selector("svg.recruitment-chart")

@@ -5,43 +5,15 @@ review queue (a decision through the form). Screenshots go to docs/screenshots/.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
 import pytest
 
-from oncofed.services.accounts.users import DEMO_PASSWORD
-from tests.conftest import SCREENSHOTS, LiveServer
+from tests.browser_helpers import log_in, shot
+from tests.conftest import LiveServer
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def new_page(browser: Any) -> Iterator[Any]:
-    contexts = []
-
-    def make() -> Any:
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
-        contexts.append(context)
-        return context.new_page()
-
-    yield make
-    for c in contexts:
-        c.close()
-
-
-def log_in(page: Any, live_server: LiveServer, username: str) -> None:
-    page.goto(live_server.url("/login"))
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("#login-form button[type=submit]")
-    page.wait_for_load_state()
-
-
-def shot(page: Any, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
 
 
 def test_publications_and_inclusion_are_public_in_both_languages(

@@ -6,14 +6,13 @@ a patient, corrects a fact and refers the patient to that trial; a research nurs
 from __future__ import annotations
 
 import re
-import threading
-import time
 from collections.abc import Iterator
 
 import pytest
 
 from oncofed.store.db import Database
-from tests.conftest import SCREENSHOTS, LiveServer, free_port, shared_data
+from tests.browser_helpers import log_in
+from tests.conftest import SCREENSHOTS, LiveServer, serve, shared_data
 from tests.workday_fixtures import CENTRE, PASSWORD, TRIAL_ID, TRIALS_FILE, build_workday_network
 
 PATIENTS = 5000
@@ -26,32 +25,13 @@ ENGLISH_ONLY = ["Refer to this trial", "Trial set-up at the network", "Candidate
 def workday_server(
     tmp_path_factory: pytest.TempPathFactory, sqlite_template
 ) -> Iterator[tuple[LiveServer, Database]]:  # type: ignore[no-untyped-def]
-    import uvicorn
-
     from oncofed.web.app import create_app
 
     corpus = shared_data(*TRIALS_FILE)
     db = build_workday_network(sqlite_template, tmp_path_factory.mktemp("workday"), corpus, PATIENTS)
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(db), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield LiveServer(f"http://127.0.0.1:{port}", server, thread), db
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serve(create_app(db)) as server:
+        yield server, db
     db.dispose()
-
-
-def _login(page, live: LiveServer, username: str, lang: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(live.url(f"/login?lang={lang}"))
-    page.fill('input[name="username"]', username)
-    page.fill('input[name="password"]', PASSWORD)
-    page.click('#login-form button[type="submit"]')
-    page.wait_for_load_state()
 
 
 def _translated(page, lang: str) -> None:  # type: ignore[no-untyped-def]
@@ -66,7 +46,7 @@ def _translated(page, lang: str) -> None:  # type: ignore[no-untyped-def]
 def test_trial_manager_opens_a_real_trial_at_two_centres(page, workday_server, lang: str) -> None:  # type: ignore[no-untyped-def]
     live, db = workday_server
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    _login(page, live, "tm-tom", lang)
+    log_in(page, live, "tm-tom", PASSWORD, lang=lang)
     assert page.locator("#to-set-up").count() == 1  # the trial manager's landing page
     _translated(page, lang)
     page.click("#setup-link")
@@ -102,7 +82,7 @@ def test_trial_manager_opens_a_real_trial_at_two_centres(page, workday_server, l
 @pytest.mark.parametrize("lang", LANGS)
 def test_clinician_searches_corrects_and_refers(page, workday_server, lang: str) -> None:  # type: ignore[no-untyped-def]
     live, db = workday_server
-    _login(page, live, "dr-claire", lang)
+    log_in(page, live, "dr-claire", PASSWORD, lang=lang)
     assert page.locator("#my-patients").count() == 1  # the clinician's landing page
     _translated(page, lang)
     page.goto(live.url("/patients"))
@@ -146,7 +126,7 @@ def test_clinician_searches_corrects_and_refers(page, workday_server, lang: str)
 @pytest.mark.parametrize("lang", LANGS)
 def test_research_nurse_works_a_5000_patient_list_page_by_page(page, workday_server, lang: str) -> None:  # type: ignore[no-untyped-def]
     live, db = workday_server
-    _login(page, live, "nurse-rose", lang)
+    log_in(page, live, "nurse-rose", PASSWORD, lang=lang)
     assert page.locator("#queues").count() == 1  # the research nurse's landing page: queues with counts
     _translated(page, lang)
     page.click(f'#queue-table a[href="/prescreen/{TRIAL_ID}/{CENTRE}"]')

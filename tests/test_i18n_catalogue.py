@@ -21,13 +21,13 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 from jinja2 import DictLoader, Environment, select_autoescape
 
-from oncofed.presenters.i18n import Translator, catalogue_path, install_gettext, translator
+from oncofed.presenters.i18n import Plural, Translator, catalogue_path, install_gettext, translator
 from oncofed.presenters.labels import LABELS
 
 ROOT = Path(__file__).resolve().parents[1]
 YAML_DIR = ROOT / "src" / "oncofed" / "resources" / "i18n"
 RECORD = ROOT / "scripts" / "i18n_yaml_keys.tsv"
-KEYWORDS = {**DEFAULT_KEYWORDS, "NP_": ((1, "c"), 2)}
+KEYWORDS = {**DEFAULT_KEYWORDS, "NP_": ((1, "c"), 2), "NN_": (1, 2)}
 
 
 def catalog(lang: str) -> Catalog:
@@ -167,7 +167,11 @@ def test_label_groups_hold_extractable_english() -> None:
     in_code = {msgid for _ctx, msgid in extracted()}
     for group, codes in LABELS.items():
         for code, message in codes.items():
-            msgid = message[1] if isinstance(message, tuple) else message
+            msgid = (
+                message.singular
+                if isinstance(message, Plural)
+                else (message[1] if isinstance(message, tuple) else message)
+            )
             assert msgid in in_code, f"label {group}/{code} is not extracted"
 
 

@@ -5,8 +5,6 @@ measured from and gives long real trial titles the whole width (headless Chromiu
 from __future__ import annotations
 
 import shutil
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -19,7 +17,7 @@ from oncofed.domain import Actor, Role
 from oncofed.store.db import Database
 from oncofed.store.repositories import PatientRepository
 from oncofed.web.app import create_app
-from tests.conftest import SCREENSHOTS, LiveServer, copy_sqlite, free_port
+from tests.conftest import SCREENSHOTS, LiveServer, copy_sqlite, serve
 
 HTML = {"Accept": "text/html,application/xhtml+xml"}
 LONG_TITLE = (
@@ -77,7 +75,6 @@ def no_home_server(
 ) -> Iterator[tuple[str, LiveServer]]:
     """A copy of the demo network with one patient whose record has no address (imported FHIR records
     often have none), served to a clinician of that patient's centre."""
-    import uvicorn
 
     source = str(demo_db.engine.url.database)
     path = tmp_path_factory.mktemp("nohome") / "demo.sqlite3"
@@ -93,18 +90,8 @@ def no_home_server(
     app = create_app(db)
     actor = Actor("dr-test", Role.CLINICIAN, frozenset({patient.centre_id}))
     app.state.actor_resolver = lambda request: actor
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("uvicorn did not start within 30 s")
-        time.sleep(0.05)
-    yield patient.id, LiveServer(f"http://127.0.0.1:{port}", server, thread)
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serve(app) as server:
+        yield patient.id, server
     db.dispose()
 
 

@@ -3,17 +3,16 @@ Chromium on the indicator page, funnel, charter matrix and EPiHC pages (screensh
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from oncofed.domain import Actor
 from oncofed.domain.actor import Role
 from oncofed.store.db import Database
-from tests.conftest import SCREENSHOTS, free_port
+from tests.browser_helpers import shot
+from tests.conftest import serve
 
 QM = Actor(user_id="qm-curie", role=Role.QUALITY_MANAGER, centre_ids=frozenset({"curie"}))
 
@@ -89,7 +88,6 @@ def test_epihc_is_editable_only_by_the_centre_quality_manager(sqlite_db: Databas
 @pytest.fixture(scope="module")
 def quality_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A demo network big enough for a readable funnel, served as Curie's quality manager."""
-    import uvicorn
 
     from oncofed.synthetic.demo import build_demo
     from oncofed.web.app import create_app
@@ -98,21 +96,8 @@ def quality_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     build_demo(db, patients=1500, seed=42)
     app = create_app(db)
     app.state.actor_resolver = lambda request: QM
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
-
-
-def _shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(Path(SCREENSHOTS) / name), full_page=True)
+    with serve(app) as server:
+        yield server.base_url
 
 
 def test_quality_pages_in_headless_chromium(quality_server: str, page) -> None:  # type: ignore[no-untyped-def]
@@ -123,7 +108,7 @@ def test_quality_pages_in_headless_chromium(quality_server: str, page) -> None: 
     assert page.locator("#indicators tbody tr").count() == len(load_indicators()) + len(
         load_board_indicators()
     )
-    _shot(page, "quality-index.png")
+    shot(page, "quality-index.png")
 
     page.goto(quality_server + "/quality/indicators/mdt_before_treatment")
     dots = page.locator("svg.funnel circle.centre")
@@ -136,7 +121,7 @@ def test_quality_pages_in_headless_chromium(quality_server: str, page) -> None: 
     }
     assert "within" in bands and bands <= {"within", "above", "below", "small_sample"}
     assert page.locator("#rejects tr[data-reason]").count() >= 3
-    _shot(page, "quality-indicator-funnel.png")
+    shot(page, "quality-indicator-funnel.png")
     page.select_option("select[name=adjust]", "none")
     page.locator("#funnel button").click()
     page.wait_for_url("**adjust=none**")
@@ -145,7 +130,7 @@ def test_quality_pages_in_headless_chromium(quality_server: str, page) -> None: 
     page.goto(quality_server + "/quality/charter")
     assert page.locator("#charter-matrix tbody tr").count() == 19
     assert page.locator("#charter-matrix thead th").count() == 7
-    _shot(page, "quality-charter-matrix.png")
+    shot(page, "quality-charter-matrix.png")
 
     page.goto(quality_server + "/quality/epihc/curie")
     form = page.locator("tr#environment form")
@@ -158,9 +143,9 @@ def test_quality_pages_in_headless_chromium(quality_server: str, page) -> None: 
         page.locator("tr#environment textarea[name=evidence]").input_value()
         == "Energy audit 2026 (Chromium test)"
     )
-    _shot(page, "quality-epihc.png")
+    shot(page, "quality-epihc.png")
 
     page.goto(quality_server + "/quality/centres/curie/report")
     page.emulate_media(media="print")
     assert page.locator("header.top").is_hidden()
-    _shot(page, "quality-report-print.png")
+    shot(page, "quality-report-print.png")

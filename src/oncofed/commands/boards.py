@@ -14,6 +14,7 @@ from rich.table import Table
 
 from oncofed.commands.common import cells, centre_option, escape
 from oncofed.domain import Actor
+from oncofed.presenters.i18n import translator
 
 
 def _actor(centre: str | None) -> Actor:
@@ -213,8 +214,12 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - one command group
                 r = freeze_meeting(open_database(), _actor(centre), meeting_id)
         except OncofedError as exc:
             _fail(exc)
+        en = translator("en")  # the command line speaks English; plural forms from the catalogue
         console.print(
-            f"{r.cases} case(s) re-matched in {r.seconds:.2f} s (matching {r.match_seconds:.2f} s): {r.candidates} candidate trial(s), {r.new_trials} new"
+            en.ngettext("%(num)s case re-matched", "%(num)s cases re-matched", r.cases)
+            + f" in {r.seconds:.2f} s (matching {r.match_seconds:.2f} s): "
+            + en.ngettext("%(num)s candidate trial,", "%(num)s candidate trials,", r.candidates)
+            + f" {r.new_trials} new"
         )
 
     @boards.command("case")
@@ -371,7 +376,13 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - one command group
                     f"case {e.case_id} ({e.kind}) for {e.patient_id}: {e.reason}; new trials: {', '.join(e.new_trials) or 'none'}"
                 )
             )
-        console.print(f"{len(events)} case(s) re-opened")
+        console.print(
+            translator("en").ngettext(
+                "%(num)s case re-opened by an event in the record.",
+                "%(num)s cases re-opened by an event in the record.",
+                len(events),
+            )
+        )
 
     @boards.command("screen-failures")
     def failures_cmd(

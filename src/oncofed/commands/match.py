@@ -78,14 +78,19 @@ def _print_report(console: object, data: dict[str, object], details: bool) -> No
     from rich.table import Table
 
     from oncofed.commands.common import cells, escape
+    from oncofed.presenters.i18n import translator
 
+    en = translator("en")  # the command line speaks English; plural forms from the catalogue
     assert isinstance(console, Console)
     p = data["patient"]
     assert isinstance(p, dict)
     console.print(
         f"[bold]{escape(str(p['id']))}[/] · {escape(p.get('primary_cancer') or 'cancer type unknown')} · "
         f"age {'unknown' if p.get('age_years') is None else p.get('age_years')} · "
-        f"{data['open_trials']} open trials, {data['candidates']} candidates, evaluated on {data['day']}"
+        + en.ngettext("%(num)s open trial,", "%(num)s open trials,", int(str(data["open_trials"])))
+        + " "
+        + en.ngettext("%(num)s candidate,", "%(num)s candidates,", int(str(data["candidates"])))
+        + f" evaluated on {data['day']}"
     )
     table = Table(
         "#", "trial", "verdict", "satisfied", "violated", "unknown", "n/a", "nearest recruiting site", "km"

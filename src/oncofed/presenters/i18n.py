@@ -9,7 +9,8 @@ gettext, which always formats), so a literal per cent sign is written `%%` in a 
 Templates: `_('Text')`, `_('%(n)s centres', n=n)`, `pgettext('context', 'Text')`,
 `ngettext('%(num)s case', '%(num)s cases', n)`, `label('group', code)` for a code's words
 (`presenters/labels.py`), `num(x, digits)` and `day(d)` for numbers and dates. Python: `translator(lang).gettext(...)` (same names) and `N_('Text')` /
-`NP_('context', 'Text')` to mark text that is translated later.
+`NP_('context', 'Text')` to mark text that is translated later (`NN_('%(num)s case', '%(num)s cases')`
+for a count sentence, said with its `num` parameter: `label(group, code, num=n)`).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import math
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from babel.dates import format_date
 from babel.messages.mofile import write_mo
@@ -38,8 +39,17 @@ DEFAULT_LANGUAGE = "en"
 DOMAIN = "oncofed"
 # the Babel locale of numbers and dates: the UI's English is British ("centre", "tumour")
 FORMAT_LOCALES = {"en": "en_GB", "fr": "fr_FR"}
-# a message as code holds it: English text, or (msgctxt, English text)
-Message = str | tuple[str, str]
+
+
+class Plural(NamedTuple):
+    """A message with plural forms held by code (`NN_`); said with `ngettext`, its count is `num`."""
+
+    singular: str
+    plural: str
+
+
+# a message as code holds it: English text, (msgctxt, English text), or its plural forms
+Message = str | tuple[str, str] | Plural
 
 
 def N_(message: str) -> str:
@@ -50,6 +60,11 @@ def N_(message: str) -> str:
 def NP_(context: str, message: str) -> tuple[str, str]:
     """Like `N_`, with a message context (`pybabel extract -k NP_:1c,2`)."""
     return (context, message)
+
+
+def NN_(singular: str, plural: str) -> Plural:
+    """Like `N_`, for a count sentence (`pybabel extract -k NN_:1,2`): shown with its `num` parameter."""
+    return Plural(singular, plural)
 
 
 def catalogue_path(lang: str) -> Path:
@@ -92,7 +107,9 @@ class Translator:
         return str(self._t.npgettext(context, singular, plural, n)) % params
 
     def message(self, message: Message, /, **params: Any) -> str:
-        """A message held by code (`N_` / `NP_`)."""
+        """A message held by code (`N_` / `NP_` / `NN_`, whose count is the `num` parameter)."""
+        if isinstance(message, Plural):
+            return self.ngettext(message.singular, message.plural, int(params["num"]), **params)
         if isinstance(message, tuple):
             return self.pgettext(message[0], message[1], **params)
         return self.gettext(message, **params)

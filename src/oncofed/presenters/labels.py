@@ -5,7 +5,7 @@ YAML keys (group = key prefix); add a code here, then `make i18n` and its French
 
 from __future__ import annotations
 
-from oncofed.presenters.i18n import N_, NP_, Message
+from oncofed.presenters.i18n import N_, NN_, NP_, Message
 
 LABELS: dict[str, dict[str, Message]] = {
     "atom": {
@@ -464,8 +464,9 @@ LABELS: dict[str, dict[str, Message]] = {
         "no_trials": N_(
             "No trial in the registry: a trial manager imports trials, then opens them at the network's centres."
         ),
-        "none_open": N_(
-            "No trial is open for matching: %(trials)s trials are in the registry and none recruits (%(unknown)s with no status in their file). A trial manager opens a trial at a network centre (Trial set-up) to make it match."
+        "none_open": NN_(
+            "No trial is open for matching: %(num)s trial is in the registry and does not recruit (%(unknown)s with no status in its file). A trial manager opens a trial at a network centre (Trial set-up) to make it match.",
+            "No trial is open for matching: %(num)s trials are in the registry and none recruits (%(unknown)s with no status in their file). A trial manager opens a trial at a network centre (Trial set-up) to make it match.",
         ),
     },
 }

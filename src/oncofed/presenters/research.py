@@ -47,11 +47,12 @@ def copublication_svg(data: dict[str, Any], centres: list[Centre], lang: str) ->
         if a is None or b is None:
             continue
         width = 1 + 9 * e["papers"] / top_edge
-        text = translator(lang).gettext(
-            "%(a)s – %(b)s: %(n)s papers together",
+        text = translator(lang).ngettext(
+            "%(a)s – %(b)s: %(num)s paper together",
+            "%(a)s – %(b)s: %(num)s papers together",
+            e["papers"],
             a=names.get(e["a"], e["a"]),
             b=names.get(e["b"], e["b"]),
-            n=e["papers"],
         )
         out.append(
             f'<line class="edge" data-a="{escape(e["a"])}" data-b="{escape(e["b"])}" data-papers="{e["papers"]}" '
@@ -66,7 +67,9 @@ def copublication_svg(data: dict[str, Any], centres: list[Centre], lang: str) ->
         anchor = "start" if math.cos(p.angle) > 0.2 else ("end" if math.cos(p.angle) < -0.2 else "middle")
         lx = p.x + (r + 6) * math.cos(p.angle)
         ly = p.y - (r + 6) * math.sin(p.angle) + 4
-        node_title = translator(lang).gettext("%(centre)s: %(n)s papers", centre=label, n=n)
+        node_title = translator(lang).ngettext(
+            "%(centre)s: %(num)s paper", "%(centre)s: %(num)s papers", n, centre=label
+        )
         out.append(
             f'<g class="node" data-centre="{escape(cid)}" data-papers="{n}">'
             f'<circle cx="{p.x:.1f}" cy="{p.y:.1f}" r="{r:.1f}" fill="#0f766e" stroke="#fff">'

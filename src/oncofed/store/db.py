@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -138,6 +138,11 @@ class Database:
             raise
         finally:
             session.close()
+
+    def session_or(self, session: Session | None) -> AbstractContextManager[Session]:
+        """`session` when the caller already holds one (a request's single unit of work: the match
+        page), else a new unit of work (`session()`); the caller's session is not committed here."""
+        return nullcontext(session) if session is not None else self.session()
 
     def analyze(self) -> None:
         """Refresh the query planner's statistics after bulk writes. Without them SQLite guesses

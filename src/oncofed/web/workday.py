@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from oncofed.domain import Actor, Role, TrialStatus
 from oncofed.services.patients.corrections import EDITABLE_KINDS
@@ -42,11 +43,12 @@ def patient_workday(
     }
 
 
-def match_workday(db: Database, data: dict[str, Any]) -> dict[str, Any]:
-    """Per matched trial: its recruiting network sites (for referrals); and why nothing is open."""
+def match_workday(db: Database, data: dict[str, Any], session: Session | None = None) -> dict[str, Any]:
+    """Per matched trial: its recruiting network sites (for referrals); and why nothing is open (read
+    in `session` when the caller holds one: the match page's unit of work)."""
     trial_ids = [m["trial_id"] for m in data["matches"]]
     sites: dict[str, list[dict[str, Any]]] = {tid: [] for tid in trial_ids}
-    with db.session() as s:
+    with db.session_or(session) as s:
         rows = s.execute(
             select(TrialSiteRow.trial_id, TrialSiteRow.centre_id, CentreRow.name, TrialSiteRow.contact)
             .join(CentreRow, CentreRow.id == TrialSiteRow.centre_id)
@@ -56,10 +58,10 @@ def match_workday(db: Database, data: dict[str, Any]) -> dict[str, Any]:
         for tid, cid, name, contact in rows:
             sites[tid].append({"centre_id": cid, "name": name, "contact": contact})
         centre = s.get(CentreRow, data["patient"]["centre_id"])
-    why_key: str = ""
-    why: dict[str, Any] = {}
-    if not data["open_trials"]:
-        why_key, why = explain_no_open_trial(registry_overview(db))
+        why_key: str = ""
+        why: dict[str, Any] = {}
+        if not data["open_trials"]:
+            why_key, why = explain_no_open_trial(registry_overview(db, s))
     return {
         "sites": sites,
         "treating_centre": centre.name if centre is not None else "",

@@ -34,11 +34,12 @@ _CACHE: dict[str, tuple[tuple[Any, ...], TrialIndex]] = {}
 _LOCK = threading.Lock()
 
 
-def trial_index(db: Database) -> TrialIndex:
+def trial_index(db: Database, session: Session | None = None) -> TrialIndex:
     """The open-trial index of `db`, rebuilt only when the registry changed (`registry_key`, the one
-    staleness key of the trial indexes), the parser's version or the dense layer's switch. Its text
-    is scored by the search index of the same registry version (one tokeniser, one BM25)."""
-    signature = (registry_key(db), PARSER_VERSION, rerank_enabled())
+    staleness key of the trial indexes, read in `session` when the caller holds one), the parser's
+    version or the dense layer's switch. Its text is scored by the search index of the same registry
+    version (one tokeniser, one BM25). A rebuild (after an import) reads in units of work of its own."""
+    signature = (registry_key(db, session), PARSER_VERSION, rerank_enabled())
     key = str(db.engine.url)
     with _LOCK:
         cached = _CACHE.get(key)
@@ -63,11 +64,18 @@ def trial_index(db: Database) -> TrialIndex:
 
 
 def match_stored_patient(
-    db: Database, actor: Actor, patient_id: str, *, day: date | None = None, limit: int = DEFAULT_LIMIT
+    db: Database,
+    actor: Actor,
+    patient_id: str,
+    *,
+    day: date | None = None,
+    limit: int = DEFAULT_LIMIT,
+    session: Session | None = None,
 ) -> MatchReport:
-    """Match a patient of the store, seen through `actor` (NotFound outside the actor's scope)."""
-    index = trial_index(db)
-    with db.session() as s:
+    """Match a patient of the store, seen through `actor` (NotFound outside the actor's scope); read
+    in `session` when the caller holds one (the match page: one unit of work per request)."""
+    index = trial_index(db, session)
+    with db.session_or(session) as s:
         profile = PatientRepository(s, actor).get(patient_id)
         centre = s.get(CentreRow, profile.centre_id) if profile.home is None else None
         # the record's text vectors: stored with the patient, encoded once per version of the text

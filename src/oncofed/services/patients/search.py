@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import Select, String, cast, func, or_, select
+from sqlalchemy.orm import Session
 
 from oncofed.criteria import oncotree
 from oncofed.domain import Actor
@@ -124,10 +125,11 @@ def _id_candidates(text: str, centre_ids: list[str]) -> list[str]:
     return [text, *(store_patient_id(c, text) for c in centre_ids)]
 
 
-def resolve_patient_id(db: Database, actor: Actor, given: str) -> str:
-    """The store id of a patient given by its store id or by the id of its source record."""
+def resolve_patient_id(db: Database, actor: Actor, given: str, session: Session | None = None) -> str:
+    """The store id of a patient given by its store id or by the id of its source record (read in
+    `session` when the caller holds one)."""
     given = given.strip()
-    with db.session() as s:
+    with db.session_or(session) as s:
         repo = SearchablePatients(s, actor)
         centres = list(s.scalars(select(CentreRow.id)))
         ids = _id_candidates(given, centres)

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from oncofed.domain import GeoPoint, TrialStatus
 from oncofed.domain.geo import EARTH_RADIUS_KM
@@ -269,11 +270,12 @@ def _prune(parent: Path, keep: int) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def registry_key(db: Database) -> str:
+def registry_key(db: Database, session: Session | None = None) -> str:
     """The registry version: trial count, the `trials_version` bumped by imports, the last update.
 
-    The one staleness key of the trial indexes (search here, match in services/matching)."""
-    with db.session() as s:
+    The one staleness key of the trial indexes (search here, match in services/matching); read in
+    `session` when the caller holds one."""
+    with db.session_or(session) as s:
         count, last = s.execute(
             select(func.count(), func.max(TrialRow.updated_at)).select_from(TrialRow)
         ).one()

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from oncofed.domain import Actor, Role, TrialStatus
 from oncofed.errors import InputError, NotFound
@@ -181,9 +181,10 @@ def list_setups(db: Database, trial_id: str | None = None) -> list[dict[str, Any
         ]
 
 
-def registry_overview(db: Database) -> dict[str, Any]:
-    """Why a patient may find no open trial: trials per status, and how many recruit at a network centre."""
-    with db.session() as s:
+def registry_overview(db: Database, session: Session | None = None) -> dict[str, Any]:
+    """Why a patient may find no open trial: trials per status, and how many recruit at a network centre
+    (read in `session` when the caller holds one)."""
+    with db.session_or(session) as s:
         by_status = {
             st: int(n) for st, n in s.execute(select(TrialRow.status, func.count()).group_by(TrialRow.status))
         }
@@ -216,7 +217,7 @@ def explain_no_open_trial(overview: dict[str, Any]) -> tuple[str, dict[str, Any]
         return "", {}
     if not overview["trials"]:
         return "no_trials", {}
-    return "none_open", {"trials": overview["trials"], "unknown": overview["unknown"]}
+    return "none_open", {"num": overview["trials"], "unknown": overview["unknown"]}
 
 
 def trials_to_set_up(db: Database, limit: int = 50) -> list[dict[str, Any]]:

@@ -93,7 +93,11 @@ def scan_form(request: Request, db: Db, actor: BoardUser) -> Response:
     events = scan_events(db, actor)
     return _back(
         "/boards",
-        _text(request).gettext("%(count)s case(s) re-opened by an event in the record.", count=len(events)),
+        _text(request).ngettext(
+            "%(num)s case re-opened by an event in the record.",
+            "%(num)s cases re-opened by an event in the record.",
+            len(events),
+        ),
     )
 
 
@@ -121,13 +125,22 @@ def freeze_form(request: Request, meeting_id: RowId, db: Db, actor: BoardUser) -
         r = freeze_meeting(db, actor, meeting_id)
     except OncofedError as exc:
         return _refused(request, exc, back)
-    msg = _text(request).gettext(
-        "Agenda frozen: %(cases)s case(s) re-matched in %(seconds)s s, %(candidates)s candidate trial(s), "
-        "%(new)s new since the last discussion.",
-        cases=r.cases,
-        seconds=f"{r.seconds:.1f}",
-        candidates=r.candidates,
-        new=r.new_trials,
+    tr = _text(request)
+    msg = " ".join(  # three counts, each with its own plural form
+        (
+            tr.ngettext(
+                "Agenda frozen: %(num)s case re-matched in %(seconds)s s;",
+                "Agenda frozen: %(num)s cases re-matched in %(seconds)s s;",
+                r.cases,
+                seconds=tr.number(r.seconds, 1),
+            ),
+            tr.ngettext("%(num)s candidate trial,", "%(num)s candidate trials,", r.candidates),
+            tr.ngettext(
+                "%(num)s new since the last discussion.",
+                "%(num)s new since the last discussion.",
+                r.new_trials,
+            ),
+        )
     )
     return _back(back, msg)
 

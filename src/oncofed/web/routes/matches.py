@@ -11,6 +11,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.orm import Session
 
 from oncofed.domain import Actor
 from oncofed.presenters.matching import (
@@ -33,9 +34,10 @@ router = APIRouter()
 
 
 def _report(
-    db: Database, actor: Actor, patient_id: str, limit: int, day: date | None, lang: str = "en"
+    db: Database, s: Session, actor: Actor, patient_id: str, limit: int, day: date | None, lang: str = "en"
 ) -> dict[str, Any]:
-    return report_to_dict(match_stored_patient(db, actor, patient_id, day=day, limit=limit), lang)
+    report = match_stored_patient(db, actor, patient_id, day=day, limit=limit, session=s)
+    return report_to_dict(report, lang)
 
 
 @router.get(
@@ -57,7 +59,8 @@ def api_patient_matches(
     format: str = Query("json", pattern="^(json|csv)$"),
     table: str = Query("trials", pattern="^(trials|criteria|checks)$", description="Which table as CSV"),
 ) -> Any:
-    data = _report(db, actor, patient_id, limit, day, getattr(request.state, "lang", "en"))
+    with db.session() as s:  # one unit of work (see the page below)
+        data = _report(db, s, actor, patient_id, limit, day, getattr(request.state, "lang", "en"))
     if format == "csv":
         if table == "criteria":
             return csv_response(criteria_rows(data), CRITERIA_COLUMNS, f"{patient_id}-criteria.csv")
@@ -77,11 +80,14 @@ def patient_matches_page(
     day: date | None = Query(None),
 ) -> Response:
     from oncofed.services.patients.search import resolve_patient_id
-
-    patient_id = resolve_patient_id(db, actor, patient_id)  # the source record's id works too
-    data = _report(db, actor, patient_id, limit, day, getattr(request.state, "lang", "en"))
     from oncofed.web.workday import match_workday  # issue 18: referral forms, "not open" explanations
 
-    return render(
-        request, "matches.html", data=data, patient_id=patient_id, actor=actor, wd=match_workday(db, data)
-    )
+    # One unit of work for the whole request (tests/test_match_sessions.py counts them). The audit
+    # entry of the patient read is appended apart, in its own short transaction holding the log's
+    # lock, when this one ends, commit or rollback (store/audit.py): a read is logged even when a
+    # later step fails. Rendering needs no database, so it runs after the session is closed.
+    with db.session() as s:
+        patient_id = resolve_patient_id(db, actor, patient_id, s)  # the source record's id works too
+        data = _report(db, s, actor, patient_id, limit, day, getattr(request.state, "lang", "en"))
+        wd = match_workday(db, data, s)
+    return render(request, "matches.html", data=data, patient_id=patient_id, actor=actor, wd=wd)
