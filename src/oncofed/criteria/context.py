@@ -56,7 +56,15 @@ NO_CONTEXT = Context()
 
 
 MEMO_SIZE = 50_000
+# (sentence, target spans) -> ConText's answer: boilerplate criteria and a patient's repeated sentences
+# recur; a sentence seen before costs a dict look-up instead of a spaCy Doc and ConText's graph
 _MEMO: dict[tuple[str, tuple[tuple[int, int], ...]], tuple[Context, ...]] = {}
+
+
+def clear_memo() -> None:
+    """Forget every remembered answer (benchmarks: what a note costs when none of its sentences was
+    seen before)."""
+    _MEMO.clear()
 
 
 @functools.cache
