@@ -101,3 +101,21 @@ def test_a_read_is_logged_even_when_the_request_fails_after_it(
     with pytest.raises(RuntimeError):
         client.get(f"/patients/{patient.id}/matches")
     assert _audit_rows(db) == logged + 1
+
+
+def test_signed_in_page_request_three_connections(small_network: Database, client_as: Any) -> None:  # noqa: F811
+    """With an API token: the sign-in look-up (the auth layer, before any route, for every route), the
+    page's unit of work and the audit append; it was six before the page kept one session."""
+    from oncofed.services.accounts import users
+
+    db = small_network
+    with db.session() as s:
+        patient = PatientRepository(s, Actor.system()).list(limit=1)[0]
+    users.add_user(db, "dr-token", "clinician", "a long enough password", centre_ids=[patient.centre_id])
+    client = client_as(db)
+    client.headers["Authorization"] = f"Bearer {users.issue_token(db, 'dr-token')}"
+    assert client.get(f"/patients/{patient.id}/matches").status_code == 200
+    with Counter(db) as counted:
+        r = client.get(f"/patients/{patient.id}/matches")
+    assert r.status_code == 200 and patient.id in r.text
+    assert (counted.sessions, counted.checkouts) == (2, 3)

@@ -18,7 +18,7 @@ import functools
 import re
 from datetime import date
 
-from oncofed.presenters.i18n import N_, Translator, translator
+from oncofed.presenters.i18n import N_, NN_, Plural, Translator, translator
 
 SHAPES: tuple[str, ...] = (
     # matching/evidence.py: a criterion's sentence
@@ -89,14 +89,12 @@ SHAPES: tuple[str, ...] = (
     N_("Measurable disease recorded"),
     N_("measurable disease recorded"),
     N_("life expectancy (clinician estimate)"),
-    N_("Life expectancy %(num_weeks)s weeks"),
     N_("ECOG performance status"),
     N_("ECOG %(ecog)s (criterion: ECOG %(limit_phrase)s)"),
     N_("Karnofsky performance status"),
     N_("Karnofsky %(karnofsky)s (criterion: %(limit_phrase)s)"),
     N_("laboratory value: %(lab)s"),
     N_("%(lab)s recorded without a number"),
-    N_("recent %(lab)s (within %(num_days)s days)"),
     N_("%(lab)s %(num_value)s %(unit)s on %(date)s (criterion: %(limit_phrase)s)"),
     N_("%(lab)s %(num_value)s on %(date)s (criterion: %(limit_phrase)s)"),
     N_("%(lab)s %(num_value)s %(unit)s (criterion: %(limit_phrase)s)"),
@@ -121,14 +119,11 @@ SHAPES: tuple[str, ...] = (
     N_("received %(drug)s (%(drug_class)s)"),
     N_("Received %(drug)s"),
     N_("received %(drug)s"),
-    N_("%(label)s not among the %(num)s recorded treatment(s) (%(listed)s)"),
     N_("prior treatments (%(label)s?)"),
     N_("No prior %(label)s (recorded)"),
     N_("no prior %(label)s (recorded)"),
     N_("current medications (%(label)s?)"),
     N_("number of prior lines of systemic therapy for advanced disease"),
-    N_("%(num)s prior line(s) for advanced disease (criterion: %(limit_phrase)s)"),
-    N_("%(num)s prior line(s) of therapy for advanced disease"),
     N_("No prior systemic therapy (recorded)"),
     N_("no prior systemic therapy (recorded)"),
     N_("prior systemic therapy (treatment-naive?)"),
@@ -138,8 +133,6 @@ SHAPES: tuple[str, ...] = (
     N_("no %(label)s (recorded)"),
     N_("%(label)s recorded on %(date)s"),
     N_("%(label)s recorded"),
-    N_("date of %(label)s (within %(num_days)s days?)"),
-    N_("%(label)s recorded, more than %(num_days)s days ago"),
     N_("biomarker test: %(marker)s"),
     N_("%(marker)s numeric result"),
     N_("%(marker)s confirmatory test (e.g. ISH)"),
@@ -151,8 +144,6 @@ SHAPES: tuple[str, ...] = (
     N_("A permission, not a requirement: it never excludes."),
     N_("a permission, not a requirement: it never excludes"),
     # matching/criteria_source.py: criteria the registry's fields state
-    N_("Minimum age %(num)s years (registry field)"),
-    N_("Maximum age %(num)s years (registry field)"),
     N_("Sex: %(sex)s (registry field)"),
     N_("Condition: %(condition)s (OncoTree %(codes)s) (registry field)"),
     # matching/evidence.py: where a fact came from
@@ -182,13 +173,51 @@ SHAPES: tuple[str, ...] = (
         "one; set the trial's planned enrolment or its sites' targets"
     ),
     N_("no planned completion date: sites cannot be judged behind schedule"),
-    N_("%(num)s enrolment(s) at %(site)s, which is no longer a site of the trial"),
     N_("at the current rate the target is reached after the planned completion (%(date)s)"),
     N_(
         "Poisson accrual; rate posterior Gamma(1/2 + n, T) from the last 180 days (Jeffreys prior); time to "
         "the remaining enrolments ~ T x beta-prime(R, 1/2 + n); 5%%-50%%-95%% quantiles."
     ),
 )
+# sentences with a count beside a noun: the engine's English (its "(s)" form, matched like the shapes
+# above) -> the plural forms said in the reader's language, chosen by the count (the `num*` part)
+COUNTED: dict[str, Plural] = {
+    "Life expectancy %(num_weeks)s weeks": NN_(
+        "Life expectancy %(num_weeks)s week", "Life expectancy %(num_weeks)s weeks"
+    ),
+    "recent %(lab)s (within %(num_days)s days)": NN_(
+        "recent %(lab)s (within %(num_days)s day)", "recent %(lab)s (within %(num_days)s days)"
+    ),
+    "%(label)s not among the %(num)s recorded treatment(s) (%(listed)s)": NN_(
+        "%(label)s not among the %(num)s recorded treatment (%(listed)s)",
+        "%(label)s not among the %(num)s recorded treatments (%(listed)s)",
+    ),
+    "%(num)s prior line(s) for advanced disease (criterion: %(limit_phrase)s)": NN_(
+        "%(num)s prior line for advanced disease (criterion: %(limit_phrase)s)",
+        "%(num)s prior lines for advanced disease (criterion: %(limit_phrase)s)",
+    ),
+    "%(num)s prior line(s) of therapy for advanced disease": NN_(
+        "%(num)s prior line of therapy for advanced disease",
+        "%(num)s prior lines of therapy for advanced disease",
+    ),
+    "date of %(label)s (within %(num_days)s days?)": NN_(
+        "date of %(label)s (within %(num_days)s day?)", "date of %(label)s (within %(num_days)s days?)"
+    ),
+    "%(label)s recorded, more than %(num_days)s days ago": NN_(
+        "%(label)s recorded, more than %(num_days)s day ago",
+        "%(label)s recorded, more than %(num_days)s days ago",
+    ),
+    "Minimum age %(num)s years (registry field)": NN_(
+        "Minimum age %(num)s year (registry field)", "Minimum age %(num)s years (registry field)"
+    ),
+    "Maximum age %(num)s years (registry field)": NN_(
+        "Maximum age %(num)s year (registry field)", "Maximum age %(num)s years (registry field)"
+    ),
+    "%(num)s enrolment(s) at %(site)s, which is no longer a site of the trial": NN_(
+        "%(num)s enrolment at %(site)s, which is no longer a site of the trial",
+        "%(num)s enrolments at %(site)s, which is no longer a site of the trial",
+    ),
+}
 # words the engines put inside the sentences above (conditions, settings, sexes), translated when shown
 VOCABULARY: tuple[str, ...] = (
     N_("female"),
@@ -244,7 +273,7 @@ ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 def _shapes() -> list[tuple[re.Pattern[str], str]]:
     """(regex of the English sentence, its message), the most specific (longest literal text) first."""
     out = []
-    for message in SHAPES:
+    for message in (*SHAPES, *COUNTED):
         parts = PLACEHOLDER.split(message)
         pattern = "".join(
             re.escape(part.replace("%%", "%")) if i % 2 == 0 else f"(?P<{part}>.+?)"
@@ -271,8 +300,20 @@ def _shaped(tr: Translator, text: str) -> str | None:
         m = rx.match(text)
         if m and not any("; " in v and not k.endswith("_list") for k, v in m.groupdict().items()):
             params = {name: _part(tr, name, value) for name, value in m.groupdict().items()}
+            counted = COUNTED.get(message)
+            if counted is not None:
+                return tr.ngettext(counted.singular, counted.plural, _count(m.groupdict()), **params)
             return tr.gettext(message, **params)
     return None
+
+
+def _count(parts: dict[str, str]) -> int:
+    """The count of a `COUNTED` sentence: its `num*` part (a fraction counts as its whole part)."""
+    value = next(v for k, v in parts.items() if k.startswith("num"))
+    try:
+        return int(float(value))
+    except ValueError:
+        return 2  # not a number: the plural form
 
 
 def _say(tr: Translator, text: str) -> str:

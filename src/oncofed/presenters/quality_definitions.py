@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from oncofed.presenters.i18n import N_, Translator, translator
+from oncofed.presenters.i18n import N_, NN_, Plural, Translator, translator
 
 # the columns the definitions name (quality/engine.py builds them per pathway or per board case)
 COLUMNS = {
@@ -32,12 +32,17 @@ COLUMNS = {
 }
 NAME = r"([a-z_]+)"
 NUMBER = r"(\d+(?:\.\d+)?)"
-# (shape, words, what each group is: a column, a number or a value)
-SHAPES: list[tuple[re.Pattern[str], str, str]] = [
+# (shape, words, what each group is: a column, a number or a value); words with a number beside a
+# noun have plural forms (`NN_`), chosen by that number
+SHAPES: list[tuple[re.Pattern[str], str | Plural, str]] = [
     (re.compile(r"TRUE"), N_("every record of the period"), ""),
     (re.compile(rf"{NAME} IS NOT NULL"), N_("%(a)s recorded"), "c"),
     (re.compile(rf"{NAME} IS NULL"), N_("no %(a)s recorded"), "c"),
-    (re.compile(rf"{NAME} - {NAME} <= {NUMBER}"), N_("%(a)s at most %(n)s days after %(b)s"), "ccn"),
+    (
+        re.compile(rf"{NAME} - {NAME} <= {NUMBER}"),
+        NN_("%(a)s at most %(num)s day after %(b)s", "%(a)s at most %(num)s days after %(b)s"),
+        "ccn",
+    ),
     (re.compile(rf"{NAME} - {NAME}"), N_("days from %(b)s to %(a)s"), "cc"),
     (re.compile(rf"{NAME} <= {NAME}"), N_("%(a)s on or before %(b)s"), "cc"),
     (re.compile(rf"{NAME} >= {NUMBER}"), N_("%(a)s at least %(n)s"), "cn"),
@@ -64,6 +69,7 @@ def _clause(tr: Translator, clause: str) -> str | None:
         if not m:
             continue
         params: dict[str, str] = {}
+        count = 0
         columns = iter(("a", "b"))
         for kind, value in zip(kinds, m.groups(), strict=True):
             if kind == "c":
@@ -71,8 +77,11 @@ def _clause(tr: Translator, clause: str) -> str | None:
                     return None  # a column this module does not know: keep the SQL
                 params[next(columns)] = tr.gettext(COLUMNS[value])
             elif kind == "n":
-                params["n"] = tr.number(float(value))
+                params["num" if isinstance(message, Plural) else "n"] = tr.number(float(value))
+                count = int(float(value))
             else:
                 params["v"] = value
+        if isinstance(message, Plural):
+            return tr.ngettext(message.singular, message.plural, count, **params)
         return tr.gettext(message, **params)
     return None
