@@ -397,7 +397,7 @@ def find_drugs(text: str) -> list[Mention]:
         Mention(m.start, m.end, m.text, m.code, {"classes": list(drug_classes(m.code))})
         for m in _drug_index().find(text)
     ]
-    if "mab " in text.lower():
+    if "mab " in lowered(text):  # the text lower-cased once (cached: every reader asks for it)
         for m in _ADC.finditer(text):
             if not any(f.start <= m.start() < f.end or m.start() <= f.start < m.end() for f in found):
                 name = " ".join(m.group(0).lower().split())

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from oncofed.criteria.vocab import _scan
 from oncofed.ingest.patients.notes.lowered import lowerable, lowered
 from oncofed.ingest.patients.notes.text import clauses, containing, sentences
 
@@ -43,8 +44,11 @@ _DATE = re.compile(
 )
 # Where a date may start (every shape opens with a digit or a month word, after no [\w/.]): `re` scans
 # for a first character in C here, where `_DATE`, opening with a lookbehind, is tried at every position
-# a date opens with a run of 1, 2 or 4 digits (a day, a month, a year): "250 mg" and "123456" open none
-_DIGIT_START = re.compile(r"[0-9](?<![\w/.][0-9])(?:[0-9]|[0-9]{3})?(?![0-9])")
+# a date opens with a run of 1 or 2 digits followed by "/", "." or a space (a day, a month: "15/04", "15 April")
+# or with a year of 4 digits, 19xx or 20xx (every shape of `_DATE`): "250 mg", "5mg", "40%", "3500" open none
+_DIGIT_START = re.compile(
+    r"[0-9](?<![\w/.][0-9])(?:[0-9]?(?![0-9])(?=[/.\s])|[0-9]{3}(?![0-9])(?<=(?:19|20)[0-9]{2}))"
+)
 _MONTH_OPENINGS = sorted({w[:3] for w in _MONTHS})  # every month word opens so (lower case)
 _MONTH_START = re.compile(
     "(?:{})".format("|".join(_MONTH_OPENINGS))
@@ -60,7 +64,13 @@ def _date_matches(text: str) -> list[re.Match[str]]:
     if not lowerable(text):
         return list(_DATE.finditer(text))
     starts = [m.start() for m in _DIGIT_START.finditer(text)]
-    months = [m.start() for m in _MONTH_START.finditer(lowered(text))]
+    # a month word of a date is a whole token of the text (after no [\w/.], before "." or a space): most
+    # notes have none, and the look-up in the tokens' set spares the scan of the text for month openings
+    months = (
+        []
+        if _MONTHS.keys().isdisjoint(_scan(text)[3])
+        else [m.start() for m in _MONTH_START.finditer(lowered(text))]
+    )
     if months:  # a digit and a letter never share a position
         starts = sorted(starts + months)
     out: list[re.Match[str]] = []

@@ -60,6 +60,9 @@ def cues(text: str) -> dict[str, list[tuple[int, int]]]:
     return _cues()[0].find(text)
 
 
+_AFTER_ALL = float("inf")
+
+
 @dataclass(frozen=True)
 class NoteScopes:
     """Scopes of one note: sorted (start, end, name) character spans."""
@@ -70,7 +73,7 @@ class NoteScopes:
         """The scope holding character `start` (the innermost, i.e. latest-opened), or None."""
         if not self.spans:
             return None  # most notes have no trial, plan or allergy scope
-        i = bisect.bisect_right(self.spans, (start, float("inf"), "")) - 1
+        i = bisect.bisect_right(self.spans, (start, _AFTER_ALL, "")) - 1
         found = None
         while i >= 0:
             s, e, name = self.spans[i]

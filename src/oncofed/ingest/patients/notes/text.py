@@ -83,9 +83,12 @@ def clauses(text: str) -> tuple[tuple[int, int], ...]:
     return tuple(out)
 
 
+_AFTER_ALL = float("inf")  # (pos, _AFTER_ALL) sorts after every span starting at `pos`
+
+
 def containing(spans: tuple[tuple[int, int], ...], pos: int) -> tuple[int, int] | None:
     """The span of `spans` (sorted, disjoint) that holds character `pos`, or None."""
-    i = bisect.bisect_right(spans, (pos, float("inf"))) - 1
+    i = bisect.bisect_right(spans, (pos, _AFTER_ALL)) - 1
     if i >= 0 and spans[i][0] <= pos < spans[i][1]:
         return spans[i]
     return None
