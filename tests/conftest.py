@@ -204,6 +204,18 @@ def serve(app: object) -> Iterator[LiveServer]:
         thread.join(timeout=10)
 
 
+@contextmanager
+def serve_as(database: Database, actor: object) -> Iterator[LiveServer]:
+    """The web app over `database`, every request made as `actor` (no sign-in: the resolver is
+    replaced, as `client_as` does), served as `serve` does."""
+    from oncofed.web.app import create_app
+
+    app = create_app(database)
+    app.state.actor_resolver = lambda request: actor
+    with serve(app) as server:
+        yield server
+
+
 @pytest.fixture(scope="session")
 def live_server(demo_db: Database) -> Iterator[LiveServer]:
     """The web app served by uvicorn on a free local port, over the session's demo database."""

@@ -15,7 +15,7 @@ from oncofed.services.patients.records import import_patients
 from oncofed.services.trials.importing import import_trials
 from oncofed.store.db import Database
 from oncofed.store.repositories import PatientRepository
-from tests.conftest import SCREENSHOTS, LiveServer, serve, shared_data
+from tests.conftest import SCREENSHOTS, LiveServer, serve_as, shared_data
 
 pytestmark = [pytest.mark.browser, pytest.mark.shared_data]
 CENTRE = "gustave-roussy"
@@ -26,8 +26,6 @@ def ctml_server(
     sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[str, LiveServer]]:
     """The MatchMiner trials and seed patients imported, served to a clinician of their centre."""
-
-    from oncofed.web.app import create_app
 
     mm = shared_data("matchminer")
     path = tmp_path_factory.mktemp("ctml") / "ctml.sqlite3"
@@ -43,9 +41,7 @@ def ctml_server(
         ids,
         key=lambda p: sum(len(t.arms) for t in patient_ctml_report(db, actor, p, include_closed=True).trials),
     )
-    app = create_app(db)
-    app.state.actor_resolver = lambda request: actor
-    with serve(app) as server:
+    with serve_as(db, actor) as server:
         yield pid, server
     db.dispose()
 

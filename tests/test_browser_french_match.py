@@ -15,7 +15,7 @@ from oncofed.domain import Actor, Role
 from oncofed.services.patients.records import import_patients
 from oncofed.services.trials.importing import import_trials
 from oncofed.store.db import Database
-from tests.conftest import SCREENSHOTS, serve
+from tests.conftest import SCREENSHOTS, serve_as
 
 pytestmark = pytest.mark.browser
 
@@ -67,17 +67,13 @@ def _study() -> dict[str, Any]:
 
 @pytest.fixture
 def french_server(sqlite_db: Database, tmp_path: Path) -> Iterator[str]:
-    from oncofed.web.app import create_app
-
     study = tmp_path / "NCT09990023.json"
     study.write_text(json.dumps(_study(), ensure_ascii=False), encoding="utf-8")
     import_trials(sqlite_db, [study])
     notes = tmp_path / "notes.jsonl"
     notes.write_text(json.dumps({"_id": "fr-1", "text": NOTE}, ensure_ascii=False) + "\n", encoding="utf-8")
     import_patients(sqlite_db, [notes], centre="curie")
-    app = create_app(sqlite_db)
-    app.state.actor_resolver = lambda request: Actor("dr-curie", Role.CLINICIAN, frozenset({"curie"}))
-    with serve(app) as server:
+    with serve_as(sqlite_db, Actor("dr-curie", Role.CLINICIAN, frozenset({"curie"}))) as server:
         yield server.base_url
 
 

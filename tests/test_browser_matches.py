@@ -10,7 +10,7 @@ import pytest
 from oncofed.domain import Actor, Role
 from oncofed.store.db import Database
 from oncofed.store.repositories import PatientRepository
-from tests.conftest import SCREENSHOTS, LiveServer, serve
+from tests.conftest import SCREENSHOTS, LiveServer, serve_as
 
 pytestmark = pytest.mark.browser
 
@@ -19,17 +19,13 @@ pytestmark = pytest.mark.browser
 def patient_and_server(demo_db: Database) -> Iterator[tuple[str, LiveServer]]:
     """A server whose every request is made by a clinician of one patient's centre."""
 
-    from oncofed.web.app import create_app
-
     with demo_db.session() as s:
         patients = PatientRepository(s, Actor.system()).list(limit=None)
     # a metastatic patient with a home address makes the richest page
     rich = [p for p in patients if p.stage == "IV" and p.home is not None]
     patient = next((p for p in rich if p.primary_cancer in ("BRCA", "NSCLC")), rich[0])
     actor = Actor("dr-test", Role.CLINICIAN, frozenset({patient.centre_id}))
-    app = create_app(demo_db)
-    app.state.actor_resolver = lambda request: actor
-    with serve(app) as server:
+    with serve_as(demo_db, actor) as server:
         yield patient.id, server
 
 

@@ -14,7 +14,7 @@ import pytest
 from oncofed.domain import Actor, Role, TrialStatus
 from oncofed.store.db import Database
 from oncofed.store.repositories import PatientRepository
-from tests.conftest import LiveServer, serve
+from tests.conftest import LiveServer, serve_as
 
 pytestmark = pytest.mark.browser
 
@@ -25,7 +25,6 @@ def dense_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Dat
     from oncofed.store.repositories import TrialRepository
     from oncofed.synthetic.patients import generate_patients
     from oncofed.synthetic.trials import build_demo_trials
-    from oncofed.web.app import create_app
 
     folder: Path = tmp_path_factory.mktemp("dense-page")
     db = Database(f"sqlite:///{folder / 'oncofed.sqlite3'}")
@@ -39,9 +38,7 @@ def dense_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Dat
     actor = Actor("dr-dense", Role.CLINICIAN, frozenset({patient.centre_id}))
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("ONCOFED_RERANK", "minilm")
-        app = create_app(db)
-        app.state.actor_resolver = lambda request: actor
-        with serve(app) as server:
+        with serve_as(db, actor) as server:
             yield db, patient.id, server
     db.dispose()
 

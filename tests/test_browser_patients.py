@@ -12,7 +12,7 @@ from oncofed.domain import Actor, Role
 from oncofed.resources import resource_path
 from oncofed.services.patients.records import import_patients
 from oncofed.store.db import Database
-from tests.conftest import SCREENSHOTS, serve
+from tests.conftest import SCREENSHOTS, serve_as
 
 pytestmark = pytest.mark.browser
 NOTE = (
@@ -23,15 +23,11 @@ NOTE = (
 
 @pytest.fixture
 def clinician_server(sqlite_db: Database, tmp_path: Path) -> Iterator[str]:
-    from oncofed.web.app import create_app
-
     import_patients(sqlite_db, [resource_path("templates/patients_template.csv")], centre="curie")
     notes = tmp_path / "notes.jsonl"
     notes.write_text('{"_id": "note-1", "text": "' + NOTE + '"}\n')
     import_patients(sqlite_db, [notes], centre="curie")
-    app = create_app(sqlite_db)
-    app.state.actor_resolver = lambda request: Actor("dr-curie", Role.CLINICIAN, frozenset({"curie"}))
-    with serve(app) as server:
+    with serve_as(sqlite_db, Actor("dr-curie", Role.CLINICIAN, frozenset({"curie"}))) as server:
         yield server.base_url
 
 

@@ -13,7 +13,7 @@ import pytest
 from oncofed.domain import Actor, Role
 from oncofed.services.patients.records import import_patients
 from oncofed.store.db import Database
-from tests.conftest import SCREENSHOTS, serve
+from tests.conftest import SCREENSHOTS, serve_as
 
 pytestmark = pytest.mark.browser
 NOTE = (
@@ -27,14 +27,10 @@ NOTE = (
 
 @pytest.fixture
 def note_server(sqlite_db: Database, tmp_path: Path) -> Iterator[str]:
-    from oncofed.web.app import create_app
-
     notes = tmp_path / "notes.jsonl"
     notes.write_text('{"_id": "note-7", "text": "' + NOTE + '"}\n')
     import_patients(sqlite_db, [notes], centre="curie")
-    app = create_app(sqlite_db)
-    app.state.actor_resolver = lambda request: Actor("dr-curie", Role.CLINICIAN, frozenset({"curie"}))
-    with serve(app) as server:
+    with serve_as(sqlite_db, Actor("dr-curie", Role.CLINICIAN, frozenset({"curie"}))) as server:
         yield server.base_url
 
 

@@ -19,7 +19,7 @@ from oncofed.presenters.i18n import catalogue_path, install_gettext, translator
 from oncofed.store.db import Database
 from oncofed.store.repositories import PatientRepository, TrialRepository
 from tests.browser_helpers import shot
-from tests.conftest import LiveServer, serve
+from tests.conftest import LiveServer, serve_as
 
 # the match page's count sentence, as matches.html writes it
 MATCH_COUNTS = (
@@ -74,6 +74,16 @@ def test_match_page_template_writes_the_sentence_the_test_renders() -> None:
 
 # (singular, plural, extra parameters) -> the words for 0, 1, 2 in French (English: "s" from 2 and 0)
 SENTENCES: list[tuple[str, str, dict[str, Any], tuple[str, str, str]]] = [
+    (
+        "%(num)s of your questions was one criterion away from an earlier one (lockout after %(limit)s).",
+        "%(num)s of your questions were one criterion away from an earlier one (lockout after %(limit)s).",
+        {"limit": 3},
+        (
+            "0 de vos questions ne différait",
+            "1 de vos questions ne différait",
+            "2 de vos questions ne différaient",
+        ),
+    ),
     ("%(num)s trial", "%(num)s trials", {}, ("0 essai", "1 essai", "2 essais")),
     ("%(num)s year", "%(num)s years", {}, ("0 an", "1 an", "2 ans")),
     (
@@ -226,12 +236,8 @@ def _network(db: Database, trials: int) -> tuple[str, str]:
 def french_match(
     request: pytest.FixtureRequest, sqlite_db: Database
 ) -> Iterator[tuple[int, str, LiveServer]]:
-    from oncofed.web.app import create_app
-
     pid, centre = _network(sqlite_db, request.param)
-    app = create_app(sqlite_db)
-    app.state.actor_resolver = lambda _request: Actor("dr-fr", Role.CLINICIAN, frozenset({centre}))
-    with serve(app) as server:
+    with serve_as(sqlite_db, Actor("dr-fr", Role.CLINICIAN, frozenset({centre}))) as server:
         yield request.param, pid, server
 
 

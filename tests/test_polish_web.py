@@ -17,7 +17,7 @@ from oncofed.domain import Actor, Role
 from oncofed.store.db import Database
 from oncofed.store.repositories import PatientRepository
 from oncofed.web.app import create_app
-from tests.conftest import SCREENSHOTS, LiveServer, copy_sqlite, serve
+from tests.conftest import SCREENSHOTS, LiveServer, copy_sqlite, serve_as
 
 HTML = {"Accept": "text/html,application/xhtml+xml"}
 LONG_TITLE = (
@@ -87,10 +87,8 @@ def no_home_server(
         rich = [p for p in repo.list(limit=None) if p.stage == "IV" and p.primary_cancer in ("BRCA", "NSCLC")]
         patient = replace(rich[0], id=rich[0].id + "-nohome", home=None, home_city="")
         repo.upsert(patient)
-    app = create_app(db)
     actor = Actor("dr-test", Role.CLINICIAN, frozenset({patient.centre_id}))
-    app.state.actor_resolver = lambda request: actor
-    with serve(app) as server:
+    with serve_as(db, actor) as server:
         yield patient.id, server
     db.dispose()
 

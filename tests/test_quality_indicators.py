@@ -14,7 +14,7 @@ from oncofed.errors import InputError
 from oncofed.quality.events import COLUMNS
 from oncofed.services.quality.indicators import compute_over_store, compute_over_table, import_events
 from oncofed.store.db import Database
-from oncofed.store.models import CentreRow, PatientRow
+from tests.quality_fixtures import seed_centres_a_and_b
 
 D0 = date(2025, 3, 1)
 
@@ -152,28 +152,9 @@ def test_trend_by_quarter_adds_up_to_the_period() -> None:
     assert sum(t["n"] for t in network_points) == trial.network["n"]
 
 
-def _seed_patients(db: Database, paths: list[dict]) -> None:
-    with db.session() as s:
-        for cid in ("A", "B"):
-            s.add(
-                CentreRow(
-                    id=cid,
-                    name=f"Centre {cid}",
-                    city="X",
-                    region="R",
-                    latitude=0.0,
-                    longitude=0.0,
-                    aliases=[],
-                )
-            )
-        s.flush()
-        for p in paths:
-            s.add(PatientRow(id=p["pid"], centre_id=p["centre"], facts=[]))
-
-
 def test_import_reports_every_bad_row_with_its_reason(db: Database, tmp_path: Path) -> None:
     paths = hand_built_pathways()
-    _seed_patients(db, paths)
+    seed_centres_a_and_b(db, {p["pid"]: p["centre"] for p in paths})
     rows = events_of(paths)
     good = len(rows)
     bad = [

@@ -17,8 +17,8 @@ from oncofed.domain.actor import Role
 from oncofed.errors import InputError
 from oncofed.services.quality.indicators import import_events
 from oncofed.store.db import Database
-from oncofed.store.models import CentreRow, PatientRow
 from oncofed.store.models_quality import QualityEventRow, QualityRejectRow
+from tests.quality_fixtures import seed_centres_a_and_b
 
 HEADER = "patient_id,centre_id,event,event_date,detail,value\n"
 PATIENTS = {"pat-a-000001": "A", "pat-a-000002": "A", "pat-b-000001": "B", "pat-b-000002": "B"}
@@ -33,25 +33,6 @@ SECRETS = [*PATIENTS, "ghost-a-000077", "2025-02-14", "2025-05-17", "2025-03-03"
 ALL = {("A", 5), ("A", 6), ("B", 7), ("(not readable)", 8)}
 
 
-def _seed(db: Database) -> None:
-    with db.session() as s:
-        for cid in ("A", "B"):
-            s.add(
-                CentreRow(
-                    id=cid,
-                    name=f"Centre {cid}",
-                    city="X",
-                    region="R",
-                    latitude=0.0,
-                    longitude=0.0,
-                    aliases=[],
-                )
-            )
-        s.flush()
-        for pid, cid in PATIENTS.items():
-            s.add(PatientRow(id=pid, centre_id=cid, facts=[]))
-
-
 def _store_counts(db: Database) -> tuple[int, int]:
     with db.session() as s:
         return (
@@ -62,7 +43,7 @@ def _store_counts(db: Database) -> tuple[int, int]:
 
 @pytest.fixture
 def imported(sqlite_db: Database, tmp_path: Path) -> Database:
-    _seed(sqlite_db)
+    seed_centres_a_and_b(sqlite_db, PATIENTS)
     path = tmp_path / "events-2025.csv"
     path.write_text(HEADER + GOOD + BAD)
     rep = import_events(sqlite_db, path)

@@ -12,7 +12,7 @@ from oncofed.domain import Actor
 from oncofed.domain.actor import Role
 from oncofed.store.db import Database
 from tests.browser_helpers import shot
-from tests.conftest import serve
+from tests.conftest import serve_as
 
 QM = Actor(user_id="qm-curie", role=Role.QUALITY_MANAGER, centre_ids=frozenset({"curie"}))
 
@@ -90,13 +90,10 @@ def quality_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A demo network big enough for a readable funnel, served as Curie's quality manager."""
 
     from oncofed.synthetic.demo import build_demo
-    from oncofed.web.app import create_app
 
     db = Database(f"sqlite:///{tmp_path_factory.mktemp('qdemo') / 'q.sqlite3'}")
     build_demo(db, patients=1500, seed=42)
-    app = create_app(db)
-    app.state.actor_resolver = lambda request: QM
-    with serve(app) as server:
+    with serve_as(db, QM) as server:
         yield server.base_url
 
 

@@ -30,20 +30,19 @@ def api_db(demo_db: Database, tmp_path_factory: pytest.TempPathFactory) -> Datab
     return Database(f"sqlite:///{target}")
 
 
-@pytest.mark.parametrize("role", sorted(ROLES))
-def test_generated_requests_never_cause_a_server_error(api_db: Database, role: str) -> None:
-    app = create_app(api_db)
-    actor = ROLES[role]
-    app.state.actor_resolver = lambda request: actor
-    schema = schemathesis.openapi.from_asgi("/api/openapi.json", app)
+def server_errors(
+    schema: object, examples: int, headers: dict[str, str] | None = None
+) -> tuple[int, list[str]]:
+    """(operations tried, "METHOD path -> status: body" of each 5xx) over `examples` generated
+    requests per operation of `schema`."""
     failures: list[str] = []
     operations = 0
-    for result in schema.get_all_operations():
+    for result in schema.get_all_operations():  # type: ignore[attr-defined]
         operation = result.ok()
         operations += 1
 
         @settings(
-            max_examples=EXAMPLES,
+            max_examples=examples,
             deadline=None,
             database=None,
             derandomize=True,
@@ -51,13 +50,22 @@ def test_generated_requests_never_cause_a_server_error(api_db: Database, role: s
         )
         @given(case=operation.as_strategy())
         def run(case: schemathesis.Case) -> None:
-            response = case.call(timeout=300)  # generous: 2 shared cores
+            response = case.call(timeout=300, headers=headers)  # generous: 2 shared cores
             if response.status_code >= 500:
                 failures.append(
                     f"{case.method} {case.formatted_path} -> {response.status_code}: {response.text[:200]}"
                 )
 
         run()
+    return operations, failures
+
+
+@pytest.mark.parametrize("role", sorted(ROLES))
+def test_generated_requests_never_cause_a_server_error(api_db: Database, role: str) -> None:
+    app = create_app(api_db)
+    actor = ROLES[role]
+    app.state.actor_resolver = lambda request: actor
+    operations, failures = server_errors(schemathesis.openapi.from_asgi("/api/openapi.json", app), EXAMPLES)
     assert operations >= 20
     assert not failures, failures[:5]
 
@@ -97,27 +105,6 @@ def test_generated_requests_to_pages_and_forms_never_cause_a_server_error(
     this test), and so was a page's redirect to /login for a path with a non-latin-1 character."""
     schema = schemathesis.openapi.from_asgi("/api/openapi.json", html_app(api_db, HTML_ROLES[role]))
     schema = schema.include(tag="html")
-    failures: list[str] = []
-    operations = 0
-    for result in schema.get_all_operations():
-        operation = result.ok()
-        operations += 1
-
-        @settings(
-            max_examples=HTML_EXAMPLES,
-            deadline=None,
-            database=None,
-            derandomize=True,
-            suppress_health_check=list(HealthCheck),
-        )
-        @given(case=operation.as_strategy())
-        def run(case: schemathesis.Case) -> None:
-            response = case.call(timeout=300, headers={"accept": "text/html"})
-            if response.status_code >= 500:
-                failures.append(
-                    f"{case.method} {case.formatted_path} -> {response.status_code}: {response.text[:200]}"
-                )
-
-        run()
+    operations, failures = server_errors(schema, HTML_EXAMPLES, headers={"accept": "text/html"})
     assert operations >= 20, operations  # every page and form of the app
     assert not failures, failures[:5]
