@@ -14,7 +14,6 @@ from rich.table import Table
 
 from oncofed.commands.common import cells, centre_option, escape
 from oncofed.domain import Actor
-from oncofed.presenters.i18n import translator
 
 
 def _actor(centre: str | None) -> Actor:
@@ -214,6 +213,8 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - one command group
                 r = freeze_meeting(open_database(), _actor(centre), meeting_id)
         except OncofedError as exc:
             _fail(exc)
+        from oncofed.presenters.i18n import translator
+
         en = translator("en")  # the command line speaks English; plural forms from the catalogue
         console.print(
             en.ngettext("%(num)s case re-matched", "%(num)s cases re-matched", r.cases)
@@ -376,6 +377,8 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - one command group
                     f"case {e.case_id} ({e.kind}) for {e.patient_id}: {e.reason}; new trials: {', '.join(e.new_trials) or 'none'}"
                 )
             )
+        from oncofed.presenters.i18n import translator
+
         console.print(
             translator("en").ngettext(
                 "%(num)s case re-opened by an event in the record.",

@@ -57,9 +57,13 @@ def register(app: typer.Typer) -> None:
         r = result.refresh
         if r:
             mode = "full" if r.full else "incremental"
+            from oncofed.presenters.i18n import translator
+
+            en = translator("en")  # the command line speaks English; plural forms from the catalogue
             err_console.print(
-                f"{r.patients} patients at {result.centre_name}; {r.evaluated} evaluated ({mode}) "
-                f"in {r.seconds * 1000:.0f} ms; {r.new_candidates} new candidate(s)"
+                en.ngettext("%(num)s patient", "%(num)s patients", r.patients)
+                + f" at {result.centre_name}; {r.evaluated} evaluated ({mode}) in {r.seconds * 1000:.0f} ms; "
+                + en.ngettext("%(num)s new candidate", "%(num)s new candidates", r.new_candidates)
             )
         c = result.counts
         console.print(

@@ -8,7 +8,6 @@ from pathlib import Path
 import typer
 
 from oncofed.commands.common import centre_option
-from oncofed.presenters.i18n import translator
 
 
 def import_group(app: typer.Typer) -> typer.Typer:
@@ -151,6 +150,8 @@ def register(app: typer.Typer) -> None:
                                  "" if r["distance_km"] is None else f"{r['distance_km']:.0f}",
                                  site.get("facility", "")))  # fmt: skip
         console.print(table)
+        from oncofed.presenters.i18n import translator
+
         count = translator("en").ngettext("%(num)s trial", "%(num)s trials", data["total"])
         console.print(f"{count} · page {data['page']} of {data['pages']} · sorted by {data['sort']}")
 
