@@ -151,34 +151,13 @@ def test_generated_requests_to_hr_and_carbon_routes_never_fail(
     schemathesis test runs as roles that are refused here)."""
 
     import schemathesis
-    from hypothesis import HealthCheck, given, settings
 
     from oncofed.web.app import create_app
+    from tests.fuzzing import server_errors
 
     copy_sqlite(demo_db, tmp_path / "api.sqlite3")
     app = create_app(Database(f"sqlite:///{tmp_path / 'api.sqlite3'}"))
     app.state.actor_resolver = lambda request: actor
     schema = schemathesis.openapi.from_asgi("/api/openapi.json", app)
-    failures: list[str] = []
-    tried = 0
-    for result in schema.get_all_operations():
-        operation = result.ok()
-        if not operation.path.startswith(("/api/federation", "/api/sustainability")):
-            continue
-        tried += 1
-
-        @settings(
-            max_examples=6,
-            deadline=None,
-            database=None,
-            derandomize=True,
-            suppress_health_check=list(HealthCheck),
-        )
-        @given(case=operation.as_strategy())
-        def run(case: Any) -> None:
-            response = case.call()
-            if response.status_code >= 500:
-                failures.append(f"{case.method} {case.formatted_path} {case.query}: {response.status_code}")
-
-        run()
+    tried, failures = server_errors(schema, 6, prefixes=("/api/federation", "/api/sustainability"))
     assert tried >= 12 and not failures, failures[:5]

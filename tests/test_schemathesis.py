@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, given, settings
 
 from oncofed.domain import Actor, Role
 from oncofed.store.db import Database
 from oncofed.web.app import create_app
 from tests.conftest import copy_sqlite
+from tests.fuzzing import server_errors
 
 EXAMPLES = 5
 # research staff and the DPO take the same code paths as the clinician and the trial manager here;
@@ -28,36 +28,6 @@ def api_db(demo_db: Database, tmp_path_factory: pytest.TempPathFactory) -> Datab
     target = tmp_path_factory.mktemp("schemathesis") / "api.sqlite3"
     copy_sqlite(demo_db, target)
     return Database(f"sqlite:///{target}")
-
-
-def server_errors(
-    schema: object, examples: int, headers: dict[str, str] | None = None
-) -> tuple[int, list[str]]:
-    """(operations tried, "METHOD path -> status: body" of each 5xx) over `examples` generated
-    requests per operation of `schema`."""
-    failures: list[str] = []
-    operations = 0
-    for result in schema.get_all_operations():  # type: ignore[attr-defined]
-        operation = result.ok()
-        operations += 1
-
-        @settings(
-            max_examples=examples,
-            deadline=None,
-            database=None,
-            derandomize=True,
-            suppress_health_check=list(HealthCheck),
-        )
-        @given(case=operation.as_strategy())
-        def run(case: schemathesis.Case) -> None:
-            response = case.call(timeout=300, headers=headers)  # generous: 2 shared cores
-            if response.status_code >= 500:
-                failures.append(
-                    f"{case.method} {case.formatted_path} -> {response.status_code}: {response.text[:200]}"
-                )
-
-        run()
-    return operations, failures
 
 
 @pytest.mark.parametrize("role", sorted(ROLES))
