@@ -315,26 +315,25 @@ def test_seed_tmb_signatures_and_sv_samples(seed: Any, oncotree: dict[str, list[
     assert unstructured.reasons[0]["alteration"] == "EGFR Structural Variation"
 
 
-def test_cli_json_lines_and_csv_patients(tmp_path: Path) -> None:
-    out = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "oncofed.cli",
-            "ctml",
-            "match",
-            "--trials",
-            str(mm("ctml-trials", "11-111.yaml")),
-            "--clinical",
-            str(mm("patients", "csv", "clinical_test_patients.csv")),
-            "--genomic",
-            str(mm("patients", "csv", "genomic_test_patients.csv")),
-            "--include-closed",
-            "--json",
-        ],
+def _ctml_match(*args: str) -> subprocess.CompletedProcess[str]:
+    """`oncofed ctml match ARGS --json` in a process of its own."""
+    return subprocess.run(
+        [sys.executable, "-m", "oncofed.cli", "ctml", "match", *args, "--json"],
         capture_output=True,
         text=True,
         timeout=120,
+    )
+
+
+def test_cli_json_lines_and_csv_patients(tmp_path: Path) -> None:
+    out = _ctml_match(
+        "--trials",
+        str(mm("ctml-trials", "11-111.yaml")),
+        "--clinical",
+        str(mm("patients", "csv", "clinical_test_patients.csv")),
+        "--genomic",
+        str(mm("patients", "csv", "genomic_test_patients.csv")),
+        "--include-closed",
     )
     assert out.returncode == 0, out.stderr
     rows = [json.loads(line) for line in out.stdout.splitlines()]
@@ -344,23 +343,7 @@ def test_cli_json_lines_and_csv_patients(tmp_path: Path) -> None:
         assert (r["protocol_no"], r["match_level"], r["code"]) == ("11-111", "arm", "EXP 3")
     bad = tmp_path / "bad.json"
     bad.write_text("{not json")
-    out = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "oncofed.cli",
-            "ctml",
-            "match",
-            "--trials",
-            str(bad),
-            "--clinical",
-            str(bad),
-            "--json",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    out = _ctml_match("--trials", str(bad), "--clinical", str(bad))
     assert out.returncode != 0 and "not valid JSON" in out.stderr
 
 
