@@ -35,3 +35,18 @@ def test_date_matches_on_written_dates() -> None:
     assert [m.group(0) for m in dates._date_matches(text)] == [
         "15/04/2024", "Sept. 2019", "2019-2021", "May 2023", "06/2023", "4 June 2024",
     ]  # fmt: skip
+
+
+def test_caseless_finditer_falls_back_to_the_plain_scan() -> None:
+    """Were the lowered search ever to disagree with the plain one, `finditer` still gives the plain matches."""
+    import re
+
+    from oncofed.criteria.caseless import compile_i
+
+    pattern = compile_i(r"\bab+")
+    text = "AB abb xab ABBB ab"
+    assert [m.span() for m in pattern.finditer(text)] == [m.span() for m in pattern.plain.finditer(text)]
+    pattern.lowered = re.compile(r"\bab")  # finds the same starts, shorter spans: the plain scan takes over
+    assert [(m.span(), m.group()) for m in pattern.finditer(text)] == [
+        (m.span(), m.group()) for m in pattern.plain.finditer(text)
+    ]

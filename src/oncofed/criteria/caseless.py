@@ -44,6 +44,7 @@ would change matching semantics elsewhere; hence this small wrapper.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import sys
 from collections.abc import Iterator
@@ -211,12 +212,6 @@ def _ascii_pattern(pattern: re.Pattern[str]) -> bool:
         return False
 
 
-# A window (`endpos - pos`) up to this many characters is searched with the IGNORECASE pattern as written:
-# there the look-ups of the lowered text and the second, anchored run cost more than case folding saves
-# (the notes reader searches such windows around each mention: 0.66 us a search as written, 1.05 us lowered)
-_SHORT = 64
-
-
 class Caseless:
     """A compiled IGNORECASE pattern with `re.Pattern`'s methods (see the module docstring)."""
 
@@ -254,13 +249,8 @@ class Caseless:
         return None if m is None else m.start()
 
     def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
-        # `_fast(text)`, inlined: the parser and the notes reader call `search` most; a window of a few
-        # dozen characters is searched faster as written than through the lowered text (`_SHORT`)
-        if (
-            self.lowered is None
-            or min(endpos, len(text)) - pos <= _SHORT
-            or not (text.isascii() or (self.ascii_tests and lowerable(text)))
-        ):
+        # `_fast(text)`, inlined: the parser and the notes reader call `search` most
+        if self.lowered is None or not (text.isascii() or (self.ascii_tests and lowerable(text))):
             return self.plain.search(text, pos, endpos)
         start = self._start(text, pos, endpos)
         if start is None:
@@ -280,11 +270,25 @@ class Caseless:
         return self.plain.fullmatch(text, pos, endpos)
 
     def finditer(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> Iterator[re.Match[str]]:
-        if min(endpos, len(text)) - pos <= _SHORT or not self._fast(text):
+        if not self._fast(text):
             return self.plain.finditer(text, pos, endpos)
         start = self._start(text, pos, endpos)
         # nothing before `start` matches, so the matches from there are the matches from `pos`
-        return iter(()) if start is None else self.plain.finditer(text, start, endpos)
+        return iter(()) if start is None else self._matches(text, start, endpos)
+
+    def _matches(self, text: str, pos: int, endpos: int) -> Iterator[re.Match[str]]:
+        """`plain.finditer(text, pos, endpos)`, the matches found by the lowered search: it takes the same
+        path as the plain one at every position (module docstring), so it finds the same spans one after
+        the other, and each is read in the text's own case by the plain pattern anchored at its start (the
+        plain pattern would otherwise scan every character between two matches with case folding)."""
+        assert self.lowered is not None
+        plain = self.plain
+        for done, m in enumerate(self.lowered.finditer(lowered(text), pos, endpos)):
+            found = plain.match(text, m.start(), endpos)
+            if found is None or found.span() != m.span():  # not expected (see above): the plain scan decides
+                yield from itertools.islice(plain.finditer(text, pos, endpos), done, None)
+                return
+            yield found
 
     def findall(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> list[Any]:
         return [] if self._absent(text, pos, endpos) else self.plain.findall(text, pos, endpos)

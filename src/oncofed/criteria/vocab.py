@@ -28,6 +28,7 @@ all in lower case (lab analytes excepted: "ast", "alt", "anc"), so English words
 
 from __future__ import annotations
 
+import bisect
 import functools
 import itertools
 import re
@@ -247,13 +248,22 @@ _RUN = re.compile(r"[\w\s,/-]+")
 _NOUNS = ("carcinoma", "cancer", "tumor", "tumour", "neoplasm")
 
 
+_NOUN = re.compile("|".join(_NOUNS))  # no noun ends with another's opening: every occurrence is found
+
+
 def _coordinated_matches(text: str) -> Iterator[re.Match[str]]:
     if not any(n in text for n in _NOUNS):
         return
-    for run in _RUN.finditer(text):
-        chunk = run.group()
-        if any(n in chunk for n in _NOUNS):
-            yield from _COORDINATED.finditer(text, run.start(), run.end())
+    # the runs holding a noun, in order: each noun's run found among the text's runs by bisection
+    runs = [m.span() for m in _RUN.finditer(text)]
+    starts = [a for a, _ in runs]
+    done = -1
+    for noun in _NOUN.finditer(text):
+        if noun.start() < done:
+            continue  # its run was scanned
+        a, b = runs[bisect.bisect_right(starts, noun.start()) - 1]
+        yield from _COORDINATED.finditer(text, a, b)
+        done = b
 
 
 def _coordinated(text: str, found: list[Mention]) -> list[Mention]:
