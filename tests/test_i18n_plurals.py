@@ -74,6 +74,8 @@ def test_match_page_template_writes_the_sentence_the_test_renders() -> None:
 
 # (singular, plural, extra parameters) -> the words for 0, 1, 2 in French (English: "s" from 2 and 0)
 SENTENCES: list[tuple[str, str, dict[str, Any], tuple[str, str, str]]] = [
+    ("%(num)s matched,", "%(num)s matched,", {}, ("0 attribuée,", "1 attribuée,", "2 attribuées,")),
+    ("%(num)s external", "%(num)s external", {}, ("0 extérieure", "1 extérieure", "2 extérieures")),
     (
         "%(num)s of your questions was one criterion away from an earlier one (lockout after %(limit)s).",
         "%(num)s of your questions were one criterion away from an earlier one (lockout after %(limit)s).",
