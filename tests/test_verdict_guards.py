@@ -4,6 +4,8 @@ for each class (not copied from the verdict sets), also run through the vectoris
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from oncofed.criteria.coverage import names_scope, unread_clause, unread_qualifiers
 from oncofed.domain import Criterion, Outcome, TrialVerdict
 from tests.test_verdict_classes_fourth import assess, note, outcome, parse, same_in_batch
@@ -137,7 +139,11 @@ Exclusion criteria:
 def test_a_line_naming_a_part_read_as_common_never_excludes() -> None:
     from oncofed.criteria.parser import parse_eligibility
 
-    c = parse_eligibility(MODULAR).criteria
+    read = parse_eligibility(MODULAR).criteria
+    # the structure reader reads "Module 3 All:" as a part since the seventh pass; the guard is for a
+    # label it still misses: the same line without its cohort
+    assert next(x for x in read if "platinum-sensitive" in x.text).cohort == "Module 3 All"
+    c = [replace(x, cohort=None) if "platinum-sensitive" in x.text else x for x in read]
     missed = next(x for x in c if "platinum-sensitive" in x.text)
     assert missed.cohort is None and names_scope(missed) == "Module 3 All"  # the reader missed "Module 3 All"
     lung = note("Metastatic lung adenocarcinoma, 2 prior lines, PD. ECOG 1.")

@@ -309,10 +309,31 @@ _AGE_SUBJECT = compile_i(
 )
 
 
+def _scoped_aside(atoms: list[Atom], text: str, modal: re.Match[str]) -> tuple[int, int] | None:
+    """The parenthesis holding the modal verb when a statement comes before it: "Age >= 12 (patients aged
+    12-17 must weigh at least 40 kg)" asks its own thing of a part of the patients, not of all of them."""
+    opening = text.rfind("(", 0, modal.start())
+    if opening <= 0 or text.find(")", opening, modal.start()) != -1:
+        return None
+    if not any(a.span and a.span[1] <= opening and not _is_condition(a) for a in atoms):
+        return None
+    closing = text.find(")", modal.end())
+    end = len(text) if closing == -1 else closing + 1
+    if any(a.span and opening <= a.span[0] < end and (_is_condition(a) or a.condition) for a in atoms):
+        return None  # read already: "(except subjects with Gilbert's syndrome, who must have bilirubin < 3)"
+    if _EXCEPT.search(text, opening, end) or _IF.search(text, opening, end):
+        return None  # an exception or a condition of its own: the rules above read it
+    return opening, end
+
+
 def subjects(atoms: list[Atom], text: str) -> list[Atom]:
     """Rule 3: who the criterion is about is its condition."""
     out = []
     modal = _MODAL.search(text)
+    aside = _scoped_aside(atoms, text, modal) if modal is not None and "(" in text else None
+    if aside is not None:  # the aside's subject and requirement are not read: the statement before it stands
+        atoms = [a for a in atoms if not (a.span and aside[0] <= a.span[0] < aside[1])]
+        modal = None
     aged = _AGE_SUBJECT.search(text) if "age" in text.lower() else None
     for a in atoms:
         if (

@@ -72,6 +72,17 @@ _PREG_TEST_NEAR = compile_i(r"pregnant|negative|positive|test")
 _OR_BETTER = compile_i(r"\bor\s+(?:less|lower|better)")
 
 
+# a measure named between the age word and a bare bound ("aged 80 or older with a G8 score below 3")
+_OTHER_MEASURE = compile_i(
+    r"\b(?:score|scale|index|grade|status|ecog|kps|karnofsky|level|count|ratio|value|class|questionnaire|"
+    r"weigh\w*|bmi|clearance|lvef|fraction)\b"
+)
+
+
+def _last_age_word(text: str, before: int) -> int:
+    return max(text.lower().rfind("age", 0, before), 0)
+
+
 def age_atoms(text: str) -> list[Atom]:
     if not _AGE_KEY.search(text) and not (_YEARS_WORD.search(text) and _NUM_YEARS.search(text)):
         return []
@@ -116,12 +127,17 @@ def age_atoms(text: str) -> list[Atom]:
             if (
                 rx is _AGE_OP
                 and not _YEARS_WORD.search(m.group(0))
-                and not _AGE_WORD.search(text[: m.start()])
+                and (
+                    not _AGE_WORD.search(text[: m.start()])
+                    # "aged 80 or older with a G8 score below 3": the bare bound is another measure's
+                    or _OTHER_MEASURE.search(text, _last_age_word(text, m.start()), m.start())
+                )
             ):
                 continue
             out.append(_atom("age", op, m.span(), text, value=n, unit="years"))
             taken.append(m.span())
-    return out
+    # in the order written: of two mentions of one bound the first is kept ("Age >= 12 (patients aged 12-17 ...")
+    return sorted(out, key=lambda a: a.span or (0, 0)) if len(out) > 1 else out
 
 
 _FEMALE = compile_i(r"\b(?:females?|women|woman|postmenopausal|pre-?menopausal|girls?)\b")
@@ -351,13 +367,20 @@ _UNIT = (
     r"(?:x|×|\*|times)?\s*(?:10\s*(?:\^|\*\*|e)?\s*[0-9⁹]+\s*/\s*[lL]|10\s*[⁹³]\s*/\s*[lL]"
     r"|(?:cells|cell)?\s*/\s*(?:mm\s*\^?\s*3|mm³|µl|μl|ul|mcl|microliter|cubic\s+millimeter)"
     r"|g\s*/\s*dl|g\s*/\s*l|mg\s*/\s*dl|[µμu]mol\s*/\s*l|mcmol\s*/\s*l|mmol\s*/\s*l|ml\s*/\s*min(?:\s*/\s*1\.73\s*m\s*\^?\s*2|\s*per\s*1\.73\s*m2)?"
-    r"|k\s*/\s*[µμu]l|iu\s*/\s*l|u\s*/\s*l|%|milliseconds?|msec|ms)"
+    r"|k\s*/\s*[µμu]l|iu\s*/\s*l|u\s*/\s*l|kg\s*/\s*m\s*(?:\^\s*)?[2²]|%|milliseconds?|msec|ms)"
 )
 _ULN = r"(?:x|×|\*|times)?\s*(?:the\s+)?(?:institutional\s+)?(?:uln|upper\s+limits?\s+of\s+(?:the\s+)?(?:institutional\s+)?normal(?:\s+range)?|upper\s+normal\s+limit|(?:standard|normal)\s+range|n\b)"
 _THRESH = compile_i(
     rf"(?P<op>{OP})\s*(?:\(\s*[<>≤≥=/]*\s*\)\s*)?(?P<n>{NUM})?\s*(?:(?P<uln>{_ULN})|(?P<unit>{_UNIT}))?",
 )
 _WNL = compile_i(r"\b(?:within\s+(?:the\s+)?normal\s+(?:limits|range)|wnl|normal)\b")
+# the sense written after the number: "body mass index of 30 kg/m2 or less", "haemoglobin of 9 g/dL or more"
+_THRESH_AFTER = compile_i(
+    rf"^\s*(?:\([^()]{{1,12}}\)\s*)?(?:of|:|=|is|must\s+be)?\s*(?P<n>{NUM})\s*(?P<unit>{_UNIT})?\s*(?:or|and)\s+"
+    r"(?P<dir>less|lower|below|under|more|greater|higher|above|over)\b(?!\s+than)"
+)
+_ANOTHER_MEASURE = compile_i(r"\b(?:or|and)\s+(?:body\s+)?(?:weight|height|age|bsa|surface\s+area)\b")
+_AFTER_OP = {"less": "<=", "lower": "<=", "below": "<=", "under": "<="}
 
 
 _ULN_ONLY = {"ast", "alt"}
@@ -412,6 +435,32 @@ def lab_atoms(text: str) -> list[Atom]:
         m = _THRESH.search(window)
         if m and m.group("n") is None and not m.group("uln"):
             m = None
+        if m and _ANOTHER_MEASURE.search(window, 0, m.start()):
+            m = None  # "BMI = 35 or weight < 50 kg": the limit is another measure's
+        if (m is None or m.start() > 45) and " or " in window and (after := _THRESH_AFTER.match(window)):
+            n_after = num_of(after.group("n"))
+            if n_after is not None:
+                op_after = _AFTER_OP.get(after.group("dir").lower(), ">=")
+                for target in [*pending, mention]:
+                    value, unit = to_canonical(target.code, n_after, after.group("unit") or None)
+                    span = (target.start, mention.end + after.end())
+                    attrs = _lab_attrs(
+                        text, target, mention.end + after.start("n"), mention.end + after.end()
+                    )
+                    out.append(
+                        _atom(
+                            "lab",
+                            op_after,
+                            span,
+                            text,
+                            value=value,
+                            unit=unit,
+                            code=target.code,
+                            attributes=attrs,
+                        )
+                    )
+                pending = []
+                continue
         if m is None or m.start() > 45:
             if re.fullmatch(r"\s*\)?\s*(?:\([^)]*\)\s*)?(?:/|,|and|or|&)\s*", window):
                 pending.append(mention)  # "AST/ALT <= 2.5 x ULN": shares the next threshold

@@ -81,6 +81,12 @@ def _shared_noun_mentions(text: str, found: list[vocab.Mention]) -> list[vocab.M
     return sorted([*found, *added], key=lambda x: x.start) if added else found
 
 
+# a leukaemia named without its lineage ("ALL", "acute lymphoblastic leukaemia") is either lineage's: the
+# vocabulary codes it as the commoner one (B), a trial for "ALL" does not exclude a T-ALL patient
+_LINEAGES = {"BLL": ("BLL", "TLL")}
+_LINEAGE_NAMED = compile_i(r"\b[bt](?:-|\s+|-cell\s+|\s+cell\s+|-lymphoblastic)")
+
+
 def cancer_atoms(text: str) -> list[Atom]:
     out: list[Atom] = []
     low = text.lower()
@@ -127,6 +133,7 @@ def cancer_atoms(text: str) -> list[Atom]:
             if m.code in ("LYMPH",) and _LYMPH_NODE.search(m.text):
                 continue
             attrs2 = {"group": group} if group else {}
+            lineages = _LINEAGES.get(m.code)
             out.append(
                 _atom(
                     "cancer_type",
@@ -134,7 +141,7 @@ def cancer_atoms(text: str) -> list[Atom]:
                     (m.start, m.end),
                     text,
                     code=m.code,
-                    value=[m.code],
+                    value=list(lineages) if lineages and not _LINEAGE_NAMED.search(m.text) else [m.code],
                     attributes=attrs2,
                 )
             )

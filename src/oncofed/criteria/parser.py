@@ -39,7 +39,7 @@ from oncofed.criteria.structure import organise
 from oncofed.criteria.weight import exercise_atoms, weight_loss_atoms
 from oncofed.domain.criteria import Atom, Criterion, Section
 
-PARSER_VERSION = "criteria-9"  # verdict guards third pass (criteria-8: issue 15 sixth pass)
+PARSER_VERSION = "criteria-10"  # issue 15 seventh pass (criteria-9: verdict guards third pass)
 MAX_INPUT_CHARS = 2_000_000  # beyond this the text is cut (reported in ParseResult.warnings)
 
 # Atom kinds whose truth depends on context (negation / history / hypothesis); numeric thresholds do not.

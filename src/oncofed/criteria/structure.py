@@ -65,6 +65,9 @@ _PLAIN = compile_i(
 _INLINE = compile_i(
     r"^\W*(?P<label>(?:(?:dose[\s-]+)?(?:expansion|escalation|extension)\s+)?"
     r"(?:cohort|part|arm|group|stratum|module)s?\s*[\w.]{1,6}(?:\s*(?:,|&|/|\band\b|\bor\b)\s*[\w.]{1,6}(?=\s*(?:,|&|/|and|or|:|-|–|\()))*"
+    # "Module 2 Part B1", "Module 5 All": the part of a module, or all of it (a label naming its kind,
+    # "Cohort 3 dose escalation:", is left to the scope guard of criteria/coverage.py)
+    r"(?:\s+part\s+[\w.]{1,6})?(?:\s+all\b)?"
     r"(?:\s*\([^)]{0,40}\))?"
     r"|phase\s+(?:[0-9]+[ab]?|i{1,3}v?[ab]?)\s+part"
     r"|for\s+(?:the\s+)?(?:dose[\s-]+)?(?:expansion|escalation|extension)\s+(?:phase|part|cohort)s?)"

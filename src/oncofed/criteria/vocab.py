@@ -155,7 +155,10 @@ class PhraseIndex:
                 surface = text[start:end]
                 if key in self.acronyms and not self.lowercase_acronyms and surface.islower():
                     continue
-                if key in self.cased and not _as_acronym(surface):
+                if key in self.cased and (
+                    not _as_acronym(surface)
+                    or (key in _WORD_ACRONYMS and _in_capitals(text, start, end, self.entries))
+                ):
                     continue
                 hit = (length, Mention(start, end, surface, code))  # keep extending: longest match wins
             if hit:
@@ -171,6 +174,49 @@ def _as_acronym(surface: str) -> bool:
 
 
 _WORD_RUN = re.compile(r"[^\W\d_]+")
+# acronyms that are also English words: in a line written in capitals ("ALL PATIENTS MUST ...") the word
+# is the English one
+_WORD_ACRONYMS = frozenset({("all",)})
+
+
+def _in_capitals(text: str, start: int, end: int, entries: dict[tuple[str, ...], str]) -> bool:
+    """Whether the words next to text[start:end] are written in capitals too (a line in capitals), not
+    other acronyms: "ALL PATIENTS MUST SIGN", "INCLUSION FOR ALL" (but "Ph+ ALL", "AML or ALL", "AML, ALL"),
+    or the word is emphasised ("(ALL patients)", "if ALL of the following")."""
+    before = _WORD_RUN.findall(text[max(0, start - 30) : start])[-1:]
+    after = _WORD_RUN.findall(text[end : end + 30])[:1]
+    if after and after[0].lower() in _EMPHASIS_NEXT:  # "(ALL patients)", "if ALL of the following"
+        return True
+    return any(len(w) >= 3 and w.isupper() and (w.lower(),) not in entries for w in (*before, *after))
+
+
+# words after "ALL" that make it the English word written in capitals for emphasis
+_EMPHASIS_NEXT = frozenset(
+    [
+        "of",
+        "the",
+        "these",
+        "those",
+        "other",
+        "following",
+        "patients",
+        "participants",
+        "subjects",
+        "women",
+        "men",
+        "cohorts",
+        "arms",
+        "parts",
+        "criteria",
+        "must",
+        "are",
+        "is",
+        "should",
+        "study",
+        "prior",
+        "previous",
+    ]
+)
 
 
 def _norm(phrase: str) -> str:

@@ -224,8 +224,17 @@ def _version() -> str:
         inspect.getsource(f) for f in (features_of, _fact_key, kind_facts, _digest, PatientFeatures)
     ).encode()
     layout = repr(
-        (VARIANTS, KEY_ATTRIBUTES, KEY_CODES, KEYED_KINDS, DATE_ATTRIBUTES, DIGEST_CHARS, MARKER_ALIASES)
-    )
+        (
+            VARIANTS,
+            KEY_ATTRIBUTES,
+            KEY_CODES,
+            KEYED_KINDS,
+            DATE_ATTRIBUTES,
+            DIGEST_CHARS,
+            MARKER_ALIASES,
+            LAB_SLOTS,
+        )
+    )  # LAB_SLOTS: an analyte added to resources/labs.tsv changes the stored lab blocks' shape
     return hashlib.sha1(sources + layout.encode()).hexdigest()[:16]
 
 

@@ -213,6 +213,7 @@ LABELS: dict[str, dict[str, Message]] = {
         "inr": N_("INR"),
         "lvef": N_("Left ventricular ejection fraction"),
         "qtc": N_("QTc interval"),
+        "bmi": N_("Body mass index"),
     },
     "match_o": {
         "inclusion_satisfied": N_("met ✓"),

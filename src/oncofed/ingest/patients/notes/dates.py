@@ -248,7 +248,62 @@ def _given_range(text: str, region: list[DateMention], floor: int) -> list[DateM
     return given if ranged else []
 
 
-def dated(text: str, kind: str, start: int, end: int, fields: dict[str, Any]) -> dict[str, Any]:
+# a sentence that only dates what the one before it says: "This was on 03/2024.", "Done 04/2021."
+_DATING_BEFORE = re.compile(
+    r"^\W*(?:(?:this|that|it|which|surgery|the\s+(?:surgery|procedure|operation))\s+)?"
+    r"(?:(?:was|were)\s+)?(?:(?:done|performed|carried\s+out|completed)\s+)?(?:(?:on|in|at)\s+)?$",
+    re.IGNORECASE,
+)
+_DATING_AFTER = re.compile(r"^\W*$")
+# a heading that dates the lines below it names the date alone or with the kind of treatment ("2019:",
+# "Surgery (05/2023):"), not a visit ("Consultation 12/03/2025:" dates no treatment listed under it)
+_DATING_HEADING = re.compile(
+    r"^[\W\d]*(?:(?:surgery|surgeries|surgical|operations?|procedures?|resections?|radiotherapy|radiation|rt|"
+    r"chemotherapy|chemo|chemoradiation|chemort|systemic|adjuvant|neoadjuvant|therapy|treatments?|and)\b[\W\d]*)*$",
+    re.IGNORECASE,
+)
+
+
+def _dated_apart(
+    text: str, found: tuple[DateMention, ...], start: int, sent: tuple[int, int], alone: bool
+) -> list[DateMention]:
+    """The date of a treatment written apart from it, where that is unambiguous: the next sentence only
+    dates it ("Underwent right hemicolectomy. This was on 03/2024.") and the treatment is the only one of
+    its sentence (`alone`); or a short heading line above it names one date ("Surgery (05/2023):" over
+    "Left mastectomy and SLNB."), up to a blank line."""
+    if alone:
+        sents = sentences(text)
+        i = sents.index(sent) if sent in sents else -1
+        if 0 <= i < len(sents) - 1 and text.count("\n", sent[1], sents[i + 1][0]) == 0:
+            nxt = sents[i + 1]
+            inside = [d for d in found if nxt[0] <= d.start < nxt[1]]
+            if (
+                len(inside) == 1
+                and _DATING_BEFORE.match(text[nxt[0] : inside[0].start])
+                and _DATING_AFTER.match(text[inside[0].end : nxt[1]])
+            ):
+                return inside
+    line = text.rfind("\n", 0, start)
+    for _ in range(6):  # the lines above, up to a blank one or a heading
+        if line <= 0:
+            return []
+        above = text.rfind("\n", 0, line) + 1
+        head = text[above:line].strip()
+        if not head:
+            return []
+        if head.endswith(":"):
+            inside = [d for d in found if above <= d.start < line]
+            if len(head) > 50 or len(inside) != 1:
+                return []
+            words = text[above : inside[0].start] + " " + text[inside[0].end : line]
+            return inside if _DATING_HEADING.match(words) else []
+        line = above - 1
+    return []
+
+
+def dated(
+    text: str, kind: str, start: int, end: int, fields: dict[str, Any], alone: bool = False
+) -> dict[str, Any]:
     """`fields` of a fact with the dates the note gives it: a treatment's end (and start) from the dates
     after it up to the next line of therapy ("09/2023-01/2024", "completed 02/2024", "last dose
     30/01/2024"), else the sentence's leading date ("2016: mastectomy ..."); an event's date from its
@@ -267,6 +322,8 @@ def dated(text: str, kind: str, start: int, end: int, fields: dict[str, Any]) ->
         region = [d for d in found if end <= d.start < (stop.start() if stop else sent[1])]
         if not region:
             region = [d for d in found if sent[0] <= d.start < start][-1:]
+        if not region and (found[-1].start >= sent[1] or "\n" in text[: sent[0]]):
+            region = _dated_apart(text, found, start, sent, alone)
         if not region:
             return fields
         # the latest day the treatment may have ended ("02/2024": 29 February): a treatment's end is

@@ -50,7 +50,7 @@ VALUE_KEYED = {
     "lab", "biomarker", "ecog", "karnofsky", "life_expectancy", "prior_lines", "age", "sex", "weight_loss", "exercise",
 }  # fmt: skip
 MENTIONED = {"CANCER", "DRUG", "CLASS", "REGIMEN", "GENE", "COMORBIDITY", "METASTASIS", "SITE", "LESION"}
-_ADVANCED = fast_i(r"\b(?:metasta\w*|mets|stage\s+iv|advanced|widespread)\b")
+_ADVANCED = fast_i(r"\b(?:(?:oligo-?)?metasta\w*|mets|stage\s+iv|advanced|widespread)\b")
 # "3 liver lesions, bx = breast primary", "lung nodules, biopsy c/w colorectal mets": lesions a biopsy proved
 # to be the cancer make the disease advanced (a lesion outside the primary's organ is then a metastasis);
 # not "bx = benign", "biopsy negative for malignancy", "bx pending"
@@ -215,9 +215,18 @@ def extract(text: str, note_id: str, source: str) -> PatientProfile:
             display=item["display"],
         )
     _stage_from_metastatic(pending)
+    unique = _dedupe(pending)
+    treated = [a for kind, a, _b, f in unique if kind == "treatment" and not f.get("negated")]
     kept = [
-        fact(kind, source, note_id, span=(a, b), note_id=note_id, **dated(text, kind, a, b, f))
-        for kind, a, b, f in _dedupe(pending)
+        fact(
+            kind,
+            source,
+            note_id,
+            span=(a, b),
+            note_id=note_id,
+            **dated(text, kind, a, b, f, _alone(text, a, treated)),
+        )
+        for kind, a, b, f in unique
     ]
     read_spans = [f.provenance.span for f in kept if f.provenance.span and f.kind not in ("age", "sex")]
     for s, e in unread.unread_sentences(text, read_spans, note_scopes):  # type: ignore[arg-type]
@@ -315,6 +324,23 @@ _COUNT_BEFORE = compile_i(
 )
 
 
+# "... + 3 smaller mets", "and two more tiny lesions": no site word of its own, the same site's lesions
+_COUNT_MORE = compile_i(
+    r"\s*(?:\+|and|plus|,)\s*(?P<n>\d|one|two|three|four|five|six|seven|eight|nine)\s+"
+    r"(?:(?:more|other|additional|small|smaller|tiny|punctate|subcentimetric|subcentimeter|millimetric|new)\s+){0,3}"
+    r"(?:mets?|metastas[ie]s|lesions?|foci)\b(?!\s+(?:in|to|of|at|within)\b)"  # not "3 mets in the liver"
+)
+
+
+def _alone(text: str, start: int, treated: list[int]) -> bool:
+    """Whether the treatment at `start` is the only one named in its sentence (a regimen's drugs, one
+    mention, count once): a date written in the next sentence is then its own."""
+    if len(treated) < 2:
+        return True
+    sent = containing(sentences(text), start)
+    return sent is None or all(a == start or not sent[0] <= a < sent[1] for a in treated)
+
+
 def _count_before(text: str, start: int) -> int | None:
     m = _COUNT_BEFORE.search(text, max(0, start - 60), start)
     if m is None:
@@ -409,6 +435,9 @@ def _fact_of(
             return
         attrs: dict[str, Any] | None = {"status": sites.brain_status(text, s)} if site == "brain" else None
         if not neg and t.label != "LEPTO" and (count := _count_before(text, s)) is not None:
+            # "2 brain mets + 3 smaller mets": more lesions of the same site written right after
+            if text[e : e + 3].lstrip()[:1] in ("+", "a", "p", ",") and (more := _COUNT_MORE.match(text, e)):
+                count += _COUNT_WORDS.get(more.group("n").lower()) or int(more.group("n"))
             attrs = {**(attrs or {}), "count": count}
         add("metastasis", s, e, code=site, display=t.text, negated=neg, attributes=attrs)
         if not neg and site != "lymph_node":
