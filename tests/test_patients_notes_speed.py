@@ -50,3 +50,42 @@ def test_caseless_finditer_falls_back_to_the_plain_scan() -> None:
     assert [(m.span(), m.group()) for m in pattern.finditer(text)] == [
         (m.span(), m.group()) for m in pattern.plain.finditer(text)
     ]
+
+
+CUE_PIECES = st.sampled_from(
+    [
+        " ", "\n", "  ", ".", ";", ":", ",", "on", "On", "ON", "taking", "takes", "receiving", "started", "continues",
+        "continuing", "currently", "current", "maintained", "maintained on", "meds", "med", "Meds :", "medication",
+        "medications:", "treatment", "treatment :", "x", "xon", "onx", "_", "é", "anticoagulation", "apixaban 5 mg",
+        "a" * 30, "b" * 41,
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(CUE_PIECES, max_size=12).map("".join))
+def test_current_before_read_backwards_is_the_search(text: str) -> None:
+    from oncofed.ingest.patients.notes import therapy
+
+    assert therapy._current_before_reversed(text) == bool(therapy._CURRENT_BEFORE.search(text))
+    assert therapy._current_before(text) == bool(therapy._CURRENT_BEFORE.search(text))
+
+
+def test_current_before_read_backwards_at_the_limits() -> None:
+    from oncofed.ingest.patients.notes import therapy
+
+    texts = [
+        "on " + "x" * 39,  # a tail of 40 characters: matches
+        "on " + "x" * 40,  # 41: does not
+        "on " + "x" * 39 + "\n",  # `$` before a final newline
+        "on " + "x" * 40 + "\n",
+        "Meds :\n" + "y" * 30,
+        "maintained \n on apixaban",
+        "xon apixaban",
+        "started. apixaban",
+    ]
+    found = [therapy._current_before_reversed(t) for t in texts]
+    assert found == [bool(therapy._CURRENT_BEFORE.search(t)) for t in texts]
+    assert found == [True, False, True, False, True, True, False, False]
+    long = ["z. " * 50 + t for t in texts]  # read backwards by `_current_before`
+    assert [therapy._current_before(t) for t in long] == found

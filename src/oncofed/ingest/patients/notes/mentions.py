@@ -324,7 +324,10 @@ def targets(text: str, extra: Sequence[tuple[int, int, str, str]] = ()) -> list[
             clause_end = (containing(clause_spans, s) or (a, b))[1]
             span = (a, s, e)
             since = last_before(clause_stops, a, s)  # the clause from its last terminator (but, ;, due to) on
-            negated = _applies(text, c, "NEGATED_EXISTENCE", span, clause_stops, cues["qualifier"])
+            # `_applies` reads ConText's triggers: most mentions have none (then none applies)
+            negated = bool(c.triggers) and _applies(
+                text, c, "NEGATED_EXISTENCE", span, clause_stops, cues["qualifier"]
+            )
             negated = negated or any_between(cues["negation"], since, s)
             if negated and label in THERAPY and _RECEIVED.search(text, since, s):
                 negated = False  # "had not responded to taxanes": the taxanes were given
@@ -340,9 +343,9 @@ def targets(text: str, extra: Sequence[tuple[int, int, str, str]] = ()) -> list[
                     False  # "no UTI prior to her pregnancy"; "no chemotherapy for her metastatic disease"
                 )
             # a relative stays the subject across clauses ("her husband has cancer and he receives ...")
-            family = _applies(text, c, "FAMILY", span, stops, [])
+            family = bool(c.triggers) and _applies(text, c, "FAMILY", span, stops, [])
             family = family or any_between(cues["family"], last_before(stops, a, s), s)
-            hypothetical = _applies(text, c, "HYPOTHETICAL", span, clause_stops, [])
+            hypothetical = bool(c.triggers) and _applies(text, c, "HYPOTHETICAL", span, clause_stops, [])
             scope = note_scopes.scope_of(s)
             if scope == "allergy" and label not in THERAPY:
                 scope = None  # "no hypersensitivity to X, no history of HIV": HIV is the patient's
