@@ -50,7 +50,9 @@ VALUE_KEYED = {
     "lab", "biomarker", "ecog", "karnofsky", "life_expectancy", "prior_lines", "age", "sex", "weight_loss", "exercise",
 }  # fmt: skip
 MENTIONED = {"CANCER", "DRUG", "CLASS", "REGIMEN", "GENE", "COMORBIDITY", "METASTASIS", "SITE", "LESION"}
-_ADVANCED = fast_i(r"\b(?:(?:oligo-?)?metasta\w*|mets|stage\s+iv|advanced|widespread)\b")
+# "oligo-?metasta" as a branch of its own (`(?:oligo-?)?metasta` opening the first one kept `fast_i` from letting
+# `re` skip to where a branch may match: every position of the note was tried)
+_ADVANCED = fast_i(r"\b(?:oligo-?metasta\w*|metasta\w*|mets|stage\s+iv|advanced|widespread)\b")
 # "3 liver lesions, bx = breast primary", "lung nodules, biopsy c/w colorectal mets": lesions a biopsy proved
 # to be the cancer make the disease advanced (a lesion outside the primary's organ is then a metastasis);
 # not "bx = benign", "biopsy negative for malignancy", "bx pending"
