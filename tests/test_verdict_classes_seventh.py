@@ -341,3 +341,143 @@ def test_french_unless_treated_and_stable_reads_as_in_english() -> None:
     c = parse_eligibility(text).criteria[-1]
     brain = [a for a in c.atoms if a.kind == "brain_metastases"]
     assert brain and brain[0].attributes.get("status") == "treated_stable"
+
+
+# --- wave 2: classes of the third blind set's read folds (0 and 1) -----------------------------------
+
+
+def test_a_limit_in_times_the_uln_is_met_at_the_limit() -> None:
+    # 1.5 x ULN (1.2 mg/dL) is 1.8 mg/dL, not 1.7999999999999998: a value at the limit meets it
+    criteria = parse("Creatinine less than or equal to 1.5 times institutional upper limit of normal")
+    at = note("Man, 66, metastatic pancreatic adenocarcinoma. Creatinine 1.8 mg/dL. ECOG 1.")
+    above = note("Man, 66, metastatic pancreatic adenocarcinoma. Creatinine 1.9 mg/dL. ECOG 1.")
+    assert outcome(criteria, at, "Creatinine less") is Outcome.SATISFIED
+    assert outcome(criteria, above, "Creatinine less") is Outcome.VIOLATED
+    same_in_batch(criteria, [at, above])
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Has no prior treatment with an antibody drug conjugate carrying a topoisomerase payload.",
+        "No prior treatment with trophoblast cell surface antigen 2 (TROP2)-targeted therapy.",
+    ],
+)
+def test_no_prior_treatment_with_a_named_one_is_no_treatment_naive_requirement(line: str) -> None:
+    assert "treatment_naive" not in {a[0] for a in _atoms(line)}
+    criteria = parse(line)
+    treated = note("Man, 60, metastatic lung adenocarcinoma. Carboplatin/pemetrexed 2024. ECOG 1.")
+    assert outcome(criteria, treated, line[:15]) is not Outcome.VIOLATED
+    same_in_batch(criteria, [treated])
+    # no named treatment: still the whole history
+    assert "treatment_naive" in {a[0] for a in _atoms("No prior systemic therapy for metastatic disease.")}
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Has unresolved toxicities from previous anticancer therapy.",
+        "Unresolved toxicity of grade >= 2 from prior chemotherapy.",
+        "Persistent adverse events related to prior immunotherapy.",
+    ],
+)
+def test_a_therapy_named_as_the_cause_of_toxicities_is_no_exclusion_of_the_treated(line: str) -> None:
+    assert [a[:2] for a in _atoms(line, Section.EXCLUSION)] == [("non_evaluable", "toxicity")]
+    criteria = parse("Advanced solid tumour", line)
+    treated = note("Man, 60, metastatic lung adenocarcinoma. Carboplatin/pemetrexed then pembrolizumab 2024.")
+    assert outcome(criteria, treated, line[:15]) is Outcome.UNKNOWN
+    same_in_batch(criteria, [treated])
+    assert ("prior_therapy", "chemotherapy") in {
+        a[:2] for a in _atoms("Prior chemotherapy.", Section.EXCLUSION)
+    }
+
+
+def test_breast_cancer_genes_are_genes_not_a_breast_cancer() -> None:
+    line = "Deleterious breast cancer 1 and breast cancer 2 (BRCA 1 or 2) mutations with ovarian or pancreatic cancer"
+    atoms = _atoms(line)
+    assert "BRCA" not in {a[1] for a in atoms if a[0] == "cancer_type"}
+    assert {"BRCA1", "BRCA2"} <= {a[1] for a in atoms if a[0] == "biomarker"}
+    # a number after the cancer that is no gene's
+    assert ("cancer_type", "BRCA") in {a[:2] for a in _atoms("History of breast cancer 2 years ago")}
+    criteria = parse(line)
+    pancreas = note("Man, 61, metastatic pancreatic adenocarcinoma, germline BRCA2 mutation. ECOG 1.")
+    assert outcome(criteria, pancreas, "Deleterious") is not Outcome.VIOLATED
+    same_in_batch(criteria, [pancreas])
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Patients with prostate cancer can continue to receive treatment with GnRH agonists while on study.",
+        "Lung cancer may be either small cell or non-small cell.",
+    ],
+)
+def test_what_may_continue_or_may_be_is_no_requirement(line: str) -> None:
+    criteria = parse("Advanced solid tumour", "") + parse(line)
+    pancreas = note("Man, 61, metastatic pancreatic adenocarcinoma. ECOG 1.")
+    assert outcome(criteria, pancreas, line[:15]) is not Outcome.VIOLATED
+
+
+PHASES = """Inclusion Criteria:
+- Histologically confirmed advanced solid tumour
+- ECOG 0-1
+- Phase 2 expansion: NSCLC
+- Subjects must not have received prior anti-PD-1 therapy.
+- Phase 2 expansion: Melanoma
+- Documentation of BRAF mutation status.
+- Relapsed melanoma: Subjects must have received prior anti-PD-1 therapy.
+- Checkpoint-naive melanoma: Subjects must not have received anti-PD-1 therapy.
+Exclusion Criteria:
+- Pregnancy
+"""
+
+
+def test_a_part_named_with_its_population_heads_its_lines() -> None:
+    by_text = {c.text[:22]: c.cohort for c in parse_eligibility(PHASES).criteria}
+    assert by_text["Subjects must not have"] == "Phase 2 expansion: NSCLC"
+    assert by_text["Documentation of BRAF "] == "Phase 2 expansion: Melanoma"
+    assert by_text["Relapsed melanoma: Sub"] == "Phase 2 expansion: Melanoma — Relapsed melanoma"
+    assert by_text["Histologically confirm"] is None and by_text["Pregnancy"] is None
+    criteria = parse_eligibility(PHASES).criteria
+    relapsed = note(
+        "Woman, 58, metastatic melanoma, BRAF wild type, progressed on pembrolizumab 2024. ECOG 1."
+    )
+    assert assess(criteria, relapsed).verdict.value != "excluded"
+    same_in_batch(criteria, [relapsed])
+
+
+def test_a_cancer_that_scopes_one_wording_is_no_requirement() -> None:
+    line = "Measurable disease per RECIST 1.1 or Lugano classification for subjects with DLBCL."
+    assert [a[0] for a in _atoms(line)] == ["measurable_disease"]
+    # an exception for a population keeps its reading
+    assert "cancer_type" in {
+        a[0] for a in _atoms("Prior platinum chemotherapy, except for patients with ovarian cancer")
+    }
+
+
+def test_a_status_to_document_is_no_alteration_required() -> None:
+    for line in ("Documentation of BRAF mutation status.", "Documented EGFR mutation status"):
+        assert [a[:2] for a in _atoms(line)] == [("non_evaluable", "biomarker_status")], line
+    assert ("biomarker", "BRAF") in {a[:2] for a in _atoms("BRAF mutation status: mutated")}
+    criteria = parse("Melanoma", "") + parse("Documentation of BRAF mutation status.")
+    wild = note("Woman, 58, metastatic melanoma, BRAF wild type. ECOG 1.")
+    assert outcome(criteria, wild, "Documentation") is not Outcome.VIOLATED
+
+
+def test_cohorts_named_by_their_diseases_are_one_more_alternative() -> None:
+    text = (
+        "Inclusion Criteria:\n- Expansion phase:\n- NSCLC first line: Stage IV NSCLC, no prior systemic therapy.\n"
+        "- Gastric and GEJ cancer: metastatic adenocarcinoma of the stomach or gastro-esophageal junction.\n"
+        "- Secondary expansion cohorts: metastatic colorectal cancer, melanoma, ovarian cancer, mesothelioma\n"
+    )
+    by_text = {c.text[:18]: c.cohort for c in parse_eligibility(text).criteria}
+    assert by_text["Secondary expansio"] and by_text["Secondary expansio"].endswith(
+        "Secondary expansion cohorts"
+    )
+    assert by_text["Gastric and GEJ ca"] and by_text["Gastric and GEJ ca"].endswith("Gastric and GEJ cancer")
+    criteria = parse_eligibility(text).criteria
+    gej = note(
+        "Man, 63, metastatic adenocarcinoma of the gastro-esophageal junction, 1L FOLFOX 2024. ECOG 1."
+    )
+    assert assess(criteria, gej).verdict.value != "excluded"
+    same_in_batch(criteria, [gej])

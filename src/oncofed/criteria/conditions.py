@@ -44,6 +44,9 @@ _PERMIT = compile_i(
     r"|\bconsider\s+(?:patients?|participants?|including|enrolling)"
     r"|may\s+(?:be\s+)?(?:enrolled|included|participate|enter|eligible|have\s+(?:received|had))"
     r"|can\s+(?:be\s+)?(?:enrolled|included|participate)"
+    # "Patients with prostate cancer can continue to receive GnRH agonists", "Lung cancer may be either
+    # small cell or non-small cell": what is allowed or what the population may be, no requirement
+    r"|(?:can|may)\s+(?:also\s+)?continue\s+(?:to\s+)?(?:receive|take|use|on)|may\s+be\s+(?:either|of\s+any)"
     r"|(?:will|do|does|are|is|shall)\s+not\s+(?:be\s+)?(?:excluded|an?\s+exclusion|exclude)"
     r"|no\s+limit\s+(?:on|to)|(?:is|are)\s+not\s+(?:required|mandatory)|(?:is|are)\s+(?:strongly\s+)?recommended"
     r"|(?:will\s+be|is|are)\s+(?:considered|counted)\s+(?:as\s+)?(?:\d+|one|a|an)\s+(?:line|regimen)"
@@ -410,6 +413,14 @@ def conditional_clauses(atoms: list[Atom], text: str) -> list[Atom]:
             out = [_as_condition(a) if a in cond else a for a in out]
             continue
         if not governed and not plain and not _THRESHOLD.search(text, begin, end):
+            if (
+                m.group().lower().startswith(("for ", "in "))
+                and all(a.kind == "cancer_type" for a in cond)
+                and any(a.kind != "cancer_type" and not _is_condition(a) for a in out if a not in cond)
+            ):
+                # "measurable disease per RECIST 1.1 or Lugano classification for subjects with DLBCL": the
+                # cancer only says for whom one wording holds, the line asks the rest of everyone
+                out = [a for a in out if a not in cond]
             continue  # not about a threshold ("... except for patients receiving trastuzumab"): left as is
         out = [a for a in out if a not in cond]
         if governed:
@@ -762,9 +773,82 @@ def stable_doses(atoms: list[Atom], text: str) -> list[Atom]:
     return out
 
 
+# "unresolved toxicities from previous anticancer therapy": the therapy is the cause of what is asked
+_TOXICITY_OF = compile_i(
+    r"\b(?:toxicit(?:y|ies)|adverse\s+(?:events?|effects?|reactions?)|side[\s-]+effects?)\b[^.;]{0,40}?\s"
+    r"(?:from|of|due\s+to|related\s+to|attributed\s+to|caused\s+by|associated\s+with|after)\s+"
+    r"(?:(?:any|all|the|their|a|prior|previous|earlier|past)\s+){0,3}$"
+)
+
+
+def therapy_causes(atoms: list[Atom], text: str) -> list[Atom]:
+    """A therapy named as the cause of toxicities is no statement about the therapy: the criterion asks
+    about the toxicities (not read: `non_evaluable`), so a treated patient is not excluded for it."""
+    low = text.lower()
+    if "toxicit" not in low and "adverse" not in low and "side" not in low:
+        return atoms
+    caused = [
+        a
+        for a in atoms
+        if a.kind == "prior_therapy"
+        and a.span
+        and not a.negated
+        and _TOXICITY_OF.search(text[max(0, a.span[0] - 80) : a.span[0]])
+    ]
+    if not caused:
+        return atoms
+    kept = [a for a in atoms if a not in caused]
+    if not any(not _is_condition(a) for a in kept):
+        kept.append(
+            Atom("non_evaluable", "present", code="toxicity", span=(0, len(text)), text=text.strip()[:200])
+        )
+    return kept
+
+
+# "Documentation of BRAF mutation status": a status to be known, whichever it is (not "status: mutated")
+_STATUS_AFTER = compile_i(
+    r"\s*(?:mutation(?:al)?\s+)?status\b(?!\s*(?:[:=]|is|of|as)?\s*(?:positive|negative|mutat|mutant|wild|amplif|\+|-))"
+)
+
+
+_POLARITY = compile_i(r"positiv|negativ|wild|amplif|overexpress|\+")
+
+
+def status_to_know(atoms: list[Atom], text: str) -> list[Atom]:
+    """A marker whose status is asked for, without a polarity, is no requirement that it be altered: the
+    line asks that the status be documented (`non_evaluable`), so a wild-type patient is not excluded."""
+    if "status" not in text.lower():
+        return atoms
+    asked = [
+        a
+        for a in atoms
+        if a.kind == "biomarker"
+        and a.span
+        and a.operator == "present"
+        and not a.negated
+        and a.attributes.get("alteration") == "mutation"
+        and not _POLARITY.search(a.text or "")  # "p16 positive status" says which
+        and _STATUS_AFTER.match(text, a.span[1])
+    ]
+    if not asked:
+        return atoms
+    kept = [a for a in atoms if a not in asked]
+    if not any(not _is_condition(a) for a in kept):
+        kept.append(
+            Atom(
+                "non_evaluable",
+                "present",
+                code="biomarker_status",
+                span=(0, len(text)),
+                text=text.strip()[:200],
+            )
+        )
+    return kept
+
+
 def conditions(atoms: list[Atom], text: str) -> list[Atom]:
     """The four rules above, in order, then the severity qualifiers."""
-    atoms = permissions(atoms, text)
+    atoms = status_to_know(therapy_causes(permissions(atoms, text), text), text)
     if len(atoms) == 1 and atoms[0].kind == "permission":
         return atoms
     atoms = exception_only(exceptions(atoms, text), text)

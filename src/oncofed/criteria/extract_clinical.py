@@ -87,6 +87,12 @@ _LINEAGES = {"BLL": ("BLL", "TLL")}
 _LINEAGE_NAMED = compile_i(r"\b[bt](?:-|\s+|-cell\s+|\s+cell\s+|-lymphoblastic)")
 
 
+# a cancer name numbered or followed by "gene" names the gene ("breast cancer 1", "breast cancer gene 2")
+_GENE_AFTER = compile_i(
+    r"\s*(?:[12]\s*(?:and|or|/|,|\(|mutat\w*|genes?|carriers?|variants?)|(?:susceptibility\s+)?genes?\b)"
+)
+
+
 def cancer_atoms(text: str) -> list[Atom]:
     out: list[Atom] = []
     low = text.lower()
@@ -132,6 +138,8 @@ def cancer_atoms(text: str) -> list[Atom]:
                 continue
             if m.code in ("LYMPH",) and _LYMPH_NODE.search(m.text):
                 continue
+            if _GENE_AFTER.match(text, m.end):
+                continue  # "breast cancer 1 and breast cancer 2 (BRCA 1 or 2) mutations": the genes
             attrs2 = {"group": group} if group else {}
             lineages = _LINEAGES.get(m.code)
             out.append(
@@ -775,7 +783,9 @@ _LINES = compile_i(
 )
 _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 _NAIVE = compile_i(
-    r"\b(?:treatment[\s-]*na[iï]ve|therapy[\s-]*na[iï]ve|chemo(?:therapy)?[\s-]*na[iï]ve|previously\s+untreated|untreated\s+(?:patients|disease|\w+\s+cancer)|na[iï]ve\s+to\s+(?:systemic\s+)?(?:treatment|therapy)|no\s+prior\s+(?:systemic\s+)?(?:therapy|treatment|chemotherapy)(?:\s+for)?)\b",
+    r"\b(?:treatment[\s-]*na[iï]ve|therapy[\s-]*na[iï]ve|chemo(?:therapy)?[\s-]*na[iï]ve|previously\s+untreated|untreated\s+(?:patients|disease|\w+\s+cancer)|na[iï]ve\s+to\s+(?:systemic\s+)?(?:treatment|therapy)|no\s+prior\s+(?:systemic\s+)?(?:therapy|treatment|chemotherapy)(?:\s+for)?"
+    # "no prior treatment with an antibody drug conjugate ...": a named treatment, not every one
+    r"(?!\s+(?:with|by|using|of|containing|including|targeting)\b))\b",
 )
 _NON_THERAPY_CLASSES = {"radiotherapy", "surgery", "stem cell transplant"}
 ANCHOR = "anchor"  # a drug named as the time anchor: no statement of the criterion (criteria/logic.py)

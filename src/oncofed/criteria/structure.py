@@ -142,9 +142,9 @@ def _is_fragment(text: str) -> bool:
     )
 
 
-def _heading(c: Criterion) -> tuple[str, str | None, int] | None:
+def _heading(c: Criterion, parts: bool = True) -> tuple[str, str | None, int] | None:
     """(kind, label, rank) when the criterion is a heading, else None; kind is "cohort", "all",
-    "leadin", "one_of" or "plain"."""
+    "leadin", "one_of" or "plain"; `parts`: whether "<part>: <population>" lines head parts."""
     bare = _bare(c.text)
     if _INLINE_SUFFIX.search(bare) and not _SECTION_TAIL.match(bare):
         if _FOR_LEAD.match(bare) and (bare.endswith(":") or _SUFFIX_END.search(bare)):
@@ -174,11 +174,59 @@ def _heading(c: Criterion) -> tuple[str, str | None, int] | None:
             label = _label(bare)
             return ("cohort", label, _rank(label) if _COHORT_WORD.search(bare) else 3)
         return ("leadin", None, 0)
-    # "For Part A", "Dose expansion Cohort - TNBC": a short cohort line without verb or colon
-    if len(bare) <= 60 and _COHORT_WORD.search(bare) and not _VERB.search(bare) and not c.atoms:
+    # "For Part A", "Dose expansion Cohort - TNBC": a short cohort line without verb or colon; "Phase 2
+    # expansion: NSCLC", "Phase 2 expansion: Relapsed or refractory DLBCL": a part and its population
+    if (
+        len(bare) <= 60
+        and _COHORT_WORD.search(bare)
+        and not _VERB.search(bare)
+        and (
+            not c.atoms
+            or (
+                parts
+                and ":" in bare
+                and not _INLINE.match(c.text)
+                and all(a.kind in _POPULATION_KINDS for a in c.atoms)
+                and any(a.kind == "cancer_type" for a in c.atoms)
+            )
+        )
+    ):
         label = _label(bare)
         return ("cohort", label, _rank(label))
     return None
+
+
+# "Melanoma immune checkpoint-naïve: Subjects must not have received ...", "NSCLC first line: Stage IV ...":
+# a short lead naming a population, then what is asked of it
+_POPULATION_INLINE = re.compile(r"^\W*(?P<label>[^:;.()\[\]]{3,45}?)\s*:\s+(?=\S)")
+
+
+_PLURAL_GROUP = compile_i(r"\b(?:cohorts|arms|groups|baskets|strata)\b")
+_TOPIC = compile_i(
+    r"\b(?:diagnos\w*|history|histolog\w*|patholog\w*|confirm\w*|types?|status|stag\w*|characteristics|criteria|"
+    r"requirements?|therap\w*|treatments?|prior|previous|specific|definition|documentation)\b"
+)
+
+
+def _population_label(c: Criterion) -> re.Match[str] | None:
+    """The inline label of a line led by a population ("Relapsed melanoma: Subjects must have ...",
+    "NSCLC post platinum doublet: ..."): a cancer type and no verb before the colon; inclusion lines only."""
+    if c.section is not Section.INCLUSION or ":" not in c.text[:50]:
+        return None
+    m = _POPULATION_INLINE.match(c.text)
+    if m is None or _VERB.search(m.group("label")):
+        return None
+    if _COHORT_WORD.search(m.group("label")):
+        # "Secondary expansion cohorts: mCRC, mCRPC, melanoma, ...": cohorts named by their diseases are
+        # one more alternative, not a requirement of the part's other cohorts
+        plural = _PLURAL_GROUP.search(m.group("label"))
+        return m if plural and len(vocab.find_cancer_types(c.text[m.end() :])) >= 2 else None
+    if _TOPIC.search(m.group("label")):
+        return (
+            None  # "Breast cancer diagnosis: ...", "Prior therapy for breast cancer:": a topic, no population
+        )
+    # the label's own words (a lead "X:" keeps no atom of its own: criteria/parser.topic_heading_dropped)
+    return m if vocab.find_cancer_types(m.group("label")) else None
 
 
 def _suffix_label(text: str) -> str:
@@ -265,6 +313,7 @@ def organise(
     criteria: Sequence[Criterion],
     hints: Sequence[str | None] | None = None,
     continued: Sequence[bool] | None = None,
+    parts: bool = True,
 ) -> list[Criterion]:
     """The criteria with headings and fragments removed, cohorts labelled, section rules applied and
     own-disease exclusions qualified (see the module docstring). `hints[k]`: the cohort named by the
@@ -281,6 +330,7 @@ def organise(
     before_heading: list[tuple[int, str]] = []  # the stack before the last cohort heading
     inline_block: bool | None = False  # None: right after a cohort heading; True: its lines are labelled
     carry: str | None = None  # the inline label of the item whose later sentences follow
+    named_parts: set[str] = set()  # "<part>: <population>" lines read as headings
 
     def current() -> str | None:
         return JOIN.join(label for _, label in stack) or None
@@ -298,7 +348,9 @@ def organise(
             continue
         if _is_fragment(c.text) or _NOTE.match(c.text):
             continue  # "Note: ..." comments on the criteria, it is none
-        head = _heading(c)
+        head = _heading(c, parts)
+        if parts and head is not None and head[0] == "cohort" and c.atoms and ":" in c.text:
+            named_parts.add(head[1] or "")
         if head is not None:
             kind, label, rank = head
             options, option_parent, inline_prev = None, None, []
@@ -360,7 +412,7 @@ def organise(
                 continue
         else:
             or_run = None
-        inline = _INLINE.match(c.text) or _INLINE_FOR.match(c.text)
+        inline = _INLINE.match(c.text) or _INLINE_FOR.match(c.text) or _population_label(c)
         suffix = _INLINE_SUFFIX.search(c.text)
         if continued and continued[k] and not (inline or suffix) and carry is not None:
             out.append(replace(c, cohort=carry))  # "For cohort H: ... NSCLC. Documented ...": still cohort H
@@ -407,6 +459,10 @@ def organise(
         if inline:
             carry = cohort
         out.append(replace(c, cohort=cohort) if cohort != c.cohort else c)
+    if len(named_parts) == 1:
+        # one "<part>: <population>" line alone: the trial's other parts have no lines of their own, so it
+        # heads nothing (its line is left to the scope guard of criteria/coverage.py, never excluding)
+        return organise(criteria, hints, continued, parts=False)
     return qualify_own_disease([section_rules(c) for c in _resolve(_population_alternatives(out))])
 
 

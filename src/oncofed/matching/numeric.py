@@ -107,8 +107,15 @@ def lab_threshold(analyte: str, value: Any, unit: str | None, uln: Any) -> Any:
     if is_uln(unit):
         if uln is None:
             return None
-        return target * uln
-    return canonical_threshold(analyte, target, unit)
+        return _tidy(target * uln)
+    found = canonical_threshold(analyte, target, unit)
+    return None if found is None else _tidy(found)
+
+
+def _tidy(x: Any) -> Any:
+    """A product of floats without its binary rounding error: 1.5 x ULN 1.2 is 1.8, not 1.7999999999999998
+    (a creatinine of 1.8 mg/dL is at the limit, not above it)."""
+    return np.round(x, 9) if isinstance(x, np.ndarray) else round(x, 9)
 
 
 def threshold_words(op: str, value: Any, unit: str | None) -> str:
