@@ -775,6 +775,10 @@ def _gene_atoms(text: str, g: vocab.Mention, tail: str) -> list[Atom]:
 # --- therapy -------------------------------------------------------------------------------------
 
 _ALLERGY = compile_i(r"\b(?:hypersensitiv\w*|allerg\w*|intoleran\w*|contraindicat\w*|anaphyla\w*)\b")
+# what an allergy is to ("allergic to eggs or soy beans", "hypersensitivity reaction to any excipient")
+_ALLERGEN = compile_i(
+    r"(?:\s+(?:reactions?|disorders?|history))?\s+(?:to|against|towards)\s+(?P<what>[^.;:()]*[^\W_][^.;:()]*)"
+)
 _LINES = compile_i(
     rf"(?:(?P<op>{OP})\s*)?(?P<n>{NUM})(?:\s*(?:-|–|to)\s*(?P<m>{NUM}))?\s*(?P<more>\+|or\s+more|or\s+fewer|or\s+less)?\s*(?:prior\s+|previous\s+|lines?\s+of\s+|systemic\s+|standard\s+|different\s+|chemotherapy\s+|treatment\s+)*(?:lines?|regimens?)\b"
     # "at least two prior systemic therapies for advanced disease": a count of prior therapies
@@ -838,6 +842,10 @@ def therapy_atoms(text: str) -> tuple[list[Atom], list[tuple[int, int]]]:
         # "contraindications to corticosteroid treatment" is a clinical judgement, no allergy: a record of
         # no known allergy does not clear it
         contraindication = allergy.group(0).lower().startswith("contraindic")
+        allergy_attrs: dict[str, object] = {"drugs": [d.code for d in drugs] + [c.code for c in classes]}
+        allergen = next(filter(None, (_ALLERGEN.match(text, m.end()) for m in _ALLERGY.finditer(text))), None)
+        if allergen and not contraindication:  # "allergic to eggs or soy": only that allergen excludes
+            allergy_attrs["allergen"] = " ".join(allergen.group("what").split())
         out.append(
             _atom(
                 "comorbidity",
@@ -845,7 +853,7 @@ def therapy_atoms(text: str) -> tuple[list[Atom], list[tuple[int, int]]]:
                 allergy.span(),
                 text,
                 code="contraindication" if contraindication else "hypersensitivity",
-                attributes={"drugs": [d.code for d in drugs] + [c.code for c in classes]},
+                attributes=allergy_attrs,
             )
         )
     for m in _LINES.finditer(text) if has_any(low, ("line", "regimen", "therapies", "treatments")) else ():

@@ -39,7 +39,7 @@ from oncofed.criteria.structure import organise
 from oncofed.criteria.weight import exercise_atoms, weight_loss_atoms
 from oncofed.domain.criteria import Atom, Criterion, Section
 
-PARSER_VERSION = "criteria-10"  # issue 15 seventh pass (criteria-9: verdict guards third pass)
+PARSER_VERSION = "criteria-11"  # verdict guards fourth pass (criteria-10: issue 15 seventh pass)
 MAX_INPUT_CHARS = 2_000_000  # beyond this the text is cut (reported in ParseResult.warnings)
 
 # Atom kinds whose truth depends on context (negation / history / hypothesis); numeric thresholds do not.
@@ -187,6 +187,8 @@ def extract_atoms(text: str, heading: str | None = None) -> list[Atom]:
             else a
             for a in atoms
         ]
+    if "allerg" in low or "sensitiv" in low:
+        atoms = _allergen_named(atoms)
     if len(atoms) < 2:  # nothing to merge
         return with_window(atoms, text)
     seen: dict[tuple[object, ...], int] = {}  # statement -> position in `unique`
@@ -210,6 +212,19 @@ def extract_atoms(text: str, heading: str | None = None) -> list[Atom]:
             more = [*first.attributes.get("also_spans", []), list(a.span)]
             unique[seen[key]] = replace(first, attributes={**first.attributes, "also_spans": more})
     return with_window(unique, text)
+
+
+def _allergen_named(atoms: list[Atom]) -> list[Atom]:
+    """ "(Allergy or) hypersensitivity to platinum compounds": the allergy read with its allergen
+    (therapy_atoms) is the statement; the allergy words read as a condition alone ("hypersensitivity":
+    any allergy) are dropped, an allergy to something else never being one to the allergen named."""
+    if not any(a.kind == "comorbidity" and a.attributes.get("allergen") for a in atoms):
+        return atoms
+    return [
+        a
+        for a in atoms
+        if not (a.kind == "comorbidity" and a.code == "hypersensitivity" and not a.attributes.get("allergen"))
+    ]
 
 
 def _seronegative(atom: Atom, text: str) -> Atom:

@@ -13,9 +13,11 @@ from datetime import date
 
 import numpy as np
 
-from oncofed.domain import Criterion, CriterionOutcome, Outcome, PatientProfile, TrialVerdict
+from oncofed.domain import Atom, Criterion, CriterionOutcome, Outcome, PatientProfile, TrialVerdict
 from oncofed.matching.atoms import AtomResult
-from oncofed.matching.evaluate import evaluate_criterion, quick_outcome
+from oncofed.matching.cancer_lines import other_cancer_lines, resolve_with_cancers
+from oncofed.matching.evaluate import evaluate_atom, evaluate_criterion, quick_outcome, quick_tri
+from oncofed.matching.evidence import AtomEvidence
 from oncofed.matching.facts import PatientView
 from oncofed.matching.outcomes import (
     ELIGIBLE,
@@ -48,7 +50,21 @@ class TrialAssessment:
 
 
 def _cohort_sentence(c: Criterion, chosen: str | None) -> str:
+    if chosen is None:  # the patient's cancer is in the common criteria, in none of the cohorts
+        return f"Criterion of cohort “{c.cohort}”; the patient is assessed on the criteria common to all cohorts."
     return f"Criterion of cohort “{c.cohort}”; the patient is assessed in cohort “{chosen}”."
+
+
+def _other_cancer_sentence(o: CriterionOutcome) -> str:
+    found = "; ".join(
+        e.explanation
+        for e in o.evidence
+        if isinstance(e, AtomEvidence) and e.atom is not None and e.atom.kind == "cancer_type"
+    )
+    return (
+        "A line for another of the cancers this trial takes, not the patient's: it does not apply. "
+        f"Found: {found.rstrip('. ')}."
+    )
 
 
 def assess_trial(
@@ -63,14 +79,24 @@ def assess_trial(
     on = day or date.today()
     memo: dict[int, AtomResult] = {} if cache is None else cache
     raw = [evaluate_criterion(c, view, on, memo) for c in criteria]
-    cplan = cohort_plan(plans if plans is not None else [compile_plan(c) for c in criteria])
-    codes = np.array([OUTCOME_CODE[o.outcome] for o in raw], dtype=np.int8)
-    res = resolve(codes, cplan)
+    compiled = plans if plans is not None else [compile_plan(c) for c in criteria]
+    cplan = cohort_plan(compiled)
+    codes = np.array([OUTCOME_CODE[o.outcome] for o in raw], dtype=np.int8)[:, None]
+
+    def tri(atom: Atom) -> int:
+        hit = memo.get(id(atom))
+        if hit is None:
+            hit = memo[id(atom)] = evaluate_atom(atom, view, on)
+        return hit.tri
+
+    res, lines = resolve_with_cancers(codes, cplan, compiled, tri)
     verdict_code = int(res.verdict[0])
     chosen = cplan.labels[int(res.cohort[0])] if res.cohort[0] >= 0 else None
     outcomes = []
     for k, o in enumerate(raw):
-        if res.codes[k, 0] != codes[k]:  # another cohort's criterion
+        if lines[k, 0] != codes[k, 0]:  # a line for another of the trial's cancers
+            o = replace(o, outcome=Outcome.NOT_APPLICABLE, sentence=_other_cancer_sentence(o), checks=())
+        elif res.codes[k, 0] != codes[k, 0]:  # another cohort's criterion
             o = replace(
                 o, outcome=Outcome.NOT_APPLICABLE, sentence=_cohort_sentence(o.criterion, chosen), checks=()
             )
@@ -89,6 +115,12 @@ def quick_assess(
     """(resolved outcome codes, verdict code) without evidence; same result as `assess_trial` (tested):
     a trial without cohorts takes the trivial case of `outcomes.resolve` without numpy."""
     values = [quick_outcome(p, view, day, cache) for p in plans]
+    if VIOLATED in values and cplan.parsed:  # a violated line may be one of another of the trial's cancers
+        column = np.array(values, dtype=np.int8)[:, None]
+        if cplan.labels:
+            res, _ = resolve_with_cancers(column, cplan, plans, lambda a: quick_tri(a, view, day, cache))
+            return res.codes[:, 0], int(res.verdict[0])
+        values = other_cancer_lines(column, plans, lambda a: quick_tri(a, view, day, cache))[:, 0].tolist()
     if not cplan.labels and cplan.parsed:
         verdict = ELIGIBLE
         for code, blocking in zip(values, cplan.blocking, strict=True):

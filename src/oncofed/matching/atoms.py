@@ -729,6 +729,8 @@ def comorbidity(atom: Atom, v: PatientView, day: date) -> AtomResult:
     code = (atom.code or ("prior_malignancy" if atom.kind == "prior_malignancy" else "")).lower()
     if not code:  # "any infection": no single record decides it
         return unknown(f"history: {atom.text or atom.kind.replace('_', ' ')}")
+    if code == "hypersensitivity" and (atom.attributes.get("allergen") or atom.attributes.get("drugs")):
+        return _named_allergy(atom, v)
     label = code.replace("_", " ")
     qualifier = str(atom.attributes.get("qualifier") or "")
     for kind in dict.fromkeys(("comorbidity", atom.kind)):
@@ -747,6 +749,34 @@ def comorbidity(atom: Atom, v: PatientView, day: date) -> AtomResult:
                     )
             return result
     return unknown(f"history: {label or atom.kind.replace('_', ' ')}")
+
+
+def _named_allergy(atom: Atom, v: PatientView) -> AtomResult:
+    """An allergy criterion naming its allergen ("allergic to eggs or soy", "hypersensitivity to platinum
+    compounds"): only a recorded allergy to it holds (the allergy's `attributes["agent"]` naming one of
+    the allergen's words or drugs); an allergy recorded without its agent, or to something else, does
+    not say (unknown); no known allergy recorded says no."""
+    drugs = [str(d).lower() for d in atom.attributes.get("drugs") or ()]
+    what = str(atom.attributes.get("allergen") or ", ".join(drugs))
+    wanted = {w for w in re.findall(r"[a-z0-9]{3,}", what.lower()) if w not in _ALLERGEN_STOP} | set(drugs)
+    pos = v.positive("comorbidity", "hypersensitivity")
+    for f in pos:
+        agent = str(f.attributes.get("agent") or "").lower()
+        if agent and (wanted & set(re.findall(r"[a-z0-9]{3,}", agent)) or agent in drugs):
+            return AtomResult(True, f"allergy to {agent} recorded", f)
+    if pos:
+        return unknown(
+            f"whether the recorded allergy is to {what}",
+            f"allergy recorded ({pos[0].attributes.get('agent') or 'agent not named'}), not to {what}",
+            pos[0],
+        )
+    neg = v.negative("comorbidity", "hypersensitivity")
+    if neg:
+        return AtomResult(False, "no known allergy (recorded)", neg[0])
+    return unknown(f"allergy to {what}")
+
+
+_ALLERGEN_STOP = frozenset({"any", "the", "its", "their", "and", "other", "known", "drugs", "drug", "agents"})
 
 
 # carve-outs of "other malignancy" criteria that a recorded cancer's words may state

@@ -45,6 +45,7 @@ __all__ = [
     "evaluate_criteria",
     "evaluate_criterion",
     "quick_outcome",
+    "quick_tri",
 ]
 
 # The evaluator of each atom kind (docs/DEVELOPING.md); kinds not listed are unknown.
@@ -189,26 +190,30 @@ def quick_outcome(plan: Plan, view: PatientView, day: date, cache: dict[int, Ato
     """The criterion's outcome code (see `outcomes`); same logic as `evaluate_criterion`, without
     building evidence. `cache` is shared with it (by atom identity)."""
 
-    tris = view.tri_cache
-
     def tri(atom: Atom) -> int:
-        key = id(atom)
-        value = tris.get(key)
-        if value is not None:
-            return value
-        hit = cache.get(key)
-        if hit is None:
-            fast = _fast_tri(atom, view, day)
-            if fast is not None:
-                tris[key] = fast
-                return fast
-            hit = cache[key] = evaluate_atom(atom, view, day)
-        tris[key] = hit.tri
-        return hit.tri
+        return quick_tri(atom, view, day, cache)
 
     holds = statement(plan, tri, and_tri, or_tri)
     cond = int(condition_value(plan.condition, tri, and_tri)) if plan.condition else None
     return outcome_code(plan, int(holds), cond)
+
+
+def quick_tri(atom: Atom, view: PatientView, day: date, cache: dict[int, AtomResult]) -> int:
+    """An atom's truth value for the patient, memoised in the view (`tri_cache`) and in `cache`."""
+    tris = view.tri_cache
+    key = id(atom)
+    value = tris.get(key)
+    if value is not None:
+        return value
+    hit = cache.get(key)
+    if hit is None:
+        fast = _fast_tri(atom, view, day)
+        if fast is not None:
+            tris[key] = fast
+            return fast
+        hit = cache[key] = evaluate_atom(atom, view, day)
+    tris[key] = hit.tri
+    return hit.tri
 
 
 def _fast_tri(atom: Atom, view: PatientView, day: date) -> int | None:

@@ -41,16 +41,26 @@ OPERATOR_WORDS = {
 }
 
 
+# Values this close (relative to the larger one) are equal: a threshold computed in floating point
+# ("1.5 x ULN 1.2" is 1.7999999999999998) must not exclude a value written at the boundary (1.8).
+REL_TOL = 1e-9
+_EQUAL_HOLDS = {">=": True, "<=": True, "==": True, "=": True, ">": False, "<": False, "!=": False}
+
+
 def compare(op: str, left: Any, right: Any) -> Any:
-    """`left op right` for floats or numpy columns (NaN compares False, silently)."""
+    """`left op right` for numbers or numpy columns, values equal within `REL_TOL` counted equal (NaN
+    compares False, silently)."""
     fn = OPERATORS.get(op)
     if fn is None:
         raise ValueError(f"operator {op!r} is not numeric")
-    if type(left) is float and type(right) is float:
-        return fn(left, right)
     if isinstance(left, np.ndarray) or isinstance(right, np.ndarray):
         with np.errstate(invalid="ignore"):
-            return np.asarray(fn(left, right))
+            a, b = np.asarray(left, dtype=float), np.asarray(right, dtype=float)
+            close = np.abs(a - b) <= REL_TOL * np.maximum(1.0, np.maximum(np.abs(a), np.abs(b)))
+            return np.asarray(np.where(close, _EQUAL_HOLDS[op], fn(left, right)))
+    numbers = isinstance(left, (int, float)) and isinstance(right, (int, float))
+    if numbers and abs(left - right) <= REL_TOL * max(1.0, abs(left), abs(right)):
+        return _EQUAL_HOLDS[op]
     return fn(left, right)
 
 

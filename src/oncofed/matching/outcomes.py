@@ -86,6 +86,9 @@ class Plan:
         frozenset()
     )  # id() of atoms followed by a qualifier no atom read: at most UNKNOWN
     capped_text: str = ""  # those qualifiers, for the reason shown
+    # the cancers the line names (positive cancer_type atoms, conditions included), with
+    # their codes: matching/cancer_lines.py reads a line naming another cancer of the trial as its cohort's
+    cancers: tuple[tuple[Atom, frozenset[str]], ...] = ()
 
     @property
     def guarded(self) -> bool:
@@ -115,7 +118,27 @@ def compile_plan(criterion: Criterion) -> Plan:
         read.scope,
         frozenset(id(a) for a, _ in read.qualifiers),
         "; ".join(q for _, q in read.qualifiers),
+        cancer_atoms(criterion),
     )
+
+
+def cancer_atoms(criterion: Criterion) -> tuple[tuple[Atom, frozenset[str]], ...]:
+    """The cancers a criterion names: positive (not negated, not hypothetical)
+    `cancer_type` atoms of its statement and conditions, each with its OncoTree codes (upper case)."""
+    out = []
+    stack = [*criterion.atoms, *criterion.condition]
+    while stack:
+        a = stack.pop()
+        stack.extend(a.condition)
+        if a.kind != "cancer_type" or a.negated or a.hypothetical:
+            continue
+        raw = a.value if a.value is not None else a.code
+        codes = frozenset(
+            str(c).upper() for c in (raw if isinstance(raw, (list, tuple, set)) else [raw]) if c
+        )
+        if codes:
+            out.append((a, codes))
+    return tuple(out)
 
 
 def statement(

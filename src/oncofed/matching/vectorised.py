@@ -40,6 +40,7 @@ from oncofed.matching.atoms import (
     stage,
     treatment_matches,
 )
+from oncofed.matching.cancer_lines import resolve_with_cancers
 from oncofed.matching.evaluate import EVALUATORS, evaluate_atom
 from oncofed.matching.facts import PatientView, as_float, fact_date
 from oncofed.matching.numeric import compare, compare_range_column, lab_threshold, record_uln
@@ -54,7 +55,6 @@ from oncofed.matching.outcomes import (
     compile_plan,
     condition_value,
     outcome_column,
-    resolve,
     statement,
 )
 from oncofed.matching.vocab import marker_key
@@ -302,7 +302,7 @@ KEY_ATTRIBUTES: dict[str, tuple[str, ...]] = {
     "brain_metastases": ("status",),
     "metastasis": ("status", "count"),
     "leptomeningeal_disease": ("status",),
-    "comorbidity": ("active", "status", "controlled"),
+    "comorbidity": ("active", "status", "controlled", "agent"),
     "infection": ("active", "status", "controlled"),
     "prior_malignancy": ("active", "status", "controlled", "cancer", "text"),
     "cancer_type_history": ("cancer",),
@@ -605,6 +605,7 @@ def evaluate_trial_over_patients(
     rows = np.empty((len(criteria), len(batch)), dtype=np.int8)
     for k, c in enumerate(criteria):
         rows[k] = criterion_outcomes(c, batch)
-    plan = cohort_plan([compile_plan(c) for c in criteria])
-    res = resolve(rows, plan)
+    plans = [compile_plan(c) for c in criteria]
+    plan = cohort_plan(plans)
+    res, _ = resolve_with_cancers(rows, plan, plans, lambda a: atom_column(a, batch))
     return BatchVerdicts(batch.ids, tuple(criteria), res.codes, res.verdict, res.cohort, plan.labels)

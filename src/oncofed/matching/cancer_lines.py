@@ -1,0 +1,161 @@
+"""Lines of a multi-cancer trial that are for another of its cancers (basket and multi-cohort trials).
+
+"Phase 2 expansion: NSCLC", "Participants in the NSCLC cohort will only be enrolled in USA", "Lung
+cancer may be either small cell or non-small cell" in a trial that also takes glioblastoma: when a
+trial's inclusion criteria name several distinct cancers, a line naming a cancer the patient does not
+have is that cancer's cohort line, whether or not the structure reader recognised a cohort for it. It
+cannot exclude a patient whose cancer the trial names elsewhere: such a line, violated, becomes
+`not_applicable`. A patient whose cancer the trial names nowhere is still excluded by it (a cancer-type
+failure stays caught), and so is a patient of a related cancer ("lung adenocarcinoma" lines for a
+squamous NSCLC patient of a trial naming NSCLC: codes on one OncoTree lineage are one cancer, read as
+usual).
+
+"Names the patient's cancer" and "names another cancer" are truth values of the lines' `cancer_type`
+atoms (`Plan.cancers`), so the per-patient evaluator (Python ints) and the vectorised one (numpy columns)
+decide it with this one function. It is applied after cohorts are resolved, to the patients excluded
+from every recognised cohort only (`resolve_with_cancers`): a patient the cohorts of the trial already
+place keeps that cohort.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from oncofed.domain import Atom
+from oncofed.matching.outcomes import (
+    EXCLUDED,
+    FALSE,
+    NOT_APPLICABLE,
+    TRUE,
+    VIOLATED,
+    CohortPlan,
+    Plan,
+    Resolution,
+    resolve,
+)
+from oncofed.matching.vocab import oncotree_lineage
+
+
+@functools.cache
+def related(a: str, b: str) -> bool:
+    """Whether two OncoTree codes are one cancer: equal, or one is an ancestor of the other below the
+    tissue ("NSCLC" and "LUAD"; not "NSCLC" and "SCLC", siblings under "LUNG")."""
+    return a == b or a in oncotree_lineage(b)[1:-1] or b in oncotree_lineage(a)[1:-1]
+
+
+def _unrelated(codes: frozenset[str], others: frozenset[str]) -> bool:
+    return not any(related(a, b) for a in codes for b in others)
+
+
+def _cancer_rows(
+    codes: np.ndarray, plans: Sequence[Plan], value: Callable[[Atom], Any]
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """(own, other), criteria x patients: whether an inclusion line names the patient's cancer (one of
+    its cancer atoms true), and whether it is another cancer's line (see module doc). None when the
+    trial's inclusion lines name fewer than two cancers."""
+    named = [(a, c) for p in plans if p.inclusion for a, c in p.cancers]
+    if len({c for _, c in named}) < 2:  # one cancer named (in any number of lines): nothing to do
+        return None
+    shape = codes.shape[1:]
+    truth: dict[int, np.ndarray] = {}
+
+    def tri(atom: Atom) -> np.ndarray:
+        hit = truth.get(id(atom))
+        if hit is None:
+            hit = truth[id(atom)] = np.broadcast_to(np.asarray(value(atom)), shape)
+        return hit
+
+    has: dict[frozenset[str], np.ndarray] = {}  # the patient's cancer is (within) these codes
+    for atom, c in named:
+        has[c] = has.get(c, np.zeros(shape, dtype=bool)) | (tri(atom) == TRUE)
+    own = np.zeros(codes.shape, dtype=bool)
+    other = np.zeros(codes.shape, dtype=bool)
+    for k, p in enumerate(plans):
+        if not p.inclusion or not p.cancers:
+            continue
+        for atom, _ in p.cancers:
+            own[k] |= tri(atom) == TRUE
+        mine = frozenset().union(*(c for _, c in p.cancers))
+        elsewhere = [mask for c, mask in has.items() if _unrelated(c, mine)]
+        if not elsewhere:
+            continue
+        row = np.logical_or.reduce(elsewhere)
+        for atom, _ in p.cancers:
+            row = row & (tri(atom) == FALSE)
+        other[k] = row
+    return own, other
+
+
+def other_cancer_lines(
+    codes: np.ndarray, plans: Sequence[Plan], value: Callable[[Atom], Any], member: np.ndarray | None = None
+) -> np.ndarray:
+    """`codes` (criteria x patients outcome codes) with the violated inclusion lines that are another
+    cancer's (see module doc) made NOT_APPLICABLE; `value(atom)` is an atom's truth value for every
+    patient (an int, or a numpy column). The array is returned unchanged when nothing applies.
+
+    With cohorts (`member`: criteria x leaf cohorts, `CohortPlan.member`), a line of a recognised cohort
+    is made not applicable only where the cohort is the patient's: one of the cohort's own lines names
+    the patient's cancer, or no cohort does and a line common to all names it. The breast cohort of a
+    trial with an ovarian cohort stays the breast cancer patients' (its lines still exclude an ovarian
+    cancer patient there); an "expansion phase" naming NSCLC and gastric cancer is a gastric cancer
+    patient's; "Lung cancer ..." and "Breast cancer ..." cohorts of a trial whose common lines take
+    glioblastoma are no glioblastoma patient's cohorts (`own_cohort` says so)."""
+    return _convert(codes, plans, value, member)[0]
+
+
+def _convert(
+    codes: np.ndarray, plans: Sequence[Plan], value: Callable[[Atom], Any], member: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """(`other_cancer_lines`, names): names[j, p] whether one of cohort j's own lines names patient
+    p's cancer (None without cohorts or when nothing changed)."""
+    if not (codes == VIOLATED).any():
+        return codes, None
+    rows = _cancer_rows(codes, plans, value)
+    if rows is None:
+        return codes, None
+    own, other = rows
+    hit = (codes == VIOLATED) & other
+    names = None
+    if member is not None and member.shape[1] and hit.any():
+        specific = ~member.all(axis=1)
+        names = (member[:, :, None] & specific[:, None, None] & own[:, None, :]).any(axis=0)
+        # the patient's cancer has no cohort of its own but a common line names it
+        homeless = (own & ~specific[:, None]).any(axis=0) & ~names.any(axis=0)
+        mine = (member[:, :, None] & names[None, :, :]).any(axis=1)
+        hit &= ~specific[:, None] | mine | homeless[None, :]
+    if not hit.any():
+        return codes, None
+    return np.where(hit, np.int8(NOT_APPLICABLE), codes).astype(np.int8), names
+
+
+def resolve_with_cancers(
+    codes: np.ndarray, cplan: CohortPlan, plans: Sequence[Plan], value: Callable[[Atom], Any]
+) -> tuple[Resolution, np.ndarray]:
+    """`outcomes.resolve`, then, for the patients it excludes from every cohort, again with the lines
+    of the trial's other cancers not applicable (`other_cancer_lines`). Returns the resolution and the
+    outcome codes before cohorts (criteria x patients) with those lines made NOT_APPLICABLE."""
+    codes = codes if codes.ndim == 2 else codes[:, None]
+    res = resolve(codes, cplan)
+    excluded = res.verdict == EXCLUDED
+    if not excluded.any():
+        return res, codes
+    lines, names = _convert(codes, plans, value, cplan.member)
+    if lines is codes:
+        return res, codes
+    again = resolve(lines, cplan)
+    cohort = again.cohort
+    if names is not None:  # a cohort none of whose lines names the patient's cancer is not theirs
+        n = np.arange(cohort.shape[0])
+        cohort = np.where((cohort >= 0) & ~names[np.maximum(cohort, 0), n], -1, cohort)
+    return (
+        Resolution(
+            np.where(excluded[None, :], again.codes, res.codes).astype(np.int8),
+            np.where(excluded, again.verdict, res.verdict).astype(np.int8),
+            np.where(excluded, cohort, res.cohort),
+        ),
+        np.where(excluded[None, :], lines, codes).astype(np.int8),
+    )
