@@ -308,3 +308,15 @@ def test_a_note_s_warfarin_is_a_vitamin_k_antagonist() -> None:
 
     assert "vitamin K antagonist" in medication_classes("warfarin")
     assert "vitamin K antagonist" not in medication_classes("apixaban")
+
+
+def test_a_note_names_what_its_allergy_is_to() -> None:
+    from oncofed.ingest.patients.notes.facts import extract
+
+    criteria = parse("- Metastatic breast cancer", "- Participants must not be allergic to eggs or soy.")
+    base = "62-year-old woman with metastatic breast cancer, ECOG 1. "
+    eggs = extract(base + "Allergies: penicillin (rash); egg allergy (hives).", "n1", "note")
+    penicillin = extract(base + "Allergies: penicillin (rash); no food allergies.", "n2", "note")
+    assert outcome(criteria, eggs, "allergic") is Outcome.VIOLATED
+    assert outcome(criteria, penicillin, "allergic") is Outcome.UNKNOWN
+    same_everywhere(criteria, [eggs, penicillin])

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from oncofed.criteria.vocab import medication_classes, oncotree_name
+from oncofed.criteria.vocab import find_drugs, medication_classes, oncotree_name
 from oncofed.domain import Atom, Fact
 from oncofed.matching.facts import PatientView, as_float, fact_date, parse_stage, within
 from oncofed.matching.numeric import compare, compare_range, lab_threshold, record_uln, threshold_words
@@ -753,21 +753,22 @@ def comorbidity(atom: Atom, v: PatientView, day: date) -> AtomResult:
 
 def _named_allergy(atom: Atom, v: PatientView) -> AtomResult:
     """An allergy criterion naming its allergen ("allergic to eggs or soy", "hypersensitivity to platinum
-    compounds"): only a recorded allergy to it holds (the allergy's `attributes["agent"]` naming one of
-    the allergen's words or drugs); an allergy recorded without its agent, or to something else, does
-    not say (unknown); no known allergy recorded says no."""
+    compounds"): only a recorded allergy to it holds (the allergy's `attributes["agent"]`, the words the
+    record gives of what it is to, naming one of the allergen's words, or a drug of the criterion's
+    drugs or classes); an allergy recorded without its agent, or to something else, does not say
+    (unknown); no known allergy recorded says no."""
     drugs = [str(d).lower() for d in atom.attributes.get("drugs") or ()]
     what = str(atom.attributes.get("allergen") or ", ".join(drugs))
-    wanted = {w for w in re.findall(r"[a-z0-9]{3,}", what.lower()) if w not in _ALLERGEN_STOP} | set(drugs)
+    wanted = _stems(what) | {d for d in drugs if d not in _ALLERGEN_STOP}
     pos = v.positive("comorbidity", "hypersensitivity")
     for f in pos:
-        agent = str(f.attributes.get("agent") or "").lower()
-        if agent and (wanted & set(re.findall(r"[a-z0-9]{3,}", agent)) or agent in drugs):
-            return AtomResult(True, f"allergy to {agent} recorded", f)
+        agent = str(f.attributes.get("agent") or "")
+        if agent and (wanted & _stems(agent) or _drug_named(agent, drugs)):
+            return AtomResult(True, f"allergy recorded: “{agent[:80]}”", f)
     if pos:
         return unknown(
             f"whether the recorded allergy is to {what}",
-            f"allergy recorded ({pos[0].attributes.get('agent') or 'agent not named'}), not to {what}",
+            f"allergy recorded ({str(pos[0].attributes.get('agent') or 'agent not named')[:80]}), not to {what}",
             pos[0],
         )
     neg = v.negative("comorbidity", "hypersensitivity")
@@ -776,7 +777,38 @@ def _named_allergy(atom: Atom, v: PatientView) -> AtomResult:
     return unknown(f"allergy to {what}")
 
 
-_ALLERGEN_STOP = frozenset({"any", "the", "its", "their", "and", "other", "known", "drugs", "drug", "agents"})
+_ALLERGEN_STOP = frozenset(
+    {
+        "any", "the", "its", "their", "and", "other", "known", "drug", "agent", "product", "compound",
+        "component", "containing", "contain", "excipient", "formulation", "study", "similar", "chemical",
+        "composition", "class", "related", "ingredient", "investigational", "medication", "medicine",
+        "treatment", "therapy", "protein", "substance", "history", "reaction", "severe", "allergy",
+        "allergic", "hypersensitivity", "intolerance", "patient", "participant", "subject", "this", "that",
+        "these", "those", "such", "with", "from", "for", "not", "who", "are", "have", "has", "been",
+        "type",
+    }
+)  # fmt: skip
+
+
+def _stems(text: str) -> set[str]:
+    """Content words of `text`, lower case, a plural "s" dropped ("eggs" is "egg")."""
+    out = set()
+    for w in re.findall(r"[a-z0-9]{3,}", text.lower()):
+        w = w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
+        if w not in _ALLERGEN_STOP:
+            out.add(w)
+    return out
+
+
+def _drug_named(agent: str, drugs: list[str]) -> bool:
+    """Whether the agent names one of the criterion's drugs, or a drug of one of its classes."""
+    if not drugs:
+        return False
+    for m in find_drugs(agent):
+        classes = {str(c).lower() for c in m.attributes.get("classes", ())}
+        if str(m.code).lower() in drugs or classes & set(drugs):
+            return True
+    return False
 
 
 # carve-outs of "other malignancy" criteria that a recorded cancer's words may state

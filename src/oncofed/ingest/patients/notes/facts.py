@@ -23,6 +23,7 @@ from oncofed.ingest.patients.common import (
     oncotree_name,
 )
 from oncofed.ingest.patients.notes import (
+    allergies,
     biomarkers,
     dates,
     labs,
@@ -235,7 +236,7 @@ def extract(text: str, note_id: str, source: str) -> PatientProfile:
         kept.append(
             fact("note_unread", source, note_id, span=(s, e), note_id=note_id, display=text[s:e][:160])
         )
-    p.facts = kept
+    p.facts = allergies.with_agents(kept, text)
     add_performance_conversions(p)
     p.facts.append(
         fact("note", source, note_id, code=note_id, value=text, display=f"note {note_id}", note_id=note_id,
