@@ -320,3 +320,66 @@ def test_a_note_names_what_its_allergy_is_to() -> None:
     assert outcome(criteria, eggs, "allergic") is Outcome.VIOLATED
     assert outcome(criteria, penicillin, "allergic") is Outcome.UNKNOWN
     same_everywhere(criteria, [eggs, penicillin])
+
+
+# --- 3. a threshold for the patients with a condition ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "fails"),
+    [
+        (
+            "Creatinine clearance of at least 50 mL/min for patients with serum creatinine above institutional normal",
+            Outcome.VIOLATED,
+        ),
+        ("Creatinine clearance >= 50 mL/min for subjects with creatinine > 1.5 x ULN", Outcome.VIOLATED),
+        # the governed threshold read as an alternative under the condition: undecided, never violated
+        (
+            "Creatinine clearance greater than or equal to 50 mL/min for subjects with creatinine > 1.5 x ULN",
+            Outcome.UNKNOWN,
+        ),
+    ],
+)
+def test_a_threshold_for_patients_with_a_lab_value_is_conditional(line: str, fails: Outcome) -> None:
+    criteria = parse(f"- Metastatic colorectal cancer\n- {line}")
+    lab_atoms = [a for a in criteria[-1].atoms if a.kind == "lab"]
+    assert not any(a.code == "creatinine" and a.operator in ("<", "<=") for a in lab_atoms), lab_atoms
+    words = "Creatinine clearance"
+    high = patient("COADREAD", lab("creatinine", 1.9, "mg/dL", 1.2))
+    normal = patient("COADREAD", lab("creatinine", 0.9, "mg/dL", 1.2))
+    failing = patient(
+        "COADREAD", lab("creatinine", 1.9, "mg/dL", 1.2), lab("creatinine_clearance", 35, "mL/min")
+    )
+    assert outcome(criteria, high, words) is Outcome.UNKNOWN  # clearance not measured: to check
+    assert outcome(criteria, normal, words) in (Outcome.NOT_APPLICABLE, Outcome.SATISFIED, Outcome.UNKNOWN)
+    assert outcome(criteria, normal, words) is not Outcome.VIOLATED
+    assert outcome(criteria, failing, words) is fails
+    same_everywhere(criteria, [high, normal, failing])
+
+
+def test_above_normal_is_above_the_upper_limit() -> None:
+    (c,) = parse("- Serum bilirubin above institutional normal")
+    assert [(a.code, a.operator, a.value) for a in c.atoms if a.kind == "lab"] == [("bilirubin", ">", 1.0)]
+    (w,) = parse("- Serum bilirubin within institutional normal limits")
+    assert [(a.code, a.operator, a.value) for a in w.atoms if a.kind == "lab"] == [("bilirubin", "<=", 1.0)]
+
+
+# --- other wordings that are no statement about the patient --------------------------------------------
+
+
+def test_the_setting_of_a_therapy_is_no_disease_status() -> None:
+    criteria = parse(
+        "- Metastatic gastric adenocarcinoma\n- Must not have had any therapy for their advanced or metastatic disease"
+    )
+    assert not any(a.kind == "disease_setting" for a in criteria[-1].atoms), criteria[-1].atoms
+    p = patient("STAD", Fact("disease_status", "metastatic", provenance=SRC))
+    assert outcome(criteria, p, "Must not have had") is not Outcome.VIOLATED
+
+
+def test_a_toxicity_of_a_therapy_is_not_the_therapy() -> None:
+    criteria = parse(
+        "- Metastatic gastric adenocarcinoma", "- Lingering toxicities of earlier systemic therapy"
+    )
+    treated = patient("STAD", treatment("oxaliplatin", "platinum"))
+    assert outcome(criteria, treated, "Lingering") is not Outcome.VIOLATED
+    same_everywhere(criteria, [treated, patient("STAD")])

@@ -98,6 +98,9 @@ _CONDITION_KINDS = {
     "metastasis", "brain_metastases", "comorbidity", "cancer_type", "biomarker", "infection",
     "disease_setting", "sex", "prior_therapy", "leptomeningeal_disease", "childbearing_potential", "age",
 }  # fmt: skip
+_FOR_PATIENTS = compile_i(
+    r"(?:for|in)\s+(?:patients?|participants?|subjects?|those|cases?)\s+(?:with|who\s+have|having)"
+)
 _GOVERNED_KINDS = {"lab", "ecog", "karnofsky", "age", "prior_lines", "life_expectancy"}
 _CLAUSE_END = re.compile(r"[);]|\.(?:\s|$)|,\s*or\b|\s\bor\s+(?:[<>≤≥=]|less|greater|more)")
 _CLAUSE_START = re.compile(r"[(;]|\.\s|\bor\b|\bwhile\b|\bwhereas\b")
@@ -388,11 +391,13 @@ def conditional_clauses(atoms: list[Atom], text: str) -> list[Atom]:
     for m in list(_IF.finditer(text)):
         end_m = _CLAUSE_END.search(text, m.end())
         end = end_m.start() if end_m else len(text)
+        # "CrCl >= 60 mL/min for patients with creatinine above the ULN": a lab says whom the line is for
+        lab_ok = _FOR_PATIENTS.match(m.group())
         cond = [
             a
             for a in pool
             if any(m.start() <= sp[0] < end for sp in _mentions(a))
-            and a.kind in _CONDITION_KINDS
+            and (a.kind in _CONDITION_KINDS or (lab_ok and a.kind == "lab"))
             and not _is_condition(a)
         ]
         if not cond:

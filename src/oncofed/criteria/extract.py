@@ -374,6 +374,10 @@ _THRESH = compile_i(
     rf"(?P<op>{OP})\s*(?:\(\s*[<>≤≥=/]*\s*\)\s*)?(?P<n>{NUM})?\s*(?:(?P<uln>{_ULN})|(?P<unit>{_UNIT}))?",
 )
 _WNL = compile_i(r"\b(?:within\s+(?:the\s+)?normal\s+(?:limits|range)|wnl|normal)\b")
+_BEYOND_NORMAL = compile_i(
+    r"\b(?:above|over|exceed\w*|greater\s+than|higher\s+than|more\s+than)\b|>"
+    r"|(?P<low>\b(?:below|under|less\s+than|lower\s+than)\b|<)"
+)
 # the sense written after the number: "body mass index of 30 kg/m2 or less", "haemoglobin of 9 g/dL or more"
 _THRESH_AFTER = compile_i(
     rf"^\s*(?:\([^()]{{1,12}}\)\s*)?(?:of|:|=|is|must\s+be)?\s*(?P<n>{NUM})\s*(?P<unit>{_UNIT})?\s*(?:or|and)\s+"
@@ -466,12 +470,14 @@ def lab_atoms(text: str) -> list[Atom]:
                 pending.append(mention)  # "AST/ALT <= 2.5 x ULN": shares the next threshold
                 continue
             wnl = _WNL.search(window)
-            if wnl and wnl.start() < 30:
+            # "creatinine above institutional normal": beyond the ULN; "below normal": a lower limit (not read)
+            side = _BEYOND_NORMAL.search(window[: wnl.start()]) if wnl and wnl.start() < 30 else None
+            if wnl and wnl.start() < 30 and not (side and side.group("low")):
                 for target in [*pending, mention]:
                     out.append(
                         _atom(
                             "lab",
-                            "<=",
+                            ">" if side else "<=",
                             (target.start, mention.end + wnl.end()),
                             text,
                             value=1.0,

@@ -33,7 +33,13 @@ from oncofed.criteria.extract_clinical import (
 )
 from oncofed.criteria.french import parse_french
 from oncofed.criteria.logic import relate
-from oncofed.criteria.requirements import cumulative_doses, others_contact_atom, topic_heading_dropped
+from oncofed.criteria.requirements import (
+    allergen_named,
+    cumulative_doses,
+    not_the_patient_s,
+    others_contact_atom,
+    topic_heading_dropped,
+)
 from oncofed.criteria.segment import Segment, segment
 from oncofed.criteria.structure import organise
 from oncofed.criteria.weight import exercise_atoms, weight_loss_atoms
@@ -188,7 +194,8 @@ def extract_atoms(text: str, heading: str | None = None) -> list[Atom]:
             for a in atoms
         ]
     if "allerg" in low or "sensitiv" in low:
-        atoms = _allergen_named(atoms)
+        atoms = allergen_named(atoms)
+    atoms = not_the_patient_s(atoms, text)
     if len(atoms) < 2:  # nothing to merge
         return with_window(atoms, text)
     seen: dict[tuple[object, ...], int] = {}  # statement -> position in `unique`
@@ -212,19 +219,6 @@ def extract_atoms(text: str, heading: str | None = None) -> list[Atom]:
             more = [*first.attributes.get("also_spans", []), list(a.span)]
             unique[seen[key]] = replace(first, attributes={**first.attributes, "also_spans": more})
     return with_window(unique, text)
-
-
-def _allergen_named(atoms: list[Atom]) -> list[Atom]:
-    """ "(Allergy or) hypersensitivity to platinum compounds": the allergy read with its allergen
-    (therapy_atoms) is the statement; the allergy words read as a condition alone ("hypersensitivity":
-    any allergy) are dropped, an allergy to something else never being one to the allergen named."""
-    if not any(a.kind == "comorbidity" and a.attributes.get("allergen") for a in atoms):
-        return atoms
-    return [
-        a
-        for a in atoms
-        if not (a.kind == "comorbidity" and a.code == "hypersensitivity" and not a.attributes.get("allergen"))
-    ]
 
 
 def _seronegative(atom: Atom, text: str) -> Atom:

@@ -72,3 +72,45 @@ def cumulative_doses(atoms: list[Atom], text: str) -> list[Atom]:
                      attributes={"about": about})  # fmt: skip
         out.append(a)
     return out
+
+
+# "treatment for their metastatic disease": the setting of a therapy, no disease status of its own
+_SETTING_OF_THERAPY = compile_i(
+    r"\b(?:treatments?|therap(?:y|ies)|chemotherapy|regimens?|lines?)\s+(?:received\s+)?(?:for|in)\s+"
+    r"(?:the\s+|their\s+|his\s+|her\s+|its\s+)?(?:[\w-]+\s+(?:or|and|/)\s+)?$"
+)
+# "unresolved toxicities from previous anticancer therapy": about the toxicity, not the therapy
+_EFFECT_OF_THERAPY = compile_i(
+    r"\b(?:toxicit(?:y|ies)|adverse\s+(?:events?|effects?|reactions?)|side[\s-]+effects?|complications?|"
+    r"sequelae)\s+(?:[\w-]+\s+){0,2}(?:from|of|due\s+to|related\s+to|caused\s+by|attributed\s+to|"
+    r"associated\s+with|following|after)\s+(?:[\w-]+\s+){0,3}$"
+)
+
+
+def not_the_patient_s(atoms: list[Atom], text: str) -> list[Atom]:
+    """Drops a disease setting that is a therapy's ("no treatment for their metastatic disease") and a
+    therapy that is named as the cause of what the line is about ("toxicities from prior therapy"):
+    neither is a statement about the patient the line makes."""
+    therapies = any(a.kind in ("prior_therapy", "treatment_naive", "prior_lines") for a in atoms)
+    out = []
+    for a in atoms:
+        before = text[max(0, a.span[0] - 60) : a.span[0]] if a.span else ""
+        if a.kind == "disease_setting" and not therapies and _SETTING_OF_THERAPY.search(before):
+            continue  # (a therapy atom takes it as its setting: criteria/logic.py therapy_settings)
+        if a.kind == "prior_therapy" and _EFFECT_OF_THERAPY.search(before):
+            continue
+        out.append(a)
+    return out
+
+
+def allergen_named(atoms: list[Atom]) -> list[Atom]:
+    """ "(Allergy or) hypersensitivity to platinum compounds": the allergy read with its allergen
+    (therapy_atoms) is the statement; the allergy words read as a condition alone ("hypersensitivity":
+    any allergy) are dropped, an allergy to something else never being one to the allergen named."""
+    if not any(a.kind == "comorbidity" and a.attributes.get("allergen") for a in atoms):
+        return atoms
+    return [
+        a
+        for a in atoms
+        if not (a.kind == "comorbidity" and a.code == "hypersensitivity" and not a.attributes.get("allergen"))
+    ]
