@@ -383,3 +383,37 @@ def test_a_toxicity_of_a_therapy_is_not_the_therapy() -> None:
     treated = patient("STAD", treatment("oxaliplatin", "platinum"))
     assert outcome(criteria, treated, "Lingering") is not Outcome.VIOLATED
     same_everywhere(criteria, [treated, patient("STAD")])
+
+
+# --- 6. a hepatitis B history in an active-infection exclusion ------------------------------------------
+
+ACTIVE_INFECTION = (
+    "- Active infection including tuberculosis (chest X-ray and interferon-gamma release assay), "
+    "hepatitis B (known positive surface antigen), or hepatitis C"
+)
+
+
+def hep_b(display: str, negated: bool = False, **attrs: object) -> Fact:
+    return Fact(
+        "comorbidity", "hepatitis_b", display=display, negated=negated, provenance=SRC, attributes=dict(attrs)
+    )
+
+
+def test_examples_of_an_active_infection_are_active() -> None:
+    (exc,) = [c for c in parse("- Head and neck cancer", ACTIVE_INFECTION) if c.section.value == "exclusion"]
+    infections = [a for a in exc.atoms if a.kind == "infection"]
+    assert infections and all(a.attributes.get("active") for a in infections), infections
+
+
+def test_a_hepatitis_b_history_is_no_active_infection() -> None:
+    criteria = parse("- Head and neck cancer", ACTIVE_INFECTION)
+    words = "Active infection"
+    past = patient("HNSC", hep_b("HBV"), hep_b("HBsAg", negated=True))
+    resolved = patient("HNSC", hep_b("HBV", status="resolved"))
+    carrier = patient("HNSC", hep_b("HBsAg"))
+    viraemic = patient("HNSC", hep_b("HBV", status="active"))
+    assert outcome(criteria, past, words) is Outcome.UNKNOWN
+    assert outcome(criteria, resolved, words) is not Outcome.VIOLATED
+    assert outcome(criteria, carrier, words) is Outcome.VIOLATED
+    assert outcome(criteria, viraemic, words) is Outcome.VIOLATED
+    same_everywhere(criteria, [past, resolved, carrier, viraemic])

@@ -368,7 +368,27 @@ def examples_as_alternatives(atoms: list[Atom], text: str) -> list[Atom]:
     if len(groups) > 1:
         return atoms  # alternatives of their own already: leave them
     name = groups.pop() if groups else "examples"
-    return [replace(a, attributes={**a.attributes, "group": name}) if id(a) in members else a for a in atoms]
+    # "Active infection including tuberculosis, hepatitis B (...)": the examples of an active infection
+    # are active too, unless their own words say past or treated
+    first = min((a for a in chosen if a.span), key=lambda a: a.span[0] if a.span else 0, default=None)
+    inherit = first is not None and first.kind == "infection" and bool(first.attributes.get("active"))
+    out = []
+    for a in atoms:
+        if id(a) in members:
+            extra = {"active": True} if inherit and _inherits(a, text) else {}
+            a = replace(a, attributes={**a.attributes, "group": name, **extra})
+        out.append(a)
+    return out
+
+
+_PAST_CUE = compile_i(r"\b(?:previously\s+treated|treated|history\s+of|prior|past|resolved|latent)\b")
+
+
+def _inherits(a: Atom, text: str) -> bool:
+    """Whether an example infection takes its head's "active" (not when its own words say otherwise)."""
+    if a.kind != "infection" or a.attributes.get("active") or not a.span:
+        return False
+    return not _PAST_CUE.search(text[max(0, a.span[0] - 30) : a.span[0]])
 
 
 def relate(atoms: list[Atom], text: str) -> list[Atom]:

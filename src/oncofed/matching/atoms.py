@@ -747,8 +747,24 @@ def comorbidity(atom: Atom, v: PatientView, day: date) -> AtomResult:
                     return AtomResult(
                         False, f"{label}: not active" + (f" ({status})" if status else ""), pos[0]
                     )
+                if pos and code in _SEROLOGY_DEFINED and active is None and not status:
+                    current = [f for f in pos if _CURRENT_MARKER.search(f.display or "")]
+                    if not current:  # "past HBV (anti-HBc pos, HBsAg neg)": a history, activity not stated
+                        return unknown(
+                            f"whether the {label} is active",
+                            f"{pos[0].display or label} recorded; active (antigen, viral load) not stated",
+                            pos[0],
+                        )
             return result
     return unknown(f"history: {label or atom.kind.replace('_', ' ')}")
+
+
+# chronic viral hepatitis: a record of it is often serology or a past infection; "active" needs a marker of
+# current infection (surface antigen, viral DNA/RNA, viral load) or a status
+_SEROLOGY_DEFINED = frozenset({"hepatitis_b", "hepatitis_c"})
+_CURRENT_MARKER = re.compile(
+    r"hbsag|hbeag|\bdna\b|\brna\b|viral\s+load|vir(?:a)?emi|\bactive\b|chronic", re.I
+)
 
 
 def _named_allergy(atom: Atom, v: PatientView) -> AtomResult:
