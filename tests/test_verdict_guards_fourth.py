@@ -417,3 +417,21 @@ def test_a_hepatitis_b_history_is_no_active_infection() -> None:
     assert outcome(criteria, carrier, words) is Outcome.VIOLATED
     assert outcome(criteria, viraemic, words) is Outcome.VIOLATED
     same_everywhere(criteria, [past, resolved, carrier, viraemic])
+
+
+def test_the_names_of_the_brca_genes_are_no_breast_cancer() -> None:
+    (c,) = parse(
+        "- Documented deleterious breast cancer 1 or breast cancer 2 gene mutation, any solid tumour"
+    )
+    assert not any(a.kind == "cancer_type" for a in c.atoms), c.atoms
+    (b,) = parse("- Metastatic breast cancer with a germline BRCA2 mutation")
+    assert any(a.kind == "cancer_type" for a in b.atoms)
+
+
+def test_continuing_a_drug_is_a_permission() -> None:
+    criteria = parse(
+        "- Any advanced solid tumour\n- Participants with prostate cancer may continue to receive LHRH agonists on study"
+    )
+    pancreas = patient("PAAD")
+    assert outcome(criteria, pancreas, "may continue") is not Outcome.VIOLATED
+    same_everywhere(criteria, [pancreas, patient("PRAD")])

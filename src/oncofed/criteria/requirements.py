@@ -79,6 +79,10 @@ _SETTING_OF_THERAPY = compile_i(
     r"\b(?:treatments?|therap(?:y|ies)|chemotherapy|regimens?|lines?)\s+(?:received\s+)?(?:for|in)\s+"
     r"(?:the\s+|their\s+|his\s+|her\s+|its\s+)?(?:[\w-]+\s+(?:or|and|/)\s+)?$"
 )
+# "breast cancer 1 / 2", "breast cancer gene": the names of BRCA1 / BRCA2, no cancer of the patient
+_GENE_NAME_AFTER = compile_i(
+    r"\s*(?:[12]\b|genes?\b|susceptibility\s+genes?\b|type\s+[12]\s+(?:genes?|susceptibility))"
+)
 # "unresolved toxicities from previous anticancer therapy": about the toxicity, not the therapy
 _EFFECT_OF_THERAPY = compile_i(
     r"\b(?:toxicit(?:y|ies)|adverse\s+(?:events?|effects?|reactions?)|side[\s-]+effects?|complications?|"
@@ -99,6 +103,8 @@ def not_the_patient_s(atoms: list[Atom], text: str) -> list[Atom]:
             continue  # (a therapy atom takes it as its setting: criteria/logic.py therapy_settings)
         if a.kind == "prior_therapy" and _EFFECT_OF_THERAPY.search(before):
             continue
+        if a.kind == "cancer_type" and a.span and _GENE_NAME_AFTER.match(text, a.span[1]):
+            continue  # "deleterious breast cancer 1 and breast cancer 2 (BRCA 1 or 2) mutations": genes
         out.append(a)
     return out
 
