@@ -79,32 +79,17 @@ _SETTING_OF_THERAPY = compile_i(
     r"\b(?:treatments?|therap(?:y|ies)|chemotherapy|regimens?|lines?)\s+(?:received\s+)?(?:for|in)\s+"
     r"(?:the\s+|their\s+|his\s+|her\s+|its\s+)?(?:[\w-]+\s+(?:or|and|/)\s+)?$"
 )
-# "breast cancer 1 / 2", "breast cancer gene": the names of BRCA1 / BRCA2, no cancer of the patient
-_GENE_NAME_AFTER = compile_i(
-    r"\s*(?:[12]\b|genes?\b|susceptibility\s+genes?\b|type\s+[12]\s+(?:genes?|susceptibility))"
-)
-# "unresolved toxicities from previous anticancer therapy": about the toxicity, not the therapy
-_EFFECT_OF_THERAPY = compile_i(
-    r"\b(?:toxicit(?:y|ies)|adverse\s+(?:events?|effects?|reactions?)|side[\s-]+effects?|complications?|"
-    r"sequelae)\s+(?:[\w-]+\s+){0,2}(?:from|of|due\s+to|related\s+to|caused\s+by|attributed\s+to|"
-    r"associated\s+with|following|after)\s+(?:[\w-]+\s+){0,3}$"
-)
 
 
 def not_the_patient_s(atoms: list[Atom], text: str) -> list[Atom]:
-    """Drops a disease setting that is a therapy's ("no treatment for their metastatic disease") and a
-    therapy that is named as the cause of what the line is about ("toxicities from prior therapy"):
-    neither is a statement about the patient the line makes."""
+    """Drops a disease setting that is a therapy's ("no treatment for their metastatic disease"): no
+    statement about the patient's disease the line makes."""
     therapies = any(a.kind in ("prior_therapy", "treatment_naive", "prior_lines") for a in atoms)
     out = []
     for a in atoms:
         before = text[max(0, a.span[0] - 60) : a.span[0]] if a.span else ""
         if a.kind == "disease_setting" and not therapies and _SETTING_OF_THERAPY.search(before):
             continue  # (a therapy atom takes it as its setting: criteria/logic.py therapy_settings)
-        if a.kind == "prior_therapy" and _EFFECT_OF_THERAPY.search(before):
-            continue
-        if a.kind == "cancer_type" and a.span and _GENE_NAME_AFTER.match(text, a.span[1]):
-            continue  # "deleterious breast cancer 1 and breast cancer 2 (BRCA 1 or 2) mutations": genes
         out.append(a)
     return out
 
