@@ -5,15 +5,19 @@ Each sentence shape the engines write is listed below as an English gettext mess
 placeholders stand for the variable parts; a sentence is matched against the shapes, and its parts
 are said in turn: `*_list` parts are "; "-separated lists of sentences, `*_phrase` parts are
 sentences, `date*` parts are dates (`day()`), `num*` parts numbers (`num()`), `lab` a laboratory
-analyte; any other part is tried as a catalogue message (vocabulary marked below) and otherwise
-kept as written (drug names, codes, the criterion's own words).
+analyte; any other part is tried as a catalogue message (the engines' words: `presenters/engine_words.py`;
+a comma-joined part word by word) and otherwise kept as written (drug names, codes, the criterion's own
+words). A sentence starting with a capital is also tried as its lower-case shape.
 
-A shape the engines add later is shown in English until it is listed here: the French-page test
-(tests/test_i18n_pages.py) finds it on the demo.
+A shape the engines add later is shown in English until it is listed here: `unsaid()` names the pieces
+left in English; the French-page test (tests/test_i18n_pages.py) finds them on the demo, and
+tests/test_engine_text.py on real cases of the French verdict dev set. To list every shape the engines
+write, run them over the verdict dev sets and the demo and collect `unsaid('fr', sentence)`.
 """
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import re
 from datetime import date
@@ -143,6 +147,69 @@ SHAPES: tuple[str, ...] = (
     N_("ambiguous wording"),
     N_("A permission, not a requirement: it never excludes."),
     N_("a permission, not a requirement: it never excludes"),
+    # matching/atoms.py: sentences the French-page test of the verdict dev sets found (tests/test_engine_text.py)
+    N_("male patient: cannot be %(what)s"),
+    N_("%(status_phrase)s: presumed not %(what)s"),
+    N_("%(status)s: not of childbearing potential"),
+    N_("%(status)s: of childbearing potential"),
+    N_("breastfeeding status"),
+    N_("primary cancer %(cancer)s"),
+    N_("primary cancer %(cancer)s, a form of %(wanted)s"),
+    N_("primary cancer %(cancer)s: whether it is “%(text)s” is not recorded"),
+    N_("history of %(cancer)s recorded"),
+    N_("primary cancer diagnosis (histology)"),
+    N_("%(cancer)s: %(label)s histology"),
+    N_("%(cancer)s: %(found)s histology, not %(label)s"),
+    N_("histology of %(cancer)s (%(label)s?)"),
+    N_("TNM stage (T, N, M)"),
+    N_("TNM categories (%(text)s?)"),
+    N_("%(shown)s: undecided"),
+    N_("%(marker)s %(value)s (criterion: %(wanted_phrase)s)"),
+    N_("%(lab)s %(num_value)s (criterion: %(limit_phrase)s)"),
+    N_("%(marker)s %(value)s: the criterion asks more"),
+    N_("below %(num)s x ULN = %(num_limit)s"),
+    N_("above %(num)s x ULN = %(num_limit)s"),
+    N_("at least %(num)s x ULN = %(num_limit)s"),
+    N_("at most %(num)s x ULN = %(num_limit)s"),
+    N_("below %(num)s x ULN"),
+    N_("above %(num)s x ULN"),
+    N_("ECOG %(limit_phrase)s"),
+    N_("brain metastases recorded (%(status)s)"),
+    N_("brain metastases %(status)s"),
+    N_("brain metastases %(status)s, not %(wanted)s"),
+    N_("whether the brain metastases (%(status)s) are %(wanted)s"),
+    N_("number of %(what)s (imaging)"),
+    N_("number of %(what)s not recorded (criterion: %(wanted_phrase)s)"),
+    N_("currently on %(drug)s (%(drug_class)s)"),
+    N_("currently on %(drug)s"),
+    N_("%(words_phrase)s (in the past, not current)"),
+    N_("%(words_phrase)s (current)"),
+    N_("whether %(label)s is current"),
+    N_("%(words_phrase)s; whether it is ongoing is not recorded"),
+    N_("number of prior %(label)s therapies (at most %(at_most)s)"),
+    N_("whether the %(label)s was %(qualifier)s"),
+    N_("%(words_phrase)s; %(qualifier)s not recorded"),
+    N_("whether the %(label)s is active"),
+    N_("%(condition)s recorded; active (antigen, viral load) not stated"),
+    N_("%(condition)s: not active (%(status)s)"),
+    N_("allergy recorded: “%(agent)s”"),
+    N_("whether the recorded allergy is to %(what)s"),
+    N_("allergy recorded (%(agent)s), not to %(what)s"),
+    N_("no known allergy (recorded)"),
+    N_("allergy to %(what)s"),
+    N_("%(condition)s recorded: an exception of the criterion"),
+    N_("other malignancy recorded: %(condition)s (%(date)s)"),
+    N_("other malignancy recorded: %(condition)s"),
+    N_("no other malignancy (recorded)"),
+    N_("%(condition)s recorded as %(status)s"),
+    N_("%(condition)s recorded as %(status)s, not %(qualifier)s"),
+    N_("whether the %(label)s is %(qualifier)s"),
+    N_("%(condition)s recorded, %(qualifier)s or not unknown"),
+    N_("a permission, not a requirement: it never excludes"),
+    N_("a definition, not a requirement: it never excludes"),
+    N_("a procedure, not a requirement: it never excludes"),
+    N_("an explanation, not a requirement: it never excludes"),
+    N_("%(what)s: to be confirmed by the investigator"),
     # matching/criteria_source.py: criteria the registry's fields state
     N_("Sex: %(sex)s (registry field)"),
     N_("Condition: %(condition)s (OncoTree %(codes)s) (registry field)"),
@@ -213,58 +280,46 @@ COUNTED: dict[str, Plural] = {
     "Maximum age %(num)s years (registry field)": NN_(
         "Maximum age %(num)s year (registry field)", "Maximum age %(num)s years (registry field)"
     ),
+    "end date of %(label)s (within %(num_days)s days?)": NN_(
+        "end date of %(label)s (within %(num_days)s day?)",
+        "end date of %(label)s (within %(num_days)s days?)",
+    ),
+    "end date of %(label)s (at least %(num_days)s days ago?)": NN_(
+        "end date of %(label)s (at least %(num_days)s day ago?)",
+        "end date of %(label)s (at least %(num_days)s days ago?)",
+    ),
+    "%(words_phrase)s (less than %(num_days)s days ago)": NN_(
+        "%(words_phrase)s (less than %(num_days)s day ago)",
+        "%(words_phrase)s (less than %(num_days)s days ago)",
+    ),
+    "%(words_phrase)s (more than %(num_days)s days ago)": NN_(
+        "%(words_phrase)s (more than %(num_days)s day ago)",
+        "%(words_phrase)s (more than %(num_days)s days ago)",
+    ),
+    "%(drug)s: more than %(num_days)s days ago": NN_(
+        "%(drug)s: more than %(num_days)s day ago", "%(drug)s: more than %(num_days)s days ago"
+    ),
+    "%(num)s %(label)s recorded (%(drugs)s), at most %(at_most)s": NN_(
+        "%(num)s %(label)s drug recorded (%(drugs)s), at most %(at_most)s",
+        "%(num)s %(label)s drugs recorded (%(drugs)s), at most %(at_most)s",
+    ),
+    "%(num)s %(label)s drugs recorded": NN_(
+        "%(num)s %(label)s drug recorded", "%(num)s %(label)s drugs recorded"
+    ),
+    "%(num)s %(what)s recorded (criterion: %(wanted_phrase)s)": NN_(
+        "%(num)s %(what)s recorded (criterion: %(wanted_phrase)s)",
+        "%(num)s %(what)s recorded (criterion: %(wanted_phrase)s)",
+    ),
+    "at least %(num)s %(what)s recorded (criterion: %(wanted_phrase)s)": NN_(
+        "at least %(num)s %(what)s recorded (criterion: %(wanted_phrase)s)",
+        "at least %(num)s %(what)s recorded (criterion: %(wanted_phrase)s)",
+    ),
     "%(num)s enrolment(s) at %(site)s, which is no longer a site of the trial": NN_(
         "%(num)s enrolment at %(site)s, which is no longer a site of the trial",
         "%(num)s enrolments at %(site)s, which is no longer a site of the trial",
     ),
 }
-# words the engines put inside the sentences above (conditions, settings, sexes), translated when shown
-VOCABULARY: tuple[str, ...] = (
-    N_("female"),
-    N_("male"),
-    N_("women"),
-    N_("men"),
-    N_("pregnant"),
-    N_("breastfeeding"),
-    N_("pregnancy"),
-    N_("pregnancy test"),
-    N_("hypersensitivity"),
-    N_("autoimmune disease"),
-    N_("interstitial lung disease"),
-    N_("organ transplant"),
-    N_("prior malignancy"),
-    N_("hepatitis b"),
-    N_("hepatitis c"),
-    N_("hiv"),
-    N_("tuberculosis"),
-    N_("active infection"),
-    N_("myocardial infarction"),
-    N_("peripheral neuropathy"),
-    N_("metastatic"),
-    N_("locally advanced"),
-    N_("unresectable"),
-    N_("recurrent"),
-    N_("refractory"),
-    N_("relapsed"),
-    N_("newly diagnosed"),
-    N_("first line"),
-    N_("adjuvant"),
-    N_("neoadjuvant"),
-    N_("maintenance"),
-    N_("advanced"),
-    N_("liver"),
-    N_("lung"),
-    N_("bone"),
-    N_("brain"),
-    N_("lymph node"),
-    N_("chemotherapy"),
-    N_("systemic therapy"),
-    N_("radiotherapy"),
-    N_("surgery"),
-    N_("corticosteroid"),
-    N_("investigational agent"),
-    N_("stem cell transplant"),
-)
+_WORD = re.compile(r"[a-z]{3,}")  # a piece with no word of three small letters is a code or a number
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -295,10 +350,40 @@ def say(lang: str, text: str | None) -> str:
     return _say(translator(lang), text)
 
 
+def unsaid(lang: str, text: str | None) -> list[str]:
+    """The pieces of `text` that `say(lang, text)` leaves as written: sentences no shape matches and
+    that are no catalogue message (an engine's sentence to list in `SHAPES`, or a word the engine puts in
+    them), in the order met; codes and numbers ("MSI-H", "2") are not counted. Empty for English."""
+    if not text or lang == "en":
+        return []
+    missed: list[str] = []
+    token = _UNSAID.set(missed)
+    try:
+        _say(translator(lang), text)
+    finally:
+        _UNSAID.reset(token)
+    return missed
+
+
+_UNSAID: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar("engine_text_unsaid", default=None)
+# parts that may hold "; ": lists, and the note's own words quoted as a fact's source
+_MAY_HOLD_SEMICOLONS = frozenset({"checks_list", "facts_list", "why_list", "found_list", "words"})
+
+
 def _shaped(tr: Translator, text: str) -> str | None:
+    """`text` said by the first shape it matches; a sentence starting with a capital (the first of a
+    criterion's explanations) is also tried as its lower-case shape ("Primary cancer ...")."""
+    said = _shaped_as_is(tr, text)
+    if said is None and text[:1].isupper() and text[1:2].islower():
+        said = _shaped_as_is(tr, text[:1].lower() + text[1:])
+        return None if said is None else said[:1].upper() + said[1:]
+    return said
+
+
+def _shaped_as_is(tr: Translator, text: str) -> str | None:
     for rx, message in _shapes():
         m = rx.match(text)
-        if m and not any("; " in v and not k.endswith("_list") for k, v in m.groupdict().items()):
+        if m and not any("; " in v and k not in _MAY_HOLD_SEMICOLONS for k, v in m.groupdict().items()):
             params = {name: _part(tr, name, value) for name, value in m.groupdict().items()}
             counted = COUNTED.get(message)
             if counted is not None:
@@ -327,7 +412,11 @@ def _say(tr: Translator, text: str) -> str:
         return _say(tr, text[:-1]) + "."
     if "; " in text:
         return "; ".join(_say(tr, part) for part in text.split("; "))
-    return _word(tr, text)
+    said = _word(tr, text)
+    missed = _UNSAID.get()
+    if missed is not None and said == text and _WORD.search(text):
+        missed.append(text)
+    return said
 
 
 def _word(tr: Translator, text: str) -> str:
@@ -341,6 +430,11 @@ def _word(tr: Translator, text: str) -> str:
     translated = tr._t.gettext(lowered)
     if translated != lowered:
         return translated[:1].upper() + translated[1:]
+    if ", " in text:  # "locally advanced, recurrent", "heart failure, stroke": the engine's joined words
+        items = text.split(", ")
+        said = [_word(tr, item) for item in items]
+        if said != items:
+            return ", ".join(said)
     return text
 
 
