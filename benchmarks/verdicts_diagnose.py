@@ -14,6 +14,9 @@ Stages, in the order they are checked:
   fact, the evaluator did not decide "violated";
 - `violated, not excluded`: the named criterion is violated but another cohort keeps the patient.
 A failure excluded by another criterion only is also counted as `wrong criterion violated`.
+
+Everything printed or written (tables, details, `--out`, `--eligible`) covers only the folds named by
+`--folds`, so a held-out fold of a blind set stays unread: not even its totals are shown.
 """
 
 from __future__ import annotations
@@ -216,7 +219,11 @@ def table(rows: list[dict[str, Any]], key: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--folds", default="0,1,2,3,4", help="comma-separated folds to show in details")
+    ap.add_argument(
+        "--folds",
+        default="0,1,2,3,4",
+        help="comma-separated folds to read (tables, details, --out): a held-out fold is never shown",
+    )
     ap.add_argument("--details", action="store_true", help="one JSON line per failure of those folds")
     ap.add_argument("--out", type=Path, help="write every row as JSON lines")
     ap.add_argument(
@@ -231,7 +238,7 @@ def main(argv: list[str] | None = None) -> int:
         for r in wrong_exclusions(args.set, folds=folds):
             print(json.dumps(r, ensure_ascii=False))
         print()
-    rows = diagnose(data=args.set)
+    rows = [r for r in diagnose(data=args.set) if r["fold"] in folds]
     print(table(rows, "class"))
     print()
     print(table(rows, "fold"))
@@ -239,7 +246,7 @@ def main(argv: list[str] | None = None) -> int:
         args.out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
     if args.details:
         for r in rows:
-            if r["fold"] in folds and r["stage"] != "caught":
+            if r["stage"] != "caught":
                 print(json.dumps(r, ensure_ascii=False))
     return 0
 
