@@ -101,6 +101,14 @@ def test_the_french_match_page_data_of_those_cases_carries_the_french(assessed: 
             "stade IV (critère : IV); maladie renseignée : métastatique.",
         ),
         ("breastfeeding status", "allaitement (en cours ou non)"),
+        (
+            "A line for another of the cancers this trial takes, not the patient's: it does not apply. "
+            "Found: primary cancer Bladder Urothelial Carcinoma (BLCA) is not a Urothelial Carcinoma (UC).",
+            "Ligne destinée à un autre des cancers que prend cet essai, pas à celui du patient : elle ne "
+            "s'applique pas. Trouvé : cancer primitif Bladder Urothelial Carcinoma (BLCA) : ce n'est pas un "
+            "Urothelial Carcinoma (UC).",
+        ),
+        ("HER2 1+ (criterion: low)", "HER2 1+ (critère : faible)"),
         ("allergy to methotrexate", "allergie : methotrexate"),
         (
             "allergy recorded (penicillin), not to murine protein containing products",

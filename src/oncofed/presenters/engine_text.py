@@ -42,6 +42,11 @@ SHAPES: tuple[str, ...] = (
         "Not decided: this line is for “%(cohort)s”, a part of the trial that was not recognised. Found: %(found_list)s."
     ),
     N_("whether the patient is in %(cohort)s"),
+    # matching/assess.py: a line of a multi-cancer trial naming another of its cancers (matching/cancer_lines.py)
+    N_(
+        "A line for another of the cancers this trial takes, not the patient's: it does not apply. "
+        "Found: %(found_list)s."
+    ),
     # matching/atoms.py, biomarkers.py, evaluate.py: one atom's explanation or what to check
     N_("not recorded: %(check_phrase)s"),
     N_("date of birth or age"),

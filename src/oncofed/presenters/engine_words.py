@@ -55,6 +55,8 @@ VOCABULARY: tuple[str, ...] = (
     N_("positive"),
     N_("negative"),
     N_("amplification"),
+    N_("low"),
+    N_("high"),
     N_("untreated"),
     N_("treated and stable"),
     N_("active"),
