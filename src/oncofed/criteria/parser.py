@@ -45,7 +45,8 @@ from oncofed.criteria.structure import organise
 from oncofed.criteria.weight import exercise_atoms, weight_loss_atoms
 from oncofed.domain.criteria import Atom, Criterion, Section
 
-PARSER_VERSION = "criteria-11"  # verdict guards fourth pass (criteria-10: issue 15 seventh pass)
+# criteria-12: wrapped lines, stated exclusions, contradicted common exclusions (criteria-11: guards, 4th pass)
+PARSER_VERSION = "criteria-12"
 MAX_INPUT_CHARS = 2_000_000  # beyond this the text is cut (reported in ParseResult.warnings)
 
 # Atom kinds whose truth depends on context (negation / history / hypothesis); numeric thresholds do not.

@@ -104,6 +104,9 @@ def header_qualifier(line: str) -> str | None:
     return head
 
 
+_STATED = compile_i(r"\b(?:is|are|be|been|was|were|not)\s+$")
+
+
 def _header_section(line: str) -> tuple[Section | None, str] | None:
     """(section, remainder offset text) when the line is a section header, else None."""
     stripped = line.strip()
@@ -131,6 +134,12 @@ def _header_section(line: str) -> tuple[Section | None, str] | None:
     kind = m.group("kind").lower()
     if rest.strip() and not head.rstrip().endswith(":"):
         return None
+    if (
+        kind in ("included", "excluded")
+        and not stripped.endswith(":")
+        and _STATED.search(line[: m.start("kind")])
+    ):
+        return None  # "Ocular melanoma is excluded.", "Prior PD-1 ... therapies are excluded": a criterion
     section = (
         Section.EXCLUSION
         if kind.startswith("exclu")
@@ -224,6 +233,18 @@ def segment(text: str, default_section: Section = Section.INCLUSION) -> list[Seg
             prev["end"] = content_end  # continuation of a wrapped item
             blank_before = False
             continue
+        if (
+            prev is not None
+            and not m
+            and blank_before
+            and prev["section"] == section
+            and _wrapped(work, prev, content_start)
+        ):
+            prev["end"] = (
+                content_end  # "... one prior platinum-based" / "chemotherapeutic regimen ...": one item
+            )
+            blank_before = False
+            continue
         raw.append(
             {
                 "section": section,
@@ -237,6 +258,41 @@ def segment(text: str, default_section: Section = Section.INCLUSION) -> list[Seg
         )
         blank_before = False
     return _assemble(work, text or "", raw)
+
+
+_CONJUNCTION_END = compile_i(r"\b(?:or|and|and/or|nor)\s*$")
+# words no sentence ends on: a preposition, an article, a determiner, an auxiliary, or a hyphenated modifier
+# waiting for its noun ("one prior platinum-based" / "chemotherapeutic regimen ...")
+_OPEN_END = compile_i(
+    r"(?:\b(?:of|to|for|with|by|in|on|at|from|into|than|the|a|an|as|that|which|whose|such|including|excluding|"
+    r"except|between|within|without|per|via|is|are|was|were|be|been|has|have|had|will|would|should|must|may|can|"
+    r"not|its|their|this|these|those|any|each|every|either|both)"
+    r"|\bnon-[a-z]+|-(?:based|containing|related|induced|directed|targeted|associated|free|like))\s*$"
+)
+_CONJUNCTION_START = compile_i(r"^(?:or|and|and/or|nor)\b")
+
+
+def _wrapped(work: str, prev: dict[str, object], start: int) -> bool:
+    """Whether a line after a blank line continues the previous item: the item starts upper-case and ends
+    on a word no sentence ends on (a preposition, an article, an auxiliary, a hyphenated modifier such as
+    "platinum-based"; no lead "Phase II : histologically confirmed" whose options follow) and the line
+    starts lower-case, not with a conjunction ("or relapsed ..." is an alternative item), and ends as no
+    list item does (",", ";"): the source's line breaks there are wrapping, not items. Lists whose items
+    start lower-case ("Bilirubin normal" / "aspartate aminotransferase ...") stay items."""
+    first, last = int(str(prev["start"])), int(str(prev["end"]))
+    before = work[first:last]
+    after = work[start : start + 12]
+    end = work.find("\n", start)
+    line_end = work[start : end if end >= 0 else len(work)].rstrip()
+    return (
+        before[:1].isupper()
+        and ":" not in before
+        and not line_end.endswith((",", ";"))
+        and bool(_OPEN_END.search(before))
+        and after[:1].islower()
+        and not _CONJUNCTION_END.search(before)
+        and not _CONJUNCTION_START.match(after)
+    )
 
 
 def _assemble(work: str, original: str, raw: list[dict[str, object]]) -> list[Segment]:

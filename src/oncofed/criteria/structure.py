@@ -177,11 +177,12 @@ def _heading(c: Criterion, parts: bool = True) -> tuple[str, str | None, int] | 
     # "For Part A", "Dose expansion Cohort - TNBC": a short cohort line without verb or colon; "Phase 2
     # expansion: NSCLC", "Phase 2 expansion: Relapsed or refractory DLBCL": a part and its population
     if (
-        len(bare) <= 60
+        len(bare)
+        <= (90 if ":" in bare else 60)  # "Phase 2 expansion: Transitional cell carcinoma of the GU tract"
         and _COHORT_WORD.search(bare)
         and not _VERB.search(bare)
         and (
-            not c.atoms
+            (not c.atoms and len(bare) <= 60)
             or (
                 parts
                 and ":" in bare
@@ -463,10 +464,15 @@ def organise(
         # one "<part>: <population>" line alone: the trial's other parts have no lines of their own, so it
         # heads nothing (its line is left to the scope guard of criteria/coverage.py, never excluding)
         return organise(criteria, hints, continued, parts=False)
-    return qualify_own_disease([section_rules(c) for c in _resolve(_population_alternatives(out))])
+    organised = qualify_own_disease([section_rules(c) for c in _resolve(_population_alternatives(out))])
+    return contradicted_common_exclusions(organised)
 
 
 _IMPLICIT_KINDS = {"ecog", "karnofsky"}
+_EXCLUDED_END = compile_i(
+    r"\b(?:is|are|will\s+be)\s+(?:excluded|not\s+(?:allowed|permitted|eligible)|ineligible)"
+    r"(?:\s+(?:from|in|for)\s+(?:the|this)\s+(?:study|trial))?\W*$"
+)
 
 
 def section_rules(c: Criterion) -> Criterion:
@@ -475,6 +481,13 @@ def section_rules(c: Criterion) -> Criterion:
     its comparison ("Karnofsky performance status of 60": the sign was lost) is ambiguous. In an
     inclusion, "previously treated brain metastases with ... and not taking steroids" says what patients
     with treated brain metastases need: the brain metastases are its condition, never a requirement."""
+    if c.section is Section.INCLUSION and _EXCLUDED_END.search(c.text):
+        # "Ocular melanoma is excluded." among inclusion lines: what it names is excluded
+        if c.atoms and not any(a.negated for a in c.atoms):
+            c = replace(
+                c, atoms=tuple(a if a.kind == "non_evaluable" else replace(a, negated=True) for a in c.atoms)
+            )
+        return c
     if c.section is not Section.EXCLUSION:
         treated = [
             a
@@ -609,3 +622,68 @@ def _qualified(a: Atom, text: str, included: set[str], settings: set[str]) -> At
     if own or _QUALIFIER.search(before) or (a.kind == "cancer_type" and _QUALIFIER.search(a.text)):
         return replace(a, attributes={**a.attributes, "qualified": True})
     return a
+
+
+CONTRADICTED = "contradicted_common_exclusion"
+_CONTRADICTED_WHY = (
+    "an exclusion for every cohort that one cohort's own inclusion requires: not common to every cohort"
+)
+_THERAPY_KINDS = {"prior_therapy"}
+
+
+def _therapy_names(a: Atom) -> set[str]:
+    names = {str(a.code or "").lower(), str(a.attributes.get("class") or "").lower()}
+    classes = a.attributes.get("classes")
+    if isinstance(classes, (list, tuple)):
+        names.update(str(x).lower() for x in classes)
+    return names - {""}
+
+
+def _settings(a: Atom) -> set[str]:
+    raw = a.attributes.get("setting")
+    return {str(x) for x in raw} if isinstance(raw, (list, tuple)) else set()
+
+
+def _required_by_cohorts(a: Atom, required: list[Atom]) -> bool:
+    if a.window_days is not None or a.attributes.get("min_days") or a.attributes.get("current"):
+        return False  # "prior chemotherapy within 4 weeks" restricts timing, a cohort's history stays allowed
+    names, settings = _therapy_names(a), _settings(a)
+    return any(
+        names & _therapy_names(r) and (not settings or not _settings(r) or settings & _settings(r))
+        for r in required
+    )
+
+
+def contradicted_common_exclusions(criteria: list[Criterion]) -> list[Criterion]:
+    """An exclusion common to every cohort that forbids a therapy one cohort's own inclusion requires
+    ("Has received prior anti-PD-1 ..." beside a refractory cohort's "must have received prior anti-PD-1")
+    cannot be common to every cohort: which cohorts it holds for is not written, so it cannot exclude
+    anyone. The line becomes one `non_evaluable` atom saying why (unknown, to check)."""
+    required = [
+        a
+        for c in criteria
+        if c.section is Section.INCLUSION and c.cohort and c.index >= 0
+        for a in c.atoms
+        if a.kind in _THERAPY_KINDS and not a.negated and a.attributes.get("role") != "condition"
+    ]
+    if not required:
+        return criteria
+    out = []
+    for c in criteria:
+        if c.section is Section.EXCLUSION and c.cohort is None and c.index >= 0:
+            therapy = [a for a in c.atoms if a.kind in _THERAPY_KINDS and not a.negated]
+            about_therapy = all(a.kind in _THERAPY_KINDS or a.kind == "non_evaluable" for a in c.atoms)
+            # "pneumonitis that required systemic steroids": the therapy qualifies a condition, no rule here
+            if therapy and about_therapy and any(_required_by_cohorts(a, required) for a in therapy):
+                # the whole line (its other alternatives too: "anti-PD-1 or anti-CTLA-4") is left to check
+                note = Atom(
+                    "non_evaluable",
+                    "present",
+                    code=CONTRADICTED,
+                    span=therapy[0].span,
+                    text=therapy[0].text,
+                    attributes={"why": _CONTRADICTED_WHY},
+                )
+                c = replace(c, atoms=(note,))
+        out.append(c)
+    return out

@@ -929,4 +929,6 @@ def permission(atom: Atom, v: PatientView, day: date) -> AtomResult:
 
 def non_evaluable(atom: Atom, v: PatientView, day: date) -> AtomResult:
     what = (atom.code or "other").replace("_", " ")
-    return unknown(f"{what}: to be confirmed by the investigator", "to be confirmed by the investigator")
+    why = atom.attributes.get("why")  # a reason the parser could not read the line as written
+    said = f"{why}: to be confirmed by the investigator" if why else "to be confirmed by the investigator"
+    return unknown(f"{what}: to be confirmed by the investigator", said)

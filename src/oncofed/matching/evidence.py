@@ -125,7 +125,9 @@ def sentence(
         return f"{lead}: {why}.", ()
     if code == UNDECIDED:
         if investigator:
-            return _cap(INVESTIGATOR) + ".", (INVESTIGATOR,)
+            # a reason given with it ("an exclusion for every cohort that ...: to be confirmed by ...")
+            said = [e.explanation for e in statement if e.explanation.endswith(f": {INVESTIGATOR}")]
+            return _cap(said[0] if said else INVESTIGATOR) + ".", (INVESTIGATOR,)
         if not statement:
             return "Not computable from the text: read the criterion and check it.", ()
         known = [
