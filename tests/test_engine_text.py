@@ -159,6 +159,12 @@ def test_the_french_match_page_data_of_those_cases_carries_the_french(assessed: 
             "une définition, pas une exigence : elle n'exclut jamais",
         ),
         (
+            "An exclusion for every cohort that one cohort's own inclusion requires: not common to every "
+            "cohort: to be confirmed by the investigator.",
+            "Une exclusion donnée pour toutes les cohortes, qu'une cohorte exige pourtant à l'inclusion : "
+            "elle ne vaut pas pour toutes les cohortes : à confirmer par l'investigateur.",
+        ),
+        (
             "note fr-1: “PS OMS 1; pas de métastase cérébrale”",
             "note fr-1 : « PS OMS 1; pas de métastase cérébrale »",
         ),

@@ -26,6 +26,8 @@ VOCABULARY: tuple[str, ...] = (
     N_("hiv"),
     N_("tuberculosis"),
     N_("active infection"),
+    # criteria/structure.py: why a common exclusion one cohort contradicts is left to check
+    N_("an exclusion for every cohort that one cohort's own inclusion requires: not common to every cohort"),
     N_("myocardial infarction"),
     N_("peripheral neuropathy"),
     N_("metastatic"),
