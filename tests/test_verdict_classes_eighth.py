@@ -12,22 +12,9 @@ from datetime import date
 from oncofed.criteria import parse_eligibility
 from oncofed.criteria.segment import segment
 from oncofed.criteria.structure import CONTRADICTED
-from oncofed.domain import Criterion, Fact, Outcome, PatientProfile, Provenance, Section, TrialVerdict
-from oncofed.matching.assess import assess_trial, quick_assess
-from oncofed.matching.evaluate import compile_plan
-from oncofed.matching.facts import PatientView
-from oncofed.matching.outcomes import OUTCOME_CODE, VERDICTS, cohort_plan
-from oncofed.matching.vectorised import PatientBatch, evaluate_trial_over_patients
-
-DAY = date(2026, 11, 1)
-SRC = Provenance("test")
-
-
-def parse(inclusion: str, exclusion: str = "") -> list[Criterion]:
-    text = f"Inclusion Criteria:\n\n{inclusion}\n"
-    if exclusion:
-        text += f"\nExclusion Criteria:\n\n{exclusion}\n"
-    return parse_eligibility(text).criteria
+from oncofed.domain import Fact, Outcome, PatientProfile, Section, TrialVerdict
+from oncofed.matching.assess import assess_trial
+from tests.verdict_cases import DAY, SRC, parse, same_everywhere
 
 
 def patient(cancer: str, *facts: Fact) -> PatientProfile:
@@ -44,19 +31,6 @@ def patient(cancer: str, *facts: Fact) -> PatientProfile:
 
 def treatment(drug: str, klass: str, setting: str = "metastatic") -> Fact:
     return Fact("treatment", drug, provenance=SRC, attributes={"class": klass, "line": 1, "setting": setting})
-
-
-def same_everywhere(criteria: list[Criterion], profiles: list[PatientProfile]) -> None:
-    batch = evaluate_trial_over_patients(criteria, PatientBatch.from_profiles(profiles, DAY))
-    plans = [compile_plan(c) for c in criteria]
-    cplan = cohort_plan(plans)
-    for j, p in enumerate(profiles):
-        a = assess_trial(criteria, p, DAY)
-        codes = [OUTCOME_CODE[o.outcome] for o in a.outcomes]
-        assert batch.verdicts[:, j].tolist() == codes
-        assert int(batch.trial_verdict[j]) == VERDICTS.index(a.verdict)
-        fast, verdict = quick_assess(plans, cplan, PatientView.of(p), DAY, {})
-        assert (fast.tolist(), verdict) == (codes, VERDICTS.index(a.verdict))
 
 
 # --- 1. an item wrapped over a blank line -------------------------------------------------------------

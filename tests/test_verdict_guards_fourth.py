@@ -11,24 +11,10 @@ from datetime import date
 
 import pytest
 
-from oncofed.criteria import parse_eligibility
-from oncofed.domain import Criterion, Fact, Outcome, PatientProfile, Provenance, TrialVerdict
-from oncofed.matching.assess import TrialAssessment, assess_trial, quick_assess
-from oncofed.matching.evaluate import compile_plan
-from oncofed.matching.facts import PatientView
+from oncofed.domain import Criterion, Fact, Outcome, PatientProfile, TrialVerdict
+from oncofed.matching.assess import TrialAssessment, assess_trial
 from oncofed.matching.numeric import compare, lab_threshold
-from oncofed.matching.outcomes import OUTCOME_CODE, VERDICTS, cohort_plan
-from oncofed.matching.vectorised import PatientBatch, evaluate_trial_over_patients
-
-DAY = date(2026, 11, 1)
-SRC = Provenance("test")
-
-
-def parse(inclusion: str, exclusion: str = "") -> list[Criterion]:
-    text = f"Inclusion Criteria:\n\n{inclusion}\n"
-    if exclusion:
-        text += f"\nExclusion Criteria:\n\n{exclusion}\n"
-    return parse_eligibility(text).criteria
+from tests.verdict_cases import DAY, SRC, parse, same_everywhere
 
 
 def patient(cancer: str, *facts: Fact) -> PatientProfile:
@@ -60,20 +46,6 @@ def assess(criteria: list[Criterion], p: PatientProfile) -> TrialAssessment:
 
 def outcome(criteria: list[Criterion], p: PatientProfile, words: str) -> Outcome:
     return next(o.outcome for o in assess(criteria, p).outcomes if words in o.criterion.text)
-
-
-def same_everywhere(criteria: list[Criterion], profiles: list[PatientProfile]) -> None:
-    """The vectorised evaluator and the fast ranking path agree with `assess_trial`."""
-    batch = evaluate_trial_over_patients(criteria, PatientBatch.from_profiles(profiles, DAY))
-    plans = [compile_plan(c) for c in criteria]
-    cplan = cohort_plan(plans)
-    for j, p in enumerate(profiles):
-        a = assess(criteria, p)
-        codes = [OUTCOME_CODE[o.outcome] for o in a.outcomes]
-        assert batch.verdicts[:, j].tolist() == codes, p.primary_cancer
-        assert int(batch.trial_verdict[j]) == VERDICTS.index(a.verdict)
-        fast, verdict = quick_assess(plans, cplan, PatientView.of(p), DAY, {})
-        assert (fast.tolist(), verdict) == (codes, VERDICTS.index(a.verdict)), p.primary_cancer
 
 
 # --- 1. a line for another of the trial's cancers -----------------------------------------------------
