@@ -1,9 +1,9 @@
-"""Integrity of the blind verdict sets (benchmarks/data/verdicts-blind, verdicts-blind2 and verdicts-blind3).
+"""Integrity of the blind verdict sets (benchmarks/data/verdicts-blind, verdicts-blind2, verdicts-blind3 and verdicts-blind4).
 
 The blind sets are data the project wrote from trial text alone, never run through the engine; these tests
 check, for each set, that it stays consistent (ids, labels, folds, one change per failure note, quotes that
-exist in the trial text), and that no trial is shared between any two of the four verdict sets (dev, blind,
-blind2, blind3), not what any engine answers on them.
+exist in the trial text), and that no trial is shared between any two of the five verdict sets (dev, blind,
+blind2, blind3, blind4), not what any engine answers on them.
 """
 
 from __future__ import annotations
@@ -23,7 +23,12 @@ from tests.test_verdicts_devset import CLASSES, DEVSET, _jsonl, _pairs
 
 DATA = ROOT / "benchmarks" / "data"
 # each blind set and the prefix of its query ids (NB-<NCT>-E, N2-<NCT>-F1, ...)
-BLINDSETS = {"verdicts-blind": "NB", "verdicts-blind2": "N2", "verdicts-blind3": "N3"}
+BLINDSETS = {
+    "verdicts-blind": "NB",
+    "verdicts-blind2": "N2",
+    "verdicts-blind3": "N3",
+    "verdicts-blind4": "N4",
+}
 SOURCES = {"oncology-active-99", "nli4ct-breast-cancer", "sigir-judged-101"}
 
 
