@@ -98,6 +98,29 @@ FIRST_SCORES: dict[str, dict[str, Any]] = {
         },
         "read_folds": (0, 1),
     },
+    "verdicts-blind4": {
+        "commit": "dcbd99d",  # the first run on main after the set landed (dcbd99d), before any change
+        "date": "2026-12-06 13:24 UTC",
+        "eligible_kept": 7 / 12,
+        "failure_named": 13 / 35,
+        "failure_excluded": 23 / 35,
+        "balanced": 0.6202380952380953,
+        # 95 % bootstrap intervals over trials (2,000 resamples, seed 15)
+        "ci": {
+            "eligible_kept": (0.3333333333333333, 0.8333333333333334),
+            "failure_named": (0.17647058823529413, 0.5555555555555556),
+            "failure_excluded": (0.4444444444444444, 0.8571428571428571),
+            "balanced": (0.5303030303030303, 0.7166666666666667),
+        },
+        # per fold: (eligible kept, failures named); no fold read: the set measures the decision policy
+        # of verdicts13 (only readings proven reliable on the four other sets exclude), not rule passes
+        "folds": {
+            0: (0.75, 0.45454545454545453),
+            1: (0.25, 0.3333333333333333),
+            2: (0.75, 0.3333333333333333),
+        },
+        "read_folds": (),
+    },
 }
 DAY = date(2026, 12, 1)
 BASE_REV = "bef02d6"
