@@ -8,6 +8,7 @@ whole; `warning`s name a field that was left out while the rest of the record wa
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import re
@@ -285,13 +286,30 @@ def patient_id(centre_id: str, local_id: str) -> str:
     return pid[:64]
 
 
+# Fact's fields in their order, with their defaults (`provenance` and `attributes` are always given by `fact`)
+_FACT_TEMPLATE: dict[str, Any] = {
+    f.name: None if f.default is dataclasses.MISSING else f.default for f in dataclasses.fields(Fact)
+}
+_FACT_OPTIONAL = frozenset(_FACT_TEMPLATE) - {"kind", "provenance", "attributes"}
+
+
 def fact(kind: str, source: str, record: str, **fields: Any) -> Fact:
+    """A Fact with its provenance; attributes that are None or "" are left out. Built as the dataclass's own
+    `__init__` builds it (the same fields in the same order, defaults filled in), without its per-field
+    `object.__setattr__` calls: a note gives ~20 facts and this is ~1/3 of their cost (issue 23 speed)."""
     span = fields.pop("span", None)
     note_id = fields.pop("note_id", None)
     attributes = {k: v for k, v in (fields.pop("attributes", None) or {}).items() if v not in (None, "")}
-    return Fact(
-        kind=kind, provenance=Provenance(source, record, span, note_id), attributes=attributes, **fields
-    )
+    if not _FACT_OPTIONAL.issuperset(fields):
+        raise TypeError(f"fact() got unexpected fields: {sorted(set(fields) - _FACT_OPTIONAL)}")
+    provenance = object.__new__(Provenance)
+    provenance.__dict__.update(source=source, record=record, span=span, note_id=note_id)
+    new = object.__new__(Fact)
+    state = new.__dict__
+    state.update(_FACT_TEMPLATE)
+    state.update(fields)
+    state.update(kind=kind, provenance=provenance, attributes=attributes)
+    return new
 
 
 @functools.cache

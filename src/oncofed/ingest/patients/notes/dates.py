@@ -218,7 +218,7 @@ def in_span(text: str, start: int, end: int) -> list[DateMention]:
 
 # where a treatment's dates end: the next line of therapy, "then", a ";" or the sentence end
 _REGION_END = re.compile(r";|\bthen\b|\b[1-9]L\b|\b(?:first|second|third|fourth)[- ]line\b", re.IGNORECASE)
-_DATED_KINDS = {"treatment", "comorbidity", "medication", "procedure"}
+DATED_KINDS = frozenset({"treatment", "comorbidity", "medication", "procedure"})  # the kinds `dated` dates
 # the date after these words is the treatment's end, whatever else the region dates ("PD 03/2024")
 _LAST_DOSE = re.compile(
     r"\b(?:last\s+(?:dose|cycle|infusion|fraction|administration)|completed|stopped|ended|until|finished)\b[^\d]{0,12}$",
@@ -309,7 +309,7 @@ def dated(
     30/01/2024"), else the sentence's leading date ("2016: mastectomy ..."); an event's date from its
     clause ("DVT 6 weeks ago", "pneumonitis 11/2021"), whose range keeps its earliest day apart
     (`when_earliest`, ISO: a window is decided only when the whole range falls in or out of it)."""
-    if kind not in _DATED_KINDS or fields.get("negated") or not any(map(str.isdigit, text)):
+    if kind not in DATED_KINDS or fields.get("negated") or not any(map(str.isdigit, text)):
         return fields
     found = dates(text)
     if not found:

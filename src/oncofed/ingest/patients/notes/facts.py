@@ -14,7 +14,7 @@ from typing import Any
 
 from oncofed.criteria.caseless import Caseless
 from oncofed.criteria.vocab import oncotree_ancestors
-from oncofed.domain import PatientProfile
+from oncofed.domain import Fact, PatientProfile
 from oncofed.ingest.patients.common import (
     add_performance_conversions,
     fact,
@@ -35,7 +35,7 @@ from oncofed.ingest.patients.notes import (
     values,
     weight,
 )
-from oncofed.ingest.patients.notes.dates import dated
+from oncofed.ingest.patients.notes.dates import DATED_KINDS, dated
 from oncofed.ingest.patients.notes.lowered import compile_i, lowered
 from oncofed.ingest.patients.notes.mentions import Target
 from oncofed.ingest.patients.notes.text import clauses, containing, fast_i, sentences, words_re
@@ -218,19 +218,7 @@ def extract(text: str, note_id: str, source: str) -> PatientProfile:
             display=item["display"],
         )
     _stage_from_metastatic(pending)
-    unique = _dedupe(pending)
-    treated = [a for kind, a, _b, f in unique if kind == "treatment" and not f.get("negated")]
-    kept = [
-        fact(
-            kind,
-            source,
-            note_id,
-            span=(a, b),
-            note_id=note_id,
-            **dated(text, kind, a, b, f, _alone(text, a, treated)),
-        )
-        for kind, a, b, f in unique
-    ]
+    kept = _built(text, _dedupe(pending), source, note_id)
     read_spans = [f.provenance.span for f in kept if f.provenance.span and f.kind not in ("age", "sex")]
     for s, e in unread.unread_sentences(text, read_spans, note_scopes):  # type: ignore[arg-type]
         kept.append(
@@ -333,6 +321,20 @@ _COUNT_MORE = compile_i(
     r"(?:(?:more|other|additional|small|smaller|tiny|punctate|subcentimetric|subcentimeter|millimetric|new)\s+){0,3}"
     r"(?:mets?|metastas[ie]s|lesions?|foci)\b(?!\s+(?:in|to|of|at|within)\b)"  # not "3 mets in the liver"
 )
+
+
+def _built(text: str, unique: list[Pending], source: str, note_id: str) -> list[Fact]:
+    """The facts of the de-duplicated pending items, each with the dates the note gives it (`dated`). Only the
+    kinds `dated` dates are passed to it, and only in a note with a digit (it returns the others unchanged);
+    whether a treatment is alone in its sentence is asked for treatments only (no other kind reads it)."""
+    treated = [a for kind, a, _b, f in unique if kind == "treatment" and not f.get("negated")]
+    digits = any(map(str.isdigit, text))
+    out: list[Fact] = []
+    for kind, a, b, f in unique:
+        if digits and kind in DATED_KINDS and not f.get("negated"):
+            f = dated(text, kind, a, b, f, kind == "treatment" and _alone(text, a, treated))
+        out.append(fact(kind, source, note_id, span=(a, b), note_id=note_id, **f))
+    return out
 
 
 def _alone(text: str, start: int, treated: list[int]) -> bool:

@@ -337,8 +337,9 @@ def targets(text: str, extra: Sequence[tuple[int, int, str, str]] = ()) -> list[
                 negated = scopes.negative_after(text, e, clause_end)
             if not negated and label in THERAPY and _NAIVE_AFTER.match(text, e, clause_end):
                 negated = True  # "anti-PD-1 naive", "platinum-naive"
-            anchored = scopes.time_anchor(text, s) or (label == "STATUS" and scopes.setting_anchor(text, s))
-            if negated and anchored:
+            if negated and (
+                scopes.time_anchor(text, s) or (label == "STATUS" and scopes.setting_anchor(text, s))
+            ):
                 negated = (
                     False  # "no UTI prior to her pregnancy"; "no chemotherapy for her metastatic disease"
                 )
