@@ -99,7 +99,7 @@ FIRST_SCORES: dict[str, dict[str, Any]] = {
         "read_folds": (0, 1),
     },
     "verdicts-blind4": {
-        "commit": "dcbd99d",  # the first run on main after the set landed (dcbd99d), before any change
+        "commit": "dcbd99d",  # first run after the set landed, before any change; same after its second reading (b0026fd)
         "date": "2026-12-06 13:24 UTC",
         "eligible_kept": 7 / 12,
         "failure_named": 13 / 35,
