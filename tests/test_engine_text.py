@@ -97,16 +97,16 @@ def test_the_french_match_page_data_of_those_cases_carries_the_french(assessed: 
         (
             "Primary cancer Lung Adenocarcinoma (LUAD), a form of Non-Small Cell Lung Cancer (NSCLC); "
             "stage IV (criterion: IV); metastatic disease recorded.",
-            "Cancer primitif Lung Adenocarcinoma (LUAD), une forme de Non-Small Cell Lung Cancer (NSCLC); "
-            "stade IV (critère : IV); maladie renseignée : métastatique.",
+            "Cancer primitif adénocarcinome pulmonaire (LUAD), une forme de cancer bronchique non à petites "
+            "cellules (NSCLC)\u202f; stade IV (critère : IV)\u202f; maladie renseignée : métastatique.",
         ),
         ("breastfeeding status", "allaitement (en cours ou non)"),
         (
             "A line for another of the cancers this trial takes, not the patient's: it does not apply. "
             "Found: primary cancer Bladder Urothelial Carcinoma (BLCA) is not a Urothelial Carcinoma (UC).",
             "Ligne destinée à un autre des cancers que prend cet essai, pas à celui du patient : elle ne "
-            "s'applique pas. Trouvé : cancer primitif Bladder Urothelial Carcinoma (BLCA) : ce n'est pas un "
-            "Urothelial Carcinoma (UC).",
+            "s'applique pas. Trouvé : cancer primitif cancer de la vessie (BLCA) : ce n'est pas un "
+            "carcinome urothélial (UC).",
         ),
         ("HER2 1+ (criterion: low)", "HER2 1+ (critère : faible)"),
         ("allergy to methotrexate", "allergie : methotrexate"),

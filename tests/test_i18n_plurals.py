@@ -198,7 +198,44 @@ def test_engine_sentences_with_a_count_are_said_with_plural_forms(english: str, 
     from oncofed.presenters.engine_text import say
 
     assert say("fr", english) == french
-    assert say("en", english) == english  # English is shown as the engine wrote it
+    # English is shown as the engine wrote it, but for its "(s)": singular for 1, plural otherwise
+    n = int(english.split()[0]) if english[0].isdigit() else 2
+    if "(s)" in english:
+        assert say("en", english) == english.replace("line(s)", "line" if n == 1 else "lines")
+    else:
+        assert say("en", english) == english
+
+
+@pytest.mark.parametrize(
+    ("english", "one", "two"),
+    [
+        (
+            "%s prior line(s) for advanced disease (criterion: at most 2)",
+            "1 prior line for advanced disease (criterion: at most 2)",
+            "2 prior lines for advanced disease (criterion: at most 2)",
+        ),
+        (
+            "PARP inhibitor not among the %s recorded treatment(s) (olaparib)",
+            "PARP inhibitor not among the 1 recorded treatment (olaparib)",
+            "PARP inhibitor not among the 2 recorded treatments (olaparib)",
+        ),
+        (
+            "Not decided: stage group. Known: %s prior line(s) of therapy for advanced disease.",
+            "Not decided: stage group. Known: 1 prior line of therapy for advanced disease.",
+            "Not decided: stage group. Known: 2 prior lines of therapy for advanced disease.",
+        ),
+    ],
+)
+def test_english_engine_sentences_say_their_count_in_the_singular_or_plural(
+    english: str, one: str, two: str
+) -> None:
+    """The engines' "line(s)" and "treatment(s)" on English pages: "1 prior line", "2 prior lines",
+    also inside a criterion's sentence (the count part of a list is a number, not the sentence's start)."""
+    from oncofed.presenters.engine_text import say
+
+    assert say("en", english % 1) == one
+    assert say("en", english % 2) == two
+    assert "(s)" not in say("fr", english % 1) and "(s)" not in say("fr", english % 2)
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,167 @@ written (drug names, codes, the criterion's own words)."""
 
 from __future__ import annotations
 
-from oncofed.presenters.i18n import N_
+from oncofed.presenters.i18n import N_, NP_
+
+# --- biomarker results: said from their parts (presenters/engine_text.py `biomarker_result`) -------------
+# The engines write a result as "<marker> <result>" ("EGFR exon 20 insertion", "HER2 negative", "BRCA1
+# germline pathogenic"); French puts the alteration first ("insertion de l'exon 20 d'EGFR", "mutation
+# BRAF") and agrees its adjectives with the alteration's noun, so each form is a message of its own.
+BIOMARKER_FORMS = {
+    "status": NP_("biomarker result", "%(marker)s %(status)s"),
+    "alteration": NP_("biomarker result", "%(marker)s %(alteration)s"),
+    "variant": NP_("biomarker result", "%(marker)s %(variant)s %(alteration)s"),
+    "exon": NP_("biomarker result", "%(marker)s exon %(exon)s %(alteration)s"),
+    "exon without marker": NP_("biomarker result", "exon %(exon)s %(alteration)s"),
+}
+# the alteration's noun, as the engines write it
+BIOMARKER_NOUNS = {
+    "mutation": NP_("biomarker", "mutation"),
+    "mutations": NP_("biomarker", "mutation"),
+    "amplification": NP_("biomarker", "amplification"),
+    "fusion": NP_("biomarker", "fusion"),
+    "deletion": NP_("biomarker", "deletion"),
+    "insertion": NP_("biomarker", "insertion"),
+    "rearrangement": NP_("biomarker", "rearrangement"),
+    "alteration": NP_("biomarker", "alteration"),
+    "variant": NP_("biomarker", "variant"),
+    "skipping": NP_("biomarker", "skipping"),
+    "loss": NP_("biomarker", "loss"),
+    "overexpression": NP_("biomarker", "overexpression"),
+    "expression": NP_("biomarker", "expression"),
+    "duplication": NP_("biomarker", "duplication"),
+    "translocation": NP_("biomarker", "translocation"),
+    "methylation": NP_("biomarker", "methylation"),
+}
+# words describing an alteration; without a noun a variant is meant ("BRCA1 germline pathogenic")
+BIOMARKER_QUALIFIERS = {
+    "germline": N_("germline"),
+    "somatic": N_("somatic"),
+    "pathogenic": N_("pathogenic"),
+    "likely pathogenic": N_("likely pathogenic"),
+    "activating": N_("activating"),
+    "sensitizing": N_("sensitizing"),
+    "sensitising": N_("sensitizing"),
+    "homozygous": N_("homozygous"),
+    "heterozygous": N_("heterozygous"),
+    "biallelic": N_("biallelic"),
+}
+# a result said as a status after the marker ("HER2 negative"); with a noun, it describes the noun
+BIOMARKER_STATUSES = {
+    "positive": N_("positive"),
+    "negative": N_("negative"),
+    "low": N_("low"),
+    "high": N_("high"),
+    "wild type": N_("wild type"),
+    "wild-type": N_("wild type"),
+    "wildtype": N_("wild type"),
+    "not detected": N_("not detected"),
+    "detected": N_("detected"),
+    "mutated": N_("mutated"),
+    "mutant": N_("mutated"),
+    "amplified": N_("amplified"),
+    "methylated": N_("methylated"),
+    "unmethylated": N_("unmethylated"),
+    "equivocal": N_("equivocal"),
+    "present": N_("present"),
+    "absent": N_("absent"),
+    "overexpressed": N_("overexpressed"),
+    "altered": N_("altered"),
+    "rearranged": N_("rearranged"),
+    "deficient": N_("deficient"),
+    "proficient": N_("proficient"),
+}
+
+# --- grammatical agreement (presenters/engine_text.py `agreed`) ----------------------------------------
+# The grammatical gender of a noun in the reader's language: a message with the context "grammatical
+# gender" whose translation is "feminine", "masculine plural" or "feminine plural" (masculine singular,
+# the form an adjective is listed in, needs no entry). An adjective agreed with such a noun is the message
+# of that context; an adjective without one is said in its listed form.
+GENDERS = (
+    NP_("grammatical gender", "mutation"),
+    NP_("grammatical gender", "amplification"),
+    NP_("grammatical gender", "fusion"),
+    NP_("grammatical gender", "deletion"),
+    NP_("grammatical gender", "insertion"),
+    NP_("grammatical gender", "alteration"),
+    NP_("grammatical gender", "loss"),
+    NP_("grammatical gender", "overexpression"),
+    NP_("grammatical gender", "expression"),
+    NP_("grammatical gender", "duplication"),
+    NP_("grammatical gender", "translocation"),
+    NP_("grammatical gender", "methylation"),
+    NP_("grammatical gender", "hypertension"),
+    NP_("grammatical gender", "hepatitis b"),
+    NP_("grammatical gender", "hepatitis c"),
+    NP_("grammatical gender", "tuberculosis"),
+    NP_("grammatical gender", "active infection"),
+    NP_("grammatical gender", "autoimmune disease"),
+    NP_("grammatical gender", "interstitial lung disease"),
+    NP_("grammatical gender", "peripheral neuropathy"),
+    NP_("grammatical gender", "heart failure"),
+    NP_("grammatical gender", "arrhythmia"),
+    NP_("grammatical gender", "renal disease"),
+    NP_("grammatical gender", "cardiovascular disease"),
+    NP_("grammatical gender", "liver disease"),
+    NP_("grammatical gender", "lung disease"),
+    NP_("grammatical gender", "psychiatric illness"),
+    NP_("grammatical gender", "unstable angina"),
+    NP_("grammatical gender", "pneumonitis"),
+    NP_("grammatical gender", "ulcerative colitis"),
+    NP_("grammatical gender", "pleural effusion"),
+    NP_("grammatical gender", "seizure"),
+    NP_("grammatical gender", "brain metastases"),
+    NP_("grammatical gender", "metastases"),
+    NP_("grammatical gender", "lesions"),
+)
+AGREEMENT = (
+    NP_("feminine", "controlled"),
+    NP_("feminine", "uncontrolled"),
+    NP_("feminine", "not controlled"),
+    NP_("feminine", "poorly controlled"),
+    NP_("feminine", "active"),
+    NP_("feminine", "untreated"),
+    NP_("feminine", "treated and stable"),
+    NP_("feminine", "symptomatic"),
+    NP_("feminine", "clinically significant"),
+    NP_("feminine", "chronic"),
+    NP_("feminine", "positive"),
+    NP_("feminine", "negative"),
+    NP_("feminine", "high"),
+    NP_("feminine", "germline"),
+    NP_("feminine", "activating"),
+    NP_("feminine", "sensitizing"),
+    NP_("feminine", "detected"),
+    NP_("feminine", "not detected"),
+    NP_("feminine", "present"),
+    NP_("feminine", "absent"),
+    NP_("feminine plural", "controlled"),
+    NP_("feminine plural", "uncontrolled"),
+    NP_("feminine plural", "active"),
+    NP_("feminine plural", "stable"),
+    NP_("feminine plural", "untreated"),
+    NP_("feminine plural", "treated and stable"),
+    NP_("feminine plural", "symptomatic"),
+    NP_("feminine plural", "clinically significant"),
+    NP_("feminine plural", "treated"),
+    NP_("masculine plural", "active"),
+    NP_("masculine plural", "untreated"),
+    NP_("masculine plural", "treated and stable"),
+    NP_("masculine plural", "symptomatic"),
+)
+# the shapes whose adjective parts agree with a noun part (or with a noun the shape itself names)
+AGREES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "%(condition)s recorded as %(status)s": ("condition", ("status",)),
+    "%(condition)s recorded as %(status)s, not %(qualifier)s": ("condition", ("status", "qualifier")),
+    "whether the %(label)s is %(qualifier)s": ("label", ("qualifier",)),
+    "whether the %(label)s was %(qualifier)s": ("label", ("qualifier",)),
+    "%(condition)s: not active (%(status)s)": ("condition", ("status",)),
+    "%(condition)s recorded, %(qualifier)s or not unknown": ("condition", ("qualifier",)),
+    "brain metastases recorded (%(status)s)": ("=brain metastases", ("status",)),
+    "brain metastases %(status)s": ("=brain metastases", ("status",)),
+    "brain metastases %(status)s, not %(wanted)s": ("=brain metastases", ("status", "wanted")),
+    "whether the brain metastases (%(status)s) are %(wanted)s": ("=brain metastases", ("status", "wanted")),
+}
 
 VOCABULARY: tuple[str, ...] = (
     N_("female"),
