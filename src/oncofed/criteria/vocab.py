@@ -28,7 +28,6 @@ all in lower case (lab analytes excepted: "ast", "alt", "anc"), so English words
 
 from __future__ import annotations
 
-import bisect
 import functools
 import itertools
 import re
@@ -297,17 +296,23 @@ _NOUNS = ("carcinoma", "cancer", "tumor", "tumour", "neoplasm")
 _NOUN = re.compile("|".join(_NOUNS))  # no noun ends with another's opening: every occurrence is found
 
 
+_NOT_RUN = re.compile(r"[^\w\s,/-]")  # a character no run of `_RUN` holds
+
+
 def _coordinated_matches(text: str) -> Iterator[re.Match[str]]:
     if not any(n in text for n in _NOUNS):
         return
-    # the runs holding a noun, in order: each noun's run found among the text's runs by bisection
-    runs = [m.span() for m in _RUN.finditer(text)]
-    starts = [a for a, _ in runs]
+    # the runs holding a noun, in order, each found from its noun: it starts after the last character before
+    # the noun that no run holds (searched in C in the reversed text) and `_RUN` matches it whole from there
+    # (listing every run of the note to find a few cost ~2/3 of the cancer-type look-up)
+    reversed_text = text[::-1]
     done = -1
     for noun in _NOUN.finditer(text):
         if noun.start() < done:
             continue  # its run was scanned
-        a, b = runs[bisect.bisect_right(starts, noun.start()) - 1]
+        outside = _NOT_RUN.search(reversed_text, len(text) - noun.start())
+        a = 0 if outside is None else len(text) - outside.start()
+        b = _RUN.match(text, a).end()  # type: ignore[union-attr]  # text[a] is a run's character
         yield from _COORDINATED.finditer(text, a, b)
         done = b
 

@@ -70,7 +70,9 @@ def _unit_rewrites() -> tuple[tuple[str, str], ...]:
     return tuple(sorted(note_vocab()["lab_unit_rewrites"].items(), key=lambda kv: -len(kv[0])))
 
 
+@functools.lru_cache(maxsize=512)
 def _unit_text(raw: str) -> str:
+    """A written unit in the spelling `convert_lab` reads (a note writes a handful of units: cached)."""
     unit = re.sub(r"\s+", " ", raw.strip().lower())
     for old, new in _unit_rewrites():
         if old in unit:
