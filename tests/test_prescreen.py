@@ -153,7 +153,7 @@ def test_new_candidates_notify_in_app_and_by_email(db: Database, monkeypatch: py
     notes = notifications_for(db, nurse(a))
     assert [(n["count"], n["trial_id"], n["emailed"]) for n in notes] == [(3, TRIAL_ID, True)]
     assert notifications_for(db, nurse(b)) == []
-    assert len(received) == 1 and "3 new candidate(s)" in received[0]
+    assert len(received) == 1 and "3 new candidates for trial" in received[0]
     assert "A-1" not in received[0]  # counts and a link only, never patient identifiers
 
 

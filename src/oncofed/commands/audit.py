@@ -21,13 +21,15 @@ def register(app: typer.Typer) -> None:
     def verify() -> None:
         """Recompute every row's hash and link; exit 1 when a row was edited, inserted or deleted."""
         from oncofed.commands.common import console, err_console, escape, open_database
+        from oncofed.presenters.i18n import translator
         from oncofed.store.audit import verify_chain
 
         report = verify_chain(open_database().engine)
+        rows = translator("en").ngettext("%(num)s row", "%(num)s rows", report.rows)  # English plural forms
         if report.ok:
-            console.print(f"[green]audit chain intact[/]: {report.rows} rows")
+            console.print(f"[green]audit chain intact[/]: {rows}")
             return
-        err_console.print(f"[bold red]audit chain broken[/] ({report.rows} rows):")
+        err_console.print(f"[bold red]audit chain broken[/] ({rows}):")
         for problem in report.problems:
             err_console.print(f"  - {escape(problem)}")
         sys.exit(1)

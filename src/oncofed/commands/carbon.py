@@ -127,9 +127,10 @@ def import_cmd(
 
     result = import_activity_file(open_database(), path, factors)
     pairs = ", ".join(f"{c} {y}" for c, y in result.centre_years)
-    console.print(
-        f"{result.rows} activity rows imported ({pairs}), checked against factors {result.factor_version!r}"
-    )
+    from oncofed.presenters.i18n import translator
+
+    rows = translator("en").ngettext("%(num)s activity row", "%(num)s activity rows", result.rows)
+    console.print(f"{rows} imported ({pairs}), checked against factors {result.factor_version!r}")
 
 
 def _year(report, year: int | None) -> int:  # type: ignore[no-untyped-def]

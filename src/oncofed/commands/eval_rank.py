@@ -72,7 +72,12 @@ def rank_cmd(
     layer = (
         "with the dense reranker" if index.use_dense else "lexical only (ONCOFED_RERANK=off or model missing)"
     )
-    console.print(f"{len(run)} queries, {rows} rows -> {escape(str(out))} ({method}, {layer})")
+    from oncofed.presenters.i18n import translator
+
+    en = translator("en")  # English plural forms
+    said = en.ngettext("%(num)s query", "%(num)s queries", len(run)) + ", "
+    said += en.ngettext("%(num)s row", "%(num)s rows", rows)
+    console.print(f"{said} -> {escape(str(out))} ({method}, {layer})")
     if no_diagnosis:
         console.print(
             f"{len(no_diagnosis)} note(s) with no recognisable diagnosis, ranked on relevance "

@@ -28,10 +28,13 @@ def register(app: typer.Typer) -> None:
         if as_json:
             print(json.dumps(asdict(manifest), indent=2))
             return
+        from oncofed.presenters.i18n import translator
+
         rows = sum(int(t["rows"]) for t in manifest.tables.values())
+        said = translator("en").ngettext("%(num)s row", "%(num)s rows", rows, num=f"{rows:,}")
         console.print(
             f"[green]backup written[/]: {path} ({manifest.bytes:,} bytes, {manifest.format}), "
-            f"{len(manifest.tables)} tables, {rows:,} rows, audit head {manifest.audit_head or 'empty'}\n"
+            f"{len(manifest.tables)} tables, {said}, audit head {manifest.audit_head or 'empty'}\n"
             f"sha256 {manifest.sha256}; manifest {manifest_path(path)}"
         )
 
@@ -55,8 +58,13 @@ def register(app: typer.Typer) -> None:
                 f"{manifest.created_at} ({len(manifest.tables)} tables)?",
                 abort=True,
             )
+        from oncofed.presenters.i18n import translator
+
+        en = translator("en")  # English plural forms
         report = restore(db, path, progress=lambda msg: err_console.print(f"[dim]{msg}[/]"))
+        rows = en.ngettext("%(num)s row", "%(num)s rows", report.rows, num=f"{report.rows:,}")
+        audit_rows = en.ngettext("%(num)s row", "%(num)s rows", report.audit_rows)
         console.print(
-            f"[green]restored[/]: {report.tables} tables, {report.rows:,} rows, identical to the backup; "
-            f"audit chain intact ({report.audit_rows} rows); {report.seconds:.1f} s"
+            f"[green]restored[/]: {report.tables} tables, {rows}, identical to the backup; "
+            f"audit chain intact ({audit_rows}); {report.seconds:.1f} s"
         )

@@ -77,9 +77,10 @@ def register(app: typer.Typer) -> None:
                 f"{roster}: {added.rows} patients, {added.added} added, {added.present} already in the store"
             )
         rep = import_events(db, path, source or None, replace=replace)
-        console.print(
-            f"{rep.source}: {rep.total} rows, {rep.accepted} accepted, {rep.rejected_total} rejected"
-        )
+        from oncofed.presenters.i18n import translator
+
+        rows = translator("en").ngettext("%(num)s row", "%(num)s rows", rep.total)  # English plural forms
+        console.print(f"{rep.source}: {rows}, {rep.accepted} accepted, {rep.rejected_total} rejected")
         for reason, n in sorted(rep.rejected.items()):
             console.print(escape(f"  {reason}: {n}"))
         for ex in rep.examples:
@@ -156,9 +157,13 @@ def register(app: typer.Typer) -> None:
                 )
             )
         console.print(table)
+        from oncofed.presenters.i18n import translator
+
+        rejected = int(run.rejects.get("total", 0))
         console.print(
-            f"{run.events:,} events, {run.period_from} to {run.period_to}, {run.rejects.get('total', 0)} rejected rows, "
-            f"{seconds:.2f} s"
+            f"{run.events:,} events, {run.period_from} to {run.period_to}, "
+            + translator("en").ngettext("%(num)s rejected row", "%(num)s rejected rows", rejected)
+            + f", {seconds:.2f} s"
         )
 
     @quality.command("report")

@@ -101,10 +101,20 @@ def import_cmd(
             data = mreport.as_json()
             refused += len(mreport.rejected)
             if not as_json:
+                from oncofed.presenters.i18n import translator
+
+                en = translator("en")  # English plural forms
                 console.print(
-                    f"{path.name}: {mreport.rows} site rows, {mreport.milestones} milestones stored; "
-                    f"{len(mreport.trials_flagged)} trial(s) flagged as sponsored; {len(mreport.rejected)} row(s) refused"
-                )
+                    f"{path.name}: "
+                    + en.ngettext("%(num)s site row", "%(num)s site rows", mreport.rows)
+                    + f", {mreport.milestones} milestones stored; "
+                    + en.ngettext(
+                        "%(num)s trial flagged as sponsored", "%(num)s trials flagged as sponsored",
+                        len(mreport.trials_flagged),
+                    )
+                    + "; "
+                    + en.ngettext("%(num)s row refused", "%(num)s rows refused", len(mreport.rejected))
+                )  # fmt: skip
                 for rej in mreport.rejected[:30]:
                     err_console.print(escape(f"  refused {path.name}:{rej}"))
         reports.append(data)

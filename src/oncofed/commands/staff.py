@@ -55,8 +55,14 @@ def import_cmd(
             to_csv([r.as_dict() for r in result.rejects], ["line", "record", "field", "reason", "fix"]),
             encoding="utf-8",
         )
+    from oncofed.presenters.i18n import translator
+
+    en = translator("en")  # English plural forms
     console.print(
-        f"{centre}: {result.imported} staff records imported from {result.rows} rows, {len(result.rejects)} problem(s)"
+        f"{centre}: {result.imported} staff records imported from "
+        + en.ngettext("%(num)s row", "%(num)s rows", result.rows)
+        + ", "
+        + en.ngettext("%(num)s problem", "%(num)s problems", len(result.rejects))
         + (f" (written to {report})" if report is not None and result.rejects else "")
     )
     for r in result.rejects[:20]:

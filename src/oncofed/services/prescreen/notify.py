@@ -14,6 +14,7 @@ import re
 import smtplib
 from dataclasses import dataclass
 from email.message import EmailMessage
+from gettext import ngettext
 from typing import Any
 
 from sqlalchemy import or_, select
@@ -75,7 +76,12 @@ def send_email(settings: SmtpSettings, to: list[str], subject: str, body: str) -
 
 def notify_new_candidates(db: Database, trial_id: str, centre_id: str, count: int) -> NotificationRow:
     """Record an in-app notification for the centre, then e-mail its subscribers if SMTP is set."""
-    message = f"{count} new candidate(s) for trial {trial_id} at {centre_id}"
+    # the e-mail is English (a subscriber's language is not known): its plural forms, from gettext
+    message = ngettext(
+        "%(num)s new candidate for trial %(trial)s at %(centre)s",
+        "%(num)s new candidates for trial %(trial)s at %(centre)s",
+        count,
+    ) % {"num": count, "trial": trial_id, "centre": centre_id}
     with db.session() as s:
         note = NotificationRow(
             centre_id=centre_id,

@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from oncofed.domain import Actor, Role
-from oncofed.presenters.i18n import N_
+from oncofed.presenters.i18n import N_, NN_, Message
 from oncofed.services.accounts import users as accounts
 from oncofed.store.db import Database
 from oncofed.web import auth
@@ -48,7 +48,11 @@ def _landing(request: Request, role: Role) -> str:
 
 
 def _login_page(
-    request: Request, status: int = 200, error: str | None = None, next_path: str | None = None, **extra: Any
+    request: Request,
+    status: int = 200,
+    error: Message | None = None,
+    next_path: str | None = None,
+    **extra: Any,
 ) -> HTMLResponse:
     target = _safe_next(next_path if next_path is not None else request.query_params.get("next"))
     return render(request, "login.html", status_code=status, error=error, next=target or "", **extra)
@@ -77,7 +81,10 @@ def login(
         response = _login_page(
             request,
             429,
-            N_("Too many failed attempts: wait %(wait)s seconds and try again."),
+            NN_(
+                "Too many failed attempts: wait %(num)s second and try again.",
+                "Too many failed attempts: wait %(num)s seconds and try again.",
+            ),
             next,
             wait=wait,
         )
