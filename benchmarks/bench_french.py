@@ -1,7 +1,7 @@
 """French notes and criteria (issue 23): French against English on parallel notes, in one run.
 
     .venv/bin/python -m benchmarks.bench_french [--rounds 5] [--eds-python /tmp/venv-eds/bin/python] [--no-write]
-    .venv/bin/python -m benchmarks.bench_french --speed-only --baseline COMMIT [--front-end-only] [--rounds 3] [--repeats 4]
+    .venv/bin/python -m benchmarks.bench_french --speed-only --baseline COMMIT [--front-end-only] [--unseen] [--rounds 3] [--repeats 4]
 
 - Facts: the 27 eligible notes of the verdict dev set, English and their French twins, scored against one
   gold (`benchmarks/data/verdicts-dev-fr/facts-gold.jsonl`, labelled from the English text; the rules of
@@ -373,21 +373,31 @@ def main() -> None:
         action="store_true",
         help="with --speed-only: before = after with the baseline's front-end",
     )
+    ap.add_argument(
+        "--unseen",
+        action="store_true",
+        help="with --speed-only: ConText's sentence memo emptied before each note (unseen_rates)",
+    )
     ap.add_argument("--speed-worker", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     en, fr = _queries(EN), _queries(FR)
     if args.speed_worker:  # one worker of --speed-only: the rates of the oncofed on PYTHONPATH, as JSON
         import oncofed
 
-        rates_ = speed_rates(en, fr, args.rounds)
-        print(json.dumps({**rates_, "module": oncofed.__file__, "notes": REPEAT * len(fr)}))
+        if args.unseen:
+            rates_, notes = unseen_rates(en, fr, args.rounds), len(fr)
+        else:
+            rates_, notes = speed_rates(en, fr, args.rounds), REPEAT * len(fr)
+        print(json.dumps({**rates_, "module": oncofed.__file__, "notes": notes}))
         return
     if args.speed_only:
         from benchmarks.french_speed import replace_speed, side_by_side
 
         if not args.baseline:
             raise SystemExit("--speed-only needs --baseline COMMIT (the code before the change)")
-        speed = side_by_side(args.baseline, args.after, args.rounds, args.repeats, args.front_end_only)
+        speed = side_by_side(
+            args.baseline, args.after, args.rounds, args.repeats, args.front_end_only, args.unseen
+        )
         print(speed)
         if not args.no_write:
             replace_speed(speed)

@@ -1,13 +1,15 @@
 """French notes -> facts speed, before and after a change, side by side (issue 23).
 
-    .venv/bin/python -m benchmarks.bench_french --speed-only --baseline 2a73009 [--front-end-only] [--rounds 3] [--repeats 4]
+    .venv/bin/python -m benchmarks.bench_french --speed-only --baseline 2a73009 [--front-end-only] [--unseen] [--rounds 3] [--repeats 4]
 
 Both versions are exported from git (`git archive <commit> src`, so uncommitted work in the tree is not
 measured) and run by the same worker (`bench_french --speed-worker`, the loop of `speed_section`: one
 core, CPU time, the 102 French dev notes and their 102 English twins, 5 distinct copies each) in
 alternating subprocesses, before / after / after / before ..., so both see the same load. With
 `--front-end-only`, "before" is the "after" export with the French front-end files (FRONT_END) of the
-baseline: the English reader and the engines are the same on both sides, only the front-end differs. The
+baseline: the English reader and the engines are the same on both sides, only the front-end differs. With
+`--unseen`, the worker times `bench_french.unseen_rates` (ConText's sentence memo emptied before each of
+the 102 notes: what a note costs when none of its sentences was seen before) instead of `speed_rates`. The
 "### Speed" part of the French section of docs/BENCHMARKS.md is replaced; the other parts keep the
 date and commit of the full run that measured them.
 """
@@ -76,10 +78,11 @@ def _with_front_end_of(commit: str, src: Path) -> None:
             _export(commit, src.parent, (path,))
 
 
-def _worker(src: Path, rounds: int) -> dict[str, Any]:
+def _worker(src: Path, rounds: int, unseen: bool = False) -> dict[str, Any]:
     env = {**os.environ, "PYTHONPATH": str(src), "LOGURU_LEVEL": "WARNING"}
+    flags = ["--unseen"] if unseen else []
     done = subprocess.run(
-        [sys.executable, "-m", "benchmarks.bench_french", "--speed-worker", "--rounds", str(rounds)],
+        [sys.executable, "-m", "benchmarks.bench_french", "--speed-worker", "--rounds", str(rounds), *flags],
         cwd=ROOT, env=env, capture_output=True, text=True, check=False,
     )  # fmt: skip
     if done.returncode:
@@ -90,7 +93,9 @@ def _worker(src: Path, rounds: int) -> dict[str, Any]:
     return result
 
 
-def side_by_side(baseline: str, after: str, rounds: int, repeats: int, front_end_only: bool = False) -> str:
+def side_by_side(
+    baseline: str, after: str, rounds: int, repeats: int, front_end_only: bool = False, unseen: bool = False
+) -> str:
     names = {"before": _short(baseline), "after": _short(after)}
     if front_end_only:
         names["before"] = f"{names['after']} with the French front-end of {names['before']}"
@@ -106,7 +111,7 @@ def side_by_side(baseline: str, after: str, rounds: int, repeats: int, front_end
             }
         for k in range(repeats):
             for name in ("before", "after") if k % 2 == 0 else ("after", "before"):
-                runs[name].append(_worker(srcs[name], rounds))
+                runs[name].append(_worker(srcs[name], rounds, unseen))
                 print(name, runs[name][-1], file=sys.stderr)
     load_end = os.getloadavg()[0]
 
@@ -123,7 +128,7 @@ def side_by_side(baseline: str, after: str, rounds: int, repeats: int, front_end
         for a, b in zip(runs["after"], runs["before"], strict=True)
     )
     notes = len(runs["after"][0]["fr"]) and runs["after"][0]["notes"]
-    flag = " --front-end-only" if front_end_only else ""
+    flag = (" --front-end-only" if front_end_only else "") + (" --unseen" if unseen else "")
     lines = [
         f"Command: `.venv/bin/python -m benchmarks.bench_french --speed-only --baseline {baseline}{flag} "
         f"--rounds {rounds} --repeats {repeats}`",
@@ -132,7 +137,8 @@ def side_by_side(baseline: str, after: str, rounds: int, repeats: int, front_end
         "",
         f"Notes -> facts on one core (CPU time), {notes} notes a round, {rounds} rounds in each of {repeats} "
         "alternating worker processes per version (both exported from git, the same worker): "
-        "the French dev notes and their English twins.",
+        "the French dev notes and their English twins"
+        + (", ConText's sentence memo emptied before each note." if unseen else "."),
         "",
         "| version | English twins, notes/s | French, notes/s | French / English (median of paired rounds) |",
         "|---|---:|---:|---:|",

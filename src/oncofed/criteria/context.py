@@ -333,9 +333,12 @@ def may_have_modifier(
     return loose_hit and any(case in low for case in specials)
 
 
-def _read(span: Any, base: int = 0) -> Context:
+def _read(span: Any, base: int = 0, modifiers: Sequence[Any] | None = None) -> Context:
+    """The Context of a target `span`; `modifiers`: its `span._.modifiers`, when the caller has them."""
     if span is None:
         return NO_CONTEXT
+    if modifiers is None:
+        modifiers = span._.modifiers
     triggers = []
     flags = {
         "NEGATED_EXISTENCE": False,
@@ -344,7 +347,7 @@ def _read(span: Any, base: int = 0) -> Context:
         "POSSIBLE_EXISTENCE": False,
         "FAMILY": False,
     }
-    for mod in span._.modifiers:
+    for mod in modifiers:
         if mod.category in flags:
             flags[mod.category] = True
         s, e = mod.modifier_span
@@ -419,8 +422,17 @@ def modifiers_many(items: Iterable[tuple[str, Sequence[tuple[int, int]]]]) -> li
             targets_of.append((i, base, targets))
         doc.spans[GROUP] = group
         ctx(doc)
+        # each target's modifiers read from ConText's graph (the edges medspaCy adds to `span._.modifiers`,
+        # keyed like spaCy's extension data by the span's characters, in the same order), not through
+        # spaCy's `span._` (an object and two look-ups a target)
+        modifiers_of: dict[tuple[int, int], list[Any]] = {}
+        for target, modifier in doc._.context_graph.edges:
+            modifiers_of.setdefault((target.start_char, target.end_char), []).append(modifier)
         for i, base, targets in targets_of:
-            out[i] = [_read(t, base) for t in targets]
+            out[i] = [
+                NO_CONTEXT if t is None else _read(t, base, modifiers_of.get((t.start_char, t.end_char), ()))
+                for t in targets
+            ]
             if len(_MEMO) < MEMO_SIZE:
                 _MEMO[(items[i][0], tuple(items[i][1]))] = tuple(out[i])
     return out
