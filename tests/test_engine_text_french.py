@@ -37,6 +37,12 @@ NNBSP = "\u202f"  # narrow no-break space: before ";" in French typography (as B
             "Non tranché : test de biomarqueur : EGFR (insertion de l'exon 20).",
         ),
         ("HER2 2+: undecided", "HER2 2+ : non tranché"),
+        ("MSI MSS (criterion: MSI-H)", "MSI MSS (critère : MSI-H)"),  # codes: the shape, as before
+        ("ECOG 1 (criterion: ECOG at most 1)", "ECOG 1 (critère : ECOG au plus 1)"),  # a number: no biomarker
+        (  # "EGFR" is no laboratory value (eGFR) here
+            "creatinine clearance 64 mL/min on 2026-09-27 (criterion: at least 50 mL/min)",
+            "Clairance de la créatinine 64 mL/min le 27 sept. 2026 (critère : au moins 50 mL/min)",
+        ),
     ],
 )
 def test_biomarker_results_are_said_from_their_parts(english: str, french: str) -> None:

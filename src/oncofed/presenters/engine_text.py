@@ -359,9 +359,10 @@ ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @functools.cache
-def _shapes() -> list[tuple[re.Pattern[str], str]]:
-    """(regex of the English sentence, its message), the most specific (longest literal text) first; the
-    biomarker results' shapes before all (taken only for a result of known words: `_taken`)."""
+def _shapes() -> list[tuple[re.Pattern[str], str, bool]]:
+    """(regex of the English sentence, its message, whether it is tried ahead), the most specific (longest
+    literal text) first; the biomarker results' shapes also ahead of all, taken there only for a result
+    of known words (`_ahead`)."""
     out = []
     for message in (*SHAPES, *SHAPES_MORE, *COUNTED):
         parts = PLACEHOLDER.split(message)
@@ -371,8 +372,9 @@ def _shapes() -> list[tuple[re.Pattern[str], str]]:
         )
         literal = sum(len(p) for p in parts[::2])
         out.append((literal, re.compile(pattern + r"\Z", re.S), message))
-    out.sort(key=lambda x: (x[2] not in BIOMARKER_SHAPES, -x[0]))
-    return [(rx, message) for _n, rx, message in out]
+    out.sort(key=lambda x: -x[0])
+    ahead = [(rx, message, True) for _n, rx, message in out if message in BIOMARKER_SHAPES]
+    return ahead + [(rx, message, False) for _n, rx, message in out]
 
 
 # shapes of a biomarker result ("EGFR exon 20 insertion (criterion: mutation)"): tried first, as "EGFR ..."
@@ -382,11 +384,9 @@ BIOMARKER_SHAPES = frozenset(
 )
 
 
-def _taken(tr: Translator, message: str, groups: dict[str, str]) -> bool:
-    """Whether a shape's match stands: a biomarker shape only for a result of known words (not a number
-    alone: "ECOG 1 (criterion: ...)" is no biomarker) and never in English (shown as written)."""
-    if message not in BIOMARKER_SHAPES:
-        return True
+def _ahead(tr: Translator, groups: dict[str, str]) -> bool:
+    """Whether a biomarker shape is taken ahead of the others: for a result of known words (not a number
+    alone: "ECOG 1 (criterion: ...)" is no biomarker), never in English (shown as written)."""
     parts = _result_words(groups["value"])
     return (
         tr.lang != "en"
@@ -439,12 +439,12 @@ def _shaped(tr: Translator, text: str) -> str | None:
 
 
 def _shaped_as_is(tr: Translator, text: str) -> str | None:
-    for rx, message in _shapes():
+    for rx, message, ahead in _shapes():
         m = rx.match(text)
         if (
             m
             and not any(_misfit(k, v) for k, v in m.groupdict().items())
-            and _taken(tr, message, m.groupdict())
+            and (not ahead or _ahead(tr, m.groupdict()))
         ):
             groups = m.groupdict()
             counted = COUNTED.get(message)
