@@ -38,6 +38,7 @@ from typing import Any
 from oncofed.criteria import oncotree
 from oncofed.criteria.caseless import lowerable, lowered
 from oncofed.criteria.fast_regex import compile_fast
+from oncofed.criteria.frozen import made
 from oncofed.resources import load_tsv
 
 VOCAB = "vocab/"
@@ -141,7 +142,7 @@ class PhraseIndex:
             start = starts[i]
             if start > 1 and text[start - 1] == "-" and text[start - 2].isalnum():
                 continue  # inside a hyphenated word ("anti-HER2" is not a HER2 mention)
-            hit = None
+            hit: tuple[int, int, str, str] | None = None  # (length, end, surface, code) of the longest match
             key: tuple[str, ...] = ()
             for length in range(1, min(self.max_len, n - i) + 1):
                 key = (*key, words[i + length - 1])
@@ -159,9 +160,14 @@ class PhraseIndex:
                     or (key in _WORD_ACRONYMS and _in_capitals(text, start, end, self.entries))
                 ):
                     continue
-                hit = (length, Mention(start, end, surface, code))  # keep extending: longest match wins
+                hit = (length, end, surface, code)  # keep extending: longest match wins
             if hit:
-                kept.append(hit[1])
+                kept.append(
+                    made(
+                        Mention,
+                        {"start": start, "end": hit[1], "text": hit[2], "code": hit[3], "attributes": {}},
+                    )
+                )
                 free = i + hit[0]
         return kept
 
@@ -455,9 +461,10 @@ def drug_classes(inn: str) -> tuple[str, ...]:
 
 def find_drugs(text: str) -> list[Mention]:
     found = [
-        Mention(m.start, m.end, m.text, m.code, {"classes": list(drug_classes(m.code))})
+        made(Mention, {"start": m.start, "end": m.end, "text": m.text, "code": m.code,
+                       "attributes": {"classes": list(drug_classes(m.code))}})
         for m in _drug_index().find(text)
-    ]
+    ]  # fmt: skip
     if "mab " in lowered(text):  # the text lower-cased once (cached: every reader asks for it)
         for m in _ADC.finditer(text):
             if not any(f.start <= m.start() < f.end or m.start() <= f.start < m.end() for f in found):
@@ -515,9 +522,10 @@ def find_medications(text: str) -> list[Mention]:
     """Concomitant drugs named in `text` (code: lower-case INN, attributes["classes"])."""
     table, index, _ = _medications()
     return [
-        Mention(m.start, m.end, m.text, m.code, {"classes": list(table.get(m.code, ()))})
+        made(Mention, {"start": m.start, "end": m.end, "text": m.text, "code": m.code,
+                       "attributes": {"classes": list(table.get(m.code, ()))}})
         for m in index.find(text)
-    ]
+    ]  # fmt: skip
 
 
 def find_medication_classes(text: str) -> list[Mention]:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from oncofed.criteria import context
 from oncofed.criteria import vocab as shared_vocab
 from oncofed.criteria.fast_regex import compile_fast
+from oncofed.criteria.frozen import made
 from oncofed.ingest.patients.common import note_vocab
 from oncofed.ingest.patients.notes import scopes
 from oncofed.ingest.patients.notes.text import any_between, clauses, containing, last_before, sentences
@@ -355,6 +356,8 @@ def targets(text: str, extra: Sequence[tuple[int, int, str, str]] = ()) -> list[
             elif scope is None and hypothetical:
                 scope = "hypothetical"
             out.append(
-                Target(label, code, s, e, text[s:e], negated, c.historical, hypothetical, family, scope)
-            )
+                made(Target, {"label": label, "code": code, "start": s, "end": e, "text": text[s:e],
+                              "negated": negated, "historical": c.historical, "hypothetical": hypothetical,
+                              "family": family, "scope": scope})
+            )  # fmt: skip
     return sorted(out, key=lambda t: t.start)
