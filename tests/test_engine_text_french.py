@@ -37,6 +37,10 @@ NNBSP = "\u202f"  # narrow no-break space: before ";" in French typography (as B
             "Non tranché : test de biomarqueur : EGFR (insertion de l'exon 20).",
         ),
         ("HER2 2+: undecided", "HER2 2+ : non tranché"),
+        (
+            "Not decided: biomarker test: ER (negative), PR (negative).",
+            "Non tranché : test de biomarqueur : ER (négatif), PR (négatif).",
+        ),
         ("MSI MSS (criterion: MSI-H)", "MSI MSS (critère : MSI-H)"),  # codes: the shape, as before
         ("ECOG 1 (criterion: ECOG at most 1)", "ECOG 1 (critère : ECOG au plus 1)"),  # a number: no biomarker
         (  # "EGFR" is no laboratory value (eGFR) here
@@ -144,3 +148,18 @@ def test_the_registry_condition_is_said_in_french() -> None:
     # the condition's words are the registry's (a quote): kept
     assert say("fr", english) == "Pathologie : HER2-positive metastatic breast cancer (OncoTree BRCA)"
     assert say("en", english) == english
+
+
+@pytest.mark.parametrize(
+    ("english", "french"),
+    [
+        (
+            "Received letrozole (aromatase inhibitor), last given 2025-01-02",
+            "A reçu letrozole (inhibiteur de l'aromatase), dernière administration le 2 janv. 2025",
+        ),
+        ("No prior KRAS G12C inhibitor (recorded)", "Pas d'inhibiteur de KRAS G12C antérieur (renseigné)"),
+    ],
+)
+def test_drug_classes_are_said_in_french(english: str, french: str) -> None:
+    assert say("fr", english) == french
+    assert unsaid("fr", english) == []

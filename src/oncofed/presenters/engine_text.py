@@ -351,8 +351,12 @@ COUNTED: dict[str, Plural] = {
         "%(num)s enrolments at %(site)s, which is no longer a site of the trial",
     ),
 }
-# a `num*` part is a number ("EGFR exon 20 insertion" is no laboratory value, "Known: 1 prior line(s)" no count)
-_GROUP = {"num": r"-?\d+(?:[.,]\d+)*(?:e[-+]?\d+)?"}
+# a `num*` part is a number ("EGFR exon 20 insertion" is no laboratory value, "Known: 1 prior line(s)" no count);
+# a `lab` part is an analyte's name, never a sentence's start ("Not decided: ... Known: 2 prior line(s) ..."),
+# nor are a biomarker result's `marker` (one word) and `value` ("Not decided: ... Known: ALT 40 U/L (...)")
+_NO_SENTENCE = r"(?:(?!: |\. ).)+?"
+_GROUP = {"num": r"-?\d+(?:[.,]\d+)*(?:e[-+]?\d+)?", "lab": _NO_SENTENCE}
+_RESULT_GROUP = {"marker": r"[^\s:;]+", "value": _NO_SENTENCE}
 _WORD = re.compile(r"[a-z]{3,}")  # a piece with no word of three small letters is a code or a number
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -367,7 +371,7 @@ def _shapes() -> list[tuple[re.Pattern[str], str, bool]]:
     for message in (*SHAPES, *SHAPES_MORE, *COUNTED):
         parts = PLACEHOLDER.split(message)
         pattern = "".join(
-            re.escape(part.replace("%%", "%")) if i % 2 == 0 else f"(?P<{part}>{_GROUP.get(part[:3], '.+?')})"
+            re.escape(part.replace("%%", "%")) if i % 2 == 0 else f"(?P<{part}>{_group(message, part)})"
             for i, part in enumerate(parts)
         )
         literal = sum(len(p) for p in parts[::2])
@@ -375,6 +379,12 @@ def _shapes() -> list[tuple[re.Pattern[str], str, bool]]:
     out.sort(key=lambda x: -x[0])
     ahead = [(rx, message, True) for _n, rx, message in out if message in BIOMARKER_SHAPES]
     return ahead + [(rx, message, False) for _n, rx, message in out]
+
+
+def _group(message: str, part: str) -> str:
+    """The pattern of a shape's part: what it may hold (`_GROUP`, `_RESULT_GROUP`), else any text."""
+    found = _GROUP.get(part[:3]) or (_RESULT_GROUP.get(part) if message in BIOMARKER_SHAPES else None)
+    return found or ".+?"
 
 
 # shapes of a biomarker result ("EGFR exon 20 insertion (criterion: mutation)"): tried first, as "EGFR ..."
@@ -412,7 +422,7 @@ def unsaid(lang: str, text: str | None) -> list[str]:
     """The pieces of `text` that `say(lang, text)` leaves as written: sentences no shape matches and
     that are no catalogue message (an engine's sentence to list in `SHAPES`, or a word the engine puts in
     them), in the order met; codes and numbers ("MSI-H", "2") are not counted. Empty for English."""
-    if not text or lang not in ("fr",):
+    if not text or lang == "en":
         return []
     missed: list[str] = []
     token = _UNSAID.set(missed)
@@ -773,13 +783,19 @@ def _biomarkers(tr: Translator, text: str) -> str | None:
     return ", ".join(out) if results else None
 
 
+_TEST_OF = re.compile(r"(\S+) \(([^()]+)\)")  # "ER (negative)": a marker and the result to test
+
+
 def _biomarker_part(tr: Translator, name: str, value: str) -> str | None:
-    """A shape's biomarker part: "EGFR (exon 20 insertion)" (a test to do), "HER2 2+" (a result), or a
-    result's value alone."""
+    """A shape's biomarker part: "EGFR (exon 20 insertion)", "ER (negative), PR (negative)" (tests to do),
+    "HER2 2+" (a result), or a result's value alone."""
     if name == "marker":
-        m = re.fullmatch(r"(.+?) \((.+)\)", value)
-        inner = (biomarker_result(tr, "", m.group(2)) or _word(tr, m.group(2))) if m else None
-        return f"{m.group(1)} ({inner})" if m and inner != m.group(2) else None
+
+        def said(m: re.Match[str]) -> str:
+            return f"{m.group(1)} ({biomarker_result(tr, '', m.group(2)) or _word(tr, m.group(2))})"
+
+        out = _TEST_OF.sub(said, value)
+        return out if out != value else None
     if name == "shown":
         return _biomarkers(tr, value)
     return biomarker_result(tr, "", value)
