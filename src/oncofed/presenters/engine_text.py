@@ -9,7 +9,7 @@ analyte; any other part is tried as a catalogue message (the engines' words: `pr
 a comma-joined part word by word) and otherwise kept as written (drug names, codes, the criterion's own
 words). A sentence starting with a capital is also tried as its lower-case shape.
 
-French grammar is kept where the parts are known: a biomarker result ("EGFR exon 20 insertion") is said
+French grammar is kept where the parts are known (`presenters/engine_grammar.py`): a biomarker result ("EGFR exon 20 insertion") is said
 from its parts as a French noun phrase ("insertion de l'exon 20 d'EGFR"; `biomarker_result`), an OncoTree
 cancer name by its French name where the vocabulary has one (`vocab/<lang>/cancers.tsv`), adjectives agree
 with their noun (engine_words `AGREES`, genders from the catalogue), "de" is elided before a vowel where a
@@ -30,18 +30,22 @@ import functools
 import re
 from datetime import date
 
-from babel.numbers import format_percent
-
-from oncofed.criteria.vocab import oncotree_name
-from oncofed.presenters.engine_words import (
-    AGREES,
-    BIOMARKER_FORMS,
-    BIOMARKER_NOUNS,
-    BIOMARKER_QUALIFIERS,
-    BIOMARKER_STATUSES,
+from oncofed.presenters.engine_grammar import (
+    NUMBER,
+    WORD,
+    agreed,
+    biomarker_part,
+    biomarker_piece,
+    biomarker_result,
+    cancer_names,
+    elide,
+    gender_of,
+    is_marker,
+    result_words,
+    say_word,
 )
-from oncofed.presenters.i18n import FORMAT_LOCALES, N_, NN_, NP_, Plural, Translator, translator
-from oncofed.resources import load_tsv, resource_path
+from oncofed.presenters.engine_words import AGREES
+from oncofed.presenters.i18n import N_, NN_, NP_, Plural, Translator, translator
 
 # shapes and words listed in session 6 (found by `unsaid()` over the verdict dev sets and the demo)
 SHAPES_MORE: tuple[str, ...] = (
@@ -49,7 +53,6 @@ SHAPES_MORE: tuple[str, ...] = (
     N_("Condition: %(condition)s (OncoTree %(codes)s)"),
 )
 LIST_SEPARATOR = NP_("list separator", "; ")  # French: a narrow no-break space before the semicolon
-OR = N_(" or ")
 
 SHAPES: tuple[str, ...] = (
     # matching/evidence.py: a criterion's sentence
@@ -357,7 +360,6 @@ COUNTED: dict[str, Plural] = {
 _NO_SENTENCE = r"(?:(?!: |\. ).)+?"
 _GROUP = {"num": r"-?\d+(?:[.,]\d+)*(?:e[-+]?\d+)?", "lab": _NO_SENTENCE}
 _RESULT_GROUP = {"marker": r"[^\s:;]+", "value": _NO_SENTENCE}
-_WORD = re.compile(r"[a-z]{3,}")  # a piece with no word of three small letters is a code or a number
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -397,13 +399,13 @@ BIOMARKER_SHAPES = frozenset(
 def _ahead(tr: Translator, groups: dict[str, str]) -> bool:
     """Whether a biomarker shape is taken ahead of the others: for a result of known words (not a number
     alone: "ECOG 1 (criterion: ...)" is no biomarker), never in English (shown as written)."""
-    parts = _result_words(groups["value"])
+    parts = result_words(groups["value"])
     return (
         tr.lang != "en"
         and parts is not None
-        and _is_marker(groups["marker"])
+        and is_marker(groups["marker"])
         and bool(
-            parts[0] or parts[1] or parts[3] or any(not _NUMBER.fullmatch(c) or "+" in c for c in parts[2])
+            parts[0] or parts[1] or parts[3] or any(not NUMBER.fullmatch(c) or "+" in c for c in parts[2])
         )
     )
 
@@ -490,49 +492,11 @@ def _grammar(
     agree = AGREES.get(message)
     if agree is not None:
         noun, adjectives = agree
-        gender = _gender(tr, noun[1:] if noun.startswith("=") else groups.get(noun, ""))
+        gender = gender_of(tr, noun[1:] if noun.startswith("=") else groups.get(noun, ""))
         for name in adjectives if gender else ():
             if name in groups:
-                params[name] = _agreed(tr, gender, groups[name], str(params[name]))
-    return _elide(tr, template, params)
-
-
-_ELIDED = {"de": "d'", "que": "qu'", "le": "l'", "la": "l'"}
-_BEFORE_PART = re.compile(r"\b(de|que|le|la) (?=%\((\w+)\)s)")
-_VOWEL_START = re.compile(r"[aeiouyàâäéèêëîïôöûüœ]", re.I)
-
-
-def _elide(tr: Translator, template: str, params: dict[str, object]) -> str:
-    """French elision where a part follows "de", "que", "le", "la" and starts with a vowel ("une forme
-    d'adénocarcinome", "de l'exon 20 d'EGFR"): the catalogue cannot know the part's first letter.
-    Hand-written: a one-line rule at a known boundary, which no library of the stack offers."""
-    if tr.lang != "fr":
-        return template
-    return _BEFORE_PART.sub(
-        lambda m: _ELIDED[m.group(1)] if _VOWEL_START.match(str(params.get(m.group(2), ""))) else m.group(0),
-        template,
-    )
-
-
-def _gender(tr: Translator, noun: str) -> str:
-    """The grammatical gender of `noun` (the English word) in the reader's language, from the catalogue
-    ("feminine", "masculine plural", "feminine plural"); "" for masculine singular or unknown."""
-    if not noun:
-        return ""
-    said = str(tr._t.pgettext("grammatical gender", noun.lower()))
-    return said if said in ("feminine", "masculine plural", "feminine plural") else ""
-
-
-def _agreed(tr: Translator, gender: str, english: str, said: str) -> str:
-    """An adjective (or a comma-joined list of them) agreed with a noun of `gender`; `said` otherwise."""
-    items = english.split(", ")
-    out = []
-    for item in items:
-        agreed = str(tr._t.pgettext(gender, item.lower()))
-        if agreed == item.lower():  # not listed for this gender: as said
-            return said
-        out.append(agreed)
-    return ", ".join(out)
+                params[name] = agreed(tr, gender, groups[name], str(params[name]))
+    return elide(tr, template, params)
 
 
 def _count(parts: dict[str, str]) -> int:
@@ -557,11 +521,11 @@ def _say(tr: Translator, text: str) -> str:
         return _separator(tr).join(_say(tr, part) for part in text.split("; "))
     if tr.lang == "en":
         return text
-    if (said_as_such := _biomarkers(tr, text) or _codes_joined(tr, text)) is not None:
+    if (said_as_such := biomarker_piece(tr, text) or _codes_joined(tr, text)) is not None:
         return said_as_such
-    said = _word(tr, text)
+    said = say_word(tr, text)
     missed = _UNSAID.get()
-    if missed is not None and said == text and _WORD.search(text) and not _QUOTE_OR_ID.fullmatch(text):
+    if missed is not None and said == text and WORD.search(text) and not _QUOTE_OR_ID.fullmatch(text):
         missed.append(text)
     return said
 
@@ -578,28 +542,9 @@ def _separator(tr: Translator) -> str:
 def _codes_joined(tr: Translator, text: str) -> str | None:
     """Codes joined by "and" / "or" ("cT1N0 and cT4b"): the codes as written, the conjunction said."""
     pieces = re.split(r" (and|or) ", text)
-    if len(pieces) < 3 or any(_WORD.search(p) for p in pieces[::2]):
+    if len(pieces) < 3 or any(WORD.search(p) for p in pieces[::2]):
         return None
     return "".join(p if i % 2 == 0 else tr.gettext(f" {p} ") for i, p in enumerate(pieces))
-
-
-def _word(tr: Translator, text: str) -> str:
-    """A vocabulary word or any whole catalogue message; else the text as written."""
-    if "%" in text:
-        return text
-    translated = tr._t.gettext(text)
-    if translated != text:
-        return translated
-    lowered = text[:1].lower() + text[1:]
-    translated = tr._t.gettext(lowered)
-    if translated != lowered:
-        return translated[:1].upper() + translated[1:]
-    if ", " in text:  # "locally advanced, recurrent", "heart failure, stroke": the engine's joined words
-        items = text.split(", ")
-        said = [_word(tr, item) for item in items]
-        if said != items:
-            return ", ".join(said)
-    return text
 
 
 def _part(tr: Translator, name: str, value: str) -> str:
@@ -609,9 +554,9 @@ def _part(tr: Translator, name: str, value: str) -> str:
         return _say(tr, value)
     if tr.lang == "en":
         return value
-    if name in ("cancer", "wanted") and (named := _cancer_names(tr, value)) is not None:
+    if name in ("cancer", "wanted") and (named := cancer_names(tr, value)) is not None:
         return named
-    if name in ("marker", "shown", "value") and (result := _biomarker_part(tr, name, value)) is not None:
+    if name in ("marker", "shown", "value") and (result := biomarker_part(tr, name, value)) is not None:
         return result
     if name.startswith("num"):
         try:
@@ -626,176 +571,4 @@ def _part(tr: Translator, name: str, value: str) -> str:
         code = value.lower().replace(" ", "_")
         known = tr.label("lab", code)
         return known if known != code else value
-    return _word(tr, value)
-
-
-# --- OncoTree cancer names -----------------------------------------------------------------------------
-
-
-@functools.cache
-def _cancer_names_of(lang: str) -> dict[str, str]:
-    """OncoTree code -> its name in `lang`: the first full name (not an abbreviation) the language's
-    vocabulary (`vocab/<lang>/cancers.tsv`, which maps names to codes) gives the code."""
-    name = f"vocab/{lang}/cancers.tsv"
-    if not resource_path(name).is_file():
-        return {}
-    out: dict[str, str] = {}
-    for row in load_tsv(name):
-        if any(c.islower() for c in row["french"]):
-            out.setdefault(row["oncotree"], row["french"])
-    return out
-
-
-_NAMED_CODE = re.compile(r"(.+) \(([A-Z][A-Z0-9_]*)\)")
-
-
-def _cancer_names(tr: Translator, value: str) -> str | None:
-    """ "Lung Adenocarcinoma (LUAD) or Lung Cancer (LUNG)" (OncoTree's names, as the engines write them)
-    with each name in the reader's language where its vocabulary has one, the code kept; None when
-    `value` is not such names."""
-    names = _cancer_names_of(tr.lang)
-    out = []
-    for i, piece in enumerate(value.split(" or ")):
-        m = _NAMED_CODE.fullmatch(piece)
-        if m is None or oncotree_name(m.group(2)) != m.group(1):
-            return None
-        said = names.get(m.group(2))
-        out.append((tr.gettext(OR) if i else "") + (f"{said} ({m.group(2)})" if said else piece))
-    return "".join(out)
-
-
-# --- biomarker results ---------------------------------------------------------------------------------
-
-_EXON = re.compile(r"\bexon (\d+)\b", re.I)
-_VARIANT = re.compile(r"(?:p\.)?[A-Z]\d+(?:_[A-Z]?\d+)?(?:[A-Z]|X|\*|fs\*?\d*|del|dup|ins[A-Z]*)?")
-_SCALES = frozenset({"TPS", "CPS", "IC", "TC", "IHC", "ISH", "FISH", "NGS", "H-score"})
-_NUMBER = re.compile(r"\d+(?:\.\d+)?%?|[0-3]\+")
-_MARKER = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-/][A-Za-z0-9]+)*")
-
-
-def _is_marker(word: str) -> bool:
-    """A gene or biomarker name as the engines write it ("EGFR", "PD-L1", "HER2"), not a word."""
-    return bool(_MARKER.fullmatch(word)) and sum(c.isupper() or c.isdigit() for c in word) >= 2
-
-
-def _result_words(value: str) -> tuple[str, list[str], list[str], str] | None:
-    """(noun, describing words, codes and numbers, exon) of a result as the engines write it ("exon 20
-    insertion", "germline pathogenic", "V600E mutation", "negative", "50%"); None when a word is none."""
-    exon = ""
-    if m := _EXON.search(value):
-        exon, value = m.group(1), value[: m.start()] + value[m.end() :]
-    tokens = value.split()
-    noun, words, codes = "", [], []
-    i = 0
-    while i < len(tokens):
-        two = " ".join(tokens[i : i + 2]).lower()
-        one = tokens[i].lower()
-        if i + 1 < len(tokens) and (two in BIOMARKER_QUALIFIERS or two in BIOMARKER_STATUSES):
-            words.append(two)
-            i += 2
-            continue
-        if one in BIOMARKER_NOUNS and not noun:
-            noun = one
-        elif one in BIOMARKER_QUALIFIERS or one in BIOMARKER_STATUSES:
-            words.append(one)
-        elif tokens[i] in _SCALES or _VARIANT.fullmatch(tokens[i]) or _NUMBER.fullmatch(tokens[i]):
-            codes.append(tokens[i])
-        else:
-            return None
-        i += 1
-    return noun, words, codes, exon
-
-
-def _number_said(tr: Translator, code: str) -> str:
-    """A result's number in the reader's way ("50%" -> "50 %", "2.5" -> "2,5"); codes as written."""
-    if code.endswith("%") and code[:-1].replace(".", "", 1).isdigit():
-        return str(
-            format_percent(float(code[:-1]) / 100, locale=FORMAT_LOCALES[tr.lang], decimal_quantization=False)
-        )
-    if code.replace(".", "", 1).isdigit():
-        return tr.number(float(code))
-    return code
-
-
-def biomarker_result(tr: Translator, marker: str, value: str) -> str | None:
-    """A biomarker result ("EGFR" + "exon 20 insertion", "HER2" + "negative", "BRCA1" + "germline
-    pathogenic") said from its parts as a phrase of the reader's language ("insertion de l'exon 20
-    d'EGFR", "HER2 négatif", "variant germinal pathogène de BRCA1"): the alteration's noun, its describing
-    words agreed with the noun, the exon, the codes kept; None when `value` is no result of known words."""
-    parts = _result_words(value)
-    if parts is None:
-        return None
-    noun, words, codes, exon = parts
-    said_codes = " ".join(_number_said(tr, c) for c in codes)
-    if not noun and (exon or any(w in BIOMARKER_QUALIFIERS for w in words)):
-        noun = "variant"  # "germline pathogenic": a variant is meant
-    if not noun:
-        if not marker or not (words or said_codes):
-            return None
-        status = " ".join([said_codes, *(str(tr.message(BIOMARKER_STATUSES[w])) for w in words)]).strip()
-        return _form(tr, "status", marker=marker, status=status)
-    gender = _gender(tr, noun)
-    alteration = " ".join([tr.message(BIOMARKER_NOUNS[noun]), *(_describing(tr, gender, w) for w in words)])
-    if exon:
-        form = "exon" if marker else "exon without marker"
-        return _form(tr, form, marker=marker, exon=exon, alteration=alteration) + (
-            f" {said_codes}" if said_codes else ""
-        )
-    if not marker:
-        return f"{alteration} {said_codes}".strip()
-    if said_codes:
-        return _form(tr, "variant", marker=marker, variant=said_codes, alteration=alteration)
-    return _form(tr, "alteration", marker=marker, alteration=alteration)
-
-
-def _describing(tr: Translator, gender: str, word: str) -> str:
-    message = BIOMARKER_QUALIFIERS.get(word) or BIOMARKER_STATUSES[word]
-    said = tr.message(message)
-    return _agreed(tr, gender, str(message), said) if gender else said
-
-
-def _form(tr: Translator, form: str, **params: str) -> str:
-    context, message = BIOMARKER_FORMS[form]
-    return _elide(tr, str(tr._t.pgettext(context, message)), dict(params)) % params
-
-
-def _biomarkers(tr: Translator, text: str) -> str | None:
-    """A piece that is biomarker results ("BRAF mutation", "exon 19 deletion, L858R") said as such;
-    None unless one of its comma-separated items is a result with a marker or an alteration."""
-    items = text.split(", ")
-    out, results = [], 0
-    for item in items:
-        head, _, rest = item.partition(" ")
-        said = None
-        if rest and _is_marker(head):
-            said = biomarker_result(tr, head, rest)
-        if said is None:
-            said = biomarker_result(tr, "", item)
-        if said is not None:
-            results += 1
-        elif _VARIANT.fullmatch(item) or not _WORD.search(item):
-            said = item
-        elif (word := _word(tr, item)) != item:
-            said = word
-        else:
-            return None
-        out.append(said)
-    return ", ".join(out) if results else None
-
-
-_TEST_OF = re.compile(r"(\S+) \(([^()]+)\)")  # "ER (negative)": a marker and the result to test
-
-
-def _biomarker_part(tr: Translator, name: str, value: str) -> str | None:
-    """A shape's biomarker part: "EGFR (exon 20 insertion)", "ER (negative), PR (negative)" (tests to do),
-    "HER2 2+" (a result), or a result's value alone."""
-    if name == "marker":
-
-        def said(m: re.Match[str]) -> str:
-            return f"{m.group(1)} ({biomarker_result(tr, '', m.group(2)) or _word(tr, m.group(2))})"
-
-        out = _TEST_OF.sub(said, value)
-        return out if out != value else None
-    if name == "shown":
-        return _biomarkers(tr, value)
-    return biomarker_result(tr, "", value)
+    return say_word(tr, value)
