@@ -180,6 +180,7 @@ MORE_WORDS: tuple[str, ...] = (
     N_("androgen deprivation therapy"),
     N_("androgen receptor pathway inhibitor"),
     N_("anti-EGFR antibody"),
+    N_("anti-HER2 antibody"),
     N_("aromatase inhibitor"),
     N_("auristatin"),
     N_("hypomethylating agent"),
