@@ -19,6 +19,7 @@ NNBSP = "\u202f"  # narrow no-break space: before ";" in French typography (as B
         ("EGFR exon 20 insertion", "insertion de l'exon 20 d'EGFR"),
         ("EGFR Exon 19 deletion", "délétion de l'exon 19 d'EGFR"),
         ("MET exon 14 skipping", "saut de l'exon 14 de MET"),
+        ("HER2 exon 20 insertion", "insertion de l'exon 20 de HER2"),  # no elision before a consonant
         ("HER2 negative", "HER2 négatif"),
         ("HER2 amplification", "amplification HER2"),
         ("KRAS wild type", "KRAS sauvage"),

@@ -174,7 +174,7 @@ def _number_said(tr: Translator, code: str) -> str:
 def biomarker_result(tr: Translator, marker: str, value: str) -> str | None:
     """A biomarker result ("EGFR" + "exon 20 insertion", "HER2" + "negative", "BRCA1" + "germline
     pathogenic") said from its parts as a phrase of the reader's language ("insertion de l'exon 20
-    d'EGFR", "HER2 négatif", "variant germinal pathogène de BRCA1"): the alteration's noun, its describing
+    d'EGFR", "HER2 négatif", "variant germinal pathogène BRCA1"): the alteration's noun, its describing
     words agreed with the noun, the exon, the codes kept; None when `value` is no result of known words."""
     parts = result_words(value)
     if parts is None:
