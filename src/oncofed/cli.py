@@ -44,11 +44,13 @@ def run_server(db: Database, host: str, port: int, workers: int = 1, access_log:
     """Serve with `workers` uvicorn processes (web/server.py: pools sized from the number of workers,
     JSON access log without patient data in URLs, liveness/readiness under /api/health)."""
     from oncofed.config import load_settings, proxy_options
+    from oncofed.presenters.i18n import translator
     from oncofed.web.server import run
 
     check_port_free(host, port)
+    said = translator("en").ngettext("%(num)s worker", "%(num)s workers", workers)  # English plural forms
     console.print(
-        f"[bold green]oncofed is serving on http://{host}:{port}[/] with {workers} worker(s)  "
+        f"[bold green]oncofed is serving on http://{host}:{port}[/] with {said}  "
         f"(API docs: http://{host}:{port}/docs; Ctrl+C to stop)"
     )
     db.dispose()  # each worker opens its own pool

@@ -73,7 +73,11 @@ def register(app: typer.Typer) -> None:
                 source = Path(tmp) / "patients.parquet"
                 with console.status("exporting the patients (research use)"):
                     export_patients(db, _operator(trials), source)
-            with console.status(f"evaluating {len(criteria)} trial(s) per partition ({engine})"):
+            from oncofed.presenters.i18n import translator
+
+            en = translator("en")  # English plural forms
+            said = en.ngettext("%(num)s trial", "%(num)s trials", len(criteria))
+            with console.status(f"evaluating {said} per partition ({engine})"):
                 if engine == "spark":
                     from oncofed.services.operations.spark import spark_session
 
@@ -99,6 +103,7 @@ def register(app: typer.Typer) -> None:
             )
         console.print(table)
         console.print(
-            f"{run.patients:,} patients x {run.trials} trial(s) in {run.partitions} partitions ({run.engine}), "
+            f"{run.patients:,} patients x {en.ngettext('%(num)s trial', '%(num)s trials', run.trials)} "
+            f"in {run.partitions} partitions ({run.engine}), "
             f"{time.perf_counter() - started:.1f} s" + (f"; rows written to {out}" if out else "")
         )
