@@ -116,6 +116,9 @@ def test_a_name_that_is_not_oncotrees_name_of_the_code_is_kept() -> None:
             "métastases cérébrales non traitées (critère : traitées et stables)",
         ),
         ("whether the hepatitis b is active", "hépatite B : activité à préciser"),
+        # the shape's own words agree too: "inactive" for hepatitis (feminine), "inactif" for HIV (VIH)
+        ("hepatitis c: not active (treated)", "hépatite C : inactive (traitée)"),
+        ("hiv: not active (treated)", "VIH : inactif (traité)"),
     ],
 )
 def test_adjectives_agree_with_their_noun(english: str, french: str) -> None:

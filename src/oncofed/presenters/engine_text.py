@@ -483,7 +483,8 @@ def _grammar(
     tr: Translator, message: str, template: str, groups: dict[str, str], params: dict[str, object]
 ) -> str:
     """`template` (the translated shape) with the grammar its parts need: a biomarker result said as
-    one phrase, adjectives agreed with their noun, "de" elided before a vowel."""
+    one phrase, adjectives agreed with their noun (the shape's own words too: its message in the noun's
+    gender context, where the catalogue has one), "de" elided before a vowel."""
     if "marker" in groups and "value" in groups and "%(marker)s %(value)s" in template:
         phrase = biomarker_result(tr, groups["marker"], groups["value"])
         if phrase is not None:
@@ -493,6 +494,8 @@ def _grammar(
     if agree is not None:
         noun, adjectives = agree
         gender = gender_of(tr, noun[1:] if noun.startswith("=") else groups.get(noun, ""))
+        if gender and (gendered := str(tr._t.pgettext(gender, message))) != message:
+            template = gendered
         for name in adjectives if gender else ():
             if name in groups:
                 params[name] = agreed(tr, gender, groups[name], str(params[name]))

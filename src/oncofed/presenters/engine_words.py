@@ -139,6 +139,7 @@ AGREEMENT = (
     NP_("feminine", "not detected"),
     NP_("feminine", "present"),
     NP_("feminine", "absent"),
+    NP_("feminine", "treated"),
     NP_("feminine plural", "controlled"),
     NP_("feminine plural", "uncontrolled"),
     NP_("feminine plural", "active"),
@@ -152,6 +153,9 @@ AGREEMENT = (
     NP_("masculine plural", "untreated"),
     NP_("masculine plural", "treated and stable"),
     NP_("masculine plural", "symptomatic"),
+    # shapes whose own words agree with their noun part (`AGREES`)
+    NP_("feminine", "%(condition)s: not active"),
+    NP_("feminine", "%(condition)s: not active (%(status)s)"),
 )
 # the shapes whose adjective parts agree with a noun part (or with a noun the shape itself names)
 AGREES: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -160,6 +164,7 @@ AGREES: dict[str, tuple[str, tuple[str, ...]]] = {
     "whether the %(label)s is %(qualifier)s": ("label", ("qualifier",)),
     "whether the %(label)s was %(qualifier)s": ("label", ("qualifier",)),
     "%(condition)s: not active (%(status)s)": ("condition", ("status",)),
+    "%(condition)s: not active": ("condition", ()),
     "%(condition)s recorded, %(qualifier)s or not unknown": ("condition", ("qualifier",)),
     "brain metastases recorded (%(status)s)": ("=brain metastases", ("status",)),
     "brain metastases %(status)s": ("=brain metastases", ("status",)),
@@ -195,6 +200,7 @@ MORE_WORDS: tuple[str, ...] = (
     N_("breast cancer"),
     N_("colon cancer"),
     N_("lumpectomy"),
+    N_("treated"),
 )
 
 VOCABULARY: tuple[str, ...] = (
