@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from oncofed.domain import Fact, Provenance
-from oncofed.ingest.patients.common import fact
+from oncofed.ingest.patients.common import fact, fact_from
 
 SCALARS = st.one_of(
     st.none(), st.text(max_size=6), st.integers(-5, 5), st.floats(allow_nan=False), st.booleans()
@@ -51,6 +51,11 @@ def test_fact_is_the_dataclass_fact(kind: str, source: str, record: str, fields:
     assert list(vars(built).items()) == list(vars(plain).items())  # the same fields in the same order
     assert list(vars(built.provenance).items()) == list(vars(plain.provenance).items())
     assert hash(built.provenance) == hash(plain.provenance)
+    rest = {k: v for k, v in fields.items() if k not in ("span", "note_id")}
+    given = dict(rest)
+    built = fact_from(kind, source, record, fields.get("span"), fields.get("note_id"), rest)
+    assert rest == given  # left unchanged
+    assert built == plain and list(vars(built).items()) == list(vars(plain).items())
 
 
 def test_fact_refuses_an_unknown_field_as_the_dataclass_does() -> None:
@@ -60,6 +65,8 @@ def test_fact_refuses_an_unknown_field_as_the_dataclass_does() -> None:
         fact("lab", "s", "r", colour="red")
     with pytest.raises(TypeError):
         fact("lab", "s", "r", provenance=None)
+    with pytest.raises(TypeError, match="kind"):
+        fact_from("lab", "s", "r", None, None, {"kind": "x"})
 
 
 MENTION = st.fixed_dictionaries(

@@ -292,17 +292,31 @@ _FACT_TEMPLATE: dict[str, Any] = {
     f.name: None if f.default is dataclasses.MISSING else f.default for f in dataclasses.fields(Fact)
 }
 _FACT_OPTIONAL = frozenset(_FACT_TEMPLATE) - {"kind", "provenance", "attributes"}
+_FACT_GIVEN = _FACT_OPTIONAL | {"attributes"}  # what `fields` may name
 
 
 def fact(kind: str, source: str, record: str, **fields: Any) -> Fact:
-    """A Fact with its provenance; attributes that are None or "" are left out. Made without the dataclass's
-    per-field `object.__setattr__` calls (`criteria.frozen.made`; defaults filled in from the fields): a note
-    gives ~20 facts (issue 23 speed)."""
+    """A Fact with its provenance (`span`, `note_id`); attributes that are None or "" are left out."""
     span = fields.pop("span", None)
     note_id = fields.pop("note_id", None)
-    attributes = {k: v for k, v in (fields.pop("attributes", None) or {}).items() if v not in (None, "")}
-    if not _FACT_OPTIONAL.issuperset(fields):
-        raise TypeError(f"fact() got unexpected fields: {sorted(set(fields) - _FACT_OPTIONAL)}")
+    return fact_from(kind, source, record, span, note_id, fields)
+
+
+def fact_from(
+    kind: str,
+    source: str,
+    record: str,
+    span: tuple[int, int] | None,
+    note_id: str | None,
+    fields: dict[str, Any],
+) -> Fact:
+    """`fact(kind, source, record, span=span, note_id=note_id, **fields)` without packing `fields` into keyword
+    arguments (`fields` is left unchanged). Made without the dataclass's per-field `object.__setattr__` calls
+    (`criteria.frozen.made`; defaults filled in from the template): the notes reader makes ~20 facts a note
+    (issue 23 speed)."""
+    if not _FACT_GIVEN.issuperset(fields):
+        raise TypeError(f"fact() got unexpected fields: {sorted(set(fields) - _FACT_GIVEN)}")
+    attributes = {k: v for k, v in (fields.get("attributes") or {}).items() if v not in (None, "")}
     provenance = made(Provenance, {"source": source, "record": record, "span": span, "note_id": note_id})
     # every key is the template's: the fields keep their order
     return made(

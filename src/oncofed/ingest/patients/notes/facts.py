@@ -18,6 +18,7 @@ from oncofed.domain import Fact, PatientProfile
 from oncofed.ingest.patients.common import (
     add_performance_conversions,
     fact,
+    fact_from,
     finish_profile,
     note_vocab,
     oncotree_name,
@@ -333,7 +334,7 @@ def _built(text: str, unique: list[Pending], source: str, note_id: str) -> list[
     for kind, a, b, f in unique:
         if digits and kind in DATED_KINDS and not f.get("negated"):
             f = dated(text, kind, a, b, f, kind == "treatment" and _alone(text, a, treated))
-        out.append(fact(kind, source, note_id, span=(a, b), note_id=note_id, **f))
+        out.append(fact_from(kind, source, note_id, (a, b), note_id, f))
     return out
 
 
