@@ -7,16 +7,18 @@ the notes reader, the French front-end, ConText, the vocabularies, the case-inse
 mypyc, as black and mypy ship, would bring French notes -> facts to 500 notes/s on one core. It prints
 only (docs/BENCHMARKS.md is not written: no compiled build path was added, see the result below).
 
-Result at 89c9b46 (three runs of 4-6 paired workers, load 4-7 on 2 shared cores): compiled / pure 1.05x to
-1.13x on French notes with ConText's memo warm, 1.01x to 1.07x with it emptied, 1.03x to 1.16x (memo warm)
-and 0.91x to 1.06x (emptied) on their English twins, 1.03x (`bench_notes --baseline-src` on the compiled
-copy) to 1.11x on bench_notes' English notes; the three dumps byte-identical; mypyc needed
+Result at 89c9b46 (three runs, 12 paired workers in all, load 3.4-7 on 2 shared cores): compiled / pure,
+median of the 12 paired ratios (95 % bootstrap interval): French notes with ConText's memo warm 1.06x
+(1.01-1.20), with it emptied 1.07x (0.95-1.24); their English twins 1.09x (1.00-1.23) and 0.99x
+(0.88-1.17); bench_notes' English notes 1.07x (0.97-1.23). The three dumps byte-identical; mypyc needed
 no source edit; of the 327 notes / French / criteria tests, only the one that monkeypatches a function a
 compiled module calls (`criteria.language.model_language`) fails on the compiled copy (mypyc binds calls
-between compiled functions early). Below the 1.15x set as the bar for a build path. Why: the readers were
+between compiled functions early); the build takes 217 s CPU. The point estimates are below the 1.15x set
+as the bar for a build path (the intervals reach 1.2 on this loaded machine; even 1.2x on today's 300-370
+French notes/s, memo emptied, is 360-445, not 500). Why: the readers were
 already tuned to spend their time in C (regex searches, str methods, set / dict look-ups of tuples,
 `itertools.compress`, bisect), on values mypyc cannot type natively (`re.Match`, tuples as keys, `Any`
-from the YAML vocabularies, the domain's dataclasses compiled elsewhere); mypyc removes the interpreter's
+from the YAML vocabularies, the domain's dataclasses, not compiled); mypyc removes the interpreter's
 dispatch between those calls, not the calls.
 
 1. HEAD's `src` is exported twice (`git archive`: uncommitted work is not measured) into a temporary
