@@ -10,7 +10,9 @@ only (docs/BENCHMARKS.md is not written: no compiled build path was added, see t
 Result at 89c9b46 (three runs, 12 paired workers in all, load 3.4-7 on 2 shared cores): compiled / pure,
 median of the 12 paired ratios (95 % bootstrap interval): French notes with ConText's memo warm 1.06x
 (1.01-1.20), with it emptied 1.07x (0.95-1.24); their English twins 1.09x (1.00-1.23) and 0.99x
-(0.88-1.17); bench_notes' English notes 1.07x (0.97-1.23). The three dumps byte-identical; mypyc needed
+(0.88-1.17); bench_notes' English notes 1.07x (0.97-1.23). Rerun after rebasing on main's dates.py speed
+change (961f41b), 2 paired workers, load 4.4-5.1: 0.84x and 0.91x on French notes (memo warm, emptied),
+compiled slower. The three dumps byte-identical at both commits; mypyc needed
 no source edit; of the 327 notes / French / criteria tests, only the one that monkeypatches a function a
 compiled module calls (`criteria.language.model_language`) fails on the compiled copy (mypyc binds calls
 between compiled functions early); the build takes 217 s CPU. The point estimates are below the 1.15x set
