@@ -134,34 +134,3 @@ def test_made_falls_back_on_classes_without_a_dict() -> None:
     assert made(Slotted, {"a": 1, "b": "y"}) == Slotted(1, "y")
     with pytest.raises(ValueError):
         made(Checked, {"a": -1})  # its __init__ (and __post_init__) ran
-
-
-# `dates`' treatment-region patterns as written before they were lower-cased for `fast_i`
-_DATES_AS_WRITTEN = {
-    "_REGION_END": r";|\bthen\b|\b[1-9]L\b|\b(?:first|second|third|fourth)[- ]line\b",
-    "_LAST_DOSE": r"\b(?:last\s+(?:dose|cycle|infusion|fraction|administration)|completed|stopped|ended|until|finished)"
-    r"\b[^\d]{0,12}$",
-    "_ASSESSED": r"\b(?:PD|progress\w*|relapse\w*|recurren\w*|restag\w*|re-?evaluat\w*|response|imaging|scan|CT|MRI|PET)\b"
-    r"[^\d;]{0,20}$",
-}
-REGION_PIECES = st.sampled_from(
-    [
-        " ", "\n", ";", ".", "-", "–", "(", ")", "1", "3", "02/05/2025", "03/2024", "2L", "3l", "L2", "then", "Then",
-        "THEN", "first-line", "Second line", "last dose", "Last  cycle", "completed", "STOPPED", "until", "PD", "pd",
-        "on CT", "MRI", "PET-CT", "progression", "Restaging", "re-evaluation", "response", "scan", "é", "ſ", "K",
-        "x", "mg", "cisplatin", "Progressed",
-    ]
-)  # fmt: skip
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.lists(REGION_PIECES, max_size=14).map("".join), st.integers(0, 40), st.integers(0, 80))
-def test_date_region_patterns_are_the_ignorecase_ones(text: str, pos: int, endpos: int) -> None:
-    import re
-
-    from oncofed.ingest.patients.notes import dates
-
-    for name, source in _DATES_AS_WRITTEN.items():
-        written, fast = re.compile(source, re.IGNORECASE), getattr(dates, name)
-        a, b = written.search(text, pos, endpos), fast.search(text, pos, endpos)
-        assert (a and (a.span(), a.group())) == (b and (b.span(), b.group())), name

@@ -24,7 +24,7 @@ from typing import Any
 
 from oncofed.criteria.vocab import _scan
 from oncofed.ingest.patients.notes.lowered import lowerable, lowered
-from oncofed.ingest.patients.notes.text import clauses, containing, fast_i, sentences
+from oncofed.ingest.patients.notes.text import clauses, containing, sentences
 
 _MONTHS = (
     {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
@@ -217,20 +217,20 @@ def in_span(text: str, start: int, end: int) -> list[DateMention]:
 
 
 # where a treatment's dates end: the next line of therapy, "then", a ";" or the sentence end
-# (these three are case-insensitive searches run on each treatment's words: written in lower case so that
-# `fast_i` searches the lowered note without case folding, the same matches as re.IGNORECASE)
-_REGION_END = fast_i(r";|\bthen\b|\b[1-9]l\b|\b(?:first|second|third|fourth)[- ]line\b")
+_REGION_END = re.compile(r";|\bthen\b|\b[1-9]L\b|\b(?:first|second|third|fourth)[- ]line\b", re.IGNORECASE)
 DATED_KINDS = frozenset({"treatment", "comorbidity", "medication", "procedure"})  # the kinds `dated` dates
 # the date after these words is the treatment's end, whatever else the region dates ("PD 03/2024")
-_LAST_DOSE = fast_i(
-    r"\b(?:last\s+(?:dose|cycle|infusion|fraction|administration)|completed|stopped|ended|until|finished)\b[^\d]{0,12}$"
+_LAST_DOSE = re.compile(
+    r"\b(?:last\s+(?:dose|cycle|infusion|fraction|administration)|completed|stopped|ended|until|finished)\b[^\d]{0,12}$",
+    re.IGNORECASE,
 )
 
 
 # a date of an assessment, not of the treatment: "(PD on CT 02/05/2025)", "progression 03/2024", "restaging 06/2024"
-_ASSESSED = fast_i(
-    r"\b(?:pd|progress\w*|relapse\w*|recurren\w*|restag\w*|re-?evaluat\w*|response|imaging|scan|ct|mri|pet)\b"
-    r"[^\d;]{0,20}$"
+_ASSESSED = re.compile(
+    r"\b(?:PD|progress\w*|relapse\w*|recurren\w*|restag\w*|re-?evaluat\w*|response|imaging|scan|CT|MRI|PET)\b"
+    r"[^\d;]{0,20}$",
+    re.IGNORECASE,
 )
 
 
