@@ -199,10 +199,13 @@ def unseen_rates(en: dict[str, str], fr: dict[str, str], rounds: int) -> dict[st
     """Notes/s as `speed_rates`, but with ConText's sentence memo emptied before each note: what a note
     costs when none of its sentences was seen before (the copies of `speed_rates` share all sentences
     but the last, and the dev notes of one trial most of theirs, so ConText mostly answers from its memo
-    there). Only the `extract` calls are timed."""
+    there). Only the `extract` calls are timed, after one untimed pass that loads the vocabularies and
+    models (a worker of `--speed-only --unseen` starts cold: its first round read ~30 notes/s)."""
     from oncofed.criteria.context import clear_memo
     from oncofed.ingest.patients.notes import extract
 
+    for t in list(en.values()) + list(fr.values()):  # load the vocabularies and models outside the timing
+        extract(t, "warm", "note")
     rates_: dict[str, list[float]] = {"en": [], "fr": []}
     for r in range(rounds):
         for lang, texts in (("en", [en[k] for k in sorted(en)]), ("fr", [fr[k] for k in sorted(fr)])):
