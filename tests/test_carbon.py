@@ -78,7 +78,7 @@ def test_units_that_do_not_match_the_factor_are_refused_never_summed() -> None:
         "'mL' (volume) does not match the factor's unit 'EUR' (money)",
         "no emission factor for energy/coal",
         "unknown unit 'bottles'",
-        "5 problem(s)",
+        "5 problems",
     ):
         assert expected in message, expected
 

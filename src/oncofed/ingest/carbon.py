@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Mapping
+from gettext import ngettext
 
 from oncofed.carbon.units import conversion
 from oncofed.domain.carbon import CATEGORIES, NORMALISER, NORMALISER_ITEMS, Activity, EmissionFactor
@@ -29,7 +30,10 @@ MAX_SHOWN = 15
 
 def _refuse(rejects: list[Reject], source: str, what: str, fix: str) -> None:
     raise InputError(
-        f"{len(rejects)} problem(s), {what}: {summary(rejects, MAX_SHOWN)}", file=source, fix=fix
+        ngettext("%(num)s problem", "%(num)s problems", len(rejects)) % {"num": len(rejects)}
+        + f", {what}: {summary(rejects, MAX_SHOWN)}",
+        file=source,
+        fix=fix,
     )
 
 

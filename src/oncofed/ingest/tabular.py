@@ -9,6 +9,7 @@ import csv
 import io
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from gettext import ngettext
 
 from oncofed.errors import InputError
 
@@ -136,7 +137,9 @@ def rows(
     missing = [c for c in required if c not in header]
     if missing:
         raise InputError(
-            f"missing column(s) {', '.join(missing)} (found: {', '.join(header)})",
+            ngettext("missing column %(columns)s", "missing columns %(columns)s", len(missing))
+            % {"columns": ", ".join(missing)}
+            + f" (found: {', '.join(header)})",
             file=source,
             record="line 1",
             fix=f"the header must name: {', '.join(required)}"

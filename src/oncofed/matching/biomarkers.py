@@ -19,6 +19,24 @@ def _status_of(f: Fact) -> str:
 
 
 _PERCENT_MARKERS = ("ER", "PR")
+# results that already say "not found": a negated fact holding one is said as written ("EGFR negative")
+_SAID_NEGATIVE = ("negative", "absent", "not detected", "wild type", "wildtype", "unmethylated")
+
+
+def _alternatives(value: object) -> str:
+    """A criterion's alternatives as words ("exon 19 deletion or L858R"), never a Python list."""
+    if isinstance(value, (list, tuple, set)):
+        items = sorted(map(str, value)) if isinstance(value, set) else [str(v) for v in value]
+        return " or ".join(i for i in items if i)
+    return str(value)
+
+
+def _said_result(code: str, f: Fact) -> str:
+    """The patient's result as recorded: a negated fact is said as not found ("no EGFR mutation found"),
+    never as its alteration alone ("EGFR mutation")."""
+    if f.negated and f.value is not None and _status_of(f) not in _SAID_NEGATIVE:
+        return f"no {code} {f.value} found"
+    return f"{code} {f.value if f.value is not None else ('negative' if f.negated else '')}".strip()
 
 
 def _measured(facts: list[Fact], code: str) -> list[Fact]:
@@ -67,7 +85,7 @@ def biomarker(atom: Atom, v: PatientView, day: date) -> AtomResult:
         facts = [f for f in facts if str(f.attributes.get("kind", "")).lower() in (scale, "")]
     if not facts:
         what = f"{code} {scale.upper()}".strip() if scale else code
-        return unknown(f"biomarker test: {what}" + (f" ({atom.value})" if atom.value else ""))
+        return unknown(f"biomarker test: {what}" + (f" ({_alternatives(atom.value)})" if atom.value else ""))
     op = atom.operator
     if op in (">=", ">", "<=", "<"):
         f = next((x for x in facts if as_float(x.value) is not None), facts[0])
@@ -113,8 +131,8 @@ def biomarker(atom: Atom, v: PatientView, day: date) -> AtomResult:
         return unknown(f"{code} confirmatory test (e.g. ISH)", f"{code} {f.value}: undecided", f)
     if op in ("absent", "!="):
         holds = not holds
-    got = f.value if f.value is not None else ("negative" if f.negated else "")
+    result = _said_result(code, f)
     asked = f" (criterion: {', '.join(map(str, wanted))})" if wanted else ""
     if holds and atom.attributes.get("qualified"):  # an exclusion restating the trial's own population
-        return unknown(f"whether this applies: “{atom.text}”", f"{code} {got}: the criterion asks more", f)
-    return AtomResult(holds, f"{code} {got}{asked}".strip(), f)
+        return unknown(f"whether this applies: “{atom.text}”", f"{result}: the criterion asks more", f)
+    return AtomResult(holds, f"{result}{asked}".strip(), f)

@@ -245,8 +245,11 @@ def biomarker_part(tr: Translator, name: str, value: str) -> str | None:
     "HER2 2+" (a result), or a result's value alone."""
     if name == "marker":
 
-        def said(m: re.Match[str]) -> str:
-            return f"{m.group(1)} ({biomarker_result(tr, '', m.group(2)) or say_word(tr, m.group(2))})"
+        def one(result: str) -> str:
+            return biomarker_result(tr, "", result) or say_word(tr, result)
+
+        def said(m: re.Match[str]) -> str:  # alternatives joined by "or" ("exon 19 deletion or L858R")
+            return f"{m.group(1)} ({tr.gettext(OR).join(one(r) for r in m.group(2).split(OR))})"
 
         out = _TEST_OF.sub(said, value)
         return out if out != value else None

@@ -202,6 +202,10 @@ SHAPES: tuple[str, ...] = (
     N_("%(marker)s %(value)s (criterion: %(wanted_phrase)s)"),
     N_("%(lab)s %(num_value)s (criterion: %(limit_phrase)s)"),
     N_("%(marker)s %(value)s: the criterion asks more"),
+    # matching/biomarkers.py: a negated result, said as not found ("no EGFR mutation found")
+    N_("no %(marker)s %(value)s found (criterion: %(wanted_phrase)s)"),
+    N_("no %(marker)s %(value)s found: the criterion asks more"),
+    N_("no %(marker)s %(value)s found"),
     N_("below %(num)s x ULN = %(num_limit)s"),
     N_("above %(num)s x ULN = %(num_limit)s"),
     N_("at least %(num)s x ULN = %(num_limit)s"),
@@ -392,7 +396,13 @@ def _group(message: str, part: str) -> str:
 # shapes of a biomarker result ("EGFR exon 20 insertion (criterion: mutation)"): tried first, as "EGFR ..."
 # would otherwise be read as a laboratory value ("eGFR", "20" "insertion") by a longer shape
 BIOMARKER_SHAPES = frozenset(
-    {"%(marker)s %(value)s (criterion: %(wanted_phrase)s)", "%(marker)s %(value)s: the criterion asks more"}
+    {
+        "%(marker)s %(value)s (criterion: %(wanted_phrase)s)",
+        "%(marker)s %(value)s: the criterion asks more",
+        "no %(marker)s %(value)s found (criterion: %(wanted_phrase)s)",
+        "no %(marker)s %(value)s found: the criterion asks more",
+        "no %(marker)s %(value)s found",
+    }
 )
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from gettext import ngettext
 
 import numpy as np
 
@@ -188,8 +189,10 @@ def base_monthly(
     if missing:
         n = int(np.isin(staff.level, [i for i, c in enumerate(table) if np.isnan(c)]).sum())
         raise InputError(
-            f"{n} employee(s) are on level(s) {', '.join(missing[:8])} that the grid {grid.name!r} "
-            f"does not define on {day}",
+            ngettext("%(num)s employee is", "%(num)s employees are", n) % {"num": n}
+            + ngettext(" on level %(levels)s", " on levels %(levels)s", len(missing))
+            % {"levels": ", ".join(missing[:8])}
+            + f" that the grid {grid.name!r} does not define on {day}",
             field="level",
             fix="add these levels to the grid, or correct the staff records",
         )

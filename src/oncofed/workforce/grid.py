@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import date, timedelta
+from gettext import ngettext
 from typing import Any
 
 from oncofed.domain.workforce import (
@@ -66,7 +67,9 @@ class GridProblems:
             f"{rec}.{fld}: {msg}" if fld else f"{rec}: {msg}" for rec, fld, msg in self.items[:MAX_PROBLEMS]
         ]
         more = len(self.items) - len(shown)
-        message = f"{len(self.items)} problem(s) in the grid: " + "; ".join(shown)
+        n = len(self.items)
+        message = ngettext("%(num)s problem in the grid: ", "%(num)s problems in the grid: ", n) % {"num": n}
+        message += "; ".join(shown)
         if more > 0:
             message += f"; and {more} more"
         rec, fld, _ = self.items[0]

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import date
+from gettext import ngettext
 from typing import Any
 
 from oncofed.domain.workforce import (
@@ -103,7 +104,11 @@ def parse_proposal(doc: Any, source: str = "proposal") -> Proposal:
         unknown = sorted(set(item) - CHANGE_FIELDS)
         if unknown:
             raise InputError(
-                f"unknown field(s) {', '.join(map(str, unknown))}", file=source, record=record, fix=FIX
+                ngettext("unknown field %(fields)s", "unknown fields %(fields)s", len(unknown))
+                % {"fields": ", ".join(map(str, unknown))},
+                file=source,
+                record=record,
+                fix=FIX,
             )
         kind = str(item.get("kind", ""))
         if kind not in KINDS:

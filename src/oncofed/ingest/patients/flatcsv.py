@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterator
+from gettext import ngettext
 from pathlib import Path
 from typing import Any
 
@@ -149,7 +150,11 @@ def _patient(file: str, pid: str, rows: list[tuple[int, dict[str, str]]]) -> Par
     issues = Collector(file, f"patient {pid}" if pid else f"row {rows[0][0]}")
     if not pid:
         issues.error(
-            "", "patient_id", f"{len(rows)} row(s) without patient_id", "fill patient_id on every row"
+            "",
+            "patient_id",
+            ngettext("%(num)s row without patient_id", "%(num)s rows without patient_id", len(rows))
+            % {"num": len(rows)},
+            "fill patient_id on every row",
         )
         return ParsedRecord(file, issues.record, None, issues.issues, source="csv")
     p = PatientProfile(id="", centre_id="")

@@ -13,6 +13,7 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 from datetime import date
+from gettext import ngettext
 from pathlib import Path
 from typing import Any
 
@@ -158,7 +159,12 @@ def parse_files(paths: Iterable[Path]) -> Iterator[ParsedRecord]:
             issues.error(
                 "genomic",
                 "CLINICAL_ID" if key else "SAMPLE_ID",
-                f"{len(items)} genomic record(s) for sample {key or '(none)'} without a clinical record",
+                ngettext(
+                    "%(num)s genomic record for sample %(sample)s without a clinical record",
+                    "%(num)s genomic records for sample %(sample)s without a clinical record",
+                    len(items),
+                )
+                % {"num": len(items), "sample": key or "(none)"},
                 "import the clinical file together with the genomic file",
             )
             yield ParsedRecord(file, f"sample {key}", None, issues.issues, source="matchminer")

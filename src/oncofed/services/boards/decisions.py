@@ -7,6 +7,7 @@ services/prescreen); not-proposed reasons reach trial managers as screen failure
 from __future__ import annotations
 
 from dataclasses import dataclass
+from gettext import ngettext
 from typing import Any
 
 from sqlalchemy import delete, select
@@ -77,14 +78,24 @@ def _check_choices(
     missing = [t for t in card if t not in by_trial]
     if missing:
         raise InputError(
-            f"no decision for candidate trial(s) {', '.join(missing)}",
+            ngettext(
+                "no decision for candidate trial %(trials)s",
+                "no decision for candidate trials %(trials)s",
+                len(missing),
+            )
+            % {"trials": ", ".join(missing)},
             field="trials",
             fix="mark each candidate trial proposed, or not proposed with a reason",
         )
     proposed = [t for t, ch in by_trial.items() if ch.proposed]
     if proposed and "trial" not in settings:
         raise InputError(
-            f"trial(s) {', '.join(proposed)} proposed but the setting 'trial' is not ticked",
+            ngettext(
+                "trial %(trials)s proposed but the setting 'trial' is not ticked",
+                "trials %(trials)s proposed but the setting 'trial' is not ticked",
+                len(proposed),
+            )
+            % {"trials": ", ".join(proposed)},
             field="settings",
             fix="tick 'trial' in the setting",
         )

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from gettext import ngettext
 from pathlib import Path
 from typing import Any
 
@@ -111,7 +112,8 @@ def _check_columns(con: Any, relation_sql: str, source: str) -> None:
     missing = [c for c in COLUMNS if c not in names]
     if missing:
         raise InputError(
-            f"missing column(s) {', '.join(missing)}",
+            ngettext("missing column %(columns)s", "missing columns %(columns)s", len(missing))
+            % {"columns": ", ".join(missing)},
             file=source,
             field=missing[0],
             fix=f"the header must hold {', '.join(COLUMNS)} (detail and value may be empty)",

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import tempfile
 from datetime import date
+from gettext import ngettext
 from pathlib import Path
 from typing import Any
 
@@ -57,7 +58,8 @@ def register_events(spark: Any, path: Path | str) -> int:
     missing = [c for c in COLUMNS if c not in df.columns]
     if missing:
         raise InputError(
-            f"missing column(s) {', '.join(missing)}",
+            ngettext("missing column %(columns)s", "missing columns %(columns)s", len(missing))
+            % {"columns": ", ".join(missing)},
             file=str(path),
             field=missing[0],
             fix=f"the file must hold {', '.join(COLUMNS)}",

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from gettext import ngettext
 from pathlib import Path
 from typing import Any
 
@@ -215,7 +216,9 @@ def import_milestones(
         report.rejected.sort(key=lambda r: r.line)  # in file order
         if strict and report.rejected:
             raise InputError(
-                f"{len(report.rejected)} row(s) refused; nothing was imported (--strict): {report.rejected[0]}",
+                ngettext("%(num)s row refused", "%(num)s rows refused", len(report.rejected))
+                % {"num": len(report.rejected)}
+                + f"; nothing was imported (--strict): {report.rejected[0]}",
                 file=source,
                 fix="correct the rows named above, or import without --strict to keep the good rows",
             )

@@ -10,6 +10,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date
+from gettext import ngettext
 from pathlib import Path
 from typing import Any
 
@@ -65,8 +66,11 @@ def import_payroll(
     n_rows = len(good) + len({r.line for r in rejects})
     report = StaffImportReport(centre_id, source, as_of, n_rows, 0, rejects)
     if rejects and not partial:
+        n_bad = len({r.line for r in rejects})
         raise InputError(
-            f"{len(rejects)} problem(s) in {len({r.line for r in rejects})} row(s), nothing imported: "
+            ngettext("%(num)s problem", "%(num)s problems", len(rejects)) % {"num": len(rejects)}
+            + ngettext(" in %(num)s row", " in %(num)s rows", n_bad) % {"num": n_bad}
+            + ", nothing imported: "
             + summary(rejects, MAX_REJECTS_SHOWN),
             file=source,
             fix="correct these rows, or import the valid rows only with --partial (the rejects are recorded)",
