@@ -54,6 +54,7 @@ from oncofed.matching.outcomes import (
     cohort_plan,
     compile_plan,
     condition_value,
+    decided_column,
     outcome_column,
     statement,
 )
@@ -544,7 +545,7 @@ def criterion_outcomes(criterion: Criterion, batch: PatientBatch) -> np.ndarray:
         cond = np.broadcast_to(
             np.asarray(condition_value(plan.condition, value, np.minimum), dtype=np.int8), (n,)
         )
-    return outcome_column(plan, holds, cond)
+    return decided_column(plan, outcome_column(plan, holds, cond), value, cond)
 
 
 @dataclass

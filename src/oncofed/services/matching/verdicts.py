@@ -190,6 +190,9 @@ def _assess_pair(
             "outcome": o.outcome.value,
             "evidence": o.sentence,
             **({"cohort": o.criterion.cohort} if o.criterion.cohort else {}),
+            # read as violated: the kinds of reading (matching/trust.py), and whether the policy held it back
+            **({"reading": list(o.reading)} if o.reading else {}),
+            **({"held_back": True} if o.held_back else {}),
         }
         for o in a.outcomes
     ]
@@ -237,12 +240,30 @@ def named_violation(line: dict[str, Any], failing: dict[str, Any] | None) -> boo
     )
 
 
+def named_to_check(line: dict[str, Any], failing: dict[str, Any] | None) -> bool:
+    """Whether the named failing criterion is among the line's criteria to check (`unknown`): a failure
+    the verdict does not exclude but flags, e.g. a reading the decision policy held back."""
+    if not failing:
+        return False
+    quote = _norm(str(failing.get("quote") or ""))
+    section = failing.get("section")
+    return any(
+        c["outcome"] == Outcome.UNKNOWN.value
+        and quote
+        and quote in _norm(c["text"])
+        and (section is None or c["section"] == section)
+        for c in line.get("criteria", [])
+    )
+
+
 def summarise(
     lines: Sequence[dict[str, Any]],
     pairs: Sequence[Pair],
     expected: dict[tuple[str, str], dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """Counts of verdicts and, for labelled pairs, how often the verdict agrees with the label."""
+    """Counts of verdicts and, for labelled pairs, how often the verdict agrees with the label; with
+    `expected`, failures excluded with the named criterion violated, and failures flagged (excluded,
+    or the named criterion among those to check)."""
     verdicts = {v.value: 0 for v in TrialVerdict}
     for line in lines:
         verdicts[line["verdict"]] += 1
@@ -270,4 +291,12 @@ def summarise(
                 )
             )
             out["excluded_with_named_criterion"] = named
+            out["excluded_flagged"] = sum(
+                1
+                for ln, p in excl
+                if ln["verdict"] == "excluded"
+                or named_to_check(
+                    ln, (expected.get((p.query_id, p.corpus_id)) or {}).get("failing_criterion")
+                )
+            )
     return out
