@@ -193,7 +193,8 @@ def write_table(table: dict[str, dict[str, Any]], sets: Sequence[str], path: Pat
         "measured by benchmarks/verdicts_trust.py on the engine without the policy; regenerate with: "
         + COMMAND,
         "rule": RULE,
-        "right": "named criterion on a one-criterion failure pair; a cancer-type line on an off-topic pair",
+        "right": "the named criterion on a one-criterion failure pair; the cancer-type reading of a line "
+        "violated on an off-topic pair (a trial of another disease)",
         "wrong": "any violation on an eligible pair; another criterion on a failure pair",
         "sets": list(sets),
         "day": DAY.isoformat(),
