@@ -15,6 +15,8 @@ from oncofed.domain import Atom, Criterion, Fact, Outcome, PatientProfile, Prove
 from oncofed.matching import trust
 from oncofed.matching.assess import assess_trial
 from oncofed.matching.evaluate import evaluate_criteria
+from oncofed.matching.outcomes import EXCLUDED, UNSURE
+from oncofed.matching.vectorised import PatientBatch, evaluate_trial_over_patients
 from tests.conftest import shared_data
 from tests.verdict_cases import DAY, same_everywhere
 
@@ -126,6 +128,23 @@ def test_a_cohort_of_another_cancer_stays_excluded_and_the_own_cohort_is_chosen(
     held = [o for o in a.outcomes if o.held_back]
     assert [o.criterion.index for o in held] == [3]
     same_under_tables(criteria, [p, patient(primary_cancer="BRCA", ecog=0), patient(primary_cancer="PAAD")])
+
+
+def test_the_score_counts_a_held_back_violation() -> None:
+    """Shown as "probably not met — check", scored as the engine read it: below a plain unknown, as in
+    the strict reading (the ranker's signal; trust.reading), on the vectorised and per-patient paths."""
+    criteria = [inc(NSCLC), inc(ECOG_01, index=2)]
+    read_not_met, not_recorded = patient(primary_cancer="LUAD", ecog=2), patient(primary_cancer="LUAD")
+    batch = PatientBatch.from_profiles([read_not_met, not_recorded], DAY)
+    with trust.using(LUNG):
+        shown = evaluate_trial_over_patients(criteria, batch)
+        assert assess_trial(criteria, read_not_met, DAY).verdict is TrialVerdict.UNKNOWN
+        same_everywhere(criteria, [read_not_met, not_recorded])
+    with trust.strict():
+        strict = evaluate_trial_over_patients(criteria, batch)
+    assert shown.trial_verdict.tolist() == [UNSURE, UNSURE]
+    assert strict.trial_verdict.tolist() == [EXCLUDED, UNSURE]
+    assert shown.score.tolist() == strict.score.tolist() and shown.score[0] < shown.score[1]
 
 
 def same_under_tables(criteria: list[Criterion], profiles: list[PatientProfile]) -> None:

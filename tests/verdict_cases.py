@@ -5,7 +5,7 @@ The class tests check how the engine READS a criterion (met, not met, not applic
 strict decision policy (`strict_reading`, every violation excludes), since the trusted-kinds policy of
 matching/trust.py turns a reading of an untrusted kind into "unknown, to check" whatever the reading;
 the policy itself is tested in tests/test_verdict_policy.py, and `same_everywhere` checks the three
-evaluators agree under both policies."""
+evaluators agree under both policies, on the verdicts shown and on the scores (the engine's full reading)."""
 
 from __future__ import annotations
 
@@ -17,10 +17,11 @@ import pytest
 from oncofed.criteria import parse_eligibility
 from oncofed.domain import Criterion, PatientProfile, Provenance
 from oncofed.matching import trust
-from oncofed.matching.assess import assess_trial, quick_assess
+from oncofed.matching.assess import assess_trial, quick_assess, ranking_assess
 from oncofed.matching.evaluate import compile_plan
 from oncofed.matching.facts import PatientView
 from oncofed.matching.outcomes import OUTCOME_CODE, VERDICTS, cohort_plan
+from oncofed.matching.rank import trial_score
 from oncofed.matching.vectorised import PatientBatch, evaluate_trial_over_patients
 
 DAY = date(2026, 11, 1)
@@ -60,3 +61,7 @@ def _same(criteria: list[Criterion], profiles: list[PatientProfile]) -> None:
         assert int(batch.trial_verdict[j]) == VERDICTS.index(a.verdict)
         fast, verdict = quick_assess(plans, cplan, PatientView.of(p), DAY, {})
         assert (fast.tolist(), verdict) == (codes, VERDICTS.index(a.verdict)), p.primary_cancer
+        # the score: the engine's full reading on both paths (trust.reading), held-back violations counted
+        read, read_verdict = ranking_assess(plans, cplan, PatientView.of(p), DAY, {})
+        inclusion = [plan.inclusion for plan in plans]
+        assert batch.score[j] == trial_score(read.tolist(), inclusion, read_verdict), p.primary_cancer

@@ -27,10 +27,10 @@ from oncofed.domain import Outcome, PatientProfile, Section, Trial, TrialStatus,
 from oncofed.ingest import beir_trec, jsonl
 from oncofed.ingest.errors import RecordError
 from oncofed.ingest.trials.beir import corpus_record_to_trial, eligibility_from
-from oncofed.matching.assess import assess_trial
+from oncofed.matching.assess import assess_trial, ranking_assess
 from oncofed.matching.atoms import AtomResult
 from oncofed.matching.facts import PatientView
-from oncofed.matching.outcomes import OUTCOME_CODE, VERDICTS, compile_plan
+from oncofed.matching.outcomes import cohort_plan, compile_plan
 from oncofed.matching.rank import trial_score
 from oncofed.matching.retrieve import TrialIndex
 from oncofed.services.trials.criteria import criteria_by_trial
@@ -176,10 +176,12 @@ def _assess_pair(
         reason = inputs.corpus_errors.get(p.corpus_id) or f"trial {p.corpus_id!r} is not in the corpus"
         return _line(p, TrialVerdict.NOT_EVALUATED, trial_score([], [], 3), reason=reason, criteria=[])
     cs = criteria.get(trial.id, [])
-    a = assess_trial(cs, view, on, cache, plans.get(trial.id))
-    codes = [OUTCOME_CODE[o.outcome] for o in a.outcomes]
-    inclusion = [o.criterion.section is Section.INCLUSION for o in a.outcomes]
-    score = trial_score(codes, inclusion, VERDICTS.index(a.verdict), relevance.get(trial.id, 0.0))
+    compiled = plans.get(trial.id) or [compile_plan(c) for c in cs]
+    a = assess_trial(cs, view, on, cache, compiled)
+    # the score counts the engine's full reading, as the ranker does (held-back violations too)
+    codes, verdict = ranking_assess(compiled, cohort_plan(compiled), view, on, cache)
+    inclusion = [c.section is Section.INCLUSION for c in cs]
+    score = trial_score(codes.tolist(), inclusion, verdict, relevance.get(trial.id, 0.0))
     extra: dict[str, Any] = {"cohort": a.cohort}
     if a.reason:
         extra["reason"] = a.reason
