@@ -36,7 +36,7 @@ import numpy as np
 from benchmarks.ranking_sets import RankingSet, all_sets
 from benchmarks.ranking_speed import speed
 from benchmarks.report import write_section
-from oncofed.matching.assess import quick_assess
+from oncofed.matching.assess import ranking_assess
 from oncofed.matching.facts import PatientView
 from oncofed.matching.outcomes import EXCLUDED
 from oncofed.matching.pipeline import cohorts_of
@@ -102,7 +102,7 @@ def extract(s: RankingSet) -> tuple[list[Query], object]:
         elig = []
         for i in pos:
             e = index.entries[i]
-            codes, verdict = quick_assess(e.plans, cohorts_of(index, i), view, DAY, cache)
+            codes, verdict = ranking_assess(e.plans, cohorts_of(index, i), view, DAY, cache)
             elig.append(eligibility_of(codes.tolist(), e.inclusion, e.decisive, excluded=verdict == EXCLUDED))
         ids = [index.entries[i].trial.id for i in pos]
         judged = s.qrels[qid]

@@ -167,6 +167,10 @@ def near_miss_items(
             c["outcome"] == "violated" and quote and quote in _norm(c["text"]) and c["section"] == section
             for c in line.get("criteria", [])
         )
+        to_check = any(  # the named criterion among those to check (e.g. held back: matching/trust.py)
+            c["outcome"] == "unknown" and quote and quote in _norm(c["text"]) and c["section"] == section
+            for c in line.get("criteria", [])
+        )
         items.append(
             {
                 "trial": e["corpus-id"],
@@ -175,6 +179,7 @@ def near_miss_items(
                 "label": e["label"],
                 "excluded": line["verdict"] == "excluded",
                 "named": line["verdict"] == "excluded" and named,
+                "flagged": line["verdict"] == "excluded" or to_check,
             }
         )
     return items
@@ -187,6 +192,10 @@ def rates(items: Sequence[dict[str, Any]]) -> dict[str, float]:
         "eligible_kept": sum(not i["excluded"] for i in elig) / len(elig) if elig else float("nan"),
         "failure_named": sum(i["named"] for i in fail) / len(fail) if fail else float("nan"),
         "failure_excluded": sum(i["excluded"] for i in fail) / len(fail) if fail else float("nan"),
+        # excluded, or the named criterion among those to check: the failure reaches a person's eyes
+        "failure_flagged": sum(i.get("flagged", i["excluded"]) for i in fail) / len(fail)
+        if fail
+        else float("nan"),
     }
     out["balanced"] = (out["eligible_kept"] + out["failure_excluded"]) / 2
     return out
@@ -366,6 +375,11 @@ def _body(runs: dict[str, dict[str, Any]]) -> str:
             "≥ 80 %",
         ),
         ("failure_excluded", "near-miss set: failures excluded (any criterion)", ""),
+        (
+            "failure_flagged",
+            "near-miss set: failures flagged (excluded, or the named criterion to check)",
+            "",
+        ),
         ("balanced", "balanced accuracy (eligible not excluded, failure excluded)", ""),
     ):
         rows.append(

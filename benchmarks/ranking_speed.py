@@ -74,7 +74,7 @@ def _pct(values: list[float], q: float) -> float:
 
 def _stages(index: Any, queries: Sequence[Any], day: Any) -> dict[str, list[float]]:
     """CPU of each stage of a cold query, run one after the other in this thread."""
-    from oncofed.matching.assess import assess_trial, quick_assess
+    from oncofed.matching.assess import assess_trial, ranking_assess
     from oncofed.matching.facts import PatientView
     from oncofed.matching.pipeline import DEFAULT_CANDIDATES, cohorts_of
     from oncofed.matching.ranking.dense import SentenceCache
@@ -101,7 +101,7 @@ def _stages(index: Any, queries: Sequence[Any], day: Any) -> dict[str, list[floa
         times.append(time.process_time() - c)
         c = time.process_time()
         for i in pos:
-            quick_assess(index.entries[i].plans, cohorts_of(index, i), view, day, memo)
+            ranking_assess(index.entries[i].plans, cohorts_of(index, i), view, day, memo)
         times.append(time.process_time() - c)
         c = time.process_time()
         dense.query(patient_text(p, day))  # kept in memory: `relevance` reads it back

@@ -88,6 +88,7 @@ def blind_body(
             ("eligible_kept", f"eligible notes not excluded ({n_elig})", "≥ 90 %"),
             ("failure_named", f"failures excluded with the named criterion violated ({n_fail})", "≥ 80 %"),
             ("failure_excluded", "failures excluded (any criterion)", ""),
+            ("failure_flagged", "failures flagged (excluded, or the named criterion to check)", ""),
             ("balanced", "balanced accuracy", ""),
         )
     ]

@@ -10,6 +10,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from oncofed.cli import app
+from oncofed.matching import trust
 
 TRIAL = {
     "_id": "NCT-A",
@@ -48,9 +49,12 @@ def _lines(tmp: Path) -> dict[tuple[str, str], dict]:  # type: ignore[type-arg]
     return {(r["query-id"], r["corpus-id"]): r for r in rows}
 
 
+PAIRS = "fit\tNCT-A\t2\nhiv\tNCT-A\t1\nfit\tNCT-T\t0\nfit\tNCT-E\t0\nfit\tNCT-404\t0\nghost\tNCT-A\t0\nempty\tNCT-A\t0\n"
+
+
 def test_one_line_per_pair_with_verdict_score_and_plain_criteria(tmp_path: Path) -> None:
-    pairs = "fit\tNCT-A\t2\nhiv\tNCT-A\t1\nfit\tNCT-T\t0\nfit\tNCT-E\t0\nfit\tNCT-404\t0\nghost\tNCT-A\t0\nempty\tNCT-A\t0\n"
-    result = CliRunner().invoke(app, [*_files(tmp_path, pairs), "--json"])
+    # --strict: every criterion read as not met excludes (the decision policy: the next test)
+    result = CliRunner().invoke(app, [*_files(tmp_path, PAIRS), "--json", "--strict"])
     assert result.exit_code == 0, result.output
     lines = _lines(tmp_path)
     assert len(lines) == 7
@@ -76,6 +80,25 @@ def test_one_line_per_pair_with_verdict_score_and_plain_criteria(tmp_path: Path)
     summary = json.loads(result.stdout.strip().splitlines()[-1])
     assert summary["eligible_pairs"] == 1 and summary["excluded_pairs"] == 1
     assert summary["excluded_caught"] == 1 and summary["eligible_not_excluded"] == 1
+
+
+def test_by_default_only_trusted_kinds_of_reading_exclude(tmp_path: Path) -> None:
+    """The HIV exclusion is read as applying in both runs; without --strict it excludes only if its kind
+    of reading (exclusion:infection) is in the shipped table, else it is "unknown", held back, to check."""
+    result = CliRunner().invoke(app, [*_files(tmp_path, PAIRS), "--json"])
+    assert result.exit_code == 0, result.output
+    hiv = _lines(tmp_path)[("hiv", "NCT-A")]
+    line = next(c for c in hiv["criteria"] if "HIV" in c["text"] and c["section"] == "exclusion")
+    assert line["reading"] == ["exclusion:infection"]
+    summary = json.loads(result.stdout.strip().splitlines()[-1])
+    assert summary["policy"] == "trusted kinds"
+    if "exclusion:infection" in trust.shipped():
+        assert hiv["verdict"] == "excluded" and line["outcome"] == "violated" and "held_back" not in line
+    else:
+        assert hiv["verdict"] == "unknown" and line["outcome"] == "unknown" and line["held_back"] is True
+        assert line["evidence"].startswith("Read as applying: ") and "HIV" in line["evidence"]
+        assert line["evidence"].endswith("This kind of reading excludes no patient on its own: check it.")
+        assert summary["excluded_caught"] == 0 and summary["eligible_not_excluded"] == 1
 
 
 def test_malformed_files_name_the_line_and_exit_non_zero(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from oncofed.cli import app
+from oncofed.matching import trust
 
 TRIAL = {
     "_id": "NCT0000FR1",
@@ -45,11 +46,13 @@ def test_parallel_sets_get_the_same_verdicts(tmp_path: Path) -> None:
         "E": "Patiente de 58 ans, cancer du sein métastatique (foie). PS OMS 1. Pas de métastase cérébrale. VIH négatif.",
         "F": "Patiente de 58 ans, cancer du sein métastatique (foie). PS OMS 3. Pas de métastase cérébrale. VIH négatif.",
     })  # fmt: skip
-    result = CliRunner().invoke(
-        app,
-        ["eval", "parallel", "--english", str(tmp_path / "en"), "--other", str(tmp_path / "fr"),
-         "--corpus", str(tmp_path / "corpus.jsonl"), "--out", str(tmp_path / "out"), "--json"],
-    )  # fmt: skip
+    # strict decision policy (matching/trust.py): the ECOG 3 reading excludes in both languages
+    with trust.strict():
+        result = CliRunner().invoke(
+            app,
+            ["eval", "parallel", "--english", str(tmp_path / "en"), "--other", str(tmp_path / "fr"),
+             "--corpus", str(tmp_path / "corpus.jsonl"), "--out", str(tmp_path / "out"), "--json"],
+        )  # fmt: skip
     assert result.exit_code == 0, result.output
     summary = json.loads(result.output.strip().splitlines()[-1])
     assert summary["parallel_pairs"] == 2 and summary["same_verdict"] == 2

@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from oncofed.domain import Atom, Criterion, Fact, PatientProfile, Section, Trial
+from oncofed.matching import trust
 from oncofed.matching.features import FEATURE_VERSION, FeatureBatch, LazyViews, features_of
 from oncofed.matching.vectorised import PatientBatch, evaluate_trial_over_patients
 from oncofed.services.network.centres import network_centres
@@ -109,22 +110,27 @@ def test_version_is_stable_text() -> None:
 
 def test_labs_outside_the_vocabulary_go_through_the_flat_list(profiles: list[PatientProfile]) -> None:
     """An analyte not in labs.tsv (kept in the JSON list, not the float64 block) is read the same way."""
-    chosen = []
-    for k, p in enumerate(profiles[:30]):
-        extra = [
-            Fact("lab", "ldh", value=150.0 + 40 * (k % 5), when=date(2026, 10, 1), attributes={"uln": 250})
-        ]
-        if k % 3 == 0:
-            extra.append(Fact("lab", "ldh", value=900.0, when=date(2026, 10, 20)))  # latest wins, default ULN
-        chosen.append(dataclasses.replace(p, facts=[*p.facts, *extra]))
-    odd = Criterion(
-        Section.INCLUSION,
-        0,
-        "LDH <= 1.5 x ULN and ANC >= 1.5",
-        atoms=(Atom("lab", "<=", 1.5, unit="x ULN", code="ldh"), Atom("lab", ">=", 1.5, code="anc")),
-    )
-    stored = _feature_batch(chosen)
-    assert any(features_of(p).labs for p in chosen)
-    want = evaluate_trial_over_patients([odd], PatientBatch.from_profiles(chosen, DAY)).verdicts
-    assert np.array_equal(evaluate_trial_over_patients([odd], stored).verdicts, want)
-    assert set(np.unique(want)) >= {0, 2}  # the atoms decide both ways on these patients
+    with trust.strict():  # strict: the atoms decide both ways (0 = violated)
+        chosen = []
+        for k, p in enumerate(profiles[:30]):
+            extra = [
+                Fact(
+                    "lab", "ldh", value=150.0 + 40 * (k % 5), when=date(2026, 10, 1), attributes={"uln": 250}
+                )
+            ]
+            if k % 3 == 0:
+                extra.append(
+                    Fact("lab", "ldh", value=900.0, when=date(2026, 10, 20))
+                )  # latest wins, default ULN
+            chosen.append(dataclasses.replace(p, facts=[*p.facts, *extra]))
+        odd = Criterion(
+            Section.INCLUSION,
+            0,
+            "LDH <= 1.5 x ULN and ANC >= 1.5",
+            atoms=(Atom("lab", "<=", 1.5, unit="x ULN", code="ldh"), Atom("lab", ">=", 1.5, code="anc")),
+        )
+        stored = _feature_batch(chosen)
+        assert any(features_of(p).labs for p in chosen)
+        want = evaluate_trial_over_patients([odd], PatientBatch.from_profiles(chosen, DAY)).verdicts
+        assert np.array_equal(evaluate_trial_over_patients([odd], stored).verdicts, want)
+        assert set(np.unique(want)) >= {0, 2}  # the atoms decide both ways on these patients

@@ -9,6 +9,7 @@ import numpy as np
 from sqlalchemy import select, update
 
 from oncofed.domain import Actor, Atom, Criterion, Fact, Section
+from oncofed.matching import trust
 from oncofed.matching.assess import assess_trial
 from oncofed.matching.features import FeatureBatch, features_of
 from oncofed.matching.outcomes import OUTCOME_CODE
@@ -65,48 +66,57 @@ def test_other_code_version_or_unhashed_record_is_recomputed(db: Database) -> No
 
 def test_prescreen_through_the_index_equals_the_per_patient_evaluator(db: Database) -> None:
     """The real engine (criteria parser + vectorised evaluator over stored features), end to end."""
-    a, _ = build_network(db)
-    refresh_prescreen(db, TRIAL_ID, a, nurse(a))
-    update_patient(db, "A-2", ecog=2)  # incremental pass: features recomputed for this record only
-    refresh_prescreen(db, TRIAL_ID, a, nurse(a))
-    with db.session() as s:
-        trial = TrialRepository(s).get(TRIAL_ID)
-        criteria = trial_criteria(trial)
-        repo = PatientRepository(s, Actor.system())
-        stored = {r.patient_id: r for r in s.scalars(select(PrescreenResultRow))}
-        assert set(stored) == {"A-1", "A-2", "A-3", "A-4", "A-5"}
-        for pid, row in stored.items():
-            want = "".join(
-                str(OUTCOME_CODE[o.outcome])
-                for o in assess_trial(criteria, repo.get(pid), date.today()).outcomes
-            )
-            assert row.verdicts == want, pid
-    listed = {c.patient_id: c for c in prescreen_list(db, TRIAL_ID, a, nurse(a), refresh=False).candidates}
-    assert listed["A-2"].eligibility == "not_eligible" and any("ECOG" in b for b in listed["A-2"].blocking)
+    with trust.strict():  # strict: ECOG 2 read as not met makes A-2 not eligible
+        a, _ = build_network(db)
+        refresh_prescreen(db, TRIAL_ID, a, nurse(a))
+        update_patient(db, "A-2", ecog=2)  # incremental pass: features recomputed for this record only
+        refresh_prescreen(db, TRIAL_ID, a, nurse(a))
+        with db.session() as s:
+            trial = TrialRepository(s).get(TRIAL_ID)
+            criteria = trial_criteria(trial)
+            repo = PatientRepository(s, Actor.system())
+            stored = {r.patient_id: r for r in s.scalars(select(PrescreenResultRow))}
+            assert set(stored) == {"A-1", "A-2", "A-3", "A-4", "A-5"}
+            for pid, row in stored.items():
+                want = "".join(
+                    str(OUTCOME_CODE[o.outcome])
+                    for o in assess_trial(criteria, repo.get(pid), date.today()).outcomes
+                )
+                assert row.verdicts == want, pid
+        listed = {
+            c.patient_id: c for c in prescreen_list(db, TRIAL_ID, a, nurse(a), refresh=False).candidates
+        }
+        assert listed["A-2"].eligibility == "not_eligible" and any(
+            "ECOG" in b for b in listed["A-2"].blocking
+        )
 
 
 def test_stored_lab_block_round_trips_on_both_databases(db: Database) -> None:
     """The float64 lab block (LargeBinary) read back from the store gives the evaluator's lab verdicts."""
-    a, _ = build_network(db)
-    update_patient(
-        db,
-        "A-1",
-        facts=[Fact("lab", "anc", value=2.0, when=date(2026, 10, 1)), Fact("lab", "bilirubin", value=1.0)],
-    )
-    update_patient(db, "A-2", facts=[Fact("lab", "anc", value=0.9, when=date(2026, 10, 1))])
-    atoms = (Atom("lab", ">=", 1.5, code="anc"), Atom("lab", "<=", 1.5, unit="x ULN", code="bilirubin"))
-    criteria = [Criterion(Section.INCLUSION, k, a.code or "", atoms=(a,)) for k, a in enumerate(atoms)]
-    with db.session() as s:
-        index = MatchIndex(s, research_actor(nurse(a)))
-        data = index.read(centre_id=a)
-        batch = FeatureBatch.from_columns(
-            data.ids, data.columns, lambda idx: index.profiles([data.ids[i] for i in idx]), DAY
+    with trust.strict():  # strict: ANC 0.9 read as not met (0)
+        a, _ = build_network(db)
+        update_patient(
+            db,
+            "A-1",
+            facts=[
+                Fact("lab", "anc", value=2.0, when=date(2026, 10, 1)),
+                Fact("lab", "bilirubin", value=1.0),
+            ],
         )
-        profiles = index.profiles(data.ids)
-    got = evaluate_trial_over_patients(criteria, batch).verdicts
-    want = evaluate_trial_over_patients(criteria, PatientBatch.from_profiles(profiles, DAY)).verdicts
-    assert np.array_equal(got, want)
-    by_id = dict(zip(data.ids, got.T.tolist(), strict=True))
-    assert (
-        by_id["A-1"] == [2, 2] and by_id["A-2"][0] == 0
-    )  # ANC 2.0 met, 0.9 not; bilirubin 1.0 <= 1.5 x 1.2 (default ULN)
+        update_patient(db, "A-2", facts=[Fact("lab", "anc", value=0.9, when=date(2026, 10, 1))])
+        atoms = (Atom("lab", ">=", 1.5, code="anc"), Atom("lab", "<=", 1.5, unit="x ULN", code="bilirubin"))
+        criteria = [Criterion(Section.INCLUSION, k, a.code or "", atoms=(a,)) for k, a in enumerate(atoms)]
+        with db.session() as s:
+            index = MatchIndex(s, research_actor(nurse(a)))
+            data = index.read(centre_id=a)
+            batch = FeatureBatch.from_columns(
+                data.ids, data.columns, lambda idx: index.profiles([data.ids[i] for i in idx]), DAY
+            )
+            profiles = index.profiles(data.ids)
+        got = evaluate_trial_over_patients(criteria, batch).verdicts
+        want = evaluate_trial_over_patients(criteria, PatientBatch.from_profiles(profiles, DAY)).verdicts
+        assert np.array_equal(got, want)
+        by_id = dict(zip(data.ids, got.T.tolist(), strict=True))
+        assert (
+            by_id["A-1"] == [2, 2] and by_id["A-2"][0] == 0
+        )  # ANC 2.0 met, 0.9 not; bilirubin 1.0 <= 1.5 x 1.2 (default ULN)

@@ -9,6 +9,11 @@ import pytest
 from oncofed.domain import Atom, Criterion, Fact, Outcome, PatientProfile, Provenance, Section
 from oncofed.matching.evaluate import AtomEvidence, evaluate_atom, evaluate_criteria
 from oncofed.matching.facts import PatientView
+from tests.verdict_cases import strict_reading  # noqa: F401  (fixture: the reading, before the decision policy)
+
+# how the evaluator reads each atom and criterion: the strict policy (every violation excludes); the
+# decision policy on top of it is tested in tests/test_verdict_policy.py
+pytestmark = pytest.mark.usefixtures("strict_reading")
 
 DAY = date(2026, 11, 1)
 SRC = Provenance("fhir", "Observation/42")

@@ -21,6 +21,7 @@ from oncofed.domain import (
     TrialStatus,
     TrialVerdict,
 )
+from oncofed.matching import trust
 from oncofed.matching.outcomes import EXCLUDED, NOT_APPLICABLE, SATISFIED, UNDECIDED, VIOLATED
 from oncofed.matching.pipeline import match_patient
 from oncofed.matching.rank import trial_score, what_to_check
@@ -114,11 +115,12 @@ def test_hard_filters_on_age_sex_and_cancer_type() -> None:
 
 
 def test_violated_exclusion_ranks_below_only_unknowns_and_eligible_first() -> None:
-    idx = index([trial("T-EXCL"), trial("T-UNK"), trial("T-OK")])
-    report = match_patient(idx, lung_patient(), day=DAY)
-    assert [r.trial.id for r in report.results] == ["T-OK", "T-UNK", "T-EXCL"]
-    assert [r.match.verdict.value for r in report.results] == ["eligible", "unknown", "excluded"]
-    assert report.checks and "KRAS" in report.checks[0].check and report.checks[0].trial_ids == ["T-UNK"]
+    with trust.strict():  # an excluded trial ranks last (strict: every violation excludes)
+        idx = index([trial("T-EXCL"), trial("T-UNK"), trial("T-OK")])
+        report = match_patient(idx, lung_patient(), day=DAY)
+        assert [r.trial.id for r in report.results] == ["T-OK", "T-UNK", "T-EXCL"]
+        assert [r.match.verdict.value for r in report.results] == ["eligible", "unknown", "excluded"]
+        assert report.checks and "KRAS" in report.checks[0].check and report.checks[0].trial_ids == ["T-UNK"]
 
 
 def test_nearest_recruiting_site_is_chosen_by_distance_not_list_order() -> None:

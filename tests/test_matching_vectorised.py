@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from oncofed.domain import Actor, Atom, Criterion, PatientProfile, Role, Section
+from oncofed.matching import trust
 from oncofed.matching.assess import assess_trial
 from oncofed.matching.outcomes import OUTCOME_CODE, VERDICTS
 from oncofed.matching.vectorised import PatientBatch, evaluate_trial_over_patients
@@ -154,18 +155,19 @@ def test_vectorised_outcomes_equal_scalar_outcomes(profiles: list[PatientProfile
 
 
 def test_per_patient_summaries(profiles: list[PatientProfile]) -> None:
-    batch = PatientBatch.from_profiles(profiles, DAY)
-    crit = [
-        c(INC, Atom("age", ">=", 18.0)),
-        c(INC, Atom("ecog", "<=", 1)),
-        c(EXC, Atom("infection", "present", code="hiv")),
-    ]
-    r = evaluate_trial_over_patients(crit, batch)
-    assert (r.met + r.not_met + r.unknown == 3).all()  # no condition, no cohort: nothing not applicable
-    ecog = np.array([p.ecog for p in profiles])
-    assert not r.possible[ecog > 1].any()
-    assert (r.score[ecog > 1] < 0).all()
-    assert not r.eligible.any()  # nobody has an HIV status recorded negative: the exclusion stays unknown
+    with trust.strict():  # the reading: ECOG 2 read as not met excludes (strict)
+        batch = PatientBatch.from_profiles(profiles, DAY)
+        crit = [
+            c(INC, Atom("age", ">=", 18.0)),
+            c(INC, Atom("ecog", "<=", 1)),
+            c(EXC, Atom("infection", "present", code="hiv")),
+        ]
+        r = evaluate_trial_over_patients(crit, batch)
+        assert (r.met + r.not_met + r.unknown == 3).all()  # no condition, no cohort: nothing not applicable
+        ecog = np.array([p.ecog for p in profiles])
+        assert not r.possible[ecog > 1].any()
+        assert (r.score[ecog > 1] < 0).all()
+        assert not r.eligible.any()  # nobody has an HIV status recorded negative: the exclusion stays unknown
 
 
 def test_research_actors_never_see_objecting_patients(db: Database) -> None:

@@ -5,11 +5,16 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from oncofed.criteria import parse_eligibility
 from oncofed.domain import Criterion, Fact, Outcome, PatientProfile, Provenance, TrialVerdict
 from oncofed.matching.assess import TrialAssessment, assess_trial
 from oncofed.matching.outcomes import OUTCOME_CODE, VERDICTS
 from oncofed.matching.vectorised import PatientBatch, evaluate_trial_over_patients
+from tests.verdict_cases import strict_reading  # noqa: F401  (fixture: the reading, before the decision policy)
+
+pytestmark = pytest.mark.usefixtures("strict_reading")
 
 DAY = date(2026, 11, 1)
 SRC = Provenance("test")

@@ -9,12 +9,22 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from oncofed.criteria import parse_eligibility
 from oncofed.criteria.segment import segment
 from oncofed.criteria.structure import CONTRADICTED
 from oncofed.domain import Fact, Outcome, PatientProfile, Section, TrialVerdict
 from oncofed.matching.assess import assess_trial
-from tests.verdict_cases import DAY, SRC, parse, same_everywhere
+from tests.verdict_cases import (
+    DAY,
+    SRC,
+    parse,
+    same_everywhere,
+    strict_reading,  # noqa: F401  (fixture: the reading, before the decision policy)
+)
+
+pytestmark = pytest.mark.usefixtures("strict_reading")
 
 
 def patient(cancer: str, *facts: Fact) -> PatientProfile:

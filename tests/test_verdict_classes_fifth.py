@@ -4,8 +4,13 @@ folds (line numbers written "2L", "L2", "third-line" ...), each on small cases w
 
 from __future__ import annotations
 
+import pytest
+
 from oncofed.domain import Outcome
 from tests.test_verdict_classes_fourth import note, outcome, parse, same_in_batch
+from tests.verdict_cases import strict_reading  # noqa: F401  (fixture: the reading, before the decision policy)
+
+pytestmark = pytest.mark.usefixtures("strict_reading")
 
 
 def _lines(text: str) -> dict[str, int | None]:

@@ -4,11 +4,16 @@ written for the class (not copied from the dev set), also run through the vector
 
 from __future__ import annotations
 
+import pytest
+
 from oncofed.domain import Criterion, Outcome, PatientProfile, TrialVerdict
 from oncofed.matching.assess import TrialAssessment, assess_trial
 from oncofed.services.matching.verdicts import note_day
 from tests.test_verdict_classes_notes import DAY, note, outcome, parse
 from tests.test_verdict_classes_notes import same_in_batch as same_in_batch_on
+from tests.verdict_cases import strict_reading  # noqa: F401  (fixture: the reading, before the decision policy)
+
+pytestmark = pytest.mark.usefixtures("strict_reading")
 
 
 def assess(criteria: list[Criterion], p: PatientProfile) -> TrialAssessment:

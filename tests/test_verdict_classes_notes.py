@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from oncofed.criteria import parse_eligibility
 from oncofed.domain import Criterion, Outcome, PatientProfile, TrialVerdict
 from oncofed.ingest.patients.notes import extract
@@ -14,6 +16,9 @@ from oncofed.matching.assess import assess_trial
 from oncofed.matching.outcomes import OUTCOME_CODE, VERDICTS, cohort_plan, compile_plan
 from oncofed.matching.vectorised import PatientBatch, evaluate_trial_over_patients
 from oncofed.services.matching.verdicts import note_day
+from tests.verdict_cases import strict_reading  # noqa: F401  (fixture: the reading, before the decision policy)
+
+pytestmark = pytest.mark.usefixtures("strict_reading")
 
 DAY = date(2026, 12, 1)
 

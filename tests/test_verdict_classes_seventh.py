@@ -11,6 +11,9 @@ from oncofed.criteria import parse_eligibility
 from oncofed.criteria.vocab import find_cancer_types
 from oncofed.domain import Outcome, Section
 from tests.test_verdict_classes_fourth import assess, note, outcome, parse, same_in_batch
+from tests.verdict_cases import strict_reading  # noqa: F401  (fixture: the reading, before the decision policy)
+
+pytestmark = pytest.mark.usefixtures("strict_reading")
 
 
 def _atoms(text: str, section: Section = Section.INCLUSION) -> list[tuple[str, str | None, str, object]]:

@@ -4,9 +4,14 @@ evaluator."""
 
 from __future__ import annotations
 
+import pytest
+
 from oncofed.criteria import parse_eligibility
 from oncofed.domain import Outcome, Section
 from tests.test_verdict_classes_fourth import note, outcome, parse, same_in_batch
+from tests.verdict_cases import strict_reading  # noqa: F401  (fixture: the reading, before the decision policy)
+
+pytestmark = pytest.mark.usefixtures("strict_reading")
 
 
 def _atoms(text: str, section: Section = Section.EXCLUSION) -> list[tuple[str, str | None, str, object]]:

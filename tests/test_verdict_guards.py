@@ -6,9 +6,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+
 from oncofed.criteria.coverage import names_scope, unread_clause, unread_qualifiers
 from oncofed.domain import Criterion, Outcome, TrialVerdict
 from tests.test_verdict_classes_fourth import assess, note, outcome, parse, same_in_batch
+from tests.verdict_cases import strict_reading  # noqa: F401  (fixture: the reading, before the decision policy)
+
+pytestmark = pytest.mark.usefixtures("strict_reading")
 
 
 def _criterion(criteria: list[Criterion], words: str) -> Criterion:

@@ -14,7 +14,15 @@ import pytest
 from oncofed.domain import Criterion, Fact, Outcome, PatientProfile, TrialVerdict
 from oncofed.matching.assess import TrialAssessment, assess_trial
 from oncofed.matching.numeric import compare, lab_threshold
-from tests.verdict_cases import DAY, SRC, parse, same_everywhere
+from tests.verdict_cases import (
+    DAY,
+    SRC,
+    parse,
+    same_everywhere,
+    strict_reading,  # noqa: F401  (fixture: the reading, before the decision policy)
+)
+
+pytestmark = pytest.mark.usefixtures("strict_reading")
 
 
 def patient(cancer: str, *facts: Fact) -> PatientProfile:

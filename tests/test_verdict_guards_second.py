@@ -5,12 +5,16 @@ any verdict set), also run through the vectorised evaluator."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from oncofed.criteria.extract import age_atoms
 from oncofed.domain import Outcome, TrialVerdict
 from tests.test_verdict_classes_fourth import assess, note, outcome, parse, same_in_batch
+from tests.verdict_cases import strict_reading  # noqa: F401  (fixture: the reading, before the decision policy)
+
+pytestmark = pytest.mark.usefixtures("strict_reading")
 
 # --- 1. age ranges in words --------------------------------------------------------------------
 

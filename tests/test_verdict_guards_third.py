@@ -14,6 +14,9 @@ from oncofed.criteria.coverage import names_scope
 from oncofed.criteria.vocab import find_cancer_types
 from oncofed.domain import Outcome
 from tests.test_verdict_classes_fourth import note, outcome, parse, same_in_batch
+from tests.verdict_cases import strict_reading  # noqa: F401  (fixture: the reading, before the decision policy)
+
+pytestmark = pytest.mark.usefixtures("strict_reading")
 
 # --- 1. an exclusion whose only atom is its exception ---------------------------------------------
 

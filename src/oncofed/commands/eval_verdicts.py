@@ -29,12 +29,19 @@ def verdicts_cmd(
     ),
     day: str = typer.Option("", help="Evaluate as of this day (YYYY-MM-DD); default today."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+    strict: bool = typer.Option(
+        False,
+        "--strict",
+        help="Strict verdicts: every criterion read as not met excludes (default: only kinds of reading "
+        "proven reliable exclude; the others are 'unknown, to check').",
+    ),
 ) -> None:
     """One verdict per pair (eligible / excluded / unknown / not_evaluated) with a score and every
     criterion's outcome and plain evidence; with labels in --pairs, a summary of agreement."""
     from rich.table import Table
 
     from oncofed.commands.common import console, progress_bar
+    from oncofed.matching import trust
     from oncofed.services.matching import verdicts as V
 
     try:
@@ -44,12 +51,13 @@ def verdicts_cmd(
     if expected is not None and not expected.is_file():
         raise InputError("file not found", file=str(expected), fix="give the dev set's expected.jsonl")
     inputs = V.load_inputs(queries, corpus, pairs)
-    with progress_bar() as bar:
+    with progress_bar() as bar, trust.strict(strict):
         task = bar.add_task("verdicts", total=len(inputs.pairs))
         lines = V.evaluate_pairs(inputs, on, lambda done, total: bar.update(task, completed=done))
     written = V.write_lines(out, lines)
     summary = V.summarise(lines, inputs.pairs, V.read_expected(expected) if expected else None)
     summary["out"] = str(out)
+    summary["policy"] = "strict" if strict else "trusted kinds"
     if as_json:
         print(json.dumps(summary))
         return
@@ -79,6 +87,13 @@ def _rows(s: dict[str, Any]) -> list[tuple[str, str]]:
                 (
                     "excluded pairs excluded with the named criterion violated",
                     _pct(s["excluded_with_named_criterion"], s["excluded_pairs"]),
+                )
+            )
+        if "excluded_flagged" in s:
+            rows.append(
+                (
+                    "excluded pairs flagged (excluded, or the named criterion to check)",
+                    _pct(s["excluded_flagged"], s["excluded_pairs"]),
                 )
             )
         rows.append(("balanced accuracy (excluded vs not)", f"{s['balanced_accuracy']:.3f}"))

@@ -65,6 +65,10 @@ class CriterionOutcome:
     sentence: str = ""
     checks: tuple[str, ...] = ()
     investigator: bool = False
+    # read as violated, but of a kind of reading not trusted to exclude (matching/trust.py): "unknown"
+    held_back: bool = False
+    # read as violated: the kinds of reading that violate it ("inclusion:ecog", matching/trust.py)
+    reading: tuple[str, ...] = ()
 
     @property
     def blocks(self) -> bool:

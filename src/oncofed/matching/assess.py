@@ -1,8 +1,8 @@
 """One trial for one patient: every criterion's outcome, cohorts resolved, and the trial verdict.
 
-`assess_trial` (with evidence, for what is shown) and `quick_assess` (codes only, for ranking many
-candidates) give the same verdict: both resolve cohorts with `outcomes.resolve`, the function the
-vectorised evaluator uses too.
+`assess_trial` (with evidence, for what is shown) and `quick_assess` (codes only) give the same verdict:
+both resolve cohorts with `outcomes.resolve`, the function the vectorised evaluator uses too.
+`ranking_assess` is what the ranker scores: `quick_assess` of the engine's full reading (`trust.reading`).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from datetime import date
 import numpy as np
 
 from oncofed.domain import Atom, Criterion, CriterionOutcome, Outcome, PatientProfile, TrialVerdict
+from oncofed.matching import trust
 from oncofed.matching.atoms import AtomResult
 from oncofed.matching.cancer_lines import other_cancer_lines, resolve_with_cancers
 from oncofed.matching.evaluate import evaluate_atom, evaluate_criterion, quick_outcome, quick_tri
@@ -132,3 +133,17 @@ def quick_assess(
         return np.array(values, dtype=np.int8), verdict
     res = resolve(np.array(values, dtype=np.int8), cplan)
     return res.codes[:, 0], int(res.verdict[0])
+
+
+def ranking_assess(
+    plans: Sequence[Plan],
+    cplan: CohortPlan,
+    view: PatientView,
+    day: date,
+    cache: dict[int, AtomResult],
+) -> tuple[np.ndarray, int]:
+    """The outcome codes and verdict code the ranker scores (`rank.trial_score`): `quick_assess` of the
+    engine's full reading (`trust.reading`: a violation the decision policy holds back from the verdict
+    shown still counts as a violation for the score). `cache` holds atom values only, shared as usual."""
+    with trust.reading():
+        return quick_assess(plans, cplan, view, day, cache)

@@ -29,6 +29,8 @@ from oncofed.matching.outcomes import (
     and_tri,
     compile_plan,
     condition_value,
+    culprits,
+    decided,
     or_tri,
     outcome_code,
     statement,
@@ -128,19 +130,31 @@ def evaluate_criterion(
         return hit
 
     plan = compile_plan(criterion)
-    holds = statement(plan, lambda a: result(a).tri, and_tri, or_tri)
-    cond = int(condition_value(plan.condition, lambda a: result(a).tri, and_tri)) if plan.condition else None
-    code = outcome_code(plan, int(holds), cond)
+
+    def tri(atom: Atom) -> int:
+        return result(atom).tri
+
+    holds = statement(plan, tri, and_tri, or_tri)
+    cond = int(condition_value(plan.condition, tri, and_tri)) if plan.condition else None
+    raw = outcome_code(plan, int(holds), cond)
+    code = decided(plan, raw, tri, cond)
     evidence = [_evidence(a, result(a), "statement", view) for a in criterion.atoms]
     for a in criterion.atoms:
         evidence += [_evidence(c, result(c), "atom_condition", view) for c in a.condition]
     evidence += [_evidence(c, result(c), "condition", view) for c in criterion.condition]
     when = " and ".join(f"“{c.text}”" for c in criterion.condition if c.text)
     text, checks = sentence(plan.inclusion, code, evidence, plan.investigator, f"if {when}" if when else "")
-    if (plan.guarded or plan.capped) and code != VIOLATED and _unguarded(plan, result, cond) == VIOLATED:
+    held_back = raw == VIOLATED and code != VIOLATED
+    if held_back:  # the decision policy (matching/trust.py): read as violated, of a kind that may not exclude
+        found, _ = sentence(plan.inclusion, VIOLATED, evidence, plan.investigator, "")
+        text, checks = held_sentence(plan, found), (f"confirm the reading: {found.rstrip('. ')}",)
+    elif (plan.guarded or plan.capped) and code != VIOLATED and _unguarded(plan, result, cond) == VIOLATED:
         found, _ = sentence(plan.inclusion, VIOLATED, evidence, plan.investigator, "")
         text, checks = guarded_sentence(plan, found)
-    return CriterionOutcome(criterion, OUTCOMES[code], tuple(evidence), text, checks, plan.investigator)
+    reading = culprits(plan, tri) if raw == VIOLATED else ()
+    return CriterionOutcome(
+        criterion, OUTCOMES[code], tuple(evidence), text, checks, plan.investigator, held_back, reading
+    )
 
 
 def evaluate_criteria(
@@ -178,6 +192,14 @@ def guarded_sentence(plan: Plan, found: str) -> tuple[str, tuple[str, ...]]:
     )
 
 
+def held_sentence(plan: Plan, found: str) -> str:
+    """Why a criterion read as violated is "unknown": its kind of reading may not exclude on its own
+    (matching/trust.py), the evidence kept (sentence shapes listed in presenters/engine_text.py)."""
+    found = found.rstrip(". ")
+    read = "Read as not met" if plan.inclusion else "Read as applying"
+    return f"{read}: {found}. This kind of reading excludes no patient on its own: check it."
+
+
 def checks_of(outcome: CriterionOutcome) -> list[str]:
     """What to check to decide an unknown criterion."""
     return list(outcome.checks) if outcome.outcome.value == "unknown" else []
@@ -195,7 +217,7 @@ def quick_outcome(plan: Plan, view: PatientView, day: date, cache: dict[int, Ato
 
     holds = statement(plan, tri, and_tri, or_tri)
     cond = int(condition_value(plan.condition, tri, and_tri)) if plan.condition else None
-    return outcome_code(plan, int(holds), cond)
+    return decided(plan, outcome_code(plan, int(holds), cond), tri, cond)
 
 
 def quick_tri(atom: Atom, view: PatientView, day: date, cache: dict[int, AtomResult]) -> int:

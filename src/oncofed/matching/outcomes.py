@@ -11,6 +11,13 @@ one: one wrong exclusion hides a trial from a patient, so "not found in the reco
 reason to exclude (it is `unknown`, with what to check).
 
 Criterion outcome codes: VIOLATED 0 · UNDECIDED 1 (`unknown`) · SATISFIED 2 · NOT_APPLICABLE 3.
+
+Decision policy (`matching/trust.py`): a criterion read as violated excludes only when the reading
+that violates it is of a kind (its origin crossed with an atom kind: "inclusion:ecog") in the trusted
+table measured on labelled data; otherwise it is UNDECIDED, "read as not met: check it". The test is
+the statement again with every untrusted atom of it read as UNKNOWN (`policy_holds`): still violated
+means a trusted reading suffices (an inclusion's false trusted atom; an exclusion all of whose atoms
+are trusted and true). One function for Python ints and numpy columns, like the rest of this module.
 Trial verdict codes: EXCLUDED 0 · UNSURE 1 (`unknown`) · ELIGIBLE 2 · NOT_EVALUATED 3.
 """
 
@@ -25,6 +32,7 @@ import numpy as np
 
 from oncofed.criteria.coverage import coverage
 from oncofed.domain import Atom, Criterion, Outcome, Section, TrialVerdict
+from oncofed.matching import trust
 
 FALSE, PRESUMED_FALSE, UNKNOWN, PRESUMED_TRUE, TRUE = 0, 1, 2, 3, 4
 VIOLATED, UNDECIDED, SATISFIED, NOT_APPLICABLE = 0, 1, 2, 3
@@ -89,6 +97,9 @@ class Plan:
     # the cancers the line names (positive cancer_type atoms, conditions included), with
     # their codes: matching/cancer_lines.py reads a line naming another cancer of the trial as its cohort's
     cancers: tuple[tuple[Atom, frozenset[str]], ...] = ()
+    # where the line comes from for the decision policy (matching/trust.py): inclusion, exclusion, registry
+    origin: str = ""
+    statement_ids: frozenset[int] = frozenset()  # id() of the statement's atoms (plain and grouped)
 
     @property
     def guarded(self) -> bool:
@@ -119,6 +130,8 @@ def compile_plan(criterion: Criterion) -> Plan:
         frozenset(id(a) for a, _ in read.qualifiers),
         "; ".join(q for _, q in read.qualifiers),
         cancer_atoms(criterion),
+        trust.origin(criterion),
+        frozenset(id(a) for a in criterion.atoms),
     )
 
 
@@ -202,10 +215,57 @@ def _term(
 
 def outcome_code(plan: Plan, holds: int, condition: int | None = None, guard: bool = True) -> int:
     """One patient's outcome code for the criterion (statement value `holds`, condition value); a
-    guarded plan (`Plan.guarded`) is never violated (`guard=False`: the outcome before that rule)."""
+    guarded plan (`Plan.guarded`) is never violated (`guard=False`: the outcome before that rule).
+    The decision policy comes after (`decided`)."""
     code = (INCLUSION_OUTCOME if plan.inclusion else EXCLUSION_OUTCOME)[holds]
     code = code if condition is None else CONDITIONED[condition][code]
     return UNDECIDED if guard and code == VIOLATED and plan.guarded else code
+
+
+def policy_holds(
+    plan: Plan, value: Callable[[Atom], Any], and_: Callable[[Any, Any], Any], or_: Callable[[Any, Any], Any]
+) -> Any:
+    """The statement with every atom whose kind of reading is not trusted read as UNKNOWN (None: the
+    strict policy, nothing held back). Only ever moves values toward UNKNOWN: violated here means
+    violated on trusted readings alone."""
+    table = trust.policy()
+    if table is None:
+        return None
+    origin, ids = plan.origin, plan.statement_ids
+
+    def clamped(atom: Atom) -> Any:
+        if id(atom) in ids and f"{origin}:{trust.atom_kind(atom)}" not in table:
+            return UNKNOWN
+        return value(atom)
+
+    return statement(plan, clamped, and_, or_)
+
+
+def decided(plan: Plan, code: int, value: Callable[[Atom], Any], condition: int | None = None) -> int:
+    """One patient's outcome after the decision policy: a violation no trusted reading makes is
+    UNDECIDED (read as not met: check it)."""
+    if code != VIOLATED:
+        return code
+    trusted_holds = policy_holds(plan, value, and_tri, or_tri)
+    if trusted_holds is None or outcome_code(plan, int(trusted_holds), condition) == VIOLATED:
+        return code
+    return UNDECIDED
+
+
+def decided_column(
+    plan: Plan, codes: np.ndarray, value: Callable[[Atom], Any], condition: np.ndarray | None = None
+) -> np.ndarray:
+    """`decided` over a column of patients (the same statement on numpy columns)."""
+    violated = codes == VIOLATED
+    if not violated.any():
+        return codes
+    trusted_holds = policy_holds(plan, value, np.minimum, np.maximum)
+    if trusted_holds is None:
+        return codes
+    again = outcome_column(
+        plan, np.broadcast_to(np.asarray(trusted_holds, dtype=np.int8), codes.shape), condition
+    )
+    return np.where(violated & (again != VIOLATED), np.int8(UNDECIDED), codes).astype(np.int8)
 
 
 def outcome_column(plan: Plan, holds: np.ndarray, condition: np.ndarray | None = None) -> np.ndarray:
@@ -215,6 +275,20 @@ def outcome_column(plan: Plan, holds: np.ndarray, condition: np.ndarray | None =
     if plan.guarded:
         codes = np.where(codes == VIOLATED, np.int8(UNDECIDED), codes).astype(np.int8)
     return codes
+
+
+def culprits(plan: Plan, value: Callable[[Atom], int]) -> tuple[str, ...]:
+    """The kinds of reading ("inclusion:ecog") that make one patient's criterion violated: an
+    inclusion's false atoms (and the atoms of a false OR group), an exclusion's atoms (all true)."""
+    origin = plan.origin
+    if plan.inclusion:
+        atoms = [a for a in plan.plain if _term(a, value, and_tri, or_tri, False, True) == FALSE]
+        for group in plan.groups:
+            if all(_term(a, value, and_tri, or_tri, True, True) == FALSE for a in group):
+                atoms.extend(group)
+    else:
+        atoms = [*plan.plain, *(a for g in plan.groups for a in g)]
+    return tuple(sorted({f"{origin}:{trust.atom_kind(a)}" for a in atoms}))
 
 
 # --- cohorts and the trial verdict ----------------------------------------------------------------

@@ -10,7 +10,7 @@ from datetime import date
 from typing import NamedTuple
 
 from oncofed.domain import Match, PatientProfile, Trial, nearest_recruiting_site
-from oncofed.matching.assess import assess_trial, quick_assess
+from oncofed.matching.assess import assess_trial, ranking_assess
 from oncofed.matching.atoms import AtomResult
 from oncofed.matching.facts import PatientView
 from oncofed.matching.outcomes import CohortPlan, cohort_plan
@@ -60,7 +60,8 @@ class Scored(NamedTuple):
     position: int  # in the index
     score: float  # the ranker's score (relevance + eligibility), higher is better
     relevance: float  # BM25 of the patient text (what the pages show as relevance)
-    verdict: int  # trial verdict code (outcomes.EXCLUDED, ...)
+    # trial verdict code of what the score counts (`assess.ranking_assess`; the one shown: `assess_trial`)
+    verdict: int
 
 
 def rank_candidates(
@@ -85,7 +86,7 @@ def rank_candidates(
     scored: list[Scored] = []
     for n, (i, bm25) in enumerate(first):
         entry = index.entries[i]
-        codes, verdict = quick_assess(entry.plans, cohorts_of(index, i), view, day, memo)
+        codes, verdict = ranking_assess(entry.plans, cohorts_of(index, i), view, day, memo)
         score = trial_score(
             codes.tolist(),
             entry.inclusion,

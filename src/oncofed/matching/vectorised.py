@@ -10,7 +10,8 @@ Usage (the pre-screening service calls exactly this)::
     result.met, result.not_met, result.unknown   # per-patient counts (satisfied, violated, unknown)
     result.eligible          # bool per patient: trial verdict eligible
     result.possible          # bool per patient: not excluded
-    result.score             # the trial score per patient (matching/rank.py, the same function)
+    result.score             # the trial score per patient (matching/rank.py, the same function, of the
+                             # engine's full reading: `trust.reading`, as `assess.ranking_assess`)
 
 Semantics are those of `matching/evaluate.py`, by construction: atom truth values combine into
 outcomes and trial verdicts through the same functions (`matching/outcomes.py`); numeric atoms
@@ -31,6 +32,7 @@ from datetime import date, timedelta
 import numpy as np
 
 from oncofed.domain import Atom, Criterion, Fact, PatientProfile, Section
+from oncofed.matching import trust
 from oncofed.matching.atoms import (
     AtomResult,
     cancer_type,
@@ -54,6 +56,7 @@ from oncofed.matching.outcomes import (
     cohort_plan,
     compile_plan,
     condition_value,
+    decided_column,
     outcome_column,
     statement,
 )
@@ -532,6 +535,12 @@ def atom_column(atom: Atom, batch: PatientBatch) -> np.ndarray:
 def criterion_outcomes(criterion: Criterion, batch: PatientBatch) -> np.ndarray:
     """The criterion's outcome code per patient: `outcomes.statement` and its condition over atom
     columns (np.minimum / np.maximum: the same function the per-patient evaluator runs on ints)."""
+    return criterion_readings(criterion, batch)[0]
+
+
+def criterion_readings(criterion: Criterion, batch: PatientBatch) -> tuple[np.ndarray, np.ndarray]:
+    """The criterion's outcome code per patient as shown (the decision policy in force) and as the
+    ranker scores it (`trust.reading`), from one evaluation of its atoms and statement."""
     plan = compile_plan(criterion)
     n = len(batch)
 
@@ -544,7 +553,10 @@ def criterion_outcomes(criterion: Criterion, batch: PatientBatch) -> np.ndarray:
         cond = np.broadcast_to(
             np.asarray(condition_value(plan.condition, value, np.minimum), dtype=np.int8), (n,)
         )
-    return outcome_column(plan, holds, cond)
+    codes = outcome_column(plan, holds, cond)
+    shown = decided_column(plan, codes, value, cond)
+    with trust.reading():
+        return shown, decided_column(plan, codes, value, cond)
 
 
 @dataclass
@@ -558,6 +570,9 @@ class BatchVerdicts:
     trial_verdict: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int8))
     cohort: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     cohorts: tuple[str, ...] = ()
+    # what the score counts (`trust.reading`: held-back violations count), when it differs from the above
+    scored: np.ndarray | None = None
+    scored_verdict: np.ndarray | None = None
 
     @property
     def met(self) -> np.ndarray:
@@ -587,9 +602,11 @@ class BatchVerdicts:
         if not self.criteria:
             return np.zeros(len(self.patient_ids))
         inclusion = [c.section is Section.INCLUSION for c in self.criteria]
+        codes = self.verdicts if self.scored is None else self.scored
+        verdict = self.trial_verdict if self.scored_verdict is None else self.scored_verdict
         return np.array(
             [
-                trial_score(self.verdicts[:, j].tolist(), inclusion, int(self.trial_verdict[j]))
+                trial_score(codes[:, j].tolist(), inclusion, int(verdict[j]))
                 for j in range(len(self.patient_ids))
             ],
             dtype=float,
@@ -603,9 +620,18 @@ def evaluate_trial_over_patients(
     if day is not None and day != batch.day:
         raise ValueError(f"the batch was built for {batch.day}, not {day}: build it for that day")
     rows = np.empty((len(criteria), len(batch)), dtype=np.int8)
+    read = np.empty_like(rows)
     for k, c in enumerate(criteria):
-        rows[k] = criterion_outcomes(c, batch)
+        rows[k], read[k] = criterion_readings(c, batch)
     plans = [compile_plan(c) for c in criteria]
     plan = cohort_plan(plans)
-    res, _ = resolve_with_cancers(rows, plan, plans, lambda a: atom_column(a, batch))
-    return BatchVerdicts(batch.ids, tuple(criteria), res.codes, res.verdict, res.cohort, plan.labels)
+
+    def column(a: Atom) -> np.ndarray:
+        return atom_column(a, batch)
+
+    res, _ = resolve_with_cancers(rows, plan, plans, column)
+    out = BatchVerdicts(batch.ids, tuple(criteria), res.codes, res.verdict, res.cohort, plan.labels)
+    if not np.array_equal(read, rows):  # a violation held back from the verdict: the score counts it
+        scored, _ = resolve_with_cancers(read, plan, plans, column)
+        out.scored, out.scored_verdict = scored.codes, scored.verdict
+    return out

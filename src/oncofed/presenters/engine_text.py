@@ -72,6 +72,10 @@ SHAPES: tuple[str, ...] = (
         "Not decided: this line is for “%(cohort)s”, a part of the trial that was not recognised. Found: %(found_list)s."
     ),
     N_("whether the patient is in %(cohort)s"),
+    # matching/evaluate.py: a violation the decision policy holds back (matching/trust.py)
+    N_("Read as not met: %(found_list)s. This kind of reading excludes no patient on its own: check it."),
+    N_("Read as applying: %(found_list)s. This kind of reading excludes no patient on its own: check it."),
+    N_("confirm the reading: %(found_list)s"),
     # matching/assess.py: a line of a multi-cancer trial naming another of its cancers (matching/cancer_lines.py)
     N_(
         "A line for another of the cancers this trial takes, not the patient's: it does not apply. "

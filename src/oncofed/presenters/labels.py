@@ -223,6 +223,9 @@ LABELS: dict[str, dict[str, Message]] = {
         "not_applicable": N_("not applicable"),
         "unknown": N_("unknown — to check"),
         "investigator": N_("to be confirmed by the investigator"),
+        # read as violated, held back by the decision policy (matching/trust.py)
+        "inclusion_held": N_("probably not met — check"),
+        "exclusion_held": N_("probably applies — check"),
     },
     "match_sec": {
         "inclusion": N_("inclusion"),

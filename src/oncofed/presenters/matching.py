@@ -40,6 +40,7 @@ CRITERIA_COLUMNS = [
     "index",
     "cohort",
     "outcome",
+    "label",
     "criterion",
     "evidence",
     "source",
@@ -48,10 +49,15 @@ CRITERIA_COLUMNS = [
 CHECK_COLUMNS = ["check", "weight", "trials", "criteria"]
 
 
-def outcome_key(section: Section | str, outcome: Outcome | str, investigator: bool = False) -> str:
-    """The code of an outcome's wording: `label('match_o', code)` (presenters/labels.py)."""
+def outcome_key(
+    section: Section | str, outcome: Outcome | str, investigator: bool = False, held: bool = False
+) -> str:
+    """The code of an outcome's wording: `label('match_o', code)` (presenters/labels.py); `held`: read
+    as violated but held back by the decision policy ("probably not met — check")."""
     o = Outcome(outcome)
     if o is Outcome.UNKNOWN:
+        if held:
+            return f"{Section(section).value}_held"
         return "investigator" if investigator else "unknown"
     if o is Outcome.NOT_APPLICABLE:
         return "not_applicable"
@@ -59,9 +65,13 @@ def outcome_key(section: Section | str, outcome: Outcome | str, investigator: bo
 
 
 def outcome_label(
-    section: Section | str, outcome: Outcome | str, investigator: bool = False, lang: str = "en"
+    section: Section | str,
+    outcome: Outcome | str,
+    investigator: bool = False,
+    lang: str = "en",
+    held: bool = False,
 ) -> str:
-    return translator(lang).label("match_o", outcome_key(section, outcome, investigator))
+    return translator(lang).label("match_o", outcome_key(section, outcome, investigator, held))
 
 
 def _value(v: Any) -> Any:
@@ -130,9 +140,12 @@ def outcome_dict(co: CriterionOutcome, lang: str = "en") -> dict[str, Any]:
         "span": list(c.span) if c.span else None,
         "cohort": c.cohort,
         "outcome": co.outcome.value,
-        "label": outcome_label(c.section, co.outcome, co.investigator, lang),
-        "label_key": outcome_key(c.section, co.outcome, co.investigator),
+        "label": outcome_label(c.section, co.outcome, co.investigator, lang, co.held_back),
+        "label_key": outcome_key(c.section, co.outcome, co.investigator, co.held_back),
         "investigator": co.investigator,
+        # read as violated, held back by the decision policy (matching/trust.py): shown "probably not met"
+        "held_back": co.held_back,
+        "reading": list(co.reading),
         "evidence": say(lang, co.sentence),
         "sources": sources,
         "checks": [say(lang, c) for c in co.checks] if co.outcome is Outcome.UNKNOWN else [],
@@ -247,6 +260,7 @@ def criteria_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
                     "index": c["index"],
                     "cohort": c["cohort"],
                     "outcome": c["outcome"],
+                    "label": c["label"],
                     "criterion": c["text"],
                     "evidence": c["evidence"],
                     "source": " | ".join(c["sources"]),

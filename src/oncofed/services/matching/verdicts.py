@@ -27,10 +27,10 @@ from oncofed.domain import Outcome, PatientProfile, Section, Trial, TrialStatus,
 from oncofed.ingest import beir_trec, jsonl
 from oncofed.ingest.errors import RecordError
 from oncofed.ingest.trials.beir import corpus_record_to_trial, eligibility_from
-from oncofed.matching.assess import assess_trial
+from oncofed.matching.assess import assess_trial, ranking_assess
 from oncofed.matching.atoms import AtomResult
 from oncofed.matching.facts import PatientView
-from oncofed.matching.outcomes import OUTCOME_CODE, VERDICTS, compile_plan
+from oncofed.matching.outcomes import cohort_plan, compile_plan
 from oncofed.matching.rank import trial_score
 from oncofed.matching.retrieve import TrialIndex
 from oncofed.services.trials.criteria import criteria_by_trial
@@ -176,10 +176,12 @@ def _assess_pair(
         reason = inputs.corpus_errors.get(p.corpus_id) or f"trial {p.corpus_id!r} is not in the corpus"
         return _line(p, TrialVerdict.NOT_EVALUATED, trial_score([], [], 3), reason=reason, criteria=[])
     cs = criteria.get(trial.id, [])
-    a = assess_trial(cs, view, on, cache, plans.get(trial.id))
-    codes = [OUTCOME_CODE[o.outcome] for o in a.outcomes]
-    inclusion = [o.criterion.section is Section.INCLUSION for o in a.outcomes]
-    score = trial_score(codes, inclusion, VERDICTS.index(a.verdict), relevance.get(trial.id, 0.0))
+    compiled = plans.get(trial.id) or [compile_plan(c) for c in cs]
+    a = assess_trial(cs, view, on, cache, compiled)
+    # the score counts the engine's full reading, as the ranker does (held-back violations too)
+    codes, verdict = ranking_assess(compiled, cohort_plan(compiled), view, on, cache)
+    inclusion = [c.section is Section.INCLUSION for c in cs]
+    score = trial_score(codes.tolist(), inclusion, verdict, relevance.get(trial.id, 0.0))
     extra: dict[str, Any] = {"cohort": a.cohort}
     if a.reason:
         extra["reason"] = a.reason
@@ -190,6 +192,9 @@ def _assess_pair(
             "outcome": o.outcome.value,
             "evidence": o.sentence,
             **({"cohort": o.criterion.cohort} if o.criterion.cohort else {}),
+            # read as violated: the kinds of reading (matching/trust.py), and whether the policy held it back
+            **({"reading": list(o.reading)} if o.reading else {}),
+            **({"held_back": True} if o.held_back else {}),
         }
         for o in a.outcomes
     ]
@@ -237,12 +242,30 @@ def named_violation(line: dict[str, Any], failing: dict[str, Any] | None) -> boo
     )
 
 
+def named_to_check(line: dict[str, Any], failing: dict[str, Any] | None) -> bool:
+    """Whether the named failing criterion is among the line's criteria to check (`unknown`): a failure
+    the verdict does not exclude but flags, e.g. a reading the decision policy held back."""
+    if not failing:
+        return False
+    quote = _norm(str(failing.get("quote") or ""))
+    section = failing.get("section")
+    return any(
+        c["outcome"] == Outcome.UNKNOWN.value
+        and quote
+        and quote in _norm(c["text"])
+        and (section is None or c["section"] == section)
+        for c in line.get("criteria", [])
+    )
+
+
 def summarise(
     lines: Sequence[dict[str, Any]],
     pairs: Sequence[Pair],
     expected: dict[tuple[str, str], dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """Counts of verdicts and, for labelled pairs, how often the verdict agrees with the label."""
+    """Counts of verdicts and, for labelled pairs, how often the verdict agrees with the label; with
+    `expected`, failures excluded with the named criterion violated, and failures flagged (excluded,
+    or the named criterion among those to check)."""
     verdicts = {v.value: 0 for v in TrialVerdict}
     for line in lines:
         verdicts[line["verdict"]] += 1
@@ -270,4 +293,12 @@ def summarise(
                 )
             )
             out["excluded_with_named_criterion"] = named
+            out["excluded_flagged"] = sum(
+                1
+                for ln, p in excl
+                if ln["verdict"] == "excluded"
+                or named_to_check(
+                    ln, (expected.get((p.query_id, p.corpus_id)) or {}).get("failing_criterion")
+                )
+            )
     return out

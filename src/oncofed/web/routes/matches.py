@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from oncofed.domain import Actor
+from oncofed.matching import trust
 from oncofed.presenters.matching import (
     CHECK_COLUMNS,
     CRITERIA_COLUMNS,
@@ -33,11 +34,27 @@ from oncofed.web.templating import render
 router = APIRouter()
 
 
+STRICT_HELP = (
+    "Strict verdicts: every criterion read as not met excludes (default: only kinds of reading proven "
+    "reliable exclude; the others are shown 'probably not met — check')"
+)
+
+
 def _report(
-    db: Database, s: Session, actor: Actor, patient_id: str, limit: int, day: date | None, lang: str = "en"
+    db: Database,
+    s: Session,
+    actor: Actor,
+    patient_id: str,
+    limit: int,
+    day: date | None,
+    lang: str = "en",
+    strict: bool = False,
 ) -> dict[str, Any]:
-    report = match_stored_patient(db, actor, patient_id, day=day, limit=limit, session=s)
-    return report_to_dict(report, lang)
+    with trust.strict(strict):  # the decision policy (matching/trust.py) for this request only
+        report = match_stored_patient(db, actor, patient_id, day=day, limit=limit, session=s)
+        data = report_to_dict(report, lang)
+    data["strict"] = strict
+    return data
 
 
 @router.get(
@@ -58,9 +75,10 @@ def api_patient_matches(
     day: date | None = Query(None, description="Evaluate as of this day (default today)"),
     format: str = Query("json", pattern="^(json|csv)$"),
     table: str = Query("trials", pattern="^(trials|criteria|checks)$", description="Which table as CSV"),
+    strict: bool = Query(False, description=STRICT_HELP),
 ) -> Any:
     with db.session() as s:  # one unit of work (see the page below)
-        data = _report(db, s, actor, patient_id, limit, day, getattr(request.state, "lang", "en"))
+        data = _report(db, s, actor, patient_id, limit, day, getattr(request.state, "lang", "en"), strict)
     if format == "csv":
         if table == "criteria":
             return csv_response(criteria_rows(data), CRITERIA_COLUMNS, f"{patient_id}-criteria.csv")
@@ -78,6 +96,7 @@ def patient_matches_page(
     actor: Actor = Depends(get_actor),
     limit: int = Query(20, ge=1, le=200),
     day: date | None = Query(None),
+    strict: bool = Query(False),
 ) -> Response:
     from oncofed.services.patients.search import resolve_patient_id
     from oncofed.web.workday import match_workday  # issue 18: referral forms, "not open" explanations
@@ -88,6 +107,6 @@ def patient_matches_page(
     # later step fails. Rendering needs no database, so it runs after the session is closed.
     with db.session() as s:
         patient_id = resolve_patient_id(db, actor, patient_id, s)  # the source record's id works too
-        data = _report(db, s, actor, patient_id, limit, day, getattr(request.state, "lang", "en"))
+        data = _report(db, s, actor, patient_id, limit, day, getattr(request.state, "lang", "en"), strict)
         wd = match_workday(db, data, s)
     return render(request, "matches.html", data=data, patient_id=patient_id, actor=actor, wd=wd)
