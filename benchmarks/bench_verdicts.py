@@ -125,14 +125,20 @@ FIRST_SCORES: dict[str, dict[str, Any]] = {
 DAY = date(2026, 12, 1)
 BASE_REV = "bef02d6"
 COMMAND = ".venv/bin/python -m benchmarks.bench_verdicts"
+STRICT = "this engine, strict (`--strict`: every reading excludes)"
 
 
-def current_engine(queries: Path, corpus: Path, pairs: Path, out: Path) -> list[dict[str, Any]]:
-    """This engine, exactly as `oncofed eval verdicts` runs it."""
+def current_engine(
+    queries: Path, corpus: Path, pairs: Path, out: Path, strict: bool = False
+) -> list[dict[str, Any]]:
+    """This engine, exactly as `oncofed eval verdicts` runs it (`strict`: as `--strict` runs it, every
+    criterion read as violated excluding, the decision policy of matching/trust.py off)."""
+    from oncofed.matching import trust
     from oncofed.services.matching import verdicts as V
 
     inputs = V.load_inputs(queries, corpus, pairs)
-    lines = V.evaluate_pairs(inputs, DAY)
+    with trust.strict(strict):
+        lines = V.evaluate_pairs(inputs, DAY)
     V.write_lines(out, lines)
     return lines
 
@@ -267,15 +273,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         for r in map(json.loads, (DEV / "expected.jsonl").read_text(encoding="utf-8").splitlines())
     }
     runs: dict[str, dict[str, Any]] = {}
-    engines = [("this engine", None)]
+    # the engine as shipped (the decision policy: only trusted kinds of reading exclude), the same engine
+    # strict (every reading excludes: what its readings are worth, and the figure of earlier sessions)
+    engines: list[tuple[str, Path | None]] = [("this engine", None), (STRICT, None)]
     if not args.no_baseline and ensure_tree(args.baseline_tree):
         engines.append((f"session start ({BASE_REV})", args.baseline_tree))
     for name, tree in engines:
         t0 = time.perf_counter()
-        tag = "base" if tree else "now"
+        tag = "base" if tree else "strict" if name == STRICT else "now"
         if tree is None:
-            dev = current_engine(DEV / "queries.jsonl", corpus, DEV / "pairs.tsv", VAR / f"dev-{tag}.jsonl")
-            onco = current_engine(ONCO99, corpus, DEV / "oncology99-pairs.tsv", VAR / f"onco99-{tag}.jsonl")
+            strict = name == STRICT
+            dev = current_engine(
+                DEV / "queries.jsonl", corpus, DEV / "pairs.tsv", VAR / f"dev-{tag}.jsonl", strict
+            )
+            onco = current_engine(
+                ONCO99, corpus, DEV / "oncology99-pairs.tsv", VAR / f"onco99-{tag}.jsonl", strict
+            )
         else:
             dev = baseline_engine(
                 tree, DEV / "queries.jsonl", corpus, DEV / "pairs.tsv", VAR / f"dev-{tag}.jsonl"
@@ -319,7 +332,7 @@ def _blind(blind: Path, tree: Path | None, tag: str, default_corpus: Path) -> di
     `corpus.jsonl` if it has one, else the dev set's corpus) scored by one engine."""
     corpus = blind / "corpus.jsonl" if (blind / "corpus.jsonl").exists() else default_corpus
     args = (blind / "queries.jsonl", corpus, blind / "pairs.tsv", VAR / f"{blind.name}-{tag}.jsonl")
-    lines = current_engine(*args) if tree is None else baseline_engine(tree, *args)
+    lines = current_engine(*args, tag == "strict") if tree is None else baseline_engine(tree, *args)
     rows = (blind / "expected.jsonl").read_text(encoding="utf-8").splitlines()
     expected = {(r["query-id"], r["corpus-id"]): r for r in (json.loads(x) for x in rows if x.strip())}
     items = near_miss_items(lines, expected)
@@ -416,6 +429,14 @@ def _body(runs: dict[str, dict[str, Any]]) -> str:
             "criteria parser, evaluator). The session-start engine (commit bef02d6, its own notes extractor and",
             "parser) runs in a `git worktree` through `benchmarks/verdicts_baseline.py` (old `not_met` = violated,",
             "`met` = satisfied; any criterion not met = excluded). Brackets: 95 % bootstrap interval over trials.",
+            "",
+            "**Decision policy** (2026-12-06, `matching/trust.py`): the shipped engine excludes a patient only on a",
+            "reading of a kind proven reliable on the four readable sets (`benchmarks/verdicts_trust.py`: Wilson 95 %",
+            "lower bound of its precision >= 0.8; today only an inclusion's cancer type); every other criterion read",
+            'as not met is shown "probably not met: check" with its evidence, and still counts in the ranking',
+            "score. The strict column is the same engine with every reading excluding (`oncofed eval verdicts",
+            "--strict`, the match page's strict link): what the readings are worth, comparable with earlier",
+            'sessions\' figures. "Flagged": excluded, or the named criterion among those to check.',
             "",
             head,
             *rows,
