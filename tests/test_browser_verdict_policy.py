@@ -80,10 +80,14 @@ def test_a_held_back_reading_is_shown_probably_not_met_with_its_evidence(
     )
     # the strict verdicts, one click away: nothing held back, the reading excludes
     page.goto(live.url(f"/patients/{pid}/matches?lang=en"))
+    assert "strict" not in (page.locator("#export-criteria").get_attribute("href") or "")
     page.locator("#policy-link").click()
     page.wait_for_url("**strict=1**")
     assert page.locator("table.criteria tbody tr[data-held='1']").count() == 0
-    strict = page.request.get(live.url(f"/api/patients/{pid}/matches?strict=true")).json()
+    # its exports say what it shows: the JSON and every CSV link carry the strict switch
+    for link in ("#export-json", "#export-trials", "#export-criteria", "#export-checks"):
+        assert "strict=1" in (page.locator(link).get_attribute("href") or ""), link
+    strict = page.request.get(live.url(page.locator("#export-json").get_attribute("href") or "")).json()
     assert strict["strict"] is True
     same = next(m for m in strict["matches"] if m["trial_id"] == trial_id)
     line = next(x for x in same["criteria"] if x["index"] == c["index"] and x["section"] == c["section"])
