@@ -154,29 +154,21 @@ def baseline_engine(tree: Path, queries: Path, corpus: Path, pairs: Path, out: P
     return [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines() if x.strip()]
 
 
-def _norm(text: str) -> str:
-    return " ".join(text.split()).lower()
-
-
 def near_miss_items(
     lines: Sequence[dict[str, Any]], expected: dict[tuple[str, str], dict[str, Any]]
 ) -> list[dict[str, Any]]:
-    """One item per labelled pair: its trial, fold, label and what the engine did with it."""
+    """One item per labelled pair: its trial, fold, label and what the engine did with it (the failing
+    criterion found as `oncofed eval verdicts` finds it: `named_violation`, `named_to_check`)."""
+    from oncofed.services.matching.verdicts import named_to_check, named_violation
+
     items = []
     for line in lines:
         e = expected.get((line["query-id"], line["corpus-id"]))
         if e is None:
             continue
         failing = e.get("failing_criterion") or {}
-        quote, section = _norm(str(failing.get("quote") or "")), failing.get("section")
-        named = any(
-            c["outcome"] == "violated" and quote and quote in _norm(c["text"]) and c["section"] == section
-            for c in line.get("criteria", [])
-        )
-        to_check = any(  # the named criterion among those to check (e.g. held back: matching/trust.py)
-            c["outcome"] == "unknown" and quote and quote in _norm(c["text"]) and c["section"] == section
-            for c in line.get("criteria", [])
-        )
+        named = named_violation(line, failing)
+        to_check = named_to_check(line, failing)  # e.g. held back by the decision policy (matching/trust.py)
         items.append(
             {
                 "trial": e["corpus-id"],

@@ -227,35 +227,30 @@ def _norm(text: str) -> str:
     return _SPACE.sub(" ", text).strip().lower()
 
 
-def named_violation(line: dict[str, Any], failing: dict[str, Any] | None) -> bool:
-    """Whether one of the line's violated criteria is the named failing criterion (its quote)."""
+def _names_failing(line: dict[str, Any], failing: dict[str, Any] | None, outcome: Outcome) -> bool:
+    """Whether one of the line's criteria with `outcome` is the named failing criterion (its quote,
+    compared after collapsing white space, in its section when the label gives one)."""
     if not failing:
         return False
     quote = _norm(str(failing.get("quote") or ""))
     section = failing.get("section")
-    return any(
-        c["outcome"] == Outcome.VIOLATED.value
-        and quote
+    return bool(quote) and any(
+        c["outcome"] == outcome.value
         and quote in _norm(c["text"])
         and (section is None or c["section"] == section)
         for c in line.get("criteria", [])
     )
+
+
+def named_violation(line: dict[str, Any], failing: dict[str, Any] | None) -> bool:
+    """Whether one of the line's violated criteria is the named failing criterion (its quote)."""
+    return _names_failing(line, failing, Outcome.VIOLATED)
 
 
 def named_to_check(line: dict[str, Any], failing: dict[str, Any] | None) -> bool:
     """Whether the named failing criterion is among the line's criteria to check (`unknown`): a failure
     the verdict does not exclude but flags, e.g. a reading the decision policy held back."""
-    if not failing:
-        return False
-    quote = _norm(str(failing.get("quote") or ""))
-    section = failing.get("section")
-    return any(
-        c["outcome"] == Outcome.UNKNOWN.value
-        and quote
-        and quote in _norm(c["text"])
-        and (section is None or c["section"] == section)
-        for c in line.get("criteria", [])
-    )
+    return _names_failing(line, failing, Outcome.UNKNOWN)
 
 
 def summarise(
