@@ -5,19 +5,14 @@ criterion's own words stay as the trial wrote them (a quote). Screenshot docs/sc
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from oncofed.domain import Actor, Role
-from oncofed.services.patients.records import import_patients
-from oncofed.services.trials.importing import import_trials
 from oncofed.store.db import Database
-from tests.browser_helpers import shot
-from tests.conftest import serve_as
+from tests.browser_helpers import recruiting_study, serve_trial_and_note, shot
 
 pytestmark = pytest.mark.browser
 
@@ -36,41 +31,11 @@ ELIGIBILITY = (
 )
 
 
-def _study() -> dict[str, Any]:
-    return {
-        "protocolSection": {
-            "identificationModule": {
-                "nctId": "NCT09990024",
-                "briefTitle": "[Fictional] EGFR exon 20 insertion NSCLC, phase II",
-            },
-            "statusModule": {"overallStatus": "RECRUITING"},
-            "conditionsModule": {"conditions": ["Non-small Cell Lung Cancer"]},
-            "eligibilityModule": {"eligibilityCriteria": ELIGIBILITY, "sex": "ALL", "minimumAge": "18 Years"},
-            "contactsLocationsModule": {
-                "locations": [
-                    {
-                        "facility": "Institut Curie",
-                        "city": "Paris",
-                        "country": "France",
-                        "status": "RECRUITING",
-                        "geoPoint": {"lat": 48.8449, "lon": 2.3400},
-                    }
-                ]
-            },
-        }
-    }
-
-
 @pytest.fixture
 def evidence_server(sqlite_db: Database, tmp_path: Path) -> Iterator[str]:
-    study = tmp_path / "NCT09990024.json"
-    study.write_text(json.dumps(_study()), encoding="utf-8")
-    import_trials(sqlite_db, [study])
-    notes = tmp_path / "notes.jsonl"
-    notes.write_text(json.dumps({"_id": "en-1", "text": NOTE}) + "\n", encoding="utf-8")
-    import_patients(sqlite_db, [notes], centre="curie")
-    with serve_as(sqlite_db, Actor("dr-curie", Role.CLINICIAN, frozenset({"curie"}))) as server:
-        yield server.base_url
+    study = recruiting_study("NCT09990024", "[Fictional] EGFR exon 20 insertion NSCLC, phase II", ELIGIBILITY)
+    with serve_trial_and_note(sqlite_db, tmp_path, study, "en-1", NOTE) as url:
+        yield url
 
 
 def test_french_match_page_says_a_biomarker_result_and_a_cancer_name_in_french(

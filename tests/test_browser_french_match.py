@@ -4,18 +4,14 @@ page lists the French sentences that were not understood."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from oncofed.domain import Actor, Role
-from oncofed.services.patients.records import import_patients
-from oncofed.services.trials.importing import import_trials
 from oncofed.store.db import Database
-from tests.conftest import SCREENSHOTS, serve_as
+from tests.browser_helpers import recruiting_study, serve_trial_and_note, shot
 
 pytestmark = pytest.mark.browser
 
@@ -40,41 +36,11 @@ ELIGIBILITY = (
 )
 
 
-def _study() -> dict[str, Any]:
-    return {
-        "protocolSection": {
-            "identificationModule": {
-                "nctId": "NCT09990023",
-                "briefTitle": "[Fictional] Essai de phase II, CBNPC",
-            },
-            "statusModule": {"overallStatus": "RECRUITING"},
-            "conditionsModule": {"conditions": ["Non-small Cell Lung Cancer"]},
-            "eligibilityModule": {"eligibilityCriteria": ELIGIBILITY, "sex": "ALL", "minimumAge": "18 Years"},
-            "contactsLocationsModule": {
-                "locations": [
-                    {
-                        "facility": "Institut Curie",
-                        "city": "Paris",
-                        "country": "France",
-                        "status": "RECRUITING",
-                        "geoPoint": {"lat": 48.8449, "lon": 2.3400},
-                    }
-                ]
-            },
-        }
-    }
-
-
 @pytest.fixture
 def french_server(sqlite_db: Database, tmp_path: Path) -> Iterator[str]:
-    study = tmp_path / "NCT09990023.json"
-    study.write_text(json.dumps(_study(), ensure_ascii=False), encoding="utf-8")
-    import_trials(sqlite_db, [study])
-    notes = tmp_path / "notes.jsonl"
-    notes.write_text(json.dumps({"_id": "fr-1", "text": NOTE}, ensure_ascii=False) + "\n", encoding="utf-8")
-    import_patients(sqlite_db, [notes], centre="curie")
-    with serve_as(sqlite_db, Actor("dr-curie", Role.CLINICIAN, frozenset({"curie"}))) as server:
-        yield server.base_url
+    study = recruiting_study("NCT09990023", "[Fictional] Essai de phase II, CBNPC", ELIGIBILITY)
+    with serve_trial_and_note(sqlite_db, tmp_path, study, "fr-1", NOTE) as url:
+        yield url
 
 
 def test_match_page_of_a_french_note_patient_quotes_the_french_note(french_server: str, page: Any) -> None:
@@ -85,8 +51,7 @@ def test_match_page_of_a_french_note_patient_quotes_the_french_note(french_serve
     assert rows and "métastase cérébrale" in rows[0]  # the note's own French words as evidence
     labs = page.locator("tr", has_text="PNN ≥ 1,5 G/L").all_inner_texts()
     assert labs and "PNN 3,1 G/L" in labs[0]
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "match-french-note.png"), full_page=True)
+    shot(page, "match-french-note.png")
 
 
 def test_patient_page_of_a_french_note_lists_what_was_not_understood(french_server: str, page: Any) -> None:
