@@ -54,6 +54,11 @@ def test_a_held_back_reading_is_shown_probably_not_met_with_its_evidence(
     if match.get_attribute("open") is None:
         match.locator("summary").click()
     row = match.locator("table.criteria tbody tr[data-held='1']").first
+    # the trial's summary line counts its held-back readings beside ✓ ✗ ?, as its JSON does
+    held = page.request.get(live.url(f"/api/patients/{pid}/matches")).json()
+    n_held = next(m["held_back"] for m in held["matches"] if m["trial_id"] == trial_id)
+    assert n_held >= 1
+    assert match.locator("summary .outcome-held").inner_text() == f"{n_held} probably ✗"
     assert row.get_attribute("data-outcome") == "unknown"
     assert row.locator(".outcome").inner_text() in HELD
     evidence = row.locator("td.evidence").inner_text()
@@ -73,6 +78,7 @@ def test_a_held_back_reading_is_shown_probably_not_met_with_its_evidence(
     if match.get_attribute("open") is None:
         match.locator("summary").click()
     row = match.locator("table.criteria tbody tr[data-held='1']").first
+    assert match.locator("summary .outcome-held").inner_text().startswith(f"{n_held} ✗ probable")
     assert row.locator(".outcome").inner_text() in HELD_FR
     assert (
         "Ce type de lecture n'exclut aucun patient à lui seul : à vérifier."

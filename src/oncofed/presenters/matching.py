@@ -29,6 +29,7 @@ TRIAL_COLUMNS = [
     "violated",
     "unknown",
     "not_applicable",
+    "held_back",
     "nearest_site",
     "nearest_city",
     "distance_km",
@@ -179,6 +180,8 @@ def ranked_dict(r: RankedTrial, lang: str = "en") -> dict[str, Any]:
         "cohort": m.cohort,
         "reason": m.reason or None,
         "counts": {o.value: counts[o] for o in Outcome},
+        # criteria read as not met that the decision policy did not let exclude (shown "probably not met")
+        "held_back": sum(1 for o in m.outcomes if o.held_back),
         "nearest_site": (
             {
                 "facility": site.facility,
@@ -240,6 +243,7 @@ def trial_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
                 "score": m["score"],
                 "relevance": m["relevance"],
                 **m["counts"],
+                "held_back": m["held_back"],
                 "nearest_site": site.get("facility"),
                 "nearest_city": site.get("city"),
                 "distance_km": site.get("distance_km"),
