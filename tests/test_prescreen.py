@@ -10,6 +10,7 @@ import pytest
 
 from oncofed.domain import Actor, Role
 from oncofed.errors import NotFound
+from oncofed.matching import trust
 from oncofed.services.prescreen import lists as prescreen
 from oncofed.services.prescreen.lists import prescreen_list
 from oncofed.services.prescreen.notify import notifications_for, subscribe
@@ -63,6 +64,19 @@ def test_a_change_of_the_trial_criteria_re_evaluates_every_pair(db: Database) ->
         repo.upsert(dataclasses.replace(trial, eligibility_text=trial.eligibility_text + " Amended."))
     report = refresh_prescreen(db, TRIAL_ID, a, nurse(a), engine=FAKE_ENGINE)
     assert report.full and report.evaluated == 5
+
+
+def test_a_new_decision_policy_re_evaluates_every_pair(db: Database) -> None:
+    """Stored codes follow the trust table in force: a new table (or strict) re-evaluates the trial at
+    once instead of keeping the old codes until the next day's refresh (they did, until 2026-12-06)."""
+    a, _ = build_network(db)
+    refresh_prescreen(db, TRIAL_ID, a, nurse(a), engine=FAKE_ENGINE)
+    assert refresh_prescreen(db, TRIAL_ID, a, nurse(a), engine=FAKE_ENGINE).evaluated == 0
+    with trust.using(None):  # strict: every reading excludes
+        report = refresh_prescreen(db, TRIAL_ID, a, nurse(a), engine=FAKE_ENGINE)
+    assert report.full and report.evaluated == 5
+    with trust.using(["inclusion:cancer_type", "inclusion:ecog"]):
+        assert refresh_prescreen(db, TRIAL_ID, a, nurse(a), engine=FAKE_ENGINE).evaluated == 5
 
 
 def test_new_candidates_are_flagged_per_user_since_their_last_visit(

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from oncofed.domain import Actor, Trial
 from oncofed.errors import NotFound
+from oncofed.matching import trust
 from oncofed.services.prescreen.engine import DEFAULT_ENGINE, PrescreenEngine
 from oncofed.store import audit
 from oncofed.store.db import Database
@@ -40,6 +41,9 @@ def trial_criteria_hash(
     payload = [trial.eligibility_text, trial.min_age_years, trial.max_age_years, trial.sex]
     # the day too: ages and washout windows move with it, so results are re-evaluated daily
     payload += [trial.extra.get("oncotree"), engine.fingerprint(trial), date.today().isoformat()]
+    # and the decision policy in force: a new trust table (or strict) changes which readings exclude
+    in_force = trust.policy()
+    payload.append(None if in_force is None else sorted(in_force))
     return hashlib.sha1(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
 
