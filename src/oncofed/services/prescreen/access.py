@@ -38,7 +38,7 @@ def trial_criteria_hash(
         from oncofed.services.trials.criteria import parsed_criteria
 
         parsed_criteria(trial, db)
-    payload = [trial.eligibility_text, trial.min_age_years, trial.max_age_years, trial.sex]
+    payload: list[Any] = [trial.eligibility_text, trial.min_age_years, trial.max_age_years, trial.sex]
     # the day too: ages and washout windows move with it, so results are re-evaluated daily
     payload += [trial.extra.get("oncotree"), engine.fingerprint(trial), date.today().isoformat()]
     # and the decision policy in force: a new trust table (or strict) changes which readings exclude
