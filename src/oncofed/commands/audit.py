@@ -104,4 +104,12 @@ def register(app: typer.Typer) -> None:
         if not n:
             err_console.print(f"{escape(user)} has no active feasibility lockout", highlight=False)
             sys.exit(1)
-        console.print(f"lifted {n} feasibility lockout(s) of {escape(user)} (recorded in the audit log)")
+        from oncofed.presenters.i18n import translator
+
+        said = translator("en").ngettext(  # English plural forms
+            "lifted %(num)s feasibility lockout of %(user)s (recorded in the audit log)",
+            "lifted %(num)s feasibility lockouts of %(user)s (recorded in the audit log)",
+            n,
+            user=escape(user),
+        )
+        console.print(said)

@@ -153,7 +153,15 @@ def reparse_cmd() -> None:
     with progress_bar() as progress:
         task = progress.add_task(f"parsing with {PARSER_VERSION}", total=None)
         n = reparse(db, lambda done, total: progress.update(task, completed=done, total=total))
-    console.print(f"{n} eligibility text(s) parsed and stored with parser {PARSER_VERSION}")
+    from oncofed.presenters.i18n import translator
+
+    said = translator("en").ngettext(  # English plural forms
+        "%(num)s eligibility text parsed and stored with parser %(version)s",
+        "%(num)s eligibility texts parsed and stored with parser %(version)s",
+        n,
+        version=PARSER_VERSION,
+    )
+    console.print(said)
 
 
 def register(app: typer.Typer) -> None:

@@ -80,14 +80,23 @@ def rank_cmd(
     console.print(f"{said} -> {escape(str(out))} ({method}, {layer})")
     if no_diagnosis:
         console.print(
-            f"{len(no_diagnosis)} note(s) with no recognisable diagnosis, ranked on relevance "
-            f"(criterion outcomes mostly unknown): {escape(', '.join(no_diagnosis[:10]))}"
+            en.ngettext(
+                "%(num)s note with no recognisable diagnosis, ranked on relevance (criterion outcomes mostly unknown):",
+                "%(num)s notes with no recognisable diagnosis, ranked on relevance (criterion outcomes mostly unknown):",
+                len(no_diagnosis),
+            )
+            + f" {escape(', '.join(no_diagnosis[:10]))}"
             + (" ..." if len(no_diagnosis) > 10 else "")
         )
     bare = not_evaluated(index)
     if bare:
         console.print(
-            f"{len(bare)} trial(s) without criteria: not_evaluated, ranked on text only: "
+            en.ngettext(
+                "%(num)s trial without criteria: not_evaluated, ranked on text only:",
+                "%(num)s trials without criteria: not_evaluated, ranked on text only:",
+                len(bare),
+            )
+            + " "
             + escape(", ".join(bare[:10]))
             + (" ..." if len(bare) > 10 else "")
         )

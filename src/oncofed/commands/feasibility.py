@@ -58,10 +58,16 @@ def register(app: typer.Typer) -> None:
         for row in result.csv_rows():
             table.add_row(*cells(row["centre"], row["met"], row["possible"]))
         console.print(table)
+        from oncofed.presenters.i18n import translator
+
+        en = translator("en")  # English plural forms
         if question.not_counted:
-            console.print(
-                f"[dim]{len(question.not_counted)} criteria not decidable from patient data (not counted).[/]"
+            said = en.ngettext(
+                "%(num)s criterion not decidable from patient data (not counted).",
+                "%(num)s criteria not decidable from patient data (not counted).",
+                len(question.not_counted),
             )
+            console.print(f"[dim]{said}[/]")
         p, b = result.policy, result.budget_state
         console.print(
             f"[dim]each count: true count + discrete Laplace noise (sd {p.scale * 2**0.5:.1f}); noised counts "
@@ -71,5 +77,12 @@ def register(app: typer.Typer) -> None:
         if b is not None:
             console.print(
                 f"[dim]{'repeat of a question asked today: no budget spent; ' if result.repeat else ''}"
-                f"privacy budget: {b.questions_left} question(s) left over {p.period_days} days ({b.user_id}).[/]"
+                + en.ngettext(
+                    "privacy budget: %(num)s question left over %(days)s days (%(user)s).",
+                    "privacy budget: %(num)s questions left over %(days)s days (%(user)s).",
+                    b.questions_left,
+                    days=p.period_days,
+                    user=b.user_id,
+                )
+                + "[/]"
             )

@@ -117,6 +117,13 @@ def register(app: typer.Typer) -> None:
                 highlight=False,
             )
         if report.kept_out:
-            err_console.print(f"{report.kept_out} valid record(s) of those files were not written")
+            from oncofed.presenters.i18n import translator
+
+            said = translator("en").ngettext(  # English plural forms
+                "%(num)s valid record of those files was not written",
+                "%(num)s valid records of those files were not written",
+                report.kept_out,
+            )
+            err_console.print(said)
         if report.rejected:
             raise typer.Exit(1)

@@ -272,9 +272,14 @@ def sponsor_cmd(
         console.print(f"{tid}: {'unflagged' if off else 'flagged'}" + ("" if changed else " (no change)"))
     if from_registry:
         added = flag_from_registry(db, actor, from_registry)
-        console.print(
-            f"{len(added)} trial(s) flagged from the registry's lead sponsor: {', '.join(added[:20])}"
+        from oncofed.presenters.i18n import translator
+
+        said = translator("en").ngettext(  # English plural forms
+            "%(num)s trial flagged from the registry's lead sponsor:",
+            "%(num)s trials flagged from the registry's lead sponsor:",
+            len(added),
         )
+        console.print(f"{said} {', '.join(added[:20])}")
 
 
 @research_app.command("review")
@@ -295,9 +300,12 @@ def review_cmd(
     if bool(centres) == external:
         raise InputError("give --centre C (repeatable) or --external", fix="one decision per affiliation")
     out = review_affiliation(open_database(), _actor(), affiliation_id, [] if external else list(centres))
-    console.print(
-        f"affiliation {affiliation_id}: {out['status']} {' '.join(out['centre_ids'])}; {out['papers']} paper(s) re-attributed"
+    from oncofed.presenters.i18n import translator
+
+    papers = translator("en").ngettext(  # English plural forms
+        "%(num)s paper re-attributed", "%(num)s papers re-attributed", out["papers"]
     )
+    console.print(f"affiliation {affiliation_id}: {out['status']} {' '.join(out['centre_ids'])}; {papers}")
 
 
 def register(app: typer.Typer) -> None:

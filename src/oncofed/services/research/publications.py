@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
+from gettext import ngettext
 from pathlib import Path
 from typing import Any
 
@@ -119,7 +120,9 @@ def review_affiliation(
     bad = [c for c in centre_ids if c not in known]
     if bad:
         raise InputError(
-            f"unknown centre(s) {', '.join(bad)}", field="centre_ids", fix="use ids from /api/centres"
+            ngettext("unknown centre %(ids)s", "unknown centres %(ids)s", len(bad)) % {"ids": ", ".join(bad)},
+            field="centre_ids",
+            fix="use ids from /api/centres",
         )
     with db.session() as s:
         row = s.get(AffiliationRow, affiliation_id)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
+from gettext import ngettext
 from typing import Any
 
 from sqlalchemy import select
@@ -122,7 +123,10 @@ def screen_failures(
         from oncofed.errors import InputError
 
         raise InputError(
-            f"unknown source(s) {', '.join(unknown)}", field="source", fix=f"use: {', '.join(SOURCES)}"
+            ngettext("unknown source %(names)s", "unknown sources %(names)s", len(unknown))
+            % {"names": ", ".join(unknown)},
+            field="source",
+            fix=f"use: {', '.join(SOURCES)}",
         )
     rows: list[ScreenFailure] = []
     for name in chosen:

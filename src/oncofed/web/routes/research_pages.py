@@ -245,7 +245,7 @@ def review_form(
             raise InputError(
                 "no decision",
                 field="centre_ids",
-                fix="tick the centre(s) it names, or 'not a network centre'",
+                fix="tick the centres it names, or 'not a network centre'",
             )
         review_affiliation(db, actor, affiliation_id, [] if external == "1" else centres)
     except OncofedError as exc:
