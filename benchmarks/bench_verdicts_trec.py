@@ -393,7 +393,9 @@ def body(a: Assembly, runs: dict[str, list[dict[str, Any]]], scores: dict[str, d
             f"Scored with `oncofed eval verdicts`' pipeline (the service, as of {DAY}) for the shipped decision policy",
             "and strict (`--strict`: every reading excludes), and the session-start engine bef02d6 (its own notes",
             "extractor and parser, benchmarks/verdicts_baseline.py in a git worktree). Brackets: 95 % bootstrap",
-            "interval over patients (2,000 resamples; all pairs of a patient drawn together).",
+            "interval over patients (2,000 resamples; all pairs of a patient drawn together). The CLI gives the",
+            "same counts on the files `--keep-set DIR` writes: `oncofed eval verdicts --queries DIR/queries.jsonl",
+            f"--corpus DIR/corpus.jsonl --pairs DIR/pairs.tsv --out OUT.jsonl --day {DAY} [--strict]`.",
             "",
             head,
             *rows,
@@ -404,7 +406,10 @@ def body(a: Assembly, runs: dict[str, list[dict[str, Any]]], scores: dict[str, d
             "|---|---|---|---|---|---|",
             *verdict_rows,
             "",
-            "The shipped policy's exclusions, per kind of reading (only trusted kinds exclude) and TREC judgment:",
+            "The shipped policy's exclusions, per kind of reading and TREC judgment. A criterion carries every kind",
+            "that makes it violated (an inclusion: all its false atoms), so an untrusted kind can appear here beside",
+            'the trusted one that made the line exclude; the same holds in the tables below ("only kind": the',
+            "pairs whose violated criteria carry that kind alone).",
             "",
             "| kind | judged 2 (eligible: wrong) | judged 1 (excluded) | judged 0 (not relevant) |",
             "|---|---|---|---|",
@@ -444,7 +449,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--baseline-tree", type=Path, default=Path("/tmp/oncofed-base"))
     ap.add_argument("--no-baseline", action="store_true")
     ap.add_argument("--no-write", action="store_true", help="print only, do not write docs/BENCHMARKS.md")
+    ap.add_argument(
+        "--keep-set",
+        type=Path,
+        help="also write the assembled queries.jsonl, corpus.jsonl, pairs.tsv here (outside the repo), e.g. to "
+        "run `oncofed eval verdicts --queries DIR/queries.jsonl --corpus DIR/corpus.jsonl --pairs DIR/pairs.tsv`",
+    )
     args = ap.parse_args(argv)
+    if args.keep_set is not None and args.keep_set.resolve().is_relative_to(ROOT):
+        print(
+            f"error: {args.keep_set} is inside the repository; give a folder outside it (e.g. /tmp)",
+            file=sys.stderr,
+        )
+        return 2
     if not (args.data / "trec-2021-topics").is_dir():
         print(f"data not found under {args.data}: nothing measured", file=sys.stderr)
         return 2
@@ -456,6 +473,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"error: {error}", file=sys.stderr)
             return 1
         print("\n".join(set_lines(a, team_trials())), file=sys.stderr)
+        if args.keep_set is not None:
+            assemble(args.data, args.keep_set)
         tree = None if args.no_baseline or not ensure_tree(args.baseline_tree) else args.baseline_tree
         runs = run_engines(a, tmp, tree)
         scores = {name: score(lines, a) for name, lines in runs.items()}
