@@ -244,11 +244,21 @@ def kind_counts(
     return {k: (any_[k], only[k]) for k in sorted(any_, key=lambda k: (-any_[k], k))}
 
 
+ONCOLOGY = "oncology"  # the pairs on cancer trials (sources nli4ct and oncology-active-99), both years
+ONCOLOGY_SOURCES = ("oncology-active-99", "nli4ct-breast-cancer")
+
+
+def _in_part(line: dict[str, Any], part: str, a: Assembly) -> bool:
+    if part == ONCOLOGY:
+        return a.source_of.get(line["corpus-id"]) in ONCOLOGY_SOURCES
+    return part == "both" or a.year_of.get(line["query-id"]) == part
+
+
 def score(lines: Sequence[dict[str, Any]], a: Assembly) -> dict[str, Any]:
     """Rates with intervals, pooled and per year, and the verdict counts of one engine's lines."""
     out: dict[str, Any] = {"verdicts": Counter(ln["verdict"] for ln in lines)}
-    for year in ("both", *YEARS):
-        part = [ln for ln in lines if year == "both" or a.year_of.get(ln["query-id"]) == year]
+    for year in ("both", *YEARS, ONCOLOGY):
+        part = [ln for ln in lines if _in_part(ln, year, a)]
         labelled = items_of(part, a.grade, 2) + items_of(part, a.grade, 1)
         zero = items_of(part, a.grade, 0)
         r, c = rates(labelled), bootstrap(labelled)
@@ -337,8 +347,10 @@ def body(a: Assembly, runs: dict[str, list[dict[str, Any]]], scores: dict[str, d
         "| measure (95 % interval over patients) | " + " | ".join(names) + " |\n|---|" + "---|" * len(names)
     )
     rows = []
-    for year in ("both", *YEARS):
-        tag = "2021 + 2022" if year == "both" else year
+    for year in ("both", *YEARS, ONCOLOGY):
+        tag = {"both": "2021 + 2022", ONCOLOGY: "cancer trials only (nli4ct, oncology-active-99)"}.get(
+            year, year
+        )
         for key, label in (
             ("eligible_kept", "eligible (2) not excluded"),
             ("failure_excluded", "excluded (1) excluded"),

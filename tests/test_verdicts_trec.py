@@ -126,6 +126,9 @@ def test_kind_counts_and_rates_on_hand_written_lines(tmp_path: Path) -> None:
     assert s["both"]["zero_excluded"][0] == 1.0
     assert s["2021"]["balanced"][0] == 0.0
     assert s["verdicts"]["excluded"] == 3
+    # the cancer-trials part: only the NLI4CT trial's pair (eligible, excluded)
+    assert s["oncology"]["eligible_kept"][0] == 0.0
+    assert s["oncology"]["zero_excluded"][0] != s["oncology"]["zero_excluded"][0]  # no pair judged 0: NaN
 
 
 def test_assembly_on_the_real_trec_judgments(tmp_path: Path) -> None:
