@@ -1,9 +1,9 @@
-"""Integrity of the blind verdict sets (benchmarks/data/verdicts-blind, verdicts-blind2, verdicts-blind3 and verdicts-blind4).
+"""Integrity of the blind verdict sets (benchmarks/data/verdicts-blind, verdicts-blind2 ... verdicts-blind5).
 
 The blind sets are data the project wrote from trial text alone, never run through the engine; these tests
 check, for each set, that it stays consistent (ids, labels, folds, one change per failure note, quotes that
-exist in the trial text), and that no trial is shared between any two of the five verdict sets (dev, blind,
-blind2, blind3, blind4), not what any engine answers on them.
+exist in the trial text), and that no trial is shared between any two of the six verdict sets (dev, blind,
+blind2, blind3, blind4, blind5), not what any engine answers on them.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ BLINDSETS = {
     "verdicts-blind2": "N2",
     "verdicts-blind3": "N3",
     "verdicts-blind4": "N4",
+    "verdicts-blind5": "N5",
 }
 SOURCES = {"oncology-active-99", "nli4ct-breast-cancer", "sigir-judged-101"}
 
