@@ -268,6 +268,9 @@ def score(lines: Sequence[dict[str, Any]], a: Assembly) -> dict[str, Any]:
             "balanced": (r["balanced"], c.get("balanced")),
             "zero_excluded": (rates(zero)["failure_excluded"], bootstrap(zero).get("failure_excluded")),
         }
+        for key, grade in (("n_eligible", 2), ("n_excluded", 1), ("n_zero", 0)):
+            items = items_of(part, a.grade, grade)
+            out[year][key] = f"{len(items)} pairs, {len({i['trial'] for i in items})} patients"
     return out
 
 
@@ -351,11 +354,12 @@ def body(a: Assembly, runs: dict[str, list[dict[str, Any]]], scores: dict[str, d
         tag = {"both": "2021 + 2022", ONCOLOGY: "cancer trials only (nli4ct, oncology-active-99)"}.get(
             year, year
         )
+        first = scores[names[0]][year]
         for key, label in (
-            ("eligible_kept", "eligible (2) not excluded"),
-            ("failure_excluded", "excluded (1) excluded"),
+            ("eligible_kept", f"eligible (2) not excluded ({first['n_eligible']})"),
+            ("failure_excluded", f"excluded (1) excluded ({first['n_excluded']})"),
             ("balanced", "balanced accuracy"),
-            ("zero_excluded", "not relevant (0) excluded (weak check)"),
+            ("zero_excluded", f"not relevant (0) excluded, a weak check ({first['n_zero']})"),
         ):
             cells = [f"{_pct(scores[n][year][key][0])} {_ci(scores[n][year][key][1])}" for n in names]
             rows.append(f"| {tag}: {label} | " + " | ".join(cells) + " |")
@@ -450,7 +454,9 @@ def body(a: Assembly, runs: dict[str, list[dict[str, Any]]], scores: dict[str, d
             'found the patient would be excluded by an exclusion criterion OR fails an inclusion one, and "not',
             'relevant" (0) may be a patient who meets the criteria of an irrelevant trial or lacks the information:',
             "the 0 row is a weak check only. The topics are short case descriptions, not full records: much is",
-            "unknown to any reader. The numbers are small (see the intervals): read the pooled rows, not the year rows.",
+            "unknown to any reader. The numbers are small (see the intervals): read the pooled rows, not the year rows;",
+            "an interval drawn over a handful of patients (the cancer-trials rows: see their patient counts) says",
+            "little beyond the point figure, as every pair of one patient moves together.",
         ]
     )
 
