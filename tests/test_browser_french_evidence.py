@@ -45,7 +45,7 @@ def test_french_match_page_says_a_biomarker_result_and_a_cancer_name_in_french(
     assert "NCT09990024" in page.locator("main").inner_text()
     biomarker = page.locator("tr", has_text="Documented EGFR exon 20 insertion").inner_text()
     # the criterion's words as written; the evidence in French, built from the result's parts
-    assert "insertion de l'exon 20 d'EGFR (critère : insertion de l'exon 20)" in biomarker
+    assert "insertion de l'exon 20 d'EGFR (critère\u00a0: insertion de l'exon 20)" in biomarker
     cancer = page.locator("tr", has_text="Histologically confirmed stage IV").inner_text()
     assert "adénocarcinome pulmonaire (LUAD), une forme de cancer bronchique non à petites cellules" in cancer
     assert "(NSCLC)\u202f; stade IV" in cancer  # a narrow no-break space before the semicolon

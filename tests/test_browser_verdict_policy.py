@@ -81,7 +81,7 @@ def test_a_held_back_reading_is_shown_probably_not_met_with_its_evidence(
     assert match.locator("summary .outcome-held").inner_text().startswith(f"{n_held} ✗ probable")
     assert row.locator(".outcome").inner_text() in HELD_FR
     assert (
-        "Ce type de lecture n'exclut aucun patient à lui seul : à vérifier."
+        "Ce type de lecture n'exclut aucun patient à lui seul\u00a0: à vérifier."
         in row.locator("td.evidence").inner_text()
     )
     # the strict verdicts, one click away: nothing held back, the reading excludes

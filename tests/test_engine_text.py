@@ -98,75 +98,75 @@ def test_the_french_match_page_data_of_those_cases_carries_the_french(assessed: 
             "Primary cancer Lung Adenocarcinoma (LUAD), a form of Non-Small Cell Lung Cancer (NSCLC); "
             "stage IV (criterion: IV); metastatic disease recorded.",
             "Cancer primitif adénocarcinome pulmonaire (LUAD), une forme de cancer bronchique non à petites "
-            "cellules (NSCLC)\u202f; stade IV (critère : IV)\u202f; maladie renseignée : métastatique.",
+            "cellules (NSCLC)\u202f; stade IV (critère\u00a0: IV)\u202f; maladie renseignée\u00a0: métastatique.",
         ),
         ("breastfeeding status", "allaitement (en cours ou non)"),
         (
             "A line for another of the cancers this trial takes, not the patient's: it does not apply. "
             "Found: primary cancer Bladder Urothelial Carcinoma (BLCA) is not a Urothelial Carcinoma (UC).",
-            "Ligne destinée à un autre des cancers que prend cet essai, pas à celui du patient : elle ne "
-            "s'applique pas. Trouvé : cancer primitif cancer de la vessie (BLCA) : ce n'est pas un "
+            "Ligne destinée à un autre des cancers que prend cet essai, pas à celui du patient\u00a0: elle ne "
+            "s'applique pas. Trouvé\u00a0: cancer primitif cancer de la vessie (BLCA)\u00a0: ce n'est pas un "
             "carcinome urothélial (UC).",
         ),
-        ("HER2 1+ (criterion: low)", "HER2 1+ (critère : faible)"),
-        ("allergy to methotrexate", "allergie : methotrexate"),
+        ("HER2 1+ (criterion: low)", "HER2 1+ (critère\u00a0: faible)"),
+        ("allergy to methotrexate", "allergie\u00a0: methotrexate"),
         (
             "allergy recorded (penicillin), not to murine protein containing products",
-            "allergie au dossier (penicillin), autre que : murine protein containing products",
+            "allergie au dossier (penicillin), autre que\u00a0: murine protein containing products",
         ),
         (
             "other malignancy recorded: prostate adenocarcinoma (2021-12-31)",
-            "autre cancer au dossier : prostate adenocarcinoma (31 déc. 2021)",
+            "autre cancer au dossier\u00a0: prostate adenocarcinoma (31 déc. 2021)",
         ),
         (
             "oesophageal SCC: squamous histology, not adenocarcinoma",
-            "oesophageal SCC : histologie épidermoïde, non adénocarcinomateuse",
+            "oesophageal SCC\u00a0: histologie épidermoïde, non adénocarcinomateuse",
         ),
-        ("INR 1 (criterion: below 1.5 x ULN = 1.8)", "INR 1 (critère : moins de 1,5 x LSN = 1,8)"),
+        ("INR 1 (criterion: below 1.5 x ULN = 1.8)", "INR 1 (critère\u00a0: moins de 1,5 x LSN = 1,8)"),
         (
             "end date of chemotherapy (within 1 days?)",
-            "date de fin de chimiothérapie (depuis 1 jour au plus ?)",
+            "date de fin de chimiothérapie (depuis 1 jour au plus\u202f?)",
         ),
         (
             "end date of radiotherapy (within 28 days?)",
-            "date de fin de radiothérapie (depuis 28 jours au plus ?)",
+            "date de fin de radiothérapie (depuis 28 jours au plus\u202f?)",
         ),
         (
             "0 chemotherapy recorded (none), at most 1",
-            "chimiothérapie : 0 médicament au dossier (aucune), au plus 1",
+            "chimiothérapie\u00a0: 0 médicament au dossier (aucune), au plus 1",
         ),
         (
             "HTN recorded as controlled, not uncontrolled",
-            "HTN au dossier : contrôlé (critère : non contrôlé)",
+            "HTN au dossier\u00a0: contrôlé (critère\u00a0: non contrôlé)",
         ),
-        ("whether the hepatitis c is active", "hépatite C : activité à préciser"),
+        ("whether the hepatitis c is active", "hépatite C\u00a0: activité à préciser"),
         (
             "conditional threshold: to be confirmed by the investigator",
-            "seuil sous condition : à confirmer par l'investigateur",
+            "seuil sous condition\u00a0: à confirmer par l'investigateur",
         ),
-        ("Male patient: cannot be pregnant", "Patient de sexe masculin : non concerné (enceinte)"),
+        ("Male patient: cannot be pregnant", "Patient de sexe masculin\u00a0: non concerné (enceinte)"),
         (
             "currently on omeprazole (proton pump inhibitor)",
             "traitement en cours par omeprazole (inhibiteur de la pompe à protons)",
         ),
-        ("HER2 negative (criterion: positive)", "HER2 négatif (critère : positif)"),
+        ("HER2 negative (criterion: positive)", "HER2 négatif (critère\u00a0: positif)"),
         (
             "Not decided: history: heart failure, stroke.",
-            "Non tranché : antécédent : insuffisance cardiaque, AVC.",
+            "Non tranché\u00a0: antécédent\u00a0: insuffisance cardiaque, AVC.",
         ),
         (
             "a definition, not a requirement: it never excludes",
-            "une définition, pas une exigence : elle n'exclut jamais",
+            "une définition, pas une exigence\u00a0: elle n'exclut jamais",
         ),
         (
             "An exclusion for every cohort that one cohort's own inclusion requires: not common to every "
             "cohort: to be confirmed by the investigator.",
-            "Une exclusion donnée pour toutes les cohortes, qu'une cohorte exige pourtant à l'inclusion : "
-            "elle ne vaut pas pour toutes les cohortes : à confirmer par l'investigateur.",
+            "Une exclusion donnée pour toutes les cohortes, qu'une cohorte exige pourtant à l'inclusion\u00a0: "
+            "elle ne vaut pas pour toutes les cohortes\u00a0: à confirmer par l'investigateur.",
         ),
         (
             "note fr-1: “PS OMS 1; pas de métastase cérébrale”",
-            "note fr-1 : « PS OMS 1; pas de métastase cérébrale »",
+            "note fr-1\u00a0: «\u202fPS OMS 1; pas de métastase cérébrale\u202f»",
         ),
     ],
 )

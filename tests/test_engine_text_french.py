@@ -30,23 +30,26 @@ NNBSP = "\u202f"  # narrow no-break space: before ";" in French typography (as B
         ("exon 19 deletion, L858R", "délétion de l'exon 19, L858R"),
         (
             "EGFR exon 20 insertion (criterion: mutation)",
-            "insertion de l'exon 20 d'EGFR (critère : mutation)",
+            "insertion de l'exon 20 d'EGFR (critère\u00a0: mutation)",
         ),
-        ("HER2 negative (criterion: positive)", "HER2 négatif (critère : positif)"),
+        ("HER2 negative (criterion: positive)", "HER2 négatif (critère\u00a0: positif)"),
         (
             "Not decided: biomarker test: EGFR (exon 20 insertion).",
-            "Non tranché : test de biomarqueur : EGFR (insertion de l'exon 20).",
+            "Non tranché\u00a0: test de biomarqueur\u00a0: EGFR (insertion de l'exon 20).",
         ),
-        ("HER2 2+: undecided", "HER2 2+ : non tranché"),
+        ("HER2 2+: undecided", "HER2 2+\u00a0: non tranché"),
         (
             "Not decided: biomarker test: ER (negative), PR (negative).",
-            "Non tranché : test de biomarqueur : ER (négatif), PR (négatif).",
+            "Non tranché\u00a0: test de biomarqueur\u00a0: ER (négatif), PR (négatif).",
         ),
-        ("MSI MSS (criterion: MSI-H)", "MSI MSS (critère : MSI-H)"),  # codes: the shape, as before
-        ("ECOG 1 (criterion: ECOG at most 1)", "ECOG 1 (critère : ECOG au plus 1)"),  # a number: no biomarker
+        ("MSI MSS (criterion: MSI-H)", "MSI MSS (critère\u00a0: MSI-H)"),  # codes: the shape, as before
+        (
+            "ECOG 1 (criterion: ECOG at most 1)",
+            "ECOG 1 (critère\u00a0: ECOG au plus 1)",
+        ),  # a number: no biomarker
         (  # "EGFR" is no laboratory value (eGFR) here
             "creatinine clearance 64 mL/min on 2026-09-27 (criterion: at least 50 mL/min)",
-            "Clairance de la créatinine 64 mL/min le 27 sept. 2026 (critère : au moins 50 mL/min)",
+            "Clairance de la créatinine 64 mL/min le 27 sept. 2026 (critère\u00a0: au moins 50 mL/min)",
         ),
     ],
 )
@@ -101,24 +104,24 @@ def test_a_name_that_is_not_oncotrees_name_of_the_code_is_kept() -> None:
     [
         (  # hypertension is feminine in French
             "hypertension recorded as controlled, not uncontrolled",
-            "hypertension artérielle au dossier : contrôlée (critère : non contrôlée)",
+            "hypertension artérielle au dossier\u00a0: contrôlée (critère\u00a0: non contrôlée)",
         ),
         (  # diabetes (diabète) is masculine: the listed form
             "diabetes recorded as controlled, not uncontrolled",
-            "diabète au dossier : contrôlé (critère : non contrôlé)",
+            "diabète au dossier\u00a0: contrôlé (critère\u00a0: non contrôlé)",
         ),
         (  # an abbreviation the vocabulary does not know: no gender known, the listed form
             "HTN recorded as controlled, not uncontrolled",
-            "HTN au dossier : contrôlé (critère : non contrôlé)",
+            "HTN au dossier\u00a0: contrôlé (critère\u00a0: non contrôlé)",
         ),
         (  # brain metastases: feminine plural
             "brain metastases untreated, not treated and stable",
-            "métastases cérébrales non traitées (critère : traitées et stables)",
+            "métastases cérébrales non traitées (critère\u00a0: traitées et stables)",
         ),
-        ("whether the hepatitis b is active", "hépatite B : activité à préciser"),
+        ("whether the hepatitis b is active", "hépatite B\u00a0: activité à préciser"),
         # the shape's own words agree too: "inactive" for hepatitis (feminine), "inactif" for HIV (VIH)
-        ("hepatitis c: not active (treated)", "hépatite C : inactive (traitée)"),
-        ("hiv: not active (treated)", "VIH : inactif (traité)"),
+        ("hepatitis c: not active (treated)", "hépatite C\u00a0: inactive (traitée)"),
+        ("hiv: not active (treated)", "VIH\u00a0: inactif (traité)"),
     ],
 )
 def test_adjectives_agree_with_their_noun(english: str, french: str) -> None:
@@ -128,10 +131,13 @@ def test_adjectives_agree_with_their_noun(english: str, french: str) -> None:
 
 def test_french_lists_have_a_no_break_space_before_the_semicolon() -> None:
     english = "Not decided: stage group; ECOG performance status."
-    assert say("fr", english) == f"Non tranché : stade{NNBSP}; Indice de performance ECOG."
+    assert say("fr", english) == f"Non tranché\u00a0: stade{NNBSP}; Indice de performance ECOG."
     assert say("en", english) == english
     # the note's own words are a quote: their semicolons stay as written
-    assert say("fr", "note fr-1: “PS 1; pas de métastase”") == "note fr-1 : « PS 1; pas de métastase »"
+    assert (
+        say("fr", "note fr-1: “PS 1; pas de métastase”")
+        == "note fr-1\u00a0: «\u202fPS 1; pas de métastase\u202f»"
+    )
 
 
 def test_codes_joined_by_and_or_or_say_the_conjunction() -> None:
@@ -150,7 +156,7 @@ def test_quotes_of_the_criterion_and_record_identifiers_are_not_counted_as_engli
 def test_the_registry_condition_is_said_in_french() -> None:
     english = "Condition: HER2-positive metastatic breast cancer (OncoTree BRCA)"
     # the condition's words are the registry's (a quote): kept
-    assert say("fr", english) == "Pathologie : HER2-positive metastatic breast cancer (OncoTree BRCA)"
+    assert say("fr", english) == "Pathologie\u00a0: HER2-positive metastatic breast cancer (OncoTree BRCA)"
     assert say("en", english) == english
 
 

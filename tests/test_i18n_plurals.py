@@ -44,14 +44,17 @@ EXPECTED_MATCH_COUNTS = {
     (
         "fr",
         0,
-    ): "0 essai ouvert (en recrutement) au registre ; 0 a passé les filtres (âge, sexe, type de cancer) "
+    ): "0 essai ouvert (en recrutement) au registre\u202f; 0 a passé les filtres (âge, sexe, type de cancer) "
     "et a été évalué.",
     (
         "fr",
         1,
-    ): "1 essai ouvert (en recrutement) au registre ; 1 a passé les filtres (âge, sexe, type de cancer) "
+    ): "1 essai ouvert (en recrutement) au registre\u202f; 1 a passé les filtres (âge, sexe, type de cancer) "
     "et a été évalué.",
-    ("fr", 2): "2 essais ouverts (en recrutement) au registre ; 2 ont passé les filtres (âge, sexe, type de "
+    (
+        "fr",
+        2,
+    ): "2 essais ouverts (en recrutement) au registre\u202f; 2 ont passé les filtres (âge, sexe, type de "
     "cancer) et ont été évalués.",
 }
 
@@ -188,7 +191,7 @@ def test_no_count_sentence_without_plural_forms_in_the_catalogue() -> None:
         ("Life expectancy 12 weeks", "Espérance de vie de 12 semaines"),
         (
             "Not decided: recent ALT (within 1 days).",
-            "Non tranché : Alanine aminotransférase (ALAT) récent (de 1 jour au plus).",
+            "Non tranché\u00a0: Alanine aminotransférase (ALAT) récent (de 1 jour au plus).",
         ),
     ],
 )
@@ -290,13 +293,13 @@ def test_french_match_page_says_one_trial_in_the_singular_and_several_in_the_plu
     assert page.locator("details.match").count() == trials  # every breast trial passes the filters
     if trials == 1:
         assert counts == (
-            "1 essai ouvert (en recrutement) au registre ; 1 a passé les filtres (âge, sexe, type de cancer) "
+            "1 essai ouvert (en recrutement) au registre\u202f; 1 a passé les filtres (âge, sexe, type de cancer) "
             "et a été évalué."
         )
         shot(page, "matches-fr-one-trial.png", full_page=False)
     else:
         assert counts == (
-            f"{trials} essais ouverts (en recrutement) au registre ; {trials} ont passé les filtres (âge, sexe, "
+            f"{trials} essais ouverts (en recrutement) au registre\u202f; {trials} ont passé les filtres (âge, sexe, "
             "type de cancer) et ont été évalués."
         )
     age = re.search(r"· (\d+) ans?\b", page.locator("main").inner_text())

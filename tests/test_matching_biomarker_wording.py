@@ -26,7 +26,7 @@ def test_a_negative_result_is_said_as_not_found_not_as_the_alteration() -> None:
     r = evaluate_atom(wanted, view(NO_EGFR_MUTATION), DAY)
     assert r.holds is False  # what is decided is unchanged: the patient has no EGFR mutation
     assert r.explanation == "no EGFR mutation found (criterion: mutation)"
-    assert say("fr", r.explanation) == "absence de mutation EGFR (critère : mutation)"
+    assert say("fr", r.explanation) == "absence de mutation EGFR (critère\u00a0: mutation)"
     assert say("en", r.explanation) == r.explanation
 
 
@@ -57,5 +57,5 @@ def test_the_alternatives_to_test_are_said_as_words_not_as_a_list() -> None:
     assert r.holds is None
     assert r.check == "biomarker test: EGFR (exon 19 deletion or L858R)"
     assert "[" not in r.explanation
-    assert say("fr", r.check) == "test de biomarqueur : EGFR (délétion de l'exon 19 ou L858R)"
+    assert say("fr", r.check) == "test de biomarqueur\u00a0: EGFR (délétion de l'exon 19 ou L858R)"
     assert not unsaid("fr", r.check)

@@ -34,10 +34,14 @@ LONG_TITLE = (
         (
             "/trials?page=0",
             "fr",
-            ["« page » doit valoir au moins 1.", "Vous avez envoyé « 0 »", "Corrigez-le"],
+            ["«\u202fpage\u202f» doit valoir au moins 1.", "Vous avez envoyé «\u202f0\u202f»", "Corrigez-le"],
         ),
         ("/patients?page=99999999", "en", ["“page” must be at most", "(You sent “99999999”.)"]),
-        ("/trials?page=abc", "fr", ["« page » doit être un nombre entier.", "Vous avez envoyé « abc »"]),
+        (
+            "/trials?page=abc",
+            "fr",
+            ["«\u202fpage\u202f» doit être un nombre entier.", "Vous avez envoyé «\u202fabc\u202f»"],
+        ),
     ],
 )
 def test_a_refused_request_on_a_page_is_an_error_page_in_the_users_language(

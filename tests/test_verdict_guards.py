@@ -41,7 +41,10 @@ def test_a_trailing_condition_no_atom_reads_turns_violated_into_unknown_with_the
     from oncofed.presenters.engine_text import say
 
     french = say("fr", o.sentence)
-    assert french.startswith("Non tranché : le critère n'a été lu qu'en partie") and "discontinued" in french
+    assert (
+        french.startswith("Non tranché\u00a0: le critère n'a été lu qu'en partie")
+        and "discontinued" in french
+    )
     same_in_batch(c, [p])
 
 
