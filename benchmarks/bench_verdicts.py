@@ -121,6 +121,28 @@ FIRST_SCORES: dict[str, dict[str, Any]] = {
         },
         "read_folds": (),
     },
+    "verdicts-blind5": {
+        "commit": "4d15de1",  # first run after the set landed, before any change; same after its second reading (ccea68a)
+        "date": "2026-12-06 16:25 UTC",
+        # the shipped engine's decision policy (only an inclusion's cancer type excludes): nobody excluded.
+        # The same engine strict (every reading excludes) at that run: eligible kept 4 / 12 [8-58 %], failures
+        # named 16 / 35 [29-61 %], excluded 28 / 35, balanced 56.7 % [50-65 %]; bef02d6: 1 / 12, 13 / 35, 49.9 %
+        "eligible_kept": 12 / 12,
+        "failure_named": 0 / 35,
+        "failure_excluded": 0 / 35,
+        "balanced": 0.5,
+        # 95 % bootstrap intervals over trials (2,000 resamples, seed 15)
+        "ci": {
+            "eligible_kept": (1.0, 1.0),
+            "failure_named": (0.0, 0.0),
+            "failure_excluded": (0.0, 0.0),
+            "balanced": (0.5, 0.5),
+        },
+        # per fold: (eligible kept, failures named); no fold read: the set measures the kinds of reading made
+        # trustworthy this session (verdicts14), written by a sixth writer blind to the engine
+        "folds": {0: (1.0, 0.0), 1: (1.0, 0.0), 2: (1.0, 0.0)},
+        "read_folds": (),
+    },
 }
 DAY = date(2026, 12, 1)
 BASE_REV = "bef02d6"
