@@ -1,0 +1,75 @@
+"""A sentence's final "." written as a space before ConText reads it gives ConText's own answers
+(issue 23 speed: `context._without_final_dot`, one TERMINATE modifier fewer a sentence).
+
+The plain form is `modifiers_many` with the text as written (`_without_final_dot` replaced by the
+identity): same sentences, same batching into Docs, same targets. Sentences end with a "." after words,
+modifiers ("no."), numbers, abbreviations the tokenizer keeps whole ("Dr.", "x.", "dL.") or after a space;
+targets are drawn anywhere, the final "." included, and several sentences share a Doc (CHUNK).
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from oncofed.criteria import context
+
+_WORDS = ["no", "not", "denies", "history", "of", "without", "possible", "family", "mother", "if", "but",
+          "cancer", "HIV", "brain", "metastases", "infection", "treated", "prior", "negative", "for", "r/o",
+          "ruled", "out", "free", "absence", "aunt", "had", "is", "being", "considered", ",", ";", ".",
+          "p.V600E", "2.4", "mg/dL", "etc", "Dr", "x", "IV", "(", ")", "resolved", "now", "however"]  # fmt: skip
+_ENDS = [".", " .", "..", ".)", "", "!", ". ", ".\n"]
+
+
+@st.composite
+def _item(draw: st.DrawFn) -> tuple[str, list[tuple[int, int]]]:
+    words = draw(st.lists(st.sampled_from(_WORDS), min_size=1, max_size=12))
+    text = ""
+    for k, word in enumerate(words):
+        text += word + ("" if k == len(words) - 1 else draw(st.sampled_from([" ", " ", "  ", "\n", ""])))
+    text += draw(st.sampled_from(_ENDS))
+    n = len(text)
+    spans: list[tuple[int, int]] = []
+    for _ in range(draw(st.integers(0, 4))):
+        start = draw(st.integers(0, max(0, n - 1)))
+        end = draw(st.integers(start + 1, max(start + 1, n)))
+        spans.append((start, end))
+    if draw(st.booleans()) and text.endswith(".") and n > 1:
+        spans.append((max(0, n - 4), n - 1))  # a target ending right before the final "."
+    return text, spans
+
+
+def _plain(items: list[tuple[str, list[tuple[int, int]]]]) -> list[list[context.Context]]:
+    context.clear_memo()
+    mp = pytest.MonkeyPatch()
+    mp.setattr(context, "_without_final_dot", lambda text, spans: text)
+    try:
+        return context.modifiers_many(items)
+    finally:
+        mp.undo()
+        context.clear_memo()
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_item(), min_size=1, max_size=6))
+def test_final_dot_as_a_space_gives_contexts_answers(items: list[tuple[str, list[tuple[int, int]]]]) -> None:
+    context.clear_memo()
+    got = context.modifiers_many(items)
+    assert repr(got) == repr(_plain(items)), items
+
+
+def test_the_final_dot_is_dropped_only_where_it_is_a_token_of_its_own() -> None:
+    assert context._without_final_dot("No fever.", [(3, 8)]) == "No fever "
+    assert context._without_final_dot("No fever.", [(3, 9)]) == "No fever."  # the target holds the "."
+    assert context._without_final_dot("Seen by Dr.", []) == "Seen by Dr."  # "Dr." is one token
+    assert context._without_final_dot("No fever", []) == "No fever"
+    assert context._without_final_dot(".", []) == "."
+
+
+def test_a_negation_before_the_final_dot_still_applies() -> None:
+    context.clear_memo()
+    items = [("No HIV.", [(3, 6)]), ("Brain metastases: no.", [(0, 16)]), ("HIV negative.", [(0, 3)])]
+    got = context.modifiers_many(items)
+    assert [c.negated for answer in got for c in answer] == [True, False, False]
+    assert repr(got) == repr(_plain(items))
