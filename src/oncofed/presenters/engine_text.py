@@ -456,15 +456,27 @@ _MAY_HOLD_SEMICOLONS = frozenset({"checks_list", "facts_list", "why_list", "foun
 
 def _shaped(tr: Translator, text: str) -> str | None:
     """`text` said by the first shape it matches; a sentence starting with a capital (the first of a
-    criterion's explanations) is also tried as its lower-case shape ("Primary cancer ...")."""
-    said = _shaped_as_is(tr, text)
-    if said is None and text[:1].isupper() and text[1:2].islower():
-        said = _shaped_as_is(tr, text[:1].lower() + text[1:])
-        return None if said is None else said[:1].upper() + said[1:]
+    criterion's explanations) is also tried as its lower-case shape ("Primary cancer ..."), which wins
+    when it is the more specific shape (more of its words written out: "No EGFR mutation found (criterion:
+    ...)" is the shape "no %(marker)s %(value)s found (criterion: ...)", not "%(label)s (criterion: ...)")."""
+    said, literal = _shaped_as_is(tr, text)
+    if text[:1].isupper() and text[1:2].islower():
+        lowered, literal_lowered = _shaped_as_is(tr, text[:1].lower() + text[1:])
+        if lowered is not None and (said is None or literal_lowered > literal):
+            return lowered[:1].upper() + lowered[1:]
     return said
 
 
-def _shaped_as_is(tr: Translator, text: str) -> str | None:
+def _literal(message: str) -> int:
+    """How many characters of a shape are written out (not placeholders)."""
+    return len(_PLACEHOLDER.sub("", message))
+
+
+_PLACEHOLDER = re.compile(r"%\(\w+\)s")
+
+
+def _shaped_as_is(tr: Translator, text: str) -> tuple[str | None, int]:
+    """`text` said by the first shape it matches, and how specific that shape is (`_literal`)."""
     for rx, message, ahead in _shapes():
         m = rx.match(text)
         if (
@@ -477,15 +489,16 @@ def _shaped_as_is(tr: Translator, text: str) -> str | None:
             params: dict[str, object] = {name: _part(tr, name, value) for name, value in groups.items()}
             if tr.lang == "en":  # as the engine wrote it, but a count's "(s)"
                 if counted is None:
-                    return text if "(s)" not in text else message % params
-                return tr.ngettext(counted.singular, counted.plural, _count(groups), **params)
+                    return (text if "(s)" not in text else message % params), _literal(message)
+                said = tr.ngettext(counted.singular, counted.plural, _count(groups), **params)
+                return said, _literal(message)
             template = (
                 tr._t.ngettext(counted.singular, counted.plural, _count(groups))
                 if counted is not None
                 else tr._t.gettext(message)
             )
-            return _grammar(tr, message, template, groups, params) % params
-    return None
+            return _grammar(tr, message, template, groups, params) % params, _literal(message)
+    return None, 0
 
 
 def _misfit(name: str, value: str) -> bool:
