@@ -1,14 +1,16 @@
-"""The French rewrite's one-pass scans give what the plain, rule-by-rule forms give (issue 23 speed).
+"""The French rewrite's one-pass prefilter gives what the plain, rule-by-rule form gives (issue 23 speed).
 
-The plain forms are kept here as oracles: every rule of a scope runs when its text (folded, lower-cased
-unless the rule is `case`) holds one of its `needs` (`in`, one substring search a need), and the rules'
-matches are resolved as `french._rule_matches` resolves them. The one-pass form finds every need in a
-single Aho-Corasick walk of the text (`french._NeedScan`)."""
+The plain form is kept here as the oracle: every rule of a scope runs when its text (folded, lower-cased
+unless the rule is `case`) holds one of its `needs`, and the rules' matches are resolved as
+`french._rule_matches` resolves them. The one-pass form runs only the rules Hyperscan finds may match in
+one scan of the text (`french._Prefilter`): every rule it leaves out must have no match at all."""
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -83,11 +85,22 @@ texts = st.lists(
 ).map("".join)
 
 
+def _check_gated(folded: str, scope: str) -> None:
+    """The one pass runs the rules the probes run, but those that cannot match the text."""
+    one_pass, plain = _one_pass_gated(folded, scope), _plain_gated(folded, scope)
+    assert set(one_pass) <= set(plain) and one_pass == sorted(one_pass)
+    lower = _lower(folded)
+    by_index = {rule.index: rule for rule in _rules(scope)}
+    for index in set(plain) - set(one_pass):  # left out by Hyperscan: no match anywhere
+        rule = by_index[index]
+        subject = folded if rule.case else lower
+        assert not [m for m in rule.pattern.pattern.finditer(subject) if m.end() > m.start()], (index, folded)
+
+
 @settings(max_examples=300, deadline=None)
 @given(texts, st.sampled_from(SCOPES))
 def test_one_pass_runs_the_rules_the_probes_run(text: str, scope: str) -> None:
-    folded = fold(text)
-    assert _one_pass_gated(folded, scope) == _plain_gated(folded, scope)
+    _check_gated(fold(text), scope)
 
 
 @settings(max_examples=150, deadline=None)
@@ -106,12 +119,47 @@ def test_one_pass_on_the_french_dev_notes() -> None:
         folded = fold(text)
         spans = detect(text).spans(FRENCH)
         for scope in SCOPES:
-            assert _one_pass_gated(folded, scope) == _plain_gated(folded, scope)
+            _check_gated(folded, scope)
             assert french._rule_matches(folded, spans, scope) == _plain_rule_matches(folded, spans, scope)
 
 
 def test_a_need_found_only_inside_another_still_counts() -> None:
     # overlapping occurrences: "ans" inside "dans", "pas" right after "pas" -- each need is found
     folded = fold("Traitée dans le service, il n'y a pas de progression")
-    assert _one_pass_gated(folded, "notes") == _plain_gated(folded, "notes")
-    assert any("ans" in rule.needs for rule in french._gated(folded, _lower(folded), "notes"))
+    assert french._prefilter("notes").may_match(folded, _lower(folded)) is not None  # prefiltered
+    _check_gated(folded, "notes")
+    assert [
+        r.index for r in _rules("notes") if "ans" in r.needs and r.index in _one_pass_gated(folded, "notes")
+    ] == []
+    with_age = fold("Patiente de 58 ans, traitée dans le service")
+    assert any("ans" in rule.needs for rule in french._gated(with_age, _lower(with_age), "notes"))
+
+
+def test_a_text_hyperscan_may_read_otherwise_is_not_prefiltered() -> None:
+    for text in ("pas de\x1cmetastase", "сарком 58 ans"):  # a control character \s matches; Cyrillic
+        folded = fold(text)
+        assert french._prefilter("notes").may_match(folded, _lower(folded)) is None
+        assert _one_pass_gated(folded, "notes") == _plain_gated(folded, "notes")
+
+
+def _hs_matching(database: Any, texts: list[str]) -> list[str]:
+    found: list[str] = []
+    for text in texts:
+        database.scan(text.encode(), match_event_handler=lambda *args, t=text: found.append(t))
+    return found
+
+
+def test_python_and_hyperscan_agree_on_the_classes_of_the_safe_characters() -> None:
+    """Prefiltering is exact only if Hyperscan reads \\w, \\d, \\s as Python does on the characters of
+    the texts it prefilters (`_HS_SAFE_CHARS`)."""
+
+    import hyperscan
+
+    safe = [chr(c) for c in range(0x110000) if french._HS_UNSAFE.match(chr(c)) is None and c < 0x3000]
+    assert len(safe) > 500
+    flags = hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_UCP | hyperscan.HS_FLAG_SINGLEMATCH
+    for k, cls in enumerate((r"\w", r"\d", r"\s")):  # (`\b` Hyperscan widens in prefilter mode)
+        database = hyperscan.Database()
+        database.compile(expressions=[f"^{cls}$".encode()], ids=[k], elements=1, flags=[flags])
+        python = re.compile(cls)
+        assert _hs_matching(database, safe) == [c for c in safe if python.fullmatch(c)], cls

@@ -29,12 +29,13 @@ import bisect
 import functools
 import itertools
 import re
+import threading
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-import ahocorasick
+import hyperscan
 
 from oncofed.criteria.fast_regex import Searcher
 from oncofed.criteria.language import FRENCH, TextLanguage, detect
@@ -183,8 +184,7 @@ class _Rule:
     case: bool
     needs: tuple[str, ...]  # substrings one of which the (folded, lower-cased unless `case`) text must hold
     template: tuple[tuple[str, int | str | None], ...] | None = None  # `english` parsed (`_parse_template`)
-    # `needs` as indexes into `_needs(scope)` (a need shared by rules is looked up once)
-    gate: tuple[int, ...] = ()
+    source: str = ""  # the pattern as compiled (folded, `{SITES}` filled in)
 
 
 _GROUP_REF = re.compile(r"\\(?:(\d+)|g<(\w+)>)")
@@ -273,13 +273,12 @@ def _cancer_english() -> dict[str, str]:
 
 @functools.cache
 def _rules(scope: str) -> tuple[_Rule, ...]:
-    """The rules of `scope`, in file order. Each runs on its own, and only when the text holds one of its
-    `needs` substrings: one alternation of all rules tried ~60 branches at every character (1.1 ms a
-    note); gated, most notes run a dozen rules."""
+    """The rules of `scope`, in file order. Each runs on its own (`re`), and only when the text holds one
+    of its `needs` substrings and Hyperscan finds it may match (`_gated`): one `re` alternation of all
+    rules tried ~60 branches at every character (1.1 ms a note); gated, most notes run ~8 rules."""
     data = load_yaml("vocab/fr/rules.yaml")
     sites = "|".join(sorted((re.escape(fold(k)) for k in data["site_adjectives"]), key=len, reverse=True))
     rules = []
-    distinct: dict[tuple[bool, str], int] = {}  # the order of `_needs(scope)`
     for k, spec in enumerate(data["rules"]):
         if spec.get("scope", "both") not in ("both", scope):
             continue
@@ -290,60 +289,105 @@ def _rules(scope: str) -> tuple[_Rule, ...]:
         pattern = Searcher(body, re.M)  # re.compile(body, re.M), searched faster (fast_regex.py)
         english = spec.get("english")
         template = _parse_template(english) if english and "\\" in english else None
-        gate = tuple(distinct.setdefault((case, n), len(distinct)) for n in needs)
-        rules.append(_Rule(k, pattern, english, spec.get("function"), case, needs, template, gate))
+        rules.append(_Rule(k, pattern, english, spec.get("function"), case, needs, template, body))
     return tuple(rules)
 
 
-@functools.cache
-def _needs(scope: str) -> tuple[tuple[bool, str], ...]:
-    """The distinct (case, string) needs of the rules of `scope`, in the order their `gate`s index."""
-    distinct: dict[tuple[bool, str], int] = {}
-    for rule in _rules(scope):
-        for n in rule.needs:
-            distinct.setdefault((rule.case, n), len(distinct))
-    return tuple(distinct)
+# Characters on which Python's `re` (str patterns) and Hyperscan (UTF-8, Unicode properties) agree for
+# `\w`, `\d` and `\s` (tests/test_french_one_pass.py checks each; `\b` Hyperscan widens in prefilter
+# mode): a text made of them only is prefiltered; another (control characters, other scripts) is not.
+_HS_SAFE_CHARS = (
+    "\t\n\r\x20-\x7e\u00a0-\u024f\u2013\u2014\u2018\u2019\u201c\u201d\u2026\u20ac\u2264\u2265\u00d7"
+)
+_HS_UNSAFE = re.compile(f"[^{_HS_SAFE_CHARS}]")
+_HS_FLAGS = (
+    hyperscan.HS_FLAG_PREFILTER
+    | hyperscan.HS_FLAG_SINGLEMATCH
+    | hyperscan.HS_FLAG_UTF8
+    | hyperscan.HS_FLAG_UCP
+    | hyperscan.HS_FLAG_MULTILINE
+)
 
 
-@dataclass(frozen=True)
-class _NeedScan:
-    """Every `needs` string of a scope's rules found in one pass over a note (issue 23 speed): an
-    Aho-Corasick automaton (pyahocorasick, C) of the lower-case needs walks the lower-cased text once and
-    one of the case-sensitive needs the folded text, reporting every occurrence, overlapping ones too.
-    Was: each rule probing its needs with `in` (~100 distinct needs, a substring search each: ~60 us a
-    note). `present(...)` is the set of the needs' indexes (`_needs(scope)`) that `in` would find."""
+class _Prefilter:
+    """Which rules of a scope may match a text, all found in one pass (issue 23 speed).
 
-    lower: Any  # ahocorasick.Automaton of the lower-case needs (value: the need's index), or None
-    cased: Any  # the same for the case-sensitive needs, or None
-    empty: frozenset[int]  # needs that are "" (found in any text)
+    Why: each rule searched on its own costs a scan of the note in C (`re`: ~8 us a rule and a note,
+    ~17 rules a note pass their `needs`), and half of the rules that pass their needs match nothing.
+    Hyperscan (Intel's multi-pattern regex engine, BSD-3-Clause) compiles all the rules of a scope into one
+    automaton and scans the text once (~5 us). In prefilter mode (`HS_FLAG_PREFILTER`) the constructs it
+    does not support (lookarounds, `\b` with Unicode properties) are widened: it reports every rule that
+    can match the text, and maybe more; `re` still finds every match of the rules that run, so a rule
+    it does not report is one `re` would have found nothing for. One database for the lower-cased text's
+    rules, one for the folded text's case-sensitive ones; a rule Hyperscan cannot compile always runs.
+    Texts with characters outside `_HS_SAFE_CHARS`, or not encodable in UTF-8, are not prefiltered."""
 
-    def present(self, folded: str, lower: str) -> set[int]:
-        found = set(self.empty)
-        if self.lower is not None:
-            found.update(v for _, v in self.lower.iter(lower))
-        if self.cased is not None:
-            found.update(v for _, v in self.cased.iter(folded))
+    def __init__(self, scope: str) -> None:
+        self.unfiltered: frozenset[int] = frozenset()  # rules Hyperscan cannot compile: always run
+        self.databases: dict[bool, Any] = {}
+        unfiltered = set()
+        for case in (False, True):
+            sources: list[bytes] = []
+            ids: list[int] = []
+            for rule in _rules(scope):
+                if rule.case != case:
+                    continue
+                try:
+                    hyperscan.Database().compile(expressions=[rule.source.encode()], flags=_HS_FLAGS)
+                except hyperscan.HyperscanError:
+                    unfiltered.add(rule.index)
+                    continue
+                sources.append(rule.source.encode())
+                ids.append(rule.index)
+            if sources:
+                database = hyperscan.Database()
+                database.compile(expressions=sources, ids=ids, elements=len(sources), flags=_HS_FLAGS)
+                self.databases[case] = database
+        self.unfiltered = frozenset(unfiltered)
+        self.scratch = threading.local()  # Hyperscan's scratch space: one per thread
+
+    def may_match(self, folded: str, lower: str) -> set[int] | None:
+        """The indexes of the rules that may match (`lower`, or `folded` for a case-sensitive rule), or
+        None when the text is not prefiltered (see the class)."""
+        if _HS_UNSAFE.search(folded) or (not folded.isascii() and _HS_UNSAFE.search(lower)):
+            return None  # (ASCII lower-cases to ASCII, control characters to themselves)
+        found = set(self.unfiltered)
+        add = found.add
+
+        def on_match(index: int, start: int, end: int, flags: int, context: object) -> None:
+            add(index)
+
+        for case, database in self.databases.items():
+            scratch = getattr(self.scratch, "case" if case else "lower", None)
+            if scratch is None:
+                scratch = hyperscan.Scratch(database)
+                setattr(self.scratch, "case" if case else "lower", scratch)
+            try:
+                data = (folded if case else lower).encode()
+            except UnicodeEncodeError:  # a lone surrogate
+                return None
+            database.scan(data, match_event_handler=on_match, scratch=scratch)
         return found
 
 
 @functools.cache
-def _need_scan(scope: str) -> _NeedScan:
-    automata: dict[bool, Any] = {}
-    empty = set()
-    for k, (case, need) in enumerate(_needs(scope)):
-        if not need:
-            empty.add(k)
-            continue
-        automata.setdefault(case, ahocorasick.Automaton()).add_word(need, k)
-    for automaton in automata.values():
-        automaton.make_automaton()
-    return _NeedScan(automata.get(False), automata.get(True), frozenset(empty))
+def _prefilter(scope: str) -> _Prefilter:
+    return _Prefilter(scope)
 
 
 def _gated(folded: str, lower: str, scope: str) -> list[_Rule]:
-    """The rules of `scope` whose text holds one of their `needs` (or that have none), in file order."""
-    present = _need_scan(scope).present(folded, lower)
-    return [rule for rule in _rules(scope) if not rule.gate or not present.isdisjoint(rule.gate)]
+    """The rules of `scope` to run on a text, in file order: those that may match it (`_Prefilter`) and
+    whose text (`lower`, or `folded` for a case-sensitive rule) holds one of their `needs` (or that have
+    none)."""
+    rules = _rules(scope)
+    may = _prefilter(scope).may_match(folded, lower)
+    if may is not None:
+        rules = tuple(rule for rule in rules if rule.index in may)
+    return [
+        rule
+        for rule in rules
+        if not rule.needs or any(n in (folded if rule.case else lower) for n in rule.needs)
+    ]
 
 
 def _rule_matches(folded: str, spans: list[tuple[int, int]], scope: str) -> list[tuple[int, int, str]]:
@@ -353,7 +397,7 @@ def _rule_matches(folded: str, spans: list[tuple[int, int]], scope: str) -> list
     if len(lower) != len(folded):  # a character whose lower case is longer: keep offsets
         lower = "".join(c if len(c.lower()) != 1 else c.lower() for c in folded)
     found: list[tuple[int, int, int, str]] = []
-    for rule in _gated(folded, lower, scope):  # every rule's needs found in one pass (`_NeedScan`)
+    for rule in _gated(folded, lower, scope):  # the rules that may match, found in one pass
         subject = folded if rule.case else lower
         function = FUNCTIONS[rule.function] if rule.function else None
         for lo, hi in spans:
