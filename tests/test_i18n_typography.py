@@ -5,6 +5,8 @@ fix it with `.venv/bin/python scripts/french_typography.py`."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from babel.messages.pofile import read_po
 from fastapi.testclient import TestClient
@@ -57,3 +59,17 @@ def test_a_french_page_and_an_engine_sentence_carry_the_no_break_spaces(sqlite_d
     assert " : " not in page.text.split("<main", 1)[1].split("</main>", 1)[0].replace("&#39;", "'")
     said = say("fr", "Not decided: stage; ECOG performance status.")
     assert said.startswith(f"Non tranché{NBSP}: ") and f"{NNBSP}; " in said
+
+
+def test_templates_write_a_colon_after_an_expression_with_colon() -> None:
+    """`{{ _('Label') }}: ` would be "Libellé: " in French: templates write `{{ _('Label') }}{{ colon() }}`."""
+    from pathlib import Path
+
+    import oncofed.web
+
+    found = []
+    for path in sorted((Path(oncofed.web.__file__).parent / "templates").glob("*.html")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if re.search(r"\}\}:(?= |<|$)", line):
+                found.append(f"{path.name}:{number}")
+    assert not found, f"a colon written after an expression (use {{{{ colon() }}}}): {found}"

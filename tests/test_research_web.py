@@ -174,7 +174,7 @@ def test_research_from_the_command_line(tmp_path: Path, monkeypatch: pytest.Monk
         )
     )
     out = runner.invoke(app, ["research", "review", queue[0]["id"], "--centre", "leon-berard"])
-    assert out.exit_code == 0 and "1 paper(s) re-attributed" in out.stdout
+    assert out.exit_code == 0 and "1 paper re-attributed" in out.stdout
     out = runner.invoke(
         app, ["research", "report", "trial", "--trial", TRIAL_ID, "--table", "steps", "--csv"]
     )
