@@ -1,5 +1,6 @@
 """A sentence's final "." written as a space before ConText reads it gives ConText's own answers
-(issue 23 speed: `context._without_final_dot`, one TERMINATE modifier fewer a sentence).
+(issue 23 speed: `context._without_final_dot`, one TERMINATE modifier fewer a sentence), and the
+`token.sent` hook of `context._hook_sentences` gives spaCy's own sentence of every token.
 
 The plain form is `modifiers_many` with the text as written (`_without_final_dot` replaced by the
 identity): same sentences, same batching into Docs, same targets. Sentences end with a "." after words,
@@ -9,9 +10,11 @@ targets are drawn anywhere, the final "." included, and several sentences share 
 
 from __future__ import annotations
 
+import numpy
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from spacy.attrs import SENT_START
 
 from oncofed.criteria import context
 
@@ -73,3 +76,19 @@ def test_a_negation_before_the_final_dot_still_applies() -> None:
     got = context.modifiers_many(items)
     assert [c.negated for answer in got for c in answer] == [True, False, False]
     assert repr(got) == repr(_plain(items))
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_item(), min_size=1, max_size=5), st.data())
+def test_the_sentence_hook_gives_spacys_sentence(
+    items: list[tuple[str, list[tuple[int, int]]]], data: st.DataObject
+) -> None:
+    doc = context.pipeline().make_doc("\n\n".join(text for text, _ in items))
+    if not len(doc):
+        return
+    flags = [data.draw(st.sampled_from([1, -1])) for _ in range(len(doc))]
+    flags[0] = 1
+    doc.from_array([SENT_START], numpy.array(flags).astype(numpy.uint64))
+    expected = [(doc[i : i + 1].sent.start, doc[i : i + 1].sent.end) for i in range(len(doc))]
+    context._hook_sentences(doc, [k for k, flag in enumerate(flags) if flag == 1])
+    assert [(t.sent.start, t.sent.end) for t in doc] == expected

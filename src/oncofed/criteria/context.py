@@ -22,6 +22,7 @@ otherwise dominate (200 trials/s target); the pipeline's import-time objects are
 
 from __future__ import annotations
 
+import bisect
 import functools
 import gc
 import json
@@ -409,6 +410,21 @@ def _without_final_dot(text: str, spans: Sequence[tuple[int, int]]) -> str:
     return text[:last] + " "
 
 
+def _hook_sentences(doc: Any, firsts: list[int]) -> None:
+    """Give `doc` a `Token.sent` hook (spaCy's `Doc.user_token_hooks`) answering from `firsts`, the sorted
+    indices of the tokens that start a sentence (SENT_START 1, every other token -1; token 0 among them).
+
+    ConText asks each modifier's `token.sent` for its scope (`ConTextModifier.__set_scope`); spaCy then
+    slices a one-token Span, walks the SENT_START flags both ways and slices the sentence (a Python
+    slice check each time); here the Doc's few sentences are sliced once and a modifier's is found by
+    bisection. The same Span: spaCy's walk stops at the last start at or before the token and at the
+    next start after it (or the Doc's end). Property-tested against spaCy's own `token.sent`
+    (tests/test_criteria_context_final_dot.py)."""
+    ends = [*firsts[1:], len(doc)]
+    spans = [doc[a:b] for a, b in zip(firsts, ends, strict=True)]
+    doc.user_token_hooks["sent"] = lambda token: spans[bisect.bisect_right(firsts, token.i) - 1]
+
+
 def modifiers_many(items: Iterable[tuple[str, Sequence[tuple[int, int]]]]) -> list[list[Context]]:
     """ConText for each (text, spans) item; texts without any trigger word skip the pipeline.
 
@@ -452,9 +468,10 @@ def modifiers_many(items: Iterable[tuple[str, Sequence[tuple[int, int]]]]) -> li
             # a sentence per text, other tokens explicitly not starts (SENT_START 1 / -1); one
             # array write instead of the per-token `is_sent_start` setter (~7x faster per Doc)
             starts = set(offsets)
-            sent = numpy.array([1 if i in starts else -1 for i in doc.to_array(IDX).tolist()])
-            sent[0] = 1
-            doc.from_array([SENT_START], sent.astype(numpy.uint64))
+            flags = [1 if i in starts else -1 for i in doc.to_array(IDX).tolist()]
+            flags[0] = 1
+            doc.from_array([SENT_START], numpy.array(flags).astype(numpy.uint64))
+            _hook_sentences(doc, [k for k, flag in enumerate(flags) if flag == 1])
         targets_of = []
         group = []
         for i, base in zip(chunk, offsets, strict=True):
