@@ -18,12 +18,13 @@ from __future__ import annotations
 import functools
 import io
 import math
+import re
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from babel.dates import format_date
+from babel.dates import format_date, format_skeleton
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
@@ -39,6 +40,7 @@ DEFAULT_LANGUAGE = "en"
 DOMAIN = "oncofed"
 # the Babel locale of numbers and dates: the UI's English is British ("centre", "tumour")
 FORMAT_LOCALES = {"en": "en_GB", "fr": "fr_FR"}
+_MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")  # "2025-01": a month
 
 
 class Plural(NamedTuple):
@@ -139,9 +141,13 @@ class Translator:
         return str(format_decimal(value, format=fmt, locale=FORMAT_LOCALES[self.lang]))
 
     def day(self, value: Any) -> str:
-        """A date (or ISO text) -> "5 Dec 2026" / "5 déc. 2026" (Babel's medium format)."""
+        """A date (or ISO text) -> "5 Dec 2026" / "5 déc. 2026" (Babel's medium format); a month ("2025-01",
+        an indicator's period) -> "Jan 2025" / "janv. 2025"."""
         if not value:
             return ""
+        if isinstance(value, str) and _MONTH.fullmatch(value):
+            month = date(int(value[:4]), int(value[5:]), 1)
+            return str(format_skeleton("yMMM", month, locale=FORMAT_LOCALES[self.lang]))
         if isinstance(value, str):
             try:
                 value = datetime.fromisoformat(value)

@@ -105,6 +105,7 @@ def chart_labels(r: IndicatorResult, lang: str) -> dict[str, str]:
         limit95=translator(lang).gettext("95 %% limits"),
         limit998=translator(lang).gettext("99.8 %% limits"),
         network=translator(lang).gettext("network"),
+        target=translator(lang).gettext("Target"),  # the reference line's label ("Objectif 95,0 %")
         decimal=translator(lang).number(0.5)[1],  # the reader's decimal sign, for the SVG charts
     )
     return labels

@@ -1,0 +1,54 @@
+"""A data-protection officer's and a trial manager's pages in French (fresh eyes, headless Chromium): the audit
+filter's checkbox beside its words, the feasibility form within a phone's width, the quality indicator's period
+said as months ("janv. 2025", not "2025-01") and its funnel's reference line labelled in French ("Objectif",
+not "target")."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from oncofed.presenters.i18n import translator
+from tests.browser_helpers import log_in, shot
+from tests.conftest import LiveServer
+
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.mark.parametrize(
+    ("lang", "month", "said"),
+    [("en", "2025-01", "Jan 2025"), ("fr", "2025-01", "janv. 2025"), ("fr", "2025-12", "déc. 2025"), ("fr", "2025-13", "2025-13")],
+)  # fmt: skip
+def test_a_month_is_said_in_the_readers_words(lang: str, month: str, said: str) -> None:
+    assert translator(lang).day(month) == said
+
+
+@pytest.mark.browser
+def test_the_dpo_audit_filter_has_its_checkbox_beside_its_words(live_server: LiveServer, page: Any) -> None:
+    log_in(page, live_server, "dpo", lang="fr")
+    page.goto(live_server.url("/audit?lang=fr"))
+    box = page.locator("#security-only").bounding_box()
+    words = page.locator("label", has=page.locator("#security-only")).bounding_box()
+    assert box is not None and words is not None
+    assert words["height"] < 2.5 * box["height"] + 10  # one line, the box at its left (was above the words)
+    assert box["x"] - words["x"] < 8  # the checkbox's own margin
+
+
+@pytest.mark.browser
+def test_the_trial_managers_french_quality_and_feasibility_pages(live_server: LiveServer, page: Any) -> None:
+    log_in(page, live_server, "trials", lang="fr")
+    page.goto(live_server.url("/quality/indicators/mdt_before_treatment?lang=fr"))
+    meta = page.locator("p.meta").first.inner_text()
+    assert "Période\u00a0: " in meta and "janv." in meta and "2025-01" not in meta
+    target = page.locator("svg line.target title").first.text_content() or ""
+    assert target.startswith("Objectif ") and "," in target  # "Objectif 95,0 %"
+    shot(page, "quality-indicator-fr.png", full_page=False)
+    page.set_viewport_size(PHONE)
+    page.goto(live_server.url("/feasibility?lang=fr"))
+    select = page.locator("select#trial").bounding_box()
+    assert select is not None and select["x"] + select["width"] <= PHONE["width"]
+    scroll = page.evaluate(
+        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert scroll <= 1
