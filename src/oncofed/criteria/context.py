@@ -18,6 +18,9 @@ Speed: ConText is only run on texts that contain at least one trigger word (`has
 some rule phrase can reach a target (`may_have_modifier`, a necessary condition checked on the text,
 property-tested against ConText itself), because most criteria carry none and building spaCy Docs would
 otherwise dominate (200 trials/s target); the pipeline's import-time objects are frozen out of the GC.
+In the Docs, a sentence's final "." (a TERMINATE modifier that ends nothing there) is written as a space
+(`_without_final_dot`) and ConText's `token.sent` is answered from the sentences set here
+(`_hook_sentences`); both property-tested against ConText and spaCy on the text as written.
 """
 
 from __future__ import annotations
