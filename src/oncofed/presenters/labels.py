@@ -164,6 +164,13 @@ LABELS: dict[str, dict[str, Message]] = {
         "sentence": N_("sentence"),
         "corrected_by": N_("corrected by"),
         "reason": N_("reason"),
+        # facts read from notes (a French patient's page showed these keys in English)
+        "text": N_("text read"),
+        "read": N_("how it was read"),
+        "x_uln": N_("× ULN"),
+        "uln_source": N_("ULN from"),
+        "ecog": N_("ECOG"),
+        "language": N_("language"),
     },
     "fed_kind": {
         "monthly": N_("EUR per month"),

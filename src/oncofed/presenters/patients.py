@@ -9,6 +9,7 @@ from markupsafe import Markup, escape
 
 from oncofed.domain import PatientProfile
 from oncofed.domain.patient import whole_years
+from oncofed.presenters.i18n import translator
 from oncofed.store.mapping import fact_to_json
 
 FACT_COLUMNS = [
@@ -50,12 +51,15 @@ def profile_json(p: PatientProfile) -> dict[str, object]:
     }
 
 
-def provenance_text(fact: dict[str, Any]) -> str:
+def provenance_text(fact: dict[str, Any], lang: str = "en") -> str:
+    """Where a fact comes from: its source, record and characters of a note ("chars 51–59" / "car. 51–59")."""
     parts = [fact.get("source", "")]
     if fact.get("record"):
         parts.append(str(fact["record"]))
     if fact.get("span"):
-        parts.append(f"chars {fact['span'][0]}-{fact['span'][1]}")
+        parts.append(
+            translator(lang).gettext("chars %(start)s–%(end)s", start=fact["span"][0], end=fact["span"][1])
+        )
     return " · ".join(p for p in parts if p)
 
 
@@ -91,11 +95,11 @@ def notes_of(facts: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def grouped(facts: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
+def grouped(facts: list[dict[str, Any]], lang: str = "en") -> list[tuple[str, list[dict[str, Any]]]]:
     groups: dict[str, list[dict[str, Any]]] = {}
     for i, f in enumerate(facts):  # the index in the record: what a correction names
         if f["kind"] == "note":
             continue
-        groups.setdefault(f["kind"], []).append({**f, "provenance": provenance_text(f), "index": i})
+        groups.setdefault(f["kind"], []).append({**f, "provenance": provenance_text(f, lang), "index": i})
     order = {k: i for i, k in enumerate(KIND_ORDER)}
     return sorted(groups.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0]))

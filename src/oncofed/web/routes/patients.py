@@ -138,7 +138,7 @@ def patient_page(
         request,
         "patient.html",
         p=data,
-        groups=grouped(facts),
+        groups=grouped(facts, request.state.lang),
         notes=notes_of(facts),
         boards=boards,
         actor=actor,
