@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from oncofed.criteria import french
+from oncofed.criteria.fast_regex import HS_UNSAFE
 from oncofed.criteria.french import FUNCTIONS, SCOPES, _expand, _rules, fold
 from oncofed.criteria.language import FRENCH, detect
 
@@ -151,11 +152,11 @@ def _hs_matching(database: Any, texts: list[str]) -> list[str]:
 
 def test_python_and_hyperscan_agree_on_the_classes_of_the_safe_characters() -> None:
     """Prefiltering is exact only if Hyperscan reads \\w, \\d, \\s as Python does on the characters of
-    the texts it prefilters (`_HS_SAFE_CHARS`)."""
+    the texts it prefilters (`fast_regex.HS_SAFE_CHARS`)."""
 
     import hyperscan
 
-    safe = [chr(c) for c in range(0x110000) if french._HS_UNSAFE.match(chr(c)) is None and c < 0x3000]
+    safe = [chr(c) for c in range(0x110000) if HS_UNSAFE.match(chr(c)) is None and c < 0x3000]
     assert len(safe) > 500
     flags = hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_UCP | hyperscan.HS_FLAG_SINGLEMATCH
     for k, cls in enumerate((r"\w", r"\d", r"\s")):  # (`\b` Hyperscan widens in prefilter mode)
@@ -163,3 +164,16 @@ def test_python_and_hyperscan_agree_on_the_classes_of_the_safe_characters() -> N
         database.compile(expressions=[f"^{cls}$".encode()], ids=[k], elements=1, flags=[flags])
         python = re.compile(cls)
         assert _hs_matching(database, safe) == [c for c in safe if python.fullmatch(c)], cls
+
+
+@pytest.mark.skipif(not DEV_FR.exists(), reason="benchmarks/data/verdicts-dev-fr is absent")
+def test_the_prefilter_gives_the_same_rewrites_from_several_threads_at_once() -> None:
+    """Hyperscan's scratch space is one per thread (`_Prefilter.scratch`): rewrites from a thread pool
+    (the web app's) equal the rewrites made one after the other."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    notes = [json.loads(line)["text"] for line in DEV_FR.read_text(encoding="utf-8").splitlines() if line]
+    alone = [french.rewrite(text).text for text in notes]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        together = list(pool.map(lambda text: french.rewrite(text).text, notes * 3))
+    assert together == alone * 3

@@ -37,7 +37,7 @@ from typing import Any
 
 import hyperscan
 
-from oncofed.criteria.fast_regex import Searcher
+from oncofed.criteria.fast_regex import HS_UNSAFE, Searcher
 from oncofed.criteria.language import FRENCH, TextLanguage, detect
 from oncofed.criteria.vocab import _scan
 from oncofed.resources import load_tsv, load_yaml
@@ -293,13 +293,6 @@ def _rules(scope: str) -> tuple[_Rule, ...]:
     return tuple(rules)
 
 
-# Characters on which Python's `re` (str patterns) and Hyperscan (UTF-8, Unicode properties) agree for
-# `\w`, `\d` and `\s` (tests/test_french_one_pass.py checks each; `\b` Hyperscan widens in prefilter
-# mode): a text made of them only is prefiltered; another (control characters, other scripts) is not.
-_HS_SAFE_CHARS = (
-    "\t\n\r\x20-\x7e\u00a0-\u024f\u2013\u2014\u2018\u2019\u201c\u201d\u2026\u20ac\u2264\u2265\u00d7"
-)
-_HS_UNSAFE = re.compile(f"[^{_HS_SAFE_CHARS}]")
 _HS_FLAGS = (
     hyperscan.HS_FLAG_PREFILTER
     | hyperscan.HS_FLAG_SINGLEMATCH
@@ -320,7 +313,7 @@ class _Prefilter:
     can match the text, and maybe more; `re` still finds every match of the rules that run, so a rule
     it does not report is one `re` would have found nothing for. One database for the lower-cased text's
     rules, one for the folded text's case-sensitive ones; a rule Hyperscan cannot compile always runs.
-    Texts with characters outside `_HS_SAFE_CHARS`, or not encodable in UTF-8, are not prefiltered."""
+    Texts with characters outside `fast_regex.HS_SAFE_CHARS`, or not encodable in UTF-8, are not prefiltered."""
 
     def __init__(self, scope: str) -> None:
         self.unfiltered: frozenset[int] = frozenset()  # rules Hyperscan cannot compile: always run
@@ -349,7 +342,7 @@ class _Prefilter:
     def may_match(self, folded: str, lower: str) -> set[int] | None:
         """The indexes of the rules that may match (`lower`, or `folded` for a case-sensitive rule), or
         None when the text is not prefiltered (see the class)."""
-        if _HS_UNSAFE.search(folded) or (not folded.isascii() and _HS_UNSAFE.search(lower)):
+        if HS_UNSAFE.search(folded) or (not folded.isascii() and HS_UNSAFE.search(lower)):
             return None  # (ASCII lower-cases to ASCII, control characters to themselves)
         found = set(self.unfiltered)
         add = found.add
