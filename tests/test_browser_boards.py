@@ -11,6 +11,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
+from oncofed.presenters.i18n import translator
 from oncofed.store.db import Database
 from oncofed.store.models_boards import BoardRow
 from tests.boards_fixtures import HOME, add_home_sites, patients_with_candidates
@@ -67,7 +68,7 @@ def test_a_board_meeting_end_to_end_in_english_and_french(boards_server, page) -
         meeting_url = page.url.split("?")[0]
         page.goto(live.url(f"/boards/{board_id}"))
         page.fill('#add-case input[name="patient_id"]', patient)
-        page.select_option('#add-case select[name="meeting_id"]', label=when.replace("T", "T")[:16])
+        page.select_option('#add-case select[name="meeting_id"]', label=translator(lang).day(when, time=True))
         page.fill(
             '#add-case textarea[name="question"]',
             "First treatment? Trial?" if lang == "en" else "Premier traitement ? Essai ?",

@@ -24,7 +24,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from babel.dates import format_date, format_skeleton
+from babel.dates import format_date, format_skeleton, format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
@@ -140,9 +140,15 @@ class Translator:
         fmt = None if digits is None else "#,##0" + ("." + "0" * digits if digits else "")
         return str(format_decimal(value, format=fmt, locale=FORMAT_LOCALES[self.lang]))
 
-    def day(self, value: Any) -> str:
+    def day(self, value: Any, time: bool = False) -> str:
         """A date (or ISO text) -> "5 Dec 2026" / "5 déc. 2026" (Babel's medium format); a month ("2025-01",
-        an indicator's period) -> "Jan 2025" / "janv. 2025"."""
+        an indicator's period) -> "Jan 2025" / "janv. 2025"; `time`: a date and time's hour too ("5 déc. 2026
+        14:00", a meeting's; was "2026-12-05T14:00")."""
+        if time and isinstance(value, (str, datetime)):
+            moment = value if isinstance(value, datetime) else _datetime_or_none(value)
+            if moment is not None and (isinstance(value, datetime) or len(value) > 10):  # a time is written
+                hour = format_time(moment, format="short", locale=FORMAT_LOCALES[self.lang])
+                return f"{self.day(moment)} {hour}"
         if not value:
             return ""
         if isinstance(value, str) and _MONTH.fullmatch(value):
@@ -159,6 +165,13 @@ class Translator:
             if isinstance(when, date)
             else str(value)
         )
+
+
+def _datetime_or_none(text: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        return None
 
 
 @functools.cache
@@ -221,8 +234,8 @@ def _num(context: Context, value: Any, digits: int | None = None) -> str:
 
 
 @pass_context
-def _day(context: Context, value: Any) -> str:
-    return _context_translator(context).day(value)
+def _day(context: Context, value: Any, time: bool = False) -> str:
+    return _context_translator(context).day(value, time=time)
 
 
 @pass_context
