@@ -73,3 +73,17 @@ def test_templates_write_a_colon_after_an_expression_with_colon() -> None:
             if re.search(r"\}\}:(?= |<|$)", line):
                 found.append(f"{path.name}:{number}")
     assert not found, f"a colon written after an expression (use {{{{ colon() }}}}): {found}"
+
+
+def test_templates_write_numbers_with_num() -> None:
+    """`'%.2f'|format(x)` writes "1234.50" on a French page: templates write `num(x, 2)` (Babel: "1 234,50")."""
+    from pathlib import Path
+
+    import oncofed.web
+
+    found = [
+        path.name
+        for path in sorted((Path(oncofed.web.__file__).parent / "templates").glob("*.html"))
+        if re.search(r"'%[-+ 0#]*\d*(\.\d+)?[dfge]'\|format", path.read_text(encoding="utf-8"))
+    ]
+    assert not found, f"printf-style numbers (use num(x, digits)): {found}"
