@@ -91,3 +91,9 @@ def test_the_french_match_page_on_a_phone_shows_each_criterion_as_a_card(
         assert evidence["x"] + evidence["width"] <= PHONE["width"]
         assert _sideways(page) <= 1
         shot(page, "phone-matches-fr.png", full_page=False)
+        page.set_viewport_size({"width": 1280, "height": 900})
+        ids = page.locator("span.id")  # the trials to check: an id is never cut at its hyphen
+        assert ids.count() > 0
+        box = ids.first.bounding_box()
+        line = page.locator("body").evaluate("b => parseFloat(getComputedStyle(b).lineHeight)")
+        assert box is not None and box["height"] < 1.5 * line
