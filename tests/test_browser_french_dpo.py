@@ -52,3 +52,19 @@ def test_the_trial_managers_french_quality_and_feasibility_pages(live_server: Li
         "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
     assert scroll <= 1
+
+
+@pytest.mark.browser
+def test_the_french_feasibility_answer_says_its_numbers_in_french(live_server: LiveServer, page: Any) -> None:
+    log_in(page, live_server, "trials", lang="fr")
+    page.goto(live_server.url("/feasibility?lang=fr"))
+    page.locator("form.inline button").first.click()
+    page.wait_for_load_state()
+    table = page.locator("table#feasibility").inner_text()
+    assert (
+        "10 ou moins" in table and "or fewer" not in table
+    )  # the network total's "+ 19 × (10 ou moins)" too
+    policy = page.locator("#policy").inner_text()
+    assert "écart type " in policy and not any(
+        f"{d}.{e}" in policy for d in "0123456789" for e in "0123456789"
+    )
