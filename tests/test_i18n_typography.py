@@ -87,3 +87,18 @@ def test_templates_write_numbers_with_num() -> None:
         if re.search(r"'%[-+ 0#]*\d*(\.\d+)?[dfge]'\|format", path.read_text(encoding="utf-8"))
     ]
     assert not found, f"printf-style numbers (use num(x, digits)): {found}"
+
+
+def test_templates_say_dates_given_to_a_message_with_day() -> None:
+    """`_('... at %(at)s', at=case.signed_at)` wrote "2026-12-06T16:28:35Z" on a French page: `day(x, time=True)`."""
+    from pathlib import Path
+
+    import oncofed.web
+
+    raw = re.compile(r"\b\w+=[\w.]*\b(\w+_at|until|period_from|period_to|computed)[,)]")
+    found = [
+        path.name
+        for path in sorted((Path(oncofed.web.__file__).parent / "templates").glob("*.html"))
+        if raw.search(path.read_text(encoding="utf-8"))
+    ]
+    assert not found, f"a date given raw to a message (use day(x) or day(x, time=True)): {found}"
