@@ -177,3 +177,31 @@ def test_the_prefilter_gives_the_same_rewrites_from_several_threads_at_once() ->
     with ThreadPoolExecutor(max_workers=4) as pool:
         together = list(pool.map(lambda text: french.rewrite(text).text, notes * 3))
     assert together == alone * 3
+
+
+def test_a_compiled_database_is_read_back_from_the_cache_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import hyperscan
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    sources = [rule.source for rule in _rules("notes") if not rule.case][:5]
+    ids = list(range(len(sources)))
+    french._hs_database(sources, ids)
+    (cached,) = (tmp_path / "oncofed").glob("hyperscan-*.db")
+    text = fold("pas de métastase, 3 x LSN, 58 ans, OMS 1").lower().encode()
+
+    def matched(database: Any) -> set[int]:
+        found: set[int] = set()
+        scratch = hyperscan.Scratch(database)  # (a database read back has none of its own)
+        database.scan(text, match_event_handler=lambda index, *args: found.add(index), scratch=scratch)
+        return found
+
+    fresh = hyperscan.Database()
+    fresh.compile(
+        expressions=[s.encode() for s in sources], ids=ids, elements=len(ids), flags=french._HS_FLAGS
+    )
+    assert matched(french._hs_database(sources, ids)) == matched(fresh) != set()
+    cached.write_bytes(b"not a database")  # unreadable: compiled again, and written again
+    assert matched(french._hs_database(sources, ids)) == matched(fresh)
+    assert cached.read_bytes() != b"not a database"

@@ -27,12 +27,17 @@ from __future__ import annotations
 
 import bisect
 import functools
+import hashlib
+import importlib.metadata
 import itertools
+import json
+import os
 import re
 import threading
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 import hyperscan
@@ -316,27 +321,25 @@ class _Prefilter:
     Texts with characters outside `fast_regex.HS_SAFE_CHARS`, or not encodable in UTF-8, are not prefiltered."""
 
     def __init__(self, scope: str) -> None:
-        self.unfiltered: frozenset[int] = frozenset()  # rules Hyperscan cannot compile: always run
         self.databases: dict[bool, Any] = {}
-        unfiltered = set()
+        unfiltered: set[int] = set()
         for case in (False, True):
-            sources: list[bytes] = []
-            ids: list[int] = []
-            for rule in _rules(scope):
-                if rule.case != case:
-                    continue
-                try:
-                    hyperscan.Database().compile(expressions=[rule.source.encode()], flags=_HS_FLAGS)
-                except hyperscan.HyperscanError:
-                    unfiltered.add(rule.index)
-                    continue
-                sources.append(rule.source.encode())
-                ids.append(rule.index)
-            if sources:
-                database = hyperscan.Database()
-                database.compile(expressions=sources, ids=ids, elements=len(sources), flags=_HS_FLAGS)
-                self.databases[case] = database
-        self.unfiltered = frozenset(unfiltered)
+            rules = [rule for rule in _rules(scope) if rule.case == case]
+            if not rules:
+                continue
+            try:
+                self.databases[case] = _hs_database([rule.source for rule in rules], [r.index for r in rules])
+            except hyperscan.HyperscanError:  # a rule Hyperscan cannot read, even widened: found one by one
+                kept = []
+                for rule in rules:
+                    try:
+                        _hs_database([rule.source], [rule.index], cache=False)
+                        kept.append(rule)
+                    except hyperscan.HyperscanError:
+                        unfiltered.add(rule.index)
+                if kept:
+                    self.databases[case] = _hs_database([r.source for r in kept], [r.index for r in kept])
+        self.unfiltered = frozenset(unfiltered)  # rules Hyperscan cannot compile: always run
         self.scratch = threading.local()  # Hyperscan's scratch space: one per thread
 
     def may_match(self, folded: str, lower: str) -> set[int] | None:
@@ -361,6 +364,35 @@ class _Prefilter:
                 return None
             database.scan(data, match_event_handler=on_match, scratch=scratch)
         return found
+
+
+def _hs_database(sources: list[str], ids: list[int], cache: bool = True) -> Any:
+    """The Hyperscan block-mode database of `sources` (prefilter flags, `_HS_FLAGS`). Compiling the rules
+    of a scope takes ~1.5 s (Unicode classes), so a compiled database is kept in the user's cache folder
+    (`$XDG_CACHE_HOME` or ~/.cache, `oncofed/hyperscan-<digest>.db`, the digest of the sources, ids,
+    flags and Hyperscan version) and read back in ~1 ms (`hyperscan.loadb`); a cache that cannot be read
+    or written (another machine's database, a read-only home) is compiled again."""
+    expressions = [source.encode() for source in sources]
+    path = None
+    if cache:
+        key = json.dumps([sources, ids, _HS_FLAGS, importlib.metadata.version("hyperscan")]).encode()
+        try:
+            folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "oncofed"
+            path = folder / f"hyperscan-{hashlib.sha256(key).hexdigest()[:24]}.db"
+            return hyperscan.loadb(path.read_bytes(), hyperscan.HS_MODE_BLOCK)
+        except Exception:  # noqa: BLE001 - absent, unreadable, or built for another machine: compiled below
+            pass
+    database = hyperscan.Database()
+    database.compile(expressions=expressions, ids=ids, elements=len(expressions), flags=_HS_FLAGS)
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}")
+            temporary.write_bytes(hyperscan.dumpb(database))
+            os.replace(temporary, path)  # atomic: another process reads the whole file or none
+        except OSError:
+            pass
+    return database
 
 
 @functools.cache
