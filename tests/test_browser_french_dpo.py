@@ -41,6 +41,7 @@ def test_the_trial_managers_french_quality_and_feasibility_pages(live_server: Li
     page.goto(live_server.url("/quality/indicators/mdt_before_treatment?lang=fr"))
     meta = page.locator("p.meta").first.inner_text()
     assert "Période\u00a0: " in meta and "janv." in meta and "2025-01" not in meta
+    assert "objectif d'exemple" in meta and "example target" not in meta
     target = page.locator("svg line.target title").first.text_content() or ""
     assert target.startswith("Objectif ") and "," in target  # "Objectif 95,0 %"
     shot(page, "quality-indicator-fr.png", full_page=False)
@@ -68,3 +69,14 @@ def test_the_french_feasibility_answer_says_its_numbers_in_french(live_server: L
     assert "écart type " in policy and not any(
         f"{d}.{e}" in policy for d in "0123456789" for e in "0123456789"
     )
+
+
+def test_every_indicator_says_where_its_target_comes_from_in_french() -> None:
+    from oncofed.quality.indicators import load_indicators
+
+    targeted = [ind for ind in load_indicators() if ind.target is not None]
+    assert targeted
+    for ind in targeted:
+        french = ind.target_source_in("fr")
+        assert french and french != ind.target_source, f"{ind.id}: target_source has no French (fr:) text"
+        assert ind.target_source_in("en") == ind.target_source
