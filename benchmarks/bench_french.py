@@ -399,6 +399,11 @@ def main() -> None:
         action="store_true",
         help="with --speed-only: ConText's sentence memo emptied before each note (unseen_rates)",
     )
+    ap.add_argument(
+        "--rewrite-pairs",
+        action="store_true",
+        help="the French rewrite of --baseline against this tree's, note by note in one process",
+    )
     ap.add_argument("--speed-worker", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     en, fr = _queries(EN), _queries(FR)
@@ -410,6 +415,13 @@ def main() -> None:
         else:
             rates_, notes = speed_rates(en, fr, args.rounds), REPEAT * len(fr)
         print(json.dumps({**rates_, "module": oncofed.__file__, "notes": notes}))
+        return
+    if args.rewrite_pairs:  # printed only: the "### Speed" part is the side-by-side figure
+        from benchmarks.french_speed import paired_rewrite
+
+        if not args.baseline:
+            raise SystemExit("--rewrite-pairs needs --baseline COMMIT (the code before the change)")
+        print(paired_rewrite(args.baseline, args.rounds))
         return
     if args.speed_only:
         from benchmarks.french_speed import replace_speed, side_by_side

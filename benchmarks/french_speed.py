@@ -1,6 +1,7 @@
 """French notes -> facts speed, before and after a change, side by side (issue 23).
 
     .venv/bin/python -m benchmarks.bench_french --speed-only --baseline 2a73009 [--front-end-only] [--unseen] [--rounds 3] [--repeats 4]
+    .venv/bin/python -m benchmarks.bench_french --rewrite-pairs --baseline bb16dde [--rounds 3]   # the rewrite alone, paired
 
 Both versions are exported from git (`git archive <commit> src`, so uncommitted work in the tree is not
 measured) and run by the same worker (`bench_french --speed-worker`, the loop of `speed_section`: one
@@ -184,3 +185,72 @@ def replace_speed(text: str) -> None:
     kept = after[following:] if following >= 0 else "\n"
     section = f"{before}\n### Speed\n\n{text.strip()}\n{kept}"
     BENCHMARKS_MD.write_text(head + begin + section + end + tail, encoding="utf-8")
+
+
+def paired_rewrite(baseline: str, rounds: int) -> str:
+    """The French rewrite (`criteria.french.rewrite`: rules and lexicon) of `baseline` against this tree's,
+    in one process, note by note: the two run alternately on the same French dev note, each after the
+    English reader has read a note (so each meets the caches as it does in the pipeline), and the paired
+    differences are summed up by their median. Side-by-side worker processes (`side_by_side`) measure the
+    whole reader, where a 0.1 ms change of a 2 ms note is within the noise of a loaded machine; paired
+    calls in one process are not. The baseline's `criteria/french.py` is imported beside this tree's, so
+    it must import against this tree (the modules it imports keep their names)."""
+    import importlib.util
+    import time
+
+    from oncofed.criteria import french as current
+    from oncofed.criteria.language import detect
+    from oncofed.ingest.patients.notes import french as notes
+
+    name = "french_baseline"
+    source = subprocess.run(
+        ["git", "show", f"{baseline}:src/oncofed/criteria/french.py"],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"{name}.py"
+        path.write_text(source, encoding="utf-8")
+        spec = importlib.util.spec_from_file_location(name, path)
+        if spec is None or spec.loader is None:
+            raise SystemExit(f"cannot import the French front-end of {baseline}")
+        base = importlib.util.module_from_spec(spec)
+        sys.modules[name] = base  # (dataclasses look their module up)
+        spec.loader.exec_module(base)
+    texts = [json.loads(line)["text"] for line in (ROOT / "benchmarks/data/verdicts-dev-fr/queries.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]  # fmt: skip
+    for text in texts:  # vocabularies, rules and databases loaded outside the timing
+        notes.extract(text, "warm", "note")
+        base.rewrite(text, "notes", detect(text))
+    spent: dict[str, list[float]] = {"before": [], "after": []}
+    load_start = os.getloadavg()[0]
+    for r in range(rounds):
+        for i, text in enumerate(texts):
+            note = f"{text}\n(pair {r})"
+            language = detect(note)
+            sides = [("before", base.rewrite), ("after", current.rewrite)]
+            for side, rewrite in sides if (i + r) % 2 == 0 else sides[::-1]:
+                notes.extract(f"{text}\n(between {r} {side})", "between", "note")
+                started = time.process_time()
+                rewrite(note, "notes", language)
+                spent[side].append(time.process_time() - started)
+    load_end = os.getloadavg()[0]
+    differences = [a - b for a, b in zip(spent["after"], spent["before"], strict=True)]
+    before, after = statistics.median(spent["before"]), statistics.median(spent["after"])
+    return "\n".join(
+        [
+            f"Command: `.venv/bin/python -m benchmarks.bench_french --rewrite-pairs --baseline {baseline} "
+            f"--rounds {rounds}`",
+            "",
+            machine_line(),
+            "",
+            f"The French rewrite of one note (rules and lexicon; its language given), {len(texts)} French dev "
+            f"notes x {rounds} rounds, the commit {_short(baseline)}'s and this tree's alternately on each "
+            "note, each after the English reader read another note; CPU time.",
+            "",
+            "| rewrite of a note | before | after | after - before, median of the paired notes |",
+            "|---|---:|---:|---:|",
+            f"| microseconds (median) | {before * 1e6:,.0f} | {after * 1e6:,.0f} | "
+            f"**{statistics.median(differences) * 1e6:+,.0f}** |",
+            "",
+            f"Load average {load_start:.1f} at the start, {load_end:.1f} at the end, on {os.cpu_count()} cores.",
+        ]
+    )
