@@ -80,3 +80,18 @@ def test_every_indicator_says_where_its_target_comes_from_in_french() -> None:
         french = ind.target_source_in("fr")
         assert french and french != ind.target_source, f"{ind.id}: target_source has no French (fr:) text"
         assert ind.target_source_in("en") == ind.target_source
+
+
+@pytest.mark.browser
+def test_an_empty_pre_screening_view_shows_no_bulk_action(live_server: LiveServer, page: Any) -> None:
+    """A view without patients said '0–0 sur 0' and offered 'Appliquer' on nothing: only its message now."""
+    log_in(page, live_server, "arc-curie", lang="fr")
+    page.goto(live_server.url("/prescreen?lang=fr"))
+    lists = page.locator("#prescreen-lists a[href^='/prescreen/']")
+    assert lists.count() > 0
+    for i in range(min(lists.count(), 8)):
+        page.goto(live_server.url((lists.nth(i).get_attribute("href") or "") + "?lang=fr&tab=new"))
+        if page.locator("#no-rows").count():
+            break
+    assert page.locator("#no-rows").is_visible()
+    assert not page.locator("#apply").is_visible() and not page.locator("#list-position").is_visible()
