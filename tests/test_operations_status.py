@@ -69,3 +69,16 @@ def test_operations_page_in_english_and_french(live_server: LiveServer, page: An
     page.goto(live_server.url("/operations?lang=fr"))
     assert page.locator("h1").inner_text() == "Exploitation"
     assert "Chaîne d'audit" in page.locator("#ops-checks").inner_text()
+
+
+def test_a_command_in_an_engine_sentence_is_shown_as_code_not_backticks() -> None:
+    """'run `oncofed backup PATH`' showed its raw backticks on the operations page (seen 2026-12-06);
+    the rest of the sentence stays escaped."""
+    from oncofed.presenters.i18n import said_html
+
+    assert said_html("no backup recorded: run `oncofed backup PATH`") == (
+        "no backup recorded: run <code>oncofed backup PATH</code>"
+    )
+    assert said_html("a <b> & `oncofed x` `not a command`") == (
+        "a &lt;b&gt; &amp; <code>oncofed x</code> `not a command`"
+    )

@@ -31,7 +31,7 @@ from babel.numbers import format_decimal
 from babel.support import Translations
 from jinja2 import Environment, pass_context
 from jinja2.runtime import Context
-from markupsafe import escape
+from markupsafe import Markup, escape
 
 from oncofed.resources import resource_path
 
@@ -250,11 +250,20 @@ def _labels(context: Context, group: str, codes: Any, sep: str = ", ") -> str:
     return sep.join(tr.label(group, code) for code in codes or ())
 
 
+_COMMAND = re.compile(r"`(oncofed [^`<>]*)`")  # a command a sentence tells the reader to run
+
+
+def said_html(said: str) -> Markup:
+    """An engine sentence for a page: escaped, and a command it names in backticks (the CLI's way,
+    "run `oncofed backup PATH`") shown as code instead of raw backticks."""
+    return Markup(_COMMAND.sub(r"<code>\1</code>", str(escape(said))))
+
+
 @pass_context
-def _engine_text(context: Context, text: str | None) -> str:
+def _engine_text(context: Context, text: str | None) -> Markup:
     from oncofed.presenters.engine_text import say
 
-    return say(_context_translator(context).lang, text)
+    return said_html(say(_context_translator(context).lang, text))
 
 
 @pass_context
