@@ -13,7 +13,10 @@ also run through the vectorised evaluator and the fast ranking path:
 6. washouts ("Chemotherapy: 21 days" under "Required washout ...:") are windows, not any therapy ever;
 7. a condition with a CTCAE grade ("Grade >= 2 peripheral neuropathy") is not its mere record;
 8. a number followed by a time unit ("up to 3 weeks") is no laboratory limit;
-9. what follows "with or without" is no requirement."""
+9. what follows "with or without" is no requirement;
+10. "at least 4 weeks since prior chemotherapy" is a washout (and "less than 3 weeks" no count of drugs);
+11. a therapy named as the cause of a condition ("chemotherapy-induced menopause") or as one the patient
+    could be given ("no contraindication to chemotherapy") is no part of the history."""
 
 from __future__ import annotations
 
@@ -93,7 +96,11 @@ def test_a_course_in_another_setting_is_not_the_therapy_the_criterion_names() ->
     assert outcome(exc, METASTATIC) is Outcome.VIOLATED
     assert outcome(exc, UNSTATED) is Outcome.VIOLATED  # a setting the record does not state: still a hit
     assert "adjuvant" in evaluate_criteria([exc], ADJUVANT, DAY)[0].sentence
-    same_everywhere(criteria, [ADJUVANT, METASTATIC, UNSTATED, RADIOTHERAPY, NAIVE])
+    # a course in another setting is no proof that none was given in this one: a requirement is not violated
+    required = line(parse("Must have received prior chemotherapy in the adjuvant setting"), "Must have")
+    assert outcome(required, METASTATIC) is Outcome.UNKNOWN
+    assert outcome(required, ADJUVANT) is Outcome.SATISFIED
+    same_everywhere([*criteria, required], [ADJUVANT, METASTATIC, UNSTATED, RADIOTHERAPY, NAIVE])
 
 
 # --- 2. the absence of a therapy under the exclusions --------------------------------------------------
@@ -245,3 +252,38 @@ def test_what_follows_with_or_without_is_no_requirement() -> None:
     surgery = line(criteria, "Completed breast surgery")
     assert all(a.code not in ("chemotherapy", "radiotherapy") for a in surgery.atoms)
     assert outcome(surgery, NAIVE) is not Outcome.VIOLATED
+
+
+# --- 10. the time since a therapy --------------------------------------------------------------------
+
+
+def test_the_time_since_a_therapy_is_a_washout() -> None:
+    criteria = parse(
+        "At least 4 weeks since prior chemotherapy\n\nAt least 28 days from the last dose of chemotherapy",
+        "Less than 3 weeks since prior chemotherapy",
+    )
+    old = patient(course("paclitaxel", "chemotherapy", "metastatic", "2024-01-31"))
+    recent = patient(course("paclitaxel", "chemotherapy", "metastatic", "2026-10-25"))
+    never = patient(no("chemotherapy", "chemotherapy"))
+    for c in criteria:
+        assert [a.window_days for a in c.atoms] in ([28], [21]), c.text
+        assert not any(a.attributes.get("at_most") for a in c.atoms)  # "less than 3 weeks": no count
+        assert outcome(c, old) is Outcome.SATISFIED, c.text
+        assert outcome(c, recent) is Outcome.VIOLATED, c.text
+        assert outcome(c, never) is Outcome.SATISFIED, c.text  # no chemotherapy: nothing to wait for
+    same_everywhere(criteria, [old, recent, never])
+
+
+# --- 11. a therapy as a cause or an option -------------------------------------------------------------
+
+
+def test_a_therapy_as_a_cause_or_an_option_is_no_part_of_the_history() -> None:
+    criteria = parse(
+        "Chemotherapy-induced menopause with more than 1 year since last menses\n\n"
+        "No contraindication to the third generation AIs, LHRHa, chemotherapy"
+    )
+    for c in criteria:
+        assert all(a.kind != "prior_therapy" for a in c.atoms), c.atoms
+        for p in (METASTATIC, NAIVE, patient(no("chemotherapy", "chemotherapy"))):
+            assert outcome(c, p) is not Outcome.VIOLATED, c.text
+    same_everywhere(criteria, [METASTATIC, NAIVE])

@@ -611,6 +611,11 @@ _OPTION_BEFORE = compile_i(
     r"|\b(?:patients?|participants?|subjects?|who\s+(?:are|is))\s+(?:requiring|require[sd]?|needing|in\s+need\s+of|"
     r"scheduled\s+for|planned\s+for|awaiting)\s+(?:[\w-]+\s+){0,2}$"
 )
+# "no contraindication to adjuvant chemotherapy", "contradiction for AIs, LHRHa, chemotherapy": the therapy
+# is one the patient could be given, no part of the history (the investigator judges it)
+_CONTRA_BEFORE = compile_i(
+    r"\bcontra-?(?:indications?|dictions?)\s+(?:for|to|of|against)\s+(?:[\w-]+[\s,/]+){0,8}$"
+)
 _OPTION_AFTER = compile_i(
     r"^[\w\s/()-]{0,30}?\b(?:is|are|be|being)\s+(?:(?:currently|not|potentially)\s+)?(?:available|indicated|planned|"
     r"offered|recommended|appropriate|contraindicated|an?\s+option)\b"
@@ -692,8 +697,10 @@ def therapy_tense(atoms: list[Atom], text: str) -> list[Atom]:
                 c.kind in _TREATED_KINDS and c.span and c.span[0] < start for c in atoms
             ):
                 continue
-            if _OPTION_BEFORE.search(text[max(0, start - 80) : start]) or _OPTION_AFTER.match(
-                text[end : end + 60]
+            if (
+                _OPTION_BEFORE.search(text[max(0, start - 80) : start])
+                or _OPTION_AFTER.match(text[end : end + 60])
+                or _CONTRA_BEFORE.search(text[max(0, start - 80) : start])
             ):
                 about = {"kind": a.kind, "code": a.code, "operator": a.operator, "value": a.value}
                 a = Atom("non_evaluable", "present", code="investigator_judgement", span=a.span, text=a.text,
@@ -778,7 +785,7 @@ def therapy_counts(atoms: list[Atom], text: str) -> list[Atom]:
     for a in atoms:
         if a.kind == "prior_therapy" and a.span:
             m = _AT_MOST.search(text[max(0, a.span[0] - 50) : a.span[0]])
-            if m:
+            if m and not a.attributes.get("washout"):  # "less than 3 weeks since": a time, no count
                 n = _NUMBERS.get(m.group("n").lower()) or int(m.group("n"))
                 if m.group(0).lower().startswith(("fewer", "less")):
                     n -= 1
@@ -838,10 +845,13 @@ _TOXICITY_OF = compile_i(
 # from AEs due to previous therapies": the therapy is the cause of what is asked (the recovery), negated
 # or not ("not recovered": the negation is the recovery's)
 _RECOVERED_FROM = compile_i(r"\brecover(?:ed|y|ing)?\s+(?:\w+\s+){0,2}from\b[^.;]{0,110}$")
-_CAUSE_WORDS = ("toxic", "adverse", "side", "recover")
+_CAUSE_WORDS = ("toxic", "adverse", "side", "recover", "induced")
+_INDUCED_AFTER = compile_i(r"\s*-?\s*induced\b")
 
 
 def _caused(a: Atom, text: str) -> bool:
+    if a.span and _INDUCED_AFTER.match(text, a.span[1]):
+        return True  # "chemotherapy-induced menopause", "radiation-induced oophorectomy": a cause
     before = text[max(0, a.span[0] - 120) : a.span[0]] if a.span else ""
     if not before:
         return False

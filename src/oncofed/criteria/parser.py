@@ -198,7 +198,7 @@ def extract_atoms(text: str, heading: str | None = None) -> list[Atom]:
     if "allerg" in low or "sensitiv" in low:
         atoms = allergen_named(atoms)
     atoms = not_the_patient_s(atoms, text)
-    if "wash" in low or (heading and "wash" in heading.lower()):
+    if "wash" in low or "since" in low or "from" in low or (heading and "wash" in heading.lower()):
         atoms = washout_windows(atoms, text, heading)
     if len(atoms) < 2:  # nothing to merge
         return with_window(atoms, text)

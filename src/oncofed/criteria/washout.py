@@ -23,6 +23,11 @@ _AT_LEAST = r"(?:(?:of\s+)?(?:at\s+least|as\s+least|a\s+minimum\s+of|minimum(?:\
 _IN_LINE = compile_i(
     rf"\bwash[\s-]?out\b[^.;]{{0,70}}?\b{_AT_LEAST}(?:of\s+)?(?P<n>{NUM})[\s-]*(?P<u>{TIME_UNIT})\b"
     rf"|\b(?P<n2>{NUM})[\s-]*(?P<u2>{TIME_UNIT})\s+(?:\w+\s+)?wash[\s-]?out\b"
+    # "at least 4 weeks since prior chemotherapy", "less than 28 days from the last dose of ...": the time
+    # since the therapy ended
+    rf"|(?:\bat\s+least|\bmore\s+than|\bover|\bless\s+than|\bwithin|[≥>≤<]=?)\s*(?P<n3>{NUM})[\s-]*"
+    rf"(?P<u3>{TIME_UNIT})\s+(?:(?:have|has|must|elapsed|passed|since|from|after)\s+){{0,3}}?(?:since|from|after)\s+"
+    r"(?:the\s+|their\s+)?(?:last|prior|previous|any|completion|end|final|stopping|discontinuation)\b"
 )
 # an item under a washout heading: "Chemotherapy: 21 days", "Radiation - 2 weeks"
 _ITEM = compile_i(rf"^[^:;.]{{2,80}}?(?::|\s-)\s*{_AT_LEAST}(?P<n>{NUM})[\s-]*(?P<u>{TIME_UNIT})\b")
@@ -40,7 +45,9 @@ def washout_windows(atoms: list[Atom], text: str, heading: str | None = None) ->
     days = None
     m = _IN_LINE.search(text)
     if m:
-        days = _days(m.group("n") or m.group("n2"), m.group("u") or m.group("u2"))
+        days = _days(
+            m.group("n") or m.group("n2") or m.group("n3"), m.group("u") or m.group("u2") or m.group("u3")
+        )
     elif heading and "wash" in heading.lower():
         item = _ITEM.match(text)
         days = _days(item.group("n"), item.group("u")) if item else None

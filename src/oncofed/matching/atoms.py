@@ -670,8 +670,10 @@ def prior_therapy(atom: Atom, v: PatientView, day: date) -> AtomResult:
         # (adjuvant, neoadjuvant) is not the one the criterion names; an unstated setting stays a hit
         other = [h for h in hits if not in_setting(atom, h)]
         hits = [h for h in hits if in_setting(atom, h)]
-        if not hits:
-            return AtomResult(atom.operator == "absent", _other_setting_words(atom, other[0]), other[0])
+        if not hits:  # a presumption (the record may not list every setting's courses): never violates
+            words, label = _other_setting_words(atom, other[0]), " or ".join(_settings_of(atom))
+            check = f"prior {klass or code} for {label.replace('_', ' ')}?"
+            return AtomResult(atom.operator == "absent", words, other[0], check, presumed=True)
     at_most = atom.attributes.get("at_most")
     if at_most is not None:  # "no more than two prior anti-HER2 therapies": distinct drugs recorded
         drugs = sorted({str(h.code) for h in hits})
@@ -775,7 +777,10 @@ def treatment_naive(atom: Atom, v: PatientView, day: date) -> AtomResult:
     if given:
         return AtomResult(False, _treatment_words(given[0]), given[0])
     if v.treatments():  # every recorded course in another setting (adjuvant, for a metastatic criterion)
-        return AtomResult(True, _other_setting_words(atom, v.treatments()[0]), v.treatments()[0])
+        first = v.treatments()[0]
+        return AtomResult(
+            True, _other_setting_words(atom, first), first, "prior systemic therapy?", presumed=True
+        )
     if v.negative("treatment"):
         return AtomResult(True, "no prior systemic therapy (recorded)", v.negative("treatment")[0])
     return unknown("prior systemic therapy (treatment-naive?)")
