@@ -16,7 +16,10 @@ also run through the vectorised evaluator and the fast ranking path:
 9. what follows "with or without" is no requirement;
 10. "at least 4 weeks since prior chemotherapy" is a washout (and "less than 3 weeks" no count of drugs);
 11. a therapy named as the cause of a condition ("chemotherapy-induced menopause") or as one the patient
-    could be given ("no contraindication to chemotherapy") is no part of the history."""
+    could be given ("no contraindication to chemotherapy") is no part of the history;
+12. an instruction ("she should inform her treating physician", "will be required to discontinue
+    trastuzumab") or a definition of what is counted ("will not be counted as a prior line") is no
+    requirement."""
 
 from __future__ import annotations
 
@@ -287,3 +290,20 @@ def test_a_therapy_as_a_cause_or_an_option_is_no_part_of_the_history() -> None:
         for p in (METASTATIC, NAIVE, patient(no("chemotherapy", "chemotherapy"))):
             assert outcome(c, p) is not Outcome.VIOLATED, c.text
     same_everywhere(criteria, [METASTATIC, NAIVE])
+
+
+# --- 12. instructions and definitions ------------------------------------------------------------------
+
+
+def test_an_instruction_or_a_definition_is_no_requirement() -> None:
+    criteria = parse(
+        "Should a woman become pregnant while participating in this study, she should inform her treating "
+        "physician immediately.\n\nPatients who are breastfeeding must agree to discontinue breastfeeding "
+        "before receiving olaparib.\n\nOne prior regimen of chemotherapy; adjuvant chemotherapy will not be "
+        "counted as a prior regimen.",
+        "Subjects with HER2+ disease will be required to discontinue trastuzumab (Herceptin).",
+    )
+    treated = patient(course("trastuzumab", "anti-HER2", "metastatic", "2025-01-31"))
+    for c in criteria:
+        assert {a.kind for a in (*c.atoms, *c.condition)} == {"permission"}, c.text
+        assert outcome(c, treated) is Outcome.NOT_APPLICABLE, c.text

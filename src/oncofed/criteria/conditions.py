@@ -67,6 +67,14 @@ _SENTENCE = re.compile(r"[^.;]+(?:[.;]|$)")
 _PROCEDURE = compile_i(
     r"\bwill\s+be\s+(?:advised|asked|instructed|deferred|rescheduled|contacted|reminded|offered)\b"
     r"|\bwill\s+become\s+eligible\b|\bshould\s+return\b"
+    # what a patient or the team will do, no state of the patient: "should inform her treating physician",
+    # "will be required to discontinue trastuzumab", "must agree to discontinue breastfeeding"
+    r"|\bshould\s+inform\b|\bwill\s+be\s+required\s+to\s+(?:discontinue|stop)\b"
+    r"|\bmust\s+agree\s+to\s+(?:discontinue|stop)\b"
+)
+# "The following will NOT be counted as a prior line of chemotherapy:": a definition of what is counted
+_COUNTED_AS = compile_i(
+    r"\b(?:will|shall|is|are)\s+(?:not\s+)?(?:be\s+)?(?:counted|considered|regarded)\s+as\s+an?\s+(?:prior\s+)?(?:line|regimen)\b"
 )
 _TREATED = compile_i(
     r"\b(?:treated|cured|resolved|undetectable|sustained\s+virolog\w+|in\s+remission|controlled)\b"
@@ -131,7 +139,7 @@ def permission_atom(text: str, code: str, about: list[Atom] | None = None) -> At
 
 def permissions(atoms: list[Atom], text: str) -> list[Atom]:
     """Rule 1: permission and definition sentences are not requirements."""
-    if _DEFINITION.search(text):
+    if _DEFINITION.search(text) or _COUNTED_AS.search(text):
         return [permission_atom(text, "definition", atoms)]
     if _PROCEDURE.search(text) and not any(a.kind in ("lab", "ecog", "karnofsky", "age") for a in atoms):
         return [permission_atom(text, "procedure", atoms)]  # "will be advised to return after ..."
