@@ -4,7 +4,8 @@ measured on the labelled verdict sets, and the policy scored leave-one-set-out.
     PYTHONPATH=src .venv/bin/python -m benchmarks.verdicts_trust [--corpus C.jsonl] [--check] [--no-write]
 
 1. The engine runs WITHOUT the policy (strict: every violation excludes) over the labelled pairs of the
-   four sets this table may read (`SETS`, every fold; never another set). Every criterion shown
+   five sets whose events count (`SETS`, every fold; never another set: verdicts-blind4's events count,
+   its notes and cases are never read by a fix, `UNREAD`). Every criterion shown
    violated is an event for each kind of reading that violates it (`outcomes.culprits`: an inclusion's
    false atoms, an exclusion's atoms; the `reading` of each violated line of `oncofed eval verdicts`):
    - right: on a one-criterion failure pair, the named criterion (the README's quote rule); on a pair
@@ -22,14 +23,17 @@ measured on the labelled verdict sets, and the policy scored leave-one-set-out.
    of what the counts allow, at least 4 of its 5 exclusions are right. The bound needs at least 16
    events without error (16/16: 0.806), so a kind seen a few times never excludes: unknown or rare
    kinds stay "to check".
-3. The table from all four sets is written to `src/oncofed/resources/verdicts/trusted_violations.json`
+3. The table from all five sets is written to `src/oncofed/resources/verdicts/trusted_violations.json`
    with its counts, sets, rule and commit (`--check`: compare with the file instead, exit 1 if the
    trusted kinds differ).
-4. Leave-one-set-out: for each set, the table from the three others, and the set scored with it beside
+4. Leave-one-set-out: for each set, the table from the four others, and the set scored with it beside
    the strict engine (the session-start policy): eligible kept, failures excluded with the named
    criterion, failures flagged (excluded, or the named criterion among those to check), balanced
    accuracy, off-topic pairs excluded, with 95 % bootstrap intervals over trials; the never-read folds
    (fold 2 of the blind sets) pooled.
+5. `--wrong [KIND ...]`: the wrong events of the folds a fix may read (`readable`: verdicts-dev, folds 0-1
+   of the blind sets; never a `NEVER_READ` fold nor an `UNREAD` set), grouped by kind of reading, each with
+   its pair, line and evidence: where the classes of error are found.
 """
 
 from __future__ import annotations
@@ -39,7 +43,7 @@ import json
 import math
 import subprocess
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -47,9 +51,10 @@ from benchmarks.bench_verdicts import DAY, VAR, bootstrap, ensure_corpus
 from benchmarks.report import ROOT
 
 DATA = ROOT / "benchmarks" / "data"
-# the sets this table may read; benchmarks/data/verdicts-blind4 is the lead's held-out test: never read here
-SETS = ("verdicts-dev", "verdicts-blind", "verdicts-blind2", "verdicts-blind3")
+# the sets whose events count; benchmarks/data/verdicts-blind5 is the lead's held-out test: never read here
+SETS = ("verdicts-dev", "verdicts-blind", "verdicts-blind2", "verdicts-blind3", "verdicts-blind4")
 NEVER_READ = {"verdicts-blind": 2, "verdicts-blind2": 2, "verdicts-blind3": 2}  # fold never read by a fix
+UNREAD = {"verdicts-blind4"}  # counted by this script, its notes and cases never read by a fix (no fold)
 TABLE = ROOT / "src" / "oncofed" / "resources" / "verdicts" / "trusted_violations.json"
 Z = 1.959963984540054  # two-sided 95 %
 MIN_LOWER = 0.8
@@ -94,7 +99,11 @@ def run_set(name: str, corpus: Path, table: Iterable[str] | None) -> dict[str, A
 
 def events(run: dict[str, Any]) -> list[tuple[str, str]]:
     """(kind of reading, "right"/"wrong"/"off_topic") for every violation of a strict run."""
-    out: list[tuple[str, str]] = []
+    return [(kind, what) for kind, what, _ in _events(run)]
+
+
+def _events(run: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """`events` with where each comes from: the pair, its fold, the line and its evidence."""
     for line in run["lines"]:
         key = (line["query-id"], line["corpus-id"])
         e = run["expected"].get(key)
@@ -107,12 +116,47 @@ def events(run: dict[str, Any]) -> list[tuple[str, str]]:
             if c.get("cohort") and line.get("cohort") is None:
                 continue  # excluded from every cohort: which cohort's lines are the patient's is not known
             kinds = c.get("reading", [])
+            where = {"pair": key, "fold": -1 if e is None else e.get("fold", 0), "criterion": c,
+                     "failing": None if e is None else e.get("failing_criterion")}  # fmt: skip
             if off_topic:
-                out += [(x, "off_topic") for x in kinds if x.endswith(":cancer_type")]
+                yield from ((x, "off_topic", where) for x in kinds if x.endswith(":cancer_type"))
                 continue
             right = e["label"] == "excluded" and _named(c, e.get("failing_criterion"))
-            out += [(x, "right" if right else "wrong") for x in kinds]
+            yield from ((x, "right" if right else "wrong", where) for x in kinds)
+
+
+def readable(name: str, fold: int) -> bool:
+    """Whether a fix may read this fold of this set (the wrong events listed by `--wrong`)."""
+    return name not in UNREAD and fold != NEVER_READ.get(name)
+
+
+def wrong_events(run: dict[str, Any]) -> list[dict[str, Any]]:
+    """The wrong events of the readable folds of a strict run, one per kind of reading and line."""
+    out = []
+    for kind, what, where in _events(run):
+        if what != "wrong" or not readable(run["name"], where["fold"]):
+            continue
+        c, failing = where["criterion"], where["failing"]
+        out.append({"kind": kind, "set": run["name"], "pair": "/".join(where["pair"]), "fold": where["fold"],
+                    "line": f"{c['section']}: {c['text']}", "evidence": c.get("evidence"),
+                    "failing": None if not failing else f"{failing.get('section')}: {failing.get('quote')}"})  # fmt: skip
     return out
+
+
+def print_wrong(rows: Sequence[dict[str, Any]], kinds: Sequence[str] = ()) -> str:
+    """The wrong events grouped by kind of reading (only `kinds` when given), most frequent kind first."""
+    by_kind: dict[str, list[dict[str, Any]]] = {}
+    for r in rows:
+        if not kinds or r["kind"] in kinds:
+            by_kind.setdefault(r["kind"], []).append(r)
+    out = []
+    for kind, rs in sorted(by_kind.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        out += [f"## {kind}: {len(rs)} wrong", ""]
+        for r in rs:
+            out += [f"- {r['set']} fold {r['fold']} {r['pair']} (failing: {r['failing'] or 'none: eligible'})",
+                    f"  line: {r['line']}", f"  evidence: {r['evidence']}"]  # fmt: skip
+        out.append("")
+    return "\n".join(out)
 
 
 def table_of(evts: Iterable[tuple[str, str]]) -> dict[str, dict[str, Any]]:
@@ -251,12 +295,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--no-write", action="store_true", help="do not write the table")
     ap.add_argument("--no-cv", action="store_true", help="the table only, no leave-one-set-out scoring")
     ap.add_argument("--report", type=Path, help="write the Markdown report there")
+    ap.add_argument("--wrong", nargs="*", metavar="KIND",
+                    help="only list the wrong events (of these kinds) of the readable folds, then stop")  # fmt: skip
     args = ap.parse_args(argv)
     ensure_corpus(args.corpus)
+    if args.wrong is not None:
+        rows = [
+            r for name in SETS if name not in UNREAD for r in wrong_events(run_set(name, args.corpus, None))
+        ]
+        print(print_wrong(rows, args.wrong))
+        return 0
     strict = {name: run_set(name, args.corpus, None) for name in SETS}
     per_set = {name: events(run) for name, run in strict.items()}
     table = table_of(e for name in SETS for e in per_set[name])
-    out = ["## Trusted kinds of reading (all four sets)", "", f"Rule: {RULE}. Sets: {', '.join(SETS)}.", "",
+    out = ["## Trusted kinds of reading (all five sets)", "", f"Rule: {RULE}. Sets: {', '.join(SETS)}.", "",
            kinds_table(table), "", f"Trusted: {', '.join(trusted_of(table)) or 'none'}."]  # fmt: skip
     status = 0
     if args.check:
@@ -275,7 +327,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             rest = table_of(e for name in SETS if name != held for e in per_set[name])
             run = run_set(held, args.corpus, trusted_of(rest))
             s_items, p_items = items_of(strict[held]), items_of(run)
-            out += [f"Table from the three other sets: trusted {', '.join(trusted_of(rest)) or 'none'}.", "",
+            out += [f"Table from the four other sets: trusted {', '.join(trusted_of(rest)) or 'none'}.", "",
                     report(held, scores(s_items), scores(p_items)), ""]  # fmt: skip
             fold = NEVER_READ.get(held)
             if fold is not None:
@@ -284,7 +336,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         out += [report("never-read folds pooled (fold 2 of the three blind sets)",
                        scores(pooled_strict), scores(pooled_policy)), ""]  # fmt: skip
         shipped_runs = {name: run_set(name, args.corpus, trusted_of(table)) for name in SETS}
-        out += ["## The shipped table (all four sets: in-sample)", ""]
+        out += ["## The shipped table (all five sets: in-sample)", ""]
         for name in SETS:
             out += [report(name, scores(items_of(strict[name])), scores(items_of(shipped_runs[name]))), ""]
     text = "\n".join(out)

@@ -67,6 +67,14 @@ _SENTENCE = re.compile(r"[^.;]+(?:[.;]|$)")
 _PROCEDURE = compile_i(
     r"\bwill\s+be\s+(?:advised|asked|instructed|deferred|rescheduled|contacted|reminded|offered)\b"
     r"|\bwill\s+become\s+eligible\b|\bshould\s+return\b"
+    # what a patient or the team will do, no state of the patient: "should inform her treating physician",
+    # "will be required to discontinue trastuzumab", "must agree to discontinue breastfeeding"
+    r"|\bshould\s+inform\b|\bwill\s+be\s+required\s+to\s+(?:discontinue|stop)\b"
+    r"|\bmust\s+agree\s+to\s+(?:discontinue|stop)\b"
+)
+# "The following will NOT be counted as a prior line of chemotherapy:": a definition of what is counted
+_COUNTED_AS = compile_i(
+    r"\b(?:will|shall|is|are)\s+(?:not\s+)?(?:be\s+)?(?:counted|considered|regarded)\s+as\s+an?\s+(?:prior\s+)?(?:line|regimen)\b"
 )
 _TREATED = compile_i(
     r"\b(?:treated|cured|resolved|undetectable|sustained\s+virolog\w+|in\s+remission|controlled)\b"
@@ -131,7 +139,7 @@ def permission_atom(text: str, code: str, about: list[Atom] | None = None) -> At
 
 def permissions(atoms: list[Atom], text: str) -> list[Atom]:
     """Rule 1: permission and definition sentences are not requirements."""
-    if _DEFINITION.search(text):
+    if _DEFINITION.search(text) or _COUNTED_AS.search(text):
         return [permission_atom(text, "definition", atoms)]
     if _PROCEDURE.search(text) and not any(a.kind in ("lab", "ecog", "karnofsky", "age") for a in atoms):
         return [permission_atom(text, "procedure", atoms)]  # "will be advised to return after ..."
@@ -507,6 +515,19 @@ _SEVERITY_AFTER = compile_i(
 )
 
 
+# a CTCAE grade named with the condition: "Grade >= 2 peripheral neuropathy", "neuropathy > grade 1",
+# "neuropathy of CTCAE v4.03, grade >=2", "neuropathy >1 degree", "neuropathy grade <2"
+_GRADE = (
+    r"(?:grade|gr\.?)\s*(?:\(\s*)?(?:[≥>≤<]=?|>/=|=>|=<|greater\s+than(?:\s+or\s+equal\s+to)?|"
+    r"(?:of\s+)?at\s+least|more\s+than|less\s+than)?\s*(?:\(\s*[≥>≤<]/?=?\s*\)\s*)?[0-4]\b"
+)
+_GRADE_BEFORE = compile_i(rf"\b{_GRADE}[^.;,]{{0,30}}$")
+_GRADE_AFTER = compile_i(
+    rf"^[^.;]{{0,45}}?(?:\b{_GRADE}|(?:[≥>]=?|>/=|greater\s+than|more\s+than|in\s+excess\s+of)\s*(?:ctcae\s+)?"
+    r"(?:grade\s*)?[0-4]\b(?:\s*degree)?)"
+)
+
+
 def _mentions(a: Atom) -> list[tuple[int, int]]:
     out = [a.span] if a.span else []
     return out + [(int(x[0]), int(x[1])) for x in a.attributes.get("also_spans", ())]
@@ -519,6 +540,10 @@ def _severity(text: str, span: tuple[int, int]) -> str | None:
         return re.sub(r"\s+", " ", m.group("q").lower())
     if _ASYMPTOMATIC.search(text[max(0, span[0] - 20) : span[1]]):
         return "symptomatic"  # "asymptomatic X with size > 200 mL": what makes it exclude is stated apart
+    if _GRADE_BEFORE.search(text[max(0, span[0] - 50) : span[0]]) or _GRADE_AFTER.match(
+        text[span[1] : span[1] + 70]
+    ):
+        return "of the grade specified in the criterion"  # a record of the condition rarely states its grade
     return "as specified in the criterion" if _SEVERITY_AFTER.match(text[span[1] : span[1] + 60]) else None
 
 
@@ -593,6 +618,11 @@ _OPTION_BEFORE = compile_i(
     r"|\b(?:will|to)\s+(?:\w+\s+)?(?:receive|undergo|be\s+treated\s+with|start)\s+(?:[\w-]+\s+){0,5}$"
     r"|\b(?:patients?|participants?|subjects?|who\s+(?:are|is))\s+(?:requiring|require[sd]?|needing|in\s+need\s+of|"
     r"scheduled\s+for|planned\s+for|awaiting)\s+(?:[\w-]+\s+){0,2}$"
+)
+# "no contraindication to adjuvant chemotherapy", "contradiction for AIs, LHRHa, chemotherapy": the therapy
+# is one the patient could be given, no part of the history (the investigator judges it)
+_CONTRA_BEFORE = compile_i(
+    r"\bcontra-?(?:indications?|dictions?)\s+(?:for|to|of|against)\s+(?:[\w-]+[\s,/]+){0,8}$"
 )
 _OPTION_AFTER = compile_i(
     r"^[\w\s/()-]{0,30}?\b(?:is|are|be|being)\s+(?:(?:currently|not|potentially)\s+)?(?:available|indicated|planned|"
@@ -675,8 +705,10 @@ def therapy_tense(atoms: list[Atom], text: str) -> list[Atom]:
                 c.kind in _TREATED_KINDS and c.span and c.span[0] < start for c in atoms
             ):
                 continue
-            if _OPTION_BEFORE.search(text[max(0, start - 80) : start]) or _OPTION_AFTER.match(
-                text[end : end + 60]
+            if (
+                _OPTION_BEFORE.search(text[max(0, start - 80) : start])
+                or _OPTION_AFTER.match(text[end : end + 60])
+                or _CONTRA_BEFORE.search(text[max(0, start - 80) : start])
             ):
                 about = {"kind": a.kind, "code": a.code, "operator": a.operator, "value": a.value}
                 a = Atom("non_evaluable", "present", code="investigator_judgement", span=a.span, text=a.text,
@@ -699,6 +731,8 @@ def therapy_qualifiers(atoms: list[Atom], text: str) -> list[Atom]:
                 or _THERAPY_QUALIFIER_IN.search(
                     a.text
                 )  # the mention itself: "whole brain radiotherapy", "WBRT"
+                or _radiotherapy_extent(a, text)
+                or _EVENT_ON.search(text[max(0, a.span[0] - 60) : a.span[0]])
             )
             if m and not _OTHER_RT_BEFORE.search(text[max(0, a.span[0] - 60) : a.span[0]]):
                 q = re.sub(r"\s+", " ", m.group("q").lower().replace("-", " "))
@@ -706,6 +740,35 @@ def therapy_qualifiers(atoms: list[Atom], text: str) -> list[Atom]:
                 a = replace(a, attributes={**a.attributes, "qualifier": q})
         out.append(a)
     return out
+
+
+# radiotherapy named with a dose or an extent ("> 20 Gy prior radiation", "radiation encompassing more
+# than 30% of bone marrow", "radiation therapy to the lungs"): a record of radiotherapy alone does not say
+# it was that one (its site, when recorded, may)
+_RT_DOSE_BEFORE = compile_i(r"(?P<q>(?:[>≥]|more\s+than|over)?\s*\d+(?:[.,]\d+)?\s*c?gy)\b[^.;]{0,30}$")
+_RT_EXTENT_AFTER = compile_i(
+    r"^[^.;]{0,25}?\b(?:to|encompassing|involving|covering|including)\s+(?:the\s+|a\s+|an\s+)?"
+    r"(?P<q>(?:(?:more\s+than|over|greater\s+than|[>≥])\s*)?\d+\s*%\s+of\s+(?:the\s+)?(?:\w+\s+)?marrow|"
+    r"(?:large\s+areas?\s+of\s+(?:the\s+)?)?(?!(?:study|enrol|random|registration|start|day|first|treatment|"
+    r"screening|cycle|baseline|date|time|this|any|initiation|entry|the\b)\w*)[a-z]{3,}(?:\s+(?!and\b|or\b|within\b|"
+    r"prior\b|before\b|in\b|for\b|at\b|of\b)[a-z]{3,})?)"
+)
+# "ejection fraction decrease on trastuzumab", "intolerance to a prior taxane": an event during the
+# therapy is asked, not the therapy (a record of the therapy alone does not say the event happened)
+_EVENT_ON = compile_i(
+    r"\b(?P<q>(?:[\w-]+\s+){0,2}(?:decrease|decline|drop|intolerance|cardiotoxicity|reaction))\s+"
+    r"(?:on|during|while\s+on|while\s+receiving|with|to)\s+(?:(?:a|an|the|prior|previous|earlier)\s+){0,2}$"
+)
+_RT_CODES = frozenset({"radiotherapy", "radiation", "radiation therapy"})
+
+
+def _radiotherapy_extent(a: Atom, text: str) -> re.Match[str] | None:
+    if not a.span or str(a.code or a.attributes.get("class") or "").lower() not in _RT_CODES:
+        return None
+    after = text[a.span[1] : a.span[1] + 70]
+    if re.match(r"(?i)^[^.;]{0,25}?\b(?:prior|due|up|according|related|secondary|equal)\s+to\b", after):
+        return None  # "radiotherapy prior to enrolment": a time, not a site
+    return _RT_DOSE_BEFORE.search(text[max(0, a.span[0] - 40) : a.span[0]]) or _RT_EXTENT_AFTER.match(after)
 
 
 # "gamma knife/whole brain radiation", "SRS or WBRT": another kind of radiotherapy is an alternative, so
@@ -730,7 +793,7 @@ def therapy_counts(atoms: list[Atom], text: str) -> list[Atom]:
     for a in atoms:
         if a.kind == "prior_therapy" and a.span:
             m = _AT_MOST.search(text[max(0, a.span[0] - 50) : a.span[0]])
-            if m:
+            if m and not a.attributes.get("washout"):  # "less than 3 weeks since": a time, no count
                 n = _NUMBERS.get(m.group("n").lower()) or int(m.group("n"))
                 if m.group(0).lower().startswith(("fewer", "less")):
                     n -= 1
@@ -786,22 +849,38 @@ _TOXICITY_OF = compile_i(
 )
 
 
+# "must be recovered from the toxic effects of any prior surgery, radiotherapy or ...", "has not recovered
+# from AEs due to previous therapies": the therapy is the cause of what is asked (the recovery), negated
+# or not ("not recovered": the negation is the recovery's)
+_RECOVERED_FROM = compile_i(r"\brecover(?:ed|y|ing)?\s+(?:\w+\s+){0,2}from\b[^.;]{0,110}$")
+_CAUSE_WORDS = ("toxic", "adverse", "side", "recover", "induced")
+_INDUCED_AFTER = compile_i(r"\s*-?\s*induced\b")
+
+
+def _caused(a: Atom, text: str) -> bool:
+    if a.span and _INDUCED_AFTER.match(text, a.span[1]):
+        return True  # "chemotherapy-induced menopause", "radiation-induced oophorectomy": a cause
+    before = text[max(0, a.span[0] - 120) : a.span[0]] if a.span else ""
+    if not before:
+        return False
+    if _RECOVERED_FROM.search(before):
+        return True
+    return not a.negated and bool(_TOXICITY_OF.search(before[-80:]))
+
+
 def therapy_causes(atoms: list[Atom], text: str) -> list[Atom]:
     """A therapy named as the cause of toxicities is no statement about the therapy: the criterion asks
-    about the toxicities (not read: `non_evaluable`), so a treated patient is not excluded for it."""
+    about the toxicities (not read: `non_evaluable`), so a treated patient is not excluded for it. The
+    cancer a caused therapy was given for ("other therapy intended for the treatment of breast cancer")
+    is no statement either."""
     low = text.lower()
-    if "toxicit" not in low and "adverse" not in low and "side" not in low:
+    if not any(w in low for w in _CAUSE_WORDS):
         return atoms
-    caused = [
-        a
-        for a in atoms
-        if a.kind == "prior_therapy"
-        and a.span
-        and not a.negated
-        and _TOXICITY_OF.search(text[max(0, a.span[0] - 80) : a.span[0]])
-    ]
+    caused = [a for a in atoms if a.kind == "prior_therapy" and _caused(a, text)]
     if not caused:
         return atoms
+    first = min(a.span[0] for a in caused if a.span)
+    caused += [a for a in atoms if a.kind == "cancer_type" and a.span and a.span[0] > first]
     kept = [a for a in atoms if a not in caused]
     if not any(not _is_condition(a) for a in kept):
         kept.append(
@@ -851,9 +930,28 @@ def status_to_know(atoms: list[Atom], text: str) -> list[Atom]:
     return kept
 
 
+# "with or without known brain metastasis", "with or without (neo)adjuvant chemotherapy", "+/- radiotherapy":
+# what follows is allowed either way, no requirement (up to the end of its clause)
+_EITHER_WAY = compile_i(r"\b(?:with\s+or\s+without|with/without|whether\s+or\s+not)\b|\+/-|±")
+_EITHER_WAY_END = re.compile(r"[;.:()]|,\s|\s(?:and|but|who|which|that)\s")
+
+
+def either_way(atoms: list[Atom], text: str) -> list[Atom]:
+    """Atoms named after "with or without" (to the end of that clause) are dropped: either way is allowed."""
+    if "with" not in text.lower() and "+/-" not in text and "±" not in text:
+        return atoms
+    spans = []
+    for m in _EITHER_WAY.finditer(text):
+        end = _EITHER_WAY_END.search(text, m.end(), m.end() + 100)
+        spans.append((m.end(), end.start() if end else min(len(text), m.end() + 100)))
+    if not spans:
+        return atoms
+    return [a for a in atoms if not (a.span and any(lo <= a.span[0] < hi for lo, hi in spans))]
+
+
 def conditions(atoms: list[Atom], text: str) -> list[Atom]:
     """The four rules above, in order, then the severity qualifiers."""
-    atoms = status_to_know(therapy_causes(permissions(atoms, text), text), text)
+    atoms = status_to_know(therapy_causes(permissions(either_way(atoms, text), text), text), text)
     if len(atoms) == 1 and atoms[0].kind == "permission":
         return atoms
     atoms = exception_only(exceptions(atoms, text), text)

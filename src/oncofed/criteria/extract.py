@@ -489,8 +489,8 @@ def lab_atoms(text: str) -> list[Atom]:
             continue
         op = op_of(m.group("op")) or "<="
         n = num_of(m.group("n")) if m.group("n") else 1.0
-        if n is None:
-            pending = []
+        if n is None or (m.group("n") and not m.group("unit") and _TIME_AFTER.match(window, m.end())):
+            pending = []  # "obtained =< 14 days prior to registration", "up to 3 weeks": a time, no lab limit
             continue
         raw_unit = "x ULN" if m.group("uln") else (m.group("unit") or None)
         for target in [*pending, mention]:
@@ -512,6 +512,9 @@ def lab_atoms(text: str) -> list[Atom]:
             )
         pending = []
     return out
+
+
+_TIME_AFTER = compile_i(r"\s*(?:days?|weeks?|wks?|months?|hours?|hrs?|years?)\b")
 
 
 def _lab_attrs(text: str, target: vocab.Mention, vs: int, ve: int) -> dict[str, Any]:

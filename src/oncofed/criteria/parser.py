@@ -42,6 +42,7 @@ from oncofed.criteria.requirements import (
 )
 from oncofed.criteria.segment import Segment, segment
 from oncofed.criteria.structure import organise
+from oncofed.criteria.washout import washout_headings, washout_windows
 from oncofed.criteria.weight import exercise_atoms, weight_loss_atoms
 from oncofed.domain.criteria import Atom, Criterion, Section
 
@@ -197,6 +198,8 @@ def extract_atoms(text: str, heading: str | None = None) -> list[Atom]:
     if "allerg" in low or "sensitiv" in low:
         atoms = allergen_named(atoms)
     atoms = not_the_patient_s(atoms, text)
+    if "wash" in low or "since" in low or "from" in low or (heading and "wash" in heading.lower()):
+        atoms = washout_windows(atoms, text, heading)
     if len(atoms) < 2:  # nothing to merge
         return with_window(atoms, text)
     seen: dict[tuple[object, ...], int] = {}  # statement -> position in `unique`
@@ -314,12 +317,14 @@ def _criteria_of(segments: Sequence[Segment]) -> list[Criterion]:
     keys: list[tuple[str, str | None]] = []
     items = []
     todo = []
-    for s in segments:
+    washouts = washout_headings([s.clean_text or s.text for s in segments])
+    for k, s in enumerate(segments):
         heading = None
         if s.parent_index is not None and heads.get(s.parent_index, "").rstrip().endswith(":"):
             heading = heads[s.parent_index]
         elif s.heading:
             heading = s.heading
+        heading = washouts.get(k, heading)  # "Chemotherapy: 21 days" under "Required washout ...:"
         body = s.clean_text or s.text
         key = (body, heading if heading and len(heading) < 60 else None)
         keys.append(key)

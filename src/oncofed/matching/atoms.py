@@ -509,6 +509,55 @@ def treatment_matches(f: Fact, code: str, klass: str | None) -> bool:
     return bool(wanted_classes & (classes | generic_names_of(classes)))
 
 
+# the settings of a therapy, by family: a criterion's setting (criteria/logic.py `therapy_settings`) and
+# a record's (`treatment` facts' `setting`, ingest/patients/notes/therapy.py) agree within a family only
+ADVANCED_FAMILY = frozenset(
+    {"metastatic", "advanced", "locally_advanced", "unresectable", "recurrent", "relapsed", "refractory",
+     "palliative", "first_line"}
+)  # fmt: skip
+EARLY_FAMILY = frozenset({"adjuvant", "neoadjuvant", "perioperative"})
+
+
+def _settings_of(atom: Atom) -> list[str]:
+    raw = atom.attributes.get("setting") if atom.attributes else None
+    return [str(x) for x in raw] if isinstance(raw, (list, tuple)) else []
+
+
+def setting_family(atom: Atom) -> str:
+    """The family of the settings a therapy atom names ("advanced" or "early"; "" when none, or mixed)."""
+    settings = set(_settings_of(atom))
+    if settings and settings <= ADVANCED_FAMILY:
+        return "advanced"
+    if settings and settings <= EARLY_FAMILY:
+        return "early"
+    return ""
+
+
+def treatment_family(f: Fact) -> str:
+    """The family of a recorded treatment's setting ("" when unstated or another one: "definitive")."""
+    said = str(f.attributes.get("setting") or "").lower()
+    return "advanced" if said in ADVANCED_FAMILY else "early" if said in EARLY_FAMILY else ""
+
+
+def in_setting(atom: Atom, f: Fact) -> bool:
+    """Whether a recorded treatment may be the one a therapy atom names, by setting: same family (an
+    early setting the same one, adjuvant is not neoadjuvant), or a setting the record does not state."""
+    wanted, said = setting_family(atom), treatment_family(f)
+    if not wanted or not said:
+        return True
+    if wanted != said:
+        return False
+    settings = set(_settings_of(atom))
+    return wanted == "advanced" or bool(
+        {str(f.attributes.get("setting")).lower(), "perioperative"} & settings
+    )
+
+
+def _other_setting_words(atom: Atom, f: Fact) -> str:
+    said = str(f.attributes.get("setting"))
+    return f"{_treatment_words(f)} ({said}), not {' or '.join(_settings_of(atom)).replace('_', ' ')}"
+
+
 def _treatment_words(f: Fact) -> str:
     klass = f.attributes.get("class", "")
     end = fact_date(f)
@@ -616,6 +665,15 @@ def prior_therapy(atom: Atom, v: PatientView, day: date) -> AtomResult:
     if code.endswith("ectomy"):  # "total hysterectomy": also a procedure of the history (for fibroids)
         negs += [f for f in v.negative("procedure") if treatment_matches(f, code, klass)]
         hits += [f for f in v.positive("procedure") if treatment_matches(f, code, klass)]
+    if hits and setting_family(atom):
+        # "no prior chemotherapy for metastatic disease": a course recorded in another setting
+        # (adjuvant, neoadjuvant) is not the one the criterion names; an unstated setting stays a hit
+        other = [h for h in hits if not in_setting(atom, h)]
+        hits = [h for h in hits if in_setting(atom, h)]
+        if not hits:  # a presumption (the record may not list every setting's courses): never violates
+            words, label = _other_setting_words(atom, other[0]), " or ".join(_settings_of(atom))
+            check = f"prior {klass or code} for {label.replace('_', ' ')}?"
+            return AtomResult(atom.operator == "absent", words, other[0], check, presumed=True)
     at_most = atom.attributes.get("at_most")
     if at_most is not None:  # "no more than two prior anti-HER2 therapies": distinct drugs recorded
         drugs = sorted({str(h.code) for h in hits})
@@ -715,8 +773,14 @@ def prior_lines(atom: Atom, v: PatientView, day: date) -> AtomResult:
 
 
 def treatment_naive(atom: Atom, v: PatientView, day: date) -> AtomResult:
-    if v.treatments():
-        return AtomResult(False, _treatment_words(v.treatments()[0]), v.treatments()[0])
+    given = [t for t in v.treatments() if in_setting(atom, t)]  # "untreated for metastatic disease"
+    if given:
+        return AtomResult(False, _treatment_words(given[0]), given[0])
+    if v.treatments():  # every recorded course in another setting (adjuvant, for a metastatic criterion)
+        first = v.treatments()[0]
+        return AtomResult(
+            True, _other_setting_words(atom, first), first, "prior systemic therapy?", presumed=True
+        )
     if v.negative("treatment"):
         return AtomResult(True, "no prior systemic therapy (recorded)", v.negative("treatment")[0])
     return unknown("prior systemic therapy (treatment-naive?)")

@@ -38,6 +38,7 @@ from oncofed.matching.atoms import (
     cancer_type,
     presumable,
     prior_therapy,
+    setting_family,
     sex,
     stage,
     treatment_matches,
@@ -300,7 +301,7 @@ def kind_facts(v: PatientView, kind: str, code: str | None, restrict: tuple[str,
 
 # For these atom kinds only some attributes of the facts matter (fewer distinct patient keys).
 KEY_ATTRIBUTES: dict[str, tuple[str, ...]] = {
-    "treatment_naive": (),
+    "treatment_naive": ("setting",),
     "disease_setting": ("line", "setting"),
     "brain_metastases": ("status",),
     "metastasis": ("status", "count"),
@@ -416,8 +417,11 @@ def _therapy_column(atom: Atom, batch: PatientBatch) -> np.ndarray:
     any_hit = np.bincount(table.patient[hit], minlength=n) > 0
     any_neg = np.bincount(table.patient[row_match & table.negated], minlength=n) > 0
     absent = atom.operator == "absent"
-    if isinstance(atom.attributes.get("min_days"), int) and atom.window_days is None:
-        # "at least N days since" (rare): atoms.prior_therapy's rule (start and end dates) per patient with a hit
+    if setting_family(atom) or (
+        isinstance(atom.attributes.get("min_days"), int) and atom.window_days is None
+    ):
+        # "at least N days since", "for metastatic disease" (rare): atoms.prior_therapy's rules (start
+        # and end dates, the recorded setting) per patient with a hit
         holds_hit = np.full(n, UNKNOWN, dtype=np.int8)
         present = replace(atom, operator="present")
         for i in np.flatnonzero(any_hit):
