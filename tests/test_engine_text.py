@@ -181,3 +181,15 @@ def test_an_unlisted_shape_is_reported_and_kept_as_written() -> None:
     assert say("fr", sentence) == sentence
     assert unsaid("fr", f"Not decided: {sentence}.") == [sentence]
     assert unsaid("fr", "MSI-H; 2") == []  # codes and numbers are no language
+
+
+def test_a_prior_therapy_in_another_setting_is_said_in_french() -> None:
+    """The setting sentences of matching/atoms.py (a course recorded in another setting than the
+    criterion's, session 7) were left in English on French pages (found by scripts/french_unsaid.py)."""
+    assert say("fr", "prior chemotherapy for metastatic?") == (
+        "antécédent de chimiothérapie en situation métastatique\u202f?"
+    )
+    assert say("fr", "prior systemic therapy?") == "traitement systémique antérieur\u202f?"
+    sentence = "received paclitaxel, given in the adjuvant setting, not the metastatic one"
+    assert say("fr", sentence) == "a reçu paclitaxel, en situation adjuvant, pas en situation métastatique"
+    assert unsaid("fr", sentence) == []

@@ -555,7 +555,8 @@ def in_setting(atom: Atom, f: Fact) -> bool:
 
 def _other_setting_words(atom: Atom, f: Fact) -> str:
     said = str(f.attributes.get("setting"))
-    return f"{_treatment_words(f)} ({said}), not {' or '.join(_settings_of(atom)).replace('_', ' ')}"
+    wanted = " or ".join(_settings_of(atom)).replace("_", " ")
+    return f"{_treatment_words(f)}, given in the {said} setting, not the {wanted} one"
 
 
 def _treatment_words(f: Fact) -> str:

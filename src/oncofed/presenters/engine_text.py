@@ -51,6 +51,10 @@ from oncofed.presenters.i18n import N_, NN_, NP_, Plural, Translator, translator
 SHAPES_MORE: tuple[str, ...] = (
     # matching/criteria_source.py: the registry's condition as a criterion's text (its words are the registry's)
     N_("Condition: %(condition)s (OncoTree %(codes)s)"),
+    # matching/atoms.py (session 7): a prior therapy recorded in another setting than the criterion's
+    N_("prior systemic therapy?"),
+    N_("prior %(label)s for %(setting)s?"),
+    N_("%(treatment_phrase)s, given in the %(setting)s setting, not the %(other_setting)s one"),
 )
 LIST_SEPARATOR = NP_("list separator", "; ")  # French: a narrow no-break space before the semicolon
 
