@@ -14,9 +14,23 @@ from oncofed.domain import PatientProfile
 from oncofed.services.boards.access import utcnow
 from oncofed.services.boards.cards import snapshot_of
 from oncofed.services.boards.vocabulary import site_for_cancer
+from oncofed.services.network.centres import network_centres
 from oncofed.store.db import Database
 from oncofed.store.models_boards import BoardMemberRow, BoardRow, CaseEventRow, CaseRow, MeetingRow
 
+# How French centres name their boards ("RCP sein", "RCP thoracique"): the demo's boards are those of a
+# French network, whatever the reader's language (a board's name is data, like a centre's).
+BOARD_NAMES = {
+    "breast": "RCP sein",
+    "thoracic": "RCP thoracique",
+    "digestive": "RCP digestive",
+    "gynaecological": "RCP gynécologique",
+    "urological": "RCP urologique",
+    "haematological": "RCP onco-hématologie",
+    "general": "RCP autres cancers",
+    "sarcoma": "RCP sarcomes (recours)",
+    "molecular": "RCP moléculaire",
+}
 SITES = ("breast", "thoracic", "digestive", "gynaecological", "urological", "haematological", "general")
 RECOURSE_BOARDS = {"sarcoma": "leon-berard", "molecular": "gustave-roussy"}
 ACCOUNT_CENTRES = ("curie", "gustave-roussy")  # centres with demo clinician accounts (coordinators)
@@ -36,16 +50,22 @@ def coordinator(centre_id: str, site: str) -> str:
     return f"clin-{centre_id}" if centre_id in ACCOUNT_CENTRES else f"coord-{centre_id}-{site}"
 
 
+def board_name(site: str, centre: str) -> str:
+    """A demo board's name as a French network writes it: 'RCP sein · Curie'."""
+    return f"{BOARD_NAMES.get(site, 'RCP ' + site.replace('_', ' '))} · {centre}"
+
+
 def create_boards(s: Any, centres: list[str], rng: np.random.Generator) -> dict[tuple[str, str], int]:
     boards: dict[tuple[str, str], int] = {}
     now = utcnow()
+    short = {c.id: c.display_name for c in network_centres()}
     wanted = [(c, site, False) for c in centres for site in SITES]
     wanted += [(c, site, True) for site, c in RECOURSE_BOARDS.items() if c in centres]
     for centre_id, site, recourse in wanted:
         row = BoardRow(
             centre_id=centre_id,
             site=site,
-            name=f"RCP {site.replace('_', ' ')} · {centre_id}",
+            name=board_name(site, short.get(centre_id, centre_id)),
             coordinator=coordinator(centre_id, site),
             accepts_recourse=recourse,
             created_at=now,

@@ -40,6 +40,12 @@ class MapPoint:
     href: str = ""
     kind: str = "centre"
     highlight: bool = False
+    # where its label goes (set by place_labels): text start/end, anchor, and a leader line when moved away
+    text: str = ""
+    tx: float = 0.0
+    ty: float = 0.0
+    anchor: str = "start"
+    leader: bool = False
 
 
 @dataclass(frozen=True)
@@ -94,6 +100,64 @@ def distance_circle(longitude: float, latitude: float, km: float, label: str = "
     return Circle(x, y, round(km / KM_PER_DEGREE_LAT * SCALE, 1), label)
 
 
+LABEL_LIMIT = 40  # more points than this: no labels (a dense map reads by hovering)
+FONT = 10.0  # the labels' font size in SVG units (style.css: svg .point text)
+CHAR_WIDTH = 0.62 * FONT  # a generous mean glyph width, so an estimated box covers the drawn one
+# Label positions tried in turn, relative to the point: (dx, dy of the baseline, anchor). The first four
+# sit beside the point; the others are moved up or down and joined to it by a leader line.
+SPOTS = [
+    (8, 4, "start"),
+    (-8, 4, "end"),
+    (6, -8, "start"),
+    (6, 16, "start"),
+    (-6, -8, "end"),
+    (-6, 16, "end"),
+]
+SPOTS += [
+    (dx, dy, a)
+    for step in (1, 2, 3)
+    for dx, a in ((14, "start"), (-14, "end"))
+    for dy in (-13 * step, 13 * step + 8)
+]
+
+Box = tuple[float, float, float, float]  # x0, y0, x1, y1
+
+
+def label_box(x: float, y: float, text: str, anchor: str) -> Box:
+    """The box a label's text covers, from its baseline start (or end) point and an estimated width."""
+    width = CHAR_WIDTH * len(text)
+    x0 = x if anchor == "start" else x - width
+    return (x0, y - FONT, x0 + width, y + 0.3 * FONT)
+
+
+def overlap(a: Box, b: Box) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def place_labels(points: Sequence[MapPoint], width: float, height: float) -> None:
+    """Give each point a label spot that covers no other label nor point and stays on the map: the
+    first free spot of SPOTS, tried beside the point first (greedy, points with close neighbours
+    first). A small hand-written placement: the map is static SVG rendered on the server (no JS)."""
+    dots: list[Box] = [(p.x - 6, p.y - 6, p.x + 6, p.y + 6) for p in points]
+
+    def crowding(p: MapPoint) -> float:
+        return min((math.dist((p.x, p.y), (q.x, q.y)) for q in points if q is not p), default=math.inf)
+
+    placed: list[Box] = []
+    for p in sorted(points, key=crowding):
+        p.text = p.label.split(" (")[0]
+        for dx, dy, anchor in SPOTS:
+            box = label_box(p.x + dx, p.y + dy, p.text, anchor)
+            inside = box[0] >= 0 and box[2] <= width and box[1] >= 0 and box[3] <= height
+            if inside and not any(overlap(box, b) for b in placed + dots):
+                break
+        else:  # nowhere free (a very dense map): beside the point
+            dx, dy, anchor = SPOTS[0]
+            box = label_box(p.x + dx, p.y + dy, p.text, anchor)
+        p.tx, p.ty, p.anchor, p.leader = round(p.x + dx, 1), round(p.y + dy, 1), anchor, abs(dx) > 8
+        placed.append(box)
+
+
 def france_map(
     centres: Sequence[Centre],
     highlight: str | None = None,
@@ -113,4 +177,7 @@ def france_map(
         )
         for c in centres
     ]
-    return MapView(width, height, outline, regions, departements, points + list(extra), list(circles), source)
+    shown = points + list(extra)
+    if len(shown) < LABEL_LIMIT:
+        place_labels(shown, width, height)
+    return MapView(width, height, outline, regions, departements, shown, list(circles), source)
