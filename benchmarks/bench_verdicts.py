@@ -275,7 +275,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="a blind set in the dev set's layout (repeatable; default: every benchmarks/data/verdicts-blind*)",
     )
     args = ap.parse_args(argv)
-    sets: list[Path] = args.blind or blind_sets()
+    # resolved: the baseline engine runs in another working directory
+    sets: list[Path] = [p.resolve() for p in args.blind] if args.blind else blind_sets()
     if not DATA.exists() or not ONCO99.exists():
         print(f"data not found under {DATA}: nothing measured", file=sys.stderr)
         return 2
