@@ -56,6 +56,11 @@ def test_the_audit_page_keeps_each_patient_id_whole(live_server: LiveServer, new
     dpo.set_viewport_size(PHONE)
     assert ids.evaluate_all(f"es => es.map({LINES})") == [1] * ids.count()
     dpo.set_viewport_size(DESKTOP)
+    # the date and time of each read on one line ('6 déc. 2026' wrapped at 1280 px): the time is in a
+    # smaller font, so its line box starts a little lower on the same line; a wrap moves it a line down
+    when = dpo.locator("#audit td.when")
+    spread = "e => { const r = document.createRange(); r.selectNodeContents(e); const t = Array.from(r.getClientRects(), c => c.top); return Math.max(...t) - Math.min(...t); }"
+    assert when.count() >= 1 and max(when.evaluate_all(f"es => es.map({spread})")) < 8
     dpo.screenshot(path="/tmp/polish-audit-fr.png", full_page=True)
 
 
