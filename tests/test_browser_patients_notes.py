@@ -48,7 +48,7 @@ def test_note_patient_page_separates_history_from_mentions_and_lists_what_was_no
     assert "40%" in page.locator("section#kind-note_unread").inner_text()
     assert page.locator("section#kind-prior_lines tr.fact").inner_text().count("2") >= 1
     lab = page.locator("section#kind-lab").inner_text()
-    assert "x_uln: 1.5" in lab
+    assert "× ULN: 1.5" in lab  # the attribute said by its label (was the key x_uln)
     page.locator("section#kind-note_mention tr.fact", has_text="pembrolizumab").locator(
         "td.provenance a"
     ).click()
