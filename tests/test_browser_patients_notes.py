@@ -40,6 +40,7 @@ def test_note_patient_page_separates_history_from_mentions_and_lists_what_was_no
     page.goto(note_server + "/patients/curie-note-7")
     treatments = page.locator("section#kind-treatment").inner_text()
     assert "capecitabine" in treatments and "pembrolizumab" not in treatments
+    assert "historical: yes" in treatments and "True" not in treatments  # a flag said, not Python's True
     mentions = page.locator("section#kind-note_mention")
     assert "Named in a note, not the patient's history" in mentions.locator("h2").inner_text()
     rows = mentions.locator("tr.fact").all_inner_texts()
