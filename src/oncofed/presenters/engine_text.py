@@ -388,8 +388,7 @@ def _shapes() -> list[tuple[re.Pattern[str], str, bool]]:
             re.escape(part.replace("%%", "%")) if i % 2 == 0 else f"(?P<{part}>{_group(message, part)})"
             for i, part in enumerate(parts)
         )
-        literal = sum(len(p) for p in parts[::2])
-        out.append((literal, re.compile(pattern + r"\Z", re.S), message))
+        out.append((_literal(message), re.compile(pattern + r"\Z", re.S), message))
     out.sort(key=lambda x: -x[0])
     ahead = [(rx, message, True) for _n, rx, message in out if message in BIOMARKER_SHAPES]
     return ahead + [(rx, message, False) for _n, rx, message in out]
@@ -472,11 +471,8 @@ def _shaped(tr: Translator, text: str) -> str | None:
 
 
 def _literal(message: str) -> int:
-    """How many characters of a shape are written out (not placeholders)."""
-    return len(_PLACEHOLDER.sub("", message))
-
-
-_PLACEHOLDER = re.compile(r"%\(\w+\)s")
+    """How many characters of a shape are written out (not placeholders): how specific it is."""
+    return len(PLACEHOLDER.sub("", message))
 
 
 def _shaped_as_is(tr: Translator, text: str) -> tuple[str | None, int]:
