@@ -61,14 +61,18 @@ class Indicator:
     exclusions: tuple[Exclusion, ...] = ()
     period_column: str = "month"
     target: float | None = None
-    target_source: str | None = None  # English; in other languages `target_source_in`
-    unit_label: dict[str, str] = field(default_factory=dict)
-    # {lang: text} when the YAML says where the target comes from in several languages
+    # where the target comes from, {lang: text} (a YAML text alone is English): `target_source_in(lang)`
     target_source_said: dict[str, str] = field(default_factory=dict)
+    unit_label: dict[str, str] = field(default_factory=dict)
 
     def t(self, attr: str, lang: str) -> str:
         text: dict[str, str] = getattr(self, attr)
         return text.get(lang) or text.get("en") or ""
+
+    @property
+    def target_source(self) -> str | None:
+        """Where the target comes from, in English."""
+        return self.target_source_said.get("en") or None
 
     def target_source_in(self, lang: str) -> str | None:
         """Where the target comes from, in `lang` when the definition says it in that language."""
@@ -105,7 +109,7 @@ def parse_indicator(data: dict[str, Any], source: str) -> Indicator:
         Exclusion(str(e["id"]), str(e["when"]), dict(e.get("label") or {"en": e["id"]}))
         for e in data.get("exclusions") or []
     )
-    target_said = data.get("target_source")  # a text, or {lang: text}
+    said = data.get("target_source")  # a text (English), or {lang: text}
     return Indicator(
         id=str(need("id")),
         kind=kind,
@@ -120,13 +124,10 @@ def parse_indicator(data: dict[str, Any], source: str) -> Indicator:
         exclusions=exclusions,
         period_column=str(data.get("period_column", "month")),
         target=float(data["target"]) if data.get("target") is not None else None,
-        target_source=str(target_said.get("en") or "") or None
-        if isinstance(target_said, dict)
-        else target_said,
+        target_source_said={str(k): str(v) for k, v in said.items()}
+        if isinstance(said, dict)
+        else ({"en": str(said)} if said else {}),
         unit_label=dict(data.get("unit_label") or {}),
-        target_source_said={str(k): str(v) for k, v in target_said.items()}
-        if isinstance(target_said, dict)
-        else {},
     )
 
 
