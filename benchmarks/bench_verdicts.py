@@ -143,6 +143,28 @@ FIRST_SCORES: dict[str, dict[str, Any]] = {
         "folds": {0: (1.0, 0.0), 1: (1.0, 0.0), 2: (1.0, 0.0)},
         "read_folds": (),
     },
+    "verdicts-blind6": {
+        "commit": "c1d6fea",  # first run after the set landed, before any change and before its second reading
+        "date": "2026-12-06 19:13 UTC",
+        # the shipped engine's decision policy (only an inclusion's cancer type excludes). The same engine strict
+        # (every reading excludes) at that run: eligible kept 6 / 12 [17-75 %], failures named 12 / 36 [19-50 %],
+        # excluded 23 / 36, flagged 32 / 36, balanced 56.9 % [51-64 %]; bef02d6: 1 / 12, 11 / 36, 50.0 %
+        "eligible_kept": 12 / 12,
+        "failure_named": 1 / 36,
+        "failure_excluded": 1 / 36,
+        "balanced": 0.5138888888888888,
+        # 95 % bootstrap intervals over trials (2,000 resamples, seed 15)
+        "ci": {
+            "eligible_kept": (1.0, 1.0),
+            "failure_named": (0.0, 0.08333333333333333),
+            "failure_excluded": (0.0, 0.08333333333333333),
+            "balanced": (0.5, 0.5416666666666666),
+        },
+        # per fold: (eligible kept, failures named); no fold read: the set measures this session's prior-therapy
+        # readings (verdicts15), written by a seventh writer blind to the engine
+        "folds": {0: (1.0, 1 / 12), 1: (1.0, 0.0), 2: (1.0, 0.0)},
+        "read_folds": (),
+    },
 }
 DAY = date(2026, 12, 1)
 BASE_REV = "bef02d6"
