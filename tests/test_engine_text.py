@@ -191,5 +191,5 @@ def test_a_prior_therapy_in_another_setting_is_said_in_french() -> None:
     )
     assert say("fr", "prior systemic therapy?") == "traitement systémique antérieur\u202f?"
     sentence = "received paclitaxel, given in the adjuvant setting, not the metastatic one"
-    assert say("fr", sentence) == "a reçu paclitaxel, en situation adjuvant, pas en situation métastatique"
+    assert say("fr", sentence) == "a reçu paclitaxel, en situation adjuvante, pas en situation métastatique"
     assert unsaid("fr", sentence) == []

@@ -93,6 +93,24 @@ def candidate_rows(case: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
+def card_lists(candidate: dict[str, Any]) -> dict[str, Any]:
+    """What a board reads of one candidate trial, most decisive first: `not_met` (what the data says
+    against the patient, then the readings held back by the decision policy, "probably not met: check"),
+    `to_check` (the other unknowns, those only the investigator decides last), `met` (None on a card
+    frozen before the card kept them: the count is then not known)."""
+    unknown = candidate.get("to_check") or []
+    held = [x for x in unknown if x.get("held_back")]
+    rest = [x for x in unknown if not x.get("held_back")]
+    return {
+        "not_met": [*(candidate.get("against") or []), *held],
+        "against": len(candidate.get("against") or []),
+        "held": len(held),
+        "to_check": [x for x in rest if not x.get("investigator")]
+        + [x for x in rest if x.get("investigator")],
+        "met": candidate.get("met"),
+    }
+
+
 def patient_board_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [
         {**r, "settings": ", ".join(r["settings"]), "proposed_trials": " ".join(r["proposed_trials"])}

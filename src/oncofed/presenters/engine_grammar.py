@@ -53,7 +53,12 @@ def gender_of(tr: Translator, noun: str) -> str:
 
 
 def agreed(tr: Translator, gender: str, english: str, said: str) -> str:
-    """An adjective (or a comma-joined list of them) agreed with a noun of `gender`; `said` otherwise."""
+    """An adjective (or a comma-joined list of them) agreed with a noun of `gender`; `said` otherwise.
+    Alternatives ("adjuvant or neoadjuvant") agree one by one, each else as said alone."""
+    if (joint := _joint(english)) is not None:
+        return tr.gettext(joint).join(
+            agreed(tr, gender, item, say_word(tr, item)) for item in english.split(joint)
+        )
     items = english.split(", ")
     out = []
     for item in items:
@@ -80,7 +85,25 @@ def say_word(tr: Translator, text: str) -> str:
         said = [say_word(tr, item) for item in items]
         if said != items:
             return ", ".join(said)
+    if (joint := _joint(text)) is not None:  # "metastatic or locally advanced": the engine's alternatives
+        items = text.split(joint)
+        if all(_known(tr, item) for item in items):  # every one a word of the catalogue, never half of them
+            return tr.gettext(joint).join(say_word(tr, item) for item in items)
     return text
+
+
+def _known(tr: Translator, word: str) -> bool:
+    """Whether `word` (or its lower-case form) is a message of the reader's catalogue, said alike or not
+    ("adjuvant" is French too)."""
+    catalogue = getattr(tr._t, "_catalog", {})  # gettext's GNUTranslations: msgid -> msgstr
+    return word in catalogue or word[:1].lower() + word[1:] in catalogue
+
+
+def _joint(text: str) -> str | None:
+    """The conjunction joining an engine's words ("metastatic or advanced", "adjuvant and
+    neoadjuvant"; one kind per text), else None."""
+    found = [joint for joint in (" or ", " and ") if joint in text]
+    return found[0] if len(found) == 1 else None
 
 
 # --- OncoTree cancer names -----------------------------------------------------------------------------

@@ -117,6 +117,7 @@ GENDERS = (
     NP_("grammatical gender", "brain metastases"),
     NP_("grammatical gender", "metastases"),
     NP_("grammatical gender", "lesions"),
+    NP_("grammatical gender", "setting"),  # a therapy's setting: French "en situation adjuvante"
 )
 AGREEMENT = (
     NP_("feminine", "controlled"),
@@ -153,6 +154,8 @@ AGREEMENT = (
     NP_("masculine plural", "untreated"),
     NP_("masculine plural", "treated and stable"),
     NP_("masculine plural", "symptomatic"),
+    NP_("feminine", "adjuvant"),
+    NP_("feminine", "neoadjuvant"),
     # shapes whose own words agree with their noun part (`AGREES`)
     NP_("feminine", "%(condition)s: not active"),
     NP_("feminine", "%(condition)s: not active (%(status)s)"),
@@ -168,6 +171,11 @@ AGREES: dict[str, tuple[str, tuple[str, ...]]] = {
     "%(condition)s recorded, %(qualifier)s or not unknown": ("condition", ("qualifier",)),
     "brain metastases recorded (%(status)s)": ("=brain metastases", ("status",)),
     "brain metastases %(status)s": ("=brain metastases", ("status",)),
+    "prior %(label)s for %(setting)s?": ("=setting", ("setting",)),
+    "%(treatment_phrase)s, given in the %(setting)s setting, not the %(other_setting)s one": (
+        "=setting",
+        ("setting", "other_setting"),
+    ),
     "brain metastases %(status)s, not %(wanted)s": ("=brain metastases", ("status", "wanted")),
     "whether the brain metastases (%(status)s) are %(wanted)s": ("=brain metastases", ("status", "wanted")),
 }
@@ -238,6 +246,8 @@ VOCABULARY: tuple[str, ...] = (
     N_("neoadjuvant"),
     N_("maintenance"),
     N_("advanced"),
+    N_("perioperative"),
+    N_("palliative"),
     N_("liver"),
     N_("lung"),
     N_("bone"),

@@ -72,14 +72,15 @@ def _value(x: Any) -> str:
 
 def candidates_from_report(report: MatchReport, previous: set[str] | None = None) -> list[dict[str, Any]]:
     """The trials of a match report that are not excluded, in the pipeline's order, each with what
-    is still to check and what the data says against it (public report fields only)."""
+    is still to check (`held_back`: read as not met, a reading not trusted to exclude), what the data
+    says against it and what it meets (public report fields only)."""
     out: list[dict[str, Any]] = []
     for rt in report.results:
         m, trial = rt.match, rt.trial
         verdict = _value(m.verdict)
         if verdict == "excluded":
             continue
-        to_check, against = [], []
+        to_check, against, met = [], [], []
         for o in m.outcomes:
             item = {
                 "section": _value(o.criterion.section),
@@ -87,11 +88,14 @@ def candidates_from_report(report: MatchReport, previous: set[str] | None = None
                 "sentence": o.sentence,
                 "checks": list(o.checks),
                 "investigator": bool(o.investigator),
+                "held_back": bool(o.held_back),
             }
             if _value(o.outcome) == "unknown":
                 to_check.append(item)
             elif _value(o.outcome) == "violated":
                 against.append(item)
+            elif _value(o.outcome) == "satisfied":
+                met.append(item)
         site = m.nearest_site
         out.append(
             {
@@ -110,6 +114,7 @@ def candidates_from_report(report: MatchReport, previous: set[str] | None = None
                 ),
                 "to_check": to_check,
                 "against": against,
+                "met": met,
                 "new": previous is not None and trial.id not in previous,
             }
         )

@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from oncofed.errors import InputError, NotFound, OncofedError
-from oncofed.presenters.boards import labels, record_context, record_pdf, record_title
+from oncofed.presenters.boards import card_lists, labels, record_context, record_pdf, record_title
 from oncofed.presenters.documents import render_document
 from oncofed.presenters.i18n import Translator, translator
 from oncofed.services.boards.boards import board_detail, create_meeting, list_boards, meeting_detail
@@ -148,7 +148,7 @@ def freeze_form(request: Request, meeting_id: RowId, db: Db, actor: BoardUser) -
 @router.get("/boards/cases/{case_id}", response_class=HTMLResponse, include_in_schema=False)
 def case_page(request: Request, case_id: RowId, db: Db, actor: BoardUser, lang: Lang) -> Response:
     case = case_detail(db, actor, case_id, lang=lang)
-    return _page(request, "board_case.html", actor, case=case, lab=labels(lang))
+    return _page(request, "board_case.html", actor, case=case, lab=labels(lang), card_lists=card_lists)
 
 
 def _choices(form: Any, case: dict[str, Any]) -> list[TrialChoice]:

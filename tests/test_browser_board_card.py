@@ -1,0 +1,110 @@
+"""The tumour-board case card as a board reads it, in headless Chromium: per proposed trial the verdict and
+a tally (met, not met, probably not met, to check), what stands against the patient shown open with the
+engine's evidence (a reading the decision policy holds back: "probably not met — check"), and the criteria
+still to check folded in a <details> whose summary gives their count (was: every one listed, open); the
+evidence stays one click away. At 390 px the card does not scroll sideways (the decision form's fieldset
+and its criterion select were as wide as the longest criterion). Screenshot docs/screenshots/board-card-fr.png."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from oncofed.domain import Actor, Role
+from oncofed.presenters.i18n import translator
+from oncofed.services.boards.cards import freeze_meeting
+from oncofed.store.db import Database
+from oncofed.store.models_boards import BoardRow, CaseRow, MeetingRow
+from tests.browser_helpers import shot
+from tests.conftest import copy_sqlite, serve_as
+
+pytestmark = pytest.mark.browser
+
+CLIN = Actor("clin-curie", Role.CLINICIAN, frozenset({"curie"}), "care")
+
+
+@pytest.fixture(scope="module")
+def frozen_card(
+    demo_db: Database, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, int, dict[str, Any]]]:
+    """A copy of the demo network whose planned breast meeting at Curie is frozen (cards re-matched now);
+    yields the server's URL, a case whose card has a trial with a reading held back, and that trial."""
+    target = tmp_path_factory.mktemp("board-card") / "boards.sqlite3"
+    copy_sqlite(demo_db, target)
+    db = Database(f"sqlite:///{target}")
+    with db.session() as s:
+        meeting = s.scalar(
+            select(MeetingRow.id)
+            .join(BoardRow, BoardRow.id == MeetingRow.board_id)
+            .where(BoardRow.centre_id == "curie", BoardRow.site == "breast", MeetingRow.status == "planned")
+        )
+    assert meeting is not None, "the demo network has a planned breast meeting at Curie"
+    freeze_meeting(db, CLIN, meeting)
+    with db.session() as s:
+        found = [
+            (case.id, c)
+            for case in s.scalars(select(CaseRow).where(CaseRow.meeting_id == meeting).order_by(CaseRow.id))
+            for c in case.candidates or []
+            if any(x.get("held_back") for x in c["to_check"]) and c.get("met")
+        ]
+    assert found, "a candidate trial with a reading held back by the decision policy"
+    with serve_as(db, CLIN) as server:
+        yield server.base_url, *found[0]
+    db.dispose()
+
+
+def test_a_board_reads_per_trial_what_is_against_the_patient_and_unfolds_what_to_check(
+    frozen_card: tuple[str, int, dict[str, Any]], page: Any
+) -> None:
+    base, case_id, trial = frozen_card
+    held = [x for x in trial["to_check"] if x["held_back"]]
+    rest = [x for x in trial["to_check"] if not x["held_back"]]
+    fr = translator("fr")
+    page.goto(f"{base}/boards/cases/{case_id}?lang=fr")
+    card = page.locator(f'article.trial-card[data-trial="{trial["trial_id"]}"]')
+    tally = card.locator(".tally").inner_text()
+    assert f"{len(trial['met'])} remplis ✓" in tally or f"{len(trial['met'])} rempli ✓" in tally
+    assert re.search(rf"\b{len(held)} ✗ probables?\b", tally) and f"{len(rest)} à vérifier" in tally
+    # what stands against the patient: open, with the engine's evidence in French
+    first = card.locator("ul.not-met li", has_text=held[0]["criterion"])
+    assert first.is_visible()
+    label = fr.label("match_o", f"{held[0]['section']}_held")
+    assert label in first.inner_text() and "Lu comme" in first.inner_text()
+    # what to check: folded, its count in the summary, each criterion one click away with its evidence
+    folded = card.locator("details.to-check")
+    assert folded.get_attribute("open") is None
+    summary = folded.locator("summary").inner_text()
+    assert summary == fr.ngettext("%(num)s criterion to check", "%(num)s criteria to check", len(rest))
+    items = folded.locator("li")
+    assert items.count() == len(rest) and not items.first.is_visible()
+    folded.locator("summary").click()
+    assert items.first.is_visible()
+    assert folded.locator("small.evidence").count() >= 1
+    # what is met: folded too, counted
+    met = card.locator("details.met")
+    assert met.get_attribute("open") is None and met.locator("li").count() == len(trial["met"])
+    # the decision form still offers every criterion against or to check
+    options = card.locator(f'select[name="c_{trial["trial_id"]}"] option')
+    assert options.count() == 1 + len(trial["against"]) + len(trial["to_check"])
+    shot(page, "board-card-fr.png")
+    # English: the same card in English words
+    page.goto(f"{base}/boards/cases/{case_id}?lang=en")
+    card = page.locator(f'article.trial-card[data-trial="{trial["trial_id"]}"]')
+    assert card.locator("details.to-check summary").inner_text() == (
+        f"{len(rest)} criteria to check" if len(rest) != 1 else "1 criterion to check"
+    )
+
+
+def test_the_case_card_fits_a_phone(frozen_card: tuple[str, int, dict[str, Any]], page: Any) -> None:
+    base, case_id, _trial = frozen_card
+    page.set_viewport_size({"width": 390, "height": 844})
+    for lang in ("fr", "en"):
+        page.goto(f"{base}/boards/cases/{case_id}?lang={lang}")
+        sideways = page.evaluate(
+            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert sideways <= 1, f"the case card scrolls sideways by {sideways} px at 390 px ({lang})"
