@@ -428,6 +428,18 @@ def _hook_sentences(doc: Any, firsts: list[int]) -> None:
     doc.user_token_hooks["sent"] = lambda token: spans[bisect.bisect_right(firsts, token.i) - 1]
 
 
+def _first_tokens(idx: list[int], offsets: list[int]) -> list[int]:
+    """The indices of the tokens whose character offset (`idx`, increasing) is one of `offsets`
+    (increasing), and token 0: the sentence starts of a Doc of texts joined at `offsets`."""
+    firsts = [0]
+    n = len(idx)
+    for offset in offsets:
+        k = bisect.bisect_left(idx, offset)
+        if k < n and idx[k] == offset and k != firsts[-1]:
+            firsts.append(k)
+    return firsts
+
+
 def modifiers_many(items: Iterable[tuple[str, Sequence[tuple[int, int]]]]) -> list[list[Context]]:
     """ConText for each (text, spans) item; texts without any trigger word skip the pipeline.
 
@@ -451,8 +463,7 @@ def modifiers_many(items: Iterable[tuple[str, Sequence[tuple[int, int]]]]) -> li
     todo = [i for i in asked if may_have_modifier(items[i][0], items[i][1], keys)]
     if not todo:
         return out
-    import numpy
-    from spacy.attrs import IDX, SENT_START
+    from spacy.attrs import IDX
 
     nlp = pipeline()
     ctx = nlp.get_pipe("medspacy_context")
@@ -468,13 +479,10 @@ def modifiers_many(items: Iterable[tuple[str, Sequence[tuple[int, int]]]]) -> li
             pos += len(text) + 2
         doc = nlp.make_doc("\n\n".join(parts))
         if len(doc):
-            # a sentence per text, other tokens explicitly not starts (SENT_START 1 / -1); one
-            # array write instead of the per-token `is_sent_start` setter (~7x faster per Doc)
-            starts = set(offsets)
-            flags = [1 if i in starts else -1 for i in doc.to_array(IDX).tolist()]
-            flags[0] = 1
-            doc.from_array([SENT_START], numpy.array(flags).astype(numpy.uint64))
-            _hook_sentences(doc, [k for k, flag in enumerate(flags) if flag == 1])
+            # a sentence per text: its first token (the one at its offset, if any; token 0 always)
+            # starts one. ConText reads sentences only through `token.sent`, answered by the hook, so
+            # the Doc's SENT_START flags are not written (tests/test_context_sentences.py)
+            _hook_sentences(doc, _first_tokens(doc.to_array(IDX).tolist(), offsets))
         targets_of = []
         group = []
         for i, base in zip(chunk, offsets, strict=True):

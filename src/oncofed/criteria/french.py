@@ -97,6 +97,7 @@ class _Entry:
     english: str
     case: str | None  # the phrase as written when it must match its case ("PS", "RT"), else None
     compound: bool  # may match inside a hyphenated word (drug names: "FOLFOX-bévacizumab"); words may not
+    case_words: str | None = None  # `case` with its white space runs as single spaces (compared so)
 
 
 class Lexicon:
@@ -111,15 +112,18 @@ class Lexicon:
             # a short acronym written in capitals ("PS", "RT", "EP", "VIH") must be so written in the text
             compact = french.replace("-", "").replace(" ", "")
             case = fold(french) if compact.isupper() and compact.isalpha() and len(compact) <= 4 else None
-            self.entries.setdefault(key, []).append(_Entry(english, case, compound))
-        # the keys as a trie of words (the entries of a key under None): `find` walks it with one dict
-        # look-up a word (was: each key prefix built as a tuple, probed in a set of prefixes, then in `entries`)
+            case_words = " ".join(case.split()) if case is not None else None
+            self.entries.setdefault(key, []).append(_Entry(english, case, compound, case_words))
+        # the keys as a trie of words: `find` walks it with one dict look-up a word (was: each key prefix
+        # built as a tuple, probed in a set of prefixes, then in `entries`). Under None, a key's
+        # (English when its first entry is taken wherever it is found, else None; its entries)
         self.trie: dict[str | None, Any] = {}
         for k, found in self.entries.items():
             node = self.trie
             for word in k:
                 node = node.setdefault(word, {})
-            node[None] = found
+            first = found[0]
+            node[None] = (first.english if first.case is None and first.compound else None, found)
         self.first = {k[0] for k in self.entries}
         # the words (folded, lower-case) whose `_key_word` starts a phrase: `find` tests the words
         # themselves and makes the key of the few that may start one
@@ -149,36 +153,42 @@ class Lexicon:
             k = bisect.bisect_right(taken_starts, a) - 1
             if k >= 0 and a < taken_ends[k]:  # inside a rule's match
                 continue
-            best: tuple[int, str] | None = None
-            node: dict[str | None, Any] = trie
-            for length in range(1, min(max_len, n - i) + 1):
-                b = ends[i + length - 1]
+            best_length, best = 0, ""
+            node: dict[str | None, Any] | None = trie
+            j, last = i, min(n, i + max_len)  # words[i:j] walked
+            while j < last:
+                b = ends[j]
                 if b > hi:
                     break
-                w = words[i + length - 1]
-                child = node.get(w[:-1] if len(w) > 3 and w[-1] in "sx" else w)  # `_key_word`, inlined
-                if child is None:  # no phrase goes on with this word
+                w = words[j]
+                node = node.get(w[:-1] if len(w) > 3 and w[-1] in "sx" else w)  # type: ignore[union-attr]
+                if node is None:  # no phrase goes on with this word (`_key_word`, inlined)
                     break
-                node = child
+                j += 1
                 found = node.get(None)
-                if not found:
-                    continue
-                inside = (a > 1 and folded[a - 1] == "-" and folded[a - 2].isalnum()) or (
-                    b + 1 < len(folded) and folded[b] == "-" and folded[b + 1].isalnum()
-                )  # "sous-cutané": "sous" is part of a word here
-                for entry in found:
-                    if inside and not entry.compound:
-                        continue
-                    if entry.case is None or " ".join(folded[a:b].split()) == " ".join(entry.case.split()):
-                        best = (length, entry.english)
+                if found is not None:
+                    english = found[0]  # the first entry, taken wherever the key is found
+                    if english is None:
+                        inside = (a > 1 and folded[a - 1] == "-" and folded[a - 2].isalnum()) or (
+                            b + 1 < len(folded) and folded[b] == "-" and folded[b + 1].isalnum()
+                        )  # "sous-cutané": "sous" is part of a word here
+                        for entry in found[1]:
+                            if inside and not entry.compound:
+                                continue
+                            if entry.case_words is None or " ".join(folded[a:b].split()) == entry.case_words:
+                                english = entry.english
+                                break
+                    if english is not None:
+                        best_length, best = j - i, english
+                    if len(node) == 1:  # no longer key goes on from this one
                         break
-            if best is None:
+            if not best_length:
                 continue
-            end = ends[i + best[0] - 1]
+            end = ends[i + best_length - 1]
             k = bisect.bisect_left(taken_starts, end) - 1  # the last rule match starting before `end`
             if k >= 0 and taken_ends[k] > a:  # overlaps a rule's match
                 continue
-            out.append((a, end, best[1]))
+            out.append((a, end, best))
             free_from = end
         return out
 
@@ -411,15 +421,29 @@ def _gated(folded: str, lower: str, scope: str) -> list[_Rule]:
     """The rules of `scope` to run on a text, in file order: those that may match it (`_Prefilter`) and
     whose text (`lower`, or `folded` for a case-sensitive rule) holds one of their `needs` (or that have
     none)."""
-    rules = _rules(scope)
     may = None if hyperscan is None else _prefilter(scope).may_match(folded, lower)
-    if may is not None:
-        rules = tuple(rule for rule in rules if rule.index in may)
-    return [
-        rule
-        for rule in rules
-        if not rule.needs or any(n in (folded if rule.case else lower) for n in rule.needs)
-    ]
+    if may is None:
+        rules = _rules(scope)
+    else:  # the ~9 rules reported, in file order (not a test of each of the scope's ~60 rules)
+        by_index = _rules_by_index(scope)
+        rules = tuple(by_index[index] for index in sorted(may))
+    out = []
+    for rule in rules:
+        needs = rule.needs
+        if not needs:
+            out.append(rule)
+            continue
+        subject = folded if rule.case else lower
+        for need in needs:
+            if need in subject:
+                out.append(rule)
+                break
+    return out
+
+
+@functools.cache
+def _rules_by_index(scope: str) -> dict[int, _Rule]:
+    return {rule.index: rule for rule in _rules(scope)}
 
 
 def _rule_matches(folded: str, spans: list[tuple[int, int]], scope: str) -> list[tuple[int, int, str]]:
