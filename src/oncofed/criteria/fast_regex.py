@@ -30,6 +30,8 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from oncofed.criteria.caseless import lowerable, lowered
+
 _parser: Any
 _compiler: Any
 C: Any
@@ -153,9 +155,10 @@ def compile_fast(pattern: str, flags: int = 0) -> re.Pattern[str]:
 MAX_OPENINGS = 12  # more literal openings than this: searched as compiled
 
 
-def _openings(items: list[Node]) -> tuple[set[str], bool]:
+def _openings(items: list[Node], limit: int = MAX_OPENINGS) -> tuple[set[str], bool]:
     """(strings, whole): every match of `items` starts with one of `strings` (zero-width assertions are
-    skipped: the match still checks them); `whole` when each string is a whole match (a fixed text)."""
+    skipped: the match still checks them); `whole` when each string is a whole match (a fixed text).
+    Past `limit` strings the ones so far are returned (`whole` False)."""
     current = {""}
     for op, av in items:
         if op is C.AT or (op in (C.ASSERT, C.ASSERT_NOT)):
@@ -165,7 +168,7 @@ def _openings(items: list[Node]) -> tuple[set[str], bool]:
         elif op is C.IN and len(av) <= 3 and all(sub_op is C.LITERAL for sub_op, _ in av):
             current = {s + chr(c) for s in current for _, c in av}
         elif op is C.SUBPATTERN and not av[1] and not av[2]:
-            inner, whole = _openings(list(av[3].data))
+            inner, whole = _openings(list(av[3].data), limit)
             current = {s + t for s in current for t in inner}
             if not whole:
                 return current, False
@@ -173,7 +176,7 @@ def _openings(items: list[Node]) -> tuple[set[str], bool]:
             union: set[str] = set()
             every = True
             for alternative in av[1]:
-                inner, whole = _openings(list(alternative.data))
+                inner, whole = _openings(list(alternative.data), limit)
                 union |= inner
                 every = every and whole
             current = {s + t for s in current for t in union}
@@ -181,7 +184,7 @@ def _openings(items: list[Node]) -> tuple[set[str], bool]:
                 return current, False
         else:
             return current, False
-        if len(current) > MAX_OPENINGS:
+        if len(current) > limit:
             return current, False
     return current, True
 
@@ -283,3 +286,82 @@ HS_SAFE_CHARS = (
     "\t\n\r\x20-\x7e\u00a0-\u024f\u2013\u2014\u2018\u2019\u201c\u201d\u2026\u20ac\u2264\u2265\u00d7"
 )
 HS_UNSAFE = re.compile(f"[^{HS_SAFE_CHARS}]")
+
+
+# ---- needs: a note that holds none of a pattern's openings has no match anywhere (issue 23 speed) ----
+
+MAX_NEEDS = 40  # more openings than this: the pattern is searched as compiled
+
+
+def needs(pattern: str, flags: int = 0) -> tuple[str, ...] | None:
+    """Strings one of which every match of `pattern` starts with, or None when the pattern has no such
+    openings (an opening with a class, a repeat or a `\\d`; more than MAX_NEEDS of them; an empty match).
+    Under IGNORECASE they are lower-case ASCII, to be found in the text lower-cased (a literal "PD" is "pd"
+    there). `Needs` reads them."""
+    if _parser is None or flags & (re.LOCALE | re.VERBOSE):
+        return None
+    try:
+        parsed = _parser.parse(pattern, flags & ~re.IGNORECASE)
+        if parsed.state.flags & (re.IGNORECASE | re.LOCALE) or parsed.getwidth()[0] == 0:
+            return None  # inline (?i): not read here
+        openings, _ = _openings(list(parsed.data), MAX_NEEDS)
+    except Exception:  # noqa: BLE001 - the internals changed: search as compiled
+        return None
+    caseless = bool(flags & re.IGNORECASE)
+    found = {o.lower() for o in openings} if caseless else set(openings)
+    if not found or len(found) > MAX_NEEDS or "" in found or (caseless and not all(map(str.isascii, found))):
+        return None
+    # an opening that holds another is found where the other is ("metastase" where "meta" is)
+    return tuple(sorted(o for o in found if not any(o != p and p in o for p in found)))
+
+
+class Needs:
+    """Whether a pattern may match anywhere in a note: `absent(text)` is True when `text` holds none of the
+    strings one of which every match opens with (`needs`), so that no search of the note, of any window of
+    it (`pos`, `endpos`) nor of any part of it can match. The notes reader asks a pattern of a few words
+    ("topical|cream|ointment ...") once for every drug of a note, in windows of ~20 characters; most notes
+    hold none of the words, and one `in` test per word over the note (in C), remembered for the note,
+    spares every search.
+
+    A case-insensitive pattern (`re.IGNORECASE`) is read in the text lower-cased (`caseless.lowered`) where
+    that is exact (`caseless.lowerable`: an ASCII letter is matched by no other character than its two
+    cases); in another text `absent` is False (the pattern is searched as written). The last note's answer
+    is kept as one (text, answer) tuple: one assignment, safe when notes are read from several threads."""
+
+    __slots__ = ("strings", "caseless", "_last")
+
+    def __init__(self, pattern: re.Pattern[str] | Any) -> None:
+        compiled: re.Pattern[str] = getattr(pattern, "plain", pattern)  # a `caseless.Caseless`: its pattern
+        self.strings = needs(compiled.pattern, compiled.flags)
+        self.caseless = bool(compiled.flags & re.IGNORECASE)
+        self._last: tuple[str, bool] = ("", False)
+
+    @classmethod
+    def of(cls, strings: Iterable[str], caseless: bool) -> Needs:
+        """Needs given by hand: strings one of which every match holds (`needs` reads only openings: "mab
+        vedotin" holds "vedotin", written after a drug name no opening can list); lower-case ASCII when
+        `caseless`. The caller's claim: its test checks it against the pattern."""
+        found = object.__new__(cls)
+        found.strings = tuple(sorted(strings))
+        if caseless and not all(s.isascii() and s == s.lower() for s in found.strings):
+            raise ValueError(f"caseless needs are lower-case ASCII: {found.strings}")
+        found.caseless = caseless
+        found._last = ("", False)
+        return found
+
+    def absent(self, text: str) -> bool:
+        last = self._last
+        if last[0] is text:
+            return last[1]
+        answer = self._absent(text)
+        self._last = (text, answer)
+        return answer
+
+    def _absent(self, text: str) -> bool:
+        if self.strings is None:
+            return False
+        if self.caseless:
+            if not lowerable(text):
+                return False
+            text = lowered(text)
+        return not any(s in text for s in self.strings)

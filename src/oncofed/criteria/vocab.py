@@ -37,7 +37,7 @@ from typing import Any
 
 from oncofed.criteria import oncotree
 from oncofed.criteria.caseless import lowerable, lowered
-from oncofed.criteria.fast_regex import compile_fast
+from oncofed.criteria.fast_regex import Needs, compile_fast
 from oncofed.criteria.frozen import made
 from oncofed.resources import load_tsv
 
@@ -393,6 +393,7 @@ ADC_PAYLOADS = {
     "tesirine": "pyrrolobenzodiazepine", "talirine": "pyrrolobenzodiazepine",
 }  # fmt: skip
 _ADC = re.compile(rf"\b[a-z]{{3,}}mab\s+(?P<payload>{'|'.join(ADC_PAYLOADS)})\b", re.IGNORECASE)
+_ADC_NEEDS = Needs.of(ADC_PAYLOADS, caseless=True)  # every match names a payload
 # investigational code names ("TAK-788", "MK-3475", "AZD9291"); prefixes that name no drug are skipped
 # compiled by `compile_fast` (the same matches): the pattern opens with a lookbehind, so `re` tried it at every
 # character of a note (~3x the time of the rewritten one, which `re` tries only at capital letters)
@@ -465,7 +466,8 @@ def find_drugs(text: str) -> list[Mention]:
                        "attributes": {"classes": list(drug_classes(m.code))}})
         for m in _drug_index().find(text)
     ]  # fmt: skip
-    if "mab " in lowered(text):  # the text lower-cased once (cached: every reader asks for it)
+    # the text lower-cased once (cached: every reader asks for it); `_ADC` tries every position of the text
+    if "mab " in lowered(text) and not _ADC_NEEDS.absent(text):
         for m in _ADC.finditer(text):
             if not any(f.start <= m.start() < f.end or m.start() <= f.start < m.end() for f in found):
                 name = " ".join(m.group(0).lower().split())

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from oncofed.criteria.fast_regex import Needs
 from oncofed.criteria.vocab import _scan
 from oncofed.ingest.patients.notes.lowered import lowerable, lowered
 from oncofed.ingest.patients.notes.text import clauses, containing, sentences
@@ -225,6 +226,8 @@ _LAST_DOSE = re.compile(
     re.IGNORECASE,
 )
 
+_LAST_DOSE_NEEDS = Needs(_LAST_DOSE)  # a note holding none of its words is not searched once per date
+
 
 # a date of an assessment, not of the treatment: "(PD on CT 02/05/2025)", "progression 03/2024", "restaging 06/2024"
 _ASSESSED = re.compile(
@@ -329,7 +332,11 @@ def dated(
         # the latest day the treatment may have ended ("02/2024": 29 February): a treatment's end is
         # one day for every evaluator (the vectorised one keeps one end day per treatment row)
         given = _given_range(text, region, sent[0])
-        stated = [d for d in region if _LAST_DOSE.search(text, max(sent[0], d.start - 25), d.start)]
+        stated = (
+            []
+            if _LAST_DOSE_NEEDS.absent(text)
+            else [d for d in region if _LAST_DOSE.search(text, max(sent[0], d.start - 25), d.start)]
+        )
         stated = stated or given
         attrs["end"] = max(d.latest for d in (stated or region)).isoformat()
         attrs["start"] = min(d.earliest for d in region).isoformat()

@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 from oncofed.criteria.caseless import Caseless
+from oncofed.criteria.fast_regex import Needs
 from oncofed.criteria.vocab import oncotree_ancestors
 from oncofed.domain import Fact, PatientProfile
 from oncofed.ingest.patients.common import (
@@ -65,6 +66,7 @@ _PROVEN_LESION = re.compile(
     r"(?:primary|origin|mets|metasta\w*|carcinoma|adenocarcinoma|malignan\w*|cancer)\b",
     re.I,
 )
+_PROVEN_LESION_NEEDS = Needs(_PROVEN_LESION)  # most notes name no lesion: not searched
 _NEGATED_BEFORE = re.compile(r"(?:\bno\b|\bnot\b|\bwithout\b|\bnon-?|\bfree of\b)[^.;]{0,30}$", re.I)
 _COMPLICATION = re.compile(
     r"^\s*(?:complications?|retinopathy|neuropathy|nephropathy|ketoacidosis|foot|ulcers?)\b", re.I
@@ -135,7 +137,7 @@ def extract(text: str, note_id: str, source: str) -> PatientProfile:
         )
     advanced = any(
         not _NEGATED_BEFORE.search(text[max(0, m.start() - 40) : m.start()]) for m in _ADVANCED.finditer(text)
-    ) or bool(_PROVEN_LESION.search(text))
+    ) or (not _PROVEN_LESION_NEEDS.absent(text) and bool(_PROVEN_LESION.search(text)))
     cancers = mentions.cancer_mentions(text)  # the primary's organ: a lesion there is not a metastasis
     tissue = sites.primary_tissue(cancers[0].code if cancers else None)
     found = mentions.targets(

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from oncofed.criteria.caseless import Caseless
-from oncofed.criteria.fast_regex import compile_fast
+from oncofed.criteria.fast_regex import Needs, compile_fast
 from oncofed.criteria.vocab import medication_classes
 from oncofed.ingest.patients.common import drug_class
 from oncofed.ingest.patients.notes.lowered import compile_i
@@ -277,6 +277,8 @@ def radiotherapy_site(text: str, t: Target, clause: tuple[int, int]) -> str | No
 _PAST_USE = re.compile(
     r"\b(?:stopped|discontinued|previously|formerly|was\s+on|were\s+on|used\s+to|held|weaned|off)\b", re.I
 )
+# a note holding none of the words these patterns open with is not searched for them once per drug
+_PAST_USE_NEEDS = Needs(_PAST_USE)
 _CURRENT_BEFORE = re.compile(
     r"(?:\b(?:on|taking|takes|receiving|started|continues|continuing|currently|current|maintained\s+on)|"
     r"\bmeds?\s*:|\bmedications?\s*:|\btreatment\s*:)[^.;:]{0,40}$",
@@ -318,7 +320,9 @@ def current_use(text: str, start: int, end: int, clause: tuple[int, int]) -> boo
     past ("stopped", "previously on"), or the note does not say (None)."""
     line_start = text.rfind("\n", 0, start) + 1
     before = text[max(clause[0], start - 60) : start]
-    if _PAST_USE.search(before) or _PAST_USE.search(text, end, min(clause[1], end + 30)):
+    if not _PAST_USE_NEEDS.absent(text) and (
+        _PAST_USE.search(before) or _PAST_USE.search(text, end, min(clause[1], end + 30))
+    ):
         return False
     if _current_before(before) or _current_before(text[line_start:start]):
         return True
@@ -331,11 +335,13 @@ _CHRONIC = re.compile(
     re.I,
 )
 
+_CHRONIC_NEEDS = Needs(_CHRONIC)
+
 
 def chronic_use(text: str, start: int, end: int, clause: tuple[int, int]) -> bool:
     """A drug taken long term ("prednisolone 10 mg/d long term", "steroid-dependent COPD on prednisolone",
     "on tacrolimus for 3 years"): the `chronic` of "chronic steroid therapy"."""
-    return bool(
+    return not _CHRONIC_NEEDS.absent(text) and bool(
         _CHRONIC.search(text, max(clause[0], start - 40), start)
         or _CHRONIC.search(text, end, min(clause[1], end + 40))
     )
@@ -347,10 +353,12 @@ _TOPICAL = re.compile(
     re.I,
 )
 
+_TOPICAL_NEEDS = Needs(_TOPICAL)
+
 
 def topical(text: str, start: int, end: int, clause: tuple[int, int]) -> bool:
     """A drug applied locally ("ketoconazole 2% shampoo", "topical steroids"): no systemic exposure."""
-    return bool(
+    return not _TOPICAL_NEEDS.absent(text) and bool(
         _TOPICAL.search(text, max(clause[0], start - 25), start)
         or _TOPICAL.search(text, end, min(clause[1], end + 30))
     )
