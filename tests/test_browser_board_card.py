@@ -108,3 +108,25 @@ def test_the_case_card_fits_a_phone(frozen_card: tuple[str, int, dict[str, Any]]
             "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
         assert sideways <= 1, f"the case card scrolls sideways by {sideways} px at 390 px ({lang})"
+
+
+def test_the_french_case_card_and_boards_list_say_kinds_numbers_and_dates_in_french(
+    frozen_card: tuple[str, int, dict[str, Any]], page: Any
+) -> None:
+    """The card's patient summary said a fact's kind as its code ("primary_cancer : ..."), numbers with a
+    decimal point and dates raw ("2026-10-21"); the boards list gave the next meeting as "2026-12-13T14:00"."""
+    base, case_id, _trial = frozen_card
+    page.goto(f"{base}/boards/cases/{case_id}?lang=fr")
+    summary = page.locator("#summary").inner_text()
+    iso = re.compile(r"\d{4}-\d{2}-\d{2}")
+    assert "primary_cancer" not in summary and "Cancer primitif" in summary
+    assert not iso.search(summary), summary
+    assert "FEMALE" not in summary and "MALE" not in summary
+    lab = page.locator('#summary tr[data-kind="lab"]').first.inner_text()
+    assert not re.search(r"\d\.\d", lab), lab  # "4,19", not "4.19"
+    when = page.locator("#trail tr td:first-child").all_inner_texts()
+    assert when and not any(iso.search(w) for w in when), when  # the trail's details are the services' words
+    page.goto(f"{base}/boards?lang=fr")
+    table = page.locator("#boards").inner_text()
+    assert "T14:00" not in table and not iso.search(table)
+    assert re.search(r"\d{1,2} [a-zéû]+\.? \d{4} \d{2}:\d{2}", table), "a next meeting said in French"

@@ -155,10 +155,17 @@ def outcome_dict(co: CriterionOutcome, lang: str = "en") -> dict[str, Any]:
 
 
 def _order(outcomes: list[CriterionOutcome]) -> list[CriterionOutcome]:
-    """Most decisive first: violated, unknown (data to check before investigator-only), satisfied,
-    not applicable; the criteria's own order within each group."""
-    rank = {Outcome.VIOLATED: 0, Outcome.UNKNOWN: 1, Outcome.SATISFIED: 3, Outcome.NOT_APPLICABLE: 4}
-    return sorted(outcomes, key=lambda o: rank[o.outcome] + (1 if o.investigator else 0))
+    """Most decisive first: violated, read as violated but held back by the decision policy ("probably
+    not met — check": was among the other unknowns), unknown (data to check before investigator-only),
+    satisfied, not applicable; the criteria's own order within each group."""
+    rank = {Outcome.VIOLATED: 0, Outcome.UNKNOWN: 2, Outcome.SATISFIED: 4, Outcome.NOT_APPLICABLE: 5}
+
+    def key(o: CriterionOutcome) -> int:
+        if o.outcome is Outcome.UNKNOWN and o.held_back:
+            return 1
+        return rank[o.outcome] + (1 if o.investigator else 0)
+
+    return sorted(outcomes, key=key)
 
 
 def ranked_dict(r: RankedTrial, lang: str = "en") -> dict[str, Any]:
