@@ -19,6 +19,7 @@ from oncofed.presenters.i18n import translator
 from oncofed.services.boards.cards import freeze_meeting
 from oncofed.store.db import Database
 from oncofed.store.models_boards import BoardRow, CaseRow, MeetingRow
+from oncofed.store.repositories import PatientRepository
 from tests.browser_helpers import shot
 from tests.conftest import copy_sqlite, serve_as
 
@@ -55,6 +56,22 @@ def frozen_card(
     with serve_as(db, CLIN) as server:
         yield server.base_url, *found[0]
     db.dispose()
+
+
+@pytest.fixture(scope="module")
+def treated_on_agenda(frozen_card: tuple[str, int, dict[str, Any]], demo_db: Database) -> str:
+    """A Curie patient with a tumour-board case and a treatment whose class and setting are recorded."""
+    with demo_db.session() as s:
+        patients = list(s.scalars(select(CaseRow.patient_id).where(CaseRow.patient_centre_id == "curie")))
+        repo = PatientRepository(s, Actor.system("test"))
+        for pid in dict.fromkeys(p for p in patients if p):
+            profile = repo.get(pid)
+            if profile is not None and any(
+                f.kind == "treatment" and f.attributes.get("setting") and f.attributes.get("class")
+                for f in profile.facts
+            ):
+                return pid
+    raise AssertionError("a Curie patient on a board with a treatment's class and setting recorded")
 
 
 def test_a_board_reads_per_trial_what_is_against_the_patient_and_unfolds_what_to_check(
@@ -130,3 +147,20 @@ def test_the_french_case_card_and_boards_list_say_kinds_numbers_and_dates_in_fre
     table = page.locator("#boards").inner_text()
     assert "T14:00" not in table and not iso.search(table)
     assert re.search(r"\d{1,2} [a-zéû]+\.? \d{4} \d{2}:\d{2}", table), "a next meeting said in French"
+
+
+def test_the_french_patient_page_says_a_treatments_class_setting_and_board_dates_in_french(
+    frozen_card: tuple[str, int, dict[str, Any]], treated_on_agenda: str, page: Any
+) -> None:
+    """A treatment's attributes said "classe : aromatase inhibitor; situation : metastatic" and the patient's
+    tumour boards gave the meeting day as "2026-12-13" on the French patient page."""
+    base = frozen_card[0]
+    page.goto(f"{base}/patients/{treated_on_agenda}?lang=fr")
+    treatments = page.locator('tr[data-kind="treatment"]').all_inner_texts()
+    assert treatments and not any(
+        re.search(r"\b(metastatic|adjuvant setting|inhibitor|neoadjuvant)\b", t) for t in treatments
+    ), treatments
+    assert any("situation\u00a0: " in t for t in treatments)
+    assert any("\u202f; " in t for t in treatments)  # the French list separator, not "; "
+    boards = page.locator("#patient-boards tbody tr td:first-child").all_inner_texts()
+    assert boards and not any(re.search(r"\d{4}-\d{2}-\d{2}", b) for b in boards), boards
