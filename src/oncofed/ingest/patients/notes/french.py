@@ -119,7 +119,7 @@ def _restored_all(found: list[Fact], rw: Rewritten) -> list[Fact]:
     display or `attributes.text` that quoted the rewritten text quotes the note (but concept labels and
     the English the engine reads); the `note` fact holds the note as written and its language."""
     edits, starts, source, text = rw.edits, rw.starts, rw.source, rw.text
-    bisect_left, bisect_right = bisect.bisect_left, bisect.bisect_right
+    bisect_left, bisect_right, new_object = bisect.bisect_left, bisect.bisect_right, object.__new__
     out = []
     for f in found:
         span = f.provenance.span
@@ -148,9 +148,15 @@ def _restored_all(found: list[Fact], rw: Rewritten) -> list[Fact]:
             end = start
         quoted = source[start:end]
         written = text[s:e]
-        provenance = object.__new__(type(f.provenance))
-        provenance.__dict__.update(f.provenance.__dict__, span=(start, end))
-        fields: dict[str, object] = {"provenance": provenance}
+        # `_with`, inlined: the copies' dicts filled in place (no keyword dict built for `update`)
+        provenance = new_object(type(f.provenance))
+        fields = provenance.__dict__
+        fields.update(f.provenance.__dict__)
+        fields["span"] = (start, end)
+        new = new_object(type(f))
+        fields = new.__dict__
+        fields.update(f.__dict__)
+        fields["provenance"] = provenance
         kind = f.kind
         if kind == "note_unread":
             fields["display"] = quoted[:160]
@@ -158,8 +164,6 @@ def _restored_all(found: list[Fact], rw: Rewritten) -> list[Fact]:
             fields["display"] = quoted
         if f.attributes.get("text") == written and not _engine_reads_text(f):
             fields["attributes"] = {**f.attributes, "text": quoted}
-        new = object.__new__(type(f))
-        new.__dict__.update(f.__dict__, **fields)
         out.append(new)
     return out
 
