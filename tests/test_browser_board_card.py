@@ -164,3 +164,25 @@ def test_the_french_patient_page_says_a_treatments_class_setting_and_board_dates
     assert any("\u202f; " in t for t in treatments)  # the French list separator, not "; "
     boards = page.locator("#patient-boards tbody tr td:first-child").all_inner_texts()
     assert boards and not any(re.search(r"\d{4}-\d{2}-\d{2}", b) for b in boards), boards
+
+
+def test_the_match_page_shows_a_held_back_reading_first_and_in_red(
+    frozen_card: tuple[str, int, dict[str, Any]], page: Any
+) -> None:
+    """The same patient's match page: the trial's reading held back by the decision policy is its first row
+    after the violated ones ("probably not met — check", was among the unknowns) and red like its count."""
+    base, case_id, trial = frozen_card
+    patient = page.request.get(f"{base}/api/boards/cases/{case_id}").json()["patient_id"]
+    page.goto(f"{base}/patients/{patient}/matches?lang=fr")
+    table = page.locator(f'details.match[data-trial-id="{trial["trial_id"]}"] table.criteria')
+    outcomes = table.locator("tbody tr").evaluate_all(
+        "rows => rows.map(r => r.dataset.held ? 'held' : r.dataset.outcome)"
+    )
+    assert "held" in outcomes, outcomes
+    first_other = min(i for i, o in enumerate(outcomes) if o not in ("violated", "held"))
+    assert (
+        all(o in ("violated", "held") for o in outcomes[:first_other])
+        and "held" not in outcomes[first_other:]
+    )
+    colour = table.locator("tr[data-held] .outcome").first.evaluate("e => getComputedStyle(e).color")
+    assert colour == "rgb(201, 42, 42)"
