@@ -144,7 +144,7 @@ FIRST_SCORES: dict[str, dict[str, Any]] = {
         "read_folds": (),
     },
     "verdicts-blind6": {
-        "commit": "c1d6fea",  # first run after the set landed, before any change and before its second reading
+        "commit": "c1d6fea",  # first run after the set landed, before any change; labels unchanged by its second reading (6fb6b05)
         "date": "2026-12-06 19:13 UTC",
         # the shipped engine's decision policy (only an inclusion's cancer type excludes). The same engine strict
         # (every reading excludes) at that run: eligible kept 6 / 12 [17-75 %], failures named 12 / 36 [19-50 %],
