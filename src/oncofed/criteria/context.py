@@ -502,10 +502,10 @@ def modifiers_many(items: Iterable[tuple[str, Sequence[tuple[int, int]]]]) -> li
         for target, modifier in doc._.context_graph.edges:
             modifiers_of.setdefault((target.start_char, target.end_char), []).append(modifier)
         for i, base, targets in targets_of:
-            out[i] = [
-                NO_CONTEXT if t is None else _read(t, base, modifiers_of.get((t.start_char, t.end_char), ()))
-                for t in targets
-            ]
+            answer = out[i]  # NO_CONTEXT each: a target without modifiers (or span) reads as NO_CONTEXT
+            for k, t in enumerate(targets):
+                if t is not None and (found := modifiers_of.get((t.start_char, t.end_char))):
+                    answer[k] = _read(t, base, found)
             if len(_MEMO) < MEMO_SIZE:
                 _MEMO[(items[i][0], tuple(items[i][1]))] = tuple(out[i])
     return out
