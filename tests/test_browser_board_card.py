@@ -139,6 +139,7 @@ def test_the_french_case_card_and_boards_list_say_kinds_numbers_and_dates_in_fre
     assert "primary_cancer" not in summary and "Cancer primitif" in summary
     assert not iso.search(summary), summary
     assert "FEMALE" not in summary and "MALE" not in summary
+    assert re.search(r"Âge \d+ ans?\b", summary), summary  # was "Âge 44"
     lab = page.locator('#summary tr[data-kind="lab"]').first.inner_text()
     assert not re.search(r"\d\.\d", lab), lab  # "4,19", not "4.19"
     when = page.locator("#trail tr td:first-child").all_inner_texts()

@@ -40,3 +40,16 @@ def test_the_settings_agree_with_situation_one_by_one() -> None:
 def test_alternatives_the_catalogue_does_not_know_stay_as_written_and_english_is_unchanged() -> None:
     assert "fulvestrant or an oral SERD" in say("fr", "prior fulvestrant or an oral SERD for metastatic?")
     assert say("en", CHECK) == CHECK and say("en", OTHER) == OTHER
+
+
+def test_a_translated_part_after_a_colon_starts_in_lower_case_in_french() -> None:
+    """French puts no capital after a colon: "Lu comme présent : a reçu ..." (was "A reçu", the capital of the
+    engine's sentence); a marker, an acronym or words kept as written keep theirs."""
+    held = "Read as applying: Received fulvestrant (SERD), last given 2025-09-07. This kind of reading excludes no patient on its own: check it."
+    assert say("fr", held).startswith("Lu comme présent\u00a0: a reçu fulvestrant (SERD)")
+    assert say("en", held) == held
+    marker = "Read as not met: HER2 1+ (criterion: positive). This kind of reading excludes no patient on its own: check it."
+    assert say("fr", marker).startswith("Lu comme non rempli\u00a0: HER2 1+")
+    assert say("fr", "Condition: Breast Cancer (OncoTree BREAST)").endswith(
+        ": Breast Cancer (OncoTree BREAST)"
+    )

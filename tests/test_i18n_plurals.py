@@ -191,7 +191,7 @@ def test_no_count_sentence_without_plural_forms_in_the_catalogue() -> None:
         ("Life expectancy 12 weeks", "Espérance de vie de 12 semaines"),
         (
             "Not decided: recent ALT (within 1 days).",
-            "Non tranché\u00a0: Alanine aminotransférase (ALAT) récent (de 1 jour au plus).",
+            "Non tranché\u00a0: alanine aminotransférase (ALAT) récent (de 1 jour au plus).",
         ),
     ],
 )

@@ -497,8 +497,25 @@ def _shaped_as_is(tr: Translator, text: str) -> tuple[str | None, int]:
                 if counted is not None
                 else tr._t.gettext(message)
             )
-            return _grammar(tr, message, template, groups, params) % params, _literal(message)
+            template = _grammar(tr, message, template, groups, params)
+            _lower_after_colon(template, groups, params)
+            return template % params, _literal(message)
     return None, 0
+
+
+_AFTER_COLON = re.compile(r":\s%\((\w+)\)s")
+
+
+def _lower_after_colon(template: str, groups: dict[str, str], params: dict[str, object]) -> None:
+    """A translated part right after a colon starts in lower case (French: "Lu comme présent : a reçu ...",
+    was "A reçu": the capital of the engine's first sentence); a part whose first word is kept as written
+    (the registry's or the criterion's words, a marker or a code: "HER2 1+", "Breast Cancer") keeps it."""
+    for name in _AFTER_COLON.findall(template):
+        said = str(params.get(name, ""))
+        english = groups.get(name) or ""
+        acronym = said[1:2].isupper() or said[1:2].isdigit()  # "LDH", "T4": as written
+        if said[:1].isupper() and not acronym and said.split(" ", 1)[0] != english.split(" ", 1)[0]:
+            params[name] = said[:1].lower() + said[1:]
 
 
 def _misfit(name: str, value: str) -> bool:
