@@ -187,3 +187,21 @@ def test_the_match_page_shows_a_held_back_reading_first_and_in_red(
     )
     colour = table.locator("tr[data-held] .outcome").first.evaluate("e => getComputedStyle(e).color")
     assert colour == "rgb(201, 42, 42)"
+
+
+def test_the_french_rcp_record_says_dates_kinds_and_the_readings_held_back(
+    frozen_card: tuple[str, int, dict[str, Any]], page: Any
+) -> None:
+    """The printable RCP record (page and PDF) gave its meeting, summary and matching times raw
+    ("2026-12-13T14:00"), facts by their codes ("primary_cancer: ...", "FEMALE") and no sign of a reading
+    the decision policy held back among the criteria to check."""
+    base, case_id, trial = frozen_card
+    page.goto(f"{base}/boards/cases/{case_id}/record?lang=fr")
+    record = page.locator("#board-record").inner_text()
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", record), record[:600]
+    assert "primary_cancer" not in record and "FEMALE" not in record and "Cancer primitif" in record
+    held = next(x for x in trial["to_check"] if x["held_back"])
+    row = (
+        page.locator("table.trials tr", has_text=trial["trial_id"]).locator("div.not-met").first.inner_text()
+    )
+    assert held["criterion"] in row and translator("fr").label("match_o", f"{held['section']}_held") in row

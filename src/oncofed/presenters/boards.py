@@ -129,6 +129,7 @@ def record_context(case: dict[str, Any], lang: str) -> dict[str, Any]:
     return {
         "case": case,
         "lab": labels(lang),
+        "card_lists": card_lists,
         "record_css": RECORD_CSS.read_text(encoding="utf-8") if RECORD_CSS.is_file() else "",
     }
 
