@@ -54,7 +54,7 @@ ALLOWED_WORDS = frozenset(["oncofed", "api", "json", "csv", "pdf", "svg", "id", 
 CODE = re.compile(r"\b(?:[A-Z]{2,}(?:_[A-Z0-9]+)+|[a-z]{2,}(?:_[a-z0-9]+)+)\b")
 DECIMAL_POINT = re.compile(r"(?<![\w.-])\d+\.\d+(?![\w.])")
 VERSION = re.compile(r"\b(?:RECIST|version|v)\s?\d+(?:\.\d+)+")
-ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}(?:\b|T\d)")  # a date, or a date and time ("2026-12-13T14:00")
 WORD = re.compile(r"[A-Za-zÀ-ÿ][A-Za-zÀ-ÿ'’-]*")
 
 
