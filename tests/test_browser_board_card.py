@@ -144,6 +144,10 @@ def test_the_french_case_card_and_boards_list_say_kinds_numbers_and_dates_in_fre
     assert not re.search(r"\d\.\d", lab), lab  # "4,19", not "4.19"
     when = page.locator("#trail tr td:first-child").all_inner_texts()
     assert when and not any(iso.search(w) for w in when), when  # the trail's details are the services' words
+    actions = page.locator("#trail tr td:nth-child(3)").all_inner_texts()
+    assert not {"put on agenda", "frozen"} & set(actions) and "ré-apparié (ordre du jour figé)" in actions, (
+        actions
+    )
     page.goto(f"{base}/boards?lang=fr")
     table = page.locator("#boards").inner_text()
     assert "T14:00" not in table and not iso.search(table)

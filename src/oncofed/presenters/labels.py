@@ -80,6 +80,17 @@ LABELS: dict[str, dict[str, Message]] = {
         "history": N_("demo history"),
         "pending": N_("pending"),
     },
+    "b_event": {  # a case's trail (services/boards: trail(..., action, ...)); the detail stays as written
+        "put on agenda": N_("put on the agenda"),
+        "recourse requested": N_("recourse requested"),
+        "scheduled": N_("put on a meeting"),
+        "frozen": N_("re-matched (agenda frozen)"),
+        "decided": N_("decided"),
+        "decision changed": N_("decision changed"),
+        "re-opened": N_("re-opened"),
+        "pre-screening": N_("pre-screening list"),
+        "signed": N_("signed"),
+    },
     "b_status": {
         "planned": N_("planned"),
         "frozen": N_("agenda frozen"),
