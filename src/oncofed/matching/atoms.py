@@ -534,8 +534,11 @@ def setting_family(atom: Atom) -> str:
 
 
 def treatment_family(f: Fact) -> str:
-    """The family of a recorded treatment's setting ("" when unstated or another one: "definitive")."""
+    """The family of a recorded treatment's setting ("" when unstated or another one: "definitive"); a
+    course numbered as a line ("1L carboplatin/gemcitabine") with no setting written is for advanced disease."""
     said = str(f.attributes.get("setting") or "").lower()
+    if not said and isinstance(f.attributes.get("line"), int):
+        return "advanced"
     return "advanced" if said in ADVANCED_FAMILY else "early" if said in EARLY_FAMILY else ""
 
 
