@@ -13,8 +13,11 @@ the vectorised evaluator and the fast ranking path:
 7. a window read from another clause of the line dates something else, not the therapy;
 8. notes: the drugs of a study the patient is referred for ("referred for the X + Y study") are not received,
    those of a study the patient took part in ("X on a basket study") are;
-9. notes: "since <date>" is when an ongoing treatment began, not its end;
-10. a course numbered as a line ("1L carboplatin") is for advanced disease, not the adjuvant setting."""
+9. notes: "since <date>" is when an ongoing treatment began, not its end, and a later mention that a drug is
+   still taken gives its dates ("X with Y 12/2023-02/2024, stopped ...; Y since 12/2023");
+10. a course numbered as a line ("1L carboplatin") is for advanced disease, not the adjuvant setting;
+11. a window counted back from the first dose (or randomisation, registration): a course that ended inside it
+    before the note (written at screening) may end outside it by the first dose: unknown, not violated."""
 
 from __future__ import annotations
 
@@ -223,3 +226,38 @@ def test_a_course_numbered_as_a_line_is_not_adjuvant() -> None:
     assert outcome(c, adjuvant) is Outcome.VIOLATED
     assert outcome(c, unstated) is Outcome.VIOLATED  # no setting and no line: still a hit
     same_everywhere([c], [first_line, adjuvant, unstated])
+
+
+# --- 11. a window counted back from the first dose --------------------------------------------------
+
+
+def test_a_window_before_the_first_dose_is_not_decided_by_a_course_that_ended_before_the_note() -> None:
+    criteria = parse(
+        "x",
+        "Cytotoxic chemotherapy within 21 days of the first dose of study drug\n\n"
+        "Cytotoxic chemotherapy within the past 21 days",
+    )
+    first_dose = line(criteria, "Cytotoxic chemotherapy within 21 days")
+    past = line(criteria, "Cytotoxic chemotherapy within the past")
+    assert any(a.attributes.get("to_start") for a in first_dose.atoms)
+    assert not any(a.attributes.get("to_start") for a in past.atoms)
+    recent = patient(
+        course("capecitabine", "chemotherapy", "2026-10-20"), name="recent"
+    )  # 12 days before DAY
+    ongoing = patient(course("capecitabine", "chemotherapy", "2026-10-20", current=True), name="ongoing")
+    old = patient(course("capecitabine", "chemotherapy", "2026-06-30"), name="old")
+    assert outcome(first_dose, recent) is Outcome.UNKNOWN  # 12 days before the note; the first dose is later
+    assert outcome(first_dose, ongoing) is Outcome.VIOLATED  # still taken: within any window
+    assert outcome(first_dose, old) is Outcome.SATISFIED
+    assert outcome(past, recent) is Outcome.VIOLATED  # counted back from today: decided
+    same_everywhere(criteria, [recent, ongoing, old, NOTHING])
+
+
+def test_a_later_mention_that_the_drug_is_still_taken_gives_its_dates() -> None:
+    got = _treatments(
+        "Seen 10/10/2026. Palbociclib with anastrozole 01/2025-04/2025, stopped for neutropenia. "
+        "Anastrozole 1 mg since 01/2025, no change."
+    )
+    assert got["anastrozole"].attributes.get("current") is True
+    assert "end" not in got["anastrozole"].attributes  # not April 2025: it is still taken
+    assert got["palbociclib"].attributes.get("end") == "2025-04-30"

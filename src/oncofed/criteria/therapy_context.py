@@ -21,6 +21,11 @@ error found on the labelled verdict sets (tenth pass), each read here from the l
 - a window in another clause: "...after neoadjuvant chemotherapy; baseline evaluations within 4 weeks of
   registration": the window dates the evaluations, not the therapy (the window is dropped).
 
+A window counted back from a day still to come ("within 14 days of the first dose", "28 days prior to
+randomisation") is marked `attributes["to_start"]`: the note is written at screening, so a course that
+ended inside the window before the note may end outside it by the first dose (matching/atoms.py: unknown,
+not violated; a course still taken is within any window).
+
 Such a therapy atom becomes a statement left to the investigator (`non_evaluable`, code
 `unread_statement`, its span and evidence kept, `attributes["why"]` the class): the line is "unknown" at
 worst and never excludes on it; the line's other atoms decide as before. Lines from the registry's
@@ -65,6 +70,13 @@ _DEFINITION = compile_i(
 )
 _MODIFIER_AFTER = compile_i(r"^\s*(?:margins?|bed|cavity|scars?|specimens?|site|field)\b")
 _SENTENCE_CUT = re.compile(r"[.;](?:\s|$)")
+# a window counted back from a day still to come: "within 14 days of the first dose", "28 days prior to
+# randomisation" (the note is written at screening, before it)
+_TO_START = compile_i(
+    r"^\s*(?:(?:of|before|prior\s+to|preceding|from)\s+)?(?:the\s+|study\s+)?"
+    r"(?:(?:first|initial)\s+(?:dose|administration|day|infusion|treatment)|(?:start|initiation|beginning|commencement)"
+    r"\s+of|c1d1|cycle\s+1|day\s+1|randomi[sz]\w*|registration|enrol+ment|study\s+entry|entry)"
+)
 
 
 def _statement(a: Atom, why: str) -> Atom:
@@ -133,6 +145,14 @@ def _window_elsewhere(a: Atom, text: str) -> bool:
     return bool(_SENTENCE_CUT.search(between))
 
 
+def _to_start(a: Atom, text: str) -> bool:
+    """Whether the atom's look-back window is counted back from the first dose (or randomisation, ...)."""
+    span = a.attributes.get("window_span") if a.attributes else None
+    if a.kind != "prior_therapy" or a.window_days is None or not span:
+        return False
+    return bool(_TO_START.match(text[int(span[1]) : int(span[1]) + 60]))
+
+
 def therapy_context(criteria: Sequence[Criterion]) -> list[Criterion]:
     """The criteria, each therapy atom that is no requirement about prior therapy made a statement left
     to the investigator, and each window read from another clause dropped."""
@@ -141,6 +161,8 @@ def therapy_context(criteria: Sequence[Criterion]) -> list[Criterion]:
         if c.index >= 0 and any(a.kind == "prior_therapy" for a in c.atoms):
             atoms = []
             for a in c.atoms:
+                if _to_start(a, c.text):
+                    a = replace(a, attributes={**a.attributes, "to_start": True})
                 if _window_elsewhere(a, c.text):
                     extra = {k: v for k, v in a.attributes.items() if k != "window_span"}
                     a = replace(a, window_days=None, attributes=extra)

@@ -712,6 +712,10 @@ def prior_therapy(atom: Atom, v: PatientView, day: date) -> AtomResult:
         else:
             inside = [(within(day, h, atom.window_days), h) for h in hits]
             yes = [h for ok, h in inside if ok]
+            if yes and atom.attributes.get("to_start") and not any(h.attributes.get("current") for h in yes):
+                # "within 14 days of the first dose": a course that ended in the window before the note may
+                # end more than 14 days before a first dose still to come
+                return unknown(f"end date of {label} (within {atom.window_days} days?)", fact=yes[0])
             if yes:
                 holds, f = True, yes[0]
             elif any(ok is None for ok, _ in inside):
