@@ -17,7 +17,9 @@ the vectorised evaluator and the fast ranking path:
    still taken gives its dates ("X with Y 12/2023-02/2024, stopped ...; Y since 12/2023");
 10. a course numbered as a line ("1L carboplatin") is for advanced disease, not the adjuvant setting;
 11. a window counted back from the first dose (or randomisation, registration): a course that ended inside it
-    before the note (written at screening) may end outside it by the first dose: unknown, not violated."""
+    before the note (written at screening) may end outside it by the first dose: unknown, not violated;
+12. a conditional definition in parentheses ("(a tumour is PR positive if >= 1% of cells stain)") is no
+    requirement of the opposite status."""
 
 from __future__ import annotations
 
@@ -261,3 +263,32 @@ def test_a_later_mention_that_the_drug_is_still_taken_gives_its_dates() -> None:
     assert got["anastrozole"].attributes.get("current") is True
     assert "end" not in got["anastrozole"].attributes  # not April 2025: it is still taken
     assert got["palbociclib"].attributes.get("end") == "2025-04-30"
+
+
+# --- 12. a conditional definition in parentheses ----------------------------------------------------------
+
+
+def test_a_conditional_definition_in_parentheses_is_no_requirement() -> None:
+    text = (
+        "Progesterone receptor negative (a tumour is PR or HER2 positive if at least 1% of cells stain) "
+        "and adequate marrow (defined as ANC >= 1.5 x 10^9/L)"
+    )
+    c = line(parse(text), "Progesterone receptor negative")
+    markers = [(a.code, a.value) for a in c.atoms if a.kind == "biomarker"]
+    assert markers == [("PR", "negative")], markers  # PR outside the parenthesis; HER2 only inside it
+    assert any(a.kind == "lab" for a in c.atoms)  # a definition that is the requirement stays
+    assert [a.attributes.get("why") for a in c.atoms if a.kind == "non_evaluable"] == [
+        "a definition in parentheses"
+    ]
+    neg = PatientProfile(
+        id="pr-neg",
+        centre_id="c",
+        birth_date=date(1970, 5, 1),
+        sex="FEMALE",
+        primary_cancer="BRCA",
+        facts=[
+            Fact("biomarker", "PR", value="negative", provenance=SRC, attributes={"alteration": "status"})
+        ],
+    )
+    assert outcome(c, neg) is not Outcome.VIOLATED
+    same_everywhere([c], [neg, NOTHING])

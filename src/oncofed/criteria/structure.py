@@ -31,6 +31,7 @@ from dataclasses import replace
 
 from oncofed.criteria import vocab
 from oncofed.criteria.caseless import compile_i
+from oncofed.criteria.definitions import conditional_definitions
 from oncofed.criteria.logic import or_groups
 from oncofed.criteria.therapy_absence import absent_therapy_exclusions
 from oncofed.criteria.therapy_context import therapy_context
@@ -468,7 +469,7 @@ def organise(
         # heads nothing (its line is left to the scope guard of criteria/coverage.py, never excluding)
         return organise(criteria, hints, continued, parts=False)
     organised = qualify_own_disease([section_rules(c) for c in _resolve(_population_alternatives(out))])
-    organised = therapy_context(contradicted_common_exclusions(organised))
+    organised = therapy_context(conditional_definitions(contradicted_common_exclusions(organised)))
     return washout_in_inclusions(absent_therapy_exclusions(organised))
 
 

@@ -363,5 +363,7 @@ VOCABULARY: tuple[str, ...] = (
     N_("a therapy the line is conditional on"),
     N_("a therapy that defines childbearing potential or contraception"),
     N_("a therapy word naming a site or finding"),
+    # a conditional definition in parentheses (criteria/definitions.py)
+    N_("a definition in parentheses"),
     N_("other"),
 )
