@@ -599,7 +599,9 @@ def sex_thresholds(atoms: list[Atom], text: str) -> list[Atom]:
 
 _THERAPY_QUALIFIER = compile_i(
     r"\b(?P<q>whole[\s-]+brain|cranial|craniospinal|thoracic|chest|mediastinal|pelvic|abdominal|extended[\s-]+field|"
-    r"chronic|long[\s-]+term|continuous|daily|high[\s-]+dose|myeloablative)\b[^.;,]{0,25}$"
+    r"chronic|long[\s-]+term|continuous|daily|high[\s-]+dose|myeloablative|"
+    # a kind of surgery: "cosmetic or reconstructive breast surgery" is not any lumpectomy
+    r"cosmetic|reconstructive|aesthetic|plastic|bariatric)\b[^.;,]{0,25}$"
 )
 _THERAPY_SITE_AFTER = compile_i(
     r"^[^.;]{0,20}?\bto\s+(?:the\s+)?(?P<q>brain|chest|pelvis|abdomen|[>≥]\s*\d+\s*%\s+of\s+(?:the\s+)?bone\s+marrow)"
@@ -781,7 +783,9 @@ _OTHER_RT_BEFORE = compile_i(
 
 _AT_MOST = compile_i(
     r"\b(?:no\s+more\s+than|not\s+more\s+than|up\s+to|at\s+most|a\s+maximum\s+of|maximum\s+of|fewer\s+than|less\s+than)\s+"
-    r"(?P<n>\d+|one|two|three|four|five|six)\b[^.;]{0,25}$"
+    # "less than 2 mm from the resection margin": a measurement, no count
+    r"(?P<n>\d+|one|two|three|four|five|six)\b(?!\s*(?:%|(?:[mc]m|mg|kg|gy|cgy|ml|hours?|days?|weeks?|months?|years?)\b))"
+    r"[^.;]{0,25}$"
 )
 _NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 

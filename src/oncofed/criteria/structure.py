@@ -31,8 +31,10 @@ from dataclasses import replace
 
 from oncofed.criteria import vocab
 from oncofed.criteria.caseless import compile_i
+from oncofed.criteria.definitions import conditional_definitions
 from oncofed.criteria.logic import or_groups
 from oncofed.criteria.therapy_absence import absent_therapy_exclusions
+from oncofed.criteria.therapy_context import therapy_context
 from oncofed.criteria.washout import washout_in_inclusions
 from oncofed.domain.criteria import Atom, Criterion, Section
 
@@ -467,7 +469,8 @@ def organise(
         # heads nothing (its line is left to the scope guard of criteria/coverage.py, never excluding)
         return organise(criteria, hints, continued, parts=False)
     organised = qualify_own_disease([section_rules(c) for c in _resolve(_population_alternatives(out))])
-    return washout_in_inclusions(absent_therapy_exclusions(contradicted_common_exclusions(organised)))
+    organised = therapy_context(conditional_definitions(contradicted_common_exclusions(organised)))
+    return washout_in_inclusions(absent_therapy_exclusions(organised))
 
 
 _IMPLICIT_KINDS = {"ecog", "karnofsky"}

@@ -534,8 +534,11 @@ def setting_family(atom: Atom) -> str:
 
 
 def treatment_family(f: Fact) -> str:
-    """The family of a recorded treatment's setting ("" when unstated or another one: "definitive")."""
+    """The family of a recorded treatment's setting ("" when unstated or another one: "definitive"); a
+    course numbered as a line ("1L carboplatin/gemcitabine") with no setting written is for advanced disease."""
     said = str(f.attributes.get("setting") or "").lower()
+    if not said and isinstance(f.attributes.get("line"), int):
+        return "advanced"
     return "advanced" if said in ADVANCED_FAMILY else "early" if said in EARLY_FAMILY else ""
 
 
@@ -709,6 +712,10 @@ def prior_therapy(atom: Atom, v: PatientView, day: date) -> AtomResult:
         else:
             inside = [(within(day, h, atom.window_days), h) for h in hits]
             yes = [h for ok, h in inside if ok]
+            if yes and atom.attributes.get("to_start") and not any(h.attributes.get("current") for h in yes):
+                # "within 14 days of the first dose": a course that ended in the window before the note may
+                # end more than 14 days before a first dose still to come
+                return unknown(f"end date of {label} (within {atom.window_days} days?)", fact=yes[0])
             if yes:
                 holds, f = True, yes[0]
             elif any(ok is None for ok, _ in inside):

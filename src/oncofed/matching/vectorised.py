@@ -417,8 +417,10 @@ def _therapy_column(atom: Atom, batch: PatientBatch) -> np.ndarray:
     any_hit = np.bincount(table.patient[hit], minlength=n) > 0
     any_neg = np.bincount(table.patient[row_match & table.negated], minlength=n) > 0
     absent = atom.operator == "absent"
-    if setting_family(atom) or (
-        isinstance(atom.attributes.get("min_days"), int) and atom.window_days is None
+    if (
+        setting_family(atom)
+        or (isinstance(atom.attributes.get("min_days"), int) and atom.window_days is None)
+        or atom.attributes.get("to_start")
     ):
         # "at least N days since", "for metastatic disease" (rare): atoms.prior_therapy's rules (start
         # and end dates, the recorded setting) per patient with a hit

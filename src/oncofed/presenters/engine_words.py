@@ -357,5 +357,13 @@ VOCABULARY: tuple[str, ...] = (
     N_("stable dose"),
     N_("toxicity"),
     N_("unread statement"),
+    # why a therapy named in a line is no reading of prior therapy (criteria/therapy_context.py)
+    N_("a therapy that dates another finding"),
+    N_("a therapy the line allows"),
+    N_("a therapy the line is conditional on"),
+    N_("a therapy that defines childbearing potential or contraception"),
+    N_("a therapy word naming a site or finding"),
+    # a conditional definition in parentheses (criteria/definitions.py)
+    N_("a definition in parentheses"),
     N_("other"),
 )

@@ -229,6 +229,10 @@ _LAST_DOSE = re.compile(
 _LAST_DOSE_NEEDS = Needs(_LAST_DOSE)  # a note holding none of its words is not searched once per date
 
 
+# the date after "since" is when an ongoing treatment began, never its end ("letrozole since 12/2023")
+_SINCE = re.compile(r"\b(?:since|ongoing\s+from)\s*$", re.IGNORECASE)
+
+
 # a date of an assessment, not of the treatment: "(PD on CT 02/05/2025)", "progression 03/2024", "restaging 06/2024"
 _ASSESSED = re.compile(
     r"\b(?:PD|progress\w*|relapse\w*|recurren\w*|restag\w*|re-?evaluat\w*|response|imaging|scan|CT|MRI|PET)\b"
@@ -329,6 +333,10 @@ def dated(
             region = _dated_apart(text, found, start, sent, alone)
         if not region:
             return fields
+        if all(_SINCE.search(text, max(sent[0], d.start - 16), d.start) for d in region):
+            attrs["start"] = min(d.earliest for d in region).isoformat()  # ongoing: no end known
+            out["attributes"] = attrs
+            return out
         # the latest day the treatment may have ended ("02/2024": 29 February): a treatment's end is
         # one day for every evaluator (the vectorised one keeps one end day per treatment row)
         given = _given_range(text, region, sent[0])

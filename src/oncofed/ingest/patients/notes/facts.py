@@ -562,6 +562,15 @@ def _dedupe(pending: list[Pending]) -> list[Pending]:
             out[key] = item
             continue
         first_fields = first[3]
+        if (
+            kind == "treatment"
+            and attrs.get("current") is True
+            and (first_fields.get("attributes") or {}).get("current") is not True
+        ):
+            # "abemaciclib with letrozole 12/2023-02/2024, stopped ...; letrozole since 12/2023": the mention
+            # that says the drug is still taken is the one whose dates count
+            first, item = item, first
+            first_fields, attrs = first[3], item[3].get("attributes") or {}
         merged = {
             **{k: v for k, v in attrs.items() if v is not None},
             **{k: v for k, v in (first_fields.get("attributes") or {}).items() if v is not None},

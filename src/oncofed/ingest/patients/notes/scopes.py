@@ -43,6 +43,7 @@ def _cues() -> tuple[Cues, Cues]:
             "trial": r["trial"]["cues"],
             "plan": r["plan"]["forward"],
             "plan_back": r["plan"]["backward"],
+            "trial_back": r["trial"]["backward"],
             "allergy": r["allergy"]["forward"],
             "negation": nv["negations"],
             "family": nv["family"],
@@ -113,16 +114,32 @@ def _section_scopes(text: str) -> list[tuple[int, int, str]]:
     return out
 
 
+# "pembrolizumab x4 on a basket study", "enrolled in the KEYNOTE-522 study": the patient took part, the
+# drugs were received (no backward trial scope)
+_TOOK_PART = re.compile(
+    r"\b(?:on|in|as\s+part\s+of|enrolled\s+in|participated\s+in|treated\s+(?:on|in))\s+(?:a|an|the)\s+"
+    r"(?:[\w/+-]+\s+){0,3}$",
+    re.IGNORECASE,
+)
+
+
 @functools.lru_cache(maxsize=256)
 def note_scopes(text: str) -> NoteScopes:
     """The trial / plan / allergy scopes of `text` (and family sections)."""
     found = cues(text)
     sections = _section_scopes(text)
-    if not (found["trial"] or found["plan"] or found["plan_back"] or found["allergy"] or sections):
+    if not (
+        found["trial"]
+        or found["trial_back"]
+        or found["plan"]
+        or found["plan_back"]
+        or found["allergy"]
+        or sections
+    ):
         return NoteScopes(())
     sents, clause_spans = sentences(text), clauses(text)
     stops = sorted(found["stop"] + found["reason"])
-    trial_not = _cues()[1].find(text)["trial_not"] if found["trial"] else []
+    trial_not = _cues()[1].find(text)["trial_not"] if found["trial"] or found["trial_back"] else []
 
     def sentence_end(pos: int) -> int:
         sent = containing(sents, pos) or (pos, len(text))
@@ -146,6 +163,11 @@ def note_scopes(text: str) -> NoteScopes:
     for s, e in found["plan_back"]:  # "chemotherapy is planned", "she is scheduled for surgery": the clause
         clause = containing(clause_spans, s) or (s, e)
         out.append((clause[0], max(e, clause[1]), "plan"))
+    for s, e in found["trial_back"]:  # "63, referred for the eribulin + pembrolizumab study": back to a comma
+        clause = containing(clause_spans, s) or (s, e)
+        begin = max(clause[0], text.rfind(",", clause[0], s) + 1)
+        if not any_between(trial_not, begin, s) and not _TOOK_PART.search(text, max(begin, s - 50), s):
+            out.append((begin, max(e, clause[1]), "trial"))
     for _, e in found["allergy"]:
         clause = containing(clause_spans, e - 1) or (e, e)
         out.append((e, clause[1], "allergy"))
