@@ -143,7 +143,15 @@ def test_the_french_case_card_and_boards_list_say_kinds_numbers_and_dates_in_fre
     lab = page.locator('#summary tr[data-kind="lab"]').first.inner_text()
     assert not re.search(r"\d\.\d", lab), lab  # "4,19", not "4.19"
     when = page.locator("#trail tr td:first-child").all_inner_texts()
-    assert when and not any(iso.search(w) for w in when), when  # the trail's details are the services' words
+    assert when and not any(iso.search(w) for w in when), when
+    # the trail's details: were the services' English sentences ("8 candidate trials, 4 new, matched for ...")
+    details = page.locator("#trail tr td:nth-child(4)").all_inner_texts()
+    assert any(
+        re.search(r"\d+ essais? candidats?, \d+ nouveaux?\u202f; apparié pour la réunion du", d)
+        for d in details
+    )
+    assert not any(re.search(r"\b(candidate|matched|meeting|new|specialties)\b", d) for d in details), details
+    assert not any(iso.search(d) for d in details), details
     actions = page.locator("#trail tr td:nth-child(3)").all_inner_texts()
     assert not {"put on agenda", "frozen"} & set(actions) and "ré-apparié (ordre du jour figé)" in actions, (
         actions

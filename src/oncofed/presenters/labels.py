@@ -80,7 +80,7 @@ LABELS: dict[str, dict[str, Message]] = {
         "history": N_("demo history"),
         "pending": N_("pending"),
     },
-    "b_event": {  # a case's trail (services/boards: trail(..., action, ...)); the detail stays as written
+    "b_event": {  # a case's trail (services/boards: trail(..., action, ...)); its detail: presenters/board_trail.py
         "put on agenda": N_("put on the agenda"),
         "recourse requested": N_("recourse requested"),
         "scheduled": N_("put on a meeting"),

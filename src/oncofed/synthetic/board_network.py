@@ -4,6 +4,7 @@ patients on the agenda (not frozen yet)."""
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -30,6 +31,14 @@ BOARD_NAMES = {
     "general": "RCP autres cancers",
     "sarcoma": "RCP sarcomes (recours)",
     "molecular": "RCP moléculaire",
+}
+# The question a referring clinician asks the board, in the network's language (French: a no-break space
+# before ":", a narrow one before "?"); like a board's name, it is data and stays as written.
+QUESTIONS = {
+    "new_case": "Plan de traitement initial\u202f?",
+    "recourse": "Avis d'expert demandé par le centre adresseur.",
+    "progression": "Progression sous traitement\u00a0: ligne suivante, essai\u202f?",
+    "new_line": "Quelle ligne de traitement suivante\u202f?",
 }
 SITES = ("breast", "thoracic", "digestive", "gynaecological", "urological", "haematological", "general")
 RECOURSE_BOARDS = {"sarcoma": "leon-berard", "molecular": "gustave-roussy"}
@@ -121,9 +130,7 @@ def upcoming_meetings(
                         patient_id=p.id,
                         patient_centre_id=centre_id,
                         kind=kind,
-                        question="Progression on current treatment: next line, trial?"
-                        if kind == "progression"
-                        else "Next line of treatment?",
+                        question=QUESTIONS[kind],
                         status="scheduled",
                         requested_by=coordinator(centre_id, site),
                         requested_at=utcnow(),
@@ -139,7 +146,7 @@ def upcoming_meetings(
                             at=utcnow(),
                             user_id=case.requested_by,
                             action="put on agenda",
-                            detail=f"{kind}; meeting {m.id}",
+                            detail=json.dumps({"kind": kind, "meeting_id": m.id}, sort_keys=True),
                         )
                     )
                     n += 1

@@ -39,6 +39,7 @@ from oncofed.store.repositories import PatientRepository, TrialRepository
 from oncofed.synthetic.board_network import (
     ACCOUNT_CENTRES,
     MEMBERS,
+    QUESTIONS,
     RECOURSE_BOARDS,
     SITES,
     coordinator,
@@ -228,9 +229,7 @@ def seed_boards_demo(db: Database, seed: int = 42) -> dict[str, int]:
                     "patient_id": prof.id,
                     "patient_centre_id": prof.centre_id,
                     "kind": kind,
-                    "question": "Initial treatment plan?"
-                    if kind == "new_case"
-                    else "Expert opinion requested by the referring centre.",
+                    "question": QUESTIONS["new_case" if kind == "new_case" else "recourse"],
                     "status": "signed" if signed else "decided",
                     "requested_by": "system",
                     "requested_at": datetime.combine(on - timedelta(days=5), time(10, 0)),
@@ -343,7 +342,7 @@ def seed_boards_demo(db: Database, seed: int = 42) -> dict[str, int]:
                         "at": at,
                         "user_id": "system",
                         "action": action,
-                        "detail": "demo history",
+                        "detail": json.dumps({"demo": True}),
                     }
                 )
             if case["signed_at"]:
@@ -353,7 +352,9 @@ def seed_boards_demo(db: Database, seed: int = 42) -> dict[str, int]:
                         "at": case["signed_at"],
                         "user_id": case["signed_by"],
                         "action": "signed",
-                        "detail": f"record SHA-256 {case['record_sha256']}",
+                        "detail": json.dumps(
+                            {"by": case["signed_by"], "sha256": case["record_sha256"]}, sort_keys=True
+                        ),
                     }
                 )
             counts["cases"] += 1

@@ -7,6 +7,7 @@ never see a patient who objects to research use. Every read is written to the au
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Session
 from oncofed.domain import Actor
 from oncofed.domain.actor import PATIENT_LEVEL_ROLES
 from oncofed.errors import NotFound
+from oncofed.services.boards.trail_params import event_params
 from oncofed.store import audit
 from oncofed.store.models import PatientRow
 from oncofed.store.models_boards import BoardRow, CaseEventRow, CaseRow
@@ -95,7 +97,10 @@ def audit_cases(session: Session, actor: Actor, action: str, cases: Iterable[Cas
         audit.record_read(session, audit.event_for(actor, action, patients=pairs))
 
 
-def trail(session: Session, case: CaseRow, actor: Actor, action: str, detail: str = "") -> None:
+def trail(session: Session, case: CaseRow, actor: Actor, action: str, **params: Any) -> None:
+    """One line of the case's trail: the event's code (`action`) and its parameters, stored as JSON
+    (language-free: `presenters/board_trail.py` says them in the reader's language)."""
+    detail = json.dumps(params, sort_keys=True, ensure_ascii=False, default=str) if params else ""
     session.add(
         CaseEventRow(case_id=case.id, at=utcnow(), user_id=actor.user_id, action=action, detail=detail)
     )
@@ -110,7 +115,7 @@ def case_events(session: Session, case_id: int) -> list[dict[str, Any]]:
             "at": r.at.isoformat(timespec="seconds"),
             "user_id": r.user_id,
             "action": r.action,
-            "detail": r.detail,
+            **event_params(r.action, r.detail),
         }
         for r in rows
     ]

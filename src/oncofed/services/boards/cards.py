@@ -7,7 +7,6 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from gettext import ngettext
 from typing import Any
 
 from sqlalchemy import select
@@ -248,10 +247,7 @@ def freeze_meeting(db: Database, actor: Actor, meeting_id: int, *, scan: bool = 
             case.meeting_day = on
             n_cand += len(cands)
             n_new += len(new)
-            said = ngettext("%(num)s candidate trial", "%(num)s candidate trials", len(cands))
-            trail(
-                s, case, actor, "frozen", said % {"num": len(cands)} + f", {len(new)} new, matched for {on}"
-            )
+            trail(s, case, actor, "frozen", candidates=len(cands), new=len(new), on=on.isoformat())
         meeting.status, meeting.frozen_at, meeting.frozen_by = "frozen", now, actor.user_id
     return FreezeReport(
         meeting_id, len(cases), n_cand, n_new, time.perf_counter() - started, match_seconds, flagged

@@ -154,7 +154,8 @@ def add_case(
             case,
             actor,
             "recourse requested" if kind == "recourse" else "put on agenda",
-            f"{kind}; meeting {meeting_id or '-'}",
+            kind=kind,
+            meeting_id=meeting_id,
         )
         return case.id
 
@@ -173,7 +174,14 @@ def schedule_case(db: Database, actor: Actor, case_id: int, meeting_id: int) -> 
         meeting, _ = get_meeting(s, meeting_id)
         _check_meeting_open(meeting, board.id)
         case.meeting_id, case.status = meeting_id, "scheduled"
-        trail(s, case, actor, "scheduled", f"meeting {meeting_id} on {meeting.scheduled_for:%Y-%m-%d %H:%M}")
+        trail(
+            s,
+            case,
+            actor,
+            "scheduled",
+            meeting_id=meeting_id,
+            scheduled_for=meeting.scheduled_for.isoformat(timespec="minutes"),
+        )
 
 
 def trial_decisions(s: Any, case_id: int) -> list[dict[str, Any]]:

@@ -193,7 +193,9 @@ def record_decision(
                 case,
                 actor,
                 "decision changed" if again else "decided",
-                f"{', '.join(settings)}; {len(specialties)} specialties; proposed: {', '.join(t for t, _ in proposed) or 'none'}",
+                settings=list(settings),
+                specialties=len(specialties),
+                proposed=[t for t, _ in proposed],
             )
             board_name, patient_id, patient_centre = board.name, case.patient_id, case.patient_centre_id
     except StaleDataError as exc:
@@ -303,5 +305,5 @@ def enter_screening(db: Database, actor: Actor, case_id: int, trial_id: str) -> 
             if notice is not None:
                 s.add(notice)
             row.screening, row.screening_detail = status, detail
-            trail(s, done, actor, "pre-screening", f"{trial_id}: {status} ({detail})")
+            trail(s, done, actor, "pre-screening", trial_id=trial_id, status=status, note=detail)
     return {"status": status, "detail": detail}

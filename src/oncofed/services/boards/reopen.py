@@ -213,7 +213,11 @@ def scan_events(
                 case,
                 actor,
                 "re-opened",
-                f"{reason}; after case {prev.id}; new trials: {', '.join(new) or 'none'}",
+                kind=kind,
+                reason=reason,
+                what=reason.split(": ", 1)[-1],
+                previous_case_id=prev.id,
+                new_trials=list(new),
             )
             events.append(
                 ReopenEvent(case.id, prev.patient_id, prev.id, kind, reason, case.meeting_id, tuple(new))

@@ -81,7 +81,7 @@ def sign_record(db: Database, actor: Actor, case_id: int, *, signer: str | None 
         case, board, who = _signable(s, actor, case_id, signer)
         digest = record_sha256(case_json(s, actor, case, board))
         case.signed_by, case.signed_at, case.status, case.record_sha256 = who, utcnow(), "signed", digest
-        trail(s, case, actor, "signed", f"by {who}; record SHA-256 {digest}")
+        trail(s, case, actor, "signed", by=who, sha256=digest)
         audit_cases(s, actor, "board.record.sign", [case])
         if case.meeting_id is not None:
             s.flush()

@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from oncofed.domain import Actor, Role
+from oncofed.presenters.board_trail import trail_rows
 from oncofed.presenters.boards import (
     BOARD_COLUMNS,
     CANDIDATE_COLUMNS,
@@ -223,12 +224,15 @@ def api_case(
     table: str = Query("candidates", pattern="^(candidates|facts|events)$"),
 ) -> Any:
     data = case_detail(db, actor, case_id, lang=lang)
+    data["events"] = trail_rows(data["events"], lang)
     if format == "csv":
         if table == "facts":
             return csv_response(data["summary"], FACT_COLUMNS, f"case-{case_id}-facts.csv")
         if table == "events":
             return csv_response(
-                data["events"], ["at", "user_id", "action", "detail"], f"case-{case_id}-trail.csv"
+                [{**e, "detail": e["said"]} for e in data["events"]],
+                ["at", "user_id", "action", "detail"],
+                f"case-{case_id}-trail.csv",
             )
         return csv_response(candidate_rows(data), CANDIDATE_COLUMNS, f"case-{case_id}-trials.csv")
     return data

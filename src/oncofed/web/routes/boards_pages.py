@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from oncofed.errors import InputError, NotFound, OncofedError
+from oncofed.presenters.board_trail import trail_rows
 from oncofed.presenters.boards import card_lists, labels, record_context, record_pdf, record_title
 from oncofed.presenters.documents import render_document
 from oncofed.presenters.i18n import Translator, translator
@@ -148,6 +149,7 @@ def freeze_form(request: Request, meeting_id: RowId, db: Db, actor: BoardUser) -
 @router.get("/boards/cases/{case_id}", response_class=HTMLResponse, include_in_schema=False)
 def case_page(request: Request, case_id: RowId, db: Db, actor: BoardUser, lang: Lang) -> Response:
     case = case_detail(db, actor, case_id, lang=lang)
+    case["events"] = trail_rows(case["events"], lang)
     return _page(request, "board_case.html", actor, case=case, lab=labels(lang), card_lists=card_lists)
 
 

@@ -1,0 +1,131 @@
+"""A tumour-board case's trail said in the reader's language.
+
+The board services store each event's code and parameters (`services/boards/access.trail`; rows written
+before are read back into parameters by `services/boards/trail_params.py`); this module says them: counts
+through plural messages, dates through `day()`, the board vocabulary's words for kinds and settings. Trial
+ids, user names, the re-opening's findings and digests are data and stay as written."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from oncofed.presenters.i18n import Translator, translator
+from oncofed.services.boards.vocabulary import label as board_label
+
+
+def _separator(tr: Translator) -> str:
+    return str(tr.pgettext("list separator", "; "))
+
+
+def _colon(tr: Translator) -> str:
+    return "\u00a0: " if tr.lang == "fr" else ": "
+
+
+def _agenda(tr: Translator, p: dict[str, Any]) -> list[str]:
+    kind = board_label("case_kinds", str(p.get("kind") or ""), tr.lang)
+    meeting = p.get("meeting_id")
+    where = (
+        tr.gettext("meeting %(meeting)s", meeting=meeting)
+        if meeting is not None
+        else tr.gettext("no meeting yet")
+    )
+    return [kind, where]
+
+
+def _frozen(tr: Translator, p: dict[str, Any]) -> list[str]:
+    n, new = int(p.get("candidates") or 0), int(p.get("new") or 0)
+    return [
+        tr.ngettext("%(num)s candidate trial", "%(num)s candidate trials", n, num=tr.number(n))
+        + ", "
+        + tr.ngettext("%(num)s new", "%(num)s new", new, num=tr.number(new)),
+        tr.gettext("matched for the meeting of %(day)s", day=tr.day(p.get("on"))),
+    ]
+
+
+def _decided(tr: Translator, p: dict[str, Any]) -> list[str]:
+    settings = ", ".join(board_label("settings", str(s), tr.lang) for s in p.get("settings") or [])
+    n = int(p.get("specialties") or 0)
+    proposed = list(p.get("proposed") or [])
+    parts = [settings] if settings else []
+    parts.append(tr.ngettext("%(num)s specialty", "%(num)s specialties", n, num=tr.number(n)))
+    parts.append(
+        tr.ngettext(
+            "proposed trial: %(trials)s",
+            "proposed trials: %(trials)s",
+            len(proposed),
+            trials=", ".join(proposed),
+        )
+        if proposed
+        else tr.gettext("no trial proposed")
+    )
+    return parts
+
+
+def _reopened(tr: Translator, p: dict[str, Any]) -> list[str]:
+    kind = p.get("kind")
+    reason = (
+        board_label("case_kinds", str(kind), tr.lang) + _colon(tr) + str(p.get("what") or "")
+        if kind
+        else str(p.get("reason") or "")
+    )
+    new = list(p.get("new_trials") or [])
+    return [
+        reason,
+        tr.gettext("after case %(case)s", case=p.get("previous_case_id")),
+        tr.ngettext("new trial: %(trials)s", "new trials: %(trials)s", len(new), trials=", ".join(new))
+        if new
+        else tr.gettext("no new trial"),
+    ]
+
+
+def _screening(tr: Translator, p: dict[str, Any]) -> list[str]:
+    said = str(p.get("trial_id") or "") + _colon(tr) + tr.label("b_screening", p.get("status") or "")
+    # why a trial could not be listed is the pre-screening service's error message (its own words)
+    return [said, str(p.get("note") or "")] if p.get("status") == "not_listed" and p.get("note") else [said]
+
+
+def _signed(tr: Translator, p: dict[str, Any]) -> list[str]:
+    parts = [tr.gettext("by %(who)s", who=p["by"])] if p.get("by") else []
+    return [*parts, tr.gettext("record SHA-256 %(digest)s", digest=p.get("sha256") or "")]
+
+
+_SAYS = {
+    "put on agenda": _agenda,
+    "recourse requested": _agenda,
+    "scheduled": lambda tr, p: [
+        tr.gettext(
+            "meeting %(meeting)s on %(when)s",
+            meeting=p.get("meeting_id"),
+            when=tr.day(p.get("scheduled_for"), time=True),
+        )
+    ],
+    "frozen": _frozen,
+    "decided": _decided,
+    "decision changed": _decided,
+    "re-opened": _reopened,
+    "pre-screening": _screening,
+    "signed": _signed,
+}
+
+
+def event_said(event: dict[str, Any], lang: str) -> str:
+    """One trail event's detail in `lang` (an event the services stored as a sentence of no known shape
+    is shown as it was written)."""
+    params = event.get("params")
+    if params is None:
+        return str(event.get("detail") or "")
+    tr = translator(lang)
+    if params.get("demo"):  # seeded by the demo network (synthetic/boards.py)
+        return tr.label("b_screening", "history")
+    say = _SAYS.get(str(event.get("action")))
+    if say is None:
+        return str(event.get("detail") or "")
+    return _separator(tr).join(part for part in say(tr, params) if part)
+
+
+def trail_rows(events: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
+    """The events with their detail said in `lang` (`said`): the page, the JSON twin and the CSV."""
+    return [{**e, "said": event_said(e, lang)} for e in events]
+
+
+__all__ = ["event_said", "trail_rows"]

@@ -1,0 +1,76 @@
+"""A case trail event's parameters, read back from what is stored (`board_case_events.detail`).
+
+Since the trail became language-free, `access.trail` stores the event's parameters as JSON; rows written
+before held an English sentence per event. Those sentences have one shape per event code and are read back
+here into the same parameters, so an old trail is said in the reader's language too; a sentence of no
+known shape is kept as written (`detail`)."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+# the former sentences, one per event code (services/boards before the trail said parameters)
+_FORMER: dict[str, re.Pattern[str]] = {
+    "put on agenda": re.compile(r"(?P<kind>\w+); meeting (?P<meeting_id>\d+|-)"),
+    "recourse requested": re.compile(r"(?P<kind>\w+); meeting (?P<meeting_id>\d+|-)"),
+    "scheduled": re.compile(r"meeting (?P<meeting_id>\d+) on (?P<scheduled_for>\d{4}-\d\d-\d\d \d\d:\d\d)"),
+    "frozen": re.compile(
+        r"(?P<candidates>\d+) candidate trials?, (?P<new>\d+) new, matched for (?P<on>\d{4}-\d\d-\d\d)"
+    ),
+    "decided": re.compile(
+        r"(?P<settings>[\w, ]*); (?P<specialties>\d+) specialties; proposed: (?P<proposed>.*)"
+    ),
+    "re-opened": re.compile(
+        r"(?P<reason>.+); after case (?P<previous_case_id>\d+); new trials: (?P<new_trials>.*)"
+    ),
+    "pre-screening": re.compile(r"(?P<trial_id>[^:]+): (?P<status>\w+) \((?P<note>.*)\)"),
+    "signed": re.compile(r"by (?P<by>\S+); record SHA-256 (?P<sha256>[0-9a-f]{64})"),
+}
+_FORMER["decision changed"] = _FORMER["decided"]
+# a re-opening's reason began with its kind's words (reopen.detect_events)
+_REASON_KINDS = {
+    "progression: ": "progression",
+    "new line of treatment: ": "new_line",
+    "new biomarker result: ": "new_biomarker",
+}
+_INTS = ("meeting_id", "candidates", "new", "specialties", "previous_case_id")
+_LISTS = ("settings", "proposed", "new_trials")
+
+
+def event_params(action: str, stored: str) -> dict[str, Any]:
+    """`{"params": {...}, "detail": ""}` for an event whose parameters are known (stored as JSON, or read
+    back from a former sentence); `{"params": None, "detail": stored}` otherwise."""
+    if stored == "demo history":  # the demo's seeded events (synthetic/boards.py)
+        return {"params": {"demo": True}, "detail": ""}
+    if stored.startswith("record SHA-256 "):  # the demo's seeded signatures
+        return {"params": {"sha256": stored.removeprefix("record SHA-256 ")}, "detail": ""}
+    if stored.startswith("{"):
+        try:
+            params = json.loads(stored)
+        except ValueError:
+            params = None
+        if isinstance(params, dict):
+            return {"params": params, "detail": ""}
+    shape = _FORMER.get(action)
+    found = shape.fullmatch(stored) if shape else None
+    if found is None:
+        return {"params": None, "detail": stored}
+    params = dict(found.groupdict())
+    for key in _INTS:
+        if key in params:
+            params[key] = None if params[key] == "-" else int(params[key])
+    for key in _LISTS:
+        if key in params:
+            params[key] = [x for x in re.split(r",\s*", params[key]) if x and x != "none"]
+    if action == "re-opened":
+        for words, kind in _REASON_KINDS.items():
+            if params["reason"].startswith(words):
+                params["kind"], params["what"] = kind, params["reason"][len(words) :]
+    if action == "scheduled":
+        params["scheduled_for"] = params["scheduled_for"].replace(" ", "T")
+    return {"params": params, "detail": ""}
+
+
+__all__ = ["event_params"]
