@@ -274,10 +274,10 @@ LABELS: dict[str, dict[str, Message]] = {
         "PHASE4": N_("phase 4"),
         "NA": N_("phase not applicable"),
     },
-    "ps_eligibility": {
-        "eligible": N_("Eligible"),
-        "possible": N_("Possibly eligible"),
-        "not_eligible": N_("Not eligible"),
+    "ps_eligibility": {  # one patient's (a row's); the groups' plural names are the tabs' and columns'
+        "eligible": NP_("one patient", "Eligible"),
+        "possible": NP_("one patient", "Possibly eligible"),
+        "not_eligible": NP_("one patient", "Not eligible"),
     },
     "purpose": {
         "care": N_("care"),
