@@ -9,7 +9,10 @@ evaluator and the fast ranking path:
 2. the cancer a therapy was given for ("anti-cancer drugs for the treatment of advanced breast cancer") is
    the therapy's target, no reading of the patient's cancer type of its own;
 3. a permission given "only after" a step ("are permitted to use birth control pills, only after a
-   documented discussion") is still a permission: what it names is no requirement."""
+   documented discussion") is still a permission: what it names is no requirement;
+4. a performance status converted from the other scale (Karnofsky <-> ECOG, at import or on the fly) is
+   the range the published tables allow (Karnofsky 70 is ECOG 1 in one table, 2 in the other): a
+   criterion on the other scale is decided only where they agree."""
 
 from __future__ import annotations
 
@@ -19,6 +22,7 @@ import pytest
 
 from oncofed.criteria.positivity import POSITIVE_IF, cutoff
 from oncofed.domain import Criterion, Fact, Outcome, PatientProfile
+from oncofed.ingest.patients.common import add_performance_conversions
 from oncofed.matching.evaluate import evaluate_criteria
 from tests.verdict_cases import (
     DAY,
@@ -111,6 +115,15 @@ def test_cancer_a_therapy_was_given_for_is_its_target() -> None:
     same_everywhere(criteria, [none, patient(cancer="LUAD")])
 
 
+def test_an_inclusion_still_requires_the_cancer_its_therapy_treated() -> None:
+    line = parse("Prior chemotherapy for the treatment of metastatic breast cancer")[0]
+    assert any(a.kind == "cancer_type" for a in line.atoms)
+    lung = patient(
+        Fact("treatment", "docetaxel", provenance=SRC, attributes={"class": "chemotherapy"}), cancer="LUAD"
+    )
+    assert outcomes([line], lung) == [Outcome.VIOLATED]
+
+
 def test_a_cancer_named_on_its_own_is_still_read() -> None:
     line = parse("Adults", "Prior chemotherapy, or a history of pancreatic cancer")[1]
     assert any(a.kind in ("cancer_type", "cancer_type_history", "prior_malignancy") for a in line.atoms)
@@ -133,3 +146,34 @@ def test_only_still_restricts_who_is_allowed() -> None:
     line = parse("Only patients with triple-negative breast cancer are allowed")[0]
     hormone_positive = patient(receptor("ER", 80), receptor("PR", 40))
     assert outcomes([line], hormone_positive) == [Outcome.VIOLATED]
+
+
+# 4. performance status converted from the other scale ------------------------------------------------
+
+
+def performance(kind: str, value: int) -> PatientProfile:
+    p = patient(Fact(kind, value=value, provenance=SRC))
+    add_performance_conversions(p)  # what every importer does when one scale is recorded
+    return p
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "line", "expected"),
+    [
+        ("karnofsky", 70, "ECOG performance status 0-1", Outcome.UNKNOWN),  # ECOG 1 or 2
+        ("karnofsky", 70, "ECOG performance status 0-2", Outcome.SATISFIED),
+        ("karnofsky", 60, "ECOG performance status 0-1", Outcome.VIOLATED),  # ECOG 2 in both tables
+        ("karnofsky", 90, "ECOG performance status 0", Outcome.UNKNOWN),  # ECOG 0 or 1
+        ("karnofsky", 100, "ECOG performance status 0", Outcome.SATISFIED),
+        ("ecog", 1, "Karnofsky performance status >= 80", Outcome.UNKNOWN),  # Karnofsky 70-90
+        ("ecog", 1, "Karnofsky performance status >= 70", Outcome.SATISFIED),
+        ("ecog", 2, "Karnofsky performance status >= 70", Outcome.UNKNOWN),  # Karnofsky 50-70
+        ("ecog", 2, "Karnofsky performance status >= 80", Outcome.VIOLATED),
+        ("ecog", 2, "ECOG performance status 0-1", Outcome.VIOLATED),  # the scale recorded: exact
+    ],
+)
+def test_converted_performance_status_is_a_range(kind: str, value: int, line: str, expected: Outcome) -> None:
+    criteria = parse(line)
+    p = performance(kind, value)
+    assert outcomes(criteria, p) == [expected]
+    same_everywhere(criteria, [p])

@@ -636,12 +636,6 @@ _OPTION_AFTER = compile_i(
 
 
 _FOR_CANCER = compile_i(r"\bfor\s+(?:their|the|this|his|her)?\s*(?:current|present|primary|underlying)?\s*$")
-# "anti-cancer drugs for the treatment of advanced breast cancer": the cancer the therapy was given for
-_TREATMENT_OF = compile_i(
-    r"\b(?:for|in)\s+(?:the\s+)?(?:treatment|management)\s+of\s+(?:(?:their|the|this|his|her)\s+)?"
-    r"(?:(?:locally|advanced|metastatic|recurrent|relapsed|unresectable|inoperable|early|current|primary|or|and)"
-    r"[\s,/]+){0,5}$"
-)
 
 
 def therapy_targets(atoms: list[Atom], text: str) -> list[Atom]:
@@ -655,10 +649,7 @@ def therapy_targets(atoms: list[Atom], text: str) -> list[Atom]:
         for a in atoms
         if a.kind in ("cancer_type", "brain_metastases", "metastasis")
         and a.span
-        and (
-            _FOR_CANCER.search(text[max(0, a.span[0] - 40) : a.span[0]])
-            or _TREATMENT_OF.search(text[max(0, a.span[0] - 80) : a.span[0]])
-        )
+        and _FOR_CANCER.search(text[max(0, a.span[0] - 40) : a.span[0]])
     ]
     if not targets:
         return atoms

@@ -43,6 +43,7 @@ from oncofed.criteria.requirements import (
 )
 from oncofed.criteria.segment import Segment, segment
 from oncofed.criteria.structure import organise
+from oncofed.criteria.treated_cancer import treated_cancers
 from oncofed.criteria.washout import washout_headings, washout_windows
 from oncofed.criteria.weight import exercise_atoms, weight_loss_atoms
 from oncofed.domain.criteria import Atom, Criterion, Section
@@ -347,7 +348,7 @@ def _criteria_of(segments: Sequence[Segment]) -> list[Criterion]:
         for s, atoms in zip(segments, found, strict=True)
     ]
     organised = organise(criteria, [s.cohort_hint for s in segments], [s.continues for s in segments])
-    return positivity_cutoffs(organised)
+    return treated_cancers(positivity_cutoffs(organised))
 
 
 def criterion(
