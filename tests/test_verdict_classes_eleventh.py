@@ -12,7 +12,10 @@ evaluator and the fast ranking path:
    documented discussion") is still a permission: what it names is no requirement;
 4. a performance status converted from the other scale (Karnofsky <-> ECOG, at import or on the fly) is
    the range the published tables allow (Karnofsky 70 is ECOG 1 in one table, 2 in the other): a
-   criterion on the other scale is decided only where they agree."""
+   criterion on the other scale is decided only where they agree;
+5. a line that only restates a line of the other section ("a lung cancer patient" / "not a lung cancer
+   patient", "ECOG 0-1" / "ECOG >= 2", "not pregnant" / "pregnant", "three or less prior lines" / "more
+   than three") reads nothing of its own: the patient who fails one is shown failing one line, not two."""
 
 from __future__ import annotations
 
@@ -21,6 +24,7 @@ from datetime import date
 import pytest
 
 from oncofed.criteria.positivity import POSITIVE_IF, cutoff
+from oncofed.criteria.restated import RESTATEMENT
 from oncofed.domain import Criterion, Fact, Outcome, PatientProfile
 from oncofed.ingest.patients.common import add_performance_conversions
 from oncofed.matching.evaluate import evaluate_criteria
@@ -177,3 +181,64 @@ def test_converted_performance_status_is_a_range(kind: str, value: int, line: st
     p = performance(kind, value)
     assert outcomes(criteria, p) == [expected]
     same_everywhere(criteria, [p])
+
+
+# 5. a line restating a line of the other section -------------------------------------------------------
+
+
+def violated(criteria: list[Criterion], p: PatientProfile) -> list[str]:
+    return [f"{r.criterion.section.value}: {r.criterion.text}" for r in evaluate_criteria(criteria, p, DAY)
+            if r.outcome is Outcome.VIOLATED]  # fmt: skip
+
+
+def restatements(criteria: list[Criterion]) -> list[str]:
+    return [c.text for c in criteria if any(a.code == RESTATEMENT for a in c.condition)]
+
+
+@pytest.mark.parametrize(
+    ("inclusion", "exclusion", "fails", "shown", "restating"),
+    [
+        # the negated exclusion restates the inclusion: the inclusion is the one shown
+        ("Patients with pancreatic cancer", "Patients who do not have pancreatic cancer", "COADREAD",
+         "inclusion", "exclusion"),
+        # complementary limits: the exclusion names what the patient has
+        ("ECOG performance status 0-1", "ECOG performance status >= 2", "ecog", "exclusion", "inclusion"),
+        ("Must not be pregnant", "Pregnant women", "pregnant", "exclusion", "inclusion"),
+    ],
+)  # fmt: skip
+def test_a_restating_line_is_not_a_second_failure(
+    inclusion: str, exclusion: str, fails: str, shown: str, restating: str
+) -> None:
+    criteria = parse(inclusion, exclusion)
+    texts = {"inclusion": inclusion, "exclusion": exclusion}
+    assert restatements(criteria) == [texts[restating]]
+    failing = {
+        "COADREAD": patient(cancer="COADREAD"),
+        "ecog": patient(Fact("ecog", value=2, provenance=SRC)),
+        "pregnant": patient(Fact("pregnancy", provenance=SRC)),
+    }[fails]
+    assert violated(criteria, failing) == [f"{shown}: {texts[shown]}"]
+    fine = patient(Fact("ecog", value=1, provenance=SRC), cancer="PAAD")
+    assert violated(criteria, fine) == []
+    same_everywhere(criteria, [failing, fine])
+
+
+def test_a_shared_requirement_is_kept_in_both_lines() -> None:
+    # "three or less prior lines of chemotherapy" / "more than three prior chemotherapy regimens": the count
+    # is restated, the chemotherapy both name is not
+    criteria = parse(
+        "Patients who have received three or less prior lines of chemotherapy",
+        "Patients treated with more than three prior chemotherapy regimens",
+    )
+    inclusion = criteria[0]
+    assert [a.kind for a in inclusion.atoms] == ["prior_therapy"]
+    assert {a.kind for a in criteria[1].atoms} == {"prior_therapy", "prior_lines"}
+
+
+def test_lines_that_do_not_restate_each_other_are_left_alone() -> None:
+    for inclusion, exclusion in [
+        ("ECOG performance status 0-1", "ECOG performance status >= 3"),  # a gap: ECOG 2 fails only one
+        ("Patients with breast cancer", "History of lung cancer within 5 years"),
+        ("Hemoglobin >= 9 g/dL", "Platelets < 100 x 10^9/L"),
+    ]:
+        assert restatements(parse(inclusion, exclusion)) == []

@@ -41,6 +41,7 @@ from oncofed.criteria.requirements import (
     others_contact_atom,
     topic_heading_dropped,
 )
+from oncofed.criteria.restated import restated_lines
 from oncofed.criteria.segment import Segment, segment
 from oncofed.criteria.structure import organise
 from oncofed.criteria.treated_cancer import treated_cancers
@@ -348,7 +349,7 @@ def _criteria_of(segments: Sequence[Segment]) -> list[Criterion]:
         for s, atoms in zip(segments, found, strict=True)
     ]
     organised = organise(criteria, [s.cohort_hint for s in segments], [s.continues for s in segments])
-    return treated_cancers(positivity_cutoffs(organised))
+    return restated_lines(treated_cancers(positivity_cutoffs(organised)))
 
 
 def criterion(

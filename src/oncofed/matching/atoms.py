@@ -997,6 +997,8 @@ def _qualified_condition(f: Fact, label: str, qualifier: str) -> AtomResult:
 
 def permission(atom: Atom, v: PatientView, day: date) -> AtomResult:
     """A permission or a definition never restricts eligibility (the criterion is not applicable)."""
+    if atom.code == "restatement":  # criteria/restated.py: the other section's line reads it
+        return AtomResult(False, "the same requirement as a line of the other section: read there")
     what = {"definition": "a definition", "procedure": "a procedure", "rationale": "an explanation"}.get(
         str(atom.code), "a permission"
     )

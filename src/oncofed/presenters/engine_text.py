@@ -260,6 +260,7 @@ SHAPES: tuple[str, ...] = (
     N_("a definition, not a requirement: it never excludes"),
     N_("a procedure, not a requirement: it never excludes"),
     N_("an explanation, not a requirement: it never excludes"),
+    N_("the same requirement as a line of the other section: read there"),
     N_("%(what)s: to be confirmed by the investigator"),
     # matching/criteria_source.py: criteria the registry's fields state
     N_("Sex: %(sex)s (registry field)"),
