@@ -61,7 +61,10 @@ _RATIONALE = compile_i(
     r"\b(?:can|could|may|might)\s+(?:have|be|experience|cause|lead|result|increase|decrease|interfere)\b"
     r"[^.;]{0,120}\b(?:thus|therefore|hence|because|so\s+that)\b"
 )
-_PROHIBIT = compile_i(r"\bnot\s+(?:be\s+)?(?:allowed|permitted|acceptable|eligible)\b|\bonly\b")
+# "permitted ... only after a documented discussion": a step before the permission, no restriction of who
+_PROHIBIT = compile_i(
+    r"\bnot\s+(?:be\s+)?(?:allowed|permitted|acceptable|eligible)\b|\bonly\b(?!\s+(?:after|following|upon)\b)"
+)
 _DEFINITION = compile_i(r"^\W*(?:note\s*:\s*)?[\w+/(),.' -]{1,60}?\s+(?:is|are)\s+defined\s+(?:as|by)\b")
 _SENTENCE = re.compile(r"[^.;]+(?:[.;]|$)")
 _PROCEDURE = compile_i(

@@ -33,6 +33,7 @@ from oncofed.criteria.extract_clinical import (
 )
 from oncofed.criteria.french import parse_french
 from oncofed.criteria.logic import relate
+from oncofed.criteria.positivity import positivity_cutoffs
 from oncofed.criteria.requirements import (
     allergen_named,
     cumulative_doses,
@@ -40,14 +41,17 @@ from oncofed.criteria.requirements import (
     others_contact_atom,
     topic_heading_dropped,
 )
+from oncofed.criteria.restated import restated_lines
 from oncofed.criteria.segment import Segment, segment
 from oncofed.criteria.structure import organise
+from oncofed.criteria.treated_cancer import treated_cancers
 from oncofed.criteria.washout import washout_headings, washout_windows
 from oncofed.criteria.weight import exercise_atoms, weight_loss_atoms
 from oncofed.domain.criteria import Atom, Criterion, Section
 
+# criteria-13: a trial's own ER / PR positivity threshold, therapy targets, restated lines (eleventh pass)
 # criteria-12: wrapped lines, stated exclusions, contradicted common exclusions (criteria-11: guards, 4th pass)
-PARSER_VERSION = "criteria-12"
+PARSER_VERSION = "criteria-13"
 MAX_INPUT_CHARS = 2_000_000  # beyond this the text is cut (reported in ParseResult.warnings)
 
 # Atom kinds whose truth depends on context (negation / history / hypothesis); numeric thresholds do not.
@@ -344,7 +348,8 @@ def _criteria_of(segments: Sequence[Segment]) -> list[Criterion]:
         criterion(s.section, s.index, s.text, (s.start, s.end), atoms or (), s.parent_index)
         for s, atoms in zip(segments, found, strict=True)
     ]
-    return organise(criteria, [s.cohort_hint for s in segments], [s.continues for s in segments])
+    organised = organise(criteria, [s.cohort_hint for s in segments], [s.continues for s in segments])
+    return restated_lines(treated_cancers(positivity_cutoffs(organised)))
 
 
 def criterion(

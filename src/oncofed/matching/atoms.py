@@ -448,11 +448,14 @@ def ecog(atom: Atom, v: PatientView, day: date) -> AtomResult:
         return unknown("ECOG performance status")
     holds = compare_range(atom.operator, low, high, atom.value)
     src = f" (converted from Karnofsky {fact.value})" if fact.kind == "karnofsky" else ""
+    if not src and fact.attributes and fact.attributes.get("converted_from") == "karnofsky":
+        src = f" (converted from Karnofsky {fact.attributes.get('karnofsky')})"
     wanted = atom.value if atom.operator != "in" else " or ".join(map(str, atom.value))
     criterion = _numeric_text(atom.operator, wanted) if atom.operator != "in" else wanted
     if holds is None:
         return unknown("ECOG performance status", f"ECOG {low}-{high}{src}: undecided", fact)
-    return AtomResult(holds, f"ECOG {low}{src} (criterion: ECOG {criterion})", fact)
+    grade = f"{low}" if low == high else f"{low}-{high}"
+    return AtomResult(holds, f"ECOG {grade}{src} (criterion: ECOG {criterion})", fact)
 
 
 def karnofsky(atom: Atom, v: PatientView, day: date) -> AtomResult:
@@ -460,7 +463,8 @@ def karnofsky(atom: Atom, v: PatientView, day: date) -> AtomResult:
     if fact is None or math.isnan(low):
         return unknown("Karnofsky performance status")
     holds = compare_range(atom.operator, low, high, atom.value)
-    shown = f"{low:.0f}" if low == high else f"{low:.0f}-{high:.0f} (from ECOG {fact.value})"
+    grade = fact.attributes.get("ecog") if fact.attributes and fact.kind == "karnofsky" else fact.value
+    shown = f"{low:.0f}" if low == high else f"{low:.0f}-{high:.0f} (from ECOG {grade})"
     if holds is None:
         return unknown("Karnofsky performance status", f"Karnofsky {shown}: undecided", fact)
     return AtomResult(
@@ -993,6 +997,8 @@ def _qualified_condition(f: Fact, label: str, qualifier: str) -> AtomResult:
 
 def permission(atom: Atom, v: PatientView, day: date) -> AtomResult:
     """A permission or a definition never restricts eligibility (the criterion is not applicable)."""
+    if atom.code == "restatement":  # criteria/restated.py: the other section's line reads it
+        return AtomResult(False, "the same requirement as a line of the other section: read there")
     what = {"definition": "a definition", "procedure": "a procedure", "rationale": "an explanation"}.get(
         str(atom.code), "a permission"
     )

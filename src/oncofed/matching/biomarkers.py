@@ -48,10 +48,13 @@ def _measured(facts: list[Fact], code: str) -> list[Fact]:
     return numeric or facts
 
 
-def _biomarker_value_matches(f: Fact, wanted: str, code: str) -> bool | None:
+def _biomarker_value_matches(f: Fact, wanted: str, code: str, positive_if: object = None) -> bool | None:
     got = _status_of(f)
     want = norm_text(wanted)
     pct = as_float(f.value) if marker_key(code) in _PERCENT_MARKERS else None
+    if pct is not None and want in ("positive", "negative") and isinstance(positive_if, (list, tuple)):
+        # the trial's own threshold ("positive if at least 1 %": criteria/positivity.py) decides ER-low
+        return bool(compare(str(positive_if[0]), pct, float(positive_if[1]))) == (want == "positive")
     if pct is not None and want in ("positive", "negative"):
         # ASCO/CAP 2020: < 1 % of cells stained is negative, > 10 % positive; 1-10 % is "ER-low", which
         # trials read either way ("TNBC defined as ER <= 10 %"): undecided unless the criterion says
@@ -121,7 +124,9 @@ def biomarker(atom: Atom, v: PatientView, day: date) -> AtomResult:
         if not wanted:
             results.append((_biomarker_value_matches(f, "positive", code), f))
         else:
-            per = [_biomarker_value_matches(f, str(w), code) for w in wanted]
+            per = [
+                _biomarker_value_matches(f, str(w), code, atom.attributes.get("positive_if")) for w in wanted
+            ]
             results.append((True if True in per else (None if None in per else False), f))
     found = next(((r, f) for r, f in results if r), None) or next(
         ((r, f) for r, f in results if r is None), None

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from oncofed.domain import Fact, PatientProfile, Provenance
-from oncofed.matching.vocab import ECOG_TO_KARNOFSKY, karnofsky_to_ecog, marker_key
+from oncofed.matching.vocab import ECOG_TO_KARNOFSKY, karnofsky_to_ecog_range, marker_key
 
 STAGE_RE = re.compile(r"^\s*(?:STAGE\s*)?(IV|III|II|I|0)([A-C]?\d?)", re.IGNORECASE)
 ADVANCED_SETTINGS = {"metastatic", "advanced", "locally_advanced", "recurrent", "palliative", ""}
@@ -77,6 +77,12 @@ def as_float(value: Any) -> float | None:
         return float(value)
     m = re.search(r"-?\d+(?:[.,]\d+)?", str(value))
     return float(m.group(0).replace(",", ".")) if m else None
+
+
+def _converted(fact: Fact, source: str) -> bool:
+    """Whether a performance-status fact was converted at import from the other scale (ingest's
+    `add_performance_conversions`, which keeps the score it came from under the source's name)."""
+    return bool(fact.attributes) and fact.attributes.get("converted_from") == source
 
 
 @dataclass
@@ -170,18 +176,27 @@ class PatientView:
         if value is None and self.profile.ecog is not None:
             value = float(self.profile.ecog)
             fact = Fact("ecog", value=self.profile.ecog, provenance=Provenance("patient record"))
+        converted = fact is not None and _converted(fact, "karnofsky")
+        source = as_float(fact.attributes.get("karnofsky")) if fact and converted else None
+        if source is not None:  # converted from a Karnofsky score when the note gave one: its range
+            low, high = karnofsky_to_ecog_range(source)
+            return low, high, fact
         if value is not None:
             return int(value), int(value), fact
         kps_fact = next(iter(self.positive("karnofsky")), None)
         kps = as_float(kps_fact.value) if kps_fact else None
         if kps is not None:
-            grade = karnofsky_to_ecog(kps)
-            return grade, grade, kps_fact
+            low, high = karnofsky_to_ecog_range(kps)
+            return low, high, kps_fact
         return -1, -1, None
 
     def karnofsky_range(self) -> tuple[float, float, Fact | None]:
         fact = next(iter(self.positive("karnofsky")), None)
         kps = as_float(fact.value) if fact else None
+        grade = as_float(fact.attributes.get("ecog")) if fact and _converted(fact, "ecog") else None
+        if grade is not None and int(grade) in ECOG_TO_KARNOFSKY:  # converted from an ECOG grade: its range
+            lo, hi = ECOG_TO_KARNOFSKY[int(grade)]
+            return float(lo), float(hi), fact
         if kps is not None:
             return kps, kps, fact
         low, high, ecog_fact = self.ecog_range()

@@ -15,8 +15,11 @@ from oncofed.resources import load_tsv, resource_path
 
 # Marker aliases: the same marker under its HGNC symbol and its usual clinical name.
 MARKER_ALIASES = {"ERBB2": "HER2", "CD274": "PD-L1", "PDL1": "PD-L1", "ESR": "ER", "PGR": "PR"}
-# Karnofsky <-> ECOG (Oken et al., Am J Clin Oncol 1982; the usual published correspondence).
-ECOG_TO_KARNOFSKY = {0: (90, 100), 1: (70, 80), 2: (50, 60), 3: (30, 40), 4: (10, 20), 5: (0, 0)}
+# Karnofsky <-> ECOG. The published correspondences disagree by one step: 100-90 -> 0, 80-70 -> 1, 60-50 -> 2
+# ... (Oken et al., Am J Clin Oncol 1982, as usually tabulated) against 100 -> 0, 90-80 -> 1, 70-60 -> 2,
+# 50-40 -> 3, 30-20 -> 4 (the ECOG-ACRIN table). A converted score is the range both allow (Karnofsky 70 is
+# ECOG 1 or 2), so that a criterion on the other scale is decided only where they agree.
+ECOG_TO_KARNOFSKY = {0: (90, 100), 1: (70, 90), 2: (50, 70), 3: (30, 50), 4: (10, 30), 5: (0, 0)}
 
 
 def karnofsky_to_ecog(kps: float) -> int:
@@ -30,6 +33,15 @@ def karnofsky_to_ecog(kps: float) -> int:
     if kps >= 30:
         return 3
     return 4 if kps > 0 else 5
+
+
+def karnofsky_to_ecog_range(kps: float) -> tuple[int, int]:
+    """The ECOG grades a Karnofsky score may be under either published table (70 -> (1, 2))."""
+    if kps <= 0:
+        return 5, 5
+    acrin = 0 if kps >= 100 else 1 if kps >= 80 else 2 if kps >= 60 else 3 if kps >= 40 else 4
+    usual = karnofsky_to_ecog(kps)
+    return min(usual, acrin), max(usual, acrin)
 
 
 def oncotree_parents() -> dict[str, str]:

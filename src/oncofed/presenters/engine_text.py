@@ -140,6 +140,10 @@ SHAPES: tuple[str, ...] = (
     N_("ECOG %(ecog)s (criterion: ECOG %(limit_phrase)s)"),
     N_("Karnofsky performance status"),
     N_("Karnofsky %(karnofsky)s (criterion: %(limit_phrase)s)"),
+    N_("ECOG %(ecog)s (converted from Karnofsky %(karnofsky)s) (criterion: ECOG %(limit_phrase)s)"),
+    N_("ECOG %(ecog)s (converted from Karnofsky %(karnofsky)s): undecided"),
+    N_("Karnofsky %(karnofsky)s (from ECOG %(ecog)s) (criterion: %(limit_phrase)s)"),
+    N_("Karnofsky %(karnofsky)s (from ECOG %(ecog)s): undecided"),
     N_("laboratory value: %(lab)s"),
     N_("%(lab)s recorded without a number"),
     N_("%(lab)s %(num_value)s %(unit)s on %(date)s (criterion: %(limit_phrase)s)"),
@@ -256,6 +260,7 @@ SHAPES: tuple[str, ...] = (
     N_("a definition, not a requirement: it never excludes"),
     N_("a procedure, not a requirement: it never excludes"),
     N_("an explanation, not a requirement: it never excludes"),
+    N_("the same requirement as a line of the other section: read there"),
     N_("%(what)s: to be confirmed by the investigator"),
     # matching/criteria_source.py: criteria the registry's fields state
     N_("Sex: %(sex)s (registry field)"),
