@@ -103,7 +103,9 @@ def test_a_board_meeting_end_to_end_in_english_and_french(boards_server, page) -
             page.check(f'input[name="specialties"][value="{code}"]')
         page.click("#save-decision")
         page.wait_for_selector("#message")
-        assert words[lang]["proposed"] in page.locator(f"#decision-{first}").inner_text()
+        decided = page.locator(f"#decision-{first}").inner_text()
+        assert words[lang]["proposed"] in decided
+        assert "flagged on the pre-screening list" not in decided, decided  # the services' English, restated
         shot(page, f"boards-case-{lang}.png")
         page.click("#sign")
         page.wait_for_selector("#signed")
