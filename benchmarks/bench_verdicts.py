@@ -138,10 +138,11 @@ FIRST_SCORES: dict[str, dict[str, Any]] = {
             "failure_excluded": (0.0, 0.0),
             "balanced": (0.5, 0.5),
         },
-        # per fold: (eligible kept, failures named); no fold read: the set measures the kinds of reading made
-        # trustworthy this session (verdicts14), written by a sixth writer blind to the engine
+        # per fold: (eligible kept, failures named); written by a sixth writer blind to the engine, it measured
+        # verdicts14; folds 0-1 were read after that score (the prior-therapy classes of verdicts15 and the
+        # classes of verdicts16, 2026-12-06 19:15-20:00 UTC), fold 2 never was
         "folds": {0: (1.0, 0.0), 1: (1.0, 0.0), 2: (1.0, 0.0)},
-        "read_folds": (),
+        "read_folds": (0, 1),
     },
     "verdicts-blind6": {
         "commit": "c1d6fea",  # first run after the set landed, before any change; labels unchanged by its second reading (6fb6b05)
