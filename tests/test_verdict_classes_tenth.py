@@ -206,6 +206,25 @@ def test_a_study_the_patient_is_referred_for_is_no_treatment_received() -> None:
     assert "nivolumab" in took_part
 
 
+def test_the_study_as_a_time_frame_names_no_study() -> None:
+    """'not pregnant and agreed to contraception during the study period' is no study named: the pregnancy
+    statement before it stays a fact (the backward study scope made it a mention: notes gold recall 1.00 -> 0.77);
+    the scope of a named study covers its noun phrase only, not the clause before it."""
+    for text in (
+        "She was not pregnant or breastfeeding and agreed to use effective contraception during the study period.",
+        "She was not pregnant or breastfeeding and was willing to use contraception throughout the study.",
+        "Not pregnant or lactating. No history of psychiatric illness that could interfere with study compliance.",
+    ):
+        facts = extract(text, "n1", "note:test").facts
+        kinds = {(f.kind, f.negated) for f in facts}
+        assert ("pregnancy", True) in kinds, text
+        assert ("breastfeeding", True) in kinds or "lactating" in text, text
+    got = _treatments(
+        "Clinic 02/03/2026. 61 F, on letrozole and referred for the eribulin + pembrolizumab study."
+    )
+    assert "letrozole" in got and "eribulin" not in got and "pembrolizumab" not in got
+
+
 def test_since_a_date_is_the_start_of_an_ongoing_treatment() -> None:
     got = _treatments(
         "Seen 10/10/2026. Tamoxifen 20 mg since 03/2024, no change. "

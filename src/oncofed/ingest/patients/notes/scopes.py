@@ -19,6 +19,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -123,6 +124,29 @@ _TOOK_PART = re.compile(
 )
 
 
+# "during the study period", "throughout the study", "for the duration of the study": the study as a time frame
+_STUDY_TIME = re.compile(
+    r"\b(?:during|throughout|duration\s+of|end\s+of|after|before|until)\s+(?:the\s+|this\s+)?$", re.I
+)
+_STUDY_TIME_AFTER = re.compile(  # "study period", "study compliance": a compound, no study named
+    r"\s+(?:period|visits?|duration|participation|entry|treatment|compliance|requirements?|procedures?|schedule"
+    r"|assessments?|staff|team|site)\b",
+    re.I,
+)
+# the determiner opening the study's noun phrase ("the eribulin + pembrolizumab study") and a conjunction before
+# it joining another predicate ("on letrozole and referred for the ... study"; an "and" inside the study's name,
+# after its determiner, joins its drugs)
+_DETERMINER = re.compile(r"\b(?:the|a|an|this|that)\s", re.I)
+_AND = re.compile(r"\s(?:and|but)\s", re.I)
+
+
+def _last(matches: Iterator[re.Match[str]]) -> re.Match[str] | None:
+    m = None
+    for m in matches:  # noqa: B007 (the last one is kept)
+        pass
+    return m
+
+
 @functools.lru_cache(maxsize=256)
 def note_scopes(text: str) -> NoteScopes:
     """The trial / plan / allergy scopes of `text` (and family sections)."""
@@ -166,6 +190,14 @@ def note_scopes(text: str) -> NoteScopes:
     for s, e in found["trial_back"]:  # "63, referred for the eribulin + pembrolizumab study": back to a comma
         clause = containing(clause_spans, s) or (s, e)
         begin = max(clause[0], text.rfind(",", clause[0], s) + 1)
+        if _STUDY_TIME.search(text, max(begin, s - 40), s) or _STUDY_TIME_AFTER.match(text, e):
+            continue  # "agreed to contraception during the study period", "interfere with study compliance"
+        if (det := _last(_DETERMINER.finditer(text, begin, s))) is not None and (
+            join := _last(_AND.finditer(text, begin, det.start()))
+        ) is not None:
+            begin = (
+                join.end()
+            )  # "on letrozole and [referred for the X + Y study]": the other predicate's drugs stay
         if not any_between(trial_not, begin, s) and not _TOOK_PART.search(text, max(begin, s - 50), s):
             out.append((begin, max(e, clause[1]), "trial"))
     for _, e in found["allergy"]:
