@@ -2,14 +2,16 @@
 
 The board services store each event's code and parameters (`services/boards/access.trail`; rows written
 before are read back into parameters by `services/boards/trail_params.py`); this module says them: counts
-through plural messages, dates through `day()`, the board vocabulary's words for kinds and settings. Trial
-ids, user names, the re-opening's findings and digests are data and stay as written."""
+through plural messages, dates through `day()`, the board vocabulary's words for kinds and settings, a
+re-opening's findings (a disease status, a metastasis site, a line of treatment) and why a trial could not be
+listed. Trial ids, user names, drug and biomarker names and digests are data and stay as written."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from oncofed.presenters.i18n import Translator, translator
+from oncofed.services.boards.trail_params import not_listed_error, reopen_findings
 from oncofed.services.boards.vocabulary import label as board_label
 
 
@@ -61,13 +63,42 @@ def _decided(tr: Translator, p: dict[str, Any]) -> list[str]:
     return parts
 
 
+def _finding(tr: Translator, f: dict[str, Any]) -> str:
+    if "status" in f:
+        return tr.label("b_progress", f["status"])
+    if "metastasis" in f:
+        return tr.gettext("new metastasis (%(site)s)", site=tr.label("b_met_site", f["metastasis"]))
+    if "treatment" in f:
+        return tr.gettext("progressive disease on %(treatment)s", treatment=f["treatment"])
+    if "line" in f:
+        said = (
+            tr.gettext("line %(num)s of treatment", num=tr.number(f["line"]))
+            if f["line"]
+            else tr.gettext("new treatment")
+        )
+        return said + (f" ({', '.join(f['drugs'])})" if f.get("drugs") else "")
+    return str(f.get("biomarker") or f.get("text") or "")
+
+
+def reopen_said(reason: str | None, lang: str) -> str:
+    """A re-opening's reason (`reopen_reason`, as services/boards/reopen.py stores it) in `lang`: its kind
+    and findings in the reader's words; a reason of no known shape as written."""
+    kind, findings = reopen_findings(str(reason or ""))
+    tr = translator(lang)
+    said = ", ".join(x for x in (_finding(tr, f) for f in findings) if x)
+    if kind is None:
+        return said
+    return board_label("case_kinds", kind, tr.lang) + (_colon(tr) + said if said else "")
+
+
 def _reopened(tr: Translator, p: dict[str, Any]) -> list[str]:
-    kind = p.get("kind")
-    reason = (
-        board_label("case_kinds", str(kind), tr.lang) + _colon(tr) + str(p.get("what") or "")
-        if kind
-        else str(p.get("reason") or "")
-    )
+    if p.get("reason"):
+        reason = reopen_said(str(p["reason"]), tr.lang)
+    else:  # parameters without the reason's words: the kind, and what it found as stored
+        kind, what = str(p.get("kind") or ""), str(p.get("what") or "")
+        reason = (
+            board_label("case_kinds", kind, tr.lang) + (_colon(tr) + what if what else "") if kind else what
+        )
     new = list(p.get("new_trials") or [])
     return [
         reason,
@@ -80,8 +111,17 @@ def _reopened(tr: Translator, p: dict[str, Any]) -> list[str]:
 
 def _screening(tr: Translator, p: dict[str, Any]) -> list[str]:
     said = str(p.get("trial_id") or "") + _colon(tr) + tr.label("b_screening", p.get("status") or "")
-    # why a trial could not be listed is the pre-screening service's error message (its own words)
-    return [said, str(p.get("note") or "")] if p.get("status") == "not_listed" and p.get("note") else [said]
+    return [said, not_listed_said(p, tr.lang)] if p.get("status") == "not_listed" else [said]
+
+
+def not_listed_said(p: dict[str, Any], lang: str) -> str:
+    """Why a proposed trial could not be put on the pre-screening list (`note`: the pre-screening service's
+    English message; `error`: its class, when stored): the message as written in English (its exact words),
+    its class in the reader's words in another language."""
+    note = str(p.get("note") or "")
+    if lang == "en" and note:
+        return note
+    return translator(lang).label("b_not_listed", not_listed_error(p))
 
 
 def _signed(tr: Translator, p: dict[str, Any]) -> list[str]:
@@ -128,4 +168,4 @@ def trail_rows(events: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
     return [{**e, "said": event_said(e, lang)} for e in events]
 
 
-__all__ = ["event_said", "trail_rows"]
+__all__ = ["event_said", "not_listed_said", "reopen_said", "trail_rows"]

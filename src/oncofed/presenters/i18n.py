@@ -267,6 +267,20 @@ def _engine_text(context: Context, text: str | None) -> Markup:
 
 
 @pass_context
+def _reopen_reason(context: Context, reason: str | None) -> str:
+    from oncofed.presenters.board_trail import reopen_said
+
+    return reopen_said(reason, _context_translator(context).lang)
+
+
+@pass_context
+def _not_listed(context: Context, detail: str | None) -> str:
+    from oncofed.presenters.board_trail import not_listed_said
+
+    return not_listed_said({"note": detail}, _context_translator(context).lang)
+
+
+@pass_context
 def _definition(context: Context, sql: str | None) -> str:
     from oncofed.presenters.quality_definitions import describe
 
@@ -285,6 +299,8 @@ def install_gettext(env: Environment) -> None:
     env.globals["colon"] = _colon
     env.globals["engine_text"] = _engine_text  # an engine's English sentence (presenters/engine_text.py)
     env.globals["definition"] = _definition  # an indicator's SQL condition in words
+    env.globals["reopen_reason"] = _reopen_reason  # a board case's re-opening in words (board_trail.py)
+    env.globals["not_listed"] = _not_listed  # why a proposed trial could not be listed (board_trail.py)
     env.globals["num"] = _num
     env.globals["number"] = _num  # the same, for templates whose own macro is called num
     env.globals["day"] = _day

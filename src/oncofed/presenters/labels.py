@@ -91,6 +91,37 @@ LABELS: dict[str, dict[str, Message]] = {
         "pre-screening": N_("pre-screening list"),
         "signed": N_("signed"),
     },
+    "b_progress": {  # a re-opening's findings (services/boards/reopen.py): a new disease status
+        "progression": N_("progression"),
+        "progressive": N_("progressive disease"),
+        "progressive_disease": N_("progressive disease"),
+        "refractory": N_("refractory"),
+        "recurrent": N_("recurrent"),
+        "relapsed": N_("relapsed"),
+    },
+    "b_met_site": {  # ... or a new metastasis: its site (resources/patients snomed_metastasis)
+        "brain": N_("brain"),
+        "cns_brain": N_("brain"),
+        "liver": N_("liver"),
+        "bone": N_("bone"),
+        "lung": N_("lung"),
+        "lymph_node": N_("lymph node"),
+        "lymph": N_("lymph node"),
+        "peritoneum": N_("peritoneum"),
+        "pleura": N_("pleura"),
+        "adrenal_gland": N_("adrenal gland"),
+        "skin": N_("skin"),
+        "unspecified": N_("site not given"),
+    },
+    "b_not_listed": {  # why a proposed trial could not be put on the pre-screening list (its error's class)
+        "not_found": N_(
+            "the patient or the trial's pre-screening list was not found at the patient's centre"
+        ),
+        "conflict": N_("someone changed the patient's pre-screening entry at the same time: record it again"),
+        "refused": N_(
+            "the pre-screening list refused the change: see the trial's list at the patient's centre"
+        ),
+    },
     "b_status": {
         "planned": N_("planned"),
         "frozen": N_("agenda frozen"),

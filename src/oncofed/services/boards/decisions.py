@@ -254,7 +254,7 @@ def enter_screening(db: Database, actor: Actor, case_id: int, trial_id: str) -> 
         when = case.meeting_day.isoformat() if case.meeting_day else ""
         board_name = board.name
     note = f"Proposed by the tumour board {board_name} on {when} (case {case_id})"
-    status, detail = "pending", ""
+    status, detail, error = "pending", "", ""
     notice: NotificationRow | None = None
     if site == pcentre and actor.may_read_patients_of(pcentre):
         try:
@@ -275,6 +275,8 @@ def enter_screening(db: Database, actor: Actor, case_id: int, trial_id: str) -> 
                 status, detail = "already_listed", f"already on the list as {current!r}"
         except (NotFound, InputError, ScreeningConflict) as exc:
             status, detail = "not_listed", exc.message
+            # its class, which the trail says in the reader's language (presenters/board_trail.py)
+            error = {NotFound: "not_found", ScreeningConflict: "conflict"}.get(type(exc), "refused")
     else:
         target = pcentre if site == pcentre else site
         if not target:
@@ -305,5 +307,6 @@ def enter_screening(db: Database, actor: Actor, case_id: int, trial_id: str) -> 
             if notice is not None:
                 s.add(notice)
             row.screening, row.screening_detail = status, detail
-            trail(s, done, actor, "pre-screening", trial_id=trial_id, status=status, note=detail)
+            extra = {"error": error} if error else {}
+            trail(s, done, actor, "pre-screening", trial_id=trial_id, status=status, note=detail, **extra)
     return {"status": status, "detail": detail}

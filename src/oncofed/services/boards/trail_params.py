@@ -73,4 +73,64 @@ def event_params(action: str, stored: str) -> dict[str, Any]:
     return {"params": params, "detail": ""}
 
 
-__all__ = ["event_params"]
+# what a re-opening found, as reopen.detect_events words it after its kind ("progression: relapsed, new
+# liver metastasis, TAMOXIFEN: progressive disease"; "new line of treatment: line 2 (A, B)"; "new biomarker
+# result: ESR1 Y537S"): read back into codes (a status, a metastasis site, a line) and data (drug, biomarker)
+_METASTASIS = re.compile(r"new (?P<site>\S+) metastasis")
+_TREATMENT_PD = re.compile(r"(?P<treatment>.+): progressive disease")
+_LINE = re.compile(r"(?:line (?P<line>\d+)|new treatment)(?: \((?P<drugs>.*)\))?")
+_STATUSES = {"progression", "progressive", "progressive_disease", "refractory", "recurrent", "relapsed"}
+
+
+def reopen_findings(reason: str) -> tuple[str | None, list[dict[str, Any]]]:
+    """(case kind, findings) read from a re-opening's stored reason: each finding is one of
+    `{"status": code}`, `{"metastasis": site}`, `{"treatment": drug}` (progressive disease on it),
+    `{"line": n, "drugs": [...]}` (`line` None: a new treatment), `{"biomarker": "ESR1 Y537S"}`, or
+    `{"text": words}` for words of no known shape (shown as written). Kind None: no known kind."""
+    words = next((w for w in _REASON_KINDS if reason.startswith(w)), None)
+    if words is None:
+        return None, [{"text": reason}] if reason else []
+    kind, what = _REASON_KINDS[words], reason[len(words) :]
+    if kind == "new_line":
+        found = _LINE.fullmatch(what)
+        if found is None:
+            return kind, [{"text": what}]
+        line, drugs = found.group("line"), found.group("drugs")
+        return kind, [
+            {"line": int(line) if line else None, "drugs": re.split(r",\s*", drugs) if drugs else []}
+        ]
+    if kind == "new_biomarker":
+        return kind, [{"biomarker": x} for x in what.split(", ") if x]
+    findings: list[dict[str, Any]] = []
+    for item in (x for x in what.split(", ") if x):
+        met, pd = _METASTASIS.fullmatch(item), _TREATMENT_PD.fullmatch(item)
+        if item in _STATUSES:
+            findings.append({"status": item})
+        elif met is not None:
+            findings.append({"metastasis": met.group("site")})
+        elif pd is not None:
+            findings.append({"treatment": pd.group("treatment")})
+        else:
+            findings.append({"text": item})
+    return kind, findings
+
+
+# why a trial could not be put on the pre-screening list: the error's class (decisions.record_screening
+# stores it as `error`); rows stored before only kept the error's message, classified here by its words
+_NOT_LISTED = (
+    ("conflict", re.compile(r"changed by someone else|at the same moment")),
+    ("not_found", re.compile(r"^no |not found|not proposed")),
+)
+
+
+def not_listed_error(params: dict[str, Any]) -> str:
+    """`conflict`, `not_found` or `refused` (the list refused the change: a status or input it does not
+    take) for a pre-screening step whose trial could not be listed."""
+    stored = str(params.get("error") or "")
+    if stored in ("conflict", "not_found", "refused"):
+        return stored
+    note = str(params.get("note") or "")
+    return next((code for code, words in _NOT_LISTED if words.search(note)), "refused")
+
+
+__all__ = ["event_params", "not_listed_error", "reopen_findings"]
