@@ -13,8 +13,9 @@ import pytest
 from sqlalchemy import select
 
 from oncofed.domain import Actor, Role
+from oncofed.services.boards.cards import freeze_meeting
 from oncofed.store.db import Database
-from oncofed.store.models_boards import CaseEventRow, CaseRow, TrialDecisionRow
+from oncofed.store.models_boards import BoardRow, CaseEventRow, CaseRow, MeetingRow, TrialDecisionRow
 from tests.conftest import copy_sqlite
 
 CLIN = Actor("clin-curie", Role.CLINICIAN, frozenset({"curie"}), "care")
@@ -75,3 +76,24 @@ def test_the_french_case_page_says_the_reopening_and_the_listing_error_in_french
     english = client.get(f"/boards/cases/{case_id}?lang=en", headers={"accept": "text/html"}).text
     assert "Progression: relapsed, new metastasis (liver), progressive disease on LETROZOLE" in english
     assert ERROR.replace("'", "&#39;") in english
+
+
+def test_the_french_agenda_counts_its_new_trials_in_agreement(
+    reopened: tuple[Database, int], client_as
+) -> None:  # type: ignore[no-untyped-def]
+    """A frozen agenda said "8 4 nouveau" (a number then the singular word, whatever the count)."""
+    db, _case_id = reopened
+    with db.session() as s:
+        meeting = s.scalar(
+            select(MeetingRow.id)
+            .join(BoardRow, BoardRow.id == MeetingRow.board_id)
+            .where(BoardRow.centre_id == "curie", BoardRow.site == "breast", MeetingRow.status == "planned")
+        )
+    assert meeting is not None, "the demo network has a planned breast meeting at Curie"
+    freeze_meeting(db, CLIN, meeting)
+    client = client_as(db, CLIN)
+    for lang, one, many in (("fr", "nouveau", "nouveaux"), ("en", "new", "new")):
+        html = client.get(f"/boards/meetings/{meeting}?lang={lang}", headers={"accept": "text/html"}).text
+        counts = re.findall(r'<span class="new">(\d+) (\w+)</span>', html)
+        assert counts, html[:2000]
+        assert all(word == (one if int(n) == 1 else many) for n, word in counts), counts
