@@ -72,6 +72,10 @@ def outcomes(criteria: list[Criterion], p: PatientProfile) -> list[Outcome]:
         ("receptor negative: 10 % or less of cells staining", (">", 10.0)),
         ("HER2 negative (defined as IHC less than 2+ or ISH not amplified)", None),
         ("ER negative", None),
+        # another marker's threshold is not the receptor's (review: Ki-67 read as the ER cut-off)
+        ("ER-positive and HER2-negative (IHC 0-1+), Ki-67 >= 20%", None),
+        ("Hormone receptor positive (ER positive) and HER2 negative (IHC 0 or 1+) with Ki-67 >= 20%", None),
+        ("ER positive, defined as >= 10% staining", (">=", 10.0)),
     ],
 )
 def test_positivity_threshold_read_from_the_line(text: str, expected: tuple[str, float] | None) -> None:

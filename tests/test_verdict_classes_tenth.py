@@ -148,6 +148,20 @@ def test_why_not_required_names_the_class() -> None:
     assert why_not_required(chemo, "Prior chemotherapy", Section.EXCLUSION) is None
 
 
+def test_a_restriction_and_another_sentence_keep_the_therapy_a_requirement() -> None:
+    """Review of the tenth pass: "Only patients previously treated with X are eligible" restricts (no
+    permission); a contraception sentence after the therapy's own sentence does not make the therapy a
+    definition of childbearing potential."""
+    only = parse("Only patients previously treated with trastuzumab are eligible")
+    assert [a.kind for c in only for a in c.atoms] == ["prior_therapy"]
+    two = parse(
+        "Breast cancer",
+        "Prior chemotherapy within 4 weeks of registration. Women of childbearing potential not using contraception.",
+    )
+    therapies = [a for c in two for a in c.atoms if a.kind == "prior_therapy"]
+    assert therapies and therapies[0].code == "chemotherapy"
+
+
 # --- 5-6. a site or finding; a kind of surgery --------------------------------------------------------
 
 

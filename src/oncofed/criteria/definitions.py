@@ -12,6 +12,7 @@ the line names the same marker outside it; otherwise it becomes a statement left
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -20,6 +21,19 @@ from oncofed.domain import Atom, Criterion
 
 WHY = "a definition in parentheses"
 _CONDITIONAL = compile_i(r"\b(?:if|when|provided)\b")
+
+
+def _clauses(text: str) -> list[tuple[int, int]]:
+    """The "," / ";" clauses of the outermost parentheses: "(ER positive, or HER2 positive if treated with
+    trastuzumab)": only the second defines (a condition of its own)."""
+    out = []
+    for lo, hi in _parentheses(text):
+        start = lo
+        for m in re.finditer(r"[,;]", text[lo:hi]):
+            out.append((start, lo + m.start()))
+            start = lo + m.end()
+        out.append((start, hi))
+    return out
 
 
 def _parentheses(text: str) -> list[tuple[int, int]]:
@@ -47,7 +61,7 @@ def conditional_definitions(criteria: Sequence[Criterion]) -> list[Criterion]:
     out = []
     for c in criteria:
         if c.index >= 0 and "(" in c.text and any(a.kind == "biomarker" for a in c.atoms):
-            spans = [(lo, hi) for lo, hi in _parentheses(c.text) if _CONDITIONAL.search(c.text, lo, hi)]
+            spans = [(lo, hi) for lo, hi in _clauses(c.text) if _CONDITIONAL.search(c.text, lo, hi)]
             defining = [a for a in c.atoms if a.kind == "biomarker" and spans and _inside(a, spans)]
             if defining:
                 outside = {

@@ -32,8 +32,11 @@ _OR_LESS = r"\s+or\s+(?:less|fewer|lower|below)"
 # defined as ER and PR < 1 %": the status word, a few words, the defining verb, then the threshold
 _DEFINES = (
     r"(?:[\s-]+[\w-]+){0,2}?,?(?:\s+(?:is\s+|are\s+|being\s+)?(?:defined|considered|regarded)\s+(?:as|if|when|by)"
-    r"|\s+(?:if|when|means)|\s*[:=(])[^.;]{0,80}?"
+    r"|\s+(?:if|when|means)|\s*[:=(])[^.;,()]{0,40}?"
 )
+# another marker between the status word and the number: its threshold, not the receptor's ("ER positive and
+# HER2 negative (IHC 0-1+), Ki-67 >= 20 %")
+_OTHER_MARKER = compile_i(r"\b(?:her-?2|ki-?67|pd-?l1|tps|cps|egfr|alk|ros1|brca\w*|psa|ca-?125|ar)\b")
 _POSITIVE = compile_i(
     rf"\bpositiv(?:e|ity){_DEFINES}(?:(?P<least>{_LEAST})\s*(?P<n1>{_NUMBER})|(?P<more>{_MORE})\s*(?P<n2>{_NUMBER})"
     rf"|(?P<n3>{_NUMBER}){_OR_MORE})"
@@ -51,12 +54,14 @@ def _percent(m: re.Match[str]) -> float:
 
 def cutoff(text: str) -> tuple[str, float] | None:
     """Where the line says ER / PR positivity begins: (">=", 1.0) for "positive if at least 1 %"."""
-    m = _POSITIVE.search(text)
-    if m:
-        return (">" if m.group("more") else ">=", _percent(m))
-    m = _NEGATIVE.search(text)
-    if m:  # negative below n: positive from n; negative up to n: positive above it
-        return (">" if m.group("most") or m.group("n3") else ">=", _percent(m))
+    for m in _POSITIVE.finditer(text):
+        if not _OTHER_MARKER.search(m.group(0)):
+            return (">" if m.group("more") else ">=", _percent(m))
+    for m in _NEGATIVE.finditer(text):
+        if not _OTHER_MARKER.search(
+            m.group(0)
+        ):  # negative below n: positive from n; up to n: positive above it
+            return (">" if m.group("most") or m.group("n3") else ">=", _percent(m))
     return None
 
 

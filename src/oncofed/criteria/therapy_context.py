@@ -108,7 +108,13 @@ def _sentence_of(text: str, start: int) -> str:
     return _sentence_before(text, start) + text[start : m.start() if m else len(text)]
 
 
+# "Only patients previously treated with trastuzumab are eligible": a restriction, no permission
+_ONLY = compile_i(r"\bonly\b(?!\s+(?:after|following|upon)\b)")
+
+
 def _permitted(sentence: str) -> bool:
+    if _ONLY.search(sentence):
+        return False
     return any(not _NOT_BEFORE.search(sentence[: m.start()]) for m in _PERMISSION.finditer(sentence))
 
 
@@ -116,9 +122,9 @@ def why_not_required(a: Atom, text: str, section: Section) -> str | None:
     """Why a therapy atom of a line is no requirement about prior therapy (None: it is one)."""
     if a.kind != "prior_therapy" or not a.span:
         return None
-    if _DEFINITION.search(text):
-        return DEFINITION
     for start, end in _spans(a):
+        if _DEFINITION.search(_sentence_of(text, start)):  # the therapy's own sentence defines contraception
+            return DEFINITION
         before = _sentence_before(text, start)
         if _BEFORE_START.search(before[-120:]):
             return ANCHOR

@@ -6,7 +6,8 @@ as an atom of its own it is true of every patient of the trial, and it made the 
 of the reasons of a wrong exclusion each time the therapy or its window was misread (the cancer-type
 reading then lost the trust it had earned: matching/trust.py). Such cancer-type atoms are dropped and
 given to the line's therapy atoms as `attributes["target"]`, as criteria/conditions.py `therapy_targets`
-does for "for their current breast cancer". Under the inclusions the cancer is left alone: there it is
+does for "for their current breast cancer" (a record of what the line said: the evaluator does not read it
+yet, so the therapy is read whatever cancer it treated; in a trial of that cancer, the patient's). Under the inclusions the cancer is left alone: there it is
 also a requirement ("prior chemotherapy for the treatment of metastatic breast cancer" is not met by a
 patient with another cancer). Lines from the registry's structured fields (index < 0) are left alone.
 Pure text analysis (an engine: imports `domain` and the criteria helpers only).
@@ -14,7 +15,6 @@ Pure text analysis (an engine: imports `domain` and the criteria helpers only).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -30,12 +30,11 @@ _TREATMENT_OF = compile_i(
 
 
 def _treated(a: Atom, text: str) -> bool:
-    if a.kind != "cancer_type" or a.negated or not a.text:
+    """Whether this cancer atom's own words follow "for the treatment of" (its span, as
+    conditions.therapy_targets reads it: another mention of the same cancer in the line is another atom)."""
+    if a.kind != "cancer_type" or a.negated or not a.span:
         return False
-    for m in re.finditer(re.escape(a.text), text, re.IGNORECASE):
-        if _TREATMENT_OF.search(text[max(0, m.start() - 80) : m.start()]):
-            return True
-    return False
+    return bool(_TREATMENT_OF.search(text[max(0, a.span[0] - 80) : a.span[0]]))
 
 
 def treated_cancers(criteria: Sequence[Criterion]) -> list[Criterion]:

@@ -55,6 +55,9 @@ def gender_of(tr: Translator, noun: str) -> str:
 def agreed(tr: Translator, gender: str, english: str, said: str) -> str:
     """An adjective (or a comma-joined list of them) agreed with a noun of `gender`; `said` otherwise.
     Alternatives ("adjuvant or neoadjuvant") agree one by one, each else as said alone."""
+    whole = str(tr._t.pgettext(gender, english.lower()))
+    if whole != english.lower():  # the phrase listed as a whole ("treated and stable": "traités et stables")
+        return whole
     if (joint := _joint(english)) is not None:
         return tr.gettext(joint).join(
             agreed(tr, gender, item, say_word(tr, item)) for item in english.split(joint)

@@ -548,8 +548,8 @@ def glycaemic_control(text: str, start: int) -> str | None:
 
 
 def _dedupe(pending: list[Pending]) -> list[Pending]:
-    """One fact per (kind, code, negation[, value]); the first mention keeps its span, a later one
-    fills a value or attributes the first did not have."""
+    """One fact per (kind, code, negation[, value]); the first mention keeps its span (for a treatment,
+    the first that says the drug is still taken), another fills a value or attributes it did not have."""
     out: dict[tuple[Any, ...], Pending] = {}
     for item in pending:
         kind, _, _, f = item
@@ -575,6 +575,6 @@ def _dedupe(pending: list[Pending]) -> list[Pending]:
             **{k: v for k, v in attrs.items() if v is not None},
             **{k: v for k, v in (first_fields.get("attributes") or {}).items() if v is not None},
         }
-        value = first_fields.get("value") if first_fields.get("value") is not None else f.get("value")
+        value = first_fields.get("value") if first_fields.get("value") is not None else item[3].get("value")
         out[key] = (first[0], first[1], first[2], {**first_fields, "value": value, "attributes": merged})
     return list(out.values())
