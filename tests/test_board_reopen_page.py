@@ -1,6 +1,7 @@
 """The case page in French says a re-opening's findings and why a trial could not be listed in French
-(they showed the services' English: "Rediscuté : progression: relapsed, new liver metastasis", "(no
-pre-screened candidate 'p' for trial NCT...)"); in English the service's exact words stay."""
+and the question reopen writes for a re-opened case (they showed the services' English: "Rediscuté :
+progression: relapsed, new liver metastasis", "(no pre-screened candidate 'p' for trial NCT...)", "Re-discussion
+after an event in the record: ..."); in English the service's exact words stay."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from sqlalchemy import select
 
 from oncofed.domain import Actor, Role
 from oncofed.services.boards.cards import freeze_meeting
+from oncofed.services.boards.reopen import REOPEN_QUESTION
 from oncofed.store.db import Database
 from oncofed.store.models_boards import BoardRow, CaseEventRow, CaseRow, MeetingRow, TrialDecisionRow
 from tests.conftest import copy_sqlite
@@ -39,6 +41,7 @@ def reopened(demo_db: Database, tmp_path_factory: pytest.TempPathFactory) -> Ite
         decision.screening, decision.screening_detail = "not_listed", ERROR
         case = s.get(CaseRow, decision.case_id)
         case.reopen_reason = REASON
+        case.question = REOPEN_QUESTION + REASON  # as services/boards/reopen.py writes it
         at = datetime(2026, 12, 1, 9, 0)
         s.add_all(  # as stored before the trail said parameters (an English sentence), and now (JSON)
             [
@@ -72,10 +75,13 @@ def test_the_french_case_page_says_the_reopening_and_the_listing_error_in_french
     said = "Progression\u00a0: en rechute, nouvelle métastase (foie), progression sous LETROZOLE"
     assert html.count(said) >= 2, re.findall(r"[^>]*LETROZOLE[^<]*", html)  # the card's line and the trail
     assert REASON not in html and "new liver metastasis" not in html
+    assert "Rediscussion après un événement du dossier\u00a0: " + said in html
+    assert "Re-discussion" not in html
     assert "introuvable dans le centre du patient" in html and ERROR.replace("'", "&#39;") not in html
     english = client.get(f"/boards/cases/{case_id}?lang=en", headers={"accept": "text/html"}).text
     assert "Progression: relapsed, new metastasis (liver), progressive disease on LETROZOLE" in english
     assert ERROR.replace("'", "&#39;") in english
+    assert "Re-discussion after an event in the record: Progression: relapsed," in english
 
 
 def test_the_french_agenda_counts_its_new_trials_in_agreement(

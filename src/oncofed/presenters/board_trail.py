@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from oncofed.presenters.i18n import Translator, translator
+from oncofed.services.boards.reopen import REOPEN_QUESTION
 from oncofed.services.boards.trail_params import not_listed_error, reopen_findings
 from oncofed.services.boards.vocabulary import label as board_label
 
@@ -91,6 +92,16 @@ def reopen_said(reason: str | None, lang: str) -> str:
     return board_label("case_kinds", kind, tr.lang) + (_colon(tr) + said if said else "")
 
 
+def question_said(question: str | None, lang: str) -> str:
+    """A case's question to the board: a person's words as typed; the question services/boards/reopen.py
+    writes for a re-opened case ("Re-discussion after an event in the record: <reason>") said in `lang`."""
+    q = str(question or "")
+    if not q.startswith(REOPEN_QUESTION):
+        return q
+    reason = reopen_said(q[len(REOPEN_QUESTION) :], lang)
+    return translator(lang).gettext("Re-discussion after an event in the record: %(reason)s", reason=reason)
+
+
 def _reopened(tr: Translator, p: dict[str, Any]) -> list[str]:
     if p.get("reason"):
         reason = reopen_said(str(p["reason"]), tr.lang)
@@ -168,4 +179,4 @@ def trail_rows(events: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
     return [{**e, "said": event_said(e, lang)} for e in events]
 
 
-__all__ = ["event_said", "not_listed_said", "reopen_said", "trail_rows"]
+__all__ = ["event_said", "not_listed_said", "question_said", "reopen_said", "trail_rows"]

@@ -274,6 +274,13 @@ def _reopen_reason(context: Context, reason: str | None) -> str:
 
 
 @pass_context
+def _board_question(context: Context, question: str | None) -> str:
+    from oncofed.presenters.board_trail import question_said
+
+    return question_said(question, _context_translator(context).lang)
+
+
+@pass_context
 def _not_listed(context: Context, detail: str | None) -> str:
     from oncofed.presenters.board_trail import not_listed_said
 
@@ -300,6 +307,7 @@ def install_gettext(env: Environment) -> None:
     env.globals["engine_text"] = _engine_text  # an engine's English sentence (presenters/engine_text.py)
     env.globals["definition"] = _definition  # an indicator's SQL condition in words
     env.globals["reopen_reason"] = _reopen_reason  # a board case's re-opening in words (board_trail.py)
+    env.globals["board_question"] = _board_question  # a board case's question (board_trail.py)
     env.globals["not_listed"] = _not_listed  # why a proposed trial could not be listed (board_trail.py)
     env.globals["num"] = _num
     env.globals["number"] = _num  # the same, for templates whose own macro is called num

@@ -34,6 +34,8 @@ PROGRESSION_STATUSES = {
     "relapsed",
 }
 PROGRESSION_RESPONSES = {"pd", "progressive disease", "progression"}
+# a re-opened case's question to the board, before its reason (presenters/board_trail.py says it)
+REOPEN_QUESTION = "Re-discussion after an event in the record: "
 
 
 @dataclass(frozen=True)
@@ -193,7 +195,7 @@ def scan_events(
                 patient_id=prev.patient_id,
                 patient_centre_id=profile.centre_id,
                 kind=kind,
-                question=f"Re-discussion after an event in the record: {reason}",
+                question=REOPEN_QUESTION + reason,
                 status="scheduled" if meeting else "flagged",
                 requested_by=actor.user_id,
                 requested_at=utcnow(),
