@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from oncofed.criteria.caseless import compile_i
+from oncofed.criteria.therapy_absence import unread_statement
 from oncofed.domain import Atom, Criterion
 
 WHY = "a definition in parentheses"
@@ -72,9 +73,7 @@ def conditional_definitions(criteria: Sequence[Criterion]) -> list[Criterion]:
                     if a in defining and str(a.code).upper() in outside:
                         continue
                     if a in defining:
-                        about = {"kind": a.kind, "code": a.code, "negated": a.negated}
-                        a = Atom("non_evaluable", "present", code="unread_statement", span=a.span, text=a.text,
-                                 attributes={"why": WHY, "about": about})  # fmt: skip
+                        a = unread_statement(a, WHY)
                     atoms.append(a)
                 c = replace(c, atoms=tuple(atoms))
         out.append(c)

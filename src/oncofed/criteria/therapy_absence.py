@@ -27,9 +27,13 @@ def absent(a: Atom) -> bool:
     return a.kind == "prior_therapy" and a.negated != (a.operator == "absent")
 
 
-def _unread(a: Atom) -> Atom:
+def unread_statement(a: Atom, why: str, negated: bool | None = None) -> Atom:
+    """The atom as a statement left to the investigator (`non_evaluable`, `unread_statement`): its span and
+    text kept as evidence, `why` the class, `about` what it was read as (the one builder of such atoms of
+    criteria/therapy_absence.py, therapy_context.py and definitions.py)."""
     group = a.attributes.get("group") if a.attributes else None
-    attributes = {"why": WHY, "about": {"kind": a.kind, "code": a.code, "negated": True}}
+    about = {"kind": a.kind, "code": a.code, "negated": a.negated if negated is None else negated}
+    attributes: dict[str, object] = {"why": why, "about": about}
     if group is not None:
         attributes["group"] = group  # an alternative of an OR group stays one
     return Atom("non_evaluable", "present", code="unread_statement", span=a.span, text=a.text,
@@ -41,6 +45,8 @@ def absent_therapy_exclusions(criteria: Sequence[Criterion]) -> list[Criterion]:
     out = []
     for c in criteria:
         if c.section is Section.EXCLUSION and c.index >= 0 and any(absent(a) for a in c.atoms):
-            c = replace(c, atoms=tuple(_unread(a) if absent(a) else a for a in c.atoms))
+            c = replace(
+                c, atoms=tuple(unread_statement(a, WHY, negated=True) if absent(a) else a for a in c.atoms)
+            )
         out.append(c)
     return out

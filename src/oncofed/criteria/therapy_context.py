@@ -40,6 +40,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from oncofed.criteria.caseless import compile_i
+from oncofed.criteria.therapy_absence import unread_statement
 from oncofed.domain import Atom, Criterion, Section
 
 ANCHOR = "a therapy that dates another finding"
@@ -77,15 +78,6 @@ _TO_START = compile_i(
     r"(?:(?:first|initial)\s+(?:dose|administration|day|infusion|treatment)|(?:start|initiation|beginning|commencement)"
     r"\s+of|c1d1|cycle\s+1|day\s+1|randomi[sz]\w*|registration|enrol+ment|study\s+entry|entry)"
 )
-
-
-def _statement(a: Atom, why: str) -> Atom:
-    group = a.attributes.get("group") if a.attributes else None
-    attributes = {"why": why, "about": {"kind": a.kind, "code": a.code, "negated": a.negated}}
-    if group is not None:
-        attributes["group"] = group  # an alternative of an OR group stays one
-    return Atom("non_evaluable", "present", code="unread_statement", span=a.span, text=a.text,
-                attributes=attributes)  # fmt: skip
 
 
 def _spans(a: Atom) -> list[tuple[int, int]]:
@@ -173,7 +165,7 @@ def therapy_context(criteria: Sequence[Criterion]) -> list[Criterion]:
                     extra = {k: v for k, v in a.attributes.items() if k != "window_span"}
                     a = replace(a, window_days=None, attributes=extra)
                 why = why_not_required(a, c.text, c.section)
-                atoms.append(_statement(a, why) if why else a)
+                atoms.append(unread_statement(a, why) if why else a)
             if atoms != list(c.atoms):
                 c = replace(c, atoms=tuple(atoms))
         out.append(c)

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 from oncofed.criteria.vocab import find_drugs, medication_classes, oncotree_name
 from oncofed.domain import Atom, Fact
-from oncofed.matching.facts import PatientView, as_float, fact_date, parse_stage, within
+from oncofed.matching.facts import PatientView, as_float, converted, fact_date, parse_stage, within
 from oncofed.matching.numeric import compare, compare_range, lab_threshold, record_uln, threshold_words
 from oncofed.matching.outcomes import tri_of
 from oncofed.matching.vocab import (
@@ -448,7 +448,7 @@ def ecog(atom: Atom, v: PatientView, day: date) -> AtomResult:
         return unknown("ECOG performance status")
     holds = compare_range(atom.operator, low, high, atom.value)
     src = f" (converted from Karnofsky {fact.value})" if fact.kind == "karnofsky" else ""
-    if not src and fact.attributes and fact.attributes.get("converted_from") == "karnofsky":
+    if not src and converted(fact, "karnofsky"):
         src = f" (converted from Karnofsky {fact.attributes.get('karnofsky')})"
     wanted = atom.value if atom.operator != "in" else " or ".join(map(str, atom.value))
     criterion = _numeric_text(atom.operator, wanted) if atom.operator != "in" else wanted

@@ -79,7 +79,7 @@ def as_float(value: Any) -> float | None:
     return float(m.group(0).replace(",", ".")) if m else None
 
 
-def _converted(fact: Fact, source: str) -> bool:
+def converted(fact: Fact, source: str) -> bool:
     """Whether a performance-status fact was converted at import from the other scale (ingest's
     `add_performance_conversions`, which keeps the score it came from under the source's name)."""
     return bool(fact.attributes) and fact.attributes.get("converted_from") == source
@@ -176,8 +176,8 @@ class PatientView:
         if value is None and self.profile.ecog is not None:
             value = float(self.profile.ecog)
             fact = Fact("ecog", value=self.profile.ecog, provenance=Provenance("patient record"))
-        converted = fact is not None and _converted(fact, "karnofsky")
-        source = as_float(fact.attributes.get("karnofsky")) if fact and converted else None
+        from_karnofsky = fact is not None and converted(fact, "karnofsky")
+        source = as_float(fact.attributes.get("karnofsky")) if fact and from_karnofsky else None
         if source is not None:  # converted from a Karnofsky score when the note gave one: its range
             low, high = karnofsky_to_ecog_range(source)
             return low, high, fact
@@ -193,7 +193,7 @@ class PatientView:
     def karnofsky_range(self) -> tuple[float, float, Fact | None]:
         fact = next(iter(self.positive("karnofsky")), None)
         kps = as_float(fact.value) if fact else None
-        grade = as_float(fact.attributes.get("ecog")) if fact and _converted(fact, "ecog") else None
+        grade = as_float(fact.attributes.get("ecog")) if fact and converted(fact, "ecog") else None
         if grade is not None and int(grade) in ECOG_TO_KARNOFSKY:  # converted from an ECOG grade: its range
             lo, hi = ECOG_TO_KARNOFSKY[int(grade)]
             return float(lo), float(hi), fact
