@@ -155,6 +155,14 @@ def test_cli_lists_boards_and_writes_the_record_pdf(
     assert pdf.read_bytes().startswith(b"%PDF-")
     out = runner.invoke(app, ["boards", "meeting", "1", "--when", "2001-01-01T10:00", "--centre", "curie"])
     assert out.exit_code == 2 and "in the past" in out.output
+    # the case's trail as the page says it: the JSON twin carries 'said' in the asked language, the text lists it
+    out = runner.invoke(app, ["boards", "case", str(case.id), "--centre", "curie", "--json", "--lang", "fr"])
+    assert out.exit_code == 0, out.output
+    events = json.loads(out.output)["events"]
+    assert events and all(e["said"] is not None for e in events)
+    out = runner.invoke(app, ["boards", "case", str(case.id), "--centre", "curie"])
+    assert out.exit_code == 0, out.output
+    assert events[-1]["action"] in out.output
 
 
 def test_a_recourse_request_through_the_pages_reaches_the_expert_board_without_identity(

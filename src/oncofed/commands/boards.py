@@ -229,10 +229,12 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - one command group
         centre: str | None = centre_opt,
         as_json: bool = typer.Option(False, "--json"),
         as_csv: bool = typer.Option(False, "--csv"),
+        lang: str = typer.Option("en", help="en or fr: the language of the trail's words ('said')."),
     ) -> None:
-        """A case card: the patient summary, the candidate trials (criteria to check), the decision."""
+        """A case card: the patient summary, the candidate trials (criteria to check), the decision, the trail."""
         from oncofed.commands.common import console, open_database
         from oncofed.errors import OncofedError
+        from oncofed.presenters.board_trail import trail_rows
         from oncofed.presenters.boards import CANDIDATE_COLUMNS, candidate_rows
         from oncofed.presenters.csv import to_csv
         from oncofed.services.boards.cases import case_detail
@@ -241,6 +243,7 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - one command group
             data = case_detail(open_database(), _actor(centre), case_id)
         except OncofedError as exc:
             _fail(exc)
+        data["events"] = trail_rows(data.get("events") or [], lang if lang in ("en", "fr") else "en")
         if _emit(data, as_json):
             return
         if as_csv:
@@ -263,6 +266,8 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - one command group
                     f"proposal: {data['proposal']} ({', '.join(data['settings'])}); {len(data['specialties'])} specialties"
                 )
             )
+        for e in data["events"]:  # the trail, as the page says it
+            console.print(escape(f"  {e['at']} {e['action']}: {e['said']}"))
 
     @boards.command("decide")
     def decide_cmd(

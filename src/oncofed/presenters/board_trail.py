@@ -20,10 +20,6 @@ def _separator(tr: Translator) -> str:
     return str(tr.pgettext("list separator", "; "))
 
 
-def _colon(tr: Translator) -> str:
-    return "\u00a0: " if tr.lang == "fr" else ": "
-
-
 def _agenda(tr: Translator, p: dict[str, Any]) -> list[str]:
     kind = board_label("case_kinds", str(p.get("kind") or ""), tr.lang)
     meeting = p.get("meeting_id")
@@ -89,7 +85,7 @@ def reopen_said(reason: str | None, lang: str) -> str:
     said = ", ".join(x for x in (_finding(tr, f) for f in findings) if x)
     if kind is None:
         return said
-    return board_label("case_kinds", kind, tr.lang) + (_colon(tr) + said if said else "")
+    return board_label("case_kinds", kind, tr.lang) + (tr.colon() + said if said else "")
 
 
 def question_said(question: str | None, lang: str) -> str:
@@ -108,7 +104,7 @@ def _reopened(tr: Translator, p: dict[str, Any]) -> list[str]:
     else:  # parameters without the reason's words: the kind, and what it found as stored
         kind, what = str(p.get("kind") or ""), str(p.get("what") or "")
         reason = (
-            board_label("case_kinds", kind, tr.lang) + (_colon(tr) + what if what else "") if kind else what
+            board_label("case_kinds", kind, tr.lang) + (tr.colon() + what if what else "") if kind else what
         )
     new = list(p.get("new_trials") or [])
     return [
@@ -121,7 +117,7 @@ def _reopened(tr: Translator, p: dict[str, Any]) -> list[str]:
 
 
 def _screening(tr: Translator, p: dict[str, Any]) -> list[str]:
-    said = str(p.get("trial_id") or "") + _colon(tr) + tr.label("b_screening", p.get("status") or "")
+    said = str(p.get("trial_id") or "") + tr.colon() + tr.label("b_screening", p.get("status") or "")
     return [said, not_listed_said(p, tr.lang)] if p.get("status") == "not_listed" else [said]
 
 

@@ -140,6 +140,10 @@ class Translator:
         fmt = None if digits is None else "#,##0" + ("." + "0" * digits if digits else "")
         return str(format_decimal(value, format=fmt, locale=FORMAT_LOCALES[self.lang]))
 
+    def colon(self) -> str:
+        """ ": " in English, " : " (a no-break space before the colon) in French typography."""
+        return "\u00a0: " if self.lang == "fr" else ": "
+
     def day(self, value: Any, time: bool = False) -> str:
         """A date (or ISO text) -> "5 Dec 2026" / "5 déc. 2026" (Babel's medium format); a month ("2025-01",
         an indicator's period) -> "Jan 2025" / "janv. 2025"; `time`: a date and time's hour too ("5 déc. 2026
@@ -240,8 +244,7 @@ def _day(context: Context, value: Any, time: bool = False) -> str:
 
 @pass_context
 def _colon(context: Context) -> str:
-    """ ": " in English, " : " (a no-break space before the colon) in French typography."""
-    return "\u00a0: " if _context_translator(context).lang == "fr" else ": "
+    return _context_translator(context).colon()
 
 
 @pass_context
