@@ -166,6 +166,29 @@ FIRST_SCORES: dict[str, dict[str, Any]] = {
         "folds": {0: (1.0, 1 / 12), 1: (1.0, 0.0), 2: (1.0, 0.0)},
         "read_folds": (),
     },
+    "verdicts-blind7": {
+        "commit": "8b9edac",  # first run after the set landed and its second reading, before any change
+        "date": "2026-12-06 20:43 UTC",
+        # the shipped engine's decision policy: 2 of 12 eligible notes excluded (fold 2), by the one trusted kind
+        # (inclusion:cancer_type: 0 right / 6 wrong events on this set, strict). The same engine strict: eligible
+        # kept 5 / 12 [17-67 %], failures named 15 / 32 [35-60 %], excluded 25 / 32, flagged 31 / 32; bef02d6:
+        # 1 / 12, 13 / 32
+        "eligible_kept": 10 / 12,
+        "failure_named": 0 / 32,
+        "failure_excluded": 4 / 32,
+        "balanced": 0.4791666666666667,
+        # 95 % bootstrap intervals over trials (2,000 resamples, seed 15)
+        "ci": {
+            "eligible_kept": (0.5833333333333334, 1.0),
+            "failure_named": (0.0, 0.0),
+            "failure_excluded": (0.0, 0.30303030303030304),
+            "balanced": (0.4509803921568627, 0.5),
+        },
+        # per fold: (eligible kept, failures named); no fold read: the held-out set of the next session,
+        # written by an eighth writer blind to the engine
+        "folds": {0: (1.0, 0.0), 1: (1.0, 0.0), 2: (0.5, 0.0)},
+        "read_folds": (),
+    },
 }
 DAY = date(2026, 12, 1)
 BASE_REV = "bef02d6"
