@@ -192,9 +192,10 @@ def note_scopes(text: str) -> NoteScopes:
         begin = max(clause[0], text.rfind(",", clause[0], s) + 1)
         if _STUDY_TIME.search(text, max(begin, s - 40), s) or _STUDY_TIME_AFTER.match(text, e):
             continue  # "agreed to contraception during the study period", "interfere with study compliance"
-        if (det := _last(_DETERMINER.finditer(text, begin, s))) is not None and (
-            join := _last(_AND.finditer(text, begin, det.start()))
-        ) is not None:
+        if any(kind == "plan" and lo <= s < hi for lo, hi, kind in out):
+            continue  # "to discuss the X study": a plan already holds the study and its drugs
+        det = _last(_DETERMINER.finditer(text, begin, s))
+        if det is not None and (join := _last(_AND.finditer(text, begin, det.start()))) is not None:
             begin = (
                 join.end()
             )  # "on letrozole and [referred for the X + Y study]": the other predicate's drugs stay
