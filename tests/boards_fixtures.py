@@ -16,6 +16,7 @@ from oncofed.services.matching.match import match_profile
 from oncofed.services.network.centres import load_centres, network_centres
 from oncofed.store.db import Database
 from oncofed.store.models import PatientRow
+from oncofed.store.models_boards import BoardRow, MeetingRow
 from oncofed.store.repositories import PatientRepository, TrialRepository
 from oncofed.synthetic.patients import generate_patients
 from oncofed.synthetic.trials import build_demo_trials
@@ -116,3 +117,15 @@ def add_home_sites(db: Database) -> None:
                         longitude=home.longitude,
                     )
                 )
+
+
+def planned_breast_meeting(db: Database, centre: str = "curie") -> int:
+    """The demo network's planned breast meeting at `centre` (a copy of the demo database)."""
+    with db.session() as s:
+        meeting = s.scalar(
+            select(MeetingRow.id)
+            .join(BoardRow, BoardRow.id == MeetingRow.board_id)
+            .where(BoardRow.centre_id == centre, BoardRow.site == "breast", MeetingRow.status == "planned")
+        )
+    assert meeting is not None, f"the demo network has a planned breast meeting at {centre}"
+    return int(meeting)

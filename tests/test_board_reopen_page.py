@@ -17,7 +17,8 @@ from oncofed.domain import Actor, Role
 from oncofed.services.boards.cards import freeze_meeting
 from oncofed.services.boards.reopen import REOPEN_QUESTION
 from oncofed.store.db import Database
-from oncofed.store.models_boards import BoardRow, CaseEventRow, CaseRow, MeetingRow, TrialDecisionRow
+from oncofed.store.models_boards import CaseEventRow, CaseRow, TrialDecisionRow
+from tests.boards_fixtures import planned_breast_meeting
 from tests.conftest import copy_sqlite
 
 CLIN = Actor("clin-curie", Role.CLINICIAN, frozenset({"curie"}), "care")
@@ -89,13 +90,7 @@ def test_the_french_agenda_counts_its_new_trials_in_agreement(
 ) -> None:  # type: ignore[no-untyped-def]
     """A frozen agenda said "8 4 nouveau" (a number then the singular word, whatever the count)."""
     db, _case_id = reopened
-    with db.session() as s:
-        meeting = s.scalar(
-            select(MeetingRow.id)
-            .join(BoardRow, BoardRow.id == MeetingRow.board_id)
-            .where(BoardRow.centre_id == "curie", BoardRow.site == "breast", MeetingRow.status == "planned")
-        )
-    assert meeting is not None, "the demo network has a planned breast meeting at Curie"
+    meeting = planned_breast_meeting(db)
     freeze_meeting(db, CLIN, meeting)
     client = client_as(db, CLIN)
     for lang, one, many in (("fr", "nouveau", "nouveaux"), ("en", "new", "new")):

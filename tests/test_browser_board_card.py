@@ -18,8 +18,9 @@ from oncofed.domain import Actor, Role
 from oncofed.presenters.i18n import translator
 from oncofed.services.boards.cards import freeze_meeting
 from oncofed.store.db import Database
-from oncofed.store.models_boards import BoardRow, CaseRow, MeetingRow
+from oncofed.store.models_boards import CaseRow
 from oncofed.store.repositories import PatientRepository
+from tests.boards_fixtures import planned_breast_meeting
 from tests.browser_helpers import shot
 from tests.conftest import copy_sqlite, serve_as
 
@@ -37,13 +38,7 @@ def frozen_card(
     target = tmp_path_factory.mktemp("board-card") / "boards.sqlite3"
     copy_sqlite(demo_db, target)
     db = Database(f"sqlite:///{target}")
-    with db.session() as s:
-        meeting = s.scalar(
-            select(MeetingRow.id)
-            .join(BoardRow, BoardRow.id == MeetingRow.board_id)
-            .where(BoardRow.centre_id == "curie", BoardRow.site == "breast", MeetingRow.status == "planned")
-        )
-    assert meeting is not None, "the demo network has a planned breast meeting at Curie"
+    meeting = planned_breast_meeting(db)
     freeze_meeting(db, CLIN, meeting)
     with db.session() as s:
         found = [

@@ -100,7 +100,7 @@ def fold(text: str) -> str:
         try:
             return text.encode("latin-1").translate(table).decode("latin-1")
         except UnicodeEncodeError:
-            pass
+            pass  # a character outside Latin-1 (a ligature, a typographic quote): the runs below
     return _NON_ASCII.sub(_fold_run, text)
 
 

@@ -19,20 +19,12 @@ from oncofed.domain import Actor, PatientProfile
 from oncofed.services.boards.access import may_work_at, trail, utcnow
 from oncofed.services.boards.boards import OPEN_STATUSES
 from oncofed.services.boards.cards import _mark_new, match_case, snapshot_of
-from oncofed.services.boards.vocabulary import site_for_cancer
+from oncofed.services.boards.vocabulary import PROGRESSION_STATUSES, REASON_OPENINGS, site_for_cancer
 from oncofed.store.db import Database
 from oncofed.store.models import PatientRow
 from oncofed.store.models_boards import BoardRow, CaseRow, MeetingRow
 from oncofed.store.repositories import PatientRepository
 
-PROGRESSION_STATUSES = {
-    "progression",
-    "progressive",
-    "progressive_disease",
-    "refractory",
-    "recurrent",
-    "relapsed",
-}
 PROGRESSION_RESPONSES = {"pd", "progressive disease", "progression"}
 # a re-opened case's question to the board, before its reason (presenters/board_trail.py says it)
 REOPEN_QUESTION = "Re-discussion after an event in the record: "
@@ -92,7 +84,7 @@ def detect_events(before: dict[str, Any], now: PatientProfile) -> tuple[str, str
             f"new {m.lower()} metastasis" for m in sorted(mets_new)
         ]
         what += [f"{d}: progressive disease" for d, r in sorted(responses) if r in PROGRESSION_RESPONSES]
-        return "progression", "progression: " + ", ".join(what)
+        return "progression", REASON_OPENINGS["progression"] + ", ".join(what)
     old_line = max((_line(f) for f in old if f.get("kind") == "treatment"), default=0)
     new_line = max((_line(f) for f in new if f.get("kind") == "treatment"), default=0)
     new_drugs = sorted(
@@ -101,12 +93,12 @@ def detect_events(before: dict[str, Any], now: PatientProfile) -> tuple[str, str
     )
     if new_line > old_line or new_drugs:
         line = f"line {new_line}" if new_line > old_line else "new treatment"
-        return "new_line", f"new line of treatment: {line}" + (
+        return "new_line", REASON_OPENINGS["new_line"] + line + (
             f" ({', '.join(new_drugs)})" if new_drugs else ""
         )
     markers = keys(new, "biomarker") - keys(old, "biomarker")
     if markers:
-        return "new_biomarker", "new biomarker result: " + ", ".join(
+        return "new_biomarker", REASON_OPENINGS["new_biomarker"] + ", ".join(
             f"{c} {v}".strip() for c, v in sorted(markers)
         )
     return None

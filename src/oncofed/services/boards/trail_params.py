@@ -11,6 +11,8 @@ import json
 import re
 from typing import Any
 
+from oncofed.services.boards.vocabulary import PROGRESSION_STATUSES, REASON_OPENINGS
+
 # the former sentences, one per event code (services/boards before the trail said parameters)
 _FORMER: dict[str, re.Pattern[str]] = {
     "put on agenda": re.compile(r"(?P<kind>\w+); meeting (?P<meeting_id>\d+|-)"),
@@ -30,11 +32,7 @@ _FORMER: dict[str, re.Pattern[str]] = {
 }
 _FORMER["decision changed"] = _FORMER["decided"]
 # a re-opening's reason began with its kind's words (reopen.detect_events)
-_REASON_KINDS = {
-    "progression: ": "progression",
-    "new line of treatment: ": "new_line",
-    "new biomarker result: ": "new_biomarker",
-}
+_REASON_KINDS = {words: kind for kind, words in REASON_OPENINGS.items()}
 _INTS = ("meeting_id", "candidates", "new", "specialties", "previous_case_id")
 _LISTS = ("settings", "proposed", "new_trials")
 
@@ -79,7 +77,6 @@ def event_params(action: str, stored: str) -> dict[str, Any]:
 _METASTASIS = re.compile(r"new (?P<site>\S+) metastasis")
 _TREATMENT_PD = re.compile(r"(?P<treatment>.+): progressive disease")
 _LINE = re.compile(r"(?:line (?P<line>\d+)|new treatment)(?: \((?P<drugs>.*)\))?")
-_STATUSES = {"progression", "progressive", "progressive_disease", "refractory", "recurrent", "relapsed"}
 
 
 def reopen_findings(reason: str) -> tuple[str | None, list[dict[str, Any]]]:
@@ -104,7 +101,7 @@ def reopen_findings(reason: str) -> tuple[str | None, list[dict[str, Any]]]:
     findings: list[dict[str, Any]] = []
     for item in (x for x in what.split(", ") if x):
         met, pd = _METASTASIS.fullmatch(item), _TREATMENT_PD.fullmatch(item)
-        if item in _STATUSES:
+        if item in PROGRESSION_STATUSES:
             findings.append({"status": item})
         elif met is not None:
             findings.append({"metastasis": met.group("site")})

@@ -54,3 +54,15 @@ def site_for_cancer(oncotree_code: str | None) -> str:
             if oncotree_code.upper() in (entry.get("oncotree") or []):
                 return site
     return "general"
+
+
+# what re-opens a case (reopen.detect_events) and the words its stored reason opens with, per case kind:
+# one table for the service that writes the reason and for trail_params, which reads old rows back
+PROGRESSION_STATUSES = frozenset(
+    {"progression", "progressive", "progressive_disease", "refractory", "recurrent", "relapsed"}
+)
+REASON_OPENINGS = {
+    "progression": "progression: ",
+    "new_line": "new line of treatment: ",
+    "new_biomarker": "new biomarker result: ",
+}

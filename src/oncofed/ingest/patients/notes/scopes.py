@@ -19,6 +19,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -141,10 +142,8 @@ _AND = re.compile(r"\s(?:and|but)\s", re.I)
 
 
 def _last(matches: Iterator[re.Match[str]]) -> re.Match[str] | None:
-    m = None
-    for m in matches:  # noqa: B007 (the last one is kept)
-        pass
-    return m
+    tail = deque(matches, maxlen=1)
+    return tail[0] if tail else None
 
 
 @functools.lru_cache(maxsize=256)
