@@ -189,6 +189,28 @@ FIRST_SCORES: dict[str, dict[str, Any]] = {
         "folds": {0: (1.0, 0.0), 1: (1.0, 0.0), 2: (0.5, 0.0)},
         "read_folds": (),
     },
+    "verdicts-blind8": {
+        "commit": "a8af63f",  # first run after the set landed and its second reading, before any change
+        "date": "2026-12-06 22:35 UTC",
+        # the shipped engine's decision policy: nobody excluded, 26 / 36 failures flagged (to check). The same
+        # engine strict: eligible kept 4 / 12 [8-58 %], failures named 13 / 36 [19-53 %], excluded 26 / 36,
+        # flagged 31 / 36, balanced 52.8 % [50-57 %]; bef02d6: 0 / 12, 11 / 36, 50.0 %
+        "eligible_kept": 12 / 12,
+        "failure_named": 0 / 36,
+        "failure_excluded": 0 / 36,
+        "balanced": 0.5,
+        # 95 % bootstrap intervals over trials (2,000 resamples, seed 15)
+        "ci": {
+            "eligible_kept": (1.0, 1.0),
+            "failure_named": (0.0, 0.0),
+            "failure_excluded": (0.0, 0.0),
+            "balanced": (0.5, 0.5),
+        },
+        # per fold: (eligible kept, failures named); no fold read: a held-out set of this session (2026-12-06
+        # 22:19-01:19 UTC) beside verdicts-blind7, written by a ninth writer blind to the engine
+        "folds": {0: (1.0, 0.0), 1: (1.0, 0.0), 2: (1.0, 0.0)},
+        "read_folds": (),
+    },
 }
 DAY = date(2026, 12, 1)
 BASE_REV = "bef02d6"
