@@ -28,6 +28,21 @@ db_app = typer.Typer(help="Database schema: upgrade, status.", no_args_is_help=T
 app.add_typer(db_app, name="db")
 
 
+@app.callback()
+def _options(
+    lang: str = typer.Option(
+        "en",
+        "--lang",
+        envvar="ONCOFED_LANG",
+        help="en or fr: the language of refusals (errors and their fix).",
+    ),
+) -> None:
+    """oncofed: trials, matching, quality and trust for a network of comprehensive cancer centres."""
+    from oncofed.commands.common import set_language
+
+    set_language(lang)
+
+
 def check_port_free(host: str, port: int) -> None:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -165,7 +180,11 @@ def main() -> None:
     try:
         app()
     except OncofedError as exc:
-        err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
+        from oncofed.commands.common import error_words
+
+        message, fix = error_words(exc)
+        said = f"{message} — {fix}" if fix else message
+        err_console.print(f"[bold red]error:[/] {escape(said)}", highlight=False)
         sys.exit(2)
     except KeyboardInterrupt:
         sys.exit(130)

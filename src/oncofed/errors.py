@@ -1,13 +1,69 @@
-"""Errors a person can act on: each says what went wrong and how to fix it."""
+"""Errors a person can act on: each says what went wrong and how to fix it.
+
+An error raised for a person (a refused board, pre-screening or import action) carries a `code` and
+its `params`: its message and fix are then English message ids (`N_` / `NN_`, extracted by `make i18n`)
+with `%(name)s` placeholders, formatted in English here (logs, tests, the default CLI) and said in the
+reader's language by `presenters.errors.said` (pages, the API's `detail`, the CLI's `--lang`). The
+markers are the same as `presenters.i18n`'s; they are defined here because services sit below the
+presenters and may not import them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+
+def N_(message: str) -> str:
+    """Marks an English message id for extraction; said in the reader's language where shown."""
+    return message
+
+
+def NN_(singular: str, plural: str) -> tuple[str, str]:
+    """Marks a count message (its plural forms); the count is the `num` parameter."""
+    return (singular, plural)
+
+
+def english(value: Any) -> str:
+    """A parameter as the English message says it (a date and time, a list joined with commas)."""
+    if isinstance(value, datetime):
+        return f"{value:%Y-%m-%d %H:%M}"
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value) or "none"
+    return str(value)
+
+
+def format_message(template: str | tuple[str, str], params: dict[str, Any]) -> str:
+    """The English text of a message id (`NN_` forms chosen by `num`) with its parameters."""
+    if isinstance(template, tuple):
+        template = template[0] if params.get("num") == 1 else template[1]
+    return template % {k: english(v) for k, v in params.items()} if params else template
 
 
 class OncofedError(Exception):
-    """Base class for errors shown to users as one clear line (no traceback)."""
+    """Base class for errors shown to users as one clear line (no traceback).
 
-    def __init__(self, message: str, *, fix: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.fix = fix
+    With `code`, `message` and `fix` are message ids formatted with `params` (see the module's note)."""
+
+    def __init__(
+        self,
+        message: str | tuple[str, str],
+        *,
+        fix: str | None = None,
+        code: str = "",
+        params: dict[str, Any] | None = None,
+    ) -> None:
+        self.code = code
+        self.params = dict(params or {})
+        # the errors a bulk action's error gathers (what each item was refused for), said one by one
+        self.parts: list[tuple[str, OncofedError]] = []
+        self.template: str | tuple[str, str] | None = message if code else None
+        self.fix_template = fix if code else None
+        text = format_message(message, self.params) if code else str(message)
+        super().__init__(text)
+        self.message = text
+        self.fix = format_message(fix, self.params) if code and fix else fix
 
     def __str__(self) -> str:
         return f"{self.message} — {self.fix}" if self.fix else self.message
@@ -30,16 +86,21 @@ class InputError(OncofedError):
 
     def __init__(
         self,
-        message: str,
+        message: str | tuple[str, str],
         *,
         file: str | None = None,
         record: str | int | None = None,
         field: str | None = None,
         fix: str | None = None,
+        code: str = "",
+        params: dict[str, Any] | None = None,
     ) -> None:
         where = ":".join(str(p) for p in (file, record, field) if p not in (None, ""))
-        super().__init__(f"{where}: {message}" if where else message, fix=fix)
+        super().__init__(message, fix=fix, code=code, params=params)
+        self.reason = self.message
+        if where:
+            self.message = f"{where}: {self.message}"
+            self.args = (self.message,)
         self.file = file
         self.record = record
         self.field = field
-        self.reason = message

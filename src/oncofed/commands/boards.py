@@ -29,13 +29,22 @@ def _emit(payload: Any, as_json: bool) -> bool:
     return as_json
 
 
-def _fail(exc: Exception) -> None:
-    from oncofed.commands.common import err_console
+def _language(lang: str | None) -> str:
+    """A command's own `--lang`, else the command line's (`oncofed --lang`, ONCOFED_LANG)."""
+    from oncofed.commands.common import cli_language
 
-    message = getattr(exc, "message", str(exc))
-    fix = getattr(exc, "fix", None)
+    return lang if lang in ("en", "fr") else cli_language()
+
+
+def _fail(exc: Exception, lang: str | None = None) -> None:
+    from oncofed.commands.common import cli_language, err_console, error_words
+    from oncofed.presenters.i18n import translator
+
+    message, fix = error_words(exc, lang)
+    tr = translator(lang or cli_language())
+    refused, how = tr.gettext("refused") + tr.colon(), tr.gettext("fix") + tr.colon()
     err_console.print(
-        f"[red]refused:[/] {escape(message)}" + (f"\n[bold]fix:[/] {escape(fix)}" if fix else "")
+        f"[red]{refused}[/]{escape(message)}" + (f"\n[bold]{how}[/]{escape(fix)}" if fix else "")
     )
     raise typer.Exit(2)
 
@@ -229,7 +238,9 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - one command group
         centre: str | None = centre_opt,
         as_json: bool = typer.Option(False, "--json"),
         as_csv: bool = typer.Option(False, "--csv"),
-        lang: str = typer.Option("en", help="en or fr: the language of the trail's words ('said')."),
+        lang: str | None = typer.Option(
+            None, help="en or fr: the language of the trail's words ('said'; default: oncofed --lang)."
+        ),
     ) -> None:
         """A case card: the patient summary, the candidate trials (criteria to check), the decision, the trail."""
         from oncofed.commands.common import console, open_database
@@ -239,11 +250,12 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - one command group
         from oncofed.presenters.csv import to_csv
         from oncofed.services.boards.cases import case_detail
 
+        lang = _language(lang)
         try:
             data = case_detail(open_database(), _actor(centre), case_id)
         except OncofedError as exc:
-            _fail(exc)
-        data["events"] = trail_rows(data.get("events") or [], lang if lang in ("en", "fr") else "en")
+            _fail(exc, lang)
+        data["events"] = trail_rows(data.get("events") or [], lang)
         if _emit(data, as_json):
             return
         if as_csv:
@@ -346,7 +358,7 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - one command group
         case_id: int,
         pdf: Path | None = typer.Option(None, "--pdf", help="Write the record as PDF here."),
         html: Path | None = typer.Option(None, "--html", help="Write the record as HTML here."),
-        lang: str = typer.Option("en", help="en or fr."),
+        lang: str | None = typer.Option(None, help="en or fr (default: oncofed --lang)."),
         centre: str | None = centre_opt,
     ) -> None:
         """The RCP record of a case (the same document as the page and its PDF)."""
@@ -354,12 +366,11 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - one command group
         from oncofed.errors import OncofedError
         from oncofed.presenters.boards import record_document, record_pdf
 
+        lang = _language(lang)
         try:
-            doc = record_document(
-                open_database(), _actor(centre), case_id, lang if lang in ("en", "fr") else "en"
-            )
+            doc = record_document(open_database(), _actor(centre), case_id, lang)
         except OncofedError as exc:
-            _fail(exc)
+            _fail(exc, lang)
         if html:
             html.write_text(doc, encoding="utf-8")
             console.print(f"wrote {html}")

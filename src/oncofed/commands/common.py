@@ -20,9 +20,32 @@ from oncofed.config import load_settings
 from oncofed.store.db import Database
 
 __all__ = [
-    "cells", "centre_option", "console", "err_console", "escape", "new_console", "open_database", "progress_bar",
-    "quiet_libraries",
+    "cells", "centre_option", "console", "err_console", "error_words", "escape", "new_console", "open_database",
+    "progress_bar", "quiet_libraries", "set_language", "cli_language",
 ]  # fmt: skip
+
+# the language of the command line's refusals: `oncofed --lang fr ...` (or ONCOFED_LANG), set by cli.py
+_LANGUAGE = {"lang": "en"}
+
+
+def set_language(lang: str) -> None:
+    _LANGUAGE["lang"] = lang if lang in ("en", "fr") else "en"
+
+
+def cli_language() -> str:
+    return _LANGUAGE["lang"]
+
+
+def error_words(exc: Exception, lang: str | None = None) -> tuple[str, str | None]:
+    """(message, fix) of a refused command in `lang` (default: `--lang`): a service error with a code
+    is said with the catalogue's words (presenters/errors.py); any other keeps its own."""
+    from oncofed.errors import OncofedError
+    from oncofed.presenters.errors import said
+
+    if not isinstance(exc, OncofedError):
+        return str(exc), None
+    words = said(exc, lang or _LANGUAGE["lang"])
+    return str(words["message"]), words["fix"]
 
 
 def cells(*values: object) -> list[str]:

@@ -19,7 +19,7 @@ from oncofed.presenters.i18n import pick_language
 from oncofed.store.db import Database
 from oncofed.web import auth
 from oncofed.web import routes as routes_pkg
-from oncofed.web.errors import error_page
+from oncofed.web.errors import error_json, error_page
 
 STATIC_DIR = __file__.rsplit("/", 1)[0] + "/static"
 
@@ -84,17 +84,23 @@ def create_app(db: Database | None = None) -> FastAPI:
             body["fix"] = fix
         return JSONResponse(body, status_code=status)
 
+    def _refused(request: Request, status: int, exc: OncofedError) -> Response:
+        """A service's error in the request's language: a page for browsers, else JSON with its code."""
+        if _wants_html(request):
+            return error_page(request, status, exc.message, exc.fix, None, error=exc)
+        return error_json(request, exc, status)
+
     @app.exception_handler(NotFound)
     async def not_found(request: Request, exc: NotFound) -> Response:
-        return _error(request, 404, exc.message, exc.fix)
+        return _refused(request, 404, exc)
 
     @app.exception_handler(InputError)
     async def bad_input(request: Request, exc: InputError) -> Response:
-        return _error(request, 422, exc.message, exc.fix)
+        return _refused(request, 422, exc)
 
     @app.exception_handler(OncofedError)
     async def oncofed_error(request: Request, exc: OncofedError) -> Response:
-        return _error(request, 400, exc.message, exc.fix)
+        return _refused(request, getattr(exc, "status", 400), exc)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:

@@ -5,10 +5,13 @@ keep getting JSON (web/app.py decides who is a browser)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from urllib.parse import urlsplit
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 
+from oncofed.errors import OncofedError
+from oncofed.presenters.errors import said
 from oncofed.presenters.i18n import N_
 from oncofed.web.templating import render
 
@@ -55,6 +58,24 @@ TEXTS = {
 KNOWN = set(TEXTS)
 
 
+def came_from(request: Request) -> str:
+    """The page the browser came from (its `Referer`), when it is a page of this site other than the one
+    that failed; "" otherwise (a link from elsewhere, an address typed, a browser that sends none)."""
+    referer = request.headers.get("referer", "")
+    if not referer:
+        return ""
+    parts = urlsplit(referer)
+    if parts.netloc != request.url.netloc or parts.scheme not in ("http", "https"):
+        return ""
+    path = parts.path or "/"
+    if not path.startswith("/") or path.startswith("//") or path.startswith("/api/"):
+        return ""
+    here = path + ("?" + parts.query if parts.query else "")
+    if path == request.url.path and request.method == "GET":
+        return ""
+    return here
+
+
 def _is_command_advice(text: str | None) -> bool:
     """Fixes written for the command line ("run `oncofed ...`") mean nothing in a browser."""
     return bool(text) and ("`" in str(text) or "oncofed " in str(text))
@@ -68,16 +89,26 @@ def error_page(
     headers: Mapping[str, str] | None,
     *,
     reference: str = "",
+    error: OncofedError | None = None,
+    back: str = "",
 ) -> HTMLResponse:
+    """The page of an error: what happened in the reader's language (a service's `error` said with its
+    code's words), what to do, and a way back: `back` (the page the action was on), else the page the
+    browser came from (same site only), plus the section's list."""
     code = status if status in KNOWN else (500 if status >= 500 else 422)
     help_text, help_href = N_("Go to your home page"), "/"
     for prefix, line, href in AREAS:
         if request.url.path == prefix or request.url.path.startswith(prefix + "/"):
             help_text, help_href = line, href
             break
+    coded = error is not None and bool(error.code)
+    if error is not None:
+        words = said(error, getattr(request.state, "lang", "en"))
+        message, fix = words["message"], words["fix"]
     # a 404's and a 500's own text is technical (often English, sometimes a command): the page says it
-    # in the user's words; bad input (422, 400, 409) keeps the message, which names the field and the fix
-    shown = message if code in (400, 409, 422) else ""
+    # in the user's words; bad input (422, 400, 409) and a coded error keep the message, which names what
+    # was refused and the fix
+    said_here = code in (400, 409, 422) or (coded and code == 404)
     response = render(
         request,
         "error.html",
@@ -85,10 +116,11 @@ def error_page(
         code=code,
         title_text=TEXTS[code][0],
         error_text=TEXTS[code][1],
-        message=shown,
-        fix=None if _is_command_advice(fix) or code not in (400, 409, 422) else fix,
+        message=message if said_here else "",
+        fix=None if _is_command_advice(fix) or not said_here else fix,
         help_text=help_text,
         help_href=help_href,
+        back_href=back or came_from(request),
         reference=reference,
         requested=request.url.path,
     )
@@ -96,3 +128,17 @@ def error_page(
         if key.lower() != "content-type":
             response.headers[key] = value
     return response
+
+
+def error_json(request: Request, exc: OncofedError, status: int) -> JSONResponse:
+    """A service's error for API clients, in the request's language: `detail` (the message) and `fix`,
+    with the error's `code` and `params` (and the input's `field`) for programs (`presenters/errors`)."""
+    words = said(exc, getattr(request.state, "lang", "en"))
+    body: dict[str, object] = {"detail": words["message"]}
+    if words["fix"]:
+        body["fix"] = words["fix"]
+    if words["code"]:
+        body.update(code=words["code"], params=words["params"])
+    if words.get("field"):
+        body["field"] = words["field"]
+    return JSONResponse(body, status_code=status)

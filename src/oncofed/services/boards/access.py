@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from oncofed.domain import Actor
 from oncofed.domain.actor import PATIENT_LEVEL_ROLES
-from oncofed.errors import NotFound
+from oncofed.errors import N_, NotFound
 from oncofed.services.boards.trail_params import event_params
 from oncofed.store import audit
 from oncofed.store.models import PatientRow
@@ -66,8 +66,10 @@ def require_board_staff(session: Session, actor: Actor, board: BoardRow, what: s
             session, actor, "refused", centres=[board.centre_id], detail=f"{what}: board of another centre"
         )
         raise NotFound(
-            f"no board {board.id} you can work on",
-            fix="only clinicians of the board's centre run its meetings and record its decisions",
+            N_("no board %(board)s you can work on"),
+            fix=N_("only clinicians of the board's centre run its meetings and record its decisions"),
+            code="boards.not_board_staff",
+            params={"board": board.id},
         )
 
 
@@ -86,7 +88,12 @@ def get_case(
                 patients=[(row.patient_id, row.patient_centre_id)],
                 detail=f"{what}: case outside the caller's centres",
             )
-        raise NotFound(f"no case {case_id} in your centres", fix="open the case from your board's page")
+        raise NotFound(
+            N_("no case %(case)s in your centres"),
+            fix=N_("open the case from your board's page"),
+            code="boards.no_case",
+            params={"case": case_id},
+        )
     return found[0], found[1]
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from oncofed.domain import Actor, Role
-from oncofed.errors import InputError, NotFound
+from oncofed.errors import N_, InputError, NotFound
 from oncofed.services.boards.access import (
     audit_cases,
     may_work_at,
@@ -37,9 +37,21 @@ class Member:
 def _text(value: str, field: str, limit: int, *, required: bool = True) -> str:
     value = (value or "").strip()
     if required and not value:
-        raise InputError(f"{field} is empty", field=field, fix=f"write the {field.replace('_', ' ')}")
+        raise InputError(
+            N_("the %(field)s is empty"),
+            field=field,
+            fix=N_("write the %(field)s"),
+            code="boards.text_empty",
+            params={"field": field.replace("_", " ")},
+        )
     if len(value) > limit:
-        raise InputError(f"{field} is longer than {limit} characters", field=field, fix="shorten it")
+        raise InputError(
+            N_("the %(field)s is longer than %(limit)s characters"),
+            field=field,
+            fix=N_("shorten it"),
+            code="boards.text_too_long",
+            params={"field": field.replace("_", " "), "limit": limit},
+        )
     return value
 
 
@@ -65,9 +77,20 @@ def create_board(
     with db.session() as s:
         CentreRepository(s).get(centre_id)
         if not (may_work_at(actor, centre_id) or actor.role in (Role.ADMIN, Role.SYSTEM)):
-            raise NotFound(f"no centre {centre_id!r} in your scope", fix="create boards for your own centre")
+            raise NotFound(
+                N_("no centre %(centre)s in your scope"),
+                fix=N_("create boards for your own centre"),
+                code="boards.centre_out_of_scope",
+                params={"centre": centre_id},
+            )
         if s.scalar(select(BoardRow.id).where(BoardRow.name == name)) is not None:
-            raise InputError(f"a board is already called {name!r}", field="name", fix="choose another name")
+            raise InputError(
+                N_("a board is already called '%(name)s'"),
+                field="name",
+                fix=N_("choose another name"),
+                code="boards.name_taken",
+                params={"name": name},
+            )
         board = BoardRow(
             centre_id=centre_id,
             site=site,
@@ -102,7 +125,12 @@ def add_member(db: Database, actor: Actor, board_id: int, member: Member) -> Non
 def _board(s: Any, board_id: int) -> BoardRow:
     board = s.get(BoardRow, board_id)
     if board is None:
-        raise NotFound(f"no board {board_id}", fix="list boards with `oncofed boards list` or /boards")
+        raise NotFound(
+            N_("no board %(board)s"),
+            fix=N_("open the board from the list of tumour boards"),
+            code="boards.no_board",
+            params={"board": board_id},
+        )
     return board  # type: ignore[no-any-return]
 
 
@@ -250,15 +278,18 @@ def create_meeting(db: Database, actor: Actor, board_id: int, when: datetime) ->
             when = when.astimezone(UTC).replace(tzinfo=None)
     except (OverflowError, ValueError) as exc:
         raise InputError(
-            "the date and time are out of range",
+            N_("the date and time are out of range"),
             field="scheduled_for",
-            fix="give a date within the next years",
+            fix=N_("give a date within the next years"),
+            code="boards.meeting_out_of_range",
         ) from exc
     if when < utcnow():
         raise InputError(
-            f"the meeting on {when:%Y-%m-%d %H:%M} is in the past",
+            N_("the meeting on %(when)s is in the past"),
             field="scheduled_for",
-            fix="choose a date and time from now on (records of past meetings are not back-dated)",
+            fix=N_("choose a date and time from now on (records of past meetings are not back-dated)"),
+            code="boards.meeting_in_past",
+            params={"when": when},
         )
     with db.session() as s:
         board = _board(s, board_id)
@@ -268,9 +299,11 @@ def create_meeting(db: Database, actor: Actor, board_id: int, when: datetime) ->
         )
         if clash is not None:
             raise InputError(
-                f"the board already meets at {when:%Y-%m-%d %H:%M} (meeting {clash})",
+                N_("the board already meets on %(when)s (meeting %(meeting)s)"),
                 field="scheduled_for",
-                fix="open that meeting",
+                fix=N_("open that meeting"),
+                code="boards.meeting_clash",
+                params={"when": when, "meeting": clash},
             )
         meeting = MeetingRow(
             board_id=board_id,
@@ -283,14 +316,24 @@ def create_meeting(db: Database, actor: Actor, board_id: int, when: datetime) ->
         try:
             s.flush()
         except IntegrityError as exc:  # pragma: no cover - the board was deleted meanwhile
-            raise NotFound(f"no board {board_id}", fix="reload the page") from exc
+            raise NotFound(
+                N_("no board %(board)s"),
+                fix=N_("reload the page"),
+                code="boards.no_board",
+                params={"board": board_id},
+            ) from exc
         return meeting.id
 
 
 def get_meeting(s: Any, meeting_id: int) -> tuple[MeetingRow, BoardRow]:
     meeting = s.get(MeetingRow, meeting_id)
     if meeting is None:
-        raise NotFound(f"no meeting {meeting_id}", fix="open the meeting from its board's page")
+        raise NotFound(
+            N_("no meeting %(meeting)s"),
+            fix=N_("open the meeting from its board's page"),
+            code="boards.no_meeting",
+            params={"meeting": meeting_id},
+        )
     return meeting, s.get(BoardRow, meeting.board_id)
 
 

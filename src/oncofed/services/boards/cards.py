@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from oncofed.domain import Actor, GeoPoint, PatientProfile
-from oncofed.errors import InputError
+from oncofed.errors import N_, InputError
 from oncofed.matching.pipeline import MatchReport, match_patient
 from oncofed.matching.retrieve import TrialIndex
 from oncofed.services.boards.access import require_board_staff, trail, utcnow
@@ -201,9 +201,11 @@ def freeze_meeting(db: Database, actor: Actor, meeting_id: int, *, scan: bool = 
         require_board_staff(s, actor, board, "board.freeze")
         if meeting.status != "planned":
             raise InputError(
-                f"the agenda of meeting {meeting_id} is already frozen",
+                N_("the agenda of meeting %(meeting)s is already frozen"),
                 field="meeting",
-                fix="decide its cases, or put new cases on the next meeting",
+                fix=N_("decide its cases, or put new cases on the next meeting"),
+                code="boards.agenda_frozen",
+                params={"meeting": meeting_id},
             )
     if scan:
         from oncofed.services.boards.reopen import scan_events
@@ -215,9 +217,11 @@ def freeze_meeting(db: Database, actor: Actor, meeting_id: int, *, scan: bool = 
         meeting, board = get_meeting(s, meeting_id)
         if meeting.status != "planned":  # someone froze it meanwhile
             raise InputError(
-                f"the agenda of meeting {meeting_id} is already frozen",
+                N_("the agenda of meeting %(meeting)s is already frozen"),
                 field="meeting",
-                fix="reload the page",
+                fix=N_("reload the page"),
+                code="boards.agenda_frozen_meanwhile",
+                params={"meeting": meeting_id},
             )
         cases = list(
             s.scalars(

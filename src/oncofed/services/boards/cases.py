@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 
 from oncofed.domain import Actor
-from oncofed.errors import InputError, NotFound
+from oncofed.errors import N_, InputError, NotFound
 from oncofed.services.boards.access import (
     audit_cases,
     case_events,
@@ -40,19 +40,27 @@ from oncofed.store.repositories import PatientRepository
 def _check_meeting_open(meeting: MeetingRow, board_id: int) -> None:
     if meeting.board_id != board_id:
         raise InputError(
-            f"meeting {meeting.id} is not a meeting of this board",
+            N_("meeting %(meeting)s is not a meeting of this board"),
             field="meeting_id",
-            fix="choose one of the board's meetings",
+            fix=N_("choose one of the board's meetings"),
+            code="boards.meeting_of_other_board",
+            params={"meeting": meeting.id},
         )
     if meeting.status != "planned":
         raise InputError(
-            f"the agenda of meeting {meeting.id} is frozen",
+            N_("the agenda of meeting %(meeting)s is frozen"),
             field="meeting_id",
-            fix="put the case on the next planned meeting (or leave it waiting)",
+            fix=N_("put the case on the next planned meeting (or leave it waiting)"),
+            code="boards.agenda_closed",
+            params={"meeting": meeting.id},
         )
     if meeting.scheduled_for < utcnow():
         raise InputError(
-            f"meeting {meeting.id} is in the past", field="meeting_id", fix="choose a planned meeting"
+            N_("meeting %(meeting)s is in the past"),
+            field="meeting_id",
+            fix=N_("choose a planned meeting"),
+            code="boards.meeting_past",
+            params={"meeting": meeting.id},
         )
 
 
@@ -81,38 +89,62 @@ def add_case(
     check_code("case_kinds", kind, "kind")
     question = (question or "").strip()
     if len(question) > 4000:
-        raise InputError("the question is longer than 4,000 characters", field="question", fix="shorten it")
+        raise InputError(
+            N_("the question is longer than %(limit)s characters"),
+            field="question",
+            fix=N_("shorten it"),
+            code="boards.text_too_long",
+            params={"limit": 4000},
+        )
     with db.session() as s:
         board = _board(s, board_id)
         profile = PatientRepository(s, actor).get(patient_id)  # not found outside the actor's centres
         if not may_work_at(actor, profile.centre_id):
             raise NotFound(
-                f"no patient {patient_id!r} you can refer", fix="clinicians refer their own centre's patients"
+                N_("no patient %(patient)s you can refer"),
+                fix=N_("clinicians refer their own centre's patients"),
+                code="boards.patient_not_referable",
+                params={"patient": patient_id},
             )
         if board.centre_id != profile.centre_id and kind != "recourse":
             raise InputError(
-                f"{board.name} is a board of another centre ({board.centre_id}); patient {patient_id} is a patient of {profile.centre_id}",
+                N_(
+                    "%(board)s is a board of another centre (%(board_centre)s); patient %(patient)s is a patient of %(patient_centre)s"
+                ),
                 field="kind",
-                fix="send a recourse request (kind 'recourse') to a board that accepts recourse cases, or choose a board of your centre",
+                fix=N_(
+                    "send a recourse request (kind 'recourse') to a board that accepts recourse cases, or choose a board of your centre"
+                ),
+                code="boards.board_of_other_centre",
+                params={
+                    "board": board.name,
+                    "board_centre": board.centre_id,
+                    "patient": patient_id,
+                    "patient_centre": profile.centre_id,
+                },
             )
         if kind == "recourse":
             if board.centre_id == profile.centre_id:
                 raise InputError(
-                    "a recourse goes to another centre's board",
+                    N_("a recourse goes to another centre's board"),
                     field="board_id",
-                    fix="choose a board of another centre, or a case kind for your own board",
+                    fix=N_("choose a board of another centre, or a case kind for your own board"),
+                    code="boards.recourse_to_own_centre",
                 )
             if not board.accepts_recourse:
                 raise InputError(
-                    f"{board.name} does not take recourse cases",
+                    N_("%(board)s does not take recourse cases"),
                     field="board_id",
-                    fix="choose a recourse board (listed as such on /boards)",
+                    fix=N_("choose a recourse board (listed as such on the tumour boards' page)"),
+                    code="boards.no_recourse",
+                    params={"board": board.name},
                 )
             if meeting_id is not None:
                 raise InputError(
-                    "the expert board schedules recourse cases itself",
+                    N_("the expert board schedules recourse cases itself"),
                     field="meeting_id",
-                    fix="send the request without a meeting",
+                    fix=N_("send the request without a meeting"),
+                    code="boards.recourse_with_meeting",
                 )
         open_case = s.scalar(
             select(CaseRow.id).where(
@@ -123,9 +155,11 @@ def add_case(
         )
         if open_case is not None:
             raise InputError(
-                f"patient {patient_id} is already on this board's agenda (case {open_case})",
+                N_("patient %(patient)s is already on this board's agenda (case %(case)s)"),
                 field="patient_id",
-                fix=f"open case {open_case}",
+                fix=N_("open case %(case)s"),
+                code="boards.already_on_agenda",
+                params={"patient": patient_id, "case": open_case},
             )
         if meeting_id is not None:
             meeting, _ = get_meeting(s, meeting_id)
@@ -167,9 +201,11 @@ def schedule_case(db: Database, actor: Actor, case_id: int, meeting_id: int) -> 
         require_board_staff(s, actor, board, "board.schedule")
         if case.status not in ("flagged", "scheduled"):
             raise InputError(
-                f"case {case_id} is {case.status}",
+                N_("case %(case)s is %(case_status)s"),
                 field="case",
-                fix="only waiting or scheduled cases can be (re)scheduled",
+                fix=N_("only waiting or scheduled cases can be (re)scheduled"),
+                code="boards.not_schedulable",
+                params={"case": case_id, "case_status": case.status},
             )
         meeting, _ = get_meeting(s, meeting_id)
         _check_meeting_open(meeting, board.id)

@@ -7,14 +7,13 @@ services/prescreen); not-proposed reasons reach trial managers as screen failure
 from __future__ import annotations
 
 from dataclasses import dataclass
-from gettext import ngettext
 from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from oncofed.domain import Actor
-from oncofed.errors import InputError, NotFound, OncofedError
+from oncofed.errors import N_, NN_, InputError, NotFound, OncofedError
 from oncofed.services.boards.access import get_case, require_board_staff, trail, utcnow
 from oncofed.services.boards.vocabulary import check_code, check_codes, vocabulary
 from oncofed.store.db import Database
@@ -24,6 +23,8 @@ from oncofed.store.models_prescreen import NotificationRow, ScreeningCandidateRo
 
 class DecisionConflict(OncofedError):
     """Someone else changed the case since it was opened (HTTP 409)."""
+
+    status = 409
 
 
 @dataclass(frozen=True)
@@ -43,13 +44,19 @@ def _check_choices(
     for ch in choices:
         if ch.trial_id not in card:
             raise InputError(
-                f"trial {ch.trial_id} is not a candidate of this case",
+                N_("trial %(trial)s is not a candidate of this case"),
                 field="trials",
-                fix=f"decide on the card's trials: {', '.join(card) or 'none'}",
+                fix=N_("decide on the card's trials: %(trials)s"),
+                code="boards.not_a_candidate",
+                params={"trial": ch.trial_id, "trials": list(card)},
             )
         if ch.trial_id in by_trial:
             raise InputError(
-                f"trial {ch.trial_id} is decided twice", field="trials", fix="give one decision per trial"
+                N_("trial %(trial)s is decided twice"),
+                field="trials",
+                fix=N_("give one decision per trial"),
+                code="boards.decided_twice",
+                params={"trial": ch.trial_id},
             )
         by_trial[ch.trial_id] = ch
         if ch.proposed:
@@ -57,61 +64,67 @@ def _check_choices(
         field = f"trials.{ch.trial_id}.reason"
         if not ch.reason:
             raise InputError(
-                f"trial {ch.trial_id} is not proposed but no reason is given",
+                N_("trial %(trial)s is not proposed but no reason is given"),
                 field=field,
-                fix=f"choose one of: {', '.join(vocabulary()['not_proposed_reasons'])}",
+                fix=N_("choose one of: %(choices)s"),
+                code="boards.reason_missing",
+                params={"trial": ch.trial_id, "choices": list(vocabulary()["not_proposed_reasons"])},
             )
         check_code("not_proposed_reasons", ch.reason, field)
         needs = vocabulary()["not_proposed_reasons"][ch.reason].get("needs")
         if needs == "criterion" and not ch.criterion.strip():
             raise InputError(
-                f"trial {ch.trial_id}: 'not eligible' needs the criterion",
+                N_("trial %(trial)s: 'not eligible' needs the criterion"),
                 field=f"trials.{ch.trial_id}.criterion",
-                fix="name the criterion the patient does not meet",
+                fix=N_("name the criterion the patient does not meet"),
+                code="boards.criterion_missing",
+                params={"trial": ch.trial_id},
             )
         if needs == "note" and not ch.note.strip():
             raise InputError(
-                f"trial {ch.trial_id}: 'other' needs a note",
+                N_("trial %(trial)s: 'other' needs a note"),
                 field=f"trials.{ch.trial_id}.note",
-                fix="say why in the note",
+                fix=N_("say why in the note"),
+                code="boards.note_missing",
+                params={"trial": ch.trial_id},
             )
     missing = [t for t in card if t not in by_trial]
     if missing:
         raise InputError(
-            ngettext(
-                "no decision for candidate trial %(trials)s",
-                "no decision for candidate trials %(trials)s",
-                len(missing),
-            )
-            % {"trials": ", ".join(missing)},
+            NN_("no decision for candidate trial %(trials)s", "no decision for candidate trials %(trials)s"),
             field="trials",
-            fix="mark each candidate trial proposed, or not proposed with a reason",
+            fix=N_("mark each candidate trial proposed, or not proposed with a reason"),
+            code="boards.undecided_trials",
+            params={"trials": missing, "num": len(missing)},
         )
     proposed = [t for t, ch in by_trial.items() if ch.proposed]
     if proposed and "trial" not in settings:
         raise InputError(
-            ngettext(
+            NN_(
                 "trial %(trials)s proposed but the setting 'trial' is not ticked",
                 "trials %(trials)s proposed but the setting 'trial' is not ticked",
-                len(proposed),
-            )
-            % {"trials": ", ".join(proposed)},
+            ),
             field="settings",
-            fix="tick 'trial' in the setting",
+            fix=N_("tick 'trial' in the setting"),
+            code="boards.trial_setting_missing",
+            params={"trials": proposed, "num": len(proposed)},
         )
     if "trial" in settings and not proposed:
         raise InputError(
-            "the setting 'trial' is ticked but no trial is proposed",
+            N_("the setting 'trial' is ticked but no trial is proposed"),
             field="settings",
-            fix="propose a candidate trial or untick 'trial'",
+            fix=N_("propose a candidate trial or untick 'trial'"),
+            code="boards.trial_setting_unused",
         )
     for ch in choices:
         for text, name, limit in ((ch.criterion, "criterion", 1000), (ch.note, "note", 2000)):
             if len(text) > limit:
                 raise InputError(
-                    f"trial {ch.trial_id}: the {name} is longer than {limit} characters",
+                    N_("trial %(trial)s: the %(field)s is longer than %(limit)s characters"),
                     field=f"trials.{ch.trial_id}.{name}",
-                    fix="shorten it",
+                    fix=N_("shorten it"),
+                    code="boards.trial_text_too_long",
+                    params={"trial": ch.trial_id, "field": name, "limit": limit},
                 )
     return by_trial
 
@@ -138,9 +151,20 @@ def record_decision(
     put the patient on the pre-screening list of each proposed trial. Returns the screening outcome."""
     proposal = (proposal or "").strip()
     if not proposal:
-        raise InputError("the proposal is empty", field="proposal", fix="write the treatment plan in words")
+        raise InputError(
+            N_("the proposal is empty"),
+            field="proposal",
+            fix=N_("write the treatment plan in words"),
+            code="boards.proposal_empty",
+        )
     if len(proposal) > 8000:
-        raise InputError("the proposal is longer than 8,000 characters", field="proposal", fix="shorten it")
+        raise InputError(
+            N_("the proposal is longer than %(limit)s characters"),
+            field="proposal",
+            fix=N_("shorten it"),
+            code="boards.text_too_long",
+            params={"limit": 8000},
+        )
     specialties = check_codes("specialties", specialties, "specialties", required=True)
     settings = check_codes("settings", settings, "settings", required=True)
     proposed: list[tuple[str, str]] = []
@@ -150,20 +174,28 @@ def record_decision(
             require_board_staff(s, actor, board, "board.decision")
             if case.status == "signed":
                 raise InputError(
-                    f"the record of case {case_id} is signed",
+                    N_("the record of case %(case)s is signed"),
                     field="case",
-                    fix="put the patient on the agenda again (a new case) to change the decision",
+                    fix=N_("put the patient on the agenda again (a new case) to change the decision"),
+                    code="boards.record_signed",
+                    params={"case": case_id},
                 )
             if case.status not in ("frozen", "decided"):
                 raise InputError(
-                    f"case {case_id} is {case.status}: its card is not frozen yet",
+                    N_("case %(case)s is %(case_status)s: its card is not frozen yet"),
                     field="case",
-                    fix="freeze the meeting's agenda first",
+                    fix=N_("freeze the meeting's agenda first"),
+                    code="boards.card_not_frozen",
+                    params={"case": case_id, "case_status": case.status},
                 )
             if version is not None and version != case.version:
                 raise DecisionConflict(
-                    f"case {case_id} was changed by {case.decided_by or 'someone'} since you opened it",
-                    fix="reload the case, check the change, then decide again",
+                    N_("case %(case)s was changed by %(who)s since you opened it")
+                    if case.decided_by
+                    else N_("case %(case)s was changed since you opened it"),
+                    fix=N_("reload the case, check the change, then decide again"),
+                    code="boards.decision_changed",
+                    params={"case": case_id, "who": case.decided_by},
                 )
             choices = _check_choices(list(case.candidates or []), trials, settings)
             cands = {c["trial_id"]: c for c in case.candidates or []}
@@ -200,7 +232,9 @@ def record_decision(
             board_name, patient_id, patient_centre = board.name, case.patient_id, case.patient_centre_id
     except StaleDataError as exc:
         raise DecisionConflict(
-            "another person saved this case at the same moment", fix="reload the case and decide again"
+            N_("another person saved this case at the same moment"),
+            fix=N_("reload the case and decide again"),
+            code="boards.decision_race",
         ) from exc
     outcome = {tid: enter_screening(db, actor, case_id, tid) for tid, _ in proposed}
     return {
@@ -248,7 +282,10 @@ def enter_screening(db: Database, actor: Actor, case_id: int, trial_id: str) -> 
         row = s.get(TrialDecisionRow, (case_id, trial_id))
         if row is None or not row.proposed:
             raise NotFound(
-                f"trial {trial_id} was not proposed for case {case_id}", fix="record the decision first"
+                N_("trial %(trial)s was not proposed for case %(case)s"),
+                fix=N_("record the decision first"),
+                code="boards.trial_not_proposed",
+                params={"trial": trial_id, "case": case_id},
             )
         site, pcentre, pid = row.site_centre_id, case.patient_centre_id, case.patient_id
         when = case.meeting_day.isoformat() if case.meeting_day else ""

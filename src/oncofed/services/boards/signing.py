@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from oncofed.domain import Actor
-from oncofed.errors import InputError, NotFound
+from oncofed.errors import N_, InputError, NotFound
 from oncofed.services.boards.access import audit_cases, get_case, trail, utcnow
 from oncofed.store.db import Database
 from oncofed.store.models_boards import BoardRow, CaseRow, MeetingRow
@@ -57,12 +57,20 @@ def _signable(s: Session, actor: Actor, case_id: int, signer: str | None) -> tup
     who = signer or actor.user_id
     if who != board.coordinator or (signer is not None and not actor.user_id.startswith("cli:")):
         raise NotFound(
-            f"no record of case {case_id} for you to sign",
-            fix=f"the board's coordinator ({board.coordinator}) signs its records",
+            N_("no record of case %(case)s for you to sign"),
+            fix=N_("the board's coordinator (%(coordinator)s) signs its records"),
+            code="boards.not_coordinator",
+            params={"case": case_id, "coordinator": board.coordinator},
         )
     if case.status != "decided":
-        fix = "it is already signed" if case.status == "signed" else "record the decision first"
-        raise InputError(f"case {case_id} is {case.status}", field="case", fix=fix)
+        fix = N_("it is already signed") if case.status == "signed" else N_("record the decision first")
+        raise InputError(
+            N_("case %(case)s is %(case_status)s"),
+            field="case",
+            fix=fix,
+            code="boards.not_signable",
+            params={"case": case_id, "case_status": case.status},
+        )
     return case, board, who
 
 

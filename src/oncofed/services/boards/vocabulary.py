@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from oncofed.errors import InputError
+from oncofed.errors import N_, InputError
 from oncofed.resources import load_yaml
 
 
@@ -28,7 +28,11 @@ def check_code(group: str, code: str, field: str) -> str:
     """`code` when it is one of `group`'s codes, else an error naming the field and the choices."""
     if code not in vocabulary()[group]:
         raise InputError(
-            f"unknown {field} {code!r}", field=field, fix=f"use one of: {', '.join(codes(group))}"
+            N_("unknown %(field)s '%(code)s'"),
+            field=field,
+            fix=N_("use one of: %(choices)s"),
+            code="boards.unknown_code",
+            params={"field": field, "code": code, "choices": list(codes(group))},
         )
     return code
 
@@ -38,9 +42,11 @@ def check_codes(group: str, values: list[str], field: str, *, required: bool) ->
     out = list(dict.fromkeys(v.strip() for v in values if v and v.strip()))
     if required and not out:
         raise InputError(
-            f"the {field.replace('_', ' ')} list is empty",
+            N_("the %(field)s list is empty"),
             field=field,
-            fix=f"give at least one of: {', '.join(codes(group))}",
+            fix=N_("give at least one of: %(choices)s"),
+            code="boards.empty_list",
+            params={"field": field.replace("_", " "), "choices": list(codes(group))},
         )
     for v in out:
         check_code(group, v, field)

@@ -15,7 +15,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from oncofed.domain import Actor, Trial
-from oncofed.errors import NotFound
+from oncofed.errors import N_, NotFound
 from oncofed.matching import trust
 from oncofed.services.prescreen.engine import DEFAULT_ENGINE, PrescreenEngine
 from oncofed.store import audit
@@ -89,12 +89,20 @@ def check_centre(session: Session, actor: Actor, trial: Trial, centre_id: str) -
     if not actor.may_read_patients_of(centre_id):
         refuse_centre(session, actor, centre_id, f"pre-screening of {trial.id}")
         raise NotFound(
-            f"no centre {centre_id!r} in your scope",
-            fix="pre-screen only the centres you work for (ask an administrator for access)",
+            N_("no centre %(centre)s in your scope"),
+            fix=N_("pre-screen only the centres you work for (ask an administrator for access)"),
+            code="prescreen.centre_out_of_scope",
+            params={"centre": centre_id},
         )
     if not any(s.centre_id == centre_id for s in trial.sites):
         raise NotFound(
-            f"trial {trial.id} has no site at {centre.name}",
-            fix=f"choose one of its centres: {', '.join(s.centre_id for s in trial.sites if s.centre_id)}",
+            N_("trial %(trial)s has no site at %(centre)s"),
+            fix=N_("choose one of its centres: %(centres)s"),
+            code="prescreen.no_site",
+            params={
+                "trial": trial.id,
+                "centre": centre.name,
+                "centres": [s.centre_id for s in trial.sites if s.centre_id],
+            },
         )
     return centre.name

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import or_, select
 
 from oncofed.domain import Actor, Role, TrialStatus
-from oncofed.errors import InputError, NotFound
+from oncofed.errors import N_, InputError, NotFound
 from oncofed.services.prescreen.access import utcnow
 from oncofed.services.prescreen.engine import PrescreenEngine
 from oncofed.services.prescreen.notify import log, send_email, smtp_settings
@@ -54,13 +54,21 @@ def refer_patient(
     """Refer the patient to the trial's site at `site_centre_id`; returns what was done."""
     if actor.role not in REFERRING_ROLES:
         raise InputError(
-            f"the {actor.role.value} role cannot refer patients",
+            N_("your role (%(role)s) cannot refer patients"),
             field="role",
-            fix="ask the patient's clinician",
+            fix=N_("ask the patient's clinician"),
+            code="referral.role",
+            params={"role": actor.role.value},
         )
     note = note.strip()
     if len(note) > 2000:
-        raise InputError("the note is longer than 2,000 characters", field="note", fix="shorten it")
+        raise InputError(
+            N_("the note is longer than %(limit)s characters"),
+            field="note",
+            fix=N_("shorten it"),
+            code="referral.note_too_long",
+            params={"limit": 2000},
+        )
     with db.session() as s:
         profile = PatientRepository(s, dataclasses.replace(actor, purpose="care")).get(patient_id)
         site = s.scalar(
@@ -71,9 +79,11 @@ def refer_patient(
         centre = s.get(CentreRow, site_centre_id)
         if site is None or centre is None or site.status != TrialStatus.RECRUITING.value:
             raise InputError(
-                f"trial {trial_id} does not recruit at {centre.name if centre else site_centre_id}",
+                N_("trial %(trial)s does not recruit at %(centre)s"),
                 field="site",
-                fix="choose one of the trial's recruiting network sites (its page lists them)",
+                fix=N_("choose one of the trial's recruiting network sites (its page lists them)"),
+                code="referral.not_recruiting",
+                params={"trial": trial_id, "centre": centre.name if centre else site_centre_id},
             )
         centre_name = centre.name
     same = site_centre_id == profile.centre_id
@@ -81,9 +91,12 @@ def refer_patient(
     if same:
         if profile.research_objection:
             raise InputError(
-                "this patient objects to the research use of their data: pre-screening lists cannot hold them",
+                N_(
+                    "this patient objects to the research use of their data: pre-screening lists cannot hold them"
+                ),
                 field="patient",
-                fix="discuss the trial with the patient, then with the site's research team directly",
+                fix=N_("discuss the trial with the patient, then with the site's research team directly"),
+                code="referral.research_objection",
             )
         refresh_prescreen(db, trial_id, site_centre_id, actor, engine=engine)  # the patient's result, current
         with db.session() as s:

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from oncofed.domain import Actor
-from oncofed.errors import InputError, NotFound, OncofedError
+from oncofed.errors import N_, NN_, InputError, NotFound, OncofedError
 from oncofed.resources import load_yaml
 from oncofed.services.prescreen.access import PrescreenPatients, refuse_centre, research_actor, utcnow
 from oncofed.store.db import Database
@@ -35,6 +35,8 @@ from oncofed.store.models_prescreen import (
 
 class ScreeningConflict(OncofedError):
     """Someone else changed the candidate since it was loaded (HTTP 409)."""
+
+    status = 409
 
 
 @functools.cache
@@ -55,27 +57,48 @@ def check_transition(current: str, target: str, reason: str) -> None:
     statuses = workflow()["statuses"]
     if target not in statuses:
         raise InputError(
-            f"unknown status {target!r}", field="status", fix=f"use one of: {', '.join(statuses)}"
+            N_("unknown status '%(code)s'"),
+            field="status",
+            fix=N_("use one of: %(statuses)s"),
+            code="prescreen.unknown_status",
+            params={"code": target, "statuses": list(statuses)},
         )
     if target == current:
-        raise InputError(f"the candidate is already {current!r}", field="status", fix="choose another status")
+        raise InputError(
+            N_("the candidate is already '%(from_status)s'"),
+            field="status",
+            fix=N_("choose another status"),
+            code="prescreen.same_status",
+            params={"from_status": current},
+        )
     nxt = allowed_next(current)
     if target not in nxt:
-        fix = f"from {current!r} you can go to: {', '.join(nxt)}" if nxt else f"{current!r} is final"
-        raise InputError(f"cannot change status from {current!r} to {target!r}", field="status", fix=fix)
+        raise InputError(
+            N_("cannot change status from '%(from_status)s' to '%(to_status)s'"),
+            field="status",
+            fix=N_("from '%(from_status)s' you can go to: %(statuses)s")
+            if nxt
+            else N_("'%(from_status)s' is final"),
+            code="prescreen.transition_refused",
+            params={"from_status": current, "to_status": target, "statuses": nxt},
+        )
     if target in workflow()["reason_required"]:
         choices = reasons_for(target)
         if not reason:
             raise InputError(
-                f"a reason is required for {target!r}",
+                N_("a reason is required for '%(to_status)s'"),
                 field="reason",
-                fix=f"choose one of: {', '.join(choices)}",
+                fix=N_("choose one of: %(reasons)s"),
+                code="prescreen.reason_required",
+                params={"to_status": target, "reasons": list(choices)},
             )
         if reason not in choices:
             raise InputError(
-                f"unknown reason {reason!r} for {target!r}",
+                N_("unknown reason '%(code)s' for '%(to_status)s'"),
                 field="reason",
-                fix=f"choose one of: {', '.join(choices)}",
+                fix=N_("choose one of: %(reasons)s"),
+                code="prescreen.unknown_reason",
+                params={"code": reason, "to_status": target, "reasons": list(choices)},
             )
 
 
@@ -136,19 +159,25 @@ def _check(
     if result is None or not visible:
         PrescreenPatients(s, ractor).refused(f"screening status of {trial_id}", change.patient_id)
         raise NotFound(
-            f"no pre-screened candidate {change.patient_id!r} for trial {trial_id}",
-            fix="open the trial's pre-screening list at your centre first",
+            N_("no pre-screened candidate %(patient)s for trial %(trial)s"),
+            fix=N_("open the trial's pre-screening list at your centre first"),
+            code="prescreen.no_candidate",
+            params={"patient": change.patient_id, "trial": trial_id},
         )
     row = s.get(ScreeningCandidateRow, (trial_id, change.patient_id))
     current = row.status if row else "new"
     current_version = row.version if row else 0
     if current_version != change.version:
-        who = (
-            f"{row.updated_by} set it to {row.status!r} at {row.updated_at:%Y-%m-%d %H:%M} UTC" if row else ""
-        )
         raise ScreeningConflict(
-            f"candidate {change.patient_id} was changed by someone else since you opened it ({who})",
-            fix="reload the list, check their change, then apply yours again if it still makes sense",
+            N_(
+                "candidate %(patient)s was changed by someone else since you opened it (%(who)s set it to '%(to_status)s' on %(when)s UTC)"
+            )
+            if row
+            else N_("candidate %(patient)s was changed by someone else since you opened it"),
+            fix=N_("reload the list, check their change, then apply yours again if it still makes sense"),
+            code="prescreen.changed_meanwhile",
+            params={"patient": change.patient_id}
+            | ({"who": row.updated_by, "to_status": row.status, "when": row.updated_at} if row else {}),
         )
     check_transition(current, target, reason)
     return result, row, current
@@ -215,11 +244,27 @@ def change_status(
     if centre_id is not None and not research_actor(actor).may_read_patients_of(centre_id):
         with db.session() as s:
             refuse_centre(s, actor, centre_id, f"screening status of {trial_id}")
-        raise NotFound(f"no centre {centre_id!r} in your scope", fix="screen only your own centres' lists")
+        raise NotFound(
+            N_("no centre %(centre)s in your scope"),
+            fix=N_("screen only your own centres' lists"),
+            code="prescreen.screen_out_of_scope",
+            params={"centre": centre_id},
+        )
     if not changes:
-        raise InputError("no candidate selected", field="patient_id", fix="tick at least one candidate")
+        raise InputError(
+            N_("no candidate selected"),
+            field="patient_id",
+            fix=N_("tick at least one candidate"),
+            code="prescreen.nothing_selected",
+        )
     if len(note) > 2000:
-        raise InputError("the note is longer than 2,000 characters", field="note", fix="shorten it")
+        raise InputError(
+            N_("the note is longer than %(limit)s characters"),
+            field="note",
+            fix=N_("shorten it"),
+            code="prescreen.note_too_long",
+            params={"limit": 2000},
+        )
     changes = list({c.patient_id: c for c in changes}.values())  # a candidate ticked twice counts once
     problems: list[tuple[str, OncofedError]] = []
     try:
@@ -239,16 +284,27 @@ def change_status(
         if len(problems) == 1:
             raise problems[0][1] from None
         conflict = any(isinstance(e, ScreeningConflict) for _, e in problems)
-        listed = "; ".join(f"{pid}: {e.message}" for pid, e in problems)
         kind = ScreeningConflict if conflict else InputError
-        raise kind(
-            f"{len(problems)} of {len(changes)} candidates refused, nothing changed: {listed}",
-            fix="reload the list or untick the candidates listed, then apply again",
-        ) from None
+        error = kind(
+            NN_(
+                "%(refused)s of %(num)s candidate refused, nothing changed: %(listed)s",
+                "%(refused)s of %(num)s candidates refused, nothing changed: %(listed)s",
+            ),
+            fix=N_("reload the list or untick the candidates listed, then apply again"),
+            code="prescreen.bulk_refused",
+            params={
+                "refused": len(problems),
+                "num": len(changes),
+                "listed": [f"{pid}: {e.message}" for pid, e in problems],
+            },
+        )
+        error.parts = problems  # each candidate's own error, said in the reader's language
+        raise error from None
     except (StaleDataError, IntegrityError) as exc:
         raise ScreeningConflict(
-            "another person saved this candidate at the same moment",
-            fix="reload the list, check their change, then apply yours again",
+            N_("another person saved this candidate at the same moment"),
+            fix=N_("reload the list, check their change, then apply yours again"),
+            code="prescreen.saved_meanwhile",
         ) from exc
     return states
 
@@ -279,7 +335,12 @@ def screening_log(db: Database, actor: Actor, trial_id: str, centre_id: str) -> 
     if not ractor.may_read_patients_of(centre_id):
         with db.session() as s:
             refuse_centre(s, actor, centre_id, f"screening log of {trial_id}")
-        raise NotFound(f"no centre {centre_id!r} in your scope", fix="export only your own centres' logs")
+        raise NotFound(
+            N_("no centre %(centre)s in your scope"),
+            fix=N_("export only your own centres' logs"),
+            code="prescreen.log_out_of_scope",
+            params={"centre": centre_id},
+        )
     with db.session() as s:
         repo = PrescreenPatients(s, ractor)
         visible = repo.living_ids(centre_id)

@@ -42,6 +42,7 @@ from oncofed.services.network.names import resolve_centre_id
 from oncofed.web.auth import require_roles
 from oncofed.web.csv_export import csv_response
 from oncofed.web.deps import MAX_ID, Db, Lang, RowId
+from oncofed.web.errors import error_json
 
 router = APIRouter()
 FORMAT = Query("json", pattern="^(json|csv)$")
@@ -100,8 +101,8 @@ class DecisionIn(BaseModel):
     version: int | None = Field(None, ge=0, le=MAX_ID)
 
 
-def _conflict(exc: DecisionConflict) -> JSONResponse:
-    return JSONResponse({"detail": exc.message, "fix": exc.fix}, status_code=409)
+def _conflict(request: Request, exc: DecisionConflict) -> JSONResponse:
+    return error_json(request, exc, 409)
 
 
 def to_choices(items: list[TrialChoiceIn]) -> list[TrialChoice]:
@@ -253,6 +254,7 @@ def api_schedule(
 
 @router.post("/api/boards/cases/{case_id}/decision", tags=["boards"], summary="Record the board's decision")
 def api_decision(
+    request: Request,
     body: DecisionIn,
     case_id: RowId,
     db: Db,
@@ -270,7 +272,7 @@ def api_decision(
             version=body.version,
         )
     except DecisionConflict as exc:
-        return _conflict(exc)
+        return _conflict(request, exc)
 
 
 @router.post(

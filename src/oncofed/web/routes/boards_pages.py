@@ -25,6 +25,7 @@ from oncofed.services.boards.reopen import scan_events
 from oncofed.services.boards.screen_failures import screen_failures
 from oncofed.services.boards.signing import sign_record
 from oncofed.web.deps import MAX_ID, Db, Lang, RowId
+from oncofed.web.errors import error_page
 from oncofed.web.routes.boards import BoardUser, TrialManager
 from oncofed.web.templating import render
 
@@ -37,15 +38,9 @@ def _text(request: Request) -> Translator:
 
 
 def _refused(request: Request, exc: OncofedError, back: str) -> Response:
-    code = 404 if isinstance(exc, NotFound) else 422 if isinstance(exc, InputError) else 409
-    return render(
-        request,
-        "error.html",
-        status_code=code,
-        title=_text(request).gettext("The request was refused"),
-        message=exc.message,
-        fix=(exc.fix or "") + f" — {back}",
-    )
+    """The refusal in the reader's language, with a link back to the page the action was on."""
+    code = getattr(exc, "status", None) or (404 if isinstance(exc, NotFound) else 422)
+    return error_page(request, code, exc.message, exc.fix, None, error=exc, back=back)
 
 
 def _back(url: str, msg: str = "") -> RedirectResponse:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from oncofed.domain import Actor
@@ -37,6 +36,7 @@ from oncofed.services.prescreen.screening import (
 from oncofed.store.db import Database
 from oncofed.web.csv_export import csv_response
 from oncofed.web.deps import MAX_PAGE, Caller, Db, RowId
+from oncofed.web.errors import error_json
 from oncofed.web.plain_json import plain_json
 
 router = APIRouter()
@@ -79,13 +79,6 @@ def refresh_list(
     payload = list_page(db, trial_id, centre_id, actor, ListQuery(tab="all"), engine=engine_of(request))
     payload["refresh"] = refresh_json(done.refresh)
     return payload
-
-
-def _error_json(exc: Exception, status: int) -> JSONResponse:
-    body: dict[str, Any] = {"detail": getattr(exc, "message", str(exc))}
-    if getattr(exc, "fix", None):
-        body["fix"] = exc.fix  # type: ignore[attr-defined]
-    return JSONResponse(body, status_code=status)
 
 
 # --- API -----------------------------------------------------------------------------------
@@ -184,6 +177,7 @@ def api_refresh(
     "/api/prescreen/{trial_id}/{centre_id}/status", tags=["prescreen"], summary="Change screening status"
 )
 def api_status(
+    request: Request,
     trial_id: str,
     centre_id: str,
     body: StatusRequest,
@@ -203,7 +197,7 @@ def api_status(
             db, actor, trial_id, changes, body.status, reason=body.reason, note=body.note, centre_id=centre_id
         )
     except ScreeningConflict as exc:
-        return _error_json(exc, 409)
+        return error_json(request, exc, 409)
     return {"updated": [s.__dict__ for s in states]}
 
 

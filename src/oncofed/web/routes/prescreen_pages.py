@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from oncofed.domain import Actor
 from oncofed.errors import InputError, NotFound, OncofedError
+from oncofed.presenters.errors import said
 from oncofed.services.prescreen.notify import notifications_for, subscribe
 from oncofed.services.prescreen.paging import (
     SHOW_TO_TAB,
@@ -105,8 +106,17 @@ def _refused(
     """The list page again, with what was refused and how to fix it (409 a conflict, 422 bad input,
     404 not found)."""
     code = 409 if isinstance(exc, ScreeningConflict) else 422 if isinstance(exc, InputError) else 404
+    words = said(exc, getattr(request.state, "lang", "en"))  # in the nurse's language
     return _render_list(
-        request, db, actor, trial_id, centre_id, query, error=exc.message, fix=exc.fix or "", status_code=code
+        request,
+        db,
+        actor,
+        trial_id,
+        centre_id,
+        query,
+        error=words["message"],
+        fix=words["fix"] or "",
+        status_code=code,
     )
 
 

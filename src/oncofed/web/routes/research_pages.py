@@ -27,6 +27,7 @@ from oncofed.services.research.screen_failures import screen_failures
 from oncofed.services.research.sponsor import set_milestone, set_sponsored, sponsored_ids
 from oncofed.store.db import Database
 from oncofed.web.deps import MAX_ID, get_db, get_lang
+from oncofed.web.errors import error_page
 from oncofed.web.routes.research import (
     CENTRE,
     PAGE,
@@ -59,15 +60,9 @@ def _back(url: str, msg: str = "") -> RedirectResponse:
 
 
 def _refused(request: Request, exc: OncofedError, back: str) -> Response:
-    code = 404 if isinstance(exc, NotFound) else 422
-    return render(
-        request,
-        "error.html",
-        status_code=code,
-        title=translator(get_lang(request)).gettext("Research and sponsorship"),
-        message=exc.message,
-        fix=(exc.fix or "") + f" — {back}",
-    )
+    """The refusal in the reader's language, with a link back to the page the action was on."""
+    code = getattr(exc, "status", None) or (404 if isinstance(exc, NotFound) else 422)
+    return error_page(request, code, exc.message, exc.fix, None, error=exc, back=back)
 
 
 @router.get("/research", response_class=HTMLResponse, include_in_schema=False)

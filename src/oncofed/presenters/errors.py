@@ -1,0 +1,79 @@
+"""A refused action's error in the reader's language (pages, the API's JSON, the CLI's `--lang`).
+
+Services raise `OncofedError`s with a `code`, English message ids and `params` (`oncofed.errors`);
+this says them with gettext: dates and times as the language writes them, lists with its separator.
+An error without a code (an older one, or a library's) keeps its English words."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from oncofed.errors import OncofedError
+from oncofed.presenters.i18n import Translator, translator
+
+# parameters that hold a code: said with the words of their label group (presenters/labels.py)
+QUANTITIES = {"limit", "num", "refused"}
+LABELLED = {
+    "case_status": "b_status",
+    "from_status": "st",
+    "to_status": "st",
+    "statuses": "st",
+    "role": "role",
+}
+
+
+def _param(tr: Translator, value: Any, name: str = "") -> Any:
+    group = LABELLED.get(name)
+    if group and isinstance(value, list):
+        value = [tr.label(group, v) for v in value]
+    elif group and isinstance(value, str):
+        return tr.label(group, value)
+    if isinstance(value, datetime):
+        return tr.day(value, time=True)
+    if isinstance(value, date):
+        return tr.day(value)
+    if isinstance(value, (list, tuple)):
+        return str(tr.pgettext("list separator", "; ")).join(str(v) for v in value) if value else "—"
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)) and name in QUANTITIES:
+        return tr.number(value)  # a quantity ("4 000 caractères"); an id (case 1234) stays as written
+    return value
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+def _say(tr: Translator, template: str | tuple[str, str], params: dict[str, Any]) -> str:
+    shown = {k: _param(tr, v, k) for k, v in params.items()}
+    if isinstance(template, tuple):
+        return tr.ngettext(template[0], template[1], int(params.get("num", 0)), **shown)
+    return tr.gettext(template, **shown) if shown else tr.gettext(template)
+
+
+def said(exc: OncofedError, lang: str) -> dict[str, Any]:
+    """`{"code", "params", "message", "fix"}`: the error in `lang` (English words when it has no code).
+    An input error's field stays in `field` (the message itself names what to correct)."""
+    out: dict[str, Any] = {"code": exc.code or None, "params": {}, "message": exc.message, "fix": exc.fix}
+    field = getattr(exc, "field", None)
+    if field:
+        out["field"] = field
+    if not exc.code or exc.template is None:
+        return out
+    tr = translator(lang)
+    params = dict(exc.params)
+    if exc.parts:  # a bulk action's error: each item's own error in the reader's language
+        params["listed"] = [f"{item}{tr.colon()}{said(part, lang)['message']}" for item, part in exc.parts]
+    out["params"] = {k: _json(v) for k, v in params.items()}
+    out["message"] = _say(tr, exc.template, params)
+    out["fix"] = _say(tr, exc.fix_template, params) if exc.fix_template else None
+    return out
+
+
+__all__ = ["said"]
