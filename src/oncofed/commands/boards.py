@@ -238,6 +238,9 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - one command group
         centre: str | None = centre_opt,
         as_json: bool = typer.Option(False, "--json"),
         as_csv: bool = typer.Option(False, "--csv"),
+        table: str = typer.Option(
+            "candidates", help="With --csv: candidates, facts (the patient summary) or events (the trail)."
+        ),
         lang: str | None = typer.Option(
             None, help="en or fr: the language of the trail's words ('said'; default: oncofed --lang)."
         ),
@@ -245,12 +248,14 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - one command group
         """A case card: the patient summary, the candidate trials (criteria to check), the decision, the trail."""
         from oncofed.commands.common import console, open_database
         from oncofed.errors import OncofedError
-        from oncofed.presenters.board_trail import trail_rows
-        from oncofed.presenters.boards import CANDIDATE_COLUMNS, candidate_rows
+        from oncofed.presenters.board_trail import TRAIL_COLUMNS, trail_csv_rows, trail_rows
+        from oncofed.presenters.boards import CANDIDATE_COLUMNS, FACT_COLUMNS, candidate_rows
         from oncofed.presenters.csv import to_csv
         from oncofed.services.boards.cases import case_detail
 
         lang = _language(lang)
+        if table not in ("candidates", "facts", "events"):
+            _fail(ValueError(f"--table: no table {table!r}; use candidates, facts or events"), lang)
         try:
             data = case_detail(open_database(), _actor(centre), case_id)
         except OncofedError as exc:
@@ -259,7 +264,12 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - one command group
         if _emit(data, as_json):
             return
         if as_csv:
-            sys.stdout.write(to_csv(candidate_rows(data), CANDIDATE_COLUMNS))
+            if table == "facts":
+                sys.stdout.write(to_csv(data["summary"], FACT_COLUMNS))
+            elif table == "events":
+                sys.stdout.write(to_csv(trail_csv_rows(data["events"], lang), TRAIL_COLUMNS))
+            else:
+                sys.stdout.write(to_csv(candidate_rows(data), CANDIDATE_COLUMNS))
             return
         console.print(
             f"[bold]case {case_id}[/] {data['patient_id'] or 'recourse'} · {data['kind']} · {data['status']}"

@@ -175,4 +175,26 @@ def trail_rows(events: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
     return [{**e, "said": event_said(e, lang)} for e in events]
 
 
-__all__ = ["event_said", "not_listed_said", "question_said", "reopen_said", "trail_rows"]
+# a case trail's CSV (page, API and `oncofed boards case --csv --table events`): the event's code and its
+# words in the reader's language, and the detail said in that language
+TRAIL_COLUMNS = ["at", "user_id", "action", "what", "detail"]
+
+
+def trail_csv_rows(events: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
+    """The rows of a trail's CSV from `trail_rows`' events (their `said`)."""
+    tr = translator(lang)
+    return [
+        {
+            "at": e.get("at"),
+            "user_id": e.get("user_id"),
+            "action": e.get("action"),
+            "what": tr.label("b_event", e.get("action")),
+            "detail": e.get("said") or "",
+        }
+        for e in events
+    ]
+
+
+__all__ = [
+    "TRAIL_COLUMNS", "event_said", "not_listed_said", "question_said", "reopen_said", "trail_csv_rows", "trail_rows",
+]  # fmt: skip

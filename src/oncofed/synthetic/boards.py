@@ -48,11 +48,33 @@ from oncofed.synthetic.board_network import (
 )
 
 FEW_SPECIALTIES_CENTRE = 4  # planted: this centre's records often list fewer than 3 specialties
+# what a board writes is data, in its centre's language: the demo network is the French federation
+# (resources/centres.yaml), so its decisions are written in French like its questions (board_network.QUESTIONS)
+DEMO_LANGUAGE = "fr"
 PROPOSALS = {
-    "surgery": "Surgery first, then re-discussion with the final pathology report.",
-    "radiotherapy": "Radiotherapy as discussed, with supportive care follow-up.",
-    "systemic": "Systemic therapy per the network's guidelines, response assessment after 3 cycles.",
+    "fr": {
+        "surgery": "Chirurgie première, puis nouvelle présentation avec l'anatomopathologie définitive.",
+        "radiotherapy": "Radiothérapie selon la discussion, avec suivi en soins de support.",
+        "systemic": "Traitement systémique selon les référentiels du réseau, évaluation de la réponse après 3 cycles.",
+    },
+    "en": {
+        "surgery": "Surgery first, then re-discussion with the final pathology report.",
+        "radiotherapy": "Radiotherapy as discussed, with supportive care follow-up.",
+        "systemic": "Systemic therapy per the network's guidelines, response assessment after 3 cycles.",
+    },
 }
+TRIAL_PROPOSED = {"fr": "Essai proposé\u00a0: %s.", "en": "Trial proposed: %s."}
+OTHER_NOTE = {"fr": "Démo\u00a0: voir le dossier du patient.", "en": "Demo: see the patient's file."}
+
+
+def proposal_text(settings: list[str], proposed: list[str], lang: str = DEMO_LANGUAGE) -> str:
+    """A demo decision's proposal in `lang`: one sentence per setting, then the trials proposed."""
+    words = [PROPOSALS[lang][x] for x in settings if x in PROPOSALS[lang]]
+    if proposed:
+        words.append(TRIAL_PROPOSED[lang] % ", ".join(proposed))
+    return " ".join(words)
+
+
 BATCH = 2000
 
 
@@ -240,12 +262,7 @@ def seed_boards_demo(db: Database, seed: int = 42) -> dict[str, int]:
                     "candidates": [c for c, _, _, _ in chosen],
                     "new_trials": [],
                     "frozen_at": datetime.combine(on - timedelta(days=1), time(18, 0)),
-                    "proposal": " ".join(PROPOSALS[x] for x in settings if x in PROPOSALS)
-                    + (
-                        " Trial proposed: " + ", ".join(c["trial_id"] for c in proposed) + "."
-                        if proposed
-                        else ""
-                    ),
+                    "proposal": proposal_text(settings, [c["trial_id"] for c in proposed]),
                     "settings": settings,
                     "specialties": specs,
                     "decided_by": coordinator(board_centre, "x")
@@ -313,7 +330,7 @@ def seed_boards_demo(db: Database, seed: int = 42) -> dict[str, int]:
                         "proposed": is_proposed,
                         "reason": reason,
                         "criterion": crit,
-                        "note": "Demo: see the patient's file." if reason == "other" else "",
+                        "note": OTHER_NOTE[DEMO_LANGUAGE] if reason == "other" else "",
                         "site_centre_id": site,
                         "screening": "history" if is_proposed else "",
                         "screening_detail": "demo history" if is_proposed else "",

@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from oncofed.domain import Actor, Role
-from oncofed.presenters.board_trail import trail_rows
+from oncofed.presenters.board_trail import TRAIL_COLUMNS, trail_csv_rows, trail_rows
 from oncofed.presenters.boards import (
     BOARD_COLUMNS,
     CANDIDATE_COLUMNS,
@@ -231,9 +231,7 @@ def api_case(
             return csv_response(data["summary"], FACT_COLUMNS, f"case-{case_id}-facts.csv")
         if table == "events":
             return csv_response(
-                [{**e, "detail": e["said"]} for e in data["events"]],
-                ["at", "user_id", "action", "detail"],
-                f"case-{case_id}-trail.csv",
+                trail_csv_rows(data["events"], lang), TRAIL_COLUMNS, f"case-{case_id}-trail.csv"
             )
         return csv_response(candidate_rows(data), CANDIDATE_COLUMNS, f"case-{case_id}-trials.csv")
     return data
