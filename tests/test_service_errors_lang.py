@@ -83,7 +83,7 @@ def test_a_refused_form_says_why_in_french_and_links_back_to_its_page(web_db: Da
     )
     assert page.status_code == 422
     html = page.text
-    assert "la réunion du 1 janv. 2001 10:00 est dans le passé" in html
+    assert "La réunion du 1 janv. 2001 10:00 est dans le passé" in html
     assert "is in the past" not in html and "antidatés" in html
     assert f'href="/boards/{board}" id="error-back"' in html  # the board's page, where the form was
     assert 'id="error-help"' in html and "Retour à la page précédente" in html
@@ -98,7 +98,7 @@ def test_an_error_page_links_to_the_page_the_browser_came_from_on_this_site_only
     )
     assert came.status_code == 404
     assert 'href="/patients?q=BRCA" id="error-back"' in came.text
-    assert "aucun dossier 987654 dans vos centres" in came.text  # a coded 404 says what was not found
+    assert "Aucun dossier 987654 dans vos centres" in came.text  # a coded 404 says what was not found
     away = client.get("/boards/cases/987654", headers={**PAGE_FR, "referer": "https://elsewhere.example/x"})
     assert 'id="error-back"' not in away.text and 'id="error-help"' in away.text
 
@@ -144,3 +144,41 @@ def test_the_command_line_says_a_refusal_in_its_lang(
     assert "la réunion du 1 janv. 2001 10:00 est dans le passé" in fr.output and "refusé" in fr.output
     en = runner.invoke(app, args)
     assert en.exit_code == 2 and "the meeting on 1 Jan 2001 10:00 is in the past" in en.output
+
+
+def test_a_refused_correction_is_said_in_french_with_a_way_back_to_the_patient(
+    web_db: Database, client_as
+) -> None:  # type: ignore[no-untyped-def]
+    from oncofed.store.models import PatientRow
+
+    with web_db.session() as s:
+        pid = s.scalar(select(PatientRow.id).where(PatientRow.centre_id == "curie").order_by(PatientRow.id))
+    client = client_as(web_db, CLIN)
+    refused = client.post(
+        f"/patients/{pid}/facts",
+        data={"kind": "ecog", "value": "9", "reason": "consultation du jour"},
+        headers={**PAGE_FR, "referer": f"http://testserver/patients/{pid}"},
+        follow_redirects=False,
+    )
+    assert refused.status_code == 422
+    assert "9\u202f» est hors limites</p>" in refused.text and "Un nombre entier de 0 à 5</p>" in refused.text
+    assert f'href="/patients/{pid}" id="error-back"' in refused.text
+    api = client.post(
+        f"/api/patients/{pid}/facts",
+        json={"kind": "ecog", "value": "9", "reason": "consultation du jour"},
+        headers=FR,
+    )
+    assert api.status_code == 422 and api.json()["code"] == "correction.out_of_range"
+
+
+def test_a_trial_set_up_refused_for_a_closed_registry_status_is_said_in_french() -> None:
+    from oncofed.services.trials.setup import SiteSetup, _validate
+
+    with pytest.raises(InputError) as err:
+        _validate(SiteSetup("curie", "RECRUITING", "Dr X", "ARC", "", "", 10, None), "COMPLETED")
+    assert "completed" in err.value.message
+    fr = said(err.value, "fr")
+    assert (
+        fr["message"]
+        == "selon le registre, cet essai est «\u202fterminé\u202f»\u00a0: il ne peut pas recruter dans un centre"
+    )

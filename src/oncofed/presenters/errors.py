@@ -11,6 +11,7 @@ from typing import Any
 
 from oncofed.errors import OncofedError
 from oncofed.presenters.i18n import Translator, translator
+from oncofed.presenters.labels import LABELS
 
 # parameters that hold a code: said with the words of their label group (presenters/labels.py)
 QUANTITIES = {"limit", "num", "refused"}
@@ -20,6 +21,7 @@ LABELLED = {
     "to_status": "st",
     "statuses": "st",
     "role": "role",
+    "registry_status": "wd_status",  # a registry status in words ("not yet recruiting"): its code's label
 }
 
 
@@ -28,7 +30,7 @@ def _param(tr: Translator, value: Any, name: str = "") -> Any:
     if group and isinstance(value, list):
         value = [tr.label(group, v) for v in value]
     elif group and isinstance(value, str):
-        return tr.label(group, value)
+        return tr.label(group, value if value in LABELS.get(group, {}) else value.upper().replace(" ", "_"))
     if isinstance(value, datetime):
         return tr.day(value, time=True)
     if isinstance(value, date):
@@ -57,6 +59,12 @@ def _say(tr: Translator, template: str | tuple[str, str], params: dict[str, Any]
     return tr.gettext(template, **shown) if shown else tr.gettext(template)
 
 
+def sentence(text: str | None) -> str:
+    """A service's words as a page shows them: a sentence begins with a capital ("la réunion ..." ->
+    "La réunion ...")."""
+    return text[:1].upper() + text[1:] if text else ""
+
+
 def said(exc: OncofedError, lang: str) -> dict[str, Any]:
     """`{"code", "params", "message", "fix"}`: the error in `lang` (English words when it has no code).
     An input error's field stays in `field` (the message itself names what to correct)."""
@@ -76,4 +84,4 @@ def said(exc: OncofedError, lang: str) -> dict[str, Any]:
     return out
 
 
-__all__ = ["said"]
+__all__ = ["said", "sentence"]

@@ -11,7 +11,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, JSONResponse
 
 from oncofed.errors import OncofedError
-from oncofed.presenters.errors import said
+from oncofed.presenters.errors import said, sentence
 from oncofed.presenters.i18n import N_
 from oncofed.web.templating import render
 
@@ -105,6 +105,8 @@ def error_page(
     if error is not None:
         words = said(error, getattr(request.state, "lang", "en"))
         message, fix = words["message"], words["fix"]
+        if coded:  # the service's words as sentences
+            message, fix = sentence(message), sentence(fix)
     # a 404's and a 500's own text is technical (often English, sometimes a command): the page says it
     # in the user's words; bad input (422, 400, 409) and a coded error keep the message, which names what
     # was refused and the fix

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from oncofed.criteria import oncotree
 from oncofed.domain import Actor, Fact, PatientProfile, Role
 from oncofed.domain.patient import Provenance
-from oncofed.errors import InputError
+from oncofed.errors import N_, InputError
 from oncofed.store import audit
 from oncofed.store.db import Database
 from oncofed.store.mapping import fact_to_json
@@ -53,13 +53,21 @@ def _number(text: str, field: str, lo: float, hi: float, integer: bool = False) 
         value = float(text.replace(",", "."))
     except ValueError:
         raise InputError(
-            f"{text!r} is not a number", field=field, fix=f"a number from {lo:g} to {hi:g}"
+            N_("'%(text)s' is not a number"),
+            field=field,
+            fix=N_("a number from %(lo)s to %(hi)s"),
+            code="correction.not_a_number",
+            params={"text": text, "lo": f"{lo:g}", "hi": f"{hi:g}"},
         ) from None
     if not lo <= value <= hi or (integer and value != int(value)):
         raise InputError(
-            f"{text!r} is out of range",
+            N_("'%(text)s' is out of range"),
             field=field,
-            fix=f"{'a whole number' if integer else 'a number'} from {lo:g} to {hi:g}",
+            fix=N_("a whole number from %(lo)s to %(hi)s")
+            if integer
+            else N_("a number from %(lo)s to %(hi)s"),
+            code="correction.out_of_range",
+            params={"text": text, "lo": f"{lo:g}", "hi": f"{hi:g}"},
         )
     return value
 
@@ -69,9 +77,11 @@ def build_fact(data: FactInput, actor: Actor, correction_no: int) -> Fact:
     kind = data.kind.strip()
     if kind not in EDITABLE_KINDS:
         raise InputError(
-            f"{kind!r} is not a fact kind you can write",
+            N_("'%(kind)s' is not a fact kind you can write"),
             field="kind",
-            fix="one of " + ", ".join(EDITABLE_KINDS),
+            fix=N_("use one of: %(choices)s"),
+            code="correction.kind",
+            params={"kind": kind, "choices": list(EDITABLE_KINDS)},
         )
     code: str | None = data.code.strip() or None
     value: Any = data.value.strip() or None
@@ -84,7 +94,11 @@ def build_fact(data: FactInput, actor: Actor, correction_no: int) -> Fact:
         )
         if not found:
             raise InputError(
-                f"{wanted!r} is not an OncoTree code or name", field="code", fix="e.g. BRCA, LUAD, 'Breast'"
+                N_("'%(text)s' is not an OncoTree code or name"),
+                field="code",
+                fix=N_("for example BRCA, LUAD, 'Breast'"),
+                code="correction.oncotree",
+                params={"text": wanted},
             )
         code, value, display = found, None, oncotree.name(found) or ""
     elif kind == "stage":
@@ -92,7 +106,13 @@ def build_fact(data: FactInput, actor: Actor, correction_no: int) -> Fact:
         from oncofed.services.patients.search import STAGE_RE
 
         if not STAGE_RE.match(group):
-            raise InputError(f"{group!r} is not a stage group", field="value", fix="e.g. IV, IIIB")
+            raise InputError(
+                N_("'%(text)s' is not a stage group"),
+                field="value",
+                fix=N_("for example IV, IIIB"),
+                code="correction.stage",
+                params={"text": group},
+            )
         code, value = group, group
     elif kind in ("ecog", "karnofsky"):
         hi = 5 if kind == "ecog" else 100
@@ -102,23 +122,44 @@ def build_fact(data: FactInput, actor: Actor, correction_no: int) -> Fact:
         value, code = int(_number(str(value or ""), "value", 0, 30, integer=True)), None
     elif kind == "lab":
         if not code:
-            raise InputError("a lab needs its analyte", field="code", fix="e.g. anc, platelets, creatinine")
+            raise InputError(
+                N_("a lab needs its analyte"),
+                field="code",
+                fix=N_("for example anc, platelets, creatinine"),
+                code="correction.analyte",
+            )
         value = _number(str(value or ""), "value", -1e6, 1e9)
     elif kind == "sex":
         value = (value or code or "").upper()
         if value not in ("FEMALE", "MALE"):
-            raise InputError(f"{value!r} is not a sex", field="value", fix="FEMALE or MALE")
+            raise InputError(
+                N_("'%(text)s' is not a sex"),
+                field="value",
+                fix=N_("FEMALE or MALE"),
+                code="correction.sex",
+                params={"text": value},
+            )
         code = None
     elif kind in ("biomarker", "metastasis", "comorbidity", "treatment", "disease_status") and not code:
         raise InputError(
-            f"a {kind} fact needs a code", field="code", fix="e.g. EGFR (biomarker), liver (metastasis)"
+            N_("a fact of this kind (%(kind)s) needs a code"),
+            field="code",
+            fix=N_("for example EGFR (biomarker), liver (metastasis)"),
+            code="correction.code",
+            params={"kind": kind},
         )
     when = None
     if data.when.strip():
         try:
             when = date.fromisoformat(data.when.strip())
         except ValueError:
-            raise InputError(f"{data.when!r} is not a date", field="when", fix="write YYYY-MM-DD") from None
+            raise InputError(
+                N_("'%(text)s' is not a date"),
+                field="when",
+                fix=N_("write YYYY-MM-DD"),
+                code="correction.date",
+                params={"text": data.when},
+            ) from None
     return Fact(
         kind=kind, code=code, value=value, unit=unit, display=display, when=when, negated=data.negated,
         provenance=Provenance(source=f"corrected by {actor.user_id}", record=f"correction {correction_no}"),
@@ -160,16 +201,19 @@ def apply_correction(
     repository, and that access is the correction's one audit entry (`patient.correct`)."""
     if actor.role not in CORRECTING_ROLES:
         raise InputError(
-            f"the {actor.role.value} role cannot correct patient records",
+            N_("your role (%(role)s) cannot correct patient records"),
             field="role",
-            fix="ask the patient's clinician to correct it",
+            fix=N_("ask the patient's clinician to correct it"),
+            code="correction.role",
+            params={"role": actor.role.value},
         )
     reason = reason.strip()
     if len(reason) < 3:
         raise InputError(
-            "say why the fact is corrected",
+            N_("say why the fact is corrected"),
             field="reason",
-            fix="e.g. 'pathology report of 12 March: HER2 3+'",
+            fix=N_("for example 'pathology report of 12 March: HER2 3+'"),
+            code="correction.reason",
         )
     with db.session() as s:
         repo = _CorrectedPatients(s, dataclasses.replace(actor, purpose="care"))
@@ -212,13 +256,20 @@ def _apply(
     else:
         if not 0 <= index < len(facts):
             raise InputError(
-                f"the record has no fact number {index}",
+                N_("the record has no fact number %(index)s"),
                 field="fact",
-                fix=f"a number from 0 to {len(facts) - 1}",
+                fix=N_("a number from %(lo)s to %(hi)s"),
+                code="correction.no_fact",
+                params={"index": index, "lo": "0", "hi": str(len(facts) - 1)},
             )
         before = fact_to_json(facts[index])
         if facts[index].kind == "note":
-            raise InputError("a note is the source text, not a fact", field="fact", fix="add a fact instead")
+            raise InputError(
+                N_("a note is the source text, not a fact"),
+                field="fact",
+                fix=N_("add a fact instead"),
+                code="correction.note",
+            )
         facts[index] = new
     profile.facts = facts
     if new.kind == "primary_cancer":

@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import or_, select
 
 from oncofed.domain import Actor
-from oncofed.errors import ConfigError, InputError, NotFound
+from oncofed.errors import N_, ConfigError, InputError, NotFound
 from oncofed.services.prescreen.access import refuse_centre, utcnow
 from oncofed.store.db import Database
 from oncofed.store.models_prescreen import NotificationRow, NotificationSubscriptionRow
@@ -157,7 +157,10 @@ def mark_read(db: Database, actor: Actor, notification_id: int) -> None:
         row = s.get(NotificationRow, notification_id)
         if row is None or not actor.may_read_patients_of(row.centre_id):
             raise NotFound(
-                f"no notification {notification_id}", fix="list yours at /api/prescreen/notifications"
+                N_("no notification %(notification)s"),
+                fix=N_("list yours at /api/prescreen/notifications"),
+                code="prescreen.no_notification",
+                params={"notification": notification_id},
             )
         if actor.user_id not in (row.read_by or []):
             row.read_by = [*(row.read_by or []), actor.user_id]
@@ -167,12 +170,21 @@ def subscribe(db: Database, actor: Actor, centre_id: str, email: str, trial_id: 
     email = email.strip()
     if not EMAIL_RE.match(email):
         raise InputError(
-            f"{email!r} is not an e-mail address", field="email", fix="e.g. nurse@centre.example"
+            N_("'%(email)s' is not an e-mail address"),
+            field="email",
+            fix=N_("write it like nurse@centre.example"),
+            code="prescreen.bad_email",
+            params={"email": email},
         )
     if not actor.may_read_patients_of(centre_id):
         with db.session() as s:
             refuse_centre(s, actor, centre_id, "new-candidate alerts")
-        raise NotFound(f"no centre {centre_id!r} in your scope", fix="subscribe to your own centres only")
+        raise NotFound(
+            N_("no centre %(centre)s in your scope"),
+            fix=N_("subscribe to your own centres only"),
+            code="prescreen.alerts_out_of_scope",
+            params={"centre": centre_id},
+        )
     with db.session() as s:
         row = NotificationSubscriptionRow(
             user_id=actor.user_id, centre_id=centre_id, trial_id=trial_id, email=email

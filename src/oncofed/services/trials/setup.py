@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from oncofed.domain import Actor, Role, TrialStatus
-from oncofed.errors import InputError, NotFound
+from oncofed.errors import N_, InputError, NotFound
 from oncofed.services.network.names import resolve_centre
 from oncofed.store.db import Database
 from oncofed.store.models import MetaRow, TrialRow, TrialSiteRow
@@ -58,53 +58,71 @@ def _utcnow() -> datetime:
 def check_role(actor: Actor) -> None:
     if actor.role not in SETUP_ROLES:
         raise InputError(
-            f"the {actor.role.value} role cannot set up trials",
+            N_("your role (%(role)s) cannot set up trials"),
             field="role",
-            fix="sign in as a trial manager (or ask an administrator)",
+            fix=N_("sign in as a trial manager (or ask an administrator)"),
+            code="setup.role",
+            params={"role": actor.role.value},
         )
 
 
 def _validate(setup: SiteSetup, registry: str) -> str:
     status = TrialStatus.parse(setup.local_status)
     if status not in LOCAL_STATUSES or not setup.local_status.strip():
-        allowed = ", ".join(s.value for s in LOCAL_STATUSES)
+        allowed = [s.value for s in LOCAL_STATUSES]
         raise InputError(
-            f"{setup.local_status!r} is not a site status", field="local_status", fix=f"one of {allowed}"
+            N_("'%(text)s' is not a site status"),
+            field="local_status",
+            fix=N_("use one of: %(choices)s"),
+            code="setup.status",
+            params={"text": setup.local_status, "choices": allowed},
         )
     if setup.contact_email and not EMAIL_RE.match(setup.contact_email.strip()):
         raise InputError(
-            f"{setup.contact_email!r} is not an e-mail address",
+            N_("'%(email)s' is not an e-mail address"),
             field="contact_email",
-            fix="e.g. essais@centre.fr",
+            fix=N_("for example essais@centre.fr"),
+            code="setup.email",
+            params={"email": setup.contact_email},
         )
     if setup.contact_phone and not PHONE_RE.match(setup.contact_phone.strip()):
         raise InputError(
-            f"{setup.contact_phone!r} is not a phone number",
+            N_("'%(text)s' is not a phone number"),
             field="contact_phone",
-            fix="e.g. +33 1 44 32 40 00",
+            fix=N_("for example +33 1 44 32 40 00"),
+            code="setup.phone",
+            params={"text": setup.contact_phone},
         )
     if setup.target is not None and not 0 < setup.target <= 100_000:
         raise InputError(
-            f"{setup.target} is not a target", field="target", fix="a number of patients, e.g. 12"
+            N_("%(text)s is not a target"),
+            field="target",
+            fix=N_("a number of patients, for example 12"),
+            code="setup.target",
+            params={"text": str(setup.target)},
         )
     if status is TrialStatus.RECRUITING:
         if not setup.principal_investigator.strip():
             raise InputError(
-                "a recruiting site needs its principal investigator",
+                N_("a recruiting site needs its principal investigator"),
                 field="principal_investigator",
-                fix="name the investigator who leads the trial at this centre",
+                fix=N_("name the investigator who leads the trial at this centre"),
+                code="setup.investigator",
             )
         if not (setup.contact_name or setup.contact_email or setup.contact_phone).strip():
             raise InputError(
-                "a recruiting site needs a contact (name, e-mail or phone) for referring clinicians",
+                N_("a recruiting site needs a contact (name, e-mail or phone) for referring clinicians"),
                 field="contact",
-                fix="give the research nurse's or the trial office's contact",
+                fix=N_("give the research nurse's or the trial office's contact"),
+                code="setup.contact",
             )
         if registry not in OVERRIDABLE and registry != TrialStatus.RECRUITING.value:
             raise InputError(
-                f"the registry says this trial is {registry.replace('_', ' ').lower()}: it cannot recruit at a centre",
+                N_("the registry says this trial is %(registry_status)s: it cannot recruit at a centre"),
                 field="local_status",
-                fix="check the trial's registry record; import its current version if it has reopened",
+                fix=N_("check the trial's registry record; import its current version if it has reopened"),
+                code="setup.registry_closed",
+                params={"registry_status": registry.replace("_", " ").lower()},
             )
     return status.value
 

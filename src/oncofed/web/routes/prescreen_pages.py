@@ -11,7 +11,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from oncofed.domain import Actor
 from oncofed.errors import InputError, NotFound, OncofedError
-from oncofed.presenters.errors import said
+from oncofed.presenters.errors import said, sentence
+from oncofed.presenters.i18n import translator
 from oncofed.services.prescreen.notify import notifications_for, subscribe
 from oncofed.services.prescreen.paging import (
     SHOW_TO_TAB,
@@ -114,8 +115,8 @@ def _refused(
         trial_id,
         centre_id,
         query,
-        error=words["message"],
-        fix=words["fix"] or "",
+        error=sentence(words["message"]) if words["code"] else words["message"],
+        fix=(sentence(words["fix"]) if words["code"] else words["fix"]) or "",
         status_code=code,
     )
 
@@ -176,7 +177,10 @@ def subscribe_form(
         subscribe(db, actor, centre_id, email, trial_id)
     except InputError as exc:
         return _refused(request, db, actor, trial_id, centre_id, ListQuery(), exc)
-    url = f"/prescreen/{trial_id}/{centre_id}?msg=" + quote(f"new candidates will be e-mailed to {email}")
+    said_here = translator(getattr(request.state, "lang", "en")).gettext(
+        "New candidates will be e-mailed to %(email)s.", email=email.strip()
+    )
+    url = f"/prescreen/{trial_id}/{centre_id}?msg=" + quote(said_here)
     return RedirectResponse(url, status_code=303)
 
 

@@ -13,7 +13,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
 from oncofed.domain import Actor, PatientProfile, Role
-from oncofed.errors import InputError
+from oncofed.errors import N_, InputError
+from oncofed.presenters.errors import said
 from oncofed.presenters.matching import report_to_dict
 from oncofed.services.matching.match import match_profile
 from oncofed.services.network.centres import list_centres
@@ -236,7 +237,8 @@ def _setup_page(
     trial = get_trial(db, trial_id)
     return render(
         request, "trial_setup.html", trial=trial, setups=list_setups(db, trial.id), centres=list_centres(db),
-        statuses=[s.value for s in LOCAL_STATUSES], error=error, form=form or {}, actor=actor,
+        statuses=[s.value for s in LOCAL_STATUSES], form=form or {}, actor=actor,
+        error=said(error, getattr(request.state, "lang", "en")) if error else None,
         saved=request.query_params.get("saved", ""), status_code=422 if error else 200,
     )  # fmt: skip
 
@@ -273,7 +275,11 @@ def setup_form(
             opening = date.fromisoformat(opening_date) if opening_date.strip() else None
         except ValueError:
             raise InputError(
-                f"{opening_date!r} is not a date", field="opening_date", fix="YYYY-MM-DD"
+                N_("'%(text)s' is not a date"),
+                field="opening_date",
+                fix=N_("write YYYY-MM-DD"),
+                code="setup.date",
+                params={"text": opening_date},
             ) from None
         done = open_trial(
             db, actor, trial_id,
