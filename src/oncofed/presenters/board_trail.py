@@ -8,6 +8,7 @@ listed. Trial ids, user names, drug and biomarker names and digests are data and
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from oncofed.presenters.i18n import Translator, translator
@@ -121,6 +122,27 @@ def _screening(tr: Translator, p: dict[str, Any]) -> list[str]:
     return [said, not_listed_said(p, tr.lang)] if p.get("status") == "not_listed" else [said]
 
 
+# the note a board's proposal leaves on the patient's pre-screening entry (services/boards/decisions.py:
+# enter_screening), said in the reader's language; any other note (a person's) stays as written
+_PROPOSAL_NOTE = re.compile(
+    r"Proposed by the tumour board (?P<board>.+) on (?P<day>\d{4}-\d\d-\d\d)? ?\(case (?P<case>\d+)\)"
+)
+
+
+def screening_note_said(note: str, lang: str) -> str:
+    """A pre-screening entry's note in `lang` when a board's proposal wrote it, else as written."""
+    found = _PROPOSAL_NOTE.fullmatch(note.strip())
+    if found is None:
+        return note
+    tr = translator(lang)
+    return tr.gettext(
+        "Proposed by the tumour board %(board)s on %(day)s (case %(case)s)",
+        board=found.group("board"),
+        day=tr.day(found.group("day")) if found.group("day") else "—",
+        case=found.group("case"),
+    )
+
+
 def not_listed_said(p: dict[str, Any], lang: str) -> str:
     """Why a proposed trial could not be put on the pre-screening list (`note`: the pre-screening service's
     English message; `error`: its class, when stored): the message as written in English (its exact words),
@@ -196,5 +218,6 @@ def trail_csv_rows(events: list[dict[str, Any]], lang: str) -> list[dict[str, An
 
 
 __all__ = [
-    "TRAIL_COLUMNS", "event_said", "not_listed_said", "question_said", "reopen_said", "trail_csv_rows", "trail_rows",
+    "TRAIL_COLUMNS", "event_said", "not_listed_said", "question_said", "reopen_said", "screening_note_said",
+    "trail_csv_rows", "trail_rows",
 ]  # fmt: skip

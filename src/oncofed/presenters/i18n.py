@@ -284,6 +284,13 @@ def _board_question(context: Context, question: str | None) -> str:
 
 
 @pass_context
+def _screening_note(context: Context, note: str | None) -> str:
+    from oncofed.presenters.board_trail import screening_note_said
+
+    return screening_note_said(note or "", _context_translator(context).lang)
+
+
+@pass_context
 def _not_listed(context: Context, detail: str | None) -> str:
     from oncofed.presenters.board_trail import not_listed_said
 
@@ -312,6 +319,7 @@ def install_gettext(env: Environment) -> None:
     env.globals["reopen_reason"] = _reopen_reason  # a board case's re-opening in words (board_trail.py)
     env.globals["board_question"] = _board_question  # a board case's question (board_trail.py)
     env.globals["not_listed"] = _not_listed  # why a proposed trial could not be listed (board_trail.py)
+    env.globals["screening_note"] = _screening_note  # a pre-screening entry's note (board_trail.py)
     env.globals["num"] = _num
     env.globals["number"] = _num  # the same, for templates whose own macro is called num
     env.globals["day"] = _day

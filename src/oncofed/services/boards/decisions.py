@@ -333,7 +333,7 @@ def enter_screening(db: Database, actor: Actor, case_id: int, trial_id: str) -> 
                 created_at=utcnow(),
                 read_by=[],
                 emailed_to=[],
-                extra={"case_id": case_id},
+                extra={"case_id": case_id, "board": board_name, "referring": target == pcentre},
             )
             status = "referring_centre_told" if target == pcentre else "site_told"
             detail = f"notification sent to {target}"

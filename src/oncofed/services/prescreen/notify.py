@@ -142,6 +142,7 @@ def notifications_for(db: Database, actor: Actor, *, unread_only: bool = False) 
                     "message": r.message,
                     "kind": r.kind,
                     "referred_by": str((r.extra or {}).get("referred_by", "")),
+                    **_proposal(r),
                     "created_at": r.created_at.isoformat(timespec="seconds"),
                     "read": read,
                     "emailed": bool(r.emailed_to),
@@ -150,6 +151,23 @@ def notifications_for(db: Database, actor: Actor, *, unread_only: bool = False) 
             if len(out) >= 200:
                 break
         return out
+
+
+_BOARD = re.compile(r"The tumour board (?P<board>.+?) proposed trial ")
+
+
+def _proposal(row: NotificationRow) -> dict[str, Any]:
+    """A board's proposal (kind `board_proposal`): its case, board and whether the patient is the centre's
+    own (`referring`) or another centre's; read back from the message for rows stored without them."""
+    if row.kind != "board_proposal":
+        return {}
+    extra, message = row.extra or {}, row.message or ""
+    found = _BOARD.match(message)
+    return {
+        "case_id": extra.get("case_id"),
+        "board": str(extra.get("board") or (found.group("board") if found else "")),
+        "referring": bool(extra.get("referring", "one of your patients" in message)),
+    }
 
 
 def mark_read(db: Database, actor: Actor, notification_id: int) -> None:
