@@ -182,3 +182,23 @@ def test_a_trial_set_up_refused_for_a_closed_registry_status_is_said_in_french()
         fr["message"]
         == "selon le registre, cet essai est «\u202fterminé\u202f»\u00a0: il ne peut pas recruter dans un centre"
     )
+
+
+def test_the_command_line_entry_point_says_any_service_refusal_in_its_lang(
+    web_db: Database, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import sys
+
+    from oncofed.cli import main
+    from oncofed.store.models import PatientRow
+
+    monkeypatch.setenv("DATABASE_URL", str(web_db.engine.url))
+    with web_db.session() as s:
+        pid = s.scalar(select(PatientRow.id).where(PatientRow.centre_id == "curie").order_by(PatientRow.id))
+    args = ["patients", "correct", str(pid), "--kind", "ecog", "--value", "9", "--reason", "consultation"]
+    for lang, said_here in (("fr", "est hors limites"), ("en", "is out of range")):
+        monkeypatch.setattr(sys, "argv", ["oncofed", "--lang", lang, *args])
+        with pytest.raises(SystemExit) as done:
+            main()
+        assert done.value.code == 2
+        assert said_here in capsys.readouterr().err
