@@ -202,3 +202,16 @@ def test_the_command_line_entry_point_says_any_service_refusal_in_its_lang(
             main()
         assert done.value.code == 2
         assert said_here in capsys.readouterr().err
+
+
+def test_a_board_vocabulary_refusal_names_the_field_and_the_choices_in_words() -> None:
+    from oncofed.services.boards.vocabulary import check_codes
+
+    with pytest.raises(InputError) as err:
+        check_codes("specialties", [], "specialties", required=True)
+    fr = said(err.value, "fr")
+    assert fr["message"] == "la liste «\u202fspécialités présentes\u202f» est vide"
+    assert "Oncologie médicale\u202f; Radiothérapie" in fr["fix"] and "medical_oncology" not in fr["fix"]
+    assert (
+        err.value.message == "specialties: the specialties list is empty"
+    )  # the service's English as before

@@ -21,7 +21,8 @@ LABELLED = {
     "to_status": "st",
     "statuses": "st",
     "role": "role",
-    "registry_status": "wd_status",  # a registry status in words ("not yet recruiting"): its code's label
+    "registry_status": "wd_status",
+    "field": "err_field",  # the name of a form's field ("specialties" -> "spécialités présentes")  # a registry status in words ("not yet recruiting"): its code's label
 }
 
 
@@ -54,6 +55,11 @@ def _json(value: Any) -> Any:
 
 def _say(tr: Translator, template: str | tuple[str, str], params: dict[str, Any]) -> str:
     shown = {k: _param(tr, v, k) for k, v in params.items()}
+    group = params.get("vocabulary")
+    if group and isinstance(params.get("choices"), list):  # a board vocabulary's codes: said by their words
+        from oncofed.services.boards.vocabulary import label as board_label
+
+        shown["choices"] = _param(tr, [board_label(str(group), c, tr.lang) for c in params["choices"]])
     if isinstance(template, tuple):
         return tr.ngettext(template[0], template[1], int(params.get("num", 0)), **shown)
     return tr.gettext(template, **shown) if shown else tr.gettext(template)

@@ -175,6 +175,18 @@ LABELS: dict[str, dict[str, Message]] = {
         "female": N_("female"),
         "male": N_("male"),
     },
+    "err_field": {  # a form field named by a refusal (presenters/errors.py)
+        "name": N_("name"),
+        "coordinator": N_("coordinator"),
+        "member name": N_("member's name"),
+        "site": N_("tumour site"),
+        "specialty": N_("specialty"),
+        "specialties": N_("specialties present"),
+        "settings": N_("setting of care"),
+        "kind": N_("case kind"),
+        "criterion": N_("criterion"),
+        "note": N_("note"),
+    },
     "fact_attribute": {
         "class": N_("class"),
         "line": N_("line"),

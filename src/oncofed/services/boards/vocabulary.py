@@ -32,7 +32,7 @@ def check_code(group: str, code: str, field: str) -> str:
             field=field,
             fix=N_("use one of: %(choices)s"),
             code="boards.unknown_code",
-            params={"field": field, "code": code, "choices": list(codes(group))},
+            params={"field": field, "code": code, "choices": list(codes(group)), "vocabulary": group},
         )
     return code
 
@@ -46,7 +46,7 @@ def check_codes(group: str, values: list[str], field: str, *, required: bool) ->
             field=field,
             fix=N_("give at least one of: %(choices)s"),
             code="boards.empty_list",
-            params={"field": field.replace("_", " "), "choices": list(codes(group))},
+            params={"field": field.replace("_", " "), "choices": list(codes(group)), "vocabulary": group},
         )
     for v in out:
         check_code(group, v, field)
