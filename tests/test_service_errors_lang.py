@@ -215,3 +215,28 @@ def test_a_board_vocabulary_refusal_names_the_field_and_the_choices_in_words() -
     assert (
         err.value.message == "specialties: the specialties list is empty"
     )  # the service's English as before
+
+
+def test_an_expired_form_is_said_as_such_not_as_a_missing_role(web_db: Database) -> None:
+    import re
+
+    from fastapi.testclient import TestClient
+
+    from oncofed.services.accounts.users import DEMO_PASSWORD
+    from oncofed.web.app import create_app
+
+    board = _curie_board(web_db)
+    with TestClient(create_app(web_db)) as client:
+        token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text)
+        assert token is not None
+        data = {"username": "clin-curie", "password": DEMO_PASSWORD, "csrf_token": token.group(1)}
+        assert client.post("/login", data=data, follow_redirects=False).status_code == 303
+        stale = client.post(
+            f"/boards/{board}/meetings",
+            data={"scheduled_for": "2030-01-01T10:00", "csrf_token": "from-a-tab-left-open"},
+            headers={**PAGE_FR, "referer": f"http://testserver/boards/{board}"},
+        )
+    assert stale.status_code == 403
+    assert "Le formulaire a expiré" in stale.text and "rechargez la page" in stale.text
+    assert "Votre rôle" not in stale.text and 'id="error-login"' not in stale.text
+    assert f'href="/boards/{board}" id="error-back"' in stale.text

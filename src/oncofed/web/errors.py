@@ -56,6 +56,14 @@ TEXTS = {
     ),
 }
 KNOWN = set(TEXTS)
+# a form sent with a missing or stale CSRF token (web/auth.require_csrf: a tab left open across a new sign-in,
+# a server restart): a 403 that is no question of role, said as what it is
+EXPIRED = (
+    N_("The form expired"),
+    N_(
+        "The page was open too long, or you signed in again meanwhile: go back, reload the page and submit the form again."
+    ),
+)
 
 
 def came_from(request: Request) -> str:
@@ -111,13 +119,16 @@ def error_page(
     # in the user's words; bad input (422, 400, 409) and a coded error keep the message, which names what
     # was refused and the fix
     said_here = code in (400, 409, 422) or (coded and code == 404)
+    expired = code == 403 and message.startswith("CSRF token")
+    title_text, error_text = EXPIRED if expired else TEXTS[code]
     response = render(
         request,
         "error.html",
         status_code=status,
         code=code,
-        title_text=TEXTS[code][0],
-        error_text=TEXTS[code][1],
+        expired=expired,
+        title_text=title_text,
+        error_text=error_text,
         message=message if said_here else "",
         fix=None if _is_command_advice(fix) or not said_here else fix,
         help_text=help_text,
