@@ -10,8 +10,10 @@ measured on the labelled verdict sets, and the policy scored leave-one-set-out.
    false atoms, an exclusion's atoms; the `reading` of each violated line of `oncofed eval verdicts`):
    - right: on a one-criterion failure pair, the named criterion (the README's quote rule); on a pair
      with a trial of another disease (score 0: "not relevant", by construction of the sets), a line
-     reading the cancer type, for its cancer-type kind only (the patient's cancer is not the trial's:
-     that reading is true; what else the line reads earns nothing from it);
+     read as not met at the organ level, for that kind only (`cancer_organ`: the patient's cancer is
+     in another organ than the line's, `trust.reading_kind`; that reading is true there; a line read at
+     the subtype level, `cancer_type`, and what else the line reads earn nothing from it: a trial of
+     another disease says nothing about reading subtypes within the patient's own organ);
    - wrong: any violation on an eligible pair; on a failure pair, a violation of another criterion.
    Violations of other lines on off-topic pairs are not counted (their truth is not known), nor, for a
    patient excluded from every cohort of a trial, the lines of a cohort (which one is the patient's is
@@ -26,7 +28,7 @@ measured on the labelled verdict sets, and the policy scored leave-one-set-out.
 3. The table from all seven sets is written to `src/oncofed/resources/verdicts/trusted_violations.json`
    with its counts, sets, rule and commit (`--check`: compare with the file instead, exit 1 if the
    trusted kinds differ).
-4. Leave-one-set-out: for each set, the table from the five others, and the set scored with it beside
+4. Leave-one-set-out: for each set, the table from the six others, and the set scored with it beside
    the strict engine (the session-start policy): eligible kept, failures excluded with the named
    criterion, failures flagged (excluded, or the named criterion among those to check), balanced
    accuracy, off-topic pairs excluded, with 95 % bootstrap intervals over trials; the never-read folds
@@ -49,6 +51,7 @@ from typing import Any
 
 from benchmarks.bench_verdicts import DAY, VAR, bootstrap, ensure_corpus
 from benchmarks.report import ROOT
+from oncofed.matching.trust import ORGAN
 
 DATA = ROOT / "benchmarks" / "data"
 # the sets whose events count (a later set, e.g. verdicts-blind7, is the lead's held-out test: never read here)
@@ -134,7 +137,7 @@ def _events(run: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
             where = {"pair": key, "fold": -1 if e is None else e.get("fold", 0), "criterion": c,
                      "failing": None if e is None else e.get("failing_criterion")}  # fmt: skip
             if off_topic:
-                yield from ((x, "off_topic", where) for x in kinds if x.endswith(":cancer_type"))
+                yield from ((x, "off_topic", where) for x in kinds if x.endswith(f":{ORGAN}"))
                 continue
             right = e["label"] == "excluded" and _named(c, e.get("failing_criterion"))
             yield from ((x, "right" if right else "wrong", where) for x in kinds)
@@ -252,8 +255,9 @@ def write_table(table: dict[str, dict[str, Any]], sets: Sequence[str], path: Pat
         "measured by benchmarks/verdicts_trust.py on the engine without the policy; regenerate with: "
         + COMMAND,
         "rule": RULE,
-        "right": "the named criterion on a one-criterion failure pair; the cancer-type reading of a line "
-        "violated on an off-topic pair (a trial of another disease)",
+        "right": "the named criterion on a one-criterion failure pair; the organ-level cancer-type reading "
+        "(cancer_organ: the patient's cancer in another organ than the line's) of a line violated on an "
+        "off-topic pair (a trial of another disease)",
         "wrong": "any violation on an eligible pair; another criterion on a failure pair",
         "sets": list(sets),
         "day": DAY.isoformat(),
@@ -342,13 +346,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             rest = table_of(e for name in SETS if name != held for e in per_set[name])
             run = run_set(held, args.corpus, trusted_of(rest))
             s_items, p_items = items_of(strict[held]), items_of(run)
-            out += [f"Table from the five other sets: trusted {', '.join(trusted_of(rest)) or 'none'}.", "",
+            out += [f"Table from the six other sets: trusted {', '.join(trusted_of(rest)) or 'none'}.", "",
                     report(held, scores(s_items), scores(p_items)), ""]  # fmt: skip
             fold = NEVER_READ.get(held)
             if fold is not None:
                 pooled_strict += [i for i in s_items if i["fold"] == fold]
                 pooled_policy += [i for i in p_items if i["fold"] == fold]
-        out += [report("never-read folds pooled (fold 2 of the four blind sets)",
+        out += [report("never-read folds pooled (fold 2 of the five blind sets)",
                        scores(pooled_strict), scores(pooled_policy)), ""]  # fmt: skip
         shipped_runs = {name: run_set(name, args.corpus, trusted_of(table)) for name in SETS}
         out += ["## The shipped table (all seven sets: in-sample)", ""]

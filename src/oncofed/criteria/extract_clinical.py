@@ -37,6 +37,16 @@ _NON_MELANOMA = compile_i(
     r"\bnon-?\s?melanoma(?:tous)?\s+(?:skin\s+)?(?:cancers?|carcinomas?|malignanc\w+)|\bnon-?\s?melanoma(?:tous)?\s+skin\b"
 )
 _LYMPH_NODE = compile_i(r"lymph\s*node|lymphocyte")
+# a solid tumour of any organ named as one of a line's cancers ("... or any solid tumour"), not "non-solid"
+# "no other solid tumour", "history of a solid tumour", "without ... solid tumours": no alternative
+_NOT_ALTERNATIVE = compile_i(
+    r"(?:\b(?:no|not|nor|without|except|excluding|history\s+of|prior|previous|second|secondary|concurrent)\b"
+    r"[^,;:.()]*|(?<!\bor\s)(?<!\bany\s)\b(?:other|another)\s+)$"
+)
+_OR_NEXT = compile_i(r"\s*,?\s*(?:and/or|or)\s")
+_SOLID_ALTERNATIVE = compile_i(
+    r"(?<![-\w])(?<!non-)(?<!non\s)solid\s+(?:tumou?rs?|malignan\w+|cancers?|neoplasms?)\b"
+)
 
 
 # "metastatic colorectal, neuroendocrine, cholangiocarcinoma, melanoma, or breast malignancy": organ
@@ -131,6 +141,17 @@ def cancer_atoms(text: str) -> list[Atom]:
             for m in mentions
             if not (exc and m.start > exc.start()) and not (prior.start() <= m.start < prior.end() + 3)
         ]
+    # "diffuse gastric cancer, lobular breast cancer or CDH1-mutated solid tumour": the line also takes
+    # solid tumours (of any organ, often qualified by a marker no atom reads); its named cancers are
+    # then not the only way to meet it (atoms.cancer_type: unknown for a solid tumour of another kind)
+    solid = _SOLID_ALTERNATIVE.search(text) if mentions and not prior else None
+    or_solid = (
+        solid is not None
+        and not _NOT_ALTERNATIVE.search(text[max(0, solid.start() - 60) : solid.start()])
+        and (  # after a named cancer, or "solid tumour or <cancer>"
+            solid.start() > min(m.start for m in mentions) or bool(_OR_NEXT.match(text, solid.end()))
+        )
+    )
     if mentions:
         group = "cancer" if len(mentions) > 1 else None
         for m in mentions:
@@ -140,7 +161,9 @@ def cancer_atoms(text: str) -> list[Atom]:
                 continue
             if _GENE_AFTER.match(text, m.end):
                 continue  # "breast cancer 1 and breast cancer 2 (BRCA 1 or 2) mutations": the genes
-            attrs2 = {"group": group} if group else {}
+            attrs2: dict[str, object] = {"group": group} if group else {}
+            if or_solid:
+                attrs2["or_solid"] = True
             lineages = _LINEAGES.get(m.code)
             out.append(
                 _atom(

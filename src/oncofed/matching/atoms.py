@@ -9,18 +9,22 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from oncofed.criteria.oncotree import LIQUID_MAIN_TYPES
 from oncofed.criteria.vocab import find_drugs, medication_classes, oncotree_name
 from oncofed.domain import Atom, Fact
+from oncofed.matching import trust
 from oncofed.matching.facts import PatientView, as_float, converted, fact_date, parse_stage, within
 from oncofed.matching.numeric import compare, compare_range, lab_threshold, record_uln, threshold_words
 from oncofed.matching.outcomes import tri_of
 from oncofed.matching.vocab import (
+    another_organ,
     class_alternatives,
     drug_classes,
     generic_names_of,
     has_oncotree_hierarchy,
     norm_text,
     oncotree_is_within,
+    oncotree_tissue,
 )
 
 __all__ = ["AtomResult", "compare", "compare_range", "unknown"]
@@ -144,6 +148,12 @@ def cancer_type(atom: Atom, v: PatientView, day: date) -> AtomResult:
             other = str(f.attributes.get("cancer") or "")
             if other and oncotree_is_within(other, codes):
                 return AtomResult(True, f"history of {_cancer_name(other)} recorded", f)
+    if not holds and atom.attributes.get("or_solid") and solid_tumour(code):
+        return unknown(  # the line also takes solid tumours: whether this one qualifies is not read
+            f"whether the line's solid tumours include {_cancer_name(code)}",
+            f"primary cancer {_cancer_name(code)} is not a {wanted}; the line also takes solid tumours",
+            fact,
+        )
     relation = "is a" if holds else "is not a"
     if holds and code.upper() in {c.upper() for c in codes}:  # the same diagnosis: say it once
         words = f"primary cancer {_cancer_name(code)}{how}"
@@ -158,6 +168,19 @@ def cancer_type(atom: Atom, v: PatientView, day: date) -> AtomResult:
     if holds:  # "primary cancer Breast Invasive Ductal Carcinoma (IDC), a form of Invasive Breast Carcinoma"
         return AtomResult(True, f"primary cancer {_cancer_name(code)}, a form of {wanted}{how}", fact)
     return AtomResult(holds, f"primary cancer {_cancer_name(code)} {relation} {wanted}{how}", fact)
+
+
+def solid_tumour(code: str) -> bool:
+    """Whether a cancer is a solid tumour: in an organ of the tree, not the lymphoid or myeloid one."""
+    tissue = oncotree_tissue(code)
+    return tissue is not None and tissue not in LIQUID_MAIN_TYPES
+
+
+def other_organ(atom: Atom, v: PatientView) -> bool:
+    """Whether the patient's cancer is in another organ than every cancer a cancer-type atom names (the
+    decision policy's organ question, `trust.reading_kind`); False for any other atom."""
+    codes = trust.organ_codes(atom)
+    return bool(codes) and another_organ(v.primary_cancer()[0], codes)
 
 
 # words of a diagnosis that name its histology (criteria/extract_clinical.py HISTOLOGY_WORDS)

@@ -35,6 +35,7 @@ from oncofed.matching.outcomes import (
     outcome_code,
     statement,
 )
+from oncofed.matching.trust import ORGAN
 from oncofed.matching.weight import exercise, weight_loss
 
 __all__ = [
@@ -137,7 +138,11 @@ def evaluate_criterion(
     holds = statement(plan, tri, and_tri, or_tri)
     cond = int(condition_value(plan.condition, tri, and_tri)) if plan.condition else None
     raw = outcome_code(plan, int(holds), cond)
-    code = decided(plan, raw, tri, cond)
+
+    def organ(atom: Atom) -> bool:
+        return A.other_organ(atom, view)
+
+    code = decided(plan, raw, tri, organ, cond)
     evidence = [_evidence(a, result(a), "statement", view) for a in criterion.atoms]
     for a in criterion.atoms:
         evidence += [_evidence(c, result(c), "atom_condition", view) for c in a.condition]
@@ -145,13 +150,15 @@ def evaluate_criterion(
     when = " and ".join(f"“{c.text}”" for c in criterion.condition if c.text)
     text, checks = sentence(plan.inclusion, code, evidence, plan.investigator, f"if {when}" if when else "")
     held_back = raw == VIOLATED and code != VIOLATED
+    reading = culprits(plan, tri, organ) if raw == VIOLATED else ()
     if held_back:  # the decision policy (matching/trust.py): read as violated, of a kind that may not exclude
         found, _ = sentence(plan.inclusion, VIOLATED, evidence, plan.investigator, "")
-        text, checks = held_sentence(plan, found), (f"confirm the reading: {found.rstrip('. ')}",)
+        text, checks = held_sentence(plan, found, reading), (f"confirm the reading: {found.rstrip('. ')}",)
     elif (plan.guarded or plan.capped) and code != VIOLATED and _unguarded(plan, result, cond) == VIOLATED:
         found, _ = sentence(plan.inclusion, VIOLATED, evidence, plan.investigator, "")
         text, checks = guarded_sentence(plan, found)
-    reading = culprits(plan, tri) if raw == VIOLATED else ()
+    elif code == VIOLATED and f"{plan.origin}:{ORGAN}" in reading:
+        text = f"{OTHER_ORGAN}: {text.rstrip('. ')}."
     return CriterionOutcome(
         criterion, OUTCOMES[code], tuple(evidence), text, checks, plan.investigator, held_back, reading
     )
@@ -192,11 +199,22 @@ def guarded_sentence(plan: Plan, found: str) -> tuple[str, tuple[str, ...]]:
     )
 
 
-def held_sentence(plan: Plan, found: str) -> str:
+# what a cancer type read at the organ level (trust.ORGAN) or within the patient's organ says
+OTHER_ORGAN = "Another organ than the line's cancer"
+SAME_ORGAN = (
+    "The patient's cancer is in an organ the line names: "
+    "whether it is the subtype, histology or setting the line asks for is to check."
+)
+
+
+def held_sentence(plan: Plan, found: str, reading: Sequence[str] = ()) -> str:
     """Why a criterion read as violated is "unknown": its kind of reading may not exclude on its own
-    (matching/trust.py), the evidence kept (sentence shapes listed in presenters/engine_text.py)."""
+    (matching/trust.py), the evidence kept (sentence shapes listed in presenters/engine_text.py). An
+    inclusion's cancer type read within the patient's own organ says so (the subtype is to check)."""
     found = found.rstrip(". ")
     read = "Read as not met" if plan.inclusion else "Read as applying"
+    if plan.inclusion and f"{plan.origin}:cancer_type" in reading:
+        return f"{read}: {found}. {SAME_ORGAN}"
     return f"{read}: {found}. This kind of reading excludes no patient on its own: check it."
 
 
@@ -217,7 +235,8 @@ def quick_outcome(plan: Plan, view: PatientView, day: date, cache: dict[int, Ato
 
     holds = statement(plan, tri, and_tri, or_tri)
     cond = int(condition_value(plan.condition, tri, and_tri)) if plan.condition else None
-    return decided(plan, outcome_code(plan, int(holds), cond), tri, cond)
+    code = outcome_code(plan, int(holds), cond)
+    return decided(plan, code, tri, lambda atom: A.other_organ(atom, view), cond)
 
 
 def quick_tri(atom: Atom, view: PatientView, day: date, cache: dict[int, AtomResult]) -> int:

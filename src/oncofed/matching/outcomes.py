@@ -17,7 +17,9 @@ that violates it is of a kind (its origin crossed with an atom kind: "inclusion:
 table measured on labelled data; otherwise it is UNDECIDED, "read as not met: check it". The test is
 the statement again with every untrusted atom of it read as UNKNOWN (`policy_holds`): still violated
 means a trusted reading suffices (an inclusion's false trusted atom; an exclusion all of whose atoms
-are trusted and true). One function for Python ints and numpy columns, like the rest of this module.
+are trusted and true). An inclusion's cancer type is read per patient as the organ question or the
+subtype question (`trust.reading_kind`, `vocab.another_organ`: the caller's `other_organ(atom)`).
+One function for Python ints and numpy columns, like the rest of this module.
 Trial verdict codes: EXCLUDED 0 · UNSURE 1 (`unknown`) · ELIGIBLE 2 · NOT_EVALUATED 3.
 """
 
@@ -223,43 +225,70 @@ def outcome_code(plan: Plan, holds: int, condition: int | None = None, guard: bo
 
 
 def policy_holds(
-    plan: Plan, value: Callable[[Atom], Any], and_: Callable[[Any, Any], Any], or_: Callable[[Any, Any], Any]
+    plan: Plan,
+    value: Callable[[Atom], Any],
+    other_organ: Callable[[Atom], Any],
+    and_: Callable[[Any, Any], Any],
+    or_: Callable[[Any, Any], Any],
 ) -> Any:
     """The statement with every atom whose kind of reading is not trusted read as UNKNOWN (None: the
     strict policy, nothing held back). Only ever moves values toward UNKNOWN: violated here means
-    violated on trusted readings alone."""
+    violated on trusted readings alone. An inclusion's cancer type is two kinds of reading
+    (`trust.reading_kind`): `other_organ(atom)` (a bool, or a bool column) says, per patient, whether
+    the patient's cancer is in another organ than the atom's cancers (`cancer_organ`) or not
+    (`cancer_type`: the subtype within the organ)."""
     table = trust.policy()
     if table is None:
         return None
     origin, ids = plan.origin, plan.statement_ids
 
     def clamped(atom: Atom) -> Any:
-        if id(atom) in ids and f"{origin}:{trust.atom_kind(atom)}" not in table:
-            return UNKNOWN
-        return value(atom)
+        if id(atom) not in ids:
+            return value(atom)
+        kind = f"{origin}:{trust.atom_kind(atom)}"
+        if plan.inclusion and trust.organ_codes(atom):
+            organ = f"{origin}:{trust.ORGAN}" in table
+            if organ != (kind in table):  # one of the two questions trusted: which one is this patient's
+                outside = other_organ(atom)
+                keep = outside if organ else np.logical_not(outside)
+                if isinstance(keep, np.ndarray):
+                    return np.where(keep, value(atom), UNKNOWN).astype(np.int8)
+                return value(atom) if keep else UNKNOWN
+            return value(atom) if organ else UNKNOWN
+        return UNKNOWN if kind not in table else value(atom)
 
     return statement(plan, clamped, and_, or_)
 
 
-def decided(plan: Plan, code: int, value: Callable[[Atom], Any], condition: int | None = None) -> int:
+def decided(
+    plan: Plan,
+    code: int,
+    value: Callable[[Atom], Any],
+    other_organ: Callable[[Atom], Any],
+    condition: int | None = None,
+) -> int:
     """One patient's outcome after the decision policy: a violation no trusted reading makes is
     UNDECIDED (read as not met: check it)."""
     if code != VIOLATED:
         return code
-    trusted_holds = policy_holds(plan, value, and_tri, or_tri)
+    trusted_holds = policy_holds(plan, value, other_organ, and_tri, or_tri)
     if trusted_holds is None or outcome_code(plan, int(trusted_holds), condition) == VIOLATED:
         return code
     return UNDECIDED
 
 
 def decided_column(
-    plan: Plan, codes: np.ndarray, value: Callable[[Atom], Any], condition: np.ndarray | None = None
+    plan: Plan,
+    codes: np.ndarray,
+    value: Callable[[Atom], Any],
+    other_organ: Callable[[Atom], Any],
+    condition: np.ndarray | None = None,
 ) -> np.ndarray:
     """`decided` over a column of patients (the same statement on numpy columns)."""
     violated = codes == VIOLATED
     if not violated.any():
         return codes
-    trusted_holds = policy_holds(plan, value, np.minimum, np.maximum)
+    trusted_holds = policy_holds(plan, value, other_organ, np.minimum, np.maximum)
     if trusted_holds is None:
         return codes
     again = outcome_column(
@@ -277,18 +306,22 @@ def outcome_column(plan: Plan, holds: np.ndarray, condition: np.ndarray | None =
     return codes
 
 
-def culprits(plan: Plan, value: Callable[[Atom], int]) -> tuple[str, ...]:
+def culprits(
+    plan: Plan, value: Callable[[Atom], int], other_organ: Callable[[Atom], bool]
+) -> tuple[str, ...]:
     """The kinds of reading ("inclusion:ecog") that make one patient's criterion violated: an
-    inclusion's false atoms (and the atoms of a false OR group), an exclusion's atoms (all true)."""
+    inclusion's false atoms (and the atoms of a false OR group; a cancer type in another organ than
+    the patient's is `cancer_organ`, `trust.reading_kind`), an exclusion's atoms (all true)."""
     origin = plan.origin
     if plan.inclusion:
         atoms = [a for a in plan.plain if _term(a, value, and_tri, or_tri, False, True) == FALSE]
         for group in plan.groups:
             if all(_term(a, value, and_tri, or_tri, True, True) == FALSE for a in group):
                 atoms.extend(group)
+        kinds = {f"{origin}:{trust.reading_kind(a, bool(other_organ(a)))}" for a in atoms}
     else:
-        atoms = [*plan.plain, *(a for g in plan.groups for a in g)]
-    return tuple(sorted({f"{origin}:{trust.atom_kind(a)}" for a in atoms}))
+        kinds = {f"{origin}:{trust.atom_kind(a)}" for g in ([*plan.plain], *plan.groups) for a in g}
+    return tuple(sorted(kinds))
 
 
 # --- cohorts and the trial verdict ----------------------------------------------------------------

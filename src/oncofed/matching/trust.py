@@ -9,6 +9,14 @@ inclusion is violated by a trusted reading when one of its false atoms is truste
 it false); an exclusion when all its atoms are (all are needed). Kinds never measured are not trusted.
 How: `outcomes.policy_holds`.
 
+One atom kind is read as two questions, decided per patient at run time from the trial's codes and the
+patient's cancer alone (`reading_kind`): an inclusion's cancer type read as not met is
+`cancer_organ` when the patient's cancer is in another organ (OncoTree tissue) than every cancer the
+atom names ("the patient's cancer is not the trial's disease at all": lung cancer against a breast
+cancer trial, a solid tumour against a lymphoma line), and `cancer_type` when it is in the same organ
+(subtype, histology, setting within the organ: "is this breast cancer the lobular one?"). The two are
+counted and trusted apart: a trial of another disease says nothing about reading subtypes.
+
 The table (`resources/verdicts/trusted_violations.json`) is data, measured by
 `benchmarks/verdicts_trust.py` on the labelled verdict sets (how often a violation of each kind was
 right and wrong) with the rule written in it; nothing here is chosen by hand. `policy()` is the
@@ -38,11 +46,29 @@ def origin(criterion: Criterion) -> str:
     return "inclusion" if criterion.section is Section.INCLUSION else "exclusion"
 
 
+ORGAN = "cancer_organ"  # a cancer type read as not met at the organ level (see the module doc)
+
+
 def atom_kind(atom: Atom) -> str:
     """An atom's kind as the policy counts it ("history of a cancer" is read apart from the primary)."""
     if atom.kind == "cancer_type" and atom.historical:
         return "cancer_type_history"
     return atom.kind
+
+
+def organ_codes(atom: Atom) -> tuple[str, ...]:
+    """The OncoTree codes of an atom whose reading splits into organ and subtype (a positive, current
+    cancer type: not negated, not a history), upper case; () for any other atom."""
+    if atom.kind != "cancer_type" or atom.historical or atom.negated:
+        return ()
+    raw = atom.value if atom.value is not None else atom.code
+    return tuple(str(c).upper() for c in (raw if isinstance(raw, (list, tuple, set)) else [raw]) if c)
+
+
+def reading_kind(atom: Atom, other_organ: bool) -> str:
+    """The atom's kind of reading for one patient: `cancer_organ` for a cancer type whose codes are all
+    in another organ than the patient's cancer (`other_organ`, `matching.vocab.another_organ`)."""
+    return ORGAN if other_organ and organ_codes(atom) else atom_kind(atom)
 
 
 @functools.cache

@@ -61,7 +61,7 @@ from oncofed.matching.outcomes import (
     outcome_column,
     statement,
 )
-from oncofed.matching.vocab import marker_key
+from oncofed.matching.vocab import another_organ, marker_key
 
 # atom truth values (matching/outcomes.py): FALSE 0, PRESUMED_FALSE 1, UNKNOWN 2, PRESUMED_TRUE 3, TRUE 4
 FALSE, PRESUMED_FALSE, UNKNOWN, PRESUMED_TRUE, TRUE = (np.int8(k) for k in range(5))
@@ -560,9 +560,21 @@ def criterion_readings(criterion: Criterion, batch: PatientBatch) -> tuple[np.nd
             np.asarray(condition_value(plan.condition, value, np.minimum), dtype=np.int8), (n,)
         )
     codes = outcome_column(plan, holds, cond)
-    shown = decided_column(plan, codes, value, cond)
+
+    def organ(atom: Atom) -> np.ndarray:
+        return organ_column(atom, batch)
+
+    shown = decided_column(plan, codes, value, organ, cond)
     with trust.reading():
-        return shown, decided_column(plan, codes, value, cond)
+        return shown, decided_column(plan, codes, value, organ, cond)
+
+
+def organ_column(atom: Atom, batch: PatientBatch) -> np.ndarray:
+    """`atoms.other_organ` over the batch (bool column), decided once per distinct cancer code."""
+    codes = trust.organ_codes(atom)
+    if not codes or len(batch) == 0:
+        return np.zeros(len(batch), dtype=bool)
+    return batch.by_value(batch.cancer, lambda k, _i: np.int8(another_organ(k, codes))).astype(bool)
 
 
 @dataclass

@@ -67,6 +67,23 @@ def oncotree_is_within(patient_code: str, criterion_codes: tuple[str, ...]) -> b
     return False
 
 
+def oncotree_tissue(code: str) -> str | None:
+    """The organ (OncoTree tissue: the level under the root) of a code; None when not in the tree."""
+    line = oncotree_lineage(code)
+    return line[-2] if len(line) >= 2 and line[-1] == oncotree.ROOT else None
+
+
+def another_organ(patient_code: str | None, criterion_codes: tuple[str, ...]) -> bool:
+    """Whether the patient's cancer is in another organ (OncoTree tissue) than each of `criterion_codes`:
+    a breast cancer against "NSCLC or SCLC", a solid tumour against "lymphoma" (the lymphoid and
+    myeloid tissues are the haematological cancers). False when a code is not in the tree (nothing said)."""
+    if not patient_code or not criterion_codes:
+        return False
+    mine = oncotree_tissue(patient_code)
+    theirs = {oncotree_tissue(c) for c in criterion_codes}
+    return mine is not None and None not in theirs and mine not in theirs
+
+
 def has_oncotree_hierarchy() -> bool:
     return bool(oncotree_parents())
 

@@ -55,6 +55,15 @@ SHAPES_MORE: tuple[str, ...] = (
     N_("prior systemic therapy?"),
     N_("prior %(label)s for %(setting)s?"),
     N_("%(treatment_phrase)s, given in the %(setting)s setting, not the %(other_setting)s one"),
+    # matching/evaluate.py (session 9): an inclusion's cancer type read at the organ level or within the organ
+    N_("Another organ than the line's cancer: %(found_list)s."),
+    # matching/atoms.py (session 9): a line that also takes solid tumours ("... or a CDH1-mutated solid tumour")
+    N_("the line also takes solid tumours"),
+    N_("whether the line's solid tumours include %(cancer)s"),
+    N_(
+        "Read as not met: %(found_list)s. The patient's cancer is in an organ the line names: "
+        "whether it is the subtype, histology or setting the line asks for is to check."
+    ),
 )
 LIST_SEPARATOR = NP_("list separator", "; ")  # French: a narrow no-break space before the semicolon
 
