@@ -240,3 +240,35 @@ def test_an_expired_form_is_said_as_such_not_as_a_missing_role(web_db: Database)
     assert "Le formulaire a expiré" in stale.text and "rechargez la page" in stale.text
     assert "Votre rôle" not in stale.text and 'id="error-login"' not in stale.text
     assert f'href="/boards/{board}" id="error-back"' in stale.text
+
+
+def test_a_refused_decision_keeps_what_the_clinician_wrote_on_the_case_page(
+    web_db: Database, client_as
+) -> None:  # type: ignore[no-untyped-def]
+    from oncofed.store.models_boards import CaseRow
+
+    with web_db.session() as s:
+        case = s.scalars(
+            select(CaseRow)
+            .join(BoardRow, BoardRow.id == CaseRow.board_id)
+            .where(BoardRow.centre_id == "curie", CaseRow.status == "signed", CaseRow.n_candidates > 0)
+            .order_by(CaseRow.id.desc())
+        ).first()
+        # a decided case whose record is not signed yet (the decision can still change): this copy's own
+        case.status, case.signed_at, case.signed_by, case.record_sha256 = "decided", None, "", ""
+        case_id, trial = case.id, case.candidates[0]["trial_id"]
+    client = client_as(web_db, CLIN)
+    proposal = "Chimiothérapie adjuvante puis radiothérapie ; revoir en RCP après 3 cycles."
+    refused = client.post(
+        f"/boards/cases/{case_id}/decision",
+        data={"proposal": proposal, "settings": ["systemic"], "specialties": [], f"p_{trial}": "no",
+              f"r_{trial}": "patient_choice", f"n_{trial}": "souhaite réfléchir"},
+        headers=PAGE_FR,
+    )  # fmt: skip
+    assert refused.status_code == 422
+    page = refused.text
+    assert 'id="refusal"' in page and "spécialités présentes" in page and "est vide" in page
+    assert proposal.replace("'", "&#39;") in page  # the proposal as written, not lost
+    assert 'value="systemic" checked' in page and f'name="p_{trial}" value="no" checked' in page
+    assert 'value="souhaite réfléchir"' in page
+    assert 'id="decision-form"' in page  # the form itself, ready to be sent again

@@ -16,6 +16,7 @@ from oncofed.errors import InputError, NotFound, OncofedError
 from oncofed.presenters.board_trail import trail_rows
 from oncofed.presenters.boards import card_lists, labels, record_context, record_pdf, record_title
 from oncofed.presenters.documents import render_document
+from oncofed.presenters.errors import said, sentence
 from oncofed.presenters.i18n import Translator, translator
 from oncofed.services.boards.boards import board_detail, create_meeting, list_boards, meeting_detail
 from oncofed.services.boards.cards import freeze_meeting
@@ -171,6 +172,7 @@ def _choices(form: Any, case: dict[str, Any]) -> list[TrialChoice]:
 async def decision_form(request: Request, case_id: RowId, db: Db, actor: BoardUser, lang: Lang) -> Response:
     form = await request.form()
     back = f"/boards/cases/{case_id}"
+    case: dict[str, Any] | None = None
     try:
         case = await run_in_threadpool(case_detail, db, actor, case_id, lang=lang)
         version = str(form.get("version", ""))
@@ -187,7 +189,19 @@ async def decision_form(request: Request, case_id: RowId, db: Db, actor: BoardUs
             )
         )
     except OncofedError as exc:
-        return _refused(request, exc, back)
+        if case is None or isinstance(exc, NotFound) or not case.get("can_decide"):
+            return _refused(request, exc, back)
+        # the case page again, with what was refused above the form and what the clinician entered kept
+        # (a proposal written in full was lost when the refusal was a page of its own)
+        words = said(exc, lang)
+        case["events"] = trail_rows(case["events"], lang)
+        posted = {k: str(v) for k, v in form.items() if k != "csrf_token"}
+        posted["settings"], posted["specialties"] = form.getlist("settings"), form.getlist("specialties")  # type: ignore[assignment]
+        return render(
+            request, "board_case.html", status_code=getattr(exc, "status", None) or 422, actor=actor,
+            case=case, lab=labels(lang), card_lists=card_lists, message="", posted=posted,
+            refusal={"message": sentence(words["message"]), "fix": sentence(words["fix"])},
+        )  # fmt: skip
     return _back(back, translator(lang).gettext("Saved."))
 
 
