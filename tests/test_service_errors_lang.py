@@ -272,3 +272,14 @@ def test_a_refused_decision_keeps_what_the_clinician_wrote_on_the_case_page(
     assert 'value="systemic" checked' in page and f'name="p_{trial}" value="no" checked' in page
     assert 'value="souhaite réfléchir"' in page
     assert 'id="decision-form"' in page  # the form itself, ready to be sent again
+
+
+def test_a_patient_search_the_store_cannot_read_says_why_in_french(web_db: Database, client_as) -> None:  # type: ignore[no-untyped-def]
+    client = client_as(web_db, CLIN)
+    page = client.get("/patients?cancer=zzqx", headers=PAGE_FR)
+    assert page.status_code == 422
+    assert (
+        "zzqx\u202f» n&#39;est ni un code ni un nom OncoTree" in page.text and "Par exemple BRCA" in page.text
+    )
+    api = client.get("/api/patients?stage=Z9", headers=FR)
+    assert api.status_code == 422 and api.json()["code"] == "patients.stage"

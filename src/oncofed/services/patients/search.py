@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from oncofed.criteria import oncotree
 from oncofed.domain import Actor
 from oncofed.domain.patient import whole_years
-from oncofed.errors import InputError, NotFound
+from oncofed.errors import N_, InputError, NotFound
 from oncofed.ingest.patients.common import patient_id as store_patient_id
 from oncofed.store.db import Database
 from oncofed.store.models import CentreRow, PatientRow
@@ -66,9 +66,11 @@ def cancer_codes(text: str) -> list[str]:
             code = oncotree.code_by_name()[names[0]]
     if code is None:
         raise InputError(
-            f"{text!r} is not an OncoTree code or name",
+            N_("'%(text)s' is not an OncoTree code or name"),
             field="cancer",
-            fix="e.g. BRCA, NSCLC, 'Breast', 'Non-Small Cell Lung Cancer'",
+            fix=N_("for example BRCA, NSCLC, 'Breast', 'Non-Small Cell Lung Cancer'"),
+            code="patients.cancer",
+            params={"text": text},
         )
     return oncotree.subtree(code)
 
@@ -76,7 +78,13 @@ def cancer_codes(text: str) -> list[str]:
 def stage_values(text: str) -> list[str]:
     group = text.strip().upper().removeprefix("STAGE").strip()
     if not STAGE_RE.match(group):
-        raise InputError(f"{text!r} is not a stage group", field="stage", fix="e.g. IV, IIIB, II")
+        raise InputError(
+            N_("'%(text)s' is not a stage group"),
+            field="stage",
+            fix=N_("for example IV, IIIB, II"),
+            code="patients.stage",
+            params={"text": text},
+        )
     if len(group) > 1 and group[-1] in "ABC" or group[-1].isdigit():
         return [group]
     return [group, *(group + s for s in ("A", "B", "C", "A1", "A2", "B1", "B2", "C1", "C2"))]
@@ -138,9 +146,11 @@ def resolve_patient_id(db: Database, actor: Actor, given: str, session: Session 
         return given  # the repository reports "not found" itself (and audits refused reads)
     if len(found) > 1:
         raise InputError(
-            f"{given!r} is the original id of patients in several centres: {', '.join(sorted(found))}",
+            N_("'%(text)s' is the original id of patients in several centres: %(centres)s"),
             field="patient_id",
-            fix="give the store id (centre-id)",
+            fix=N_("give the store id (centre-id)"),
+            code="patients.ambiguous_id",
+            params={"text": given, "centres": sorted(found)},
         )
     return found[0]
 
@@ -148,13 +158,24 @@ def resolve_patient_id(db: Database, actor: Actor, given: str, session: Session 
 def search_patients(db: Database, actor: Actor, query: PatientQuery) -> dict[str, Any]:
     """One page of the patients matching `query`, in the caller's scope; the total too."""
     if not 1 <= query.size <= MAX_SIZE:
-        raise InputError(f"page size {query.size}", field="size", fix=f"between 1 and {MAX_SIZE}")
+        raise InputError(
+            N_("page size %(size)s"),
+            field="size",
+            fix=N_("between 1 and %(limit)s"),
+            code="patients.page_size",
+            params={"size": query.size, "limit": MAX_SIZE},
+        )
     with db.session() as s:
         repo = SearchablePatients(s, actor)
         stmt = repo.scoped(select(PatientRow.id, PatientRow.facts))
         if query.centre:
             if not actor.may_read_patients_of(query.centre):
-                raise NotFound(f"no centre {query.centre!r} in your scope", fix="choose one of your centres")
+                raise NotFound(
+                    N_("no centre %(centre)s in your scope"),
+                    fix=N_("choose one of your centres"),
+                    code="patients.centre_out_of_scope",
+                    params={"centre": query.centre},
+                )
             stmt = stmt.where(PatientRow.centre_id == query.centre)
         if query.q.strip():
             text = query.q.strip()

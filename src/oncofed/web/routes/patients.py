@@ -102,12 +102,14 @@ def patients_page(
     from urllib.parse import urlencode
 
     from oncofed.errors import InputError
+    from oncofed.presenters.errors import said, sentence
 
     error = None
     try:
         data = _list(db, actor, page, size, query)
     except InputError as exc:
-        error, data = exc, {"total": 0, "page": 1, "size": size, "patients": []}
+        error, data = said(exc, request.state.lang), {"total": 0, "page": 1, "size": size, "patients": []}
+        error["message"], error["fix"] = sentence(error["message"]), sentence(error["fix"])
     pages = max(1, -(-data["total"] // size))
     params = {k: v for k, v in vars(query).items() if v and k not in ("page", "size")}
 
