@@ -283,3 +283,12 @@ def test_a_patient_search_the_store_cannot_read_says_why_in_french(web_db: Datab
     )
     api = client.get("/api/patients?stage=Z9", headers=FR)
     assert api.status_code == 422 and api.json()["code"] == "patients.stage"
+
+
+def test_a_pre_screening_list_query_it_cannot_read_is_said_in_french() -> None:
+    from oncofed.services.prescreen.paging import ListQuery
+
+    with pytest.raises(InputError) as err:
+        ListQuery(tab="nope").checked()
+    assert err.value.code == "prescreen.tab" and "no tab 'nope'" in err.value.message
+    assert said(err.value, "fr")["message"] == "aucun onglet «\u202fnope\u202f»"

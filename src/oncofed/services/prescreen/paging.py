@@ -19,7 +19,7 @@ from typing import Any, cast
 from sqlalchemy import Select, case, func, select
 
 from oncofed.domain import Actor
-from oncofed.errors import InputError
+from oncofed.errors import N_, InputError
 from oncofed.services.prescreen.access import (
     PrescreenPatients,
     check_centre,
@@ -63,11 +63,29 @@ class ListQuery:
 
     def checked(self) -> ListQuery:
         if self.tab not in TABS:
-            raise InputError(f"no tab {self.tab!r}", field="tab", fix="one of " + ", ".join(TABS))
+            raise InputError(
+                N_("no tab '%(text)s'"),
+                field="tab",
+                fix=N_("use one of: %(choices)s"),
+                code="prescreen.tab",
+                params={"text": self.tab, "choices": list(TABS)},
+            )
         if self.sort not in SORTS:
-            raise InputError(f"cannot sort by {self.sort!r}", field="sort", fix="one of " + ", ".join(SORTS))
+            raise InputError(
+                N_("cannot sort by '%(text)s'"),
+                field="sort",
+                fix=N_("use one of: %(choices)s"),
+                code="prescreen.sort",
+                params={"text": self.sort, "choices": list(SORTS)},
+            )
         if not 1 <= self.size <= MAX_SIZE:
-            raise InputError(f"page size {self.size}", field="size", fix=f"between 1 and {MAX_SIZE}")
+            raise InputError(
+                N_("page size %(size)s"),
+                field="size",
+                fix=N_("between 1 and %(limit)s"),
+                code="prescreen.page_size",
+                params={"size": self.size, "limit": MAX_SIZE},
+            )
         return self
 
 
