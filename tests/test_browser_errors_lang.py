@@ -74,3 +74,18 @@ def test_a_case_trail_reads_one_event_at_a_time_on_a_phone(curie, page: Any) -> 
     assert page.locator("#trail thead").evaluate("el => getComputedStyle(el).display") == "none"
     page.locator("#trail").scroll_into_view_if_needed()
     shot(page, "board-case-trail-phone-fr.png")
+
+
+def test_the_correction_form_lays_one_field_per_line_on_a_phone(curie, page: Any) -> None:  # type: ignore[no-untyped-def]
+    base, _, _ = curie
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{base}/patients/curie-000001?lang=fr#corrections")
+    boxes = [
+        page.locator(selector).bounding_box()
+        for selector in ("#fact-code", "#fact-value", "#fact-unit", "#fact-when", "#fact-reason")
+    ]
+    tops = [b["y"] for b in boxes if b]
+    assert len(tops) == 5 and tops == sorted(tops) and len(set(tops)) == 5, "one field per line"
+    assert all(b and b["x"] + b["width"] <= 390 for b in boxes), "the fields fit the phone's width"
+    page.locator("#corrections").scroll_into_view_if_needed()
+    shot(page, "patient-correction-phone-fr.png", full_page=False)
