@@ -20,7 +20,10 @@ property-tested against ConText itself), because most criteria carry none and bu
 otherwise dominate (200 trials/s target); the pipeline's import-time objects are frozen out of the GC.
 In the Docs, a sentence's final "." (a TERMINATE modifier that ends nothing there) is written as a space
 (`_without_final_dot`) and ConText's `token.sent` is answered from the sentences set here
-(`_hook_sentences`); both property-tested against ConText and spaCy on the text as written.
+(`_hook_sentences`); both property-tested against ConText and spaCy on the text as written. The rule
+matches come from medspaCy's matcher, and the graph (scopes, which modifier reaches which target) is
+computed on token indices by `context_graph`, medspaCy's algorithm without its objects, whenever the
+rules use only what it reads (else medspaCy's component runs); tests/test_criteria_context_graph.py.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from oncofed.criteria import context_graph
 from oncofed.criteria.caseless import Caseless, compile_i, lowered
 from oncofed.criteria.fast_regex import compile_fast
 from oncofed.resources import resource_path
@@ -337,27 +341,22 @@ def may_have_modifier(
     return loose_hit and any(case in low for case in specials)
 
 
-def _read(span: Any, base: int = 0, modifiers: Sequence[Any] | None = None) -> Context:
-    """The Context of a target `span`; `modifiers`: its `span._.modifiers`, when the caller has them."""
-    if span is None:
-        return NO_CONTEXT
-    if modifiers is None:
-        modifiers = span._.modifiers
+@functools.cache
+def _native() -> bool:
+    """Whether ConText's graph is computed by `context_graph` (the rules use only what it reads)."""
+    return context_graph.supported(pipeline().get_pipe("medspacy_context"))
+
+
+def _read_matches(doc: Any, base: int, found: Sequence[tuple[Any, int, int]]) -> Context:
+    """The Context of a target modified by `found` (rule, start token, end token), `_read`'s answer."""
     triggers = []
-    flags = {
-        "NEGATED_EXISTENCE": False,
-        "HISTORICAL": False,
-        "HYPOTHETICAL": False,
-        "POSSIBLE_EXISTENCE": False,
-        "FAMILY": False,
-    }
-    for mod in modifiers:
-        if mod.category in flags:
-            flags[mod.category] = True
-        s, e = mod.modifier_span
-        triggers.append(
-            (mod.category, span.doc[s].idx - base, span.doc[e - 1].idx + len(span.doc[e - 1]) - base)
-        )
+    flags = dict.fromkeys(_FLAGS, False)
+    for rule, s, e in found:
+        category = rule.category
+        if category in flags:
+            flags[category] = True
+        last = doc[e - 1]
+        triggers.append((category, doc[s].idx - base, last.idx + len(last) - base))
     return Context(
         negated=flags["NEGATED_EXISTENCE"],
         historical=flags["HISTORICAL"],
@@ -366,6 +365,19 @@ def _read(span: Any, base: int = 0, modifiers: Sequence[Any] | None = None) -> C
         family=flags["FAMILY"],
         triggers=tuple(triggers),
     )
+
+
+_FLAGS = ("NEGATED_EXISTENCE", "HISTORICAL", "HYPOTHETICAL", "POSSIBLE_EXISTENCE", "FAMILY")
+
+
+def _read(span: Any, base: int = 0, modifiers: Sequence[Any] | None = None) -> Context:
+    """The Context of a target `span` from medspaCy's `ConTextModifier`s (its `span._.modifiers` unless
+    given): `_read_matches`'s answer."""
+    if span is None:
+        return NO_CONTEXT
+    if modifiers is None:
+        modifiers = span._.modifiers
+    return _read_matches(span.doc, base, [(mod.rule, *mod.modifier_span) for mod in modifiers])
 
 
 @functools.cache
@@ -467,6 +479,9 @@ def modifiers_many(items: Iterable[tuple[str, Sequence[tuple[int, int]]]]) -> li
 
     nlp = pipeline()
     ctx = nlp.get_pipe("medspacy_context")
+    native = _native()
+    matcher = ctx._ConText__matcher  # medspaCy's rule matcher (the component's own, private name)
+    rule_map, strings = matcher.rule_map, nlp.vocab.strings
     for chunk_start in range(0, len(todo), CHUNK):
         chunk = todo[chunk_start : chunk_start + CHUNK]
         offsets = []
@@ -478,11 +493,7 @@ def modifiers_many(items: Iterable[tuple[str, Sequence[tuple[int, int]]]]) -> li
             parts.append(text)
             pos += len(text) + 2
         doc = nlp.make_doc("\n\n".join(parts))
-        if len(doc):
-            # a sentence per text: its first token (the one at its offset, if any; token 0 always)
-            # starts one. ConText reads sentences only through `token.sent`, answered by the hook, so
-            # the Doc's SENT_START flags are not written (tests/test_context_sentences.py)
-            _hook_sentences(doc, _first_tokens(doc.to_array(IDX).tolist(), offsets))
+        firsts = _first_tokens(doc.to_array(IDX).tolist(), offsets) if len(doc) else [0]
         targets_of = []
         group = []
         for i, base in zip(chunk, offsets, strict=True):
@@ -493,19 +504,29 @@ def modifiers_many(items: Iterable[tuple[str, Sequence[tuple[int, int]]]]) -> li
                 if span is not None:
                     group.append(span)
             targets_of.append((i, base, targets))
-        doc.spans[GROUP] = group
-        ctx(doc)
-        # each target's modifiers read from ConText's graph (the edges medspaCy adds to `span._.modifiers`,
-        # keyed like spaCy's extension data by the span's characters, in the same order), not through
-        # spaCy's `span._` (an object and two look-ups a target)
+        # each target's modifiers, as medspaCy adds them to `span._.modifiers` (keyed like spaCy's extension
+        # data by the span's characters, in the order of its graph's edges)
         modifiers_of: dict[tuple[int, int], list[Any]] = {}
-        for target, modifier in doc._.context_graph.edges:
-            modifiers_of.setdefault((target.start_char, target.end_char), []).append(modifier)
+        if native:  # the graph on token indices (`context_graph`), the matches from medspaCy's matcher
+            matches = [(rule_map[strings[m]], s, e) for m, s, e in matcher(doc)]
+            found_edges = context_graph.edges(matches, firsts, len(doc), [(t.start, t.end) for t in group])
+            for t, m in found_edges:
+                target = group[t]
+                modifiers_of.setdefault((target.start_char, target.end_char), []).append(matches[m])
+        else:  # medspaCy's component; a sentence per text, ConText reading it through `token.sent`
+            if len(doc):
+                _hook_sentences(doc, firsts)
+            doc.spans[GROUP] = group
+            ctx(doc)
+            for target, modifier in doc._.context_graph.edges:
+                modifiers_of.setdefault((target.start_char, target.end_char), []).append(
+                    (modifier.rule, *modifier.modifier_span)
+                )
         for i, base, targets in targets_of:
             answer = out[i]  # NO_CONTEXT each: a target without modifiers (or span) reads as NO_CONTEXT
             for k, t in enumerate(targets):
                 if t is not None and (found := modifiers_of.get((t.start_char, t.end_char))):
-                    answer[k] = _read(t, base, found)
+                    answer[k] = _read_matches(doc, base, found)
             if len(_MEMO) < MEMO_SIZE:
                 _MEMO[(items[i][0], tuple(items[i][1]))] = tuple(out[i])
     return out
