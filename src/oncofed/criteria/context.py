@@ -343,8 +343,13 @@ def may_have_modifier(
 
 @functools.cache
 def _native() -> bool:
-    """Whether ConText's graph is computed by `context_graph` (the rules use only what it reads)."""
-    return context_graph.supported(pipeline().get_pipe("medspacy_context"))
+    """Whether ConText's graph is computed by `context_graph`: the rules use only what it reads, and the
+    component holds its rule matcher where medspaCy 1.3 keeps it (`_MATCHER`)."""
+    ctx = pipeline().get_pipe("medspacy_context")
+    return hasattr(ctx, _MATCHER) and context_graph.supported(ctx)
+
+
+_MATCHER = "_ConText__matcher"  # medspaCy's `ConText.__matcher` (private: its rules' MedspacyMatcher)
 
 
 def _read_matches(doc: Any, base: int, found: Sequence[tuple[Any, int, int]]) -> Context:
@@ -480,8 +485,9 @@ def modifiers_many(items: Iterable[tuple[str, Sequence[tuple[int, int]]]]) -> li
     nlp = pipeline()
     ctx = nlp.get_pipe("medspacy_context")
     native = _native()
-    matcher = ctx._ConText__matcher  # medspaCy's rule matcher (the component's own, private name)
-    rule_map, strings = matcher.rule_map, nlp.vocab.strings
+    matcher: Any = getattr(ctx, _MATCHER, None)
+    rule_map: Any = matcher.rule_map if native else {}
+    strings: Any = nlp.vocab.strings
     for chunk_start in range(0, len(todo), CHUNK):
         chunk = todo[chunk_start : chunk_start + CHUNK]
         offsets = []
