@@ -89,3 +89,20 @@ def test_the_correction_form_lays_one_field_per_line_on_a_phone(curie, page: Any
     assert all(b and b["x"] + b["width"] <= 390 for b in boxes), "the fields fit the phone's width"
     page.locator("#corrections").scroll_into_view_if_needed()
     shot(page, "patient-correction-phone-fr.png", full_page=False)
+
+
+def test_a_meeting_agenda_reads_one_case_at_a_time_on_a_phone(curie, page: Any) -> None:  # type: ignore[no-untyped-def]
+    base, board, _ = curie
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{base}/boards/{board}?lang=fr")
+    meeting = page.locator("#meetings tbody a").first.get_attribute("href")
+    assert meeting and meeting.startswith("/boards/meetings/")
+    page.goto(f"{base}{meeting}?lang=fr")
+    row = page.locator("#agenda tbody tr").first
+    status = row.locator("td").nth(4)
+    box = status.bounding_box()
+    # the status and the candidate trials are on the phone's screen, each after its column's name
+    assert box is not None and box["x"] + box["width"] <= 390
+    before = status.evaluate("el => getComputedStyle(el, '::before').content")
+    assert "Statut" in before
+    shot(page, "board-agenda-phone-fr.png")
