@@ -106,3 +106,15 @@ def test_a_meeting_agenda_reads_one_case_at_a_time_on_a_phone(curie, page: Any) 
     before = status.evaluate("el => getComputedStyle(el, '::before').content")
     assert "Statut" in before
     shot(page, "board-agenda-phone-fr.png")
+
+
+def test_a_patient_board_discussions_fit_a_phone(curie, page: Any) -> None:  # type: ignore[no-untyped-def]
+    base, _, case = curie
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{base}/boards/cases/{case}?lang=fr")
+    patient = page.locator("h1").inner_text().split("·")[-1].strip()
+    page.goto(f"{base}/patients/{patient}?lang=fr")
+    status = page.locator("#patient-boards-table tbody tr").first.locator("td").nth(4)
+    box = status.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= 390, "the status is on the phone's screen"
+    assert "Statut" in status.evaluate("el => getComputedStyle(el, '::before').content")
