@@ -63,7 +63,12 @@ _RATIONALE = compile_i(
 )
 # "permitted ... only after a documented discussion": a step before the permission, no restriction of who
 _PROHIBIT = compile_i(
-    r"\bnot\s+(?:be\s+)?(?:allowed|permitted|acceptable|eligible)\b|\bonly\b(?!\s+(?:after|following|upon)\b)"
+    r"\bnot\s+(?:be\s+)?(?:allowed|permitted|acceptable|eligible)\b"
+    # "only" restricts whom a permission is for, except where it says the disease's extent: "skin lesions as
+    # (the) only site of disease are allowed", "bone-only disease is permitted"
+    r"|(?<!\bthe\s)(?<!\bas\s)(?<!\bbe\s)\bonly\b(?!\s+(?:after|following|upon|sites?|lesions?|"
+    r"(?:measurable\s+|evaluable\s+|target\s+)?(?:sites?|lesions?|disease|evidence|manifestations?|location)"
+    r"|(?:measurable|evaluable|target)\b)\b)(?![\s-]+(?:disease|metasta\w*)\b)"
 )
 _DEFINITION = compile_i(r"^\W*(?:note\s*:\s*)?[\w+/(),.' -]{1,60}?\s+(?:is|are)\s+defined\s+(?:as|by)\b")
 _SENTENCE = re.compile(r"[^.;]+(?:[.;]|$)")
@@ -623,6 +628,13 @@ _OPTION_BEFORE = compile_i(
     r"|\b(?:will|to)\s+(?:\w+\s+)?(?:receive|undergo|be\s+treated\s+with|start)\s+(?:[\w-]+\s+){0,5}$"
     r"|\b(?:patients?|participants?|subjects?|who\s+(?:are|is))\s+(?:requiring|require[sd]?|needing|in\s+need\s+of|"
     r"scheduled\s+for|planned\s+for|awaiting)\s+(?:[\w-]+\s+){0,2}$"
+    # "not amenable to curative surgery and/or radiation", "who refuse additional radiation", "for whom the
+    # physician would not prescribe radiation": a therapy the patient could be given or declines, no history
+    r"|\bamenable\s+to\s+(?:[\w/,-]+\s+){0,5}$"
+    r"|\b(?:refus(?:e[sd]?|ing|al\s+(?:of|to))|declin(?:e[sd]?|ing)|opt(?:s|ed)?\s+out\s+of)\s+"
+    r"(?:to\s+(?:receive|undergo|have|start)\s+)?(?:[\w-]+\s+){0,3}$"
+    r"|\b(?:would|will|could|can|may|should|might)\s+(?:not\s+)?(?:prescribe|recommend|offer|propose)\s+"
+    r"(?:[\w-]+\s+){0,3}$"
 )
 # "no contraindication to adjuvant chemotherapy", "contradiction for AIs, LHRHa, chemotherapy": the therapy
 # is one the patient could be given, no part of the history (the investigator judges it)
@@ -630,19 +642,30 @@ _CONTRA_BEFORE = compile_i(
     r"\bcontra-?(?:indications?|dictions?)\s+(?:for|to|of|against)\s+(?:[\w-]+[\s,/]+){0,8}$"
 )
 _OPTION_AFTER = compile_i(
-    r"^[\w\s/()-]{0,30}?\b(?:is|are|be|being)\s+(?:(?:currently|not|potentially)\s+)?(?:available|indicated|planned|"
-    r"offered|recommended|appropriate|contraindicated|an?\s+option)\b"
+    # "capecitabine is clinically appropriate", "chemotherapy is not considered to be indicated"
+    r"^[\w\s/()-]{0,30}?\b(?:is|are|be|being)\s+(?:(?:currently|not|potentially|considered|deemed|judged|thought|"
+    r"clinically|medically|still|no\s+longer|also|otherwise)\s+){0,3}(?:to\s+be\s+)?(?:available|indicated|planned|"
+    r"offered|recommended|appropriate|suitable|contraindicated|an?\s+option)\b"
 )
 
 
-_FOR_CANCER = compile_i(r"\bfor\s+(?:their|the|this|his|her)?\s*(?:current|present|primary|underlying)?\s*$")
+_FOR_CANCER = compile_i(
+    r"\bfor\s+(?:their|the|this|his|her)?\s*(?:current|present|primary|underlying)?\s*"
+    # "chemotherapy for metastatic breast cancer", "for locally advanced or metastatic NSCLC": the setting
+    # words before the cancer the therapy was given for
+    r"(?:(?:metastatic|advanced|locally\s+advanced|recurrent|relapsed|unresectable|inoperable|early|"
+    r"early[\s-]stage)\s+(?:(?:and/)?or\s+|,\s*)?){0,3}$"
+)
+
+
+_TARGETING = {"prior_therapy", "prior_lines"}  # "2 prior lines for metastatic breast cancer" too
 
 
 def therapy_targets(atoms: list[Atom], text: str) -> list[Atom]:
     """ "No prior chemotherapy ... for their current breast cancer": the cancer names the therapy's
     target (`attributes["target"]` of the therapy atoms), no requirement of its own (negated by the
     "no", it would exclude every breast cancer patient)."""
-    if not any(a.kind == "prior_therapy" for a in atoms):
+    if not any(a.kind in _TARGETING for a in atoms):
         return atoms
     targets = [
         a
@@ -655,7 +678,7 @@ def therapy_targets(atoms: list[Atom], text: str) -> list[Atom]:
         return atoms
     target = [{"kind": t.kind, "code": t.code, "operator": t.operator, "value": t.value} for t in targets]
     return [
-        replace(a, attributes={**a.attributes, "target": target}) if a.kind == "prior_therapy" else a
+        replace(a, attributes={**a.attributes, "target": target}) if a.kind in _TARGETING else a
         for a in atoms
         if a not in targets
     ]

@@ -365,10 +365,12 @@ _SETTINGS = [
     ("adjuvant", r"(?<!neo)(?<!neo-)adjuvant"),
     ("neoadjuvant", r"neo-?adjuvant|pre-?operative\s+(?:systemic\s+)?(?:therapy|chemotherapy|treatment)"),
     ("maintenance", r"maintenance"),
+    # "therapy for advanced disease", "in the advanced setting": the setting of a therapy (criteria/logic.py)
+    ("advanced", r"(?<=for\s)advanced(?=\s+(?:[a-z-]+\s+){0,2}?(?:disease|setting|stage|cancer|carcinoma|tumou?rs?|malignanc\w+)\b)|(?<=the\s)advanced(?=\s+(?:disease\s+)?setting\b)"),
 ]  # fmt: skip
 _SETTING_RES = [(code, compile_i(rf"\b(?:{p})\b")) for code, p in _SETTINGS]
 _SETTING_GATES = {
-    "locally_advanced": ("locally",), "metastatic": ("metasta", "stage", "distant"), "unresectable": ("resect", "operable", "amenable", "candidate"),
+    "locally_advanced": ("locally",), "advanced": ("advanced",), "metastatic": ("metasta", "stage", "distant"), "unresectable": ("resect", "operable", "amenable", "candidate"),
     "recurrent": ("recur",), "refractory": ("refractory", "resistant", "progress"), "relapsed": ("relapse",),
     "newly_diagnosed": ("newly", "new diagnosis", "de novo"), "first_line": ("first", "1st", "front"),
     "adjuvant": ("adjuvant",), "neoadjuvant": ("adjuvant", "operative"), "maintenance": ("maintenance",),

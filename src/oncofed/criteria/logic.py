@@ -24,6 +24,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from oncofed.criteria.caseless import compile_i
+from oncofed.criteria.therapy_examples import therapy_examples
 from oncofed.domain.criteria import Atom
 
 _INCIDENTAL = {"consent", "investigator_judgement"}
@@ -397,7 +398,8 @@ def relate(atoms: list[Atom], text: str) -> list[Atom]:
     from oncofed.criteria.conditions import conditions
 
     atoms = examples_of_generic(_drop_head_nouns(drop_incidental(anchors(atoms), text), text), text)
-    atoms = conditions(or_groups(examples_as_alternatives(therapy_settings(atoms, text), text), text), text)
+    atoms = therapy_examples(examples_as_alternatives(therapy_settings(atoms, text), text), text)
+    atoms = conditions(or_groups(atoms, text), text)
     return qualified_alternatives(any_of_the_following(atoms, text))
 
 

@@ -43,15 +43,17 @@ from oncofed.criteria.requirements import (
 )
 from oncofed.criteria.restated import restated_lines
 from oncofed.criteria.segment import Segment, segment
+from oncofed.criteria.serology import serology_tests
 from oncofed.criteria.structure import organise
 from oncofed.criteria.treated_cancer import treated_cancers
 from oncofed.criteria.washout import washout_headings, washout_windows
 from oncofed.criteria.weight import exercise_atoms, weight_loss_atoms
 from oncofed.domain.criteria import Atom, Criterion, Section
 
+# criteria-14: options, washout windows, tests to be done, examples of a class (twelfth pass)
 # criteria-13: a trial's own ER / PR positivity threshold, therapy targets, restated lines (eleventh pass)
 # criteria-12: wrapped lines, stated exclusions, contradicted common exclusions (criteria-11: guards, 4th pass)
-PARSER_VERSION = "criteria-13"
+PARSER_VERSION = "criteria-14"
 MAX_INPUT_CHARS = 2_000_000  # beyond this the text is cut (reported in ParseResult.warnings)
 
 # Atom kinds whose truth depends on context (negation / history / hypothesis); numeric thresholds do not.
@@ -202,7 +204,13 @@ def extract_atoms(text: str, heading: str | None = None) -> list[Atom]:
     if "allerg" in low or "sensitiv" in low:
         atoms = allergen_named(atoms)
     atoms = not_the_patient_s(atoms, text)
-    if "wash" in low or "since" in low or "from" in low or (heading and "wash" in heading.lower()):
+    if (
+        "wash" in low
+        or "since" in low
+        or "from" in low
+        or ("requir" in low or "need" in low or "mandat" in low)
+        or (heading and "wash" in heading.lower())
+    ):
         atoms = washout_windows(atoms, text, heading)
     if len(atoms) < 2:  # nothing to merge
         return with_window(atoms, text)
@@ -349,7 +357,7 @@ def _criteria_of(segments: Sequence[Segment]) -> list[Criterion]:
         for s, atoms in zip(segments, found, strict=True)
     ]
     organised = organise(criteria, [s.cohort_hint for s in segments], [s.continues for s in segments])
-    return restated_lines(treated_cancers(positivity_cutoffs(organised)))
+    return restated_lines(treated_cancers(positivity_cutoffs(serology_tests(organised))))
 
 
 def criterion(

@@ -36,7 +36,23 @@ _DEFINES = (
 )
 # another marker between the status word and the number: its threshold, not the receptor's ("ER positive and
 # HER2 negative (IHC 0-1+), Ki-67 >= 20 %")
-_OTHER_MARKER = compile_i(r"\b(?:her-?2|ki-?67|pd-?l1|tps|cps|egfr|alk|ros1|brca\w*|psa|ca-?125|ar)\b")
+_OTHER_MARKER = compile_i(
+    r"\b(?:her-?2|ki-?67|pd-?l1|tps|cps|egfr|alk|ros1|brca\w*|psa|ca-?125|ar|androgen\s+receptors?|"
+    r"sstr\d?|somatostatin\s+receptors?|folate\s+receptor\w*|fr-?alpha|trop-?2|nectin-?4|cldn\s*18(?:\.2)?|claudin)\b"
+)
+# the marker a definition is about, named just before its status word ("AR positivity defined as > 0 %",
+# "androgen receptor (AR)-positive if >= 10 %"): another marker's, not the receptor's
+_ABOUT = compile_i(r"(?P<m>\b[\w().+-]+(?:\s+[\w().+-]+){0,2})[\s-]*$")
+_RECEPTOR = compile_i(r"\b(?:er|pr|pgr|hr|hormone|hormonal|o?estrogen|progesterone)\b")
+
+
+def _about_other(text: str, start: int) -> bool:
+    """Whether the words just before a status word name another marker than ER / PR."""
+    m = _ABOUT.search(text[max(0, start - 40) : start])
+    said = m.group("m") if m else ""
+    return bool(_OTHER_MARKER.search(said)) and not _RECEPTOR.search(said)
+
+
 _POSITIVE = compile_i(
     rf"\bpositiv(?:e|ity){_DEFINES}(?:(?P<least>{_LEAST})\s*(?P<n1>{_NUMBER})|(?P<more>{_MORE})\s*(?P<n2>{_NUMBER})"
     rf"|(?P<n3>{_NUMBER}){_OR_MORE})"
@@ -55,12 +71,11 @@ def _percent(m: re.Match[str]) -> float:
 def cutoff(text: str) -> tuple[str, float] | None:
     """Where the line says ER / PR positivity begins: (">=", 1.0) for "positive if at least 1 %"."""
     for m in _POSITIVE.finditer(text):
-        if not _OTHER_MARKER.search(m.group(0)):
+        if not _OTHER_MARKER.search(m.group(0)) and not _about_other(text, m.start()):
             return (">" if m.group("more") else ">=", _percent(m))
     for m in _NEGATIVE.finditer(text):
-        if not _OTHER_MARKER.search(
-            m.group(0)
-        ):  # negative below n: positive from n; up to n: positive above it
+        if not _OTHER_MARKER.search(m.group(0)) and not _about_other(text, m.start()):
+            # negative below n: positive from n; up to n: positive above it
             return (">" if m.group("most") or m.group("n3") else ">=", _percent(m))
     return None
 

@@ -28,6 +28,12 @@ _IN_LINE = compile_i(
     rf"|(?:\bat\s+least|\bmore\s+than|\bover|\bless\s+than|\bwithin|[≥>≤<]=?)\s*(?P<n3>{NUM})[\s-]*"
     rf"(?P<u3>{TIME_UNIT})\s+(?:(?:have|has|must|elapsed|passed|since|from|after)\s+){{0,3}}?(?:since|from|after)\s+"
     r"(?:the\s+|their\s+)?(?:last|prior|previous|any|completion|end|final|stopping|discontinuation)\b"
+    # "PD-1 inhibitors only require a 14 day window", "hormone therapy needs a washout window of 2 weeks": a
+    # window the therapy requires is a washout
+    rf"|\b(?:requir\w*|need\w*|mandat\w*)\s+(?:only\s+)?(?:an?\s+|the\s+)?{_AT_LEAST}(?:of\s+)?(?P<n4>{NUM})[\s-]*"
+    rf"(?P<u4>{TIME_UNIT})\s+(?:wash[\s-]?out\s+)?(?:window|interval|gap|period|break)\b"
+    rf"|\b(?:requir\w*|need\w*|mandat\w*)\s+(?:only\s+)?(?:an?\s+|the\s+)?(?:wash[\s-]?out\s+)?(?:window|interval|gap|break)"
+    rf"\s+{_AT_LEAST}(?:of\s+)?{_AT_LEAST}(?P<n5>{NUM})[\s-]*(?P<u5>{TIME_UNIT})\b"
 )
 # an item under a washout heading: "Chemotherapy: 21 days", "Radiation - 2 weeks"
 _ITEM = compile_i(rf"^[^:;.]{{2,80}}?(?::|\s-)\s*{_AT_LEAST}(?P<n>{NUM})[\s-]*(?P<u>{TIME_UNIT})\b")
@@ -45,9 +51,8 @@ def washout_windows(atoms: list[Atom], text: str, heading: str | None = None) ->
     days = None
     m = _IN_LINE.search(text)
     if m:
-        days = _days(
-            m.group("n") or m.group("n2") or m.group("n3"), m.group("u") or m.group("u2") or m.group("u3")
-        )
+        n = next((m.group(g) for g in ("n", "n2", "n3", "n4", "n5") if m.group(g)), None)
+        days = _days(n, next((m.group(g) for g in ("u", "u2", "u3", "u4", "u5") if m.group(g)), None))
     elif heading and "wash" in heading.lower():
         item = _ITEM.match(text)
         days = _days(item.group("n"), item.group("u")) if item else None
