@@ -301,3 +301,17 @@ def test_lines_for_a_cancer_name_it_as_their_target() -> None:
     )[1:]
     assert [a.kind for a in c.atoms if a.kind == "cancer_type"] == []
     assert [a.kind for a in c.atoms if a.kind == "prior_lines"] == ["prior_lines"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Chemotherapy (other than low-dose, e.g. weekly methotrexate) within 3 weeks, or surgery within 4 weeks",
+        "Endocrine therapy (e.g. tamoxifen) stopped less than 2 weeks ago; major surgery in the last month",
+        "Radiotherapy (excluding palliative, for example a single fraction to bone) within 14 days or surgery",
+    ],
+)
+def test_examples_in_parentheses_end_with_them(text: str) -> None:
+    (c,) = parse("Adults", text)[1:]
+    surgery = [a for a in c.atoms if a.kind == "prior_therapy" and a.code == "surgery"]
+    assert surgery and not str(surgery[0].attributes.get("group") or "").startswith("examples"), c.atoms

@@ -46,6 +46,22 @@ def _head(atoms: list[Atom], cue_start: int, text: str) -> Atom | None:
     return head if head.span and _GAP.match(text[head.span[1] : cue_start]) else None
 
 
+def _closing(text: str, start: int) -> int:
+    """Where the parenthesis holding `start` closes ("surgery (excluding minor procedures, e.g. a port)
+    or radiotherapy": the examples end with it); the text's end when `start` is in none."""
+    depth = text.count("(", 0, start) - text.count(")", 0, start)
+    if depth <= 0:
+        return len(text)
+    for i in range(start, len(text)):
+        if text[i] == "(":
+            depth += 1
+        elif text[i] == ")":
+            depth -= 1
+            if depth == 0:
+                return i
+    return len(text)
+
+
 def therapy_examples(atoms: list[Atom], text: str) -> list[Atom]:
     """The atoms, each therapy named as an example of a class before it one alternative of the class,
     in its setting."""
@@ -57,7 +73,7 @@ def therapy_examples(atoms: list[Atom], text: str) -> list[Atom]:
         if head is None:
             continue
         stop = _STOP.search(text, m.end())
-        end = stop.start() if stop else len(text)
+        end = min(stop.start() if stop else len(text), _closing(text, m.start()))
         for a in atoms:
             if a is not head and a.kind in _THERAPY and a.span and m.end() <= a.span[0] < end:
                 joined.setdefault(id(a), head)
