@@ -18,7 +18,9 @@ evaluator and the fast ranking path:
    turn a permission into a restriction;
 8. the setting and the cancer a therapy was given for: "therapy for advanced disease", "in the advanced
    setting", "chemotherapy for metastatic breast cancer", "2 prior lines for locally advanced or metastatic
-   breast cancer" (the cancer is the therapy's target, the setting words the therapy's setting)."""
+   breast cancer" (the cancer is the therapy's target, the setting words the therapy's setting);
+9. a cumulative dose limit ("doxorubicin > 240 mg/m2, epirubicin or idarubicin > 500 mg/m2"): each drug of
+   the list is an alternative, and a record of the drug without its dose does not say the limit was reached."""
 
 from __future__ import annotations
 
@@ -315,3 +317,28 @@ def test_examples_in_parentheses_end_with_them(text: str) -> None:
     (c,) = parse("Adults", text)[1:]
     surgery = [a for a in c.atoms if a.kind == "prior_therapy" and a.code == "surgery"]
     assert surgery and not str(surgery[0].attributes.get("group") or "").startswith("examples"), c.atoms
+
+
+# 9. a cumulative dose limit ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Prior doxorubicin > 300 mg/m2, epirubicin or idarubicin > 600 mg/m2",
+        "Cumulative exposure: daunorubicin above 400 mg/m², or epirubicin greater than 720 mg/m2",
+        "Previous epirubicin (Farmorubicin®) in excess of 540 mg/m2 or doxorubicin > 250 mg/m2",
+        "Prior treatment with doxorubicin >= 360 mg/m2 or mitoxantrone",
+        "Anthracyclines: epirubicin exceeding 900 mg/m2, or doxorubicin more than 450 mg/m2",
+    ],
+)
+def test_a_cumulative_dose_limit_is_no_mere_exposure(text: str) -> None:
+    (c,) = parse("Adults", text)[1:]
+    epirubicin = patient(course("epirubicin", "anthracycline", "2024-05-01", setting="adjuvant"), name="epi")
+    doxorubicin = patient(course("doxorubicin", "anthracycline", "2024-05-01"), name="dox")
+    none = patient(course("paclitaxel", "taxane", "2024-05-01"), name="taxane")
+    exposed = epirubicin if "epirubicin" in text.lower() else doxorubicin
+    # the drug without its dose: to check, never "applies" (a low dose is no exclusion)
+    assert outcome(c, exposed) is Outcome.UNKNOWN
+    assert outcome(c, none) is Outcome.SATISFIED
+    same_everywhere([c], [exposed, none])

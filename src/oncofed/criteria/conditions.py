@@ -761,6 +761,7 @@ def therapy_qualifiers(atoms: list[Atom], text: str) -> list[Atom]:
                 )  # the mention itself: "whole brain radiotherapy", "WBRT"
                 or _radiotherapy_extent(a, text)
                 or _EVENT_ON.search(text[max(0, a.span[0] - 60) : a.span[0]])
+                or _DOSE_AFTER.match(text[a.span[1] : a.span[1] + 90])
             )
             if m and not _OTHER_RT_BEFORE.search(text[max(0, a.span[0] - 60) : a.span[0]]):
                 q = re.sub(r"\s+", " ", m.group("q").lower().replace("-", " "))
@@ -786,6 +787,12 @@ _RT_EXTENT_AFTER = compile_i(
 _EVENT_ON = compile_i(
     r"\b(?P<q>(?:[\w-]+\s+){0,2}(?:decrease|decline|drop|intolerance|cardiotoxicity|reaction))\s+"
     r"(?:on|during|while\s+on|while\s+receiving|with|to)\s+(?:(?:a|an|the|prior|previous|earlier)\s+){0,2}$"
+)
+# a cumulative dose ("doxorubicin > 240 mg/m2", "epirubicin or liposomal doxorubicin (brand) > 480 mg/m²",
+# "cisplatin cumulative dose above 300 mg/m2"): a record of the drug alone does not say it reached it
+_DOSE_AFTER = compile_i(
+    r"^[^.;\d<>≤≥]{0,60}?(?P<q>(?:cumulative\s+(?:dose\s+)?)?(?:[>≥]=?|more\s+than|greater\s+than|above|over|"
+    r"exceeding|in\s+excess\s+of)\s*\d+(?:[.,]\d+)?\s*mg\s*/\s*m(?:2|²))"
 )
 _RT_CODES = frozenset({"radiotherapy", "radiation", "radiation therapy"})
 

@@ -159,6 +159,11 @@ _OR_OTHER = compile_i(
     r"^\s*,?\s*(?:and/)?or\s+(?:with\s+|to\s+)?(?:any\s+)?other\s+(?:[^\s;.,]+\s+){0,8}[^\s;.,]*$"
 )
 _OR_END = compile_i(r"\s(?:or|and/or)\s*$")
+_DOSE_GAP = compile_i(
+    r"^\s*(?:\([^()]{0,40}\)\s*)?(?:[>≥]=?|more\s+than|greater\s+than|above|over|exceeding|in\s+excess\s+of)\s*"
+    r"\d+(?:[.,]\d+)?\s*"
+    r"(?:mg|g|c?gy)(?:\s*/\s*(?:m2|m²|kg))?(?=[\s,;)]|$)"
+)
 _OR_WORD = compile_i(r"\bor\b|/")
 _OR_AHEAD = compile_i(r"^[^.;:]*?,?\s*(?:and/)?or\b")
 
@@ -170,6 +175,8 @@ def _linked(text: str, a: tuple[int, int], b: tuple[int, int], has_or: bool) -> 
     gap = text[a[1] : b[0]]
     if gap[:1] in ("®", "™", ")"):  # "megestrol acetate (MEGACE®), dronabinol (MARINOL®), or ...": a brand
         gap = gap.lstrip("®™").removeprefix(")")  # name in parentheses closes, the list goes on
+    # "doxorubicin > 240 mg/m2, epirubicin or ...": each drug's dose limit, the list goes on
+    gap = _DOSE_GAP.sub("", gap, count=1)
     if _OR_GAP.match(gap) or _OR_OTHER.match(gap) or (has_or and _COMMA_GAP.match(gap)):
         return "or"
     return "compound" if gap.strip(" -") == "" else None
