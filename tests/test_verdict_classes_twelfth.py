@@ -20,7 +20,9 @@ evaluator and the fast ranking path:
    setting", "chemotherapy for metastatic breast cancer", "2 prior lines for locally advanced or metastatic
    breast cancer" (the cancer is the therapy's target, the setting words the therapy's setting);
 9. a cumulative dose limit ("doxorubicin > 240 mg/m2, epirubicin or idarubicin > 500 mg/m2"): each drug of
-   the list is an alternative, and a record of the drug without its dose does not say the limit was reached."""
+   the list is an alternative, and a record of the drug without its dose does not say the limit was reached;
+10. DNA-damage-response drug classes (ATR, WEE1, CHK1 inhibitors) and "drugs targeting immune checkpoints"
+   are read as classes (resources/vocab/drug_classes.tsv, drugs.tsv), in criteria and in notes."""
 
 from __future__ import annotations
 
@@ -342,3 +344,34 @@ def test_a_cumulative_dose_limit_is_no_mere_exposure(text: str) -> None:
     assert outcome(c, exposed) is Outcome.UNKNOWN
     assert outcome(c, none) is Outcome.SATISFIED
     same_everywhere([c], [exposed, none])
+
+
+# 10. drug classes the vocabulary lacked ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "drug", "klass"),
+    [
+        ("Prior exposure to an ATR inhibitor", "ceralasertib", "ATR inhibitor"),
+        ("Previous treatment with any WEE1 inhibitor", "adavosertib", "WEE1 inhibitor"),
+        ("Prior CHK1 inhibitor therapy", "prexasertib", "CHK1 inhibitor"),
+        ("Prior ATR kinase inhibitors, e.g. berzosertib", "elimusertib", "ATR inhibitor"),
+        ("Prior therapy with an antibody targeting immune checkpoints", "nivolumab", "anti-PD-1"),
+    ],
+)
+def test_drug_classes_of_the_vocabulary(text: str, drug: str, klass: str) -> None:
+    (c,) = parse("Adults", text)[1:]
+    assert therapies(c), c.atoms
+    given = patient(course(drug, klass, "2025-02-01"), name=drug)
+    other = patient(course("paclitaxel", "taxane", "2025-02-01"), name="other")
+    assert outcome(c, given) is Outcome.VIOLATED
+    assert outcome(c, other) is Outcome.SATISFIED
+    same_everywhere([c], [given, other])
+
+
+def test_a_notes_dna_damage_response_drug_has_its_class() -> None:
+    from oncofed.ingest.patients.notes import extract
+
+    p = extract("Metastatic ovarian cancer. Received carboplatin, then ceralasertib until 03/2025.", "n", "t")
+    classes = {f.code: f.attributes.get("class") for f in p.facts if f.kind == "treatment"}
+    assert classes.get("ceralasertib") == "ATR inhibitor"

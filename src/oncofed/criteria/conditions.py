@@ -765,7 +765,7 @@ def therapy_qualifiers(atoms: list[Atom], text: str) -> list[Atom]:
             )
             if m and not _OTHER_RT_BEFORE.search(text[max(0, a.span[0] - 60) : a.span[0]]):
                 q = re.sub(r"\s+", " ", m.group("q").lower().replace("-", " "))
-                q = "whole brain" if q == "wbrt" else q
+                q = "whole brain" if q == "wbrt" else _dose_said(q)
                 a = replace(a, attributes={**a.attributes, "qualifier": q})
         out.append(a)
     return out
@@ -794,6 +794,15 @@ _DOSE_AFTER = compile_i(
     r"^[^.;\d<>≤≥]{0,60}?(?P<q>(?:cumulative\s+(?:dose\s+)?)?(?:[>≥]=?|more\s+than|greater\s+than|above|over|"
     r"exceeding|in\s+excess\s+of)\s*\d+(?:[.,]\d+)?\s*mg\s*/\s*m(?:2|²))"
 )
+_DOSE_NUMBER = re.compile(r"(?P<ge>>=|≥)?[^\d]*?(?P<n>\d+(?:[.,]\d+)?)\s*mg\s*/\s*m(?:2|²)")
+
+
+def _dose_said(q: str) -> str:
+    """A dose limit written the one way ("in excess of 540 mg/m2" -> "> 540 mg/m2"), the same in every language."""
+    m = _DOSE_NUMBER.search(q) if "mg" in q else None
+    return f"{'≥' if m.group('ge') else '>'} {m.group('n')} mg/m²" if m else q
+
+
 _RT_CODES = frozenset({"radiotherapy", "radiation", "radiation therapy"})
 
 

@@ -340,6 +340,11 @@ VOCABULARY: tuple[str, ...] = (
     N_("immunosuppressive therapy"),
     N_("live vaccine"),
     N_("mTOR inhibitor"),
+    N_("ATR inhibitor"),
+    N_("WEE1 inhibitor"),
+    N_("CHK1 inhibitor"),
+    N_("ATM inhibitor"),
+    N_("DNA-PK inhibitor"),
     N_("QT-prolonging drug"),
     N_("proteasome inhibitor"),
     N_("cytokine"),
@@ -365,5 +370,7 @@ VOCABULARY: tuple[str, ...] = (
     N_("a therapy word naming a site or finding"),
     # a conditional definition in parentheses (criteria/definitions.py)
     N_("a definition in parentheses"),
+    # an infection named as a test to be done (criteria/serology.py)
+    N_("an infection named as a test to be done"),
     N_("other"),
 )
