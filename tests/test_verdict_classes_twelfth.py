@@ -22,7 +22,9 @@ evaluator and the fast ranking path:
 9. a cumulative dose limit ("doxorubicin > 240 mg/m2, epirubicin or idarubicin > 500 mg/m2"): each drug of
    the list is an alternative, and a record of the drug without its dose does not say the limit was reached;
 10. DNA-damage-response drug classes (ATR, WEE1, CHK1 inhibitors) and "drugs targeting immune checkpoints"
-   are read as classes (resources/vocab/drug_classes.tsv, drugs.tsv), in criteria and in notes."""
+   are read as classes (resources/vocab/drug_classes.tsv, drugs.tsv), in criteria and in notes;
+11. notes: a drug named then said not given ("nivolumab not added", "bevacizumab was not given", "trastuzumab
+   omitted", "olaparib has not yet been started") was not received; "not tolerated" was."""
 
 from __future__ import annotations
 
@@ -375,3 +377,35 @@ def test_a_notes_dna_damage_response_drug_has_its_class() -> None:
     p = extract("Metastatic ovarian cancer. Received carboplatin, then ceralasertib until 03/2025.", "n", "t")
     classes = {f.code: f.attributes.get("class") for f in p.facts if f.kind == "treatment"}
     assert classes.get("ceralasertib") == "ATR inhibitor"
+
+
+# 11. notes: a drug said not given -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "drug"),
+    [
+        ("FOLFIRI x6 in 2024 (RAS wild-type, cetuximab not added because of rash history).", "cetuximab"),
+        (
+            "Carboplatin and gemcitabine 2023. Bevacizumab was not given because of haemoptysis.",
+            "bevacizumab",
+        ),
+        ("Paclitaxel weekly x12, pertuzumab omitted (cost).", "pertuzumab"),
+        ("Letrozole since 2022; ribociclib has not yet been started.", "ribociclib"),
+        ("Tamoxifen 2019-2024; exemestane, never started: patient preference.", "exemestane"),
+    ],
+)
+def test_a_drug_said_not_given_was_not_received(text: str, drug: str) -> None:
+    from oncofed.ingest.patients.notes import extract
+
+    p = extract(text, "n", "t")
+    said = {f.code: f.negated for f in p.facts if f.kind == "treatment"}
+    assert said.get(drug) is True, said
+    assert [code for code, negated in said.items() if not negated], said  # the other drugs stay received
+
+
+def test_a_drug_not_tolerated_was_given() -> None:
+    from oncofed.ingest.patients.notes import extract
+
+    p = extract("Capecitabine not tolerated, stopped after 2 cycles.", "n", "t")
+    assert {f.code: f.negated for f in p.facts if f.kind == "treatment"} == {"capecitabine": False}

@@ -150,6 +150,14 @@ def _procedure(word: str) -> str:
 
 
 _NAIVE_AFTER = re.compile(r"[\s-]*(?:treatment[\s-]+|therapy[\s-]+)?na[iï]ve\b", re.I)
+# "nivolumab not added", "bevacizumab was not given (proteinuria)", "trastuzumab omitted", "palbociclib never
+# started": a drug named then said not given (never "not tolerated": that one was given)
+_NOT_GIVEN_AFTER = re.compile(
+    r"\s*[,:]?\s*(?:(?:was|were|is|are|has|have|had)(?:\s+been)?\s+)?(?:(?:not|never)\s+(?:yet\s+)?(?:been\s+)?"
+    r"(?:added|given|started|received|administered|offered|pursued|introduced|initiated|prescribed|commenced)|"
+    r"omitted|withheld|not\s+an\s+option)\b",
+    re.I,
+)
 _AFTER_HYPHEN = compile_fast(r"(?<=[A-Za-z0-9])-([A-Za-z][A-Za-z0-9]{3,})")
 
 
@@ -338,6 +346,8 @@ def targets(text: str, extra: Sequence[tuple[int, int, str, str]] = ()) -> list[
                 negated = scopes.negative_after(text, e, clause_end)
             if not negated and label in THERAPY and _NAIVE_AFTER.match(text, e, clause_end):
                 negated = True  # "anti-PD-1 naive", "platinum-naive"
+            if not negated and label in THERAPY and _NOT_GIVEN_AFTER.match(text, e, clause_end):
+                negated = True  # "nivolumab not added", "trastuzumab omitted"
             if negated and (
                 scopes.time_anchor(text, s) or (label == "STATUS" and scopes.setting_anchor(text, s))
             ):
