@@ -169,7 +169,7 @@ def permissions(atoms: list[Atom], text: str) -> list[Atom]:
             spans.append(m.span())
     if not spans:
         return atoms
-    inside = [a for a in atoms if any(_in(a, s, e) and not _capped(a, text, s, e) for s, e in spans)]
+    inside = [a for a in atoms if any(_in(a, s, e) for s, e in spans)]
     kept = [a for a in atoms if a not in inside]
     if not any(not _is_condition(a) for a in kept):
         return [permission_atom(text, "permission", atoms)]
@@ -182,18 +182,6 @@ def permissions(atoms: list[Atom], text: str) -> list[Atom]:
                 last = max(before, key=lambda a: a.span[1] if a.span else 0)
                 kept = [_needs_activity(a) if a is last else a for a in kept]
     return kept
-
-
-# "Up to 3 prior lines for metastatic disease are allowed", "a maximum of 2 prior regimens is permitted": a
-# count the permission caps is the line's limit, a requirement (more lines than that are not allowed)
-_CAP = compile_i(
-    r"\b(?:up\s+to|(?:a\s+)?maximum\s+of|max(?:imum)?\.?|at\s+most|no\s+more\s+than|not\s+more\s+than)\s+"
-    r"(?:\d+|one|two|three|four|five|six)\b"
-)
-
-
-def _capped(a: Atom, text: str, start: int, end: int) -> bool:
-    return a.kind == "prior_lines" and bool(_CAP.search(text, start, end))
 
 
 def _needs_activity(a: Atom) -> Atom:
