@@ -10,6 +10,7 @@ from oncofed.criteria import vocab
 from oncofed.criteria.caseless import compile_i
 from oncofed.criteria.extract import _atom, has_any
 from oncofed.criteria.numbers import NUM, OP, num_of, op_of
+from oncofed.criteria.receptors import RECEPTORS, receptor_mentions, shared_status
 from oncofed.domain.criteria import Atom
 from oncofed.resources import load_tsv
 
@@ -412,7 +413,7 @@ _CUES = [
 ]  # fmt: skip
 _CUE_RES = [(k, compile_i(rf"^[\s/(),-]{{0,3}}(?:\w+[\s-]){{0,3}}?(?:{p})")) for k, p in _CUES]
 _STATUS = compile_i(
-    r"^[\s:-]*(?:status\s*)?(?:(?:by|on)\s+)?(?:ihc\s*)?(?P<s>positive|negative|pos\b|neg\b|\+(?!\d)|-(?=\s|$|/|,|\))|low|ultra-?low|high|zero|0(?!\.)\b|[0-3]\s*\+|overexpress\w*|amplified|expressing|expression)",
+    r"^[\s:-]*(?:status\s*[:=]?\s*)?(?:(?:by|on)\s+)?(?:ihc\s*)?(?P<s>positive|negative|pos\b|neg\b|\+(?!\d)|-(?=\s|$|/|,|\))|low|ultra-?low|high|zero|0(?!\.)\b|[0-3]\s*\+|overexpress\w*|amplified|expressing|expression)",
 )
 _PDL1 = compile_i(
     rf"(?P<scale>tps|tumou?r\s+proportion\s+score|cps|combined\s+positive\s+score|expression|staining)?[^.;]{{0,30}}?(?P<op>{OP})\s*(?P<n>{NUM})\s*(?P<pct>%)?",
@@ -540,7 +541,7 @@ def _hrr_panel_atoms(text: str, taken: set[int]) -> list[Atom]:
 def biomarker_atoms(text: str, drug_spans: list[tuple[int, int]]) -> list[Atom]:
     out: list[Atom] = []
     lower = text.lower()
-    genes = vocab.find_genes(text)
+    genes = receptor_mentions(text, vocab.find_genes(text))
     listed, covered = _gene_list_atoms(text, genes) if len(genes) > 1 else ([], set())
     out.extend(listed)
     panel = _hrr_panel_atoms(text, covered) if "hrr" in lower or "homologous" in lower else []
@@ -690,6 +691,9 @@ def biomarker_atoms(text: str, drug_spans: list[tuple[int, int]]) -> list[Atom]:
             ):
                 nxt = re.search(r"(?:PR|ER|receptors?)\b", tail)
                 st = _marker_status(code, tail[nxt.end() :]) if nxt else None
+            if st is None and code in RECEPTORS:  # "ER, PR and HER2 negative", "positive for ER and PR"
+                shared = shared_status(text, g, genes, lambda t: _marker_status("", t) is not None)
+                st = _marker_status(code, shared) if shared else None
             if st is None:
                 amp = _AMPLIFICATION.match(tail) if code == "HER2" else None
                 if amp:  # "lack of HER2 oncogene amplification": the ISH result

@@ -33,6 +33,7 @@ from oncofed.criteria.extract_clinical import (
 )
 from oncofed.criteria.french import parse_french
 from oncofed.criteria.logic import relate
+from oncofed.criteria.paren_scope import paren_scoped
 from oncofed.criteria.positivity import positivity_cutoffs
 from oncofed.criteria.requirements import (
     allergen_named,
@@ -50,10 +51,11 @@ from oncofed.criteria.washout import washout_headings, washout_windows
 from oncofed.criteria.weight import exercise_atoms, weight_loss_atoms
 from oncofed.domain.criteria import Atom, Criterion, Section
 
+# criteria-15: receptors coordinated or with their abbreviation, "at inclusion", parenthesised scopes
 # criteria-14: options, washout windows, tests to be done, examples of a class (twelfth pass)
 # criteria-13: a trial's own ER / PR positivity threshold, therapy targets, restated lines (eleventh pass)
 # criteria-12: wrapped lines, stated exclusions, contradicted common exclusions (criteria-11: guards, 4th pass)
-PARSER_VERSION = "criteria-14"
+PARSER_VERSION = "criteria-15"
 MAX_INPUT_CHARS = 2_000_000  # beyond this the text is cut (reported in ParseResult.warnings)
 
 # Atom kinds whose truth depends on context (negation / history / hypothesis); numeric thresholds do not.
@@ -292,7 +294,7 @@ def _apply_context(items: list[tuple[str, list[Atom]]]) -> list[list[Atom]]:
         new = []
         for a in atoms:
             if a.kind in CONTEXT_KINDS:
-                c = next(it)
+                c = paren_scoped(next(it), text, a.span)  # "(if known)": no scope after the ")"
                 if c.triggers:
                     attrs = dict(a.attributes)
                     attrs["context"] = [list(t) for t in c.triggers]

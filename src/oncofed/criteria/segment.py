@@ -104,6 +104,12 @@ def header_qualifier(line: str) -> str | None:
     return head
 
 
+# a preposition that makes "inclusion" a moment of the criterion ("at inclusion", "prior to inclusion",
+# "at the time of inclusion", "days of inclusion"), not the name of a section
+_TIME_OF = compile_i(
+    r"\b(?:at|before|after|prior\s+to|until|till|since|from|upon|on|by|during|within|following|of|to|"
+    r"preceding|the\s+time\s+of|the\s+day\s+of|the\s+date\s+of)\s+(?:the\s+)?(?:study\s+|trial\s+)?$"
+)
 _STATED = compile_i(r"\b(?:is|are|be|been|was|were|not)\s+$")
 
 
@@ -134,6 +140,12 @@ def _header_section(line: str) -> tuple[Section | None, str] | None:
     kind = m.group("kind").lower()
     if rest.strip() and not head.rstrip().endswith(":"):
         return None
+    if (
+        "criteri" not in lowered
+        and not head.rstrip().endswith(":")
+        and _TIME_OF.search(line[: m.start("kind")])
+    ):
+        return None  # "ECOG 0 or 1 at inclusion", "within 28 days before inclusion": a criterion's time
     if (
         kind in ("included", "excluded")
         and not stripped.endswith(":")
