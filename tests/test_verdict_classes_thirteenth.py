@@ -6,7 +6,8 @@ evaluator and the fast ranking path:
    status in one word ("ER positive", "ER+"), coordinated and sharing one status ("Oestrogen receptor (ER)
    and progesterone receptor (PR) negative", "ER, PR and HER2 negative", "positive for ER and/or PR"), and
    the wordings that were already right (the table below: full name, abbreviation, British and American
-   spelling, "-positive", "+", "status: positive", "hormone receptor", French "RE+ RP-", "RH+");
+   spelling, "-positive", "+", "status: positive", "hormone receptor", French "RE+ RP-", "RH+"); percentages
+   in parentheses after a hormone receptor status ("HR-positive (ER and/or PR >= 1 %)") define the status;
 2. a criterion ending with "at inclusion" / "prior to inclusion" / "at the time of inclusion" is a
    criterion, not an "Inclusion" section header (the line read as a header gave "no criteria found");
 3. a ConText modifier inside parentheses ("(if known)", "(if available)") reaches nothing after the
@@ -140,6 +141,27 @@ def test_coordinated_receptors_share_the_status(text: str) -> None:
     assert outcome(c, ER_NEGATIVE) is Outcome.SATISFIED
     assert outcome(c, HR_POSITIVE) is Outcome.VIOLATED  # ER positive: not met, whatever PR says
     same_everywhere([c], [HR_POSITIVE, ER_NEGATIVE])
+
+
+PR_ONLY = patient(status("ER", NEG), status("PR", POS), status("HER2", NEG), name="pr-only")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hormone receptor positive (ER and/or PR >= 1 %)",
+        "HR-positive (ER and/or PR >= 1%), HER2-negative",
+        "Hormone receptor-positive disease (ER >= 1% and/or PR >= 1%)",
+        "HR positive breast cancer (ER or PR >= 10 %)",
+        "Hormone receptor positive tumour (oestrogen and/or progesterone receptor >= 1 %)",
+    ],
+)
+def test_percentages_in_parentheses_define_the_hormone_receptor_status(text: str) -> None:
+    (c,) = parse(text)
+    assert outcome(c, PR_ONLY) is Outcome.SATISFIED  # PR positive alone: hormone receptor positive
+    assert outcome(c, HR_POSITIVE) is Outcome.SATISFIED
+    assert outcome(c, ER_NEGATIVE) is Outcome.VIOLATED
+    same_everywhere([c], [PR_ONLY, HR_POSITIVE, ER_NEGATIVE])
 
 
 # 2. "at inclusion" ends a criterion, it heads no section -----------------------------------------------------

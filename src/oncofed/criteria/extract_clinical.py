@@ -10,7 +10,7 @@ from oncofed.criteria import vocab
 from oncofed.criteria.caseless import compile_i
 from oncofed.criteria.extract import _atom, has_any
 from oncofed.criteria.numbers import NUM, OP, num_of, op_of
-from oncofed.criteria.receptors import RECEPTORS, receptor_mentions, shared_status
+from oncofed.criteria.receptors import RECEPTORS, hr_definitions_dropped, receptor_mentions, shared_status
 from oncofed.domain.criteria import Atom
 from oncofed.resources import load_tsv
 
@@ -676,9 +676,15 @@ def biomarker_atoms(text: str, drug_spans: list[tuple[int, int]]) -> list[Atom]:
                     )
                 )
                 continue
-        if code in ("ER", "PR") and (pct := _RECEPTOR_PCT.match(tail)) and num_of(pct.group("n")) is not None:
+        pct = _RECEPTOR_PCT.match(tail) if code in ("ER", "PR") else None
+        if code in ("ER", "PR") and pct is None and _marker_status(code, tail) is None:
+            # "ER and/or PR >= 1 %": the receptors share the percentage written after the last of them
+            shared = shared_status(text, g, genes, lambda t: _RECEPTOR_PCT.match(t) is not None)
+            if shared and (pct := _RECEPTOR_PCT.match(shared)) is not None:
+                tail = ""
+        if code in ("ER", "PR") and pct and num_of(pct.group("n")) is not None:
             # "ER ≤ 10%", "ER > 10% staining": the trial's own cut-off on the percentage of stained cells
-            out.append(_atom("biomarker", op_of(pct.group("op")) or ">=", (g.start, g.end + pct.end()), text,
+            out.append(_atom("biomarker", op_of(pct.group("op")) or ">=", (g.start, g.end + (pct.end() if tail else 0)), text,
                              code=code, value=num_of(pct.group("n")), unit="%",
                              attributes={"alteration": "ihc"}))  # fmt: skip
             continue
@@ -719,6 +725,7 @@ def biomarker_atoms(text: str, drug_spans: list[tuple[int, int]]) -> list[Atom]:
                 out.append(_atom("biomarker", op, span, text, code=code, value=value, attributes=attrs2))
             continue
         out.extend(_gene_atoms(text, g, tail))
+    out = hr_definitions_dropped(text, out)  # "hormone receptor positive (ER and/or PR >= 1 %)"
     cut = {a.code for a in out if a.code in ("ER", "PR") and a.operator in ("<=", "<", ">=", ">")}
     if cut:  # "ER <= 10 % ... TNBC": the trial's own cut-off decides, not the label's status
         out = [a for a in out if not (a.code in cut and a.operator == "==")]

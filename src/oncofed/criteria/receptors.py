@@ -3,10 +3,13 @@
     receptor_mentions(text, genes) -> list[Mention]   # a status swallowed by a mention split off;
                                                       # "estrogen and progesterone receptors": ER named
     shared_status(text, g, genes, has_status) -> str | None   # the text holding a coordinated status
+    hr_definitions_dropped(text, atoms) -> list[Atom]   # "HR positive (ER and/or PR >= 1 %)": no cut-off
 
 "Oestrogen receptor (ER) and progesterone receptor (PR) negative", "ER, PR and HER2 negative": the
 receptors of a coordination share the status written after the last of them; "positive for ER and PR":
-the status written before the first. A full name and its abbreviation in parentheses ("Estrogen receptor
+the status written before the first. Percentages in parentheses right after a hormone receptor status
+("hormone receptor positive (ER and/or PR >= 1 %)") define that status (criteria/positivity.py reads
+the threshold): they are no requirement on each receptor's percentage of their own. A full name and its abbreviation in parentheses ("Estrogen receptor
 (ER)") are one receptor. The vocabulary has "er-positive" / "er+" as synonyms of ER, so a mention
 "ER positive" holds its own status: the status is split off the mention to be read as any other.
 """
@@ -18,6 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from oncofed.criteria.vocab import Mention
+from oncofed.domain.criteria import Atom
 
 RECEPTORS = frozenset({"ER", "PR", "HER2", "HR"})
 
@@ -80,3 +84,26 @@ def shared_status(
         head = m
     before = _STATUS_BEFORE.search(text, max(0, head.start - 60), head.start)
     return before.group("s") if before else None
+
+
+# "HR-positive (", "hormone receptor positive disease (", "HR positive breast cancer ("
+_OPEN_AFTER = re.compile(r"(?:[\s-]+[a-z]+){0,2}\s*\([^()]*", re.IGNORECASE)
+_INEQUALITIES = ("<=", "<", ">=", ">")
+
+
+def hr_definitions_dropped(text: str, atoms: list[Atom]) -> list[Atom]:
+    """`atoms` without the ER / PR percentages that define a hormone receptor status written just before
+    their parenthesis ("HR-positive (ER and/or PR >= 1 %)")."""
+    ends = [a.span[1] for a in atoms if a.attributes.get("group") == "hr" and a.span]
+    if not ends:
+        return atoms
+    return [
+        a
+        for a in atoms
+        if not (
+            a.code in ("ER", "PR")
+            and a.operator in _INEQUALITIES
+            and a.span
+            and any(e <= a.span[0] and _OPEN_AFTER.fullmatch(text, e, a.span[0]) for e in ends)
+        )
+    ]
