@@ -225,3 +225,28 @@ def test_a_conditional_in_parentheses_leaves_what_follows_it_stated(text: str, k
     inside = [a for a in c.atoms if a.span and a.span[0] < close and a.kind == "disease_setting"]
     for a in inside:  # "(if given as adjuvant therapy)": the conditional still qualifies what it holds
         assert a.hypothetical
+
+
+# an ER / PR staining intensity is no status --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("ER, PR and HER2 negative", "ER"),
+        ("Oestrogen receptor (ER) and progesterone receptor (PR) negative", "PR"),
+        ("Estrogen receptor (ER) positive", "ER"),
+        ("Tumour positive for ER and/or PR", "PR"),
+        ("progesterone receptor negative", "PR"),
+    ],
+)
+def test_a_receptor_staining_intensity_leaves_its_status_to_check(text: str, code: str) -> None:
+    (c,) = parse(text)
+    others = [status(m, NEG) for m in ("ER", "PR", "HER2") if m != code]
+    wanted = next(a.value for a in c.atoms if a.kind == "biomarker" and a.code == code)
+    for score in ("1+", "2+", "3+"):  # weak staining of few cells (ER-low) or of most: not said
+        p = patient(status(code, score), *others, name=f"{code}{score}")
+        assert outcome(c, p) is Outcome.UNKNOWN, score
+    unstained = patient(status(code, "0"), *others, name=f"{code}0")
+    assert outcome(c, unstained) is (Outcome.SATISFIED if wanted == "negative" else Outcome.VIOLATED)
+    same_everywhere([c], [unstained, patient(status(code, "1+"), *others)])

@@ -61,6 +61,15 @@ def _biomarker_value_matches(f: Fact, wanted: str, code: str, positive_if: objec
         if pct < 1 or pct > 10:
             return (pct > 10) == (want == "positive")
         return None
+    if (
+        pct is None
+        and marker_key(code) in _PERCENT_MARKERS
+        and got in HER2_STATUS
+        and want in ("positive", "negative")
+    ):
+        # an ER / PR staining intensity ("ER 1+", "PR 2+") is not the share of cells stained: weak staining of
+        # 5 % of the cells is ER-low, of 80 % positive; only "0" (no staining) says negative
+        return (want == "negative") if got == "0" else None
     if marker_key(code) == "HER2" and got in HER2_STATUS:
         if want in ("positive", "negative"):
             status = HER2_STATUS[got]
