@@ -238,6 +238,7 @@ def test_a_conditional_in_parentheses_leaves_what_follows_it_stated(text: str, k
         ("Estrogen receptor (ER) positive", "ER"),
         ("Tumour positive for ER and/or PR", "PR"),
         ("progesterone receptor negative", "PR"),
+        ("Tumour ER and PR negative, defined as staining present in <= 10 % of the cells", "ER"),
     ],
 )
 def test_a_receptor_staining_intensity_leaves_its_status_to_check(text: str, code: str) -> None:

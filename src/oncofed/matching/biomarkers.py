@@ -39,19 +39,24 @@ def _said_result(code: str, f: Fact) -> str:
     return f"{code} {f.value if f.value is not None else ('negative' if f.negated else '')}".strip()
 
 
+def _percent(f: Fact) -> float | None:
+    """An ER / PR percentage of stained cells; an intensity score ("1+", "2+") is none."""
+    return None if "+" in str(f.value) else as_float(f.value)
+
+
 def _measured(facts: list[Fact], code: str) -> list[Fact]:
     """ER / PR: a measured percentage is the result; a status read from a label ("TNBC") is not, when
     both are recorded (a receptor conversion on a later biopsy)."""
     if marker_key(code) not in _PERCENT_MARKERS:
         return facts
-    numeric = [f for f in facts if not f.negated and as_float(f.value) is not None]
+    numeric = [f for f in facts if not f.negated and _percent(f) is not None]
     return numeric or facts
 
 
 def _biomarker_value_matches(f: Fact, wanted: str, code: str, positive_if: object = None) -> bool | None:
     got = _status_of(f)
     want = norm_text(wanted)
-    pct = as_float(f.value) if marker_key(code) in _PERCENT_MARKERS else None
+    pct = _percent(f) if marker_key(code) in _PERCENT_MARKERS else None
     if pct is not None and want in ("positive", "negative") and isinstance(positive_if, (list, tuple)):
         # the trial's own threshold ("positive if at least 1 %": criteria/positivity.py) decides ER-low
         return bool(compare(str(positive_if[0]), pct, float(positive_if[1]))) == (want == "positive")
