@@ -612,6 +612,7 @@ def biomarker_atoms(text: str, drug_spans: list[tuple[int, int]]) -> list[Atom]:
             )
         )
     taken = [a.span for a in out if a.span and a.attributes.get("group") is None]
+    hr_named = any(g.code == "HR" for g in genes)
     for g in genes:
         if (
             g.start in covered
@@ -677,8 +678,9 @@ def biomarker_atoms(text: str, drug_spans: list[tuple[int, int]]) -> list[Atom]:
                 )
                 continue
         pct = _RECEPTOR_PCT.match(tail) if code in ("ER", "PR") else None
-        if code in ("ER", "PR") and pct is None and _marker_status(code, tail) is None:
+        if code in ("ER", "PR") and pct is None and _marker_status(code, tail) is None and not hr_named:
             # "ER and/or PR >= 1 %": the receptors share the percentage written after the last of them
+            # (not on a line that states a hormone receptor status: its percentages define that status)
             shared = shared_status(text, g, genes, lambda t: _RECEPTOR_PCT.match(t) is not None)
             if shared and (pct := _RECEPTOR_PCT.match(shared)) is not None:
                 tail = ""
