@@ -134,6 +134,8 @@ def test_a_receptor_required_positive_excludes_a_negative_tumour(text: str) -> N
         "Oestrogen and progesterone receptor negative disease",
         "Estrogen receptor and progesterone receptor negative tumour",
         "ER, PgR and HER2 negative invasive carcinoma",
+        # the status word ("negative on ...") is no negation of the receptors it qualifies
+        "ER, PR and HER2 negative on the local biopsy report",
     ],
 )
 def test_coordinated_receptors_share_the_status(text: str) -> None:
@@ -251,3 +253,19 @@ def test_a_receptor_staining_intensity_leaves_its_status_to_check(text: str, cod
     unstained = patient(status(code, "0"), *others, name=f"{code}0")
     assert outcome(c, unstained) is (Outcome.SATISFIED if wanted == "negative" else Outcome.VIOLATED)
     same_everywhere([c], [unstained, patient(status(code, "1+"), *others)])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Negative for ER and PR",
+        "Tumour negative for estrogen receptor",
+        "Tumour negative for ER",
+        "Cancer negative for both ER and PgR",
+        "Biopsy negative for oestrogen receptor and progesterone receptor",
+    ],
+)
+def test_negative_for_a_receptor_is_never_read_backwards(text: str) -> None:
+    (c,) = parse(text)
+    assert outcome(c, ER_NEGATIVE) is not Outcome.VIOLATED  # a triple-negative tumour is never excluded
+    same_everywhere([c], [HR_POSITIVE, ER_NEGATIVE])

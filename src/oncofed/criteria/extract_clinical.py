@@ -682,8 +682,8 @@ def biomarker_atoms(text: str, drug_spans: list[tuple[int, int]]) -> list[Atom]:
             # "ER and/or PR >= 1 %": the receptors share the percentage written after the last of them
             # (not on a line that states a hormone receptor status: its percentages define that status)
             shared = shared_status(text, g, genes, lambda t: _RECEPTOR_PCT.match(t) is not None)
-            if shared and (pct := _RECEPTOR_PCT.match(shared)) is not None:
-                tail = ""
+            if shared and (pct := _RECEPTOR_PCT.match(shared[0])) is not None:
+                tail, g = "", replace(g, end=shared[1] + pct.end())  # the span runs to the percentage
         if code in ("ER", "PR") and pct and num_of(pct.group("n")) is not None:
             # "ER ≤ 10%", "ER > 10% staining": the trial's own cut-off on the percentage of stained cells
             out.append(_atom("biomarker", op_of(pct.group("op")) or ">=", (g.start, g.end + (pct.end() if tail else 0)), text,
@@ -701,7 +701,10 @@ def biomarker_atoms(text: str, drug_spans: list[tuple[int, int]]) -> list[Atom]:
                 st = _marker_status(code, tail[nxt.end() :]) if nxt else None
             if st is None and code in RECEPTORS:  # "ER, PR and HER2 negative", "positive for ER and PR"
                 shared = shared_status(text, g, genes, lambda t: _marker_status("", t) is not None)
-                st = _marker_status(code, shared) if shared else None
+                st = _marker_status(code, shared[0]) if shared else None
+                if st is not None and shared and shared[1] >= g.end:  # the span runs to the status word
+                    said = _STATUS.search(shared[0])
+                    g = replace(g, end=shared[1] + (said.end() if said else 0))
             if st is None:
                 amp = _AMPLIFICATION.match(tail) if code == "HER2" else None
                 if amp:  # "lack of HER2 oncogene amplification": the ISH result

@@ -2,12 +2,13 @@
 
     receptor_mentions(text, genes) -> list[Mention]   # a status swallowed by a mention split off;
                                                       # "estrogen and progesterone receptors": ER named
-    shared_status(text, g, genes, has_status) -> str | None   # the text holding a coordinated status
+    shared_status(text, g, genes, has_status) -> (str, int) | None   # the text holding a coordinated
+                                                      # status and its offset
     hr_definitions_dropped(text, atoms) -> list[Atom]   # "HR positive (ER and/or PR >= 1 %)": no cut-off
 
 "Oestrogen receptor (ER) and progesterone receptor (PR) negative", "ER, PR and HER2 negative": the
 receptors of a coordination share the status written after the last of them; "positive for ER and PR":
-the status written before the first. Percentages in parentheses right after a hormone receptor status
+the status written before the first ("positive for" only). Percentages in parentheses right after a hormone receptor status
 ("hormone receptor positive (ER and/or PR >= 1 %)") define that status (criteria/positivity.py reads
 the threshold): they are no requirement on each receptor's percentage of their own. A full name and its abbreviation in parentheses ("Estrogen receptor
 (ER)") are one receptor. The vocabulary has "er-positive" / "er+" as synonyms of ER, so a mention
@@ -31,8 +32,10 @@ _JOIN = re.compile(
     r"\s*\)?\s*(?:(?:,\s*(?:and/or|and|or)\b|and/or\b|and\b|or\b|,|/|&)\s*)?\(?\s*", re.IGNORECASE
 )
 _OWN_STATUS = re.compile(r"(?:[\s-]*(?:positive|negative)|\+)$", re.IGNORECASE)
+# "positive for ER and PR"; not "negative for": ConText reads "negative for" as a negation of what follows
+# (the receptor's status would be read backwards), left to check
 _STATUS_BEFORE = re.compile(
-    r"\b(?P<s>positive|negative)\s+(?:for|to)\s+(?:the\s+)?(?:expression\s+of\s+)?(?:both\s+)?$",
+    r"\b(?P<s>positive)\s+(?:for|to)\s+(?:the\s+)?(?:expression\s+of\s+)?(?:both\s+)?$",
     re.IGNORECASE,
 )
 # "estrogen and progesterone receptors", "oestrogen/progesterone receptor": "estrogen" names ER
@@ -62,9 +65,11 @@ def _joined(text: str, a: Mention, b: Mention) -> bool:
 
 def shared_status(
     text: str, g: Mention, genes: Sequence[Mention], has_status: Callable[[str], bool]
-) -> str | None:
+) -> tuple[str, int] | None:
     """The text whose start holds the status `g` shares with the receptors coordinated with it (after
-    the last one, or "positive" / "negative" written before the first), None when there is none."""
+    the last one, or "positive" / "negative" written before the first) and its offset in `text`, None
+    when there is none. The atom's span runs to the status, so that the status word ("negative") is
+    never read as a negation of the receptors it qualifies."""
     chain = [m for m in genes if m.code in RECEPTORS]
     if g not in chain:
         return None
@@ -76,14 +81,14 @@ def shared_status(
         cur = m
         tail = text[cur.end : cur.end + 60]
         if has_status(tail):
-            return tail
+            return tail, cur.end
     head = g
     for m in reversed(chain[:k]):
         if not _joined(text, m, head):
             break
         head = m
     before = _STATUS_BEFORE.search(text, max(0, head.start - 60), head.start)
-    return before.group("s") if before else None
+    return (before.group("s"), before.start("s")) if before else None
 
 
 # "HR-positive (", "hormone receptor positive disease (", "HR positive breast cancer ("
