@@ -128,10 +128,45 @@ def wordings() -> Iterator[tuple[str, str, str, str]]:
             yield "metastasis named with its primary", "fr", pattern.format(x=phrase), code
 
 
+# a cancer that is not the patient's diagnosis (a relative's, a past one, a differential), before the diagnosis
+CONTEXTS_EN = (
+    "Her mother died of {other}. Diagnosis: {x}.",
+    "Differential diagnosis included {other}; the biopsy confirmed {x}.",
+    "No history of {other}. Diagnosis: {x}.",
+)
+CONTEXTS_FR = ("Sa mère est décédée d'un {other}. Diagnostic : {x}.",)
+# lines naming no organ: a patient of any organ fits them (truth: no organ)
+ANY_ORGAN_EN = (
+    "Histologically confirmed carcinoma of unknown primary",
+    "Any advanced solid tumour for which no standard therapy exists",
+    "Patients with any advanced malignancy",
+    "Cancer of unknown primary site",
+)
+ANY_ORGAN_FR = ("Tumeur solide avancée quelle que soit sa localisation", "Carcinome de primitif inconnu")
+
+
+def context_notes() -> Iterator[tuple[str, str, str]]:
+    """(language, note, truth code): a main type's name after another organ's cancer that is not the
+    patient's (a relative's, a differential, a negated one)."""
+    mains = [n for n in oncotree.nodes().values() if n.shared and oncotree.shared_parent(n.code)]
+    mains = [n for n in mains if oncotree.shared_parent(n.code) and n.synonyms]
+    for i, node in enumerate(mains):
+        other = next((m for m in mains[i + 1 :] + mains[:i] if another_organ(m.code, (node.code,))), None)
+        if other is None:
+            continue
+        for pattern in CONTEXTS_EN:
+            yield "en", pattern.format(other=other.synonyms[0], x=node.synonyms[0]), node.code
+    for phrase, code in _french_cancers()[::7]:
+        other = next((p for p, c in _french_cancers() if another_organ(c, (code,))), None)
+        if other:
+            for pattern in CONTEXTS_FR:
+                yield "fr", pattern.format(other=other, x=phrase), code
+
+
 def _french_cancers() -> list[tuple[str, str]]:
     from oncofed.resources import load_tsv
 
-    return [(r["phrase"], r["code"]) for r in load_tsv("vocab/fr/cancers.tsv") if r.get("code")]
+    return [(r["french"], r["oncotree"]) for r in load_tsv("vocab/fr/cancers.tsv") if r.get("oncotree")]
 
 
 def organ(code: str | None) -> str | None:
@@ -179,6 +214,26 @@ def audit(show_wrong: bool = False) -> dict[tuple[str, str], collections.Counter
             table[(f"note {klass}", lang)][verdict] += 1
             if verdict == "wrong" and show_wrong:
                 print(f"NOTE  {text!r}: read {code}, truth {truth_code}")
+    for lang, text, truth_code in context_notes():
+        code = note_code(text)
+        verdict = (
+            "not read" if not code else "wrong" if another_organ(code, (organ(truth_code),)) else "right"
+        )
+        table[("note context: another cancer not the diagnosis", lang)][verdict] += 1
+        if verdict == "wrong" and show_wrong:
+            print(f"NOTE  {text!r}: read {code}, truth {truth_code}")
+    for lang, lines in (("en", ANY_ORGAN_EN), ("fr", ANY_ORGAN_FR)):
+        for text in lines:
+            codes = line_codes(text)
+            fixed = [
+                c
+                for c in codes
+                if c not in ("OTHER", "CUP") and organ(c) and oncotree.lineage(c)[-1] == oncotree.ROOT
+            ]
+            verdict = "not read" if not codes else "wrong" if fixed else "right"
+            table[("line no organ (unknown primary, any solid tumour)", lang)][verdict] += 1
+            if verdict == "wrong" and show_wrong:
+                print(f"LINE  {text!r}: read {codes}, truth any organ")
     return table
 
 

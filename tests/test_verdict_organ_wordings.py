@@ -99,3 +99,19 @@ def test_the_audit_generated_from_oncotree_finds_no_wrong_line() -> None:
         if codes and another_organ(organ(truth), codes):
             wrong.append((text, codes))
     assert wrong == []
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Differential diagnosis included a lymphoma; the core biopsy confirmed a pancreatic adenocarcinoma.",
+        "CT: pancreatic mass, to rule out a neuroendocrine tumour. Biopsy: pancreatic adenocarcinoma.",
+        "The differential was a gastric cancer, but histology showed pancreatic ductal adenocarcinoma.",
+    ],
+)
+def test_a_differential_diagnosis_is_not_the_patients_cancer(note: str) -> None:
+    """notes_scopes.yaml `differential`: a cancer named as a hypothesis is no diagnosis (it would put the
+    patient's cancer in another organ than the one the biopsy found)."""
+    from oncofed.ingest.patients.notes.french import extract
+
+    assert extract(note, "n", "s").primary_cancer == "PAAD", note
