@@ -157,10 +157,10 @@ def context_notes() -> Iterator[tuple[str, str, str]]:
         for pattern in CONTEXTS_EN:
             yield "en", pattern.format(other=other.synonyms[0], x=node.synonyms[0]), node.code
     for phrase, code in _french_cancers()[::7]:
-        other = next((p for p, c in _french_cancers() if another_organ(c, (code,))), None)
-        if other:
+        french = next((p for p, c in _french_cancers() if another_organ(c, (code,))), None)
+        if french:
             for pattern in CONTEXTS_FR:
-                yield "fr", pattern.format(other=other, x=phrase), code
+                yield "fr", pattern.format(other=french, x=phrase), code
 
 
 def _french_cancers() -> list[tuple[str, str]]:
@@ -215,15 +215,13 @@ def audit(show_wrong: bool = False) -> dict[tuple[str, str], collections.Counter
             if verdict == "wrong" and show_wrong:
                 print(f"NOTE  {text!r}: read {code}, truth {truth_code}")
     for lang, text, truth_code in context_notes():
-        code = note_code(text)
-        verdict = (
-            "not read" if not code else "wrong" if another_organ(code, (organ(truth_code),)) else "right"
-        )
+        code, truth = note_code(text), organ(truth_code) or truth_code
+        verdict = "not read" if not code else "wrong" if another_organ(code, (truth,)) else "right"
         table[("note context: another cancer not the diagnosis", lang)][verdict] += 1
         if verdict == "wrong" and show_wrong:
             print(f"NOTE  {text!r}: read {code}, truth {truth_code}")
-    for lang, lines in (("en", ANY_ORGAN_EN), ("fr", ANY_ORGAN_FR)):
-        for text in lines:
+    for lang, no_organ in (("en", ANY_ORGAN_EN), ("fr", ANY_ORGAN_FR)):
+        for text in no_organ:
             codes = line_codes(text)
             fixed = [
                 c
