@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from oncofed.criteria import oncotree
 from oncofed.criteria.parser import parse_eligibility
 from oncofed.matching import trust
-from oncofed.matching.vocab import another_organ
+from oncofed.matching.vocab import another_organ, organs_differ
 
 # organ sites: words (English, French) -> the shared-tree code a clinician means by "a cancer of" that site
 SITES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -220,6 +220,28 @@ def audit(show_wrong: bool = False) -> dict[tuple[str, str], collections.Counter
         table[("note context: another cancer not the diagnosis", lang)][verdict] += 1
         if verdict == "wrong" and show_wrong:
             print(f"NOTE  {text!r}: read {code}, truth {truth_code}")
+    # a basket line: two cancers of other organs, then the wording (its truth the patient's organ)
+    for klass, lang, phrase, truth_code in wordings():
+        truth = organ(truth_code)
+        if truth is None or not klass.startswith("composed:"):
+            continue
+        others = [
+            c
+            for c in ("non-small cell lung cancer", "breast cancer", "colorectal cancer")
+            if not any(organs_differ(truth, x) is False for x in line_codes(f"Histologically confirmed {c}"))
+        ]
+        if len(others) < 2:
+            continue
+        text = (
+            f"Cohortes : {others[0]}, {others[1]} ou {phrase}"
+            if lang == "fr"
+            else f"Cohorts: {others[0]}, {others[1]} or {phrase}"
+        )
+        codes = line_codes(text)
+        verdict = "not read" if not codes else "wrong" if another_organ(truth, codes) else "right"
+        table[("line basket: two other cancers, then the wording", lang)][verdict] += 1
+        if verdict == "wrong" and show_wrong:
+            print(f"LINE  {text!r}: read {codes}, truth {truth_code}")
     for lang, no_organ in (("en", ANY_ORGAN_EN), ("fr", ANY_ORGAN_FR)):
         for text in no_organ:
             codes = line_codes(text)

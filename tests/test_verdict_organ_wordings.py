@@ -115,3 +115,30 @@ def test_a_differential_diagnosis_is_not_the_patients_cancer(note: str) -> None:
     from oncofed.ingest.patients.notes.french import extract
 
     assert extract(note, "n", "s").primary_cancer == "PAAD", note
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Cohorts: non-small cell lung cancer, breast cancer or carcinoma of the vulva",
+        "Expansion cohorts: colorectal cancer, gastric cancer, uterine carcinosarcoma",
+        "Cohortes : cancer du sein, cancer colorectal ou tumeur neuroendocrine de l'intestin grêle",
+    ],
+)
+def test_a_line_naming_a_cancer_the_vocabulary_did_not_read_asks_no_organ_question(line: str) -> None:
+    """A basket whose cancers are not all read: a patient's cancer in another organ than those read may be
+    one of the others (criteria/cancer_site.py `unread_cancer`): held back, never excluded on its organ."""
+    criteria = parse_eligibility(f"Inclusion criteria:\n- {line}").criteria
+    atoms = [a for c in criteria for a in c.atoms if a.kind == "cancer_type"]
+    assert atoms and all(trust.organ_codes(a) == () for a in atoms), line
+    with trust.using(ORGAN):
+        outcomes = evaluate_criteria(criteria, _patient("PANET"), DAY)
+    assert all(o.outcome is not Outcome.VIOLATED or o.held_back for o in outcomes), line
+
+
+def test_a_fully_read_basket_still_asks_the_organ_question() -> None:
+    line = "Cohorts: non-small cell lung cancer, breast cancer or colorectal cancer; archival tumour tissue"
+    criteria = parse_eligibility(f"Inclusion criteria:\n- {line}").criteria
+    with trust.using(ORGAN):
+        outcomes = evaluate_criteria(criteria, _patient("PANET"), DAY)
+    assert any(o.outcome is Outcome.VIOLATED and not o.held_back for o in outcomes)

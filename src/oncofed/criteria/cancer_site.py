@@ -65,3 +65,142 @@ def organ_named_after(text: str, end: int) -> str | None:
     if not m:
         return None
     return _organ_words().get(re.sub(r"\s+", " ", m.group("organ").lower()))
+
+
+# a cancer's noun (English, and French a line kept untranslated): a cancer the line names
+_CANCER_NOUN = re.compile(
+    r"\b(?:\w+(?:carcinom|sarcom)\w*|carcinom\w*|sarcom\w*|melanom\w*|mélanom\w*|lymphom\w*|leuk\w*mi\w*|"
+    r"leucémi\w*|myelom\w*|myélom\w*|mesotheliom\w*|gliom\w*|\w+blastom\w*|"
+    r"(?P<adj>[a-zé-]+)\s+cancers?|[a-zé-]+(?:ine|oid|ic|eal|ian)\s+(?:tumou?rs?|neoplasms?))\b",
+    re.I,
+)
+# the noun first, as French writes it ("tumeur neuroendocrine", rewritten "tumour neuroendocrine")
+_CANCER_NOUN_FIRST = re.compile(
+    r"\b(?:cancers?|tumou?rs?|tumeurs?)\s+(?P<fr>[a-zé-]+(?:ine|ique|iques|aire|aires|oïde|oide|eux|euse|ale|ales|aux))\b",
+    re.I,
+)
+# adjectives before "cancer" / "tumour" that name no organ or histology ("solid tumour", "primary tumour")
+_NOT_A_KIND = frozenset(
+    [
+        "a",
+        "an",
+        "any",
+        "the",
+        "of",
+        "other",
+        "another",
+        "solid",
+        "primary",
+        "secondary",
+        "target",
+        "measurable",
+        "residual",
+        "prior",
+        "previous",
+        "active",
+        "known",
+        "invasive",
+        "advanced",
+        "metastatic",
+        "malignant",
+        "recurrent",
+        "refractory",
+        "current",
+        "second",
+        "new",
+        "their",
+        "his",
+        "her",
+        "its",
+        "no",
+        "for",
+        "with",
+        "and",
+        "or",
+        "anti-cancer",
+        "underlying",
+        "original",
+        "index",
+        "treated",
+        "untreated",
+    ]
+)
+
+_NOT_A_KIND_FR = frozenset(
+    [
+        "solide",
+        "solides",
+        "primitive",
+        "primitif",
+        "maligne",
+        "malignes",
+        "avancée",
+        "avancé",
+        "avancées",
+        "métastatique",
+        "métastatiques",
+        "de",
+        "du",
+        "des",
+        "d",
+        "la",
+        "le",
+        "les",
+        "et",
+        "ou",
+        "en",
+        "avec",
+        "sans",
+        "mesurable",
+        "mesurables",
+        "cible",
+        "cibles",
+        "évaluable",
+        "évaluables",
+        "therapy",
+        "treatment",
+        "therapies",
+        "tissue",
+        "tissues",
+        "sample",
+        "samples",
+        "cells",
+        "cell",
+        "site",
+        "sites",
+        "type",
+        "types",
+        "stage",
+        "grade",
+        "size",
+        "lesion",
+        "lesions",
+        "burden",
+        "markers",
+        "marker",
+        "board",
+        "registry",
+        "care",
+        "centre",
+        "center",
+        "diagnosis",
+    ]
+)
+
+
+def unread_cancer(text: str, spans: list[tuple[int, int]]) -> bool:
+    """Whether the line names a cancer outside every span the vocabulary read (`spans`): "cohorts of
+    NSCLC, carcinoma of the vulva, ...": the cancers the line takes are not all known, so a patient's
+    cancer in another organ than those read may be one of the others (the organ question is not asked)."""
+    for m in _CANCER_NOUN.finditer(text):
+        if any(s <= m.start() < e or s < m.end() <= e for s, e in spans):
+            continue
+        if m.group("adj") is not None and m.group("adj").lower() in _NOT_A_KIND:
+            continue
+        return True
+    for m in _CANCER_NOUN_FIRST.finditer(text):
+        if any(s <= m.start() < e for s, e in spans) or m.group("fr").lower() in _NOT_A_KIND_FR:
+            continue
+        if m.group("fr").lower() not in _NOT_A_KIND:
+            return True
+    return False
