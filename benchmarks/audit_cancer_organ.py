@@ -133,8 +133,12 @@ CONTEXTS_EN = (
     "Her mother died of {other}. Diagnosis: {x}.",
     "Differential diagnosis included {other}; the biopsy confirmed {x}.",
     "No history of {other}. Diagnosis: {x}.",
+    "History of {other} treated in 2005. She now presents with {x}.",
 )
-CONTEXTS_FR = ("Sa mère est décédée d'un {other}. Diagnostic : {x}.",)
+CONTEXTS_FR = (
+    "Sa mère est décédée d'un {other}. Diagnostic : {x}.",
+    "Antécédent de {other} en 2005. Diagnostic actuel : {x}.",
+)
 # lines naming no organ: a patient of any organ fits them (truth: no organ)
 ANY_ORGAN_EN = (
     "Histologically confirmed carcinoma of unknown primary",

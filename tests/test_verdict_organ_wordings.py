@@ -142,3 +142,18 @@ def test_a_fully_read_basket_still_asks_the_organ_question() -> None:
     with trust.using(ORGAN):
         outcomes = evaluate_criteria(criteria, _patient("PANET"), DAY)
     assert any(o.outcome is Outcome.VIOLATED and not o.held_back for o in outcomes)
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "History of breast cancer treated in 2005. She now presents with a pancreatic adenocarcinoma.",
+        "H/o melanoma excised in 2012. Now: pancreatic ductal adenocarcinoma, liver metastases.",
+        "Antécédent de cancer du sein en 2005. Diagnostic actuel : adénocarcinome du pancréas.",
+    ],
+)
+def test_a_past_cancer_of_its_own_sentence_is_not_the_diagnosis(note: str) -> None:
+    """notes/facts.py `_first_cancer`: "history of X" names a past cancer; the later one is the diagnosis."""
+    from oncofed.ingest.patients.notes.french import extract
+
+    assert extract(note, "n", "s").primary_cancer == "PAAD", note
