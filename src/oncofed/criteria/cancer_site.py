@@ -228,19 +228,7 @@ def _basket_adjectives() -> re.Pattern[str]:
     return re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, words))) + r")\b", re.I)
 
 
-def _organ_of_adjective(word: str) -> str | None:
-    """The OncoTree tissue of "<word> cancer" / "<word> carcinoma" ("gastric" -> Esophagus/Stomach)."""
-    from oncofed.criteria.vocab import normalize_cancer_type  # cancer_site is imported by criteria.vocab
-
-    for noun in ("cancer", "carcinoma", "tumor"):
-        code = normalize_cancer_type(f"{word} {noun}")
-        if code:
-            line = oncotree.lineage(code)
-            return line[-2] if len(line) >= 2 else None
-    return None
-
-
-def unread_cancer(text: str, spans: list[tuple[int, int]], codes: tuple[str, ...] = ()) -> bool:
+def unread_cancer(text: str, spans: list[tuple[int, int]]) -> bool:
     """Whether the line names a cancer outside every span the vocabulary read (`spans`): "cohorts of
     NSCLC, carcinoma of the vulva, ...": the cancers the line takes are not all known, so a patient's
     cancer in another organ than those read may be one of the others (the organ question is not asked)."""
@@ -253,9 +241,6 @@ def unread_cancer(text: str, spans: list[tuple[int, int]], codes: tuple[str, ...
     for m in _basket_adjectives().finditer(text):  # "(NSCLC, urothelial, endometrial, nasopharyngeal)"
         if any(s <= m.start() < e for s, e in spans) or _OF_BEFORE.search(text, 0, m.start()):
             continue  # read, or an organ named after a cancer ("... of the fallopian tube")
-        organ = _organ_of_adjective(m.group(0).lower())
-        if organ is not None and any(organ in oncotree.lineage(c) for c in codes):
-            continue  # "gastric or gastro-oesophageal junction adenocarcinoma": an organ the line's codes hold
         return True
     for m in _CANCER_NOUN_FIRST.finditer(text):
         if any(s <= m.start() < e for s, e in spans) or m.group("fr").lower() in _NOT_A_KIND_FR:

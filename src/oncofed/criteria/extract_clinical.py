@@ -156,9 +156,7 @@ def cancer_atoms(text: str) -> list[Atom]:
     if mentions:
         group = "cancer" if len(mentions) > 1 else None
         # a cancer the line names that no mention reads: the organ question is not asked (cancer_site.py)
-        unread = not prior and unread_cancer(
-            text, [(m.start, m.end) for m in mentions], tuple(m.code for m in mentions)
-        )
+        unread = not prior and unread_cancer(text, [(m.start, m.end) for m in mentions])
         for m in mentions:
             if _METASTA_AFTER.match(text[m.end : m.end + 12]):
                 continue
