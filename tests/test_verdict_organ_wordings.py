@@ -157,13 +157,3 @@ def test_a_past_cancer_of_its_own_sentence_is_not_the_diagnosis(note: str) -> No
     from oncofed.ingest.patients.notes.french import extract
 
     assert extract(note, "n", "s").primary_cancer == "PAAD", note
-
-
-def test_a_basket_naming_cancers_by_their_adjective_alone_asks_no_organ_question() -> None:
-    """ "Expansion: solid tumours (SCLC, ovarian, gastric)": the bare adjectives are cancers the line takes
-    (their words from OncoTree's names, criteria/cancer_site.py): an ovarian cancer is not excluded."""
-    line = "Expansion: advanced solid tumours (small cell lung cancer, ovarian, gastric)"
-    criteria = parse_eligibility(f"Inclusion criteria:\n- {line}").criteria
-    with trust.using(ORGAN):
-        outcomes = evaluate_criteria(criteria, _patient("HGSOC"), DAY)
-    assert all(o.outcome is not Outcome.VIOLATED or o.held_back for o in outcomes)

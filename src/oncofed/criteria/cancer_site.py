@@ -188,46 +188,6 @@ _NOT_A_KIND_FR = frozenset(
 )
 
 
-# adjectives that name a cancer's organ or kind, listed bare in a basket ("NSCLC, urothelial, endometrial,
-# nasopharyngeal"): the first word of every OncoTree name or synonym "<adjective> cancer / carcinoma / tumour"
-# whose form is an adjective's; words that also qualify a function or a metastasis are left out
-_NOT_BASKET = frozenset(
-    {
-        "renal",
-        "hepatic",
-        "metastatic",
-        "invasive",
-        "clear",
-        "small",
-        "large",
-        "medullary",
-        "primary",
-        "oral",
-        "basal",
-    }
-)
-
-
-_OF_BEFORE = re.compile(r"\b(?:of|the|de|du|la|l['’])\s*$", re.I)
-
-
-@functools.cache
-def _basket_adjectives() -> re.Pattern[str]:
-    words: set[str] = set()
-    for code in oncotree.shared_codes():
-        row = oncotree.shared_rows()[code]
-        for phrase in [row["name"].lower(), *(p.strip().lower() for p in row["synonyms"].split("|"))]:
-            parts = phrase.split()
-            if (
-                len(parts) >= 2
-                and re.fullmatch(r"[a-z-]+(?:al|ic|eal|ian|ine|ar|ary)", parts[0])
-                and parts[-1].rstrip("s") in ("cancer", "carcinoma", "tumor", "tumour", "adenocarcinoma")
-            ):
-                words.add(parts[0])
-    words -= _NOT_BASKET
-    return re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, words))) + r")\b", re.I)
-
-
 def unread_cancer(text: str, spans: list[tuple[int, int]]) -> bool:
     """Whether the line names a cancer outside every span the vocabulary read (`spans`): "cohorts of
     NSCLC, carcinoma of the vulva, ...": the cancers the line takes are not all known, so a patient's
@@ -237,10 +197,6 @@ def unread_cancer(text: str, spans: list[tuple[int, int]]) -> bool:
             continue
         if m.group("adj") is not None and m.group("adj").lower() in _NOT_A_KIND:
             continue
-        return True
-    for m in _basket_adjectives().finditer(text):  # "(NSCLC, urothelial, endometrial, nasopharyngeal)"
-        if any(s <= m.start() < e for s, e in spans) or _OF_BEFORE.search(text, 0, m.start()):
-            continue  # read, or an organ named after a cancer ("... of the fallopian tube")
         return True
     for m in _CANCER_NOUN_FIRST.finditer(text):
         if any(s <= m.start() < e for s, e in spans) or m.group("fr").lower() in _NOT_A_KIND_FR:
