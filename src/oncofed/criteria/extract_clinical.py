@@ -7,6 +7,7 @@ import re
 from dataclasses import replace
 
 from oncofed.criteria import vocab
+from oncofed.criteria.cancer_site import unread_cancer
 from oncofed.criteria.caseless import compile_i
 from oncofed.criteria.extract import _atom, has_any
 from oncofed.criteria.numbers import NUM, OP, num_of, op_of
@@ -155,6 +156,8 @@ def cancer_atoms(text: str) -> list[Atom]:
     )
     if mentions:
         group = "cancer" if len(mentions) > 1 else None
+        # a cancer the line names that no mention reads: the organ question is not asked (cancer_site.py)
+        unread = not prior and unread_cancer(text, [(m.start, m.end) for m in mentions])
         for m in mentions:
             if _METASTA_AFTER.match(text[m.end : m.end + 12]):
                 continue
@@ -165,6 +168,8 @@ def cancer_atoms(text: str) -> list[Atom]:
             attrs2: dict[str, object] = {"group": group} if group else {}
             if or_solid:
                 attrs2["or_solid"] = True
+            if unread:
+                attrs2["unread_cancer"] = True
             lineages = _LINEAGES.get(m.code)
             out.append(
                 _atom(

@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from oncofed.criteria import oncotree
+from oncofed.criteria.cancer_site import organ_named_after
 from oncofed.criteria.caseless import lowerable, lowered
 from oncofed.criteria.fast_regex import Needs, compile_fast
 from oncofed.criteria.frozen import made
@@ -280,7 +281,16 @@ def find_cancer_types(text: str) -> list[Mention]:
     found = _cancer_index().find(text)
     if " and " in text or " or " in text or "/" in text:
         found = _coordinated(text, found)
-    return found
+    return [_in_organ_named(text, m) for m in found]
+
+
+def _in_organ_named(text: str, m: Mention) -> Mention:
+    """A histology named with another organ than the one the vocabulary files it under ("endometrioid
+    carcinoma of the ovary"): the organ named (`criteria/cancer_site.py`)."""
+    organ = organ_named_after(text, m.end)
+    if organ is None or organ in oncotree.lineage(m.code):
+        return m
+    return Mention(m.start, m.end, m.text, organ, dict(m.attributes))
 
 
 # "invasive ductal and lobular carcinoma", "ductal/lobular carcinoma": two cancers sharing their words

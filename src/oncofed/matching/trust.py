@@ -59,8 +59,8 @@ def atom_kind(atom: Atom) -> str:
 def organ_codes(atom: Atom) -> tuple[str, ...]:
     """The OncoTree codes of an atom whose reading splits into organ and subtype (a positive, current
     cancer type: not negated, not a history), upper case; () for any other atom."""
-    if atom.kind != "cancer_type" or atom.historical or atom.negated:
-        return ()
+    if atom.kind != "cancer_type" or atom.historical or atom.negated or atom.attributes.get("unread_cancer"):
+        return ()  # ... or a line naming a cancer the vocabulary did not read (criteria/cancer_site.py)
     raw = atom.value if atom.value is not None else atom.code
     return tuple(str(c).upper() for c in (raw if isinstance(raw, (list, tuple, set)) else [raw]) if c)
 

@@ -73,15 +73,52 @@ def oncotree_tissue(code: str) -> str | None:
     return line[-2] if len(line) >= 2 and line[-1] == oncotree.ROOT else None
 
 
+# Tissues OncoTree defines by a histology rather than an organ: a sarcoma or a GIST (soft tissue) and a
+# lymphoma (lymphoid) arise in an organ ("leiomyosarcoma of the uterus", "GIST of the stomach", "gastric
+# lymphoma"), so against a cancer named by its organ alone ("uterine cancer", OncoTree's UTERUS, which holds
+# uterine leiomyosarcoma) the organ a clinician means is unknown: not another organ.
+ORGANLESS_TISSUES = frozenset({"SOFT_TISSUE", "LYMPH"})
+# one disease OncoTree files under two tissues: melanoma of the skin or a mucosa (under SKIN) and of the uvea
+# (EYE); a melanoma is also the mucosal melanoma of an organ named alone ("head and neck cancer")
+MELANOMAS = frozenset({"MEL", "UM"})
+
+
+def _melanoma(code: str) -> bool:
+    return bool(MELANOMAS & set(oncotree_lineage(code)))
+
+
+def _organ_only(code: str, tissue: str) -> bool:
+    """Whether a code names an organ alone (the tissue itself: "uterine cancer"), any histology of it."""
+    return (
+        code.upper() == tissue
+        and tissue not in ORGANLESS_TISSUES
+        and tissue not in oncotree.LIQUID_MAIN_TYPES
+    )
+
+
+def organs_differ(a: str, b: str) -> bool:
+    """Whether two cancers are in two organs a clinician tells apart: both codes in the tree, in two tissues,
+    not two melanomas, and not a sarcoma / GIST / lymphoma / melanoma against a cancer named by its organ
+    alone (it may be that organ's sarcoma, lymphoma or mucosal melanoma)."""
+    ta, tb = oncotree_tissue(a), oncotree_tissue(b)
+    if ta is None or tb is None or ta == tb:
+        return False
+    if _melanoma(a) and _melanoma(b):
+        return False
+    for x, tx, y, ty in ((a, ta, b, tb), (b, tb, a, ta)):
+        if (tx in ORGANLESS_TISSUES or _melanoma(x)) and _organ_only(y, ty):
+            return False
+    return True
+
+
 def another_organ(patient_code: str | None, criterion_codes: tuple[str, ...]) -> bool:
     """Whether the patient's cancer is in another organ (OncoTree tissue) than each of `criterion_codes`:
     a breast cancer against "NSCLC or SCLC", a solid tumour against "lymphoma" (the lymphoid and
-    myeloid tissues are the haematological cancers). False when a code is not in the tree (nothing said)."""
+    myeloid tissues are the haematological cancers). False when a code is not in the tree (nothing said)
+    and where the organ is not fixed (`organs_differ`: a uterine leiomyosarcoma against "uterine cancer")."""
     if not patient_code or not criterion_codes:
         return False
-    mine = oncotree_tissue(patient_code)
-    theirs = {oncotree_tissue(c) for c in criterion_codes}
-    return mine is not None and None not in theirs and mine not in theirs
+    return all(organs_differ(patient_code, c) for c in criterion_codes)
 
 
 def has_oncotree_hierarchy() -> bool:

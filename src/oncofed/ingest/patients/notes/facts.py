@@ -300,6 +300,8 @@ def _with_histology(text: str, t: Target) -> str:
 # heading is another malignancy of the history when the note names a cancer elsewhere
 _PAST_HISTORY = compile_i(
     r"\b(?:pmhx?|past\s+(?:medical\s+|oncologic(?:al)?\s+)?history|medical\s+history|other\s+history)\s*:"
+    # "history of breast cancer treated in 2005. She now presents with ...": a past cancer of its own sentence
+    r"|\b(?:(?:a\s+)?(?:past\s+)?history\s+of|h/o)\s+(?=[^.;:]{0,40}$)"
 )
 
 
@@ -360,7 +362,7 @@ def _count_before(text: str, start: int) -> int | None:
 
 def _first_cancer(found: list[Target], text: str = "") -> Target | None:
     cancers = [t for t in found if t.label == "CANCER" and not t.negated and t.scope is None]
-    if len(cancers) > 1 and ("pmh" in lowered(text) or "history" in lowered(text)):
+    if len(cancers) > 1 and any(w in lowered(text) for w in ("pmh", "history", "h/o")):
         sents = sentences(text)
 
         def past(t: Target) -> bool:

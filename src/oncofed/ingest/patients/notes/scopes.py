@@ -47,6 +47,7 @@ def _cues() -> tuple[Cues, Cues]:
             "plan_back": r["plan"]["backward"],
             "trial_back": r["trial"]["backward"],
             "allergy": r["allergy"]["forward"],
+            "differential": r["differential"]["forward"],
             "negation": nv["negations"],
             "family": nv["family"],
             "stop": nv["terminators"],
@@ -148,7 +149,7 @@ def _last(matches: Iterator[re.Match[str]]) -> re.Match[str] | None:
 
 @functools.lru_cache(maxsize=256)
 def note_scopes(text: str) -> NoteScopes:
-    """The trial / plan / allergy scopes of `text` (and family sections)."""
+    """The trial / plan / allergy / differential-diagnosis scopes of `text` (and family sections)."""
     found = cues(text)
     sections = _section_scopes(text)
     if not (
@@ -157,6 +158,7 @@ def note_scopes(text: str) -> NoteScopes:
         or found["plan"]
         or found["plan_back"]
         or found["allergy"]
+        or found["differential"]
         or sections
     ):
         return NoteScopes(())
@@ -183,6 +185,10 @@ def note_scopes(text: str) -> NoteScopes:
         if ("plan", sent) not in opened:
             opened.add(("plan", sent))
             out.append((s, sentence_end(s), "plan"))
+    for s, _ in found[
+        "differential"
+    ]:  # "differential diagnosis included X": a hypothesis, to the clause's end
+        out.append((s, sentence_end(s), "differential"))
     for s, e in found["plan_back"]:  # "chemotherapy is planned", "she is scheduled for surgery": the clause
         clause = containing(clause_spans, s) or (s, e)
         out.append((clause[0], max(e, clause[1]), "plan"))
