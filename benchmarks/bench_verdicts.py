@@ -218,6 +218,15 @@ COMMAND = ".venv/bin/python -m benchmarks.bench_verdicts"
 STRICT = "this engine, strict (`--strict`: every reading excludes)"
 
 
+def _trusted_words() -> str:
+    """The shipped table's trusted kinds, for the report ("none": nothing excludes alone)."""
+    from oncofed.matching import trust
+
+    return (
+        ", ".join(sorted(trust.shipped())) or "none (no kind reaches the bound since verdicts-blind7 counts)"
+    )
+
+
 def current_engine(
     queries: Path, corpus: Path, pairs: Path, out: Path, strict: bool = False
 ) -> list[dict[str, Any]]:
@@ -514,8 +523,8 @@ def _body(runs: dict[str, dict[str, Any]]) -> str:
             "`met` = satisfied; any criterion not met = excluded). Brackets: 95 % bootstrap interval over trials.",
             "",
             "**Decision policy** (2026-12-06, `matching/trust.py`): the shipped engine excludes a patient only on a",
-            "reading of a kind proven reliable on the four readable sets (`benchmarks/verdicts_trust.py`: Wilson 95 %",
-            "lower bound of its precision >= 0.8; today an inclusion's cancer type read at the organ level only);",
+            "reading of a kind proven reliable on the counted sets (`benchmarks/verdicts_trust.py`: Wilson 95 %",
+            f"lower bound of its precision >= 0.8; trusted today: {_trusted_words()});",
             'every other criterion read as not met is shown "probably not met: check" with its evidence, and still counts in the ranking',
             "score. The strict column is the same engine with every reading excluding (`oncofed eval verdicts",
             "--strict`, the match page's strict link): what the readings are worth, comparable with earlier",

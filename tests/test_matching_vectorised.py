@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date
 
 import numpy as np
@@ -139,19 +140,23 @@ COHORTS = [
 
 def test_vectorised_outcomes_equal_scalar_outcomes(profiles: list[PatientProfile]) -> None:
     batch = PatientBatch.from_profiles(profiles, DAY)
-    for criteria in (CRITERIA, COHORTS):
-        result = evaluate_trial_over_patients(criteria, batch)
-        assert result.verdicts.shape == (len(criteria), len(profiles))
-        for j, p in enumerate(profiles):
-            codes, verdict = scalar(criteria, p)
-            assert result.verdicts[:, j].tolist() == codes, p.id
-            assert int(result.trial_verdict[j]) == verdict, p.id
-    # every outcome occurs somewhere (the test is not vacuous), cohorts resolve both ways
-    result = evaluate_trial_over_patients(CRITERIA, batch)
-    for k in (0, 1, 2, 3):
-        assert (result.verdicts == k).any()
-    cohorts = evaluate_trial_over_patients(COHORTS, batch)
-    assert set(cohorts.cohort.tolist()) >= {0, 1}
+    # the shipped decision policy (it may trust no reading), a table trusting the organ question, and strict
+    for table in ("shipped", ("inclusion:cancer_organ",), None):
+        with contextlib.nullcontext() if table == "shipped" else trust.using(table):
+            for criteria in (CRITERIA, COHORTS):
+                result = evaluate_trial_over_patients(criteria, batch)
+                assert result.verdicts.shape == (len(criteria), len(profiles))
+                for j, p in enumerate(profiles):
+                    codes, verdict = scalar(criteria, p)
+                    assert result.verdicts[:, j].tolist() == codes, p.id
+                    assert int(result.trial_verdict[j]) == verdict, p.id
+    # every outcome occurs somewhere on the strict engine (the test is not vacuous), cohorts resolve both ways
+    with trust.using(None):
+        result = evaluate_trial_over_patients(CRITERIA, batch)
+        for k in (0, 1, 2, 3):
+            assert (result.verdicts == k).any()
+        cohorts = evaluate_trial_over_patients(COHORTS, batch)
+        assert set(cohorts.cohort.tolist()) >= {0, 1}
 
 
 def test_per_patient_summaries(profiles: list[PatientProfile]) -> None:
