@@ -26,6 +26,7 @@ from tests.verdict_cases import (
     DAY,
     SRC,
     parse,
+    profile,
     same_everywhere,
     strict_reading,  # noqa: F401  (fixture: the reading, before the decision policy)
 )
@@ -34,15 +35,7 @@ pytestmark = pytest.mark.usefixtures("strict_reading")
 
 
 def patient(*facts: Fact, name: str = "p") -> PatientProfile:
-    return PatientProfile(
-        id=f"{name}-{len(facts)}",
-        centre_id="c",
-        birth_date=date(1970, 5, 1),
-        sex="FEMALE",
-        primary_cancer="BRCA",
-        stage="IV",
-        facts=list(facts),
-    )
+    return profile(*facts, name=name, born=date(1970, 5, 1))
 
 
 def status(code: str, value: str) -> Fact:

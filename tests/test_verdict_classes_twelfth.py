@@ -39,6 +39,7 @@ from tests.verdict_cases import (
     DAY,
     SRC,
     parse,
+    profile,
     same_everywhere,
     strict_reading,  # noqa: F401  (fixture: the reading, before the decision policy)
 )
@@ -47,15 +48,7 @@ pytestmark = pytest.mark.usefixtures("strict_reading")
 
 
 def patient(*facts: Fact, name: str = "p", stage: str = "IV") -> PatientProfile:
-    return PatientProfile(
-        id=f"{name}-{len(facts)}",
-        centre_id="c",
-        birth_date=date(1966, 2, 1),
-        sex="FEMALE",
-        primary_cancer="BRCA",
-        stage=stage,
-        facts=list(facts),
-    )
+    return profile(*facts, name=name, stage=stage, born=date(1966, 2, 1))
 
 
 def course(drug: str, klass: str, end: str | None = None, **attrs: object) -> Fact:
