@@ -165,7 +165,7 @@ def same_under_tables(criteria: list[Criterion], profiles: list[PatientProfile])
 
 def test_the_shipped_table_follows_its_rule_and_the_organ_kind_decides_off_topic_trials() -> None:
     """The shipped table trusts exactly the kinds its rule admits (measured: benchmarks/verdicts_trust.py;
-    since verdicts-blind7 counts, none: the organ kind's Wilson lower bound fell to 0.77). A trial of another
+    the organ question of an inclusion's cancer type; with verdicts-blind7 counted it would be none: Wilson lower 0.77). A trial of another
     disease is excluded by the organ question when that kind is trusted, held back ("probably not met: check")
     when nothing is, and excluded by the strict engine; the subtype question is never trusted (no off-topic
     pair can prove it)."""
@@ -193,7 +193,7 @@ def test_wilson_lower_bound() -> None:
 
 
 def test_the_shipped_table_is_what_the_script_computes(tmp_path: Path) -> None:
-    """resources/verdicts/trusted_violations.json == benchmarks/verdicts_trust.py on the eight sets."""
+    """resources/verdicts/trusted_violations.json == benchmarks/verdicts_trust.py on the seven sets."""
     from benchmarks import verdicts_corpus, verdicts_trust
 
     data = shared_data("trials").parent
@@ -203,6 +203,6 @@ def test_the_shipped_table_is_what_the_script_computes(tmp_path: Path) -> None:
         verdicts_trust.run_set(name, corpus, None))]  # fmt: skip
     computed = verdicts_trust.table_of(events)
     shipped = json.loads(verdicts_trust.TABLE.read_text(encoding="utf-8"))
-    assert shipped["sets"] == list(verdicts_trust.SETS) and "verdicts-blind8" not in shipped["sets"]
+    assert shipped["sets"] == list(verdicts_trust.SETS) and "verdicts-blind7" not in shipped["sets"]
     assert shipped["kinds"] == computed
     assert shipped["trusted"] == verdicts_trust.trusted_of(computed) == sorted(trust.shipped())

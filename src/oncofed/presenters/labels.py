@@ -60,6 +60,7 @@ LABELS: dict[str, dict[str, Message]] = {
         "board.screening": N_("listed a board decision for pre-screening"),
         "board.sign": N_("signed a board record"),
         "board.waiting": N_("read the cases waiting for a board"),
+        "landing.new_matches": N_("read the new trial matches of the home page"),
         "feasibility": N_("asked a feasibility question"),
         "staff.read": N_("read staff records"),
         "staff.aggregate": N_("computed figures over staff records"),
