@@ -211,6 +211,28 @@ FIRST_SCORES: dict[str, dict[str, Any]] = {
         "folds": {0: (1.0, 0.0), 1: (1.0, 0.0), 2: (1.0, 0.0)},
         "read_folds": (),
     },
+    "verdicts-blind9": {
+        "commit": "ff7c282",  # first run after the set landed and its second reading, before any change
+        "date": "2026-12-07 01:28 UTC",
+        # the shipped engine's decision policy: 1 / 12 eligible excluded, 5 / 36 failures excluded (none by its
+        # named criterion), 32 / 36 flagged. The same engine strict: eligible kept 7 / 12, failures named 11 / 36,
+        # excluded 23 / 36, flagged 32 / 36, balanced 61.1 %; bef02d6: 1 / 12, 9 / 36, 50.0 %
+        "eligible_kept": 11 / 12,
+        "failure_named": 0 / 36,
+        "failure_excluded": 5 / 36,
+        "balanced": 0.5277777777777778,
+        # 95 % bootstrap intervals over trials (2,000 resamples, seed 15)
+        "ci": {
+            "eligible_kept": (0.75, 1.0),
+            "failure_named": (0.0, 0.0),
+            "failure_excluded": (0.027777777777777776, 0.3333333333333333),
+            "balanced": (0.5, 0.5694444444444444),
+        },
+        # per fold: (eligible kept, failures named); no fold read: the held-out set of the next session, written
+        # by a tenth writer blind to the engine and second-read by another (2026-12-07 01:13-04:13 UTC)
+        "folds": {0: (1.0, 0.0), 1: (1.0, 0.0), 2: (0.75, 0.0)},
+        "read_folds": (),
+    },
 }
 DAY = date(2026, 12, 1)
 BASE_REV = "bef02d6"
