@@ -59,6 +59,8 @@ PREFIX_CLASSES: list[tuple[str, str]] = [
     ("/feasibility", FEASIBILITY),
     ("/api/recruitment", STAFF),
     ("/recruitment", STAFF),
+    ("/api/trials/import", FEASIBILITY),  # importing trial files: trial managers and administrators
+    ("/trials/import", FEASIBILITY),
     ("/api/trials", PUBLIC),
     ("/trials", PUBLIC),
     ("/api/criteria", PUBLIC),

@@ -185,7 +185,7 @@ def test_study_without_nct_id_and_age_eighteen(sqlite_db: Database, tmp_path: Pa
     report = import_trials(sqlite_db, [path], strict=False)
     assert [str(r) for r in report.rejections] == [
         f"{path}:line 2:protocolSection.identificationModule.nctId: no trial id (NCT number); every record needs one",
-        f"{path}:line 3 NCT09000003:eligibilityModule.minimumAge: age 'eighteen' is not '<number> <unit>' like '18 Years', '6 Months' or 'N/A'",
+        f"{path}:line 3 NCT09000003:eligibilityModule.minimumAge: age 'eighteen' is not '<number> <unit>'; write it like '18 Years', '6 Months' or 'N/A'",
     ]
     assert report.total("imported") == 1 and trial_count(sqlite_db) == 1
 

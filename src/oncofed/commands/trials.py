@@ -94,7 +94,10 @@ def register(app: typer.Typer) -> None:
             with err_console.status("building the search index", spinner="dots"):
                 get_index(db)
         if as_json:
-            print(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
+            from oncofed.commands.common import cli_language
+            from oncofed.presenters.imports import import_json
+
+            print(json.dumps(import_json(report, cli_language()), ensure_ascii=False, indent=2))
         else:
             _print_report(console, report)
         if report.total("rejected"):
@@ -179,13 +182,19 @@ def register(app: typer.Typer) -> None:
 
 
 def _print_report(console: object, report: object) -> None:
+    """The report in the language of `--lang`: every rejected record with its reason and fix."""
     from rich.console import Console
 
-    from oncofed.commands.common import escape
+    from oncofed.commands.common import cli_language, escape
+    from oncofed.presenters.i18n import translator
+    from oncofed.presenters.imports import import_json
     from oncofed.services.trials.importing import ImportReport
 
     assert isinstance(console, Console) and isinstance(report, ImportReport)
-    for f in report.files:
+    lang = cli_language()
+    tr = translator(lang)
+    said = import_json(report, lang)
+    for f, words in zip(report.files, said["files"], strict=True):
         if f.skipped:
             console.print(f"[dim]{escape(f'{f.path}: skipped, {f.skipped}')}[/]", highlight=False)
         for s in f.skipped_records:
@@ -194,13 +203,9 @@ def _print_report(console: object, report: object) -> None:
             console.print(f"[yellow]{escape(f'{f.path}:{w}')}[/]", highlight=False)
         if f.rolled_back:
             console.print(
-                f"[red]{escape(str(f.path))}: nothing imported from this file (a record was rejected; fix it, or use --partial)[/]",
-                highlight=False,
+                f"[red]{escape(str(f.path))}{tr.colon()}{escape(words['outcome'])}[/]", highlight=False
             )
-    for r in report.rejections:
-        console.print(f"[red]rejected[/] {escape(str(r))}", highlight=False)
-    console.print(
-        f"[bold]{report.total('imported')} imported, {report.total('updated')} updated, "
-        f"{report.total('unchanged')} unchanged, {report.total('rejected')} rejected[/] "
-        f"({len(report.files)} files)"
-    )
+    rejected = tr.gettext("rejected")
+    for line in said["rejections"]:
+        console.print(f"[red]{escape(rejected)}[/] {escape(line)}", highlight=False)
+    console.print(f"[bold]{escape(said['summary'])}[/]", highlight=False)

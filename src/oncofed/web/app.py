@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import json
 import pkgutil
 from collections.abc import Awaitable, Callable, Mapping
 
@@ -136,9 +137,9 @@ def create_app(db: Database | None = None) -> FastAPI:
         problems = "; ".join(
             f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg')}" for e in exc.errors()
         )
-        return JSONResponse(
-            {"detail": f"invalid request: {problems}", "errors": exc.errors()}, status_code=422
-        )
+        # an error's `ctx` may hold the exception itself (a ValueError): said as its text, never a 500
+        errors = json.loads(json.dumps(exc.errors(), default=str))
+        return JSONResponse({"detail": f"invalid request: {problems}", "errors": errors}, status_code=422)
 
     for info in sorted(pkgutil.iter_modules(routes_pkg.__path__), key=lambda i: i.name):
         module = importlib.import_module(f"{routes_pkg.__name__}.{info.name}")

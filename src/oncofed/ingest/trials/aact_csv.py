@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from oncofed.domain import Trial
+from oncofed.errors import N_
 from oncofed.ingest.errors import RecordError
 from oncofed.ingest.trials.common import Parsed, dedent_block, require_id, text
 
@@ -51,7 +52,23 @@ def iter_records(path: Path) -> Iterator[Parsed]:
                     yield Parsed(record=label, error=exc)
         except UnicodeDecodeError as exc:
             yield Parsed(
-                record=f"row {n + 2}", error=RecordError("(encoding)", f"not valid UTF-8: {exc.reason}")
+                record=f"row {n + 2}",
+                error=RecordError(
+                    "(encoding)",
+                    N_("not valid UTF-8: %(detail)s"),
+                    code="import.not_utf8_row",
+                    params={"detail": exc.reason},
+                    fix=N_("re-encode the file as UTF-8"),
+                ),
             )
         except csv.Error as exc:
-            yield Parsed(record=f"row {n + 2}", error=RecordError("(csv)", str(exc)))
+            yield Parsed(
+                record=f"row {n + 2}",
+                error=RecordError(
+                    "(csv)",
+                    N_("unreadable CSV: %(detail)s"),
+                    code="import.csv_invalid",
+                    params={"detail": str(exc)},
+                    fix=N_("export the table again as CSV (comma-separated, quoted fields)"),
+                ),
+            )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import dataclasses
 import hashlib
 import json
 import re
@@ -12,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from oncofed.domain import Trial
+from oncofed.errors import N_
 from oncofed.ingest.errors import RecordError
 
 # Formats that cannot be streamed record by record (one XML/YAML/FHIR document) are refused above
@@ -26,6 +28,8 @@ class Rejection:
     record: str
     field: str
     reason: str
+    # the record's error, when it has a code: said in the reader's language (presenters/imports.py)
+    error: RecordError | None = dataclasses.field(default=None, compare=False, repr=False)
 
     def __str__(self) -> str:
         return f"{self.file}:{self.record}:{self.field}: {self.reason}"
@@ -46,13 +50,20 @@ def file_error(record: str, field: str, reason: str) -> Parsed:
     return Parsed(record=record, error=RecordError(field, reason))
 
 
+def rejection(file: str, record: str, error: RecordError) -> Rejection:
+    """The rejection of `record` of `file` for `error` (its code and parameters kept for the reader)."""
+    return Rejection(file, record, error.field, error.reason, error if error.code else None)
+
+
 def check_size(path: Path, what: str) -> None:
     size = path.stat().st_size
     if size > MAX_DOCUMENT_BYTES:
         raise RecordError(
             "(file)",
-            f"{size / 1e6:.0f} MB is too large for one {what} document (limit {MAX_DOCUMENT_BYTES / 1e6:.0f} MB); "
-            "split it, or use ClinicalTrials.gov JSON / NDJSON which are streamed",
+            N_("%(size)s MB is too large for one %(what)s document (limit %(limit)s MB)"),
+            code="import.file_too_large",
+            params={"size": round(size / 1e6), "what": what, "limit": round(MAX_DOCUMENT_BYTES / 1e6)},
+            fix=N_("split it, or use ClinicalTrials.gov JSON / NDJSON which are streamed"),
         )
 
 
@@ -64,9 +75,7 @@ def read_text(path: Path, what: str) -> str:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise RecordError(
-            "(encoding)", f"not valid UTF-8 at byte {exc.start}; re-encode the file as UTF-8"
-        ) from exc
+        raise not_utf8(exc.start) from exc
 
 
 _AGE_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([A-Za-z]+)?\s*$")
@@ -95,7 +104,13 @@ def parse_age(value: Any, field: str) -> float | None:
     if value is None:
         return None
     if isinstance(value, bool):
-        raise RecordError(field, f"age {value!r} is not '<number> <unit>' like '18 Years'")
+        raise RecordError(
+            field,
+            N_("age %(value)s is not '<number> <unit>'"),
+            code="import.age_format",
+            params={"value": repr(value)},
+            fix=N_("write it like '18 Years', '6 Months' or 'N/A'"),
+        )
     if isinstance(value, int | float):
         return float(value)
     text = str(value).strip()
@@ -104,12 +119,20 @@ def parse_age(value: Any, field: str) -> float | None:
     m = _AGE_RE.match(text)
     if not m:
         raise RecordError(
-            field, f"age {text!r} is not '<number> <unit>' like '18 Years', '6 Months' or 'N/A'"
+            field,
+            N_("age %(value)s is not '<number> <unit>'"),
+            code="import.age_format",
+            params={"value": repr(text)},
+            fix=N_("write it like '18 Years', '6 Months' or 'N/A'"),
         )
     unit = (m.group(2) or "years").lower()
     if unit not in _AGE_UNITS:
         raise RecordError(
-            field, f"age {text!r} has an unknown unit {unit!r} (years, months, weeks, days, hours)"
+            field,
+            N_("age %(value)s has an unknown unit %(unit)s"),
+            code="import.age_unit",
+            params={"value": repr(text), "unit": repr(unit)},
+            fix=N_("use years, months, weeks, days or hours"),
         )
     return round(float(m.group(1)) * _AGE_UNITS[unit], 4)
 
@@ -141,7 +164,11 @@ def parse_date(value: Any, field: str) -> date | None:
         except ValueError:
             continue
     raise RecordError(
-        field, f"date {text!r} is not a date (expected e.g. 2015-08-12, 2015-08 or 'August 2015')"
+        field,
+        N_("date %(value)s is not a date"),
+        code="import.date_format",
+        params={"value": repr(text)},
+        fix=N_("write it like 2015-08-12, 2015-08 or 'August 2015'"),
     )
 
 
@@ -151,9 +178,15 @@ def parse_int(value: Any, field: str) -> int | None:
     try:
         number = float(str(value).strip())
     except ValueError as exc:
-        raise RecordError(field, f"{value!r} is not a number") from exc
+        raise not_number(field, value) from exc
     if number != number or number < 0 or number > 10**9:
-        raise RecordError(field, f"{value!r} is not a plausible count")
+        raise RecordError(
+            field,
+            N_("%(value)s is not a plausible count"),
+            code="import.implausible_count",
+            params={"value": repr(value)},
+            fix=N_("give a whole number between 0 and 1,000,000,000"),
+        )
     return int(number)
 
 
@@ -202,12 +235,27 @@ def require_id(value: Any, field: str, *, nct: bool = False) -> str:
     s = text(value)
     if not s:
         raise RecordError(
-            field, "no trial id" + (" (NCT number)" if nct else "") + "; every record needs one"
+            field,
+            N_("no trial id (NCT number)") if nct else N_("no trial id"),
+            code="import.no_trial_id",
+            fix=N_("every record needs one"),
         )
     if nct and not NCT_RE.match(s.upper()):
-        raise RecordError(field, f"{s!r} is not an NCT number (NCT followed by 8 digits)")
+        raise RecordError(
+            field,
+            N_("%(value)s is not an NCT number"),
+            code="import.not_nct",
+            params={"value": repr(s)},
+            fix=N_("write NCT followed by 8 digits, like NCT01234567"),
+        )
     if len(s) > 64:
-        raise RecordError(field, f"id {s[:20]!r}... is longer than 64 characters")
+        raise RecordError(
+            field,
+            N_("id %(value)s... is longer than 64 characters"),
+            code="import.id_too_long",
+            params={"value": repr(s[:20])},
+            fix=N_("shorten the id to 64 characters or fewer"),
+        )
     return s.upper() if nct else s
 
 
@@ -247,7 +295,59 @@ def load_json_document(path: Path, what: str) -> Any:
         return json.loads(body)
     except json.JSONDecodeError as exc:
         raise RecordError(
-            "(json)", f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
+            "(json)",
+            N_("invalid JSON at line %(line)s column %(column)s: %(detail)s"),
+            code="import.json_invalid",
+            params={"line": exc.lineno, "column": exc.colno, "detail": exc.msg},
+            fix=N_("correct the JSON (a JSON validator shows the place)"),
         ) from exc
     except RecursionError as exc:
-        raise RecordError("(json)", "JSON nested too deeply") from exc
+        raise too_deep() from exc
+
+
+def not_utf8(byte: int) -> RecordError:
+    """The file's bytes are not UTF-8 from `byte` on."""
+    return RecordError(
+        "(encoding)",
+        N_("not valid UTF-8 at byte %(byte)s"),
+        code="import.not_utf8",
+        params={"byte": byte},
+        fix=N_("re-encode the file as UTF-8"),
+    )
+
+
+def too_deep() -> RecordError:
+    return RecordError(
+        "(json)", N_("JSON nested too deeply"), code="import.json_too_deep", fix=N_("flatten the document")
+    )
+
+
+def not_number(field: str, value: Any) -> RecordError:
+    return RecordError(
+        field,
+        N_("%(value)s is not a number"),
+        code="import.not_number",
+        params={"value": repr(value)},
+        fix=N_("write a number (digits, a dot for decimals)"),
+    )
+
+
+def not_on_earth(field: str, lat: float | None, lon: float | None) -> RecordError:
+    return RecordError(
+        field,
+        N_("(%(lat)s, %(lon)s) is not a point on Earth"),
+        code="import.not_on_earth",
+        params={"lat": lat, "lon": lon},
+        fix=N_("latitude between -90 and 90, longitude between -180 and 180 (or leave both empty)"),
+    )
+
+
+def not_object(field: str, found: Any) -> RecordError:
+    """A JSON value of the wrong kind where an object was expected."""
+    return RecordError(
+        field,
+        N_("expected a JSON object, got %(kind)s"),
+        code="import.not_object",
+        params={"kind": type(found).__name__},
+        fix=N_("give one object per record"),
+    )

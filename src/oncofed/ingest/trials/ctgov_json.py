@@ -13,9 +13,21 @@ from typing import Any
 import ijson
 
 from oncofed.domain import Phase, Trial, TrialSite, TrialStatus
+from oncofed.errors import N_, NN_
 from oncofed.ingest import jsonl
 from oncofed.ingest.errors import RecordError
-from oncofed.ingest.trials.common import Parsed, parse_age, parse_date, parse_int, require_id, text, text_list
+from oncofed.ingest.trials.common import (
+    Parsed,
+    not_number,
+    not_object,
+    not_on_earth,
+    parse_age,
+    parse_date,
+    parse_int,
+    require_id,
+    text,
+    text_list,
+)
 
 SOURCE = "ctgov"
 
@@ -34,7 +46,7 @@ def _float(value: Any, field: str) -> float | None:
     try:
         return float(value)
     except (TypeError, ValueError) as exc:
-        raise RecordError(field, f"{value!r} is not a number") from exc
+        raise not_number(field, value) from exc
 
 
 @functools.lru_cache(maxsize=1024)
@@ -55,10 +67,15 @@ def _sex(value: Any) -> str:
 def study_to_trial(study: Any) -> Trial:
     """One API v2 study object -> Trial (raises RecordError naming the field)."""
     if not isinstance(study, dict):
-        raise RecordError("(study)", f"expected a JSON object, got {type(study).__name__}")
+        raise not_object("(study)", study)
     ps = study.get("protocolSection")
     if not isinstance(ps, dict):
-        raise RecordError("protocolSection", "missing: not a ClinicalTrials.gov v2 study")
+        raise RecordError(
+            "protocolSection",
+            N_("missing: not a ClinicalTrials.gov v2 study"),
+            code="import.ctgov_no_protocol",
+            fix=N_("download the study from ClinicalTrials.gov's API v2 (format=json)"),
+        )
     ident = _get(ps, "identificationModule") or {}
     nct = require_id(ident.get("nctId"), "protocolSection.identificationModule.nctId", nct=True)
     other = [text(_get(ident, "orgStudyIdInfo", "id"))]
@@ -73,12 +90,12 @@ def study_to_trial(study: Any) -> Trial:
     sites: list[TrialSite] = []
     for i, loc in enumerate(_get(ps, "contactsLocationsModule", "locations") or []):
         if not isinstance(loc, dict):
-            raise RecordError(f"locations[{i}]", "expected an object")
+            raise not_object(f"locations[{i}]", loc)
         geo = loc.get("geoPoint") or {}
         lat = _float(geo.get("lat"), f"locations[{i}].geoPoint.lat")
         lon = _float(geo.get("lon"), f"locations[{i}].geoPoint.lon")
         if lat is not None and not -90 <= lat <= 90 or lon is not None and not -180 <= lon <= 180:
-            raise RecordError(f"locations[{i}].geoPoint", f"({lat}, {lon}) is not a point on Earth")
+            raise not_on_earth(f"locations[{i}].geoPoint", lat, lon)
         contacts = [c for c in loc.get("contacts") or [] if isinstance(c, dict)]
         sites.append(
             TrialSite(
@@ -166,7 +183,16 @@ def iter_stream(path: Path, prefix: str) -> Iterator[Parsed]:
             )
             yield Parsed(
                 record=f"#{n + 1}",
-                error=RecordError(kind, f"truncated or invalid JSON after {n} complete studies: {reason}"),
+                error=RecordError(
+                    kind,
+                    NN_(
+                        "truncated or invalid JSON after %(num)s complete study: %(detail)s",
+                        "truncated or invalid JSON after %(num)s complete studies: %(detail)s",
+                    ),
+                    code="import.json_truncated",
+                    params={"num": n, "detail": reason},
+                    fix=N_("download the file again (it was cut short) or correct it"),
+                ),
             )
 
 

@@ -13,10 +13,13 @@ import defusedxml.ElementTree as DET
 from defusedxml import DefusedXmlException
 
 from oncofed.domain import Phase, Trial, TrialSite, TrialStatus
+from oncofed.errors import N_
 from oncofed.ingest.errors import RecordError
 from oncofed.ingest.trials.common import (
     Parsed,
     dedent_block,
+    not_number,
+    not_on_earth,
     parse_age,
     parse_date,
     parse_int,
@@ -45,7 +48,7 @@ def _float(value: str, field: str) -> float | None:
     try:
         return float(value)
     except ValueError as exc:
-        raise RecordError(field, f"{value!r} is not a number") from exc
+        raise not_number(field, value) from exc
 
 
 def study_to_trial(el: Element) -> Trial:
@@ -61,7 +64,7 @@ def study_to_trial(el: Element) -> Trial:
         lat = _float(_t(fac, "address/latitude") or _t(loc, "geodata/latitude"), f"location[{i}]/latitude")
         lon = _float(_t(fac, "address/longitude") or _t(loc, "geodata/longitude"), f"location[{i}]/longitude")
         if lat is not None and not -90 <= lat <= 90 or lon is not None and not -180 <= lon <= 180:
-            raise RecordError(f"location[{i}]", f"({lat}, {lon}) is not a point on Earth")
+            raise not_on_earth(f"location[{i}]", lat, lon)
         sites.append(
             TrialSite(
                 facility=_t(fac, "name") or _t(fac, "address/city") or "(unnamed site)",
@@ -128,11 +131,34 @@ def iter_records(path: Path) -> Iterator[Parsed]:
     except DefusedXmlException as exc:
         yield Parsed(
             record=f"#{n + 1}",
-            error=RecordError("(xml)", f"refused unsafe XML ({type(exc).__name__}: entities or DTD tricks)"),
+            error=RecordError(
+                "(xml)",
+                N_("refused unsafe XML (%(detail)s: entities or DTD tricks)"),
+                code="import.xml_unsafe",
+                params={"detail": type(exc).__name__},
+                fix=N_("export the file again without a DTD or entity declarations"),
+            ),
         )
         return
     except ParseError as exc:
-        yield Parsed(record=f"#{n + 1}", error=RecordError("(xml)", f"invalid or truncated XML: {exc}"))
+        yield Parsed(
+            record=f"#{n + 1}",
+            error=RecordError(
+                "(xml)",
+                N_("invalid or truncated XML: %(detail)s"),
+                code="import.xml_invalid",
+                params={"detail": str(exc)},
+                fix=N_("download the file again (it was cut short) or correct it"),
+            ),
+        )
         return
     if n == 0:
-        yield Parsed(record="#1", error=RecordError("(xml)", "no <clinical_study> element in this XML file"))
+        yield Parsed(
+            record="#1",
+            error=RecordError(
+                "(xml)",
+                N_("no <clinical_study> element in this XML file"),
+                code="import.xml_no_study",
+                fix=N_("give ClinicalTrials.gov's legacy XML (one <clinical_study> per study)"),
+            ),
+        )

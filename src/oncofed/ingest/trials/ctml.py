@@ -10,11 +10,19 @@ from pathlib import Path
 from typing import Any
 
 from oncofed.domain import Phase, Trial, TrialSite, TrialStatus
-from oncofed.errors import InputError
+from oncofed.errors import N_, InputError
 from oncofed.ingest import extjson
 from oncofed.ingest.documents import split_documents
 from oncofed.ingest.errors import RecordError
-from oncofed.ingest.trials.common import Parsed, parse_date, read_text, require_id, text, text_list
+from oncofed.ingest.trials.common import (
+    Parsed,
+    not_object,
+    parse_date,
+    read_text,
+    require_id,
+    text,
+    text_list,
+)
 
 SOURCE = "ctml"
 MAX_NODES = 500_000  # a trial document larger than this (JSON too) is refused
@@ -96,7 +104,13 @@ def _status(doc: dict[str, Any]) -> TrialStatus:
 
 def doc_to_trial(doc: Any) -> Trial:
     if not isinstance(doc, dict):
-        raise RecordError("(document)", f"expected a CTML trial object, got {type(doc).__name__}")
+        raise RecordError(
+            "(document)",
+            N_("expected a CTML trial object, got %(kind)s"),
+            code="import.ctml_not_object",
+            params={"kind": type(doc).__name__},
+            fix=N_("give one CTML trial (a mapping with protocol_no or nct_id) per document"),
+        )
     try:
         doc = extjson.decode(doc)  # {"$oid"}, {"$date"}, {"$numberInt"}... of a MongoDB export
     except extjson.ExtJsonError as exc:
@@ -105,17 +119,26 @@ def doc_to_trial(doc: Any) -> Trial:
     nct = text(doc.get("nct_id"))
     protocol = text(doc.get("protocol_no"))
     if not nct and not protocol:
-        raise RecordError("protocol_no", "no trial id: a CTML trial needs protocol_no or nct_id")
+        raise RecordError(
+            "protocol_no",
+            N_("no trial id: a CTML trial needs protocol_no or nct_id"),
+            code="import.ctml_no_id",
+        )
     trial_id = require_id(nct, "nct_id", nct=True) if nct else require_id(protocol, "protocol_no")
     tl = doc.get("treatment_list")
     if tl is not None and not isinstance(tl, dict):
-        raise RecordError("treatment_list", "expected an object with a `step` list")
+        raise RecordError(
+            "treatment_list",
+            N_("expected an object with a `step` list"),
+            code="import.ctml_treatment_list",
+            fix=N_("write treatment_list as a mapping whose `step` is a list"),
+        )
     sites = []
     site_list = doc.get("site_list")
     entries = site_list.get("site") if isinstance(site_list, dict) else site_list
     for i, s in enumerate(entries or []):
         if not isinstance(s, dict):
-            raise RecordError(f"site_list.site[{i}]", "expected an object")
+            raise not_object(f"site_list.site[{i}]", s)
         sites.append(
             TrialSite(
                 facility=text(s.get("site_name")) or "(unnamed site)",

@@ -10,11 +10,12 @@ from typing import Any
 
 import ijson
 
+from oncofed.errors import N_
 from oncofed.ingest import jsonl
 from oncofed.ingest.errors import RecordError
 from oncofed.ingest.jsonl import MAX_LINE_BYTES
 from oncofed.ingest.trials import aact_csv, beir, ctgov_json, ctgov_xml, ctml, fhir, nli4ct
-from oncofed.ingest.trials.common import Parsed
+from oncofed.ingest.trials.common import Parsed, not_utf8
 
 Reader = Callable[[Path], Iterator[Parsed]]
 SCAN_EVENTS = 200_000
@@ -62,14 +63,15 @@ def _shape(path: Path) -> tuple[str, set[str], set[str]]:
 
 
 PATIENT_KEYS = {"SAMPLE_ID", "ONCOTREE_PRIMARY_DIAGNOSIS_NAME", "TRUE_HUGO_SYMBOL", "MRN", "BIRTH_DATE"}
-PATIENTS_FIX = (
+PATIENTS_FIX = N_(
     "this is a patient file: import it with `oncofed import patients FILE` (trials: `oncofed import trials`)"
 )
 
 
 def _patient_file(reason: str) -> Detected:
-    """A patient file given to the trial importer: an error (non-zero exit), not "0 imported"."""
-    return Detected("", error=RecordError("(format)", f"{reason}, not trial records; {PATIENTS_FIX}"))
+    """A patient file given to the trial importer: an error (non-zero exit), not "0 imported".
+    `reason` is a message id saying what the file holds."""
+    return Detected("", error=RecordError("(format)", reason, code="import.patient_file", fix=PATIENTS_FIX))
 
 
 def _fhir_patients(head: bytes) -> bool:
@@ -79,7 +81,7 @@ def _fhir_patients(head: bytes) -> bool:
 
 def _classify_json(root: str, keys: set[str], child: set[str], lines: bool) -> Detected:
     if keys & PATIENT_KEYS and not keys & {"protocol_no", "treatment_list", "protocolSection"}:
-        return _patient_file("MatchMiner patient records (clinical or genomic)")
+        return _patient_file(N_("MatchMiner patient records (clinical or genomic), not trial records"))
     if "protocolSection" in keys:
         if lines:
             return Detected("ctgov-v2-ndjson", ctgov_json.iter_ndjson)
@@ -113,7 +115,9 @@ def _classify_json(root: str, keys: set[str], child: set[str], lines: bool) -> D
         "",
         error=RecordError(
             "(format)",
-            "unrecognised JSON layout; expected ClinicalTrials.gov v2, FHIR ResearchStudy, CTML, BEIR/TrialGPT or NLI4CT",
+            N_("unrecognised JSON layout"),
+            code="import.unknown_json",
+            fix=N_("expected ClinicalTrials.gov v2, FHIR ResearchStudy, CTML, BEIR/TrialGPT or NLI4CT"),
         ),
     )
 
@@ -148,7 +152,16 @@ def detect(path: Path) -> Detected:
         with path.open("rb") as fh:
             head = fh.read(65536)
     except OSError as exc:
-        return Detected("", error=RecordError("(file)", f"cannot read: {exc.strerror}"))
+        return Detected(
+            "",
+            error=RecordError(
+                "(file)",
+                N_("cannot read: %(detail)s"),
+                code="import.unreadable",
+                params={"detail": exc.strerror or str(exc)},
+                fix=N_("check the file's permissions and the disk"),
+            ),
+        )
     if size == 0 or not head.strip():
         return Detected("", skip="empty file")
     body = head.lstrip(b"\xef\xbb\xbf \t\r\n")
@@ -167,13 +180,24 @@ def detect(path: Path) -> Detected:
             )
             return _classify_json("object", keys, child, lines=True)
         if _fhir_patients(head):
-            return _patient_file("a FHIR Bundle of patient records (Patient, Condition, Observation...)")
+            return _patient_file(
+                N_("a FHIR Bundle of patient records (Patient, Condition, Observation...), not trial records")
+            )
         try:
             root, keys, child = _shape(path)
         except (ijson.JSONError, ijson.IncompleteJSONError, UnicodeDecodeError, RecursionError) as exc:
             reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
             kind = "(encoding)" if "utf" in reason.lower() else "(json)"
-            return Detected("", error=RecordError(kind, f"truncated or invalid JSON: {reason}"))
+            return Detected(
+                "",
+                error=RecordError(
+                    kind,
+                    N_("truncated or invalid JSON: %(detail)s"),
+                    code="import.json_invalid_head",
+                    params={"detail": reason},
+                    fix=N_("download the file again (it was cut short) or correct it"),
+                ),
+            )
         if root == "array" and not keys:
             return Detected("", skip="empty JSON array")
         return _classify_json(root, keys, child, lines=False)
@@ -183,14 +207,16 @@ def detect(path: Path) -> Detected:
         if exc.start < len(head) - 4:
             return Detected(
                 "",
-                error=RecordError("(encoding)", f"not valid UTF-8 at byte {exc.start}; re-encode as UTF-8"),
+                error=not_utf8(exc.start),
             )
         head_text = head[: exc.start].decode("utf-8")
     first_line = (head_text.lstrip("\ufeff").splitlines() or [""])[0].lower()  # a lone BOM has no line
     if "nct_id" in first_line and "," in first_line:
         return Detected("aact-csv", aact_csv.iter_records)
     if re.match(r"^\W*(patient_id|sample_id|mrn)\W*[,;\t]", first_line):
-        return _patient_file("a table of patient records (patient_id / SAMPLE_ID columns)")
+        return _patient_file(
+            N_("a table of patient records (patient_id / SAMPLE_ID columns), not trial records")
+        )
     lines = [x.strip() for x in head_text.splitlines() if x.strip()][:200]
     if lines and all(re.match(r"^NCT\d+$", x.upper()) for x in lines):
         return Detected(
@@ -203,6 +229,10 @@ def detect(path: Path) -> Detected:
         "",
         error=RecordError(
             "(format)",
-            "unrecognised file; expected ClinicalTrials.gov JSON/NDJSON/XML, FHIR, CTML YAML/JSON, BEIR JSONL, NLI4CT or AACT CSV",
+            N_("unrecognised file"),
+            code="import.unknown_format",
+            fix=N_(
+                "expected ClinicalTrials.gov JSON/NDJSON/XML, FHIR, CTML YAML/JSON, BEIR JSONL, NLI4CT or AACT CSV"
+            ),
         ),
     )

@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from oncofed.domain import Phase, Trial, TrialSite, TrialStatus
+from oncofed.errors import N_
 from oncofed.ingest.errors import RecordError
 from oncofed.ingest.trials.common import NCT_RE, Parsed, load_json_document, parse_date, require_id, text
 
@@ -42,7 +43,7 @@ def _validate(resource: dict[str, Any]) -> tuple[Any, list[str]]:
         if others or not bad or not droppable:
             first = (others or exc.errors())[0]
             where = ".".join(str(p) for p in first["loc"])
-            raise RecordError(where or "(resource)", f"invalid FHIR ResearchStudy: {first['msg']}") from exc
+            raise _invalid(where or "(resource)", first["msg"]) from exc
         for i in sorted(bad):
             c = contained[i]
             warnings.append(
@@ -53,9 +54,17 @@ def _validate(resource: dict[str, Any]) -> tuple[Any, list[str]]:
             return ResearchStudy.model_validate({**resource, "contained": kept}), warnings
         except ValidationError as exc2:
             first = exc2.errors()[0]
-            raise RecordError(
-                ".".join(str(p) for p in first["loc"]), f"invalid FHIR: {first['msg']}"
-            ) from exc2
+            raise _invalid(".".join(str(p) for p in first["loc"]), first["msg"]) from exc2
+
+
+def _invalid(where: str, detail: str) -> RecordError:
+    return RecordError(
+        where,
+        N_("invalid FHIR ResearchStudy: %(detail)s"),
+        code="import.fhir_invalid",
+        params={"detail": detail},
+        fix=N_("correct the resource against FHIR R4's ResearchStudy (the field is named)"),
+    )
 
 
 def _cc_text(cc: Any) -> str:
@@ -71,12 +80,22 @@ def _cc_text(cc: Any) -> str:
 
 def study_to_trial(resource: Any, bundle_index: dict[str, Any] | None = None) -> tuple[Trial, list[str]]:
     if not isinstance(resource, dict) or resource.get("resourceType") != "ResearchStudy":
-        raise RecordError("resourceType", "not a ResearchStudy")
+        raise RecordError(
+            "resourceType",
+            N_("not a ResearchStudy"),
+            code="import.fhir_not_study",
+            fix=N_("give ResearchStudy resources (patients: `oncofed import patients`)"),
+        )
     study, warnings = _validate(resource)
     idents = [i for i in study.identifier or [] if i.value]
     nct = next((text(i.value).upper() for i in idents if NCT_RE.match(text(i.value).upper())), None)
     if nct is None and not idents:
-        raise RecordError("identifier", "no identifier (NCT number, EU CT number or registry id)")
+        raise RecordError(
+            "identifier",
+            N_("no identifier"),
+            code="import.fhir_no_identifier",
+            fix=N_("give the study an identifier: NCT number, EU CT number or registry id"),
+        )
     trial_id = require_id(nct or idents[0].value, "identifier")
     contained = {f"#{c.id}": c for c in study.contained or [] if getattr(c, "id", None)}
     index = {**(bundle_index or {}), **contained}

@@ -18,8 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from oncofed.errors import InputError
+from oncofed.errors import N_, InputError
+from oncofed.ingest.errors import RecordError
 from oncofed.ingest.trials import Rejection, detect, trial_content_hash
+from oncofed.ingest.trials.common import rejection
 from oncofed.ingest.trials.sites import SiteMapper
 from oncofed.services.trials.storing import TrialWriter
 from oncofed.store.db import Database
@@ -121,12 +123,8 @@ def import_file(
         report.skipped = found.skip
         return report
     if found.error is not None or found.reader is None:
-        err = found.error
-        report.rejected.append(
-            Rejection(
-                str(path), "(file)", err.field if err else "(format)", err.reason if err else "unreadable"
-            )
-        )
+        err = found.error or RecordError("(format)", N_("unreadable"), code="import.unreadable_format")
+        report.rejected.append(rejection(str(path), "(file)", err))
         return report
     try:
         with db.session() as session:
@@ -139,15 +137,8 @@ def import_file(
                     report.skipped_records.append(f"{path}:{parsed.record}: {parsed.skipped}")
                     continue
                 if parsed.error is not None or parsed.trial is None:
-                    e = parsed.error
-                    report.rejected.append(
-                        Rejection(
-                            str(path),
-                            parsed.record,
-                            e.field if e else "(record)",
-                            e.reason if e else "no trial",
-                        )
-                    )
+                    e = parsed.error or RecordError("(record)", N_("no trial"), code="import.no_trial")
+                    report.rejected.append(rejection(str(path), parsed.record, e))
                     if strict:
                         raise _Rollback
                     continue
@@ -160,15 +151,12 @@ def import_file(
         # all or nothing: keep reading (nothing is written) so that every bad record is listed
         for parsed in _guarded(found.reader, path):
             if parsed.error is not None and not any(r.record == parsed.record for r in report.rejected):
-                report.rejected.append(
-                    Rejection(str(path), parsed.record, parsed.error.field, parsed.error.reason)
-                )
+                report.rejected.append(rejection(str(path), parsed.record, parsed.error))
     return report
 
 
 def _guarded(reader: Callable[[Path], Iterator[Any]], path: Path) -> Iterator[Any]:
     """A reader whose unexpected failures (deep nesting, I/O) become one rejection, never a crash."""
-    from oncofed.ingest.errors import RecordError
     from oncofed.ingest.trials.common import Parsed
 
     n = 0
@@ -179,10 +167,25 @@ def _guarded(reader: Callable[[Path], Iterator[Any]], path: Path) -> Iterator[An
     except (RecursionError, MemoryError) as exc:
         yield Parsed(
             record=f"#{n + 1}",
-            error=RecordError("(document)", f"too deeply nested or too large ({type(exc).__name__})"),
+            error=RecordError(
+                "(document)",
+                N_("too deeply nested or too large (%(detail)s)"),
+                code="import.too_large",
+                params={"detail": type(exc).__name__},
+                fix=N_("split the file into smaller ones"),
+            ),
         )
     except OSError as exc:
-        yield Parsed(record=f"#{n + 1}", error=RecordError("(file)", f"read error: {exc.strerror or exc}"))
+        yield Parsed(
+            record=f"#{n + 1}",
+            error=RecordError(
+                "(file)",
+                N_("read error: %(detail)s"),
+                code="import.read_error",
+                params={"detail": exc.strerror or str(exc)},
+                fix=N_("check the file's permissions and the disk"),
+            ),
+        )
 
 
 def site_mapper(db: Database, alias_files: Iterable[Path] = ()) -> SiteMapper:
