@@ -178,26 +178,35 @@ def register(app: typer.Typer) -> None:
     def refer_cmd(
         patient: str = typer.Argument(..., help="Store id or the source record's id."),
         trial: str = typer.Argument(..., help="Trial id."),
-        site: str = typer.Option(..., "--site", help="The recruiting network centre (id or name)."),
+        site: str = typer.Option(
+            "",
+            "--site",
+            help="The recruiting network centre (id or name); default: the patient's own centre when it "
+            "recruits, else the nearest recruiting centre.",
+        ),
         note: str = typer.Option("", help="A note for the site's research team."),
     ) -> None:
         """Refer the patient to a trial at a site: its pre-screening list (same centre) and its research staff."""
-        from oncofed.commands.common import console, escape, open_database
+        from oncofed.commands.common import cli_language, console, escape, open_database
         from oncofed.commands.operator import operator
+        from oncofed.presenters.referrals import site_reason
         from oncofed.services.network.names import resolve_centre
+        from oncofed.services.network.referral_site import patient_referral_options
         from oncofed.services.patients.search import resolve_patient_id
         from oncofed.services.prescreen.referrals import refer_patient
 
         db = open_database()
         actor = operator("care", f"patients refer {patient} {trial}")
-        done = refer_patient(
-            db,
-            actor,
-            resolve_patient_id(db, actor, patient),
-            trial,
-            resolve_centre(db, site, field="--site").id,
-            note,
-        )
+        patient_id = resolve_patient_id(db, actor, patient)
+        if site:
+            centre_id = resolve_centre(db, site, field="--site").id
+        else:  # the site the referral form proposes, and why
+            default = patient_referral_options(db, actor, patient_id, trial)["default"]
+            centre_id = default["centre_id"]
+            console.print(
+                escape(f"site: {centre_id} ({site_reason(default, cli_language())})"), highlight=False
+            )
+        done = refer_patient(db, actor, patient_id, trial, centre_id, note)
         console.print(escape(f"referred {done['patient_id']} to {trial} at {done['site']}"
                       + (f" (pre-screening status: {done['screening_status']})" if done["screening_status"] else "")))  # fmt: skip
 

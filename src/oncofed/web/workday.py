@@ -6,14 +6,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from oncofed.domain import Actor, Role, TrialStatus
+from oncofed.domain import Actor, GeoPoint, Role
+from oncofed.presenters.referrals import site_reason
+from oncofed.services.network.referral_site import referral_options
 from oncofed.services.patients.corrections import EDITABLE_KINDS
 from oncofed.services.trials.setup import explain_no_open_trial, registry_overview
 from oncofed.store.db import Database
-from oncofed.store.models import CentreRow, TrialSiteRow
+from oncofed.store.models import CentreRow
 
 
 def patient_workday(
@@ -43,27 +44,31 @@ def patient_workday(
     }
 
 
-def match_workday(db: Database, data: dict[str, Any], session: Session | None = None) -> dict[str, Any]:
-    """Per matched trial: its recruiting network sites (for referrals); and why nothing is open (read
-    in `session` when the caller holds one: the match page's unit of work)."""
+def match_workday(
+    db: Database,
+    data: dict[str, Any],
+    session: Session | None = None,
+    home: GeoPoint | None = None,
+    lang: str = "en",
+) -> dict[str, Any]:
+    """Per matched trial: its recruiting network sites (for referrals), the one the form proposes and
+    why (the patient's own centre, else the nearest to `home`: services/network/referral_site.py);
+    and why nothing is open (read in `session` when the caller holds one: the match page's unit of work)."""
     trial_ids = [m["trial_id"] for m in data["matches"]]
-    sites: dict[str, list[dict[str, Any]]] = {tid: [] for tid in trial_ids}
     with db.session_or(session) as s:
-        rows = s.execute(
-            select(TrialSiteRow.trial_id, TrialSiteRow.centre_id, CentreRow.name, TrialSiteRow.contact)
-            .join(CentreRow, CentreRow.id == TrialSiteRow.centre_id)
-            .where(TrialSiteRow.trial_id.in_(trial_ids), TrialSiteRow.status == TrialStatus.RECRUITING.value)
-            .order_by(CentreRow.name)
-        )
-        for tid, cid, name, contact in rows:
-            sites[tid].append({"centre_id": cid, "name": name, "contact": contact})
+        options = referral_options(s, trial_ids, data["patient"]["centre_id"], home)
         centre = s.get(CentreRow, data["patient"]["centre_id"])
         why_key: str = ""
         why: dict[str, Any] = {}
         if not data["open_trials"]:
             why_key, why = explain_no_open_trial(registry_overview(db, s))
+    sites = {tid: o["sites"] for tid, o in options.items()}
+    defaults = {tid: o["default"]["centre_id"] for tid, o in options.items()}
+    reasons = {tid: site_reason(o["default"], lang) for tid, o in options.items()}
     return {
         "sites": sites,
+        "defaults": defaults,
+        "reasons": reasons,
         "treating_centre": centre.name if centre is not None else "",
         "why_key": why_key,
         "why": why,

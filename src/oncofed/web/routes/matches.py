@@ -49,11 +49,14 @@ def _report(
     day: date | None,
     lang: str = "en",
     strict: bool = False,
+    keep: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     with trust.strict(strict):  # the decision policy (matching/trust.py) for this request only
         report = match_stored_patient(db, actor, patient_id, day=day, limit=limit, session=s)
         data = report_to_dict(report, lang)
     data["strict"] = strict
+    if keep is not None:  # the page's referral forms: the patient's home (never in the JSON)
+        keep["home"] = report.patient.home
     return data
 
 
@@ -107,6 +110,8 @@ def patient_matches_page(
     # later step fails. Rendering needs no database, so it runs after the session is closed.
     with db.session() as s:
         patient_id = resolve_patient_id(db, actor, patient_id, s)  # the source record's id works too
-        data = _report(db, s, actor, patient_id, limit, day, getattr(request.state, "lang", "en"), strict)
-        wd = match_workday(db, data, s)
+        lang = getattr(request.state, "lang", "en")
+        kept: dict[str, Any] = {}
+        data = _report(db, s, actor, patient_id, limit, day, lang, strict, kept)
+        wd = match_workday(db, data, s, kept.get("home"), lang)
     return render(request, "matches.html", data=data, patient_id=patient_id, actor=actor, wd=wd)

@@ -16,8 +16,10 @@ from oncofed.domain import Actor, PatientProfile, Role
 from oncofed.errors import N_, InputError
 from oncofed.presenters.errors import said
 from oncofed.presenters.matching import report_to_dict
+from oncofed.presenters.referrals import options_json
 from oncofed.services.matching.match import match_profile
 from oncofed.services.network.centres import list_centres
+from oncofed.services.network.referral_site import patient_referral_options
 from oncofed.services.patients.corrections import (
     CORRECTION_COLUMNS,
     FactInput,
@@ -40,7 +42,7 @@ from oncofed.services.trials.setup import (
 from oncofed.store.db import Database
 from oncofed.web.auth import require_roles
 from oncofed.web.csv_export import csv_response
-from oncofed.web.deps import get_actor, get_db
+from oncofed.web.deps import get_actor, get_db, get_lang
 from oncofed.web.landing import landing_context
 from oncofed.web.mapview import france_map
 from oncofed.web.templating import render
@@ -63,7 +65,11 @@ class FactRequest(BaseModel):
 
 class ReferralRequest(BaseModel):
     trial_id: str = Field(max_length=64)
-    centre_id: str = Field(max_length=64)
+    centre_id: str = Field(
+        "",
+        max_length=64,
+        description="the recruiting site; empty: the patient's own centre when it recruits, else the nearest",
+    )
     note: str = Field("", max_length=2000)
 
 
@@ -153,9 +159,31 @@ def api_refer(
     actor: Actor = Depends(get_actor),
 ) -> Any:
     patient_id = resolve_patient_id(db, actor, patient_id)
-    return refer_patient(
-        db, actor, patient_id, body.trial_id, body.centre_id, body.note, engine=_engine(request)
-    )
+    chosen: dict[str, Any] | None = None
+    centre_id = body.centre_id
+    if not centre_id:  # the site the form proposes, and why
+        chosen = options_json(
+            patient_referral_options(db, actor, patient_id, body.trial_id), get_lang(request)
+        )
+        centre_id = chosen["default"]["centre_id"]
+    done = refer_patient(db, actor, patient_id, body.trial_id, centre_id, body.note, engine=_engine(request))
+    return {**done, "site_chosen": chosen["default"]} if chosen else done
+
+
+@router.get(
+    "/api/patients/{patient_id}/referral-sites",
+    tags=["patients"],
+    summary="A trial's recruiting network sites for this patient, and the one a referral proposes (and why)",
+)
+def api_referral_sites(
+    request: Request,
+    patient_id: str,
+    trial_id: str = Query(..., max_length=64),
+    db: Database = Depends(get_db),
+    actor: Actor = Depends(get_actor),
+) -> Any:
+    patient_id = resolve_patient_id(db, actor, patient_id)
+    return options_json(patient_referral_options(db, actor, patient_id, trial_id), get_lang(request))
 
 
 @router.post("/patients/{patient_id}/refer", include_in_schema=False)
