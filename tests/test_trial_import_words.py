@@ -141,3 +141,29 @@ def test_cli_says_the_rejections_in_french(db: Database, tmp_path: Path, monkeyp
     assert out.exit_code == 1
     assert "rejeté" in out.output and "n'est pas un numéro NCT" in out.output, out.output
     assert "0 importé" in out.output
+
+
+def test_patient_import_rejections_in_french(db: Database, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from typer.testing import CliRunner
+
+    from oncofed.cli import app
+    from oncofed.ingest.patients.files import read_records
+    from oncofed.presenters.patient_imports import issue_line, issue_words
+
+    flat = tmp_path / "sans-colonnes.csv"
+    flat.write_text("patient_id,nom\nP1,x\n", encoding="utf-8")
+    odd = tmp_path / "export.xlsx"
+    odd.write_bytes(b"PK\x03\x04")
+    bundle = tmp_path / "pas-un-bundle.json"
+    bundle.write_text('{"resourceType": "Bundle", "type": "history", "entry": []}', encoding="utf-8")
+    issues = [i for _, r in read_records([flat, odd, bundle]) for i in r.issues]
+    codes = sorted(i.code for i in issues)
+    assert codes == ["import.csv_layout", "import.fhir_bundle_type", "import.file_type"], codes
+    said = {i.code: issue_words(i, "fr") for i in issues}
+    assert said["import.file_type"]["reason"] == "type de fichier non pris en charge\u00a0: .xlsx"
+    assert said["import.file_type"]["params"] == {"suffix": ".xlsx"}
+    assert issue_line(issues[0], "fr").startswith("erreur\u00a0: ")
+    assert "unsupported file type .xlsx" in [i.describe() for i in issues if i.code == "import.file_type"][0]
+    monkeypatch.setenv("DATABASE_URL", db.url)
+    out = CliRunner().invoke(app, ["--lang", "fr", "import", "patients", str(odd), "--centre", "curie"], terminal_width=300)
+    assert out.exit_code == 1 and "type de fichier non pris en charge" in out.output, out.output

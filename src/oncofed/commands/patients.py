@@ -53,10 +53,13 @@ def register(app: typer.Typer) -> None:
         """Import patient records; prints imported / updated / rejected and each problem found.
         All or nothing per file (a file with any rejected record imports nothing, unless --partial);
         exits 1 when anything was rejected."""
-        from oncofed.commands.common import console, err_console, open_database, progress_bar
+        from oncofed.commands.common import cli_language, console, err_console, open_database, progress_bar
         from oncofed.domain import Actor
         from oncofed.ingest.patients.files import expand_paths
-        from oncofed.services.patients.records import dumps_report, import_patients
+        from oncofed.presenters.patient_imports import issue_line, issue_words, report_json
+        from oncofed.services.patients.records import import_patients
+
+        lang = cli_language()
 
         files = expand_paths(paths)  # a missing file is an error before any progress bar is drawn
         db = open_database()
@@ -82,10 +85,10 @@ def register(app: typer.Typer) -> None:
             from oncofed.services.patients.records import ISSUE_COLUMNS
 
             report_path.write_text(
-                to_csv([i.as_dict() for i in report.issues], ISSUE_COLUMNS), encoding="utf-8"
+                to_csv([issue_words(i, lang) for i in report.issues], ISSUE_COLUMNS), encoding="utf-8"
             )
         if as_json:
-            print(dumps_report(report))
+            print(report_json(report, lang))
             if report.rejected:
                 raise typer.Exit(1)
             return
@@ -108,7 +111,7 @@ def register(app: typer.Typer) -> None:
         console.print(table)
         for issue in report.issues[:show]:
             style = "red" if issue.severity == "error" else "yellow"
-            err_console.print(f"[{style}]{escape(issue.describe())}[/]", highlight=False)
+            err_console.print(f"[{style}]{escape(issue_line(issue, lang))}[/]", highlight=False)
         if len(report.issues) > show:
             err_console.print(f"... {len(report.issues) - show} more (use --report issues.csv)")
         for name in report.files_refused:

@@ -19,6 +19,7 @@ from typing import Any
 from oncofed.criteria import oncotree, units, vocab
 from oncofed.criteria.frozen import made
 from oncofed.domain import Fact, GeoPoint, PatientProfile, Provenance
+from oncofed.errors import format_message
 from oncofed.resources import load_tsv, load_yaml
 
 TODAY_LIMIT_YEARS = 130  # a birth date older than this is impossible
@@ -35,6 +36,12 @@ class Issue:
     reason: str
     fix: str
     severity: str = "warning"  # "warning": field left out, record kept; "error": record rejected
+    # with a code, `template` and `fix_template` are the English message ids of `reason` and `fix`
+    # (formatted with `params`), said in the reader's language by presenters/patient_imports.py
+    code: str = ""
+    params: dict[str, Any] = dataclasses.field(default_factory=dict, compare=False, hash=False)
+    template: str = dataclasses.field(default="", compare=False)
+    fix_template: str = dataclasses.field(default="", compare=False)
 
     def describe(self) -> str:
         where = ":".join(p for p in (self.file, self.record, self.resource, self.field) if p)
@@ -49,6 +56,7 @@ class Issue:
             "field": self.field,
             "reason": self.reason,
             "fix": self.fix,
+            "code": self.code,
         }
 
 
@@ -81,11 +89,32 @@ class Collector:
         self.record = record
         self.issues: list[Issue] = []
 
-    def warn(self, resource: str, field_name: str, reason: str, fix: str) -> None:
-        self.issues.append(Issue(self.file, self.record, resource, field_name, reason, fix))
+    def warn(
+        self, resource: str, field_name: str, reason: str, fix: str, code: str = "", **params: Any
+    ) -> None:
+        self.issues.append(
+            _issue(self.file, self.record, resource, field_name, reason, fix, "warning", code, params)
+        )
 
-    def error(self, resource: str, field_name: str, reason: str, fix: str) -> None:
-        self.issues.append(Issue(self.file, self.record, resource, field_name, reason, fix, "error"))
+    def error(
+        self, resource: str, field_name: str, reason: str, fix: str, code: str = "", **params: Any
+    ) -> None:
+        """A rejection; with `code`, `reason` and `fix` are message ids (`N_`) formatted with `params`."""
+        self.issues.append(
+            _issue(self.file, self.record, resource, field_name, reason, fix, "error", code, params)
+        )
+
+
+def _issue(
+    file: str, record: str, resource: str, field_name: str, reason: str, fix: str, severity: str, code: str,
+    params: dict[str, Any],
+) -> Issue:  # fmt: skip
+    if not code:
+        return Issue(file, record, resource, field_name, reason, fix, severity)
+    return Issue(
+        file, record, resource, field_name, format_message(reason, params), format_message(fix, params), severity,
+        code, params, reason, fix,
+    )  # fmt: skip
 
 
 # --- vocabularies ------------------------------------------------------------------------------

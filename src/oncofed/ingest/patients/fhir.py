@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from oncofed.domain import PatientProfile
+from oncofed.errors import N_
 from oncofed.ingest.patients.common import (
     Collector,
     ParsedRecord,
@@ -37,7 +38,12 @@ def parse_bundle(bundle: Any, *, file: str, index: int = 0) -> list[ParsedRecord
     if not isinstance(bundle, dict) or bundle.get("resourceType") != "Bundle":
         got = bundle.get("resourceType") if isinstance(bundle, dict) else type(bundle).__name__
         issues.error(
-            "", "resourceType", f"expected a FHIR Bundle, got {got!r}", "export one Bundle per patient"
+            "",
+            "resourceType",
+            N_("expected a FHIR Bundle, got %(got)s"),
+            N_("export one Bundle per patient"),
+            "import.fhir_not_bundle",
+            got=repr(got),
         )
         return [ParsedRecord(file, record, None, issues.issues)]
     btype = bundle.get("type")
@@ -45,13 +51,22 @@ def parse_bundle(bundle: Any, *, file: str, index: int = 0) -> list[ParsedRecord
         issues.error(
             "Bundle",
             "type",
-            f"Bundle type {btype!r} does not carry patient records",
-            f"send a Bundle of type {', '.join(sorted(ACCEPTED_BUNDLE_TYPES))}",
+            N_("Bundle type %(got)s does not carry patient records"),
+            N_("send a Bundle of type %(types)s"),
+            "import.fhir_bundle_type",
+            got=repr(btype),
+            types=", ".join(sorted(ACCEPTED_BUNDLE_TYPES)),
         )
         return [ParsedRecord(file, record, None, issues.issues)]
     entries = bundle.get("entry")
     if not isinstance(entries, list):
-        issues.error("Bundle", "entry", "the Bundle has no entries", "add the patient's resources as entries")
+        issues.error(
+            "Bundle",
+            "entry",
+            N_("the Bundle has no entries"),
+            N_("add the patient's resources as entries"),
+            "import.fhir_no_entries",
+        )
         return [ParsedRecord(file, record, None, issues.issues)]
     known = frozenset(codes()["known_systems"])
     resources: list[dict[str, Any]] = []
@@ -77,7 +92,11 @@ def parse_bundle(bundle: Any, *, file: str, index: int = 0) -> list[ParsedRecord
     patients = [r for r in resources if r["resourceType"] == "Patient"]
     if not patients:
         issues.error(
-            "Bundle", "entry", "no Patient resource in the Bundle", "add the Patient the records belong to"
+            "Bundle",
+            "entry",
+            N_("no Patient resource in the Bundle"),
+            N_("add the Patient the records belong to"),
+            "import.fhir_no_patient",
         )
         return [ParsedRecord(file, record, None, issues.issues)]
     out = []
@@ -140,8 +159,12 @@ def _too_big(name: str, record: str, size: int, max_bytes: int) -> ParsedRecord:
     issue.error(
         "",
         "",
-        f"{record} is {size / 1e6:.0f} MB, above the {max_bytes / 1e6:.0f} MB limit for one Bundle",
-        "export one Bundle per patient (NDJSON: one Bundle per line is streamed), or raise --max-mb",
+        N_("%(what)s is %(size)s MB, above the %(limit)s MB limit for one Bundle"),
+        N_("export one Bundle per patient (NDJSON: one Bundle per line is streamed), or raise --max-mb"),
+        "import.fhir_too_large",
+        what=record,
+        size=round(size / 1e6),
+        limit=round(max_bytes / 1e6),
     )
     return ParsedRecord(name, record, None, issue.issues)
 
@@ -210,7 +233,14 @@ def _parse_text(text: str, name: str, index: int) -> Iterator[ParsedRecord]:
         record = f"line {index}" if index else "file"
         issue = Collector(name, record)
         issue.error(
-            "", "", f"invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", "fix the JSON syntax"
+            "",
+            "",
+            N_("invalid JSON: %(detail)s at line %(line)s column %(column)s"),
+            N_("fix the JSON syntax"),
+            "import.patients_json_invalid",
+            detail=exc.msg,
+            line=exc.lineno,
+            column=exc.colno,
         )
         yield ParsedRecord(name, record, None, issue.issues)
         return

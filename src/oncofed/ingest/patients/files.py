@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from oncofed.domain import PatientProfile
-from oncofed.errors import InputError
+from oncofed.errors import N_, InputError
 from oncofed.ingest.kinds import trial_file_format
 from oncofed.ingest.patients import fhir, flatcsv, matchminer, notes
 from oncofed.ingest.patients.common import Collector, ParsedRecord
@@ -71,8 +71,11 @@ def _encoding_rejection(path: Path) -> ParsedRecord | None:
     c.error(
         "",
         "",
-        f"not UTF-8 text: byte {offset} ({reason}); nothing of this file was read",
-        "re-encode the file as UTF-8 (e.g. iconv -f latin1 -t utf-8) and import it again",
+        N_("not UTF-8 text: byte %(byte)s (%(detail)s); nothing of this file was read"),
+        N_("re-encode the file as UTF-8 (e.g. iconv -f latin1 -t utf-8) and import it again"),
+        "import.patients_not_utf8",
+        byte=offset,
+        detail=reason,
     )
     return ParsedRecord(path.name, "file", None, c.issues)
 
@@ -99,8 +102,10 @@ def read_records(
             c.error(
                 "",
                 "",
-                f"a file of trials ({kind}), not patient records",
-                "import it with `oncofed import trials FILE`",
+                N_("a file of trials (%(kind)s), not patient records"),
+                N_("import it with `oncofed import trials FILE`"),
+                "import.trial_file",
+                kind=kind,
             )
             yield path, ParsedRecord(path.name, "file", None, c.issues)
             continue
@@ -112,7 +117,12 @@ def read_records(
             if path.stat().st_size > max_bytes:
                 c = Collector(path.name, "file")
                 c.error(
-                    "", "", f"file is above the {max_mb:g} MB limit", "split the export or raise --max-mb"
+                    "",
+                    "",
+                    N_("file is above the %(limit)s MB limit"),
+                    N_("split the export or raise --max-mb"),
+                    "import.patients_too_large",
+                    limit=max_mb,
                 )
                 yield path, ParsedRecord(path.name, "file", None, c.issues)
             else:
@@ -133,8 +143,10 @@ def read_records(
                 c.error(
                     "",
                     "",
-                    f"unknown CSV layout (columns {', '.join(header[:8])})",
-                    "use the flat layout of docs/PATIENT_IMPORT.md or MatchMiner columns",
+                    N_("unknown CSV layout (columns %(columns)s)"),
+                    N_("use the flat layout of docs/PATIENT_IMPORT.md or MatchMiner columns"),
+                    "import.csv_layout",
+                    columns=", ".join(header[:8]),
                 )
                 yield path, ParsedRecord(path.name, "header", None, c.issues)
         else:
@@ -142,8 +154,10 @@ def read_records(
             c.error(
                 "",
                 "",
-                f"unsupported file type {suffix or '(none)'}",
-                "send .json/.ndjson (FHIR, MatchMiner), .ejson, .csv, .jsonl or .txt (notes)",
+                N_("unsupported file type %(suffix)s"),
+                N_("send .json/.ndjson (FHIR, MatchMiner), .ejson, .csv, .jsonl or .txt (notes)"),
+                "import.file_type",
+                suffix=suffix or "(none)",
             )
             yield path, ParsedRecord(path.name, "file", None, c.issues)
     if fhir_files:  # one stream over every FHIR file, so worker processes stay busy across files

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from oncofed.domain import GeoPoint, PatientProfile
+from oncofed.errors import N_
 from oncofed.ingest.patients.common import (
     Collector,
     ConversionError,
@@ -100,8 +101,10 @@ def _read_groups(path: Path) -> dict[tuple[str, str], list[tuple[int, dict[str, 
             c.error(
                 "",
                 ", ".join(sorted(missing)),
-                "required column missing",
-                f"use the columns {', '.join(COLUMNS)}",
+                N_("required column missing"),
+                N_("use the columns %(columns)s"),
+                "import.csv_column_missing",
+                columns=", ".join(COLUMNS),
             )
             return ParsedRecord(name, "header", None, c.issues, source="csv")
         groups: dict[tuple[str, str], list[tuple[int, dict[str, str]]]] = {}
@@ -127,8 +130,13 @@ def _read_groups(path: Path) -> dict[tuple[str, str], list[tuple[int, dict[str, 
 def unreadable(name: str, exc: Exception) -> ParsedRecord:
     """The rejection of a CSV file that is not UTF-8 text or not CSV at all."""
     c = Collector(name, "file")
-    reason = "not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else f"not a readable CSV file ({exc})"
-    c.error("", "", reason, "save the file as CSV, UTF-8 encoded (comma-separated, header on line 1)")
+    fix = N_("save the file as CSV, UTF-8 encoded (comma-separated, header on line 1)")
+    if isinstance(exc, UnicodeDecodeError):
+        c.error("", "", N_("not UTF-8 text"), fix, "import.csv_not_utf8")
+    else:
+        c.error(
+            "", "", N_("not a readable CSV file (%(detail)s)"), fix, "import.csv_unreadable", detail=str(exc)
+        )
     return ParsedRecord(name, "file", None, c.issues, source="csv")
 
 

@@ -63,7 +63,7 @@ class ImportReport:
         }
 
 
-ISSUE_COLUMNS = ["severity", "file", "record", "resource", "field", "reason", "fix"]
+ISSUE_COLUMNS = ["severity", "file", "record", "resource", "field", "reason", "fix", "code"]
 
 
 class CentreResolver:

@@ -1,0 +1,45 @@
+"""A patient import's issues in the reader's language (`oncofed --lang fr import patients`, its CSV
+and JSON): an issue with a code (ingest/patients/common.py `Issue`) is said with the catalogue's words,
+any other keeps the importer's English."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from oncofed.errors import InputError
+from oncofed.ingest.patients.common import Issue
+from oncofed.presenters.errors import said
+from oncofed.presenters.i18n import translator
+from oncofed.services.patients.records import ImportReport
+
+
+def issue_words(issue: Issue, lang: str) -> dict[str, Any]:
+    """The issue as `Issue.as_dict` gives it, with `reason` and `fix` in `lang` and its `params`."""
+    out: dict[str, Any] = issue.as_dict() | {"params": dict(issue.params)}
+    if issue.code:
+        error = InputError(issue.template, fix=issue.fix_template, code=issue.code, params=issue.params)
+        words = said(error, lang)
+        out["reason"], out["fix"] = words["message"], words["fix"]
+    return out
+
+
+def issue_line(issue: Issue, lang: str) -> str:
+    """`error: file:record:resource:field : reason — fix` in `lang`."""
+    tr = translator(lang)
+    words = issue_words(issue, lang)
+    where = ":".join(str(words[k]) for k in ("file", "record", "resource", "field") if words[k])
+    if issue.severity == "error":
+        severity = tr.pgettext("import issue", "error")
+    else:
+        severity = tr.pgettext("import issue", "warning")
+    return f"{severity}{tr.colon()}{where}{tr.colon()}{words['reason']} — {words['fix']}"
+
+
+def report_json(report: ImportReport, lang: str) -> str:
+    data = report.as_dict()
+    data["issues"] = [issue_words(i, lang) for i in report.issues]
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+__all__ = ["issue_line", "issue_words", "report_json"]
