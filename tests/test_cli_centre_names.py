@@ -168,6 +168,7 @@ def test_the_api_takes_a_centre_name_and_refuses_an_unknown_one(
     assert by_name.status_code == 200 and by_name.json() == by_id.json()
     wrong = client.get(url.format(c=misspelt))
     assert wrong.status_code == 422
-    assert wrong.json()["detail"] == f"centre: no centre named {misspelt!r}"
+    assert wrong.json()["detail"] == f"no centre named {misspelt!r}" and wrong.json()["field"] == "centre"
+    assert wrong.json()["code"] == "centre.unknown"
     assert f"({centre_id})" in wrong.json()["fix"]
     db.dispose()

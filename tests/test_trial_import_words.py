@@ -165,5 +165,23 @@ def test_patient_import_rejections_in_french(db: Database, tmp_path: Path, monke
     assert issue_line(issues[0], "fr").startswith("erreur\u00a0: ")
     assert "unsupported file type .xlsx" in [i.describe() for i in issues if i.code == "import.file_type"][0]
     monkeypatch.setenv("DATABASE_URL", db.url)
-    out = CliRunner().invoke(app, ["--lang", "fr", "import", "patients", str(odd), "--centre", "curie"], terminal_width=300)
+    out = CliRunner().invoke(
+        app, ["--lang", "fr", "import", "patients", str(odd), "--centre", "curie"], terminal_width=300
+    )
     assert out.exit_code == 1 and "type de fichier non pris en charge" in out.output, out.output
+
+
+def test_search_and_centre_refusals_in_french(sqlite_db: Database, client_as) -> None:  # type: ignore[no-untyped-def]
+    from oncofed.services.network.centres import load_centres
+
+    load_centres(sqlite_db)
+    client = client_as(sqlite_db)
+    far = client.get("/api/trials?within_km=10", headers={"Accept-Language": "fr"}).json()
+    assert far["code"] == "search.distance_place" and far["detail"] == "une distance demande un lieu"
+    city = client.get("/api/trials?city=Atlantide", headers={"Accept-Language": "fr"}).json()
+    assert city["detail"] == "ville inconnue 'Atlantide'" and city["field"] == "city"
+    centre = client.get("/api/trials?centre=Gustave%20Rousi", headers={"Accept-Language": "fr"}).json()
+    assert centre["code"] == "centre.unknown" and centre["fix"].startswith(
+        "vouliez-vous dire 'Gustave Roussy'"
+    )
+    assert centre["fix"].endswith("\u202f?")

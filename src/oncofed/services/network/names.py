@@ -11,7 +11,7 @@ import re
 import unicodedata
 
 from oncofed.domain import Centre
-from oncofed.errors import InputError
+from oncofed.errors import N_, InputError
 from oncofed.store.db import Database
 
 
@@ -50,15 +50,25 @@ def find_centre(centres: list[Centre], text: str, *, field: str = "--centre") ->
     if len(ids) > 1:
         listed = ", ".join(f"{by_id[i].name} ({i})" for i in sorted(ids))
         raise InputError(
-            f"{text!r} names several centres: {listed}", field=field, fix="give the centre's id or full name"
+            N_("%(text)s names several centres: %(listed)s"),
+            field=field,
+            fix=N_("give the centre's id or full name"),
+            code="centre.ambiguous",
+            params={"text": repr(text), "listed": listed},
         )
     suggestions = _suggestions(key, names)
     fix = (
-        "did you mean " + " or ".join(f"{by_id[i].name!r} ({i})" for i in suggestions) + "?"
+        N_("did you mean %(suggestions)s?")
         if suggestions
-        else "list the centres with `oncofed centres` (ids, names and cities are accepted)"
+        else N_("list the centres with `oncofed centres` (ids, names and cities are accepted)")
     )
-    raise InputError(f"no centre named {text!r}", field=field, fix=fix)
+    raise InputError(
+        N_("no centre named %(text)s"),
+        field=field,
+        fix=fix,
+        code="centre.unknown",
+        params={"text": repr(text), "suggestions": [f"{by_id[i].name!r} ({i})" for i in suggestions]},
+    )
 
 
 def _suggestions(key: str, names: dict[str, set[str]], *, most: int = 3) -> list[str]:

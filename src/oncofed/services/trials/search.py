@@ -20,7 +20,7 @@ import numpy as np
 from sqlalchemy import select
 
 from oncofed.domain import GeoPoint, Trial, TrialSite, TrialStatus
-from oncofed.errors import InputError
+from oncofed.errors import N_, InputError
 from oncofed.ingest.trials.sites import normalise
 from oncofed.resources import load_tsv, load_yaml
 from oncofed.services.trials.index import TrialIndex, bump_version, get_index
@@ -72,12 +72,21 @@ def resolve_place(city: str = "", lat: float | None = None, lon: float | None = 
     if lat is not None or lon is not None:
         if lat is None or lon is None:
             raise InputError(
-                "give both latitude and longitude", field="lat/lon", fix="e.g. lat=45.76&lon=4.84"
+                N_("give both latitude and longitude"),
+                field="lat/lon",
+                fix=N_("for example lat=45.76 and lon=4.84"),
+                code="search.lat_lon",
             )
         try:
             return GeoPoint(lat, lon)
         except ValueError as exc:
-            raise InputError(str(exc), field="lat/lon") from exc
+            raise InputError(
+                N_("(%(lat)s, %(lon)s) is not a point on Earth"),
+                field="lat/lon",
+                fix=N_("latitude between -90 and 90, longitude between -180 and 180 (or leave both empty)"),
+                code="search.not_on_earth",
+                params={"lat": lat, "lon": lon},
+            ) from exc
     if not city.strip():
         return None
     key = normalise(city)
@@ -88,18 +97,31 @@ def resolve_place(city: str = "", lat: float | None = None, lon: float | None = 
         if normalise(c["city"]) == key:
             return GeoPoint(float(c["latitude"]), float(c["longitude"]))
     raise InputError(
-        f"unknown city {city!r}", field="city", fix="use a city of the network's list, or lat and lon"
+        N_("unknown city %(city)s"),
+        field="city",
+        fix=N_("use a city of the network's list, or a latitude and longitude"),
+        code="search.city",
+        params={"city": repr(city)},
     )
 
 
 def search_trials(db: Database, query: TrialQuery) -> SearchResult:
     if query.page < 1 or not 1 <= query.per_page <= 500:
-        raise InputError("page must be >= 1 and per_page between 1 and 500", field="page")
+        raise InputError(
+            N_("the page must be 1 or more and the page size between 1 and 500"),
+            field="page",
+            code="search.page",
+        )
     if query.within_km is not None and query.within_km < 0:
-        raise InputError("the distance must be positive", field="within_km")
+        raise InputError(N_("the distance must be positive"), field="within_km", code="search.distance")
     origin = resolve_place(query.city, query.lat, query.lon)
     if query.within_km is not None and origin is None:
-        raise InputError("a distance needs a place", field="within_km", fix="add city=... or lat=...&lon=...")
+        raise InputError(
+            N_("a distance needs a place"),
+            field="within_km",
+            fix=N_("give a city, or a latitude and longitude"),
+            code="search.distance_place",
+        )
     index = get_index(db)
     # Cheap vectorised filters first; per-trial Python checks (phase, condition) and the distance
     # computation then only look at the trials still in the running.
@@ -113,12 +135,17 @@ def search_trials(db: Database, query: TrialQuery) -> SearchResult:
     if query.sex:
         sex = query.sex.strip().upper()
         if sex not in ("FEMALE", "MALE", "ALL"):
-            raise InputError(f"sex {query.sex!r} is not FEMALE, MALE or ALL", field="sex")
+            raise InputError(
+                N_("sex %(sex)s is not FEMALE, MALE or ALL"),
+                field="sex",
+                code="search.sex",
+                params={"sex": repr(query.sex)},
+            )
         if sex != "ALL":
             mask &= (index.sex == "ALL") | (index.sex == sex)
     if query.age is not None:
         if not 0 <= query.age <= 130:
-            raise InputError("age must be between 0 and 130 years", field="age")
+            raise InputError(N_("age must be between 0 and 130 years"), field="age", code="search.age")
         mask &= ~(index.min_age > query.age) & ~(index.max_age < query.age)  # NaN = no limit
     dist = site = None
     if origin is not None:
@@ -139,7 +166,12 @@ def search_trials(db: Database, query: TrialQuery) -> SearchResult:
         mask &= scores > 0
     sort = query.sort or ("relevance" if scores is not None else "distance" if origin is not None else "id")
     if sort == "distance" and dist is None:
-        raise InputError("sorting by distance needs a place", field="sort", fix="add city=... or lat/lon")
+        raise InputError(
+            N_("sorting by distance needs a place"),
+            field="sort",
+            fix=N_("give a city, or a latitude and longitude"),
+            code="search.sort_place",
+        )
     candidates = np.flatnonzero(mask)
     if sort == "relevance" and scores is not None:
         order = candidates[np.lexsort((candidates, -scores[candidates]))]
