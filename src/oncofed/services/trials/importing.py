@@ -93,14 +93,25 @@ def expand_paths(paths: Sequence[str]) -> list[Path]:
             [Path(m) for m in sorted(glob.glob(raw, recursive=True))] if glob.has_magic(raw) else [Path(raw)]
         )
         if not matches:
-            raise InputError(f"no file matches {raw!r}", file=raw, fix="check the path or the glob pattern")
+            raise InputError(
+                N_("no file matches %(pattern)s"),
+                file=raw,
+                fix=N_("check the path or the glob pattern"),
+                code="import.no_match",
+                params={"pattern": repr(raw)},
+            )
         for p in matches:
             if p.is_dir():
                 out += sorted(x for x in p.rglob("*") if x.is_file() and not x.name.startswith("."))
             elif p.is_file():
                 out.append(p)
             else:
-                raise InputError("no such file or directory", file=str(p), fix="check the path")
+                raise InputError(
+                    N_("no such file or directory"),
+                    file=str(p),
+                    fix=N_("check the path"),
+                    code="import.no_file_path",
+                )
     return list(dict.fromkeys(out))
 
 
