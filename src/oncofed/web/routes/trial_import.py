@@ -52,9 +52,9 @@ def _save(sent: list[UploadFile | str], folder: Path) -> list[Path]:
         )
     if len(uploads) > MAX_FILES:
         raise InputError(
-            N_("%(num)s files at once is more than %(limit)s"),
+            N_("%(files)s files at once is more than %(limit)s"),
             code="import.too_many_files",
-            params={"num": len(uploads), "limit": MAX_FILES},
+            params={"files": len(uploads), "limit": MAX_FILES},
             fix=N_("import them in several goes, or from the command line: oncofed import trials DIR"),
         )
     paths: list[Path] = []
