@@ -68,9 +68,7 @@ def test_service_proposes_own_centre_then_the_nearest(db: Database) -> None:
 def test_api_refers_to_the_proposed_site_and_says_why(sqlite_db: Database, client_as) -> None:  # type: ignore[no-untyped-def]
     a, b = build_network(sqlite_db)
     client = client_as(sqlite_db, Actor("dr-a", Role.CLINICIAN, frozenset({a}), "care"))
-    sites = client.get(
-        f"/api/patients/A-2/referral-sites?trial_id={TRIAL_ID}", headers={"Accept-Language": "fr"}
-    )
+    sites = client.get(f"/api/patients/A-2/referral-sites/{TRIAL_ID}", headers={"Accept-Language": "fr"})
     assert sites.status_code == 200, sites.text
     assert sites.json()["default"]["reason"] == "le centre du patient recrute pour cet essai"
     _close_site(sqlite_db, a)

@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
@@ -171,14 +171,14 @@ def api_refer(
 
 
 @router.get(
-    "/api/patients/{patient_id}/referral-sites",
+    "/api/patients/{patient_id}/referral-sites/{trial_id}",
     tags=["patients"],
     summary="A trial's recruiting network sites for this patient, and the one a referral proposes (and why)",
 )
 def api_referral_sites(
     request: Request,
     patient_id: str,
-    trial_id: str = Query(..., max_length=64),
+    trial_id: str = Path(..., max_length=64),
     db: Database = Depends(get_db),
     actor: Actor = Depends(get_actor),
 ) -> Any:
