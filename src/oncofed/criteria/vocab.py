@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from oncofed.criteria import oncotree
-from oncofed.criteria.cancer_site import organ_named_after
+from oncofed.criteria.cancer_site import composed_cancers, organ_named_after
 from oncofed.criteria.caseless import lowerable, lowered
 from oncofed.criteria.fast_regex import Needs, compile_fast
 from oncofed.criteria.frozen import made
@@ -295,7 +295,19 @@ def find_cancer_types(text: str) -> list[Mention]:
     found = _cancer_index().find(text)
     if " and " in text or " or " in text or "/" in text:
         found = _coordinated(text, found)
-    return [_in_organ_named(text, m) for m in found]
+    found = [_in_organ_named(text, m) for m in found]
+    if _COMPOSED_GATE.search(
+        text
+    ):  # "uterine carcinosarcoma": a histology the vocabulary lacks, its organ named
+        more = composed_cancers(text, [(m.start, m.end) for m in found])
+        if more:
+            found = sorted(
+                [*found, *(Mention(s, e, text[s:e], code) for s, e, code in more)], key=lambda m: m.start
+            )
+    return found
+
+
+_COMPOSED_GATE = re.compile(r"carcinom|sarcom|blastom|cancer", re.I)
 
 
 def _in_organ_named(text: str, m: Mention) -> Mention:
