@@ -7,6 +7,7 @@ Classes this pass added (each failing on the engine before it):
 - the androgen receptor (AR) was read nowhere as a marker ("AR-positive", "androgen receptor negative",
   "AR >= 10 %", French "récepteurs aux androgènes positifs"); its splice variant AR-V7 stays a gene;
 - "HER2 score 2+" (the word "score" between the marker and its IHC score), French "HER2 faible";
+- French receptors coordinated under one status ("récepteurs aux oestrogènes et à la progestérone négatifs");
 - "cancer du sein métastatique" (rewritten "breast cancer metastatic": a postposed adjective) gave no
   cancer, as if the line were about metastases of a breast cancer.
 
@@ -110,6 +111,20 @@ def test_the_table_covers_every_receptor_status_and_language() -> None:
 )
 def test_coordinated_and_scored(line: str, want: set[tuple[str, str]]) -> None:
     assert _statuses(line, EN_HEAD) == want
+
+
+@pytest.mark.parametrize(
+    ("line", "want"),
+    [
+        ("Récepteurs aux oestrogènes et à la progestérone négatifs", {("ER", NEG), ("PR", NEG)}),
+        ("Récepteurs aux œstrogènes et/ou à la progestérone positifs", {("ER", POS), ("PR", POS)}),
+        ("Récepteurs des oestrogènes et de la progestérone négatifs", {("ER", NEG), ("PR", NEG)}),
+        ("Tumeur RE- RP- HER2-", {("ER", NEG), ("PR", NEG), ("HER2", NEG)}),
+        ("HER2 faible", {("HER2", "low")}),
+    ],
+)
+def test_french_coordinated_receptors(line: str, want: set[tuple[str, str]]) -> None:
+    assert _statuses(line, FR_HEAD) == want
 
 
 @pytest.mark.parametrize(

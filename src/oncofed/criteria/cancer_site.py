@@ -270,6 +270,9 @@ _FR_QUALIFIER = (
 )
 
 
+_COORDINATED_BEFORE = re.compile(r"(?:\b(?:or|and|ou|et)\s+|[,/]\s*)$", re.I)
+
+
 @functools.cache
 def _composed() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, str]]:
     adjectives = {w: code for code, words in _ADJECTIVES.items() for w in words}
@@ -297,6 +300,8 @@ def composed_cancers(text: str, spans: list[tuple[int, int]]) -> list[tuple[int,
             noun = m.span("noun")
             if any(s <= noun[0] < e or s < noun[1] <= e for s, e in spans):
                 continue
+            if rx is after and _COORDINATED_BEFORE.search(text, max(0, m.start() - 8), m.start()):
+                continue  # "squamous cell carcinoma or adenocarcinoma of the cervix": histologies of one organ
             if any(s < m.end() and m.start() < e for s, e, _ in out):
                 continue
             if m.groupdict().get("organ"):

@@ -34,6 +34,13 @@ _OTHER_CANCER = compile_i(
     r"in\s+situ|second|other|another|synchronous|metachronous|concurrent|concomitant|antécédents?|"
     r"autres?|ant[ée]rieur\w*)\b"
 )
+# a permission that admits patients ("Patients with X are also eligible", "Les patientes atteintes d'un X sont
+# éligibles"), not one about the population's features ("Breast cancer may be of any receptor status")
+_ADMITS = compile_i(
+    r"\b(?:patients?|patientes?|subjects?|sujets|participants?|participantes?|women|men|femmes|hommes|"
+    r"individuals|persons|those)\s+(?:[\w-]+\s+){0,2}?(?:with|who\s+have|having|diagnosed\s+with|harbou?ring|"
+    r"atteints?|atteintes?|porteu(?:r|se)s?|avec|pr[ée]sentant)\b"
+)
 # what a permission naming the trial's cancer may also say (its subtype, marker, setting, histology; "female
 # patients with ..." its population)
 _CANCER_KINDS = frozenset({"cancer_type", "biomarker", "histology", "disease_setting", "stage", "tnm", "sex"})
@@ -77,7 +84,7 @@ def permitted_cancers(criteria: Sequence[Criterion]) -> list[Criterion]:
     for c in criteria:
         if c.section is Section.INCLUSION and c.index >= 0 and c.condition and not c.atoms:
             found = _permitted(c)
-            if found and not _OTHER_CANCER.search(c.text):
+            if found and _ADMITS.search(c.text) and not _OTHER_CANCER.search(c.text):
                 codes = permitted.setdefault(c.cohort, [])
                 codes.extend(x for x in found[0] if x not in codes)
                 if found[1]:
