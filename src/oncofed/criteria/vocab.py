@@ -291,14 +291,15 @@ def is_oncotree_subtype(code: str, ancestor: str) -> bool:
     return code == ancestor or ancestor in oncotree_ancestors(code)
 
 
-def find_cancer_types(text: str) -> list[Mention]:
+def find_cancer_types(text: str, composed: bool = True) -> list[Mention]:
+    """Cancer mentions; `composed`: also a histology the vocabulary lacks named with its organ ("uterine
+    carcinosarcoma": the organ's tissue code), for criteria lines (a note's reader has its own histology
+    readings, more specific than the organ: notes/mentions.py)."""
     found = _cancer_index().find(text)
     if " and " in text or " or " in text or "/" in text:
         found = _coordinated(text, found)
     found = [_in_organ_named(text, m) for m in found]
-    if _COMPOSED_GATE.search(
-        text
-    ):  # "uterine carcinosarcoma": a histology the vocabulary lacks, its organ named
+    if composed and _COMPOSED_GATE.search(text):
         more = composed_cancers(text, [(m.start, m.end) for m in found])
         if more:
             found = sorted(
