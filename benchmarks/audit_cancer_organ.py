@@ -80,6 +80,46 @@ HISTOLOGIES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("urothelial carcinoma", "carcinome urothélial", ("BLADDER",)),
     ("endometrioid carcinoma", "carcinome endométrioïde", ("UTERUS", "OVARY")),
     ("gastrointestinal stromal tumour", "tumeur stromale gastro-intestinale", ("STOMACH", "BOWEL")),
+    ("carcinosarcoma", "carcinosarcome", ("UTERUS", "OVARY")),
+    ("undifferentiated carcinoma", "carcinome indifférencié", ("HEAD_NECK", "STOMACH", "THYROID", "UTERUS")),
+    ("mucinous adenocarcinoma", "adénocarcinome mucineux", ("OVARY", "BOWEL", "LUNG", "BREAST")),
+    ("small cell carcinoma", "carcinome à petites cellules", ("CERVIX", "BLADDER", "PROSTATE")),
+)
+# the organ as an adjective: before the histology in English ("uterine carcinosarcoma"), after the noun in
+# French ("carcinosarcome utérin à ..."); (English, French masculine) per organ
+ADJECTIVES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "UTERUS": (("uterine", "endometrial"), ("utérin", "endométrial")),
+    "OVARY": (("ovarian",), ("ovarien",)),
+    "CERVIX": (("cervical",), ()),
+    "STOMACH": (("gastric", "oesophageal", "esophageal"), ("gastrique", "oesophagien")),
+    "PANCREAS": (("pancreatic",), ("pancréatique",)),
+    "BOWEL": (("colorectal", "rectal", "anal"), ("colorectal", "rectal", "anal")),
+    "BLADDER": (("bladder",), ("vésical",)),
+    "HEAD_NECK": (("nasopharyngeal", "laryngeal", "oropharyngeal"), ("nasopharyngé", "laryngé")),
+    "LUNG": (("lung", "pulmonary"), ("pulmonaire", "bronchique")),
+    "BREAST": (("breast", "mammary"), ("mammaire",)),
+    "PROSTATE": (("prostatic",), ("prostatique",)),
+    "KIDNEY": (("renal",), ("rénal",)),
+    "THYROID": (("thyroid",), ("thyroïdien",)),
+}
+# (English histology, French noun, French qualifier after the organ adjective, organs)
+ADJECTIVE_HISTOLOGIES: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
+    ("carcinoma", "carcinome", "", tuple(ADJECTIVES)),
+    ("carcinosarcoma", "carcinosarcome", "", ("UTERUS", "OVARY", "LUNG", "BREAST")),
+    ("clear cell carcinoma", "carcinome", " à cellules claires", ("OVARY", "UTERUS", "CERVIX", "KIDNEY")),
+    (
+        "undifferentiated carcinoma",
+        "carcinome",
+        " indifférencié",
+        ("HEAD_NECK", "STOMACH", "THYROID", "UTERUS"),
+    ),
+    (
+        "mucinous adenocarcinoma",
+        "adénocarcinome",
+        " mucineux",
+        ("OVARY", "BOWEL", "LUNG", "BREAST", "PANCREAS"),
+    ),
+    ("serous carcinoma", "carcinome", " séreux", ("OVARY", "UTERUS")),
 )
 LINES_EN = ("Histologically confirmed {x}", "Patients with {x} are eligible", "Cohort B: {x}")
 LINES_FR = ("{X} confirmé histologiquement", "Les patients atteints de {x} sont éligibles", "Cohorte B : {x}")
@@ -113,6 +153,13 @@ def wordings() -> Iterator[tuple[str, str, str, str]]:
                 yield f"composed:{hist_en}", "en", f"{hist_en} of the {site}", organ
             for site in fr_sites:
                 yield f"composed:{hist_en}", "fr", f"{hist_fr} {_de(site)}", organ
+    for hist_en, noun_fr, rest_fr, organs in ADJECTIVE_HISTOLOGIES:
+        for organ in organs:
+            en_adjs, fr_adjs = ADJECTIVES[organ]
+            for adj in en_adjs:
+                yield f"composed:adjective {hist_en}", "en", f"{adj} {hist_en}", organ
+            for adj in fr_adjs:
+                yield f"composed:adjective {hist_en}", "fr", f"{noun_fr} {adj}{rest_fr}", organ
     for node in oncotree.nodes().values():
         if node.shared and oncotree.shared_parent(node.code):  # a main type or a subtype, not a tissue
             for pattern in METASTASIS_EN:
@@ -182,10 +229,51 @@ def organ(code: str | None) -> str | None:
     return node
 
 
-def line_codes(text: str) -> tuple[str, ...]:
-    """The codes an inclusion line's positive cancer atoms name (what the organ question compares)."""
-    result = parse_eligibility(f"Inclusion criteria:\n- {text}")
+def line_codes(text: str, *more: str, head: str = "Inclusion criteria:") -> tuple[str, ...]:
+    """The codes an inclusion line's (and `more` lines') positive cancer atoms name (what the organ
+    question compares)."""
+    result = parse_eligibility("\n- ".join([head, text, *more]))
     return tuple(c for crit in result.criteria for a in crit.atoms for c in trust.organ_codes(a))
+
+
+# a trial of another cancer whose inclusions also admit the wording by a permission: a patient with the
+# wording's cancer must not be excluded by the organ question (the permission widens the trial's cancer)
+PERMISSION_EN = ("Histologically confirmed {other}", "Patients with {x} are also eligible")
+PERMISSION_FR = (
+    "{Other} confirmé histologiquement",
+    "Les patients atteints d'un {x} sont également éligibles",
+)
+PERMISSION_OTHERS = (
+    ("non-small cell lung cancer", "Cancer bronchique non à petites cellules"),
+    ("breast cancer", "Cancer du sein"),
+    ("colorectal cancer", "Cancer colorectal"),
+)
+
+
+def permission_audit(table: dict[tuple[str, str], collections.Counter[str]], show_wrong: bool) -> None:
+    for klass, lang, phrase, truth_code in wordings():
+        truth = organ(truth_code)
+        if truth is None or not klass.startswith("composed:"):
+            continue
+        other = next(
+            (
+                o
+                for o in PERMISSION_OTHERS
+                if all(another_organ(truth, (c,)) for c in line_codes(o[1 if lang == "fr" else 0]))
+            ),
+            None,
+        )
+        if other is None:
+            continue
+        first, second = PERMISSION_FR if lang == "fr" else PERMISSION_EN
+        lines = (first.format(other=other[0], Other=other[1]), second.format(x=phrase))
+        codes = line_codes(*lines, head="Critères d'inclusion :" if lang == "fr" else "Inclusion criteria:")
+        verdict = "not read" if not codes else "wrong" if another_organ(truth, codes) else "right"
+        table[("trial: another cancer, then 'patients with the wording are also eligible'", lang)][
+            verdict
+        ] += 1
+        if verdict == "wrong" and show_wrong:
+            print(f"TRIAL {lines!r}: read {codes}, truth {truth_code}")
 
 
 def note_code(text: str) -> str | None:
@@ -246,6 +334,7 @@ def audit(show_wrong: bool = False) -> dict[tuple[str, str], collections.Counter
         table[("line basket: two other cancers, then the wording", lang)][verdict] += 1
         if verdict == "wrong" and show_wrong:
             print(f"LINE  {text!r}: read {codes}, truth {truth_code}")
+    permission_audit(table, show_wrong)
     for lang, no_organ in (("en", ANY_ORGAN_EN), ("fr", ANY_ORGAN_FR)):
         for text in no_organ:
             codes = line_codes(text)

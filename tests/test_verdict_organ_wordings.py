@@ -121,7 +121,7 @@ def test_a_differential_diagnosis_is_not_the_patients_cancer(note: str) -> None:
     "line",
     [
         "Cohorts: non-small cell lung cancer, breast cancer or carcinoma of the vulva",
-        "Expansion cohorts: colorectal cancer, gastric cancer, uterine carcinosarcoma",
+        "Expansion cohorts: colorectal cancer, gastric cancer, vulvar carcinoma",
         "Cohortes : cancer du sein, cancer colorectal ou tumeur neuroendocrine de l'intestin grêle",
     ],
 )

@@ -31,7 +31,28 @@ _MORE_WORDS = {
     "KIDNEY": ("rein",),
     "LIVER": ("foie",),
     "THYROID": ("thyroid gland", "thyroïde"),
-    "HEAD_NECK": ("nasopharynx", "oropharynx", "hypopharynx", "larynx", "oral cavity", "cavum"),
+    "HEAD_NECK": (
+        "nasopharynx",
+        "oropharynx",
+        "hypopharynx",
+        "larynx",
+        "oral cavity",
+        "cavum",
+        "cavité buccale",
+    ),
+    "BOWEL": (
+        "colon",
+        "rectum",
+        "anal canal",
+        "anus",
+        "small bowel",
+        "small intestine",
+        "côlon",
+        "canal anal",
+        "intestin grêle",
+    ),  # fmt: skip
+    "BILIARY_TRACT": ("bile duct", "bile ducts", "gallbladder", "voies biliaires", "vésicule biliaire"),
+    "EYE": ("uvea", "choroid", "uvée", "choroïde"),
 }
 # the text right after a cancer's name that names its organ: "of the", "of", "de la", "de l'", "du"
 _CONNECTOR = r"\s+(?:of\s+(?:the\s+)?|de\s+la\s+|de\s+l['’]\s*|du\s+|des\s+|d['’]\s*)"
@@ -204,3 +225,89 @@ def unread_cancer(text: str, spans: list[tuple[int, int]]) -> bool:
         if m.group("fr").lower() not in _NOT_A_KIND:
             return True
     return False
+
+
+# --- a histology the vocabulary does not name, composed with its organ ----------------------------------
+
+# organ adjectives written before a cancer's noun ("uterine carcinosarcoma", "ovarian clear cell carcinoma")
+# or, in French, after it ("carcinosarcome utérin", "carcinome indifférencié nasopharyngé")
+_ADJECTIVES = {
+    "UTERUS": ("uterine", "endometrial", "utérin", "utérine", "endométrial", "endométriale"),
+    "OVARY": ("ovarian", "tubal", "ovarien", "ovarienne"),
+    "CERVIX": ("cervical",),
+    "STOMACH": ("gastric", "oesophageal", "esophageal", "gastrique", "oesophagien", "oesophagienne"),
+    "PANCREAS": ("pancreatic", "pancréatique"),
+    "BOWEL": ("colonic", "colorectal", "rectal", "anal", "colique"),
+    "BLADDER": ("bladder", "vesical", "vésical", "vésicale"),
+    "HEAD_NECK": (
+        "nasopharyngeal",
+        "oropharyngeal",
+        "hypopharyngeal",
+        "laryngeal",
+        "nasopharyngé",
+        "nasopharyngée",
+        "oropharyngé",
+        "oropharyngée",
+        "laryngé",
+        "laryngée",
+    ),  # fmt: skip
+    "LUNG": ("lung", "pulmonary", "bronchial", "pulmonaire", "bronchique", "bronchopulmonaire"),
+    "BREAST": ("breast", "mammary", "mammaire"),
+    "PROSTATE": ("prostatic", "prostatique"),
+    "KIDNEY": ("renal", "rénal", "rénale"),
+    "BILIARY_TRACT": ("biliary", "biliaire"),
+    "THYROID": ("thyroid", "thyroïdien", "thyroïdienne"),
+    "EYE": ("uveal", "uvéal", "uvéale"),
+}
+# a cancer's noun the vocabulary may not read with its qualifiers (never "tumour": benign ones are many)
+_NOUN = r"(?:\w*carcinom\w*|\w*sarcom\w*|\w*blastom\w*|cancers?)"
+# qualifiers between a noun and its organ: "clear cell", "undifferentiated", French "à cellules claires",
+# "indifférencié", "de haut grade" (no conjunction, no verb, no number)
+_QUALIFIER = r"(?:(?!(?:or|and|et|ou|with|avec|of|treated|traité\w*)\b)[^\W\d_][\w'’-]*\s+)"
+_FR_QUALIFIER = (
+    r"(?:\s+(?:peu\s+|bien\s+|moyennement\s+)?[^\W\d_][\w-]*(?:é|ée|és|ées|eux|euse|oïde|oide|if|ive|aire|ale|ique)\b"
+    r"|\s+à\s+(?:petites\s+|grandes\s+)?cellules(?:\s+claires)?|\s+de\s+(?:haut|bas)\s+grade)"
+)
+
+
+_COORDINATED_BEFORE = re.compile(r"(?:\b(?:or|and|ou|et)\s+|[,/]\s*)$", re.I)
+
+
+@functools.cache
+def _composed() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, str]]:
+    adjectives = {w: code for code, words in _ADJECTIVES.items() for w in words}
+    adj = "|".join(sorted((re.escape(w) for w in adjectives), key=len, reverse=True))
+    words = "|".join(
+        re.escape(w).replace(r"\ ", r"\s+") for w in sorted(_organ_words(), key=len, reverse=True)
+    )
+    before = re.compile(rf"\b(?P<adj>{adj})\s+{_QUALIFIER}{{0,3}}?(?P<noun>{_NOUN})\b", re.I)
+    after = re.compile(
+        rf"\b(?P<noun>{_NOUN})(?:{_FR_QUALIFIER}){{0,3}}?(?:{_CONNECTOR}(?P<organ>{words})\b|\s+(?P<adj>{adj})\b)",
+        re.I,
+    )
+    return before, after, adjectives
+
+
+def composed_cancers(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
+    """(start, end, OncoTree tissue code) of the cancers `text` names by a noun the vocabulary did not read
+    (outside `spans`) and an organ: "carcinosarcoma of the uterus", "uterine carcinosarcoma", "ovarian clear
+    cell carcinoma", "carcinome indifférencié du nasopharynx", "carcinosarcome utérin" (the organ alone: the
+    histology is not filed there)."""
+    before, after, adjectives = _composed()
+    out: list[tuple[int, int, str]] = []
+    for rx in (after, before):
+        for m in rx.finditer(text):
+            noun = m.span("noun")
+            if any(s <= noun[0] < e or s < noun[1] <= e for s, e in spans):
+                continue
+            if rx is after and _COORDINATED_BEFORE.search(text, max(0, m.start() - 8), m.start()):
+                continue  # "squamous cell carcinoma or adenocarcinoma of the cervix": histologies of one organ
+            if any(s < m.end() and m.start() < e for s, e, _ in out):
+                continue
+            if m.groupdict().get("organ"):
+                code = _organ_words().get(re.sub(r"\s+", " ", m.group("organ").lower()))
+            else:
+                code = adjectives.get(m.group("adj").lower())
+            if code:
+                out.append((m.start(), m.end(), code))
+    return sorted(out)

@@ -33,7 +33,9 @@ _YEARS_WINDOW = compile_i(
 )
 
 
-_METASTA_AFTER = compile_i(r"[\s-]*metasta")
+# "breast cancer metastases": the metastases are the topic; "breast cancer metastatic" (a French
+# postposed adjective: "cancer du sein métastatique") is the cancer
+_METASTA_AFTER = compile_i(r"[\s-]*metasta(?!tic)")
 # "non-melanoma skin cancer": basal and squamous cell skin cancers, never melanoma nor every skin cancer
 _NON_MELANOMA = compile_i(
     r"\bnon-?\s?melanoma(?:tous)?\s+(?:skin\s+)?(?:cancers?|carcinomas?|malignanc\w+)|\bnon-?\s?melanoma(?:tous)?\s+skin\b"
@@ -418,7 +420,7 @@ _CUES = [
 ]  # fmt: skip
 _CUE_RES = [(k, compile_i(rf"^[\s/(),-]{{0,3}}(?:\w+[\s-]){{0,3}}?(?:{p})")) for k, p in _CUES]
 _STATUS = compile_i(
-    r"^[\s:-]*(?:status\s*[:=]?\s*)?(?:(?:by|on)\s+)?(?:ihc\s*)?(?P<s>positive|negative|pos\b|neg\b|\+(?!\d)|-(?=\s|$|/|,|\))|low|ultra-?low|high|zero|0(?!\.)\b|[0-3]\s*\+|overexpress\w*|amplified|expressing|expression)",
+    r"^[\s:-]*(?:status\s*[:=]?\s*)?(?:(?:by|on)\s+)?(?:ihc\s*)?(?:score\s*[:=]?\s*)?(?P<s>positive|negative|pos\b|neg\b|\+(?!\d)|-(?=\s|$|/|,|\))|low|ultra-?low|high|zero|0(?!\.)\b|[0-3]\s*\+|overexpress\w*|amplified|expressing|expression)",
 )
 _PDL1 = compile_i(
     rf"(?P<scale>tps|tumou?r\s+proportion\s+score|cps|combined\s+positive\s+score|expression|staining)?[^.;]{{0,30}}?(?P<op>{OP})\s*(?P<n>{NUM})\s*(?P<pct>%)?",
@@ -465,7 +467,7 @@ _LIST_CUE_BEFORE = compile_i(
     r"defects?|genes?)\W{0,4}(?:\w+\W+){0,8}?[(:]?\s*$"
 )
 _LIST_TAIL = compile_i(r"^[\s,]*(?:(?:or|and|etc\.?|among\s+others|\.{3}|…)[\s,]*)*\)?")
-_MARKERS = {"HER2", "ER", "PR", "HR", "PD-L1", "HRD", "MSI", "MMR", "TMB"}
+_MARKERS = {"HER2", "ER", "PR", "HR", "AR", "PD-L1", "HRD", "MSI", "MMR", "TMB"}
 # "at least 1 of the genes involved in HRR": the HRR panel (olaparib's PROfound list, FDA label 2020)
 HRR_GENES = ("BRCA1", "BRCA2", "ATM", "BARD1", "BRIP1", "CDK12", "CHEK1", "CHEK2", "FANCL", "PALB2",
              "PPP2R2A", "RAD51B", "RAD51C", "RAD51D", "RAD54L")  # fmt: skip
@@ -629,6 +631,9 @@ def biomarker_atoms(text: str, drug_spans: list[tuple[int, int]]) -> list[Atom]:
         code = g.code
         if code in ("MSI", "MMR"):
             continue
+        # the androgen receptor's status and share of cells stained are read as ER / PR's (its splice
+        # variant AR-V7, detected in circulating tumour cells, stays a gene alteration)
+        receptor = code in ("ER", "PR") or (code == "AR" and g.text.lower() != "ar-v7")
         if code == "TMB":
             t = _TMB.search(text, g.end, g.end + 60)
             if t:
@@ -682,27 +687,27 @@ def biomarker_atoms(text: str, drug_spans: list[tuple[int, int]]) -> list[Atom]:
                     )
                 )
                 continue
-        pct = _RECEPTOR_PCT.match(tail) if code in ("ER", "PR") else None
-        if code in ("ER", "PR") and pct is None and _marker_status(code, tail) is None and not hr_named:
+        pct = _RECEPTOR_PCT.match(tail) if receptor else None
+        if receptor and pct is None and _marker_status(code, tail) is None and not hr_named:
             # "ER and/or PR >= 1 %": the receptors share the percentage written after the last of them
             # (not on a line that states a hormone receptor status: its percentages define that status)
             shared = shared_status(text, g, genes, lambda t: _RECEPTOR_PCT.match(t) is not None)
             if shared and (pct := _RECEPTOR_PCT.match(shared[0])) is not None:
                 tail, g = "", replace(g, end=shared[1] + pct.end())  # the span runs to the percentage
-        if code in ("ER", "PR") and pct and num_of(pct.group("n")) is not None:
+        if receptor and pct and num_of(pct.group("n")) is not None:
             # "ER ≤ 10%", "ER > 10% staining": the trial's own cut-off on the percentage of stained cells
             out.append(_atom("biomarker", op_of(pct.group("op")) or ">=", (g.start, g.end + (pct.end() if tail else 0)), text,
                              code=code, value=num_of(pct.group("n")), unit="%",
                              attributes={"alteration": "ihc"}))  # fmt: skip
             continue
-        if code in ("HER2", "ER", "PR", "HR", "PD-L1", "HRD"):
+        if receptor or code in ("HER2", "HR", "PD-L1", "HRD"):
             st = _marker_status(code, tail)
             if (
                 st is None
-                and code in ("ER", "PR")
-                and re.match(r"\s*(?:and|/|or|and/or)\s*(?:PR|ER|progesterone|estrogen)", tail, I)
+                and receptor
+                and re.match(r"\s*(?:and|/|or|and/or)\s*(?:PR|ER|AR|progesterone|estrogen|androgen)", tail, I)
             ):
-                nxt = re.search(r"(?:PR|ER|receptors?)\b", tail)
+                nxt = re.search(r"(?:PR|ER|AR|receptors?)\b", tail)
                 st = _marker_status(code, tail[nxt.end() :]) if nxt else None
             if st is None and code in RECEPTORS:  # "ER, PR and HER2 negative", "positive for ER and PR"
                 shared = shared_status(text, g, genes, lambda t: _marker_status("", t) is not None)
@@ -736,7 +741,7 @@ def biomarker_atoms(text: str, drug_spans: list[tuple[int, int]]) -> list[Atom]:
             continue
         out.extend(_gene_atoms(text, g, tail))
     out = hr_definitions_dropped(text, out)  # "hormone receptor positive (ER and/or PR >= 1 %)"
-    cut = {a.code for a in out if a.code in ("ER", "PR") and a.operator in ("<=", "<", ">=", ">")}
+    cut = {a.code for a in out if a.code in ("ER", "PR", "AR") and a.operator in ("<=", "<", ">=", ">")}
     if cut:  # "ER <= 10 % ... TNBC": the trial's own cut-off decides, not the label's status
         out = [a for a in out if not (a.code in cut and a.operator == "==")]
     return out

@@ -34,6 +34,7 @@ from oncofed.criteria.extract_clinical import (
 from oncofed.criteria.french import parse_french
 from oncofed.criteria.logic import relate
 from oncofed.criteria.paren_scope import paren_scoped
+from oncofed.criteria.permitted import permitted_cancers
 from oncofed.criteria.positivity import positivity_cutoffs
 from oncofed.criteria.requirements import (
     allergen_named,
@@ -51,11 +52,13 @@ from oncofed.criteria.washout import washout_headings, washout_windows
 from oncofed.criteria.weight import exercise_atoms, weight_loss_atoms
 from oncofed.domain.criteria import Atom, Criterion, Section
 
+# criteria-16: lines of symbols alone ("ER+"), the androgen receptor, "HER2 score 2+", "cancer ... metastatic",
+# a cancer an inclusion permission names widens the inclusions' cancer requirements
 # criteria-15: receptors coordinated or with their abbreviation, "at inclusion", parenthesised scopes
 # criteria-14: options, washout windows, tests to be done, examples of a class (twelfth pass)
 # criteria-13: a trial's own ER / PR positivity threshold, therapy targets, restated lines (eleventh pass)
 # criteria-12: wrapped lines, stated exclusions, contradicted common exclusions (criteria-11: guards, 4th pass)
-PARSER_VERSION = "criteria-15"
+PARSER_VERSION = "criteria-16"
 MAX_INPUT_CHARS = 2_000_000  # beyond this the text is cut (reported in ParseResult.warnings)
 
 # Atom kinds whose truth depends on context (negation / history / hypothesis); numeric thresholds do not.
@@ -359,7 +362,7 @@ def _criteria_of(segments: Sequence[Segment]) -> list[Criterion]:
         for s, atoms in zip(segments, found, strict=True)
     ]
     organised = organise(criteria, [s.cohort_hint for s in segments], [s.continues for s in segments])
-    return restated_lines(treated_cancers(positivity_cutoffs(serology_tests(organised))))
+    return permitted_cancers(restated_lines(treated_cancers(positivity_cutoffs(serology_tests(organised)))))
 
 
 def criterion(

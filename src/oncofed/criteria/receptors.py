@@ -24,7 +24,7 @@ from dataclasses import replace
 from oncofed.criteria.vocab import Mention
 from oncofed.domain.criteria import Atom
 
-RECEPTORS = frozenset({"ER", "PR", "HER2", "HR"})
+RECEPTORS = frozenset({"ER", "PR", "HER2", "HR", "AR"})
 
 # what may stand between two receptors of one coordination: a closing parenthesis (of an abbreviation),
 # a comma, "and", "or", "and/or", "/", "&", and an opening parenthesis (before an abbreviation)

@@ -146,6 +146,12 @@ def _is_fragment(text: str) -> bool:
     )
 
 
+def _stated(c: Criterion) -> bool:
+    """A line of symbols and acronyms alone that states something read ("ER+", "HR+ HER2-", "PS 0-1"):
+    no heading (it does not end with ":"), it is a criterion."""
+    return bool(c.atoms) and not _bare(c.text).endswith(":")
+
+
 def _heading(c: Criterion, parts: bool = True) -> tuple[str, str | None, int] | None:
     """(kind, label, rank) when the criterion is a heading, else None; kind is "cohort", "all",
     "leadin", "one_of" or "plain"; `parts`: whether "<part>: <population>" lines head parts."""
@@ -351,7 +357,7 @@ def organise(
         if c.index < 0:  # registry fields: never a heading, never a cohort
             out.append(c)
             continue
-        if _is_fragment(c.text) or _NOTE.match(c.text):
+        if (_is_fragment(c.text) and not _stated(c)) or _NOTE.match(c.text):
             continue  # "Note: ..." comments on the criteria, it is none
         head = _heading(c, parts)
         if parts and head is not None and head[0] == "cohort" and c.atoms and ":" in c.text:

@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from oncofed.criteria import oncotree
-from oncofed.criteria.cancer_site import organ_named_after
+from oncofed.criteria.cancer_site import composed_cancers, organ_named_after
 from oncofed.criteria.caseless import lowerable, lowered
 from oncofed.criteria.fast_regex import Needs, compile_fast
 from oncofed.criteria.frozen import made
@@ -291,11 +291,24 @@ def is_oncotree_subtype(code: str, ancestor: str) -> bool:
     return code == ancestor or ancestor in oncotree_ancestors(code)
 
 
-def find_cancer_types(text: str) -> list[Mention]:
+def find_cancer_types(text: str, composed: bool = True) -> list[Mention]:
+    """Cancer mentions; `composed`: also a histology the vocabulary lacks named with its organ ("uterine
+    carcinosarcoma": the organ's tissue code), for criteria lines (a note's reader has its own histology
+    readings, more specific than the organ: notes/mentions.py)."""
     found = _cancer_index().find(text)
     if " and " in text or " or " in text or "/" in text:
         found = _coordinated(text, found)
-    return [_in_organ_named(text, m) for m in found]
+    found = [_in_organ_named(text, m) for m in found]
+    if composed and _COMPOSED_GATE.search(text):
+        more = composed_cancers(text, [(m.start, m.end) for m in found])
+        if more:
+            found = sorted(
+                [*found, *(Mention(s, e, text[s:e], code) for s, e, code in more)], key=lambda m: m.start
+            )
+    return found
+
+
+_COMPOSED_GATE = re.compile(r"carcinom|sarcom|blastom|cancer", re.I)
 
 
 def _in_organ_named(text: str, m: Mention) -> Mention:

@@ -32,6 +32,7 @@ from oncofed.ingest.patients.notes import (
     mentions,
     scopes,
     sites,
+    suspected,
     therapy,
     unread,
     values,
@@ -143,7 +144,8 @@ def extract(text: str, note_id: str, source: str) -> PatientProfile:
     found = mentions.targets(
         text, [(s, e, "SITE", site) for s, e, site in sites.site_spans(text, advanced, tissue)]
     )
-    primary = _refined(_first_cancer(found, text), found)
+    diagnosed = suspected.without_suspected(text, found)  # "suspected X; biopsy showed Y": Y
+    primary = _refined(_first_cancer(diagnosed, text), diagnosed)
     if primary is not None:
         add(
             "primary_cancer",
@@ -153,7 +155,7 @@ def extract(text: str, note_id: str, source: str) -> PatientProfile:
             display=oncotree_name(primary.code),
             attributes={"text": _with_histology(text, primary)},
         )
-        for other in _other_cancers(text, primary, found):  # "PMH: melanoma 2022": another malignancy
+        for other in _other_cancers(text, primary, diagnosed):  # "PMH: melanoma 2022": another malignancy
             add(
                 "comorbidity",
                 other.start,

@@ -93,7 +93,7 @@ def _note_index() -> shared_vocab.PhraseIndex:
 @functools.lru_cache(maxsize=16)
 def cancer_mentions(text: str) -> list[shared_vocab.Mention]:
     """The criteria engine's cancer mentions of a note (asked twice per note: cached)."""
-    return shared_vocab.find_cancer_types(text)
+    return shared_vocab.find_cancer_types(text, composed=False)
 
 
 _HISTOLOGY_OF = re.compile(
