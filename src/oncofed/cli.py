@@ -183,6 +183,11 @@ def main() -> None:
         from oncofed.commands.common import error_words
 
         message, fix = error_words(exc)
+        if exc.code:  # a coded error's words leave out where it was found: the file, record, option
+            where = ":".join(
+                str(p) for p in (getattr(exc, k, None) for k in ("file", "record", "field")) if p
+            )
+            message = f"{where}: {message}" if where else message
         said = f"{message} — {fix}" if fix else message
         err_console.print(f"[bold red]error:[/] {escape(said)}", highlight=False)
         sys.exit(2)
