@@ -45,3 +45,22 @@ def test_a_trial_manager_imports_a_file_and_reads_its_rejections_in_french(
     )
     assert scroll <= 1  # the rejections' table scrolls in its own box
     shot(page, "trial-import-fr-phone.png")
+
+
+@pytest.mark.browser
+def test_the_referral_form_proposes_the_patients_own_centre(page: Any, tmp_path: Path) -> None:
+    from oncofed.domain import Actor, Role
+    from oncofed.store.db import Database
+    from tests.conftest import serve_as
+    from tests.prescreen_fixtures import build_network
+
+    db = Database(f"sqlite:///{tmp_path}/referral.sqlite3")
+    a, _b = build_network(db)
+    with serve_as(db, Actor("dr-a", Role.CLINICIAN, frozenset({a}), "care")) as server:
+        page.goto(server.url("/patients/A-2/matches?lang=fr"))
+        form = page.locator("form.refer-form").first
+        assert form.locator("select[name=centre_id]").input_value() == a
+        assert form.locator(".site-why").inner_text() == "Le centre du patient recrute pour cet essai"
+        form.scroll_into_view_if_needed()
+        shot(page, "referral-site-fr.png", full_page=False)
+    db.dispose()
