@@ -37,7 +37,7 @@ _ANCHOR_BEFORE = compile_i(
 # between a therapy and its setting: "chemotherapy [regimen] for [the] | in the | given for ..."
 _SETTING_AFTER = compile_i(
     r"^\s*(?:\([^)]{0,40}\)\s*)?(?:of\s+)?(?:(?:systemic\s+)?(?:regimens?|agents?|therap(?:y|ies)|treatments?|lines?|drugs?)\s+)?"
-    r"(?:(?:given|administered|received|used)\s+)?(?:for|in|as)\s+(?:the\s+|an?\s+|their\s+)?"
+    r"(?:(?:prior|previous|given|administered|received|used)\s+)?(?:for|in|as)\s+(?:the\s+|an?\s+|their\s+)?"
     r"(?:(?:recurrent|locally|advanced|newly|unresectable|locoregional|or|and|/|,|\()\s*){0,6}$",
 )
 _THERAPY_WORD = compile_i(

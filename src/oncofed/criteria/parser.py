@@ -46,6 +46,7 @@ from oncofed.criteria.requirements import (
 from oncofed.criteria.restated import restated_lines
 from oncofed.criteria.segment import Segment, segment
 from oncofed.criteria.serology import serology_tests
+from oncofed.criteria.setting_lines import setting_and_lines
 from oncofed.criteria.structure import organise
 from oncofed.criteria.treated_cancer import treated_cancers
 from oncofed.criteria.washout import washout_headings, washout_windows
@@ -165,6 +166,7 @@ def extract_atoms(text: str, heading: str | None = None) -> list[Atom]:
         *condition_atoms(text),
         *(non_evaluable_atoms(text) if _has(low, _NON_EVAL_WORDS) else ()),
     ]
+    atoms = setting_and_lines(atoms, text)
     inflammatory = next(
         (a for a in atoms if a.kind == "tnm" and a.attributes.get("read") == "inflammatory"), None
     )

@@ -310,6 +310,8 @@ def _disease_setting(atom: Atom, v: PatientView, day: date) -> AtomResult:
     for f in v.negative("disease_status"):
         if (f.code or "").lower() in same:
             return AtomResult(False, f"recorded as not {words}", f)
+    if setting == "early":
+        return _early_disease(v)
     if setting == "metastatic":
         holds, fact = v.is_metastatic()
         if holds is not None:
@@ -325,6 +327,34 @@ def _disease_setting(atom: Atom, v: PatientView, day: date) -> AtomResult:
         if lines is not None:
             return AtomResult(lines == 0, f"{lines} prior line(s) of therapy for advanced disease", fact)
     return unknown(f"disease setting: {words}")
+
+
+_EARLY_STATUS = {"early", "localized", "localised", "operable", "resectable"}
+_ADVANCED_STATUS = {"locally_advanced", "unresectable", "inoperable", "advanced"}
+
+
+def _early_disease(v: PatientView) -> AtomResult:
+    """Early disease ("early breast cancer", "localised cancer"): not metastatic, not locally advanced; the
+    stage group decides (0, I, II early; IIIB, IIIC and IV not; IIIA, operable or not, is to check)."""
+    for f in v.positive("disease_status"):
+        code = (f.code or "").lower()
+        if code in _EARLY_STATUS:
+            return AtomResult(True, f"{code.replace('_', ' ')} disease recorded", f)
+        if code in _ADVANCED_STATUS:
+            return AtomResult(False, f"{code.replace('_', ' ')} disease recorded, not early disease", f)
+    metastatic, fact = v.is_metastatic()
+    if metastatic:
+        return AtomResult(False, "metastatic disease, not early disease", fact)
+    value, stage_fact = v.stage()
+    parsed = parse_stage(value)
+    if parsed is None:
+        return unknown("disease setting: early (stage?)")
+    group, sub = parsed
+    if group in ("0", "I", "II"):
+        return AtomResult(True, f"stage {value}: early disease", stage_fact)
+    if group == "IV" or (group == "III" and sub[:1] in ("B", "C")):
+        return AtomResult(False, f"stage {value}: not early disease", stage_fact)
+    return unknown(f"whether stage {value} is early disease", fact=stage_fact)
 
 
 def _presence(kind: str, code: str | None, v: PatientView, day: date, atom: Atom, check: str) -> AtomResult:
@@ -799,20 +829,61 @@ def prior_lines(atom: Atom, v: PatientView, day: date) -> AtomResult:
     lines, fact = v.prior_lines()
     if lines is None:
         return unknown("number of prior lines of systemic therapy for advanced disease", fact=fact)
+    wanted = _numeric_text(atom.operator, atom.value)
+    months = as_float(atom.attributes.get("adjuvant_months")) if atom.attributes else None
+    if months:  # "adjuvant therapy counts as a line if relapse occurred within 12 months"
+        counted, said, adjuvant = _adjuvant_as_line(v, months)
+        if counted is None:
+            if compare(atom.operator, lines, float(atom.value)) != compare(
+                atom.operator, lines + 1, float(atom.value)
+            ):
+                return unknown(
+                    f"whether the relapse came within {months:.0f} months of adjuvant therapy", said, adjuvant
+                )
+        elif counted:
+            lines += 1
+            return AtomResult(
+                compare(atom.operator, lines, float(atom.value)),
+                f"{lines} prior line(s) for advanced disease, {said} (criterion: {wanted})",
+                adjuvant,
+            )
     holds = compare(atom.operator, lines, float(atom.value))
-    return AtomResult(
-        holds,
-        f"{lines} prior line(s) for advanced disease (criterion: {_numeric_text(atom.operator, atom.value)})",
-        fact,
-    )
+    return AtomResult(holds, f"{lines} prior line(s) for advanced disease (criterion: {wanted})", fact)
+
+
+_RELAPSE_STATUS = ("recurrent", "relapsed", "metastatic")
+
+
+def _adjuvant_as_line(v: PatientView, months: float) -> tuple[bool | None, str, Fact | None]:
+    """Whether adjuvant / neoadjuvant therapy counts as a line: the relapse came within `months` of its end.
+    (False when none was given; None when the end or the relapse date is not recorded.)"""
+    adjuvant = [f for f in v.systemic_treatments() if treatment_family(f) == "early"]
+    if not adjuvant:
+        return False, "", None
+    ends = [d for d in (fact_date(f) for f in adjuvant) if d is not None]
+    relapses = [
+        f.when for f in v.positive("disease_status") if (f.code or "").lower() in _RELAPSE_STATUS and f.when
+    ]
+    if not ends or not relapses:
+        return None, "adjuvant therapy recorded, the dates of its end or of the relapse not", adjuvant[0]
+    end, relapse = max(ends), min(relapses)
+    gap = (relapse - end).days / 30.44
+    if gap < 0:
+        return None, "the relapse is dated before the end of adjuvant therapy", adjuvant[0]
+    said = f"relapse {gap:.0f} months after adjuvant therapy ended ({end})"
+    if gap <= months:
+        return True, f"adjuvant therapy counted as a line ({said})", adjuvant[0]
+    return False, said, adjuvant[0]
 
 
 def treatment_naive(atom: Atom, v: PatientView, day: date) -> AtomResult:
-    given = [t for t in v.treatments() if in_setting(atom, t)]  # "untreated for metastatic disease"
+    # surgery and radiotherapy are local treatments: "treatment-naive" is of systemic therapy
+    systemic = v.systemic_treatments()
+    given = [t for t in systemic if in_setting(atom, t)]  # "untreated for metastatic disease"
     if given:
         return AtomResult(False, _treatment_words(given[0]), given[0])
-    if v.treatments():  # every recorded course in another setting (adjuvant, for a metastatic criterion)
-        first = v.treatments()[0]
+    if systemic:  # every recorded course in another setting (adjuvant, for a metastatic criterion)
+        first = systemic[0]
         return AtomResult(
             True, _other_setting_words(atom, first), first, "prior systemic therapy?", presumed=True
         )

@@ -15,6 +15,35 @@ STAGE_RE = re.compile(r"^\s*(?:STAGE\s*)?(IV|III|II|I|0)([A-C]?\d?)", re.IGNOREC
 ADVANCED_SETTINGS = {"metastatic", "advanced", "locally_advanced", "recurrent", "palliative", ""}
 
 
+LOCAL_TREATMENTS = frozenset(
+    {"surgery", "radiotherapy", "radiation", "radiation therapy", "stereotactic radiotherapy"}
+)
+# a recorded absence of treatment in general ("no prior systemic therapy", "treatment-naive"), not of one class
+GENERIC_THERAPY = frozenset(
+    {
+        "",
+        "systemic therapy",
+        "systemic treatment",
+        "therapy",
+        "treatment",
+        "anticancer therapy",
+        "anti-cancer therapy",
+    }
+)
+
+
+def local_treatment(f: Fact) -> bool:
+    """Surgery or radiotherapy (by class, else by name): a local treatment, no systemic therapy."""
+    klass = str(f.attributes.get("class") or "").lower()
+    return klass in LOCAL_TREATMENTS or (not klass and (f.code or "").lower() in LOCAL_TREATMENTS)
+
+
+def no_systemic_therapy(f: Fact) -> bool:
+    """A negated treatment fact that says no systemic therapy at all was given (not "no chemotherapy")."""
+    klass = str(f.attributes.get("class") or "").lower()
+    return f.negated and (f.code or "").lower() in GENERIC_THERAPY and klass in GENERIC_THERAPY
+
+
 def parse_stage(value: str | None) -> tuple[str, str] | None:
     """("III", "B") for "IIIB" / "Stage IIIB"; None when not a stage group."""
     if not value:
@@ -212,15 +241,22 @@ class PatientView:
     def treatments(self) -> list[Fact]:
         return self.positive("treatment")
 
+    def systemic_treatments(self) -> list[Fact]:
+        """Recorded treatments but surgery and radiotherapy (local treatments: no line of systemic therapy)."""
+        return [f for f in self.treatments() if not local_treatment(f)]
+
     def prior_lines(self) -> tuple[int | None, Fact | None]:
         """Lines of systemic therapy for advanced disease: the highest recorded line number
         among advanced-setting treatments (0 when only adjuvant treatment is recorded)."""
         explicit = next(iter(self.positive("prior_lines")), None)
         if explicit is not None and as_float(explicit.value) is not None:
             return int(as_float(explicit.value) or 0), explicit
-        treatments = self.treatments()
+        treatments = self.systemic_treatments()
         if not treatments:
-            return None, None
+            if self.treatments():  # surgery, radiotherapy only: no systemic line; nothing says none was given
+                return None, None
+            recorded_none = next((f for f in self.negative("treatment") if no_systemic_therapy(f)), None)
+            return (0, recorded_none) if recorded_none is not None else (None, None)
         best: tuple[int, Fact | None] = (0, treatments[0])
         for f in treatments:
             setting = str(f.attributes.get("setting", "")).lower()

@@ -301,7 +301,7 @@ def kind_facts(v: PatientView, kind: str, code: str | None, restrict: tuple[str,
 
 # For these atom kinds only some attributes of the facts matter (fewer distinct patient keys).
 KEY_ATTRIBUTES: dict[str, tuple[str, ...]] = {
-    "treatment_naive": ("setting",),
+    "treatment_naive": ("setting", "class"),
     "disease_setting": ("line", "setting"),
     "brain_metastases": ("status",),
     "metastasis": ("status", "count"),
@@ -490,7 +490,11 @@ def atom_column(atom: Atom, batch: PatientBatch) -> np.ndarray:
                 col = compare_range_columns(atom.operator, batch.ecog_low, batch.ecog_high, atom.value)
             elif kind == "karnofsky":
                 col = compare_range_columns(atom.operator, batch.kps_low, batch.kps_high, atom.value)
-            elif kind == "prior_lines" and as_float(atom.value) is not None:
+            elif (
+                kind == "prior_lines"
+                and as_float(atom.value) is not None
+                and not atom.attributes.get("adjuvant_months")  # dates of the relapse: per patient
+            ):
                 col = compare_range_columns(atom.operator, batch.lines, batch.lines, atom.value)
             elif kind == "lab":
                 col = _lab_column(atom, batch)
