@@ -24,6 +24,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from oncofed.criteria.caseless import compile_i
+from oncofed.criteria.setting_lines import adjuvant_counted
 from oncofed.criteria.therapy_examples import therapy_examples
 from oncofed.domain.criteria import Atom
 
@@ -404,6 +405,7 @@ def relate(atoms: list[Atom], text: str) -> list[Atom]:
     (after ConText); a list introduced by "any of the following" is one group of alternatives."""
     from oncofed.criteria.conditions import conditions
 
+    atoms = adjuvant_counted(atoms, text)  # "adjuvant therapy counts as a line if ...": a counting rule
     atoms = examples_of_generic(_drop_head_nouns(drop_incidental(anchors(atoms), text), text), text)
     atoms = therapy_examples(examples_as_alternatives(therapy_settings(atoms, text), text), text)
     atoms = conditions(or_groups(atoms, text), text)

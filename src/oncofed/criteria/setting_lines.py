@@ -29,6 +29,7 @@ from oncofed.criteria.caseless import compile_i
 from oncofed.domain.criteria import Atom
 
 _NON_BEFORE = compile_i(r"\bnon[-\s]?$")
+_NON_WORD = compile_i(r"\bnon-?(?:metastatic|resectable)\b")
 _EARLY = compile_i(
     r"\b(?:early(?:[\s-]+stage)?|locali[sz]ed|locali[sz]ée?s?)\b"
     r"(?=\s+(?:[\w-]+\s+){0,3}?(?:cancers?|carcinomas?|disease|tumou?rs?|malignanc\w+|nsclc|crc|tnbc)\b)"
@@ -58,23 +59,38 @@ def setting_and_lines(atoms: list[Atom], text: str) -> list[Atom]:
     low = text.lower()
     if "non" in low:
         atoms = [_non_setting(a, text) for a in atoms]
+        settings = [a.span for a in atoms if a.kind == "disease_setting" and a.span]
+        for m in _NON_WORD.finditer(text):  # "nonmetastatic" in one word: no setting read inside it
+            if not any(s < m.end() and m.start() < e for s, e in settings):
+                code = "metastatic" if "meta" in m.group(0).lower() else "unresectable"
+                attrs = {"non": True}
+                atoms = [
+                    *atoms,
+                    Atom(
+                        "disease_setting",
+                        "present",
+                        code=code,
+                        span=m.span(),
+                        text=m.group(0),
+                        negated=True,
+                        attributes=attrs,
+                    ),
+                ]
     if any(w in low for w in _EARLY_GATE):
         atoms = [*atoms, *_early(text, atoms)]
     if "line" in low:
         ranked = _ranked_lines(text, atoms)
-        received = [
-            a.span for a in ranked if a.operator == ">=" and a.value == a.attributes["rank"] and a.span
-        ]
+        spans = [
+            a.span for a in ranked if a.span
+        ]  # the ranked line reads "first-line": no first_line setting
         atoms = [
             a
             for a in atoms
-            if not (a.kind == "disease_setting" and a.code == "first_line" and _overlaps(a, received))
+            if not (a.kind == "disease_setting" and a.code == "first_line" and _overlaps(a, spans))
         ]
         atoms = [*atoms, *ranked]
     if "naive" in low or "naïve" in low or "no prior chemo" in low or "no previous chemo" in low:
         atoms = _class_naive(atoms, text)
-    if "adjuvant" in low and "line" in low and any(a.kind == "prior_lines" for a in atoms):
-        atoms = _adjuvant_counted(atoms, text)
     if "untreated" in low and not any(a.kind == "treatment_naive" for a in atoms):
         m = _UNTREATED_FOR.search(text)
         if m:
@@ -115,9 +131,7 @@ def _ranked_lines(text: str, atoms: list[Atom]) -> list[Atom]:
             op, n = ">=", rank
         elif m.group("later"):
             op, n = ">=", rank - 1
-        elif rank == 1:
-            continue  # "first-line" offered: the `first_line` setting (no prior line) reads it already
-        else:
+        else:  # offered: "candidates for second-line therapy", "first-line treatment"
             op, n = "==", rank - 1
         out.append(Atom("prior_lines", op, n, span=m.span(), text=m.group(0), attributes={"rank": rank}))
     return out
@@ -174,7 +188,12 @@ _WITHIN_MONTHS = compile_i(
 _CLAUSE_END = compile_i(r"[.;)]|$")
 
 
-def _adjuvant_counted(atoms: list[Atom], text: str) -> list[Atom]:
+def adjuvant_counted(atoms: list[Atom], text: str) -> list[Atom]:
+    """Rule 6, after ConText and windows (`logic.relate`): the clause's atoms and windows dropped, its months
+    kept on the line counts."""
+    low = text.lower()
+    if "adjuvant" not in low or "line" not in low or not any(a.kind == "prior_lines" for a in atoms):
+        return atoms
     counts = _COUNTS_AS_LINE.search(text)
     if counts is None:
         return atoms
@@ -197,8 +216,14 @@ def _adjuvant_counted(atoms: list[Atom], text: str) -> list[Atom]:
     out = []
     for a in atoms:
         inside = a.span is not None and start <= a.span[0] and a.span[1] <= end
+        window = a.attributes.get("window_span") if a.attributes else None
+        if window and start <= int(window[0]) and int(window[1]) <= end:  # "within 12 months": the clause's
+            attrs = {k: v for k, v in a.attributes.items() if k != "window_span"}
+            a = replace(a, window_days=None, attributes=attrs)
         if a.kind == "prior_lines" and not inside:
-            out.append(replace(a, attributes={**a.attributes, "adjuvant_months": n}))
+            # the clause is read as the counting rule (`value_span`: criteria/coverage.py's guard sees it read)
+            attrs = {**a.attributes, "adjuvant_months": n, "value_span": [start, end]}
+            out.append(replace(a, attributes=attrs))
         elif not inside:
             out.append(a)
     return out

@@ -13,7 +13,15 @@ from oncofed.criteria.oncotree import LIQUID_MAIN_TYPES
 from oncofed.criteria.vocab import find_drugs, medication_classes, oncotree_name
 from oncofed.domain import Atom, Fact
 from oncofed.matching import trust
-from oncofed.matching.facts import PatientView, as_float, converted, fact_date, parse_stage, within
+from oncofed.matching.facts import (
+    PatientView,
+    as_float,
+    converted,
+    fact_date,
+    no_systemic_therapy,
+    parse_stage,
+    within,
+)
 from oncofed.matching.numeric import compare, compare_range, lab_threshold, record_uln, threshold_words
 from oncofed.matching.outcomes import tri_of
 from oncofed.matching.vocab import (
@@ -810,6 +818,17 @@ def prior_therapy(atom: Atom, v: PatientView, day: date) -> AtomResult:
         return AtomResult(holds, words, f)
     if negs:
         return AtomResult(atom.operator == "absent", f"no prior {label} (recorded)", negs[0])
+    recorded_none = next((f for f in v.negative("treatment") if no_systemic_therapy(f)), None)
+    if recorded_none is not None and not v.treatments() and presumable(code, klass):
+        # "no prior systemic therapy" recorded: no drug of any class either, as a presumption (the record
+        # may mean one setting's therapy only): it may satisfy a criterion, never violate one
+        return AtomResult(
+            atom.operator == "absent",
+            f"no prior systemic therapy recorded, so no {label}",
+            recorded_none,
+            f"prior treatments ({label}?)",
+            presumed=True,
+        )
     if v.treatments() and presumable(code, klass):
         # A recorded treatment history is taken as complete for the anticancer drugs it lists, as a
         # presumption: it may satisfy a criterion, never violate one (see matching/outcomes.py).

@@ -252,9 +252,7 @@ class PatientView:
         if explicit is not None and as_float(explicit.value) is not None:
             return int(as_float(explicit.value) or 0), explicit
         treatments = self.systemic_treatments()
-        if not treatments:
-            if self.treatments():  # surgery, radiotherapy only: no systemic line; nothing says none was given
-                return None, None
+        if not treatments:  # none, or surgery / radiotherapy only: 0 lines if the record says none was given
             recorded_none = next((f for f in self.negative("treatment") if no_systemic_therapy(f)), None)
             return (0, recorded_none) if recorded_none is not None else (None, None)
         best: tuple[int, Fact | None] = (0, treatments[0])

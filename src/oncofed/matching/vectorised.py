@@ -45,7 +45,7 @@ from oncofed.matching.atoms import (
 )
 from oncofed.matching.cancer_lines import resolve_with_cancers
 from oncofed.matching.evaluate import EVALUATORS, evaluate_atom
-from oncofed.matching.facts import PatientView, as_float, fact_date
+from oncofed.matching.facts import PatientView, as_float, fact_date, no_systemic_therapy
 from oncofed.matching.numeric import compare, compare_range_column, lab_threshold, record_uln
 from oncofed.matching.outcomes import ELIGIBLE as _ELIGIBLE
 from oncofed.matching.outcomes import EXCLUDED as _EXCLUDED
@@ -446,6 +446,12 @@ def _therapy_column(atom: Atom, batch: PatientBatch) -> np.ndarray:
     out = np.full(n, UNKNOWN, dtype=np.int8)
     if presumable(code, klass):
         out[table.any_positive] = presumed
+        # "no prior systemic therapy" recorded and no treatment at all: the same presumption (atoms.prior_therapy)
+        generic = np.array([no_systemic_therapy(replace(f, negated=True)) for f in table.pairs], dtype=bool)
+        if generic.any():
+            rows = generic[table.pair] & table.negated
+            none = (np.bincount(table.patient[rows], minlength=n) > 0) & ~table.any_positive
+            out[none] = presumed
     out[any_neg] = no_hit
     out[any_hit] = holds_hit[any_hit]
     return out
