@@ -92,9 +92,10 @@ def setting_and_lines(atoms: list[Atom], text: str) -> list[Atom]:
     if "naive" in low or "naïve" in low or "no prior chemo" in low or "no previous chemo" in low:
         atoms = _class_naive(atoms, text)
     if "untreated" in low and not any(a.kind == "treatment_naive" for a in atoms):
-        m = _UNTREATED_FOR.search(text)
-        if m:
-            atoms = [*atoms, Atom("treatment_naive", "present", span=m.span(), text=m.group(0))]
+        untreated = _UNTREATED_FOR.search(text)
+        if untreated:
+            naive = Atom("treatment_naive", "present", span=untreated.span(), text=untreated.group(0))
+            atoms = [*atoms, naive]
     return atoms
 
 

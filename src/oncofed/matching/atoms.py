@@ -863,7 +863,8 @@ def prior_lines(atom: Atom, v: PatientView, day: date) -> AtomResult:
             lines += 1
             return AtomResult(
                 compare(atom.operator, lines, float(atom.value)),
-                f"{lines} prior line(s) for advanced disease, {said} (criterion: {wanted})",
+                f"{lines} prior line(s) for advanced disease, adjuvant therapy counted as one (relapse {said} "
+                f"months after it ended) (criterion: {wanted})",
                 adjuvant,
             )
     holds = compare(atom.operator, lines, float(atom.value))
@@ -889,10 +890,7 @@ def _adjuvant_as_line(v: PatientView, months: float) -> tuple[bool | None, str, 
     gap = (relapse - end).days / 30.44
     if gap < 0:
         return None, "the relapse is dated before the end of adjuvant therapy", adjuvant[0]
-    said = f"relapse {gap:.0f} months after adjuvant therapy ended ({end})"
-    if gap <= months:
-        return True, f"adjuvant therapy counted as a line ({said})", adjuvant[0]
-    return False, said, adjuvant[0]
+    return gap <= months, f"{gap:.0f}", adjuvant[0]
 
 
 def treatment_naive(atom: Atom, v: PatientView, day: date) -> AtomResult:

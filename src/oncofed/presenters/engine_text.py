@@ -127,6 +127,16 @@ SHAPES: tuple[str, ...] = (
     N_("metastatic disease"),
     N_("no metastatic disease (stage recorded)"),
     N_("metastatic (advanced) disease"),
+    N_("%(setting)s disease recorded, not early disease"),
+    N_("metastatic disease, not early disease"),
+    N_("stage %(stage)s: early disease"),
+    N_("stage %(stage)s: not early disease"),
+    N_("disease setting: early (stage?)"),
+    N_("whether stage %(stage)s is early disease"),
+    N_("whether the relapse came within %(num_months)s months of adjuvant therapy"),
+    N_("adjuvant therapy recorded, the dates of its end or of the relapse not"),
+    N_("the relapse is dated before the end of adjuvant therapy"),
+    N_("no prior systemic therapy recorded, so no %(label)s"),
     N_("brain imaging (brain metastases?)"),
     N_("No brain metastases (recorded)"),
     N_("no brain metastases (recorded)"),
@@ -323,6 +333,13 @@ COUNTED: dict[str, Plural] = {
     "%(num)s prior line(s) for advanced disease (criterion: %(limit_phrase)s)": NN_(
         "%(num)s prior line for advanced disease (criterion: %(limit_phrase)s)",
         "%(num)s prior lines for advanced disease (criterion: %(limit_phrase)s)",
+    ),
+    "%(num)s prior line(s) for advanced disease, adjuvant therapy counted as one (relapse %(num_months)s months "
+    "after it ended) (criterion: %(limit_phrase)s)": NN_(
+        "%(num)s prior line for advanced disease, adjuvant therapy counted as one (relapse %(num_months)s months "
+        "after it ended) (criterion: %(limit_phrase)s)",
+        "%(num)s prior lines for advanced disease, adjuvant therapy counted as one (relapse %(num_months)s months "
+        "after it ended) (criterion: %(limit_phrase)s)",
     ),
     "%(num)s prior line(s) of therapy for advanced disease": NN_(
         "%(num)s prior line of therapy for advanced disease",
