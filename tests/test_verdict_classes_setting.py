@@ -261,7 +261,7 @@ def test_surgery_is_no_systemic_line_and_none_recorded_is_zero() -> None:
     operated = met(course("mastectomy", "surgery", ""), NONE_GIVEN, name="operated")
     view = PatientView.of(operated)
     assert view.prior_lines()[0] == 0
-    for line in ("Treatment-naive", "No prior systemic therapy", "Eligible for first-line therapy"):
+    for line in ("Treatment-naive", "No prior systemic therapy", "Previously untreated"):
         check(line, {"operated-3": S, "l1-2": V}, [operated, ONE_LINE_ENDOCRINE])
 
 
@@ -275,3 +275,24 @@ def test_surgery_is_no_systemic_line_and_none_recorded_is_zero() -> None:
 )
 def test_notes_no_prior_systemic_therapy_is_zero_lines(note: str) -> None:
     assert PatientView.of(extract(note, "n", "test")).prior_lines()[0] == 0
+
+
+@pytest.mark.parametrize(
+    ("note", "code"),
+    [
+        ("Stage IV breast cancer. She is treatment-naive.", "systemic therapy"),
+        ("Metastatic NSCLC, therapy-naive, referred for first-line treatment.", "systemic therapy"),
+        ("Cancer du sein de stade IV. Patiente naïve de tout traitement.", "systemic therapy"),
+        ("Chemo-naive; letrozole since 2024 for metastatic disease.", "chemotherapy"),
+        ("Metastatic prostate cancer, chemotherapy-naive, on enzalutamide.", "chemotherapy"),
+    ],
+)
+def test_notes_naive_is_a_recorded_absence(note: str, code: str) -> None:
+    profile_ = extract(note, "n", "test")
+    assert [f.code for f in profile_.facts if f.kind == "treatment" and f.negated] == [code]
+
+
+def test_notes_naive_in_a_trial_scope_or_denied_is_no_absence() -> None:
+    for note in ("Metastatic breast cancer, not treatment-naive: letrozole in 2024.",):
+        profile_ = extract(note, "n", "test")
+        assert not [f for f in profile_.facts if f.kind == "treatment" and f.code == "systemic therapy"]

@@ -193,6 +193,8 @@ def extract(text: str, note_id: str, source: str) -> PatientProfile:
             negated=g.negated,
             attributes=g.attributes,
         )
+    if "naive" in lowered(text) or "naïve" in lowered(text):
+        _naive(text, add, note_scopes.scope_of)
     for g in therapy.medications(text, found):
         add(
             "medication",
@@ -342,6 +344,30 @@ def _built(text: str, unique: list[Pending], source: str, note_id: str) -> list[
             f = dated(text, kind, a, b, f, kind == "treatment" and _alone(text, a, treated))
         out.append(fact_from(kind, source, note_id, (a, b), note_id, f))
     return out
+
+
+# "she is treatment-naive", "chemo-naive" (French "naïve de tout traitement" rewritten so): no systemic therapy
+# (or no chemotherapy) received, a negated treatment as "no prior systemic therapy" gives; not "not ... naive"
+_NAIVE = compile_i(
+    r"\b(?:(?P<chemo>chemo(?:therapy)?)|treatment|therapy|systemic[\s-]+therapy)[\s-]*na[iï]ve\b"
+)
+_NOT_BEFORE = compile_i(r"\b(?:not|no\s+longer|non)[\s-]+(?:\w+\s+)?$")
+
+
+def _naive(text: str, add: Any, scope_of: Any) -> None:
+    for m in _NAIVE.finditer(text):
+        if scope_of(m.start()) is not None or _NOT_BEFORE.search(text, max(0, m.start() - 20), m.start()):
+            continue  # a trial's population ("for treatment-naive patients"), or "not treatment-naive"
+        code = "chemotherapy" if m.group("chemo") else "systemic therapy"
+        add(
+            "treatment",
+            m.start(),
+            m.end(),
+            code=code,
+            display=m.group(0),
+            negated=True,
+            attributes={"class": code},
+        )
 
 
 def _alone(text: str, start: int, treated: list[int]) -> bool:
