@@ -160,6 +160,21 @@ def test_a_ranked_line_counts_the_lines_before_it(line: str, expected: dict[str,
     check(line, expected, ALL)
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Response to first- or second-line treatment",
+        "Progression on first line or second line therapy",
+        "Candidates for second- or third-line therapy",
+        "Second or third line of treatment",
+        "Prior first-line, second-line and/or third-line regimens",
+    ],
+)
+def test_ranks_as_alternatives_count_nothing(line: str) -> None:
+    [c] = parse(f"- {line}")
+    assert not [a for a in c.atoms if a.kind == "prior_lines" and a.attributes.get("rank")], c.atoms
+
+
 # 4. naive of one class ----------------------------------------------------------------------------------------
 
 

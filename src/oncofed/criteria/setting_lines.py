@@ -45,8 +45,12 @@ _RANK = compile_i(
 )
 _RECEIVED_BEFORE = compile_i(
     r"\b(?:after|following|progress\w*\s+(?:on|after|during|following)|failure\s+of|failed|prior|previous(?:ly)?|"
-    r"received|refractory\s+to|relapsed?\s+(?:after|on))\s+(?:(?:at\s+least|a|an|the|one|their|standard)\s+)*$"
+    r"received|receiving|response\s+to|responded\s+to|during|refractory\s+to|intoleran\w*\s+(?:of|to)|"
+    r"relapsed?\s+(?:after|on))\s+(?:(?:at\s+least|a|an|the|one|their|standard)\s+)*$"
 )
+_ORDINAL_WORD = r"(?:first|second|third|fourth|1st|2nd|3rd|4th)"
+_COORDINATED_BEFORE = compile_i(rf"\b{_ORDINAL_WORD}(?:[\s-]+lines?)?[\s-]*(?:,|or|and|and/or|to|/)\s*$")
+_COORDINATED_AFTER = compile_i(rf"\s*(?:,|or|and|and/or|to|/)\s*{_ORDINAL_WORD}\b")
 _CLASS_NAIVE = compile_i(r"\b(?P<what>chemo(?:therapy)?|endocrine|hormone|immunotherapy)[\s-]*na[iï]ve\b")
 _NO_PRIOR_CLASS = compile_i(r"\bno\s+(?:prior|previous)\s+(?P<what>chemo(?:therapy)?)\b(?!\s*[-\s]?na)")
 _UNTREATED_FOR = compile_i(
@@ -126,6 +130,10 @@ def _ranked_lines(text: str, atoms: list[Atom]) -> list[Atom]:
         return []
     out: list[Atom] = []
     for m in _RANK.finditer(text):
+        if _COORDINATED_BEFORE.search(text, max(0, m.start() - 30), m.start()) or _COORDINATED_AFTER.match(
+            text, m.end()
+        ):
+            continue  # "first- or second-line", "second line or later lines": ranks as alternatives, not read
         rank = _ORDINALS[m.group("rank").lower()]
         received = bool(_RECEIVED_BEFORE.search(text[max(0, m.start() - 60) : m.start()]))
         if received:
