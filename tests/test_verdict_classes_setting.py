@@ -137,8 +137,16 @@ def test_early_disease_is_a_setting(line: str) -> None:
     check(line, {"untreated-2": V, "early-2": S, "la-2": V, "iiia-1": U}, ALL)
 
 
-def test_early_progression_is_no_setting() -> None:
-    [c] = parse("- Early progression on prior therapy is not allowed")
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Early progression on prior therapy is not allowed",
+        "Early tumour shrinkage",
+        "Localized disease recurrence",
+    ],
+)
+def test_an_early_event_is_no_setting(line: str) -> None:
+    [c] = parse(f"- {line}")
     assert not [a for a in c.atoms if a.kind == "disease_setting" and a.code == "early"]
 
 

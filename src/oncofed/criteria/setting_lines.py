@@ -37,6 +37,10 @@ _EARLY = compile_i(
     # post-nominal (French word order kept by the rewrite): "breast cancer localized", "cancer du sein localisé"
     r"|\b(?:cancers?|carcinomas?|disease|tumou?rs?)\s+locali[sz](?:ed|é|ée|és|ées)\b(?!\s+(?:to|in|at)\b)"
 )
+_EARLY_EVENT = compile_i(
+    r"\s+(?:[\w-]+\s+){0,3}?(?:cancers?|carcinomas?|disease|tumou?rs?|malignanc\w+)?\s*"
+    r"(?:shrinkage|response|recurren\w*|relapse|progression|death|discontinu\w*|flare)\b"
+)
 _EARLY_GATE = ("early", "locali")
 _ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
 _RANK = compile_i(
@@ -119,8 +123,8 @@ def _early(text: str, atoms: list[Atom]) -> list[Atom]:
     if any(a.kind == "disease_setting" and a.code == "early" for a in atoms):
         return []
     m = _EARLY.search(text)
-    if m is None:
-        return []
+    if m is None or _EARLY_EVENT.match(text, m.end()):
+        return []  # "early tumour shrinkage", "localized disease recurrence": an event, not the setting
     return [Atom("disease_setting", "present", code="early", span=m.span(), text=m.group(0))]
 
 
