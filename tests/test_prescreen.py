@@ -38,7 +38,7 @@ def test_candidates_are_ranked_with_unknowns_and_blocking_criteria(db: Database)
     assert got["A-5"].eligibility == "not_eligible" and any("brain" in x for x in got["A-5"].blocking)
     order = [c.eligibility for c in result.candidates]
     assert order == sorted(order, key=["eligible", "possible", "not_eligible"].index)
-    assert result.counts == {"eligible": 1, "possible": 2, "not_eligible": 2, "new": 3}
+    assert result.counts == {"eligible": 1, "possible": 2, "unlikely": 0, "not_eligible": 2, "new": 3}
 
 
 def test_only_changed_pairs_are_re_evaluated(db: Database) -> None:
@@ -189,7 +189,7 @@ def test_the_real_matching_engine_drives_pre_screening(sqlite_db: Database) -> N
     a, _ = build_network(sqlite_db)
     result = prescreen_list(sqlite_db, TRIAL_ID, a, nurse(a))
     assert {c.patient_id for c in result.candidates} == {"A-1", "A-2", "A-3", "A-4", "A-5"}
-    assert all(c.eligibility in ("eligible", "possible", "not_eligible") for c in result.candidates)
+    assert all(c.eligibility in ("eligible", "possible", "unlikely", "not_eligible") for c in result.candidates)
     assert result.refresh is not None and result.refresh.evaluated == 5
 
 

@@ -46,7 +46,8 @@ def expected_rows(path: Path, trials: list[Any]) -> list[tuple[Any, ...]]:
     rows = []
     for trial_id, criteria in trials:
         res = evaluate_trial_over_patients(criteria, batch)
-        label = np.where(res.eligible, "eligible", np.where(res.possible, "possible", "not_eligible"))
+        held = np.where(res.probably_not, "unlikely", "not_eligible")
+        label = np.where(res.eligible, "eligible", np.where(res.possible, "possible", held))
         for j, p in enumerate(profiles):
             rows.append(
                 (

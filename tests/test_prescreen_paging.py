@@ -17,6 +17,7 @@ IN_TAB = {
     "candidates": lambda r: r["eligibility"] in ("eligible", "possible"),
     "eligible": lambda r: r["eligibility"] == "eligible",
     "possible": lambda r: r["eligibility"] == "possible",
+    "unlikely": lambda r: r["eligibility"] == "unlikely",
     "blocked": lambda r: r["eligibility"] == "not_eligible",
     "new": lambda r: r["is_new"],
     "all": lambda r: True,

@@ -49,9 +49,10 @@ ORGAN_TRUSTED = ("inclusion:cancer_organ",)
 
 def same_everywhere(criteria: list[Criterion], profiles: list[PatientProfile]) -> None:
     """The vectorised evaluator and the fast ranking path agree with `assess_trial`, under the policy
-    in force, the shipped table, the strict engine and a table trusting the organ question."""
+    in force, the shipped table, the strict engine, a table trusting the organ question and one trusting
+    nothing (every reading held back: "probably not")."""
     _same(criteria, profiles)
-    for table in (trust.shipped(), None, ORGAN_TRUSTED):
+    for table in (trust.shipped(), None, ORGAN_TRUSTED, ()):
         with trust.using(table):
             _same(criteria, profiles)
 
@@ -80,6 +81,10 @@ def _same(criteria: list[Criterion], profiles: list[PatientProfile]) -> None:
         codes = [OUTCOME_CODE[o.outcome] for o in a.outcomes]
         assert batch.verdicts[:, j].tolist() == codes, p.primary_cancer
         assert int(batch.trial_verdict[j]) == VERDICTS.index(a.verdict)
+        # "probably not — check": the held-back criteria and the trial-level flag, on both paths
+        held = batch.held[:, j].tolist() if batch.held is not None else [False] * len(criteria)
+        assert held == [o.held_back for o in a.outcomes], p.primary_cancer
+        assert bool(batch.probably_not[j]) == a.probably_not, p.primary_cancer
         fast, verdict = quick_assess(plans, cplan, PatientView.of(p), DAY, {})
         assert (fast.tolist(), verdict) == (codes, VERDICTS.index(a.verdict)), p.primary_cancer
         # the score: the engine's full reading on both paths (trust.reading), held-back violations counted

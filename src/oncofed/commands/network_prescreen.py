@@ -90,7 +90,7 @@ def register(app: typer.Typer) -> None:
                 pacsv.write_csv(run.results, out)
             else:
                 pq.write_table(run.results, out)
-        table = Table("trial", "centre", "eligible", "possible", "not eligible")
+        table = Table("trial", "centre", "eligible", "possible", "probably not", "not eligible")
         for c in run.counts():
             table.add_row(
                 *cells(
@@ -98,6 +98,7 @@ def register(app: typer.Typer) -> None:
                     c["centre_id"],
                     str(c["eligible"]),
                     str(c["possible"]),
+                    str(c["unlikely"]),
                     str(c["not_eligible"]),
                 )
             )

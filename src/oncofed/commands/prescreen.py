@@ -31,10 +31,15 @@ def register(app: typer.Typer) -> None:
         ),
         as_json: bool = typer.Option(False, "--json", help="Print JSON."),
         as_csv: bool = typer.Option(False, "--csv", help="Print CSV."),
-        candidates_only: bool = typer.Option(False, "--candidates-only", help="Hide not-eligible patients."),
+        candidates_only: bool = typer.Option(
+            False,
+            "--candidates-only",
+            help="Only the plausible candidates (hide probably-not and not-eligible).",
+        ),
         limit: int = typer.Option(50, help="Rows in the table view (JSON/CSV print all)."),
     ) -> None:
-        """Pre-screen a trial at a centre: eligible, possibly eligible (what to check), not eligible (why)."""
+        """Pre-screen a trial at a centre: eligible, possibly eligible (what to check), probably not eligible
+        (a criterion read as not met that may not exclude alone: to clear or confirm), not eligible (why)."""
         from oncofed.commands.common import console, err_console, open_database
         from oncofed.presenters.prescreen import PRESCREEN_COLUMNS, list_json
         from oncofed.services.network.names import resolve_centre
@@ -68,11 +73,15 @@ def register(app: typer.Typer) -> None:
         c = result.counts
         console.print(
             f"[bold]{trial}[/] at {result.centre_name}: eligible {c['eligible']}, possibly eligible "
-            f"{c['possible']}, not eligible {c['not_eligible']}"
+            f"{c['possible']}, probably not (to check) {c['unlikely']}, not eligible {c['not_eligible']}"
         )
         table = Table("#", "patient", "eligibility", "score", "status", "to check / blocking")
         for row in rows[:limit]:
             detail = row["to_check"] if row["eligibility"] != "not_eligible" else row["blocking"]
+            if row["eligibility"] == "unlikely":  # what was read as not met first: to clear or confirm
+                detail = ["read as not met: " + x for x in row["read_not_met"]] + row["to_check"][
+                    len(row["read_not_met"]) :
+                ]
             table.add_row(
                 *cells(
                     str(row["rank"]),

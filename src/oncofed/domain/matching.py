@@ -91,6 +91,8 @@ class Match:
     nearest_site: TrialSite | None = None
     distance_km: float | None = None
     reason: str = ""
+    # unknown, with a criterion in force read as not met that the decision policy holds back
+    probably_not: bool = False
 
     @property
     def counts(self) -> dict[Outcome, int]:

@@ -23,6 +23,8 @@ from oncofed.matching.facts import PatientView
 from oncofed.matching.outcomes import (
     ELIGIBLE,
     EXCLUDED,
+    HELD,
+    NOT_APPLICABLE,
     NOT_EVALUATED,
     OUTCOME_CODE,
     UNDECIDED,
@@ -48,6 +50,9 @@ class TrialAssessment:
     verdict: TrialVerdict = TrialVerdict.NOT_EVALUATED
     cohort: str | None = None
     reason: str = ""
+    # unknown, with a criterion in force read as not met and held back by the decision policy
+    # (matching/trust.py): "probably not eligible — to check", apart from the possible ones
+    probably_not: bool = False
 
 
 def _cohort_sentence(c: Criterion, chosen: str | None) -> str:
@@ -82,7 +87,7 @@ def assess_trial(
     raw = [evaluate_criterion(c, view, on, memo) for c in criteria]
     compiled = plans if plans is not None else [compile_plan(c) for c in criteria]
     cplan = cohort_plan(compiled)
-    codes = np.array([OUTCOME_CODE[o.outcome] for o in raw], dtype=np.int8)[:, None]
+    codes = np.array([HELD if o.held_back else OUTCOME_CODE[o.outcome] for o in raw], dtype=np.int8)[:, None]
 
     def tri(atom: Atom) -> int:
         hit = memo.get(id(atom))
@@ -96,14 +101,24 @@ def assess_trial(
     outcomes = []
     for k, o in enumerate(raw):
         if lines[k, 0] != codes[k, 0]:  # a line for another of the trial's cancers
-            o = replace(o, outcome=Outcome.NOT_APPLICABLE, sentence=_other_cancer_sentence(o), checks=())
-        elif res.codes[k, 0] != codes[k, 0]:  # another cohort's criterion
             o = replace(
-                o, outcome=Outcome.NOT_APPLICABLE, sentence=_cohort_sentence(o.criterion, chosen), checks=()
+                o,
+                outcome=Outcome.NOT_APPLICABLE,
+                sentence=_other_cancer_sentence(o),
+                checks=(),
+                held_back=False,
+            )
+        elif res.codes[k, 0] == NOT_APPLICABLE != codes[k, 0]:  # another cohort's criterion
+            o = replace(
+                o,
+                outcome=Outcome.NOT_APPLICABLE,
+                sentence=_cohort_sentence(o.criterion, chosen),
+                checks=(),
+                held_back=False,
             )
         outcomes.append(o)
     reason = NOT_EVALUATED_REASON if verdict_code == NOT_EVALUATED else ""
-    return TrialAssessment(outcomes, verdict_of(verdict_code), chosen, reason)
+    return TrialAssessment(outcomes, verdict_of(verdict_code), chosen, reason, bool(res.probably_not[0]))
 
 
 def quick_assess(
@@ -116,7 +131,7 @@ def quick_assess(
     """(resolved outcome codes, verdict code) without evidence; same result as `assess_trial` (tested):
     a trial without cohorts takes the trivial case of `outcomes.resolve` without numpy."""
     values = [quick_outcome(p, view, day, cache) for p in plans]
-    if VIOLATED in values and cplan.parsed:  # a violated line may be one of another of the trial's cancers
+    if (VIOLATED in values or HELD in values) and cplan.parsed:  # a line may be another cancer's
         column = np.array(values, dtype=np.int8)[:, None]
         if cplan.labels:
             res, _ = resolve_with_cancers(column, cplan, plans, lambda a: quick_tri(a, view, day, cache))
@@ -124,11 +139,12 @@ def quick_assess(
         values = other_cancer_lines(column, plans, lambda a: quick_tri(a, view, day, cache))[:, 0].tolist()
     if not cplan.labels and cplan.parsed:
         verdict = ELIGIBLE
-        for code, blocking in zip(values, cplan.blocking, strict=True):
+        for k, (code, blocking) in enumerate(zip(values, cplan.blocking, strict=True)):
+            if code == HELD:
+                code = values[k] = UNDECIDED
             if code == VIOLATED:
                 verdict = EXCLUDED
-                break
-            if code == UNDECIDED and blocking:
+            elif code == UNDECIDED and blocking and verdict != EXCLUDED:
                 verdict = UNSURE
         return np.array(values, dtype=np.int8), verdict
     res = resolve(np.array(values, dtype=np.int8), cplan)

@@ -29,6 +29,7 @@ from oncofed.domain import Atom
 from oncofed.matching.outcomes import (
     EXCLUDED,
     FALSE,
+    HELD,
     NOT_APPLICABLE,
     TRUE,
     VIOLATED,
@@ -112,13 +113,14 @@ def _convert(
 ) -> tuple[np.ndarray, np.ndarray | None]:
     """(`other_cancer_lines`, names): names[j, p] whether one of cohort j's own lines names patient
     p's cancer (None without cohorts or when nothing changed)."""
-    if not (codes == VIOLATED).any():
+    read = (codes == VIOLATED) | (codes == HELD)  # a held-back reading is a reading (outcomes.resolve)
+    if not read.any():
         return codes, None
     rows = _cancer_rows(codes, plans, value)
     if rows is None:
         return codes, None
     own, other = rows
-    hit = (codes == VIOLATED) & other
+    hit = read & other
     names = None
     if member is not None and member.shape[1] and hit.any():
         specific = ~member.all(axis=1)
@@ -140,7 +142,7 @@ def resolve_with_cancers(
     outcome codes before cohorts (criteria x patients) with those lines made NOT_APPLICABLE."""
     codes = codes if codes.ndim == 2 else codes[:, None]
     res = resolve(codes, cplan)
-    excluded = res.verdict == EXCLUDED
+    excluded = res.ruled_out if res.ruled_out is not None else res.verdict == EXCLUDED
     if not excluded.any():
         return res, codes
     lines, names = _convert(codes, plans, value, cplan.member)
@@ -151,11 +153,19 @@ def resolve_with_cancers(
     if names is not None:  # a cohort none of whose lines names the patient's cancer is not theirs
         n = np.arange(cohort.shape[0])
         cohort = np.where((cohort >= 0) & ~names[np.maximum(cohort, 0), n], -1, cohort)
+    held = None
+    if res.held is not None and again.held is not None:
+        held = np.where(excluded[None, :], again.held, res.held)
+    ruled = None
+    if res.ruled_out is not None and again.ruled_out is not None:
+        ruled = np.where(excluded, again.ruled_out, res.ruled_out)
     return (
         Resolution(
             np.where(excluded[None, :], again.codes, res.codes).astype(np.int8),
             np.where(excluded, again.verdict, res.verdict).astype(np.int8),
             np.where(excluded, cohort, res.cohort),
+            held,
+            ruled,
         ),
         np.where(excluded[None, :], lines, codes).astype(np.int8),
     )

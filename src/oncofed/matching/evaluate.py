@@ -21,8 +21,10 @@ from oncofed.matching.evidence import AtomEvidence, sentence
 from oncofed.matching.facts import PatientView, as_float
 from oncofed.matching.numeric import NUMERIC_OPERATORS, compare, lab_threshold, record_uln
 from oncofed.matching.outcomes import (
+    HELD,
     OUTCOMES,
     TRUE,
+    UNDECIDED,
     UNKNOWN,
     VIOLATED,
     Plan,
@@ -143,13 +145,14 @@ def evaluate_criterion(
         return A.other_organ(atom, view)
 
     code = decided(plan, raw, tri, organ, cond)
+    held_back = code == HELD
+    code = UNDECIDED if held_back else code
     evidence = [_evidence(a, result(a), "statement", view) for a in criterion.atoms]
     for a in criterion.atoms:
         evidence += [_evidence(c, result(c), "atom_condition", view) for c in a.condition]
     evidence += [_evidence(c, result(c), "condition", view) for c in criterion.condition]
     when = " and ".join(f"“{c.text}”" for c in criterion.condition if c.text)
     text, checks = sentence(plan.inclusion, code, evidence, plan.investigator, f"if {when}" if when else "")
-    held_back = raw == VIOLATED and code != VIOLATED
     reading = culprits(plan, tri, organ) if raw == VIOLATED else ()
     if held_back:  # the decision policy (matching/trust.py): read as violated, of a kind that may not exclude
         found, _ = sentence(plan.inclusion, VIOLATED, evidence, plan.investigator, "")
@@ -227,8 +230,8 @@ def checks_of(outcome: CriterionOutcome) -> list[str]:
 
 
 def quick_outcome(plan: Plan, view: PatientView, day: date, cache: dict[int, AtomResult]) -> int:
-    """The criterion's outcome code (see `outcomes`); same logic as `evaluate_criterion`, without
-    building evidence. `cache` is shared with it (by atom identity)."""
+    """The criterion's outcome code (see `outcomes`; HELD for a violation the policy holds back); same
+    logic as `evaluate_criterion`, without building evidence. `cache` is shared with it (by atom identity)."""
 
     def tri(atom: Atom) -> int:
         return quick_tri(atom, view, day, cache)

@@ -21,6 +21,12 @@ are trusted and true). An inclusion's cancer type is read per patient as the org
 subtype question (`trust.reading_kind`, `vocab.another_organ`: the caller's `other_organ(atom)`).
 One function for Python ints and numpy columns, like the rest of this module.
 Trial verdict codes: EXCLUDED 0 · UNSURE 1 (`unknown`) · ELIGIBLE 2 · NOT_EVALUATED 3.
+
+A violation the policy holds back is HELD (4) between `decided` and `resolve`: not an unknown (the engine
+read something against the patient), not an exclusion. `resolve` chooses a patient's cohort by every
+reading, held ones included (choosing which cohort's lines apply excludes no one), decides the verdict by
+the trusted ones, and returns HELD as UNDECIDED in the codes with a `held` mask beside them: a patient
+UNSURE with a held criterion in force is "probably not eligible: check" (`Resolution.probably_not`).
 """
 
 from __future__ import annotations
@@ -38,6 +44,7 @@ from oncofed.matching import trust
 
 FALSE, PRESUMED_FALSE, UNKNOWN, PRESUMED_TRUE, TRUE = 0, 1, 2, 3, 4
 VIOLATED, UNDECIDED, SATISFIED, NOT_APPLICABLE = 0, 1, 2, 3
+HELD = 4  # read as violated, held back by the decision policy (UNDECIDED once cohorts are resolved)
 EXCLUDED, UNSURE, ELIGIBLE, NOT_EVALUATED = 0, 1, 2, 3
 
 OUTCOMES = (Outcome.VIOLATED, Outcome.UNKNOWN, Outcome.SATISFIED, Outcome.NOT_APPLICABLE)
@@ -267,14 +274,14 @@ def decided(
     other_organ: Callable[[Atom], Any],
     condition: int | None = None,
 ) -> int:
-    """One patient's outcome after the decision policy: a violation no trusted reading makes is
-    UNDECIDED (read as not met: check it)."""
+    """One patient's outcome after the decision policy: a violation no trusted reading makes is HELD
+    (read as not met: check it; UNDECIDED in the outcomes shown)."""
     if code != VIOLATED:
         return code
     trusted_holds = policy_holds(plan, value, other_organ, and_tri, or_tri)
     if trusted_holds is None or outcome_code(plan, int(trusted_holds), condition) == VIOLATED:
         return code
-    return UNDECIDED
+    return HELD
 
 
 def decided_column(
@@ -294,7 +301,7 @@ def decided_column(
     again = outcome_column(
         plan, np.broadcast_to(np.asarray(trusted_holds, dtype=np.int8), codes.shape), condition
     )
-    return np.where(violated & (again != VIOLATED), np.int8(UNDECIDED), codes).astype(np.int8)
+    return np.where(violated & (again != VIOLATED), np.int8(HELD), codes).astype(np.int8)
 
 
 def outcome_column(plan: Plan, holds: np.ndarray, condition: np.ndarray | None = None) -> np.ndarray:
@@ -441,12 +448,24 @@ def _orphan(key: str, included: set[str]) -> bool:
 @dataclass(frozen=True)
 class Resolution:
     """Outcome codes with cohorts resolved (criteria of cohorts other than the patient's best one are
-    NOT_APPLICABLE unless the trial is excluded in every cohort), the verdict code and the cohort
-    index (-1: none) per patient."""
+    NOT_APPLICABLE unless every cohort is ruled out by a reading), the verdict code and the cohort
+    index (-1: none) per patient; `held` (criteria x patients) marks the UNDECIDED codes that were read
+    as violated and held back by the decision policy, `ruled_out` the patients every cohort of whom
+    has a criterion read as violated (held or not)."""
 
     codes: np.ndarray
     verdict: np.ndarray
     cohort: np.ndarray
+    held: np.ndarray | None = None
+    ruled_out: np.ndarray | None = None
+
+    @property
+    def probably_not(self) -> np.ndarray:
+        """Per patient: not excluded, not eligible, and a criterion in force read as not met (held back):
+        "probably not eligible — to check", apart from the possible ones."""
+        if self.held is None:
+            return np.zeros(self.verdict.shape, dtype=bool)
+        return np.asarray((self.verdict == UNSURE) & self.held.any(axis=0))
 
 
 def _status(violated: np.ndarray, unknown: np.ndarray) -> np.ndarray:
@@ -454,39 +473,52 @@ def _status(violated: np.ndarray, unknown: np.ndarray) -> np.ndarray:
 
 
 def resolve(codes: np.ndarray, plan: CohortPlan) -> Resolution:
-    """The trial verdict of each patient from its criteria x patients outcome codes (see module doc)."""
+    """The trial verdict of each patient from its criteria x patients outcome codes (see module doc).
+    The cohort is chosen by every reading (a HELD line rules a cohort out as a violated one does:
+    choosing which cohort's lines apply excludes no one), the verdict by the trusted ones."""
     codes = np.asarray(codes, dtype=np.int8)
     if codes.ndim == 1:  # one patient
         codes = codes[:, None]
     n = codes.shape[1]
     none = np.full(n, -1, dtype=np.int64)
+    held = codes == HELD
+    shown = np.where(held, np.int8(UNDECIDED), codes).astype(np.int8) if held.any() else codes
     violated = codes == VIOLATED
-    unknown = (codes == UNDECIDED) & plan.blocking[:, None]
+    read = violated | held
+    unknown = (shown == UNDECIDED) & plan.blocking[:, None]
     if not plan.parsed:  # registry fields only: a violated one still excludes, else not evaluated
         verdict = np.where(violated.any(axis=0), EXCLUDED, NOT_EVALUATED).astype(np.int8)
-        return Resolution(codes, verdict, none)
+        return Resolution(shown, verdict, none, held, read.any(axis=0))
     if not plan.labels:
-        return Resolution(codes, _status(violated.any(axis=0), unknown.any(axis=0)), none)
-    statuses, ranks = [], []
+        verdict = _status(violated.any(axis=0), unknown.any(axis=0))
+        return Resolution(shown, verdict, none, held, read.any(axis=0))
+    statuses, ranks, own = [], [], []
+    specific = ~plan.common
     for j in range(len(plan.labels)):
         rows = plan.member[:, j]
-        v_j, u_j = violated[rows].sum(axis=0), unknown[rows].sum(axis=0)
+        v_j, r_j, u_j = violated[rows].sum(axis=0), read[rows].sum(axis=0), unknown[rows].sum(axis=0)
         status = _status(v_j > 0, u_j > 0)
         statuses.append(status)
-        # best cohort: highest status, then fewest violated, then fewest unknown criteria (first wins)
-        ranks.append(status.astype(np.int64) * 1_000_000 - v_j * 1000 - u_j)
+        own.append(read[rows & specific].any(axis=0))
+        # best cohort: highest status on every reading, then on the trusted ones, then fewest read as
+        # violated, then fewest unknown criteria (first wins); without HELD codes this is the status alone
+        read_status = _status(r_j > 0, u_j > 0).astype(np.int64)
+        ranks.append(read_status * 10_000_000 + status.astype(np.int64) * 1_000_000 - r_j * 1000 - u_j)
     best = np.argmax(np.vstack(ranks), axis=0)
     verdict = np.vstack(statuses)[best, np.arange(n)]
-    resolved = codes.copy()
-    keep = verdict != EXCLUDED  # excluded in every cohort: every violation stays visible
+    # excluded, or every cohort ruled out by a reading of its own lines: no cohort chosen, all shown
+    keep = (verdict != EXCLUDED) & ~np.vstack(own).all(axis=0)
+    ruled_out = ~keep
     if plan.incomplete:
-        # the trial names a cohort that was not recognised: excluded from every recognised cohort by
+        # the trial names a cohort that was not recognised: ruled out of every recognised cohort by
         # cohort lines only, the patient may belong to that one ("unknown / possibly another cohort")
-        common_violated = violated[plan.common].any(axis=0)
-        verdict = np.where(~keep & ~common_violated, UNSURE, verdict)
+        rescued = ruled_out & ~read[plan.common].any(axis=0)
+        verdict = np.where(rescued, UNSURE, verdict)
+        ruled_out = ruled_out & ~rescued
     other = ~plan.member[:, best] & keep[None, :]  # criteria that do not apply in the chosen cohort
+    resolved = shown.copy()
     resolved[other] = NOT_APPLICABLE
-    return Resolution(resolved, verdict.astype(np.int8), np.where(keep, best, -1))
+    return Resolution(resolved, verdict.astype(np.int8), np.where(keep, best, -1), held & ~other, ruled_out)
 
 
 def verdict_of(code: int) -> TrialVerdict:

@@ -108,8 +108,10 @@ def match_patient(
     limit: int = DEFAULT_LIMIT,
     candidates: int = DEFAULT_CANDIDATES,
     extra_text: str = "",
+    focus: str = "",
 ) -> MatchReport:
-    """The `limit` best open trials for `profile`, each with its full criterion table.
+    """The `limit` best open trials for `profile`, each with its full criterion table (and the open
+    trial `focus` after them when it is not among them).
 
     A profile with almost no data still gets trials, ranked with `unknown` outcomes.
     """
@@ -122,12 +124,18 @@ def match_patient(
     )
     # phase 2: full criterion tables with evidence, for the trials returned only
     results: list[RankedTrial] = []
-    for rank, (i, score, relevance, _) in enumerate(scored[:limit], start=1):
+    shown = scored[:limit]
+    if focus and not any(index.entries[x[0]].trial.id == focus for x in shown):
+        # a trial asked for by name (pre-screening's "probably not" row): shown after the others
+        shown += [x for x in scored[limit:] if index.entries[x[0]].trial.id == focus][:1] or [
+            Scored(i, 0.0, 0.0, -1) for i, e in enumerate(index.entries) if e.trial.id == focus
+        ][:1]
+    for rank, (i, score, relevance, _) in enumerate(shown, start=1):
         entry = index.entries[i]
         a = assess_trial(entry.criteria, view, on, cache, entry.plans)
         match = Match(
             entry.trial.id, profile.id, a.outcomes, a.verdict, a.cohort, relevance=relevance, score=score,
-            reason=a.reason,
+            reason=a.reason, probably_not=a.probably_not,
         )  # fmt: skip
         if profile.home is not None:
             nearest = nearest_recruiting_site(entry.trial, profile.home)

@@ -9,7 +9,9 @@ Usage (the pre-screening service calls exactly this)::
     result.trial_verdict     # int8 per patient: 0 excluded, 1 unknown, 2 eligible, 3 not evaluated
     result.met, result.not_met, result.unknown   # per-patient counts (satisfied, violated, unknown)
     result.eligible          # bool per patient: trial verdict eligible
-    result.possible          # bool per patient: not excluded
+    result.possible          # bool per patient: plausible candidate (not excluded, not "probably not")
+    result.probably_not      # bool per patient: unknown with a criterion read as not met, held back
+    result.held              # bool (criteria x patients): unknown codes read as not met, held back
     result.score             # the trial score per patient (matching/rank.py, the same function, of the
                              # engine's full reading: `trust.reading`, as `assess.ranking_assess`)
 
@@ -50,6 +52,7 @@ from oncofed.matching.numeric import compare, compare_range_column, lab_threshol
 from oncofed.matching.outcomes import ELIGIBLE as _ELIGIBLE
 from oncofed.matching.outcomes import EXCLUDED as _EXCLUDED
 from oncofed.matching.outcomes import (
+    HELD,
     NOT_APPLICABLE,
     SATISFIED,
     UNDECIDED,
@@ -61,6 +64,7 @@ from oncofed.matching.outcomes import (
     outcome_column,
     statement,
 )
+from oncofed.matching.outcomes import UNSURE as _UNSURE
 from oncofed.matching.vocab import another_organ, marker_key
 
 # atom truth values (matching/outcomes.py): FALSE 0, PRESUMED_FALSE 1, UNKNOWN 2, PRESUMED_TRUE 3, TRUE 4
@@ -550,13 +554,16 @@ def atom_column(atom: Atom, batch: PatientBatch) -> np.ndarray:
 
 def criterion_outcomes(criterion: Criterion, batch: PatientBatch) -> np.ndarray:
     """The criterion's outcome code per patient: `outcomes.statement` and its condition over atom
-    columns (np.minimum / np.maximum: the same function the per-patient evaluator runs on ints)."""
-    return criterion_readings(criterion, batch)[0]
+    columns (np.minimum / np.maximum: the same function the per-patient evaluator runs on ints); a
+    violation the decision policy holds back is UNDECIDED here (HELD in `criterion_readings`)."""
+    shown = criterion_readings(criterion, batch)[0]
+    return np.where(shown == HELD, np.int8(UNDECIDED), shown).astype(np.int8)
 
 
 def criterion_readings(criterion: Criterion, batch: PatientBatch) -> tuple[np.ndarray, np.ndarray]:
-    """The criterion's outcome code per patient as shown (the decision policy in force) and as the
-    ranker scores it (`trust.reading`), from one evaluation of its atoms and statement."""
+    """The criterion's outcome code per patient as shown (the decision policy in force: HELD for a
+    violation it holds back) and as the ranker scores it (`trust.reading`), from one evaluation of its
+    atoms and statement."""
     plan = compile_plan(criterion)
     n = len(batch)
 
@@ -601,6 +608,8 @@ class BatchVerdicts:
     # what the score counts (`trust.reading`: held-back violations count), when it differs from the above
     scored: np.ndarray | None = None
     scored_verdict: np.ndarray | None = None
+    # criteria x patients: UNDECIDED codes read as violated and held back by the decision policy
+    held: np.ndarray | None = None
 
     @property
     def met(self) -> np.ndarray:
@@ -619,7 +628,21 @@ class BatchVerdicts:
         return np.asarray(self.trial_verdict == _ELIGIBLE)
 
     @property
+    def probably_not(self) -> np.ndarray:
+        """Per patient: "probably not eligible — to check" (unknown, with a criterion in force read as
+        not met that the decision policy holds back: `outcomes.Resolution.probably_not`)."""
+        if self.held is None:
+            return np.zeros(len(self.patient_ids), dtype=bool)
+        return np.asarray((self.trial_verdict == _UNSURE) & self.held.any(axis=0))
+
+    @property
     def possible(self) -> np.ndarray:
+        """Plausible candidates: not excluded and not "probably not" (eligible, or unknowns only)."""
+        return np.asarray((self.trial_verdict != _EXCLUDED) & ~self.probably_not)
+
+    @property
+    def not_excluded(self) -> np.ndarray:
+        """Not excluded by a trusted reading (possible or "probably not")."""
         return np.asarray(self.trial_verdict != _EXCLUDED)
 
     @property
@@ -658,7 +681,9 @@ def evaluate_trial_over_patients(
         return atom_column(a, batch)
 
     res, _ = resolve_with_cancers(rows, plan, plans, column)
-    out = BatchVerdicts(batch.ids, tuple(criteria), res.codes, res.verdict, res.cohort, plan.labels)
+    out = BatchVerdicts(
+        batch.ids, tuple(criteria), res.codes, res.verdict, res.cohort, plan.labels, held=res.held
+    )
     if not np.array_equal(read, rows):  # a violation held back from the verdict: the score counts it
         scored, _ = resolve_with_cancers(read, plan, plans, column)
         out.scored, out.scored_verdict = scored.codes, scored.verdict

@@ -297,6 +297,7 @@ LABELS: dict[str, dict[str, Message]] = {
         "eligible": N_("eligible"),
         "excluded": N_("excluded"),
         "unknown": N_("possibly eligible — data to check"),
+        "unlikely": N_("probably not eligible — to check"),
         "not_evaluated": N_("not evaluated — criteria not readable"),
     },
     "ops_check": {
@@ -321,6 +322,7 @@ LABELS: dict[str, dict[str, Message]] = {
     "ps_eligibility": {  # one patient's (a row's); the groups' plural names are the tabs' and columns'
         "eligible": NP_("one patient", "Eligible"),
         "possible": NP_("one patient", "Possibly eligible"),
+        "unlikely": NP_("one patient", "Probably not eligible — to check"),
         "not_eligible": NP_("one patient", "Not eligible"),
     },
     "purpose": {
@@ -487,6 +489,7 @@ LABELS: dict[str, dict[str, Message]] = {
         "new": N_("New since your last visit"),
         "eligible": N_("Eligible"),
         "possible": NP_("pre-screening tab", "Possibly eligible"),
+        "unlikely": N_("Probably not — to check"),
         "blocked": N_("Not eligible"),
         "candidates": N_("Candidates"),
     },

@@ -22,6 +22,7 @@ TRIAL_COLUMNS = [
     "trial_id",
     "title",
     "verdict",
+    "probably_not",
     "cohort",
     "score",
     "relevance",
@@ -183,7 +184,11 @@ def ranked_dict(r: RankedTrial, lang: str = "en") -> dict[str, Any]:
         "score": round(m.score, 4),
         "relevance": round(m.relevance, 4),
         "verdict": m.verdict.value,
-        "verdict_label": translator(lang).label("match_verdict", m.verdict.value),
+        "verdict_label": translator(lang).label(
+            "match_verdict", "unlikely" if m.probably_not else m.verdict.value
+        ),
+        # unknown, with a criterion in force read as not met and held back: "probably not eligible — to check"
+        "probably_not": m.probably_not,
         "cohort": m.cohort,
         "reason": m.reason or None,
         "counts": {o.value: counts[o] for o in Outcome},
@@ -246,6 +251,7 @@ def trial_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
                 "trial_id": m["trial_id"],
                 "title": m["title"],
                 "verdict": m["verdict"],
+                "probably_not": m.get("probably_not", False),
                 "cohort": m["cohort"],
                 "score": m["score"],
                 "relevance": m["relevance"],

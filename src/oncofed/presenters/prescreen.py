@@ -16,6 +16,7 @@ PRESCREEN_COLUMNS = [
     "score",
     "status",
     "is_new",
+    "read_not_met",
     "to_check",
     "blocking",
     "reason",
@@ -25,7 +26,7 @@ PRESCREEN_COLUMNS = [
 
 
 INDEX_COLUMNS = ["trial_id", "title", "centre_id", "centre", "last_computed_at", "candidates", "eligible",
-                 "to_screen", "flagged", "blocked"]  # fmt: skip
+                 "to_screen", "flagged", "unlikely", "blocked"]  # fmt: skip
 NOTIFICATION_COLUMNS = ["id", "created_at", "trial_id", "centre_id", "count", "message", "read", "emailed"]
 LOG_CSV_COLUMNS = ["record", "measure", "value", *LOG_COLUMNS]
 
@@ -38,6 +39,7 @@ def candidate_json(c: Candidate, rank: int) -> dict[str, Any]:
         "eligibility": c.eligibility,
         "score": c.score,
         "is_new": c.is_new,
+        "read_not_met": c.read_not_met,
         "to_check": c.to_check,
         "blocking": c.blocking,
         "status": c.status,
@@ -82,7 +84,12 @@ def list_json(result: PrescreenList) -> dict[str, Any]:
 def candidate_csv_rows(candidates: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """A list page's candidates with their criteria in words, one CSV cell each."""
     return [
-        {**c, "to_check": words_text(c["to_check"]), "blocking": words_text(c["blocking"])}
+        {
+            **c,
+            "read_not_met": words_text(c.get("read_not_met", [])),
+            "to_check": words_text(c["to_check"]),
+            "blocking": words_text(c["blocking"]),
+        }
         for c in candidates
     ]
 

@@ -71,6 +71,7 @@ def match_stored_patient(
     day: date | None = None,
     limit: int = DEFAULT_LIMIT,
     session: Session | None = None,
+    focus: str = "",
 ) -> MatchReport:
     """Match a patient of the store, seen through `actor` (NotFound outside the actor's scope); read
     in `session` when the caller holds one (the match page: one unit of work per request)."""
@@ -80,7 +81,7 @@ def match_stored_patient(
         centre = s.get(CentreRow, profile.centre_id) if profile.home is None else None
         # the record's text vectors: stored with the patient, encoded once per version of the text
         prepare_patient_texts(s, index, [(profile.id, patient_text(profile, day or date.today()))])
-    report = match_patient(index, profile, day=day, limit=limit)
+    report = match_patient(index, profile, day=day, limit=limit, focus=focus)
     if centre is not None:  # no address known: distances from the patient's treating centre (issue 18)
         origin = GeoPoint(centre.latitude, centre.longitude)
         for r in report.results:

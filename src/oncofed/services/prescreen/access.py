@@ -44,6 +44,7 @@ def trial_criteria_hash(
     # and the decision policy in force: a new trust table (or strict) changes which readings exclude
     in_force = trust.policy()
     payload.append(None if in_force is None else sorted(in_force))
+    payload.append("held-4")  # stored strings mark held-back readings (code 4) since this marker
     return hashlib.sha1(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
 

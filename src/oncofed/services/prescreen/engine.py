@@ -1,6 +1,12 @@
 """The matching engine as pre-screening sees it (issue 6 behind one seam): verdicts of one trial
 over a batch of patients as a criteria x patients matrix, a fingerprint of what the engine reads
-from a trial, and the per-patient assessment (eligible / possibly eligible / not eligible)."""
+from a trial, and the per-patient assessment (eligible / possibly eligible / probably not eligible /
+not eligible).
+
+Criterion codes, one character per criterion in the stored strings: 0 not met (blocks), 1 unknown,
+2 met, 3 not applicable, 4 read as not met but held back by the decision policy (matching/trust.py:
+its kind of reading is not trusted to exclude alone). Strings stored before code 4 existed read the
+same as before (a held-back criterion was stored as 1 then)."""
 
 from __future__ import annotations
 
@@ -14,18 +20,21 @@ from oncofed.domain import Criterion, PatientProfile, Trial
 from oncofed.matching.vectorised import PatientBatch, evaluate_trial_over_patients
 from oncofed.services.trials.criteria import trial_criteria
 
-CANDIDATE = ("eligible", "possible")
+CANDIDATE = ("eligible", "possible")  # the plausible candidates (the default tab)
+# eligibility values, in list order: "unlikely" = probably not eligible, to check (a held-back reading)
+ELIGIBILITIES = ("eligible", "possible", "unlikely", "not_eligible")
 # The evaluator's verdicts for one trial over a batch of patients (same order).
 Evaluator = Callable[[Trial, Sequence[PatientProfile]], "VerdictMatrix"]
 
 
-NOT_MET, UNKNOWN, MET = 0, 1, 2
+NOT_MET, UNKNOWN, MET, NOT_APPLICABLE, HELD = 0, 1, 2, 3, 4
 
 
 @dataclass(frozen=True)
 class VerdictMatrix:
     """The evaluator's answer for one trial over many patients: criteria x patients, int8 codes
-    0 not met (blocks), 1 unknown, 2 met (the layout of `matching.vectorised.BatchVerdicts`)."""
+    0 not met (blocks), 1 unknown, 2 met, 3 not applicable (the layout of
+    `matching.vectorised.BatchVerdicts`), 4 read as not met, held back (`BatchVerdicts.held`)."""
 
     criteria: tuple[Criterion, ...]
     verdicts: np.ndarray
@@ -41,7 +50,10 @@ def _candidate_verdicts(trial: Trial, patients: Sequence[PatientProfile]) -> Ver
     if not isinstance(batch, PatientBatch):
         batch = PatientBatch.from_profiles(patients)
     result = evaluate_trial_over_patients(criteria, batch)
-    return VerdictMatrix(tuple(result.criteria), result.verdicts)
+    codes = result.verdicts
+    if result.held is not None and result.held.any():
+        codes = np.where(result.held, np.int8(HELD), codes).astype(np.int8)
+    return VerdictMatrix(tuple(result.criteria), codes)
 
 
 def _criteria_fingerprint(trial: Trial) -> str:
@@ -71,8 +83,9 @@ def criterion_labels(matrix: VerdictMatrix) -> list[list[Any]]:
 
 @dataclass(frozen=True)
 class Assessments:
-    """Per patient, as columns: eligible / possibly eligible / not eligible, the score, the counts
-    and the verdict codes (one character per criterion: 0 not met, 1 unknown, 2 met)."""
+    """Per patient, as columns: eligible / possible / unlikely / not_eligible, the score, the counts
+    (`n_unknown` counts the held-back criteria too: they are to check) and the verdict codes (one
+    character per criterion: see the module doc)."""
 
     eligibility: list[str]
     score: list[float]
@@ -86,7 +99,9 @@ class Assessments:
 
 
 def assess(matrix: VerdictMatrix) -> Assessments:
-    """Eligible / possibly eligible (with what to check) / not eligible (with what blocks), per patient.
+    """Eligible / possibly eligible (with what to check) / probably not eligible (a criterion read as
+    not met, held back by the decision policy: what was read, to clear or confirm) / not eligible (with
+    what blocks), per patient.
 
     Criteria that patient data can never decide (consent, willingness, investigator judgement:
     no evaluable atom) are listed to check at the visit but do not lower the category, or no one
@@ -105,12 +120,13 @@ def assess(matrix: VerdictMatrix) -> Assessments:
     evaluable = np.array([c.evaluable for c in matrix.criteria])
     met = (v == MET).sum(axis=0)
     not_met = (v == NOT_MET).sum(axis=0)
-    unknown = ((v == UNKNOWN) & evaluable[:, None]).sum(axis=0)
+    held = (v == HELD).sum(axis=0)
+    unknown = ((v == UNKNOWN) & evaluable[:, None]).sum(axis=0) + held
     decided = met + unknown + not_met
     score = np.round(np.where(decided > 0, met / np.maximum(decided, 1), 0.0), 4)
-    labels = np.array(["eligible", "possible", "not_eligible"], dtype=object)
-    eligibility = labels[np.where(not_met > 0, 2, np.where(unknown > 0, 1, 0))]
-    # one byte per criterion ('0', '1', '2'), each patient's row read as one fixed-width string
+    labels = np.array(ELIGIBILITIES, dtype=object)
+    eligibility = labels[np.where(not_met > 0, 3, np.where(held > 0, 2, np.where(unknown > 0, 1, 0)))]
+    # one byte per criterion ('0' ... '4'), each patient's row read as one fixed-width string
     codes = np.ascontiguousarray((v.T + ord("0")).astype(np.uint8))
     verdicts = codes.view(f"S{codes.shape[1]}").ravel().astype(str).tolist() if n_patients else []
     return Assessments(
@@ -126,12 +142,20 @@ def assess(matrix: VerdictMatrix) -> Assessments:
 def criteria_texts(
     verdicts: str, labels: list[list[Any]] | None, eligibility: str
 ) -> tuple[list[str], list[str]]:
-    """(what to check, what blocks) of one stored result: what to check matters for candidates,
-    what blocks for the others."""
+    """(what to check, what blocks) of one stored result: what to check matters for candidates and the
+    "probably not" rows (the criteria read as not met first: what to clear or confirm), what blocks for
+    the others."""
     if not labels:
         return ([NO_CRITERION] if eligibility in CANDIDATE else []), []
-    to_check = (
-        [labels[k][0] for k, ch in enumerate(verdicts) if ch == "1"] if eligibility in CANDIDATE else []
-    )
+    to_check: list[str] = []
+    if eligibility in CANDIDATE or eligibility == "unlikely":
+        to_check = held_texts(verdicts, labels) + [labels[k][0] for k, ch in enumerate(verdicts) if ch == "1"]
     blocking = [labels[k][0] for k, ch in enumerate(verdicts) if ch == "0"]
     return to_check, blocking
+
+
+def held_texts(verdicts: str, labels: list[list[Any]] | None) -> list[str]:
+    """The criteria of one stored result read as not met and held back (code 4): "probably not met"."""
+    if not labels:
+        return []
+    return [labels[k][0] for k, ch in enumerate(verdicts) if ch == "4"]

@@ -27,6 +27,8 @@ from oncofed.services.prescreen.access import (
 from oncofed.services.prescreen.engine import (  # noqa: F401  (re-exported: the seam's public names)
     CANDIDATE,
     DEFAULT_ENGINE,
+    ELIGIBILITIES,
+    HELD,
     MET,
     NOT_MET,
     UNKNOWN,
@@ -39,6 +41,7 @@ from oncofed.services.prescreen.engine import (  # noqa: F401  (re-exported: the
     assess,
     criteria_texts,
     criterion_labels,
+    held_texts,
 )
 from oncofed.services.prescreen.refresh import RefreshReport, refresh_prescreen
 from oncofed.store.db import Database
@@ -51,7 +54,7 @@ from oncofed.store.models_prescreen import (
 )
 from oncofed.store.repositories import CentreRepository, TrialRepository
 
-ELIGIBILITY_ORDER = {"eligible": 0, "possible": 1, "not_eligible": 2}
+ELIGIBILITY_ORDER = {e: k for k, e in enumerate(ELIGIBILITIES)}
 VISIT_SESSION = timedelta(minutes=30)
 
 
@@ -70,6 +73,7 @@ class Candidate:
     updated_by: str
     updated_at: datetime | None
     is_new: bool
+    read_not_met: list[str] = field(default_factory=list)  # held back by the decision policy: to check
 
 
 @dataclass
@@ -154,6 +158,7 @@ def prescreen_list(
                     updated_by=cand.updated_by if cand else "",
                     updated_at=cand.updated_at if cand else None,
                     is_new=became is not None and (last is None or became > last),
+                    read_not_met=held_texts(res.verdicts, labels),
                 )
             )
         repo = PrescreenPatients(s, ractor)

@@ -73,7 +73,8 @@ class NetworkRun:
     results: pa.Table
 
     def counts(self) -> list[dict[str, Any]]:
-        """Per (trial, centre): eligible / possible / not eligible (a table for people)."""
+        """Per (trial, centre): eligible / possible / probably not (`unlikely`) / not eligible (a table for
+        people)."""
         grouped = self.results.group_by(["trial_id", "centre_id", "eligibility"]).aggregate(
             [("patient_id", "count")]
         )
@@ -86,6 +87,7 @@ class NetworkRun:
                     "centre_id": r["centre_id"],
                     "eligible": 0,
                     "possible": 0,
+                    "unlikely": 0,
                     "not_eligible": 0,
                 },
             )
@@ -168,7 +170,12 @@ def evaluate_partition(patients: pa.Table, trials: Sequence[TrialCriteria], day:
     parts = []
     for trial_id, criteria in trials:
         res = evaluate_trial_over_patients(criteria, batch)
-        labels = np.where(res.eligible, "eligible", np.where(res.possible, "possible", "not_eligible"))
+        # eligible / possible (plausible candidates) / unlikely (probably not: a held-back reading) / not eligible
+        labels = np.where(
+            res.eligible,
+            "eligible",
+            np.where(res.possible, "possible", np.where(res.probably_not, "unlikely", "not_eligible")),
+        )
         parts.append(
             pa.table(
                 {

@@ -3,8 +3,10 @@ filtered in the database (a 5,000-candidate list never travels whole), counts fo
 grouped query, and each criterion in words (section + text, never "inc -2").
 
 Tabs: `candidates` (default: the plausible ones, eligible or possibly eligible: the hard filters,
-sex, age and cancer type among them, already applied), `eligible`, `possible`, `new` (candidates
-since the user's last visit), `blocked` (not eligible: what blocks is listed), `all`. A GET reads
+sex, age and cancer type among them, already applied), `eligible`, `possible`, `unlikely` (probably
+not eligible, to check: a criterion read as not met by a kind of reading the decision policy does
+not trust to exclude alone, listed first in the row), `new` (candidates since the user's last visit),
+`blocked` (not eligible: a trusted reading blocks, listed), `all`. A GET reads
 only: the visit is marked by the refresh (POST), as before.
 """
 
@@ -20,6 +22,7 @@ from sqlalchemy import Select, case, func, select
 
 from oncofed.domain import Actor
 from oncofed.errors import N_, InputError
+from oncofed.matching import trust
 from oncofed.services.prescreen.access import (
     PrescreenPatients,
     check_centre,
@@ -27,7 +30,13 @@ from oncofed.services.prescreen.access import (
     trial_criteria_hash,
     utcnow,
 )
-from oncofed.services.prescreen.engine import CANDIDATE, DEFAULT_ENGINE, PrescreenEngine, criteria_texts
+from oncofed.services.prescreen.engine import (
+    CANDIDATE,
+    DEFAULT_ENGINE,
+    PrescreenEngine,
+    criteria_texts,
+    held_texts,
+)
 from oncofed.services.prescreen.lists import VISIT_SESSION, prescreen_index
 from oncofed.store.db import Database
 from oncofed.store.models import PatientRow
@@ -39,13 +48,14 @@ from oncofed.store.models_prescreen import (
 )
 from oncofed.store.repositories import TrialRepository
 
-TABS = ("candidates", "eligible", "possible", "new", "blocked", "all")
+TABS = ("candidates", "eligible", "possible", "unlikely", "new", "blocked", "all")
 SORTS = ("rank", "score", "patient", "status", "updated")
 SHOW_TO_TAB = {
     "all": "all",
     "new": "new",
     "eligible": "eligible",
     "possible": "possible",
+    "unlikely": "unlikely",
     "not_eligible": "blocked",
 }
 MAX_SIZE = 500
@@ -110,7 +120,12 @@ def _last_visit(s: Any, actor: Actor, trial_id: str, centre_id: str) -> datetime
 
 def _order(stmt: Select[Any], sort: str, status: Any) -> Select[Any]:
     r = PrescreenResultRow
-    elig = case((r.eligibility == "eligible", 0), (r.eligibility == "possible", 1), else_=2)
+    elig = case(
+        (r.eligibility == "eligible", 0),
+        (r.eligibility == "possible", 1),
+        (r.eligibility == "unlikely", 2),
+        else_=3,
+    )
     rank = (elig, r.score.desc(), r.n_unknown, r.patient_id)
     if sort == "score":
         return stmt.order_by(r.score.desc(), r.patient_id)
@@ -168,11 +183,12 @@ def list_page(
             "candidates": lambda e, new: e in CANDIDATE,
             "eligible": lambda e, new: e == "eligible",
             "possible": lambda e, new: e == "possible",
+            "unlikely": lambda e, new: e == "unlikely",
             "blocked": lambda e, new: e == "not_eligible",
             "new": lambda e, new: bool(new),
             "all": lambda e, new: True,
         }[query.tab]
-        counts = {"eligible": 0, "possible": 0, "blocked": 0, "new": 0}
+        counts = {"eligible": 0, "possible": 0, "unlikely": 0, "blocked": 0, "new": 0}
         statuses: dict[str, int] = {}
         for eligibility, st, n_new, n in s.execute(grouped):
             counts["blocked" if eligibility == "not_eligible" else eligibility] += int(n)
@@ -180,11 +196,11 @@ def list_page(
             if in_tab(eligibility, n_new):
                 statuses[st] = statuses.get(st, 0) + int(n)
         counts["candidates"] = counts["eligible"] + counts["possible"]
-        counts["all"] = counts["candidates"] + counts["blocked"]
+        counts["all"] = counts["candidates"] + counts["unlikely"] + counts["blocked"]
         stmt: Select[Any] = with_status
         if query.tab == "candidates":
             stmt = stmt.where(r.eligibility.in_(CANDIDATE))
-        elif query.tab in ("eligible", "possible"):
+        elif query.tab in ("eligible", "possible", "unlikely"):
             stmt = stmt.where(r.eligibility == query.tab)
         elif query.tab == "blocked":
             stmt = stmt.where(r.eligibility == "not_eligible")
@@ -234,6 +250,7 @@ def list_page(
                     and became is not None
                     and (last is None or became > last),
                     "to_check": [criterion_words(x) for x in to_check],
+                    "read_not_met": [criterion_words(x) for x in held_texts(res.verdicts, labels)],
                     "blocking": [criterion_words(x) for x in blocking],
                     "status": cand.status if cand else "new",
                     "version": cand.version if cand else 0,
@@ -248,6 +265,7 @@ def list_page(
         )
         computed_at = run.computed_at if run is not None else None
     pages = max(1, -(-total // query.size))
+    in_force = trust.policy()
     return {
         "trial_id": trial_id, "trial_title": trial.title, "centre_id": centre_id, "centre": centre_name,
         "last_visit_at": last.isoformat(timespec="seconds") if last else None,
@@ -255,6 +273,8 @@ def list_page(
         "tab": query.tab, "sort": query.sort, "status": query.status, "q": query.q,
         "page": min(query.page, pages), "size": query.size, "pages": pages, "total": total,
         "counts": counts, "statuses": statuses, "candidates": rows,
+        # the kinds of reading trusted to exclude alone (matching/trust.py; None: strict, every one)
+        "trusted_kinds": None if in_force is None else sorted(in_force),
     }  # fmt: skip
 
 
@@ -263,11 +283,15 @@ def words_text(items: list[dict[str, str]]) -> str:
     return " | ".join(f"{i['section']}: {i['text']}" for i in items)
 
 
+EMPTY_COUNTS = {"candidates": 0, "eligible": 0, "unlikely": 0, "blocked": 0, "to_screen": 0, "flagged": 0}
+
+
 def index_counts(
     db: Database, actor: Actor, pairs: list[tuple[str, str]]
 ) -> dict[tuple[str, str], dict[str, int]]:
-    """Per (trial, centre) of the index: candidates, eligible, blocked, new-to-screen (status new) and
-    flagged (referred) counts, in one grouped query over the stored results."""
+    """Per (trial, centre) of the index: candidates, eligible, probably not (`unlikely`), blocked,
+    new-to-screen (status new) and flagged (referred) counts, in one grouped query over the stored
+    results."""
     if not pairs:
         return {}
     ractor = research_actor(actor)
@@ -289,11 +313,13 @@ def index_counts(
             for trial_id, eligibility, st, n in s.execute(stmt):
                 cell = out.setdefault(
                     (trial_id, centre_id),
-                    {"candidates": 0, "eligible": 0, "blocked": 0, "to_screen": 0, "flagged": 0},
+                    dict(EMPTY_COUNTS),
                 )
                 if eligibility in CANDIDATE:
                     cell["candidates"] += n
                     cell["to_screen"] += n if st == "new" else 0
+                elif eligibility == "unlikely":
+                    cell["unlikely"] += n
                 else:
                     cell["blocked"] += n
                 cell["eligible"] += n if eligibility == "eligible" else 0
@@ -306,7 +332,7 @@ def index_with_counts(db: Database, actor: Actor) -> list[dict[str, Any]]:
     computed, the lists with the most candidates to screen first."""
     rows = prescreen_index(db, actor)
     counts = index_counts(db, actor, [(r["trial_id"], r["centre_id"]) for r in rows])
-    empty = {"candidates": 0, "eligible": 0, "blocked": 0, "to_screen": 0, "flagged": 0}
+    empty = EMPTY_COUNTS
     out = [{**r, **counts.get((r["trial_id"], r["centre_id"]), empty)} for r in rows]
     out.sort(key=lambda r: (-r["to_screen"], -r["candidates"], r["title"]))
     return out

@@ -50,9 +50,10 @@ def _report(
     lang: str = "en",
     strict: bool = False,
     keep: dict[str, Any] | None = None,
+    focus: str = "",
 ) -> dict[str, Any]:
     with trust.strict(strict):  # the decision policy (matching/trust.py) for this request only
-        report = match_stored_patient(db, actor, patient_id, day=day, limit=limit, session=s)
+        report = match_stored_patient(db, actor, patient_id, day=day, limit=limit, session=s, focus=focus)
         data = report_to_dict(report, lang)
     data["strict"] = strict
     if keep is not None:  # the page's referral forms: the patient's home (never in the JSON)
@@ -100,6 +101,9 @@ def patient_matches_page(
     limit: int = Query(20, ge=1, le=200),
     day: date | None = Query(None),
     strict: bool = Query(False),
+    trial: str = Query(
+        "", max_length=64, description="a trial to show (and open) even outside the best ones"
+    ),
 ) -> Response:
     from oncofed.services.patients.search import resolve_patient_id
     from oncofed.web.workday import match_workday  # issue 18: referral forms, "not open" explanations
@@ -112,6 +116,6 @@ def patient_matches_page(
         patient_id = resolve_patient_id(db, actor, patient_id, s)  # the source record's id works too
         lang = getattr(request.state, "lang", "en")
         kept: dict[str, Any] = {}
-        data = _report(db, s, actor, patient_id, limit, day, lang, strict, kept)
+        data = _report(db, s, actor, patient_id, limit, day, lang, strict, kept, trial)
         wd = match_workday(db, data, s, kept.get("home"), lang)
-    return render(request, "matches.html", data=data, patient_id=patient_id, actor=actor, wd=wd)
+    return render(request, "matches.html", data=data, patient_id=patient_id, actor=actor, wd=wd, focus=trial)

@@ -41,7 +41,7 @@ from oncofed.web.plain_json import plain_json
 
 router = APIRouter()
 FORMAT = Query("json", pattern="^(json|csv)$")
-SHOW = ("all", "new", "eligible", "possible", "not_eligible")
+SHOW = ("all", "new", "eligible", "possible", "unlikely", "not_eligible")
 
 
 class StatusRequest(BaseModel):
@@ -128,7 +128,9 @@ def api_subscribe(body: SubscriptionRequest, db: Db, actor: Caller) -> Any:
     tags=["prescreen"],
     summary=(
         "Ranked candidates as last computed, one page at a time (read only; POST .../refresh to bring them "
-        "up to date). tab: candidates (eligible or possibly eligible), eligible, possible, new, blocked, all"
+        "up to date). tab: candidates (eligible or possibly eligible), eligible, possible, unlikely (probably "
+        "not eligible: a criterion read as not met that may not exclude on its own, to check), new, "
+        "blocked (a trusted reading excludes), all"
     ),
 )
 def api_list(
@@ -139,9 +141,11 @@ def api_list(
     actor: Caller,
     format: str = FORMAT,
     show: str = Query(
-        "all", pattern="^(all|new|eligible|possible|not_eligible)$", description="(older name of tab)"
+        "all",
+        pattern="^(all|new|eligible|possible|unlikely|not_eligible)$",
+        description="(older name of tab)",
     ),
-    tab: str = Query("", pattern="^(|candidates|eligible|possible|new|blocked|all)$"),
+    tab: str = Query("", pattern="^(|candidates|eligible|possible|unlikely|new|blocked|all)$"),
     sort: str = Query("rank", pattern="^(rank|score|patient|status|updated)$"),
     status: str = Query("", max_length=20, description="screening status: new, pending, flagged, ..."),
     q: str = Query("", max_length=100, description="patient id or name contains"),
