@@ -189,7 +189,9 @@ def test_the_real_matching_engine_drives_pre_screening(sqlite_db: Database) -> N
     a, _ = build_network(sqlite_db)
     result = prescreen_list(sqlite_db, TRIAL_ID, a, nurse(a))
     assert {c.patient_id for c in result.candidates} == {"A-1", "A-2", "A-3", "A-4", "A-5"}
-    assert all(c.eligibility in ("eligible", "possible", "unlikely", "not_eligible") for c in result.candidates)
+    assert all(
+        c.eligibility in ("eligible", "possible", "unlikely", "not_eligible") for c in result.candidates
+    )
     assert result.refresh is not None and result.refresh.evaluated == 5
 
 
