@@ -134,7 +134,7 @@ def test_research_nurse_works_a_5000_patient_list_page_by_page(page, workday_ser
     if page.locator("#stale-note").count():  # first visit: the page refreshes itself (a POST)
         page.wait_for_url(re.compile(r"refreshed=1"))
     counts = {k: int(re.sub(r"\D", "", page.inner_text(f"#tab-{k}").rsplit("(", 1)[1])) for k in
-              ("candidates", "blocked", "all")}  # fmt: skip
+              ("candidates", "unlikely", "blocked", "all")}  # fmt: skip
     from sqlalchemy import func, select
 
     from oncofed.store.models import PatientRow
@@ -148,8 +148,25 @@ def test_research_nurse_works_a_5000_patient_list_page_by_page(page, workday_ser
             )
         )
     assert 4500 < visible <= PATIENTS
-    assert counts["all"] == visible and counts["candidates"] + counts["blocked"] == visible
-    assert 0 < counts["candidates"] < visible  # the default view: plausible candidates only
+    assert counts["all"] == visible
+    assert counts["candidates"] + counts["unlikely"] + counts["blocked"] == visible
+    # the default view: plausible candidates only; whatever the decision policy trusts, the patients read
+    # as not meeting a criterion are apart ("probably not — to check" when the reading may not exclude)
+    assert 0 < counts["candidates"] < visible and counts["unlikely"] + counts["blocked"] > 0
+    if counts["unlikely"]:  # the probably-not view: what was read, and the way to its evidence
+        page.goto(live.url(f"/prescreen/{TRIAL_ID}/{CENTRE}?tab=unlikely"))
+        row = page.locator("#candidates tbody tr").first
+        assert row.locator("ul.read-not-met li").count() >= 1
+        _translated(page, lang)
+        page.screenshot(path=str(SCREENSHOTS / f"prescreen-probably-not-{lang}.png"), full_page=False)
+        held_text = row.locator("ul.read-not-met li").first.inner_text()
+        row.locator("a.open-match").click()
+        match = page.locator(f'details[data-trial-id="{TRIAL_ID}"]')
+        match.wait_for()
+        assert match.get_attribute("open") is not None and match.get_attribute("data-probably-not") == "1"
+        first = match.locator("table.criteria tbody tr").first
+        assert first.get_attribute("data-held") == "1"  # the criterion read as not met comes first
+        assert held_text.split(" ", 1)[-1][:30] in first.inner_text()
     # the referred patient is on the list, flagged, with the clinician's note
     page.goto(live.url(f"/prescreen/{TRIAL_ID}/{CENTRE}?tab=all&status=flagged"))
     assert "ready for screening" in page.inner_text("#candidates")

@@ -115,8 +115,11 @@ def test_resolve_keeps_held_codes_apart_and_shows_them_as_unknown() -> None:
     cplan = cohort_plan(plans)
     # patient 0: lung (breast line held); patient 1: every cohort's own line held; patient 2: strict codes
     codes = np.array([[2, HELD, VIOLATED], [1, 2, 2], [1, 2, 2], [HELD, HELD, VIOLATED]], dtype=np.int8)
-    res = resolve(codes, cplan)
+    ruled = np.array([[False, True, True], [True, True, True]])  # the cancer reading, per cohort
+    res = resolve(codes, cplan, ruled)
     assert res.cohort.tolist() == [0, -1, -1]
     assert res.verdict.tolist()[:2] == [UNSURE, UNSURE] and res.probably_not.tolist() == [False, True, False]
     assert HELD not in res.codes and res.codes[3, 0] == NOT_APPLICABLE and res.codes[0, 1] == UNDECIDED
     assert res.held is not None and res.held[:, 1].tolist() == [True, False, False, True]
+    # without the cancer reading, the cohort with fewer unknowns wins (held ones count as unknowns there)
+    assert resolve(codes, cplan).cohort.tolist()[0] == 1

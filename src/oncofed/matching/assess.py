@@ -131,11 +131,12 @@ def quick_assess(
     """(resolved outcome codes, verdict code) without evidence; same result as `assess_trial` (tested):
     a trial without cohorts takes the trivial case of `outcomes.resolve` without numpy."""
     values = [quick_outcome(p, view, day, cache) for p in plans]
+    if cplan.labels and cplan.parsed:  # cohorts: chosen by the cancer reading, then another cancer's lines
+        column = np.array(values, dtype=np.int8)[:, None]
+        res, _ = resolve_with_cancers(column, cplan, plans, lambda a: quick_tri(a, view, day, cache))
+        return res.codes[:, 0], int(res.verdict[0])
     if (VIOLATED in values or HELD in values) and cplan.parsed:  # a line may be another cancer's
         column = np.array(values, dtype=np.int8)[:, None]
-        if cplan.labels:
-            res, _ = resolve_with_cancers(column, cplan, plans, lambda a: quick_tri(a, view, day, cache))
-            return res.codes[:, 0], int(res.verdict[0])
         values = other_cancer_lines(column, plans, lambda a: quick_tri(a, view, day, cache))[:, 0].tolist()
     if not cplan.labels and cplan.parsed:
         verdict = ELIGIBLE

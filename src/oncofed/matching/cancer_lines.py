@@ -141,14 +141,15 @@ def resolve_with_cancers(
     of the trial's other cancers not applicable (`other_cancer_lines`). Returns the resolution and the
     outcome codes before cohorts (criteria x patients) with those lines made NOT_APPLICABLE."""
     codes = codes if codes.ndim == 2 else codes[:, None]
-    res = resolve(codes, cplan)
+    ruled = cohort_ruled(cplan, plans, value, codes.shape[1])
+    res = resolve(codes, cplan, ruled)
     excluded = res.ruled_out if res.ruled_out is not None else res.verdict == EXCLUDED
     if not excluded.any():
         return res, codes
     lines, names = _convert(codes, plans, value, cplan.member)
     if lines is codes:
         return res, codes
-    again = resolve(lines, cplan)
+    again = resolve(lines, cplan, ruled)
     cohort = again.cohort
     if names is not None:  # a cohort none of whose lines names the patient's cancer is not theirs
         n = np.arange(cohort.shape[0])
@@ -169,3 +170,27 @@ def resolve_with_cancers(
         ),
         np.where(excluded[None, :], lines, codes).astype(np.int8),
     )
+
+
+def cohort_ruled(
+    cplan: CohortPlan, plans: Sequence[Plan], value: Callable[[Atom], Any], n: int
+) -> np.ndarray | None:
+    """Cohorts x patients: the cancer reading rules the cohort out for the patient (one of the
+    cohort's own inclusion lines names cancers in its statement and every one of them is false for the
+    patient), whatever the decision policy trusts: it chooses the cohort, it excludes no one
+    (`outcomes.resolve`). None without cohorts."""
+    if not cplan.labels or not cplan.parsed:
+        return None
+    ruled = np.zeros((len(cplan.labels), n), dtype=bool)
+    specific = ~cplan.common
+    for k, p in enumerate(plans):
+        if not (p.inclusion and specific[k]):
+            continue
+        atoms = [a for a, _ in p.cancers if id(a) in p.statement_ids]
+        if not atoms:
+            continue
+        false = np.ones(n, dtype=bool)
+        for atom in atoms:
+            false &= np.broadcast_to(np.asarray(value(atom)), (n,)) == FALSE
+        ruled[cplan.member[k]] |= false
+    return ruled

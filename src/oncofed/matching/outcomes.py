@@ -23,10 +23,11 @@ One function for Python ints and numpy columns, like the rest of this module.
 Trial verdict codes: EXCLUDED 0 · UNSURE 1 (`unknown`) · ELIGIBLE 2 · NOT_EVALUATED 3.
 
 A violation the policy holds back is HELD (4) between `decided` and `resolve`: not an unknown (the engine
-read something against the patient), not an exclusion. `resolve` chooses a patient's cohort by every
-reading, held ones included (choosing which cohort's lines apply excludes no one), decides the verdict by
-the trusted ones, and returns HELD as UNDECIDED in the codes with a `held` mask beside them: a patient
-UNSURE with a held criterion in force is "probably not eligible: check" (`Resolution.probably_not`).
+read something against the patient), not an exclusion. `resolve` chooses a patient's cohort by the cancer
+reading whether or not it is trusted to exclude (choosing which cohort's lines apply excludes no one),
+decides the verdict by the trusted readings, and returns HELD as UNDECIDED in the codes with a `held`
+mask beside them: a patient UNSURE with a held criterion in force is "probably not eligible: check"
+(`Resolution.probably_not`).
 """
 
 from __future__ import annotations
@@ -472,10 +473,14 @@ def _status(violated: np.ndarray, unknown: np.ndarray) -> np.ndarray:
     return np.where(violated, EXCLUDED, np.where(unknown, UNSURE, ELIGIBLE)).astype(np.int8)
 
 
-def resolve(codes: np.ndarray, plan: CohortPlan) -> Resolution:
+def resolve(codes: np.ndarray, plan: CohortPlan, ruled: np.ndarray | None = None) -> Resolution:
     """The trial verdict of each patient from its criteria x patients outcome codes (see module doc).
-    The cohort is chosen by every reading (a HELD line rules a cohort out as a violated one does:
-    choosing which cohort's lines apply excludes no one), the verdict by the trusted ones."""
+    `ruled` (cohorts x patients, `cancer_lines.cohort_ruled`): the cancer reading says the cohort is
+    not the patient's (its own line names only cancers the patient's is not). The cohort is chosen by
+    that reading first, trusted to exclude or not (choosing which cohort's lines apply excludes no one),
+    then as before; the verdict is decided by the trusted readings. When every cohort is ruled out, by
+    the cancer reading or by a line of its own read as not met (held back or not), no cohort is chosen
+    and every line stays shown."""
     codes = np.asarray(codes, dtype=np.int8)
     if codes.ndim == 1:  # one patient
         codes = codes[:, None]
@@ -492,22 +497,25 @@ def resolve(codes: np.ndarray, plan: CohortPlan) -> Resolution:
     if not plan.labels:
         verdict = _status(violated.any(axis=0), unknown.any(axis=0))
         return Resolution(shown, verdict, none, held, read.any(axis=0))
-    statuses, ranks, own = [], [], []
+    statuses, ranks, out = [], [], []
     specific = ~plan.common
     for j in range(len(plan.labels)):
         rows = plan.member[:, j]
-        v_j, r_j, u_j = violated[rows].sum(axis=0), read[rows].sum(axis=0), unknown[rows].sum(axis=0)
+        v_j, u_j = violated[rows].sum(axis=0), unknown[rows].sum(axis=0)
         status = _status(v_j > 0, u_j > 0)
         statuses.append(status)
-        own.append(read[rows & specific].any(axis=0))
-        # best cohort: highest status on every reading, then on the trusted ones, then fewest read as
-        # violated, then fewest unknown criteria (first wins); without HELD codes this is the status alone
-        read_status = _status(r_j > 0, u_j > 0).astype(np.int64)
-        ranks.append(read_status * 10_000_000 + status.astype(np.int64) * 1_000_000 - r_j * 1000 - u_j)
+        gone = read[rows & specific].any(axis=0)
+        if ruled is not None:
+            gone = gone | ruled[j]
+        out.append(gone)
+        # best cohort: one the cancer reading does not rule out, then highest status, then fewest
+        # violated, then fewest unknown criteria (first wins)
+        mine = np.ones(n, dtype=np.int64) if ruled is None else (~ruled[j]).astype(np.int64)
+        ranks.append(mine * 100_000_000 + status.astype(np.int64) * 1_000_000 - v_j * 1000 - u_j)
     best = np.argmax(np.vstack(ranks), axis=0)
     verdict = np.vstack(statuses)[best, np.arange(n)]
-    # excluded, or every cohort ruled out by a reading of its own lines: no cohort chosen, all shown
-    keep = (verdict != EXCLUDED) & ~np.vstack(own).all(axis=0)
+    # excluded, or every cohort ruled out by a reading: no cohort chosen, every line shown
+    keep = (verdict != EXCLUDED) & ~np.vstack(out).all(axis=0)
     ruled_out = ~keep
     if plan.incomplete:
         # the trial names a cohort that was not recognised: ruled out of every recognised cohort by
