@@ -2,6 +2,12 @@
 500,000 patients (target < 20 s), and the incremental update after one patient changes (< 100 ms).
 
 Run: .venv/bin/python -m benchmarks.bench_prescreen [--centre-patients 50000] [--network-patients 500000]
+     [--no-write]
+
+Besides the times, the stored results are counted per category after the full pre-screen: eligible,
+possibly eligible (the plausible candidates, the list's default tab), probably not eligible (a
+criterion read as not met that the decision policy does not let exclude alone: to check) and not
+eligible (a trusted reading excludes).
 
 The trial is a fictional demo trial given a site at every centre, evaluated by the matching engine
 (`oncofed.matching`: registry criteria + the criteria parser's output, vectorised evaluator over the
@@ -24,6 +30,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import func, select
+
 from benchmarks.report import write_section
 from oncofed.domain import Actor, PatientProfile, Role, Trial, TrialSite, TrialStatus
 from oncofed.services.matching.match_index import MatchIndex, refresh_match_index
@@ -32,6 +40,7 @@ from oncofed.services.prescreen import lists as prescreen
 from oncofed.services.prescreen.lists import PrescreenEngine, VerdictMatrix
 from oncofed.services.prescreen.refresh import refresh_prescreen
 from oncofed.store.db import Database
+from oncofed.store.models_prescreen import PrescreenResultRow
 from oncofed.store.repositories import PatientRepository, TrialRepository
 from oncofed.synthetic.patients import generate_patients
 from oncofed.synthetic.trials import build_demo_trials
@@ -128,6 +137,12 @@ def run(n: int, centre_ids: list[str], url: str | None) -> dict[str, Any]:
         started = time.perf_counter()
         nothing = refresh_prescreen(db, TRIAL_ID, centre_ids[0], actor, engine=engine)
         noop_s = time.perf_counter() - started
+        with db.session() as s:  # the categories as stored (what the list's tabs count)
+            tabs = dict.fromkeys(("eligible", "possible", "unlikely", "not_eligible"), 0)
+            stmt = select(PrescreenResultRow.eligibility, func.count()).group_by(
+                PrescreenResultRow.eligibility
+            )
+            tabs.update({str(e): int(k) for e, k in s.execute(stmt)})
         db.dispose()
     return {
         "patients": n,
@@ -145,6 +160,7 @@ def run(n: int, centre_ids: list[str], url: str | None) -> dict[str, Any]:
         "inc_evaluated": max(inc_evaluated),
         "noop_ms": noop_s * 1000,
         "noop_evaluated": nothing.evaluated,
+        "tabs": tabs,
     }
 
 
@@ -153,6 +169,7 @@ def main() -> None:
     parser.add_argument("--centre-patients", type=int, default=50_000)
     parser.add_argument("--network-patients", type=int, default=500_000)
     parser.add_argument("--database-url", default=None, help="default: a fresh SQLite file per run")
+    parser.add_argument("--no-write", action="store_true", help="print only, do not write docs/BENCHMARKS.md")
     args = parser.parse_args()
     centres = [c.id for c in network_centres()]
     results = []
@@ -165,14 +182,16 @@ def main() -> None:
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     body = (
         "| scope | patients | full pre-screen (s) | of which reading patients (s) | of which matching engine (s) "
-        "| target (s) | candidates | one patient changed: refresh, median of 5 (ms) | nothing changed (ms) "
+        "| target (s) | candidates | eligible / possible / probably not / not eligible "
+        "| one patient changed: refresh, median of 5 (ms) | nothing changed (ms) "
         "| match index built after the import (s; per patient) |\n"
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
+        "|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|\n"
     )
     for scope, target, r in results:
         body += (
             f"| {scope} ({r['centres']} centre{'s' if r['centres'] > 1 else ''}) | {r['patients']:,} | {r['full_s']:.2f} "
             f"| {r['read_s']:.2f} | {r['engine_s']:.2f} | {target:.0f} | {r['candidates']:,} "
+            f"| {' / '.join(f'{v:,}' for v in r['tabs'].values())} "
             f"| {r['inc_ms']:.0f} (max {r['inc_max_ms']:.0f}; {r['inc_evaluated']} re-evaluated) | {r['noop_ms']:.0f} "
             f"| {r['index_s']:.1f} ({r['index_s'] / max(r['indexed'], 1) * 1000:.2f} ms) |\n"
         )
@@ -188,6 +207,9 @@ def main() -> None:
         f"Peak memory of the run: {peak_mb:.0f} MB; load average at the end {os.getloadavg()[0]:.1f} "
         "(the 2 cores are shared with other engineers' work: figures are noisy)."
     )
+    print(body)
+    if args.no_write:
+        return
     write_section(
         "prescreen",
         "Pre-screening (issue 9)",
