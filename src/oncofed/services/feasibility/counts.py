@@ -76,12 +76,15 @@ def trial_question(db: Database, trial_id: str) -> Question:
 
 def criteria_predicate(criteria: Sequence[Criterion], day: date | None = None) -> Predicate:
     """The matcher's trial verdict as one outcome per patient (one patient at a time): eligible ->
-    met, excluded -> not met, anything else (unknown, not evaluated) -> possible."""
+    met, excluded or "probably not" (a criterion read as not met that the decision policy does not let
+    exclude alone: no plausible candidate, as in pre-screening's default view) -> not met, anything else
+    (unknown, not evaluated) -> possible."""
     from oncofed.matching.assess import assess_trial
 
     def predicate(profile: PatientProfile) -> str:
-        verdict = assess_trial(criteria, profile, day).verdict
-        if verdict is TrialVerdict.EXCLUDED:
+        assessed = assess_trial(criteria, profile, day)
+        verdict = assessed.verdict
+        if verdict is TrialVerdict.EXCLUDED or assessed.probably_not:
             return NOT_MET
         return MET if verdict is TrialVerdict.ELIGIBLE else POSSIBLE
 
