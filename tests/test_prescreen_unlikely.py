@@ -106,5 +106,10 @@ def test_page_csv_and_api_of_the_probably_not_tab(db: Database, client_as: Any) 
     assert (
         "read_not_met" in csv[0].split(",") and "A-3" in csv[1] and f"inclusion: {CRITERIA[0].text}" in csv[1]
     )
+    index = client.get("/prescreen", headers={"accept": "text/html"}).text  # the lists, each count apart
+    assert f'href="/prescreen/{TRIAL_ID}/{a}?tab=unlikely">1</a>' in index
+    assert (
+        next(r for r in client.get("/api/prescreen").json()["lists"] if r["centre_id"] == a)["unlikely"] == 1
+    )
     api = client.get(f"/api/prescreen/{TRIAL_ID}/{a}?tab=unlikely").json()
     assert api["counts"]["unlikely"] == 1 and api["candidates"][0]["eligibility"] == "unlikely"
