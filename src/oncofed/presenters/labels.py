@@ -135,6 +135,7 @@ LABELS: dict[str, dict[str, Message]] = {
     "b_verdict": {
         "eligible": N_("eligible"),
         "unknown": N_("to check"),
+        "unlikely": N_("probably not — to check"),
         "not_evaluated": N_("not evaluated (read the protocol)"),
     },
     "criteria": {

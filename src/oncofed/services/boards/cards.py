@@ -102,6 +102,8 @@ def candidates_from_report(report: MatchReport, previous: set[str] | None = None
                 "title": trial.title,
                 "phases": list(trial.phases),
                 "verdict": verdict,
+                # unknown with a criterion read as not met and held back: "probably not — to check"
+                "probably_not": bool(getattr(m, "probably_not", False)),
                 "cohort": m.cohort,
                 "score": round(float(m.score), 4),
                 "site_centre_id": site.centre_id if site else None,
