@@ -299,6 +299,8 @@ def near_miss_items(
                 "excluded": line["verdict"] == "excluded",
                 "named": line["verdict"] == "excluded" and named,
                 "flagged": line["verdict"] == "excluded" or to_check,
+                # out of pre-screening's default tab (eligible or possible): excluded, or "probably not — check"
+                "apart": line["verdict"] == "excluded" or bool(line.get("probably_not")),
             }
         )
     return items
@@ -317,6 +319,15 @@ def rates(items: Sequence[dict[str, Any]]) -> dict[str, float]:
         else float("nan"),
     }
     out["balanced"] = (out["eligible_kept"] + out["failure_excluded"]) / 2
+    # the research nurse's triage (pre-screening's default tab lists eligible and possible patients; the
+    # "probably not — check" tab the rest not excluded): eligible notes left in the default tab, failures set
+    # apart from it (excluded or probably not). Engines without the "probably not" verdict: apart = excluded.
+    out["eligible_in_default_tab"] = (
+        sum(not i.get("apart", i["excluded"]) for i in elig) / len(elig) if elig else float("nan")
+    )
+    out["failure_apart"] = (
+        sum(i.get("apart", i["excluded"]) for i in fail) / len(fail) if fail else float("nan")
+    )
     return out
 
 
@@ -508,6 +519,8 @@ def _body(runs: dict[str, dict[str, Any]]) -> str:
             "",
         ),
         ("balanced", "balanced accuracy (eligible not excluded, failure excluded)", ""),
+        ("eligible_in_default_tab", "near-miss set: eligible notes in pre-screening's default tab", ""),
+        ("failure_apart", "near-miss set: failures set apart (excluded or probably not)", ""),
     ):
         rows.append(
             f"| {label} | "

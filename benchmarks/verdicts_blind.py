@@ -90,6 +90,12 @@ def blind_body(
             ("failure_excluded", "failures excluded (any criterion)", ""),
             ("failure_flagged", "failures flagged (excluded, or the named criterion to check)", ""),
             ("balanced", "balanced accuracy", ""),
+            (
+                "eligible_in_default_tab",
+                "eligible notes in pre-screening's default tab (eligible or possible)",
+                "",
+            ),
+            ("failure_apart", "failures set apart from it (excluded, or probably not — check)", ""),
         )
     ]
     first_ci = record.get("ci") or {}

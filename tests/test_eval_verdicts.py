@@ -99,6 +99,9 @@ def test_by_default_only_trusted_kinds_of_reading_exclude(tmp_path: Path) -> Non
         assert line["evidence"].startswith("Read as applying: ") and "HIV" in line["evidence"]
         assert line["evidence"].endswith("This kind of reading excludes no patient on its own: check it.")
         assert summary["excluded_caught"] == 0 and summary["eligible_not_excluded"] == 1
+        # held back, not unknown: the patient is "probably not — check", out of pre-screening's default tab
+        assert hiv["probably_not"] is True and "probably_not" not in _lines(tmp_path)[("fit", "NCT-A")]
+        assert summary["excluded_apart"] == 1 and summary["eligible_probably_not"] == 0
 
 
 def test_malformed_files_name_the_line_and_exit_non_zero(tmp_path: Path) -> None:

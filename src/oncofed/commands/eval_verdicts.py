@@ -81,6 +81,14 @@ def _rows(s: dict[str, Any]) -> list[tuple[str, str]]:
                 _pct(s["eligible_marked_eligible"], s["eligible_pairs"]),
             ),
             ("excluded pairs (label 1) excluded", _pct(s["excluded_caught"], s["excluded_pairs"])),
+            (
+                "eligible pairs read 'probably not — check' (out of pre-screening's default tab)",
+                _pct(s["eligible_probably_not"], s["eligible_pairs"]),
+            ),
+            (
+                "excluded pairs set apart (excluded, or probably not — check)",
+                _pct(s["excluded_apart"], s["excluded_pairs"]),
+            ),
         ]
         if "excluded_with_named_criterion" in s:
             rows.append(

@@ -183,6 +183,8 @@ def _assess_pair(
     inclusion = [c.section is Section.INCLUSION for c in cs]
     score = trial_score(codes.tolist(), inclusion, verdict, relevance.get(trial.id, 0.0))
     extra: dict[str, Any] = {"cohort": a.cohort}
+    if a.probably_not:  # not excluded, but a criterion read as not met was held back: "probably not — check"
+        extra["probably_not"] = True
     if a.reason:
         extra["reason"] = a.reason
     extra["criteria"] = [
@@ -275,6 +277,11 @@ def summarise(
         out["eligible_marked_eligible"] = sum(1 for ln in elig if ln["verdict"] == "eligible")
         out["excluded_pairs"] = len(excl)
         out["excluded_caught"] = caught
+        # pre-screening's triage: eligible left among the plausible candidates, failures set apart from them
+        out["eligible_probably_not"] = sum(1 for ln in elig if ln.get("probably_not"))
+        out["excluded_apart"] = sum(
+            1 for ln, _ in excl if ln["verdict"] == "excluded" or ln.get("probably_not")
+        )
         rates = [kept / len(elig)] if elig else []
         rates += [caught / len(excl)] if excl else []
         out["balanced_accuracy"] = sum(rates) / len(rates)
