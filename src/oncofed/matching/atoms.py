@@ -281,6 +281,9 @@ def stage(atom: Atom, v: PatientView, day: date) -> AtomResult:
     patient = parse_stage(value)
     if patient is None:
         return unknown("stage group")
+    later = v.since_stage(fact)
+    if later is not None:  # the stage at diagnosis: the disease has gone beyond it since
+        return unknown(f"current stage ({_beyond(value, later)})", fact=fact)
     wanted = atom.value if isinstance(atom.value, (list, tuple, set)) else [atom.value]
     shown = ", ".join(map(str, wanted))
     undecided = False
@@ -295,6 +298,17 @@ def stage(atom: Atom, v: PatientView, day: date) -> AtomResult:
     if undecided:
         return unknown(f"stage sub-group (recorded {value})", fact=fact)
     return AtomResult(False, f"stage {value} (criterion: {shown})", fact)
+
+
+def _beyond(stage_value: str | None, later: Fact) -> str:
+    """Why a recorded stage is the stage at diagnosis: what the record says happened since."""
+    what = later.display or (later.code or later.kind).replace("_", " ")
+    if later.kind == "prior_lines":
+        what = f"{later.value} line(s) of therapy for advanced disease"
+    elif later.kind == "treatment":
+        setting = str(later.attributes.get("setting") or "").replace("_", " ")
+        what = f"{what} given {f'in the {setting} setting' if setting else 'as a line for advanced disease'}"
+    return f"stage {stage_value} at diagnosis; since then: {what}"
 
 
 def disease_setting(atom: Atom, v: PatientView, day: date) -> AtomResult:
@@ -325,6 +339,12 @@ def _disease_setting(atom: Atom, v: PatientView, day: date) -> AtomResult:
         if holds is not None:
             return AtomResult(
                 holds, "metastatic disease" if holds else "no metastatic disease (stage recorded)", fact
+            )
+        value, stage_fact = v.stage()
+        later = v.since_stage(stage_fact)
+        if later is not None:
+            return unknown(
+                f"whether the disease is metastatic now ({_beyond(value, later)})", fact=stage_fact
             )
     if setting in ("locally_advanced", "unresectable", "advanced"):
         holds, fact = v.is_metastatic()
@@ -357,6 +377,9 @@ def _early_disease(v: PatientView) -> AtomResult:
     parsed = parse_stage(value)
     if parsed is None:
         return unknown("disease setting: early (stage?)")
+    later = v.since_stage(stage_fact)
+    if later is not None:
+        return unknown(f"whether the disease is still early ({_beyond(value, later)})", fact=stage_fact)
     group, sub = parsed
     if group in ("0", "I", "II"):
         return AtomResult(True, f"stage {value}: early disease", stage_fact)

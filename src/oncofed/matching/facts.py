@@ -13,6 +13,9 @@ from oncofed.matching.vocab import ECOG_TO_KARNOFSKY, karnofsky_to_ecog_range, m
 
 STAGE_RE = re.compile(r"^\s*(?:STAGE\s*)?(IV|III|II|I|0)([A-C]?\d?)", re.IGNORECASE)
 ADVANCED_SETTINGS = {"metastatic", "advanced", "locally_advanced", "recurrent", "palliative", ""}
+# a treatment given in these settings, or a relapse, says the disease went beyond an early stage at diagnosis
+BEYOND_DIAGNOSIS_SETTINGS = frozenset({"metastatic", "advanced", "recurrent", "palliative"})
+RELAPSE_STATUS = frozenset({"recurrent", "relapsed"})
 
 
 LOCAL_TREATMENTS = frozenset(
@@ -183,6 +186,26 @@ class PatientView:
             fact = Fact("stage", code=value, value=value, provenance=Provenance("patient record"))
         return value, fact
 
+    def since_stage(self, stage_fact: Fact | None) -> Fact | None:
+        """A fact saying the disease has gone beyond a stage I-III recorded earlier (the stage at
+        diagnosis, no longer the current one): a relapse, a line of therapy for advanced disease, a
+        treatment given in a metastatic / advanced / palliative setting. None when there is none, for
+        a stage IV, or when the stage is dated on or after that fact (restaged since)."""
+        parsed = parse_stage(str(stage_fact.value or stage_fact.code) if stage_fact else None)
+        if stage_fact is None or parsed is None or parsed[0] == "IV":
+            return None
+        found = [f for f in self.positive("disease_status") if (f.code or "").lower() in RELAPSE_STATUS]
+        found += [f for f in self.positive("prior_lines") if (as_float(f.value) or 0) >= 1]
+        for f in self.systemic_treatments():
+            setting = str(f.attributes.get("setting", "")).lower()
+            if setting in BEYOND_DIAGNOSIS_SETTINGS or (as_float(f.attributes.get("line")) or 0) >= 1:
+                found.append(f)
+        for f in found:
+            began = fact_date(f, "start")
+            if stage_fact.when is None or began is None or began > stage_fact.when:
+                return f
+        return None
+
     def is_metastatic(self) -> tuple[bool | None, Fact | None]:
         """True (stage IV, a metastasis, or status metastatic), False when a non-IV stage is recorded
         and nothing says metastatic, else None."""
@@ -194,7 +217,7 @@ class PatientView:
             return True, mets[0]
         value, fact = self.stage()
         parsed = parse_stage(value)
-        if parsed:
+        if parsed and (parsed[0] == "IV" or self.since_stage(fact) is None):
             return parsed[0] == "IV", fact
         return None, None
 

@@ -45,6 +45,7 @@ from oncofed.matching.vectorised import (
     PatientBatch,
     TreatmentTable,
     _fact_key,
+    key_field,
     kind_facts,
 )
 from oncofed.matching.vocab import MARKER_ALIASES, lab_table, marker_key
@@ -154,7 +155,7 @@ def features_of(profile: PatientProfile) -> PatientFeatures:
         restrict = dict(codes)
         key = (
             tuple(kind_key(kind, dates, only, restrict.get(kind)) for kind in kinds),
-            tuple(getattr(profile, n) for n in fields),
+            tuple(key_field(v, n) for n in fields),
         )
         digests.append(_digest(key))
     markers: dict[str, list[Fact]] = {}

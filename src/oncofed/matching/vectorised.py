@@ -42,7 +42,6 @@ from oncofed.matching.atoms import (
     prior_therapy,
     setting_family,
     sex,
-    stage,
     treatment_matches,
 )
 from oncofed.matching.cancer_lines import resolve_with_cancers
@@ -199,7 +198,7 @@ class PatientBatch:
             # a patient's key: the sorted fact keys of each kind in turn (every fact key starts with
             # its kind, so this splits patients exactly as one sorted tuple over all kinds would)
             per_kind = [self.kind_keys(kind, code, dates, only, codes.get(kind)) for kind in kinds]
-            profile_fields = [[getattr(v.profile, n) for v in self.views] for n in fields]
+            profile_fields = [[key_field(v, n) for v in self.views] for n in fields]
             for i in range(len(self)):
                 k = (tuple(col[i] for col in per_kind), tuple(col[i] for col in profile_fields))
                 j = seen.get(k)
@@ -256,16 +255,34 @@ def _signature(atom: Atom) -> tuple[object, ...]:
     )
 
 
+# a derived key field: whether the record shows the disease gone beyond its recorded stage since
+# (PatientView.since_stage: a relapse, a line for advanced disease), read by the stage and setting atoms
+SINCE_STAGE = "since_stage"
+
+
+def key_field(v: PatientView, name: str) -> object:
+    """A patient's value of a key field: a profile field, or the derived `SINCE_STAGE`."""
+    if name == SINCE_STAGE:
+        return v.since_stage(v.stage()[1]) is not None
+    return getattr(v.profile, name)
+
+
 # Atom kinds decided by the scalar evaluator once per distinct patient "key": the facts (and
 # profile fields) that evaluator reads for that kind. Patients with equal keys get equal results.
 KEYED_KINDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "biomarker": (("biomarker",), ()),
     "prior_therapy": (("treatment", "medication", "procedure"), ()),
     "treatment_naive": (("treatment",), ()),
-    "disease_setting": (("disease_status", "metastasis", "stage", "treatment", "prior_lines"), ("stage",)),
-    "brain_metastases": (("metastasis", "disease_status", "stage"), ("stage",)),
-    "metastasis": (("metastasis", "disease_status", "stage"), ("stage",)),
-    "leptomeningeal_disease": (("metastasis", "comorbidity", "disease_status", "stage"), ("stage",)),
+    "disease_setting": (
+        ("disease_status", "metastasis", "stage", "treatment", "prior_lines"),
+        ("stage", SINCE_STAGE),
+    ),
+    "brain_metastases": (("metastasis", "disease_status", "stage"), ("stage", SINCE_STAGE)),
+    "metastasis": (("metastasis", "disease_status", "stage"), ("stage", SINCE_STAGE)),
+    "leptomeningeal_disease": (
+        ("metastasis", "comorbidity", "disease_status", "stage"),
+        ("stage", SINCE_STAGE),
+    ),
     "measurable_disease": (("measurable_disease", "disease_status"), ()),
     "comorbidity": (("comorbidity",), ()),
     "infection": (("comorbidity", "infection"), ()),
@@ -280,6 +297,8 @@ KEYED_KINDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "childbearing_potential": (("menopausal_status", "childbearing_potential"), ("sex",)),
     "histology": (("primary_cancer", "comorbidity"), ("primary_cancer",)),
     "tnm": (("tnm", "stage"), ("stage",)),
+    # a stage at diagnosis the disease has gone beyond since is no current stage (PatientView.since_stage)
+    "stage": (("stage",), ("stage", SINCE_STAGE)),
     # "history of DCIS": the primary cancer, or another cancer of the history (atoms.cancer_type)
     "cancer_type_history": (("primary_cancer", "comorbidity"), ("primary_cancer",)),
 }
@@ -521,12 +540,8 @@ def atom_column(atom: Atom, batch: PatientBatch) -> np.ndarray:
                 col = _keyed_column(atom, batch, "cancer_type_history")
                 batch._atoms[key] = col
                 return col  # evaluate_atom already applied negation
-            elif kind in ("cancer_type", "sex", "stage"):
-                fn, column = {
-                    "cancer_type": (cancer_type, batch.cancer),
-                    "sex": (sex, batch.sex),
-                    "stage": (stage, batch.stage),
-                }[kind]
+            elif kind in ("cancer_type", "sex"):
+                fn, column = {"cancer_type": (cancer_type, batch.cancer), "sex": (sex, batch.sex)}[kind]
                 col = _scalar_by_value(fn, column, replace(atom, negated=False), batch)
             elif kind in KEYED_KINDS or kind not in EVALUATORS:
                 if kind not in EVALUATORS:  # unknown kinds read nothing: one evaluation decides all
