@@ -24,6 +24,9 @@ one cause, the first of this fixed list that fits one of those atoms:
   computed from the fact's date decided it.
 - `negated_atom`: the criterion's atom is negated ("no prior X", "not ..."): the engine's reading of
   the negation decided it, the fact being current and not negated.
+- `record_field`: decided from a field of the patient's record (sex, a stage or cancer of the profile),
+  not from a fact with its source in a note: the line's reading against a field (a line about women
+  read against a man, an exclusion written among the inclusions...).
 - `threshold`: a numeric comparison (>=, >, <=, <) of the fact's value with the line's (value, unit).
 - `category`: the fact's code or category is not the line's (another cancer, histology, stage,
   biomarker result, setting, drug...): the line's or the note's category read wrongly.
@@ -59,6 +62,7 @@ CAUSES = (
     "stale_stage",
     "window",
     "negated_atom",
+    "record_field",
     "threshold",
     "category",
     "other",
@@ -115,6 +119,8 @@ def atom_cause(ev: AtomEvidence, view: PatientView | None = None) -> str:
         return "window"
     if atom.negated:
         return "negated_atom"
+    if fact.provenance.source == "patient record":
+        return "record_field"
     if atom.operator in NUMERIC and isinstance(atom.value, int | float):
         return "threshold"
     return "category"

@@ -83,6 +83,15 @@ DRUG = Atom("prior_therapy", "present", code="docetaxel", window_days=28)
             "category",
         ),
         (outcome(LAB, Fact("lab", "anc", 1.1), False, cohort="Arm B"), "inclusion:lab", "cohort_line"),
+        (
+            outcome(
+                Atom("sex", "==", "FEMALE"),
+                Fact("sex", "MALE", provenance=Provenance("patient record")),
+                False,
+            ),
+            "inclusion:sex",
+            "record_field",
+        ),
     ],
 )
 def test_the_cause_comes_from_the_deciding_atom(o: CriterionOutcome, kind: str, cause: str) -> None:
