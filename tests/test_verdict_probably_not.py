@@ -123,3 +123,36 @@ def test_resolve_keeps_held_codes_apart_and_shows_them_as_unknown() -> None:
     assert res.held is not None and res.held[:, 1].tolist() == [True, False, False, True]
     # without the cancer reading, the cohort with fewer unknowns wins (held ones count as unknowns there)
     assert resolve(codes, cplan).cohort.tolist()[0] == 1
+
+
+def test_a_held_back_line_of_another_of_the_trials_cancers_is_not_held_against_the_patient() -> None:
+    """A trial of several cancers whose lymphoma line is common to its cohorts: for an ovarian cancer
+    patient the strict engine excludes, looks again, and finds the line is another cancer's (not
+    applicable). Trusting nothing, the same line read as not met and held back made the patient
+    "probably not" instead of possible (found on a readable fold: the default tab held fewer eligible
+    patients than the strict engine keeps)."""
+    criteria = [
+        line(
+            1,
+            "High-grade serous ovarian cancer",
+            Atom("cancer_type", "in", ["HGSOC"]),
+            cohort="Cohort A: ovary",
+        ),
+        line(
+            2, "Triple-negative breast cancer", Atom("cancer_type", "in", ["BRCA"]), cohort="Cohort B: breast"
+        ),
+        line(3, "Follicular lymphoma, recurrent or refractory", Atom("cancer_type", "in", ["FL"])),
+        line(4, "ECOG 0-1", Atom("ecog", "<=", 1)),
+    ]
+    ovary = patient("ovary", "HGSOC", ecog=1)
+    with trust.using(None):
+        strict = assess_trial(criteria, ovary, DAY)
+    with trust.using(NOTHING):
+        a = assess_trial(criteria, ovary, DAY)
+    assert strict.verdict is not TrialVerdict.EXCLUDED
+    assert (
+        not a.probably_not and a.verdict is strict.verdict and a.cohort == strict.cohort == "Cohort A: ovary"
+    )
+    shown = {o.criterion.index: o.outcome for o in a.outcomes}
+    assert shown[3] is Outcome.NOT_APPLICABLE and not any(o.held_back for o in a.outcomes)
+    same_everywhere(criteria, [ovary, patient("breast", "BRCA", ecog=0), patient("fl", "FL", ecog=0)])

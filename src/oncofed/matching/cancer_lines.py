@@ -144,6 +144,11 @@ def resolve_with_cancers(
     ruled = cohort_ruled(cplan, plans, value, codes.shape[1])
     res = resolve(codes, cplan, ruled)
     excluded = res.ruled_out if res.ruled_out is not None else res.verdict == EXCLUDED
+    # "probably not" (a line in force read as not met, held back by the decision policy) goes through the
+    # same second look as an exclusion: the strict engine would have excluded the patient and then made the
+    # lines of the trial's other cancers not applicable, so a held-back line of another cancer (a lymphoma
+    # line of a trial that also takes ovarian cancer, for an ovarian cancer patient) is not held against them
+    excluded = excluded | res.probably_not
     if not excluded.any():
         return res, codes
     lines, names = _convert(codes, plans, value, cplan.member)
