@@ -215,6 +215,7 @@ def test_paged_list_counts_tabs_sorts_and_words(db: Database) -> None:
     assert first["counts"] == {
         "eligible": 1,
         "possible": 2,
+        "unlikely": 0,  # "probably not — to check": the stand-in engine holds nothing back
         "blocked": 2,
         "new": 3,
         "candidates": 3,
