@@ -23,7 +23,9 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
+from typing import Any
 
 from oncofed.criteria.caseless import compile_i
 from oncofed.domain.criteria import Atom
@@ -62,6 +64,11 @@ _UNTREATED_FOR = compile_i(
 )
 
 
+def _absent(kind: str, code: str, m: re.Match[str], attrs: dict[str, Any]) -> Atom:
+    """A required absence read from the matched words ("nonmetastatic", "chemo-naive")."""
+    return Atom(kind, "present", code=code, span=m.span(), text=m.group(0), negated=True, attributes=attrs)
+
+
 def setting_and_lines(atoms: list[Atom], text: str) -> list[Atom]:
     """The five rules above, on one criterion text's atoms (before ConText and `logic.relate`)."""
     low = text.lower()
@@ -71,19 +78,7 @@ def setting_and_lines(atoms: list[Atom], text: str) -> list[Atom]:
         for m in _NON_WORD.finditer(text):  # "nonmetastatic" in one word: no setting read inside it
             if not any(s < m.end() and m.start() < e for s, e in settings):
                 code = "metastatic" if "meta" in m.group(0).lower() else "unresectable"
-                attrs = {"non": True}
-                atoms = [
-                    *atoms,
-                    Atom(
-                        "disease_setting",
-                        "present",
-                        code=code,
-                        span=m.span(),
-                        text=m.group(0),
-                        negated=True,
-                        attributes=attrs,
-                    ),
-                ]
+                atoms = [*atoms, _absent("disease_setting", code, m, {"non": True})]
     if any(w in low for w in _EARLY_GATE):
         atoms = [*atoms, *_early(text, atoms)]
     if "line" in low:
@@ -180,18 +175,7 @@ def _class_naive(atoms: list[Atom], text: str) -> list[Atom]:
             else "immunotherapy"
         )
         if code not in named:
-            attrs = {"class": code, "naive": True}
-            negated.append(
-                Atom(
-                    "prior_therapy",
-                    "present",
-                    code=code,
-                    span=m.span(),
-                    text=m.group(0),
-                    negated=True,
-                    attributes=attrs,
-                )
-            )
+            negated.append(_absent("prior_therapy", code, m, {"class": code, "naive": True}))
             named.add(code)
     return negated
 
