@@ -76,9 +76,10 @@ READABLE = (
     "verdicts-blind5",
     "verdicts-blind6",
     "verdicts-blind7",
+    "verdicts-blind8",
 )
-NEVER_FOLD = {**NEVER_READ, "verdicts-blind7": 2}
-HELD_OUT = frozenset({"verdicts-blind8", "verdicts-blind9"}) | frozenset(UNREAD)
+NEVER_FOLD = {**NEVER_READ, "verdicts-blind7": 2, "verdicts-blind8": 2}
+HELD_OUT = frozenset({"verdicts-blind9", "verdicts-blind10"}) | frozenset(UNREAD)
 NUMERIC = {">=", ">", "<=", "<"}
 
 
