@@ -132,7 +132,9 @@ def test_show_is_refused_for_held_out_and_unknown_sets(name: str, capsys: pytest
 def test_the_never_read_folds_are_never_shown() -> None:
     VC.check_show(["verdicts-dev", "verdicts-blind7"])
     assert VC.may_show("verdicts-blind7", 0) and VC.may_show("verdicts-dev", 2)
-    assert not any(VC.may_show(n, 2) for n in ("verdicts-blind", "verdicts-blind3", "verdicts-blind7", "verdicts-blind8"))
+    assert not any(
+        VC.may_show(n, 2) for n in ("verdicts-blind", "verdicts-blind3", "verdicts-blind7", "verdicts-blind8")
+    )
     assert not VC.may_show("verdicts-blind9", 0) and not VC.may_show("verdicts-blind8", 2)
     assert VC.may_show("verdicts-blind8", 0)
     rows = [{"set": "verdicts-blind7", "fold": f, "pair": f"q{f}/t", "kind": "inclusion:lab", "cause": "threshold",
