@@ -164,7 +164,7 @@ FIRST_SCORES: dict[str, dict[str, Any]] = {
         # per fold: (eligible kept, failures named); no fold read: the set measures this session's prior-therapy
         # readings (verdicts15), written by a seventh writer blind to the engine
         "folds": {0: (1.0, 1 / 12), 1: (1.0, 0.0), 2: (1.0, 0.0)},
-        "read_folds": (),
+        "read_folds": (0, 1),  # folds 0-1 readable by fixes since the next set counted; fold 2 never
     },
     "verdicts-blind7": {
         "commit": "8b9edac",  # first run after the set landed and its second reading, before any change
@@ -187,7 +187,7 @@ FIRST_SCORES: dict[str, dict[str, Any]] = {
         # per fold: (eligible kept, failures named); no fold read: the held-out set of the next session,
         # written by an eighth writer blind to the engine
         "folds": {0: (1.0, 0.0), 1: (1.0, 0.0), 2: (0.5, 0.0)},
-        "read_folds": (),
+        "read_folds": (0, 1),  # folds 0-1 readable by fixes since the next set counted; fold 2 never
     },
     "verdicts-blind8": {
         "commit": "a8af63f",  # first run after the set landed and its second reading, before any change
@@ -209,7 +209,7 @@ FIRST_SCORES: dict[str, dict[str, Any]] = {
         # per fold: (eligible kept, failures named); no fold read: a held-out set of this session (2026-12-06
         # 22:19-01:19 UTC) beside verdicts-blind7, written by a ninth writer blind to the engine
         "folds": {0: (1.0, 0.0), 1: (1.0, 0.0), 2: (1.0, 0.0)},
-        "read_folds": (),
+        "read_folds": (0, 1),  # folds 0-1 readable by fixes since the next set counted; fold 2 never
     },
     "verdicts-blind9": {
         "commit": "ff7c282",  # first run after the set landed and its second reading, before any change
