@@ -75,13 +75,24 @@ def register(app: typer.Typer) -> None:
             f"[bold]{trial}[/] at {result.centre_name}: eligible {c['eligible']}, possibly eligible "
             f"{c['possible']}, probably not (to check) {c['unlikely']}, not eligible {c['not_eligible']}"
         )
+        from oncofed.presenters.i18n import translator
+        from oncofed.presenters.prescreen import held_back_said, order_said
+
+        en = translator("en")
+        if c["unlikely"]:  # how the probably-not rows are ordered, and from what
+            console.print(escape("probably not (to check): " + order_said(en, payload["reading_order"])))
         table = Table("#", "patient", "eligibility", "score", "status", "to check / blocking")
         for row in rows[:limit]:
             detail = row["to_check"] if row["eligibility"] != "not_eligible" else row["blocking"]
+            width = 120
             if row["eligibility"] == "unlikely":  # what was read as not met first: to clear or confirm
-                detail = ["read as not met: " + x for x in row["read_not_met"]] + row["to_check"][
-                    len(row["read_not_met"]) :
-                ]
+                said = [held_back_said(en, h) for h in row["held_back"]]
+                said += [""] * (len(row["read_not_met"]) - len(said))
+                detail = [
+                    f"read as not met: {x}" + (f" ({w})" if w else "")
+                    for x, w in zip(row["read_not_met"], said, strict=False)
+                ] + row["to_check"][len(row["read_not_met"]) :]
+                width = 400  # the reading's odds are what the nurse sorts by: not cut
             table.add_row(
                 *cells(
                     str(row["rank"]),
@@ -89,7 +100,7 @@ def register(app: typer.Typer) -> None:
                     row["eligibility"],
                     f"{row['score']:.2f}",
                     row["status"],
-                    "; ".join(detail)[:120],
+                    "; ".join(detail)[:width],
                 )
             )
         console.print(table)

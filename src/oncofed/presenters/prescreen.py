@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from oncofed.presenters.i18n import N_, NN_, Translator
 from oncofed.services.prescreen.lists import Candidate, PrescreenList
+from oncofed.services.prescreen.odds import shipped_table
 from oncofed.services.prescreen.paging import words_text
 from oncofed.services.prescreen.refresh import RefreshReport
 from oncofed.services.prescreen.screening import LOG_COLUMNS
@@ -17,6 +19,11 @@ PRESCREEN_COLUMNS = [
     "status",
     "is_new",
     "read_not_met",
+    "held_back_by",
+    "held_right",
+    "held_precision",
+    "held_interval",
+    "wrong_chance",
     "to_check",
     "blocking",
     "reason",
@@ -40,6 +47,8 @@ def candidate_json(c: Candidate, rank: int) -> dict[str, Any]:
         "score": c.score,
         "is_new": c.is_new,
         "read_not_met": c.read_not_met,
+        "held_back": c.held_back,
+        "wrong_chance": None if c.wrong_chance is None else round(c.wrong_chance, 4),
         "to_check": c.to_check,
         "blocking": c.blocking,
         "status": c.status,
@@ -78,6 +87,32 @@ def list_json(result: PrescreenList) -> dict[str, Any]:
         "counts": result.counts,
         "refresh": refresh_json(result.refresh),
         "candidates": [candidate_json(c, i) for i, c in enumerate(result.candidates, start=1)],
+        # what the "probably not" rows are ordered by (services/prescreen/odds.py)
+        "reading_order": shipped_table().source(),
+    }
+
+
+def _per_kind(held: list[dict[str, Any]], cell: Any) -> str:
+    """One CSV cell over a row's held-back criteria: " | " between criteria, " + " between the kinds of one
+    (the order of `read_not_met`)."""
+    return " | ".join(" + ".join(cell(k) for k in h["kinds"]) or "?" for h in held)
+
+
+def _share(x: float | None) -> str:
+    return "" if x is None else f"{x:.2f}"
+
+
+def held_csv_cells(held: list[dict[str, Any]], wrong_chance: float | None) -> dict[str, Any]:
+    """A "probably not" row's reading odds as CSV cells: the kinds, right / events, precision, 95 % interval,
+    and the chance that every held-back reading is wrong (what the tab is ordered by)."""
+    return {
+        "held_back_by": _per_kind(held, lambda k: k["kind"]),
+        "held_right": _per_kind(held, lambda k: f"{k['right']}/{k['events']}"),
+        "held_precision": _per_kind(held, lambda k: _share(k["precision"])),
+        "held_interval": _per_kind(
+            held, lambda k: f"{_share(k['low'])}-{_share(k['high'])}" if k["events"] else ""
+        ),
+        "wrong_chance": "" if wrong_chance is None else f"{wrong_chance:.4f}",
     }
 
 
@@ -86,6 +121,7 @@ def candidate_csv_rows(candidates: list[dict[str, Any]]) -> list[dict[str, Any]]
     return [
         {
             **c,
+            **held_csv_cells(c.get("held_back", []), c.get("wrong_chance")),
             "read_not_met": words_text(c.get("read_not_met", [])),
             "to_check": words_text(c["to_check"]),
             "blocking": words_text(c["blocking"]),
@@ -105,3 +141,74 @@ def log_csv_rows(log: dict[str, Any]) -> list[dict[str, Any]]:
     ]
     rows += [{"record": "event", **e} for e in log["events"]]
     return rows
+
+
+# --- the "Probably not" tab's order, said ----------------------------------------------------------
+
+# the kinds of reading the atom labels do not name (presenters/labels.py "atom" names the others)
+READING_WORDS = {
+    "cancer_organ": N_("cancer in another organ than the line's"),
+    "cancer_type_history": N_("history of a cancer"),
+}
+RIGHT_SO_OFTEN = NN_(
+    "%(reading)s — this reading was right %(num)s time in %(events)s on labelled trials "
+    "(95%% interval: %(low)s–%(high)s%%)",
+    "%(reading)s — this reading was right %(num)s times in %(events)s on labelled trials "
+    "(95%% interval: %(low)s–%(high)s%%)",
+)
+
+
+def reading_words(t: Translator, kind: dict[str, Any]) -> str:
+    """ "disease setting (inclusion)": a kind of reading in the reader's language."""
+    reading, origin = kind["reading"], kind["origin"]
+    words = t.gettext(READING_WORDS[reading]) if reading in READING_WORDS else t.label("atom", reading)
+    return f"{words} ({t.label('wd_sec', origin)})"
+
+
+def held_back_said(t: Translator, held: dict[str, Any]) -> str:
+    """One held-back criterion's kinds and how often each was right: "held back by: disease setting
+    (inclusion) — this reading was right 1 time in 11 on labelled trials (95% interval: 2–38%)"."""
+    parts = []
+    for k in held["kinds"]:
+        if not k["events"]:
+            parts.append(t.gettext("%(reading)s — never measured on labelled trials (placed in the middle)",
+                                   reading=reading_words(t, k)))  # fmt: skip
+            continue
+        parts.append(
+            t.ngettext(
+                *RIGHT_SO_OFTEN,
+                k["right"],
+                reading=reading_words(t, k),
+                num=t.number(k["right"]),
+                events=t.number(k["events"]),
+                low=t.number(k["low"] * 100, 0),
+                high=t.number(k["high"] * 100, 0),
+            )  # fmt: skip
+        )
+    if not parts:
+        parts.append(t.gettext("a kind of reading not recorded — never measured on labelled trials"))
+    return t.gettext("held back by") + t.colon() + " · ".join(parts)
+
+
+def order_said(t: Translator, source: dict[str, Any]) -> str:
+    """The tab's notice: how the order is computed and from what."""
+    return t.gettext(
+        "Ordered by the chance that the readings holding each patient back are wrong: for each kind of "
+        "reading, how often it was right on %(sets)s labelled sets of trials (trust table of %(day)s, commit "
+        "%(commit)s). The patients held back only by readings that are usually wrong come first; a kind "
+        "never measured counts as even odds. Several readings against one patient multiply. This is an "
+        "order to work in, not a probability of eligibility; the counts are small for most kinds (see the "
+        "interval on each row).",
+        sets=t.number(len(source.get("sets", []))),
+        day=t.day(source.get("day")) if source.get("day") else "?",
+        commit=source.get("commit") or "?",
+    )
+
+
+def with_odds_said(payload: dict[str, Any], t: Translator) -> dict[str, Any]:
+    """A list page's payload with the order and each "probably not" row's odds said in the reader's
+    language (`held_back_said` per row, `reading_order.said`): the page and the API say the same."""
+    for row in payload["candidates"]:
+        row["held_back_said"] = [held_back_said(t, h) for h in row.get("held_back", [])]
+    payload["reading_order"] = {**payload["reading_order"], "said": order_said(t, payload["reading_order"])}
+    return payload

@@ -29,6 +29,9 @@ class PrescreenResultRow(Base):
     n_not_met: Mapped[int] = mapped_column(Integer, default=0)
     # one character per criterion of the run's `labels`: 0 not met (blocks), 1 unknown, 2 met
     verdicts: Mapped[str] = mapped_column(Text, default="")
+    # the kinds of reading of each criterion held back (code 4), services/prescreen/readings.py: what the
+    # "Probably not" tab is ordered by (services/prescreen/odds.py)
+    held_kinds: Mapped[str] = mapped_column(Text, default="", server_default="")
     patient_hash: Mapped[str] = mapped_column(String(40))
     patient_updated_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     # (the trial hash and computation time are the run's: prescreen_runs)

@@ -45,6 +45,9 @@ def trial_criteria_hash(
     in_force = trust.policy()
     payload.append(None if in_force is None else sorted(in_force))
     payload.append("held-4")  # stored strings mark held-back readings (code 4) since this marker
+    payload.append(
+        "held-kinds"
+    )  # ... and their kinds of reading (prescreen_results.held_kinds) since this one
     return hashlib.sha1(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
 

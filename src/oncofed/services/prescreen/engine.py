@@ -18,6 +18,7 @@ import numpy as np
 
 from oncofed.domain import Criterion, PatientProfile, Trial
 from oncofed.matching.vectorised import PatientBatch, evaluate_trial_over_patients
+from oncofed.services.prescreen.readings import held_kinds
 from oncofed.services.trials.criteria import trial_criteria
 
 CANDIDATE = ("eligible", "possible")  # the plausible candidates (the default tab)
@@ -38,6 +39,9 @@ class VerdictMatrix:
 
     criteria: tuple[Criterion, ...]
     verdicts: np.ndarray
+    # per patient, the kinds of reading of each held-back criterion (`readings.held_kinds`; None: the
+    # evaluator did not say, e.g. a plug-in engine: those patients' readings count as never measured)
+    held_kinds: tuple[str, ...] | None = None
 
 
 def _candidate_verdicts(trial: Trial, patients: Sequence[PatientProfile]) -> VerdictMatrix:
@@ -51,9 +55,11 @@ def _candidate_verdicts(trial: Trial, patients: Sequence[PatientProfile]) -> Ver
         batch = PatientBatch.from_profiles(patients)
     result = evaluate_trial_over_patients(criteria, batch)
     codes = result.verdicts
+    kinds: tuple[str, ...] | None = None
     if result.held is not None and result.held.any():
         codes = np.where(result.held, np.int8(HELD), codes).astype(np.int8)
-    return VerdictMatrix(tuple(result.criteria), codes)
+        kinds = tuple(held_kinds(result.criteria, batch, result.held))
+    return VerdictMatrix(tuple(result.criteria), codes, kinds)
 
 
 def _criteria_fingerprint(trial: Trial) -> str:
@@ -93,6 +99,7 @@ class Assessments:
     n_unknown: list[int]
     n_not_met: list[int]
     verdicts: list[str]
+    held_kinds: list[str] | None = None  # per patient: the kinds of each held-back reading (VerdictMatrix)
 
     def __len__(self) -> int:
         return len(self.eligibility)
@@ -136,6 +143,7 @@ def assess(matrix: VerdictMatrix) -> Assessments:
         unknown.tolist(),
         not_met.tolist(),
         verdicts,
+        list(matrix.held_kinds) if matrix.held_kinds is not None else None,
     )
 
 

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import select
 
 from oncofed.domain import Actor, Trial
+from oncofed.services.prescreen import odds
 from oncofed.services.prescreen.access import (
     PrescreenPatients,
     check_centre,
@@ -74,6 +75,10 @@ class Candidate:
     updated_at: datetime | None
     is_new: bool
     read_not_met: list[str] = field(default_factory=list)  # held back by the decision policy: to check
+    # per criterion read as not met: its kinds of reading and how often each was right (odds.held_back)
+    held_back: list[dict[str, Any]] = field(default_factory=list)
+    wrong_chance: float | None = None  # "probably not": the chance every held-back reading is wrong
+    held_kinds: str = ""  # as stored (readings.py)
 
 
 @dataclass
@@ -140,9 +145,12 @@ def prescreen_list(
         computed_at = run.computed_at if run is not None else None
         stale = run is None or run.trial_hash != trial_criteria_hash(trial, engine, db)
         candidates = []
+        table = odds.shipped_table()
         for res, cand, name in s.execute(stmt):
             became = res.became_candidate_at
             to_check, blocking = criteria_texts(res.verdicts, labels, res.eligibility)
+            held = held_texts(res.verdicts, labels)
+            unlikely = res.eligibility == "unlikely"
             candidates.append(
                 Candidate(
                     patient_id=res.patient_id,
@@ -158,7 +166,10 @@ def prescreen_list(
                     updated_by=cand.updated_by if cand else "",
                     updated_at=cand.updated_at if cand else None,
                     is_new=became is not None and (last is None or became > last),
-                    read_not_met=held_texts(res.verdicts, labels),
+                    read_not_met=held,
+                    held_back=odds.held_back(res.held_kinds, held, table) if unlikely else [],
+                    wrong_chance=odds.wrong_chance(res.held_kinds, len(held), table) if unlikely else None,
+                    held_kinds=res.held_kinds or "",
                 )
             )
         repo = PrescreenPatients(s, ractor)
@@ -180,7 +191,17 @@ def prescreen_list(
                 if new_session:
                     visit.session_since = visit.last_visit_at
                 visit.last_visit_at = now
-    candidates.sort(key=lambda c: (ELIGIBILITY_ORDER[c.eligibility], -c.score, len(c.to_check), c.patient_id))
+    # within "probably not": the patients whose held-back readings are most likely wrong first (odds.py),
+    # then the list's own order; the same order as the page's (paging.held_order)
+    candidates.sort(
+        key=lambda c: (
+            ELIGIBILITY_ORDER[c.eligibility],
+            odds.place_key(c.held_kinds, len(c.read_not_met), table) if c.eligibility == "unlikely" else (),
+            -c.score,
+            len(c.to_check),
+            c.patient_id,
+        )
+    )
     counts = {k: sum(1 for c in candidates if c.eligibility == k) for k in ELIGIBILITY_ORDER}
     counts["new"] = sum(1 for c in candidates if c.is_new)
     return PrescreenList(trial, centre_id, centre_name, candidates, last, report, counts, computed_at, stale)

@@ -23,6 +23,7 @@ from sqlalchemy import Select, case, func, select
 from oncofed.domain import Actor
 from oncofed.errors import N_, InputError
 from oncofed.matching import trust
+from oncofed.services.prescreen import odds
 from oncofed.services.prescreen.access import (
     PrescreenPatients,
     check_centre,
@@ -118,7 +119,32 @@ def _last_visit(s: Any, actor: Actor, trial_id: str, centre_id: str) -> datetime
     return visit.last_visit_at if new_session else visit.session_since
 
 
-def _order(stmt: Select[Any], sort: str, status: Any) -> Select[Any]:
+def held_count() -> Any:
+    """The number of criteria a stored result holds back (code `4` in its verdict string), in SQL."""
+    r = PrescreenResultRow
+    return func.length(r.verdicts) - func.length(func.replace(r.verdicts, "4", ""))
+
+
+def held_order(s: Any, rows: Select[Any], table: odds.Table) -> Any:
+    """The place of each "probably not" row in its tab (`odds.order_of`: the patients whose held-back
+    readings are most likely wrong first), as a SQL expression over the few distinct (kinds, count) pairs
+    of the list, so that the database still sorts and pages; 0 for any other row."""
+    r = PrescreenResultRow
+    n_held = held_count()
+    pairs = s.execute(
+        rows.with_only_columns(r.held_kinds, n_held)
+        .where(r.eligibility == "unlikely")
+        .distinct()
+        .order_by(None)
+    ).all()
+    if not pairs:
+        return None
+    places = odds.order_of([(k, int(n or 0)) for k, n in pairs], table)
+    whens = [((r.held_kinds == k) & (n_held == n), place) for (k, n), place in places.items()]
+    return case(*whens, else_=0)
+
+
+def _order(stmt: Select[Any], sort: str, status: Any, held: Any = None) -> Select[Any]:
     r = PrescreenResultRow
     elig = case(
         (r.eligibility == "eligible", 0),
@@ -126,7 +152,8 @@ def _order(stmt: Select[Any], sort: str, status: Any) -> Select[Any]:
         (r.eligibility == "unlikely", 2),
         else_=3,
     )
-    rank = (elig, r.score.desc(), r.n_unknown, r.patient_id)
+    # within "probably not": most likely eligible after all first (odds.py), then the list's own order
+    rank = (elig, *(() if held is None else (held,)), r.score.desc(), r.n_unknown, r.patient_id)
     if sort == "score":
         return stmt.order_by(r.score.desc(), r.patient_id)
     if sort == "patient":
@@ -216,7 +243,9 @@ def list_page(
             total = int(s.scalar(stmt.with_only_columns(func.count()).order_by(None)) or 0)
         else:  # the tab's rows, of one status when filtered: already counted above
             total = statuses.get(query.status, 0) if query.status else sum(statuses.values())
-        stmt = _order(stmt, query.sort, status)
+        table = odds.shipped_table()
+        held = held_order(s, stmt, table) if counts["unlikely"] and query.tab in ("unlikely", "all") else None
+        stmt = _order(stmt, query.sort, status, held)
         offset = 0
         if not everything:
             pages = max(1, -(-total // query.size))
@@ -238,6 +267,8 @@ def list_page(
         rows = []
         for n, (res, cand, name) in enumerate(page_rows, start=offset + 1):
             to_check, blocking = criteria_texts(res.verdicts, labels, res.eligibility)
+            read_not_met = [criterion_words(x) for x in held_texts(res.verdicts, labels)]
+            unlikely = res.eligibility == "unlikely"
             became = res.became_candidate_at
             rows.append(
                 {
@@ -250,7 +281,12 @@ def list_page(
                     and became is not None
                     and (last is None or became > last),
                     "to_check": [criterion_words(x) for x in to_check],
-                    "read_not_met": [criterion_words(x) for x in held_texts(res.verdicts, labels)],
+                    "read_not_met": read_not_met,
+                    # per criterion read as not met: its kinds of reading and how often each was right
+                    "held_back": odds.held_back(res.held_kinds, read_not_met, table) if unlikely else [],
+                    "wrong_chance": round(odds.wrong_chance(res.held_kinds, len(read_not_met), table), 4)
+                    if unlikely
+                    else None,
                     "blocking": [criterion_words(x) for x in blocking],
                     "status": cand.status if cand else "new",
                     "version": cand.version if cand else 0,
@@ -275,6 +311,8 @@ def list_page(
         "counts": counts, "statuses": statuses, "candidates": rows,
         # the kinds of reading trusted to exclude alone (matching/trust.py; None: strict, every one)
         "trusted_kinds": None if in_force is None else sorted(in_force),
+        # what the "Probably not" tab is ordered by: the trust table's counts (odds.py), from these sets
+        "reading_order": {**odds.shipped_table().source(), "ordered": held is not None},
     }  # fmt: skip
 
 

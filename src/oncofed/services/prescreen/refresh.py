@@ -51,6 +51,7 @@ RESULT_COLUMNS = (
     "patient_updated_at",
     "first_seen_at",
     "became_candidate_at",
+    "held_kinds",
 )
 LOAD_BATCH = 5000
 
@@ -189,6 +190,7 @@ def refresh_prescreen(
                         data.updated_at[j],
                         before[3] if before else now,
                         became,
+                        a.held_kinds[j] if a.held_kinds is not None else "",
                     )
                 )
         stale = gone + [pid for pid in data.ids if pid in stored] if stored else gone

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from oncofed.domain import Actor
 from oncofed.errors import InputError
+from oncofed.presenters.i18n import translator
 from oncofed.presenters.prescreen import (
     INDEX_COLUMNS,
     LOG_CSV_COLUMNS,
@@ -18,6 +19,7 @@ from oncofed.presenters.prescreen import (
     candidate_csv_rows,
     log_csv_rows,
     refresh_json,
+    with_odds_said,
 )
 from oncofed.services.prescreen.lists import PrescreenEngine, prescreen_list
 from oncofed.services.prescreen.notify import mark_read, mark_read_for, notifications_for, subscribe
@@ -35,7 +37,7 @@ from oncofed.services.prescreen.screening import (
 )
 from oncofed.store.db import Database
 from oncofed.web.csv_export import csv_response
-from oncofed.web.deps import MAX_PAGE, Caller, Db, RowId
+from oncofed.web.deps import MAX_PAGE, Caller, Db, RowId, get_lang
 from oncofed.web.errors import error_json
 from oncofed.web.plain_json import plain_json
 
@@ -77,6 +79,7 @@ def refresh_list(
     # the answer is the list's first page (all tabs' counts, every candidate of tab "all" on a page of 50),
     # in the shape of GET /api/prescreen/{trial}/{centre}, plus what the refresh did
     payload = list_page(db, trial_id, centre_id, actor, ListQuery(tab="all"), engine=engine_of(request))
+    with_odds_said(payload, translator(get_lang(request)))
     payload["refresh"] = refresh_json(done.refresh)
     return payload
 
@@ -159,7 +162,7 @@ def api_list(
     if format == "csv":
         rows = candidate_csv_rows(payload["candidates"])
         return csv_response(rows, PRESCREEN_COLUMNS, f"prescreen-{trial_id}-{centre_id}.csv")
-    return plain_json(payload)
+    return plain_json(with_odds_said(payload, translator(get_lang(request))))
 
 
 @router.post(

@@ -13,6 +13,7 @@ from oncofed.domain import Actor
 from oncofed.errors import InputError, NotFound, OncofedError
 from oncofed.presenters.errors import said, sentence
 from oncofed.presenters.i18n import translator
+from oncofed.presenters.prescreen import with_odds_said
 from oncofed.services.prescreen.notify import notifications_for, subscribe
 from oncofed.services.prescreen.paging import (
     SHOW_TO_TAB,
@@ -59,6 +60,7 @@ def _render_list(
     status_code: int = 200,
 ) -> Response:
     payload = list_page(db, trial_id, centre_id, actor, query, engine=engine_of(request))
+    with_odds_said(payload, translator(getattr(request.state, "lang", "en")))
 
     def url(**changes: Any) -> str:
         params = {"tab": query.tab, "sort": query.sort, "status": query.status, "q": query.q, "size": query.size,
