@@ -36,10 +36,47 @@ def issue_line(issue: Issue, lang: str) -> str:
     return f"{severity}{tr.colon()}{where}{tr.colon()}{words['reason']} — {words['fix']}"
 
 
+def import_result(report: ImportReport, lang: str) -> dict[str, Any]:
+    """The report as the import page and `POST /api/patients/import` give it: the counts, a summary
+    sentence, and every issue in `lang` (`rejected_records`: errors; `warning_records`: records kept
+    with something dropped or assumed)."""
+    tr = translator(lang)
+    issues = [issue_words(i, lang) | {"line": issue_line(i, lang)} for i in report.issues]
+    counts = {
+        "imported": tr.number(report.imported),
+        "updated": tr.number(report.updated),
+        "rejected": tr.number(report.rejected),
+    }
+    warnings = tr.ngettext(
+        "%(num)s warning", "%(num)s warnings", report.warnings, num=tr.number(report.warnings)
+    )
+    files = tr.ngettext("%(num)s file", "%(num)s files", report.files, num=tr.number(report.files))
+    summary = tr.gettext(
+        "%(imported)s imported, %(updated)s updated, %(rejected)s rejected, %(warnings)s (%(files)s)",
+        warnings=warnings,
+        files=files,
+        **counts,
+    )
+    refused = [
+        tr.gettext(
+            'Nothing imported from %(file)s: a record was rejected. Correct it, or tick "Keep the valid records".',
+            file=name,
+        )
+        for name in report.files_refused
+    ]
+    return report.as_dict() | {
+        "summary": summary,
+        "issues": issues,
+        "rejected_records": [i for i in issues if i["severity"] == "error"],
+        "warning_records": [i for i in issues if i["severity"] != "error"],
+        "refused": refused,
+    }
+
+
 def report_json(report: ImportReport, lang: str) -> str:
     data = report.as_dict()
     data["issues"] = [issue_words(i, lang) for i in report.issues]
     return json.dumps(data, ensure_ascii=False, indent=2)
 
 
-__all__ = ["issue_line", "issue_words", "report_json"]
+__all__ = ["import_result", "issue_line", "issue_words", "report_json"]

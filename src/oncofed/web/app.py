@@ -21,6 +21,7 @@ from oncofed.store.db import Database
 from oncofed.web import auth
 from oncofed.web import routes as routes_pkg
 from oncofed.web.errors import error_json, error_page
+from oncofed.web.uploads import UploadGuard, UploadRefused
 
 STATIC_DIR = __file__.rsplit("/", 1)[0] + "/static"
 
@@ -51,6 +52,7 @@ def create_app(db: Database | None = None) -> FastAPI:
     )
     app.state.db = db or Database(load_settings().database_url)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.add_middleware(UploadGuard)  # import uploads: size and type checked as they stream, before any write
     auth.install(app)  # actor resolver (session cookie / bearer token), app-wide CSRF check, audit context
 
     @app.middleware("http")
@@ -105,6 +107,8 @@ def create_app(db: Database | None = None) -> FastAPI:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if isinstance(exc, UploadRefused):  # an upload stopped as it streamed (web/uploads.py)
+            return _refused(request, exc.status_code, exc.error)
         if exc.status_code == 404 and _wants_html(request):
             return _error(request, 404, f"no page at {request.url.path}")
         if exc.status_code >= 400 and _wants_html(request):  # 401, 403, 405...: a page, not raw JSON

@@ -47,6 +47,8 @@ TEXTS = {
         N_("Someone changed this meanwhile"),
         N_("Reload the page, check the other change, then try again."),
     ),
+    413: (N_("Too large to upload"), N_("The upload was stopped before anything was kept:")),
+    415: (N_("A file of the wrong type"), N_("The upload was stopped before anything was kept:")),
     422: (N_("Please check what you entered"), N_("Something in the request cannot be used:")),
     500: (
         N_("Something went wrong on our side"),
@@ -118,7 +120,7 @@ def error_page(
     # a 404's and a 500's own text is technical (often English, sometimes a command): the page says it
     # in the user's words; bad input (422, 400, 409) and a coded error keep the message, which names what
     # was refused and the fix
-    said_here = code in (400, 409, 422) or (coded and code == 404)
+    said_here = code in (400, 409, 413, 415, 422) or (coded and code == 404)
     expired = code == 403 and message.startswith("CSRF token")
     title_text, error_text = EXPIRED if expired else TEXTS[code]
     response = render(

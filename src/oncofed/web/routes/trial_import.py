@@ -3,17 +3,13 @@
 The uploaded files go through the same importer as `oncofed import trials` (one transaction per file,
 all or nothing unless "keep the valid records" is ticked), named by their own file names. Every
 rejected record is listed with its file, record, field, reason and fix in the reader's language
-(`presenters/imports.py`); the rejections are a CSV at /trials/import/{token}.csv for one hour (the
-last reports of this process, kept in memory for the person who imported: nothing else is stored)."""
+(`presenters/imports.py`); the rejections are a CSV at /trials/import/{token}.csv, stored in the
+database (services/imports/reports.py: any worker serves it, after a restart too; the importer and
+administrators may download it). Uploads are checked as they stream (web/uploads.py)."""
 
 from __future__ import annotations
 
-import secrets
-import shutil
 import tempfile
-import threading
-import time
-from collections import OrderedDict
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -24,8 +20,9 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from oncofed.domain import Actor, Role
 from oncofed.errors import N_, NN_, InputError, OncofedError
 from oncofed.ingest.trials.common import MAX_DOCUMENT_BYTES
-from oncofed.presenters.i18n import translator
-from oncofed.presenters.imports import REJECTION_COLUMNS, import_json, rejection_rows
+from oncofed.presenters.import_reports import report_rows
+from oncofed.presenters.imports import import_json
+from oncofed.services.imports.reports import TRIALS, keep_report, kept_report, rejection_item
 from oncofed.services.trials.importing import ImportReport, import_trials
 from oncofed.store.db import Database
 from oncofed.web.auth import require_roles
@@ -33,48 +30,18 @@ from oncofed.web.csv_export import csv_response
 from oncofed.web.deps import get_db, get_lang
 from oncofed.web.errors import error_json, error_page
 from oncofed.web.templating import render
+from oncofed.web.uploads import LIMITS, UploadLimits, save_uploads
 
 router = APIRouter()
 importer = require_roles(Role.TRIAL_MANAGER, Role.ADMIN)
 MAX_FILES = 50
-KEPT_SECONDS = 3600
-_KEPT: OrderedDict[str, tuple[float, str, ImportReport]] = OrderedDict()
-_LOCK = threading.Lock()
-
-
-def _save(sent: list[UploadFile | str], folder: Path) -> list[Path]:
-    """The uploads under their own names (a name given twice gets a number), each size-capped. A form
-    sent with no file chosen has an empty text part instead."""
-    uploads = [u for u in sent if not isinstance(u, str)]
-    if not uploads or all(not (u.filename or "").strip() for u in uploads):
-        raise InputError(
-            N_("no file chosen"), code="import.no_file", fix=N_("choose one or more trial files")
-        )
-    if len(uploads) > MAX_FILES:
-        raise InputError(
-            N_("%(files)s files at once is more than %(limit)s"),
-            code="import.too_many_files",
-            params={"files": len(uploads), "limit": MAX_FILES},
-            fix=N_("import them in several goes, or from the command line: oncofed import trials DIR"),
-        )
-    paths: list[Path] = []
-    for i, upload in enumerate(uploads):
-        name = Path(upload.filename or f"file-{i + 1}").name.strip() or f"file-{i + 1}"
-        path = folder / name
-        if path.exists():
-            path = folder / f"{path.stem}-{i + 1}{path.suffix}"
-        with path.open("wb") as out:
-            shutil.copyfileobj(upload.file, out, 1 << 20)
-        if path.stat().st_size > MAX_DOCUMENT_BYTES:
-            raise InputError(
-                N_("%(size)s MB is more than an upload may hold (%(limit)s MB)"),
-                file=name,
-                code="import.upload_too_large",
-                params={"size": round(path.stat().st_size / 1e6), "limit": round(MAX_DOCUMENT_BYTES / 1e6)},
-                fix=N_("import it from the command line: oncofed import trials FILE"),
-            )
-        paths.append(path)
-    return paths
+UPLOAD = UploadLimits(
+    file_bytes=MAX_DOCUMENT_BYTES,
+    total_bytes=2 * MAX_DOCUMENT_BYTES,
+    suffixes=frozenset({".json", ".ndjson", ".jsonl", ".xml", ".csv", ".tsv", ".txt", ".yaml", ".yml"}),
+    command="oncofed import trials FILE",
+)
+LIMITS.update({"/trials/import": UPLOAD, "/api/trials/import": UPLOAD})
 
 
 def _named(report: ImportReport, folder: Path) -> ImportReport:
@@ -90,19 +57,13 @@ def _named(report: ImportReport, folder: Path) -> ImportReport:
 def run_upload(db: Database, uploads: list[UploadFile | str], partial: bool) -> ImportReport:
     with tempfile.TemporaryDirectory(prefix="oncofed-import-") as tmp:
         folder = Path(tmp)
-        return _named(import_trials(db, _save(uploads, folder), strict=not partial), folder)
+        return _named(
+            import_trials(db, save_uploads(uploads, folder, UPLOAD, MAX_FILES), strict=not partial), folder
+        )
 
 
-def _keep(actor: Actor, report: ImportReport) -> str:
-    token = secrets.token_urlsafe(16)
-    now = time.monotonic()
-    with _LOCK:
-        for key in [k for k, (at, _, _) in _KEPT.items() if now - at > KEPT_SECONDS]:
-            del _KEPT[key]
-        _KEPT[token] = (now, actor.user_id, report)
-        while len(_KEPT) > 32:
-            _KEPT.popitem(last=False)
-    return token
+def _keep(db: Database, actor: Actor, report: ImportReport) -> str:
+    return keep_report(db, actor, TRIALS, [rejection_item(r) for r in report.rejections])
 
 
 def _rejected_error(report: ImportReport) -> InputError:
@@ -140,24 +101,20 @@ def import_form(
         status_code=422 if report.total("rejected") else 200,
         actor=actor,
         result=result,
-        token=_keep(actor, report) if report.total("rejected") else "",
+        token=_keep(db, actor, report) if report.total("rejected") else "",
         partial=partial,
     )
 
 
 @router.get("/trials/import/{token}.csv", include_in_schema=False)
 def import_rejections_csv(
-    token: str, actor: Actor = Depends(importer), lang: str = Depends(get_lang)
+    token: str,
+    db: Database = Depends(get_db),
+    actor: Actor = Depends(importer),
+    lang: str = Depends(get_lang),
 ) -> Response:
-    with _LOCK:
-        kept = _KEPT.get(token)
-    if kept is None or kept[1] != actor.user_id or time.monotonic() - kept[0] > KEPT_SECONDS:
-        from fastapi import HTTPException
-
-        raise HTTPException(
-            404, translator(lang).gettext("This report is no longer kept: import the file again.")
-        )
-    return csv_response(rejection_rows(kept[2], lang), REJECTION_COLUMNS, "trial-import-rejections.csv")
+    rows, columns = report_rows(kept_report(db, actor, TRIALS, token), lang)
+    return csv_response(rows, columns, "trial-import-rejections.csv")
 
 
 @router.post("/api/trials/import", tags=["trials"])
@@ -173,7 +130,7 @@ def api_import(
 ) -> Any:
     """Import trial files. 200 with the counts; 422 when a record was rejected, with `code`, `params`,
     `detail` and `fix` in the request's language and every rejected record (`rejected_records`: file,
-    record, field, code, params, message, fix); `csv` is the rejections' CSV for an hour."""
+    record, field, code, params, message, fix); `csv` is the rejections' CSV (kept a week, for the importer)."""
     try:
         report = run_upload(db, files, partial)
     except OncofedError as exc:
@@ -185,4 +142,6 @@ def api_import(
     import json
 
     head = json.loads(bytes(error.body))
-    return JSONResponse(head | body | {"csv": f"/trials/import/{_keep(actor, report)}.csv"}, status_code=422)
+    return JSONResponse(
+        head | body | {"csv": f"/trials/import/{_keep(db, actor, report)}.csv"}, status_code=422
+    )
