@@ -233,6 +233,29 @@ FIRST_SCORES: dict[str, dict[str, Any]] = {
         "folds": {0: (1.0, 0.0), 1: (1.0, 0.0), 2: (0.75, 0.0)},
         "read_folds": (),
     },
+    "verdicts-blind10": {
+        "commit": "fd76eb8",  # first run after the set landed and its second reading, before any change (engine of a30495a)
+        "date": "2026-12-07 04:25 UTC",
+        # the shipped engine's decision policy: nobody excluded, 29 / 36 failures flagged (to check). The same
+        # engine strict: eligible kept 7 / 12 [33-83 %], failures named 11 / 36 [17-47 %], excluded 23 / 36,
+        # flagged 33 / 36, balanced 61.1 % [51-71 %]; bef02d6: 3 / 12, 7 / 36, 51.4 %
+        "eligible_kept": 12 / 12,
+        "failure_named": 0 / 36,
+        "failure_excluded": 0 / 36,
+        "balanced": 0.5,
+        # 95 % bootstrap intervals over trials (2,000 resamples, seed 15)
+        "ci": {
+            "eligible_kept": (1.0, 1.0),
+            "failure_named": (0.0, 0.0),
+            "failure_excluded": (0.0, 0.0),
+            "balanced": (0.5, 0.5),
+        },
+        # per fold: (eligible kept, failures named); no fold read: a held-out set of this session (2026-12-07
+        # 04:13-07:13 UTC) beside verdicts-blind9, written by an eleventh writer blind to the engine and second-read
+        # by another
+        "folds": {0: (1.0, 0.0), 1: (1.0, 0.0), 2: (1.0, 0.0)},
+        "read_folds": (),
+    },
 }
 DAY = date(2026, 12, 1)
 BASE_REV = "bef02d6"
