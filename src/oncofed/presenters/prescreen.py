@@ -6,7 +6,7 @@ from typing import Any
 
 from oncofed.presenters.i18n import N_, NN_, Translator
 from oncofed.services.prescreen.lists import Candidate, PrescreenList
-from oncofed.services.prescreen.odds import shipped_table
+from oncofed.services.prescreen import odds
 from oncofed.services.prescreen.paging import words_text
 from oncofed.services.prescreen.refresh import RefreshReport
 from oncofed.services.prescreen.screening import LOG_COLUMNS
@@ -88,7 +88,7 @@ def list_json(result: PrescreenList) -> dict[str, Any]:
         "refresh": refresh_json(result.refresh),
         "candidates": [candidate_json(c, i) for i, c in enumerate(result.candidates, start=1)],
         # what the "probably not" rows are ordered by (services/prescreen/odds.py)
-        "reading_order": shipped_table().source(),
+        "reading_order": odds.shipped_table().source(),
     }
 
 
