@@ -21,7 +21,8 @@ SITES = [Site("bordeaux", "B", "", BORDEAUX), Site("lyon", "L", "", LYON), Site(
 
 def test_own_centre_first_even_when_another_is_nearer() -> None:
     near_lyon = GeoPoint(45.70, 4.80)
-    assert choose(SITES, "paris", near_lyon, PARIS) == {"centre_id": "paris", "why": "own_centre", "km": None}
+    own = choose(SITES, "paris", near_lyon, PARIS)
+    assert (own["centre_id"], own["why"]) == ("paris", "own_centre") and own["km"] > 300  # from home
     nearest = choose(SITES, "nantes", near_lyon, None)
     assert nearest["centre_id"] == "lyon" and nearest["why"] == "nearest_home" and nearest["km"] == 7
     by_centre = choose(SITES, "tours", None, GeoPoint(47.39, 0.69))  # no home: from the patient's centre
@@ -34,8 +35,14 @@ def test_own_centre_first_even_when_another_is_nearer() -> None:
 
 
 def test_reasons_in_both_languages() -> None:
-    assert site_reason({"why": "own_centre"}, "en") == "the patient's own centre recruits for this trial"
-    assert site_reason({"why": "own_centre"}, "fr") == "le centre du patient recrute pour cet essai"
+    own = site_reason({"why": "own_centre", "km": None}, "en")
+    assert own == "the patient's own centre recruits for this trial; distance unknown"
+    assert (
+        site_reason({"why": "own_centre"}, "fr")
+        == "le centre du patient recrute pour cet essai\u202f; distance inconnue"
+    )
+    placed = site_reason({"why": "own_centre", "km": 12}, "fr")
+    assert placed == "le centre du patient recrute pour cet essai, à 12\u00a0km du domicile du patient"
     french = site_reason({"why": "nearest_home", "km": 1234}, "fr")
     assert french == "centre recruteur le plus proche du domicile du patient, 1\u202f234\u00a0km"
 
@@ -53,7 +60,8 @@ def test_service_proposes_own_centre_then_the_nearest(db: Database) -> None:
     a, b = build_network(db)
     clinician = Actor("dr-a", Role.CLINICIAN, frozenset({a}))
     first = patient_referral_options(db, clinician, "A-2", TRIAL_ID)
-    assert first["default"] == {"centre_id": a, "why": "own_centre", "km": None}
+    names = {s["centre_id"]: s["name"] for s in first["sites"]}
+    assert first["default"] == {"centre_id": a, "name": names[a], "why": "own_centre", "km": None}
     assert {s["centre_id"] for s in first["sites"]} == {a, b}
     _close_site(db, a)
     then = patient_referral_options(db, clinician, "A-2", TRIAL_ID)
@@ -70,7 +78,10 @@ def test_api_refers_to_the_proposed_site_and_says_why(sqlite_db: Database, clien
     client = client_as(sqlite_db, Actor("dr-a", Role.CLINICIAN, frozenset({a}), "care"))
     sites = client.get(f"/api/patients/A-2/referral-sites/{TRIAL_ID}", headers={"Accept-Language": "fr"})
     assert sites.status_code == 200, sites.text
-    assert sites.json()["default"]["reason"] == "le centre du patient recrute pour cet essai"
+    assert (
+        sites.json()["default"]["reason"]
+        == "le centre du patient recrute pour cet essai\u202f; distance inconnue"
+    )
     _close_site(sqlite_db, a)
     done = client.post("/api/patients/A-1/referrals", json={"trial_id": TRIAL_ID, "note": "closer"})
     assert done.status_code == 200, done.text
@@ -90,3 +101,21 @@ def test_the_form_proposes_the_site_and_says_why(sqlite_db: Database, client_as)
     html = client.get("/patients/A-2/matches").text
     assert f'<option value="{b}" selected>' in html
     assert "Centre recruteur le plus proche du centre du patient, " in html
+
+
+def test_match_line_and_referral_form_say_the_same_site(sqlite_db: Database, client_as) -> None:  # type: ignore[no-untyped-def]
+    """The patient's centre recruits but the trial's registry sites carry no coordinates and the patient
+    no home: the match line and the form both propose that centre and say the distance is unknown (the
+    line once said no recruiting centre was located while the form proposed the patient's own)."""
+    a, b = build_network(sqlite_db)
+    client = client_as(sqlite_db, Actor("dr-a", Role.CLINICIAN, frozenset({a}), "care"))
+    client.cookies.set("lang", "fr")
+    html = client.get("/patients/A-2/matches").text
+    assert "aucun centre recruteur localisé" not in html
+    assert html.count("Le centre du patient recrute pour cet essai\u202f; distance inconnue") == 2, html
+    data = client.get("/api/patients/A-2/matches", headers={"Accept-Language": "fr"}).json()
+    line = next(m["referral_site"] for m in data["matches"] if m["trial_id"] == TRIAL_ID)
+    assert line["centre_id"] == a and line["why"] == "own_centre" and line["km"] is None
+    assert line["reason"] == "le centre du patient recrute pour cet essai\u202f; distance inconnue"
+    form = client.get(f"/api/patients/A-2/referral-sites/{TRIAL_ID}").json()["default"]
+    assert form["centre_id"] == line["centre_id"] and form["why"] == line["why"]

@@ -5,15 +5,25 @@ from __future__ import annotations
 from typing import Any
 
 from oncofed.presenters.i18n import translator
-from oncofed.services.network.referral_site import FIRST, NEAREST_CENTRE, NEAREST_HOME, OWN_CENTRE
+from oncofed.services.network.referral_site import (
+    FIRST,
+    NEAREST_CENTRE,
+    NEAREST_HOME,
+    OWN_CENTRE,
+)
 
 
 def site_reason(default: dict[str, Any], lang: str) -> str:
     """ "your centre recruits" / "nearest recruiting centre to the patient's home, 12 km" / ..."""
     tr = translator(lang)
     why, km = default.get("why"), default.get("km")
-    if why == OWN_CENTRE:
-        return tr.gettext("the patient's own centre recruits for this trial")
+    if why == OWN_CENTRE and km is not None:
+        return tr.gettext(
+            "the patient's own centre recruits for this trial, %(km)s km from the patient's home",
+            km=tr.number(km),
+        )
+    if why == OWN_CENTRE:  # no home on record (or the centre is not placed): how far is not known
+        return tr.gettext("the patient's own centre recruits for this trial; distance unknown")
     if why == NEAREST_HOME:
         return tr.gettext("nearest recruiting centre to the patient's home, %(km)s km", km=tr.number(km))
     if why == NEAREST_CENTRE:

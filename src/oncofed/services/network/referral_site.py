@@ -1,10 +1,13 @@
 """Where to refer a patient for a trial: the trial's recruiting network sites and the one to propose.
 
 The patient's own centre first when it recruits for the trial (the patient stays with the team that
-knows them, and the referral puts them on that centre's pre-screening list); else the recruiting centre
-nearest to the patient's home (or, with no home on record, nearest to the patient's centre), with its
-distance; else the first by name. The form, the API and `oncofed patients refer` (without `--site`)
-propose the same site and say why (`why`: "own_centre", "nearest_home", "nearest_centre", "first")."""
+knows them, and the referral puts them on that centre's pre-screening list), with its distance from
+the patient's home when both are placed (else `km` is None: it recruits, the distance is unknown);
+else the recruiting centre nearest to the patient's home (or, with
+no home on record, nearest to the patient's centre), with its distance; else the first by name. This is
+the one answer to "where can this patient be referred": the match page's line for each trial, its
+referral form, the API and `oncofed patients refer` (without `--site`) propose the same site and say
+why (`why`: "own_centre", "nearest_home", "nearest_centre", "first")."""
 
 from __future__ import annotations
 
@@ -70,7 +73,8 @@ def choose(
         return {"centre_id": None, "why": None, "km": None}
     for s in sites:
         if s.centre_id == own_centre:
-            return {"centre_id": s.centre_id, "why": OWN_CENTRE, "km": None}
+            km = round(haversine_km(home, s.point)) if home is not None and s.point is not None else None
+            return {"centre_id": s.centre_id, "why": OWN_CENTRE, "km": km}
     origin, why = (home, NEAREST_HOME) if home is not None else (centre_point, NEAREST_CENTRE)
     placed = [(haversine_km(origin, s.point), s) for s in sites if origin is not None and s.point is not None]
     if placed:
@@ -82,14 +86,17 @@ def choose(
 def referral_options(
     session: Session, trial_ids: list[str], own_centre: str, home: GeoPoint | None
 ) -> dict[str, dict[str, Any]]:
-    """Per trial: `{"sites": [{"centre_id", "name", "contact"}], "default": {"centre_id", "why", "km"}}`."""
+    """Per trial: `{"sites": [{"centre_id", "name", "contact"}], "default": {"centre_id", "name", "why",
+    "km"}}` (the default's name is "" when the trial recruits at no network centre)."""
     centre = session.get(CentreRow, own_centre)
     centre_point = _point(centre.latitude, centre.longitude) if centre is not None else None
     out: dict[str, dict[str, Any]] = {}
     for tid, sites in recruiting_sites(session, trial_ids).items():
+        default = choose(sites, own_centre, home, centre_point)
+        name = next((s.name for s in sites if s.centre_id == default["centre_id"]), "")
         out[tid] = {
             "sites": [{"centre_id": s.centre_id, "name": s.name, "contact": s.contact} for s in sites],
-            "default": choose(sites, own_centre, home, centre_point),
+            "default": default | {"name": name},
         }
     return out
 

@@ -24,7 +24,9 @@ from oncofed.presenters.matching import (
     report_to_dict,
     trial_rows,
 )
+from oncofed.presenters.referrals import site_reason
 from oncofed.services.matching.match import match_stored_patient
+from oncofed.services.network.referral_site import referral_options
 from oncofed.store.db import Database
 from oncofed.web.csv_export import csv_response
 from oncofed.web.deps import get_actor, get_db
@@ -56,6 +58,16 @@ def _report(
         report = match_stored_patient(db, actor, patient_id, day=day, limit=limit, session=s, focus=focus)
         data = report_to_dict(report, lang)
     data["strict"] = strict
+    # where each trial could take this patient: the referral form's own answer (one source of truth,
+    # services/network/referral_site.py), with its reason in the reader's language
+    options = referral_options(
+        s, [m["trial_id"] for m in data["matches"]], report.patient.centre_id, report.patient.home
+    )
+    for m in data["matches"]:
+        default = options[m["trial_id"]]["default"]
+        m["referral_site"] = (
+            default | {"reason": site_reason(default, lang)} if default["centre_id"] else None
+        )
     if keep is not None:  # the page's referral forms: the patient's home (never in the JSON)
         keep["home"] = report.patient.home
     return data
