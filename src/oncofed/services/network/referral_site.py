@@ -73,8 +73,8 @@ def choose(
         return {"centre_id": None, "why": None, "km": None}
     for s in sites:
         if s.centre_id == own_centre:
-            km = round(haversine_km(home, s.point)) if home is not None and s.point is not None else None
-            return {"centre_id": s.centre_id, "why": OWN_CENTRE, "km": km}
+            away = round(haversine_km(home, s.point)) if home is not None and s.point is not None else None
+            return {"centre_id": s.centre_id, "why": OWN_CENTRE, "km": away}
     origin, why = (home, NEAREST_HOME) if home is not None else (centre_point, NEAREST_CENTRE)
     placed = [(haversine_km(origin, s.point), s) for s in sites if origin is not None and s.point is not None]
     if placed:
