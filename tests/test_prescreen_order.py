@@ -275,3 +275,34 @@ def test_held_kinds_survive_an_incremental_refresh(db: Database, table: odds.Tab
     rows = list_page(db, TRIAL_ID, a, nurse(a), ListQuery(tab="unlikely"), engine=KINDS_ENGINE)["candidates"]
     assert [r["patient_id"] for r in rows] == ORDER
     assert np.isclose(rows[2]["wrong_chance"], odds.wrong_chance(KINDS["A-5"], 1, TABLE), atol=1e-4)
+
+
+def test_the_network_view_is_unchanged_its_counts_are_the_lists_counts(
+    db: Database, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The network run (per-centre counts of eligible / possible / probably not / not eligible) reads no
+    ordering: same columns as before, and the same counts as the centres' lists, whatever the table."""
+    from datetime import date
+
+    from oncofed.domain import Actor, Role
+    from oncofed.services.prescreen.network import RESULT_SCHEMA, export_patients, network_trials, run_local
+
+    a, b = build_network(db)
+    assert RESULT_SCHEMA.names == ["trial_id", "patient_id", "centre_id", "eligibility", "score", "n_met",
+                                   "n_unknown", "n_not_met"]  # fmt: skip
+    manager = Actor("arc", Role.RESEARCH_STAFF, frozenset({a, b}))
+    path = tmp_path / "patients.parquet"
+    with trust.using(()):
+        export_patients(db, manager, path)
+        run = run_local(path, network_trials(db, [TRIAL_ID]), date.today())
+        for table in (TABLE, odds.table_from({})):
+            monkeypatch.setattr(odds, "shipped_table", lambda t=table: t)
+            for centre in (a, b):
+                refresh_prescreen(db, TRIAL_ID, centre, nurse(centre))
+                page = list_page(db, TRIAL_ID, centre, nurse(centre), ListQuery(tab="unlikely"))
+                row = next(r for r in run.counts() if r["centre_id"] == centre)
+                counts = page["counts"]
+                assert (row["eligible"], row["possible"], row["unlikely"], row["not_eligible"]) == (
+                    counts["eligible"], counts["possible"], counts["unlikely"], counts["blocked"]
+                )  # fmt: skip
+    assert sum(r["unlikely"] for r in run.counts()) > 0
