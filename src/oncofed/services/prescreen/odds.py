@@ -20,9 +20,9 @@ Per patient, `wrong_chance` = the product over held criteria of (1 - chance righ
 eligible after all only if every reading that held them back is wrong. Why the product and not the worst
 criterion alone: two independent lines against a patient are more evidence than one, and the worst alone
 would rank a patient held back by four doubtful lines beside one held back by one of them. Its limit: the
-readings of one record are not independent (one misread note can fail two lines), so for patients held
-back by several criteria the product is pessimistic; the order between them is right, their
-chance is not a calibrated probability (the page calls it an order, never a probability of eligibility).
+readings of one record are not independent (one misread note can fail two lines), so for patients held back
+by several criteria the product understates their chance; it is an order to work in, not a calibrated
+probability (the page never calls it a probability of eligibility).
 Ties keep the list's own order (score, unknowns, patient id).
 """
 
