@@ -16,7 +16,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from oncofed.domain.actor import Actor, Role
-from oncofed.errors import InputError, NotFound
+from oncofed.errors import N_, InputError, NotFound
 from oncofed.store.db import Database
 from oncofed.store.models import CentreRow
 from oncofed.store.models_trust import ApiTokenRow, SessionRow, UserRow
@@ -107,9 +107,11 @@ def parse_role(value: str) -> Role:
         role = None
     if role is None or role not in ACCOUNT_ROLES:
         raise InputError(
-            f"unknown role {value!r}",
+            N_("unknown role %(value)s"),
             field="role",
-            fix=f"use one of: {', '.join(r.value for r in ACCOUNT_ROLES)}",
+            fix=N_("use one of: %(roles)s"),
+            code="account.unknown_role",
+            params={"value": repr(value), "roles": [r.value for r in ACCOUNT_ROLES]},
         )
     return role
 
@@ -117,26 +119,40 @@ def parse_role(value: str) -> Role:
 def _check_scope(s: Session, role: Role, centre_ids: list[str]) -> None:
     if role in CENTRE_ROLES and not centre_ids:
         raise InputError(
-            f"a {role.value} account needs its centre", field="centre", fix="add --centre CENTRE_ID"
+            N_("a %(role)s account needs its centre"),
+            field="centre",
+            fix=N_("add --centre CENTRE_ID"),
+            code="account.centre_needed",
+            params={"role": role.value},
         )
     if role not in CENTRE_ROLES | OPTIONAL_CENTRE_ROLES and centre_ids:
         raise InputError(
-            f"a {role.value} account sees network aggregates only and takes no centre",
+            N_("a %(role)s account sees network aggregates only and takes no centre"),
             field="centre",
-            fix="drop --centre",
+            fix=N_("drop --centre"),
+            code="account.no_centre",
+            params={"role": role.value},
         )
     known = set(s.scalars(select(CentreRow.id).where(CentreRow.id.in_(centre_ids))))
     for cid in centre_ids:
         if cid not in known:
-            raise InputError(f"no centre {cid!r}", field="centre", fix="list centres with `oncofed centres`")
+            raise InputError(
+                N_("no centre %(centre)s"),
+                field="centre",
+                fix=N_("list centres with `oncofed centres`"),
+                code="account.unknown_centre",
+                params={"centre": repr(cid)},
+            )
 
 
 def hash_password(password: str) -> str:
     if len(password) < MIN_PASSWORD:
         raise InputError(
-            f"password too short ({len(password)} characters)",
+            N_("password too short (%(length)s characters)"),
             field="password",
-            fix=f"use at least {MIN_PASSWORD} characters",
+            fix=N_("use at least %(minimum)s characters"),
+            code="account.password_short",
+            params={"length": len(password), "minimum": MIN_PASSWORD},
         )
     return _hasher.hash(password)
 
@@ -157,7 +173,11 @@ def add_user(
     username = canonical_username(username)
     if not username or len(username) > 100 or any(ch.isspace() for ch in username):
         raise InputError(
-            f"invalid username {username!r}", field="username", fix="one word, at most 100 characters"
+            N_("invalid username %(username)s"),
+            field="username",
+            fix=N_("one word, at most 100 characters"),
+            code="account.bad_username",
+            params={"username": repr(username)},
         )
     role = parse_role(role) if isinstance(role, str) else role
     centres = list(dict.fromkeys(centre_ids or []))
@@ -166,7 +186,13 @@ def add_user(
         if existing is not None:
             if exist_ok:
                 return _user(existing)
-            raise InputError(f"user {username!r} already exists", field="username", fix="choose another name")
+            raise InputError(
+                N_("user %(username)s already exists"),
+                field="username",
+                fix=N_("choose another name"),
+                code="account.exists",
+                params={"username": repr(username)},
+            )
         _check_scope(s, role, centres)
         row = UserRow(
             id=uuid.uuid4().hex,
@@ -197,7 +223,12 @@ def get_user(db: Database, username: str) -> User:
     with db.session() as s:
         row = _by_name(s, username)
         if row is None:
-            raise NotFound(f"no user {username!r}", fix="list accounts with `oncofed users list`")
+            raise NotFound(
+                N_("no user %(username)s"),
+                fix=N_("list accounts with `oncofed users list`"),
+                code="account.unknown_user",
+                params={"username": repr(username)},
+            )
         return _user(row)
 
 
@@ -206,7 +237,12 @@ def set_disabled(db: Database, username: str, disabled: bool = True) -> User:
     with db.session() as s:
         row = _by_name(s, username)
         if row is None:
-            raise NotFound(f"no user {username!r}", fix="list accounts with `oncofed users list`")
+            raise NotFound(
+                N_("no user %(username)s"),
+                fix=N_("list accounts with `oncofed users list`"),
+                code="account.unknown_user",
+                params={"username": repr(username)},
+            )
         row.disabled = disabled
         if disabled:
             s.execute(delete(SessionRow).where(SessionRow.user_id == row.id))
@@ -275,9 +311,19 @@ def issue_token(db: Database, username: str, name: str = "", days: int | None = 
     with db.session() as s:
         row = _by_name(s, username)
         if row is None:
-            raise NotFound(f"no user {username!r}", fix="list accounts with `oncofed users list`")
+            raise NotFound(
+                N_("no user %(username)s"),
+                fix=N_("list accounts with `oncofed users list`"),
+                code="account.unknown_user",
+                params={"username": repr(username)},
+            )
         if row.disabled:
-            raise InputError(f"user {username!r} is disabled", fix="re-enable it with `oncofed users enable`")
+            raise InputError(
+                N_("user %(username)s is disabled"),
+                fix=N_("re-enable it with `oncofed users enable`"),
+                code="account.disabled",
+                params={"username": repr(username)},
+            )
         s.add(
             ApiTokenRow(
                 token_hash=_sha256(raw),

@@ -32,7 +32,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from oncofed.domain import Actor, Criterion
-from oncofed.errors import NotFound, OncofedError
+from oncofed.errors import N_, NotFound, OncofedError
 from oncofed.services.feasibility.disclosure import Policy
 from oncofed.store import audit, locks
 from oncofed.store.db import Database
@@ -290,10 +290,15 @@ def lift_lockout(db: Database, actor: Actor, user_id: str) -> int:
     with db.session() as s:
         if not _known_user(s, user_id):
             raise NotFound(
-                f"no user {user_id!r}: no account of that name, and nobody of that name asked a feasibility "
-                "question",
-                fix="check the name: `oncofed users list`, or the user column of `oncofed audit list "
-                "--action feasibility` (command-line users are cli:NAME)",
+                N_(
+                    "no user %(user)s: no account of that name, and nobody of that name asked a feasibility question"
+                ),
+                fix=N_(
+                    "check the name: `oncofed users list`, or the user column of `oncofed audit list "
+                    "--action feasibility` (command-line users are cli:NAME)"
+                ),
+                code="feasibility.unknown_user",
+                params={"user": repr(user_id)},
             )
         rows = list(
             s.scalars(

@@ -23,7 +23,7 @@ from typing import Any
 
 from oncofed.criteria.feasibility_spec import criteria_fingerprint, describe
 from oncofed.domain import Actor, Criterion, PatientProfile, Role, TrialVerdict
-from oncofed.errors import OncofedError
+from oncofed.errors import N_, OncofedError
 from oncofed.services.feasibility import budget, disclosure
 from oncofed.services.feasibility.budget import BudgetExceeded, LockedOut  # noqa: F401  (re-exported)
 from oncofed.store import audit
@@ -284,7 +284,11 @@ def run_feasibility(
     budget admitted it (`BudgetExceeded` / `LockedOut` otherwise). Internal jobs of the platform do not
     spend budget; people at the command line do, under their OS user."""
     if actor.role not in FEASIBILITY_ROLES:
-        raise OncofedError(f"feasibility counts are for trial managers, not the {actor.role.value} role")
+        raise OncofedError(
+            N_("feasibility counts are for trial managers, not the %(role)s role"),
+            code="feasibility.role",
+            params={"role": actor.role.value},
+        )
     policy = policy or disclosure.policy()
     detail = question.audit_detail
     charge: budget.Charge | None = None

@@ -30,7 +30,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from oncofed.errors import ConfigError
+from oncofed.errors import N_, ConfigError
 
 THRESHOLD = 10  # noised counts up to this are shown as "10 or fewer"
 ROUNDING = 5  # noised counts above the band are rounded to a multiple of this
@@ -78,9 +78,19 @@ def _env_number(name: str, default: float, low: float, high: float) -> float:
     try:
         value = float(raw)
     except ValueError:
-        raise ConfigError(f"{name}={raw!r} is not a number", fix=f"e.g. {name}={default:g}") from None
+        raise ConfigError(
+            N_("%(name)s=%(value)s is not a number"),
+            fix=N_("e.g. %(name)s=%(default)s"),
+            code="config.not_a_number",
+            params={"name": name, "value": repr(raw), "default": f"{default:g}"},
+        ) from None
     if not low <= value <= high:
-        raise ConfigError(f"{name}={raw} is out of range", fix=f"use a value between {low:g} and {high:g}")
+        raise ConfigError(
+            N_("%(name)s=%(value)s is out of range"),
+            fix=N_("use a value between %(low)s and %(high)s"),
+            code="config.out_of_range",
+            params={"name": name, "value": raw, "low": f"{low:g}", "high": f"{high:g}"},
+        )
     return value
 
 

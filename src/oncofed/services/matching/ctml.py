@@ -22,7 +22,7 @@ from sqlalchemy import select
 
 from oncofed.criteria.oncotree import ctml_subtrees
 from oncofed.domain import Actor
-from oncofed.errors import InputError
+from oncofed.errors import N_, InputError
 from oncofed.ingest.ctml_files import load_oncotree_mapping, load_patients, load_trials
 from oncofed.matching.ctml import CtmlMatch, CtmlMatcher, extract_match_clauses, index_patients, trial_is_open
 from oncofed.matching.ctml.profiles import diagnosis_name, profile_records
@@ -72,11 +72,12 @@ def match_files(
         trials = stored_ctml_trials(db)
         if not trials:
             raise InputError(
-                "no CTML trial in the registry",
-                fix="import CTML files with `oncofed import trials PATH`, or pass --trials FILE|DIR",
+                N_("no CTML trial in the registry"),
+                fix=N_("import CTML files with `oncofed import trials PATH`, or pass --trials FILE|DIR"),
+                code="ctml.none_in_registry",
             )
     else:
-        raise InputError("no trials given", fix="pass --trials FILE|DIR")
+        raise InputError(N_("no trials given"), fix=N_("pass --trials FILE|DIR"), code="ctml.no_trials")
     clinical = load_patients(clinical_path)
     genomic = load_patients(genomic_path) if genomic_path else []
     matcher = CtmlMatcher(

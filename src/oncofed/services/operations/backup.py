@@ -32,7 +32,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL, make_url
 
 from oncofed import __version__
-from oncofed.errors import ConfigError, InputError, StoreError
+from oncofed.errors import N_, ConfigError, InputError, StoreError
 from oncofed.services.operations.digests import TableDigest, differences, table_digests
 from oncofed.services.operations.status import record_backup
 from oncofed.store.audit import HEAD_KEY, verify_chain
@@ -83,7 +83,11 @@ def file_sha256(path: Path) -> str:
 def _sqlite_file(db: Database) -> Path:
     database = make_url(db.url).database or ""
     if not database or database == ":memory:":
-        raise ConfigError("an in-memory SQLite database cannot be backed up", fix="use a database file")
+        raise ConfigError(
+            N_("an in-memory SQLite database cannot be backed up"),
+            fix=N_("use a database file"),
+            code="backup.in_memory",
+        )
     return Path(database)
 
 
@@ -102,9 +106,13 @@ def _tool(name: str) -> str:
     found = shutil.which(name)
     if found is None:
         raise ConfigError(
-            f"{name} is not installed",
-            fix="install Debian's postgresql-client package (apt-get install postgresql-client), "
-            "the same major version as the server or newer",
+            N_("%(program)s is not installed"),
+            fix=N_(
+                "install Debian's postgresql-client package (apt-get install postgresql-client), "
+                "the same major version as the server or newer"
+            ),
+            code="backup.no_client",
+            params={"program": name},
         )
     return found
 
@@ -114,7 +122,10 @@ def _run(cmd: list[str], env: dict[str, str], what: str) -> None:
     if done.returncode != 0:
         detail = (done.stderr or done.stdout).strip().splitlines()
         raise StoreError(
-            f"{what} failed: {' / '.join(detail[-3:]) or done.returncode}", fix="see the message"
+            N_("%(what)s failed: %(detail)s"),
+            fix=N_("see the message"),
+            code="backup.command_failed",
+            params={"what": what, "detail": " / ".join(detail[-3:]) or str(done.returncode)},
         )
 
 
@@ -132,16 +143,26 @@ def backup(db: Database, path: Path, *, overwrite: bool = False) -> Manifest:
     path = Path(path)
     if path.exists() and not overwrite:
         raise InputError(
-            "the backup file already exists", file=str(path), fix="choose a new name or pass --force"
+            N_("the backup file already exists"),
+            file=str(path),
+            fix=N_("choose a new name or pass --force"),
+            code="backup.exists",
         )
     if not path.parent.exists():
-        raise InputError("the folder does not exist", file=str(path.parent), fix="create it first")
+        raise InputError(
+            N_("the folder does not exist"),
+            file=str(path.parent),
+            fix=N_("create it first"),
+            code="backup.no_folder",
+        )
     if db.backend == "sqlite":
         tables, head, revisions = _backup_sqlite(db, path)
     elif db.backend == "postgresql":
         tables, head, revisions = _backup_postgres(db, path)
     else:  # pragma: no cover - make_engine refuses other backends
-        raise ConfigError(f"no backup for {db.backend}")
+        raise ConfigError(
+            N_("no backup for %(backend)s"), code="backup.unsupported", params={"backend": db.backend}
+        )
     manifest = Manifest(
         format=FORMATS[db.backend],
         backend=db.backend,
@@ -222,20 +243,28 @@ def read_manifest(path: Path) -> Manifest:
     mpath = manifest_path(path)
     if not path.exists():
         raise InputError(
-            "backup file not found", file=str(path), fix="give the path used with `oncofed backup`"
+            N_("backup file not found"),
+            file=str(path),
+            fix=N_("give the path used with `oncofed backup`"),
+            code="backup.not_found",
         )
     if not mpath.exists():
         raise InputError(
-            "the manifest is missing beside the backup",
+            N_("the manifest is missing beside the backup"),
             file=str(mpath),
-            fix="copy the .manifest.json written with the backup next to it (it holds the checksum)",
+            fix=N_("copy the .manifest.json written with the backup next to it (it holds the checksum)"),
+            code="backup.no_manifest",
         )
     try:
         data = json.loads(mpath.read_text(encoding="utf-8"))
         return Manifest(**data)
     except (ValueError, TypeError) as exc:
         raise InputError(
-            f"unreadable manifest ({exc})", file=str(mpath), fix="restore the manifest from the same backup"
+            N_("unreadable manifest (%(detail)s)"),
+            file=str(mpath),
+            fix=N_("restore the manifest from the same backup"),
+            code="backup.manifest_unreadable",
+            params={"detail": str(exc)},
         ) from exc
 
 
@@ -250,16 +279,22 @@ def restore(db: Database, path: Path, *, progress: Callable[[str], None] | None 
     actual = file_sha256(path)
     if actual != manifest.sha256:
         raise InputError(
-            f"checksum mismatch: the file's SHA-256 is {actual[:16]}..., the manifest says {manifest.sha256[:16]}...",
+            N_("checksum mismatch: the file's SHA-256 is %(actual)s..., the manifest says %(expected)s..."),
             file=str(path),
-            fix="the file is damaged or not the one this manifest describes: use another copy; nothing was changed",
+            fix=N_(
+                "the file is damaged or not the one this manifest describes: use another copy; nothing was changed"
+            ),
+            code="backup.checksum",
+            params={"actual": actual[:16], "expected": manifest.sha256[:16]},
         )
     if manifest.backend != db.backend:
         raise InputError(
-            f"this is a {manifest.backend} backup and DATABASE_URL is {db.backend}",
+            N_("this is a %(backup)s backup and DATABASE_URL is %(database)s"),
             file=str(path),
             field="backend",
-            fix=f"restore into a {manifest.backend} database",
+            fix=N_("restore into a %(backup)s database"),
+            code="backup.backend",
+            params={"backup": manifest.backend, "database": db.backend},
         )
     say("restoring")
     db.dispose()
@@ -287,15 +322,27 @@ def restore(db: Database, path: Path, *, progress: Callable[[str], None] | None 
     found = table_digests(db.engine)
     problems = differences(manifest.digests(), found)
     if problems:
-        raise StoreError("the restored database differs from the backup: " + "; ".join(problems[:10]))
+        raise StoreError(
+            N_("the restored database differs from the backup: %(problems)s"),
+            code="backup.restore_differs",
+            params={"problems": "; ".join(problems[:10])},
+        )
     say("verifying the audit chain")
     chain = verify_chain(db.engine)
     if not chain.ok:
-        raise StoreError("the restored audit chain does not verify: " + "; ".join(chain.problems[:5]))
+        raise StoreError(
+            N_("the restored audit chain does not verify: %(problems)s"),
+            code="backup.restore_chain",
+            params={"problems": "; ".join(chain.problems[:5])},
+        )
     with db.engine.connect() as conn:
         head = _audit_head(conn)
     if head != manifest.audit_head:
-        raise StoreError(f"the restored audit head {head} is not the backup's {manifest.audit_head}")
+        raise StoreError(
+            N_("the restored audit head %(head)s is not the backup's %(expected)s"),
+            code="backup.restore_head",
+            params={"head": head, "expected": manifest.audit_head},
+        )
     return RestoreReport(
         manifest,
         tables=len(found),

@@ -14,9 +14,9 @@ import shutil
 import sys
 from typing import Any
 
-from oncofed.errors import ConfigError
+from oncofed.errors import N_, ConfigError
 
-INSTALL_FIX = "install the extra: pip install 'oncofed[spark]' (pyspark, pandas; needs Java 17)"
+INSTALL_FIX = N_("install the extra: pip install 'oncofed[spark]' (pyspark, pandas; needs Java 17)")
 
 
 def spark_available() -> bool:
@@ -31,7 +31,7 @@ def spark_session(master: str | None = None, app_name: str = "oncofed", **conf: 
     """A SparkSession (an existing one is reused). Local mode binds to the loopback address only and
     runs the Python workers with this interpreter, so they import the same oncofed."""
     if not spark_available():
-        raise ConfigError("pyspark or a Java runtime is missing", fix=INSTALL_FIX)
+        raise ConfigError(N_("pyspark or a Java runtime is missing"), fix=INSTALL_FIX, code="spark.missing")
     from pyspark.sql import SparkSession
 
     master = master or os.environ.get("ONCOFED_SPARK_MASTER") or "local[2]"

@@ -18,7 +18,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from oncofed.domain import Actor, Centre, PatientProfile
-from oncofed.errors import InputError
+from oncofed.errors import N_, InputError
 from oncofed.ingest.patients.common import Collector, Issue, ParsedRecord, patient_id
 from oncofed.ingest.patients.files import DEFAULT_MAX_MB, expand_paths, read_records, usable
 from oncofed.services.network.centres import stored_centres
@@ -80,7 +80,11 @@ class CentreResolver:
             self.default = self.names.get(default.strip().lower())
             if self.default is None:
                 raise InputError(
-                    f"unknown centre {default!r}", field="--centre", fix="list centres with `oncofed centres`"
+                    N_("unknown centre %(centre)s"),
+                    field="--centre",
+                    fix=N_("list centres with `oncofed centres`"),
+                    code="centre.unknown",
+                    params={"centre": repr(default)},
                 )
 
     def __call__(self, hint: str) -> str | None:

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from oncofed.domain import Actor
 from oncofed.domain.actor import Role
-from oncofed.errors import InputError, NotFound, OncofedError
+from oncofed.errors import N_, InputError, NotFound, OncofedError
 from oncofed.resources import load_yaml
 from oncofed.services.quality.indicators import QualityRun
 from oncofed.store.db import Database
@@ -117,7 +117,12 @@ class Assessment:
 def _check_centre(db: Database, centre_id: str) -> None:
     with db.session() as s:
         if s.get(CentreRow, centre_id) is None:
-            raise NotFound(f"no centre {centre_id!r}", fix="see /api/centres for the list")
+            raise NotFound(
+                N_("no centre %(centre)s"),
+                fix=N_("see /api/centres for the list"),
+                code="centre.unknown_id",
+                params={"centre": repr(centre_id)},
+            )
 
 
 def assessments(db: Database, centre_id: str) -> list[Assessment]:
@@ -168,24 +173,51 @@ def save_assessment(
         )
     ids = [p["id"] for p in epihc()["principles"]]
     if principle_id not in ids:
-        raise InputError(f"unknown principle {principle_id!r}", field="principle_id", fix=f"use one of {ids}")
+        raise InputError(
+            N_("unknown principle %(principle)s"),
+            field="principle_id",
+            fix=N_("use one of %(ids)s"),
+            code="charter.unknown_principle",
+            params={"principle": repr(principle_id), "ids": ids},
+        )
     try:
         value = int(score)
     except (TypeError, ValueError):
-        raise InputError(f"score {score!r} is not a number", field="score", fix="give 1, 2, 3 or 4") from None
+        raise InputError(
+            N_("score %(score)s is not a number"),
+            field="score",
+            fix=N_("give 1, 2, 3 or 4"),
+            code="charter.score_not_number",
+            params={"score": repr(score)},
+        ) from None
     if not 1 <= value <= 4:
-        raise InputError(f"score {value} is out of range", field="score", fix="give 1, 2, 3 or 4")
+        raise InputError(
+            N_("score %(score)s is out of range"),
+            field="score",
+            fix=N_("give 1, 2, 3 or 4"),
+            code="charter.score_range",
+            params={"score": value},
+        )
     when: date | None = None
     if isinstance(review_date, date):
         when = review_date
     elif review_date is not None and not isinstance(review_date, str):
-        raise InputError("review date must be text", field="review_date", fix="use YYYY-MM-DD")
+        raise InputError(
+            N_("review date must be text"),
+            field="review_date",
+            fix=N_("use YYYY-MM-DD"),
+            code="charter.date_not_text",
+        )
     elif review_date:
         try:
             when = date.fromisoformat(review_date)
         except ValueError:
             raise InputError(
-                f"review date {review_date!r} is not a date", field="review_date", fix="use YYYY-MM-DD"
+                N_("review date %(value)s is not a date"),
+                field="review_date",
+                fix=N_("use YYYY-MM-DD"),
+                code="charter.date",
+                params={"value": repr(review_date)},
             ) from None
     with db.session() as s:
         row = s.scalars(

@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
-from gettext import ngettext
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +15,7 @@ import duckdb
 import pyarrow as pa
 from sqlalchemy import delete, func, insert, select
 
-from oncofed.errors import InputError
+from oncofed.errors import N_, NN_, InputError
 from oncofed.quality import engine
 from oncofed.quality.analysis import MIN_PUBLISHED, IndicatorResult, analyse
 from oncofed.quality.boards import load_board_indicators, prepare_board_units
@@ -70,19 +69,32 @@ class QualityRun:
         for r in self.results:
             if r.indicator.id == indicator_id:
                 return r
-        raise NotFound(f"no indicator {indicator_id!r}", fix="see /api/quality/indicators for the list")
+        raise NotFound(
+            N_("no indicator %(indicator)s"),
+            fix=N_("see /api/quality/indicators for the list"),
+            code="quality.unknown_indicator",
+            params={"indicator": repr(indicator_id)},
+        )
 
 
 def _read_file_sql(path: Path) -> str:
     if not path.exists():
-        raise InputError("file not found", file=str(path), fix="check the path")
+        raise InputError(
+            N_("file not found"), file=str(path), fix=N_("check the path"), code="file.not_found"
+        )
     literal = str(path).replace("'", "''")
     suffix = path.suffix.lower()
     if suffix == ".parquet":
         return f"SELECT * FROM read_parquet('{literal}')"
     if suffix in (".csv", ".txt"):
         return f"SELECT * FROM read_csv('{literal}', all_varchar = true, header = true)"
-    raise InputError(f"unsupported file type {suffix!r}", file=str(path), fix="give a .csv or .parquet file")
+    raise InputError(
+        N_("unsupported file type %(suffix)s"),
+        file=str(path),
+        fix=N_("give a .csv or .parquet file"),
+        code="quality.file_type",
+        params={"suffix": repr(suffix)},
+    )
 
 
 @contextmanager
@@ -96,15 +108,21 @@ def _readable(source: str) -> Iterator[None]:
         text = str(exc)
         first = text.strip().splitlines()[0][:300] if text.strip() else type(exc).__name__
         if "unicode" in text.lower() or "utf-8" in text.lower() or "utf8" in text.lower():
-            problem, fix = "the file is not UTF-8 text", "save it as a UTF-8 encoded CSV (or Parquet)"
-        else:
-            problem = f"the file cannot be read as a table ({first})"
-            fix = (
-                "give a comma-separated file with the header "
-                f"{','.join(COLUMNS)}, the same number of fields on every line and quotes closed, "
-                "or a valid Parquet file"
+            problem, fix = (
+                N_("the file is not UTF-8 text; nothing was imported"),
+                N_("save it as a UTF-8 encoded CSV (or Parquet)"),
             )
-        raise InputError(f"{problem}; nothing was imported", file=source, fix=fix) from exc
+            code = "quality.not_utf8"
+        else:
+            problem = N_("the file cannot be read as a table (%(detail)s); nothing was imported")
+            fix = N_(
+                "give a comma-separated file with the header %(expected)s, the same number of fields on "
+                "every line and quotes closed, or a valid Parquet file"
+            )
+            code = "quality.unreadable_table"
+        raise InputError(
+            problem, file=source, fix=fix, code=code, params={"detail": first, "expected": ",".join(COLUMNS)}
+        ) from exc
 
 
 def _check_columns(con: Any, relation_sql: str, source: str) -> None:
@@ -112,11 +130,12 @@ def _check_columns(con: Any, relation_sql: str, source: str) -> None:
     missing = [c for c in COLUMNS if c not in names]
     if missing:
         raise InputError(
-            ngettext("missing column %(columns)s", "missing columns %(columns)s", len(missing))
-            % {"columns": ", ".join(missing)},
+            NN_("missing column %(columns)s", "missing columns %(columns)s"),
             file=source,
             field=missing[0],
-            fix=f"the header must hold {', '.join(COLUMNS)} (detail and value may be empty)",
+            fix=N_("the header must hold %(expected)s (detail and value may be empty)"),
+            code="quality.missing_columns",
+            params={"num": len(missing), "columns": list(missing), "expected": list(COLUMNS)},
         )
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from oncofed.domain import Actor, PatientProfile
-from oncofed.errors import InputError
+from oncofed.errors import N_, InputError
 from oncofed.store.db import Database
 from oncofed.store.repositories import PatientRepository
 
@@ -38,7 +38,11 @@ def import_roster(db: Database, path: Path) -> RosterReport:
         table = pq.read_table(path, columns=["patient_id", "centre_id"])
     except (OSError, KeyError, ValueError) as exc:
         raise InputError(
-            f"not a patients file ({exc})", file=str(path), fix="a Parquet file with patient_id and centre_id"
+            N_("not a patients file (%(detail)s)"),
+            file=str(path),
+            fix=N_("a Parquet file with patient_id and centre_id"),
+            code="quality.roster_unreadable",
+            params={"detail": str(exc)},
         ) from None
     rows = table.to_pylist()
     from oncofed.services.network.centres import stored_centres
@@ -47,12 +51,15 @@ def import_roster(db: Database, path: Path) -> RosterReport:
     with db.session() as s:
         for i, r in enumerate(rows, start=1):
             if not r["patient_id"]:
-                raise InputError("empty patient id", file=str(path), record=f"row {i}", field="patient_id",
-                                 fix="give every patient an id")  # fmt: skip
+                raise InputError(
+                    N_("empty patient id"), file=str(path), record=f"row {i}", field="patient_id",
+                    fix=N_("give every patient an id"), code="quality.roster_no_id",
+                )  # fmt: skip
             if r["centre_id"] not in centres:
                 raise InputError(
-                    f"centre {r['centre_id']!r} is not in the store", file=str(path), record=f"row {i}",
-                    field="centre_id", fix="generate with the network's centres (`quality generate` without --centres)",
+                    N_("centre %(centre)s is not in the store"), file=str(path), record=f"row {i}", field="centre_id",
+                    fix=N_("generate with the network's centres (`quality generate` without --centres)"),
+                    code="quality.roster_centre", params={"centre": repr(r["centre_id"])},
                 )  # fmt: skip
         repo = PatientRepository(s, Actor.system("quality roster import"))
         present = repo.existing_ids(r["patient_id"] for r in rows)

@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import tempfile
 from datetime import date
-from gettext import ngettext
 from pathlib import Path
 from typing import Any
 
 import pyarrow.parquet as pq
 
-from oncofed.errors import InputError
+from oncofed.errors import N_, NN_, InputError
 from oncofed.quality.analysis import MIN_PUBLISHED, analyse
 from oncofed.quality.engine import shift_month
 from oncofed.quality.events import COLUMNS, EVENT_TYPES
@@ -53,16 +52,19 @@ def register_events(spark: Any, path: Path | str) -> int:
     if (
         "://" not in str(path) and not Path(path).exists()
     ):  # a cluster URI (hdfs://, s3a://) is Spark's to find
-        raise InputError("file not found", file=str(path), fix="check the path")
+        raise InputError(
+            N_("file not found"), file=str(path), fix=N_("check the path"), code="file.not_found"
+        )
     df = spark.read.parquet(str(path))
     missing = [c for c in COLUMNS if c not in df.columns]
     if missing:
         raise InputError(
-            ngettext("missing column %(columns)s", "missing columns %(columns)s", len(missing))
-            % {"columns": ", ".join(missing)},
+            NN_("missing column %(columns)s", "missing columns %(columns)s"),
             file=str(path),
             field=missing[0],
-            fix=f"the file must hold {', '.join(COLUMNS)}",
+            fix=N_("the file must hold %(expected)s"),
+            code="quality.missing_columns",
+            params={"num": len(missing), "columns": list(missing), "expected": list(COLUMNS)},
         )
     df.select(*COLUMNS).createOrReplaceTempView("clean_events")
     types = ", ".join(f"'{t}'" for t in EVENT_TYPES)
@@ -72,10 +74,17 @@ def register_events(spark: Any, path: Path | str) -> int:
     ).collect()[0]
     if bad:
         raise InputError(
-            f"{bad} of {total} rows lack a patient, centre or date, or have an unknown event type",
+            NN_(
+                "%(num)s row of %(total)s lacks a patient, centre or date, or has an unknown event type",
+                "%(num)s rows of %(total)s lack a patient, centre or date, or have an unknown event type",
+            ),
             file=str(path),
-            fix="import the file with `oncofed quality import` (every bad row reported), then compute "
-            "over the store, or use the DuckDB engine, which checks each row",
+            fix=N_(
+                "import the file with `oncofed quality import` (every bad row reported), then compute "
+                "over the store, or use the DuckDB engine, which checks each row"
+            ),
+            code="quality.spark_bad_rows",
+            params={"num": bad, "total": total},
         )
     return int(total)
 

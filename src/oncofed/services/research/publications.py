@@ -12,7 +12,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
-from gettext import ngettext
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from oncofed.domain import Actor, Role
-from oncofed.errors import InputError, NotFound
+from oncofed.errors import N_, NN_, InputError, NotFound
 from oncofed.ingest.publications.detect import reader_for
 from oncofed.research.affiliations import (
     MATCHED,
@@ -114,20 +113,30 @@ def review_affiliation(
     later imports; the papers citing it are re-attributed at once."""
     if actor.role not in REVIEW_ROLES:
         raise InputError(
-            f"the {actor.role.value} role cannot review affiliations", fix="ask a trial or quality manager"
+            N_("the %(role)s role cannot review affiliations"),
+            fix=N_("ask a trial or quality manager"),
+            code="research.review_role",
+            params={"role": actor.role.value},
         )
     known = {c.id for c in list_centres(db)}
     bad = [c for c in centre_ids if c not in known]
     if bad:
         raise InputError(
-            ngettext("unknown centre %(ids)s", "unknown centres %(ids)s", len(bad)) % {"ids": ", ".join(bad)},
+            NN_("unknown centre %(ids)s", "unknown centres %(ids)s"),
             field="centre_ids",
-            fix="use ids from /api/centres",
+            fix=N_("use ids from /api/centres"),
+            code="research.unknown_centres",
+            params={"num": len(bad), "ids": list(bad)},
         )
     with db.session() as s:
         row = s.get(AffiliationRow, affiliation_id)
         if row is None:
-            raise NotFound(f"no affiliation {affiliation_id}", fix="see /research/affiliations")
+            raise NotFound(
+                N_("no affiliation %(affiliation)s"),
+                fix=N_("see /research/affiliations"),
+                code="research.unknown_affiliation",
+                params={"affiliation": affiliation_id},
+            )
         row.status = MATCHED if centre_ids else "external"
         row.centre_ids = sorted(set(centre_ids))
         row.reviewed_by, row.reviewed_at = actor.user_id, utcnow()

@@ -14,11 +14,11 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
-from gettext import ngettext
 from typing import Any
 
 from sqlalchemy import select
 
+from oncofed.errors import N_, NN_
 from oncofed.store.db import Database
 from oncofed.store.models_prescreen import PrescreenResultRow, PrescreenRunRow, ScreeningCandidateRow
 
@@ -123,10 +123,11 @@ def screen_failures(
         from oncofed.errors import InputError
 
         raise InputError(
-            ngettext("unknown source %(names)s", "unknown sources %(names)s", len(unknown))
-            % {"names": ", ".join(unknown)},
+            NN_("unknown source %(names)s", "unknown sources %(names)s"),
             field="source",
-            fix=f"use: {', '.join(SOURCES)}",
+            fix=N_("use: %(sources)s"),
+            code="research.unknown_source",
+            params={"num": len(unknown), "names": list(unknown), "sources": list(SOURCES)},
         )
     rows: list[ScreenFailure] = []
     for name in chosen:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from gettext import ngettext
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +13,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from oncofed.domain import Actor, Role
-from oncofed.errors import InputError, NotFound
+from oncofed.errors import N_, NN_, InputError, NotFound
 from oncofed.ingest import tabular
 from oncofed.ingest.publications import milestones as milestone_csv
 from oncofed.ingest.trials.sites import SiteMapper, normalise
@@ -34,8 +33,10 @@ def utcnow() -> datetime:
 def check_sponsor_role(actor: Actor) -> None:
     if actor.role not in SPONSOR_ROLES:
         raise InputError(
-            f"the {actor.role.value} role cannot change the sponsor's portfolio",
-            fix="ask a trial manager of the network",
+            N_("the %(role)s role cannot change the sponsor's portfolio"),
+            fix=N_("ask a trial manager of the network"),
+            code="research.portfolio_role",
+            params={"role": actor.role.value},
         )
 
 
@@ -58,7 +59,10 @@ def set_sponsored(
     with db.session() as s:
         if s.get(TrialRow, trial_id) is None:
             raise NotFound(
-                f"no trial {trial_id!r} in the registry", fix="import it first: oncofed import trials FILE"
+                N_("no trial %(trial)s in the registry"),
+                fix=N_("import it first: oncofed import trials FILE"),
+                code="trial.not_in_registry",
+                params={"trial": repr(trial_id)},
             )
         row = s.get(SponsoredTrialRow, trial_id)
         if sponsored and row is None:
@@ -160,7 +164,13 @@ def import_milestones(
     try:
         text = tabular.decode(path.read_bytes(), source)
     except OSError as exc:
-        raise InputError(f"cannot read the file: {exc.strerror}", file=source, fix="check the path") from exc
+        raise InputError(
+            N_("cannot read the file: %(detail)s"),
+            file=source,
+            fix=N_("check the path"),
+            code="file.unreadable",
+            params={"detail": exc.strerror or str(exc)},
+        ) from exc
     items = list(milestone_csv.read(text, source))
     report = MilestoneImport(path.name)
     lines = [x for x in items if isinstance(x, milestone_csv.MilestoneLine)]
@@ -216,11 +226,14 @@ def import_milestones(
         report.rejected.sort(key=lambda r: r.line)  # in file order
         if strict and report.rejected:
             raise InputError(
-                ngettext("%(num)s row refused", "%(num)s rows refused", len(report.rejected))
-                % {"num": len(report.rejected)}
-                + f"; nothing was imported (--strict): {report.rejected[0]}",
+                NN_(
+                    "%(num)s row refused; nothing was imported (--strict): %(first)s",
+                    "%(num)s rows refused; nothing was imported (--strict): %(first)s",
+                ),
                 file=source,
-                fix="correct the rows named above, or import without --strict to keep the good rows",
+                fix=N_("correct the rows named above, or import without --strict to keep the good rows"),
+                code="research.rows_refused",
+                params={"num": len(report.rejected), "first": str(report.rejected[0])},
             )
         now = utcnow()
         for x, (key, cid) in accepted:
@@ -290,15 +303,28 @@ def set_milestone(
     today = today or date.today()
     if milestone not in MILESTONES:
         raise InputError(
-            f"unknown milestone {milestone!r}", field="milestone", fix=f"use one of: {', '.join(MILESTONES)}"
+            N_("unknown milestone %(milestone)s"),
+            field="milestone",
+            fix=N_("use one of: %(milestones)s"),
+            code="research.unknown_milestone",
+            params={"milestone": repr(milestone), "milestones": list(MILESTONES)},
         )
     with db.session() as s:
         if s.get(TrialRow, trial_id) is None:
-            raise NotFound(f"no trial {trial_id!r}", fix="see /trials")
+            raise NotFound(
+                N_("no trial %(trial)s"),
+                fix=N_("see /trials"),
+                code="trial.unknown",
+                params={"trial": repr(trial_id)},
+            )
         where = resolve_site(_site_index(s, {trial_id}).get(trial_id, {}), SiteMapper(list_centres(db)), site)
         if where is None:
             raise InputError(
-                f"{site!r} is not a site of {trial_id}", field="site", fix="choose one of the trial's sites"
+                N_("%(site)s is not a site of %(trial)s"),
+                field="site",
+                fix=N_("choose one of the trial's sites"),
+                code="research.not_a_site",
+                params={"site": repr(site), "trial": trial_id},
             )
         key, cid = where
         rows = s.scalars(
@@ -318,15 +344,21 @@ def set_milestone(
             return
         if on > today:
             raise InputError(
-                f"{on.isoformat()} is after today",
+                N_("%(day)s is after today"),
                 field=milestone,
-                fix="enter the date the milestone was reached",
+                fix=N_("enter the date the milestone was reached"),
+                code="research.milestone_future",
+                params={"day": on},
             )
         dates[milestone] = on
         problems = order_problems(dates)
         if problems:
             raise InputError(
-                "; ".join(problems), field=milestone, fix="correct this date or the site's other milestones"
+                N_("the milestones are out of order: %(problems)s"),
+                field=milestone,
+                fix=N_("correct this date or the site's other milestones"),
+                code="research.milestone_order",
+                params={"problems": "; ".join(problems)},
             )
         now = utcnow()
         _upsert(s, trial_id, key, cid, milestone, on, source="page", user=actor.user_id, now=now)

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 
 from oncofed.domain.carbon import EmissionFactor
-from oncofed.errors import InputError, NotFound
+from oncofed.errors import N_, InputError, NotFound
 from oncofed.ingest.carbon import read_factors, table_header
 from oncofed.ingest.tabular import decode
 from oncofed.resources import resource_path
@@ -51,9 +51,11 @@ def load_factors(
     version = (version or header.get("version") or "").strip()
     if not version:
         raise InputError(
-            "the table has no version",
+            N_("the table has no version"),
             file=source,
-            fix="pass --version V (or a '# version: V' line at the top)",
+            fix=N_("pass --version V (or a %(line)s line at the top)"),
+            code="carbon.no_version",
+            params={"line": "'# version: V'"},
         )
     factors = read_factors(text, source)
     with db.session() as s:
@@ -61,9 +63,11 @@ def load_factors(
         if existing is not None:
             if not replace:
                 raise InputError(
-                    f"version {version!r} is already loaded",
+                    N_("version %(version)s is already loaded"),
                     file=source,
-                    fix="give the new table another --version (versions are kept), or --replace",
+                    fix=N_("give the new table another --version (versions are kept), or --replace"),
+                    code="carbon.version_loaded",
+                    params={"version": repr(version)},
                 )
             s.delete(existing)
             s.flush()
@@ -99,7 +103,13 @@ def load_factor_file(db: Database, path: Path, loaded_by: str, **kw: Any) -> Fac
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", file=str(path), fix="check the path") from exc
+        raise InputError(
+            N_("cannot read: %(detail)s"),
+            file=str(path),
+            fix=N_("check the path"),
+            code="file.unreadable",
+            params={"detail": exc.strerror or str(exc)},
+        ) from exc
     return load_factors(db, raw, str(path), loaded_by, **kw)
 
 
@@ -121,8 +131,14 @@ def factor_set(db: Database, version: str | None = None) -> FactorSet:
         row = s.scalar(stmt)
         if row is None:
             raise NotFound(
-                f"no emission factor table {version!r}" if version else "no emission factor table loaded",
-                fix="load one with `oncofed carbon factors load FILE` (see `oncofed carbon factors list`)",
+                N_("no emission factor table %(version)s")
+                if version
+                else N_("no emission factor table loaded"),
+                fix=N_(
+                    "load one with `oncofed carbon factors load FILE` (see `oncofed carbon factors list`)"
+                ),
+                code="carbon.no_table",
+                params={"version": repr(version)} if version else {},
             )
         factors = {
             (f.category, f.item): EmissionFactor(

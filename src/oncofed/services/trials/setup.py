@@ -135,8 +135,12 @@ def open_trial(db: Database, actor: Actor, trial_id: str, setup: SiteSetup) -> d
         row = s.get(TrialRow, trial_id, options=[selectinload(TrialRow.sites)])
         if row is None:
             raise NotFound(
-                f"no trial with id {trial_id!r}",
-                fix="find its id with `oncofed trials search WORDS` (on the web: the trial registry page)",
+                N_("no trial with id %(trial)s"),
+                fix=N_(
+                    "find its id with `oncofed trials search WORDS` (on the web: the trial registry page)"
+                ),
+                code="trial.unknown_id",
+                params={"trial": repr(trial_id)},
             )
         status = _validate(setup, registry_status(row))
         found = s.get(TrialSiteSetupRow, (trial_id, centre.id))

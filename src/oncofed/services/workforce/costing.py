@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from oncofed.domain import Actor
 from oncofed.domain.workforce import CostingResult, Proposal
-from oncofed.errors import InputError, NotFound
+from oncofed.errors import N_, InputError, NotFound
 from oncofed.services.workforce.documents import parse_document, read_document
 from oncofed.services.workforce.grids import current_grid, now
 from oncofed.services.workforce.staff import staff_columns
@@ -47,16 +47,19 @@ def cost(
 ) -> Costing:
     if employer_rate is not None and not 0 <= employer_rate <= 2:
         raise InputError(
-            f"{employer_rate:g} is not a share of gross pay",
+            N_("%(rate)s is not a share of gross pay"),
             field="employer_rate",
-            fix="give e.g. 0.45 for 45%",
+            fix=N_("give e.g. 0.45 for 45%%"),
+            code="costing.rate",
+            params={"rate": f"{employer_rate:g}"},
         )
     revision = current_grid(db)
     staff = staff_columns(db, actor, f"costing: {proposal.name}", centre_id)
     if not len(staff):
         raise NotFound(
-            "no staff records to cost in your scope",
-            fix="import the centres' payroll exports first (`oncofed staff import`)",
+            N_("no staff records to cost in your scope"),
+            fix=N_("import the centres' payroll exports first (`oncofed staff import`)"),
+            code="costing.no_staff",
         )
     result = cost_proposal(revision.grid, staff, proposal, employer_rate)
     names = {f.code: (f.name_en, f.name_fr) for f in revision.grid.families}
@@ -109,7 +112,9 @@ def saved_proposal(db: Database, proposal_id: int) -> Proposal:
         row = s.get(PayProposalRow, proposal_id)
         if row is None:
             raise NotFound(
-                f"no saved proposal {proposal_id}",
-                fix="list them on /federation/costing or with `oncofed grid proposals`",
+                N_("no saved proposal %(proposal)s"),
+                fix=N_("list them on /federation/costing or with `oncofed grid proposals`"),
+                code="costing.unknown_proposal",
+                params={"proposal": proposal_id},
             )
         return parse_proposal(row.document, f"saved proposal {row.id}")

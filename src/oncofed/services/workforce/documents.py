@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-from oncofed.errors import InputError
+from oncofed.errors import N_, InputError
 
 MAX_BYTES = 2_000_000
 
@@ -27,15 +27,27 @@ def read_document(path: Path) -> Any:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", file=str(path), fix="check the path") from exc
+        raise InputError(
+            N_("cannot read: %(detail)s"),
+            file=str(path),
+            fix=N_("check the path"),
+            code="file.unreadable",
+            params={"detail": exc.strerror or str(exc)},
+        ) from exc
     if len(raw) > MAX_BYTES:
         raise InputError(
-            f"{len(raw)} bytes is too large for a grid or proposal", file=str(path), fix="check the file"
+            N_("%(size)s bytes is too large for a grid or proposal"),
+            file=str(path),
+            fix=N_("check the file"),
+            code="grid.too_large",
+            params={"size": len(raw)},
         )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError("not UTF-8 text", file=str(path), fix="save the file as UTF-8") from exc
+        raise InputError(
+            N_("not UTF-8 text"), file=str(path), fix=N_("save the file as UTF-8"), code="file.not_utf8"
+        ) from exc
     return parse_document(text, str(path))
 
 
@@ -45,7 +57,12 @@ def parse_document(text: str, source: str) -> Any:
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         where = getattr(exc, "problem_mark", None)
-        line = f" (line {where.line + 1})" if where is not None else ""
         raise InputError(
-            f"not valid YAML or JSON{line}", file=source, fix="check the indentation and quotes"
+            N_("not valid YAML or JSON (line %(line)s)")
+            if where is not None
+            else N_("not valid YAML or JSON"),
+            file=source,
+            fix=N_("check the indentation and quotes"),
+            code="grid.syntax",
+            params={"line": where.line + 1} if where is not None else {},
         ) from exc

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from oncofed.domain import Actor
 from oncofed.domain.workforce import ALL_FAMILIES, Grid
-from oncofed.errors import NotFound
+from oncofed.errors import N_, NotFound
 from oncofed.resources import resource_path
 from oncofed.services.workforce.documents import read_document
 from oncofed.store.db import Database
@@ -76,8 +76,10 @@ def current_grid(db: Database, revision: int | None = None) -> GridRevision:
         row = s.scalar(stmt)
         if row is None:
             raise NotFound(
-                "no pay grid loaded" if revision is None else f"no grid revision {revision}",
-                fix="load the grid with `oncofed grid load FILE` (the demo ships a fictional one)",
+                N_("no pay grid loaded") if revision is None else N_("no grid revision %(revision)s"),
+                fix=N_("load the grid with `oncofed grid load FILE` (the demo ships a fictional one)"),
+                code="grid.none" if revision is None else "grid.unknown_revision",
+                params={} if revision is None else {"revision": revision},
             )
         return GridRevision(
             row.id,

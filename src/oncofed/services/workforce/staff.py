@@ -10,14 +10,13 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date
-from gettext import ngettext
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from oncofed.domain import Actor
-from oncofed.errors import InputError
+from oncofed.errors import N_, NN_, InputError
 from oncofed.ingest.payroll import read_payroll
 from oncofed.ingest.tabular import Reject, decode, summary
 from oncofed.services.workforce.grids import current_grid, now
@@ -68,18 +67,23 @@ def import_payroll(
     if rejects and not partial:
         n_bad = len({r.line for r in rejects})
         raise InputError(
-            ngettext("%(num)s problem", "%(num)s problems", len(rejects)) % {"num": len(rejects)}
-            + ngettext(" in %(num)s row", " in %(num)s rows", n_bad) % {"num": n_bad}
-            + ", nothing imported: "
-            + summary(rejects, MAX_REJECTS_SHOWN),
+            NN_(
+                "%(num)s problem (rows to correct: %(rows)s), nothing imported: %(listed)s",
+                "%(num)s problems (rows to correct: %(rows)s), nothing imported: %(listed)s",
+            ),
             file=source,
-            fix="correct these rows, or import the valid rows only with --partial (the rejects are recorded)",
+            fix=N_(
+                "correct these rows, or import the valid rows only with --partial (the rejects are recorded)"
+            ),
+            code="staff.rejected",
+            params={"num": len(rejects), "rows": n_bad, "listed": summary(rejects, MAX_REJECTS_SHOWN)},
         )
     if not good:
         raise InputError(
-            "no valid staff row",
+            N_("no valid staff row"),
             file=source,
-            fix="check the export (template: resources/workforce/staff_template.csv)",
+            fix=N_("check the export (template: resources/workforce/staff_template.csv)"),
+            code="staff.no_valid_row",
         )
     with db.session() as s:
         imp = StaffImportRow(
@@ -103,7 +107,13 @@ def import_payroll_file(
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", file=str(path), fix="check the path") from exc
+        raise InputError(
+            N_("cannot read: %(detail)s"),
+            file=str(path),
+            fix=N_("check the path"),
+            code="file.unreadable",
+            params={"detail": exc.strerror or str(exc)},
+        ) from exc
     return import_payroll(db, actor, raw, str(path), centre_id, as_of, partial=partial)
 
 
