@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
 from sqlalchemy import select
 
@@ -117,3 +118,43 @@ def test_page_in_french(sqlite_db: Database, client_as) -> None:  # type: ignore
     assert "1 enregistrement rejeté" in html and "2 avertissements" in html
     empty = client.post("/patients/import", files=[("files", ("", b"", "text/plain"))])
     assert empty.status_code == 422 and "Aucun fichier choisi" in empty.text
+
+
+INGEST = Path(__file__).resolve().parents[1] / "src" / "oncofed" / "ingest" / "patients"
+
+
+def test_every_patient_import_issue_is_coded() -> None:
+    """Each warning and rejection the patient importers write (the notes reader apart: another area)
+    has a code, so that it is said in the reader's language on the page, in the API and in the CSV."""
+    import ast
+
+    bare = []
+    for path in sorted(INGEST.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            collected = isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            if collected and node.func.attr in ("warn", "error") and len(node.args) >= 4:  # type: ignore[attr-defined]
+                coded = len(node.args) >= 5 or any(k.arg == "code" for k in node.keywords)  # type: ignore[attr-defined]
+                if not coded:
+                    bare.append(f"{path.name}:{node.lineno}")  # type: ignore[attr-defined]
+    assert bare == [], bare
+
+
+def test_warnings_for_what_was_assumed_or_left_out_are_said_in_french(db: Database, client_as) -> None:  # type: ignore[no-untyped-def]
+    lot = (
+        "patient_id,kind,code,value,unit,date\n"
+        "C3,sex,,F,,\n"
+        "C3,primary_cancer,LUAD,,,2024-03\n"  # a date without its day: read as the 1st, said
+        "C3,lab,hemoglobin,12,furlongs,\n"  # a unit that does not convert: the row left out
+        "C3,teleportation,,yes,,\n"  # a kind the importer does not know: the row left out
+    )
+    body = _send(client_as(db, CLAIRE), lot).json()
+    assert body["imported"] == 1 and body["rejected"] == 0
+    warnings = {w["code"]: w for w in body["warning_records"]}
+    assert set(warnings) == {"import.date_no_day", "import.value_unreadable", "import.unknown_kind"}
+    assert warnings["import.date_no_day"]["reason"].startswith(
+        "'2024-03' n'a pas de jour\u00a0: lu comme le "
+    )
+    assert warnings["import.unknown_kind"]["fix"] == "corrigez la ligne\u202f; elle a été laissée de côté"
+    assert "does not convert" in warnings["import.value_unreadable"]["reason"]  # the converter's own words
+    rows = list(csv.DictReader(io.StringIO(client_as(db, CLAIRE).get(body["csv"]).text)))
+    assert {r["code"] for r in rows} == set(warnings) and {r["severity"] for r in rows} == {"warning"}

@@ -19,7 +19,7 @@ from typing import Any
 from oncofed.criteria import oncotree, units, vocab
 from oncofed.criteria.frozen import made
 from oncofed.domain import Fact, GeoPoint, PatientProfile, Provenance
-from oncofed.errors import format_message
+from oncofed.errors import N_, format_message
 from oncofed.resources import load_tsv, load_yaml
 
 TODAY_LIMIT_YEARS = 130  # a birth date older than this is impossible
@@ -40,7 +40,7 @@ class Issue:
     # (formatted with `params`), said in the reader's language by presenters/patient_imports.py
     code: str = ""
     params: dict[str, Any] = dataclasses.field(default_factory=dict, compare=False, hash=False)
-    template: str = dataclasses.field(default="", compare=False)
+    template: str | tuple[str, str] = dataclasses.field(default="", compare=False)
     fix_template: str = dataclasses.field(default="", compare=False)
 
     def describe(self) -> str:
@@ -81,6 +81,15 @@ class ParsedRecord:
         return [i for i in self.issues if i.severity == "warning"]
 
 
+class FieldError(ValueError):
+    """A value that cannot be read, with its code: `str(exc)` is the English reason; `template` and
+    `params` say it in the reader's language (the issue built from it carries them)."""
+
+    def __init__(self, template: str, code: str, **params: Any) -> None:
+        super().__init__(format_message(template, params))
+        self.template, self.code, self.params = template, code, params
+
+
 class Collector:
     """Collects the issues of one record with its file and record id filled in."""
 
@@ -96,8 +105,27 @@ class Collector:
             _issue(self.file, self.record, resource, field_name, reason, fix, "warning", code, params)
         )
 
+    def warn_exc(
+        self, resource: str, field_name: str, exc: Exception, fix: str, code: str = "", **params: Any
+    ) -> None:
+        """A warning from a value that could not be read: coded when the exception is a `FieldError`
+        (its reason's code and parameters; `fix` a message id with `params`), else its English text."""
+        if isinstance(exc, FieldError):
+            self.warn(resource, field_name, exc.template, fix, exc.code, **(exc.params | params))
+        else:  # a library's words (a unit that does not convert, a number that is not one): kept as detail
+            self.warn(
+                resource, field_name, N_("unreadable value (%(detail)s)"), fix, "import.value_unreadable",
+                detail=str(exc), **params,
+            )  # fmt: skip
+
     def error(
-        self, resource: str, field_name: str, reason: str, fix: str, code: str = "", **params: Any
+        self,
+        resource: str,
+        field_name: str,
+        reason: str | tuple[str, str],
+        fix: str,
+        code: str = "",
+        **params: Any,
     ) -> None:
         """A rejection; with `code`, `reason` and `fix` are message ids (`N_`) formatted with `params`."""
         self.issues.append(
@@ -106,10 +134,11 @@ class Collector:
 
 
 def _issue(
-    file: str, record: str, resource: str, field_name: str, reason: str, fix: str, severity: str, code: str,
-    params: dict[str, Any],
+    file: str, record: str, resource: str, field_name: str, reason: str | tuple[str, str], fix: str, severity: str,
+    code: str, params: dict[str, Any],
 ) -> Issue:  # fmt: skip
     if not code:
+        assert isinstance(reason, str)
         return Issue(file, record, resource, field_name, reason, fix, severity)
     return Issue(
         file, record, resource, field_name, format_message(reason, params), format_message(fix, params), severity,
@@ -279,7 +308,33 @@ def _iso_day(value: str) -> date:
     try:
         return date.fromisoformat(text[:10])
     except ValueError as exc:
-        raise ValueError(f"{value!r} is not a date (YYYY-MM-DD)") from exc
+        raise FieldError(
+            N_("%(value)s is not a date (YYYY-MM-DD)"), "import.date_format", value=repr(value)
+        ) from exc
+
+
+def partial_date(value: Any) -> str:
+    """ "day" or "month" when ISO text gives no day (YYYY-MM) or no month (YYYY): read as the 1st of
+    the month or of January, an assumption the import reports; "" for a full date."""
+    text = value.strip() if isinstance(value, str) else ""
+    if re.fullmatch(r"\d{4}", text):
+        return "month"
+    return "day" if re.fullmatch(r"\d{4}-\d{2}", text) else ""
+
+
+def warn_partial(issues: Collector, resource: str, field_name: str, value: Any, day: date) -> None:
+    """A warning when `value` was a date without its day (or month): the day assumed is named."""
+    missing = partial_date(value)
+    if missing == "day":
+        issues.warn(
+            resource, field_name, N_("%(value)s has no day: read as %(day)s"),
+            N_("give the full date (YYYY-MM-DD) when it is known"), "import.date_no_day", value=repr(value), day=day,
+        )  # fmt: skip
+    elif missing == "month":
+        issues.warn(
+            resource, field_name, N_("%(value)s has no month nor day: read as %(day)s"),
+            N_("give the full date (YYYY-MM-DD) when it is known"), "import.date_no_month", value=repr(value), day=day,
+        )  # fmt: skip
 
 
 def parse_date(value: Any, *, today: date | None = None, birth: bool = False) -> date:
@@ -291,12 +346,15 @@ def parse_date(value: Any, *, today: date | None = None, birth: bool = False) ->
     elif isinstance(value, str) and value.strip():
         day = _iso_day(value)
     else:
-        raise ValueError(f"{value!r} is not a date (YYYY-MM-DD)")
+        raise FieldError(N_("%(value)s is not a date (YYYY-MM-DD)"), "import.date_format", value=repr(value))
     today = today or date.today()
     if day > today:
-        raise ValueError(f"{day.isoformat()} is in the future")
+        raise FieldError(N_("%(day)s is in the future"), "import.date_future", day=day)
     if birth and day.year < today.year - TODAY_LIMIT_YEARS:
-        raise ValueError(f"birth date {day.isoformat()} is more than {TODAY_LIMIT_YEARS} years ago")
+        raise FieldError(
+            N_("birth date %(day)s is more than %(years)s years ago"), "import.birth_too_old", day=day,
+            years=TODAY_LIMIT_YEARS,
+        )  # fmt: skip
     return day
 
 

@@ -75,7 +75,14 @@ def parse_bundle(bundle: Any, *, file: str, index: int = 0) -> list[ParsedRecord
         raw = entry.get("resource") if isinstance(entry, dict) else None
         if not isinstance(raw, dict) or not isinstance(raw.get("resourceType"), str):
             url = entry.get("fullUrl", "") if isinstance(entry, dict) else ""
-            issues.warn(f"entry[{i}]", "resource", f"entry {url} has no resource", "remove or fill the entry")
+            issues.warn(
+                f"entry[{i}]",
+                "resource",
+                N_("entry %(url)s has no resource"),
+                N_("remove or fill the entry"),
+                "import.fhir_entry_empty",
+                url=url,
+            )
             continue
         key = (raw["resourceType"], str(raw.get("id", f"#{i}")))
         if key in seen:
@@ -83,8 +90,9 @@ def parse_bundle(bundle: Any, *, file: str, index: int = 0) -> list[ParsedRecord
                 issues.warn(
                     f"{key[0]}/{key[1]}",
                     "id",
-                    "two different resources share this id",
-                    "kept the first; give each resource its own id",
+                    N_("two different resources share this id"),
+                    N_("kept the first; give each resource its own id"),
+                    "import.fhir_duplicate_id",
                 )
             continue
         seen[key] = raw

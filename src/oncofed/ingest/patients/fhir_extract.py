@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from oncofed.domain import GeoPoint, PatientProfile
+from oncofed.errors import N_
 from oncofed.ingest.patients.common import (
     Collector,
     codes,
@@ -16,6 +17,7 @@ from oncofed.ingest.patients.common import (
     oncotree_lookup,
     oncotree_name,
     parse_date,
+    warn_partial,
 )
 from oncofed.ingest.patients.fhir_observations import (
     SNOMED,
@@ -63,18 +65,28 @@ class Extractor(ObservationFacts):
             self.f("sex", rid, code=self.p.sex, value=self.p.sex, display=m.gender)
         else:
             self.issues.warn(
-                rid, "gender", f"gender {m.gender!r} is not female/male", "record the sex as female or male"
+                rid,
+                "gender",
+                N_("gender %(value)s is not female/male"),
+                N_("record the sex as female or male"),
+                "import.sex",
+                value=repr(m.gender),
             )
         if m.birthDate is None:
             self.issues.warn(
-                rid, "birthDate", "birth date missing", "add Patient.birthDate (age criteria stay unknown)"
+                rid,
+                "birthDate",
+                N_("birth date missing"),
+                N_("add Patient.birthDate (age criteria stay unknown)"),
+                "import.birth_date_missing",
             )
         else:
             try:
                 self.p.birth_date = parse_date(m.birthDate, birth=True)
+                warn_partial(self.issues, rid, "birthDate", m.birthDate, self.p.birth_date)
                 self.f("birth_date", rid, value=self.p.birth_date.isoformat(), display="birth date")
             except ValueError as exc:
-                self.issues.warn(rid, "birthDate", str(exc), "correct Patient.birthDate")
+                self.issues.warn_exc(rid, "birthDate", exc, N_("correct Patient.birthDate"))
         if m.deceasedBoolean or m.deceasedDateTime:
             self.p.deceased = True
             self.f("deceased", rid, value=True, when=to_date(m.deceasedDateTime), display="deceased")
@@ -127,8 +139,11 @@ class Extractor(ObservationFacts):
                 self.issues.warn(
                     rid,
                     "code",
-                    f"secondary cancer site {code} {display!r} not recognised",
-                    "code the site with SNOMED CT",
+                    N_("secondary cancer site %(found)s %(display)s not recognised"),
+                    N_("code the site with SNOMED CT"),
+                    "import.metastasis_site",
+                    found=code,
+                    display=repr(display),
                 )
                 site = "unspecified"
             self.f(
@@ -159,15 +174,23 @@ class Extractor(ObservationFacts):
             self.issues.warn(
                 rid,
                 "extension",
-                "no histology-morphology-behavior extension" + (f" (found {other})" if other else ""),
-                f"add the extension {HISTOLOGY_URL}",
+                N_("no histology-morphology-behavior extension (found %(other)s)")
+                if other
+                else N_("no histology-morphology-behavior extension"),
+                N_("add the extension %(url)s"),
+                "import.histology_missing",
+                other=str(other),
+                url=HISTOLOGY_URL,
             )
         if onco is None:
             self.issues.warn(
                 rid,
                 "code",
-                f"cancer {code} {display!r} has no OncoTree equivalent here",
-                "add an OncoTree code or a known SNOMED CT code",
+                N_("cancer %(found)s %(display)s has no OncoTree equivalent here"),
+                N_("add an OncoTree code or a known SNOMED CT code"),
+                "import.cancer_unknown",
+                found=code,
+                display=repr(display),
             )
         when = (
             to_date(m.onsetDateTime)
@@ -198,7 +221,11 @@ class Extractor(ObservationFacts):
         concept = m.medicationCodeableConcept
         if concept is None:
             self.issues.warn(
-                rid, "medication[x]", "medication given by reference only", "send medicationCodeableConcept"
+                rid,
+                "medication[x]",
+                N_("medication given by reference only"),
+                N_("send medicationCodeableConcept"),
+                "import.medication_reference",
             )
             return
         display = concept_text(concept)
@@ -207,8 +234,10 @@ class Extractor(ObservationFacts):
             self.issues.warn(
                 rid,
                 "medicationCodeableConcept",
-                f"drug {display!r} not in the drug list",
-                "kept under its own name; add it to the drug vocabulary",
+                N_("drug %(drug)s not in the drug list"),
+                N_("kept under its own name; add it to the drug vocabulary"),
+                "import.drug_unknown",
+                drug=repr(display),
             )
         code = inn or display.lower().strip()
         index = self.treatments.get(code)
@@ -251,8 +280,11 @@ class Extractor(ObservationFacts):
             self.issues.warn(
                 rid,
                 "code",
-                f"procedure {code} {display!r} not recognised",
-                "kept as a procedure under its display",
+                N_("procedure %(found)s %(display)s not recognised"),
+                N_("kept as a procedure under its display"),
+                "import.procedure_unknown",
+                found=code,
+                display=repr(display),
             )
             name, klass = (display or concept_text(m.code) or "procedure").lower(), "procedure"
         period = m.performedPeriod
@@ -275,6 +307,7 @@ class Extractor(ObservationFacts):
                 self.issues.warn(
                     "Observation",
                     "stage",
-                    "TNM categories without a stage group",
-                    "add the stage group Observation (LOINC 21908-9)",
+                    N_("TNM categories without a stage group"),
+                    N_("add the stage group Observation (LOINC 21908-9)"),
+                    "import.tnm_without_stage",
                 )

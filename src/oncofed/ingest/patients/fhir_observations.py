@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from oncofed.domain import PatientProfile
+from oncofed.errors import N_
 from oncofed.ingest.patients.common import (
     Collector,
     ConversionError,
@@ -122,7 +123,11 @@ class ObservationFacts:
                 self._stage(group, rid, concept_text(m.valueCodeableConcept), "observation")
             else:
                 self.issues.warn(
-                    rid, "valueCodeableConcept", "stage group not recognised", "use an AJCC stage group code"
+                    rid,
+                    "valueCodeableConcept",
+                    N_("stage group not recognised"),
+                    N_("use an AJCC stage group code"),
+                    "import.stage_unknown",
                 )
         elif (tnm := TNM.get(snomed) or TNM.get(loinc)) is not None:
             text = concept_text(m.valueCodeableConcept) or first_code(m.valueCodeableConcept)[0]
@@ -133,8 +138,10 @@ class ObservationFacts:
                 self.issues.warn(
                     rid,
                     "valueCodeableConcept",
-                    f"TNM category {text!r} not recognised",
-                    "use an AJCC TNM code",
+                    N_("TNM category %(value)s not recognised"),
+                    N_("use an AJCC TNM code"),
+                    "import.tnm_unknown",
+                    value=repr(text),
                 )
         elif loinc in cfg["performance"]["ecog_loinc"]:
             ecog = valid_ecog(m.valueInteger)
@@ -143,9 +150,13 @@ class ObservationFacts:
                 self.issues.warn(
                     rid,
                     "valueInteger",
-                    f"ECOG {m.valueInteger!r} is not an integer 0..5"
-                    + (f" (interpretation says {hint!r})" if hint else ""),
-                    "record ECOG as 0, 1, 2, 3, 4 or 5",
+                    N_("ECOG %(value)s is not an integer 0..5 (interpretation says %(hint)s)")
+                    if hint
+                    else N_("ECOG %(value)s is not an integer 0..5"),
+                    N_("record ECOG as 0, 1, 2, 3, 4 or 5"),
+                    "import.ecog_range",
+                    value=repr(m.valueInteger),
+                    hint=repr(hint),
                 )
             else:
                 self.f("ecog", rid, value=ecog, display=f"ECOG {ecog}", when=when)
@@ -155,8 +166,10 @@ class ObservationFacts:
                 self.issues.warn(
                     rid,
                     "valueInteger",
-                    f"Karnofsky {m.valueInteger!r} is not 0..100 in steps of 10",
-                    "record Karnofsky as 0, 10, ..., 100",
+                    N_("Karnofsky %(value)s is not 0..100 in steps of 10"),
+                    N_("record Karnofsky as 0, 10, ..., 100"),
+                    "import.karnofsky_range",
+                    value=repr(m.valueInteger),
                 )
             else:
                 self.f("karnofsky", rid, value=kps, display=f"Karnofsky {kps}", when=when)
@@ -173,8 +186,10 @@ class ObservationFacts:
                 self.issues.warn(
                     rid,
                     "valueCodeableConcept",
-                    f"disease status {code} not recognised",
-                    "use an mCODE disease status code",
+                    N_("disease status %(found)s not recognised"),
+                    N_("use an mCODE disease status code"),
+                    "import.disease_status_unknown",
+                    found=code,
                 )
         elif loinc in lab_by_loinc():
             self._lab(m, rid, when, lab_by_loinc()[loinc], loinc)
@@ -194,7 +209,14 @@ class ObservationFacts:
         elif m.valueString:
             value = m.valueString
         if value is None:
-            self.issues.warn(rid, "value[x]", f"{marker} result missing", "add the test result")
+            self.issues.warn(
+                rid,
+                "value[x]",
+                N_("%(marker)s result missing"),
+                N_("add the test result"),
+                "import.result_missing",
+                marker=marker,
+            )
             return
         if marker == "MSI" and value == "positive":
             value = "MSI-H"
@@ -229,8 +251,11 @@ class ObservationFacts:
                     self.issues.warn(
                         rid,
                         "component.valueCodeableConcept",
-                        f"gene {v_code} {v_display!r} not in the HGNC list",
-                        "send the HGNC symbol as display",
+                        N_("gene %(found)s %(display)s not in the HGNC list"),
+                        N_("send the HGNC symbol as display"),
+                        "import.gene_unknown",
+                        found=v_code,
+                        display=repr(v_display),
                     )
             elif c_code in ("48005-3",):
                 variant = re.sub(r"^p\.", "", v_code or v_display)
@@ -240,8 +265,9 @@ class ObservationFacts:
             self.issues.warn(
                 rid,
                 "component",
-                "genetic variant without a gene studied (component 48018-6)",
-                "add the gene; the variant was left out",
+                N_("genetic variant without a gene studied (component 48018-6)"),
+                N_("add the gene; the variant was left out"),
+                "import.variant_without_gene",
             )
             return
         interp = first_code(m.interpretation[0])[0] if m.interpretation else ""
@@ -265,8 +291,10 @@ class ObservationFacts:
             self.issues.warn(
                 rid,
                 "valueQuantity",
-                f"{analyte} without a numeric value",
-                "send valueQuantity with value and unit",
+                N_("%(analyte)s without a numeric value"),
+                N_("send valueQuantity with value and unit"),
+                "import.lab_no_value",
+                analyte=analyte,
             )
             return
         try:
@@ -275,8 +303,12 @@ class ObservationFacts:
             self.issues.warn(
                 rid,
                 "valueQuantity.unit",
-                str(exc),
-                f"send {analyte} in {labs()[analyte]['unit'] or 'no unit'}",
+                N_("the unit of %(analyte)s does not convert: %(detail)s"),
+                N_("send %(analyte)s in %(unit)s"),
+                "import.lab_unit",
+                detail=str(exc),
+                analyte=analyte,
+                unit=labs()[analyte]["unit"] or "1",
             )
             return
         attrs = {"loinc": loinc, "source_unit": q.unit or q.code}

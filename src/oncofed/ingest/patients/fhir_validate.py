@@ -22,6 +22,7 @@ from typing import Any
 from fhir.resources.R4B import get_fhir_model_class
 from pydantic import ValidationError
 
+from oncofed.errors import N_
 from oncofed.ingest.patients.common import Collector
 
 READ_ELEMENTS: dict[str, set[str]] = {
@@ -108,7 +109,7 @@ _INVALID = object()
 _models: dict[str, Any] = {}
 _plans: dict[str, dict[str, tuple[str, bool, bool]]] = {}
 _elements: dict[tuple[str, str], Any] = {}
-_systems: dict[tuple[frozenset[str], str, str], list[tuple[str, str, str]]] = {}
+_systems: dict[tuple[frozenset[str], str, str], list[tuple[str, Any, str, str, dict[str, Any]]]] = {}
 _keep: dict[str, set[str] | None] = {}
 # Cache key of an element: its repr. The input is parsed JSON (dict/list/str/int/float/bool/None),
 # whose repr is exact (key order, types and values all show: 1, 1.0, True and "1" differ), so two
@@ -258,13 +259,21 @@ def validate_resource(raw: dict[str, Any], issues: Collector) -> Any | None:
                         issues.warn(
                             rid,
                             "value[x]",
-                            f"several values ({', '.join(values)}); FHIR allows one",
-                            f"kept {values[0]}; send one value[x] per Observation",
+                            N_("several values (%(values)s); FHIR allows one"),
+                            N_("kept %(kept)s; send one value[x] per Observation"),
+                            "import.fhir_several_values",
+                            values=list(values),
+                            kept=values[0],
                         )
                         progressed = True
                         break
                     issues.warn(
-                        rid, "", f"invalid resource: {err['msg']}", "fix the resource; it was left out"
+                        rid,
+                        "",
+                        N_("invalid resource: %(detail)s"),
+                        N_("fix the resource; it was left out"),
+                        "import.fhir_invalid",
+                        detail=err["msg"],
                     )
                     return None
                 if _drop(data, loc):
@@ -273,14 +282,29 @@ def validate_resource(raw: dict[str, Any], issues: Collector) -> Any | None:
                     issues.warn(
                         rid,
                         _loc_text(loc),
-                        f"{err['msg']} (got {shown})",
-                        "left out; correct this element at the source",
+                        N_("%(detail)s (got %(got)s)"),
+                        N_("left out; correct this element at the source"),
+                        "import.fhir_element",
+                        detail=err["msg"],
+                        got=shown,
                     )
                     progressed = True
             if not progressed:
-                issues.warn(rid, "", "invalid resource", "fix the resource; it was left out")
+                issues.warn(
+                    rid,
+                    "",
+                    N_("invalid resource"),
+                    N_("fix the resource; it was left out"),
+                    "import.fhir_invalid_resource",
+                )
                 return None
-    issues.warn(rid, "", "too many invalid elements", "fix the resource; it was left out")
+    issues.warn(
+        rid,
+        "",
+        N_("too many invalid elements"),
+        N_("fix the resource; it was left out"),
+        "import.fhir_too_invalid",
+    )
     return None
 
 
@@ -297,8 +321,11 @@ def _walk_systems(raw: Any, rid: str, issues: Collector, known: frozenset[str], 
             issues.warn(
                 rid,
                 path,
-                f"unknown code system {system!r} (code {raw.get('code')!r})",
-                "use SNOMED CT, LOINC, RxNorm, HGNC, ICD-10 or ICD-O-3 codings",
+                N_("unknown code system %(system)s (code %(found)s)"),
+                N_("use SNOMED CT, LOINC, RxNorm, HGNC, ICD-10 or ICD-O-3 codings"),
+                "import.code_system_unknown",
+                system=repr(system),
+                found=repr(raw.get("code")),
             )
         for key, value in raw.items():
             if key not in ("text", "meta", "identifier", "extension"):
@@ -323,9 +350,12 @@ def unknown_systems(raw: dict[str, Any], rid: str, issues: Collector, known: fro
         if found is None:
             sink = Collector("", "")
             _walk_systems({k: v}, "", sink, known)
-            found = [(i.field, i.reason, i.fix) for i in sink.issues]
+            found = [
+                (i.field, i.template or i.reason, i.fix_template or i.fix, i.code, i.params)
+                for i in sink.issues
+            ]
             if len(_systems) >= MAX_CACHED:
                 _systems.clear()
             _systems[key] = found
-        for field, reason, fix in found:
-            issues.warn(rid, field, reason, fix)
+        for field, reason, fix, code, params in found:
+            issues.warn(rid, field, str(reason), fix, code, **params)

@@ -8,15 +8,15 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterator
-from gettext import ngettext
 from pathlib import Path
 from typing import Any
 
 from oncofed.domain import GeoPoint, PatientProfile
-from oncofed.errors import N_
+from oncofed.errors import N_, NN_
 from oncofed.ingest.patients.common import (
     Collector,
     ConversionError,
+    FieldError,
     ParsedRecord,
     add_performance_conversions,
     convert_lab,
@@ -31,6 +31,7 @@ from oncofed.ingest.patients.common import (
     parse_date,
     valid_ecog,
     valid_karnofsky,
+    warn_partial,
 )
 
 COLUMNS = [
@@ -79,12 +80,14 @@ def _attributes(text: str) -> dict[str, Any]:
     if text.startswith("{"):
         data = json.loads(text)
         if not isinstance(data, dict):
-            raise ValueError("attributes must be a JSON object")
+            raise FieldError(N_("attributes must be a JSON object"), "import.attributes_json")
         return data
     out: dict[str, Any] = {}
     for part in text.split(";"):
         if "=" not in part:
-            raise ValueError(f"attribute {part.strip()!r} is not key=value")
+            raise FieldError(
+                N_("attribute %(part)s is not key=value"), "import.attribute_format", part=repr(part.strip())
+            )
         key, value = part.split("=", 1)
         out[key.strip()] = int(value) if value.strip().isdigit() else value.strip()
     return out
@@ -158,12 +161,9 @@ def _patient(file: str, pid: str, rows: list[tuple[int, dict[str, str]]]) -> Par
     issues = Collector(file, f"patient {pid}" if pid else f"row {rows[0][0]}")
     if not pid:
         issues.error(
-            "",
-            "patient_id",
-            ngettext("%(num)s row without patient_id", "%(num)s rows without patient_id", len(rows))
-            % {"num": len(rows)},
-            "fill patient_id on every row",
-        )
+            "", "patient_id", NN_("%(num)s row without patient_id", "%(num)s rows without patient_id"),
+            N_("fill patient_id on every row"), "import.no_patient_id", num=len(rows),
+        )  # fmt: skip
         return ParsedRecord(file, issues.record, None, issues.issues, source="csv")
     p = PatientProfile(id="", centre_id="")
     centre = ""
@@ -172,39 +172,45 @@ def _patient(file: str, pid: str, rows: list[tuple[int, dict[str, str]]]) -> Par
         rec = f"row {n}"
         centre = centre or row.get("centre", "")
         try:
-            _row(p, row, source, rec)
+            _row(p, row, source, rec, issues)
         except (ValueError, ConversionError, KeyError) as exc:
-            issues.warn(rec, row.get("kind", ""), str(exc), "correct the row; it was left out")
+            issues.warn_exc(rec, row.get("kind", ""), exc, N_("correct the row; it was left out"))
     add_performance_conversions(p)
     finish_profile(p)
     return ParsedRecord(file, issues.record, p, issues.issues, source="csv", local_id=pid, centre_hint=centre)
 
 
-def _row(p: PatientProfile, row: dict[str, str], source: str, rec: str) -> None:
+def _row(p: PatientProfile, row: dict[str, str], source: str, rec: str, issues: Collector) -> None:
     kind = row.get("kind", "").lower()
     code, value, unit = row.get("code", ""), row.get("value", ""), row.get("unit", "")
     when = parse_date(row["date"]) if row.get("date") else None
+    if when is not None:
+        warn_partial(issues, rec, "date", row["date"], when)  # "2024-03": read as 2024-03-01, said
     negated = row.get("negated", "").lower() in TRUE
     attrs = _attributes(row.get("attributes", ""))
     display = row.get("display", "")
     if kind not in PATIENT_KINDS | FACT_KINDS:
-        raise ValueError(f"unknown kind {kind!r} (known: {', '.join(sorted(PATIENT_KINDS | FACT_KINDS))})")
+        raise FieldError(
+            N_("unknown kind %(kind)s (known: %(kinds)s)"), "import.unknown_kind", kind=repr(kind),
+            kinds=sorted(PATIENT_KINDS | FACT_KINDS),
+        )  # fmt: skip
     if kind == "name":
         p.display_name = value
         return
     if kind == "sex":
         sex = value.upper()[:1]
         if sex not in ("F", "M"):
-            raise ValueError(f"sex {value!r} is not F/M")
+            raise FieldError(N_("sex %(value)s is not F/M"), "import.sex_csv", value=repr(value))
         p.sex = "FEMALE" if sex == "F" else "MALE"
         p.facts.append(fact("sex", source, rec, code=p.sex, value=p.sex, display=p.sex.lower()))
     elif kind == "birth_date":
         p.birth_date = parse_date(value, birth=True)
+        warn_partial(issues, rec, "value", value, p.birth_date)
         p.facts.append(fact("birth_date", source, rec, value=p.birth_date.isoformat(), display="birth date"))
     elif kind == "age":
         age = float(value)
         if not 0 <= age <= 130:
-            raise ValueError(f"age {value} is not 0..130")
+            raise FieldError(N_("age %(value)s is not 0..130"), "import.age_range", value=value)
         p.age_years = age
         p.facts.append(fact("age", source, rec, value=age, unit="years", display=f"{age:g} years"))
     elif kind == "home":
@@ -230,7 +236,9 @@ def _row(p: PatientProfile, row: dict[str, str], source: str, rec: str) -> None:
     elif kind == "primary_cancer":
         onco, specific = oncotree_lookup(code or value)
         if onco is None:
-            raise ValueError(f"{code or value!r} is not an OncoTree code or name")
+            raise FieldError(
+                N_("%(value)s is not an OncoTree code or name"), "import.oncotree", value=repr(code or value)
+            )
         if specific:
             attrs["oncotree_specific"] = specific
         p.facts.append(
@@ -248,7 +256,9 @@ def _row(p: PatientProfile, row: dict[str, str], source: str, rec: str) -> None:
     elif kind in ("ecog", "karnofsky"):
         score = valid_ecog(value) if kind == "ecog" else valid_karnofsky(value)
         if score is None:
-            raise ValueError(f"{kind} {value!r} is out of range")
+            raise FieldError(
+                N_("%(kind)s %(value)s is out of range"), "import.score_range", kind=kind, value=repr(value)
+            )
         p.facts.append(
             fact(
                 kind,
@@ -262,7 +272,11 @@ def _row(p: PatientProfile, row: dict[str, str], source: str, rec: str) -> None:
     elif kind == "lab":
         analyte = code.lower() if code.lower() in labs() else lab_by_loinc().get(code)
         if analyte is None:
-            raise ValueError(f"lab {code!r} is not an analyte of labs.tsv or a known LOINC code")
+            raise FieldError(
+                N_("lab %(lab)s is not an analyte of labs.tsv or a known LOINC code"),
+                "import.lab_unknown",
+                lab=repr(code),
+            )
         number, canonical = convert_lab(analyte, float(value), unit)
         attrs.setdefault("loinc", labs()[analyte]["loinc"])
         if unit and unit != canonical:

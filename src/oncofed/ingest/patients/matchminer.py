@@ -13,11 +13,11 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 from datetime import date
-from gettext import ngettext
 from pathlib import Path
 from typing import Any
 
 from oncofed.domain import PatientProfile
+from oncofed.errors import N_, NN_
 from oncofed.ingest import extjson
 from oncofed.ingest.patients.common import (
     Collector,
@@ -99,28 +99,49 @@ def _records_of(path: Path, issues: Collector) -> list[tuple[int, dict[str, Any]
                     for n, row in enumerate(csv.DictReader(fh), start=1)
                 ]
         except (UnicodeDecodeError, csv.Error) as exc:
-            reason = (
-                "not UTF-8 text"
+            issues.error(
+                "",
+                "",
+                N_("not UTF-8 text")
                 if isinstance(exc, UnicodeDecodeError)
-                else f"not a readable CSV file ({exc})"
+                else N_("not a readable CSV file (%(detail)s)"),
+                N_("save the file as CSV, UTF-8 encoded"),
+                "import.matchminer_csv",
+                detail=str(exc),
             )
-            issues.error("", "", reason, "save the file as CSV, UTF-8 encoded")
             return []
     try:
         data = json.loads(path.read_text(encoding="utf-8", errors="replace"))
     except json.JSONDecodeError as exc:
-        issues.error("", "", f"invalid JSON: {exc.msg} at line {exc.lineno}", "fix the JSON syntax")
+        issues.error(
+            "",
+            "",
+            N_("invalid JSON: %(detail)s at line %(line)s"),
+            N_("fix the JSON syntax"),
+            "import.matchminer_json",
+            detail=exc.msg,
+            line=exc.lineno,
+        )
         return []
     rows = data if isinstance(data, list) else [data]
     out = []
     for i, row in enumerate(rows):
         if not isinstance(row, dict):
-            issues.error(f"record {i + 1}", "", "not a JSON object", "each record must be an object")
+            issues.error(
+                f"record {i + 1}",
+                "",
+                N_("not a JSON object"),
+                N_("each record must be an object"),
+                "import.matchminer_not_object",
+            )
             continue
         try:
             out.append((i + 1, {k: extjson.decode(v, str(k)) for k, v in row.items()}))
         except extjson.ExtJsonError as exc:  # a malformed $date / $oid / $number...: the record is refused
-            issues.error(f"record {i + 1}", exc.field, exc.reason, exc.fix)
+            issues.error(
+                f"record {i + 1}", exc.field, N_("malformed extended JSON: %(detail)s"), N_("correct the record"),
+                "import.extjson", detail=f"{exc.reason} ({exc.fix})",
+            )  # fmt: skip
     return out
 
 
@@ -159,13 +180,14 @@ def parse_files(paths: Iterable[Path]) -> Iterator[ParsedRecord]:
             issues.error(
                 "genomic",
                 "CLINICAL_ID" if key else "SAMPLE_ID",
-                ngettext(
+                NN_(
                     "%(num)s genomic record for sample %(sample)s without a clinical record",
                     "%(num)s genomic records for sample %(sample)s without a clinical record",
-                    len(items),
-                )
-                % {"num": len(items), "sample": key or "(none)"},
-                "import the clinical file together with the genomic file",
+                ),
+                N_("import the clinical file together with the genomic file"),
+                "import.matchminer_orphan",
+                num=len(items),
+                sample=key or "(none)",
             )
             yield ParsedRecord(file, f"sample {key}", None, issues.issues, source="matchminer")
 
@@ -176,7 +198,13 @@ def _clinical(
     sample = str(row.get("SAMPLE_ID") or "").strip()
     issues = Collector(file, f"row {n}" + (f" (sample {sample})" if sample else ""))
     if not sample:
-        issues.error("clinical", "SAMPLE_ID", "missing sample id", "every MatchMiner record needs SAMPLE_ID")
+        issues.error(
+            "clinical",
+            "SAMPLE_ID",
+            N_("missing sample id"),
+            N_("every MatchMiner record needs SAMPLE_ID"),
+            "import.matchminer_no_sample",
+        )
         return ParsedRecord(file, f"row {n}", None, issues.issues, source="matchminer")
     source, rec = f"matchminer:{file}", f"row {n}"
     p = PatientProfile(id="", centre_id="")
@@ -188,7 +216,12 @@ def _clinical(
         p.facts.append(fact("sex", source, rec, code=p.sex, value=p.sex, display=gender))
     elif gender:
         issues.warn(
-            "clinical", "GENDER", f"gender {row['GENDER']!r} is not Female/Male", "record Female or Male"
+            "clinical",
+            "GENDER",
+            N_("gender %(value)s is not Female/Male"),
+            N_("record Female or Male"),
+            "import.sex",
+            value=repr(row["GENDER"]),
         )
     if row.get("BIRTH_DATE") not in (None, ""):
         try:
@@ -197,17 +230,21 @@ def _clinical(
                 fact("birth_date", source, rec, value=p.birth_date.isoformat(), display="birth date")
             )
         except ValueError as exc:
-            issues.warn("clinical", "BIRTH_DATE", str(exc), "send BIRTH_DATE as YYYY-MM-DD")
+            issues.warn_exc("clinical", "BIRTH_DATE", exc, N_("send BIRTH_DATE as YYYY-MM-DD"))
     else:
         issues.warn(
-            "clinical", "BIRTH_DATE", "birth date missing", "add BIRTH_DATE (age criteria stay unknown)"
+            "clinical",
+            "BIRTH_DATE",
+            N_("birth date missing"),
+            N_("add BIRTH_DATE (age criteria stay unknown)"),
+            "import.birth_date_missing",
         )
     report: date | None = None
     if row.get("REPORT_DATE") not in (None, ""):
         try:
             report = parse_date(row["REPORT_DATE"])
         except ValueError as exc:
-            issues.warn("clinical", "REPORT_DATE", str(exc), "send REPORT_DATE as YYYY-MM-DD")
+            issues.warn_exc("clinical", "REPORT_DATE", exc, N_("send REPORT_DATE as YYYY-MM-DD"))
     diagnosis = str(row.get("ONCOTREE_PRIMARY_DIAGNOSIS_NAME") or "").strip()
     if diagnosis.lower() not in NO_DIAGNOSIS:
         code, specific = oncotree_lookup(diagnosis)
@@ -215,8 +252,10 @@ def _clinical(
             issues.warn(
                 "clinical",
                 "ONCOTREE_PRIMARY_DIAGNOSIS_NAME",
-                f"{diagnosis!r} is not in the OncoTree list",
-                "kept by name; use an OncoTree name or code",
+                N_("%(value)s is not in the OncoTree list"),
+                N_("kept by name; use an OncoTree name or code"),
+                "import.oncotree_name",
+                value=repr(diagnosis),
             )
         p.facts.append(
             fact(
@@ -232,8 +271,10 @@ def _clinical(
         issues.warn(
             "clinical",
             "ONCOTREE_PRIMARY_DIAGNOSIS_NAME",
-            f"no diagnosis ({diagnosis or 'empty'})",
-            "add the OncoTree diagnosis",
+            N_("no diagnosis (%(value)s)"),
+            N_("add the OncoTree diagnosis"),
+            "import.no_diagnosis",
+            value=diagnosis or "—",
         )
     if str(row.get("VITAL_STATUS") or "").lower() == "deceased":
         p.deceased = True
@@ -259,8 +300,10 @@ def _clinical(
             issues.warn(
                 "clinical",
                 "TUMOR_MUTATIONAL_BURDEN_PER_MEGABASE",
-                f"{tmb!r} is not a number",
-                "send mutations per megabase as a number",
+                N_("%(value)s is not a number"),
+                N_("send mutations per megabase as a number"),
+                "import.tmb_not_number",
+                value=repr(tmb),
             )
     _keep_unused(p, row, CLINICAL_USED, source, rec)
     for g_file, g_n, g_row in genomic:
@@ -389,7 +432,9 @@ def _genomic(
             issues.warn(
                 "genomic " + rec,
                 "VARIANT_CATEGORY",
-                f"genomic record {category or '(no category)'} without a usable gene or status",
-                "send HARMONIZED_HUGO_SYMBOL with the variant",
+                N_("genomic record %(category)s without a usable gene or status"),
+                N_("send HARMONIZED_HUGO_SYMBOL with the variant"),
+                "import.genomic_unusable",
+                category=category or "—",
             )
     _keep_unused(p, row, GENOMIC_USED | {"MRN", "BIRTH_DATE"}, source, rec)
