@@ -60,7 +60,10 @@ def test_the_referral_form_proposes_the_patients_own_centre(page: Any, tmp_path:
         page.goto(server.url("/patients/A-2/matches?lang=fr"))
         form = page.locator("form.refer-form").first
         assert form.locator("select[name=centre_id]").input_value() == a
-        assert form.locator(".site-why").inner_text() == "Le centre du patient recrute pour cet essai"
+        said = "Le centre du patient recrute pour cet essai\u202f; distance inconnue"
+        assert form.locator(".site-why").inner_text() == said
+        line = page.locator("details.match .site-reason").first.inner_text()
+        assert line == said  # the match line says the same as the form (one source: referral_site.py)
         form.scroll_into_view_if_needed()
         shot(page, "referral-site-fr.png", full_page=False)
     db.dispose()
