@@ -158,3 +158,23 @@ def test_warnings_for_what_was_assumed_or_left_out_are_said_in_french(db: Databa
     assert "does not convert" in warnings["import.value_unreadable"]["reason"]  # the converter's own words
     rows = list(csv.DictReader(io.StringIO(client_as(db, CLAIRE).get(body["csv"]).text)))
     assert {r["code"] for r in rows} == set(warnings) and {r["severity"] for r in rows} == {"warning"}
+
+
+def test_the_command_line_says_the_same_in_french(sqlite_db: Database, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from typer.testing import CliRunner
+
+    from oncofed.cli import app
+
+    lot = tmp_path / "lot-decembre.csv"
+    lot.write_text(LOT, encoding="utf-8")
+    monkeypatch.setenv("DATABASE_URL", sqlite_db.url)
+    out = CliRunner().invoke(
+        app, ["--lang", "fr", "import", "patients", str(lot), "--centre", "curie"], terminal_width=400
+    )
+    assert out.exit_code == 1, out.output
+    said = " ".join(out.output.split())
+    assert "Avertissements" in said and "Rejetés" in said
+    assert "lot-decembre.csv : rien d'importé (un enregistrement a été rejeté ; corrigez-le" in said.replace(
+        "\u00a0", " "
+    ).replace("\u202f", " ")
+    assert "avertissement : lot-decembre.csv:patient A1:row 3:lab" in said.replace("\u00a0", " ")

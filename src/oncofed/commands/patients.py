@@ -92,7 +92,17 @@ def register(app: typer.Typer) -> None:
             if report.rejected:
                 raise typer.Exit(1)
             return
-        table = Table("imported", "updated", "rejected", "warnings", "files", "seconds")
+        from oncofed.presenters.i18n import translator
+
+        tr = translator(lang)
+        table = Table(
+            tr.pgettext("import counts", "Imported"),
+            tr.pgettext("import counts", "Updated"),
+            tr.pgettext("import counts", "Rejected"),
+            tr.gettext("Warnings"),
+            tr.gettext("Files"),
+            tr.gettext("Seconds"),
+        )
         table.add_row(
             *cells(
                 *(
@@ -113,19 +123,26 @@ def register(app: typer.Typer) -> None:
             style = "red" if issue.severity == "error" else "yellow"
             err_console.print(f"[{style}]{escape(issue_line(issue, lang))}[/]", highlight=False)
         if len(report.issues) > show:
-            err_console.print(f"... {len(report.issues) - show} more (use --report issues.csv)")
-        for name in report.files_refused:
+            more = len(report.issues) - show
             err_console.print(
-                f"[red]{escape(name)}: nothing imported (a record was rejected; fix it, or use --partial)[/]",
-                highlight=False,
+                tr.ngettext(
+                    "... %(num)s more (use --report issues.csv)",
+                    "... %(num)s more (use --report issues.csv)",
+                    more,
+                    num=more,
+                )
             )
+        for name in report.files_refused:
+            line = tr.gettext(
+                "%(file)s: nothing imported (a record was rejected; fix it, or use --partial)", file=name
+            )
+            err_console.print(f"[red]{escape(line)}[/]", highlight=False)
         if report.kept_out:
-            from oncofed.presenters.i18n import translator
-
-            said = translator("en").ngettext(  # English plural forms
+            said = tr.ngettext(
                 "%(num)s valid record of those files was not written",
                 "%(num)s valid records of those files were not written",
                 report.kept_out,
+                num=report.kept_out,
             )
             err_console.print(said)
         if report.rejected:
