@@ -180,6 +180,15 @@ def test_the_tab_api_and_cli_list_follow_the_order_and_nobody_moves(db: Database
     two = [list_page(db, TRIAL_ID, a, nurse(a), ListQuery(tab="unlikely", size=2, page=n), engine=KINDS_ENGINE)
            for n in (1, 2, 3)]  # fmt: skip
     assert [r["patient_id"] for p in two for r in p["candidates"]] == ORDER
+    by_id = list_page(
+        db, TRIAL_ID, a, nurse(a), ListQuery(tab="unlikely", sort="patient"), engine=KINDS_ENGINE
+    )
+    assert [r["patient_id"] for r in by_id["candidates"]] == sorted(ORDER)  # asked for: ids, not the odds
+    assert by_id["reading_order"]["ordered"] is False
+    by_status = list_page(
+        db, TRIAL_ID, a, nurse(a), ListQuery(tab="unlikely", sort="status"), engine=KINDS_ENGINE
+    )
+    assert [r["patient_id"] for r in by_status["candidates"]] == ORDER  # one status: ties follow the odds
     every = list_page(db, TRIAL_ID, a, nurse(a), ListQuery(tab="all"), engine=KINDS_ENGINE)
     assert [r["patient_id"] for r in every["candidates"] if r["eligibility"] == "unlikely"] == ORDER
     # the CLI's list (prescreen_list) gives the same order

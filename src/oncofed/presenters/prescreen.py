@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from oncofed.presenters.i18n import N_, NN_, Translator
-from oncofed.services.prescreen.lists import Candidate, PrescreenList
 from oncofed.services.prescreen import odds
+from oncofed.services.prescreen.lists import Candidate, PrescreenList
 from oncofed.services.prescreen.paging import words_text
 from oncofed.services.prescreen.refresh import RefreshReport
 from oncofed.services.prescreen.screening import LOG_COLUMNS

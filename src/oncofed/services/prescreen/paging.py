@@ -13,6 +13,7 @@ only: the visit is marked by the refresh (POST), as before.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from types import SimpleNamespace
@@ -51,6 +52,7 @@ from oncofed.store.repositories import TrialRepository
 
 TABS = ("candidates", "eligible", "possible", "unlikely", "new", "blocked", "all")
 SORTS = ("rank", "score", "patient", "status", "updated")
+HELD_SORTS = ("rank", "status", "updated")  # the sorts whose ties follow the list's rank (`_order`)
 SHOW_TO_TAB = {
     "all": "all",
     "new": "new",
@@ -140,7 +142,13 @@ def held_order(s: Any, rows: Select[Any], table: odds.Table) -> Any:
     if not pairs:
         return None
     places = odds.order_of([(k, int(n or 0)) for k, n in pairs], table)
-    whens = [((r.held_kinds == k) & (n_held == n), place) for (k, n), place in places.items()]
+    # a row's kinds name its held criteria one by one, so the kinds alone say where it goes; the count is
+    # compared only where they cannot (rows stored without kinds): one string comparison per row and WHEN
+    kinds = Counter(k for k, _ in places)
+    whens = [
+        ((r.held_kinds == k) & (n_held == n) if not k or kinds[k] > 1 else r.held_kinds == k, place)
+        for (k, n), place in places.items()
+    ]
     return case(*whens, else_=0)
 
 
@@ -244,7 +252,8 @@ def list_page(
         else:  # the tab's rows, of one status when filtered: already counted above
             total = statuses.get(query.status, 0) if query.status else sum(statuses.values())
         table = odds.shipped_table()
-        held = held_order(s, stmt, table) if counts["unlikely"] and query.tab in ("unlikely", "all") else None
+        ordered = counts["unlikely"] and query.tab in ("unlikely", "all") and query.sort in HELD_SORTS
+        held = held_order(s, stmt, table) if ordered else None
         stmt = _order(stmt, query.sort, status, held)
         offset = 0
         if not everything:

@@ -132,7 +132,8 @@ def api_subscribe(body: SubscriptionRequest, db: Db, actor: Caller) -> Any:
     summary=(
         "Ranked candidates as last computed, one page at a time (read only; POST .../refresh to bring them "
         "up to date). tab: candidates (eligible or possibly eligible), eligible, possible, unlikely (probably "
-        "not eligible: a criterion read as not met that may not exclude on its own, to check), new, "
+        "not eligible: a criterion read as not met that may not exclude on its own, to check; ordered by the "
+        "measured chance that the held-back readings are wrong, per row held_back and wrong_chance), new, "
         "blocked (a trusted reading excludes), all"
     ),
 )
