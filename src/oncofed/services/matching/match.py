@@ -141,9 +141,9 @@ def _text(data: dict[str, Any], name: str, path: Path) -> str | None:
             N_("expected text, got %(type)s"),
             file=str(path),
             field=name,
-            fix=N_("write %(field)s as a string"),
+            fix=N_("write %(name)s as a string"),
             code="profile.not_text",
-            params={"type": type(value).__name__, "field": name},
+            params={"type": type(value).__name__, "name": name},
         )
     return str(value)
 
