@@ -89,3 +89,26 @@ def test_uploads_within_the_limits_are_imported(sqlite_db: Database, client_as) 
         client, "/api/patients/import", ("petit.csv", b"patient_id,kind,code,value,unit,date\nZ9,sex,,F,,\n")
     )
     assert answer.status_code == 200 and answer.json()["imported"] == 1
+
+
+def test_any_body_gives_an_answer_never_a_crash(sqlite_db: Database, client_as) -> None:  # type: ignore[no-untyped-def]
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    client = client_as(sqlite_db, CLAIRE)
+
+    @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.binary(max_size=600), st.sampled_from(["x", "frontiere", ""]))
+    def probe(body: bytes, boundary: str) -> None:
+        sent = client.post(
+            "/api/patients/import",
+            content=b"--frontiere\r\n" + body,
+            headers={
+                "Content-Type": f"multipart/form-data; boundary={boundary}"
+                if boundary
+                else "multipart/form-data"
+            },
+        )
+        assert sent.status_code < 500, sent.text
+
+    probe()

@@ -160,7 +160,7 @@ class UploadGuard:
         total = 0
 
         async def watched() -> Message:
-            nonlocal total
+            nonlocal total, watcher
             if length.isdigit() and int(length) > limits.total_bytes:
                 raise too_large(limits)  # refused before the body is read
             message = await receive()
@@ -170,7 +170,12 @@ class UploadGuard:
                 if total > limits.total_bytes:
                     raise too_large(limits)
                 if watcher is not None:
-                    watcher.feed(chunk)
+                    try:
+                        watcher.feed(chunk)
+                    except UploadRefused:
+                        raise
+                    except Exception:  # a body its own parser cannot read: Starlette's says so (400)
+                        watcher = None
             return message
 
         await self.app(scope, watched, send)
