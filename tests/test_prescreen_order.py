@@ -315,3 +315,21 @@ def test_the_network_view_is_unchanged_its_counts_are_the_lists_counts(
                     counts["eligible"], counts["possible"], counts["unlikely"], counts["blocked"]
                 )  # fmt: skip
     assert sum(r["unlikely"] for r in run.counts()) > 0
+
+
+def no_kinds_evaluate(trial: Trial, patients: Sequence[PatientProfile]) -> VerdictMatrix:
+    """A plug-in engine that does not say which kinds held its patients back."""
+    return VerdictMatrix(CRITERIA, kinds_evaluate(trial, patients).verdicts)
+
+
+def test_rows_stored_without_kinds_count_each_held_criterion_as_never_measured(
+    db: Database, table: odds.Table
+) -> None:
+    a, _ = build_network(db)
+    engine = PrescreenEngine(evaluate=no_kinds_evaluate, fingerprint=lambda t: t.eligibility_text + " none")
+    refresh_prescreen(db, TRIAL_ID, a, nurse(a), engine=engine)
+    rows = list_page(db, TRIAL_ID, a, nurse(a), ListQuery(tab="unlikely"), engine=engine)["candidates"]
+    # A-4 has two criteria held (0.5 x 0.5), the others one (0.5): A-4 last, the others in the list's order
+    assert [r["patient_id"] for r in rows][-1] == "A-4" and len(rows) == 5
+    assert [r["wrong_chance"] for r in rows] == [0.5, 0.5, 0.5, 0.5, 0.25]
+    assert rows[0]["held_back"][0]["kinds"] == [] and rows[-1]["held_back"][1]["chance_right"] == 0.5

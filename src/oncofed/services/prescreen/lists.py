@@ -146,11 +146,14 @@ def prescreen_list(
         stale = run is None or run.trial_hash != trial_criteria_hash(trial, engine, db)
         candidates = []
         table = odds.shipped_table()
+        row_odds = odds.RowOdds(table)  # each distinct (kinds, count) of the list once
         for res, cand, name in s.execute(stmt):
             became = res.became_candidate_at
             to_check, blocking = criteria_texts(res.verdicts, labels, res.eligibility)
             held = held_texts(res.verdicts, labels)
-            unlikely = res.eligibility == "unlikely"
+            held_back, wrong = (
+                row_odds.of(res.held_kinds, held) if res.eligibility == "unlikely" else ([], None)
+            )
             candidates.append(
                 Candidate(
                     patient_id=res.patient_id,
@@ -167,8 +170,8 @@ def prescreen_list(
                     updated_at=cand.updated_at if cand else None,
                     is_new=became is not None and (last is None or became > last),
                     read_not_met=held,
-                    held_back=odds.held_back(res.held_kinds, held, table) if unlikely else [],
-                    wrong_chance=odds.wrong_chance(res.held_kinds, len(held), table) if unlikely else None,
+                    held_back=held_back,
+                    wrong_chance=wrong,
                     held_kinds=res.held_kinds or "",
                 )
             )

@@ -141,16 +141,39 @@ def wrong_chance(encoded: str | None, held_count: int, table: Table) -> float:
 def held_back(encoded: str | None, held_labels: Sequence[Any], table: Table) -> list[dict[str, Any]]:
     """Per held-back criterion of one row: the criterion (as the caller words it), its kinds with their
     counts and interval, and the chance its reading is right."""
-    per = split_kinds(encoded)
-    per += [()] * max(0, len(held_labels) - len(per))
-    return [
-        {
-            "criterion": label,
-            "kinds": [table.odds(k).as_json() for k in kinds],
-            "chance_right": round(criterion_chance(kinds, table), 4),
-        }
-        for label, kinds in zip(held_labels, per, strict=False)
-    ]
+    return RowOdds(table).of(encoded, held_labels)[0]
+
+
+class RowOdds:
+    """`held_back` and `wrong_chance` for the rows of one list read, computed once per distinct (kinds,
+    number held): a 17,000-row tab has a few dozen (the rows share the kinds' JSON; nobody mutates it)."""
+
+    def __init__(self, table: Table) -> None:
+        self.table = table
+        self._seen: dict[tuple[str, int], tuple[list[tuple[list[dict[str, Any]], float]], float]] = {}
+
+    def of(self, encoded: str | None, held_labels: Sequence[Any]) -> tuple[list[dict[str, Any]], float]:
+        key = (encoded or "", len(held_labels))
+        hit = self._seen.get(key)
+        if hit is None:
+            per = split_kinds(encoded)
+            per += [()] * max(0, len(held_labels) - len(per))
+            hit = self._seen[key] = (
+                [
+                    (
+                        [self.table.odds(k).as_json() for k in kinds],
+                        round(criterion_chance(kinds, self.table), 4),
+                    )
+                    for kinds in per
+                ],  # fmt: skip
+                wrong_chance(encoded, len(held_labels), self.table),
+            )
+        criteria, wrong = hit
+        rows = [
+            {"criterion": label, "kinds": kinds, "chance_right": chance}
+            for label, (kinds, chance) in zip(held_labels, criteria, strict=False)
+        ]
+        return rows, wrong
 
 
 def place_key(encoded: str | None, held_count: int, table: Table) -> tuple[float, str, int]:

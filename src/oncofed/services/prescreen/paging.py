@@ -13,7 +13,6 @@ only: the visit is marked by the refresh (POST), as before.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from types import SimpleNamespace
@@ -127,27 +126,31 @@ def held_count() -> Any:
     return func.length(r.verdicts) - func.length(func.replace(r.verdicts, "4", ""))
 
 
-def held_order(s: Any, rows: Select[Any], table: odds.Table) -> Any:
-    """The place of each "probably not" row in its tab (`odds.order_of`: the patients whose held-back
-    readings are most likely wrong first), as a SQL expression over the few distinct (kinds, count) pairs
-    of the list, so that the database still sorts and pages; 0 for any other row."""
+def held_group() -> tuple[Any, Any]:
+    """The probably-not rows' kinds (None for other rows) and, for those stored without kinds (a plug-in
+    engine), the number of criteria held (`CASE` reads the verdict string for those alone)."""
     r = PrescreenResultRow
-    n_held = held_count()
-    pairs = s.execute(
-        rows.with_only_columns(r.held_kinds, n_held)
-        .where(r.eligibility == "unlikely")
-        .distinct()
-        .order_by(None)
-    ).all()
-    if not pairs:
+    unlikely = r.eligibility == "unlikely"
+    return (
+        case((unlikely, r.held_kinds), else_=None),
+        case((unlikely & (r.held_kinds == ""), held_count()), else_=0),
+    )
+
+
+def held_order(groups: dict[tuple[str, int], int], table: odds.Table) -> Any:
+    """The place of each "probably not" row in its tab (`odds.order_of`: the patients whose held-back
+    readings are most likely wrong first), as a SQL expression over the few distinct kinds of the list
+    (`groups`: (kinds, number held for rows without kinds) -> rows, counted with the tabs), so that the
+    database still sorts and pages; 0 for any other row. A row's kinds name its held criteria one by one,
+    so they alone say where it goes. The WHENs come most frequent first: few comparisons per row."""
+    if not groups:
         return None
-    places = odds.order_of([(k, int(n or 0)) for k, n in pairs], table)
-    # a row's kinds name its held criteria one by one, so the kinds alone say where it goes; the count is
-    # compared only where they cannot (rows stored without kinds): one string comparison per row and WHEN
-    kinds = Counter(k for k, _ in places)
+    r = PrescreenResultRow
+    places = odds.order_of(list(groups), table)
+    frequent = sorted(groups, key=lambda g: -groups[g])
     whens = [
-        ((r.held_kinds == k) & (n_held == n) if not k or kinds[k] > 1 else r.held_kinds == k, place)
-        for (k, n), place in places.items()
+        ((r.held_kinds == k) & (held_count() == n) if not k else r.held_kinds == k, places[(k, n)])
+        for k, n in frequent
     ]
     return case(*whens, else_=0)
 
@@ -211,9 +214,11 @@ def list_page(
             is_new = is_new & (r.became_candidate_at > last)
         # counts of every tab, and of each screening status within the current tab: one grouped query
         new_flag = case((is_new, 1), else_=0)
-        grouped = with_status.with_only_columns(r.eligibility, status, new_flag, func.count()).group_by(
-            r.eligibility, status, new_flag
-        )
+        # ... and of the probably-not rows' kinds of reading (their places in the tab: `held_order`)
+        kinds, n_held = held_group()
+        grouped = with_status.with_only_columns(
+            r.eligibility, status, new_flag, kinds, n_held, func.count()
+        ).group_by(r.eligibility, status, new_flag, kinds, n_held)
         in_tab = {
             "candidates": lambda e, new: e in CANDIDATE,
             "eligible": lambda e, new: e == "eligible",
@@ -225,8 +230,12 @@ def list_page(
         }[query.tab]
         counts = {"eligible": 0, "possible": 0, "unlikely": 0, "blocked": 0, "new": 0}
         statuses: dict[str, int] = {}
-        for eligibility, st, n_new, n in s.execute(grouped):
+        held_groups: dict[tuple[str, int], int] = {}
+        for eligibility, st, n_new, held_kinds, held_n, n in s.execute(grouped):
             counts["blocked" if eligibility == "not_eligible" else eligibility] += int(n)
+            if eligibility == "unlikely":
+                key = (held_kinds or "", int(held_n or 0))
+                held_groups[key] = held_groups.get(key, 0) + int(n)
             counts["new"] += int(n) if n_new else 0
             if in_tab(eligibility, n_new):
                 statuses[st] = statuses.get(st, 0) + int(n)
@@ -252,8 +261,9 @@ def list_page(
         else:  # the tab's rows, of one status when filtered: already counted above
             total = statuses.get(query.status, 0) if query.status else sum(statuses.values())
         table = odds.shipped_table()
+        row_odds = odds.RowOdds(table)  # each distinct (kinds, count) of the page once
         ordered = counts["unlikely"] and query.tab in ("unlikely", "all") and query.sort in HELD_SORTS
-        held = held_order(s, stmt, table) if ordered else None
+        held = held_order(held_groups, table) if ordered else None
         stmt = _order(stmt, query.sort, status, held)
         offset = 0
         if not everything:
@@ -278,6 +288,7 @@ def list_page(
             to_check, blocking = criteria_texts(res.verdicts, labels, res.eligibility)
             read_not_met = [criterion_words(x) for x in held_texts(res.verdicts, labels)]
             unlikely = res.eligibility == "unlikely"
+            held_back, wrong = row_odds.of(res.held_kinds, read_not_met) if unlikely else ([], None)
             became = res.became_candidate_at
             rows.append(
                 {
@@ -292,10 +303,8 @@ def list_page(
                     "to_check": [criterion_words(x) for x in to_check],
                     "read_not_met": read_not_met,
                     # per criterion read as not met: its kinds of reading and how often each was right
-                    "held_back": odds.held_back(res.held_kinds, read_not_met, table) if unlikely else [],
-                    "wrong_chance": round(odds.wrong_chance(res.held_kinds, len(read_not_met), table), 4)
-                    if unlikely
-                    else None,
+                    "held_back": held_back,
+                    "wrong_chance": None if wrong is None else round(wrong, 4),
                     "blocking": [criterion_words(x) for x in blocking],
                     "status": cand.status if cand else "new",
                     "version": cand.version if cand else 0,
