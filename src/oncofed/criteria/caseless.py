@@ -220,8 +220,11 @@ class Caseless:
     def __init__(self, pattern: str | re.Pattern[str], flags: int = 0) -> None:
         plain = pattern if isinstance(pattern, re.Pattern) else re.compile(pattern, flags | re.IGNORECASE)
         self.plain: re.Pattern[str] = plain
+        # the lowered search compiled by `fast_regex.compile_rare`: a pattern opening with `\b` or a
+        # lookbehind before a few letters or digits is rewritten (the same matches) to open with them, which
+        # `re` scans for in C instead of trying the pattern at every position
         self.lowered: re.Pattern[str] | None = (
-            re.compile(plain.pattern, plain.flags & ~re.IGNORECASE) if _lowerable(plain) else None
+            _compile_rare(plain.pattern, plain.flags & ~re.IGNORECASE) if _lowerable(plain) else None
         )
         # also exact on most non-ASCII text (module docstring): the pattern tests only ASCII characters
         self.ascii_tests = self.lowered is not None and _ascii_pattern(plain)
@@ -301,6 +304,12 @@ class Caseless:
 
     def __repr__(self) -> str:
         return f"Caseless({self.plain!r}, lowered={self.lowered is not None})"
+
+
+def _compile_rare(pattern: str, flags: int) -> re.Pattern[str]:
+    from oncofed.criteria.fast_regex import compile_rare  # (fast_regex imports this module)
+
+    return compile_rare(pattern, flags)
 
 
 def compile_i(pattern: str, flags: int = 0) -> Caseless:

@@ -206,9 +206,8 @@ def _trigger_lowered() -> re.Pattern[str] | None:
     """`_trigger_re()`'s lowered search (`Caseless`) compiled to open with a character set
     (`fast_regex.compile_fast`: the same matches, found without trying the pattern at every position)."""
     caseless = _trigger_re()
-    return (
-        None if caseless.lowered is None else compile_fast(caseless.lowered.pattern, caseless.lowered.flags)
-    )
+    plain = caseless.plain
+    return None if caseless.lowered is None else compile_fast(plain.pattern, plain.flags & ~re.IGNORECASE)
 
 
 def has_trigger(text: str) -> bool:

@@ -162,7 +162,7 @@ def fast_i(pattern: str) -> Caseless:
     scans for the first character in C where a leading \\b or lookbehind made it try every position)."""
     found = compile_i(pattern)
     if found.lowered is not None:
-        found.lowered = compile_fast(found.lowered.pattern, found.lowered.flags)
+        found.lowered = compile_fast(found.plain.pattern, found.plain.flags & ~re.IGNORECASE)
     return found
 
 
