@@ -351,16 +351,26 @@ def _native() -> bool:
 _MATCHER = "_ConText__matcher"  # medspaCy's `ConText.__matcher` (private: its rules' MedspacyMatcher)
 
 
-def _read_matches(doc: Any, base: int, found: Sequence[tuple[Any, int, int]]) -> Context:
-    """The Context of a target modified by `found` (rule, start token, end token), `_read`'s answer."""
+def _read_matches(
+    doc: Any,
+    base: int,
+    found: Sequence[tuple[Any, int, int]],
+    bounds: tuple[list[int], list[int]] | None = None,
+) -> Context:
+    """The Context of a target modified by `found` (rule, start token, end token), `_read`'s answer;
+    `bounds`: the Doc's token offsets and lengths (`_token_arrays`), else read from its tokens."""
     triggers = []
     flags = dict.fromkeys(_FLAGS, False)
     for rule, s, e in found:
         category = rule.category
         if category in flags:
             flags[category] = True
-        last = doc[e - 1]
-        triggers.append((category, doc[s].idx - base, last.idx + len(last) - base))
+        if bounds is None:
+            last = doc[e - 1]
+            triggers.append((category, doc[s].idx - base, last.idx + len(last) - base))
+        else:
+            idx, lengths = bounds
+            triggers.append((category, idx[s] - base, idx[e - 1] + lengths[e - 1] - base))
     return Context(
         negated=flags["NEGATED_EXISTENCE"],
         historical=flags["HISTORICAL"],
@@ -456,6 +466,33 @@ def _first_tokens(idx: list[int], offsets: list[int]) -> list[int]:
     return firsts
 
 
+def _token_arrays(doc: Any) -> tuple[list[int], list[int]]:
+    """The character offset and the length of each token of `doc` (two lists, one `to_array` call)."""
+    from spacy.attrs import IDX, LENGTH
+
+    if not len(doc):
+        return [], []
+    columns = doc.to_array([IDX, LENGTH]).T.tolist()
+    return columns[0], columns[1]
+
+
+def _expanded(idx: list[int], lengths: list[int], size: int, start: int, end: int) -> tuple[int, int] | None:
+    """The tokens [first, last + 1) of `Doc.char_span(start, end, alignment_mode="expand")` from the Doc's
+    token offsets and lengths (`size`: its text's length), or None where spaCy gives no span or an empty
+    one (the caller then asks spaCy). spaCy 3.7's own steps: the token holding a character is the one whose
+    text and trailing white space hold it (`token_by_char`: tokens tile the text, so it is the last token
+    starting at or before it); the span's start moves past a token whose trailing white space it starts in."""
+    if not (0 <= start < size and 0 < end <= size):
+        return None
+    first = bisect.bisect_right(idx, start) - 1
+    last = bisect.bisect_right(idx, end - 1) - 1
+    if first < 0 or last < 0:
+        return None
+    if start == idx[first] + lengths[first]:
+        first += 1
+    return (first, last + 1) if first <= last else None
+
+
 def modifiers_many(items: Iterable[tuple[str, Sequence[tuple[int, int]]]]) -> list[list[Context]]:
     """ConText for each (text, spans) item; texts without any trigger word skip the pipeline.
 
@@ -479,8 +516,6 @@ def modifiers_many(items: Iterable[tuple[str, Sequence[tuple[int, int]]]]) -> li
     todo = [i for i in asked if may_have_modifier(items[i][0], items[i][1], keys)]
     if not todo:
         return out
-    from spacy.attrs import IDX
-
     nlp = pipeline()
     ctx = nlp.get_pipe("medspacy_context")
     native = _native()
@@ -497,14 +532,30 @@ def modifiers_many(items: Iterable[tuple[str, Sequence[tuple[int, int]]]]) -> li
             offsets.append(pos)
             parts.append(text)
             pos += len(text) + 2
-        doc = nlp.make_doc("\n\n".join(parts))
-        firsts = _first_tokens(doc.to_array(IDX).tolist(), offsets) if len(doc) else [0]
+        joined = "\n\n".join(parts)
+        doc = nlp.make_doc(joined)
+        bounds = _token_arrays(doc)
+        idx, lengths = bounds
+        firsts = _first_tokens(idx, offsets) if len(doc) else [0]
         targets_of = []
         group = []
+        # in the native graph a target is its tokens and characters (`_expanded`, the spans spaCy's
+        # `char_span` would make, without making them); a Span only where spaCy must say (none on the notes)
         for i, base in zip(chunk, offsets, strict=True):
-            targets = []
+            targets: list[Any] = []
             for start, end in items[i][1]:
-                span = doc.char_span(base + start, base + end, label="TARGET", alignment_mode="expand")
+                span: Any = None
+                if native and (tokens := _expanded(idx, lengths, len(joined), base + start, base + end)):
+                    a, b = tokens
+                    span = (a, b, idx[a], idx[b - 1] + lengths[b - 1])
+                else:
+                    found_span = doc.char_span(
+                        base + start, base + end, label="TARGET", alignment_mode="expand"
+                    )
+                    if found_span is not None:
+                        span = (found_span.start, found_span.end, found_span.start_char, found_span.end_char)
+                        if not native:
+                            span = found_span
                 targets.append(span)
                 if span is not None:
                     group.append(span)
@@ -514,10 +565,10 @@ def modifiers_many(items: Iterable[tuple[str, Sequence[tuple[int, int]]]]) -> li
         modifiers_of: dict[tuple[int, int], list[Any]] = {}
         if native:  # the graph on token indices (`context_graph`), the matches from medspaCy's matcher
             matches = [(rule_map[strings[m]], s, e) for m, s, e in matcher(doc)]
-            found_edges = context_graph.edges(matches, firsts, len(doc), [(t.start, t.end) for t in group])
+            found_edges = context_graph.edges(matches, firsts, len(doc), [(t[0], t[1]) for t in group])
             for t, m in found_edges:
                 target = group[t]
-                modifiers_of.setdefault((target.start_char, target.end_char), []).append(matches[m])
+                modifiers_of.setdefault((target[2], target[3]), []).append(matches[m])
         else:  # medspaCy's component; a sentence per text, ConText reading it through `token.sent`
             if len(doc):
                 _hook_sentences(doc, firsts)
@@ -530,8 +581,11 @@ def modifiers_many(items: Iterable[tuple[str, Sequence[tuple[int, int]]]]) -> li
         for i, base, targets in targets_of:
             answer = out[i]  # NO_CONTEXT each: a target without modifiers (or span) reads as NO_CONTEXT
             for k, t in enumerate(targets):
-                if t is not None and (found := modifiers_of.get((t.start_char, t.end_char))):
-                    answer[k] = _read_matches(doc, base, found)
+                if t is None:
+                    continue
+                key = (t[2], t[3]) if native else (t.start_char, t.end_char)
+                if found := modifiers_of.get(key):
+                    answer[k] = _read_matches(doc, base, found, bounds)
             if len(_MEMO) < MEMO_SIZE:
                 _MEMO[(items[i][0], tuple(items[i][1]))] = tuple(out[i])
     return out

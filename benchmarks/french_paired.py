@@ -1,0 +1,121 @@
+"""French notes read once, two commits paired note by note in two live worker processes (issue 23 speed).
+
+    .venv/bin/python -m benchmarks.french_paired --baseline COMMIT [--after COMMIT] [--rounds 3] [--english]
+
+`bench_french --speed-only` runs each version in its own worker processes one after the other: on the
+shared 2-core machine (load 4-6 from other engineers) two runs a minute apart saw loads so different
+that the French ratio read 0.76x for a change that paired calls measure at 1.06x. Here both versions
+(exported from git as `french_speed` does, so uncommitted work is not measured) stay loaded in two
+worker processes, and each of the 102 French dev notes (`--english`: their English twins) is read by
+one worker, then at once by the other (which one goes first alternates), ConText's memo emptied and a
+line added as `bench_french --unseen` does: both see the same load within milliseconds. Printed: notes/s
+of each (CPU time summed over the notes), the ratio of the sums, and the median of the per-note ratios
+with its interquartile range. Writes nothing; the lead's figure stays `bench_french --speed-only` on a
+quiet machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.report import ROOT
+
+
+def worker() -> None:
+    """Read notes from stdin (one JSON object a line) and answer each with the CPU time of its reading."""
+    os.environ.setdefault("LOGURU_LEVEL", "WARNING")
+    import oncofed
+    from oncofed.criteria.context import clear_memo
+    from oncofed.ingest.patients.notes import extract
+
+    print(json.dumps({"module": oncofed.__file__}), flush=True)
+    for line in sys.stdin:
+        request = json.loads(line)
+        if request.get("warm"):  # vocabularies and models loaded outside the timing
+            extract(request["text"], "warm", "note")
+            print(0.0, flush=True)
+            continue
+        clear_memo()
+        started = time.process_time()
+        extract(request["text"], "n", "note")
+        print(time.process_time() - started, flush=True)
+
+
+def paired(baseline: str, after: str, rounds: int, english: bool) -> str:
+    from benchmarks.bench_french import EN, FR, _queries
+    from benchmarks.french_speed import _export, _short
+
+    texts = list(_queries(EN if english else FR).values())
+    names = {"before": _short(baseline), "after": _short(after)}
+    with tempfile.TemporaryDirectory() as tmp:
+        workers = {}
+        for name, commit in (("before", baseline), ("after", after)):
+            src = _export(commit, Path(tmp) / name)
+            env = {**os.environ, "PYTHONPATH": str(src), "LOGURU_LEVEL": "WARNING"}
+            workers[name] = subprocess.Popen(
+                [sys.executable, "-m", "benchmarks.french_paired", "--worker"],
+                cwd=ROOT, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+            )  # fmt: skip
+            module = json.loads(workers[name].stdout.readline())["module"]  # type: ignore[union-attr]
+            if not module.startswith(str(src)):
+                raise SystemExit(f"worker {name} imported {module}, not the export in {src}")
+
+        def ask(name: str, request: dict[str, object]) -> float:
+            process = workers[name]
+            process.stdin.write(json.dumps(request) + "\n")  # type: ignore[union-attr]
+            process.stdin.flush()  # type: ignore[union-attr]
+            return float(process.stdout.readline())  # type: ignore[union-attr]
+
+        for text in texts:
+            for name in workers:
+                ask(name, {"text": text, "warm": True})
+        load = os.getloadavg()[0]
+        spent = {"before": 0.0, "after": 0.0}
+        ratios = []
+        for r in range(rounds):
+            for i, text in enumerate(texts):
+                unseen = f"{text}\n(unseen {r})"
+                order = ("before", "after") if (i + r) % 2 == 0 else ("after", "before")
+                took = {name: ask(name, {"text": unseen}) for name in order}
+                spent["before"] += took["before"]
+                spent["after"] += took["after"]
+                ratios.append(took["before"] / took["after"])
+        for process in workers.values():
+            process.stdin.close()  # type: ignore[union-attr]
+            process.wait()
+    n = rounds * len(texts)
+    q1, _, q3 = statistics.quantiles(ratios, n=4)
+    return (
+        f"{'English twins' if english else 'French notes'} read once, {n} paired readings (load {load:.1f} "
+        f"-> {os.getloadavg()[0]:.1f}): before ({names['before']}) {n / spent['before']:,.0f} notes/s, "
+        f"after ({names['after']}) {n / spent['after']:,.0f} notes/s; after / before {spent['before'] / spent['after']:.3f}x "
+        f"(sums), median per-note {statistics.median(ratios):.3f}x (IQR {q1:.3f}-{q3:.3f})"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--baseline")
+    parser.add_argument("--after", default="HEAD")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--english", action="store_true")
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        worker()
+        return
+    if not args.baseline:
+        parser.error("--baseline COMMIT is required")
+    print(paired(args.baseline, args.after, args.rounds, args.english))
+
+
+if __name__ == "__main__":
+    main()
