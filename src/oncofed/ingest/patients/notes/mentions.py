@@ -9,6 +9,7 @@ the scopes of `scopes.py` (trial, plan, allergy).
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections.abc import Sequence
@@ -318,8 +319,13 @@ def targets(text: str, extra: Sequence[tuple[int, int, str, str]] = ()) -> list[
     # ConText reads whole sentences (as many spaCy Docs as before issue 15); its modifiers are then
     # limited to the mention's clause by `_applies`, with the clause starts as stops
     asked = {key: [i for i in by_sentence[key] if needs_context(i)] for key in keys}
+    # the trigger words looked for once in the note, not once a sentence (`context.trigger_starts`)
+    starts = context.trigger_starts(text)
     answers = context.modifiers_many(
-        [(text[a:b], [(s - a, min(e, b) - a) for s, e, _, _ in asked[(a, b)]]) for a, b in keys]
+        [(text[a:b], [(s - a, min(e, b) - a) for s, e, _, _ in asked[(a, b)]]) for a, b in keys],
+        None
+        if starts is None
+        else [bisect.bisect_left(starts, a) < bisect.bisect_left(starts, b) for a, b in keys],
     )
     cues = scopes.cues(text)
     stops = sorted(cues["stop"] + cues["reason"])
