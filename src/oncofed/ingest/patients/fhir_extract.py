@@ -16,9 +16,8 @@ from oncofed.ingest.patients.common import (
     fact,
     oncotree_lookup,
     oncotree_name,
-    parse_date,
-    warn_partial,
 )
+from oncofed.ingest.patients.dates import parse_date, warn_partial
 from oncofed.ingest.patients.fhir_observations import (
     SNOMED,
     ObservationFacts,

@@ -16,7 +16,6 @@ from oncofed.errors import N_, NN_
 from oncofed.ingest.patients.common import (
     Collector,
     ConversionError,
-    FieldError,
     ParsedRecord,
     add_performance_conversions,
     convert_lab,
@@ -28,11 +27,10 @@ from oncofed.ingest.patients.common import (
     labs,
     oncotree_lookup,
     oncotree_name,
-    parse_date,
     valid_ecog,
     valid_karnofsky,
-    warn_partial,
 )
+from oncofed.ingest.patients.dates import FieldError, parse_date, warn_partial
 
 COLUMNS = [
     "patient_id",

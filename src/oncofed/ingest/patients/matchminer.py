@@ -26,8 +26,8 @@ from oncofed.ingest.patients.common import (
     finish_profile,
     oncotree_lookup,
     oncotree_name,
-    parse_date,
 )
+from oncofed.ingest.patients.dates import parse_date
 
 GENOMIC_KEYS = {
     "CLINICAL_ID",
