@@ -119,3 +119,9 @@ def test_match_line_and_referral_form_say_the_same_site(sqlite_db: Database, cli
     assert line["reason"] == "le centre du patient recrute pour cet essai\u202f; distance inconnue"
     form = client.get(f"/api/patients/A-2/referral-sites/{TRIAL_ID}").json()["default"]
     assert form["centre_id"] == line["centre_id"] and form["why"] == line["why"]
+    table = client.get("/api/patients/A-2/matches?format=csv", headers={"Accept-Language": "fr"}).text
+    import csv
+    import io
+
+    row = next(r for r in csv.DictReader(io.StringIO(table)) if r["trial_id"] == TRIAL_ID)
+    assert row["referral_site"] == line["name"] and row["referral_why"] == line["reason"]

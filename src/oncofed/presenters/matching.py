@@ -34,6 +34,9 @@ TRIAL_COLUMNS = [
     "nearest_site",
     "nearest_city",
     "distance_km",
+    "referral_site",  # where the referral form proposes to send the patient (services/network/referral_site.py)
+    "referral_why",
+    "referral_km",
 ]
 CRITERIA_COLUMNS = [
     "rank",
@@ -245,6 +248,7 @@ def trial_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
     rows = []
     for m in data["matches"]:
         site = m["nearest_site"] or {}
+        referral = m.get("referral_site") or {}  # the stored patient's match page and API only
         rows.append(
             {
                 "rank": m["rank"],
@@ -260,6 +264,9 @@ def trial_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
                 "nearest_site": site.get("facility"),
                 "nearest_city": site.get("city"),
                 "distance_km": site.get("distance_km"),
+                "referral_site": referral.get("name"),
+                "referral_why": referral.get("reason"),
+                "referral_km": referral.get("km"),
             }
         )
     return rows
