@@ -165,7 +165,7 @@ class RowOdds:
                         round(criterion_chance(kinds, self.table), 4),
                     )
                     for kinds in per
-                ],  # fmt: skip
+                ],
                 wrong_chance(encoded, len(held_labels), self.table),
             )
         criteria, wrong = hit
