@@ -125,3 +125,21 @@ def test_match_line_and_referral_form_say_the_same_site(sqlite_db: Database, cli
 
     row = next(r for r in csv.DictReader(io.StringIO(table)) if r["trial_id"] == TRIAL_ID)
     assert row["referral_site"] == line["name"] and row["referral_why"] == line["reason"]
+
+
+def test_the_command_line_match_names_the_same_site(sqlite_db: Database, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from typer.testing import CliRunner
+
+    from oncofed.cli import app
+
+    a, _b = build_network(sqlite_db)
+    monkeypatch.setenv("DATABASE_URL", sqlite_db.url)
+    out = CliRunner().invoke(app, ["match", "A-2", "--json"])
+    assert out.exit_code == 0, out.output
+    line = __import__("json").loads(out.output)["matches"][0]["referral_site"]
+    assert (
+        line["centre_id"] == a
+        and line["reason"] == "the patient's own centre recruits for this trial; distance unknown"
+    )
+    table = CliRunner().invoke(app, ["match", "A-2"])
+    assert table.exit_code == 0 and "referr" in table.output and "nearest" not in table.output

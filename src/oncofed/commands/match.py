@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -55,6 +56,14 @@ def register(app: typer.Typer) -> None:
                 db, actor, resolve_patient_id(db, actor, target), day=on, limit=limit
             )
         data = report_to_dict(report)
+        if not path.is_file():  # a stored patient: where the referral would go (one answer: referral_site.py)
+            from oncofed.presenters.referrals import attach_referral_sites
+            from oncofed.services.network.referral_site import referral_options
+
+            ids = [m["trial_id"] for m in data["matches"]]
+            with db.session() as s:
+                options = referral_options(s, ids, report.patient.centre_id, report.patient.home)
+            attach_referral_sites(data, options, "en")
         if not data["open_trials"]:  # say why nothing can match (issue 18)
             from oncofed.commands.common import err_console
             from oncofed.presenters.i18n import translator
@@ -71,6 +80,18 @@ def register(app: typer.Typer) -> None:
             print(json.dumps(data, ensure_ascii=False, indent=2))
             return
         _print_report(console, data, details)
+
+
+def _site_cells(m: dict[str, Any], site: dict[str, Any]) -> tuple[str, str]:
+    """The referral's proposed site and its reason for a stored patient (services/network/referral_site.py),
+    else (a profile file) the nearest recruiting site of the registry."""
+    if "referral_site" in m:
+        r = m["referral_site"]
+        if r is None:
+            return "recruits at no network centre", ""
+        return r["name"], "" if r["km"] is None else str(r["km"])  # its reason: --json, the page
+    km = site.get("distance_km")
+    return f"{site.get('facility', '—')} {site.get('city', '')}".strip(), "" if km is None else f"{km:.0f}"
 
 
 def _print_report(console: object, data: dict[str, object], details: bool) -> None:
@@ -92,11 +113,11 @@ def _print_report(console: object, data: dict[str, object], details: bool) -> No
         + en.ngettext("%(num)s candidate,", "%(num)s candidates,", int(str(data["candidates"])))
         + f" evaluated on {data['day']}"
     )
-    table = Table(
-        "#", "trial", "verdict", "satisfied", "violated", "unknown", "n/a", "nearest recruiting site", "km"
-    )
     matches = data["matches"]
     assert isinstance(matches, list)
+    referral = bool(matches) and "referral_site" in matches[0]  # a stored patient: the referral's site
+    site_header = "referral site" if referral else "nearest recruiting site"
+    table = Table("#", "trial", "verdict", "satisfied", "violated", "unknown", "n/a", site_header, "km")
     style = {"eligible": "green", "excluded": "red", "unknown": "yellow", "not_evaluated": "dim"}
     for m in matches:
         site = m["nearest_site"] or {}
@@ -110,8 +131,7 @@ def _print_report(console: object, data: dict[str, object], details: bool) -> No
             c["violated"],
             c["unknown"],
             c["not_applicable"],
-            f"{site.get('facility', '—')} {site.get('city', '')}".strip(),
-            "" if site.get("distance_km") is None else f"{site['distance_km']:.0f}",
+            *_site_cells(m, site),
         )
         row[2] = f"[{style[m['verdict']]}]{row[2]}[/]"
         table.add_row(*row)

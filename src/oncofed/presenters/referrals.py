@@ -40,4 +40,15 @@ def options_json(options: dict[str, Any], lang: str) -> dict[str, Any]:
     return {**options, "default": default}
 
 
-__all__ = ["options_json", "site_reason"]
+def attach_referral_sites(data: dict[str, Any], options: dict[str, dict[str, Any]], lang: str) -> None:
+    """Each match of a stored patient's report gets `referral_site` (`{"centre_id", "name", "why", "km",
+    "reason"}`, None when the trial recruits at no network centre): the site the referral form proposes
+    (`referral_options` of services/network/referral_site.py), the match page's, API's, CSV's and CLI's."""
+    for m in data["matches"]:
+        default = options[m["trial_id"]]["default"]
+        m["referral_site"] = (
+            default | {"reason": site_reason(default, lang)} if default["centre_id"] else None
+        )
+
+
+__all__ = ["attach_referral_sites", "options_json", "site_reason"]

@@ -24,7 +24,7 @@ from oncofed.presenters.matching import (
     report_to_dict,
     trial_rows,
 )
-from oncofed.presenters.referrals import site_reason
+from oncofed.presenters.referrals import attach_referral_sites
 from oncofed.services.matching.match import match_stored_patient
 from oncofed.services.network.referral_site import referral_options
 from oncofed.store.db import Database
@@ -60,14 +60,8 @@ def _report(
     data["strict"] = strict
     # where each trial could take this patient: the referral form's own answer (one source of truth,
     # services/network/referral_site.py), with its reason in the reader's language
-    options = referral_options(
-        s, [m["trial_id"] for m in data["matches"]], report.patient.centre_id, report.patient.home
-    )
-    for m in data["matches"]:
-        default = options[m["trial_id"]]["default"]
-        m["referral_site"] = (
-            default | {"reason": site_reason(default, lang)} if default["centre_id"] else None
-        )
+    ids = [m["trial_id"] for m in data["matches"]]
+    attach_referral_sites(data, referral_options(s, ids, report.patient.centre_id, report.patient.home), lang)
     if keep is not None:  # the page's referral forms: the patient's home (never in the JSON)
         keep["home"] = report.patient.home
     return data
