@@ -72,6 +72,16 @@ def _dates(lang: str, pattern: str) -> tuple[str, ...]:
 
 
 def cases() -> Iterator[Case]:
+    """Every composed note once (two frames may compose the same sentence when the date is left out)."""
+    seen: set[str] = set()
+    for case in _composed():
+        if case.note not in seen:
+            seen.add(case.note)
+            yield case
+
+
+def _composed() -> Iterator[Case]:
+    lines: tuple[tuple[str, str, bool | None], ...]
     for lang, pattern, given in STATUSES:
         klass = "drug given" if given else "drug named, not given"
         for en, fr in ANTICANCER:

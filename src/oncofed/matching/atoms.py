@@ -25,6 +25,7 @@ from oncofed.matching.facts import (
 from oncofed.matching.numeric import compare, compare_range, lab_threshold, record_uln, threshold_words
 from oncofed.matching.outcomes import tri_of
 from oncofed.matching.vocab import (
+    NOT_SYSTEMIC_CLASSES,
     another_organ,
     class_alternatives,
     drug_classes,
@@ -594,7 +595,19 @@ def treatment_matches(f: Fact, code: str, klass: str | None) -> bool:
         return True
     wanted_classes = class_alternatives(code) | (class_alternatives(klass) if klass else set())
     classes = frozenset(({norm_text(f.attributes.get("class", ""))} | set(drug_classes(drug))) - {""})
+    if f.attributes.get("anticancer") is False:
+        # a drug given for another indication ("psoriatic arthritis on methotrexate"): the drug itself, a class
+        # that is no anticancer therapy (corticosteroids), immunosuppression when given for an immune disease
+        kept = classes & NOT_SYSTEMIC_CLASSES
+        if str(f.attributes.get("indication")) in IMMUNE_INDICATIONS:
+            kept |= IMMUNOSUPPRESSION
+        return bool(wanted_classes & kept)
     return bool(wanted_classes & (classes | generic_names_of(classes)))
+
+
+# the class a drug given for an immune disease or a transplant belongs to (notes/indications.py)
+IMMUNE_INDICATIONS = frozenset({"autoimmune_disease", "organ_transplant", "interstitial_lung_disease"})
+IMMUNOSUPPRESSION = frozenset({norm_text("immunosuppressive therapy"), norm_text("immunosuppressant")})
 
 
 # the settings of a therapy, by family: a criterion's setting (criteria/logic.py `therapy_settings`) and
@@ -959,7 +972,12 @@ def comorbidity(atom: Atom, v: PatientView, day: date) -> AtomResult:
                     )
                 if pos and code in _SEROLOGY_DEFINED and active is None and not status:
                     current = [f for f in pos if _CURRENT_MARKER.search(f.display or "")]
-                    if not current:  # "past HBV (anti-HBc pos, HBsAg neg)": a history, activity not stated
+                    cleared = [f for f in neg if _CURRENT_MARKER.search(f.display or "")]
+                    if not current and cleared:  # "anti-HBc positive, HBsAg negative": a resolved infection
+                        return AtomResult(
+                            False, f"{label}: not active ({cleared[0].display} negative)", cleared[0]
+                        )
+                    if not current:  # "past HBV (anti-HBc pos)": a history, activity not stated
                         return unknown(
                             f"whether the {label} is active",
                             f"{pos[0].display or label} recorded; active (antigen, viral load) not stated",
@@ -973,7 +991,9 @@ def comorbidity(atom: Atom, v: PatientView, day: date) -> AtomResult:
 # current infection (surface antigen, viral DNA/RNA, viral load) or a status
 _SEROLOGY_DEFINED = frozenset({"hepatitis_b", "hepatitis_c"})
 _CURRENT_MARKER = re.compile(
-    r"hbsag|hbeag|\bdna\b|\brna\b|viral\s+load|vir(?:a)?emi|\bactive\b|chronic", re.I
+    r"hbsag|hbeag|\bdna\b|\brna\b|viral\s+load|vir(?:a)?emi|\bactive\b|chronic|surface\s+antigen|"
+    r"\bag\s*hbs\b|antig[eè]ne\s+hbs|\barn\b|\badn\b|charge\s+virale",
+    re.I,
 )
 
 

@@ -324,8 +324,8 @@ def kind_facts(v: PatientView, kind: str, code: str | None, restrict: tuple[str,
 
 # For these atom kinds only some attributes of the facts matter (fewer distinct patient keys).
 KEY_ATTRIBUTES: dict[str, tuple[str, ...]] = {
-    "treatment_naive": ("setting", "class"),
-    "disease_setting": ("line", "setting"),
+    "treatment_naive": ("setting", "class", "anticancer"),
+    "disease_setting": ("line", "setting", "anticancer"),
     "brain_metastases": ("status",),
     "metastasis": ("status", "count"),
     "leptomeningeal_disease": ("status",),
