@@ -35,6 +35,9 @@ from benchmarks.audit_note_drugs_wordings import (
     DUAL_USE,
     EXPOSED,
     INDICATION_FRAMES,
+    LATER_INDICATION_FRAMES,
+    LATER_SEROLOGIES,
+    LATER_STATUSES,
     MANY_SEROLOGIES,
     ONE_SEROLOGY,
     POS,
@@ -49,6 +52,7 @@ from oncofed.matching.evaluate import evaluate_criteria
 from oncofed.matching.facts import PatientView
 
 SYSTEMIC = "No prior systemic anticancer therapy."
+LATER = " (later wordings)"
 
 
 @dataclass(frozen=True)
@@ -81,9 +85,18 @@ def cases() -> Iterator[Case]:
 
 
 def _composed() -> Iterator[Case]:
+    yield from _drugs(STATUSES, INDICATION_FRAMES, "")
+    yield from _serologies(ONE_SEROLOGY, MANY_SEROLOGIES, "")
+    yield from _drugs(LATER_STATUSES, LATER_INDICATION_FRAMES, LATER)
+    yield from _serologies((), LATER_SEROLOGIES, LATER)
+
+
+def _drugs(
+    statuses: tuple[tuple[str, str, bool], ...], frames: tuple[tuple[str, str], ...], tag: str
+) -> Iterator[Case]:
     lines: tuple[tuple[str, str, bool | None], ...]
-    for lang, pattern, given in STATUSES:
-        klass = "drug given" if given else "drug named, not given"
+    for lang, pattern, given in statuses:
+        klass = ("drug given" if given else "drug named, not given") + tag
         for en, fr in ANTICANCER:
             drug = en if lang == "en" else fr
             for when in _dates(lang, pattern):
@@ -95,8 +108,8 @@ def _composed() -> Iterator[Case]:
                 yield Case(klass, lang, f"{CONTEXT[lang]} {sentence}", lines)
     for (en, fr), indications in DUAL_USE.items():
         for i_en, i_fr, anticancer in indications:
-            klass = "drug for the cancer" if anticancer else "drug for another indication"
-            for lang, pattern in INDICATION_FRAMES:
+            klass = ("drug for the cancer" if anticancer else "drug for another indication") + tag
+            for lang, pattern in frames:
                 drug, indication = (en, i_en) if lang == "en" else (fr, i_fr)
                 for when in _dates(lang, pattern)[:2]:
                     sentence = _fill(pattern, d=drug, i=indication, w=when)
@@ -105,19 +118,24 @@ def _composed() -> Iterator[Case]:
                         ("Inclusion", SYSTEMIC, not anticancer),
                     )
                     yield Case(klass, lang, f"{CONTEXT[lang]} {sentence}", lines)
-    for lang, pattern, status in ONE_SEROLOGY:
+
+
+def _serologies(
+    one: tuple[tuple[str, str, str], ...], many: tuple[tuple[str, str, dict[str, str]], ...], tag: str
+) -> Iterator[Case]:
+    for lang, pattern, status in one:
         for virus, names in VIRUS_NAMES[lang].items():
             for name, current in names:
                 line, says = SEROLOGY_LINES[virus]
                 said = EXPOSED if status == POS and not current else status
-                klass = f"serology {status}"
+                klass = f"serology {status}{tag}"
                 note = f"{CONTEXT[lang]} {_fill(pattern, v=name)}"
                 yield Case(klass, lang, note, (("Exclusion", line, says[said]),))
-    for lang, sentence, statuses in MANY_SEROLOGIES:
+    for lang, sentence, statuses in many:
         lines = tuple(
             ("Exclusion", SEROLOGY_LINES[v][0], SEROLOGY_LINES[v][1][s]) for v, s in statuses.items()
         )
-        klass = "serologies " + "/".join(sorted(set(statuses.values())))
+        klass = "serologies " + "/".join(sorted(set(statuses.values()))) + tag
         yield Case(klass, lang, f"{CONTEXT[lang]} {sentence}", lines)
 
 
@@ -176,11 +194,11 @@ def main() -> None:
     args = parser.parse_args()
     show = ("wrong" if args.show_wrong else "") + ("unread" if args.show_unread else "")
     total: collections.Counter[str] = collections.Counter()
-    print(f"{'class of wording':30} {'lang':4} {'criterion':38} {'right':>6} {'wrong':>6} {'unread':>6}")
+    print(f"{'class of wording':45} {'lang':4} {'criterion':38} {'right':>6} {'wrong':>6} {'unread':>6}")
     for (klass, lang, line), c in sorted(audit(show).items()):
         total.update(c)
-        print(f"{klass:30} {lang:4} {line:38} {c['right']:6} {c['wrong']:6} {c['unread']:6}")
-    print(f"{'total':30} {'':4} {'':38} {total['right']:6} {total['wrong']:6} {total['unread']:6}")
+        print(f"{klass:45} {lang:4} {line:38} {c['right']:6} {c['wrong']:6} {c['unread']:6}")
+    print(f"{'total':45} {'':4} {'':38} {total['right']:6} {total['wrong']:6} {total['unread']:6}")
 
 
 if __name__ == "__main__":

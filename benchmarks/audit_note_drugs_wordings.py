@@ -213,3 +213,60 @@ SEROLOGY_LINES = {
     "hbv": ("Active hepatitis B infection.", {NEG: False, POS: True, PAST: False, EXPOSED: None}),
     "hcv": ("Active hepatitis C infection.", {NEG: False, POS: True, PAST: False, EXPOSED: None}),
 }
+
+# Wordings written after the fixes of session 11 (branch verdicts25), never used to write them: the classes
+# measured on phrasings the fixes were not made against (reported apart, "(later wordings)").
+LATER_STATUSES: tuple[tuple[str, str, bool], ...] = (
+    ("en", "Cycle 3 of {d} given{w}.", True),
+    ("en", "Maintenance {d} ongoing{w}.", True),
+    ("en", "Tolerated {d} well{w}.", True),
+    ("en", "{D} held after cycle 2{w} for neutropenia.", True),
+    ("en", "Best response to {d}{w}: stable disease.", True),
+    ("en", "Started {d}{w}.", True),
+    ("en", "Offered {d}{w} but she wishes to think it over.", False),
+    ("en", "{D} was discussed{w} as an option.", False),
+    ("en", "Seen{w} to consent for the {d} study.", False),
+    ("en", "Potential candidate for {d}.", False),
+    ("en", "Insurance authorization for {d} pending{w}.", False),
+    ("en", "Patient refused {d}{w}.", False),
+    ("en", "Prescreening{w} for a {d} protocol.", False),
+    ("en", "Would benefit from {d} if PD-L1 high.", False),
+    ("en", "{D} not started{w} because of poor performance status.", False),
+    ("en", "Hypersensitivity reaction to {d}{w} with the first infusion.", True),
+    ("fr", "Sous {d} depuis 2024.", True),
+    ("fr", "Traitement par {d} poursuivi{w}.", True),
+    ("fr", "Il est proposé {d}{w}.", False),
+    ("fr", "Dossier présenté en RCP{w} : indication de {d}.", False),
+    ("fr", "La patiente ne souhaite pas recevoir {d}.", False),
+    ("fr", "Pas d'indication à {d}{w}.", False),
+    ("fr", "{D} envisagé{w} en deuxième ligne.", False),
+)
+LATER_INDICATION_FRAMES: tuple[tuple[str, str], ...] = (
+    ("en", "Long-standing {i}, on low-dose {d}{w}."),
+    ("en", "{I} (treated with {d}{w})."),
+    ("en", "{D} 10 mg weekly{w} for her {i}."),
+    ("en", "Comorbidities: {i} treated with {d}{w}."),
+    ("en", "{D} was prescribed by rheumatology{w} for {i}."),
+    ("fr", "{I} traitée par {d} au long cours."),
+    ("fr", "Antécédents : {i} sous {d}{w}."),
+)
+LATER_SEROLOGIES: tuple[tuple[str, str, dict[str, str]], ...] = (
+    (
+        "en",
+        "Pre-treatment serologies: HIV negative, HBsAg negative, HCV antibody negative.",
+        {"hiv": NEG, "hbv": NEG, "hcv": NEG},
+    ),
+    ("en", "HIV 1/2 Ag/Ab screen non-reactive.", {"hiv": NEG}),
+    ("en", "Negative screening for hepatitis B and C.", {"hbv": NEG, "hcv": NEG}),
+    ("en", "Hepatitis panel negative (HBsAg, anti-HBc, anti-HCV).", {"hbv": NEG, "hcv": NEG}),
+    ("en", "Isolated anti-HBc positive; HBsAg negative, HBV DNA undetectable.", {"hbv": PAST}),
+    ("en", "Chronic hepatitis B, HBsAg positive, on tenofovir.", {"hbv": POS}),
+    ("en", "Known HIV on ART, viral load undetectable.", {"hiv": POS}),
+    (
+        "fr",
+        "Sérologies pré-thérapeutiques : VIH négatif, Ag HBs négatif, VHC négatif.",
+        {"hiv": NEG, "hbv": NEG, "hcv": NEG},
+    ),
+    ("fr", "Hépatite B guérie (Ag HBs négatif, anticorps anti-HBc positifs).", {"hbv": PAST}),
+    ("fr", "Infection VIH connue sous trithérapie.", {"hiv": POS}),
+)

@@ -50,6 +50,9 @@ def _outcome(text: str, section: str, line: str) -> Outcome:
         ("Advanced HCC. Awaiting approval of atezolizumab and bevacizumab.", "bevacizumab"),
         ("Metastatic NSCLC. Referral for the tarlatamab phase I expansion, 14/10/2026.", "tarlatamab"),
         ("Cancer de l'ovaire en rechute. Olaparib contre-indiqué (insuffisance rénale).", "olaparib"),
+        ("Metastatic gastric cancer. Nivolumab was discussed with the family as an option.", "nivolumab"),
+        ("Metastatic RCC, IMDC intermediate. May benefit from cabozantinib.", "cabozantinib"),
+        ("Cancer bronchique EGFR muté. Osimertinib envisagé en première ligne.", "osimertinib"),
         (
             "Cancer du sein métastatique. Refus du trastuzumab deruxtecan par la patiente.",
             "trastuzumab deruxtecan",
@@ -90,6 +93,7 @@ INDICATIONS = [
     ("Metastatic prostate cancer. Tamoxifen 20 mg daily for gynecomastia.", "tamoxifen"),
     ("Metastatic breast cancer. Lupus nephritis treated with cyclophosphamide in 2015.", "cyclophosphamide"),
     ("Cancer du sein métastatique. Maladie de Crohn traitée par méthotrexate.", "methotrexate"),
+    ("Metastatic colon cancer. Methotrexate prescribed by her dermatologist for psoriasis.", "methotrexate"),
 ]
 
 

@@ -48,8 +48,10 @@ _DOSE_OR_DATE = (
 )
 # between a drug and its condition: "methotrexate 15 mg weekly for", "methotrexate (03/2022) given for"
 _DRUG_THEN_CONDITION = re.compile(
-    _DOSE_OR_DATE + r"\s*,?\s*\(?\s*(?:(?:given|prescribed|started|used|taken)\s+)?"
-    r"(?:for|to\s+treat|against|as\s+(?:a\s+)?treatment\s+(?:of|for)|indicated\s+for)\s+"
+    _DOSE_OR_DATE
+    + r"\s*,?\s*\(?\s*(?:(?:(?:was|were|is|are)\s+)?(?:given|prescribed|started|used|taken)(?:\s+by\s+(?:her\s+|his\s+|the\s+)?[\w-]+)?\s*)?"
+    + _DOSE_OR_DATE
+    + r"\s*(?:for|to\s+treat|against|as\s+(?:a\s+)?treatment\s+(?:of|for)|indicated\s+for)\s+"
     r"(?:(?:her|his|the|a|an|known|severe|chronic|refractory|active|underlying|an?\s+episode\s+of)\s+)*",
     re.I,
 )
