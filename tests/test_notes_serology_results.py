@@ -83,3 +83,14 @@ def test_a_resolved_hepatitis_is_no_active_infection(text: str, virus: str) -> N
 )
 def test_a_positive_marker_of_current_infection_is_an_infection(text: str, virus: str) -> None:
     assert _excluded(text, virus) == Outcome.VIOLATED
+
+
+def test_a_resolved_hepatitis_is_said_so_in_english_and_french() -> None:
+    from oncofed.presenters.engine_text import say
+
+    criteria = parse_eligibility(f"Exclusion criteria:\n- {LINES['hbv']}").criteria
+    profile = extract("Myeloma. Past hepatitis B: HBsAg negative, anti-HBc positive.", "n1", "note")
+    with trust.strict():
+        (outcome,) = evaluate_criteria(criteria, profile, DAY)
+    assert "not active (HBsAg negative)" in outcome.sentence
+    assert "inactive (HBsAg négatif)" in say("fr", outcome.sentence)
