@@ -132,3 +132,22 @@ def test_a_drug_for_an_immune_disease_is_immunosuppression() -> None:
 def test_a_drug_for_the_cancer_stays_anticancer(text: str) -> None:
     facts = [f for f in extract(text, "n1", "note").facts if f.kind == "treatment"]
     assert facts and all(f.attributes.get("anticancer") is None for f in facts)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Metastatic RCC, no systemic therapy so far. Psoriatic arthritis on methotrexate 15 mg/week since 2023.",
+        "Stage IV NSCLC, untreated. Rheumatoid arthritis treated with rituximab in 2025.",
+    ],
+)
+def test_a_line_in_general_words_may_mean_the_drug_for_another_indication(text: str) -> None:
+    # "systemic treatment" for an autoimmune disease: the drug given for it may be the one the line names
+    line = "Active autoimmune disease that has required systemic treatment in the past 2 years."
+    assert _outcome(text, "Exclusion", line) == Outcome.UNKNOWN
+
+
+def test_a_condition_since_a_year_is_ongoing() -> None:
+    facts = extract("Breast cancer. Psoriatic arthritis on methotrexate since 2019.", "n1", "note").facts
+    (arthritis,) = [f for f in facts if f.kind == "comorbidity"]
+    assert arthritis.when is None

@@ -605,6 +605,23 @@ def treatment_matches(f: Fact, code: str, klass: str | None) -> bool:
     return bool(wanted_classes & (classes | generic_names_of(classes)))
 
 
+# a therapy named in general words ("systemic treatment") that a drug given for another indication than a
+# cancer may be: not when the line says anticancer, names a cancer's setting, or a class
+_GENERIC_ANY = frozenset(
+    norm_text(x) for x in ("systemic therapy", "systemic treatment", "therapy", "treatment")
+)
+_ANTICANCER_WORDS = re.compile(r"cancer|neoplas|tumou?r|chemo|oncolog", re.I)
+
+
+def given_for_another(atom: Atom, v: PatientView) -> Fact | None:
+    """A drug the record says was given for another indication (`anticancer` False) that a therapy atom named
+    in general words may mean ("active autoimmune disease that has required systemic treatment"), else None."""
+    code = norm_text(atom.code or str(atom.value or ""))
+    if code not in _GENERIC_ANY or setting_family(atom) or _ANTICANCER_WORDS.search(atom.text or ""):
+        return None
+    return next((f for f in v.treatments() if f.attributes.get("anticancer") is False), None)
+
+
 # the class a drug given for an immune disease or a transplant belongs to (notes/indications.py)
 IMMUNE_INDICATIONS = frozenset({"autoimmune_disease", "organ_transplant", "interstitial_lung_disease"})
 IMMUNOSUPPRESSION = frozenset({norm_text("immunosuppressive therapy"), norm_text("immunosuppressant")})
@@ -770,6 +787,12 @@ def prior_therapy(atom: Atom, v: PatientView, day: date) -> AtomResult:
     if code.endswith("ectomy"):  # "total hysterectomy": also a procedure of the history (for fibroids)
         negs += [f for f in v.negative("procedure") if treatment_matches(f, code, klass)]
         hits += [f for f in v.positive("procedure") if treatment_matches(f, code, klass)]
+    if not hits and (for_other := given_for_another(atom, v)):
+        # "autoimmune disease that has required systemic treatment": the line may mean the drug given for it
+        given_words = (
+            f"{for_other.code} given for {str(for_other.attributes.get('indication')).replace('_', ' ')}"
+        )
+        return unknown(f"whether the {label} includes {for_other.code}", given_words, for_other)
     if hits and setting_family(atom):
         # "no prior chemotherapy for metastatic disease": a course recorded in another setting
         # (adjuvant, neoadjuvant) is not the one the criterion names; an unstated setting stays a hit

@@ -4,13 +4,16 @@ Scopes (cues in `resources/vocab/notes_scopes.yaml`, applied as ConText does: a 
 forward to the end of its sentence, or backward to the start of its clause):
 
 - `trial`: a trial or study description ("a phase II trial of pembrolizumab");
-- `plan`: plans, options, recommendations ("she was offered a radical hysterectomy");
+- `plan`: plans, options, recommendations ("she was offered a radical hysterectomy"), a drug named but not
+  given ("referred for the X phase II", "consent signed for X"; back to the comma before a status written after
+  the drug: "X was declined", "X contraindicated", "X was discussed as an option");
 - `allergy`: drugs after "hypersensitivity to" / "allergic to" are not treatments received.
 
 A relative's history (`family`) and hypotheticals come from ConText and the cue lists of
 `vocab/notes_patient.yaml` (see `mentions.py`). The other rules here decide negation where a
 note's wording differs from criteria: a result after the finding ("HIV negative", "hepatitis B and C
-tests were negative"), a time anchor ("no UTI prior to her pregnancy": she is pregnant), and a
+tests were negative", "serologies (HIV, HBV, HCV) negative") or before it ("negative serologies for HIV and
+hepatitis B"), a time anchor ("no UTI prior to her pregnancy": she is pregnant), and a
 disease status qualifying a therapy ("no chemotherapy for her metastatic disease": metastatic).
 """
 
