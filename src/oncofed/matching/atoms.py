@@ -25,6 +25,7 @@ from oncofed.matching.facts import (
 from oncofed.matching.numeric import compare, compare_range, lab_threshold, record_uln, threshold_words
 from oncofed.matching.outcomes import tri_of
 from oncofed.matching.vocab import (
+    NOT_SYSTEMIC_CLASSES,
     another_organ,
     class_alternatives,
     drug_classes,
@@ -594,7 +595,36 @@ def treatment_matches(f: Fact, code: str, klass: str | None) -> bool:
         return True
     wanted_classes = class_alternatives(code) | (class_alternatives(klass) if klass else set())
     classes = frozenset(({norm_text(f.attributes.get("class", ""))} | set(drug_classes(drug))) - {""})
+    if f.attributes.get("anticancer") is False:
+        # a drug given for another indication ("psoriatic arthritis on methotrexate"): the drug itself, a class
+        # that is no anticancer therapy (corticosteroids), immunosuppression when given for an immune disease
+        kept = classes & NOT_SYSTEMIC_CLASSES
+        if str(f.attributes.get("indication")) in IMMUNE_INDICATIONS:
+            kept |= IMMUNOSUPPRESSION
+        return bool(wanted_classes & kept)
     return bool(wanted_classes & (classes | generic_names_of(classes)))
+
+
+# a therapy named in general words ("systemic treatment") that a drug given for another indication than a
+# cancer may be: not when the line says anticancer, names a cancer's setting, or a class
+_GENERIC_ANY = frozenset(
+    norm_text(x) for x in ("systemic therapy", "systemic treatment", "therapy", "treatment")
+)
+_ANTICANCER_WORDS = re.compile(r"cancer|neoplas|tumou?r|chemo|oncolog", re.I)
+
+
+def given_for_another(atom: Atom, v: PatientView) -> Fact | None:
+    """A drug the record says was given for another indication (`anticancer` False) that a therapy atom named
+    in general words may mean ("active autoimmune disease that has required systemic treatment"), else None."""
+    code = norm_text(atom.code or str(atom.value or ""))
+    if code not in _GENERIC_ANY or setting_family(atom) or _ANTICANCER_WORDS.search(atom.text or ""):
+        return None
+    return next((f for f in v.treatments() if f.attributes.get("anticancer") is False), None)
+
+
+# the class a drug given for an immune disease or a transplant belongs to (notes/indications.py)
+IMMUNE_INDICATIONS = frozenset({"autoimmune_disease", "organ_transplant", "interstitial_lung_disease"})
+IMMUNOSUPPRESSION = frozenset({norm_text("immunosuppressive therapy"), norm_text("immunosuppressant")})
 
 
 # the settings of a therapy, by family: a criterion's setting (criteria/logic.py `therapy_settings`) and
@@ -757,6 +787,12 @@ def prior_therapy(atom: Atom, v: PatientView, day: date) -> AtomResult:
     if code.endswith("ectomy"):  # "total hysterectomy": also a procedure of the history (for fibroids)
         negs += [f for f in v.negative("procedure") if treatment_matches(f, code, klass)]
         hits += [f for f in v.positive("procedure") if treatment_matches(f, code, klass)]
+    if not hits and (for_other := given_for_another(atom, v)):
+        # "autoimmune disease that has required systemic treatment": the line may mean the drug given for it
+        given_words = (
+            f"{for_other.code} given for {str(for_other.attributes.get('indication')).replace('_', ' ')}"
+        )
+        return unknown(f"whether the {label} includes {for_other.code}", given_words, for_other)
     if hits and setting_family(atom):
         # "no prior chemotherapy for metastatic disease": a course recorded in another setting
         # (adjuvant, neoadjuvant) is not the one the criterion names; an unstated setting stays a hit
@@ -959,7 +995,12 @@ def comorbidity(atom: Atom, v: PatientView, day: date) -> AtomResult:
                     )
                 if pos and code in _SEROLOGY_DEFINED and active is None and not status:
                     current = [f for f in pos if _CURRENT_MARKER.search(f.display or "")]
-                    if not current:  # "past HBV (anti-HBc pos, HBsAg neg)": a history, activity not stated
+                    cleared = [f for f in neg if _CURRENT_MARKER.search(f.display or "")]
+                    if not current and cleared:  # "anti-HBc positive, HBsAg negative": a resolved infection
+                        return AtomResult(
+                            False, f"{label}: not active ({cleared[0].display} negative)", cleared[0]
+                        )
+                    if not current:  # "past HBV (anti-HBc pos)": a history, activity not stated
                         return unknown(
                             f"whether the {label} is active",
                             f"{pos[0].display or label} recorded; active (antigen, viral load) not stated",
@@ -973,7 +1014,9 @@ def comorbidity(atom: Atom, v: PatientView, day: date) -> AtomResult:
 # current infection (surface antigen, viral DNA/RNA, viral load) or a status
 _SEROLOGY_DEFINED = frozenset({"hepatitis_b", "hepatitis_c"})
 _CURRENT_MARKER = re.compile(
-    r"hbsag|hbeag|\bdna\b|\brna\b|viral\s+load|vir(?:a)?emi|\bactive\b|chronic", re.I
+    r"hbsag|hbeag|\bdna\b|\brna\b|viral\s+load|vir(?:a)?emi|\bactive\b|chronic|surface\s+antigen|"
+    r"\bag\s*hbs\b|antig[eè]ne\s+hbs|\barn\b|\badn\b|charge\s+virale",
+    re.I,
 )
 
 

@@ -265,8 +265,14 @@ class PatientView:
         return self.positive("treatment")
 
     def systemic_treatments(self) -> list[Fact]:
-        """Recorded treatments but surgery and radiotherapy (local treatments: no line of systemic therapy)."""
-        return [f for f in self.treatments() if not local_treatment(f)]
+        """Recorded treatments but surgery and radiotherapy (local treatments: no line of systemic therapy)
+        and drugs the record says were given for another indication than a cancer (`anticancer` False:
+        "psoriatic arthritis on methotrexate")."""
+        return [
+            f
+            for f in self.treatments()
+            if not local_treatment(f) and f.attributes.get("anticancer") is not False
+        ]
 
     def prior_lines(self) -> tuple[int | None, Fact | None]:
         """Lines of systemic therapy for advanced disease: the highest recorded line number

@@ -38,6 +38,7 @@ from oncofed.matching import trust
 from oncofed.matching.atoms import (
     AtomResult,
     cancer_type,
+    given_for_another,
     presumable,
     prior_therapy,
     setting_family,
@@ -324,8 +325,8 @@ def kind_facts(v: PatientView, kind: str, code: str | None, restrict: tuple[str,
 
 # For these atom kinds only some attributes of the facts matter (fewer distinct patient keys).
 KEY_ATTRIBUTES: dict[str, tuple[str, ...]] = {
-    "treatment_naive": ("setting", "class"),
-    "disease_setting": ("line", "setting"),
+    "treatment_naive": ("setting", "class", "anticancer"),
+    "disease_setting": ("line", "setting", "anticancer"),
     "brain_metastases": ("status",),
     "metastasis": ("status", "count"),
     "leptomeningeal_disease": ("status",),
@@ -401,17 +402,21 @@ class TreatmentTable:
     pair: np.ndarray
     negated: np.ndarray
     end: np.ndarray
-    pairs: list[Fact]  # one representative fact per distinct (drug, class)
+    pairs: list[Fact]  # one representative fact per distinct (drug, class, other indication)
     any_positive: np.ndarray
 
 
 def _treatment_table(batch: PatientBatch) -> TreatmentTable:
     patient, pair, negated, end = [], [], [], []
-    seen: dict[tuple[str, str], int] = {}
+    seen: dict[tuple[str, str, str], int] = {}
     reps: list[Fact] = []
     for i, v in enumerate(batch.views):
         for f in v.facts("treatment"):
-            key = ((f.code or "").lower(), str(f.attributes.get("class", "")).lower())
+            # a drug given for another indication matches other atoms than the same drug given for the cancer
+            other = (
+                str(f.attributes.get("indication") or "") if f.attributes.get("anticancer") is False else ""
+            )
+            key = ((f.code or "").lower(), str(f.attributes.get("class", "")).lower(), other)
             j = seen.get(key)
             if j is None:
                 j = seen[key] = len(reps)
@@ -425,6 +430,14 @@ def _treatment_table(batch: PatientBatch) -> TreatmentTable:
     neg = np.array(negated, dtype=bool)
     any_pos = np.bincount(p[~neg], minlength=len(batch)) > 0 if len(p) else np.zeros(len(batch), dtype=bool)
     return TreatmentTable(p, np.array(pair, dtype=np.int64), neg, np.array(end, dtype=float), reps, any_pos)
+
+
+def _another_indication(atom: Atom, batch: PatientBatch) -> bool:
+    """Whether a therapy atom in general words meets a drug given for another indication in the batch: then
+    `atoms.prior_therapy` decides it per patient key (`atoms.given_for_another`)."""
+    return any(f.attributes.get("anticancer") is False for f in batch.treatment_table().pairs) and any(
+        given_for_another(atom, v) is not None for v in batch.views
+    )
 
 
 def _therapy_column(atom: Atom, batch: PatientBatch) -> np.ndarray:
@@ -534,6 +547,7 @@ def atom_column(atom: Atom, batch: PatientBatch) -> np.ndarray:
                 and atom.attributes.get("at_most") is None
                 and not atom.attributes.get("medication")
                 and not (atom.code or "").endswith("ectomy")
+                and not _another_indication(atom, batch)
             ):
                 col = _therapy_column(atom, batch)
             elif kind == "cancer_type" and atom.historical:

@@ -262,6 +262,11 @@ SHAPES: tuple[str, ...] = (
     N_("whether the %(label)s is active"),
     N_("%(condition)s recorded; active (antigen, viral load) not stated"),
     N_("%(condition)s: not active (%(status)s)"),
+    # matching/atoms.py (session 11): a resolved hepatitis, its marker of current infection negative
+    N_("%(condition)s: not active (%(test)s negative)"),
+    # matching/atoms.py (session 11): a therapy in general words and a drug given for another indication
+    N_("whether the %(label)s includes %(drug)s"),
+    N_("%(drug)s given for %(condition)s"),
     N_("allergy recorded: “%(agent)s”"),
     N_("whether the recorded allergy is to %(what)s"),
     N_("allergy recorded (%(agent)s), not to %(what)s"),

@@ -159,6 +159,7 @@ AGREEMENT = (
     # shapes whose own words agree with their noun part (`AGREES`)
     NP_("feminine", "%(condition)s: not active"),
     NP_("feminine", "%(condition)s: not active (%(status)s)"),
+    NP_("feminine", "%(condition)s: not active (%(test)s negative)"),
 )
 # the shapes whose adjective parts agree with a noun part (or with a noun the shape itself names)
 AGREES: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -168,6 +169,7 @@ AGREES: dict[str, tuple[str, tuple[str, ...]]] = {
     "whether the %(label)s was %(qualifier)s": ("label", ("qualifier",)),
     "%(condition)s: not active (%(status)s)": ("condition", ("status",)),
     "%(condition)s: not active": ("condition", ()),
+    "%(condition)s: not active (%(test)s negative)": ("condition", ()),
     "%(condition)s recorded, %(qualifier)s or not unknown": ("condition", ("qualifier",)),
     "brain metastases recorded (%(status)s)": ("=brain metastases", ("status",)),
     "brain metastases %(status)s": ("=brain metastases", ("status",)),

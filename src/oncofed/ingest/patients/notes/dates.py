@@ -356,6 +356,8 @@ def dated(
         if not near:
             return fields
         best = min(near, key=lambda d: abs(d.start - end))
+        if _SINCE.search(text, max(clause[0], best.start - 16), best.start):
+            return fields  # "psoriatic arthritis on methotrexate since 2023": ongoing, no date of an event
         out["when"] = best.latest
         if best.earliest != best.latest:
             attrs["when_earliest"] = best.earliest.isoformat()

@@ -297,6 +297,18 @@ def _applies(
     return False
 
 
+# infections a serology result is written for (a code "a+b" is read as its codes)
+INFECTIONS_READ = INFECTIONS | {"hepatitis_b+hepatitis_c"}
+
+
+def _result_limit(text: str, end: int, clause_end: int, sentence_end: int) -> int:
+    """Where a result written after a finding may be: its clause, or past the parenthesis that closes its clause
+    ("serologies (HIV, HBV, HCV) negative")."""
+    if clause_end < sentence_end and ")" in text[end : clause_end + 1] and "(" not in text[end:clause_end]:
+        return sentence_end
+    return clause_end
+
+
 def targets(text: str, extra: Sequence[tuple[int, int, str, str]] = ()) -> list[Target]:
     """Every mention of `text` with negation, history, family, hypothetical context and scope;
     `extra`: (start, end, label, code) mentions found by other readers (metastatic sites)."""
@@ -349,7 +361,9 @@ def targets(text: str, extra: Sequence[tuple[int, int, str, str]] = ()) -> list[
             if not negated and _COLON_NO_AFTER.match(text, e, clause_end):
                 negated = True
             if not negated and label in BACKWARD_NEGATION:
-                negated = scopes.negative_after(text, e, clause_end)
+                negated = scopes.negative_after(text, e, _result_limit(text, e, clause_end, b))
+            if not negated and code in INFECTIONS_READ:  # "negative serologies for HIV and HBV"
+                negated = scopes.negative_before(text, s, a)
             if not negated and label in THERAPY and _NAIVE_AFTER.match(text, e, clause_end):
                 negated = True  # "anti-PD-1 naive", "platinum-naive"
             if not negated and label in THERAPY and _NOT_GIVEN_AFTER.match(text, e, clause_end):

@@ -4,13 +4,16 @@ Scopes (cues in `resources/vocab/notes_scopes.yaml`, applied as ConText does: a 
 forward to the end of its sentence, or backward to the start of its clause):
 
 - `trial`: a trial or study description ("a phase II trial of pembrolizumab");
-- `plan`: plans, options, recommendations ("she was offered a radical hysterectomy");
+- `plan`: plans, options, recommendations ("she was offered a radical hysterectomy"), a drug named but not
+  given ("referred for the X phase II", "consent signed for X"; back to the comma before a status written after
+  the drug: "X was declined", "X contraindicated", "X was discussed as an option");
 - `allergy`: drugs after "hypersensitivity to" / "allergic to" are not treatments received.
 
 A relative's history (`family`) and hypotheticals come from ConText and the cue lists of
 `vocab/notes_patient.yaml` (see `mentions.py`). The other rules here decide negation where a
 note's wording differs from criteria: a result after the finding ("HIV negative", "hepatitis B and C
-tests were negative"), a time anchor ("no UTI prior to her pregnancy": she is pregnant), and a
+tests were negative", "serologies (HIV, HBV, HCV) negative") or before it ("negative serologies for HIV and
+hepatitis B"), a time anchor ("no UTI prior to her pregnancy": she is pregnant), and a
 disease status qualifying a therapy ("no chemotherapy for her metastatic disease": metastatic).
 """
 
@@ -45,6 +48,7 @@ def _cues() -> tuple[Cues, Cues]:
             "trial": r["trial"]["cues"],
             "plan": r["plan"]["forward"],
             "plan_back": r["plan"]["backward"],
+            "plan_short": r["plan"]["backward_short"],
             "trial_back": r["trial"]["backward"],
             "allergy": r["allergy"]["forward"],
             "differential": r["differential"]["forward"],
@@ -157,6 +161,7 @@ def note_scopes(text: str) -> NoteScopes:
         or found["trial_back"]
         or found["plan"]
         or found["plan_back"]
+        or found["plan_short"]
         or found["allergy"]
         or found["differential"]
         or sections
@@ -192,6 +197,9 @@ def note_scopes(text: str) -> NoteScopes:
     for s, e in found["plan_back"]:  # "chemotherapy is planned", "she is scheduled for surgery": the clause
         clause = containing(clause_spans, s) or (s, e)
         out.append((clause[0], max(e, clause[1]), "plan"))
+    for s, e in found["plan_short"]:  # "capecitabine was declined": back to the comma before, to the cue
+        clause = containing(clause_spans, s) or (s, e)
+        out.append((max(clause[0], text.rfind(",", clause[0], s) + 1), e, "plan"))
     for s, e in found["trial_back"]:  # "63, referred for the eribulin + pembrolizumab study": back to a comma
         clause = containing(clause_spans, s) or (s, e)
         begin = max(clause[0], text.rfind(",", clause[0], s) + 1)
@@ -213,11 +221,18 @@ def note_scopes(text: str) -> NoteScopes:
 
 
 _AFTER_NEGATIVE = re.compile(
-    r"^(?:\s*(?:,|/|and|or|&)\s*[\w-]{1,12}){0,3}"
-    r"(?:\s+(?:virus|infection|serology|serologies|tests?|testing|antibod(?:y|ies)|antigen|ab|ag|igg|igm|screen(?:ing)?|"
-    r"status|results?|rna|dna|pcr|viral\s+load|surface\s+antigen|core\s+antibody)){0,2}"
-    r"\s*[:=]?\s*(?:(?:was|were|is|are|came\s+back|returned|tested|has\s+been|have\s+been)\s+)?"
+    r"^(?:\s*(?:,|/|and|or|&)\s*[\w-]{1,12}(?:\s+[a-e]\b)?"  # "HIV, HBV and hepatitis C negative"
+    r"|\s+(?:virus|infection|serology|serologies|tests?|testing|antibod(?:y|ies)|antigen|ab|ag|igg|igm|screen(?:ing)?|"
+    r"status|results?|rna|dna|pcr|viral\s+load|surface\s+antigen|core\s+antibody)){0,6}"
+    r"\s*\)?\s*[:=]?\s*(?:(?:was|were|is|are|came\s+back|returned|tested|has\s+been|have\s+been)\s+)?"
     r"(?:negative|neg|non-?reactive|not\s+detected|undetectable)\b",
+    re.I,
+)
+# a result written before the finding: "negative HIV serology", "negative serologies for HIV, hepatitis B and C",
+# "anti-HBc positive with negative HBsAg", "serologies negative (HIV, HBV, HCV)"
+_BEFORE_NEGATIVE = re.compile(
+    r"\b(?:negative|neg|non-?reactive)\s*\(?\s*(?:(?:viral\s+)?(?:serolog(?:y|ies)|tests?|testing|screen(?:ing)?|"
+    r"results?|markers?)\s+)?(?:for\s+)?(?:\(?\s*[\w-]{1,12}(?:\s+[a-e])?\s*(?:,|/|and|or|&)\s*){0,3}$",
     re.I,
 )
 
@@ -226,6 +241,12 @@ def negative_after(text: str, end: int, limit: int) -> bool:
     """True when the result written after a finding is negative ("HIV negative", "HBsAg: neg",
     "hepatitis B and C tests were negative"); `limit` is the end of the finding's clause."""
     return bool(_AFTER_NEGATIVE.match(text[end : min(limit, end + 60)]))
+
+
+def negative_before(text: str, start: int, since: int) -> bool:
+    """True when a negative result is written right before a finding ("negative HIV serology", "negative
+    serologies for HIV, hepatitis B and C"); `since` is the start of the finding's clause."""
+    return bool(_BEFORE_NEGATIVE.search(text[max(since, start - 60) : start]))
 
 
 @functools.cache

@@ -23,6 +23,7 @@ from oncofed.criteria.caseless import Caseless
 from oncofed.criteria.fast_regex import Needs, compile_fast
 from oncofed.criteria.vocab import medication_classes
 from oncofed.ingest.patients.common import drug_class
+from oncofed.ingest.patients.notes.indications import indications
 from oncofed.ingest.patients.notes.lowered import compile_i
 from oncofed.ingest.patients.notes.mentions import Target, extra_drug_classes, regimens
 from oncofed.ingest.patients.notes.scopes import rules
@@ -176,6 +177,7 @@ def treatments(text: str, found: list[Target]) -> list[Given]:
         for t in therapies
         if t.code == "chemotherapy+radiotherapy" and not t.negated
     }
+    given_for = indications(text, found) if therapies else {}
     out: list[Given] = []
     for t in therapies:
         clause = containing(clause_spans, t.start) or (t.start, t.end)
@@ -212,6 +214,8 @@ def treatments(text: str, found: list[Target]) -> list[Given]:
                 attrs["line"] = line
             if t.label == "REGIMEN":
                 attrs["regimen"] = t.text
+            if t.start in given_for:  # "psoriatic arthritis on methotrexate": no anticancer therapy
+                attrs["indication"], attrs["anticancer"] = given_for[t.start], False
             out.append(Given(code, t.start, t.end, t.negated, attrs, t.text))
         for target in _targeted(
             text, t, found
@@ -460,7 +464,10 @@ def prior_lines(
     received = [
         g
         for g in given
-        if not g.negated and g.code not in NOT_SYSTEMIC and g.attributes.get("class") not in NOT_SYSTEMIC
+        if not g.negated
+        and g.code not in NOT_SYSTEMIC
+        and g.attributes.get("class") not in NOT_SYSTEMIC
+        and g.attributes.get("anticancer") is not False
     ]
     lines = [(g.attributes["line"], g) for g in received if g.attributes.get("line")]
     if not lines:
