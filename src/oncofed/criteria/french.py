@@ -513,18 +513,21 @@ def rewrite(text: str, scope: str = "notes", language: TextLanguage | None = Non
     pieces = sorted(claimed + [p for lo, hi in spans for p in _lexicon(scope).find(folded, lo, hi, taken)])
     out: list[str] = []
     edits: list[tuple[int, int, int, int]] = []
-    pos = length = 0
+    starts: list[int] = []
+    add, edit, start = out.append, edits.append, starts.append
+    pos = shift = 0  # shift: the rewritten text's length minus the source's, up to `pos`
     for s, e, english in pieces:
         if english == text[s:e]:
             continue
-        out.append(text[pos:s])
-        length += s - pos
-        out.append(english)
-        edits.append((s, e, length, length + len(english)))
-        length += len(english)
+        add(text[pos:s])
+        add(english)
+        d0 = s + shift
+        shift += len(english) - (e - s)
+        edit((s, e, d0, e + shift))
+        start(d0)
         pos = e
-    out.append(text[pos:])
-    return Rewritten(text, "".join(out), tuple(edits), language, tuple(e[2] for e in edits), folded)
+    add(text[pos:])
+    return Rewritten(text, "".join(out), tuple(edits), language, tuple(starts), folded)
 
 
 # ---- function rules: replacements computed from the match (data in rules.yaml / terms.tsv) ----
