@@ -48,7 +48,7 @@ _PERMIT = compile_i(
     # small cell or non-small cell": what is allowed or what the population may be, no requirement
     r"|(?:can|may)\s+(?:also\s+)?continue\s+(?:to\s+)?(?:receive|take|use|on)|may\s+be\s+(?:either|of\s+any)"
     r"|(?:will|do|does|are|is|shall)\s+not\s+(?:be\s+)?(?:excluded|an?\s+exclusion|exclude)"
-    r"|no\s+limit\s+(?:on|to)|(?:is|are)\s+not\s+(?:required|mandatory)|(?:is|are)\s+(?:strongly\s+)?recommended"
+    r"|no\s+limit(?:ation)?s?\s+(?:on|to|in|for|of|as\s+to)|(?:is|are)\s+not\s+(?:required|mandatory|limited)|(?:is|are)\s+(?:strongly\s+)?recommended"
     r"|(?:will\s+be|is|are)\s+(?:considered|counted)\s+(?:as\s+)?(?:\d+|one|a|an)\s+(?:line|regimen)"
     r"|counts?\s+as\s+(?:\d+|one|a)\s+line)\b"
 )
@@ -358,6 +358,9 @@ def subjects(atoms: list[Atom], text: str) -> list[Atom]:
         modal = None
     aged = _AGE_SUBJECT.search(text) if "age" in text.lower() else None
     for a in atoms:
+        if a.attributes and a.attributes.get("stated_out"):  # the subject a line keeps out (criteria/polarity.py)
+            out.append(a)
+            continue
         if (
             a.kind == "childbearing_potential"
             or (a.kind == "sex" and a.attributes.get("subject"))

@@ -211,7 +211,7 @@ def _read_spans(c: Criterion) -> list[tuple[int, int]]:
         if a.span:
             out.append((a.span[0], a.span[1]))
         attrs = a.attributes or {}
-        for key in ("window_span", "analyte_span", "value_span"):
+        for key in ("window_span", "analyte_span", "value_span", "reason_span"):
             s = attrs.get(key)
             if s:
                 out.append((int(s[0]), int(s[1])))

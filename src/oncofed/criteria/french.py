@@ -679,8 +679,10 @@ def _restore_criterion(rw: Rewritten, c: Any) -> Any:
             s, e = rw.to_source(start + a.span[0], start + a.span[1])
             s, e = max(0, s - src[0]), max(0, e - src[0])
             fields.update(span=(s, e), text=french[s:e])
-        if a.attributes and ("also_spans" in a.attributes or "context" in a.attributes):
+        if a.attributes and ({"also_spans", "context", "reason_span"} & a.attributes.keys()):
             attrs = dict(a.attributes)
+            if "reason_span" in attrs:  # criteria/polarity.py
+                attrs["reason_span"] = _rel(rw, start, src[0], attrs["reason_span"])
             if "also_spans" in attrs:
                 attrs["also_spans"] = [_rel(rw, start, src[0], sp) for sp in attrs["also_spans"]]
             if "context" in attrs:

@@ -24,8 +24,10 @@ from __future__ import annotations
 from dataclasses import replace
 
 from oncofed.criteria.caseless import compile_i
+from oncofed.criteria.polarity import stated_exclusions
 from oncofed.criteria.setting_lines import adjuvant_counted
 from oncofed.criteria.therapy_examples import therapy_examples
+from oncofed.criteria.therapy_scope import therapy_scopes
 from oncofed.domain.criteria import Atom
 
 _INCIDENTAL = {"consent", "investigator_judgement"}
@@ -407,8 +409,9 @@ def relate(atoms: list[Atom], text: str) -> list[Atom]:
 
     atoms = adjuvant_counted(atoms, text)  # "adjuvant therapy counts as a line if ...": a counting rule
     atoms = examples_of_generic(_drop_head_nouns(drop_incidental(anchors(atoms), text), text), text)
-    atoms = therapy_examples(examples_as_alternatives(therapy_settings(atoms, text), text), text)
-    atoms = conditions(or_groups(atoms, text), text)
+    atoms = therapy_scopes(therapy_settings(atoms, text), text)  # "for Stage IV NSCLC": which courses count
+    atoms = therapy_examples(examples_as_alternatives(atoms, text), text)
+    atoms = conditions(stated_exclusions(or_groups(atoms, text), text), text)
     return qualified_alternatives(any_of_the_following(atoms, text))
 
 

@@ -35,6 +35,7 @@ from oncofed.criteria.french import parse_french
 from oncofed.criteria.logic import relate
 from oncofed.criteria.paren_scope import paren_scoped
 from oncofed.criteria.permitted import permitted_cancers
+from oncofed.criteria.polarity import in_section
 from oncofed.criteria.positivity import positivity_cutoffs
 from oncofed.criteria.requirements import (
     allergen_named,
@@ -365,6 +366,7 @@ def _criteria_of(segments: Sequence[Segment]) -> list[Criterion]:
         for s, atoms in zip(segments, found, strict=True)
     ]
     organised = organise(criteria, [s.cohort_hint for s in segments], [s.continues for s in segments])
+    organised = in_section(organised)  # a line's own polarity, read in its section (criteria/polarity.py)
     return permitted_cancers(restated_lines(treated_cancers(positivity_cutoffs(serology_tests(organised)))))
 
 
@@ -411,4 +413,4 @@ def parse_many(
 def parse_criterion(text: str, section: Section = Section.INCLUSION, index: int = 0) -> Criterion:
     """One criterion given on its own (no segmentation, no trial structure)."""
     atoms = _apply_context([(text, extract_atoms(text))])[0]
-    return criterion(section, index, text, (0, len(text)), atoms)
+    return in_section([criterion(section, index, text, (0, len(text)), atoms)])[0]

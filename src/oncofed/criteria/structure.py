@@ -492,7 +492,8 @@ def section_rules(c: Criterion) -> Criterion:
     its comparison ("Karnofsky performance status of 60": the sign was lost) is ambiguous. In an
     inclusion, "previously treated brain metastases with ... and not taking steroids" says what patients
     with treated brain metastases need: the brain metastases are its condition, never a requirement."""
-    if c.section is Section.INCLUSION and _EXCLUDED_END.search(c.text):
+    stated = any(a.attributes.get("stated_out") for a in c.atoms)  # read by criteria/polarity.py
+    if c.section is Section.INCLUSION and _EXCLUDED_END.search(c.text) and not stated:
         # "Ocular melanoma is excluded." among inclusion lines: what it names is excluded
         if c.atoms and not any(a.negated for a in c.atoms):
             c = replace(
@@ -523,7 +524,12 @@ def section_rules(c: Criterion) -> Criterion:
         c = replace(c, atoms=tuple(
             replace(a, attributes={**a.attributes, "group": name}) if a in infections else a for a in c.atoms
         ))  # fmt: skip
-    if _MUST_NOT.search(c.text) and c.atoms and all(a.negated for a in c.atoms if a.kind != "non_evaluable"):
+    if (
+        _MUST_NOT.search(c.text)
+        and c.atoms
+        and not stated
+        and all(a.negated for a in c.atoms if a.kind != "non_evaluable")
+    ):
         # "Patients must not have known HIV infection" under exclusions: it excludes HIV (the "not"
         # belongs to the requirement style, not to the condition)
         affirmed = [replace(a, negated=False) if a.kind != "non_evaluable" else a for a in c.atoms]

@@ -23,8 +23,13 @@ WHY = "the absence of a therapy, under the exclusions"
 
 
 def absent(a: Atom) -> bool:
-    """Whether a therapy atom states that the therapy was NOT received."""
-    return a.kind == "prior_therapy" and a.negated != (a.operator == "absent")
+    """Whether a therapy atom states that the therapy was NOT received (not a therapy a line keeps out by its
+    own words, "Patients must not have received X" read among the exclusions: criteria/polarity.py)."""
+    return (
+        a.kind == "prior_therapy"
+        and a.negated != (a.operator == "absent")
+        and not (a.attributes and a.attributes.get("stated_out"))
+    )
 
 
 def unread_statement(a: Atom, why: str, negated: bool | None = None) -> Atom:

@@ -795,13 +795,17 @@ def prior_therapy(atom: Atom, v: PatientView, day: date) -> AtomResult:
         return unknown(f"whether the {label} includes {for_other.code}", given_words, for_other)
     if hits and setting_family(atom):
         # "no prior chemotherapy for metastatic disease": a course recorded in another setting
-        # (adjuvant, neoadjuvant) is not the one the criterion names; an unstated setting stays a hit
+        # (adjuvant, neoadjuvant) is not the one the criterion names; a course whose setting the record
+        # does not state may be either: the line is not decided by it
         other = [h for h in hits if not in_setting(atom, h)]
         hits = [h for h in hits if in_setting(atom, h)]
+        label = " or ".join(_settings_of(atom)).replace("_", " ")
+        check = f"prior {klass or code} for {label}?"
         if not hits:  # a presumption (the record may not list every setting's courses): never violates
-            words, label = _other_setting_words(atom, other[0]), " or ".join(_settings_of(atom))
-            check = f"prior {klass or code} for {label.replace('_', ' ')}?"
+            words = _other_setting_words(atom, other[0])
             return AtomResult(atom.operator == "absent", words, other[0], check, presumed=True)
+        if not any(treatment_family(h) for h in hits):
+            return unknown(check, _treatment_words(hits[0]), hits[0])
     at_most = atom.attributes.get("at_most")
     if at_most is not None:  # "no more than two prior anti-HER2 therapies": distinct drugs recorded
         drugs = sorted({str(h.code) for h in hits})
