@@ -31,7 +31,13 @@ from oncofed.matching.evaluate import evaluate_criteria
 
 DAY = date(2026, 11, 1)
 SRC = Provenance("audit")
-LAB_UNITS = {"ast": "U/L", "bilirubin": "mg/dL", "creatinine_clearance": "mL/min", "hemoglobin": "g/dL"}
+LAB_UNITS = {
+    "ast": "U/L",
+    "alt": "U/L",
+    "bilirubin": "mg/dL",
+    "creatinine_clearance": "mL/min",
+    "hemoglobin": "g/dL",
+}
 
 
 def _condition(key: str, negated: bool) -> Fact:
@@ -99,7 +105,9 @@ def judge(expected: Expected, got: str) -> str:
     return "right" if got == expected else "wrong"
 
 
-def audit(show: str = "", out: list[dict[str, str]] | None = None) -> dict[tuple[str, str], collections.Counter[str]]:
+def audit(
+    show: str = "", out: list[dict[str, str]] | None = None
+) -> dict[tuple[str, str], collections.Counter[str]]:
     table: dict[tuple[str, str], collections.Counter[str]] = collections.defaultdict(collections.Counter)
     for klass, lang, text, rule, sections, patients in rows():
         for section in sections:
@@ -111,7 +119,9 @@ def audit(show: str = "", out: list[dict[str, str]] | None = None) -> dict[tuple
                     out.append({"class": klass, "lang": lang, "section": section, "line": text, "patient": w.name,
                                 "expected": str(expected), "read": got, "verdict": verdict})  # fmt: skip
                 if verdict in show:
-                    print(f"{verdict.upper():6} {section[:3]} {text!r} / {w.name}: expected {expected}, read {got}")
+                    print(
+                        f"{verdict.upper():6} {section[:3]} {text!r} / {w.name}: expected {expected}, read {got}"
+                    )
     return table
 
 

@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 
 OK = "ok"
 Expected = str | None
-Row = tuple[str, str, str, "Rule", tuple[str, ...], tuple["Who", ...]]  # class, lang, line, rule, sections, patients
+Row = tuple[
+    str, str, str, "Rule", tuple[str, ...], tuple["Who", ...]
+]  # class, lang, line, rule, sections, patients
 # a drug the generator gives: the class a record states, the families the generator's words name
 DRUGS = {
     "paclitaxel": ("taxane", {"taxane", "chemo"}), "doxorubicin": ("anthracycline", {"anthracycline", "chemo"}),
@@ -90,10 +92,18 @@ PREDICATES = {
 }  # fmt: skip
 OBJECTS = {
     "en": (("hbv", "active hepatitis B"), ("hiv", "HIV infection"), ("brain", "brain metastases")),
-    "fr": (("hbv", "d'hépatite B active"), ("hiv", "d'infection par le VIH"), ("brain", "de métastases cérébrales")),
+    "fr": (
+        ("hbv", "d'hépatite B active"),
+        ("hiv", "d'infection par le VIH"),
+        ("brain", "de métastases cérébrales"),
+    ),
 }
 MUST_NOT = {
-    "en": ("Patients must not have {o}", "Participants must not have {o}", "Subjects must not have known {o}"),
+    "en": (
+        "Patients must not have {o}",
+        "Participants must not have {o}",
+        "Subjects must not have known {o}",
+    ),
     "fr": ("Les patients ne doivent pas avoir {o}", "Le patient ne doit pas présenter {o}"),
 }
 # drug, class (as the record says), French name
@@ -101,12 +111,16 @@ POLARITY_DRUGS = (("bevacizumab", "anti-VEGF", "bévacizumab"), ("pembrolizumab"
                   ("paclitaxel", "taxane", "paclitaxel"))  # fmt: skip
 DRUG_PREDICATES = {
     "en": (
-        "Prior {d} is not allowed", "Previous treatment with {d} is not permitted", "Prior {d} is prohibited",
-        "Patients previously treated with {d} are ineligible", "Patients must not have received {d}",
+        "Prior {d} is not allowed",
+        "Previous treatment with {d} is not permitted",
+        "Prior {d} is prohibited",
+        "Patients previously treated with {d} are ineligible",
+        "Patients must not have received {d}",
         "Patients who have received {d} are excluded",
     ),
     "fr": (
-        "Un traitement antérieur par {d} n'est pas autorisé", "Le traitement antérieur par {d} est interdit",
+        "Un traitement antérieur par {d} n'est pas autorisé",
+        "Le traitement antérieur par {d} est interdit",
         "Les patients ayant déjà reçu un traitement par {d} ne sont pas éligibles",
         "Les patients ne doivent pas avoir reçu de traitement par {d}",
     ),
@@ -118,7 +132,10 @@ def _took_drug(klass: str) -> Rule:
 
 
 def _with_without(key: str) -> tuple[Who, ...]:
-    women = (Who(f"{key} recorded", present=frozenset({key})), Who(f"no {key} recorded", absent=frozenset({key})))
+    women = (
+        Who(f"{key} recorded", present=frozenset({key})),
+        Who(f"no {key} recorded", absent=frozenset({key})),
+    )
     return (*women, Who("a man", sex="MALE")) if key in ("pregnant", "nursing") else women
 
 
@@ -132,7 +149,14 @@ def polarity_rows() -> Iterator[Row]:
     for subject in SUBJECTS["en"]:
         for p in PREDICATES["en"]:
             text = f"{subject[1]} {p}."
-            yield "polarity: subject + predicate", "en", text, _has(subject[0]), both, _with_without(subject[0])
+            yield (
+                "polarity: subject + predicate",
+                "en",
+                text,
+                _has(subject[0]),
+                both,
+                _with_without(subject[0]),
+            )
     for key, name, e in SUBJECTS["fr"]:
         for p in PREDICATES["fr"]:
             text = f"{name} {p.format(e=e)}."
@@ -140,7 +164,14 @@ def polarity_rows() -> Iterator[Row]:
     for lang in ("en", "fr"):
         for key, obj in OBJECTS[lang]:
             for pattern in MUST_NOT[lang]:
-                yield "polarity: must not have", lang, pattern.format(o=obj), _has(key), both, _with_without(key)
+                yield (
+                    "polarity: must not have",
+                    lang,
+                    pattern.format(o=obj),
+                    _has(key),
+                    both,
+                    _with_without(key),
+                )
         for drug, klass, fr in POLARITY_DRUGS:
             for pattern in DRUG_PREDICATES[lang]:
                 text = pattern.format(d=drug if lang == "en" else fr)
@@ -177,7 +208,10 @@ PERMITS = {
     "fr": ("Pas de limite du nombre de lignes de {d} en situation métastatique",
            "Le nombre de lignes antérieures de {d} pour la maladie métastatique n'est pas limité"),
 }  # fmt: skip
-POSITIVE = {"en": ("Prior {d} {s}", "Previous treatment with {d} {s}"), "fr": ("Traitement antérieur par {d} {s}",)}
+POSITIVE = {
+    "en": ("Prior {d} {s}", "Previous treatment with {d} {s}"),
+    "fr": ("Traitement antérieur par {d} {s}",),
+}
 
 
 def _advanced_course(klass: str) -> Rule:
@@ -205,15 +239,36 @@ def scope_rows() -> Iterator[Row]:
             for neg in NEGATIONS[lang]:
                 for scope in SCOPES[lang]:
                     text = neg.format(d=d, s=scope)
-                    yield "scope: negated therapy + setting", lang, text, _advanced_course(klass), ("Inclusion",), who
+                    yield (
+                        "scope: negated therapy + setting",
+                        lang,
+                        text,
+                        _advanced_course(klass),
+                        ("Inclusion",),
+                        who,
+                    )
                 yield "scope: negated therapy, no scope (control)", lang, neg.format(d=d, s="").strip(), \
                     _any_course(klass), ("Inclusion",), who  # fmt: skip
             for pos in POSITIVE[lang]:
                 for scope in SCOPES[lang]:
                     text = pos.format(d=d, s=scope)
-                    yield "scope: therapy + setting (exclusion)", lang, text, _advanced_course(klass), ("Exclusion",), who
+                    yield (
+                        "scope: therapy + setting (exclusion)",
+                        lang,
+                        text,
+                        _advanced_course(klass),
+                        ("Exclusion",),
+                        who,
+                    )
             for permit in PERMITS[lang]:
-                yield "scope: no limit (permission)", lang, permit.format(d=d), lambda w: OK, ("Inclusion",), who
+                yield (
+                    "scope: no limit (permission)",
+                    lang,
+                    permit.format(d=d),
+                    lambda w: OK,
+                    ("Inclusion",),
+                    who,
+                )
 
 
 # --- 3. conditions: a threshold that applies to some patients only -----------------------------------
@@ -233,7 +288,11 @@ CUES = {
 }  # fmt: skip
 CONDITIONS = {
     "en": (("liver", "liver metastases"), ("bone", "bone metastases"), ("brain", "brain metastases")),
-    "fr": (("liver", "métastases hépatiques"), ("bone", "métastases osseuses"), ("brain", "métastases cérébrales")),
+    "fr": (
+        ("liver", "métastases hépatiques"),
+        ("bone", "métastases osseuses"),
+        ("brain", "métastases cérébrales"),
+    ),
 }
 PREGNANCY_TEST = {
     "en": ("Negative pregnancy test for women of childbearing potential",
@@ -264,7 +323,7 @@ def _pregnancy_test(w: Who) -> Expected:
 def _labs(code: str, site: str, meets: float, fails: float) -> tuple[Who, ...]:
     return tuple(
         Who(f"{site} {'yes' if yes else 'no'}, {code} {value}", present=frozenset({site} if yes else ()),
-            absent=frozenset(() if yes else {site}), labs=((code, value),))
+            absent=frozenset(() if yes else {site}), labs=((code, value), ("alt", value)) if code == "ast" else ((code, value),))
         for yes in (True, False) for value in (meets, fails)
     )  # fmt: skip
 
@@ -285,7 +344,14 @@ def condition_rows() -> Iterator[Row]:
                     yield "condition: threshold for some patients", lang, text, _conditional(code, site, meets), \
                         ("Inclusion",), _labs(code, site, meets, fails)  # fmt: skip
         for text in PREGNANCY_TEST[lang]:
-            yield "condition: women of childbearing potential", lang, text, _pregnancy_test, ("Inclusion",), MOTHERS
+            yield (
+                "condition: women of childbearing potential",
+                lang,
+                text,
+                _pregnancy_test,
+                ("Inclusion",),
+                MOTHERS,
+            )
 
 
 # --- 4. disjunctions with an alternative the engine cannot read ---------------------------------------
@@ -333,7 +399,14 @@ def disjunction_rows() -> Iterator[Row]:
                 yield "disjunction: read or unread alternative", lang, text, _prior_or_unread(klass), \
                     ("Inclusion",), _given(drug)  # fmt: skip
         for text in DOSE_OR_NAIVE[lang]:
-            yield "disjunction: dose limit or naive", lang, text, _dose_or_naive, ("Inclusion",), ANTHRACYCLINES
+            yield (
+                "disjunction: dose limit or naive",
+                lang,
+                text,
+                _dose_or_naive,
+                ("Inclusion",),
+                ANTHRACYCLINES,
+            )
 
 
 def rows() -> Iterator[Row]:

@@ -102,7 +102,8 @@ _SUBJECT_KINDS = {
 }  # fmt: skip
 _IF = compile_i(
     r"\bif\b|\bwhen\b|\bin\s+(?:the\s+)?(?:case|presence|setting|absence)\s+of\b"
-    r"|\b(?:for|in)\s+(?:patients?|participants?|subjects?|those|cases?)\s+(?:with|who\s+have|having)\b"
+    # "for pts w/ creatinine above the ULN": the abbreviations of protocol tables
+    r"|\b(?:for|in)\s+(?:patients?|pts?\.?|participants?|subjects?|those|cases?)\s+(?:with\b|w/|who\s+have\b|having\b)"
     # "for patients aged 65 or older", "in subjects who are < 18 years": an age says whom the line applies to
     r"|\b(?:for|in)\s+(?:(?:patients?|participants?|subjects?|those|children|adolescents?|adults?)\s+)?"
     r"(?:aged?|age[ds]|who\s+are\s+(?:aged|older|younger|over|under|between|[<>≤≥]))\b"
@@ -115,7 +116,7 @@ _CONDITION_KINDS = {
     "disease_setting", "sex", "prior_therapy", "leptomeningeal_disease", "childbearing_potential", "age",
 }  # fmt: skip
 _FOR_PATIENTS = compile_i(
-    r"(?:for|in)\s+(?:patients?|participants?|subjects?|those|cases?)\s+(?:with|who\s+have|having)"
+    r"(?:for|in)\s+(?:patients?|pts?\.?|participants?|subjects?|those|cases?)\s+(?:with|w/|who\s+have|having)"
 )
 _GOVERNED_KINDS = {"lab", "ecog", "karnofsky", "age", "prior_lines", "life_expectancy"}
 _CLAUSE_END = re.compile(r"[);]|\.(?:\s|$)|,\s*or\b|\s\bor\s+(?:[<>≤≥=]|less|greater|more)")
@@ -318,6 +319,7 @@ def _unnegate_by(a: Atom, start: int, end: int) -> Atom:
     return a
 
 
+_OWN_NEGATION = compile_i(r"\b(?:not|non|no|without|nor)\b[\w\s-]{0,20}$")
 _THEIR = compile_i(r"\b(?:their|his|her)\s+(?:[\w-]+\s+)?$")
 _PRESUPPOSED_KINDS = {"brain_metastases", "metastasis", "leptomeningeal_disease", "comorbidity", "infection"}
 
@@ -358,9 +360,18 @@ def subjects(atoms: list[Atom], text: str) -> list[Atom]:
         modal = None
     aged = _AGE_SUBJECT.search(text) if "age" in text.lower() else None
     for a in atoms:
-        if a.attributes and a.attributes.get("stated_out"):  # the subject a line keeps out (criteria/polarity.py)
+        if a.attributes and a.attributes.get(
+            "stated_out"
+        ):  # the subject a line keeps out (criteria/polarity.py)
             out.append(a)
             continue
+        if (
+            a.kind == "childbearing_potential"
+            and a.negated
+            and a.span
+            and not _OWN_NEGATION.search(text[max(0, a.span[0] - 30) : a.span[0]])
+        ):  # "Negative pregnancy test for women of childbearing potential": the test's "negative" is not hers
+            a = replace(a, negated=False)
         if (
             a.kind == "childbearing_potential"
             or (a.kind == "sex" and a.attributes.get("subject"))

@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from oncofed.criteria.caseless import compile_i
-from oncofed.criteria.polarity import stated_exclusions
+from oncofed.criteria.polarity import naive_therapies, stated_exclusions
 from oncofed.criteria.setting_lines import adjuvant_counted
 from oncofed.criteria.therapy_examples import therapy_examples
 from oncofed.criteria.therapy_scope import therapy_scopes
@@ -185,6 +185,21 @@ def _linked(text: str, a: tuple[int, int], b: tuple[int, int], has_or: bool) -> 
     return "compound" if gap.strip(" -") == "" else None
 
 
+# "doxorubicin </= 360 mg/m2 or no prior anthracyclines": an alternative the engine cannot read (a dose
+# received) and one it reads, joined by "or": the OR cannot be violated by the read alternative alone
+_ANY_DOSE = compile_i(
+    r"(?:[<>≤≥]=?|</=|>/=|=<|=>|below|above|under|over|(?:less|more|greater)\s+than|up\s+to)\s*"
+    r"\d+(?:[.,]\d+)?\s*(?:mg|g)(?:\s*/\s*(?:m2|m²|kg))?"
+)
+_UNREAD_OR = compile_i(r"\bor\b")
+_UNREAD_STOP = compile_i(r"[;.]|\band\b(?!/)")
+
+
+def _unread_or(gap: str) -> bool:
+    gap = _ANY_DOSE.sub(" ", gap)
+    return len(gap) <= 50 and bool(_UNREAD_OR.search(gap)) and not _UNREAD_STOP.search(gap)
+
+
 def _drop_head_nouns(atoms: list[Atom], text: str) -> list[Atom]:
     """ "hepatitis C infection": the generic `active_infection` on the head noun is the same mention."""
     if not any(a.code == "active_infection" for a in atoms):
@@ -218,11 +233,14 @@ def or_groups(atoms: list[Atom], text: str) -> list[Atom]:
     compounds: list[tuple[int, int]] = []
     for (sa, i), (sb, j) in zip(spanned, spanned[1:], strict=False):
         a, b = atoms[i], atoms[j]
-        if i == j or a.negated != b.negated or "non_evaluable" in (a.kind, b.kind):
+        unread = "non_evaluable" in (a.kind, b.kind)
+        if i == j or (a.negated != b.negated and not unread):
             continue
         tail = text[sb[1] : sb[1] + 80]
         has_or = bool(_OR_AHEAD.match(tail))
-        how = _linked(text, sa, sb, has_or)
+        how = "or" if unread and _unread_or(text[sa[1] : sb[0]]) else _linked(text, sa, sb, has_or)
+        if unread and how != "or":
+            continue  # an alternative the engine cannot read joins its group by "or" only
         if how == "or" and "biomarker" in (a.kind, b.kind) and text[sa[1] : sb[0]].strip() == "/":
             how = None  # "HR+/HER2-" is a receptor profile (AND), not alternatives
         if how == "or" and not (a.negated and b.negated):  # "no A or B" is "no A and no B"
@@ -411,7 +429,7 @@ def relate(atoms: list[Atom], text: str) -> list[Atom]:
     atoms = examples_of_generic(_drop_head_nouns(drop_incidental(anchors(atoms), text), text), text)
     atoms = therapy_scopes(therapy_settings(atoms, text), text)  # "for Stage IV NSCLC": which courses count
     atoms = therapy_examples(examples_as_alternatives(atoms, text), text)
-    atoms = conditions(stated_exclusions(or_groups(atoms, text), text), text)
+    atoms = conditions(stated_exclusions(or_groups(naive_therapies(atoms, text), text), text), text)
     return qualified_alternatives(any_of_the_following(atoms, text))
 
 

@@ -197,7 +197,12 @@ def extract_atoms(text: str, heading: str | None = None) -> list[Atom]:
         atoms = shifted or atoms
     # the regex starts with "negative": on ASCII text a plain substring test says when it cannot match
     if ("negative" in low or not text.isascii()) and _NEG_PREG_TEST.search(text):
-        atoms = [replace(a, negated=True) if a.kind == "pregnancy" else a for a in atoms]
+        atoms = [
+            replace(a, negated=True, attributes={**a.attributes, "test_negative": True})
+            if a.kind == "pregnancy"
+            else a
+            for a in atoms
+        ]
     if "neg" in low or not text.isascii():
         atoms = [_seronegative(a, text) if a.kind == "infection" else a for a in atoms]
     if "non" in low or not text.isascii():  # "non MSI-H", "non-BRCA-mutated": the marker is absent

@@ -40,10 +40,16 @@ _SUBJECT_OUT = compile_i(
 _RELATIVE = compile_i(r"\b(?:who|that|which|whom)\s+(?:(?:is|are|were|was|be|been)\s+)?(?:also\s+)?$")
 # "Patients must not have (received) X": the object after the predicate is kept out
 _OBJECT_OUT = compile_i(
-    r"\b(?:must|should|shall|may)\s+not\s+(?:have|be|receive|present|suffer|use|take)\b|\bmust\s+not\b"
+    r"\b(?:must|should|shall)\s+not\s+(?:have|be|receive|present|suffer|use|take)\b|\bmust\s+not\b"
 )
+# "... should not be excluded" (a permission), "... are not eligible: A) ..." (a heading over a list)
+_NOT_BEFORE = compile_i(r"\b(?:not|n't|never)\s+$")
+# "must not have taken X for at least 2 weeks before randomization": a washout, not the receipt of X
+_TIME = compile_i(r"\b(?:weeks?|days?|months?|years?|hours?|wks?)\b")
 # a reason after the predicate ("because of ...", ", as there is ...", "due to ..."): no requirement
-_REASON = compile_i(r"[^;]*?(?:\bbecause\b|,\s*as\b(?!\s+well)|\bsince\b|\bdue\s+to\b|\bgiven\s+(?:the|that)\b)")
+_REASON = compile_i(
+    r"[^;]*?(?:\bbecause\b|,\s*as\b(?!\s+well)|\bsince\b|\bdue\s+to\b|\bgiven\s+(?:the|that)\b)"
+)
 _CLAUSE = compile_i(r"[;]|\.\s|\bunless\b|\bexcept\b|\bif\b|\bother\s+than\b|\bbut\b")
 _OR = compile_i(r"\bor\b|/|\band/or\b")
 _KINDS = {
@@ -69,7 +75,11 @@ def stated_exclusions(atoms: list[Atom], text: str) -> list[Atom]:
     if not any(w in low for w in ("eligib", "exclu", "not", "prohibit", "forbid", "n't")):
         return atoms
     m = _SUBJECT_OUT.search(text)
-    while m is not None and _RELATIVE.search(text[max(0, m.start() - 20) : m.start()]):
+    while m is not None and (
+        _RELATIVE.search(text[max(0, m.start() - 20) : m.start()])
+        or _NOT_BEFORE.search(text[max(0, m.start() - 12) : m.start()])
+        or text[m.end() :].lstrip().startswith(":")
+    ):
         m = _SUBJECT_OUT.search(text, m.end())
     if m is not None:
         begin = _clause_start(text, m.start())
@@ -85,10 +95,28 @@ def stated_exclusions(atoms: list[Atom], text: str) -> list[Atom]:
         stop = _CLAUSE.search(text, o.end())
         end = stop.start() if stop else len(text)
         objects = [a for a in atoms if a.kind in _KINDS and a.span and o.end() <= a.span[0] < end and a.negated
-                   and _negation_in(a, o.start(), o.end())]  # fmt: skip
+                   and _negation_in(a, o.start(), o.end())
+                   and not (a.kind == "prior_therapy" and a.window_days is None and _TIME.search(text, o.end()))]  # fmt: skip
         joined = "or" if len(objects) > 1 else "one"  # not A and not B: A or B keeps out
-        return [replace(a, attributes={**a.attributes, STATED_OUT: joined}) if a in objects else a for a in atoms]
+        return [
+            replace(a, attributes={**a.attributes, STATED_OUT: joined}) if a in objects else a for a in atoms
+        ]
     return atoms
+
+
+_NAIVE_AFTER = compile_i(r"^[\s-]*na[iï]ve\b")
+
+
+def naive_therapies(atoms: list[Atom], text: str) -> list[Atom]:
+    """ "anthracycline-naive", "taxane naive": the therapy NOT received (read as a requirement of it)."""
+    if "na" not in text.lower():
+        return atoms
+    return [
+        replace(a, negated=True)
+        if a.kind == "prior_therapy" and a.span and not a.negated and _NAIVE_AFTER.match(text[a.span[1] :])
+        else a
+        for a in atoms
+    ]
 
 
 def _is_condition(a: Atom) -> bool:
@@ -98,8 +126,11 @@ def _is_condition(a: Atom) -> bool:
 def _kept_out(atoms: list[Atom], subject: list[Atom], text: str, begin: int, end: int) -> list[Atom]:
     spans = sorted(a.span for a in subject if a.span)
     between = text[spans[0][1] : spans[-1][0]] if len(spans) > 1 else ""
-    kinds = {(a.kind, a.code) for a in subject}
-    joined = "or" if _OR.search(between) else "and" if len(kinds) > 1 else "one"
+    kinds = {a.kind for a in subject}
+    # "small cell lung cancer, lymphoma and myeloma are not eligible": a list, each one kept out (or);
+    # "HER2-positive patients not treated with trastuzumab": statements of several kinds at once (and)
+    listed = _OR.search(between) or "," in between or len(kinds) == 1
+    joined = "one" if len(subject) == 1 else "or" if listed else "and"
     chosen = {id(a) for a in subject}
     out = []
     for a in atoms:
@@ -107,7 +138,9 @@ def _kept_out(atoms: list[Atom], subject: list[Atom], text: str, begin: int, end
             # "Nursing women are excluded": whom the line is about, no requirement of a sex
             a = replace(a, attributes={**a.attributes, "role": "condition"})
         elif id(a) in chosen:
-            own = _negation_in(a, begin, end)  # "patients who have NOT received X are ineligible"
+            own = a.negated and _negation_in(
+                a, begin, end
+            )  # "patients who have NOT received X are ineligible"
             attrs = {k: v for k, v in a.attributes.items() if k != "group"}
             attrs[STATED_OUT] = joined
             if joined == "and":  # not (A and B): not A or not B
@@ -127,7 +160,9 @@ def _reasons_dropped(atoms: list[Atom], text: str, after: int) -> list[Atom]:
     stop = text.find(";", start)
     stop = len(text) if stop < 0 else stop
     return [
-        replace(a, attributes={**a.attributes, "reason_span": [start, stop]}) if STATED_OUT in a.attributes else a
+        replace(a, attributes={**a.attributes, "reason_span": [start, stop]})
+        if STATED_OUT in a.attributes
+        else a
         for a in atoms
         if not (a.span and start <= a.span[0] < stop and STATED_OUT not in a.attributes)
     ]
@@ -141,11 +176,24 @@ def _exclusion_reading(a: Atom) -> Atom:
     return replace(a, negated=not a.negated, attributes=attrs)
 
 
+def _pregnancy_test(a: Atom) -> bool:
+    return (
+        a.kind == "pregnancy" and a.negated and bool(a.attributes) and bool(a.attributes.get("test_negative"))
+    )
+
+
 def in_section(criteria: Sequence[Criterion]) -> list[Criterion]:
-    """An exclusion criterion's stated-out atoms as the subject says them (module docstring)."""
+    """An exclusion criterion's stated-out atoms as the subject says them (module docstring). A negative
+    pregnancy test written among the exclusions is the requirement it states: a pregnancy excludes."""
     out = []
     for c in criteria:
-        if c.section == Section.EXCLUSION and any(STATED_OUT in a.attributes for a in c.atoms if a.attributes):
+        if c.section == Section.EXCLUSION and any(_pregnancy_test(a) for a in c.atoms):
+            c = replace(
+                c, atoms=tuple(replace(a, negated=False) if _pregnancy_test(a) else a for a in c.atoms)
+            )
+        if c.section == Section.EXCLUSION and any(
+            STATED_OUT in a.attributes for a in c.atoms if a.attributes
+        ):
             atoms = tuple(_exclusion_reading(a) if STATED_OUT in a.attributes else a for a in c.atoms)
             c = replace(c, atoms=atoms)
         out.append(c)

@@ -110,7 +110,9 @@ _TIME_OF = compile_i(
     r"\b(?:at|before|after|prior\s+to|until|till|since|from|upon|on|by|during|within|following|of|to|"
     r"preceding|the\s+time\s+of|the\s+day\s+of|the\s+date\s+of)\s+(?:the\s+)?(?:study\s+|trial\s+)?$"
 )
-_STATED = compile_i(r"\b(?:is|are|be|been|was|were|not)\s+(?:(?:also|therefore|thus|then|likewise|equally)\s+)?$")
+_STATED = compile_i(
+    r"\b(?:is|are|be|been|was|were|not)\s+(?:(?:also|therefore|thus|then|likewise|equally)\s+)?$"
+)
 
 
 def _header_section(line: str) -> tuple[Section | None, str] | None:

@@ -54,6 +54,11 @@ _SCOPE_WORD = compile_i(
 )
 
 
+def _mentions(a: Atom) -> list[tuple[int, int]]:
+    spans = [a.span] if a.span else []
+    return spans + [(int(s[0]), int(s[1])) for s in (a.attributes.get("also_spans", ()) or ())]
+
+
 def _scope(text: str, end: int) -> tuple[int, int] | None:
     """The span of the scope phrase after a therapy ending at `end` (None: no scope follows)."""
     join = _JOIN.match(text, end)
@@ -79,15 +84,47 @@ def _settings_in(text: str, start: int, end: int, scoped: list[Atom]) -> list[st
     return list(dict.fromkeys(codes))
 
 
+UNNAMED = "a therapy the vocabulary does not name, for a setting"
+# "No prior systemic cytotoxic or targeted treatment for locally advanced or metastatic breast cancer": a
+# therapy word no atom names, then its scope
+_UNNAMED = compile_i(
+    r"\b(?:therap(?:y|ies)|treatments?|chemotherap(?:y|ies)|regimens?)\s+(?:(?:given|received|administered)\s+)?"
+    r"(?:for|in|during)\s+(?:the\s+|an?\s+|their\s+)?"
+)
+
+
+def unnamed_therapy_scopes(atoms: list[Atom], text: str) -> list[Atom]:
+    """The negated setting / stage / cancer atoms in the scope of a therapy no atom names are no negated
+    requirement of the patient: dropped, the therapy left to the investigator (`non_evaluable`)."""
+    if not any(a.negated and a.kind in _SCOPE_KINDS | _TARGET_KINDS for a in atoms):
+        return atoms
+    named = [s for a in atoms if a.kind in _THERAPY_KINDS for s in _mentions(a)]
+    out, extra = list(atoms), []
+    for m in _UNNAMED.finditer(text):
+        if any(m.start() - 60 <= e <= m.end() for _s, e in named):
+            continue  # a therapy atom reads it (therapy_scopes)
+        stop = _SCOPE_END.search(text, m.end())
+        end = stop.start() if stop else len(text)
+        inside = [a for a in out if a.span and m.end() <= a.span[0] < end and a.negated
+                  and a.kind in _SCOPE_KINDS | _TARGET_KINDS]  # fmt: skip
+        if not inside:
+            continue
+        out = [a for a in out if a not in inside]
+        begin = text.rfind(" ", 0, max(0, m.start() - 1)) + 1
+        extra.append(Atom("non_evaluable", "present", code="unread_statement", span=(begin, end),
+                          text=text[begin:end].strip(), attributes={"why": UNNAMED}))  # fmt: skip
+    return out + extra if extra else atoms
+
+
 def therapy_scopes(atoms: list[Atom], text: str) -> list[Atom]:
     therapies = [a for a in atoms if a.kind in _THERAPY_KINDS and a.span and a.kind != "treatment_naive"]
     if not therapies:
-        return atoms
+        return unnamed_therapy_scopes(atoms, text)
     dropped: set[int] = set()
     settings: dict[int, list[str]] = {}
     targets: dict[int, list[Atom]] = {}
     for t in therapies:
-        ends = [int(s[1]) for s in (t.span, *(t.attributes.get("also_spans", ()) or ())) if s]
+        ends = [int(s[1]) for s in _mentions(t)]
         span = next((s for s in (_scope(text, e) for e in sorted(ends)) if s is not None), None)
         if span is None:
             continue
@@ -106,9 +143,12 @@ def therapy_scopes(atoms: list[Atom], text: str) -> list[Atom]:
     for t in therapies:  # "chemotherapy or other targeted therapy for stage IV": the list shares its scope
         if id(t) in settings or not t.span:
             continue
-        later = [(min(int(s[0]) for s in (u.span, *(u.attributes.get("also_spans", ()) or ())) if s
-                      and int(s[0]) >= t.span[1]), u) for u in therapies if id(u) in settings and u.span]  # fmt: skip
-        for start, u in sorted((x for x in later), key=lambda x: x[0]):
+        later = []
+        for u in therapies:
+            starts = [int(s[0]) for s in _mentions(u) if int(s[0]) >= t.span[1]]
+            if id(u) in settings and starts:
+                later.append((min(starts), u))
+        for start, u in sorted(later, key=lambda x: x[0]):
             gap = text[t.span[1] : start]
             if len(gap) <= 60 and _LIST_GAP.search(gap) and not _SCOPE_END.search(gap):
                 settings[id(t)], targets[id(t)] = settings[id(u)], []

@@ -674,6 +674,29 @@ def in_setting(atom: Atom, f: Fact) -> bool:
     )
 
 
+_ADVANCED_STATUS = frozenset(
+    {"metastatic", "stage_iv", "recurrent", "relapsed", "locally_advanced", "unresectable"}
+)
+
+
+def _advanced_courses(v: PatientView, courses: list[Fact]) -> list[Fact]:
+    """The courses whose setting the record does not state but which were given for advanced disease: of a
+    patient with advanced disease, started on or after its first dated sign (a metastasis, a relapse, a
+    metastatic status), or after the last course of an early setting (adjuvant, neoadjuvant) had ended."""
+    signs = [f for f in v.positive("disease_status") if (f.code or "").lower() in _ADVANCED_STATUS]
+    signs += v.positive("metastasis")
+    if not signs:
+        return []
+    dates = [d for d in (f.when for f in signs) if d is not None]
+    early = [d for d in (fact_date(f, "end") for f in v.treatments() if treatment_family(f) == "early") if d]
+    if dates:
+        since = min(dates)
+        return [c for c in courses if (fact_date(c, "start") or date.min) >= since]
+    if early:
+        return [c for c in courses if (fact_date(c, "start") or date.min) > max(early)]
+    return []
+
+
 def _other_setting_words(atom: Atom, f: Fact) -> str:
     said = str(f.attributes.get("setting"))
     wanted = " or ".join(_settings_of(atom)).replace("_", " ")
@@ -805,7 +828,10 @@ def prior_therapy(atom: Atom, v: PatientView, day: date) -> AtomResult:
             words = _other_setting_words(atom, other[0])
             return AtomResult(atom.operator == "absent", words, other[0], check, presumed=True)
         if not any(treatment_family(h) for h in hits):
-            return unknown(check, _treatment_words(hits[0]), hits[0])
+            dated = _advanced_courses(v, hits) if setting_family(atom) == "advanced" else None
+            if not dated:
+                return unknown(check, _treatment_words(hits[0]), hits[0])
+            hits = dated
     at_most = atom.attributes.get("at_most")
     if at_most is not None:  # "no more than two prior anti-HER2 therapies": distinct drugs recorded
         drugs = sorted({str(h.code) for h in hits})

@@ -370,6 +370,8 @@ VOCABULARY: tuple[str, ...] = (
     N_("a therapy the line is conditional on"),
     N_("a therapy that defines childbearing potential or contraception"),
     N_("a therapy word naming a site or finding"),
+    # a negated therapy the vocabulary does not name, given for a setting (criteria/therapy_scope.py)
+    N_("a therapy the vocabulary does not name, for a setting"),
     # a conditional definition in parentheses (criteria/definitions.py)
     N_("a definition in parentheses"),
     # an infection named as a test to be done (criteria/serology.py)
