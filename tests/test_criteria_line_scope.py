@@ -68,6 +68,7 @@ POLARITY = [
     ("Previous exposure to trastuzumab is not permitted in this study.", TRASTUZUMAB, NAIVE),
     ("Participants previously given trastuzumab cannot be randomized.", TRASTUZUMAB, NAIVE),
     ("Les patientes qui allaitent ne peuvent pas être incluses.", NURSING, NOT_NURSING),
+    ("Lactating women are not candidates for this trial.", NURSING, NOT_NURSING),
 ]
 
 

@@ -806,15 +806,24 @@ _EVENT_ON = compile_i(
 # "cisplatin cumulative dose above 300 mg/m2"): a record of the drug alone does not say it reached it
 _DOSE_AFTER = compile_i(
     r"^[^.;\d<>≤≥]{0,60}?(?P<q>(?:cumulative\s+(?:dose\s+)?)?(?:[>≥]=?|more\s+than|greater\s+than|above|over|"
-    r"exceeding|in\s+excess\s+of)\s*\d+(?:[.,]\d+)?\s*mg\s*/\s*m(?:2|²))"
+    r"exceeding|in\s+excess\s+of"
+    # an upper limit ("doxorubicin </= 360 mg/m2 or epirubicin </= 720 mg/m2 or no prior anthracyclines"): the
+    # dose received is asked, not the receipt, in an inclusion as in an exclusion
+    r"|</=|=<|<=?|≤|below|under|less\s+than|up\s+to|at\s+most|not\s+exceeding)\s*\d+(?:[.,]\d+)?\s*mg\s*/\s*m(?:2|²))"
 )
 _DOSE_NUMBER = re.compile(r"(?P<ge>>=|≥)?[^\d]*?(?P<n>\d+(?:[.,]\d+)?)\s*mg\s*/\s*m(?:2|²)")
+_DOSE_UPPER = compile_i(r"</=|=<|<=|≤|up\s+to|at\s+most|not\s+exceeding")
+_DOSE_BELOW = compile_i(r"<|below|under|less\s+than")
 
 
 def _dose_said(q: str) -> str:
-    """A dose limit written the one way ("in excess of 540 mg/m2" -> "> 540 mg/m2"), the same in every language."""
+    """A dose limit written the one way ("in excess of 540 mg/m2" -> "> 540 mg/m2", "</= 720 mg/m2" -> "≤ 720
+    mg/m²"), the same in every language."""
     m = _DOSE_NUMBER.search(q) if "mg" in q else None
-    return f"{'≥' if m.group('ge') else '>'} {m.group('n')} mg/m²" if m else q
+    if m is None:
+        return q
+    sign = "≤" if _DOSE_UPPER.search(q) else "<" if _DOSE_BELOW.search(q) else "≥" if m.group("ge") else ">"
+    return f"{sign} {m.group('n')} mg/m²"
 
 
 _RT_CODES = frozenset({"radiotherapy", "radiation", "radiation therapy"})

@@ -195,6 +195,18 @@ _UNREAD_OR = compile_i(r"\bor\b")
 _UNREAD_STOP = compile_i(r"[;.]|\band\b(?!/)")
 
 
+_DOSED_AFTER = compile_i(
+    r"[^.;\d]{0,20}?(?:[<>≤≥]=?|</=|>/=|=<|=>|below|above|under|over|(?:less|more|greater)\s+than|up\s+to|"
+    r"at\s+most|not\s+exceeding|in\s+excess\s+of|exceeding)\s*\d+(?:[.,]\d+)?\s*(?:mg|g)\s*/\s*(?:m2|m²|kg)"
+)
+
+
+def _dosed(a: Atom, text: str) -> bool:
+    """A therapy given with a dose limit ("epirubicin </= 720 mg/m2"): the record's course alone does not
+    decide it (criteria/conditions.py reads the limit as its qualifier)."""
+    return a.kind == "prior_therapy" and bool(a.span) and bool(_DOSED_AFTER.match(text, a.span[1]))  # type: ignore[index]
+
+
 def _unread_or(gap: str) -> bool:
     gap = _ANY_DOSE.sub(" ", gap)
     return len(gap) <= 50 and bool(_UNREAD_OR.search(gap)) and not _UNREAD_STOP.search(gap)
@@ -233,8 +245,8 @@ def or_groups(atoms: list[Atom], text: str) -> list[Atom]:
     compounds: list[tuple[int, int]] = []
     for (sa, i), (sb, j) in zip(spanned, spanned[1:], strict=False):
         a, b = atoms[i], atoms[j]
-        unread = "non_evaluable" in (a.kind, b.kind)
-        if i == j or (a.negated != b.negated and not unread):
+        unread = "non_evaluable" in (a.kind, b.kind) or _dosed(a, text) or _dosed(b, text)
+        if i == j or (a.negated != b.negated and not unread) or a.kind == b.kind == "non_evaluable":
             continue
         tail = text[sb[1] : sb[1] + 80]
         has_or = bool(_OR_AHEAD.match(tail))

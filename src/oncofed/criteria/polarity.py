@@ -35,7 +35,10 @@ _SUBJECT_OUT = compile_i(
     r"|(?:cannot|can\s*not|can't|may\s+not|will\s+not|shall\s+not|must\s+not|should\s+not)\s+(?:be\s+)?"
     r"(?:enrolled|included|eligible|randomi[sz]ed|entered|accepted|allowed|permitted|participate|take\s+part|"
     r"enter|register)"
-    r"|\bnot\s+eligible|\bineligible|\bnot\s+(?:allowed|permitted))\b(?!\s+(?:for|to)\b)"
+    r"|\bnot\s+eligible|\bineligible|\bnot\s+(?:allowed|permitted)"
+    # "are not candidates for this study" (never "not candidates for surgery": a state of the patient)
+    r"|\bnot\s+(?:suitable\s+|good\s+)?candidates?\s+for\s+(?:this|the)\s+(?:study|trial|protocol))\b"
+    r"(?!\s+(?:for|to)\b(?!\s+(?:this|the)\s+(?:study|trial|protocol|research)\b))"
 )
 _RELATIVE = compile_i(r"\b(?:who|that|which|whom)\s+(?:(?:is|are|were|was|be|been)\s+)?(?:also\s+)?$")
 # "Patients must not have (received) X": the object after the predicate is kept out

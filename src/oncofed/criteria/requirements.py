@@ -53,12 +53,6 @@ def topic_heading_dropped(atoms: list[Atom], text: str) -> list[Atom]:
 # a dose received, not the receipt (records give no cumulative dose: the investigator confirms it)
 _CUMULATIVE_BEFORE = compile_i(r"\bcumulative\s+(?:[\w-]+\s+){0,3}$")
 _CUMULATIVE_AFTER = compile_i(r"^\s*(?:\w+\s+){0,2}(?:cumulative\s+)?(?:total\s+)?dose")
-# "... doxorubicin <= 360 mg/m2 or of epirubicin </= 720 mg/m2": each drug of a cumulative-dose line given its limit
-_DOSE_LIMIT_AFTER = compile_i(
-    r"^\s*(?:\([^()]{0,30}\)\s*)?(?:(?:cumulative\s+)?(?:total\s+)?dose\s+)?(?:of\s+)?"
-    r"(?:[<>≤≥]=?|</=|>/=|=<|=>|(?:less|more|greater|lower|higher)\s+than|below|above|up\s+to|not\s+exceeding|"
-    r"in\s+excess\s+of|over|under)\s*(?:or\s+equal\s+to\s*)?\d+(?:[.,]\d+)?\s*(?:mg|g)\s*/\s*m"
-)
 
 
 def cumulative_doses(atoms: list[Atom], text: str) -> list[Atom]:
@@ -71,7 +65,6 @@ def cumulative_doses(atoms: list[Atom], text: str) -> list[Atom]:
                 _CUMULATIVE_BEFORE.search(text, max(0, a.span[0] - 40), a.span[0])
                 or _CUMULATIVE_AFTER.match(text[a.span[1] : a.span[1] + 40])
                 and "cumulative" in text[max(0, a.span[0] - 40) : a.span[1] + 40].lower()
-                or _DOSE_LIMIT_AFTER.match(text[a.span[1] : a.span[1] + 60])
             )
         ):
             about = {"kind": a.kind, "code": a.code, "operator": a.operator, "value": a.value}

@@ -9,8 +9,9 @@ WHICH courses the line counts, never that the patient must not be stage IV, meta
 `therapy_scopes` (after `logic.therapy_settings`, which reads a setting atom written right after the
 therapy) takes the scope phrase that follows a therapy atom up to the end of its clause: its stage and
 setting atoms become the therapy's `attributes["setting"]` (stage IV: metastatic; stage III: locally
-advanced; "advanced stage setting": advanced), its cancer and histology atoms (of the therapy's polarity)
-the therapy's target, no requirement of their own (as `conditions.therapy_targets` reads them), and setting
+advanced; "advanced stage setting": advanced), its cancer and histology atoms the therapy's negation reached
+the therapy's target, no negated requirement of their own (an inclusion's "prior chemotherapy for metastatic
+breast cancer" still asks for the breast cancer), and setting
 words no atom read ("in the advanced stage setting") still name the setting. The matcher then counts only
 the courses of that setting (`matching.atoms.in_setting`): an adjuvant taxane does not violate "no taxane
 in the advanced setting", a course whose setting the record does not state leaves it unknown.
@@ -79,8 +80,8 @@ def _settings_in(text: str, start: int, end: int, scoped: list[Atom]) -> list[st
             codes += ["metastatic" if v.startswith("IV") else "locally_advanced" for v in values if v]
     phrase = text[start:end]
     codes += [code for code, words in _SETTING_WORDS if words.search(phrase)]
-    if {"metastatic", "locally_advanced", "recurrent", "unresectable"} & set(codes):
-        codes = [c for c in codes if c != "advanced"] + ["advanced"]
+    if len(set(codes) - {"advanced"}) > 0:  # "locally advanced or metastatic": the words say more
+        codes = [c for c in codes if c != "advanced"]
     return list(dict.fromkeys(codes))
 
 
@@ -131,7 +132,7 @@ def therapy_scopes(atoms: list[Atom], text: str) -> list[Atom]:
         start, end = span
         inside = [a for a in atoms if a.span and start <= a.span[0] < end and a is not t]
         scoped = [a for a in inside if a.kind in _SCOPE_KINDS]
-        named = [a for a in inside if a.kind in _TARGET_KINDS and a.negated == t.negated]
+        named = [a for a in inside if a.kind in _TARGET_KINDS and a.negated and t.negated]
         codes = _settings_in(text, start, end, scoped)
         if not codes and not named:
             continue

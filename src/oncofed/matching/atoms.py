@@ -674,7 +674,7 @@ def in_setting(atom: Atom, f: Fact) -> bool:
     )
 
 
-_ADVANCED_STATUS = frozenset(
+_ADVANCED_SIGNS = frozenset(
     {"metastatic", "stage_iv", "recurrent", "relapsed", "locally_advanced", "unresectable"}
 )
 
@@ -683,7 +683,7 @@ def _advanced_courses(v: PatientView, courses: list[Fact]) -> list[Fact]:
     """The courses whose setting the record does not state but which were given for advanced disease: of a
     patient with advanced disease, started on or after its first dated sign (a metastasis, a relapse, a
     metastatic status), or after the last course of an early setting (adjuvant, neoadjuvant) had ended."""
-    signs = [f for f in v.positive("disease_status") if (f.code or "").lower() in _ADVANCED_STATUS]
+    signs = [f for f in v.positive("disease_status") if (f.code or "").lower() in _ADVANCED_SIGNS]
     signs += v.positive("metastasis")
     if not signs:
         return []
