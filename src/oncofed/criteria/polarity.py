@@ -17,6 +17,7 @@ reactivation following steroids", "as the risk ... is unknown") is no requiremen
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -38,9 +39,27 @@ _SUBJECT_OUT = compile_i(
     r"|\bnot\s+eligible|\bineligible|\bnot\s+(?:allowed|permitted)"
     # "are not candidates for this study" (never "not candidates for surgery": a state of the patient)
     r"|\bnot\s+(?:suitable\s+|good\s+)?candidates?\s+for\s+(?:this|the)\s+(?:study|trial|protocol))\b"
-    r"(?!\s+(?:for|to)\b(?!\s+(?:this|the)\s+(?:study|trial|protocol|research)\b))"
+    r"(?!\s+(?:for|to)\b(?!\s+(?:this|the)\s+(?:study|trial|protocol|research)\b"
+    r"|\s+(?:participate|take\s+part|enter|enrol|enroll|be\s+enrolled|be\s+included)\b))"
 )
 _RELATIVE = compile_i(r"\b(?:who|that|which|whom)\s+(?:(?:is|are|were|was|be|been)\s+)?(?:also\s+)?$")
+# a predicate with no verb ("Les patients with HBV not eligible.", as French "ne sont pas éligibles" is
+# rewritten) ends the statement; never an adjective ("cisplatin-ineligible patients") nor a coordinated
+# clause ("... and are either not eligible or not interested in taking tamoxifen")
+_BARE = compile_i(r"not\s+eligible|ineligible|not\s+(?:allowed|permitted)")
+_BARE_BEFORE = compile_i(r"(?:-|\b(?:either|or|and|nor|are|is|be|been|were|was)\s+)$")
+_BARE_AFTER = compile_i(
+    r"\s*(?:$|[.;,:(]|(?:for|to|in)\s+(?:this|the)\s+(?:study|trial|protocol)|because|due\s+to|as\b|since\b|unless\b|"
+    r"except\b|to\s+(?:participate|take\s+part|enter|enrol))"
+)
+
+
+def _bare_predicate(text: str, m: re.Match[str]) -> bool:
+    return not _BARE_BEFORE.search(text[max(0, m.start() - 10) : m.start()]) and bool(
+        _BARE_AFTER.match(text, m.end())
+    )
+
+
 # "Patients must not have (received) X": the object after the predicate is kept out
 _OBJECT_OUT = compile_i(
     r"\b(?:must|should|shall)\s+not\s+(?:have|be|receive|present|suffer|use|take)\b|\bmust\s+not\b"
@@ -60,6 +79,15 @@ _KINDS = {
     "brain_metastases", "leptomeningeal_disease", "metastasis", "measurable_disease", "prior_malignancy",
     "infection", "comorbidity", "treatment_naive", "stage", "histology",
 }  # fmt: skip
+
+
+_NOT_THE_THING = compile_i(
+    r"\b(?:benefit\w*|plann\w*|plans?\s+to|requir\w*|needs?\b|need(?:ing|ed)|candidates?|complications?|toxicit\w*|"
+    r"intoleran\w*|allerg\w*|hypersensitiv\w*|contra-?indicat\w*|refractory|resistan\w*|sensitive|eligible\s+for|"
+    r"suitable\s+for|undergo\w*|will\s+receive|to\s+receive|scheduled|awaiting|fail\w*|progress\w*|relaps\w*|"
+    r"recurr\w*|doses?\b)"
+)
+_LEFT_KINDS = {"sex", "non_evaluable", "permission", "childbearing_potential"}
 
 
 def _negation_in(a: Atom, start: int, end: int) -> bool:
@@ -82,6 +110,7 @@ def stated_exclusions(atoms: list[Atom], text: str) -> list[Atom]:
         _RELATIVE.search(text[max(0, m.start() - 20) : m.start()])
         or _NOT_BEFORE.search(text[max(0, m.start() - 12) : m.start()])
         or text[m.end() :].lstrip().startswith(":")
+        or (_BARE.fullmatch(m.group()) is not None and not _bare_predicate(text, m))
     ):
         m = _SUBJECT_OUT.search(text, m.end())
     if m is not None:
@@ -91,7 +120,21 @@ def stated_exclusions(atoms: list[Atom], text: str) -> list[Atom]:
             for a in atoms
             if a.kind in _KINDS and a.span and begin <= a.span[0] < m.start() and not _is_condition(a)
         ]
-        if subject:
+        # "patients with more than two prior lines of chemotherapy are not eligible": a count, a threshold
+        # (lines, labs, age) in the subject is not negated atom by atom; such a line is left as read
+        counted = any(
+            a.kind not in _KINDS | _LEFT_KINDS
+            and a.span
+            and begin <= a.span[0] < m.start()
+            and not _is_condition(a)
+            for a in atoms
+        )
+        # "patients who may benefit from hormonal therapy", "planning to undergo trastuzumab", "platinum-refractory
+        # disease", "complications from prior radiation": the subject is not the atom's thing itself
+        counted = counted or any(
+            a.span and _NOT_THE_THING.search(text, begin, min(m.start(), a.span[1] + 15)) for a in subject
+        )
+        if subject and not counted:
             return _reasons_dropped(_kept_out(atoms, subject, text, begin, m.start()), text, m.end())
     o = _OBJECT_OUT.search(text)
     if o is not None:  # "must not have X": ConText negated X already; marked for an exclusion's reading
