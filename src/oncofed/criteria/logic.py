@@ -28,6 +28,8 @@ from oncofed.criteria.polarity import naive_therapies, stated_exclusions
 from oncofed.criteria.setting_lines import adjuvant_counted
 from oncofed.criteria.therapy_examples import therapy_examples
 from oncofed.criteria.therapy_scope import therapy_scopes
+from oncofed.criteria.unread_alternatives import dosed as _dosed
+from oncofed.criteria.unread_alternatives import unread_or as _unread_or
 from oncofed.domain.criteria import Atom
 
 _INCIDENTAL = {"consent", "investigator_judgement"}
@@ -183,33 +185,6 @@ def _linked(text: str, a: tuple[int, int], b: tuple[int, int], has_or: bool) -> 
     if _OR_GAP.match(gap) or _OR_OTHER.match(gap) or (has_or and _COMMA_GAP.match(gap)):
         return "or"
     return "compound" if gap.strip(" -") == "" else None
-
-
-# "doxorubicin </= 360 mg/m2 or no prior anthracyclines": an alternative the engine cannot read (a dose
-# received) and one it reads, joined by "or": the OR cannot be violated by the read alternative alone
-_ANY_DOSE = compile_i(
-    r"(?:[<>≤≥]=?|</=|>/=|=<|=>|below|above|under|over|(?:less|more|greater)\s+than|up\s+to)\s*"
-    r"\d+(?:[.,]\d+)?\s*(?:mg|g)(?:\s*/\s*(?:m2|m²|kg))?"
-)
-_UNREAD_OR = compile_i(r"\bor\b")
-_UNREAD_STOP = compile_i(r"[;.]|\band\b(?!/)")
-
-
-_DOSED_AFTER = compile_i(
-    r"[^.;\d]{0,20}?(?:[<>≤≥]=?|</=|>/=|=<|=>|below|above|under|over|(?:less|more|greater)\s+than|up\s+to|"
-    r"at\s+most|not\s+exceeding|in\s+excess\s+of|exceeding)\s*\d+(?:[.,]\d+)?\s*(?:mg|g)\s*/\s*(?:m2|m²|kg)"
-)
-
-
-def _dosed(a: Atom, text: str) -> bool:
-    """A therapy given with a dose limit ("epirubicin </= 720 mg/m2"): the record's course alone does not
-    decide it (criteria/conditions.py reads the limit as its qualifier)."""
-    return a.kind == "prior_therapy" and bool(a.span) and bool(_DOSED_AFTER.match(text, a.span[1]))  # type: ignore[index]
-
-
-def _unread_or(gap: str) -> bool:
-    gap = _ANY_DOSE.sub(" ", gap)
-    return len(gap) <= 50 and bool(_UNREAD_OR.search(gap)) and not _UNREAD_STOP.search(gap)
 
 
 def _drop_head_nouns(atoms: list[Atom], text: str) -> list[Atom]:
