@@ -22,6 +22,7 @@ from oncofed.criteria.frozen import made
 from oncofed.ingest.patients.common import note_vocab
 from oncofed.ingest.patients.notes import scopes
 from oncofed.ingest.patients.notes.text import any_between, clauses, containing, last_before, sentences
+from oncofed.ingest.patients.notes.triggers import trigger_starts
 from oncofed.resources import load_tsv
 
 INFECTIONS = {"hiv", "hepatitis_b", "hepatitis_c", "hepatitis", "tuberculosis", "covid_19"}
@@ -331,8 +332,9 @@ def targets(text: str, extra: Sequence[tuple[int, int, str, str]] = ()) -> list[
     # ConText reads whole sentences (as many spaCy Docs as before issue 15); its modifiers are then
     # limited to the mention's clause by `_applies`, with the clause starts as stops
     asked = {key: [i for i in by_sentence[key] if needs_context(i)] for key in keys}
-    # the trigger words looked for once in the note, not once a sentence (`context.trigger_starts`)
-    starts = context.trigger_starts(text)
+    # the trigger words looked for once in the note, not once a sentence (`context.trigger_starts`, its
+    # candidate positions found by Hyperscan: `triggers.trigger_starts`)
+    starts = trigger_starts(text)
     answers = context.modifiers_many(
         [(text[a:b], [(s - a, min(e, b) - a) for s, e, _, _ in asked[(a, b)]]) for a, b in keys],
         None
