@@ -104,3 +104,14 @@ class InputError(OncofedError):
         self.file = file
         self.record = record
         self.field = field
+
+
+def unreadable(path: object, exc: OSError) -> InputError:
+    """The refusal of a file that cannot be read, said alike by every service that reads a path."""
+    return InputError(
+        N_("cannot read: %(detail)s"),
+        file=str(path),
+        fix=N_("check the path"),
+        code="file.unreadable",
+        params={"detail": exc.strerror or str(exc)},
+    )

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from oncofed.criteria.parser import PARSER_VERSION
 from oncofed.domain import Actor, GeoPoint, PatientProfile, TrialStatus, nearest_recruiting_site
-from oncofed.errors import N_, InputError
+from oncofed.errors import N_, InputError, unreadable
 from oncofed.ingest import jsonl
 from oncofed.matching.pipeline import DEFAULT_LIMIT, MatchReport, match_patient
 from oncofed.matching.retrieve import TrialIndex, patient_text
@@ -264,13 +264,7 @@ def load_patient_file(path: Path) -> tuple[PatientProfile, str]:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise InputError(
-            N_("cannot read: %(detail)s"),
-            file=str(path),
-            fix=N_("check the path"),
-            code="file.unreadable",
-            params={"detail": exc.strerror or str(exc)},
-        ) from None
+        raise unreadable(path, exc) from None
     except UnicodeDecodeError:
         raise InputError(
             N_("not UTF-8 text"), file=str(path), fix=N_("save the file as UTF-8"), code="file.not_utf8"

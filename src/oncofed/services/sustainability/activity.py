@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import and_, delete, insert, or_, select
 
 from oncofed.domain.carbon import Activity
-from oncofed.errors import N_, InputError
+from oncofed.errors import unreadable
 from oncofed.ingest.carbon import read_activities
 from oncofed.ingest.tabular import decode
 from oncofed.services.sustainability.factors import factor_set
@@ -78,13 +78,7 @@ def import_activity_file(db: Database, path: Path, factor_version: str | None = 
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise InputError(
-            N_("cannot read: %(detail)s"),
-            file=str(path),
-            fix=N_("check the path"),
-            code="file.unreadable",
-            params={"detail": exc.strerror or str(exc)},
-        ) from exc
+        raise unreadable(path, exc) from exc
     return import_activities(db, raw, str(path), factor_version)
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 
 from oncofed.domain.carbon import EmissionFactor
-from oncofed.errors import N_, InputError, NotFound
+from oncofed.errors import N_, InputError, NotFound, unreadable
 from oncofed.ingest.carbon import read_factors, table_header
 from oncofed.ingest.tabular import decode
 from oncofed.resources import resource_path
@@ -103,13 +103,7 @@ def load_factor_file(db: Database, path: Path, loaded_by: str, **kw: Any) -> Fac
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise InputError(
-            N_("cannot read: %(detail)s"),
-            file=str(path),
-            fix=N_("check the path"),
-            code="file.unreadable",
-            params={"detail": exc.strerror or str(exc)},
-        ) from exc
+        raise unreadable(path, exc) from exc
     return load_factors(db, raw, str(path), loaded_by, **kw)
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-from oncofed.errors import N_, InputError
+from oncofed.errors import N_, InputError, unreadable
 
 MAX_BYTES = 2_000_000
 
@@ -27,13 +27,7 @@ def read_document(path: Path) -> Any:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise InputError(
-            N_("cannot read: %(detail)s"),
-            file=str(path),
-            fix=N_("check the path"),
-            code="file.unreadable",
-            params={"detail": exc.strerror or str(exc)},
-        ) from exc
+        raise unreadable(path, exc) from exc
     if len(raw) > MAX_BYTES:
         raise InputError(
             N_("%(size)s bytes is too large for a grid or proposal"),

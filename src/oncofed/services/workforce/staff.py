@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from oncofed.domain import Actor
-from oncofed.errors import N_, NN_, InputError
+from oncofed.errors import N_, NN_, InputError, unreadable
 from oncofed.ingest.payroll import read_payroll
 from oncofed.ingest.tabular import Reject, decode, summary
 from oncofed.services.workforce.grids import current_grid, now
@@ -107,13 +107,7 @@ def import_payroll_file(
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise InputError(
-            N_("cannot read: %(detail)s"),
-            file=str(path),
-            fix=N_("check the path"),
-            code="file.unreadable",
-            params={"detail": exc.strerror or str(exc)},
-        ) from exc
+        raise unreadable(path, exc) from exc
     return import_payroll(db, actor, raw, str(path), centre_id, as_of, partial=partial)
 
 
