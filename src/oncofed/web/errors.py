@@ -148,6 +148,11 @@ def error_page(
 def error_json(request: Request, exc: OncofedError, status: int) -> JSONResponse:
     """A service's error for API clients, in the request's language: `detail` (the message) and `fix`,
     with the error's `code` and `params` (and the input's `field`) for programs (`presenters/errors`)."""
+    return JSONResponse(error_body(request, exc), status_code=status)
+
+
+def error_body(request: Request, exc: OncofedError) -> dict[str, object]:
+    """`error_json`'s body, for a response that adds its own fields to it (an import's report)."""
     words = said(exc, getattr(request.state, "lang", "en"))
     body: dict[str, object] = {"detail": words["message"]}
     if words["fix"]:
@@ -156,4 +161,4 @@ def error_json(request: Request, exc: OncofedError, status: int) -> JSONResponse
         body.update(code=words["code"], params=words["params"])
     if words.get("field"):
         body["field"] = words["field"]
-    return JSONResponse(body, status_code=status)
+    return body

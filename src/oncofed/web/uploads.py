@@ -21,9 +21,12 @@ from python_multipart import MultipartParser
 from python_multipart.multipart import parse_options_header
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from oncofed.errors import N_, InputError, OncofedError
+from oncofed.errors import N_, NN_, InputError, OncofedError
+from oncofed.web.errors import error_body
 
 
 @dataclass(frozen=True)
@@ -209,3 +212,15 @@ def save_uploads(sent: list[Any], folder: Path, limits: UploadLimits, max_files:
 
 
 __all__ = ["LIMITS", "UploadGuard", "UploadLimits", "UploadRefused", "save_uploads"]
+
+
+def rejected_json(request: Request, rejected: int, report: dict[str, Any]) -> JSONResponse:
+    """422 for an import that rejected records (trials or patients): the coded refusal in the request's
+    language (`detail`, `fix`, `code`, `params`) with the import's report fields beside it."""
+    error = InputError(
+        NN_("%(num)s record was rejected", "%(num)s records were rejected"),
+        code="import.rejected",
+        params={"num": rejected},
+        fix=N_("correct each record as its line says and import the file again (or keep the valid records)"),
+    )
+    return JSONResponse(error_body(request, error) | report, status_code=422)

@@ -10,16 +10,15 @@ field, reason and fix in the reader's language; their CSV is stored (services/im
 
 from __future__ import annotations
 
-import json
 import tempfile
 from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from oncofed.domain import Actor
-from oncofed.errors import N_, NN_, InputError, OncofedError
+from oncofed.errors import OncofedError
 from oncofed.ingest.patients.files import DEFAULT_MAX_MB, JSON_SUFFIXES, NOTE_SUFFIXES
 from oncofed.presenters.import_reports import report_rows
 from oncofed.presenters.patient_imports import import_result
@@ -33,7 +32,7 @@ from oncofed.web.csv_export import csv_response
 from oncofed.web.deps import get_db, get_lang
 from oncofed.web.errors import error_json, error_page
 from oncofed.web.templating import render
-from oncofed.web.uploads import LIMITS, UploadLimits, save_uploads
+from oncofed.web.uploads import LIMITS, UploadLimits, rejected_json, save_uploads
 
 router = APIRouter()
 importer = require_roles(*IMPORTING_ROLES)
@@ -58,15 +57,6 @@ def run_upload(
 def _centres(db: Database, actor: Actor) -> list[dict[str, str]]:
     names = {c.id: c.name for c in stored_centres(db)}
     return [{"id": c, "name": names.get(c, c)} for c in sorted(actor.centre_ids) if c != "*"]
-
-
-def _rejected_error(report: ImportReport) -> InputError:
-    return InputError(
-        NN_("%(num)s record was rejected", "%(num)s records were rejected"),
-        code="import.rejected",
-        params={"num": report.rejected},
-        fix=N_("correct each record as its line says and import the file again (or keep the valid records)"),
-    )
 
 
 def _page(request: Request, db: Database, actor: Actor, **values: Any) -> HTMLResponse:
@@ -137,5 +127,4 @@ def api_import(
         body["csv"] = f"/patients/import/{token}.csv"
     if not report.rejected:
         return body
-    head = json.loads(bytes(error_json(request, _rejected_error(report), 422).body))
-    return JSONResponse(head | body, status_code=422)
+    return rejected_json(request, report.rejected, body)

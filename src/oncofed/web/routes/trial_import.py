@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from oncofed.domain import Actor, Role
-from oncofed.errors import N_, NN_, InputError, OncofedError
+from oncofed.errors import OncofedError
 from oncofed.ingest.trials.common import MAX_DOCUMENT_BYTES
 from oncofed.presenters.import_reports import report_rows
 from oncofed.presenters.imports import import_json
@@ -30,7 +30,7 @@ from oncofed.web.csv_export import csv_response
 from oncofed.web.deps import get_db, get_lang
 from oncofed.web.errors import error_json, error_page
 from oncofed.web.templating import render
-from oncofed.web.uploads import LIMITS, UploadLimits, save_uploads
+from oncofed.web.uploads import LIMITS, UploadLimits, rejected_json, save_uploads
 
 router = APIRouter()
 importer = require_roles(Role.TRIAL_MANAGER, Role.ADMIN)
@@ -64,16 +64,6 @@ def run_upload(db: Database, uploads: list[UploadFile | str], partial: bool) -> 
 
 def _keep(db: Database, actor: Actor, report: ImportReport) -> str:
     return keep_report(db, actor, TRIALS, [rejection_item(r) for r in report.rejections])
-
-
-def _rejected_error(report: ImportReport) -> InputError:
-    n = report.total("rejected")
-    return InputError(
-        NN_("%(num)s record was rejected", "%(num)s records were rejected"),
-        code="import.rejected",
-        params={"num": n},
-        fix=N_("correct each record as its line says and import the file again (or keep the valid records)"),
-    )
 
 
 @router.get("/trials/import", response_class=HTMLResponse, include_in_schema=False)
@@ -138,10 +128,6 @@ def api_import(
     body = import_json(report, lang)
     if not report.total("rejected"):
         return body
-    error = error_json(request, _rejected_error(report), 422)
-    import json
-
-    head = json.loads(bytes(error.body))
-    return JSONResponse(
-        head | body | {"csv": f"/trials/import/{_keep(db, actor, report)}.csv"}, status_code=422
+    return rejected_json(
+        request, report.total("rejected"), body | {"csv": f"/trials/import/{_keep(db, actor, report)}.csv"}
     )
