@@ -77,9 +77,10 @@ READABLE = (
     "verdicts-blind6",
     "verdicts-blind7",
     "verdicts-blind8",
+    "verdicts-blind9",
 )
-NEVER_FOLD = {**NEVER_READ, "verdicts-blind7": 2, "verdicts-blind8": 2}
-HELD_OUT = frozenset({"verdicts-blind9", "verdicts-blind10"}) | frozenset(UNREAD)
+NEVER_FOLD = dict(NEVER_READ)
+HELD_OUT = frozenset({"verdicts-blind10", "verdicts-blind11"}) | frozenset(UNREAD)
 NUMERIC = {">=", ">", "<=", "<"}
 
 

@@ -203,6 +203,6 @@ def test_the_shipped_table_is_what_the_script_computes(tmp_path: Path) -> None:
         verdicts_trust.run_set(name, corpus, None))]  # fmt: skip
     computed = verdicts_trust.table_of(events)
     shipped = json.loads(verdicts_trust.TABLE.read_text(encoding="utf-8"))
-    assert shipped["sets"] == list(verdicts_trust.SETS) and "verdicts-blind9" not in shipped["sets"]
+    assert shipped["sets"] == list(verdicts_trust.SETS) and "verdicts-blind10" not in shipped["sets"]
     assert shipped["kinds"] == computed
     assert shipped["trusted"] == verdicts_trust.trusted_of(computed) == sorted(trust.shipped())
