@@ -248,14 +248,24 @@ def require_roles(*roles: Role) -> Any:
     allowed = frozenset(roles)
 
     def dependency(request: Request, actor: Actor = Depends(get_actor)) -> Actor:
-        if actor.role in allowed:
-            return actor
-        if actor.role is Role.PUBLIC:
-            if not request.url.path.startswith("/api") and request.method == "GET":
-                # quoted: a header is latin-1, and a path with other characters was a 500
-                target = quote(request.url.path, safe="/")
-                raise HTTPException(303, "log in first", headers={"Location": f"/login?next={target}"})
-            raise HTTPException(401, "log in first", headers={"WWW-Authenticate": "Bearer"})
-        raise HTTPException(403, f"not available to the {actor.role.value} role")
+        refusal = role_refusal(request, actor, allowed)
+        if refusal is not None:
+            raise refusal
+        return actor
 
     return dependency
+
+
+def role_refusal(request: Request, actor: Actor, allowed: frozenset[Role]) -> HTTPException | None:
+    """Why `actor` may not use a route limited to `allowed` (None when they may): nobody logged in ->
+    401 (a page's GET redirects to /login), another role -> 403. Also asked by the upload guard
+    (web/uploads.py) before an upload's body is read."""
+    if actor.role in allowed:
+        return None
+    if actor.role is Role.PUBLIC:
+        if not request.url.path.startswith("/api") and request.method == "GET":
+            # quoted: a header is latin-1, and a path with other characters was a 500
+            target = quote(request.url.path, safe="/")
+            return HTTPException(303, "log in first", headers={"Location": f"/login?next={target}"})
+        return HTTPException(401, "log in first", headers={"WWW-Authenticate": "Bearer"})
+    return HTTPException(403, f"not available to the {actor.role.value} role")

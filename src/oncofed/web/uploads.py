@@ -1,5 +1,11 @@
 """Uploads checked while they arrive, before anything is written (the import pages and APIs).
 
+Who is sending comes first: before a byte of the body is read, the caller is resolved (session cookie
+or bearer token) and refused unless their role may import there (401 nobody logged in, 403 another
+role: `auth.role_refusal`, the same answer as the route's own `require_roles`). FastAPI reads a form
+body before it runs the route's dependencies, so without this an anonymous caller's over-limit upload
+was told its size (413) rather than that they may not send it.
+
 Starlette spools an uploaded file to a temporary file as it parses the form, before the route runs,
 so a limit checked in the route comes too late: a 2 GB upload would already be on disk. This ASGI
 middleware sits in front: for a path with `UploadLimits`, a request whose `Content-Length` is above
@@ -19,13 +25,17 @@ from typing import Any
 
 from python_multipart import MultipartParser
 from python_multipart.multipart import parse_options_header
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from oncofed.domain import Role
 from oncofed.errors import N_, NN_, InputError, OncofedError
+from oncofed.web.auth import role_refusal
+from oncofed.web.deps import get_actor
 from oncofed.web.errors import error_body
 
 
@@ -35,6 +45,7 @@ class UploadLimits:
     total_bytes: int  # the whole request (every file and field)
     suffixes: frozenset[str]  # file name endings the importer reads (".json", ...)
     command: str  # the command line that takes larger or more files ("oncofed import trials FILE")
+    roles: frozenset[Role]  # who may upload there (the route's own require_roles): checked first
 
 
 # path -> limits; the import routes register theirs (web/routes/trial_import.py, patient_import.py)
@@ -161,9 +172,16 @@ class UploadGuard:
             else None
         )
         total = 0
+        authorised = False
 
         async def watched() -> Message:
-            nonlocal total, watcher
+            nonlocal total, watcher, authorised
+            if not authorised:  # who is sending, before anything about what is sent
+                request = Request(scope)
+                refusal = role_refusal(request, await run_in_threadpool(get_actor, request), limits.roles)
+                if refusal is not None:
+                    raise refusal
+                authorised = True
             if length.isdigit() and int(length) > limits.total_bytes:
                 raise too_large(limits)  # refused before the body is read
             message = await receive()

@@ -42,6 +42,7 @@ UPLOAD = UploadLimits(
     total_bytes=int(2 * DEFAULT_MAX_MB * 1e6),
     suffixes=frozenset(JSON_SUFFIXES | NOTE_SUFFIXES | {".csv"}),
     command="oncofed import patients FILE --centre CENTRE",
+    roles=IMPORTING_ROLES,
 )
 LIMITS.update({"/patients/import": UPLOAD, "/api/patients/import": UPLOAD})
 

@@ -33,13 +33,15 @@ from oncofed.web.templating import render
 from oncofed.web.uploads import LIMITS, UploadLimits, rejected_json, save_uploads
 
 router = APIRouter()
-importer = require_roles(Role.TRIAL_MANAGER, Role.ADMIN)
+IMPORTERS = frozenset({Role.TRIAL_MANAGER, Role.ADMIN})
+importer = require_roles(*IMPORTERS)
 MAX_FILES = 50
 UPLOAD = UploadLimits(
     file_bytes=MAX_DOCUMENT_BYTES,
     total_bytes=2 * MAX_DOCUMENT_BYTES,
     suffixes=frozenset({".json", ".ndjson", ".jsonl", ".xml", ".csv", ".tsv", ".txt", ".yaml", ".yml"}),
     command="oncofed import trials FILE",
+    roles=IMPORTERS,
 )
 LIMITS.update({"/trials/import": UPLOAD, "/api/trials/import": UPLOAD})
 
