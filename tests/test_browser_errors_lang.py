@@ -49,7 +49,7 @@ def test_a_meeting_in_the_past_is_refused_in_french_with_a_way_back(curie, page:
     page.wait_for_load_state()
     assert page.locator("#error-title").get_attribute("data-status") == "422"
     detail = page.locator("#error-detail").inner_text()
-    assert detail == "La réunion du 1 janv. 2001 10:00 est dans le passé"
+    assert detail == "La réunion du 1er janv. 2001 10:00 est dans le passé"
     assert "antidatés" in page.locator("#error-fix").inner_text()
     assert "in the past" not in page.content()
     sideways = page.evaluate(

@@ -224,7 +224,7 @@ def test_the_row_says_the_odds_in_english_and_french(table: odds.Table) -> None:
     source = TABLE.source()
     assert "3 labelled sets" in order_said(en, source) and "1 Dec 2026" in order_said(en, source)
     said_fr = order_said(fr, source)
-    assert "1 déc. 2026" in said_fr and "abc1234" in said_fr and " :" not in said_fr.replace("\u00a0:", "")
+    assert "1er déc. 2026" in said_fr and "abc1234" in said_fr and " :" not in said_fr.replace("\u00a0:", "")
 
 
 def test_csv_api_and_cli_carry_the_kinds_and_odds(

@@ -51,7 +51,7 @@ def test_an_error_with_a_code_is_english_in_the_service_and_said_in_french() -> 
     assert exc.message == "scheduled_for: the meeting on 2001-01-01 10:00 is in the past"
     fr = said(exc, "fr")
     assert fr["code"] == "boards.meeting_in_past" and fr["params"] == {"when": "2001-01-01T10:00:00"}
-    assert fr["message"] == "la réunion du 1 janv. 2001 10:00 est dans le passé"
+    assert fr["message"] == "la réunion du 1er janv. 2001 10:00 est dans le passé"
     assert fr["fix"].startswith("choisissez une date") and fr["field"] == "scheduled_for"
     en = said(exc, "en")
     assert en["message"] == "the meeting on 1 Jan 2001 10:00 is in the past"
@@ -67,7 +67,7 @@ def test_the_api_says_a_refused_board_action_in_the_request_language(web_db: Dat
     assert fr.status_code == 422
     body = fr.json()
     assert body["code"] == "boards.meeting_in_past" and body["params"]["when"].startswith("2001-01-01T10:00")
-    assert body["detail"] == "la réunion du 1 janv. 2001 10:00 est dans le passé"
+    assert body["detail"] == "la réunion du 1er janv. 2001 10:00 est dans le passé"
     assert "antidatés" in body["fix"] and body["field"] == "scheduled_for"
     en = client.post(url, json={"scheduled_for": "2001-01-01T10:00:00"}).json()
     assert en["detail"] == "the meeting on 1 Jan 2001 10:00 is in the past" and en["code"] == body["code"]
@@ -83,7 +83,7 @@ def test_a_refused_form_says_why_in_french_and_links_back_to_its_page(web_db: Da
     )
     assert page.status_code == 422
     html = page.text
-    assert "La réunion du 1 janv. 2001 10:00 est dans le passé" in html
+    assert "La réunion du 1er janv. 2001 10:00 est dans le passé" in html
     assert "is in the past" not in html and "antidatés" in html
     assert f'href="/boards/{board}" id="error-back"' in html  # the board's page, where the form was
     assert 'id="error-help"' in html and "Retour à la page précédente" in html
@@ -141,7 +141,7 @@ def test_the_command_line_says_a_refusal_in_its_lang(
     args = ["boards", "meeting", str(board), "--when", "2001-01-01T10:00", "--centre", "curie"]
     fr = runner.invoke(app, ["--lang", "fr", *args])
     assert fr.exit_code == 2
-    assert "la réunion du 1 janv. 2001 10:00 est dans le passé" in fr.output and "refusé" in fr.output
+    assert "la réunion du 1er janv. 2001 10:00 est dans le passé" in fr.output and "refusé" in fr.output
     en = runner.invoke(app, args)
     assert en.exit_code == 2 and "the meeting on 1 Jan 2001 10:00 is in the past" in en.output
 

@@ -24,6 +24,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from babel import Locale
 from babel.dates import format_date, format_skeleton, format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -164,11 +165,23 @@ class Translator:
             except ValueError:
                 return value
         when = value.date() if isinstance(value, datetime) else value
-        return (
-            str(format_date(when, format="medium", locale=FORMAT_LOCALES[self.lang]))
-            if isinstance(when, date)
-            else str(value)
-        )
+        return _medium_date(when, self.lang) if isinstance(when, date) else str(value)
+
+
+# Babel's French medium pattern ("d MMM y") writes the first day of a month "1 mars 2026"; French
+# writes it as an ordinal, "1er mars 2026" (Imprimerie nationale; every other day is a cardinal).
+# CLDR has no pattern for it (its `d` is a plain number), so the day field of the locale's own
+# pattern gets a quoted "er" for that one day: the month and year stay Babel's.
+_DAY_FIELD = re.compile(r"(?<![d'])d(?![d'])")
+
+
+def _medium_date(when: date, lang: str) -> str:
+    """A date in the language's medium format ("1 Mar 2026"; French "1er mars 2026", "2 mars 2026")."""
+    locale = FORMAT_LOCALES[lang]
+    if lang != "fr" or when.day != 1:
+        return str(format_date(when, format="medium", locale=locale))
+    pattern = Locale.parse(locale).date_formats["medium"].pattern
+    return str(format_date(when, format=_DAY_FIELD.sub("d'er'", pattern, count=1), locale=locale))
 
 
 def _datetime_or_none(text: str) -> datetime | None:
