@@ -256,6 +256,29 @@ FIRST_SCORES: dict[str, dict[str, Any]] = {
         "folds": {0: (1.0, 0.0), 1: (1.0, 0.0), 2: (1.0, 0.0)},
         "read_folds": (),
     },
+    "verdicts-blind11": {
+        "commit": "6de2ace",  # first run after the set landed and its second reading, before any change (engine of f9efbe8)
+        "date": "2026-12-07 07:14 UTC",
+        # the shipped engine's decision policy: nobody excluded, 33 / 36 failures flagged (to check). The same
+        # engine strict: eligible kept 6 / 12 [25-75 %], failures named 13 / 36 [22-50 %], excluded 27 / 36,
+        # flagged 36 / 36, balanced 62.5 % [54-71 %]; bef02d6: 1 / 12, 10 / 36, 51.4 %
+        "eligible_kept": 12 / 12,
+        "failure_named": 0 / 36,
+        "failure_excluded": 0 / 36,
+        "balanced": 0.5,
+        # 95 % bootstrap intervals over trials (2,000 resamples, seed 15)
+        "ci": {
+            "eligible_kept": (1.0, 1.0),
+            "failure_named": (0.0, 0.0),
+            "failure_excluded": (0.0, 0.0),
+            "balanced": (0.5, 0.5),
+        },
+        # per fold: (eligible kept, failures named); no fold read: a held-out set of this session (2026-12-07
+        # 06:59-09:59 UTC) beside verdicts-blind10, written by a twelfth writer blind to the engine and second-read
+        # by another
+        "folds": {0: (1.0, 0.0), 1: (1.0, 0.0), 2: (1.0, 0.0)},
+        "read_folds": (),
+    },
 }
 DAY = date(2026, 12, 1)
 BASE_REV = "bef02d6"
