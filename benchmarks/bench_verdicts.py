@@ -231,7 +231,7 @@ FIRST_SCORES: dict[str, dict[str, Any]] = {
         # per fold: (eligible kept, failures named); no fold read: the held-out set of the next session, written
         # by a tenth writer blind to the engine and second-read by another (2026-12-07 01:13-04:13 UTC)
         "folds": {0: (1.0, 0.0), 1: (1.0, 0.0), 2: (0.75, 0.0)},
-        "read_folds": (0, 1),  # folds 0-1 readable by fixes from 2026-12-07 07:00 UTC (session 12); fold 2 never
+        "read_folds": (0, 1),  # readable by fixes from 2026-12-07 07:00 UTC (session 12); fold 2 never
     },
     "verdicts-blind10": {
         "commit": "fd76eb8",  # first run after the set landed and its second reading, before any change (engine of a30495a)
