@@ -155,7 +155,9 @@ def test_warnings_for_what_was_assumed_or_left_out_are_said_in_french(db: Databa
         "'2024-03' n'a pas de jour\u00a0: lu comme le "
     )
     assert warnings["import.unknown_kind"]["fix"] == "corrigez la ligne\u202f; elle a été laissée de côté"
-    assert "does not convert" in warnings["import.value_unreadable"]["reason"]  # the converter's own words
+    assert warnings["import.value_unreadable"]["reason"] == (  # the converter's words, in French too
+        "valeur illisible (l'unité 'furlongs' de hemoglobin ne se convertit pas en 'g/dL')"
+    )
     rows = list(csv.DictReader(io.StringIO(client_as(db, CLAIRE).get(body["csv"]).text)))
     assert {r["code"] for r in rows} == set(warnings) and {r["severity"] for r in rows} == {"warning"}
 
@@ -177,4 +179,4 @@ def test_the_command_line_says_the_same_in_french(sqlite_db: Database, tmp_path:
     assert "lot-decembre.csv : rien d'importé (un enregistrement a été rejeté ; corrigez-le" in said.replace(
         "\u00a0", " "
     ).replace("\u202f", " ")
-    assert "avertissement : lot-decembre.csv:patient A1:row 3:lab" in said.replace("\u00a0", " ")
+    assert "avertissement : lot-decembre.csv:patient A1:ligne 3:lab" in said.replace("\u00a0", " ")

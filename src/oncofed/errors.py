@@ -23,8 +23,24 @@ def NN_(singular: str, plural: str) -> tuple[str, str]:
     return (singular, plural)
 
 
+def part(message: str, **params: Any) -> dict[str, Any]:
+    """A piece of a sentence that is itself a message (`N_` id and its parameters), given as a parameter
+    of another: `detail=part(N_("unit %(unit)s of %(analyte)s does not convert to %(canonical)s"), ...)`.
+    Said in the reader's language with the sentence around it (never pasted in English); a plain dict,
+    so a stored report (JSON) keeps it as it is."""
+    return {"msgid": message, "params": params}
+
+
+def is_part(value: Any) -> bool:
+    return (
+        isinstance(value, dict) and isinstance(value.get("msgid"), str) and set(value) <= {"msgid", "params"}
+    )
+
+
 def english(value: Any) -> str:
-    """A parameter as the English message says it (a date and time, a list joined with commas)."""
+    """A parameter as the English message says it (a date and time, a list joined with commas, a `part`)."""
+    if is_part(value):
+        return format_message(value["msgid"], value.get("params") or {})
     if isinstance(value, datetime):
         return f"{value:%Y-%m-%d %H:%M}"
     if isinstance(value, date):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from oncofed.errors import InputError, format_message
+from oncofed.errors import N_, InputError, format_message, part
 
 
 class RecordError(Exception):
@@ -52,3 +52,20 @@ class RecordError(Exception):
             code=self.code,
             params=self.params,
         )
+
+
+_KINDS = {
+    bool: N_("true or false"),
+    int: N_("a whole number"),
+    float: N_("a number"),
+    str: N_("a text"),
+    list: N_("a list"),
+    dict: N_("an object"),
+    type(None): N_("null"),
+}
+
+
+def json_kind(value: Any) -> dict[str, Any]:
+    """What a JSON value is, in words said in the reader's language ("a list", "a text"), as a parameter
+    of a coded message (never Python's type name: "got str")."""
+    return part(_KINDS.get(type(value), N_("a value of another kind")))

@@ -30,7 +30,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from oncofed.errors import InputError
+from oncofed.errors import N_, InputError, format_message, part
 
 EPOCH = datetime(1970, 1, 1)
 WRAPPERS = ("$oid", "$date", "$numberLong", "$numberInt", "$numberDouble", "$numberDecimal")
@@ -44,27 +44,50 @@ INT64 = (-(2**63), 2**63 - 1)
 _MIN_MS = (datetime(1, 1, 1) - EPOCH) // timedelta(milliseconds=1)
 _MAX_MS = (datetime(9999, 12, 31, 23, 59, 59, 999000) - EPOCH) // timedelta(milliseconds=1)
 
+# the fix of each wrapper: an example written as MongoDB exports it (code: the same in every language)
+EXAMPLES = {
+    "$oid": '{"$oid": "5d2799126756630d8dd061b7"}',
+    "$date": '{"$date": "2020-01-31T00:00:00Z"}, {"$date": {"$numberLong": "1580428800000"}}',
+    "$numberLong": '{"$numberLong": "1234567890123"}',
+    "$numberInt": '{"$numberInt": "42"}',
+    "$numberDouble": '{"$numberDouble": "1.5"}, {"$numberDouble": "Infinity"}, {"$numberDouble": "NaN"}',
+    "$numberDecimal": '{"$numberDecimal": "1.25"}',
+}
 FIXES = {
-    "$oid": 'write {"$oid": "<24 hexadecimal digits>"}',
-    "$date": 'write {"$date": "2020-01-31T00:00:00Z"} or {"$date": {"$numberLong": "<ms since 1970>"}}',
-    "$numberLong": 'write {"$numberLong": "<integer as text>"}',
-    "$numberInt": 'write {"$numberInt": "<32-bit integer as text>"}',
-    "$numberDouble": 'write {"$numberDouble": "<number as text>"} (or "Infinity", "-Infinity", "NaN")',
-    "$numberDecimal": 'write {"$numberDecimal": "<decimal number as text>"}',
+    "$oid": N_("write it as %(example)s (24 hexadecimal digits)"),
+    "$date": N_("write it as %(example)s (milliseconds since 1970)"),
+    "$numberLong": N_("write it as %(example)s (a whole number as text)"),
+    "$numberInt": N_("write it as %(example)s (a 32-bit whole number as text)"),
+    "$numberDouble": N_("write it as %(example)s (a number as text)"),
+    "$numberDecimal": N_("write it as %(example)s (a decimal number as text)"),
 }
 
 
 class ExtJsonError(ValueError):
-    """A malformed extended-JSON wrapper: the field's path, what is wrong, and the fix."""
+    """A malformed extended-JSON wrapper: the field's path, what is wrong, and the fix. `template`,
+    `fix_template` and `params` are the message ids said in the reader's language (code
+    `import.extjson`); `reason` and `fix` their English."""
 
-    def __init__(self, field: str, reason: str, fix: str) -> None:
-        super().__init__(f"{field}: {reason} — {fix}")
+    code = "import.extjson"
+
+    def __init__(self, field: str, reason: str, wrapper: str, **params: Any) -> None:
+        self.template, self.fix_template = reason, FIXES[wrapper]
+        self.params = {"wrapper": wrapper, "example": EXAMPLES[wrapper]} | params
+        self.reason = format_message(reason, self.params)
+        self.fix = format_message(self.fix_template, self.params)
+        super().__init__(f"{field}: {self.reason} — {self.fix}")
         self.field = field
-        self.reason = reason
-        self.fix = fix
 
     def as_input_error(self, *, file: str | None = None, record: str | int | None = None) -> InputError:
-        return InputError(self.reason, file=file, record=record, field=self.field, fix=self.fix)
+        return InputError(
+            self.template,
+            file=file,
+            record=record,
+            field=self.field,
+            fix=self.fix_template,
+            code=self.code,
+            params=self.params,
+        )
 
 
 def decode(value: Any, field: str = "") -> Any:
@@ -101,13 +124,16 @@ def _unwrap(wrapper: str, value: dict[str, Any], field: str) -> Any:
     if len(value) != 1:
         others = sorted(str(k) for k in value if k != wrapper)
         raise ExtJsonError(
-            where, f"{wrapper} cannot be combined with other keys ({', '.join(others)})", FIXES[wrapper]
+            where, N_("%(wrapper)s cannot be combined with other keys (%(others)s)"), wrapper, others=others
         )
     inner = value[wrapper]
     if wrapper == "$oid":
         if not isinstance(inner, str) or not _OID.fullmatch(inner):
             raise ExtJsonError(
-                where, f"{_short(inner)} is not an ObjectId (24 hexadecimal digits)", FIXES[wrapper]
+                where,
+                N_("%(value)s is not an ObjectId (24 hexadecimal digits)"),
+                wrapper,
+                value=_short(inner),
             )
         return inner
     if wrapper == "$date":
@@ -128,35 +154,38 @@ def _integer(inner: Any, where: str, wrapper: str) -> int:
     elif isinstance(inner, str) and _INT.fullmatch(inner):
         number = INT64[1] + 1  # too many digits to be a 64-bit integer (and int() limits them)
     else:
-        raise ExtJsonError(where, f"{_short(inner)} is not an integer", FIXES[wrapper])
+        raise ExtJsonError(where, N_("%(value)s is not an integer"), wrapper, value=_short(inner))
     low, high = INT32 if wrapper == "$numberInt" else INT64
     if not low <= number <= high:
         bits = 32 if wrapper == "$numberInt" else 64
-        raise ExtJsonError(where, f"{_short(inner)} does not fit in {bits} bits", FIXES[wrapper])
+        raise ExtJsonError(
+            where, N_("%(value)s does not fit in %(bits)s bits"), wrapper, value=_short(inner), bits=bits
+        )
     return number
 
 
-def _short(value: Any) -> str:
-    """repr of a bad value, cut short (an error message must stay one readable line)."""
+def _short(value: Any) -> str | dict[str, Any]:
+    """repr of a bad value, cut short (an error message must stay one readable line); a value too
+    large to show is said in words (`errors.part`, in the reader's language)."""
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 10**40:
-        return "a number of more than 40 digits"
+        return part(N_("a number of more than 40 digits"))
     try:
         text = repr(value)
     except ValueError:  # an int past Python's digit limit inside a list
-        return "a value too large to show"
+        return part(N_("a value too large to show"))
     return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _double(inner: Any, where: str) -> float:
     if isinstance(inner, str) and (inner in SPECIAL or _NUMBER.fullmatch(inner)):
         return float(SPECIAL.get(inner, inner))
-    raise ExtJsonError(where, f"{_short(inner)} is not a number", FIXES["$numberDouble"])
+    raise ExtJsonError(where, N_("%(value)s is not a number"), "$numberDouble", value=_short(inner))
 
 
 def _decimal(inner: Any, where: str) -> float:
     if isinstance(inner, str) and (inner in SPECIAL or _NUMBER.fullmatch(inner)):
         return float(Decimal(SPECIAL.get(inner, inner)))
-    raise ExtJsonError(where, f"{_short(inner)} is not a decimal number", FIXES["$numberDecimal"])
+    raise ExtJsonError(where, N_("%(value)s is not a decimal number"), "$numberDecimal", value=_short(inner))
 
 
 def _date(inner: Any, where: str) -> datetime:
@@ -167,9 +196,11 @@ def _date(inner: Any, where: str) -> datetime:
     elif isinstance(inner, str):
         return _iso_datetime(inner, where)
     else:
-        raise ExtJsonError(where, f"{_short(inner)} is not a date", FIXES["$date"])
+        raise ExtJsonError(where, N_("%(value)s is not a date"), "$date", value=_short(inner))
     if not math.isfinite(millis) or not _MIN_MS <= millis <= _MAX_MS:
-        raise ExtJsonError(where, f"{_short(millis)} ms is outside the years 1-9999", FIXES["$date"])
+        raise ExtJsonError(
+            where, N_("%(value)s ms is outside the years 1-9999"), "$date", value=_short(millis)
+        )
     return EPOCH + timedelta(milliseconds=millis)
 
 
@@ -179,5 +210,7 @@ def _iso_datetime(text: str, where: str) -> datetime:
         if parsed.tzinfo is not None:
             parsed = parsed.astimezone(UTC).replace(tzinfo=None)
     except (ValueError, OverflowError):
-        raise ExtJsonError(where, f"{_short(text)} is not an ISO-8601 date", FIXES["$date"]) from None
+        raise ExtJsonError(
+            where, N_("%(value)s is not an ISO-8601 date"), "$date", value=_short(text)
+        ) from None
     return parsed

@@ -18,8 +18,8 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from oncofed.errors import InputError
-from oncofed.ingest.errors import RecordError
+from oncofed.errors import N_, InputError
+from oncofed.ingest.errors import RecordError, json_kind
 
 MAX_LINE_BYTES = 64 * 1024 * 1024
 _BOM = "\ufeff"
@@ -40,7 +40,16 @@ def iter_lines(path: Path) -> Iterator[tuple[int, bytes | RecordError]]:
                     chunk = fh.readline(MAX_LINE_BYTES)
                     if not chunk or chunk.endswith(b"\n"):
                         break
-                yield lineno, RecordError("(line)", f"line longer than {MAX_LINE_BYTES // 2**20} MB")
+                yield (
+                    lineno,
+                    RecordError(
+                        "(line)",
+                        N_("line longer than %(limit)s MB"),
+                        code="import.line_too_long",
+                        params={"limit": MAX_LINE_BYTES // 2**20},
+                        fix=N_("split the file into one record a line"),
+                    ),
+                )
                 continue
             if line.strip():
                 yield lineno, line
@@ -51,13 +60,27 @@ def decode_line(line: bytes) -> Any:
     try:
         s = line.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise RecordError("(encoding)", f"not valid UTF-8 at byte {exc.start}; re-encode as UTF-8") from exc
+        raise RecordError(
+            "(encoding)",
+            N_("not valid UTF-8 at byte %(byte)s"),
+            code="import.line_not_utf8",
+            params={"byte": exc.start},
+            fix=N_("re-encode as UTF-8"),
+        ) from exc
     try:
         return json.loads(s[1:] if s.startswith(_BOM) else s)
     except json.JSONDecodeError as exc:
-        raise RecordError("(json)", f"invalid JSON: {exc.msg} at column {exc.colno}") from exc
+        raise RecordError(
+            "(json)",
+            N_("invalid JSON: %(detail)s at column %(column)s"),
+            code="import.line_json",
+            params={"detail": exc.msg, "column": exc.colno},
+            fix=N_("correct the JSON of this line"),
+        ) from exc
     except RecursionError as exc:
-        raise RecordError("(json)", "JSON nested too deeply") from exc
+        raise RecordError(
+            "(json)", N_("JSON nested too deeply"), code="import.json_depth", fix=N_("flatten the document")
+        ) from exc
 
 
 def iter_values(path: Path) -> Iterator[tuple[int, Any | RecordError]]:
@@ -78,7 +101,16 @@ def iter_objects(path: Path) -> Iterator[tuple[int, dict[str, Any] | RecordError
         if isinstance(value, dict | RecordError):
             yield lineno, value
         else:
-            yield lineno, RecordError("(record)", f"not a JSON object (a {type(value).__name__})")
+            yield (
+                lineno,
+                RecordError(
+                    "(record)",
+                    N_("not a JSON object (%(kind)s)"),
+                    code="import.line_not_object",
+                    params={"kind": json_kind(value)},
+                    fix=N_("write one JSON object a line"),
+                ),
+            )
 
 
 def read_objects(

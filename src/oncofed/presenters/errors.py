@@ -9,9 +9,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from oncofed.errors import OncofedError
+from oncofed.errors import OncofedError, is_part
 from oncofed.presenters.i18n import Translator, translator
 from oncofed.presenters.labels import LABELS
+from oncofed.presenters.library_words import LIBRARY_WORDS, library_said
 
 # parameters that hold a code: said with the words of their label group (presenters/labels.py)
 QUANTITIES = {"limit", "num", "refused"}
@@ -27,6 +28,10 @@ LABELLED = {
 
 
 def _param(tr: Translator, value: Any, name: str = "") -> Any:
+    if is_part(value):  # a piece of the sentence that is a message of its own (errors.part)
+        return _say(tr, value["msgid"], value.get("params") or {})
+    if name in LIBRARY_WORDS and isinstance(value, str):  # a library's English (a JSON parser's error)
+        return library_said(tr, value)
     group = LABELLED.get(name)
     if group and isinstance(value, list):
         value = [tr.label(group, v) for v in value]

@@ -10,6 +10,7 @@ from typing import Any
 from oncofed.errors import InputError
 from oncofed.presenters.errors import said
 from oncofed.presenters.i18n import translator
+from oncofed.presenters.places import place
 from oncofed.services.imports.reports import PATIENTS, KeptReport
 
 TRIAL_COLUMNS = ["file", "record", "field", "code", "message", "fix"]
@@ -30,6 +31,9 @@ def item_words(item: dict[str, Any], lang: str) -> dict[str, Any]:
         words = said(error, lang)
         out["message"], out["fix"] = words["message"], words["fix"]
     tr = translator(lang)
+    for key in ("record", "resource", "field"):  # "row 5", "(file)" in the reader's words
+        if key in out:
+            out[key] = place(tr, out[key])
     if item.get("severity") == "error":
         out["severity"] = tr.pgettext("import issue", "error")
     else:

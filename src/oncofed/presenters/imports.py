@@ -11,6 +11,7 @@ from typing import Any
 from oncofed.ingest.trials import Rejection
 from oncofed.presenters.errors import said
 from oncofed.presenters.i18n import translator
+from oncofed.presenters.places import place
 from oncofed.services.trials.importing import FileReport, ImportReport
 
 REJECTION_COLUMNS = ["file", "record", "field", "code", "message", "fix"]
@@ -18,7 +19,12 @@ REJECTION_COLUMNS = ["file", "record", "field", "code", "message", "fix"]
 
 def rejection_words(rejection: Rejection, lang: str) -> dict[str, Any]:
     """`{"file", "record", "field", "code", "params", "message", "fix"}` of one rejected record."""
-    out: dict[str, Any] = {"file": rejection.file, "record": rejection.record, "field": rejection.field}
+    tr = translator(lang)
+    out: dict[str, Any] = {
+        "file": rejection.file,
+        "record": place(tr, rejection.record),
+        "field": place(tr, rejection.field),
+    }
     if rejection.error is None:
         return out | {"code": None, "params": {}, "message": rejection.reason, "fix": None}
     words = said(rejection.error.as_input_error(rejection.file, rejection.record), lang)

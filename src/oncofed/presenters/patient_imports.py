@@ -11,12 +11,16 @@ from oncofed.errors import InputError
 from oncofed.ingest.patients.common import Issue
 from oncofed.presenters.errors import said
 from oncofed.presenters.i18n import translator
+from oncofed.presenters.places import place
 from oncofed.services.patients.records import ImportReport
 
 
 def issue_words(issue: Issue, lang: str) -> dict[str, Any]:
     """The issue as `Issue.as_dict` gives it, with `reason` and `fix` in `lang` and its `params`."""
+    tr = translator(lang)
     out: dict[str, Any] = issue.as_dict() | {"params": dict(issue.params)}
+    for key in ("record", "resource", "field"):  # "row 5", "(file)" in the reader's words
+        out[key] = place(tr, out.get(key))
     if issue.code:
         error = InputError(issue.template, fix=issue.fix_template, code=issue.code, params=issue.params)
         words = said(error, lang)

@@ -19,7 +19,7 @@ from typing import Any
 from oncofed.criteria import oncotree, units, vocab
 from oncofed.criteria.frozen import made
 from oncofed.domain import Fact, GeoPoint, PatientProfile, Provenance
-from oncofed.errors import N_, format_message
+from oncofed.errors import N_, format_message, part
 from oncofed.ingest.patients.dates import TODAY_LIMIT_YEARS as TODAY_LIMIT_YEARS
 from oncofed.ingest.patients.dates import FieldError
 from oncofed.ingest.patients.dates import parse_date as parse_date
@@ -104,10 +104,11 @@ class Collector:
         (its reason's code and parameters; `fix` a message id with `params`), else its English text."""
         if isinstance(exc, FieldError):
             self.warn(resource, field_name, exc.template, fix, exc.code, **(exc.params | params))
-        else:  # a library's words (a unit that does not convert, a number that is not one): kept as detail
+        else:  # a unit that does not convert (its own message), or a library's words ("could not convert
+            # string to float": said by presenters/library_words.py)
             self.warn(
                 resource, field_name, N_("unreadable value (%(detail)s)"), fix, "import.value_unreadable",
-                detail=str(exc), **params,
+                detail=exc.part() if isinstance(exc, ConversionError) else str(exc), **params,
             )  # fmt: skip
 
     def error(
@@ -232,7 +233,15 @@ def drug_class(inn: str) -> str | None:
 
 
 class ConversionError(ValueError):
-    """A value that cannot be brought to the canonical unit."""
+    """A value that cannot be brought to the canonical unit: an English message id and its parameters
+    (`part()`: the piece a coded issue says in the reader's language)."""
+
+    def __init__(self, message: str, **params: Any) -> None:
+        self.template, self.params = message, params
+        super().__init__(format_message(message, params))
+
+    def part(self) -> dict[str, Any]:
+        return part(self.template, **self.params)
 
 
 def _unit_key(unit: str | None) -> str:
@@ -251,10 +260,20 @@ def convert_lab(analyte: str, value: float, unit: str | None) -> tuple[float, st
     if not key:
         if not canonical:
             return float(value), canonical
-        raise ConversionError(f"{analyte} {value} has no unit (expected {canonical})")
+        raise ConversionError(
+            N_("%(analyte)s %(value)s has no unit (expected %(canonical)s)"),
+            analyte=analyte,
+            value=value,
+            canonical=canonical,
+        )
     converted, got = units.to_canonical(analyte, float(value), unit)
     if (got or "") != canonical:
-        raise ConversionError(f"unit {unit!r} of {analyte} does not convert to {canonical!r}")
+        raise ConversionError(
+            N_("unit %(unit)s of %(analyte)s does not convert to %(canonical)s"),
+            unit=repr(unit),
+            analyte=analyte,
+            canonical=repr(canonical),
+        )
     return converted, canonical
 
 

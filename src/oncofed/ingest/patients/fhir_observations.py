@@ -306,7 +306,7 @@ class ObservationFacts:
                 N_("the unit of %(analyte)s does not convert: %(detail)s"),
                 N_("send %(analyte)s in %(unit)s"),
                 "import.lab_unit",
-                detail=str(exc),
+                detail=exc.part(),
                 analyte=analyte,
                 unit=labs()[analyte]["unit"] or "1",
             )

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from oncofed.domain import PatientProfile
-from oncofed.errors import N_, NN_
+from oncofed.errors import N_, NN_, part
 from oncofed.ingest import extjson
 from oncofed.ingest.patients.common import (
     Collector,
@@ -139,8 +139,8 @@ def _records_of(path: Path, issues: Collector) -> list[tuple[int, dict[str, Any]
             out.append((i + 1, {k: extjson.decode(v, str(k)) for k, v in row.items()}))
         except extjson.ExtJsonError as exc:  # a malformed $date / $oid / $number...: the record is refused
             issues.error(
-                f"record {i + 1}", exc.field, N_("malformed extended JSON: %(detail)s"), N_("correct the record"),
-                "import.extjson", detail=f"{exc.reason} ({exc.fix})",
+                f"record {i + 1}", exc.field, N_("malformed extended JSON: %(detail)s"), exc.fix_template,
+                exc.code, detail=part(exc.template, **exc.params), example=exc.params["example"],
             )  # fmt: skip
     return out
 

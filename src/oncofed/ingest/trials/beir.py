@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from oncofed.domain import Phase, Trial
+from oncofed.errors import N_
 from oncofed.ingest import jsonl
-from oncofed.ingest.errors import RecordError
+from oncofed.ingest.errors import RecordError, json_kind
 from oncofed.ingest.trials.common import Parsed, load_json_document, parse_int, require_id, text, text_list
 
 SOURCE_CORPUS = "beir"
@@ -55,11 +56,22 @@ def metadata_to_trial(trial_id: str, title: str, meta: dict[str, Any], body: str
 
 def corpus_record_to_trial(doc: Any) -> Trial:
     if not isinstance(doc, dict):
-        raise RecordError("(record)", f"expected a JSON object, got {type(doc).__name__}")
+        raise RecordError(
+            "(record)",
+            N_("expected a JSON object, got %(kind)s"),
+            code="import.not_object",
+            params={"kind": json_kind(doc)},
+            fix=N_("give each record as a JSON object"),
+        )
     trial_id = require_id(doc.get("_id"), "_id")
     meta = doc.get("metadata") or {}
     if not isinstance(meta, dict):
-        raise RecordError("metadata", "expected an object")
+        raise RecordError(
+            "metadata",
+            N_("expected an object"),
+            code="import.not_object",
+            fix=N_("give the field as a JSON object"),
+        )
     return metadata_to_trial(trial_id, text(doc.get("title")), meta, text(doc.get("text")), SOURCE_CORPUS)
 
 
@@ -88,7 +100,7 @@ def iter_retrieved(path: Path, data: Any | None = None) -> Iterator[Parsed]:
     patients = data if isinstance(data, list) else [data]
     for p_index, patient in enumerate(patients):
         if not isinstance(patient, dict):
-            yield Parsed(record=f"patient {p_index}", error=RecordError("(record)", "expected an object"))
+            yield Parsed(record=f"patient {p_index}", error=_not_object())
             continue
         pid = text(patient.get("patient_id")) or str(p_index)
         for key in sorted((k for k in patient if k.isdigit()), key=int):
@@ -96,7 +108,7 @@ def iter_retrieved(path: Path, data: Any | None = None) -> Iterator[Parsed]:
                 label = f"patient {pid} [{key}][{i}]"
                 try:
                     if not isinstance(item, dict):
-                        raise RecordError("(record)", "expected an object")
+                        raise _not_object()
                     trial_id = require_id(item.get("NCTID"), "NCTID")
                     label += f" {trial_id}"
                     trial = metadata_to_trial(
@@ -105,3 +117,12 @@ def iter_retrieved(path: Path, data: Any | None = None) -> Iterator[Parsed]:
                     yield Parsed(record=label, trial=trial)
                 except RecordError as exc:
                     yield Parsed(record=label, error=exc)
+
+
+def _not_object() -> RecordError:
+    return RecordError(
+        "(record)",
+        N_("expected an object"),
+        code="import.not_object",
+        fix=N_("give each record as a JSON object"),
+    )

@@ -14,7 +14,7 @@ from typing import Any
 
 from oncofed.domain import Trial
 from oncofed.errors import N_
-from oncofed.ingest.errors import RecordError
+from oncofed.ingest.errors import RecordError, json_kind
 
 # Formats that cannot be streamed record by record (one XML/YAML/FHIR document) are refused above
 # this size with a clear error instead of being loaded whole into memory.
@@ -348,6 +348,6 @@ def not_object(field: str, found: Any) -> RecordError:
         field,
         N_("expected a JSON object, got %(kind)s"),
         code="import.not_object",
-        params={"kind": type(found).__name__},
+        params={"kind": json_kind(found)},
         fix=N_("give one object per record"),
     )

@@ -13,7 +13,7 @@ from oncofed.domain import Phase, Trial, TrialSite, TrialStatus
 from oncofed.errors import N_, InputError
 from oncofed.ingest import extjson
 from oncofed.ingest.documents import split_documents
-from oncofed.ingest.errors import RecordError
+from oncofed.ingest.errors import RecordError, json_kind
 from oncofed.ingest.trials.common import (
     Parsed,
     not_object,
@@ -108,13 +108,15 @@ def doc_to_trial(doc: Any) -> Trial:
             "(document)",
             N_("expected a CTML trial object, got %(kind)s"),
             code="import.ctml_not_object",
-            params={"kind": type(doc).__name__},
+            params={"kind": json_kind(doc)},
             fix=N_("give one CTML trial (a mapping with protocol_no or nct_id) per document"),
         )
     try:
         doc = extjson.decode(doc)  # {"$oid"}, {"$date"}, {"$numberInt"}... of a MongoDB export
     except extjson.ExtJsonError as exc:
-        raise RecordError(exc.field, f"{exc.reason} — {exc.fix}") from None
+        raise RecordError(
+            exc.field, exc.template, code=exc.code, params=exc.params, fix=exc.fix_template
+        ) from None
     raw = bounded_copy(doc)
     nct = text(doc.get("nct_id"))
     protocol = text(doc.get("protocol_no"))

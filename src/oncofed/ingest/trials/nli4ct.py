@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from oncofed.domain import Trial
-from oncofed.ingest.errors import RecordError
+from oncofed.errors import N_
+from oncofed.ingest.errors import RecordError, json_kind
 from oncofed.ingest.trials.common import Parsed, as_list, load_json_document, require_id, text, text_list
 
 SOURCE = "nli4ct"
@@ -19,13 +20,24 @@ _ARM_HEADER = re.compile(r"^\s*INTERVENTION\s+\d+\s*:\s*$", re.IGNORECASE)
 def _lines(value: Any, field: str) -> list[str]:
     items = as_list(value)
     if not all(isinstance(x, str) for x in items):
-        raise RecordError(field, "expected a list of text lines")
+        raise RecordError(
+            field,
+            N_("expected a list of text lines"),
+            code="import.text_lines",
+            fix=N_("give the field as a JSON list of texts"),
+        )
     return items
 
 
 def record_to_trial(doc: Any) -> Trial:
     if not isinstance(doc, dict):
-        raise RecordError("(record)", f"expected a JSON object, got {type(doc).__name__}")
+        raise RecordError(
+            "(record)",
+            N_("expected a JSON object, got %(kind)s"),
+            code="import.not_object",
+            params={"kind": json_kind(doc)},
+            fix=N_("give each record as a JSON object"),
+        )
     trial_id = require_id(doc.get("Clinical Trial ID"), "Clinical Trial ID")
     intervention = _lines(doc.get("Intervention"), "Intervention")
     eligibility = _lines(doc.get("Eligibility"), "Eligibility")

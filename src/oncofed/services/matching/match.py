@@ -20,6 +20,7 @@ from oncofed.criteria.parser import PARSER_VERSION
 from oncofed.domain import Actor, GeoPoint, PatientProfile, TrialStatus, nearest_recruiting_site
 from oncofed.errors import N_, InputError, unreadable
 from oncofed.ingest import jsonl
+from oncofed.ingest.errors import json_kind
 from oncofed.matching.pipeline import DEFAULT_LIMIT, MatchReport, match_patient
 from oncofed.matching.retrieve import TrialIndex, patient_text
 from oncofed.services.matching.dense import prepare_dense, prepare_patient_texts, rerank_enabled
@@ -143,7 +144,7 @@ def _text(data: dict[str, Any], name: str, path: Path) -> str | None:
             field=name,
             fix=N_("write %(name)s as a string"),
             code="profile.not_text",
-            params={"type": type(value).__name__, "name": name},
+            params={"type": json_kind(value), "name": name},
         )
     return str(value)
 

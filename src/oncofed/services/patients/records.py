@@ -205,22 +205,38 @@ class _Writer:
         assert profile is not None
         issues = Collector(record.file, record.record)
         centre_id = self.resolve(record.centre_hint)
-        if centre_id is None:
-            unknown = f" ({record.centre_hint!r} is unknown)" if record.centre_hint else ""
+        if centre_id is None and record.centre_hint:
             issues.error(
                 "",
                 "centre",
-                "no centre for this record" + unknown,
-                "pass --centre, or name the centre in the record",
+                N_("no centre for this record (%(centre)s is unknown)"),
+                N_("pass --centre, or name the centre in the record"),
+                "import.no_centre",
+                centre=repr(record.centre_hint),
+            )
+        elif centre_id is None:
+            issues.error(
+                "",
+                "centre",
+                N_("no centre for this record"),
+                N_("pass --centre, or name the centre in the record"),
+                "import.no_centre",
             )
         elif not record.local_id:
-            issues.error("", "id", "the record has no patient id", "give every patient an id in its source")
+            issues.error(
+                "",
+                "id",
+                N_("the record has no patient id"),
+                N_("give every patient an id in its source"),
+                "import.no_patient_id",
+            )
         elif not usable(profile):
             issues.error(
                 "",
                 "",
-                "no usable fact: nothing about the patient could be read (only an id)",
-                "check the rows of this patient (kind, code, value), or leave the record out",
+                N_("no usable fact: nothing about the patient could be read (only an id)"),
+                N_("check the rows of this patient (kind, code, value), or leave the record out"),
+                "import.no_usable_fact",
             )
         if issues.issues or centre_id is None:
             self.report.issues.extend(issues.issues)
