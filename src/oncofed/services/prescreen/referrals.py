@@ -202,7 +202,10 @@ def referrals_by(db: Database, actor: Actor, limit: int = 20) -> list[dict[str, 
 def referrals_for(db: Database, trial_id: str, centre_id: str, actor: Actor) -> int:
     """How many referrals the site at `centre_id` received for `trial_id` (a count, no patient data)."""
     if not actor.may_read_patients_of(centre_id):
-        raise NotFound(f"no centre {centre_id!r} in your scope", fix="open your own centre's lists")
+        raise NotFound(
+            N_("no centre %(centre)s in your scope"), fix=N_("open your own centre's lists"),
+            code="prescreen.centre_scope", params={"centre": repr(centre_id)},
+        )  # fmt: skip
     with db.session() as s:
         return len(
             list(

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from oncofed.errors import InputError, NotFound, OncofedError
+from oncofed.errors import N_, InputError, NotFound, OncofedError
 from oncofed.presenters.board_trail import trail_rows
 from oncofed.presenters.boards import card_lists, labels, record_context, record_pdf, record_title
 from oncofed.presenters.documents import render_document
@@ -253,8 +253,9 @@ def _when(text: str) -> datetime:
         return datetime.fromisoformat(text)
     except ValueError as exc:
         raise InputError(
-            f"{text!r} is not a date and time", field="scheduled_for", fix="write YYYY-MM-DDTHH:MM"
-        ) from exc
+            N_("%(value)s is not a date and time"), field="scheduled_for", fix=N_("write YYYY-MM-DDTHH:MM"),
+            code="input.not_datetime", params={"value": repr(text)},
+        ) from exc  # fmt: skip
 
 
 @router.post("/boards/{board_id}/meetings", include_in_schema=False)

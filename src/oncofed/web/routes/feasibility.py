@@ -13,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 
 from oncofed.criteria.feasibility_spec import parse_spec
 from oncofed.domain import Actor, Role
-from oncofed.errors import InputError
+from oncofed.errors import N_, InputError
 from oncofed.ingest.feasibility_spec import parse_text
 from oncofed.services.feasibility import budget, disclosure
 from oncofed.services.feasibility.counts import (
@@ -86,8 +86,9 @@ def api_feasibility(
 ) -> dict[str, Any]:
     if (request_body.trial_id is None) == (request_body.criteria is None):
         raise InputError(
-            "give either trial_id or criteria", field="body", fix='e.g. {"trial_id": "DEMO-0001"}'
-        )
+            N_("give either trial_id or criteria"), field="body", fix=N_("for example %(example)s"),
+            code="feasibility.no_question", params={"example": '{"trial_id": "DEMO-0001"}'},
+        )  # fmt: skip
     if request_body.trial_id:
         question = trial_question(db, request_body.trial_id)
     else:

@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from oncofed.domain import Actor, Role
-from oncofed.errors import InputError, NotFound, OncofedError
+from oncofed.errors import N_, InputError, NotFound, OncofedError
 from oncofed.presenters.workforce import (
     COMPARE_COLUMNS,
     COMPLIANCE_COLUMNS,
@@ -55,7 +55,10 @@ def _day(value: str) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError as exc:
-        raise InputError(f"{value!r} is not a date", field="on", fix="use YYYY-MM-DD") from exc
+        raise InputError(
+            N_("%(value)s is not a date"), field="on", fix=N_("write YYYY-MM-DD"), code="input.not_date",
+            params={"value": repr(value)},
+        ) from exc  # fmt: skip
 
 
 def _rate(value: str) -> float | None:
@@ -65,8 +68,9 @@ def _rate(value: str) -> float | None:
         rate = float(value.replace(",", "."))
     except ValueError as exc:
         raise InputError(
-            f"{value!r} is not a number", field="employer_rate", fix="give a share such as 0.45"
-        ) from exc
+            N_("%(value)s is not a number"), field="employer_rate", fix=N_("give a share such as 0.45"),
+            code="input.not_number", params={"value": repr(value)},
+        ) from exc  # fmt: skip
     return rate
 
 
@@ -76,8 +80,10 @@ def _centre_scope(db: Database, actor: Actor, centre_id: str) -> None:
         StaffRepository(s, actor).check_centre(centre_id)
         if s.get(CentreRow, centre_id) is None:
             raise NotFound(
-                f"no staff records of centre {centre_id!r} in your scope",
-                fix="choose one of your own centres",
+                N_("no staff records of centre %(centre)s in your scope"),
+                fix=N_("choose one of your own centres"),
+                code="federation.centre_scope",
+                params={"centre": repr(centre_id)},
             )
 
 
@@ -228,7 +234,10 @@ def api_costing_post(
     proposal = parse_proposal(body.proposal, "request body")
     if body.save:
         if actor.role is not Role.FEDERATION_HR:
-            raise InputError("only federation HR saves proposals", field="save", fix="cost it without saving")
+            raise InputError(
+                N_("only federation HR saves proposals"), field="save", fix=N_("cost it without saving"),
+                code="federation.save_refused",
+            )  # fmt: skip
         save_proposal(db, actor, json.dumps(body.proposal, default=str), "request body")
     return _costing(db, actor, proposal, body.employer_rate)
 

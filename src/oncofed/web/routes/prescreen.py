@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
 from oncofed.domain import Actor
-from oncofed.errors import InputError
+from oncofed.errors import N_, InputError
 from oncofed.presenters.i18n import translator
 from oncofed.presenters.prescreen import (
     INDEX_COLUMNS,
@@ -196,9 +196,11 @@ def api_status(
         changes = [StatusChange(str(c["patient_id"]), int(c.get("version", 0))) for c in body.candidates]
     except (KeyError, TypeError, ValueError) as exc:
         raise InputError(
-            "each candidate needs patient_id and version",
+            N_("each candidate needs patient_id and version"),
             field="candidates",
-            fix='[{"patient_id": "...", "version": 0}]',
+            fix=N_("send them as %(example)s"),
+            code="prescreen.candidates_shape",
+            params={"example": '[{"patient_id": "...", "version": 0}]'},
         ) from exc
     try:
         states = change_status(

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from oncofed.domain import Actor
-from oncofed.errors import NotFound
+from oncofed.errors import N_, NotFound
 from oncofed.presenters.quality import centre_names, chart_labels, result_json
 from oncofed.presenters.quality_report import centre_report as centre_report_content
 from oncofed.quality.svg import funnel_svg, trend_svg
@@ -90,7 +90,10 @@ def charter_page(request: Request, db: Database = Depends(get_db)) -> HTMLRespon
 def charter_centre_page(request: Request, centre_id: str, db: Database = Depends(get_db)) -> HTMLResponse:
     names = centre_names(db)
     if centre_id not in names:
-        raise NotFound(f"no centre {centre_id!r}", fix="see /quality/charter")
+        raise NotFound(
+            N_("no centre %(centre)s"), fix=N_("see the centres at /quality/charter"), code="centre.unknown",
+            params={"centre": repr(centre_id)},
+        )  # fmt: skip
     evidence = centre_evidence(compute_over_store(db), centre_id)
     return render(request, "quality_charter_centre.html", centre_id=centre_id, names=names, evidence=evidence)
 

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from oncofed.domain import Actor, Role
-from oncofed.errors import InputError, NotFound
+from oncofed.errors import N_, InputError, NotFound
 from oncofed.presenters.recruitment import (
     NETWORK_COLUMNS,
     SITE_COLUMNS,
@@ -32,7 +32,10 @@ FORMAT = Query("json", pattern="^(json|csv)$")
 def _staff_only(actor: Actor) -> None:
     """Recruitment figures are internal to the network's staff (aggregates, no patient rows)."""
     if actor.role is Role.PUBLIC:
-        raise NotFound("recruitment figures are for the network's staff", fix="sign in at /login")
+        raise NotFound(
+            N_("recruitment figures are for the network's staff"), fix=N_("sign in at /login"),
+            code="recruitment.staff_only",
+        )  # fmt: skip
 
 
 def _as_of(value: str) -> date | None:
@@ -41,7 +44,10 @@ def _as_of(value: str) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError as exc:
-        raise InputError(f"{value!r} is not a date", field="as_of", fix="use YYYY-MM-DD") from exc
+        raise InputError(
+            N_("%(value)s is not a date"), field="as_of", fix=N_("write YYYY-MM-DD"), code="input.not_date",
+            params={"value": repr(value)},
+        ) from exc  # fmt: skip
 
 
 @router.get(

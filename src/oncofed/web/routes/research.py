@@ -12,7 +12,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from oncofed.domain import Actor, Role
-from oncofed.errors import InputError, NotFound
+from oncofed.errors import N_, InputError, NotFound
 from oncofed.presenters.inclusion import inclusion_payload, public
 from oncofed.presenters.research import copublication_svg, inclusion_funnel_svg
 from oncofed.services.network.centres import centre_names as network_centre_names
@@ -87,8 +87,9 @@ def api_inclusion_funnel(
     payload = inclusion_payload(db, year)
     if payload["_result"] is None:
         raise NotFound(
-            "no new patients recorded", fix="import care-pathway events: oncofed quality import FILE"
-        )
+            N_("no new patients recorded"), fix=N_("import care-pathway events: %(command)s"),
+            code="research.no_new_patients", params={"command": "oncofed quality import FILE"},
+        )  # fmt: skip
     svg = inclusion_funnel_svg(payload["_result"], payload["_names"], get_lang(request))
     return Response(svg, media_type="image/svg+xml")
 
@@ -104,7 +105,10 @@ def api_publications(
 ) -> Any:
     names = centre_names(db)
     if centre and centre not in names:
-        raise NotFound(f"no centre {centre!r}", fix="see /api/centres")
+        raise NotFound(
+            N_("no centre %(centre)s"), fix=N_("see the centres at /api/centres"), code="centre.unknown",
+            params={"centre": repr(centre)},
+        )  # fmt: skip
     if table == "journals":
         rows = biblio.journals(db, centre_id=centre, year=year)
         return (
@@ -214,7 +218,10 @@ def parse_day(value: str | None, field: str) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError as exc:
-        raise InputError(f"{value!r} is not a date", field=field, fix="write YYYY-MM-DD") from exc
+        raise InputError(
+            N_("%(value)s is not a date"), field=field, fix=N_("write YYYY-MM-DD"), code="input.not_date",
+            params={"value": repr(value)},
+        ) from exc  # fmt: skip
 
 
 @router.post(

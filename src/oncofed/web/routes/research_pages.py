@@ -13,7 +13,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from oncofed.domain import Actor
-from oncofed.errors import InputError, NotFound, OncofedError
+from oncofed.errors import N_, InputError, NotFound, OncofedError
 from oncofed.presenters.boards import labels as board_labels
 from oncofed.presenters.i18n import translator
 from oncofed.presenters.research import activation_svg, copublication_svg, inclusion_funnel_svg
@@ -97,7 +97,10 @@ def publications_page(
 ) -> Response:
     names = centre_names(db)
     if centre and centre not in names:
-        raise NotFound(f"no centre {centre!r}", fix="see /api/centres")
+        raise NotFound(
+            N_("no centre %(centre)s"), fix=N_("see the centres at /api/centres"), code="centre.unknown",
+            params={"centre": repr(centre)},
+        )  # fmt: skip
     network = biblio.copublication(db, names, year=year)
     years = biblio.years_with_papers(db)
     shown = year if year is not None else (years[-1] if years else None)  # the detail of one year
@@ -193,7 +196,10 @@ def milestone_form(
     try:
         day = None if clear else parse_day(on, milestone)
         if day is None and not clear:
-            raise InputError("no date given", field=milestone, fix="pick the date the milestone was reached")
+            raise InputError(
+                N_("no date given"), field=milestone, fix=N_("pick the date the milestone was reached"),
+                code="research.milestone_no_date",
+            )  # fmt: skip
         set_milestone(db, actor, trial_id, site, milestone, day)
     except OncofedError as exc:
         return _refused(request, exc, back)
@@ -210,8 +216,9 @@ def affiliations_page(
 ) -> Response:
     if status not in ("review", "matched", "external", "reviewed"):
         raise InputError(
-            f"unknown status {status!r}", field="status", fix="review, matched, external or reviewed"
-        )
+            N_("unknown status %(status)s"), field="status", fix=N_("choose review, matched, external or reviewed"),
+            code="research.affiliation_status", params={"status": repr(status)},
+        )  # fmt: skip
     data: dict[str, Any] = biblio.affiliations(db, status=status, page=page)
     return render(
         request,
@@ -238,9 +245,10 @@ def review_form(
     try:
         if not centres and external != "1":
             raise InputError(
-                "no decision",
+                N_("no decision"),
                 field="centre_ids",
-                fix="tick the centres it names, or 'not a network centre'",
+                fix=N_("tick the centres it names, or 'not a network centre'"),
+                code="research.affiliation_no_decision",
             )
         review_affiliation(db, actor, affiliation_id, [] if external == "1" else centres)
     except OncofedError as exc:

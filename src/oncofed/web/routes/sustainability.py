@@ -10,7 +10,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from oncofed.errors import NotFound
+from oncofed.errors import N_, NotFound
 from oncofed.presenters.carbon import (
     BEGES_COLUMNS,
     FOOTPRINT_COLUMNS,
@@ -92,7 +92,10 @@ def _centre(
 ) -> tuple[FootprintReport, list[dict[str, Any]]]:
     names = centre_names(db, short=True)
     if centre_id not in names:
-        raise NotFound(f"no centre {centre_id!r}", fix="list centres at /api/centres")
+        raise NotFound(
+            N_("no centre %(centre)s"), fix=N_("see the centres at /api/centres"), code="centre.unknown",
+            params={"centre": repr(centre_id)},
+        )  # fmt: skip
     report = footprint_report(db, centre_id=centre_id, version=version)
     return report, [centre_year_json(cy, names) for cy in report.for_centre(centre_id)]
 
@@ -149,13 +152,18 @@ def api_beges(
 ) -> Any:
     report, rows = _centre(db, centre_id, factors)
     if not rows:
-        raise NotFound(f"no activity data for {centre_id}", fix="import it with `oncofed carbon import FILE`")
+        raise NotFound(
+            N_("no activity data for %(centre)s"), fix=N_("import it with `oncofed carbon import FILE`"),
+            code="carbon.no_activity", params={"centre": centre_id},
+        )  # fmt: skip
     y = year or rows[-1]["year"]
     cy = report.results.get((centre_id, y))
     if cy is None:
         raise NotFound(
-            f"no activity data for {centre_id} in {y}",
-            fix=f"years with data: {', '.join(str(r['year']) for r in rows)}",
+            N_("no activity data for %(centre)s in %(year)s"),
+            fix=N_("years with data: %(years)s"),
+            code="carbon.no_activity_year",
+            params={"centre": centre_id, "year": y, "years": [str(r["year"]) for r in rows]},
         )
     out = beges_rows(cy, centre_names(db, short=True), report.factors.version)
     if format == "csv":

@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
+from oncofed.errors import N_
 from oncofed.presenters.trials import search_json, trial_detail_json
 from oncofed.services.network.centres import list_centres
 from oncofed.services.network.names import resolve_centre_id
@@ -37,7 +38,10 @@ def _blank_none(value: str | None) -> float | None:
     except ValueError:
         from oncofed.errors import InputError
 
-        raise InputError(f"{value!r} is not a number", fix="type a number, e.g. 50") from None
+        raise InputError(
+            N_("%(value)s is not a number"), fix=N_("type a number, e.g. 50"), code="input.not_number",
+            params={"value": repr(value)},
+        ) from None  # fmt: skip
 
 
 def trial_query(

@@ -298,7 +298,10 @@ def setup_form(
             "target": target, "opening_date": opening_date}  # fmt: skip
     try:
         if target.strip() and not target.strip().isdigit():
-            raise InputError(f"{target!r} is not a number of patients", field="target", fix="e.g. 12")
+            raise InputError(
+                N_("%(value)s is not a number of patients"), field="target", fix=N_("type a number, e.g. 12"),
+                code="input.not_count", params={"value": repr(target)},
+            )  # fmt: skip
         try:
             opening = date.fromisoformat(opening_date) if opening_date.strip() else None
         except ValueError:

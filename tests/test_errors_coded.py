@@ -1,0 +1,43 @@
+"""Every refusal the web app and the services raise for a person has a code (and English message ids),
+so that `presenters/errors.said` says it in the reader's language: an `InputError`, `NotFound` or
+`OncofedError` built from a plain English string (an f-string pasted into a French page) fails here,
+naming the file and line. Settings errors (`ConfigError`, `StoreError`) are for the operator starting
+the server, and one refusal is a bug report for developers (the evaluator's own count)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "oncofed"
+CHECKED = ("web", "services")
+FOR_A_PERSON = {"InputError", "OncofedError", "NotFound"}
+ALLOWED = {("services/prescreen/refresh.py", "the evaluator returned")}  # a bug of the engine, for developers
+
+
+def _uncoded() -> list[str]:
+    found = []
+    for folder in CHECKED:
+        for path in sorted((SRC / folder).rglob("*.py")):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            for node in ast.walk(tree):
+                if not isinstance(node, ast.Call):
+                    continue
+                name = getattr(node.func, "id", getattr(node.func, "attr", None))
+                if name not in FOR_A_PERSON or any(k.arg == "code" for k in node.keywords):
+                    continue
+                if node.args and isinstance(node.args[0], ast.Name | ast.Attribute | ast.Subscript):
+                    continue  # a message id chosen elsewhere (passed on with its code)
+                where = str(path.relative_to(SRC))
+                text = ast.get_source_segment(path.read_text(encoding="utf-8"), node) or ""
+                if not any(where == f and words in text for f, words in ALLOWED):
+                    found.append(f"{where}:{node.lineno}: {text.splitlines()[0][:100]}")
+    return found
+
+
+def test_every_refusal_for_a_person_has_a_code() -> None:
+    left = _uncoded()
+    assert not left, (
+        "refusals without a code (English pasted into every language): raise them with N_() message ids, "
+        "code= and params= (docs/DEVELOPING.md, Translations):\n" + "\n".join(left)
+    )
