@@ -1,5 +1,8 @@
 """MatchMiner clinical and genomic records (JSON, CSV, MongoDB extended JSON) -> patient profiles.
 
+This module reads the files and the clinical record; a genomic record's facts are
+`matchminer_genomic.py`'s.
+
 Clinical and genomic records usually come in separate files; every file of one import is read
 first, then genomic rows are joined to their clinical record by `CLINICAL_ID` (the clinical
 `_id`) or `SAMPLE_ID`. Field names follow the MatchMiner data model (matchminer-engine docs).
@@ -10,7 +13,6 @@ from __future__ import annotations
 
 import csv
 import json
-import re
 from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
@@ -28,6 +30,7 @@ from oncofed.ingest.patients.common import (
     oncotree_name,
 )
 from oncofed.ingest.patients.dates import parse_date
+from oncofed.ingest.patients.matchminer_genomic import genomic_facts, keep_unused, mmr_fact
 
 GENOMIC_KEYS = {
     "CLINICAL_ID",
@@ -53,27 +56,6 @@ CLINICAL_USED = {
     "PANEL_VERSION",
     "_updated",
 }
-GENOMIC_USED = {
-    "_id",
-    "CLINICAL_ID",
-    "SAMPLE_ID",
-    "FIRST",
-    "LAST",
-    "VARIANT_CATEGORY",
-    "HARMONIZED_HUGO_SYMBOL",
-    "TRUE_HUGO_SYMBOL",
-    "HARMONIZED_PROTEIN_CHANGE",
-    "TRUE_PROTEIN_CHANGE",
-    "HARMONIZED_VARIANT_CLASSIFICATION",
-    "TRUE_VARIANT_CLASSIFICATION",
-    "CNV_CALL",
-    "STRUCTURAL_VARIANT_TYPE",
-    "HARMONIZED_LEFT_PARTNER_GENE",
-    "HARMONIZED_RIGHT_PARTNER_GENE",
-    "STRUCTURAL_VARIANT_COMMENT",
-    "MMR_STATUS",
-    "WILDTYPE",
-}
 NO_DIAGNOSIS = {
     "",
     "na",
@@ -82,7 +64,6 @@ NO_DIAGNOSIS = {
     "diagnosis unavailable",
     "no oncotree node found",
 }
-SIGNATURES = ("APOBEC_STATUS", "POLE_STATUS", "TOBACCO_STATUS", "UVA_STATUS", "TEMOZOLOMIDE_STATUS")
 
 
 def is_matchminer_csv(header: list[str]) -> bool:
@@ -279,7 +260,7 @@ def _clinical(
     if str(row.get("VITAL_STATUS") or "").lower() == "deceased":
         p.deceased = True
         p.facts.append(fact("deceased", source, rec, value=True, display="deceased"))
-    _mmr(p, row.get("MMR_STATUS"), source, rec, report)
+    mmr_fact(p, row.get("MMR_STATUS"), source, rec, report)
     tmb = row.get("TUMOR_MUTATIONAL_BURDEN_PER_MEGABASE")
     if tmb not in (None, ""):
         try:
@@ -305,136 +286,10 @@ def _clinical(
                 "import.tmb_not_number",
                 value=repr(tmb),
             )
-    _keep_unused(p, row, CLINICAL_USED, source, rec)
+    keep_unused(p, row, CLINICAL_USED, source, rec)
     for g_file, g_n, g_row in genomic:
-        _genomic(
+        genomic_facts(
             p, g_row, f"matchminer:{g_file}", f"row {g_n}", report, Collector(g_file, f"row {g_n}"), issues
         )
     finish_profile(p)
     return ParsedRecord(file, issues.record, p, issues.issues, source="matchminer", local_id=sample)
-
-
-def _keep_unused(p: PatientProfile, row: dict[str, Any], used: set[str], source: str, rec: str) -> None:
-    for key, value in row.items():
-        if key not in used and value not in (None, ""):
-            p.facts.append(
-                fact("record_field", source, rec, code=key, value=str(value), display=f"{key} = {value}")
-            )
-
-
-def _mmr(p: PatientProfile, status: Any, source: str, rec: str, when: date | None) -> None:
-    text = str(status or "").lower()
-    value = "dMMR" if "deficient" in text or "msi-h" in text else ("pMMR" if "proficient" in text else None)
-    if value:
-        p.facts.append(
-            fact(
-                "biomarker",
-                source,
-                rec,
-                code="MMR",
-                value=value,
-                display=f"MMR {status}",
-                when=when,
-                attributes={"kind": "mmr", "reported": status},
-            )
-        )
-
-
-def _genomic(
-    p: PatientProfile,
-    row: dict[str, Any],
-    source: str,
-    rec: str,
-    when: date | None,
-    _c: Collector,
-    issues: Collector,
-) -> None:
-    category = str(row.get("VARIANT_CATEGORY") or "").upper()
-    gene = str(row.get("HARMONIZED_HUGO_SYMBOL") or row.get("TRUE_HUGO_SYMBOL") or "").strip()
-    before = len(p.facts)
-    if category == "MUTATION" and gene:
-        change = str(row.get("HARMONIZED_PROTEIN_CHANGE") or row.get("TRUE_PROTEIN_CHANGE") or "")
-        value = re.sub(r"^p\.", "", change) or "mutation"
-        klass = row.get("HARMONIZED_VARIANT_CLASSIFICATION") or row.get("TRUE_VARIANT_CLASSIFICATION")
-        p.facts.append(
-            fact(
-                "biomarker",
-                source,
-                rec,
-                code=gene,
-                value=value,
-                display=f"{gene} {value}",
-                when=when,
-                attributes={"kind": "mutation", "classification": klass},
-            )
-        )
-    elif category == "CNV" and gene:
-        call = str(row.get("CNV_CALL") or "").strip()
-        kind = "deletion" if "deletion" in call.lower() else "amplification"
-        value = "amplification" if "amplification" in call.lower() else call.lower() or kind
-        p.facts.append(
-            fact(
-                "biomarker",
-                source,
-                rec,
-                code=gene,
-                value=value,
-                display=f"{gene} {call}",
-                when=when,
-                attributes={"kind": kind, "cnv_call": call},
-            )
-        )
-    elif category == "SV":
-        left = str(row.get("HARMONIZED_LEFT_PARTNER_GENE") or "").strip()
-        right = str(row.get("HARMONIZED_RIGHT_PARTNER_GENE") or "").strip()
-        partners = [g for g in (left, right) if g]
-        code = gene or (partners[0] if partners else "")
-        if code:
-            value = (
-                "-".join(partners) if len(partners) == 2 else (row.get("STRUCTURAL_VARIANT_TYPE") or "fusion")
-            )
-            p.facts.append(
-                fact(
-                    "biomarker",
-                    source,
-                    rec,
-                    code=code,
-                    value=value,
-                    display=f"{code} {value}",
-                    when=when,
-                    attributes={
-                        "kind": "fusion",
-                        "sv_type": row.get("STRUCTURAL_VARIANT_TYPE"),
-                        "comment": row.get("STRUCTURAL_VARIANT_COMMENT"),
-                    },
-                )
-            )
-    elif category == "SIGNATURE":
-        _mmr(p, row.get("MMR_STATUS"), source, rec, when)
-        for key in SIGNATURES:
-            if row.get(key):
-                name = key.removesuffix("_STATUS")
-                p.facts.append(
-                    fact(
-                        "biomarker",
-                        source,
-                        rec,
-                        code=f"{name} signature",
-                        value=str(row[key]).lower(),
-                        display=f"{name} signature {row[key]}",
-                        when=when,
-                        attributes={"kind": "signature"},
-                    )
-                )
-    if len(p.facts) == before:
-        mapped = {k for k in row if k in GENOMIC_USED}
-        if mapped - {"_id", "CLINICAL_ID", "SAMPLE_ID", "FIRST", "LAST"} or category:
-            issues.warn(
-                "genomic " + rec,
-                "VARIANT_CATEGORY",
-                N_("genomic record %(category)s without a usable gene or status"),
-                N_("send HARMONIZED_HUGO_SYMBOL with the variant"),
-                "import.genomic_unusable",
-                category=category or "—",
-            )
-    _keep_unused(p, row, GENOMIC_USED | {"MRN", "BIRTH_DATE"}, source, rec)

@@ -8,13 +8,10 @@ changed it first (optimistic locking on a version column, also enforced by the O
 from __future__ import annotations
 
 import functools
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -313,105 +310,6 @@ class _Abort(Exception):
     pass
 
 
-# --- the screening log and CONSORT-style counts ----------------------------------------------
-
-
-LOG_COLUMNS = [
-    "at",
-    "trial_id",
-    "centre_id",
-    "patient_id",
-    "from_status",
-    "to_status",
-    "reason",
-    "note",
-    "user_id",
-]
-
-
-def screening_log(db: Database, actor: Actor, trial_id: str, centre_id: str) -> dict[str, Any]:
-    """Every status change at a centre for a trial, plus the CONSORT-style flow of counts."""
-    ractor = research_actor(actor)
-    if not ractor.may_read_patients_of(centre_id):
-        with db.session() as s:
-            refuse_centre(s, actor, centre_id, f"screening log of {trial_id}")
-        raise NotFound(
-            N_("no centre %(centre)s in your scope"),
-            fix=N_("export only your own centres' logs"),
-            code="prescreen.log_out_of_scope",
-            params={"centre": centre_id},
-        )
-    with db.session() as s:
-        repo = PrescreenPatients(s, ractor)
-        visible = repo.living_ids(centre_id)
-        events = list(
-            s.scalars(
-                select(ScreeningEventRow)
-                .where(
-                    ScreeningEventRow.trial_id == trial_id,
-                    ScreeningEventRow.centre_id == centre_id,
-                    ScreeningEventRow.patient_id.in_(visible),
-                )
-                .order_by(ScreeningEventRow.at, ScreeningEventRow.id)
-            )
-        )
-        results = list(
-            s.execute(
-                select(PrescreenResultRow.patient_id, PrescreenResultRow.eligibility).where(
-                    PrescreenResultRow.trial_id == trial_id,
-                    PrescreenResultRow.centre_id == centre_id,
-                    PrescreenResultRow.patient_id.in_(visible),
-                )
-            )
-        )
-        current = {
-            c.patient_id: c
-            for c in s.scalars(
-                select(ScreeningCandidateRow).where(
-                    ScreeningCandidateRow.trial_id == trial_id,
-                    ScreeningCandidateRow.centre_id == centre_id,
-                    ScreeningCandidateRow.patient_id.in_(visible),
-                )
-            )
-        }
-        # the log shows patient ids and free-text notes: one audit record naming every patient in it
-        shown = dict.fromkeys(e.patient_id for e in events)
-        repo.audit("prescreen.log", [SimpleNamespace(id=pid, centre_id=centre_id) for pid in shown])
-    reached: dict[str, set[str]] = {}
-    for e in events:
-        reached.setdefault(e.patient_id, set()).add(e.to_status)
-    consort = workflow()["consort"]
-    counts: dict[str, int] = {
-        "screened": len(results),
-        "candidates": sum(1 for _, el in results if el in ("eligible", "possible")),
-    }
-    for box, statuses in consort.items():
-        counts[box] = sum(1 for st in reached.values() if st & set(statuses))
-    not_included: Counter[str] = Counter()
-    for cand in current.values():
-        if cand.status in ("not_eligible", "declined", "deferred"):
-            not_included[f"{cand.status}: {cand.reason or 'no reason given'}"] += 1
-    not_included["not eligible by pre-screening (criteria)"] = sum(
-        1 for _, el in results if el == "not_eligible"
-    )
-    rows = [
-        {
-            "at": e.at.isoformat(timespec="seconds"),
-            "trial_id": e.trial_id,
-            "centre_id": e.centre_id,
-            "patient_id": e.patient_id,
-            "from_status": e.from_status,
-            "to_status": e.to_status,
-            "reason": e.reason,
-            "note": e.note,
-            "user_id": e.user_id,
-        }
-        for e in events
-    ]
-    return {
-        "trial_id": trial_id,
-        "centre_id": centre_id,
-        "counts": counts,
-        "reasons_not_included": dict(sorted(not_included.items())),
-        "events": rows,
-    }
+# the screening log and CONSORT-style counts: screening_log.py (imported here as before)
+from oncofed.services.prescreen.screening_log import LOG_COLUMNS as LOG_COLUMNS  # noqa: E402
+from oncofed.services.prescreen.screening_log import screening_log as screening_log  # noqa: E402
