@@ -1,13 +1,18 @@
 """Words for the codes pages show (statuses, roles, bands, reasons, ...): English source text
 marked for extraction, translated where shown by `label(group, code)` in templates and
 `translator(lang).label(group, code)` in Python. Started by scripts/i18n_convert.py from the former
-YAML keys (group = key prefix); add a code here, then `make i18n` and its French in the .po file."""
+YAML keys (group = key prefix); add a code here, then `make i18n` and its French in the .po file.
+
+The words of the care codes (criteria, facts, matching, statuses, roles) are here; those of one
+area's pages (boards `b_`, quality `q_`, research `r_`, working day `wd_`, operations `ops_`, federation)
+are `labels_areas.py`'s; `LABELS` holds both."""
 
 from __future__ import annotations
 
-from oncofed.presenters.i18n import N_, NN_, NP_, Message
+from oncofed.presenters.i18n import N_, NP_, Message
+from oncofed.presenters.labels_areas import AREA_LABELS
 
-LABELS: dict[str, dict[str, Message]] = {
+CARE_LABELS: dict[str, dict[str, Message]] = {
     "atom": {
         "age": N_("age"),
         "sex": N_("sex"),
@@ -70,73 +75,6 @@ LABELS: dict[str, dict[str, Message]] = {
         "security.feasibility_locked_out": N_("refused: feasibility locked out"),
         "security.feasibility_lockout": N_("feasibility lockout"),
         "security.feasibility_unlock": N_("feasibility lockout lifted"),
-    },
-    "b_screening": {
-        "listed": N_("on the pre-screening list"),
-        "already_listed": N_("already on the pre-screening list"),
-        "not_listed": N_("not listed"),
-        "site_told": N_("recruiting site told"),
-        "referring_centre_told": N_("referring centre told"),
-        "no_site": N_("no recruiting site"),
-        "history": N_("demo history"),
-        "pending": N_("pending"),
-    },
-    "b_event": {  # a case's trail (services/boards: trail(..., action, ...)); its detail: presenters/board_trail.py
-        "put on agenda": N_("put on the agenda"),
-        "recourse requested": N_("recourse requested"),
-        "scheduled": N_("put on a meeting"),
-        "frozen": N_("re-matched (agenda frozen)"),
-        "decided": N_("decided"),
-        "decision changed": N_("decision changed"),
-        "re-opened": N_("re-opened"),
-        "pre-screening": N_("pre-screening list"),
-        "signed": N_("signed"),
-    },
-    "b_progress": {  # a re-opening's findings (services/boards/reopen.py): a new disease status
-        "progression": N_("progression"),
-        "progressive": N_("progressive disease"),
-        "progressive_disease": N_("progressive disease"),
-        "refractory": N_("refractory"),
-        "recurrent": N_("recurrent"),
-        "relapsed": N_("relapsed"),
-    },
-    "b_met_site": {  # ... or a new metastasis: its site (resources/patients snomed_metastasis)
-        "brain": N_("brain"),
-        "cns_brain": N_("brain"),
-        "liver": N_("liver"),
-        "bone": N_("bone"),
-        "lung": N_("lung"),
-        "lymph_node": N_("lymph node"),
-        "lymph": N_("lymph node"),
-        "peritoneum": N_("peritoneum"),
-        "pleura": N_("pleura"),
-        "adrenal_gland": N_("adrenal gland"),
-        "skin": N_("skin"),
-        "unspecified": N_("site not given"),
-    },
-    "b_not_listed": {  # why a proposed trial could not be put on the pre-screening list (its error's class)
-        "not_found": N_(
-            "the patient or the trial's pre-screening list was not found at the patient's centre"
-        ),
-        "conflict": N_("someone changed the patient's pre-screening entry at the same time: record it again"),
-        "refused": N_(
-            "the pre-screening list refused the change: see the trial's list at the patient's centre"
-        ),
-    },
-    "b_status": {
-        "planned": N_("planned"),
-        "frozen": N_("agenda frozen"),
-        "closed": N_("closed"),
-        "flagged": N_("waiting"),
-        "scheduled": N_("on the agenda"),
-        "decided": N_("decided"),
-        "signed": N_("signed"),
-    },
-    "b_verdict": {
-        "eligible": N_("eligible"),
-        "unknown": N_("to check"),
-        "unlikely": N_("probably not — to check"),
-        "not_evaluated": N_("not evaluated (read the protocol)"),
     },
     "criteria": {
         "title": N_("Eligibility criteria (parsed)"),
@@ -228,11 +166,6 @@ LABELS: dict[str, dict[str, Message]] = {
         "ecog": N_("ECOG"),
         "language": N_("language"),
     },
-    "fed_kind": {
-        "monthly": N_("EUR per month"),
-        "points": N_("points"),
-        "percent": N_("%% of base pay"),
-    },
     "kind": {
         "sex": N_("Sex"),
         "age": N_("Age"),
@@ -301,17 +234,6 @@ LABELS: dict[str, dict[str, Message]] = {
         "unlikely": N_("probably not eligible — to check"),
         "not_evaluated": N_("not evaluated — criteria not readable"),
     },
-    "ops_check": {
-        "schema": N_("Database schema"),
-        "audit_chain": N_("Audit chain (rows)"),
-        "last_backup": N_("Last backup"),
-        "connection_pool": N_("Connection pool"),
-    },
-    "ops_status": {
-        "ok": N_("ok"),
-        "warning": N_("warning"),
-        "error": N_("error"),
-    },
     "phase": {
         "EARLY_PHASE1": N_("early phase 1"),
         "PHASE1": N_("phase 1"),
@@ -337,94 +259,6 @@ LABELS: dict[str, dict[str, Message]] = {
         "sustainability statistics": N_("sustainability statistics"),
         "aggregate": N_("aggregate figures"),
         "system": N_("system"),
-    },
-    "q_adjust": {
-        "none": N_("none"),
-        "auto": N_("automatic (random effects when significant)"),
-        "multiplicative": N_("multiplicative (phi)"),
-        "additive": N_("additive random effects (tau²)"),
-        "used": N_("Adjustment used: %(method)s."),
-    },
-    "q_assessment": {
-        "better": N_("better"),
-        "worse": N_("worse"),
-    },
-    "q_band": {
-        "within": N_("Within limits"),
-        "above": N_("Above"),
-        "below": N_("Below"),
-        "small_sample": N_("Not published (n < 30)"),
-        "not_compared": N_("Not compared"),
-        "no_data": N_("No data"),
-    },
-    "q_better": {
-        "higher": N_("higher is better"),
-        "lower": N_("lower is better"),
-    },
-    "q_event": {
-        "diagnosis": N_("diagnosis"),
-        "mdt_review": N_("tumour board review"),
-        "care_plan": N_("personalised care plan"),
-        "first_treatment": N_("first treatment"),
-        "surgery": N_("surgery"),
-        "radiotherapy": N_("radiotherapy"),
-        "systemic_therapy": N_("systemic therapy"),
-        "trial_inclusion": N_("trial inclusion"),
-        "supportive_care": N_("supportive care"),
-        "survey": N_("patient survey"),
-        "death": N_("death"),
-    },
-    "q_item": {
-        "overall": N_("overall"),
-        "information": N_("information"),
-        "respect": N_("respect"),
-    },
-    "q_reason": {
-        "invalid_value": N_("Unreadable value (event type, date or number)"),
-        "unknown_patient": N_("Unknown patient"),
-        "unknown_centre": N_("Unknown centre"),
-        "duplicate": N_("Duplicated event"),
-        "survey_out_of_range": N_("Survey score out of range (0–100)"),
-        "negative_delay": N_("Negative delay (treatment before diagnosis)"),
-        "dates_out_of_order": N_("Dates out of order (before diagnosis or after death)"),
-    },
-    "q_reject_detail": {
-        "invalid_value": N_("unknown event type, unreadable date or value"),
-        "unknown_patient": N_("the patient id is not in the store"),
-        "unknown_centre": N_("the centre is not a centre of the network"),
-        "duplicate": N_("same patient, event, date, detail and value as an earlier row"),
-        "survey_out_of_range": N_("survey score outside 0-100"),
-        "negative_delay": N_("dated before the patient's diagnosis"),
-        "dates_out_of_order": N_("dated before the patient's diagnosis or after their death"),
-    },
-    "q_reject_value": {
-        "(not readable)": N_("(not readable)"),
-    },
-    "r_ms": {
-        "selection": N_("Selection"),
-        "contract": N_("Contract"),
-        "approval": N_("Approval"),
-        "opening": N_("Opening"),
-        "first_inclusion": N_("First inclusion"),
-        "closing": N_("Closing"),
-    },
-    "r_source": {
-        "board": N_("Tumour boards"),
-        "prescreen": NP_("screen-failure source", "Pre-screening"),
-        "screening": N_("Screening"),
-    },
-    "r_status": {
-        "review": N_("To review"),
-        "matched": N_("Matched"),
-        "external": N_("External"),
-        "reviewed": N_("Reviewed"),
-    },
-    "r_step": {
-        "contract": N_("Selection → contract"),
-        "approval": N_("Selection → ethics/regulatory approval"),
-        "opening": N_("Contract and approval → opening"),
-        "first_inclusion": N_("Opening → first inclusion"),
-        "activation": N_("Activation (selection → opening)"),
     },
     "role": {
         "federation_hr": N_("federation HR"),
@@ -464,79 +298,6 @@ LABELS: dict[str, dict[str, Message]] = {
         "FEMALE": N_("female"),
         "MALE": N_("male"),
     },
-    "wd_home_intro": {
-        "clinician": N_("Your patients and their new matches."),
-        "research_staff": N_("Your pre-screening queues."),
-        "trial_manager": N_("Recruitment across the network, and the trials still to open at a centre."),
-        "quality_manager": N_("The shared quality indicators."),
-        "dpo": N_("The latest entries of the audit log."),
-        "admin": N_("The latest entries of the audit log, and the installation's state."),
-        "federation_hr": N_("The collective agreement's pay grid and costing."),
-        "centre_hr": N_("Your centre's staff records and costing."),
-        "public": N_("The network's centres."),
-    },
-    "wd_kind": {
-        "prior_lines": N_("lines of therapy"),
-    },
-    "wd_ps_sort": {
-        "patient": N_("patient"),
-        "rank": N_("rank"),
-        "score": N_("score"),
-        "status": N_("status"),
-        "updated": N_("last change"),
-    },
-    "wd_ps_tab": {
-        "all": N_("All"),
-        "new": N_("New since your last visit"),
-        "eligible": N_("Eligible"),
-        "possible": NP_("pre-screening tab", "Possibly eligible"),
-        "unlikely": N_("Probably not — to check"),
-        "blocked": N_("Not eligible"),
-        "candidates": N_("Candidates"),
-    },
-    "wd_reason": {
-        "hint": N_("e.g. pathology report of 12 March: HER2 3+"),
-        "criteria_not_met": N_("Does not meet an inclusion criterion, or meets an exclusion criterion"),
-        "performance_status": N_("Performance status too poor"),
-        "lab_values": N_("Laboratory values out of range"),
-        "comorbidity": N_("Comorbidity or concomitant treatment"),
-        "disease_progression": N_("Disease progression or clinical deterioration"),
-        "other_not_eligible": N_("Other reason (see note)"),
-        "other_declined": N_("Other reason (see note)"),
-        "patient_declined": N_("Patient declined to participate"),
-        "travel_burden": N_("Travel or visit burden"),
-        "prefers_other_treatment": N_("Prefers another treatment"),
-        "physician_decision": N_("Treating physician's decision"),
-    },
-    "wd_sec": {
-        "inclusion": N_("inclusion"),
-        "exclusion": N_("exclusion"),
-        "registry": N_("registry"),
-        "criterion": N_("criterion"),
-    },
-    "wd_sex": {
-        "FEMALE": N_("female"),
-        "MALE": N_("male"),
-    },
-    "wd_status": {
-        "from_sites": N_("the registry says %(status)s; recruiting because a network centre opened it"),
-        "RECRUITING": N_("recruiting"),
-        "NOT_YET_RECRUITING": N_("not yet recruiting"),
-        "ENROLLING_BY_INVITATION": N_("enrolling by invitation"),
-        "ACTIVE_NOT_RECRUITING": N_("active, not recruiting"),
-        "SUSPENDED": N_("suspended"),
-        "TERMINATED": N_("terminated"),
-        "COMPLETED": N_("completed"),
-        "WITHDRAWN": N_("withdrawn"),
-        "UNKNOWN": N_("status unknown"),
-    },
-    "wd_why": {
-        "no_trials": N_(
-            "No trial in the registry: a trial manager imports trials, then opens them at the network's centres."
-        ),
-        "none_open": NN_(
-            "No trial is open for matching: %(num)s trial is in the registry and does not recruit (%(unknown)s with no status in its file). A trial manager opens a trial at a network centre (Trial set-up) to make it match.",
-            "No trial is open for matching: %(num)s trials are in the registry and none recruits (%(unknown)s with no status in their file). A trial manager opens a trial at a network centre (Trial set-up) to make it match.",
-        ),
-    },
 }
+
+LABELS: dict[str, dict[str, Message]] = dict(sorted((CARE_LABELS | AREA_LABELS).items()))
