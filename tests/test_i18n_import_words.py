@@ -122,6 +122,9 @@ def test_places_and_library_words() -> None:
     assert place(fr, "row 5 (sample S1)") == "ligne 5 (échantillon S1)"
     assert place(fr, "line 3 NCT01234567") == "ligne 3 NCT01234567"
     assert place(fr, "(file)") == "(fichier)" and place(fr, "file") == "fichier"
+    assert place(fr, "genomic row 4") == "enregistrement génomique ligne 4" and place(fr, "clinical") == (
+        "enregistrement clinique"
+    )
     assert (
         place(fr, "protocolSection.identificationModule.nctId")
         == "protocolSection.identificationModule.nctId"

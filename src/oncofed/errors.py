@@ -46,7 +46,7 @@ def english(value: Any) -> str:
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, (list, tuple)):
-        return ", ".join(str(v) for v in value) or "none"
+        return ", ".join(english(v) if is_part(v) else str(v) for v in value) or "none"
     return str(value)
 
 

@@ -23,6 +23,8 @@ LABELLED = {
     "statuses": "st",
     "role": "role",
     "registry_status": "wd_status",
+    "later": "r_ms",  # a research milestone (selection, contract, ...) in words
+    "earlier": "r_ms",
     "field": "err_field",  # the name of a form's field ("specialties" -> "spécialités présentes")  # a registry status in words ("not yet recruiting"): its code's label
 }
 
@@ -30,6 +32,8 @@ LABELLED = {
 def _param(tr: Translator, value: Any, name: str = "") -> Any:
     if is_part(value):  # a piece of the sentence that is a message of its own (errors.part)
         return _say(tr, value["msgid"], value.get("params") or {})
+    if isinstance(value, list) and any(is_part(v) for v in value):  # a list of sentences of their own
+        value = [_param(tr, v) for v in value]
     if name in LIBRARY_WORDS and isinstance(value, str):  # a library's English (a JSON parser's error)
         return library_said(tr, value)
     group = LABELLED.get(name)
@@ -51,10 +55,13 @@ def _param(tr: Translator, value: Any, name: str = "") -> Any:
 
 
 def _json(value: Any) -> Any:
+    """A parameter as JSON carries it: dates as ISO text, inside a `part` or a list too."""
     if isinstance(value, (datetime, date)):
         return value.isoformat()
-    if isinstance(value, tuple):
-        return list(value)
+    if isinstance(value, (list, tuple)):
+        return [_json(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _json(v) for k, v in value.items()}
     return value
 
 

@@ -41,6 +41,11 @@ ALONE = {
     "work": NP_("import place", "work"),
     "none": NP_("import place", "none"),
 }
+# a kind of record before its place ("genomic row 4": MatchMiner's genomic record on row 4), or alone
+KINDS = {
+    "genomic": NP_("import place", "genomic record"),
+    "clinical": NP_("import place", "clinical record"),
+}
 _NUMBERED = re.compile(rf"(?P<word>{'|'.join(NUMBERED)}) (?P<id>[^\s()]+)(?: (?P<rest>.+))?", re.DOTALL)
 _ALONE = re.compile(rf"(?P<open>\(?)(?P<word>{'|'.join(ALONE)})(?P<close>\)?)")
 
@@ -49,6 +54,11 @@ def place(tr: Translator, text: object) -> str:
     """`text` (a record, resource or field as an importer wrote it) in `tr`'s language."""
     if not isinstance(text, str) or not text:
         return "" if text is None else str(text)
+    kind, _, rest = text.partition(" ")
+    if kind in KINDS:
+        context, words = KINDS[kind]
+        said_kind = str(tr.pgettext(context, words))
+        return f"{said_kind} {place(tr, rest)}" if rest else said_kind
     alone = _ALONE.fullmatch(text)
     if alone and bool(alone["open"]) == bool(alone["close"]):
         context, word = ALONE[alone.group(2)]

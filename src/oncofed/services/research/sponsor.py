@@ -13,11 +13,11 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from oncofed.domain import Actor, Role
-from oncofed.errors import N_, NN_, InputError, NotFound
+from oncofed.errors import N_, NN_, InputError, NotFound, part
 from oncofed.ingest import tabular
 from oncofed.ingest.publications import milestones as milestone_csv
 from oncofed.ingest.trials.sites import SiteMapper, normalise
-from oncofed.research.activation import MILESTONES, order_problems
+from oncofed.research.activation import MILESTONES, ORDER, order_problems
 from oncofed.services.network.centres import list_centres
 from oncofed.store.db import Database
 from oncofed.store.models import TrialRow, TrialSiteRow
@@ -287,6 +287,23 @@ def _upsert(
         row.reached_on, row.source, row.updated_by, row.updated_at = on, source, user, now
 
 
+def order_said(dates: dict[str, date]) -> list[dict[str, Any]]:
+    """The milestones out of order at one site (as `activation.order_problems` finds them), each a coded
+    part naming both milestones and their dates, said in the reader's language (the milestones by their
+    labels, the dates as the language writes them)."""
+    return [
+        part(
+            N_("%(later)s (%(later_day)s) is before %(earlier)s (%(earlier_day)s)"),
+            later=later,
+            later_day=dates[later],
+            earlier=earlier,
+            earlier_day=dates[earlier],
+        )
+        for earlier, later in ORDER
+        if earlier in dates and later in dates and dates[later] < dates[earlier]
+    ]
+
+
 def set_milestone(
     db: Database,
     actor: Actor,
@@ -358,7 +375,7 @@ def set_milestone(
                 field=milestone,
                 fix=N_("correct this date or the site's other milestones"),
                 code="research.milestone_order",
-                params={"problems": "; ".join(problems)},
+                params={"problems": order_said(dates)},
             )
         now = utcnow()
         _upsert(s, trial_id, key, cid, milestone, on, source="page", user=actor.user_id, now=now)
