@@ -139,3 +139,12 @@ def test_places_and_library_words() -> None:
     assert library_said(fr, "could not convert string to float: 'abc'") == "'abc' n'est pas un nombre"
     assert library_said(en, "Expecting value") == "a value was expected"
     assert library_said(fr, "an unknown library sentence") == "an unknown library sentence"  # never guessed
+
+
+def test_a_fact_s_provenance_in_french() -> None:
+    from oncofed.presenters.patients import provenance_text
+
+    assert provenance_text({"source": "csv:lot.csv", "record": "row 15"}, "fr") == "csv:lot.csv · ligne 15"
+    assert provenance_text({"source": "csv:lot.csv", "record": "row 15"}, "en") == "csv:lot.csv · row 15"
+    corrected = {"source": "corrected by clin-curie", "record": "correction 2"}
+    assert provenance_text(corrected, "fr") == "corrigé par clin-curie · correction 2"

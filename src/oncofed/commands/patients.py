@@ -56,6 +56,7 @@ def register(app: typer.Typer) -> None:
         from oncofed.commands.common import cli_language, console, err_console, open_database, progress_bar
         from oncofed.domain import Actor
         from oncofed.ingest.patients.files import expand_paths
+        from oncofed.presenters.i18n import translator
         from oncofed.presenters.patient_imports import issue_line, issue_words, report_json
         from oncofed.services.patients.records import import_patients
 
@@ -64,7 +65,7 @@ def register(app: typer.Typer) -> None:
         files = expand_paths(paths)  # a missing file is an error before any progress bar is drawn
         db = open_database()
         with progress_bar() as progress:
-            task = progress.add_task("patient files", total=len(files))
+            task = progress.add_task(translator(lang).gettext("patient files"), total=len(files))
 
             def tick(done: int, total: int, report: object) -> None:
                 progress.update(task, completed=done, total=total)

@@ -47,8 +47,14 @@ def register(app: typer.Typer) -> None:
         """Import trials: ClinicalTrials.gov v2 JSON/NDJSON, legacy XML, FHIR ResearchStudy, CTML, BEIR/TrialGPT, NLI4CT, AACT CSV."""
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-        from oncofed.commands.common import console, err_console, escape, open_database
+        from oncofed.commands.common import cli_language, console, err_console, escape, open_database
+        from oncofed.presenters.i18n import translator
         from oncofed.services.trials.importing import expand_paths, import_trials
+
+        tr = translator(cli_language())  # the progress bar's words in the command line's language
+
+        def _records(n: int) -> str:
+            return tr.ngettext("%(num)s record", "%(num)s records", n, num=tr.number(n))
 
         db = open_database()
         files = expand_paths(paths)
@@ -56,12 +62,14 @@ def register(app: typer.Typer) -> None:
             TextColumn("[bold]{task.description}"),
             BarColumn(),
             MofNCompleteColumn(),
-            TextColumn("{task.fields[records]:,} records · {task.fields[name]}"),
+            TextColumn("{task.fields[records]} · {task.fields[name]}"),
             TimeElapsedColumn(),
             console=err_console,
             disable=as_json and not err_console.is_terminal,
         ) as progress:
-            task = progress.add_task("trial files", total=len(files), records=0, name="")
+            task = progress.add_task(
+                tr.gettext("trial files"), total=len(files), records=_records(0), name=""
+            )
             count = [0]
 
             def on_file(path: Path, i: int, n: int) -> None:
@@ -70,9 +78,11 @@ def register(app: typer.Typer) -> None:
             def on_record(k: int) -> None:
                 count[0] += k
                 if count[0] % 200 == 0:
-                    progress.update(task, records=count[0])
+                    progress.update(task, records=_records(count[0]))
 
-            parse_task = progress.add_task("criteria parsed", total=None, records=0, name="", visible=False)
+            parse_task = progress.add_task(
+                tr.gettext("criteria parsed"), total=None, records=0, name="", visible=False
+            )
 
             def on_parse(done: int, total: int) -> None:
                 progress.update(parse_task, completed=done, total=total, visible=True)
@@ -86,7 +96,7 @@ def register(app: typer.Typer) -> None:
                 on_record=on_record,
                 on_parse=on_parse,
             )
-            progress.update(task, completed=len(files), records=count[0], name="done")
+            progress.update(task, completed=len(files), records=_records(count[0]), name=tr.gettext("done"))
         if report.total("imported") or report.total("updated"):
             from oncofed.services.trials.index import get_index
 

@@ -10,6 +10,7 @@ from markupsafe import Markup, escape
 from oncofed.domain import PatientProfile
 from oncofed.domain.patient import whole_years
 from oncofed.presenters.i18n import translator
+from oncofed.presenters.places import place
 from oncofed.store.mapping import fact_to_json
 
 FACT_COLUMNS = [
@@ -51,15 +52,20 @@ def profile_json(p: PatientProfile) -> dict[str, object]:
     }
 
 
+CORRECTED_BY = "corrected by "
+
+
 def provenance_text(fact: dict[str, Any], lang: str = "en") -> str:
     """Where a fact comes from: its source, record and characters of a note ("chars 51–59" / "car. 51–59")."""
-    parts = [fact.get("source", "")]
+    tr = translator(lang)
+    source = str(fact.get("source") or "")
+    if source.startswith(CORRECTED_BY):  # services/patients/corrections.py writes it so
+        source = tr.gettext("corrected by %(user)s", user=source.removeprefix(CORRECTED_BY))
+    parts = [source]
     if fact.get("record"):
-        parts.append(str(fact["record"]))
+        parts.append(place(tr, str(fact["record"])))  # "row 15" -> "ligne 15"
     if fact.get("span"):
-        parts.append(
-            translator(lang).gettext("chars %(start)s–%(end)s", start=fact["span"][0], end=fact["span"][1])
-        )
+        parts.append(tr.gettext("chars %(start)s–%(end)s", start=fact["span"][0], end=fact["span"][1]))
     return " · ".join(p for p in parts if p)
 
 
