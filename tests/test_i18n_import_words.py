@@ -115,6 +115,7 @@ def test_patient_issues_are_said_in_french(sqlite_db: Database, tmp_path: Path, 
     said += [str(s.get(k) or "") for s in stored for k in ("record", "resource", "message", "fix")]
     left = sorted({t for line in said for t in _english(line, msgids)})
     assert not left, "English in the French patient import report:\n" + "\n".join(left)
+    assert not [line for line in said if "None" in line]  # a value the reader never typed
 
 
 def test_places_and_library_words() -> None:

@@ -62,6 +62,14 @@ class Extractor(ObservationFacts):
         if m.gender in ("female", "male"):
             self.p.sex = m.gender.upper()
             self.f("sex", rid, code=self.p.sex, value=self.p.sex, display=m.gender)
+        elif m.gender is None:  # absent, or dropped as unreadable (that warning names it): never "None"
+            self.issues.warn(
+                rid,
+                "gender",
+                N_("gender missing"),
+                N_("record the sex as female or male"),
+                "import.sex_missing",
+            )
         else:
             self.issues.warn(
                 rid,
