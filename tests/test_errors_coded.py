@@ -1,4 +1,4 @@
-"""Every refusal the web app and the services raise for a person has a code (and English message ids),
+"""Every refusal the web app, the services and the commands raise for a person has a code (and English message ids),
 so that `presenters/errors.said` says it in the reader's language: an `InputError`, `NotFound` or
 `OncofedError` built from a plain English string (an f-string pasted into a French page) fails here,
 naming the file and line. Settings errors (`ConfigError`, `StoreError`) are for the operator starting
@@ -10,7 +10,8 @@ import ast
 from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "oncofed"
-CHECKED = ("web", "services")
+CHECKED = ("web", "services", "commands")
+DEVELOPERS = ("commands/eval_",)  # the benchmark commands (eval-rank, eval-verdicts): for developers, in English
 FOR_A_PERSON = {"InputError", "OncofedError", "NotFound"}
 ALLOWED = {("services/prescreen/refresh.py", "the evaluator returned")}  # a bug of the engine, for developers
 
@@ -29,6 +30,8 @@ def _uncoded() -> list[str]:
                 if node.args and isinstance(node.args[0], ast.Name | ast.Attribute | ast.Subscript):
                     continue  # a message id chosen elsewhere (passed on with its code)
                 where = str(path.relative_to(SRC))
+                if where.startswith(DEVELOPERS):
+                    continue
                 text = ast.get_source_segment(path.read_text(encoding="utf-8"), node) or ""
                 if not any(where == f and words in text for f, words in ALLOWED):
                     found.append(f"{where}:{node.lineno}: {text.splitlines()[0][:100]}")

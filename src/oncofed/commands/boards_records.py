@@ -14,6 +14,7 @@ from rich.table import Table
 
 from oncofed.commands.boards import _actor, _emit, _fail, _language
 from oncofed.commands.common import cells, escape
+from oncofed.errors import N_
 
 
 def add_record_commands(boards: typer.Typer, centre_opt: Any) -> None:  # noqa: C901 - one command group
@@ -52,9 +53,11 @@ def add_record_commands(boards: typer.Typer, centre_opt: Any) -> None:  # noqa: 
                 )
             except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
                 raise InputError(
-                    f"cannot read the decision ({exc})",
+                    N_("cannot read the decision (%(detail)s)"),
                     file=str(file),
-                    fix="write {proposal, settings, specialties, trials} as JSON",
+                    fix=N_("write %(shape)s as JSON"),
+                    code="boards.decision_unreadable",
+                    params={"detail": str(exc), "shape": "{proposal, settings, specialties, trials}"},
                 ) from exc
             out = record_decision(
                 open_database(),

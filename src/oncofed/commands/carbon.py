@@ -13,6 +13,7 @@ from rich.table import Table
 
 from oncofed.commands.common import cells, centre_option, escape
 from oncofed.commands.grid import centre_names
+from oncofed.errors import N_
 
 carbon_app = typer.Typer(
     help="Carbon footprint per centre: emission factors, activity data, BEGES export.", no_args_is_help=True
@@ -138,7 +139,9 @@ def _year(report, year: int | None) -> int:  # type: ignore[no-untyped-def]
 
     years = report.years()
     if not years:
-        raise NotFound("no activity data", fix="import it with `oncofed carbon import FILE`")
+        raise NotFound(
+            N_("no activity data"), fix=N_("import it with `oncofed carbon import FILE`"), code="carbon.no_activity"
+        )  # fmt: skip
     return year or years[-1]
 
 
@@ -229,8 +232,9 @@ def beges_cmd(
     cy = report.results.get((centre, y))
     if cy is None:
         raise NotFound(
-            f"no activity data for {centre} in {y}", fix="import it with `oncofed carbon import FILE`"
-        )
+            N_("no activity data for %(centre)s in %(year)s"), fix=N_("import it with `oncofed carbon import FILE`"),
+            code="carbon.no_activity_year", params={"centre": centre, "year": y},
+        )  # fmt: skip
     text = to_csv(beges_rows(cy, centre_names(db), report.factors.version), BEGES_COLUMNS)
     if out:
         out.write_text(text, encoding="utf-8")

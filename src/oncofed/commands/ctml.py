@@ -10,7 +10,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from oncofed.errors import InputError
+from oncofed.errors import N_, InputError
 
 ctml_app = typer.Typer(
     help="CTML trials: structured clinical + genomic matching (MatchMiner semantics).", no_args_is_help=True
@@ -147,7 +147,10 @@ def _day(text: str | None) -> date | None:
     try:
         return date.fromisoformat(text)
     except ValueError as exc:
-        raise InputError(f"--as-of {text!r} is not a date", fix="write YYYY-MM-DD") from exc
+        raise InputError(
+            N_("%(value)s is not a date"), field="--as-of", fix=N_("write YYYY-MM-DD"), code="input.not_date",
+            params={"value": repr(text)},
+        ) from exc  # fmt: skip
 
 
 def register(app: typer.Typer) -> None:

@@ -9,6 +9,8 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
+from oncofed.errors import N_
+
 
 def register(app: typer.Typer) -> None:
     @app.command("feasibility")
@@ -36,8 +38,9 @@ def register(app: typer.Typer) -> None:
 
         if (trial is None) == (criteria is None):
             raise InputError(
-                "give either --trial ID or --criteria FILE", fix="e.g. oncofed feasibility --trial DEMO-0001"
-            )
+                N_("give either --trial ID or --criteria FILE"), fix=N_("for example %(example)s"),
+                code="feasibility.no_question", params={"example": "oncofed feasibility --trial DEMO-0001"},
+            )  # fmt: skip
         db = open_database()
         if trial:
             question = trial_question(db, trial)

@@ -12,6 +12,7 @@ import typer
 from rich.table import Table
 
 from oncofed.commands.common import cells, centre_option
+from oncofed.errors import N_
 
 grid_app = typer.Typer(
     help="The pay grid (collective agreement) and negotiation costing.", no_args_is_help=True
@@ -42,7 +43,10 @@ def _day(value: str | None) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError as exc:
-        raise InputError(f"{value!r} is not a date", field="--on", fix="use YYYY-MM-DD") from exc
+        raise InputError(
+            N_("%(value)s is not a date"), field="--on", fix=N_("write YYYY-MM-DD"), code="input.not_date",
+            params={"value": repr(value)},
+        ) from exc  # fmt: skip
 
 
 @grid_app.command("load")
@@ -155,8 +159,9 @@ def proposals(
             text = save.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise InputError(
-                f"cannot read: {exc}", file=str(save), fix="check the path (UTF-8 text)"
-            ) from exc
+                N_("cannot read: %(detail)s"), file=str(save), fix=N_("check the path (UTF-8 text)"),
+                code="file.unreadable", params={"detail": getattr(exc, "strerror", None) or str(exc)},
+            ) from exc  # fmt: skip
         p = save_proposal(db, hr_actor(), text, str(save))
         console.print(f"saved: {p.name}")
     table = Table("id", "name", "effective", "changes")

@@ -9,6 +9,8 @@ from typing import Any
 
 import typer
 
+from oncofed.errors import N_
+
 
 def register(app: typer.Typer) -> None:
     @app.command("match")
@@ -37,7 +39,10 @@ def register(app: typer.Typer) -> None:
         try:
             on = date.fromisoformat(day) if day else None
         except ValueError:
-            raise InputError(f"{day!r} is not a date", field="--day", fix="write YYYY-MM-DD") from None
+            raise InputError(
+                N_("%(value)s is not a date"), field="--day", fix=N_("write YYYY-MM-DD"), code="input.not_date",
+                params={"value": repr(day)},
+            ) from None  # fmt: skip
         db = open_database()
         path = Path(target)
         if path.is_file():
@@ -45,7 +50,10 @@ def register(app: typer.Typer) -> None:
             report = match_profile(db, profile, day=on, limit=limit, text=text)
         else:
             if any(ch in target for ch in "/\\") or path.suffix.lower() in (".json", ".txt", ".md"):
-                raise InputError("no such file", file=target, fix="check the path, or give a patient id")
+                raise InputError(
+                    N_("no such file"), file=target, fix=N_("check the path, or give a patient id"),
+                    code="file.missing",
+                )  # fmt: skip
             # the person at the terminal, audited as cli:<OS user> (every centre: the CLI runs where the
             # database is)
             from oncofed.services.patients.search import resolve_patient_id

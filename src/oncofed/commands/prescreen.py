@@ -11,6 +11,7 @@ from rich.table import Table
 
 from oncofed.commands.common import cells, escape
 from oncofed.domain import Actor
+from oncofed.errors import N_
 from oncofed.presenters.csv import to_csv
 
 
@@ -121,7 +122,10 @@ def register(app: typer.Typer) -> None:
         try:
             day = date.fromisoformat(as_of) if as_of else None
         except ValueError as exc:
-            raise InputError(f"{as_of!r} is not a date", field="--as-of", fix="use YYYY-MM-DD") from exc
+            raise InputError(
+                N_("%(value)s is not a date"), field="--as-of", fix=N_("write YYYY-MM-DD"), code="input.not_date",
+                params={"value": repr(as_of)},
+            ) from exc  # fmt: skip
         r = trial_recruitment(open_database(), trial, day)
         payload = recruitment_json(r)
         if as_json:

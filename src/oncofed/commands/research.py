@@ -12,6 +12,7 @@ import typer
 from rich.table import Table
 
 from oncofed.commands.common import cells, centre_option, escape
+from oncofed.errors import N_
 
 research_app = typer.Typer(
     help="Sponsor portfolio, trial inclusion rate per centre, publications and their attribution.",
@@ -71,7 +72,9 @@ def import_cmd(
         if not path.exists():
             from oncofed.errors import InputError
 
-            raise InputError("file not found", file=str(path), fix="check the path")
+            raise InputError(
+                N_("file not found"), file=str(path), fix=N_("check the path"), code="file.missing"
+            )
         head = path.read_bytes()[:2048].lstrip(b"\xef\xbb\xbf \t\r\n")
         if head.startswith((b"<", b"{", b"[")):
             with progress_bar() as bar:
@@ -154,15 +157,27 @@ def report_cmd(
     from oncofed.services.research import bibliometrics as biblio
 
     if what not in REPORTS:
-        raise InputError(f"unknown report {what!r}", field="what", fix=f"use one of: {', '.join(REPORTS)}")
+        raise InputError(
+            N_("unknown report %(report)s"), field="what", fix=N_("use one of: %(choices)s"),
+            code="research.unknown_report", params={"report": repr(what), "choices": list(REPORTS)},
+        )  # fmt: skip
     if trial_id and what != "trial":
         raise InputError(
-            f"report {what!r} takes no trial (got {trial_id!r})",
+            N_("report %(report)s takes no trial (got %(trial)s)"),
             field="TRIAL",
-            fix=f"oncofed research report trial {trial_id}, or drop {trial_id!r}",
+            fix=N_("run %(command)s, or leave the trial out"),
+            code="research.report_no_trial",
+            params={
+                "report": repr(what),
+                "trial": repr(trial_id),
+                "command": f"oncofed research report trial {trial_id}",
+            },
         )
     if trial_id and trial and trial_id != trial:
-        raise InputError(f"two trials: {trial_id!r} and --trial {trial!r}", field="--trial", fix="give one")
+        raise InputError(
+            N_("two trials: %(first)s and --trial %(second)s"), field="--trial", fix=N_("give one"),
+            code="research.two_trials", params={"first": repr(trial_id), "second": repr(trial)},
+        )  # fmt: skip
     trial = trial or trial_id
     db = open_database()
     names = centre_names(db, short=True)
@@ -180,7 +195,10 @@ def report_cmd(
         )
     elif what == "trial":
         if not trial:
-            raise InputError("which trial?", field="TRIAL", fix="oncofed research report trial TRIAL_ID")
+            raise InputError(
+                N_("which trial?"), field="TRIAL", fix=N_("run %(command)s"), code="research.which_trial",
+                params={"command": "oncofed research report trial TRIAL_ID"},
+            )  # fmt: skip
         from oncofed.services.research import portfolio as pf
         from oncofed.services.research.screen_failures import COLUMNS, screen_failures
 
@@ -194,8 +212,9 @@ def report_cmd(
         }
         if table_name not in tables:
             raise InputError(
-                f"unknown table {table_name!r}", field="--table", fix=f"use one of: {', '.join(tables)}"
-            )
+                N_("unknown table %(table)s"), field="--table", fix=N_("use one of: %(choices)s"),
+                code="research.unknown_table", params={"table": repr(table_name), "choices": list(tables)},
+            )  # fmt: skip
         rows, cols = tables[table_name]
         _emit(rows, cols, as_json, as_csv, {**data, "screen_failures": failures}, f"{trial}: {table_name}")
     elif what == "inclusion":
@@ -209,7 +228,10 @@ def report_cmd(
         years, results = inclusion_results(db)
         chosen = {y: r for y, r in results.items() if year is None or y == year}
         if year is not None and not chosen:
-            raise InputError(f"no new patients in {year}", field="--year", fix=f"years with data: {years}")
+            raise InputError(
+                N_("no new patients in %(year)s"), field="--year", fix=N_("years with data: %(years)s"),
+                code="research.no_new_patients_year", params={"year": year, "years": [str(y) for y in years]},
+            )  # fmt: skip
         rows = inclusion_rows(chosen, names)
         _emit(
             rows,
@@ -298,7 +320,10 @@ def review_cmd(
     from oncofed.services.research.publications import review_affiliation
 
     if bool(centres) == external:
-        raise InputError("give --centre C (repeatable) or --external", fix="one decision per affiliation")
+        raise InputError(
+            N_("give --centre C (repeatable) or --external"), fix=N_("one decision per affiliation"),
+            code="research.affiliation_no_decision",
+        )  # fmt: skip
     out = review_affiliation(open_database(), _actor(), affiliation_id, [] if external else list(centres))
     from oncofed.presenters.i18n import translator
 

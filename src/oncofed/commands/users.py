@@ -8,6 +8,8 @@ import sys
 import typer
 from rich.table import Table
 
+from oncofed.errors import N_
+
 
 def register(app: typer.Typer) -> None:
     users = typer.Typer(
@@ -42,7 +44,10 @@ def register(app: typer.Typer) -> None:
         from oncofed.services.network.names import resolve_centre
 
         if password_stdin and password is not None:
-            raise InputError("give --password-stdin or --password, not both", field="--password")
+            raise InputError(
+                N_("give --password-stdin or --password, not both"), field="--password",
+                fix=N_("keep one of the two"), code="users.two_passwords",
+            )  # fmt: skip
         if password_stdin:
             password = sys.stdin.readline().rstrip("\r\n")
         elif password is not None:

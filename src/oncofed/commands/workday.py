@@ -10,6 +10,8 @@ from datetime import date
 
 import typer
 
+from oncofed.errors import N_
+
 
 def _group(app: typer.Typer, name: str, help_text: str) -> typer.Typer:
     for info in app.registered_groups:
@@ -241,8 +243,9 @@ def register(app: typer.Typer) -> None:
             opening = date.fromisoformat(opening_date) if opening_date else None
         except ValueError:
             raise InputError(
-                f"{opening_date!r} is not a date", field="--opening-date", fix="YYYY-MM-DD"
-            ) from None
+                N_("%(value)s is not a date"), field="--opening-date", fix=N_("write YYYY-MM-DD"),
+                code="input.not_date", params={"value": repr(opening_date)},
+            ) from None  # fmt: skip
         db = open_database()
         actor = operator("trial set-up", f"trials open {trial} --centre {centre}")
         done = open_trial(
