@@ -11,7 +11,9 @@ from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "oncofed"
 CHECKED = ("web", "services", "commands")
-DEVELOPERS = ("commands/eval_",)  # the benchmark commands (eval-rank, eval-verdicts): for developers, in English
+DEVELOPERS = (
+    "commands/eval_",
+)  # the benchmark commands (eval-rank, eval-verdicts): for developers, in English
 FOR_A_PERSON = {"InputError", "OncofedError", "NotFound"}
 ALLOWED = {("services/prescreen/refresh.py", "the evaluator returned")}  # a bug of the engine, for developers
 
@@ -44,3 +46,13 @@ def test_every_refusal_for_a_person_has_a_code() -> None:
         "refusals without a code (English pasted into every language): raise them with N_() message ids, "
         "code= and params= (docs/DEVELOPING.md, Translations):\n" + "\n".join(left)
     )
+
+
+def test_the_command_line_says_a_refusal_in_its_language(tmp_path: Path) -> None:
+    from tests.test_polish_cli import oncofed
+
+    fr = oncofed(["--lang", "fr", "match", "personne", "--day", "hier"], tmp_path)
+    assert fr.returncode == 2
+    assert "erreur\u00a0: --day\u00a0: 'hier' n'est pas une date — écrivez AAAA-MM-JJ" in fr.stderr, fr.stderr
+    en = oncofed(["match", "personne", "--day", "hier"], tmp_path)
+    assert "error: --day: 'hier' is not a date — write YYYY-MM-DD" in en.stderr, en.stderr

@@ -180,16 +180,19 @@ def main() -> None:
     try:
         app()
     except OncofedError as exc:
-        from oncofed.commands.common import error_words
+        from oncofed.commands.common import cli_language, error_words
+        from oncofed.presenters.i18n import translator
 
+        tr = translator(cli_language())  # "erreur : ..." with `oncofed --lang fr`
         message, fix = error_words(exc)
         if exc.code:  # a coded error's words leave out where it was found: the file, record, option
             where = ":".join(
                 str(p) for p in (getattr(exc, k, None) for k in ("file", "record", "field")) if p
             )
-            message = f"{where}: {message}" if where else message
+            message = f"{where}{tr.colon()}{message}" if where else message
         said = f"{message} — {fix}" if fix else message
-        err_console.print(f"[bold red]error:[/] {escape(said)}", highlight=False)
+        label = tr.gettext("error") + tr.colon().rstrip()
+        err_console.print(f"[bold red]{escape(label)}[/] {escape(said)}", highlight=False)
         sys.exit(2)
     except KeyboardInterrupt:
         sys.exit(130)
