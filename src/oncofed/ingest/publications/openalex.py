@@ -75,22 +75,22 @@ def work_to_record(work: Any) -> PublicationRecord:
         source = work["host_venue"]
     issns = source.get("issn") if isinstance(source.get("issn"), list) else []
     authors = []
-    for i, a in enumerate(work.get("authorships") or []):
+    for i, a in enumerate(_items(work.get("authorships"))):
         if not isinstance(a, dict):
             raise RecordError(f"authorships[{i}]", "expected an object")
         person: dict[str, Any] = a["author"] if isinstance(a.get("author"), dict) else {}
-        raws = [_str(x) for x in a.get("raw_affiliation_strings") or [] if _str(x)]
+        raws = [_str(x) for x in _items(a.get("raw_affiliation_strings")) if _str(x)]
         if not raws:  # the older layout, then the institutions' names
             raws = [
                 _str(x.get("raw_affiliation_string"))
-                for x in a.get("affiliations") or []
+                for x in _items(a.get("affiliations"))
                 if isinstance(x, dict)
             ]
             raws = [x for x in raws if x]
-        institutions = [x for x in a.get("institutions") or [] if isinstance(x, dict)]
+        institutions = [x for x in _items(a.get("institutions")) if isinstance(x, dict)]
         if not raws:
             raws = [_str(x.get("display_name")) for x in institutions if _str(x.get("display_name"))]
-        countries = [str(c) for c in a.get("countries") or [] if isinstance(c, str) and COUNTRY.match(c)]
+        countries = [str(c) for c in _items(a.get("countries")) if isinstance(c, str) and COUNTRY.match(c)]
         countries += [
             str(x["country_code"]) for x in institutions if COUNTRY.match(_str(x.get("country_code")))
         ]
@@ -169,3 +169,9 @@ def _one(work: Any, where: str) -> ParsedPublication:
         return ParsedPublication(record=label, publication=work_to_record(work))
     except RecordError as exc:
         return ParsedPublication(record=label, field=exc.field, error=exc.reason)
+
+
+def _items(value: Any) -> list[Any]:
+    """A JSON list's items; any other value (`true`, a number, an object) as none: a work read from an odd
+    export keeps what it can instead of crashing on `for x in True`."""
+    return value if isinstance(value, list) else []
