@@ -139,6 +139,7 @@ def test_places_and_library_words() -> None:
     )
     assert library_said(fr, "could not convert string to float: 'abc'") == "'abc' n'est pas un nombre"
     assert library_said(en, "Expecting value") == "a value was expected"
+    assert library_said(fr, "No such file or directory") == "fichier ou dossier introuvable"
     assert library_said(fr, "an unknown library sentence") == "an unknown library sentence"  # never guessed
 
 

@@ -1,5 +1,6 @@
 """A library's English in the reader's language: the error texts of the parsers an import goes through
-(Python's `json`, ijson's yajl, expat's XML, pydantic's validation of FHIR resources, `float()`), given
+(Python's `json`, ijson's yajl, expat's XML, pydantic's validation of FHIR resources, `float()`,
+the operating system's reason a file cannot be read), given
 as the `detail` of a coded error ("invalid JSON: %(detail)s").
 
 These libraries speak English only and say a closed set of things; each shape below is one message of
@@ -74,6 +75,12 @@ SHAPES: list[tuple[re.Pattern[str], str]] = [
          N_("the value is not %(type)s")),
         (r"Field required", N_("the field is required")),
         (r"Extra inputs are not permitted", N_("this field is not allowed here")),
+        # the operating system's (OSError.strerror: a file that cannot be read)
+        (r"No such file or directory", N_("no such file or folder")),
+        (r"Permission denied", N_("permission denied")),
+        (r"Is a directory", N_("it is a folder, not a file")),
+        (r"Not a directory", N_("a part of the path is not a folder")),
+        (r"File name too long", N_("the file name is too long")),
         # float() and int()
         (r"could not convert string to float: (?P<value>.+)", N_("%(value)s is not a number")),
         (r"invalid literal for int\(\) with base \d+: (?P<value>.+)", N_("%(value)s is not a whole number")),
