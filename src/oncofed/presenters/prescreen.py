@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from oncofed.presenters.i18n import N_, NN_, Translator
+from oncofed.presenters.i18n import N_, NN_, Translator, translator
 from oncofed.services.prescreen import odds
 from oncofed.services.prescreen.lists import Candidate, PrescreenList
 from oncofed.services.prescreen.paging import words_text
@@ -35,7 +35,7 @@ PRESCREEN_COLUMNS = [
 INDEX_COLUMNS = ["trial_id", "title", "centre_id", "centre", "last_computed_at", "candidates", "eligible",
                  "to_screen", "flagged", "unlikely", "blocked"]  # fmt: skip
 NOTIFICATION_COLUMNS = ["id", "created_at", "trial_id", "centre_id", "count", "message", "read", "emailed"]
-LOG_CSV_COLUMNS = ["record", "measure", "value", *LOG_COLUMNS]
+LOG_CSV_COLUMNS = ["record", "measure", "said", "value", *LOG_COLUMNS]
 
 
 def candidate_json(c: Candidate, rank: int) -> dict[str, Any]:
@@ -130,17 +130,31 @@ def candidate_csv_rows(candidates: list[dict[str, Any]]) -> list[dict[str, Any]]
     ]
 
 
-def log_csv_rows(log: dict[str, Any]) -> list[dict[str, Any]]:
+def log_csv_rows(log: dict[str, Any], lang: str = "en") -> list[dict[str, Any]]:
     """The screening log in one file: the CONSORT-style counts, the reasons for non-inclusion, then
-    every event."""
+    every event; `said` is each measure in the reader's words, as the page says it."""
+    tr = translator(lang)
     rows: list[dict[str, Any]] = [
-        {"record": "count", "measure": k, "value": v} for k, v in log["counts"].items()
+        {"record": "count", "measure": k, "said": tr.label("cs", k), "value": v}
+        for k, v in log["counts"].items()
     ]
     rows += [
-        {"record": "not_included", "measure": k, "value": v} for k, v in log["reasons_not_included"].items()
+        {"record": "not_included", "measure": k, "said": _reason_said(lang, k), "value": v}
+        for k, v in log["reasons_not_included"].items()
     ]
     rows += [{"record": "event", **e} for e in log["events"]]
     return rows
+
+
+def _reason_said(lang: str, key: str) -> str:
+    """A reason for non-inclusion ("declined: travel_burden", or an engine's sentence) as the log page says it."""
+    from oncofed.presenters.engine_text import say
+
+    tr = translator(lang)
+    if ": " in key:
+        status, why = key.split(": ", 1)
+        return f"{tr.label('st', status)}{tr.colon()}{say(lang, tr.label('wd_reason', why))}"
+    return say(lang, key)
 
 
 # --- the "Probably not" tab's order, said ----------------------------------------------------------

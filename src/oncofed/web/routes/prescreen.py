@@ -215,6 +215,7 @@ def api_status(
     "/api/prescreen/{trial_id}/{centre_id}/log", tags=["prescreen"], summary="Screening log + CONSORT counts"
 )
 def api_log(
+    request: Request,
     trial_id: str,
     centre_id: str,
     db: Db,
@@ -223,5 +224,6 @@ def api_log(
 ) -> Any:
     log = screening_log(db, actor, trial_id, centre_id)
     if format == "csv":
-        return csv_response(log_csv_rows(log), LOG_CSV_COLUMNS, f"screening-log-{trial_id}-{centre_id}.csv")
+        rows = log_csv_rows(log, get_lang(request))
+        return csv_response(rows, LOG_CSV_COLUMNS, f"screening-log-{trial_id}-{centre_id}.csv")
     return log
