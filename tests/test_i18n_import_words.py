@@ -37,6 +37,9 @@ BROKEN_TRIALS = {
     "tronque.json": '{"studies": [ {"protocolSection": 3}, ',
     "lignes.ndjson": SEEDS["ctgov.ndjson"].replace("NCT09000002", "XX12") + "{oops\n[1, 2]\n",
     "coupe.xml": "<clinical_study><id_info><nct_id>NCT1</nct_id>",
+    "essai.ctml.yaml": "protocol_no: 1\nnct_id: [\n",
+    "essai-tab.ctml.yaml": "protocol_no: 1\n\tnct_id: NCT1\n",
+    "essai.ctml.json": '{"protocol_no": "X", "treatment_list": ',
     **{
         f"casse-{k}": v.replace('"', "'", 3) if k.endswith("json") else v[: len(v) // 2]
         for k, v in SEEDS.items()

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from oncofed.errors import InputError
+from oncofed.errors import N_, InputError
 from oncofed.ingest import safe_yaml
 
 
@@ -37,12 +37,19 @@ def json_values(text: str, source: str) -> list[Any]:
             docs.append(value)
     except json.JSONDecodeError as exc:
         raise InputError(
-            f"not valid JSON ({exc.msg}, line {exc.lineno} column {exc.colno})",
+            N_("not valid JSON (%(detail)s, line %(line)s column %(column)s)"),
             file=source,
-            fix="check the file is JSON, JSON lines or YAML",
+            fix=N_("check the file is JSON, JSON lines or YAML"),
+            code="import.document_json",
+            params={"detail": exc.msg, "line": exc.lineno, "column": exc.colno},
         ) from None
     except RecursionError:
-        raise InputError("JSON nested too deeply", file=source, fix="flatten the document") from None
+        raise InputError(
+            N_("JSON nested too deeply"),
+            file=source,
+            fix=N_("flatten the document"),
+            code="import.json_depth",
+        ) from None
 
 
 def flatten(docs: list[Any]) -> list[Any]:

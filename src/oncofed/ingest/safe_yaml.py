@@ -21,7 +21,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, SequenceNode
 
-from oncofed.errors import InputError
+from oncofed.errors import N_, InputError, part
 
 MAX_CHARS = 64 * 1024 * 1024  # a YAML document is loaded whole: larger files are refused
 MAX_NODES = 500_000  # nodes of a document once every alias is expanded
@@ -61,19 +61,33 @@ def load_all(
             docs.append(loader.get_data())
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
-        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
-        reason = f"{exc.problem or exc.context or 'invalid YAML'}{where}"
+        problem = (
+            exc.problem or exc.context or part(N_("invalid YAML"))
+        )  # PyYAML's English: said by presenters/library_words
+        if mark:
+            raise YamlError(
+                N_("not valid YAML: %(problem)s (line %(line)s, column %(column)s)"), file=source,
+                fix=N_("check the indentation and quotes"), code="import.yaml_invalid",
+                params={"problem": problem, "line": mark.line + 1, "column": mark.column + 1},
+            ) from None  # fmt: skip
         raise YamlError(
-            f"not valid YAML: {reason}", file=source, fix="check the indentation and quotes"
-        ) from None
+            N_("not valid YAML: %(problem)s"), file=source, fix=N_("check the indentation and quotes"),
+            code="import.yaml_invalid", params={"problem": problem},
+        ) from None  # fmt: skip
     except yaml.YAMLError as exc:
         raise YamlError(
-            f"not valid YAML: {exc}", file=source, fix="check the indentation and quotes"
-        ) from None
+            N_("not valid YAML: %(problem)s"), file=source, fix=N_("check the indentation and quotes"),
+            code="import.yaml_invalid", params={"problem": str(exc)},
+        ) from None  # fmt: skip
     except _Refused as exc:
         raise YamlError(str(exc), file=source, fix=FIX) from None
     except RecursionError:
-        raise YamlError("YAML nested too deeply", file=source, fix="flatten the document") from None
+        raise YamlError(
+            N_("YAML nested too deeply"),
+            file=source,
+            fix=N_("flatten the document"),
+            code="import.yaml_depth",
+        ) from None
     finally:
         if loader is not None:
             loader.dispose()

@@ -35,7 +35,7 @@ def _param(tr: Translator, value: Any, name: str = "") -> Any:
     if isinstance(value, list) and any(is_part(v) for v in value):  # a list of sentences of their own
         value = [_param(tr, v) for v in value]
     if name in LIBRARY_WORDS and isinstance(value, str):  # a library's English (a JSON parser's error)
-        return library_said(tr, value)
+        return library_said(tr, value, name)
     group = LABELLED.get(name)
     if group and isinstance(value, list):
         value = [tr.label(group, v) for v in value]

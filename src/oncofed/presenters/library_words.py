@@ -16,7 +16,7 @@ from oncofed.errors import N_
 from oncofed.presenters.i18n import Translator
 
 # parameter names whose value may be a library's English text (presenters/errors.py says them here)
-LIBRARY_WORDS = frozenset({"detail"})
+LIBRARY_WORDS = frozenset({"detail", "problem"})  # "problem": PyYAML's, said by YAML_SHAPES
 
 _EXPAT = (
     r"(?P<what>no element found|unclosed token|not well-formed \(invalid token\)|mismatched tag|"
@@ -88,8 +88,22 @@ SHAPES: list[tuple[re.Pattern[str], str]] = [
 ]  # fmt: skip
 
 
-def library_said(tr: Translator, text: str) -> str:
-    """`text` (a library's English) in `tr`'s language when it has one of the known shapes, else as is."""
+# PyYAML's problem (a YAML error's `problem` parameter; the place is given apart)
+YAML_SHAPES: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(p, re.DOTALL), m)
+    for p, m in (
+        (r"mapping values are not allowed here", N_("a colon where a value was expected (a value holding ': ' needs quotes)")),
+        (r"found character '\\t' that cannot start any token", N_("a tab: YAML indents with spaces")),
+        (r"found unexpected end of stream|expected the node content, but found '<stream end>'",
+         N_("the file ends before the YAML does")),
+        (r"(?:expected|could not find expected|did not find expected|found) .*", N_("a YAML syntax error")),
+    )
+]  # fmt: skip
+
+
+def library_said(tr: Translator, text: str, name: str = "detail") -> str:
+    """`text` (a library's English, the parameter `name`) in `tr`'s language when it has one of the known
+    shapes, else as is."""
     text = text.strip()
     expat = re.fullmatch(_EXPAT, text)
     if expat:
@@ -101,7 +115,7 @@ def library_said(tr: Translator, text: str) -> str:
                 "%(what)s (line %(line)s, column %(column)s)", what=what, line=line, column=column
             )
         return what
-    for shape, message in SHAPES:
+    for shape, message in YAML_SHAPES if name == "problem" else SHAPES:
         found = shape.fullmatch(text)
         if found:
             params = found.groupdict()

@@ -182,6 +182,10 @@ def load_documents(path: Path) -> list[Any]:
         return split_documents(body, path.name)
     except InputError as exc:
         field = "(json)" if body.lstrip().startswith(("{", "[")) else "(yaml)"
+        if exc.code and exc.template is not None:  # said in the reader's language with its code
+            raise RecordError(
+                field, exc.template, code=exc.code, params=exc.params, fix=exc.fix_template
+            ) from None
         raise RecordError(field, exc.reason + (f" — {exc.fix}" if exc.fix else "")) from None
 
 
