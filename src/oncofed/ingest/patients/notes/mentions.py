@@ -22,7 +22,7 @@ from oncofed.criteria.frozen import made
 from oncofed.ingest.patients.common import note_vocab
 from oncofed.ingest.patients.notes import scopes
 from oncofed.ingest.patients.notes.text import any_between, clauses, containing, last_before, sentences
-from oncofed.ingest.patients.notes.triggers import trigger_starts
+from oncofed.ingest.patients.notes.triggers import rule_keys_within, trigger_starts
 from oncofed.resources import load_tsv
 
 INFECTIONS = {"hiv", "hepatitis_b", "hepatitis_c", "hepatitis", "tuberculosis", "covid_19"}
@@ -340,6 +340,8 @@ def targets(text: str, extra: Sequence[tuple[int, int, str, str]] = ()) -> list[
         None
         if starts is None
         else [bisect.bisect_left(starts, a) < bisect.bisect_left(starts, b) for a, b in keys],
+        # the rules worth trying in each sentence, from one Hyperscan pass over the note
+        rule_keys_within(text, keys),
     )
     cues = scopes.cues(text)
     stops = sorted(cues["stop"] + cues["reason"])
