@@ -31,7 +31,7 @@ from __future__ import annotations
 import functools
 import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -166,18 +166,29 @@ class PhraseIndex:
             for word in key:
                 node = node.setdefault(word, {})
             node[None] = (code, key in self.acronyms and not lowercase_acronyms, key in self.cased, key)
+        # (the text, its mentions) found by a pass of several indexes at once (`vocab_pass.PhraseIndexes`)
+        self.prefetched: tuple[str, tuple[Mention, ...]] | None = None
 
     def find(self, text: str) -> list[Mention]:
+        prefetched = self.prefetched
+        if prefetched is not None and prefetched[0] is text:  # `vocab_pass.PhraseIndexes.prefetch`
+            return list(prefetched[1])
         words, starts, ends, word_set = _scan(text)
-        kept: list[Mention] = []
         first = self.first
         if first.isdisjoint(word_set):
-            return kept
+            return []
+        # only positions whose token can start a phrase are tried (found in C: `compress`)
+        return self.walk(text, itertools.compress(range(len(words)), map(first.__contains__, words)))
+
+    def walk(self, text: str, candidates: Iterable[int]) -> list[Mention]:
+        """`find`'s mentions, its phrases tried at `candidates` (increasing token indices of `_scan(text)`:
+        every token of `first`'s words, or `find` answers otherwise)."""
+        words, starts, ends, _ = _scan(text)
+        kept: list[Mention] = []
         n = len(words)
         trie, max_len = self.trie, self.max_len
         free = 0  # tokens before this one belong to a mention already kept
-        # only positions whose token can start a phrase are tried (found in C: `compress`)
-        for i in itertools.compress(range(n), map(first.__contains__, words)):
+        for i in candidates:
             if i < free:
                 continue
             start = starts[i]

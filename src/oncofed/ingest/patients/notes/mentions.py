@@ -19,6 +19,7 @@ from oncofed.criteria import context
 from oncofed.criteria import vocab as shared_vocab
 from oncofed.criteria.fast_regex import compile_fast
 from oncofed.criteria.frozen import made
+from oncofed.criteria.vocab_pass import PhraseIndexes, mention_indexes
 from oncofed.ingest.patients.common import note_vocab
 from oncofed.ingest.patients.notes import scopes
 from oncofed.ingest.patients.notes.text import any_between, clauses, containing, last_before, sentences
@@ -92,9 +93,16 @@ def _note_index() -> shared_vocab.PhraseIndex:
     return shared_vocab.PhraseIndex(entries, lowercase_acronyms=True)
 
 
+@functools.cache
+def _vocabularies() -> PhraseIndexes:
+    """Every phrase index a note's mentions are read from (`_raw_mentions`), scanned in one pass."""
+    return PhraseIndexes([_note_index(), *mention_indexes()])
+
+
 @functools.lru_cache(maxsize=16)
 def cancer_mentions(text: str) -> list[shared_vocab.Mention]:
     """The criteria engine's cancer mentions of a note (asked twice per note: cached)."""
+    _vocabularies().prefetch(text)  # the note's first scan: every vocabulary of `_raw_mentions` at once
     return shared_vocab.find_cancer_types(text, composed=False)
 
 
@@ -218,6 +226,7 @@ def _raw_mentions(
     text: str, extra: Sequence[tuple[int, int, str, str]] = ()
 ) -> list[tuple[int, int, str, str]]:
     found: list[tuple[int, int, str, str]] = list(extra)
+    _vocabularies().prefetch(text)  # every index below answers from one pass over the note's tokens
     for m in _note_index().find(text):  # note wording first: it wins a tie with the shared vocabularies
         label, code = m.code.split(":", 1)
         if label == "REGIMEN" and not _regimen_ok(text, m.start, m.end, code):
