@@ -513,10 +513,15 @@ def _expanded(idx: list[int], lengths: list[int], size: int, start: int, end: in
 
 
 def modifiers_many(
-    items: Iterable[tuple[str, Sequence[tuple[int, int]]]], triggered: Sequence[bool] | None = None
+    items: Iterable[tuple[str, Sequence[tuple[int, int]]]],
+    triggered: Sequence[bool] | None = None,
+    keys: Sequence[tuple[str, ...]] | None = None,
 ) -> list[list[Context]]:
     """ConText for each (text, spans) item; texts without any trigger word skip the pipeline (`triggered`:
-    whether each text has one, when the caller knows it: `trigger_starts`; else `has_trigger` says).
+    whether each text has one, when the caller knows it: `trigger_starts`; else `has_trigger` says), and so do
+    texts where no rule can modify a target (`may_have_modifier`; `keys`: for each text, rule keys that hold
+    every rule whose phrase may occur in it, when the caller knows them: `notes.triggers.rule_keys_within`;
+    else `rule_keys_in` of the texts asked).
 
     The texts that need ConText are joined into one Doc, each text one sentence (ConText never looks
     across a sentence), so spaCy's per-Doc overhead is paid once per CHUNK criteria (more would make ConText's modifier-target graph grow
@@ -533,9 +538,12 @@ def modifiers_many(
             out[i] = list(hit)  # boilerplate criteria recur across trials: same text, same answer
         else:
             asked.append(i)
-    keys = rule_keys_in(items[i][0] for i in asked) if len(asked) > 1 else None
+    if keys is None:
+        present = rule_keys_in(items[i][0] for i in asked) if len(asked) > 1 else None
+        todo = [i for i in asked if may_have_modifier(items[i][0], items[i][1], present)]
+    else:
+        todo = [i for i in asked if may_have_modifier(items[i][0], items[i][1], keys[i])]
     # else no rule can modify a target: nothing to apply
-    todo = [i for i in asked if may_have_modifier(items[i][0], items[i][1], keys)]
     if not todo:
         return out
     nlp = pipeline()

@@ -19,10 +19,11 @@ from oncofed.criteria import context
 from oncofed.criteria import vocab as shared_vocab
 from oncofed.criteria.fast_regex import compile_fast
 from oncofed.criteria.frozen import made
+from oncofed.criteria.vocab_pass import PhraseIndexes, mention_indexes
 from oncofed.ingest.patients.common import note_vocab
 from oncofed.ingest.patients.notes import scopes
 from oncofed.ingest.patients.notes.text import any_between, clauses, containing, last_before, sentences
-from oncofed.ingest.patients.notes.triggers import trigger_starts
+from oncofed.ingest.patients.notes.triggers import rule_keys_within, trigger_starts
 from oncofed.resources import load_tsv
 
 INFECTIONS = {"hiv", "hepatitis_b", "hepatitis_c", "hepatitis", "tuberculosis", "covid_19"}
@@ -92,9 +93,16 @@ def _note_index() -> shared_vocab.PhraseIndex:
     return shared_vocab.PhraseIndex(entries, lowercase_acronyms=True)
 
 
+@functools.cache
+def _vocabularies() -> PhraseIndexes:
+    """Every phrase index a note's mentions are read from (`_raw_mentions`), scanned in one pass."""
+    return PhraseIndexes([_note_index(), *mention_indexes()])
+
+
 @functools.lru_cache(maxsize=16)
 def cancer_mentions(text: str) -> list[shared_vocab.Mention]:
     """The criteria engine's cancer mentions of a note (asked twice per note: cached)."""
+    _vocabularies().prefetch(text)  # the note's first scan: every vocabulary of `_raw_mentions` at once
     return shared_vocab.find_cancer_types(text, composed=False)
 
 
@@ -218,6 +226,7 @@ def _raw_mentions(
     text: str, extra: Sequence[tuple[int, int, str, str]] = ()
 ) -> list[tuple[int, int, str, str]]:
     found: list[tuple[int, int, str, str]] = list(extra)
+    _vocabularies().prefetch(text)  # every index below answers from one pass over the note's tokens
     for m in _note_index().find(text):  # note wording first: it wins a tie with the shared vocabularies
         label, code = m.code.split(":", 1)
         if label == "REGIMEN" and not _regimen_ok(text, m.start, m.end, code):
@@ -340,6 +349,8 @@ def targets(text: str, extra: Sequence[tuple[int, int, str, str]] = ()) -> list[
         None
         if starts is None
         else [bisect.bisect_left(starts, a) < bisect.bisect_left(starts, b) for a, b in keys],
+        # the rules worth trying in each sentence, from one Hyperscan pass over the note
+        rule_keys_within(text, keys),
     )
     cues = scopes.cues(text)
     stops = sorted(cues["stop"] + cues["reason"])

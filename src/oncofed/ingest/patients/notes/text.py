@@ -124,6 +124,12 @@ class Cues:
                     self.entries.setdefault(key, name)
         self.single = {k[0] for k in self.entries if len(k) == 1}
         self.pairs = {k[:2] for k in self.entries if len(k) >= 2}
+        # a pair's first word -> its second words; a token opening a single-word cue or a pair (~10 of a
+        # note's ~160 tokens: the pairs are tested there only, not as a tuple built and hashed at every token)
+        self.seconds: dict[str, frozenset[str]] = {}
+        for first, second in sorted(self.pairs):
+            self.seconds[first] = self.seconds.get(first, frozenset()) | {second}
+        self.openers = frozenset(self.single) | frozenset(self.seconds)
         self.prefixes = {k[:n] for k in self.entries for n in range(1, len(k) + 1)}
         self.max_len = max((len(k) for k in self.entries), default=0)
 
@@ -131,14 +137,16 @@ class Cues:
         out: dict[str, list[tuple[int, int]]] = {name: [] for name in self.names}
         words, starts, ends = tokens(text)
         n = len(words)
-        candidates = set(itertools.compress(range(n), map(self.single.__contains__, words)))
-        candidates.update(
-            itertools.compress(
-                range(n - 1), map(self.pairs.__contains__, zip(words, words[1:], strict=False))
-            )
-        )
+        single, seconds, empty = self.single, self.seconds, frozenset[str]()
+        # the tokens opening a single-word cue or a word pair of `pairs` (in order: `compress` in C, then
+        # the openers' next word looked up; 11 -> 5 us a rewritten French note, speed28)
+        candidates = [
+            i
+            for i in itertools.compress(range(n), map(self.openers.__contains__, words))
+            if words[i] in single or (i + 1 < n and words[i + 1] in seconds.get(words[i], empty))
+        ]
         free = 0
-        for i in sorted(candidates):
+        for i in candidates:
             if i < free:
                 continue
             start = starts[i]
