@@ -56,3 +56,22 @@ def test_the_command_line_says_a_refusal_in_its_language(tmp_path: Path) -> None
     assert "erreur\u00a0: --day\u00a0: 'hier' n'est pas une date — écrivez AAAA-MM-JJ" in fr.stderr, fr.stderr
     en = oncofed(["match", "personne", "--day", "hier"], tmp_path)
     assert "error: --day: 'hier' is not a date — write YYYY-MM-DD" in en.stderr, en.stderr
+
+
+def test_who_may_not_is_told_in_their_language(db, client_as) -> None:  # type: ignore[no-untyped-def]
+    from oncofed.domain import Actor, Role
+
+    fr = {"Accept-Language": "fr"}
+    anonymous = client_as(db, Actor.public()).get("/api/audit/verify", headers=fr)
+    assert anonymous.status_code == 401 and anonymous.headers["www-authenticate"] == "Bearer"
+    assert anonymous.json()["code"] == "auth.sign_in"
+    assert anonymous.json()["detail"] == "connectez-vous d'abord" and "/login" in anonymous.json()["fix"]
+    clinician = Actor("claire", Role.CLINICIAN, frozenset({"curie"}), "care")
+    other = client_as(db, clinician).get("/api/audit/verify", headers=fr)
+    assert other.status_code == 403 and other.json()["code"] == "auth.role"
+    assert (
+        other.json()["detail"].startswith("non accessible au rôle ")
+        and "clinician" not in other.json()["detail"]
+    )
+    english = client_as(db, clinician).get("/api/audit/verify").json()
+    assert english["detail"].startswith("not available to the ") and english["detail"].endswith(" role")

@@ -20,8 +20,8 @@ from oncofed.presenters.i18n import pick_language
 from oncofed.store.db import Database
 from oncofed.web import auth
 from oncofed.web import routes as routes_pkg
-from oncofed.web.errors import error_json, error_page
-from oncofed.web.uploads import UploadGuard, UploadRefused
+from oncofed.web.errors import Refused, error_json, error_page
+from oncofed.web.uploads import UploadGuard
 
 STATIC_DIR = __file__.rsplit("/", 1)[0] + "/static"
 
@@ -107,8 +107,13 @@ def create_app(db: Database | None = None) -> FastAPI:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        if isinstance(exc, UploadRefused):  # an upload stopped as it streamed (web/uploads.py)
-            return _refused(request, exc.status_code, exc.error)
+        if isinstance(
+            exc, Refused
+        ):  # a coded refusal: who may not (web/auth.py), an upload stopped as it streamed
+            response = _refused(request, exc.status_code, exc.error)
+            for key, value in (exc.headers or {}).items():
+                response.headers.setdefault(key, value)
+            return response
         if exc.status_code == 404 and _wants_html(request):
             return _error(request, 404, f"no page at {request.url.path}")
         if exc.status_code >= 400 and _wants_html(request):  # 401, 403, 405...: a page, not raw JSON

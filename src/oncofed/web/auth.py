@@ -27,12 +27,15 @@ from fastapi import Depends, FastAPI, HTTPException, Request
 from jinja2 import pass_context
 from markupsafe import Markup, escape
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from oncofed.domain import Actor, Role
+from oncofed.errors import N_, OncofedError
 from oncofed.services.accounts import users as accounts
 from oncofed.store.audit import audit_context
 from oncofed.web.deps import get_actor
+from oncofed.web.errors import Refused
 
 SESSION_COOKIE = "oncofed_session"
 CSRF_COOKIE = "oncofed_csrf"
@@ -256,7 +259,7 @@ def require_roles(*roles: Role) -> Any:
     return dependency
 
 
-def role_refusal(request: Request, actor: Actor, allowed: frozenset[Role]) -> HTTPException | None:
+def role_refusal(request: Request, actor: Actor, allowed: frozenset[Role]) -> StarletteHTTPException | None:
     """Why `actor` may not use a route limited to `allowed` (None when they may): nobody logged in ->
     401 (a page's GET redirects to /login), another role -> 403. Also asked by the upload guard
     (web/uploads.py) before an upload's body is read."""
@@ -267,5 +270,17 @@ def role_refusal(request: Request, actor: Actor, allowed: frozenset[Role]) -> HT
             # quoted: a header is latin-1, and a path with other characters was a 500
             target = quote(request.url.path, safe="/")
             return HTTPException(303, "log in first", headers={"Location": f"/login?next={target}"})
-        return HTTPException(401, "log in first", headers={"WWW-Authenticate": "Bearer"})
-    return HTTPException(403, f"not available to the {actor.role.value} role")
+        signed_out = OncofedError(
+            N_("log in first"),
+            fix=N_("sign in at /login (a script sends its API token in the header %(header)s)"),
+            code="auth.sign_in",
+            params={"header": "Authorization: Bearer ofd_..."},
+        )
+        return Refused(401, signed_out, headers={"WWW-Authenticate": "Bearer"})
+    other_role = OncofedError(
+        N_("not available to the %(role)s role"),
+        fix=N_("ask an administrator for an account with the right role"),
+        code="auth.role",
+        params={"role": actor.role.value},
+    )
+    return Refused(403, other_role)

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, JSONResponse
+from starlette.exceptions import HTTPException
 
 from oncofed.errors import OncofedError
 from oncofed.presenters.errors import said, sentence
@@ -162,3 +163,12 @@ def error_body(request: Request, exc: OncofedError) -> dict[str, object]:
     if words.get("field"):
         body["field"] = words["field"]
     return body
+
+
+class Refused(HTTPException):
+    """An HTTP refusal (401, 403, 413, 415) carrying the coded error that the app's handler says in the
+    reader's language (a page for a browser, JSON with `code` and `params` for the API), its headers kept."""
+
+    def __init__(self, status: int, error: OncofedError, headers: Mapping[str, str] | None = None) -> None:
+        super().__init__(status_code=status, detail=error.message, headers=dict(headers or {}) or None)
+        self.error = error

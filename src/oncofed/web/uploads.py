@@ -27,7 +27,6 @@ from python_multipart import MultipartParser
 from python_multipart.multipart import parse_options_header
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -36,7 +35,7 @@ from oncofed.domain import Role
 from oncofed.errors import N_, NN_, InputError, OncofedError
 from oncofed.web.auth import role_refusal
 from oncofed.web.deps import get_actor
-from oncofed.web.errors import error_body
+from oncofed.web.errors import Refused, error_body
 
 
 @dataclass(frozen=True)
@@ -52,13 +51,9 @@ class UploadLimits:
 LIMITS: dict[str, UploadLimits] = {}
 
 
-class UploadRefused(HTTPException):
+class UploadRefused(Refused):
     """An upload refused while it streamed: an HTTP error (FastAPI lets it through its body parsing)
     carrying the coded error the page or the API says in the reader's language."""
-
-    def __init__(self, status: int, error: OncofedError) -> None:
-        super().__init__(status_code=status, detail=error.message)
-        self.error = error
 
 
 def _mb(n: int) -> float | int:
