@@ -111,7 +111,7 @@ def test_the_kinds_recorded_are_the_per_patient_engines_reading() -> None:
         person("P-5", 0, "BRCA", facts=[Fact("metastasis", "brain", negated=True)]),  # nothing held
     ]
     criteria = (BRCA, ECOG, BRAIN)
-    with trust.using(()):
+    with trust.using(()), trust.splitting(""):  # unsplit kinds (the split ones: test_verdict_policy_split.py)
         batch = PatientBatch.from_profiles(people)
         result = evaluate_trial_over_patients(criteria, batch)
         encoded = held_kinds(criteria, batch, result.held)
