@@ -172,7 +172,7 @@ def print_wrong(rows: Sequence[dict[str, Any]], kinds: Sequence[str] = ()) -> st
     """The wrong events grouped by kind of reading (only `kinds` when given), most frequent kind first."""
     by_kind: dict[str, list[dict[str, Any]]] = {}
     for r in rows:
-        if not kinds or r["kind"] in kinds:
+        if not kinds or r["kind"] in kinds or trust.base(r["kind"]) in kinds:
             by_kind.setdefault(r["kind"], []).append(r)
     out = []
     for kind, rs in sorted(by_kind.items(), key=lambda kv: (-len(kv[1]), kv[0])):

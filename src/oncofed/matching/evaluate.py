@@ -15,6 +15,7 @@ from datetime import date
 
 from oncofed.domain import Atom, Criterion, CriterionOutcome, PatientProfile
 from oncofed.matching import atoms as A
+from oncofed.matching import trust
 from oncofed.matching.atoms import AtomResult, unknown
 from oncofed.matching.biomarkers import biomarker
 from oncofed.matching.evidence import AtomEvidence, sentence
@@ -37,7 +38,6 @@ from oncofed.matching.outcomes import (
     outcome_code,
     statement,
 )
-from oncofed.matching import trust
 from oncofed.matching.trust import ORGAN
 from oncofed.matching.weight import exercise, weight_loss
 
@@ -164,7 +164,8 @@ def evaluate_criterion(
     elif code == VIOLATED and f"{plan.origin}:{ORGAN}" in map(trust.base, reading):
         text = f"{OTHER_ORGAN}: {text.rstrip('. ')}."
     if code == VIOLATED and reading and (table := trust.policy()) is not None:
-        text = f"{text} {policy_sentence([k for k in reading if trust.trusted(table, k)], True)}".strip()
+        why = policy_sentence([k for k in reading if trust.trusted(table, k)], True)
+        text = f"Excludes on its own: {text.rstrip('. ')}. {why}" if why else text
     return CriterionOutcome(
         criterion, OUTCOMES[code], tuple(evidence), text, checks, plan.investigator, held_back, reading
     )
@@ -233,8 +234,8 @@ def policy_sentence(reading: Sequence[str], trusted: bool) -> str:
     right, events = trust.counts(kind)
     how = trust.PART_WORDS.get(trust.part_of(kind), "")
     said = f"This kind of reading ({how})" if how else "This kind of reading"
-    if trusted:
-        return f"{said} was right {right} of {events} times on labelled trials: it excludes on its own."
+    if trusted:  # after the reading's own sentence: "Excludes on its own: <found>. This kind ..."
+        return f"{said} was right {right} of {events} times on labelled trials."
     return (
         f"{said} was right {right} of {events} times on labelled trials, not enough to exclude on its own: "
         "check it."
