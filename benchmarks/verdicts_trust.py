@@ -2,6 +2,7 @@
 measured on the labelled verdict sets, and the policy scored leave-one-set-out.
 
     PYTHONPATH=src .venv/bin/python -m benchmarks.verdicts_trust [--corpus C.jsonl] [--check] [--no-write]
+        [--split none|read|form|measure] [--candidates]
 
 1. The engine runs WITHOUT the policy (strict: every violation excludes) over the labelled pairs of the
    nine sets whose events count (`SETS`, every fold; never another set: verdicts-blind4's events count,
@@ -33,7 +34,11 @@ measured on the labelled verdict sets, and the policy scored leave-one-set-out.
    criterion, failures flagged (excluded, or the named criterion among those to check), balanced
    accuracy, off-topic pairs excluded, with 95 % bootstrap intervals over trials; the never-read folds
    (fold 2 of the blind sets) pooled.
-5. `--wrong [KIND ...]`: the wrong events of the folds a fix may read (`readable`: verdicts-dev, folds 0-1
+5. The kinds are keyed by the split the shipped table names (`"split"`; `trust.SPLITS`: "exclusion:lab/plain"),
+   or by `--split`. `--candidates` scores every split leave-one-set-out (`benchmarks/verdicts_splits.py`: the ten
+   held-out sets pooled, balanced accuracy and eligible kept with their intervals) and names the one the rule
+   written in docs/MATCHING.md chooses; regenerate the table with `--split <it> --no-cv`.
+6. `--wrong [KIND ...]`: the wrong events of the folds a fix may read (`readable`: verdicts-dev, folds 0-1
    of the blind sets; never a `NEVER_READ` fold nor an `UNREAD` set), grouped by kind of reading, each with
    its pair, line and evidence: where the classes of error are found.
 """

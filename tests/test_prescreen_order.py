@@ -170,7 +170,7 @@ def test_the_tab_api_and_cli_list_follow_the_order_and_nobody_moves(db: Database
     first = rows[0]["held_back"][0]
     assert first["criterion"] == {"section": "inclusion", "text": CRITERIA[0].text}
     assert first["kinds"][0] | {"low": None, "high": None} == {
-        "kind": "inclusion:disease_setting", "origin": "inclusion", "reading": "disease_setting",
+        "kind": "inclusion:disease_setting", "origin": "inclusion", "reading": "disease_setting", "part": "",
         "right": 1, "events": 11, "precision": 0.0909, "low": None, "high": None,
     }  # fmt: skip
     assert 0 < first["kinds"][0]["low"] < 0.0909 < first["kinds"][0]["high"] < 0.5

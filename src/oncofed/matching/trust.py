@@ -17,6 +17,12 @@ cancer trial, a solid tumour against a lymphoma line), and `cancer_type` when it
 (subtype, histology, setting within the organ: "is this breast cancer the lobular one?"). The two are
 counted and trusted apart: a trial of another disease says nothing about reading subtypes.
 
+Every kind may be split in two by what the engine knows of the line when it decides (`SPLITS`: the line
+read whole or in part, the atom plain or qualified, a measured value or a category): the key carries the
+part ("exclusion:lab/plain"), each part is counted and trusted apart, and a table naming a kind unsplit
+trusts every part of it (`trusted`). Which split is in force is the shipped table's (`"split"`), chosen
+leave-one-set-out by `benchmarks.verdicts_trust --candidates` (docs/MATCHING.md, session 12).
+
 The table (`resources/verdicts/trusted_violations.json`) is data, measured by
 `benchmarks/verdicts_trust.py` on the labelled verdict sets (how often a violation of each kind was
 right and wrong) with the rule written in it; nothing here is chosen by hand. `policy()` is the
