@@ -165,7 +165,7 @@ TABLE = {
 def test_the_explanation_says_the_part_and_how_often_its_kind_was_right(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(trust, "load_table", lambda: TABLE)
+    monkeypatch.setattr(trust, "shipped_kinds", lambda: TABLE["kinds"])
     p = patient(ecog=3, facts=[Fact("metastasis", "brain")])
     with trust.splitting("form"), trust.using(()):
         held = evaluate_criteria([inc(ECOG)], p, DAY)[0]

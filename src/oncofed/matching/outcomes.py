@@ -258,9 +258,8 @@ def policy_holds(
         kind = kind_key(plan, atom, trust.atom_kind(atom))
         if plan.inclusion and trust.organ_codes(atom):
             organ = trust.trusted(table, kind_key(plan, atom, trust.ORGAN))
-            if organ != trust.trusted(
-                table, kind
-            ):  # one of the two questions trusted: which one is this patient's
+            # one of the two questions trusted: which one is this patient's
+            if organ != trust.trusted(table, kind):
                 outside = other_organ(atom)
                 keep = outside if organ else np.logical_not(outside)
                 if isinstance(keep, np.ndarray):

@@ -225,10 +225,16 @@ PART_WORDS = {
 }
 
 
+@functools.cache
+def shipped_kinds() -> dict[str, dict[str, Any]]:
+    """The shipped table's counts per kind of reading (read once)."""
+    return dict(load_table().get("kinds") or {})
+
+
 def counts(kind_key: str) -> tuple[int, int]:
     """(right, events) of a kind of reading in the shipped table (its off-topic right readings counted
     right, as the table's precision counts them); (0, 0) when never measured."""
-    row = (load_table().get("kinds") or {}).get(kind_key) or {}
+    row = shipped_kinds().get(kind_key) or {}
     right = int(row.get("right", 0)) + int(row.get("off_topic", 0))
     return right, right + int(row.get("wrong", 0))
 
