@@ -131,7 +131,7 @@ def atom_cause(ev: AtomEvidence, view: PatientView | None = None) -> str:
 def _kind_of(atom: Atom, kind: str) -> bool:
     """Whether the atom is of the reading kind ("inclusion:cancer_organ" is a cancer type, a history of
     cancer is `cancer_type_history`: `trust.atom_kind`)."""
-    base = kind.partition(":")[2]
+    base = trust.base(kind).partition(":")[2]  # a split kind (".../plain") is its kind here
     return trust.atom_kind(atom) == base or (base == trust.ORGAN and bool(trust.organ_codes(atom)))
 
 

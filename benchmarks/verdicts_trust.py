@@ -2,6 +2,7 @@
 measured on the labelled verdict sets, and the policy scored leave-one-set-out.
 
     PYTHONPATH=src .venv/bin/python -m benchmarks.verdicts_trust [--corpus C.jsonl] [--check] [--no-write]
+        [--split none|read|form|measure] [--candidates]
 
 1. The engine runs WITHOUT the policy (strict: every violation excludes) over the labelled pairs of the
    nine sets whose events count (`SETS`, every fold; never another set: verdicts-blind4's events count,
@@ -33,7 +34,11 @@ measured on the labelled verdict sets, and the policy scored leave-one-set-out.
    criterion, failures flagged (excluded, or the named criterion among those to check), balanced
    accuracy, off-topic pairs excluded, with 95 % bootstrap intervals over trials; the never-read folds
    (fold 2 of the blind sets) pooled.
-5. `--wrong [KIND ...]`: the wrong events of the folds a fix may read (`readable`: verdicts-dev, folds 0-1
+5. The kinds are keyed by the split the shipped table names (`"split"`; `trust.SPLITS`: "exclusion:lab/plain"),
+   or by `--split`. `--candidates` scores every split leave-one-set-out (`benchmarks/verdicts_splits.py`: the ten
+   held-out sets pooled, balanced accuracy and eligible kept with their intervals) and names the one the rule
+   written in docs/MATCHING.md chooses; regenerate the table with `--split <it> --no-cv`.
+6. `--wrong [KIND ...]`: the wrong events of the folds a fix may read (`readable`: verdicts-dev, folds 0-1
    of the blind sets; never a `NEVER_READ` fold nor an `UNREAD` set), grouped by kind of reading, each with
    its pair, line and evidence: where the classes of error are found.
 """
@@ -51,6 +56,7 @@ from typing import Any
 
 from benchmarks.bench_verdicts import DAY, VAR, bootstrap, ensure_corpus
 from benchmarks.report import ROOT
+from oncofed.matching import trust
 from oncofed.matching.trust import ORGAN
 
 DATA = ROOT / "benchmarks" / "data"
@@ -107,14 +113,14 @@ def _named(c: dict[str, Any], failing: dict[str, Any] | None) -> bool:
     return bool(quote) and quote in _norm(c["text"]) and (section is None or c["section"] == section)
 
 
-def run_set(name: str, corpus: Path, table: Iterable[str] | None) -> dict[str, Any]:
-    """The set's lines under a policy (None: strict), its expected rows, and each trial's readings."""
-    from oncofed.matching import trust
+def run_set(name: str, corpus: Path, table: Iterable[str] | None, split: str | None = None) -> dict[str, Any]:
+    """The set's lines under a policy (None: strict), its expected rows, and each trial's readings, the
+    kinds of reading keyed by `split` (`trust.SPLITS`; None: the shipped table's)."""
     from oncofed.services.matching import verdicts as V
 
     d = DATA / name
     inputs = V.load_inputs(d / "queries.jsonl", corpus, d / "pairs.tsv")
-    with trust.using(table):
+    with trust.using(table), trust.splitting(trust.shipped_split() if split is None else split):
         lines = V.evaluate_pairs(inputs, DAY)
     expected = V.read_expected(d / "expected.jsonl")
     grades = {(p.query_id, p.corpus_id): p.grade for p in inputs.pairs}
@@ -143,7 +149,7 @@ def _events(run: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
             where = {"pair": key, "fold": -1 if e is None else e.get("fold", 0), "criterion": c,
                      "failing": None if e is None else e.get("failing_criterion")}  # fmt: skip
             if off_topic:
-                yield from ((x, "off_topic", where) for x in kinds if x.endswith(f":{ORGAN}"))
+                yield from ((x, "off_topic", where) for x in kinds if trust.base(x).endswith(f":{ORGAN}"))
                 continue
             right = e["label"] == "excluded" and _named(c, e.get("failing_criterion"))
             yield from ((x, "right" if right else "wrong", where) for x in kinds)
@@ -171,7 +177,7 @@ def print_wrong(rows: Sequence[dict[str, Any]], kinds: Sequence[str] = ()) -> st
     """The wrong events grouped by kind of reading (only `kinds` when given), most frequent kind first."""
     by_kind: dict[str, list[dict[str, Any]]] = {}
     for r in rows:
-        if not kinds or r["kind"] in kinds:
+        if not kinds or r["kind"] in kinds or trust.base(r["kind"]) in kinds:
             by_kind.setdefault(r["kind"], []).append(r)
     out = []
     for kind, rs in sorted(by_kind.items(), key=lambda kv: (-len(kv[1]), kv[0])):
@@ -255,7 +261,9 @@ def _commit() -> str:
     return r.stdout.strip() or "unknown"
 
 
-def write_table(table: dict[str, dict[str, Any]], sets: Sequence[str], path: Path = TABLE) -> None:
+def write_table(
+    table: dict[str, dict[str, Any]], sets: Sequence[str], path: Path = TABLE, split: str = ""
+) -> None:
     doc = {
         "about": "Kinds of reading whose violation may exclude a patient on its own (matching/trust.py), "
         "measured by benchmarks/verdicts_trust.py on the engine without the policy; regenerate with: "
@@ -265,6 +273,10 @@ def write_table(table: dict[str, dict[str, Any]], sets: Sequence[str], path: Pat
         "(cancer_organ: the patient's cancer in another organ than the line's) of a line violated on an "
         "off-topic pair (a trial of another disease)",
         "wrong": "any violation on an eligible pair; another criterion on a failure pair",
+        "split": split,
+        "split_parts": list(trust.SPLITS[split]) if split else [],
+        "split_chosen": "leave-one-set-out over the sets (benchmarks.verdicts_trust --candidates; "
+        "docs/MATCHING.md, kinds of reading split by what the engine knows of the line)",
         "sets": list(sets),
         "day": DAY.isoformat(),
         "commit": _commit(),
@@ -320,9 +332,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--no-write", action="store_true", help="do not write the table")
     ap.add_argument("--no-cv", action="store_true", help="the table only, no leave-one-set-out scoring")
     ap.add_argument("--report", type=Path, help="write the Markdown report there")
+    ap.add_argument("--split", choices=[x or "none" for x in trust.SPLITS],
+                    help="key the kinds by this split (default: the shipped table's)")  # fmt: skip
+    ap.add_argument("--candidates", action="store_true",
+                    help="score every split leave-one-set-out and name the one the rule chooses")  # fmt: skip
     ap.add_argument("--wrong", nargs="*", metavar="KIND",
                     help="only list the wrong events (of these kinds) of the readable folds, then stop")  # fmt: skip
     args = ap.parse_args(argv)
+    args.split = "" if args.split == "none" else args.split
     ensure_corpus(args.corpus)
     if args.wrong is not None:
         rows = [
@@ -330,10 +347,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         ]
         print(print_wrong(rows, args.wrong))
         return 0
-    strict = {name: run_set(name, args.corpus, None) for name in SETS}
-    per_set = {name: events(run) for name, run in strict.items()}
+    from benchmarks import verdicts_splits
+
+    if args.candidates:
+        text, winner = verdicts_splits.compare(args.corpus)
+        print(text)
+        if args.report:
+            args.report.write_text(text + "\n", encoding="utf-8")
+        return 0
+    split = trust.shipped_split() if args.split is None else args.split
+    counted = verdicts_splits.counted(args.corpus, split)
+    strict, per_set = counted
     table = table_of(e for name in SETS for e in per_set[name])
-    out = [f"## Trusted kinds of reading (all {len(SETS)} sets)", "", f"Rule: {RULE}. Sets: {', '.join(SETS)}.", "",
+    out = [f"## Trusted kinds of reading (all {len(SETS)} sets, split: {split or 'none'})", "",
+           f"Rule: {RULE}. Sets: {', '.join(SETS)}.", "",
            kinds_table(table), "", f"Trusted: {', '.join(trusted_of(table)) or 'none'}."]  # fmt: skip
     status = 0
     if args.check:
@@ -342,25 +369,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"the shipped table differs from what {COMMAND} computes now", file=sys.stderr)
             status = 1
     elif not args.no_write:
-        write_table(table, SETS)
+        write_table(table, SETS, split=split)
         print(f"wrote {TABLE.relative_to(ROOT)}")
     if not args.no_cv:
-        pooled_strict: list[dict[str, Any]] = []
-        pooled_policy: list[dict[str, Any]] = []
-        out += ["", "## Leave-one-set-out", ""]
-        for held in SETS:
-            rest = table_of(e for name in SETS if name != held for e in per_set[name])
-            run = run_set(held, args.corpus, trusted_of(rest))
-            s_items, p_items = items_of(strict[held]), items_of(run)
-            out += [f"Table from the {len(SETS) - 1} other sets: trusted {', '.join(trusted_of(rest)) or 'none'}.", "",
-                    report(held, scores(s_items), scores(p_items)), ""]  # fmt: skip
-            fold = NEVER_READ.get(held)
-            if fold is not None:
-                pooled_strict += [i for i in s_items if i["fold"] == fold]
-                pooled_policy += [i for i in p_items if i["fold"] == fold]
-        out += [report("never-read folds pooled (fold 2 of the six blind sets)",
-                       scores(pooled_strict), scores(pooled_policy)), ""]  # fmt: skip
-        shipped_runs = {name: run_set(name, args.corpus, trusted_of(table)) for name in SETS}
+        cv = verdicts_splits.loso(args.corpus, split, counted)
+        out += ["", "## Leave-one-set-out", "", *cv.lines]
+        out += [report("never-read folds pooled (fold 2 of the blind sets)",
+                       scores(cv.never_strict), scores(cv.never_policy)), "",
+                report("every held-out set pooled", scores(cv.pooled_strict), scores(cv.pooled_policy)), ""]  # fmt: skip
+        shipped_runs = {name: run_set(name, args.corpus, trusted_of(table), split) for name in SETS}
         out += [f"## The shipped table (all {len(SETS)} sets: in-sample)", ""]
         for name in SETS:
             out += [report(name, scores(items_of(strict[name])), scores(items_of(shipped_runs[name]))), ""]

@@ -111,7 +111,7 @@ def test_the_kinds_recorded_are_the_per_patient_engines_reading() -> None:
         person("P-5", 0, "BRCA", facts=[Fact("metastasis", "brain", negated=True)]),  # nothing held
     ]
     criteria = (BRCA, ECOG, BRAIN)
-    with trust.using(()):
+    with trust.using(()), trust.splitting(""):  # unsplit kinds (the split ones: test_verdict_policy_split.py)
         batch = PatientBatch.from_profiles(people)
         result = evaluate_trial_over_patients(criteria, batch)
         encoded = held_kinds(criteria, batch, result.held)
@@ -170,7 +170,7 @@ def test_the_tab_api_and_cli_list_follow_the_order_and_nobody_moves(db: Database
     first = rows[0]["held_back"][0]
     assert first["criterion"] == {"section": "inclusion", "text": CRITERIA[0].text}
     assert first["kinds"][0] | {"low": None, "high": None} == {
-        "kind": "inclusion:disease_setting", "origin": "inclusion", "reading": "disease_setting",
+        "kind": "inclusion:disease_setting", "origin": "inclusion", "reading": "disease_setting", "part": "",
         "right": 1, "events": 11, "precision": 0.0909, "low": None, "high": None,
     }  # fmt: skip
     assert 0 < first["kinds"][0]["low"] < 0.0909 < first["kinds"][0]["high"] < 0.5

@@ -6,6 +6,7 @@ the shipped table itself is checked against what benchmarks/verdicts_trust.py co
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -19,6 +20,15 @@ from oncofed.matching.outcomes import EXCLUDED, UNSURE
 from oncofed.matching.vectorised import PatientBatch, evaluate_trial_over_patients
 from tests.conftest import shared_data
 from tests.verdict_cases import DAY, same_everywhere
+
+
+@pytest.fixture(autouse=True)
+def _unsplit() -> Iterator[None]:
+    """The kinds read unsplit here, whatever split the shipped table uses (tests/test_verdict_policy_split.py
+    tests the split kinds)."""
+    with trust.splitting(""):
+        yield
+
 
 SRC = Provenance("fhir", "Observation/7")
 ORGAN = ("inclusion:cancer_organ",)  # the organ question of an inclusion's cancer type
@@ -204,5 +214,5 @@ def test_the_shipped_table_is_what_the_script_computes(tmp_path: Path) -> None:
     computed = verdicts_trust.table_of(events)
     shipped = json.loads(verdicts_trust.TABLE.read_text(encoding="utf-8"))
     assert shipped["sets"] == list(verdicts_trust.SETS) and "verdicts-blind10" not in shipped["sets"]
-    assert shipped["kinds"] == computed
+    assert shipped["kinds"] == computed and shipped.get("split", "") == trust.shipped_split()
     assert shipped["trusted"] == verdicts_trust.trusted_of(computed) == sorted(trust.shipped())

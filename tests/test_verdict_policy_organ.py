@@ -6,8 +6,11 @@ patient from the trial's codes and the patient's cancer (vocab.another_organ), o
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from typing import Any
+
+import pytest
 
 from oncofed.domain import Atom, Criterion, Outcome, PatientProfile, Section, TrialVerdict
 from oncofed.matching import trust
@@ -16,6 +19,15 @@ from oncofed.matching.evaluate import evaluate_criteria
 from oncofed.matching.vocab import another_organ, oncotree_tissue
 from oncofed.presenters.engine_text import say, unsaid
 from tests.verdict_cases import DAY, same_everywhere
+
+
+@pytest.fixture(autouse=True)
+def _unsplit() -> Iterator[None]:
+    """The kinds read unsplit here, whatever split the shipped table uses (tests/test_verdict_policy_split.py
+    tests the split kinds)."""
+    with trust.splitting(""):
+        yield
+
 
 ORGAN = ("inclusion:cancer_organ",)
 SUBTYPE = ("inclusion:cancer_type",)

@@ -15,6 +15,7 @@ from datetime import date
 
 from oncofed.domain import Atom, Criterion, CriterionOutcome, PatientProfile
 from oncofed.matching import atoms as A
+from oncofed.matching import trust
 from oncofed.matching.atoms import AtomResult, unknown
 from oncofed.matching.biomarkers import biomarker
 from oncofed.matching.evidence import AtomEvidence, sentence
@@ -160,8 +161,11 @@ def evaluate_criterion(
     elif (plan.guarded or plan.capped) and code != VIOLATED and _unguarded(plan, result, cond) == VIOLATED:
         found, _ = sentence(plan.inclusion, VIOLATED, evidence, plan.investigator, "")
         text, checks = guarded_sentence(plan, found)
-    elif code == VIOLATED and f"{plan.origin}:{ORGAN}" in reading:
+    elif code == VIOLATED and f"{plan.origin}:{ORGAN}" in map(trust.base, reading):
         text = f"{OTHER_ORGAN}: {text.rstrip('. ')}."
+    if code == VIOLATED and reading and (table := trust.policy()) is not None:
+        why = policy_sentence([k for k in reading if trust.trusted(table, k)], True)
+        text = f"Excludes on its own: {text.rstrip('. ')}. {why}" if why else text
     return CriterionOutcome(
         criterion, OUTCOMES[code], tuple(evidence), text, checks, plan.investigator, held_back, reading
     )
@@ -216,9 +220,26 @@ def held_sentence(plan: Plan, found: str, reading: Sequence[str] = ()) -> str:
     inclusion's cancer type read within the patient's own organ says so (the subtype is to check)."""
     found = found.rstrip(". ")
     read = "Read as not met" if plan.inclusion else "Read as applying"
-    if plan.inclusion and f"{plan.origin}:cancer_type" in reading:
+    if plan.inclusion and f"{plan.origin}:cancer_type" in map(trust.base, reading):
         return f"{read}: {found}. {SAME_ORGAN}"
-    return f"{read}: {found}. This kind of reading excludes no patient on its own: check it."
+    return f"{read}: {found}. {policy_sentence(reading, False)}"
+
+
+def policy_sentence(reading: Sequence[str], trusted: bool) -> str:
+    """Why a reading excludes or is held back: its kind (its split part: "read whole"), and how often
+    that kind was right on the labelled sets (the shipped table, `trust.counts`)."""
+    kind = trust.best_measured(reading)
+    if not kind:
+        return "" if trusted else "This kind of reading excludes no patient on its own: check it."
+    right, events = trust.counts(kind)
+    how = trust.PART_WORDS.get(trust.part_of(kind), "")
+    said = f"This kind of reading ({how})" if how else "This kind of reading"
+    if trusted:  # after the reading's own sentence: "Excludes on its own: <found>. This kind ..."
+        return f"{said} was right {right} of {events} times on labelled trials."
+    return (
+        f"{said} was right {right} of {events} times on labelled trials, not enough to exclude on its own: "
+        "check it."
+    )
 
 
 def checks_of(outcome: CriterionOutcome) -> list[str]:

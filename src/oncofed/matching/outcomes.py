@@ -110,6 +110,7 @@ class Plan:
     # where the line comes from for the decision policy (matching/trust.py): inclusion, exclusion, registry
     origin: str = ""
     statement_ids: frozenset[int] = frozenset()  # id() of the statement's atoms (plain and grouped)
+    whole: bool = True  # the line read whole (trust.read_whole): the `read` split of the kinds of reading
 
     @property
     def guarded(self) -> bool:
@@ -142,6 +143,7 @@ def compile_plan(criterion: Criterion) -> Plan:
         cancer_atoms(criterion),
         trust.origin(criterion),
         frozenset(id(a) for a in criterion.atoms),
+        trust.read_whole(criterion, bool(read.qualifiers)),
     )
 
 
@@ -248,22 +250,23 @@ def policy_holds(
     table = trust.policy()
     if table is None:
         return None
-    origin, ids = plan.origin, plan.statement_ids
+    ids = plan.statement_ids
 
     def clamped(atom: Atom) -> Any:
         if id(atom) not in ids:
             return value(atom)
-        kind = f"{origin}:{trust.atom_kind(atom)}"
+        kind = kind_key(plan, atom, trust.atom_kind(atom))
         if plan.inclusion and trust.organ_codes(atom):
-            organ = f"{origin}:{trust.ORGAN}" in table
-            if organ != (kind in table):  # one of the two questions trusted: which one is this patient's
+            organ = trust.trusted(table, kind_key(plan, atom, trust.ORGAN))
+            # one of the two questions trusted: which one is this patient's
+            if organ != trust.trusted(table, kind):
                 outside = other_organ(atom)
                 keep = outside if organ else np.logical_not(outside)
                 if isinstance(keep, np.ndarray):
                     return np.where(keep, value(atom), UNKNOWN).astype(np.int8)
                 return value(atom) if keep else UNKNOWN
             return value(atom) if organ else UNKNOWN
-        return UNKNOWN if kind not in table else value(atom)
+        return value(atom) if trust.trusted(table, kind) else UNKNOWN
 
     return statement(plan, clamped, and_, or_)
 
@@ -320,16 +323,21 @@ def culprits(
     """The kinds of reading ("inclusion:ecog") that make one patient's criterion violated: an
     inclusion's false atoms (and the atoms of a false OR group; a cancer type in another organ than
     the patient's is `cancer_organ`, `trust.reading_kind`), an exclusion's atoms (all true)."""
-    origin = plan.origin
     if plan.inclusion:
         atoms = [a for a in plan.plain if _term(a, value, and_tri, or_tri, False, True) == FALSE]
         for group in plan.groups:
             if all(_term(a, value, and_tri, or_tri, True, True) == FALSE for a in group):
                 atoms.extend(group)
-        kinds = {f"{origin}:{trust.reading_kind(a, bool(other_organ(a)))}" for a in atoms}
+        kinds = {kind_key(plan, a, trust.reading_kind(a, bool(other_organ(a)))) for a in atoms}
     else:
-        kinds = {f"{origin}:{trust.atom_kind(a)}" for g in ([*plan.plain], *plan.groups) for a in g}
+        kinds = {kind_key(plan, a, trust.atom_kind(a)) for g in ([*plan.plain], *plan.groups) for a in g}
     return tuple(sorted(kinds))
+
+
+def kind_key(plan: Plan, atom: Atom, kind: str) -> str:
+    """The key of an atom's kind of reading ("exclusion:lab", "exclusion:lab/whole" when the kinds are
+    split by what the engine knows of the line: `trust.SPLITS`, the split in force `trust.split()`)."""
+    return trust.key(plan.origin, kind, trust.part(atom, plan.whole, bool(plan.condition)))
 
 
 # --- cohorts and the trial verdict ----------------------------------------------------------------

@@ -49,6 +49,32 @@ SHAPES: tuple[str, ...] = (
     # matching/evaluate.py: a violation the decision policy holds back (matching/trust.py)
     N_("Read as not met: %(found_list)s. This kind of reading excludes no patient on its own: check it."),
     N_("Read as applying: %(found_list)s. This kind of reading excludes no patient on its own: check it."),
+    # ... with how often its kind was right (the split part said: "read whole", "a plain reading"; session 12)
+    N_(
+        "Read as not met: %(found_list)s. This kind of reading (%(how)s) was right %(num_right)s of "
+        "%(num_events)s times on labelled trials, not enough to exclude on its own: check it."
+    ),
+    N_(
+        "Read as applying: %(found_list)s. This kind of reading (%(how)s) was right %(num_right)s of "
+        "%(num_events)s times on labelled trials, not enough to exclude on its own: check it."
+    ),
+    N_(
+        "Read as not met: %(found_list)s. This kind of reading was right %(num_right)s of "
+        "%(num_events)s times on labelled trials, not enough to exclude on its own: check it."
+    ),
+    N_(
+        "Read as applying: %(found_list)s. This kind of reading was right %(num_right)s of "
+        "%(num_events)s times on labelled trials, not enough to exclude on its own: check it."
+    ),
+    # ... and a reading of a kind trusted to exclude (matching/evaluate.py `policy_sentence`)
+    N_(
+        "Excludes on its own: %(found_list)s. This kind of reading (%(how)s) was right %(num_right)s of "
+        "%(num_events)s times on labelled trials."
+    ),
+    N_(
+        "Excludes on its own: %(found_list)s. This kind of reading was right %(num_right)s of %(num_events)s "
+        "times on labelled trials."
+    ),
     N_("confirm the reading: %(found_list)s"),
     # matching/assess.py: a line of a multi-cancer trial naming another of its cancers (matching/cancer_lines.py)
     N_(

@@ -378,3 +378,12 @@ VOCABULARY: tuple[str, ...] = (
     N_("an infection named as a test to be done"),
     N_("other"),
 )
+# the parts of a kind of reading split by what the engine knows of the line (matching/trust.py PART_WORDS)
+READING_PARTS: dict[str, str] = {
+    "whole": N_("read whole"),
+    "partly": N_("read in part"),
+    "plain": N_("a plain reading"),
+    "qualified": N_("a qualified reading"),
+    "measured": N_("a measured value"),
+    "category": N_("a category"),
+}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from oncofed.presenters.engine_words import READING_PARTS
 from oncofed.presenters.i18n import N_, NN_, Translator, translator
 from oncofed.services.prescreen import odds
 from oncofed.services.prescreen.lists import Candidate, PrescreenList
@@ -173,9 +174,12 @@ RIGHT_SO_OFTEN = NN_(
 
 
 def reading_words(t: Translator, kind: dict[str, Any]) -> str:
-    """ "disease setting (inclusion)": a kind of reading in the reader's language."""
-    reading, origin = kind["reading"], kind["origin"]
+    """ "disease setting (inclusion)", "lab, a plain reading (exclusion)": a kind of reading in the
+    reader's language."""
+    reading, origin, part = kind["reading"], kind["origin"], kind.get("part") or ""
     words = t.gettext(READING_WORDS[reading]) if reading in READING_WORDS else t.label("atom", reading)
+    if part in READING_PARTS:  # a kind split by what the engine knows of the line: "ECOG, a plain reading"
+        words = f"{words}, {t.gettext(READING_PARTS[part])}"
     return f"{words} ({t.label('wd_sec', origin)})"
 
 

@@ -44,6 +44,8 @@ def trial_criteria_hash(
     # and the decision policy in force: a new trust table (or strict) changes which readings exclude
     in_force = trust.policy()
     payload.append(None if in_force is None else sorted(in_force))
+    # ... and how its kinds are keyed (the stored held_kinds carry the split: matching/trust.py SPLITS)
+    payload.append(trust.split())
     payload.append("held-4")  # stored strings mark held-back readings (code 4) since this marker
     payload.append(
         "held-kinds"

@@ -3,6 +3,10 @@ to be eligible after all first, from how often each kind of reading that held th
 labelled trials (the trust table, `resources/verdicts/trusted_violations.json`, measured by
 `benchmarks/verdicts_trust.py`; read only here, nothing is chosen by hand).
 
+Kinds are keyed as the table keys them ("exclusion:lab/plain" when the table splits them,
+`matching/trust.py` `SPLITS`); a key stored before the kinds were split ("exclusion:lab"), or under another
+split, is read as its kind unsplit: the parts of the table summed (`Table.odds`).
+
 Per kind of reading: `right` (the table's right readings plus, for the organ question, its right readings
 on trials of another disease: the table's own precision counts them), `events` = right + wrong, and
 
@@ -31,7 +35,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from oncofed.matching import trust
@@ -82,7 +86,8 @@ class KindOdds:
         return {
             "kind": self.kind,
             "origin": self.kind.split(":", 1)[0],
-            "reading": self.kind.split(":", 1)[-1],
+            "reading": trust.base(self.kind).split(":", 1)[-1],
+            "part": trust.part_of(self.kind),
             "right": self.right,
             "events": self.events,
             "precision": None if precision is None else round(precision, 4),
@@ -99,20 +104,36 @@ class Table:
     sets: tuple[str, ...]
     day: str
     commit: str
+    parts: tuple[str, ...] = ()  # the parts of the table's split of the kinds ("" parts: unsplit)
+    bases: dict[str, KindOdds] = field(default_factory=dict)  # each kind unsplit: its parts summed
 
     def odds(self, kind: str) -> KindOdds:
-        return self.kinds.get(kind) or KindOdds(kind, 0, 0)
+        """A kind's counts: its own row; a kind of the table's split with no row is never measured; a key
+        of another split, or one stored unsplit before the kinds were split, counts as its kind unsplit
+        (the parts summed)."""
+        hit = self.kinds.get(kind)
+        if hit is not None:
+            return hit
+        if self.parts and trust.part_of(kind) in self.parts:
+            return KindOdds(kind, 0, 0)
+        whole = self.bases.get(trust.base(kind))
+        return KindOdds(kind, whole.right, whole.events) if whole else KindOdds(kind, 0, 0)
 
     def source(self) -> dict[str, Any]:
         return {"sets": list(self.sets), "day": self.day, "commit": self.commit}
 
 
 def table_from(data: dict[str, Any]) -> Table:
-    kinds = {}
+    kinds: dict[str, KindOdds] = {}
+    bases: dict[str, KindOdds] = {}
     for kind, row in (data.get("kinds") or {}).items():
         right = int(row.get("right", 0)) + int(row.get("off_topic", 0))
         kinds[kind] = KindOdds(kind, right, right + int(row.get("wrong", 0)))
-    return Table(kinds, tuple(data.get("sets", ())), str(data.get("day", "")), str(data.get("commit", "")))
+        was = bases.get(trust.base(kind)) or KindOdds(trust.base(kind), 0, 0)
+        bases[was.kind] = KindOdds(was.kind, was.right + right, was.events + kinds[kind].events)
+    parts = tuple(str(p) for p in data.get("split_parts") or ())
+    return Table(kinds, tuple(data.get("sets", ())), str(data.get("day", "")), str(data.get("commit", "")),
+                 parts, bases)  # fmt: skip
 
 
 @functools.cache
