@@ -124,3 +124,9 @@ def test_an_age_not_written_leaves_the_age_line_unknown() -> None:
     p = extract("Mrs Eva Blanc, breastfeeding her 6-month-old daughter. Breast cancer.", "n", "note")
     with trust.strict():
         assert assess_trial(criteria, p, DAY).outcomes[0].outcome is Outcome.UNKNOWN
+
+
+def test_a_previous_test_is_no_past_cancer() -> None:
+    """ "Previous" places a cancer in the past, not the test that found the current one."""
+    note = "Melanoma 2015 excised, no recurrence. Previous biopsy confirmed lung adenocarcinoma, stage IV."
+    assert _primary(note) == "LUAD"

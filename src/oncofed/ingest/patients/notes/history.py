@@ -8,8 +8,9 @@ carcinoma 2021 (thyroidectomy)"). That cancer is a prior malignancy, not the pri
 first cancer the note does not place in the past. A cancer is placed in the past by
 
 - a history heading: "Antecedents:", "ATCD:", "PMH:", "Past (medical / oncological) history:", "History:"
-  (French notes are read rewritten: "Antécédents :" is "history :"): the rest of the heading's line, or, when
-  the heading ends its line, the lines under it up to the next heading or blank line;
+  (French notes are read rewritten: "Antécédents :" is "history :"): the rest of the heading's line up to a
+  sentence opening another heading or the present ("... excised. Today: ...", "... Now ..."), or, when the
+  heading ends its line, the lines under it up to the next heading or blank line;
 - a cue right before it in its sentence: "history of", "h/o", "a previous / prior / former / past" (a few
   words between at most: "a previous early-stage breast cancer");
 - its status right after it in its clause: "in (complete) remission", "cured", "disease-free", "no
@@ -39,9 +40,18 @@ _HEADING = compile_i(
     re.M,
 )
 _ANY_HEADING = re.compile(r"^[ \t*#-]*[A-Za-z][\w /&'-]{0,40}:|^[ \t]*$", re.M)
+# on the heading's own line, a sentence opening another heading or the present ends the history: "PMH:
+# melanoma 2010, excised. Today: metastatic colon cancer"
+_LINE_GOES_ON = re.compile(
+    r"[.;!?]\s+(?=[A-Z][\w /&'-]{0,40}:|(?:Now|Today|Currently|Presently|At present|Presents?|Recently|Since|"
+    r"She|He|The patient|Diagnosed|Current)\b)"
+)
 _CUE_BEFORE = compile_i(
     r"\b(?:(?:a\s+)?(?:past\s+|prior\s+|previous\s+)?history\s+of|h/o)\s+(?=[^.;:]{0,40}$)"
-    r"|\b(?:previous|prior|former|past|old)\s+(?:[\w-]+\s+){0,3}$"
+    # "a previous early-stage breast cancer", not "previous biopsy confirmed lung adenocarcinoma"
+    r"|\b(?:previous|prior|former|past|old)\s+"
+    r"(?:(?!biops|scans?\b|ct\b|mri\b|pet\b|imaging|work|report|show|confirm|reveal|patholog|histolog|cytolog|to\b)"
+    r"[\w-]+\s+){0,3}$"
 )
 _STATUS_AFTER = compile_i(
     r"[^.;]{0,80}?\b(?:in\s+(?:complete\s+)?remission|cured|disease[\s-]free|no\s+(?:sign\s+of\s+)?recurrence"
@@ -64,6 +74,8 @@ def history_sections(text: str) -> tuple[tuple[int, int], ...]:
         if not text[m.end() : end].strip() and line_end >= 0:
             nxt = _ANY_HEADING.search(text, line_end + 1)
             end = nxt.start() if nxt else len(text)
+        elif cut := _LINE_GOES_ON.search(text, m.end(), end):
+            end = cut.start() + 1
         out.append((m.end(), end))
     return tuple(out)
 
