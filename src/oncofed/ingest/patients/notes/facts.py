@@ -163,7 +163,7 @@ def extract(text: str, note_id: str, source: str) -> PatientProfile:
                 other.end,
                 code="prior_malignancy",
                 display=other.text,
-                attributes={"cancer": other.code, "text": other.text},
+                attributes={"cancer": other.code, "text": _own_words(text, other)},
             )
     implied = values.stage(
         text, add, note_scopes, [(t.start, t.end) for t in found if t.label == "CANCER" and t.scope is None]
@@ -378,6 +378,16 @@ def _count_before(text: str, start: int) -> int | None:
     raw = m.group("n").lower()
     n = _COUNT_WORDS.get(raw) or (int(raw) if raw.isdigit() else None)
     return n if n and n <= 30 else None
+
+
+_IN_SITU_AFTER = re.compile(r"\s+(?:in\s+situ|\(in\s+situ\))", re.I)
+
+
+def _own_words(text: str, t: Target) -> str:
+    """A cancer's words with the histology before it and an "in situ" right after it ("cervical carcinoma in
+    situ": an exception of many "other malignancy" criteria)."""
+    words = _with_histology(text, t)
+    return words + " in situ" if _IN_SITU_AFTER.match(text, t.end) else words
 
 
 def _cancers(found: list[Target]) -> list[Target]:
