@@ -9,6 +9,7 @@ violation excludes); the wordings and their meaning are in `audit_note_classes_w
   the note is about: "Histologically confirmed <current>" holds, "Histologically confirmed <past>" does not;
 - `negated list`: each condition denied in a list ("no HIV, no infection, no X") makes its exclusion not
   violated; a condition affirmed in the next sentence makes its exclusion violated;
+- `cancer named organ first` ("left kidney clear cell carcinoma"): the organ's cancer line holds, another's not;
 - `age`: the patient's own age beside another person's decides the age lines; no age of the patient's
   written leaves them unknown (never an age of 0).
 
@@ -36,6 +37,7 @@ from benchmarks.audit_note_classes_wordings import (
     HEADINGS,
     HISTORY_FRAMES,
     NEGATED_LISTS,
+    ORGAN_FIRST,
     PAST_CANCERS,
 )
 from benchmarks.audit_note_drugs import SYSTEMIC, _criteria, read_note
@@ -64,6 +66,12 @@ def cases() -> Iterator[Case]:
     yield from _past_cancers()
     yield from _negated_lists()
     yield from _ages()
+    for line, note, other in ORGAN_FIRST:
+        lines = (
+            ("Inclusion", f"Histologically confirmed {line}.", True),
+            ("Inclusion", f"Histologically confirmed {other}.", False),
+        )
+        yield Case("cancer named organ first", "en", note, lines)
 
 
 def _headings() -> Iterator[Case]:

@@ -9,6 +9,8 @@ clinically, never as the engine reads it.
   about (a history heading, "history of", "previous", "in complete remission"), the primary is the current one;
 - `NEGATED_LISTS` x `CONDITIONS`: several conditions denied in one list ("no HIV, no infection, no X"), each
   one absent; a condition affirmed in the next sentence, present;
+- `ORGAN_FIRST`: a cancer named by its organ's noun before the histology ("left kidney clear cell carcinoma"),
+  the organ's cancer;
 - `AGE_FRAMES`: the patient's age beside another person's ("breastfeeding her 5-month-old daughter"), or no
   age of the patient at all (unknown, never 0).
 """
@@ -160,4 +162,18 @@ AGE_FRAMES: tuple[tuple[str, str, int | None], ...] = (
     ("fr", "Mme Ana Petit, {a} ans, mère d'un garçon de 3 ans.", 39),
     ("fr", "Mme Ines Caron, allaite sa fille de 4 mois.", None),
     ("fr", "M. Hugo Bernard, accompagné de son fils de 17 ans.", None),
+)
+
+# (the trial line's words for the organ's cancer, a note naming it organ first, then another organ's line)
+ORGAN_FIRST = (
+    ("renal cell carcinoma", "Left kidney clear cell carcinoma, 6 cm, no metastasis.", "breast cancer"),
+    ("ovarian cancer", "Right ovary serous carcinoma, high grade, FIGO IIIC.", "lung cancer"),
+    ("thyroid cancer", "Thyroid papillary carcinoma, 22 mm, lymph nodes involved.", "colorectal cancer"),
+    ("pancreatic cancer", "Pancreas adenocarcinoma of the head, 31 mm, locally advanced.", "breast cancer"),
+    ("rectal cancer", "Rectum adenocarcinoma, cT3 N1, 7 cm from the anal verge.", "lung cancer"),
+    ("esophageal cancer", "Oesophagus squamous cell carcinoma, lower third, cT3 N0.", "breast cancer"),
+    ("cervical cancer", "Cervix squamous cell carcinoma, FIGO IIB.", "prostate cancer"),
+    ("stomach cancer", "Stomach adenocarcinoma, intestinal type, cT2.", "lung cancer"),
+    ("endometrial cancer", "Endometrium endometrioid carcinoma, grade 1, FIGO IA.", "breast cancer"),
+    ("bladder cancer", "Bladder urothelial carcinoma, muscle-invasive, cT2.", "lung cancer"),
 )

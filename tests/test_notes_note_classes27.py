@@ -130,3 +130,24 @@ def test_a_previous_test_is_no_past_cancer() -> None:
     """ "Previous" places a cancer in the past, not the test that found the current one."""
     note = "Melanoma 2015 excised, no recurrence. Previous biopsy confirmed lung adenocarcinoma, stage IV."
     assert _primary(note) == "LUAD"
+
+
+@pytest.mark.parametrize(
+    ("note", "code"),
+    [
+        ("Right kidney clear cell carcinoma, 7 cm, Fuhrman 3.", "CCRCC"),
+        ("Left ovary high-grade serous carcinoma, FIGO IIIB.", "HGSOC"),
+        ("Pancreas adenocarcinoma of the tail, 4 cm.", "PAAD"),
+        ("Rectum adenocarcinoma 8 cm from the anal verge, cT3 N1.", "READ"),
+        ("Oesophagus squamous cell carcinoma, middle third.", "ESCC"),
+        ("Cervix squamous cell carcinoma, FIGO IIB.", "CESC"),
+        ("Endometrium endometrioid carcinoma, grade 2.", "UEC"),
+    ],
+)
+def test_a_cancer_named_organ_first_is_read(note: str, code: str) -> None:
+    assert _primary(note) == code
+
+
+def test_a_vocabulary_reading_stays_before_an_organ_first_one() -> None:
+    assert _primary("Lung squamous cell carcinoma, stage IIIA.") == "LUSC"
+    assert _primary("No kidney carcinoma on the scan. Breast cancer, ER positive.") == "BRCA"
