@@ -235,7 +235,8 @@ def _raw_mentions(
         found.append((m.start, m.end, label, code))
     found += [(m.start, m.end, "CANCER", m.code) for m in cancer_mentions(text)]
     found += _composed_cancers(text)
-    found += organ_first(text, [(f[0], f[1]) for f in found if f[2] == "CANCER"])  # "kidney clear cell carcinoma"
+    # "kidney clear cell carcinoma": an organ's noun before the histology, where no cancer above was read
+    found += organ_first(text, [(f[0], f[1]) for f in found if f[2] == "CANCER"])
     found += [(m.start, m.end, "DRUG", m.code) for m in shared_vocab.find_drugs(text)]
     found += [(m.start, m.end, "DRUG", m.code) for m in shared_vocab.find_drug_codes(text)]
     found += _hyphen_joined_drugs(text)
