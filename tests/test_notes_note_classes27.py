@@ -113,6 +113,8 @@ def _age(text: str) -> float | None:
         ("Mrs Eva Blanc, breastfeeding her 6-month-old daughter. Breast cancer.", None),
         ("Mr Leo Girard, with his 16-year-old son today. Lung cancer.", None),
         ("M. Paul Faure, accompagné de sa mère de 90 ans. Cancer du poumon.", None),
+        ("Garçon de 9 ans, neuroblastome de haut risque.", 9.0),  # a child patient's own age
+        ("Fille de 12 ans, ostéosarcome du fémur.", 12.0),
     ],
 )
 def test_the_age_read_is_the_patients_own(note: str, age: float | None) -> None:

@@ -5,7 +5,7 @@
 An age phrase can be another person's: "breastfeeding her 5-month-old daughter", "lives with her
 80-year-old mother", "mother of a 3-year-old", "her twins are 6 months old", "sa fille de 4 mois". Such an
 age (after a possessive or "mother of a", right before a relative's noun, after "her twins are" or "sa fille
-de") is skipped and the search goes on; an age no wording gives stays unknown (`None`), never 0.
+de", not "Garçon de 9 ans": the patient) is skipped and the search goes on; an age no wording gives stays unknown (`None`), never 0.
 
 Besides the reader's "47-year-old", "aged 47", "47 yo", "74M" (`values.AGE_RE`), two forms of a note's
 opening give the patient's age: a bare number after the patient's title and name ("Mrs Justine Carre, 47,",
@@ -27,9 +27,10 @@ _RELATIVES = (
 _OTHER_BEFORE = compile_i(
     rf"\b(?:(?:her|his|their|whose|(?:mother|father|parent|grand\w+)\s+of\s+(?:a|an|two|three))\s+(?:[\w-]+\s+)?"
     rf"|(?:her|his|their)\s+(?:[\w-]+\s+)?(?:{_RELATIVES})\s+(?:is|are|was|were|aged?)\s+"
-    # a French note read rewritten: "sa fille de 4 mois" is "sa daughter de 4 months"
-    rf"|\b(?:{_RELATIVES}|gar[çc]ons?|filles?|fils|enfants?|b[ée]b[ée]s?|m[èe]res?|p[èe]res?|s[œo]e?urs?|fr[èe]res?|"
-    rf"mari|conjointe?|petite?s?-\w+)\s+(?:[\w-]+\s+)?(?:de|d')\s*)$"
+    # a French note read rewritten: "sa fille de 4 mois" is "sa daughter de 4 months"; after a possessive or
+    # "d'un(e)" only ("Garçon de 9 ans" is the patient)
+    rf"|\b(?:sa|son|ses|leurs?|d'une?|d'one)\s+(?:{_RELATIVES}|gar[çc]ons?|filles?|fils|enfants?|b[ée]b[ée]s?|"
+    rf"m[èe]res?|p[èe]res?|s[œo]e?urs?|fr[èe]res?|mari|conjointe?|petite?s?-\w+)\s+(?:[\w-]+\s+)?(?:de|d')\s*)$"
 )
 _OTHER_AFTER = compile_i(rf"[\s-]*(?:{_RELATIVES})\b")
 # "Mrs Justine Carre, 47,", "Mr Lefort (66)", "Mme Dubois, 61 ans": the title case-insensitive, the name capitalised
