@@ -153,3 +153,10 @@ def test_a_cancer_named_organ_first_is_read(note: str, code: str) -> None:
 def test_a_vocabulary_reading_stays_before_an_organ_first_one() -> None:
     assert _primary("Lung squamous cell carcinoma, stage IIIA.") == "LUSC"
     assert _primary("No kidney carcinoma on the scan. Breast cancer, ER positive.") == "BRCA"
+
+
+def test_two_cancers_named_organ_first_are_both_read() -> None:
+    from oncofed.ingest.patients.notes.organ_first import organ_first
+
+    note = "Left kidney clear cell carcinoma, 6 cm. Rectum adenocarcinoma, cT3 N0."
+    assert [code for *_, code in organ_first(note, [])] == ["CCRCC", "READ"]

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 
+from oncofed.ingest.patients.notes.lowered import lowered
+
 _ORGANS = (
     r"kidney|ovary|thyroid|pancreas|rectum|oesophagus|esophagus|cervix|stomach|colon|bladder|lung|breast|liver|"
     r"prostate|endometrium|uterus|fallopian\s+tube|tongue|larynx|nasopharynx|oropharynx|gallbladder|anus|vulva|"
@@ -37,12 +39,22 @@ _ORGAN_FIRST = re.compile(
 
 def organ_first(text: str, known: list[tuple[int, int]]) -> list[tuple[int, int, str, str]]:
     """(start, end, "CANCER", code) of each organ-first cancer no vocabulary mention (`known`) overlaps."""
-    if "carcinoma" not in text.lower():
+    low = lowered(text)
+    at = low.find("carcinoma")
+    if at < 0:
         return []
+    if len(low) != len(text):  # a letter whose lower case is longer ("İ"): positions differ, search it all
+        low, at = "", 0
     from oncofed.ingest.patients.common import oncotree_lookup
 
     out: list[tuple[int, int, str, str]] = []
-    for m in _ORGAN_FIRST.finditer(text):
+    done = 0  # the end of the last match: a window starts after it
+    while at >= 0:  # the pattern ends at a "carcinoma": searched in a window before each one only
+        m = _ORGAN_FIRST.search(text, max(done, at - 90), at + 9 if low else len(text))
+        at = low.find("carcinoma", at + 9) if low else -1
+        if m is None:
+            continue
+        done = m.end()
         if any(s < m.end() and m.start() < e for s, e in known):
             continue
         organ = " ".join(m.group("organ").lower().split())
