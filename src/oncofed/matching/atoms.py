@@ -1137,9 +1137,14 @@ def _excepted(f: Fact, exceptions: list[str]) -> bool:
             return True
         low = norm_text(e)
         cues = next((v for k, v in _EXCEPTION_WORDS.items() if k in low), ())
-        if any(norm_text(c) in words for c in cues):
+        if any(_whole_words(words, norm_text(c)) for c in cues):
             return True
     return False
+
+
+def _whole_words(words: str, cue: str) -> bool:
+    """The cue as whole words of the cancer's name ("cin", "tis": not the letters of "carcinoma", "mastitis")."""
+    return re.search(rf"(?<![a-z0-9]){re.escape(cue)}(?![a-z0-9])", words) is not None
 
 
 def prior_malignancy(atom: Atom, v: PatientView, day: date) -> AtomResult:

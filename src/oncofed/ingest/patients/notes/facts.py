@@ -28,6 +28,7 @@ from oncofed.ingest.patients.notes import (
     allergies,
     biomarkers,
     dates,
+    history,
     labs,
     mentions,
     scopes,
@@ -145,7 +146,7 @@ def extract(text: str, note_id: str, source: str) -> PatientProfile:
         text, [(s, e, "SITE", site) for s, e, site in sites.site_spans(text, advanced, tissue)]
     )
     diagnosed = suspected.without_suspected(text, found)  # "suspected X; biopsy showed Y": Y
-    primary = _refined(_first_cancer(diagnosed, text), diagnosed)
+    primary = _refined(history.primary_of(_cancers(diagnosed), text), diagnosed)
     if primary is not None:
         add(
             "primary_cancer",
@@ -162,7 +163,7 @@ def extract(text: str, note_id: str, source: str) -> PatientProfile:
                 other.end,
                 code="prior_malignancy",
                 display=other.text,
-                attributes={"cancer": other.code, "text": other.text},
+                attributes={"cancer": other.code, "text": _own_words(text, other)},
             )
     implied = values.stage(
         text, add, note_scopes, [(t.start, t.end) for t in found if t.label == "CANCER" and t.scope is None]
@@ -300,15 +301,6 @@ def _with_histology(text: str, t: Target) -> str:
     return " ".join(m.group(1).split()) + " " + t.text
 
 
-# "PMH: prostate adenocarcinoma 2015 ... Now: NSCLC stage IV": a cancer in the sentence of a past-history
-# heading is another malignancy of the history when the note names a cancer elsewhere
-_PAST_HISTORY = compile_i(
-    r"\b(?:pmhx?|past\s+(?:medical\s+|oncologic(?:al)?\s+)?history|medical\s+history|other\s+history)\s*:"
-    # "history of breast cancer treated in 2005. She now presents with ...": a past cancer of its own sentence
-    r"|\b(?:(?:a\s+)?(?:past\s+)?history\s+of|h/o)\s+(?=[^.;:]{0,40}$)"
-)
-
-
 # "3 lung mets", "7 bilateral lung mets", "a single R frontal met", "two liver metastases": a number of
 # lesions written right before a metastasis (not "grade 2", "C3", "L4", a date)
 _COUNT_WORDS = {
@@ -388,19 +380,18 @@ def _count_before(text: str, start: int) -> int | None:
     return n if n and n <= 30 else None
 
 
-def _first_cancer(found: list[Target], text: str = "") -> Target | None:
-    cancers = [t for t in found if t.label == "CANCER" and not t.negated and t.scope is None]
-    if len(cancers) > 1 and any(w in lowered(text) for w in ("pmh", "history", "h/o")):
-        sents = sentences(text)
+_IN_SITU_AFTER = re.compile(r"\s+(?:in\s+situ|\(in\s+situ\))", re.I)
 
-        def past(t: Target) -> bool:
-            sent = containing(sents, t.start) or (t.start, t.start)
-            return bool(_PAST_HISTORY.search(text, sent[0], t.start))
 
-        current = [t for t in cancers if not past(t)]
-        if current:
-            return current[0]
-    return cancers[0] if cancers else None
+def _own_words(text: str, t: Target) -> str:
+    """A cancer's words with the histology before it and an "in situ" right after it ("cervical carcinoma in
+    situ": an exception of many "other malignancy" criteria)."""
+    words = _with_histology(text, t)
+    return words + " in situ" if _IN_SITU_AFTER.match(text, t.end) else words
+
+
+def _cancers(found: list[Target]) -> list[Target]:
+    return [t for t in found if t.label == "CANCER" and not t.negated and t.scope is None]
 
 
 _HISTOLOGY_WORDS = compile_i(

@@ -22,6 +22,7 @@ from oncofed.criteria.frozen import made
 from oncofed.criteria.vocab_pass import PhraseIndexes, mention_indexes
 from oncofed.ingest.patients.common import note_vocab
 from oncofed.ingest.patients.notes import scopes
+from oncofed.ingest.patients.notes.organ_first import organ_first
 from oncofed.ingest.patients.notes.text import any_between, clauses, containing, last_before, sentences
 from oncofed.ingest.patients.notes.triggers import rule_keys_within, trigger_starts
 from oncofed.resources import load_tsv
@@ -234,6 +235,8 @@ def _raw_mentions(
         found.append((m.start, m.end, label, code))
     found += [(m.start, m.end, "CANCER", m.code) for m in cancer_mentions(text)]
     found += _composed_cancers(text)
+    # "kidney clear cell carcinoma": an organ's noun before the histology, where no cancer above was read
+    found += organ_first(text, [(f[0], f[1]) for f in found if f[2] == "CANCER"])
     found += [(m.start, m.end, "DRUG", m.code) for m in shared_vocab.find_drugs(text)]
     found += [(m.start, m.end, "DRUG", m.code) for m in shared_vocab.find_drug_codes(text)]
     found += _hyphen_joined_drugs(text)

@@ -11,6 +11,7 @@ from typing import Any
 from oncofed.criteria.caseless import Caseless
 from oncofed.criteria.fast_regex import compile_fast
 from oncofed.ingest.patients.common import valid_ecog, valid_karnofsky
+from oncofed.ingest.patients.notes.age import patient_age
 from oncofed.ingest.patients.notes.lowered import compile_i
 from oncofed.ingest.patients.notes.scopes import NoteScopes, cues, rules
 from oncofed.ingest.patients.notes.text import any_between, containing, fast_i, sentences, words_re
@@ -57,14 +58,12 @@ def age_and_sex(text: str, add: Add) -> tuple[float | None, str | None]:
     """The patient's age (years; months as a fraction) and sex, from the opening of the note."""
     age: float | None = None
     sex: str | None = None
-    if months := MONTHS_RE.search(text[:200]):
-        age = round(int(months.group(1)) / 12, 2)
-        add("age", months.start(), months.end(), value=age, unit="years", display=months.group(0))
-    elif m := AGE_RE.search(text, 0, 300) or AGE_RE.search(text):
-        years = int(next(g for g in m.groups() if g))
-        if 0 <= years <= 120:
-            age = float(years)
-            add("age", m.start(), m.end(), value=years, unit="years", display=f"{years} years")
+    if found := patient_age(text, AGE_RE, MONTHS_RE):  # the patient's own age, not a child's (age.py)
+        age, said = found
+        if "month" in said.group(0).lower():
+            add("age", said.start(), said.end(), value=age, unit="years", display=said.group(0))
+        else:
+            add("age", said.start(), said.end(), value=int(age), unit="years", display=f"{age:.0f} years")
     opening = text[:400]
     m = SEX_LETTER_RE.search(opening, 0, 200) or SEX_RE.search(opening) or SEX_PRONOUN_RE.search(opening)
     if m:

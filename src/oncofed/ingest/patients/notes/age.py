@@ -1,0 +1,67 @@
+"""The patient's age in a note, and only the patient's: an age that belongs to someone else is not read.
+
+    patient_age(text, years_re, months_re) -> (years, match) | None
+
+An age phrase can be another person's: "breastfeeding her 5-month-old daughter", "lives with her
+80-year-old mother", "mother of a 3-year-old", "her twins are 6 months old", "sa fille de 4 mois". Such an
+age (after a possessive or "mother of a", right before a relative's noun, after "her twins are" or "sa fille
+de", not "Garçon de 9 ans": the patient) is skipped and the search goes on; an age no wording gives stays unknown (`None`), never 0.
+
+Besides the reader's "47-year-old", "aged 47", "47 yo", "74M" (`values.AGE_RE`), two forms of a note's
+opening give the patient's age: a bare number after the patient's title and name ("Mrs Justine Carre, 47,",
+"Mr Lefort (66)") and a number of years in brackets ("born 1982 (44 y)").
+"""
+
+from __future__ import annotations
+
+import re
+
+from oncofed.criteria.caseless import Caseless
+from oncofed.ingest.patients.notes.lowered import compile_i
+
+_RELATIVES = (
+    r"daughters?|sons?|child(?:ren)?|kids?|bab(?:y|ies)|infants?|twins?|triplets?|toddlers?|grand\w+|sisters?|brothers?|"
+    r"siblings?|mother|father|parents?|husband|wife|partner|spouse|niece|nephew|cousin|aunt|uncle|grandson|"
+    r"granddaughter|grandchild(?:ren)?"
+)
+_OTHER_BEFORE = compile_i(
+    rf"\b(?:(?:her|his|their|whose|(?:mother|father|parent|grand\w+)\s+of\s+(?:a|an|two|three))\s+(?:[\w-]+\s+)?"
+    rf"|(?:her|his|their)\s+(?:[\w-]+\s+)?(?:{_RELATIVES})\s+(?:is|are|was|were|aged?)\s+"
+    # a French note read rewritten: "sa fille de 4 mois" is "sa daughter de 4 months"; after a possessive or
+    # "d'un(e)" only ("Garçon de 9 ans" is the patient)
+    rf"|\b(?:sa|son|ses|leurs?|d'une?|d'one)\s+(?:{_RELATIVES}|gar[çc]ons?|filles?|fils|enfants?|b[ée]b[ée]s?|"
+    rf"m[èe]res?|p[èe]res?|s[œo]e?urs?|fr[èe]res?|mari|conjointe?|petite?s?-\w+)\s+(?:[\w-]+\s+)?(?:de|d')\s*)$"
+)
+_OTHER_AFTER = compile_i(rf"[\s-]*(?:{_RELATIVES})\b")
+# "Mrs Justine Carre, 47,", "Mr Lefort (66)", "Mme Dubois, 61 ans": the title case-insensitive, the name capitalised
+_TITLE_NAME = re.compile(
+    r"\b(?i:mrs?|ms|miss|mme|mlle|madame|monsieur)\.?\s+(?:[A-Z][\w'-]*\s+){0,3}[A-Z][\w'-]*"
+    r"\s*(?:,\s*|\(\s*)(\d{1,3})\s*(?:(?i:y|yo|yrs?|years?(?:\s+old)?|ans))?\s*(?=[,;.)]|$)",
+    re.M,
+)
+_BRACKET_YEARS = compile_i(r"\((\d{1,3})\s*(?:y|yo|yrs?|years?(?:\s+old)?|ans)\)")
+
+
+def _someone_else(text: str, m: re.Match[str]) -> bool:
+    before = text[max(0, m.start() - 40) : m.start()]
+    return bool(_OTHER_BEFORE.search(before) or _OTHER_AFTER.match(text, m.end(), m.end() + 30))
+
+
+def _first_own(text: str, rx: Caseless | re.Pattern[str], end: int) -> re.Match[str] | None:
+    for m in rx.finditer(text, 0, end):
+        if not _someone_else(text, m):
+            return m
+    return None
+
+
+def patient_age(text: str, years_re: Caseless, months_re: Caseless) -> tuple[float, re.Match[str]] | None:
+    """The patient's age in years (months as a fraction) and the words that give it; None when no wording
+    gives the patient's own age."""
+    if m := _first_own(text, months_re, 200):
+        return round(int(m.group(1)) / 12, 2), m
+    for rx, end in ((years_re, 300), (_TITLE_NAME, 300), (_BRACKET_YEARS, 300), (years_re, len(text))):
+        if (m := _first_own(text, rx, end)) is not None:
+            years = int(next(g for g in m.groups() if g))
+            if 0 <= years <= 120:
+                return float(years), m
+    return None
