@@ -587,7 +587,9 @@ def severities(atoms: list[Atom], text: str) -> list[Atom]:
             # "active major depressive episode, bipolar disorder, ...": a mention named without severity
             # excludes by itself; "pneumonitis that required steroids": the steroid atom says it
             requires = _REQUIRES.match(text[a.span[1] : a.span[1] + 40]) and any(
-                t.span and t.span[0] >= a.span[1] for t in therapies
+                t.span and t.span[0] >= a.span[1]
+                for t in (*therapies, *a.condition)
+                if t.kind == "prior_therapy"
             )
             infection_active = a.kind == "infection" and bool(found) and found[0] == "active"
             if found and len(found) == len(mentions) and not requires and not infection_active:
@@ -636,7 +638,11 @@ _CURRENT = compile_i(
     r"during\s+the\s+study|while\s+on)\b[^.;]{0,40}$"
 )
 _OPTION_BEFORE = compile_i(
-    r"\b(?:candidates?|eligible|suitable|fit|unfit|ineligible|amenable)\s+(?:to\s+(?:receive|undergo)\s+|for\s+)(?:[\w-]+\s+){0,3}$"
+    r"\b(?:candidates?|eligible|suitable|fit|unfit|ineligible|amenable|appropriate|indicated|considered|planned|"
+    r"scheduled)\s+(?:to\s+(?:receive|undergo)\s+|for\s+)(?:[\w-]+\s+){0,3}$"
+    # "disease that cannot be cured by surgery": a therapy the patient could be given, no history
+    r"|\b(?:cannot|can\s+not|could\s+not|not)\s+be\s+(?:cured|treated|managed|removed|controlled)\s+(?:by|with)\s+"
+    r"(?:[\w-]+\s+){0,3}$"
     r"|\b(?:candidates?|eligible|suitable|amenable)\s+to\s+(?:curative\s+|definitive\s+|local\s+)?(?:treatment|therapy)\s+"
     r"(?:with|by)\s+(?:[\w/-]+\s+){0,3}$"  # "not amenable to curative treatment with surgery and/or radiation"
     r"|\b(?:will|to)\s+(?:\w+\s+)?(?:receive|undergo|be\s+treated\s+with|start)\s+(?:[\w-]+\s+){0,5}$"

@@ -188,7 +188,9 @@ def cancer_atoms(text: str) -> list[Atom]:
 
 
 _STAGE = compile_i(
-    r"\bstages?\s*(?P<groups>(?:(?:IV|I{1,3}|[0-4])[A-D]?\d?)(?:\s*(?:-|–|to|through|or|and|,|/|and/or)\s*(?:stage\s*)?(?:IV|I{1,3}|[0-4])[A-D]?\d?)*)(?![a-z])",
+    # "stage I, II, and III", "stages II to IV": a list's last item after a comma and "and" / "or" too
+    r"\bstages?\s*(?P<groups>(?:(?:IV|I{1,3}|[0-4])[A-D]?\d?)(?:\s*(?:,\s*(?:and/or|and|or)\b|-|–|to|through|or|and|,|/|"
+    r"and/or)\s*(?:stage\s*)?(?:IV|I{1,3}|[0-4])[A-D]?\d?)*)(?![a-z])",
 )
 _ROMAN = {
     "0": "0",
@@ -223,6 +225,9 @@ _ORDER = [
 ]
 
 
+_MAIN_STAGES = {"0", "I", "II", "III", "IV"}
+
+
 def _stage_norm(tok: str) -> str:
     m = re.fullmatch(r"(IV|I{1,3}|[0-4])([A-D]?)\d?", tok.strip(), I)
     if not m:
@@ -233,19 +238,28 @@ def _stage_norm(tok: str) -> str:
 def stage_atoms(text: str) -> list[Atom]:
     out = []
     for m in _STAGE.finditer(text):
-        parts = re.split(r"\s*(-|–|to|through|or|and/or|and|,|/)\s*(?:stage\s*)?", m.group("groups"), flags=I)
+        parts = re.split(
+            r"\s*(,\s*(?:and/or|and|or)\b|-|–|to|through|or|and/or|and|,|/)\s*(?:stage\s*)?",
+            m.group("groups"),
+            flags=I,
+        )
         groups: list[str] = []
         prev_range = False
         for p in parts:
             if p.lower() in ("-", "–", "to", "through"):
                 prev_range = True
                 continue
-            if p.lower() in ("or", "and", ",", "/", "and/or", ""):
+            if re.fullmatch(r",?\s*(?:or|and|and/or)?|/", p.lower()):
                 continue
             g = _stage_norm(p)
             if prev_range and groups and groups[-1] in _ORDER and g in _ORDER:
                 lo, hi = _ORDER.index(groups[-1]), _ORDER.index(g)
-                groups += [x for x in _ORDER[lo + 1 : hi + 1] if len(x) <= len(g) or x.startswith(g)]
+                # "I-III": every stage between, and the last one's sub-stages ("stage II-IV" holds stage III)
+                groups += [
+                    x
+                    for x in _ORDER[lo + 1 :]
+                    if _ORDER.index(x) <= hi or x.startswith(g) and g in _MAIN_STAGES
+                ]
             else:
                 groups.append(g)
             prev_range = False

@@ -23,10 +23,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from oncofed.criteria.alternative_parts import own_parts
 from oncofed.criteria.caseless import compile_i
+from oncofed.criteria.clause_reach import clause_reach, restated_stages
+from oncofed.criteria.governed_therapy import governed_therapies
 from oncofed.criteria.polarity import naive_therapies, stated_exclusions
 from oncofed.criteria.setting_lines import adjuvant_counted
 from oncofed.criteria.therapy_examples import therapy_examples
+from oncofed.criteria.therapy_schedule import therapy_schedules
 from oncofed.criteria.therapy_scope import therapy_scopes
 from oncofed.criteria.unread_alternatives import dosed as _dosed
 from oncofed.criteria.unread_alternatives import unread_or as _unread_or
@@ -54,7 +58,8 @@ _PRIOR_BEFORE = compile_i(r"\b(?:prior|previous(?:ly)?|received|receipt\s+of|his
 _OR_GAP = compile_i(
     r"^\s*(?:(?:infections?|disease|cancers?|carcinomas?|tumou?rs?|metastas[ie]s|interval)\s*)?(?:,\s*)?(?:(?:and\s*/\s*|/)?or|/)\s*"
     r"(?:(?:who|that|which)\s+(?:is|are)\s+(?:on|taking|receiving|using)\s+|with\s+)?"
-    r"(?:(?:known|active|documented|confirmed|chronic|any|an?|history\s+of|prescription)\s+)*$",
+    r"(?:(?:known|active|documented|confirmed|chronic|any|an?|history\s+of|prescription|weekly|dose[\s-]dense|"
+    r"metronomic|oral|intravenous|low[\s-]dose|high[\s-]dose)\s+)*$",
 )
 # "HIV infection, active hepatitis B and/or hepatitis C": a comma in a list that ends with "or"
 _COMMA_GAP = compile_i(
@@ -412,12 +417,16 @@ def relate(atoms: list[Atom], text: str) -> list[Atom]:
     (after ConText); a list introduced by "any of the following" is one group of alternatives."""
     from oncofed.criteria.conditions import conditions
 
+    atoms = restated_stages(clause_reach(atoms, text), text)  # how far a negation reaches (clause_reach.py)
+    atoms = therapy_schedules(
+        governed_therapies(atoms, text), text
+    )  # "infection requiring ...", "weekly ..."
     atoms = adjuvant_counted(atoms, text)  # "adjuvant therapy counts as a line if ...": a counting rule
     atoms = examples_of_generic(_drop_head_nouns(drop_incidental(anchors(atoms), text), text), text)
     atoms = therapy_scopes(therapy_settings(atoms, text), text)  # "for Stage IV NSCLC": which courses count
     atoms = therapy_examples(examples_as_alternatives(atoms, text), text)
     atoms = conditions(stated_exclusions(or_groups(naive_therapies(atoms, text), text), text), text)
-    return qualified_alternatives(any_of_the_following(atoms, text))
+    return own_parts(qualified_alternatives(any_of_the_following(atoms, text)), text)  # alternative_parts.py
 
 
 def anchors(atoms: list[Atom]) -> list[Atom]:

@@ -726,9 +726,15 @@ def presumable(code: str, klass: str | None) -> bool:
     return not ({norm_text(code), norm_text(klass or "")} & NOT_PRESUMABLE)
 
 
+def _schedule(f: Fact) -> str:
+    """The schedule or route a treatment record states ("every 3 weeks", "oral"), if any."""
+    return ", ".join(str(f.attributes[k]) for k in ("schedule", "route") if f.attributes.get(k))
+
+
 def _says(f: Fact, qualifier: str) -> bool:
-    """Whether a treatment record states the qualifier (its code, `site` or `qualifier` attributes)."""
-    words = " ".join(str(x) for x in (f.code, f.attributes.get("site"), f.attributes.get("qualifier")) if x)
+    """Whether a treatment record states the qualifier (its code, `site`, `qualifier`, `schedule` or `route`)."""
+    said = (f.code, *(f.attributes.get(k) for k in ("site", "qualifier", "schedule", "route")))
+    words = " ".join(str(x) for x in said if x)
     return norm_text(qualifier) in norm_text(words)
 
 
@@ -897,6 +903,10 @@ def prior_therapy(atom: Atom, v: PatientView, day: date) -> AtomResult:
                 # "whole brain" asked, "SRS to 2 lesions" recorded: another kind of radiotherapy
                 sites = "; ".join(sorted({str(h.attributes["site"]) for h in hits}))
                 return AtomResult(atom.operator == "absent", f"{words} ({sites}), not {qualifier}", f)
+            elif all(_schedule(h) for h in hits):  # "weekly paclitaxel" asked, every 3 weeks recorded
+                given = "; ".join(sorted({_schedule(h) for h in hits}))
+                said = f"schedule or route of {f.code} recorded as {given}, not {qualifier}"
+                return AtomResult(atom.operator == "absent", said, f)
             else:
                 return unknown(
                     f"whether the {label} was {qualifier}", f"{words}; {qualifier} not recorded", f

@@ -25,6 +25,8 @@ SHAPES_MORE: tuple[str, ...] = (
         "Read as not met: %(found_list)s. The patient's cancer is in an organ the line names: "
         "whether it is the subtype, histology or setting the line asks for is to check."
     ),
+    # matching/atoms.py (verdicts26): a course recorded with another schedule, route or site than the line's
+    N_("schedule or route of %(drug)s recorded as %(given)s, not %(qualifier)s"),
 )
 LIST_SEPARATOR = NP_("list separator", "; ")  # French: a narrow no-break space before the semicolon
 
