@@ -128,6 +128,28 @@ ECOG_LISTS = {
 }  # fmt: skip
 
 
+_CHEMO = (("paclitaxel", "taxane"), ("capecitabine", "antimetabolite"), ("eribulin", "microtubule inhibitor"),
+          ("vinorelbine", "vinca alkaloid"))  # fmt: skip
+LINED = tuple(
+    Pt(
+        f"{k} line(s) for metastatic disease",
+        courses=tuple((d, c, "metastatic", None) for d, c in _CHEMO[:k]),
+    )
+    for k in range(5)
+)
+LINE_LISTS = {  # wording, the counts of prior lines it names
+    "en": (("1, 2, or 3 prior lines of therapy for metastatic disease", {1, 2, 3}),
+           ("1, 2 or 3 prior regimens for advanced disease", {1, 2, 3}), ("2 to 3 prior lines of chemotherapy", {2, 3}),
+           ("one, two, or three prior lines of systemic therapy", {1, 2, 3}), ("2, 3, or 4 prior lines", {2, 3, 4}),
+           ("1 through 3 prior lines of therapy", {1, 2, 3}), ("0, 1, or 2 prior lines of chemotherapy", {0, 1, 2})),
+    "fr": (("1, 2 ou 3 lignes de traitement antérieures", {1, 2, 3}), ("2 à 3 lignes antérieures de chimiothérapie", {2, 3})),
+}  # fmt: skip
+
+
+def _lines_in(counts: set[int]) -> Rule:
+    return lambda p: "eligible" if len(p.courses) in counts else "excluded"
+
+
 def _stage_in(stages: str) -> Rule:
     return lambda p: "eligible" if p.stage.rstrip("ABC") in stages.split() else "excluded"
 
@@ -142,6 +164,8 @@ def list_rows() -> Iterator[Row]:
             if "IV" in stages and "metasta" in frame:
                 continue  # "without distant metastasis (stage IV)" says nothing sensible
             yield "list: stages", lang, frame.format(s=words), _stage_in(stages), ("Inclusion",), STAGED
+        for words, counts in LINE_LISTS[lang]:
+            yield "list: prior lines", lang, words, _lines_in(counts), ("Inclusion",), LINED
         for words, top in ECOG_LISTS[lang]:
             yield "list: ECOG values", lang, words, _ecog_at_most(top), ("Inclusion",), GRADED
 

@@ -116,6 +116,36 @@ def test_every_item_of_a_stage_list_counts(line: str, cancer: str, inside: str, 
     assert read("Inclusion", line, patient(stage=outside, cancer=cancer, said=cancer)) == "excluded"
 
 
+CHEMO = (("docetaxel", "taxane"), ("gemcitabine", "antimetabolite"), ("eribulin", "microtubule inhibitor"),
+         ("vinorelbine", "vinca alkaloid"))  # fmt: skip
+LINE_LISTS = [
+    ("Patients treated with 1, 2, or 3 lines of systemic therapy for advanced disease", 1, 4),
+    ("2, 3, or 4 prior regimens for metastatic disease", 3, 1),
+    ("2, 3 or 4 previous lines", 2, 1),
+    ("1 through 4 prior lines", 2, 0),
+    ("one, two or three prior regimens", 1, 4),
+]
+
+
+def lines(k: int) -> PatientProfile:
+    given = [course(d, c, line=i, start=f"202{i}-01-01") for i, (d, c) in enumerate(CHEMO[:k], 1)]
+    return patient(*given) if given else patient(Fact("treatment", None, negated=True, provenance=SRC))
+
+
+@pytest.mark.parametrize(("line", "inside", "outside"), LINE_LISTS)
+def test_every_item_of_a_list_of_line_counts_counts(line: str, inside: int, outside: int) -> None:
+    assert read("Inclusion", line, lines(inside)) == "eligible"
+    assert read("Inclusion", line, lines(outside)) == "excluded"
+
+
+def test_a_negation_of_the_settings_themselves_reaches_both() -> None:
+    criteria = parse_eligibility(
+        "Inclusion criteria:\n- Breast cancer that is not metastatic or locally advanced"
+    ).criteria
+    settings = [a for c in criteria for a in c.atoms if a.kind == "disease_setting"]
+    assert len(settings) == 2 and all(a.negated for a in settings)
+
+
 # --- 3. a therapy that qualifies a condition ----------------------------------------------------------
 
 CARBOPLATIN = course("carboplatin", "platinum")
@@ -191,6 +221,12 @@ def test_a_schedule_narrows_the_drug(line: str, drug: str, klass: str, given: st
     assert read("Exclusion", line, unsaid) == "unknown"  # the schedule the record does not state
     key = "route" if given == "intravenous" else "schedule"
     assert read("Exclusion", line, patient(course(drug, klass, **{key: given}))) == "eligible"
+
+
+def test_a_route_that_names_the_drug_s_class_is_no_narrower_course() -> None:
+    criteria = parse_eligibility("Exclusion criteria:\n- Prior capecitabine (oral fluoropyrimidine)").criteria
+    drugs = [a for c in criteria for a in c.atoms if a.code == "capecitabine"]
+    assert drugs and not drugs[0].attributes.get("qualifier")
 
 
 def test_a_named_formulation_is_its_own_drug() -> None:

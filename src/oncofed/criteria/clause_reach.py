@@ -54,11 +54,9 @@ def _predicate(text: str, start: int, end: int) -> bool:
         return True
     if word in ("cannot", "can not", "could not", "can't"):
         return True
-    if word not in ("not", "n't"):
-        return False
-    return bool(_PREDICATE_BEFORE.search(text[max(0, start - 30) : start])) or bool(
-        _PREDICATE_AFTER.match(text[end : end + 40])
-    )
+    # "that is not amenable to ...": a predicate whose object is a therapy; never "that is not metastatic or
+    # locally advanced" (the "not" negates the settings themselves: both stay negated)
+    return word in ("not", "n't") and bool(_PREDICATE_AFTER.match(text[end : end + 40]))
 
 
 def _breaks(atoms: list[Atom], text: str) -> list[int]:

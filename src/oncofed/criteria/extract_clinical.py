@@ -845,7 +845,8 @@ _ALLERGEN = compile_i(
     r"(?:\s+(?:reactions?|disorders?|history))?\s+(?:to|against|towards)\s+(?P<what>[^.;:()]*[^\W_][^.;:()]*)"
 )
 _LINES = compile_i(
-    rf"(?:(?P<op>{OP})\s*)?(?P<n>{NUM})(?:\s*(?:-|–|to|or)\s*(?P<m>{NUM}))?\s*(?P<more>\+|or\s+more|or\s+fewer|or\s+less)?\s*(?:prior\s+|previous\s+|lines?\s+of\s+|systemic\s+|standard\s+|different\s+|chemotherapy\s+|treatment\s+)*(?:lines?|regimens?)\b"
+    # "1, 2, or 3 prior lines": a list's items between its first and its last
+    rf"(?:(?P<op>{OP})\s*)?(?P<n>{NUM})(?:(?:\s*,\s*{NUM})*\s*,?\s*(?:-|–|to|through|or|and)\s*(?P<m>{NUM}))?\s*(?P<more>\+|or\s+more|or\s+fewer|or\s+less)?\s*(?:prior\s+|previous\s+|lines?\s+of\s+|systemic\s+|standard\s+|different\s+|chemotherapy\s+|treatment\s+)*(?:lines?|regimens?)\b"
     # "at least two prior systemic therapies for advanced disease": a count of prior therapies
     rf"|(?:(?P<op2>{OP})\s*)?(?P<n2>{NUM})\s*(?P<more2>\+|or\s+more|or\s+fewer|or\s+less)?\s*(?:prior|previous)\s+"
     r"(?:(?:systemic|anti-?cancer|cytotoxic|standard|different|chemotherapy|treatment)\s+){0,2}(?:therapies|treatments|regimens|chemotherapies)\b",

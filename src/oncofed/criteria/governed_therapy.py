@@ -23,7 +23,9 @@ from dataclasses import replace
 from oncofed.criteria.caseless import compile_i
 from oncofed.domain.criteria import Atom
 
-_CONDITION_KINDS = {"infection", "comorbidity", "brain_metastases", "leptomeningeal_disease"}
+# an infection or a comorbidity; not brain metastases ("treated with radiotherapy" is their status, read by
+# conditions.py) nor another cancer ("treated with chemotherapy" is its history)
+_CONDITION_KINDS = {"infection", "comorbidity"}
 _THERAPY_KINDS = {"prior_therapy"}
 # between a condition and the therapy that treats it: "requiring", "that requires", "which has needed",
 # "treated with", "managed with", "for which ... is required" is not read (the order is the condition's)

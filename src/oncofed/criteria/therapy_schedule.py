@@ -35,10 +35,14 @@ _WORDS = (
     ("intra-arterial", r"intra-?arterial|hepatic[\s-]+arterial[\s-]+infusion"),
     ("oral", r"oral|orally|per[\s-]+os|p\.?o\.?"),
 )
+_SCHEDULE_WORDS = {"weekly", "biweekly", "dose-dense", "metronomic"}
 _ANY = "|".join(f"(?P<w{i}>{p})" for i, (_q, p) in enumerate(_WORDS))
 _BEFORE = compile_i(rf"(?:^|[\s(,;:/-])(?:{_ANY})[\s-]+(?:(?:single[\s-]+agent|[\w-]+[\s-]+dose)\s+)?$")
+# after the drug: a schedule ("paclitaxel (weekly)", "paclitaxel every week"), a route only when said of the
+# course ("given orally"): "capecitabine (oral fluoropyrimidine)" names the drug's class, not a narrower course
+_SCHEDULES = "|".join(f"(?P<s{i}>{p})" for i, (q, p) in enumerate(_WORDS) if q in _SCHEDULE_WORDS)
 _AFTER = compile_i(
-    rf"^\s*(?:\(\s*|,\s*)?(?:(?:given|administered|dosed|delivered|used)\s+)?(?:{_ANY})(?=[\s),;.]|$)"
+    rf"^\s*(?:\(\s*|,\s*)?(?:(?:(?:given|administered|dosed|delivered|used)\s+(?:{_ANY}))|(?:{_SCHEDULES}))(?=[\s),;.]|$)"
 )
 _KINDS = {"prior_therapy"}
 
@@ -46,8 +50,9 @@ _KINDS = {"prior_therapy"}
 def _which(m: re.Match[str] | None) -> str | None:
     if m is None:
         return None
+    found = {k for k, v in m.groupdict().items() if v}
     for i, (word, _p) in enumerate(_WORDS):
-        if m.group(f"w{i}"):
+        if {f"w{i}", f"s{i}"} & found:
             return word
     return None
 
@@ -59,7 +64,11 @@ def therapy_schedules(atoms: list[Atom], text: str) -> list[Atom]:
     for a in atoms:
         # a named drug (its classes given), not a class or "chemotherapy": "weekly chemotherapy" is left to
         # the qualifiers of conditions.therapy_qualifiers
-        named = a.kind in _KINDS and a.attributes.get("classes") is not None
+        named = (
+            a.kind in _KINDS
+            and a.attributes.get("classes") is not None
+            and not a.attributes.get("medication")
+        )
         if named and a.span and not a.attributes.get("qualifier"):
             s, e = a.span
             word = _which(_BEFORE.search(text[max(0, s - 40) : s])) or _which(_AFTER.match(text[e : e + 40]))

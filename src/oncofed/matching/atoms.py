@@ -905,8 +905,8 @@ def prior_therapy(atom: Atom, v: PatientView, day: date) -> AtomResult:
                 return AtomResult(atom.operator == "absent", f"{words} ({sites}), not {qualifier}", f)
             elif all(_schedule(h) for h in hits):  # "weekly paclitaxel" asked, every 3 weeks recorded
                 given = "; ".join(sorted({_schedule(h) for h in hits}))
-                said = f"schedule or route of {f.code} recorded as {given}, not {qualifier}"
-                return AtomResult(atom.operator == "absent", said, f)
+                sentence = f"schedule or route of {f.code} recorded as {given}, not {qualifier}"
+                return AtomResult(atom.operator == "absent", sentence, f)
             else:
                 return unknown(
                     f"whether the {label} was {qualifier}", f"{words}; {qualifier} not recorded", f
