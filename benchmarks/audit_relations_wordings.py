@@ -216,6 +216,13 @@ def governed_rows() -> Iterator[Row]:
                     continue
                 text = f"{en if lang == 'en' else fr} {req}{other}"
                 yield "therapy of a condition", lang, text, _governed(key, other), ("Exclusion",), TREATED
+                if (
+                    not other
+                ):  # the same line negated among the inclusions: "No active infection requiring ..."
+                    head = "No " if lang == "en" else "Pas d'" if fr[0] in "AEIOU" else "Pas de "
+                    words = en if lang == "en" else fr
+                    text = f"{head}{words[0].lower()}{words[1:]} {req}"
+                    yield "therapy of a condition", lang, text, _governed(key, ""), ("Inclusion",), TREATED
 
 
 # --- 4. alternatives carrying their own histology ----------------------------------------------------

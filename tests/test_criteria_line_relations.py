@@ -167,6 +167,23 @@ def test_the_therapy_of_a_condition_is_no_prior_therapy_exclusion(line: str, kin
     assert not [a for c in criteria for a in c.atoms if a.kind == "prior_therapy"]
 
 
+NEGATED_GOVERNED = [
+    ("No active infection requiring systemic therapy", "infection", "active_infection"),
+    ("Absence of autoimmune disease requiring systemic treatment", "comorbidity", "autoimmune_disease"),
+    ("Pas d'infection active nécessitant un traitement systémique", "infection", "active_infection"),
+]
+
+
+@pytest.mark.parametrize(("line", "kind", "code"), NEGATED_GOVERNED)
+def test_a_condition_s_therapy_denied_with_it_is_no_prior_therapy_requirement(
+    line: str, kind: str, code: str
+) -> None:
+    assert (
+        read("Inclusion", line, patient(CARBOPLATIN, Fact(kind, code, negated=True, provenance=SRC)))
+        == "eligible"
+    )
+
+
 def test_a_medicine_that_treats_a_condition_stays_with_that_condition() -> None:
     criteria = parse_eligibility(
         "Exclusion criteria:\n- Inflammatory bowel disease that required corticosteroids"

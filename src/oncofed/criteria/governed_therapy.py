@@ -50,7 +50,9 @@ def _qualifier(therapy: Atom) -> str:
 
 def governed_therapies(atoms: list[Atom], text: str) -> list[Atom]:
     conditions = [a for a in atoms if a.kind in _CONDITION_KINDS and a.span]
-    therapies = [a for a in atoms if a.kind in _THERAPY_KINDS and a.span and not a.negated]
+    # negated with their condition too: "no active infection requiring systemic therapy" is no "no prior
+    # systemic therapy" (every treated patient would fail it)
+    therapies = [a for a in atoms if a.kind in _THERAPY_KINDS and a.span]
     if not conditions or not therapies:
         return atoms
     owner: dict[int, Atom] = {}  # id(therapy) -> the condition it qualifies
@@ -75,9 +77,10 @@ def governed_therapies(atoms: list[Atom], text: str) -> list[Atom]:
         code = str(t.code or t.attributes.get("class") or "").lower()
         if code in _ANTICANCER or _GENERIC.match((t.text or "").strip()):
             qualifiers.setdefault(id(c), _qualifier(t))
-        else:  # "pneumonitis that required steroids": the condition and that medicine
+        else:  # "pneumonitis that required steroids": the condition and that medicine (the line's negation,
+            # "no pneumonitis that required steroids", is the condition atom's: its medicine is asked as such)
             plain = {k: v for k, v in t.attributes.items() if k not in ("group", "context")}
-            medicines.setdefault(id(c), []).append(replace(t, attributes=plain))
+            medicines.setdefault(id(c), []).append(replace(t, negated=False, attributes=plain))
     out = []
     for a in atoms:
         if id(a) in owner:
