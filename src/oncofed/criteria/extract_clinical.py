@@ -29,8 +29,33 @@ _EXCEPT = compile_i(
     r"\b(?:except|other\s+than|excluding|with\s+the\s+exception\s+of|apart\s+from|unless|besides)\b"
 )
 _YEARS_WINDOW = compile_i(
-    rf"\b(?:within|in)\s+(?:the\s+)?(?:(?:last|past|previous|preceding|prior)\s+)?(?P<n>{NUM})\s*(?P<u>years?|months?)",
+    rf"\b(?:within|in|during|over)\s+(?:the\s+)?(?:(?:last|past|previous|preceding|prior)\s+)?(?P<n>{NUM})\s*(?P<u>years?|months?)",
 )
+# The same window said from the other side: the other cancer does not exclude once it is old enough
+# ("unless disease-free for at least 5 years", "in remission for > 3 years", "treated with curative intent
+# more than 5 years ago", "diagnosed less than 2 years before"): a malignancy within N years excludes,
+# an older one does not, whichever way the line puts it.
+_AT_LEAST = r"(?:at\s+least\s+|more\s+than\s+|over\s+|greater\s+than\s+|a\s+minimum\s+of\s+|(?:>=?|≥)\s*)?"
+_FREE_WINDOW = compile_i(
+    r"\b(?:(?:disease|relapse|recurrence|progression|cancer|tumou?r|evidence\s+of\s+disease)[\s-]*free"
+    r"(?:\s+(?:interval|survival|period))?|free\s+(?:of|from)\s+(?:disease|cancer|recurrence|relapse)"
+    r"|in\s+(?:complete\s+)?remission|no\s+evidence\s+of\s+(?:disease|recurrence))"
+    rf"\s+(?:for\s+|of\s+)?(?:the\s+(?:last|past)\s+)?{_AT_LEAST}(?P<n>{NUM})\s*(?P<u>years?|months?|yrs?)",
+)
+_AGO_WINDOW = compile_i(
+    r"(?:\b(?:at\s+least|more\s+than|over|greater\s+than|a\s+minimum\s+of|less\s+than|under)\s+|(?:[<>]=?|[≤≥])\s*)"
+    rf"(?P<n>{NUM})\s*(?P<u>years?|months?|yrs?)\s+(?:ago|before|prior|previously|earlier)\b",
+)
+
+
+def _window_days(text: str) -> int | None:
+    """Days of the line's window for another malignancy, however the line says it (None: no window)."""
+    for pattern in (_YEARS_WINDOW, _FREE_WINDOW, _AGO_WINDOW):
+        w = pattern.search(text)
+        if w and num_of(w.group("n")) is not None:
+            n = num_of(w.group("n")) or 0
+            return int(n * (365 if w.group("u").lower().startswith("y") else 30))
+    return None
 
 
 # "breast cancer metastases": the metastases are the topic; "breast cancer metastatic" (a French
@@ -119,11 +144,7 @@ def cancer_atoms(text: str) -> list[Atom]:
     if prior:
         exc = _EXCEPT.search(text, prior.start())
         attrs: dict[str, object] = {}
-        w = _YEARS_WINDOW.search(text)
-        window = None
-        if w and num_of(w.group("n")) is not None:
-            n = num_of(w.group("n")) or 0
-            window = int(n * (365 if w.group("u").lower().startswith("y") else 30))
+        window = _window_days(text)
         if exc:
             non = [m.span() for m in _NON_MELANOMA.finditer(text, exc.start())]
             exceptions = [
