@@ -84,10 +84,21 @@ NEVER_READ = {
     "verdicts-blind8": 2,
     "verdicts-blind9": 2,
 }
+# The session's held-out sets (never read by a fix, never counted in the table): a kind the rule trusts on
+# the counted sets must not be contradicted there before it ships (`confirm`). Why: the counted sets' events
+# are optimistic (the reading passes were prompted by their readable folds, docs/PRESCREEN.md), so a kind
+# can pass the bound there and still be wrong on wordings nobody fixed against: session 12's one trusted
+# kind (inclusion:cancer_organ/plain, Wilson lower 0.81 on the ten sets) excluded 4 pairs of these sets,
+# none rightly (an eligible patient hidden from a trial). Only each trusted kind's counts are printed.
+CONFIRM = ("verdicts-blind10", "verdicts-blind11")
 UNREAD = {"verdicts-blind4"}  # counted by this script, its notes and cases never read by a fix (no fold)
 TABLE = ROOT / "src" / "oncofed" / "resources" / "verdicts" / "trusted_violations.json"
 Z = 1.959963984540054  # two-sided 95 %
 MIN_LOWER = 0.8
+CONFIRM_RULE = (
+    f"a trusted kind is held back when the Wilson 95 % upper bound of its precision on the held-out sets "
+    f"({', '.join(CONFIRM)}) is below {MIN_LOWER}: those sets contradict the counted ones"
+)
 RULE = f"Wilson 95 % lower bound of precision right/(right+wrong) >= {MIN_LOWER}"
 COMMAND = "PYTHONPATH=src .venv/bin/python -m benchmarks.verdicts_trust"
 
@@ -207,6 +218,38 @@ def trusted_of(table: dict[str, dict[str, Any]]) -> list[str]:
     return sorted(k for k, row in table.items() if row["trusted"])
 
 
+def wilson_upper(right: int, n: int, z: float = Z) -> float:
+    """Upper bound of the Wilson score interval of a proportion right/n (1 for n = 0)."""
+    return 1.0 - wilson_lower(n - right, n, z) if n else 1.0
+
+
+def confirm(
+    table: dict[str, dict[str, Any]], held_out: Iterable[tuple[str, str]]
+) -> dict[str, dict[str, Any]]:
+    """Each kind the rule trusts, on the held-out sets' events (`CONFIRM`): its counts there, and whether it
+    ships (`confirmed`: not contradicted, i.e. the upper bound of its precision there reaches the rule's
+    bound; a kind never seen there is not contradicted)."""
+    out: dict[str, dict[str, Any]] = {}
+    rows = table_of(e for e in held_out if e[0] in set(trusted_of(table)))
+    for kind in trusted_of(table):
+        row = rows.get(kind, {"right": 0, "off_topic": 0, "wrong": 0})
+        right = row["right"] + row["off_topic"]
+        n = right + row["wrong"]
+        upper = round(wilson_upper(right, n), 4)
+        out[kind] = {
+            "right": right,
+            "wrong": row["wrong"],
+            "wilson_upper": upper,
+            "confirmed": upper >= MIN_LOWER,
+        }
+    return out
+
+
+def shipped_of(table: dict[str, dict[str, Any]], confirmed: dict[str, dict[str, Any]] | None) -> list[str]:
+    """The kinds that ship: trusted by the rule and, when the held-out sets were run, confirmed there."""
+    return [k for k in trusted_of(table) if confirmed is None or confirmed[k]["confirmed"]]
+
+
 def items_of(run: dict[str, Any]) -> list[dict[str, Any]]:
     """One item per labelled pair (and per off-topic pair): what the engine did with it."""
     out = []
@@ -262,7 +305,11 @@ def _commit() -> str:
 
 
 def write_table(
-    table: dict[str, dict[str, Any]], sets: Sequence[str], path: Path = TABLE, split: str = ""
+    table: dict[str, dict[str, Any]],
+    sets: Sequence[str],
+    path: Path = TABLE,
+    split: str = "",
+    confirmed: dict[str, dict[str, Any]] | None = None,
 ) -> None:
     doc = {
         "about": "Kinds of reading whose violation may exclude a patient on its own (matching/trust.py), "
@@ -280,7 +327,8 @@ def write_table(
         "sets": list(sets),
         "day": DAY.isoformat(),
         "commit": _commit(),
-        "trusted": trusted_of(table),
+        "trusted": shipped_of(table, confirmed),
+        "confirm": {"sets": list(CONFIRM), "rule": CONFIRM_RULE, "kinds": confirmed or {}},
         "kinds": table,
     }
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -361,15 +409,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     table = table_of(e for name in SETS for e in per_set[name])
     out = [f"## Trusted kinds of reading (all {len(SETS)} sets, split: {split or 'none'})", "",
            f"Rule: {RULE}. Sets: {', '.join(SETS)}.", "",
-           kinds_table(table), "", f"Trusted: {', '.join(trusted_of(table)) or 'none'}."]  # fmt: skip
+           kinds_table(table), "", f"Trusted by the rule: {', '.join(trusted_of(table)) or 'none'}."]  # fmt: skip
+    confirmed = None
+    if not args.no_write and trusted_of(table):  # the lead's runs only: held-out sets, trusted kinds' counts
+        held = [e for name in CONFIRM if (DATA / name).is_dir()
+                for e in events(run_set(name, args.corpus, None, split))]  # fmt: skip
+        confirmed = confirm(table, held)
+        out += ["", f"Confirmation: {CONFIRM_RULE}."]
+        out += [f"- {k}: right {c['right']}, wrong {c['wrong']}, Wilson upper {c['wilson_upper']:.2f}: "
+                f"{'ships' if c['confirmed'] else 'held back'}" for k, c in confirmed.items()]  # fmt: skip
+        out += [f"Shipped: {', '.join(shipped_of(table, confirmed)) or 'none'}."]
     status = 0
     if args.check:
         shipped = json.loads(TABLE.read_text(encoding="utf-8"))
-        if shipped.get("trusted") != trusted_of(table) or shipped.get("kinds") != table:
+        if shipped.get("trusted") != shipped_of(table, confirmed) or shipped.get("kinds") != table:
             print(f"the shipped table differs from what {COMMAND} computes now", file=sys.stderr)
             status = 1
     elif not args.no_write:
-        write_table(table, SETS, split=split)
+        write_table(table, SETS, split=split, confirmed=confirmed)
         print(f"wrote {TABLE.relative_to(ROOT)}")
     if not args.no_cv:
         cv = verdicts_splits.loso(args.corpus, split, counted)

@@ -180,7 +180,8 @@ def test_the_shipped_table_follows_its_rule_and_the_organ_kind_decides_off_topic
     when nothing is, and excluded by the strict engine; the subtype question is never trusted (no off-topic
     pair can prove it)."""
     table = trust.load_table()
-    assert trust.shipped() == {k for k, row in table["kinds"].items() if row["trusted"]}
+    held_back = {k for k, c in table["confirm"]["kinds"].items() if not c["confirmed"]}
+    assert trust.shipped() == {k for k, row in table["kinds"].items() if row["trusted"]} - held_back
     assert "inclusion:cancer_type" not in trust.shipped()
     for row in table["kinds"].values():
         assert row["trusted"] == (row["wilson_lower"] >= 0.8)
@@ -215,4 +216,30 @@ def test_the_shipped_table_is_what_the_script_computes(tmp_path: Path) -> None:
     shipped = json.loads(verdicts_trust.TABLE.read_text(encoding="utf-8"))
     assert shipped["sets"] == list(verdicts_trust.SETS) and "verdicts-blind10" not in shipped["sets"]
     assert shipped["kinds"] == computed and shipped.get("split", "") == trust.shipped_split()
-    assert shipped["trusted"] == verdicts_trust.trusted_of(computed) == sorted(trust.shipped())
+    # what ships: the rule's kinds less those the held-out sets contradict (their counts recorded with them)
+    held_back = {k for k, c in shipped["confirm"]["kinds"].items() if not c["confirmed"]}
+    assert set(shipped["confirm"]["kinds"]) == set(verdicts_trust.trusted_of(computed))
+    assert shipped["trusted"] == [k for k in verdicts_trust.trusted_of(computed) if k not in held_back]
+    assert shipped["trusted"] == sorted(trust.shipped())
+
+
+def test_a_trusted_kind_the_held_out_sets_contradict_is_held_back() -> None:
+    """The confirmation step (benchmarks/verdicts_trust.confirm): a kind trusted on the counted sets ships
+    unless its precision on the held-out sets is surely below the bound (Wilson upper < 0.8)."""
+    from benchmarks.verdicts_trust import confirm, shipped_of, table_of, wilson_upper
+
+    counted = table_of(
+        [("inclusion:x", "right")] * 40 + [("exclusion:y", "right")] * 30 + [("exclusion:z", "right")] * 3
+    )
+    assert sorted(k for k, r in counted.items() if r["trusted"]) == ["exclusion:y", "inclusion:x"]
+    held = [("inclusion:x", "wrong")] * 4 + [("exclusion:y", "right")] * 3 + [("exclusion:y", "wrong")]
+    held += [("exclusion:z", "wrong")] * 9  # an untrusted kind's held-out events are not asked about
+    confirmed = confirm(counted, held)
+    assert set(confirmed) == {"inclusion:x", "exclusion:y"}
+    assert confirmed["inclusion:x"] == {"right": 0, "wrong": 4, "wilson_upper": round(wilson_upper(0, 4), 4),
+                                        "confirmed": False}  # fmt: skip
+    assert confirmed["exclusion:y"]["confirmed"]  # 3 / 4: not surely below 0.8
+    assert shipped_of(counted, confirmed) == ["exclusion:y"]
+    assert shipped_of(counted, None) == ["exclusion:y", "inclusion:x"]  # not run: the rule's kinds
+    assert confirm(counted, [])["inclusion:x"]["confirmed"]  # never seen there: not contradicted
+    assert wilson_upper(0, 0) == 1.0 and wilson_upper(0, 4) < 0.5 < wilson_upper(3, 4)
