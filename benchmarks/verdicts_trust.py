@@ -26,7 +26,11 @@ measured on the labelled verdict sets, and the policy scored leave-one-set-out.
    of what the counts allow, at least 4 of its 5 exclusions are right. The bound needs at least 16
    events without error (16/16: 0.806), so a kind seen a few times never excludes: unknown or rare
    kinds stay "to check".
-3. The table from all nine sets is written to `src/oncofed/resources/verdicts/trusted_violations.json`
+2b. Confirmation (session 12): a kind the rule trusts is held back when the Wilson 95 % upper bound of its
+   precision on the session's held-out sets (`CONFIRM`, never counted, never read) is below the bound: they
+   contradict the counted sets, whose events are optimistic. Run by the writing runs only (`--no-write` skips
+   it); only the trusted kinds' held-out counts are printed; written in the table's `confirm`.
+3. The table from all the counted sets is written to `src/oncofed/resources/verdicts/trusted_violations.json`
    with its counts, sets, rule and commit (`--check`: compare with the file instead, exit 1 if the
    trusted kinds differ).
 4. Leave-one-set-out: for each set, the table from the others, and the set scored with it beside
