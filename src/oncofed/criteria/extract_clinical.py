@@ -865,11 +865,17 @@ _ALLERGY = compile_i(r"\b(?:hypersensitiv\w*|allerg\w*|intoleran\w*|contraindica
 _ALLERGEN = compile_i(
     r"(?:\s+(?:reactions?|disorders?|history))?\s+(?:to|against|towards)\s+(?P<what>[^.;:()]*[^\W_][^.;:()]*)"
 )
+# the upper bound of a range said after its lower one ("at least one but no more than three")
+_UPPER_BOUND = (
+    r"(?:,?\s*(?:but|and)\s+(?:no\s+more\s+than|not\s+more\s+than|at\s+most|a\s+maximum\s+of|up\s+to))"
+)
 _LINES = compile_i(
     # "1, 2, or 3 prior lines": a list's items between its first and its last
-    rf"(?:(?P<op>{OP})\s*)?(?P<n>{NUM})(?:(?:\s*,\s*{NUM})*\s*,?\s*(?:-|–|to|through|or|and)\s*(?P<m>{NUM}))?\s*(?P<more>\+|or\s+more|or\s+fewer|or\s+less)?\s*(?:prior\s+|previous\s+|lines?\s+of\s+|systemic\s+|standard\s+|different\s+|chemotherapy\s+|treatment\s+)*(?:lines?|regimens?)\b"
+    # "at least one but no more than three prior lines": a range said with both its bounds
+    rf"(?:(?P<op>{OP})\s*)?(?P<n>{NUM})(?:(?:\s*,\s*{NUM})*\s*,?\s*(?:-|–|to|through|or|and|{_UPPER_BOUND})\s*(?P<m>{NUM}))?\s*(?P<more>\+|or\s+more|or\s+fewer|or\s+less)?\s*(?:prior\s+|previous\s+|lines?\s+of\s+|systemic\s+|standard\s+|different\s+|chemotherapy\s+|treatment\s+)*(?:lines?|regimens?)\b"
     # "at least two prior systemic therapies for advanced disease": a count of prior therapies
-    rf"|(?:(?P<op2>{OP})\s*)?(?P<n2>{NUM})\s*(?P<more2>\+|or\s+more|or\s+fewer|or\s+less)?\s*(?:prior|previous)\s+"
+    # "either one or two prior treatments": a choice of counts is a range, never its last number
+    rf"|(?:(?P<op2>{OP})\s*)?(?P<n2>{NUM})(?:\s*(?:-|–|to|through|or|{_UPPER_BOUND})\s*(?P<m2>{NUM}))?\s*(?P<more2>\+|or\s+more|or\s+fewer|or\s+less)?\s*(?:prior|previous)\s+"
     r"(?:(?:systemic|anti-?cancer|cytotoxic|standard|different|chemotherapy|treatment)\s+){0,2}(?:therapies|treatments|regimens|chemotherapies)\b",
 )
 _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
@@ -951,8 +957,11 @@ def therapy_atoms(text: str) -> tuple[list[Atom], list[tuple[int, int]]]:
         raw_op = m.group("op") or m.group("op2")
         op = op_of(raw_op) if raw_op else None
         more = (m.group("more") or m.group("more2") or "").lower()
-        if m.group("m"):
-            hi = num_of(m.group("m"))
+        if m.group("m") or m.group("m2"):
+            raw_hi = m.group("m") or m.group("m2")
+            hi = num_of(raw_hi)
+            if op == ">":  # "more than one but no more than three"
+                n += 1
             out.append(_atom("prior_lines", ">=", m.span(), text, value=int(n)))
             if hi is not None:
                 out.append(_atom("prior_lines", "<=", m.span(), text, value=int(hi)))
@@ -1057,8 +1066,11 @@ def count_atoms(text: str) -> list[Atom]:
             continue
         op = op_of(m.group("op") or "") if m.group("op") else None
         more = (m.group("more") or "").lower()
-        if m.group("m"):
-            hi = num_of(m.group("m"))
+        if m.group("m") or m.group("m2"):
+            raw_hi = m.group("m") or m.group("m2")
+            hi = num_of(raw_hi)
+            if op == ">":  # "more than one but no more than three"
+                n += 1
             if hi is None or hi < n:
                 continue
             bounds = [(">=", n), ("<=", hi)]
