@@ -28,6 +28,7 @@ from oncofed.criteria.caseless import compile_i
 from oncofed.criteria.clause_reach import clause_reach, restated_stages
 from oncofed.criteria.governed_therapy import governed_therapies
 from oncofed.criteria.polarity import naive_therapies, stated_exclusions
+from oncofed.criteria.receptor_combinations import receptor_combinations, regardless_of
 from oncofed.criteria.setting_lines import adjuvant_counted
 from oncofed.criteria.therapy_examples import therapy_examples
 from oncofed.criteria.therapy_schedule import therapy_schedules
@@ -426,7 +427,8 @@ def relate(atoms: list[Atom], text: str) -> list[Atom]:
     atoms = therapy_scopes(therapy_settings(atoms, text), text)  # "for Stage IV NSCLC": which courses count
     atoms = therapy_examples(examples_as_alternatives(atoms, text), text)
     atoms = conditions(stated_exclusions(or_groups(naive_therapies(atoms, text), text), text), text)
-    return own_parts(qualified_alternatives(any_of_the_following(atoms, text)), text)  # alternative_parts.py
+    atoms = own_parts(qualified_alternatives(any_of_the_following(atoms, text)), text)  # alternative_parts.py
+    return receptor_combinations(regardless_of(atoms, text), text)  # "ER+/PR+ or ER+/PR-": OR of conjunctions
 
 
 def anchors(atoms: list[Atom]) -> list[Atom]:
