@@ -1066,11 +1066,8 @@ def count_atoms(text: str) -> list[Atom]:
             continue
         op = op_of(m.group("op") or "") if m.group("op") else None
         more = (m.group("more") or "").lower()
-        if m.group("m") or m.group("m2"):
-            raw_hi = m.group("m") or m.group("m2")
-            hi = num_of(raw_hi)
-            if op == ">":  # "more than one but no more than three"
-                n += 1
+        if m.group("m"):
+            hi = num_of(m.group("m"))
             if hi is None or hi < n:
                 continue
             bounds = [(">=", n), ("<=", hi)]
