@@ -27,6 +27,7 @@ from oncofed.criteria.alternative_parts import own_parts
 from oncofed.criteria.caseless import compile_i
 from oncofed.criteria.clause_reach import clause_reach, restated_stages
 from oncofed.criteria.governed_therapy import governed_therapies
+from oncofed.criteria.performance_alternatives import performance_alternatives
 from oncofed.criteria.polarity import naive_therapies, stated_exclusions
 from oncofed.criteria.receptor_combinations import receptor_combinations, regardless_of
 from oncofed.criteria.setting_lines import adjuvant_counted
@@ -428,6 +429,7 @@ def relate(atoms: list[Atom], text: str) -> list[Atom]:
     atoms = therapy_examples(examples_as_alternatives(atoms, text), text)
     atoms = conditions(stated_exclusions(or_groups(naive_therapies(atoms, text), text), text), text)
     atoms = own_parts(qualified_alternatives(any_of_the_following(atoms, text)), text)  # alternative_parts.py
+    atoms = performance_alternatives(atoms, text)  # "ECOG 0-1 or a Karnofsky index >= 70": either scale
     return receptor_combinations(regardless_of(atoms, text), text)  # "ER+/PR+ or ER+/PR-": OR of conjunctions
 
 
