@@ -10,9 +10,8 @@ from datetime import date
 import pytest
 
 from oncofed.criteria.parser import parse_eligibility
-from oncofed.domain import Fact, Outcome, PatientProfile, Provenance
-from oncofed.matching import trust
-from oncofed.matching.evaluate import evaluate_criteria
+from oncofed.domain import Fact, PatientProfile, Provenance
+from tests.verdict_cases import read_line
 
 DAY = date(2026, 11, 1)
 SRC = Provenance("test")
@@ -37,15 +36,7 @@ def patient(lines: int) -> PatientProfile:
 
 
 def read(line: str, lines: int) -> str:
-    criteria = parse_eligibility(f"Inclusion criteria:\n- {line}").criteria
-    assert criteria, line
-    with trust.strict():
-        outcomes = [o.outcome for o in evaluate_criteria(criteria, patient(lines), DAY)]
-    if Outcome.VIOLATED in outcomes:
-        return "excluded"
-    if all(o in (Outcome.SATISFIED, Outcome.NOT_APPLICABLE) for o in outcomes):
-        return "eligible"
-    return "unknown"
+    return read_line("Inclusion", line, patient(lines))
 
 
 def bounds(line: str) -> set[tuple[str, int]]:

@@ -10,9 +10,8 @@ from datetime import date
 import pytest
 
 from oncofed.criteria.parser import parse_eligibility
-from oncofed.domain import Fact, Outcome, PatientProfile, Provenance
-from oncofed.matching import trust
-from oncofed.matching.evaluate import evaluate_criteria
+from oncofed.domain import Fact, PatientProfile, Provenance
+from tests.verdict_cases import read_line
 
 DAY = date(2026, 11, 1)
 SRC = Provenance("test")
@@ -42,15 +41,7 @@ def course(drug: str, klass: str, **more: object) -> Fact:
 
 
 def read(section: str, line: str, profile: PatientProfile) -> str:
-    criteria = parse_eligibility(f"{section} criteria:\n- {line}").criteria
-    assert criteria, line
-    with trust.strict():
-        outcomes = [o.outcome for o in evaluate_criteria(criteria, profile, DAY)]
-    if Outcome.VIOLATED in outcomes:
-        return "excluded"
-    if all(o in (Outcome.SATISFIED, Outcome.NOT_APPLICABLE) for o in outcomes):
-        return "eligible"
-    return "unknown"
+    return read_line(section, line, profile)
 
 
 # --- 1. a negation's reach: the "not" of a clause ends with it ----------------------------------------

@@ -8,10 +8,8 @@ from datetime import date
 
 import pytest
 
-from oncofed.criteria.parser import parse_eligibility
-from oncofed.domain import Fact, Outcome, PatientProfile, Provenance
-from oncofed.matching import trust
-from oncofed.matching.evaluate import evaluate_criteria
+from oncofed.domain import Fact, PatientProfile, Provenance
+from tests.verdict_cases import read_line
 
 DAY = date(2026, 11, 1)
 SRC = Provenance("test")
@@ -37,15 +35,7 @@ def course(drug: str, klass: str, setting: str | None = None) -> Fact:
 
 
 def read(section: str, line: str, profile: PatientProfile) -> str:
-    criteria = parse_eligibility(f"{section} criteria:\n- {line}").criteria
-    assert criteria, line
-    with trust.strict():
-        outcomes = [o.outcome for o in evaluate_criteria(criteria, profile, DAY)]
-    if Outcome.VIOLATED in outcomes:
-        return "excluded"
-    if all(o in (Outcome.SATISFIED, Outcome.NOT_APPLICABLE) for o in outcomes):
-        return "eligible"
-    return "unknown"
+    return read_line(section, line, profile)
 
 
 # --- 1. polarity: the line keeps its subject out, whatever its section --------------------------------

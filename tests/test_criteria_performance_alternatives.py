@@ -7,10 +7,8 @@ from datetime import date
 
 import pytest
 
-from oncofed.criteria.parser import parse_eligibility
-from oncofed.domain import Fact, Outcome, PatientProfile, Provenance
-from oncofed.matching import trust
-from oncofed.matching.evaluate import evaluate_criteria
+from oncofed.domain import Fact, PatientProfile, Provenance
+from tests.verdict_cases import read_line
 
 DAY = date(2026, 11, 1)
 SRC = Provenance("test")
@@ -20,15 +18,7 @@ def read(line: str, ecog: int, karnofsky: int) -> str:
     facts = [Fact("ecog", value=ecog, provenance=SRC), Fact("karnofsky", value=karnofsky, provenance=SRC)]
     profile = PatientProfile(id="p", centre_id="c", sex="FEMALE", birth_date=date(1960, 5, 1), primary_cancer="BRCA",
                              stage="IV", facts=facts)  # fmt: skip
-    criteria = parse_eligibility(f"Inclusion criteria:\n- {line}").criteria
-    assert criteria, line
-    with trust.strict():
-        outcomes = [o.outcome for o in evaluate_criteria(criteria, profile, DAY)]
-    if Outcome.VIOLATED in outcomes:
-        return "excluded"
-    if all(o in (Outcome.SATISFIED, Outcome.NOT_APPLICABLE) for o in outcomes):
-        return "eligible"
-    return "unknown"
+    return read_line("Inclusion", line, profile)
 
 
 EITHER = [

@@ -15,10 +15,10 @@ from datetime import date
 import pytest
 
 from oncofed.criteria import parse_eligibility
-from oncofed.domain import Criterion, Fact, PatientProfile, Provenance
+from oncofed.domain import Criterion, Fact, Outcome, PatientProfile, Provenance
 from oncofed.matching import trust
 from oncofed.matching.assess import assess_trial, quick_assess, ranking_assess
-from oncofed.matching.evaluate import compile_plan
+from oncofed.matching.evaluate import compile_plan, evaluate_criteria
 from oncofed.matching.facts import PatientView
 from oncofed.matching.outcomes import OUTCOME_CODE, VERDICTS, cohort_plan
 from oncofed.matching.rank import trial_score
@@ -33,6 +33,20 @@ def parse(inclusion: str, exclusion: str = "") -> list[Criterion]:
     if exclusion:
         text += f"\nExclusion Criteria:\n\n{exclusion}\n"
     return parse_eligibility(text).criteria
+
+
+def read_line(section: str, line: str, profile: PatientProfile) -> str:
+    """How the strict engine reads one line of a section for one patient: "excluded" (violated), "eligible"
+    (met or not applicable) or "unknown" (the class tests' one question)."""
+    criteria = parse_eligibility(f"{section} criteria:\n- {line}").criteria
+    assert criteria, line
+    with trust.strict():
+        outcomes = [o.outcome for o in evaluate_criteria(criteria, profile, DAY)]
+    if Outcome.VIOLATED in outcomes:
+        return "excluded"
+    if all(o in (Outcome.SATISFIED, Outcome.NOT_APPLICABLE) for o in outcomes):
+        return "eligible"
+    return "unknown"
 
 
 @pytest.fixture
