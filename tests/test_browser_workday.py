@@ -119,7 +119,10 @@ def test_clinician_searches_corrects_and_refers(page, workday_server, lang: str)
     page.wait_for_selector("#referred")
     # the patient's page shows the fact "corrected by" the clinician, and the correction log
     page.goto(live.url(f"/patients/{patient_id}"))
-    assert "corrected by dr-claire" in page.inner_text("#kind-biomarker")
+    said = {"fr": "corrigé par dr-claire", "en": "corrected by dr-claire"}[
+        lang
+    ]  # the provenance in the reader's words
+    assert said in page.inner_text("#kind-biomarker")
     assert "FISH report" in page.inner_text("#correction-log")
 
 

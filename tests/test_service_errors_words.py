@@ -110,7 +110,7 @@ def test_api_detail_and_cli_in_french(sqlite_db: Database, client_as, monkeypatc
     assert answer.json()["detail"] == "aucun centre 'nowhere'"
     monkeypatch.setenv("DATABASE_URL", sqlite_db.url)
     for lang, words in (
-        ("fr", "role: rôle inconnu 'pilot' — utilisez l'un"),
+        ("fr", "role : rôle inconnu 'pilot' — utilisez l'un"),  # French typography: a space before ":"
         ("en", "role: unknown role 'pilot' — use one of"),
     ):
         argv = ["oncofed", "--lang", lang, "users", "add", "zoe", "--role", "pilot", "--password-stdin"]

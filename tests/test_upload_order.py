@@ -6,6 +6,7 @@ the size and type checks come after, for those who may import."""
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import dataclasses
 from typing import Any
 
@@ -110,7 +111,10 @@ def _raw(app: Any, path: str, length: int) -> tuple[int, int]:
         "client": ("127.0.0.1", 50000),
         "server": ("testserver", 80),
     }
-    asyncio.run(app(scope, receive, send))
+    # in a thread of its own: a page test earlier in the session (Playwright's sync API) may leave an event
+    # loop running in this one, and asyncio.run refuses to start inside a running loop
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, app(scope, receive, send)).result()
     return status, asked
 
 
