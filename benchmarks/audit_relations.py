@@ -14,17 +14,11 @@ engine lets the patient in.
 
 from __future__ import annotations
 
-import argparse
-import collections
-import csv
 from datetime import date
 
 from benchmarks.audit_relations_wordings import Pt, rows
-from benchmarks.audit_scope import judge
-from oncofed.criteria.parser import parse_eligibility
-from oncofed.domain import Fact, Outcome, PatientProfile, Provenance
-from oncofed.matching import trust
-from oncofed.matching.evaluate import evaluate_criteria
+from benchmarks.audit_scope import Table, cli, reading, tally
+from oncofed.domain import Fact, PatientProfile, Provenance
 
 DAY = date(2026, 11, 1)
 SRC = Provenance("audit")
@@ -71,61 +65,15 @@ def record(p: Pt) -> PatientProfile:
 
 
 def read_line(text: str, section: str, p: Pt) -> str:
-    """ "excluded", "eligible" (every criterion met or not applicable), "unknown" or "unparsed"."""
-    criteria = parse_eligibility(f"{section} criteria:\n- {text}").criteria
-    if not criteria:
-        return "unparsed"
-    with trust.strict():
-        outcomes = [o.outcome for o in evaluate_criteria(criteria, record(p), DAY)]
-    if Outcome.VIOLATED in outcomes:
-        return "excluded"
-    if all(o in (Outcome.SATISFIED, Outcome.NOT_APPLICABLE) for o in outcomes):
-        return "eligible"
-    return "unknown"
+    return reading(text, section, record(p))
 
 
-def audit(
-    show: str = "", out: list[dict[str, str]] | None = None, only: str = ""
-) -> dict[tuple[str, str], collections.Counter[str]]:
-    table: dict[tuple[str, str], collections.Counter[str]] = collections.defaultdict(collections.Counter)
-    for klass, lang, text, rule, sections, patients in rows():
-        if not klass.startswith(only):
-            continue
-        for section in sections:
-            for p in patients:
-                expected, got = rule(p), read_line(text, section, p)
-                verdict = judge(expected, got)
-                table[(klass, lang)][verdict] += 1
-                if out is not None:
-                    out.append({"class": klass, "lang": lang, "section": section, "line": text, "patient": p.name,
-                                "expected": str(expected), "read": got, "verdict": verdict})  # fmt: skip
-                if verdict in show:
-                    print(
-                        f"{verdict.upper():6} {section[:3]} {text!r} / {p.name}: expected {expected}, read {got}"
-                    )
-    return table
+def audit(show: str = "", out: list[dict[str, str]] | None = None, only: str = "") -> Table:
+    return tally(rows(), record, show, out, only)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--show-wrong", action="store_true", help="print every wrong reading")
-    parser.add_argument("--show-unread", action="store_true", help="print every unread one")
-    parser.add_argument("--csv", help="write every reading to this CSV file")
-    parser.add_argument("--only", default="", help="only the classes whose name starts with this")
-    args = parser.parse_args()
-    show = ("wrong" if args.show_wrong else "") + ("unread" if args.show_unread else "")
-    out: list[dict[str, str]] | None = [] if args.csv else None
-    total: collections.Counter[str] = collections.Counter()
-    print(f"{'class of wording':44} {'lang':4} {'right':>6} {'wrong':>6} {'unread':>6} {'open':>5}")
-    for (klass, lang), c in sorted(audit(show, out, args.only).items()):
-        total.update(c)
-        print(f"{klass:44} {lang:4} {c['right']:6} {c['wrong']:6} {c['unread']:6} {c['open']:5}")
-    print(f"{'total':44} {'':4} {total['right']:6} {total['wrong']:6} {total['unread']:6} {total['open']:5}")
-    if args.csv and out is not None:
-        with open(args.csv, "w", newline="", encoding="utf-8") as fh:
-            writer = csv.DictWriter(fh, fieldnames=list(out[0]))
-            writer.writeheader()
-            writer.writerows(out)
+    cli(audit, 44, __doc__.splitlines()[0])
 
 
 if __name__ == "__main__":

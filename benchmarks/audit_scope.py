@@ -13,7 +13,7 @@ generator's ("unknown" is right when the record cannot tell), WRONG when it deci
 where the line keeps the patient in or cannot tell, a pass where it excludes), UNREAD when unknown or not
 parsed where the generator decides, OPEN when the generator cannot tell and the engine lets the patient in.
 
-    PYTHONPATH=src .venv/bin/python -m benchmarks.audit_scope [--show-wrong] [--show-unread] [--csv F]
+    PYTHONPATH=src .venv/bin/python -m benchmarks.audit_scope [--show-wrong] [--show-unread] [--csv F] [--only C]
 """
 
 from __future__ import annotations
@@ -21,7 +21,9 @@ from __future__ import annotations
 import argparse
 import collections
 import csv
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
+from typing import Any
 
 from benchmarks.audit_scope_wordings import DRUGS, OK, Expected, Who, rows
 from oncofed.criteria.parser import parse_eligibility
@@ -81,18 +83,23 @@ def record(w: Who) -> PatientProfile:
     )  # fmt: skip
 
 
-def read_line(text: str, section: str, w: Who) -> str:
-    """ "excluded", "eligible" (every criterion met or not applicable), "unknown" or "unparsed"."""
+def reading(text: str, section: str, profile: PatientProfile) -> str:
+    """How the strict engine reads one line of a section for a record: "excluded", "eligible" (every
+    criterion met or not applicable), "unknown" or "unparsed" (the audits' one question)."""
     criteria = parse_eligibility(f"{section} criteria:\n- {text}").criteria
     if not criteria:
         return "unparsed"
     with trust.strict():
-        outcomes = [o.outcome for o in evaluate_criteria(criteria, record(w), DAY)]
+        outcomes = [o.outcome for o in evaluate_criteria(criteria, profile, DAY)]
     if Outcome.VIOLATED in outcomes:
         return "excluded"
     if all(o in (Outcome.SATISFIED, Outcome.NOT_APPLICABLE) for o in outcomes):
         return "eligible"
     return "unknown"
+
+
+def read_line(text: str, section: str, w: Who) -> str:
+    return reading(text, section, record(w))
 
 
 def judge(expected: Expected, got: str) -> str:
@@ -105,14 +112,25 @@ def judge(expected: Expected, got: str) -> str:
     return "right" if got == expected else "wrong"
 
 
-def audit(
-    show: str = "", out: list[dict[str, str]] | None = None
-) -> dict[tuple[str, str], collections.Counter[str]]:
-    table: dict[tuple[str, str], collections.Counter[str]] = collections.defaultdict(collections.Counter)
-    for klass, lang, text, rule, sections, patients in rows():
+Table = dict[tuple[str, str], collections.Counter[str]]
+
+
+def tally(
+    generated: Iterable[tuple[str, str, str, Callable[[Any], Expected], Sequence[str], Sequence[Any]]],
+    as_record: Callable[[Any], PatientProfile],
+    show: str = "",
+    out: list[dict[str, str]] | None = None,
+    only: str = "",
+) -> Table:
+    """Every generated wording read for every patient of its class and judged, counted per class and
+    language (the rows of an audit's wordings module; `as_record` makes a patient a record)."""
+    table: Table = collections.defaultdict(collections.Counter)
+    for klass, lang, text, rule, sections, patients in generated:
+        if not klass.startswith(only):
+            continue
         for section in sections:
             for w in patients:
-                expected, got = rule(w), read_line(text, section, w)
+                expected, got = rule(w), reading(text, section, as_record(w))
                 verdict = judge(expected, got)
                 table[(klass, lang)][verdict] += 1
                 if out is not None:
@@ -125,25 +143,38 @@ def audit(
     return table
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def audit(show: str = "", out: list[dict[str, str]] | None = None, only: str = "") -> Table:
+    return tally(rows(), record, show, out, only)
+
+
+def cli(run: Callable[[str, list[dict[str, str]] | None, str], Table], width: int, description: str) -> None:
+    """An audit's command line: the table per class and language, `--show-wrong` / `--show-unread`, `--csv`,
+    `--only` (the classes whose name starts with it)."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--show-wrong", action="store_true", help="print every wrong reading")
     parser.add_argument("--show-unread", action="store_true", help="print every unread one")
     parser.add_argument("--csv", help="write every reading to this CSV file")
+    parser.add_argument("--only", default="", help="only the classes whose name starts with this")
     args = parser.parse_args()
     show = ("wrong" if args.show_wrong else "") + ("unread" if args.show_unread else "")
     out: list[dict[str, str]] | None = [] if args.csv else None
     total: collections.Counter[str] = collections.Counter()
-    print(f"{'class of wording':48} {'lang':4} {'right':>6} {'wrong':>6} {'unread':>6} {'open':>5}")
-    for (klass, lang), c in sorted(audit(show, out).items()):
+    print(f"{'class of wording':{width}} {'lang':4} {'right':>6} {'wrong':>6} {'unread':>6} {'open':>5}")
+    for (klass, lang), c in sorted(run(show, out, args.only).items()):
         total.update(c)
-        print(f"{klass:48} {lang:4} {c['right']:6} {c['wrong']:6} {c['unread']:6} {c['open']:5}")
-    print(f"{'total':48} {'':4} {total['right']:6} {total['wrong']:6} {total['unread']:6} {total['open']:5}")
-    if args.csv and out is not None:
+        print(f"{klass:{width}} {lang:4} {c['right']:6} {c['wrong']:6} {c['unread']:6} {c['open']:5}")
+    print(
+        f"{'total':{width}} {'':4} {total['right']:6} {total['wrong']:6} {total['unread']:6} {total['open']:5}"
+    )
+    if args.csv and out:
         with open(args.csv, "w", newline="", encoding="utf-8") as fh:
             writer = csv.DictWriter(fh, fieldnames=list(out[0]))
             writer.writeheader()
             writer.writerows(out)
+
+
+def main() -> None:
+    cli(audit, 48, __doc__.splitlines()[0])
 
 
 if __name__ == "__main__":

@@ -234,8 +234,9 @@ def confirm(
     ships (`confirmed`: not contradicted, i.e. the upper bound of its precision there reaches the rule's
     bound; a kind never seen there is not contradicted)."""
     out: dict[str, dict[str, Any]] = {}
-    rows = table_of(e for e in held_out if e[0] in set(trusted_of(table)))
-    for kind in trusted_of(table):
+    kinds = trusted_of(table)
+    rows = table_of(e for e in held_out if e[0] in kinds)
+    for kind in kinds:
         row = rows.get(kind, {"right": 0, "off_topic": 0, "wrong": 0})
         right = row["right"] + row["off_topic"]
         n = right + row["wrong"]
