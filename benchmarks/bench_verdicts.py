@@ -254,7 +254,7 @@ FIRST_SCORES: dict[str, dict[str, Any]] = {
         # 04:13-07:13 UTC) beside verdicts-blind9, written by an eleventh writer blind to the engine and second-read
         # by another
         "folds": {0: (1.0, 0.0), 1: (1.0, 0.0), 2: (1.0, 0.0)},
-        "read_folds": (),
+        "read_folds": (0, 1),  # readable by fixes from 2026-12-07 10:15 UTC (session 13); fold 2 never
     },
     "verdicts-blind11": {
         "commit": "6de2ace",  # first run after the set landed and its second reading, before any change (engine of f9efbe8)

@@ -78,9 +78,10 @@ READABLE = (
     "verdicts-blind7",
     "verdicts-blind8",
     "verdicts-blind9",
+    "verdicts-blind10",
 )
 NEVER_FOLD = dict(NEVER_READ)
-HELD_OUT = frozenset({"verdicts-blind10", "verdicts-blind11"}) | frozenset(UNREAD)
+HELD_OUT = frozenset({"verdicts-blind11", "verdicts-blind12"}) | frozenset(UNREAD)
 NUMERIC = {">=", ">", "<=", "<"}
 
 
