@@ -175,24 +175,30 @@ def _register_command_modules() -> None:
 _register_command_modules()
 
 
+def refusal_line(exc: OncofedError) -> str:
+    """The one line a refused command prints, in `--lang`'s language ("erreur : ..." with `--lang fr`),
+    Rich markup of the data escaped."""
+    from oncofed.commands.common import cli_language, error_words
+    from oncofed.presenters.i18n import translator
+    from oncofed.presenters.places import place
+
+    tr = translator(cli_language())
+    message, fix = error_words(exc)
+    if exc.code:  # a coded error's words leave out where it was found: the file, record ("ligne 1"), option
+        file, record, field = (getattr(exc, k, None) for k in ("file", "record", "field"))
+        where = ":".join(str(p) for p in (file, place(tr, record) if record else None, field) if p)
+        message = f"{where}{tr.colon()}{message}" if where else message
+    said = f"{message} — {fix}" if fix else message
+    label = tr.gettext("error") + tr.colon().rstrip()
+    return f"[bold red]{escape(label)}[/] {escape(said)}"
+
+
 def main() -> None:
     """Entry point: errors become one clear line and a non-zero exit code, never a traceback wall."""
     try:
         app()
     except OncofedError as exc:
-        from oncofed.commands.common import cli_language, error_words
-        from oncofed.presenters.i18n import translator
-
-        tr = translator(cli_language())  # "erreur : ..." with `oncofed --lang fr`
-        message, fix = error_words(exc)
-        if exc.code:  # a coded error's words leave out where it was found: the file, record, option
-            where = ":".join(
-                str(p) for p in (getattr(exc, k, None) for k in ("file", "record", "field")) if p
-            )
-            message = f"{where}{tr.colon()}{message}" if where else message
-        said = f"{message} — {fix}" if fix else message
-        label = tr.gettext("error") + tr.colon().rstrip()
-        err_console.print(f"[bold red]{escape(label)}[/] {escape(said)}", highlight=False)
+        err_console.print(refusal_line(exc), highlight=False)
         sys.exit(2)
     except KeyboardInterrupt:
         sys.exit(130)

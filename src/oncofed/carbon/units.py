@@ -8,7 +8,7 @@ import functools
 
 import pint
 
-from oncofed.errors import InputError
+from oncofed.errors import N_, InputError, part
 
 ALIASES = {
     "m3": "m**3",
@@ -26,7 +26,13 @@ ALIASES = {
     "liter": "L",
     "l": "L",
 }
-DIMENSIONS = {"kWh": "energy", "kg": "mass", "L": "volume", "km": "distance", "EUR": "money"}
+DIMENSIONS = {
+    "kWh": N_("energy"),
+    "kg": N_("mass"),
+    "L": N_("volume"),
+    "km": N_("distance"),
+    "EUR": N_("money"),
+}
 
 
 @functools.cache
@@ -41,12 +47,14 @@ def canonical(unit: str) -> str:
     return ALIASES.get(text, ALIASES.get(text.lower(), text))
 
 
-def _dimension(units: pint.Unit) -> str:
+def _dimension(units: pint.Unit) -> object:
+    """The kind of quantity a unit measures, in words said in the reader's language (`errors.part`);
+    pint's own notation ("[length] ** 2") when it is none of the known kinds."""
     reg = registry()
     dim = reg.get_dimensionality(units)
     for example, name in DIMENSIONS.items():
         if reg.get_dimensionality(example) == dim:
-            return name
+            return part(name)
     return str(dim)
 
 
@@ -59,15 +67,24 @@ def conversion(from_unit: str, to_unit: str) -> float:
     except (pint.errors.UndefinedUnitError, AttributeError, TypeError, ValueError, AssertionError) as exc:
         bad = from_unit
         raise InputError(
-            f"unknown unit {bad!r}",
+            N_("unknown unit %(value)r"),
             field="unit",
-            fix="use kWh, MWh, kg, t, L, m3, km, EUR or k€ (the factor's unit or a convertible one)",
+            fix=N_("use kWh, MWh, kg, t, L, m3, km, EUR or k€ (the factor's unit or a convertible one)"),
+            code="carbon.unit_unknown",
+            params={"value": bad},
         ) from exc
     try:
         return float(reg.Quantity(1.0, src).to(dst).magnitude)
     except pint.errors.DimensionalityError as exc:
         raise InputError(
-            f"unit {from_unit!r} ({_dimension(src)}) does not match the factor's unit {to_unit!r} ({_dimension(dst)})",
+            N_("unit %(given)r (%(given_kind)s) does not match the factor's unit %(unit)r (%(unit_kind)s)"),
             field="unit",
-            fix=f"give the quantity in {to_unit} or a unit convertible to it",
+            fix=N_("give the quantity in %(unit)s or a unit convertible to it"),
+            code="carbon.unit_mismatch",
+            params={
+                "given": from_unit,
+                "given_kind": _dimension(src),
+                "unit": to_unit,
+                "unit_kind": _dimension(dst),
+            },
         ) from exc

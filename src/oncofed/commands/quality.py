@@ -77,14 +77,26 @@ def register(app: typer.Typer) -> None:
                 f"{roster}: {added.rows} patients, {added.added} added, {added.present} already in the store"
             )
         rep = import_events(db, path, source or None, replace=replace)
+        from oncofed.commands.common import cli_language
         from oncofed.presenters.i18n import translator
 
-        rows = translator("en").ngettext("%(num)s row", "%(num)s rows", rep.total)  # English plural forms
-        console.print(f"{rep.source}: {rows}, {rep.accepted} accepted, {rep.rejected_total} rejected")
+        tr = translator(cli_language())  # the counts and each reason in --lang's words (the page's labels)
+        rows = tr.ngettext("%(num)s row", "%(num)s rows", rep.total)
+        counts = tr.gettext(
+            "%(accepted)s accepted, %(rejected)s rejected", accepted=rep.accepted, rejected=rep.rejected_total
+        )
+        console.print(escape(f"{rep.source}{tr.colon()}{rows}, {counts}"))
         for reason, n in sorted(rep.rejected.items()):
-            console.print(escape(f"  {reason}: {n}"))
-        for ex in rep.examples:
-            console.print(escape(f"  e.g. row {ex['row_number']}: {ex['reason']}: {ex['detail']}"))
+            console.print(escape(f"  {tr.label('q_reason', reason)}{tr.colon()}{n}"))
+        for ex in rep.examples:  # the row's own values as written (patient, centre, event, date)
+            values = ", ".join(
+                str(ex[k]) for k in ("patient_id", "centre_id", "event", "event_date") if ex.get(k)
+            )
+            where = tr.pgettext("import place", "row %(id)s", id=ex["row_number"])
+            said = f"{where}{tr.colon()}{tr.label('q_reject_detail', ex['reason'])}" + (
+                f" ({values})" if values else ""
+            )
+            console.print(escape("  " + tr.gettext("e.g. %(example)s", example=said)))
 
     @quality.command("compute")
     def compute(

@@ -62,8 +62,8 @@ def import_cmd(
     """Import publications (attributed to centres by affiliation; unknown ones listed for review) or
     site milestones (every trial named is flagged as sponsored). The format is told by the content."""
     from oncofed.commands.common import console, err_console, open_database, progress_bar
+    from oncofed.services.research.milestones import import_milestones
     from oncofed.services.research.publications import import_publications
-    from oncofed.services.research.sponsor import import_milestones
 
     db = open_database()
     reports: list[dict[str, Any]] = []
@@ -104,22 +104,27 @@ def import_cmd(
             data = mreport.as_json()
             refused += len(mreport.rejected)
             if not as_json:
+                from oncofed.commands.common import cli_language
                 from oncofed.presenters.i18n import translator
+                from oncofed.presenters.rejects import reject_line
 
-                en = translator("en")  # English plural forms
+                tr = translator(cli_language())  # the summary and the refused rows in --lang's words
                 console.print(
-                    f"{path.name}: "
-                    + en.ngettext("%(num)s site row", "%(num)s site rows", mreport.rows)
-                    + f", {mreport.milestones} milestones stored; "
-                    + en.ngettext(
+                    escape(f"{path.name}{tr.colon()}")
+                    + tr.ngettext("%(num)s site row", "%(num)s site rows", mreport.rows)
+                    + ", "
+                    + tr.ngettext("%(num)s milestone stored", "%(num)s milestones stored", mreport.milestones)
+                    + tr.pgettext("list separator", "; ")
+                    + tr.ngettext(
                         "%(num)s trial flagged as sponsored", "%(num)s trials flagged as sponsored",
                         len(mreport.trials_flagged),
                     )
-                    + "; "
-                    + en.ngettext("%(num)s row refused", "%(num)s rows refused", len(mreport.rejected))
+                    + tr.pgettext("list separator", "; ")
+                    + tr.ngettext("%(num)s row refused", "%(num)s rows refused", len(mreport.rejected))
                 )  # fmt: skip
                 for rej in mreport.rejected[:30]:
-                    err_console.print(escape(f"  refused {path.name}:{rej}"))
+                    refused_word = tr.pgettext("import row", "refused")
+                    err_console.print(escape(f"  {refused_word} {path.name}:{reject_line(rej, tr.lang)}"))
         reports.append(data)
     if as_json:
         sys.stdout.write(json.dumps(reports, indent=2, default=str) + "\n")

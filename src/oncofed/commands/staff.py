@@ -38,35 +38,37 @@ def import_cmd(
     report: Path = typer.Option(None, "--report", help="Write every rejected row to this CSV."),
 ) -> None:
     """Replace a centre's staff records with its payroll export; every rejected row is named."""
-    from oncofed.commands.common import console, open_database
+    from oncofed.commands.common import cli_language, console, open_database
     from oncofed.errors import InputError
     from oncofed.presenters.csv import to_csv
+    from oncofed.presenters.i18n import translator
+    from oncofed.presenters.rejects import COLUMNS, reject_line, reject_row
     from oncofed.services.workforce.staff import import_payroll_file
 
+    tr = translator(cli_language())  # the summary, the rejected rows and the report in --lang's words
     day = date.fromisoformat(as_of) if as_of else date.today()
     try:
         result = import_payroll_file(open_database(), hr_actor(centre), path, centre, day, partial=partial)
     except InputError:
         if report is not None:
-            console.print("[dim]nothing imported; run with --partial to keep the valid rows[/]")
+            hint = tr.gettext("nothing imported; run with --partial to keep the valid rows")
+            console.print(f"[dim]{escape(hint)}[/]")
         raise
     if report is not None and result.rejects:
-        report.write_text(
-            to_csv([r.as_dict() for r in result.rejects], ["line", "record", "field", "reason", "fix"]),
-            encoding="utf-8",
-        )
-    from oncofed.presenters.i18n import translator
-
-    en = translator("en")  # English plural forms
-    console.print(
-        f"{centre}: {result.imported} staff records imported from "
-        + en.ngettext("%(num)s row", "%(num)s rows", result.rows)
-        + ", "
-        + en.ngettext("%(num)s problem", "%(num)s problems", len(result.rejects))
-        + (f" (written to {report})" if report is not None and result.rejects else "")
+        rows = [reject_row(r, tr.lang) for r in result.rejects]
+        report.write_text(to_csv(rows, COLUMNS), encoding="utf-8")
+    said = tr.gettext(
+        "%(centre)s: %(imported)s staff records imported from %(rows)s, %(problems)s",
+        centre=centre,
+        imported=result.imported,
+        rows=tr.ngettext("%(num)s row", "%(num)s rows", result.rows),
+        problems=tr.ngettext("%(num)s problem", "%(num)s problems", len(result.rejects)),
     )
+    if report is not None and result.rejects:
+        said += " " + tr.gettext("(written to %(path)s)", path=str(report))
+    console.print(escape(said))
     for r in result.rejects[:20]:
-        console.print(f"  [yellow]{escape(str(r))}[/]")
+        console.print(f"  [yellow]{escape(reject_line(r, tr.lang))}[/]")
 
 
 @staff_app.command("headcount")

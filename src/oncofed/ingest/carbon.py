@@ -14,11 +14,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Mapping
-from gettext import ngettext
 
 from oncofed.carbon.units import conversion
 from oncofed.domain.carbon import CATEGORIES, NORMALISER, NORMALISER_ITEMS, Activity, EmissionFactor
-from oncofed.errors import InputError
+from oncofed.errors import N_, NN_, InputError
 from oncofed.ingest.tabular import Reject, checked_rows, summary
 
 FACTOR_COLUMNS = ("category", "item", "name_en", "unit", "kgco2e_per_unit", "scope", "beges_post", "source")
@@ -28,12 +27,13 @@ POST = re.compile(r"^[1-6]\.[1-5]$")
 MAX_SHOWN = 15
 
 
-def _refuse(rejects: list[Reject], source: str, what: str, fix: str) -> None:
+def _refuse(rejects: list[Reject], source: str, message: tuple[str, str], fix: str) -> None:
     raise InputError(
-        ngettext("%(num)s problem", "%(num)s problems", len(rejects)) % {"num": len(rejects)}
-        + f", {what}: {summary(rejects, MAX_SHOWN)}",
+        message,
         file=source,
         fix=fix,
+        code="carbon.rows_refused",
+        params={"num": len(rejects), "rows": summary(rejects, MAX_SHOWN)},
     )
 
 
@@ -59,36 +59,49 @@ def read_factors(text: str, source: str) -> list[EmissionFactor]:
         row.record = f"{row['category']}/{row['item']}"
         if row["category"] not in CATEGORIES:
             row.reject(
-                "category", f"unknown category {row['category']!r}", f"use one of {', '.join(CATEGORIES)}"
-            )
+                "category", N_("unknown category %(value)r"), N_("use one of %(choices)s"),
+                code="carbon.category", value=row["category"], choices=list(CATEGORIES),
+            )  # fmt: skip
         if not row["item"]:
-            row.reject("item", "missing", "name the item, e.g. electricity")
+            row.reject(
+                "item", N_("missing"), N_("name the item, e.g. electricity"), code="carbon.item_missing"
+            )
         elif (row["category"], row["item"]) in seen:
             row.reject(
-                "item", f"duplicate of line {seen[(row['category'], row['item'])]}", "one factor per item"
-            )
+                "item", N_("duplicate of line %(other)s"), N_("one factor per item"),
+                code="carbon.factor_duplicate", other=seen[(row["category"], row["item"])],
+            )  # fmt: skip
         else:
             seen[(row["category"], row["item"])] = line
         if not row["source"]:
             row.reject(
-                "source", "missing", "every factor must name its source (publication, table and version)"
-            )
+                "source", N_("missing"), N_("every factor must name its source (publication, table and version)"),
+                code="carbon.source_missing",
+            )  # fmt: skip
         try:
             conversion(row["unit"], row["unit"])
         except InputError:
-            row.reject("unit", f"unknown unit {row['unit']!r}", "use kWh, kg, t, L, m3, km or EUR")
+            row.reject(
+                "unit", N_("unknown unit %(value)r"), N_("use kWh, kg, t, L, m3, km or EUR"),
+                code="carbon.unit", value=row["unit"],
+            )  # fmt: skip
         value = row.number("kgco2e_per_unit")
         if value is not None and value < 0:
             row.reject(
-                "kgco2e_per_unit",
-                f"{value:g} is negative",
-                "emission factors are >= 0 (report removals apart)",
-            )
+                "kgco2e_per_unit", N_("%(value)s is negative"), N_("emission factors are >= 0 (report removals apart)"),
+                code="carbon.factor_negative", value=f"{value:g}",
+            )  # fmt: skip
         scope = row["scope"].strip()
         if scope not in ("1", "2", "3"):
-            row.reject("scope", f"{scope!r}", "use 1, 2 or 3 (GHG Protocol)")
+            row.reject(
+                "scope", N_("%(value)r is not a scope"), N_("use 1, 2 or 3 (GHG Protocol)"),
+                code="carbon.scope", value=scope,
+            )  # fmt: skip
         if not POST.match(row["beges_post"]):
-            row.reject("beges_post", f"{row['beges_post']!r}", "use a BEGES post such as 1.1, 2.1, 3.4, 4.1")
+            row.reject(
+                "beges_post", N_("%(value)r is not a BEGES post"), N_("use a BEGES post such as 1.1, 2.1, 3.4, 4.1"),
+                code="carbon.beges_post", value=row["beges_post"],
+            )  # fmt: skip
         unc = row.number("uncertainty_pct", "0")
         if not row.ok:
             rejects.extend(row.problems)
@@ -111,12 +124,15 @@ def read_factors(text: str, source: str) -> list[EmissionFactor]:
         _refuse(
             rejects,
             source,
-            "nothing loaded",
-            "correct these rows (layout: resources/carbon/factors_example.csv)",
+            NN_("%(num)s problem, nothing loaded: %(rows)s", "%(num)s problems, nothing loaded: %(rows)s"),
+            N_("correct these rows (layout: resources/carbon/factors_example.csv)"),
         )
     if not factors:
         raise InputError(
-            "no factor in the table", file=source, fix="see resources/carbon/factors_example.csv"
+            N_("no factor in the table"),
+            file=source,
+            fix=N_("see resources/carbon/factors_example.csv"),
+            code="carbon.no_factor",
         )
     return factors
 
@@ -139,48 +155,61 @@ def read_activities(
         row.record = f"{row['centre']} {row['year']} {row['category']}/{row['item']}"
         if row["centre"] not in centres:
             row.reject(
-                "centre", f"unknown centre {row['centre']!r}", "use the centre ids of `oncofed centres`"
-            )
+                "centre", N_("unknown centre %(value)r"), N_("use the centre ids of `oncofed centres`"),
+                code="carbon.centre", value=row["centre"],
+            )  # fmt: skip
         year = int(row["year"]) if row["year"].isdigit() else None
         if year is None or not years[0] <= year <= years[1]:
-            row.reject("year", f"{row['year']!r}", f"give the year as YYYY ({years[0]}-{years[1]})")
+            row.reject(
+                "year", N_("%(value)r is not a year"), N_("give the year as YYYY (%(first)s-%(last)s)"),
+                code="carbon.year", value=row["year"], first=years[0], last=years[1],
+            )  # fmt: skip
         quantity = row.number("quantity")
         if quantity is not None and quantity < 0:
             row.reject(
-                "quantity",
-                f"{quantity:g} is negative",
-                "quantities are >= 0 (a correction goes in a corrected file)",
-            )
+                "quantity", N_("%(value)s is negative"), N_("quantities are >= 0 (a correction goes in a corrected file)"),
+                code="carbon.quantity_negative", value=f"{quantity:g}",
+            )  # fmt: skip
         cat, item, unit = row["category"], row["item"], row["unit"]
         if cat == NORMALISER:
             if item not in NORMALISER_ITEMS:
-                row.reject("item", f"unknown activity item {item!r}", "use stays or beds")
+                row.reject(
+                    "item", N_("unknown activity item %(value)r"), N_("use stays or beds"),
+                    code="carbon.activity_item", value=item,
+                )  # fmt: skip
             elif unit.lower().rstrip("s") != NORMALISER_ITEMS[item]:
-                row.reject("unit", f"{unit!r}", f"give {item} as a count, unit {NORMALISER_ITEMS[item]}")
+                row.reject(
+                    "unit", N_("%(value)r is not a count"), N_("give %(item)s as a count, unit %(unit)s"),
+                    code="carbon.count_unit", value=unit, item=item, unit=NORMALISER_ITEMS[item],
+                )  # fmt: skip
         elif cat not in CATEGORIES:
             row.reject(
-                "category", f"unknown category {cat!r}", f"use one of {', '.join((*CATEGORIES, NORMALISER))}"
-            )
+                "category", N_("unknown category %(value)r"), N_("use one of %(choices)s"),
+                code="carbon.category", value=cat, choices=[*CATEGORIES, NORMALISER],
+            )  # fmt: skip
         elif (cat, item) not in factors:
             known = sorted(i for c, i in factors if c == cat)
             row.reject(
-                "item",
-                f"no emission factor for {cat}/{item} in the table in use",
-                f"use one of {', '.join(known)} or load a table that has it",
-            )
+                "item", N_("no emission factor for %(category)s/%(item)s in the table in use"),
+                N_("use one of %(choices)s or load a table that has it"),
+                code="carbon.no_factor_for", category=cat, item=item, choices=known,
+            )  # fmt: skip
         else:
             try:
                 conversion(unit, factors[(cat, item)].unit)
             except InputError as exc:
-                row.reject("unit", exc.reason, exc.fix or "")
+                if exc.code and exc.template and exc.fix_template and isinstance(exc.template, str):
+                    row.reject("unit", exc.template, exc.fix_template, code=exc.code, **exc.params)
+                else:
+                    row.reject("unit", exc.reason, exc.fix or "")
         if year is not None:
             key = (row["centre"], year, cat, item)
             if key in seen:
                 row.reject(
-                    "item",
-                    f"same centre, year and item as line {seen[key]}",
-                    "give one total per item and year (sum them before, in one unit)",
-                )
+                    "item", N_("same centre, year and item as line %(other)s"),
+                    N_("give one total per item and year (sum them before, in one unit)"),
+                    code="carbon.activity_duplicate", other=seen[key],
+                )  # fmt: skip
             seen[key] = line
         if not row.ok:
             rejects.extend(row.problems)
@@ -190,9 +219,16 @@ def read_activities(
         _refuse(
             rejects,
             source,
-            "nothing imported",
-            "correct these rows (template: resources/carbon/activity_template.csv)",
+            NN_(
+                "%(num)s problem, nothing imported: %(rows)s", "%(num)s problems, nothing imported: %(rows)s"
+            ),
+            N_("correct these rows (template: resources/carbon/activity_template.csv)"),
         )
     if not out:
-        raise InputError("no activity row", file=source, fix="see resources/carbon/activity_template.csv")
+        raise InputError(
+            N_("no activity row"),
+            file=source,
+            fix=N_("see resources/carbon/activity_template.csv"),
+            code="carbon.no_activity_row",
+        )
     return out

@@ -19,9 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from oncofed.criteria.oncotree import subtrees_from_mapping
-from oncofed.errors import InputError
+from oncofed.errors import N_, InputError
 from oncofed.ingest import extjson, safe_yaml
 from oncofed.ingest.documents import flatten, split_documents
+from oncofed.ingest.errors import json_kind
 
 TRIAL_SUFFIXES = {".json", ".yaml", ".yml", ".ejson", ".jsonl"}
 ID_COLUMNS = ("SAMPLE_ID", "MRN", "PATIENT_ID", "CLINICAL_ID")  # kept as text ("007" stays "007")
@@ -30,11 +31,22 @@ ID_COLUMNS = ("SAMPLE_ID", "MRN", "PATIENT_ID", "CLINICAL_ID")  # kept as text (
 def read_documents(path: Path) -> list[dict[str, Any]]:
     """All documents (objects) of one file: JSON, JSON lines, extended JSON, YAML or CSV."""
     if not path.exists():
-        raise InputError("file not found", file=str(path), fix="give an existing file or directory")
+        raise InputError(
+            N_("file not found"),
+            file=str(path),
+            fix=N_("give an existing file or directory"),
+            code="file.missing",
+        )
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text (byte {exc.start})", file=str(path), fix="save as UTF-8") from None
+        raise InputError(
+            N_("not UTF-8 text (byte %(byte)s)"),
+            file=str(path),
+            fix=N_("save as UTF-8"),
+            code="file.not_utf8_at",
+            params={"byte": exc.start},
+        ) from None
     suffix = path.suffix.lower()
     if suffix in (".csv", ".tsv"):
         docs: list[Any] = _read_csv(text, delimiter="\t" if suffix == ".tsv" else ",")
@@ -45,7 +57,13 @@ def read_documents(path: Path) -> list[dict[str, Any]]:
     out = []
     for i, doc in enumerate(docs):
         if not isinstance(doc, dict):
-            raise InputError(f"expected an object, found {type(doc).__name__}", file=str(path), record=i)
+            raise InputError(
+                N_("expected an object, found %(kind)s"),
+                file=str(path),
+                record=i,
+                code="ctml.not_an_object",
+                params={"kind": json_kind(doc)},
+            )
         out.append(extjson.decode_document(doc, file=str(path), record=i))
     return out
 
@@ -90,17 +108,31 @@ def load_trials(path: str | Path) -> list[dict[str, Any]]:
     if p.is_dir():
         files = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in TRIAL_SUFFIXES)
         if not files:
-            raise InputError("no .json or .yaml trial file in the directory", file=str(p))
+            raise InputError(
+                N_("no .json or .yaml trial file in the directory"),
+                file=str(p),
+                fix=N_("give a CTML trial file, or a directory holding them"),
+                code="ctml.no_trial_file",
+            )
     elif p.exists():
         files = [p]
     else:
-        raise InputError("trial file or directory not found", file=str(p), fix="pass --trials FILE|DIR")
+        raise InputError(
+            N_("trial file or directory not found"),
+            file=str(p),
+            fix=N_("pass `--trials FILE|DIR`"),
+            code="ctml.trials_missing",
+        )
     trials: list[dict[str, Any]] = []
     for f in files:
         for i, doc in enumerate(read_documents(f)):
             if "protocol_no" not in doc and "treatment_list" not in doc and "match" not in doc:
                 raise InputError(
-                    "not a CTML trial (no protocol_no, treatment_list or match)", file=str(f), record=i
+                    N_("not a CTML trial (no protocol_no, treatment_list or match)"),
+                    file=str(f),
+                    record=i,
+                    fix=N_("give CTML trials (MatchMiner's format)"),
+                    code="ctml.not_a_trial",
                 )
             trials.append(doc)
     return trials
@@ -124,8 +156,10 @@ def load_oncotree_mapping(path: str | Path) -> dict[str, list[str]]:
         raw = json.loads(p.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InputError(
-            f"cannot read the OncoTree mapping ({exc})",
+            N_("cannot read the OncoTree mapping (%(detail)s)"),
             file=str(p),
-            fix="give MatchMiner's oncotree_mapping.json",
+            fix=N_("give MatchMiner's oncotree_mapping.json"),
+            code="ctml.oncotree_mapping",
+            params={"detail": getattr(exc, "strerror", None) or str(exc)},
         ) from exc
     return subtrees_from_mapping(raw, str(p))

@@ -154,13 +154,29 @@ def read_objects(
     return rows
 
 
-def parse_document(text: str, source: str, *, fix: str = "fix the JSON syntax") -> Any:
+PARSE_FIX = "fix the JSON syntax"
+
+
+def parse_document(text: str, source: str, *, fix: str = PARSE_FIX) -> Any:
     """One JSON document already read as text, or InputError naming the source and the line."""
     try:
         return json.loads(text[1:] if text.startswith(_BOM) else text)
     except json.JSONDecodeError as exc:
+        if (
+            fix == PARSE_FIX
+        ):  # the fix of every caller but a developer's own reader: said in the reader's language
+            raise InputError(
+                N_("invalid JSON: %(detail)s"),
+                file=source,
+                record=f"line {exc.lineno}",
+                fix=N_("fix the JSON syntax"),
+                code="import.json_invalid",
+                params={"detail": exc.msg},
+            ) from None
         raise InputError(
             f"invalid JSON: {exc.msg}", file=source, record=f"line {exc.lineno}", fix=fix
         ) from None
     except RecursionError:
-        raise InputError("JSON nested too deeply", file=source, fix="flatten the document") from None
+        raise InputError(
+            N_("JSON nested too deeply"), file=source, fix=N_("flatten the document"), code="import.json_deep"
+        ) from None

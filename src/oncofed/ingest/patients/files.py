@@ -35,7 +35,9 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
         elif path.exists():
             out.append(path)
         else:
-            raise InputError("file not found", file=str(path), fix="check the path")
+            raise InputError(
+                N_("file not found"), file=str(path), fix=N_("check the path"), code="file.missing"
+            )
     return out
 
 

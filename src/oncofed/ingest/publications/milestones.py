@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
+from oncofed.errors import N_
 from oncofed.ingest import tabular
 from oncofed.research.activation import MILESTONES
 
@@ -44,7 +45,7 @@ def read(text: str, source: str) -> Iterator[MilestoneLine | tabular.Reject]:
         REQUIRED,
         MILESTONES,
         malformed_field="(row)",
-        malformed_fix="one value per column (quote values holding commas)",
+        malformed_fix=N_("one value per column (quote values holding commas)"),
     ):
         if not row.ok:
             yield from row.problems
@@ -52,13 +53,19 @@ def read(text: str, source: str) -> Iterator[MilestoneLine | tabular.Reject]:
         line, trial, site = row.line, row.get("trial_id"), row.get("site")
         row.record = trial
         if not trial:
-            row.reject("trial_id", "empty", "give the trial's id (NCT number or registry id)")
+            row.reject(
+                "trial_id", N_("empty"), N_("give the trial's id (NCT number or registry id)"), code="research.no_trial_id"
+            )  # fmt: skip
         elif not site:
-            row.reject("site", "empty", "give a centre id (oncofed centres) or the site's facility name")
+            row.reject(
+                "site", N_("empty"), N_("give a centre id (`oncofed centres`) or the site's facility name"),
+                code="research.no_site",
+            )  # fmt: skip
         elif not any(m in row.values for m in MILESTONES):
-            yield tabular.Reject(
-                line, "(header)", "no milestone column", f"add columns among: {', '.join(MILESTONES)}", trial
-            )
+            yield tabular.Reject.coded(
+                line, "(header)", N_("no milestone column"), N_("add columns among: %(columns)s"),
+                "research.no_milestone_column", trial, columns=list(MILESTONES),
+            )  # fmt: skip
             return
         if not row.ok:
             yield from row.problems
@@ -71,13 +78,17 @@ def read(text: str, source: str) -> Iterator[MilestoneLine | tabular.Reject]:
             try:
                 out.dates[m] = parse_date(value)
             except ValueError:
-                row.reject(m, f"{value!r} is not a date", "write YYYY-MM-DD (or DD/MM/YYYY)")
+                row.reject(
+                    m, N_("%(value)r is not a date"), N_("write YYYY-MM-DD (or DD/MM/YYYY)"),
+                    code="research.milestone_date", value=value,
+                )  # fmt: skip
                 break
         if not row.ok:
             yield from row.problems
         elif not out.dates:
-            yield tabular.Reject(
-                line, "(row)", "no milestone date", "fill at least one milestone date", trial
-            )
+            yield tabular.Reject.coded(
+                line, "(row)", N_("no milestone date"), N_("fill at least one milestone date"),
+                "research.no_milestone_date", trial,
+            )  # fmt: skip
         else:
             yield out

@@ -17,7 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from oncofed.domain import Centre, Trial, TrialSite
-from oncofed.errors import InputError
+from oncofed.errors import N_, InputError
 from oncofed.ingest import safe_yaml
 from oncofed.resources import load_tsv, load_yaml
 
@@ -39,20 +39,41 @@ def load_alias_file(path: Path) -> dict[str, dict[str, list[str]]]:
         data = safe_yaml.load(path.read_text(encoding="utf-8"), source=str(path)) or {}
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(
-            f"cannot read the alias file: {exc}",
+            N_("cannot read the alias file: %(detail)s"),
             file=str(path),
-            fix="a YAML file with `aliases:` and `cities:`",
+            fix=N_("give a YAML file with `aliases:` and `cities:`"),
+            code="aliases.unreadable",
+            params={"detail": getattr(exc, "strerror", None) or str(exc)},
         ) from exc
+    fix = N_("write `aliases:` and `cities:`, each mapping centre ids to lists of names")
     if not isinstance(data, dict):
-        raise InputError("expected a mapping with `aliases:` and `cities:`", file=str(path))
+        raise InputError(
+            N_("expected a mapping with `aliases:` and `cities:`"),
+            file=str(path),
+            fix=fix,
+            code="aliases.not_mapping",
+        )
     out: dict[str, dict[str, list[str]]] = {"aliases": {}, "cities": {}}
     for key in ("aliases", "cities"):
         section = data.get(key) or {}
         if not isinstance(section, dict):
-            raise InputError(f"`{key}` must map centre ids to lists of names", file=str(path), field=key)
+            raise InputError(
+                N_("`%(key)s` must map centre ids to lists of names"),
+                file=str(path),
+                field=key,
+                fix=fix,
+                code="aliases.section",
+                params={"key": key},
+            )
         for cid, names in section.items():
             if not isinstance(names, list):
-                raise InputError("expected a list of names", file=str(path), field=f"{key}.{cid}")
+                raise InputError(
+                    N_("expected a list of names"),
+                    file=str(path),
+                    field=f"{key}.{cid}",
+                    fix=fix,
+                    code="aliases.names",
+                )
             out[key][str(cid)] = [str(n) for n in names]
     return out
 
@@ -75,8 +96,10 @@ class SiteMapper:
             unknown = {cid for data in extra for cid in (data.get("aliases") or {})} - set(self.centres)
             if unknown:
                 raise InputError(
-                    f"alias file names unknown centres: {', '.join(sorted(unknown))}",
-                    fix="use ids from `oncofed centres`",
+                    N_("alias file names unknown centres: %(centres)s"),
+                    fix=N_("use ids from `oncofed centres`"),
+                    code="aliases.unknown_centres",
+                    params={"centres": sorted(unknown)},
                 )
             self.cities[c.id] = {normalise(x) for x in cities if x}
             for n in {normalise(x) for x in names if x}:

@@ -102,7 +102,15 @@ def expand_paths(paths: Sequence[str]) -> list[Path]:
             )
         for p in matches:
             if p.is_dir():
-                out += sorted(x for x in p.rglob("*") if x.is_file() and not x.name.startswith("."))
+                found = sorted(x for x in p.rglob("*") if x.is_file() and not x.name.startswith("."))
+                if not found:  # an empty folder imports nothing: said, never a silent "0 imported"
+                    raise InputError(
+                        N_("the directory holds no file"),
+                        file=str(p),
+                        fix=N_("give the trial files, or the directory that holds them"),
+                        code="import.empty_directory",
+                    )
+                out += found
             elif p.is_file():
                 out.append(p)
             else:

@@ -19,6 +19,7 @@ from oncofed.services.network.centres import centre_names as network_centre_name
 from oncofed.services.network.centres import list_centres
 from oncofed.services.research import bibliometrics as biblio
 from oncofed.services.research.inclusion import COLUMNS_OUT, inclusion_results, network_rows
+from oncofed.services.research.milestones import set_milestone
 from oncofed.services.research.portfolio import (
     MONTH_COLUMNS,
     PORTFOLIO_COLUMNS,
@@ -30,7 +31,7 @@ from oncofed.services.research.portfolio import (
 from oncofed.services.research.publications import review_affiliation
 from oncofed.services.research.screen_failures import COLUMNS as FAILURE_COLUMNS
 from oncofed.services.research.screen_failures import screen_failures
-from oncofed.services.research.sponsor import set_milestone, set_sponsored, sponsored_ids
+from oncofed.services.research.sponsor import set_sponsored, sponsored_ids
 from oncofed.store.db import Database
 from oncofed.web.auth import require_roles
 from oncofed.web.csv_export import csv_response

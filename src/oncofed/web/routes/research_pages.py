@@ -21,10 +21,11 @@ from oncofed.research.activation import MILESTONES
 from oncofed.services.network.centres import list_centres
 from oncofed.services.research import bibliometrics as biblio
 from oncofed.services.research.inclusion import inclusion_results, network_rows
+from oncofed.services.research.milestones import set_milestone
 from oncofed.services.research.portfolio import portfolio, trial_portfolio
 from oncofed.services.research.publications import review_affiliation
 from oncofed.services.research.screen_failures import screen_failures
-from oncofed.services.research.sponsor import set_milestone, set_sponsored, sponsored_ids
+from oncofed.services.research.sponsor import set_sponsored, sponsored_ids
 from oncofed.store.db import Database
 from oncofed.web.deps import MAX_ID, get_db, get_lang
 from oncofed.web.errors import error_page
