@@ -53,11 +53,12 @@ def register(app: typer.Typer) -> None:
         ),
     ) -> None:
         """Search the log, newest first."""
-        from oncofed.commands.common import cells, console, open_database
+        from oncofed.commands.common import cells, cli_language, console, open_database
+        from oncofed.presenters.audit_words import CSV_COLUMNS, entry
         from oncofed.presenters.csv import to_csv
-        from oncofed.store.audit import AUDIT_COLUMNS, search
+        from oncofed.store.audit import search
 
-        rows = search(
+        found = search(
             open_database().engine,
             user=user,
             patient=patient,
@@ -68,8 +69,9 @@ def register(app: typer.Typer) -> None:
             limit=limit,
             security=security,
         )
+        rows = [entry(r, cli_language()) for r in found]  # each detail in --lang's words
         if csv:
-            sys.stdout.write(to_csv(rows, AUDIT_COLUMNS))
+            sys.stdout.write(to_csv(rows, CSV_COLUMNS))
             return
         table = Table(
             "#", "at", "user", "role", "purpose", "action", "centres", "records", "patients", "request"
@@ -86,7 +88,7 @@ def register(app: typer.Typer) -> None:
                     r["centre_ids"],
                     r["n_records"],
                     r["patient_ids"][:60],
-                    r["detail"],
+                    " | ".join(x for x in (r["request"], r["detail"]) if x),
                 )
             )
         console.print(table)

@@ -75,6 +75,10 @@ CARE_LABELS: dict[str, dict[str, Message]] = {
         "security.feasibility_locked_out": N_("refused: feasibility locked out"),
         "security.feasibility_lockout": N_("feasibility lockout"),
         "security.feasibility_unlock": N_("feasibility lockout lifted"),
+        "security.patient_import": N_("refused: patient import for a centre outside the caller's scope"),
+        "security.import_report": N_("refused: another person's import report"),
+        "patient.import": N_("imported patient records"),
+        "import.report": N_("downloaded an import report"),
     },
     "criteria": {
         "title": N_("Eligibility criteria (parsed)"),

@@ -29,7 +29,7 @@ from sqlalchemy import Connection, Engine, event, insert, select, text
 from sqlalchemy.orm import Session
 
 from oncofed.domain.actor import Actor
-from oncofed.store import locks
+from oncofed.store import audit_words, locks
 from oncofed.store.models_trust import AuditRow
 
 GENESIS = "0" * 64
@@ -83,10 +83,17 @@ def event_for(
     action: str,
     *,
     patients: Sequence[tuple[str, str]] = (),
-    detail: str = "",
+    detail: str | dict[str, Any] = "",
 ) -> AuditEvent:
-    """An event for `actor` reading `patients` given as (patient_id, centre_id) pairs."""
+    """An event for `actor` reading `patients` given as (patient_id, centre_id) pairs. `detail`: what
+    else the entry says, as `audit_words.coded(code, **params)` (stored language-free, said in the
+    reader's language); the request it came from is kept with it."""
     context = audit_context.get()
+    stored = (
+        audit_words.encode(context, detail)
+        if isinstance(detail, dict)
+        else " | ".join(x for x in (context, detail) if x)
+    )
     return AuditEvent(
         user_id=actor.user_id,
         role=actor.role.value,
@@ -96,7 +103,7 @@ def event_for(
         centre_ids=" ".join(sorted({c for _, c in patients})),
         patient_ids=" ".join(p for p, _ in patients),
         n_records=len(patients),
-        detail=" | ".join(x for x in (context, detail) if x),
+        detail=stored,
     )
 
 
@@ -112,7 +119,7 @@ def security_event(
     *,
     patients: Sequence[tuple[str, str]] = (),
     centres: Sequence[str] = (),
-    detail: str = "",
+    detail: str | dict[str, Any] = "",
 ) -> AuditEvent:
     """A refused attempt or a lockout (`security.<what>`): who tried what, on which records or
     centres. `n_records` is 0: nothing was returned."""
@@ -130,7 +137,7 @@ def record_security(
     *,
     patients: Sequence[tuple[str, str]] = (),
     centres: Sequence[str] = (),
-    detail: str = "",
+    detail: str | dict[str, Any] = "",
 ) -> None:
     """Record a security event: queued on a session (written when its transaction ends, even on
     rollback), or appended at once through an engine. Internal jobs are not recorded."""
@@ -259,7 +266,9 @@ def search(
 ) -> list[dict[str, Any]]:
     """Entries newest first. `patient` and `centre` match one id in the space-separated lists;
     `security` keeps refused attempts and lockouts only; `since`/`until` are ISO dates or timestamps
-    (UTC), `until` inclusive of that day."""
+    (UTC), `until` inclusive of that day. A coded detail comes in English in `detail`, its code and
+    parameters in `detail_code` / `detail_params` and its request in `request` (None / {} / "" for a
+    detail written as text); `audit verify` reads the stored text."""
     stmt = select(*[getattr(AuditRow, c) for c in AUDIT_COLUMNS]).order_by(AuditRow.seq.desc())
     if user:
         stmt = stmt.where(AuditRow.user_id == user)
@@ -279,4 +288,14 @@ def search(
     if limit is not None:
         stmt = stmt.limit(limit)
     with _engine_of(bind).connect() as conn:
-        return [dict(r) for r in conn.execute(stmt).mappings()]
+        return [_readable(dict(r)) for r in conn.execute(stmt).mappings()]
+
+
+def _readable(row: dict[str, Any]) -> dict[str, Any]:
+    coded = audit_words.decode(row["detail"] or "")
+    row["detail_code"] = coded["code"] if coded else None
+    row["detail_params"] = coded["params"] if coded else {}
+    row["request"] = (coded.get("request") or "") if coded else ""
+    if coded:
+        row["detail"] = audit_words.english(row["detail"])
+    return row

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 from oncofed.domain import Actor, Centre, PatientProfile, Trial
 from oncofed.errors import NotFound
 from oncofed.store import audit
+from oncofed.store.audit_words import coded
 from oncofed.store.mapping import (
     centre_to_domain,
     centre_to_row,
@@ -180,7 +181,7 @@ class PatientRepository:
             patients = [(r.id, r.centre_id) for r in rows]
             audit.record_read(self.session, audit.event_for(self.actor, action, patients=patients))
 
-    def refused(self, what: str, patient_id: str) -> None:
+    def refused(self, what: str | dict[str, Any], patient_id: str) -> None:
         """A read of a patient who exists but is outside the caller's scope (another centre, no
         patient-level role, or hidden by objection): a security event in the audit log, written
         even though the request ends in "not found". Ids that exist nowhere are not recorded."""
@@ -196,9 +197,13 @@ class PatientRepository:
         hidden = objection and self.actor.hides_research_objectors
         if in_scope and not hidden:
             return  # visible to the caller: not a refusal (the request failed for another reason)
-        why = "objects to research use" if in_scope else "outside the caller's centres"
+        why = "refused.objection" if in_scope else "refused.other_centre"
         audit.record_security(
-            self.session, self.actor, "refused", patients=[(patient_id, centre_id)], detail=f"{what}: {why}"
+            self.session,
+            self.actor,
+            "refused",
+            patients=[(patient_id, centre_id)],
+            detail=coded(why, what=what),
         )
 
     def count(self, *, centre_id: str | None = None) -> int:

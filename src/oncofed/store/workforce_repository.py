@@ -21,6 +21,7 @@ from oncofed.domain.actor import STAFF_LEVEL_ROLES, Actor, Role
 from oncofed.domain.workforce import StaffRecord
 from oncofed.errors import NotFound
 from oncofed.store import audit
+from oncofed.store.audit_words import coded
 from oncofed.store.models_workforce import StaffImportRow, StaffRecordRow
 
 
@@ -72,7 +73,7 @@ class StaffRepository:
             pairs = [(r.staff_id, r.centre_id) for r in rows]
             audit.record_read(
                 self.session,
-                audit.event_for(self.actor, "staff.read", patients=pairs, detail="staff records"),
+                audit.event_for(self.actor, "staff.read", patients=pairs, detail=coded("staff.read")),
             )
         return [
             StaffRecord(r.staff_id, r.centre_id, r.family, r.level, r.hire_date, r.fte, r.gross_monthly)
@@ -109,7 +110,9 @@ class StaffRepository:
         """The audit record of an aggregate read (also written when the columns come from a cache)."""
         if n_records and audit.audited(self.actor):
             event = audit.event_for(
-                self.actor, "staff.aggregate", detail=f"{purpose}: {n_records} staff records"
+                self.actor,
+                "staff.aggregate",
+                detail=coded("staff.aggregate", purpose=purpose, records=n_records),
             )
             event.centre_ids = " ".join(centres)
             event.n_records = n_records

@@ -20,6 +20,7 @@ from oncofed.domain.actor import PATIENT_LEVEL_ROLES
 from oncofed.errors import N_, NotFound
 from oncofed.services.boards.trail_params import event_params
 from oncofed.store import audit
+from oncofed.store.audit_words import coded
 from oncofed.store.models import PatientRow
 from oncofed.store.models_boards import BoardRow, CaseEventRow, CaseRow
 
@@ -63,7 +64,11 @@ def may_work_at(actor: Actor, centre_id: str) -> bool:
 def require_board_staff(session: Session, actor: Actor, board: BoardRow, what: str) -> None:
     if not may_work_at(actor, board.centre_id):
         audit.record_security(
-            session, actor, "refused", centres=[board.centre_id], detail=f"{what}: board of another centre"
+            session,
+            actor,
+            "refused",
+            centres=[board.centre_id],
+            detail=coded("refused.board_centre", what=what),
         )
         raise NotFound(
             N_("no board %(board)s you can work on"),
@@ -86,7 +91,7 @@ def get_case(
                 actor,
                 "refused",
                 patients=[(row.patient_id, row.patient_centre_id)],
-                detail=f"{what}: case outside the caller's centres",
+                detail=coded("refused.case_centre", what=what),
             )
         raise NotFound(
             N_("no case %(case)s in your centres"),

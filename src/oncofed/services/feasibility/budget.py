@@ -35,6 +35,7 @@ from oncofed.domain import Actor, Criterion
 from oncofed.errors import N_, NotFound, OncofedError
 from oncofed.services.feasibility.disclosure import Policy
 from oncofed.store import audit, locks
+from oncofed.store.audit_words import coded
 from oncofed.store.db import Database
 from oncofed.store.models_trust import FeasibilityLockoutRow, FeasibilityQuestionRow
 
@@ -250,7 +251,14 @@ def reserve(
                 s,
                 actor,
                 "feasibility_lockout",
-                detail=f"{reason}; locked until {until:%Y-%m-%d}" + (f"; refused: {asked}" if asked else ""),
+                detail=coded(
+                    "feasibility.lockout",
+                    steps=steps,
+                    days=policy.period_days,
+                    limit=policy.differencing_limit,
+                    until=f"{until:%Y-%m-%d}",
+                    asked=asked or "",
+                ),
             )
             s.commit()  # the lockout and its audit record stay, the question is refused
             locked = LockedOut(
@@ -312,7 +320,9 @@ def lift_lockout(db: Database, actor: Actor, user_id: str) -> int:
         for row in rows:
             row.lifted_at, row.lifted_by = now, actor.user_id
         if rows:
-            audit.record_security(s, actor, "feasibility_unlock", detail=f"lockout of {user_id} lifted")
+            audit.record_security(
+                s, actor, "feasibility_unlock", detail=coded("feasibility.unlock", user=user_id)
+            )
     return len(rows)
 
 

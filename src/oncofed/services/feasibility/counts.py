@@ -65,6 +65,12 @@ class Question:
     def audit_detail(self) -> str:
         return f"{self.name!r} [{self.fingerprint}] asks: {self.asked}"
 
+    def audit_coded(self, code: str = "feasibility.question") -> dict[str, Any]:
+        """The question as its audit entry's coded detail (the counted criteria in the engine's words)."""
+        from oncofed.store.audit_words import coded
+
+        return coded(code, name=self.name, fingerprint=self.fingerprint, asked=self.asked)
+
 
 def trial_question(db: Database, trial_id: str) -> Question:
     from oncofed.services.trials.criteria import trial_criteria
@@ -298,7 +304,7 @@ def run_feasibility(
     except BudgetExceeded as exc:
         if not (isinstance(exc, LockedOut) and exc.new):  # a new lockout is recorded where it is made
             what = "feasibility_locked_out" if isinstance(exc, LockedOut) else "feasibility_budget"
-            audit.record_security(db.engine, actor, what, detail=f"refused: {detail}")
+            audit.record_security(db.engine, actor, what, detail=question.audit_coded("feasibility.refused"))
         raise
     result = FeasibilityResult(
         question,
@@ -310,7 +316,8 @@ def run_feasibility(
         result.centres = _recorded(question, charge.repeat_answer)
         result.asked_at = str(charge.repeat_answer.get("asked_at", result.asked_at))
         result.repeat = True
-        audit.append(db.engine, [audit.event_for(actor, "feasibility", detail=f"{detail} (repeat)")])
+        repeat = question.audit_coded("feasibility.repeat")
+        audit.append(db.engine, [audit.event_for(actor, "feasibility", detail=repeat)])
         return result
     with db.session() as s:
         centres = CentreRepository(s).list()
@@ -326,7 +333,7 @@ def run_feasibility(
             CentreCount(c.id, c.short_name or c.name, cells[2 * i], cells[2 * i + 1])
             for i, c in enumerate(centres)
         ]
-        audit.record_read(s, audit.event_for(actor, "feasibility", detail=detail))
+        audit.record_read(s, audit.event_for(actor, "feasibility", detail=question.audit_coded()))
     if charge is not None and charge.question_id is not None:
         budget.record_answer(
             db, charge.question_id, {"asked_at": result.asked_at, "centres": result.cells_json()}

@@ -26,6 +26,7 @@ from oncofed.errors import N_, InputError, NotFound
 from oncofed.ingest.patients.common import Issue
 from oncofed.ingest.trials import Rejection
 from oncofed.store import audit
+from oncofed.store.audit_words import coded
 from oncofed.store.db import Database
 from oncofed.store.models_imports import ImportReportRow
 
@@ -134,7 +135,7 @@ def kept_report(db: Database, actor: Actor, kind: str, token: str) -> KeptReport
                 actor,
                 "import_report",
                 centres=[row.centre_id] if row.centre_id else [],
-                detail=f"{kind} import report of {row.user_id}",
+                detail=coded("refused.import_report", kind=kind, user=row.user_id),
             )
             raise NotFound(
                 N_("this import report is no longer kept (reports are kept %(days)s days)"),
@@ -143,7 +144,7 @@ def kept_report(db: Database, actor: Actor, kind: str, token: str) -> KeptReport
                 fix=N_("import the files again to see their report"),
             )
         if audit.audited(actor):
-            detail = f"{kind} import report of {row.user_id} ({row.n_items} items)"
+            detail = coded("import.report", kind=kind, user=row.user_id, items=row.n_items)
             audit.record_read(s, audit.event_for(actor, "import.report", detail=detail))
         return KeptReport(row.id, row.kind, row.centre_id, row.created_at, list(row.items))
 

@@ -21,6 +21,7 @@ from oncofed.domain import Actor, Fact, PatientProfile, Role
 from oncofed.domain.patient import Provenance
 from oncofed.errors import N_, InputError
 from oncofed.store import audit
+from oncofed.store.audit_words import coded
 from oncofed.store.db import Database
 from oncofed.store.mapping import fact_to_json
 from oncofed.store.models import PatientRow
@@ -293,7 +294,7 @@ def _apply(
             actor,
             "patient.correct",
             patients=[(profile.id, profile.centre_id)],
-            detail=f"{correction.action} {new.kind}: {reason[:200]}",
+            detail=coded("patient.correct", change=correction.action, kind=new.kind, reason=reason[:200]),
         ),  # fmt: skip
     )
     return _json(correction)

@@ -17,6 +17,7 @@ from oncofed.errors import N_, InputError
 from oncofed.services.imports.reports import PATIENTS, issue_item, keep_report
 from oncofed.services.patients.records import ImportReport, import_patients
 from oncofed.store import audit
+from oncofed.store.audit_words import coded
 from oncofed.store.db import Database
 
 IMPORTING_ROLES = frozenset({Role.CLINICIAN, Role.RESEARCH_STAFF})
@@ -56,7 +57,7 @@ def import_uploaded(
     except InputError:
         if centre:
             audit.record_security(
-                db.engine, actor, "patient_import", centres=[centre], detail="centre out of scope"
+                db.engine, actor, "patient_import", centres=[centre], detail=coded("refused.import_centre")
             )
         raise
     report = import_patients(db, paths, centre=centre_id, actor=actor, partial=partial)
@@ -65,7 +66,9 @@ def import_uploaded(
             actor,
             "patient.import",
             patients=[(pid, centre_id) for pid in report.patient_ids],
-            detail=f"{report.files} files, {report.rejected} rejected, {report.warnings} warnings",
+            detail=coded(
+                "patient.import", files=report.files, rejected=report.rejected, warnings=report.warnings
+            ),
         )
         event.centre_ids = centre_id
         audit.append(db.engine, [event])

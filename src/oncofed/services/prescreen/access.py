@@ -18,7 +18,7 @@ from oncofed.domain import Actor, Trial
 from oncofed.errors import N_, NotFound
 from oncofed.matching import trust
 from oncofed.services.prescreen.engine import DEFAULT_ENGINE, PrescreenEngine
-from oncofed.store import audit
+from oncofed.store import audit, audit_words
 from oncofed.store.db import Database
 from oncofed.store.models import PatientRow
 from oncofed.store.repositories import CentreRepository, PatientRepository
@@ -82,18 +82,20 @@ class PrescreenPatients(PatientRepository):
             record(action, rows)
 
 
-def refuse_centre(session: Session, actor: Actor, centre_id: str, what: str) -> None:
+def refuse_centre(session: Session, actor: Actor, centre_id: str, what: str | dict[str, Any]) -> None:
     """A centre outside the caller's scope was asked for: a security event for the DPO (written even
-    though the request ends in "not found")."""
+    though the request ends in "not found"). `what`: an action's code or `audit_words.what(...)`."""
+    from oncofed.store.audit_words import coded
+
     audit.record_security(
-        session, actor, "refused", centres=[centre_id], detail=f"{what}: centre outside the caller's scope"
+        session, actor, "refused", centres=[centre_id], detail=coded("refused.centre_scope", what=what)
     )
 
 
 def check_centre(session: Session, actor: Actor, trial: Trial, centre_id: str) -> str:
     centre = CentreRepository(session).get(centre_id)
     if not actor.may_read_patients_of(centre_id):
-        refuse_centre(session, actor, centre_id, f"pre-screening of {trial.id}")
+        refuse_centre(session, actor, centre_id, audit_words.what("prescreen", trial=trial.id))
         raise NotFound(
             N_("no centre %(centre)s in your scope"),
             fix=N_("pre-screen only the centres you work for (ask an administrator for access)"),

@@ -22,6 +22,7 @@ from sqlalchemy import or_, select
 from oncofed.domain import Actor
 from oncofed.errors import N_, ConfigError, InputError, NotFound
 from oncofed.services.prescreen.access import refuse_centre, utcnow
+from oncofed.store import audit_words
 from oncofed.store.db import Database
 from oncofed.store.models_prescreen import NotificationRow, NotificationSubscriptionRow
 
@@ -196,7 +197,7 @@ def subscribe(db: Database, actor: Actor, centre_id: str, email: str, trial_id: 
         )
     if not actor.may_read_patients_of(centre_id):
         with db.session() as s:
-            refuse_centre(s, actor, centre_id, "new-candidate alerts")
+            refuse_centre(s, actor, centre_id, audit_words.what("alerts"))
         raise NotFound(
             N_("no centre %(centre)s in your scope"),
             fix=N_("subscribe to your own centres only"),

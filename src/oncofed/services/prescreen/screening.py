@@ -20,6 +20,7 @@ from oncofed.domain import Actor
 from oncofed.errors import N_, NN_, InputError, NotFound, OncofedError
 from oncofed.resources import load_yaml
 from oncofed.services.prescreen.access import PrescreenPatients, refuse_centre, research_actor, utcnow
+from oncofed.store import audit_words
 from oncofed.store.db import Database
 from oncofed.store.models import PatientRow
 from oncofed.store.models_prescreen import (
@@ -154,7 +155,9 @@ def _check(
         is not None
     )
     if result is None or not visible:
-        PrescreenPatients(s, ractor).refused(f"screening status of {trial_id}", change.patient_id)
+        PrescreenPatients(s, ractor).refused(
+            audit_words.what("screening_status", trial=trial_id), change.patient_id
+        )
         raise NotFound(
             N_("no pre-screened candidate %(patient)s for trial %(trial)s"),
             fix=N_("open the trial's pre-screening list at your centre first"),
@@ -240,7 +243,7 @@ def change_status(
     passes the `centre_id` of its path: candidates must belong to that centre's list."""
     if centre_id is not None and not research_actor(actor).may_read_patients_of(centre_id):
         with db.session() as s:
-            refuse_centre(s, actor, centre_id, f"screening status of {trial_id}")
+            refuse_centre(s, actor, centre_id, audit_words.what("screening_status", trial=trial_id))
         raise NotFound(
             N_("no centre %(centre)s in your scope"),
             fix=N_("screen only your own centres' lists"),

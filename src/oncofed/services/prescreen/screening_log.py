@@ -13,6 +13,7 @@ from sqlalchemy import select
 from oncofed.domain import Actor
 from oncofed.errors import N_, NotFound
 from oncofed.services.prescreen.access import PrescreenPatients, refuse_centre, research_actor
+from oncofed.store import audit_words
 from oncofed.store.db import Database
 from oncofed.store.models_prescreen import PrescreenResultRow, ScreeningCandidateRow, ScreeningEventRow
 
@@ -34,7 +35,7 @@ def screening_log(db: Database, actor: Actor, trial_id: str, centre_id: str) -> 
     ractor = research_actor(actor)
     if not ractor.may_read_patients_of(centre_id):
         with db.session() as s:
-            refuse_centre(s, actor, centre_id, f"screening log of {trial_id}")
+            refuse_centre(s, actor, centre_id, audit_words.what("screening_log", trial=trial_id))
         raise NotFound(
             N_("no centre %(centre)s in your scope"),
             fix=N_("export only your own centres' logs"),

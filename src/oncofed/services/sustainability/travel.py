@@ -25,6 +25,7 @@ from oncofed.domain import Actor, GeoPoint, Role, TrialStatus, haversine_km, nea
 from oncofed.services.feasibility.disclosure import THRESHOLD
 from oncofed.services.sustainability.factors import factor_set
 from oncofed.store import audit
+from oncofed.store.audit_words import coded
 from oncofed.store.db import Database
 from oncofed.store.models_carbon import CarbonTravelRow
 from oncofed.store.repositories import CentreRepository, PatientRepository, TrialRepository
@@ -115,7 +116,7 @@ def compute_travel(
             event = audit.event_for(
                 requested_by,
                 "travel.aggregate",
-                detail=f"patient travel: {sum(f['patients'] for f in results.values())} patients, aggregates per centre",
+                detail=coded("travel.aggregate", patients=sum(f["patients"] for f in results.values())),
             )
             event.centre_ids = " ".join(sorted(results))
             event.n_records = sum(int(f["patients"]) for f in results.values())

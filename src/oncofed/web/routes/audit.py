@@ -9,16 +9,20 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from oncofed.domain import Actor, Role
+from oncofed.presenters.audit_words import CSV_COLUMNS, entry
+from oncofed.presenters.i18n import translator
+from oncofed.presenters.labels import LABELS
 from oncofed.services.network.names import resolve_centre_id
 from oncofed.store import audit
 from oncofed.store.db import Database
 from oncofed.web.auth import require_roles
 from oncofed.web.csv_export import csv_response
-from oncofed.web.deps import get_db
+from oncofed.web.deps import get_db, get_lang
 from oncofed.web.templating import render
 
 router = APIRouter()
 AUDIT_ROLES = (Role.DPO, Role.ADMIN)
+PAGE_LIMIT, CSV_LIMIT = 500, 100_000
 DATE = r"^(\d{4}-\d{2}-\d{2}([T ][0-9:.]+Z?)?)?$"  # empty: no filter (the page form sends every field)
 
 
@@ -60,12 +64,17 @@ def api_audit(
     db: Database = Depends(get_db),
     actor: Actor = Depends(require_roles(*AUDIT_ROLES)),
     filters: dict[str, str] = Depends(_filters),
-    limit: int = Query(500, ge=1, le=100_000),
+    limit: int | None = Query(None, ge=1, le=CSV_LIMIT, description="Default: 500 (JSON), 100 000 (CSV)"),
     format: str = Query("json", pattern="^(json|csv)$"),
+    lang: str = Depends(get_lang),
 ) -> Any:
-    rows = _search(db, filters, limit)
+    """Each entry's `detail` in the request's language (`?lang=` or Accept-Language), with its
+    `detail_code`, `detail_params` and `request` as stored; the CSV has the same words and, unless
+    `limit` says otherwise, every matching entry (the page shows the newest 500)."""
+    limit = limit or (CSV_LIMIT if format == "csv" else PAGE_LIMIT)
+    rows = [entry(r, lang) for r in _search(db, filters, limit)]
     if format == "csv":
-        return csv_response(rows, audit.AUDIT_COLUMNS, "audit.csv")
+        return csv_response(rows, CSV_COLUMNS, "audit.csv")
     return {"count": len(rows), "filters": filters, "entries": rows}
 
 
@@ -83,8 +92,16 @@ def audit_page(
     db: Database = Depends(get_db),
     actor: Actor = Depends(require_roles(*AUDIT_ROLES)),
     filters: dict[str, str] = Depends(_filters),
+    lang: str = Depends(get_lang),
 ) -> Response:
-    rows = _search(db, filters, 500)
+    rows = [entry(r, lang) for r in _search(db, filters, PAGE_LIMIT)]
     report = audit.verify_chain(db.engine)
     query = urlencode(filters)
-    return render(request, "audit.html", actor=actor, rows=rows, filters=filters, report=report, query=query)
+    tr = translator(lang)
+    actions = sorted(
+        ((code, tr.label("audit_action", code)) for code in LABELS["audit_action"]), key=lambda a: a[1]
+    )
+    return render(
+        request, "audit.html", actor=actor, rows=rows, filters=filters, report=report, query=query,
+        shown=PAGE_LIMIT, actions=actions,
+    )  # fmt: skip
