@@ -102,7 +102,7 @@ def demo(
         f"demo network {verb}: {report.centres} centres, {report.trials} trials, {report.patients} patients "
         f"in {report.seconds:.1f} s ({db.backend})"
     )
-    from oncofed.services.accounts.users import DEMO_ACCOUNTS, DEMO_PASSWORD
+    from oncofed.services.accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 
     accounts = ", ".join(f"{name} ({role.value})" for name, role, _, _ in DEMO_ACCOUNTS)
     console.print(f"demo accounts (password [bold]{DEMO_PASSWORD}[/]): {accounts}; log in at /login")

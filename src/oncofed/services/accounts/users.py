@@ -9,6 +9,7 @@ import unicodedata
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -351,51 +352,14 @@ def token_user(db: Database, raw: str) -> User | None:
         return _user(found[0])
 
 
-# --- demo accounts (`oncofed demo`) ----------------------------------------------------------
-
-DEMO_PASSWORD = "oncofed-demo"  # documented in README/SECURITY.md; demo databases only
-DEMO_CENTRES = ("curie", "gustave-roussy")
-DEMO_ACCOUNTS: list[tuple[str, Role, tuple[str, ...], str]] = [
-    *(
-        account
-        for centre in DEMO_CENTRES
-        for account in (
-            (f"clin-{centre}", Role.CLINICIAN, (centre,), f"Clinician, {centre}"),
-            (f"arc-{centre}", Role.RESEARCH_STAFF, (centre,), f"Research nurse, {centre}"),
-            (f"hr-{centre}", Role.CENTRE_HR, (centre,), f"Human resources, {centre}"),
-        )
-    ),
-    ("trials", Role.TRIAL_MANAGER, (), "Trial manager (network)"),
-    ("quality", Role.QUALITY_MANAGER, (), "Quality manager (network)"),
-    (
-        "quality-curie",
-        Role.QUALITY_MANAGER,
-        ("curie",),
-        "Quality manager, curie (edits its EPiHC self-assessment)",
-    ),
-    ("dpo", Role.DPO, (), "Data-protection officer"),
-    ("hr", Role.FEDERATION_HR, (), "Human resources (federation: collective agreement)"),
-    ("admin", Role.ADMIN, (), "Administrator"),
-]
+# the demo accounts live in services/accounts/demo.py; the names callers imported from here still resolve
+# (PEP 562: the module imported when one is asked for, as demo.py imports this one)
+_DEMO = frozenset({"DEMO_PASSWORD", "DEMO_CENTRES", "DEMO_ACCOUNTS", "ensure_demo_accounts"})
 
 
-def ensure_demo_accounts(db: Database) -> list[User]:
-    """The demo accounts (password `DEMO_PASSWORD`), created once; existing ones are left as they are.
-    They share one argon2 hash of the published demo password (one hash instead of eight)."""
-    existing = {u.username: u for u in list_users(db)}
-    if all(name in existing for name, *_ in DEMO_ACCOUNTS):
-        return [existing[name] for name, *_ in DEMO_ACCOUNTS]
-    hashed = hash_password(DEMO_PASSWORD)
-    return [
-        add_user(
-            db,
-            name,
-            role,
-            DEMO_PASSWORD,
-            centre_ids=list(centres),
-            display_name=label,
-            exist_ok=True,
-            password_hash=hashed,
-        )
-        for name, role, centres, label in DEMO_ACCOUNTS
-    ]
+def __getattr__(name: str) -> Any:
+    if name in _DEMO:
+        from oncofed.services.accounts import demo
+
+        return getattr(demo, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

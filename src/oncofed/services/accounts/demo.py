@@ -1,0 +1,55 @@
+"""The demo network's accounts (`oncofed demo`): one clinician, research nurse and HR account per demo
+centre and one account of each network role, sharing the published demo password (demo databases only)."""
+
+from __future__ import annotations
+
+from oncofed.domain import Role
+from oncofed.services.accounts.users import User, add_user, hash_password, list_users
+from oncofed.store.db import Database
+
+DEMO_PASSWORD = "oncofed-demo"  # documented in README/SECURITY.md; demo databases only
+DEMO_CENTRES = ("curie", "gustave-roussy")
+DEMO_ACCOUNTS: list[tuple[str, Role, tuple[str, ...], str]] = [
+    *(
+        account
+        for centre in DEMO_CENTRES
+        for account in (
+            (f"clin-{centre}", Role.CLINICIAN, (centre,), f"Clinician, {centre}"),
+            (f"arc-{centre}", Role.RESEARCH_STAFF, (centre,), f"Research nurse, {centre}"),
+            (f"hr-{centre}", Role.CENTRE_HR, (centre,), f"Human resources, {centre}"),
+        )
+    ),
+    ("trials", Role.TRIAL_MANAGER, (), "Trial manager (network)"),
+    ("quality", Role.QUALITY_MANAGER, (), "Quality manager (network)"),
+    (
+        "quality-curie",
+        Role.QUALITY_MANAGER,
+        ("curie",),
+        "Quality manager, curie (edits its EPiHC self-assessment)",
+    ),
+    ("dpo", Role.DPO, (), "Data-protection officer"),
+    ("hr", Role.FEDERATION_HR, (), "Human resources (federation: collective agreement)"),
+    ("admin", Role.ADMIN, (), "Administrator"),
+]
+
+
+def ensure_demo_accounts(db: Database) -> list[User]:
+    """The demo accounts (password `DEMO_PASSWORD`), created once; existing ones are left as they are.
+    They share one argon2 hash of the published demo password (one hash instead of eight)."""
+    existing = {u.username: u for u in list_users(db)}
+    if all(name in existing for name, *_ in DEMO_ACCOUNTS):
+        return [existing[name] for name, *_ in DEMO_ACCOUNTS]
+    hashed = hash_password(DEMO_PASSWORD)
+    return [
+        add_user(
+            db,
+            name,
+            role,
+            DEMO_PASSWORD,
+            centre_ids=list(centres),
+            display_name=label,
+            exist_ok=True,
+            password_hash=hashed,
+        )
+        for name, role, centres, label in DEMO_ACCOUNTS
+    ]
