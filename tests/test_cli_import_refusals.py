@@ -56,6 +56,11 @@ FACTORS = (
     "energy,gas,Gas,kWh,0.2,1,1.1,ADEME\n"
     "energy,gas,Gas,kWh,0.2,1,1.1,ADEME\n"
 )
+PUBMED = (
+    '<?xml version="1.0"?><PubmedArticleSet><PubmedArticle><MedlineCitation><PMID>1</PMID></MedlineCitation>'
+    "</PubmedArticle><PubmedBookArticle><BookDocument><PMID>2</PMID></BookDocument></PubmedBookArticle><PubmedArticle>"
+)
+OPENALEX = '{"results": [{"id": 3}, {"id": "https://openalex.org/W1", "title": ""}, 4, {"id": "https://openalex.org/W2", "title": "t", "publication_year": 1}]}'
 QUALITY = "patient_id,centre_id,event,event_date,detail,value\nP1,curie,inconnu,hier,,\nP2,,diagnosis,2024-01-01,,\n"
 
 # (command, files written to the folder first): each a refusal a person meets importing by hand
@@ -83,6 +88,7 @@ CASES: list[tuple[list[str], dict[str, str | bytes]]] = [
     (["quality", "import", "lignes.csv"], {"lignes.csv": QUALITY}),
     (["carbon", "factors", "load", "facteurs.csv"], {"facteurs.csv": FACTORS}),
     (["research", "import", "absent.csv"], {}),
+    (["research", "import", "pub.xml", "oa.json"], {"pub.xml": PUBMED, "oa.json": OPENALEX}),
     (["research", "import", "jalons.csv"], {"jalons.csv": MILESTONES}),
     (["research", "import", "jalons.csv", "--strict"], {"jalons.csv": MILESTONES}),
     (["research", "import", "sans.csv"], {"sans.csv": "trial_id,site\nNCT01234567,curie\n"}),
@@ -183,3 +189,21 @@ def test_the_same_refusals_in_english_name_file_record_field_and_fix(
     code, out = run(["staff", "import", "paie.csv", "--centre", "curie"], tmp_path, {"paie.csv": PAYROLL})
     said = " ".join(out.split())
     assert "line 2 (Jean Dupont): staff_id: 'Jean Dupont' is not a pseudonymised id" in said, said
+
+
+def test_publications_refused_before_the_centres_are_loaded(  # type: ignore[no-untyped-def]
+    home: Database,  # noqa: F811
+    tmp_path: Path,
+    msgids,
+    language,
+) -> None:
+    """An empty store (no centre yet): the affiliations cannot be attributed, said with what to do."""
+    from oncofed.store.models import CentreRow
+
+    with home.session() as s:
+        s.query(CentreRow).delete()
+        s.commit()
+    code, out = run(["--lang", "fr", "research", "import", "pub.xml"], tmp_path, {"pub.xml": PUBMED})
+    said = " ".join(out.split())
+    assert code != 0 and "aucun centre" in said and "`oncofed demo`" in said, said
+    assert not _english(COLUMN_NAMES.sub("", said), msgids), said

@@ -128,10 +128,16 @@ def import_cmd(
 
     result = import_activity_file(open_database(), path, factors)
     pairs = ", ".join(f"{c} {y}" for c, y in result.centre_years)
+    from oncofed.commands.common import cli_language
     from oncofed.presenters.i18n import translator
 
-    rows = translator("en").ngettext("%(num)s activity row", "%(num)s activity rows", result.rows)
-    console.print(f"{rows} imported ({pairs}), checked against factors {result.factor_version!r}")
+    tr = translator(cli_language())
+    rows = tr.ngettext("%(num)s activity row", "%(num)s activity rows", result.rows)
+    said = tr.gettext(
+        "%(rows)s imported (%(pairs)s), checked against factors %(version)r",
+        rows=rows, pairs=pairs, version=result.factor_version,
+    )  # fmt: skip
+    console.print(escape(said))
 
 
 def _year(report, year: int | None) -> int:  # type: ignore[no-untyped-def]

@@ -87,18 +87,7 @@ def import_cmd(
             data = report.as_json()
             refused += len(report.rejected)
             if not as_json:
-                console.print(
-                    f"{path.name}: {report.read} read, {report.imported} imported, {report.updated} updated, "
-                    f"{report.unchanged} unchanged, {len(report.rejected)} refused, {len(report.skipped)} skipped; "
-                    f"{report.new_affiliations} new affiliations, {report.to_review} to review "
-                    f"(oncofed research report affiliations) — {report.seconds} s"
-                )
-                for r in report.rejected[:20]:
-                    err_console.print(
-                        escape(f"  refused {r['file']}:{r['record']}:{r['field']}: {r['reason']}")
-                    )
-                for r in report.skipped[:10]:
-                    err_console.print(escape(f"  skipped {r['file']}:{r['record']}: {r['reason']}"))
+                _print_publications(path.name, report)
         else:
             mreport = import_milestones(db, _actor(), path, strict=strict)
             data = mreport.as_json()
@@ -130,6 +119,34 @@ def import_cmd(
         sys.stdout.write(json.dumps(reports, indent=2, default=str) + "\n")
     if refused:
         raise typer.Exit(1)
+
+
+def _print_publications(name: str, report: Any) -> None:
+    """A publication file's counts and each refused or skipped record, in `--lang`'s words."""
+    from oncofed.commands.common import cli_language, console, err_console
+    from oncofed.presenters.i18n import translator
+    from oncofed.presenters.places import place
+    from oncofed.presenters.rejects import part_said
+
+    tr = translator(cli_language())
+    counts = tr.gettext(
+        "%(read)s read, %(imported)s imported, %(updated)s updated, %(unchanged)s unchanged, %(refused)s refused, "
+        "%(skipped)s skipped; %(new)s new affiliations, %(review)s to review (`oncofed research report affiliations`)",
+        read=report.read, imported=report.imported, updated=report.updated, unchanged=report.unchanged,
+        refused=len(report.rejected), skipped=len(report.skipped), new=report.new_affiliations,
+        review=report.to_review,
+    )  # fmt: skip
+    console.print(escape(f"{name}{tr.colon()}{counts} — {tr.number(report.seconds)} s"))
+    refused, skipped = tr.pgettext("import row", "refused"), tr.pgettext("import row", "skipped")
+    for word, kind, shown, keys in (
+        (refused, "rejected", 20, ("record", "field")),
+        (skipped, "skipped", 10, ("record",)),
+    ):
+        rows = getattr(report, kind)
+        for r, said in list(zip(rows, report.said[kind] or [None] * len(rows), strict=False))[:shown]:
+            where = ":".join([r["file"], *(place(tr, r[k]) for k in keys)])
+            reason = part_said(said, tr.lang) if said else r["reason"]
+            err_console.print(escape(f"  {word} {where}{tr.colon()}{reason}"))
 
 
 @research_app.command("report")

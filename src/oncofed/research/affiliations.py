@@ -121,11 +121,19 @@ class AffiliationMatcher:
             self.bodies.add(body, str(body))
         unknown = {cid for data in tables for cid in (data.get("aliases") or {})} - self.centre_ids
         if unknown:
-            from oncofed.errors import InputError
+            from oncofed.errors import N_, InputError
 
+            if not self.centre_ids:  # an empty store: every centre of the tables is "unknown"
+                raise InputError(
+                    N_("no centre in the store to attribute publications to"),
+                    fix=N_("load the network's centres first (`oncofed demo` builds them)"),
+                    code="research.no_centres",
+                )
             raise InputError(
-                f"alias tables name unknown centres: {', '.join(sorted(unknown))}",
-                fix="use ids from `oncofed centres`",
+                N_("alias tables name unknown centres: %(centres)s"),
+                fix=N_("use ids from `oncofed centres`"),
+                code="research.alias_centres",
+                params={"centres": sorted(unknown)},
             )
 
     def match(self, text: str) -> AffiliationMatch:

@@ -13,8 +13,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from oncofed.errors import N_
 from oncofed.ingest import jsonl
-from oncofed.ingest.errors import RecordError
+from oncofed.ingest.errors import RecordError, json_kind
 from oncofed.ingest.jsonl import MAX_LINE_BYTES
 from oncofed.ingest.publications import ParsedPublication
 from oncofed.research.records import Author, PublicationRecord
@@ -45,28 +46,37 @@ def _abstract(index: Any) -> str:
 
 def work_to_record(work: Any) -> PublicationRecord:
     if not isinstance(work, dict):
-        raise RecordError("(work)", f"expected a JSON object, found {type(work).__name__}")
+        raise RecordError(
+            "(work)", N_("expected a JSON object, found %(kind)s"), code="research.not_an_object",
+            params={"kind": json_kind(work)},
+        )  # fmt: skip
     found = WORK_ID.match(_str(work.get("id")))
     if not found:
-        raise RecordError("id", f"{work.get('id')!r} is not an OpenAlex work id (https://openalex.org/W...)")
+        raise RecordError(
+            "id", N_("%(value)r is not an OpenAlex work id (https://openalex.org/W...)"), code="research.openalex_id",
+            params={"value": work.get("id")},
+        )  # fmt: skip
     title = _str(work.get("title")) or _str(work.get("display_name"))
     if not title:
-        raise RecordError("title", "empty")
+        raise RecordError("title", N_("empty"), code="research.no_title")
     ids: dict[str, Any] = work["ids"] if isinstance(work.get("ids"), dict) else {}
     pmid_match = PMID.search(_str(ids.get("pmid")))
     doi = _str(work.get("doi")) or _str(ids.get("doi"))
     doi = re.sub(r"^https?://(dx\.)?doi\.org/", "", doi, flags=re.I).lower()
     year = work.get("publication_year")
     if year is not None and (not isinstance(year, int) or not 1800 <= year <= 2200):
-        raise RecordError("publication_year", f"{year!r} is not a year")
+        raise RecordError(
+            "publication_year", N_("%(value)r is not a year"), code="research.year", params={"value": year}
+        )
     published = None
     if _str(work.get("publication_date")):
         try:
             published = date.fromisoformat(_str(work.get("publication_date")))
         except ValueError as exc:
             raise RecordError(
-                "publication_date", f"{work.get('publication_date')!r} is not YYYY-MM-DD"
-            ) from exc
+                "publication_date", N_("%(value)r is not YYYY-MM-DD"), code="research.date",
+                params={"value": work.get("publication_date")},
+            ) from exc  # fmt: skip
     location = work.get("primary_location")
     source: dict[str, Any] = {}
     if isinstance(location, dict) and isinstance(location.get("source"), dict):
@@ -77,7 +87,7 @@ def work_to_record(work: Any) -> PublicationRecord:
     authors = []
     for i, a in enumerate(_items(work.get("authorships"))):
         if not isinstance(a, dict):
-            raise RecordError(f"authorships[{i}]", "expected an object")
+            raise RecordError(f"authorships[{i}]", N_("expected an object"), code="research.authorship")
         person: dict[str, Any] = a["author"] if isinstance(a.get("author"), dict) else {}
         raws = [_str(x) for x in _items(a.get("raw_affiliation_strings")) if _str(x)]
         if not raws:  # the older layout, then the institutions' names
@@ -137,29 +147,29 @@ def iter_records(path: Path) -> Iterator[ParsedPublication]:
     if lines:
         for line_no, doc in jsonl.iter_values(path):
             if isinstance(doc, RecordError):
-                yield ParsedPublication(record=f"line {line_no}", field=doc.field, error=doc.reason)
+                yield ParsedPublication.from_error(f"line {line_no}", doc)
                 continue
             for work in _works(doc):
                 n += 1
                 yield _one(work, f"line {line_no}")
         return
     if size > MAX_DOCUMENT_BYTES:
-        yield ParsedPublication(
-            record="#1",
-            field="(file)",
-            error="too large for one JSON document: use JSON Lines (one work per line)",
+        yield ParsedPublication.refused(
+            "#1", "(file)", N_("too large for one JSON document: use JSON Lines (one work per line)")
         )
         return
     try:
         doc = json.loads(path.read_bytes())
     except (ValueError, UnicodeDecodeError) as exc:
-        yield ParsedPublication(record="#1", field="(json)", error=f"invalid or truncated JSON: {exc}")
+        yield ParsedPublication.refused(
+            "#1", "(json)", N_("invalid or truncated JSON: %(detail)s"), detail=str(exc)
+        )
         return
     for i, work in enumerate(_works(doc), start=1):
         n += 1
         yield _one(work, f"#{i}")
     if n == 0:
-        yield ParsedPublication(record="#1", field="results", error="no work in this file")
+        yield ParsedPublication.refused("#1", "results", N_("no work in this file"))
 
 
 def _one(work: Any, where: str) -> ParsedPublication:
@@ -168,7 +178,7 @@ def _one(work: Any, where: str) -> ParsedPublication:
     try:
         return ParsedPublication(record=label, publication=work_to_record(work))
     except RecordError as exc:
-        return ParsedPublication(record=label, field=exc.field, error=exc.reason)
+        return ParsedPublication.from_error(label, exc)
 
 
 def _items(value: Any) -> list[Any]:

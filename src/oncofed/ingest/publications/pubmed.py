@@ -23,6 +23,7 @@ from xml.etree.ElementTree import Element, ParseError
 import defusedxml.ElementTree as DET
 from defusedxml import DefusedXmlException
 
+from oncofed.errors import N_
 from oncofed.ingest.errors import RecordError
 from oncofed.ingest.publications import ParsedPublication
 from oncofed.research.records import Author, PublicationRecord
@@ -63,7 +64,9 @@ def _date_of(el: Element | None) -> tuple[int | None, date | None]:
         found = re.match(r"(\d{4})", medline)
         return (int(found.group(1)), None) if found else (None, None)
     if not year_text.isdigit() or not 1800 <= int(year_text) <= 2200:
-        raise RecordError("PubDate/Year", f"{year_text!r} is not a year")
+        raise RecordError(
+            "PubDate/Year", N_("%(value)r is not a year"), code="research.year", params={"value": year_text}
+        )
     year = int(year_text)
     month = _month(el.findtext("Month") or "")
     day_text = (el.findtext("Day") or "").strip()
@@ -78,16 +81,23 @@ def _date_of(el: Element | None) -> tuple[int | None, date | None]:
 def article_to_record(el: Element) -> PublicationRecord:
     citation = el.find("MedlineCitation")
     if citation is None:
-        raise RecordError("MedlineCitation", "missing")
+        raise RecordError("MedlineCitation", N_("missing"), code="research.pubmed_missing")
     pmid = (citation.findtext("PMID") or "").strip()
     if not PMID_RE.match(pmid):
-        raise RecordError("MedlineCitation/PMID", f"{pmid!r} is not a PubMed id" if pmid else "missing")
+        if not pmid:
+            raise RecordError("MedlineCitation/PMID", N_("missing"), code="research.pubmed_missing")
+        raise RecordError(
+            "MedlineCitation/PMID",
+            N_("%(value)r is not a PubMed id"),
+            code="research.pmid",
+            params={"value": pmid},
+        )
     article = citation.find("Article")
     if article is None:
-        raise RecordError("MedlineCitation/Article", "missing")
+        raise RecordError("MedlineCitation/Article", N_("missing"), code="research.pubmed_missing")
     title = _text(article.find("ArticleTitle")) or _text(article.find("VernacularTitle"))
     if not title:
-        raise RecordError("Article/ArticleTitle", "empty")
+        raise RecordError("Article/ArticleTitle", N_("empty"), code="research.no_title")
     journal = article.find("Journal")
     year, published = _date_of(journal.find("JournalIssue/PubDate") if journal is not None else None)
     if year is None:
@@ -175,37 +185,40 @@ def iter_records(path: Path) -> Iterator[ParsedPublication]:
                 try:
                     yield ParsedPublication(record=label, publication=article_to_record(el))
                 except RecordError as exc:
-                    yield ParsedPublication(record=label, field=exc.field, error=exc.reason)
+                    yield ParsedPublication.from_error(label, exc)
                 el.clear()  # finished articles are emptied: memory stays flat over the file
             elif tag == "PubmedBookArticle":
                 n += 1
                 pmid = (el.findtext("BookDocument/PMID") or "").strip()
-                yield ParsedPublication(
-                    record=f"#{n} PMID {pmid}", skipped="a book chapter (PubmedBookArticle): not imported"
+                yield ParsedPublication.skip(
+                    f"#{n} PMID {pmid}", N_("a book chapter (PubmedBookArticle): not imported")
                 )
                 el.clear()
             elif tag == "DeleteCitation":
                 ids = ", ".join(_text(p) for p in el.findall("PMID"))
-                yield ParsedPublication(
-                    record=f"DeleteCitation {ids}", skipped="PubMed deleted these citations: not imported"
+                yield ParsedPublication.skip(
+                    f"DeleteCitation {ids}", N_("PubMed deleted these citations: not imported")
                 )
             elif tag == "PubmedArticleSet":
                 seen_set = True
     except DefusedXmlException as exc:
-        yield ParsedPublication(
-            record=f"#{n + 1}",
-            field="(xml)",
-            error=f"refused unsafe XML ({type(exc).__name__}: entities or DTD tricks)",
+        yield ParsedPublication.refused(
+            f"#{n + 1}",
+            "(xml)",
+            N_("refused unsafe XML (%(kind)s: entities or DTD tricks)"),
+            kind=type(exc).__name__,
         )
         return
     except ParseError as exc:
-        yield ParsedPublication(record=f"#{n + 1}", field="(xml)", error=f"invalid or truncated XML: {exc}")
+        yield ParsedPublication.refused(
+            f"#{n + 1}", "(xml)", N_("invalid or truncated XML: %(detail)s"), detail=str(exc)
+        )
         return
     if n == 0 and not seen_set:
-        yield ParsedPublication(
-            record="#1",
-            field="(xml)",
-            error="no <PubmedArticleSet> here: give PubMed XML (efetch.fcgi?db=pubmed&retmode=xml)",
+        yield ParsedPublication.refused(
+            "#1",
+            "(xml)",
+            N_("no <PubmedArticleSet> here: give PubMed XML (efetch.fcgi?db=pubmed&retmode=xml)"),
         )
 
 

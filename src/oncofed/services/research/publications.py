@@ -61,9 +61,16 @@ class PublicationImport:
     new_affiliations: int = 0
     to_review: int = 0
     seconds: float = 0.0
+    # each rejected / skipped record's reason as a piece of a sentence (`errors.part`, None: English only),
+    # in the order of `rejected` / `skipped`: said in the reader's language (`oncofed --lang fr research import`)
+    said: dict[str, list[dict[str, Any] | None]] = field(
+        default_factory=lambda: {"rejected": [], "skipped": []}
+    )
 
     def as_json(self) -> dict[str, Any]:
-        return asdict(self)
+        out = asdict(self)
+        out.pop("said")
+        return out
 
 
 def import_publications(
@@ -89,10 +96,12 @@ def import_publications(
                     batch.append((item.record, item.publication))
                 elif item.skipped:
                     report.skipped.append({"file": path.name, "record": item.record, "reason": item.skipped})
+                    report.said["skipped"].append(item.said)
                 else:
                     report.rejected.append(
                         {"file": path.name, "record": item.record, "field": item.field, "reason": item.error}
                     )
+                    report.said["rejected"].append(item.said)
                 if len(batch) >= BATCH:
                     writer.write(batch)
                     if progress:
