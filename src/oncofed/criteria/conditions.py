@@ -119,8 +119,10 @@ _FOR_PATIENTS = compile_i(
     r"(?:for|in)\s+(?:patients?|pts?\.?|participants?|subjects?|those|cases?)\s+(?:with|w/|who\s+have|having)"
 )
 _GOVERNED_KINDS = {"lab", "ecog", "karnofsky", "age", "prior_lines", "life_expectancy"}
-_CLAUSE_END = re.compile(r"[);]|\.(?:\s|$)|,\s*or\b|\s\bor\s+(?:[<>≤≥=]|less|greater|more)")
-_CLAUSE_START = re.compile(r"[(;]|\.\s|\bor\b|\bwhile\b|\bwhereas\b")
+# case-blind: registries write "creatinine <= 1.5 x ULN OR clearance >= 60 for patients with ...", and an "OR"
+# missed here made the condition govern every alternative before it (the creatinine alternative included)
+_CLAUSE_END = re.compile(r"[);]|\.(?:\s|$)|,\s*or\b|\s\bor\s+(?:[<>≤≥=]|less|greater|more)", re.IGNORECASE)
+_CLAUSE_START = re.compile(r"[(;]|\.\s|\bor\b|\bwhile\b|\bwhereas\b", re.IGNORECASE)
 _REPRODUCTIVE = {"pregnancy", "breastfeeding"}
 _THRESHOLD = compile_i(r"[<>≤≥]|\b(?:uln|times|x\s*uln|upper\s+limit|mg/dl|µmol|umol|g/dl|/l)\b")
 

@@ -54,6 +54,7 @@ from oncofed.criteria.washout import washout_headings, washout_windows
 from oncofed.criteria.weight import exercise_atoms, weight_loss_atoms
 from oncofed.domain.criteria import Atom, Criterion, Section
 
+# criteria-20: a condition after an upper-case "OR" governs the last alternative only (conditions.py, lead)
 # criteria-19: how a line's parts relate (verdicts26): a clause's negation ends with it (clause_reach.py), a
 # list's last item ("stage I, II, and III"), a therapy that qualifies a condition (governed_therapy.py), an
 # alternative's own histology / sex / marker (alternative_parts.py), a schedule that narrows a drug
@@ -67,7 +68,7 @@ from oncofed.domain.criteria import Atom, Criterion, Section
 # criteria-14: options, washout windows, tests to be done, examples of a class (twelfth pass)
 # criteria-13: a trial's own ER / PR positivity threshold, therapy targets, restated lines (eleventh pass)
 # criteria-12: wrapped lines, stated exclusions, contradicted common exclusions (criteria-11: guards, 4th pass)
-PARSER_VERSION = "criteria-19"
+PARSER_VERSION = "criteria-20"
 MAX_INPUT_CHARS = 2_000_000  # beyond this the text is cut (reported in ParseResult.warnings)
 
 # Atom kinds whose truth depends on context (negation / history / hypothesis); numeric thresholds do not.

@@ -246,16 +246,21 @@ def policy_holds(
     violated on trusted readings alone. An inclusion's cancer type is two kinds of reading
     (`trust.reading_kind`): `other_organ(atom)` (a bool, or a bool column) says, per patient, whether
     the patient's cancer is in another organ than the atom's cancers (`cancer_organ`) or not
-    (`cancer_type`: the subtype within the organ)."""
+    (`cancer_type`: the subtype within the organ). The atoms of a condition are clamped by their own kind.
+    """
     table = trust.policy()
     if table is None:
         return None
     ids = plan.statement_ids
 
     def clamped(atom: Atom) -> Any:
-        if id(atom) not in ids:
-            return value(atom)
         kind = kind_key(plan, atom, trust.atom_kind(atom))
+        if id(atom) not in ids:
+            # an atom's condition ("... for patients with creatinine above normal", "female subjects who
+            # must be ...") is a reading too: untrusted, it is UNKNOWN here, or its FALSE alone would make
+            # the criterion violated with every statement atom held back (a table trusting nothing
+            # excluded patients through their conditions: benchmarks/audit_policy.py)
+            return value(atom) if trust.trusted(table, kind) else UNKNOWN
         if plan.inclusion and trust.organ_codes(atom):
             organ = trust.trusted(table, kind_key(plan, atom, trust.ORGAN))
             # one of the two questions trusted: which one is this patient's
