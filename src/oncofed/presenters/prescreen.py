@@ -143,8 +143,32 @@ def log_csv_rows(log: dict[str, Any], lang: str = "en") -> list[dict[str, Any]]:
         {"record": "not_included", "measure": k, "said": _reason_said(lang, k), "value": v}
         for k, v in log["reasons_not_included"].items()
     ]
-    rows += [{"record": "event", **e} for e in log["events"]]
+    rows += [{"record": "event", "said": e.get("change_said", ""), **e} for e in log["events"]]
     return rows
+
+
+def log_said(log: dict[str, Any], lang: str = "en", patient: str = "") -> dict[str, Any]:
+    """The log as the API and the page give it in `lang`: each event's change, reason and time in words
+    (`change_said`, `reason_said`, `at_said`), the reasons for non-inclusion as a list with their words
+    (`reasons`; `reasons_not_included` keeps its keys), and, with `patient`, that patient's events only
+    (`patient`: the filter, `events_total`: the log's events before it)."""
+    tr = translator(lang)
+    out = dict(log)
+    events = [e for e in log["events"] if not patient or e["patient_id"] == patient]
+    out["events"] = [
+        {
+            **e,
+            "change_said": f"{tr.label('st', e['from_status']) if e['from_status'] else '—'} → {tr.label('st', e['to_status'])}",
+            "reason_said": tr.label("wd_reason", e["reason"]) if e.get("reason") else "",
+            "at_said": tr.day(e["at"][:19], time=True) if e.get("at") else "",
+        }
+        for e in events
+    ]  # fmt: skip
+    out["events_total"], out["patient"] = len(log["events"]), patient
+    out["reasons"] = [
+        {"key": k, "count": v, "said": _reason_said(lang, k)} for k, v in log["reasons_not_included"].items()
+    ]
+    return out
 
 
 def _reason_said(lang: str, key: str) -> str:

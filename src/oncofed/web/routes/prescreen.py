@@ -18,6 +18,7 @@ from oncofed.presenters.prescreen import (
     PRESCREEN_COLUMNS,
     candidate_csv_rows,
     log_csv_rows,
+    log_said,
     refresh_json,
     with_odds_said,
 )
@@ -221,8 +222,10 @@ def api_log(
     db: Db,
     actor: Caller,
     format: str = FORMAT,
+    patient: str = Query("", max_length=64, description="One patient's events only"),
 ) -> Any:
-    log = screening_log(db, actor, trial_id, centre_id)
+    """The log with its words in the request's language (`change_said`, `reason_said`, `reasons`); CSV too."""
+    log = log_said(screening_log(db, actor, trial_id, centre_id), get_lang(request), patient.strip())
     if format == "csv":
         rows = log_csv_rows(log, get_lang(request))
         return csv_response(rows, LOG_CSV_COLUMNS, f"screening-log-{trial_id}-{centre_id}.csv")

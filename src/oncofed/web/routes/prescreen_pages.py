@@ -13,7 +13,7 @@ from oncofed.domain import Actor
 from oncofed.errors import InputError, NotFound, OncofedError
 from oncofed.presenters.errors import said, sentence
 from oncofed.presenters.i18n import translator
-from oncofed.presenters.prescreen import with_odds_said
+from oncofed.presenters.prescreen import log_said, with_odds_said
 from oncofed.services.prescreen.notify import notifications_for, subscribe
 from oncofed.services.prescreen.paging import (
     SHOW_TO_TAB,
@@ -33,7 +33,7 @@ from oncofed.services.prescreen.screening import (
     workflow,
 )
 from oncofed.store.db import Database
-from oncofed.web.deps import MAX_PAGE, Caller, Db
+from oncofed.web.deps import MAX_PAGE, Caller, Db, get_lang
 from oncofed.web.routes.prescreen import SHOW, engine_of, refresh_list
 from oncofed.web.templating import render
 
@@ -237,6 +237,7 @@ def log_page(
     centre_id: str,
     db: Db,
     actor: Caller,
+    patient: str = Query("", max_length=64),
 ) -> Response:
-    log = screening_log(db, actor, trial_id, centre_id)
+    log = log_said(screening_log(db, actor, trial_id, centre_id), get_lang(request), patient.strip())
     return render(request, "prescreen_log.html", log=log, actor=actor)

@@ -1,0 +1,74 @@
+"""What a research nurse tries next on the screening log: each status change said in her language (the
+statuses and the reason by their labels, the time as French writes it, never "pending → declined" codes),
+one patient's history by following the patient's id (`?patient=` on the page, the JSON and the CSV), the
+reasons for non-inclusion as a list with their words in the JSON."""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+
+import pytest
+
+from oncofed.presenters.i18n import translator
+from oncofed.services.prescreen.refresh import refresh_prescreen
+from oncofed.services.prescreen.screening import StatusChange, change_status
+from oncofed.store.db import Database
+from tests.prescreen_fixtures import FAKE_ENGINE, TRIAL_ID, build_network, nurse
+
+
+@pytest.fixture
+def logged(db: Database) -> tuple[Database, str]:
+    a, _ = build_network(db)
+    refresh_prescreen(db, TRIAL_ID, a, nurse(a), engine=FAKE_ENGINE)
+    change_status(db, nurse(a), TRIAL_ID, [StatusChange("A-1", 0)], "pending")
+    change_status(db, nurse(a), TRIAL_ID, [StatusChange("A-1", 1)], "contacted")
+    change_status(db, nurse(a), TRIAL_ID, [StatusChange("A-1", 2)], "declined", reason="travel_burden")
+    change_status(db, nurse(a), TRIAL_ID, [StatusChange("A-2", 0)], "pending")
+    return db, a
+
+
+def test_the_log_says_each_change_in_the_nurses_words(logged: tuple[Database, str], client_as) -> None:  # type: ignore[no-untyped-def]
+    db, a = logged
+    fr = translator("fr")
+    client = client_as(db, nurse(a, "rose"))
+    log = client.get(f"/api/prescreen/{TRIAL_ID}/{a}/log", params={"lang": "fr"}).json()
+    declined = next(e for e in log["events"] if e["to_status"] == "declined")
+    assert declined["change_said"] == f"{fr.label('st', 'contacted')} → {fr.label('st', 'declined')}"
+    assert declined["reason_said"] == fr.label("wd_reason", "travel_burden") != "travel_burden"
+    assert declined["at_said"] and "T" not in declined["at_said"]
+    assert any(
+        r["key"].startswith("declined: ") and r["said"].startswith(fr.label("st", "declined"))
+        for r in log["reasons"]
+    )
+    page = html.unescape(
+        client.get(
+            f"/prescreen/{TRIAL_ID}/{a}/log", params={"lang": "fr"}, headers={"accept": "text/html"}
+        ).text
+    )
+    assert declined["change_said"] in page and "contacted → declined" not in page
+    assert 'href="?patient=A-1"' in page
+
+
+def test_one_patients_history_on_the_page_the_json_and_the_csv(
+    logged: tuple[Database, str], client_as
+) -> None:  # type: ignore[no-untyped-def]
+    db, a = logged
+    client = client_as(db, nurse(a, "rose"))
+    url = f"/api/prescreen/{TRIAL_ID}/{a}/log"
+    whole = client.get(url).json()
+    one = client.get(url, params={"patient": "A-1"}).json()
+    assert {e["patient_id"] for e in whole["events"]} == {"A-1", "A-2"}
+    assert [e["to_status"] for e in one["events"]] == ["pending", "contacted", "declined"]
+    assert one["events_total"] == len(whole["events"]) == 4 and one["patient"] == "A-1"
+    table = list(
+        csv.DictReader(io.StringIO(client.get(url, params={"patient": "A-1", "format": "csv"}).text))
+    )
+    events = [r for r in table if r["record"] == "event"]
+    assert [r["patient_id"] for r in events] == ["A-1"] * 3 and events[2]["said"] == "contacted → declined"
+    page = client.get(
+        f"/prescreen/{TRIAL_ID}/{a}/log", params={"patient": "A-1"}, headers={"accept": "text/html"}
+    ).text
+    assert 'id="log-filter"' in page and "A-2" not in page.split('id="events"', 1)[1]
+    assert "patient=A-1" in page.split('id="export-log"', 1)[1].split(">", 1)[0]
