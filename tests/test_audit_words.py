@@ -157,3 +157,33 @@ def test_the_french_audit_page_in_chromium(demo_db: Database, live_server: Any, 
     page.wait_for_load_state()
     assert "user=rose-polish17" in page.url and page.locator("table#audit tbody tr").count() == 1
     shot(page, "audit-fr.png", full_page=False)
+
+
+def test_a_broken_chain_is_said_in_the_readers_language(
+    sqlite_db: Database, client_as, monkeypatch: Any
+) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import text
+    from typer.testing import CliRunner
+
+    from oncofed.cli import app
+    from oncofed.commands.common import set_language
+    from tests.test_audit import drop_guards
+
+    _events(sqlite_db)
+    drop_guards(sqlite_db)
+    with sqlite_db.engine.begin() as conn:
+        conn.execute(text("UPDATE audit_log SET user_id = 'nobody' WHERE seq = 2"))
+    report = audit.verify_chain(sqlite_db.engine)
+    assert report.problems == ["row 2: content does not match its hash (edited row)"]  # English kept
+    said = "ligne 2\u00a0: le contenu ne correspond pas à son empreinte (ligne modifiée)"
+    dpo = client_as(sqlite_db, DPO)
+    assert dpo.get("/api/audit/verify", params={"lang": "fr"}).json()["problems"] == [said]
+    page = html.unescape(dpo.get("/audit", params={"lang": "fr"}, headers={"accept": "text/html"}).text)
+    assert said in page and "edited row" not in page
+    monkeypatch.setattr("oncofed.commands.common.open_database", lambda upgrade=True: sqlite_db)
+    try:
+        out = CliRunner().invoke(app, ["--lang", "fr", "audit", "verify"])
+    finally:
+        set_language("en")
+    assert out.exit_code == 1 and "chaîne d'audit rompue" in out.output
+    assert "le contenu ne correspond pas à son empreinte" in out.output and "edited row" not in out.output

@@ -20,18 +20,22 @@ def register(app: typer.Typer) -> None:
     @audit_app.command("verify")
     def verify() -> None:
         """Recompute every row's hash and link; exit 1 when a row was edited, inserted or deleted."""
-        from oncofed.commands.common import console, err_console, escape, open_database
+        from oncofed.commands.common import cli_language, console, err_console, escape, open_database
         from oncofed.presenters.i18n import translator
+        from oncofed.presenters.rejects import part_said
         from oncofed.store.audit import verify_chain
 
         report = verify_chain(open_database().engine)
-        rows = translator("en").ngettext("%(num)s row", "%(num)s rows", report.rows)  # English plural forms
+        tr = translator(cli_language())
+        rows = tr.ngettext("%(num)s row", "%(num)s rows", report.rows)
         if report.ok:
-            console.print(f"[green]audit chain intact[/]: {rows}")
+            intact = tr.gettext("audit chain intact")
+            console.print(f"[green]{escape(intact)}[/]{tr.colon()}{rows}")
             return
-        err_console.print(f"[bold red]audit chain broken[/] ({rows}):")
-        for problem in report.problems:
-            err_console.print(f"  - {escape(problem)}")
+        broken = tr.gettext("audit chain broken")
+        err_console.print(f"[bold red]{escape(broken)}[/] ({rows}){tr.colon().rstrip()}")
+        for problem in report.said:
+            err_console.print(f"  - {escape(part_said(problem, tr.lang))}")
         sys.exit(1)
 
     @audit_app.command("list")

@@ -29,6 +29,7 @@ from sqlalchemy import Connection, Engine, event, insert, select, text
 from sqlalchemy.orm import Session
 
 from oncofed.domain.actor import Actor
+from oncofed.errors import N_, format_message, part
 from oncofed.store import audit_words, locks
 from oncofed.store.models_trust import AuditRow
 
@@ -215,13 +216,28 @@ def _flush_pending(session: Session, transaction: Any) -> None:
 class VerifyReport:
     rows: int
     ok: bool
-    problems: list[str]
+    problems: list[str]  # in English
+    # each problem as a piece of a sentence (`errors.part`), said in the reader's language
+    said: list[dict[str, Any]] = field(default_factory=list)
+
+
+CHAIN_PROBLEMS = {
+    "missing": N_("row %(seq)s: missing (next row is %(next)s): rows were deleted"),
+    "unlinked": N_("row %(seq)s: does not follow the previous row (deleted or inserted row)"),
+    "edited": N_("row %(seq)s: content does not match its hash (edited row)"),
+    "head": N_("the log ends at row %(last)s but the recorded head is row %(head)s"),
+    "no_head": N_("rows exist but no head was recorded"),
+}
 
 
 def verify_chain(bind: Engine | Connection, limit_problems: int = 20) -> VerifyReport:
     """Recompute every row's hash and the links between rows, and compare with the stored head."""
     engine = _engine_of(bind)
-    problems: list[str] = []
+    found: list[dict[str, Any]] = []
+
+    def problem(kind: str, **params: Any) -> None:
+        found.append(part(CHAIN_PROBLEMS[kind], **params))
+
     prev, expected_seq, n = GENESIS, 1, 0
     cols = [getattr(AuditRow, c) for c in (*HASHED_FIELDS, "prev_hash", "hash")]
     with engine.connect() as conn:
@@ -229,24 +245,20 @@ def verify_chain(bind: Engine | Connection, limit_problems: int = 20) -> VerifyR
             n += 1
             values = dict(r)
             if values["seq"] != expected_seq:
-                problems.append(
-                    f"row {expected_seq}: missing (next row is {values['seq']}): rows were deleted"
-                )
+                problem("missing", seq=expected_seq, next=values["seq"])
             if values["prev_hash"] != prev:
-                problems.append(
-                    f"row {values['seq']}: does not follow the previous row (deleted or inserted row)"
-                )
+                problem("unlinked", seq=values["seq"])
             if row_hash(values["prev_hash"], values) != values["hash"]:
-                problems.append(f"row {values['seq']}: content does not match its hash (edited row)")
+                problem("edited", seq=values["seq"])
             prev, expected_seq = values["hash"], int(values["seq"]) + 1
         head = conn.execute(text("SELECT value FROM meta WHERE key = :k"), {"k": HEAD_KEY}).scalar()
     if head is not None and head != f"{expected_seq - 1}:{prev}":
-        problems.append(
-            f"the log ends at row {expected_seq - 1} but the recorded head is row {head.split(':')[0]}"
-        )
+        problem("head", last=expected_seq - 1, head=head.split(":")[0])
     if head is None and n:
-        problems.append("rows exist but no head was recorded")
-    return VerifyReport(rows=n, ok=not problems, problems=problems[:limit_problems])
+        problem("no_head")
+    shown = found[:limit_problems]
+    english = [format_message(p["msgid"], p["params"]) for p in shown]
+    return VerifyReport(rows=n, ok=not found, problems=english, said=shown)
 
 
 AUDIT_COLUMNS = [*HASHED_FIELDS, "hash"]

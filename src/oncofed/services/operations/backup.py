@@ -333,7 +333,7 @@ def restore(db: Database, path: Path, *, progress: Callable[[str], None] | None 
         raise StoreError(
             N_("the restored audit chain does not verify: %(problems)s"),
             code="backup.restore_chain",
-            params={"problems": "; ".join(chain.problems[:5])},
+            params={"problems": chain.said[:5]},  # each said in the reader's language
         )
     with db.engine.connect() as conn:
         head = _audit_head(conn)

@@ -12,6 +12,7 @@ from oncofed.domain import Actor, Role
 from oncofed.presenters.audit_words import CSV_COLUMNS, entry
 from oncofed.presenters.i18n import translator
 from oncofed.presenters.labels import LABELS
+from oncofed.presenters.rejects import part_said
 from oncofed.services.network.names import resolve_centre_id
 from oncofed.store import audit
 from oncofed.store.db import Database
@@ -80,10 +81,13 @@ def api_audit(
 
 @router.get("/api/audit/verify", tags=["audit"], summary="Recompute the audit log's hash chain")
 def api_audit_verify(
-    db: Database = Depends(get_db), actor: Actor = Depends(require_roles(*AUDIT_ROLES))
+    db: Database = Depends(get_db),
+    actor: Actor = Depends(require_roles(*AUDIT_ROLES)),
+    lang: str = Depends(get_lang),
 ) -> dict[str, Any]:
+    """`problems`: each row that breaks the chain, said in the request's language."""
     report = audit.verify_chain(db.engine)
-    return {"ok": report.ok, "rows": report.rows, "problems": report.problems}
+    return {"ok": report.ok, "rows": report.rows, "problems": [part_said(p, lang) for p in report.said]}
 
 
 @router.get("/audit", response_class=HTMLResponse, include_in_schema=False)
@@ -98,10 +102,11 @@ def audit_page(
     report = audit.verify_chain(db.engine)
     query = urlencode(filters)
     tr = translator(lang)
+    problems = tr.pgettext("list separator", "; ").join(part_said(p, lang) for p in report.said)
     actions = sorted(
         ((code, tr.label("audit_action", code)) for code in LABELS["audit_action"]), key=lambda a: a[1]
     )
     return render(
         request, "audit.html", actor=actor, rows=rows, filters=filters, report=report, query=query,
-        shown=PAGE_LIMIT, actions=actions,
+        shown=PAGE_LIMIT, actions=actions, problems=problems,
     )  # fmt: skip
