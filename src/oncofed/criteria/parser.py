@@ -142,8 +142,21 @@ def _acronyms_unwrapped(text: str) -> str:
     return _ACRONYM_HEAD.sub(lambda m: f" {m.group(1)} ", text)
 
 
+# Registries write connectives in capitals ("AST OR ALT > 1.5 x ULN", "creatinine <= ULN OR clearance >= 60 for
+# patients with ..."); the rules below were written and tested on lower-case ones, and an upper-case "OR"
+# lost a coordinated lab or let a condition govern every alternative (benchmarks/audit_case.py). Lowered here,
+# same length: every span stays where it was.
+_UPPER_CONNECTIVE = re.compile(r"(?<=\s)(?:AND/OR|OR|AND)(?=\s)")
+
+
+def connectives_lowered(text: str) -> str:
+    """The text with its upper-case "OR" / "AND" / "AND/OR" between words in lower case (same length)."""
+    return _UPPER_CONNECTIVE.sub(lambda m: m.group().lower(), text) if "R" in text or "D" in text else text
+
+
 def extract_atoms(text: str, heading: str | None = None) -> list[Atom]:
     """Atoms of one criterion text (no ConText yet); `heading` is a lead-in such as "Age:"."""
+    text = connectives_lowered(text)
     if "(" in text:
         text = _acronyms_unwrapped(text)
     low = text.lower()

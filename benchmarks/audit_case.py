@@ -1,0 +1,75 @@
+"""A metamorphic audit of the criteria reader: every criterion line of the verdicts corpus (the real registries'
+trials of `../shared/data/trials/`) read as written and with its connectives in capitals (" or " -> " OR ",
+" and " -> " AND "), which registries write both ways. The reading must not change: a line whose atoms,
+groups or conditions differ is a rule that depends on a connective's case.
+
+    PYTHONPATH=src:. .venv/bin/python -m benchmarks.audit_case [--trials N] [--show K]
+
+Session 13 (lead): 12 of 3,622 lines of 150 sampled trials read differently (a coordinated lab lost, "40
+kg/m^2 OR greater" dropped, a condition governing every alternative); after `parser.connectives_lowered`, 1 of
+29,067 lines of all 1,198 trials (a summary line's "with OR without": ConText reads the line as written).
+Trials whose NUMBER of criteria changes are counted apart: the segmenter takes "; OR" as the start of a new
+item of a list on purpose.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+from typing import Any
+
+from benchmarks.bench_verdicts import VAR, ensure_corpus
+
+_CONNECTIVE = re.compile(r"(?<=\S) (or|and) (?=\S)")
+
+
+def key(c: Any) -> tuple[object, ...]:
+    """What a criterion's reading says, without its text or spans."""
+    atoms = tuple((a.kind, a.code, a.operator, str(a.value), a.unit, a.negated, a.attributes.get("group") is not None,
+                   tuple((x.kind, x.code, x.operator, str(x.value)) for x in a.condition)) for a in c.atoms)  # fmt: skip
+    return atoms, tuple((x.kind, x.code) for x in c.condition)
+
+
+def run(trials: int | None, show: int, seed: int = 1) -> dict[str, Any]:
+    from oncofed.criteria import parse_eligibility
+
+    corpus = VAR / "verdicts-corpus.jsonl"
+    ensure_corpus(corpus)
+    rows = [json.loads(x) for x in corpus.read_text(encoding="utf-8").splitlines() if x.strip()]
+    if trials is not None and trials < len(rows):
+        rows = random.Random(seed).sample(rows, trials)
+    lines = changed = recut = 0
+    shown: list[str] = []
+    for r in rows:
+        text = r["text"]
+        upper = _CONNECTIVE.sub(lambda m: f" {m.group(1).upper()} ", text)
+        a, b = parse_eligibility(text).criteria, parse_eligibility(upper).criteria
+        if len(a) != len(b):
+            recut += 1
+            continue
+        for x, y in zip(a, b, strict=True):
+            lines += 1
+            if key(x) != key(y):
+                changed += 1
+                if len(shown) < show:
+                    shown.append(f"{r['_id']}: {x.text[:160]}")
+    return {"trials": len(rows), "lines": lines, "changed": changed, "recut": recut, "shown": shown}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--trials", type=int, help="a random sample of the corpus's trials (default: all)")
+    ap.add_argument("--show", type=int, default=10)
+    a = ap.parse_args(argv)
+    r = run(a.trials, a.show)
+    print(f"{r['trials']} trials, {r['lines']} lines compared: {r['changed']} read differently with capital "
+          f"connectives; {r['recut']} trials cut into another number of criteria")  # fmt: skip
+    for s in r["shown"]:
+        print(f"  {s}")
+    return 0 if r["changed"] == 0 else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
