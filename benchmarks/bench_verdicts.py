@@ -279,6 +279,31 @@ FIRST_SCORES: dict[str, dict[str, Any]] = {
         "folds": {0: (1.0, 0.0), 1: (1.0, 0.0), 2: (1.0, 0.0)},
         "read_folds": (),
     },
+    "verdicts-blind12": {
+        "commit": "52fb53a",  # first run after the set landed and its second reading, before any change (engine of 2a17475)
+        "date": "2026-12-07 10:30 UTC",
+        # the shipped engine's decision policy: 1 / 12 eligible excluded and 3 / 36 failures excluded (one trial's
+        # four pairs, by an untrusted condition's reading: the policy leak audit_policy.py found on dev notes
+        # the same session, docs/MATCHING.md), 33 / 36 flagged. The same engine strict: eligible kept 5 / 12
+        # [17-67 %], failures named 18 / 36 [39-64 %], excluded 27 / 36, flagged 33 / 36, balanced 58.3 %
+        # [53-65 %]; bef02d6: 2 / 12, 10 / 36, 51.4 %
+        "eligible_kept": 11 / 12,
+        "failure_named": 0 / 36,
+        "failure_excluded": 3 / 36,
+        "balanced": 0.5,
+        # 95 % bootstrap intervals over trials (2,000 resamples, seed 15)
+        "ci": {
+            "eligible_kept": (0.75, 1.0),
+            "failure_named": (0.0, 0.0),
+            "failure_excluded": (0.0, 0.25),
+            "balanced": (0.5, 0.5),
+        },
+        # per fold: (eligible kept, failures named); no fold read: a held-out set of this session (2026-12-07
+        # 10:15-13:15 UTC) beside verdicts-blind11, written by a thirteenth writer blind to the engine and
+        # second-read by another
+        "folds": {0: (1.0, 0.0), 1: (0.75, 0.0), 2: (1.0, 0.0)},
+        "read_folds": (),
+    },
 }
 DAY = date(2026, 12, 1)
 BASE_REV = "bef02d6"
