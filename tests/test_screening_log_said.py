@@ -72,3 +72,19 @@ def test_one_patients_history_on_the_page_the_json_and_the_csv(
     ).text
     assert 'id="log-filter"' in page and "A-2" not in page.split('id="events"', 1)[1]
     assert "patient=A-1" in page.split('id="export-log"', 1)[1].split(">", 1)[0]
+
+
+def test_the_lists_csv_keeps_the_nurses_filter(logged: tuple[Database, str], client_as) -> None:  # type: ignore[no-untyped-def]
+    """A nurse who filtered the list (a status, a patient's id) and exports it gets those rows, every page of
+    them (the link carried the tab only: the whole tab came out)."""
+    db, a = logged
+    client = client_as(db, nurse(a, "rose"))
+    page = client.get(
+        f"/prescreen/{TRIAL_ID}/{a}",
+        params={"tab": "all", "status": "pending", "q": "A-2"},
+        headers={"accept": "text/html"},
+    ).text
+    link = html.unescape(page.split('id="export-list" href="', 1)[1].split('"', 1)[0])
+    assert "format=csv" in link and "status=pending" in link and "q=A-2" in link and "tab=all" in link
+    rows = list(csv.DictReader(io.StringIO(client.get(link).text)))
+    assert [r["patient_id"] for r in rows] == ["A-2"]
