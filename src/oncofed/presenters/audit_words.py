@@ -30,6 +30,8 @@ def _params(tr: Translator, code: str, params: dict[str, Any]) -> dict[str, Any]
         value = shown.get(name)
         if isinstance(value, str):
             shown[name] = tr.label(group, value)
+    if isinstance(shown.get("until"), str):  # a date stored as ISO text (JSON): as the language writes it
+        shown["until"] = tr.day(shown["until"])
     if code == "patient.correct":
         shown["change"] = tr.gettext(CHANGES.get(str(shown.get("change")), str(shown.get("change"))))
         shown["kind"] = tr.label("kind", shown.get("kind"))

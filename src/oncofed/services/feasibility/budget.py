@@ -39,6 +39,8 @@ from oncofed.store.audit_words import coded
 from oncofed.store.db import Database
 from oncofed.store.models_trust import FeasibilityLockoutRow, FeasibilityQuestionRow
 
+LIFT_FIX = N_("ask the data-protection officer to review the questions and lift the lockout")
+
 
 class BudgetExceeded(OncofedError):
     """The caller has spent their privacy budget for the period (HTTP 429)."""
@@ -218,9 +220,13 @@ def reserve(
         lock = _active_lockout(s, user, now)
         if lock is not None:
             raise LockedOut(
-                f"{user} is locked out of feasibility questions until {lock.until:%Y-%m-%d %H:%M} UTC "
-                f"({lock.reason})",
-                fix="ask the data-protection officer to review the questions and lift the lockout",
+                N_(
+                    "%(user)s is locked out of feasibility questions until %(until)s UTC: questions one criterion "
+                    "away from earlier ones (a differencing pattern)"
+                ),
+                fix=LIFT_FIX,
+                code="feasibility.locked_out",
+                params={"user": user, "until": lock.until},
             )
         since = now - timedelta(days=policy.period_days)
         window = _window(s, user, since)
@@ -231,11 +237,20 @@ def reserve(
         if spent + policy.epsilon_per_question > policy.epsilon_per_period + 1e-9:
             oldest = window[0].asked_at + timedelta(days=policy.period_days) if window else now
             raise BudgetExceeded(
-                f"{user} has spent the feasibility privacy budget of the last {policy.period_days} days "
-                f"({spent:.2f} of {policy.epsilon_per_period:g} epsilon, {len(window)} questions)",
-                fix=f"the oldest question leaves the window on {oldest:%Y-%m-%d %H:%M} UTC; "
-                "repeating a question already asked today is free",
-            )
+                N_(
+                    "%(user)s has spent the feasibility privacy budget of the last %(days)s days (%(spent)s of "
+                    "%(budget)s epsilon, %(questions)s questions)"
+                ),
+                fix=N_(
+                    "the oldest question leaves the window on %(oldest)s UTC; repeating a question already asked "
+                    "today is free"
+                ),
+                code="feasibility.budget_spent",
+                params={
+                    "user": user, "days": policy.period_days, "spent": f"{spent:.2f}",
+                    "budget": f"{policy.epsilon_per_period:g}", "questions": len(window), "oldest": oldest,
+                },
+            )  # fmt: skip
         differencing = any(one_criterion_apart(signature, Signature.from_json(r.signature)) for r in window)
         steps = sum(1 for r in window if r.differencing) + differencing
         if differencing and steps > policy.differencing_limit:
@@ -262,9 +277,18 @@ def reserve(
             )
             s.commit()  # the lockout and its audit record stay, the question is refused
             locked = LockedOut(
-                f"{user} is now locked out of feasibility questions until {until:%Y-%m-%d %H:%M} UTC ({reason})",
-                fix="ask the data-protection officer to review the questions and lift the lockout",
-            )
+                N_(
+                    "%(user)s is now locked out of feasibility questions until %(until)s UTC: %(steps)s questions "
+                    "one criterion away from earlier ones within %(days)s days (limit %(limit)s), a differencing "
+                    "pattern"
+                ),
+                fix=LIFT_FIX,
+                code="feasibility.lockout",
+                params={
+                    "user": user, "until": until, "steps": steps, "days": policy.period_days,
+                    "limit": policy.differencing_limit,
+                },
+            )  # fmt: skip
             locked.new = True
             raise locked
         row = FeasibilityQuestionRow(
