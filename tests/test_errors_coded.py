@@ -17,7 +17,11 @@ DEVELOPERS = (
     "ingest/patients/notes/",
 )  # the benchmark commands (eval-rank, eval-verdicts) and the BEIR / TREC files they read: for developers, in
 # English; the notes reader is another area's (tests/test_notes*.py)
-FOR_A_PERSON = {"InputError", "OncofedError", "NotFound"}
+# the refusals a person reads, and the services' own kinds of them (a budget spent, a conflict, a YAML file)
+FOR_A_PERSON = {
+    "InputError", "OncofedError", "NotFound", "Forbidden", "BudgetExceeded", "LockedOut", "DecisionConflict",
+    "ScreeningConflict", "YamlError",
+}  # fmt: skip
 ALLOWED = {
     ("services/prescreen/refresh.py", "the evaluator returned"),  # a bug of the engine, for developers
     ("ingest/jsonl.py", "{what} file"),  # JSON-lines corpora of the benchmarks (BEIR, verdict sets)

@@ -25,7 +25,7 @@ from oncofed.errors import N_, InputError, part
 
 MAX_CHARS = 64 * 1024 * 1024  # a YAML document is loaded whole: larger files are refused
 MAX_NODES = 500_000  # nodes of a document once every alias is expanded
-FIX = "write the content out without YAML anchors/aliases (&name / *name), or split the file"
+FIX = N_("write the content out without YAML anchors/aliases (&name / *name), or split the file")
 
 
 class YamlError(InputError):
@@ -37,8 +37,9 @@ def load(text: str, *, source: str = "<yaml>", max_nodes: int = MAX_NODES, max_c
     docs = load_all(text, source=source, max_nodes=max_nodes, max_chars=max_chars)
     if len(docs) > 1:
         raise YamlError(
-            f"{len(docs)} YAML documents where one is expected", file=source, fix="keep one document (no ---)"
-        )
+            N_("%(num)s YAML documents where one is expected"), file=source, fix=N_("keep one document (no ---)"),
+            code="import.yaml_documents", params={"num": len(docs)},
+        )  # fmt: skip
     return docs[0] if docs else None
 
 
@@ -48,10 +49,10 @@ def load_all(
     """Every document of `text` (empty documents included as None), checked as the module says."""
     if len(text) > max_chars:
         raise YamlError(
-            f"{len(text):,} characters is more than the {max_chars:,} a YAML document may have",
-            file=source,
-            fix="split the file into smaller ones",
-        )
+            N_("%(num)s characters is more than the %(limit)s a YAML document may have"), file=source,
+            fix=N_("split the file into smaller ones"), code="import.yaml_size",
+            params={"num": len(text), "limit": max_chars},
+        )  # fmt: skip
     docs: list[Any] = []
     loader: _GuardedLoader | None = None
     try:
@@ -80,7 +81,7 @@ def load_all(
             code="import.yaml_invalid", params={"problem": str(exc)},
         ) from None  # fmt: skip
     except _Refused as exc:
-        raise YamlError(str(exc), file=source, fix=FIX) from None
+        raise YamlError(exc.args[0], file=source, fix=FIX, code=exc.code, params=exc.params) from None
     except RecursionError:
         raise YamlError(
             N_("YAML nested too deeply"),
@@ -95,7 +96,11 @@ def load_all(
 
 
 class _Refused(Exception):
-    pass
+    """An alias that expands too far, as a coded message (`N_` id, code, parameters)."""
+
+    def __init__(self, message: str, code: str, **params: Any) -> None:
+        super().__init__(message)
+        self.code, self.params = code, params
 
 
 class _GuardedLoader(yaml.SafeLoader):
@@ -117,7 +122,10 @@ def expanded_size(root: Node, limit: int) -> int:
         if key in memo:
             return memo[key]
         if key in active:
-            raise _Refused("an alias refers to a node that contains it (recursive YAML alias); refused")
+            raise _Refused(
+                N_("an alias refers to a node that contains it (recursive YAML alias); refused"),
+                "import.yaml_recursive",
+            )
         active.add(key)
         total = 1
         if isinstance(node, SequenceNode):
@@ -127,7 +135,9 @@ def expanded_size(root: Node, limit: int) -> int:
         active.discard(key)
         if total > limit:
             raise _Refused(
-                f"more than {limit:,} values once YAML aliases are expanded (an alias bomb?); refused"
+                N_("more than %(limit)s values once YAML aliases are expanded (an alias bomb?); refused"),
+                "import.yaml_aliases",
+                limit=limit,
             )
         memo[key] = total
         return total

@@ -168,8 +168,10 @@ def save_assessment(
     _check_centre(db, centre_id)
     if not may_edit(actor, centre_id):
         raise Forbidden(
-            f"{actor.role.value} {actor.user_id!r} may not edit the self-assessment of {centre_id}",
-            fix="sign in as a quality manager of this centre",
+            N_("%(role)s %(user)r may not edit the self-assessment of %(centre)s"),
+            fix=N_("sign in as a quality manager of this centre"),
+            code="charter.edit_role",
+            params={"role": actor.role.value, "user": actor.user_id, "centre": centre_id},
         )
     ids = [p["id"] for p in epihc()["principles"]]
     if principle_id not in ids:
