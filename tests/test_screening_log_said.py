@@ -16,6 +16,7 @@ from oncofed.services.prescreen.refresh import refresh_prescreen
 from oncofed.services.prescreen.screening import StatusChange, change_status
 from oncofed.store.db import Database
 from tests.prescreen_fixtures import FAKE_ENGINE, TRIAL_ID, build_network, nurse
+from tests.test_browser_prescreen import prescreen_server  # noqa: F401  (fixture: a served network)
 
 
 @pytest.fixture
@@ -88,3 +89,35 @@ def test_the_lists_csv_keeps_the_nurses_filter(logged: tuple[Database, str], cli
     assert "format=csv" in link and "status=pending" in link and "q=A-2" in link and "tab=all" in link
     rows = list(csv.DictReader(io.StringIO(client.get(link).text)))
     assert [r["patient_id"] for r in rows] == ["A-2"]
+
+
+@pytest.mark.browser
+def test_the_nurse_follows_a_patient_through_the_french_log_in_chromium(  # type: ignore[no-untyped-def]
+    page,
+    prescreen_server,  # noqa: F811
+) -> None:
+    from pathlib import Path
+
+    from tests.browser_helpers import log_in, shot
+    from tests.test_browser_prescreen import PASSWORD
+
+    live, db, centre = prescreen_server
+    refresh_prescreen(db, TRIAL_ID, centre, nurse(centre), engine=FAKE_ENGINE)
+    change_status(db, nurse(centre), TRIAL_ID, [StatusChange("A-1", 0), StatusChange("A-2", 0)], "pending")
+    change_status(db, nurse(centre), TRIAL_ID, [StatusChange("A-1", 1)], "not_eligible", reason="lab_values")
+    log_in(page, live, "nurse", PASSWORD, lang="fr")
+    page.goto(live.url(f"/prescreen/{TRIAL_ID}/{centre}/log?lang=fr"))
+    fr = translator("fr")
+    events = page.locator("table#events tbody")
+    assert f"{fr.label('st', 'pending')} → {fr.label('st', 'not_eligible')}" in events.inner_text()
+    assert (
+        fr.label("wd_reason", "lab_values") in events.inner_text() and "lab_values" not in events.inner_text()
+    )
+    events.locator("a", has_text="A-1").first.click()
+    page.wait_for_load_state()
+    assert "patient=A-1" in page.url and page.locator("table#events tbody tr").count() == 2
+    shot(page, "screening-log-patient-fr.png", full_page=False)
+    with page.expect_download() as info:
+        page.click("#export-log")
+    rows = list(csv.DictReader(io.StringIO(Path(info.value.path()).read_text(encoding="utf-8"))))
+    assert {r["patient_id"] for r in rows if r["record"] == "event"} == {"A-1"}
