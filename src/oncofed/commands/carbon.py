@@ -35,12 +35,21 @@ def factors_load(
     replace: bool = typer.Option(False, "--replace", help="Replace a version already loaded."),
 ) -> None:
     """Load an emission factor table (every factor needs its source; bad rows are all named, nothing stored)."""
-    from oncofed.commands.common import console, open_database
+    from oncofed.commands.common import cli_language, console, open_database
+    from oncofed.presenters.i18n import translator
     from oncofed.services.sustainability.factors import load_factor_file
     from oncofed.services.workforce.grids import cli_user
 
     fs = load_factor_file(open_database(), path, cli_user(), version=version, name=name, replace=replace)
-    console.print(escape(f"emission factors {fs.version!r} loaded: {len(fs.factors)} factors ({fs.name})"))
+    tr = translator(cli_language())
+    factors = tr.ngettext("%(num)s factor", "%(num)s factors", len(fs.factors))
+    said = tr.gettext(
+        "emission factors %(version)r loaded: %(factors)s (%(name)s)",
+        version=fs.version,
+        factors=factors,
+        name=fs.name,
+    )
+    console.print(escape(said))
 
 
 @factors_app.command("list")

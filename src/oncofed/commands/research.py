@@ -130,8 +130,8 @@ def _print_publications(name: str, report: Any) -> None:
 
     tr = translator(cli_language())
     counts = tr.gettext(
-        "%(read)s read, %(imported)s imported, %(updated)s updated, %(unchanged)s unchanged, %(refused)s refused, "
-        "%(skipped)s skipped; %(new)s new affiliations, %(review)s to review (`oncofed research report affiliations`)",
+        "read: %(read)s, imported: %(imported)s, updated: %(updated)s, unchanged: %(unchanged)s, refused: %(refused)s, "
+        "skipped: %(skipped)s; new affiliations: %(new)s, to review: %(review)s (`oncofed research report affiliations`)",
         read=report.read, imported=report.imported, updated=report.updated, unchanged=report.unchanged,
         refused=len(report.rejected), skipped=len(report.skipped), new=report.new_affiliations,
         review=report.to_review,

@@ -21,7 +21,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, SequenceNode
 
-from oncofed.errors import N_, InputError, part
+from oncofed.errors import N_, NN_, InputError, part
 
 MAX_CHARS = 64 * 1024 * 1024  # a YAML document is loaded whole: larger files are refused
 MAX_NODES = 500_000  # nodes of a document once every alias is expanded
@@ -49,7 +49,11 @@ def load_all(
     """Every document of `text` (empty documents included as None), checked as the module says."""
     if len(text) > max_chars:
         raise YamlError(
-            N_("%(num)s characters is more than the %(limit)s a YAML document may have"), file=source,
+            NN_(
+                "%(num)s character is more than the %(limit)s a YAML document may have",
+                "%(num)s characters is more than the %(limit)s a YAML document may have",
+            ),
+            file=source,
             fix=N_("split the file into smaller ones"), code="import.yaml_size",
             params={"num": len(text), "limit": max_chars},
         )  # fmt: skip
