@@ -378,6 +378,18 @@ _BEYOND_NORMAL = compile_i(
     r"\b(?:above|over|exceed\w*|greater\s+than|higher\s+than|more\s+than)\b|>"
     r"|(?P<low>\b(?:below|under|less\s+than|lower\s+than)\b|<)"
 )
+# a lower limit of normal ("LLN", "lower limit of (the institutional) normal", "lower normal limit") and the
+# words that put a value under it
+_LOWER_LIMIT = compile_i(
+    r"\blln\b|\blower\s+limits?\s+of\s+(?:the\s+)?(?:institutional\s+)?normal|\blower\s+normal\s+limit"
+)
+_BELOW = compile_i(
+    r"(?<!\bnot\s)(?<!\bno\s)\b(?:below|under|less\s+than|lower\s+than|beneath)\b|<(?!=)|≤|=<|<="
+)
+_ABOVE = compile_i(
+    r"≥|>=|=>|>|\bat\s+least\b|\babove\b|\bwithin\b|\bgreater\s+than\b|\bnot\s+below\b|\bno\s+(?:less|lower)\s+than\b"
+    r"|\bequal\s+to\s+or\s+(?:greater|more|higher)\b"
+)
 # the sense written after the number: "body mass index of 30 kg/m2 or less", "haemoglobin of 9 g/dL or more"
 _THRESH_AFTER = compile_i(
     rf"^\s*(?:\([^()]{{1,12}}\)\s*)?(?:of|:|=|is|must\s+be)?\s*(?P<n>{NUM})\s*(?P<unit>{_UNIT})?\s*(?:or|and)\s+"
@@ -468,6 +480,22 @@ def lab_atoms(text: str) -> list[Atom]:
         if m is None or m.start() > 45:
             if re.fullmatch(r"\s*\)?\s*(?:\([^)]*\)\s*)?(?:/|,|and|or|&)\s*", window):
                 pending.append(mention)  # "AST/ALT <= 2.5 x ULN": shares the next threshold
+                continue
+            low = _LOWER_LIMIT.search(window)
+            if low and low.start() < 45 and not any(c.isdigit() for c in window[: low.start()]):
+                # "haemoglobin >= lower limit of normal", "albumin >= LLN", "platelets below the LLN": a LOWER
+                # limit (it was read as 1 x ULN: "> 1 x ULN" failed every normal haemoglobin). Read as the
+                # analyte's LLN of resources/labs.tsv, as LVEF's is; none there: no reading (unknown)
+                below = _BELOW.search(window[: low.start()])
+                sense = below or _ABOVE.search(window[: low.start()])  # none written ("is  LLN"): no reading
+                for target in [*pending, mention] if sense else ():
+                    lln = vocab.lab_reference().get(target.code or "", {}).get("lln", "")
+                    if lln:
+                        value, unit = float(lln), vocab.lab_reference()[target.code or ""]["unit"] or None
+                        span = (target.start, mention.end + low.end())
+                        out.append(_atom("lab", "<" if below else ">=", span, text, value=value, unit=unit,
+                                         code=target.code, attributes={"lower_limit_of_normal": True}))  # fmt: skip
+                pending = []
                 continue
             wnl = _WNL.search(window)
             # "creatinine above institutional normal": beyond the ULN; "below normal": a lower limit (not read)

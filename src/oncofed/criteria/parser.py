@@ -54,7 +54,8 @@ from oncofed.criteria.washout import washout_headings, washout_windows
 from oncofed.criteria.weight import exercise_atoms, weight_loss_atoms
 from oncofed.domain.criteria import Atom, Criterion, Section
 
-# criteria-20: a condition after an upper-case "OR" governs the last alternative only (conditions.py, lead)
+# criteria-20: a condition after an upper-case "OR" governs the last alternative only (conditions.py, lead);
+# upper-case connectives read as lower-case ones; a lower limit of normal read as the analyte's LLN, not 1 x ULN
 # criteria-19: how a line's parts relate (verdicts26): a clause's negation ends with it (clause_reach.py), a
 # list's last item ("stage I, II, and III"), a therapy that qualifies a condition (governed_therapy.py), an
 # alternative's own histology / sex / marker (alternative_parts.py), a schedule that narrows a drug
