@@ -3,7 +3,12 @@ trials of `../shared/data/trials/`) read as written and with its connectives in 
 " and " -> " AND "), which registries write both ways. The reading must not change: a line whose atoms,
 groups or conditions differ is a rule that depends on a connective's case.
 
-    PYTHONPATH=src:. .venv/bin/python -m benchmarks.audit_case [--trials N] [--show K]
+    PYTHONPATH=src:. .venv/bin/python -m benchmarks.audit_case [--rewrite NAME] [--trials N] [--show K]
+
+`--rewrite` (default `connectives`) chooses another spelling of the same lines: `participants` ("patients" ->
+"participants"), `ascii` ("≤"/"≥" -> "<="/">="), `symbols` ("<="/">=" -> "≤"/"≥"), `times` ("2 x ULN" -> "2 times
+ULN"), `spaced` (a space after a comparator: ">=1.5" -> ">= 1.5"). The notes' sibling is
+`benchmarks/audit_note_variants.py`.
 
 Session 13 (lead): 12 of 3,622 lines of 150 sampled trials read differently (a coordinated lab lost, "40
 kg/m^2 OR greater" dropped, a condition governing every alternative); after `parser.connectives_lowered`, 1 of
@@ -18,11 +23,22 @@ import argparse
 import json
 import random
 import re
+from collections.abc import Callable
 from typing import Any
 
 from benchmarks.bench_verdicts import VAR, ensure_corpus
 
 _CONNECTIVE = re.compile(r"(?<=\S) (or|and) (?=\S)")
+REWRITES: dict[str, Callable[[str], str]] = {
+    "connectives": lambda t: _CONNECTIVE.sub(lambda m: f" {m.group(1).upper()} ", t),
+    "participants": lambda t: re.sub(
+        r"\b([Pp])atients\b", lambda m: f"{'P' if m.group(1) == 'P' else 'p'}articipants", t
+    ),
+    "ascii": lambda t: t.replace("≤", "<=").replace("≥", ">="),
+    "symbols": lambda t: re.sub(r"(?<![<>=])<=(?!=)", "≤", re.sub(r"(?<![<>=])>=(?!=)", "≥", t)),
+    "times": lambda t: re.sub(r"(\d)\s*[x×]\s*(ULN|upper limit)", r"\1 times \2", t),
+    "spaced": lambda t: re.sub(r"(?<=[<>≤≥])(?=\d)", " ", t),
+}
 
 
 def key(c: Any) -> tuple[object, ...]:
@@ -32,7 +48,7 @@ def key(c: Any) -> tuple[object, ...]:
     return atoms, tuple((x.kind, x.code) for x in c.condition)
 
 
-def run(trials: int | None, show: int, seed: int = 1) -> dict[str, Any]:
+def run(trials: int | None, show: int, seed: int = 1, rewrite: str = "connectives") -> dict[str, Any]:
     from oncofed.criteria import parse_eligibility
 
     corpus = VAR / "verdicts-corpus.jsonl"
@@ -44,8 +60,10 @@ def run(trials: int | None, show: int, seed: int = 1) -> dict[str, Any]:
     shown: list[str] = []
     for r in rows:
         text = r["text"]
-        upper = _CONNECTIVE.sub(lambda m: f" {m.group(1).upper()} ", text)
-        a, b = parse_eligibility(text).criteria, parse_eligibility(upper).criteria
+        other = REWRITES[rewrite](text)
+        if other == text:
+            continue
+        a, b = parse_eligibility(text).criteria, parse_eligibility(other).criteria
         if len(a) != len(b):
             recut += 1
             continue
@@ -62,10 +80,11 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--trials", type=int, help="a random sample of the corpus's trials (default: all)")
     ap.add_argument("--show", type=int, default=10)
+    ap.add_argument("--rewrite", choices=sorted(REWRITES), default="connectives")
     a = ap.parse_args(argv)
-    r = run(a.trials, a.show)
-    print(f"{r['trials']} trials, {r['lines']} lines compared: {r['changed']} read differently with capital "
-          f"connectives; {r['recut']} trials cut into another number of criteria")  # fmt: skip
+    r = run(a.trials, a.show, rewrite=a.rewrite)
+    print(f"{r['trials']} trials, {r['lines']} lines of trials the rewrite `{a.rewrite}` changes compared: "
+          f"{r['changed']} read differently; {r['recut']} trials cut into another number of criteria")  # fmt: skip
     for s in r["shown"]:
         print(f"  {s}")
     return 0 if r["changed"] == 0 else 1
