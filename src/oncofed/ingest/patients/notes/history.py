@@ -36,14 +36,14 @@ _HEADING_WORDS = (
 )
 # at the start of a line, or after the end of a sentence on its line ("... 64 umol/L. Antecedents: ...")
 _HEADING = compile_i(
-    rf"(?:^[ \t*#-]*|(?<=[.;!?])[ \t]+)(?:(?:relevant|significant|notable|main|known)\s+)?(?:{_HEADING_WORDS})[ \t]*:",
+    rf"(?:^[ \t*#-]*|(?<=[.;!?])[ \t]+)(?:(?:relevant|significant|notable|main|known)\s+)?(?:{_HEADING_WORDS})[ \t\u00a0\u202f]*:",
     re.M,
 )
-_ANY_HEADING = re.compile(r"^[ \t*#-]*[A-Za-z][\w /&'-]{0,40}:|^[ \t]*$", re.M)
+_ANY_HEADING = re.compile(r"^[ \t*#-]*[A-Za-z][\w /&'\u00a0\u202f-]{0,40}:|^[ \t]*$", re.M)
 # on the heading's own line, a sentence opening another heading or the present ends the history: "PMH:
 # melanoma 2010, excised. Today: metastatic colon cancer"
 _LINE_GOES_ON = re.compile(
-    r"[.;!?]\s+(?=[A-Z][\w /&'-]{0,40}:|(?:Now|Today|Currently|Presently|At present|Presents?|Recently|Since|"
+    r"[.;!?]\s+(?=[A-Z][\w /&'\u00a0\u202f-]{0,40}:|(?:Now|Today|Currently|Presently|At present|Presents?|Recently|Since|"
     r"She|He|The patient|Diagnosed|Current)\b)"
 )
 _CUE_BEFORE = compile_i(

@@ -96,8 +96,8 @@ def _headings() -> tuple[re.Pattern[str], dict[str, str], re.Pattern[str]]:
     by_word = {w.lower(): name for name, words in rules()["headings"].items() for w in words}
     body = "|".join(sorted((re.escape(w) for w in by_word), key=len, reverse=True))
     # at the start of a line, or after the end of a sentence on its line ("… to consent. Plan: palbociclib")
-    heading = re.compile(rf"(?:^[ \t*#-]*|(?<=[.;!?])[ \t]+)({body})[ \t]*:", re.I | re.M)
-    any_heading = re.compile(r"^[ \t*#-]*[A-Za-z][\w /&-]{0,40}:|^[ \t]*$", re.M)
+    heading = re.compile(rf"(?:^[ \t*#-]*|(?<=[.;!?])[ \t]+)({body})[ \t\u00a0\u202f]*:", re.I | re.M)
+    any_heading = re.compile(r"^[ \t*#-]*[A-Za-z][\w /&\u00a0\u202f-]{0,40}:|^[ \t]*$", re.M)
     return heading, by_word, any_heading
 
 
