@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from oncofed.errors import N_
+from markupsafe import Markup, escape
+
+from oncofed.errors import N_, is_part
 from oncofed.presenters.errors import _say
 from oncofed.presenters.i18n import Translator, translator
 from oncofed.store.audit_words import DETAILS
@@ -52,6 +54,35 @@ def sentence(row: dict[str, Any], lang: str) -> str:
     return _say(tr, DETAILS[code], said)
 
 
+# parameters that hold the data of the entry (a question's name and criteria, a reason typed by a person,
+# a user id): on the page they are marked as not to be translated, the sentence around them is
+DATA = {"name", "fingerprint", "asked", "reason", "user", "purpose"}
+
+
+def sentence_html(row: dict[str, Any], lang: str) -> Markup:
+    """`sentence` for a page: escaped, each data parameter in a `<span translate="no">` (an older entry's
+    English text as a whole)."""
+    code = row.get("detail_code")
+    if not code or code not in DETAILS:
+        return Markup('<span translate="no">%s</span>') % str(row.get("detail") or "")
+    tr = translator(lang)
+    said = _params(tr, code, row.get("detail_params") or {})
+    marks: dict[str, Markup] = {}
+    for name in DATA & set(said):
+        value = said[name]
+        if is_part(value):
+            value = _say(tr, value["msgid"], value.get("params") or {})
+        if name == "purpose" and value != (row.get("detail_params") or {}).get("purpose"):
+            continue  # a purpose said by its label is the sentence's own words
+        token = f"\x00{len(marks)}\x00"
+        marks[token] = Markup('<span translate="no">%s</span>') % str(value)
+        said[name] = token
+    text = escape(_say(tr, DETAILS[code], said))
+    for token, mark in marks.items():
+        text = Markup(str(text).replace(token, str(mark)))
+    return Markup(text)
+
+
 def entry(row: dict[str, Any], lang: str) -> dict[str, Any]:
     """The row as the API gives it: `detail` in `lang`, with `detail_code`, `detail_params` and `request`
     as stored, and `action_said` (the action's label)."""
@@ -62,4 +93,4 @@ def entry(row: dict[str, Any], lang: str) -> dict[str, Any]:
     return out
 
 
-__all__ = ["CSV_COLUMNS", "entry", "sentence"]
+__all__ = ["CSV_COLUMNS", "entry", "sentence", "sentence_html"]

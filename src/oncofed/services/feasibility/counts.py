@@ -67,9 +67,17 @@ class Question:
 
     def audit_coded(self, code: str = "feasibility.question") -> dict[str, Any]:
         """The question as its audit entry's coded detail (the counted criteria in the engine's words)."""
+        from oncofed.errors import N_, part
         from oncofed.store.audit_words import coded
 
-        return coded(code, name=self.name, fingerprint=self.fingerprint, asked=self.asked)
+        asked: Any = self.asked
+        if (
+            self.trial_id
+        ):  # a trial's criteria: said in the reader's words (the engine's own listing otherwise)
+            asked = part(
+                N_("trial %(trial)s (criteria counted: %(num)s)"), trial=self.trial_id, num=len(self.counted)
+            )
+        return coded(code, name=self.name, fingerprint=self.fingerprint, asked=asked)
 
 
 def trial_question(db: Database, trial_id: str) -> Question:

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from oncofed.domain import Actor, Role
-from oncofed.presenters.audit_words import CSV_COLUMNS, entry
+from oncofed.presenters.audit_words import CSV_COLUMNS, entry, sentence_html
 from oncofed.presenters.i18n import translator
 from oncofed.presenters.labels import LABELS
 from oncofed.presenters.rejects import part_said
@@ -98,7 +98,9 @@ def audit_page(
     filters: dict[str, str] = Depends(_filters),
     lang: str = Depends(get_lang),
 ) -> Response:
-    rows = [entry(r, lang) for r in _search(db, filters, PAGE_LIMIT)]
+    rows = [
+        {**entry(r, lang), "detail_html": sentence_html(r, lang)} for r in _search(db, filters, PAGE_LIMIT)
+    ]
     report = audit.verify_chain(db.engine)
     query = urlencode(filters)
     tr = translator(lang)
