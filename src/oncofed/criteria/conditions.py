@@ -33,6 +33,7 @@ import re
 from dataclasses import replace
 
 from oncofed.criteria.caseless import compile_i
+from oncofed.criteria.list_heads import inline_heads
 from oncofed.domain.criteria import Atom
 
 ROLE = "role"
@@ -103,7 +104,7 @@ _SUBJECT_KINDS = {
 _IF = compile_i(
     r"\bif\b|\bwhen\b|\bin\s+(?:the\s+)?(?:case|presence|setting|absence)\s+of\b"
     # "for pts w/ creatinine above the ULN": the abbreviations of protocol tables
-    r"|\b(?:for|in)\s+(?:patients?|pts?\.?|participants?|subjects?|those|cases?)\s+(?:with\b|w/|who\s+have\b|having\b)"
+    r"|\b(?:for|in)\s+(?:patients?|pts?\.?|participants?|subjects?|those|cases?)\s+(?:with(?:out)?\b|w/o?|who\s+(?:do\s+not\s+)?have\b|having\b)"
     # "for patients aged 65 or older", "in subjects who are < 18 years": an age says whom the line applies to
     r"|\b(?:for|in)\s+(?:(?:patients?|participants?|subjects?|those|children|adolescents?|adults?)\s+)?"
     r"(?:aged?|age[ds]|who\s+are\s+(?:aged|older|younger|over|under|between|[<>≤≥]))\b"
@@ -116,12 +117,19 @@ _CONDITION_KINDS = {
     "disease_setting", "sex", "prior_therapy", "leptomeningeal_disease", "childbearing_potential", "age",
 }  # fmt: skip
 _FOR_PATIENTS = compile_i(
-    r"(?:for|in)\s+(?:patients?|pts?\.?|participants?|subjects?|those|cases?)\s+(?:with|w/|who\s+have|having)"
+    r"(?:for|in)\s+(?:patients?|pts?\.?|participants?|subjects?|those|cases?)\s+(?:with(?:out)?|w/o?|who\s+(?:do\s+not\s+)?have|having)"
 )
+_ABSENT = compile_i(r"\bwithout\b|w/o|\bnot\b")
+
+
+def _absent(a: Atom) -> Atom:
+    return a if a.negated else replace(a, negated=True)
+
+
 _GOVERNED_KINDS = {"lab", "ecog", "karnofsky", "age", "prior_lines", "life_expectancy"}
 # case-blind: registries write "creatinine <= 1.5 x ULN OR clearance >= 60 for patients with ...", and an "OR"
 # missed here made the condition govern every alternative before it (the creatinine alternative included)
-_CLAUSE_END = re.compile(r"[);]|\.(?:\s|$)|,\s*or\b|\s\bor\s+(?:[<>≤≥=]|less|greater|more)", re.IGNORECASE)
+_CLAUSE_END = re.compile(r"[);:]|\.(?:\s|$)|,\s*or\b|\s\bor\s+(?:[<>≤≥=]|less|greater|more)", re.IGNORECASE)
 _CLAUSE_START = re.compile(r"[(;]|\.\s|\bor\b|\bwhile\b|\bwhereas\b", re.IGNORECASE)
 _REPRODUCTIVE = {"pregnancy", "breastfeeding"}
 _THRESHOLD = compile_i(r"[<>≤≥]|\b(?:uln|times|x\s*uln|upper\s+limit|mg/dl|µmol|umol|g/dl|/l)\b")
@@ -436,11 +444,21 @@ def conditional_clauses(atoms: list[Atom], text: str) -> list[Atom]:
             continue
         cond_end = max(sp[1] for a in cond for sp in _mentions(a) if m.start() <= sp[0] < end)
         if m.start() <= lead + 2:  # "For patients with liver metastases, ..." opens the criterion
-            out = [_as_condition(a) if a in cond else a for a in out]
+            # "For subjects w/o liver metastases:": the clause's own "without" (ConText reads "without", not "w/o")
+            absent = _ABSENT.search(m.group()) is not None
+            comma = text.find(",", m.end(), end)  # "In patients without liver metastases, AST ...": its end
+            if comma != -1:
+                cond = [a for a in cond if a.span and a.span[0] < comma]
+            out = [
+                _as_condition(_absent(a) if absent and a.kind != "lab" else a) if a in cond else a
+                for a in out
+            ]
             continue
         starts = [x.end() for x in _CLAUSE_START.finditer(text, 0, m.start())]
         begin = max(starts) if starts else 0
-        governed = [a for a in out if a.kind in _GOVERNED_KINDS and a not in cond and a.span
+        # a limit already under an earlier clause's condition keeps it ("AST 2.5 x ULN for subjects without
+        # liver metastases and 5 x ULN for subjects with liver metastases": the second clause's is the 5)
+        governed = [a for a in out if a.kind in _GOVERNED_KINDS and a not in cond and a.span and not a.condition
                     and (begin <= a.span[0] < m.start() or cond_end <= a.span[0] < end)]  # fmt: skip
         plain = [a for a in out if a.kind in _GOVERNED_KINDS and a not in cond and a not in governed]
         ifs = tuple(replace(a, hypothetical=False, negated=_negated_within(a, m.start(), end)) for a in cond)
@@ -597,7 +615,7 @@ def severities(atoms: list[Atom], text: str) -> list[Atom]:
             if found and len(found) == len(mentions) and not requires and not infection_active:
                 a = replace(a, attributes={**a.attributes, "qualifier": found[0]})
         out.append(a)
-    return out
+    return inline_heads(out, text)  # "uncontrolled illness including diabetes" (criteria/list_heads.py)
 
 
 _REQUIRES = compile_i(

@@ -13,6 +13,7 @@ from typing import Any
 
 from oncofed.criteria import vocab
 from oncofed.criteria.caseless import compile_i
+from oncofed.criteria.implied_sign import IMPLIED_SIGN, bare_limit_re, implied_operator, no_range_after
 from oncofed.criteria.numbers import NUM, OP, find_window, num_of, op_of
 from oncofed.criteria.units import ULN, to_canonical
 from oncofed.domain.criteria import Atom
@@ -369,7 +370,7 @@ _UNIT = (
     r"|g\s*/\s*dl|g\s*/\s*l|mg\s*/\s*dl|[µμu]mol\s*/\s*l|mcmol\s*/\s*l|mmol\s*/\s*l|ml\s*/\s*min(?:\s*/\s*1\.73\s*m\s*\^?\s*2|\s*per\s*1\.73\s*m2)?"
     r"|k\s*/\s*[µμu]l|iu\s*/\s*l|u\s*/\s*l|kg\s*/\s*m\s*(?:\^\s*)?[2²]|%|milliseconds?|msec|ms)"
 )
-_ULN = r"(?:x|×|\*|times)?\s*(?:the\s+)?(?:institutional\s+)?(?:uln|upper\s+limits?\s+of\s+(?:the\s+)?(?:institutional\s+)?normal(?:\s+range)?|upper\s+normal\s+limit|(?:standard|normal)\s+range|n\b)"
+_ULN = r"(?:x|×|\*|times)?\s*(?:the\s+)?(?:institutional\s+)?(?:uln|unl|upper\s+limits?\s+of\s+(?:the\s+)?(?:institutional\s+)?normal(?:\s+range)?|upper\s+normal\s+limit|(?:standard|normal)\s+range|n\b)"
 _THRESH = compile_i(
     rf"(?P<op>{OP})\s*(?:\(\s*[<>≤≥=/]*\s*\)\s*)?(?P<n>{NUM})?\s*(?:(?P<uln>{_ULN})|(?P<unit>{_UNIT}))?",
 )
@@ -477,6 +478,11 @@ def lab_atoms(text: str) -> list[Atom]:
                     )
                 pending = []
                 continue
+        bare = _BARE_LIMIT.match(window)  # "Bilirubin  1.5 x ULN": its sign lost (criteria/implied_sign.py)
+        if bare and (m is None or m.start() >= bare.end()) and no_range_after(window, bare.end()):
+            out.extend(_implied(text, [*pending, mention], mention.end, bare))
+            pending = []
+            continue
         if m is None or m.start() > 45:
             if re.fullmatch(r"\s*\)?\s*(?:\([^)]*\)\s*)?(?:/|,|and|or|&)\s*", window):
                 pending.append(mention)  # "AST/ALT <= 2.5 x ULN": shares the next threshold
@@ -543,6 +549,27 @@ def lab_atoms(text: str) -> list[Atom]:
 
 
 _TIME_AFTER = compile_i(r"\s*(?:days?|weeks?|wks?|months?|hours?|hrs?|years?)\b")
+_BARE_LIMIT = bare_limit_re(NUM, _ULN, _UNIT)
+
+
+def _implied(text: str, targets: list[vocab.Mention], at: int, bare: re.Match[str]) -> list[Atom]:
+    """Limits whose sign was lost, on each analyte's safe side; none for a measure without one."""
+    n = num_of(bare.group("n"))
+    out: list[Atom] = []
+    for target in targets:
+        raw_unit = "x ULN" if bare.group("uln") else (bare.group("unit") or None)
+        if raw_unit is None and target.code in _ULN_ONLY and n is not None and n <= 10:
+            raw_unit = "x ULN"
+        sided = implied_operator(target.code, raw_unit == "x ULN")
+        if n is None or sided is None:
+            continue
+        value, unit = to_canonical(target.code, n, raw_unit)
+        attrs = {**_lab_attrs(text, target, at + bare.start("n"), at + bare.end()), IMPLIED_SIGN: sided[1]}
+        span = (target.start, at + bare.end())
+        out.append(
+            _atom("lab", sided[0], span, text, value=value, unit=unit, code=target.code, attributes=attrs)
+        )
+    return out
 
 
 def _lab_attrs(text: str, target: vocab.Mention, vs: int, ve: int) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from oncofed.criteria import vocab
 from oncofed.criteria.cancer_site import unread_cancer
 from oncofed.criteria.caseless import compile_i
 from oncofed.criteria.extract import _atom, has_any
+from oncofed.criteria.marker_cutoffs import her2_cutoff
 from oncofed.criteria.numbers import NUM, OP, num_of, op_of
 from oncofed.criteria.receptors import RECEPTORS, hr_definitions_dropped, receptor_mentions, shared_status
 from oncofed.domain.criteria import Atom
@@ -750,6 +751,11 @@ def biomarker_atoms(text: str, drug_spans: list[tuple[int, int]]) -> list[Atom]:
                 if st is not None and shared and shared[1] >= g.end:  # the span runs to the status word
                     said = _STATUS.search(shared[0])
                     g = replace(g, end=shared[1] + (said.end() if said else 0))
+            cut = her2_cutoff(tail) if code == "HER2" else None
+            if cut is not None:  # "HER2 gene copy number < 6", "HER2/CEP17 ratio below 2" (marker_cutoffs.py)
+                out.append(_atom("biomarker", cut[0], (g.start, g.end + cut[2]), text, code="HER2",
+                                 attributes=cut[1]))  # fmt: skip
+                continue
             if st is None:
                 amp = _AMPLIFICATION.match(tail) if code == "HER2" else None
                 if amp:  # "lack of HER2 oncogene amplification": the ISH result

@@ -32,6 +32,8 @@ from oncofed.criteria.extract_clinical import (
     tnm_atoms,
 )
 from oncofed.criteria.french import parse_french
+from oncofed.criteria.implied_sign import exclusion_sides
+from oncofed.criteria.list_heads import item_lines
 from oncofed.criteria.logic import relate
 from oncofed.criteria.paren_scope import paren_scoped
 from oncofed.criteria.permitted import permitted_cancers
@@ -49,6 +51,7 @@ from oncofed.criteria.segment import Segment, segment
 from oncofed.criteria.serology import serology_tests
 from oncofed.criteria.setting_lines import setting_and_lines
 from oncofed.criteria.structure import organise
+from oncofed.criteria.therapy_purpose import purposes_dropped
 from oncofed.criteria.treated_cancer import treated_cancers
 from oncofed.criteria.washout import washout_headings, washout_windows
 from oncofed.criteria.weight import exercise_atoms, weight_loss_atoms
@@ -190,6 +193,7 @@ def extract_atoms(text: str, heading: str | None = None) -> list[Atom]:
         *(non_evaluable_atoms(text) if _has(low, _NON_EVAL_WORDS) else ()),
     ]
     atoms = setting_and_lines(atoms, text)
+    atoms = purposes_dropped(atoms, text, low)  # "a vaccine for cancer immunotherapy": not the therapy
     inflammatory = next(
         (a for a in atoms if a.kind == "tnm" and a.attributes.get("read") == "inflammatory"), None
     )
@@ -393,6 +397,8 @@ def _criteria_of(segments: Sequence[Segment]) -> list[Criterion]:
     ]
     organised = organise(criteria, [s.cohort_hint for s in segments], [s.continues for s in segments])
     organised = in_section(organised)  # a line's own polarity, read in its section (criteria/polarity.py)
+    organised = exclusion_sides(organised)  # a lost sign, on the side an exclusion names
+    organised = item_lines(organised, heads)  # items under "uncontrolled illness including:"
     return permitted_cancers(restated_lines(treated_cancers(positivity_cutoffs(serology_tests(organised)))))
 
 
@@ -439,4 +445,4 @@ def parse_many(
 def parse_criterion(text: str, section: Section = Section.INCLUSION, index: int = 0) -> Criterion:
     """One criterion given on its own (no segmentation, no trial structure)."""
     atoms = _apply_context([(text, extract_atoms(text))])[0]
-    return in_section([criterion(section, index, text, (0, len(text)), atoms)])[0]
+    return exclusion_sides(in_section([criterion(section, index, text, (0, len(text)), atoms)]))[0]

@@ -578,6 +578,9 @@ def lab(atom: Atom, v: PatientView, day: date) -> AtomResult:
     limit = _numeric_text(atom.operator, atom.value, atom.unit)
     if atom.unit and "uln" in atom.unit.lower():
         limit += f" = {threshold:g} {f.unit or ''}".rstrip()
+    sign = atom.attributes.get("implied_sign") if atom.attributes else None
+    if sign:  # the registry text lost the sign: the measure's safe side was read (criteria/implied_sign.py)
+        limit += f", no sign written: read as {'an upper' if sign == 'upper' else 'a lower'} limit"
     when = f" on {f.when}" if f.when else ""
     return AtomResult(
         holds, f"{name} {value:g} {f.unit or ''}{when} (criterion: {limit})".replace("  ", " "), f

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from oncofed.criteria.marker_cutoffs import CUTOFF, CUTOFF_VALUE, MEASURE, category_implies
 from oncofed.domain import Atom, Fact
 from oncofed.matching.atoms import AtomResult, compare, unknown
 from oncofed.matching.facts import PatientView, as_float
@@ -152,6 +153,16 @@ def biomarker(atom: Atom, v: PatientView, day: date) -> AtomResult:
         holds = not holds
     result = _said_result(code, f)
     asked = f" (criterion: {', '.join(map(str, wanted))})" if wanted else ""
+    cut = atom.attributes.get(CUTOFF)
+    if cut:  # "HER2 copy number < 6" against a category: met when the category implies it, else unknown
+        implied = category_implies(
+            op == "absent", str(atom.attributes.get(MEASURE)), float(atom.attributes.get(CUTOFF_VALUE, 0))
+        )
+        if not (holds and implied):
+            what = (
+                "HER2/CEP17 ratio" if atom.attributes.get(MEASURE) == "ratio" else "HER2 signals per nucleus"
+            )
+            return unknown(f"{what} (criterion: {cut})", f"{result}: a category, the criterion a count", f)
     if holds and atom.attributes.get("qualified"):  # an exclusion restating the trial's own population
         return unknown(f"whether this applies: “{atom.text}”", f"{result}: the criterion asks more", f)
     return AtomResult(holds, f"{result}{asked}".strip(), f)

@@ -157,6 +157,9 @@ SHAPES: tuple[str, ...] = (
     N_("%(lab)s %(num_value)s %(unit)s on %(date)s (criterion: %(limit_phrase)s)"),
     N_("%(lab)s %(num_value)s on %(date)s (criterion: %(limit_phrase)s)"),
     N_("%(lab)s %(num_value)s %(unit)s (criterion: %(limit_phrase)s)"),
+    # criteria/implied_sign.py (verdicts30): a limit whose sign the registry text lost, read on the safe side
+    N_("%(limit_phrase)s, no sign written: read as an upper limit"),
+    N_("%(limit_phrase)s, no sign written: read as a lower limit"),
     N_("at least %(num)s x ULN = %(num_limit)s %(unit)s"),
     N_("at most %(num)s x ULN = %(num_limit)s %(unit)s"),
     N_("at least %(num)s x ULN"),
@@ -222,6 +225,10 @@ SHAPES: tuple[str, ...] = (
     N_("%(marker)s %(value)s (criterion: %(wanted_phrase)s)"),
     N_("%(lab)s %(num_value)s (criterion: %(limit_phrase)s)"),
     N_("%(marker)s %(value)s: the criterion asks more"),
+    # criteria/marker_cutoffs.py (verdicts30): a HER2 count asked, a category recorded
+    N_("%(marker)s %(value)s: a category, the criterion a count"),
+    N_("HER2/CEP17 ratio (criterion: %(cutoff)s)"),
+    N_("HER2 signals per nucleus (criterion: %(cutoff)s)"),
     # matching/biomarkers.py: a negated result, said as not found ("no EGFR mutation found")
     N_("no %(marker)s %(value)s found (criterion: %(wanted_phrase)s)"),
     N_("no %(marker)s %(value)s found: the criterion asks more"),

@@ -1,0 +1,53 @@
+"""A therapy named as the purpose of another treatment is not the treatment received.
+
+"Prior receipt of a glycoconjugate vaccine for cancer immunotherapy", "a dendritic cell vaccine used as
+immunotherapy", "surgery for placement of a chemotherapy port", "irradiation given for immune priming":
+the head noun (vaccine, cells, virus, radiation, surgery, a device) is what the patient received; the
+therapy after "for / as" says what it was for. Read as the thing received, "immunotherapy" would make any
+checkpoint inhibitor violate the line. The purpose's therapy atom is dropped; the head noun is kept when
+the vocabulary reads it (radiotherapy, surgery), otherwise the line is left to read (unknown), never
+replaced by a guess. A drug or antibody head is no other modality: "an antibody for immune checkpoint
+blockade" is a checkpoint inhibitor, and its purpose stays its class.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from oncofed.criteria.caseless import compile_i
+from oncofed.domain.criteria import Atom
+
+# cheap gate: the head nouns below, as substrings
+_GATE = ("vaccin", "radiat", "radioth", "surg", "cell", "virus", "viral", "transplant", "port", "catheter",
+         "device", "implant", "resection", "stent", "ablation")  # fmt: skip
+# the head noun, an optional participle, then "for" / "as" and at most three words before the purpose
+_PURPOSE_OF = compile_i(
+    r"\b(?:vaccines?|vaccinations?|(?:cell|viral|virus|gene)[\s-]+(?:therap(?:y|ies)(?:\s+products?)?|products?)|cells|"
+    r"(?:oncolytic\s+)?virus(?:es)?|radiation|radiotherapy|irradiation|surgery|surgical\s+procedures?|resection|"
+    r"transplant(?:ation)?|ports?|catheters?|devices?|implants?|stents?|ablation)\s+"
+    r"(?:(?:used|given|administered|intended|designed|developed|indicated|received|delivered|placed|performed|"
+    r"done)\s+)?(?:for|as)\s+(?:(?:the|a|an|any)\s+)?(?:(?:purpose|placement|delivery|administration|"
+    r"enhancement|priming)\s+of\s+(?:(?:the|a|an)\s+)?)?(?:[\w-]+\s+){0,3}$"
+)
+
+
+def purposes_dropped(atoms: list[Atom], text: str, low: str) -> list[Atom]:
+    """The atoms without the therapies named only as another treatment's purpose (module docstring)."""
+    if (" for " not in low and " as " not in low) or not any(w in low for w in _GATE):
+        return atoms
+    out = []
+    for a in atoms:
+        if a.kind == "prior_therapy" and a.span:
+            spans = [a.span, *((int(s[0]), int(s[1])) for s in (a.attributes.get("also_spans") or ()))]
+            purpose = [_PURPOSE_OF.search(text[max(0, s[0] - 90) : s[0]]) is not None for s in spans]
+            if all(purpose):
+                continue
+            if any(purpose):  # named for itself elsewhere in the line: kept at those mentions
+                rest = [list(s) for s, p in zip(spans, purpose, strict=True) if not p]
+                attrs = {**a.attributes, "also_spans": rest[1:]} if len(rest) > 1 else dict(a.attributes)
+                if len(rest) == 1:
+                    attrs.pop("also_spans", None)
+                lo, hi = rest[0]
+                a = replace(a, span=(lo, hi), text=text[lo:hi], attributes=attrs)
+        out.append(a)
+    return out
