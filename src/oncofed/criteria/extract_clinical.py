@@ -9,6 +9,7 @@ from dataclasses import replace
 from oncofed.criteria import vocab
 from oncofed.criteria.cancer_site import unread_cancer
 from oncofed.criteria.caseless import compile_i
+from oncofed.criteria.enzyme_classes import enzyme_classes
 from oncofed.criteria.extract import _atom, has_any
 from oncofed.criteria.marker_cutoffs import her2_cutoff
 from oncofed.criteria.numbers import NUM, OP, num_of, op_of
@@ -994,16 +995,20 @@ def _medication_atoms(text: str, taken: list[tuple[int, int]]) -> list[Atom]:
     itraconazole)") and are no atoms of their own."""
     classes = vocab.find_medication_classes(text)
     drugs = vocab.find_medications(text)
-    if not classes and not drugs:
+    # "a strong cytochrome P450 (CYP) 3A inhibitor", "enzyme inducers": read by their grammar (enzyme_classes.py)
+    acting = [
+        (s, e, k) for s, e, k in enzyme_classes(text) if not any(c.start < e and s < c.end for c in classes)
+    ]
+    if not classes and not drugs and not acting:
         return []
     out: list[Atom] = []
-    for c in classes:
-        if any(s <= c.start < e for s, e in taken):
+    for c in [*((c.start, c.end, c.code) for c in classes), *acting]:
+        if any(s <= c[0] < e for s, e in taken):
             continue
-        taken.append((c.start, c.end))
-        out.append(_atom("prior_therapy", "present", (c.start, c.end), text, code=c.code,
-                         attributes={"class": c.code, "medication": True}))  # fmt: skip
-    first_class = min((c.start for c in classes), default=len(text))
+        taken.append((c[0], c[1]))
+        out.append(_atom("prior_therapy", "present", (c[0], c[1]), text, code=c[2],
+                         attributes={"class": c[2], "medication": True}))  # fmt: skip
+    first_class = min([*(c.start for c in classes), *(s for s, _, _ in acting)], default=len(text))
     for d in drugs:
         if d.start > first_class or any(s <= d.start < e for s, e in taken):
             continue
