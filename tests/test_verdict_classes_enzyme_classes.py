@@ -82,3 +82,16 @@ def test_no_action_or_another_class(line: str) -> None:
 def test_the_paths_agree() -> None:
     criteria = parse("Breast cancer", INHIBITORS[0] + "\n\n" + INDUCERS[0])
     same_everywhere(criteria, [on("clarithromycin"), on("rifampicin"), on("zolpidemex")])
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Rifampicin within 14 days before the first dose and during the study",
+        "Use of rifampicin in the 2 weeks before randomisation and throughout the treatment period",
+        "Rifampicin taken within 7 days prior to enrolment and during study treatment",
+    ],
+)
+def test_and_during_the_study_is_a_time_not_a_second_condition(line: str) -> None:
+    # criteria/coverage.py: "and during ..." is no "and <verb>" clause the line leaves unread
+    assert read_line("Exclusion", line, on("rifampicin")) == "excluded", line

@@ -40,6 +40,8 @@ from oncofed.domain import Atom, Criterion, Section
 
 _VERB_AFTER_AND = (
     r"and\s+(?:(?:is|are|was|were|has|have|had|been|being|not|still|then|subsequently|currently|later)\s+)*"
+    # "... within 14 days prior to the first dose and during the study": a preposition, no second condition
+    r"(?!(?:during|including|excluding|regarding|concerning|throughout)\b)"
     r"(?:[a-z]+ed|[a-z]{3,}ing|taken|given|shown|known|seen|done|undergone|withdrawn|begun|found|"
     r"held|left|lost|kept|stopped|unable|intolerant)\b"
     # French lines keep their own words (criteria/french.py): "et arrêté", "et ayant", "et n'ayant pas"

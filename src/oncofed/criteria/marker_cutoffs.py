@@ -12,11 +12,10 @@ amplified tumour may still count fewer than 6 signals), so such a line is never 
 
 from __future__ import annotations
 
-import re
-
 from oncofed.criteria.caseless import compile_i
 from oncofed.criteria.numbers import NUM, OP, num_of, op_of
 
+_SIGN = {"<": "<", "<=": "≤", ">": ">", ">=": "≥"}
 CUTOFF = "cutoff"
 MEASURE = "measure"  # "ratio" or "copies"
 CUTOFF_VALUE = "cutoff_value"
@@ -37,7 +36,7 @@ def her2_cutoff(tail: str) -> tuple[str, dict[str, object], int] | None:
     op, n = op_of(m.group("op")), num_of(m.group("n"))
     if op is None or n is None:
         return None
-    said = re.sub(r"\s+", " ", f"{m.group('op')} {m.group('n')}").strip()
+    said = f"{_SIGN[op]} {n:g}"  # "below 2.0" said "< 2" (the evidence's words are the reader's language)
     measure = "copies" if m.group("copies") else "ratio"
     attrs: dict[str, object] = {
         "alteration": "amplification",

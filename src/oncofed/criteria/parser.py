@@ -57,6 +57,9 @@ from oncofed.criteria.washout import washout_headings, washout_windows
 from oncofed.criteria.weight import exercise_atoms, weight_loss_atoms
 from oncofed.domain.criteria import Atom, Criterion, Section
 
+# criteria-21: a lab limit whose sign was lost (implied_sign.py), items under a qualifying list head
+# (list_heads.py), a therapy named as another's purpose (therapy_purpose.py), HER2 count cut-offs
+# (marker_cutoffs.py), CYP3A classes by their grammar (enzyme_classes.py), "for subjects without X:" (verdicts30)
 # criteria-20: a condition after an upper-case "OR" governs the last alternative only (conditions.py, lead);
 # upper-case connectives read as lower-case ones; a lower limit of normal read as the analyte's LLN, not 1 x ULN
 # criteria-19: how a line's parts relate (verdicts26): a clause's negation ends with it (clause_reach.py), a
@@ -72,7 +75,7 @@ from oncofed.domain.criteria import Atom, Criterion, Section
 # criteria-14: options, washout windows, tests to be done, examples of a class (twelfth pass)
 # criteria-13: a trial's own ER / PR positivity threshold, therapy targets, restated lines (eleventh pass)
 # criteria-12: wrapped lines, stated exclusions, contradicted common exclusions (criteria-11: guards, 4th pass)
-PARSER_VERSION = "criteria-20"
+PARSER_VERSION = "criteria-21"
 MAX_INPUT_CHARS = 2_000_000  # beyond this the text is cut (reported in ParseResult.warnings)
 
 # Atom kinds whose truth depends on context (negation / history / hypothesis); numeric thresholds do not.
