@@ -170,3 +170,20 @@ def test_two_subgroups_keep_their_own_limits() -> None:
     assert read_line("Inclusion", line, liver) != "excluded"
     signed = line.replace("ALT 2.5", "ALT <= 2.5").replace("and 5", "and <= 5")
     assert read_line("Inclusion", signed, liver) == "eligible"
+
+
+@pytest.mark.parametrize(
+    ("inclusion", "exclusion", "wanted"),
+    [
+        ("Total bilirubin  upper limit of normal", "", [("<=", 1.0, "upper")]),
+        ("", "Serum bilirubin  the upper limit of normal", [(">", 1.0, "upper")]),
+        ("ALT  institutional upper limit of normal", "", [("<=", 1.0, "upper")]),
+        ("Serum albumin  lower limit of normal", "", []),  # a lower limit of normal: not read
+        ("Bilirubin within normal limits", "", [("<=", 1.0, None)]),  # the sense is written
+    ],
+)
+def test_a_limit_of_normal_with_no_sign(
+    inclusion: str, exclusion: str, wanted: list[tuple[str, float, str | None]]
+) -> None:
+    found = labs(inclusion or "Breast cancer", exclusion)
+    assert [(a.operator, a.value, a.attributes.get("implied_sign")) for a in found] == wanted

@@ -505,9 +505,21 @@ def lab_atoms(text: str) -> list[Atom]:
                 continue
             wnl = _WNL.search(window)
             # "creatinine above institutional normal": beyond the ULN; "below normal": a lower limit (not read)
-            side = _BEYOND_NORMAL.search(window[: wnl.start()]) if wnl and wnl.start() < 30 else None
-            if wnl and wnl.start() < 30 and not (side and side.group("low")):
+            near = wnl is not None and wnl.start() < 30
+            side = _BEYOND_NORMAL.search(window[: wnl.start()]) if wnl and near else None
+            # "Bilirubin  upper limit of normal": a limit of normal with no sign (lost), read on the safe side
+            lost = (
+                wnl is not None
+                and side is None
+                and (limit := _LIMIT_OF.search(window, 0, wnl.end())) is not None
+            )
+            if lost and limit is not None and limit.start() < 30:
+                near = True  # "ALT  institutional upper limit of normal": the limit's own words come first
+            if wnl and near and not (side and side.group("low")):
                 for target in [*pending, mention]:
+                    sided = implied_operator(target.code, True) if lost else None
+                    if lost and (sided is None or _LOWER_LIMIT.search(window, 0, wnl.end())):
+                        continue  # a lower limit of normal (or one on a measure limited from below): not read
                     out.append(
                         _atom(
                             "lab",
@@ -517,6 +529,7 @@ def lab_atoms(text: str) -> list[Atom]:
                             value=1.0,
                             unit=ULN,
                             code=target.code,
+                            attributes={IMPLIED_SIGN: sided[1]} if sided else {},
                         )
                     )
             pending = []
@@ -548,6 +561,8 @@ def lab_atoms(text: str) -> list[Atom]:
     return out
 
 
+_LIMIT_OF = compile_i(r"\b(?:upper|lower)\s+limits?\s+of\b|\b(?:upper|lower)\s+normal\s+limit")
+_LOWER_LIMIT = compile_i(r"\blower\s+(?:limits?\s+of|normal\s+limit)\b")
 _TIME_AFTER = compile_i(r"\s*(?:days?|weeks?|wks?|months?|hours?|hrs?|years?)\b")
 _BARE_LIMIT = bare_limit_re(NUM, _ULN, _UNIT)
 
