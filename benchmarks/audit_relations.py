@@ -1,7 +1,8 @@
 """Audit of how the parts of one criterion line relate, on wordings generated here (never read off a
 benchmark file), English and French (`benchmarks/audit_relations_wordings.py`): a negation's reach, a
 list's last item, a therapy that qualifies a condition, alternatives carrying their own histology, a
-schedule or formulation that narrows a drug.
+schedule or formulation that narrows a drug, and a list under a qualifying head
+(`benchmarks/audit_relations_heads.py`, verdicts30).
 
 Each wording is read alone in its section by the strict engine (every violation excludes) and judged
 against every patient of its class, as `benchmarks/audit_scope.py` judges: RIGHT when the engine's outcome
@@ -14,8 +15,10 @@ engine lets the patient in.
 
 from __future__ import annotations
 
+import itertools
 from datetime import date
 
+from benchmarks.audit_relations_heads import head_rows
 from benchmarks.audit_relations_wordings import Pt, rows
 from benchmarks.audit_scope import Table, cli, reading, tally
 from oncofed.domain import Fact, PatientProfile, Provenance
@@ -26,6 +29,8 @@ CONDITIONS = {
     "infection": ("infection", "active_infection"),
     "autoimmune": ("comorbidity", "autoimmune_disease"),
     "heart_failure": ("comorbidity", "heart_failure"),
+    "diabetes": ("comorbidity", "diabetes"),
+    "hypertension": ("comorbidity", "hypertension"),
 }
 
 
@@ -44,8 +49,11 @@ def record(p: Pt) -> PatientProfile:
     if p.ecog is not None:
         facts.append(Fact("ecog", value=p.ecog, provenance=SRC))
     for key in sorted(p.present | p.absent):
-        kind, code = CONDITIONS[key]
+        base, _, status = key.partition(":")  # "diabetes:controlled": the record states its control
+        kind, code = CONDITIONS[base]
         attrs: dict[str, object] = {"active": True} if kind == "infection" and key in p.present else {}
+        if status:
+            attrs["controlled"] = status == "controlled"
         facts.append(Fact(kind, code, negated=key in p.absent, provenance=SRC, attributes=attrs))
     for i, (drug, klass, setting, schedule) in enumerate(p.courses, 1):
         attrs = {"class": klass, "start": f"{2020 + i}-01-01", "setting": setting}
@@ -69,7 +77,7 @@ def read_line(text: str, section: str, p: Pt) -> str:
 
 
 def audit(show: str = "", out: list[dict[str, str]] | None = None, only: str = "") -> Table:
-    return tally(rows(), record, show, out, only)
+    return tally(itertools.chain(rows(), head_rows()), record, show, out, only)
 
 
 def main() -> None:

@@ -98,7 +98,9 @@ def test_an_item_s_own_qualifier_and_time_window_stand() -> None:
 
 def _diabetic(controlled: bool | None) -> PatientProfile:
     attrs = {} if controlled is None else {"controlled": controlled}
-    return profile(Fact("comorbidity", "diabetes", provenance=SRC, attributes=attrs), name=f"d{controlled}")
+    no_hypertension = Fact("comorbidity", "hypertension", negated=True, provenance=SRC)
+    diabetes = Fact("comorbidity", "diabetes", provenance=SRC, attributes=attrs)
+    return profile(diabetes, no_hypertension, name=f"d{controlled}")
 
 
 @pytest.mark.parametrize(
@@ -120,3 +122,29 @@ def test_the_paths_agree() -> None:
         "Exclusion criteria:\nThe subject has uncontrolled intercurrent illness including:\n\ndiabetes mellitus\n\nhypertension\n"
     ).criteria
     same_everywhere(criteria, [_diabetic(True), _diabetic(None), _diabetic(False)])
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Uncontrolled intercurrent illness including type 2 diabetes and hypertension",
+        "Poorly controlled chronic conditions, e.g. hypertension, diabetes",
+        "Active or uncontrolled comorbidity such as heart failure, diabetes mellitus and hypertension",
+    ],
+)
+def test_the_examples_are_alternatives(line: str) -> None:
+    # "including diabetes and hypertension" does not ask for both: an uncontrolled diabetes alone excludes
+    assert read_line("Exclusion", line, _diabetic(False)) == "excluded", line
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Maladie intercurrente non contrôlée, notamment diabète ou hypertension artérielle",
+        "Pathologie chronique mal contrôlée telle que hypertension artérielle, diabète",
+        "Maladie intercurrente non contrôlée, par exemple diabète",
+    ],
+)
+def test_french_heads(line: str) -> None:
+    assert read_line("Exclusion", line, _diabetic(True)) == "eligible", line
+    assert read_line("Exclusion", line, _diabetic(False)) == "excluded", line

@@ -48,8 +48,10 @@ def _heads_of(text: str) -> list[tuple[str, int, int]]:
     """(qualifier, where the examples start, where the sentence ends) of each qualifying list head."""
     out = []
     for m in _HEAD.finditer(text):
-        if not m.group("head").strip():
-            continue  # "active, e.g." with no head noun: the qualifier qualifies nothing listed
+        if not m.group("head").strip() and not text[: m.start()].strip(" -*•\t"):
+            continue  # "Uncontrolled: ..." opening the line: no head noun for the qualifier
+        # (the head may come first: "maladie intercurrente non contrôlée, notamment ...", read as
+        # "disease intercurrent uncontrolled, including ...")
         end = _END.search(text, m.end())
         out.append((_qualifier(m), m.end(), end.start() if end else len(text)))
     return out
@@ -73,12 +75,23 @@ def inline_heads(atoms: list[Atom], text: str) -> list[Atom]:
     if not heads:
         return atoms
     out = []
+    items: dict[int, list[int]] = {}  # head -> positions in `out` of the conditions it lists
     for a in atoms:
-        for q, start, end in heads:
+        for k, (q, start, end) in enumerate(heads):
             if a.span and start <= a.span[0] < end:
+                if a.kind in _KINDS:
+                    items.setdefault(k, []).append(len(out))
                 a = _qualified(a, q)
                 break
         out.append(a)
+    # the items of one head are its examples: any one of them is the head's condition ("including
+    # diabetes and hypertension" does not ask for both), one group of alternatives
+    for k, where in items.items():
+        groups = {out[i].attributes.get("group") for i in where} - {None}
+        if len(where) > 1 and len(groups) <= 1:
+            name = groups.pop() if groups else f"head{heads[k][1]}"
+            for i in where:
+                out[i] = replace(out[i], attributes={**out[i].attributes, "group": name})
     return out
 
 
