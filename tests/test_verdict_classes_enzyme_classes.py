@@ -10,6 +10,7 @@ import pytest
 
 from oncofed.domain import Fact, PatientProfile
 from tests.verdict_cases import SRC, parse, profile, read_line, same_everywhere
+from tests.verdict_cases_fr import read_french
 
 
 def classes(line: str) -> set[str]:
@@ -95,3 +96,15 @@ def test_the_paths_agree() -> None:
 def test_and_during_the_study_is_a_time_not_a_second_condition(line: str) -> None:
     # criteria/coverage.py: "and during ..." is no "and <verb>" clause the line leaves unread
     assert read_line("Exclusion", line, on("rifampicin")) == "excluded", line
+
+
+@pytest.mark.parametrize(
+    ("line", "drug"),
+    [
+        ("Traitement par un inhibiteur puissant du CYP3A4", "clarithromycin"),
+        ("Inducteurs enzymatiques puissants dans les 14 jours", "rifampicin"),
+        ("Traitement en cours par des inducteurs du CYP3A4", "rifampicin"),
+    ],
+)
+def test_french_wordings(line: str, drug: str) -> None:
+    assert read_french("Exclusion", line, on(drug)) == "excluded", line

@@ -12,6 +12,7 @@ import pytest
 from oncofed.criteria import parse_eligibility
 from oncofed.domain import Atom, Fact, PatientProfile
 from tests.verdict_cases import SRC, profile, read_line, same_everywhere
+from tests.verdict_cases_fr import read_french
 
 
 def exclusion_atoms(text: str) -> list[Atom]:
@@ -146,5 +147,5 @@ def test_the_examples_are_alternatives(line: str) -> None:
     ],
 )
 def test_french_heads(line: str) -> None:
-    assert read_line("Exclusion", line, _diabetic(True)) == "eligible", line
-    assert read_line("Exclusion", line, _diabetic(False)) == "excluded", line
+    assert read_french("Exclusion", line, _diabetic(True)) == "eligible", line
+    assert read_french("Exclusion", line, _diabetic(False)) == "excluded", line

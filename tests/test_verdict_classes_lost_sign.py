@@ -12,6 +12,7 @@ import pytest
 
 from oncofed.domain import Atom, Fact, PatientProfile
 from tests.verdict_cases import SRC, parse, profile, read_line, same_everywhere
+from tests.verdict_cases_fr import read_french
 
 
 def labs(inclusion: str, exclusion: str = "") -> list[Atom]:
@@ -187,3 +188,16 @@ def test_a_limit_of_normal_with_no_sign(
 ) -> None:
     found = labs(inclusion or "Breast cancer", exclusion)
     assert [(a.operator, a.value, a.attributes.get("implied_sign")) for a in found] == wanted
+
+
+def test_french_wordings() -> None:
+    beyond = _p(
+        lab("bilirubin", 2.4, "mg/dL", uln=1.2), Fact("metastasis", "liver", negated=True, provenance=SRC)
+    )
+    assert read_french("Inclusion", "Bilirubine totale  1,5 x LSN", beyond) == "excluded"
+    assert read_french("Exclusion", "Bilirubine totale 1,5 x LSN", beyond) == "excluded"
+    high_alt = _p(lab("alt", 160, "U/L", uln=40), Fact("metastasis", "liver", provenance=SRC))
+    assert (
+        read_french("Inclusion", "Pour les patients sans métastases hépatiques : ALAT  2,5 x LSN", high_alt)
+        == "eligible"
+    )

@@ -9,6 +9,7 @@ import pytest
 
 from oncofed.domain import Fact, PatientProfile
 from tests.verdict_cases import SRC, parse, profile, read_line, same_everywhere
+from tests.verdict_cases_fr import read_french
 
 
 def her2(value: str, kind: str = "") -> PatientProfile:
@@ -66,3 +67,11 @@ def test_the_paths_agree() -> None:
     same_everywhere(
         parse(BELOW[0] + "\n\n" + "HER2/CEP17 ratio of at least 2.0"), [NEGATIVE, POSITIVE, AMPLIFIED]
     )
+
+
+@pytest.mark.parametrize(
+    "line", ["Rapport HER2/CEP17 < 2,0", "Nombre moyen de copies du gène HER2 < 6 signaux par noyau"]
+)
+def test_french_wordings(line: str) -> None:
+    assert read_french("Inclusion", line, NEGATIVE) == "eligible", line
+    assert read_french("Inclusion", line, AMPLIFIED) == "unknown", line

@@ -62,3 +62,12 @@ def test_the_head_noun_stays_when_read(line: str, kept: str, dropped: str) -> No
 )
 def test_a_therapy_named_for_itself_stays(line: str, kept: str) -> None:
     assert kept in therapies(line), line
+
+
+def test_a_french_purpose() -> None:
+    from oncofed.criteria import parse_eligibility
+
+    criteria = parse_eligibility(
+        "Critères d'exclusion :\n- Vaccin peptidique utilisé comme immunothérapie"
+    ).criteria
+    assert not [a for c in criteria for a in c.atoms if a.code == "immune checkpoint inhibitor"]

@@ -25,8 +25,9 @@ _PURPOSE_OF = compile_i(
     r"\b(?:vaccines?|vaccinations?|(?:cell|viral|virus|gene)[\s-]+(?:therap(?:y|ies)(?:\s+products?)?|products?)|cells|"
     r"(?:oncolytic\s+)?virus(?:es)?|radiation|radiotherapy|irradiation|surgery|surgical\s+procedures?|resection|"
     r"transplant(?:ation)?|ports?|catheters?|devices?|implants?|stents?|ablation)\s+"
-    r"(?:(?:used|given|administered|intended|designed|developed|indicated|received|delivered|placed|performed|"
-    r"done)\s+)?(?:for|as)\s+(?:(?:the|a|an|any)\s+)?(?:(?:purpose|placement|delivery|administration|"
+    # an adjective may follow the noun before the participle (French order: "vaccin peptidique utilisé comme")
+    r"(?:(?:[\w-]+\s+){0,2}?(?:used|given|administered|intended|designed|developed|indicated|received|delivered|placed|performed|"
+    r"done)\s+|)(?:for|as)\s+(?:(?:the|a|an|any)\s+)?(?:(?:purpose|placement|delivery|administration|"
     r"enhancement|priming)\s+of\s+(?:(?:the|a|an)\s+)?)?(?:[\w-]+\s+){0,3}$"
 )
 
