@@ -752,10 +752,11 @@ def biomarker_atoms(text: str, drug_spans: list[tuple[int, int]]) -> list[Atom]:
                 if st is not None and shared and shared[1] >= g.end:  # the span runs to the status word
                     said = _STATUS.search(shared[0])
                     g = replace(g, end=shared[1] + (said.end() if said else 0))
-            cut = her2_cutoff(tail) if code == "HER2" else None
-            if cut is not None:  # "HER2 gene copy number < 6", "HER2/CEP17 ratio below 2" (marker_cutoffs.py)
-                out.append(_atom("biomarker", cut[0], (g.start, g.end + cut[2]), text, code="HER2",
-                                 attributes=cut[1]))  # fmt: skip
+            # "HER2 gene copy number < 6", "HER2/CEP17 ratio below 2" (marker_cutoffs.py)
+            her2_cut = her2_cutoff(tail) if code == "HER2" else None
+            if her2_cut is not None:
+                out.append(_atom("biomarker", her2_cut[0], (g.start, g.end + her2_cut[2]), text, code="HER2",
+                                 attributes=her2_cut[1]))  # fmt: skip
                 continue
             if st is None:
                 amp = _AMPLIFICATION.match(tail) if code == "HER2" else None

@@ -74,7 +74,7 @@ def inline_heads(atoms: list[Atom], text: str) -> list[Atom]:
     heads = _heads_of(text)
     if not heads:
         return atoms
-    out = []
+    out: list[Atom] = []
     items: dict[int, list[int]] = {}  # head -> positions in `out` of the conditions it lists
     for a in atoms:
         for k, (q, start, end) in enumerate(heads):
