@@ -201,3 +201,17 @@ def test_french_wordings() -> None:
         read_french("Inclusion", "Pour les patients sans métastases hépatiques : ALAT  2,5 x LSN", high_alt)
         == "eligible"
     )
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "For patients with liver, lung or bone metastases, AST <= 5 x ULN",
+        "In patients without liver or bone metastases, ALT  2.5 x ULN",
+    ],
+)
+def test_a_comma_inside_the_condition_does_not_end_it(line: str) -> None:
+    # the comma that ends the opening condition is the one followed by the limit, not one of its list
+    criteria = parse(line)
+    assert not [a for c in criteria for a in c.atoms if a.kind == "metastasis"], line
+    assert [a for c in criteria for a in c.condition if a.kind == "metastasis"], line

@@ -126,6 +126,20 @@ def _absent(a: Atom) -> Atom:
     return a if a.negated else replace(a, negated=True)
 
 
+def _clause_comma(atoms: list[Atom], text: str, start: int, end: int) -> int:
+    """The comma that ends an opening condition: the first one followed by what the line asks (a limit,
+    a score), not by more of the condition ("For patients with liver, lung or bone metastases, AST ...");
+    -1 when none."""
+    comma = text.find(",", start, end)
+    while comma != -1:
+        after = [a for a in atoms if a.span and a.span[0] > comma]
+        first = min(after, key=lambda a: a.span[0] if a.span else 0, default=None)
+        if first is not None and first.kind in _GOVERNED_KINDS:
+            return comma
+        comma = text.find(",", comma + 1, end)
+    return -1
+
+
 _GOVERNED_KINDS = {"lab", "ecog", "karnofsky", "age", "prior_lines", "life_expectancy"}
 # case-blind: registries write "creatinine <= 1.5 x ULN OR clearance >= 60 for patients with ...", and an "OR"
 # missed here made the condition govern every alternative before it (the creatinine alternative included)
@@ -446,7 +460,7 @@ def conditional_clauses(atoms: list[Atom], text: str) -> list[Atom]:
         if m.start() <= lead + 2:  # "For patients with liver metastases, ..." opens the criterion
             # "For subjects w/o liver metastases:": the clause's own "without" (ConText reads "without", not "w/o")
             absent = _ABSENT.search(m.group()) is not None
-            comma = text.find(",", m.end(), end)  # "In patients without liver metastases, AST ...": its end
+            comma = _clause_comma(out, text, m.end(), end)  # "In patients without liver metastases, AST ..."
             if comma != -1:
                 cond = [a for a in cond if a.span and a.span[0] < comma]
             out = [
