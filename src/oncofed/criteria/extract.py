@@ -493,14 +493,18 @@ def lab_atoms(text: str) -> list[Atom]:
                 # limit (it was read as 1 x ULN: "> 1 x ULN" failed every normal haemoglobin). Read as the
                 # analyte's LLN of resources/labs.tsv, as LVEF's is; none there: no reading (unknown)
                 below = _BELOW.search(window[: low.start()])
-                sense = below or _ABOVE.search(window[: low.start()])  # none written ("is  LLN"): no reading
-                for target in [*pending, mention] if sense else ():
+                sense = below or _ABOVE.search(window[: low.start()])
+                for target in [*pending, mention]:
                     lln = vocab.lab_reference().get(target.code or "", {}).get("lln", "")
-                    if lln:
+                    # none written ("haemoglobin  LLN": its sign lost): the safe side of a measure limited from
+                    # below (criteria/implied_sign.py); of another measure, no reading
+                    sided = None if sense else implied_operator(target.code, False)
+                    if lln and (sense or (sided and sided[1] == "lower")):
                         value, unit = float(lln), vocab.lab_reference()[target.code or ""]["unit"] or None
                         span = (target.start, mention.end + low.end())
+                        attrs = {"lower_limit_of_normal": True, **({IMPLIED_SIGN: "lower"} if sided else {})}
                         out.append(_atom("lab", "<" if below else ">=", span, text, value=value, unit=unit,
-                                         code=target.code, attributes={"lower_limit_of_normal": True}))  # fmt: skip
+                                         code=target.code, attributes=attrs))  # fmt: skip
                 pending = []
                 continue
             wnl = _WNL.search(window)
@@ -562,7 +566,6 @@ def lab_atoms(text: str) -> list[Atom]:
 
 
 _LIMIT_OF = compile_i(r"\b(?:upper|lower)\s+limits?\s+of\b|\b(?:upper|lower)\s+normal\s+limit")
-_LOWER_LIMIT = compile_i(r"\blower\s+(?:limits?\s+of|normal\s+limit)\b")
 _TIME_AFTER = compile_i(r"\s*(?:days?|weeks?|wks?|months?|hours?|hrs?|years?)\b")
 _BARE_LIMIT = bare_limit_re(NUM, _ULN, _UNIT)
 
