@@ -179,7 +179,9 @@ def test_two_subgroups_keep_their_own_limits() -> None:
         ("Total bilirubin  upper limit of normal", "", [("<=", 1.0, "upper")]),
         ("", "Serum bilirubin  the upper limit of normal", [(">", 1.0, "upper")]),
         ("ALT  institutional upper limit of normal", "", [("<=", 1.0, "upper")]),
-        ("Serum albumin  lower limit of normal", "", [(">=", 3.5, "lower")]),  # its LLN (labs.tsv)
+        # a lower limit of normal with no sign stays unread, as "LVEF is  institutional LLN" was decided
+        # (tests/test_verdict_classes_sixth.py): no value written to read on a side
+        ("Serum albumin  lower limit of normal", "", []),
         ("Total bilirubin  lower limit of normal", "", []),  # a lower limit on a measure limited from above
         ("Bilirubin within normal limits", "", [("<=", 1.0, None)]),  # the sense is written
     ],

@@ -493,18 +493,14 @@ def lab_atoms(text: str) -> list[Atom]:
                 # limit (it was read as 1 x ULN: "> 1 x ULN" failed every normal haemoglobin). Read as the
                 # analyte's LLN of resources/labs.tsv, as LVEF's is; none there: no reading (unknown)
                 below = _BELOW.search(window[: low.start()])
-                sense = below or _ABOVE.search(window[: low.start()])
-                for target in [*pending, mention]:
+                sense = below or _ABOVE.search(window[: low.start()])  # none written ("is  LLN"): no reading
+                for target in [*pending, mention] if sense else ():
                     lln = vocab.lab_reference().get(target.code or "", {}).get("lln", "")
-                    # none written ("haemoglobin  LLN": its sign lost): the safe side of a measure limited from
-                    # below (criteria/implied_sign.py); of another measure, no reading
-                    sided = None if sense else implied_operator(target.code, False)
-                    if lln and (sense or (sided and sided[1] == "lower")):
+                    if lln:
                         value, unit = float(lln), vocab.lab_reference()[target.code or ""]["unit"] or None
                         span = (target.start, mention.end + low.end())
-                        attrs = {"lower_limit_of_normal": True, **({IMPLIED_SIGN: "lower"} if sided else {})}
                         out.append(_atom("lab", "<" if below else ">=", span, text, value=value, unit=unit,
-                                         code=target.code, attributes=attrs))  # fmt: skip
+                                         code=target.code, attributes={"lower_limit_of_normal": True}))  # fmt: skip
                 pending = []
                 continue
             wnl = _WNL.search(window)
