@@ -381,6 +381,15 @@ def eds_section(fr: dict[str, str], eds_python: Path) -> str:
     )
 
 
+def compiled_status() -> str:
+    """Whether the readers on PYTHONPATH run compiled (`make compile`); an older commit has no such build."""
+    try:
+        from oncofed import compiled
+    except ImportError:
+        return "pure Python (no compiled build at this commit)"
+    return compiled.status()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--rounds", type=int, default=5)
@@ -417,14 +426,13 @@ def main() -> None:
     en, fr = _queries(EN), _queries(FR)
     if args.speed_worker:  # one worker of --speed-only: the rates of the oncofed on PYTHONPATH, as JSON
         import oncofed
-        from oncofed import compiled
 
         if args.unseen:
             rates_, notes = unseen_rates(en, fr, args.rounds), len(fr)
         else:
             rates_, notes = speed_rates(en, fr, args.rounds), REPEAT * len(fr)
         print(
-            json.dumps({**rates_, "module": oncofed.__file__, "notes": notes, "compiled": compiled.status()})
+            json.dumps({**rates_, "module": oncofed.__file__, "notes": notes, "compiled": compiled_status()})
         )
         return
     if args.rewrite_pairs:  # printed only: the "### Speed" part is the side-by-side figure
