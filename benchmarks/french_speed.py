@@ -154,7 +154,9 @@ def side_by_side(
         machine_line(),
         "",
         f"Notes -> facts on one core (CPU time), {notes} notes a round, {rounds} rounds in each of {repeats} "
-        "alternating worker processes per version (both exported from git, the same worker): "
+        "alternating worker processes per version ("
+        + ("this working tree as pure Python and compiled" if compiled else "both exported from git")
+        + ", the same worker): "
         "the French dev notes and their English twins"
         + (", ConText's sentence memo emptied before each note." if unseen else "."),
         "",
