@@ -8,7 +8,7 @@ PATIENTS ?= 5000
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test lint typecheck pytest serve bench clean system-deps i18n
+.PHONY: demo test lint typecheck pytest serve bench clean system-deps i18n compile
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -16,8 +16,13 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 	$(PIP) install -q -c requirements.lock -e '.[dev]'
 	@touch $@
 
+## make compile: the notes readers compiled with mypyc into build/compiled/ (skipped without a C compiler;
+# loaded only while their sources are unchanged, ONCOFED_PURE=1 forces pure Python: docs/DEVELOPING.md)
+compile: $(VENV)/.installed
+	$(PY) scripts/compile_readers.py
+
 ## make demo: install, build the demo network into var/oncofed.sqlite3, serve http://$(HOST):$(PORT)
-demo: $(VENV)/.installed
+demo: $(VENV)/.installed compile
 	$(ONCOFED) demo --patients $(PATIENTS) --host $(HOST) --port $(PORT)
 
 serve: $(VENV)/.installed
@@ -37,7 +42,7 @@ typecheck: $(VENV)/.installed
 ## make test: lint, type checks, and the whole suite on SQLite and a throw-away PostgreSQL
 # PYTEST_DEBUG_TEMPROOT: this run's temporary folders in a folder of its own, so another pytest run of the same
 # user (pytest keeps only the newest 3 `pytest-N` folders) never deletes the shared demo database under it
-pytest: $(VENV)/.installed system-deps
+pytest: $(VENV)/.installed system-deps compile
 	PYTEST_DEBUG_TEMPROOT=$$(mktemp -d -t oncofed-pytest.XXXXXX) bash scripts/with-postgres.sh $(VENV)/bin/python -m pytest $(PYTEST_ARGS)
 
 test: lint typecheck pytest
@@ -53,4 +58,4 @@ bench: $(VENV)/.installed
 	$(PY) -m benchmarks.run_all
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) var build .pytest_cache .mypy_cache .ruff_cache

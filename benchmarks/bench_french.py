@@ -2,6 +2,7 @@
 
     .venv/bin/python -m benchmarks.bench_french [--rounds 5] [--eds-python /tmp/venv-eds/bin/python] [--no-write]
     .venv/bin/python -m benchmarks.bench_french --speed-only --baseline COMMIT [--front-end-only] [--unseen] [--rounds 3] [--repeats 4]
+    .venv/bin/python -m benchmarks.bench_french --speed-only --compiled [--unseen] [--rounds 3] [--repeats 4]
 
 - Facts: the 27 eligible notes of the verdict dev set, English and their French twins, scored against one
   gold (`benchmarks/data/verdicts-dev-fr/facts-gold.jsonl`, labelled from the English text; the rules of
@@ -13,6 +14,8 @@
 - Speed: notes -> facts on one core (CPU time), the 102 French notes and their 102 English twins,
   alternating rounds in one process. `--speed-only --baseline COMMIT`: the same measure for the code of
   COMMIT and of HEAD side by side (`benchmarks/french_speed.py`), written in place of the Speed part only.
+  `--speed-only --compiled`: this working tree as pure Python (`ONCOFED_PURE=1`) against the same tree with
+  the readers compiled by `make compile` (each row says which ran: `oncofed.compiled.status()`).
 - EDS-NLP (optional, `--eds-python`): its negation / hypothesis / family qualifiers on the mentions the
   French front-end read, in its own venv (`benchmarks/eds_qualifiers.py`), agreement and CPU time.
 """
@@ -378,6 +381,15 @@ def eds_section(fr: dict[str, str], eds_python: Path) -> str:
     )
 
 
+def compiled_status() -> str:
+    """Whether the readers on PYTHONPATH run compiled (`make compile`); an older commit has no such build."""
+    try:
+        from oncofed import compiled
+    except ImportError:
+        return "pure Python (no compiled build at this commit)"
+    return compiled.status()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--rounds", type=int, default=5)
@@ -404,6 +416,11 @@ def main() -> None:
         action="store_true",
         help="the French rewrite of --baseline against this tree's, note by note in one process",
     )
+    ap.add_argument(
+        "--compiled",
+        action="store_true",
+        help="with --speed-only: this tree as pure Python against the same tree compiled (make compile)",
+    )
     ap.add_argument("--speed-worker", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     en, fr = _queries(EN), _queries(FR)
@@ -414,7 +431,9 @@ def main() -> None:
             rates_, notes = unseen_rates(en, fr, args.rounds), len(fr)
         else:
             rates_, notes = speed_rates(en, fr, args.rounds), REPEAT * len(fr)
-        print(json.dumps({**rates_, "module": oncofed.__file__, "notes": notes}))
+        print(
+            json.dumps({**rates_, "module": oncofed.__file__, "notes": notes, "compiled": compiled_status()})
+        )
         return
     if args.rewrite_pairs:  # printed only: the "### Speed" part is the side-by-side figure
         from benchmarks.french_speed import paired_rewrite
@@ -426,11 +445,14 @@ def main() -> None:
     if args.speed_only:
         from benchmarks.french_speed import replace_speed, side_by_side
 
-        if not args.baseline:
-            raise SystemExit("--speed-only needs --baseline COMMIT (the code before the change)")
+        if not args.baseline and not args.compiled:
+            raise SystemExit(
+                "--speed-only needs --baseline COMMIT (the code before the change) or --compiled"
+            )
         speed = side_by_side(
-            args.baseline, args.after, args.rounds, args.repeats, args.front_end_only, args.unseen
-        )
+            args.baseline or "HEAD", args.after, args.rounds, args.repeats, args.front_end_only, args.unseen,
+            compiled=args.compiled,
+        )  # fmt: skip
         print(speed)
         if not args.no_write:
             replace_speed(speed)

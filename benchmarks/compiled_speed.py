@@ -56,23 +56,12 @@ from typing import Any
 
 from benchmarks.french_speed import _export
 from benchmarks.report import ROOT, machine_line
+from oncofed import compiled
 
 DATA = ROOT.parent / "shared" / "data"
-# the notes path (cProfile of French notes -> facts: the project's own Python, ~60 % of the profiled time)
-MODULES = (
-    *(
-        f"oncofed/ingest/patients/notes/{m}.py"
-        for m in (
-            "allergies", "biomarkers", "dates", "facts", "french", "labs", "lowered", "mentions", "reader",
-            "scopes", "sites", "text", "therapy", "unread", "values", "weight",
-        )
-    ),
-    "oncofed/ingest/patients/common.py",
-    *(
-        f"oncofed/criteria/{m}.py"
-        for m in ("french", "language", "context", "vocab", "caseless", "fast_regex", "units")
-    ),
-)  # fmt: skip
+# the notes path: the modules `make compile` builds (oncofed.compiled.MODULES; fast_regex and language,
+# part of the first runs below, are left out: mypyc refuses their `object.__new__`)
+MODULES = tuple(m.replace(".", "/") + ".py" for m in compiled.MODULES)
 
 
 def _module_name(path: str) -> str:

@@ -1,6 +1,10 @@
 """French notes read once, two commits paired note by note in two live worker processes (issue 23 speed).
 
     .venv/bin/python -m benchmarks.french_paired --baseline COMMIT [--after COMMIT] [--rounds 3] [--english]
+    .venv/bin/python -m benchmarks.french_paired --compiled [--rounds 3] [--english]
+
+`--compiled`: this working tree's readers as pure Python (`ONCOFED_PURE=1`, "before") against the same
+readers compiled by `make compile` ("after"), paired the same way (docs/FRENCH.md, thirteenth pass).
 
 `bench_french --speed-only` runs each version in its own worker processes one after the other: on the
 shared 2-core machine (load 4-6 from other engineers) two runs a minute apart saw loads so different
@@ -33,10 +37,11 @@ def worker() -> None:
     """Read notes from stdin (one JSON object a line) and answer each with the CPU time of its reading."""
     os.environ.setdefault("LOGURU_LEVEL", "WARNING")
     import oncofed
+    from benchmarks.bench_french import compiled_status
     from oncofed.criteria.context import clear_memo
     from oncofed.ingest.patients.notes import extract
 
-    print(json.dumps({"module": oncofed.__file__}), flush=True)
+    print(json.dumps({"module": oncofed.__file__, "compiled": compiled_status()}), flush=True)
     for line in sys.stdin:
         request = json.loads(line)
         if request.get("warm"):  # vocabularies and models loaded outside the timing
@@ -49,24 +54,34 @@ def worker() -> None:
         print(time.process_time() - started, flush=True)
 
 
-def paired(baseline: str, after: str, rounds: int, english: bool) -> str:
+def paired(baseline: str | None, after: str, rounds: int, english: bool) -> str:
+    """`baseline` None: this tree pure (before) against this tree compiled (after)."""
     from benchmarks.bench_french import EN, FR, _queries
     from benchmarks.french_speed import _export, _short
 
     texts = list(_queries(EN if english else FR).values())
-    names = {"before": _short(baseline), "after": _short(after)}
+    if baseline is None:
+        names = {"before": "this tree, pure Python", "after": "this tree, compiled"}
+    else:
+        names = {"before": _short(baseline), "after": _short(after)}
     with tempfile.TemporaryDirectory() as tmp:
         workers = {}
         for name, commit in (("before", baseline), ("after", after)):
-            src = _export(commit, Path(tmp) / name)
+            src = ROOT / "src" if baseline is None else _export(commit or after, Path(tmp) / name)
             env = {**os.environ, "PYTHONPATH": str(src), "LOGURU_LEVEL": "WARNING"}
+            env.pop("ONCOFED_PURE", None)
+            if baseline is None and name == "before":
+                env["ONCOFED_PURE"] = "1"
             workers[name] = subprocess.Popen(
                 [sys.executable, "-m", "benchmarks.french_paired", "--worker"],
                 cwd=ROOT, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
             )  # fmt: skip
-            module = json.loads(workers[name].stdout.readline())["module"]  # type: ignore[union-attr]
-            if not module.startswith(str(src)):
-                raise SystemExit(f"worker {name} imported {module}, not the export in {src}")
+            hello = json.loads(workers[name].stdout.readline())  # type: ignore[union-attr]
+            if not hello["module"].startswith(str(src)):
+                raise SystemExit(f"worker {name} imported {hello['module']}, not the export in {src}")
+            if baseline is None and hello["compiled"].startswith("compiled") != (name == "after"):
+                raise SystemExit(f"worker {name}: {hello['compiled']} (make compile first)")
+            names[name] += f"; {hello['compiled']}" if baseline is None else ""
 
         def ask(name: str, request: dict[str, object]) -> float:
             process = workers[name]
@@ -107,14 +122,17 @@ def main() -> None:
     parser.add_argument("--after", default="HEAD")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--english", action="store_true")
+    parser.add_argument(
+        "--compiled", action="store_true", help="this tree pure against compiled (make compile)"
+    )
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         worker()
         return
-    if not args.baseline:
-        parser.error("--baseline COMMIT is required")
-    print(paired(args.baseline, args.after, args.rounds, args.english))
+    if not args.baseline and not args.compiled:
+        parser.error("--baseline COMMIT (or --compiled) is required")
+    print(paired(None if args.compiled else args.baseline, args.after, args.rounds, args.english))
 
 
 if __name__ == "__main__":

@@ -79,8 +79,11 @@ def _with_front_end_of(commit: str, src: Path) -> None:
             _export(commit, src.parent, (path,))
 
 
-def _worker(src: Path, rounds: int, unseen: bool = False) -> dict[str, Any]:
+def _worker(src: Path, rounds: int, unseen: bool = False, pure: bool = False) -> dict[str, Any]:
     env = {**os.environ, "PYTHONPATH": str(src), "LOGURU_LEVEL": "WARNING"}
+    env.pop("ONCOFED_PURE", None)
+    if pure:  # the compiled readers (make compile) not loaded
+        env["ONCOFED_PURE"] = "1"
     flags = ["--unseen"] if unseen else []
     done = subprocess.run(
         [sys.executable, "-m", "benchmarks.bench_french", "--speed-worker", "--rounds", str(rounds), *flags],
@@ -95,15 +98,26 @@ def _worker(src: Path, rounds: int, unseen: bool = False) -> dict[str, Any]:
 
 
 def side_by_side(
-    baseline: str, after: str, rounds: int, repeats: int, front_end_only: bool = False, unseen: bool = False
+    baseline: str,
+    after: str,
+    rounds: int,
+    repeats: int,
+    front_end_only: bool = False,
+    unseen: bool = False,
+    compiled: bool = False,
 ) -> str:
+    """`compiled`: this working tree pure ("before") against the same tree compiled (`make compile`)."""
     names = {"before": _short(baseline), "after": _short(after)}
     if front_end_only:
         names["before"] = f"{names['after']} with the French front-end of {names['before']}"
+    if compiled:
+        names = {"before": "this tree, pure Python", "after": "this tree, compiled"}
     load_start = os.getloadavg()[0]
     runs: dict[str, list[dict[str, Any]]] = {"before": [], "after": []}
     with tempfile.TemporaryDirectory() as tmp:
-        if front_end_only:  # the same engines and reader on both sides: only the front-end differs
+        if compiled:  # the build is of the working tree: no export
+            srcs = {"before": ROOT / "src", "after": ROOT / "src"}
+        elif front_end_only:  # the same engines and reader on both sides: only the front-end differs
             srcs = {k: _export(after, Path(tmp) / k) for k in ("before", "after")}
             _with_front_end_of(baseline, srcs["before"])
         else:
@@ -112,8 +126,10 @@ def side_by_side(
             }
         for k in range(repeats):
             for name in ("before", "after") if k % 2 == 0 else ("after", "before"):
-                runs[name].append(_worker(srcs[name], rounds, unseen))
+                runs[name].append(_worker(srcs[name], rounds, unseen, pure=compiled and name == "before"))
                 print(name, runs[name][-1], file=sys.stderr)
+                if compiled and runs[name][-1]["compiled"].startswith("compiled") != (name == "after"):
+                    raise SystemExit(f"{name} worker: {runs[name][-1]['compiled']} (make compile first)")
     load_end = os.getloadavg()[0]
 
     def median(name: str, lang: str) -> float:
@@ -130,14 +146,17 @@ def side_by_side(
     )
     notes = len(runs["after"][0]["fr"]) and runs["after"][0]["notes"]
     flag = (" --front-end-only" if front_end_only else "") + (" --unseen" if unseen else "")
+    flag += " --compiled" if compiled else f" --baseline {baseline}"
     lines = [
-        f"Command: `.venv/bin/python -m benchmarks.bench_french --speed-only --baseline {baseline}{flag} "
+        f"Command: `.venv/bin/python -m benchmarks.bench_french --speed-only{flag} "
         f"--rounds {rounds} --repeats {repeats}`",
         "",
         machine_line(),
         "",
         f"Notes -> facts on one core (CPU time), {notes} notes a round, {rounds} rounds in each of {repeats} "
-        "alternating worker processes per version (both exported from git, the same worker): "
+        "alternating worker processes per version ("
+        + ("this working tree as pure Python and compiled" if compiled else "both exported from git")
+        + ", the same worker): "
         "the French dev notes and their English twins"
         + (", ConText's sentence memo emptied before each note." if unseen else "."),
         "",
@@ -146,7 +165,7 @@ def side_by_side(
     ]
     for name in ("before", "after"):
         lines.append(
-            f"| {name} (commit {names[name]}) | {median(name, 'en'):,.0f} | **{median(name, 'fr'):,.0f}** "
+            f"| {name} ({'' if compiled else 'commit '}{names[name]}; {runs[name][0]['compiled']}) | {median(name, 'en'):,.0f} | **{median(name, 'fr'):,.0f}** "
             f"| {paired(name):.2f}x |"
         )
     lines += [

@@ -1,6 +1,10 @@
 """A speed change leaves every output as it was: the three dumps of two commits, compared (issue 23 speed).
 
     .venv/bin/python -m benchmarks.speed_same --baseline COMMIT [--after COMMIT] [--keep DIR]
+    .venv/bin/python -m benchmarks.speed_same --baseline COMMIT --compiled [--keep DIR]
+
+`--compiled`: "after" is this working tree with its readers compiled by `make compile` (the build must be
+fresh: checked before the dumps), against the export of COMMIT as pure Python.
 
 Both commits are exported from git (`git archive`, as `bench_french --speed-only` does: uncommitted work is
 not compared) and each runs, in its own process with its own `src` on PYTHONPATH:
@@ -44,6 +48,7 @@ DUMPS = {
 def _dump(name: str, src: Path, out: Path) -> None:
     args = [a.replace("{out}", str(out)) for a in DUMPS[name]]
     env = {**os.environ, "PYTHONPATH": f"{src}{os.pathsep}{ROOT}", "LOGURU_LEVEL": "WARNING"}
+    env.pop("ONCOFED_PURE", None)
     with out.open("w", encoding="utf-8") if "{out}" not in DUMPS[name] else open(os.devnull, "w") as sink:
         done = subprocess.run(
             [sys.executable, *args], cwd=ROOT, env=env, stdout=sink, stderr=subprocess.PIPE, text=True
@@ -69,12 +74,25 @@ def main() -> int:
     parser.add_argument("--baseline", required=True)
     parser.add_argument("--after", default="HEAD")
     parser.add_argument("--keep", type=Path, help="write the dumps in this folder (kept)")
+    parser.add_argument("--compiled", action="store_true", help="after: this tree, compiled (make compile)")
     args = parser.parse_args()
-    names = {"before": _short(args.baseline), "after": _short(args.after)}
+    names = {"before": _short(args.baseline), "after": "compiled" if args.compiled else _short(args.after)}
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.keep or Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
         srcs = {k: _export(c, Path(tmp) / k) for k, c in (("before", args.baseline), ("after", args.after))}
+        if args.compiled:
+            srcs["after"] = ROOT / "src"
+            env = {k: v for k, v in os.environ.items() if k != "ONCOFED_PURE"}
+            env["PYTHONPATH"] = str(srcs["after"])
+            status = subprocess.run(
+                [sys.executable, "-c", "import oncofed.ingest.patients.notes; from oncofed import compiled; "
+                 "print(compiled.status())"],
+                env=env, capture_output=True, text=True, check=True,
+            ).stdout.strip()  # fmt: skip
+            print(f"after: {status}", flush=True)
+            if not status.startswith("compiled"):
+                raise SystemExit("--compiled: the readers of this tree are not compiled (make compile)")
         differs = False
         for name in DUMPS:
             outs = {k: folder / f"{name}-{k}-{names[k]}.txt" for k in srcs}

@@ -596,8 +596,8 @@ def modifiers_many(
         if native:  # the graph on token indices (`context_graph`), the matches from medspaCy's matcher
             matches = [(rule_map[strings[m]], s, e) for m, s, e in matcher(doc)]
             found_edges = context_graph.edges(matches, firsts, len(doc), [(t[0], t[1]) for t in group])
-            for t, m in found_edges:
-                target = group[t]
+            for t_index, m in found_edges:  # not `t`: below `t` is a target (mypyc types a name once)
+                target = group[t_index]
                 modifiers_of.setdefault((target[2], target[3]), []).append(matches[m])
         else:  # medspaCy's component; a sentence per text, ConText reading it through `token.sent`
             if len(doc):
