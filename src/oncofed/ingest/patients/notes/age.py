@@ -33,12 +33,21 @@ _OTHER_BEFORE = compile_i(
     rf"m[èe]res?|p[èe]res?|s[œo]e?urs?|fr[èe]res?|mari|conjointe?|petite?s?-\w+)\s+(?:[\w-]+\s+)?(?:de|d')\s*)$"
 )
 _OTHER_AFTER = compile_i(rf"[\s-]*(?:{_RELATIVES})\b")
-# "Mrs Justine Carre, 47,", "Mr Lefort (66)", "Mme Dubois, 61 ans": the title case-insensitive, the name capitalised
+# "Mrs Justine Carre, 47,", "Mr Lefort (66)", "Mme Dubois, 61 ans", "Mr Édouard Villeneuve, 61 (born 1965)": the
+# title case-insensitive, the name capitalised
+# a capitalised name, accents included ("Édouard", "Élise Ørsted")
+_NAME = r"(?:[A-ZÀ-ÖØ-Þ][\w'-]*\s+){0,3}[A-ZÀ-ÖØ-Þ][\w'-]*"
 _TITLE_NAME = re.compile(
-    r"\b(?i:mrs?|ms|miss|mme|mlle|madame|monsieur)\.?\s+(?:[A-Z][\w'-]*\s+){0,3}[A-Z][\w'-]*"
-    r"\s*(?:,\s*|\(\s*)(\d{1,3})\s*(?:(?i:y|yo|yrs?|years?(?:\s+old)?|ans))?\s*(?=[,;.)]|$)",
+    r"\b(?i:mrs?|ms|miss|mme|mlle|madame|monsieur|m(?=\.))\.?\s+"
+    + _NAME
+    + r"\s*(?:,\s*|\(\s*)(\d{1,3})\s*(?:(?i:y|yo|yrs?|years?(?:\s+old)?|ans))?\s*(?=[,;.)(]|$)",
     re.M,
 )
+# the patient's title before a name gives the sex: "Mrs Ingrid Hoffmann", "Mr Karim Benali", "Mme Dubois",
+# "M. Édouard Villeneuve", "Monsieur Petit"; written as a title is ("MS" / "MR" in capitals are a disease, a
+# record), never a relative's ("her husband Mr Dubois": `_someone_else`)
+_TITLE_SEX = re.compile(r"\b(Mrs|Ms|Miss|Mme|Mlle|Madame|Mr|Monsieur|M(?=\.))\.?\s+" + _NAME)
+_TITLE_FEMALE = {"Mrs", "Ms", "Miss", "Mme", "Mlle", "Madame"}
 _BRACKET_YEARS = compile_i(r"\((\d{1,3})\s*(?:y|yo|yrs?|years?(?:\s+old)?|ans)\)")
 
 
@@ -64,4 +73,13 @@ def patient_age(text: str, years_re: Caseless, months_re: Caseless) -> tuple[flo
             years = int(next(g for g in m.groups() if g))
             if 0 <= years <= 120:
                 return float(years), m
+    return None
+
+
+def title_sex(text: str, end: int) -> tuple[str, re.Match[str]] | None:
+    """The sex a courtesy title before the patient's name gives ("Mrs Ingrid Hoffmann": FEMALE), from the
+    first `end` characters; a relative's title is skipped; None when no title is written."""
+    for m in _TITLE_SEX.finditer(text, 0, end):
+        if not _someone_else(text, m):
+            return ("FEMALE" if m.group(1) in _TITLE_FEMALE else "MALE"), m
     return None

@@ -23,6 +23,7 @@ from oncofed.criteria.vocab_pass import PhraseIndexes, mention_indexes
 from oncofed.ingest.patients.common import note_vocab
 from oncofed.ingest.patients.notes import scopes
 from oncofed.ingest.patients.notes.organ_first import organ_first
+from oncofed.ingest.patients.notes.subsite import subsite_cancers
 from oncofed.ingest.patients.notes.text import any_between, clauses, containing, last_before, sentences
 from oncofed.ingest.patients.notes.triggers import rule_keys_within, trigger_starts
 from oncofed.resources import load_tsv
@@ -228,12 +229,16 @@ def _raw_mentions(
 ) -> list[tuple[int, int, str, str]]:
     found: list[tuple[int, int, str, str]] = list(extra)
     _vocabularies().prefetch(text)  # every index below answers from one pass over the note's tokens
+    # "small cell carcinoma of the lung", "... of the left lower lobe": read by histology and organ part, first
+    # (a tie with a vocabulary mention of the same words goes to the more specific code: `subsite`)
+    vocab_cancers = cancer_mentions(text)
+    found += subsite_cancers(text, [(m.start, m.end, m.code) for m in vocab_cancers])
     for m in _note_index().find(text):  # note wording first: it wins a tie with the shared vocabularies
         label, code = m.code.split(":", 1)
         if label == "REGIMEN" and not _regimen_ok(text, m.start, m.end, code):
             continue
         found.append((m.start, m.end, label, code))
-    found += [(m.start, m.end, "CANCER", m.code) for m in cancer_mentions(text)]
+    found += [(m.start, m.end, "CANCER", m.code) for m in vocab_cancers]
     found += _composed_cancers(text)
     # "kidney clear cell carcinoma": an organ's noun before the histology, where no cancer above was read
     found += organ_first(text, [(f[0], f[1]) for f in found if f[2] == "CANCER"])

@@ -32,6 +32,7 @@ _MODIFIERS = (
     r"lobular|invasive|infiltrating|high[\s-]grade|low[\s-]grade|cell|urothelial|transitional|signet[\s-]ring|"
     r"neuroendocrine|poorly|moderately|well|differentiated|undifferentiated|acinar|chromophobe"
 )
+ADJECTIVE, MODIFIERS = _ADJECTIVE, _MODIFIERS  # read by notes/subsite.py too
 _ORGAN_FIRST = re.compile(
     rf"\b(?P<organ>{_ORGANS})\s+(?P<histology>(?:(?:{_MODIFIERS})[\s-]+){{0,4}}(?:adeno)?carcinoma)\b", re.I
 )

@@ -11,7 +11,7 @@ from typing import Any
 from oncofed.criteria.caseless import Caseless
 from oncofed.criteria.fast_regex import compile_fast
 from oncofed.ingest.patients.common import valid_ecog, valid_karnofsky
-from oncofed.ingest.patients.notes.age import patient_age
+from oncofed.ingest.patients.notes.age import patient_age, title_sex
 from oncofed.ingest.patients.notes.lowered import compile_i
 from oncofed.ingest.patients.notes.scopes import NoteScopes, cues, rules
 from oncofed.ingest.patients.notes.text import any_between, containing, fast_i, sentences, words_re
@@ -65,10 +65,12 @@ def age_and_sex(text: str, add: Add) -> tuple[float | None, str | None]:
         else:
             add("age", said.start(), said.end(), value=int(age), unit="years", display=f"{age:.0f} years")
     opening = text[:400]
-    m = SEX_LETTER_RE.search(opening, 0, 200) or SEX_RE.search(opening) or SEX_PRONOUN_RE.search(opening)
+    m = SEX_LETTER_RE.search(opening, 0, 200) or SEX_RE.search(opening)
+    titled = title_sex(opening, 300) if m is None else None  # "Mrs Ingrid Hoffmann": before a pronoun
+    m = m or (titled[1] if titled else SEX_PRONOUN_RE.search(opening))
     if m:
         word = m.group(1).lower()
-        sex = {"m": "MALE", "f": "FEMALE"}.get(word) or SEX_WORDS.get(word)
+        sex = titled[0] if titled else {"m": "MALE", "f": "FEMALE"}.get(word) or SEX_WORDS.get(word)
         if sex:
             add("sex", m.start(), m.end(), code=sex, value=sex, display=m.group(0).strip())
     return age, sex
