@@ -83,6 +83,14 @@ _INLINE_FOR = compile_i(
     r"^\W*for\s+(?:the\s+)?(?:patients?|participants?|subjects?)\s+(?:in|of|from|enrolled\s+in|assigned\s+to)\s+"
     r"(?:the\s+)?(?P<label>(?:cohort|part|arm|group|stratum|module)s?\s*[\w.]{1,6})(?:\s*\([^)]{0,40}\))?\s*[:\-–]\s*(?=\S)"
 )
+# "In Part 1, advanced solid tumour ...", "In Part 2 and Phase 2, postmenopausal women ...", "In cohort B, prior
+# ...": a line that opens by naming where it applies (the first cohort it names labels it)
+_INLINE_IN = compile_i(
+    r"^\W*in\s+(?:the\s+)?(?P<label>(?:(?:dose[\s-]+)?(?:expansion|escalation)\s+)?"
+    r"(?:cohort|part|arm|group|stratum|module|phase)s?\s*[\w.]{1,6})"
+    r"(?:\s*(?:,|&|/|\band\b|\bor\b)\s*(?:(?:cohort|part|arm|group|stratum|module|phase)s?\s*)?[\w.]{1,6})*"
+    r"\s*,\s*(?=\S)"
+)
 _FOR_LEAD = compile_i(r"^\W*for\b")
 _SUFFIX_END = compile_i(r"\((?:cohort|arm|group|stratum)\s+[\w.-]{1,4}\)\W*$")
 _POPULATION_LEAD = compile_i(
@@ -424,6 +432,12 @@ def organise(
         else:
             or_run = None
         inline = _INLINE.match(c.text) or _INLINE_FOR.match(c.text) or _population_label(c)
+        if not (inline or continued and continued[k]) and (where := _INLINE_IN.match(c.text)):
+            # "In Part 1, ...": this line's own place under the heading in force, whose other lines stay its own
+            label = _label(where.group("label"))
+            out.append(replace(c, cohort=JOIN.join([x for _, x in stack if x != label] + [label])))
+            carry = None
+            continue
         suffix = _INLINE_SUFFIX.search(c.text)
         if continued and continued[k] and not (inline or suffix) and carry is not None:
             out.append(replace(c, cohort=carry))  # "For cohort H: ... NSCLC. Documented ...": still cohort H

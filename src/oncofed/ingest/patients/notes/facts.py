@@ -462,7 +462,7 @@ def _fact_of(
             not advanced or (tissue and note_vocab()["site_tissue"].get(site) == tissue)
         ):
             return
-        attrs: dict[str, Any] | None = {"status": sites.brain_status(text, s)} if site == "brain" else None
+        attrs: dict[str, Any] | None = {"status": sites.brain_status(text, s, e)} if site == "brain" else None
         if not neg and t.label != "LEPTO" and (count := _count_before(text, s)) is not None:
             # "2 brain mets + 3 smaller mets": more lesions of the same site written right after
             if text[e : e + 3].lstrip()[:1] in ("+", "a", "p", ",") and (more := _COUNT_MORE.match(text, e)):

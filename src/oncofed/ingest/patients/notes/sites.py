@@ -110,11 +110,33 @@ def _status_res() -> list[tuple[str, Caseless]]:
     return [(status, words_re(words)) for status, words in note_vocab()["brain_status"].items()]
 
 
-def brain_status(text: str, start: int) -> str:
+# what the same clause says after the mention: "brain metastases with headaches", "..., causing a left
+# hemiparesis", "two brain lesions, dexamethasone started", "brain mets requiring steroids", "..., symptomatic":
+# metastases with symptoms (or steroids given for them) are symptomatic; "with no headache", "asymptomatic",
+# "steroids stopped" are not
+_SYMPTOM = (
+    r"headaches?|seizures?|fits|hemiparesis|hemiplegia|weakness|vomiting|nausea|confusion|ataxia|aphasia|dysphasia|"
+    r"diplopia|visual\s+(?:loss|disturbance)|(?:focal\s+)?neurologic(?:al)?\s+(?:symptoms?|deficits?|signs?)"
+)
+_STEROID = r"dexamethasone|steroids?|corticosteroids?|methylprednisolone|prednisolone"
+_SYMPTOMATIC_AFTER = re.compile(
+    rf"[^.;]{{0,50}}?(?:\b(?:with|causing|presenting\s+with|and|revealed\s+by|responsible\s+for)\s+"
+    rf"(?!no\b|not\b|without\b)(?:[\w-]+\s+){{0,2}}?(?:{_SYMPTOM})\b"
+    rf"|\b(?:{_STEROID})\s+(?:(?:was|were|has\s+been|have\s+been)\s+)?(?:started|initiated|begun|required|needed|given)\b"
+    rf"|\b(?:requiring|needing|on|started\s+on|treated\s+with)\s+(?:[\w-]+\s+)?(?:{_STEROID})\b"
+    rf"|(?<![\w-])symptomatic\b)",
+    re.I,
+)
+
+
+def brain_status(text: str, start: int, end: int | None = None) -> str:
     """ "symptomatic", "untreated", "active", "treated_stable" from the words right before a brain
-    metastasis mention, else "any"."""
+    metastasis mention, else "symptomatic" when the rest of its clause (from `end`) gives symptoms or steroids
+    for them, else "any"."""
     before = text[max(0, start - 30) : start]
     for status, pattern in _status_res():
         if pattern.search(before):
             return status
+    if end is not None and _SYMPTOMATIC_AFTER.match(text, end, end + 80):
+        return "symptomatic"
     return "any"
