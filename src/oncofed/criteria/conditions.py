@@ -628,8 +628,23 @@ def severities(atoms: list[Atom], text: str) -> list[Atom]:
             infection_active = a.kind == "infection" and bool(found) and found[0] == "active"
             if found and len(found) == len(mentions) and not requires and not infection_active:
                 a = replace(a, attributes={**a.attributes, "qualifier": found[0]})
+                if a.kind == "infection" and a.span and (m := _ANTIBIOTICS_AFTER.match(text, a.span[1])):
+                    # "infection requiring systemic antibiotic therapy": what a record of the antibiotic answers
+                    a = replace(
+                        a,
+                        attributes={**a.attributes, "qualifier": ANTIBIOTICS, "reason_span": m.span("what")},
+                    )
         out.append(a)
     return inline_heads(out, text)  # "uncontrolled illness including diabetes" (criteria/list_heads.py)
+
+
+ANTIBIOTICS = "requiring systemic antibiotics"
+# not "intravenous antibiotics" (a record rarely says how it was given), not "prophylactic"
+_ANTIBIOTICS_AFTER = re.compile(
+    r"[^.;]{0,12}?(?P<what>\b(?:that\s+)?(?:requir\w*|needing|needed|treated\s+with)\s+(?:systemic\s+|oral\s+or\s+iv\s+)?"
+    r"(?:antibiotics?|antimicrobials?|antibacterials?|anti-?infectives?)(?:\s+(?:therapy|treatment))?)\b",
+    re.I,
+)
 
 
 _REQUIRES = compile_i(

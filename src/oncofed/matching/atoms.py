@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from oncofed.criteria.conditions import ANTIBIOTICS
 from oncofed.criteria.oncotree import LIQUID_MAIN_TYPES
 from oncofed.criteria.vocab import find_drugs, medication_classes, oncotree_name
 from oncofed.domain import Atom, Fact
@@ -1028,6 +1029,12 @@ def comorbidity(atom: Atom, v: PatientView, day: date) -> AtomResult:
         if pos or neg:
             result = _presence(kind, code or None, v, day, atom, f"history: {label}")
             if result.holds and qualifier and pos:
+                drug = pos[0].attributes.get("treated_with")
+                if atom.kind == "infection" and drug and qualifier == ANTIBIOTICS:
+                    # "infection requiring systemic antibiotics": the note gives the antibiotic it was treated with
+                    return AtomResult(
+                        True, f"{pos[0].display or label} treated with {drug} (antibiotic)", pos[0]
+                    )
                 return _qualified_condition(pos[0], label, qualifier)
             if atom.kind == "infection" and result.holds and atom.attributes.get("active"):
                 active = pos[0].attributes.get("active") if pos else None

@@ -27,6 +27,8 @@ SHAPES_MORE: tuple[str, ...] = (
     ),
     # matching/atoms.py (verdicts26): a course recorded with another schedule, route or site than the line's
     N_("schedule or route of %(drug)s recorded as %(given)s, not %(qualifier)s"),
+    # matching/atoms.py (verdicts31): an infection the note gives with the antibiotic it was treated with
+    N_("%(condition)s treated with %(drug)s (antibiotic)"),
 )
 LIST_SEPARATOR = NP_("list separator", "; ")  # French: a narrow no-break space before the semicolon
 

@@ -29,6 +29,7 @@ from oncofed.ingest.patients.notes import (
     biomarkers,
     dates,
     history,
+    infections,
     labs,
     mentions,
     scopes,
@@ -206,6 +207,16 @@ def extract(text: str, note_id: str, source: str) -> PatientProfile:
             negated=g.negated,
             attributes=g.attributes,
         )
+    for s, e, display, drug in infections.treated_infections(text):  # "pyelonephritis 20/11: ceftriaxone"
+        if note_scopes.scope_of(s) is None:
+            add(
+                "comorbidity",
+                s,
+                e,
+                code="active_infection",
+                display=display,
+                attributes={"treated_with": drug},
+            )
     if (lines := therapy.prior_lines(text, given, note_scopes.scope_of)) is not None:
         count, start, end, how = lines
         add(
