@@ -33,6 +33,7 @@ from oncofed.ingest.patients.notes import (
     labs,
     mentions,
     scopes,
+    signs,
     sites,
     suspected,
     therapy,
@@ -207,6 +208,9 @@ def extract(text: str, note_id: str, source: str) -> PatientProfile:
             negated=g.negated,
             attributes=g.attributes,
         )
+    for s, e, neg in signs.neuropathy_signs(text):  # "numbness of the fingertips since docetaxel"
+        if note_scopes.scope_of(s) is None:
+            add("comorbidity", s, e, code="peripheral_neuropathy", display=text[s:e], negated=neg)
     for s, e, display, drug in infections.treated_infections(text):  # "pyelonephritis 20/11: ceftriaxone"
         if note_scopes.scope_of(s) is None:
             add(

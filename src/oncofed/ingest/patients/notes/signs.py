@@ -1,0 +1,43 @@
+"""A condition a note names by its signs, not its name: "numbness of the fingertips since docetaxel", "tingling in
+both feet after oxaliplatin", "paraesthesia of the hands and feet (grade 1)": a sensory symptom where a peripheral
+neuropathy is felt (fingers, toes, hands, feet, extremities) is a peripheral neuropathy.
+
+    neuropathy_signs(text) -> [(start, end, negated)]
+
+Grammar: a sensory symptom word and, in the same clause within a few words (either order: "feet tingling"), a
+part of the limbs' ends; "no numbness or tingling in the feet" is a negated one. A symptom elsewhere ("numbness
+of the lip", "tingling of the tongue") or alone ("some tingling") gives nothing.
+"""
+
+from __future__ import annotations
+
+import re
+
+_SYMPTOM = (
+    r"numb(?:ness)?|tingl(?:ing|es?)|pins\s+and\s+needles|par(?:a|ae|e)sth(?:e|é)si(?:a|ae|as|e|es)|"
+    r"dys(?:a|ae|e)sth(?:e|é)si(?:a|ae|as|e|es)|hyp(?:o|er)(?:a|ae|e)sthesia|burning\s+(?:pain|sensation)"
+)
+_PLACE = (
+    r"finger(?:tip)?s?|toes?|hands?|feet|foot|extremit(?:y|ies)|limbs?|soles?|palms?|"
+    r"glove(?:s|-and-stocking)?(?:\s+and\s+stocking)?|stocking"
+)
+_SIGN = re.compile(
+    rf"\b(?P<a>{_SYMPTOM})\b[^.;:\n]{{0,30}}?\b(?:{_PLACE})\b|\b(?:{_PLACE})\b[^.;:\n]{{0,12}}?\b(?P<b>{_SYMPTOM})\b",
+    re.I,
+)
+_NEGATED = re.compile(r"\b(?:no|not|without|denies|nor|free\s+of|resolved)\b[^.;:\n]{0,20}$", re.I)
+_NO_AFTER = re.compile(
+    r"\s*[?:]\s*(?:no|none|absent|nil)\b", re.I
+)  # "Numb feet? no", "Tingling in hands: none"
+
+
+def neuropathy_signs(text: str) -> list[tuple[int, int, bool]]:
+    """(start, end, negated) of each sensory symptom of the hands or feet (see the module doc)."""
+    low = text.lower()
+    if not any(w in low for w in ("numb", "tingl", "needles", "sthes", "sthés", "burning")):
+        return []
+    out = []
+    for m in _SIGN.finditer(text):
+        negated = _NEGATED.search(text, max(0, m.start() - 25), m.start()) or _NO_AFTER.match(text, m.end())
+        out.append((m.start(), m.end(), bool(negated)))
+    return out
