@@ -640,10 +640,9 @@ def severities(atoms: list[Atom], text: str) -> list[Atom]:
 
 ANTIBIOTICS = "requiring systemic antibiotics"
 # not "intravenous antibiotics" (a record rarely says how it was given), not "prophylactic"
-_ANTIBIOTICS_AFTER = re.compile(
+_ANTIBIOTICS_AFTER = compile_i(
     r"[^.;]{0,12}?(?P<what>\b(?:that\s+)?(?:requir\w*|needing|needed|treated\s+with)\s+(?:systemic\s+|oral\s+or\s+iv\s+)?"
     r"(?:antibiotics?|antimicrobials?|antibacterials?|anti-?infectives?)(?:\s+(?:therapy|treatment))?)\b",
-    re.I,
 )
 
 

@@ -75,7 +75,9 @@ from oncofed.domain.criteria import Atom, Criterion, Section
 # criteria-14: options, washout windows, tests to be done, examples of a class (twelfth pass)
 # criteria-13: a trial's own ER / PR positivity threshold, therapy targets, restated lines (eleventh pass)
 # criteria-12: wrapped lines, stated exclusions, contradicted common exclusions (criteria-11: guards, 4th pass)
-PARSER_VERSION = "criteria-21"
+# criteria-22: "In Part 1, ..." lines are their cohort under the heading; "infection requiring systemic antibiotics"
+# (verdicts31)
+PARSER_VERSION = "criteria-22"
 MAX_INPUT_CHARS = 2_000_000  # beyond this the text is cut (reported in ParseResult.warnings)
 
 # Atom kinds whose truth depends on context (negation / history / hypothesis); numeric thresholds do not.

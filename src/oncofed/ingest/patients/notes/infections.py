@@ -15,25 +15,22 @@ antitumour antibiotics (mitomycin, bleomycin, dactinomycin, the anthracyclines).
 
 from __future__ import annotations
 
-import re
-
+from oncofed.ingest.patients.notes.lowered import compile_i
 from oncofed.ingest.patients.notes.text import sentences
 
-_ANTIBIOTIC = re.compile(
+_ANTIBIOTIC = compile_i(
     r"\b(?:[a-z]*cillin|cef[a-z]{3,}|ceph[a-z]{3,}|[a-z]*penem|[a-z]*floxacin|[a-z]*bactam|(?!anthra)[a-z]*cycline|"
     r"(?!mito|bleo|dactino|plica)[a-z]{2,}(?:mycin|micin)|vancomycin|teicoplanin|linezolid|metronidazole|"
     r"co-?trimoxazole|trimethoprim|sulfamethoxazole|nitrofurantoin|fosfomycin|colistin|rifampi[cn]in|"
     r"(?:iv|intravenous|oral|systemic)?\s*antibiotics?|antibiotherapy)\b",
-    re.I,
 )
-_ILLNESS = re.compile(
+_ILLNESS = compile_i(
     r"\b(?:(?!arthritis|dermatitis|mucositis|pneumonitis|colitis|hepatitis|thyroiditis|vasculitis|neuritis|"
     r"esophagitis|oesophagitis|gastritis|radiodermatitis|proctitis)[a-z]{3,}itis|pneumonias?|sepsis|septic(?:a|ae)mia|"
     r"bacter(?:a|ae)mia|abscess(?:es)?|empyema|erysipelas|urosepsis|uti|lrti)\b",
-    re.I,
 )
-_NOT_SYSTEMIC = re.compile(r"prophyla\w*|topical|cream|ointment|eye\s+drops|drops|gel|mouthwash", re.I)
-_NEGATED = re.compile(r"\b(?:no|not|without|denies|ruled\s+out|excluded)\b[^.;:]{0,25}$", re.I)
+_NOT_SYSTEMIC = compile_i(r"prophyla\w*|topical|cream|ointment|eye\s+drops|drops|gel|mouthwash")
+_NEGATED = compile_i(r"\b(?:no|not|without|denies|ruled\s+out|excluded)\b[^.;:]{0,25}$")
 
 
 def treated_infections(text: str) -> list[tuple[int, int, str, str]]:
@@ -54,5 +51,7 @@ def treated_infections(text: str) -> list[tuple[int, int, str, str]]:
             text, max(ill.end(), drug.start() - 20), min(end, drug.end() + 30)
         ):
             continue
-        out.append((ill.start(), ill.end(), ill.group(0), " ".join(drug.group(0).split()).lower()))
+        out.append(
+            (ill.start(), ill.end(), text[ill.start() : ill.end()], " ".join(drug.group(0).split()).lower())
+        )
     return out

@@ -11,7 +11,7 @@ of the lip", "tingling of the tongue") or alone ("some tingling") gives nothing.
 
 from __future__ import annotations
 
-import re
+from oncofed.ingest.patients.notes.lowered import compile_i
 
 _SYMPTOM = (
     r"numb(?:ness)?|tingl(?:ing|es?)|pins\s+and\s+needles|par(?:a|ae|e)sth(?:e|é)si(?:a|ae|as|e|es)|"
@@ -21,14 +21,11 @@ _PLACE = (
     r"finger(?:tip)?s?|toes?|hands?|feet|foot|extremit(?:y|ies)|limbs?|soles?|palms?|"
     r"glove(?:s|-and-stocking)?(?:\s+and\s+stocking)?|stocking"
 )
-_SIGN = re.compile(
+_SIGN = compile_i(
     rf"\b(?P<a>{_SYMPTOM})\b[^.;:\n]{{0,30}}?\b(?:{_PLACE})\b|\b(?:{_PLACE})\b[^.;:\n]{{0,12}}?\b(?P<b>{_SYMPTOM})\b",
-    re.I,
 )
-_NEGATED = re.compile(r"\b(?:no|not|without|denies|nor|free\s+of|resolved)\b[^.;:\n]{0,20}$", re.I)
-_NO_AFTER = re.compile(
-    r"\s*[?:]\s*(?:no|none|absent|nil)\b", re.I
-)  # "Numb feet? no", "Tingling in hands: none"
+_NEGATED = compile_i(r"\b(?:no|not|without|denies|nor|free\s+of|resolved)\b[^.;:\n]{0,20}$")
+_NO_AFTER = compile_i(r"\s*[?:]\s*(?:no|none|absent|nil)\b")  # "Numb feet? no", "Tingling in hands: none"
 
 
 def neuropathy_signs(text: str) -> list[tuple[int, int, bool]]:

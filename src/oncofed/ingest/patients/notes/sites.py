@@ -119,13 +119,12 @@ _SYMPTOM = (
     r"diplopia|visual\s+(?:loss|disturbance)|(?:focal\s+)?neurologic(?:al)?\s+(?:symptoms?|deficits?|signs?)"
 )
 _STEROID = r"dexamethasone|steroids?|corticosteroids?|methylprednisolone|prednisolone"
-_SYMPTOMATIC_AFTER = re.compile(
+_SYMPTOMATIC_AFTER = compile_i(
     rf"[^.;]{{0,50}}?(?:\b(?:with|causing|presenting\s+with|and|revealed\s+by|responsible\s+for)\s+"
     rf"(?!no\b|not\b|without\b)(?:[\w-]+\s+){{0,2}}?(?:{_SYMPTOM})\b"
     rf"|\b(?:{_STEROID})\s+(?:(?:was|were|has\s+been|have\s+been)\s+)?(?:started|initiated|begun|required|needed|given)\b"
     rf"|\b(?:requiring|needing|on|started\s+on|treated\s+with)\s+(?:[\w-]+\s+)?(?:{_STEROID})\b"
     rf"|(?<![\w-])symptomatic\b)",
-    re.I,
 )
 
 

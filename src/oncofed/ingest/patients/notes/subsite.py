@@ -17,14 +17,15 @@ from __future__ import annotations
 import functools
 import re
 
+from oncofed.criteria.caseless import Caseless
 from oncofed.criteria.vocab import oncotree_ancestors
 from oncofed.ingest.patients.common import note_vocab
-from oncofed.ingest.patients.notes.lowered import lowered
+from oncofed.ingest.patients.notes.lowered import compile_i, lowered
 from oncofed.ingest.patients.notes.organ_first import ADJECTIVE, MODIFIERS
 
 _HEADS = ("carcinoma", "cancer")
 # "metastatic carcinoma in the lung", "metastases of adenocarcinoma in the liver": the place of a metastasis
-_METASTATIC_BEFORE = re.compile(r"metasta\w*[^.;:]{0,30}$", re.I)
+_METASTATIC_BEFORE = compile_i(r"metasta\w*[^.;:]{0,30}$")
 # "left lower lobe", "distal", "mid": where in the organ, not which organ
 _PLACE = (
     r"(?:(?:right|left|upper|lower|middle|mid|outer|inner|distal|proximal|anterior|posterior)[\s-]+){0,3}"
@@ -36,17 +37,16 @@ _ADJECTIVES = {**ADJECTIVE, "lung": "lung", "esophagus": "esophageal", "colon": 
 
 
 @functools.cache
-def _pattern() -> tuple[re.Pattern[str], dict[str, str]]:
+def _pattern() -> tuple[Caseless, dict[str, str]]:
     organ_of: dict[str, str] = {}
     for organ, parts in note_vocab()["cancer_subsites"].items():
         for part in parts:
             organ_of[_key(part)] = organ
     parts = sorted(organ_of, key=len, reverse=True)
     alternation = "|".join(r"[\s-]+".join(map(re.escape, p.split())) for p in parts)
-    rx = re.compile(
+    rx = compile_i(
         rf"\b(?P<histology>(?:(?:{MODIFIERS}|{_MORE})[\s-]+){{0,4}}(?:adeno)?(?:{'|'.join(_HEADS)}))"
         rf"\s+(?:arising\s+)?(?:of|in|at|from)\s+(?:the\s+)?{_PLACE}(?P<part>{alternation})\b",
-        re.I,
     )
     return rx, organ_of
 
