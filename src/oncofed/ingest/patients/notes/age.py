@@ -38,7 +38,7 @@ _OTHER_AFTER = compile_i(rf"[\s-]*(?:{_RELATIVES})\b")
 # a capitalised name, accents included ("Édouard", "Élise Ørsted")
 _NAME = r"(?:[A-ZÀ-ÖØ-Þ][\w'-]*\s+){0,3}[A-ZÀ-ÖØ-Þ][\w'-]*"
 _TITLE_NAME = re.compile(
-    r"\b(?i:mrs?|ms|miss|mme|mlle|madame|monsieur|m(?=\.))\.?\s+"
+    r"\b(?i:mrs?|ms|miss|mme|mlle|madame|monsieur|m(?=\.))\.?\s+(?:\((?:female|male)\)\s+)?"  # French "Mme" rewritten
     + _NAME
     + r"\s*(?:,\s*|\(\s*)(\d{1,3})\s*(?:(?i:y|yo|yrs?|years?(?:\s+old)?|ans))?\s*(?=[,;.)(]|$)",
     re.M,
