@@ -93,3 +93,31 @@ def test_a_man_named_by_title_is_excluded_by_a_women_only_line() -> None:
     with trust.strict():  # the reading itself is tested
         outcomes = [o.outcome for o in assess_trial(criteria, p, DAY).outcomes]
     assert Outcome.VIOLATED in outcomes
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Metastatic urothelial (transitional cell) carcinoma of the bladder, cystectomy 2023.", "BLCA"),
+        ("Metastatic adenocarcinoma of the left lower lobe, EGFR exon 19 deletion.", "LUAD"),
+        ("Squamous cell carcinoma (keratinising) of the right upper lobe.", "LUSC"),
+    ],
+)
+def test_an_aside_or_a_spread_before_the_histology_keeps_the_primary(text: str, code: str) -> None:
+    assert _primary(text) == code
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Histologically confirmed urothelial carcinoma.",
+        "Metastatic or unresectable urothelial carcinoma.",
+        "Patients with transitional cell carcinoma of the urothelium.",
+    ],
+)
+def test_a_bladder_urothelial_carcinoma_is_a_urothelial_carcinoma(line: str) -> None:
+    criteria = parse_eligibility(f"Inclusion Criteria:\n\n- {line}\n").criteria
+    p = extract("Urothelial carcinoma of the bladder, cystectomy 2023, lung metastases.", "n", "note")
+    with trust.strict():
+        outcomes = [o.outcome for o in assess_trial(criteria, p, DAY).outcomes]
+    assert Outcome.VIOLATED not in outcomes

@@ -38,14 +38,17 @@ from oncofed.matching.outcomes import (
     Resolution,
     resolve,
 )
-from oncofed.matching.vocab import oncotree_lineage
+from oncofed.matching.vocab import named_forms, oncotree_lineage
 
 
 @functools.cache
 def related(a: str, b: str) -> bool:
     """Whether two OncoTree codes are one cancer: equal, or one is an ancestor of the other below the
-    tissue ("NSCLC" and "LUAD"; not "NSCLC" and "SCLC", siblings under "LUNG")."""
-    return a == b or a in oncotree_lineage(b)[1:-1] or b in oncotree_lineage(a)[1:-1]
+    tissue ("NSCLC" and "LUAD"; not "NSCLC" and "SCLC", siblings under "LUNG"), or one a form of the other by
+    its name ("Bladder Urothelial Carcinoma" and "Urothelial Carcinoma": `vocab.named_forms`)."""
+    if a == b or a in oncotree_lineage(b)[1:-1] or b in oncotree_lineage(a)[1:-1]:
+        return True
+    return b in named_forms(a) or a in named_forms(b)
 
 
 def _unrelated(codes: frozenset[str], others: frozenset[str]) -> bool:

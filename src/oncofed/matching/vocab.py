@@ -52,6 +52,25 @@ def oncotree_parents() -> dict[str, str]:
 oncotree_lineage = oncotree.lineage  # the code and its ancestors, nearest first
 
 
+@functools.cache
+def named_forms(code: str) -> frozenset[str]:
+    """The codes of the same tissue this one is a form of by its name, where the tree does not say so: a name
+    ending with another code's whole name of two words or more ("Bladder Urothelial Carcinoma" is a form of
+    "Urothelial Carcinoma", which OncoTree files beside it under Bladder/Urinary Tract, not above it)."""
+    own = (oncotree.name(code.upper()) or "").lower()
+    line = oncotree_lineage(code)
+    if not own or len(line) < 2:
+        return frozenset()
+    tissue = line[-2]
+    out = set()
+    for other in oncotree.nodes():
+        words = (oncotree.name(other) or "").lower()
+        named = other not in line and len(words.split()) >= 2 and own.endswith(" " + words)
+        if named and tissue in oncotree_lineage(other):
+            out.add(other)
+    return frozenset(out)
+
+
 def oncotree_is_within(patient_code: str, criterion_codes: tuple[str, ...]) -> bool | None:
     """True when the patient's code is one of `criterion_codes` or below one of them (subtree).
 
@@ -60,9 +79,12 @@ def oncotree_is_within(patient_code: str, criterion_codes: tuple[str, ...]) -> b
     """
     wanted = {c.upper() for c in criterion_codes}
     lineage = oncotree_lineage(patient_code)
-    if wanted & set(lineage):
+    if wanted & (set(lineage) | named_forms(patient_code)):
         return True
-    if any(patient_code.upper() in oncotree_lineage(c)[1:] for c in wanted):
+    if any(
+        patient_code.upper() in oncotree_lineage(c)[1:] or patient_code.upper() in named_forms(c)
+        for c in wanted
+    ):
         return None
     return False
 

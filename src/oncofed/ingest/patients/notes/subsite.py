@@ -24,7 +24,9 @@ from oncofed.ingest.patients.notes.lowered import compile_i, lowered
 from oncofed.ingest.patients.notes.organ_first import ADJECTIVE, MODIFIERS
 
 _HEADS = ("carcinoma", "cancer")
-# "metastatic carcinoma in the lung", "metastases of adenocarcinoma in the liver": the place of a metastasis
+_ASIDE = re.compile(r"\([^()]*\)")
+# "metastatic carcinoma in the lung", "metastases of adenocarcinoma in the liver": the place of a metastasis ("in",
+# "at"; "metastatic adenocarcinoma of the lung" is a lung cancer that spread)
 _METASTATIC_BEFORE = compile_i(r"metasta\w*[^.;:]{0,30}$")
 # "left lower lobe", "distal", "mid": where in the organ, not which organ
 _PLACE = (
@@ -45,8 +47,8 @@ def _pattern() -> tuple[Caseless, dict[str, str]]:
     parts = sorted(organ_of, key=len, reverse=True)
     alternation = "|".join(r"[\s-]+".join(map(re.escape, p.split())) for p in parts)
     rx = compile_i(
-        rf"\b(?P<histology>(?:(?:{MODIFIERS}|{_MORE})[\s-]+){{0,4}}(?:adeno)?(?:{'|'.join(_HEADS)}))"
-        rf"\s+(?:arising\s+)?(?:of|in|at|from)\s+(?:the\s+)?{_PLACE}(?P<part>{alternation})\b",
+        rf"\b(?P<histology>(?:(?:{MODIFIERS}|{_MORE})(?:\s*\([^()]{{1,30}}\))?[\s-]+){{0,4}}(?:adeno)?(?:{'|'.join(_HEADS)}))"
+        rf"(?:\s*\([^()]{{1,40}}\))?\s+(?:arising\s+)?(?P<prep>of|in|at|from)\s+(?:the\s+)?{_PLACE}(?P<part>{alternation})\b",
     )
     return rx, organ_of
 
@@ -81,9 +83,15 @@ def subsite_cancers(text: str, read: list[tuple[int, int, str]]) -> list[tuple[i
     out: list[tuple[int, int, str, str]] = []
     for m in rx.finditer(text):
         organ = organ_of.get(_key(m.group("part")))
-        if organ is None or _METASTATIC_BEFORE.search(text, max(0, m.start() - 40), m.start()):
+        placed = m.group("prep").lower() in (
+            "in",
+            "at",
+        )  # "metastatic carcinoma in the lung": where it spread
+        if organ is None or (placed and _METASTATIC_BEFORE.search(text, max(0, m.start() - 40), m.start())):
             continue
-        words = _key(m.group("histology")).split()
+        words = _key(
+            _ASIDE.sub(" ", m.group("histology"))
+        ).split()  # "urothelial (transitional cell) carcinoma"
         best: str | None = None
         for k in range(len(words)):  # the whole histology first, then without its first modifiers
             for form in _forms(" ".join(words[k:]), organ):
