@@ -110,3 +110,49 @@ def test_brain_metastases_with_symptoms_or_steroids_are_symptomatic(text: str) -
 def test_brain_metastases_without_symptoms_are_not_symptomatic(text: str) -> None:
     found = [f for f in extract(text, "n", "note").facts if f.kind == "metastasis" and f.code == "brain"]
     assert found and found[0].attributes.get("status") != "symptomatic"
+
+
+ADDED = """Inclusion Criteria:
+
+Histologically documented metastatic malignancy for which capecitabine is appropriate.
+
+ECOG performance status 0 or 1.
+
+{heading}
+
+Incurable carcinoma of the breast with metastatic disease.
+
+HER2 3+ by IHC or FISH amplified.
+"""
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "Additional Breast Cancer Patient Subset (Part 2 and Part 3) Inclusion Criteria:",
+        "Additional cohort (breast cancer only):",
+        "Optional sub-study in HER2-positive breast cancer:",
+        "Breast cancer substudy - inclusion criteria:",
+        "Additional patients (Part 2), breast cancer only:",
+    ],
+)
+def test_a_cohort_added_to_the_main_population_does_not_exclude_the_others(heading: str) -> None:
+    criteria = parse_eligibility(ADDED.format(heading=heading)).criteria
+    note = "Mr Karim Benali, 61. Metastatic adenocarcinoma of the gastro-oesophageal junction, liver metastases. ECOG 1."
+    with trust.strict():
+        out = assess_trial(criteria, extract(note, "n", "note"), DAY)
+    assert out.verdict is not TrialVerdict.EXCLUDED
+    breast = next(o for o in out.outcomes if o.criterion.text.startswith("Incurable carcinoma"))
+    assert breast.outcome is Outcome.NOT_APPLICABLE
+
+
+def test_a_trial_of_named_cohorts_only_still_excludes_a_patient_of_none() -> None:
+    text = (
+        ADDED.format(heading="Cohort A (breast cancer):")
+        + "\nCohort B (ovarian cancer):\n\nOvarian carcinoma.\n"
+    )
+    criteria = parse_eligibility(text).criteria
+    note = "Mr Karim Benali, 61. Metastatic adenocarcinoma of the gastro-oesophageal junction. ECOG 1."
+    with trust.strict():
+        out = assess_trial(criteria, extract(note, "n", "note"), DAY)
+    assert out.verdict is TrialVerdict.EXCLUDED

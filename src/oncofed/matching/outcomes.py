@@ -379,6 +379,10 @@ _LATER_PERIOD = re.compile(
     r"re-?\s?treatment|re-?\s?challenge|roll-?\s?over",
     re.IGNORECASE,
 )
+# cohorts a trial adds to its main population ("Additional Breast Cancer Patient Subset (Part 2 and Part 3)",
+# "Optional sub-study", "Additional expansion cohort"): when every cohort is one, the common criteria alone are
+# the main population, a leaf of its own
+_ADDITION = re.compile(r"\b(?:additional|optional|sub-?stud(?:y|ies)|subsets?)\b", re.IGNORECASE)
 _PLURAL = re.compile(r"\b(cohort|arm|part|group|stratum|module|basket)s\b")
 _SEPARATOR = re.compile(r"\s*(?:,|&|\+|/|\band\b|\bor\b)\s*")
 
@@ -417,7 +421,8 @@ def cohort_plan(plans: Sequence[Plan]) -> CohortPlan:
     `cohort_key`; a label only exclusion criteria use, naming no inclusion cohort, does not make a
     cohort of its own (its criteria apply in every cohort); cohorts of a later study period (cross-over,
     extension) are no population for a new patient: with other cohorts they are none of the leaves,
-    alone they sit beside the main study period (the common criteria only)."""
+    alone they sit beside the main study period (the common criteria only); so do cohorts that each say they
+    are an addition to the main population ("Additional ... Subset", "Optional sub-study")."""
     keys = [cohort_key(p.cohort) if p.cohort is not None else None for p in plans]
     shown: dict[str, str | None] = {}
     for p, k in zip(plans, keys, strict=True):
@@ -437,7 +442,7 @@ def cohort_plan(plans: Sequence[Plan]) -> CohortPlan:
     regular = [k for k in named if k not in later]
     candidates = regular if regular else named
     leaves = [x for x in candidates if not any(y != x and _applies(x, y) for y in candidates)]
-    if later and not regular:
+    if (later and not regular) or (leaves and all(_ADDITION.search(x) for x in leaves)):
         leaves.append(MAIN_PERIOD)
     member = np.ones((len(plans), len(leaves)), dtype=bool)
     for row, key in enumerate(keys):
