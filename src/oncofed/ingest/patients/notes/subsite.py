@@ -39,18 +39,22 @@ _ADJECTIVES = {**ADJECTIVE, "lung": "lung", "esophagus": "esophageal", "colon": 
 
 
 @functools.cache
-def _pattern() -> tuple[Caseless, dict[str, str]]:
+def _pattern() -> tuple[Caseless, Caseless, dict[str, str]]:
+    """The phrase from its head noun on ("carcinoma of the left lower lobe": found fast, the head words leading
+    the pattern), the modifiers before it (searched in a window before each head only) and the organ of each
+    part."""
     organ_of: dict[str, str] = {}
     for organ, parts in note_vocab()["cancer_subsites"].items():
         for part in parts:
             organ_of[_key(part)] = organ
     parts = sorted(organ_of, key=len, reverse=True)
     alternation = "|".join(r"[\s-]+".join(map(re.escape, p.split())) for p in parts)
-    rx = compile_i(
-        rf"\b(?P<histology>(?:(?:{MODIFIERS}|{_MORE})(?:\s*\([^()]{{1,30}}\))?[\s-]+){{0,4}}(?:adeno)?(?:{'|'.join(_HEADS)}))"
-        rf"(?:\s*\([^()]{{1,40}}\))?\s+(?:arising\s+)?(?P<prep>of|in|at|from)\s+(?:the\s+)?{_PLACE}(?P<part>{alternation})\b",
+    tail = compile_i(
+        rf"\b(?:adeno)?(?:{'|'.join(_HEADS)})(?:\s*\([^()]{{1,40}}\))?\s+(?:arising\s+)?(?P<prep>of|in|at|from)\s+"
+        rf"(?:the\s+)?{_PLACE}(?P<part>{alternation})\b",
     )
-    return rx, organ_of
+    head = compile_i(rf"\b(?:(?:{MODIFIERS}|{_MORE})(?:\s*\([^()]{{1,30}}\))?[\s-]+){{1,4}}$")
+    return tail, head, organ_of
 
 
 def _key(words: str) -> str:
@@ -79,19 +83,23 @@ def subsite_cancers(text: str, read: list[tuple[int, int, str]]) -> list[tuple[i
         return []
     from oncofed.ingest.patients.common import oncotree_lookup
 
-    rx, organ_of = _pattern()
+    tail, head, organ_of = _pattern()
     out: list[tuple[int, int, str, str]] = []
-    for m in rx.finditer(text):
+    for m in tail.finditer(text):
         organ = organ_of.get(_key(m.group("part")))
         placed = m.group("prep").lower() in (
             "in",
             "at",
         )  # "metastatic carcinoma in the lung": where it spread
-        if organ is None or (placed and _METASTATIC_BEFORE.search(text, max(0, m.start() - 40), m.start())):
+        before = head.search(text, max(0, m.start() - 150), m.start())  # "squamous cell", "urothelial (...)"
+        start = before.start() if before else m.start()
+        if organ is None or (placed and _METASTATIC_BEFORE.search(text, max(0, start - 40), start)):
             continue
-        words = _key(
-            _ASIDE.sub(" ", m.group("histology"))
-        ).split()  # "urothelial (transitional cell) carcinoma"
+        noun = text[m.start() : m.start("prep")]
+        histology = text[start : m.start()] + _ASIDE.sub(
+            " ", noun
+        )  # "urothelial (transitional cell) carcinoma"
+        words = _key(_ASIDE.sub(" ", histology)).split()
         best: str | None = None
         for k in range(len(words)):  # the whole histology first, then without its first modifiers
             for form in _forms(" ".join(words[k:]), organ):
@@ -99,8 +107,8 @@ def subsite_cancers(text: str, read: list[tuple[int, int, str]]) -> list[tuple[i
                 if code and (best is None or _depth(code) > _depth(best)):
                     best = code
             if best is not None:
-                same = [c for s, e, c in read if (s, e) == m.span()]
+                same = [c for s, e, c in read if (s, e) == (start, m.end())]
                 if not any(c == best or best in oncotree_ancestors(c) for c in same):
-                    out.append((m.start(), m.end(), "CANCER", best))
+                    out.append((start, m.end(), "CANCER", best))
                 break
     return out
