@@ -21,9 +21,9 @@ _PLACE = (
     r"finger(?:tip)?s?|toes?|hands?|feet|foot|extremit(?:y|ies)|limbs?|soles?|palms?|"
     r"glove(?:s|-and-stocking)?(?:\s+and\s+stocking)?|stocking"
 )
-_SIGN = compile_i(
-    rf"\b(?P<a>{_SYMPTOM})\b[^.;:\n]{{0,30}}?\b(?:{_PLACE})\b|\b(?:{_PLACE})\b[^.;:\n]{{0,12}}?\b(?P<b>{_SYMPTOM})\b",
-)
+_SYMPTOM_RE = compile_i(rf"\b(?:{_SYMPTOM})\b")
+_PLACE_AFTER = compile_i(rf"[^.;:\n]{{0,30}}?\b(?:{_PLACE})\b")
+_PLACE_BEFORE = compile_i(rf"\b(?:{_PLACE})\b[^.;:\n]{{0,12}}?$")
 _NEGATED = compile_i(r"\b(?:no|not|without|denies|nor|free\s+of|resolved)\b[^.;:\n]{0,20}$")
 _NO_AFTER = compile_i(r"\s*[?:]\s*(?:no|none|absent|nil)\b")  # "Numb feet? no", "Tingling in hands: none"
 
@@ -31,10 +31,15 @@ _NO_AFTER = compile_i(r"\s*[?:]\s*(?:no|none|absent|nil)\b")  # "Numb feet? no",
 def neuropathy_signs(text: str) -> list[tuple[int, int, bool]]:
     """(start, end, negated) of each sensory symptom of the hands or feet (see the module doc)."""
     low = text.lower()
-    if not any(w in low for w in ("numb", "tingl", "needles", "sthes", "sthés", "burning")):
+    if not any(w in low for w in ("numb", "tingl", "needles", "sthes", "sthés", "burning s", "burning p")):
         return []
     out = []
-    for m in _SIGN.finditer(text):
-        negated = _NEGATED.search(text, max(0, m.start() - 25), m.start()) or _NO_AFTER.match(text, m.end())
-        out.append((m.start(), m.end(), bool(negated)))
+    for m in _SYMPTOM_RE.finditer(text):  # the symptom words first (rare), then a place beside them
+        after = _PLACE_AFTER.match(text, m.end(), m.end() + 60)
+        placed = _PLACE_BEFORE.search(text, max(0, m.start() - 40), m.start()) if after is None else None
+        if after is None and placed is None:
+            continue
+        start, end = (m.start(), after.end()) if after else (placed.start(), m.end())  # type: ignore[union-attr]
+        negated = _NEGATED.search(text, max(0, start - 25), start) or _NO_AFTER.match(text, end)
+        out.append((start, end, bool(negated)))
     return out
