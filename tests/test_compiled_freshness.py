@@ -94,3 +94,12 @@ def test_an_edited_reader_runs_from_its_source(tmp_path: Path) -> None:
     where, status = _import_file(tmp_path / "src")
     assert where == str(tmp_path / "src" / "oncofed" / "ingest" / "patients" / "notes" / "text.py"), where
     assert "domain/patient.py was edited after the build" in status, status
+
+
+def test_every_notes_reader_module_is_compiled() -> None:
+    """A reader module added later is compiled too (else the compiled readers call it as slow pure Python)."""
+    from oncofed import compiled
+
+    notes = compiled.PACKAGE / "ingest" / "patients" / "notes"
+    names = {f"oncofed.ingest.patients.notes.{p.stem}" for p in notes.glob("*.py") if p.stem != "__init__"}
+    assert names - set(compiled.MODULES) == set()

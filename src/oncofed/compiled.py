@@ -45,9 +45,9 @@ MODULES = (
     *(
         f"oncofed.ingest.patients.notes.{m}"
         for m in (
-            "age", "allergies", "biomarkers", "dates", "facts", "french", "history", "indications", "labs",
-            "lowered", "mentions", "organ_first", "reader", "scopes", "sites", "suspected", "text", "therapy",
-            "triggers", "unread", "values", "weight",
+            "age", "allergies", "biomarkers", "dates", "facts", "french", "history", "indications", "infections",
+            "labs", "lowered", "mentions", "organ_first", "reader", "scopes", "signs", "sites", "subsite",
+            "suspected", "text", "therapy", "triggers", "unread", "values", "weight",
         )
     ),
     "oncofed.ingest.patients.common",
