@@ -54,6 +54,18 @@ LIFE_RE = re.compile(
 WEEKS_PER = {"week": 1.0, "month": 4.35, "year": 52.18}
 
 
+_PRONOUNS = compile_fast(r"\b(?:she|he|her|hers|his|him)\b")
+_FEMALE_PRONOUNS = frozenset({"she", "her", "hers"})
+
+
+def _pronouns_say_otherwise(text: str, sex: str) -> bool:
+    """Whether the note's third-person pronouns mostly say the other sex than `sex`."""
+    said = [w.lower() for w in _PRONOUNS.findall(text.lower())]
+    female = sum(w in _FEMALE_PRONOUNS for w in said)
+    male = len(said) - female
+    return female > male if sex == "MALE" else male > female
+
+
 def age_and_sex(text: str, add: Add) -> tuple[float | None, str | None]:
     """The patient's age (years; months as a fraction) and sex, from the opening of the note."""
     age: float | None = None
@@ -67,6 +79,10 @@ def age_and_sex(text: str, add: Add) -> tuple[float | None, str | None]:
     opening = text[:400]
     m = SEX_LETTER_RE.search(opening, 0, 200) or SEX_RE.search(opening)
     titled = title_sex(opening, 300) if m is None else None  # "Mrs Ingrid Hoffmann": before a pronoun
+    if titled and _pronouns_say_otherwise(text, titled[0]):
+        # a title and the note's pronouns that disagree ("Mr Hadley ... she"): the title may be someone else's
+        # (a surgeon's: UK surgeons are "Mr"); neither is read (unknown rather than a sex the note does not ground)
+        return age, sex
     m = m or (titled[1] if titled else SEX_PRONOUN_RE.search(opening))
     if m:
         word = m.group(1).lower()
