@@ -69,11 +69,13 @@ def test_french_anticancer_therapy_is_no_malignancy(line: str) -> None:
         "Other cancer treatment within 4 weeks before the first dose",
         "Another cancer therapy in the past 2 years",
         "Additional cancer drugs during the study",
+        "Prior cancer treatment with curative intent more than 5 years ago",
+        "Previous cancer treatments of any type",
     ],
 )
-def test_another_cancer_s_treatment_is_read_neither_way(line: str) -> None:
-    """ "Another cancer treatment": a treatment of another cancer, or another treatment for cancer; neither
-    reading is grounded: no prior malignancy, and the line does not exclude on its own reading."""
+def test_a_cancer_s_treatment_is_read_neither_way(line: str) -> None:
+    """ "Another / prior cancer treatment": a treatment of another or a previous cancer, or a treatment for
+    cancer; neither reading is grounded: no prior malignancy, and the line does not exclude on its own reading."""
     atoms = [a for c in parse("Breast cancer", line) for a in c.atoms]
     assert "prior_malignancy" not in {a.kind for a in atoms}, line
     assert any(a.kind == "non_evaluable" for a in atoms), line

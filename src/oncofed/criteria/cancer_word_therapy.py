@@ -11,9 +11,11 @@ therapy is for or against, and the line names the therapy, not a malignancy.
 head directly after it ("cancer vaccine", "tumor immunotherapy", "cancer treatment(s)"), or after a
 hyphenated or spaced participle or adjective of the cancer word ("cancer-directed", "tumour-infiltrating",
 "cancer-specific", "tumor targeted"), with up to one more modifier ("cancer vaccine therapy", "cancer
-cell therapy"). "Another cancer treatment", "other cancer therapy" are read both ways (a treatment of
-another cancer, or another treatment for cancer): neither is grounded, the phrase is an unread atom (the line
-is unknown when the rest of it holds). A cancer word followed by anything else ("prior cancer treated with surgery", "prior cancer
+cell therapy"). A generic head right after the cancer word ("prior cancer treatment", "another cancer
+therapy", "history of cancer treatment with curative intent") reads both ways: a treatment of a previous or
+another cancer, or a previous treatment for cancer. Neither is grounded: the phrase is an unread atom (the
+line is unknown when the rest of it holds); "anti-cancer therapy" and "cancer-directed therapy" say their
+purpose and are read as therapies. A cancer word followed by anything else ("prior cancer treated with surgery", "prior cancer
 within 5 years", "prior cancer, treatment completed") is still the malignancy.
 """
 
@@ -36,16 +38,15 @@ _GENERIC_AFTER = compile_i(
     r"^\s+(?:therap(?:y|ies)|treatments?|chemotherap\w*|radiotherap\w*|drugs?|agents?|medications?|medicines?|"
     r"regimens?|interventions?)\b"
 )
-_ANOTHER = compile_i(r"^(?:other|another|additional|second|separate|secondary)\b")
 
 
-def names_a_therapy(text: str, start: int, end: int) -> str | None:
-    """ "therapy" when the cancer word of the prior-malignancy phrase `text[start:end]` is a noun modifier
-    of a therapy's name (module docstring); "ambiguous" when the phrase opens with "other" / "another" /
-    "additional" / "second" / "separate" and the head is a generic one ("another cancer treatment": a
-    treatment of another cancer, or another anticancer treatment: the line is left unread); else None."""
+def names_a_therapy(text: str, end: int) -> str | None:
+    """ "therapy" when the cancer word ending at `end` is a noun modifier
+    of a therapy's name (module docstring); "ambiguous" when the head right after it is a generic one
+    ("prior cancer treatment", "another cancer therapy": a treatment of a previous or another cancer, or a
+    previous treatment for cancer: the line is left unread); else None."""
     if not _THERAPY_AFTER.match(text[end : end + 60]):
         return None
-    if _ANOTHER.match(text[start:end]) and _GENERIC_AFTER.match(text[end : end + 40]):
+    if _GENERIC_AFTER.match(text[end : end + 40]):
         return "ambiguous"
     return "therapy"

@@ -140,11 +140,9 @@ def cancer_atoms(text: str) -> list[Atom]:
     low = text.lower()
     gate = has_any(low, ("malignan", "cancer", "neoplasm", "tumo", "carcinoma"))
     # "prior cancer vaccine therapy": a cancer word naming a therapy's purpose is no prior malignancy
-    found = (
-        [(m, names_a_therapy(text, m.start(), m.end())) for m in _PRIOR_MALIG.finditer(text)] if gate else []
-    )
+    found = [(m, names_a_therapy(text, m.end())) for m in _PRIOR_MALIG.finditer(text)] if gate else []
     prior = next((m for m, named in found if named is None), None)
-    out += [  # "another cancer treatment": another cancer's treatment, or another treatment for cancer
+    out += [  # "prior cancer treatment": a previous cancer's treatment, or a previous treatment for cancer
         _atom("non_evaluable", "present", m.span(), text, code="other", attributes={"reading": "ambiguous"})
         for m, named in found
         if named == "ambiguous" and prior is None
