@@ -8,6 +8,7 @@ from dataclasses import replace
 
 from oncofed.criteria import vocab
 from oncofed.criteria.cancer_site import unread_cancer
+from oncofed.criteria.cancer_word_therapy import names_a_therapy
 from oncofed.criteria.caseless import compile_i
 from oncofed.criteria.enzyme_classes import enzyme_classes
 from oncofed.criteria.extract import _atom, has_any
@@ -138,7 +139,14 @@ def cancer_atoms(text: str) -> list[Atom]:
     out: list[Atom] = []
     low = text.lower()
     gate = has_any(low, ("malignan", "cancer", "neoplasm", "tumo", "carcinoma"))
-    prior = _PRIOR_MALIG.search(text) if gate else None
+    # "prior cancer vaccine therapy": a cancer word naming a therapy's purpose is no prior malignancy
+    found = [(m, names_a_therapy(text, m.end())) for m in _PRIOR_MALIG.finditer(text)] if gate else []
+    prior = next((m for m, named in found if named is None), None)
+    out += [  # "prior cancer treatment": a previous cancer's treatment, or a previous treatment for cancer
+        _atom("non_evaluable", "present", m.span(), text, code="other", attributes={"reading": "ambiguous"})
+        for m, named in found
+        if named == "ambiguous" and prior is None
+    ]
     mentions = vocab.find_cancer_types(text)
     if gate and "," in text:
         mentions = _shared_noun_mentions(text, mentions)

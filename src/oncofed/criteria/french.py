@@ -538,7 +538,13 @@ def _sites() -> dict[str, str]:
     return {fold(k): v for k, v in load_yaml("vocab/fr/rules.yaml")["site_adjectives"].items()}
 
 
-def _metastasis_sites(m: re.Match[str], folded: str) -> str | None:
+def _metastasis_sites_listed(m: re.Match[str], folded: str) -> str | None:
+    """Criteria: the list's connective is kept ("métastases hépatiques, pulmonaires ou osseuses" ->
+    "metastases to the liver, lung or bone": alternatives; "et" stays "and"; verdicts32)."""
+    return _metastasis_sites(m, folded, keep_connective=True)
+
+
+def _metastasis_sites(m: re.Match[str], folded: str, keep_connective: bool = False) -> str | None:
     """ "métastases hépatiques et osseuses" -> "metastases to the liver and bone"."""
     sites = _sites()
     words = re.findall(r"[a-z]+", m.group("sites").lower())
@@ -553,7 +559,9 @@ def _metastasis_sites(m: re.Match[str], folded: str) -> str | None:
     unique = list(dict.fromkeys(str(n) for n in names))
     if len(unique) == 1:
         return f"{unique[0]} {lead}"  # "liver metastases", a phrase of the notes and criteria vocabularies
-    return f"{lead} to the " + ", ".join(unique[:-1]) + " and " + unique[-1]
+    last = re.findall(r"\b(?:et|ou)\b", m.group("sites").lower())
+    connective = "or" if keep_connective and last and last[-1] == "ou" else "and"
+    return f"{lead} to the " + ", ".join(unique[:-1]) + f" {connective} " + unique[-1]
 
 
 def _thousands(m: re.Match[str], folded: str) -> str:
@@ -640,6 +648,7 @@ def _ordinal_line(m: re.Match[str], folded: str) -> str | None:
 
 FUNCTIONS: dict[str, Callable[[re.Match[str], str], str | None]] = {
     "metastasis_sites": _metastasis_sites,
+    "metastasis_sites_listed": _metastasis_sites_listed,
     "thousands": _thousands,
     "decimal": _decimal,
     "uln": _uln,

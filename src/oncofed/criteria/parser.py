@@ -35,6 +35,7 @@ from oncofed.criteria.french import parse_french
 from oncofed.criteria.implied_sign import exclusion_sides
 from oncofed.criteria.list_heads import item_lines
 from oncofed.criteria.logic import relate
+from oncofed.criteria.metastatic_sites import site_lists
 from oncofed.criteria.paren_scope import paren_scoped
 from oncofed.criteria.permitted import permitted_cancers
 from oncofed.criteria.polarity import in_section
@@ -77,7 +78,9 @@ from oncofed.domain.criteria import Atom, Criterion, Section
 # criteria-12: wrapped lines, stated exclusions, contradicted common exclusions (criteria-11: guards, 4th pass)
 # criteria-22: "In Part 1, ..." lines are their cohort under the heading; "infection requiring systemic antibiotics"
 # (verdicts31)
-PARSER_VERSION = "criteria-22"
+# criteria-23: every site of a list of metastatic sites (metastatic_sites.py), a cancer word naming a
+# therapy is no prior malignancy (cancer_word_therapy.py), a condition's alternatives (verdicts32)
+PARSER_VERSION = "criteria-23"
 MAX_INPUT_CHARS = 2_000_000  # beyond this the text is cut (reported in ParseResult.warnings)
 
 # Atom kinds whose truth depends on context (negation / history / hypothesis); numeric thresholds do not.
@@ -199,6 +202,7 @@ def extract_atoms(text: str, heading: str | None = None) -> list[Atom]:
     ]
     atoms = setting_and_lines(atoms, text)
     atoms = purposes_dropped(atoms, text, low)  # "a vaccine for cancer immunotherapy": not the therapy
+    atoms = site_lists(atoms, text)  # "liver, lung or bone metastases": every site, not the last one
     inflammatory = next(
         (a for a in atoms if a.kind == "tnm" and a.attributes.get("read") == "inflammatory"), None
     )

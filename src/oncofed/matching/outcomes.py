@@ -209,9 +209,18 @@ def _capped(
 def condition_value(
     atoms: Sequence[Atom], value: Callable[[Atom], Any], and_: Callable[[Any, Any], Any]
 ) -> Any:
+    """All the condition's atoms hold; alternatives of one `group` ("for patients with liver, lung or
+    bone metastases") hold when one does (OR by De Morgan on the ordered tri-state: TRUE - AND(TRUE - v))."""
     acc: Any = TRUE
+    groups: dict[object, Any] = {}
     for atom in atoms:
-        acc = and_(acc, value(atom))
+        group = atom.attributes.get("group") if atom.attributes else None
+        if group is None:
+            acc = and_(acc, value(atom))
+        else:
+            groups[group] = and_(groups.get(group, TRUE), TRUE - value(atom))
+    for none_holds in groups.values():
+        acc = and_(acc, TRUE - none_holds)
     return acc
 
 
