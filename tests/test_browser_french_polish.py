@@ -50,7 +50,7 @@ def test_the_audit_page_keeps_each_patient_id_whole(live_server: LiveServer, new
     dpo.set_viewport_size(DESKTOP)
     log_in(dpo, live_server, "dpo", lang="fr")
     dpo.goto(live_server.url("/audit?lang=fr&user=clin-curie"))
-    ids = dpo.locator("#audit span.id")
+    ids = dpo.locator("#audit .id")
     assert ids.count() >= 6 and "-" in ids.first.inner_text()
     assert ids.evaluate_all(f"es => es.map({LINES})") == [1] * ids.count()
     dpo.set_viewport_size(PHONE)

@@ -112,8 +112,9 @@ def test_checked_rows_report_every_problem_of_every_row_by_line() -> None:
         (7, "amount", "A4"),
         (7, "id", "A4"),
     ]
-    assert "'x' is not a number" in str(rejects[0]) and "4 values for 3 columns" in rejects[1].reason
-    assert tabular.summary(rejects, 2).endswith("; and 2 more")
+    assert "'x' is not a number" in str(rejects[0]) and "values: 4 for 3 columns" in rejects[1].reason
+    said = tabular.summary(rejects, 2)  # pieces of a sentence, said in the reader's language with it
+    assert len(said) == 3 and said[-1] == {"msgid": "and %(num)s more", "params": {"num": 2}}
 
 
 def test_checked_rows_refuse_a_file_without_the_required_columns() -> None:

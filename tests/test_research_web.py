@@ -155,7 +155,9 @@ def test_research_from_the_command_line(tmp_path: Path, monkeypatch: pytest.Monk
     out = runner.invoke(
         app, ["research", "import", str(SAMPLES / "pubmed_efetch.xml"), str(SAMPLES / "openalex_works.json")]
     )
-    assert out.exit_code == 1 and "1 to review" in out.stdout  # a refused record: non-zero exit, named
+    assert (
+        out.exit_code == 1 and "refused: 1" in out.stdout and "to review: " in out.stdout
+    )  # a refused record: non-zero exit, named
     milestones = tmp_path / "m.csv"
     milestones.write_text(f"trial_id,site,selection,opening\n{TRIAL_ID},{a},2025-01-02,2025-03-01\n")
     out = runner.invoke(app, ["research", "import", str(milestones), "--json"])
