@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import argparse
 import collections
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from benchmarks.audit_note_classes_wordings import (
@@ -170,18 +170,24 @@ def audit(show: str = "") -> dict[tuple[str, str], collections.Counter[str]]:
     return table
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def cli(run: Callable[[str], dict[tuple[str, str], collections.Counter[str]]], description: str) -> None:
+    """The command line of an audit of generated note wordings (this module's, audit_note_classes31's): the
+    right / wrong / unread table by class and language, the wrong or unread readings printed on request."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--show-wrong", action="store_true", help="print every wrong reading")
     parser.add_argument("--show-unread", action="store_true", help="print every unread one")
     args = parser.parse_args()
     show = ("wrong" if args.show_wrong else "") + ("unread" if args.show_unread else "")
     total: collections.Counter[str] = collections.Counter()
     print(f"{'class of wording':48} {'lang':4} {'right':>6} {'wrong':>6} {'unread':>6}")
-    for (klass, lang), c in sorted(audit(show).items()):
+    for (klass, lang), c in sorted(run(show).items()):
         total.update(c)
         print(f"{klass:48} {lang:4} {c['right']:6} {c['wrong']:6} {c['unread']:6}")
     print(f"{'total':48} {'':4} {total['right']:6} {total['wrong']:6} {total['unread']:6}")
+
+
+def main() -> None:
+    cli(audit, __doc__.splitlines()[0])
 
 
 if __name__ == "__main__":

@@ -18,11 +18,10 @@ excludes), scored as `benchmarks.audit_note_classes` scores (RIGHT / WRONG / UNR
 
 from __future__ import annotations
 
-import argparse
 import collections
 from collections.abc import Iterator
 
-from benchmarks.audit_note_classes import UNKNOWN, Case, _verdict, holds
+from benchmarks.audit_note_classes import UNKNOWN, Case, _verdict, cli, holds
 from oncofed.matching.facts import PatientView
 
 HEADER = "Oncology clinic, 30/10/2026.\n"  # the note's own date; the audit's day is 2026-11-01
@@ -123,8 +122,8 @@ def cases() -> Iterator[Case]:
             for frames, present in ((SIGN_FRAMES, True), (DENIED_FRAMES, False)):
                 for frame in frames:
                     note = HEADER + "Breast cancer, metastatic. " + frame.format(s=s, p=p)
-                    line = ("Exclusion", "Peripheral neuropathy of any grade.", present)
-                    yield Case("neuropathy signs: " + ("said" if present else "denied"), "en", note, (line,))
+                    spec = ("Exclusion", "Peripheral neuropathy of any grade.", present)
+                    yield Case("neuropathy signs: " + ("said" if present else "denied"), "en", note, (spec,))
 
 
 def read_note(text: str) -> PatientView:
@@ -146,17 +145,7 @@ def audit(show: str = "") -> dict[tuple[str, str], collections.Counter[str]]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--show-wrong", action="store_true", help="print every wrong reading")
-    parser.add_argument("--show-unread", action="store_true", help="print every unread one")
-    args = parser.parse_args()
-    show = ("wrong" if args.show_wrong else "") + ("unread" if args.show_unread else "")
-    total: collections.Counter[str] = collections.Counter()
-    print(f"{'class of wording':48} {'lang':4} {'right':>6} {'wrong':>6} {'unread':>6}")
-    for (klass, lang), c in sorted(audit(show).items()):
-        total.update(c)
-        print(f"{klass:48} {lang:4} {c['right']:6} {c['wrong']:6} {c['unread']:6}")
-    print(f"{'total':48} {'':4} {total['right']:6} {total['wrong']:6} {total['unread']:6}")
+    cli(audit, __doc__.splitlines()[0])
 
 
 if __name__ == "__main__":

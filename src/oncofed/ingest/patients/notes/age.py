@@ -79,25 +79,12 @@ def patient_age(text: str, years_re: Caseless, months_re: Caseless) -> tuple[flo
 # a clinician's or correspondent's title, not the patient's: "Dr M. Laurent", "referred by Mr Hadley", "Dear Mr
 # Okafor", "cc: Mrs Lee", "Mr Hadley, consultant surgeon" (UK surgeons are "Mr"), "Mr Shah (oncologist)"
 _CLINICIAN_BEFORE = compile_i(
-    r"(?:\b(?:dr|doctor|prof|professor|pr|dear|cc|to|from|by|with|per|signed|attn|consultant|colleague|under|of|"
-    r"for|team|clinic|list)\b\.?|:)\s*$"
+    r"\b(?:dr|doctor|prof|professor|pr|dear|cc|to|from|by|per|signed|attn|consultant|colleague|under|care\s+of)"
+    r"\b[.:]?\s*$"
 )
 _CLINICIAN_AFTER = compile_i(
     r"'s\b|\s*(?:,\s*|\(\s*|-\s*)(?:\w+\s+){0,2}(?:consultant|surgeon|oncologist|physician|doctor|gp|radiologist|"
     r"pathologist|nurse|registrar|fellow|resident|md|frcs|mrcp)\b"
-)
-
-
-_PATIENT_LABELS = (
-    "patient:",
-    "patient :",
-    "name:",
-    "re:",
-    "pt:",
-    "subject:",
-    "patiente:",
-    "patiente :",
-    "nom:",
 )
 
 
@@ -106,7 +93,7 @@ def title_sex(text: str, end: int) -> tuple[str, re.Match[str]] | None:
     first `end` characters; a relative's or a clinician's title is skipped; None when no title is written."""
     for m in _TITLE_SEX.finditer(text, 0, end):
         before = text[max(0, m.start() - 20) : m.start()]
-        clinician = _CLINICIAN_BEFORE.search(before) and not before.rstrip().lower().endswith(_PATIENT_LABELS)
+        clinician = _CLINICIAN_BEFORE.search(before)
         if _someone_else(text, m) or clinician or _CLINICIAN_AFTER.match(text, m.end(), m.end() + 60):
             continue
         return ("FEMALE" if m.group(1) in _TITLE_FEMALE else "MALE"), m
