@@ -35,10 +35,11 @@ def parse(inclusion: str, exclusion: str = "") -> list[Criterion]:
     return parse_eligibility(text).criteria
 
 
-def read_line(section: str, line: str, profile: PatientProfile) -> str:
+def read_line(section: str, line: str, profile: PatientProfile, heading: str | None = None) -> str:
     """How the strict engine reads one line of a section for one patient: "excluded" (violated), "eligible"
-    (met or not applicable) or "unknown" (the class tests' one question)."""
-    criteria = parse_eligibility(f"{section} criteria:\n- {line}").criteria
+    (met or not applicable) or "unknown" (the class tests' one question). `heading`: the section's heading as
+    written (default "<section> criteria:")."""
+    criteria = parse_eligibility(f"{heading or section + ' criteria:'}\n- {line}").criteria
     assert criteria, line
     with trust.strict():
         outcomes = [o.outcome for o in evaluate_criteria(criteria, profile, DAY)]
