@@ -277,7 +277,7 @@ FIRST_SCORES: dict[str, dict[str, Any]] = {
         # 06:59-09:59 UTC) beside verdicts-blind10, written by a twelfth writer blind to the engine and second-read
         # by another
         "folds": {0: (1.0, 0.0), 1: (1.0, 0.0), 2: (1.0, 0.0)},
-        "read_folds": (),
+        "read_folds": (0, 1),  # readable by fixes from 2026-12-07 13:41 UTC (session 14); fold 2 never,
     },
     "verdicts-blind12": {
         "commit": "52fb53a",  # first run after the set landed and its second reading, before any change (engine of 2a17475)

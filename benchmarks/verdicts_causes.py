@@ -79,9 +79,10 @@ READABLE = (
     "verdicts-blind8",
     "verdicts-blind9",
     "verdicts-blind10",
+    "verdicts-blind11",
 )
 NEVER_FOLD = dict(NEVER_READ)
-HELD_OUT = frozenset({"verdicts-blind11", "verdicts-blind12"}) | frozenset(UNREAD)
+HELD_OUT = frozenset({"verdicts-blind12", "verdicts-blind13"}) | frozenset(UNREAD)
 NUMERIC = {">=", ">", "<=", "<"}
 
 
