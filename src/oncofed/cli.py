@@ -8,7 +8,6 @@ import socket
 import sys
 
 import typer
-from rich.table import Table
 
 from oncofed import __version__
 from oncofed import commands as commands_pkg
@@ -86,9 +85,11 @@ def demo(
 
     if serve:
         check_port_free(host, port)
+    from oncofed.commands.words import tr as words
+
     db = open_database()
     with progress_bar() as progress:
-        task = progress.add_task("synthetic patients", total=patients)
+        task = progress.add_task(words().gettext("synthetic patients"), total=patients)
         report = build_demo(
             db,
             patients=patients,
@@ -97,15 +98,36 @@ def demo(
             progress=lambda done, total: progress.update(task, completed=done),
         )
         progress.update(task, completed=patients)
-    verb = "reused" if report.reused else "built"
-    console.print(
-        f"demo network {verb}: {report.centres} centres, {report.trials} trials, {report.patients} patients "
-        f"in {report.seconds:.1f} s ({db.backend})"
+    from oncofed.commands.words import num, tr
+
+    t = tr()
+    counts = dict(
+        centres=t.ngettext("%(num)s centre", "%(num)s centres", report.centres),
+        trials=t.ngettext("%(num)s trial", "%(num)s trials", report.trials),
+        patients=t.ngettext("%(num)s patient", "%(num)s patients", report.patients, num=num(report.patients)),
+        seconds=num(report.seconds, 1),
+        backend=db.backend,
     )
+    if report.reused:
+        said = t.gettext(
+            "demo network reused: %(centres)s, %(trials)s, %(patients)s in %(seconds)s s (%(backend)s)",
+            **counts,
+        )
+    else:
+        said = t.gettext(
+            "demo network built: %(centres)s, %(trials)s, %(patients)s in %(seconds)s s (%(backend)s)",
+            **counts,
+        )
+    console.print(escape(said))
     from oncofed.services.accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 
-    accounts = ", ".join(f"{name} ({role.value})" for name, role, _, _ in DEMO_ACCOUNTS)
-    console.print(f"demo accounts (password [bold]{DEMO_PASSWORD}[/]): {accounts}; log in at /login")
+    accounts = ", ".join(f"{name} ({t.label('role', role.value)})" for name, role, _, _ in DEMO_ACCOUNTS)
+    said = t.gettext(
+        "demo accounts (password %(password)s): %(accounts)s; log in at /login",
+        password=DEMO_PASSWORD,
+        accounts=accounts,
+    )
+    console.print(escape(said))
     if serve:
         run_server(db, host, port)
 
@@ -141,27 +163,47 @@ def centres_cmd(as_json: bool = typer.Option(False, "--json", help="Print JSON i
     if as_json:
         print(json.dumps([centre_json(c) for c in centres], ensure_ascii=False, indent=2))
         return
-    table = Table("id", "name", "city", "region")
+    from oncofed.commands.words import table
+    from oncofed.errors import N_
+
+    shown = table(N_("id"), N_("name"), N_("city"), N_("region"))
     for c in centres:
-        table.add_row(*cells(c.id, c.name, c.city, c.region))
-    console.print(table)
+        shown.add_row(*cells(c.id, c.name, c.city, c.region))
+    console.print(shown)
 
 
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Create or upgrade the schema to the newest revision."""
+    from oncofed.commands.words import tr
+
     db = open_database(upgrade=False)
     db.upgrade()
-    console.print(f"schema up to date ({db.backend}: {', '.join(sorted(db.current_revisions()))})")
+    said = tr().gettext(
+        "schema up to date (%(backend)s: %(revisions)s)",
+        backend=db.backend,
+        revisions=", ".join(sorted(db.current_revisions())),
+    )
+    console.print(escape(said))
 
 
 @db_app.command("status")
 def db_status() -> None:
     """Show the current schema revision and whether an upgrade is needed."""
+    from oncofed.commands.words import tr
+
+    t = tr()
     db = open_database(upgrade=False)
     current, heads = db.current_revisions(), db.head_revisions()
-    state = "up to date" if current == heads else "needs `oncofed db upgrade`"
-    console.print(f"{db.backend}: current {sorted(current) or 'none'}, newest {sorted(heads)}: {state}")
+    state = t.gettext("up to date") if current == heads else t.gettext("needs `oncofed db upgrade`")
+    said = t.gettext(
+        "%(backend)s: current revisions %(current)s; newest %(newest)s: %(state)s",
+        backend=db.backend,
+        current=", ".join(sorted(current)) or t.gettext("none"),
+        newest=", ".join(sorted(heads)),
+        state=state,
+    )
+    console.print(escape(said))
 
 
 def _register_command_modules() -> None:

@@ -9,9 +9,9 @@ from datetime import date
 from pathlib import Path
 
 import typer
-from rich.table import Table
 
-from oncofed.commands.common import cells, centre_option
+from oncofed.commands.common import cells, centre_option, escape
+from oncofed.commands.words import day, num, table, tr, yes
 from oncofed.errors import N_
 
 grid_app = typer.Typer(
@@ -58,11 +58,16 @@ def load(
     from oncofed.services.workforce.grids import cli_user, load_grid_file
 
     rev = load_grid_file(open_database(), path, cli_user())
-    label = " [yellow](fictional)[/]" if rev.grid.fictional else ""
-    console.print(
-        f"grid revision {rev.id} loaded: {rev.grid.name}{label}; {len(rev.grid.levels)} level periods, "
-        f"versions from {', '.join(d.isoformat() for d in rev.grid.change_dates())}"
+    t = tr()
+    said = t.gettext(
+        "grid revision %(id)s loaded: %(name)s%(fictional)s; %(periods)s, versions from %(dates)s",
+        id=rev.id,
+        name=rev.grid.name,
+        fictional=" " + t.gettext("(fictional)") if rev.grid.fictional else "",
+        periods=t.ngettext("%(num)s level period", "%(num)s level periods", len(rev.grid.levels)),
+        dates=", ".join(day(d) for d in rev.grid.change_dates()),
     )
+    console.print(escape(said))
 
 
 @grid_app.command("show")
@@ -91,32 +96,44 @@ def show(
     if csv:
         sys.stdout.write(to_csv(view["levels"], GRID_LEVEL_COLUMNS))
         return
-    title = f"{rev.grid.name} on {view['day']} (point value {view['point_value']})"
-    table = Table("family", "level", "coefficient", "base pay / month (FTE 1)", title=title)
+    t = tr()
+    title = t.gettext(
+        "%(grid)s on %(day)s (point value %(value)s)",
+        grid=rev.grid.name,
+        day=day(view["day"]),
+        value=num(view["point_value"]),
+    )
+    levels = table(
+        N_("family"), N_("level"), N_("coefficient"), N_("base pay / month (FTE 1)"), said_title=escape(title)
+    )
     for lv in view["levels"]:
-        table.add_row(
+        levels.add_row(
             *cells(
                 lv["family"],
                 lv["level"],
-                f"{lv['coefficient']:g}",
-                f"{lv['base_monthly']:,.2f}" if lv["base_monthly"] else "—",
+                num(lv["coefficient"]),
+                num(lv["base_monthly"], 2) if lv["base_monthly"] else "—",
             )
         )
-    console.print(table)
-    steps = Table("family", "after (years)", "points", "per month", title="experience steps")
+    console.print(levels)
+    steps = table(
+        N_("family"), N_("after (years)"), N_("points"), N_("per month"), title=N_("experience steps")
+    )
     for s in view["steps"]:
         steps.add_row(
             *cells(
                 s["family"],
                 str(s["after_years"]),
-                f"{s['points']:g}",
-                f"{s['monthly']:,.2f}" if s["monthly"] else "—",
+                num(s["points"]),
+                num(s["monthly"], 2) if s["monthly"] else "—",
             )
         )
     console.print(steps)
-    allowances = Table("code", "name", "family", "kind", "value", title="allowances")
+    allowances = table(N_("code"), N_("name"), N_("family"), N_("kind"), N_("value"), title=N_("allowances"))
     for a in view["allowances"]:
-        allowances.add_row(*cells(a["code"], a["name_en"], a["family"], a["kind"], f"{a['value']:g}"))
+        name = a["name_fr"] if t.lang == "fr" and a.get("name_fr") else a["name_en"]
+        kind = t.label("fed_kind", a["kind"])
+        allowances.add_row(*cells(a["code"], name, a["family"], kind, num(a["value"])))
     console.print(allowances)
 
 
@@ -126,19 +143,19 @@ def revisions() -> None:
     from oncofed.commands.common import console, open_database
     from oncofed.services.workforce.grids import grid_revisions
 
-    table = Table("revision", "name", "fictional", "file", "loaded at", "by")
+    shown = table(N_("revision"), N_("name"), N_("fictional"), N_("file"), N_("loaded at"), N_("by"))
     for r in grid_revisions(open_database()):
-        table.add_row(
+        shown.add_row(
             *cells(
                 str(r["id"]),
                 r["name"],
-                "yes" if r["fictional"] else "",
+                yes(r["fictional"]),
                 r["source_file"],
-                r["loaded_at"].isoformat(timespec="seconds"),
+                day(r["loaded_at"], time=True),
                 r["loaded_by"],
             )
         )
-    console.print(table)
+    console.print(shown)
 
 
 @grid_app.command("proposals")
@@ -163,11 +180,12 @@ def proposals(
                 code="file.unreadable", params={"detail": getattr(exc, "strerror", None) or str(exc)},
             ) from exc  # fmt: skip
         p = save_proposal(db, hr_actor(), text, str(save))
-        console.print(f"saved: {p.name}")
-    table = Table("id", "name", "effective", "changes")
+        console.print(escape(tr().gettext("proposal saved: %(name)s", name=p.name)))
+    shown = table(N_("id"), N_("name"), N_("effective"), N_("changes"))
     for pid, p in saved_proposals(db):
-        table.add_row(*cells(str(pid), p.name, p.effective.isoformat(), ", ".join(c.kind for c in p.changes)))
-    console.print(table)
+        kinds = ", ".join(tr().label("fed_change", c.kind) for c in p.changes)
+        shown.add_row(*cells(str(pid), p.name, day(p.effective), kinds))
+    console.print(shown)
 
 
 def _proposal(db, ref: str):  # type: ignore[no-untyped-def]
@@ -198,7 +216,7 @@ def cost(
     from oncofed.services.workforce.costing import cost as cost_it
 
     db = open_database()
-    with console.status("costing..."):
+    with console.status(tr().gettext("costing...")):
         data = costing_json(
             cost_it(db, hr_actor(centre), _proposal(db, proposal), employer_rate, centre), centre_names(db)
         )
@@ -209,36 +227,40 @@ def cost(
         sys.stdout.write(to_csv(data["lines"], COSTING_COLUMNS))
         return
     rows = data["lines"] if by_family else data["centres"]
-    title = (
-        f"{data['proposal']['name']} — from {data['window']['from']} to {data['window']['until']} (excl.), "
-        f"employer contributions {data['employer_rate']:.0%}"
-        + (" — FICTIONAL GRID" if data["fictional_grid"] else "")
+    t = tr()
+    title = t.gettext(
+        "%(proposal)s — from %(start)s to %(end)s (excl.), employer contributions %(rate)s",
+        proposal=data["proposal"]["name"],
+        start=day(data["window"]["from"]),
+        end=day(data["window"]["until"]),
+        rate=t.number(round(100 * data["employer_rate"])) + ("\u00a0%" if t.lang == "fr" else "%"),
+    ) + (" — " + t.gettext("FICTIONAL GRID") if data["fictional_grid"] else "")
+    shown = table(
+        N_("centre"),
+        *([N_("family")] if by_family else []),
+        N_("staff"),
+        N_("FTE"),
+        N_("gross (EUR)"),
+        N_("employer (EUR)"),
+        N_("total (EUR)"),
+        N_("%% of grid pay"),
+        said_title=escape(title),
     )
-    table = Table(
-        "centre",
-        *(["family"] if by_family else []),
-        "staff",
-        "FTE",
-        "gross (EUR)",
-        "employer (EUR)",
-        "total (EUR)",
-        "% of grid pay",
-        title=title,
-    )
-    for r in [*rows, {**data["network"], "centre": "NETWORK", "family": ""}]:
-        table.add_row(
+    network = t.gettext("NETWORK")
+    for r in [*rows, {**data["network"], "centre": network, "family": ""}]:
+        shown.add_row(
             *cells(
                 r["centre"],
                 *([r["family"]] if by_family else []),
                 str(r["staff"]),
-                f"{r['fte']:,.1f}",
-                f"{r['gross_delta']:,.0f}",
-                f"{r['employer_delta']:,.0f}",
-                f"{r['total']:,.0f}",
-                f"{r['percent']:.2f}" if r["percent"] is not None else "—",
+                num(r["fte"], 1),
+                num(r["gross_delta"], 0),
+                num(r["employer_delta"], 0),
+                num(r["total"], 0),
+                num(r["percent"], 2),
             )
         )
-    console.print(table)
+    console.print(shown)
 
 
 @grid_app.command("compare")
@@ -274,25 +296,27 @@ def compare(
     if csv:
         sys.stdout.write(to_csv(data["centres"], COMPARE_COLUMNS))
         return
-    table = Table(
-        "centre",
-        "staff",
-        f"A: {data['a']['name']}",
-        f"B: {data['b']['name']}",
+    t = tr()
+    shown = table(
+        N_("centre"),
+        N_("staff"),
+        "A",
+        "B",
         "B - A",
-        title="annual cost incl. employer contributions (EUR)",
+        title=N_("annual cost incl. employer contributions (EUR)"),
+        caption=escape(f"A{t.colon()}{data['a']['name']} · B{t.colon()}{data['b']['name']}"),
     )
-    for r in [*data["centres"], {**data["network"], "centre": "NETWORK"}]:
-        table.add_row(
+    for r in [*data["centres"], {**data["network"], "centre": t.gettext("NETWORK")}]:
+        shown.add_row(
             *cells(
                 r["centre"],
                 str(r["staff"]),
-                f"{r['a_total']:,.0f}",
-                f"{r['b_total']:,.0f}",
-                f"{r['difference']:,.0f}",
+                num(r["a_total"], 0),
+                num(r["b_total"], 0),
+                num(r["difference"], 0),
             )
         )
-    console.print(table)
+    console.print(shown)
 
 
 def register(app: typer.Typer) -> None:

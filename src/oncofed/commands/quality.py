@@ -7,9 +7,10 @@ import time
 from pathlib import Path
 
 import typer
-from rich.table import Table
 
 from oncofed.commands.common import cells, centre_option, escape
+from oncofed.commands.words import day, num, table, tr
+from oncofed.errors import N_
 
 
 def register(app: typer.Typer) -> None:
@@ -32,9 +33,16 @@ def register(app: typer.Typer) -> None:
             from oncofed.synthetic.quality_demo import seed_quality_demo
 
             rep = seed_quality_demo(open_database(), seed=seed)
-            console.print(
-                escape(f"{rep.accepted} events stored, {rep.rejected_total} rejected ({rep.rejected})")
+            t = tr()
+            reasons = ", ".join(
+                f"{t.label('q_reason', k)}{t.colon()}{n}" for k, n in sorted(rep.rejected.items())
             )
+            said = t.gettext(
+                "%(events)s stored, %(rejected)s rejected",
+                events=t.ngettext("%(num)s event", "%(num)s events", rep.accepted, num=num(rep.accepted)),
+                rejected=num(rep.rejected_total),
+            )
+            console.print(escape(said + (f" ({reasons})" if reasons else "")))
             return
         from oncofed.services.network.centres import network_centres
         from oncofed.synthetic.quality_events import generate_network, write_parquet
@@ -46,10 +54,19 @@ def register(app: typer.Typer) -> None:
         write_parquet(table, str(out))
         patients_path = out.with_name(out.stem + ".patients.parquet")
         write_parquet(patients, str(patients_path))
-        console.print(
-            f"{table.num_rows:,} events for {patients.num_rows:,} patients in {len(ids)} centres -> {out} "
-            f"(patients: {patients_path}) in {time.perf_counter() - started:.1f} s"
+        t = tr()
+        said = t.gettext(
+            "%(events)s for %(patients)s in %(centres)s -> %(out)s (patients: %(roster)s) in %(seconds)s s",
+            events=t.ngettext("%(num)s event", "%(num)s events", table.num_rows, num=num(table.num_rows)),
+            patients=t.ngettext(
+                "%(num)s patient", "%(num)s patients", patients.num_rows, num=num(patients.num_rows)
+            ),
+            centres=t.ngettext("%(num)s centre", "%(num)s centres", len(ids)),
+            out=str(out),
+            roster=str(patients_path),
+            seconds=num(time.perf_counter() - started, 1),
         )
+        console.print(escape(said))
 
     @quality.command("import")
     def import_cmd(
@@ -73,30 +90,36 @@ def register(app: typer.Typer) -> None:
         roster = patients or companion_roster(path)
         if roster is not None:
             added = import_roster(db, roster)
-            console.print(
-                f"{roster}: {added.rows} patients, {added.added} added, {added.present} already in the store"
+            t = tr()
+            said = t.gettext(
+                "%(file)s: %(patients)s, %(added)s added, %(present)s already in the store",
+                file=str(roster),
+                patients=t.ngettext("%(num)s patient", "%(num)s patients", added.rows),
+                added=added.added,
+                present=added.present,
             )
+            console.print(escape(said))
         rep = import_events(db, path, source or None, replace=replace)
         from oncofed.commands.common import cli_language
         from oncofed.presenters.i18n import translator
 
-        tr = translator(cli_language())  # the counts and each reason in --lang's words (the page's labels)
-        rows = tr.ngettext("%(num)s row", "%(num)s rows", rep.total)
-        counts = tr.gettext(
+        t = translator(cli_language())  # the counts and each reason in --lang's words (the page's labels)
+        rows = t.ngettext("%(num)s row", "%(num)s rows", rep.total)
+        counts = t.gettext(
             "%(accepted)s accepted, %(rejected)s rejected", accepted=rep.accepted, rejected=rep.rejected_total
         )
-        console.print(escape(f"{rep.source}{tr.colon()}{rows}, {counts}"))
+        console.print(escape(f"{rep.source}{t.colon()}{rows}, {counts}"))
         for reason, n in sorted(rep.rejected.items()):
-            console.print(escape(f"  {tr.label('q_reason', reason)}{tr.colon()}{n}"))
+            console.print(escape(f"  {t.label('q_reason', reason)}{t.colon()}{n}"))
         for ex in rep.examples:  # the row's own values as written (patient, centre, event, date)
             values = ", ".join(
                 str(ex[k]) for k in ("patient_id", "centre_id", "event", "event_date") if ex.get(k)
             )
-            where = tr.pgettext("import place", "row %(id)s", id=ex["row_number"])
-            said = f"{where}{tr.colon()}{tr.label('q_reject_detail', ex['reason'])}" + (
+            where = t.pgettext("import place", "row %(id)s", id=ex["row_number"])
+            said = f"{where}{t.colon()}{t.label('q_reject_detail', ex['reason'])}" + (
                 f" ({values})" if values else ""
             )
-            console.print(escape("  " + tr.gettext("e.g. %(example)s", example=said)))
+            console.print(escape("  " + t.gettext("e.g. %(example)s", example=said)))
 
     @quality.command("compute")
     def compute(
@@ -151,32 +174,42 @@ def register(app: typer.Typer) -> None:
         if as_json:
             print(json.dumps([result_json(r, names) for r in run.results], ensure_ascii=False, default=str))
             return
-        table = Table("indicator", "network", "n", "within", "above", "below", "n<30", "adjustment")
+        t = tr()
+        shown = table(
+            N_("indicator"), N_("title"), N_("network"), "n", N_("within limits"), N_("above"), N_("below"),
+            "n < 30", N_("adjustment"),
+        )  # fmt: skip
         for r in run.results:
             bands = [f.band for f in r.centres]
             v = r.network["value"]
-            shown = (
-                "-" if v is None else (f"{100 * v:.1f} %" if r.indicator.kind == "proportion" else f"{v:.1f}")
+            percent = "\u00a0%" if t.lang == "fr" else " %"
+            value = (
+                "—"
+                if v is None
+                else (num(100 * v, 1) + percent if r.indicator.kind == "proportion" else num(v, 1))
             )
-            table.add_row(
+            shown.add_row(
                 *cells(
                     r.indicator.id,
-                    shown,
-                    str(r.network["n"]),
+                    r.indicator.title.get(t.lang, r.indicator.title.get("en", "")),
+                    value,
+                    num(r.network["n"]),
                     *(str(bands.count(b)) for b in ("within", "above", "below")),
                     str(bands.count("small_sample")),
-                    r.adjustment,
+                    t.label("q_adjust", r.adjustment),
                 )
             )
-        console.print(table)
-        from oncofed.presenters.i18n import translator
-
+        console.print(shown)
         rejected = int(run.rejects.get("total", 0))
-        console.print(
-            f"{run.events:,} events, {run.period_from} to {run.period_to}, "
-            + translator("en").ngettext("%(num)s rejected row", "%(num)s rejected rows", rejected)
-            + f", {seconds:.2f} s"
+        said = t.gettext(
+            "%(events)s, %(start)s to %(end)s, %(rejected)s, %(seconds)s s",
+            events=t.ngettext("%(num)s event", "%(num)s events", run.events, num=num(run.events)),
+            start=day(run.period_from),
+            end=day(run.period_to),
+            rejected=t.ngettext("%(num)s rejected row", "%(num)s rejected rows", rejected),
+            seconds=num(seconds, 2),
         )
+        console.print(escape(said))
 
     @quality.command("report")
     def report(
@@ -184,15 +217,21 @@ def register(app: typer.Typer) -> None:
             ..., help="Centre id or name (see `oncofed centres`).", callback=centre_option
         ),
         out: Path = typer.Option(Path("quality-report.html"), help="HTML file to write (prints well)."),
-        lang: str = typer.Option("en", help="en or fr."),
+        lang: str = typer.Option(None, help="en or fr (default: --lang's)."),
     ) -> None:
         """Write a centre's printable quality report (indicators, charter evidence, EPiHC)."""
-        from oncofed.commands.common import console, open_database
+        from oncofed.commands.common import cli_language, console, open_database
         from oncofed.presenters.quality_report import centre_report_document
 
-        html = centre_report_document(open_database(), centre, lang, fix="see `oncofed centres`")
+        html = centre_report_document(
+            open_database(), centre, lang or cli_language(), fix="see `oncofed centres`"
+        )
         out.write_text(html, encoding="utf-8")
-        console.print(f"report for {centre} -> {out}")
+        console.print(
+            escape(
+                tr().gettext("quality report of %(centre)s written to %(path)s", centre=centre, path=str(out))
+            )
+        )
 
     @quality.command("export")
     def export(
@@ -227,10 +266,14 @@ def register(app: typer.Typer) -> None:
                 {"indicator_id": rid, **t, "value": t["value"] if t["published"] else None} for t in r.trend
             ]
             (out / f"{rid}-trend.csv").write_text(to_csv(trend_rows, TREND_COLUMNS))
-            labels = chart_labels(r, "en")
+            labels = chart_labels(r, tr().lang)
             if r.indicator.compared:
                 (out / f"{rid}-funnel.svg").write_text(funnel_svg(r, names, labels))
             (out / f"{rid}-trend.svg").write_text(trend_svg(r, None, names, labels))
         rows = list_rejects(db, Actor.system(), limit=10**9)  # file + row number, no patient id (F1)
         (out / "rejected-rows.csv").write_text(to_csv(rows, REJECT_COLUMNS))
-        console.print(f"{len(run.results)} indicators exported to {out}")
+        said = tr().ngettext(
+            "%(num)s indicator exported to %(path)s", "%(num)s indicators exported to %(path)s", len(run.results),
+            path=str(out),
+        )  # fmt: skip
+        console.print(escape(said))

@@ -10,10 +10,11 @@ from datetime import date
 from pathlib import Path
 
 import typer
-from rich.table import Table
 
 from oncofed.commands.common import cells, centre_option, escape
 from oncofed.commands.grid import centre_names, hr_actor
+from oncofed.commands.words import day, num, table
+from oncofed.errors import N_
 
 staff_app = typer.Typer(
     help="Staff records per centre: payroll imports, headcount, grid-minimum check.", no_args_is_help=True
@@ -93,10 +94,10 @@ def headcount_cmd(
     if csv:
         sys.stdout.write(to_csv(rows, HEADCOUNT_COLUMNS))
         return
-    table = Table("centre", "family", "level", "staff", "FTE")
+    shown = table(N_("centre"), N_("family"), N_("level"), N_("staff"), N_("FTE"))
     for r in rows:
-        table.add_row(*cells(r["centre"], r["family"], r["level"], str(r["staff"]), f"{r['fte']:.1f}"))
-    console.print(table)
+        shown.add_row(*cells(r["centre"], r["family"], r["level"], str(r["staff"]), num(r["fte"], 1)))
+    console.print(shown)
 
 
 @staff_app.command("compliance")
@@ -134,28 +135,35 @@ def compliance_cmd(
             else to_csv(data["centres"], COMPLIANCE_COLUMNS)
         )
         return
-    table = Table("centre", "on", "staff", "under the minimum", "monthly shortfall (EUR)", title=data["grid"])
+    shown = table(
+        N_("centre"),
+        N_("export of"),
+        N_("staff"),
+        N_("under the minimum"),
+        N_("monthly shortfall (EUR)"),
+        said_title=escape(data["grid"]),
+    )
     for r in data["centres"]:
-        table.add_row(
+        shown.add_row(
             *cells(
                 r["centre"],
-                r["on"],
+                day(r["on"]),
                 str(r["staff"]),
                 str(r["below_minimum"]),
-                f"{r['shortfall_monthly']:,.2f}",
+                num(r["shortfall_monthly"], 2),
             )
         )
-    console.print(table)
+    console.print(shown)
     if data["flagged"]:
-        flagged = Table(
-            "staff id",
-            "family",
-            "level",
-            "FTE",
-            "paid",
-            "minimum",
-            "gap",
-            title="paid under the grid minimum",
+        flagged = table(
+            N_("staff id"),
+            N_("family"),
+            N_("level"),
+            N_("FTE"),
+            N_("paid (EUR)"),
+            N_("minimum (EUR)"),
+            N_("gap (EUR)"),
+            title=N_("paid under the grid minimum"),
         )
         for f in data["flagged"]:
             flagged.add_row(
@@ -163,10 +171,10 @@ def compliance_cmd(
                     f["staff_id"],
                     f["family"],
                     f["level"],
-                    f"{f['fte']:g}",
-                    f"{f['gross_monthly']:,.2f}",
-                    f"{f['minimum_monthly']:,.2f}",
-                    f"{f['gap_monthly']:,.2f}",
+                    num(f["fte"]),
+                    num(f["gross_monthly"], 2),
+                    num(f["minimum_monthly"], 2),
+                    num(f["gap_monthly"], 2),
                 )
             )
         console.print(flagged)
@@ -178,20 +186,20 @@ def imports_cmd() -> None:
     from oncofed.commands.common import console, open_database
     from oncofed.services.workforce.staff import imports
 
-    table = Table("id", "centre", "as of", "rows", "rejected", "file", "by")
+    shown = table(N_("id"), N_("centre"), N_("export of"), N_("rows"), N_("rejected"), N_("file"), N_("by"))
     for r in imports(open_database(), hr_actor()):
-        table.add_row(
+        shown.add_row(
             *cells(
                 str(r["id"]),
                 r["centre_id"],
-                r["as_of"],
+                day(r["as_of"]),
                 str(r["rows"]),
                 str(r["rejected"]),
                 r["source_file"],
                 r["imported_by"],
             )
         )
-    console.print(table)
+    console.print(shown)
 
 
 def register(app: typer.Typer) -> None:

@@ -74,6 +74,13 @@ AREA_LABELS: dict[str, dict[str, Message]] = {
         "unlikely": N_("probably not — to check"),
         "not_evaluated": N_("not evaluated (read the protocol)"),
     },
+    "fed_change": {  # a negotiation proposal's change (workforce/proposals.py KINDS)
+        "point_value": N_("point value"),
+        "coefficient": N_("coefficient"),
+        "step": N_("experience step"),
+        "move_step": N_("step moved"),
+        "allowance": N_("allowance"),
+    },
     "fed_kind": {
         "monthly": N_("EUR per month"),
         "points": N_("points"),

@@ -1,0 +1,189 @@
+"""What a command prints when it succeeds is in the language asked for (`oncofed --lang fr ...`, with a French
+`LANG` as a French user's shell has): every command of a working day that writes a summary line or a table is
+run on the demo network, and what it prints is checked for English left in it.
+
+What is checked (the command's own words, never the data it shows):
+- every line printed outside a table (the summary: "N records imported", "report written to ...");
+- every table's title and column headers;
+- every cell: a number written the English way ("1,700.90", "0.35"), an ISO date or time, and a cell that is
+  one English word on its own ("yes", "active", "none", "within": a label, never data).
+Data (trial titles, grid and proposal names, people's names, centre ids, file paths) is in the language it was
+written in; the cases name the data strings their command prints so they are left out."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rich.table import Table
+from rich.text import Text
+from typer.testing import CliRunner
+
+from oncofed.store.db import Database
+from tests.i18n_pages import DECIMAL_POINT, ENGLISH_WORDS, ISO_DATE, findings, untranslated_msgids
+
+# Words of the command line's columns and summaries that are English and not French ("date", "site", "phase",
+# "active", "possible" are French words too: left out)
+CLI_ENGLISH = ENGLISH_WORDS | {
+    "family", "level", "staff", "name", "city", "rows", "rejected", "file", "loaded", "revision", "within",
+    "above", "below", "adjustment", "events", "year", "years", "complete", "username", "role", "state",
+    "disabled", "board", "meeting", "waiting", "papers", "target", "opened", "indicator", "title", "nearest",
+    "sex", "age", "gross", "proposal", "cost", "annual", "steps", "allowances", "kind", "after", "paid", "gap",
+    "shortfall", "monthly", "footprint", "factors", "stay", "bed", "beds", "share", "journals", "user",
+    "purpose", "request", "verified", "imported", "updated", "accepted", "written", "exported", "yes",
+    "indicators", "report", "month", "per", "network", "fictional", "incl", "excl", "from", "until", "by",
+    "in", "added", "stored", "reused", "built", "schema", "newest", "current", "matches", "blocked",
+    "patients'", "reason", "reasons",
+}  # fmt: skip
+ONE_WORD = re.compile(r"[A-Za-z]+")
+THOUSANDS = re.compile(r"\d,\d{3}\b")  # "1,700": English thousands
+
+
+class Printed:
+    """What the command printed through the CLI's consoles: lines outside tables, and the tables."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.tables: list[Table] = []
+
+    def record(self, *objects: Any) -> None:
+        for obj in objects:
+            if isinstance(obj, Table):
+                self.tables.append(obj)
+            elif isinstance(obj, str):
+                self.lines.append(Text.from_markup(obj).plain)
+            elif isinstance(obj, Text):
+                self.lines.append(obj.plain)
+
+    def english(self, data: list[str], msgids: dict[str, str]) -> list[str]:
+        import tests.i18n_pages as pages
+
+        def strip(text: str) -> str:
+            text = " ".join(text.split())
+            for d in sorted(data, key=len, reverse=True):
+                text = text.replace(d, " ")
+            return re.sub(r"`[^`]*`", " ", text)  # a command quoted is code
+
+        found: list[str] = []
+        saved = pages.ENGLISH_WORDS
+        pages.ENGLISH_WORDS = frozenset(CLI_ENGLISH)
+        try:
+            texts = list(self.lines)
+            for t in self.tables:
+                if t.title:
+                    texts.append(str(t.title))
+                texts += [str(c.header) for c in t.columns]
+            for text in texts:
+                found += [f"{f.kind}: {text!r}" for f in findings(strip(text), msgids)]
+            for t in self.tables:
+                for column in t.columns:
+                    for cell in column._cells:
+                        said = strip(cell.plain if isinstance(cell, Text) else str(cell)).strip()
+                        written = (
+                            DECIMAL_POINT.search(said) or ISO_DATE.search(said) or THOUSANDS.search(said)
+                        )
+                        if written or (ONE_WORD.fullmatch(said) and said.lower() in CLI_ENGLISH):
+                            found.append(f"cell of {column.header!r}: {said!r}")
+        finally:
+            pages.ENGLISH_WORDS = saved
+        return found
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from oncofed.synthetic.demo import build_demo
+
+    path = tmp_path_factory.mktemp("cli-fr") / "demo.sqlite3"
+    database = Database(f"sqlite:///{path}")
+    build_demo(database, patients=120, seed=7)
+    database.dispose()
+    return path
+
+
+@pytest.fixture
+def home(demo: Path, tmp_path: Path) -> Iterator[Path]:
+    shutil.copy(demo, tmp_path / "oncofed.sqlite3")
+    yield tmp_path
+
+
+@pytest.fixture(scope="module")
+def msgids() -> dict[str, str]:
+    return untranslated_msgids("fr")
+
+
+def run(args: list[str], home: Path) -> tuple[int, Printed, str]:
+    """`oncofed --lang fr ARGS` in `home`, with a French shell's LANG; what its consoles printed."""
+    import os
+
+    from oncofed.cli import app
+    from oncofed.commands.common import console, err_console, set_language
+
+    printed = Printed()
+    originals = console.print, err_console.print
+
+    def recorder(original: Any) -> Any:
+        def print_(*objects: Any, **kwargs: Any) -> None:
+            printed.record(*objects)
+            original(*objects, **kwargs)
+
+        return print_
+
+    console.print, err_console.print = recorder(originals[0]), recorder(originals[1])  # type: ignore[method-assign]
+    env = {
+        "DATABASE_URL": f"sqlite:///{home}/oncofed.sqlite3", "ONCOFED_VAR_DIR": str(home / "var"),
+        "LANG": "fr_FR.UTF-8", "LC_ALL": "fr_FR.UTF-8", "COLUMNS": "250",
+    }  # fmt: skip
+    cwd = os.getcwd()
+    os.chdir(home)
+    try:
+        result = CliRunner().invoke(app, ["--lang", "fr", *args], env=env)
+    finally:
+        os.chdir(cwd)
+        console.print, err_console.print = originals  # type: ignore[method-assign]
+        set_language("en")
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result.exit_code, printed, result.output
+
+
+RESOURCES = Path(__file__).resolve().parents[1] / "src" / "oncofed" / "resources"
+GRID = str(RESOURCES / "workforce" / "demo_grid.yaml")
+PAYROLL = "staff_id,family,level,hire_date,fte,gross_monthly\nS-1,NUR,N2,2015-09-01,1.0,2450\nS-2,NUR,N2,2019-03-01,0.8,2300\n"
+# (arguments, the data strings the command prints): each a summary a person reads after the command ran
+CASES: list[tuple[list[str], list[str]]] = [
+    (["centres"], []),
+    (["db", "status"], []),
+    (["grid", "load", GRID], ["[Fictional] Demo network pay grid"]),
+    (["grid", "show"], ["[Fictional] Demo network pay grid"]),
+    (["grid", "revisions"], ["[Fictional] Demo network pay grid", "demo build", GRID]),
+    (["grid", "proposals"], []),
+    (["grid", "cost", "1"], ["+1% on the point value"]),
+    (["grid", "cost", "1", "--by-family"], ["+1% on the point value"]),
+    (["grid", "compare", "1", "2"], []),
+    (["staff", "headcount"], []),
+    (["staff", "compliance"], ["[Fictional] Demo network pay grid"]),
+    (["staff", "compliance", "--centre", "curie"], ["[Fictional] Demo network pay grid"]),
+    (["staff", "imports"], ["demo build"]),
+    (["staff", "import", "paie.csv", "--centre", "curie"], []),
+    (["quality", "compute"], []),
+    (["quality", "generate", "--events", "400", "--out", "q.parquet"], []),
+    (["quality", "export", "--out", "export"], []),
+    (["quality", "report", "curie", "--out", "r.html"], []),
+]
+
+
+@pytest.mark.parametrize("args, data", CASES, ids=[" ".join(a[:3]) for a, _ in CASES])
+def test_a_command_says_what_it_did_in_french(  # type: ignore[no-untyped-def]
+    home: Path, msgids, args: list[str], data: list[str]
+) -> None:
+    (home / "paie.csv").write_text(PAYROLL, encoding="utf-8")
+    code, printed, output = run(args, home)
+    assert code == 0, output
+    assert printed.lines or printed.tables, output
+    data = [*data, str(home), "cli:" + __import__("getpass").getuser()]
+    left = printed.english(data, msgids)
+    assert not left, "English in the French summary:\n" + "\n".join(left)
