@@ -304,6 +304,29 @@ FIRST_SCORES: dict[str, dict[str, Any]] = {
         "folds": {0: (1.0, 0.0), 1: (0.75, 0.0), 2: (1.0, 0.0)},
         "read_folds": (),
     },
+    "verdicts-blind13": {
+        "commit": "e45250e",  # first run after the set landed and its second reading, before any change (engine of 4a3076c)
+        "date": "2026-12-07 13:57 UTC",
+        # the shipped engine's decision policy: nobody excluded, 27 / 36 failures flagged (to check). The same
+        # engine strict: eligible kept 4 / 12 [8-58 %], failures named 12 / 36 [17-50 %], excluded 30 / 36,
+        # flagged 33 / 36, balanced 58.3 % [50-69 %]; bef02d6: 1 / 12, 9 / 36, 54.2 %
+        "eligible_kept": 12 / 12,
+        "failure_named": 0 / 36,
+        "failure_excluded": 0 / 36,
+        "balanced": 0.5,
+        # 95 % bootstrap intervals over trials (2,000 resamples, seed 15)
+        "ci": {
+            "eligible_kept": (1.0, 1.0),
+            "failure_named": (0.0, 0.0),
+            "failure_excluded": (0.0, 0.0),
+            "balanced": (0.5, 0.5),
+        },
+        # per fold: (eligible kept, failures named); no fold read: a held-out set of this session (2026-12-07
+        # 13:41-16:41 UTC) beside verdicts-blind12, written by a fourteenth writer blind to the engine and
+        # second-read by another
+        "folds": {0: (1.0, 0.0), 1: (1.0, 0.0), 2: (1.0, 0.0)},
+        "read_folds": (),
+    },
 }
 DAY = date(2026, 12, 1)
 BASE_REV = "bef02d6"
