@@ -71,7 +71,7 @@ def test_an_unknown_screen_failure_source_is_said_in_the_singular_or_plural(
         ("privacy budget: %(num)s question left over %(days)s days (%(user)s).", "privacy budget: %(num)s questions left over %(days)s days (%(user)s).", {"days": 30, "user": "tm"}),
         ("%(num)s criterion not decidable from patient data (not counted).", "%(num)s criteria not decidable from patient data (not counted).", {}),
         ("%(num)s valid record of those files was not written", "%(num)s valid records of those files were not written", {}),
-        ("%(num)s trial flagged from the registry's lead sponsor:", "%(num)s trials flagged from the registry's lead sponsor:", {}),
+        ("%(num)s trial flagged from the registry's lead sponsor: %(trials)s", "%(num)s trials flagged from the registry's lead sponsor: %(trials)s", {"trials": "NCT1"}),
         ("%(num)s paper re-attributed", "%(num)s papers re-attributed", {}),
         ("%(num)s note with no recognisable diagnosis, ranked on relevance (criterion outcomes mostly unknown):", "%(num)s notes with no recognisable diagnosis, ranked on relevance (criterion outcomes mostly unknown):", {}),
         ("%(num)s trial without criteria: not_evaluated, ranked on text only:", "%(num)s trials without criteria: not_evaluated, ranked on text only:", {}),

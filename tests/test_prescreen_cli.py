@@ -61,7 +61,7 @@ def test_prescreen_and_recruitment_commands(tmp_path: Path, monkeypatch: pytest.
     assert data["enrolled"] == 3 and data["target"] == 100 and data["projected_completion"]
     assert data["model"].startswith("Poisson accrual")
     text = runner.invoke(cli.app, ["recruitment", TRIAL_ID])
-    assert text.exit_code == 0 and "projected completion" in text.stdout
+    assert text.exit_code == 0 and "projected completion" in text.stdout.lower()
     sites = runner.invoke(cli.app, ["recruitment", TRIAL_ID, "--csv"])
     assert sites.stdout.splitlines()[0].startswith("site,centre_id,status,target,enrolled")
     bad = runner.invoke(cli.app, ["recruitment", TRIAL_ID, "--as-of", "soon"])

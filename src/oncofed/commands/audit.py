@@ -5,7 +5,6 @@ from __future__ import annotations
 import sys
 
 import typer
-from rich.table import Table
 
 from oncofed.commands.common import centre_option
 
@@ -77,25 +76,30 @@ def register(app: typer.Typer) -> None:
         if csv:
             sys.stdout.write(to_csv(rows, CSV_COLUMNS))
             return
-        table = Table(
-            "#", "at", "user", "role", "purpose", "action", "centres", "records", "patients", "request"
-        )
+        from oncofed.commands.words import day, table, tr
+        from oncofed.errors import N_
+
+        t = tr()
+        shown = table(
+            "#", N_("when"), N_("user"), N_("role"), N_("purpose"), N_("action"), N_("centres"), N_("records"),
+            N_("patients"), N_("detail"),
+        )  # fmt: skip
         for r in rows:
-            table.add_row(
+            shown.add_row(
                 *cells(
                     r["seq"],
-                    r["at"],
+                    day(r["at"], time=True),
                     r["user_id"],
-                    r["role"],
-                    r["purpose"],
-                    r["action"],
+                    t.label("role", r["role"]),
+                    t.label("purpose", r["purpose"]),
+                    r["action_said"],
                     r["centre_ids"],
                     r["n_records"],
                     r["patient_ids"][:60],
                     " | ".join(x for x in (r["request"], r["detail"]) if x),
                 )
             )
-        console.print(table)
+        console.print(shown)
 
     @audit_app.command("unlock")
     def unlock(user: str = typer.Argument(..., help="The user locked out of feasibility questions.")) -> None:

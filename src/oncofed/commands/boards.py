@@ -75,19 +75,26 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - one command group
         if as_csv:
             sys.stdout.write(to_csv(rows, BOARD_COLUMNS))
             return
-        table = Table("id", "board", "centre", "site", "next meeting", "waiting")
+        from oncofed.commands.words import day, table, tr
+        from oncofed.errors import N_
+        from oncofed.services.boards.vocabulary import label
+
+        t = tr()
+        shown = table(
+            N_("id"), N_("board"), N_("centre"), N_("cancer site"), N_("next meeting"), N_("waiting")
+        )
         for r in rows:
-            table.add_row(
+            shown.add_row(
                 *cells(
                     str(r["id"]),
-                    r["name"] + (" (recourse)" if r["accepts_recourse"] else ""),
+                    r["name"] + (" " + t.gettext("(recourse)") if r["accepts_recourse"] else ""),
                     r["centre_id"],
-                    r["site"],
-                    r["next_meeting"] or "",
+                    label("board_sites", r["site"], t.lang),
+                    day(r["next_meeting"], time=True) if r["next_meeting"] else "",
                     str(r["waiting"] or ""),
                 )
             )
-        console.print(table)
+        console.print(shown)
 
     @boards.command("create")
     def create_cmd(

@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.table import Table
 
 from oncofed.commands.common import cells, centre_option, escape
 from oncofed.commands.grid import centre_names
+from oncofed.commands.words import day, num, table, tr
 from oncofed.errors import N_
 
 carbon_app = typer.Typer(
@@ -88,37 +88,41 @@ def factors_list(
             )
         )
         return
-    tables = Table(
-        "version", "name", "file", "loaded at", title="factor tables (the newest is used by default)"
+    tables = table(
+        N_("version"),
+        N_("name"),
+        N_("file"),
+        N_("loaded at"),
+        title=N_("factor tables (the newest is used by default)"),
     )
     for t in factor_sets(db):
-        tables.add_row(*cells(t["version"], t["name"], t["source_file"], t["loaded_at"]))
+        tables.add_row(*cells(t["version"], t["name"], t["source_file"], day(t["loaded_at"], time=True)))
     console.print(tables)
-    table = Table(
-        "category",
-        "item",
-        "kgCO2e per",
-        "unit",
-        "scope",
-        "post",
-        "±%",
-        "source",
-        title=f"factors of {fs.version}",
+    factors = table(
+        N_("category"),
+        N_("item"),
+        N_("kgCO2e per unit"),
+        N_("unit"),
+        N_("scope"),
+        N_("BEGES post"),
+        "±\u00a0%%" if tr().lang == "fr" else "±%%",
+        N_("source"),
+        said_title=escape(tr().gettext("factors of %(version)s", version=fs.version)),
     )
     for r in rows:
-        table.add_row(
+        factors.add_row(
             *cells(
                 r["category"],
                 r["item"],
-                f"{r['kgco2e_per_unit']:g}",
+                num(r["kgco2e_per_unit"]),
                 r["unit"],
                 str(r["scope"]),
                 r["beges_post"],
-                f"{r['uncertainty_pct']:g}",
+                num(r["uncertainty_pct"]),
                 r["source"],
             )
         )
-    console.print(table)
+    console.print(factors)
 
 
 @carbon_app.command("import")
@@ -196,35 +200,39 @@ def footprint_cmd(
     if csv:
         sys.stdout.write(to_csv(rows, FOOTPRINT_COLUMNS))
         return
-    table = Table(
-        "centre",
-        "year",
+    t = tr()
+    shown = table(
+        N_("centre"),
+        N_("year"),
         "tCO2e",
         "±",
-        "scope 1",
-        "scope 2",
-        "scope 3",
-        "kg/stay",
-        "t/bed",
-        "complete",
-        title=f"carbon footprint (factors {report.factors.version})",
+        N_("scope 1"),
+        N_("scope 2"),
+        N_("scope 3"),
+        N_("kg per stay"),
+        N_("t per bed"),
+        N_("complete"),
+        said_title=escape(
+            t.gettext("carbon footprint (factors %(version)s)", version=report.factors.version)
+        ),
     )
     for r in rows:
-        table.add_row(
+        problems = t.pgettext("list separator", "; ").join(r["problems"])
+        shown.add_row(
             *cells(
                 r["centre"],
                 str(r["year"]),
-                f"{r['total_t']:,.0f}",
-                f"{r['uncertainty_t']:,.0f}",
-                f"{r['scope1_t']:,.0f}",
-                f"{r['scope2_t']:,.0f}",
-                f"{r['scope3_t']:,.0f}",
-                str(r["kg_per_stay"] or "—"),
-                str(r["t_per_bed"] or "—"),
-                "yes" if r["complete"] else "NO: " + "; ".join(r["problems"]),
+                num(r["total_t"], 0),
+                num(r["uncertainty_t"], 0),
+                num(r["scope1_t"], 0),
+                num(r["scope2_t"], 0),
+                num(r["scope3_t"], 0),
+                num(r["kg_per_stay"] or None),
+                num(r["t_per_bed"] or None),
+                t.gettext("yes") if r["complete"] else t.gettext("no") + t.colon() + problems,
             )
         )
-    console.print(table)
+    console.print(shown)
 
 
 @carbon_app.command("beges")
@@ -253,10 +261,13 @@ def beges_cmd(
     text = to_csv(beges_rows(cy, centre_names(db), report.factors.version), BEGES_COLUMNS)
     if out:
         out.write_text(text, encoding="utf-8")
-        console.print(
-            f"written: {out}"
-            + ("" if cy.complete else " [yellow](incomplete: " + "; ".join(cy.problems) + ")[/]")
-        )
+        t = tr()
+        console.print(escape(t.gettext("BEGES export written to %(path)s", path=str(out))))
+        if not cy.complete:
+            said = t.gettext(
+                "incomplete: %(problems)s", problems=t.pgettext("list separator", "; ").join(cy.problems)
+            )
+            console.print(f"[yellow]{escape(said)}[/]")
     else:
         sys.stdout.write(text)
 
@@ -280,7 +291,7 @@ def travel_cmd(
     db = open_database()
     if refresh:
         with progress_bar() as bar:
-            task = bar.add_task("centres", total=None)
+            task = bar.add_task(tr().gettext("centres"), total=None)
             compute_travel(
                 db,
                 Actor(cli_user(), Role.ADMIN, purpose="sustainability statistics"),
@@ -304,25 +315,30 @@ def travel_cmd(
     if csv:
         sys.stdout.write(to_csv(rows, TRAVEL_COLUMNS))
         return
-    table = Table(
-        "centre",
-        "patients",
-        "km home (median)",
-        "trial pairs",
-        "km to first site",
-        "km to nearest",
-        "saved",
-        "kgCO2e saved / visit",
-        title=f"patient travel (computed {computed:%Y-%m-%d %H:%M} UTC)"
-        if computed
-        else "patient travel (never computed: --refresh)",
+    t = tr()
+    shown = table(
+        N_("centre"),
+        N_("patients"),
+        N_("km from home (median)"),
+        N_("patient-trial pairs"),
+        N_("km to the trial's first site"),
+        N_("km to the nearest site"),
+        N_("km saved"),
+        N_("kgCO2e saved per visit"),
+        said_title=escape(
+            t.gettext("patient travel (computed %(when)s UTC)", when=day(computed, time=True))
+            if computed
+            else t.gettext("patient travel (never computed: --refresh)")
+        ),
     )
 
     def fmt(v: object) -> str:
-        return "≤10 (suppressed)" if v is None else f"{v:,}" if isinstance(v, (int, float)) else str(v)
+        if v is None:
+            return t.gettext("≤10 (suppressed)")
+        return num(v) if isinstance(v, (int, float)) else str(v)
 
     for r in rows:
-        table.add_row(
+        shown.add_row(
             *cells(
                 r["centre"],
                 fmt(r["patients"]),
@@ -334,7 +350,7 @@ def travel_cmd(
                 fmt(r["kgco2e_saved_per_visit"]),
             )
         )
-    console.print(table)
+    console.print(shown)
 
 
 def register(app: typer.Typer) -> None:

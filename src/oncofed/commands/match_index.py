@@ -16,8 +16,8 @@ import time
 from typing import Any
 
 import typer
-from rich.table import Table
 
+from oncofed.commands.common import escape
 from oncofed.domain import Actor
 
 
@@ -39,6 +39,7 @@ def register(app: typer.Typer) -> None:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
         from oncofed.commands.common import console, err_console, open_database
+        from oncofed.commands.words import tr as words
         from oncofed.services.matching.match_index import match_index_state, refresh_match_index
         from oncofed.services.network.names import resolve_centre
 
@@ -51,14 +52,14 @@ def register(app: typer.Typer) -> None:
         rebuilt = 0
         if not check and stale_before:
             with Progress(
-                TextColumn("[bold]match index"),
+                TextColumn("[bold]" + escape(words().gettext("match index"))),
                 BarColumn(),
                 MofNCompleteColumn(),
                 TimeElapsedColumn(),
                 console=err_console,
                 disable=as_json and not err_console.is_terminal,
             ) as progress:
-                task = progress.add_task("records", total=stale_before)
+                task = progress.add_task(words().gettext("records"), total=stale_before)
 
                 def on_chunk(done: int, total: int) -> None:
                     progress.update(task, completed=done, total=total)
@@ -93,18 +94,31 @@ def register(app: typer.Typer) -> None:
                 )
             )
         else:
-            table = Table("centre", "living patients", "stale before", "stale now")
+            from oncofed.commands.words import num, table, tr
+            from oncofed.errors import N_
+
+            t = tr()
+            shown = table(
+                N_("centre"), N_("living patients"), N_("out of date before"), N_("out of date now")
+            )
             for r in rows:
                 if r["stale_before"] or len(rows) <= 25:  # a network of 19 centres: all of them
-                    table.add_row(
-                        r["centre_id"], f"{r['patients']:,}", f"{r['stale_before']:,}", f"{r['stale_now']:,}"
+                    shown.add_row(
+                        r["centre_id"], num(r["patients"]), num(r["stale_before"]), num(r["stale_now"])
                     )
-            console.print(table)
+            console.print(shown)
             if check:
-                console.print(
-                    f"{stale_before:,} of {sum(c.patients for c in before):,} records are stale (nothing recomputed)"
+                said = t.gettext(
+                    "%(stale)s of %(records)s records are out of date (nothing recomputed)",
+                    stale=num(stale_before),
+                    records=num(sum(c.patients for c in before)),
                 )
             else:
-                console.print(f"{rebuilt:,} records recomputed in {seconds} s (the others were up to date)")
+                said = t.gettext(
+                    "%(records)s recomputed in %(seconds)s s (the others were up to date)",
+                    records=t.ngettext("%(num)s record", "%(num)s records", rebuilt, num=num(rebuilt)),
+                    seconds=num(seconds, 2),
+                )
+            console.print(escape(said))
         if check and stale_before:
             raise typer.Exit(1)

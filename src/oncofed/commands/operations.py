@@ -23,20 +23,30 @@ def register(app: typer.Typer) -> None:
         from oncofed.services.operations.backup import backup, manifest_path
 
         db = open_database(upgrade=False)
-        with console.status(f"backing up the {db.backend} database"):
+        from oncofed.commands.common import escape
+        from oncofed.commands.words import num, tr
+
+        t = tr()
+        with console.status(escape(t.gettext("backing up the %(backend)s database", backend=db.backend))):
             manifest = backup(db, path, overwrite=force)
         if as_json:
             print(json.dumps(asdict(manifest), indent=2))
             return
-        from oncofed.presenters.i18n import translator
-
-        rows = sum(int(t["rows"]) for t in manifest.tables.values())
-        said = translator("en").ngettext("%(num)s row", "%(num)s rows", rows, num=f"{rows:,}")
-        console.print(
-            f"[green]backup written[/]: {path} ({manifest.bytes:,} bytes, {manifest.format}), "
-            f"{len(manifest.tables)} tables, {said}, audit head {manifest.audit_head or 'empty'}\n"
-            f"sha256 {manifest.sha256}; manifest {manifest_path(path)}"
+        rows = sum(int(x["rows"]) for x in manifest.tables.values())
+        said = t.gettext(
+            "backup written: %(path)s (%(bytes)s, %(format)s), %(tables)s, %(rows)s, audit head %(head)s",
+            path=str(path),
+            bytes=t.ngettext("%(num)s byte", "%(num)s bytes", manifest.bytes, num=num(manifest.bytes)),
+            format=manifest.format,
+            tables=t.ngettext("%(num)s table", "%(num)s tables", len(manifest.tables)),
+            rows=t.ngettext("%(num)s row", "%(num)s rows", rows, num=num(rows)),
+            head=manifest.audit_head or t.gettext("empty"),
         )
+        console.print(f"[green]{escape(said)}[/]")
+        said = t.gettext(
+            "sha256 %(sum)s; manifest %(path)s", sum=manifest.sha256, path=str(manifest_path(path))
+        )
+        console.print(escape(said))
 
     @app.command("restore")
     def restore_cmd(
@@ -58,13 +68,16 @@ def register(app: typer.Typer) -> None:
                 f"{manifest.created_at} ({len(manifest.tables)} tables)?",
                 abort=True,
             )
-        from oncofed.presenters.i18n import translator
+        from oncofed.commands.common import escape
+        from oncofed.commands.words import num, tr
 
-        en = translator("en")  # English plural forms
-        report = restore(db, path, progress=lambda msg: err_console.print(f"[dim]{msg}[/]"))
-        rows = en.ngettext("%(num)s row", "%(num)s rows", report.rows, num=f"{report.rows:,}")
-        audit_rows = en.ngettext("%(num)s row", "%(num)s rows", report.audit_rows)
-        console.print(
-            f"[green]restored[/]: {report.tables} tables, {rows}, identical to the backup; "
-            f"audit chain intact ({audit_rows}); {report.seconds:.1f} s"
+        t = tr()
+        report = restore(db, path, progress=lambda msg: err_console.print(f"[dim]{escape(msg)}[/]"))
+        said = t.gettext(
+            "restored: %(tables)s, %(rows)s, identical to the backup; audit chain intact (%(audit)s); %(seconds)s s",
+            tables=t.ngettext("%(num)s table", "%(num)s tables", report.tables),
+            rows=t.ngettext("%(num)s row", "%(num)s rows", report.rows, num=num(report.rows)),
+            audit=t.ngettext("%(num)s row", "%(num)s rows", report.audit_rows, num=num(report.audit_rows)),
+            seconds=num(report.seconds, 1),
         )
+        console.print(f"[green]{escape(said)}[/]")

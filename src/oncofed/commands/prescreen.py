@@ -7,7 +7,6 @@ import sys
 from datetime import date
 
 import typer
-from rich.table import Table
 
 from oncofed.commands.common import cells, escape
 from oncofed.domain import Actor
@@ -48,7 +47,12 @@ def register(app: typer.Typer) -> None:
 
         db = open_database()
         centre = resolve_centre(db, centre).id  # names too: "Gustave Roussy", "leon berard" (issue 18)
-        with err_console.status(escape(f"pre-screening {trial} at {centre}...")):
+        from oncofed.commands.words import num, table, tr
+
+        t = tr()
+        with err_console.status(
+            escape(t.gettext("pre-screening %(trial)s at %(centre)s...", trial=trial, centre=centre))
+        ):
             result = prescreen_list(
                 db, trial, centre, _cli_actor(trial, centre), include_not_eligible=not candidates_only
             )
@@ -62,49 +66,54 @@ def register(app: typer.Typer) -> None:
             return
         r = result.refresh
         if r:
-            mode = "full" if r.full else "incremental"
-            from oncofed.presenters.i18n import translator
-
-            en = translator("en")  # the command line speaks English; plural forms from the catalogue
-            err_console.print(
-                en.ngettext("%(num)s patient", "%(num)s patients", r.patients)
-                + f" at {result.centre_name}; {r.evaluated} evaluated ({mode}) in {r.seconds * 1000:.0f} ms; "
-                + en.ngettext("%(num)s new candidate", "%(num)s new candidates", r.new_candidates)
+            said = t.gettext(
+                "%(patients)s at %(centre)s; %(evaluated)s evaluated (%(mode)s) in %(ms)s ms; %(new)s",
+                patients=t.ngettext("%(num)s patient", "%(num)s patients", r.patients, num=num(r.patients)),
+                centre=result.centre_name,
+                evaluated=num(r.evaluated),
+                mode=t.gettext("full") if r.full else t.gettext("incremental"),
+                ms=num(r.seconds * 1000, 0),
+                new=t.ngettext("%(num)s new candidate", "%(num)s new candidates", r.new_candidates),
             )
+            err_console.print(escape(said))
         c = result.counts
-        console.print(
-            f"[bold]{trial}[/] at {result.centre_name}: eligible {c['eligible']}, possibly eligible "
-            f"{c['possible']}, probably not (to check) {c['unlikely']}, not eligible {c['not_eligible']}"
-        )
-        from oncofed.presenters.i18n import translator
+        said = t.gettext(
+            "%(trial)s at %(centre)s: eligible %(eligible)s, possibly eligible %(possible)s, probably not "
+            "(to check) %(unlikely)s, not eligible %(not_eligible)s",
+            trial=trial, centre=result.centre_name, eligible=num(c["eligible"]), possible=num(c["possible"]),
+            unlikely=num(c["unlikely"]), not_eligible=num(c["not_eligible"]),
+        )  # fmt: skip
+        console.print(f"[bold]{escape(said)}[/]")
         from oncofed.presenters.prescreen import held_back_said, order_said
 
-        en = translator("en")
         if c["unlikely"]:  # how the probably-not rows are ordered, and from what
-            console.print(escape("probably not (to check): " + order_said(en, payload["reading_order"])))
-        table = Table("#", "patient", "eligibility", "score", "status", "to check / blocking")
+            head = t.gettext("probably not (to check)") + t.colon()
+            console.print(escape(head + order_said(t, payload["reading_order"])))
+        shown = table(
+            "#", N_("patient"), N_("eligibility"), N_("score"), N_("status"), N_("to check / blocking")
+        )
         for row in rows[:limit]:
             detail = row["to_check"] if row["eligibility"] != "not_eligible" else row["blocking"]
             width = 120
             if row["eligibility"] == "unlikely":  # what was read as not met first: to clear or confirm
-                said = [held_back_said(en, h) for h in row["held_back"]]
-                said += [""] * (len(row["read_not_met"]) - len(said))
+                said_back = [held_back_said(t, h) for h in row["held_back"]]
+                said_back += [""] * (len(row["read_not_met"]) - len(said_back))
                 detail = [
-                    f"read as not met: {x}" + (f" ({w})" if w else "")
-                    for x, w in zip(row["read_not_met"], said, strict=False)
+                    t.gettext("read as not met: %(criterion)s", criterion=x) + (f" ({w})" if w else "")
+                    for x, w in zip(row["read_not_met"], said_back, strict=False)
                 ] + row["to_check"][len(row["read_not_met"]) :]
                 width = 400  # the reading's odds are what the nurse sorts by: not cut
-            table.add_row(
+            shown.add_row(
                 *cells(
-                    str(row["rank"]),
-                    row["patient_id"] + (" (new)" if row["is_new"] else ""),
-                    row["eligibility"],
-                    f"{row['score']:.2f}",
-                    row["status"],
-                    "; ".join(detail)[:width],
+                    num(row["rank"]),
+                    row["patient_id"] + (" (" + t.gettext("new") + ")" if row["is_new"] else ""),
+                    t.label("ps_eligibility", row["eligibility"]),
+                    num(row["score"], 2),
+                    t.label("st", row["status"]),
+                    t.pgettext("list separator", "; ").join(detail)[:width],
                 )
             )
-        console.print(table)
+        console.print(shown)
 
     @app.command("recruitment")
     def recruitment_cmd(
@@ -135,30 +144,48 @@ def register(app: typer.Typer) -> None:
             cols = list(payload["site_progress"][0]) if payload["site_progress"] else ["site"]
             sys.stdout.write(to_csv(payload["site_progress"], cols))
             return
-        target = payload["target"] if payload["target"] is not None else "no target"
+        from oncofed.commands.words import num, table, tr
+        from oncofed.presenters.engine_text import say
+
+        t = tr()
         console.print(f"[bold]{escape(trial)}[/] {escape(r.trial.title)}")
-        console.print(
-            f"enrolled {payload['enrolled']} / {target} ({payload['target_source']}) as of {payload['as_of']}"
+        target = num(payload["target"]) if payload["target"] is not None else t.gettext("no target")
+        said = t.gettext(
+            "enrolled %(enrolled)s / %(target)s (%(source)s) as of %(day)s",
+            enrolled=num(payload["enrolled"]),
+            target=target,
+            source=t.label("rec_target", payload["target_source"]),
+            day=t.day(payload["as_of"]),
         )
+        console.print(escape(said))
         if payload["projected_completion"]:
-            console.print(
-                f"projected completion {payload['projected_completion']} "
-                f"(90% interval {payload['projected_low']} to {payload['projected_high'] or 'beyond 100 years'}); "
-                f"planned {payload['planned_completion']}; rate {payload['rate_per_month']}/month"
+            said = t.gettext(
+                "Projected completion %(median)s (90%% interval %(low)s to %(high)s) at %(rate)s enrolments a month.",
+                median=t.day(payload["projected_completion"]),
+                low=t.day(payload["projected_low"]),
+                high=t.day(payload["projected_high"]) or "…",
+                rate=num(payload["rate_per_month"]),
             )
+            planned = t.gettext("planned completion: %(day)s", day=t.day(payload["planned_completion"]))
+            console.print(escape(said + (" " + planned if payload["planned_completion"] else "")))
         elif payload["projection_note"]:
-            console.print(f"projection: {payload['projection_note']}")
-        table = Table("site", "status", "enrolled", "target", "expected now", "P(reach target)", "behind")
+            console.print(escape(say(t.lang, payload["projection_note"])))
+        shown = table(
+            N_("site"), N_("status"), N_("enrolled"), N_("target"), N_("expected by now"),
+            N_("chance of reaching the target"), N_("behind"),
+        )  # fmt: skip
         for s in payload["site_progress"]:
-            table.add_row(
-                *cells(s["site"], s["status"]),
-                str(s["enrolled"]),
-                str(s["target"] or "-"),
-                str(s["expected_by_now"] or "-"),
-                "-" if s["p_reach_target"] is None else f"{s['p_reach_target']:.0%}",
-                "[red]behind[/]" if s["behind"] else "",
+            shown.add_row(
+                *cells(s["site"], t.label("wd_status", s["status"])),
+                num(s["enrolled"]),
+                num(s["target"]) if s["target"] else "—",
+                num(s["expected_by_now"], 1) if s["expected_by_now"] else "—",
+                "—" if s["p_reach_target"] is None else num(round(100 * s["p_reach_target"])) + "\u00a0%",
+                f"[red]{escape(t.gettext('behind'))}[/]" if s["behind"] else "",
             )
-        console.print(table)
+        console.print(shown)
         for w in payload["warnings"]:
-            err_console.print(f"[yellow]note:[/] {escape(str(w))}")
-        err_console.print(f"model: {payload['model']}")
+            err_console.print(
+                f"[yellow]{escape(t.gettext('note') + t.colon())}[/]{escape(say(t.lang, str(w)))}"
+            )
+        err_console.print(escape(t.gettext("Model") + t.colon() + say(t.lang, payload["model"])))

@@ -12,6 +12,7 @@ import typer
 from rich.table import Table
 
 from oncofed.commands.common import cells, centre_option, escape
+from oncofed.commands.words import tr
 from oncofed.errors import N_
 
 research_app = typer.Typer(
@@ -41,11 +42,13 @@ def _emit(
     if as_csv:
         sys.stdout.write(to_csv(rows, columns))
         return
-    table = Table(title=title)
+    from oncofed.commands.research_columns import cell, heading
+
+    table = Table(title=escape(title))
     for c in columns:
-        table.add_column(c)
+        table.add_column(heading(c))
     for r in rows:
-        table.add_row(*cells(*["" if r.get(c) is None else str(r.get(c)) for c in columns]))
+        table.add_row(*cells(*[cell(c, r.get(c)) for c in columns]))
     console.print(table)
 
 
@@ -213,7 +216,9 @@ def report_cmd(
             as_json,
             as_csv,
             data,
-            f"portfolio (slowest step: {data['slowest_step']})",
+            tr().gettext(
+                "portfolio (slowest step: %(step)s)", step=tr().label("r_step", data["slowest_step"])
+            ),
         )
     elif what == "trial":
         if not trial:
@@ -238,7 +243,8 @@ def report_cmd(
                 code="research.unknown_table", params={"table": repr(table_name), "choices": list(tables)},
             )  # fmt: skip
         rows, cols = tables[table_name]
-        _emit(rows, cols, as_json, as_csv, {**data, "screen_failures": failures}, f"{trial}: {table_name}")
+        said = tr().gettext("%(trial)s: %(table)s", trial=trial, table=tr().label("r_table", table_name))
+        _emit(rows, cols, as_json, as_csv, {**data, "screen_failures": failures}, said)
     elif what == "inclusion":
         from oncofed.services.research.inclusion import (
             COLUMNS_OUT,
@@ -261,14 +267,21 @@ def report_cmd(
             as_json,
             as_csv,
             {"network": network_rows(chosen), "centres": rows},
-            "inclusion rate (OECI 10%)",
+            tr().gettext("inclusion rate (OECI 10%%)"),
         )
     elif what == "publications":
         rows = biblio.centre_year_table(db, names, year=year, centre_id=centre)
-        _emit(rows, biblio.CENTRE_YEAR_COLUMNS, as_json, as_csv, rows, "publications per centre and year")
+        _emit(
+            rows,
+            biblio.CENTRE_YEAR_COLUMNS,
+            as_json,
+            as_csv,
+            rows,
+            tr().gettext("publications per centre and year"),
+        )
     elif what == "journals":
         rows = biblio.journals(db, centre_id=centre, year=year)
-        _emit(rows, ["journal", "papers"], as_json, as_csv, rows, "journals")
+        _emit(rows, ["journal", "papers"], as_json, as_csv, rows, tr().gettext("journals"))
     elif what == "network":
         data = biblio.copublication(db, names, year=year)
         _emit(
@@ -277,11 +290,18 @@ def report_cmd(
             as_json,
             as_csv,
             data,
-            "co-publications between centres",
+            tr().gettext("co-publications between centres"),
         )
     elif what == "papers":
         data = biblio.papers(db, centre_id=centre, year=year, size=10_000)
-        _emit(biblio.paper_csv_rows(data["papers"]), biblio.PAPER_COLUMNS, as_json, as_csv, data, "papers")
+        _emit(
+            biblio.paper_csv_rows(data["papers"]),
+            biblio.PAPER_COLUMNS,
+            as_json,
+            as_csv,
+            data,
+            tr().gettext("papers"),
+        )
     else:
         data = biblio.affiliations(db, status=status, size=10_000)
         counts = biblio.affiliation_counts(db)
@@ -291,7 +311,12 @@ def report_cmd(
             as_json,
             as_csv,
             {**data, "counts": counts},
-            f"affiliations: {status} ({counts['review']} to review of {counts['total']})",
+            tr().gettext(
+                "affiliations: %(status)s (%(review)s to review of %(total)s)",
+                status=tr().label("r_status", status),
+                review=counts["review"],
+                total=counts["total"],
+            ),
         )
 
 
@@ -313,17 +338,21 @@ def sponsor_cmd(
     actor = _actor()
     for tid in trials or []:
         changed = set_sponsored(db, actor, tid, not off)
-        console.print(f"{tid}: {'unflagged' if off else 'flagged'}" + ("" if changed else " (no change)"))
+        t = tr()
+        if off:
+            said = t.gettext("%(trial)s: no longer flagged as sponsored", trial=tid)
+        else:
+            said = t.gettext("%(trial)s: flagged as sponsored", trial=tid)
+        console.print(escape(said + ("" if changed else " " + t.gettext("(no change)"))))
     if from_registry:
         added = flag_from_registry(db, actor, from_registry)
-        from oncofed.presenters.i18n import translator
-
-        said = translator("en").ngettext(  # English plural forms
-            "%(num)s trial flagged from the registry's lead sponsor:",
-            "%(num)s trials flagged from the registry's lead sponsor:",
+        said = tr().ngettext(
+            "%(num)s trial flagged from the registry's lead sponsor: %(trials)s",
+            "%(num)s trials flagged from the registry's lead sponsor: %(trials)s",
             len(added),
+            trials=", ".join(added[:20]),
         )
-        console.print(f"{said} {', '.join(added[:20])}")
+        console.print(escape(said))
 
 
 @research_app.command("review")
@@ -347,12 +376,16 @@ def review_cmd(
             code="research.affiliation_no_decision",
         )  # fmt: skip
     out = review_affiliation(open_database(), _actor(), affiliation_id, [] if external else list(centres))
-    from oncofed.presenters.i18n import translator
-
-    papers = translator("en").ngettext(  # English plural forms
-        "%(num)s paper re-attributed", "%(num)s papers re-attributed", out["papers"]
+    t = tr()
+    papers = t.ngettext("%(num)s paper re-attributed", "%(num)s papers re-attributed", out["papers"])
+    said = t.gettext(
+        "affiliation %(id)s: %(status)s %(centres)s; %(papers)s",
+        id=affiliation_id,
+        status=t.label("r_status", out["status"]),
+        centres=" ".join(out["centre_ids"]),
+        papers=papers,
     )
-    console.print(f"affiliation {affiliation_id}: {out['status']} {' '.join(out['centre_ids'])}; {papers}")
+    console.print(escape(said))
 
 
 def register(app: typer.Typer) -> None:

@@ -142,7 +142,6 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help="Print JSON (the same as /api/trials)."),
     ) -> None:
         """Search the trial registry."""
-        from rich.table import Table
 
         from oncofed.commands.common import cells, console, open_database
         from oncofed.presenters.trials import search_json
@@ -155,18 +154,30 @@ def register(app: typer.Typer) -> None:
         if as_json:
             print(json.dumps(data, ensure_ascii=False, indent=2))
             return
-        table = Table("id", "title", "status", "phase", "score", "km", "nearest recruiting site")
+        from oncofed.commands.common import escape
+        from oncofed.commands.words import num, table, tr
+        from oncofed.errors import N_
+
+        t = tr()
+        shown = table(
+            N_("id"), N_("title"), N_("status"), N_("phase"), N_("score"), "km", N_("nearest recruiting site")
+        )
         for r in data["results"]:
             site = r.get("nearest_site") or {}
-            table.add_row(*cells(r["id"], r["title"][:70], r["status"], ", ".join(r["phases"]),
-                                 "" if r["score"] is None else f"{r['score']:.2f}",
-                                 "" if r["distance_km"] is None else f"{r['distance_km']:.0f}",
+            shown.add_row(*cells(r["id"], r["title"][:70], t.label("wd_status", r["status"]),
+                                 ", ".join(t.label("phase", p) for p in r["phases"]),
+                                 "" if r["score"] is None else num(r["score"], 2),
+                                 "" if r["distance_km"] is None else num(r["distance_km"], 0),
                                  site.get("facility", "")))  # fmt: skip
-        console.print(table)
-        from oncofed.presenters.i18n import translator
-
-        count = translator("en").ngettext("%(num)s trial", "%(num)s trials", data["total"])
-        console.print(f"{count} · page {data['page']} of {data['pages']} · sorted by {data['sort']}")
+        console.print(shown)
+        said = t.gettext(
+            "%(trials)s · page %(page)s of %(pages)s · sorted by %(sort)s",
+            trials=t.ngettext("%(num)s trial", "%(num)s trials", data["total"]),
+            page=data["page"],
+            pages=data["pages"],
+            sort=t.label("sort", data["sort"]),
+        )
+        console.print(escape(said))
 
     @trials_app.command("show")
     def show_cmd(trial_id: str = typer.Argument(...), as_json: bool = typer.Option(False, "--json")) -> None:

@@ -6,7 +6,6 @@ import json
 import sys
 
 import typer
-from rich.table import Table
 
 from oncofed.errors import N_
 
@@ -61,8 +60,17 @@ def register(app: typer.Typer) -> None:
         db = open_database()
         centre_ids = [resolve_centre(db, c).id for c in centre]  # ids or names ("Gustave Roussy")
         user = add_user(db, username, role, password, centre_ids=centre_ids, display_name=name)
-        scope = ", ".join(user.centre_ids) or "network aggregates"
-        console.print(f"user [bold]{escape(user.username)}[/] created: {user.role.value} ({escape(scope)})")
+        from oncofed.commands.words import tr
+
+        t = tr()
+        scope = ", ".join(user.centre_ids) or t.gettext("network aggregates")
+        said = t.gettext(
+            "account %(user)s created: %(role)s (%(scope)s)",
+            user=user.username,
+            role=t.label("role", user.role.value),
+            scope=scope,
+        )
+        console.print(escape(said))
 
     @users.command("list")
     def list_(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
@@ -89,19 +97,23 @@ def register(app: typer.Typer) -> None:
                 )
             )
             return
-        table = Table("username", "name", "role", "centres", "state", "last login")
+        from oncofed.commands.words import day, table, tr
+        from oncofed.errors import N_
+
+        t = tr()
+        shown = table(N_("username"), N_("name"), N_("role"), N_("centres"), N_("state"), N_("last sign-in"))
         for u in rows:
-            table.add_row(
+            shown.add_row(
                 *cells(
                     u.username,
                     u.display_name,
-                    u.role.value,
+                    t.label("role", u.role.value),
                     " ".join(u.centre_ids),
-                    "disabled" if u.disabled else "active",
-                    u.last_login_at.strftime("%Y-%m-%d %H:%M") if u.last_login_at else "",
+                    t.gettext("disabled") if u.disabled else t.gettext("enabled"),
+                    day(u.last_login_at, time=True) if u.last_login_at else "",
                 )
             )
-        console.print(table)
+        console.print(shown)
 
     @users.command("disable")
     def disable(username: str) -> None:
@@ -110,7 +122,10 @@ def register(app: typer.Typer) -> None:
         from oncofed.services.accounts.users import set_disabled
 
         set_disabled(open_database(), username, True)
-        console.print(f"user [bold]{escape(username)}[/] disabled; sessions ended, API tokens revoked")
+        from oncofed.commands.words import tr
+
+        said = tr().gettext("account %(user)s disabled; sessions ended, API tokens revoked", user=username)
+        console.print(escape(said))
 
     @users.command("enable")
     def enable(username: str) -> None:
@@ -119,7 +134,9 @@ def register(app: typer.Typer) -> None:
         from oncofed.services.accounts.users import set_disabled
 
         set_disabled(open_database(), username, False)
-        console.print(f"user [bold]{escape(username)}[/] enabled")
+        from oncofed.commands.words import tr
+
+        console.print(escape(tr().gettext("account %(user)s enabled", user=username)))
 
     @users.command("token")
     def token(
@@ -132,7 +149,10 @@ def register(app: typer.Typer) -> None:
         from oncofed.services.accounts.users import issue_token
 
         raw = issue_token(open_database(), username, name=name, days=days or None)
-        err_console.print(
-            f"API token for {escape(username)} (shown once; send it as `Authorization: Bearer <token>`):"
+        from oncofed.commands.words import tr
+
+        said = tr().gettext(
+            "API token for %(user)s (shown once; send it as `Authorization: Bearer <token>`):", user=username
         )
+        err_console.print(escape(said))
         print(raw)

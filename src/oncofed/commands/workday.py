@@ -10,6 +10,7 @@ from datetime import date
 
 import typer
 
+from oncofed.commands.words import day, table, tr
 from oncofed.errors import N_
 
 
@@ -23,9 +24,8 @@ def _group(app: typer.Typer, name: str, help_text: str) -> typer.Typer:
 
 
 def _print_patients(data: dict[str, object], as_json: bool, as_csv: bool) -> None:
-    from rich.table import Table
 
-    from oncofed.commands.common import cells, console
+    from oncofed.commands.common import cells, console, escape
     from oncofed.presenters.csv import to_csv
     from oncofed.services.patients.search import SEARCH_COLUMNS
 
@@ -39,14 +39,24 @@ def _print_patients(data: dict[str, object], as_json: bool, as_csv: bool) -> Non
             to_csv([{**r, "biomarkers": "; ".join(r["biomarkers"])} for r in rows], SEARCH_COLUMNS)
         )
         return
-    table = Table("id", "original id", "centre", "sex", "age", "cancer", "stage", "ECOG", "biomarkers")
+    from oncofed.commands.words import table, tr
+
+    t = tr()
+    shown = table(N_("id"), N_("original id"), N_("centre"), N_("sex"), N_("age"), N_("cancer"), N_("stage"), "ECOG",
+                  N_("biomarkers"))  # fmt: skip
     for r in rows:
-        age = "" if r["age_years"] is None else f"{r['age_years']:.0f}"
-        table.add_row(*cells(r["id"], r["original_id"], r["centre_id"], r["sex"], age, r["primary_cancer"],
-                             r["stage"], r["ecog"], ", ".join(r["biomarkers"])))  # fmt: skip
-    console.print(table)
+        age = "" if r["age_years"] is None else str(int(r["age_years"]))
+        shown.add_row(*cells(r["id"], r["original_id"], r["centre_id"], t.label("wd_sex", r["sex"]), age,
+                             r["primary_cancer"], r["stage"], r["ecog"], ", ".join(r["biomarkers"])))  # fmt: skip
+    console.print(shown)
     pages = max(1, -(-int(data["total"]) // int(data["size"])))  # type: ignore[call-overload]
-    console.print(f"{data['total']} patients · page {data['page']} of {pages}")
+    said = t.gettext(
+        "%(patients)s · page %(page)s of %(pages)s",
+        patients=t.ngettext("%(num)s patient", "%(num)s patients", int(data["total"])),  # type: ignore[call-overload]
+        page=data["page"],
+        pages=pages,
+    )
+    console.print(escape(said))
 
 
 def register(app: typer.Typer) -> None:
@@ -98,7 +108,6 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json"),
     ) -> None:
         """One patient: every fact with its source (numbered: `patients correct --fact N`)."""
-        from rich.table import Table
 
         from oncofed.commands.common import cells, console, escape, open_database
         from oncofed.commands.operator import operator
@@ -115,22 +124,31 @@ def register(app: typer.Typer) -> None:
         if as_json:
             print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
             return
+        from oncofed.commands.words import table, tr
         from oncofed.domain.patient import whole_years
 
+        t = tr()
         years = whole_years(profile.age_on(date.today()))
-        age = "?" if years is None else years
-        console.print(f"[bold]{escape(str(data['id']))}[/] · {escape(str(data['centre_id']))} · {data['sex'] or ''} · "
-                      f"age {age} · {escape(str(data['primary_cancer'] or ''))} "
-                      f"· stage {escape(str(data['stage'] or '?'))} · ECOG {data['ecog'] if data['ecog'] is not None else '?'}")  # fmt: skip
-        table = Table("#", "kind", "code", "value", "source")
+        said = t.gettext(
+            "%(id)s · %(centre)s · %(sex)s · age %(age)s · %(cancer)s · stage %(stage)s · ECOG %(ecog)s",
+            id=data["id"], centre=data["centre_id"], sex=t.label("wd_sex", data["sex"] or ""),
+            age="?" if years is None else years, cancer=data["primary_cancer"] or "", stage=data["stage"] or "?",
+            ecog="?" if data["ecog"] is None else data["ecog"],
+        )  # fmt: skip
+        console.print(f"[bold]{escape(said)}[/]")
+        shown = table("#", N_("kind"), N_("code"), N_("value"), N_("source"))
         facts = data["facts"]
         assert isinstance(facts, list)
         for i, f in enumerate(facts):
             if f["kind"] == "note":
                 continue
-            value = f"{'not ' if f.get('negated') else ''}{f.get('value', '')} {f.get('unit') or ''}".strip()
-            table.add_row(*cells(i, f["kind"], f.get("code"), value[:60], f.get("source", "")))
-        console.print(table)
+            value = f"{f.get('value', '')} {f.get('unit') or ''}".strip()
+            if f.get("negated"):
+                value = t.gettext("absent: %(value)s", value=value)
+            shown.add_row(
+                *cells(i, t.label("kind", f["kind"]), f.get("code"), value[:60], f.get("source", ""))
+            )
+        console.print(shown)
 
     @patients.command("correct")
     def correct_cmd(
@@ -167,9 +185,16 @@ def register(app: typer.Typer) -> None:
                 )
             )
             return
-        console.print(
-            escape(f"correction {done['id']} saved ({done['action']} {done['kind']}); matched again:")
+        from oncofed.commands.words import tr
+
+        t = tr()
+        said = t.gettext(
+            "correction %(id)s saved (%(action)s %(kind)s); matched again:",
+            id=done["id"],
+            action=t.label("wd_correction", done["action"]),
+            kind=t.label("kind", done["kind"]),
         )
+        console.print(escape(said))
         for m in matches:
             console.print(
                 escape(f"  {m['rank']:>2} {m['trial_id']} {m['verdict_label']}  {m['title'][:70]}"),
@@ -205,12 +230,18 @@ def register(app: typer.Typer) -> None:
         else:  # the site the referral form proposes, and why
             default = patient_referral_options(db, actor, patient_id, trial)["default"]
             centre_id = default["centre_id"]
-            console.print(
-                escape(f"site: {centre_id} ({site_reason(default, cli_language())})"), highlight=False
+            said = tr().gettext(
+                "site: %(centre)s (%(why)s)", centre=centre_id, why=site_reason(default, cli_language())
             )
+            console.print(escape(said), highlight=False)
         done = refer_patient(db, actor, patient_id, trial, centre_id, note)
-        console.print(escape(f"referred {done['patient_id']} to {trial} at {done['site']}"
-                      + (f" (pre-screening status: {done['screening_status']})" if done["screening_status"] else "")))  # fmt: skip
+        t = tr()
+        said = t.gettext("%(patient)s referred to %(trial)s at %(site)s", patient=done["patient_id"], trial=trial,
+                         site=done["site"])  # fmt: skip
+        if done["screening_status"]:
+            status = t.label("st", done["screening_status"])
+            said += " " + t.gettext("(pre-screening status: %(status)s)", status=status)
+        console.print(escape(said))
 
     @trials.command("open")
     def open_cmd(
@@ -257,8 +288,13 @@ def register(app: typer.Typer) -> None:
         if as_json:
             print(json.dumps(done, ensure_ascii=False, indent=2))
             return
-        console.print(escape(f"{trial} at {done['centre']}: {done['local_status'].lower().replace('_', ' ')}"
-                      f" · PI {done['principal_investigator'] or '—'} · target {done['target'] or '—'}"))  # fmt: skip
+        t = tr()
+        said = t.gettext(
+            "%(trial)s at %(centre)s: %(status)s · PI %(pi)s · target %(target)s", trial=trial, centre=done["centre"],
+            status=t.label("wd_status", done["local_status"]), pi=done["principal_investigator"] or "—",
+            target=done["target"] or "—",
+        )  # fmt: skip
+        console.print(escape(said))
 
     @trials.command("setup")
     def setup_cmd(
@@ -267,9 +303,8 @@ def register(app: typer.Typer) -> None:
         as_csv: bool = typer.Option(False, "--csv"),
     ) -> None:
         """Trials' set-up at network centres, and the trials still to open."""
-        from rich.table import Table
 
-        from oncofed.commands.common import cells, console, open_database
+        from oncofed.commands.common import cells, console, escape, open_database
         from oncofed.presenters.csv import to_csv
         from oncofed.services.trials.setup import (
             SETUP_COLUMNS,
@@ -287,13 +322,20 @@ def register(app: typer.Typer) -> None:
             print(json.dumps({"setups": rows, "to_set_up": trials_to_set_up(db), "registry": registry_overview(db)},
                              ensure_ascii=False, indent=2))  # fmt: skip
             return
-        table = Table("trial", "centre", "status", "PI", "contact", "target", "opened")
+        t = tr()
+        shown = table(
+            N_("trial"), N_("centre"), N_("status"), N_("PI"), N_("contact"), N_("target"), N_("opened on")
+        )
         for r in rows:
             contact = " · ".join(x for x in (r["contact_name"], r["contact_phone"], r["contact_email"]) if x)
-            table.add_row(*cells(r["trial_id"], r["centre"], r["local_status"], r["principal_investigator"], contact,
-                                 r["target"], r["opening_date"]))  # fmt: skip
-        console.print(table)
+            shown.add_row(*cells(r["trial_id"], r["centre"], t.label("wd_status", r["local_status"]),
+                                 r["principal_investigator"], contact, r["target"], day(r["opening_date"])))  # fmt: skip
+        console.print(shown)
         o = registry_overview(db)
-        console.print(
-            f"{o['trials']} trials, {o['recruiting']} recruiting, {o['recruiting_at_network_centre']} at a network centre"
+        said = t.gettext(
+            "%(trials)s, %(recruiting)s recruiting, %(network)s at a network centre",
+            trials=t.ngettext("%(num)s trial", "%(num)s trials", o["trials"]),
+            recruiting=o["recruiting"],
+            network=o["recruiting_at_network_centre"],
         )
+        console.print(escape(said))

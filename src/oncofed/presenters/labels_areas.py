@@ -159,6 +159,11 @@ AREA_LABELS: dict[str, dict[str, Message]] = {
     "q_reject_value": {
         "(not readable)": N_("(not readable)"),
     },
+    "rec_target": {  # where a trial's enrolment target comes from (services/recruitment/projections.py)
+        "trial": N_("the trial's target"),
+        "sum of site targets": N_("sum of the site targets"),
+        "none": N_("no target"),
+    },
     "r_ms": {
         "selection": N_("Selection"),
         "contract": N_("Contract"),
@@ -178,12 +183,22 @@ AREA_LABELS: dict[str, dict[str, Message]] = {
         "external": N_("External"),
         "reviewed": N_("Reviewed"),
     },
+    "r_table": {  # a trial's tables (`oncofed research report trial --table`)
+        "sites": N_("sites"),
+        "steps": N_("activation steps"),
+        "months": N_("inclusions per month"),
+        "screen_failures": N_("screen failures"),
+    },
     "r_step": {
         "contract": N_("Selection → contract"),
         "approval": N_("Selection → ethics/regulatory approval"),
         "opening": N_("Contract and approval → opening"),
         "first_inclusion": N_("Opening → first inclusion"),
         "activation": N_("Activation (selection → opening)"),
+    },
+    "wd_correction": {  # a patient fact's correction (services/patients/corrections.py)
+        "add": N_("added"),
+        "correct": N_("corrected"),
     },
     "wd_home_intro": {
         "clinician": N_("Your patients and their new matches."),
