@@ -24,7 +24,7 @@ from rich.text import Text
 from typer.testing import CliRunner
 
 from oncofed.store.db import Database
-from tests.i18n_pages import DECIMAL_POINT, ENGLISH_WORDS, ISO_DATE, findings, untranslated_msgids
+from tests.i18n_pages import DECIMAL_POINT, ENGLISH_WORDS, ISO_DATE, VERSION, findings, untranslated_msgids
 
 # Words of the command line's columns and summaries that are English and not French ("date", "site", "phase",
 # "active", "possible" are French words too: left out)
@@ -42,7 +42,8 @@ CLI_ENGLISH = ENGLISH_WORDS | {
 ONE_WORD = re.compile(r"[A-Za-z]+")
 # English thousands ("12,345", "1,234,567", "1,700.90"; a French "0,052" or "1,234" is a decimal number)
 THOUSANDS = re.compile(r"\b\d{1,3}(?:,\d{3}){2,}\b|\b\d{1,3},\d{3}\.\d|\b\d{2,3},\d{3}\b")
-CODE_COLUMNS = {"poste BEGES"}  # a regulatory post's number ("2.1") is a code, not a decimal
+# a regulatory post's number ("2.1") is a code; a criterion is the trial's own text
+CODE_COLUMNS = {"poste BEGES", "critère"}
 
 
 class Printed:
@@ -88,7 +89,9 @@ class Printed:
                     for cell in column._cells:
                         said = strip(cell.plain if isinstance(cell, Text) else str(cell)).strip()
                         written = (
-                            DECIMAL_POINT.search(said) or ISO_DATE.search(said) or THOUSANDS.search(said)
+                            DECIMAL_POINT.search(VERSION.sub("", said))
+                            or ISO_DATE.search(said)
+                            or THOUSANDS.search(said)
                         )
                         if written or (ONE_WORD.fullmatch(said) and said.lower() in CLI_ENGLISH):
                             found.append(f"cell of {column.header!r}: {said!r}")
@@ -155,6 +158,32 @@ def run(args: list[str], home: Path) -> tuple[int, Printed, str]:
     return result.exit_code, printed, result.output
 
 
+def first_patient(home: Path) -> str:
+    from sqlalchemy import text
+
+    database = Database(f"sqlite:///{home}/oncofed.sqlite3")
+    try:
+        with database.engine.connect() as conn:
+            return str(
+                conn.execute(text("SELECT id FROM patients WHERE centre_id = 'curie' ORDER BY id")).scalar()
+            )
+    finally:
+        database.dispose()
+
+
+def trial_titles(home: Path) -> list[str]:
+    """Every trial's title, whole and as the tables cut it, and with its id before it (as `match` shows it)."""
+    from sqlalchemy import text
+
+    database = Database(f"sqlite:///{home}/oncofed.sqlite3")
+    try:
+        with database.engine.connect() as conn:
+            rows = conn.execute(text("SELECT id, title FROM trials")).all()
+    finally:
+        database.dispose()
+    return [f"{i} {t[:n]}" for i, t in rows for n in (60, 70)] + [str(t) for _, t in rows]
+
+
 RESOURCES = Path(__file__).resolve().parents[1] / "src" / "oncofed" / "resources"
 GRID = str(RESOURCES / "workforce" / "demo_grid.yaml")
 PAYROLL = "staff_id,family,level,hire_date,fte,gross_monthly\nS-1,NUR,N2,2015-09-01,1.0,2450\nS-2,NUR,N2,2019-03-01,0.8,2300\n"
@@ -197,6 +226,12 @@ CASES: list[tuple[list[str], list[str]]] = [
     (["prescreen", "DEMO-0001", "--centre", "godinot"], []),
     (["match-index"], []),
     (["backup", "copie.sqlite3"], []),
+    (["trials", "show", "DEMO-0001"], ["@titles"]),
+    (["match", "@patient"], ["@titles"]),
+    (["match", "@patient", "--details", "--limit", "2"], ["@titles"]),
+    (["patients", "show", "@patient"], []),
+    (["feasibility", "--trial", "DEMO-0001"], ["@titles"]),
+    (["boards", "screen-failures"], []),
     (["research", "report", "portfolio"], []),
     (["research", "report", "journals"], []),
 ]
@@ -207,7 +242,11 @@ def test_a_command_says_what_it_did_in_french(  # type: ignore[no-untyped-def]
     home: Path, msgids, args: list[str], data: list[str]
 ) -> None:
     (home / "paie.csv").write_text(PAYROLL, encoding="utf-8")
+    args = [a.replace("@patient", first_patient(home)) for a in args]
+    if "@titles" in data:  # trial titles (truncated in tables) and criteria are the registry's words
+        data = [d for d in data if d != "@titles"] + trial_titles(home)
     code, printed, output = run(args, home)
+    printed.lines = [line for line in printed.lines if not line.lstrip().startswith("•")]  # a criterion
     assert code == 0, output
     assert printed.lines or printed.tables, output
     data = [*data, str(home), "cli:" + __import__("getpass").getuser()]

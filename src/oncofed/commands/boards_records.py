@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.table import Table
 
 from oncofed.commands.boards import _actor, _emit, _fail, _language
 from oncofed.commands.common import cells, escape
@@ -150,18 +149,25 @@ def add_record_commands(boards: typer.Typer, centre_opt: Any) -> None:  # noqa: 
     ) -> None:
         """Why boards did not propose trials (counts per trial, centre, reason, criterion)."""
         from oncofed.commands.common import console, open_database
+        from oncofed.commands.words import table, tr
         from oncofed.presenters.csv import to_csv
         from oncofed.services.boards.screen_failures import SCREEN_FAILURE_COLUMNS, screen_failures
 
-        data = screen_failures(open_database(), trial_id=trial)
+        data = screen_failures(open_database(), trial_id=trial, lang=tr().lang)
         if _emit(data, as_json):
             return
         if as_csv:
             sys.stdout.write(to_csv(data["failures"], SCREEN_FAILURE_COLUMNS))
             return
-        table = Table("trial", "centre", "reason", "criterion", "cases")
+        shown = table(N_("trial"), N_("centre"), N_("reason"), N_("criterion"), N_("cases"))
         for r in data["failures"][:60]:
-            table.add_row(
-                *cells(r["trial_id"], r["board_centre_id"], r["reason"], r["criterion"][:70], str(r["cases"]))
+            shown.add_row(
+                *cells(
+                    r["trial_id"],
+                    r["board_centre_id"],
+                    r["reason_label"],
+                    r["criterion"][:70],
+                    str(r["cases"]),
+                )
             )
-        console.print(table)
+        console.print(shown)

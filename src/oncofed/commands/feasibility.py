@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 import typer
-from rich.table import Table
 
 from oncofed.errors import N_
 
@@ -34,7 +33,7 @@ def register(app: typer.Typer) -> None:
         from oncofed.ingest.feasibility_spec import load_spec
         from oncofed.presenters.csv import to_csv
         from oncofed.services.feasibility.counts import CSV_COLUMNS, Question, run_feasibility, trial_question
-        from oncofed.services.feasibility.disclosure import ROUNDING, THRESHOLD
+        from oncofed.services.feasibility.disclosure import ROUNDING
 
         if (trial is None) == (criteria is None):
             raise InputError(
@@ -49,7 +48,10 @@ def register(app: typer.Typer) -> None:
             question = Question(name, items)
         # the person at the terminal: audited, and spending their own privacy budget
         actor = operator("feasibility", f"feasibility {question.name}")
-        with console.status("counting in each centre's partition..."):
+        from oncofed.commands.words import num, table, tr
+
+        t = tr()
+        with console.status(escape(t.gettext("counting in each centre's partition..."))):
             result = run_feasibility(db, actor, question)
         if as_json:
             print(json.dumps(result.as_json(), indent=2, ensure_ascii=False))
@@ -57,35 +59,57 @@ def register(app: typer.Typer) -> None:
         if csv:
             sys.stdout.write(to_csv(result.csv_rows(), CSV_COLUMNS))
             return
-        table = Table("centre", "meet the criteria", "possibly (missing data)", title=escape(question.name))
-        for row in result.csv_rows():
-            table.add_row(*cells(row["centre"], row["met"], row["possible"]))
-        console.print(table)
-        from oncofed.presenters.i18n import translator
+        fewer = t.gettext("10 or fewer")
+        shown = table(
+            N_("centre"),
+            N_("meet the criteria"),
+            N_("possibly meet (missing data)"),
+            said_title=escape(question.name),
+        )
+        for c in result.centres:
+            shown.add_row(
+                *cells(
+                    c.centre_name,
+                    fewer if c.met.suppressed else num(c.met.value),
+                    fewer if c.possible.suppressed else num(c.possible.value),
+                )
+            )
 
-        en = translator("en")  # English plural forms
+        def total(n: dict[str, object]) -> str:
+            hidden = int(str(n["suppressed_cells"]))
+            return num(n["value"]) + (f" + {num(hidden)} × ({fewer})" if hidden else "")
+
+        shown.add_row(
+            *cells(
+                t.gettext("network (shown cells only)"),
+                total(result.total_met.as_json()),
+                total(result.total_possible.as_json()),
+            )
+        )
+        console.print(shown)
         if question.not_counted:
-            said = en.ngettext(
+            said = t.ngettext(
                 "%(num)s criterion not decidable from patient data (not counted).",
                 "%(num)s criteria not decidable from patient data (not counted).",
                 len(question.not_counted),
             )
-            console.print(f"[dim]{said}[/]")
+            console.print(f"[dim]{escape(said)}[/]")
         p, b = result.policy, result.budget_state
-        console.print(
-            f"[dim]each count: true count + discrete Laplace noise (sd {p.scale * 2**0.5:.1f}); noised counts "
-            f"of {THRESHOLD} or less (zero included) shown as '{THRESHOLD} or fewer', others rounded to "
-            f"{ROUNDING}.[/]"
+        said = t.gettext(
+            'Each count: true count + noise (discrete Laplace, standard deviation %(sd)s), then "10 or fewer" or '
+            "rounded to %(rounding)s. Each question spends %(eps)s of your privacy budget (epsilon).",
+            sd=num(round(p.scale * 2**0.5, 2)),
+            rounding=num(ROUNDING),
+            eps=num(round(p.epsilon_per_question, 6)),
         )
+        console.print(f"[dim]{escape(said)}[/]")
         if b is not None:
-            console.print(
-                f"[dim]{'repeat of a question asked today: no budget spent; ' if result.repeat else ''}"
-                + en.ngettext(
-                    "privacy budget: %(num)s question left over %(days)s days (%(user)s).",
-                    "privacy budget: %(num)s questions left over %(days)s days (%(user)s).",
-                    b.questions_left,
-                    days=p.period_days,
-                    user=b.user_id,
-                )
-                + "[/]"
+            repeat = t.gettext("repeat of a question asked today: no budget spent; ") if result.repeat else ""
+            said = t.ngettext(
+                "privacy budget: %(num)s question left over %(days)s days (%(user)s).",
+                "privacy budget: %(num)s questions left over %(days)s days (%(user)s).",
+                b.questions_left,
+                days=p.period_days,
+                user=b.user_id,
             )
+            console.print(f"[dim]{escape(repeat + said)}[/]")

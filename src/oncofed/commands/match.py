@@ -9,6 +9,8 @@ from typing import Any
 
 import typer
 
+from oncofed.commands.words import num, tr
+from oncofed.commands.words import table as words_table
 from oncofed.errors import N_
 
 
@@ -71,15 +73,14 @@ def register(app: typer.Typer) -> None:
             ids = [m["trial_id"] for m in data["matches"]]
             with db.session() as s:
                 options = referral_options(s, ids, report.patient.centre_id, report.patient.home)
-            attach_referral_sites(data, options, "en")
+            attach_referral_sites(data, options, tr().lang)
         if not data["open_trials"]:  # say why nothing can match (issue 18)
             from oncofed.commands.common import err_console
-            from oncofed.presenters.i18n import translator
             from oncofed.services.trials.setup import explain_no_open_trial, registry_overview
 
             overview = registry_overview(db)
             key, params = explain_no_open_trial(overview)
-            data["why_no_open_trial"] = translator("en").label("wd_why", key, **params) if key else None
+            data["why_no_open_trial"] = tr().label("wd_why", key, **params) if key else None
             if key:
                 err_console.print(
                     f"[yellow]{escape(str(data['why_no_open_trial']))}[/] (`oncofed trials open TRIAL --centre ...`)"
@@ -96,41 +97,58 @@ def _site_cells(m: dict[str, Any], site: dict[str, Any]) -> tuple[str, str]:
     if "referral_site" in m:
         r = m["referral_site"]
         if r is None:
-            return "recruits at no network centre", ""
-        return r["name"], "" if r["km"] is None else str(r["km"])  # its reason: --json, the page
+            return tr().gettext("recruits at no network centre"), ""
+        return r["name"], "" if r["km"] is None else num(r["km"], 0)  # its reason: --json, the page
     km = site.get("distance_km")
-    return f"{site.get('facility', '—')} {site.get('city', '')}".strip(), "" if km is None else f"{km:.0f}"
+    return f"{site.get('facility', '—')} {site.get('city', '')}".strip(), "" if km is None else num(km, 0)
 
 
 def _print_report(console: object, data: dict[str, object], details: bool) -> None:
     from rich.console import Console
-    from rich.table import Table
 
     from oncofed.commands.common import cells, escape
-    from oncofed.presenters.i18n import translator
+    from oncofed.presenters.engine_text import say
 
-    en = translator("en")  # the command line speaks English; plural forms from the catalogue
+    t = tr()
     assert isinstance(console, Console)
     p = data["patient"]
     assert isinstance(p, dict)
-    console.print(
-        f"[bold]{escape(str(p['id']))}[/] · {escape(p.get('primary_cancer') or 'cancer type unknown')} · "
-        f"age {'unknown' if p.get('age_years') is None else p.get('age_years')} · "
-        + en.ngettext("%(num)s open trial,", "%(num)s open trials,", int(str(data["open_trials"])))
-        + " "
-        + en.ngettext("%(num)s candidate,", "%(num)s candidates,", int(str(data["candidates"])))
-        + f" evaluated on {data['day']}"
+    age = (
+        t.gettext("age unknown")
+        if p.get("age_years") is None
+        else t.gettext("age %(age)s", age=p["age_years"])
     )
+    said = t.gettext(
+        "%(patient)s · %(cancer)s · %(age)s · %(open)s %(candidates)s evaluated on %(day)s",
+        patient=p["id"],
+        cancer=p.get("primary_cancer") or t.gettext("cancer type unknown"),
+        age=age,
+        open=t.ngettext("%(num)s open trial,", "%(num)s open trials,", int(str(data["open_trials"]))),
+        candidates=t.ngettext("%(num)s candidate,", "%(num)s candidates,", int(str(data["candidates"]))),
+        day=t.day(data["day"]),
+    )
+    console.print(f"[bold]{escape(said)}[/]")
     matches = data["matches"]
     assert isinstance(matches, list)
     referral = bool(matches) and "referral_site" in matches[0]  # a stored patient: the referral's site
-    site_header = "referral site" if referral else "nearest recruiting site"
-    table = Table("#", "trial", "verdict", "satisfied", "violated", "unknown", "n/a", site_header, "km")
+    site_header = N_("referral site") if referral else N_("nearest recruiting site")
+    table = words_table(
+        "#",
+        N_("trial"),
+        N_("verdict"),
+        N_("met"),
+        N_("against"),
+        N_("unknown"),
+        N_("not applicable"),
+        site_header,
+        "km",
+    )
     style = {"eligible": "green", "excluded": "red", "unknown": "yellow", "not_evaluated": "dim"}
     for m in matches:
         site = m["nearest_site"] or {}
         c = m["counts"]
-        verdict = m["verdict_label"] + (f" ({m['cohort']})" if m["cohort"] else "")
+        verdict = t.label("match_verdict", "unlikely" if m.get("probably_not") else m["verdict"])
+        verdict += f" ({m['cohort']})" if m["cohort"] else ""
         row = cells(
             m["rank"],
             f"{m['trial_id']} {m['title'][:60]}",
@@ -146,24 +164,32 @@ def _print_report(console: object, data: dict[str, object], details: bool) -> No
     console.print(table)
     if details:
         for m in matches:
-            title = f"{m['trial_id']}: {m['verdict_label']}" + (
-                f", cohort {m['cohort']}" if m["cohort"] else ""
+            title = f"{m['trial_id']}{t.colon()}{t.label('match_verdict', m['verdict'])}"
+            if m["cohort"]:
+                title += ", " + t.gettext("assessed in cohort: %(cohort)s", cohort=m["cohort"])
+            criteria = words_table(
+                N_("section"),
+                N_("outcome"),
+                N_("criterion"),
+                N_("evidence (source)"),
+                said_title=escape(title),
             )
-            t = Table("section", "outcome", "criterion", "evidence (source)", title=escape(title))
             for cr in m["criteria"]:
                 source = f" [{'; '.join(cr['sources'])}]" if cr["sources"] else ""
-                t.add_row(
-                    *cells(cr["section"], cr["label"], cr["text"][:90], (cr["evidence"] + source)[:200])
+                outcome = t.label("match_o", cr["label_key"]) if cr.get("label_key") else cr["label"]
+                evidence = say(t.lang, cr["evidence"]) + source
+                criteria.add_row(
+                    *cells(t.label("match_sec", cr["section"]), outcome, cr["text"][:90], evidence[:200])
                 )
-            console.print(t)
+            console.print(criteria)
     checks = data["checks"]
     assert isinstance(checks, list)
     if checks:
-        ct = Table(
-            "what to check next",
-            "trials",
-            title="Unknowns that would most change the verdicts, most decisive first",
+        ct = words_table(
+            N_("what to check next"),
+            N_("trials"),
+            title=N_("Unknowns that would most change the verdicts, most decisive first"),
         )
         for item in checks:
-            ct.add_row(*cells(item["check"], ", ".join(item["trials"][:6])))
+            ct.add_row(*cells(say(t.lang, item["check"]), ", ".join(item["trials"][:6])))
         console.print(ct)

@@ -190,16 +190,25 @@ def register(app: typer.Typer) -> None:
         if as_json:
             print(json.dumps(data, ensure_ascii=False, indent=2))
             return
+        from oncofed.commands.words import tr
+
+        t = tr()
+        phases = ", ".join(t.label("phase", p) for p in data["phases"])
+        status = t.label("wd_status", data["status"])
         console.print(
-            f"[bold]{escape(data['id'])}[/] {escape(data['title'])} · {data['status']} · {', '.join(data['phases'])}"
+            f"[bold]{escape(data['id'])}[/] {escape(data['title'])} · {escape(status)} · {escape(phases)}"
         )
         for section in ("inclusion", "exclusion"):
-            console.print(f"[bold]{section.capitalize()}[/]")
+            console.print(f"[bold]{escape(t.label('match_sec', section).capitalize())}[/]")
             for line in data["eligibility"][section]:
                 console.print(f"  • {escape(line)}", highlight=False)
-        console.print(
-            f"{len(data['sites'])} sites, {sum(1 for s in data['sites'] if s['centre_id'])} in the network"
+        in_network = sum(1 for s in data["sites"] if s["centre_id"])
+        said = t.gettext(
+            "%(sites)s, %(network)s in the network",
+            sites=t.ngettext("%(num)s site", "%(num)s sites", len(data["sites"])),
+            network=in_network,
         )
+        console.print(escape(said))
 
 
 def _print_report(console: object, report: object) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import sys
 from datetime import date
+from typing import Any
 
 import typer
 
@@ -21,6 +22,17 @@ def _group(app: typer.Typer, name: str, help_text: str) -> typer.Typer:
     group = typer.Typer(help=help_text, no_args_is_help=True)
     app.add_typer(group, name=name)
     return group
+
+
+def _value(t: Any, value: Any) -> str:
+    """A fact's value as the language writes a number ("1,77" in French); any other value as written."""
+    if isinstance(value, bool) or value in (None, ""):
+        return "" if value is None else str(value)
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    return str(value) if str(value).strip().startswith(("+", "0x")) else t.number(number)
 
 
 def _print_patients(data: dict[str, object], as_json: bool, as_csv: bool) -> None:
@@ -142,7 +154,7 @@ def register(app: typer.Typer) -> None:
         for i, f in enumerate(facts):
             if f["kind"] == "note":
                 continue
-            value = f"{f.get('value', '')} {f.get('unit') or ''}".strip()
+            value = f"{_value(t, f.get('value', ''))} {f.get('unit') or ''}".strip()
             if f.get("negated"):
                 value = t.gettext("absent: %(value)s", value=value)
             shown.add_row(
