@@ -27,6 +27,8 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 # The ranker's dense layer (a sentence-embedding model on CPU) is off in the suite to keep it fast;
 # tests/test_ranking.py switches it on where it is under test.
 os.environ.setdefault("ONCOFED_RERANK", "off")
+# The command line speaks the shell's language (LANG=fr_FR...) unless told: the suite's English runs ask for English.
+os.environ.setdefault("ONCOFED_LANG", "en")
 # The model's ONNX conversion (matching/ranking/encoder.py) is made once per checkout, whatever a
 # test's ONCOFED_VAR_DIR.
 os.environ.setdefault("ONCOFED_MODELS_DIR", str(ROOT / "var" / "models"))

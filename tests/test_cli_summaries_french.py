@@ -237,6 +237,29 @@ CASES: list[tuple[list[str], list[str]]] = [
 ]
 
 
+def test_a_french_shell_gets_french_without_lang(home: Path) -> None:
+    """A French user's shell (LANG=fr_FR.UTF-8, no --lang, no ONCOFED_LANG) gets French; LC_ALL wins over
+    LANG, as gettext reads them; a C or English shell gets English."""
+    from oncofed.cli import app
+    from oncofed.commands.common import set_language
+
+    base = {"DATABASE_URL": f"sqlite:///{home}/oncofed.sqlite3", "ONCOFED_VAR_DIR": str(home / "var"),
+            "ONCOFED_LANG": None, "LC_ALL": None, "LC_MESSAGES": None, "COLUMNS": "250"}  # fmt: skip
+    said = {}
+    for name, env in {
+        "fr": {"LANG": "fr_FR.UTF-8"},
+        "lc_all": {"LANG": "fr_FR.UTF-8", "LC_ALL": "en_GB.UTF-8"},
+        "c": {"LANG": "C.UTF-8"},
+        "flag": {"LANG": "C.UTF-8", "ONCOFED_LANG": "fr"},
+    }.items():
+        try:
+            said[name] = CliRunner().invoke(app, ["db", "status"], env={**base, **env}).output
+        finally:
+            set_language("en")
+    assert "à jour" in said["fr"] and "à jour" in said["flag"], said
+    assert "up to date" in said["lc_all"] and "up to date" in said["c"], said
+
+
 @pytest.mark.parametrize("args, data", CASES, ids=[" ".join(a[:3]) for a, _ in CASES])
 def test_a_command_says_what_it_did_in_french(  # type: ignore[no-untyped-def]
     home: Path, msgids, args: list[str], data: list[str]

@@ -30,16 +30,17 @@ app.add_typer(db_app, name="db")
 @app.callback()
 def _options(
     lang: str = typer.Option(
-        "en",
+        None,
         "--lang",
         envvar="ONCOFED_LANG",
-        help="en or fr: the language of refusals (errors and their fix).",
+        help="en or fr: the language of what commands print (default: the shell's, LC_ALL / LC_MESSAGES / "
+        "LANG, else English).",
     ),
 ) -> None:
     """oncofed: trials, matching, quality and trust for a network of comprehensive cancer centres."""
-    from oncofed.commands.common import set_language
+    from oncofed.commands.common import set_language, shell_language
 
-    set_language(lang)
+    set_language(lang or shell_language())
 
 
 def check_port_free(host: str, port: int) -> None:

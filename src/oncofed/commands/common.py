@@ -21,7 +21,7 @@ from oncofed.store.db import Database
 
 __all__ = [
     "cells", "centre_option", "console", "err_console", "error_words", "escape", "new_console", "open_database",
-    "progress_bar", "quiet_libraries", "set_language", "cli_language",
+    "progress_bar", "quiet_libraries", "set_language", "cli_language", "shell_language",
 ]  # fmt: skip
 
 # the language of the command line's refusals: `oncofed --lang fr ...` (or ONCOFED_LANG), set by cli.py
@@ -30,6 +30,16 @@ _LANGUAGE = {"lang": "en"}
 
 def set_language(lang: str) -> None:
     _LANGUAGE["lang"] = lang if lang in ("en", "fr") else "en"
+
+
+def shell_language() -> str:
+    """The language of the shell as gettext reads it (the first of LC_ALL, LC_MESSAGES, LANG that is set:
+    "fr_FR.UTF-8" -> "fr"); English for any language oncofed is not translated into, and for C / POSIX."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name)
+        if value:
+            return "fr" if value.split("_")[0].split(".")[0].lower() == "fr" else "en"
+    return "en"
 
 
 def cli_language() -> str:
