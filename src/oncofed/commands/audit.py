@@ -111,15 +111,64 @@ def register(app: typer.Typer) -> None:
         from oncofed.services.feasibility.budget import lift_lockout
 
         n = lift_lockout(open_database(), operator("audit", f"audit unlock {user}"), user)
-        if not n:
-            err_console.print(f"{escape(user)} has no active feasibility lockout", highlight=False)
-            sys.exit(1)
-        from oncofed.presenters.i18n import translator
+        from oncofed.commands.words import tr
 
-        said = translator("en").ngettext(  # English plural forms
+        if not n:
+            said = tr().gettext("%(user)s has no active feasibility lockout", user=user)
+            err_console.print(escape(said), highlight=False)
+            sys.exit(1)
+        said = tr().ngettext(
             "lifted %(num)s feasibility lockout of %(user)s (recorded in the audit log)",
             "lifted %(num)s feasibility lockouts of %(user)s (recorded in the audit log)",
             n,
-            user=escape(user),
+            user=user,
         )
-        console.print(said)
+        console.print(escape(said))
+
+    @audit_app.command("objections")
+    def objections(
+        as_json: bool = typer.Option(False, "--json", help="Print JSON (the same as /api/audit/objections)."),
+        csv: bool = typer.Option(False, "--csv", help="Print the centres as CSV."),
+    ) -> None:
+        """Objections to research use per centre, and any read of an objecting patient made for research."""
+        import json
+
+        from oncofed.commands.common import cells, console, escape, open_database
+        from oncofed.commands.words import day, num, table, tr
+        from oncofed.errors import N_
+        from oncofed.presenters.csv import to_csv
+        from oncofed.services.operations.objections import COLUMNS, objection_report
+
+        data = objection_report(open_database())
+        if as_json:
+            print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+            return
+        if csv:
+            sys.stdout.write(to_csv(data["centres"], COLUMNS))
+            return
+        t = tr()
+        percent = "\u00a0%" if t.lang == "fr" else "%"
+        shown = table(N_("centre"), N_("patients"), N_("objecting"), N_("share"), N_("reads for research"),
+                      title=N_("Objections to research use"))  # fmt: skip
+        n = data["network"]
+        for c in [*data["centres"], {**n, "centre": t.gettext("network")}]:
+            share = "" if c["objecting_percent"] is None else num(c["objecting_percent"], 1) + percent
+            shown.add_row(
+                *cells(c["centre"], num(c["patients"]), num(c["objecting"]), share, num(c["research_reads"]))
+            )
+        console.print(shown)
+        if not data["reads"]:
+            console.print(escape(t.gettext("No read of an objecting patient for research in the audit log.")))
+            return
+        said = t.ngettext(
+            "%(num)s read of an objecting patient for research: see the entries below.",
+            "%(num)s reads of objecting patients for research: see the entries below.",
+            len(data["reads"]),
+        )
+        console.print(f"[bold red]{escape(said)}[/]")
+        reads = table("#", N_("when"), N_("user"), N_("role"), N_("purpose"), N_("action"), N_("patient"))
+        for r in data["reads"]:
+            reads.add_row(*cells(r["seq"], day(r["at"], time=True), r["user_id"], t.label("role", r["role"]),
+                                 t.label("purpose", r["purpose"]), t.label("audit_action", r["action"]),
+                                 r["patient_id"]))  # fmt: skip
+        console.print(reads)

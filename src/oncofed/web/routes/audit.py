@@ -112,3 +112,39 @@ def audit_page(
         request, "audit.html", actor=actor, rows=rows, filters=filters, report=report, query=query,
         shown=PAGE_LIMIT, actions=actions, problems=problems,
     )  # fmt: skip
+
+
+@router.get(
+    "/api/audit/objections",
+    tags=["audit"],
+    summary="Objections to research use per centre, and research reads of objecting patients (CSV with format=csv)",
+)
+def api_objections(
+    db: Database = Depends(get_db),
+    actor: Actor = Depends(require_roles(*AUDIT_ROLES)),
+    format: str = Query("json", pattern="^(json|csv)$"),
+    reads: bool = Query(
+        False, description="CSV: the research reads of objecting patients instead of the centres"
+    ),
+) -> Any:
+    """Per centre: patients, objecting patients and their share (%), and how many audit entries read an
+    objecting patient for research (expected: 0; `reads` names each one's audit entry)."""
+    from oncofed.services.operations.objections import COLUMNS, READ_COLUMNS, objection_report
+
+    data = objection_report(db)
+    if format == "csv":
+        if reads:
+            return csv_response(data["reads"], READ_COLUMNS, "objections-research-reads.csv")
+        return csv_response(data["centres"], COLUMNS, "objections.csv")
+    return data
+
+
+@router.get("/audit/objections", response_class=HTMLResponse, include_in_schema=False)
+def objections_page(
+    request: Request,
+    db: Database = Depends(get_db),
+    actor: Actor = Depends(require_roles(*AUDIT_ROLES)),
+) -> Response:
+    from oncofed.services.operations.objections import objection_report
+
+    return render(request, "audit_objections.html", actor=actor, data=objection_report(db))
