@@ -28,8 +28,8 @@ def objection_report(db: Database) -> dict[str, Any]:
     patients); `network`: the same summed; `reads`: each audit entry that read an objecting patient for
     research (expected: none). Who may ask is the caller's (web: DPO and administrator; the CLI's operator)."""
     with db.session() as s:
-        names = {
-            i: short or name
+        names: dict[str, str] = {
+            str(i): str(short or name)
             for i, short, name in s.execute(select(CentreRow.id, CentreRow.short_name, CentreRow.name))
         }
         counts = s.execute(
@@ -43,7 +43,7 @@ def objection_report(db: Database) -> dict[str, Any]:
             s.execute(select(PatientRow.id, PatientRow.centre_id).where(PatientRow.research_objection)).all()
         )
         audit_rows = s.execute(
-            select(*[getattr(AuditRow, c) for c in ("seq", "at", "user_id", "role", "purpose", "action")],
+            select(AuditRow.seq, AuditRow.at, AuditRow.user_id, AuditRow.role, AuditRow.purpose, AuditRow.action,
                    AuditRow.patient_ids)
             .where((AuditRow.role.in_(RESEARCH_ROLES)) | (AuditRow.purpose.in_(RESEARCH_PURPOSES)))
             .where(AuditRow.patient_ids != "")
@@ -59,7 +59,7 @@ def objection_report(db: Database) -> dict[str, Any]:
                 reads.append({"seq": seq, "at": at, "user_id": user_id, "role": role, "purpose": purpose,
                               "action": action, "patient_id": pid, "centre_id": centre})  # fmt: skip
     centres = []
-    for centre_id, patients, objectors in sorted(counts, key=lambda r: names.get(r[0], r[0])):
+    for centre_id, patients, objectors in sorted(counts, key=lambda r: names.get(str(r[0]), str(r[0]))):
         objectors = int(objectors or 0)
         centres.append({
             "centre_id": centre_id, "centre": names.get(centre_id, centre_id), "patients": int(patients),
