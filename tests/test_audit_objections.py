@@ -94,3 +94,21 @@ def test_the_command_line_says_it_in_french(store: Database, tmp_path: Path, mon
     assert out.exit_code == 0, out.output
     assert "Oppositions à l’usage pour la recherche" in said and "2 lectures de patients opposés" in said
     assert "33,3\u00a0%" in out.output and "curie-1" in said
+
+
+@pytest.mark.browser
+def test_the_dpo_goes_from_the_audit_log_to_the_objections_in_french(live_server, page) -> None:  # type: ignore[no-untyped-def]
+    """The DPO's path in headless Chromium: the audit log's link, the table in French, a centre's name
+    leading back to that centre's entries."""
+    from tests.browser_helpers import log_in, shot
+
+    log_in(page, live_server, "dpo", lang="fr")
+    page.goto(live_server.url("/audit?lang=fr"))
+    page.click("#objections-link")
+    assert page.locator("h1").inner_text() == "Oppositions à l’usage pour la recherche"
+    assert page.locator("#objection-reads").inner_text().startswith("Aucune lecture")
+    foot = page.locator("#objections tfoot").inner_text()
+    assert "Réseau" in foot and "\u00a0%" in foot
+    shot(page, "audit-objections-fr.png", full_page=False)
+    page.locator("#objections tbody a").first.click()
+    assert "centre=" in page.url and page.locator("table#audit").count() == 1
