@@ -58,16 +58,18 @@ def check_port_free(host: str, port: int) -> None:
 def run_server(db: Database, host: str, port: int, workers: int = 1, access_log: str = "-") -> None:
     """Serve with `workers` uvicorn processes (web/server.py: pools sized from the number of workers,
     JSON access log without patient data in URLs, liveness/readiness under /api/health)."""
+    from oncofed.commands.words import tr
     from oncofed.config import load_settings, proxy_options
-    from oncofed.presenters.i18n import translator
     from oncofed.web.server import run
 
     check_port_free(host, port)
-    said = translator("en").ngettext("%(num)s worker", "%(num)s workers", workers)  # English plural forms
-    console.print(
-        f"[bold green]oncofed is serving on http://{host}:{port}[/] with {said}  "
-        f"(API docs: http://{host}:{port}/docs; Ctrl+C to stop)"
+    t = tr()
+    said = t.gettext(
+        "oncofed is serving on %(url)s with %(workers)s (API docs: %(url)s/docs; Ctrl+C to stop)",
+        url=f"http://{host}:{port}",
+        workers=t.ngettext("%(num)s worker", "%(num)s workers", workers),
     )
+    console.print(f"[bold green]{escape(said)}[/]")
     db.dispose()  # each worker opens its own pool
     run(host, port, workers, access_log, **proxy_options(load_settings()))
 

@@ -12,6 +12,7 @@ import typer
 from rich.table import Table
 
 from oncofed.commands.common import cells, centre_option, escape
+from oncofed.commands.words import tr
 from oncofed.domain import Actor
 
 
@@ -131,7 +132,7 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - one command group
             )
         except OncofedError as exc:
             _fail(exc)
-        console.print(f"board {bid} created")
+        console.print(escape(tr().gettext("board %(id)s created", id=bid)))
 
     @boards.command("meeting")
     def meeting_cmd(
@@ -150,7 +151,7 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - one command group
             _fail(ValueError(f"{when!r} is not a date and time: write YYYY-MM-DDTHH:MM"))
         except OncofedError as exc:
             _fail(exc)
-        console.print(f"meeting {mid} planned")
+        console.print(escape(tr().gettext("meeting %(id)s planned", id=mid)))
 
     @boards.command("add")
     def add_cmd(
@@ -174,7 +175,7 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - one command group
             )
         except OncofedError as exc:
             _fail(exc)
-        console.print(f"case {cid} added")
+        console.print(escape(tr().gettext("case %(id)s added", id=cid)))
 
     @boards.command("agenda")
     def agenda_cmd(

@@ -89,7 +89,15 @@ def add_record_commands(boards: typer.Typer, centre_opt: Any) -> None:  # noqa: 
             digest = sign_record(open_database(), _actor(centre), case_id, signer=as_user)
         except OncofedError as exc:
             _fail(exc)
-        console.print(f"case {case_id} signed by {as_user}; record SHA-256 {digest}")
+        from oncofed.commands.words import tr
+
+        said = tr().gettext(
+            "case %(case)s signed by %(user)s; record SHA-256 %(digest)s",
+            case=case_id,
+            user=as_user,
+            digest=digest,
+        )
+        console.print(escape(said))
 
     @boards.command("record")
     def record_cmd(
@@ -103,6 +111,7 @@ def add_record_commands(boards: typer.Typer, centre_opt: Any) -> None:  # noqa: 
         from oncofed.commands.common import console, open_database
         from oncofed.errors import OncofedError
         from oncofed.presenters.boards import record_document, record_pdf
+        from oncofed.presenters.i18n import translator
 
         lang = _language(lang)
         try:
@@ -111,10 +120,10 @@ def add_record_commands(boards: typer.Typer, centre_opt: Any) -> None:  # noqa: 
             _fail(exc, lang)
         if html:
             html.write_text(doc, encoding="utf-8")
-            console.print(f"wrote {html}")
+            console.print(escape(translator(lang).gettext("written: %(path)s", path=str(html))))
         if pdf:
             pdf.write_bytes(record_pdf(doc))
-            console.print(f"wrote {pdf}")
+            console.print(escape(translator(lang).gettext("written: %(path)s", path=str(pdf))))
         if not (html or pdf):
             sys.stdout.write(doc)
 
