@@ -275,3 +275,19 @@ def test_a_command_says_what_it_did_in_french(  # type: ignore[no-untyped-def]
     data = [*data, str(home), "cli:" + __import__("getpass").getuser()]
     left = printed.english(data, msgids)
     assert not left, "English in the French summary:\n" + "\n".join(left)
+
+
+def test_a_trial_import_with_a_skipped_file_says_its_summary_in_french(home: Path, msgids) -> None:  # type: ignore[no-untyped-def]
+    """A registry file imported beside an empty one: the skipped file's line and the summary in French (the
+    skipped line once overwrote the report it was printing: the command failed after its first file)."""
+    from tests.conftest import shared_data
+
+    trial = shared_data("trials", "ctgov-samples", "NCT02513394.json")
+    (home / "vide.json").write_text("[]", encoding="utf-8")
+    code, printed, output = run(["import", "trials", str(trial), "vide.json"], home)
+    assert code == 0, output
+    said = " ".join(output.split())
+    assert "vide.json" in said and "ignoré" in said, said
+    # the detector's reason ("empty JSON array") is the reader's own English, said as written (docs/WORKDAY.md)
+    left = printed.english([str(trial), "empty JSON array"], msgids)
+    assert not left, "English in the French summary:\n" + "\n".join(left)

@@ -226,11 +226,11 @@ def _print_report(console: object, report: object) -> None:
     said = import_json(report, lang)
     for f, words in zip(report.files, said["files"], strict=True):
         if f.skipped:
-            said = tr.gettext("%(file)s: skipped, %(why)s", file=str(f.path), why=f.skipped)
-            console.print(f"[dim]{escape(said)}[/]", highlight=False)
+            skipped = tr.gettext("%(file)s: skipped, %(why)s", file=str(f.path), why=f.skipped)
+            console.print(f"[dim]{escape(skipped)}[/]", highlight=False)
         for s in f.skipped_records:
-            said = tr.gettext("%(record)s: not a record, skipped", record=str(s))
-            console.print(f"[dim]{escape(said)}[/]", highlight=False)
+            skipped = tr.gettext("%(record)s: not a record, skipped", record=str(s))
+            console.print(f"[dim]{escape(skipped)}[/]", highlight=False)
         for w in f.warnings:
             console.print(f"[yellow]{escape(f'{f.path}:{w}')}[/]", highlight=False)
         if f.rolled_back:
