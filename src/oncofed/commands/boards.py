@@ -9,7 +9,6 @@ from datetime import datetime
 from typing import Any
 
 import typer
-from rich.table import Table
 
 from oncofed.commands.common import cells, centre_option, escape
 from oncofed.commands.words import tr
@@ -200,22 +199,28 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - one command group
         if as_csv:
             sys.stdout.write(to_csv(data["cases"], CASE_COLUMNS))
             return
-        console.print(
-            f"[bold]{escape(data['board']['name'])}[/] {data['meeting']['scheduled_for']} ({data['meeting']['status']})"
-        )
-        table = Table("case", "patient", "kind", "status", "candidates", "question")
+        from oncofed.commands.words import day, table
+        from oncofed.errors import N_
+        from oncofed.services.boards.vocabulary import label
+
+        t = tr()
+        when = day(data["meeting"]["scheduled_for"], time=True)
+        status = t.label("b_status", data["meeting"]["status"])
+        console.print(f"[bold]{escape(data['board']['name'])}[/] {escape(when)} ({escape(status)})")
+        shown = table(N_("case"), N_("patient"), N_("kind"), N_("status"), N_("candidates"), N_("question"))
         for c in data["cases"]:
-            table.add_row(
+            recourse = t.gettext("recourse from %(centre)s", centre=c["patient_centre"])
+            shown.add_row(
                 *cells(
                     str(c["case_id"]),
-                    c["patient_id"] or f"recourse from {c['patient_centre']}",
-                    c["kind"],
-                    c["status"],
+                    c["patient_id"] or recourse,
+                    label("case_kinds", c["kind"], t.lang),
+                    t.label("b_status", c["status"]),
                     str(c["n_candidates"]),
                     c["question"],
                 )
             )
-        console.print(table)
+        console.print(shown)
 
     @boards.command("freeze")
     def freeze_cmd(meeting_id: int, centre: str | None = centre_opt) -> None:
@@ -225,19 +230,24 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - one command group
         from oncofed.services.boards.cards import freeze_meeting
 
         try:
-            with err_console.status(f"re-matching the cases of meeting {meeting_id}..."):
+            with err_console.status(
+                escape(tr().gettext("re-matching the cases of meeting %(id)s...", id=meeting_id))
+            ):
                 r = freeze_meeting(open_database(), _actor(centre), meeting_id)
         except OncofedError as exc:
             _fail(exc)
-        from oncofed.presenters.i18n import translator
+        from oncofed.commands.words import num
 
-        en = translator("en")  # the command line speaks English; plural forms from the catalogue
-        console.print(
-            en.ngettext("%(num)s case re-matched", "%(num)s cases re-matched", r.cases)
-            + f" in {r.seconds:.2f} s (matching {r.match_seconds:.2f} s): "
-            + en.ngettext("%(num)s candidate trial,", "%(num)s candidate trials,", r.candidates)
-            + f" {r.new_trials} new"
+        t = tr()
+        said = t.gettext(
+            "%(cases)s in %(seconds)s s (matching %(matching)s s): %(candidates)s %(new)s new",
+            cases=t.ngettext("%(num)s case re-matched", "%(num)s cases re-matched", r.cases),
+            seconds=num(r.seconds, 2),
+            matching=num(r.match_seconds, 2),
+            candidates=t.ngettext("%(num)s candidate trial,", "%(num)s candidate trials,", r.candidates),
+            new=r.new_trials,
         )
+        console.print(escape(said))
 
     @boards.command("case")
     def case_cmd(
