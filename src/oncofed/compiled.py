@@ -39,8 +39,9 @@ PACKAGE = Path(__file__).resolve().parent
 BUILD = PACKAGE.parents[1] / "build" / "compiled"
 MANIFEST = "manifest.json"
 # the notes path's own Python (cProfile of French notes -> facts): the notes readers, the French front-end,
-# ConText, the vocabularies; `criteria.fast_regex` and `criteria.language` stay pure (they make their objects
-# with `object.__new__`, which mypyc's native classes refuse)
+# ConText, the vocabularies, the notes' language (`criteria.language`) and the rules' searchers and needs
+# (`criteria.fast_regex`; both made their objects with `object.__new__`, which mypyc's native classes
+# refuse: no longer since speed30)
 MODULES = (
     *(
         f"oncofed.ingest.patients.notes.{m}"
@@ -53,7 +54,10 @@ MODULES = (
     "oncofed.ingest.patients.common",
     *(
         f"oncofed.criteria.{m}"
-        for m in ("french", "context", "vocab", "caseless", "units", "vocab_pass", "frozen", "context_graph")
+        for m in (
+            "french", "context", "vocab", "caseless", "units", "vocab_pass", "frozen", "context_graph", "fast_regex",
+            "language",
+        )
     ),
 )  # fmt: skip
 

@@ -416,24 +416,28 @@ class Needs:
 
     __slots__ = ("strings", "caseless", "_last")
 
-    def __init__(self, pattern: re.Pattern[str] | Any) -> None:
-        compiled: re.Pattern[str] = getattr(pattern, "plain", pattern)  # a `caseless.Caseless`: its pattern
-        self.strings = needs(compiled.pattern, compiled.flags)
-        self.caseless = bool(compiled.flags & re.IGNORECASE)
+    def __init__(
+        self, pattern: re.Pattern[str] | Any, given: tuple[tuple[str, ...], bool] | None = None
+    ) -> None:
+        """`given`: (strings, caseless) as `of` checked them, instead of those read from `pattern`."""
+        if given is None:
+            compiled: re.Pattern[str] = getattr(pattern, "plain", pattern)  # a `Caseless`: its pattern
+            self.strings: tuple[str, ...] | None = needs(compiled.pattern, compiled.flags)
+            self.caseless = bool(compiled.flags & re.IGNORECASE)
+        else:
+            self.strings, self.caseless = given
         self._last: tuple[str, bool] = ("", False)
 
     @classmethod
     def of(cls, strings: Iterable[str], caseless: bool) -> Needs:
         """Needs given by hand: strings one of which every match holds (`needs` reads only openings: "mab
         vedotin" holds "vedotin", written after a drug name no opening can list); lower-case ASCII when
-        `caseless`. The caller's claim: its test checks it against the pattern."""
-        found = object.__new__(cls)
-        found.strings = tuple(sorted(strings))
-        if caseless and not all(s.isascii() and s == s.lower() for s in found.strings):
-            raise ValueError(f"caseless needs are lower-case ASCII: {found.strings}")
-        found.caseless = caseless
-        found._last = ("", False)
-        return found
+        `caseless`. The caller's claim: its test checks it against the pattern. (Built through `__init__`,
+        not `object.__new__`: compiled by mypyc, the class is native and refuses the latter.)"""
+        found = tuple(sorted(strings))
+        if caseless and not all(s.isascii() and s == s.lower() for s in found):
+            raise ValueError(f"caseless needs are lower-case ASCII: {found}")
+        return cls(None, (found, caseless))
 
     def absent(self, text: str) -> bool:
         last = self._last

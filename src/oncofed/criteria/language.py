@@ -27,6 +27,8 @@ from dataclasses import dataclass
 
 import numpy
 
+from oncofed.criteria.frozen import made
+
 ENGLISH, FRENCH = "en", "fr"
 # Function words (and a few clinical words) that are words of one language and not of the other.
 FRENCH_WORDS = frozenset(
@@ -292,11 +294,10 @@ def _letter_runs(low: str) -> str | None:
 
 
 def _line(start: int, end: int, language: str, decided_by: str) -> LineLanguage:
-    """`LineLanguage(...)` without the frozen dataclass's `__init__` (one `object.__setattr__` a field:
-    3x the cost; a French note has ~6 lines)."""
-    line = object.__new__(LineLanguage)
-    line.__dict__.update(start=start, end=end, language=language, decided_by=decided_by)
-    return line
+    """`LineLanguage(...)` without the frozen dataclass's `__init__` when it runs as Python (one
+    `object.__setattr__` a field: 3x the cost; a French note has ~6 lines); compiled by mypyc
+    (`oncofed.compiled`), the class is native and its `__init__` is the fast way (`frozen.made`)."""
+    return made(LineLanguage, {"start": start, "end": end, "language": language, "decided_by": decided_by})
 
 
 def detect(text: str) -> TextLanguage:
