@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import random
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -26,6 +29,11 @@ def _languages(text: str) -> tuple[str, list[tuple[int, int, str]]]:
 
 
 ASK_MODEL = language._ask_model
+# compiled by `make compile` (speed30), `detect` calls its own `_ask_model` and `model_language` directly:
+# replacing them by `monkeypatch` would change nothing and the comparisons would hold trivially; they then
+# run in a pure-Python process (`test_the_comparisons_run_as_pure_python`)
+_COMPILED = not (language.__file__ or "").endswith(".py")
+_PURE_ONLY = pytest.mark.skipif(_COMPILED, reason="replaces a compiled function: run under ONCOFED_PURE=1")
 
 
 def _notes(folder: str) -> list[str]:
@@ -35,6 +43,7 @@ def _notes(folder: str) -> list[str]:
     return [json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines() if line]
 
 
+@_PURE_ONLY
 def test_same_languages_as_with_the_model_on_every_unclear_line(monkeypatch: pytest.MonkeyPatch) -> None:
     french, english = _notes("verdicts-dev-fr"), _notes("verdicts-dev")
     rng = random.Random(7)
@@ -64,6 +73,7 @@ WORDS = ["de", "pas", "avec", "métastases", "d'un", "the", "with", "was", "no",
          "G/L", "créatinine", "µmol/L", "ECOG", "1", "sein", "breast", "l'essai", "de novo", "HER2", "négatif"]  # fmt: skip
 
 
+@_PURE_ONLY
 @settings(max_examples=150, deadline=None)
 @given(st.lists(st.lists(st.sampled_from(WORDS), max_size=12).map(" ".join), min_size=1, max_size=6))
 def test_same_languages_on_random_lines(lines: list[str]) -> None:
@@ -72,3 +82,15 @@ def test_same_languages_on_random_lines(lines: list[str]) -> None:
         fast = _languages(text)
         m.setattr(language, "_ask_model", functools.partial(ASK_MODEL, shortcut=False))
         assert _languages(text) == fast, text
+
+
+@pytest.mark.skipif(not _COMPILED, reason="the language is pure Python here: the comparisons ran above")
+def test_the_comparisons_run_as_pure_python() -> None:
+    root = Path(__file__).resolve().parents[1]
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(Path(__file__).resolve()),
+         "-k", "every_unclear_line or random_lines"],
+        cwd=root, env={**os.environ, "ONCOFED_PURE": "1"}, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout[-3000:]
+    assert "2 passed" in done.stdout, done.stdout[-1000:]
