@@ -187,6 +187,18 @@ def first_meeting(home: Path) -> str:
         database.dispose()
 
 
+def first_case(home: Path) -> str:
+    """The first signed case (a decision, its proposal and its trail)."""
+    from sqlalchemy import text
+
+    database = Database(f"sqlite:///{home}/oncofed.sqlite3")
+    try:
+        with database.engine.connect() as conn:
+            return str(conn.execute(text("SELECT MIN(id) FROM board_cases WHERE status = 'signed'")).scalar())
+    finally:
+        database.dispose()
+
+
 def trial_titles(home: Path) -> list[str]:
     """Every trial's title, whole and as the tables cut it, and with its id before it (as `match` shows it)."""
     from sqlalchemy import text
@@ -249,6 +261,7 @@ CASES: list[tuple[list[str], list[str]]] = [
     (["feasibility", "--trial", "DEMO-0001"], ["@titles"]),
     (["boards", "screen-failures"], []),
     (["boards", "agenda", "@meeting"], []),
+    (["boards", "case", "@case"], []),
     (["research", "report", "portfolio"], []),
     (["research", "report", "journals"], []),
 ]
@@ -282,7 +295,12 @@ def test_a_command_says_what_it_did_in_french(  # type: ignore[no-untyped-def]
     home: Path, msgids, args: list[str], data: list[str]
 ) -> None:
     (home / "paie.csv").write_text(PAYROLL, encoding="utf-8")
-    args = [a.replace("@patient", first_patient(home)).replace("@meeting", first_meeting(home)) for a in args]
+    args = [
+        a.replace("@patient", first_patient(home))
+        .replace("@meeting", first_meeting(home))
+        .replace("@case", first_case(home))
+        for a in args
+    ]
     if "@titles" in data:  # trial titles (truncated in tables) and criteria are the registry's words
         data = [d for d in data if d != "@titles"] + trial_titles(home)
     code, printed, output = run(args, home)

@@ -288,25 +288,50 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - one command group
             else:
                 sys.stdout.write(to_csv(candidate_rows(data), CANDIDATE_COLUMNS))
             return
-        console.print(
-            f"[bold]case {case_id}[/] {data['patient_id'] or 'recourse'} · {data['kind']} · {data['status']}"
+        from oncofed.commands.words import day
+        from oncofed.presenters.i18n import translator
+        from oncofed.services.boards.vocabulary import label
+
+        t = translator(lang)
+        said = t.gettext(
+            "case %(case)s · %(patient)s · %(kind)s · %(status)s",
+            case=case_id,
+            patient=data["patient_id"] or t.gettext("recourse"),
+            kind=label("case_kinds", data["kind"], lang),
+            status=t.label("b_status", data["status"]),
         )
+        console.print(f"[bold]{escape(said)}[/]")
         for c in data["candidates"]:
             d = c.get("decision") or {}
-            flag = " [yellow](new)[/]" if c["new"] else ""
-            console.print(
-                escape(
-                    f"- {c['trial_id']}{flag} {c['verdict']}: {len(c['to_check'])} to check; decision: {d.get('proposed', '-')} {d.get('reason', '')}"
-                )
+            proposed = d.get("proposed")
+            decision = (
+                "—"
+                if proposed is None
+                else (t.gettext("proposed") if proposed else t.gettext("not proposed"))
             )
+            reason = f"({label('not_proposed_reasons', d['reason'], lang)})" if d.get("reason") else ""
+            line = t.gettext(
+                "- %(trial)s%(new)s %(verdict)s: %(checks)s; decision: %(decision)s %(reason)s",
+                trial=c["trial_id"],
+                new=" (" + t.gettext("new") + ")" if c["new"] else "",
+                verdict=t.label("b_verdict", "unlikely" if c.get("probably_not") else c["verdict"]),
+                checks=t.ngettext("%(num)s to check", "%(num)s to check", len(c["to_check"])),
+                decision=decision,
+                reason=reason,
+            )
+            console.print(escape(line.rstrip()))
         if data["decided_at"]:
-            console.print(
-                escape(
-                    f"proposal: {data['proposal']} ({', '.join(data['settings'])}); {len(data['specialties'])} specialties"
-                )
+            said = t.gettext(
+                "proposal: %(proposal)s (%(settings)s); %(specialties)s",
+                proposal=data["proposal"],
+                settings=", ".join(label("settings", x, lang) for x in data["settings"]),
+                specialties=t.ngettext("%(num)s specialty", "%(num)s specialties", len(data["specialties"])),
             )
+            console.print(escape(said))
         for e in data["events"]:  # the trail, as the page says it
-            console.print(escape(f"  {e['at']} {e['action']}: {e['said']}"))
+            console.print(
+                escape(f"  {day(e['at'], time=True)} {t.label('b_event', e['action'])}{t.colon()}{e['said']}")
+            )
 
     from oncofed.commands.boards_records import add_record_commands
 
