@@ -33,6 +33,7 @@ import re
 from dataclasses import replace
 
 from oncofed.criteria.caseless import compile_i
+from oncofed.criteria.formulas import formulas
 from oncofed.criteria.list_heads import inline_heads
 from oncofed.domain.criteria import Atom
 
@@ -1073,7 +1074,11 @@ def either_way(atoms: list[Atom], text: str) -> list[Atom]:
 
 
 def conditions(atoms: list[Atom], text: str) -> list[Atom]:
-    """The four rules above, in order, then the severity qualifiers."""
+    """The four rules above, in order, then the severity qualifiers; first, what a formula names is no
+    requirement (`criteria/formulas.py`): a line that is only a formula is a definition."""
+    atoms, only_formula = formulas(atoms, text)
+    if only_formula:
+        return [permission_atom(text, "definition")]
     atoms = status_to_know(therapy_causes(permissions(either_way(atoms, text), text), text), text)
     if len(atoms) == 1 and atoms[0].kind == "permission":
         return atoms

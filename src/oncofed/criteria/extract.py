@@ -368,7 +368,7 @@ _UNIT = (
     r"(?:x|×|\*|times)?\s*(?:10\s*(?:\^|\*\*|e)?\s*[0-9⁹]+\s*/\s*[lL]|10\s*[⁹³]\s*/\s*[lL]"
     r"|(?:cells|cell)?\s*/\s*(?:mm\s*\^?\s*3|mm³|µl|μl|ul|mcl|microliter|cubic\s+millimeter)"
     r"|g\s*/\s*dl|g\s*/\s*l|mg\s*/\s*dl|[µμu]mol\s*/\s*l|mcmol\s*/\s*l|mmol\s*/\s*l|ml\s*/\s*min(?:\s*/\s*1\.73\s*m\s*\^?\s*2|\s*per\s*1\.73\s*m2)?"
-    r"|k\s*/\s*[µμu]l|iu\s*/\s*l|u\s*/\s*l|kg\s*/\s*m\s*(?:\^\s*)?[2²]|%|milliseconds?|msec|ms)"
+    r"|k\s*/\s*[µμu]l|iu\s*/\s*l|u\s*/\s*l|kg\s*/\s*m\s*(?:\^\s*)?[2²]|%|milliseconds?|msec|ms|seconds?\b|secs?\b|s\b)"
 )
 _ULN = r"(?:x|×|\*|times)?\s*(?:the\s+)?(?:institutional\s+)?(?:uln|unl|upper\s+limits?\s+of\s+(?:the\s+)?(?:institutional\s+)?normal(?:\s+range)?|upper\s+normal\s+limit|(?:standard|normal)\s+range|n\b)"
 _THRESH = compile_i(

@@ -80,7 +80,9 @@ from oncofed.domain.criteria import Atom, Criterion, Section
 # (verdicts31)
 # criteria-23: every site of a list of metastatic sites (metastatic_sites.py), a cancer word naming a
 # therapy is no prior malignancy (cancer_word_therapy.py), a condition's alternatives (verdicts32)
-PARSER_VERSION = "criteria-23"
+# criteria-24: what a formula names is no requirement (formulas.py), intervals in seconds, "naïve to", counted
+# flat options of "one of the following N" (verdicts33)
+PARSER_VERSION = "criteria-24"
 MAX_INPUT_CHARS = 2_000_000  # beyond this the text is cut (reported in ParseResult.warnings)
 
 # Atom kinds whose truth depends on context (negation / history / hypothesis); numeric thresholds do not.

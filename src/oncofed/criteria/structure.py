@@ -102,6 +102,23 @@ _ONE_OF = compile_i(
     r"\b(?:(?:one|any|either)\s+of\s+the\s+following|at\s+least\s+one\s+of|of\s+the\s+following\s+"
     r"(?:sub-?types?|types?|histolog\w+|categories|groups|cohorts|diseases|tumou?r\s+types?))\b"
 )
+# "any one of the following four conditions:", "either of the following:": how many options the lead-in
+# announces; flat (not nested) lines under it are its options only when it says how many (verdicts33)
+_OPTION_COUNT = compile_i(
+    r"\b(?:(?:any\s+)?one|any)\s+of\s+the\s+following\s+(?P<n>two|three|four|five|six|[2-6])\b|\beither\s+of\s+the\s+following\b"
+)
+_COUNT_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+
+
+def _option_count(text: str) -> int:
+    """The number of options a "one of the following N" lead-in announces (0: not said)."""
+    m = _OPTION_COUNT.search(text)
+    if m is None:
+        return 0
+    n = m.group("n")
+    return 2 if n is None else _COUNT_WORDS.get(n.lower()) or int(n)
+
+
 _FOR_WHOM = compile_i(
     r"^\W*for\s+(?:the\s+)?(?:patients?|participants?|subjects?|those)\s+(?:with|who|whose|in)\b"
 )
@@ -350,6 +367,7 @@ def organise(
     inline_block: bool | None = False  # None: right after a cohort heading; True: its lines are labelled
     carry: str | None = None  # the inline label of the item whose later sentences follow
     named_parts: set[str] = set()  # "<part>: <population>" lines read as headings
+    announced = 0  # the options a "one of the following N" lead-in announces
 
     def current() -> str | None:
         return JOIN.join(label for _, label in stack) or None
@@ -387,6 +405,7 @@ def organise(
                     out.append(replace(c, cohort=current()))  # "For TNBC:" is the cohort's requirement
             if kind == "one_of" and c.section is Section.INCLUSION:
                 options, option_parent = (current() or "", 0), c.index
+                announced = _option_count(c.text)
             if (
                 kind in ("leadin", "one_of")
                 and len(_bare(c.text)) > 60
@@ -473,7 +492,10 @@ def organise(
             if options is not None:
                 caps = _CAPS_LABEL.match(c.text)
                 nested = c.parent_index is not None and c.parent_index == option_parent
-                if nested or caps:
+                # "... any one of the following four conditions:" then four flat lines: the count says
+                # where the options end
+                counted = c.parent_index is None and options[1] < announced
+                if nested or caps or counted:
                     label, n = options
                     n += 1
                     options = (label, n)

@@ -65,7 +65,12 @@ def normalize_unit(unit: str | None) -> str | None:
         .replace("m2m2", "m2")
     )
     u = u.replace("/mm3", "/mm3").replace("k/ul", "10^3/ul")
-    return u
+    return _SECONDS.get(u, u)
+
+
+# an interval in seconds ("QTc > 0.45 second"): converted to the canonical ms (lab_units.tsv), never compared
+# raw with a note's "QTc 418 ms"
+_SECONDS = {"s": "s", "sec": "s", "secs": "s", "second": "s", "seconds": "s", "sec.": "s"}
 
 
 def to_canonical(analyte: str, value: float, unit: str | None) -> tuple[float, str | None]:
@@ -97,4 +102,6 @@ def guess_unit(analyte: str, value: float) -> str | None:
         return "g/l" if value >= 10 else "g/dl"
     if analyte in ("creatinine", "bilirubin"):
         return "umol/l" if value >= 15 else "mg/dl"
+    if canonical_unit(analyte) == "ms" and value < 5:
+        return "s"  # "QTc > 0.45": no interval of the ECG lasts under 5 ms, so the number is in seconds
     return None
