@@ -16,8 +16,14 @@ import pytest
 from oncofed.criteria import parse_eligibility
 from oncofed.domain import Fact, PatientProfile
 from oncofed.matching.assess import assess_trial
-from tests.verdict_cases import DAY, SRC, profile, read_line, same_everywhere
-from tests.verdict_cases import strict_reading  # noqa: F401  (fixture)
+from tests.verdict_cases import (
+    DAY,
+    SRC,
+    profile,
+    read_line,
+    same_everywhere,
+    strict_reading,  # noqa: F401  (fixture)
+)
 
 pytestmark = pytest.mark.usefixtures("strict_reading")
 
@@ -41,12 +47,21 @@ WOMAN = person(CRCL, sex="FEMALE", name="woman")
     ("line", "who"),
     [
         ("Women: CrCl = (140 - age) x weight (kg) x 0.85 / (72 x serum creatinine)", MAN),
-        ("Estimated GFR for female subjects = [(140 - age) x body weight (kg)] / [72 x creatinine (mg/dL)] x 0.85", MAN),
+        (
+            "Estimated GFR for female subjects = [(140 - age) x body weight (kg)] / [72 x creatinine (mg/dL)] x 0.85",
+            MAN,
+        ),
         ("Clearance in females = 0.85 x (140 - age in years) x weight / (72 x serum creatinine)", MAN),
         ("Men: CrCl = (140-age) × weight (kg) / (72 × serum creatinine)", WOMAN),
         ("CrCl for male patients = weight x (140 - age) divided by (72 x SCr)", WOMAN),
-        ("Creatinine clearance >= 50 mL/min, as follows: female CrCl = (140 - age) x kg x 0.85 / (72 x SCr)", MAN),
-        ("CrCl >= 50 mL/min (formula: (140 - age) x weight x 0.85 if female, divided by 72 x creatinine)", MAN),
+        (
+            "Creatinine clearance >= 50 mL/min, as follows: female CrCl = (140 - age) x kg x 0.85 / (72 x SCr)",
+            MAN,
+        ),
+        (
+            "CrCl >= 50 mL/min (formula: (140 - age) x weight x 0.85 if female, divided by 72 x creatinine)",
+            MAN,
+        ),
     ],
 )
 def test_a_sex_a_formula_names_is_no_requirement(line: str, who: PatientProfile) -> None:
@@ -117,7 +132,13 @@ def test_a_count_in_seconds_is_never_compared_raw() -> None:
 
 NEVER_CHEMO = profile(
     Fact("treatment", "chemotherapy", negated=True, provenance=SRC, attributes={"class": "chemotherapy"}),
-    Fact("treatment", "endocrine therapy", negated=True, provenance=SRC, attributes={"class": "endocrine therapy"}),
+    Fact(
+        "treatment",
+        "endocrine therapy",
+        negated=True,
+        provenance=SRC,
+        attributes={"class": "endocrine therapy"},
+    ),
     name="never",
 )
 HAD_CHEMO = profile(
@@ -203,3 +224,93 @@ def test_near_misses_lines_under_other_lead_ins_are_each_required(lead: str) -> 
     text = f"Inclusion criteria:\n{lead}\nPrior bilateral oophorectomy\nAge >= 60 years\nECOG 0-1\n"
     oophorectomy = {c.text: c.cohort for c in parse_eligibility(text).criteria}
     assert oophorectomy.get("Prior bilateral oophorectomy") is None, (lead, oophorectomy)
+
+
+# --- 5. a therapy restated in its own condition --------------------------------------------------------
+
+
+def course(drug: str, klass: str, end: str, name: str, start: str = "2016-01-01") -> PatientProfile:
+    attrs = {"class": klass, "start": start, "end": end, "setting": "adjuvant"}
+    return profile(Fact("treatment", drug, provenance=SRC, attributes=attrs), name=name)
+
+
+@pytest.mark.parametrize(
+    ("line", "drug"),
+    [
+        (
+            "Prior exemestane (if exemestane was given as adjuvant therapy and stopped >= 12 months before, the "
+            "patient can be enrolled)",
+            "exemestane",
+        ),
+        (
+            "Previous letrozole (patients who stopped letrozole at least 12 months before are eligible)",
+            "letrozole",
+        ),
+        (
+            "Has received tamoxifen for breast cancer (Note: when tamoxifen ended >= 12 months before inclusion, "
+            "the patient may join)",
+            "tamoxifen",
+        ),
+        (
+            "Anastrozole for breast cancer (a patient whose anastrozole was completed more than 6 months before "
+            "may participate)",
+            "anastrozole",
+        ),
+        (
+            "Fulvestrant in the past (if the last fulvestrant dose was given at least 6 months before, the subject "
+            "can also be included)",
+            "fulvestrant",
+        ),
+        # the generic after "for" is the drug's purpose (therapy_purpose.generic_purposes), not a second therapy
+        (
+            "Have received letrozole for breast cancer treatment (note: if letrozole has been stopped for >= 12 "
+            "months before this enrolment, the patient can join)",
+            "letrozole",
+        ),
+    ],
+)
+def test_a_therapy_restated_in_its_exemption_is_still_the_statement(line: str, drug: str) -> None:
+    """Excluded when the whole course is recent; the patient the exemption admits is not excluded (on main the
+    line had no reading, or read the exemption's time as the statement's: the old course excluded)."""
+    recent = course(drug, "endocrine therapy", "2026-06-30", f"{drug}-recent", "2026-01-05")
+    assert read_line("Exclusion", line, recent) == "excluded", line
+    old = course(drug, "endocrine therapy", "2023-06-30", f"{drug}-old")
+    assert read_line("Exclusion", line, old) == "eligible", line
+
+
+def test_long_ago_the_exempted_patient_is_not_excluded() -> None:
+    line = "Prior exemestane (if exemestane was stopped >= 12 months before enrolment, the patient can join)"
+    assert (
+        read_line("Exclusion", line, course("exemestane", "endocrine therapy", "2023-06-30", "exe-old"))
+        != "excluded"
+    )
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "AST <= 5 x ULN if exemestane was given within 12 months",  # the therapy only in the condition
+        "Previous letrozole; if letrozole was stopped at least 12 months ago, eligible",  # its time unread
+        "Prior chemotherapy completed at least 4 weeks before registration",  # a minimum time of the statement
+        "Fulvestrant in the past; if fulvestrant ended more than 6 months before study entry, the subject may be "
+        "included",  # the exemption's time in another clause: no window of the statement
+    ],
+)
+def test_near_misses_no_restated_statement(line: str) -> None:
+    old = course("letrozole", "endocrine therapy", "2023-06-30", "let-old")
+    assert read_line("Exclusion", line, old) != "excluded", line
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Prior systemic therapy for breast cancer",
+        "Prior cancer treatment for metastatic disease",
+        "Radiotherapy for bone metastases and any cancer treatment",
+    ],
+)
+def test_near_misses_a_generic_that_is_the_head_still_reads(line: str) -> None:
+    """The generic is what the line asks about (no named therapy before "for"): a docetaxel still counts."""
+    doc = Fact("treatment", "docetaxel", provenance=SRC,
+               attributes={"class": "taxane", "end": "2026-06-30", "setting": "metastatic"})  # fmt: skip
+    assert read_line("Exclusion", line, profile(doc, name="doc")) != "eligible", line

@@ -436,6 +436,18 @@ def _negated_within(a: Atom, start: int, end: int) -> bool:
     return not triggers or any(start <= int(t[1]) < end for t in triggers)
 
 
+def _stated_before(a: Atom, begin: int) -> bool:
+    """A therapy whose own mention comes before the conditional clause that restates it, the clause's time
+    read as its look-back window (`extract.with_window`: "if stopped >= 12 months before, can join") (verdicts33);
+    a clause whose time was not read leaves the therapy as it was (no statement)."""
+    return (
+        a.kind == "prior_therapy"
+        and bool(a.span)
+        and a.span[0] < begin  # type: ignore[index]
+        and bool(a.attributes.get("exemption_window"))
+    )
+
+
 def conditional_clauses(atoms: list[Atom], text: str) -> list[Atom]:
     """Rule 4: "if ...", "for patients with ...", "unless ..." clauses (see module docstring)."""
     if not _IF.search(text):
@@ -492,7 +504,9 @@ def conditional_clauses(atoms: list[Atom], text: str) -> list[Atom]:
                 # cancer only says for whom one wording holds, the line asks the rest of everyone
                 out = [a for a in out if a not in cond]
             continue  # not about a threshold ("... except for patients receiving trastuzumab"): left as is
-        out = [a for a in out if a not in cond]
+        # "Have received exemestane (if exemestane was used as adjuvant and stopped >= 12 months before, you can
+        # join)": a therapy the line states before the clause and restates in it stays the line's statement
+        out = [a for a in out if a not in cond or _stated_before(a, begin)]
         if governed:
             new = []
             for a in out:

@@ -609,18 +609,53 @@ def with_window(atoms: list[Atom], text: str) -> list[Atom]:
     if _AT_LEAST_BEFORE.search(before) and not re.search(r"(?i)\bwithin\b", before):  # "within ≥ 2 weeks"
         # "completed adjuvant therapy at least 2 months prior to enrolment": a minimum time since, not a
         # look-back window (a therapy must have ended before it; atoms.prior_therapy, `min_days`)
-        return [
-            replace(a, attributes={**a.attributes, "min_days": days, "window_span": list(span)})
-            if a.kind == "prior_therapy" and a.window_days is None
-            else a
-            for a in atoms
-        ]
+        clause = _exempting(text, span)
+        out = []
+        for a in atoms:
+            if a.kind == "prior_therapy" and a.window_days is None:
+                if clause is not None and _restated_in(a, clause):
+                    # "Prior exemestane (if exemestane was stopped >= 12 months before, the patient can join)": the
+                    # time says whom the exception admits, so the statement holds within it (verdicts33)
+                    attrs = {**a.attributes, "window_span": list(span), EXEMPTION: True}
+                    a = replace(a, window_days=days, attributes=attrs)
+                else:
+                    a = replace(a, attributes={**a.attributes, "min_days": days, "window_span": list(span)})
+            out.append(a)
+        return out
     out = []
     for a in atoms:
         if a.kind in kinds and a.window_days is None:
             a = replace(a, window_days=days, attributes={**a.attributes, "window_span": list(span)})
         out.append(a)
     return out
+
+
+EXEMPTION = "exemption_window"  # the window is the time after which the line's exception admits a patient
+# a clause admitting the patients it describes: "you can join the group", "can be enrolled", "are eligible"
+_ADMITS = compile_i(
+    r"\b(?:can|may|could|will\s+be\s+able\s+to)\s+(?:also\s+)?(?:be\s+)?(?:join|enrol+(?:ed)?|included|"
+    r"include[d]?|participate|entered|enter|randomi[sz]ed)\b|\b(?:is|are|remains?|will\s+be)\s+(?:still\s+)?"
+    r"(?:eligible|allowed|permitted|acceptable)\b|(?:^|[,;:(]\s*)eligible\b"
+)
+
+
+def _exempting(text: str, span: tuple[int, int]) -> tuple[int, int] | None:
+    """The clause holding the minimum time at `span` when it admits the patients it describes (the line's
+    exception): from the clause's start ("(", ";", a sentence's end) to its end (")", ";", the text's end)."""
+    starts = [m.end() for m in re.finditer(r"[(;]|\.\s", text[: span[0]])]
+    start = starts[-1] if starts else 0
+    if start == 0:
+        return None  # the line's own statement ("eligible if stopped >= 4 weeks before"): left as it was
+    end_match = re.search(r"[);]", text[span[1] :])
+    end = span[1] + end_match.start() if end_match else len(text)
+    return (start, end) if _ADMITS.search(text, start, end) is not None else None
+
+
+def _restated_in(a: Atom, clause: tuple[int, int]) -> bool:
+    """A therapy named before the clause and again inside it ("Prior exemestane (if exemestane was ...)")."""
+    lo, hi = clause
+    again = a.attributes.get("also_spans") or ()
+    return bool(a.span) and a.span[0] < lo and any(lo <= int(s[0]) < hi for s in again)  # type: ignore[index]
 
 
 _AT_LEAST_BEFORE = compile_i(

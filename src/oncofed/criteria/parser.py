@@ -52,7 +52,7 @@ from oncofed.criteria.segment import Segment, segment
 from oncofed.criteria.serology import serology_tests
 from oncofed.criteria.setting_lines import setting_and_lines
 from oncofed.criteria.structure import organise
-from oncofed.criteria.therapy_purpose import purposes_dropped
+from oncofed.criteria.therapy_purpose import generic_purposes, purposes_dropped
 from oncofed.criteria.treated_cancer import treated_cancers
 from oncofed.criteria.washout import washout_headings, washout_windows
 from oncofed.criteria.weight import exercise_atoms, weight_loss_atoms
@@ -204,6 +204,7 @@ def extract_atoms(text: str, heading: str | None = None) -> list[Atom]:
     ]
     atoms = setting_and_lines(atoms, text)
     atoms = purposes_dropped(atoms, text, low)  # "a vaccine for cancer immunotherapy": not the therapy
+    atoms = generic_purposes(atoms, text, low)  # "letrozole for breast cancer treatment": letrozole only
     atoms = site_lists(atoms, text)  # "liver, lung or bone metastases": every site, not the last one
     inflammatory = next(
         (a for a in atoms if a.kind == "tnm" and a.attributes.get("read") == "inflammatory"), None

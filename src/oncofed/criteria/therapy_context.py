@@ -114,21 +114,37 @@ def why_not_required(a: Atom, text: str, section: Section) -> str | None:
     """Why a therapy atom of a line is no requirement about prior therapy (None: it is one)."""
     if a.kind != "prior_therapy" or not a.span:
         return None
+    reasons = []
     for start, end in _spans(a):
         if _DEFINITION.search(_sentence_of(text, start)):  # the therapy's own sentence defines contraception
             return DEFINITION
-        before = _sentence_before(text, start)
-        if _BEFORE_START.search(before[-120:]):
-            return ANCHOR
-        m = _AFTER.search(before[-80:]) if section is Section.EXCLUSION else None
-        if m and before[: len(before) - len(before[-80:]) + m.start()].strip(" -*•:,("):
-            return ANCHOR  # "<finding> after X": the line's subject comes first
-        if _CONDITION.search(before[-80:]):
-            return CONDITION
-        if _MODIFIER_AFTER.match(text[end : end + 12]):
-            return MODIFIER
+        reasons.append(_mention_role(text, section, start, end))
+    # a therapy named plainly, then again in the condition that exempts some patients ("Have received
+    # exemestane (if exemestane was used in the adjuvant stage and stopped 12 months before, you can join)",
+    # the exemption's time read as the line's window: `extract.with_window`): the plain mention states the
+    # requirement (verdicts33); otherwise any mention that is a condition, an anchor or a modifier says why
+    stated = reasons[:1] == [None] and bool(a.attributes.get("exemption_window"))
+    if stated:
+        return None  # the exemption admits patients: no permission of the therapy itself
+    if any(reasons):
+        return next(r for r in reasons if r)
     if not a.negated and a.operator != "absent" and _permitted(_sentence_of(text, a.span[0])):
         return PERMITTED
+    return None
+
+
+def _mention_role(text: str, section: Section, start: int, end: int) -> str | None:
+    """Why one mention of a therapy is no requirement about it (None: it states one)."""
+    before = _sentence_before(text, start)
+    if _BEFORE_START.search(before[-120:]):
+        return ANCHOR
+    m = _AFTER.search(before[-80:]) if section is Section.EXCLUSION else None
+    if m and before[: len(before) - len(before[-80:]) + m.start()].strip(" -*•:,("):
+        return ANCHOR  # "<finding> after X": the line's subject comes first
+    if _CONDITION.search(before[-80:]):
+        return CONDITION
+    if _MODIFIER_AFTER.match(text[end : end + 12]):
+        return MODIFIER
     return None
 
 
@@ -162,7 +178,13 @@ def therapy_context(criteria: Sequence[Criterion]) -> list[Criterion]:
                 if _to_start(a, c.text):
                     a = replace(a, attributes={**a.attributes, "to_start": True})
                 if _window_elsewhere(a, c.text):
-                    extra = {k: v for k, v in a.attributes.items() if k != "window_span"}
+                    extra = {
+                        k: v for k, v in a.attributes.items() if k not in ("window_span", "exemption_window")
+                    }
+                    if a.attributes.get("exemption_window"):
+                        # an exemption's time read from another clause: the minimum time it was before verdicts33
+                        extra = {**a.attributes, "min_days": a.window_days}
+                        extra.pop("exemption_window")
                     a = replace(a, window_days=None, attributes=extra)
                 why = why_not_required(a, c.text, c.section)
                 atoms.append(unread_statement(a, why) if why else a)

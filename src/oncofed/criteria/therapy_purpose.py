@@ -52,3 +52,33 @@ def purposes_dropped(atoms: list[Atom], text: str, low: str) -> list[Atom]:
                 a = replace(a, span=(lo, hi), text=text[lo:hi], attributes=attrs)
         out.append(a)
     return out
+
+
+# "exemestane for breast cancer treatment", "olaparib or palbociclib for metastatic breast cancer treatment",
+# "chemotherapy ... for cancer treatment": the generic after "for" names what the therapies before it were
+# for (verdicts33); up to three words (no list) between "for" and the generic
+_FOR_GENERIC = compile_i(r"\bfor\s+(?:the\s+)?(?:treatment\s+of\s+)?(?:(?!and\b|or\b)[\w/-]+\s+){0,3}$")
+_GENERIC = "systemic therapy"
+
+
+def generic_purposes(atoms: list[Atom], text: str, low: str) -> list[Atom]:
+    """The atoms without a generic therapy ("cancer treatment") named after "for" as the purpose of a therapy
+    the line names before it in the same sentence: "Prior letrozole for breast cancer treatment" asks about
+    letrozole, not about every systemic therapy of a breast cancer (read with letrozole, the generic took the
+    time limits of its own words, and the line then asked both)."""
+    if " for " not in low or not any(a.code == _GENERIC for a in atoms):
+        return atoms
+    out = []
+    for a in atoms:
+        if a.kind == "prior_therapy" and a.code == _GENERIC and a.span and not a.attributes.get("also_spans"):
+            start = a.span[0]
+            m = _FOR_GENERIC.search(text[max(0, start - 60) : start])
+            clause = max(text.rfind(";", 0, start), text.rfind(".", 0, start), -1) + 1
+            named = any(
+                b.kind == "prior_therapy" and b.code != _GENERIC and b.span and clause <= b.span[0] < start
+                for b in atoms
+            )
+            if m is not None and named and ("cancer" in a.text.lower() or "tumo" in a.text.lower()):
+                continue
+        out.append(a)
+    return out
