@@ -167,6 +167,7 @@ def test_naive_with_its_diaeresis_is_the_absence(line: str) -> None:
     [
         ("Prior chemotherapy received", "excluded", "eligible"),
         ("Chemotherapy-naïve", "eligible", "excluded"),
+        ("Naïve to radiotherapy; prior chemotherapy is required", "excluded", "unknown"),  # the clause ends
         ("Previously treated with chemotherapy", "excluded", "eligible"),
     ],
 )

@@ -153,16 +153,28 @@ def stated_exclusions(atoms: list[Atom], text: str) -> list[Atom]:
 _NAIVE_AFTER = compile_i(r"^[\s-]*na[iï]ve\b")
 
 
+# "naïve to chemotherapy or hormonal treatments": the therapies after it, to the clause's end (ConText reads
+# the plain "naive to"; its rules hold ASCII words only, so the diaeresis is read here: verdicts33)
+_NAIVE_TO = compile_i(r"\bna[iï]ve\s+(?:to|of|for)\b")
+_NAIVE_END = re.compile(r"[;.(]|\b(?:but|except|unless|other\s+than)\b", re.IGNORECASE)
+
+
 def naive_therapies(atoms: list[Atom], text: str) -> list[Atom]:
-    """ "anthracycline-naive", "taxane naive": the therapy NOT received (read as a requirement of it)."""
+    """ "anthracycline-naive", "taxane naive", "naïve to chemotherapy": the therapy NOT received (read as a
+    requirement of it)."""
     if "na" not in text.lower():
         return atoms
-    return [
-        replace(a, negated=True)
-        if a.kind == "prior_therapy" and a.span and not a.negated and _NAIVE_AFTER.match(text[a.span[1] :])
-        else a
-        for a in atoms
-    ]
+    scopes = []
+    for m in _NAIVE_TO.finditer(text):
+        stop = _NAIVE_END.search(text, m.end())
+        scopes.append((m.end(), stop.start() if stop else len(text)))
+
+    def naive(a: Atom) -> bool:
+        if a.kind != "prior_therapy" or not a.span or a.negated:
+            return False
+        return bool(_NAIVE_AFTER.match(text[a.span[1] :])) or any(lo <= a.span[0] < hi for lo, hi in scopes)
+
+    return [replace(a, negated=True) if naive(a) else a for a in atoms]
 
 
 def _is_condition(a: Atom) -> bool:

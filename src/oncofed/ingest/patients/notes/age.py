@@ -9,7 +9,8 @@ de", not "Garçon de 9 ans": the patient) is skipped and the search goes on; an 
 
 Besides the reader's "47-year-old", "aged 47", "47 yo", "74M" (`values.AGE_RE`), two forms of a note's
 opening give the patient's age: a bare number after the patient's title and name ("Mrs Justine Carre, 47,",
-"Mr Lefort (66)") and a number of years in brackets ("born 1982 (44 y)").
+"Mr Lefort (66)") and a number of years in brackets ("born 1982 (44 y)"); a bare number in brackets after the
+birth date ("born 30/05/1958 (68)", "DOB 30.05.1958 (68)") is the age too.
 """
 
 from __future__ import annotations
@@ -49,6 +50,14 @@ _TITLE_NAME = re.compile(
 _TITLE_SEX = re.compile(r"\b(Mrs|Ms|Miss|Mme|Mlle|Madame|Mr|Monsieur|M(?=\.))\.?\s+" + _NAME)
 _TITLE_FEMALE = {"Mrs", "Ms", "Miss", "Mme", "Mlle", "Madame"}
 _BRACKET_YEARS = compile_i(r"\((\d{1,3})\s*(?:y|yo|yrs?|years?(?:\s+old)?|ans)\)")
+# a bare number in brackets right after the birth date is the age: "born 30/05/1958 (68)", "DOB: 30.05.1958 (68)",
+# "date of birth 1958-05-30 (68)", "born on 30 May 1958 (68)", "born 1958 (68)" (verdicts33); a bracket that holds
+# anything else ("born 30/05/1958 (Lyon)") or follows another date ("CT 12/05/2026 (3)") is no age
+_BORN_BRACKET = compile_i(
+    r"\b(?:born(?:\s+(?:on|in))?|dob|d\.o\.b\.?|date\s+of\s+birth|birth\s+date)\s*:?\s*"
+    r"(?:\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}[/.-]\d{1,2}[/.-]\d{1,2}|\d{1,2}(?:st|nd|rd|th)?\s+[a-zé]{3,9}\.?\s+\d{4}|"
+    r"[a-zé]{3,9}\.?\s+\d{1,2},?\s+\d{4}|\d{4})\s*\(\s*(\d{1,3})\s*(?:y|yo|yrs?|years?(?:\s+old)?|ans)?\s*\)"
+)
 
 
 def _someone_else(text: str, m: re.Match[str]) -> bool:
@@ -56,8 +65,13 @@ def _someone_else(text: str, m: re.Match[str]) -> bool:
     return bool(_OTHER_BEFORE.search(before) or _OTHER_AFTER.match(text, m.end(), m.end() + 30))
 
 
+_RELATIVE_CLAUSE = compile_i(rf"\b(?:{_RELATIVES})\b[^.;:]{{0,20}}$")
+
+
 def _first_own(text: str, rx: Caseless | re.Pattern[str], end: int) -> re.Match[str] | None:
     for m in rx.finditer(text, 0, end):
+        if rx is _BORN_BRACKET and _RELATIVE_CLAUSE.search(text[max(0, m.start() - 40) : m.start()]):
+            continue  # "her daughter, born 2001 (25)": a relative's birth
         if not _someone_else(text, m):
             return m
     return None
@@ -68,7 +82,13 @@ def patient_age(text: str, years_re: Caseless, months_re: Caseless) -> tuple[flo
     gives the patient's own age."""
     if m := _first_own(text, months_re, 200):
         return round(int(m.group(1)) / 12, 2), m
-    for rx, end in ((years_re, 300), (_TITLE_NAME, 300), (_BRACKET_YEARS, 300), (years_re, len(text))):
+    for rx, end in (
+        (years_re, 300),
+        (_TITLE_NAME, 300),
+        (_BRACKET_YEARS, 300),
+        (_BORN_BRACKET, 300),
+        (years_re, len(text)),
+    ):
         if (m := _first_own(text, rx, end)) is not None:
             years = int(next(g for g in m.groups() if g))
             if 0 <= years <= 120:
