@@ -7,8 +7,8 @@ groups or conditions differ is a rule that depends on a connective's case.
 
 `--rewrite` (default `connectives`) chooses another spelling of the same lines: `participants` ("patients" ->
 "participants"), `ascii` ("≤"/"≥" -> "<="/">="), `symbols` ("<="/">=" -> "≤"/"≥"), `times` ("2 x ULN" -> "2 times
-ULN"), `spaced` (a space after a comparator: ">=1.5" -> ">= 1.5"). The notes' sibling is
-`benchmarks/audit_note_variants.py`.
+ULN"), `spaced` (a space after a comparator: ">=1.5" -> ">= 1.5"), `seconds` ("470 ms" -> "0.47 seconds"). The notes'
+sibling is `benchmarks/audit_note_variants.py`.
 
 Session 13 (lead): 12 of 3,622 lines of 150 sampled trials read differently (a coordinated lab lost, "40
 kg/m^2 OR greater" dropped, a condition governing every alternative); after `parser.connectives_lowered`, 1 of
@@ -29,6 +29,7 @@ from typing import Any
 from benchmarks.bench_verdicts import VAR, ensure_corpus
 
 _CONNECTIVE = re.compile(r"(?<=\S) (or|and) (?=\S)")
+_MS = re.compile(r"(?<![\d.,])(\d{3})\s*(?:ms|msec|milliseconds?)\b", re.IGNORECASE)
 REWRITES: dict[str, Callable[[str], str]] = {
     "connectives": lambda t: _CONNECTIVE.sub(lambda m: f" {m.group(1).upper()} ", t),
     "participants": lambda t: re.sub(
@@ -38,6 +39,8 @@ REWRITES: dict[str, Callable[[str], str]] = {
     "symbols": lambda t: re.sub(r"(?<![<>=])<=(?!=)", "≤", re.sub(r"(?<![<>=])>=(?!=)", "≥", t)),
     "times": lambda t: re.sub(r"(\d)\s*[x×]\s*(ULN|upper limit)", r"\1 times \2", t),
     "spaced": lambda t: re.sub(r"(?<=[<>≤≥])(?=\d)", " ", t),
+    # an interval in seconds, as registries also write it ("QTc > 470 ms" -> "QTc > 0.47 seconds"): verdicts33
+    "seconds": lambda t: _MS.sub(lambda m: f"{int(m.group(1)) / 1000:g} seconds", t),
 }
 
 
