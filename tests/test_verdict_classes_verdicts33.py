@@ -315,3 +315,18 @@ def test_near_misses_a_generic_that_is_the_head_still_reads(line: str) -> None:
     doc = Fact("treatment", "docetaxel", provenance=SRC,
                attributes={"class": "taxane", "end": "2026-06-30", "setting": "metastatic"})  # fmt: skip
     assert read_line("Exclusion", line, profile(doc, name="doc")) != "eligible", line
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Patientes naïves de toute chimiothérapie",
+        "Naïve de toute chimiothérapie antérieure",
+        "Patients naïfs de tout traitement par taxane",
+    ],
+)
+def test_french_naive_de_toute_is_the_absence(line: str) -> None:
+    from tests.verdict_cases_fr import read_french
+
+    assert read_french("Inclusion", line, HAD_CHEMO) == "excluded", line
+    assert read_french("Inclusion", line, NEVER_CHEMO) != "excluded", line
