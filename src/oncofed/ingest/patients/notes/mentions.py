@@ -22,6 +22,7 @@ from oncofed.criteria.frozen import made
 from oncofed.criteria.vocab_pass import PhraseIndexes, mention_indexes
 from oncofed.ingest.patients.common import note_vocab
 from oncofed.ingest.patients.notes import scopes
+from oncofed.ingest.patients.notes.negated_after import denied_after
 from oncofed.ingest.patients.notes.organ_first import organ_first
 from oncofed.ingest.patients.notes.subsite import subsite_cancers
 from oncofed.ingest.patients.notes.text import any_between, clauses, containing, last_before, sentences
@@ -31,8 +32,6 @@ from oncofed.resources import load_tsv
 INFECTIONS = {"hiv", "hepatitis_b", "hepatitis_c", "hepatitis", "tuberculosis", "covid_19"}
 BACKWARD_NEGATION = {"COMORBIDITY", "PREGNANCY", "BREASTFEEDING"}
 THERAPY = {"DRUG", "CLASS", "REGIMEN", "MED", "MEDCLASS"}
-# "Brain metastases: none", "Fever: no." (medspaCy's ": no" BACKWARD rule is left out: criteria.context)
-_COLON_NO_AFTER = re.compile(r"\s*:\s*(?:no|none|absent|nil)\s*(?:[.;,)]|$)", re.I)
 _RECEIVED = re.compile(r"\b(?:respon\w*|tolerat\w*|benefit\w*|progress\w*\s+on)\b", re.I)
 
 
@@ -367,9 +366,11 @@ def targets(text: str, extra: Sequence[tuple[int, int, str, str]] = ()) -> list[
     out = []
     for (a, b), answer in zip(keys, answers, strict=True):
         by_item = dict(zip(asked[(a, b)], answer, strict=True))
-        for s, e, label, code in by_sentence[(a, b)]:
+        ends = [(containing(clause_spans, item[0]) or (a, b))[1] for item in by_sentence[(a, b)]]
+        # "brain metastases ruled out", "arrhythmia hx: none", "liver and bone metastases not seen"
+        after = denied_after(text, [(item[0], item[1]) for item in by_sentence[(a, b)]], ends)
+        for (s, e, label, code), clause_end, denied in zip(by_sentence[(a, b)], ends, after, strict=True):
             c = by_item.get((s, e, label, code), context.NO_CONTEXT)
-            clause_end = (containing(clause_spans, s) or (a, b))[1]
             span = (a, s, e)
             since = last_before(clause_stops, a, s)  # the clause from its last terminator (but, ;, due to) on
             # `_applies` reads ConText's triggers: most mentions have none (then none applies)
@@ -379,8 +380,7 @@ def targets(text: str, extra: Sequence[tuple[int, int, str, str]] = ()) -> list[
             negated = negated or any_between(cues["negation"], since, s)
             if negated and label in THERAPY and _RECEIVED.search(text, since, s):
                 negated = False  # "had not responded to taxanes": the taxanes were given
-            if not negated and _COLON_NO_AFTER.match(text, e, clause_end):
-                negated = True
+            negated = negated or denied
             if not negated and label in BACKWARD_NEGATION:
                 negated = scopes.negative_after(text, e, _result_limit(text, e, clause_end, b))
             if not negated and code in INFECTIONS_READ:  # "negative serologies for HIV and HBV"

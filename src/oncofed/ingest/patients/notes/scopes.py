@@ -96,9 +96,33 @@ def _headings() -> tuple[re.Pattern[str], dict[str, str], re.Pattern[str]]:
     by_word = {w.lower(): name for name, words in rules()["headings"].items() for w in words}
     body = "|".join(sorted((re.escape(w) for w in by_word), key=len, reverse=True))
     # at the start of a line, or after the end of a sentence on its line ("… to consent. Plan: palbociclib")
-    heading = re.compile(rf"(?:^[ \t*#-]*|(?<=[.;!?])[ \t]+)({body})[ \t\u00a0\u202f]*:", re.I | re.M)
+    # ... closed by a colon or by a spaced dash ("Plan - start pembrolizumab", "Allergies – penicillin"; not
+    # "Plan-free interval")
+    heading = re.compile(
+        rf"(?:^[ \t*#-]*|(?<=[.;!?])[ \t]+)({body})(?:[ \t\u00a0\u202f]*:|[ \t\u00a0]+[-\u2013\u2014]{{1,2}}(?=[ \t\u00a0]|$))",
+        re.I | re.M,
+    )
     any_heading = re.compile(r"^[ \t*#-]*[A-Za-z][\w /&\u00a0\u202f-]{0,40}:|^[ \t]*$", re.M)
     return heading, by_word, any_heading
+
+
+# A copy line: "cc: Dr Martin, GP", "Copy to Mrs Roe (daughter)", "Copies: Pr Duval; patient". Its people are
+# addressees, so what it says of them (an age, an ECOG, a lab) is not the patient's. "CC:" is also a US chief
+# complaint ("CC: dysphagia x3 weeks"): a "cc" line is a copy line only when a person opens it (a title, "GP").
+_COPY_LINE = re.compile(
+    r"^[ \t*-]*(?:(?:copy|copies)\s*(?:to\b\s*:?|:)|(?:cc|c\.c\.)\s*[:\-]?(?=\s*(?:Drs?\b|Mrs?\b|Ms\b|Mme\b|M\.\s|"
+    r"Mlle\b|Miss\b|Prof\b|Pr\b|Professor\b|Madame\b|Monsieur\b|GP\b|the\s+GP\b|general\s+practitioner\b)))"
+    r"[^\n]*",
+    re.M | re.I,
+)
+
+
+def _copy_scopes(text: str) -> list[tuple[int, int, str]]:
+    """The copy lines of a note ("cc: ...", "Copy to ..."), each one a scope to its end."""
+    low = text.lower()
+    if "cc" not in low and "c.c" not in low and "cop" not in low:
+        return []
+    return [(m.start(), m.end(), "copy") for m in _COPY_LINE.finditer(text)]
 
 
 def _section_scopes(text: str) -> list[tuple[int, int, str]]:
@@ -106,7 +130,7 @@ def _section_scopes(text: str) -> list[tuple[int, int, str]]:
     of a sentence on it): a heading ending its line opens the
     lines under it, to the next heading or blank line; a heading with text after it on its line ("Plan:
     start pembrolizumab.") is that line only (the next lines of a one-line-per-topic note are history)."""
-    if ":" not in text:
+    if ":" not in text and " -" not in text and "\u2013" not in text and "\u2014" not in text:
         return []
     heading, by_word, any_heading = _headings()
     out = []
@@ -155,7 +179,7 @@ def _last(matches: Iterator[re.Match[str]]) -> re.Match[str] | None:
 def note_scopes(text: str) -> NoteScopes:
     """The trial / plan / allergy / differential-diagnosis scopes of `text` (and family sections)."""
     found = cues(text)
-    sections = _section_scopes(text)
+    sections = _section_scopes(text) + _copy_scopes(text)
     if not (
         found["trial"]
         or found["trial_back"]
@@ -266,6 +290,14 @@ def time_anchor(text: str, start: int) -> bool:
     return bool(_anchor_res()[0].search(text[max(0, start - 30) : start]))
 
 
+# "negative for", "free of", "clear for": the preposition belongs to a result, its object is what is denied
+_RESULT_PREPOSITION = re.compile(
+    r"\b(?:negative|neg|free|clear)\s+(?:for|of|in)\s+(?:(?:her|his|the|their|any)\s+)?$", re.I
+)
+
+
 def setting_anchor(text: str, start: int) -> bool:
-    """A disease status right after "for her / in the" qualifies a therapy ("... for her metastatic disease")."""
-    return bool(_anchor_res()[1].search(text[max(0, start - 20) : start]))
+    """A disease status right after "for her / in the" qualifies a therapy ("no chemotherapy for her metastatic
+    disease"); not after a result's own preposition ("CT negative for metastatic disease": the status is denied)."""
+    before = text[max(0, start - 30) : start]
+    return bool(_anchor_res()[1].search(before)) and not _RESULT_PREPOSITION.search(before)
