@@ -86,3 +86,21 @@ def test_a_copy_line_says_nothing_of_the_patient(line: str) -> None:
 )
 def test_near_misses_of_a_copy_line_are_the_patient(line: str) -> None:
     assert 3 in _value(HEAD + line, "ecog")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "cc: Mrs Jane Roe, 81 y/o, for her own follow-up; she asked for her results.",
+        "Copy to Mme ROE Jeanne (wife, 79 years old), who drives her husband to clinic.",
+        "CC: Dr Ada Lim, 45, she will see him at home.",
+    ],
+)
+def test_a_copy_line_gives_neither_age_nor_sex(line: str) -> None:
+    p = extract(
+        "Clinic 01/11/2026. Mr Karl Roe, metastatic prostate cancer. He is on enzalutamide.\n" + line,
+        "n",
+        "note",
+    )
+    assert p.sex == "MALE"
+    assert p.age_years is None

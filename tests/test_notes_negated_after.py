@@ -38,6 +38,7 @@ def _stage_iv(line: str) -> bool:
         ("Liver mets and bone mets not seen (PET 09/2026).", "metastasis", "bone"),
         ("Interstitial lung disease has been ruled out by HRCT.", "comorbidity", "interstitial_lung_disease"),
         ("Arrhythmia hx: none.", "comorbidity", "arrhythmia"),
+        ("Autoimmune dz ruled out (ANA negative).", "comorbidity", "autoimmune_disease"),
         ("Staging CT CAP: metastatic disease: none", "disease_status", "metastatic"),
         ("HTN and diabetes: none.", "comorbidity", "hypertension"),
         ("Leptomeningeal disease - absent.", "metastasis", "leptomeninges"),

@@ -121,7 +121,7 @@ def extract(text: str, note_id: str, source: str) -> PatientProfile:
     def add(kind: str, start: int, end: int, **fields: Any) -> None:
         pending.append((kind, start, end, fields))  # Facts are built once, after de-duplication
 
-    p.age_years, p.sex = values.age_and_sex(text, add)
+    p.age_years, p.sex = values.age_and_sex(scopes.without_copy_lines(text), add)  # not an addressee's
     note_scopes = scopes.note_scopes(text)
     values.performance(text, add, note_scopes)
     values.life_expectancy(text, add, note_scopes)

@@ -31,7 +31,10 @@ _COMPARATOR = compile_i(
     r"(?:<=|>=|≤|≥|<|>|~|below|under|less\s+than|lower\s+than|above|over|greater\s+than|more\s+than|at\s+least|"
     r"up\s+to|within|exceeding|not\s+exceeding|normal)\b"
 )
-_NUMBER = compile_i(r"(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|twice|thrice)(?![\d,])")
+# a comma before three digits groups thousands ("150,000"); before one or two it is a decimal comma, as
+# French-trained authors write English notes too ("ANC 1,5 x10^9/L", "Hb 10,25 g/dL"): never a thousands group
+_NUMBER = compile_i(r"(\d{1,3}(?:,\d{3})+|\d+,\d{1,2}|\d+(?:\.\d+)?|twice|thrice)(?![\d,])")
+_DECIMAL_COMMA = re.compile(r"\d+,\d{1,2}")
 _RANGE = re.compile(r"\s*[-–]\s*(\d+(?:\.\d+)?)")
 _ULN = compile_i(
     r"\s*(?:x|×|times)\s*(?:the\s+)?(?:institutional\s+)?(?:uln|upper\s+limit(?:\s+of\s+(?:the\s+)?normal)?)\b"
@@ -93,6 +96,8 @@ def _analytes(text: str) -> list[tuple[int, int, str]]:
 
 
 def _number(raw: str) -> float:
+    if _DECIMAL_COMMA.fullmatch(raw):
+        return float(raw.replace(",", "."))
     return {"twice": 2.0, "thrice": 3.0}.get(raw.lower()) or float(raw.replace(",", ""))
 
 

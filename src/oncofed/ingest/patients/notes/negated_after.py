@@ -22,7 +22,7 @@ import re
 from collections.abc import Sequence
 
 # words after the finding that keep it as the head ("metastatic disease", "arrhythmia hx", "other chemo ever")
-_HEAD_TAIL = r"(?:[\s-]+(?:disease|hx|history|involvement|lesions?|ever|so\s+far|to\s+date|previously))*"
+_HEAD_TAIL = r"(?:[\s-]+(?:disease|dz|hx|history|involvement|lesions?|ever|so\s+far|to\s+date|previously))*"
 _AFTER = re.compile(
     _HEAD_TAIL + r"\s*(?:"
     # "ruled out", "excluded", "absent", "not seen" (an auxiliary and an adverb of time or quantity allowed)

@@ -125,6 +125,15 @@ def _copy_scopes(text: str) -> list[tuple[int, int, str]]:
     return [(m.start(), m.end(), "copy") for m in _COPY_LINE.finditer(text)]
 
 
+def without_copy_lines(text: str) -> str:
+    """`text` with its copy lines blanked (same length: spans hold), for the readers of the patient's own age and
+    sex ("cc: Mrs Roe, 81, for her own follow-up" gives neither)."""
+    spans = _copy_scopes(text)
+    for s, e, _ in spans:
+        text = text[:s] + " " * (e - s) + text[e:]
+    return text
+
+
 def _section_scopes(text: str) -> list[tuple[int, int, str]]:
     """Scopes of "Plan:", "Family history:", "Allergies:" sections (a heading starts a line or follows the end
     of a sentence on it): a heading ending its line opens the
