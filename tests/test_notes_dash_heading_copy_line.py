@@ -104,3 +104,9 @@ def test_a_copy_line_gives_neither_age_nor_sex(line: str) -> None:
     )
     assert p.sex == "MALE"
     assert p.age_years is None
+
+
+def test_a_copy_line_ends_with_its_sentence() -> None:
+    text = "Clinic 01/11/2026.\ncc: Mrs J. Brown (GP). Next: ECOG 2 today, his PSA rises on enzalutamide."
+    assert _value(text, "ecog") == {2}
+    assert extract(text, "n", "note").sex == "MALE"

@@ -24,6 +24,7 @@ def _labs(line: str) -> dict[str, float]:
         ("Neutrophils were 2,1 G/L on 28/10.", "anc", 2.1),
         ("Total bilirubin: 1,3 x ULN.", "bilirubin", round(1.3 * 1.2, 4)),
         ("Labs - Hb 11,0 g/dL, plt 180 x10^9/L", "hemoglobin", 11.0),
+        ("INR 1,1, Hb 10,2 g/dL, ALT 40 U/L.", "inr", 1.1),
     ],
 )
 def test_a_decimal_comma_is_a_decimal(line: str, analyte: str, value: float) -> None:

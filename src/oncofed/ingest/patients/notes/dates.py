@@ -308,6 +308,21 @@ def _dated_apart(
     return []
 
 
+_ITEM_OPENER = re.compile(r"\s*(?:(?:in|since|on|from|by|at|during|after|before|until)\s+)?", re.I)
+
+
+def _other_item(text: str, start: int, end: int, d: DateMention, sentence_start: int) -> bool:
+    """Whether date `d` belongs to another item of the list the event is in: "hypertension, DVT 03/2025" and
+    "BCC excised 06/2023; hypertension" do not date the hypertension (a comma or semicolon lies between, and
+    the date ends its own item); a date opening its item still dates what follows it ("In 2019, MI")."""
+    if d.start >= end:
+        return bool(re.search(r"[,;]", text[end : d.start]))
+    if not re.search(r"[,;]", text[d.end : start]):
+        return False
+    item_start = max(sentence_start, *(text.rfind(c, sentence_start, d.start) + 1 for c in ",;:.\n"))
+    return not _ITEM_OPENER.fullmatch(text, item_start, d.start)
+
+
 def dated(
     text: str, kind: str, start: int, end: int, fields: dict[str, Any], alone: bool = False
 ) -> dict[str, Any]:
@@ -353,6 +368,7 @@ def dated(
         near = [d for d in found if clause[0] <= d.start < clause[1]] or [
             d for d in found if sent[0] <= d.start < sent[1] and abs(d.start - end) <= 40
         ]
+        near = [d for d in near if not _other_item(text, start, end, d, sent[0])]
         if not near:
             return fields
         best = min(near, key=lambda d: abs(d.start - end))

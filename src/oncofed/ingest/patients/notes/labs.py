@@ -32,8 +32,9 @@ _COMPARATOR = compile_i(
     r"up\s+to|within|exceeding|not\s+exceeding|normal)\b"
 )
 # a comma before three digits groups thousands ("150,000"); before one or two it is a decimal comma, as
-# French-trained authors write English notes too ("ANC 1,5 x10^9/L", "Hb 10,25 g/dL"): never a thousands group
-_NUMBER = compile_i(r"(\d{1,3}(?:,\d{3})+|\d+,\d{1,2}|\d+(?:\.\d+)?|twice|thrice)(?![\d,])")
+# French-trained authors write English notes too ("ANC 1,5 x10^9/L", "Hb 10,25 g/dL"): never a thousands group;
+# a comma then a space after the number is the list's ("INR 1,0, Hb 10,2 g/dL", "platelets 150,000, ANC 2.1")
+_NUMBER = compile_i(r"(\d{1,3}(?:,\d{3})+|\d+,\d{1,2}|\d+(?:\.\d+)?|twice|thrice)(?!\d|,\d)")
 _DECIMAL_COMMA = re.compile(r"\d+,\d{1,2}")
 _RANGE = re.compile(r"\s*[-–]\s*(\d+(?:\.\d+)?)")
 _ULN = compile_i(

@@ -117,12 +117,21 @@ _COPY_LINE = re.compile(
 )
 
 
+# the copy line's sentence ends at a period after a word of three letters or more or a parenthesis, not after an
+# initial or a title ("Mrs J. Brown", "Prof. Duval", "c.c.")
+_COPY_END = re.compile(r"(?:(?<=\))|(?<=\w\w\w))(?<!\bProf)(?<!\bMrs)(?<!\bMme)(?<!\bMlle)\.(?=\s)")
+
+
 def _copy_scopes(text: str) -> list[tuple[int, int, str]]:
     """The copy lines of a note ("cc: ...", "Copy to ..."), each one a scope to its end."""
     low = text.lower()
     if "cc" not in low and "c.c" not in low and "cop" not in low:
         return []
-    return [(m.start(), m.end(), "copy") for m in _COPY_LINE.finditer(text)]
+    out = []
+    for m in _COPY_LINE.finditer(text):
+        stop = _COPY_END.search(text, m.start(), m.end())  # "cc: Mrs J. Brown (GP). Follow-up: his PSA ..."
+        out.append((m.start(), stop.end() if stop else m.end(), "copy"))
+    return out
 
 
 def without_copy_lines(text: str) -> str:
