@@ -488,4 +488,4 @@ def prior_lines(
 
 
 _LIST_END = re.compile(r";|->|→|\(|\bthen\b|\bfollowed\b", re.I)
-_LIST_SEP = compile_fast(r",|\band\b(?!/)")
+_LIST_SEP = compile_fast(r",|\b[Aa][Nn][Dd]\b(?!/)")  # "AND" in capitals too (audit_note_variants)
