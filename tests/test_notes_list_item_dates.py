@@ -26,8 +26,8 @@ def _when(line: str, code: str) -> date | None:
         "PMH: myocardial infarction, DVT 09/2026 on apixaban.",
         "PMH: DVT 09/2026; myocardial infarction (stent).",
         "History - appendicectomy 10/2026, myocardial infarction, hypothyroidism.",
-        "Past history: BCC excised 09/2026; myocardial infarction; cholecystectomy 2010.",
-        "Comorbidities: myocardial infarction, knee replacement 08/2026.",
+        "Past history: basal cell carcinoma excised 09/2026; myocardial infarction; cholecystectomy 2010.",
+        "Comorbidities: myocardial infarction, appendicectomy 08/2026.",
     ],
 )
 def test_a_neighbours_date_does_not_date_the_event(line: str) -> None:
@@ -41,6 +41,8 @@ def test_a_neighbours_date_does_not_date_the_event(line: str) -> None:
         ("PMH: myocardial infarction 2019 (stent), DVT 09/2026.", 2019),  # its own date, in its item
         ("PMH: 2018, myocardial infarction.", 2018),
         ("Myocardial infarction in 03/2017; on aspirin since.", 2017),
+        # commas between the event's own attributes: the date with no event of its own stays the event's
+        ("PMH: myocardial infarction (inferior), NSTEMI, PCI to the RCA 04/2016.", 2016),
     ],
 )
 def test_near_misses_keep_their_own_date(line: str, year: int) -> None:

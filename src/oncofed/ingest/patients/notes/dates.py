@@ -18,6 +18,7 @@ from __future__ import annotations
 import calendar
 import functools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -309,22 +310,37 @@ def _dated_apart(
 
 
 _ITEM_OPENER = re.compile(r"\s*(?:(?:in|since|on|from|by|at|during|after|before|until)\s+)?", re.I)
+_SEPARATOR = re.compile(r"[,;]")
 
 
-def _other_item(text: str, start: int, end: int, d: DateMention, sentence_start: int) -> bool:
-    """Whether date `d` belongs to another item of the list the event is in: "hypertension, DVT 03/2025" and
-    "BCC excised 06/2023; hypertension" do not date the hypertension (a comma or semicolon lies between, and
-    the date ends its own item); a date opening its item still dates what follows it ("In 2019, MI")."""
+def _other_item(
+    text: str, span: tuple[int, int], d: DateMention, sentence_start: int, others: Sequence[int]
+) -> bool:
+    """Whether date `d` dates another item of the list the event at `span` is in (`others`: where the note's other
+    dated facts start). After the event, it is the item's of another event written between them after a comma or
+    semicolon ("hypertension, DVT 03/2025"); before it, across a comma or semicolon, it is the item's of an event
+    written before the date ("BCC excised 06/2023; hypertension"). A date with no event of its own in its item stays
+    the last event's ("melanoma, pT1b, wide local excision 03/2023"), and one opening its item dates what follows
+    ("In 2019, MI", "PMH: 2018, MI")."""
+    start, end = span
     if d.start >= end:
-        return bool(re.search(r"[,;]", text[end : d.start]))
-    if not re.search(r"[,;]", text[d.end : start]):
+        return any(end < o < d.start and _SEPARATOR.search(text, end, o) for o in others)
+    if not _SEPARATOR.search(text, d.end, start):
         return False
     item_start = max(sentence_start, *(text.rfind(c, sentence_start, d.start) + 1 for c in ",;:.\n"))
-    return not _ITEM_OPENER.fullmatch(text, item_start, d.start)
+    if _ITEM_OPENER.fullmatch(text, item_start, d.start):
+        return False
+    return any(sentence_start <= o < d.start for o in others)
 
 
 def dated(
-    text: str, kind: str, start: int, end: int, fields: dict[str, Any], alone: bool = False
+    text: str,
+    kind: str,
+    start: int,
+    end: int,
+    fields: dict[str, Any],
+    alone: bool = False,
+    others: Sequence[int] = (),
 ) -> dict[str, Any]:
     """`fields` of a fact with the dates the note gives it: a treatment's end (and start) from the dates
     after it up to the next line of therapy ("09/2023-01/2024", "completed 02/2024", "last dose
@@ -368,7 +384,7 @@ def dated(
         near = [d for d in found if clause[0] <= d.start < clause[1]] or [
             d for d in found if sent[0] <= d.start < sent[1] and abs(d.start - end) <= 40
         ]
-        near = [d for d in near if not _other_item(text, start, end, d, sent[0])]
+        near = [d for d in near if not _other_item(text, (start, end), d, sent[0], others)]
         if not near:
             return fields
         best = min(near, key=lambda d: abs(d.start - end))

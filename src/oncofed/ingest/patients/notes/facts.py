@@ -345,10 +345,14 @@ def _built(text: str, unique: list[Pending], source: str, note_id: str) -> list[
     whether a treatment is alone in its sentence is asked for treatments only (no other kind reads it)."""
     treated = [a for kind, a, _b, f in unique if kind == "treatment" and not f.get("negated")]
     digits = any(map(str.isdigit, text))
+    starts = [
+        a for kind, a, _b, f in unique if kind in DATED_KINDS and not f.get("negated")
+    ]  # list items' events
     out: list[Fact] = []
     for kind, a, b, f in unique:
         if digits and kind in DATED_KINDS and not f.get("negated"):
-            f = dated(text, kind, a, b, f, kind == "treatment" and _alone(text, a, treated))
+            alone = kind == "treatment" and _alone(text, a, treated)
+            f = dated(text, kind, a, b, f, alone, [o for o in starts if o != a])
         out.append(fact_from(kind, source, note_id, (a, b), note_id, f))
     return out
 
