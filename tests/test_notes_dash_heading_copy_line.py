@@ -110,3 +110,29 @@ def test_a_copy_line_ends_with_its_sentence() -> None:
     text = "Clinic 01/11/2026.\ncc: Mrs J. Brown (GP). Next: ECOG 2 today, his PSA rises on enzalutamide."
     assert _value(text, "ecog") == {2}
     assert extract(text, "n", "note").sex == "MALE"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Allergy: codeine. Non-smoker. PMH: hypertension; pembrolizumab 2023-2024.",
+        "Plan: restart letrozole. Prior therapy: pembrolizumab x12, stopped 2024.",
+        "Allergies - sulfa (rash). Tx hx: pembrolizumab 2022-2023 then PD.",
+        "Recommendation: best supportive care! Oncological history: pembrolizumab 2021.",
+        "Family history: mother with breast cancer. Treatment history: pembrolizumab 2023.",
+    ],
+)
+def test_a_heading_on_the_line_ends_at_the_next_heading(line: str) -> None:
+    assert "pembrolizumab" in _given(HEAD + line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Plan: start pembrolizumab. Then review at 14:00 with the scan.",  # a time, no heading
+        "Plan: start pembrolizumab. Review 3 weeks: pembrolizumab C2.",  # no capitalised label before the colon
+        "Allergies: penicillin; pembrolizumab: rash 2024.",  # a drug, no sentence end before it
+    ],
+)
+def test_near_misses_of_the_next_heading_keep_the_scope(line: str) -> None:
+    assert "pembrolizumab" not in _given(HEAD + line)

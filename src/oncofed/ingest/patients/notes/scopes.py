@@ -143,6 +143,13 @@ def without_copy_lines(text: str) -> str:
     return text
 
 
+# a heading after the end of a sentence, on the same line: a capitalised label of up to four words (letters only:
+# "Review 3 weeks:" is no heading) and a colon
+_INLINE_HEADING = re.compile(
+    r"(?<=[.;!?])[ \t]+[A-Z][A-Za-z/&-]*(?: [A-Za-z/&-]+){0,3}[ \t\u00a0\u202f]*:(?!\d)"
+)
+
+
 def _section_scopes(text: str) -> list[tuple[int, int, str]]:
     """Scopes of "Plan:", "Family history:", "Allergies:" sections (a heading starts a line or follows the end
     of a sentence on it): a heading ending its line opens the
@@ -156,6 +163,9 @@ def _section_scopes(text: str) -> list[tuple[int, int, str]]:
         line_end = text.find("\n", m.end())
         if text[m.end() : len(text) if line_end < 0 else line_end].strip():
             end = len(text) if line_end < 0 else line_end
+            # ... to the next heading on its line ("Allergy: codeine. Non-smoker. PMH: cholecystectomy 2010")
+            if nxt_inline := _INLINE_HEADING.search(text, m.end(), end):
+                end = nxt_inline.start()
         else:
             nxt = any_heading.search(text, line_end + 1) if line_end >= 0 else None
             end = len(text) if line_end < 0 else (nxt.start() if nxt else len(text))
