@@ -19,7 +19,7 @@ Families of rewrites (`--rewrite all`, the default, runs every one and prints on
   `dates_month` ("12/03/2025" -> "12 Mar 2025"; the ISO rewrite is `audit_note_variants --rewrite iso`);
 - headings: `heading_caps` ("Treatment history:" -> "TREATMENT HISTORY:"), `heading_dash` ("Prior therapy:" ->
   "Prior therapy -"), `heading_bullets` (a heading's items, one bulleted line each).
-Every figure is in docs/MATCHING.md ("Notes read the same whatever their wording").
+Every figure is in docs/MATCHING.md ("A note read the same whatever its order and wording").
 """
 
 from __future__ import annotations
