@@ -88,11 +88,10 @@ def run(template: str, trials: int | None, show: int, seed: int = 13) -> dict[st
     compared = 0
     with trust.strict():
         for tid, line, x, y in pairs:
-            cache: dict[int, Any] = {}
             outs = []
-            for view in views:
-                ox = evaluate_criterion(x, view, DAY, cache).outcome.value
-                oy = evaluate_criterion(y, view, DAY, cache).outcome.value
+            for view in views:  # a cache per patient: it is keyed by atom
+                ox = evaluate_criterion(x, view, DAY, {}).outcome.value
+                oy = evaluate_criterion(y, view, DAY, {}).outcome.value
                 compared += 1
                 if ox != oy:
                     outs.append(f"{ox}->{oy}")

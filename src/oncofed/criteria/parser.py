@@ -36,6 +36,7 @@ from oncofed.criteria.implied_sign import exclusion_sides
 from oncofed.criteria.list_heads import item_lines
 from oncofed.criteria.logic import relate
 from oncofed.criteria.metastatic_sites import site_lists
+from oncofed.criteria.negated_thresholds import negated_thresholds
 from oncofed.criteria.paren_scope import paren_scoped
 from oncofed.criteria.permitted import permitted_cancers
 from oncofed.criteria.polarity import in_section
@@ -85,6 +86,15 @@ from oncofed.domain.criteria import Atom, Criterion, Section
 PARSER_VERSION = "criteria-24"
 MAX_INPUT_CHARS = 2_000_000  # beyond this the text is cut (reported in ParseResult.warnings)
 
+_NEGATION_STARTS = (
+    "no ",
+    "without ",
+    "absence ",
+    "free of ",
+    "not having ",
+    "patients with no ",
+    "subjects with no ",
+)
 # Atom kinds whose truth depends on context (negation / history / hypothesis); numeric thresholds do not.
 CONTEXT_KINDS = {
     "pregnancy", "breastfeeding", "cancer_type", "disease_setting", "biomarker", "prior_therapy",
@@ -255,6 +265,8 @@ def extract_atoms(text: str, heading: str | None = None) -> list[Atom]:
     if "allerg" in low or "sensitiv" in low:
         atoms = allergen_named(atoms)
     atoms = not_the_patient_s(atoms, text)
+    if text[:40].lower().lstrip(" -*•").startswith(_NEGATION_STARTS) or " not have" in text[:40]:
+        atoms = negated_thresholds(atoms, text)  # "No QTc > 470 msec" (criteria/negated_thresholds.py)
     if (
         "wash" in low
         or "since" in low
