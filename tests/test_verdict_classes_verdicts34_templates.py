@@ -152,3 +152,49 @@ def test_a_line_opening_negation_governs_its_threshold(
 def test_negations_that_do_not_govern_a_threshold(line: str) -> None:
     assert not any(x[4] for x in labs(line)), (line, labs(line))
     assert all(not a.negated for c in parse(line) for a in c.atoms if a.kind == "age"), line
+
+
+def breast(stage: str, her2: str = "negative") -> PatientProfile:
+    return profile(Fact("biomarker", "HER2", her2, provenance=SRC), name=f"{stage}-{her2}", stage=stage)
+
+
+LUNG = profile(name="lung", cancer="LUAD", stage="II")
+# line: (a breast cancer the line keeps out, one it takes); the lung cancer meets every line
+QUALIFIED = {
+    "No stage IV breast cancer": (breast("IV"), breast("II")),
+    "No metastatic breast cancer": (breast("IV"), breast("II")),
+    "No HER2-positive breast cancer": (breast("II", "positive"), breast("II")),
+    "Without HER2-positive breast carcinoma": (breast("II", "positive"), breast("II")),
+    "No evidence of metastatic breast cancer": (breast("IV"), breast("II")),
+}
+
+
+@pytest.mark.parametrize("line", QUALIFIED)
+def test_a_negated_qualified_cancer_denies_the_qualified_cancer(line: str) -> None:
+    out, inside = QUALIFIED[line]
+    assert read_line("Inclusion", line, out) == "excluded", line
+    assert read_line("Inclusion", line, inside) == "eligible", line
+    assert read_line("Inclusion", line, LUNG) == "eligible", line
+    same_everywhere(parse(line), [out, inside, LUNG])
+
+
+@pytest.mark.parametrize("line", ["No inflammatory breast cancer", "No bilateral breast cancer"])
+def test_an_unread_qualifier_leaves_the_cancer_to_check(line: str) -> None:
+    assert read_line("Inclusion", line, breast("II")) == "unknown", line  # was: every breast cancer excluded
+    assert read_line("Inclusion", line, LUNG) == "eligible", line
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "No breast cancer",  # no qualifier: the cancer itself
+        "No evidence of breast cancer",
+        "No other breast cancer",  # another cancer than the trial's
+        "No prior invasive breast cancer",
+        "No history of metastatic breast cancer",
+    ],
+)
+def test_negations_of_a_cancer_without_a_qualifier_of_the_trial_s(line: str) -> None:
+    assert not any(
+        str(a.attributes.get("group") or "").startswith("notq") for c in parse(line) for a in c.atoms
+    ), line

@@ -36,6 +36,7 @@ from oncofed.criteria.implied_sign import exclusion_sides
 from oncofed.criteria.list_heads import item_lines
 from oncofed.criteria.logic import relate
 from oncofed.criteria.metastatic_sites import site_lists
+from oncofed.criteria.negated_phrase import negated_qualified_cancers
 from oncofed.criteria.negated_thresholds import negated_thresholds
 from oncofed.criteria.paren_scope import paren_scoped
 from oncofed.criteria.permitted import permitted_cancers
@@ -423,6 +424,9 @@ def _criteria_of(segments: Sequence[Segment]) -> list[Criterion]:
     organised = in_section(organised)  # a line's own polarity, read in its section (criteria/polarity.py)
     organised = exclusion_sides(organised)  # a lost sign, on the side an exclusion names
     organised = item_lines(organised, heads)  # items under "uncontrolled illness including:"
+    organised = negated_qualified_cancers(
+        organised
+    )  # "No stage IV breast cancer" (criteria/negated_phrase.py)
     return permitted_cancers(restated_lines(treated_cancers(positivity_cutoffs(serology_tests(organised)))))
 
 
