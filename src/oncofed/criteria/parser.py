@@ -84,7 +84,10 @@ from oncofed.domain.criteria import Atom, Criterion, Section
 # therapy is no prior malignancy (cancer_word_therapy.py), a condition's alternatives (verdicts32)
 # criteria-24: what a formula names is no requirement (formulas.py), intervals in seconds, "naïve to", counted
 # flat options of "one of the following N" (verdicts33)
-PARSER_VERSION = "criteria-24"
+# criteria-25: a sex opening a diagnosis is required (sex_scope.py), metastatic sites adrenal / pleura / skin / soft
+# tissue, French CYP3A classes, "< or =", "within normal institutional limits", a line-opening negation of a
+# threshold (negated_thresholds.py) and of a qualified cancer (negated_phrase.py) (verdicts34)
+PARSER_VERSION = "criteria-25"
 MAX_INPUT_CHARS = 2_000_000  # beyond this the text is cut (reported in ParseResult.warnings)
 
 _NEGATION_STARTS = (
