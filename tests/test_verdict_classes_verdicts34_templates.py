@@ -198,3 +198,32 @@ def test_negations_of_a_cancer_without_a_qualifier_of_the_trial_s(line: str) -> 
     assert not any(
         str(a.attributes.get("group") or "").startswith("notq") for c in parse(line) for a in c.atoms
     ), line
+
+
+@pytest.mark.parametrize(
+    ("line", "codes"),
+    [
+        ("Total bilirubin  ULN;", {"bilirubin"}),  # the registry lost the "≤"
+        ("Serum bilirubin  the institutional ULN.", {"bilirubin"}),
+        ("AST and ALT  ULN", {"ast", "alt"}),
+        ("SGOT/SGPT  institutional ULN", {"ast", "alt"}),
+        ("Creatinine  ULN or creatinine clearance  60 mL/min", {"creatinine", "creatinine_clearance"}),
+    ],
+)
+def test_a_bare_uln_whose_sign_was_lost_reads_as_its_words(line: str, codes: set[str]) -> None:
+    """ "Bilirubin  upper limit of normal" was read on the safe side (<= 1 x ULN); "Bilirubin  ULN" was not read."""
+    found = labs(line)
+    assert {x[0] for x in found} == codes, found
+    assert all(x[1] in ("<=", ">=") for x in found), found
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Hemoglobin  ULN", []),  # a measure limited from below: no sign implied
+        ("Bilirubin > ULN", [("bilirubin", ">", 1.0)]),  # the sign written
+        ("Bilirubin ≤ 1.5 x ULN", [("bilirubin", "<=", 1.5)]),
+    ],
+)
+def test_bare_uln_near_misses(line: str, expected: list[tuple[str, str, float]]) -> None:
+    assert [x[:3] for x in labs(line)] == expected, line

@@ -379,7 +379,7 @@ _THRESH = compile_i(
 # was read there, and the limit's end fell short of an "OR creatinine clearance ..." that follows it)
 _WNL = compile_i(
     r"\b(?:within\s+(?:the\s+)?(?:normal\s+institutional|institutional\s+normal|normal|institutional)\s+"
-    r"(?:limits|range)(?:\s+of\s+(?:the\s+)?normal)?|wnl|normal)\b"
+    r"(?:limits|range)(?:\s+of\s+(?:the\s+)?normal)?|wnl|normal|(?<=\s)uln)\b"
 )
 _BEYOND_NORMAL = compile_i(
     r"\b(?:above|over|exceed\w*|greater\s+than|higher\s+than|more\s+than)\b|>"
@@ -567,7 +567,8 @@ def lab_atoms(text: str) -> list[Atom]:
     return out
 
 
-_LIMIT_OF = compile_i(r"\b(?:upper|lower)\s+limits?\s+of\b|\b(?:upper|lower)\s+normal\s+limit")
+# "Bilirubin  upper limit of normal" and "Bilirubin  ULN" (verdicts34: the abbreviation alone was not read)
+_LIMIT_OF = compile_i(r"\b(?:upper|lower)\s+limits?\s+of\b|\b(?:upper|lower)\s+normal\s+limit|(?<=\s)uln\b")
 _TIME_AFTER = compile_i(r"\s*(?:days?|weeks?|wks?|months?|hours?|hrs?|years?)\b")
 _BARE_LIMIT = bare_limit_re(NUM, _ULN, _UNIT)
 
