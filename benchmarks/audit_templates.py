@@ -162,7 +162,7 @@ REWRITES: dict[str, Callable[[str], str]] = {
 }
 
 
-def key(c: Any) -> tuple[object, ...]:
+def key(c: Any) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
     """What a criterion's reading says, without its text or spans; numbers to three significant figures."""
 
     def v(x: object) -> str:
