@@ -227,3 +227,17 @@ def test_a_bare_uln_whose_sign_was_lost_reads_as_its_words(line: str, codes: set
 )
 def test_bare_uln_near_misses(line: str, expected: list[tuple[str, str, float]]) -> None:
     assert [x[:3] for x in labs(line)] == expected, line
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Platelets >= 100,000/mm³", ("platelets", ">=", 100.0, "10^9/L")),  # superscripts still read
+        ("Granulocytes >= 1,500/mm³", ("anc", ">=", 1.5, "10^9/L")),
+        ("Creatinine clearance >= 60 mL/min/1.73 m²", ("creatinine_clearance", ">=", 60.0, "mL/min")),
+    ],
+)
+def test_superscript_units_beside_the_two_star_power(
+    line: str, expected: tuple[str, str, float, str]
+) -> None:
+    assert labs(line)[0][:4] == expected, labs(line)
