@@ -192,6 +192,7 @@ def test_an_unread_qualifier_leaves_the_cancer_to_check(line: str) -> None:
         "No other breast cancer",  # another cancer than the trial's
         "No prior invasive breast cancer",
         "No history of metastatic breast cancer",
+        "No squamous cell carcinoma OR sarcoma of the breast",  # a list, whatever the connective's case
     ],
 )
 def test_negations_of_a_cancer_without_a_qualifier_of_the_trial_s(line: str) -> None:

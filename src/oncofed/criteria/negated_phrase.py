@@ -34,6 +34,8 @@ _ANOTHER = compile_i(
     r"\b(?:other|another|second|prior|previous|previously|history|past|concurrent|concomitant|synchronous|"
     r"contralateral|new|former)\b"
 )
+# punctuation or a connective between the negation and the cancer: a list or a clause, not one noun phrase
+_BREAK = compile_i(r"[,;:.()]|\b(?:or|and|with|without|for|in)\b")
 _WHY = "the qualifier of a negated cancer (not read)"
 
 
@@ -51,7 +53,7 @@ def _qualified(c: Criterion, k: int) -> list[Atom] | None:
     if end is None or end > cancer.span[0]:
         return None
     between = c.text[end : cancer.span[0]]
-    if _ANOTHER.search(between) or re.search(r"[,;:.()]|\b(?:or|and|with|without|for|in)\b", between):
+    if _ANOTHER.search(between) or _BREAK.search(between):
         return None
     words = _NEUTRAL.sub(" ", between).strip(" -/")
     phrase = [
