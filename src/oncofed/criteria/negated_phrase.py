@@ -17,7 +17,6 @@ Pure text analysis (an engine: imports `domain` and the criteria helpers only).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import replace
 
