@@ -35,6 +35,7 @@ from dataclasses import replace
 from oncofed.criteria.caseless import compile_i
 from oncofed.criteria.formulas import formulas
 from oncofed.criteria.list_heads import inline_heads
+from oncofed.criteria.sex_scope import diagnosis_subject
 from oncofed.domain.criteria import Atom
 
 ROLE = "role"
@@ -399,7 +400,7 @@ def subjects(atoms: list[Atom], text: str) -> list[Atom]:
             a = replace(a, negated=False)
         if (
             a.kind == "childbearing_potential"
-            or (a.kind == "sex" and a.attributes.get("subject"))
+            or (a.kind == "sex" and a.attributes.get("subject") and not diagnosis_subject(a, atoms, text))
             or (aged is not None and a.kind == "age" and a.span and a.span[1] <= aged.end())
             or (
                 modal is not None

@@ -28,8 +28,9 @@ _ENZYME = compile_i(
 )
 _CYP = r"cyp3a(?:4(?:/5)?|5)?"
 _STRENGTH = r"(?:(?:strong|potent|moderate|weak|clinically\s+(?:significant|relevant))(?:\s*(?:,|or|and|and/or|to|/)\s*)?\s*)*"
-# "inhibitors or inducers", "inducers and/or inhibitors", "inhibitors", "inducers"
-_NOUNS = r"(?:inhibitors?|inducers?)(?:\s*(?:or|and|and/or|/)\s*(?:inhibitors?|inducers?))?"
+# "inhibitors or inducers", "inducers and/or inhibitors", "inhibitors or strong inducers" (verdicts34: a strength
+# of its own before the second noun), "inhibitors", "inducers"
+_NOUNS = rf"(?:inhibitors?|inducers?)(?:\s*(?:,\s*(?:or|and|and/or)?|or|and|and/or|/)\s*{_STRENGTH}(?:inhibitors?|inducers?))?"
 _CLASS = compile_i(
     # "strong inhibitors or inducers of CYP3A4", "moderate CYP3A inhibitors", "CYP3A4-inhibiting agents"
     rf"\b{_STRENGTH}(?P<n>{_NOUNS})\s+(?:of\s+)?(?:the\s+)?{_CYP}\b"

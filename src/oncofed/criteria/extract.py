@@ -374,7 +374,13 @@ _ULN = r"(?:x|×|\*|times)?\s*(?:the\s+)?(?:institutional\s+)?(?:uln|unl|upper\s
 _THRESH = compile_i(
     rf"(?P<op>{OP})\s*(?:\(\s*[<>≤≥=/]*\s*\)\s*)?(?P<n>{NUM})?\s*(?:(?P<uln>{_ULN})|(?P<unit>{_UNIT}))?",
 )
-_WNL = compile_i(r"\b(?:within\s+(?:the\s+)?normal\s+(?:limits|range)|wnl|normal)\b")
+# "within normal limits", "within the normal range", and the NCI template's "within normal institutional limits",
+# "within institutional normal limits", "within institutional limits of normal" (verdicts34: only the word "normal"
+# was read there, and the limit's end fell short of an "OR creatinine clearance ..." that follows it)
+_WNL = compile_i(
+    r"\b(?:within\s+(?:the\s+)?(?:normal\s+institutional|institutional\s+normal|normal|institutional)\s+"
+    r"(?:limits|range)(?:\s+of\s+(?:the\s+)?normal)?|wnl|normal|(?<=\s)uln)\b"
+)
 _BEYOND_NORMAL = compile_i(
     r"\b(?:above|over|exceed\w*|greater\s+than|higher\s+than|more\s+than)\b|>"
     r"|(?P<low>\b(?:below|under|less\s+than|lower\s+than)\b|<)"
@@ -561,7 +567,8 @@ def lab_atoms(text: str) -> list[Atom]:
     return out
 
 
-_LIMIT_OF = compile_i(r"\b(?:upper|lower)\s+limits?\s+of\b|\b(?:upper|lower)\s+normal\s+limit")
+# "Bilirubin  upper limit of normal" and "Bilirubin  ULN" (verdicts34: the abbreviation alone was not read)
+_LIMIT_OF = compile_i(r"\b(?:upper|lower)\s+limits?\s+of\b|\b(?:upper|lower)\s+normal\s+limit|(?<=\s)uln\b")
 _TIME_AFTER = compile_i(r"\s*(?:days?|weeks?|wks?|months?|hours?|hrs?|years?)\b")
 _BARE_LIMIT = bare_limit_re(NUM, _ULN, _UNIT)
 

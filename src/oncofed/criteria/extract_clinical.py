@@ -1002,12 +1002,17 @@ def _medication_atoms(text: str, taken: list[tuple[int, int]]) -> list[Atom]:
     `prior_therapy` atoms marked `medication` (decided on the record's medications, never on its
     anticancer treatments). Drugs named after a class illustrate it ("CYP3A4 inhibitors (e.g.
     itraconazole)") and are no atoms of their own."""
-    classes = vocab.find_medication_classes(text)
     drugs = vocab.find_medications(text)
-    # "a strong cytochrome P450 (CYP) 3A inhibitor", "enzyme inducers": read by their grammar (enzyme_classes.py)
-    acting = [
-        (s, e, k) for s, e, k in enzyme_classes(text) if not any(c.start < e and s < c.end for c in classes)
+    # "a strong cytochrome P450 (CYP) 3A inhibitor", "enzyme inducers": read by their grammar (enzyme_classes.py);
+    # a grammar reading that holds a vocabulary class and more wins ("inhibitors or strong inducers of CYP3A4":
+    # the vocabulary's "strong inducers of CYP3A4" is one of its two classes)
+    grammar = enzyme_classes(text)
+    classes = [
+        c
+        for c in vocab.find_medication_classes(text)
+        if not any(s <= c.start and c.end <= e and e - s > c.end - c.start for s, e, _ in grammar)
     ]
+    acting = [(s, e, k) for s, e, k in grammar if not any(c.start < e and s < c.end for c in classes)]
     if not classes and not drugs and not acting:
         return []
     out: list[Atom] = []

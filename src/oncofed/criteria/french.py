@@ -638,6 +638,44 @@ def _brain_status(m: re.Match[str], folded: str) -> str:
     return f"{' or '.join(words)} brain {head}"
 
 
+_STRENGTHS = {"puissant": "strong", "fort": "strong", "modere": "moderate", "faible": "weak",
+              "cliniquement significatif": "clinically significant"}  # fmt: skip
+_STRENGTH_WORD = re.compile(r"puissant|fort|modere|faible|cliniquement\s+significatif")
+
+
+def _strengths(words: str | None) -> str:
+    """ "puissants ou moderes" -> "strong or moderate" (the French adjectives after the noun, in order)."""
+    found = [_STRENGTHS[re.sub(r"\s+", " ", w)] for w in _STRENGTH_WORD.findall(words or "")]
+    joined = (
+        " and " if re.search(r"\bet\b", words or "") and not re.search(r"\bou\b", words or "") else " or "
+    )
+    return joined.join(dict.fromkeys(found)) + " " if found else ""
+
+
+def _cyp_class(m: re.Match[str], folded: str) -> str:
+    """ "inhibiteurs puissants ou moderes du CYP3A4" -> "strong or moderate inhibitors of CYP3A4"; "inhibiteurs ou
+    inducteurs puissants du CYP3A" -> "strong inhibitors or inducers of CYP3A"; "medicaments inhibant fortement le
+    CYP3A4" -> "drugs that strongly inhibit CYP3A4" (criteria/enzyme_classes.py reads the English)."""
+    cyp = "CYP3A" + re.sub(r"[^0-9/]", "", m.group("cyp").lower().split("3a", 1)[1])  # "3A4", "3A4/5", "3A"
+    if m.group("v"):
+        adverb = {"fortement": "strongly ", "puissamment": "strongly ", "moderement": "moderately "}
+        how = adverb.get((m.group("adv") or m.group("adv2") or "").strip(), "")
+        verb = "inhibit" if m.group("v").startswith("inhib") else "induce"
+        return f"that {how}{verb} {cyp}"
+    nouns = {"inhibiteur": "inhibitor", "inducteur": "inducer"}
+
+    def noun(word: str) -> str:
+        return nouns[word.rstrip("s")] + ("s" if word.endswith("s") else "")
+
+    first, second = noun(m.group("n1")), noun(m.group("n2")) if m.group("n2") else ""
+    a1, a2 = _strengths(m.group("a1")), _strengths(m.group("a2"))
+    if second and a1 and a2:
+        return f"{a1}{first} or {a2}{second} of {cyp}"
+    if second:
+        return f"{a1 or a2}{first} or {second} of {cyp}"
+    return f"{a1}{first} of {cyp}"
+
+
 _ORDINALS = {"1": "first", "2": "second", "3": "third", "4": "fourth", "5": "fifth"}
 
 
@@ -657,6 +695,7 @@ FUNCTIONS: dict[str, Callable[[re.Match[str], str], str | None]] = {
     "tumour_board": _tumour_board,
     "brain_status": _brain_status,
     "ordinal_line": _ordinal_line,
+    "cyp_class": _cyp_class,
 }
 
 

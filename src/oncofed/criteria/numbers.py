@@ -21,8 +21,8 @@ _OPS: list[tuple[str, str]] = [
     (r"equal\s+to\s+or\s+greater\s+than|equal\s+to\s+or\s+more\s+than|equal\s+or\s+greater\s+than", ">="),
     (r"equal\s+to\s+or\s+less\s+than|equal\s+or\s+less\s+than|equal\s+to\s+or\s+lower\s+than", "<="),
     (r"no\s+(?:less|lower|fewer)\s+than|not\s+(?:less|lower|fewer)\s+than|at\s+least|a\s+minimum\s+of|minimum(?:\s+of)?", ">="),
-    (r"no\s+(?:more|greater|higher)\s+than|not\s+(?:more|greater|higher)\s+than|at\s+most|a\s+maximum\s+of|maximum(?:\s+of)?|up\s+to|not\s+(?:to\s+)?exceed(?:ing)?|does\s+not\s+exceed|≤|=<|<\s*=|<\s*/\s*=|⩽|≦", "<="),
-    (r"≥|=>|>\s*=|>\s*/\s*=|⩾|≧", ">="),
+    (r"no\s+(?:more|greater|higher)\s+than|not\s+(?:more|greater|higher)\s+than|at\s+most|a\s+maximum\s+of|maximum(?:\s+of)?|up\s+to|not\s+(?:to\s+)?exceed(?:ing)?|does\s+not\s+exceed|≤|=<|<\s*=|<\s*/\s*=|<\s*or\s*=|⩽|≦", "<="),
+    (r"≥|=>|>\s*=|>\s*/\s*=|>\s*or\s*=|⩾|≧", ">="),  # "< or =", "> or =": the NCI spelling (verdicts34)
     (r"greater\s+than|more\s+than|higher\s+than|above|over|exceed(?:s|ing)?|in\s+excess\s+of|>", ">"),
     (r"less\s+than|lower\s+than|fewer\s+than|below|under|<", "<"),
 ]  # fmt: skip

@@ -36,6 +36,8 @@ from oncofed.criteria.implied_sign import exclusion_sides
 from oncofed.criteria.list_heads import item_lines
 from oncofed.criteria.logic import relate
 from oncofed.criteria.metastatic_sites import site_lists
+from oncofed.criteria.negated_phrase import negated_qualified_cancers
+from oncofed.criteria.negated_thresholds import negated_thresholds
 from oncofed.criteria.paren_scope import paren_scoped
 from oncofed.criteria.permitted import permitted_cancers
 from oncofed.criteria.polarity import in_section
@@ -82,9 +84,21 @@ from oncofed.domain.criteria import Atom, Criterion, Section
 # therapy is no prior malignancy (cancer_word_therapy.py), a condition's alternatives (verdicts32)
 # criteria-24: what a formula names is no requirement (formulas.py), intervals in seconds, "naïve to", counted
 # flat options of "one of the following N" (verdicts33)
-PARSER_VERSION = "criteria-24"
+# criteria-25: a sex opening a diagnosis is required (sex_scope.py), metastatic sites adrenal / pleura / skin / soft
+# tissue, French CYP3A classes, "< or =", "within normal institutional limits", a line-opening negation of a
+# threshold (negated_thresholds.py) and of a qualified cancer (negated_phrase.py) (verdicts34)
+PARSER_VERSION = "criteria-25"
 MAX_INPUT_CHARS = 2_000_000  # beyond this the text is cut (reported in ParseResult.warnings)
 
+_NEGATION_STARTS = (
+    "no ",
+    "without ",
+    "absence ",
+    "free of ",
+    "not having ",
+    "patients with no ",
+    "subjects with no ",
+)
 # Atom kinds whose truth depends on context (negation / history / hypothesis); numeric thresholds do not.
 CONTEXT_KINDS = {
     "pregnancy", "breastfeeding", "cancer_type", "disease_setting", "biomarker", "prior_therapy",
@@ -255,6 +269,8 @@ def extract_atoms(text: str, heading: str | None = None) -> list[Atom]:
     if "allerg" in low or "sensitiv" in low:
         atoms = allergen_named(atoms)
     atoms = not_the_patient_s(atoms, text)
+    if text[:40].lower().lstrip(" -*•").startswith(_NEGATION_STARTS) or " not have" in text[:40]:
+        atoms = negated_thresholds(atoms, text)  # "No QTc > 470 msec" (criteria/negated_thresholds.py)
     if (
         "wash" in low
         or "since" in low
@@ -411,6 +427,9 @@ def _criteria_of(segments: Sequence[Segment]) -> list[Criterion]:
     organised = in_section(organised)  # a line's own polarity, read in its section (criteria/polarity.py)
     organised = exclusion_sides(organised)  # a lost sign, on the side an exclusion names
     organised = item_lines(organised, heads)  # items under "uncontrolled illness including:"
+    organised = negated_qualified_cancers(
+        organised
+    )  # "No stage IV breast cancer" (criteria/negated_phrase.py)
     return permitted_cancers(restated_lines(treated_cancers(positivity_cutoffs(serology_tests(organised)))))
 
 

@@ -53,7 +53,9 @@ def normalize_unit(unit: str | None) -> str | None:
     u = u.replace("microliter", "ul").replace("micromol", "umol").replace("cubic millimeter", "mm3")
     u = u.replace("milliseconds", "ms").replace("millisecond", "ms")
     u = u.replace("liter", "l").replace("litre", "l").replace("iu", "u").replace("msec", "ms")
-    u = u.replace("×", "x").replace("*", "^").replace("³", "3").replace("⁹", "9").replace("²", "2")
+    # "10**9/L" (verdicts34) as "10*9/L" and "10^9/L"
+    u = u.replace("×", "x").replace("**", "^").replace("*", "^")
+    u = u.replace("³", "3").replace("⁹", "9").replace("²", "2")
     u = re.sub(r"\s+", "", u)
     u = re.sub(r"^(cells|cell)", "", u)
     u = re.sub(r"^x?10\^?e?(\d+)", r"10^\1", u)

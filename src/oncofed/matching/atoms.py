@@ -95,9 +95,21 @@ def age(atom: Atom, v: PatientView, day: date) -> AtomResult:
 
 def sex(atom: Atom, v: PatientView, day: date) -> AtomResult:
     if not v.profile.sex:
+        if atom.attributes.get("subject"):
+            # "Women with metastatic breast cancer" (criteria/sex_scope.py): the sex a diagnosis line opens with
+            # is presumed the patient's when the record gives none, as it was while read as the line's subject
+            # (a condition not known to fail applies); a record of the other sex fails it
+            female = str(atom.value).upper() == "FEMALE"
+            return AtomResult(True, _SEX_PRESUMED[female], presumed=True)
         return unknown("sex")
     holds = v.profile.sex.upper() == str(atom.value).upper()
     return AtomResult(holds, f"{v.profile.sex.lower()} patient", v.column_fact.get("sex"))
+
+
+_SEX_PRESUMED = {
+    True: "sex not recorded: presumed female, as the line's patients",
+    False: "sex not recorded: presumed male, as the line's patients",
+}
 
 
 def pregnancy(atom: Atom, v: PatientView, day: date) -> AtomResult:
