@@ -510,6 +510,11 @@ def lab_atoms(text: str) -> list[Atom]:
                 pending = []
                 continue
             wnl = _WNL.search(window)
+            if wnl is not None and any(c.isdigit() for c in window[: wnl.start()]):
+                # a limit of normal after a number is a multiple of it whose sign is lost or written in another
+                # form ("within 1.5 x ULN", "2.5 x ULN or less", "AST  2.5 × ULN", "bilirubin inferior or equal to
+                # 1.5 x upper limit of normal"): never a limit of 1 x ULN (that dropped the multiple); unread
+                wnl = None
             # "creatinine above institutional normal": beyond the ULN; "below normal": a lower limit (not read)
             near = wnl is not None and wnl.start() < 30
             side = _BEYOND_NORMAL.search(window[: wnl.start()]) if wnl and near else None
