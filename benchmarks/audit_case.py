@@ -51,7 +51,12 @@ def key(c: Any) -> tuple[object, ...]:
     return atoms, tuple((x.kind, x.code) for x in c.condition)
 
 
-def run(trials: int | None, show: int, seed: int = 1, rewrite: str = "connectives") -> dict[str, Any]:
+def rewritten_pairs(
+    trials: int | None, seed: int, rewrite: Callable[[str], str]
+) -> tuple[int, int, list[tuple[dict[str, Any], Any, Any]]]:
+    """The corpus's trials (all, or a random sample) parsed as written and as `rewrite` writes them: the number
+    of trials, the number cut into another number of criteria, and the (trial, criterion, rewritten criterion)
+    pairs of the others (shared by `audit_templates`)."""
     from oncofed.criteria import parse_eligibility
 
     corpus = VAR / "verdicts-corpus.jsonl"
@@ -59,24 +64,31 @@ def run(trials: int | None, show: int, seed: int = 1, rewrite: str = "connective
     rows = [json.loads(x) for x in corpus.read_text(encoding="utf-8").splitlines() if x.strip()]
     if trials is not None and trials < len(rows):
         rows = random.Random(seed).sample(rows, trials)
-    lines = changed = recut = 0
-    shown: list[str] = []
+    recut = 0
+    pairs: list[tuple[dict[str, Any], Any, Any]] = []
     for r in rows:
         text = r["text"]
-        other = REWRITES[rewrite](text)
+        other = rewrite(text)
         if other == text:
             continue
         a, b = parse_eligibility(text).criteria, parse_eligibility(other).criteria
         if len(a) != len(b):
             recut += 1
             continue
-        for x, y in zip(a, b, strict=True):
-            lines += 1
-            if key(x) != key(y):
-                changed += 1
-                if len(shown) < show:
-                    shown.append(f"{r['_id']}: {x.text[:160]}")
-    return {"trials": len(rows), "lines": lines, "changed": changed, "recut": recut, "shown": shown}
+        pairs.extend((r, x, y) for x, y in zip(a, b, strict=True))
+    return len(rows), recut, pairs
+
+
+def run(trials: int | None, show: int, seed: int = 1, rewrite: str = "connectives") -> dict[str, Any]:
+    n, recut, pairs = rewritten_pairs(trials, seed, REWRITES[rewrite])
+    changed = 0
+    shown: list[str] = []
+    for r, x, y in pairs:
+        if key(x) != key(y):
+            changed += 1
+            if len(shown) < show:
+                shown.append(f"{r['_id']}: {x.text[:160]}")
+    return {"trials": n, "lines": len(pairs), "changed": changed, "recut": recut, "shown": shown}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -29,13 +29,11 @@ Values are compared to three significant figures (a converted unit is rounded as
 from __future__ import annotations
 
 import argparse
-import json
-import random
 import re
 from collections.abc import Callable
 from typing import Any
 
-from benchmarks.bench_verdicts import VAR, ensure_corpus
+from benchmarks.audit_case import rewritten_pairs
 
 _ULN_LABS = (
     r"(?:bilirubin|AST|ALT|SGOT|SGPT|transaminases?|aminotransferases?|creatinine|alkaline\s+phosphatase|ALP)"
@@ -175,37 +173,22 @@ def key(c: Any) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
 
 
 def run(trials: int | None, show: int, rewrite: str, seed: int = 1) -> dict[str, Any]:
-    from oncofed.criteria import parse_eligibility
-
-    corpus = VAR / "verdicts-corpus.jsonl"
-    ensure_corpus(corpus)
-    rows = [json.loads(x) for x in corpus.read_text(encoding="utf-8").splitlines() if x.strip()]
-    if trials is not None and trials < len(rows):
-        rows = random.Random(seed).sample(rows, trials)
-    lines = changed = recut = 0
+    n, recut, pairs = rewritten_pairs(trials, seed, REWRITES[rewrite])
+    lines = changed = 0
     shown: list[str] = []
-    for r in rows:
-        text = r["text"]
-        other = REWRITES[rewrite](text)
-        if other == text:
+    for r, x, y in pairs:
+        if x.text == y.text:
             continue
-        a, b = parse_eligibility(text).criteria, parse_eligibility(other).criteria
-        if len(a) != len(b):
-            recut += 1
-            continue
-        for x, y in zip(a, b, strict=True):
-            if x.text == y.text:
-                continue
-            lines += 1
-            if key(x) != key(y):
-                changed += 1
-                if len(shown) < show:
-                    kx, ky = key(x), key(y)
-                    lost = [k for k in kx[0] if k not in ky[0]] + [k for k in kx[1] if k not in ky[1]]
-                    new = [k for k in ky[0] if k not in kx[0]] + [k for k in ky[1] if k not in kx[1]]
-                    shown.append(f"{r['_id']}: {x.text[:150]}\n      -> {y.text[:150]}\n"
-                                 f"      lost {lost}\n      new {new}")  # fmt: skip
-    return {"trials": len(rows), "lines": lines, "changed": changed, "recut": recut, "shown": shown}
+        lines += 1
+        if key(x) != key(y):
+            changed += 1
+            if len(shown) < show:
+                kx, ky = key(x), key(y)
+                lost = [k for k in kx[0] if k not in ky[0]] + [k for k in kx[1] if k not in ky[1]]
+                new = [k for k in ky[0] if k not in kx[0]] + [k for k in ky[1] if k not in kx[1]]
+                shown.append(f"{r['_id']}: {x.text[:150]}\n      -> {y.text[:150]}\n"
+                             f"      lost {lost}\n      new {new}")  # fmt: skip
+    return {"trials": n, "lines": lines, "changed": changed, "recut": recut, "shown": shown}
 
 
 def main(argv: list[str] | None = None) -> int:
