@@ -569,7 +569,22 @@ def lab_atoms(text: str) -> list[Atom]:
                 )
             )
         pending = []
-    return out
+    return [a for a in out if plausible_threshold(a)]
+
+
+def plausible_threshold(atom: Atom) -> bool:
+    """False for a threshold beyond 50 times (or under a fiftieth of) every reference limit of its analyte in the
+    same unit (resources/labs.tsv): a unit slip in the registry's text ("ANC > or = 1000 x 10^9/L", "platelets >= 80,000
+    x 10^9/L": /mm3 meant), which read as written fails every patient. No reading (unknown) rather than a confident
+    wrong one. Hand-written: a plausibility bound on the trial's own number, not a unit conversion."""
+    ref = vocab.lab_reference().get(atom.code or "")
+    value, unit = atom.value, (atom.unit or "").replace(" ", "").lower()
+    if ref is None or not unit or not isinstance(value, int | float) or value <= 0:
+        return True
+    if unit != (ref.get("unit") or "").replace(" ", "").lower():
+        return True  # x ULN, or a unit this check does not compare
+    limits = [float(x) for x in (ref.get("uln"), ref.get("lln")) if x]
+    return not limits or any(limit / 50 <= value <= limit * 50 for limit in limits)
 
 
 # "Bilirubin  upper limit of normal" and "Bilirubin  ULN" (verdicts34: the abbreviation alone was not read)
