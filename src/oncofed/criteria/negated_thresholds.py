@@ -31,6 +31,10 @@ _OPERATOR_AFTER = compile_i(
     r"^(?:more|less|greater|fewer|lower|higher|older|younger|earlier|later|exceed\w*|over|under|above|below)\b"
 )
 _WORDS_ONLY = compile_i(r"^(?:[\w'()/-]+\s+){0,5}$")
+_NAMED = {
+    "age": compile_i(r"\b(?:age[ds]?|old|older|younger)\b"),
+    "life_expectancy": compile_i(r"\bexpectancy\b"),
+}
 
 
 def negated_thresholds(atoms: list[Atom], text: str) -> list[Atom]:
@@ -42,6 +46,11 @@ def negated_thresholds(atoms: list[Atom], text: str) -> list[Atom]:
     if not numeric:
         return atoms
     first = min(numeric, key=lambda a: a.span or (0, 0))
+    if first.kind in _NAMED and not _NAMED[first.kind].search(text, cue.end(), (first.span or (0, 0))[1]):
+        # an age or a life expectancy whose name is not written before its number ("No spontaneous menses for >= 1
+        # year": a duration the age reader took): no measure is named, so nothing is negated (session 14, lead:
+        # the negated "age >= 1" failed every patient)
+        return atoms
     start = int(first.attributes.get("analyte_span", first.span)[0]) if first.span else 0
     between = text[cue.end() : start]
     if start < cue.end() or not _WORDS_ONLY.match(between) or " or " in f" {between.lower()}":

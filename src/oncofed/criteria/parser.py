@@ -87,7 +87,7 @@ from oncofed.domain.criteria import Atom, Criterion, Section
 # criteria-25: a sex opening a diagnosis is required (sex_scope.py), metastatic sites adrenal / pleura / skin / soft
 # tissue, French CYP3A classes, "< or =", "within normal institutional limits", a line-opening negation of a
 # threshold (negated_thresholds.py) and of a qualified cancer (negated_phrase.py) (verdicts34)
-PARSER_VERSION = "criteria-27"
+PARSER_VERSION = "criteria-28"
 MAX_INPUT_CHARS = 2_000_000  # beyond this the text is cut (reported in ParseResult.warnings)
 
 _NEGATION_STARTS = (
