@@ -61,7 +61,7 @@ def test_the_text_output_names_the_counts(db: Database, monkeypatch: pytest.Monk
     build_network(db)
     monkeypatch.setenv("DATABASE_URL", db.url)
     result = CliRunner().invoke(cli.app, ["match-index", "--check"])
-    assert result.exit_code == 1 and "8 of 8 records are stale (nothing recomputed)" in result.stdout
+    assert result.exit_code == 1 and "8 of 8 records are out of date (nothing recomputed)" in result.stdout
     result = CliRunner().invoke(cli.app, ["match-index"])
     assert result.exit_code == 0 and "8 records recomputed" in result.stdout
     bad = CliRunner().invoke(cli.app, ["match-index", "--centre", "Atlantis"])

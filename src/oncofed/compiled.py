@@ -48,7 +48,7 @@ MODULES = (
         for m in (
             "age", "allergies", "biomarkers", "dates", "facts", "french", "history", "indications", "infections",
             "labs", "lowered", "mentions", "organ_first", "reader", "scopes", "signs", "sites", "subsite",
-            "suspected", "text", "therapy", "triggers", "unread", "values", "weight",
+            "suspected", "text", "therapy", "triggers", "unread", "values", "weight", "negated_after",
         )
     ),
     "oncofed.ingest.patients.common",
