@@ -76,14 +76,14 @@ def main(argv: list[str] | None = None) -> int:
         before = readings(_export(a.before, Path(tmp) / "before"), corpus, a.kinds)
         after_src = _export(a.after, Path(tmp) / "after") if a.after else ROOT / "src"
         after = readings(after_src, corpus, a.kinds)
-    changed: list[tuple[tuple[str, int], Any, Any]] = []
+    # a trial cut into other criteria (another count, or another text at an index) is not compared at all
     recut = {k[0] for k in set(before) ^ set(after)}
-    for key, (text, reading) in before.items():
-        other = after.get(key)
-        if key[0] in recut or other is None or other[0] != text:
-            recut.add(key[0])
-        elif other[1] != reading:
-            changed.append((key, reading, other[1]))
+    recut |= {k[0] for k, (text, _) in before.items() if k in after and after[k][0] != text}
+    changed: list[tuple[tuple[str, int], Any, Any]] = [
+        (key, reading, after[key][1])
+        for key, (_text, reading) in before.items()
+        if key[0] not in recut and after[key][1] != reading
+    ]
     label = f"{_short(a.before)} -> {_short(a.after) if a.after else 'working tree'}"
     print(f"{len(before)} criteria of the corpus, {label}: {len(changed)} read differently"
           f"{' (kinds ' + a.kinds + ')' if a.kinds else ''}; {len(recut)} trials cut differently (not compared)")  # fmt: skip
