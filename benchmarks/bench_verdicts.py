@@ -302,7 +302,7 @@ FIRST_SCORES: dict[str, dict[str, Any]] = {
         # 10:15-13:15 UTC) beside verdicts-blind11, written by a thirteenth writer blind to the engine and
         # second-read by another
         "folds": {0: (1.0, 0.0), 1: (0.75, 0.0), 2: (1.0, 0.0)},
-        "read_folds": (),
+        "read_folds": (0, 1),  # readable by fixes from 2026-12-07 17:19 UTC (session 15); fold 2 never
     },
     "verdicts-blind13": {
         "commit": "e45250e",  # first run after the set landed and its second reading, before any change (engine of 4a3076c)

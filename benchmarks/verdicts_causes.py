@@ -80,9 +80,10 @@ READABLE = (
     "verdicts-blind9",
     "verdicts-blind10",
     "verdicts-blind11",
+    "verdicts-blind12",
 )
 NEVER_FOLD = dict(NEVER_READ)
-HELD_OUT = frozenset({"verdicts-blind12", "verdicts-blind13"}) | frozenset(UNREAD)
+HELD_OUT = frozenset({"verdicts-blind13", "verdicts-blind14"}) | frozenset(UNREAD)
 NUMERIC = {">=", ">", "<=", "<"}
 
 
