@@ -32,9 +32,12 @@ AUDIT = "audit (DPO)"
 FEASIBILITY = "feasibility (trial managers)"
 SESSION = "session"  # log in / log out / who am I
 HR = "federation HR"  # pay grid, staff records, costing: federation and centre HR only (issue 21)
+OWN = "patient's own space"  # /me, /api/me/...: the patient role only (tests/test_patient_isolation.py)
 
 # (prefix, class): first match wins; "/x" covers "/x" and "/x/...". Add new areas here.
 PREFIX_CLASSES: list[tuple[str, str]] = [
+    ("/me", OWN),
+    ("/api/me", OWN),  # "/api/me" itself (who am I) is a session route: EXACT_CLASSES
     ("/api/boards/screen-failures", STAFF),  # tumour boards: counts per trial and reason, no patient
     ("/boards/screen-failures", STAFF),
     ("/api/boards", PATIENT),
@@ -73,7 +76,6 @@ PREFIX_CLASSES: list[tuple[str, str]] = [
     ("/docs", PUBLIC),
     ("/login", SESSION),
     ("/logout", SESSION),
-    ("/api/me", SESSION),
     ("/api/federation", HR),
     ("/federation", HR),
     ("/api/research/portfolio", STAFF),  # the sponsor's trials: sites, milestones, counts (issue 20)
@@ -85,12 +87,13 @@ PREFIX_CLASSES: list[tuple[str, str]] = [
     ("/api/sustainability", PUBLIC),
     ("/sustainability", PUBLIC),
 ]
-EXACT_CLASSES = {"/": PUBLIC, "/favicon.ico": PUBLIC}
+EXACT_CLASSES = {"/": PUBLIC, "/favicon.ico": PUBLIC, "/api/me": SESSION}
 # Who may use a gated class (others are refused: 401/403, or a redirect to /login for pages).
 GATED = {
     AUDIT: {Role.DPO, Role.ADMIN},
     FEASIBILITY: {Role.TRIAL_MANAGER, Role.ADMIN},
     HR: {Role.FEDERATION_HR, Role.CENTRE_HR},
+    OWN: {Role.PATIENT},
 }
 SAFE = {"GET", "HEAD"}
 # Known exposures found by this matrix, owned by another area and reported there (docs/SECURITY.md,

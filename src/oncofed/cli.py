@@ -131,6 +131,16 @@ def demo(
         accounts=accounts,
     )
     console.print(escape(said))
+    from oncofed.services.accounts.demo import ensure_demo_patient_accounts
+
+    patients_said = ", ".join(f"{u.username} ({u.patient_id})" for u in ensure_demo_patient_accounts(db))
+    if patients_said:
+        said = t.gettext(
+            "demo patient accounts (password %(password)s, their own space at /me): %(accounts)s",
+            password=DEMO_PASSWORD,
+            accounts=patients_said,
+        )
+        console.print(escape(said))
     if serve:
         run_server(db, host, port)
 

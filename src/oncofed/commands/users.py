@@ -26,6 +26,12 @@ def register(app: typer.Typer) -> None:
             [], "--centre", help="Centre id or name (clinician and research staff; repeat for several)."
         ),
         name: str = typer.Option("", help="Display name."),
+        patient: str | None = typer.Option(
+            None,
+            "--patient",
+            help="With --role patient: the patient record the account opens (its own space, /me). A "
+            "one-time password is printed for the patient's first sign-in, where they choose their own.",
+        ),
         password_stdin: bool = typer.Option(
             False, "--password-stdin", help="Read the password from standard input (for scripts)."
         ),
@@ -41,6 +47,10 @@ def register(app: typer.Typer) -> None:
         from oncofed.errors import InputError
         from oncofed.services.accounts.users import add_user
         from oncofed.services.network.names import resolve_centre
+
+        if role.strip().lower() == "patient" or patient is not None:
+            _add_patient(username, role, patient, centre, name)
+            return
 
         if password_stdin and password is not None:
             raise InputError(
@@ -71,6 +81,39 @@ def register(app: typer.Typer) -> None:
             scope=scope,
         )
         console.print(escape(said))
+
+    def _add_patient(username: str, role: str, patient: str | None, centre: list[str], name: str) -> None:
+        """A patient's own account: bound to `patient`, one-time password printed once (docs/PATIENTS.md)."""
+        from oncofed.commands.common import console, err_console, escape, open_database
+        from oncofed.commands.operator import operator
+        from oncofed.commands.words import tr
+        from oncofed.errors import InputError
+        from oncofed.services.accounts.patients import add_patient_account
+
+        if role.strip().lower() != "patient" or not patient or centre:
+            raise InputError(
+                N_("a patient account takes --role patient and --patient PATIENT_ID, and no --centre"),
+                field="--patient",
+                fix=N_(
+                    "oncofed users add NAME --role patient --patient PATIENT_ID (its centre is the record's)"
+                ),
+                code="users.patient_options",
+            )
+        actor = operator("administration", f"users add {username} --role patient --patient {patient}")
+        user, secret = add_patient_account(open_database(), actor, username, patient, display_name=name)
+        t = tr()
+        said = t.gettext(
+            "account %(user)s created: %(role)s (%(scope)s)",
+            user=user.username,
+            role=t.label("role", user.role.value),
+            scope=f"{user.patient_id} · {', '.join(user.centre_ids)}",
+        )
+        console.print(escape(said))
+        hand = t.gettext(
+            "one-time password, to hand to the patient (shown once; they choose their own at first sign-in):"
+        )
+        err_console.print(escape(hand))
+        print(secret)
 
     @users.command("list")
     def list_(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:

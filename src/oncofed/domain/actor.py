@@ -16,6 +16,7 @@ class Role(StrEnum):
     FEDERATION_HR = "federation_hr"  # the collective agreement: grid, costing, every centre (issue 21)
     CENTRE_HR = "centre_hr"  # one centre's staff records and costing, own centre only (issue 21)
     ADMIN = "admin"
+    PATIENT = "patient"  # one patient, their own space (/me) only: docs/PATIENTS.md
     SYSTEM = "system"
 
 
@@ -37,6 +38,8 @@ class Actor:
     role: Role
     centre_ids: frozenset[str] = field(default_factory=frozenset)
     purpose: str = "care"
+    # the one record a patient account is bound to (role PATIENT only; None for staff)
+    patient_id: str | None = None
 
     @classmethod
     def system(cls, purpose: str = "system") -> Actor:

@@ -78,6 +78,12 @@ CARE_LABELS: dict[str, dict[str, Message]] = {
         "security.patient_import": N_("refused: patient import for a centre outside the caller's scope"),
         "security.import_report": N_("refused: another person's import report"),
         "patient.import": N_("imported patient records"),
+        "account.patient": N_("created a patient's own account"),
+        "patient.own_access": N_("read who accessed the record"),
+        "patient.objection": N_("changed the objection to research use"),
+        "patient.contact_request": N_("asked to be contacted about a trial"),
+        "patient.contact_handled": N_("handled a patient's request to be contacted"),
+        "patient.export": N_("downloaded the record"),
         "import.report": N_("downloaded an import report"),
     },
     "criteria": {
@@ -263,6 +269,7 @@ CARE_LABELS: dict[str, dict[str, Message]] = {
         "sustainability statistics": N_("sustainability statistics"),
         "aggregate": N_("aggregate figures"),
         "system": N_("system"),
+        "own access": N_("the patient's own access"),
     },
     "role": {
         "federation_hr": N_("federation HR"),
@@ -274,6 +281,7 @@ CARE_LABELS: dict[str, dict[str, Message]] = {
         "quality_manager": N_("quality manager"),
         "dpo": N_("data-protection officer"),
         "admin": N_("administrator"),
+        "patient": N_("patient"),
         "system": N_("system"),
     },
     "sex": {

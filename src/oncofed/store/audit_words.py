@@ -36,6 +36,10 @@ DETAILS: dict[str, str] = {
     "staff.read": N_("staff records"),
     "staff.aggregate": N_("%(purpose)s: %(records)s staff records"),
     "travel.aggregate": N_("patient travel: %(patients)s patients, aggregates per centre"),
+    "patient.objecting": N_("objects to research use (filed by the patient)"),
+    "patient.withdrawn": N_("objection to research use withdrawn (by the patient)"),
+    "patient.contact": N_("asks to be contacted about trial %(trial)s"),
+    "patient.contact_handled": N_("request %(request)s about trial %(trial)s handled"),
 }
 
 # what a refused request was for, when it is not an action's code ("patient.read"): pieces of the detail

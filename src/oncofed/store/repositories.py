@@ -143,8 +143,10 @@ class PatientRepository:
 
     def _scoped(self, stmt: Select[Any]) -> Select[Any]:
         actor = self.actor
-        from oncofed.domain.actor import PATIENT_LEVEL_ROLES
+        from oncofed.domain.actor import PATIENT_LEVEL_ROLES, Role
 
+        if actor.role is Role.PATIENT:  # a patient's own space: their one record, nothing else
+            return stmt.where(PatientRow.id == (actor.patient_id or ""), PatientRow.id != "")
         if actor.role not in PATIENT_LEVEL_ROLES:
             return stmt.where(PatientRow.id.is_(None))  # no patient-level access at all
         if not actor.all_centres:

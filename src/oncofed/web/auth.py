@@ -239,6 +239,9 @@ def install(app: FastAPI) -> None:
     app.state.login_limiter = LoginLimiter()
     app.router.dependencies.append(Depends(check_credentials))
     app.router.dependencies.append(Depends(require_csrf))
+    from oncofed.web.patient_fence import patient_fence  # the patient role: its own space only
+
+    app.router.dependencies.append(Depends(patient_fence))
     app.add_middleware(CsrfCookieAndAuditContext)
     templates.env.globals["csrf_input"] = _csrf_input
     templates.env.globals["csrf_token"] = _csrf_meta

@@ -25,7 +25,16 @@ NAV_ENTRIES: list[tuple[str, str, frozenset[str]]] = [
     ("/federation", N_("Pay grid & staff"), frozenset({"federation_hr", "centre_hr"})),
     ("/sustainability", N_("Carbon footprint"), frozenset()),
     ("/research", N_("Research"), frozenset()),
+    ("/prescreen/requests", N_("Contact requests"), frozenset({"research_staff", "clinician"})),
+    # a patient's own space (docs/PATIENTS.md): the only entries a patient sees
+    ("/me", N_("My space"), frozenset({"patient"})),
+    ("/me/record", N_("My record"), frozenset({"patient"})),
+    ("/me/access", N_("Who accessed it"), frozenset({"patient"})),
+    ("/me/trials", N_("My trials"), frozenset({"patient"})),
+    ("/me/objection", N_("Research use"), frozenset({"patient"})),
+    ("/me/export", N_("Download"), frozenset({"patient"})),
 ]
+OWN_SPACE_ROLES = frozenset({"patient"})  # roles that see their own entries only, never the public ones
 
 
 def app_paths(app: Any) -> set[str]:
@@ -40,5 +49,5 @@ def nav_items(request: Request, actor: Actor | None) -> list[dict[str, str]]:
     return [
         {"href": path, "label": key}
         for path, key, roles in NAV_ENTRIES
-        if path in paths and (not roles or role in roles)
+        if path in paths and (role in roles or (not roles and role not in OWN_SPACE_ROLES))
     ]

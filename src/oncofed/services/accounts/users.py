@@ -20,6 +20,7 @@ from oncofed.domain.actor import Actor, Role
 from oncofed.errors import N_, InputError, NotFound
 from oncofed.store.db import Database
 from oncofed.store.models import CentreRow
+from oncofed.store.models_patient_space import PatientAccountRow
 from oncofed.store.models_trust import ApiTokenRow, SessionRow, UserRow
 
 SESSION_HOURS = 12
@@ -40,6 +41,7 @@ PURPOSE = {
     Role.FEDERATION_HR: "human resources",
     Role.CENTRE_HR: "human resources",
     Role.ADMIN: "administration",
+    Role.PATIENT: "own access",  # a patient reading their own record (RGPD art. 15)
 }
 
 _hasher = PasswordHasher()  # argon2id with the library's recommended parameters (RFC 9106 low-memory)
@@ -62,6 +64,8 @@ class User:
     disabled: bool
     created_at: datetime
     last_login_at: datetime | None
+    patient_id: str | None = None  # a patient account's own record (services/accounts/patients.py)
+    must_set_password: bool = False  # a patient account before its first sign-in
 
     def actor(self) -> Actor:
         return Actor(
@@ -69,6 +73,7 @@ class User:
             role=self.role,
             centre_ids=frozenset(self.centre_ids),
             purpose=PURPOSE.get(self.role, self.role.value),
+            patient_id=self.patient_id if self.role is Role.PATIENT else None,
         )
 
 
@@ -80,7 +85,13 @@ def _sha256(raw: str) -> str:
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
-def _user(row: UserRow) -> User:
+def _user(row: UserRow, s: Session | None = None) -> User:
+    """The account of `row`; a patient account carries its record (read in `s`): without its binding
+    a patient account is bound to no record at all (`patient_id` "", which matches no patient)."""
+    patient_id, must_set = None, False
+    if row.role == Role.PATIENT.value:
+        bound = s.get(PatientAccountRow, row.id) if s is not None else None
+        patient_id, must_set = (bound.patient_id, bound.must_set_password) if bound else ("", True)
     return User(
         id=row.id,
         username=row.username,
@@ -90,6 +101,8 @@ def _user(row: UserRow) -> User:
         disabled=row.disabled,
         created_at=row.created_at,
         last_login_at=row.last_login_at,
+        patient_id=patient_id,
+        must_set_password=must_set,
     )
 
 
@@ -118,6 +131,15 @@ def parse_role(value: str) -> Role:
 
 
 def _check_scope(s: Session, role: Role, centre_ids: list[str]) -> None:
+    if role is Role.PATIENT and len(centre_ids) != 1:
+        raise InputError(
+            N_("a patient account is bound to one patient record"),
+            field="patient",
+            fix=N_(
+                "create it with --patient PATIENT_ID (`oncofed users add NAME --role patient --patient ID`)"
+            ),
+            code="account.patient_needed",
+        )
     if role in CENTRE_ROLES and not centre_ids:
         raise InputError(
             N_("a %(role)s account needs its centre"),
@@ -126,7 +148,7 @@ def _check_scope(s: Session, role: Role, centre_ids: list[str]) -> None:
             code="account.centre_needed",
             params={"role": role.value},
         )
-    if role not in CENTRE_ROLES | OPTIONAL_CENTRE_ROLES and centre_ids:
+    if role not in CENTRE_ROLES | OPTIONAL_CENTRE_ROLES | {Role.PATIENT} and centre_ids:
         raise InputError(
             N_("a %(role)s account sees network aggregates only and takes no centre"),
             field="centre",
@@ -181,6 +203,15 @@ def add_user(
             params={"username": repr(username)},
         )
     role = parse_role(role) if isinstance(role, str) else role
+    if role is Role.PATIENT:  # bound to a record, created by its centre: services/accounts/patients.py
+        raise InputError(
+            N_("a patient account is bound to one patient record"),
+            field="patient",
+            fix=N_(
+                "create it with --patient PATIENT_ID (`oncofed users add NAME --role patient --patient ID`)"
+            ),
+            code="account.patient_needed",
+        )
     centres = list(dict.fromkeys(centre_ids or []))
     with db.session() as s:
         existing = _by_name(s, username)
@@ -212,7 +243,7 @@ def add_user(
 
 def list_users(db: Database) -> list[User]:
     with db.session() as s:
-        return [_user(r) for r in s.scalars(select(UserRow).order_by(UserRow.role, UserRow.username))]
+        return [_user(r, s) for r in s.scalars(select(UserRow).order_by(UserRow.role, UserRow.username))]
 
 
 def _by_name(s: Session, username: str) -> UserRow | None:
@@ -230,7 +261,7 @@ def get_user(db: Database, username: str) -> User:
                 code="account.unknown_user",
                 params={"username": repr(username)},
             )
-        return _user(row)
+        return _user(row, s)
 
 
 def set_disabled(db: Database, username: str, disabled: bool = True) -> User:
@@ -266,7 +297,7 @@ def authenticate(db: Database, username: str, password: str) -> User | None:
         if _hasher.check_needs_rehash(row.password_hash):
             row.password_hash = _hasher.hash(password)
         row.last_login_at = _now()
-        return _user(row)
+        return _user(row, s)
 
 
 def start_session(db: Database, user: User) -> tuple[str, str]:
@@ -297,7 +328,7 @@ def session_user(db: Database, raw: str) -> tuple[User, str] | None:
         ).first()
         if found is None or found[0].disabled:
             return None
-        return _user(found[0]), str(found[1])
+        return _user(found[0], s), str(found[1])
 
 
 def end_session(db: Database, raw: str) -> None:
@@ -349,7 +380,7 @@ def token_user(db: Database, raw: str) -> User | None:
             return None
         if found[1] is not None and found[1] < _now():
             return None
-        return _user(found[0])
+        return _user(found[0], s)
 
 
 # the demo accounts live in services/accounts/demo.py; the names callers imported from here still resolve

@@ -4,7 +4,8 @@ with the research or feasibility purpose), which the repository's objection filt
 
 Counts per centre, never a patient list; a read that breaks the objection names its audit entry (its `seq`)
 and the patient id, as the audit log itself shows them to the DPO. The objection itself is a record's
-`research_objection` (patient import, correction)."""
+`research_objection` (patient import, correction, or the patient's own space: each change made there is
+kept with its source, `changes`)."""
 
 from __future__ import annotations
 
@@ -15,12 +16,14 @@ from sqlalchemy import case, func, select
 
 from oncofed.store.db import Database
 from oncofed.store.models import CentreRow, PatientRow
+from oncofed.store.models_patient_space import ObjectionChangeRow
 from oncofed.store.models_trust import AuditRow
 
 RESEARCH_ROLES = ("research_staff",)
 RESEARCH_PURPOSES = ("research", "feasibility")
 COLUMNS = ["centre_id", "centre", "patients", "objecting", "objecting_percent", "research_reads"]
 READ_COLUMNS = ["seq", "at", "user_id", "role", "purpose", "action", "patient_id", "centre_id"]
+CHANGE_COLUMNS = ["at", "patient_id", "centre_id", "objecting", "source", "by_user"]
 
 
 def objection_report(db: Database) -> dict[str, Any]:
@@ -49,6 +52,11 @@ def objection_report(db: Database) -> dict[str, Any]:
             .where(AuditRow.patient_ids != "")
             .order_by(AuditRow.seq)
         ).all()  # fmt: skip
+        changes = [
+            {"at": c.at.isoformat(timespec="seconds"), "patient_id": c.patient_id, "centre_id": c.centre_id,
+             "objecting": c.objecting, "source": c.source, "by_user": c.by_user}
+            for c in s.scalars(select(ObjectionChangeRow).order_by(ObjectionChangeRow.id.desc()).limit(500))
+        ]  # fmt: skip
     reads: list[dict[str, Any]] = []
     per_centre: dict[str, int] = defaultdict(int)
     for seq, at, user_id, role, purpose, action, ids in audit_rows:
@@ -74,4 +82,6 @@ def objection_report(db: Database) -> dict[str, Any]:
         "objecting_percent": round(100 * objectors / patients, 1) if patients else None,
         "research_reads": len(reads),
     }
-    return {"centres": centres, "network": network, "reads": reads}
+    # `changes`: the latest objections filed or withdrawn with their source ("patient space": by the
+    # patient themselves, from /me/objection), newest first
+    return {"centres": centres, "network": network, "reads": reads, "changes": changes}

@@ -126,13 +126,16 @@ def api_objections(
     reads: bool = Query(
         False, description="CSV: the research reads of objecting patients instead of the centres"
     ),
+    changes: bool = Query(False, description="CSV: the objections filed or withdrawn, with their source"),
 ) -> Any:
     """Per centre: patients, objecting patients and their share (%), and how many audit entries read an
     objecting patient for research (expected: 0; `reads` names each one's audit entry)."""
-    from oncofed.services.operations.objections import COLUMNS, READ_COLUMNS, objection_report
+    from oncofed.services.operations.objections import CHANGE_COLUMNS, COLUMNS, READ_COLUMNS, objection_report
 
     data = objection_report(db)
     if format == "csv":
+        if changes:
+            return csv_response(data["changes"], CHANGE_COLUMNS, "objections-changes.csv")
         if reads:
             return csv_response(data["reads"], READ_COLUMNS, "objections-research-reads.csv")
         return csv_response(data["centres"], COLUMNS, "objections.csv")

@@ -32,6 +32,7 @@ LANDING = {
     Role.ADMIN: ("/",),
     Role.FEDERATION_HR: ("/federation",),
     Role.CENTRE_HR: ("/federation",),
+    Role.PATIENT: ("/me",),
 }
 
 
@@ -121,4 +122,6 @@ def me(actor: Actor = Depends(get_actor)) -> dict[str, Any]:
         "centre_ids": sorted(actor.centre_ids),
         "purpose": actor.purpose,
         "authenticated": actor.role is not Role.PUBLIC,
+        # a patient account's own record (its space: /me, /api/me/...); None for every other role
+        "patient_id": actor.patient_id,
     }

@@ -1,0 +1,147 @@
+"""Patient accounts (docs/PATIENTS.md): an account bound to exactly one patient record and its centre,
+created by a clinician of that centre or an administrator (never by the patient), with a one-time
+password the patient replaces at first sign-in. Every creation is an audit entry naming the patient."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, select
+
+from oncofed.domain.actor import Actor, Role
+from oncofed.errors import N_, InputError, NotFound
+from oncofed.services.accounts import users
+from oncofed.store import audit
+from oncofed.store.db import Database
+from oncofed.store.models import PatientRow
+from oncofed.store.models_patient_space import PatientAccountRow
+from oncofed.store.models_trust import SessionRow, UserRow
+from oncofed.store.repositories import PatientRepository
+
+# who may open a patient's account: their clinician (own centre only, through the repository), an
+# administrator, and a person at the command line (the operator actor, audited)
+CREATOR_ROLES = frozenset({Role.CLINICIAN, Role.ADMIN, Role.SYSTEM})
+
+
+def one_time_password() -> str:
+    """Printed once for the patient's first sign-in (16 URL-safe characters, ~96 bits)."""
+    return secrets.token_urlsafe(12)
+
+
+def add_patient_account(
+    db: Database,
+    creator: Actor,
+    username: str,
+    patient_id: str,
+    *,
+    display_name: str = "",
+    password: str | None = None,
+    must_set_password: bool = True,
+    password_hash: str | None = None,
+) -> tuple[users.User, str]:
+    """Create `username` as `patient_id`'s own account; returns (account, one-time password). A
+    clinician reaches only patients of their centres (another centre's patient is not found, the
+    refusal audited); one account per patient."""
+    if creator.role not in CREATOR_ROLES:
+        raise InputError(
+            N_("your role (%(role)s) cannot create patient accounts"),
+            field="role",
+            fix=N_("ask the patient's clinician or an administrator"),
+            code="account.patient_creator",
+            params={"role": creator.role.value},
+        )
+    name = users.canonical_username(username)
+    if not name or len(name) > 100 or any(ch.isspace() for ch in name):
+        raise InputError(
+            N_("invalid username %(username)s"),
+            field="username",
+            fix=N_("one word, at most 100 characters"),
+            code="account.bad_username",
+            params={"username": repr(name)},
+        )
+    secret = password if password is not None else one_time_password()
+    hashed = password_hash or users.hash_password(secret)
+    with db.session() as s:
+        if creator.role is Role.CLINICIAN:
+            profile = PatientRepository(s, creator).get(patient_id)  # own centre only; audited
+            pid, centre_id = profile.id, profile.centre_id
+        else:
+            found = s.execute(
+                select(PatientRow.id, PatientRow.centre_id).where(PatientRow.id == patient_id)
+            ).first()
+            if found is None:
+                raise NotFound(
+                    N_("no patient %(patient)s"),
+                    fix=N_("check the id (`oncofed patients list --centre C`)"),
+                    code="account.unknown_patient",
+                    params={"patient": repr(patient_id)},
+                )
+            pid, centre_id = str(found[0]), str(found[1])
+        if users._by_name(s, name) is not None:
+            raise InputError(
+                N_("user %(username)s already exists"),
+                field="username",
+                fix=N_("choose another name"),
+                code="account.exists",
+                params={"username": repr(name)},
+            )
+        if s.scalar(select(PatientAccountRow.user_id).where(PatientAccountRow.patient_id == pid)):
+            raise InputError(
+                N_("patient %(patient)s already has an account"),
+                field="patient",
+                fix=N_("disable the old account first (`oncofed users disable NAME`), or keep it"),
+                code="account.patient_has_account",
+                params={"patient": pid},
+            )
+        now = users._now()
+        row = UserRow(
+            id=uuid.uuid4().hex, username=name, display_name=display_name or name, role=Role.PATIENT.value,
+            centre_ids=[centre_id], password_hash=hashed, disabled=False, created_at=now,
+        )  # fmt: skip
+        s.add(row)
+        s.flush()
+        s.add(
+            PatientAccountRow(
+                user_id=row.id, patient_id=pid, centre_id=centre_id, must_set_password=must_set_password,
+                created_by=creator.user_id, created_at=now,
+            )
+        )  # fmt: skip
+        s.flush()
+        if audit.audited(creator):
+            event = audit.event_for(creator, "account.patient", patients=[(pid, centre_id)])
+            audit.record_read(s, event)
+        return users._user(row, s), secret
+
+
+def set_own_password(db: Database, username: str, current: str, new: str) -> None:
+    """A patient (or anyone) replacing their password: the current one must be right; the new one at
+    least 10 characters and different. Other sessions of the account end."""
+    with db.session() as s:
+        row = users._by_name(s, username)
+        if row is None:
+            raise NotFound(
+                N_("no user %(username)s"), code="account.unknown_user", params={"username": repr(username)}
+            )
+        try:
+            users._hasher.verify(row.password_hash, current)
+        except (VerificationError, InvalidHashError):
+            raise InputError(
+                N_("the current password is wrong"),
+                field="current",
+                fix=N_("type the password you signed in with (the one given with your account)"),
+                code="account.wrong_password",
+            ) from None
+        if new == current:
+            raise InputError(
+                N_("the new password is the same as the current one"),
+                field="password",
+                fix=N_("choose a password of your own"),
+                code="account.same_password",
+            )
+        row.password_hash = users.hash_password(new)
+        bound = s.get(PatientAccountRow, row.id)
+        if bound is not None:
+            bound.must_set_password = False
+        s.execute(delete(SessionRow).where(SessionRow.user_id == row.id))

@@ -1,0 +1,58 @@
+"""Default deny for the patient role (docs/PATIENTS.md, docs/SECURITY.md): an app-wide dependency, so
+every route, present or future, refuses a patient unless its path is in the patient's own space.
+
+A patient account reaches `/me...`, `/api/me...` (its own record, access log, trials, objection,
+export), and signing in and out; every other route answers 403 (the home page `/` sends a browser to
+`/me`). Until the patient has replaced the one-time password of their account, only the password page
+and signing out are open. This is a list of what a patient MAY use, never of what they may not: a
+new staff route is closed to patients without anyone remembering to close it."""
+
+from __future__ import annotations
+
+from fastapi import HTTPException, Request
+from starlette.concurrency import run_in_threadpool
+
+from oncofed.domain import Actor, Role
+from oncofed.errors import N_, OncofedError
+from oncofed.web.deps import get_actor
+from oncofed.web.errors import Refused
+
+OWN_SPACE = ("/me", "/api/me")  # each covers "/x" and "/x/..."
+SESSION_PATHS = frozenset({"/login", "/logout"})
+PASSWORD_PATHS = frozenset({"/me/password", "/api/me/password", "/logout"})
+
+
+def in_own_space(path: str) -> bool:
+    return path in SESSION_PATHS or any(path == p or path.startswith(p + "/") for p in OWN_SPACE)
+
+
+async def patient_fence(request: Request) -> None:
+    cached: Actor | None = getattr(request.state, "actor", None)
+    actor = cached if cached is not None else await run_in_threadpool(get_actor, request)
+    if actor.role is not Role.PATIENT:
+        return
+    path = request.url.path
+    user = getattr(request.state, "user", None)
+    if getattr(user, "must_set_password", False) and path not in PASSWORD_PATHS:
+        if request.method == "GET" and not path.startswith("/api"):
+            raise HTTPException(303, "set your password first", headers={"Location": "/me/password"})
+        raise Refused(
+            403,
+            OncofedError(
+                N_("set your own password first"),
+                fix=N_("sign in at /login and choose a password at /me/password"),
+                code="auth.patient_password",
+            ),
+        )
+    if in_own_space(path):
+        return
+    if path == "/" and request.method == "GET":
+        raise HTTPException(303, "your space", headers={"Location": "/me"})
+    raise Refused(
+        403,
+        OncofedError(
+            N_("a patient account opens the patient's own space only"),
+            fix=N_("your record, who accessed it, your trials and your choices are at /me"),
+            code="auth.patient_space",
+        ),
+    )
