@@ -327,6 +327,30 @@ FIRST_SCORES: dict[str, dict[str, Any]] = {
         "folds": {0: (1.0, 0.0), 1: (1.0, 0.0), 2: (1.0, 0.0)},
         "read_folds": (),
     },
+    "verdicts-blind14": {
+        "commit": "fe5cef5",  # first run after the set landed and its second reading (a68025d), before any change
+        "date": "2026-12-07 17:33 UTC",
+        # the shipped engine's decision policy: nobody excluded, 28 / 36 failures flagged (to check); 5 / 12
+        # eligible in pre-screening's default tab. The same engine strict: eligible kept 5 / 12 [17-67 %],
+        # failures named 8 / 36 [11-33 %], excluded 24 / 36, flagged 31 / 36, balanced 54.2 % [50-58 %];
+        # bef02d6: 2 / 12, 8 / 36, 50.0 %
+        "eligible_kept": 12 / 12,
+        "failure_named": 0 / 36,
+        "failure_excluded": 0 / 36,
+        "balanced": 0.5,
+        # 95 % bootstrap intervals over trials (2,000 resamples, seed 15)
+        "ci": {
+            "eligible_kept": (1.0, 1.0),
+            "failure_named": (0.0, 0.0),
+            "failure_excluded": (0.0, 0.0),
+            "balanced": (0.5, 0.5),
+        },
+        # per fold: (eligible kept, failures named); no fold read: a held-out set of this session (2026-12-07
+        # 17:19-20:19 UTC) beside verdicts-blind13, written by a fifteenth writer blind to the engine and
+        # second-read by another
+        "folds": {0: (1.0, 0.0), 1: (1.0, 0.0), 2: (1.0, 0.0)},
+        "read_folds": (),
+    },
 }
 DAY = date(2026, 12, 1)
 BASE_REV = "bef02d6"
