@@ -3,6 +3,11 @@ many times over: the smallest count error an attacker reaches within the privacy
 docs/SECURITY.md states). The attacks are the code of tests/feasibility_attacks.py.
 
     .venv/bin/python -m benchmarks.bench_trust_attacks [--attackers 200]
+    .venv/bin/python -m benchmarks.bench_trust_attacks --patients [--demo-patients 300]
+
+`--patients`: the patient-role attacks instead (tests/patient_attacks.py): a signed-in patient tries
+every route of the app with other patients' ids in paths, queries and bodies, and enumerates every
+record id of a demo network; counts what leaked (docs/SECURITY.md states the figure).
 """
 
 from __future__ import annotations
@@ -46,7 +51,14 @@ def summary(errors: list[float]) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--attackers", type=int, default=200)
+    parser.add_argument("--patients", action="store_true", help="the patient-role attacks instead")
+    parser.add_argument(
+        "--demo-patients", type=int, default=300, help="size of the demo network (--patients)"
+    )
     args = parser.parse_args()
+    if args.patients:
+        patient_attacks(args.demo_patients)
+        return
     policy = disclosure.policy()
     tmp = Path(tempfile.mkdtemp(prefix="bench-attacks-"))
     db = Database(f"sqlite:///{tmp}/attacks.sqlite3")
@@ -117,6 +129,44 @@ every probe locked out after {statistics.median(len(p) for p in probes):.0f} ans
         body,
     )
     print(body)
+
+
+def patient_attacks(demo_patients: int) -> None:
+    """The patient-role attacks over a demo network of `demo_patients` synthetic patients."""
+    from tests.patient_attacks import run
+    from tests.route_matrix import make_world
+
+    from oncofed.synthetic.demo import build_demo
+
+    tmp = Path(tempfile.mkdtemp(prefix="bench-patient-attacks-"))
+    demo = Database(f"sqlite:///{tmp}/demo.sqlite3")
+    build_demo(demo, patients=demo_patients, seed=42)
+    world = make_world(demo, tmp)
+    started = time.perf_counter()
+    r = run(world, enumerate_all=True)
+    seconds = time.perf_counter() - started
+    outcomes = ", ".join(f"{k} {v}" for k, v in sorted(r.outcomes.items()))
+    body = f"""
+A patient signed in (role `patient`, bound to one record of Institut Curie) attacks a demo network of
+{len(world.all_ids)} patients: {r.routes} routes ({r.own_space_routes} of them in the patient's own space) each
+tried with another centre's ids and with another Curie patient's id in the path, the own-space routes
+again with that id slipped into the query string and the body (`patient_id`, `id`, `patient`), and the
+record API of all {len(world.all_ids) - 1} other patients one id after the other: **{r.requests} requests**
+in {seconds:.0f} s. Outcomes: {outcomes}.
+
+**Responses showing another patient's id: {len(r.leaks)}.** Routes outside the own space that served the
+patient (2xx): {len(r.served_outside)}. Other patients' records changed (objection, contact requests):
+{r.others_changed}. Server errors: {len(r.errors)}.
+"""
+    write_section(
+        "trust-patient-attacks",
+        "Trust: patient-role attacks",
+        f"python -m benchmarks.bench_trust_attacks --patients --demo-patients {demo_patients}",
+        body,
+    )
+    print(body)
+    for line in [*r.leaks, *r.served_outside, *r.errors][:20]:
+        print("  ", line)
 
 
 if __name__ == "__main__":

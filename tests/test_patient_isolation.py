@@ -78,6 +78,29 @@ def test_staff_roles_never_reach_the_own_space(world: World) -> None:
     assert Role.PATIENT not in {a.role for a in ROLES.values()}
 
 
+def test_every_page_of_the_own_space_is_in_french(world: World) -> None:
+    from tests.i18n_pages import findings, untranslated_msgids, visible_texts
+
+    client = client_for(world.db, patient_actor(world))
+    msgids = untranslated_msgids("fr")
+    problems = []
+    for path in (
+        "/me",
+        "/me/record",
+        "/me/access",
+        "/me/trials",
+        "/me/objection",
+        "/me/export",
+        "/me/password",
+    ):
+        response = client.get(path, params={"lang": "fr"}, headers={"accept": "text/html"})
+        assert response.status_code == 200, path
+        problems += [
+            f"{f} on {path}" for text in visible_texts(response.text) for f in findings(text, msgids)
+        ]
+    assert not problems, problems
+
+
 def test_the_attack_figure_is_documented() -> None:
     text = (Path(__file__).resolve().parents[1] / "docs" / "SECURITY.md").read_text(encoding="utf-8")
     assert "patient-role attacks" in text.lower()

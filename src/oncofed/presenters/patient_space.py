@@ -36,8 +36,9 @@ HOW = {
 
 def who_said(row: dict[str, Any], lang: str) -> str:
     tr = translator(lang)
-    if row["who"] in WHO:
-        return tr.gettext(WHO[row["who"]])
+    message = WHO.get(row["who"])
+    if message is not None:
+        return tr.gettext(message)
     return tr.label("role", row["role"])
 
 
@@ -84,19 +85,18 @@ def matched_rows(rows: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
     return [
         {
             **r,
-            "why": tr.gettext(
-                WHY["eligible" if r["verdict"] == "eligible" else "unknown"],
-                met=r["met"],
-                to_check=r["to_check"],
-            ),
-        }  # fmt: skip
+            "why": tr.gettext(message, met=r["met"], to_check=r["to_check"]),
+        }
         for r in rows
+        for message in [WHY["eligible"] if r["verdict"] == "eligible" else WHY["unknown"]]
     ]
 
 
 def proposal_rows(rows: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
     tr = translator(lang)
-    return [{**r, "why": tr.gettext(HOW.get(r["how"], HOW["flagged"]))} for r in rows]
+    return [
+        {**r, "why": tr.gettext(message)} for r in rows for message in [HOW.get(r["how"]) or HOW["flagged"]]
+    ]
 
 
 def export_json(data: dict[str, Any]) -> dict[str, Any]:

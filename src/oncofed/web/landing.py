@@ -89,6 +89,9 @@ def landing_context(db: Database, actor: Actor) -> dict[str, Any]:
 
         out["queues"] = index_with_counts(db, actor)[:15]
         out["notifications"] = notifications_for(db, actor, unread_only=True)[:10]
+        from oncofed.services.patient_space.trials import staff_requests
+
+        out["contact_requests"] = staff_requests(db, actor)[:10]  # patients asking, from their own space
     elif role is Role.TRIAL_MANAGER:
         from oncofed.presenters.recruitment import summary_json
         from oncofed.services.recruitment.projections import network_recruitment

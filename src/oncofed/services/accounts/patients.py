@@ -145,3 +145,24 @@ def set_own_password(db: Database, username: str, current: str, new: str) -> Non
         if bound is not None:
             bound.must_set_password = False
         s.execute(delete(SessionRow).where(SessionRow.user_id == row.id))
+
+
+def account_of(db: Database, patient_id: str) -> dict[str, object]:
+    """The patient's own account, as their clinician's page shows it: {"exists": False} or its name,
+    creation and whether the first sign-in is done (the caller has already read the record)."""
+    with db.session() as s:
+        found = s.execute(
+            select(
+                UserRow.username,
+                UserRow.disabled,
+                PatientAccountRow.created_at,
+                PatientAccountRow.must_set_password,
+            )
+            .join(PatientAccountRow, PatientAccountRow.user_id == UserRow.id)
+            .where(PatientAccountRow.patient_id == patient_id)
+        ).first()
+    if found is None:
+        return {"exists": False}
+    username, disabled, created_at, must_set = found
+    return {"exists": True, "username": username, "disabled": disabled,
+            "created_at": created_at.isoformat(timespec="minutes"), "signed_in": not must_set}  # fmt: skip

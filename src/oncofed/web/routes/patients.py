@@ -12,7 +12,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from oncofed.domain import Actor
+from oncofed.domain import Actor, Role
 from oncofed.presenters.patients import FACT_COLUMNS, grouped, notes_of, profile_json
 from oncofed.services.network.names import resolve_centre_id
 from oncofed.services.patients.search import SEARCH_COLUMNS, PatientQuery, resolve_patient_id, search_patients
@@ -123,6 +123,13 @@ def patients_page(
     )  # fmt: skip
 
 
+def own_account_of(db: Database, actor: Actor, patient_id: str) -> dict[str, Any] | None:
+    """For the patient's clinician: whether the patient has their own account (None for other roles)."""
+    from oncofed.services.accounts.patients import account_of
+
+    return account_of(db, patient_id) if actor.role is Role.CLINICIAN else None
+
+
 @router.get("/patients/{patient_id}", response_class=HTMLResponse, include_in_schema=False)
 def patient_page(
     request: Request, patient_id: str, db: Database = Depends(get_db), actor: Actor = Depends(get_actor)
@@ -145,4 +152,5 @@ def patient_page(
         boards=boards,
         actor=actor,
         workday=patient_workday(actor, facts, view.corrections, request.query_params.get("correct")),
+        own_account=own_account_of(db, actor, patient_id),  # the patient's own space (docs/PATIENTS.md)
     )
