@@ -87,7 +87,7 @@ PREFIX_CLASSES: list[tuple[str, str]] = [
     ("/api/sustainability", PUBLIC),
     ("/sustainability", PUBLIC),
 ]
-EXACT_CLASSES = {"/": PUBLIC, "/favicon.ico": PUBLIC, "/api/me": SESSION}
+EXACT_CLASSES = {"/": PUBLIC, "/favicon.ico": PUBLIC, "/api/me": SESSION, "/api/me/home": SESSION}
 # Who may use a gated class (others are refused: 401/403, or a redirect to /login for pages).
 GATED = {
     AUDIT: {Role.DPO, Role.ADMIN},

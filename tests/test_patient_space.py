@@ -239,7 +239,9 @@ def test_the_download_holds_the_record_the_accesses_and_the_choices(world: tuple
         "p-a-5", Role.PATIENT, frozenset({a}), "own access", patient_id="A-5"), record_read=False))  # fmt: skip
 
 
-def test_an_objection_leaves_the_pre_screening_list_at_the_next_request(world: tuple[Database, str, str]) -> None:
+def test_an_objection_leaves_the_pre_screening_list_at_the_next_request(
+    world: tuple[Database, str, str],
+) -> None:
     """The list was computed (and cached) with the patient on it; the objection filed in the patient's
     space removes them from the research staff's next read, and withdrawing it brings them back."""
     from oncofed.services.prescreen.lists import prescreen_list
@@ -249,7 +251,9 @@ def test_an_objection_leaves_the_pre_screening_list_at_the_next_request(world: t
     me = Actor("alice", Role.PATIENT, frozenset({a}), "own access", patient_id="A-1")
 
     def listed() -> set[str]:
-        return {c.patient_id for c in prescreen_list(db, TRIAL_ID, a, nurse(a), engine=FAKE_ENGINE).candidates}
+        return {
+            c.patient_id for c in prescreen_list(db, TRIAL_ID, a, nurse(a), engine=FAKE_ENGINE).candidates
+        }
 
     assert "A-1" in listed()
     space.set_objection(db, me, True)

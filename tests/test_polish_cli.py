@@ -69,7 +69,7 @@ def test_users_add_help_lists_every_role_an_account_can_have(home: Database) -> 
     text = " ".join(CliRunner().invoke(app, ["users", "add", "--help"]).output.replace("│", " ").split())
     for role in ACCOUNT_ROLES:
         assert role.value in text
-    assert len(ACCOUNT_ROLES) == 8 and "--password-stdin" in text
+    assert len(ACCOUNT_ROLES) == 9 and "--password-stdin" in text  # 9: the patient role (session 15)
 
 
 def test_passwords_are_asked_hidden_or_read_from_stdin_and_warned_on_the_command_line(home: Database) -> None:

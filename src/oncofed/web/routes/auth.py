@@ -122,6 +122,6 @@ def me(actor: Actor = Depends(get_actor)) -> dict[str, Any]:
         "centre_ids": sorted(actor.centre_ids),
         "purpose": actor.purpose,
         "authenticated": actor.role is not Role.PUBLIC,
-        # a patient account's own record (its space: /me, /api/me/...); None for every other role
-        "patient_id": actor.patient_id,
+        # a patient account's own record (its space: /me, /api/me/...): said for that role only
+        **({"patient_id": actor.patient_id} if actor.role is Role.PATIENT else {}),
     }
