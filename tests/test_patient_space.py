@@ -190,6 +190,12 @@ def test_an_objection_holds_everywhere_at_once_and_the_dpo_sees_its_source(
     assert [(c["patient_id"], c["objecting"], c["source"]) for c in changes] == [
         ("A-1", True, "patient space")
     ]
+    dpo = TestClient(create_app(db))
+    dpo.app.state.actor_resolver = lambda request: Actor("dora", Role.DPO, purpose="audit")  # type: ignore[attr-defined]
+    page_fr = dpo.get("/audit/objections?lang=fr").text
+    assert 'id="objection-changes"' in page_fr and "espace patient (par le patient)" in page_fr
+    rows = list(csv.DictReader(io.StringIO(dpo.get("/api/audit/objections?format=csv&changes=1").text)))
+    assert [(r["patient_id"], r["source"]) for r in rows] == [("A-1", "patient space")]
     token = _csrf(client.get("/me").text)
     assert (
         client.post(
