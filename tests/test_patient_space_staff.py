@@ -89,3 +89,23 @@ def test_research_staff_see_the_requests_in_their_work_list(db: Database, client
     assert client.post(f"/api/prescreen/requests/{made['id']}/handled").json()["handled_by"] == "nurse-a"
     assert client.get("/api/prescreen/requests").json()["requests"] == []
     assert client_as(db, me).get("/api/prescreen/requests").status_code == 403
+
+
+def test_cli_lists_and_handles_the_contact_requests(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from oncofed.cli import app
+
+    monkeypatch.setenv("ONCOFED_VAR_DIR", str(tmp_path))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    database = Database(f"sqlite:///{tmp_path}/oncofed.sqlite3")
+    a, b = build_network(database)
+    me = Actor("alice", Role.PATIENT, frozenset({a}), "own access", patient_id="A-2")
+    made = trials.ask_contact(database, me, TRIAL_ID, "after 5 pm")
+    runner = CliRunner()
+    listed = runner.invoke(app, ["contact-requests", "--centre", a, "--csv"])
+    assert listed.exit_code == 0 and "A-2" in listed.output and "after 5 pm" in listed.output, listed.output
+    other = runner.invoke(app, ["contact-requests", "--centre", b, "--json"])
+    assert other.exit_code == 0 and other.output.strip() == "[]"
+    done = runner.invoke(app, ["contact-requests", "--centre", a, "--handled", str(made["id"])])
+    assert done.exit_code == 0, done.output
+    assert runner.invoke(app, ["contact-requests", "--centre", a, "--json"]).output.strip() == "[]"
+    assert audit.search(database.engine, action="patient.contact_handled")[0]["user_id"].startswith("cli:")

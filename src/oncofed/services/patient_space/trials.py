@@ -27,6 +27,7 @@ from oncofed.store.repositories import PatientRepository
 # pre-screening statuses set by research staff that mean "this trial was kept for you"
 PROPOSED_STATUSES = ("flagged", "eligible", "contacted", "enrolled")
 MAX_MESSAGE = 1000
+REQUEST_COLUMNS = ["id", "asked_at", "patient_id", "trial_id", "title", "message", "handled_by", "handled_at"]
 STAFF_ROLES = frozenset({Role.CLINICIAN, Role.RESEARCH_STAFF, Role.SYSTEM})
 
 

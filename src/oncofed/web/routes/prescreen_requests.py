@@ -20,7 +20,7 @@ from oncofed.web.templating import render
 
 router = APIRouter()
 Staff = Depends(require_roles(Role.RESEARCH_STAFF, Role.CLINICIAN))
-COLUMNS = ["id", "asked_at", "patient_id", "trial_id", "title", "message", "handled_by", "handled_at"]
+COLUMNS = trials.REQUEST_COLUMNS
 
 
 @router.get("/prescreen/requests", response_class=HTMLResponse, include_in_schema=False)
