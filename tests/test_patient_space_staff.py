@@ -49,7 +49,7 @@ def test_cli_creates_a_patient_account_with_a_one_time_password(tmp_path, monkey
         refused = runner.invoke(app, ["users", "add", "bob", *args])
         assert refused.exit_code != 0 and "--patient" in str(refused.exception), refused.output
     listed = runner.invoke(app, ["users", "list", "--json"])
-    assert '"patient"' in listed.output
+    assert '"patient"' in listed.output and '"patient_id": "A-2"' in listed.output
 
 
 def test_the_clinician_creates_the_account_from_the_patients_page(db: Database, client_as) -> None:  # type: ignore[no-untyped-def]

@@ -131,6 +131,7 @@ def register(app: typer.Typer) -> None:
                             "name": u.display_name,
                             "role": u.role.value,
                             "centre_ids": list(u.centre_ids),
+                            **({"patient_id": u.patient_id} if u.patient_id is not None else {}),
                             "disabled": u.disabled,
                             "last_login_at": u.last_login_at.isoformat() if u.last_login_at else None,
                         }
