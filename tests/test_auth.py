@@ -8,11 +8,14 @@ import pytest
 from fastapi.testclient import TestClient
 
 from oncofed.domain import Actor, Role
+from oncofed.domain.actor import Actor as _SetupActor
 from oncofed.errors import InputError
 from oncofed.services.accounts import users as accounts
 from oncofed.services.network.centres import load_centres
 from oncofed.store.db import Database
 from oncofed.web.app import create_app
+
+SETUP = _SetupActor.system("test setup")  # accounts made by the fixtures (not audited)
 
 PASSWORD = "correct horse battery"
 
@@ -41,15 +44,21 @@ def _login(client: TestClient, username: str, password: str = PASSWORD, **extra:
 def web_db(sqlite_db: Database) -> Database:
     load_centres(sqlite_db)
     accounts.add_user(
-        sqlite_db, "claire", "clinician", PASSWORD, centre_ids=["curie"], display_name="Dr Claire"
+        sqlite_db,
+        "claire",
+        "clinician",
+        PASSWORD,
+        centre_ids=["curie"],
+        display_name="Dr Claire",
+        actor=SETUP,
     )
-    accounts.add_user(sqlite_db, "tom", "trial_manager", PASSWORD)
+    accounts.add_user(sqlite_db, "tom", "trial_manager", PASSWORD, actor=SETUP)
     return sqlite_db
 
 
 def test_accounts_roundtrip(db: Database) -> None:
     load_centres(db)
-    user = accounts.add_user(db, "rose", "research_staff", PASSWORD, centre_ids=["curie"])
+    user = accounts.add_user(db, "rose", "research_staff", PASSWORD, centre_ids=["curie"], actor=SETUP)
     assert user.actor() == Actor("rose", Role.RESEARCH_STAFF, frozenset({"curie"}), "research")
     with db.session() as s:
         from oncofed.store.models_trust import UserRow
@@ -60,11 +69,11 @@ def test_accounts_roundtrip(db: Database) -> None:
     assert accounts.authenticate(db, "rose", PASSWORD) is not None
     assert accounts.authenticate(db, "rose", "wrong password!") is None
     assert accounts.authenticate(db, "nobody", PASSWORD) is None
-    token = accounts.issue_token(db, "rose", name="nightly")
+    token = accounts.issue_token(db, "rose", name="nightly", actor=SETUP)
     assert token.startswith("ofd_") and accounts.token_user(db, token) == accounts.get_user(db, "rose")
     raw, csrf = accounts.start_session(db, user)
     assert accounts.session_user(db, raw) == (accounts.get_user(db, "rose"), csrf)
-    accounts.set_disabled(db, "rose")
+    accounts.set_disabled(db, "rose", actor=SETUP)
     assert accounts.authenticate(db, "rose", PASSWORD) is None
     assert accounts.token_user(db, token) is None and accounts.session_user(db, raw) is None
     assert [u.username for u in accounts.list_users(db)] == ["rose"]
@@ -84,10 +93,10 @@ def test_bad_accounts_are_refused_with_a_fix(
 ) -> None:
     load_centres(sqlite_db)
     with pytest.raises(InputError) as err:
-        accounts.add_user(sqlite_db, "x", role, PASSWORD, centre_ids=centres)
+        accounts.add_user(sqlite_db, "x", role, PASSWORD, centre_ids=centres, actor=SETUP)
     assert fix in str(err.value)
     with pytest.raises(InputError, match="too short"):
-        accounts.add_user(sqlite_db, "y", "dpo", "short")
+        accounts.add_user(sqlite_db, "y", "dpo", "short", actor=SETUP)
 
 
 def test_login_sets_a_safe_session_cookie_and_logout_needs_csrf(web_db: Database) -> None:
@@ -155,12 +164,12 @@ def test_login_rate_limit(web_db: Database) -> None:
 
 def test_bearer_tokens(web_db: Database) -> None:
     client = TestClient(create_app(web_db))
-    token = accounts.issue_token(web_db, "tom")
+    token = accounts.issue_token(web_db, "tom", actor=SETUP)
     me = client.get("/api/me", headers={"Authorization": f"Bearer {token}"}).json()
     assert me["role"] == "trial_manager" and me["authenticated"]
     bad = client.get("/api/me", headers={"Authorization": "Bearer ofd_nope"})
     assert bad.status_code == 401 and bad.headers["www-authenticate"] == "Bearer"
-    accounts.set_disabled(web_db, "tom")
+    accounts.set_disabled(web_db, "tom", actor=SETUP)
     assert client.get("/api/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
 
 

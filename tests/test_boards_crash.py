@@ -19,6 +19,7 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
+from oncofed.domain.actor import Actor as _SetupActor
 from oncofed.services.boards.cards import freeze_meeting
 from oncofed.services.boards.cases import add_case, case_detail, schedule_case
 from oncofed.services.boards.decisions import resume_screenings
@@ -37,6 +38,8 @@ from tests.boards_fixtures import (
     patients_with_candidates,
 )
 from tests.server_process import ROOT
+
+SETUP = _SetupActor.system("test setup")  # accounts made by the fixtures (not audited)
 
 pytestmark = pytest.mark.timeout(900)
 
@@ -262,8 +265,8 @@ def test_sigkill_of_the_server_while_decisions_are_recorded_loses_no_acknowledge
 
     meeting, cases, _ = agenda(db, 5)
     freeze_meeting(db, CLIN, meeting, scan=False)
-    add_user(db, "clin-curie", Role.CLINICIAN, "crash-test-password", centre_ids=[HOME])
-    token = issue_token(db, "clin-curie", name="crash test")
+    add_user(db, "clin-curie", Role.CLINICIAN, "crash-test-password", centre_ids=[HOME], actor=SETUP)
+    token = issue_token(db, "clin-curie", name="crash test", actor=SETUP)
     bodies: dict[int, dict[str, object]] = {}
     for c in cases:
         cands = case_detail(db, CLIN, c)["candidates"]

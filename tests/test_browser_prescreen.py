@@ -10,10 +10,13 @@ from pathlib import Path
 
 import pytest
 
+from oncofed.domain.actor import Actor as _SetupActor
 from oncofed.store.db import Database
 from tests.browser_helpers import log_in
 from tests.conftest import SCREENSHOTS, LiveServer, serve
 from tests.prescreen_fixtures import FAKE_ENGINE, TRIAL_ID, build_network
+
+SETUP = _SetupActor.system("test setup")  # accounts made by the fixtures (not audited)
 
 PASSWORD = "correct horse battery staple"
 
@@ -34,8 +37,8 @@ def prescreen_server(tmp_path: Path, sqlite_template: Path) -> Iterator[tuple[Li
     a, _ = build_network(db)
     with db.session() as s:
         seed_enrolment_history(s, [TrialRepository(s).get(TRIAL_ID)], until=date.today(), seed=3)
-    accounts.add_user(db, "nurse", "research_staff", PASSWORD, centre_ids=[a])
-    accounts.add_user(db, "manager", "trial_manager", PASSWORD)
+    accounts.add_user(db, "nurse", "research_staff", PASSWORD, centre_ids=[a], actor=SETUP)
+    accounts.add_user(db, "manager", "trial_manager", PASSWORD, actor=SETUP)
     app = create_app(db)
     app.state.prescreen_engine = FAKE_ENGINE  # the stand-in engine of tests/prescreen_fixtures.py
     with serve(app) as server:

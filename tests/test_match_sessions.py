@@ -14,10 +14,13 @@ from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from oncofed.domain import Actor, Role
+from oncofed.domain.actor import Actor as _SetupActor
 from oncofed.store.db import Database
 from oncofed.store.models_trust import AuditRow
 from oncofed.store.repositories import PatientRepository
 from tests.test_matching_web import small_network  # noqa: F401  (the fixture: centres, trials, patients)
+
+SETUP = _SetupActor.system("test setup")  # accounts made by the fixtures (not audited)
 
 
 class Counter:
@@ -111,9 +114,11 @@ def test_signed_in_page_request_three_connections(small_network: Database, clien
     db = small_network
     with db.session() as s:
         patient = PatientRepository(s, Actor.system()).list(limit=1)[0]
-    users.add_user(db, "dr-token", "clinician", "a long enough password", centre_ids=[patient.centre_id])
+    users.add_user(
+        db, "dr-token", "clinician", "a long enough password", centre_ids=[patient.centre_id], actor=SETUP
+    )
     client = client_as(db)
-    client.headers["Authorization"] = f"Bearer {users.issue_token(db, 'dr-token')}"
+    client.headers["Authorization"] = f"Bearer {users.issue_token(db, 'dr-token', actor=SETUP)}"
     assert client.get(f"/patients/{patient.id}/matches").status_code == 200
     with Counter(db) as counted:
         r = client.get(f"/patients/{patient.id}/matches")

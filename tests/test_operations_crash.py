@@ -20,6 +20,7 @@ import httpx
 from sqlalchemy import func, select, text
 
 from oncofed.domain import Actor
+from oncofed.domain.actor import Actor as _SetupActor
 from oncofed.services.accounts.users import get_user, issue_token
 from oncofed.services.prescreen.refresh import refresh_prescreen
 from oncofed.store.audit import verify_chain
@@ -30,6 +31,8 @@ from oncofed.store.models_trust import AuditRow
 from oncofed.store.repositories import PatientRepository, TrialRepository
 from oncofed.synthetic.demo import build_demo
 from tests.server_process import ROOT, ServerProcess
+
+SETUP = _SetupActor.system("test setup")  # accounts made by the fixtures (not audited)
 
 CENTRE = "curie"
 ACKED_BEFORE_KILL = 60
@@ -117,8 +120,8 @@ class Reader(threading.Thread):
 def test_sigkill_during_status_changes_and_audited_reads_loses_nothing_acknowledged(db: Database) -> None:
     trial, candidates = prepared(db)
     assert len(candidates) >= 9
-    nurse_token = issue_token(db, "arc-curie", name="crash test")
-    clinician_token = issue_token(db, "clin-curie", name="crash test")
+    nurse_token = issue_token(db, "arc-curie", name="crash test", actor=SETUP)
+    clinician_token = issue_token(db, "clin-curie", name="crash test", actor=SETUP)
     clinician_id = get_user(db, "clin-curie").actor().user_id  # as the audit log names them
     audit_before = verify_chain(db.engine).rows
     db.dispose()

@@ -13,10 +13,13 @@ import httpx
 import pytest
 from benchmarks.load.runner import prepare_plan, run_locust
 
+from oncofed.domain.actor import Actor as _SetupActor
 from oncofed.services.accounts.users import issue_token
 from oncofed.store.db import Database
 from oncofed.synthetic.demo import build_demo
 from tests.server_process import ServerProcess
+
+SETUP = _SetupActor.system("test setup")  # accounts made by the fixtures (not audited)
 
 # what every user of each class does first (login, then its first steps): present in any run
 REQUEST_TYPES = {
@@ -62,7 +65,7 @@ def test_a_small_bounded_load_run_serves_every_request_type_without_error(
     build_demo(db, patients=200, seed=3)
     plan = tmp_path / "plan.json"
     prepare_plan(db, plan, lists_per_centre=1)
-    nurse = issue_token(db, "arc-curie", name="load warm-up")
+    nurse = issue_token(db, "arc-curie", name="load warm-up", actor=SETUP)
     db.dispose()
     with ServerProcess(db.url, workers=2) as server:
         warm_up(server.base_url, nurse, json.loads(plan.read_text()))

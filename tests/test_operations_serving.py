@@ -19,6 +19,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from oncofed.domain import Actor
+from oncofed.domain.actor import Actor as _SetupActor
 from oncofed.services.accounts.users import issue_token
 from oncofed.store.db import Database
 from oncofed.store.repositories import PatientRepository
@@ -26,6 +27,8 @@ from oncofed.web.access_log import AccessLog, JsonLineFormatter
 from oncofed.web.app import create_app
 from oncofed.web.server import pool_for
 from tests.conftest import free_port
+
+SETUP = _SetupActor.system("test setup")  # accounts made by the fixtures (not audited)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -82,7 +85,7 @@ def test_access_log_names_the_route_not_the_patient(demo_db: Database) -> None:
     logger.propagate = False
     with demo_db.session() as s:
         patient = PatientRepository(s, Actor.system("test")).list(centre_id="curie", limit=1)[0]
-    token = issue_token(demo_db, "clin-curie", name="access-log test")
+    token = issue_token(demo_db, "clin-curie", name="access-log test", actor=SETUP)
     client = TestClient(AccessLog(create_app(demo_db), logger))
     headers = {"Authorization": f"Bearer {token}", "X-Request-ID": "proxy-req-12345678"}
     r = client.get(f"/api/patients/{patient.id}?q={patient.display_name}", headers=headers)

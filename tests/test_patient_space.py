@@ -15,6 +15,7 @@ from argon2 import PasswordHasher, profiles
 from fastapi.testclient import TestClient
 
 from oncofed.domain import Actor, Role
+from oncofed.domain.actor import Actor as _SetupActor
 from oncofed.errors import InputError, NotFound
 from oncofed.services.accounts import users as accounts
 from oncofed.services.accounts.patients import add_patient_account
@@ -26,6 +27,8 @@ from oncofed.store.models import PatientRow
 from oncofed.store.repositories import PatientRepository
 from oncofed.web.app import create_app
 from tests.prescreen_fixtures import TRIAL_ID, build_network, nurse
+
+SETUP = _SetupActor.system("test setup")  # accounts made by the fixtures (not audited)
 
 NEW_PASSWORD = "my own secret 42"
 
@@ -80,7 +83,7 @@ def test_an_account_is_created_by_the_patients_centre_only_and_audited(
     with pytest.raises(InputError):  # one account per patient
         add_patient_account(db, clinician(a), "alice2", "A-1")
     with pytest.raises(InputError):  # never a patient account without its record
-        accounts.add_user(db, "carol", "patient", "long enough password", centre_ids=[a])
+        accounts.add_user(db, "carol", "patient", "long enough password", centre_ids=[a], actor=SETUP)
     admin = Actor("ada", Role.ADMIN, purpose="administration")
     assert add_patient_account(db, admin, "bob", "B-1")[0].patient_id == "B-1"
 

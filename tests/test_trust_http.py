@@ -18,6 +18,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from oncofed.domain import Actor, PatientProfile, Role
+from oncofed.domain.actor import Actor as _SetupActor
 from oncofed.presenters.csv import neutralise, to_csv
 from oncofed.services.accounts import users as accounts
 from oncofed.services.network.centres import load_centres
@@ -25,6 +26,8 @@ from oncofed.store.db import Database
 from oncofed.store.repositories import PatientRepository
 from oncofed.web.app import create_app
 from tests.conftest import free_port
+
+SETUP = _SetupActor.system("test setup")  # accounts made by the fixtures (not audited)
 
 PASSWORD = "correct horse battery"
 FORMULAS = ['=HYPERLINK("http://evil.example","click")', "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx"]
@@ -92,7 +95,7 @@ def test_every_export_neutralises_a_name_a_note_and_a_title(sqlite_db: Database,
 @pytest.fixture
 def web_db(sqlite_db: Database) -> Database:
     load_centres(sqlite_db)
-    accounts.add_user(sqlite_db, "admin", "admin", PASSWORD)
+    accounts.add_user(sqlite_db, "admin", "admin", PASSWORD, actor=SETUP)
     return sqlite_db
 
 
@@ -114,7 +117,7 @@ def test_the_right_password_under_another_spelling_logs_into_the_same_account(we
     assert login(client, " ADMIN\t") == 303
     assert client.get("/api/me").json()["user"] == "admin"
     with pytest.raises(Exception, match="already exists"):
-        accounts.add_user(web_db, "Admin", "dpo", PASSWORD)  # one account per canonical name
+        accounts.add_user(web_db, "Admin", "dpo", PASSWORD, actor=SETUP)  # one account per canonical name
 
 
 def test_an_account_is_throttled_across_addresses() -> None:
@@ -136,7 +139,7 @@ def test_a_forged_x_forwarded_for_does_not_reset_the_limit(tmp_path: Path) -> No
     db = Database(f"sqlite:///{tmp_path}/oncofed.sqlite3")
     db.upgrade()
     load_centres(db)
-    accounts.add_user(db, "admin", "admin", PASSWORD)  # a cheap argon2 hash (see cheap_hashes)
+    accounts.add_user(db, "admin", "admin", PASSWORD, actor=SETUP)  # a cheap argon2 hash (see cheap_hashes)
     db.dispose()
     port = free_port()
     env = {**os.environ, "ONCOFED_VAR_DIR": str(tmp_path), "ONCOFED_RERANK": "off"}
@@ -187,7 +190,7 @@ def test_a_malformed_authorization_header_is_refused_not_public(web_db: Database
     for path in ("/api/me", "/api/trials", "/api/patients"):
         r = client.get(path, headers={"Authorization": header})
         assert r.status_code == 401 and r.headers["www-authenticate"] == "Bearer", (path, header)
-    token = accounts.issue_token(web_db, "admin")
+    token = accounts.issue_token(web_db, "admin", actor=SETUP)
     assert client.get("/api/me", headers={"Authorization": f"bearer {token}"}).json()["user"] == "admin"
 
 
@@ -213,8 +216,8 @@ def test_huge_paging_and_id_parameters_are_refused_not_server_errors(demo_db: Da
 def test_a_centre_quality_manager_saves_the_epihc_form_in_a_browser_session(web_db: Database) -> None:
     """On bef02d6 a quality manager could not be given a centre (so nobody could edit EPiHC) and the
     form, read a second time after the CSRF check had read it, was always a 500 ("Stream consumed")."""
-    accounts.add_user(web_db, "quality-curie", "quality_manager", PASSWORD, centre_ids=["curie"])
-    accounts.add_user(web_db, "quality", "quality_manager", PASSWORD)  # network-wide: reads only
+    accounts.add_user(web_db, "quality-curie", "quality_manager", PASSWORD, centre_ids=["curie"], actor=SETUP)
+    accounts.add_user(web_db, "quality", "quality_manager", PASSWORD, actor=SETUP)  # network-wide: reads only
     client = TestClient(create_app(web_db), raise_server_exceptions=False)
     assert login(client, "quality-curie") == 303
     page = client.get("/quality/epihc/curie", headers={"accept": "text/html"}).text

@@ -9,7 +9,10 @@ import shutil
 from pathlib import Path
 
 from oncofed.domain import Actor
+from oncofed.domain.actor import Actor as _SetupActor
 from oncofed.store.db import Database
+
+SETUP = _SetupActor.system("test setup")  # accounts made by the fixtures (not audited)
 
 PASSWORD = "correct horse battery staple"
 CENTRE = "curie"
@@ -57,7 +60,7 @@ def build_workday_network(template: Path, folder: Path, trials_corpus: Path, pat
         if batch:
             repo.add_rows(batch)
     refresh_match_index(db, Actor.system("test build"))
-    accounts.add_user(db, "dr-claire", "clinician", PASSWORD, centre_ids=[CENTRE])
-    accounts.add_user(db, "nurse-rose", "research_staff", PASSWORD, centre_ids=[CENTRE])
-    accounts.add_user(db, "tm-tom", "trial_manager", PASSWORD)
+    accounts.add_user(db, "dr-claire", "clinician", PASSWORD, centre_ids=[CENTRE], actor=SETUP)
+    accounts.add_user(db, "nurse-rose", "research_staff", PASSWORD, centre_ids=[CENTRE], actor=SETUP)
+    accounts.add_user(db, "tm-tom", "trial_manager", PASSWORD, actor=SETUP)
     return db

@@ -12,9 +12,12 @@ from oncofed.errors import N_
 
 def register(app: typer.Typer) -> None:
     users = typer.Typer(
-        help="Accounts: add, list, disable/enable, API tokens for scripts.", no_args_is_help=True
+        help="Accounts: add, list, change role/centres, reset a password, disable/enable, API tokens "
+        "for scripts. Every change is an audit entry (`oncofed audit list --action account.scope`).",
+        no_args_is_help=True,
     )
     app.add_typer(users, name="users")
+    _register_changes(users)
 
     from oncofed.services.accounts.users import ACCOUNT_ROLES  # the roles an account can have
 
@@ -67,9 +70,12 @@ def register(app: typer.Typer) -> None:
             )
         else:
             password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+        from oncofed.commands.operator import operator
+
         db = open_database()
         centre_ids = [resolve_centre(db, c).id for c in centre]  # ids or names ("Gustave Roussy")
-        user = add_user(db, username, role, password, centre_ids=centre_ids, display_name=name)
+        actor = operator("administration", f"users add {username} --role {role}")
+        user = add_user(db, username, role, password, centre_ids=centre_ids, display_name=name, actor=actor)
         from oncofed.commands.words import tr
 
         t = tr()
@@ -163,9 +169,11 @@ def register(app: typer.Typer) -> None:
     def disable(username: str) -> None:
         """Disable an account: ends its sessions and revokes its API tokens."""
         from oncofed.commands.common import console, escape, open_database
+        from oncofed.commands.operator import operator
         from oncofed.services.accounts.users import set_disabled
 
-        set_disabled(open_database(), username, True)
+        actor = operator("administration", f"users disable {username}")
+        set_disabled(open_database(), username, True, actor=actor)
         from oncofed.commands.words import tr
 
         said = tr().gettext("account %(user)s disabled; sessions ended, API tokens revoked", user=username)
@@ -175,9 +183,11 @@ def register(app: typer.Typer) -> None:
     def enable(username: str) -> None:
         """Re-enable a disabled account (its old tokens stay revoked)."""
         from oncofed.commands.common import console, escape, open_database
+        from oncofed.commands.operator import operator
         from oncofed.services.accounts.users import set_disabled
 
-        set_disabled(open_database(), username, False)
+        actor = operator("administration", f"users enable {username}")
+        set_disabled(open_database(), username, False, actor=actor)
         from oncofed.commands.words import tr
 
         console.print(escape(tr().gettext("account %(user)s enabled", user=username)))
@@ -190,9 +200,11 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Issue an API token (Authorization: Bearer ...); printed once, only its hash is stored."""
         from oncofed.commands.common import err_console, escape, open_database
+        from oncofed.commands.operator import operator
         from oncofed.services.accounts.users import issue_token
 
-        raw = issue_token(open_database(), username, name=name, days=days or None)
+        actor = operator("administration", f"users token {username}")
+        raw = issue_token(open_database(), username, name=name, days=days or None, actor=actor)
         from oncofed.commands.words import tr
 
         said = tr().gettext(
@@ -200,3 +212,50 @@ def register(app: typer.Typer) -> None:
         )
         err_console.print(escape(said))
         print(raw)
+
+
+def _register_changes(users: typer.Typer) -> None:
+    """`oncofed users scope` and `oncofed users reset-password` (services/accounts/changes.py)."""
+
+    @users.command("scope")
+    def scope(
+        username: str,
+        role: str | None = typer.Option(None, help="The account's new role."),
+        centre: list[str] = typer.Option(
+            [], "--centre", help="Its new centres (id or name; repeat for several). Omitted: unchanged."
+        ),
+        no_centre: bool = typer.Option(False, "--no-centre", help="Remove every centre."),
+    ) -> None:
+        """Change a staff account's role and/or centres (audited; its sessions end if rights shrink)."""
+        from oncofed.commands.common import console, escape, open_database
+        from oncofed.commands.operator import operator
+        from oncofed.commands.words import tr
+        from oncofed.services.accounts.changes import set_scope
+        from oncofed.services.network.names import resolve_centre
+
+        db = open_database()
+        centres = [] if no_centre else [resolve_centre(db, c).id for c in centre] or None
+        actor = operator("administration", f"users scope {username}")
+        user = set_scope(db, username, actor=actor, role=role, centre_ids=centres)
+        t = tr()
+        said = t.gettext(
+            "account %(user)s: %(role)s (%(scope)s)",
+            user=user.username,
+            role=t.label("role", user.role.value),
+            scope=", ".join(user.centre_ids) or t.gettext("network aggregates"),
+        )
+        console.print(escape(said))
+
+    @users.command("reset-password")
+    def reset(username: str) -> None:
+        """Give a staff account a new one-time password, printed once; its sessions end (audited)."""
+        from oncofed.commands.common import err_console, escape, open_database
+        from oncofed.commands.operator import operator
+        from oncofed.commands.words import tr
+        from oncofed.services.accounts.changes import reset_password
+
+        actor = operator("administration", f"users reset-password {username}")
+        secret = reset_password(open_database(), username, actor=actor)
+        said = tr().gettext("new password of %(user)s, to hand over (shown once):", user=username)
+        err_console.print(escape(said))
+        print(secret)

@@ -40,6 +40,15 @@ DETAILS: dict[str, str] = {
     "patient.withdrawn": N_("objection to research use withdrawn (by the patient)"),
     "patient.contact": N_("asks to be contacted about trial %(trial)s"),
     "patient.contact_handled": N_("request %(request)s about trial %(trial)s handled"),
+    "account.create": N_("account %(user)s created: %(role)s, centres %(centres)s"),
+    "account.scope": N_(
+        "account %(user)s: role %(before_role)s -> %(role)s, centres %(before_centres)s -> %(centres)s"
+    ),
+    "account.password_reset": N_("password of %(user)s (%(role)s, centres %(centres)s) reset"),
+    "account.password_own": N_("%(user)s changed their own password"),
+    "account.disable": N_("account %(user)s (%(role)s, centres %(centres)s) disabled"),
+    "account.enable": N_("account %(user)s (%(role)s, centres %(centres)s) enabled"),
+    "account.token": N_("API token %(name)s issued to %(user)s (%(role)s), %(days)s days"),
 }
 
 # what a refused request was for, when it is not an action's code ("patient.read"): pieces of the detail

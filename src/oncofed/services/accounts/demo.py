@@ -3,7 +3,7 @@ centre and one account of each network role, sharing the published demo password
 
 from __future__ import annotations
 
-from oncofed.domain import Role
+from oncofed.domain import Actor, Role
 from oncofed.services.accounts.users import User, add_user, hash_password, list_users
 from oncofed.store.db import Database
 
@@ -49,6 +49,7 @@ def ensure_demo_accounts(db: Database) -> list[User]:
             DEMO_PASSWORD,
             centre_ids=list(centres),
             display_name=label,
+            actor=Actor.system("demo build"),
             exist_ok=True,
             password_hash=hashed,
         )

@@ -12,7 +12,7 @@ from sqlalchemy import delete, select
 
 from oncofed.domain.actor import Actor, Role
 from oncofed.errors import N_, InputError, NotFound
-from oncofed.services.accounts import users
+from oncofed.services.accounts import account_audit, users
 from oncofed.store import audit
 from oncofed.store.db import Database
 from oncofed.store.models import PatientRow
@@ -115,9 +115,10 @@ def add_patient_account(
         return users._user(row, s), secret
 
 
-def set_own_password(db: Database, username: str, current: str, new: str) -> None:
+def set_own_password(db: Database, username: str, current: str, new: str, *, actor: Actor) -> None:
     """A patient (or anyone) replacing their password: the current one must be right; the new one at
-    least 10 characters and different. Other sessions of the account end."""
+    least 10 characters and different. Other sessions of the account end. Audited (`actor` is the
+    account's own person)."""
     with db.session() as s:
         row = users._by_name(s, username)
         if row is None:
@@ -141,6 +142,7 @@ def set_own_password(db: Database, username: str, current: str, new: str) -> Non
                 code="account.same_password",
             )
         row.password_hash = users.hash_password(new)
+        account_audit.record(s, actor, "account.password_own", row)
         bound = s.get(PatientAccountRow, row.id)
         if bound is not None:
             bound.must_set_password = False

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from oncofed.domain.actor import Actor, Role
 from oncofed.errors import N_, InputError, NotFound
+from oncofed.services.accounts import account_audit
 from oncofed.store.db import Database
 from oncofed.store.models import CentreRow
 from oncofed.store.models_patient_space import PatientAccountRow
@@ -188,11 +189,13 @@ def add_user(
     *,
     centre_ids: list[str] | None = None,
     display_name: str = "",
+    actor: Actor,
     exist_ok: bool = False,
     password_hash: str | None = None,
 ) -> User:
     """Create an account (or, with `exist_ok`, return the existing one unchanged). The username is
-    stored in its canonical form (`canonical_username`), so two accounts never differ by case."""
+    stored in its canonical form (`canonical_username`), so two accounts never differ by case.
+    `actor` (who creates it) is named in the audit entry written with it (account_audit.py)."""
     username = canonical_username(username)
     if not username or len(username) > 100 or any(ch.isspace() for ch in username):
         raise InputError(
@@ -238,6 +241,7 @@ def add_user(
         )
         s.add(row)
         s.flush()
+        account_audit.record(s, actor, "account.create", row)
         return _user(row)
 
 
@@ -264,8 +268,9 @@ def get_user(db: Database, username: str) -> User:
         return _user(row, s)
 
 
-def set_disabled(db: Database, username: str, disabled: bool = True) -> User:
-    """Disable (or re-enable) an account; disabling ends its sessions and revokes its tokens."""
+def set_disabled(db: Database, username: str, disabled: bool = True, *, actor: Actor) -> User:
+    """Disable (or re-enable) an account; disabling ends its sessions and revokes its tokens. Audited
+    (`account.disable` / `account.enable`, naming `actor`)."""
     with db.session() as s:
         row = _by_name(s, username)
         if row is None:
@@ -276,6 +281,7 @@ def set_disabled(db: Database, username: str, disabled: bool = True) -> User:
                 params={"username": repr(username)},
             )
         row.disabled = disabled
+        account_audit.record(s, actor, "account.disable" if disabled else "account.enable", row)
         if disabled:
             s.execute(delete(SessionRow).where(SessionRow.user_id == row.id))
             for tok in s.scalars(select(ApiTokenRow).where(ApiTokenRow.user_id == row.id)):
@@ -336,8 +342,8 @@ def end_session(db: Database, raw: str) -> None:
         s.execute(delete(SessionRow).where(SessionRow.token_hash == _sha256(raw)))
 
 
-def issue_token(db: Database, username: str, name: str = "", days: int | None = 90) -> str:
-    """A new bearer token for `username`'s scripts, shown once (only its hash is stored)."""
+def issue_token(db: Database, username: str, name: str = "", days: int | None = 90, *, actor: Actor) -> str:
+    """A new bearer token for `username`'s scripts, shown once (only its hash is stored); audited."""
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     now = _now()
     with db.session() as s:
@@ -366,6 +372,7 @@ def issue_token(db: Database, username: str, name: str = "", days: int | None = 
                 revoked=False,
             )
         )
+        account_audit.record(s, actor, "account.token", row, name=name or "-", days=days or "∞")
     return raw
 
 

@@ -180,7 +180,7 @@ def password_change(
                 N_("the two new passwords differ"), field="again", fix=N_("type the same password twice"),
                 code="account.passwords_differ",
             )  # fmt: skip
-        set_own_password(db, actor.user_id, current, password)
+        set_own_password(db, actor.user_id, current, password, actor=actor)
     except OncofedError as exc:
         return render(request, "me_password.html", 422, actor=actor, error=error_said(exc, lang))
     # every session of the account ended with the change: sign in again with the new password

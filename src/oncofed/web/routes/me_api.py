@@ -101,5 +101,5 @@ def password(body: PasswordIn, actor: Actor = Patient, db: Database = Depends(ge
     if not body.password:
         raise InputError(N_("the new password is empty"), field="password", fix=N_("type a password"),
                          code="account.password_empty")  # fmt: skip
-    set_own_password(db, actor.user_id, body.current, body.password)
+    set_own_password(db, actor.user_id, body.current, body.password, actor=actor)
     return Response(status_code=204)
