@@ -41,11 +41,22 @@ def me_page(request: Request, actor: Actor = Patient, db: Database = Depends(get
 def record_page(
     request: Request, actor: Actor = Patient, db: Database = Depends(get_db), lang: str = Depends(get_lang)
 ) -> HTMLResponse:
+    return record_view(request, actor, db, lang)
+
+
+def record_view(
+    request: Request, actor: Actor, db: Database, lang: str, status: int = 200, error: Any = None
+) -> HTMLResponse:
+    """/me/record: the facts, each with "this is wrong", and the patient's correction requests."""
+    from oncofed.services.patient_space import corrections
+
     p = profile_json(space.my_record(db, actor))
     facts: list[dict[str, Any]] = p["facts"]  # type: ignore[assignment]
     return render(
-        request, "me_record.html", actor=actor, p=p, groups=grouped(facts, lang), notes=notes_of(facts)
-    )
+        request, "me_record.html", status_code=status, actor=actor, p=p, groups=grouped(facts, lang),
+        notes=notes_of(facts), corrections=corrections.mine(db, actor), error=error,
+        asked=request.query_params.get("asked", ""),
+    )  # fmt: skip
 
 
 @router.get("/me/record.csv", include_in_schema=False)
