@@ -2,9 +2,15 @@
 
     .venv/bin/python -m benchmarks.french_paired --baseline COMMIT [--after COMMIT] [--rounds 3] [--english]
     .venv/bin/python -m benchmarks.french_paired --compiled [--rounds 3] [--english]
+    .venv/bin/python -m benchmarks.french_paired --trees BEFORE_ROOT AFTER_ROOT [--rounds 3] [--english]
 
 `--compiled`: this working tree's readers as pure Python (`ONCOFED_PURE=1`, "before") against the same
 readers compiled by `make compile` ("after"), paired the same way (docs/FRENCH.md, thirteenth pass).
+
+`--trees`: two checkouts (or `git archive` exports), each with its readers compiled in its own
+`build/compiled/` (`scripts/compile_readers.py` run there), their `src` as they are: two compiled builds
+paired (a speed change to compiled readers, measured compiled; speed31). Each worker reports whether its
+build loaded; a stale one is refused.
 
 `bench_french --speed-only` runs each version in its own worker processes one after the other: on the
 shared 2-core machine (load 4-6 from other engineers) two runs a minute apart saw loads so different
@@ -54,23 +60,31 @@ def worker() -> None:
         print(time.process_time() - started, flush=True)
 
 
-def paired(baseline: str | None, after: str, rounds: int, english: bool) -> str:
-    """`baseline` None: this tree pure (before) against this tree compiled (after)."""
+def paired(
+    baseline: str | None, after: str, rounds: int, english: bool, trees: tuple[Path, Path] | None = None
+) -> str:
+    """`baseline` None: this tree pure (before) against this tree compiled (after); `trees`: the compiled
+    readers of two trees (before, after)."""
     from benchmarks.bench_french import EN, FR, _queries
     from benchmarks.french_speed import _export, _short
 
     texts = list(_queries(EN if english else FR).values())
-    if baseline is None:
+    if trees is not None:
+        names = {"before": f"{trees[0]}, compiled", "after": f"{trees[1]}, compiled"}
+    elif baseline is None:
         names = {"before": "this tree, pure Python", "after": "this tree, compiled"}
     else:
         names = {"before": _short(baseline), "after": _short(after)}
     with tempfile.TemporaryDirectory() as tmp:
         workers = {}
         for name, commit in (("before", baseline), ("after", after)):
-            src = ROOT / "src" if baseline is None else _export(commit or after, Path(tmp) / name)
+            if trees is not None:
+                src = trees[0 if name == "before" else 1].resolve() / "src"
+            else:
+                src = ROOT / "src" if baseline is None else _export(commit or after, Path(tmp) / name)
             env = {**os.environ, "PYTHONPATH": str(src), "LOGURU_LEVEL": "WARNING"}
             env.pop("ONCOFED_PURE", None)
-            if baseline is None and name == "before":
+            if trees is None and baseline is None and name == "before":
                 env["ONCOFED_PURE"] = "1"
             workers[name] = subprocess.Popen(
                 [sys.executable, "-m", "benchmarks.french_paired", "--worker"],
@@ -79,7 +93,15 @@ def paired(baseline: str | None, after: str, rounds: int, english: bool) -> str:
             hello = json.loads(workers[name].stdout.readline())  # type: ignore[union-attr]
             if not hello["module"].startswith(str(src)):
                 raise SystemExit(f"worker {name} imported {hello['module']}, not the export in {src}")
-            if baseline is None and hello["compiled"].startswith("compiled") != (name == "after"):
+            if trees is not None and not hello["compiled"].startswith("compiled"):
+                raise SystemExit(
+                    f"worker {name}: {hello['compiled']} (scripts/compile_readers.py in {src.parent})"
+                )
+            if (
+                trees is None
+                and baseline is None
+                and hello["compiled"].startswith("compiled") != (name == "after")
+            ):
                 raise SystemExit(f"worker {name}: {hello['compiled']} (make compile first)")
             names[name] += f"; {hello['compiled']}" if baseline is None else ""
 
@@ -125,13 +147,19 @@ def main() -> None:
     parser.add_argument(
         "--compiled", action="store_true", help="this tree pure against compiled (make compile)"
     )
+    parser.add_argument(
+        "--trees", nargs=2, type=Path, metavar=("BEFORE", "AFTER"), help="two trees, each compiled: paired"
+    )
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         worker()
         return
+    if args.trees:
+        print(paired(None, args.after, args.rounds, args.english, tuple(args.trees)))
+        return
     if not args.baseline and not args.compiled:
-        parser.error("--baseline COMMIT (or --compiled) is required")
+        parser.error("--baseline COMMIT (or --compiled, or --trees BEFORE AFTER) is required")
     print(paired(None if args.compiled else args.baseline, args.after, args.rounds, args.english))
 
 

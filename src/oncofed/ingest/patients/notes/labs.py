@@ -62,6 +62,24 @@ class LabValue:
     end: int
     attributes: dict[str, Any] = field(default_factory=dict)
 
+    # written out: `dataclasses` writes `__init__` in Python, which mypyc keeps; this one is compiled
+    # (`oncofed.compiled`) to set the fields directly
+    def __init__(
+        self,
+        analyte: str,
+        value: float,
+        unit: str,
+        start: int,
+        end: int,
+        attributes: dict[str, Any] | None = None,
+    ) -> None:
+        self.analyte = analyte
+        self.value = value
+        self.unit = unit
+        self.start = start
+        self.end = end
+        self.attributes = {} if attributes is None else attributes
+
 
 @functools.cache
 def _note_lab_index() -> shared_vocab.PhraseIndex:

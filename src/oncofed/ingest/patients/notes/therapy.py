@@ -74,9 +74,14 @@ NOT_SYSTEMIC = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(unsafe_hash=True)
 class Given:
     """One treatment read from a note."""
+
+    # not `frozen=True`: a frozen dataclass's `__init__` is written by `dataclasses` in Python (one
+    # `object.__setattr__` a field), which mypyc keeps; this one is compiled (`oncofed.compiled`) to set the
+    # fields directly, ~30x cheaper. Never changed after `__init__` (as if frozen; `unsafe_hash`: the same
+    # hash and equality as a frozen dataclass). See `oncofed.criteria.frozen`.
 
     code: str
     start: int
@@ -84,6 +89,16 @@ class Given:
     negated: bool
     attributes: dict[str, Any]
     display: str
+
+    def __init__(
+        self, code: str, start: int, end: int, negated: bool, attributes: dict[str, Any], display: str
+    ) -> None:
+        self.code = code
+        self.start = start
+        self.end = end
+        self.negated = negated
+        self.attributes = attributes
+        self.display = display
 
 
 @functools.cache
