@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -35,7 +36,7 @@ def _reference(found: list[Fact], rw: Rewritten) -> list[Fact]:
         s, e = span
         start, end = rw.to_source(s, e)
         quoted, written = rw.source[start:end], rw.text[s:e]
-        changes: dict[str, object] = {"provenance": dataclasses.replace(f.provenance, span=(start, end))}
+        changes: dict[str, Any] = {"provenance": dataclasses.replace(f.provenance, span=(start, end))}
         if f.kind == "note_unread":
             changes["display"] = quoted[:160]
         elif f.kind not in notes_french._LABEL_KINDS and f.display and f.display == written:
@@ -79,6 +80,7 @@ def test_a_provenance_shared_by_two_facts_is_mapped_once(text: str) -> None:
     got = notes_french._restored_all(found, rw)
     assert got == expected
     (span,) = {f.provenance.span for f in got if f.kind in ("ecog", "karnofsky")}
+    assert span is not None
     assert any(w in text[span[0] : span[1]] for w in ("OMS", "Karnofsky")), text[span[0] : span[1]]
 
 
