@@ -21,6 +21,9 @@ def register(app: typer.Typer) -> None:
         handled: int | None = typer.Option(
             None, "--handled", help="Mark request ID handled (you contacted the patient)."
         ),
+        forward: int | None = typer.Option(
+            None, "--forward", help="Forward request ID to the network centre that recruits (audited)."
+        ),
         as_json: bool = typer.Option(False, "--json", help="Print JSON."),
         as_csv: bool = typer.Option(False, "--csv", help="Print CSV."),
     ) -> None:
@@ -36,6 +39,15 @@ def register(app: typer.Typer) -> None:
         centre_id = resolve_centre(db, centre).id
         actor = operator("research", f"contact-requests --centre {centre_id}", frozenset({centre_id}))
         t = tr()
+        if forward is not None:
+            from oncofed.services.patient_space.forwarding import forward as forward_request
+
+            sent = forward_request(db, actor, forward)
+            said = t.gettext(
+                "request %(request)s forwarded to %(centre)s", request=sent["id"], centre=sent["forwarded_to"]
+            )
+            console.print(escape(said))
+            return
         if handled is not None:
             done = mark_handled(db, actor, handled)
             said = t.gettext(

@@ -79,6 +79,7 @@ CARE_LABELS: dict[str, dict[str, Message]] = {
         "security.import_report": N_("refused: another person's import report"),
         "patient.import": N_("imported patient records"),
         "account.patient": N_("created a patient's own account"),
+        "patient.contact_forwarded": N_("forwarded a patient's contact request to the recruiting centre"),
         "patient.correction_request": N_("asked for a correction of the record"),
         "patient.correction_handled": N_("answered a patient's correction request"),
         "account.create": N_("created a staff account"),

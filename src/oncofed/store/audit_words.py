@@ -40,6 +40,7 @@ DETAILS: dict[str, str] = {
     "patient.withdrawn": N_("objection to research use withdrawn (by the patient)"),
     "patient.contact": N_("asks to be contacted about trial %(trial)s"),
     "patient.contact_handled": N_("request %(request)s about trial %(trial)s handled"),
+    "patient.contact_forwarded": N_("request %(request)s about trial %(trial)s forwarded to %(centre)s"),
     "patient.correction": N_("asks for a correction (request %(request)s) of: %(fact)s"),
     "patient.correction_handled": N_("correction request %(request)s answered (%(fact)s)"),
     "account.create": N_("account %(user)s created: %(role)s, centres %(centres)s"),

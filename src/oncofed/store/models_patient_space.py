@@ -39,6 +39,14 @@ class ContactRequestRow(Base):
     asked_at: Mapped[datetime] = mapped_column(DateTime)
     handled_by: Mapped[str] = mapped_column(String(100), default="")
     handled_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    # the network centre that recruits (the patient's own when it does, else the nearest), as the trial
+    # page shows it; the request stays at the patient's centre until a person forwards it there
+    site_centre_id: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    site_facility: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    site_contact: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    forwarded_to: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    forwarded_by: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    forwarded_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
 
 
 class ObjectionChangeRow(Base):

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from oncofed.domain import Actor, Role, TrialStatus
 from oncofed.domain.matching import Outcome, TrialVerdict
 from oncofed.errors import N_, InputError, NotFound
+from oncofed.services.patient_space.forwarding import forwarded_here, recruiting_site
 from oncofed.services.patient_space.space import _now, centre_names, own_id
 from oncofed.services.prescreen.access import utcnow
 from oncofed.store import audit
@@ -27,7 +28,8 @@ from oncofed.store.repositories import PatientRepository
 # pre-screening statuses set by research staff that mean "this trial was kept for you"
 PROPOSED_STATUSES = ("flagged", "eligible", "contacted", "enrolled")
 MAX_MESSAGE = 1000
-REQUEST_COLUMNS = ["id", "asked_at", "patient_id", "trial_id", "title", "message", "handled_by", "handled_at"]
+REQUEST_COLUMNS = ["id", "asked_at", "patient_id", "trial_id", "title", "message", "site_centre_id", "site_facility",
+                   "site_contact", "forwarded_to", "forwarded_by", "handled_by", "handled_at"]  # fmt: skip
 STAFF_ROLES = frozenset({Role.CLINICIAN, Role.RESEARCH_STAFF, Role.SYSTEM})
 
 
@@ -142,8 +144,10 @@ def ask_contact(db: Database, actor: Actor, trial_id: str, message: str = "") ->
                 fix=N_("the research team will contact you; your request is on your trials page"),
                 code="me.contact_pending",
             )  # fmt: skip
+        site_centre, facility, contact = recruiting_site(s, trial_id, patient.centre_id)
         row = ContactRequestRow(patient_id=pid, centre_id=patient.centre_id, trial_id=trial_id, message=message,
-                                asked_at=_now(), handled_by="")  # fmt: skip
+                                asked_at=_now(), handled_by="", site_centre_id=site_centre, site_facility=facility,
+                                site_contact=contact)  # fmt: skip
         s.add(row)
         s.flush()
         request_id = row.id
@@ -187,6 +191,12 @@ def staff_requests(db: Database, actor: Actor, *, include_handled: bool = False)
         repo = PatientRepository(s, actor)
         visible = repo.existing_ids(r.patient_id for r in rows)
         shown = [r for r in rows if r.patient_id in visible]
+        mine = {r.id for r in shown}
+        shown += [
+            r
+            for r in forwarded_here(s, actor)
+            if r.id not in mine and (include_handled or r.handled_at is None)
+        ]
         titles = dict(s.execute(select(TrialRow.id, TrialRow.title)).all())
         if shown and audit.audited(actor):
             pairs = list(dict.fromkeys((r.patient_id, r.centre_id) for r in shown))
@@ -195,6 +205,9 @@ def staff_requests(db: Database, actor: Actor, *, include_handled: bool = False)
             {"id": r.id, "patient_id": r.patient_id, "centre_id": r.centre_id, "trial_id": r.trial_id,
              "title": titles.get(r.trial_id, r.trial_id), "message": r.message,
              "asked_at": r.asked_at.isoformat(timespec="minutes"), "handled_by": r.handled_by,
+             "site_centre_id": r.site_centre_id, "site_facility": r.site_facility, "site_contact": r.site_contact,
+             "forwarded_to": r.forwarded_to, "forwarded_by": r.forwarded_by,
+             "forwarded_here": r.id not in mine, "elsewhere": bool(r.site_centre_id) and r.site_centre_id != r.centre_id,
              "handled_at": r.handled_at.isoformat(timespec="minutes") if r.handled_at else None}
             for r in shown
         ]  # fmt: skip
@@ -207,7 +220,10 @@ def mark_handled(db: Database, actor: Actor, request_id: int) -> dict[str, Any]:
         visible = (
             row is not None
             and actor.role in STAFF_ROLES
-            and bool(PatientRepository(s, actor).existing_ids([row.patient_id]))
+            and (
+                bool(PatientRepository(s, actor).existing_ids([row.patient_id]))
+                or row.forwarded_to in actor.centre_ids  # forwarded to the caller's centre by a person
+            )
         )
         if row is None or not visible:
             raise NotFound(

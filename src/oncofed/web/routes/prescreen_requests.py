@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from oncofed.domain import Actor, Role
-from oncofed.services.patient_space import trials
+from oncofed.services.patient_space import forwarding, trials
 from oncofed.store.db import Database
 from oncofed.web.auth import require_roles
 from oncofed.web.csv_export import csv_response
@@ -57,3 +57,19 @@ def requests_api(
 )
 def handled_api(request_id: RowId, actor: Actor = Staff, db: Database = Depends(get_db)) -> dict[str, Any]:
     return trials.mark_handled(db, actor, request_id)
+
+
+@router.post("/prescreen/requests/{request_id}/forward", include_in_schema=False)
+def forward_page(request_id: RowId, actor: Actor = Staff, db: Database = Depends(get_db)) -> Response:
+    """Forward the request to the network centre that recruits (a person's decision, audited)."""
+    forwarding.forward(db, actor, request_id)
+    return RedirectResponse("/prescreen/requests", status_code=303)
+
+
+@router.post(
+    "/api/prescreen/requests/{request_id}/forward",
+    tags=["prescreen"],
+    summary="Forward a contact request to the network centre that recruits",
+)
+def forward_api(request_id: RowId, actor: Actor = Staff, db: Database = Depends(get_db)) -> dict[str, Any]:
+    return forwarding.forward(db, actor, request_id)
