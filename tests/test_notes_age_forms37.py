@@ -44,6 +44,7 @@ def test_the_age_is_read(text: str, age: int) -> None:
         "Mr Smith. (2) nodules on CT.",
         "Her mother (born 1940, 86) has dementia. Breast cancer.",
         "Bone age: 12 years. Growth delay.",
+        "Family: Mother, age: 80, breast cancer.",
     ],
 )
 def test_near_misses_no_age(text: str) -> None:

@@ -116,12 +116,13 @@ def _not_now(text: str, m: re.Match[str]) -> bool:
 _RELATIVE_CLAUSE = compile_i(rf"\b(?:{_RELATIVES})\b[^.;:]{{0,20}}$")
 
 
+_NEAR_RELATIVE = (_BORN_BRACKET, _BRACKET_BORN_AGE, _AGE_HEADING, _AGE_LETTER)
+
+
 def _first_own(text: str, rx: Caseless | re.Pattern[str], end: int) -> re.Match[str] | None:
     for m in rx.finditer(text, 0, end):
-        if rx in (_BORN_BRACKET, _BRACKET_BORN_AGE) and _RELATIVE_CLAUSE.search(
-            text[max(0, m.start() - 40) : m.start()]
-        ):
-            continue  # "her daughter, born 2001 (25)": a relative's birth
+        if rx in _NEAR_RELATIVE and _RELATIVE_CLAUSE.search(text[max(0, m.start() - 40) : m.start()]):
+            continue  # "her daughter, born 2001 (25)", "Mother, age: 80": a relative's birth or age
         if not _someone_else(text, m) and not _not_now(text, m):
             return m
     return None
