@@ -15,6 +15,7 @@ from oncofed.ingest.patients.notes import extract
         ("Breast oncology clinic 13/10/2025. 56 F, metastatic TNBC. Postmenopausal since age 51.", 56),
         ("Gynae-oncology MDT - 09/10/2024\nPt: 58 F. Dx: high-grade serous carcinoma of the ovary.", 58),
         ("HPI: 59 F, ER+ (90%) HER2 0 metastatic breast IDC.", 59),
+        ("HPI - 62 M, squamous cell carcinoma of the tongue.", 62),
         ("Breast MDT outcome - 27/08/2024\n44 F, premenopausal. R breast IDC grade 3.", 44),
         ("Patient: 71 M; prostate adenocarcinoma, Gleason 9.", 71),
         ("Identity\nAge: 67\nSex: F\nDiagnosis: breast cancer", 67),

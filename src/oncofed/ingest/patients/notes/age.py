@@ -77,9 +77,12 @@ _AGE_HEADING = re.compile(
 # "56 F, metastatic TNBC", "Pt: 58 F.", "HPI: 59 F, ER+": an age and a sex letter opening a line, a sentence or a
 # patient heading, closed by a comma, a period or a semicolon (the reader's own "74M" opens only the note); not a
 # temperature ("Temp: 99 F,": no patient heading) (verdicts37)
+_PATIENT_HEADINGS = ("(?i:pt)", "(?i:hpi)", "(?i:patient)", "S", "ID")
 _AGE_LETTER = re.compile(
-    r"(?:^|(?<=^- )|(?<=^\* )|(?<=[.;!?] )|(?<=\b(?i:pt): )|(?<=\b(?i:hpi): )|(?<=\b(?i:patient): )|(?<=\bS: )"
-    r"|(?<=\bID: ))(\d{1,3}) ?(?:y/?o ?)?[MF](?=[ \t]*[,.;])",
+    r"(?:^|(?<=^- )|(?<=^\* )|(?<=[.;!?] )|"
+    # the heading closed by a colon or a spaced dash ("Pt: 58 F.", "HPI - 59 F,"); fixed-width lookbehinds
+    + "|".join(rf"(?<=\b{h}{end})" for h in _PATIENT_HEADINGS for end in (": ", " - ", ":"))
+    + r")(\d{1,3}) ?(?:y/?o ?)?[MF](?=[ \t]*[,.;])",
     re.M,
 )
 
