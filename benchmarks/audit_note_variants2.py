@@ -8,6 +8,8 @@ spans aside): no label is needed, so a class shows up whichever fold prompted a 
 Families of rewrites (`--rewrite all`, the default, runs every one and prints one line each):
 - order: `order_lines` (the lines after the first in reverse order), `order_sentences` (the sentences of each line
   in reverse order);
+- an age that is not the patient's now, inserted after the note's first sentence (verdicts37): `event_age` ("Menarche
+  at age 12; left school at age 16."), `relative_age` ("Two children (aged 9 and 7); lives with a daughter, aged 15.");
 - an unrelated fact appended as its own line: `relative` (a relative's cancer and its drug), `clinician` (a
   clinician's name with a title), `not_given` (a drug discussed, not started), `cc_other` (someone else in a cc
   line); family history facts aside;
@@ -45,6 +47,21 @@ _COUNT = re.compile(r"(\d+(?:\.\d+)?) ?(?:x|×) ?10\^?9 ?/ ?L", re.I)
 
 def _appended(line: str) -> Callable[[str], str]:
     return lambda t: t.rstrip("\n") + "\n" + line
+
+
+_FIRST_END = re.compile(r"(?<=[a-z0-9)%][.!?])(?=\s|$)")
+
+
+def _after_first_sentence(words: str) -> Callable[[str], str]:
+    """Insert `words` after the note's first sentence, inside the opening where the patient's age is looked for."""
+
+    def rewrite(t: str) -> str:
+        first, nl, rest = t.partition("\n")
+        m = _FIRST_END.search(first)
+        cut = m.end() if m else len(first)
+        return first[:cut] + words + first[cut:] + nl + rest
+
+    return rewrite
 
 
 def _order_lines(t: str) -> str:
@@ -103,6 +120,8 @@ REWRITES: dict[str, Callable[[str], str]] = {
     "relative": _appended("Family history: mother had ovarian cancer treated with carboplatin (died 2015)."),
     "clinician": _appended("Seen with Dr Hélène MARCHAND (Mrs Marchand, consultant), cc Mr Paul Henry, GP."),
     "not_given": _appended("Olaparib was discussed but not started; pembrolizumab not given."),
+    "event_age": _after_first_sentence(" Menarche at age 12; left school at age 16."),
+    "relative_age": _after_first_sentence(" Two children (aged 9 and 7); lives with a daughter, aged 15."),
     "cc_other": _appended("cc: Mrs Jane Roe, 81 y/o, for her own follow-up (ECOG 3, creatinine 300 umol/L)."),
     "neg_without": _neg("without {x}"),
     "neg_absence": _neg("absence of {x}"),

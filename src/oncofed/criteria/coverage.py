@@ -250,9 +250,45 @@ def _clauses(c: Criterion, marker: re.Pattern[str]) -> Iterator[tuple[int, int]]
             yield start, end
 
 
+# a threshold's side (1: a lower bound, -1: an upper bound) and whether it is strict
+_BOUNDS = {">=": (1, False), ">": (1, True), "<=": (-1, False), "<": (-1, True)}
+
+
+def _disjoint(x: tuple[float, int, bool], y: tuple[float, int, bool]) -> bool:
+    """Whether no value meets both thresholds (value, side, strict): a lower bound above an upper one."""
+    if x[1] == y[1]:
+        return False
+    (low, _, low_strict), (high, _, high_strict) = (x, y) if x[1] > 0 else (y, x)
+    return low > high or (low == high and (low_strict or high_strict))
+
+
+def contradiction(c: Criterion) -> str:
+    """In an inclusion, the second of two plain thresholds on one measure that no value meets together ("" if
+    none): "who are: age >= 60 years; or age < 60 with ..." read as "age >= 60 AND age < 60" fails every
+    patient whose age is known; the alternatives were not read as such (verdicts37)."""
+    if c.section is not Section.INCLUSION:
+        return ""
+    seen: dict[tuple[str, str, str], list[tuple[float, int, bool]]] = {}
+    for a in c.atoms:
+        bound = _BOUNDS.get(a.operator or "")
+        if bound is None or a.negated or a.condition or (a.attributes or {}).get("group") is not None:
+            continue
+        if isinstance(a.value, bool) or not isinstance(a.value, int | float):
+            continue
+        key = (a.kind, str(a.code or "").lower(), str(a.unit or "").lower())
+        this = (float(a.value), *bound)
+        if any(_disjoint(this, other) for other in seen.get(key, [])):
+            return _shown(c.text, a.span[0]) if a.span else a.kind
+        seen.setdefault(key, []).append(this)
+    return ""
+
+
 def unread_clause(c: Criterion) -> str:
     """The first clause of `c` qualifying its whole statement that no atom reads ("" if none). See the
-    module docstring; an exception carried by an atom (`exceptions`, `status`) is read."""
+    module docstring; an exception carried by an atom (`exceptions`, `status`) is read. Thresholds that
+    contradict each other (`contradiction`) are read as such a clause: never violated."""
+    if found := contradiction(c):
+        return found
     carried = any({"exceptions", "status"} & set(a.attributes or ()) for a in _atoms(c))
     marker = _WHOLE_EXCLUSION if c.section is Section.EXCLUSION else _WHOLE_INCLUSION
     for start, end in _clauses(c, marker):

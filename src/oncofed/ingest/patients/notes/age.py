@@ -10,7 +10,10 @@ de", not "Garçon de 9 ans": the patient) is skipped and the search goes on; an 
 Besides the reader's "47-year-old", "aged 47", "47 yo", "74M" (`values.AGE_RE`), two forms of a note's
 opening give the patient's age: a bare number after the patient's title and name ("Mrs Justine Carre, 47,",
 "Mr Lefort (66)") and a number of years in brackets ("born 1982 (44 y)"); a bare number in brackets after the
-birth date ("born 30/05/1958 (68)", "DOB 30.05.1958 (68)") is the age too.
+birth date ("born 30/05/1958 (68)", "DOB 30.05.1958 (68)") is the age too. Verdicts37 adds "(born 1956, 70)",
+"Age: 67", "56 F," opening a line, a sentence or a patient heading, and a name ending with an initial ("Mrs D., 66");
+and skips an age at an event ("smoker since age 16", "menarche at age 11", "when she was 14 years old") and an age
+after a counted or owned relative ("2 children (aged 12 and 9)"): neither is the patient's age now.
 """
 
 from __future__ import annotations
@@ -41,7 +44,8 @@ _NAME = r"(?:[A-ZÀ-ÖØ-Þ][\w'-]*\s+){0,3}[A-ZÀ-ÖØ-Þ][\w'-]*"
 _TITLE_NAME = re.compile(
     r"\b(?i:mrs?|ms|miss|mme|mlle|madame|monsieur|m(?=\.))\.?\s+(?:\((?:female|male)\)\s+)?"  # French "Mme" rewritten
     + _NAME
-    + r"\s*(?:,\s*|\(\s*)(\d{1,3})\s*(?:(?i:y|yo|yrs?|years?(?:\s+old)?|ans))?\s*(?=[,;.)(]|$)",
+    # the name may end with an initial ("Mrs D., 66", "Ms Claire D., 46": verdicts37)
+    + r"(?:(?<=\b[A-Z])\.)?\s*(?:,\s*|\(\s*)(\d{1,3})\s*(?:(?i:y|yo|yrs?|years?(?:\s+old)?|ans))?\s*(?=[,;.)(]|$)",
     re.M,
 )
 # the patient's title before a name gives the sex: "Mrs Ingrid Hoffmann", "Mr Karim Benali", "Mme Dubois",
@@ -53,10 +57,51 @@ _BRACKET_YEARS = compile_i(r"\((\d{1,3})\s*(?:y|yo|yrs?|years?(?:\s+old)?|ans)\)
 # a bare number in brackets right after the birth date is the age: "born 30/05/1958 (68)", "DOB: 30.05.1958 (68)",
 # "date of birth 1958-05-30 (68)", "born on 30 May 1958 (68)", "born 1958 (68)" (verdicts33); a bracket that holds
 # anything else ("born 30/05/1958 (Lyon)") or follows another date ("CT 12/05/2026 (3)") is no age
-_BORN_BRACKET = compile_i(
+_BIRTH = (
     r"\b(?:born(?:\s+(?:on|in))?|dob|d\.o\.b\.?|date\s+of\s+birth|birth\s+date)\s*:?\s*"
     r"(?:\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}[/.-]\d{1,2}[/.-]\d{1,2}|\d{1,2}(?:st|nd|rd|th)?\s+[a-zé]{3,9}\.?\s+\d{4}|"
-    r"[a-zé]{3,9}\.?\s+\d{1,2},?\s+\d{4}|\d{4})\s*\(\s*(\d{1,3})\s*(?:y|yo|yrs?|years?(?:\s+old)?|ans)?\s*\)"
+    r"[a-zé]{3,9}\.?\s+\d{1,2},?\s+\d{4}|\d{4})"
+)
+_YEARS_UNIT = r"(?:y|yo|yrs?|years?(?:\s+old)?|ans)"
+_BORN_BRACKET = compile_i(_BIRTH + rf"\s*\(\s*(\d{{1,3}})\s*{_YEARS_UNIT}?\s*\)")
+# the birth date and the age in one bracket: "(born 1956, 70)", "(DOB 01.02.1955, 71 years)"; the bracket closes
+# right after the number ("(born 1956, 2 children)" is no age) (verdicts37)
+_BRACKET_BORN_AGE = compile_i(r"\(\s*" + _BIRTH + rf"\s*[,;]\s*(\d{{1,3}})\s*{_YEARS_UNIT}?\s*\)")
+# an age heading: "Age: 67", "AGE : 67 years", at a line's start or after a separator ("Sex: F | Age: 67"); not a
+# qualified age ("Gestational age: 38 weeks", "Age at diagnosis: 45") (verdicts37)
+_AGE_HEADING = re.compile(
+    r"(?:^|(?<=^- )|(?<=^\* )|(?<=[.;,|] )|(?<=[.;,|]))age[ \t\u00a0\u202f]*:[ \t]*(\d{1,3})(?![\d.,]\d)"
+    r"(?:[ \t]*(?:y|yo|yrs?|years?(?:[ \t]+old)?|ans)\b)?(?![ \t]*(?:weeks?|wks?|months?|mo|days?|d)\b)",
+    re.I | re.M,
+)
+# "56 F, metastatic TNBC", "Pt: 58 F.", "HPI: 59 F, ER+": an age and a sex letter opening a line, a sentence or a
+# patient heading, closed by a comma, a period or a semicolon (the reader's own "74M" opens only the note); not a
+# temperature ("Temp: 99 F,": no patient heading) (verdicts37)
+_PATIENT_HEADINGS = ("(?i:pt)", "(?i:hpi)", "(?i:patient)", "S", "ID")
+_AGE_LETTER = re.compile(
+    r"(?:^|(?<=^- )|(?<=^\* )|(?<=[.;!?] )|"
+    # the heading closed by a colon or a spaced dash ("Pt: 58 F.", "HPI - 59 F,"); fixed-width lookbehinds
+    + "|".join(rf"(?<=\b{h}{end})" for h in _PATIENT_HEADINGS for end in (": ", " - ", ":"))
+    + r")(\d{1,3}) ?(?:y/?o ?)?[MF](?=[ \t]*[,.;])",
+    re.M,
+)
+
+
+# an age a relative has, the relative's noun counted or owned right before it ("2 children (aged 12 and 9)", "two
+# sons aged 17 and 15", "has a daughter aged 6", "one grandchild (3 years old)"); not a noun that is the patient's
+# own description ("Single mother, 38 years old", "Mr Roux, grandfather, aged 81": no count, no owner) (verdicts37)
+_RELATIVE_AGED = compile_i(
+    rf"(?:\b(?:her|his|their|whose|my|both|one|two|three|four|five|six|\d)\s+|\b(?:has|have|had|with)\s+(?:a|an)\s+)"
+    rf"(?:[\w-]+\s+)?(?:{_RELATIVES})\s*[,(]?\s*(?:both\s+|now\s+|currently\s+)?$"
+    # "born at term to a 35-year-old woman": the mother's age
+    r"|\bborn\b[^.;\n]{0,40}\bto\s+an?\s+$"
+)
+# an age at an event, not the patient's age today: "smoker since age 16", "menarche at age 11", "asthma until age
+# 12", "diagnosed at 8 years old", "epilepsy when she was 14 years old", "started at around age 15" (verdicts37:
+# the years reader's "age 16" came before "Mrs Vercors, 61" and an age limit failed an eligible patient)
+_EVENT_AGE = compile_i(
+    r"\b(?:since|at|from|until|till|before|after|by|around|about|under|between|as\s+of)\s+(?:the\s+)?$"
+    r"|\bwhen\s+(?:she|he|they|the\s+patient)\s+(?:was|were)\s+$"
 )
 
 
@@ -65,14 +110,23 @@ def _someone_else(text: str, m: re.Match[str]) -> bool:
     return bool(_OTHER_BEFORE.search(before) or _OTHER_AFTER.match(text, m.end(), m.end() + 30))
 
 
+def _not_now(text: str, m: re.Match[str]) -> bool:
+    """Whether the age `m` is a relative's or the patient's at some past event (not the patient's age now)."""
+    before = text[max(0, m.start() - 40) : m.start()]
+    return bool(_RELATIVE_AGED.search(before) or _EVENT_AGE.search(before))
+
+
 _RELATIVE_CLAUSE = compile_i(rf"\b(?:{_RELATIVES})\b[^.;:]{{0,20}}$")
+
+
+_NEAR_RELATIVE = (_BORN_BRACKET, _BRACKET_BORN_AGE, _AGE_HEADING, _AGE_LETTER)
 
 
 def _first_own(text: str, rx: Caseless | re.Pattern[str], end: int) -> re.Match[str] | None:
     for m in rx.finditer(text, 0, end):
-        if rx is _BORN_BRACKET and _RELATIVE_CLAUSE.search(text[max(0, m.start() - 40) : m.start()]):
-            continue  # "her daughter, born 2001 (25)": a relative's birth
-        if not _someone_else(text, m):
+        if rx in _NEAR_RELATIVE and _RELATIVE_CLAUSE.search(text[max(0, m.start() - 40) : m.start()]):
+            continue  # "her daughter, born 2001 (25)", "Mother, age: 80": a relative's birth or age
+        if not _someone_else(text, m) and not _not_now(text, m):
             return m
     return None
 
@@ -87,6 +141,9 @@ def patient_age(text: str, years_re: Caseless, months_re: Caseless) -> tuple[flo
         (_TITLE_NAME, 300),
         (_BRACKET_YEARS, 300),
         (_BORN_BRACKET, 300),
+        (_BRACKET_BORN_AGE, 300),
+        (_AGE_HEADING, 300),
+        (_AGE_LETTER, 300),
         (years_re, len(text)),
     ):
         if (m := _first_own(text, rx, end)) is not None:

@@ -29,6 +29,8 @@ SEX_WORDS = {
 }  # fmt: skip
 SEX_RE = fast_i(r"\b(woman|female|lady|girl|man|male|gentleman|boy|she|he)\b")
 SEX_PRONOUN_RE = fast_i(r"\b(his|him|her)\b")
+# a sex heading: "Sex: F", "Gender: M", "SEX : F" (the words "female" / "male" are SEX_RE's) (verdicts37)
+SEX_HEADING_RE = re.compile(r"\b(?i:sex|gender)[ \t\u00a0\u202f]*:[ \t]*([MF])\b(?![.'-]\w)")
 SEX_LETTER_RE = compile_fast(r"\b\d{1,3}\s*(?:yo|y/o|y\.o\.|year[- ]old)?\s*([MF])\b")  # "74M", "60 yo M"
 # case-insensitive; written in lower case so that the lower-case search is compiled fast (fast_i)
 ECOG_RE = fast_i(
@@ -77,7 +79,7 @@ def age_and_sex(text: str, add: Add) -> tuple[float | None, str | None]:
         else:
             add("age", said.start(), said.end(), value=int(age), unit="years", display=f"{age:.0f} years")
     opening = text[:400]
-    m = SEX_LETTER_RE.search(opening, 0, 200) or SEX_RE.search(opening)
+    m = SEX_LETTER_RE.search(opening, 0, 200) or SEX_HEADING_RE.search(opening) or SEX_RE.search(opening)
     titled = title_sex(opening, 300) if m is None else None  # "Mrs Ingrid Hoffmann": before a pronoun
     if titled and _pronouns_say_otherwise(text, titled[0]):
         # a title and the note's pronouns that disagree ("Mr Hadley ... she"): the title may be someone else's
