@@ -47,13 +47,13 @@ _AGE_KEY = compile_i(r"\b(?:age[ds]?|old|older|adults?|years\s+of\s+age|birthday
 _AGE_RANGE = compile_i(
     rf"(?:between\s+)?(?P<a>{NUM})\s*(?:{_YEARS}\s*)?(?P<sep>-|–|to|and|through|until)\s*(?P<b>{NUM})\s*{_YEARS}"
     # "Aged 18-75", "age 18 to 70": the age keyword says what the bare range is about
-    rf"|\baged?\s*(?:of\s+|between\s+|from\s+)?(?P<c>{NUM})\s*(?:-|–|to|through)\s*(?P<d>{NUM})\b(?!\s*(?:%|kg|cm|mg|x\b))"
+    rf"|\baged?\s*:?\s*(?:of\s+|between\s+|from\s+)?(?P<c>{NUM})\s*(?:-|–|to|through)\s*(?P<d>{NUM})\b(?!\s*(?:%|kg|cm|mg|x\b))"
 )
 _AGE_OP = compile_i(rf"(?P<op>{OP})\s*(?P<n>{NUM})\s*(?:{_YEARS}|(?=\s*$)|(?=\s*[,;.)](?!\d)))")
 _AGE_KEYOP = compile_i(rf"\bage[ds]?\b[^.;\d]{{0,25}}?(?P<op>{OP})\s*(?P<n>{NUM})")
 _AGE_OLDER = compile_i(
     # "aged 70 or older": after the age keyword the unit may go unsaid
-    rf"(?P<n>{NUM})\s*(?:{_YEARS}|(?<=\bage\s\d\d)|(?<=\baged\s\d\d))(?:\s+of\s+age|\s+old)?(?:\s*,)?\s+(?:or|and)\s+(?P<dir>older|over|above|greater|more|up|younger|less|under|below)"
+    rf"(?P<n>{NUM})\s*(?:{_YEARS}|(?<=\bage\s\d\d)|(?<=\baged\s\d\d)|(?<=\bage:\s\d\d))(?:\s+of\s+age|\s+old)?(?:\s*,)?\s+(?:or|and)\s+(?P<dir>older|over|above|greater|more|up|younger|less|under|below)"
     # "15 years and less than or equal to 70 years": the word opens the next bound, not this one's direction
     r"(?!\s+(?:than|or\s+equal|to\s+\d))",
 )
