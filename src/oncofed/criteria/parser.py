@@ -88,7 +88,9 @@ from oncofed.domain.criteria import Atom, Criterion, Section
 # criteria-25: a sex opening a diagnosis is required (sex_scope.py), metastatic sites adrenal / pleura / skin / soft
 # tissue, French CYP3A classes, "< or =", "within normal institutional limits", a line-opening negation of a
 # threshold (negated_thresholds.py) and of a qualified cancer (negated_phrase.py) (verdicts34)
-PARSER_VERSION = "criteria-28"
+# criteria-29: a list of analytes shares its threshold (lab_lists.py), "within normal limits" on the analyte's side
+# (resources/normal_sides.tsv), the PDQ template's headings scope their values (sub_headings.py) (verdicts38)
+PARSER_VERSION = "criteria-29"
 MAX_INPUT_CHARS = 2_000_000  # beyond this the text is cut (reported in ParseResult.warnings)
 
 _NEGATION_STARTS = (
