@@ -408,11 +408,12 @@ def _coordinated_matches(text: str) -> Iterator[re.Match[str]]:
 
 # a chain of three or more conjuncts sharing one noun, each conjunct but the last ("prostate or lung or breast
 # cancer", "breast, lung, and/or colon cancer"): `_COORDINATED` reads the last two, the words before them were
-# taken for shared words (criteria lines only; a note's reader has its own)
+# taken for shared words (criteria lines only; a note's reader has its own). Not "tumors": "metastatic brain,
+# spinal, or meningeal tumors" are metastases, not primary cancers
 _CONJUNCT = r"(?!(?:and|or|the|of|with|for|in)\b)[A-Za-z-]{3,}"
 _SEP = r"(?:\s*,?\s*(?:and/or|and|or)\s+|\s*/\s*|\s*,\s*)"
 _CHAIN = re.compile(
-    rf"\b(?P<a>{_CONJUNCT}){_SEP}(?=(?:{_CONJUNCT}{_SEP})+{_CONJUNCT}\s+(?P<noun>(?:adeno)?carcinomas?|cancers?|tumou?rs?)\b)"
+    rf"\b(?P<a>{_CONJUNCT}){_SEP}(?=(?:{_CONJUNCT}{_SEP})+{_CONJUNCT}\s+(?P<noun>(?:adeno)?carcinomas?|cancers?)\b)"
 )
 _CHAIN_GATE = re.compile(r"\b(?:or|and)\s+\w+\s+(?:or|and)\b|,\s*\w+\s*,?\s*(?:or|and)\b")
 
