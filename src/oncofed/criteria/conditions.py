@@ -34,6 +34,7 @@ from dataclasses import replace
 
 from oncofed.criteria.caseless import compile_i
 from oncofed.criteria.formulas import formulas
+from oncofed.criteria.lab_lists import joined_labs
 from oncofed.criteria.list_heads import inline_heads
 from oncofed.criteria.sex_scope import diagnosis_subject
 from oncofed.domain.criteria import Atom
@@ -468,6 +469,10 @@ def conditional_clauses(atoms: list[Atom], text: str) -> list[Atom]:
             and (a.kind in _CONDITION_KINDS or (lab_ok and a.kind == "lab"))
             and not _is_condition(a)
         ]
+        if lab_ok and len(kept := joined_labs(cond, text)) < len(cond):
+            # "for subjects with bilirubin > 1.5 ULN aspartate aminotransferase ...": the clause ends before the AST
+            end = min(a.span[0] for a in cond if a not in kept and a.span)
+            cond = kept
         if not cond:
             continue
         cond_end = max(sp[1] for a in cond for sp in _mentions(a) if m.start() <= sp[0] < end)

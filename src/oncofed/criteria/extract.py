@@ -13,7 +13,14 @@ from typing import Any
 
 from oncofed.criteria import vocab
 from oncofed.criteria.caseless import compile_i
-from oncofed.criteria.implied_sign import IMPLIED_SIGN, bare_limit_re, implied_operator, no_range_after
+from oncofed.criteria.implied_sign import IMPLIED_SIGN, bare_limit_re, implied_operator
+from oncofed.criteria.lab_lists import (
+    bare_limit,
+    merged_restatements,
+    normal_limits,
+    shared_fits,
+    shares_next,
+)
 from oncofed.criteria.numbers import NUM, OP, find_window, num_of, op_of
 from oncofed.criteria.units import ULN, to_canonical
 from oncofed.domain.criteria import Atom
@@ -40,13 +47,13 @@ _AGE_KEY = compile_i(r"\b(?:age[ds]?|old|older|adults?|years\s+of\s+age|birthday
 _AGE_RANGE = compile_i(
     rf"(?:between\s+)?(?P<a>{NUM})\s*(?:{_YEARS}\s*)?(?P<sep>-|–|to|and|through|until)\s*(?P<b>{NUM})\s*{_YEARS}"
     # "Aged 18-75", "age 18 to 70": the age keyword says what the bare range is about
-    rf"|\baged?\s*(?:of\s+|between\s+|from\s+)?(?P<c>{NUM})\s*(?:-|–|to|through)\s*(?P<d>{NUM})\b(?!\s*(?:%|kg|cm|mg|x\b))"
+    rf"|\baged?\s*:?\s*(?:of\s+|between\s+|from\s+)?(?P<c>{NUM})\s*(?:-|–|to|through)\s*(?P<d>{NUM})\b(?!\s*(?:%|kg|cm|mg|x\b))"
 )
 _AGE_OP = compile_i(rf"(?P<op>{OP})\s*(?P<n>{NUM})\s*(?:{_YEARS}|(?=\s*$)|(?=\s*[,;.)](?!\d)))")
 _AGE_KEYOP = compile_i(rf"\bage[ds]?\b[^.;\d]{{0,25}}?(?P<op>{OP})\s*(?P<n>{NUM})")
 _AGE_OLDER = compile_i(
     # "aged 70 or older": after the age keyword the unit may go unsaid
-    rf"(?P<n>{NUM})\s*(?:{_YEARS}|(?<=\bage\s\d\d)|(?<=\baged\s\d\d))(?:\s+of\s+age|\s+old)?(?:\s*,)?\s+(?:or|and)\s+(?P<dir>older|over|above|greater|more|up|younger|less|under|below)"
+    rf"(?P<n>{NUM})\s*(?:{_YEARS}|(?<=\bage\s\d\d)|(?<=\baged\s\d\d)|(?<=\bage:\s\d\d))(?:\s+of\s+age|\s+old)?(?:\s*,)?\s+(?:or|and)\s+(?P<dir>older|over|above|greater|more|up|younger|less|under|below)"
     # "15 years and less than or equal to 70 years": the word opens the next bound, not this one's direction
     r"(?!\s+(?:than|or\s+equal|to\s+\d))",
 )
@@ -370,7 +377,7 @@ _UNIT = (
     r"|g\s*/\s*dl|g\s*/\s*l|mg\s*/\s*dl|[µμu]mol\s*/\s*l|mcmol\s*/\s*l|mmol\s*/\s*l|ml\s*/\s*min(?:\s*/\s*1\.73\s*m\s*\^?\s*2|\s*per\s*1\.73\s*m2)?"
     r"|k\s*/\s*[µμu]l|iu\s*/\s*l|u\s*/\s*l|kg\s*/\s*m\s*(?:\^\s*)?[2²]|%|milliseconds?|msec|ms|seconds?\b|secs?\b|s\b)"
 )
-_ULN = r"(?:x|×|\*|times)?\s*(?:the\s+)?(?:institutional\s+)?(?:uln|unl|upper\s+limits?\s+of\s+(?:the\s+)?(?:institutional\s+)?normal(?:\s+range)?|upper\s+normal\s+limit|(?:standard|normal)\s+range|n\b)"
+_ULN = r"(?:(?:x|×|\*|times)?\s*(?:the\s+)?(?:institutional\s+)?(?:uln|unl|upper\s+limits?\s+(?:of\s+)?(?:the\s+)?(?:institutional\s+)?normal(?:\s+range)?|upper\s+normal\s+limit|(?:of\s+)?(?:the\s+)?normal\s+upper\s+limit|(?:standard|normal)\s+range|n\b)|(?:x|×|\*|times)\s*(?:the\s+)?(?:institutional\s+)?normal\b)"
 _THRESH = compile_i(
     rf"(?P<op>{OP})\s*(?:\(\s*[<>≤≥=/]*\s*\)\s*)?(?P<n>{NUM})?\s*(?:(?P<uln>{_ULN})|(?P<unit>{_UNIT}))?",
 )
@@ -427,15 +434,8 @@ _LVEF_NORMAL = compile_i(
 def lab_atoms(text: str) -> list[Atom]:
     mentions = vocab.find_lab_analytes(text)
     # "aspartate aminotransferase (AST)": the abbreviation restates the name, one mention
-    mentions = [
-        x
-        for i, x in enumerate(mentions)
-        if not (
-            i > 0
-            and mentions[i - 1].code == x.code
-            and re.fullmatch(r"\s*\(\s*", text[mentions[i - 1].end : x.start])
-        )
-    ]
+    # "aspartate aminotransferase (AST) (SGOT)": the restatements are one mention (criteria/lab_lists.py)
+    mentions = merged_restatements(text, mentions)
     out: list[Atom] = []
     pending: list[vocab.Mention] = []
     for i, mention in enumerate(mentions):
@@ -484,13 +484,14 @@ def lab_atoms(text: str) -> list[Atom]:
                     )
                 pending = []
                 continue
-        bare = _BARE_LIMIT.match(window)  # "Bilirubin  1.5 x ULN": its sign lost (criteria/implied_sign.py)
-        if bare and (m is None or m.start() >= bare.end()) and no_range_after(window, bare.end()):
-            out.extend(_implied(text, [*pending, mention], mention.end, bare))
+        # "Bilirubin  1.5 x ULN": its sign lost (criteria/implied_sign.py, lab_lists.py)
+        bare, at, said = bare_limit(window, mention.end, _BARE_LIMIT)
+        if bare and (m is None or m.start() >= bare.end() + at - mention.end):
+            out.extend(_implied(text, [*pending, mention], at, bare, said))
             pending = []
             continue
         if m is None or m.start() > 45:
-            if re.fullmatch(r"\s*\)?\s*(?:\([^)]*\)\s*)?(?:/|,|and|or|&)\s*", window):
+            if shares_next(window):
                 pending.append(mention)  # "AST/ALT <= 2.5 x ULN": shares the next threshold
                 continue
             low = _LOWER_LIMIT.search(window)
@@ -510,7 +511,9 @@ def lab_atoms(text: str) -> list[Atom]:
                 pending = []
                 continue
             wnl = _WNL.search(window)
-            if wnl is not None and any(c.isdigit() for c in window[: wnl.start()]):
+            if wnl is not None and (
+                any(c.isdigit() for c in window[: wnl.start()]) or _TIMES.search(window[: wnl.start()])
+            ):
                 # a limit of normal after a number is a multiple of it whose sign is lost or written in another
                 # form ("within 1.5 x ULN", "2.5 x ULN or less", "AST  2.5 × ULN", "bilirubin inferior or equal to
                 # 1.5 x upper limit of normal"): never a limit of 1 x ULN (that dropped the multiple); unread
@@ -531,6 +534,18 @@ def lab_atoms(text: str) -> list[Atom]:
                     sided = implied_operator(target.code, True) if lost else None
                     if lost and (sided is None or _LOWER_LIMIT.search(window, 0, wnl.end())):
                         continue  # a lower limit of normal (or one on a measure limited from below): not read
+                    if not lost and not side:  # "within normal limits": the analyte's side (normal_sides.tsv)
+                        span = (target.start, mention.end + wnl.end())
+                        either = (
+                            _OR_NEXT.match(window, wnl.end()) is not None
+                        )  # "... or  60 mL/min": not read
+                        either = (
+                            either or _OUT_OF.search(window[: wnl.start()]) is not None
+                        )  # "out of normal range"
+                        for op, value, unit, attrs in () if either else normal_limits(target.code):
+                            out.append(_atom("lab", op, span, text, value=value, unit=unit, code=target.code,
+                                             attributes=attrs))  # fmt: skip
+                        continue
                     out.append(
                         _atom(
                             "lab",
@@ -550,11 +565,14 @@ def lab_atoms(text: str) -> list[Atom]:
         if n is None or (m.group("n") and not m.group("unit") and _TIME_AFTER.match(window, m.end())):
             pending = []  # "obtained =< 14 days prior to registration", "up to 3 weeks": a time, no lab limit
             continue
-        raw_unit = "x ULN" if m.group("uln") else (m.group("unit") or None)
+        written_unit = "x ULN" if m.group("uln") else (m.group("unit") or None)
         for target in [*pending, mention]:
+            raw_unit = written_unit
             if raw_unit is None and target.code in _ULN_ONLY and n <= 10:
                 raw_unit = "x ULN"  # "AST <= 2.5": transaminases are never limited to a few U/L
             value, unit = to_canonical(target.code, n, raw_unit)
+            if target is not mention and not shared_fits(target.code, mention.code, raw_unit, unit):
+                continue  # "total bilirubin, ALT < 3 x normal", "creatinine or CrCl >= 60 mL/min": not its limit
             span = (target.start, mention.end + m.end())
             out.append(
                 _atom(
@@ -589,12 +607,22 @@ def plausible_threshold(atom: Atom) -> bool:
 
 # "Bilirubin  upper limit of normal" and "Bilirubin  ULN" (verdicts34: the abbreviation alone was not read)
 _LIMIT_OF = compile_i(r"\b(?:upper|lower)\s+limits?\s+of\b|\b(?:upper|lower)\s+normal\s+limit|(?<=\s)uln\b")
+# an alternative number after a limit of normal ("creatinine clearance within normal limits or  60 mL/min", "LVEF
+# normal by MUGA or  45% by echo"): the limit alone would be stricter than the line
+# and a limit of normal said out of reach ("magnesium out of normal range"): neither is read by normal_limits
+_OR_NEXT = compile_i(r"[^\d;.()]{0,40}?(?:\([^()]{0,30}\)\s*)?,?\s*\bor\s+(?:[<>≤≥=]+\s*)?\d")
+_OUT_OF = compile_i(r"(?:\bout\s*(?:side)?(?:\s+(?:of|the))*|\bnot(?:\s+within)?|\babnormal)\s*(?:the\s+)?$")
+# a multiple written in words before a limit of normal ("greater than twice the upper limit of normal"): not 1 x ULN
+_TIMES = compile_i(r"\b(?:twice|double|thrice|triple|(?:two|three|four|five|ten)\s+times)\b")
 _TIME_AFTER = compile_i(r"\s*(?:days?|weeks?|wks?|months?|hours?|hrs?|years?)\b")
 _BARE_LIMIT = bare_limit_re(NUM, _ULN, _UNIT)
 
 
-def _implied(text: str, targets: list[vocab.Mention], at: int, bare: re.Match[str]) -> list[Atom]:
-    """Limits whose sign was lost, on each analyte's safe side; none for a measure without one."""
+def _implied(
+    text: str, targets: list[vocab.Mention], at: int, bare: re.Match[str], sense: str | None = None
+) -> list[Atom]:
+    """Limits whose sign was lost, on each analyte's safe side; none for a measure without one. A sense written
+    after a multiple of the ULN ("1.5 x ULN or less") is the operator, no sign implied."""
     n = num_of(bare.group("n"))
     out: list[Atom] = []
     for target in targets:
@@ -605,11 +633,12 @@ def _implied(text: str, targets: list[vocab.Mention], at: int, bare: re.Match[st
         if n is None or sided is None:
             continue
         value, unit = to_canonical(target.code, n, raw_unit)
-        attrs = {**_lab_attrs(text, target, at + bare.start("n"), at + bare.end()), IMPLIED_SIGN: sided[1]}
+        attrs = _lab_attrs(text, target, at + bare.start("n"), at + bare.end())
+        if sense is None:
+            attrs[IMPLIED_SIGN] = sided[1]
         span = (target.start, at + bare.end())
-        out.append(
-            _atom("lab", sided[0], span, text, value=value, unit=unit, code=target.code, attributes=attrs)
-        )
+        op = sense or sided[0]
+        out.append(_atom("lab", op, span, text, value=value, unit=unit, code=target.code, attributes=attrs))
     return out
 
 

@@ -40,10 +40,11 @@ SAFE_SIDE: dict[str, str] = {
     "lvef": "lower",
 }
 
-# the number right after the analyte (an abbreviation in parentheses, ":", "of", "=" may come between),
+# the number right after the analyte (an abbreviation in parentheses, the closing bracket of a list "(AST, ALT )",
+# ":", "of", "=" may come between),
 # then a unit or "x ULN"; never a range ("100 - 400", "30 to 60"), a time ("14 days"), nor a number whose
 # sense is written after it ("9 g/dL or more": read by the caller)
-_LEAD = r"^\s*(?:\([^()]{1,30}\)\s*)?(?:(?:level|value|count|interval|concentration)s?\s+)?(?::|=|\bof\b|\bis\b|\bmust\s+be\b)?\s*"
+_LEAD = r"^\s*(?:[)\]]\s*){0,2}(?:\([^()]{1,30}\)\s*)?(?:(?:level|value|count|interval|concentration)s?\s+)?(?::|=|\bof\b|\bis\b|\bmust\s+be\b)?\s*"
 _RANGE_OR_SENSE = compile_i(
     r"^\s*(?:-|–|to\b|and\s+\d|or\s+(?:less|lower|below|under|more|greater|higher|above|over)|"
     r"and\s+(?:above|below|over|under|higher|lower)|(?:or|and)\s+\d[\d.,]*\s*(?:x\s*)?(?:uln|upper))"

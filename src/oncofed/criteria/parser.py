@@ -54,6 +54,7 @@ from oncofed.criteria.segment import Segment, segment
 from oncofed.criteria.serology import serology_tests
 from oncofed.criteria.setting_lines import setting_and_lines
 from oncofed.criteria.structure import organise
+from oncofed.criteria.sub_headings import scoped_ages, sub_headings
 from oncofed.criteria.therapy_purpose import generic_purposes, purposes_dropped
 from oncofed.criteria.treated_cancer import treated_cancers
 from oncofed.criteria.washout import washout_headings, washout_windows
@@ -87,7 +88,9 @@ from oncofed.domain.criteria import Atom, Criterion, Section
 # criteria-25: a sex opening a diagnosis is required (sex_scope.py), metastatic sites adrenal / pleura / skin / soft
 # tissue, French CYP3A classes, "< or =", "within normal institutional limits", a line-opening negation of a
 # threshold (negated_thresholds.py) and of a qualified cancer (negated_phrase.py) (verdicts34)
-PARSER_VERSION = "criteria-28"
+# criteria-29: a list of analytes shares its threshold (lab_lists.py), "within normal limits" on the analyte's side
+# (resources/normal_sides.tsv), the PDQ template's headings scope their values (sub_headings.py) (verdicts38)
+PARSER_VERSION = "criteria-29"
 MAX_INPUT_CHARS = 2_000_000  # beyond this the text is cut (reported in ParseResult.warnings)
 
 _NEGATION_STARTS = (
@@ -233,6 +236,8 @@ def extract_atoms(text: str, heading: str | None = None) -> list[Atom]:
         ]
     if ":" in text[:42]:
         atoms = topic_heading_dropped(atoms, text)
+    if ":" in text:
+        atoms = scoped_ages(atoms, text)  # "Menopausal status: Postmenopausal for at least 1 year": no age
     if "cumulative" in low:
         atoms = cumulative_doses(atoms, text)
     if heading and not [a for a in atoms if a.kind not in ("non_evaluable",)]:
@@ -397,12 +402,13 @@ def _criteria_of(segments: Sequence[Segment]) -> list[Criterion]:
     items = []
     todo = []
     washouts = washout_headings([s.clean_text or s.text for s in segments])
+    subs = sub_headings([s.clean_text or s.text for s in segments], [s.heading for s in segments])
     for k, s in enumerate(segments):
         heading = None
         if s.parent_index is not None and heads.get(s.parent_index, "").rstrip().endswith(":"):
             heading = heads[s.parent_index]
-        elif s.heading:
-            heading = s.heading
+        else:  # "Life expectancy:" then "At least 5 years": the template's heading (criteria/sub_headings.py)
+            heading = subs.get(k, s.heading or None)
         heading = washouts.get(k, heading)  # "Chemotherapy: 21 days" under "Required washout ...:"
         body = s.clean_text or s.text
         key = (body, heading if heading and len(heading) < 60 else None)

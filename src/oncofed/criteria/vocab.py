@@ -351,6 +351,8 @@ def find_cancer_types(text: str, composed: bool = True) -> list[Mention]:
     found = _cancer_index().find(text)
     if " and " in text or " or " in text or "/" in text:
         found = _coordinated(text, found)
+    if composed and _CHAIN_GATE.search(text):
+        found = _chained(text, found)  # "prostate or lung or breast cancer": every conjunct (verdicts38)
     found = [_in_organ_named(text, m) for m in found]
     if composed and _COMPOSED_GATE.search(text):
         more = composed_cancers(text, [(m.start, m.end) for m in found])
@@ -415,6 +417,33 @@ def _coordinated_matches(text: str) -> Iterator[re.Match[str]]:
         if _CONJUNCTION.search(text, a, b) is not None:
             yield from _COORDINATED.finditer(text, a, b)
         done = b
+
+
+# a chain of three or more conjuncts sharing one noun, each conjunct but the last ("prostate or lung or breast
+# cancer", "breast, lung, and/or colon cancer"): `_COORDINATED` reads the last two, the words before them were
+# taken for shared words (criteria lines only; a note's reader has its own). Not "tumors": "metastatic brain,
+# spinal, or meningeal tumors" are metastases, not primary cancers
+_CONJUNCT = r"(?!(?:and|or|the|of|with|for|in)\b)[A-Za-z-]{3,}"
+_SEP = r"(?:\s*,?\s*(?:and/or|and|or)\s+|\s*/\s*|\s*,\s*)"
+_CHAIN = re.compile(
+    rf"\b(?P<a>{_CONJUNCT}){_SEP}(?=(?:{_CONJUNCT}{_SEP})+{_CONJUNCT}\s+(?P<noun>(?:adeno)?carcinomas?|cancers?)\b)"
+)
+_CHAIN_GATE = re.compile(r"\b(?:or|and)\s+\w+\s+(?:or|and)\b|,\s*\w+\s*,?\s*(?:or|and)\b")
+
+
+def _chained(text: str, found: list[Mention]) -> list[Mention]:
+    """Each conjunct of a chain sharing one noun, read as "<conjunct> <noun>" when the index knows it whole."""
+    added: list[Mention] = []
+    index = _cancer_index()
+    for m in _CHAIN.finditer(text):
+        start, end = m.span("a")
+        if any(f.start <= start < f.end for f in [*found, *added]):
+            continue
+        words = f"{m.group('a')} {m.group('noun')}"
+        hits = [h for h in index.find(words) if h.start == 0 and h.end == len(words)]
+        if hits:
+            added.append(Mention(start, end, text[start:end], hits[0].code, dict(hits[0].attributes)))
+    return sorted([*found, *added], key=lambda x: x.start) if added else found
 
 
 def _coordinated(text: str, found: list[Mention]) -> list[Mention]:
