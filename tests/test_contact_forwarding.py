@@ -45,6 +45,7 @@ def test_elsewhere_the_request_waits_at_home_until_a_person_forwards_it(db: Data
             trials.mark_handled(db, other, made["id"])
     with pytest.raises(NotFound):  # only the patient's centre forwards
         forwarding.forward(db, nurse(b, "nurse-b"), made["id"])
+    assert trials.my_requests(db, me)[0]["elsewhere"] and not trials.my_requests(db, me)[0]["forwarded"]
     sent = forwarding.forward(db, nurse(a), made["id"])
     assert sent["forwarded_to"] == b
     with pytest.raises(InputError):
@@ -52,6 +53,7 @@ def test_elsewhere_the_request_waits_at_home_until_a_person_forwards_it(db: Data
     (there,) = trials.staff_requests(db, nurse(b, "nurse-b"))
     assert there["forwarded_here"] and there["forwarded_by"] == "nurse-a"
     assert trials.staff_requests(db, nurse(third, "nurse-c")) == []  # only the recruiting centre
+    assert trials.my_requests(db, me)[0]["forwarded"]  # the patient is told where it went
     trials.mark_handled(db, nurse(b, "nurse-b"), made["id"])
     (entry,) = audit.search(db.engine, action="patient.contact_forwarded")
     assert entry["user_id"] == "nurse-a" and entry["patient_ids"] == ME

@@ -173,7 +173,9 @@ def my_requests(db: Database, actor: Actor) -> list[dict[str, Any]]:
     with db.session() as s:
         return [
             {"id": r.id, "trial_id": r.trial_id, "asked_at": r.asked_at.isoformat(timespec="minutes"),
-             "message": r.message, "handled": r.handled_at is not None}
+             "message": r.message, "handled": r.handled_at is not None,
+             "elsewhere": bool(r.site_centre_id) and r.site_centre_id != r.centre_id,
+             "site_facility": r.site_facility, "forwarded": r.forwarded_at is not None}
             for r in s.scalars(select(ContactRequestRow).where(ContactRequestRow.patient_id == pid).order_by(ContactRequestRow.id.desc()))
         ]  # fmt: skip
 
