@@ -32,6 +32,13 @@ SEX_PRONOUN_RE = fast_i(r"\b(his|him|her)\b")
 # a sex heading: "Sex: F", "Gender: M", "SEX : F" (the words "female" / "male" are SEX_RE's) (verdicts37)
 SEX_HEADING_RE = re.compile(r"\b(?i:sex|gender)[ \t\u00a0\u202f]*:[ \t]*([MF])\b(?![.'-]\w)")
 SEX_LETTER_RE = compile_fast(r"\b\d{1,3}\s*(?:yo|y/o|y\.o\.|year[- ]old)?\s*([MF])\b")  # "74M", "60 yo M"
+# what makes "<number> F" a temperature or a place, not an age and a sex: a decimal ("T 98.6 F"), a degree
+# sign, or a vital sign / place word just before it ("Temp: 99 F", "T max 101 F", "Bed 12 F", "Room 4 M")
+_NOT_SEX_LETTER = re.compile(
+    r"(?:[\d.,°º]|\b(?:t|temp|temperature|tmax|t ?max|febrile|fever|afebrile|pyrexia|bed|room|rm|ward|box)\b"
+    r"[\s:=.-]*(?:of|at|to)?[\s:=.-]*)\Z",
+    re.IGNORECASE,
+)
 # case-insensitive; written in lower case so that the lower-case search is compiled fast (fast_i)
 ECOG_RE = fast_i(
     r"\b(ecog|who|zubrod)\)?(?:\s+performance\s+(?:status|score))?(?:\s*\((?:ps|ecog)\))?(?:\s+(?:ps|score))?"
@@ -68,6 +75,16 @@ def _pronouns_say_otherwise(text: str, sex: str) -> bool:
     return female > male if sex == "MALE" else male > female
 
 
+def _sex_letter(opening: str) -> re.Match[str] | None:
+    """The first "74M" / "60 yo F" in the note's first 200 characters that is not a temperature or a place
+    ("T 98.6 F", "Temp: 99 F" and "Bed 12 F" said FEMALE, before any "60 year old man" was read: lead,
+    session 15)."""
+    for m in SEX_LETTER_RE.finditer(opening, 0, 200):
+        if not _NOT_SEX_LETTER.search(opening, max(0, m.start() - 16), m.start()):
+            return m
+    return None
+
+
 def age_and_sex(text: str, add: Add) -> tuple[float | None, str | None]:
     """The patient's age (years; months as a fraction) and sex, from the opening of the note."""
     age: float | None = None
@@ -79,7 +96,7 @@ def age_and_sex(text: str, add: Add) -> tuple[float | None, str | None]:
         else:
             add("age", said.start(), said.end(), value=int(age), unit="years", display=f"{age:.0f} years")
     opening = text[:400]
-    m = SEX_LETTER_RE.search(opening, 0, 200) or SEX_HEADING_RE.search(opening) or SEX_RE.search(opening)
+    m = _sex_letter(opening) or SEX_HEADING_RE.search(opening) or SEX_RE.search(opening)
     titled = title_sex(opening, 300) if m is None else None  # "Mrs Ingrid Hoffmann": before a pronoun
     if titled and _pronouns_say_otherwise(text, titled[0]):
         # a title and the note's pronouns that disagree ("Mr Hadley ... she"): the title may be someone else's
