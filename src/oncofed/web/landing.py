@@ -1,7 +1,7 @@
 """Each role's landing page (issue 18): what a person of that role opens the platform for.
 
 clinician: my centres' patients (search, recently updated) and new matches (patients who became
-candidates for a trial in the last 14 days), my referrals; research staff: pre-screening queues with
+candidates for a trial in the last 14 days), my referrals, the patients' correction requests waiting; research staff: pre-screening queues with
 counts; trial manager: recruitment and the trials still to open at a centre; quality manager:
 indicators; DPO: the audit log's latest entries; public: the network map (the home page as before).
 """
@@ -83,6 +83,11 @@ def landing_context(db: Database, actor: Actor) -> dict[str, Any]:
         out["patients"] = _recent_patients(db, actor)
         out["new_matches"] = _new_matches(db, actor)
         out["referrals"] = referrals_by(db, actor, limit=8)
+        from oncofed.services.patient_space.corrections import work_list
+
+        waiting = work_list(db, actor)  # patients saying a fact of their record is wrong (their space)
+        out["corrections_waiting"] = len(waiting)
+        out["correction_requests"] = waiting[:8]
     elif role is Role.RESEARCH_STAFF:
         from oncofed.services.prescreen.notify import notifications_for
         from oncofed.services.prescreen.paging import index_with_counts
