@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -112,6 +112,8 @@ ROLES: dict[str, Actor] = {
     "admin": Actor("ada", Role.ADMIN, purpose="administration"),
     "federation_hr": Actor("fiona", Role.FEDERATION_HR, purpose="human resources"),
     "centre_hr": Actor("henri", Role.CENTRE_HR, frozenset({HOME}), "human resources"),
+    # bound to one home-centre record by `actor_for` (the world's `own_patient`); default deny elsewhere
+    "patient": Actor("pat-home", Role.PATIENT, frozenset({HOME}), "own access"),
 }
 PATIENT_ID = re.compile(r"[a-z][a-z0-9-]*-\d{6}")
 
@@ -198,6 +200,12 @@ def make_world(demo_db: Database, folder: Path) -> World:
     return World(db, ids, objector, home[0], other[0], both[0], {pid for pid, _ in rows})
 
 
+def actor_for(world: World, role: str) -> Actor:
+    """The actor of `role` in `world`: the patient is bound to the world's `own_patient`."""
+    actor = ROLES[role]
+    return replace(actor, patient_id=world.own_patient) if actor.role is Role.PATIENT else actor
+
+
 def client_for(db: Database, actor: Actor) -> TestClient:
     app = create_app(db)
     app.state.actor_resolver = lambda request: actor
@@ -232,6 +240,8 @@ def forbidden_ids(world: World, role: str, cls: str | None) -> set[str]:
     actor = ROLES[role]
     if cls == AUDIT and actor.role in GATED[AUDIT]:
         return set()  # the DPO's job is to see who read which record
+    if actor.role is Role.PATIENT:
+        return world.all_ids - {world.own_patient}  # their own record only
     if actor.role in (Role.CLINICIAN, Role.RESEARCH_STAFF):
         allowed = set(world.ids_by_centre.get(HOME, set()))
         if actor.role is Role.RESEARCH_STAFF:
@@ -254,8 +264,9 @@ def request(
 
 def run_matrix(world: World) -> Iterator[Outcome]:
     """Every route as every role, probing another centre's ids; and, for centre-scoped roles on
-    patient-level reads, the home centre's ids too (positive control + audit coverage)."""
-    clients = {name: client_for(world.db, actor) for name, actor in ROLES.items()}
+    patient-level reads, the home centre's ids too (positive control + audit coverage). The patient
+    gets that second probe with their own record's id: staff routes refuse them even their own record."""
+    clients = {name: client_for(world.db, actor_for(world, name)) for name in ROLES}
     routes = live_routes(clients["public"])
     for route in routes:
         for name, client in clients.items():
@@ -269,7 +280,7 @@ def run_matrix(world: World) -> Iterator[Outcome]:
             if (
                 route.cls == PATIENT
                 and route.method in SAFE
-                and ROLES[name].role in (Role.CLINICIAN, Role.RESEARCH_STAFF)
+                and ROLES[name].role in (Role.CLINICIAN, Role.RESEARCH_STAFF, Role.PATIENT)
             ):
                 before = world.audit_rows()
                 response = request(client, route, world.params(route.path, own=True))
@@ -290,7 +301,7 @@ def outcome_table(outcomes: list[Outcome]) -> list[tuple[str, str, str, dict[str
     for o in outcomes:
         row = table.setdefault((o.route.cls or "?", o.route.method, o.route.path), {})
         row[o.role] = o.label if o.probe == "other centre" else f"{row.get(o.role, '')} / {o.label}"
-    order = {cls: i for i, cls in enumerate([PATIENT, AUDIT, FEASIBILITY, HR, STAFF, PUBLIC, SESSION])}
+    order = {cls: i for i, cls in enumerate([PATIENT, OWN, AUDIT, FEASIBILITY, HR, STAFF, PUBLIC, SESSION])}
     return sorted(
         ((c, m, p, r) for (c, m, p), r in table.items()), key=lambda x: (order.get(x[0], 99), x[2], x[1])
     )

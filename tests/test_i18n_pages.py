@@ -19,7 +19,7 @@ from tests.i18n_pages import (
     untranslated_msgids,
     visible_texts,
 )
-from tests.route_matrix import ROLES, World, client_for, make_world
+from tests.route_matrix import ROLES, World, actor_for, client_for, make_world
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +34,7 @@ def msgids() -> dict[str, str]:
 
 def french_pages(world: World, role: str) -> dict[str, str]:
     """path -> HTML of every page `role` can open, rendered in French."""
-    client = client_for(world.db, ROLES[role])
+    client = client_for(world.db, actor_for(world, role))
     values = {**world.params("/{patient_id}/{centre_id}/{trial_id}", own=True), **demo_ids(world.db)}
     values["indicator_id"] = indicator_id(client)
     pages = {}

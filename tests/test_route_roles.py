@@ -9,9 +9,11 @@ import pytest
 
 from oncofed.domain import Role
 from oncofed.store.db import Database
+from oncofed.web.patient_fence import in_own_space
 from tests.route_matrix import (
     GATED,
     OPEN_FINDINGS,
+    OWN,
     PATIENT,
     PUBLIC,
     ROLES,
@@ -117,7 +119,7 @@ def test_public_pages_are_open_and_gated_areas_are_gated(outcomes: list[Outcome]
     problems = []
     for o in outcomes:
         actor_role = ROLES[o.role].role
-        if o.route.cls == PUBLIC and o.route.method in SAFE and o.label == "denied":
+        if o.route.cls == PUBLIC and o.route.method in SAFE and o.label == "denied" and o.role != "patient":
             problems.append(f"public page refused: {o.route.path} as {o.role}")
         gate = GATED.get(o.route.cls or "")
         if gate is not None and actor_role not in gate and o.label == "ok":
@@ -127,6 +129,22 @@ def test_public_pages_are_open_and_gated_areas_are_gated(outcomes: list[Outcome]
         if o.route.cls == STAFF and o.role == "public" and o.label == "ok":
             problems.append(f"staff figures served to the public: {o.route.path}")
     assert not problems, problems
+
+
+def test_the_patient_is_served_in_their_own_space_only(outcomes: list[Outcome], world: World) -> None:
+    """The patient column: default deny outside /me, /api/me, /login and /logout, with either probe
+    (another centre's ids, their own record's id); their own space opens; no other patient's id shown."""
+    mine = [o for o in outcomes if o.role == "patient"]
+    served = [
+        f"{o.route.method} {o.route.path} ({o.probe}): {o.status}"
+        for o in mine
+        if 200 <= o.status < 300 and not in_own_space(o.route.path)
+    ]
+    assert not served, f"served to a patient outside their own space: {served}"
+    own_pages = [o for o in mine if o.route.cls == OWN and o.route.method in SAFE]
+    assert own_pages and any(o.label == "ok" for o in own_pages)
+    assert any(o.probe == "own centre" for o in mine), "staff routes never tried with the patient's own id"
+    assert all(world.own_patient not in o.leaked for o in mine)
 
 
 def test_outcome_table_is_documented(outcomes: list[Outcome]) -> None:
