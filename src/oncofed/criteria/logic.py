@@ -29,7 +29,7 @@ from oncofed.criteria.clause_reach import clause_reach, restated_stages
 from oncofed.criteria.governed_therapy import governed_therapies
 from oncofed.criteria.performance_alternatives import performance_alternatives
 from oncofed.criteria.polarity import naive_therapies, stated_exclusions
-from oncofed.criteria.receptor_combinations import receptor_combinations, regardless_of
+from oncofed.criteria.receptor_combinations import either_status, receptor_combinations, regardless_of
 from oncofed.criteria.setting_lines import adjuvant_counted
 from oncofed.criteria.therapy_examples import therapy_examples
 from oncofed.criteria.therapy_schedule import therapy_schedules
@@ -430,7 +430,8 @@ def relate(atoms: list[Atom], text: str) -> list[Atom]:
     atoms = conditions(stated_exclusions(or_groups(naive_therapies(atoms, text), text), text), text)
     atoms = own_parts(qualified_alternatives(any_of_the_following(atoms, text)), text)  # alternative_parts.py
     atoms = performance_alternatives(atoms, text)  # "ECOG 0-1 or a Karnofsky index >= 70": either scale
-    return receptor_combinations(regardless_of(atoms, text), text)  # "ER+/PR+ or ER+/PR-": OR of conjunctions
+    atoms = either_status(regardless_of(atoms, text), text)  # "ER positive or negative": no requirement
+    return receptor_combinations(atoms, text)  # "ER+/PR+ or ER+/PR-": OR of conjunctions
 
 
 def anchors(atoms: list[Atom]) -> list[Atom]:

@@ -90,7 +90,9 @@ from oncofed.domain.criteria import Atom, Criterion, Section
 # threshold (negated_thresholds.py) and of a qualified cancer (negated_phrase.py) (verdicts34)
 # criteria-29: a list of analytes shares its threshold (lab_lists.py), "within normal limits" on the analyte's side
 # (resources/normal_sides.tsv), the PDQ template's headings scope their values (sub_headings.py) (verdicts38)
-PARSER_VERSION = "criteria-29"
+# criteria-30: a washout under the inclusions is "no X within N days" whatever else the line negates, "a minimum of
+# N days since", a receptor status given with its opposite is no requirement (verdicts36)
+PARSER_VERSION = "criteria-30"
 MAX_INPUT_CHARS = 2_000_000  # beyond this the text is cut (reported in ParseResult.warnings)
 
 _NEGATION_STARTS = (

@@ -40,6 +40,35 @@ _REGARDLESS = compile_i(
 )
 
 
+# "ER/PR positive OR negative disease allowed", "hormone receptor status: positive or negative", "ER+ or ER-",
+# "HER2 (positive or negative)": a receptor given with both statuses states no requirement on it. The run of
+# receptor words (with their "status", slashes, joiners and an opening parenthesis) right before the pair.
+_POS = r"(?:positive|pos|\+)"
+_NEG = r"(?:negative|neg|-|−|–)"
+# (only "or" / "and/or" / a slash between the two: "ER positive, HER2 negative" names two receptors)
+_PAIR = rf"(?:{_POS}\s*(?:or|and/or|/)\s*{_NEG}|{_NEG}\s*(?:or|and/or|/)\s*{_POS})"
+_EITHER_WORD = rf"(?:{_RECEPTOR_WORD}|o?estrogen|progesterone)"
+_EITHER = compile_i(
+    rf"\b{_EITHER_WORD}(?:(?:[\s/-]+|\s*,\s*|\s+(?:and|or|and/or)\s+|\s*\(\s*|\s*\)\s*|\s*:\s*)"
+    rf"(?:{_EITHER_WORD}|receptors?|status|expression))*(?:[\s-]*|\s*:\s*|\s*\(\s*)(?:status\s*:?\s*)?{_PAIR}(?![\w+])"
+)
+
+
+def either_status(atoms: list[Atom], text: str) -> list[Atom]:
+    """Biomarker atoms of a receptor given with a status and its opposite ("ER/PR positive or negative"): no
+    requirement of the line, as under "regardless of" (a status is not read from half of the pair)."""
+    if "neg" not in text.lower() and "-" not in text and "−" not in text and "–" not in text:
+        return atoms
+    cues = [m.span() for m in _EITHER.finditer(text)]
+    if not cues:
+        return atoms
+
+    def inside(a: Atom) -> bool:
+        return a.kind == "biomarker" and a.span is not None and any(s <= a.span[0] < e for s, e in cues)
+
+    return [a for a in atoms if not inside(a)]
+
+
 def _status(raw: str) -> str:
     s = raw.strip(" -()").lower()
     return "positive" if s.startswith(("+", "pos")) else "negative"

@@ -25,8 +25,14 @@ _IN_LINE = compile_i(
     rf"|\b(?P<n2>{NUM})[\s-]*(?P<u2>{TIME_UNIT})\s+(?:\w+\s+)?wash[\s-]?out\b"
     # "at least 4 weeks since prior chemotherapy", "less than 28 days from the last dose of ...": the time
     # since the therapy ended
-    rf"|(?:\bat\s+least|\bmore\s+than|\bover|\bless\s+than|\bwithin|[≥>≤<]=?)\s*(?P<n3>{NUM})[\s-]*"
-    rf"(?P<u3>{TIME_UNIT})\s+(?:(?:have|has|must|elapsed|passed|since|from|after)\s+){{0,3}}?(?:since|from|after)\s+"
+    # ("a minimum of 28 days since", "no less than 2 weeks from", "21 days or more since": the same minimum)
+    rf"|(?:\bat\s+least|\bmore\s+than|\bover|\bless\s+than|\bwithin|\b(?:a\s+)?minimum\s+of|\bminimum"
+    rf"|\b(?:no|not)\s+(?:less|fewer)\s+than|\b(?:greater|longer)\s+than|[≥>≤<]=?)\s*(?P<n3>{NUM})[\s-]*"
+    rf"(?P<u3>{TIME_UNIT})\s+(?:or\s+(?:more|longer)\s+)?(?:(?:have|has|must|elapsed|passed|since|from|after)\s+){{0,3}}?"
+    rf"(?:since|from|after)\s+"
+    r"(?:the\s+|their\s+)?(?:last|prior|previous|any|completion|end|final|stopping|discontinuation)\b"
+    # "14 days or more since prior", "3 weeks or longer from the last dose"
+    rf"|\b(?P<n6>{NUM})[\s-]*(?P<u6>{TIME_UNIT})\s+or\s+(?:more|longer)\s+(?:since|from|after)\s+"
     r"(?:the\s+|their\s+)?(?:last|prior|previous|any|completion|end|final|stopping|discontinuation)\b"
     # "PD-1 inhibitors only require a 14 day window", "hormone therapy needs a washout window of 2 weeks": a
     # window the therapy requires is a washout
@@ -51,8 +57,8 @@ def washout_windows(atoms: list[Atom], text: str, heading: str | None = None) ->
     days = None
     m = _IN_LINE.search(text)
     if m:
-        n = next((m.group(g) for g in ("n", "n2", "n3", "n4", "n5") if m.group(g)), None)
-        days = _days(n, next((m.group(g) for g in ("u", "u2", "u3", "u4", "u5") if m.group(g)), None))
+        n = next((m.group(g) for g in ("n", "n2", "n3", "n4", "n5", "n6") if m.group(g)), None)
+        days = _days(n, next((m.group(g) for g in ("u", "u2", "u3", "u4", "u5", "u6") if m.group(g)), None))
     elif heading and "wash" in heading.lower():
         item = _ITEM.match(text)
         days = _days(item.group("n"), item.group("u")) if item else None
@@ -82,13 +88,15 @@ def washout_headings(texts: Sequence[str]) -> dict[int, str]:
 
 
 def washout_in_inclusions(criteria: Sequence[Criterion]) -> list[Criterion]:
-    """Under the inclusions a washout is required: its therapy atoms read "no X within N days"."""
+    """Under the inclusions a washout is required: its therapy atoms read "no X within N days", however the line
+    words it: "at least 4 weeks since prior chemotherapy" (an atom read as given) and "more than 7 days since prior
+    and no concurrent chemotherapy", "must not have had chemotherapy for at least 4 weeks since the last dose" (an
+    atom already negated by the line's "no" / "not") say the same. A toggle turned the second kind into "received
+    chemotherapy", failing every patient who never had it."""
     out = []
     for c in criteria:
         if c.section is Section.INCLUSION and any(a.attributes.get("washout") for a in c.atoms):
-            atoms = tuple(
-                replace(a, negated=not a.negated) if a.attributes.get("washout") else a for a in c.atoms
-            )
+            atoms = tuple(replace(a, negated=True) if a.attributes.get("washout") else a for a in c.atoms)
             c = replace(c, atoms=atoms)
         out.append(c)
     return out

@@ -1,0 +1,132 @@
+"""verdicts36: classes of verdicts-blind12's readable folds, each tested on wordings written for it, with near-misses.
+
+1. A washout under the inclusions ("at least 4 weeks since prior chemotherapy") reads "no X within N days"
+   whatever else the line negates: "more than 7 days since prior and no concurrent chemotherapy" was negated twice
+   (the line's "no", then the washout's toggle) into "received chemotherapy", failing every patient who never had
+   it; "a minimum of 28 days since", "no less than 2 weeks from the last" were not read as washouts at all
+   (criteria/washout.py).
+2. A receptor given with a status and its opposite ("ER/PR positive or negative allowed") states no requirement on
+   it (criteria/receptor_combinations.py `either_status`).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from oncofed.domain import Fact
+from tests.verdict_cases import SRC, parse, profile, read_line, same_everywhere
+
+# --- 1. washouts under the inclusions -------------------------------------------------------------------
+
+NEVER = profile(
+    Fact("treatment", "chemotherapy", negated=True, provenance=SRC, attributes={"class": "chemotherapy"}),
+    name="never",
+)
+LONG_AGO = profile(
+    Fact("treatment", "paclitaxel", provenance=SRC, attributes={"class": "taxane", "end": "2025-03-03"}),
+    name="long-ago",
+)
+LAST_WEEK = profile(
+    Fact(
+        "treatment",
+        "paclitaxel",
+        when=date(2026, 10, 28),
+        provenance=SRC,
+        attributes={"class": "taxane", "start": "2026-06-01", "end": "2026-10-28"},
+    ),
+    name="last-week",
+)
+
+WASHOUTS = [
+    "More than 7 days since prior and no concurrent chemotherapy",
+    "No concurrent chemotherapy and at least 14 days since prior chemotherapy",
+    "Must not have received chemotherapy for at least 14 days since the last dose",
+    "A minimum of 21 days since the last chemotherapy",
+    "No less than 2 weeks from the last dose of chemotherapy; none concurrent",
+    "At least 3 weeks since the last dose of chemotherapy and no concurrent chemotherapy",
+    "Chemotherapy: 14 days or more since prior",
+]
+
+
+@pytest.mark.parametrize("line", WASHOUTS)
+def test_a_washout_is_met_by_a_patient_who_never_had_the_therapy(line: str) -> None:
+    assert read_line("Inclusion", line, NEVER) == "eligible", line
+    assert read_line("Inclusion", line, LONG_AGO) == "eligible", line
+    # a course ended 4 days ago: excluded, or unknown where the line reads "concurrent" as "ongoing now?" (the
+    # record does not say whether the course goes on)
+    assert read_line("Inclusion", line, LAST_WEEK) != "eligible", line
+    same_everywhere(parse(line), [NEVER, LONG_AGO, LAST_WEEK])
+
+
+@pytest.mark.parametrize(
+    ("line", "never", "long_ago"),
+    [  # near-misses: a therapy required, a count, an exclusion's window
+        ("Prior chemotherapy is required", "excluded", "eligible"),
+        ("A minimum of 2 prior lines of chemotherapy", "excluded", "unknown"),
+        ("At least 6 months from diagnosis", "unknown", "unknown"),
+    ],
+)
+def test_near_misses_a_therapy_required_stays_required(line: str, never: str, long_ago: str) -> None:
+    assert read_line("Inclusion", line, NEVER) == never, line
+    assert read_line("Inclusion", line, LONG_AGO) == long_ago, line
+
+
+@pytest.mark.parametrize(
+    "line", ["Less than 14 days since prior chemotherapy", "Chemotherapy within 14 days before inclusion"]
+)
+def test_near_misses_an_exclusion_window_is_the_receipt(line: str) -> None:
+    assert read_line("Exclusion", line, NEVER) == "eligible", line
+    assert read_line("Exclusion", line, LONG_AGO) == "eligible", line
+    assert read_line("Exclusion", line, LAST_WEEK) == "excluded", line
+
+
+# --- 2. a receptor status given with its opposite -------------------------------------------------------
+
+
+def receptors(er: str, pr: str, her2: str, name: str) -> object:
+    return profile(
+        *(
+            Fact("biomarker", gene, value, provenance=SRC, attributes={"alteration": "status"})
+            for gene, value in (("ER", er), ("PR", pr), ("HER2", her2))
+        ),
+        name=name,
+    )
+
+
+ER_NEG = receptors("negative", "negative", "positive", "er-neg")
+ER_POS = receptors("positive", "positive", "negative", "er-pos")
+
+EITHER = [
+    "Estrogen/progesterone receptor positive OR negative disease allowed.",
+    "Hormone receptor status: positive or negative",
+    "Tumours may be hormone receptor positive or negative",
+    "HER2-positive or negative breast cancer (ER and PR: negative or positive)",
+    "Breast cancer, hormone receptor (ER and/or PR) negative or positive",
+    "ER/PR +/- allowed",
+    "Oestrogen receptor positive/negative",
+]
+
+
+@pytest.mark.parametrize("line", EITHER)
+def test_a_status_with_its_opposite_is_no_requirement(line: str) -> None:
+    codes = {a.code for c in parse(line) for a in c.atoms if a.kind == "biomarker"}
+    assert not codes & {"ER", "PR"}, (line, codes)
+    assert read_line("Inclusion", line, ER_NEG) != "excluded", line
+    assert read_line("Inclusion", line, ER_POS) != "excluded", line
+
+
+@pytest.mark.parametrize(
+    ("line", "er_neg", "er_pos"),
+    [  # near-misses: one status, two receptors each with one, the pair on another receptor
+        ("ER positive, HER2 negative", "excluded", "eligible"),
+        ("ER positive, PR positive or negative", "excluded", "eligible"),
+        ("ER negative or PR negative", "eligible", "excluded"),
+        ("Hormone receptor positive disease", "excluded", "eligible"),
+        ("ER-negative breast cancer, HER2 positive or negative", "eligible", "excluded"),
+    ],
+)
+def test_near_misses_a_single_status_is_still_required(line: str, er_neg: str, er_pos: str) -> None:
+    assert read_line("Inclusion", line, ER_NEG) == er_neg, line
+    assert read_line("Inclusion", line, ER_POS) == er_pos, line
