@@ -7,6 +7,9 @@
    (criteria/washout.py).
 2. A receptor given with a status and its opposite ("ER/PR positive or negative allowed") states no requirement on
    it (criteria/receptor_combinations.py `either_status`).
+3. A drug named by its effect ("another drug known to cause neuropathy (A or B or C)") names drugs, not the
+   patient's condition; the list after the phrase says which drugs (alternatives, current when the line says so)
+   and replaces the class it qualifies (criteria/drug_effects.py).
 """
 
 from __future__ import annotations
@@ -130,3 +133,71 @@ def test_a_status_with_its_opposite_is_no_requirement(line: str) -> None:
 def test_near_misses_a_single_status_is_still_required(line: str, er_neg: str, er_pos: str) -> None:
     assert read_line("Inclusion", line, ER_NEG) == er_neg, line
     assert read_line("Inclusion", line, ER_POS) == er_pos, line
+
+
+# --- 3. a drug named by its effect ----------------------------------------------------------------------
+
+
+def pancreas(*facts: Fact, name: str) -> object:
+    return profile(*facts, name=name, cancer="PAAD")
+
+
+NEUROPATHY = pancreas(Fact("comorbidity", "peripheral_neuropathy", provenance=SRC), name="neuropathy")
+ON_GEMCITABINE = pancreas(
+    Fact("treatment", "gemcitabine", provenance=SRC, attributes={"class": "antimetabolite", "current": True}),
+    name="gemcitabine",
+)
+ON_OXALIPLATIN = pancreas(
+    Fact("treatment", "oxaliplatin", provenance=SRC, attributes={"class": "platinum", "current": True}),
+    name="oxaliplatin",
+)
+
+EFFECT_LISTS = [
+    "Concurrent chemotherapy with another drug known to cause neuropathy (cisplatin or carboplatin or oxaliplatin)",
+    "Concomitant treatment with any other agent that is known to induce neuropathy (e.g. cisplatin, oxaliplatin)",
+    "Ongoing therapy with drugs associated with a risk of neuropathy (oxaliplatin, cisplatin)",
+    "Concomitant use of neurotoxic agents causing neuropathy, such as oxaliplatin",
+    "Concurrent chemotherapy using other medications which may cause peripheral neuropathy (CDDP, CBDCA, L-OHP)",
+]
+
+
+@pytest.mark.parametrize("line", EFFECT_LISTS)
+def test_a_drug_named_by_its_effect_is_the_drugs_listed(line: str) -> None:
+    kinds = {a.kind for c in parse("Pancreatic cancer", line) for a in c.atoms}
+    assert "comorbidity" not in kinds, (line, kinds)
+    assert read_line("Exclusion", line, NEUROPATHY) != "excluded", line  # the patient's neuropathy is no drug
+    assert read_line("Exclusion", line, ON_GEMCITABINE) == "eligible", line  # not a drug the line lists
+    assert read_line("Exclusion", line, ON_OXALIPLATIN) == "excluded", line
+    same_everywhere(parse("Pancreatic cancer", line), [NEUROPATHY, ON_GEMCITABINE, ON_OXALIPLATIN])
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Current use of drugs known to cause peripheral neuropathy",
+        "Patients receiving medications that may cause hepatotoxicity",
+        "Concomitant medications with a known risk of neuropathy",
+    ],
+)
+def test_an_effect_without_a_list_is_no_condition_of_the_patient(line: str) -> None:
+    assert read_line("Exclusion", line, NEUROPATHY) != "excluded", line
+
+
+@pytest.mark.parametrize(
+    "line",
+    [  # near-misses: the condition is the patient's
+        "Pre-existing peripheral neuropathy",
+        "Peripheral neuropathy, including neuropathy caused by prior chemotherapy",
+        "Prior therapy causing neuropathy of any grade",
+        "Neuropathy known to be caused by oxaliplatin",
+    ],
+)
+def test_near_misses_the_patients_own_condition_still_excludes(line: str) -> None:
+    kinds = {a.kind for c in parse("Pancreatic cancer", line) for a in c.atoms}
+    assert "comorbidity" in kinds, (line, kinds)
+
+
+def test_near_miss_a_class_without_an_effect_keeps_every_drug() -> None:
+    line = "Concurrent chemotherapy (e.g. gemcitabine, oxaliplatin)"
+    assert read_line("Exclusion", line, ON_GEMCITABINE) == "excluded"
+    assert read_line("Exclusion", line, ON_OXALIPLATIN) == "excluded"

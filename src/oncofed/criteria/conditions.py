@@ -808,6 +808,11 @@ _TREATED_KINDS = {
 }
 
 
+def current_before(text: str, start: int) -> bool:
+    """Whether the words before a therapy say it is current ("concomitant use of", "currently receiving")."""
+    return bool(_CURRENT.search(text[max(0, start - 50) : start]))
+
+
 def therapy_tense(atoms: list[Atom], text: str) -> list[Atom]:
     """A therapy that is current ("currently receiving steroids", "concomitant use of chemotherapy") is
     `attributes["current"]`; one named as an option ("curative therapy is available", "candidate for

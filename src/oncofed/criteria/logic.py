@@ -26,6 +26,7 @@ from dataclasses import replace
 from oncofed.criteria.alternative_parts import own_parts
 from oncofed.criteria.caseless import compile_i
 from oncofed.criteria.clause_reach import clause_reach, restated_stages
+from oncofed.criteria.drug_effects import drug_effects
 from oncofed.criteria.governed_therapy import governed_therapies
 from oncofed.criteria.performance_alternatives import performance_alternatives
 from oncofed.criteria.polarity import naive_therapies, stated_exclusions
@@ -419,6 +420,9 @@ def relate(atoms: list[Atom], text: str) -> list[Atom]:
     (after ConText); a list introduced by "any of the following" is one group of alternatives."""
     from oncofed.criteria.conditions import conditions
 
+    atoms = drug_effects(
+        atoms, text
+    )  # "drugs known to cause neuropathy (A or B)": the drugs, not the condition
     atoms = restated_stages(clause_reach(atoms, text), text)  # how far a negation reaches (clause_reach.py)
     atoms = therapy_schedules(
         governed_therapies(atoms, text), text

@@ -91,7 +91,8 @@ from oncofed.domain.criteria import Atom, Criterion, Section
 # criteria-29: a list of analytes shares its threshold (lab_lists.py), "within normal limits" on the analyte's side
 # (resources/normal_sides.tsv), the PDQ template's headings scope their values (sub_headings.py) (verdicts38)
 # criteria-30: a washout under the inclusions is "no X within N days" whatever else the line negates, "a minimum of
-# N days since", a receptor status given with its opposite is no requirement (verdicts36)
+# N days since", a receptor status given with its opposite is no requirement, a drug named by its effect is the
+# drugs listed, not the condition (drug_effects.py) (verdicts36)
 PARSER_VERSION = "criteria-30"
 MAX_INPUT_CHARS = 2_000_000  # beyond this the text is cut (reported in ParseResult.warnings)
 
