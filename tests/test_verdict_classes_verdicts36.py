@@ -10,6 +10,8 @@
 3. A drug named by its effect ("another drug known to cause neuropathy (A or B or C)") names drugs, not the
    patient's condition; the list after the phrase says which drugs (alternatives, current when the line says so)
    and replaces the class it qualifies (criteria/drug_effects.py).
+4. A therapy to come ("letrozole to follow chemotherapy", "tamoxifen will start after radiotherapy") is a plan, and
+   so is what it comes after (planned or ongoing: the note does not say): neither is received (notes/scopes.py).
 """
 
 from __future__ import annotations
@@ -18,8 +20,12 @@ from datetime import date
 
 import pytest
 
-from oncofed.domain import Fact
-from tests.verdict_cases import SRC, parse, profile, read_line, same_everywhere
+from oncofed.criteria import parse_eligibility
+from oncofed.domain import Fact, Outcome
+from oncofed.ingest.patients.notes import extract
+from oncofed.matching import trust
+from oncofed.matching.evaluate import evaluate_criteria
+from tests.verdict_cases import DAY, SRC, parse, profile, read_line, same_everywhere
 
 # --- 1. washouts under the inclusions -------------------------------------------------------------------
 
@@ -201,3 +207,53 @@ def test_near_miss_a_class_without_an_effect_keeps_every_drug() -> None:
     line = "Concurrent chemotherapy (e.g. gemcitabine, oxaliplatin)"
     assert read_line("Exclusion", line, ON_GEMCITABINE) == "excluded"
     assert read_line("Exclusion", line, ON_OXALIPLATIN) == "excluded"
+
+
+# --- 4. a therapy to come is not received (the notes reader) ---------------------------------------------
+
+
+def treatments(text: str) -> dict[str, bool]:
+    """The treatments a note records as received (code -> negated); mentions in a plan are not among them."""
+    return {str(f.code): f.negated for f in extract(text, "n", "note").facts if f.kind == "treatment"}
+
+
+TO_COME = {  # a note: (the therapy to come, the therapy it comes after)
+    "Letrozole to follow chemotherapy.": ("letrozole", "chemotherapy"),
+    "Tamoxifen will start after radiotherapy.": ("tamoxifen", "radiotherapy"),
+    "Anastrozole is to begin once radiotherapy is completed.": ("anastrozole", "radiotherapy"),
+    "Capecitabine to be given after surgery, as discussed.": ("capecitabine", "surgery"),
+    "Exemestane will follow, at the end of the chemotherapy.": ("exemestane", "chemotherapy"),
+    "Letrozole not started yet (to follow chemotherapy).": (None, "chemotherapy"),
+}
+
+
+@pytest.mark.parametrize("text", TO_COME)
+def test_a_therapy_to_come_and_what_it_follows_are_not_received(text: str) -> None:
+    got = treatments(f"Early breast cancer, pT1c N0. {text}")
+    for drug in TO_COME[text]:
+        if drug is not None:
+            assert got.get(drug, True), (text, got)  # absent, or recorded as not received
+    assert not any(not negated for negated in got.values()), (text, got)
+
+
+@pytest.mark.parametrize(
+    ("text", "received"),
+    [  # near-misses: a sequence given, a follow-up visit, a therapy started before the cue's comma
+        ("AC x4 followed by weekly paclitaxel, completed 2024.", "paclitaxel"),
+        ("On letrozole since 2023; to follow up in 3 months.", "letrozole"),
+        ("Paclitaxel started 02/2026, to follow surgery.", "paclitaxel"),
+        ("Paclitaxel received in 2024. Letrozole will follow.", "paclitaxel"),
+    ],
+)
+def test_near_misses_a_therapy_given_is_still_received(text: str, received: str) -> None:
+    got = treatments(f"Early breast cancer, pT1c N0. {text}")
+    assert got.get(received) is False, (text, got)
+
+
+def test_a_chemotherapy_to_come_fails_no_prior_chemotherapy_no_longer() -> None:
+    note = "Early breast cancer. No chemotherapy in the past; letrozole not started yet (to follow chemotherapy)."
+    criteria = parse_eligibility("Inclusion criteria:\n- No prior or concurrent chemotherapy").criteria
+    p = extract(note, "n", "note")
+    with trust.strict():
+        outcomes = {o.outcome for o in evaluate_criteria(criteria, p, DAY)}
+    assert outcomes == {Outcome.SATISFIED}

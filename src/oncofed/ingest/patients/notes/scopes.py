@@ -6,7 +6,10 @@ forward to the end of its sentence, or backward to the start of its clause):
 - `trial`: a trial or study description ("a phase II trial of pembrolizumab");
 - `plan`: plans, options, recommendations ("she was offered a radical hysterectomy"), a drug named but not
   given ("referred for the X phase II", "consent signed for X"; back to the comma before a status written after
-  the drug: "X was declined", "X contraindicated", "X was discussed as an option");
+  the drug: "X was declined", "X contraindicated", "X was discussed as an option"); a sequence to come ("letrozole
+  to follow chemotherapy", "tamoxifen will start after radiotherapy": `_TO_COME`) holds both therapies, the one
+  to come (back to the comma before) and the one it comes after (to the clause's end: planned or ongoing, the
+  note does not say which);
 - `allergy`: drugs after "hypersensitivity to" / "allergic to" are not treatments received.
 
 A relative's history (`family`) and hypotheticals come from ConText and the cue lists of
@@ -183,6 +186,28 @@ _TOOK_PART = re.compile(
 
 
 # "during the study period", "throughout the study", "for the duration of the study": the study as a time frame
+# a sequence to come: "X to follow Y", "X will follow Y", "X will start after Y", "X is to begin once Y"; not "to
+# follow up" (a visit), not "followed by" (a sequence given: "AC followed by paclitaxel")
+_TO_COME = re.compile(
+    r"\b(?:to|will|shall)\s+(?:follow|come\s+after)\b(?![\s-]*up\b)"
+    r"|\b(?:(?:is|are)\s+to|to|will|shall)\s+(?:start|begin|commence|be\s+started|be\s+given)\s+"
+    r"(?:after|once|following|at\s+the\s+end\s+of|on\s+completion\s+of)\b",
+    re.I,
+)
+
+
+def _to_come(text: str, clause_spans: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
+    """The plan scopes of the sequences to come (`_TO_COME`): back to the comma before the cue, forward to the
+    clause's end."""
+    out = []
+    for m in _TO_COME.finditer(text):
+        clause = containing(clause_spans, m.start()) or (m.start(), m.end())
+        out.append(
+            (max(clause[0], text.rfind(",", clause[0], m.start()) + 1), max(m.end(), clause[1]), "plan")
+        )
+    return out
+
+
 _STUDY_TIME = re.compile(
     r"\b(?:during|throughout|duration\s+of|end\s+of|after|before|until)\s+(?:the\s+|this\s+)?$", re.I
 )
@@ -208,6 +233,11 @@ def note_scopes(text: str) -> NoteScopes:
     """The trial / plan / allergy / differential-diagnosis scopes of `text` (and family sections)."""
     found = cues(text)
     sections = _section_scopes(text) + _copy_scopes(text)
+    lowered = text.lower()
+    if ("follow" in lowered or "after" in lowered or "once" in lowered or "end of" in lowered) and (
+        _TO_COME.search(text)
+    ):
+        sections += _to_come(text, clauses(text))
     if not (
         found["trial"]
         or found["trial_back"]
