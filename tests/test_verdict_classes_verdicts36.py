@@ -257,3 +257,29 @@ def test_a_chemotherapy_to_come_fails_no_prior_chemotherapy_no_longer() -> None:
     with trust.strict():
         outcomes = {o.outcome for o in evaluate_criteria(criteria, p, DAY)}
     assert outcomes == {Outcome.SATISFIED}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Létrozole à suivre après la chimiothérapie.",
+        "Le tamoxifène débutera après la radiothérapie.",
+        "Hormonothérapie par létrozole à débuter à l'issue de la radiothérapie.",
+    ],
+)
+def test_a_therapy_to_come_in_french(text: str) -> None:
+    got = treatments(f"Cancer du sein pT1c N0. {text}")
+    assert not any(not negated for negated in got.values()), (text, got)
+
+
+def test_near_misses_in_french_a_therapy_given_or_a_nodule_to_watch() -> None:
+    assert (
+        treatments("Cancer du sein. Nodule pulmonaire à suivre. Létrozole depuis 2023.").get("letrozole")
+        is False
+    )
+    assert (
+        treatments("Cancer du sein. Paclitaxel terminé en 2024; une hormonothérapie suivra.").get(
+            "paclitaxel"
+        )
+        is False
+    )
