@@ -283,3 +283,54 @@ def test_near_misses_in_french_a_therapy_given_or_a_nodule_to_watch() -> None:
         )
         is False
     )
+
+
+# --- 5. a local therapy qualified by its target ----------------------------------------------------------
+
+
+def local(code: str, klass: str, name: str, **attrs: str) -> object:
+    return profile(
+        Fact("treatment", code, provenance=SRC, attributes={"class": klass, "end": "2024-06-30", **attrs}),
+        Fact("metastasis", "lung", provenance=SRC),
+        name=name,
+        cancer="CCRCC",
+    )
+
+
+NEPHRECTOMY = local("nephrectomy", "surgery", "nephrectomy")
+CRANIOTOMY = local("craniotomy", "surgery", "craniotomy")
+SOME_SURGERY = local("surgery", "surgery", "surgery")
+BREAST_RT = local("radiotherapy", "radiotherapy", "breast-rt", site="breast")
+BRAIN_RT = local("radiotherapy", "radiotherapy", "brain-rt", site="brain")
+
+TARGETED = {  # the line, its section, the therapy records: (on the target, on another organ, with no site)
+    "No prior resection of cerebral metastases": ("Inclusion", CRANIOTOMY, NEPHRECTOMY, SOME_SURGERY),
+    "No prior surgery for brain metastases": ("Inclusion", CRANIOTOMY, NEPHRECTOMY, SOME_SURGERY),
+    "No previous surgery on known brain metastases": ("Inclusion", CRANIOTOMY, NEPHRECTOMY, SOME_SURGERY),
+    "Prior surgical resection of brain metastases": ("Exclusion", CRANIOTOMY, NEPHRECTOMY, SOME_SURGERY),
+    "Previous radiotherapy to brain metastases": ("Exclusion", BRAIN_RT, BREAST_RT, None),
+    "Prior radiation therapy for brain metastases is not allowed": ("Inclusion", BRAIN_RT, BREAST_RT, None),
+}
+
+
+@pytest.mark.parametrize("line", TARGETED)
+def test_a_local_therapy_counts_only_on_its_target(line: str) -> None:
+    section, on, off, unsited = TARGETED[line]
+    assert read_line(section, line, on) == "excluded", line
+    assert read_line(section, line, off) == "eligible", line  # another organ's surgery is not it
+    if unsited is not None:
+        assert read_line(section, line, unsited) == "unknown", line  # a surgery of no stated site: to check
+    same_everywhere(parse("Renal cell carcinoma", line), [p for p in (on, off, unsited) if p is not None])
+
+
+@pytest.mark.parametrize(
+    ("section", "line"),
+    [  # near-misses: a therapy with no target counts whatever its site
+        ("Inclusion", "No prior surgery"),
+        ("Exclusion", "Prior surgery of any kind"),
+        ("Exclusion", "Prior radiotherapy"),
+    ],
+)
+def test_near_misses_a_therapy_without_a_target_counts_anywhere(section: str, line: str) -> None:
+    off = BREAST_RT if "radio" in line else NEPHRECTOMY
+    assert read_line(section, line, off) == "excluded", line

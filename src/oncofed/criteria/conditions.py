@@ -747,6 +747,15 @@ _FOR_CANCER = compile_i(
 )
 
 
+# "resection of cerebral metastases", "radiotherapy to the liver metastases", "surgery on brain lesions": a local
+# therapy's object is its target, as "for" names a cancer's (verdicts36; matching/therapy_site.py reads it)
+_LOCAL_OF = compile_i(
+    r"\b(?:resections?|excisions?|surgery|surgeries|surgical\s+(?:removal|treatment|excision)|removal|operations?|"
+    r"radiotherapy|radiation(?:\s+therapy)?|irradiation|radiosurgery|srs|sbrt|ablation)\s+"
+    r"(?:of|to|on|for|at)\s+(?:the\s+|a\s+|an\s+|any\s+|his\s+|her\s+|their\s+)?(?:(?:known|existing|prior|"
+    r"previous|symptomatic|single|solitary|isolated|all|[\w-]+al)\s+){0,2}$"
+)
+
 _TARGETING = {"prior_therapy", "prior_lines"}  # "2 prior lines for metastatic breast cancer" too
 
 
@@ -761,7 +770,10 @@ def therapy_targets(atoms: list[Atom], text: str) -> list[Atom]:
         for a in atoms
         if a.kind in ("cancer_type", "brain_metastases", "metastasis")
         and a.span
-        and _FOR_CANCER.search(text[max(0, a.span[0] - 40) : a.span[0]])
+        and (
+            _FOR_CANCER.search(text[max(0, a.span[0] - 40) : a.span[0]])
+            or (a.kind != "cancer_type" and _LOCAL_OF.search(text[max(0, a.span[0] - 60) : a.span[0]]))
+        )
     ]
     if not targets:
         return atoms

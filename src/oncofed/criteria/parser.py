@@ -92,7 +92,8 @@ from oncofed.domain.criteria import Atom, Criterion, Section
 # (resources/normal_sides.tsv), the PDQ template's headings scope their values (sub_headings.py) (verdicts38)
 # criteria-30: a washout under the inclusions is "no X within N days" whatever else the line negates, "a minimum of
 # N days since", a receptor status given with its opposite is no requirement, a drug named by its effect is the
-# drugs listed, not the condition (drug_effects.py) (verdicts36)
+# drugs listed, not the condition (drug_effects.py), "resection of / radiotherapy to <metastases>" is the therapy's
+# target (verdicts36)
 PARSER_VERSION = "criteria-30"
 MAX_INPUT_CHARS = 2_000_000  # beyond this the text is cut (reported in ParseResult.warnings)
 

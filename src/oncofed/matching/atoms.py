@@ -25,6 +25,7 @@ from oncofed.matching.facts import (
 )
 from oncofed.matching.numeric import compare, compare_range, lab_threshold, record_uln, threshold_words
 from oncofed.matching.outcomes import tri_of
+from oncofed.matching.therapy_site import on_site, site_target
 from oncofed.matching.vocab import (
     NOT_SYSTEMIC_CLASSES,
     another_organ,
@@ -832,13 +833,27 @@ def prior_therapy(atom: Atom, v: PatientView, day: date) -> AtomResult:
     if code.endswith("ectomy"):  # "total hysterectomy": also a procedure of the history (for fibroids)
         negs += [f for f in v.negative("procedure") if treatment_matches(f, code, klass)]
         hits += [f for f in v.positive("procedure") if treatment_matches(f, code, klass)]
+    sited = (
+        False  # a course on the line's target lesions ("for brain metastases"): their setting is the line's
+    )
+    if hits and (target := site_target(atom)) is not None:
+        # "no prior resection of cerebral metastases": a surgery on another organ is not it (therapy_site.py)
+        site, words = target
+        said = [(on_site(h, words), h) for h in hits]
+        if not any(ok for ok, _ in said):
+            h = next((h for ok, h in said if ok is None), None)
+            if h is not None:
+                return unknown(f"whether the {label} was on the {site}", _treatment_words(h), h)
+            off = f"{_treatment_words(hits[0])}, not on the {site}"  # a presumption: the record may omit it
+            return AtomResult(atom.operator == "absent", off, hits[0], presumed=True)
+        hits, sited = [h for ok, h in said if ok], True
     if not hits and (for_other := given_for_another(atom, v)):
         # "autoimmune disease that has required systemic treatment": the line may mean the drug given for it
         given_words = (
             f"{for_other.code} given for {str(for_other.attributes.get('indication')).replace('_', ' ')}"
         )
         return unknown(f"whether the {label} includes {for_other.code}", given_words, for_other)
-    if hits and setting_family(atom):
+    if hits and setting_family(atom) and not sited:
         # "no prior chemotherapy for metastatic disease": a course recorded in another setting
         # (adjuvant, neoadjuvant) is not the one the criterion names; a course whose setting the record
         # does not state may be either: the line is not decided by it

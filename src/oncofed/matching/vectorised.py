@@ -65,6 +65,7 @@ from oncofed.matching.outcomes import (
     statement,
 )
 from oncofed.matching.outcomes import UNSURE as _UNSURE
+from oncofed.matching.therapy_site import site_target
 from oncofed.matching.vocab import another_organ, marker_key
 
 # atom truth values (matching/outcomes.py): FALSE 0, PRESUMED_FALSE 1, UNKNOWN 2, PRESUMED_TRUE 3, TRUE 4
@@ -547,6 +548,8 @@ def atom_column(atom: Atom, batch: PatientBatch) -> np.ndarray:
                 and atom.attributes.get("at_most") is None
                 and not atom.attributes.get("medication")
                 and not (atom.code or "").endswith("ectomy")
+                and site_target(atom)
+                is None  # "resection of brain metastases": per patient (therapy_site.py)
                 and not _another_indication(atom, batch)
             ):
                 col = _therapy_column(atom, batch)

@@ -29,6 +29,9 @@ SHAPES_MORE: tuple[str, ...] = (
     N_("schedule or route of %(drug)s recorded as %(given)s, not %(qualifier)s"),
     # matching/atoms.py (verdicts31): an infection the note gives with the antibiotic it was treated with
     N_("%(condition)s treated with %(drug)s (antibiotic)"),
+    # matching/atoms.py (verdicts36): a local therapy qualified by its target lesions (matching/therapy_site.py)
+    N_("whether the %(label)s was on the %(site)s"),
+    N_("%(words_phrase)s, not on the %(site)s"),
     # matching/atoms.py (verdicts34): the sex a diagnosis line opens with, presumed when the record gives none
     N_("sex not recorded: presumed female, as the line's patients"),
     N_("sex not recorded: presumed male, as the line's patients"),

@@ -1,0 +1,69 @@
+"""A local therapy qualified by its target: "no prior resection of cerebral metastases", "surgery for brain
+metastases", "radiotherapy to liver metastases" (verdicts36).
+
+The criteria engine gives such a therapy atom the lesions it treats as `attributes["target"]`
+(criteria/conditions.py `therapy_targets`). Read without it, any surgery counted: a nephrectomy failed "no prior
+resection of cerebral metastases". Here a recorded surgery or radiotherapy meets the atom only when its record
+names the target (its code, display, site or qualifier: "craniotomy", "SRS to a cerebellar metastasis"); one that
+names another organ ("nephrectomy", "lumpectomy", a site of its own) is not it; one that names no site
+("surgery", "metastasectomy") leaves the line unknown. Only the sites below (the targets a note can name);
+any other target is read as before.
+"""
+
+from __future__ import annotations
+
+import re
+
+from oncofed.domain import Atom, Fact
+from oncofed.matching.vocab import norm_text
+
+_LOCAL = frozenset({"surgery", "radiotherapy", "radiation", "resection", "radiosurgery"})
+_BRAIN = ("brain", "cerebr", "crani", "intracran", "cerebell", "radiosurgery", "gamma knife", "wbrt", "cns")
+# the metastatic sites a record names, by the code of the criteria's `metastasis` atoms
+_SITES: dict[str, tuple[str, ...]] = {
+    "brain": _BRAIN,
+    "liver": ("liver", "hepat"),
+    "lung": ("lung", "pulmon", "lobectomy", "pneumonectomy", "wedge"),
+    "bone": ("bone", "osseous", "vertebr", "spine", "spinal", "femur", "pelvi", "rib"),
+    "adrenal_gland": ("adrenal",),
+    "peritoneum": ("periton",),
+}
+# a procedure named after an organ: "nephrectomy", "lumpectomy", "craniotomy" (its organ is in its name);
+# "metastasectomy", "lymphadenectomy" name no organ of their own
+_ORGAN_PROCEDURE = re.compile(r"(?:ectomy|otomy|ostomy|plasty|pexy)\b")
+_NO_ORGAN = ("metastasectomy", "lymphadenectomy", "excision", "resection", "debulking", "biopsy")
+
+
+def site_target(atom: Atom) -> tuple[str, tuple[str, ...]] | None:
+    """(the target's words, the record words that name it) of a local therapy atom with a target of `_SITES`."""
+    code = norm_text(atom.code or "")
+    klass = norm_text(atom.attributes.get("class") or "")
+    if code not in _LOCAL and klass not in _LOCAL:
+        return None
+    for t in atom.attributes.get("target") or ():
+        if not isinstance(t, dict):
+            continue
+        if t.get("kind") == "brain_metastases":
+            return "brain metastases", _BRAIN
+        site = str(t.get("code") or "")
+        if t.get("kind") == "metastasis" and site in _SITES:
+            return f"{site.replace('_', ' ')} metastases", _SITES[site]
+    return None
+
+
+def on_site(f: Fact, words: tuple[str, ...]) -> bool | None:
+    """Whether a recorded local therapy was on the target: True when its record names it, False when it names
+    another organ, None when it names none."""
+    said = norm_text(
+        " ".join(
+            str(x) for x in (f.code, f.display, *(f.attributes.get(k) for k in ("site", "qualifier"))) if x
+        )
+    )
+    if any(w in said for w in words):
+        return True
+    if f.attributes.get("site"):
+        return False
+    code = norm_text(f.code or "")
+    if _ORGAN_PROCEDURE.search(code) and not any(w in code for w in _NO_ORGAN):
+        return False
+    return None
