@@ -334,3 +334,29 @@ def test_a_local_therapy_counts_only_on_its_target(line: str) -> None:
 def test_near_misses_a_therapy_without_a_target_counts_anywhere(section: str, line: str) -> None:
     off = BREAST_RT if "radio" in line else NEPHRECTOMY
     assert read_line(section, line, off) == "excluded", line
+
+
+def radiotherapy(site: str) -> object:
+    attrs = {"class": "radiotherapy", "site": site, "end": "2025-03-31"}
+    return profile(Fact("treatment", "radiotherapy", provenance=SRC, attributes=attrs), name=site)
+
+
+@pytest.mark.parametrize(
+    ("line", "on", "off"),
+    [  # a site qualifier and a record naming the site in other words
+        ("No prior cranial radiotherapy", "whole brain", "breast"),
+        ("No previous cranial irradiation", "brain", "chest wall"),
+        ("No prior cranial radiation therapy", "stereotactic radiosurgery", "pelvis"),
+        ("No prior thoracic radiotherapy", "chest wall", "whole brain"),
+        ("No prior pelvic radiotherapy", "pelvis", "whole brain"),
+    ],
+)
+def test_a_site_qualifier_is_read_in_the_records_words(line: str, on: str, off: str) -> None:
+    assert read_line("Inclusion", line, radiotherapy(on)) == "excluded", line
+    assert read_line("Inclusion", line, radiotherapy(off)) == "eligible", line
+
+
+def test_near_misses_a_partly_thoracic_site_and_a_type_of_radiotherapy() -> None:
+    assert read_line("Inclusion", "No prior thoracic radiotherapy", radiotherapy("breast")) == "unknown"
+    # "whole brain" is a kind of radiotherapy, not a site: a focal brain irradiation is not it (as before)
+    assert read_line("Inclusion", "No prior whole brain radiotherapy", radiotherapy("brain")) == "eligible"

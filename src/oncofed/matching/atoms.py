@@ -25,7 +25,7 @@ from oncofed.matching.facts import (
 )
 from oncofed.matching.numeric import compare, compare_range, lab_threshold, record_uln, threshold_words
 from oncofed.matching.outcomes import tri_of
-from oncofed.matching.therapy_site import on_site, site_target
+from oncofed.matching.therapy_site import on_site, qualifier_site, site_target
 from oncofed.matching.vocab import (
     NOT_SYSTEMIC_CLASSES,
     another_organ,
@@ -927,10 +927,14 @@ def prior_therapy(atom: Atom, v: PatientView, day: date) -> AtomResult:
             )
         qualifier = str(atom.attributes.get("qualifier") or "")
         if holds and qualifier and not _says(f, qualifier):  # "whole brain radiotherapy" vs "radiotherapy"
-            said = [h for h in hits if _says(h, qualifier)]
+            # "cranial radiotherapy" asked, "radiotherapy (whole brain)" recorded: a site in other words
+            site_words = qualifier_site(qualifier)
+            said = [h for h in hits if _says(h, qualifier) or (site_words and on_site(h, site_words))]
             if said:
                 f, words = said[0], _treatment_words(said[0])
-            elif qualifier.startswith(_RT_TYPES) and all(h.attributes.get("site") for h in hits):
+            elif (qualifier.startswith(_RT_TYPES) and all(h.attributes.get("site") for h in hits)) or (
+                site_words and all(on_site(h, site_words) is False for h in hits)
+            ):
                 # "whole brain" asked, "SRS to 2 lesions" recorded: another kind of radiotherapy
                 sites = "; ".join(sorted({str(h.attributes["site"]) for h in hits}))
                 return AtomResult(atom.operator == "absent", f"{words} ({sites}), not {qualifier}", f)

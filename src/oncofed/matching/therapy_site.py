@@ -7,7 +7,8 @@ resection of cerebral metastases". Here a recorded surgery or radiotherapy meets
 names the target (its code, display, site or qualifier: "craniotomy", "SRS to a cerebellar metastasis"); one that
 names another organ ("nephrectomy", "lumpectomy", a site of its own) is not it; one that names no site
 ("surgery", "metastasectomy") leaves the line unknown. Only the sites below (the targets a note can name);
-any other target is read as before.
+any other target is read as before. A site written as the therapy's qualifier ("cranial radiotherapy", "thoracic
+irradiation") is read with the same words (`qualifier_site`): "whole brain" recorded is cranial.
 """
 
 from __future__ import annotations
@@ -18,7 +19,18 @@ from oncofed.domain import Atom, Fact
 from oncofed.matching.vocab import norm_text
 
 _LOCAL = frozenset({"surgery", "radiotherapy", "radiation", "resection", "radiosurgery"})
-_BRAIN = ("brain", "cerebr", "crani", "intracran", "cerebell", "radiosurgery", "gamma knife", "wbrt", "cns")
+_BRAIN = (
+    "brain",
+    "cerebr",
+    "crani",
+    "intracran",
+    "cerebell",
+    "radiosurgery",
+    "srs",
+    "gamma knife",
+    "wbrt",
+    "cns",
+)
 # the metastatic sites a record names, by the code of the criteria's `metastasis` atoms
 _SITES: dict[str, tuple[str, ...]] = {
     "brain": _BRAIN,
@@ -59,6 +71,8 @@ def on_site(f: Fact, words: tuple[str, ...]) -> bool | None:
             str(x) for x in (f.code, f.display, *(f.attributes.get(k) for k in ("site", "qualifier"))) if x
         )
     )
+    if any(w[1:] in said for w in words if w.startswith("?")):
+        return None
     if any(w in said for w in words):
         return True
     if f.attributes.get("site"):
@@ -67,3 +81,22 @@ def on_site(f: Fact, words: tuple[str, ...]) -> bool | None:
     if _ORGAN_PROCEDURE.search(code) and not any(w in code for w in _NO_ORGAN):
         return False
     return None
+
+
+# a site qualifier of a radiotherapy ("prior cranial radiotherapy", "thoracic irradiation"): the record words naming
+# it ("?": a record naming it may or may not be on the site: a breast irradiation is partly thoracic)
+_QUALIFIER_SITES: dict[str, tuple[str, ...]] = {
+    "cranial": _BRAIN,
+    "brain": _BRAIN,
+    "cerebral": _BRAIN,
+    "intracranial": _BRAIN,
+    "thoracic": ("thora", "chest", "lung", "mediastin", "?breast"),
+    "chest": ("thora", "chest", "lung", "mediastin", "?breast"),
+    "pelvic": ("pelvi",),
+    "abdominal": ("abdom",),
+}
+
+
+def qualifier_site(qualifier: str) -> tuple[str, ...] | None:
+    """The record words of a site written as a therapy's qualifier, or None (not a site of `_QUALIFIER_SITES`)."""
+    return _QUALIFIER_SITES.get(norm_text(qualifier))
