@@ -838,15 +838,15 @@ def prior_therapy(atom: Atom, v: PatientView, day: date) -> AtomResult:
     )
     if hits and (target := site_target(atom)) is not None:
         # "no prior resection of cerebral metastases": a surgery on another organ is not it (therapy_site.py)
-        site, words = target
-        said = [(on_site(h, words), h) for h in hits]
-        if not any(ok for ok, _ in said):
-            h = next((h for ok, h in said if ok is None), None)
+        site, site_names = target
+        sited_hits = [(on_site(h, site_names), h) for h in hits]
+        if not any(ok for ok, _ in sited_hits):
+            h = next((h for ok, h in sited_hits if ok is None), None)
             if h is not None:
                 return unknown(f"whether the {label} was on the {site}", _treatment_words(h), h)
             off = f"{_treatment_words(hits[0])}, not on the {site}"  # a presumption: the record may omit it
             return AtomResult(atom.operator == "absent", off, hits[0], presumed=True)
-        hits, sited = [h for ok, h in said if ok], True
+        hits, sited = [h for ok, h in sited_hits if ok], True
     if not hits and (for_other := given_for_another(atom, v)):
         # "autoimmune disease that has required systemic treatment": the line may mean the drug given for it
         given_words = (

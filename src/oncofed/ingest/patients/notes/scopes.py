@@ -196,7 +196,7 @@ _TO_COME = re.compile(
 )
 
 
-def _to_come(text: str, clause_spans: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
+def _to_come(text: str, clause_spans: tuple[tuple[int, int], ...]) -> list[tuple[int, int, str]]:
     """The plan scopes of the sequences to come (`_TO_COME`): back to the comma before the cue, forward to the
     clause's end."""
     out = []
