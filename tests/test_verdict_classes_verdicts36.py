@@ -203,6 +203,13 @@ def test_near_misses_the_patients_own_condition_still_excludes(line: str) -> Non
     assert "comorbidity" in kinds, (line, kinds)
 
 
+def test_near_miss_a_sentence_about_the_study_drug_keeps_its_population() -> None:
+    # a finite verb ("the study drug causes") states a fact of the study, no class of drugs named by an effect
+    line = "Whether the study drug causes side effects in women with breast cancer will be studied"
+    kinds = {a.kind for c in parse(line) for a in (*c.atoms, *c.condition)}
+    assert "cancer_type" in kinds, kinds
+
+
 def test_near_miss_a_class_without_an_effect_keeps_every_drug() -> None:
     line = "Concurrent chemotherapy (e.g. gemcitabine, oxaliplatin)"
     assert read_line("Exclusion", line, ON_GEMCITABINE) == "excluded"

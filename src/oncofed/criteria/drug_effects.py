@@ -35,16 +35,24 @@ _MODAL = (
     r"|(?:well[\s-])?known\s+to\s+be\s+associated\s+with(?:\s+(?:a|an|the)?\s*(?:high\s+|increased\s+)?risk\s+of)?"
     r"|with\s+(?:a|an)\s+known\s+(?:risk|potential)\s+(?:of|for))"
 )
+# without a modal, a participle ("drugs causing X") or a relative ("drugs that cause X"): a finite verb ("the study
+# drug causes side effects in women with DCIS") states a fact of the study, no class of drugs
+_PARTICIPLE = (
+    r"(?:causing|inducing|producing|provoking|worsening|aggravating|exacerbating|leading\s+to|resulting\s+in)"
+)
+_RISK = (
+    r"(?:(?:frequently\s+|commonly\s+)?associated\s+with(?:\s+(?:a|an|the)?\s*(?:high\s+|increased\s+)?risk\s+of)?"
+    r"|with\s+(?:a|an)\s+(?:high\s+|increased\s+)?(?:risk|potential)\s+(?:of|for))"
+)
 _PLAIN = (
-    rf"(?:(?:do|does|often|commonly|frequently)\s+)?{_VERB}"
-    r"|(?:frequently\s+|commonly\s+)?associated\s+with(?:\s+(?:a|an|the)?\s*(?:high\s+|increased\s+)?risk\s+of)?"
-    r"|with\s+(?:a|an)\s+(?:high\s+|increased\s+)?(?:risk|potential)\s+(?:of|for)"
+    rf"(?:that|which)\s+(?:(?:are|is)\s+)?(?:(?:often|commonly|frequently)\s+)?(?:{_VERB}|{_RISK})"
+    rf"|{_PARTICIPLE}|{_RISK}"
 )
 # "drugs known to cause X", "drugs that are known to induce X", "medications which may cause X", "agents causing X",
 # "drugs associated with (a risk of) X", "therapies known to cause X": the phrase from the noun to the end of its
 # clause (before a parenthesis, a semicolon, a comma or a full stop)
 _EFFECT = compile_i(
-    rf"(?:{_DRUG}\s+{_THAT}(?:{_MODAL}|{_PLAIN})|{_THERAPY_NOUN}\s+{_THAT}{_MODAL})\b[^(;,.]*"
+    rf"(?:{_DRUG}\s+(?:{_THAT}{_MODAL}|{_PLAIN})|{_THERAPY_NOUN}\s+{_THAT}{_MODAL})\b[^(;,.]*"
 )
 # the drugs the phrase names, after it: "(CDDP or CBDCA or oxaliplatin)", "(e.g. cisplatin, oxaliplatin)",
 # ", such as oxaliplatin or cisplatin"
