@@ -367,3 +367,13 @@ def test_near_misses_a_partly_thoracic_site_and_a_type_of_radiotherapy() -> None
     assert read_line("Inclusion", "No prior thoracic radiotherapy", radiotherapy("breast")) == "unknown"
     # "whole brain" is a kind of radiotherapy, not a site: a focal brain irradiation is not it (as before)
     assert read_line("Inclusion", "No prior whole brain radiotherapy", radiotherapy("brain")) == "eligible"
+
+
+def test_the_target_sentences_are_said_in_french() -> None:
+    from oncofed.presenters.engine_text import say
+
+    assert say("fr", "whether the surgery was on the brain metastases") == (
+        "chirurgie\u00a0: sur les métastases cérébrales ou non\u202f?"
+    )
+    off = say("fr", "not on the brain metastases: received nephrectomy (surgery), last given 2022-06-30")
+    assert off.startswith("pas sur les métastases cérébrales\u00a0: a reçu nephrectomy (chirurgie)"), off

@@ -844,7 +844,7 @@ def prior_therapy(atom: Atom, v: PatientView, day: date) -> AtomResult:
             h = next((h for ok, h in sited_hits if ok is None), None)
             if h is not None:
                 return unknown(f"whether the {label} was on the {site}", _treatment_words(h), h)
-            off = f"{_treatment_words(hits[0])}, not on the {site}"  # a presumption: the record may omit it
+            off = f"not on the {site}: {_treatment_words(hits[0])}"  # a presumption: the record may omit it
             return AtomResult(atom.operator == "absent", off, hits[0], presumed=True)
         hits, sited = [h for ok, h in sited_hits if ok], True
     if not hits and (for_other := given_for_another(atom, v)):

@@ -31,7 +31,7 @@ SHAPES_MORE: tuple[str, ...] = (
     N_("%(condition)s treated with %(drug)s (antibiotic)"),
     # matching/atoms.py (verdicts36): a local therapy qualified by its target lesions (matching/therapy_site.py)
     N_("whether the %(label)s was on the %(site)s"),
-    N_("%(words_phrase)s, not on the %(site)s"),
+    N_("not on the %(site)s: %(words_phrase)s"),
     # matching/atoms.py (verdicts34): the sex a diagnosis line opens with, presumed when the record gives none
     N_("sex not recorded: presumed female, as the line's patients"),
     N_("sex not recorded: presumed male, as the line's patients"),
