@@ -8,6 +8,7 @@ outcome table of docs/SECURITY.md.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import tempfile
 import time
@@ -15,7 +16,7 @@ from collections import Counter
 from pathlib import Path
 
 from tests import fuzzing
-from tests.route_matrix import OPEN_FINDINGS, PATIENT, ROLES, make_world, markdown_table, run_matrix
+from tests.route_matrix import HOME, OPEN_FINDINGS, PATIENT, ROLES, make_world, markdown_table, run_matrix
 
 from benchmarks.report import ROOT, write_section
 from oncofed.domain import Actor, Role
@@ -26,6 +27,7 @@ from oncofed.services.network.centres import load_centres
 from oncofed.store.db import Database
 from oncofed.store.repositories import TrialRepository
 from oncofed.synthetic.demo import build_demo
+from oncofed.web.patient_fence import in_own_space
 
 SECURITY_MD = ROOT / "docs" / "SECURITY.md"
 BEGIN, END = "<!-- BEGIN route-matrix -->", "<!-- END route-matrix -->"
@@ -41,6 +43,7 @@ def main() -> None:
     parser.add_argument("--patients", type=int, default=2000)
     parser.add_argument("--fuzz", type=int, default=200, help="fuzz cases per importer")
     args = parser.parse_args()
+    load_start = os.getloadavg()[0]  # 2 cores shared: timings are indicative, counts are what matter
     tmp = Path(tempfile.mkdtemp(prefix="bench-trust-"))
     demo = Database(f"sqlite:///{tmp}/demo.sqlite3")
     build_demo(demo, patients=args.patients, seed=42)
@@ -58,15 +61,25 @@ def main() -> None:
     audited = sum(1 for o in reads if o.audited)
     patient_routes = {(o.route.method, o.route.path) for o in outcomes if o.route.cls == PATIENT}
     table = markdown_table(outcomes)
+    patient_outside = sorted(
+        {(o.route.method, o.route.path) for o in outcomes
+         if o.role == "patient" and 200 <= o.status < 300 and not in_own_space(o.route.path)}
+    )  # fmt: skip
+    patient_leaks = sum(1 for o in leaks if o.role == "patient")
     summary = (
         f"{len(routes)} routes ({sum(1 for r in routes if r[1].startswith('/api'))} API, "
         f"{sum(1 for r in routes if not r[1].startswith('/api'))} HTML) x {len(ROLES)} roles = "
-        f"{len(outcomes)} requests (other-centre probes, plus own-centre probes on patient-level reads) in "
+        f"{len(outcomes)} requests (other-centre probes, plus own-centre probes on patient-level reads; the "
+        f"`patient` column is a patient account bound to one {HOME} demo record, its second probe that "
+        f"record's own id on the staff routes) in "
         f"{matrix_s:.0f} s over a {args.patients}-patient demo network. Outcomes: "
         + ", ".join(f"{k} {v}" for k, v in sorted(labels.items()))
         + f". Server errors: {labels.get('error 500', 0)}. Patient ids shown to a role that may not see them: "
         f"{len(leaks)} responses on {len(open_leaks)} routes"
         + (f" ({', '.join(f'`{m} {p}`' for m, p in open_leaks)}: leak, to fix)" if open_leaks else "")
+        + f". The patient: {patient_leaks} responses showing another patient's id, "
+        f"{len(patient_outside)} routes outside their own space that served them (2xx)"
+        + (f" ({', '.join(f'`{m} {p}`' for m, p in patient_outside)})" if patient_outside else "")
         + f". Audit coverage: {audited}/{len(reads)} patient-level reads that returned patient data wrote an "
         f"audit record ({len(patient_routes)} patient-level routes)."
     )
@@ -134,6 +147,9 @@ two-criterion file. Noise (OpenDP discrete Laplace, scale {policy.scale:g}): {le
 section "Trust: feasibility attacks" (`python -m benchmarks.bench_trust_attacks`).
 
 **argon2id** (argon2-cffi defaults, RFC 9106 low-memory profile): hash {hash_s * 1000:.0f} ms, verify {verify_s * 1000:.0f} ms.
+
+Machine load (1-minute average, 2 cores shared): {load_start:.1f} at the start, {os.getloadavg()[0]:.1f} at the end;
+timings are indicative, the leak, error and audit counts are what matter.
 """
     write_section(
         "trust", "Trust: roles, audit, fuzzing, feasibility", "python -m benchmarks.bench_trust", body
