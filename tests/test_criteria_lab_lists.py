@@ -108,9 +108,9 @@ NORMAL = [
     ),
     (
         "Platelets within normal limits",
-        {("platelets", ">=", 150.0, "10^9/L"), ("platelets", "<=", 1.0, "x ULN")},
+        {("platelets", ">=", 140.0, "10^9/L"), ("platelets", "<=", 1.0, "x ULN")},
     ),
-    ("Albumin within institutional normal limits", {("albumin", ">=", 3.5, "g/dL")}),
+    ("Albumin within institutional normal limits", {("albumin", ">=", 3.4, "g/dL")}),
     ("Total bilirubin within the institutional range of normal", {("bilirubin", "<=", 1.0, "x ULN")}),
 ]
 

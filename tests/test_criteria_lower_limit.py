@@ -13,10 +13,10 @@ from oncofed.criteria.parser import parse_criterion
 CASES = [
     ("Hemoglobin >= lower limit of normal (LLN)", "hemoglobin", ">=", 12.0),
     ("Haemoglobin ≥ LLN", "hemoglobin", ">=", 12.0),
-    ("Serum albumin ≥ the lower limit of normal", "albumin", ">=", 3.5),
+    ("Serum albumin ≥ the lower limit of normal", "albumin", ">=", 3.4),
     ("Neutrophils at or above the institutional lower limit of normal", "anc", ">=", 1.5),
-    ("Platelet count not below the lower normal limit", "platelets", ">=", 150.0),
-    ("Serum albumin below the lower limit of normal", "albumin", "<", 3.5),
+    ("Platelet count not below the lower normal limit", "platelets", ">=", 140.0),
+    ("Serum albumin below the lower limit of normal", "albumin", "<", 3.4),
 ]
 
 

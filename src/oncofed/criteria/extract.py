@@ -16,6 +16,7 @@ from oncofed.criteria.caseless import compile_i
 from oncofed.criteria.implied_sign import IMPLIED_SIGN, bare_limit_re, implied_operator
 from oncofed.criteria.lab_lists import (
     bare_limit,
+    lower_limit,
     merged_restatements,
     normal_limits,
     shared_fits,
@@ -452,7 +453,13 @@ def lab_atoms(text: str) -> list[Atom]:
             for target in [*pending, mention]:
                 op = "<" if lvef.group("below") else ">="
                 span = (target.start, mention.end + lvef.end())
-                out.append(_atom("lab", op, span, text, value=LVEF_LLN, unit="%", code=target.code))
+                value, attrs = lower_limit(target.code) or (
+                    LVEF_LLN,
+                    {},
+                )  # the band of LLNs in use (verdicts39)
+                out.append(
+                    _atom("lab", op, span, text, value=value, unit="%", code=target.code, attributes=attrs)
+                )
             pending = []
             continue
         m = _THRESH.search(window)
@@ -502,12 +509,11 @@ def lab_atoms(text: str) -> list[Atom]:
                 below = _BELOW.search(window[: low.start()])
                 sense = below or _ABOVE.search(window[: low.start()])  # none written ("is  LLN"): no reading
                 for target in [*pending, mention] if sense else ():
-                    lln = vocab.lab_reference().get(target.code or "", {}).get("lln", "")
-                    if lln:
-                        value, unit = float(lln), vocab.lab_reference()[target.code or ""]["unit"] or None
+                    if lowest := lower_limit(target.code):  # labs.tsv's LLN, or the band of LLNs in use
+                        unit = vocab.lab_reference()[target.code or ""]["unit"] or None
                         span = (target.start, mention.end + low.end())
-                        out.append(_atom("lab", "<" if below else ">=", span, text, value=value, unit=unit,
-                                         code=target.code, attributes={"lower_limit_of_normal": True}))  # fmt: skip
+                        out.append(_atom("lab", "<" if below else ">=", span, text, value=lowest[0], unit=unit,
+                                         code=target.code, attributes=lowest[1]))  # fmt: skip
                 pending = []
                 continue
             wnl = _WNL.search(window)

@@ -159,8 +159,30 @@ def normal_limits(code: str | None) -> list[tuple[str, float, str | None, dict[s
     side = _sides().get(code or "")
     ref = vocab.lab_reference().get(code or "", {})
     out: list[tuple[str, float, str | None, dict[str, Any]]] = []
-    if side in ("lower", "both") and ref.get("lln"):
-        out.append((">=", float(ref["lln"]), ref.get("unit") or None, {"lower_limit_of_normal": True}))
+    if side in ("lower", "both") and (lower := lower_limit(code)):
+        out.append((">=", lower[0], ref.get("unit") or None, lower[1]))
     if side in ("upper", "both") and (side == "upper" or ref.get("uln")):
         out.append(("<=", 1.0, ULN, {}))
     return out
+
+
+LLN_BAND = (
+    "lln_band"  # atom attribute: [lowest, highest] lower limit of normal in use (resources/lln_bands.tsv)
+)
+
+
+@cache
+def _bands() -> dict[str, tuple[float, float]]:
+    return {row["analyte"]: (float(row["low"]), float(row["high"])) for row in load_tsv("lln_bands.tsv")}
+
+
+def lower_limit(code: str | None) -> tuple[float, dict[str, Any]] | None:
+    """The lower limit of normal a criterion means without giving its number ("LVEF within institutional range of
+    normal", "haemoglobin >= LLN"): (value, attributes). Where centres use different limits (lln_bands.tsv: LVEF
+    50-55 %) the value is the lowest and the attributes carry the band, so that the matching decides only outside
+    it (a patient at 52 % meets a 50 % limit and fails a 55 % one: unknown); else labs.tsv's LLN; None without one."""
+    band = _bands().get(code or "")
+    if band is not None:
+        return band[0], {"lower_limit_of_normal": True, LLN_BAND: [band[0], band[1]]}
+    lln = vocab.lab_reference().get(code or "", {}).get("lln", "")
+    return (float(lln), {"lower_limit_of_normal": True}) if lln else None

@@ -94,7 +94,8 @@ from oncofed.domain.criteria import Atom, Criterion, Section
 # N days since", a receptor status given with its opposite is no requirement, a drug named by its effect is the
 # drugs listed, not the condition (drug_effects.py), "resection of / radiotherapy to <metastases>" is the therapy's
 # target (verdicts36)
-PARSER_VERSION = "criteria-30"
+# criteria-31: a lower limit of normal the criterion does not give carries the band in use (lln_bands.tsv) (verdicts39)
+PARSER_VERSION = "criteria-31"
 MAX_INPUT_CHARS = 2_000_000  # beyond this the text is cut (reported in ParseResult.warnings)
 
 _NEGATION_STARTS = (

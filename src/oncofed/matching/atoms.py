@@ -8,6 +8,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from oncofed.criteria.conditions import ANTIBIOTICS
 from oncofed.criteria.oncotree import LIQUID_MAIN_TYPES
@@ -23,7 +24,14 @@ from oncofed.matching.facts import (
     parse_stage,
     within,
 )
-from oncofed.matching.numeric import compare, compare_range, lab_threshold, record_uln, threshold_words
+from oncofed.matching.numeric import (
+    compare,
+    compare_band,
+    compare_range,
+    lab_threshold,
+    record_uln,
+    threshold_words,
+)
 from oncofed.matching.outcomes import tri_of
 from oncofed.matching.therapy_site import on_site, qualifier_site, site_target
 from oncofed.matching.vocab import (
@@ -582,6 +590,9 @@ def lab(atom: Atom, v: PatientView, day: date) -> AtomResult:
         return unknown(f"laboratory value: {name}", f"{name} recorded without a number", f)
     if atom.window_days is not None and _within(day, f.when, atom.window_days) is not True:
         return unknown(f"recent {name} (within {atom.window_days} days)", f"latest {name} from {f.when}", f)
+    band = atom.attributes.get(LLN_BAND) if atom.attributes else None
+    if band and atom.operator in (">=", ">", "<", "<="):
+        return _lab_band(atom, f, name, value, band)
     uln = record_uln(f.attributes.get("uln"), analyte)
     threshold = lab_threshold(analyte, atom.value, atom.unit, uln)
     if threshold is None:
@@ -599,6 +610,33 @@ def lab(atom: Atom, v: PatientView, day: date) -> AtomResult:
     return AtomResult(
         holds, f"{name} {value:g} {f.unit or ''}{when} (criterion: {limit})".replace("  ", " "), f
     )
+
+
+LLN_BAND = (
+    "lln_band"  # criteria/lab_lists.LLN_BAND: the band of lower limits of normal the criterion may mean
+)
+
+
+def _lab_band(atom: Atom, f: Fact, name: str, value: float, band: Any) -> AtomResult:
+    """A lower limit of normal the criterion does not give ("LVEF within institutional range of normal"): the
+    record's own LLN (a reference range written with the value) decides; else only a value outside the band of
+    limits in use (LVEF 50-55 %) does, and between them the centre's limit is to check."""
+    when = f" on {f.when}" if f.when else ""
+    shown = f"{name} {value:g} {f.unit or ''}{when}".replace("  ", " ")
+    own = as_float(f.attributes.get("lln"))
+    if own is not None:
+        limit = _numeric_text(atom.operator, own, f.unit) + ", the record's lower limit of normal"
+        return AtomResult(compare(atom.operator, value, own), f"{shown} (criterion: {limit})", f)
+    low, high = float(band[0]), float(band[1])
+    holds = compare_band(atom.operator, value, low, high)
+    # the limit that decided: the highest when a floor is met or a ceiling is not, else the lowest
+    limit = _numeric_text(atom.operator, high if holds == atom.operator.startswith(">") else low, atom.unit)
+    if holds is None:
+        limit = (
+            _numeric_text(atom.operator, low, atom.unit) + ", depends on the centre's lower limit of normal"
+        )
+        return unknown(f"{name}: the centre's lower limit of normal", f"{shown} (criterion: {limit})", f)
+    return AtomResult(holds, f"{shown} (criterion: {limit}, every centre's lower limit of normal)", f)
 
 
 # --- treatment history ---------------------------------------------------------------------

@@ -289,6 +289,8 @@ def _fast_tri(atom: Atom, view: PatientView, day: date) -> int | None:
         return None
     if atom.hypothetical or atom.operator not in NUMERIC_OPERATORS or atom.attributes.get("ambiguous"):
         return None
+    if atom.attributes.get("lln_band"):  # a band of lower limits of normal: atoms.lab decides (verdicts39)
+        return None
     target = atom.value if type(atom.value) is float else as_float(atom.value)
     if target is None:
         return None

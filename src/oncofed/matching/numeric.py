@@ -157,6 +157,13 @@ def compare_range(op: str, low: float, high: float, value: object) -> bool | Non
     return bool(a) if a == b else None
 
 
+def compare_band(op: str, value: float, low: float, high: float) -> bool | None:
+    """Compare a value against a limit known only to lie in [low, high] (a lower limit of normal that centres set
+    differently, criteria/lab_lists.lower_limit): decided only when every limit in the band agrees."""
+    a, b = compare(op, value, low), compare(op, value, high)
+    return bool(a) if a == b else None
+
+
 def compare_range_column(op: str, low: np.ndarray, high: np.ndarray, value: object) -> np.ndarray:
     """`compare_range` over columns: 1 true, 0 false, -1 undecided (NaN low: unknown, -1 too)."""
     known = ~np.isnan(low)
@@ -186,6 +193,7 @@ __all__ = [
     "ULN",
     "canonical_threshold",
     "compare",
+    "compare_band",
     "compare_range",
     "compare_range_column",
     "is_uln",

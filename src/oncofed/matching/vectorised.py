@@ -539,7 +539,9 @@ def atom_column(atom: Atom, batch: PatientBatch) -> np.ndarray:
                 and not atom.attributes.get("adjuvant_months")  # dates of the relapse: per patient
             ):
                 col = compare_range_columns(atom.operator, batch.lines, batch.lines, atom.value)
-            elif kind == "lab":
+            elif kind == "lab" and not atom.attributes.get(
+                "lln_band"
+            ):  # a band of LLNs: per patient (atoms.lab)
                 col = _lab_column(atom, batch)
             elif (
                 kind == "prior_therapy"

@@ -168,6 +168,11 @@ SHAPES: tuple[str, ...] = (
     # criteria/implied_sign.py (verdicts30): a limit whose sign the registry text lost, read on the safe side
     N_("%(limit_phrase)s, no sign written: read as an upper limit"),
     N_("%(limit_phrase)s, no sign written: read as a lower limit"),
+    # matching/atoms.py (verdicts39): a lower limit of normal the criterion does not give, read against the band
+    N_("%(limit_phrase)s, the record's lower limit of normal"),
+    N_("%(limit_phrase)s, depends on the centre's lower limit of normal"),
+    N_("%(limit_phrase)s, every centre's lower limit of normal"),
+    N_("%(lab)s: the centre's lower limit of normal"),
     N_("at least %(num)s x ULN = %(num_limit)s %(unit)s"),
     N_("at most %(num)s x ULN = %(num_limit)s %(unit)s"),
     N_("at least %(num)s x ULN"),
