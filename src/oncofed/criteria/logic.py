@@ -28,6 +28,7 @@ from oncofed.criteria.caseless import compile_i
 from oncofed.criteria.clause_reach import clause_reach, restated_stages
 from oncofed.criteria.drug_effects import drug_effects
 from oncofed.criteria.governed_therapy import governed_therapies
+from oncofed.criteria.measure_alternatives import measure_alternatives
 from oncofed.criteria.performance_alternatives import performance_alternatives
 from oncofed.criteria.polarity import naive_therapies, stated_exclusions
 from oncofed.criteria.receptor_combinations import either_status, receptor_combinations, regardless_of
@@ -433,6 +434,9 @@ def relate(atoms: list[Atom], text: str) -> list[Atom]:
     atoms = therapy_examples(examples_as_alternatives(atoms, text), text)
     atoms = conditions(stated_exclusions(or_groups(naive_therapies(atoms, text), text), text), text)
     atoms = own_parts(qualified_alternatives(any_of_the_following(atoms, text)), text)  # alternative_parts.py
+    atoms = measure_alternatives(
+        atoms, text
+    )  # "age >= 60; or age < 60 with amenorrhea": an OR, own qualifiers
     atoms = performance_alternatives(atoms, text)  # "ECOG 0-1 or a Karnofsky index >= 70": either scale
     atoms = either_status(regardless_of(atoms, text), text)  # "ER positive or negative": no requirement
     return receptor_combinations(atoms, text)  # "ER+/PR+ or ER+/PR-": OR of conjunctions
