@@ -40,3 +40,19 @@ NEAR_MISSES = [
 @pytest.mark.parametrize(("line", "expected"), NEAR_MISSES)
 def test_limits_not_written_as_alternatives_are_both_asked(line: str, expected: str) -> None:
     assert read_line("Inclusion", line, profile(born=OLD, name="old")) == expected
+
+
+# near-misses: the two thresholds are not the whole list of alternatives (left as they were read)
+NOT_THE_WHOLE_LIST = [
+    "Women who are: older than 60; or younger than 60 with amenorrhea for a year; or after a bilateral oophorectomy",
+    "Menopausal by any of: prior bilateral oophorectomy, aged 60 or above, or aged 45 to 59 with amenorrhea",
+    "Postmenopausal: age 60 or more; or age 50 to 59 with FSH in the menopausal range",
+]
+
+
+@pytest.mark.parametrize("line", NOT_THE_WHOLE_LIST)
+def test_a_longer_list_of_alternatives_is_not_cut_to_two(line: str) -> None:
+    from oncofed.criteria.parser import parse_criterion
+
+    atoms = parse_criterion(line).atoms
+    assert not [a for a in atoms if (a.attributes or {}).get("unread_alternative", {}).get("kind") == "age"]

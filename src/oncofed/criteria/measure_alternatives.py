@@ -55,8 +55,10 @@ def measure_alternatives(atoms: list[Atom], text: str) -> list[Atom]:
         return atoms
     first, second = pair
     assert first.span and second.span
-    group = first.attributes.get("group") or f"alt{first.span[0]}{first.kind}"
     ends = {id(first): second.span[0], id(second): _end(text, second.span[1])}
+    if not _only_pair(atoms, text, first, second, ends[id(second)]):
+        return atoms
+    group = first.attributes.get("group") or f"alt{first.span[0]}{first.kind}"
     replaced: dict[int, Atom] = {}
     absorbed: set[int] = set()
     for alt in (first, second):
@@ -83,3 +85,26 @@ def _end(text: str, start: int) -> int:
     """Where the last alternative's own words end: the next ";" or full stop, else the line's end."""
     stops = [i for i in (text.find(";", start), text.find(". ", start)) if i >= 0]
     return min(stops) if stops else len(text.rstrip(". "))
+
+
+_MORE = compile_i(r"\bor\b")
+_LIST_START = compile_i(r"[:;]")
+
+
+def _only_pair(atoms: list[Atom], text: str, first: Atom, second: Atom, end: int) -> bool:
+    """The two thresholds are the whole list of alternatives: no other alternative after the second ("; or
+    status-post bilateral oophorectomy": its atoms are read as the line's, not as an alternative), none listed
+    before the first since the list opened ("Documented oophorectomy, Age 60 years or more, OR Age 45 to 59"),
+    and no other threshold on the measure inside the second ("Age 45 to 59 and ...": a range)."""
+    assert first.span and second.span
+    if _MORE.search(text, end):
+        return False
+    opened = max((m.end() for m in _LIST_START.finditer(text, 0, first.span[0])), default=0)
+    for a in atoms:
+        if a is first or a is second or not a.span:
+            continue
+        if opened <= a.span[0] < first.span[0] and a.kind != "sex":
+            return False
+        if a.kind == first.kind and a.span[0] < end and a.span[1] > second.span[0]:
+            return False
+    return True
