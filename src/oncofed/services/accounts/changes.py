@@ -8,21 +8,14 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from oncofed.domain.actor import Actor, Role
-from oncofed.errors import N_, InputError, NotFound
+from oncofed.errors import N_, InputError
 from oncofed.services.accounts import account_audit, users
 from oncofed.store.db import Database
 from oncofed.store.models_trust import ApiTokenRow, SessionRow, UserRow
 
 
 def _staff_row(s: Session, username: str) -> UserRow:
-    row = users._by_name(s, username)
-    if row is None:
-        raise NotFound(
-            N_("no user %(username)s"),
-            fix=N_("list accounts with `oncofed users list`"),
-            code="account.unknown_user",
-            params={"username": repr(username)},
-        )
+    row = users.existing(s, username)
     if row.role == Role.PATIENT.value:
         raise InputError(
             N_("%(username)s is a patient's own account: its record and centre do not change"),

@@ -120,11 +120,7 @@ def set_own_password(db: Database, username: str, current: str, new: str, *, act
     least 10 characters and different. Other sessions of the account end. Audited (`actor` is the
     account's own person)."""
     with db.session() as s:
-        row = users._by_name(s, username)
-        if row is None:
-            raise NotFound(
-                N_("no user %(username)s"), code="account.unknown_user", params={"username": repr(username)}
-            )
+        row = users.existing(s, username)
         try:
             users._hasher.verify(row.password_hash, current)
         except (VerificationError, InvalidHashError):

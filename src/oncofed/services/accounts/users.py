@@ -255,16 +255,22 @@ def _by_name(s: Session, username: str) -> UserRow | None:
     return s.scalar(select(UserRow).where(func.lower(UserRow.username) == canonical_username(username)))
 
 
+def existing(s: Session, username: str) -> UserRow:
+    """The account of `username` (`_by_name`), or NotFound with the command that lists accounts."""
+    row = _by_name(s, username)
+    if row is None:
+        raise NotFound(
+            N_("no user %(username)s"),
+            fix=N_("list accounts with `oncofed users list`"),
+            code="account.unknown_user",
+            params={"username": repr(username)},
+        )
+    return row
+
+
 def get_user(db: Database, username: str) -> User:
     with db.session() as s:
-        row = _by_name(s, username)
-        if row is None:
-            raise NotFound(
-                N_("no user %(username)s"),
-                fix=N_("list accounts with `oncofed users list`"),
-                code="account.unknown_user",
-                params={"username": repr(username)},
-            )
+        row = existing(s, username)
         return _user(row, s)
 
 
@@ -272,14 +278,7 @@ def set_disabled(db: Database, username: str, disabled: bool = True, *, actor: A
     """Disable (or re-enable) an account; disabling ends its sessions and revokes its tokens. Audited
     (`account.disable` / `account.enable`, naming `actor`)."""
     with db.session() as s:
-        row = _by_name(s, username)
-        if row is None:
-            raise NotFound(
-                N_("no user %(username)s"),
-                fix=N_("list accounts with `oncofed users list`"),
-                code="account.unknown_user",
-                params={"username": repr(username)},
-            )
+        row = existing(s, username)
         row.disabled = disabled
         account_audit.record(s, actor, "account.disable" if disabled else "account.enable", row)
         if disabled:
@@ -347,14 +346,7 @@ def issue_token(db: Database, username: str, name: str = "", days: int | None = 
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     now = _now()
     with db.session() as s:
-        row = _by_name(s, username)
-        if row is None:
-            raise NotFound(
-                N_("no user %(username)s"),
-                fix=N_("list accounts with `oncofed users list`"),
-                code="account.unknown_user",
-                params={"username": repr(username)},
-            )
+        row = existing(s, username)
         if row.disabled:
             raise InputError(
                 N_("user %(username)s is disabled"),
