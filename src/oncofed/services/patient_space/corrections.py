@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from oncofed.domain import Actor, Role
 from oncofed.errors import N_, InputError, NotFound
-from oncofed.services.patient_space.space import _now, own_id
+from oncofed.services.patient_space.space import _now, own_id, staff_holds
 from oncofed.store import audit
 from oncofed.store.audit_words import coded
 from oncofed.store.db import Database
@@ -124,12 +124,7 @@ def answer(db: Database, actor: Actor, request_id: int, text: str) -> dict[str, 
     text = _text(text, "answer", N_("the answer is empty"), N_("tell the patient what was done and why"))
     with db.session() as s:
         row = s.get(CorrectionRequestRow, request_id)
-        visible = (
-            row is not None
-            and actor.role in HANDLER_ROLES
-            and bool(PatientRepository(s, actor).existing_ids([row.patient_id]))
-        )
-        if row is None or not visible:
+        if row is None or not staff_holds(s, actor, HANDLER_ROLES, row.patient_id):
             raise NotFound(
                 N_("no correction request %(request)s in your centres"),
                 fix=N_("open the list of correction requests again"),

@@ -14,13 +14,12 @@ from sqlalchemy import select
 from oncofed.domain import Actor, TrialStatus
 from oncofed.domain.geo import GeoPoint, haversine_km
 from oncofed.errors import N_, InputError, NotFound
-from oncofed.services.patient_space.space import _now
+from oncofed.services.patient_space.space import STAFF_ROLES, _now, staff_holds
 from oncofed.store import audit
 from oncofed.store.audit_words import coded
 from oncofed.store.db import Database
 from oncofed.store.models import CentreRow, TrialSiteRow
 from oncofed.store.models_patient_space import ContactRequestRow
-from oncofed.store.repositories import PatientRepository
 
 
 def recruiting_site(s: Any, trial_id: str, home_centre: str) -> tuple[str, str, str]:
@@ -61,16 +60,9 @@ def forwarded_here(s: Any, actor: Actor) -> list[ContactRequestRow]:
 
 def forward(db: Database, actor: Actor, request_id: int) -> dict[str, Any]:
     """Send request `request_id` to the centre that recruits; only staff of the patient's centre."""
-    from oncofed.services.patient_space.trials import STAFF_ROLES
-
     with db.session() as s:
         row = s.get(ContactRequestRow, request_id)
-        visible = (
-            row is not None
-            and actor.role in STAFF_ROLES
-            and bool(PatientRepository(s, actor).existing_ids([row.patient_id]))
-        )
-        if row is None or not visible:
+        if row is None or not staff_holds(s, actor, STAFF_ROLES, row.patient_id):
             raise NotFound(
                 N_("no request %(request)s in your centres"), fix=N_("open the list of requests again"),
                 code="me.unknown_request", params={"request": request_id},

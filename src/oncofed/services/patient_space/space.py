@@ -25,6 +25,8 @@ from oncofed.store.models import CentreRow, PatientRow
 from oncofed.store.models_patient_space import ContactRequestRow, ObjectionChangeRow
 from oncofed.store.repositories import PatientRepository
 
+# the staff who handle a patient's contact requests (care and research of the patient's centre)
+STAFF_ROLES = frozenset({Role.CLINICIAN, Role.RESEARCH_STAFF, Role.SYSTEM})
 PATIENT_SOURCE = "patient space"  # an objection the patient filed themselves (ObjectionChangeRow.source)
 ACCESS_COLUMNS = ["at", "who", "role", "centres", "purpose", "action", "refused", "records"]
 
@@ -156,3 +158,9 @@ def export(db: Database, actor: Actor) -> dict[str, Any]:
         "objection": objection_state(db, actor),
         "contact_requests": requests,
     }
+
+
+def staff_holds(s: Any, actor: Actor, roles: frozenset[Role], patient_id: str) -> bool:
+    """Whether `actor` has one of `roles` and their centres hold `patient_id` (the repository's own scope:
+    what a request about this patient may be handled by)."""
+    return actor.role in roles and bool(PatientRepository(s, actor).existing_ids([patient_id]))

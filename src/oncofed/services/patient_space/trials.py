@@ -10,11 +10,11 @@ from typing import Any
 
 from sqlalchemy import select
 
-from oncofed.domain import Actor, Role, TrialStatus
+from oncofed.domain import Actor, TrialStatus
 from oncofed.domain.matching import Outcome, TrialVerdict
 from oncofed.errors import N_, InputError, NotFound
 from oncofed.services.patient_space.forwarding import forwarded_here, recruiting_site
-from oncofed.services.patient_space.space import _now, centre_names, own_id
+from oncofed.services.patient_space.space import STAFF_ROLES, _now, centre_names, own_id, staff_holds
 from oncofed.services.prescreen.access import utcnow
 from oncofed.store import audit
 from oncofed.store.audit_words import coded
@@ -30,7 +30,6 @@ PROPOSED_STATUSES = ("flagged", "eligible", "contacted", "enrolled")
 MAX_MESSAGE = 1000
 REQUEST_COLUMNS = ["id", "asked_at", "patient_id", "trial_id", "title", "message", "site_centre_id", "site_facility",
                    "site_contact", "forwarded_to", "forwarded_by", "handled_by", "handled_at"]  # fmt: skip
-STAFF_ROLES = frozenset({Role.CLINICIAN, Role.RESEARCH_STAFF, Role.SYSTEM})
 
 
 def proposals(db: Database, actor: Actor) -> list[dict[str, Any]]:
@@ -219,13 +218,10 @@ def mark_handled(db: Database, actor: Actor, request_id: int) -> dict[str, Any]:
     """A member of the centre's staff has contacted the patient: the request leaves the work list."""
     with db.session() as s:
         row = s.get(ContactRequestRow, request_id)
-        visible = (
-            row is not None
-            and actor.role in STAFF_ROLES
-            and (
-                bool(PatientRepository(s, actor).existing_ids([row.patient_id]))
-                or row.forwarded_to in actor.centre_ids  # forwarded to the caller's centre by a person
-            )
+        visible = row is not None and (
+            staff_holds(s, actor, STAFF_ROLES, row.patient_id)
+            # forwarded to the caller's centre by a person
+            or (actor.role in STAFF_ROLES and row.forwarded_to in actor.centre_ids)
         )
         if row is None or not visible:
             raise NotFound(
