@@ -153,3 +153,30 @@ def test_the_pages_in_chromium_fr_en(sqlite_db: Database, page) -> None:  # type
         page.screenshot(path="docs/screenshots/me-record-correction-fr.png", full_page=True)
         page.goto(server.url("/me/record?lang=en"))
         assert "waiting for an answer" in page.locator("#my-corrections").inner_text()
+
+
+def test_the_fact_asked_about_is_said_in_the_readers_language(sqlite_db: Database, client_as) -> None:  # type: ignore[no-untyped-def]
+    """The fact kept with a request is shown as the patient saw it, in each reader's language: the kind's
+    label and "absent" in French on French pages (it was stored as English words: "metastasis · absent:
+    brain" on the patient's and the clinicians' French pages); the API and the CSV keep the plain words."""
+    from oncofed.presenters.i18n import translator
+
+    a, _ = build_network(sqlite_db)
+    patient = _patient_client(sqlite_db, a)
+    page = patient.get("/me/record?lang=fr")
+    index = re.search(r'action="/me/record/facts/(\d+)/correction"', page.text)
+    assert index
+    made = patient.post(
+        "/api/me/corrections",
+        json={"fact_index": int(index.group(1)), "reason": "faux"},
+        headers={"X-CSRF-Token": _csrf(page.text)},
+    ).json()
+    kind = made["fact_parts"]["kind"]
+    assert made["fact"].startswith(kind)  # the plain words, as before
+    french_kind = translator("fr").label("kind", kind).replace("_", " ")
+    assert french_kind != kind
+    mine = patient.get("/me/record?lang=fr").text.split('id="corrections"', 1)[-1]
+    theirs = client_as(sqlite_db, clinician(a)).get("/patients/corrections?lang=fr").text
+    for text in (mine, theirs):
+        assert french_kind in text
+        assert f"{kind} · " not in text and "absent: " not in text

@@ -6,6 +6,7 @@ changes the record themselves. Asking and answering are audit entries naming the
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from sqlalchemy import select
@@ -46,14 +47,34 @@ def _text(value: str, field: str, empty: str, fix: str) -> str:
     return value
 
 
-def fact_words(f: Any) -> str:
-    """What the patient saw of the fact: kind, wording, value, date (kept with the request)."""
-    parts = [f.kind, ("absent: " if f.negated else "") + (f.display or f.code or "")]
-    if f.value is not None:
-        parts.append(f"{f.value}{' ' + f.unit if f.unit else ''}")
-    if f.when:
-        parts.append(f.when.isoformat())
-    return " · ".join(p for p in parts if p)
+def fact_snapshot(f: Any) -> str:
+    """What the patient saw of the fact, kept with the request (JSON, so each reader sees it in their own
+    language: `presenters` say the kind and "absent"): kind, negated, wording, value, unit, date."""
+    shown = {
+        "kind": f.kind, "negated": bool(f.negated), "shown": f.display or f.code or "",
+        "value": None if f.value is None else str(f.value), "unit": f.unit or "",
+        "when": f.when.isoformat() if f.when else "",
+    }  # fmt: skip
+    return json.dumps(shown, ensure_ascii=False)
+
+
+def snapshot_parts(text: str) -> dict[str, Any] | None:
+    """The parts of a stored snapshot (None: a request stored as plain words before the snapshot was JSON)."""
+    try:
+        parts = json.loads(text)
+    except ValueError:
+        return None
+    return parts if isinstance(parts, dict) else None
+
+
+def snapshot_words(text: str) -> str:
+    """The snapshot in plain words ("metastasis · absent: brain"), for the API, the CSV and the audit log."""
+    p = snapshot_parts(text)
+    if p is None:
+        return text
+    value = f"{p['value']}{' ' + p['unit'] if p.get('unit') else ''}" if p.get("value") is not None else ""
+    shown = ("absent: " if p.get("negated") else "") + str(p.get("shown") or "")
+    return " · ".join(x for x in (str(p.get("kind") or ""), shown, value, str(p.get("when") or "")) if x)
 
 
 def ask(db: Database, actor: Actor, fact_index: int, reason: str) -> dict[str, Any]:
@@ -70,12 +91,12 @@ def ask(db: Database, actor: Actor, fact_index: int, reason: str) -> dict[str, A
             )  # fmt: skip
         row = CorrectionRequestRow(
             patient_id=pid, centre_id=profile.centre_id, fact_index=fact_index,
-            fact_text=fact_words(profile.facts[fact_index]), reason=reason, asked_at=_now(), answer="",
+            fact_text=fact_snapshot(profile.facts[fact_index]), reason=reason, asked_at=_now(), answer="",
             handled_by="",
         )  # fmt: skip
         s.add(row)
         s.flush()
-        detail = coded("patient.correction", request=row.id, fact=row.fact_text)
+        detail = coded("patient.correction", request=row.id, fact=snapshot_words(row.fact_text))
         event = audit.event_for(
             actor, "patient.correction_request", patients=[(pid, profile.centre_id)], detail=detail
         )
@@ -86,7 +107,7 @@ def ask(db: Database, actor: Actor, fact_index: int, reason: str) -> dict[str, A
 def _json(r: CorrectionRequestRow) -> dict[str, Any]:
     return {
         "id": r.id, "patient_id": r.patient_id, "centre_id": r.centre_id, "fact_index": r.fact_index,
-        "fact": r.fact_text, "reason": r.reason, "asked_at": r.asked_at.isoformat(timespec="minutes"),
+        "fact": snapshot_words(r.fact_text), "fact_parts": snapshot_parts(r.fact_text), "reason": r.reason, "asked_at": r.asked_at.isoformat(timespec="minutes"),
         "answer": r.answer, "handled_by": r.handled_by,
         "handled_at": r.handled_at.isoformat(timespec="minutes") if r.handled_at else None,
     }  # fmt: skip
@@ -137,7 +158,7 @@ def answer(db: Database, actor: Actor, request_id: int, text: str) -> dict[str, 
                 code="correction.answered", params={"request": row.id, "user": row.handled_by},
             )  # fmt: skip
         row.answer, row.handled_at, row.handled_by = text, _now(), actor.user_id
-        detail = coded("patient.correction_handled", request=row.id, fact=row.fact_text)
+        detail = coded("patient.correction_handled", request=row.id, fact=snapshot_words(row.fact_text))
         event = audit.event_for(
             actor, "patient.correction_handled", patients=[(row.patient_id, row.centre_id)], detail=detail
         )
