@@ -35,7 +35,7 @@ from typing import Any
 from benchmarks.audit_note_variants import facts_key
 from benchmarks.verdicts_trust import CONFIRM, DATA, SETS, readable
 
-HELD_OUT = {*CONFIRM, "verdicts-blind13", "verdicts-blind14"}
+HELD_OUT = {*CONFIRM, "verdicts-blind14", "verdicts-blind15"}
 IGNORED = {"family", "family_pseudo", "note_mention"}
 APPENDED = {"relative", "clinician", "not_given", "cc_other"}
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")

@@ -325,7 +325,7 @@ FIRST_SCORES: dict[str, dict[str, Any]] = {
         # 13:41-16:41 UTC) beside verdicts-blind12, written by a fourteenth writer blind to the engine and
         # second-read by another
         "folds": {0: (1.0, 0.0), 1: (1.0, 0.0), 2: (1.0, 0.0)},
-        "read_folds": (),
+        "read_folds": (0, 1),  # readable by fixes from 2026-12-07 21:18 UTC (session 16); fold 2 never
     },
     "verdicts-blind14": {
         "commit": "fe5cef5",  # first run after the set landed and its second reading (a68025d), before any change

@@ -40,8 +40,8 @@ from benchmarks.verdicts_trust import CONFIRM, DATA, SETS, UNREAD, readable
 SHARED = ROOT.parent / "shared" / "data"
 TOPICS = ("sigir-topics/queries.jsonl", "trec-2021-topics/queries.jsonl", "trec-2022-topics/queries.jsonl")
 GOLD = DATA / "notes-facts-gold" / "gold.jsonl"
-# never read, whatever verdicts_trust says today: the session's held-out sets (blind14 is being written)
-HELD_OUT = {*CONFIRM, *UNREAD, "verdicts-blind13", "verdicts-blind14"}
+# never read, whatever verdicts_trust says today: the session's held-out sets (blind15 is being written)
+HELD_OUT = {*CONFIRM, *UNREAD, "verdicts-blind14", "verdicts-blind15"}
 GROUPS = {
     "performance": {"ecog", "karnofsky"},
     "cancer": {"primary_cancer", "histology", "disease_status"},

@@ -81,9 +81,10 @@ READABLE = (
     "verdicts-blind10",
     "verdicts-blind11",
     "verdicts-blind12",
+    "verdicts-blind13",
 )
 NEVER_FOLD = dict(NEVER_READ)
-HELD_OUT = frozenset({"verdicts-blind13", "verdicts-blind14"}) | frozenset(UNREAD)
+HELD_OUT = frozenset({"verdicts-blind14", "verdicts-blind15"}) | frozenset(UNREAD)
 NUMERIC = {">=", ">", "<=", "<"}
 
 

@@ -64,7 +64,7 @@ from oncofed.matching import trust
 from oncofed.matching.trust import ORGAN
 
 DATA = ROOT / "benchmarks" / "data"
-# the sets whose events count (a later set, e.g. verdicts-blind13, is the lead's held-out test: never read here)
+# the sets whose events count (a later set, e.g. verdicts-blind14, is the lead's held-out test: never read here)
 SETS = (
     "verdicts-dev",
     "verdicts-blind",
@@ -79,6 +79,7 @@ SETS = (
     "verdicts-blind10",
     "verdicts-blind11",
     "verdicts-blind12",
+    "verdicts-blind13",
 )
 # fold never read by a fix
 NEVER_READ = {
@@ -93,6 +94,7 @@ NEVER_READ = {
     "verdicts-blind10": 2,
     "verdicts-blind11": 2,
     "verdicts-blind12": 2,
+    "verdicts-blind13": 2,
 }
 # The session's held-out sets (never read by a fix, never counted in the table): a kind the rule trusts on
 # the counted sets must not be contradicted there before it ships (`confirm`). Why: the counted sets' events
@@ -100,7 +102,7 @@ NEVER_READ = {
 # can pass the bound there and still be wrong on wordings nobody fixed against: session 12's one trusted
 # kind (inclusion:cancer_organ/plain, Wilson lower 0.81 on the ten sets) excluded 4 pairs of these sets,
 # none rightly (an eligible patient hidden from a trial). Only each trusted kind's counts are printed.
-CONFIRM = ("verdicts-blind13", "verdicts-blind14")
+CONFIRM = ("verdicts-blind14", "verdicts-blind15")
 UNREAD = {"verdicts-blind4"}  # counted by this script, its notes and cases never read by a fix (no fold)
 TABLE = ROOT / "src" / "oncofed" / "resources" / "verdicts" / "trusted_violations.json"
 Z = 1.959963984540054  # two-sided 95 %
