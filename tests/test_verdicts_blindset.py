@@ -1,9 +1,10 @@
-"""Integrity of the blind verdict sets (benchmarks/data/verdicts-blind, verdicts-blind2 ... verdicts-blind14).
+"""Integrity of the blind verdict sets (benchmarks/data/verdicts-blind, verdicts-blind2 ... verdicts-blind15).
 
 The blind sets are data the project wrote from trial text alone, never run through the engine; these tests
 check, for each set, that it stays consistent (ids, labels, folds, one change per failure note, quotes that
-exist in the trial text), and that no trial is shared between any two of the fifteen verdict sets (dev, blind,
-blind2, blind3, blind4, blind5, blind6, blind7, blind8, blind9, blind10, blind11, blind12, blind13, blind14), not
+exist in the trial text), and that no trial is shared between any two of the sixteen verdict sets (dev, blind,
+blind2, blind3, blind4, blind5, blind6, blind7, blind8, blind9, blind10, blind11, blind12, blind13, blind14,
+blind15), not
 what any engine answers on them.
 """
 
@@ -39,6 +40,7 @@ BLINDSETS = {
     "verdicts-blind12": "N12",
     "verdicts-blind13": "N13",
     "verdicts-blind14": "N14",
+    "verdicts-blind15": "N15",
 }
 SOURCES = {"oncology-active-99", "nli4ct-breast-cancer", "sigir-judged-101"}
 
