@@ -33,6 +33,7 @@ FEASIBILITY = "feasibility (trial managers)"
 SESSION = "session"  # log in / log out / who am I
 HR = "federation HR"  # pay grid, staff records, costing: federation and centre HR only (issue 21)
 OWN = "patient's own space"  # /me, /api/me/...: the patient role only (tests/test_patient_isolation.py)
+ACCOUNTS = "accounts (administrator)"  # /admin/accounts: every account, the administrator only
 
 # (prefix, class): first match wins; "/x" covers "/x" and "/x/...". Add new areas here.
 PREFIX_CLASSES: list[tuple[str, str]] = [
@@ -54,6 +55,8 @@ PREFIX_CLASSES: list[tuple[str, str]] = [
     ("/notes", PATIENT),
     ("/api/audit", AUDIT),
     ("/audit", AUDIT),
+    ("/api/admin/accounts", ACCOUNTS),
+    ("/admin/accounts", ACCOUNTS),
     ("/api/operations", AUDIT),  # installation checks: administrator and DPO (issue 22)
     ("/operations", AUDIT),
     ("/api/trial-setup", FEASIBILITY),  # opening trials at centres: trial managers (issue 18)
@@ -94,6 +97,7 @@ GATED = {
     FEASIBILITY: {Role.TRIAL_MANAGER, Role.ADMIN},
     HR: {Role.FEDERATION_HR, Role.CENTRE_HR},
     OWN: {Role.PATIENT},
+    ACCOUNTS: {Role.ADMIN},
 }
 SAFE = {"GET", "HEAD"}
 # Known exposures found by this matrix, owned by another area and reported there (docs/SECURITY.md,
@@ -301,7 +305,10 @@ def outcome_table(outcomes: list[Outcome]) -> list[tuple[str, str, str, dict[str
     for o in outcomes:
         row = table.setdefault((o.route.cls or "?", o.route.method, o.route.path), {})
         row[o.role] = o.label if o.probe == "other centre" else f"{row.get(o.role, '')} / {o.label}"
-    order = {cls: i for i, cls in enumerate([PATIENT, OWN, AUDIT, FEASIBILITY, HR, STAFF, PUBLIC, SESSION])}
+    order = {
+        cls: i
+        for i, cls in enumerate([PATIENT, OWN, AUDIT, ACCOUNTS, FEASIBILITY, HR, STAFF, PUBLIC, SESSION])
+    }
     return sorted(
         ((c, m, p, r) for (c, m, p), r in table.items()), key=lambda x: (order.get(x[0], 99), x[2], x[1])
     )

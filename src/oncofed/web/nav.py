@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import Request
@@ -26,6 +27,9 @@ NAV_ENTRIES: list[tuple[str, str, frozenset[str]]] = [
     ("/sustainability", N_("Carbon footprint"), frozenset()),
     ("/research", N_("Research"), frozenset()),
     ("/prescreen/requests", N_("Contact requests"), frozenset({"research_staff", "clinician"})),
+    # patients' correction requests (RGPD art. 16): the clinicians who answer them, with the count waiting
+    ("/patients/corrections", N_("Correction requests"), frozenset({"clinician"})),
+    ("/admin/accounts", N_("Accounts"), frozenset({"admin"})),
     # a patient's own space (docs/PATIENTS.md): the only entries a patient sees
     ("/me", N_("My space"), frozenset({"patient"})),
     ("/me/record", N_("My record"), frozenset({"patient"})),
@@ -43,11 +47,25 @@ def app_paths(app: Any) -> set[str]:
     return {str(rc.path) for rc in iter_route_contexts(app.routes) if rc.path}
 
 
-def nav_items(request: Request, actor: Actor | None) -> list[dict[str, str]]:
+def nav_items(request: Request, actor: Actor | None) -> list[dict[str, Any]]:
     paths = app_paths(request.app)
     role = actor.role.value if actor else "public"
-    return [
+    items: list[dict[str, Any]] = [
         {"href": path, "label": key}
         for path, key, roles in NAV_ENTRIES
         if path in paths and (role in roles or (not roles and role not in OWN_SPACE_ROLES))
     ]
+    for item in items:
+        if item["href"] in COUNTS and actor is not None:
+            item["count"] = COUNTS[item["href"]](request.app.state.db, actor)
+    return items
+
+
+def _corrections_waiting(db: Any, actor: Actor) -> int:
+    from oncofed.services.patient_space.corrections import waiting_count
+
+    return waiting_count(db, actor)
+
+
+# entries that show a count beside their label (a cheap COUNT per page, never patient data)
+COUNTS: dict[str, Callable[[Any, Actor], int]] = {"/patients/corrections": _corrections_waiting}

@@ -1,5 +1,5 @@
-"""An administrator changing a staff account: its role and centre scope, or its password (a new
-one-time password, shown once). Each change is an audit entry in the same transaction, naming who
+"""An administrator changing a staff account's role and centre scope, or any account's password (a new
+one-time password, shown once; a patient's own account too, as their clinician can). Each change is an audit entry in the same transaction, naming who
 did it, the account, and what changed — never the password (account_audit.py)."""
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from oncofed.domain.actor import Actor, Role
 from oncofed.errors import N_, InputError
 from oncofed.services.accounts import account_audit, users
 from oncofed.store.db import Database
+from oncofed.store.models_patient_space import PatientAccountRow
 from oncofed.store.models_trust import ApiTokenRow, SessionRow, UserRow
 
 
@@ -70,15 +71,27 @@ def set_scope(
 
 
 def reset_password(db: Database, username: str, *, actor: Actor, password: str | None = None) -> str:
-    """A new password for a staff account (`password`, or a random one returned to be handed over);
-    the account's sessions end. Audited without the password."""
+    """A new password for an account (`password`, or a random one-time password returned to be handed
+    over); the account's sessions end. A patient's own account given a one-time password asks the
+    patient for their own again at the next sign-in. Audited without the password. The CLI
+    (`oncofed users reset-password`), the administrator's page and the clinician's (through
+    `patients.reset_patient_password`) all come here."""
     from oncofed.services.accounts.patients import one_time_password
 
     secret = password if password is not None else one_time_password()
     hashed = users.hash_password(secret)
     with db.session() as s:
-        row = _staff_row(s, username)
-        row.password_hash = hashed
-        s.execute(delete(SessionRow).where(SessionRow.user_id == row.id))
-        account_audit.record(s, actor, "account.password_reset", row)
+        row = users.existing(s, username)
+        reset_in(s, row, actor=actor, password_hash=hashed, one_time=password is None)
     return secret
+
+
+def reset_in(s: Session, row: UserRow, *, actor: Actor, password_hash: str, one_time: bool) -> None:
+    """Give `row` the new hash in `s`'s transaction: its sessions end, the reset is an audit entry; a
+    patient's account given a one-time password waits for the patient's own password again."""
+    row.password_hash = password_hash
+    bound = s.get(PatientAccountRow, row.id)
+    if bound is not None and one_time:
+        bound.must_set_password = True
+    s.execute(delete(SessionRow).where(SessionRow.user_id == row.id))
+    account_audit.record(s, actor, "account.password_reset", row)

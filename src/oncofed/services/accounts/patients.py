@@ -115,6 +115,42 @@ def add_patient_account(
         return users._user(row, s), secret
 
 
+def reset_patient_password(db: Database, actor: Actor, patient_id: str) -> tuple[str, str]:
+    """A patient who forgot their password: a new one-time password for `patient_id`'s own account,
+    returned as (username, password) to hand over once; the account's sessions end and the patient
+    chooses their own at the next sign-in (changes.reset_in: audited `account.password_reset`). The
+    roles that may open the account may reset it: a clinician reaches only their centres' patients
+    (another centre's patient is not found, the refusal audited)."""
+    if actor.role not in CREATOR_ROLES:
+        raise InputError(
+            N_("your role (%(role)s) cannot reset a patient's password"),
+            field="role",
+            fix=N_("ask the patient's clinician or an administrator"),
+            code="account.patient_resetter",
+            params={"role": actor.role.value},
+        )
+    from oncofed.services.accounts.changes import reset_in
+
+    secret = one_time_password()
+    hashed = users.hash_password(secret)
+    with db.session() as s:
+        pid = PatientRepository(s, actor).get(patient_id).id if actor.role is Role.CLINICIAN else patient_id
+        account = s.scalar(
+            select(UserRow)
+            .join(PatientAccountRow, PatientAccountRow.user_id == UserRow.id)
+            .where(PatientAccountRow.patient_id == pid)
+        )
+        if account is None:
+            raise NotFound(
+                N_("patient %(patient)s has no account of their own"),
+                fix=N_("create it from the patient's page (section “The patient’s own space”)"),
+                code="account.patient_no_account",
+                params={"patient": repr(patient_id)},
+            )
+        reset_in(s, account, actor=actor, password_hash=hashed, one_time=True)
+        return account.username, secret
+
+
 def set_own_password(db: Database, username: str, current: str, new: str, *, actor: Actor) -> None:
     """A patient (or anyone) replacing their password: the current one must be right; the new one at
     least 10 characters and different. Other sessions of the account end. Audited (`actor` is the
