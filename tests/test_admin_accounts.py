@@ -227,3 +227,18 @@ def test_the_clinicians_menu_links_to_the_correction_requests_with_the_count_wai
         assert 'href="/patients/corrections"' not in client_as(db, other).get("/trials").text
     assert 'href="/admin/accounts"' in client_as(db, ADMIN).get("/trials").text
     assert 'href="/admin/accounts"' not in doctor.get("/trials").text
+
+
+def test_a_control_character_in_a_name_is_refused_on_both_databases(db: Database, client_as) -> None:  # type: ignore[no-untyped-def]
+    """PostgreSQL refuses a NUL in a text (a 500 if it reached the query): refused before, said."""
+    build_network(db)
+    client = client_as(db, ADMIN)
+    for body in ({"username": "a\x00b", "role": "dpo"}, {"username": "ab", "role": "dpo", "name": "x\x00"}):
+        refused = client.post("/api/admin/accounts", json=body)
+        assert refused.status_code == 422 and refused.json()["code"] in (
+            "account.bad_username",
+            "account.bad_name",
+        )
+    assert client.get("/api/admin/accounts/a%00b").status_code == 404
+    assert client.post("/admin/accounts/a%00b/password").status_code == 404
+    assert accounts.list_users(db) == []

@@ -248,7 +248,8 @@ def _register_changes(users: typer.Typer) -> None:
 
     @users.command("reset-password")
     def reset(username: str) -> None:
-        """Give a staff account a new one-time password, printed once; its sessions end (audited)."""
+        """Give an account a new one-time password, printed once; its sessions end (audited). A patient's own
+        account then asks the patient for a password of their own at the next sign-in."""
         from oncofed.commands.common import err_console, escape, open_database
         from oncofed.commands.operator import operator
         from oncofed.commands.words import tr

@@ -53,7 +53,7 @@ def add_patient_account(
             params={"role": creator.role.value},
         )
     name = users.canonical_username(username)
-    if not name or len(name) > 100 or any(ch.isspace() for ch in name):
+    if not name or len(name) > 100 or any(ch.isspace() for ch in name) or not name.isprintable():
         raise InputError(
             N_("invalid username %(username)s"),
             field="username",

@@ -197,7 +197,8 @@ def add_user(
     stored in its canonical form (`canonical_username`), so two accounts never differ by case.
     `actor` (who creates it) is named in the audit entry written with it (account_audit.py)."""
     username = canonical_username(username)
-    if not username or len(username) > 100 or any(ch.isspace() for ch in username):
+    # one printable word: no space, and no control character (a form field can carry a NUL) is stored
+    if not 0 < len(username) <= 100 or " " in username or not username.isprintable():
         raise InputError(
             N_("invalid username %(username)s"),
             field="username",
@@ -205,6 +206,9 @@ def add_user(
             code="account.bad_username",
             params={"username": repr(username)},
         )
+    if not display_name.isprintable():
+        raise InputError(N_("the name holds a control character"), field="name", code="account.bad_name",
+                         fix=N_("type the name on one line, letters and punctuation only"))  # fmt: skip
     role = parse_role(role) if isinstance(role, str) else role
     if role is Role.PATIENT:  # bound to a record, created by its centre: services/accounts/patients.py
         raise InputError(
@@ -251,7 +255,10 @@ def list_users(db: Database) -> list[User]:
 
 
 def _by_name(s: Session, username: str) -> UserRow | None:
-    """The account of `username` in any variant (case, spaces, full-width letters)."""
+    """The account of `username` in any variant (case, spaces, full-width letters); none for a name no
+    account can have (a control character, which PostgreSQL also refuses to compare: NUL)."""
+    if not canonical_username(username).isprintable():
+        return None
     return s.scalar(select(UserRow).where(func.lower(UserRow.username) == canonical_username(username)))
 
 
