@@ -351,6 +351,30 @@ FIRST_SCORES: dict[str, dict[str, Any]] = {
         "folds": {0: (1.0, 0.0), 1: (1.0, 0.0), 2: (1.0, 0.0)},
         "read_folds": (),
     },
+    "verdicts-blind15": {
+        "commit": "ddb17a9",  # first run after the set landed and its second reading (adcd6b2), before any change
+        "date": "2026-12-07 21:38 UTC",
+        # the shipped engine's decision policy: nobody excluded, 32 / 36 failures flagged (to check); 9 / 12
+        # eligible in pre-screening's default tab. The same engine strict: eligible kept 9 / 12 [50-100 %],
+        # failures named 10 / 36 [11-47 %], excluded 16 / 36, flagged 33 / 36, balanced 59.7 % [50-69 %];
+        # bef02d6: 3 / 12, 12 / 36, 50.0 %
+        "eligible_kept": 12 / 12,
+        "failure_named": 0 / 36,
+        "failure_excluded": 0 / 36,
+        "balanced": 0.5,
+        # 95 % bootstrap intervals over trials (2,000 resamples, seed 15)
+        "ci": {
+            "eligible_kept": (1.0, 1.0),
+            "failure_named": (0.0, 0.0),
+            "failure_excluded": (0.0, 0.0),
+            "balanced": (0.5, 0.5),
+        },
+        # per fold: (eligible kept, failures named); no fold read: a held-out set of this session (2026-12-07
+        # 21:18-00:18 UTC) beside verdicts-blind14, written by a sixteenth writer blind to the engine and
+        # second-read by another
+        "folds": {0: (1.0, 0.0), 1: (1.0, 0.0), 2: (1.0, 0.0)},
+        "read_folds": (),
+    },
 }
 DAY = date(2026, 12, 1)
 BASE_REV = "bef02d6"
