@@ -83,6 +83,14 @@ def test_units_that_do_not_match_the_factor_are_refused_never_summed() -> None:
         assert expected in message, expected
 
 
+def test_a_unit_with_an_unbalanced_bracket_is_refused_not_a_crash() -> None:
+    """pint reads units with Python's tokenizer, whose TokenError escaped as a crash (bench_trust's fuzzing)."""
+    for unit in ("(kWh", "kWh)"):
+        with pytest.raises(InputError) as err:
+            read_activities(ACT + f"curie,2024,energy,electricity,1,{unit}\n", "bad.csv", table(), {"curie"})
+        assert f"unknown unit '{unit}'" in str(err.value)
+
+
 def test_factor_tables_name_every_problem_and_need_a_source() -> None:
     bad = (
         HEAD

@@ -5,6 +5,7 @@ with both dimensions named, never silently summed."""
 from __future__ import annotations
 
 import functools
+import tokenize
 
 import pint
 
@@ -64,7 +65,10 @@ def conversion(from_unit: str, to_unit: str) -> float:
     reg = registry()
     try:
         src, dst = reg.parse_units(canonical(from_unit)), reg.parse_units(canonical(to_unit))
-    except (pint.errors.UndefinedUnitError, AttributeError, TypeError, ValueError, AssertionError) as exc:
+    # pint reads a unit with Python's tokenizer: an unbalanced bracket ("(kWh") is its TokenError (found
+    # by bench_trust's importer fuzzing: the 'carbon activity' crash)
+    except (pint.errors.UndefinedUnitError, AttributeError, TypeError, ValueError, AssertionError,
+            tokenize.TokenError) as exc:  # fmt: skip
         bad = from_unit
         raise InputError(
             N_("unknown unit %(value)r"),
