@@ -112,6 +112,7 @@ def test_the_list_page_filters_exports_and_creates_with_a_one_time_password(db: 
         "/admin/accounts?lang=fr", data={"username": "tom", "role": "trial_manager", "centre": [a]}
     )
     assert bad.status_code == 422 and "ne prend pas de centre" in bad.text  # said in the reader's language
+    assert "décochez tous les centres" in bad.text and "--centre" not in bad.text  # the page's words, not the CLI's
     assert 'id="account-error"' in bad.text and accounts.list_users(db)[-1].username != "tom"
 
 

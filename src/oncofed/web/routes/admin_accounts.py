@@ -18,7 +18,8 @@ from pydantic import BaseModel, Field
 from oncofed.domain import Actor, Role
 from oncofed.errors import OncofedError
 from oncofed.presenters.audit_words import entry, sentence_html
-from oncofed.presenters.errors import said as error_said
+from oncofed.presenters.errors import said
+from oncofed.presenters.i18n import N_, translator
 from oncofed.services.accounts import changes, listing, users
 from oncofed.services.accounts.patients import one_time_password
 from oncofed.services.network.centres import list_centres
@@ -46,6 +47,23 @@ class ScopeIn(BaseModel):
     centre_ids: list[str] | None = Field(
         None, max_length=40, description="The new centres; omitted: unchanged"
     )
+
+
+# the services' fixes name the CLI's options (`add --centre`); on the page, the form's words instead
+WEB_FIXES = {
+    "account.centre_needed": N_("tick the account's centre"),
+    "account.no_centre": N_("untick every centre: this role sees the network's figures"),
+    "account.no_change": N_("choose another role or other centres"),
+    "account.unknown_user": N_("choose an account in the list"),
+}
+
+
+def error_said(exc: OncofedError, lang: str) -> dict[str, Any]:
+    """The error in the reader's language (presenters.errors.said), its fix said with the page's words."""
+    out = said(exc, lang)
+    if exc.code in WEB_FIXES:
+        out["fix"] = translator(lang).gettext(WEB_FIXES[exc.code])
+    return out
 
 
 def _filters(
