@@ -112,7 +112,9 @@ def test_the_list_page_filters_exports_and_creates_with_a_one_time_password(db: 
         "/admin/accounts?lang=fr", data={"username": "tom", "role": "trial_manager", "centre": [a]}
     )
     assert bad.status_code == 422 and "ne prend pas de centre" in bad.text  # said in the reader's language
-    assert "décochez tous les centres" in bad.text and "--centre" not in bad.text  # the page's words, not the CLI's
+    assert (
+        "décochez tous les centres" in bad.text and "--centre" not in bad.text
+    )  # the page's words, not the CLI's
     assert 'id="account-error"' in bad.text and accounts.list_users(db)[-1].username != "tom"
 
 
@@ -133,7 +135,8 @@ def test_the_account_page_changes_scope_state_and_password(db: Database, client_
     reset = client.post("/admin/accounts/claire/password")
     found = SECRET.search(reset.text)
     assert found and accounts.authenticate(db, "claire", PASSWORD) is None
-    assert client.get("/admin/accounts/nobody").status_code == 404
+    missing = client.get("/admin/accounts/nobody", headers={"accept": "text/html"})
+    assert missing.status_code == 404 and "Back to the accounts" in missing.text
 
 
 def test_every_other_role_is_refused_every_new_route(db: Database) -> None:

@@ -26,6 +26,7 @@ AREAS: list[tuple[str, str, str]] = [
     ("/quality", N_("Back to the quality indicators"), "/quality"),
     ("/recruitment", N_("Back to recruitment"), "/recruitment"),
     ("/boards", N_("Back to the tumour boards"), "/boards"),
+    ("/admin/accounts", N_("Back to the accounts"), "/admin/accounts"),
 ]
 # status -> (title, what happened and what to do)
 TEXTS = {
