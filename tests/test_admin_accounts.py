@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 
 import pytest
@@ -246,3 +247,25 @@ def test_a_control_character_in_a_name_is_refused_on_both_databases(db: Database
     assert client.get("/api/admin/accounts/a%00b").status_code == 404
     assert client.post("/admin/accounts/a%00b/password").status_code == 404
     assert accounts.list_users(db) == []
+
+
+def test_the_cli_lists_with_the_pages_filters_and_csv(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from typer.testing import CliRunner
+
+    from oncofed.cli import app
+
+    monkeypatch.setenv("ONCOFED_VAR_DIR", str(tmp_path))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    database = Database(f"sqlite:///{tmp_path}/oncofed.sqlite3")
+    a, _ = build_network(database)
+    accounts.add_user(database, "claire", "clinician", PASSWORD, centre_ids=[a], actor=ADMIN)
+    accounts.add_user(database, "dora", "dpo", PASSWORD, actor=ADMIN)
+    accounts.set_disabled(database, "dora", actor=ADMIN)
+    runner = CliRunner()
+    out = runner.invoke(app, ["users", "list", "--csv", "--state", "disabled"])
+    assert out.exit_code == 0, out.output
+    assert [r["username"] for r in csv.DictReader(io.StringIO(out.output))] == ["dora"]
+    listed = runner.invoke(app, ["users", "list", "--json", "--centre", a])
+    assert [u["username"] for u in json.loads(listed.output)] == ["claire"]
+    refused = runner.invoke(app, ["users", "list", "--role", "wizard"])
+    assert refused.exit_code != 0 and "wizard" in str(refused.exception)

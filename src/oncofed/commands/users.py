@@ -122,12 +122,31 @@ def register(app: typer.Typer) -> None:
         print(secret)
 
     @users.command("list")
-    def list_(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
-        """List accounts (never passwords)."""
+    def list_(
+        as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+        as_csv: bool = typer.Option(
+            False, "--csv", help="Print CSV (the columns of /admin/accounts?format=csv)."
+        ),
+        role: str = typer.Option("", help="Only accounts of this role."),
+        centre: str = typer.Option("", help="Only accounts working for this centre (id or name)."),
+        state: str = typer.Option("", help="Only 'enabled' or 'disabled' accounts."),
+    ) -> None:
+        """List accounts (never passwords), filtered as on the administrator's page /admin/accounts."""
         from oncofed.commands.common import cells, console, open_database
+        from oncofed.services.accounts.listing import COLUMNS, accounts, csv_row
         from oncofed.services.accounts.users import list_users
+        from oncofed.services.network.names import resolve_centre
 
-        rows = list_users(open_database())
+        db = open_database()
+        centre_id = resolve_centre(db, centre).id if centre else None
+        shown = accounts(db, role=role or None, centre=centre_id, state=state or None)  # the page's service
+        if as_csv:
+            from oncofed.presenters.csv import to_csv
+
+            sys.stdout.write(to_csv([csv_row(a) for a in shown], COLUMNS))
+            return
+        kept = {a["username"] for a in shown}
+        rows = [u for u in list_users(db) if u.username in kept]
         if as_json:
             print(
                 json.dumps(
@@ -140,6 +159,7 @@ def register(app: typer.Typer) -> None:
                             **({"patient_id": u.patient_id} if u.patient_id is not None else {}),
                             "disabled": u.disabled,
                             "last_login_at": u.last_login_at.isoformat() if u.last_login_at else None,
+                            "created_at": u.created_at.isoformat(),
                         }
                         for u in rows
                     ],
@@ -151,9 +171,9 @@ def register(app: typer.Typer) -> None:
         from oncofed.errors import N_
 
         t = tr()
-        shown = table(N_("username"), N_("name"), N_("role"), N_("centres"), N_("state"), N_("last sign-in"))
+        printed = table(N_("username"), N_("name"), N_("role"), N_("centres"), N_("state"), N_("last sign-in"))
         for u in rows:
-            shown.add_row(
+            printed.add_row(
                 *cells(
                     u.username,
                     u.display_name,
@@ -163,7 +183,7 @@ def register(app: typer.Typer) -> None:
                     day(u.last_login_at, time=True) if u.last_login_at else "",
                 )
             )
-        console.print(shown)
+        console.print(printed)
 
     @users.command("disable")
     def disable(username: str) -> None:
