@@ -33,6 +33,7 @@ import re
 from dataclasses import replace
 
 from oncofed.criteria.caseless import compile_i
+from oncofed.criteria.concurrent_lists import concurrent_lists
 from oncofed.criteria.formulas import formulas
 from oncofed.criteria.lab_lists import joined_labs
 from oncofed.criteria.list_heads import inline_heads
@@ -1148,7 +1149,6 @@ def conditions(atoms: list[Atom], text: str) -> list[Atom]:
     atoms = exception_only(exceptions(atoms, text), text)
     atoms = sex_thresholds(conditional_clauses(atoms, text), text)
     atoms = therapy_targets(therapy_tense(therapy_qualifiers(severities(atoms, text), text), text), text)
-    atoms = organ_targets(
-        atoms, text
-    )  # "resection of the stomach or small bowel" (criteria/organ_targets.py)
+    # "resection of the stomach or small bowel" (organ_targets.py); "No concurrent A, B, or C" (concurrent_lists.py)
+    atoms = concurrent_lists(organ_targets(atoms, text), text)
     return stable_doses(therapy_counts(subjects(line_references(atoms, text), text), text), text)

@@ -32,7 +32,11 @@ _ORGAN = "|".join(p for p, _ in _ORGANS)
 _ORGAN_RES = [(re.compile(rf"(?:{p})", re.I), code) for p, code in _ORGANS]
 _SURGERY_WORD = r"(?:surgery|surgeries|resections?|operations?|removal|bypass)"
 # "gastric bypass surgery", "extensive small bowel resection", "GI surgery": the organ before the word
-_BEFORE = compile_i(rf"\b(?P<o>{_ORGAN})\s+(?:(?:bypass|major|extensive|prior|previous)\s+)?$")
+_JOIN = r"\s*(?:,|/|\band/or\b|\bor\b|\band\b)\s*"
+_BEFORE = compile_i(
+    rf"\b(?P<o>(?:{_ORGAN})(?:{_JOIN}(?:{_ORGAN}))*)\s+(?:(?:bypass|major|extensive|prior|previous)\s+)?$"
+)
+_SPLIT = compile_i(_JOIN)
 # "resection of the stomach or small bowel", "surgery on the bowel"
 _AFTER = compile_i(
     rf"^\s+(?:of|on|to)\s+(?:the\s+)?(?P<o>{_ORGAN})(?:\s*(?:,|or|and|and/or|/)\s*(?:the\s+)?(?P<p>{_ORGAN}))?\b"
@@ -46,8 +50,8 @@ def _organ(words: str) -> str | None:
 def _organs_of(text: str, span: tuple[int, int]) -> list[str]:
     found = []
     before = _BEFORE.search(text[max(0, span[0] - 40) : span[0]])
-    if before:
-        found.append(before.group("o"))
+    if before:  # "gastric or duodenal surgery": each organ of the list
+        found += [w for w in _SPLIT.split(before.group("o")) if w and w.strip()]
     after = _AFTER.match(text[span[1] : span[1] + 60])
     if after:
         found += [w for w in (after.group("o"), after.group("p")) if w]
