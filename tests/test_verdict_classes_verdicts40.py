@@ -291,3 +291,9 @@ def test_near_miss_a_prior_therapy_after_the_list_stays_ever() -> None:
     (rt,) = [a for a in c.atoms if a.code == "radiotherapy"]
     assert not rt.attributes.get("current")
     assert read_line("Inclusion", "No concurrent steroids; no prior radiotherapy", PAST_RT) == "excluded"
+
+
+def test_near_miss_a_limit_phrased_as_allowed_keeps_its_limit() -> None:
+    line = "Up to 2 prior chemotherapy regimens for metastatic disease allowed"
+    (c,) = parse_eligibility(f"Inclusion criteria:\n- {line}").criteria
+    assert any(a.kind == "prior_lines" for a in c.atoms), c.atoms

@@ -82,7 +82,11 @@ _SENTENCE = re.compile(r"[^.;]+(?:[.;]|$)")
 # allowed", "Prior adjuvant chemotherapy (or as first-line therapy ...) allowed" (verdicts40: read as requirements);
 # never a prohibition ("No other concurrent chemotherapy allowed", "Not allowed")
 _BARE_PERMIT = compile_i(r"(?<![\w-])(?:allowed|permitted|acceptable)\s*[.;)]?\s*$")
-_NEGATED_SENTENCE = compile_i(r"^\W*(?:no|none|neither|nor|never)\b|\b(?:not|never|nor|no\s+other)\b")
+_NEGATED_SENTENCE = compile_i(
+    r"^\W*(?:no|none|neither|nor|never)\b|\b(?:not|never|nor|no\s+other)\b"
+    # a limit phrased as what is allowed ("up to 2 prior regimens allowed"): a requirement, read as before
+    r"|\b(?:up\s+to|maximum|max\.?|at\s+most|a\s+total\s+of|no\s+more\s+than|fewer\s+than|less\s+than)\b"
+)
 
 
 def _permits(text: str) -> bool:
