@@ -64,9 +64,13 @@ def test_a_clause_s_negation_does_not_reach_the_next_alternative(line: str) -> N
 
 
 def test_a_determiner_negation_still_reaches_its_whole_list() -> None:
-    criteria = parse_eligibility("Exclusion criteria:\n- No HIV or hepatitis B infection").criteria
+    criteria = parse_eligibility("Inclusion criteria:\n- No HIV or hepatitis B infection").criteria
     infections = [a for c in criteria for a in c.atoms if a.kind == "infection"]
     assert infections and all(a.negated for a in infections)
+    # among the exclusions the same words keep both infections out (verdicts40, criteria/exclusion_absence.py)
+    criteria = parse_eligibility("Exclusion criteria:\n- No HIV or hepatitis B infection").criteria
+    infections = [a for c in criteria for a in c.atoms if a.kind == "infection"]
+    assert len(infections) == 2 and not any(a.negated for a in infections)
 
 
 PLANS = [

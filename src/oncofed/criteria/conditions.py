@@ -33,9 +33,11 @@ import re
 from dataclasses import replace
 
 from oncofed.criteria.caseless import compile_i
+from oncofed.criteria.concurrent_lists import concurrent_lists
 from oncofed.criteria.formulas import formulas
 from oncofed.criteria.lab_lists import joined_labs
 from oncofed.criteria.list_heads import inline_heads
+from oncofed.criteria.organ_targets import organ_targets
 from oncofed.criteria.sex_scope import diagnosis_subject
 from oncofed.domain.criteria import Atom
 
@@ -76,6 +78,23 @@ _PROHIBIT = compile_i(
 )
 _DEFINITION = compile_i(r"^\W*(?:note\s*:\s*)?[\w+/(),.' -]{1,60}?\s+(?:is|are)\s+defined\s+(?:as|by)\b")
 _SENTENCE = re.compile(r"[^.;]+(?:[.;]|$)")
+# the template's verbless permission ending its sentence: "Stable brain metastases allowed", "Alopecia or neuropathy
+# allowed", "Prior adjuvant chemotherapy (or as first-line therapy ...) allowed" (verdicts40: read as requirements);
+# never a prohibition ("No other concurrent chemotherapy allowed", "Not allowed")
+_BARE_PERMIT = compile_i(r"(?<![\w-])(?:allowed|permitted|acceptable)\s*[.;)]?\s*$")
+_NEGATED_SENTENCE = compile_i(
+    r"^\W*(?:no|none|neither|nor|never)\b|\b(?:not|never|nor|no\s+other)\b"
+    # a limit phrased as what is allowed ("up to 2 prior regimens allowed"): a requirement, read as before
+    r"|\b(?:up\s+to|maximum|max\.?|at\s+most|a\s+total\s+of|no\s+more\s+than|fewer\s+than|less\s+than)\b"
+)
+
+
+def _permits(text: str) -> bool:
+    return bool(_PERMIT.search(text)) or (
+        bool(_BARE_PERMIT.search(text)) and not _NEGATED_SENTENCE.search(text)
+    )
+
+
 _PROCEDURE = compile_i(
     r"\bwill\s+be\s+(?:advised|asked|instructed|deferred|rescheduled|contacted|reminded|offered)\b"
     r"|\bwill\s+become\s+eligible\b|\bshould\s+return\b"
@@ -181,19 +200,24 @@ def permissions(atoms: list[Atom], text: str) -> list[Atom]:
         return [permission_atom(text, "procedure", atoms)]  # "will be advised to return after ..."
     if _RATIONALE.search(text):
         return [permission_atom(text, "rationale", atoms)]
-    if not _PERMIT.search(text) or _ELIGIBLE_IF.search(text):
+    low = text.lower()
+    if not (
+        _PERMIT.search(text) or ("allow" in low or "permit" in low or "accept" in low) and _permits_any(text)
+    ):
+        return atoms
+    if _ELIGIBLE_IF.search(text):
         return atoms
     spans = []
     # clauses: each parenthesis, then each sentence of what is left ("No active brain metastases
     # (treated and stable brain metastases are allowed)": only the parenthesis is a permission)
     parens = [m.span() for m in _PAREN.finditer(text)]
     for s, e in parens:
-        if _PERMIT.search(text, s, e) and not _PROHIBIT.search(text, s, e):
+        if _permits(text[s:e]) and not _PROHIBIT.search(text, s, e):
             spans.append((s, e))
     outside = _PAREN.sub(lambda m: " " * len(m.group(0)), text)
     for m in _SENTENCE.finditer(outside):
         sentence = m.group(0)
-        if _PERMIT.search(sentence) and not _PROHIBIT.search(sentence):
+        if _permits(sentence) and not _PROHIBIT.search(sentence):
             spans.append(m.span())
     if not spans:
         return atoms
@@ -210,6 +234,13 @@ def permissions(atoms: list[Atom], text: str) -> list[Atom]:
                 last = max(before, key=lambda a: a.span[1] if a.span else 0)
                 kept = [_needs_activity(a) if a is last else a for a in kept]
     return kept
+
+
+def _permits_any(text: str) -> bool:
+    outside = _PAREN.sub(lambda m: " " * len(m.group(0)), text)
+    return any(_permits(m.group(0)) for m in _PAREN.finditer(text)) or any(
+        _permits(m.group(0)) for m in _SENTENCE.finditer(outside)
+    )
 
 
 def _needs_activity(a: Atom) -> Atom:
@@ -1122,4 +1153,6 @@ def conditions(atoms: list[Atom], text: str) -> list[Atom]:
     atoms = exception_only(exceptions(atoms, text), text)
     atoms = sex_thresholds(conditional_clauses(atoms, text), text)
     atoms = therapy_targets(therapy_tense(therapy_qualifiers(severities(atoms, text), text), text), text)
+    # "resection of the stomach or small bowel" (organ_targets.py); "No concurrent A, B, or C" (concurrent_lists.py)
+    atoms = concurrent_lists(organ_targets(atoms, text), text)
     return stable_doses(therapy_counts(subjects(line_references(atoms, text), text), text), text)

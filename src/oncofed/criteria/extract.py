@@ -291,7 +291,8 @@ def performance_atoms(text: str) -> list[Atom]:
         tail_cut = re.split(r"(?i)\bkarnofsky|\bkps\b|\blansky", tail)[0]
         tail_cut = re.sub(
             r"^(?:\s*\)|\s*\(\s*(?:ecog|who|zubrod|ps|appendix\s*\w+)\s*\)|\s*(?:ecog|who|zubrod)\b|\s*performance"
-            r"|\s*status|\s*score|\s*scale|\s*\(ps\)|\s*ps\b|\s*of\b|\s*[:=]|\s*is\b|\s*must\s+be|\s*grade|\s*between)*",
+            r"|\s*status|\s*score|\s*scale|\s*\(ps\)|\s*ps\b|\s*of\b|\s*:|\s*=(?![<>])|\s*is\b|\s*must\s+be|\s*grade"
+            r"|\s*between)*",  # never the "=" of the NCI's "=<" / "=>" (verdicts40: "=< 1" was "< 1")
             "",
             tail_cut,
             count=1,

@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from oncofed.criteria import context as ctx
 from oncofed.criteria.caseless import compile_i
 from oncofed.criteria.conditions import CONDITION, ROLE
+from oncofed.criteria.exclusion_absence import absences_kept_out
 from oncofed.criteria.extract import (
     age_atoms,
     has_any,
@@ -54,7 +55,7 @@ from oncofed.criteria.segment import Segment, segment
 from oncofed.criteria.serology import serology_tests
 from oncofed.criteria.setting_lines import setting_and_lines
 from oncofed.criteria.structure import organise
-from oncofed.criteria.sub_headings import scoped_ages, sub_headings
+from oncofed.criteria.sub_headings import no_statement_lines, scoped_ages, sub_headings
 from oncofed.criteria.therapy_purpose import generic_purposes, purposes_dropped
 from oncofed.criteria.treated_cancer import treated_cancers
 from oncofed.criteria.washout import washout_headings, washout_windows
@@ -95,7 +96,10 @@ from oncofed.domain.criteria import Atom, Criterion, Section
 # drugs listed, not the condition (drug_effects.py), "resection of / radiotherapy to <metastases>" is the therapy's
 # target (verdicts36)
 # criteria-31: a lower limit of normal the criterion does not give carries the band in use (lln_bands.tsv) (verdicts39)
-PARSER_VERSION = "criteria-31"
+# criteria-32: the PDQ therapy sub-headings and "See ..." lines state nothing, an exclusion written "No <condition>"
+# keeps the condition out (exclusion_absence.py), "=< 1" after a performance scale is "<= 1", a surgery named by its
+# organ targets that organ (organ_targets.py) (verdicts40)
+PARSER_VERSION = "criteria-32"
 MAX_INPUT_CHARS = 2_000_000  # beyond this the text is cut (reported in ParseResult.warnings)
 
 _NEGATION_STARTS = (
@@ -408,6 +412,7 @@ def _criteria_of(segments: Sequence[Segment]) -> list[Criterion]:
     todo = []
     washouts = washout_headings([s.clean_text or s.text for s in segments])
     subs = sub_headings([s.clean_text or s.text for s in segments], [s.heading for s in segments])
+    silent = no_statement_lines([s.clean_text or s.text for s in segments], [s.heading for s in segments])
     for k, s in enumerate(segments):
         heading = None
         if s.parent_index is not None and heads.get(s.parent_index, "").rstrip().endswith(":"):
@@ -416,6 +421,10 @@ def _criteria_of(segments: Sequence[Segment]) -> list[Criterion]:
             heading = subs.get(k, s.heading or None)
         heading = washouts.get(k, heading)  # "Chemotherapy: 21 days" under "Required washout ...:"
         body = s.clean_text or s.text
+        if k in silent:  # "Chemotherapy" heading its lines, "See Disease Characteristics": no statement
+            keys.append((body, None))
+            found.append(())
+            continue
         key = (body, heading if heading and len(heading) < 60 else None)
         keys.append(key)
         hit = _ATOMS_MEMO.get(key)
@@ -436,6 +445,7 @@ def _criteria_of(segments: Sequence[Segment]) -> list[Criterion]:
     ]
     organised = organise(criteria, [s.cohort_hint for s in segments], [s.continues for s in segments])
     organised = in_section(organised)  # a line's own polarity, read in its section (criteria/polarity.py)
+    organised = absences_kept_out(organised)  # "No unstable angina" among the exclusions
     organised = exclusion_sides(organised)  # a lost sign, on the side an exclusion names
     organised = item_lines(organised, heads)  # items under "uncontrolled illness including:"
     organised = negated_qualified_cancers(
@@ -487,4 +497,6 @@ def parse_many(
 def parse_criterion(text: str, section: Section = Section.INCLUSION, index: int = 0) -> Criterion:
     """One criterion given on its own (no segmentation, no trial structure)."""
     atoms = _apply_context([(text, extract_atoms(text))])[0]
-    return exclusion_sides(in_section([criterion(section, index, text, (0, len(text)), atoms)]))[0]
+    return exclusion_sides(
+        absences_kept_out(in_section([criterion(section, index, text, (0, len(text)), atoms)]))
+    )[0]

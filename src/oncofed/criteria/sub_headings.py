@@ -52,6 +52,38 @@ def sub_headings(texts: Sequence[str], blocks: Sequence[str | None]) -> dict[int
     return out
 
 
+# a cross-reference to another part of the template ("See Disease Characteristics", "See Chemotherapy", "See
+# Section 11 for ..."): it points at requirements written elsewhere and states none of its own
+_SEE = compile_i(
+    rf"\W*see\s+(?:(?:the\s+)?(?:disease|patient)\s+characteristics|prior\s*/?\s*concurrent\s+therapy|"
+    rf"sections?\s+[\d.]+|above|below|(?:{_PDQ})\b)"
+)
+
+
+def no_statement_lines(texts: Sequence[str], blocks: Sequence[str | None]) -> set[int]:
+    """Lines that state no requirement (verdicts40): the template's sub-headings written without their colon
+    ("Chemotherapy", "Endocrine therapy", "Surgery" under PRIOR CONCURRENT THERAPY, each followed by its
+    lines: "Chemotherapy" was read as "prior chemotherapy required"), and cross-references ("See Chemotherapy").
+    A heading counts only where its block has three or more of them, each followed by a line that is no
+    heading: a list of therapies ("including any of the following:" "Radiotherapy" "Chemotherapy") is no
+    template and keeps its readings."""
+    out = {k for k, text in enumerate(texts) if _SEE.match(text)}
+    heads: dict[str | None, list[int]] = {}
+    for k, text in enumerate(texts):
+        nxt = k + 1
+        if (
+            _SUB.fullmatch(text)
+            and nxt < len(texts)
+            and blocks[nxt] == blocks[k]
+            and not _SUB.fullmatch(texts[nxt])
+        ):
+            heads.setdefault(blocks[k], []).append(k)
+    for lines in heads.values():
+        if len(lines) >= 3:
+            out.update(lines)
+    return out
+
+
 def scoped_ages(atoms: list[Atom], text: str) -> list[Atom]:
     """The ages of a flattened block that belong to its age heading: an age whose own words say no age, read
     under another inline heading ("Menopausal status: Postmenopausal for at least 1 year"), is dropped."""

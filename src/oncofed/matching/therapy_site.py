@@ -40,6 +40,40 @@ _SITES: dict[str, tuple[str, ...]] = {
     "adrenal_gland": ("adrenal",),
     "peritoneum": ("periton",),
 }
+# the organs a surgery criterion names (criteria/organ_targets.py, verdicts40), by code: the record words naming
+# a surgery of that organ ("bypass": a gastric bypass is on the stomach and the small bowel)
+_STOMACH = ("gastr", "stomach", "bariatric", "bypass", "sleeve", "whipple")
+_SMALL_BOWEL = (
+    "small bowel",
+    "small intestin",
+    "ileum",
+    "ileal",
+    "ileo",
+    "jejun",
+    "duoden",
+    "whipple",
+    "bypass",
+)
+_BOWEL = (
+    *_SMALL_BOWEL,
+    "bowel",
+    "intestin",
+    "colect",
+    "colon",
+    "sigmoid",
+    "rectum",
+    "rectal",
+    "hartmann",
+    "proctect",
+)
+_OESOPHAGUS = ("esophag", "oesophag")
+_ORGANS: dict[str, tuple[str, ...]] = {
+    "stomach": _STOMACH,
+    "small_bowel": _SMALL_BOWEL,
+    "bowel": _BOWEL,
+    "oesophagus": _OESOPHAGUS,
+    "gastrointestinal": (*_STOMACH, *_BOWEL, *_OESOPHAGUS),
+}
 # a procedure named after an organ: "nephrectomy", "lumpectomy", "craniotomy" (its organ is in its name);
 # "metastasectomy", "lymphadenectomy" name no organ of their own
 _ORGAN_PROCEDURE = re.compile(r"(?:ectomy|otomy|ostomy|plasty|pexy)\b")
@@ -52,6 +86,14 @@ def site_target(atom: Atom) -> tuple[str, tuple[str, ...]] | None:
     klass = norm_text(atom.attributes.get("class") or "")
     if code not in _LOCAL and klass not in _LOCAL:
         return None
+    organs = [
+        t.get("code")
+        for t in atom.attributes.get("target") or ()
+        if isinstance(t, dict) and t.get("kind") == "organ"
+    ]
+    if organs and all(o in _ORGANS for o in organs):
+        words = tuple(dict.fromkeys(w for o in organs for w in _ORGANS[str(o)]))
+        return " or ".join(str(o).replace("_", " ") for o in organs), words
     for t in atom.attributes.get("target") or ():
         if not isinstance(t, dict):
             continue

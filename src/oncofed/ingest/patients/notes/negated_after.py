@@ -2,7 +2,7 @@
 
 English notes also deny a finding after naming it: "Brain metastases ruled out on MRI", "pleural effusion
 absent", "leptomeningeal disease was excluded", "liver and bone metastases not seen", "Arrhythmia hx: none",
-"metastatic disease: none". ConText's rules (written for criteria) read these as present, so a negated
+"metastatic disease: none", "Allergies: none known". ConText's rules (written for criteria) read these as present, so a negated
 finding became a confident positive one (a brain metastasis, hence stage IV). Found by
 `benchmarks.audit_note_variants2` (the note's own "no X" rewritten "X ruled out", "X: none").
 
@@ -29,8 +29,10 @@ _AFTER = re.compile(
     r",?\s*(?:(?:was|were|is|are|has\s+been|have\s+been|had\s+been)\s+)?(?:(?:both|all|also|now|since|then)\s+)?"
     r"(?:ruled\s+out|excluded|absent|not\s+(?:seen|found|detected|present|identified|demonstrated|visuali[sz]ed))"
     r"\b(?!\s+(?:from|for)\b)"
-    # "X: none", "X hx: no", "X - none" (the label of a checklist item)
-    r"|[\s\u00a0]*(?::|\s-)\s*(?:no|none|absent|nil|negative|neg)\s*(?:[.;,)]|$)"
+    # "X: none", "X hx: no", "X - none" (the label of a checklist item); "Allergies: none known", "nil
+    # reported", "NKDA" (verdicts40: "none known" read as an allergy recorded)
+    r"|[\s\u00a0]*(?::|\s-)\s*(?:no|none|absent|nil|negative|neg|nkda|nka|nkfa)"
+    r"(?:\s+(?:known|reported|documented|recorded|noted|declared|identified|to\s+date))?\s*(?:[.;,)]|$)"
     r")",
     re.I,
 )
