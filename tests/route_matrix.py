@@ -55,6 +55,8 @@ PREFIX_CLASSES: list[tuple[str, str]] = [
     ("/notes", PATIENT),
     ("/api/audit", AUDIT),
     ("/audit", AUDIT),
+    ("/api/account", STAFF),  # one's own password: any signed-in staff role (a patient: /me/password)
+    ("/account", STAFF),
     ("/api/admin/accounts", ACCOUNTS),
     ("/admin/accounts", ACCOUNTS),
     ("/api/operations", AUDIT),  # installation checks: administrator and DPO (issue 22)

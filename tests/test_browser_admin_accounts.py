@@ -60,6 +60,7 @@ def test_the_administrator_creates_resets_and_disables_an_account_in_english(
     nurse = new_page()  # the new member of staff signs in with it
     log_in(nurse, server, "nurse-new", first, lang="en")
     assert "nurse-new" in nurse.locator("#who").inner_text()
+    assert nurse.url.endswith("/account/password")  # a one-time password is replaced first
 
     page.goto(server.url("/admin/accounts/nurse-new"))
     page.click("#password-form button")

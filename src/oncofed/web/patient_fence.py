@@ -5,7 +5,10 @@ A patient account reaches `/me...`, `/api/me...` (its own record, access log, tr
 export), and signing in and out; every other route answers 403 (the home page `/` sends a browser to
 `/me`). Until the patient has replaced the one-time password of their account, only the password page
 and signing out are open. This is a list of what a patient MAY use, never of what they may not: a
-new staff route is closed to patients without anyone remembering to close it."""
+new staff route is closed to patients without anyone remembering to close it.
+
+A staff account still holding a one-time password from an administrator is held the same way: only
+/account/password (and its API twin), signing in and out, until it has chosen its own."""
 
 from __future__ import annotations
 
@@ -20,6 +23,8 @@ from oncofed.web.errors import Refused
 OWN_SPACE = ("/me", "/api/me")  # each covers "/x" and "/x/..."
 SESSION_PATHS = frozenset({"/login", "/logout"})
 PASSWORD_PATHS = frozenset({"/me/password", "/api/me/password", "/logout"})
+# a staff account still holding a one-time password (created or reset by an administrator)
+STAFF_PASSWORD_PATHS = frozenset({"/account/password", "/api/account/password", "/logout", "/login"})
 
 
 def in_own_space(path: str) -> bool:
@@ -30,6 +35,8 @@ async def patient_fence(request: Request) -> None:
     cached: Actor | None = getattr(request.state, "actor", None)
     actor = cached if cached is not None else await run_in_threadpool(get_actor, request)
     if actor.role is not Role.PATIENT:
+        if actor.role is not Role.PUBLIC:
+            _staff_password_first(request)
         return
     path = request.url.path
     user = getattr(request.state, "user", None)
@@ -54,5 +61,24 @@ async def patient_fence(request: Request) -> None:
             N_("a patient account opens the patient's own space only"),
             fix=N_("your record, who accessed it, your trials and your choices are at /me"),
             code="auth.patient_space",
+        ),
+    )
+
+
+def _staff_password_first(request: Request) -> None:
+    """A staff account given a one-time password (users.add_user(one_time=True), changes.reset_in)
+    replaces it before anything else: pages go to /account/password, the API answers 403 naming it."""
+    path = request.url.path
+    user = getattr(request.state, "user", None)
+    if not getattr(user, "must_set_password", False) or path in STAFF_PASSWORD_PATHS:
+        return
+    if request.method == "GET" and not path.startswith("/api"):
+        raise HTTPException(303, "set your password first", headers={"Location": "/account/password"})
+    raise Refused(
+        403,
+        OncofedError(
+            N_("replace the one-time password of your account first"),
+            fix=N_("choose a password of your own at /account/password (API: POST /api/account/password)"),
+            code="auth.staff_password",
         ),
     )

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from oncofed.domain.actor import Actor, Role
 from oncofed.errors import N_, InputError
-from oncofed.services.accounts import account_audit, users
+from oncofed.services.accounts import account_audit, guards, users
 from oncofed.store.db import Database
 from oncofed.store.models_patient_space import PatientAccountRow
 from oncofed.store.models_trust import ApiTokenRow, SessionRow, UserRow
@@ -50,6 +50,8 @@ def set_scope(
         if new_role is not None and centre_ids is None and network_role:
             centres = []  # a network role takes no centre
         users._check_scope(s, target_role, centres)
+        if target_role.value != before_role:
+            guards.keep_an_administrator(s, row)
         if target_role.value == before_role and centres == before_centres:
             raise InputError(
                 N_("nothing to change: %(username)s already has this role and these centres"),
@@ -88,10 +90,13 @@ def reset_password(db: Database, username: str, *, actor: Actor, password: str |
 
 def reset_in(s: Session, row: UserRow, *, actor: Actor, password_hash: str, one_time: bool) -> None:
     """Give `row` the new hash in `s`'s transaction: its sessions end, the reset is an audit entry; a
-    patient's account given a one-time password waits for the patient's own password again."""
+    patient's account given a one-time password waits for the patient's own password again; so does
+    a staff account (`UserRow.must_change_password`)."""
     row.password_hash = password_hash
     bound = s.get(PatientAccountRow, row.id)
     if bound is not None and one_time:
         bound.must_set_password = True
+    if bound is None:  # a staff account: a one-time password is replaced at the next sign-in
+        row.must_change_password = one_time
     s.execute(delete(SessionRow).where(SessionRow.user_id == row.id))
     account_audit.record(s, actor, "account.password_reset", row)

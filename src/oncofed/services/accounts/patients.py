@@ -151,10 +151,13 @@ def reset_patient_password(db: Database, actor: Actor, patient_id: str) -> tuple
         return account.username, secret
 
 
-def set_own_password(db: Database, username: str, current: str, new: str, *, actor: Actor) -> None:
-    """A patient (or anyone) replacing their password: the current one must be right; the new one at
-    least 10 characters and different. Other sessions of the account end. Audited (`actor` is the
-    account's own person)."""
+def set_own_password(
+    db: Database, username: str, current: str, new: str, *, actor: Actor, keep_session: str | None = None
+) -> None:
+    """A patient or a staff member replacing their password: the current one must be right; the new
+    one at least 10 characters and different. Every session of the account ends but `keep_session`
+    (the raw cookie of the browser that made the change, if any). A one-time password's "must
+    change" state ends. Audited (`actor` is the account's own person)."""
     with db.session() as s:
         row = users.existing(s, username)
         try:
@@ -174,11 +177,15 @@ def set_own_password(db: Database, username: str, current: str, new: str, *, act
                 code="account.same_password",
             )
         row.password_hash = users.hash_password(new)
+        row.must_change_password = False
         account_audit.record(s, actor, "account.password_own", row)
         bound = s.get(PatientAccountRow, row.id)
         if bound is not None:
             bound.must_set_password = False
-        s.execute(delete(SessionRow).where(SessionRow.user_id == row.id))
+        ended = delete(SessionRow).where(SessionRow.user_id == row.id)
+        if keep_session:
+            ended = ended.where(SessionRow.token_hash != users._sha256(keep_session))
+        s.execute(ended)
 
 
 def account_of(db: Database, patient_id: str) -> dict[str, object]:

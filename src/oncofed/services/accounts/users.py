@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from oncofed.domain.actor import Actor, Role
 from oncofed.errors import N_, InputError, NotFound
-from oncofed.services.accounts import account_audit
+from oncofed.services.accounts import account_audit, guards
 from oncofed.store.db import Database
 from oncofed.store.models import CentreRow
 from oncofed.store.models_patient_space import PatientAccountRow
@@ -66,7 +66,7 @@ class User:
     created_at: datetime
     last_login_at: datetime | None
     patient_id: str | None = None  # a patient account's own record (services/accounts/patients.py)
-    must_set_password: bool = False  # a patient account before its first sign-in
+    must_set_password: bool = False  # a one-time password still to replace (patient or staff account)
 
     def actor(self) -> Actor:
         return Actor(
@@ -89,7 +89,7 @@ def _sha256(raw: str) -> str:
 def _user(row: UserRow, s: Session | None = None) -> User:
     """The account of `row`; a patient account carries its record (read in `s`): without its binding
     a patient account is bound to no record at all (`patient_id` "", which matches no patient)."""
-    patient_id, must_set = None, False
+    patient_id, must_set = None, bool(row.must_change_password)
     if row.role == Role.PATIENT.value:
         bound = s.get(PatientAccountRow, row.id) if s is not None else None
         patient_id, must_set = (bound.patient_id, bound.must_set_password) if bound else ("", True)
@@ -192,10 +192,13 @@ def add_user(
     actor: Actor,
     exist_ok: bool = False,
     password_hash: str | None = None,
+    one_time: bool = False,
 ) -> User:
     """Create an account (or, with `exist_ok`, return the existing one unchanged). The username is
     stored in its canonical form (`canonical_username`), so two accounts never differ by case.
-    `actor` (who creates it) is named in the audit entry written with it (account_audit.py)."""
+    `actor` (who creates it) is named in the audit entry written with it (account_audit.py).
+    `one_time`: `password` is a one-time password handed over; the account must replace it before
+    anything else (web/patient_fence.py sends it to /account/password)."""
     username = canonical_username(username)
     # one printable word: no space, and no control character (a form field can carry a NUL) is stored
     if not 0 < len(username) <= 100 or " " in username or not username.isprintable():
@@ -242,6 +245,7 @@ def add_user(
             password_hash=password_hash or hash_password(password),
             disabled=False,
             created_at=_now(),
+            must_change_password=one_time,
         )
         s.add(row)
         s.flush()
@@ -286,6 +290,8 @@ def set_disabled(db: Database, username: str, disabled: bool = True, *, actor: A
     (`account.disable` / `account.enable`, naming `actor`)."""
     with db.session() as s:
         row = existing(s, username)
+        if disabled and not row.disabled:
+            guards.may_disable(s, actor, row, canonical_username(actor.user_id))
         row.disabled = disabled
         account_audit.record(s, actor, "account.disable" if disabled else "account.enable", row)
         if disabled:

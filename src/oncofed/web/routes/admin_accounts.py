@@ -78,8 +78,9 @@ def _create(db: Database, actor: Actor, body: AccountIn) -> tuple[users.User, st
     """`users.add_user` (as `oncofed users add`) with a one-time password to hand over once."""
     secret = one_time_password()
     user = users.add_user(
-        db, body.username, body.role, secret, centre_ids=body.centre_ids, display_name=body.name, actor=actor
-    )
+        db, body.username, body.role, secret, centre_ids=body.centre_ids, display_name=body.name, actor=actor,
+        one_time=True,
+    )  # fmt: skip
     return user, secret
 
 
