@@ -147,3 +147,28 @@ def test_the_last_administrator_is_kept(db: Database, client_as) -> None:  # typ
     accounts.set_disabled(db, "bea", False, actor=ADMIN)
     assert changes.set_scope(db, "ada", actor=operator, role="dpo", centre_ids=None).role is Role.DPO
     assert not accounts.get_user(db, "ada").disabled
+
+
+def test_the_cli_refuses_disabling_the_last_administrator(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from typer.testing import CliRunner
+
+    from oncofed.cli import app
+    from oncofed.services.network.centres import load_centres
+
+    monkeypatch.setenv("ONCOFED_VAR_DIR", str(tmp_path))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    database = Database(f"sqlite:///{tmp_path}/oncofed.sqlite3")
+    database.upgrade()
+    load_centres(database)
+    accounts.add_user(database, "ada", "admin", PASSWORD, actor=ADMIN)
+    runner = CliRunner()
+    refused = runner.invoke(app, ["users", "disable", "ada"])
+    # the command's entry point says an InputError (message and fix) and exits 2; in-process it is raised
+    assert isinstance(refused.exception, InputError) and refused.exception.code == "account.last_admin"
+    moved = runner.invoke(app, ["users", "scope", "ada", "--role", "dpo"])
+    assert isinstance(moved.exception, InputError) and moved.exception.code == "account.last_admin"
+    assert not accounts.get_user(database, "ada").disabled
+    assert accounts.get_user(database, "ada").role is Role.ADMIN
+    reset = runner.invoke(app, ["users", "reset-password", "ada"])  # a one-time password, replaced first
+    assert reset.exit_code == 0 and accounts.get_user(database, "ada").must_set_password
+    database.dispose()
