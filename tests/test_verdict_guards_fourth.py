@@ -121,8 +121,13 @@ def test_cohorts_of_other_cancers_do_not_exclude_a_cancer_the_common_lines_take(
 
 
 def test_a_cancer_the_trial_names_nowhere_is_still_excluded() -> None:
-    for criteria, words in ((parse(EXPANSION), "Gastric cancer"), (parse(GLIOMA), "Lung cancer")):
-        for code in ("PRAD", "HCC"):
+    # GLIOMA's first line also takes "brain metastases from a solid tumour": a solid tumour of any organ may be
+    # its cancer (session 16: its lung and breast lines are then other cancers' lines); a lymphoma is not
+    for criteria, words, codes in (
+        (parse(EXPANSION), "Gastric cancer", ("PRAD", "HCC")),
+        (parse(GLIOMA), "Lung cancer", ("DLBCLNOS", "AML")),
+    ):
+        for code in codes:
             assert assess(criteria, patient(code)).verdict is TrialVerdict.EXCLUDED, code
             assert outcome(criteria, patient(code), words) is Outcome.VIOLATED
 

@@ -32,6 +32,7 @@ from oncofed.matching.outcomes import (
     HELD,
     NOT_APPLICABLE,
     TRUE,
+    UNKNOWN,
     VIOLATED,
     CohortPlan,
     Plan,
@@ -73,9 +74,13 @@ def _cancer_rows(
             hit = truth[id(atom)] = np.broadcast_to(np.asarray(value(atom)), shape)
         return hit
 
-    has: dict[frozenset[str], np.ndarray] = {}  # the patient's cancer is (within) these codes
+    # the patient's cancer is (within) these codes, or may be: an atom left unknown by a diagnosis on
+    # record ("thyroid carcinoma" against "papillary thyroid cancer": a broader code of the same organ; a
+    # line that also takes solid tumours) names the patient's cancer as far as anyone can tell. Without a
+    # diagnosis every cancer atom is unknown and none false, so no line is made another cancer's.
+    has: dict[frozenset[str], np.ndarray] = {}
     for atom, c in named:
-        has[c] = has.get(c, np.zeros(shape, dtype=bool)) | (tri(atom) == TRUE)
+        has[c] = has.get(c, np.zeros(shape, dtype=bool)) | (tri(atom) >= UNKNOWN)
     own = np.zeros(codes.shape, dtype=bool)
     other = np.zeros(codes.shape, dtype=bool)
     for k, p in enumerate(plans):

@@ -1,0 +1,74 @@
+"""The cancer itself, read right on trials that take several cancers (session 16, branch verdicts41).
+
+Classes counted on the whole trial corpus (`benchmarks.audit_cancer_lines`), each tested on wordings
+written for the class (not copied from any verdict set), failing on the engine before the change:
+a patient whose cancer is named by its organ alone in a trial listing several cancers by subtype; organs
+listed bare beside named cancers ("advanced breast, gastric, head and neck, liver and non-small cell lung
+cancer", "solid tumour types: endometrial, cervical, ovarian, TNBC"); "malignant tumours of the breast,
+ovary, uterine or sarcoma"."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from oncofed.domain import Atom, Criterion, Outcome, PatientProfile, Section, TrialVerdict
+from oncofed.matching.assess import assess_trial
+from tests.verdict_cases import (
+    DAY,
+    same_everywhere,
+    strict_reading,  # noqa: F401  (fixture: the reading, before the decision policy)
+)
+
+pytestmark = pytest.mark.usefixtures("strict_reading")
+
+
+def patient(cancer: str) -> PatientProfile:
+    return PatientProfile(
+        id=f"p-{cancer}",
+        centre_id="c",
+        birth_date=date(1962, 5, 1),
+        sex="FEMALE",
+        primary_cancer=cancer,
+        stage="IV",
+        facts=[],
+    )
+
+
+# --- 1. a cancer named by its organ alone, in a trial listing several cancers by subtype ----------------
+
+
+def types() -> list[Criterion]:
+    """A list of cancers, one a line, as the structure reader leaves lines it does not recognise as cohorts
+    (the first item after "of one of the following types:" is often read as a line common to all)."""
+    rows = (
+        ("Gastric adenocarcinoma", ["STAD"]),
+        ("Papillary thyroid cancer", ["THPA"]),
+        ("Small-cell lung cancer", ["SCLC"]),
+        ("Non-small-cell lung cancer", ["NSCLC"]),
+        ("Endometrial cancer", ["UCEC"]),
+    )
+    out = [
+        Criterion(Section.INCLUSION, k, t, atoms=(Atom("cancer_type", "in", c),))
+        for k, (t, c) in enumerate(rows)
+    ]
+    return [*out, Criterion(Section.INCLUSION, len(out), "ECOG 0-1", atoms=(Atom("ecog", "<=", 1),))]
+
+
+@pytest.mark.parametrize("organ", ["THYROID", "LUNG"])
+def test_an_organ_named_alone_is_not_excluded_by_the_lines_of_the_other_organs(organ: str) -> None:
+    """A "thyroid carcinoma" or "lung cancer" patient may have the papillary / small-cell cancer another line
+    names: the gastric and endometrial lines are the other cancers' lines, not a requirement for them."""
+    criteria = types()
+    a = assess_trial(criteria, patient(organ), DAY)
+    assert a.verdict is not TrialVerdict.EXCLUDED, [(o.criterion.text, o.outcome) for o in a.outcomes]
+    gastric = next(o for o in a.outcomes if o.criterion.text.startswith("Gastric"))
+    assert gastric.outcome is Outcome.NOT_APPLICABLE
+    same_everywhere(criteria, [patient(organ), patient("STAD"), patient("PRAD"), patient("THPA")])
+
+
+def test_a_cancer_the_list_names_nowhere_is_still_excluded_by_it() -> None:
+    criteria = types()
+    for code in ("PRAD", "BRCA", "MEL"):
+        assert assess_trial(criteria, patient(code), DAY).verdict is TrialVerdict.EXCLUDED, code
