@@ -17,6 +17,7 @@ from oncofed.domain import Atom, Criterion, Outcome, PatientProfile, Section, Tr
 from oncofed.matching.assess import assess_trial
 from tests.verdict_cases import (
     DAY,
+    read_line,
     same_everywhere,
     strict_reading,  # noqa: F401  (fixture: the reading, before the decision policy)
 )
@@ -72,3 +73,93 @@ def test_a_cancer_the_list_names_nowhere_is_still_excluded_by_it() -> None:
     criteria = types()
     for code in ("PRAD", "BRCA", "MEL"):
         assert assess_trial(criteria, patient(code), DAY).verdict is TrialVerdict.EXCLUDED, code
+
+
+# --- 2. organs listed bare beside the cancers a line names ---------------------------------------------
+
+LISTED = [
+    # (line, a patient of a listed organ, a patient of an organ the line does not list)
+    ("Advanced pancreatic, gastric, head and neck or non-small cell lung cancer", "PAAD", "BRCA"),
+    ("Advanced pancreatic, gastric, head and neck or non-small cell lung cancer", "STAD", "PRAD"),
+    (
+        "Histologically confirmed solid tumour types: cervical, ovarian, TNBC or uveal melanoma",
+        "HGSOC",
+        "COADREAD",
+    ),
+    (
+        "Histologically confirmed solid tumour types: cervical, ovarian, TNBC or uveal melanoma",
+        "CESC",
+        "LUAD",
+    ),
+    ("Advanced malignant tumours of the kidney, bladder, prostate or sarcoma", "CCRCC", "BRCA"),
+    ("Advanced malignant tumours of the kidney, bladder, prostate or sarcoma", "BLCA", "PAAD"),
+    ("Colorectal cancer, epithelial ovarian cancer, endometrial or soft tissue sarcoma", "UCEC", "LUAD"),
+    ("Gastric or gastroesophageal junction adenocarcinoma", "STAD", "BRCA"),
+]
+
+
+@pytest.mark.parametrize(("line", "listed", "other"), LISTED)
+def test_an_organ_listed_bare_beside_named_cancers_is_one_of_the_line_s_cancers(
+    line: str, listed: str, other: str
+) -> None:
+    assert read_line("inclusion", line, patient(listed)) == "eligible", line
+    assert read_line("inclusion", line, patient(other)) == "excluded", line  # still a cancer requirement
+
+
+SITES = [
+    # a list of sites, not of cancers: the line's cancer alone (a lung cancer patient is not in it)
+    ("Metastatic breast cancer with lung, liver or bone metastases", "LUAD"),
+    ("Breast cancer; lung or liver lesions are allowed", "LUAD"),
+    ("Adenocarcinoma of the stomach or oesophagus", "ESCC"),  # the oesophagus is the adenocarcinoma's site
+    ("HNSCC of the oral cavity, oropharynx or larynx", "ACYC"),
+]
+
+
+@pytest.mark.parametrize(("line", "code"), SITES)
+def test_organs_named_as_sites_are_no_cancer_of_the_line(line: str, code: str) -> None:
+    assert read_line("inclusion", line, patient(code)) == "excluded", line
+
+
+# --- 3. the cancers a line excepts, and a solid tumour of any organ beside the named cancers -------------
+
+
+@pytest.mark.parametrize(
+    ("line", "code", "reading"),
+    [
+        # the excepted cancers are none of the line's: a lung cancer is no "another organ" than melanoma
+        (
+            "A select solid tumour (except breast cancer, melanoma and sarcoma) or a lymphoma",
+            "LUAD",
+            "unknown",
+        ),
+        (
+            "A select solid tumour (except breast cancer, melanoma and sarcoma) or a lymphoma",
+            "MEL",
+            "unknown",
+        ),
+        (
+            "Papillary thyroid carcinoma (excludes follicular and anaplastic thyroid cancer)",
+            "THAP",
+            "excluded",
+        ),
+        (
+            "Papillary thyroid carcinoma (excludes follicular and anaplastic thyroid cancer)",
+            "THPA",
+            "eligible",
+        ),
+        ("Non-small cell lung cancer other than squamous cell carcinoma", "LUAD", "eligible"),
+        # a solid tumour of any organ is one of the line's cancers: another organ is no "not met"
+        ("Advanced solid tumours and lymphomas refractory to standard therapy", "PAAD", "unknown"),
+        ("Relapsed or refractory solid tumour malignancies or lymphoma", "BRCA", "unknown"),
+        ("Advanced solid cancer, whatever the primary site, or non-Hodgkin lymphoma", "COADREAD", "unknown"),
+        (
+            "Phase I: any solid tumour with a p53 mutation; phase II: triple negative breast cancer",
+            "PRAD",
+            "unknown",
+        ),
+        # ... but not a blood cancer
+        ("Advanced solid tumours and lymphomas refractory to standard therapy", "AML", "excluded"),
+    ],
+)
+def test_the_scope_of_a_line_s_cancers(line: str, code: str, reading: str) -> None:
+    assert read_line("inclusion", line, patient(code)) == reading, line

@@ -7,11 +7,13 @@ import re
 from dataclasses import replace
 
 from oncofed.criteria import vocab
+from oncofed.criteria.cancer_exceptions import excepted_spans, takes_any_solid, without_excepted
 from oncofed.criteria.cancer_site import unread_cancer
 from oncofed.criteria.cancer_word_therapy import names_a_therapy
 from oncofed.criteria.caseless import compile_i
 from oncofed.criteria.enzyme_classes import enzyme_classes
 from oncofed.criteria.extract import _atom, has_any
+from oncofed.criteria.listed_organs import listed_organs
 from oncofed.criteria.marker_cutoffs import her2_cutoff
 from oncofed.criteria.numbers import NUM, OP, num_of, op_of
 from oncofed.criteria.receptors import RECEPTORS, hr_definitions_dropped, receptor_mentions, shared_status
@@ -176,6 +178,9 @@ def cancer_atoms(text: str) -> list[Atom]:
             for m in mentions
             if not (exc and m.start > exc.start()) and not (prior.start() <= m.start < prior.end() + 3)
         ]
+    if gate and not prior:  # the cancers a line excepts are none of its own (criteria/cancer_exceptions.py);
+        # "breast, gastric, head and neck, liver and NSCLC": each organ is one of its cancers (listed_organs.py)
+        mentions = listed_organs(text, without_excepted(text, mentions))
     # "diffuse gastric cancer, lobular breast cancer or CDH1-mutated solid tumour": the line also takes
     # solid tumours (of any organ, often qualified by a marker no atom reads); its named cancers are
     # then not the only way to meet it (atoms.cancer_type: unknown for a solid tumour of another kind)
@@ -184,13 +189,17 @@ def cancer_atoms(text: str) -> list[Atom]:
         solid is not None
         and not _NOT_ALTERNATIVE.search(text[max(0, solid.start() - 60) : solid.start()])
         and (  # after a named cancer, or "solid tumour or <cancer>"
-            solid.start() > min(m.start for m in mentions) or bool(_OR_NEXT.match(text, solid.end()))
+            solid.start() > min(m.start for m in mentions)
+            or bool(_OR_NEXT.match(text, solid.end()))
+            or takes_any_solid(text, solid)  # "solid tumors and lymphomas", "any solid tumor"
         )
     )
     if mentions:
         group = "cancer" if len(mentions) > 1 else None
         # a cancer the line names that no mention reads: the organ question is not asked (cancer_site.py)
-        unread = not prior and unread_cancer(text, [(m.start, m.end) for m in mentions])
+        unread = not prior and unread_cancer(
+            text, [(m.start, m.end) for m in mentions] + excepted_spans(text)
+        )
         for m in mentions:
             if _METASTA_AFTER.match(text[m.end : m.end + 12]):
                 continue
@@ -201,6 +210,8 @@ def cancer_atoms(text: str) -> list[Atom]:
             attrs2: dict[str, object] = {"group": group} if group else {}
             if or_solid:
                 attrs2["or_solid"] = True
+            if m.attributes.get("listed_organ"):
+                attrs2["listed_organ"] = True
             if unread:
                 attrs2["unread_cancer"] = True
             lineages = _LINEAGES.get(m.code)

@@ -99,7 +99,8 @@ from oncofed.domain.criteria import Atom, Criterion, Section
 # criteria-32: the PDQ therapy sub-headings and "See ..." lines state nothing, an exclusion written "No <condition>"
 # keeps the condition out (exclusion_absence.py), "=< 1" after a performance scale is "<= 1", a surgery named by its
 # organ targets that organ (organ_targets.py) (verdicts40)
-PARSER_VERSION = "criteria-32"
+# criteria-33: organs listed bare beside the cancers a line names are its cancers too (listed_organs.py) (verdicts41)
+PARSER_VERSION = "criteria-33"
 MAX_INPUT_CHARS = 2_000_000  # beyond this the text is cut (reported in ParseResult.warnings)
 
 _NEGATION_STARTS = (
