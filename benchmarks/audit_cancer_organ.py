@@ -121,6 +121,48 @@ ADJECTIVE_HISTOLOGIES: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
     ),
     ("serous carcinoma", "carcinome", " séreux", ("OVARY", "UTERUS")),
 )
+# subsites a note or a trial names instead of the organ ("adenocarcinoma of the caecum", "squamous cell
+# carcinoma of the left main bronchus", "carcinome du corps utérin"): (English, French) words per organ, and the
+# histology composed with them (session 16: the organ a clinician means by a subsite)
+SUBSITES: dict[str, tuple[tuple[str, ...], tuple[str, ...], str, str]] = {
+    "BOWEL": (
+        ("caecum", "cecum", "sigmoid colon", "sigmoid", "hepatic flexure", "splenic flexure", "ascending colon",
+         "transverse colon", "descending colon", "rectosigmoid junction"),
+        ("caecum", "côlon sigmoïde", "sigmoïde", "côlon ascendant", "côlon transverse", "charnière recto-sigmoïdienne"),
+        "adenocarcinoma", "adénocarcinome",
+    ),
+    "LUNG": (
+        ("left main bronchus", "right upper lobe", "left lower lobe", "right middle lobe"),
+        ("bronche souche gauche", "lobe supérieur droit", "lobe inférieur gauche"),
+        "squamous cell carcinoma", "carcinome épidermoïde",
+    ),
+    "UTERUS": (
+        ("uterine corpus", "endometrium", "uterine fundus"), ("corps utérin", "endomètre"),
+        "endometrioid adenocarcinoma", "adénocarcinome endométrioïde",
+    ),
+    "STOMACH": (
+        ("gastric antrum", "cardia", "gastric body", "distal oesophagus", "lesser curvature"),
+        ("antre gastrique", "cardia", "oesophage distal"),
+        "adenocarcinoma", "adénocarcinome",
+    ),
+    "PANCREAS": (
+        ("head of the pancreas", "pancreatic head", "tail of the pancreas"), ("tête du pancréas", "queue du pancréas"),
+        "adenocarcinoma", "adénocarcinome",
+    ),
+    "HEAD_NECK": (
+        ("tongue", "tonsil", "floor of the mouth", "vocal cord", "base of the tongue"),
+        ("langue", "amygdale", "plancher buccal", "corde vocale"),
+        "squamous cell carcinoma", "carcinome épidermoïde",
+    ),
+    "BLADDER": (
+        ("bladder dome", "bladder trigone", "renal pelvis"), ("dôme vésical", "trigone vésical"),
+        "urothelial carcinoma", "carcinome urothélial",
+    ),
+    "BREAST": (
+        ("upper outer quadrant of the left breast", "left breast"), ("quadrant supéro-externe du sein gauche",),
+        "invasive ductal carcinoma", "carcinome canalaire infiltrant",
+    ),
+}  # fmt: skip
 LINES_EN = ("Histologically confirmed {x}", "Patients with {x} are eligible", "Cohort B: {x}")
 LINES_FR = ("{X} confirmé histologiquement", "Les patients atteints de {x} sont éligibles", "Cohorte B : {x}")
 NOTES_EN = ("Diagnosis: {x}.", "She was diagnosed with {x} in 2023 and is referred for a trial.")
@@ -160,6 +202,18 @@ def wordings() -> Iterator[tuple[str, str, str, str]]:
                 yield f"composed:adjective {hist_en}", "en", f"{adj} {hist_en}", organ
             for adj in fr_adjs:
                 yield f"composed:adjective {hist_en}", "fr", f"{noun_fr} {adj}{rest_fr}", organ
+    for organ, (en_sites, fr_sites, hist_en, hist_fr) in SUBSITES.items():
+        for site in en_sites:
+            for hist in (hist_en, "carcinoma"):
+                yield f"subsite:{hist}", "en", f"{hist} of the {site}", organ
+        for site in fr_sites:
+            for hist in (hist_fr, "carcinome"):
+                yield (
+                    f"subsite:{hist_en if hist == hist_fr else 'carcinoma'}",
+                    "fr",
+                    f"{hist} {_de(site)}",
+                    organ,
+                )
     for node in oncotree.nodes().values():
         if node.shared and oncotree.shared_parent(node.code):  # a main type or a subtype, not a tissue
             for pattern in METASTASIS_EN:

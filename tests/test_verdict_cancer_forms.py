@@ -148,6 +148,8 @@ def test_organs_named_as_sites_are_no_cancer_of_the_line(line: str, code: str) -
             "eligible",
         ),
         ("Non-small cell lung cancer other than squamous cell carcinoma", "LUAD", "eligible"),
+        # an exception naming a cohort excepts no cancer: the line's cancer stays its requirement
+        ("For all cohorts except Expansion Cohort 4, the metastatic disease is NSCLC", "BRCA", "excluded"),
         # a solid tumour of any organ is one of the line's cancers: another organ is no "not met"
         ("Advanced solid tumours and lymphomas refractory to standard therapy", "PAAD", "unknown"),
         ("Relapsed or refractory solid tumour malignancies or lymphoma", "BRCA", "unknown"),

@@ -18,17 +18,28 @@ reading of `extract_clinical` (a solid tumour after a named cancer, or "solid tu
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
-from oncofed.criteria import vocab
+from oncofed.domain.criteria import Criterion
 
 _EXCEPTION = re.compile(
-    r"\b(?:except(?:\s+for)?|other\s+than|excluding|exclud(?:es|ed)|with\s+the\s+exception\s+of|apart\s+from)\b",
+    r"\b(?:except(?:\s+for)?|other\s+than|excluding|excludes|with\s+the\s+exception\s+of|apart\s+from)\b",
     re.I,
+)
+
+
+# an exception naming a cohort, not a cancer ("except (for) cohort H (NSCLC), ...")
+_COHORT_EXCEPTED = re.compile(
+    r"\s*(?:for\s+)?(?:the\s+)?(?:expansion\s+)?(?:cohorts?|parts?|arms?|groups?|phases?|modules?)\b", re.I
 )
 
 
 def _scope_end(text: str, start: int) -> int:
     """Where an exception opened at `start` ends: its parenthesis' close, else the clause's ';' or the end."""
+    cohort = _COHORT_EXCEPTED.match(text, _EXCEPTION.match(text, start).end())  # type: ignore[union-attr]
+    if cohort:  # "for all cohorts except Expansion Cohort 7, the disease is NSCLC": a cohort, to the comma
+        comma = text.find(",", cohort.end())
+        return comma if comma >= 0 else len(text)
     depth = text.count("(", 0, start) - text.count(")", 0, start)
     if depth > 0:
         level = 0
@@ -45,12 +56,24 @@ def excepted_spans(text: str) -> list[tuple[int, int]]:
     return [(m.end(), _scope_end(text, m.start())) for m in _EXCEPTION.finditer(text)]
 
 
-def without_excepted(text: str, mentions: list[vocab.Mention]) -> list[vocab.Mention]:
-    """`mentions` without the cancers the line excepts (see module doc)."""
-    scopes = excepted_spans(text)
-    if not scopes:
-        return mentions
-    return [m for m in mentions if not any(s <= m.start < e for s, e in scopes)]
+def excepted_cancers_dropped(criteria: list[Criterion]) -> list[Criterion]:
+    """The criteria without the positive cancer-type atoms of their statement that a line excepts (see module
+    doc). Negated ones ("solid tumours, excluding glioblastoma": ConText read the exception) and conditions
+    ("other malignancies, with the exception of basal cell carcinoma": unless it is one) are kept."""
+    out = []
+    for c in criteria:
+        scopes = excepted_spans(c.text) if c.atoms else []
+        drop = {
+            id(a)
+            for a in c.atoms
+            if scopes
+            and a.kind == "cancer_type"
+            and not a.negated
+            and a.span
+            and any(s <= a.span[0] < e for s, e in scopes)
+        }
+        out.append(replace(c, atoms=tuple(a for a in c.atoms if id(a) not in drop)) if drop else c)
+    return out
 
 
 # "solid tumors and lymphomas", "solid tumor malignancies or lymphoma", "solid cancer, regardless of the

@@ -7,7 +7,7 @@ import re
 from dataclasses import replace
 
 from oncofed.criteria import vocab
-from oncofed.criteria.cancer_exceptions import excepted_spans, takes_any_solid, without_excepted
+from oncofed.criteria.cancer_exceptions import excepted_spans, takes_any_solid
 from oncofed.criteria.cancer_site import unread_cancer
 from oncofed.criteria.cancer_word_therapy import names_a_therapy
 from oncofed.criteria.caseless import compile_i
@@ -180,7 +180,7 @@ def cancer_atoms(text: str) -> list[Atom]:
         ]
     if gate and not prior:  # the cancers a line excepts are none of its own (criteria/cancer_exceptions.py);
         # "breast, gastric, head and neck, liver and NSCLC": each organ is one of its cancers (listed_organs.py)
-        mentions = listed_organs(text, without_excepted(text, mentions))
+        mentions = listed_organs(text, mentions)
     # "diffuse gastric cancer, lobular breast cancer or CDH1-mutated solid tumour": the line also takes
     # solid tumours (of any organ, often qualified by a marker no atom reads); its named cancers are
     # then not the only way to meet it (atoms.cancer_type: unknown for a solid tumour of another kind)

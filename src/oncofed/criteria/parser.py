@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from oncofed.criteria import context as ctx
+from oncofed.criteria.cancer_exceptions import excepted_cancers_dropped
 from oncofed.criteria.caseless import compile_i
 from oncofed.criteria.conditions import CONDITION, ROLE
 from oncofed.criteria.exclusion_absence import absences_kept_out
@@ -452,6 +453,7 @@ def _criteria_of(segments: Sequence[Segment]) -> list[Criterion]:
     organised = negated_qualified_cancers(
         organised
     )  # "No stage IV breast cancer" (criteria/negated_phrase.py)
+    organised = excepted_cancers_dropped(organised)  # "(except breast cancer, melanoma)": none of the line's
     return permitted_cancers(restated_lines(treated_cancers(positivity_cutoffs(serology_tests(organised)))))
 
 
