@@ -9,14 +9,16 @@ ovary, uterine or sarcoma"."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
 
-from oncofed.domain import Atom, Criterion, Outcome, PatientProfile, Section, TrialVerdict
+from oncofed.domain import Atom, Criterion, Fact, Outcome, PatientProfile, Section, TrialVerdict
 from oncofed.matching.assess import assess_trial
 from tests.verdict_cases import (
     DAY,
+    SRC,
     read_line,
     same_everywhere,
     strict_reading,  # noqa: F401  (fixture: the reading, before the decision policy)
@@ -165,3 +167,30 @@ def test_organs_named_as_sites_are_no_cancer_of_the_line(line: str, code: str) -
 )
 def test_the_scope_of_a_line_s_cancers(line: str, code: str, reading: str) -> None:
     assert read_line("inclusion", line, patient(code)) == reading, line
+
+
+# --- 4. receptor statuses listed as alternatives --------------------------------------------------------
+
+
+def breast(er: str, pr: str, her2: str) -> PatientProfile:
+    facts = [Fact("biomarker", m, v, provenance=SRC) for m, v in (("ER", er), ("PR", pr), ("HER2", her2))]
+    return replace(patient("IDC"), id=f"p-{er}{pr}{her2}", facts=facts)
+
+
+@pytest.mark.parametrize(
+    ("line", "statuses", "reading"),
+    [
+        # the expansion of "triple-negative" / "hormone receptor negative" is one alternative, not a requirement
+        ("Oestrogen receptor-positive or triple-negative breast cancer", ("positive", "positive", "negative"), "eligible"),
+        ("Oestrogen receptor-positive or triple-negative breast cancer", ("negative", "negative", "negative"), "eligible"),
+        ("Hormone receptor positive or hormone receptor negative, HER2-negative disease", ("positive", "positive", "negative"), "eligible"),
+        # HER2-negative outside the alternatives stays a requirement
+        ("Hormone receptor positive or hormone receptor negative, HER2-negative disease", ("positive", "positive", "positive"), "excluded"),
+        # a triple-negative line alone is unchanged
+        ("Triple-negative breast cancer", ("positive", "negative", "negative"), "excluded"),
+    ],
+)  # fmt: skip
+def test_receptor_statuses_listed_as_alternatives(
+    line: str, statuses: tuple[str, str, str], reading: str
+) -> None:
+    assert read_line("inclusion", line, breast(*statuses)) == reading, line

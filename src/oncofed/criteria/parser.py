@@ -44,6 +44,7 @@ from oncofed.criteria.paren_scope import paren_scoped
 from oncofed.criteria.permitted import permitted_cancers
 from oncofed.criteria.polarity import in_section
 from oncofed.criteria.positivity import positivity_cutoffs
+from oncofed.criteria.receptor_alternatives import receptor_alternatives
 from oncofed.criteria.requirements import (
     allergen_named,
     cumulative_doses,
@@ -100,7 +101,9 @@ from oncofed.domain.criteria import Atom, Criterion, Section
 # criteria-32: the PDQ therapy sub-headings and "See ..." lines state nothing, an exclusion written "No <condition>"
 # keeps the condition out (exclusion_absence.py), "=< 1" after a performance scale is "<= 1", a surgery named by its
 # organ targets that organ (organ_targets.py) (verdicts40)
-# criteria-33: organs listed bare beside the cancers a line names are its cancers too (listed_organs.py) (verdicts41)
+# criteria-33: organs listed bare beside the cancers a line names are its cancers too (listed_organs.py), cancers a
+# line excepts dropped (cancer_exceptions.py), receptor statuses listed as alternatives (receptor_alternatives.py)
+# (verdicts41)
 PARSER_VERSION = "criteria-33"
 MAX_INPUT_CHARS = 2_000_000  # beyond this the text is cut (reported in ParseResult.warnings)
 
@@ -453,6 +456,7 @@ def _criteria_of(segments: Sequence[Segment]) -> list[Criterion]:
     organised = negated_qualified_cancers(
         organised
     )  # "No stage IV breast cancer" (criteria/negated_phrase.py)
+    organised = receptor_alternatives(organised)  # "ER-positive or triple-negative": one OR of statuses
     organised = excepted_cancers_dropped(organised)  # "(except breast cancer, melanoma)": none of the line's
     return permitted_cancers(restated_lines(treated_cancers(positivity_cutoffs(serology_tests(organised)))))
 
