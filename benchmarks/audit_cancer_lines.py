@@ -8,9 +8,8 @@ and non-small cell lung cancer", `criteria/listed_organs.py`); a line that also 
 advanced cancer or malignancy (read with `or_solid`, or plain: the named cancers only); a line naming a cancer
 no mention reads (`unread_cancer`: no organ question); survivors and "history of"; "other than" / except;
 lymphoma / haematological; a line of a cohort, part or arm (`Criterion.cohort`). Trials are counted too:
-those whose inclusion lines name two organs or more (multi-cancer and basket trials), and among them those
-naming an organ's subtype (NSCLC, papillary thyroid ...), where a patient whose cancer a note names by its organ
-alone ("lung cancer") is decided by `matching/cancer_lines.py`.
+those whose inclusion lines name two organs or more (multi-cancer and basket trials: `matching/cancer_lines.py`
+decides which of their lines are another cancer's).
 
     PYTHONPATH=src .venv/bin/python -m benchmarks.audit_cancer_lines [--show FORM] [--sample N]
 """
@@ -69,7 +68,6 @@ def audit(corpus: Path) -> tuple[collections.Counter[str], dict[str, list[str]],
     for row in corpus.open(encoding="utf-8"):
         trial = json.loads(row)
         organs: set[str] = set()
-        subtype = False
         for c in parse_eligibility(trial["text"]).criteria:
             atoms = [a for a in c.atoms if a.kind == "cancer_type" and trust.organ_codes(a)]
             if not atoms:
@@ -81,13 +79,10 @@ def audit(corpus: Path) -> tuple[collections.Counter[str], dict[str, list[str]],
                     f"{trial['_id']}: {c.text.strip()[:200]} => {[trust.organ_codes(a) for a in atoms]}"
                 )
             if c.section is Section.INCLUSION:
-                for code in (x for a in atoms for x in trust.organ_codes(a)):
-                    organs.add(_tissue(code) or code)
-                    subtype |= _tissue(code) not in (None, code)
+                organs |= {_tissue(x) or x for a in atoms for x in trust.organ_codes(a)}
         trials["trials"] += 1
         if len(organs) > 1:
             trials["trials whose inclusion lines name two organs or more"] += 1
-            trials["... of which naming an organ's subtype"] += subtype
     return counts, lines, trials
 
 

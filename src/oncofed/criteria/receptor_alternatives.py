@@ -52,8 +52,8 @@ def _joined(c: Criterion) -> Criterion:
                 join[id(a)] = group
     if not join:
         return c
-    atoms = tuple(
+    joined = tuple(
         replace(a, attributes={**(a.attributes or {}), "group": join[id(a)]}) if id(a) in join else a
         for a in c.atoms
     )
-    return replace(c, atoms=atoms)
+    return replace(c, atoms=joined)
