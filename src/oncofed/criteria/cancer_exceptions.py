@@ -51,9 +51,21 @@ def _scope_end(text: str, start: int) -> int:
     return end if end >= 0 else len(text)
 
 
+# an exception for a population ("except for patients with ovarian cancer"): its cancer says whom the line
+# spares, read as it was (a scope, not a cancer the line excepts)
+_POPULATION = re.compile(
+    r"\s*(?:for\s+|in\s+)?(?:the\s+)?(?:patients|participants|subjects|those|women|men|people|individuals)\b",
+    re.I,
+)
+
+
 def excepted_spans(text: str) -> list[tuple[int, int]]:
     """The spans of the line's exceptions ("(except breast cancer, melanoma)"): no cancer the line takes."""
-    return [(m.end(), _scope_end(text, m.start())) for m in _EXCEPTION.finditer(text)]
+    return [
+        (m.end(), _scope_end(text, m.start()))
+        for m in _EXCEPTION.finditer(text)
+        if not _POPULATION.match(text, m.end())
+    ]
 
 
 def excepted_cancers_dropped(criteria: list[Criterion]) -> list[Criterion]:
