@@ -194,3 +194,25 @@ def test_receptor_statuses_listed_as_alternatives(
     line: str, statuses: tuple[str, str, str], reading: str
 ) -> None:
     assert read_line("inclusion", line, breast(*statuses)) == reading, line
+
+
+# --- 5. a line for one part of the trial, said in an aside ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Metastatic HER2-negative breast cancer (Part 2 only)",
+        "HER2-negative disease (cohorts B and C only)",
+        "For Cohort 3 only: HER2-negative breast cancer",
+        "HER2-negative breast cancer (for patients in arm A only)",
+    ],
+)
+def test_a_line_for_one_part_never_excludes_a_patient_of_another(line: str) -> None:
+    her2 = replace(breast("positive", "negative", "positive"), id="p-her2")
+    assert read_line("inclusion", line, her2) == "unknown", line
+
+
+def test_a_line_without_only_still_applies_to_every_patient() -> None:
+    her2 = replace(breast("positive", "negative", "positive"), id="p-her2")
+    assert read_line("inclusion", "HER2-negative breast cancer (part 2 of the protocol)", her2) == "excluded"

@@ -336,13 +336,28 @@ def unread_qualifiers(c: Criterion) -> list[tuple[Atom, str]]:
     return out
 
 
+# a line for one part said in an aside or an opening "for ... only" ("HER2-negative breast cancer (part 2 only)",
+# "(Cohort B only)", "For Part 2 only: ...", session 16): "only" says the part is the line's scope
+_PART = r"(?:cohorts?|parts?|arms?|modules?|phases?|strat(?:um|a)|groups?)\s*[A-Z0-9][\w.]{0,5}"
+_PARTS = rf"{_PART}(?:\s*(?:,|and|or|/|&)\s*(?:{_PART}|[A-Z0-9][\w.]{{0,5}}))*"
+_SCOPE_ONLY = re.compile(
+    rf"\(\s*(?:for\s+|in\s+)?(?:(?:patients|participants|subjects)\s+(?:in|of)\s+)?(?:the\s+)?(?P<a>{_PARTS})\s+only\s*\)"
+    rf"|^\W*(?:for|in)\s+(?:(?:patients|participants|subjects)\s+(?:in|of)\s+)?(?:the\s+)?(?P<b>{_PARTS})\s+only\b",
+    re.IGNORECASE,
+)
+
+
 def names_scope(c: Criterion) -> str:
-    """The cohort label a line opens with ("Module 5 All"), when the structure reader gave the line no
-    cohort ("" otherwise): a line for one part of the trial read as applying to every patient."""
+    """The cohort label a line opens with ("Module 5 All") or says it is only for ("(part 2 only)"), when the
+    structure reader gave the line no cohort ("" otherwise): a line for one part of the trial read as
+    applying to every patient."""
     if c.cohort is not None or c.index < 0:
         return ""
     m = _SCOPE.match(c.text)
-    return " ".join(m.group().strip(" :-–)").split()) if m else ""
+    if m:
+        return " ".join(m.group().strip(" :-–)").split())
+    only = _SCOPE_ONLY.search(c.text)
+    return " ".join((only.group("a") or only.group("b")).split()) if only else ""
 
 
 @dataclass(frozen=True)
