@@ -171,7 +171,9 @@ def register(app: typer.Typer) -> None:
         from oncofed.errors import N_
 
         t = tr()
-        printed = table(N_("username"), N_("name"), N_("role"), N_("centres"), N_("state"), N_("last sign-in"))
+        printed = table(
+            N_("username"), N_("name"), N_("role"), N_("centres"), N_("state"), N_("last sign-in")
+        )
         for u in rows:
             printed.add_row(
                 *cells(
