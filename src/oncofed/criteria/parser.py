@@ -104,7 +104,8 @@ from oncofed.domain.criteria import Atom, Criterion, Section
 # criteria-33: organs listed bare beside the cancers a line names are its cancers too (listed_organs.py), cancers a
 # line excepts dropped (cancer_exceptions.py), receptor statuses listed as alternatives (receptor_alternatives.py)
 # (verdicts41)
-PARSER_VERSION = "criteria-33"
+# criteria-34: 'biologic therapy' / 'biologics' a class of therapy in lists (verdicts43)
+PARSER_VERSION = "criteria-34"
 MAX_INPUT_CHARS = 2_000_000  # beyond this the text is cut (reported in ParseResult.warnings)
 
 _NEGATION_STARTS = (

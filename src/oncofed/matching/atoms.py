@@ -772,6 +772,7 @@ NOT_PRESUMABLE = frozenset(
         "radiotherapy", "radiation", "surgery", "stem cell transplant", "transplant", "investigational agent",
         "corticosteroid", "steroid", "immunosuppressive therapy", "immunosuppressant", "anticoagulant",
         "vaccine", "live vaccine", "bone-modifying agent", "growth factor", "blood transfusion", "other",
+        "biologic therapy",  # its classes (vocab/therapy_groups.tsv) leave out anti-HER2 (lapatinib is one)
     )
 )  # fmt: skip
 

@@ -499,11 +499,14 @@ def prior_lines(
             stop = _LIST_END.search(text, cue.end(), sent[1])
             end = stop.start() if stop else sent[1]
             starts = [g.start for g in unnumbered if cue.end() <= g.start < end]
+            if _MAINTENANCE.search(text, cue.end(), end):
+                continue  # "Line 1: docetaxel + trastuzumab x6, then trastuzumab maintenance": the same line
             if starts:  # "X and Y" alone may be one combination; "X, Y and Z" is a list
                 commas = text.count(",", min(starts), max(starts))
                 count += 1 + (len(_LIST_SEP.findall(text, min(starts), max(starts))) if commas else 0)
     return count, first.start, first.end, "counted"
 
 
+_MAINTENANCE = re.compile(r"\bmaintenance\b|\bmaintained\b|\bcontinu(?:ed|ation)\b", re.I)
 _LIST_END = re.compile(r";|->|→|\(|\bthen\b|\bfollowed\b", re.I)
 _LIST_SEP = compile_fast(r",|\b[Aa][Nn][Dd]\b(?!/)")  # "AND" in capitals too (audit_note_variants)
