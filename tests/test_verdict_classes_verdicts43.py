@@ -114,7 +114,14 @@ def test_a_biologic_the_classes_leave_out_is_to_check_never_presumed_absent() ->
     assert read_line("Exclusion", "Prior biologic therapy within 4 weeks", OLD_CHEMO) == "unknown"
 
 
-def test_near_miss_biologic_composition_is_no_therapy() -> None:
-    line = "Known hypersensitivity to compounds of similar chemical or biologic composition to the study drug"
+@pytest.mark.parametrize(
+    "line",
+    [  # near-misses: "biologic" naming no class of therapy, "drugs or biologics" (medicinal products of any kind)
+        "Known hypersensitivity to compounds of similar chemical or biologic composition to the study drug",
+        "Receiving other investigational drugs or biologics within 1 month of enrollment",
+        "Requiring concurrent use of drugs or biologics with pro-arrhythmic potential",
+    ],
+)
+def test_near_misses_biologic_naming_no_class_of_therapy(line: str) -> None:
     (c,) = parse_eligibility(f"Exclusion criteria:\n- {line}").criteria
-    assert not [a for a in c.atoms if a.kind == "prior_therapy"], c.atoms
+    assert not [a for a in c.atoms if a.code == "biologic therapy"], c.atoms

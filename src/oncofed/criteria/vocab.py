@@ -614,7 +614,15 @@ def find_drug_codes(text: str) -> list[Mention]:
 
 
 def find_drug_classes(text: str) -> list[Mention]:
-    return _class_index().find(text)
+    found = _class_index().find(text)
+    if not any(m.code == "biologic therapy" for m in found):
+        return found
+    # "drugs or biologics" names medicinal products of any kind ("investigational drugs or biologics within 1
+    # month", "concurrent use of drugs or biologics with pro-arrhythmic potential"), not a class of therapy
+    return [m for m in found if m.code != "biologic therapy" or not _ANY_PRODUCT.search(text[: m.start])]
+
+
+_ANY_PRODUCT = re.compile(r"\bdrugs?\s+(?:and/or|or|and)\s+$", re.IGNORECASE)
 
 
 def normalize_drug(text: str) -> str | None:
