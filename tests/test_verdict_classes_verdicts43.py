@@ -11,8 +11,6 @@ tested on wordings written for it, with near-misses.
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
 from oncofed.criteria import parse_eligibility
@@ -75,11 +73,21 @@ def test_the_counted_lines_decide_a_limit_on_prior_lines() -> None:
 # --- 2. "biologics" in a list of therapies --------------------------------------------------------------------
 
 RECENT_RT = profile(
-    Fact("treatment", "radiotherapy", provenance=SRC, attributes={"class": "radiotherapy", "end": "2026-10-30", "current": True}),
+    Fact(
+        "treatment",
+        "radiotherapy",
+        provenance=SRC,
+        attributes={"class": "radiotherapy", "end": "2026-10-30", "current": True},
+    ),
     name="rt",
 )
 RECENT_BEVA = profile(
-    Fact("treatment", "bevacizumab", provenance=SRC, attributes={"class": "anti-VEGF", "end": "2026-10-30", "current": True}),
+    Fact(
+        "treatment",
+        "bevacizumab",
+        provenance=SRC,
+        attributes={"class": "anti-VEGF", "end": "2026-10-30", "current": True},
+    ),
     name="beva",
 )
 OLD_CHEMO = profile(
@@ -107,7 +115,9 @@ def test_biologics_in_a_list_of_therapies_keeps_the_list_one_alternative(line: s
 
 def test_a_biologic_the_classes_leave_out_is_to_check_never_presumed_absent() -> None:
     trastuzumab = profile(
-        Fact("treatment", "trastuzumab", provenance=SRC, attributes={"class": "anti-HER2", "end": "2026-10-20"}),
+        Fact(
+            "treatment", "trastuzumab", provenance=SRC, attributes={"class": "anti-HER2", "end": "2026-10-20"}
+        ),
         name="tz",
     )
     assert read_line("Exclusion", "Prior biologic therapy within 4 weeks", trastuzumab) == "unknown"
