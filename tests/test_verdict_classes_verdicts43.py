@@ -135,3 +135,16 @@ def test_a_biologic_the_classes_leave_out_is_to_check_never_presumed_absent() ->
 def test_near_misses_biologic_naming_no_class_of_therapy(line: str) -> None:
     (c,) = parse_eligibility(f"Exclusion criteria:\n- {line}").criteria
     assert not [a for a in c.atoms if a.code == "biologic therapy"], c.atoms
+
+
+def test_a_therapy_for_another_cancer_is_to_check_not_the_lines_of_this_one() -> None:
+    """A lymphoma's numbered lines are therapy for advanced disease, but not "for metastatic breast cancer"."""
+    lymphoma = note(
+        "MDT 18/11/2026. Mr Vidal, 58, diffuse large B-cell lymphoma.\nLine 1: R-CHOP x6 (04-08/2024), complete "
+        "response.\nLine 2: R-GemOx x6 (07/2025-01/2026).\nLine 3: polatuzumab-bendamustine-rituximab x4, "
+        "progression."
+    )
+    breast = note(HEAD + "Line 1: paclitaxel-bevacizumab 02-08/2025; line 2: capecitabine 09/2025-03/2026.")
+    line = "Prior cytotoxic chemotherapy for recurrent or metastatic breast cancer"
+    assert read_line("Exclusion", line, lymphoma) == "unknown"
+    assert read_line("Exclusion", line, breast) == "excluded"

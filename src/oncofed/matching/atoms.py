@@ -668,6 +668,18 @@ _GENERIC_ANY = frozenset(
 _ANTICANCER_WORDS = re.compile(r"cancer|neoplas|tumou?r|chemo|oncolog", re.I)
 
 
+def _for_another_cancer(atom: Atom, v: PatientView) -> str:
+    """The cancer a therapy atom is for ("for metastatic breast cancer": its cancer-type `target`) when the
+    patient's cancer is in another organ than each one, else "" (the vectorised path calls `prior_therapy` for
+    every atom with a setting, so both paths agree)."""
+    codes = tuple(
+        str(t.get("code"))
+        for t in atom.attributes.get("target") or ()
+        if isinstance(t, dict) and t.get("kind") == "cancer_type" and t.get("code")
+    )
+    return " or ".join(codes) if another_organ(v.primary_cancer()[0], codes) else ""
+
+
 def given_for_another(atom: Atom, v: PatientView) -> Fact | None:
     """A drug the record says was given for another indication (`anticancer` False) that a therapy atom named
     in general words may mean ("active autoimmune disease that has required systemic treatment"), else None."""
@@ -987,6 +999,9 @@ def prior_therapy(atom: Atom, v: PatientView, day: date) -> AtomResult:
                 )
         if atom.window_days is not None and not holds:
             words += f" (more than {atom.window_days} days ago)"
+        if holds and setting_family(atom) and (cancer := _for_another_cancer(atom, v)):
+            # "chemotherapy for metastatic breast cancer", a lymphoma's numbered lines: not that cancer's therapy
+            return unknown(f"whether the {label} was for {cancer}", words, f)
         holds = holds if atom.operator != "absent" else not holds
         return AtomResult(holds, words, f)
     if negs:
