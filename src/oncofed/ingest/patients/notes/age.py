@@ -14,13 +14,17 @@ birth date ("born 30/05/1958 (68)", "DOB 30.05.1958 (68)") is the age too. Verdi
 "Age: 67", "56 F," opening a line, a sentence or a patient heading, and a name ending with an initial ("Mrs D., 66");
 and skips an age at an event ("smoker since age 16", "menarche at age 11", "when she was 14 years old") and an age
 after a counted or owned relative ("2 children (aged 12 and 9)"): neither is the patient's age now.
+Verdicts42: a birth date written alone ("Mr Corvelle, born 14/03/1961", "DOB: 12.03.1951", "née le 05/09/1977")
+gives the age on the note's date (`age_from_birth`), when that age is one whatever day of the written precision.
 """
 
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from oncofed.criteria.caseless import Caseless
+from oncofed.ingest.patients.notes import dates
 from oncofed.ingest.patients.notes.lowered import compile_i
 
 _RELATIVES = (
@@ -175,3 +179,24 @@ def title_sex(text: str, end: int) -> tuple[str, re.Match[str]] | None:
             continue
         return ("FEMALE" if m.group(1) in _TITLE_FEMALE else "MALE"), m
     return None
+
+
+def _years_between(born: date, on: date) -> int:
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def age_from_birth(text: str, end: int = 300) -> tuple[int, dates.DateMention, date] | None:
+    """The patient's age on the note's date from a birth date written in its opening ("Mrs Dubosc, born 29/10/1969"
+    in a note of 20/11/2026: 57), with the birth date and the note's date; None without a note date, when the
+    birth date is a relative's ("her daughter, born 02/03/2001"), or when its precision leaves the age open by a
+    year ("born 1965": 60 or 61)."""
+    born = dates.birth_date(text, end)
+    if born is None or _RELATIVE_CLAUSE.search(text[max(0, born.start - 60) : born.start]):
+        return None
+    on = dates.as_of(text)  # the visit date, else the latest date the note names (a birth date is neither)
+    if on is None or on < born.latest:
+        return None
+    years = {_years_between(born.earliest, on), _years_between(born.latest, on)}
+    if len(years) != 1 or not 0 <= (age := years.pop()) <= 120:
+        return None
+    return age, born, on

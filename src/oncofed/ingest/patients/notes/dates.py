@@ -162,11 +162,40 @@ def _absolute(m: re.Match[str], text: str) -> DateMention | None:
     return None
 
 
+# the words that open a birth date: "born 14/03/1961", "DOB: 12.03.1951", "date of birth 1951-03-12", "née le
+# 05/09/1977"; a birth date dates no event and is no visit date (verdicts42: "Dear colleague, I saw Mrs F. (born
+# 22/06/1963) in clinic on 17/11/2026" had 1963 as its visit date, so "two weeks ago" was in 1963)
+_BIRTH_WORDS = re.compile(
+    r"\b(?:born(?:\s+(?:on|in))?|dob|d\.o\.b\.?|date\s+of\s+birth|birth\s*date|date\s+de\s+naissance|"
+    r"n[ée]e?\s+(?:le|en))\s*:?\s*",
+    re.IGNORECASE,
+)
+_BIRTH_BEFORE = re.compile(_BIRTH_WORDS.pattern + "$", re.IGNORECASE)
+_BIRTH_CUES = ("born", "dob", "d.o.b", "birth", "naissance", "né", "ne le", "nee le")
+
+
+def _has_birth_cue(text: str) -> bool:
+    low = text.lower()
+    return any(cue in low for cue in _BIRTH_CUES)
+
+
+def birth_date(text: str, end: int) -> DateMention | None:
+    """The first birth date written in the first `end` characters ("born 14/03/1961"), whoever's it is."""
+    if not _has_birth_cue(text[:end]):
+        return None
+    for m in _BIRTH_WORDS.finditer(text, 0, end):
+        if (found := _DATE.match(text, m.end())) is not None and (d := _absolute(found, text)) is not None:
+            return d
+    return None
+
+
 @functools.lru_cache(maxsize=256)
 def _absolute_dates(text: str) -> tuple[DateMention, ...]:
     if not any(map(str.isdigit, text)):
         return ()
     out = [d for m in _date_matches(text) if (d := _absolute(m, text)) is not None]
+    if _has_birth_cue(text):
+        out = [d for d in out if not _BIRTH_BEFORE.search(text[max(0, d.start - 24) : d.start])]
     today_plus = date.today() + timedelta(days=366)
     return tuple(d for d in out if date(1900, 1, 1) <= d.earliest <= today_plus)
 

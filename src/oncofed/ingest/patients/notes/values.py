@@ -11,7 +11,7 @@ from typing import Any
 from oncofed.criteria.caseless import Caseless
 from oncofed.criteria.fast_regex import compile_fast
 from oncofed.ingest.patients.common import valid_ecog, valid_karnofsky
-from oncofed.ingest.patients.notes.age import patient_age, title_sex
+from oncofed.ingest.patients.notes.age import age_from_birth, patient_age, title_sex
 from oncofed.ingest.patients.notes.lowered import compile_i
 from oncofed.ingest.patients.notes.scopes import NoteScopes, cues, rules
 from oncofed.ingest.patients.notes.text import any_between, containing, fast_i, sentences, words_re
@@ -95,6 +95,11 @@ def age_and_sex(text: str, add: Add) -> tuple[float | None, str | None]:
             add("age", said.start(), said.end(), value=age, unit="years", display=said.group(0))
         else:
             add("age", said.start(), said.end(), value=int(age), unit="years", display=f"{age:.0f} years")
+    elif born := age_from_birth(text):  # "born 14/03/1961" alone: the age on the note's date (verdicts42)
+        years, when, on = born
+        age = float(years)
+        add("age", when.start, when.end, value=years, unit="years", display=f"{years} years",
+            attributes={"birth_date": when.earliest.isoformat(), "on": on.isoformat()})  # fmt: skip
     opening = text[:400]
     m = _sex_letter(opening) or SEX_HEADING_RE.search(opening) or SEX_RE.search(opening)
     titled = title_sex(opening, 300) if m is None else None  # "Mrs Ingrid Hoffmann": before a pronoun
