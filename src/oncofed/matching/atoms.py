@@ -433,9 +433,11 @@ def _presence(kind: str, code: str | None, v: PatientView, day: date, atom: Atom
     return unknown(check)
 
 
+# a note's "treated" (a local treatment named, no later imaging said stable: verdicts42) is not untreated; whether it
+# is active, symptomatic or stable stays to check
 _BRAIN_STATUS = {
     "active": ({"active", "untreated", "symptomatic", "progressing"}, {"treated_stable"}),
-    "untreated": ({"untreated"}, {"treated_stable"}),
+    "untreated": ({"untreated"}, {"treated_stable", "treated"}),
     "symptomatic": ({"symptomatic"}, {"treated_stable"}),
     "treated_stable": ({"treated_stable"}, {"active", "untreated", "symptomatic", "progressing"}),
 }

@@ -5,7 +5,9 @@
   "metastatic lesions in her liver and lungs", "metastases were limited to the bones and lungs";
 - a lesion at a site ("a lesion in her liver", "liver lesions"): a metastasis only when the note says
   the disease is metastatic or advanced and the site is not the primary cancer's own organ;
-- brain metastases carry a status when the words before them give one ("symptomatic", "treated and stable").
+- brain metastases carry a status when the words before them give one ("symptomatic", "treated and stable"), or
+  when their sentence names a local treatment of them: "treated", and "treated_stable" when imaging after it is
+  stable ("craniotomy for a brain metastasis (2024)", "R frontal met resected + SRS 03/2024, MRI 01/2025 stable").
 
 Negation comes from the ConText reading of the site word's clause (`mentions.targets` is run on the
 site spans found here), so "no brain involvement" and "no evidence of CNS metastases" are negated.
@@ -20,7 +22,7 @@ from oncofed.criteria import vocab as shared_vocab
 from oncofed.criteria.caseless import Caseless
 from oncofed.ingest.patients.common import note_vocab
 from oncofed.ingest.patients.notes.lowered import compile_i, lowerable, lowered
-from oncofed.ingest.patients.notes.text import fast_i, words_re
+from oncofed.ingest.patients.notes.text import containing, fast_i, sentences, words_re
 
 _DET = r"(?:(?:the|her|his|their|both|multiple|several|bilateral|left|right)\s+)*"
 
@@ -138,4 +140,55 @@ def brain_status(text: str, start: int, end: int | None = None) -> str:
             return status
     if end is not None and _SYMPTOMATIC_AFTER.match(text, end, end + 80):
         return "symptomatic"
+    if end is not None and (treated := _local_treatment_end(text, start, end)) is not None:
+        sentence = containing(sentences(text), start)
+        rest = text[treated : sentence[1] if sentence else treated + 100]
+        return "treated_stable" if _STABLE.search(rest) and not _PROGRESS.search(rest) else "treated"
     return "any"
+
+
+# a local treatment of a brain metastasis named in its clause (verdicts42): before it, the treatment and "of / for
+# / to" ("craniotomy for a brain metastasis", "resection of a cerebellar metastasis", "stereotactic radiosurgery to
+# two brain metastases", "WBRT 30 Gy/10 fx 06/2023 for 4 brain mets"); after it, a verb or a brain-specific
+# treatment ("R frontal met resected + SRS", "single brain met (R parietal, 8 mm) treated with SRS 06/2024",
+# "brain metastases treated with WBRT"). Not planned ("referral for radiosurgery", "SRS planned"), not negated
+# ("not resected", "unresectable", "no prior radiotherapy to the brain metastasis")
+_BRAIN_LOCAL = (
+    r"craniotom(?:y|ies)|radiosurgery|srs|srt|fsrt|gamma[\s-]?knife|cyber[\s-]?knife|"
+    r"stereotactic\s+(?:radio\w+|radiation|irradiation|ablative\s+\w+)|whole[\s-]brain\s+(?:radio\w+|irradiation|rt)|"
+    r"wbrt|pci"
+)
+_LOCAL = rf"{_BRAIN_LOCAL}|(?:surgical\s+)?resection|excision|neurosurgery|surgery|radiotherapy|irradiation"
+_TREATED_BEFORE = compile_i(rf"\b(?:{_LOCAL})\b[^.;\n]{{0,30}}?\s(?:of|for|to|on)\s+(?:[\w()-]+\s+){{0,4}}$")
+_TREATED_AFTER = compile_i(
+    rf"[^.;\n]{{0,45}}?(?:\b(?:resected|excised|removed|operated(?:\s+on)?|irradiated)\b|\b(?:{_BRAIN_LOCAL})\b|"
+    r"\btreated\s+(?:with|by)\s+(?:[\w-]+\s+){0,2}?(?:surgery|resection|radiotherapy|radiation|excision)\b)"
+)
+_NOT_DONE = compile_i(
+    r"\b(?:plan\w*|to\s+be|will|would|scheduled|referr\w*|refer|candidate|consider\w*|discuss\w*|propos\w*|"
+    r"await\w*|pending|booked|not|no|without|unless|if|eligible|amenable|suitable)\b"
+)
+_STABLE = compile_i(
+    r"\b(?:stable|no\s+(?:progression|recurrence|new\s+(?:lesions?|disease))|controlled|resolved|no\s+active|"
+    r"no\s+evidence\s+of\s+(?:progression|active|recurren\w+))\b"
+)
+_PROGRESS = compile_i(
+    # "no progression", "without new lesions" are stable
+    r"(?<!\bno\s)(?<!\bwithout\s)(?<!\bno\sfurther\s)\b(?:progress(?:ed|ing|ion|ive)|new\s+(?:lesions?|met\w*)|is\s+new|growing|enlarg\w*)\b"
+)
+
+
+_CLAUSE_REST = re.compile(r"[^.;,\n]{0,25}")
+
+
+def _local_treatment_end(text: str, start: int, end: int) -> int | None:
+    """Where the local treatment of the brain metastasis at [start, end) ends in its sentence, or None."""
+    line_start = text.rfind("\n", 0, start) + 1
+    before = text[max(line_start, start - 80) : start]
+    if (m := _TREATED_BEFORE.search(before)) is not None and not _NOT_DONE.search(before, m.start()):
+        return end
+    if (m := _TREATED_AFTER.match(text, end)) is not None:
+        after = _CLAUSE_REST.match(text, m.end())  # "SRS planned next week": the plan is written after
+        if not _NOT_DONE.search(text, end, after.end() if after else m.end()):
+            return m.end()
+    return None
