@@ -283,11 +283,52 @@ def contradiction(c: Criterion) -> str:
     return ""
 
 
+# "within 4 weeks or five half-lives of the drug, whichever is shorter": the window is the shorter of the days read
+# and a number of half-lives the line does not give, so an exposure inside the days read may be outside it (never
+# violated); one outside them is outside it (met, as read) (verdicts42)
+_SHORTER = re.compile(
+    r"\bwhichever\s+(?:is|was|comes?|occurs?)\s+(?:the\s+)?(?:shorter|shortest|sooner|earlier)\b",
+    re.IGNORECASE,
+)
+_HALF_LIVES = re.compile(r"\bhalf[\s-]*li(?:fe|ves)\b|\bt\s*1/2\b|\bt½", re.IGNORECASE)
+
+
+def shorter_window(c: Criterion) -> str:
+    """ "whichever is shorter" between the window read and some half-lives ("" if the line has no such rule)."""
+    m = _SHORTER.search(c.text)
+    if m is None or not _HALF_LIVES.search(c.text) or all(a.window_days is None for a in _atoms(c)):
+        return ""
+    return _shown(c.text, m.start())
+
+
+# an exempted cause after what was read: "major surgery unrelated to breast cancer", "neuropathy not associated with
+# chemotherapy", "bleeding disorder unrelated to cancer", "any other infection (unrelated to lymphedema)", "INR > 1.5
+# not due to a reversible cause": the record rarely says the cause, and an atom read inside the exemption ("breast
+# cancer") is no requirement, so the line is never violated (verdicts42)
+_EXEMPT = re.compile(
+    r"\b(?:unrelated\s+to|not\s+(?:(?:directly|clearly)\s+)?(?:related|associated|due|attributable|secondary|"
+    r"caused|linked)\s+(?:to|with|by))\b",
+    re.IGNORECASE,
+)
+
+
+def exempted_cause(c: Criterion) -> str:
+    """The exemption of a cause in a line with something read ("" if none)."""
+    m = _EXEMPT.search(c.text)
+    spans = [s for s, _ in _read_spans(c)] if m else []
+    if m is None or not spans:  # read before it (what it qualifies) or inside it ("not related to pregnancy")
+        return ""
+    bracketed = c.text.rfind("(", 0, m.start()) > c.text.rfind(")", 0, m.start())
+    if bracketed and sum(a.kind != "non_evaluable" for a in c.atoms) > 1:
+        return ""  # "No known hepatitis B virus (not due to immunization), hepatitis C virus, HIV": the HBV's only
+    return _shown(c.text, m.start())
+
+
 def unread_clause(c: Criterion) -> str:
     """The first clause of `c` qualifying its whole statement that no atom reads ("" if none). See the
     module docstring; an exception carried by an atom (`exceptions`, `status`) is read. Thresholds that
     contradict each other (`contradiction`) are read as such a clause: never violated."""
-    if found := contradiction(c):
+    if found := contradiction(c) or shorter_window(c) or exempted_cause(c):
         return found
     carried = any({"exceptions", "status"} & set(a.attributes or ()) for a in _atoms(c))
     marker = _WHOLE_EXCLUSION if c.section is Section.EXCLUSION else _WHOLE_INCLUSION

@@ -38,6 +38,7 @@ from oncofed.criteria.therapy_schedule import therapy_schedules
 from oncofed.criteria.therapy_scope import therapy_scopes
 from oncofed.criteria.unread_alternatives import dosed as _dosed
 from oncofed.criteria.unread_alternatives import unread_or as _unread_or
+from oncofed.criteria.whichever import whichever_limits
 from oncofed.domain.criteria import Atom
 
 _INCIDENTAL = {"consent", "investigator_judgement"}
@@ -437,6 +438,7 @@ def relate(atoms: list[Atom], text: str) -> list[Atom]:
     atoms = measure_alternatives(
         atoms, text
     )  # "age >= 60; or age < 60 with amenorrhea": an OR, own qualifiers
+    atoms = whichever_limits(atoms, text)  # "below the LLN or below 50 %, whichever is lower"
     atoms = performance_alternatives(atoms, text)  # "ECOG 0-1 or a Karnofsky index >= 70": either scale
     atoms = either_status(regardless_of(atoms, text), text)  # "ER positive or negative": no requirement
     return receptor_combinations(atoms, text)  # "ER+/PR+ or ER+/PR-": OR of conjunctions

@@ -105,7 +105,9 @@ from oncofed.domain.criteria import Atom, Criterion, Section
 # line excepts dropped (cancer_exceptions.py), receptor statuses listed as alternatives (receptor_alternatives.py)
 # (verdicts41)
 # criteria-34: 'biologic therapy' / 'biologics' a class of therapy in lists (verdicts43)
-PARSER_VERSION = "criteria-34"
+# criteria-35: a limit of normal and a number, "whichever is lower / higher", read as the rule says (whichever.py)
+# (verdicts42)
+PARSER_VERSION = "criteria-35"
 MAX_INPUT_CHARS = 2_000_000  # beyond this the text is cut (reported in ParseResult.warnings)
 
 _NEGATION_STARTS = (

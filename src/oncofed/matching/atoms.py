@@ -626,6 +626,11 @@ def _lab_band(atom: Atom, f: Fact, name: str, value: float, band: Any) -> AtomRe
     when = f" on {f.when}" if f.when else ""
     shown = f"{name} {value:g} {f.unit or ''}{when}".replace("  ", " ")
     own = as_float(f.attributes.get("lln"))
+    rule = atom.attributes.get(
+        "whichever"
+    )  # "... or below 53 %, whichever is higher" (criteria/whichever.py)
+    if own is not None and rule:
+        own = (min if rule[0] == "lower" else max)(own, float(rule[1]))
     if own is not None:
         limit = _numeric_text(atom.operator, own, f.unit) + ", the record's lower limit of normal"
         return AtomResult(compare(atom.operator, value, own), f"{shown} (criterion: {limit})", f)
