@@ -142,3 +142,46 @@ def test_the_evaluators_agree() -> None:
         profile(name="d"),
     ]
     same_everywhere(criteria, profiles)
+
+
+BRAIN_EXCEPTIONS = [
+    # (line, the status it excludes)
+    (
+        "History of central nervous system metastases, unless previously treated for CNS metastases",
+        "untreated",
+    ),
+    ("Known CNS disease except for treated brain metastases", "untreated"),
+    ("Brain metastases unless resected or irradiated and stable for at least 4 weeks", "active"),
+    ("Known CNS metastases, unless treated and neurologically stable", "active"),
+    ("Known CNS lesions except for asymptomatic brain metastases", "symptomatic"),
+]
+
+
+def brain(status: str) -> Fact:
+    return Fact("metastasis", "brain", provenance=SRC, attributes={"status": status})
+
+
+@pytest.mark.parametrize(("line", "excluded"), BRAIN_EXCEPTIONS)
+def test_treated_brain_metastases_in_the_exception_are_not_what_is_excluded(line: str, excluded: str) -> None:
+    # the patients the exception lets in were the ones excluded (the status of the line's words)
+    assert read_line("Exclusion", line, profile(brain("treated_stable"), name="ts")) == "eligible"
+    assert read_line("Exclusion", line, profile(brain(excluded), name="ex")) == "excluded"
+
+
+def test_a_treated_record_against_an_exception_asking_for_stability_is_to_check() -> None:
+    line = "Brain metastases unless resected or irradiated and stable for at least 4 weeks"
+    assert read_line("Exclusion", line, profile(brain("treated"), name="t")) == "unknown"
+    plain = "Known brain metastases unless previously treated"
+    assert read_line("Exclusion", plain, profile(brain("treated"), name="t2")) == "eligible"
+
+
+@pytest.mark.parametrize(
+    ("line", "status", "outcome"),
+    [
+        ("Active or untreated brain metastases", "treated_stable", "eligible"),  # no exception: as before
+        ("Active or untreated brain metastases", "untreated", "excluded"),
+        ("Treated and stable brain metastases", "treated_stable", "excluded"),  # the words before: as written
+    ],
+)
+def test_brain_lines_without_an_exception_read_as_before(line: str, status: str, outcome: str) -> None:
+    assert read_line("Exclusion", line, profile(brain(status), name="b")) == outcome

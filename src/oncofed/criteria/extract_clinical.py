@@ -7,6 +7,7 @@ import re
 from dataclasses import replace
 
 from oncofed.criteria import vocab
+from oncofed.criteria.brain_exception import excepted_status
 from oncofed.criteria.cancer_exceptions import excepted_spans, takes_any_solid
 from oncofed.criteria.cancer_site import unread_cancer
 from oncofed.criteria.cancer_word_therapy import names_a_therapy
@@ -1156,7 +1157,8 @@ def condition_atoms(text: str) -> list[Atom]:
         if re.search(r"\b(?:stable|treated|asymptomatic)\b", around) and not re.search(
             r"\buntreated\b", around
         ):
-            status = "treated_stable"
+            # "... unless previously treated": the exception's status is not the one excluded (verdicts42)
+            status = excepted_status(text, m.start(), m.end()) or "treated_stable"
         if re.search(r"\buntreated\b", around):
             status = "untreated"
         if re.search(r"\bsymptomatic\b", around) and not re.search(r"\basymptomatic\b", around):
