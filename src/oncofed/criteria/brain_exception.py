@@ -10,7 +10,10 @@ are not an exception and are left to the reader."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from oncofed.criteria.caseless import compile_i
+from oncofed.domain.criteria import Atom
 
 _EXCEPTION = compile_i(
     r"\b(?:unless|except(?:\s+(?:for|if|when|those))?|provided(?:\s+that)?|if\s+(?:they\s+are|the\s+\w+\s+(?:is|are)|"
@@ -45,3 +48,21 @@ def excepted_status(text: str, start: int, end: int) -> str | None:
     if more:
         return "active"
     return "untreated" if treated else None
+
+
+def allowed_status(atoms: Iterable[Atom], exclusion: bool) -> str:
+    """In an exclusion, a brain-metastases reading whose status is "treated_stable" ("" if none): the words are what
+    the trial allows ("patients with stable brain metastases are eligible", "controlled and asymptomatic CNS
+    metastases are acceptable", "Exception: adequately treated brain metastases ..."), read as what it excludes. 26
+    corpus criteria hold one; trials exclude the others, so such a line never excludes (`coverage.unread_clause`);
+    once the notes reader read treated and stable brain metastases (verdicts42) they failed those patients."""
+    if not exclusion:
+        return ""
+    for a in atoms:
+        if (
+            a.kind == "brain_metastases"
+            and not a.negated
+            and (a.attributes or {}).get("status") == "treated_stable"
+        ):
+            return "treated and stable brain metastases, read as excluded"
+    return ""

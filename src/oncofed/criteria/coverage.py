@@ -36,6 +36,7 @@ import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from oncofed.criteria.brain_exception import allowed_status
 from oncofed.domain import Atom, Criterion, Section
 
 _VERB_AFTER_AND = (
@@ -328,7 +329,13 @@ def unread_clause(c: Criterion) -> str:
     """The first clause of `c` qualifying its whole statement that no atom reads ("" if none). See the
     module docstring; an exception carried by an atom (`exceptions`, `status`) is read. Thresholds that
     contradict each other (`contradiction`) are read as such a clause: never violated."""
-    if found := contradiction(c) or shorter_window(c) or exempted_cause(c):
+    exclusion = c.section is Section.EXCLUSION
+    if (
+        found := contradiction(c)
+        or shorter_window(c)
+        or exempted_cause(c)
+        or allowed_status(_atoms(c), exclusion)
+    ):
         return found
     carried = any({"exceptions", "status"} & set(a.attributes or ()) for a in _atoms(c))
     marker = _WHOLE_EXCLUSION if c.section is Section.EXCLUSION else _WHOLE_INCLUSION
