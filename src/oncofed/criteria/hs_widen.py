@@ -35,7 +35,12 @@ Hand-written because neither `re` nor Hyperscan's Python binding turns a pattern
 from __future__ import annotations
 
 import functools
+import hashlib
+import importlib.metadata
+import os
 import re
+import threading
+from pathlib import Path
 from re import _constants as sre_c  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any
@@ -146,13 +151,38 @@ def widened(pattern: str, flags: int) -> bytes | None:
 
 @functools.lru_cache(maxsize=1024)
 def absence_gate(pattern: str, flags: int) -> Any | None:
-    """A Hyperscan block-mode database of the widened pattern (one report at most), or None."""
+    """A Hyperscan block-mode database of the widened pattern (one report at most), or None.
+
+    Compiling one takes 1-600 ms (~2 s for the ~80 patterns a note may ask about), so it is kept in the
+    user's cache folder as the French rules' databases are (`$XDG_CACHE_HOME` or ~/.cache,
+    `oncofed/hs-gate-<digest>.db`, the digest of the expression and Hyperscan's version) and read back in
+    well under a millisecond; a file that cannot be read or written is compiled again."""
     expression = widened(pattern, flags)
     if hyperscan is None or not expression:
         return None
+    key = hashlib.sha256(b"%s\0%s" % (expression, importlib.metadata.version("hyperscan").encode())).hexdigest()
+    path = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "oncofed" / f"hs-gate-{key[:24]}.db"
+    try:
+        return _with_scratch(hyperscan.loadb(path.read_bytes(), hyperscan.HS_MODE_BLOCK))
+    except Exception:  # noqa: BLE001 - absent, unreadable, or built for another machine: compiled below
+        pass
     database = hyperscan.Database()
     try:
         database.compile(expressions=[expression], ids=[0], elements=1, flags=[hyperscan.HS_FLAG_SINGLEMATCH])
     except hyperscan.HyperscanError:  # matches the empty string, or too large: no gate
         return None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}")
+        temporary.write_bytes(hyperscan.dumpb(database))
+        os.replace(temporary, path)  # atomic: another process reads the whole file or none
+    except OSError:
+        pass
+    return database
+
+
+def _with_scratch(database: Any) -> Any:
+    """A database read back by `hyperscan.loadb` has no scratch space of its own (a compiled one has):
+    `Caseless` scans without passing one, so it is given one here."""
+    database.scratch = hyperscan.Scratch(database)
     return database
