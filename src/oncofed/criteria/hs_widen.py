@@ -160,8 +160,14 @@ def absence_gate(pattern: str, flags: int) -> Any | None:
     expression = widened(pattern, flags)
     if hyperscan is None or not expression:
         return None
-    key = hashlib.sha256(b"%s\0%s" % (expression, importlib.metadata.version("hyperscan").encode())).hexdigest()
-    path = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "oncofed" / f"hs-gate-{key[:24]}.db"
+    key = hashlib.sha256(
+        b"%s\0%s" % (expression, importlib.metadata.version("hyperscan").encode())
+    ).hexdigest()
+    path = (
+        Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+        / "oncofed"
+        / f"hs-gate-{key[:24]}.db"
+    )
     try:
         return _with_scratch(hyperscan.loadb(path.read_bytes(), hyperscan.HS_MODE_BLOCK))
     except Exception:  # noqa: BLE001 - absent, unreadable, or built for another machine: compiled below
