@@ -91,14 +91,14 @@ def test_widened_patterns_report_every_match_of_the_reader_patterns_on_the_dev_n
     gated = absent = 0
     for p in patterns:
         plain = re.compile(p.plain.pattern, p.plain.flags)
-        for text in texts[::5]:
+        for text in texts[::8]:
             for pos, endpos in ((0, len(text)), (len(text) // 3, len(text) // 2)):
                 got = [(m.span(), m.groups()) for m in p.finditer(text, pos, endpos)]
                 assert got == [(m.span(), m.groups()) for m in plain.finditer(text, pos, endpos)], p.pattern
             if p.gate is not None and p.gate is not caseless._UNSET:
                 gated += 1
                 absent += p.gate_last[0] is text and p.gate_last[1]
-    assert gated > 500 and absent > 150  # the gate did take part (else this test proves nothing)
+    assert gated > 400 and absent > 100  # the gate did take part (else this test proves nothing)
 
 
 def test_an_endpos_cut_through_a_word_boundary() -> None:
