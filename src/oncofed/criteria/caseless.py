@@ -215,6 +215,10 @@ def _ascii_pattern(pattern: re.Pattern[str]) -> bool:
 # `Caseless._start` asks Hyperscan first on a text at least this long (`hs_widen`: ~1 us a scan, where `re`'s
 # lowered search of a whole note that finds nothing costs 5-35 us); shorter texts are searched as before
 GATE_MIN_CHARS = 256
+# after this many long texts, a pattern that Hyperscan proved absent from fewer than a quarter of them is no
+# longer asked about (the sex, age, performance-status and metastasis words are in most notes: each scan there
+# is wasted, since `re` must then run anyway); only the time can change, never an answer
+GATE_TRIAL = 16
 _UNSET: Any = object()
 
 
@@ -234,7 +238,7 @@ def _reported(_id: int, _start: int, end: int, _flags: int, found: list[int]) ->
 class Caseless:
     """A compiled IGNORECASE pattern with `re.Pattern`'s methods (see the module docstring)."""
 
-    __slots__ = ("plain", "lowered", "ascii_tests", "gate", "gate_last")
+    __slots__ = ("plain", "lowered", "ascii_tests", "gate", "gate_last", "gate_asked", "gate_absent")
 
     def __init__(self, pattern: str | re.Pattern[str], flags: int = 0) -> None:
         plain = pattern if isinstance(pattern, re.Pattern) else re.compile(pattern, flags | re.IGNORECASE)
@@ -252,6 +256,9 @@ class Caseless:
         # (the last long text asked about, whether the gate proved the pattern absent from it): one slot,
         # written at once, so two threads never pair one text with another's answer
         self.gate_last: tuple[str, bool] = ("", False)
+        # texts scanned, and found absent: a pattern present in most long texts stops asking (`GATE_TRIAL`)
+        self.gate_asked = 0
+        self.gate_absent = 0
 
     @property
     def pattern(self) -> str:
@@ -295,6 +302,10 @@ class Caseless:
                 found: list[int] = []
                 gate.scan(data, match_event_handler=_reported, context=found)
                 absent = not found
+                self.gate_asked += 1
+                self.gate_absent += absent
+                if self.gate_asked >= GATE_TRIAL and self.gate_absent * 4 < self.gate_asked:
+                    self.gate = None  # a wasted scan at most times it is asked: searched by `re` alone
         self.gate_last = (text, absent)
         return absent
 
