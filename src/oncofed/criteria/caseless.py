@@ -212,10 +212,33 @@ def _ascii_pattern(pattern: re.Pattern[str]) -> bool:
         return False
 
 
+# `Caseless._start` asks Hyperscan first on a text at least this long (`hs_widen`: ~1 us a scan, where `re`'s
+# lowered search of a whole note that finds nothing costs 5-35 us); shorter texts are searched as before
+GATE_MIN_CHARS = 256
+# after this many long texts, a pattern that Hyperscan proved absent from fewer than a quarter of them is no
+# longer asked about (the sex, age, performance-status and metastasis words are in most notes: each scan there
+# is wasted, since `re` must then run anyway); only the time can change, never an answer
+GATE_TRIAL = 16
+_UNSET: Any = object()
+
+
+@functools.lru_cache(maxsize=16)
+def _latin1_lowered(text: str) -> bytes | None:
+    """`lowered(text)` as Latin-1 bytes (one byte a character, Hyperscan's offsets the text's), or None."""
+    try:
+        return lowered(text).encode("latin-1")
+    except UnicodeEncodeError:
+        return None
+
+
+def _reported(_id: int, _start: int, end: int, _flags: int, found: list[int]) -> None:
+    found.append(end)
+
+
 class Caseless:
     """A compiled IGNORECASE pattern with `re.Pattern`'s methods (see the module docstring)."""
 
-    __slots__ = ("plain", "lowered", "ascii_tests")
+    __slots__ = ("plain", "lowered", "ascii_tests", "gate", "gate_last", "gate_asked", "gate_absent")
 
     def __init__(self, pattern: str | re.Pattern[str], flags: int = 0) -> None:
         plain = pattern if isinstance(pattern, re.Pattern) else re.compile(pattern, flags | re.IGNORECASE)
@@ -228,6 +251,14 @@ class Caseless:
         )
         # also exact on most non-ASCII text (module docstring): the pattern tests only ASCII characters
         self.ascii_tests = self.lowered is not None and _ascii_pattern(plain)
+        # the lowered search widened for Hyperscan (`hs_widen.absence_gate`), made at its first long text
+        self.gate: Any = _UNSET
+        # (the last long text asked about, whether the gate proved the pattern absent from it): one slot,
+        # written at once, so two threads never pair one text with another's answer
+        self.gate_last: tuple[str, bool] = ("", False)
+        # texts scanned, and found absent: a pattern present in most long texts stops asking (`GATE_TRIAL`)
+        self.gate_asked = 0
+        self.gate_absent = 0
 
     @property
     def pattern(self) -> str:
@@ -248,8 +279,35 @@ class Caseless:
     def _start(self, text: str, pos: int, endpos: int) -> int | None:
         """Where the first match starts (lowered search); only called where `_fast(text)`."""
         assert self.lowered is not None
+        if len(text) >= GATE_MIN_CHARS and self._absent_anywhere(text):
+            return None
         m = self.lowered.search(lowered(text), pos, endpos)
         return None if m is None else m.start()
+
+    def _absent_anywhere(self, text: str) -> bool:
+        """True when Hyperscan proves that the lowered search matches nowhere in `lowered(text)`, whatever
+        `pos` and `endpos` (`hs_widen`: the widened pattern matches every substring the pattern matches, in
+        any context); False when it may match or cannot be asked (no Hyperscan, a text beyond Latin-1)."""
+        last = self.gate_last
+        if last[0] is text:
+            return last[1]
+        gate = self.gate
+        if gate is _UNSET:
+            assert self.lowered is not None
+            gate = self.gate = _absence_gate(self.plain.pattern, self.plain.flags & ~re.IGNORECASE)
+        absent = False
+        if gate is not None:
+            data = _latin1_lowered(text)
+            if data is not None:
+                found: list[int] = []
+                gate.scan(data, match_event_handler=_reported, context=found)
+                absent = not found
+                self.gate_asked += 1
+                self.gate_absent += absent
+                if self.gate_asked >= GATE_TRIAL and self.gate_absent * 4 < self.gate_asked:
+                    self.gate = None  # a wasted scan at most times it is asked: searched by `re` alone
+        self.gate_last = (text, absent)
+        return absent
 
     def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
         # `_fast(text)`, inlined: the parser and the notes reader call `search` most
@@ -310,6 +368,12 @@ def _compile_rare(pattern: str, flags: int) -> re.Pattern[str]:
     from oncofed.criteria.fast_regex import compile_rare  # (fast_regex imports this module)
 
     return compile_rare(pattern, flags)
+
+
+def _absence_gate(pattern: str, flags: int) -> Any:
+    from oncofed.criteria.hs_widen import absence_gate  # (imports Hyperscan: only once a long text is read)
+
+    return absence_gate(pattern, flags)
 
 
 def compile_i(pattern: str, flags: int = 0) -> Caseless:
