@@ -72,9 +72,9 @@ _CATEGORIES = {
 }
 
 
-@functools.cache
-def _class_ok(items: tuple[tuple[Any, Any], ...], flags: int) -> bool:
-    """A character class is judged as a whole: `[lL]` is fine although its "L" alone is not."""
+def class_source(items: Any) -> str | None:
+    """The source of a parsed character class (`[...]`, `\\w`) written back with code points, or None when
+    it holds an item other than literals, ranges and the six categories (also `hs_widen`'s)."""
     parts = []
     for op, av in items:
         if op is sre_c.NEGATE:
@@ -86,8 +86,16 @@ def _class_ok(items: tuple[tuple[Any, Any], ...], flags: int) -> bool:
         elif op is sre_c.CATEGORY and av in _CATEGORIES:
             parts.append(_CATEGORIES[av])
         else:
-            return False
-    source = "[" + "".join(parts) + "]"
+            return None
+    return "[" + "".join(parts) + "]"
+
+
+@functools.cache
+def _class_ok(items: tuple[tuple[Any, Any], ...], flags: int) -> bool:
+    """A character class is judged as a whole: `[lL]` is fine although its "L" alone is not."""
+    source = class_source(items)
+    if source is None:
+        return False
     folded = re.compile(source, flags & _FLAGS)
     plain = re.compile(source, flags & _FLAGS & ~re.IGNORECASE)
     return all((folded.fullmatch(x) is not None) == (plain.fullmatch(x.lower()) is not None) for x in _ASCII)

@@ -27,17 +27,14 @@ from __future__ import annotations
 
 import bisect
 import functools
-import hashlib
 import importlib.metadata
 import itertools
 import json
-import os
 import re
 import threading
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Any
 
 try:  # Hyperscan: the rules' one-pass prefilter (wheels for x86-64 Linux/macOS); without it every rule
@@ -45,6 +42,7 @@ try:  # Hyperscan: the rules' one-pass prefilter (wheels for x86-64 Linux/macOS)
 except ImportError:  # pragma: no cover - a platform without a wheel
     hyperscan = None  # type: ignore[assignment]
 
+from oncofed.criteria import hs_cache
 from oncofed.criteria.fast_regex import HS_UNSAFE, Searcher
 from oncofed.criteria.language import FRENCH, TextLanguage, detect
 from oncofed.criteria.vocab import _scan
@@ -414,22 +412,13 @@ def _hs_database(sources: list[str], ids: list[int], cache: bool = True) -> Any:
     path = None
     if cache:
         key = json.dumps([sources, ids, _HS_FLAGS, importlib.metadata.version("hyperscan")]).encode()
-        try:
-            folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "oncofed"
-            path = folder / f"hyperscan-{hashlib.sha256(key).hexdigest()[:24]}.db"
-            return hyperscan.loadb(path.read_bytes(), hyperscan.HS_MODE_BLOCK)
-        except Exception:  # noqa: BLE001 - absent, unreadable, or built for another machine: compiled below
-            pass
+        path = hs_cache.path_for("hyperscan", key)
+        kept = hs_cache.load(path)
+        if kept is not None:
+            return kept
     database = hyperscan.Database()
     database.compile(expressions=expressions, ids=ids, elements=len(expressions), flags=_HS_FLAGS)
-    if path is not None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}")
-            temporary.write_bytes(hyperscan.dumpb(database))
-            os.replace(temporary, path)  # atomic: another process reads the whole file or none
-        except OSError:
-            pass
+    hs_cache.save(path, database)
     return database
 
 

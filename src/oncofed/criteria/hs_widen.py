@@ -35,15 +35,14 @@ Hand-written because neither `re` nor Hyperscan's Python binding turns a pattern
 from __future__ import annotations
 
 import functools
-import hashlib
 import importlib.metadata
-import os
 import re
-import threading
-from pathlib import Path
 from re import _constants as sre_c  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any
+
+from oncofed.criteria import hs_cache
+from oncofed.criteria.caseless import class_source
 
 try:  # optional (pyproject: x86-64 only), as for the French front-end's rule gate
     import hyperscan
@@ -52,14 +51,6 @@ except ImportError:  # pragma: no cover - without it every search runs as before
 
 _LATIN1 = [chr(i) for i in range(256)]
 _CLASS_FLAGS = re.ASCII | re.UNICODE  # the flags a character test depends on (IGNORECASE is never set here)
-_CATEGORIES = {
-    sre_c.CATEGORY_DIGIT: r"\d",
-    sre_c.CATEGORY_NOT_DIGIT: r"\D",
-    sre_c.CATEGORY_SPACE: r"\s",
-    sre_c.CATEGORY_NOT_SPACE: r"\S",
-    sre_c.CATEGORY_WORD: r"\w",
-    sre_c.CATEGORY_NOT_WORD: r"\W",
-}
 
 
 class Unwidenable(Exception):
@@ -85,19 +76,10 @@ def _byte_class(members: list[int]) -> bytes:
 @functools.cache
 def _class(items: tuple[tuple[Any, Any], ...], flags: int) -> bytes:
     """The Latin-1 characters `re` matches with a parsed class (`[...]`, `\\w`), as a Hyperscan class."""
-    parts = []
-    for op, av in items:
-        if op is sre_c.NEGATE:
-            parts.append("^")
-        elif op is sre_c.LITERAL:
-            parts.append(f"\\U{av:08x}")
-        elif op is sre_c.RANGE:
-            parts.append(f"\\U{av[0]:08x}-\\U{av[1]:08x}")
-        elif op is sre_c.CATEGORY and av in _CATEGORIES:
-            parts.append(_CATEGORIES[av])
-        else:
-            raise Unwidenable(f"class item {op}")
-    test = re.compile("[" + "".join(parts) + "]", flags & _CLASS_FLAGS)
+    source = class_source(items)
+    if source is None:
+        raise Unwidenable("a class item")
+    test = re.compile(source, flags & _CLASS_FLAGS)
     return _byte_class([i for i, c in enumerate(_LATIN1) if test.fullmatch(c) is not None])
 
 
@@ -160,30 +142,18 @@ def absence_gate(pattern: str, flags: int) -> Any | None:
     expression = widened(pattern, flags)
     if hyperscan is None or not expression:
         return None
-    key = hashlib.sha256(
-        b"%s\0%s" % (expression, importlib.metadata.version("hyperscan").encode())
-    ).hexdigest()
-    path = (
-        Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-        / "oncofed"
-        / f"hs-gate-{key[:24]}.db"
+    path = hs_cache.path_for(
+        "hs-gate", b"%s\0%s" % (expression, importlib.metadata.version("hyperscan").encode())
     )
-    try:
-        return _with_scratch(hyperscan.loadb(path.read_bytes(), hyperscan.HS_MODE_BLOCK))
-    except Exception:  # noqa: BLE001 - absent, unreadable, or built for another machine: compiled below
-        pass
+    kept = hs_cache.load(path)
+    if kept is not None:
+        return _with_scratch(kept)
     database = hyperscan.Database()
     try:
         database.compile(expressions=[expression], ids=[0], elements=1, flags=[hyperscan.HS_FLAG_SINGLEMATCH])
     except hyperscan.HyperscanError:  # matches the empty string, or too large: no gate
         return None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}")
-        temporary.write_bytes(hyperscan.dumpb(database))
-        os.replace(temporary, path)  # atomic: another process reads the whole file or none
-    except OSError:
-        pass
+    hs_cache.save(path, database)
     return database
 
 
