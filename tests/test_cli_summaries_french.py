@@ -69,6 +69,9 @@ class Printed:
             text = " ".join(text.split())
             for d in sorted(data, key=len, reverse=True):
                 text = text.replace(d, " ")
+            text = re.sub(
+                r"\b\d{4}_[a-z0-9_]+", " ", text
+            )  # a migration's revision id ("0026_staff_password") is code
             return re.sub(r"`[^`]*`", " ", text)  # a command quoted is code
 
         found: list[str] = []

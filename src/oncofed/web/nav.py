@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from fastapi import Request
@@ -27,7 +26,9 @@ NAV_ENTRIES: list[tuple[str, str, frozenset[str]]] = [
     ("/sustainability", N_("Carbon footprint"), frozenset()),
     ("/research", N_("Research"), frozenset()),
     ("/prescreen/requests", N_("Contact requests"), frozenset({"research_staff", "clinician"})),
-    # patients' correction requests (RGPD art. 16): the clinicians who answer them, with the count waiting
+    # patients' correction requests (RGPD art. 16): the clinicians who answer them (the count waiting is on
+    # their landing page: a count in the menu was one more database session on every page, which
+    # tests/test_match_sessions.py's budget of one unit of work a request refuses)
     ("/patients/corrections", N_("Correction requests"), frozenset({"clinician"})),
     ("/admin/accounts", N_("Accounts"), frozenset({"admin"})),
     # a patient's own space (docs/PATIENTS.md): the only entries a patient sees
@@ -55,17 +56,4 @@ def nav_items(request: Request, actor: Actor | None) -> list[dict[str, Any]]:
         for path, key, roles in NAV_ENTRIES
         if path in paths and (role in roles or (not roles and role not in OWN_SPACE_ROLES))
     ]
-    for item in items:
-        if item["href"] in COUNTS and actor is not None:
-            item["count"] = COUNTS[item["href"]](request.app.state.db, actor)
     return items
-
-
-def _corrections_waiting(db: Any, actor: Actor) -> int:
-    from oncofed.services.patient_space.corrections import waiting_count
-
-    return waiting_count(db, actor)
-
-
-# entries that show a count beside their label (a cheap COUNT per page, never patient data)
-COUNTS: dict[str, Callable[[Any, Actor], int]] = {"/patients/corrections": _corrections_waiting}

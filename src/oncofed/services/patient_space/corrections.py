@@ -164,23 +164,3 @@ def answer(db: Database, actor: Actor, request_id: int, text: str) -> dict[str, 
         )
         audit.record_read(s, event)
         return _json(row)
-
-
-def waiting_count(db: Database, actor: Actor) -> int:
-    """How many requests of the caller's centres wait for an answer, for the clinicians' menu (one
-    COUNT by the request's centre on every page: no patient id leaves, so no audited read; the work
-    list itself reads through the repository)."""
-    if actor.role is not Role.CLINICIAN or not actor.centre_ids:
-        return 0
-    from sqlalchemy import func
-
-    with db.session() as s:
-        stmt = (
-            select(func.count())
-            .select_from(CorrectionRequestRow)
-            .where(
-                CorrectionRequestRow.handled_at.is_(None),
-                CorrectionRequestRow.centre_id.in_(sorted(actor.centre_ids)),
-            )
-        )
-        return int(s.scalar(stmt) or 0)
