@@ -25,6 +25,17 @@ SESSION_PATHS = frozenset({"/login", "/logout"})
 PASSWORD_PATHS = frozenset({"/me/password", "/api/me/password", "/logout"})
 # a staff account still holding a one-time password (created or reset by an administrator)
 STAFF_PASSWORD_PATHS = frozenset({"/account/password", "/api/account/password", "/logout", "/login"})
+# (message, fix, code) of the refusal while a one-time password is held: a new error each time, never shared
+PATIENT_PASSWORD_FIRST = (
+    N_("set your own password first"),
+    N_("sign in at /login and choose a password at /me/password"),
+    "auth.patient_password",
+)
+STAFF_PASSWORD_FIRST = (
+    N_("replace the one-time password of your account first"),
+    N_("choose a password of your own at /account/password (API: POST /api/account/password)"),
+    "auth.staff_password",
+)
 
 
 def in_own_space(path: str) -> bool:
@@ -38,19 +49,8 @@ async def patient_fence(request: Request) -> None:
         if actor.role is not Role.PUBLIC:
             _staff_password_first(request)
         return
+    _password_first(request, PASSWORD_PATHS, "/me/password", PATIENT_PASSWORD_FIRST)
     path = request.url.path
-    user = getattr(request.state, "user", None)
-    if getattr(user, "must_set_password", False) and path not in PASSWORD_PATHS:
-        if request.method == "GET" and not path.startswith("/api"):
-            raise HTTPException(303, "set your password first", headers={"Location": "/me/password"})
-        raise Refused(
-            403,
-            OncofedError(
-                N_("set your own password first"),
-                fix=N_("sign in at /login and choose a password at /me/password"),
-                code="auth.patient_password",
-            ),
-        )
     if in_own_space(path):
         return
     if path == "/" and request.method == "GET":
@@ -68,17 +68,19 @@ async def patient_fence(request: Request) -> None:
 def _staff_password_first(request: Request) -> None:
     """A staff account given a one-time password (users.add_user(one_time=True), changes.reset_in)
     replaces it before anything else: pages go to /account/password, the API answers 403 naming it."""
+    _password_first(request, STAFF_PASSWORD_PATHS, "/account/password", STAFF_PASSWORD_FIRST)
+
+
+def _password_first(
+    request: Request, open_paths: frozenset[str], page: str, refusal: tuple[str, str, str]
+) -> None:
+    """An account that must replace its one-time password reaches only `open_paths`: a browser's page
+    request goes to `page`, anything else is refused with `refusal` (403)."""
     path = request.url.path
     user = getattr(request.state, "user", None)
-    if not getattr(user, "must_set_password", False) or path in STAFF_PASSWORD_PATHS:
+    if not getattr(user, "must_set_password", False) or path in open_paths:
         return
     if request.method == "GET" and not path.startswith("/api"):
-        raise HTTPException(303, "set your password first", headers={"Location": "/account/password"})
-    raise Refused(
-        403,
-        OncofedError(
-            N_("replace the one-time password of your account first"),
-            fix=N_("choose a password of your own at /account/password (API: POST /api/account/password)"),
-            code="auth.staff_password",
-        ),
-    )
+        raise HTTPException(303, "set your password first", headers={"Location": page})
+    message, fix, code = refusal
+    raise Refused(403, OncofedError(message, fix=fix, code=code))
